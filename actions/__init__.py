@@ -1,0 +1,1 @@
+"""Custom actions for the OCN ID/password assistant (served by `rasa run actions`)."""

@@ -1,0 +1,49 @@
+"""Reading and resetting the slots that carry the conversation's state."""
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+# Slots of one procedure run; cleared when it ends so the next run starts clean.
+PROCEDURE_SLOTS = (
+    "procedure",
+    "account_ref",
+    "otp_code",
+    "delivery_method",
+    "procedure_confirmed",
+    "procedure_halt",
+    "offered_procedure",
+)
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[Any]:
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def is_verified(tracker: Tracker, now: Optional[float] = None) -> bool:
+    """A verification of this conversation that has not expired (the API checks it too)."""
+    until = tracker.get_slot("verified_until")
+    return bool(tracker.get_slot("verification_id")) and until is not None and float(until) > (
+        now if now is not None else time.time()
+    )
+
+
+def reset_procedure(keep: Dict[str, Any] | None = None) -> List[Dict[str, Any]]:
+    keep = keep or {}
+    return [SlotSet(slot, keep.get(slot)) for slot in PROCEDURE_SLOTS]
+
+
+def forget_verification() -> List[Dict[str, Any]]:
+    return [SlotSet("verification_id", None), SlotSet("verified_until", None)]
+
+
+def ask(question: Optional[str]) -> Dict[str, Any]:
+    """Which question the bot is now waiting on (see pending_question in domain.yml)."""
+    return SlotSet("pending_question", question)

@@ -1,0 +1,162 @@
+"""Answers to the help-page questions, the which-password question, survey and fallback."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation_state import ask, latest_entity, latest_intent
+from actions.links import link
+from actions.topics import SMALL_TALK_RESPONSES, TOPICS, Topic, answer_response
+from ocn_ids.normalize import has_meaningful_content
+
+logger = logging.getLogger(__name__)
+survey_log = logging.getLogger("ocn.survey")
+
+PROCEDURE_FORM = "procedure_form"
+MAX_MESSAGE_CHARS = 2000  # same limit as the MessageGuard component in config.yml
+
+
+def yes_no_buttons(yes_payload: str = "/affirm", yes_title: str = "はい", no_title: str = "いいえ") -> List[Dict[str, str]]:
+    return [{"title": yes_title, "payload": yes_payload}, {"title": no_title, "payload": "/deny"}]
+
+
+def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    """Answer one help-page topic and ask the next step: a chat procedure or the survey."""
+    topic: Topic = TOPICS[intent]
+    dispatcher.utter_message(response=answer_response(intent), link=link(topic.link_key or ""))
+    if tracker.active_loop_name == PROCEDURE_FORM:
+        dispatcher.utter_message(response="utter_back_to_procedure")
+        return []
+    if topic.procedure:
+        dispatcher.utter_message(
+            response="utter_offer_procedure",
+            buttons=yes_no_buttons(
+                f'/start_procedure{{"procedure": "{topic.procedure}"}}', "チャットで手続きする", "今はしない"
+            ),
+        )
+        return [ask("offer_procedure"), SlotSet("offered_procedure", topic.procedure)]
+    if topic.survey:
+        dispatcher.utter_message(response="utter_ask_survey")
+        return [ask("survey")]
+    return [ask(None)]
+
+
+class ActionAnswer(Action):
+    """One action for every help-page intent, so every answer ends with a next step."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        intent = latest_intent(tracker) or "out_of_scope"
+        in_form = tracker.active_loop_name == PROCEDURE_FORM
+        if intent in SMALL_TALK_RESPONSES:
+            dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])
+            if in_form:
+                dispatcher.utter_message(response="utter_back_to_procedure")
+            return []
+        if intent == "forgot_password":
+            if in_form:
+                dispatcher.utter_message(response="utter_password_difference")
+                dispatcher.utter_message(response="utter_back_to_procedure")
+                return []
+            dispatcher.utter_message(response="utter_ask_which_password")
+            return [ask("which_password")]
+        if intent not in TOPICS:
+            intent = "out_of_scope"
+        return answer_topic(intent, dispatcher, tracker)
+
+
+class ActionResolveWhichPassword(Action):
+    """The customer said which password they forgot (or that they don't know)."""
+
+    def name(self) -> Text:
+        return "action_resolve_which_password"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        id_type = latest_entity(tracker, "id_type")
+        if id_type == "ocn_id":
+            return answer_topic("forgot_ocn_id_password", dispatcher, tracker)
+        if id_type == "connection_id":
+            return answer_topic("check_connection_id", dispatcher, tracker)
+        if id_type == "customer_number":
+            dispatcher.utter_message(response="utter_customer_number_has_no_password")
+        else:
+            dispatcher.utter_message(response="utter_password_difference")
+        dispatcher.utter_message(response="utter_ask_which_password")
+        return [ask("which_password")]
+
+
+class ActionRecordSurvey(Action):
+    """Records 「疑問・問題は解決しましたか？」 in the tracker (slot survey_answer) and the log."""
+
+    def name(self) -> Text:
+        return "action_record_survey"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        resolved = latest_intent(tracker) == "affirm"
+        answer = "resolved" if resolved else "unresolved"
+        survey_log.info("survey answer=%s", answer)
+        dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
+        return [SlotSet("survey_answer", answer), ask(None)]
+
+
+class ActionDeclineOffer(Action):
+    """The customer does not want the chat procedure; ask whether the answer was enough."""
+
+    def name(self) -> Text:
+        return "action_decline_offer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_ask_survey")
+        return [ask("survey"), SlotSet("offered_procedure", None)]
+
+
+class ActionClarify(Action):
+    """Unclear message: offer the two likeliest topics; a second miss gets links to help."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        if len(text) > MAX_MESSAGE_CHARS:
+            dispatcher.utter_message(response="utter_too_long")
+            return []
+        if not has_meaningful_content(text):
+            dispatcher.utter_message(response="utter_unreadable")
+            return []
+        candidates = [
+            item["name"]
+            for item in tracker.latest_message.get("intent_ranking") or []
+            if item.get("name") in TOPICS and item["name"] not in ("out_of_scope", "request_human")
+        ][:2]
+        if _clarified_just_before(tracker) or not candidates:
+            dispatcher.utter_message(
+                response="utter_fallback", link=link("help_id_password"), contact_link=link("contact")
+            )
+            return [ask(None)]
+        buttons = [{"title": TOPICS[name].title, "payload": f"/{name}"} for name in candidates]
+        buttons.append({"title": "どれでもない", "payload": "/out_of_scope"})
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        return [ask(None)]
+
+
+def _clarified_just_before(tracker: Tracker) -> bool:
+    """True if the bot's previous turn was already a clarification."""
+    user_turns = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            user_turns += 1
+            if user_turns > 1:
+                return False
+        elif user_turns == 1 and event.get("event") == "action" and event.get("name") not in (
+            "action_listen",
+            None,
+        ):
+            return event.get("name") == "action_clarify"
+    return False

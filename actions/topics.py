@@ -1,0 +1,51 @@
+"""The help-page topics: which answer, link and chat procedure belongs to each intent."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+
+@dataclass(frozen=True)
+class Topic:
+    title: str  # short label for clarification buttons (LINE allows 20 characters)
+    link_key: Optional[str] = None  # key in actions.links
+    procedure: Optional[str] = None  # chat procedure offered after the answer
+    survey: bool = True  # ask 「疑問・問題は解決しましたか？」 after the answer
+
+
+TOPICS: Dict[str, Topic] = {
+    "ask_id_types": Topic("IDの種類と違い"),
+    "check_customer_number": Topic("お客さま番号の確認", "check_customer_number", "send_customer_number"),
+    "change_customer_number": Topic("お客さま番号の変更", "check_customer_number"),
+    "check_ocn_id": Topic("OCN IDの確認", "check_ocn_id", "send_ocn_id"),
+    "forgot_ocn_id_password": Topic("OCN IDのパスワード再設定", "forgot_ocn_id_password", "reset_ocn_password"),
+    "change_ocn_id": Topic("OCN IDの変更", "change_ocn_id"),
+    "change_ocn_id_password": Topic("OCN IDのパスワード変更", "change_ocn_id_password"),
+    "check_login_history": Topic("ログイン履歴の確認", "check_login_history", "login_history"),
+    "link_d_account": Topic("dアカウントとの連携", "link_d_account"),
+    "register_mypage": Topic("マイページの利用登録", "register_mypage"),
+    "check_connection_id": Topic("接続用IDとパスワードの確認", "check_connection_id", "send_connection_id"),
+    "change_connection_id_password": Topic("接続用IDのパスワード変更", "change_connection_id_password"),
+    "change_connection_id": Topic("接続用IDの変更"),
+    "lost_registration_letter": Topic("会員登録証をなくした", survey=False),
+    "forgot_password": Topic("パスワードを忘れた", survey=False),
+    "request_human": Topic("担当者に問い合わせる", "contact", survey=False),
+    "out_of_scope": Topic("ほかのご用件", "contact", survey=False),
+}
+
+# Procedure -> the intent whose topic describes it (for titles and links).
+PROCEDURE_TOPICS: Dict[str, str] = {
+    topic.procedure: intent for intent, topic in TOPICS.items() if topic.procedure
+}
+
+# Small talk answered with a plain response (also while a procedure is running).
+SMALL_TALK_RESPONSES: Dict[str, str] = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thank": "utter_thank",
+    "bot_challenge": "utter_bot_challenge",
+}
+
+
+def answer_response(intent: str) -> str:
+    return f"utter_answer_{intent}"

@@ -1,0 +1,75 @@
+"""`python -m devstack run`: train if needed, start everything on loopback, stop on Ctrl-C.
+`python -m devstack train`: train only if the model is missing or stale."""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+
+from devstack.config import VAR, ports_from_env, service_env
+from devstack.model import latest_model, needs_training, train
+from devstack.services import Stack, product_services
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    parser.add_argument("command", choices=["run", "train"])
+    args = parser.parse_args()
+    env = service_env(ports_from_env(os.environ))
+    VAR.mkdir(exist_ok=True)
+    if needs_training():
+        print("Training the model (about a minute)...", flush=True)
+        train(env)
+    if args.command == "train":
+        print(f"Model: {latest_model()}")
+        return 0
+
+    ports = ports_from_env(env)
+    model = latest_model()
+    assert model is not None
+    stack = Stack(product_services(ports, model), env, VAR / "logs")
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            print("\nStopping...", flush=True)
+            stack.stop()
+            print("Stopped.", flush=True)
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print("Starting account sandbox, action server and Rasa server (about 20 s)...", flush=True)
+    try:
+        stack.start()
+    except (RuntimeError, TimeoutError) as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        stack.stop()
+        return 1
+    print(
+        f"""
+Ready.
+  Web chat page:  http://127.0.0.1:{ports.web}/
+  REST:           curl -s -XPOST http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook \\
+                    -H 'Content-Type: application/json' -d '{{"sender":"me","message":"パスワードを忘れました"}}'
+  Terminal chat:  make shell   (in another terminal, while this runs)
+  Demo codes:     .venv/bin/python -m account_api outbox --last 5
+  Logs:           {VAR / 'logs'}
+Press Ctrl-C to stop.""",
+        flush=True,
+    )
+    while True:
+        for service in stack.started:
+            if service.process and service.process.poll() is not None:
+                print(f"{service.name} stopped unexpectedly; see {service.log_path}", file=sys.stderr)
+                stack.stop()
+                return 1
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""One-machine defaults for every service's environment. Anything already set wins."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Mapping, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = 5005
+    actions: int = 5055
+    account_api: int = 5056
+    web: int = 8080
+
+
+def ports_from_env(env: Mapping[str, str]) -> Ports:
+    return Ports(
+        rasa=int(env.get("RASA_PORT", 5005)),
+        actions=int(env.get("ACTION_PORT", 5055)),
+        account_api=int(env.get("ACCOUNT_API_PORT", 5056)),
+        web=int(env.get("WEB_PORT", 8080)),
+    )
+
+
+def service_env(ports: Ports, base: Optional[Mapping[str, str]] = None, var_dir: Path = VAR) -> Dict[str, str]:
+    """The environment every child process gets (set values in `base` take precedence)."""
+    env = dict(os.environ if base is None else base)
+    defaults = {
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports.actions}/webhook",
+        "TRACKER_STORE_URL": f"sqlite:///{var_dir / 'tracker.sqlite3'}",
+        "LOCK_STORE_TYPE": "in_memory",
+        "LOCK_STORE_HOST": "127.0.0.1",
+        "LOCK_STORE_PORT": "6379",
+        "LOCK_STORE_DB": "1",
+        "ACCOUNT_API_URL": f"http://127.0.0.1:{ports.account_api}",
+        "ACCOUNT_API_TOKEN": "dev-service-token",
+        "ACCOUNT_API_DB": str(var_dir / "account_api.sqlite3"),
+        "LINE_CHANNEL_SECRET": "",
+        "LINE_CHANNEL_ACCESS_TOKEN": "",
+        "LINE_API_BASE_URL": "https://api.line.me",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "SANIC_HOST": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    for key, value in defaults.items():
+        if not env.get(key):
+            env[key] = value
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env

@@ -1,0 +1,55 @@
+"""NFKC normalization that remembers where each normalized character came from."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import List
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Text normalized character by character, with a map back to the original offsets."""
+
+    text: str
+    origin: List[int]  # origin[i] = index in the original text of normalized char i
+
+    def span_in_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of the normalized span [start, end)."""
+        if start >= end:
+            pos = self.origin[start] if start < len(self.origin) else len(self.origin)
+            return pos, pos
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def nfkc(text: str) -> str:
+    """NFKC: full-width letters/digits to ASCII, half-width kana to full-width."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalize_with_offsets(text: str) -> NormalizedText:
+    """NFKC + lower-case, per character, so spans can be mapped back to what was typed.
+
+    Per-character NFKC does not compose half-width dakuten (ｶﾞ), which only matters for
+    kana; IDs and codes are ASCII after normalization, which is what this is used for.
+    """
+    chars: List[str] = []
+    origin: List[int] = []
+    for index, char in enumerate(text):
+        for normalized in nfkc(char).lower():
+            chars.append(normalized)
+            origin.append(index)
+    return NormalizedText("".join(chars), origin)
+
+
+def clean_customer_text(text: str) -> str:
+    """NFKC, drop control characters, collapse white space: what validation sees."""
+    normalized = nfkc(text)
+    kept = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in normalized
+    )
+    return " ".join(kept.split())
+
+
+def has_meaningful_content(text: str) -> bool:
+    """True when the message has at least one letter, kana/kanji or digit."""
+    return any(unicodedata.category(ch)[0] in ("L", "N") for ch in nfkc(text))

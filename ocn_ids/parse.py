@@ -1,0 +1,110 @@
+"""Recognize and canonicalize the values customers give: IDs, one-time codes, choices."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, List, Optional
+
+from ocn_ids.normalize import normalize_with_offsets
+
+# N + 9 digits; customers type spaces or hyphens between groups.
+_CUSTOMER_NUMBER = re.compile(r"(?<![a-z0-9])n[\s\-ー―‐]*((?:\d[\s\-ー―‐]*){8}\d)(?![0-9])")
+_MAIL_LIKE = re.compile(r"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
+# 6 digits, possibly typed as "123 456"; never part of a longer number.
+_ONE_TIME_CODE = re.compile(r"(?<![0-9a-z])(\d{3})[\s\-]?(\d{3})(?![0-9])")
+# Connection IDs are @-addresses under these OCN connection domains; OCN mail is under ocn.ne.jp.
+CONNECTION_ID_DOMAINS = ("one.ocn.ne.jp", "aol.ocn.ne.jp", "pc.ocn.ne.jp", "adsl.ocn.ne.jp")
+_CONNECTION_CONTEXT = ("接続", "認証", "せつぞく", "にんしょう")
+
+ID_TYPE_KEYWORDS = {
+    "customer_number": ("お客さま番号", "お客様番号", "おきゃくさまばんごう", "顧客番号", "お客さまばんごう"),
+    "connection_id": ("接続用id", "接続id", "認証id", "接続用", "認証", "せつぞく", "にんしょう", "接続"),
+    "ocn_id": ("ocn id", "ocnid", "ocnのid", "メールアドレス", "メアド", "メール", "mail", "ocnメール"),
+}
+DELIVERY_METHOD_KEYWORDS = {
+    "sms": ("sms", "ショートメール", "ショートメッセージ", "携帯", "スマホ", "しょーとめーる"),
+    "post": ("郵送", "郵便", "ゆうそう", "手紙", "書面", "紙で", "はがき"),
+    "mypage": ("マイページ", "まいぺーじ", "mypage", "画面", "表示", "web", "ウェブ"),
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    entity: str
+    value: str
+    start: int  # offsets in the text as the customer typed it
+    end: int
+
+
+def canonical_customer_number(text: str) -> Optional[str]:
+    """'ｎ１２３-456 789' -> 'N123456789'; None unless the whole text is one customer number."""
+    found = [f for f in find_values(text) if f.entity == "customer_number"]
+    return found[0].value if len(found) == 1 else None
+
+
+def canonical_mail(text: str) -> Optional[str]:
+    """A mail address in the text, lower-cased; None if there is none or several."""
+    found = [f for f in find_values(text) if f.entity in ("ocn_id", "connection_id")]
+    return found[0].value if len(found) == 1 else None
+
+
+def one_time_code(text: str) -> Optional[str]:
+    """The 6-digit code in the text, or None."""
+    found = [f for f in find_values(text) if f.entity == "otp_code"]
+    return found[0].value if len(found) == 1 else None
+
+
+def find_values(text: str) -> List[Found]:
+    """Every ID / code in the text, canonicalized, with offsets into the original text."""
+    norm = normalize_with_offsets(text)
+    results: List[Found] = []
+    taken: List[range] = []
+
+    def add(entity: str, value: str, start: int, end: int) -> None:
+        taken.append(range(start, end))
+        s, e = norm.span_in_original(start, end)
+        results.append(Found(entity, value, s, e))
+
+    for m in _CUSTOMER_NUMBER.finditer(norm.text):
+        digits = re.sub(r"\D", "", m.group(1))
+        add("customer_number", "N" + digits, m.start(), m.end())
+    mentions_connection = any(word in norm.text for word in _CONNECTION_CONTEXT)
+    for m in _MAIL_LIKE.finditer(norm.text):
+        value = m.group(0).rstrip(".")
+        domain = value.split("@", 1)[1]
+        is_connection = domain in CONNECTION_ID_DOMAINS or mentions_connection
+        add("connection_id" if is_connection else "ocn_id", value, m.start(), m.start() + len(value))
+    for m in _ONE_TIME_CODE.finditer(norm.text):
+        if any(m.start() in r for r in taken):
+            continue
+        add("otp_code", m.group(1) + m.group(2), m.start(), m.end())
+    return sorted(results, key=lambda f: f.start)
+
+
+def _keyword_spans(text: str, table: dict[str, tuple[str, ...]], entity: str) -> Iterator[Found]:
+    norm = normalize_with_offsets(text)
+    claimed: List[range] = []
+    pairs = sorted(
+        ((kw, value) for value, kws in table.items() for kw in kws), key=lambda p: -len(p[0])
+    )
+    for keyword, value in pairs:  # longest keyword first, so 接続用id beats 接続
+        start = norm.text.find(keyword)
+        while start != -1:
+            end = start + len(keyword)
+            if not any(start in r or end - 1 in r for r in claimed):
+                claimed.append(range(start, end))
+                s, e = norm.span_in_original(start, end)
+                yield Found(entity, value, s, e)
+            start = norm.text.find(keyword, end)
+
+
+def find_choices(text: str) -> List[Found]:
+    """Which ID (id_type) and which delivery method (delivery_method) the text names."""
+    found = list(_keyword_spans(text, ID_TYPE_KEYWORDS, "id_type"))
+    found += _keyword_spans(text, DELIVERY_METHOD_KEYWORDS, "delivery_method")
+    return sorted(found, key=lambda f: f.start)
+
+
+def mask_customer_number(number: str) -> str:
+    """N123456789 -> N12*****89 (what the bot may show in chat)."""
+    return number[:3] + "*" * (len(number) - 5) + number[-2:] if len(number) > 5 else "*" * len(number)
