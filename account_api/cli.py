@@ -1,0 +1,89 @@
+"""Command line: `python -m account_api serve | outbox | customers`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Optional, Sequence
+
+from .clock import Clock
+from .identifiers import format_phone, mask_address, normalize_destination
+from .seed import seed_demo_customers
+from .service import outbox_entry
+from .settings import Settings
+from .store import Store
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m account_api", description="OCN account API sandbox")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP service (env ACCOUNT_API_HOST/PORT/DB/TOKEN)")
+    serve.add_argument("--host", help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 5056)")
+
+    outbox = commands.add_parser("outbox", help="print the SMS, mails and letters the sandbox sent")
+    outbox.add_argument("--to", help="phone number, mail address or customer number")
+    outbox.add_argument("--last", type=int, default=10, help="how many of the newest messages (default 10)")
+
+    commands.add_parser("customers", help="list the demo customers")
+
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(host=getattr(args, "host", None), port=getattr(args, "port", None))
+    if args.command == "serve":
+        return serve_forever(settings)
+    store = open_store(settings)
+    try:
+        if args.command == "outbox":
+            print_outbox(store, args.to, args.last)
+        else:
+            print_customers(store)
+    finally:
+        store.close()
+    return 0
+
+
+def serve_forever(settings: Settings) -> int:
+    from .app import create_app  # Sanic is only imported when serving
+
+    app = create_app(settings)
+    print(f"account_api sandbox on http://{settings.host}:{settings.port} (db {settings.db_path})", flush=True)
+    app.run(host=settings.host, port=settings.port, workers=1, access_log=settings.access_log, motd=False)
+    return 0
+
+
+def open_store(settings: Settings) -> Store:
+    """The CLI works with or without a running server (WAL allows a concurrent reader/writer)."""
+    store = Store(settings.db_path)
+    store.create_schema()
+    seed_demo_customers(store, settings.pepper, Clock().now())
+    return store
+
+
+def print_outbox(store: Store, to: Optional[str], last: int) -> None:
+    rows = store.outbox(normalize_destination(to), max(1, last))
+    if not rows:
+        print("(outbox is empty)" if not to else f"(nothing sent to {to})")
+        return
+    for row in rows:
+        m = outbox_entry(row)
+        print(f"#{m['id']}  {m['sent_at']}  {m['channel'].upper()} → {m['to']}  [{m['kind']}]")
+        if m["channel"] != "sms":
+            print(f"    {m['subject']}")
+        for line in m["body"].splitlines():
+            print(f"    {line}")
+        print()
+
+
+def print_customers(store: Store) -> None:
+    for c in store.customers():
+        contact = f"SMS {format_phone(c.mobile)}" if c.mobile else f"mail {c.contact_mail}"
+        print(f"{c.customer_number}  {c.name}")
+        print(f"    OCN ID        {c.ocn_id}")
+        print(f"    connection ID {c.connection_id}")
+        print(f"    contact       {contact}")
+        print(f"    address       {c.postal_address}  (shown as {mask_address(c.address_region)})")
+        print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Every setting of the account sandbox, in one place.
+
+Values come from the environment so the same code runs in tests, the demo and CI. The defaults are
+for a developer machine only: the token and the pepper below are public and must be replaced anywhere
+that is not a sandbox.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+DEV_SERVICE_TOKEN = "dev-service-token"  # dev only: documented, public
+DEV_PEPPER = "dev-pepper-not-secret"  # dev only: real deployments set ACCOUNT_API_PEPPER
+
+_TRUE = {"1", "true", "yes", "on"}
+# Anchored to the repository, so `python -m account_api` finds the same DB from any directory.
+DEFAULT_DB_PATH = Path(__file__).resolve().parents[1] / "var" / "account_api.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = DEFAULT_DB_PATH
+    host: str = "127.0.0.1"
+    port: int = 5056
+    service_token: str = DEV_SERVICE_TOKEN
+    pepper: str = DEV_PEPPER
+    # /dev/outbox and /dev/clock; on for the sandbox, off anywhere that resembles production.
+    dev_endpoints: bool = True
+    access_log: bool = False
+
+    code_ttl_seconds: int = 10 * 60
+    max_wrong_codes: int = 5
+    lockout_seconds: int = 30 * 60
+    max_codes_per_account_per_window: int = 3
+    max_codes_per_conversation_per_window: int = 3
+    code_rate_window_seconds: int = 60 * 60
+    verified_ttl_seconds: int = 15 * 60
+
+    idempotency_ttl_seconds: int = 24 * 60 * 60
+    password_reset_ttl_seconds: int = 24 * 60 * 60
+    post_eta_days: int = 5
+    max_body_bytes: int = 16 * 1024
+
+    password_reset_url: str = "https://sandbox.account.ocn.example/password-reset"
+    mypage_url: str = "https://mypage.ocn.ne.jp/"
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides: object) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict[str, object] = {
+            "db_path": Path(env.get("ACCOUNT_API_DB", str(cls.db_path))),
+            "host": env.get("ACCOUNT_API_HOST", cls.host),
+            "port": int(env.get("ACCOUNT_API_PORT", cls.port)),
+            "service_token": env.get("ACCOUNT_API_TOKEN") or DEV_SERVICE_TOKEN,
+            "pepper": env.get("ACCOUNT_API_PEPPER") or DEV_PEPPER,
+            "dev_endpoints": env.get("ACCOUNT_API_DEV_ENDPOINTS", "1").strip().lower() in _TRUE,
+            "access_log": env.get("ACCOUNT_API_ACCESS_LOG", "0").strip().lower() in _TRUE,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def uses_dev_secrets(self) -> bool:
+        return self.service_token == DEV_SERVICE_TOKEN or self.pepper == DEV_PEPPER

@@ -1,0 +1,401 @@
+"""SQLite persistence (stdlib sqlite3, WAL) for the account sandbox.
+
+One connection per process. The Sanic handlers call it synchronously from the single event-loop
+thread, so each handler's transaction runs without interleaving; BEGIN IMMEDIATE additionally keeps
+the CLI or a second process from racing it.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS customers (
+    customer_number          TEXT PRIMARY KEY,          -- N + 9 digits
+    ocn_id                   TEXT NOT NULL UNIQUE,      -- lower-case mail address
+    connection_id            TEXT NOT NULL UNIQUE,
+    connection_password_hash TEXT NOT NULL,             -- salt$hmac; the password itself is never stored
+    name                     TEXT NOT NULL,
+    mobile                   TEXT,                      -- digits only; NULL = contact by mail
+    contact_mail             TEXT NOT NULL,
+    postal_code              TEXT NOT NULL,
+    address_region           TEXT NOT NULL,             -- prefecture + city: the part shown masked
+    address_line             TEXT NOT NULL,
+    created_at               REAL NOT NULL
+);
+-- subject: keyed hash of the account (or of an unknown identifier) so limits and lockout
+-- behave identically whether or not the account exists.
+CREATE TABLE IF NOT EXISTS verifications (
+    id              TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    customer_number TEXT REFERENCES customers(customer_number),  -- NULL for decoys
+    code_hash       TEXT,             -- NULL for decoys and once the code is used or void
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'verified', 'void')),
+    created_at      REAL NOT NULL,
+    expires_at      REAL NOT NULL,
+    verified_until  REAL
+);
+CREATE INDEX IF NOT EXISTS verifications_subject ON verifications(subject, created_at);
+CREATE INDEX IF NOT EXISTS verifications_conversation ON verifications(conversation_id, created_at);
+CREATE TABLE IF NOT EXISTS subjects (
+    subject         TEXT PRIMARY KEY,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    last_failed_at  REAL,
+    locked_until    REAL
+);
+CREATE TABLE IF NOT EXISTS logins (
+    id              INTEGER PRIMARY KEY,
+    customer_number TEXT NOT NULL REFERENCES customers(customer_number),
+    at              REAL NOT NULL,
+    region          TEXT NOT NULL,
+    device          TEXT NOT NULL,
+    success         INTEGER NOT NULL,
+    unfamiliar      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logins_customer ON logins(customer_number, at);
+CREATE TABLE IF NOT EXISTS password_resets (
+    token_hash      TEXT PRIMARY KEY,
+    customer_number TEXT NOT NULL REFERENCES customers(customer_number),
+    created_at      REAL NOT NULL,
+    expires_at      REAL NOT NULL
+);
+-- What the sandbox "sent". Holds codes and passwords by design (it stands in for the customer's
+-- phone, mailbox and letterbox); readable only through /dev/outbox and the CLI.
+CREATE TABLE IF NOT EXISTS outbox (
+    id              INTEGER PRIMARY KEY,
+    created_at      REAL NOT NULL,
+    channel         TEXT NOT NULL CHECK (channel IN ('sms', 'mail', 'post')),
+    destination     TEXT NOT NULL,
+    customer_number TEXT,
+    kind            TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    body            TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_destination ON outbox(destination, id);
+CREATE INDEX IF NOT EXISTS outbox_customer ON outbox(customer_number, id);
+CREATE TABLE IF NOT EXISTS audit_log (
+    id              INTEGER PRIMARY KEY,
+    at              REAL NOT NULL,
+    event           TEXT NOT NULL,
+    conversation_id TEXT,
+    verification_id TEXT,
+    customer_number TEXT,
+    subject         TEXT,
+    result          TEXT NOT NULL,
+    detail          TEXT
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    token_hash      TEXT NOT NULL,
+    path            TEXT NOT NULL,
+    key             TEXT NOT NULL,
+    request_hash    TEXT NOT NULL,
+    status          INTEGER NOT NULL,
+    body            TEXT NOT NULL,
+    created_at      REAL NOT NULL,
+    PRIMARY KEY (token_hash, path, key)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Customer:
+    customer_number: str
+    ocn_id: str
+    connection_id: str
+    name: str
+    mobile: Optional[str]
+    contact_mail: str
+    postal_code: str
+    address_region: str
+    address_line: str
+
+    @property
+    def contact_channel(self) -> str:
+        return "sms" if self.mobile else "mail"
+
+    @property
+    def contact_destination(self) -> str:
+        return self.mobile or self.contact_mail
+
+    @property
+    def postal_address(self) -> str:
+        return f"〒{self.postal_code} {self.address_region}{self.address_line}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    id: str
+    conversation_id: str
+    subject: str
+    customer_number: Optional[str]
+    code_hash: Optional[str]
+    status: str
+    created_at: float
+    expires_at: float
+    verified_until: Optional[float]
+
+
+@dataclass(frozen=True)
+class SubjectState:
+    failed_attempts: int
+    last_failed_at: Optional[float]
+    locked_until: Optional[float]
+
+
+_CUSTOMER_COLUMNS = (
+    "customer_number, ocn_id, connection_id, name, mobile, contact_mail, "
+    "postal_code, address_region, address_line"
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Autocommit mode; transactions are explicit (Store.transaction).
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=5000")
+    return conn
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = connect(path)
+        self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def create_schema(self) -> None:
+        self.conn.executescript(SCHEMA)
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Re-entrant: only the outermost block begins and commits."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    # -- customers -------------------------------------------------------------------------------
+
+    def add_customer(self, customer: Customer, connection_password_hash: str, now: float) -> bool:
+        cur = self.conn.execute(
+            f"INSERT OR IGNORE INTO customers ({_CUSTOMER_COLUMNS}, connection_password_hash, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                customer.customer_number, customer.ocn_id, customer.connection_id, customer.name,
+                customer.mobile, customer.contact_mail, customer.postal_code,
+                customer.address_region, customer.address_line, connection_password_hash, now,
+            ),
+        )
+        return cur.rowcount == 1
+
+    def customer_by_number(self, number: str) -> Optional[Customer]:
+        row = self.conn.execute(
+            f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE customer_number = ?", (number,)
+        ).fetchone()
+        return Customer(**dict(row)) if row else None
+
+    def customer_by_ocn_id(self, ocn_id: str) -> Optional[Customer]:
+        row = self.conn.execute(
+            f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE ocn_id = ?", (ocn_id,)
+        ).fetchone()
+        return Customer(**dict(row)) if row else None
+
+    def customers(self) -> list[Customer]:
+        rows = self.conn.execute(
+            f"SELECT {_CUSTOMER_COLUMNS} FROM customers ORDER BY rowid"
+        ).fetchall()
+        return [Customer(**dict(r)) for r in rows]
+
+    def set_connection_password_hash(self, number: str, password_hash: str) -> None:
+        self.conn.execute(
+            "UPDATE customers SET connection_password_hash = ? WHERE customer_number = ?",
+            (password_hash, number),
+        )
+
+    # -- verifications -----------------------------------------------------------------------------
+
+    def add_verification(self, v: Verification) -> None:
+        self.conn.execute(
+            "INSERT INTO verifications (id, conversation_id, subject, customer_number, code_hash,"
+            " status, created_at, expires_at, verified_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (v.id, v.conversation_id, v.subject, v.customer_number, v.code_hash, v.status,
+             v.created_at, v.expires_at, v.verified_until),
+        )
+
+    def verification(self, verification_id: str) -> Optional[Verification]:
+        row = self.conn.execute(
+            "SELECT * FROM verifications WHERE id = ?", (verification_id,)
+        ).fetchone()
+        return Verification(**dict(row)) if row else None
+
+    def recent_code_times(self, column: str, value: str, since: float) -> list[float]:
+        assert column in ("subject", "conversation_id")
+        rows = self.conn.execute(
+            f"SELECT created_at FROM verifications WHERE {column} = ? AND created_at > ?"
+            " ORDER BY created_at",
+            (value, since),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def void_pending(self, *, subject: str, conversation_id: Optional[str] = None) -> None:
+        sql = "UPDATE verifications SET status = 'void', code_hash = NULL WHERE subject = ? AND status = 'pending'"
+        args: tuple[Any, ...] = (subject,)
+        if conversation_id is not None:
+            sql += " AND conversation_id = ?"
+            args += (conversation_id,)
+        self.conn.execute(sql, args)
+
+    def mark_verified(self, verification_id: str, verified_until: float) -> None:
+        self.conn.execute(
+            "UPDATE verifications SET status = 'verified', code_hash = NULL, verified_until = ?"
+            " WHERE id = ?",
+            (verified_until, verification_id),
+        )
+
+    # -- wrong-code counter and lockout ------------------------------------------------------------
+
+    def subject_state(self, subject: str) -> SubjectState:
+        row = self.conn.execute(
+            "SELECT failed_attempts, last_failed_at, locked_until FROM subjects WHERE subject = ?",
+            (subject,),
+        ).fetchone()
+        return SubjectState(**dict(row)) if row else SubjectState(0, None, None)
+
+    def save_subject_state(self, subject: str, state: SubjectState) -> None:
+        self.conn.execute(
+            "INSERT INTO subjects (subject, failed_attempts, last_failed_at, locked_until)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT(subject) DO UPDATE SET"
+            " failed_attempts = excluded.failed_attempts, last_failed_at = excluded.last_failed_at,"
+            " locked_until = excluded.locked_until",
+            (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
+        )
+
+    # -- logins, password resets -------------------------------------------------------------------
+
+    def has_logins(self, number: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM logins WHERE customer_number = ? LIMIT 1", (number,)
+        ).fetchone() is not None
+
+    def add_login(self, number: str, at: float, region: str, device: str, success: bool, unfamiliar: bool) -> None:
+        self.conn.execute(
+            "INSERT INTO logins (customer_number, at, region, device, success, unfamiliar)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (number, at, region, device, int(success), int(unfamiliar)),
+        )
+
+    def recent_logins(self, number: str, limit: int) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT at, region, device, success, unfamiliar FROM logins WHERE customer_number = ?"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            (number, limit),
+        ).fetchall()
+
+    def add_password_reset(self, token_hash: str, number: str, now: float, expires_at: float) -> None:
+        self.conn.execute(
+            "INSERT INTO password_resets (token_hash, customer_number, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?)",
+            (token_hash, number, now, expires_at),
+        )
+
+    # -- outbox and audit --------------------------------------------------------------------------
+
+    def add_outbox(
+        self, *, now: float, channel: str, destination: str, customer_number: Optional[str],
+        kind: str, subject: str, body: str,
+    ) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO outbox (created_at, channel, destination, customer_number, kind, subject, body)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now, channel, destination, customer_number, kind, subject, body),
+        )
+        return int(cur.lastrowid)
+
+    def outbox(self, to: Optional[str] = None, last: int = 20) -> list[sqlite3.Row]:
+        """Newest `last` messages (oldest first); `to` matches the destination or the customer number."""
+        if to:
+            rows = self.conn.execute(
+                "SELECT * FROM outbox WHERE destination = ? OR customer_number = ?"
+                " ORDER BY id DESC LIMIT ?",
+                (to, to, last),
+            ).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (last,)
+            ).fetchall()
+        return list(reversed(rows))
+
+    def audit(
+        self, *, now: float, event: str, result: str, conversation_id: Optional[str] = None,
+        verification_id: Optional[str] = None, customer_number: Optional[str] = None,
+        subject: Optional[str] = None, detail: Optional[str] = None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO audit_log (at, event, conversation_id, verification_id, customer_number,"
+            " subject, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now, event, conversation_id, verification_id, customer_number, subject, result, detail),
+        )
+
+    def audit_entries(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+
+    # -- idempotency -------------------------------------------------------------------------------
+
+    def idempotent_response(self, token_hash: str, path: str, key: str) -> Optional[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT request_hash, status, body FROM idempotency WHERE token_hash = ? AND path = ? AND key = ?",
+            (token_hash, path, key),
+        ).fetchone()
+
+    def save_idempotent_response(
+        self, token_hash: str, path: str, key: str, request_hash: str, status: int, body: str, now: float
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO idempotency (token_hash, path, key, request_hash, status, body, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (token_hash, path, key, request_hash, status, body, now),
+        )
+
+    def purge_idempotency(self, older_than: float) -> None:
+        self.conn.execute("DELETE FROM idempotency WHERE created_at < ?", (older_than,))
+
+    # -- introspection (tests, CLI) ---------------------------------------------------------------
+
+    def table_names(self) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        return [r[0] for r in rows]

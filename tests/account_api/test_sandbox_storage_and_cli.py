@@ -1,0 +1,72 @@
+"""No clear-text secrets in the database; the outbox and customers CLI."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import CODE_RE, PEPPER, ROOT, TOKEN, new_conversation
+
+
+def test_database_holds_no_clear_text_secret(api, db, new_customer):
+    customer = new_customer()
+    secrets: list[str] = []
+    # A used code, a pending code, a reset link, two re-issued connection passwords.
+    vid, conv = api.verify(customer)
+    secrets.append(api.latest_code(customer.mobile))
+    api.post("/v1/procedures/password-reset", {"verification_id": vid, "conversation_id": conv})
+    for method in ("sms", "post"):
+        api.post("/v1/procedures/connection-credentials",
+                 {"verification_id": vid, "conversation_id": conv, "method": method})
+    conv2 = new_conversation()
+    api.start(conv2, customer_number=customer.customer_number)
+    secrets.append(api.latest_code(customer.mobile))
+    for message in api.outbox(customer.customer_number):
+        body = message["body"]
+        secrets += CODE_RE.findall(body)
+        secrets += re.findall(r"token=([\w-]+)", body)
+        secrets += re.findall(r"接続用パスワード（新規発行）: (\S+)", body)
+    assert len(set(secrets)) == 5  # two codes, one reset token, two connection passwords
+    secrets += [TOKEN, PEPPER]
+
+    tables = [t for t in db.table_names() if t != "outbox"]
+    assert {"customers", "verifications", "audit_log", "idempotency", "password_resets"} <= set(tables)
+    for table in tables:
+        for row in db.conn.execute(f"SELECT * FROM {table}"):
+            for value in tuple(row):
+                text = str(value)
+                for secret in set(secrets):
+                    assert secret not in text, f"{table} holds a secret in clear text"
+
+
+def run_cli(sandbox, *args):
+    return subprocess.run([sys.executable, "-m", "account_api", *args], cwd=ROOT, env=sandbox.env,
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_outbox_cli_shows_the_code_sent_to_a_phone(api, sandbox, new_customer):
+    customer = new_customer()
+    api.start(new_conversation(), customer_number=customer.customer_number)
+    code = api.latest_code(customer.mobile)
+    pretty = f"{customer.mobile[:3]}-{customer.mobile[3:7]}-{customer.mobile[7:]}"
+    out = run_cli(sandbox, "outbox", "--to", pretty, "--last", "1")
+    assert out.returncode == 0, out.stderr
+    assert f"SMS → {pretty}" in out.stdout and f"確認コード: {code}" in out.stdout
+    assert run_cli(sandbox, "outbox", "--to", customer.customer_number).stdout.count("[verification_code]") == 1
+    assert "nothing sent" in run_cli(sandbox, "outbox", "--to", "099-0000-0000").stdout
+
+
+def test_customers_cli_lists_the_demo_customers(sandbox):
+    out = run_cli(sandbox, "customers")
+    assert out.returncode == 0, out.stderr
+    for expected in ("N123456789", "taro.yamada@ocn.ne.jp", "abc12345@one.ocn.ne.jp", "090-1234-5678",
+                     "N987654321", "hanako.sato@example.jp", "N555000111"):
+        assert expected in out.stdout
+
+
+def test_seeding_is_idempotent(sandbox, db):
+    before = db.conn.execute("SELECT COUNT(*) FROM logins").fetchone()[0]
+    assert run_cli(sandbox, "customers").returncode == 0  # the CLI seeds too
+    assert db.conn.execute("SELECT COUNT(*) FROM logins").fetchone()[0] == before
+    numbers = [c.customer_number for c in db.customers()]
+    assert len(numbers) == len(set(numbers)) and "N123456789" in numbers
