@@ -1,0 +1,4 @@
+"""Custom Rasa input channels.
+
+`channels.line.LineInput` connects the LINE Messaging API (see docs/line.md).
+"""
