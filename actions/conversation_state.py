@@ -1,6 +1,7 @@
 """Reading and resetting the slots that carry the conversation's state."""
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any, Dict, List, Optional
 
@@ -47,3 +48,10 @@ def forget_verification() -> List[Dict[str, Any]]:
 def ask(question: Optional[str]) -> Dict[str, Any]:
     """Which question the bot is now waiting on (see pending_question in domain.yml)."""
     return SlotSet("pending_question", question)
+
+
+def turn_key(tracker: Tracker, what: str) -> str:
+    """Idempotency key for one state change in one customer turn: if the same turn is
+    processed again, the account API returns the first result instead of acting twice."""
+    message_id = tracker.latest_message.get("message_id") or str(len(tracker.events))
+    return hashlib.sha256(f"{tracker.sender_id}|{message_id}|{what}".encode()).hexdigest()

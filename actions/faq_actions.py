@@ -71,49 +71,33 @@ class ActionAnswer(Action):
         return answer_topic(intent, dispatcher, tracker)
 
 
-class ActionResolveWhichPassword(Action):
+def resolve_which_password(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """The customer said which password they forgot (or that they don't know)."""
-
-    def name(self) -> Text:
-        return "action_resolve_which_password"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        id_type = latest_entity(tracker, "id_type")
-        if id_type == "ocn_id":
-            return answer_topic("forgot_ocn_id_password", dispatcher, tracker)
-        if id_type == "connection_id":
-            return answer_topic("check_connection_id", dispatcher, tracker)
-        if id_type == "customer_number":
-            dispatcher.utter_message(response="utter_customer_number_has_no_password")
-        else:
-            dispatcher.utter_message(response="utter_password_difference")
-        dispatcher.utter_message(response="utter_ask_which_password")
-        return [ask("which_password")]
+    id_type = latest_entity(tracker, "id_type")
+    if id_type == "ocn_id":
+        return answer_topic("forgot_ocn_id_password", dispatcher, tracker)
+    if id_type == "connection_id":
+        return answer_topic("check_connection_id", dispatcher, tracker)
+    if id_type == "customer_number":
+        dispatcher.utter_message(response="utter_customer_number_has_no_password")
+    else:
+        dispatcher.utter_message(response="utter_password_difference")
+    dispatcher.utter_message(response="utter_ask_which_password")
+    return [ask("which_password")]
 
 
-class ActionRecordSurvey(Action):
+def record_survey(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """Records 「疑問・問題は解決しましたか？」 in the tracker (slot survey_answer) and the log."""
-
-    def name(self) -> Text:
-        return "action_record_survey"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        resolved = latest_intent(tracker) == "affirm"
-        answer = "resolved" if resolved else "unresolved"
-        survey_log.info("survey answer=%s", answer)
-        dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
-        return [SlotSet("survey_answer", answer), ask(None)]
+    resolved = latest_intent(tracker) == "affirm"
+    answer = "resolved" if resolved else "unresolved"
+    survey_log.info("survey answer=%s", answer)
+    dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
+    return [SlotSet("survey_answer", answer), ask(None)]
 
 
-class ActionDeclineOffer(Action):
-    """The customer does not want the chat procedure; ask whether the answer was enough."""
-
-    def name(self) -> Text:
-        return "action_decline_offer"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_ask_survey")
-        return [ask("survey"), SlotSet("offered_procedure", None)]
+def ask_survey(dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
+    dispatcher.utter_message(response="utter_ask_survey")
+    return [ask("survey"), SlotSet("offered_procedure", None)]
 
 
 class ActionClarify(Action):

@@ -23,6 +23,7 @@ from actions.conversation_state import (
     latest_entity,
     latest_intent,
     reset_procedure,
+    turn_key,
 )
 from actions.faq_actions import PROCEDURE_FORM, yes_no_buttons
 from actions.links import link
@@ -78,16 +79,21 @@ class ActionStartProcedure(Action):
         return "action_start_procedure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        procedure = latest_entity(tracker, "procedure")
-        if procedure not in PROCEDURES:
-            procedure = tracker.get_slot("offered_procedure")
-        delivery = latest_entity(tracker, "delivery_method")
-        if procedure is None and delivery:
-            procedure = "send_connection_id"
-        events = reset_procedure({"procedure": procedure, "delivery_method": delivery})
-        if not is_verified(tracker):
-            events += forget_verification()
-        return events + [ask(None)]
+        return start_procedure_events(tracker)
+
+
+def start_procedure_events(tracker: Tracker) -> List[Dict[str, Any]]:
+    """A clean procedure run; what the customer already said (procedure, method) is kept."""
+    procedure = latest_entity(tracker, "procedure")
+    if procedure not in PROCEDURES:
+        procedure = tracker.get_slot("offered_procedure")
+    delivery = latest_entity(tracker, "delivery_method")
+    if procedure is None and delivery:
+        procedure = "send_connection_id"
+    events = reset_procedure({"procedure": procedure, "delivery_method": delivery})
+    if not is_verified(tracker):
+        events += forget_verification()
+    return events + [ask(None)]
 
 
 class ValidateProcedureForm(FormValidationAction):
@@ -133,7 +139,8 @@ class ValidateProcedureForm(FormValidationAction):
             return {"account_ref": None}
         try:
             started = account_client().start_verification(
-                tracker.sender_id, customer_number=customer_number, ocn_id=ocn_id
+                tracker.sender_id, customer_number=customer_number, ocn_id=ocn_id,
+                idempotency_key=turn_key(tracker, "start_verification"),
             )
         except (AccountApiError, AccountApiUnavailable) as error:
             return {"account_ref": value, **_slots(explain_api_error(dispatcher, error))}
@@ -166,7 +173,9 @@ class ValidateProcedureForm(FormValidationAction):
         if not verification_id:
             return {"otp_code": None, "account_ref": None}
         try:
-            confirmed = account_client().confirm_verification(verification_id, tracker.sender_id, str(value))
+            confirmed = account_client().confirm_verification(
+                verification_id, tracker.sender_id, str(value), idempotency_key=turn_key(tracker, "confirm")
+            )
         except AccountApiError as error:
             if error.code == "invalid_code":
                 dispatcher.utter_message(response="utter_wrong_code", attempts_left=error.attempts_left or 0)
@@ -257,14 +266,15 @@ class ActionRunProcedure(Action):
     def _run(self, procedure: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
         client = account_client()
         verification_id, conversation = tracker.get_slot("verification_id"), tracker.sender_id
+        key = turn_key(tracker, procedure)
         if procedure == "reset_ocn_password":
-            sent = client.send_password_reset(verification_id, conversation)
+            sent = client.send_password_reset(verification_id, conversation, idempotency_key=key)
             dispatcher.utter_message(
                 response="utter_done_password_reset", destination=_describe_contact(sent.channel, sent.destination_masked)
             )
         elif procedure == "send_connection_id":
             method = tracker.get_slot("delivery_method")
-            sent = client.send_connection_credentials(verification_id, conversation, method)
+            sent = client.send_connection_credentials(verification_id, conversation, method, idempotency_key=key)
             if method == "mypage":
                 dispatcher.utter_message(response="utter_done_connection_mypage", link=link("check_connection_id"))
             elif method == "post":
@@ -276,14 +286,14 @@ class ActionRunProcedure(Action):
                     response="utter_done_connection_sms", destination=_describe_contact("sms", sent.destination_masked)
                 )
         elif procedure == "send_customer_number":
-            sent = client.send_customer_number(verification_id, conversation)
+            sent = client.send_customer_number(verification_id, conversation, idempotency_key=key)
             dispatcher.utter_message(
                 response="utter_done_customer_number",
                 masked=sent.customer_number_masked,
                 destination=_describe_contact(sent.channel, sent.destination_masked),
             )
         elif procedure == "send_ocn_id":
-            sent = client.send_ocn_id(verification_id, conversation)
+            sent = client.send_ocn_id(verification_id, conversation, idempotency_key=key)
             dispatcher.utter_message(
                 response="utter_done_ocn_id",
                 masked=sent.ocn_id_masked,

@@ -7,15 +7,18 @@ import os
 import signal
 import sys
 import time
+import urllib.request
+from pathlib import Path
 
-from devstack.config import VAR, ports_from_env, service_env
+from devstack.config import VAR, Ports, ports_from_env, service_env
 from devstack.model import latest_model, needs_training, train
 from devstack.services import Stack, product_services
+from devstack.shell import chat
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack")
-    parser.add_argument("command", choices=["run", "train"])
+    parser.add_argument("command", choices=["run", "train", "shell"])
     args = parser.parse_args()
     env = service_env(ports_from_env(os.environ))
     VAR.mkdir(exist_ok=True)
@@ -29,16 +32,19 @@ def main() -> int:
     ports = ports_from_env(env)
     model = latest_model()
     assert model is not None
+    if args.command == "shell":
+        return shell(ports, model, env)
     stack = Stack(product_services(ports, model), env, VAR / "logs")
     stopping = False
 
     def stop(*_: object) -> None:
         nonlocal stopping
-        if not stopping:
-            stopping = True
-            print("\nStopping...", flush=True)
-            stack.stop()
-            print("Stopped.", flush=True)
+        if stopping:
+            return  # a second Ctrl-C must not interrupt the clean shutdown
+        stopping = True
+        print("\nStopping...", flush=True)
+        stack.stop()
+        print("Stopped.", flush=True)
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)
@@ -69,6 +75,30 @@ Press Ctrl-C to stop.""",
                 stack.stop()
                 return 1
         time.sleep(1)
+
+
+def shell(ports: Ports, model: Path, env: dict) -> int:
+    """Chat with the running stack, or start one (without the web page) for the session."""
+    rasa_url = f"http://127.0.0.1:{ports.rasa}"
+    stack = None
+    if not is_up(rasa_url + "/"):
+        print("Starting the bot for this chat (about 20 s)...", flush=True)
+        stack = Stack(product_services(ports, model, web=False), env, VAR / "logs")
+        stack.start()
+    try:
+        chat(rasa_url)
+    finally:
+        if stack:
+            stack.stop()
+    return 0
+
+
+def is_up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

@@ -1,0 +1,51 @@
+# Two commands for a fresh clone:  make run  (install + train if needed + start everything)
+#                                  make test (install + train if needed + the whole test suite)
+SHELL := /bin/bash
+PY := .venv/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run shell setup web-deps train test test-fast validate nlu-eval conversations benchmarks clean
+
+## run: install everything, train when needed, start account sandbox + actions + Rasa + web page
+run: setup web-deps
+	$(PY) -m devstack run
+
+## shell: chat in the terminal (uses the running stack, or starts one)
+shell: setup
+	$(PY) -m devstack shell
+
+setup: .venv/.installed
+
+.venv/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@command -v python3.10 >/dev/null || { echo "Python 3.10 is required (pyenv: see .python-version)"; exit 1; }
+	test -x $(PY) || python3.10 -m venv .venv
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip check
+	touch $@
+
+web-deps:
+	@if [ -f web/package.json ]; then $(MAKE) -s -C web deps; fi
+
+train: setup
+	$(PY) -m devstack train
+
+## test: the whole suite (validation, unit, NLU accuracy, conversations, running stack, channels)
+test: setup web-deps train
+	$(PY) -m pytest -q
+
+validate: setup
+	$(PY) -m bot_server data validate
+
+## nlu-eval: Rasa's report and confusion matrix for the held-out test set, in results/nlu
+nlu-eval: train
+	$(PY) -m bot_server test nlu --nlu tests/nlu --model models/ocn-bot.tar.gz --out results/nlu
+	@$(PY) -c "import json; r=json.load(open('results/nlu/intent_report.json')); print(f\"intent accuracy {r['accuracy']:.3f}, macro-F1 {r['macro avg']['f1-score']:.3f}\")"
+
+benchmarks: train
+	$(PY) benchmarks/rest_latency.py
+
+clean:
+	rm -rf results var/logs
