@@ -1,0 +1,118 @@
+"""action_answer, the pending-question router and action_clarify."""
+from __future__ import annotations
+
+import pytest
+
+from actions.faq_actions import ActionAnswer, ActionClarify
+from actions.reply_actions import ActionAnswerPendingQuestion
+from actions.topics import TOPICS
+from tests.actions.trackers import responses, run, slot_events, tracker
+
+
+@pytest.mark.parametrize("intent", sorted(i for i in TOPICS if i != "forgot_password"))
+def test_every_topic_is_answered_with_its_response_and_a_next_step(intent: str) -> None:
+    messages, events = run(ActionAnswer(), tracker(intent))
+    assert responses(messages)[0] == f"utter_answer_{intent}"
+    topic = TOPICS[intent]
+    if topic.link_key:
+        assert messages[0]["link"].startswith("https://")
+    pending = slot_events(events).get("pending_question")
+    if topic.procedure:
+        assert pending == "offer_procedure"
+        assert topic.procedure in messages[-1]["buttons"][0]["payload"]
+    elif topic.survey:
+        assert pending == "survey" and responses(messages)[-1] == "utter_ask_survey"
+
+
+def test_links_follow_the_configured_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OCN_MYPAGE_BASE_URL", "https://mypage.example.test/")
+    messages, _ = run(ActionAnswer(), tracker("check_connection_id"))
+    assert messages[0]["link"].startswith("https://mypage.example.test/")
+
+
+def test_forgot_password_asks_which_one() -> None:
+    messages, events = run(ActionAnswer(), tracker("forgot_password"))
+    assert responses(messages) == ["utter_ask_which_password"]
+    assert slot_events(events)["pending_question"] == "which_password"
+
+
+def test_answer_during_a_procedure_returns_to_it_without_survey() -> None:
+    messages, events = run(ActionAnswer(), tracker("change_customer_number", active_loop="procedure_form"))
+    assert responses(messages) == ["utter_answer_change_customer_number", "utter_back_to_procedure"]
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    "entities, expected",
+    [
+        ([{"entity": "id_type", "value": "ocn_id"}], "utter_answer_forgot_ocn_id_password"),
+        ([{"entity": "id_type", "value": "connection_id"}], "utter_answer_check_connection_id"),
+        ([{"entity": "id_type", "value": "customer_number"}], "utter_customer_number_has_no_password"),
+        ([{"entity": "id_type", "value": "unknown"}], "utter_password_difference"),
+    ],
+)
+def test_which_password_reply(entities: list, expected: str) -> None:
+    t = tracker("inform", entities=entities, slots={"pending_question": "which_password"})
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages)[0] == expected
+
+
+def test_i_dont_know_explains_the_difference_and_asks_again() -> None:
+    t = tracker("deny", text="わからない", slots={"pending_question": "which_password"})
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_password_difference", "utter_ask_which_password"]
+    assert slot_events(events)["pending_question"] == "which_password"
+
+
+@pytest.mark.parametrize("intent, answer, response", [("affirm", "resolved", "utter_survey_thanks"), ("deny", "unresolved", "utter_survey_unresolved")])
+def test_survey_answer_is_recorded(intent: str, answer: str, response: str) -> None:
+    messages, events = run(ActionAnswerPendingQuestion(), tracker(intent, slots={"pending_question": "survey"}))
+    assert responses(messages) == [response]
+    assert slot_events(events)["survey_answer"] == answer
+    assert slot_events(events)["pending_question"] is None
+
+
+def test_yes_to_the_offer_starts_the_procedure_form() -> None:
+    t = tracker("affirm", slots={"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"})
+    _, events = run(ActionAnswerPendingQuestion(), t)
+    assert slot_events(events)["procedure"] == "send_ocn_id"
+    assert {"event": "followup", "name": "procedure_form"} in [
+        {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "followup"
+    ]
+
+
+def test_no_to_the_offer_asks_the_survey() -> None:
+    messages, events = run(ActionAnswerPendingQuestion(), tracker("deny", slots={"pending_question": "offer_procedure"}))
+    assert responses(messages) == ["utter_ask_survey"]
+    assert slot_events(events)["pending_question"] == "survey"
+
+
+def test_yes_without_a_question_is_acknowledged() -> None:
+    messages, events = run(ActionAnswerPendingQuestion(), tracker("affirm"))
+    assert responses(messages) == ["utter_anything_else"] and events == []
+
+
+def test_clarify_offers_the_two_likeliest_topics() -> None:
+    t = tracker("nlu_fallback", text="ID", ranking=[("nlu_fallback", 0.5), ("check_ocn_id", 0.3), ("affirm", 0.1), ("ask_id_types", 0.05)])
+    messages, _ = run(ActionClarify(), t)
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ["/check_ocn_id", "/ask_id_types", "/out_of_scope"]
+
+
+def test_second_unclear_message_gets_the_help_links() -> None:
+    earlier = [
+        {"event": "user", "text": "???"},
+        {"event": "action", "name": "action_clarify"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "ほげ"},
+    ]
+    t = tracker("nlu_fallback", text="ほげ", ranking=[("check_ocn_id", 0.3)], events=earlier)
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages) == ["utter_fallback"]
+    assert messages[0]["link"].startswith("https://") and messages[0]["contact_link"].startswith("https://")
+
+
+@pytest.mark.parametrize("text, response", [("😀😀", "utter_unreadable"), ("あ" * 2001, "utter_too_long")])
+def test_unreadable_input(text: str, response: str) -> None:
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=text))
+    assert responses(messages) == [response]

@@ -1,0 +1,234 @@
+"""Procedure actions over a fake account client: what the customer is told for each result."""
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, List
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import procedure_actions
+from actions.account_client import (
+    AccountApiError,
+    AccountApiUnavailable,
+    AccountSummary,
+    ConnectionCredentialsResult,
+    CustomerNumberSent,
+    Delivery,
+    LoginRecord,
+    OcnIdSent,
+    VerificationConfirmed,
+    VerificationStarted,
+)
+from actions.procedure_actions import (
+    INVALID,
+    ActionAskProcedureConfirmed,
+    ActionCancelProcedure,
+    ActionRunProcedure,
+    ActionStartProcedure,
+    ValidateProcedureForm,
+)
+from tests.actions.trackers import responses, run, slot_events, tracker
+
+VERIFIED = {"verification_id": "v-1", "verified_until": time.time() + 600}
+
+
+class FakeClient:
+    def __init__(self) -> None:
+        self.calls: List[tuple] = []
+        self.fail: Exception | None = None
+
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((name, args, kwargs))
+        if self.fail:
+            raise self.fail
+
+    def start_verification(self, conversation_id: str, customer_number=None, ocn_id=None, **kw: Any) -> VerificationStarted:
+        self._call("start", conversation_id, customer_number, ocn_id, **kw)
+        return VerificationStarted("v-1", 600)
+
+    def confirm_verification(self, verification_id: str, conversation_id: str, code: str, **kw: Any) -> VerificationConfirmed:
+        self._call("confirm", verification_id, conversation_id, code, **kw)
+        return VerificationConfirmed(datetime.now(timezone.utc) + timedelta(minutes=15), 900)
+
+    def account_summary(self, *args: Any) -> AccountSummary:
+        self._call("summary", *args)
+        return AccountSummary("N12*****89", "ta****@ocn.ne.jp", None, "sms", "090-****-5678", True, "東京都千代田区****")
+
+    def send_password_reset(self, *args: Any, **kw: Any) -> Delivery:
+        self._call("reset", *args, **kw)
+        return Delivery("sms", "090-****-5678")
+
+    def send_connection_credentials(self, *args: Any, **kw: Any) -> ConnectionCredentialsResult:
+        self._call("connection", *args, **kw)
+        return ConnectionCredentialsResult(args[2], "post", "東京都千代田区****", eta_days=5)
+
+    def send_customer_number(self, *args: Any, **kw: Any) -> CustomerNumberSent:
+        self._call("customer_number", *args, **kw)
+        return CustomerNumberSent("sms", "090-****-5678", "N12*****89")
+
+    def send_ocn_id(self, *args: Any, **kw: Any) -> OcnIdSent:
+        self._call("ocn_id", *args, **kw)
+        return OcnIdSent("sms", "090-****-5678", "ta****@ocn.ne.jp")
+
+    def login_history(self, *args: Any) -> List[LoginRecord]:
+        self._call("history", *args)
+        now = datetime(2026, 11, 24, 0, 12, tzinfo=timezone.utc)
+        return [LoginRecord(now, "東京都", "iPhone", True, False), LoginRecord(now, "海外（不明）", "Windows", False, True)]
+
+
+@pytest.fixture()
+def client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
+    fake = FakeClient()
+    monkeypatch.setattr(procedure_actions, "_client", fake)
+    return fake
+
+
+def test_start_keeps_the_chosen_procedure_and_forgets_an_expired_verification() -> None:
+    t = tracker("start_procedure", entities=[{"entity": "procedure", "value": "send_ocn_id"}],
+                slots={"verification_id": "old", "verified_until": time.time() - 1})
+    _, events = run(ActionStartProcedure(), t)
+    slots = slot_events(events)
+    assert slots["procedure"] == "send_ocn_id" and slots["verification_id"] is None
+
+
+def test_required_slots_skip_verification_while_it_is_valid() -> None:
+    form = ValidateProcedureForm()
+    needed = asyncio.run(form.required_slots([], CollectingDispatcher(), tracker(slots={**VERIFIED, "procedure": "send_connection_id"}), {}))
+    assert needed == ["procedure", "delivery_method", "procedure_confirmed"]
+    needed = asyncio.run(form.required_slots([], CollectingDispatcher(), tracker(slots={"procedure": "send_ocn_id"}), {}))
+    assert needed == ["procedure", "account_ref", "otp_code", "procedure_confirmed"]
+
+
+@pytest.mark.parametrize("typed, expected", [("Ｎ１２３-４５６-７８９です", "N123456789"), ("n 123 456 789", "N123456789"),
+                                             ("TARO.Yamada@ocn.ne.jp", "taro.yamada@ocn.ne.jp"), ("12345", INVALID)])
+def test_account_ref_extraction_normalizes(typed: str, expected: str) -> None:
+    t = tracker("inform", text=typed, slots={"requested_slot": "account_ref"})
+    result = asyncio.run(ValidateProcedureForm().extract_account_ref(CollectingDispatcher(), t, {}))
+    assert result == {"account_ref": expected}
+
+
+def test_account_ref_starts_verification_without_revealing_whether_it_exists(client: FakeClient) -> None:
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
+    assert result["verification_id"] == "v-1" and result["otp_code"] is None
+    assert responses(dispatcher.messages) == ["utter_code_sent"]
+    assert client.calls[0][2].get("idempotency_key")
+
+
+@pytest.mark.parametrize(
+    "error, response, halted",
+    [
+        (AccountApiError(429, "too_many_codes", retry_after=1800), "utter_too_many_codes", True),
+        (AccountApiError(423, "locked", retry_after=1200), "utter_verification_locked", True),
+        (AccountApiUnavailable("down"), "utter_api_unavailable", True),
+    ],
+)
+def test_account_ref_api_errors_stop_politely(client: FakeClient, error: Exception, response: str, halted: bool) -> None:
+    client.fail = error
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
+    assert responses(dispatcher.messages) == [response]
+    assert bool(result.get("procedure_halt")) is halted
+
+
+def test_code_extraction_only_when_asked_and_never_kept(client: FakeClient) -> None:
+    form = ValidateProcedureForm()
+    asked = tracker("inform", text="コードは４８２ ９１３", slots={"requested_slot": "otp_code"})
+    assert asyncio.run(form.extract_otp_code(CollectingDispatcher(), asked, {})) == {"otp_code": "482913"}
+    not_asked = tracker("inform", text="482913", slots={"requested_slot": "account_ref"})
+    assert asyncio.run(form.extract_otp_code(CollectingDispatcher(), not_asked, {})) == {}
+    question = tracker("check_ocn_id", text="OCN IDって何？", slots={"requested_slot": "otp_code"})
+    assert asyncio.run(form.extract_otp_code(CollectingDispatcher(), question, {})) == {}
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(form.validate_otp_code("482913", dispatcher, tracker(slots={"verification_id": "v-1"}), {}))
+    assert result["otp_code"] is None and result["verified_until"] > time.time()
+    assert client.calls[-1][1][2] == "482913"
+
+
+@pytest.mark.parametrize(
+    "error, response, cleared",
+    [
+        (AccountApiError(400, "invalid_code", attempts_left=3), "utter_wrong_code", []),
+        (AccountApiError(410, "expired"), "utter_code_expired", ["account_ref", "verification_id"]),
+        (AccountApiError(423, "locked", retry_after=1800), "utter_verification_locked", []),
+    ],
+)
+def test_code_errors(client: FakeClient, error: AccountApiError, response: str, cleared: list) -> None:
+    client.fail = error
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().validate_otp_code("000000", dispatcher, tracker(slots={"verification_id": "v-1"}), {}))
+    assert responses(dispatcher.messages) == [response]
+    assert result["otp_code"] is None
+    for slot in cleared:
+        assert result[slot] is None
+
+
+def test_sms_refused_without_a_mobile(client: FakeClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client, "account_summary", lambda *a: AccountSummary("N", "o", None, "mail", "h***@example.jp", False, "大阪府****"))
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().validate_delivery_method("sms", dispatcher, tracker(slots=VERIFIED), {}))
+    assert result == {"delivery_method": None} and responses(dispatcher.messages) == ["utter_no_mobile"]
+
+
+@pytest.mark.parametrize(
+    "procedure, method, response",
+    [
+        ("reset_ocn_password", None, "utter_confirm_password_reset"),
+        ("send_connection_id", "post", "utter_confirm_connection_post"),
+        ("send_connection_id", "mypage", "utter_confirm_connection_mypage"),
+        ("login_history", None, "utter_confirm_login_history"),
+    ],
+)
+def test_confirmation_says_what_will_happen(client: FakeClient, procedure: str, method: str, response: str) -> None:
+    messages, _ = run(ActionAskProcedureConfirmed(), tracker(slots={**VERIFIED, "procedure": procedure, "delivery_method": method}))
+    assert responses(messages) == [response]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+    if method == "post":
+        assert messages[0]["destination"] == "東京都千代田区****"
+
+
+@pytest.mark.parametrize(
+    "procedure, method, response, call_name",
+    [
+        ("reset_ocn_password", None, "utter_done_password_reset", "reset"),
+        ("send_connection_id", "post", "utter_done_connection_post", "connection"),
+        ("send_customer_number", None, "utter_done_customer_number", "customer_number"),
+        ("send_ocn_id", None, "utter_done_ocn_id", "ocn_id"),
+    ],
+)
+def test_run_procedure_after_yes(client: FakeClient, procedure: str, method: str, response: str, call_name: str) -> None:
+    t = tracker("affirm", slots={**VERIFIED, "procedure": procedure, "delivery_method": method, "procedure_confirmed": True})
+    messages, events = run(ActionRunProcedure(), t)
+    assert responses(messages) == [response, "utter_ask_survey"]
+    assert client.calls[-1][0] == call_name and client.calls[-1][2]["idempotency_key"]
+    assert slot_events(events)["procedure"] is None and slot_events(events)["pending_question"] == "survey"
+
+
+def test_login_history_flags_unfamiliar_logins(client: FakeClient) -> None:
+    t = tracker("affirm", slots={**VERIFIED, "procedure": "login_history", "procedure_confirmed": True})
+    messages, _ = run(ActionRunProcedure(), t)
+    assert "⚠ 11/24 09:12 海外（不明） Windows 失敗" in messages[0]["text"]  # shown in JST
+    assert responses(messages)[1] == "utter_login_history_unfamiliar"
+
+
+def test_no_at_confirmation_does_nothing(client: FakeClient) -> None:
+    messages, _ = run(ActionRunProcedure(), tracker("deny", slots={**VERIFIED, "procedure": "send_ocn_id", "procedure_confirmed": False}))
+    assert responses(messages) == ["utter_procedure_cancelled"] and client.calls == []
+
+
+def test_api_down_at_the_last_step_apologizes_and_resets(client: FakeClient) -> None:
+    client.fail = AccountApiUnavailable("timeout")
+    messages, events = run(ActionRunProcedure(), tracker("affirm", slots={**VERIFIED, "procedure": "send_ocn_id", "procedure_confirmed": True}))
+    assert responses(messages) == ["utter_api_unavailable"]
+    assert slot_events(events)["procedure"] is None
+
+
+def test_cancel_deactivates_the_form() -> None:
+    messages, events = run(ActionCancelProcedure(), tracker("cancel", active_loop="procedure_form", slots={"procedure": "send_ocn_id"}))
+    assert responses(messages) == ["utter_procedure_cancelled"]
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+    messages, _ = run(ActionCancelProcedure(), tracker("cancel"))
+    assert responses(messages) == ["utter_no_procedure_to_cancel"]

@@ -1,0 +1,61 @@
+"""What customers type, normalized: full-width, lower-case, hyphens and spaces."""
+from __future__ import annotations
+
+import pytest
+
+from ocn_ids.normalize import clean_customer_text, has_meaningful_content
+from ocn_ids.parse import (
+    canonical_customer_number,
+    canonical_mail,
+    find_choices,
+    find_values,
+    mask_customer_number,
+    one_time_code,
+)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["N123456789", "n123456789", "Ｎ１２３４５６７８９", "ｎ１２３－４５６－７８９", "N-123-456-789", "N 1234 56789",
+     "お客さま番号はN123456789です", "N１２３ ４５６ ７８９"],
+)
+def test_customer_number_variants_normalize(typed: str) -> None:
+    assert canonical_customer_number(typed) == "N123456789"
+
+
+@pytest.mark.parametrize("typed", ["N12345678", "N1234567890", "123456789", "AN123456789", "N12345678a"])
+def test_not_a_customer_number(typed: str) -> None:
+    assert canonical_customer_number(typed) is None
+
+
+def test_entity_offsets_point_at_what_was_typed() -> None:
+    text = "番号はＮ１２３－４５６－７８９です"
+    (found,) = [f for f in find_values(text) if f.entity == "customer_number"]
+    assert text[found.start:found.end] == "Ｎ１２３－４５６－７８９"
+
+
+def test_mail_and_connection_id() -> None:
+    assert canonical_mail("ＴＡＲＯ@ＯＣＮ.ＮＥ.ＪＰ です") == "taro@ocn.ne.jp"
+    kinds = {f.entity for f in find_values("接続用IDは abc12345@one.ocn.ne.jp です")}
+    assert kinds == {"connection_id"}
+    assert {f.entity for f in find_values("メールは hanako@gmail.com")} == {"ocn_id"}
+
+
+@pytest.mark.parametrize("typed, code", [("482913", "482913"), ("４８２９１３", "482913"), ("コードは482 913です", "482913"),
+                                         ("12345", None), ("1234567", None), ("N123456789", None)])
+def test_one_time_code(typed: str, code: str | None) -> None:
+    assert one_time_code(typed) == code
+
+
+def test_choices() -> None:
+    values = {(f.entity, f.value) for f in find_choices("接続用IDのパスワードをSMSで")}
+    assert values == {("id_type", "connection_id"), ("delivery_method", "sms")}
+    assert {f.value for f in find_choices("郵送でお願いします")} == {"post"}
+    assert {f.value for f in find_choices("お客様番号")} == {"customer_number"}
+
+
+def test_masking_and_cleaning() -> None:
+    assert mask_customer_number("N123456789") == "N12*****89"
+    assert clean_customer_text("ｱｲｳ\x00 ＡＢＣ\n\n１２３") == "アイウ ABC 123"
+    assert not has_meaningful_content(" 😀 \u3000!!")
+    assert has_meaningful_content("ﾊﾟｽ")
