@@ -27,6 +27,7 @@ from actions.conversation_state import (
 )
 from actions.faq_actions import PROCEDURE_FORM, yes_no_buttons
 from actions.links import link
+from actions.topics import TOPICS
 from ocn_ids.parse import canonical_customer_number, canonical_mail, find_values, one_time_code
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,15 @@ class ValidateProcedureForm(FormValidationAction):
         if tracker.get_slot("procedure") == "send_connection_id":
             slots.append("delivery_method")
         return slots + ["procedure_confirmed"]
+
+    async def extract_procedure(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Asked which procedure, the customer may just say what they want (ログイン履歴を見たい)."""
+        if tracker.get_slot("requested_slot") != "procedure" or latest_entity(tracker, "procedure"):
+            return {}
+        topic = TOPICS.get(latest_intent(tracker) or "")
+        return {"procedure": topic.procedure} if topic and topic.procedure else {}
 
     # --- who the customer is -------------------------------------------------
     async def extract_account_ref(

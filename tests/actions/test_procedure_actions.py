@@ -232,3 +232,11 @@ def test_cancel_deactivates_the_form() -> None:
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     messages, _ = run(ActionCancelProcedure(), tracker("cancel"))
     assert responses(messages) == ["utter_no_procedure_to_cancel"]
+
+
+def test_asked_which_procedure_the_customer_can_just_say_it() -> None:
+    t = tracker("check_login_history", text="ログイン履歴を見たい", slots={"requested_slot": "procedure"})
+    result = asyncio.run(ValidateProcedureForm().extract_procedure(CollectingDispatcher(), t, {}))
+    assert result == {"procedure": "login_history"}
+    t = tracker("change_customer_number", text="番号は変えられる？", slots={"requested_slot": "procedure"})
+    assert asyncio.run(ValidateProcedureForm().extract_procedure(CollectingDispatcher(), t, {})) == {}
