@@ -1,0 +1,83 @@
+"""One conversation engine: the same answer on REST and LINE, and verified procedures over LINE."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Tuple
+
+import pytest
+import requests
+
+from tests.channels.line_fakes import ACCESS_TOKEN, CHANNEL_SECRET, FakeLineApi, LoopThread, sign, text_event
+from tests.support.stack import RunningStack, new_sender, start_stack, texts
+
+
+@pytest.fixture(scope="module")
+def line_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[RunningStack, FakeLineApi]]:
+    loop = LoopThread()
+    fake = FakeLineApi()
+    loop.run(fake.start())
+    running = start_stack(
+        tmp_path_factory.mktemp("line"),
+        extra_env={"LINE_CHANNEL_SECRET": CHANNEL_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "LINE_API_BASE_URL": fake.url},
+    )
+    yield running, fake
+    running.stop()
+    loop.run(fake.stop())
+    loop.stop()
+
+
+def line_say(stack: RunningStack, fake: FakeLineApi, user: str, text: str, timeout: float = 30) -> List[Dict[str, Any]]:
+    """Post a signed text event for `user`; return the LINE messages the bot sent back."""
+    before = len(fake.calls)
+    event = text_event(text, {"type": "user", "userId": user})
+    body = json.dumps({"destination": "Uxxxxxxxx", "events": [event]}).encode()
+    response = requests.post(
+        f"{stack.rasa_url}/webhooks/line/webhook", data=body,
+        headers={"X-Line-Signature": sign(body), "Content-Type": "application/json"}, timeout=10,
+    )
+    assert response.status_code == 200
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sent = [c for c in fake.calls[before:] if c["kind"] in ("reply", "push")]
+        if sent:
+            time.sleep(0.3)  # a push may follow the reply
+            sent = [c for c in fake.calls[before:] if c["kind"] in ("reply", "push")]
+            return [m for call in sent for m in call["body"]["messages"]]
+        time.sleep(0.05)
+    raise AssertionError("no LINE reply")
+
+
+def line_texts(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def test_same_answer_on_rest_and_line(line_stack: Tuple[RunningStack, FakeLineApi]) -> None:
+    stack, fake = line_stack
+    question = "接続用IDを変更したいです"
+    rest = texts(stack.say(new_sender(), question))
+    line = line_texts(line_say(stack, fake, "U" + new_sender(), question))
+    assert rest.strip() and rest.replace("\n", "") == line.replace("\n", "")
+
+
+def test_buttons_become_quick_replies(line_stack: Tuple[RunningStack, FakeLineApi]) -> None:
+    stack, fake = line_stack
+    messages = line_say(stack, fake, "U" + new_sender(), "パスワードを忘れました")
+    items = messages[-1]["quickReply"]["items"]
+    assert [i["action"]["data"] for i in items][0] == "/forgot_ocn_id_password"
+    assert all(len(i["action"]["label"]) <= 20 for i in items)
+
+
+def test_verified_procedure_over_line(line_stack: Tuple[RunningStack, FakeLineApi]) -> None:
+    stack, fake = line_stack
+    user = "U" + new_sender()
+    requests.post(f"{stack.account_api_url}/dev/clock", json={"advance_seconds": 3601},
+                  headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]}, timeout=5).raise_for_status()
+    assert "お客さま番号" in line_texts(line_say(stack, fake, user, '/start_procedure{"procedure": "send_customer_number"}'))
+    assert "確認コード" in line_texts(line_say(stack, fake, user, "N123456789"))
+    code = stack.latest_code("090-1234-5678")
+    assert "よろしいですか" in line_texts(line_say(stack, fake, user, code or ""))
+    done = line_texts(line_say(stack, fake, user, "はい"))
+    assert "N12*****89" in done
+    assert fake.of("loading"), "LINE's loading animation was not shown"
