@@ -1,11 +1,13 @@
 """Japanese tokenizer for Rasa: SudachiPy morphemes, lemma = Sudachi's normalized form.
 
 The normalized form folds spelling variants (ﾊﾟｽﾜｰﾄﾞ -> パスワード, わかんない -> 分かる ない),
-which is what lets a small training set cover casual and half-width input.
+which is what lets a small training set cover casual and half-width input. Before Sudachi,
+typed IDs and codes become one placeholder token each, and the domain's words in spellings
+Sudachi does not know (せつぞく, ぱすわーど, PW) become one token with the canonical lemma.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from sudachipy import Dictionary, SplitMode
 
@@ -15,6 +17,10 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.lexicon import PLACEHOLDERS, VARIANTS
+from ocn_ids.normalize import normalize_with_offsets
+from ocn_ids.parse import find_values
 
 _SPLIT_MODES = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}
 # Sudachi rejects inputs over ~49 KB; tokenize long messages in slices well below that.
@@ -61,22 +67,52 @@ class SudachiTokenizer(Tokenizer):
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute) or ""
         tokens: List[Token] = []
-        for offset in range(0, len(text), _MAX_CHARS_PER_CALL):
-            part = text[offset : offset + _MAX_CHARS_PER_CALL]
-            for morpheme in self._tokenizer.tokenize(part):
-                surface = morpheme.surface()
-                if not surface.strip() or morpheme.part_of_speech()[0] in _SKIPPED_POS:
-                    continue
-                tokens.append(
-                    Token(
-                        surface,
-                        offset + morpheme.begin(),
-                        offset + morpheme.end(),
-                        lemma=morpheme.normalized_form().lower(),
-                    )
-                )
+        position = 0
+        for start, end, lemma in _protected_spans(text):
+            tokens += self._sudachi_tokens(text[position:start], position)
+            tokens.append(Token(text[start:end], start, end, lemma=lemma))
+            position = end
+        tokens += self._sudachi_tokens(text[position:], position)
         if not tokens:
             # Rasa's featurizers need at least one token; emoji-only and symbol-only
             # messages get one placeholder token spanning the text.
             tokens.append(Token(text[:1] or " ", 0, min(len(text), 1), lemma="__empty__"))
         return self._apply_token_pattern(tokens)
+
+    def _sudachi_tokens(self, text: str, offset: int) -> List[Token]:
+        tokens: List[Token] = []
+        for chunk_start in range(0, len(text), _MAX_CHARS_PER_CALL):
+            part = text[chunk_start : chunk_start + _MAX_CHARS_PER_CALL]
+            base = offset + chunk_start
+            for morpheme in self._tokenizer.tokenize(part):
+                surface = morpheme.surface()
+                if not surface.strip() or morpheme.part_of_speech()[0] in _SKIPPED_POS:
+                    continue
+                tokens.append(
+                    Token(surface, base + morpheme.begin(), base + morpheme.end(), lemma=morpheme.normalized_form().lower())
+                )
+        return tokens
+
+
+def _protected_spans(text: str) -> List[Tuple[int, int, str]]:
+    """(start, end, lemma) in the original text: typed values first, then lexicon words."""
+    spans: List[Tuple[int, int, str]] = [
+        (found.start, found.end, PLACEHOLDERS[found.entity]) for found in find_values(text)
+    ]
+    norm = normalize_with_offsets(text)
+    for variant, lemma in VARIANTS:
+        index = norm.text.find(variant)
+        while index != -1:
+            end = index + len(variant)
+            whole_word = not variant.isascii() or (
+                not _is_ascii_alnum(norm.text[index - 1 : index]) and not _is_ascii_alnum(norm.text[end : end + 1])
+            )
+            start_o, end_o = norm.span_in_original(index, end)
+            if whole_word and not any(s < end_o and start_o < e for s, e, _ in spans):
+                spans.append((start_o, end_o, lemma.lower()))
+            index = norm.text.find(variant, end)
+    return sorted(spans)
+
+
+def _is_ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
