@@ -1,0 +1,238 @@
+"""Per-conversation rate limit and request-body limit at the channels, with a polite reply.
+
+`install(app)` adds a Sanic request middleware to the Rasa server's app (idempotent):
+
+- Body size: a webhook request (`POST /webhooks/<channel>/webhook`) larger than
+  RATE_LIMIT_MAX_BODY_BYTES (default 16384) is not processed. Bodies above 1 MiB are refused by
+  Sanic before they are read (REQUEST_MAX_SIZE); nginx caps them earlier in the scaled mode.
+- Rate: more than RATE_LIMIT_PER_MINUTE (default 20) messages per minute from one sender of one
+  channel (sliding window) are not processed. Rejected messages count too, so a flood stays limited
+  until it stops. This runs before Rasa's conversation lock and NLU, so a flooding sender costs a
+  dictionary or Redis lookup per message and cannot slow other conversations down.
+
+The reply, chosen so that every REST/widget client shows it like any bot message: HTTP 200 with a
+bot message in the REST channel's format, plus `Retry-After` and `X-Chat-Limit: rate|body` headers:
+
+    [{"recipient_id": "<sender>", "text": "短時間に多くのメッセージが届いたため、…"}]
+
+Other webhooks (LINE: signed batches without a top-level sender) get only the body check, answered
+413 with a JSON error. Messages that arrive through socket.io (the web widget) or LINE are limited at
+the agent (see `install_on_rasa`): the customer gets the same sentence as a bot message.
+
+Counters live in the process (RATE_LIMIT_BACKEND=memory) or in Redis (`redis`, shared by all Rasa
+servers: the default when LOCK_STORE_TYPE names a Redis lock store), using LOCK_STORE_HOST/PORT/
+PASSWORD and RATE_LIMIT_REDIS_DB (default 2). If Redis is unreachable the limit fails open (logged).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from typing import Any, Dict, Optional, Tuple
+
+from sanic import Sanic, response
+from sanic.request import Request
+
+logger = logging.getLogger(__name__)
+
+RATE_MESSAGE = "短時間に多くのメッセージが届いたため、少し時間をおいてからお送りください。"
+BODY_MESSAGE = "メッセージが長すぎます。お手数ですが、短く分けてお送りください。"
+WINDOW_SECONDS = 60.0
+HARD_MAX_BODY_BYTES = 1024 * 1024
+_WEBHOOK = re.compile(r"^/webhooks/([A-Za-z0-9_.\-]+)/webhook/?$")
+_INSTALLED = "_ocn_rate_limit_installed"
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
+class MemoryLimiter:
+    """Sliding-window estimate (current window + weighted previous one), per process."""
+
+    def __init__(self, limit: int, window: float = WINDOW_SECONDS) -> None:
+        self.limit, self.window = limit, window
+        self._counts: Dict[str, Tuple[int, int, int]] = {}  # key -> (window index, current, previous)
+        self._last_prune = 0
+
+    async def hit(self, key: str, now: Optional[float] = None) -> Tuple[bool, int]:
+        now = time.time() if now is None else now
+        index = int(now // self.window)
+        old_index, current, previous = self._counts.get(key, (index, 0, 0))
+        if old_index != index:
+            previous = current if old_index == index - 1 else 0
+            current = 0
+        current += 1
+        self._counts[key] = (index, current, previous)
+        if index - self._last_prune >= 2:  # forget senders idle for two windows
+            self._counts = {k: v for k, v in self._counts.items() if v[0] >= index - 1}
+            self._last_prune = index
+        return self._verdict(now, current, previous)
+
+    def _verdict(self, now: float, current: int, previous: int) -> Tuple[bool, int]:
+        weight = 1.0 - (now % self.window) / self.window
+        estimate = current + previous * weight
+        retry_after = int(self.window - now % self.window) + 1
+        return estimate <= self.limit, retry_after
+
+
+class RedisLimiter(MemoryLimiter):
+    """Same window, counters in Redis so the limit holds across all Rasa servers."""
+
+    def __init__(self, limit: int, client: Any, window: float = WINDOW_SECONDS, prefix: str = "ratelimit:") -> None:
+        super().__init__(limit, window)
+        self.client, self.prefix = client, prefix
+        self._fallback = MemoryLimiter(limit, window)
+        self._warned_at = 0.0
+
+    async def hit(self, key: str, now: Optional[float] = None) -> Tuple[bool, int]:
+        now = time.time() if now is None else now
+        index = int(now // self.window)
+        current_key = f"{self.prefix}{key}:{index}"
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            pipe.incr(current_key)
+            pipe.expire(current_key, int(2 * self.window) + 1)
+            pipe.get(f"{self.prefix}{key}:{index - 1}")
+            current, _, previous = await pipe.execute()
+        except Exception as error:  # noqa: BLE001 -- fail open, never break the chat over a counter
+            if now - self._warned_at > 10:
+                logger.warning("Rate-limit store unreachable (%s); counting in this process only.", error)
+                self._warned_at = now
+            return await self._fallback.hit(key, now)
+        return self._verdict(now, int(current), int(previous or 0))
+
+
+def _uses_redis(env: Dict[str, str]) -> bool:
+    backend = (env.get("RATE_LIMIT_BACKEND") or "auto").lower()
+    if backend in ("memory", "redis"):
+        return backend == "redis"
+    return "redis" in (env.get("LOCK_STORE_TYPE") or "").lower()
+
+
+def make_limiter(env: Optional[Dict[str, str]] = None) -> MemoryLimiter:
+    env = dict(os.environ if env is None else env)
+    limit = _int_env("RATE_LIMIT_PER_MINUTE", 20)
+    if _uses_redis(env):
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis(
+            host=env.get("LOCK_STORE_HOST") or "127.0.0.1", port=int(env.get("LOCK_STORE_PORT") or 6379),
+            db=int(env.get("RATE_LIMIT_REDIS_DB") or 2), password=env.get("LOCK_STORE_PASSWORD") or None,
+            socket_timeout=0.5, socket_connect_timeout=0.5,
+        )
+        return RedisLimiter(limit, client)
+    return MemoryLimiter(limit)
+
+
+_limiter: Optional[MemoryLimiter] = None
+
+
+def limiter() -> MemoryLimiter:
+    global _limiter
+    if _limiter is None:
+        _limiter = make_limiter()
+    return _limiter
+
+
+def _bot_reply(sender: Optional[str], text: str, kind: str, retry_after: Optional[int] = None) -> response.HTTPResponse:
+    message: Dict[str, Any] = {"text": text}
+    if sender is not None:
+        message = {"recipient_id": sender, "text": text}
+    headers = {"X-Chat-Limit": kind}
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
+    return response.json([message], status=200, headers=headers)
+
+
+def install(app: Sanic) -> None:
+    """Install the body-size and per-sender rate limits on a Rasa server's Sanic app (idempotent)."""
+    if getattr(app.ctx, _INSTALLED, False):
+        return
+    setattr(app.ctx, _INSTALLED, True)
+    max_body = _int_env("RATE_LIMIT_MAX_BODY_BYTES", 16 * 1024)
+    if app.config.REQUEST_MAX_SIZE > HARD_MAX_BODY_BYTES:
+        app.config.REQUEST_MAX_SIZE = HARD_MAX_BODY_BYTES
+
+    async def limit_webhooks(request: Request) -> Optional[response.HTTPResponse]:
+        if request.method != "POST":
+            return None
+        match = _WEBHOOK.match(request.path)
+        if not match:
+            return None
+        channel = match.group(1)
+        size = len(request.body or b"")
+        try:
+            size = max(size, int(request.headers.get("content-length") or 0))
+        except ValueError:
+            pass
+        sender = None
+        if size <= max_body:
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 -- malformed JSON is the channel's business
+                body = None
+            if isinstance(body, dict) and isinstance(body.get("sender"), (str, int)):
+                sender = str(body["sender"])
+        if size > max_body:
+            logger.info("Refused a %d-byte request to %s (limit %d).", size, request.path, max_body)
+            if channel in ("rest", "callback"):
+                return _bot_reply(None, BODY_MESSAGE, "body")
+            return response.json({"error": "payload_too_large", "message": BODY_MESSAGE}, status=413)
+        if sender is None:
+            return None
+        allowed, retry_after = await limiter().hit(f"{channel}:{sender}")
+        if allowed:
+            return None
+        logger.info("Rate limit: sender %s on %s.", sender[:64], channel)
+        return _bot_reply(sender, RATE_MESSAGE, "rate", retry_after)
+
+    app.register_middleware(limit_webhooks, "request")
+
+
+_AGENT_PATCHED = "_ocn_rate_limited"
+MIDDLEWARE_CHANNELS = ("rest", "callback")
+
+
+def _patch_agent() -> None:
+    """Limit channels that do not come through a JSON webhook (socket.io, LINE) at the agent."""
+    from rasa.core.agent import Agent
+
+    original = Agent.handle_message
+    if getattr(original, _AGENT_PATCHED, False):
+        return
+
+    async def handle_message(self: Agent, message: Any) -> Any:
+        channel = getattr(message, "input_channel", None) or ""
+        if channel not in MIDDLEWARE_CHANNELS and message.sender_id:
+            allowed, _ = await limiter().hit(f"{channel}:{message.sender_id}")
+            if not allowed:
+                logger.info("Rate limit: sender %s on %s.", str(message.sender_id)[:64], channel)
+                await message.output_channel.send_text_message(message.sender_id, RATE_MESSAGE)
+                return None
+        return await original(self, message)
+
+    setattr(handle_message, _AGENT_PATCHED, True)
+    Agent.handle_message = handle_message  # type: ignore[method-assign]
+
+
+def install_on_rasa() -> None:
+    """Make `rasa run` (via `python -m bot_server run`) install the limits on the app it creates."""
+    import rasa.core.run as rasa_run
+
+    _patch_agent()
+    if getattr(rasa_run.configure_app, _INSTALLED, False):
+        return
+    original = rasa_run.configure_app
+
+    def configure_app(*args: Any, **kwargs: Any) -> Sanic:
+        app = original(*args, **kwargs)
+        install(app)
+        return app
+
+    setattr(configure_app, _INSTALLED, True)
+    rasa_run.configure_app = configure_app  # type: ignore[assignment]

@@ -1,0 +1,159 @@
+"""Detached processes tracked by pid files, so `up` can return and `down` (another process) stops them.
+
+Each pid file records the pid and a marker string that must appear in the process's command line;
+a pid is only ever signalled when its /proc cmdline still carries that marker (no stale-pid kills).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie (exited child not yet reaped) is not alive
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+class Managed:
+    """One named process: started detached (own session), logged to a file, known by its pid file."""
+
+    def __init__(self, name: str, run_dir: Path, log_dir: Path) -> None:
+        self.name = name
+        self.pid_file = run_dir / f"{name}.json"
+        self.log_path = log_dir / f"{name}.log"
+        self._popen: Optional[subprocess.Popen] = None
+
+    def record(self) -> Optional[Dict]:
+        try:
+            return json.loads(self.pid_file.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def pid(self) -> Optional[int]:
+        rec = self.record()
+        if not rec:
+            return None
+        pid = int(rec["pid"])
+        if alive(pid) and rec["marker"] in cmdline(pid):
+            return pid
+        return None
+
+    def running(self) -> bool:
+        if self._popen is not None and self._popen.poll() is not None:
+            return False
+        return self.pid() is not None
+
+    def start(self, command: Sequence[str], env: Dict[str, str], cwd: Path, marker: str,
+              user: Optional[str] = None) -> int:
+        if self.running():
+            return self.pid()  # type: ignore[return-value]
+        self.pid_file.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        full = list(command)
+        if user:
+            full = ["runuser", "-u", user, "--", *full]
+        self._popen = subprocess.Popen(full, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        pid = self._popen.pid
+        if user:  # runuser forks the real process; record the child so signals reach it
+            pid = _child_of(pid, marker) or pid
+        self.pid_file.write_text(json.dumps({"pid": pid, "marker": marker, "command": full}))
+        return pid
+
+    def stop(self, grace: float = 15.0, sig: int = signal.SIGTERM) -> bool:
+        """SIGTERM (or `sig`), wait `grace` s, then SIGKILL. Returns whether something was running."""
+        pid = self.pid()
+        was_running = pid is not None
+        if pid is not None:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline and alive(pid):
+                self._reap()
+                time.sleep(0.1)
+            if alive(pid) and self.record() and self.record()["marker"] in cmdline(pid):
+                os.kill(pid, signal.SIGKILL)
+                while alive(pid):
+                    self._reap()
+                    time.sleep(0.05)
+        self._reap()
+        self.pid_file.unlink(missing_ok=True)
+        return was_running
+
+    def kill(self) -> bool:
+        """SIGKILL now (fault injection)."""
+        return self.stop(grace=0.0, sig=signal.SIGKILL)
+
+    def _reap(self) -> None:
+        if self._popen is not None:
+            try:
+                self._popen.wait(timeout=0)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def _child_of(parent: int, marker: str, timeout: float = 5.0) -> Optional[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            children = []
+        for child in children:
+            if marker in cmdline(int(child)):
+                return int(child)
+        if marker in cmdline(parent) and "runuser" not in cmdline(parent).split(" ")[0]:
+            return parent
+        time.sleep(0.05)
+    return None
+
+
+def wait_http(url: str, timeout: float, managed: Optional[Managed] = None, headers: Optional[Dict] = None) -> None:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if managed is not None and not managed.running():
+            raise RuntimeError(f"{managed.name} exited early; see {managed.log_path}")
+        try:
+            req = urllib.request.Request(url, headers=headers or {})
+            with urllib.request.urlopen(req, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.3)
+    where = f"; see {managed.log_path}" if managed else ""
+    raise TimeoutError(f"{url} not healthy within {timeout:.0f} s ({last}){where}")
+
+
+def all_managed(run_dir: Path, log_dir: Path) -> List[Managed]:
+    if not run_dir.exists():
+        return []
+    return [Managed(p.stem, run_dir, log_dir) for p in sorted(run_dir.glob("*.json"))]

@@ -1,0 +1,172 @@
+"""Everything the scaled mode reads from the environment, in one place.
+
+No file is edited per deployment: ports, addresses, passwords and tokens come from these variables
+(the defaults are for one loopback machine). Generated secrets are kept under the state directory
+with mode 0600 so `down` and the tests can find them again.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STATE_DIR = ROOT / "var" / "scaled"
+DEFAULT_BASE_PORT = 16000
+PG_BIN_CANDIDATES = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin")
+
+
+def _env(env: Mapping[str, str], key: str, default: str = "") -> str:
+    value = env.get(key)
+    return value if value not in (None, "") else default
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
+        except OSError:
+            return False
+
+
+@dataclass(frozen=True)
+class Ports:
+    base: int
+
+    @property
+    def nginx(self) -> int:  # Rasa HTTP + socket.io, the public entry
+        return self.base
+
+    @property
+    def nginx_actions(self) -> int:  # action-server upstream, for the Rasa servers only (loopback)
+        return self.base + 1
+
+    @property
+    def postgres(self) -> int:
+        return self.base + 2
+
+    @property
+    def redis(self) -> int:
+        return self.base + 3
+
+    @property
+    def sandbox(self) -> int:
+        return self.base + 4
+
+    def actions(self, m: int) -> List[int]:
+        return [self.base + 10 + i for i in range(m)]
+
+    def rasa(self, n: int) -> List[int]:
+        return [self.base + 20 + i for i in range(n)]
+
+
+@dataclass
+class ScaledSettings:
+    state_dir: Path
+    ports: Ports
+    listen_host: str  # where nginx listens for customers (127.0.0.1 unless SCALED_LISTEN_HOST says otherwise)
+    rasa_api_token: str
+    pg_bin: Optional[Path]
+    pg_user: str
+    pg_password: str
+    pg_db: str
+    redis_password: str
+    model: Path
+    nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
+    nginx_burst: int
+    nginx_max_body: str  # hard cap at nginx; the bot's own polite limit is lower (RATE_LIMIT_MAX_BODY_BYTES)
+    extra_env: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tracker_store_url(self) -> str:
+        return f"postgresql://{self.pg_user}:{self.pg_password}@127.0.0.1:{self.ports.postgres}/{self.pg_db}"
+
+    @property
+    def rasa_url(self) -> str:
+        host = "127.0.0.1" if self.listen_host in ("0.0.0.0", "::") else self.listen_host
+        return f"http://{host}:{self.ports.nginx}"
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.nginx_actions}/webhook"
+
+    @property
+    def sandbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.sandbox}"
+
+    @property
+    def sandbox_db(self) -> Path:
+        return self.state_dir / "account_api.sqlite3"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.state_dir / "logs"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.state_dir / "run"
+
+
+def _secret(state_dir: Path, name: str, env_value: str) -> str:
+    """The value from the environment, else one generated on first use and kept (0600) in state_dir."""
+    if env_value:
+        return env_value
+    path = state_dir / "secrets" / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    value = secrets.token_urlsafe(24)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(value + "\n")
+    return value
+
+
+def find_pg_bin(env: Mapping[str, str]) -> Optional[Path]:
+    explicit = _env(env, "SCALED_PG_BIN")
+    for candidate in ([explicit] if explicit else []) + list(PG_BIN_CANDIDATES):
+        if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
+            return Path(candidate)
+    return None
+
+
+def load(env: Optional[Mapping[str, str]] = None, base_port: Optional[int] = None,
+         state_dir: Optional[Path] = None) -> ScaledSettings:
+    env = os.environ if env is None else env
+    state = Path(state_dir or _env(env, "SCALED_STATE_DIR", str(DEFAULT_STATE_DIR))).resolve()
+    state.mkdir(parents=True, exist_ok=True)
+    port = base_port or int(_env(env, "SCALED_BASE_PORT", str(DEFAULT_BASE_PORT)))
+    listen = _env(env, "SCALED_LISTEN_HOST", "127.0.0.1")
+    token_env = _env(env, "RASA_API_TOKEN")
+    if not is_loopback(listen) and len(token_env) < 16:
+        raise SystemExit(
+            f"Refusing to listen on {listen}: the Rasa HTTP API is reachable beyond loopback, so "
+            "RASA_API_TOKEN must be set (at least 16 characters). Set it, or keep SCALED_LISTEN_HOST=127.0.0.1."
+        )
+    from devstack.model import latest_model
+
+    model = Path(_env(env, "SCALED_MODEL", str(latest_model() or ROOT / "models" / "ocn-bot.tar.gz")))
+    return ScaledSettings(
+        state_dir=state,
+        ports=Ports(port),
+        listen_host=listen,
+        rasa_api_token=_secret(state, "rasa_api_token", token_env),
+        pg_bin=find_pg_bin(env),
+        pg_user=_env(env, "SCALED_PG_USER", "rasa"),
+        pg_password=_secret(state, "pg_password", _env(env, "SCALED_PG_PASSWORD")),
+        pg_db=_env(env, "SCALED_PG_DB", "rasa"),
+        redis_password=_secret(state, "redis_password", _env(env, "SCALED_REDIS_PASSWORD")),
+        model=model,
+        nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
+        nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),
+        nginx_max_body=_env(env, "SCALED_NGINX_MAX_BODY", "64k"),
+    )
