@@ -1,6 +1,7 @@
 """Help-page answers through the REST channel of the running bot."""
 from __future__ import annotations
 
+from bot_server.survey_report import count_answers
 from tests.support.stack import RunningStack, buttons, new_sender, texts
 
 
@@ -18,8 +19,15 @@ def test_connection_id_cannot_be_changed(stack: RunningStack) -> None:
     assert "疑問・問題は解決しましたか" in reply
 
 
-def test_survey_no_offers_a_person(stack: RunningStack) -> None:
+def test_survey_no_offers_a_person_and_answers_are_counted(stack: RunningStack) -> None:
+    before = count_answers(stack.env["TRACKER_STORE_URL"])
     sender = new_sender()
     stack.say(sender, "お客さま番号って変更できますか")
     messages = stack.say(sender, "いいえ")
     assert any(b["payload"] == "/request_human" for b in buttons(messages))
+    other = new_sender()
+    stack.say(other, "接続用IDを変更したい")
+    assert "ありがとうございます" in texts(stack.say(other, "はい"))
+    after = count_answers(stack.env["TRACKER_STORE_URL"])
+    assert after["unresolved"] == before["unresolved"] + 1
+    assert after["resolved"] == before["resolved"] + 1
