@@ -166,7 +166,7 @@ class ScaledStack:
         m = self.managed(f"rasa-{i}")
         m.start([sys.executable, "-m", "deploy.rasa_server", "run", "--enable-api",
                  "--auth-token", self.s.rasa_api_token, "--interface", "127.0.0.1", "--port", str(port),
-                 "--model", str(self.s.model), "--endpoints", "endpoints.yml",
+                 "--model", str(self.s.model), "--endpoints", os.environ.get("SCALED_ENDPOINTS") or "endpoints.yml",
                  "--credentials", "credentials.yml", "--cors", "*"],
                 self.env(), ROOT, marker=f"--interface 127.0.0.1 --port {port}")
         return m

@@ -1,0 +1,305 @@
+"""The scaled mode end to end: start/stop, conversation ordering across two Rasa servers sharing
+Redis + PostgreSQL, the per-sender rate limit and body limit, and redaction in PostgreSQL.
+
+Tests run in file order against one stack (conftest.py); the last one stops it."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import aiohttp
+import pytest
+
+from scaled_chat import N_RASA, ROOT, events, interleaved, latest_code, say, user_texts
+from deploy.procs import alive
+from deploy.seed import seed_load_customers
+
+TEXTS = ["こんにちは", "接続用IDを知りたい", "いいえ", "OCN IDを忘れました", "ありがとう", "お客さま番号とは",
+         "はい", "さようなら"]
+
+
+def run(coro):  # noqa: ANN001, ANN201
+    return asyncio.run(coro)
+
+
+# -- start ----------------------------------------------------------------------------------------
+
+def test_up_starts_every_part_behind_nginx(scaled) -> None:  # noqa: ANN001
+    running = set(scaled.running_parts())
+    assert {"postgres", "redis", "nginx", "sandbox", "actions-0", "rasa-0", "rasa-1"} <= running
+    assert "Scaled mode is up" in scaled.up_output
+    # Rasa's HTTP API needs the token, on the instances and through nginx
+    for base in scaled.rasa_urls() + [scaled.s.rasa_url]:
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(f"{base}/status", timeout=5)
+        assert denied.value.code == 401
+        with urllib.request.urlopen(f"{base}/status?token={scaled.s.rasa_api_token}", timeout=5) as r:
+            assert r.status == 200
+    # every part listens on loopback only
+    ss = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
+    for port in scaled._ports(N_RASA, 1):
+        listeners = [line.split()[3] for line in ss.splitlines() if line.split()[3].endswith(f":{port}")]
+        assert listeners and all(a.startswith("127.0.0.1:") for a in listeners), (port, listeners)
+    # the Rasa servers use PostgreSQL and the Redis lock store
+    env = scaled.env()
+    assert env["TRACKER_STORE_URL"].startswith("postgresql://")
+    assert env["LOCK_STORE_TYPE"] == "bot_server.lock_store.AtomicRedisLockStore"
+
+
+def test_refuses_non_loopback_without_token(tmp_path) -> None:  # noqa: ANN001
+    env = dict(os.environ, SCALED_STATE_DIR=str(tmp_path), SCALED_LISTEN_HOST="0.0.0.0", RASA_API_TOKEN="")
+    r = subprocess.run([sys.executable, "-m", "deploy.scaled", "up", "--rasa", "1", "--actions", "1",
+                        "--base-port", "29900"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert "RASA_API_TOKEN must be set" in r.stderr + r.stdout
+
+
+# -- one conversation on two instances --------------------------------------------------------------
+
+async def _paired(session, urls: list[str], sender: str) -> list:  # noqa: ANN001
+    """Pairs of messages reach both instances at the same instant; pairs 80 ms apart; nobody waits."""
+    tasks = []
+    for r in range(len(TEXTS) // 2):
+        tasks += [asyncio.create_task(say(session, urls[0], sender, TEXTS[2 * r])),
+                  asyncio.create_task(say(session, urls[1], sender, TEXTS[2 * r + 1]))]
+        await asyncio.sleep(0.08)
+    return await asyncio.gather(*tasks)
+
+
+async def _chained(session, urls: list[str], sender: str, redis_client) -> list:  # noqa: ANN001
+    """Alternate instances; send the next message as soon as the previous one holds its ticket in
+    the lock store (it is still being processed): the turns overlap, and the order is defined."""
+    key = f"lock:{sender}"
+
+    def tickets() -> set:
+        raw = redis_client.get(key)
+        return {t for t in json.loads(raw)["tickets"]} if raw else set()
+
+    tasks, overlaps = [], 0
+    for i, text in enumerate(TEXTS):
+        overlaps += bool(tasks) and not tasks[-1].done()
+        before = tickets()
+        task = asyncio.create_task(say(session, urls[i % 2], sender, text))
+        tasks.append(task)
+        deadline = time.monotonic() + 5
+        while not task.done() and not (tickets() - before) and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+    replies = await asyncio.gather(*tasks)
+    replies[0].overlaps = overlaps  # type: ignore[attr-defined]
+    return replies
+
+
+async def _two_instance_conversations(urls: list[str], redis_client) -> dict:  # noqa: ANN001
+    plan = {}
+    async with aiohttp.ClientSession() as session:
+        # 1. stress: 8 conversations at once, each with simultaneous pairs on the two instances
+        senders = [f"lock-pair-{uuid.uuid4().hex[:8]}" for _ in range(8)]
+        results = await asyncio.wait_for(asyncio.gather(*(_paired(session, urls, s) for s in senders)), 120)
+        plan.update(zip(senders, results))
+        # 2. order: 4 conversations at once, each message sent while the previous one is processed
+        senders = [f"lock-seq-{uuid.uuid4().hex[:8]}" for _ in range(4)]
+        results = await asyncio.wait_for(
+            asyncio.gather(*(_chained(session, urls, s, redis_client) for s in senders)), 120)
+        plan.update(zip(senders, results))
+    return plan
+
+
+def test_messages_of_one_conversation_on_two_instances_are_all_processed_in_order(scaled) -> None:  # noqa: ANN001
+    urls = scaled.rasa_urls()[:2]
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=scaled.s.ports.redis, db=int(scaled.env()["LOCK_STORE_DB"]),
+                         password=scaled.s.redis_password)
+    plan = run(_two_instance_conversations(urls, client))
+    overlaps = sum(rs[0].overlaps for s, rs in plan.items() if "-seq-" in s)
+    assert overlaps >= len(TEXTS), f"only {overlaps} messages were sent while the previous one was processed"
+    with scaled.pg_connect() as conn:
+        for sender, replies in plan.items():
+            assert all(r.status == 200 and r.messages for r in replies), (sender, [(r.status, r.error) for r in replies])
+            assert not any(r.headers.get("X-Chat-Limit") for r in replies)
+            stored = user_texts(conn, sender)
+            assert sorted(stored) == sorted(TEXTS), f"{sender}: lost or duplicated: {stored}"
+            assert not interleaved(events(conn, sender)), f"{sender}: two messages processed at once"
+            if "-seq-" in sender:
+                assert stored == TEXTS, f"{sender}: out of order: {stored}"
+
+
+def test_stock_redis_lock_store_issues_one_ticket_twice_and_ours_does_not(scaled) -> None:  # noqa: ANN001
+    """The race itself, made deterministic: server B issues a ticket between server A's read and
+    write of the lock. Stock Rasa hands out the same ticket twice; ours retries and stays unique."""
+    from rasa.core.lock_store import RedisLockStore
+
+    from bot_server.lock_store import AtomicRedisLockStore
+
+    kw = dict(host="127.0.0.1", port=scaled.s.ports.redis, db=5, password=scaled.s.redis_password)
+
+    def race(cls: type) -> tuple[int, int]:
+        a, b = cls(**kw), cls(**kw)
+        conversation = f"race-{cls.__name__}-{uuid.uuid4().hex[:6]}"
+        b_ticket = {}
+        if cls is RedisLockStore:
+            original = a.save_lock
+
+            def save_lock(lock):  # noqa: ANN001, ANN202
+                if not b_ticket:
+                    b_ticket["n"] = b.issue_ticket(conversation)
+                original(lock)
+            a.save_lock = save_lock
+        else:
+            original_get = a.red.pipeline
+
+            def pipeline(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+                pipe = original_get(*args, **kwargs)
+                get = pipe.get
+
+                def get_then_interfere(key):  # noqa: ANN001, ANN202
+                    value = get(key)
+                    if not b_ticket:
+                        b_ticket["n"] = b.issue_ticket(conversation)
+                    return value
+                pipe.get = get_then_interfere
+                return pipe
+            a.red.pipeline = pipeline
+        a_ticket = a.issue_ticket(conversation)
+        return a_ticket, b_ticket["n"]
+
+    a_stock, b_stock = race(RedisLockStore)
+    assert a_stock == b_stock == 0  # both "now serving": two messages processed at once
+    a_ours, b_ours = race(AtomicRedisLockStore)
+    assert {a_ours, b_ours} == {0, 1}
+
+
+# -- rate and body limits ---------------------------------------------------------------------------
+
+FAQ = ["接続用IDを知りたい", "OCN IDを忘れました", "お客さま番号とは", "パスワードを変更したい"]
+
+
+async def _latencies(session, url: str, sender: str, n: int) -> list[float]:  # noqa: ANN001
+    out = []
+    for i in range(n):
+        r = await say(session, url, sender, FAQ[i % len(FAQ)])
+        assert r.status == 200 and r.messages and not r.headers.get("X-Chat-Limit"), (r.status, r.texts, r.error)
+        out.append(r.seconds)
+    return out
+
+
+async def _flood_scenario(url: str) -> dict:
+    async with aiohttp.ClientSession() as session:
+        await _latencies(session, url, f"warm-{uuid.uuid4().hex[:6]}", 4)
+        baseline = await _latencies(session, url, f"calm-a-{uuid.uuid4().hex[:6]}", 8)
+        flooder = f"flood-{uuid.uuid4().hex[:6]}"
+        sem = asyncio.Semaphore(20)
+
+        async def one(i: int):  # noqa: ANN202
+            async with sem:
+                return await say(session, url, flooder, f"こんにちは {i}")
+
+        flood_task = asyncio.ensure_future(asyncio.gather(*(one(i) for i in range(300))))
+        await asyncio.sleep(0.2)
+        during = await _latencies(session, url, f"calm-b-{uuid.uuid4().hex[:6]}", 8)
+        flood = await asyncio.wait_for(flood_task, timeout=120)
+    return {"baseline": baseline, "during": during, "flood": flood, "flooder": flooder}
+
+
+def test_flood_from_one_sender_is_limited_politely_and_does_not_slow_others(scaled) -> None:  # noqa: ANN001
+    result = run(_flood_scenario(scaled.s.rasa_url))  # through nginx: the flood reaches both instances
+    flood = result["flood"]
+    assert all(r.status == 200 and r.messages for r in flood), {(r.status, r.error) for r in flood}
+    limited = [r for r in flood if r.headers.get("X-Chat-Limit") == "rate"]
+    processed = [r for r in flood if not r.headers.get("X-Chat-Limit")]
+    assert len(processed) == 20, len(processed)  # the limit holds across both instances (Redis)
+    assert all("少し時間をおいてから" in r.texts[0] and r.headers.get("Retry-After") for r in limited)
+    with scaled.pg_connect() as conn:
+        assert len(user_texts(conn, result["flooder"])) == 20
+    base, during = statistics.median(result["baseline"]), statistics.median(result["during"])
+    print(f"other sender: baseline median {base * 1000:.0f} ms, during flood {during * 1000:.0f} ms; "
+          f"limited replies median {statistics.median(r.seconds for r in limited) * 1000:.1f} ms")
+    assert during < max(3 * base, base + 0.25), (result["baseline"], result["during"])
+
+
+def test_oversized_bodies_get_a_polite_answer_and_the_bot_keeps_working(scaled) -> None:  # noqa: ANN001
+    url = scaled.s.rasa_url
+
+    def post(body: bytes) -> tuple[int, object, dict]:
+        req = urllib.request.Request(f"{url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.load(r), dict(r.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null"), dict(e.headers)
+
+    big = json.dumps({"sender": "big-1", "message": "あ" * 9000}, ensure_ascii=False).encode()  # 27 kB > 16 KiB
+    status, body, headers = post(big)
+    assert status == 200 and headers.get("X-Chat-Limit") == "body" and "短く分けて" in body[0]["text"]
+    huge = json.dumps({"sender": "big-2", "message": "あ" * 40000}, ensure_ascii=False).encode()  # > nginx cap
+    status, body, _ = post(huge)
+    assert status == 413 and body["error"] == "payload_too_large" and "短く分けて" in body["message"]
+    status, body, _ = post(json.dumps({"sender": "big-1", "message": "接続用IDを知りたい"}).encode())
+    assert status == 200 and body and "接続用ID" in body[0]["text"]
+
+
+# -- redaction ---------------------------------------------------------------------------------------
+
+async def _procedure(scaled, customer) -> tuple[str, str, list]:  # noqa: ANN001
+    sender = f"redact-{uuid.uuid4().hex[:8]}"
+    url = scaled.s.rasa_url
+    replies = []
+    async with aiohttp.ClientSession() as session:
+        for text in ["お客さま番号を知りたい", "手続きをお願いします", customer.customer_number]:
+            replies.append(await say(session, url, sender, text))
+        code = await latest_code(session, scaled.s.sandbox_url, scaled.env()["ACCOUNT_API_TOKEN"], customer.mobile)
+        phone = f"{customer.mobile[:3]}-{customer.mobile[3:7]}-{customer.mobile[7:]}"
+        for text in [code, "はい", f"電話番号は{phone}です。SMSは届きました"]:
+            replies.append(await say(session, url, sender, text))
+    return sender, code, replies
+
+
+def test_procedure_conversation_leaves_no_code_or_phone_number_in_postgresql(scaled) -> None:  # noqa: ANN001
+    customer = seed_load_customers(scaled.s.sandbox_db, 1)[0]
+    sender, code, replies = run(_procedure(scaled, customer))
+    assert all(r.status == 200 and r.messages for r in replies)
+    assert any("ご本人確認ができました" in t for t in replies[3].texts), [r.texts for r in replies]
+    assert any("N80" in t for t in replies[4].texts), [r.texts for r in replies]
+    phone = customer.mobile
+    with scaled.pg_connect() as conn:
+        with conn.cursor() as cur:
+            cur.execute("SELECT data FROM events WHERE sender_id = %s", (sender,))
+            rows = [r[0] for r in cur.fetchall()]
+            cur.execute("SELECT count(*) FROM events WHERE data LIKE %s", (f"%{code}%",))
+            anywhere = cur.fetchone()[0]
+        stored_texts = user_texts(conn, sender)
+    assert rows and anywhere == 0
+    readable = [json.dumps(json.loads(r), ensure_ascii=False) for r in rows]
+    for text in readable:
+        assert code not in text
+        digits = re.sub(r"[\s\-]", "", text)
+        assert phone not in digits
+    assert "[確認コード]" in stored_texts and any("[電話番号]" in t for t in stored_texts), stored_texts
+    for t in stored_texts:
+        assert not re.search(r"(?<!\d)\d{6}(?!\d)", t), t
+
+
+# -- stop ----------------------------------------------------------------------------------------------
+
+def test_down_stops_everything_it_started(scaled, scaled_env) -> None:  # noqa: ANN001
+    pids = [mg.pid() for mg in scaled.all_parts()]
+    assert all(pids)
+    r = subprocess.run([sys.executable, "-m", "deploy.scaled", "down"], cwd=ROOT, env=scaled_env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "postgres" in r.stdout and "rasa-0" in r.stdout, r.stdout + r.stderr
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(p) for p in pids)
+    assert not scaled.running_parts()
+    status = subprocess.run([sys.executable, "-m", "deploy.scaled", "status"], cwd=ROOT, env=scaled_env,
+                            capture_output=True, text=True, timeout=60)
+    assert status.returncode == 3 and "nothing" in status.stdout
