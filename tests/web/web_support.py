@@ -1,0 +1,66 @@
+"""Shared pieces of the web chat tests (a uniquely named module: conftest.py is not importable
+reliably when the whole suite runs, since every test directory has one)."""
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from devstack.config import Ports, service_env  # noqa: E402
+from devstack.services import Service  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SCREENSHOTS = ROOT / "var" / "screenshots"
+VENDOR_BUNDLE = ROOT / "web" / "static" / "vendor" / "socket.io.min.js"
+NO_CHROMIUM = f"{CHROMIUM} is missing (CI installs it: apt-get install chromium chromium-driver fonts-ipafont-gothic)"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--lang=ja-JP", "--window-size=1280,900",
+]
+
+
+def free_ports(count: int) -> List[int]:
+    sockets = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def isolated_env(ports: Ports, var_dir: Path) -> Dict[str, str]:
+    """service_env for our ports and temp files; values from the caller's shell for the same
+    settings (e.g. a running stack's TRACKER_STORE_URL) must not leak into the test stack."""
+    ours = service_env(ports, base={}, var_dir=var_dir)
+    base = {k: v for k, v in os.environ.items() if k not in ours}
+    return service_env(ports, base=base, var_dir=var_dir)
+
+
+def log_tails(services: List[Service], lines: int = 30) -> str:
+    out = []
+    for service in services:
+        if service.log_path and service.log_path.exists():
+            tail = service.log_path.read_text(errors="replace").splitlines()[-lines:]
+            out.append(f"--- {service.name} ({service.log_path}) ---\n" + "\n".join(tail))
+    return "\n".join(out)
+
+
+class WebStack:
+    def __init__(self, ports: Ports, env: Dict[str, str], tmp: Path):
+        self.ports = ports
+        self.env = env
+        self.tmp = tmp
+        self.url = f"http://127.0.0.1:{ports.web}/"
+        self.rasa_url = f"http://127.0.0.1:{ports.rasa}"

@@ -1,0 +1,543 @@
+/*
+ * OCN chat widget: a small client for Rasa's socket.io channel (credentials.yml `socketio:` with
+ * user_uttered / bot_uttered and session_persistence: true). Needs the socket.io browser client
+ * (vendor/socket.io.min.js, `window.io`) and chat.css. No other dependencies.
+ *
+ *   var chat = OCNChat.init({socketUrl: "https://chat.example.jp"});   // see docs/web.md
+ *
+ * Everything shown is built with DOM APIs and textContent (never innerHTML with message text), so
+ * text from the customer or the bot cannot inject markup. Only http(s) URLs in bot text become links.
+ */
+(function (global) {
+  'use strict';
+
+  var DEFAULTS = {
+    socketUrl: null,          // Rasa's origin; "same-origin" (or "") = this page's origin
+    rasaPort: null,           // with socketUrl null: this page's host name on this port
+    socketPath: '/socket.io/',
+    initPayload: '/greet',    // sent (not shown) when the chat is first opened; null = none
+    storage: 'session',       // 'session' (this tab, survives reloads) or 'local' (also new tabs)
+    storageKey: 'ocn-chat',
+    sessionTtlMinutes: 60,    // matches Rasa's session_expiration_time: older history is dropped
+    replyTimeoutSeconds: 30,  // the typing indicator gives up after this long without a reply
+    maxHistory: 100,
+    title: 'OCN チャットサポート',
+    subtitle: 'IDとパスワードのご質問にお答えします',
+    launcherLabel: 'チャットで質問する',
+    placeholder: 'ご質問を入力してください',
+    note: '※パスワードは入力しないでください',
+    container: null           // element to append the widget to (default document.body)
+  };
+
+  var TEXT = {
+    close: 'チャットを閉じる',
+    restart: '最初から',
+    restartLabel: '会話を最初からやり直す',
+    send: '送信',
+    inputLabel: 'メッセージ',
+    log: 'チャットの会話',
+    choices: '選択肢',
+    typing: '回答を入力しています',
+    you: 'あなた',
+    bot: 'チャットボット',
+    connecting: '接続しています…',
+    reconnecting: '接続が切れました。再接続しています…',
+    unavailable: 'チャットを読み込めませんでした。しばらくしてからページを再読み込みしてください。',
+    noReply: '応答に時間がかかっています。しばらくしてから、もう一度お送りください。',
+    linkNote: '（新しいタブで開きます）'
+  };
+
+  var ICON_CHAT = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24">' +
+    '<path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z' +
+    'm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/></svg>';
+  var ICON_CLOSE = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="22" height="22">' +
+    '<path fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg>';
+  var ICON_SEND = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20">' +
+    '<path fill="currentColor" d="M3 20.5V14l9-2-9-2V3.5L22 12z"/></svg>';
+
+  // http(s) URLs made of URL characters (so Japanese text right after a URL is not part of it).
+  var URL_RE = /https?:\/\/[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+/g;
+
+  function el(tag, className, attrs) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (attrs) {
+      for (var key in attrs) {
+        if (Object.prototype.hasOwnProperty.call(attrs, key)) node.setAttribute(key, attrs[key]);
+      }
+    }
+    return node;
+  }
+
+  function safeHttpUrl(text) {
+    try {
+      var url = new URL(text);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function trimUrl(url) {
+    // Drop sentence punctuation and unbalanced closing brackets that follow a URL.
+    for (;;) {
+      var last = url.charAt(url.length - 1);
+      if ('.,;:!?\''.indexOf(last) >= 0) { url = url.slice(0, -1); continue; }
+      if (last === ')' && url.split('(').length < url.split(')').length) { url = url.slice(0, -1); continue; }
+      if (last === ']' && url.split('[').length < url.split(']').length) { url = url.slice(0, -1); continue; }
+      return url;
+    }
+  }
+
+  /** Append `text` to `parent` as text nodes, turning http(s) URLs into safe links. */
+  function appendLinkified(parent, text) {
+    var index = 0;
+    var match;
+    URL_RE.lastIndex = 0;
+    while ((match = URL_RE.exec(text)) !== null) {
+      var raw = trimUrl(match[0]);
+      var href = safeHttpUrl(raw);
+      if (!href) continue;
+      if (match.index > index) parent.appendChild(document.createTextNode(text.slice(index, match.index)));
+      var link = el('a', 'ocn-chat-link', { href: href, target: '_blank', rel: 'noopener noreferrer' });
+      link.textContent = raw;
+      var note = el('span', 'ocn-chat-sr');
+      note.textContent = TEXT.linkNote;
+      link.appendChild(note);
+      parent.appendChild(link);
+      index = match.index + raw.length;
+      URL_RE.lastIndex = index;
+    }
+    if (index < text.length) parent.appendChild(document.createTextNode(text.slice(index)));
+  }
+
+  function makeStore(kind, key) {
+    var backend = null;
+    try {
+      backend = kind === 'local' ? global.localStorage : global.sessionStorage;
+      var probe = key + ':probe';
+      backend.setItem(probe, '1');
+      backend.removeItem(probe);
+    } catch (e) {
+      backend = null; // storage blocked: the conversation still works, but not across reloads
+    }
+    return {
+      load: function () {
+        if (!backend) return null;
+        try { return JSON.parse(backend.getItem(key) || 'null'); } catch (e) { return null; }
+      },
+      save: function (state) {
+        if (!backend) return;
+        try { backend.setItem(key, JSON.stringify(state)); } catch (e) { /* quota: keep going */ }
+      },
+      clear: function () {
+        if (!backend) return;
+        try { backend.removeItem(key); } catch (e) { /* ignore */ }
+      }
+    };
+  }
+
+  function resolveSocketUrl(config, location) {
+    var url = config.socketUrl;
+    if (url === 'same-origin' || url === '') return location.origin;
+    if (url) return url;
+    if (config.rasaPort) return location.protocol + '//' + location.hostname + ':' + config.rasaPort;
+    return location.origin;
+  }
+
+  function freshState() {
+    return { v: 1, sessionId: null, messages: [], open: false, greeted: false, updated: Date.now() };
+  }
+
+  /** Buttons from a bot_uttered payload (Rasa sends `quick_replies`; custom JSON may use `buttons`). */
+  function buttonsOf(message) {
+    var list = message.quick_replies || message.buttons || [];
+    var buttons = [];
+    for (var i = 0; i < list.length; i++) {
+      var b = list[i] || {};
+      if (typeof b.title !== 'string') continue;
+      buttons.push({ title: b.title, payload: typeof b.payload === 'string' ? b.payload : b.title });
+    }
+    return buttons;
+  }
+
+  function Chat(options) {
+    var config = {};
+    var key;
+    for (key in DEFAULTS) config[key] = DEFAULTS[key];
+    for (key in options || {}) {
+      if (Object.prototype.hasOwnProperty.call(options, key) && options[key] !== undefined) config[key] = options[key];
+    }
+    this.config = config;
+    this.store = makeStore(config.storage, config.storageKey);
+    var state = this.store.load();
+    var ttl = config.sessionTtlMinutes * 60 * 1000;
+    if (!state || state.v !== 1 || !Array.isArray(state.messages) || (ttl > 0 && Date.now() - state.updated > ttl)) {
+      state = freshState();
+    }
+    this.state = state;
+    this.socket = null;
+    this.ready = false;       // connected and in our session's room (session_confirm received)
+    this.pending = [];        // messages to emit once ready
+    this.waiting = false;     // a customer message is waiting for the bot's reply
+    this.replyTimer = null;
+    this.composing = false;
+    this.build();
+    this.renderAll();
+    this.setOpen(state.open, false);
+    this.connect();
+  }
+
+  Chat.prototype.build = function () {
+    var self = this;
+    var c = this.config;
+    var root = el('div', 'ocn-chat', { 'data-ocn-chat': '' });
+    var panelId = 'ocn-chat-panel';
+
+    var launcher = el('button', 'ocn-chat-launcher', {
+      type: 'button', 'aria-label': c.launcherLabel, 'aria-expanded': 'false', 'aria-controls': panelId
+    });
+    launcher.innerHTML = ICON_CHAT; // constant markup only
+    var launcherText = el('span', 'ocn-chat-launcher-text', { 'aria-hidden': 'true' });
+    launcherText.textContent = c.launcherLabel;
+    launcher.appendChild(launcherText);
+    launcher.addEventListener('click', function () { self.setOpen(!self.state.open, true); });
+
+    var panel = el('section', 'ocn-chat-panel', { id: panelId, role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'ocn-chat-title' });
+    panel.hidden = true;
+
+    var header = el('header', 'ocn-chat-header');
+    var titles = el('div', 'ocn-chat-titles');
+    var title = el('h2', 'ocn-chat-title', { id: 'ocn-chat-title' });
+    title.textContent = c.title;
+    var subtitle = el('p', 'ocn-chat-subtitle');
+    subtitle.textContent = c.subtitle;
+    titles.appendChild(title);
+    titles.appendChild(subtitle);
+    var restart = el('button', 'ocn-chat-restart', { type: 'button', 'aria-label': TEXT.restartLabel });
+    restart.textContent = TEXT.restart;
+    restart.addEventListener('click', function () { self.restart(); });
+    var close = el('button', 'ocn-chat-close', { type: 'button', 'aria-label': TEXT.close });
+    close.innerHTML = ICON_CLOSE; // constant markup only
+    close.addEventListener('click', function () { self.setOpen(false, true); });
+    header.appendChild(titles);
+    header.appendChild(restart);
+    header.appendChild(close);
+
+    var body = el('div', 'ocn-chat-body');
+    var log = el('div', 'ocn-chat-log', { role: 'log', 'aria-live': 'polite', 'aria-label': TEXT.log });
+    var typing = el('div', 'ocn-chat-typing', { role: 'status' });
+    typing.hidden = true;
+    var dots = el('span', 'ocn-chat-dots', { 'aria-hidden': 'true' });
+    dots.appendChild(el('span'));
+    dots.appendChild(el('span'));
+    dots.appendChild(el('span'));
+    var typingText = el('span', 'ocn-chat-sr');
+    typingText.textContent = TEXT.typing;
+    typing.appendChild(dots);
+    typing.appendChild(typingText);
+    body.appendChild(log);
+    body.appendChild(typing);
+
+    var status = el('div', 'ocn-chat-status', { role: 'status', 'aria-live': 'polite' });
+    status.hidden = true;
+
+    var form = el('form', 'ocn-chat-form');
+    var input = el('textarea', 'ocn-chat-input', {
+      rows: '1', placeholder: c.placeholder, 'aria-label': TEXT.inputLabel, enterkeyhint: 'send', autocomplete: 'off'
+    });
+    var send = el('button', 'ocn-chat-send', { type: 'submit', 'aria-label': TEXT.send });
+    send.innerHTML = ICON_SEND; // constant markup only
+    form.appendChild(input);
+    form.appendChild(send);
+    var note = el('p', 'ocn-chat-note');
+    note.textContent = c.note;
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      self.submitInput();
+    });
+    // Japanese IME: Enter confirms the conversion while composing; only Enter after it sends.
+    // (Chrome reports isComposing, Safari keyCode 229 on the confirming Enter.)
+    input.addEventListener('compositionstart', function () { self.composing = true; });
+    input.addEventListener('compositionend', function () { self.composing = false; });
+    input.addEventListener('keydown', function (event) {
+      if (event.key !== 'Enter') return;
+      if (event.isComposing || event.keyCode === 229 || self.composing) return;
+      if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return; // new line
+      event.preventDefault();
+      self.submitInput();
+    });
+    input.addEventListener('input', function () { self.autosize(); });
+    panel.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape' && !event.isComposing && !self.composing) {
+        self.setOpen(false, true);
+      }
+    });
+
+    panel.appendChild(header);
+    panel.appendChild(body);
+    panel.appendChild(status);
+    panel.appendChild(form);
+    panel.appendChild(note);
+    root.appendChild(panel);
+    root.appendChild(launcher);
+    (c.container || document.body).appendChild(root);
+
+    this.dom = {
+      root: root, launcher: launcher, panel: panel, body: body, log: log, typing: typing,
+      status: status, form: form, input: input, send: send
+    };
+  };
+
+  Chat.prototype.setOpen = function (open, byUser) {
+    this.state.open = !!open;
+    this.dom.panel.hidden = !open;
+    this.dom.launcher.setAttribute('aria-expanded', open ? 'true' : 'false');
+    this.dom.root.classList.toggle('ocn-chat--open', !!open);
+    document.documentElement.classList.toggle('ocn-chat-is-open', !!open);
+    this.save();
+    if (open) {
+      this.autosize();
+      this.scrollToEnd();
+      if (byUser) this.dom.input.focus();
+      this.greetIfNew();
+    } else if (byUser) {
+      this.dom.launcher.focus();
+    }
+  };
+
+  Chat.prototype.save = function () {
+    var messages = this.state.messages;
+    if (messages.length > this.config.maxHistory) messages.splice(0, messages.length - this.config.maxHistory);
+    this.state.updated = Date.now();
+    this.store.save(this.state);
+  };
+
+  // ---- connection -------------------------------------------------------------------------
+
+  Chat.prototype.connect = function () {
+    var self = this;
+    if (typeof global.io !== 'function') {
+      this.setStatus(TEXT.unavailable);
+      this.dom.input.disabled = true;
+      this.dom.send.disabled = true;
+      return;
+    }
+    this.setStatus(TEXT.connecting);
+    var socket = global.io(resolveSocketUrl(this.config, global.location), {
+      path: this.config.socketPath,
+      reconnectionDelayMax: 10000
+    });
+    this.socket = socket;
+    socket.on('connect', function () {
+      // Join our conversation's room; Rasa answers with session_confirm (a new id if ours is null).
+      socket.emit('session_request', { session_id: self.state.sessionId });
+    });
+    socket.on('session_confirm', function (data) {
+      var id = typeof data === 'string' ? data : data && data.session_id;
+      if (!id) return;
+      if (self.state.sessionId && self.state.sessionId !== id) {
+        self.state = freshState();
+        self.renderAll();
+      }
+      self.state.sessionId = id;
+      self.ready = true;
+      self.setStatus(null);
+      self.save();
+      self.flush();
+      self.greetIfNew();
+    });
+    socket.on('bot_uttered', function (message) { self.receive(message); });
+    socket.on('disconnect', function () {
+      self.ready = false;
+      self.setStatus(TEXT.reconnecting);
+    });
+    socket.on('connect_error', function () {
+      self.setStatus(self.state.sessionId ? TEXT.reconnecting : TEXT.connecting);
+    });
+  };
+
+  Chat.prototype.emit = function (payload) {
+    this.pending.push(payload);
+    this.flush();
+  };
+
+  Chat.prototype.flush = function () {
+    if (!this.ready || !this.socket) return;
+    while (this.pending.length) {
+      this.socket.emit('user_uttered', { message: this.pending.shift(), session_id: this.state.sessionId });
+    }
+  };
+
+  Chat.prototype.greetIfNew = function () {
+    if (!this.state.open || !this.ready || this.state.greeted || !this.config.initPayload) return;
+    if (this.state.messages.length) return;
+    this.state.greeted = true;
+    this.save();
+    this.setWaiting(true);
+    this.emit(this.config.initPayload);
+  };
+
+  /** Start a new conversation (new Rasa session id): leave the old room by reconnecting. */
+  Chat.prototype.restart = function () {
+    this.state = freshState();
+    this.state.open = true;
+    this.pending = [];
+    this.setWaiting(false);
+    this.store.clear();
+    this.save();
+    this.renderAll();
+    if (this.socket) {
+      this.ready = false;
+      this.socket.disconnect();
+      this.socket.connect();
+    }
+    this.dom.input.focus();
+  };
+
+  // ---- messages ---------------------------------------------------------------------------
+
+  Chat.prototype.submitInput = function () {
+    var text = this.dom.input.value.replace(/^\s+|\s+$/g, '');
+    if (!text || !this.socket) return;
+    this.dom.input.value = '';
+    this.autosize();
+    this.send(text, text);
+  };
+
+  /** Send `payload` to the bot and show `shown` as the customer's message (null: show nothing). */
+  Chat.prototype.send = function (payload, shown) {
+    this.retireButtons();
+    if (this.statusText === TEXT.noReply) this.setStatus(null);
+    if (shown !== null && shown !== undefined) this.append({ from: 'user', text: String(shown) });
+    this.setWaiting(true);
+    this.emit(String(payload));
+  };
+
+  /** A message from the bot (also usable by the host page to show a local message). */
+  Chat.prototype.receive = function (message) {
+    if (!message || typeof message !== 'object') return;
+    var item = { from: 'bot', text: typeof message.text === 'string' ? message.text : '' };
+    var buttons = buttonsOf(message);
+    if (buttons.length) item.buttons = buttons;
+    var attachment = message.attachment;
+    if (attachment && attachment.type === 'image' && attachment.payload) {
+      var src = safeHttpUrl(attachment.payload.src || '');
+      if (src) item.image = src;
+    }
+    this.setWaiting(false);
+    if (this.statusText === TEXT.noReply) this.setStatus(null);
+    if (!item.text && !item.buttons && !item.image) return; // nothing we can show
+    this.append(item);
+  };
+
+  Chat.prototype.append = function (item) {
+    item.time = Date.now();
+    this.state.messages.push(item);
+    this.save();
+    this.dom.log.appendChild(this.renderMessage(item, this.state.messages.length - 1));
+    this.scrollToEnd();
+  };
+
+  /** Buttons stay usable only until the customer answers; then they are disabled for good. */
+  Chat.prototype.retireButtons = function () {
+    var changed = false;
+    this.state.messages.forEach(function (m) {
+      if (m.buttons && !m.answered) { m.answered = true; changed = true; }
+    });
+    if (!changed) return;
+    var buttons = this.dom.log.querySelectorAll('.ocn-chat-choice');
+    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
+  };
+
+  Chat.prototype.renderAll = function () {
+    var log = this.dom.log;
+    while (log.firstChild) log.removeChild(log.firstChild);
+    for (var i = 0; i < this.state.messages.length; i++) {
+      log.appendChild(this.renderMessage(this.state.messages[i], i));
+    }
+    this.scrollToEnd();
+  };
+
+  Chat.prototype.renderMessage = function (item, index) {
+    var self = this;
+    var fromBot = item.from === 'bot';
+    var row = el('div', 'ocn-chat-msg ' + (fromBot ? 'ocn-chat-msg--bot' : 'ocn-chat-msg--user'));
+    var who = el('span', 'ocn-chat-sr');
+    who.textContent = (fromBot ? TEXT.bot : TEXT.you) + '：';
+    if (item.text) {
+      var bubble = el('div', 'ocn-chat-bubble');
+      bubble.appendChild(who);
+      if (fromBot) appendLinkified(bubble, item.text);
+      else bubble.appendChild(document.createTextNode(item.text));
+      row.appendChild(bubble);
+    }
+    if (item.image) {
+      var img = el('img', 'ocn-chat-image', { src: item.image, alt: '' });
+      row.appendChild(img);
+    }
+    if (item.buttons) {
+      var group = el('div', 'ocn-chat-choices', { role: 'group', 'aria-label': TEXT.choices });
+      item.buttons.forEach(function (b) {
+        var button = el('button', 'ocn-chat-choice', { type: 'button' });
+        button.textContent = b.title;
+        if (item.chosen === b.title) button.classList.add('ocn-chat-choice--chosen');
+        button.disabled = !!item.answered;
+        button.addEventListener('click', function () {
+          if (item.answered) return;
+          item.chosen = b.title;
+          button.classList.add('ocn-chat-choice--chosen');
+          self.send(b.payload, b.title);
+        });
+        group.appendChild(button);
+      });
+      row.appendChild(group);
+    }
+    row.setAttribute('data-index', String(index));
+    return row;
+  };
+
+  Chat.prototype.setWaiting = function (waiting) {
+    var self = this;
+    this.waiting = waiting;
+    this.dom.typing.hidden = !waiting;
+    this.dom.root.classList.toggle('ocn-chat--waiting', waiting);
+    clearTimeout(this.replyTimer);
+    if (waiting) {
+      this.replyTimer = setTimeout(function () {
+        self.setWaiting(false);
+        self.setStatus(TEXT.noReply);
+      }, this.config.replyTimeoutSeconds * 1000);
+      this.scrollToEnd();
+    }
+  };
+
+  Chat.prototype.setStatus = function (text) {
+    this.statusText = text || null;
+    this.dom.status.hidden = !text;
+    this.dom.status.textContent = text || '';
+  };
+
+  Chat.prototype.scrollToEnd = function () {
+    var body = this.dom.body;
+    body.scrollTop = body.scrollHeight;
+  };
+
+  Chat.prototype.autosize = function () {
+    var input = this.dom.input;
+    if (this.dom.panel.hidden) return; // nothing to measure while closed
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
+    input.classList.toggle('ocn-chat-input--scroll', input.scrollHeight + 2 > 120);
+  };
+
+  Chat.prototype.open = function () { this.setOpen(true, true); };
+  Chat.prototype.close = function () { this.setOpen(false, true); };
+
+  global.OCNChat = {
+    init: function (options) { return new Chat(options); },
+    resolveSocketUrl: resolveSocketUrl,
+    version: '1.0.0'
+  };
+})(window);
