@@ -12,7 +12,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import latest_intent
-from actions.faq_actions import PROCEDURE_FORM, ask_survey, record_survey, resolve_which_password
+from actions.faq_actions import PROCEDURE_FORM, ActionClarify, ask_survey, record_survey, resolve_which_password
 from actions.procedure_actions import start_procedure_events
 
 
@@ -31,7 +31,16 @@ class ActionAnswerPendingQuestion(Action):
             return resolve_which_password(dispatcher, tracker)
         if question == "offer_procedure" and intent == "deny":
             return ask_survey(dispatcher)
-        if (question == "offer_procedure" and intent == "affirm") or intent == "inform":
+        if (question == "offer_procedure" and intent == "affirm") or (intent == "inform" and _gives_a_value(tracker)):
             return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
+        if intent == "inform":
+            return await ActionClarify().run(dispatcher, tracker, domain)  # looked like a value, but held none
         dispatcher.utter_message(response="utter_anything_else")
         return []
+
+
+_VALUE_ENTITIES = {"customer_number", "ocn_id", "connection_id", "procedure", "delivery_method"}
+
+
+def _gives_a_value(tracker: Tracker) -> bool:
+    return any(e.get("entity") in _VALUE_ENTITIES for e in tracker.latest_message.get("entities") or [])

@@ -116,3 +116,16 @@ def test_second_unclear_message_gets_the_help_links() -> None:
 def test_unreadable_input(text: str, response: str) -> None:
     messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=text))
     assert responses(messages) == [response]
+
+
+def test_a_customer_number_out_of_the_blue_starts_a_procedure() -> None:
+    t = tracker("inform", text="N123456789", entities=[{"entity": "customer_number", "value": "N123456789"}])
+    _, events = run(ActionAnswerPendingQuestion(), t)
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events)
+
+
+def test_inform_without_any_value_is_clarified_not_a_procedure() -> None:
+    t = tracker("inform", text="<img src=x onerror=alert(1)>", ranking=[("inform", 0.4), ("check_ocn_id", 0.2), ("ask_id_types", 0.1)])
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert not any(e["event"] == "followup" for e in events)
+    assert responses(messages) == ["utter_clarify"]
