@@ -11,13 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation_state import ask, latest_entity, latest_intent
 from actions.links import link
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, Topic, answer_response
-from ocn_ids.normalize import has_meaningful_content
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 
 logger = logging.getLogger(__name__)
 survey_log = logging.getLogger("ocn.survey")
 
 PROCEDURE_FORM = "procedure_form"
-MAX_MESSAGE_CHARS = 2000  # same limit as the MessageGuard component in config.yml
 
 
 def yes_no_buttons(yes_payload: str = "/affirm", yes_title: str = "はい", no_title: str = "いいえ") -> List[Dict[str, str]]:

@@ -5,41 +5,23 @@ extractor on unspaced Japanese tends to swallow whole sentences.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
+
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.message_length import LengthLimitedComponent
 from ocn_ids.parse import find_choices, find_values
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class JapaneseIdEntityExtractor(GraphComponent, EntityExtractorMixin):
+class JapaneseIdEntityExtractor(LengthLimitedComponent, EntityExtractorMixin):
     """Finds customer_number, ocn_id, connection_id, otp_code, id_type, delivery_method."""
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": 2000}
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._max_chars = int(config.get("max_chars", 2000))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "JapaneseIdEntityExtractor":
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -61,6 +43,3 @@ class JapaneseIdEntityExtractor(GraphComponent, EntityExtractorMixin):
                 ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities), add_to_output=True
             )
         return messages
-
-    def process_training_data(self, training_data: Any) -> Any:
-        return training_data

@@ -4,12 +4,10 @@ Runs last in the pipeline; the fallback action then explains what went wrong pol
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
+
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
@@ -19,31 +17,15 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.message_length import LengthLimitedComponent
 from ocn_ids.normalize import has_meaningful_content
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class MessageGuard(GraphComponent):
+class MessageGuard(LengthLimitedComponent):
     """Overrides the intent with nlu_fallback for unreadable or over-long messages."""
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": 2000}
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._max_chars = int(config.get("max_chars", 2000))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "MessageGuard":
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -57,6 +39,3 @@ class MessageGuard(GraphComponent):
                     add_to_output=True,
                 )
         return messages
-
-    def process_training_data(self, training_data: Any) -> Any:
-        return training_data

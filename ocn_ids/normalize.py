@@ -5,6 +5,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import List
 
+# Longer messages are not classified; the customer is asked to shorten them.
+MAX_MESSAGE_CHARS = 2000
+
 
 @dataclass(frozen=True)
 class NormalizedText:
