@@ -82,6 +82,9 @@ class Managed:
         pid = self._popen.pid
         if user:  # runuser forks the real process; record the child so signals reach it
             pid = _child_of(pid, marker) or pid
+        deadline = time.monotonic() + 5  # between fork and exec the cmdline is still ours
+        while marker not in cmdline(pid) and alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
         self.pid_file.write_text(json.dumps({"pid": pid, "marker": marker, "command": full}))
         return pid
 
