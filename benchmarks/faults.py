@@ -180,7 +180,13 @@ async def lock_race(st: ScaledStack, conversations: int, rounds: int) -> Dict[st
                     open_turn = False
             overlapping += over
             conv_bad += bool(missing or more or over)
-    return {"lock_store": st.env()["LOCK_STORE_TYPE"], "conversations": len(senders),
+    pid = st.managed("rasa-0").pid()
+    try:  # what the running servers use (they may have been started with SCALED_LOCK_STORE_TYPE)
+        environ = dict(x.split("=", 1) for x in Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0") if "=" in x)
+        lock_store = environ.get("LOCK_STORE_TYPE", "?")
+    except OSError:
+        lock_store = st.env()["LOCK_STORE_TYPE"]
+    return {"lock_store": lock_store, "conversations": len(senders),
             "messages": len(senders) * len(texts), "empty_or_failed_http": bad_http, "lost": lost,
             "duplicated": dup, "overlapping_turns": overlapping, "conversations_affected": conv_bad}
 

@@ -298,11 +298,25 @@ async def run_level(target: Target, pool: CustomerPool, concurrency: int, second
 def print_level(s: Dict[str, Any]) -> None:
     print(f"\nconcurrency {s['concurrency']:>3}: {s['conversations']} conversations, {s['messages']} messages in "
           f"{s['seconds']} s = {s['messages_per_s']} msg/s, errors {s['errors']} {s['error_kinds'] or ''}")
+    if "rasa_cpu_ms_per_message" in s:
+        print(f"  Rasa CPU per message: {s['rasa_cpu_ms_per_message']} ms (all Rasa processes, user+system)")
     print(f"  {'turn':<13}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for kind in TURN_TYPES:
         if kind in s:
             k = s[kind]
             print(f"  {kind:<13}{k['n']:>6}{k['p50']:>9}{k['p95']:>9}{k['p99']:>9}{k['max']:>9}")
+
+
+def cpu_seconds(pids: List[int]) -> float:
+    """user+system CPU time of the processes (from /proc/PID/stat), in seconds."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def rss_mb(pids: List[int]) -> List[float]:
@@ -343,9 +357,12 @@ def main() -> int:
         if args.warmup:
             asyncio.run(run_level(target, pool, 2, args.warmup, args.procedure_share, 100))
         for level in levels:
+            cpu0 = cpu_seconds(target.rasa_pids)
             r = asyncio.run(run_level(target, pool, level, args.seconds, args.procedure_share,
                                       args.max_conversations, think=args.think))
             s = r.summary()
+            if target.rasa_pids and r.turns:
+                s["rasa_cpu_ms_per_message"] = round((cpu_seconds(target.rasa_pids) - cpu0) * 1000 / len(r.turns), 1)
             results.append(s)
             print_level(s)
         rss = rss_mb(target.rasa_pids)
