@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run shell setup web-deps train test test-fast validate nlu-eval conversations benchmarks clean
+.PHONY: run shell setup web-deps train test validate nlu-eval benchmarks scaled-up scaled-down clean
 
 ## run: install everything, train when needed, start account sandbox + actions + Rasa + web page
 run: setup web-deps
@@ -43,6 +43,13 @@ validate: setup
 nlu-eval: train
 	$(PY) -m bot_server test nlu --nlu tests/nlu --model models/ocn-bot.tar.gz --out results/nlu
 	@$(PY) -c "import json; r=json.load(open('results/nlu/intent_report.json')); print(f\"intent accuracy {r['accuracy']:.3f}, macro-F1 {r['macro avg']['f1-score']:.3f}\")"
+
+## scaled-up / scaled-down: N Rasa servers + M action servers behind nginx, PostgreSQL + Redis
+scaled-up: setup train
+	$(PY) -m deploy.scaled up --rasa $(or $(N),2) --actions $(or $(M),1)
+
+scaled-down:
+	$(PY) -m deploy.scaled down
 
 benchmarks: train
 	$(PY) benchmarks/rest_latency.py

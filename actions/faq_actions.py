@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import buttons
 from actions.conversation_state import ask, latest_entity, latest_intent
 from actions.links import link
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, Topic, answer_response
@@ -34,7 +35,7 @@ def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
         dispatcher.utter_message(
             response="utter_offer_procedure",
             buttons=yes_no_buttons(
-                f'/start_procedure{{"procedure": "{topic.procedure}"}}', "チャットで手続きする", "今はしない"
+                buttons.payload("start_procedure", procedure=topic.procedure), "チャットで手続きする", "今はしない"
             ),
         )
         return [ask("offer_procedure"), SlotSet("offered_procedure", topic.procedure)]
@@ -63,7 +64,7 @@ class ActionAnswer(Action):
                 dispatcher.utter_message(response="utter_password_difference")
                 dispatcher.utter_message(response="utter_back_to_procedure")
                 return []
-            dispatcher.utter_message(response="utter_ask_which_password")
+            dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
             return [ask("which_password")]
         if intent not in TOPICS:
             intent = "out_of_scope"
@@ -81,7 +82,7 @@ def resolve_which_password(dispatcher: CollectingDispatcher, tracker: Tracker) -
         dispatcher.utter_message(response="utter_customer_number_has_no_password")
     else:
         dispatcher.utter_message(response="utter_password_difference")
-    dispatcher.utter_message(response="utter_ask_which_password")
+    dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
     return [ask("which_password")]
 
 

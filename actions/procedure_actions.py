@@ -15,6 +15,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, AccountClient
 from actions.conversation_state import (
     ask,
@@ -225,6 +226,24 @@ def _slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
+class ActionAskProcedure(Action):
+    def name(self) -> Text:
+        return "action_ask_procedure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_ask_procedure", buttons=buttons.procedures())
+        return []
+
+
+class ActionAskDeliveryMethod(Action):
+    def name(self) -> Text:
+        return "action_ask_delivery_method"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_ask_delivery_method", buttons=buttons.delivery_methods())
+        return []
+
+
 class ActionAskProcedureConfirmed(Action):
     """Says exactly what will happen, with the masked destination, before anything is sent."""
 
@@ -313,7 +332,10 @@ class ActionRunProcedure(Action):
             logins = client.login_history(verification_id, conversation)
             dispatcher.utter_message(text=format_login_history(logins))
             if any(login.unfamiliar for login in logins):
-                dispatcher.utter_message(response="utter_login_history_unfamiliar")
+                dispatcher.utter_message(
+                    response="utter_login_history_unfamiliar",
+                    buttons=[buttons.start_procedure("reset_ocn_password", "パスワードを再設定する")],
+                )
         return []
 
 

@@ -1,6 +1,6 @@
 """Resident memory (VmRSS and VmHWM from /proc) of the Rasa server processes on this machine.
 
-Finds `bot_server run` / `deploy.rasa_server run` processes (read-only: it never signals anything),
+Finds `bot_server run` processes (read-only: it never signals anything),
 or reads the scaled mode's pid files. Run it after a load run to see the memory under load:
 
     .venv/bin/python benchmarks/memory.py            # every Rasa server process on the machine
@@ -17,7 +17,7 @@ from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-MARKERS = ("bot_server run", "deploy.rasa_server run")
+MARKERS = ("bot_server run",)
 
 
 def status(pid: int) -> Dict[str, int]:

@@ -1,13 +1,15 @@
-"""`python -m bot_server run ...`: Rasa's own CLI with our server-side extensions installed."""
+"""`python -m bot_server run ...`: Rasa's own CLI with our server-side extensions installed:
+a reply when the action server is down, and per-sender rate and body-size limits."""
 from __future__ import annotations
 
 import sys
 
-from bot_server import action_fallback
+from bot_server import action_fallback, rate_limit
 
 
 def main() -> None:
     action_fallback.install()
+    rate_limit.install_on_rasa()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

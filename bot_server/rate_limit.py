@@ -36,8 +36,9 @@ from sanic.request import Request
 
 logger = logging.getLogger(__name__)
 
-RATE_MESSAGE = "短時間に多くのメッセージが届いたため、少し時間をおいてからお送りください。"
-BODY_MESSAGE = "メッセージが長すぎます。お手数ですが、短く分けてお送りください。"
+# The texts are domain responses (domain.yml); this one is only for a server with no model loaded.
+RATE_RESPONSE, BODY_RESPONSE = "utter_rate_limited", "utter_too_long"
+NO_MODEL_TEXT = "少し時間をおいてから、もう一度お送りください。"
 WINDOW_SECONDS = 60.0
 HARD_MAX_BODY_BYTES = 1024 * 1024
 _WEBHOOK = re.compile(r"^/webhooks/([A-Za-z0-9_.\-]+)/webhook/?$")
@@ -139,6 +140,19 @@ def limiter() -> MemoryLimiter:
     return _limiter
 
 
+def response_text(domain: Any, name: str) -> str:
+    """First text of a domain response (what the operator wrote in domain.yml)."""
+    try:
+        return str(domain.responses[name][0]["text"])
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return NO_MODEL_TEXT
+
+
+def _app_text(request: Request, name: str) -> str:
+    agent = getattr(request.app.ctx, "agent", None)
+    return response_text(getattr(agent, "domain", None), name)
+
+
 def _bot_reply(sender: Optional[str], text: str, kind: str, retry_after: Optional[int] = None) -> response.HTTPResponse:
     message: Dict[str, Any] = {"text": text}
     if sender is not None:
@@ -181,15 +195,15 @@ def install(app: Sanic) -> None:
         if size > max_body:
             logger.info("Refused a %d-byte request to %s (limit %d).", size, request.path, max_body)
             if channel in ("rest", "callback"):
-                return _bot_reply(None, BODY_MESSAGE, "body")
-            return response.json({"error": "payload_too_large", "message": BODY_MESSAGE}, status=413)
+                return _bot_reply(None, _app_text(request, BODY_RESPONSE), "body")
+            return response.json({"error": "payload_too_large", "message": _app_text(request, BODY_RESPONSE)}, status=413)
         if sender is None:
             return None
         allowed, retry_after = await limiter().hit(f"{channel}:{sender}")
         if allowed:
             return None
         logger.info("Rate limit: sender %s on %s.", sender[:64], channel)
-        return _bot_reply(sender, RATE_MESSAGE, "rate", retry_after)
+        return _bot_reply(sender, _app_text(request, RATE_RESPONSE), "rate", retry_after)
 
     app.register_middleware(limit_webhooks, "request")
 
@@ -212,7 +226,9 @@ def _patch_agent() -> None:
             allowed, _ = await limiter().hit(f"{channel}:{message.sender_id}")
             if not allowed:
                 logger.info("Rate limit: sender %s on %s.", str(message.sender_id)[:64], channel)
-                await message.output_channel.send_text_message(message.sender_id, RATE_MESSAGE)
+                await message.output_channel.send_text_message(
+                    message.sender_id, response_text(self.domain, RATE_RESPONSE)
+                )
                 return None
         return await original(self, message)
 

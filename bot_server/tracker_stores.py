@@ -1,16 +1,34 @@
-"""Tracker stores that write conversations with one-time codes and phone numbers redacted.
+"""Tracker stores that write conversations with one-time codes and phone numbers redacted,
+and (SQL) ride out a database restart instead of silently forgetting a turn.
 
 Referenced from endpoints.yml. The redaction happens on save, so the current turn still
 sees what the customer typed (the form needs the code to check it) but nothing persists it.
+
+Database restarts (measured in benchmarks/faults.py): stock Rasa's first queries after a
+PostgreSQL restart fail on stale pooled connections, the FailSafeTrackerStore answers from
+memory, and the turn is never stored. Here pooled connections are checked before use, and
+reads and writes are retried on connection errors for TRACKER_STORE_RETRY_SECONDS (default
+10, below Rasa's lock lifetime). A write stores "events not yet stored" in one transaction,
+so a retried write stores each event once.
 """
 from __future__ import annotations
 
+import asyncio
 import copy
+import logging
+import os
+import time
+from typing import Any, Awaitable, Callable, Optional, TypeVar
 
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+import sqlalchemy as sa
+import sqlalchemy.exc as sa_exc
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot_server.redaction import redact_event
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def redacted_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -23,11 +41,46 @@ def redacted_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
     )
 
 
+def _is_connection_error(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.DBAPIError) and getattr(error, "connection_invalidated", False):
+        return True
+    return isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError))
+
+
+async def _with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
+    deadline = time.monotonic() + float(os.environ.get("TRACKER_STORE_RETRY_SECONDS") or 10)
+    delay = 0.1
+    while True:
+        try:
+            return await call()
+        except Exception as error:  # noqa: BLE001 - only connection errors are retried
+            if not _is_connection_error(error) or time.monotonic() + delay > deadline:
+                raise
+            logger.warning("Tracker store unreachable (%s); retrying %s in %.1f s", type(error).__name__, what, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore (SQLite by default, PostgreSQL in the scaled mode) with redaction."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        if url.get_backend_name() == "postgresql":
+            # Replace stale pooled connections (after a database restart) before use.
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker.configure(bind=self.engine)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(redacted_copy(tracker))
+        redacted = redacted_copy(tracker)
+        await _with_retries(lambda: SQLTrackerStore.save(self, redacted), "save")
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        return await _with_retries(
+            lambda: SQLTrackerStore._retrieve(self, sender_id, fetch_events_from_all_sessions), "retrieve"
+        )
 
 
 class RedactingInMemoryTrackerStore(InMemoryTrackerStore):

@@ -164,7 +164,7 @@ class ScaledStack:
     def start_rasa(self, i: int) -> Managed:
         port = self.s.ports.base + 20 + i
         m = self.managed(f"rasa-{i}")
-        m.start([sys.executable, "-m", "deploy.rasa_server", "run", "--enable-api",
+        m.start([sys.executable, "-m", "bot_server", "run", "--enable-api",
                  "--auth-token", self.s.rasa_api_token, "--interface", "127.0.0.1", "--port", str(port),
                  "--model", str(self.s.model), "--endpoints", os.environ.get("SCALED_ENDPOINTS") or "endpoints.yml",
                  "--credentials", "credentials.yml", "--cors", "*"],

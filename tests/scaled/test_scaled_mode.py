@@ -238,10 +238,10 @@ def test_oversized_bodies_get_a_polite_answer_and_the_bot_keeps_working(scaled) 
 
     big = json.dumps({"sender": "big-1", "message": "あ" * 9000}, ensure_ascii=False).encode()  # 27 kB > 16 KiB
     status, body, headers = post(big)
-    assert status == 200 and headers.get("X-Chat-Limit") == "body" and "短く分けて" in body[0]["text"]
+    assert status == 200 and headers.get("X-Chat-Limit") == "body" and "長すぎ" in body[0]["text"]
     huge = json.dumps({"sender": "big-2", "message": "あ" * 40000}, ensure_ascii=False).encode()  # > nginx cap
     status, body, _ = post(huge)
-    assert status == 413 and body["error"] == "payload_too_large" and "短く分けて" in body["message"]
+    assert status == 413 and body["error"] == "payload_too_large" and "長すぎ" in body["message"]
     status, body, _ = post(json.dumps({"sender": "big-1", "message": "接続用IDを知りたい"}).encode())
     assert status == 200 and body and "接続用ID" in body[0]["text"]
 

@@ -45,4 +45,5 @@ def test_invalid_json_body_is_rejected_without_a_server_error(stack: RunningStac
 
 def test_unreadable_messages_are_explained(stack: RunningStack) -> None:
     assert "読み取れませんでした" in texts(stack.say(new_sender(), "😀🙏"))
-    assert "長すぎる" in texts(stack.say(new_sender(), "あ" * 10_001))
+    assert "長すぎる" in texts(stack.say(new_sender(), "あ" * 3_000))  # read, then not classified
+    assert "長すぎる" in texts(stack.say(new_sender(), "あ" * 10_001))  # over the request-size limit

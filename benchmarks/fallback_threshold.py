@@ -1,0 +1,320 @@
+"""FallbackClassifier threshold from data: false fallbacks on the test set vs gibberish caught.
+
+Trains NLU (Rasa Python API, temp dir, no training cache) from a pipeline config with its
+FallbackClassifier removed, so the classifier's raw top-1 / top-2 confidences are seen.
+Parses tests/nlu/test_nlu.yml (in-domain, out_of_scope included) and ~30 inline
+out-of-domain / gibberish messages, then replays FallbackClassifier's rule
+(fallback if top1 < threshold or top1 - top2 < ambiguity_threshold) for thresholds
+0.20-0.80. MessageGuard (if in the pipeline) still runs: what it routes to nlu_fallback
+counts as caught at every threshold.
+
+    .venv/bin/python benchmarks/fallback_threshold.py [--config config.yml] [--quick]
+        [--max-false-fallback 0.05] [--max-ambiguity-cost 0.01]
+
+Recommendation rule (printed with the numbers): the highest threshold whose false-fallback
+share on correctly classified in-domain messages is <= --max-false-fallback (ambiguity 0),
+then the largest ambiguity_threshold in {0.05, 0.1, 0.15} that costs at most
+--max-ambiguity-cost extra false fallbacks at that threshold.
+Output: stdout and var/benchmarks/fallback_threshold_<config>.md (+ .json).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT_DIR = ROOT / "var" / "benchmarks"
+TRAIN_DATA = "data/nlu"
+TEST_DATA = "tests/nlu/test_nlu.yml"
+THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(13)]  # 0.20 .. 0.80
+AMBIGUITIES = [0.0, 0.05, 0.1, 0.15]
+FALLBACK = "nlu_fallback"
+
+# Clearly out of domain for an ID / password support bot. None of these are in data/ or tests/
+# (checked at run time). "handled" below also counts a prediction of out_of_scope.
+GIBBERISH: List[str] = [
+    # random topics
+    "好きな映画は何ですか",
+    "駅前においしいラーメン屋ある？",
+    "昨日のサッカーの試合どっちが勝った",
+    "日経平均株価は今いくら",
+    "うちの猫がかわいすぎる",
+    "富士山の高さを教えて",
+    "カレーの作り方を知りたい",
+    "週末どこに遊びに行こうかな",
+    "宇宙の果てはどうなっているの",
+    "円周率を100桁言って",
+    "おすすめの小説を教えてください",
+    "please tell me a recipe for pancakes",
+    # keyboard mash / nonsense
+    "asdfghjkl",
+    "qwertyuiop",
+    "zxcvbnm,./",
+    "ｊｋｌｊｋｌｊｋｌ",
+    "あsdふぁsdふぁ",
+    "ぬぬぬぬぬぬぬぬ",
+    "ふじこlp",
+    "もげもげぴよぴよ",
+    "ほげほげ",
+    # single characters / fragments
+    "あ",
+    "ん",
+    "a",
+    "w",
+    "草",
+    "1",
+    "？",
+    "。。。",
+    "😀",
+]
+
+ENV_DEFAULTS = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "RASA_MAX_CACHE_SIZE": "0",
+    "PYTHONHASHSEED": "0",
+}
+
+
+def _setup_env() -> None:
+    for key, value in ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    os.chdir(ROOT)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+def _nlu_only_config(config_path: Path, tmp: Path, quick: bool) -> tuple[Path, Optional[dict]]:
+    """Copy of the config without FallbackClassifier and policies; returns it + the removed one."""
+    import yaml
+
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    removed = None
+    pipeline = []
+    for component in config.get("pipeline") or []:
+        if component.get("name") == "FallbackClassifier":
+            removed = component
+            continue
+        if quick and "epochs" in component:
+            component = {**component, "epochs": max(1, int(component["epochs"] / 5))}
+        pipeline.append(component)
+    config["pipeline"] = pipeline
+    config.pop("policies", None)
+    out = tmp / "config.yml"
+    out.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out, removed
+
+
+def _parse_all(model_path: str, texts: List[str]) -> List[Dict[str, Any]]:
+    import asyncio
+
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model_path)
+    loop = asyncio.new_event_loop()
+    out = []
+    for text in texts:
+        parsed = loop.run_until_complete(agent.parse_message(text))
+        ranking = [e for e in parsed.get("intent_ranking") or [] if e.get("name") != FALLBACK]
+        top1 = float(ranking[0]["confidence"]) if ranking else 0.0
+        top2 = float(ranking[1]["confidence"]) if len(ranking) > 1 else 0.0
+        out.append(
+            {
+                "text": text,
+                "pred": ranking[0]["name"] if ranking else None,
+                "top1": top1,
+                "top2": top2,
+                "guarded": (parsed.get("intent") or {}).get("name") == FALLBACK,
+            }
+        )
+    loop.close()
+    return out
+
+
+def _falls_back(row: Dict[str, Any], threshold: float, ambiguity: float) -> bool:
+    return (
+        row["guarded"]
+        or row["top1"] < threshold
+        or (ambiguity > 0 and row["top1"] - row["top2"] < ambiguity)
+    )
+
+
+def _share(rows: List[Dict[str, Any]], predicate) -> float:
+    return sum(1 for r in rows if predicate(r)) / len(rows) if rows else float("nan")
+
+
+def analyse(indomain, gibberish, threshold, ambiguity) -> Dict[str, float]:
+    correct = [r for r in indomain if r["correct"]]
+    wrong = [r for r in indomain if not r["correct"]]
+    fb = lambda r: _falls_back(r, threshold, ambiguity)  # noqa: E731
+    return {
+        "threshold": threshold,
+        "ambiguity": ambiguity,
+        "false_fallback_all": _share(indomain, fb),
+        "false_fallback_correct": _share(correct, fb),
+        "errors_caught": _share(wrong, fb),
+        "wrong_answered": _share(indomain, lambda r: not r["correct"] and not fb(r)),
+        "gibberish_caught": _share(gibberish, fb),
+        "gibberish_handled": _share(gibberish, lambda r: fb(r) or r["pred"] == "out_of_scope"),
+    }
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _distribution(rows: List[Dict[str, Any]]) -> List[str]:
+    import numpy as np
+
+    values = np.array([r["top1"] for r in rows]) if rows else np.array([float("nan")])
+    qs = [np.percentile(values, q) for q in (5, 10, 25, 50, 75)]
+    return [str(len(rows)), f"{values.min():.2f}"] + [f"{q:.2f}" for q in qs]
+
+
+def _histogram(groups: Dict[str, List[Dict[str, Any]]]) -> List[str]:
+    edges = [i / 10 for i in range(11)]
+    lines = ["| top-1 confidence | " + " | ".join(groups) + " |",
+             "|---|" + "---:|" * len(groups)]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        cells = []
+        for rows in groups.values():
+            n = sum(1 for r in rows if lo <= r["top1"] < hi or (hi == 1.0 and r["top1"] == 1.0))
+            cells.append(str(n))
+        lines.append(f"| {lo:.1f}-{hi:.1f} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
+    parser.add_argument("--quick", action="store_true", help="epochs / 5")
+    parser.add_argument("--max-false-fallback", type=float, default=0.05)
+    parser.add_argument("--max-ambiguity-cost", type=float, default=0.01)
+    args = parser.parse_args()
+    config_path = args.config.resolve()
+    _setup_env()
+
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+    test = [(m.get("text"), m.get("intent")) for m in load_data(TEST_DATA).intent_examples]
+    known = {m.get("text") for m in load_data(TRAIN_DATA).intent_examples} | {t for t, _ in test}
+    gibberish_texts = [t for t in GIBBERISH if t not in known]
+    if len(gibberish_texts) < len(GIBBERISH):
+        print(f"note: {len(GIBBERISH) - len(gibberish_texts)} gibberish messages are in the data "
+              "and were skipped", file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix="fallback_") as tmp_name:
+        tmp = Path(tmp_name)
+        nlu_config, current = _nlu_only_config(config_path, tmp, args.quick)
+        started = time.perf_counter()
+        model_path = train_nlu(str(nlu_config), TRAIN_DATA, str(tmp / "models"))
+        train_s = time.perf_counter() - started
+        indomain = _parse_all(model_path, [t for t, _ in test])
+        gibberish = _parse_all(model_path, gibberish_texts)
+    for row, (_, gold) in zip(indomain, test):
+        row["gold"] = gold
+        row["correct"] = row["pred"] == gold
+
+    grid = {(t, a): analyse(indomain, gibberish, t, a) for t in THRESHOLDS for a in AMBIGUITIES}
+    ok = [t for t in THRESHOLDS if grid[(t, 0.0)]["false_fallback_correct"] <= args.max_false_fallback]
+    best_t = max(ok) if ok else min(THRESHOLDS)
+    best_a = 0.0
+    for a in AMBIGUITIES[1:]:
+        cost = grid[(best_t, a)]["false_fallback_correct"] - grid[(best_t, 0.0)]["false_fallback_correct"]
+        if cost <= args.max_ambiguity_cost + 1e-9:
+            best_a = a
+
+    accuracy = sum(r["correct"] for r in indomain) / len(indomain)
+    rel = config_path.relative_to(ROOT) if config_path.is_relative_to(ROOT) else config_path
+    out: List[str] = []
+    out.append(f"Config: `{rel}` (FallbackClassifier removed for the measurement; "
+               f"configured there: {current and {k: v for k, v in current.items() if k != 'name'}}). "
+               f"NLU train {train_s:.1f} s{' (QUICK: epochs / 5)' if args.quick else ''}. "
+               f"In-domain: {len(indomain)} test messages, top-1 accuracy {accuracy:.3f} "
+               f"({sum(not r['correct'] for r in indomain)} wrong). "
+               f"Gibberish / out-of-domain: {len(gibberish)} messages, "
+               f"{sum(r['guarded'] for r in gibberish)} stopped by MessageGuard.")
+    out.append("")
+    out.append("Ambiguity threshold 0 (top-1 rule only); then the same at ambiguity 0.1.")
+    for a in (0.0, 0.1):
+        out.append("")
+        out.append(f"| threshold (ambiguity {a}) | false fallback, all test | false fallback, "
+                   "correctly classified | test errors caught | wrong intent answered | "
+                   "gibberish caught | gibberish caught or out_of_scope |")
+        out.append("|---:|---:|---:|---:|---:|---:|---:|")
+        for t in THRESHOLDS:
+            g = grid[(t, a)]
+            out.append(f"| {t:.2f} | {_pct(g['false_fallback_all'])} | {_pct(g['false_fallback_correct'])} | "
+                       f"{_pct(g['errors_caught'])} | {_pct(g['wrong_answered'])} | "
+                       f"{_pct(g['gibberish_caught'])} | {_pct(g['gibberish_handled'])} |")
+    out.append("")
+    out.append(f"Ambiguity threshold at threshold {best_t:.2f}:")
+    out.append("")
+    out.append("| ambiguity | false fallback, correctly classified | test errors caught | gibberish caught |")
+    out.append("|---:|---:|---:|---:|")
+    for a in AMBIGUITIES:
+        g = grid[(best_t, a)]
+        out.append(f"| {a:.2f} | {_pct(g['false_fallback_correct'])} | {_pct(g['errors_caught'])} | "
+                   f"{_pct(g['gibberish_caught'])} |")
+    out.append("")
+    out.append("Top-1 confidence distribution:")
+    out.append("")
+    groups = {
+        "in-domain correct": [r for r in indomain if r["correct"]],
+        "in-domain wrong": [r for r in indomain if not r["correct"]],
+        "gibberish (not guarded)": [r for r in gibberish if not r["guarded"]],
+    }
+    out.append("| group | n | min | p5 | p10 | p25 | p50 | p75 |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, rows in groups.items():
+        out.append(f"| {name} | " + " | ".join(_distribution(rows)) + " |")
+    out.append("")
+    out.extend(_histogram(groups))
+    out.append("")
+    g = grid[(best_t, best_a)]
+    out.append(
+        f"**Recommendation** (rule: highest threshold with <= {_pct(args.max_false_fallback)} false "
+        f"fallback on correctly classified test messages, then the largest ambiguity_threshold "
+        f"costing <= {_pct(args.max_ambiguity_cost)} more): `threshold: {best_t:.2f}`, "
+        f"`ambiguity_threshold: {best_a:.2f}` -> false fallback {_pct(g['false_fallback_all'])} of "
+        f"all test messages, {_pct(g['errors_caught'])} of misclassified test messages caught, "
+        f"{_pct(g['gibberish_caught'])} of gibberish caught "
+        f"({_pct(g['gibberish_handled'])} caught or answered as out_of_scope)."
+    )
+    out.append("")
+    out.append("Gibberish that gets through at the recommended setting (predicted intent, top-1):")
+    out.append("")
+    for r in gibberish:
+        if not _falls_back(r, best_t, best_a):
+            out.append(f"- `{r['text']}` -> {r['pred']} {r['top1']:.2f}")
+    text = "\n".join(out)
+    print(text)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    stem = f"fallback_threshold_{rel.as_posix().replace('/', '_').removesuffix('.yml')}"
+    (OUT_DIR / f"{stem}.md").write_text(text + "\n", encoding="utf-8")
+    (OUT_DIR / f"{stem}.json").write_text(
+        json.dumps({"indomain": indomain, "gibberish": gibberish,
+                    "recommended": {"threshold": best_t, "ambiguity_threshold": best_a}},
+                   ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main()

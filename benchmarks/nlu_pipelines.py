@@ -1,0 +1,487 @@
+"""Japanese NLU pipelines compared on the held-out test set: accuracy, macro-F1, speed, size.
+
+Every pipeline is trained NLU-only on data/nlu/ with Rasa's Python API
+(`rasa.model_training.train_nlu`, into a temp dir, training cache disabled) and scored on
+tests/nlu/test_nlu.yml by parsing each message with `Agent.load(model).parse_message`.
+Each pipeline runs in its own subprocess, so one pipeline's imports / TF graph do not
+speed up or slow down the next. Candidate configs live in benchmarks/pipelines/.
+
+    .venv/bin/python benchmarks/nlu_pipelines.py                 # all pipelines
+    .venv/bin/python benchmarks/nlu_pipelines.py --only char_lr  # one (repeatable)
+    .venv/bin/python benchmarks/nlu_pipelines.py --quick         # DIET/TED epochs / 5, 100 timed parses
+    .venv/bin/python benchmarks/nlu_pipelines.py --full-train sudachi_word_char_lr
+        # times a whole `rasa train` (NLU + the policies of config.yml) with that pipeline
+
+The markdown table goes to stdout and var/benchmarks/nlu_pipelines.md; raw results
+(including every misclassified test message) to var/benchmarks/nlu_pipelines.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+PIPELINE_DIR = ROOT / "benchmarks" / "pipelines"
+OUT_DIR = ROOT / "var" / "benchmarks"
+TRAIN_DATA = "data/nlu"
+TEST_DATA = "tests/nlu/test_nlu.yml"
+SEED = 42
+WARMUP_PARSES = 10
+
+ENV_DEFAULTS = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    # No training cache: every run trains from scratch (honest train seconds) and the
+    # benchmark does not fill other people's .rasa/cache.
+    "RASA_MAX_CACHE_SIZE": "0",
+    "PYTHONHASHSEED": "0",
+}
+
+# name -> (kind, config file or sklearn params, short description)
+PIPELINES: Dict[str, Dict[str, Any]] = {
+    "char_lr": {
+        "config": "char_lr.yml",
+        "desc": "Sudachi tok., char_wb 1-4 (surface) -> LogReg",
+    },
+    "char_diet": {
+        "config": "char_diet.yml",
+        "desc": "Sudachi tok., char_wb 1-3 (surface, 3k) -> DIET 80ep, 0 transformer layers",
+    },
+    "sudachi_word_char_lr": {
+        "config": "sudachi_word_char_lr.yml",
+        "desc": "Sudachi lemmas (normalized) word + char_wb 1-4 -> LogReg",
+    },
+    "sudachi_word_char_diet": {
+        "config": "sudachi_word_char_diet.yml",
+        "desc": "Sudachi lemmas word + char_wb 1-3 (3k) -> DIET 80ep, 0 transformer layers",
+    },
+    "spacy_word_char_lr": {
+        "config": "spacy_word_char_lr.yml",
+        "desc": "spaCy blank ja (Sudachi) word + char_wb 1-4 -> LogReg",
+    },
+    "spacy_word_char_diet": {
+        "config": "spacy_word_char_diet.yml",
+        "desc": "spaCy blank ja word + char_wb 1-3 (3k) -> DIET 80ep, 0 transformer layers",
+    },
+    "rasa_default_en": {
+        "config": "rasa_default_en.yml",
+        "desc": "baseline: Rasa default config, language en (Whitespace tok.)",
+    },
+    "sklearn_tfidf_lr": {
+        "sklearn": {"analyzer": "char", "ngram_range": (1, 3)},
+        "desc": "baseline: sklearn TF-IDF char 1-3 + LogisticRegression (no Rasa)",
+    },
+    "sklearn_tfidf_lr_2_4": {
+        "sklearn": {"analyzer": "char", "ngram_range": (2, 4)},
+        "desc": "baseline: sklearn TF-IDF char 2-4 + LogisticRegression (no Rasa)",
+    },
+}
+
+
+def _setup_env() -> None:
+    for key, value in ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    os.chdir(ROOT)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+def _percentile(values: List[float], q: float) -> float:
+    import numpy as np
+
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def load_test_set() -> List[Tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(TEST_DATA)
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def load_train_set() -> List[Tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(TRAIN_DATA)
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def top_intent(parsed: Dict[str, Any]) -> Tuple[Optional[str], float]:
+    """The classifier's own top intent: nlu_fallback (FallbackClassifier/MessageGuard) skipped."""
+    for entry in parsed.get("intent_ranking") or []:
+        if entry.get("name") != "nlu_fallback":
+            return entry["name"], float(entry.get("confidence") or 0.0)
+    intent = parsed.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def _scale_epochs(
+    config_path: Path, factor: float, tmp: Path, seed: Optional[int] = None
+) -> Path:
+    """A copy of the config with every `epochs` divided by `factor` (for --quick) and,
+    if `seed` is given, every random_seed / random_state set to it (for --seeds)."""
+    import yaml
+
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    for section in ("pipeline", "policies"):
+        for component in config.get(section) or []:
+            if "epochs" in component:
+                component["epochs"] = max(1, int(component["epochs"] / factor))
+            if seed is not None:
+                for key in ("random_seed", "random_state"):
+                    if key in component:
+                        component[key] = seed
+    out = tmp / config_path.name
+    out.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def _configure_logging() -> None:
+    """INFO, as `rasa run` / `rasa train` default to: no per-message debug lines in the timings."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.INFO)
+    configure_structlog(logging.INFO)
+
+
+def _needs_spacy_model(config_path: Path) -> bool:
+    return "var/spacy_ja" in config_path.read_text(encoding="utf-8")
+
+
+def _build_spacy_model() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks" / "spacy_ja"))
+    from build import build  # benchmarks/spacy_ja/build.py
+
+    build()
+
+
+def _scores(gold: List[str], pred: List[Optional[str]]) -> Dict[str, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    labels = sorted(set(gold))
+    pred_s = [p or "<none>" for p in pred]
+    return {
+        "accuracy": float(accuracy_score(gold, pred_s)),
+        "macro_f1": float(f1_score(gold, pred_s, labels=labels, average="macro", zero_division=0)),
+    }
+
+
+def run_rasa(name: str, quick: bool, seed: Optional[int] = None) -> Dict[str, Any]:
+    import asyncio
+
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+
+    _configure_logging()
+
+    spec = PIPELINES[name]
+    config_path = PIPELINE_DIR / spec["config"]
+    if _needs_spacy_model(config_path):
+        _build_spacy_model()
+    test = load_test_set()
+
+    with tempfile.TemporaryDirectory(prefix=f"nlu_{name}_") as tmp_name:
+        tmp = Path(tmp_name)
+        if quick or seed is not None:
+            config = _scale_epochs(config_path, 5.0 if quick else 1.0, tmp, seed)
+        else:
+            config = config_path
+        started = time.perf_counter()
+        model_path = train_nlu(str(config), TRAIN_DATA, str(tmp / "models"), fixed_model_name=name)
+        train_s = time.perf_counter() - started
+        if not model_path:
+            raise RuntimeError("training produced no model")
+        size_mb = os.path.getsize(model_path) / 1e6
+
+        started = time.perf_counter()
+        agent = Agent.load(model_path)
+        load_s = time.perf_counter() - started
+        loop = asyncio.new_event_loop()
+
+        def parse(text: str) -> Dict[str, Any]:
+            return loop.run_until_complete(agent.parse_message(text))
+
+        for text, _ in test[:WARMUP_PARSES]:
+            parse(text)
+        timed = test[:100] if quick else test
+        latencies = []
+        predictions: List[Tuple[Optional[str], float]] = []
+        for index, (text, _) in enumerate(test):
+            started = time.perf_counter()
+            parsed = parse(text)
+            elapsed = time.perf_counter() - started
+            if index < len(timed):
+                latencies.append(elapsed * 1000)
+            predictions.append(top_intent(parsed))
+        loop.close()
+
+    return _result(name, test, predictions, train_s, latencies, size_mb, load_s)
+
+
+def run_sklearn(name: str, quick: bool, seed: Optional[int] = None) -> Dict[str, Any]:
+    import gzip
+    import pickle
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    params = PIPELINES[name]["sklearn"]
+    train = load_train_set()
+    test = load_test_set()
+
+    model = make_pipeline(
+        TfidfVectorizer(
+            analyzer=params["analyzer"],
+            ngram_range=params["ngram_range"],
+            sublinear_tf=True,
+            lowercase=True,
+        ),
+        LogisticRegression(C=10.0, max_iter=2000, random_state=SEED if seed is None else seed),
+    )
+    started = time.perf_counter()
+    model.fit([t for t, _ in train], [i for _, i in train])
+    train_s = time.perf_counter() - started
+    size_mb = len(gzip.compress(pickle.dumps(model))) / 1e6
+
+    for text, _ in test[:WARMUP_PARSES]:
+        model.predict_proba([text])
+    timed = test[:100] if quick else test
+    latencies = []
+    predictions = []
+    classes = list(model.classes_)
+    for index, (text, _) in enumerate(test):
+        started = time.perf_counter()
+        proba = model.predict_proba([text])[0]
+        elapsed = time.perf_counter() - started
+        if index < len(timed):
+            latencies.append(elapsed * 1000)
+        best = int(proba.argmax())
+        predictions.append((classes[best], float(proba[best])))
+    return _result(name, test, predictions, train_s, latencies, size_mb, 0.0)
+
+
+def _result(
+    name: str,
+    test: List[Tuple[str, str]],
+    predictions: List[Tuple[Optional[str], float]],
+    train_s: float,
+    latencies: List[float],
+    size_mb: float,
+    load_s: float,
+) -> Dict[str, Any]:
+    gold = [intent for _, intent in test]
+    pred = [p for p, _ in predictions]
+    return {
+        "name": name,
+        "desc": PIPELINES[name]["desc"],
+        **_scores(gold, pred),
+        "n_test": len(test),
+        "train_s": train_s,
+        "load_s": load_s,
+        "parse_p50_ms": _percentile(latencies, 50),
+        "parse_p95_ms": _percentile(latencies, 95),
+        "n_timed": len(latencies),
+        "size_mb": size_mb,
+        "errors": [
+            {"text": text, "gold": g, "pred": p, "confidence": round(c, 4)}
+            for (text, g), (p, c) in zip(test, predictions)
+            if p != g
+        ],
+    }
+
+
+def worker(name: str, result_file: Path, quick: bool, seed: Optional[int]) -> None:
+    _setup_env()
+    runner = run_sklearn if "sklearn" in PIPELINES[name] else run_rasa
+    result = runner(name, quick, seed)
+    if seed is not None:
+        result["seed"] = seed
+    result_file.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def full_train(name: str, quick: bool) -> None:
+    """Times `rasa train` (NLU + dialogue) with the candidate pipeline + config.yml's policies."""
+    _setup_env()
+    import yaml
+    from rasa.api import train
+
+    _configure_logging()
+
+    candidate = yaml.safe_load((PIPELINE_DIR / PIPELINES[name]["config"]).read_text("utf-8"))
+    project = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))
+    config = {
+        "recipe": "default.v1",
+        "language": candidate["language"],
+        "assistant_id": project.get("assistant_id", "benchmark"),
+        "pipeline": candidate["pipeline"] + [
+            c for c in project["pipeline"] if c["name"] == "FallbackClassifier"
+        ],
+        "policies": project.get("policies"),
+    }
+    with tempfile.TemporaryDirectory(prefix=f"full_{name}_") as tmp_name:
+        tmp = Path(tmp_name)
+        config_file = tmp / "config.yml"
+        config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+        if quick:
+            (tmp / "quick").mkdir()
+            config_file = _scale_epochs(config_file, 5.0, tmp / "quick")
+        started = time.perf_counter()
+        result = train("domain.yml", str(config_file), ["data"], str(tmp / "models"), fixed_model_name=name)
+        elapsed = time.perf_counter() - started
+        size_mb = os.path.getsize(result.model) / 1e6 if result.model else float("nan")
+    line = (
+        f"full `rasa train` (NLU {name} + config.yml policies): {elapsed:.1f} s, "
+        f"code {result.code}, model {size_mb:.2f} MB"
+    )
+    print(line)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    with open(OUT_DIR / "full_train.txt", "a", encoding="utf-8") as f:
+        f.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+
+
+def _machine_line() -> str:
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "n/a"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        commit = "?"
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M')}, commit {commit}, {os.cpu_count()} CPUs, "
+        f"load avg at end {load}, Python {platform.python_version()}"
+    )
+
+
+def render_table(results: List[Dict[str, Any]], quick: bool) -> str:
+    lines = [
+        "| Pipeline | What | Test acc | Macro-F1 | Train s | Parse p50 ms | Parse p95 ms | Model MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        if "error" in r:
+            lines.append(f"| {r['name']} | {r['desc']} | failed: {r['error']} | | | | | |")
+            continue
+        label = r["name"] if r.get("seed") is None else f"{r['name']} (seed {r['seed']})"
+        lines.append(
+            f"| {label} | {r['desc']} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | "
+            f"{r['train_s']:.1f} | {r['parse_p50_ms']:.1f} | {r['parse_p95_ms']:.1f} | "
+            f"{r['size_mb']:.2f} |"
+        )
+    n_test = next((r["n_test"] for r in results if "n_test" in r), "?")
+    lines.append("")
+    lines.append(
+        f"Test set: {TEST_DATA} ({n_test} messages); train: {TRAIN_DATA}. "
+        f"{'QUICK run (epochs / 5, 100 timed parses). ' if quick else ''}"
+        f"{_machine_line()}."
+    )
+    return "\n".join(lines)
+
+
+def render_seed_summary(results: List[Dict[str, Any]]) -> str:
+    import statistics
+
+    lines = [
+        "| Pipeline | Seeds | Acc mean | Acc min-max | Macro-F1 mean | Macro-F1 min-max | Train s mean |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in dict.fromkeys(r["name"] for r in results):
+        ok = [r for r in results if r["name"] == name and "error" not in r]
+        if not ok:
+            continue
+        acc = [r["accuracy"] for r in ok]
+        f1 = [r["macro_f1"] for r in ok]
+        lines.append(
+            f"| {name} | {len(ok)} | {statistics.mean(acc):.3f} | {min(acc):.3f}-{max(acc):.3f} | "
+            f"{statistics.mean(f1):.3f} | {min(f1):.3f}-{max(f1):.3f} | "
+            f"{statistics.mean(r['train_s'] for r in ok):.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", choices=list(PIPELINES), help="run only NAME")
+    parser.add_argument("--quick", action="store_true", help="epochs / 5, 100 timed parses")
+    parser.add_argument("--full-train", choices=list(PIPELINES), metavar="NAME")
+    parser.add_argument(
+        "--seeds",
+        help="comma-separated seeds: run each pipeline once per seed (overrides random_seed / "
+        "random_state) and add a mean / min / max summary",
+    )
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=list(PIPELINES), help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        worker(args.worker, args.result_file, args.quick, args.seed)
+        return
+    if args.full_train:
+        full_train(args.full_train, args.quick)
+        return
+
+    _setup_env()
+    names = args.only or list(PIPELINES)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    (OUT_DIR / "logs").mkdir(exist_ok=True)
+    env = {**os.environ}
+    seeds: List[Optional[int]] = (
+        [int(x) for x in args.seeds.split(",")] if args.seeds else [None]
+    )
+    results = []
+    for name, seed in [(n, s) for n in names for s in seeds]:
+        label = name if seed is None else f"{name}@seed{seed}"
+        print(f"[{time.strftime('%H:%M:%S')}] {label} ...", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            result_file = Path(tmp) / "result.json"
+            log_file = OUT_DIR / "logs" / f"{label}.log"
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name,
+                   "--result-file", str(result_file)] + (["--quick"] if args.quick else [])
+            if seed is not None:
+                cmd += ["--seed", str(seed)]
+            with open(log_file, "w", encoding="utf-8") as log:
+                proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            if proc.returncode == 0 and result_file.exists():
+                result = json.loads(result_file.read_text(encoding="utf-8"))
+                print(
+                    f"    acc {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+                    f"train {result['train_s']:.1f}s  p95 {result['parse_p95_ms']:.1f}ms",
+                    file=sys.stderr, flush=True,
+                )
+            else:
+                result = {"name": name, "desc": PIPELINES[name]["desc"], "seed": seed,
+                          "error": f"exit {proc.returncode}, see {log_file.relative_to(ROOT)}"}
+                print(f"    {result['error']}", file=sys.stderr, flush=True)
+        results.append(result)
+
+    table = render_table(results, args.quick)
+    if args.seeds:
+        table += "\n\n" + render_seed_summary(results)
+    print(table)
+    suffix = "_quick" if args.quick else ""
+    partial = "" if not args.only else "_only_" + "_".join(names)
+    partial += f"_seeds_{args.seeds.replace(',', '-')}" if args.seeds else ""
+    (OUT_DIR / f"nlu_pipelines{suffix}{partial}.md").write_text(table + "\n", encoding="utf-8")
+    (OUT_DIR / f"nlu_pipelines{suffix}{partial}.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()
