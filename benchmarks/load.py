@@ -21,7 +21,8 @@ Targets:
     .venv/bin/python benchmarks/load.py single --levels 1,5,10,20 --seconds 20
     .venv/bin/python benchmarks/load.py scaled --levels 1,5,10,20 --seconds 20
 
---think T adds a customer's reading/typing time (uniform 0.5T..1.5T) between turns: with T=0 the
+--think T adds a customer's reading/typing time (uniform 0.5T..1.5T) before every turn (before the
+first one it spreads the customers' arrivals): with T=0 the
 level is a closed loop that measures saturation throughput; with T>0 it measures latency at a
 realistic offered load (10 conversations with T=1 s offer about 10 messages/s).
 
@@ -165,7 +166,8 @@ class Conversation:
     turns: List[Turn] = field(default_factory=list)
 
     async def turn(self, kind: str, text: str, expect: Optional[str] = None) -> Turn:
-        if self.think and self.turns:
+        if self.think:
+            # Also before the first message: customers arrive spread out, not all at t=0.
             await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)
         start_wall = time.time()
         start = time.perf_counter()
