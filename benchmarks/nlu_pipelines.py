@@ -9,8 +9,13 @@ speed up or slow down the next. Candidate configs live in benchmarks/pipelines/.
     .venv/bin/python benchmarks/nlu_pipelines.py                 # all pipelines
     .venv/bin/python benchmarks/nlu_pipelines.py --only char_lr  # one (repeatable)
     .venv/bin/python benchmarks/nlu_pipelines.py --quick         # DIET/TED epochs / 5, 100 timed parses
+    .venv/bin/python benchmarks/nlu_pipelines.py --only sudachi_word_char_diet --seeds 1,2,3,4,42
+        # one row per seed + mean / min / max (DIET results move with the seed; LogReg's don't)
     .venv/bin/python benchmarks/nlu_pipelines.py --full-train sudachi_word_char_lr
         # times a whole `rasa train` (NLU + the policies of config.yml) with that pipeline
+
+`config_yml` is the project's config.yml as it is when the script runs (its policies and
+FallbackClassifier play no part: accuracy is the classifier's top intent).
 
 The markdown table goes to stdout and var/benchmarks/nlu_pipelines.md; raw results
 (including every misclassified test message) to var/benchmarks/nlu_pipelines.json.
@@ -48,6 +53,10 @@ ENV_DEFAULTS = {
 
 # name -> (kind, config file or sklearn params, short description)
 PIPELINES: Dict[str, Dict[str, Any]] = {
+    "config_yml": {
+        "config": "../../config.yml",  # the project's config.yml as it is at run time
+        "desc": "config.yml as committed (NLU part; FallbackClassifier ignored)",
+    },
     "char_lr": {
         "config": "char_lr.yml",
         "desc": "Sudachi tok., char_wb 1-4 (surface) -> LogReg",
@@ -288,6 +297,7 @@ def _result(
         "desc": PIPELINES[name]["desc"],
         **_scores(gold, pred),
         "n_test": len(test),
+        "n_train": len(load_train_set()),
         "train_s": train_s,
         "load_s": load_s,
         "parse_p50_ms": _percentile(latencies, 50),
@@ -321,13 +331,18 @@ def full_train(name: str, quick: bool) -> None:
 
     candidate = yaml.safe_load((PIPELINE_DIR / PIPELINES[name]["config"]).read_text("utf-8"))
     project = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))
+    pipeline = list(candidate["pipeline"])
+    if not any(c["name"] == "FallbackClassifier" for c in pipeline):
+        # config.yml's FallbackClassifier, placed before MessageGuard as in config.yml
+        fallback = [c for c in project["pipeline"] if c["name"] == "FallbackClassifier"]
+        guard = [i for i, c in enumerate(pipeline) if c["name"].endswith("MessageGuard")]
+        at = guard[0] if guard else len(pipeline)
+        pipeline[at:at] = fallback
     config = {
         "recipe": "default.v1",
         "language": candidate["language"],
         "assistant_id": project.get("assistant_id", "benchmark"),
-        "pipeline": candidate["pipeline"] + [
-            c for c in project["pipeline"] if c["name"] == "FallbackClassifier"
-        ],
+        "pipeline": pipeline,
         "policies": project.get("policies"),
     }
     with tempfile.TemporaryDirectory(prefix=f"full_{name}_") as tmp_name:
@@ -349,6 +364,19 @@ def full_train(name: str, quick: bool) -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with open(OUT_DIR / "full_train.txt", "a", encoding="utf-8") as f:
         f.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+
+
+def _data_fingerprint() -> str:
+    """Short hash of what the numbers depend on besides the config: data and our components."""
+    import hashlib
+
+    files = sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / TEST_DATA]
+    files += sorted((ROOT / "nlu_components").glob("*.py")) + sorted((ROOT / "ocn_ids").glob("*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def _machine_line() -> str:
@@ -384,9 +412,12 @@ def render_table(results: List[Dict[str, Any]], quick: bool) -> str:
             f"{r['size_mb']:.2f} |"
         )
     n_test = next((r["n_test"] for r in results if "n_test" in r), "?")
+    n_train = next((r["n_train"] for r in results if "n_train" in r), "?")
     lines.append("")
     lines.append(
-        f"Test set: {TEST_DATA} ({n_test} messages); train: {TRAIN_DATA}. "
+        f"Test set: {TEST_DATA} ({n_test} messages); train: {TRAIN_DATA} ({n_train} examples); "
+        f"data+components fingerprint {_data_fingerprint()} "
+        "(sha256 of data/nlu, the test set, nlu_components/, ocn_ids/). "
         f"{'QUICK run (epochs / 5, 100 timed parses). ' if quick else ''}"
         f"{_machine_line()}."
     )
