@@ -100,7 +100,7 @@ def test_wrong_code_then_lockout(stack: RunningStack) -> None:
     locked = texts(stack.say(sender, wrong))
     assert "一時停止" in locked
     # The conversation goes on.
-    assert "10桁" in texts(stack.say(sender, "お客さま番号って何"))
+    assert "変更できません" in texts(stack.say(sender, "接続用IDを変更したいです"))
 
 
 def test_expired_code_asks_for_the_number_again(stack: RunningStack) -> None:
