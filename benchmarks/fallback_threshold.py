@@ -74,21 +74,8 @@ GIBBERISH: List[str] = [
     "😀",
 ]
 
-ENV_DEFAULTS = {
-    "RASA_TELEMETRY_ENABLED": "false",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    "RASA_MAX_CACHE_SIZE": "0",
-    "PYTHONHASHSEED": "0",
-}
-
-
-def _setup_env() -> None:
-    for key, value in ENV_DEFAULTS.items():
-        os.environ.setdefault(key, value)
-    os.chdir(ROOT)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+# Same environment and set-up as the pipeline benchmark (this folder is on sys.path when run).
+from nlu_pipelines import _setup_env  # noqa: E402
 
 
 def _nlu_only_config(config_path: Path, tmp: Path, quick: bool) -> tuple[Path, Optional[dict]]:
