@@ -10,25 +10,33 @@ from typing import List
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.message_length import LengthLimitedComponent
 from ocn_ids.parse import find_choices, find_values
 
 
+_CHOICE_INTENTS = {"inform", "start_procedure"}
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
 class JapaneseIdEntityExtractor(LengthLimitedComponent, EntityExtractorMixin):
-    """Finds customer_number, ocn_id, connection_id, otp_code, id_type, delivery_method."""
+    """Finds customer_number, ocn_id, connection_id, otp_code; and id_type, delivery_method in
+    answers (runs after the intent classifier, see config.yml)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             if len(text) > self._max_chars:
                 continue  # an over-long message is answered by the guard, not mined for IDs
-            found = find_values(text) + find_choices(text)
+            found = find_values(text)
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in _CHOICE_INTENTS:
+                # "SMSで" / "OCN IDのほう" are answers to a question; in other sentences the same
+                # words are just part of the question (接続用IDをSMSで受け取れますか).
+                found += find_choices(text)
             entities = [
                 {
                     "entity": f.entity,
