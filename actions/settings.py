@@ -14,13 +14,10 @@ def _env(name: str, default: str) -> str:
 class Settings:
     mypage_base_url: str
     help_base_url: str
-    # How long the bot trusts a verification; the account API enforces its own limit too.
-    verification_minutes: int
 
 
 def load_settings() -> Settings:
     return Settings(
         mypage_base_url=_env("OCN_MYPAGE_BASE_URL", "https://mypage.ocn.ne.jp").rstrip("/"),
         help_base_url=_env("OCN_HELP_BASE_URL", "https://support.ocn.ne.jp").rstrip("/"),
-        verification_minutes=int(_env("VERIFICATION_VALID_MINUTES", "15")),
     )

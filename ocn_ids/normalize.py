@@ -44,15 +44,6 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     return NormalizedText("".join(chars), origin)
 
 
-def clean_customer_text(text: str) -> str:
-    """NFKC, drop control characters, collapse white space: what validation sees."""
-    normalized = nfkc(text)
-    kept = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in normalized
-    )
-    return " ".join(kept.split())
-
-
 def has_meaningful_content(text: str) -> bool:
     """True when the message has at least one letter, kana/kanji or digit."""
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in nfkc(text))

@@ -103,8 +103,3 @@ def find_choices(text: str) -> List[Found]:
     found = list(_keyword_spans(text, ID_TYPE_KEYWORDS, "id_type"))
     found += _keyword_spans(text, DELIVERY_METHOD_KEYWORDS, "delivery_method")
     return sorted(found, key=lambda f: f.start)
-
-
-def mask_customer_number(number: str) -> str:
-    """N123456789 -> N12*****89 (what the bot may show in chat)."""
-    return number[:3] + "*" * (len(number) - 5) + number[-2:] if len(number) > 5 else "*" * len(number)
