@@ -1,10 +1,13 @@
 """Verified account procedures: start, verify by one-time code, confirm, run, cancel.
 
 The form asks; the account API (through actions.account_client) does. Every API failure
-ends in a polite message and a clean state: nothing is half-done.
+ends in a polite message and a clean state: nothing is half-done. The client is blocking
+(requests), so its calls run in a worker thread and a slow API never stalls other
+conversations on the action server.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import datetime, timedelta, timezone
@@ -149,7 +152,8 @@ class ValidateProcedureForm(FormValidationAction):
             dispatcher.utter_message(response="utter_invalid_account_ref")
             return {"account_ref": None}
         try:
-            started = account_client().start_verification(
+            started = await asyncio.to_thread(
+                account_client().start_verification,
                 tracker.sender_id, customer_number=customer_number, ocn_id=ocn_id,
                 idempotency_key=turn_key(tracker, "start_verification"),
             )
@@ -184,8 +188,9 @@ class ValidateProcedureForm(FormValidationAction):
         if not verification_id:
             return {"otp_code": None, "account_ref": None}
         try:
-            confirmed = account_client().confirm_verification(
-                verification_id, tracker.sender_id, str(value), idempotency_key=turn_key(tracker, "confirm")
+            confirmed = await asyncio.to_thread(
+                account_client().confirm_verification,
+                verification_id, tracker.sender_id, str(value), idempotency_key=turn_key(tracker, "confirm"),
             )
         except AccountApiError as error:
             if error.code == "invalid_code":
@@ -208,7 +213,9 @@ class ValidateProcedureForm(FormValidationAction):
             return {"delivery_method": None}
         if value == "sms":
             try:
-                summary = account_client().account_summary(tracker.get_slot("verification_id"), tracker.sender_id)
+                summary = await asyncio.to_thread(
+                    account_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
+                )
             except (AccountApiError, AccountApiUnavailable) as error:
                 return {"delivery_method": value, **_slots(explain_api_error(dispatcher, error))}
             if summary.contact_channel != "sms":
@@ -256,7 +263,9 @@ class ActionAskProcedureConfirmed(Action):
         destination = ""
         if procedure != "login_history" and method != "mypage":
             try:
-                summary = account_client().account_summary(tracker.get_slot("verification_id"), tracker.sender_id)
+                summary = await asyncio.to_thread(
+                    account_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
+                )
                 destination = (
                     summary.address_masked or "ご住所"
                     if method == "post"
@@ -285,7 +294,7 @@ class ActionRunProcedure(Action):
             dispatcher.utter_message(response="utter_procedure_cancelled")
             return reset_procedure() + [ask(None)]
         try:
-            events = self._run(tracker.get_slot("procedure"), tracker, dispatcher)
+            events = await asyncio.to_thread(self._run, tracker.get_slot("procedure"), tracker, dispatcher)
         except (AccountApiError, AccountApiUnavailable) as error:
             halt = explain_api_error(dispatcher, error)
             return reset_procedure() + [e for e in halt if e["name"] != "procedure_halt"] + [ask(None)]
