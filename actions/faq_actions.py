@@ -59,6 +59,9 @@ class ActionAnswer(Action):
             if in_form:
                 dispatcher.utter_message(response="utter_back_to_procedure")
             return []
+        if intent == "start_procedure" and in_form:
+            dispatcher.utter_message(response="utter_back_to_procedure")  # already doing one
+            return []
         if intent == "forgot_password":
             if in_form:
                 dispatcher.utter_message(response="utter_password_difference")

@@ -129,3 +129,8 @@ def test_inform_without_any_value_is_clarified_not_a_procedure() -> None:
     messages, events = run(ActionAnswerPendingQuestion(), t)
     assert not any(e["event"] == "followup" for e in events)
     assert responses(messages) == ["utter_clarify"]
+
+
+def test_asking_for_a_procedure_while_one_runs_continues_it() -> None:
+    messages, events = run(ActionAnswer(), tracker("start_procedure", active_loop="procedure_form"))
+    assert responses(messages) == ["utter_back_to_procedure"] and events == []
