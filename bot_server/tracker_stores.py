@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections import deque
 import logging
 import os
 import time
@@ -32,6 +33,7 @@ T = TypeVar("T")
 
 
 def redacted_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A full tracker rebuilt from redacted events (its latest message is redacted too)."""
     events = [redact_event(event) for event in tracker.events]
     return DialogueStateTracker.from_events(
         tracker.sender_id,
@@ -74,7 +76,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker.configure(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        redacted = redacted_copy(tracker)
+        # The SQL store writes only `events` (those not stored yet) under `sender_id`, so a
+        # shallow copy with redacted events will do; replaying the whole conversation on every
+        # turn, as the in-memory store needs, would be work on the hot path.
+        redacted = copy.copy(tracker)
+        redacted.events = deque(redact_event(event) for event in tracker.events)
         await _with_retries(lambda: SQLTrackerStore.save(self, redacted), "save")
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
