@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -233,22 +233,28 @@ def _slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
-class ActionAskProcedure(Action):
+class _AskWithButtons(Action):
+    """The form's question for a slot, with buttons whose payloads carry entities."""
+
+    slot = ""
+    make_buttons: Callable[[], List[Dict[str, str]]]
+
     def name(self) -> Text:
-        return "action_ask_procedure"
+        return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_ask_procedure", buttons=buttons.procedures())
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}", buttons=type(self).make_buttons())
         return []
 
 
-class ActionAskDeliveryMethod(Action):
-    def name(self) -> Text:
-        return "action_ask_delivery_method"
+class ActionAskProcedure(_AskWithButtons):
+    slot = "procedure"
+    make_buttons = staticmethod(buttons.procedures)
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_ask_delivery_method", buttons=buttons.delivery_methods())
-        return []
+
+class ActionAskDeliveryMethod(_AskWithButtons):
+    slot = "delivery_method"
+    make_buttons = staticmethod(buttons.delivery_methods)
 
 
 class ActionAskProcedureConfirmed(Action):

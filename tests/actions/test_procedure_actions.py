@@ -24,6 +24,8 @@ from actions.account_client import (
 )
 from actions.procedure_actions import (
     INVALID,
+    ActionAskDeliveryMethod,
+    ActionAskProcedure,
     ActionAskProcedureConfirmed,
     ActionCancelProcedure,
     ActionRunProcedure,
@@ -240,3 +242,16 @@ def test_asked_which_procedure_the_customer_can_just_say_it() -> None:
     assert result == {"procedure": "login_history"}
     t = tracker("change_customer_number", text="番号は変えられる？", slots={"requested_slot": "procedure"})
     assert asyncio.run(ValidateProcedureForm().extract_procedure(CollectingDispatcher(), t, {})) == {}
+
+
+@pytest.mark.parametrize(
+    "action, response, payload",
+    [
+        (ActionAskProcedure(), "utter_ask_procedure", '/inform{"procedure": "login_history"}'),
+        (ActionAskDeliveryMethod(), "utter_ask_delivery_method", '/inform{"delivery_method": "post"}'),
+    ],
+)
+def test_form_questions_come_with_entity_buttons(action: Any, response: str, payload: str) -> None:
+    messages, _ = run(action, tracker())
+    assert responses(messages) == [response]
+    assert payload in [b["payload"] for b in messages[0]["buttons"]]
