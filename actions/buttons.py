@@ -1,4 +1,5 @@
-"""Buttons whose payloads carry entities (`/inform{"procedure": ...}`).
+"""Buttons built by the actions: yes/no, and those whose payloads carry entities
+(`/inform{"procedure": ...}`).
 
 They are built here, not in domain.yml, because Rasa fills `{...}` in domain responses as
 slot templates and would log an error for every JSON payload.
@@ -45,3 +46,7 @@ def delivery_methods() -> List[Dict[str, str]]:
 
 def start_procedure(procedure: str, title: str) -> Dict[str, str]:
     return {"title": title, "payload": payload("start_procedure", procedure=procedure)}
+
+
+def yes_no(yes_payload: str = "/affirm", yes_title: str = "はい", no_title: str = "いいえ") -> List[Dict[str, str]]:
+    return _buttons([(yes_title, yes_payload), (no_title, "/deny")])

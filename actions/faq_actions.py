@@ -20,10 +20,6 @@ survey_log = logging.getLogger("ocn.survey")
 PROCEDURE_FORM = "procedure_form"
 
 
-def yes_no_buttons(yes_payload: str = "/affirm", yes_title: str = "はい", no_title: str = "いいえ") -> List[Dict[str, str]]:
-    return [{"title": yes_title, "payload": yes_payload}, {"title": no_title, "payload": "/deny"}]
-
-
 def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """Answer one help-page topic and ask the next step: a chat procedure or the survey."""
     topic: Topic = TOPICS[intent]
@@ -34,7 +30,7 @@ def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
     if topic.procedure:
         dispatcher.utter_message(
             response="utter_offer_procedure",
-            buttons=yes_no_buttons(
+            buttons=buttons.yes_no(
                 buttons.payload("start_procedure", procedure=topic.procedure), "チャットで手続きする", "今はしない"
             ),
         )

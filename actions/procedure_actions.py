@@ -29,7 +29,7 @@ from actions.conversation_state import (
     reset_procedure,
     turn_key,
 )
-from actions.faq_actions import PROCEDURE_FORM, yes_no_buttons
+from actions.faq_actions import PROCEDURE_FORM
 from actions.links import link
 from actions.topics import TOPICS
 from ocn_ids.parse import canonical_customer_number, canonical_mail, find_values, one_time_code
@@ -285,7 +285,7 @@ class ActionAskProcedureConfirmed(Action):
             "send_ocn_id": "utter_confirm_ocn_id",
             "login_history": "utter_confirm_login_history",
         }.get(procedure or "", f"utter_confirm_connection_{method}")
-        dispatcher.utter_message(response=response, destination=destination, buttons=yes_no_buttons())
+        dispatcher.utter_message(response=response, destination=destination, buttons=buttons.yes_no())
         return []
 
 
