@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run shell setup web-deps train test validate nlu-eval benchmarks scaled-up scaled-down clean
+.PHONY: run shell setup web-deps train test lint format validate nlu-eval benchmarks scaled-up scaled-down clean
 
 ## run: install everything, train when needed, start account sandbox + actions + Rasa + web page
 run: setup web-deps
@@ -33,8 +33,18 @@ train: setup
 	$(PY) -m devstack train
 
 ## test: the whole suite (validation, unit, NLU accuracy, conversations, running stack, channels)
-test: setup web-deps train
+test: setup web-deps lint train
 	$(PY) -m pytest -q
+
+## lint: one style for the whole tree (ruff format + ruff check; settings in pyproject.toml)
+lint: setup
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
+
+## format: apply that style
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
 
 validate: setup
 	$(PY) -m bot_server data validate

@@ -1,4 +1,5 @@
 """The Sanic HTTP layer: auth, request parsing, idempotency and JSON errors around AccountService."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +7,8 @@ import json
 import logging
 import re
 import unicodedata
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from sanic import Sanic
 from sanic.exceptions import MethodNotSupported, NotFound, PayloadTooLarge, SanicException
@@ -32,7 +34,7 @@ _ID_RE = re.compile(r"^[\x21-\x7e]{1,64}$")
 METHODS = ("sms", "post", "mypage")
 
 
-def create_app(settings: Optional[Settings] = None, name: str = "account_api") -> Sanic:
+def create_app(settings: Settings | None = None, name: str = "account_api") -> Sanic:
     settings = settings or Settings.from_env()
     app = Sanic(name, configure_logging=True)
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
@@ -57,7 +59,7 @@ def create_app(settings: Optional[Settings] = None, name: str = "account_api") -
         app.ctx.store.close()
 
     @app.on_request
-    async def authenticate(request: Request) -> Optional[HTTPResponse]:
+    async def authenticate(request: Request) -> HTTPResponse | None:
         if not request.path.startswith(("/v1/", "/dev/")):
             return None
         given = request.headers.get(TOKEN_HEADER, "")
@@ -72,6 +74,7 @@ def create_app(settings: Optional[Settings] = None, name: str = "account_api") -
 
 # -- responses ------------------------------------------------------------------------------------
 
+
 def render(status: int, body: dict[str, Any], replayed: bool = False) -> HTTPResponse:
     headers = {}
     if "retry_after" in body:
@@ -79,7 +82,9 @@ def render(status: int, body: dict[str, Any], replayed: bool = False) -> HTTPRes
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     return HTTPResponse(
-        json.dumps(body, ensure_ascii=False), status=status, headers=headers,
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        headers=headers,
         content_type="application/json; charset=utf-8",
     )
 
@@ -91,7 +96,9 @@ def _register_error_handlers(app: Sanic) -> None:
     def sanic_error(_request: Request, exc: SanicException) -> HTTPResponse:
         status = getattr(exc, "status_code", 500) or 500
         code = {
-            NotFound: "not_found", MethodNotSupported: "method_not_allowed", PayloadTooLarge: "payload_too_large",
+            NotFound: "not_found",
+            MethodNotSupported: "method_not_allowed",
+            PayloadTooLarge: "payload_too_large",
         }.get(type(exc), "invalid_request" if status < 500 else "internal_error")
         return render(status, {"error": code, "message": str(exc) or code})
 
@@ -106,17 +113,18 @@ def _register_error_handlers(app: Sanic) -> None:
 
 # -- request parsing ------------------------------------------------------------------------------
 
+
 def json_object(request: Request) -> dict[str, Any]:
     try:
         data = json.loads((request.body or b"").decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise bad_request("リクエスト本文がJSONとして読めません (malformed JSON).")
+        raise bad_request("リクエスト本文がJSONとして読めません (malformed JSON).") from None
     if not isinstance(data, dict):
         raise bad_request("リクエスト本文はJSONオブジェクトにしてください (JSON object expected).")
     return data
 
 
-def text_field(data: dict[str, Any], name: str, *, max_len: int = 256, required: bool = True) -> Optional[str]:
+def text_field(data: dict[str, Any], name: str, *, max_len: int = 256, required: bool = True) -> str | None:
     value = data.get(name)
     if value is None and not required:
         return None
@@ -145,13 +153,14 @@ def query(request: Request) -> dict[str, Any]:
 
 # -- idempotency ----------------------------------------------------------------------------------
 
-def idempotent(request: Request, data: Optional[dict[str, Any]], action: Callable[[], dict[str, Any]],
-               success_status: int = 200) -> HTTPResponse:
+
+def idempotent(
+    request: Request, data: dict[str, Any] | None, action: Callable[[], dict[str, Any]], success_status: int = 200
+) -> HTTPResponse:
     """Run `action` once per (service token, path, Idempotency-Key); a repeat gets the stored reply."""
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if not key or not _IDEMPOTENCY_KEY_RE.match(key):
-        raise ApiError(400, "idempotency_key_required",
-                       "Idempotency-Key ヘッダー（ASCII 255文字以内）が必要です。")
+        raise ApiError(400, "idempotency_key_required", "Idempotency-Key ヘッダー（ASCII 255文字以内）が必要です。")
     app = request.app
     store: Store = app.ctx.store
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
@@ -159,15 +168,23 @@ def idempotent(request: Request, data: Optional[dict[str, Any]], action: Callabl
         stored = store.idempotent_response(app.ctx.token_hash, request.path, key)
         if stored is not None:
             if stored["request_hash"] != request_hash:
-                raise ApiError(422, "idempotency_key_reused",
-                               "同じ Idempotency-Key が別の内容のリクエストに使われました。")
+                raise ApiError(
+                    422, "idempotency_key_reused", "同じ Idempotency-Key が別の内容のリクエストに使われました。"
+                )
             return render(stored["status"], json.loads(stored["body"]), replayed=True)
         try:
             status, body = success_status, action()
         except ApiError as exc:  # a refusal is a result too: a retry must see the same one
             status, body = exc.status, exc.body()
-        store.save_idempotent_response(app.ctx.token_hash, request.path, key, request_hash, status,
-                                       json.dumps(body, ensure_ascii=False), app.ctx.clock.now())
+        store.save_idempotent_response(
+            app.ctx.token_hash,
+            request.path,
+            key,
+            request_hash,
+            status,
+            json.dumps(body, ensure_ascii=False),
+            app.ctx.clock.now(),
+        )
     return render(status, body)
 
 
@@ -182,6 +199,7 @@ def read(request: Request, action: Callable[[], dict[str, Any]]) -> HTTPResponse
 
 
 # -- routes ---------------------------------------------------------------------------------------
+
 
 def _register_routes(app: Sanic, settings: Settings) -> None:
     def service(request: Request) -> AccountService:
@@ -206,8 +224,9 @@ def _register_routes(app: Sanic, settings: Settings) -> None:
             raise bad_request("customer_number は N と9桁の数字です (例: N123456789).")
         if ocn_raw is not None and ocn_id is None:
             raise bad_request("ocn_id はメールアドレスの形式です.")
-        return idempotent(request, data, lambda: service(request).start_verification(conv, number, ocn_id),
-                          success_status=202)
+        return idempotent(
+            request, data, lambda: service(request).start_verification(conv, number, ocn_id), success_status=202
+        )
 
     @app.post("/v1/verifications/<verification_id:str>/confirm")
     async def confirm_verification(request: Request, verification_id: str) -> HTTPResponse:
@@ -219,8 +238,7 @@ def _register_routes(app: Sanic, settings: Settings) -> None:
         code = unicodedata.normalize("NFKC", code).strip()
         if not _ID_RE.match(verification_id):
             raise ApiError(404, "not_found", "確認手続きが見つかりません。")
-        return idempotent(request, data,
-                          lambda: service(request).confirm_verification(verification_id, conv, code))
+        return idempotent(request, data, lambda: service(request).confirm_verification(verification_id, conv, code))
 
     def procedure(path: str, run: Callable[[AccountService, str, str, dict[str, Any]], dict[str, Any]]) -> None:
         async def handler(request: Request) -> HTTPResponse:
@@ -228,6 +246,7 @@ def _register_routes(app: Sanic, settings: Settings) -> None:
             conv = conversation_id(data)
             ref = verification_ref(data)
             return idempotent(request, data, lambda: run(service(request), ref, conv, data))
+
         app.add_route(handler, path, methods=["POST"], name=path.strip("/").replace("/", "_").replace("-", "_"))
 
     def connection_credentials(svc: AccountService, ref: str, conv: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -258,8 +277,12 @@ def _register_routes(app: Sanic, settings: Settings) -> None:
 
     @app.get("/dev/outbox")
     async def outbox(request: Request) -> HTTPResponse:
-        return render(200, service(request).outbox(normalize_destination(request.args.get("to")),
-                                                   last_param(request.args.get("last"))))
+        return render(
+            200,
+            service(request).outbox(
+                normalize_destination(request.args.get("to")), last_param(request.args.get("last"))
+            ),
+        )
 
     @app.get("/dev/clock")
     async def get_clock(request: Request) -> HTTPResponse:
@@ -279,8 +302,8 @@ def clock_state(clock: Clock) -> dict[str, Any]:
     return {"now": iso_jst(clock.now()), "offset_seconds": clock.offset_seconds}
 
 
-def last_param(raw: Optional[str], default: int = 20) -> int:
+def last_param(raw: str | None, default: int = 20) -> int:
     try:
         return max(1, min(500, int(raw))) if raw else default
     except ValueError:
-        raise bad_request("last は整数です.")
+        raise bad_request("last は整数です.") from None

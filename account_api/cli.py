@@ -1,9 +1,10 @@
 """Command line: `python -m account_api serve | outbox | customers`."""
+
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from .clock import Clock
 from .identifiers import format_phone, mask_address, normalize_destination
@@ -13,7 +14,7 @@ from .settings import Settings
 from .store import Store
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m account_api", description="OCN account API sandbox")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -59,7 +60,7 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
-def print_outbox(store: Store, to: Optional[str], last: int) -> None:
+def print_outbox(store: Store, to: str | None, last: int) -> None:
     rows = store.outbox(normalize_destination(to), max(1, last))
     if not rows:
         print("(outbox is empty)" if not to else f"(nothing sent to {to})")

@@ -3,6 +3,7 @@
 Expiry (codes 10 min, verification 15 min, lockout 30 min) is tested by moving this clock forward
 through the dev-only `/dev/clock` endpoint instead of sleeping; it never moves backwards.
 """
+
 from __future__ import annotations
 
 import time

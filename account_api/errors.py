@@ -1,4 +1,5 @@
 """The one error type of the API; rendered as `{"error": code, "message": ...}`."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,9 +1,9 @@
 """Parsing and masking of customer identifiers and contact details."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional
 
 CUSTOMER_NUMBER_RE = re.compile(r"^N\d{9}$")
 # Loose on purpose: OCN IDs are mail addresses, and some are not on ocn.ne.jp.
@@ -11,13 +11,13 @@ OCN_ID_RE = re.compile(r"^[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,190}\.[a-z]{2,}$")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー]")
 
 
-def normalize_customer_number(raw: str) -> Optional[str]:
+def normalize_customer_number(raw: str) -> str | None:
     """'ｎ１２３-４５６-７８９' -> 'N123456789'; None when it is not N + 9 digits."""
     value = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
     return value if CUSTOMER_NUMBER_RE.match(value) else None
 
 
-def normalize_ocn_id(raw: str) -> Optional[str]:
+def normalize_ocn_id(raw: str) -> str | None:
     value = unicodedata.normalize("NFKC", raw).strip().lower()
     return value if OCN_ID_RE.match(value) else None
 
@@ -50,7 +50,7 @@ def mask_address(region: str) -> str:
     return f"{region}****"  # 東京都千代田区****
 
 
-def normalize_destination(raw: Optional[str]) -> Optional[str]:
+def normalize_destination(raw: str | None) -> str | None:
     """Outbox filter: a phone number in any notation, a mail address or a customer number -> stored form."""
     if not raw or not raw.strip():
         return None

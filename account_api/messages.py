@@ -1,4 +1,5 @@
 """Texts of the SMS, mails and letters the sandbox "sends" (they land in the outbox)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ Codes, reset tokens and connection passwords are random and short-lived or high-
 HMAC-SHA256 (the pepper lives outside the database) is enough; slow password hashing only pays off
 for passwords people choose, which this service never receives.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,9 +14,7 @@ import string
 
 CODE_DIGITS = 6
 # No 0/O, 1/l/I: the connection password is read off an SMS or a letter and typed into a router.
-_PASSWORD_ALPHABET = "".join(
-    c for c in string.ascii_letters + string.digits if c not in "0O1lI"
-)
+_PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 
 
 def new_code() -> str:

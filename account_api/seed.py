@@ -1,4 +1,5 @@
 """Demo customers (all data fictional) and their login history; seeding is idempotent."""
+
 from __future__ import annotations
 
 from .security import new_connection_password, salted_hash
@@ -7,24 +8,39 @@ from .store import Customer, Store
 DEMO_CUSTOMERS: tuple[Customer, ...] = (
     # Has a mobile: codes and credentials go by SMS.
     Customer(
-        customer_number="N123456789", ocn_id="taro.yamada@ocn.ne.jp",
-        connection_id="abc12345@one.ocn.ne.jp", name="山田 太郎", mobile="09012345678",
-        contact_mail="taro.yamada@ocn.ne.jp", postal_code="100-0005",
-        address_region="東京都千代田区", address_line="丸の内1-1-1 サンドボックスビル101",
+        customer_number="N123456789",
+        ocn_id="taro.yamada@ocn.ne.jp",
+        connection_id="abc12345@one.ocn.ne.jp",
+        name="山田 太郎",
+        mobile="09012345678",
+        contact_mail="taro.yamada@ocn.ne.jp",
+        postal_code="100-0005",
+        address_region="東京都千代田区",
+        address_line="丸の内1-1-1 サンドボックスビル101",
     ),
     # No mobile: contact by mail, OCN ID is a non-OCN address; SMS delivery answers no_mobile.
     Customer(
-        customer_number="N987654321", ocn_id="hanako.sato@example.jp",
-        connection_id="xyz98765@one.ocn.ne.jp", name="佐藤 花子", mobile=None,
-        contact_mail="hanako.sato@example.jp", postal_code="530-0001",
-        address_region="大阪府大阪市北区", address_line="梅田2-2-2 デモマンション202",
+        customer_number="N987654321",
+        ocn_id="hanako.sato@example.jp",
+        connection_id="xyz98765@one.ocn.ne.jp",
+        name="佐藤 花子",
+        mobile=None,
+        contact_mail="hanako.sato@example.jp",
+        postal_code="530-0001",
+        address_region="大阪府大阪市北区",
+        address_line="梅田2-2-2 デモマンション202",
     ),
     # Suspicious login history: failed logins from abroad and one unfamiliar success.
     Customer(
-        customer_number="N555000111", ocn_id="ichiro.suzuki@ocn.ne.jp",
-        connection_id="def55501@one.ocn.ne.jp", name="鈴木 一郎", mobile="08055556666",
-        contact_mail="ichiro.suzuki@ocn.ne.jp", postal_code="812-0011",
-        address_region="福岡県福岡市博多区", address_line="博多駅前3-3-3",
+        customer_number="N555000111",
+        ocn_id="ichiro.suzuki@ocn.ne.jp",
+        connection_id="def55501@one.ocn.ne.jp",
+        name="鈴木 一郎",
+        mobile="08055556666",
+        contact_mail="ichiro.suzuki@ocn.ne.jp",
+        postal_code="812-0011",
+        address_region="福岡県福岡市博多区",
+        address_line="博多駅前3-3-3",
     ),
 )
 

@@ -3,18 +3,26 @@
 HTTP-free; app.py parses requests and renders results. Every public method runs inside the caller's
 transaction and raises ApiError for anything the client must be told about.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 from . import messages
 from .clock import Clock, iso_jst
 from .errors import ApiError
 from .identifiers import format_phone, mask_address, mask_customer_number, mask_mail, mask_phone
 from .security import (
-    code_hash, code_matches, constant_time_equals, keyed_hash, new_code, new_connection_password,
-    new_token, new_verification_id, salted_hash,
+    code_hash,
+    code_matches,
+    constant_time_equals,
+    keyed_hash,
+    new_code,
+    new_connection_password,
+    new_token,
+    new_verification_id,
+    salted_hash,
 )
 from .settings import Settings
 from .store import Customer, Store, SubjectState, Verification
@@ -34,7 +42,7 @@ class AccountService:
     # -- verification ------------------------------------------------------------------------------
 
     def start_verification(
-        self, conversation_id: str, customer_number: Optional[str] = None, ocn_id: Optional[str] = None
+        self, conversation_id: str, customer_number: str | None = None, ocn_id: str | None = None
     ) -> dict[str, Any]:
         s, now = self.settings, self.clock.now()
         if customer_number is not None:
@@ -48,11 +56,11 @@ class AccountService:
         # their own, so limits and lockout work the same for both and reveal nothing.
         subject = (
             keyed_hash(s.pepper, "subject", "customer", customer.customer_number)
-            if customer else keyed_hash(s.pepper, "subject", "unknown", *identifier)
+            if customer
+            else keyed_hash(s.pepper, "subject", "unknown", *identifier)
         )
         who = customer.customer_number if customer else None
-        audit = dict(event="verification.start", conversation_id=conversation_id,
-                     customer_number=who, subject=subject)
+        audit = dict(event="verification.start", conversation_id=conversation_id, customer_number=who, subject=subject)
 
         state = self._subject_state(subject, now)
         if state.locked_until is not None:
@@ -65,7 +73,8 @@ class AccountService:
         if wait > 0:
             self.store.audit(now=now, result="too_many_codes", **audit)
             raise ApiError(
-                429, "too_many_codes",
+                429,
+                "too_many_codes",
                 "確認コードの送信回数が上限に達しました。しばらく待ってからお試しください。",
                 retry_after=wait,
             )
@@ -75,24 +84,33 @@ class AccountService:
         hashed = code_hash(s.pepper, verification_id, code)
         # A new code replaces any earlier one of this conversation for this account.
         self.store.void_pending(subject=subject, conversation_id=conversation_id)
-        self.store.add_verification(Verification(
-            id=verification_id, conversation_id=conversation_id, subject=subject,
-            customer_number=who, code_hash=hashed if customer else None, status="pending",
-            created_at=now, expires_at=now + s.code_ttl_seconds, verified_until=None,
-        ))
+        self.store.add_verification(
+            Verification(
+                id=verification_id,
+                conversation_id=conversation_id,
+                subject=subject,
+                customer_number=who,
+                code_hash=hashed if customer else None,
+                status="pending",
+                created_at=now,
+                expires_at=now + s.code_ttl_seconds,
+                verified_until=None,
+            )
+        )
         if customer:
-            self._send(customer, customer.contact_channel, customer.contact_destination,
-                       messages.verification_code(code, s.code_ttl_seconds // 60))
-        self.store.audit(now=now, result="sent" if customer else "decoy",
-                         verification_id=verification_id, **audit)
-        return {"verification_id": verification_id, "expires_in": s.code_ttl_seconds,
-                "message": SENT_MESSAGE}
+            self._send(
+                customer,
+                customer.contact_channel,
+                customer.contact_destination,
+                messages.verification_code(code, s.code_ttl_seconds // 60),
+            )
+        self.store.audit(now=now, result="sent" if customer else "decoy", verification_id=verification_id, **audit)
+        return {"verification_id": verification_id, "expires_in": s.code_ttl_seconds, "message": SENT_MESSAGE}
 
     def confirm_verification(self, verification_id: str, conversation_id: str, code: str) -> dict[str, Any]:
         s, now = self.settings, self.clock.now()
         v = self.store.verification(verification_id)
-        audit = dict(event="verification.confirm", conversation_id=conversation_id,
-                     verification_id=verification_id)
+        audit = dict(event="verification.confirm", conversation_id=conversation_id, verification_id=verification_id)
         if v is None or not constant_time_equals(v.conversation_id, conversation_id):
             self.store.audit(now=now, result="not_found", **audit)
             raise ApiError(404, "not_found", "確認手続きが見つかりません。")
@@ -104,15 +122,18 @@ class AccountService:
             raise self._locked(state.locked_until - now)
         if v.status != "pending" or now >= v.expires_at:
             self.store.audit(now=now, result="expired", **audit)
-            raise ApiError(410, "expired", "確認コードの有効期限が切れたか、すでに使われています。新しいコードをお取り寄せください。")
+            raise ApiError(
+                410,
+                "expired",
+                "確認コードの有効期限が切れたか、すでに使われています。新しいコードをお取り寄せください。",
+            )
 
         if code_matches(s.pepper, v.id, code, v.code_hash):
             verified_until = now + s.verified_ttl_seconds
             self.store.mark_verified(v.id, verified_until)
             self.store.save_subject_state(v.subject, SubjectState(0, None, None))
             self.store.audit(now=now, result="verified", **audit)
-            return {"verified": True, "verified_until": iso_jst(verified_until),
-                    "expires_in": s.verified_ttl_seconds}
+            return {"verified": True, "verified_until": iso_jst(verified_until), "expires_in": s.verified_ttl_seconds}
 
         failed = state.failed_attempts + 1
         if failed >= s.max_wrong_codes:
@@ -123,8 +144,7 @@ class AccountService:
             raise self._locked(s.lockout_seconds)
         self.store.save_subject_state(v.subject, SubjectState(failed, now, None))
         self.store.audit(now=now, result="invalid_code", detail=f"wrong code {failed}", **audit)
-        raise ApiError(400, "invalid_code", "確認コードが正しくありません。",
-                       attempts_left=s.max_wrong_codes - failed)
+        raise ApiError(400, "invalid_code", "確認コードが正しくありません。", attempts_left=s.max_wrong_codes - failed)
 
     # -- procedures --------------------------------------------------------------------------------
 
@@ -145,8 +165,9 @@ class AccountService:
         s, now = self.settings, self.clock.now()
         c = self._verified_customer(verification_id, conversation_id, "procedure.password_reset")
         token = new_token()
-        self.store.add_password_reset(keyed_hash(s.pepper, "password-reset", token), c.customer_number,
-                                      now, now + s.password_reset_ttl_seconds)
+        self.store.add_password_reset(
+            keyed_hash(s.pepper, "password-reset", token), c.customer_number, now, now + s.password_reset_ttl_seconds
+        )
         link = f"{s.password_reset_url}?token={token}"
         sent = self._send_to_contact(c, messages.password_reset(link, s.password_reset_ttl_seconds // 3600))
         self._audit_ok("procedure.password_reset", verification_id, conversation_id, c, sent["channel"])
@@ -157,17 +178,30 @@ class AccountService:
         c = self._verified_customer(verification_id, conversation_id, event)
         if method == "mypage":
             self._audit_ok(event, verification_id, conversation_id, c, method)
-            return {"method": "mypage", "destination_masked": None,
-                    "mypage_url": self.settings.mypage_url, "mypage_section": MYPAGE_SECTION}
+            return {
+                "method": "mypage",
+                "destination_masked": None,
+                "mypage_url": self.settings.mypage_url,
+                "mypage_section": MYPAGE_SECTION,
+            }
         if method == "sms" and not c.mobile:
-            self.store.audit(now=self.clock.now(), event=event, result="no_mobile", detail=method,
-                             conversation_id=conversation_id, verification_id=verification_id,
-                             customer_number=c.customer_number)
-            raise ApiError(400, "no_mobile", "SMSを受け取れる携帯電話番号が登録されていません。郵送かマイページをご利用ください。")
+            self.store.audit(
+                now=self.clock.now(),
+                event=event,
+                result="no_mobile",
+                detail=method,
+                conversation_id=conversation_id,
+                verification_id=verification_id,
+                customer_number=c.customer_number,
+            )
+            raise ApiError(
+                400, "no_mobile", "SMSを受け取れる携帯電話番号が登録されていません。郵送かマイページをご利用ください。"
+            )
         # Like a real ISP, re-issue the initial password instead of keeping the old one retrievable.
         password = new_connection_password()
         self.store.set_connection_password_hash(
-            c.customer_number, salted_hash(self.settings.pepper, "connection-password", password))
+            c.customer_number, salted_hash(self.settings.pepper, "connection-password", password)
+        )
         message = messages.connection_credentials(c.connection_id, password)
         if method == "sms":
             assert c.mobile is not None
@@ -194,8 +228,13 @@ class AccountService:
         c = self._verified_customer(verification_id, conversation_id, "account.login_history")
         rows = self.store.recent_logins(c.customer_number, LOGIN_HISTORY_SIZE)
         logins = [
-            {"time": iso_jst(r["at"]), "region": r["region"], "device": r["device"],
-             "success": bool(r["success"]), "unfamiliar": bool(r["unfamiliar"])}
+            {
+                "time": iso_jst(r["at"]),
+                "region": r["region"],
+                "device": r["device"],
+                "success": bool(r["success"]),
+                "unfamiliar": bool(r["unfamiliar"]),
+            }
             for r in rows
         ]
         self._audit_ok("account.login_history", verification_id, conversation_id, c)
@@ -203,7 +242,7 @@ class AccountService:
 
     # -- dev ---------------------------------------------------------------------------------------
 
-    def outbox(self, to: Optional[str], last: int) -> dict[str, Any]:
+    def outbox(self, to: str | None, last: int) -> dict[str, Any]:
         return {"messages": [outbox_entry(r) for r in self.store.outbox(to, last)]}
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -227,7 +266,8 @@ class AccountService:
 
     def _locked(self, seconds: float) -> ApiError:
         return ApiError(
-            423, "locked",
+            423,
+            "locked",
             "確認コードの誤りが続いたため、ご本人確認を一時的に停止しています。時間をおいてお試しください。",
             retry_after=max(1, math.ceil(seconds)),
         )
@@ -236,29 +276,51 @@ class AccountService:
         now = self.clock.now()
         v = self.store.verification(verification_id)
         ok = (
-            v is not None and v.status == "verified" and v.customer_number is not None
+            v is not None
+            and v.status == "verified"
+            and v.customer_number is not None
             and constant_time_equals(v.conversation_id, conversation_id)
-            and v.verified_until is not None and now < v.verified_until
+            and v.verified_until is not None
+            and now < v.verified_until
         )
         customer = self.store.customer_by_number(v.customer_number) if ok and v and v.customer_number else None
         if customer is None:
-            self.store.audit(now=now, event=event, result="not_verified", conversation_id=conversation_id,
-                             verification_id=verification_id)
+            self.store.audit(
+                now=now,
+                event=event,
+                result="not_verified",
+                conversation_id=conversation_id,
+                verification_id=verification_id,
+            )
             raise ApiError(401, "not_verified", "ご本人確認が済んでいないか、有効期限（15分）が切れています。")
         return customer
 
-    def _audit_ok(self, event: str, verification_id: str, conversation_id: str, c: Customer,
-                  detail: Optional[str] = None) -> None:
-        self.store.audit(now=self.clock.now(), event=event, result="ok", conversation_id=conversation_id,
-                         verification_id=verification_id, customer_number=c.customer_number, detail=detail)
+    def _audit_ok(
+        self, event: str, verification_id: str, conversation_id: str, c: Customer, detail: str | None = None
+    ) -> None:
+        self.store.audit(
+            now=self.clock.now(),
+            event=event,
+            result="ok",
+            conversation_id=conversation_id,
+            verification_id=verification_id,
+            customer_number=c.customer_number,
+            detail=detail,
+        )
 
     def _send_to_contact(self, c: Customer, message: messages.Message) -> dict[str, Any]:
         return self._send(c, c.contact_channel, c.contact_destination, message)
 
     def _send(self, c: Customer, channel: str, destination: str, message: messages.Message) -> dict[str, Any]:
-        self.store.add_outbox(now=self.clock.now(), channel=channel, destination=destination,
-                              customer_number=c.customer_number, kind=message.kind,
-                              subject=message.subject, body=message.body)
+        self.store.add_outbox(
+            now=self.clock.now(),
+            channel=channel,
+            destination=destination,
+            customer_number=c.customer_number,
+            kind=message.kind,
+            subject=message.subject,
+            body=message.body,
+        )
         masked = mask_address(c.address_region) if channel == "post" else self._mask_destination(channel, destination)
         return {"channel": channel, "destination_masked": masked}
 
@@ -269,6 +331,13 @@ class AccountService:
 
 def outbox_entry(row: Any) -> dict[str, Any]:
     to = format_phone(row["destination"]) if row["channel"] == "sms" else row["destination"]
-    return {"id": row["id"], "sent_at": iso_jst(row["created_at"]), "channel": row["channel"], "to": to,
-            "customer_number": row["customer_number"], "kind": row["kind"], "subject": row["subject"],
-            "body": row["body"]}
+    return {
+        "id": row["id"],
+        "sent_at": iso_jst(row["created_at"]),
+        "channel": row["channel"],
+        "to": to,
+        "customer_number": row["customer_number"],
+        "kind": row["kind"],
+        "subject": row["subject"],
+        "body": row["body"],
+    }

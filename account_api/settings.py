@@ -4,12 +4,13 @@ Values come from the environment so the same code runs in tests, the demo and CI
 for a developer machine only: the token and the pepper below are public and must be replaced anywhere
 that is not a sandbox.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
 
 DEV_SERVICE_TOKEN = "dev-service-token"  # dev only: documented, public
 DEV_PEPPER = "dev-pepper-not-secret"  # dev only: real deployments set ACCOUNT_API_PEPPER
@@ -47,7 +48,7 @@ class Settings:
     mypage_url: str = "https://mypage.ocn.ne.jp/"
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides: object) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if env is None else env
         values: dict[str, object] = {
             "db_path": Path(env.get("ACCOUNT_API_DB", str(cls.db_path))),

@@ -4,13 +4,15 @@ One connection per process. The Sanic handlers call it synchronously from the si
 thread, so each handler's transaction runs without interleaving; BEGIN IMMEDIATE additionally keeps
 the CLI or a second process from racing it.
 """
+
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -113,7 +115,7 @@ class Customer:
     ocn_id: str
     connection_id: str
     name: str
-    mobile: Optional[str]
+    mobile: str | None
     contact_mail: str
     postal_code: str
     address_region: str
@@ -137,24 +139,23 @@ class Verification:
     id: str
     conversation_id: str
     subject: str
-    customer_number: Optional[str]
-    code_hash: Optional[str]
+    customer_number: str | None
+    code_hash: str | None
     status: str
     created_at: float
     expires_at: float
-    verified_until: Optional[float]
+    verified_until: float | None
 
 
 @dataclass(frozen=True)
 class SubjectState:
     failed_attempts: int
-    last_failed_at: Optional[float]
-    locked_until: Optional[float]
+    last_failed_at: float | None
+    locked_until: float | None
 
 
 _CUSTOMER_COLUMNS = (
-    "customer_number, ocn_id, connection_id, name, mobile, contact_mail, "
-    "postal_code, address_region, address_line"
+    "customer_number, ocn_id, connection_id, name, mobile, contact_mail, postal_code, address_region, address_line"
 )
 
 
@@ -181,9 +182,7 @@ class Store:
 
     def create_schema(self) -> None:
         self.conn.executescript(SCHEMA)
-        self.conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
+        self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -214,29 +213,33 @@ class Store:
             f"INSERT OR IGNORE INTO customers ({_CUSTOMER_COLUMNS}, connection_password_hash, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                customer.customer_number, customer.ocn_id, customer.connection_id, customer.name,
-                customer.mobile, customer.contact_mail, customer.postal_code,
-                customer.address_region, customer.address_line, connection_password_hash, now,
+                customer.customer_number,
+                customer.ocn_id,
+                customer.connection_id,
+                customer.name,
+                customer.mobile,
+                customer.contact_mail,
+                customer.postal_code,
+                customer.address_region,
+                customer.address_line,
+                connection_password_hash,
+                now,
             ),
         )
         return cur.rowcount == 1
 
-    def customer_by_number(self, number: str) -> Optional[Customer]:
+    def customer_by_number(self, number: str) -> Customer | None:
         row = self.conn.execute(
             f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE customer_number = ?", (number,)
         ).fetchone()
         return Customer(**dict(row)) if row else None
 
-    def customer_by_ocn_id(self, ocn_id: str) -> Optional[Customer]:
-        row = self.conn.execute(
-            f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE ocn_id = ?", (ocn_id,)
-        ).fetchone()
+    def customer_by_ocn_id(self, ocn_id: str) -> Customer | None:
+        row = self.conn.execute(f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE ocn_id = ?", (ocn_id,)).fetchone()
         return Customer(**dict(row)) if row else None
 
     def customers(self) -> list[Customer]:
-        rows = self.conn.execute(
-            f"SELECT {_CUSTOMER_COLUMNS} FROM customers ORDER BY rowid"
-        ).fetchall()
+        rows = self.conn.execute(f"SELECT {_CUSTOMER_COLUMNS} FROM customers ORDER BY rowid").fetchall()
         return [Customer(**dict(r)) for r in rows]
 
     def set_connection_password_hash(self, number: str, password_hash: str) -> None:
@@ -251,26 +254,32 @@ class Store:
         self.conn.execute(
             "INSERT INTO verifications (id, conversation_id, subject, customer_number, code_hash,"
             " status, created_at, expires_at, verified_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (v.id, v.conversation_id, v.subject, v.customer_number, v.code_hash, v.status,
-             v.created_at, v.expires_at, v.verified_until),
+            (
+                v.id,
+                v.conversation_id,
+                v.subject,
+                v.customer_number,
+                v.code_hash,
+                v.status,
+                v.created_at,
+                v.expires_at,
+                v.verified_until,
+            ),
         )
 
-    def verification(self, verification_id: str) -> Optional[Verification]:
-        row = self.conn.execute(
-            "SELECT * FROM verifications WHERE id = ?", (verification_id,)
-        ).fetchone()
+    def verification(self, verification_id: str) -> Verification | None:
+        row = self.conn.execute("SELECT * FROM verifications WHERE id = ?", (verification_id,)).fetchone()
         return Verification(**dict(row)) if row else None
 
     def recent_code_times(self, column: str, value: str, since: float) -> list[float]:
         assert column in ("subject", "conversation_id")
         rows = self.conn.execute(
-            f"SELECT created_at FROM verifications WHERE {column} = ? AND created_at > ?"
-            " ORDER BY created_at",
+            f"SELECT created_at FROM verifications WHERE {column} = ? AND created_at > ? ORDER BY created_at",
             (value, since),
         ).fetchall()
         return [r[0] for r in rows]
 
-    def void_pending(self, *, subject: str, conversation_id: Optional[str] = None) -> None:
+    def void_pending(self, *, subject: str, conversation_id: str | None = None) -> None:
         sql = "UPDATE verifications SET status = 'void', code_hash = NULL WHERE subject = ? AND status = 'pending'"
         args: tuple[Any, ...] = (subject,)
         if conversation_id is not None:
@@ -280,8 +289,7 @@ class Store:
 
     def mark_verified(self, verification_id: str, verified_until: float) -> None:
         self.conn.execute(
-            "UPDATE verifications SET status = 'verified', code_hash = NULL, verified_until = ?"
-            " WHERE id = ?",
+            "UPDATE verifications SET status = 'verified', code_hash = NULL, verified_until = ? WHERE id = ?",
             (verified_until, verification_id),
         )
 
@@ -306,14 +314,14 @@ class Store:
     # -- logins, password resets -------------------------------------------------------------------
 
     def has_logins(self, number: str) -> bool:
-        return self.conn.execute(
-            "SELECT 1 FROM logins WHERE customer_number = ? LIMIT 1", (number,)
-        ).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM logins WHERE customer_number = ? LIMIT 1", (number,)).fetchone()
+            is not None
+        )
 
     def add_login(self, number: str, at: float, region: str, device: str, success: bool, unfamiliar: bool) -> None:
         self.conn.execute(
-            "INSERT INTO logins (customer_number, at, region, device, success, unfamiliar)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO logins (customer_number, at, region, device, success, unfamiliar) VALUES (?, ?, ?, ?, ?, ?)",
             (number, at, region, device, int(success), int(unfamiliar)),
         )
 
@@ -326,16 +334,22 @@ class Store:
 
     def add_password_reset(self, token_hash: str, number: str, now: float, expires_at: float) -> None:
         self.conn.execute(
-            "INSERT INTO password_resets (token_hash, customer_number, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO password_resets (token_hash, customer_number, created_at, expires_at) VALUES (?, ?, ?, ?)",
             (token_hash, number, now, expires_at),
         )
 
     # -- outbox and audit --------------------------------------------------------------------------
 
     def add_outbox(
-        self, *, now: float, channel: str, destination: str, customer_number: Optional[str],
-        kind: str, subject: str, body: str,
+        self,
+        *,
+        now: float,
+        channel: str,
+        destination: str,
+        customer_number: str | None,
+        kind: str,
+        subject: str,
+        body: str,
     ) -> int:
         cur = self.conn.execute(
             "INSERT INTO outbox (created_at, channel, destination, customer_number, kind, subject, body)"
@@ -344,24 +358,28 @@ class Store:
         )
         return int(cur.lastrowid)
 
-    def outbox(self, to: Optional[str] = None, last: int = 20) -> list[sqlite3.Row]:
+    def outbox(self, to: str | None = None, last: int = 20) -> list[sqlite3.Row]:
         """Newest `last` messages (oldest first); `to` matches the destination or the customer number."""
         if to:
             rows = self.conn.execute(
-                "SELECT * FROM outbox WHERE destination = ? OR customer_number = ?"
-                " ORDER BY id DESC LIMIT ?",
+                "SELECT * FROM outbox WHERE destination = ? OR customer_number = ? ORDER BY id DESC LIMIT ?",
                 (to, to, last),
             ).fetchall()
         else:
-            rows = self.conn.execute(
-                "SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (last,)
-            ).fetchall()
+            rows = self.conn.execute("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (last,)).fetchall()
         return list(reversed(rows))
 
     def audit(
-        self, *, now: float, event: str, result: str, conversation_id: Optional[str] = None,
-        verification_id: Optional[str] = None, customer_number: Optional[str] = None,
-        subject: Optional[str] = None, detail: Optional[str] = None,
+        self,
+        *,
+        now: float,
+        event: str,
+        result: str,
+        conversation_id: str | None = None,
+        verification_id: str | None = None,
+        customer_number: str | None = None,
+        subject: str | None = None,
+        detail: str | None = None,
     ) -> None:
         self.conn.execute(
             "INSERT INTO audit_log (at, event, conversation_id, verification_id, customer_number,"
@@ -374,7 +392,7 @@ class Store:
 
     # -- idempotency -------------------------------------------------------------------------------
 
-    def idempotent_response(self, token_hash: str, path: str, key: str) -> Optional[sqlite3.Row]:
+    def idempotent_response(self, token_hash: str, path: str, key: str) -> sqlite3.Row | None:
         return self.conn.execute(
             "SELECT request_hash, status, body FROM idempotency WHERE token_hash = ? AND path = ? AND key = ?",
             (token_hash, path, key),

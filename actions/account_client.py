@@ -14,6 +14,7 @@ Contract: account_api/README.md and account_api/openapi.yaml (the sandbox in acc
 The calls are blocking (requests); worst case per call is (retries + 1) x (connect + read timeout) plus
 backoff, so keep timeouts short or run calls in a thread pool from async code.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,9 +22,10 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Mapping, Optional, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -39,12 +41,21 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 RETRY_STATUSES = frozenset({502, 503, 504})
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 # Used when a 4xx carries no JSON error body (e.g. a proxy's HTML page).
-_STATUS_CODES = {400: "invalid_request", 401: "unauthorized", 404: "not_found", 409: "conflict",
-                 410: "expired", 413: "payload_too_large", 422: "invalid_request", 423: "locked",
-                 429: "too_many_codes"}
+_STATUS_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    404: "not_found",
+    409: "conflict",
+    410: "expired",
+    413: "payload_too_large",
+    422: "invalid_request",
+    423: "locked",
+    429: "too_many_codes",
+}
 
 
 # -- errors -------------------------------------------------------------------------------------
+
 
 class AccountApiUnavailable(Exception):
     """The API is down, too slow, answered 5xx (after retries) or something unusable.
@@ -52,7 +63,7 @@ class AccountApiUnavailable(Exception):
     Also raised when it rejects our service token: a configuration fault nobody in the chat can fix.
     """
 
-    def __init__(self, message: str, status: Optional[int] = None) -> None:
+    def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
 
@@ -61,8 +72,14 @@ class AccountApiError(Exception):
     """The API refused the request (4xx). `code` is the API's error code, e.g. invalid_code, locked,
     expired, too_many_codes, not_verified, no_mobile, not_found."""
 
-    def __init__(self, status: int, code: str, message: str = "", retry_after: Optional[int] = None,
-                 attempts_left: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str = "",
+        retry_after: int | None = None,
+        attempts_left: int | None = None,
+    ) -> None:
         super().__init__(f"{status} {code}")
         self.status = status
         self.code = code
@@ -72,6 +89,7 @@ class AccountApiError(Exception):
 
 
 # -- results ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class VerificationStarted:
@@ -93,7 +111,7 @@ class VerificationConfirmed:
 class AccountSummary:
     customer_number_masked: str
     ocn_id_masked: str
-    connection_id_masked: Optional[str]
+    connection_id_masked: str | None
     contact_channel: str  # "sms" or "mail"
     contact_masked: str
     has_mobile: bool
@@ -109,11 +127,11 @@ class Delivery:
 @dataclass(frozen=True)
 class ConnectionCredentialsResult:
     method: str  # "sms", "post" or "mypage"
-    channel: Optional[str]  # None for mypage: nothing is sent
-    destination_masked: Optional[str]
-    eta_days: Optional[int] = None  # post only
-    mypage_url: Optional[str] = None  # mypage only
-    mypage_section: Optional[str] = None
+    channel: str | None  # None for mypage: nothing is sent
+    destination_masked: str | None
+    eta_days: int | None = None  # post only
+    mypage_url: str | None = None  # mypage only
+    mypage_section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +159,7 @@ class LoginRecord:
 
 # -- client -------------------------------------------------------------------------------------
 
+
 class AccountClient:
     def __init__(
         self,
@@ -152,7 +171,7 @@ class AccountClient:
         retries: int = 2,
         backoff: float = 0.2,
         max_backoff: float = 2.0,
-        session: Optional[requests.Session] = None,
+        session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -166,11 +185,12 @@ class AccountClient:
         adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=16)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.headers.update({TOKEN_HEADER: token, "Accept": "application/json",
-                                     "User-Agent": "ocn-chatbot-actions/1"})
+        self.session.headers.update(
+            {TOKEN_HEADER: token, "Accept": "application/json", "User-Agent": "ocn-chatbot-actions/1"}
+        )
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides: Any) -> "AccountClient":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> AccountClient:
         env = os.environ if env is None else env
         kwargs: dict[str, Any] = dict(
             base_url=env.get("ACCOUNT_API_URL") or DEFAULT_URL,
@@ -185,7 +205,7 @@ class AccountClient:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> "AccountClient":
+    def __enter__(self) -> AccountClient:
         return self
 
     def __exit__(self, *_exc: Any) -> None:
@@ -193,9 +213,14 @@ class AccountClient:
 
     # -- verification ---------------------------------------------------------------------------
 
-    def start_verification(self, conversation_id: str, customer_number: Optional[str] = None,
-                           ocn_id: Optional[str] = None, *, idempotency_key: Optional[str] = None
-                           ) -> VerificationStarted:
+    def start_verification(
+        self,
+        conversation_id: str,
+        customer_number: str | None = None,
+        ocn_id: str | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> VerificationStarted:
         """Sends a code to the account's registered contact. Unknown accounts get the same answer."""
         if (customer_number is None) == (ocn_id is None):
             raise ValueError("give exactly one of customer_number and ocn_id")
@@ -204,73 +229,102 @@ class AccountClient:
         data = self._post("/v1/verifications", "start_verification", body, idempotency_key)
         return self._build(lambda: VerificationStarted(str(data["verification_id"]), int(data["expires_in"])))
 
-    def confirm_verification(self, verification_id: str, conversation_id: str, code: str, *,
-                             idempotency_key: Optional[str] = None) -> VerificationConfirmed:
+    def confirm_verification(
+        self, verification_id: str, conversation_id: str, code: str, *, idempotency_key: str | None = None
+    ) -> VerificationConfirmed:
         path = f"/v1/verifications/{quote(str(verification_id), safe='')}/confirm"
-        data = self._post(path, "confirm_verification", {"conversation_id": conversation_id, "code": code},
-                          idempotency_key)
-        return self._build(lambda: VerificationConfirmed(
-            datetime.fromisoformat(data["verified_until"]), int(data["expires_in"])))
+        data = self._post(
+            path, "confirm_verification", {"conversation_id": conversation_id, "code": code}, idempotency_key
+        )
+        return self._build(
+            lambda: VerificationConfirmed(datetime.fromisoformat(data["verified_until"]), int(data["expires_in"]))
+        )
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def account_summary(self, verification_id: Optional[str], conversation_id: str) -> AccountSummary:
+    def account_summary(self, verification_id: str | None, conversation_id: str) -> AccountSummary:
         data = self._get("/v1/account", "account_summary", verification_id, conversation_id)
-        return self._build(lambda: AccountSummary(
-            customer_number_masked=data["customer_number_masked"], ocn_id_masked=data["ocn_id_masked"],
-            connection_id_masked=data.get("connection_id_masked"), contact_channel=data["contact_channel"],
-            contact_masked=data["contact_masked"], has_mobile=bool(data.get("has_mobile", data["contact_channel"] == "sms")),
-            address_masked=data["address_masked"]))
+        return self._build(
+            lambda: AccountSummary(
+                customer_number_masked=data["customer_number_masked"],
+                ocn_id_masked=data["ocn_id_masked"],
+                connection_id_masked=data.get("connection_id_masked"),
+                contact_channel=data["contact_channel"],
+                contact_masked=data["contact_masked"],
+                has_mobile=bool(data.get("has_mobile", data["contact_channel"] == "sms")),
+                address_masked=data["address_masked"],
+            )
+        )
 
-    def login_history(self, verification_id: Optional[str], conversation_id: str) -> list[LoginRecord]:
+    def login_history(self, verification_id: str | None, conversation_id: str) -> list[LoginRecord]:
         """The last (up to) 10 logins, newest first."""
         data = self._get("/v1/login-history", "login_history", verification_id, conversation_id)
-        return self._build(lambda: [
-            LoginRecord(time=datetime.fromisoformat(x["time"]), region=x["region"], device=x["device"],
-                        success=bool(x["success"]), unfamiliar=bool(x["unfamiliar"]))
-            for x in data["logins"]
-        ])
+        return self._build(
+            lambda: [
+                LoginRecord(
+                    time=datetime.fromisoformat(x["time"]),
+                    region=x["region"],
+                    device=x["device"],
+                    success=bool(x["success"]),
+                    unfamiliar=bool(x["unfamiliar"]),
+                )
+                for x in data["logins"]
+            ]
+        )
 
     # -- procedures -----------------------------------------------------------------------------
 
-    def send_password_reset(self, verification_id: Optional[str], conversation_id: str, *,
-                            idempotency_key: Optional[str] = None) -> Delivery:
+    def send_password_reset(
+        self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
+    ) -> Delivery:
         data = self._procedure("password-reset", verification_id, conversation_id, idempotency_key)
         return self._build(lambda: Delivery(data["channel"], data["destination_masked"]))
 
-    def send_connection_credentials(self, verification_id: Optional[str], conversation_id: str, method: str, *,
-                                    idempotency_key: Optional[str] = None) -> ConnectionCredentialsResult:
+    def send_connection_credentials(
+        self, verification_id: str | None, conversation_id: str, method: str, *, idempotency_key: str | None = None
+    ) -> ConnectionCredentialsResult:
         """method: "sms" (400 no_mobile without one), "post" (a letter, eta_days) or "mypage" (sends nothing)."""
-        data = self._procedure("connection-credentials", verification_id, conversation_id, idempotency_key,
-                               method=method)
-        return self._build(lambda: ConnectionCredentialsResult(
-            method=data["method"], channel=data.get("channel"), destination_masked=data.get("destination_masked"),
-            eta_days=data.get("eta_days"), mypage_url=data.get("mypage_url"),
-            mypage_section=data.get("mypage_section")))
+        data = self._procedure(
+            "connection-credentials", verification_id, conversation_id, idempotency_key, method=method
+        )
+        return self._build(
+            lambda: ConnectionCredentialsResult(
+                method=data["method"],
+                channel=data.get("channel"),
+                destination_masked=data.get("destination_masked"),
+                eta_days=data.get("eta_days"),
+                mypage_url=data.get("mypage_url"),
+                mypage_section=data.get("mypage_section"),
+            )
+        )
 
-    def send_customer_number(self, verification_id: Optional[str], conversation_id: str, *,
-                             idempotency_key: Optional[str] = None) -> CustomerNumberSent:
+    def send_customer_number(
+        self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
+    ) -> CustomerNumberSent:
         data = self._procedure("customer-number", verification_id, conversation_id, idempotency_key)
-        return self._build(lambda: CustomerNumberSent(
-            data["channel"], data["destination_masked"], data["customer_number_masked"]))
+        return self._build(
+            lambda: CustomerNumberSent(data["channel"], data["destination_masked"], data["customer_number_masked"])
+        )
 
-    def send_ocn_id(self, verification_id: Optional[str], conversation_id: str, *,
-                    idempotency_key: Optional[str] = None) -> OcnIdSent:
+    def send_ocn_id(
+        self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
+    ) -> OcnIdSent:
         data = self._procedure("ocn-id", verification_id, conversation_id, idempotency_key)
         return self._build(lambda: OcnIdSent(data["channel"], data["destination_masked"], data["ocn_id_masked"]))
 
     # -- plumbing -------------------------------------------------------------------------------
 
-    def _procedure(self, name: str, verification_id: Optional[str], conversation_id: str,
-                   idempotency_key: Optional[str], **extra: Any) -> dict[str, Any]:
+    def _procedure(
+        self, name: str, verification_id: str | None, conversation_id: str, idempotency_key: str | None, **extra: Any
+    ) -> dict[str, Any]:
         body = {"verification_id": verification_id, "conversation_id": conversation_id, **extra}
         return self._post(f"/v1/procedures/{name}", name, body, idempotency_key)
 
-    def _get(self, path: str, endpoint: str, verification_id: Optional[str], conversation_id: str) -> dict[str, Any]:
+    def _get(self, path: str, endpoint: str, verification_id: str | None, conversation_id: str) -> dict[str, Any]:
         params = {"verification_id": verification_id or "", "conversation_id": conversation_id}
         return self._request("GET", path, endpoint, params=params)
 
-    def _post(self, path: str, endpoint: str, body: dict[str, Any], idempotency_key: Optional[str]) -> dict[str, Any]:
+    def _post(self, path: str, endpoint: str, body: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
         # One key per logical call, the same on every attempt: the server acts at most once.
         key = idempotency_key or uuid.uuid4().hex
         return self._request("POST", path, endpoint, json=body, headers={IDEMPOTENCY_HEADER: key})
@@ -283,8 +337,14 @@ class AccountClient:
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             except _TRANSIENT as exc:
-                logger.warning("account api %s: %s (attempt %d/%d, %.0f ms)", endpoint, type(exc).__name__,
-                               attempt, attempts, (time.monotonic() - started) * 1000)
+                logger.warning(
+                    "account api %s: %s (attempt %d/%d, %.0f ms)",
+                    endpoint,
+                    type(exc).__name__,
+                    attempt,
+                    attempts,
+                    (time.monotonic() - started) * 1000,
+                )
                 if attempt < attempts:
                     self._sleep(self._delay(attempt))
                     continue
@@ -295,8 +355,14 @@ class AccountClient:
 
             status = response.status_code
             log = logger.info if status < 400 else logger.warning
-            log("account api %s -> %d (attempt %d/%d, %.0f ms)", endpoint, status, attempt, attempts,
-                (time.monotonic() - started) * 1000)
+            log(
+                "account api %s -> %d (attempt %d/%d, %.0f ms)",
+                endpoint,
+                status,
+                attempt,
+                attempts,
+                (time.monotonic() - started) * 1000,
+            )
             if status in RETRY_STATUSES and attempt < attempts:
                 response.close()
                 self._sleep(self._delay(attempt))
@@ -325,9 +391,13 @@ class AccountClient:
         if status == 401 and code == "unauthorized":
             logger.error("account api %s: service token rejected (check ACCOUNT_API_TOKEN)", endpoint)
             raise AccountApiUnavailable(f"{endpoint}: service token rejected", status)
-        raise AccountApiError(status, code, str(body.get("message") or ""),
-                              retry_after=_int(body.get("retry_after", response.headers.get("Retry-After"))),
-                              attempts_left=_int(body.get("attempts_left")))
+        raise AccountApiError(
+            status,
+            code,
+            str(body.get("message") or ""),
+            retry_after=_int(body.get("retry_after", response.headers.get("Retry-After"))),
+            attempts_left=_int(body.get("attempts_left")),
+        )
 
     @staticmethod
     def _build(make: Callable[[], T]) -> T:
@@ -338,7 +408,7 @@ class AccountClient:
             raise AccountApiUnavailable(f"unexpected response: {type(exc).__name__}") from None
 
 
-def _int(value: Any) -> Optional[int]:
+def _int(value: Any) -> int | None:
     try:
         return int(value) if value is not None else None
     except (TypeError, ValueError):

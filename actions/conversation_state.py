@@ -1,9 +1,10 @@
 """Reading and resetting the slots that carry the conversation's state."""
+
 from __future__ import annotations
 
 import hashlib
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -20,32 +21,34 @@ PROCEDURE_SLOTS = (
 )
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
+def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
-def latest_entity(tracker: Tracker, entity: str) -> Optional[Any]:
+def latest_entity(tracker: Tracker, entity: str) -> Any | None:
     return next(tracker.get_latest_entity_values(entity), None)
 
 
-def is_verified(tracker: Tracker, now: Optional[float] = None) -> bool:
+def is_verified(tracker: Tracker, now: float | None = None) -> bool:
     """A verification of this conversation that has not expired (the API checks it too)."""
     until = tracker.get_slot("verified_until")
-    return bool(tracker.get_slot("verification_id")) and until is not None and float(until) > (
-        now if now is not None else time.time()
+    return (
+        bool(tracker.get_slot("verification_id"))
+        and until is not None
+        and float(until) > (now if now is not None else time.time())
     )
 
 
-def reset_procedure(keep: Dict[str, Any] | None = None) -> List[Dict[str, Any]]:
+def reset_procedure(keep: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     keep = keep or {}
     return [SlotSet(slot, keep.get(slot)) for slot in PROCEDURE_SLOTS]
 
 
-def forget_verification() -> List[Dict[str, Any]]:
+def forget_verification() -> list[dict[str, Any]]:
     return [SlotSet("verification_id", None), SlotSet("verified_until", None)]
 
 
-def ask(question: Optional[str]) -> Dict[str, Any]:
+def ask(question: str | None) -> dict[str, Any]:
     """Which question the bot is now waiting on (see pending_question in domain.yml)."""
     return SlotSet("pending_question", question)
 

@@ -1,8 +1,9 @@
 """Answers to the help-page questions, the which-password question, survey and fallback."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -20,7 +21,7 @@ survey_log = logging.getLogger("ocn.survey")
 PROCEDURE_FORM = "procedure_form"
 
 
-def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Answer one help-page topic and ask the next step: a chat procedure or the survey."""
     topic: Topic = TOPICS[intent]
     dispatcher.utter_message(response=answer_response(intent), link=link(topic.link_key or ""))
@@ -44,10 +45,12 @@ def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
 class ActionAnswer(Action):
     """One action for every help-page intent, so every answer ends with a next step."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         intent = latest_intent(tracker) or "out_of_scope"
         in_form = tracker.active_loop_name == PROCEDURE_FORM
         if intent in SMALL_TALK_RESPONSES:
@@ -70,7 +73,7 @@ class ActionAnswer(Action):
         return answer_topic(intent, dispatcher, tracker)
 
 
-def resolve_which_password(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+def resolve_which_password(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """The customer said which password they forgot (or that they don't know)."""
     id_type = latest_entity(tracker, "id_type")
     if id_type == "ocn_id":
@@ -85,7 +88,7 @@ def resolve_which_password(dispatcher: CollectingDispatcher, tracker: Tracker) -
     return [ask("which_password")]
 
 
-def record_survey(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+def record_survey(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Records 「疑問・問題は解決しましたか？」 in the tracker (slot survey_answer) and the log."""
     resolved = latest_intent(tracker) == "affirm"
     answer = "resolved" if resolved else "unresolved"
@@ -94,7 +97,7 @@ def record_survey(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     return [SlotSet("survey_answer", answer), ask(None)]
 
 
-def ask_survey(dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
+def ask_survey(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     dispatcher.utter_message(response="utter_ask_survey")
     return [ask("survey"), SlotSet("offered_procedure", None)]
 
@@ -102,10 +105,12 @@ def ask_survey(dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
 class ActionClarify(Action):
     """Unclear message: offer the two likeliest topics; a second miss gets links to help."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clarify"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         if len(text) > MAX_MESSAGE_CHARS:
             dispatcher.utter_message(response="utter_too_long")
@@ -137,9 +142,14 @@ def _clarified_just_before(tracker: Tracker) -> bool:
             user_turns += 1
             if user_turns > 1:
                 return False
-        elif user_turns == 1 and event.get("event") == "action" and event.get("name") not in (
-            "action_listen",
-            None,
+        elif (
+            user_turns == 1
+            and event.get("event") == "action"
+            and event.get("name")
+            not in (
+                "action_listen",
+                None,
+            )
         ):
             return event.get("name") == "action_clarify"
     return False

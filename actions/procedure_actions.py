@@ -5,13 +5,14 @@ ends in a polite message and a clean state: nothing is half-done. The client is 
 (requests), so its calls run in a worker thread and a slow API never stalls other
 conversations on the action server.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -40,7 +41,7 @@ INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kep
 PROCEDURES = ("reset_ocn_password", "send_connection_id", "send_customer_number", "send_ocn_id", "login_history")
 JST = timezone(timedelta(hours=9))
 
-_client: Optional[AccountClient] = None
+_client: AccountClient | None = None
 
 
 def account_client() -> AccountClient:
@@ -51,17 +52,17 @@ def account_client() -> AccountClient:
     return _client
 
 
-def _minutes(seconds: Optional[float], default: int) -> int:
+def _minutes(seconds: float | None, default: int) -> int:
     return max(1, int(round((seconds or default * 60) / 60)))
 
 
-def _describe_contact(channel: Optional[str], masked: Optional[str]) -> str:
+def _describe_contact(channel: str | None, masked: str | None) -> str:
     if channel == "sms":
         return f"携帯電話（{masked}）" if masked else "携帯電話"
     return f"メールアドレス（{masked}）" if masked else "メールアドレス"
 
 
-def explain_api_error(dispatcher: CollectingDispatcher, error: Exception) -> List[Dict[str, Any]]:
+def explain_api_error(dispatcher: CollectingDispatcher, error: Exception) -> list[dict[str, Any]]:
     """Tell the customer, in their words, why the account system said no; stop the procedure."""
     if isinstance(error, AccountApiUnavailable):
         dispatcher.utter_message(response="utter_api_unavailable")
@@ -80,14 +81,16 @@ def explain_api_error(dispatcher: CollectingDispatcher, error: Exception) -> Lis
 
 
 class ActionStartProcedure(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_procedure"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         return start_procedure_events(tracker)
 
 
-def start_procedure_events(tracker: Tracker) -> List[Dict[str, Any]]:
+def start_procedure_events(tracker: Tracker) -> list[dict[str, Any]]:
     """A clean procedure run; what the customer already said (procedure, method) is kept."""
     procedure = latest_entity(tracker, "procedure")
     if procedure not in PROCEDURES:
@@ -102,12 +105,12 @@ def start_procedure_events(tracker: Tracker) -> List[Dict[str, Any]]:
 
 
 class ValidateProcedureForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_procedure_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("procedure_halt"):
             return []
         slots = ["procedure"]
@@ -119,7 +122,7 @@ class ValidateProcedureForm(FormValidationAction):
 
     async def extract_procedure(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """Asked which procedure, the customer may just say what they want (ログイン履歴を見たい)."""
         if tracker.get_slot("requested_slot") != "procedure" or latest_entity(tracker, "procedure"):
             return {}
@@ -129,7 +132,7 @@ class ValidateProcedureForm(FormValidationAction):
     # --- who the customer is -------------------------------------------------
     async def extract_account_ref(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         if tracker.get_slot("account_ref") and tracker.get_slot("requested_slot") != "account_ref":
             return {}
         text = tracker.latest_message.get("text") or ""
@@ -145,7 +148,7 @@ class ValidateProcedureForm(FormValidationAction):
 
     async def validate_account_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         customer_number = canonical_customer_number(str(value)) if value != INVALID else None
         ocn_id = None if customer_number or value == INVALID else canonical_mail(str(value))
         if not customer_number and not ocn_id:
@@ -154,7 +157,9 @@ class ValidateProcedureForm(FormValidationAction):
         try:
             started = await asyncio.to_thread(
                 account_client().start_verification,
-                tracker.sender_id, customer_number=customer_number, ocn_id=ocn_id,
+                tracker.sender_id,
+                customer_number=customer_number,
+                ocn_id=ocn_id,
                 idempotency_key=turn_key(tracker, "start_verification"),
             )
         except (AccountApiError, AccountApiUnavailable) as error:
@@ -165,7 +170,7 @@ class ValidateProcedureForm(FormValidationAction):
     # --- the one-time code (never kept: the slot only ever holds None) ---------
     async def extract_otp_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "otp_code":
             return {}
         text = tracker.latest_message.get("text") or ""
@@ -180,7 +185,7 @@ class ValidateProcedureForm(FormValidationAction):
 
     async def validate_otp_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         if value == INVALID or not value:
             dispatcher.utter_message(response="utter_invalid_code_format")
             return {"otp_code": None}
@@ -190,7 +195,10 @@ class ValidateProcedureForm(FormValidationAction):
         try:
             confirmed = await asyncio.to_thread(
                 account_client().confirm_verification,
-                verification_id, tracker.sender_id, str(value), idempotency_key=turn_key(tracker, "confirm"),
+                verification_id,
+                tracker.sender_id,
+                str(value),
+                idempotency_key=turn_key(tracker, "confirm"),
             )
         except AccountApiError as error:
             if error.code == "invalid_code":
@@ -208,7 +216,7 @@ class ValidateProcedureForm(FormValidationAction):
     # --- how to deliver, and the final yes ----------------------------------
     async def validate_delivery_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         if value not in ("sms", "post", "mypage"):
             return {"delivery_method": None}
         if value == "sms":
@@ -225,11 +233,11 @@ class ValidateProcedureForm(FormValidationAction):
 
     async def validate_procedure_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return {"procedure_confirmed": bool(value)}
 
 
-def _slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def _slots(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
@@ -237,12 +245,14 @@ class _AskWithButtons(Action):
     """The form's question for a slot, with buttons whose payloads carry entities."""
 
     slot = ""
-    make_buttons: Callable[[], List[Dict[str, str]]]
+    make_buttons: Callable[[], list[dict[str, str]]]
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.slot}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response=f"utter_ask_{self.slot}", buttons=type(self).make_buttons())
         return []
 
@@ -260,10 +270,12 @@ class ActionAskDeliveryMethod(_AskWithButtons):
 class ActionAskProcedureConfirmed(Action):
     """Says exactly what will happen, with the masked destination, before anything is sent."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_procedure_confirmed"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         procedure = tracker.get_slot("procedure")
         method = tracker.get_slot("delivery_method")
         destination = ""
@@ -290,10 +302,12 @@ class ActionAskProcedureConfirmed(Action):
 
 
 class ActionRunProcedure(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_run_procedure"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         if tracker.get_slot("procedure_halt"):
             return reset_procedure() + [ask(None)]  # the reason was already explained
         if not tracker.get_slot("procedure_confirmed"):
@@ -307,14 +321,15 @@ class ActionRunProcedure(Action):
         dispatcher.utter_message(response="utter_ask_survey")
         return reset_procedure() + events + [ask("survey")]
 
-    def _run(self, procedure: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
+    def _run(self, procedure: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         client = account_client()
         verification_id, conversation = tracker.get_slot("verification_id"), tracker.sender_id
         key = turn_key(tracker, procedure)
         if procedure == "reset_ocn_password":
             sent = client.send_password_reset(verification_id, conversation, idempotency_key=key)
             dispatcher.utter_message(
-                response="utter_done_password_reset", destination=_describe_contact(sent.channel, sent.destination_masked)
+                response="utter_done_password_reset",
+                destination=_describe_contact(sent.channel, sent.destination_masked),
             )
         elif procedure == "send_connection_id":
             method = tracker.get_slot("delivery_method")
@@ -323,7 +338,9 @@ class ActionRunProcedure(Action):
                 dispatcher.utter_message(response="utter_done_connection_mypage", link=link("check_connection_id"))
             elif method == "post":
                 dispatcher.utter_message(
-                    response="utter_done_connection_post", destination=sent.destination_masked, eta_days=sent.eta_days or 5
+                    response="utter_done_connection_post",
+                    destination=sent.destination_masked,
+                    eta_days=sent.eta_days or 5,
                 )
             else:
                 dispatcher.utter_message(
@@ -354,7 +371,7 @@ class ActionRunProcedure(Action):
         return []
 
 
-def format_login_history(logins: List[Any]) -> str:
+def format_login_history(logins: list[Any]) -> str:
     """Short lines for a phone screen: 11/24 09:12 東京都 iPhone 成功 (⚠ = unfamiliar)."""
     if not logins:
         return "直近のログイン履歴はありません。"
@@ -368,10 +385,12 @@ def format_login_history(logins: List[Any]) -> str:
 
 
 class ActionCancelProcedure(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_procedure"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         running = tracker.active_loop_name == PROCEDURE_FORM or tracker.get_slot("procedure")
         dispatcher.utter_message(response="utter_procedure_cancelled" if running else "utter_no_procedure_to_cancel")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_procedure(), ask(None)]

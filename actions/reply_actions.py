@@ -3,9 +3,10 @@
 One action reads `pending_question` and routes, instead of slot-conditioned rules: the
 routed-to step changes that slot, which would stop such a rule from matching its own end.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
@@ -17,10 +18,12 @@ from actions.procedure_actions import start_procedure_events
 
 
 class ActionAnswerPendingQuestion(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_pending_question"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         if tracker.active_loop_name == PROCEDURE_FORM:
             return []  # the form could not use the reply; it asks its question again
         question = tracker.get_slot("pending_question")

@@ -1,4 +1,5 @@
 """Every environment variable the action server reads, in one place."""
+
 from __future__ import annotations
 
 import os

@@ -1,19 +1,19 @@
 """The help-page topics: which answer, link and chat procedure belongs to each intent."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional
 
 
 @dataclass(frozen=True)
 class Topic:
     title: str  # short label for clarification buttons (LINE allows 20 characters)
-    link_key: Optional[str] = None  # key in actions.links
-    procedure: Optional[str] = None  # chat procedure offered after the answer
+    link_key: str | None = None  # key in actions.links
+    procedure: str | None = None  # chat procedure offered after the answer
     survey: bool = True  # ask 「疑問・問題は解決しましたか？」 after the answer
 
 
-TOPICS: Dict[str, Topic] = {
+TOPICS: dict[str, Topic] = {
     "ask_id_types": Topic("IDの種類と違い"),
     "check_customer_number": Topic("お客さま番号の確認", "check_customer_number", "send_customer_number"),
     "change_customer_number": Topic("お客さま番号の変更", "check_customer_number"),
@@ -34,12 +34,10 @@ TOPICS: Dict[str, Topic] = {
 }
 
 # Procedure -> the intent whose topic describes it (for titles and links).
-PROCEDURE_TOPICS: Dict[str, str] = {
-    topic.procedure: intent for intent, topic in TOPICS.items() if topic.procedure
-}
+PROCEDURE_TOPICS: dict[str, str] = {topic.procedure: intent for intent, topic in TOPICS.items() if topic.procedure}
 
 # Small talk answered with a plain response (also while a procedure is running).
-SMALL_TALK_RESPONSES: Dict[str, str] = {
+SMALL_TALK_RESPONSES: dict[str, str] = {
     "greet": "utter_greet",
     "goodbye": "utter_goodbye",
     "thank": "utter_thank",

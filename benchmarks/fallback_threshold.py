@@ -17,6 +17,7 @@ then the largest ambiguity_threshold in {0.05, 0.1, 0.15} that costs at most
 --max-ambiguity-cost extra false fallbacks at that threshold.
 Output: stdout and var/benchmarks/fallback_threshold_<config>.md (+ .json).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "var" / "benchmarks"
@@ -37,7 +38,7 @@ FALLBACK = "nlu_fallback"
 
 # Clearly out of domain for an ID / password support bot. None of these are in data/ or tests/
 # (checked at run time). "handled" below also counts a prediction of out_of_scope.
-GIBBERISH: List[str] = [
+GIBBERISH: list[str] = [
     # random topics
     "好きな映画は何ですか",
     "駅前においしいラーメン屋ある？",
@@ -77,7 +78,7 @@ GIBBERISH: List[str] = [
 from nlu_pipelines import _setup_env  # noqa: E402
 
 
-def _nlu_only_config(config_path: Path, tmp: Path, quick: bool) -> tuple[Path, Optional[dict]]:
+def _nlu_only_config(config_path: Path, tmp: Path, quick: bool) -> tuple[Path, dict | None]:
     """Copy of the config without FallbackClassifier and policies; returns it + the removed one."""
     import yaml
 
@@ -98,7 +99,7 @@ def _nlu_only_config(config_path: Path, tmp: Path, quick: bool) -> tuple[Path, O
     return out, removed
 
 
-def _parse_all(model_path: str, texts: List[str]) -> List[Dict[str, Any]]:
+def _parse_all(model_path: str, texts: list[str]) -> list[dict[str, Any]]:
     import asyncio
 
     from rasa.core.agent import Agent
@@ -124,19 +125,15 @@ def _parse_all(model_path: str, texts: List[str]) -> List[Dict[str, Any]]:
     return out
 
 
-def _falls_back(row: Dict[str, Any], threshold: float, ambiguity: float) -> bool:
-    return (
-        row["guarded"]
-        or row["top1"] < threshold
-        or (ambiguity > 0 and row["top1"] - row["top2"] < ambiguity)
-    )
+def _falls_back(row: dict[str, Any], threshold: float, ambiguity: float) -> bool:
+    return row["guarded"] or row["top1"] < threshold or (ambiguity > 0 and row["top1"] - row["top2"] < ambiguity)
 
 
-def _share(rows: List[Dict[str, Any]], predicate) -> float:
+def _share(rows: list[dict[str, Any]], predicate) -> float:
     return sum(1 for r in rows if predicate(r)) / len(rows) if rows else float("nan")
 
 
-def analyse(indomain, gibberish, threshold, ambiguity) -> Dict[str, float]:
+def analyse(indomain, gibberish, threshold, ambiguity) -> dict[str, float]:
     correct = [r for r in indomain if r["correct"]]
     wrong = [r for r in indomain if not r["correct"]]
     fb = lambda r: _falls_back(r, threshold, ambiguity)  # noqa: E731
@@ -156,7 +153,7 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _distribution(rows: List[Dict[str, Any]]) -> List[str]:
+def _distribution(rows: list[dict[str, Any]]) -> list[str]:
     import numpy as np
 
     values = np.array([r["top1"] for r in rows]) if rows else np.array([float("nan")])
@@ -164,11 +161,10 @@ def _distribution(rows: List[Dict[str, Any]]) -> List[str]:
     return [str(len(rows)), f"{values.min():.2f}"] + [f"{q:.2f}" for q in qs]
 
 
-def _histogram(groups: Dict[str, List[Dict[str, Any]]]) -> List[str]:
+def _histogram(groups: dict[str, list[dict[str, Any]]]) -> list[str]:
     edges = [i / 10 for i in range(11)]
-    lines = ["| top-1 confidence | " + " | ".join(groups) + " |",
-             "|---|" + "---:|" * len(groups)]
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    lines = ["| top-1 confidence | " + " | ".join(groups) + " |", "|---|" + "---:|" * len(groups)]
+    for lo, hi in zip(edges[:-1], edges[1:], strict=False):
         cells = []
         for rows in groups.values():
             n = sum(1 for r in rows if lo <= r["top1"] < hi or (hi == 1.0 and r["top1"] == 1.0))
@@ -187,11 +183,10 @@ def main() -> None:
     config_path = args.config.resolve()
     _setup_env()
 
-    from rasa.model_training import train_nlu
-    from rasa.shared.nlu.training_data.loading import load_data
-
     import logging
 
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.loading import load_data
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
@@ -202,8 +197,10 @@ def main() -> None:
     known = {m.get("text") for m in load_data(TRAIN_DATA).intent_examples} | {t for t, _ in test}
     gibberish_texts = [t for t in GIBBERISH if t not in known]
     if len(gibberish_texts) < len(GIBBERISH):
-        print(f"note: {len(GIBBERISH) - len(gibberish_texts)} gibberish messages are in the data "
-              "and were skipped", file=sys.stderr)
+        print(
+            f"note: {len(GIBBERISH) - len(gibberish_texts)} gibberish messages are in the data and were skipped",
+            file=sys.stderr,
+        )
 
     with tempfile.TemporaryDirectory(prefix="fallback_") as tmp_name:
         tmp = Path(tmp_name)
@@ -213,7 +210,7 @@ def main() -> None:
         train_s = time.perf_counter() - started
         indomain = _parse_all(model_path, [t for t, _ in test])
         gibberish = _parse_all(model_path, gibberish_texts)
-    for row, (_, gold) in zip(indomain, test):
+    for row, (_, gold) in zip(indomain, test, strict=False):
         row["gold"] = gold
         row["correct"] = row["pred"] == gold
 
@@ -228,27 +225,33 @@ def main() -> None:
 
     accuracy = sum(r["correct"] for r in indomain) / len(indomain)
     rel = config_path.relative_to(ROOT) if config_path.is_relative_to(ROOT) else config_path
-    out: List[str] = []
-    out.append(f"Config: `{rel}` (FallbackClassifier removed for the measurement; "
-               f"configured there: {current and {k: v for k, v in current.items() if k != 'name'}}). "
-               f"NLU train {train_s:.1f} s{' (QUICK: epochs / 5)' if args.quick else ''}. "
-               f"In-domain: {len(indomain)} test messages, top-1 accuracy {accuracy:.3f} "
-               f"({sum(not r['correct'] for r in indomain)} wrong). "
-               f"Gibberish / out-of-domain: {len(gibberish)} messages, "
-               f"{sum(r['guarded'] for r in gibberish)} stopped by MessageGuard.")
+    out: list[str] = []
+    out.append(
+        f"Config: `{rel}` (FallbackClassifier removed for the measurement; "
+        f"configured there: {current and {k: v for k, v in current.items() if k != 'name'}}). "
+        f"NLU train {train_s:.1f} s{' (QUICK: epochs / 5)' if args.quick else ''}. "
+        f"In-domain: {len(indomain)} test messages, top-1 accuracy {accuracy:.3f} "
+        f"({sum(not r['correct'] for r in indomain)} wrong). "
+        f"Gibberish / out-of-domain: {len(gibberish)} messages, "
+        f"{sum(r['guarded'] for r in gibberish)} stopped by MessageGuard."
+    )
     out.append("")
     out.append("Ambiguity threshold 0 (top-1 rule only); then the same at ambiguity 0.1.")
     for a in (0.0, 0.1):
         out.append("")
-        out.append(f"| threshold (ambiguity {a}) | false fallback, all test | false fallback, "
-                   "correctly classified | test errors caught | wrong intent answered | "
-                   "gibberish caught | gibberish caught or out_of_scope |")
+        out.append(
+            f"| threshold (ambiguity {a}) | false fallback, all test | false fallback, "
+            "correctly classified | test errors caught | wrong intent answered | "
+            "gibberish caught | gibberish caught or out_of_scope |"
+        )
         out.append("|---:|---:|---:|---:|---:|---:|---:|")
         for t in THRESHOLDS:
             g = grid[(t, a)]
-            out.append(f"| {t:.2f} | {_pct(g['false_fallback_all'])} | {_pct(g['false_fallback_correct'])} | "
-                       f"{_pct(g['errors_caught'])} | {_pct(g['wrong_answered'])} | "
-                       f"{_pct(g['gibberish_caught'])} | {_pct(g['gibberish_handled'])} |")
+            out.append(
+                f"| {t:.2f} | {_pct(g['false_fallback_all'])} | {_pct(g['false_fallback_correct'])} | "
+                f"{_pct(g['errors_caught'])} | {_pct(g['wrong_answered'])} | "
+                f"{_pct(g['gibberish_caught'])} | {_pct(g['gibberish_handled'])} |"
+            )
     out.append("")
     out.append(f"Ambiguity threshold at threshold {best_t:.2f}:")
     out.append("")
@@ -256,8 +259,10 @@ def main() -> None:
     out.append("|---:|---:|---:|---:|")
     for a in AMBIGUITIES:
         g = grid[(best_t, a)]
-        out.append(f"| {a:.2f} | {_pct(g['false_fallback_correct'])} | {_pct(g['errors_caught'])} | "
-                   f"{_pct(g['gibberish_caught'])} |")
+        out.append(
+            f"| {a:.2f} | {_pct(g['false_fallback_correct'])} | {_pct(g['errors_caught'])} | "
+            f"{_pct(g['gibberish_caught'])} |"
+        )
     out.append("")
     out.append("Top-1 confidence distribution:")
     out.append("")
@@ -295,9 +300,15 @@ def main() -> None:
     stem = f"fallback_threshold_{rel.as_posix().replace('/', '_').removesuffix('.yml')}"
     (OUT_DIR / f"{stem}.md").write_text(text + "\n", encoding="utf-8")
     (OUT_DIR / f"{stem}.json").write_text(
-        json.dumps({"indomain": indomain, "gibberish": gibberish,
-                    "recommended": {"threshold": best_t, "ambiguity_threshold": best_a}},
-                   ensure_ascii=False, indent=1),
+        json.dumps(
+            {
+                "indomain": indomain,
+                "gibberish": gibberish,
+                "recommended": {"threshold": best_t, "ambiguity_threshold": best_a},
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
         encoding="utf-8",
     )
 

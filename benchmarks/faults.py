@@ -19,23 +19,23 @@ failed are reported if they were stored anyway (the customer's re-send then make
 counting lost/duplicated/overlapping turns in PostgreSQL — run it against the stock RedisLockStore
 and ours (see benchmarks/README.md).
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import statistics
 import sys
 import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import FAQ_SCRIPTS, ROOT, Conversation, CustomerPool, Target, pct  # noqa: E402
+from load import FAQ_SCRIPTS, Conversation, CustomerPool, Target, pct  # noqa: E402
 
 from deploy.scaled import ScaledStack  # noqa: E402
 from deploy.settings import load as load_settings  # noqa: E402
@@ -54,7 +54,7 @@ def target_of(st: ScaledStack) -> Target:
     return Target("scaled", st.s.rasa_url, st.s.sandbox_url, st.env()["ACCOUNT_API_TOKEN"], st.s.sandbox_db, [])
 
 
-async def inject(st: ScaledStack, fault: str, log: List[str]) -> None:
+async def inject(st: ScaledStack, fault: str, log: list[str]) -> None:
     loop = asyncio.get_running_loop()
 
     def run(fn: Any, *a: Any) -> Any:
@@ -83,14 +83,15 @@ async def inject(st: ScaledStack, fault: str, log: List[str]) -> None:
     log.append(f"{fault} back after {time.monotonic() - t0:.1f} s")
 
 
-async def scenario(st: ScaledStack, fault: str, seconds: float, concurrency: int) -> Dict[str, Any]:
+async def scenario(st: ScaledStack, fault: str, seconds: float, concurrency: int) -> dict[str, Any]:
     target = target_of(st)
     pool = CustomerPool(target.sandbox_db)
-    convs: List[Conversation] = []
-    log: List[str] = []
+    convs: list[Conversation] = []
+    log: list[str] = []
     stop_at = time.monotonic() + seconds
     fault_at = time.time() + 5
     async with aiohttp.ClientSession() as session:
+
         async def worker(w: int) -> None:
             i = 0
             while time.monotonic() < stop_at and i < 500:
@@ -106,8 +107,9 @@ async def scenario(st: ScaledStack, fault: str, seconds: float, concurrency: int
             await asyncio.sleep(5)
             await inject(st, fault, log)
 
-        await asyncio.wait_for(asyncio.gather(fault_task(), *(worker(w) for w in range(concurrency))),
-                               timeout=seconds + 180)
+        await asyncio.wait_for(
+            asyncio.gather(fault_task(), *(worker(w) for w in range(concurrency))), timeout=seconds + 180
+        )
         # every conversation continues
         cont = await asyncio.gather(*(c.turn("continue", "ありがとう") for c in convs))
     await asyncio.sleep(0.5)
@@ -128,32 +130,50 @@ async def scenario(st: ScaledStack, fault: str, seconds: float, concurrency: int
     after = [t.seconds * 1000 for t in turns if t.ok and t.started >= fault_at and t.kind != "continue"]
     failed_attempts = sum(t.attempts - 1 + (not t.ok) for t in turns)
     return {
-        "fault": fault, "log": log, "conversations": len(convs), "messages": len(turns),
+        "fault": fault,
+        "log": log,
+        "conversations": len(convs),
+        "messages": len(turns),
         "customer_saw_errors": failed_attempts,
         "error_kinds": dict(Counter(t.error for t in turns if not t.ok)),
         "turns_needing_resend": sum(t.attempts > 1 for t in turns),
         "turns_failed_after_resends": sum(not t.ok for t in turns),
-        "continued": sum(t.ok for t in cont), "not_continued": sum(not t.ok for t in cont),
+        "continued": sum(t.ok for t in cont),
+        "not_continued": sum(not t.ok for t in cont),
         "latency_before_ms": pct(before) if before else None,
         "latency_from_fault_ms": pct(after) if after else None,
-        "lost_in_db": lost, "extra_in_db": extra, "details": details[:5],
+        "lost_in_db": lost,
+        "extra_in_db": extra,
+        "details": details[:5],
     }
 
 
-async def lock_race(st: ScaledStack, conversations: int, rounds: int) -> Dict[str, Any]:
-    texts = ["こんにちは", "接続用IDを知りたい", "いいえ", "OCN IDを忘れました", "ありがとう", "お客さま番号とは",
-             "はい", "さようなら"]
+async def lock_race(st: ScaledStack, conversations: int, rounds: int) -> dict[str, Any]:
+    texts = [
+        "こんにちは",
+        "接続用IDを知りたい",
+        "いいえ",
+        "OCN IDを忘れました",
+        "ありがとう",
+        "お客さま番号とは",
+        "はい",
+        "さようなら",
+    ]
     urls = st.rasa_urls()[:2]
     target_a = Target("a", urls[0], st.s.sandbox_url, "", st.s.sandbox_db, [])
     target_b = Target("b", urls[1], st.s.sandbox_url, "", st.s.sandbox_db, [])
     senders, bad_http = [], 0
     async with aiohttp.ClientSession() as session:
-        async def pairs(sender: str) -> List[Any]:
+
+        async def pairs(sender: str) -> list[Any]:
             ca = Conversation(session, target_a, sender=sender)
             cb = Conversation(session, target_b, sender=sender)
             tasks = []
             for r in range(len(texts) // 2):
-                tasks += [asyncio.create_task(ca.turn("a", texts[2 * r])), asyncio.create_task(cb.turn("b", texts[2 * r + 1]))]
+                tasks += [
+                    asyncio.create_task(ca.turn("a", texts[2 * r])),
+                    asyncio.create_task(cb.turn("b", texts[2 * r + 1])),
+                ]
                 await asyncio.sleep(0.08)
             return await asyncio.gather(*tasks)
 
@@ -182,13 +202,22 @@ async def lock_race(st: ScaledStack, conversations: int, rounds: int) -> Dict[st
             conv_bad += bool(missing or more or over)
     pid = st.managed("rasa-0").pid()
     try:  # what the running servers use (they may have been started with SCALED_LOCK_STORE_TYPE)
-        environ = dict(x.split("=", 1) for x in Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0") if "=" in x)
+        environ = dict(
+            x.split("=", 1) for x in Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0") if "=" in x
+        )
         lock_store = environ.get("LOCK_STORE_TYPE", "?")
     except OSError:
         lock_store = st.env()["LOCK_STORE_TYPE"]
-    return {"lock_store": lock_store, "conversations": len(senders),
-            "messages": len(senders) * len(texts), "empty_or_failed_http": bad_http, "lost": lost,
-            "duplicated": dup, "overlapping_turns": overlapping, "conversations_affected": conv_bad}
+    return {
+        "lock_store": lock_store,
+        "conversations": len(senders),
+        "messages": len(senders) * len(texts),
+        "empty_or_failed_http": bad_http,
+        "lost": lost,
+        "duplicated": dup,
+        "overlapping_turns": overlapping,
+        "conversations_affected": conv_bad,
+    }
 
 
 def main() -> int:
@@ -222,10 +251,12 @@ def main() -> int:
     print("\nfault      conv  msgs  errors seen  resent  failed  continued  lost  extra  p95 before/after ms")
     for r in results:
         b, a = r["latency_before_ms"] or {}, r["latency_from_fault_ms"] or {}
-        print(f"{r['fault']:<10}{r['conversations']:>5}{r['messages']:>6}{r['customer_saw_errors']:>13}"
-              f"{r['turns_needing_resend']:>8}{r['turns_failed_after_resends']:>8}"
-              f"{r['continued']:>6}/{r['continued'] + r['not_continued']:<5}{r['lost_in_db']:>5}{r['extra_in_db']:>7}"
-              f"   {b.get('p95', '-')}/{a.get('p95', '-')} (max {a.get('max', '-')})")
+        print(
+            f"{r['fault']:<10}{r['conversations']:>5}{r['messages']:>6}{r['customer_saw_errors']:>13}"
+            f"{r['turns_needing_resend']:>8}{r['turns_failed_after_resends']:>8}"
+            f"{r['continued']:>6}/{r['continued'] + r['not_continued']:<5}{r['lost_in_db']:>5}{r['extra_in_db']:>7}"
+            f"   {b.get('p95', '-')}/{a.get('p95', '-')} (max {a.get('max', '-')})"
+        )
     return 0
 
 

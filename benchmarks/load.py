@@ -29,6 +29,7 @@ realistic offered load (10 conversations with T=1 s offer about 10 messages/s).
 Prints, per level: conversations, messages/s, p50/p95/p99 per turn type, errors (non-200, empty or
 unexpected reply, timeout, rate-limited).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,14 @@ import json
 import os
 import random
 import re
-import statistics
 import sys
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any
 
 import aiohttp
 
@@ -63,6 +64,7 @@ TURN_TYPES = ["faq", "faq_followup", "proc_start", "proc_id", "proc_code", "proc
 
 # -- targets ------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Target:
     name: str
@@ -70,11 +72,11 @@ class Target:
     sandbox_url: str
     sandbox_token: str
     sandbox_db: Path
-    rasa_pids: List[int]
+    rasa_pids: list[int]
     stop: Callable[[], None] = lambda: None
 
 
-def single_target(base_port: int = 15100, var_dir: Optional[Path] = None) -> Target:
+def single_target(base_port: int = 15100, var_dir: Path | None = None) -> Target:
     from devstack.config import Ports, service_env
     from devstack.model import latest_model
     from devstack.services import Stack, product_services
@@ -82,17 +84,31 @@ def single_target(base_port: int = 15100, var_dir: Optional[Path] = None) -> Tar
     var = var_dir or ROOT / "var" / "bench-single"
     var.mkdir(parents=True, exist_ok=True)
     ports = Ports(rasa=base_port, actions=base_port + 1, account_api=base_port + 2, web=base_port + 3)
-    env = service_env(ports, base={k: v for k, v in os.environ.items()
-                                   if k not in ("ACTION_ENDPOINT_URL", "TRACKER_STORE_URL", "LOCK_STORE_TYPE",
-                                                "ACCOUNT_API_URL", "ACCOUNT_API_DB")}, var_dir=var)
+    env = service_env(
+        ports,
+        base={
+            k: v
+            for k, v in os.environ.items()
+            if k
+            not in ("ACTION_ENDPOINT_URL", "TRACKER_STORE_URL", "LOCK_STORE_TYPE", "ACCOUNT_API_URL", "ACCOUNT_API_DB")
+        },
+        var_dir=var,
+    )
     model = latest_model()
     assert model, "no trained model: make train"
     stack = Stack(product_services(ports, model, web=False), env, var / "logs")
     print(f"Starting a single instance on ports {base_port}-{base_port + 2} (SQLite, in-memory lock)...", flush=True)
     stack.start()
     rasa = [s for s in stack.started if s.name == "rasa"][0]
-    return Target("single", f"http://127.0.0.1:{ports.rasa}", f"http://127.0.0.1:{ports.account_api}",
-                  env["ACCOUNT_API_TOKEN"], Path(env["ACCOUNT_API_DB"]), [rasa.process.pid], stack.stop)
+    return Target(
+        "single",
+        f"http://127.0.0.1:{ports.rasa}",
+        f"http://127.0.0.1:{ports.account_api}",
+        env["ACCOUNT_API_TOKEN"],
+        Path(env["ACCOUNT_API_DB"]),
+        [rasa.process.pid],
+        stack.stop,
+    )
 
 
 def scaled_target() -> Target:
@@ -104,8 +120,9 @@ def scaled_target() -> Target:
     if not stack.managed("nginx").running():
         raise SystemExit("the scaled mode is not up: .venv/bin/python -m deploy.scaled up --rasa 2 --actions 1")
     pids = [m.pid() for m in stack.all_parts() if m.name.startswith("rasa-") and m.pid()]
-    return Target("scaled", stack.s.rasa_url, stack.s.sandbox_url, stack.env()["ACCOUNT_API_TOKEN"],
-                  stack.s.sandbox_db, pids)  # type: ignore[arg-type]
+    return Target(
+        "scaled", stack.s.rasa_url, stack.s.sandbox_url, stack.env()["ACCOUNT_API_TOKEN"], stack.s.sandbox_db, pids
+    )  # type: ignore[arg-type]
 
 
 class CustomerPool:
@@ -113,7 +130,7 @@ class CustomerPool:
 
     def __init__(self, db: Path, batch: int = 100) -> None:
         self.db, self.batch = db, batch
-        self.free: List[Any] = []
+        self.free: list[Any] = []
 
     def take(self) -> Any:
         if not self.free:
@@ -125,6 +142,7 @@ class CustomerPool:
 
 # -- one conversation ---------------------------------------------------------------------------------
 
+
 @dataclass
 class Turn:
     kind: str
@@ -134,15 +152,19 @@ class Turn:
     status: int
     error: str = ""
     attempts: int = 1
-    replies: List[str] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
     started: float = 0.0
 
 
-async def post(session: aiohttp.ClientSession, url: str, sender: str, text: str,
-               timeout: float) -> Tuple[int, List[Dict[str, Any]], Dict[str, str], str]:
+async def post(
+    session: aiohttp.ClientSession, url: str, sender: str, text: str, timeout: float
+) -> tuple[int, list[dict[str, Any]], dict[str, str], str]:
     try:
-        async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+        async with session.post(
+            f"{url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        ) as r:
             raw = await r.text()
             try:
                 data = json.loads(raw)
@@ -163,9 +185,9 @@ class Conversation:
     think: float = 0.0  # mean seconds a customer takes to read and type before the next message
     rng: random.Random = field(default_factory=random.Random)
     sender: str = field(default_factory=lambda: f"load-{uuid.uuid4().hex[:12]}")
-    turns: List[Turn] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
 
-    async def turn(self, kind: str, text: str, expect: Optional[str] = None) -> Turn:
+    async def turn(self, kind: str, text: str, expect: str | None = None) -> Turn:
         if self.think:
             # Also before the first message: customers arrive spread out, not all at t=0.
             await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)
@@ -174,8 +196,9 @@ class Conversation:
         attempts = 0
         while True:
             attempts += 1
-            status, messages, headers, error = await post(self.session, self.target.rasa_url, self.sender, text,
-                                                          self.timeout)
+            status, messages, headers, error = await post(
+                self.session, self.target.rasa_url, self.sender, text, self.timeout
+            )
             texts = [m.get("text") or "" for m in messages if isinstance(m, dict)]
             if status == 200 and not error:
                 if not messages:
@@ -195,7 +218,7 @@ class Conversation:
         self.turns.append(t)
         return t
 
-    async def faq(self, script: List[str]) -> bool:
+    async def faq(self, script: list[str]) -> bool:
         for i, text in enumerate(script):
             if not (await self.turn("faq" if i == 0 else "faq_followup", text)).ok:
                 return False
@@ -203,8 +226,11 @@ class Conversation:
 
     async def procedure(self, pool: CustomerPool) -> bool:
         customer = pool.take()
-        steps = [("faq", "お客さま番号を知りたい", "お手続き"), ("proc_start", "手続きをお願いします", "お客さま番号"),
-                 ("proc_id", customer.customer_number, "確認コード")]
+        steps = [
+            ("faq", "お客さま番号を知りたい", "お手続き"),
+            ("proc_start", "手続きをお願いします", "お客さま番号"),
+            ("proc_id", customer.customer_number, "確認コード"),
+        ]
         for kind, text, expect in steps:
             if not (await self.turn(kind, text, expect)).ok:
                 return False
@@ -216,15 +242,21 @@ class Conversation:
             return False
         return (await self.turn("proc_confirm", "はい", "N8")).ok
 
-    async def read_code(self, to: str) -> Optional[str]:
+    async def read_code(self, to: str) -> str | None:
         for _ in range(20):
             try:
-                async with self.session.get(f"{self.target.sandbox_url}/dev/outbox", params={"to": to, "last": "3"},
-                                            headers={"X-Service-Token": self.target.sandbox_token},
-                                            timeout=aiohttp.ClientTimeout(total=10)) as r:
+                async with self.session.get(
+                    f"{self.target.sandbox_url}/dev/outbox",
+                    params={"to": to, "last": "3"},
+                    headers={"X-Service-Token": self.target.sandbox_token},
+                    timeout=aiohttp.ClientTimeout(total=10),
+                ) as r:
                     if r.status == 200:
-                        found = [CODE_RE.search(m["body"]) for m in (await r.json())["messages"]
-                                 if m["kind"] == "verification_code"]
+                        found = [
+                            CODE_RE.search(m["body"])
+                            for m in (await r.json())["messages"]
+                            if m["kind"] == "verification_code"
+                        ]
                         found = [f for f in found if f]
                         if found:
                             return found[-1].group(1)
@@ -236,22 +268,27 @@ class Conversation:
 
 # -- a level --------------------------------------------------------------------------------------------
 
+
 @dataclass
 class LevelResult:
     concurrency: int
     seconds: float
     conversations: int
-    turns: List[Turn]
+    turns: list[Turn]
 
     @property
     def errors(self) -> int:
         return sum(1 for t in self.turns if not t.ok)
 
-    def summary(self) -> Dict[str, Any]:
-        out: Dict[str, Any] = {
-            "concurrency": self.concurrency, "seconds": round(self.seconds, 1), "conversations": self.conversations,
-            "messages": len(self.turns), "messages_per_s": round(len(self.turns) / self.seconds, 1),
-            "errors": self.errors, "error_kinds": dict(Counter(t.error for t in self.turns if not t.ok)),
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "concurrency": self.concurrency,
+            "seconds": round(self.seconds, 1),
+            "conversations": self.conversations,
+            "messages": len(self.turns),
+            "messages_per_s": round(len(self.turns) / self.seconds, 1),
+            "errors": self.errors,
+            "error_kinds": dict(Counter(t.error for t in self.turns if not t.ok)),
         }
         by_kind = defaultdict(list)
         for t in self.turns:
@@ -263,23 +300,32 @@ class LevelResult:
         return out
 
 
-def pct(values: List[float]) -> Dict[str, float]:
+def pct(values: list[float]) -> dict[str, float]:
     v = sorted(values)
 
     def q(p: float) -> float:
         return round(v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))], 1)
+
     return {"n": len(v), "p50": q(50), "p95": q(95), "p99": q(99), "max": round(v[-1], 1)}
 
 
-async def run_level(target: Target, pool: CustomerPool, concurrency: int, seconds: float,
-                    procedure_share: float, max_conversations: int, seed: int = 1,
-                    think: float = 0.0) -> LevelResult:
+async def run_level(
+    target: Target,
+    pool: CustomerPool,
+    concurrency: int,
+    seconds: float,
+    procedure_share: float,
+    max_conversations: int,
+    seed: int = 1,
+    think: float = 0.0,
+) -> LevelResult:
     rng = random.Random(seed * 1000 + concurrency)
-    turns: List[Turn] = []
+    turns: list[Turn] = []
     started = 0
     stop_at = time.monotonic() + seconds
     connector = aiohttp.TCPConnector(limit=concurrency * 2)
     async with aiohttp.ClientSession(connector=connector) as session:
+
         async def worker() -> None:
             nonlocal started
             while time.monotonic() < stop_at and started < max_conversations:
@@ -297,9 +343,11 @@ async def run_level(target: Target, pool: CustomerPool, concurrency: int, second
     return LevelResult(concurrency, elapsed, started, turns)
 
 
-def print_level(s: Dict[str, Any]) -> None:
-    print(f"\nconcurrency {s['concurrency']:>3}: {s['conversations']} conversations, {s['messages']} messages in "
-          f"{s['seconds']} s = {s['messages_per_s']} msg/s, errors {s['errors']} {s['error_kinds'] or ''}")
+def print_level(s: dict[str, Any]) -> None:
+    print(
+        f"\nconcurrency {s['concurrency']:>3}: {s['conversations']} conversations, {s['messages']} messages in "
+        f"{s['seconds']} s = {s['messages_per_s']} msg/s, errors {s['errors']} {s['error_kinds'] or ''}"
+    )
     if "rasa_cpu_ms_per_message" in s:
         print(f"  Rasa CPU per message: {s['rasa_cpu_ms_per_message']} ms (all Rasa processes, user+system)")
     print(f"  {'turn':<13}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
@@ -309,7 +357,7 @@ def print_level(s: Dict[str, Any]) -> None:
             print(f"  {kind:<13}{k['n']:>6}{k['p50']:>9}{k['p95']:>9}{k['p99']:>9}{k['max']:>9}")
 
 
-def cpu_seconds(pids: List[int]) -> float:
+def cpu_seconds(pids: list[int]) -> float:
     """user+system CPU time of the processes (from /proc/PID/stat), in seconds."""
     total = 0.0
     for pid in pids:
@@ -321,7 +369,7 @@ def cpu_seconds(pids: List[int]) -> float:
     return total
 
 
-def rss_mb(pids: List[int]) -> List[float]:
+def rss_mb(pids: list[int]) -> list[float]:
     out = []
     for pid in pids:
         try:
@@ -340,8 +388,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20, help="duration of each level")
     parser.add_argument("--procedure-share", type=float, default=0.3)
     parser.add_argument("--max-conversations", type=int, default=5000, help="cap per level")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean think time between a customer's turns in s (0: closed loop, saturation)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean think time between a customer's turns in s (0: closed loop, saturation)",
+    )
     parser.add_argument("--warmup", type=float, default=3, help="seconds of load before measuring")
     parser.add_argument("--base-port", type=int, default=15100, help="single: first of 4 ports")
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -360,8 +412,11 @@ def main() -> int:
             asyncio.run(run_level(target, pool, 2, args.warmup, args.procedure_share, 100))
         for level in levels:
             cpu0 = cpu_seconds(target.rasa_pids)
-            r = asyncio.run(run_level(target, pool, level, args.seconds, args.procedure_share,
-                                      args.max_conversations, think=args.think))
+            r = asyncio.run(
+                run_level(
+                    target, pool, level, args.seconds, args.procedure_share, args.max_conversations, think=args.think
+                )
+            )
             s = r.summary()
             if target.rasa_pids and r.turns:
                 s["rasa_cpu_ms_per_message"] = round((cpu_seconds(target.rasa_pids) - cpu0) * 1000 / len(r.turns), 1)

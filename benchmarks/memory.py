@@ -7,20 +7,20 @@ or reads the scaled mode's pid files. Run it after a load run to see the memory 
     .venv/bin/python benchmarks/memory.py --scaled   # the scaled mode's Rasa, action, sandbox, Redis, nginx
     .venv/bin/python benchmarks/memory.py --load-first single   # run a 20 s load first (benchmarks/load.py)
 """
+
 from __future__ import annotations
 
 import argparse
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 MARKERS = ("bot_server run",)
 
 
-def status(pid: int) -> Dict[str, int]:
+def status(pid: int) -> dict[str, int]:
     out = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(("VmRSS:", "VmHWM:")):
@@ -28,7 +28,7 @@ def status(pid: int) -> Dict[str, int]:
     return out
 
 
-def rasa_processes() -> List[Tuple[int, str]]:
+def rasa_processes() -> list[tuple[int, str]]:
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -43,7 +43,7 @@ def rasa_processes() -> List[Tuple[int, str]]:
     return sorted(found)
 
 
-def scaled_processes() -> List[Tuple[int, str]]:
+def scaled_processes() -> list[tuple[int, str]]:
     from deploy.scaled import ScaledStack
     from deploy.settings import load
 
@@ -54,13 +54,26 @@ def scaled_processes() -> List[Tuple[int, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scaled", action="store_true")
-    parser.add_argument("--load-first", choices=["single", "scaled"],
-                        help="run benchmarks/load.py (levels 10, 20 s) first; single stops its stack after, "
-                             "so its memory is printed by load.py itself")
+    parser.add_argument(
+        "--load-first",
+        choices=["single", "scaled"],
+        help="run benchmarks/load.py (levels 10, 20 s) first; single stops its stack after, "
+        "so its memory is printed by load.py itself",
+    )
     args = parser.parse_args()
     if args.load_first:
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load.py"), args.load_first, "--levels", "10",
-                        "--seconds", "20"], check=False)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "load.py"),
+                args.load_first,
+                "--levels",
+                "10",
+                "--seconds",
+                "20",
+            ],
+            check=False,
+        )
     procs = scaled_processes() if args.scaled else rasa_processes()
     if not procs:
         print("no Rasa server process found")

@@ -20,6 +20,7 @@ FallbackClassifier play no part: accuracy is the classifier's top intent).
 The markdown table goes to stdout and var/benchmarks/nlu_pipelines.md; raw results
 (including every misclassified test message) to var/benchmarks/nlu_pipelines.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PIPELINE_DIR = ROOT / "benchmarks" / "pipelines"
@@ -52,7 +53,7 @@ ENV_DEFAULTS = {
 }
 
 # name -> (kind, config file or sklearn params, short description)
-PIPELINES: Dict[str, Dict[str, Any]] = {
+PIPELINES: dict[str, dict[str, Any]] = {
     "config_yml": {
         "config": "../../config.yml",  # the project's config.yml as it is at run time
         "desc": "config.yml as committed (NLU part; FallbackClassifier ignored)",
@@ -104,27 +105,27 @@ def _setup_env() -> None:
         sys.path.insert(0, str(ROOT))
 
 
-def _percentile(values: List[float], q: float) -> float:
+def _percentile(values: list[float], q: float) -> float:
     import numpy as np
 
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def load_test_set() -> List[Tuple[str, str]]:
+def load_test_set() -> list[tuple[str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(TEST_DATA)
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def load_train_set() -> List[Tuple[str, str]]:
+def load_train_set() -> list[tuple[str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(TRAIN_DATA)
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def top_intent(parsed: Dict[str, Any]) -> Tuple[Optional[str], float]:
+def top_intent(parsed: dict[str, Any]) -> tuple[str | None, float]:
     """The classifier's own top intent: nlu_fallback (FallbackClassifier/MessageGuard) skipped."""
     for entry in parsed.get("intent_ranking") or []:
         if entry.get("name") != "nlu_fallback":
@@ -133,9 +134,7 @@ def top_intent(parsed: Dict[str, Any]) -> Tuple[Optional[str], float]:
     return intent.get("name"), float(intent.get("confidence") or 0.0)
 
 
-def _scale_epochs(
-    config_path: Path, factor: float, tmp: Path, seed: Optional[int] = None
-) -> Path:
+def _scale_epochs(config_path: Path, factor: float, tmp: Path, seed: int | None = None) -> Path:
     """A copy of the config with every `epochs` divided by `factor` (for --quick) and,
     if `seed` is given, every random_seed / random_state set to it (for --seeds)."""
     import yaml
@@ -176,7 +175,7 @@ def _build_spacy_model() -> None:
     build()
 
 
-def _scores(gold: List[str], pred: List[Optional[str]]) -> Dict[str, float]:
+def _scores(gold: list[str], pred: list[str | None]) -> dict[str, float]:
     from sklearn.metrics import accuracy_score, f1_score
 
     labels = sorted(set(gold))
@@ -187,7 +186,7 @@ def _scores(gold: List[str], pred: List[Optional[str]]) -> Dict[str, float]:
     }
 
 
-def run_rasa(name: str, quick: bool, seed: Optional[int] = None) -> Dict[str, Any]:
+def run_rasa(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
     import asyncio
 
     from rasa.core.agent import Agent
@@ -219,14 +218,14 @@ def run_rasa(name: str, quick: bool, seed: Optional[int] = None) -> Dict[str, An
         load_s = time.perf_counter() - started
         loop = asyncio.new_event_loop()
 
-        def parse(text: str) -> Dict[str, Any]:
+        def parse(text: str) -> dict[str, Any]:
             return loop.run_until_complete(agent.parse_message(text))
 
         for text, _ in test[:WARMUP_PARSES]:
             parse(text)
         timed = test[:100] if quick else test
         latencies = []
-        predictions: List[Tuple[Optional[str], float]] = []
+        predictions: list[tuple[str | None, float]] = []
         for index, (text, _) in enumerate(test):
             started = time.perf_counter()
             parsed = parse(text)
@@ -239,9 +238,10 @@ def run_rasa(name: str, quick: bool, seed: Optional[int] = None) -> Dict[str, An
     return _result(name, test, predictions, train_s, latencies, size_mb, load_s)
 
 
-def run_sklearn(name: str, quick: bool, seed: Optional[int] = None) -> Dict[str, Any]:
+def run_sklearn(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
     import gzip
     import pickle
+
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -283,13 +283,13 @@ def run_sklearn(name: str, quick: bool, seed: Optional[int] = None) -> Dict[str,
 
 def _result(
     name: str,
-    test: List[Tuple[str, str]],
-    predictions: List[Tuple[Optional[str], float]],
+    test: list[tuple[str, str]],
+    predictions: list[tuple[str | None, float]],
     train_s: float,
-    latencies: List[float],
+    latencies: list[float],
     size_mb: float,
     load_s: float,
-) -> Dict[str, Any]:
+) -> dict[str, Any]:
     gold = [intent for _, intent in test]
     pred = [p for p, _ in predictions]
     return {
@@ -306,13 +306,13 @@ def _result(
         "size_mb": size_mb,
         "errors": [
             {"text": text, "gold": g, "pred": p, "confidence": round(c, 4)}
-            for (text, g), (p, c) in zip(test, predictions)
+            for (text, g), (p, c) in zip(test, predictions, strict=False)
             if p != g
         ],
     }
 
 
-def worker(name: str, result_file: Path, quick: bool, seed: Optional[int]) -> None:
+def worker(name: str, result_file: Path, quick: bool, seed: int | None) -> None:
     _setup_env()
     runner = run_sklearn if "sklearn" in PIPELINES[name] else run_rasa
     result = runner(name, quick, seed)
@@ -396,7 +396,7 @@ def _machine_line() -> str:
     )
 
 
-def render_table(results: List[Dict[str, Any]], quick: bool) -> str:
+def render_table(results: list[dict[str, Any]], quick: bool) -> str:
     lines = [
         "| Pipeline | What | Test acc | Macro-F1 | Train s | Parse p50 ms | Parse p95 ms | Model MB |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -424,7 +424,7 @@ def render_table(results: List[Dict[str, Any]], quick: bool) -> str:
     return "\n".join(lines)
 
 
-def render_seed_summary(results: List[Dict[str, Any]]) -> str:
+def render_seed_summary(results: list[dict[str, Any]]) -> str:
     import statistics
 
     lines = [
@@ -472,9 +472,7 @@ def main() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "logs").mkdir(exist_ok=True)
     env = {**os.environ}
-    seeds: List[Optional[int]] = (
-        [int(x) for x in args.seeds.split(",")] if args.seeds else [None]
-    )
+    seeds: list[int | None] = [int(x) for x in args.seeds.split(",")] if args.seeds else [None]
     results = []
     for name, seed in [(n, s) for n in names for s in seeds]:
         label = name if seed is None else f"{name}@seed{seed}"
@@ -482,8 +480,14 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             result_file = Path(tmp) / "result.json"
             log_file = OUT_DIR / "logs" / f"{label}.log"
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name,
-                   "--result-file", str(result_file)] + (["--quick"] if args.quick else [])
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--worker",
+                name,
+                "--result-file",
+                str(result_file),
+            ] + (["--quick"] if args.quick else [])
             if seed is not None:
                 cmd += ["--seed", str(seed)]
             with open(log_file, "w", encoding="utf-8") as log:
@@ -493,11 +497,16 @@ def main() -> None:
                 print(
                     f"    acc {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
                     f"train {result['train_s']:.1f}s  p95 {result['parse_p95_ms']:.1f}ms",
-                    file=sys.stderr, flush=True,
+                    file=sys.stderr,
+                    flush=True,
                 )
             else:
-                result = {"name": name, "desc": PIPELINES[name]["desc"], "seed": seed,
-                          "error": f"exit {proc.returncode}, see {log_file.relative_to(ROOT)}"}
+                result = {
+                    "name": name,
+                    "desc": PIPELINES[name]["desc"],
+                    "seed": seed,
+                    "error": f"exit {proc.returncode}, see {log_file.relative_to(ROOT)}",
+                }
                 print(f"    {result['error']}", file=sys.stderr, flush=True)
         results.append(result)
 

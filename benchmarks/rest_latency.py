@@ -10,6 +10,7 @@ sandbox, which sends a code), code, confirm (goal p95 < 200 ms).
     .venv/bin/python benchmarks/rest_latency.py http://127.0.0.1:5005 --sandbox-url http://127.0.0.1:5056 \\
         --sandbox-db var/account_api.sqlite3                   # any running stack on this machine
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,9 +51,11 @@ async def measure(target: Target, faq_turns: int, procedures: int) -> dict:
         "errors": sum(not t.ok for t in all_faq + proc_turns),
         "faq_first": pct([t.seconds * 1000 for t in all_faq if t.ok and t.kind == "faq"]),
         "faq_followup": pct([t.seconds * 1000 for t in all_faq if t.ok and t.kind == "faq_followup"]),
-        "by_step": {k: pct([t.seconds * 1000 for t in proc_turns if t.kind == k and t.ok])
-                    for k in ("proc_start", "proc_id", "proc_code", "proc_confirm")
-                    if any(t.kind == k and t.ok for t in proc_turns)},
+        "by_step": {
+            k: pct([t.seconds * 1000 for t in proc_turns if t.kind == k and t.ok])
+            for k in ("proc_start", "proc_id", "proc_code", "proc_confirm")
+            if any(t.kind == k and t.ok for t in proc_turns)
+        },
     }
 
 
@@ -81,13 +84,17 @@ def main() -> int:
     f, p = r["faq"], r["procedure"]
     print(f"target {target.name} ({target.rasa_url}), one conversation at a time")
     if f:
-        print(f"FAQ turn        n={f['n']:>4}  p50 {f['p50']:6.1f} ms  p95 {f['p95']:6.1f} ms  p99 {f['p99']:6.1f} ms"
-              f"   goal p95 < 50 ms: {'met' if f['p95'] < 50 else 'NOT met'}")
+        print(
+            f"FAQ turn        n={f['n']:>4}  p50 {f['p50']:6.1f} ms  p95 {f['p95']:6.1f} ms  p99 {f['p99']:6.1f} ms"
+            f"   goal p95 < 50 ms: {'met' if f['p95'] < 50 else 'NOT met'}"
+        )
         for k, label in (("faq_first", "question"), ("faq_followup", "follow-up")):
             print(f"  {label:<13} n={r[k]['n']:>4}  p50 {r[k]['p50']:6.1f} ms  p95 {r[k]['p95']:6.1f} ms")
     if p:
-        print(f"procedure turn  n={p['n']:>4}  p50 {p['p50']:6.1f} ms  p95 {p['p95']:6.1f} ms  p99 {p['p99']:6.1f} ms"
-              f"   goal p95 < 200 ms: {'met' if p['p95'] < 200 else 'NOT met'}")
+        print(
+            f"procedure turn  n={p['n']:>4}  p50 {p['p50']:6.1f} ms  p95 {p['p95']:6.1f} ms  p99 {p['p99']:6.1f} ms"
+            f"   goal p95 < 200 ms: {'met' if p['p95'] < 200 else 'NOT met'}"
+        )
         for step, s in r["by_step"].items():
             print(f"  {step:<13} n={s['n']:>4}  p50 {s['p50']:6.1f} ms  p95 {s['p95']:6.1f} ms")
     print(f"errors: {r['errors']}")

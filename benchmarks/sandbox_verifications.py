@@ -7,6 +7,7 @@ is read from the outbox table directly, so only the two API calls are measured.
 
     .venv/bin/python benchmarks/sandbox_verifications.py [--seconds 5] [--threads 4] [--max-pairs 5000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,9 +41,17 @@ def seed(db_path: Path, count: int) -> list[Customer]:
     store = Store(db_path)
     store.create_schema()
     customers = [
-        Customer(customer_number=f"N8{i:08d}", ocn_id=f"bench{i}@ocn.ne.jp", connection_id=f"b{i}@one.ocn.ne.jp",
-                 name="ベンチ", mobile=f"080{i:08d}", contact_mail=f"bench{i}@example.jp", postal_code="100-0001",
-                 address_region="東京都千代田区", address_line="1-1")
+        Customer(
+            customer_number=f"N8{i:08d}",
+            ocn_id=f"bench{i}@ocn.ne.jp",
+            connection_id=f"b{i}@one.ocn.ne.jp",
+            name="ベンチ",
+            mobile=f"080{i:08d}",
+            contact_mail=f"bench{i}@example.jp",
+            postal_code="100-0001",
+            address_region="東京都千代田区",
+            address_line="1-1",
+        )
         for i in range(count)
     ]
     password_hash = salted_hash(PEPPER, "connection-password", new_connection_password())
@@ -57,10 +66,22 @@ def start_server(db_path: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, ACCOUNT_API_DB=str(db_path), ACCOUNT_API_PORT=str(port), ACCOUNT_API_TOKEN=TOKEN,
-               ACCOUNT_API_PEPPER=PEPPER, ACCOUNT_API_DEV_ENDPOINTS="1", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "account_api", "serve"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        ACCOUNT_API_DB=str(db_path),
+        ACCOUNT_API_PORT=str(port),
+        ACCOUNT_API_TOKEN=TOKEN,
+        ACCOUNT_API_PEPPER=PEPPER,
+        ACCOUNT_API_DEV_ENDPOINTS="1",
+        PYTHONPATH=str(ROOT),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "account_api", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:

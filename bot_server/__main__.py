@@ -1,6 +1,7 @@
 """`python -m bot_server run ...`: Rasa's own CLI with our server-side extensions installed:
 a reply when the action server is down, per-sender rate and body-size limits, and a
 compiled validator for action-server responses."""
+
 from __future__ import annotations
 
 import sys

@@ -4,10 +4,11 @@ Stock Rasa logs the failure and the customer gets no reply. We wrap RemoteAction
 the customer gets `utter_action_server_down` (a domain response, rendered by the Rasa
 server itself) and the conversation goes on.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, List
+from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
 from rasa.shared.exceptions import RasaException
@@ -18,7 +19,7 @@ RESPONSE = "utter_action_server_down"
 _original_run = RemoteAction.run
 
 
-async def _run_with_fallback(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+async def _run_with_fallback(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Any]:
     try:
         return await _original_run(self, output_channel, nlg, tracker, domain)
     except ActionExecutionRejection:

@@ -21,6 +21,7 @@ endpoints.yml selects it through the environment, with no file change:
     LOCK_STORE_TYPE=bot_server.lock_store.AtomicRedisLockStore
     LOCK_STORE_HOST / LOCK_STORE_PORT / LOCK_STORE_DB, and LOCK_STORE_PASSWORD (read here).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,8 +29,9 @@ import json
 import logging
 import os
 import time
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Callable, Optional, Text, Tuple, TypeVar
+from typing import Any, TypeVar
 
 import redis
 from rasa.core.lock import TicketLock
@@ -44,9 +46,17 @@ POLL_MAX_SECONDS = 0.1
 
 
 class AtomicRedisLockStore(RedisLockStore):
-    def __init__(self, endpoint_config: Any = None, host: Text = "localhost", port: int = 6379, db: int = 1,
-                 password: Optional[Text] = None, key_prefix: Optional[Text] = None,
-                 socket_timeout: float = 2.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        endpoint_config: Any = None,
+        host: str = "localhost",
+        port: int = 6379,
+        db: int = 1,
+        password: str | None = None,
+        key_prefix: str | None = None,
+        socket_timeout: float = 2.0,
+        **kwargs: Any,
+    ) -> None:
         if endpoint_config is not None:
             host = endpoint_config.url or host
             extra = dict(endpoint_config.kwargs)
@@ -54,17 +64,28 @@ class AtomicRedisLockStore(RedisLockStore):
             db = extra.pop("db", None) if extra.get("db") not in (None, "") else db
             password = extra.pop("password", None) or password
             key_prefix = extra.pop("key_prefix", None) or key_prefix
-            kwargs.update({k: v for k, v in extra.items() if k in ("username", "use_ssl", "ssl_certfile",
-                                                                   "ssl_keyfile", "ssl_ca_certs")})
+            kwargs.update(
+                {
+                    k: v
+                    for k, v in extra.items()
+                    if k in ("username", "use_ssl", "ssl_certfile", "ssl_keyfile", "ssl_ca_certs")
+                }
+            )
         password = password or os.environ.get("LOCK_STORE_PASSWORD") or None
-        super().__init__(host=host, port=int(port), db=int(db), password=password, key_prefix=key_prefix,
-                         socket_timeout=socket_timeout, **kwargs)
+        super().__init__(
+            host=host,
+            port=int(port),
+            db=int(db),
+            password=password,
+            key_prefix=key_prefix,
+            socket_timeout=socket_timeout,
+            **kwargs,
+        )
         self.retry_seconds = float(os.environ.get("LOCK_STORE_RETRY_SECONDS", "10"))
 
     # -- atomic read-modify-write ------------------------------------------------------------------
 
-    def _transact(self, conversation_id: Text,
-                  change: Callable[[Optional[TicketLock]], Tuple[T, Optional[TicketLock]]]) -> T:
+    def _transact(self, conversation_id: str, change: Callable[[TicketLock | None], tuple[T, TicketLock | None]]) -> T:
         """Apply `change` to the stored lock atomically. `change` returns (result, lock to store); a
         lock without tickets (or None) deletes the key."""
         key = self.key_prefix + conversation_id
@@ -86,8 +107,8 @@ class AtomicRedisLockStore(RedisLockStore):
                 except redis.WatchError:
                     continue  # another server changed the lock in between: read it again
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def change(lock: Optional[TicketLock]) -> Tuple[int, TicketLock]:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def change(lock: TicketLock | None) -> tuple[int, TicketLock]:
             lock = lock or self.create_lock(conversation_id)
             return lock.issue_ticket(lock_lifetime), lock
 
@@ -96,20 +117,20 @@ class AtomicRedisLockStore(RedisLockStore):
         except redis.RedisError as error:
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        def change(lock: Optional[TicketLock]) -> Tuple[None, Optional[TicketLock]]:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        def change(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
             if lock:
                 lock.remove_ticket_for(ticket_number)
             return None, lock
 
         self._transact(conversation_id, change)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         # finish serving and "delete if nobody waits" in one transaction
         self.finish_serving(conversation_id, ticket_number)
 
-    def update_lock(self, conversation_id: Text) -> None:
-        def change(lock: Optional[TicketLock]) -> Tuple[None, Optional[TicketLock]]:
+    def update_lock(self, conversation_id: str) -> None:
+        def change(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
             if lock:
                 lock.remove_expired_tickets()
             return None, lock
@@ -137,8 +158,9 @@ class AtomicRedisLockStore(RedisLockStore):
                 delay = min(delay * 2, 1.0)
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = POLL_MIN_SECONDS) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = POLL_MIN_SECONDS
+    ) -> AsyncGenerator[TicketLock, None]:
         ticket = await self._retry(self.issue_ticket, conversation_id, lock_lifetime)
         try:
             lock, ticket = await self._wait_for_turn(conversation_id, ticket, lock_lifetime)
@@ -149,8 +171,7 @@ class AtomicRedisLockStore(RedisLockStore):
             except redis.RedisError as error:  # the ticket expires by itself
                 logger.error("Could not release lock of '%s' (%s); it expires by itself.", conversation_id, error)
 
-    async def _wait_for_turn(self, conversation_id: Text, ticket: int,
-                             lock_lifetime: float) -> Tuple[TicketLock, int]:
+    async def _wait_for_turn(self, conversation_id: str, ticket: int, lock_lifetime: float) -> tuple[TicketLock, int]:
         # Tickets ahead of ours expire after lock_lifetime at the latest; bound the wait anyway.
         deadline = time.monotonic() + 3 * lock_lifetime + 10
         delay = POLL_MIN_SECONDS

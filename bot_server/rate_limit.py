@@ -23,13 +23,15 @@ Counters live in the process (RATE_LIMIT_BACKEND=memory) or in Redis (`redis`, s
 servers: the default when LOCK_STORE_TYPE names a Redis lock store), using LOCK_STORE_HOST/PORT/
 PASSWORD and RATE_LIMIT_REDIS_DB (default 2). If Redis is unreachable the limit fails open (logged).
 """
+
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import time
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -57,10 +59,10 @@ class MemoryLimiter:
 
     def __init__(self, limit: int, window: float = WINDOW_SECONDS) -> None:
         self.limit, self.window = limit, window
-        self._counts: Dict[str, Tuple[int, int, int]] = {}  # key -> (window index, current, previous)
+        self._counts: dict[str, tuple[int, int, int]] = {}  # key -> (window index, current, previous)
         self._last_prune = 0
 
-    async def hit(self, key: str, now: Optional[float] = None) -> Tuple[bool, int]:
+    async def hit(self, key: str, now: float | None = None) -> tuple[bool, int]:
         now = time.time() if now is None else now
         index = int(now // self.window)
         old_index, current, previous = self._counts.get(key, (index, 0, 0))
@@ -74,7 +76,7 @@ class MemoryLimiter:
             self._last_prune = index
         return self._verdict(now, current, previous)
 
-    def _verdict(self, now: float, current: int, previous: int) -> Tuple[bool, int]:
+    def _verdict(self, now: float, current: int, previous: int) -> tuple[bool, int]:
         weight = 1.0 - (now % self.window) / self.window
         estimate = current + previous * weight
         retry_after = int(self.window - now % self.window) + 1
@@ -90,7 +92,7 @@ class RedisLimiter(MemoryLimiter):
         self._fallback = MemoryLimiter(limit, window)
         self._warned_at = 0.0
 
-    async def hit(self, key: str, now: Optional[float] = None) -> Tuple[bool, int]:
+    async def hit(self, key: str, now: float | None = None) -> tuple[bool, int]:
         now = time.time() if now is None else now
         index = int(now // self.window)
         current_key = f"{self.prefix}{key}:{index}"
@@ -108,29 +110,32 @@ class RedisLimiter(MemoryLimiter):
         return self._verdict(now, int(current), int(previous or 0))
 
 
-def _uses_redis(env: Dict[str, str]) -> bool:
+def _uses_redis(env: dict[str, str]) -> bool:
     backend = (env.get("RATE_LIMIT_BACKEND") or "auto").lower()
     if backend in ("memory", "redis"):
         return backend == "redis"
     return "redis" in (env.get("LOCK_STORE_TYPE") or "").lower()
 
 
-def make_limiter(env: Optional[Dict[str, str]] = None) -> MemoryLimiter:
+def make_limiter(env: dict[str, str] | None = None) -> MemoryLimiter:
     env = dict(os.environ if env is None else env)
     limit = _int_env("RATE_LIMIT_PER_MINUTE", 20)
     if _uses_redis(env):
         import redis.asyncio as aioredis
 
         client = aioredis.Redis(
-            host=env.get("LOCK_STORE_HOST") or "127.0.0.1", port=int(env.get("LOCK_STORE_PORT") or 6379),
-            db=int(env.get("RATE_LIMIT_REDIS_DB") or 2), password=env.get("LOCK_STORE_PASSWORD") or None,
-            socket_timeout=0.5, socket_connect_timeout=0.5,
+            host=env.get("LOCK_STORE_HOST") or "127.0.0.1",
+            port=int(env.get("LOCK_STORE_PORT") or 6379),
+            db=int(env.get("RATE_LIMIT_REDIS_DB") or 2),
+            password=env.get("LOCK_STORE_PASSWORD") or None,
+            socket_timeout=0.5,
+            socket_connect_timeout=0.5,
         )
         return RedisLimiter(limit, client)
     return MemoryLimiter(limit)
 
 
-_limiter: Optional[MemoryLimiter] = None
+_limiter: MemoryLimiter | None = None
 
 
 def limiter() -> MemoryLimiter:
@@ -153,8 +158,8 @@ def _app_text(request: Request, name: str) -> str:
     return response_text(getattr(agent, "domain", None), name)
 
 
-def _bot_reply(sender: Optional[str], text: str, kind: str, retry_after: Optional[int] = None) -> response.HTTPResponse:
-    message: Dict[str, Any] = {"text": text}
+def _bot_reply(sender: str | None, text: str, kind: str, retry_after: int | None = None) -> response.HTTPResponse:
+    message: dict[str, Any] = {"text": text}
     if sender is not None:
         message = {"recipient_id": sender, "text": text}
     headers = {"X-Chat-Limit": kind}
@@ -172,7 +177,7 @@ def install(app: Sanic) -> None:
     if app.config.REQUEST_MAX_SIZE > HARD_MAX_BODY_BYTES:
         app.config.REQUEST_MAX_SIZE = HARD_MAX_BODY_BYTES
 
-    async def limit_webhooks(request: Request) -> Optional[response.HTTPResponse]:
+    async def limit_webhooks(request: Request) -> response.HTTPResponse | None:
         if request.method != "POST":
             return None
         match = _WEBHOOK.match(request.path)
@@ -180,10 +185,8 @@ def install(app: Sanic) -> None:
             return None
         channel = match.group(1)
         size = len(request.body or b"")
-        try:
+        with contextlib.suppress(ValueError):
             size = max(size, int(request.headers.get("content-length") or 0))
-        except ValueError:
-            pass
         sender = None
         if size <= max_body:
             try:
@@ -196,7 +199,9 @@ def install(app: Sanic) -> None:
             logger.info("Refused a %d-byte request to %s (limit %d).", size, request.path, max_body)
             if channel in ("rest", "callback"):
                 return _bot_reply(None, _app_text(request, BODY_RESPONSE), "body")
-            return response.json({"error": "payload_too_large", "message": _app_text(request, BODY_RESPONSE)}, status=413)
+            return response.json(
+                {"error": "payload_too_large", "message": _app_text(request, BODY_RESPONSE)}, status=413
+            )
         if sender is None:
             return None
         allowed, retry_after = await limiter().hit(f"{channel}:{sender}")

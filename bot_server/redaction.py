@@ -1,9 +1,10 @@
 """Removes one-time codes and phone numbers from events before they are stored."""
+
 from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Dict, List
+from typing import Any
 
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 
@@ -19,7 +20,7 @@ _PHONE = re.compile(r"(?<!\d)0\d{1,4}[\s\-]?\d{1,4}[\s\-]?\d{3,4}(?!\d)")
 
 
 def redact_text(text: str) -> str:
-    spans: List[tuple[int, int, str]] = [
+    spans: list[tuple[int, int, str]] = [
         (f.start, f.end, CODE_MASK) for f in find_values(text) if f.entity == "otp_code"
     ]
     norm = normalize_with_offsets(text)
@@ -33,7 +34,7 @@ def redact_text(text: str) -> str:
     return text
 
 
-def _redact_parse_data(parse_data: Dict[str, Any]) -> Dict[str, Any]:
+def _redact_parse_data(parse_data: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(parse_data)
     if isinstance(data.get("text"), str):
         data["text"] = redact_text(data["text"])
@@ -46,9 +47,7 @@ def _redact_parse_data(parse_data: Dict[str, Any]) -> Dict[str, Any]:
 def redact_event(event: Event) -> Event:
     if isinstance(event, UserUttered) and event.text:
         redacted = redact_text(event.text)
-        if redacted == event.text and not any(
-            e.get("entity") in SECRET_ENTITIES for e in event.entities or []
-        ):
+        if redacted == event.text and not any(e.get("entity") in SECRET_ENTITIES for e in event.entities or []):
             return event
         data = event.as_dict()
         data["text"] = redacted

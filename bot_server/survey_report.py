@@ -1,7 +1,8 @@
 """Count the answers to 「疑問・問題は解決しましたか？」 stored in the tracker store.
 
-    python -m bot_server.survey_report [--url sqlite:///var/tracker.sqlite3] [--days 7]
+python -m bot_server.survey_report [--url sqlite:///var/tracker.sqlite3] [--days 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -9,12 +10,11 @@ import json
 import os
 import time
 from collections import Counter
-from typing import Dict
 
 import sqlalchemy as sa
 
 
-def count_answers(url: str, since: float = 0.0) -> Dict[str, int]:
+def count_answers(url: str, since: float = 0.0) -> dict[str, int]:
     engine = sa.create_engine(url)
     query = sa.text(
         "SELECT data FROM events WHERE type_name = 'slot' AND timestamp >= :since AND data LIKE '%survey_answer%'"

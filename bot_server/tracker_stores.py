@@ -11,15 +11,17 @@ reads and writes are retried on connection errors for TRACKER_STORE_RETRY_SECOND
 10, below Rasa's lock lifetime). A write stores "events not yet stored" in one transaction,
 so a retried write stores each event once.
 """
+
 from __future__ import annotations
 
 import asyncio
 import copy
-from collections import deque
 import logging
 import os
 import time
-from typing import Any, Awaitable, Callable, Optional, TypeVar
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
@@ -83,7 +85,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         redacted.events = deque(redact_event(event) for event in tracker.events)
         await _with_retries(lambda: SQLTrackerStore.save(self, redacted), "save")
 
-    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         return await _with_retries(
             lambda: SQLTrackerStore._retrieve(self, sender_id, fetch_events_from_all_sessions), "retrieve"
         )

@@ -22,18 +22,9 @@ import logging
 import os
 import time
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import (
     Any,
-    Awaitable,
-    Callable,
-    Coroutine,
-    Deque,
-    Dict,
-    List,
-    Optional,
-    Set,
-    Text,
-    Tuple,
 )
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -52,10 +43,7 @@ from channels.line_format import LineMessage, to_line_messages
 logger = logging.getLogger(__name__)
 
 NON_TEXT_REPLY = "恐れ入りますが、文字のメッセージでお送りください。"
-BOT_ERROR_REPLY = (
-    "申し訳ございません。ただいま応答できませんでした。"
-    "しばらくしてから、もう一度お送りください。"
-)
+BOT_ERROR_REPLY = "申し訳ございません。ただいま応答できませんでした。しばらくしてから、もう一度お送りください。"
 # Sent as the customer's message when they add the account as a friend.
 FOLLOW_MESSAGE = "/greet"
 
@@ -71,7 +59,7 @@ SHUTDOWN_GRACE_SECONDS = 10.0
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-def signature_is_valid(channel_secret: str, body: bytes, signature: Optional[str]) -> bool:
+def signature_is_valid(channel_secret: str, body: bytes, signature: str | None) -> bool:
     """X-Line-Signature = base64(HMAC-SHA256(secret, raw body)); constant-time compare."""
     if not signature:
         return False
@@ -99,7 +87,7 @@ class RecentEventIds:
         self.max_size = max_size
         self.ttl = ttl
         self._clock = clock
-        self._seen: "OrderedDict[str, float]" = OrderedDict()
+        self._seen: OrderedDict[str, float] = OrderedDict()
 
     def check_and_add(self, event_id: str) -> bool:
         """True when the id was seen within the TTL; otherwise records it and returns False."""
@@ -115,7 +103,7 @@ class RecentEventIds:
         return False
 
 
-def _chat_of(source: Dict[str, Any]) -> Optional[str]:
+def _chat_of(source: dict[str, Any]) -> str | None:
     """The id to answer to: the user in 1:1 chats, else the group or room."""
     return source.get("groupId") or source.get("roomId") or source.get("userId")
 
@@ -124,7 +112,7 @@ class LineOutput(CollectingOutputChannel):
     """Collects the bot's answer to one LINE event; the input channel then sends it."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "line"
 
     def __init__(
@@ -140,12 +128,12 @@ class LineOutput(CollectingOutputChannel):
         self.source_type = source_type
         self.loading_seconds = loading_seconds
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         # The base class splits at blank lines; on LINE each piece would be a separate
         # bubble and count against the 5 messages a reply may carry.
         await self._persist_message(self._message(recipient_id, text=text.strip()))
 
-    async def show_loading_animation(self, seconds: Optional[int] = None) -> None:
+    async def show_loading_animation(self, seconds: int | None = None) -> None:
         """Shows LINE's loading animation; it ends by itself when our next message arrives.
 
         LINE supports it only in 1:1 chats. Failures are logged, never raised: it is
@@ -163,11 +151,11 @@ class LineInput(InputChannel):
     """Rasa input channel for the LINE Messaging API webhook."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "line"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Reads credentials.yml, falling back to LINE_* environment variables.
 
         Empty values (e.g. an unset `${LINE_CHANNEL_SECRET}`) leave the webhook disabled
@@ -221,9 +209,9 @@ class LineInput(InputChannel):
         self.max_body_bytes = max_body_bytes
         self.recent_events = RecentEventIds()
         # Events waiting per chat; a chat has one worker task while its queue exists.
-        self._queues: Dict[str, Deque[Tuple[Dict[str, Any], float]]] = {}
+        self._queues: dict[str, deque[tuple[dict[str, Any], float]]] = {}
         # Strong references: the event loop keeps only weak ones to running tasks.
-        self._tasks: Set["asyncio.Task[None]"] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         if not self.configured:
             logger.warning(
                 "LINE channel disabled: set LINE_CHANNEL_SECRET and "
@@ -252,9 +240,7 @@ class LineInput(InputChannel):
             body = await self._read_body(request)
             if body is None:
                 return response.json({"error": "payload_too_large"}, status=413)
-            if not signature_is_valid(
-                self._channel_secret, body, request.headers.get("X-Line-Signature")
-            ):
+            if not signature_is_valid(self._channel_secret, body, request.headers.get("X-Line-Signature")):
                 logger.warning("Rejected a LINE webhook call with a missing or bad signature.")
                 return response.json({"error": "invalid_signature"}, status=401)
 
@@ -279,12 +265,12 @@ class LineInput(InputChannel):
 
         return line_webhook
 
-    async def _read_body(self, request: Request) -> Optional[bytes]:
+    async def _read_body(self, request: Request) -> bytes | None:
         """Reads the raw body, giving up (None) as soon as it exceeds the limit."""
         declared = request.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             return None
-        chunks: List[bytes] = []
+        chunks: list[bytes] = []
         size = 0
         while True:
             chunk = await request.stream.read()
@@ -296,9 +282,7 @@ class LineInput(InputChannel):
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _accept(
-        self, event: Dict[str, Any], received_at: float, on_new_message: OnNewMessage
-    ) -> None:
+    def _accept(self, event: dict[str, Any], received_at: float, on_new_message: OnNewMessage) -> None:
         """Deduplicates and queues one event. Synchronous, so queue order = arrival order."""
         event_id = event.get("webhookEventId")
         if event_id and self.recent_events.check_and_add(str(event_id)):
@@ -358,9 +342,9 @@ class LineInput(InputChannel):
 
     async def handle_event(
         self,
-        event: Dict[str, Any],
+        event: dict[str, Any],
         on_new_message: OnNewMessage,
-        received_at: Optional[float] = None,
+        received_at: float | None = None,
     ) -> None:
         """Handles one event; `received_at` (loop time) starts the reply-token clock."""
         if received_at is None:
@@ -375,17 +359,11 @@ class LineInput(InputChannel):
         if event_type == "message":
             message = event.get("message") or {}
             if message.get("type") == "text":
-                await self._run_bot(
-                    event, str(message.get("text") or ""), on_new_message, received_at
-                )
+                await self._run_bot(event, str(message.get("text") or ""), on_new_message, received_at)
             elif source.get("type") == "user":
                 # Only in 1:1 chats: in a group every sticker would draw a notice.
-                logger.info(
-                    "LINE %s message answered with the text-only notice.", message.get("type")
-                )
-                await self._deliver(
-                    event, [{"type": "text", "text": NON_TEXT_REPLY}], can_reply=True
-                )
+                logger.info("LINE %s message answered with the text-only notice.", message.get("type"))
+                await self._deliver(event, [{"type": "text", "text": NON_TEXT_REPLY}], can_reply=True)
         elif event_type == "postback":
             # Quick replies carry the Rasa payload (e.g. "/affirm") as postback data.
             data = (event.get("postback") or {}).get("data")
@@ -398,15 +376,13 @@ class LineInput(InputChannel):
         else:
             logger.debug("Ignoring LINE event of type %s.", event_type)
 
-    def _metadata(self, event: Dict[str, Any]) -> Dict[str, Any]:
+    def _metadata(self, event: dict[str, Any]) -> dict[str, Any]:
         source = event.get("source") or {}
         return {
             "line": {
                 "event_type": event.get("type"),
                 "webhook_event_id": event.get("webhookEventId"),
-                "is_redelivery": bool(
-                    (event.get("deliveryContext") or {}).get("isRedelivery")
-                ),
+                "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
                 "timestamp": event.get("timestamp"),
                 "source_type": source.get("type"),
                 "user_id": source.get("userId"),
@@ -418,7 +394,7 @@ class LineInput(InputChannel):
 
     async def _run_bot(
         self,
-        event: Dict[str, Any],
+        event: dict[str, Any],
         text: str,
         on_new_message: OnNewMessage,
         received_at: float,
@@ -458,9 +434,7 @@ class LineInput(InputChannel):
         await loading
         await self._deliver(event, messages, can_reply=can_reply)
 
-    async def _deliver(
-        self, event: Dict[str, Any], messages: List[LineMessage], can_reply: bool
-    ) -> None:
+    async def _deliver(self, event: dict[str, Any], messages: list[LineMessage], can_reply: bool) -> None:
         """Reply (first 5 messages), then push the rest; push everything if replying is
         not possible. A reply is never retried: a failed one other than an invalid token
         may still have been delivered, and pushing it again would duplicate it."""
@@ -468,8 +442,7 @@ class LineInput(InputChannel):
             return
         chat_id = _chat_of(event.get("source") or {})
         batches = [
-            messages[i : i + MAX_MESSAGES_PER_REQUEST]
-            for i in range(0, len(messages), MAX_MESSAGES_PER_REQUEST)
+            messages[i : i + MAX_MESSAGES_PER_REQUEST] for i in range(0, len(messages), MAX_MESSAGES_PER_REQUEST)
         ]
         reply_token = event.get("replyToken")
         if can_reply and reply_token:

@@ -11,7 +11,7 @@ headers and timeouts. See docs/line.md.
 import asyncio
 import logging
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import aiohttp
 
@@ -28,7 +28,7 @@ LOADING_PATH = "/v2/bot/chat/loading/start"
 class LineApiError(Exception):
     """A failed call; `status` is None when no HTTP response arrived (timeout, network)."""
 
-    def __init__(self, path: str, status: Optional[int], message: str) -> None:
+    def __init__(self, path: str, status: int | None, message: str) -> None:
         super().__init__(f"LINE API {path} failed ({status or 'no response'}): {message}")
         self.path = path
         self.status = status
@@ -61,7 +61,7 @@ class LineApiClient:
         self.timeout = timeout
         self.push_attempts = max(1, push_attempts)
         self.retry_backoff = retry_backoff
-        self._session: Optional[aiohttp.ClientSession] = None
+        self._session: aiohttp.ClientSession | None = None
 
     def __repr__(self) -> str:
         # Never show the token, even in tracebacks or debug dumps.
@@ -70,9 +70,7 @@ class LineApiClient:
     def _get_session(self) -> aiohttp.ClientSession:
         # Created lazily: a ClientSession must be made inside the running event loop.
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.timeout)
-            )
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
         return self._session
 
     async def close(self) -> None:
@@ -80,15 +78,11 @@ class LineApiClient:
             await self._session.close()
         self._session = None
 
-    async def _post(
-        self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None
-    ) -> None:
+    async def _post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         request_headers = {"Authorization": f"Bearer {self._access_token}"}
         request_headers.update(headers or {})
         try:
-            async with self._get_session().post(
-                self.base_url + path, json=body, headers=request_headers
-            ) as response:
+            async with self._get_session().post(self.base_url + path, json=body, headers=request_headers) as response:
                 if response.status < 300:
                     return
                 raise LineApiError(path, response.status, await _error_message(response))
@@ -97,12 +91,12 @@ class LineApiClient:
         except aiohttp.ClientError as error:
             raise LineApiError(path, None, type(error).__name__) from None
 
-    async def reply(self, reply_token: str, messages: List[Dict[str, Any]]) -> None:
+    async def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> None:
         """Sends up to 5 messages with a reply token. Never retried: a token works once."""
         _check_batch(messages)
         await self._post(REPLY_PATH, {"replyToken": reply_token, "messages": messages})
 
-    async def push(self, to: str, messages: List[Dict[str, Any]]) -> None:
+    async def push(self, to: str, messages: list[dict[str, Any]]) -> None:
         """Pushes up to 5 messages; retries 5xx/timeouts with one X-Line-Retry-Key.
 
         LINE executes a request with a given retry key once; a retry of an accepted
@@ -130,7 +124,7 @@ class LineApiClient:
         await self._post(LOADING_PATH, {"chatId": chat_id, "loadingSeconds": seconds})
 
 
-def _check_batch(messages: List[Dict[str, Any]]) -> None:
+def _check_batch(messages: list[dict[str, Any]]) -> None:
     if not 1 <= len(messages) <= MAX_MESSAGES_PER_REQUEST:
         raise ValueError(f"LINE takes 1 to 5 messages per request, got {len(messages)}")
 
@@ -147,8 +141,6 @@ async def _error_message(response: aiohttp.ClientResponse) -> str:
     details = body.get("details")
     if isinstance(details, list) and details:
         message += " " + "; ".join(
-            f"{d.get('property', '')}: {d.get('message', '')}"
-            for d in details
-            if isinstance(d, dict)
+            f"{d.get('property', '')}: {d.get('message', '')}" for d in details if isinstance(d, dict)
         )
     return message

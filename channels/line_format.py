@@ -9,7 +9,8 @@ Pure functions (no I/O) so the LINE limits can be unit-tested directly:
 
 import copy
 import logging
-from typing import Any, Dict, Iterable, List, Optional
+from collections.abc import Iterable
+from typing import Any
 
 # `regex` (a Rasa dependency) knows grapheme clusters (\X); `re` does not.
 import regex
@@ -30,7 +31,7 @@ _URI_SCHEMES = ("https://", "http://", "tel:", "line://")
 # Split points for long texts, best first: paragraph, sentence end, clause/word.
 _SPLIT_POINTS = ("\n", "。！？!?", "、， ")
 
-LineMessage = Dict[str, Any]
+LineMessage = dict[str, Any]
 
 
 def utf16_len(text: str) -> int:
@@ -61,13 +62,13 @@ def _grapheme_floor(text: str, index: int) -> int:
     return boundary or index
 
 
-def split_text(text: str, limit: int = MAX_TEXT_UNITS) -> List[str]:
+def split_text(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
     """Splits a text into parts of at most `limit` UTF-16 units.
 
     Prefers a newline, then a sentence end (「。」), then a comma or space, as long as
     the part stays at least half full; otherwise cuts at a grapheme boundary.
     """
-    parts: List[str] = []
+    parts: list[str] = []
     rest = text
     while utf16_len(rest) > limit:
         hard = _max_prefix(rest, limit)
@@ -94,7 +95,7 @@ def shorten_label(text: str, limit: int = MAX_LABEL_CHARS) -> str:
     return "".join(clusters[: limit - 1]).rstrip() + "…"
 
 
-def _button_url(button: Dict[str, Any]) -> Optional[str]:
+def _button_url(button: dict[str, Any]) -> str | None:
     url = button.get("url")
     if not url:
         payload = str(button.get("payload") or "")
@@ -102,7 +103,7 @@ def _button_url(button: Dict[str, Any]) -> Optional[str]:
     return str(url) if url else None
 
 
-def quick_reply_action(button: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+def quick_reply_action(button: dict[str, Any]) -> dict[str, Any] | None:
     """One Rasa button as a LINE action: uri for links, postback otherwise."""
     title = " ".join(str(button.get("title") or "").split())
     url = _button_url(button)
@@ -117,9 +118,7 @@ def quick_reply_action(button: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         return None
     if len(payload) > MAX_POSTBACK_CHARS:
         # Cutting an intent payload would corrupt it; better to leave the button out.
-        logger.warning(
-            "Dropping a button whose payload exceeds %d characters.", MAX_POSTBACK_CHARS
-        )
+        logger.warning("Dropping a button whose payload exceeds %d characters.", MAX_POSTBACK_CHARS)
         return None
     return {
         "type": "postback",
@@ -130,7 +129,7 @@ def quick_reply_action(button: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     }
 
 
-def quick_reply(buttons: Iterable[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+def quick_reply(buttons: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
     """Rasa buttons as a LINE quickReply object (at most 13 items)."""
     items = []
     for button in buttons:
@@ -149,7 +148,7 @@ def quick_reply(buttons: Iterable[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     return {"items": items}
 
 
-def text_messages(text: str) -> List[LineMessage]:
+def text_messages(text: str) -> list[LineMessage]:
     return [{"type": "text", "text": part} for part in split_text(text)]
 
 
@@ -160,7 +159,7 @@ def image_message(url: str) -> LineMessage:
     return {"type": "text", "text": url}
 
 
-def _custom_messages(custom: Any) -> List[LineMessage]:
+def _custom_messages(custom: Any) -> list[LineMessage]:
     """`{"line": {...}}` or `{"line": [{...}, ...]}` passes through as raw LINE messages."""
     raw = custom.get("line") if isinstance(custom, dict) else None
     if raw is None:
@@ -171,14 +170,14 @@ def _custom_messages(custom: Any) -> List[LineMessage]:
     return [copy.deepcopy(message) for message in raw_list if isinstance(message, dict)]
 
 
-def to_line_messages(bot_messages: Iterable[Dict[str, Any]]) -> List[LineMessage]:
+def to_line_messages(bot_messages: Iterable[dict[str, Any]]) -> list[LineMessage]:
     """Converts messages collected from the bot (CollectingOutputChannel format).
 
     LINE only displays the quick reply of the newest message, so the buttons of the
     last message that had buttons are attached to the final LINE message.
     """
-    messages: List[LineMessage] = []
-    pending_quick_reply: Optional[Dict[str, Any]] = None
+    messages: list[LineMessage] = []
+    pending_quick_reply: dict[str, Any] | None = None
     for bot_message in bot_messages:
         text = bot_message.get("text")
         if isinstance(text, str) and text.strip():

@@ -4,6 +4,7 @@ Runs as the `postgres` system user when we are root (PostgreSQL refuses to run a
 127.0.0.1 only (no Unix socket), scram-sha-256 passwords, with the tracker-store role and database
 created on first start.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,20 +14,21 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import List, Optional
 
 from deploy.settings import ScaledSettings
 
 SYSTEM_USER = "postgres"
 
 
-def _run_as() -> Optional[str]:
+def _run_as() -> str | None:
     if os.geteuid() != 0:
         return None
     try:
         pwd.getpwnam(SYSTEM_USER)
     except KeyError as error:
-        raise RuntimeError("running as root needs the 'postgres' system user (apt-get install postgresql-15)") from error
+        raise RuntimeError(
+            "running as root needs the 'postgres' system user (apt-get install postgresql-15)"
+        ) from error
     return SYSTEM_USER
 
 
@@ -41,7 +43,7 @@ class Postgres:
         self.log_path = self.home / "postgres.log"
         self.user = _run_as()
 
-    def _cmd(self, *args: str) -> List[str]:
+    def _cmd(self, *args: str) -> list[str]:
         cmd = [str(self.bin / args[0]), *args[1:]]
         return ["runuser", "-u", self.user, "--", *cmd] if self.user else cmd
 
@@ -63,10 +65,26 @@ class Postgres:
             pw.write(self.s.pg_password + "\n")
         self._chown(Path(pw.name))
         try:
-            subprocess.run(self._cmd("initdb", "-D", str(self.data), "-U", "postgres", "--pwfile", pw.name,
-                                     "--auth-host=scram-sha-256", "--auth-local=scram-sha-256",
-                                     "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"),
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            subprocess.run(
+                self._cmd(
+                    "initdb",
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "postgres",
+                    "--pwfile",
+                    pw.name,
+                    "--auth-host=scram-sha-256",
+                    "--auth-local=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-instructions",
+                ),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
         finally:
             os.unlink(pw.name)
         with open(self.data / "postgresql.conf", "a") as conf:
@@ -103,9 +121,13 @@ class Postgres:
         self.init()
         self.write_conf()
         if not self.running():
-            subprocess.run(self._cmd("pg_ctl", "-D", str(self.data), "-l", str(self.log_path), "-w",
-                                     "-t", str(int(timeout)), "start"),
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                self._cmd(
+                    "pg_ctl", "-D", str(self.data), "-l", str(self.log_path), "-w", "-t", str(int(timeout)), "start"
+                ),
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         self.wait_ready(timeout)
         if fresh or not self._has_role():
             self._create_role_and_db()
@@ -113,8 +135,11 @@ class Postgres:
     def stop(self, mode: str = "fast") -> bool:
         if not self.initialized() or not self.running():
             return False
-        subprocess.run(self._cmd("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop"),
-                       check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            self._cmd("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop"),
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
         return True
 
     def restart(self) -> None:
@@ -124,8 +149,11 @@ class Postgres:
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            r = subprocess.run([str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.s.ports.postgres)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            r = subprocess.run(
+                [str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.s.ports.postgres)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             if r.returncode == 0:
                 return
             time.sleep(0.2)
@@ -133,11 +161,30 @@ class Postgres:
 
     # -- SQL as the superuser over TCP ------------------------------------------------------------
 
-    def psql(self, sql: str, db: str = "postgres", user: str = "postgres", password: Optional[str] = None) -> str:
+    def psql(self, sql: str, db: str = "postgres", user: str = "postgres", password: str | None = None) -> str:
         env = dict(os.environ, PGPASSWORD=password or self.s.pg_password, PGCONNECT_TIMEOUT="5")
-        r = subprocess.run([str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.s.ports.postgres),
-                            "-U", user, "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
-                           env=env, check=True, capture_output=True, text=True)
+        r = subprocess.run(
+            [
+                str(self.bin / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.s.ports.postgres),
+                "-U",
+                user,
+                "-d",
+                db,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-At",
+                "-c",
+                sql,
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         return r.stdout
 
     def _has_role(self) -> bool:
@@ -149,7 +196,7 @@ class Postgres:
             pw = self.s.pg_password.replace("'", "''")
             self.psql(f"CREATE ROLE \"{user}\" LOGIN PASSWORD '{pw}'")
         if self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() != "1":
-            self.psql(f"CREATE DATABASE \"{db}\" OWNER \"{user}\"")
+            self.psql(f'CREATE DATABASE "{db}" OWNER "{user}"')
 
 
 def available(s: ScaledSettings) -> bool:

@@ -3,16 +3,18 @@
 Each pid file records the pid and a marker string that must appear in the process's command line;
 a pid is only ever signalled when its /proc cmdline still carries that marker (no stale-pid kills).
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
 
 
 def cmdline(pid: int) -> str:
@@ -44,15 +46,15 @@ class Managed:
         self.name = name
         self.pid_file = run_dir / f"{name}.json"
         self.log_path = log_dir / f"{name}.log"
-        self._popen: Optional[subprocess.Popen] = None
+        self._popen: subprocess.Popen | None = None
 
-    def record(self) -> Optional[Dict]:
+    def record(self) -> dict | None:
         try:
             return json.loads(self.pid_file.read_text())
         except (OSError, ValueError):
             return None
 
-    def pid(self) -> Optional[int]:
+    def pid(self) -> int | None:
         rec = self.record()
         if not rec:
             return None
@@ -66,18 +68,26 @@ class Managed:
             return False
         return self.pid() is not None
 
-    def start(self, command: Sequence[str], env: Dict[str, str], cwd: Path, marker: str,
-              user: Optional[str] = None) -> int:
+    def start(
+        self, command: Sequence[str], env: dict[str, str], cwd: Path, marker: str, user: str | None = None
+    ) -> int:
         if self.running():
             return self.pid()  # type: ignore[return-value]
         self.pid_file.parent.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it open
         full = list(command)
         if user:
             full = ["runuser", "-u", user, "--", *full]
-        self._popen = subprocess.Popen(full, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+        self._popen = subprocess.Popen(
+            full,
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         log.close()
         pid = self._popen.pid
         if user:  # runuser forks the real process; record the child so signals reach it
@@ -93,10 +103,8 @@ class Managed:
         pid = self.pid()
         was_running = pid is not None
         if pid is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
             deadline = time.monotonic() + grace
             while time.monotonic() < deadline and alive(pid):
                 self._reap()
@@ -116,13 +124,11 @@ class Managed:
 
     def _reap(self) -> None:
         if self._popen is not None:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self._popen.wait(timeout=0)
-            except subprocess.TimeoutExpired:
-                pass
 
 
-def _child_of(parent: int, marker: str, timeout: float = 5.0) -> Optional[int]:
+def _child_of(parent: int, marker: str, timeout: float = 5.0) -> int | None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -138,7 +144,7 @@ def _child_of(parent: int, marker: str, timeout: float = 5.0) -> Optional[int]:
     return None
 
 
-def wait_http(url: str, timeout: float, managed: Optional[Managed] = None, headers: Optional[Dict] = None) -> None:
+def wait_http(url: str, timeout: float, managed: Managed | None = None, headers: dict | None = None) -> None:
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
@@ -156,7 +162,7 @@ def wait_http(url: str, timeout: float, managed: Optional[Managed] = None, heade
     raise TimeoutError(f"{url} not healthy within {timeout:.0f} s ({last}){where}")
 
 
-def all_managed(run_dir: Path, log_dir: Path) -> List[Managed]:
+def all_managed(run_dir: Path, log_dir: Path) -> list[Managed]:
     if not run_dir.exists():
         return []
     return [Managed(p.stem, run_dir, log_dir) for p in sorted(run_dir.glob("*.json"))]

@@ -9,6 +9,7 @@ of them, all on loopback; waits until every part is healthy and prints the URLs.
 Port layout from the base P (default 16000): nginx P (customers) and P+1 (action upstream),
 PostgreSQL P+2, Redis P+3, sandbox P+4, action servers P+10.., Rasa servers P+20...
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from deploy import nginx
 from deploy.postgres import Postgres
@@ -30,7 +30,7 @@ from deploy.settings import ROOT, ScaledSettings, load
 LOCK_STORE_CLASS = "bot_server.lock_store.AtomicRedisLockStore"
 
 
-def missing_binaries(s: Optional[ScaledSettings] = None) -> List[str]:
+def missing_binaries(s: ScaledSettings | None = None) -> list[str]:
     from deploy.settings import find_pg_bin
 
     missing = []
@@ -45,7 +45,7 @@ def missing_binaries(s: Optional[ScaledSettings] = None) -> List[str]:
     return missing
 
 
-def _nginx_bin() -> Optional[str]:
+def _nginx_bin() -> str | None:
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 
 
@@ -69,7 +69,7 @@ class ScaledStack:
 
     # -- layout -------------------------------------------------------------------------------
 
-    def layout(self) -> Dict[str, int]:
+    def layout(self) -> dict[str, int]:
         try:
             return json.loads(self.state_file.read_text())
         except (OSError, ValueError):
@@ -78,13 +78,14 @@ class ScaledStack:
     def managed(self, name: str) -> Managed:
         return Managed(name, self.s.run_dir, self.s.log_dir)
 
-    def rasa_urls(self) -> List[str]:
+    def rasa_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{p}" for p in self.s.ports.rasa(self.layout()["rasa"])]
 
     # -- environment ----------------------------------------------------------------------------
 
-    def env(self) -> Dict[str, str]:
-        from devstack.config import Ports as DevPorts, service_env
+    def env(self) -> dict[str, str]:
+        from devstack.config import Ports as DevPorts
+        from devstack.config import service_env
 
         s = self.s
         env = service_env(DevPorts(rasa=0, actions=0, account_api=s.ports.sandbox, web=0), var_dir=s.state_dir)
@@ -121,23 +122,25 @@ class ScaledStack:
             "# written by deploy.scaled on every start\n"
             f"bind 127.0.0.1\nport {s.ports.redis}\nprotected-mode yes\n"
             f"requirepass {s.redis_password}\n"
-            f"dir {data}\nsave \"\"\nappendonly no\ndaemonize no\n"
-            f"logfile \"\"\nloglevel warning\nmaxmemory 256mb\nmaxmemory-policy volatile-ttl\n"
+            f'dir {data}\nsave ""\nappendonly no\ndaemonize no\n'
+            f'logfile ""\nloglevel warning\nmaxmemory 256mb\nmaxmemory-policy volatile-ttl\n'
         )
         os.chmod(conf, 0o600)
         return conf
 
     def start_redis(self) -> None:
         conf = self._redis_conf()
-        self.managed("redis").start(["redis-server", str(conf)], self.env(), ROOT,
-                                    marker=f"127.0.0.1:{self.s.ports.redis}")
+        self.managed("redis").start(
+            ["redis-server", str(conf)], self.env(), ROOT, marker=f"127.0.0.1:{self.s.ports.redis}"
+        )
         self.wait_redis()
 
     def wait_redis(self, timeout: float = 20) -> None:
         import redis
 
-        client = redis.Redis(host="127.0.0.1", port=self.s.ports.redis, password=self.s.redis_password,
-                             socket_timeout=1)
+        client = redis.Redis(
+            host="127.0.0.1", port=self.s.ports.redis, password=self.s.redis_password, socket_timeout=1
+        )
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -145,51 +148,86 @@ class ScaledStack:
                 return
             except redis.RedisError:
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"Redis not ready; see {self.managed('redis').log_path}")
+                    raise TimeoutError(f"Redis not ready; see {self.managed('redis').log_path}") from None
                 time.sleep(0.1)
 
     def start_sandbox(self) -> Managed:
         m = self.managed("sandbox")
-        m.start([sys.executable, "-m", "account_api", "serve", "--host", "127.0.0.1", "--port",
-                 str(self.s.ports.sandbox)], self.env(), ROOT, marker=f"--port {self.s.ports.sandbox}")
+        m.start(
+            [sys.executable, "-m", "account_api", "serve", "--host", "127.0.0.1", "--port", str(self.s.ports.sandbox)],
+            self.env(),
+            ROOT,
+            marker=f"--port {self.s.ports.sandbox}",
+        )
         return m
 
     def start_actions(self, i: int) -> Managed:
         port = self.s.ports.base + 10 + i
         m = self.managed(f"actions-{i}")
-        m.start([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)], self.env(), ROOT,
-                marker=f"--port {port}")
+        m.start(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+            self.env(),
+            ROOT,
+            marker=f"--port {port}",
+        )
         return m
 
     def start_rasa(self, i: int) -> Managed:
         port = self.s.ports.base + 20 + i
         m = self.managed(f"rasa-{i}")
-        m.start([sys.executable, "-m", "bot_server", "run", "--enable-api",
-                 "--auth-token", self.s.rasa_api_token, "--interface", "127.0.0.1", "--port", str(port),
-                 "--model", str(self.s.model), "--endpoints", os.environ.get("SCALED_ENDPOINTS") or "endpoints.yml",
-                 "--credentials", "credentials.yml", "--cors", "*"],
-                self.env(), ROOT, marker=f"--interface 127.0.0.1 --port {port}")
+        m.start(
+            [
+                sys.executable,
+                "-m",
+                "bot_server",
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.s.rasa_api_token,
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--model",
+                str(self.s.model),
+                "--endpoints",
+                os.environ.get("SCALED_ENDPOINTS") or "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--cors",
+                "*",
+            ],
+            self.env(),
+            ROOT,
+            marker=f"--interface 127.0.0.1 --port {port}",
+        )
         return m
 
     def start_nginx(self, n: int, m: int) -> Managed:
         conf = nginx.write(self.s, self.s.ports.rasa(n), self.s.ports.actions(m))
         binary = _nginx_bin()
         assert binary
-        check = subprocess.run([binary, "-t", "-q", "-c", str(conf), "-p", str(self.s.state_dir / "nginx")],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            [binary, "-t", "-q", "-c", str(conf), "-p", str(self.s.state_dir / "nginx")], capture_output=True, text=True
+        )
         if check.returncode != 0:
             raise RuntimeError(f"nginx config invalid: {check.stderr}")
         mg = self.managed("nginx")
-        mg.start([binary, "-c", str(conf), "-p", str(self.s.state_dir / "nginx"), "-g", "daemon off;"],
-                 self.env(), ROOT, marker=str(conf))
+        mg.start(
+            [binary, "-c", str(conf), "-p", str(self.s.state_dir / "nginx"), "-g", "daemon off;"],
+            self.env(),
+            ROOT,
+            marker=str(conf),
+        )
         return mg
 
     def wait_rasa(self, i: int, timeout: float = 240) -> None:
         port = self.s.ports.base + 20 + i
         from urllib.parse import quote
 
-        wait_http(f"http://127.0.0.1:{port}/status?token={quote(self.s.rasa_api_token)}", timeout,
-                  self.managed(f"rasa-{i}"))
+        wait_http(
+            f"http://127.0.0.1:{port}/status?token={quote(self.s.rasa_api_token)}", timeout, self.managed(f"rasa-{i}")
+        )
 
     def wait_actions(self, i: int, timeout: float = 60) -> None:
         wait_http(f"http://127.0.0.1:{self.s.ports.base + 10 + i}/health", timeout, self.managed(f"actions-{i}"))
@@ -216,8 +254,10 @@ class ScaledStack:
         self.pg.start()
         self.start_redis()
         sandbox = self.start_sandbox()
-        actions = [self.start_actions(i) for i in range(m)]
-        rasas = [self.start_rasa(i) for i in range(n)]
+        for i in range(m):
+            self.start_actions(i)
+        for i in range(n):
+            self.start_rasa(i)
         self.start_nginx(n, m)
         wait_http(f"{self.s.sandbox_url}/healthz", deadline - time.monotonic(), sandbox)
         for i in range(m):
@@ -226,26 +266,26 @@ class ScaledStack:
             self.wait_rasa(i, deadline - time.monotonic())
         wait_http(f"{self.s.rasa_url}/", deadline - time.monotonic(), self.managed("nginx"))
 
-    def _ports(self, n: int, m: int) -> List[int]:
+    def _ports(self, n: int, m: int) -> list[int]:
         p = self.s.ports
         return [p.nginx, p.nginx_actions, p.postgres, p.redis, p.sandbox, *p.actions(m), *p.rasa(n)]
 
     def _ours(self, port: int) -> bool:
         return any(mg.running() for mg in self.all_parts()) or self.pg.running()
 
-    def all_parts(self) -> List[Managed]:
+    def all_parts(self) -> list[Managed]:
         from deploy.procs import all_managed
 
         return all_managed(self.s.run_dir, self.s.log_dir)
 
-    def running_parts(self) -> List[str]:
+    def running_parts(self) -> list[str]:
         names = [mg.name for mg in self.all_parts() if mg.running()]
         if self.pg.running():
             names.append("postgres")
         return names
 
-    def down(self) -> List[str]:
-        stopped: List[str] = []
+    def down(self) -> list[str]:
+        stopped: list[str] = []
         order = {"nginx": 0, "rasa": 1, "actions": 2, "sandbox": 3, "redis": 4}
         for mg in sorted(self.all_parts(), key=lambda x: order.get(x.name.split("-")[0], 9)):
             if mg.stop():
@@ -259,27 +299,33 @@ class ScaledStack:
     def pg_connect(self):  # type: ignore[no-untyped-def]
         import psycopg2
 
-        return psycopg2.connect(host="127.0.0.1", port=self.s.ports.postgres, user=self.s.pg_user,
-                                password=self.s.pg_password, dbname=self.s.pg_db, connect_timeout=5)
+        return psycopg2.connect(
+            host="127.0.0.1",
+            port=self.s.ports.postgres,
+            user=self.s.pg_user,
+            password=self.s.pg_password,
+            dbname=self.s.pg_db,
+            connect_timeout=5,
+        )
 
     def describe(self) -> str:
         lay = self.layout()
         s = self.s
-        return f"""Scaled mode is up: {lay['rasa']} Rasa server(s), {lay['actions']} action server(s).
+        return f"""Scaled mode is up: {lay["rasa"]} Rasa server(s), {lay["actions"]} action server(s).
   Customers (nginx):   {s.rasa_url}/webhooks/rest/webhook   socket.io: {s.rasa_url}/socket.io/
-  Rasa instances:      {' '.join(self.rasa_urls())}
-  Rasa HTTP API token: {s.state_dir / 'secrets' / 'rasa_api_token'} (or $RASA_API_TOKEN)
+  Rasa instances:      {" ".join(self.rasa_urls())}
+  Rasa HTTP API token: {s.state_dir / "secrets" / "rasa_api_token"} (or $RASA_API_TOKEN)
   Action upstream:     {s.action_endpoint_url}
   Account sandbox:     {s.sandbox_url}  (codes: ACCOUNT_API_DB={s.sandbox_db} .venv/bin/python -m account_api outbox --last 3)
   PostgreSQL:          postgresql://{s.pg_user}:***@127.0.0.1:{s.ports.postgres}/{s.pg_db}
-  Redis:               127.0.0.1:{s.ports.redis} (password in {s.state_dir / 'secrets' / 'redis_password'})
+  Redis:               127.0.0.1:{s.ports.redis} (password in {s.state_dir / "secrets" / "redis_password"})
   Logs:                {s.log_dir}
 Try:  curl -s -XPOST {s.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
         -d '{{"sender":"me","message":"接続用IDを知りたい"}}'
 Stop: .venv/bin/python -m deploy.scaled down"""
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.scaled", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="start (or complete) the scaled mode and wait until healthy")
@@ -295,8 +341,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     if args.command == "up":
         stack = ScaledStack(load(base_port=args.base_port))
-        print(f"Starting the scaled mode: {args.rasa} Rasa, {args.actions} action server(s) "
-              f"(about {15 + 8 * args.rasa} s)...", flush=True)
+        print(
+            f"Starting the scaled mode: {args.rasa} Rasa, {args.actions} action server(s) "
+            f"(about {15 + 8 * args.rasa} s)...",
+            flush=True,
+        )
         try:
             stack.up(args.rasa, args.actions, timeout=args.timeout)
         except (RuntimeError, TimeoutError, ValueError, subprocess.CalledProcessError) as error:

@@ -6,6 +6,7 @@ an account's hourly budget.
 
     python -m deploy.seed --db var/scaled/account_api.sqlite3 --count 200
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,12 +14,11 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import List
 
 LOAD_PREFIX = "N8"
 
 
-def seed_load_customers(db_path: Path, count: int, pepper: str | None = None) -> List["Customer"]:  # noqa: F821
+def seed_load_customers(db_path: Path, count: int, pepper: str | None = None) -> list[Customer]:  # noqa: F821
     from account_api.security import new_connection_password, salted_hash
     from account_api.seed import seed_demo_customers
     from account_api.store import Customer, Store
@@ -36,11 +36,19 @@ def seed_load_customers(db_path: Path, count: int, pepper: str | None = None) ->
         with store.transaction():
             for n in range(start, start + count):
                 c = Customer(
-                    customer_number=f"N{n:09d}", ocn_id=f"load{n}@ocn.ne.jp", connection_id=f"ld{n}@one.ocn.ne.jp",
-                    name="負荷 試験", mobile=f"070{n % 10**8:08d}", contact_mail=f"load{n}@example.jp",
-                    postal_code="100-0001", address_region="東京都千代田区", address_line=f"千代田{n % 1000}-1",
+                    customer_number=f"N{n:09d}",
+                    ocn_id=f"load{n}@ocn.ne.jp",
+                    connection_id=f"ld{n}@one.ocn.ne.jp",
+                    name="負荷 試験",
+                    mobile=f"070{n % 10**8:08d}",
+                    contact_mail=f"load{n}@example.jp",
+                    postal_code="100-0001",
+                    address_region="東京都千代田区",
+                    address_line=f"千代田{n % 1000}-1",
                 )
-                store.add_customer(c, salted_hash(pepper, "connection-password", new_connection_password()), time.time())
+                store.add_customer(
+                    c, salted_hash(pepper, "connection-password", new_connection_password()), time.time()
+                )
                 customers.append(c)
         return customers
     finally:

@@ -4,15 +4,16 @@ No file is edited per deployment: ports, addresses, passwords and tokens come fr
 (the defaults are for one loopback machine). Generated secrets are kept under the state directory
 with mode 0600 so `down` and the tests can find them again.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import os
 import secrets
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = ROOT / "var" / "scaled"
@@ -61,10 +62,10 @@ class Ports:
     def sandbox(self) -> int:
         return self.base + 4
 
-    def actions(self, m: int) -> List[int]:
+    def actions(self, m: int) -> list[int]:
         return [self.base + 10 + i for i in range(m)]
 
-    def rasa(self, n: int) -> List[int]:
+    def rasa(self, n: int) -> list[int]:
         return [self.base + 20 + i for i in range(n)]
 
 
@@ -74,7 +75,7 @@ class ScaledSettings:
     ports: Ports
     listen_host: str  # where nginx listens for customers (127.0.0.1 unless SCALED_LISTEN_HOST says otherwise)
     rasa_api_token: str
-    pg_bin: Optional[Path]
+    pg_bin: Path | None
     pg_user: str
     pg_password: str
     pg_db: str
@@ -83,7 +84,7 @@ class ScaledSettings:
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
     nginx_max_body: str  # hard cap at nginx; the bot's own polite limit is lower (RATE_LIMIT_MAX_BODY_BYTES)
-    extra_env: Dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def tracker_store_url(self) -> str:
@@ -131,7 +132,7 @@ def _secret(state_dir: Path, name: str, env_value: str) -> str:
     return value
 
 
-def find_pg_bin(env: Mapping[str, str]) -> Optional[Path]:
+def find_pg_bin(env: Mapping[str, str]) -> Path | None:
     explicit = _env(env, "SCALED_PG_BIN")
     for candidate in ([explicit] if explicit else []) + list(PG_BIN_CANDIDATES):
         if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
@@ -139,8 +140,9 @@ def find_pg_bin(env: Mapping[str, str]) -> Optional[Path]:
     return None
 
 
-def load(env: Optional[Mapping[str, str]] = None, base_port: Optional[int] = None,
-         state_dir: Optional[Path] = None) -> ScaledSettings:
+def load(
+    env: Mapping[str, str] | None = None, base_port: int | None = None, state_dir: Path | None = None
+) -> ScaledSettings:
     env = os.environ if env is None else env
     state = Path(state_dir or _env(env, "SCALED_STATE_DIR", str(DEFAULT_STATE_DIR))).resolve()
     state.mkdir(parents=True, exist_ok=True)

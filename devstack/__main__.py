@@ -1,5 +1,6 @@
 """`python -m devstack run`: train if needed, start everything on loopback, stop on Ctrl-C.
 `python -m devstack train`: train only if the model is missing or stale."""
+
 from __future__ import annotations
 
 import argparse
@@ -64,7 +65,7 @@ Ready.
                     -H 'Content-Type: application/json' -d '{{"sender":"me","message":"パスワードを忘れました"}}'
   Terminal chat:  make shell   (in another terminal, while this runs)
   Demo codes:     .venv/bin/python -m account_api outbox --last 5
-  Logs:           {VAR / 'logs'}
+  Logs:           {VAR / "logs"}
 Press Ctrl-C to stop.""",
         flush=True,
     )

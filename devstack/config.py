@@ -1,10 +1,11 @@
 """One-machine defaults for every service's environment. Anything already set wins."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -27,7 +28,7 @@ def ports_from_env(env: Mapping[str, str]) -> Ports:
     )
 
 
-def service_env(ports: Ports, base: Optional[Mapping[str, str]] = None, var_dir: Path = VAR) -> Dict[str, str]:
+def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Path = VAR) -> dict[str, str]:
     """The environment every child process gets (set values in `base` take precedence)."""
     env = dict(os.environ if base is None else base)
     defaults = {

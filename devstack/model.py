@@ -1,10 +1,11 @@
 """Train the model only when it is missing or older than what it is trained from."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 from devstack.config import ROOT
 
@@ -13,7 +14,7 @@ MODEL_NAME = "ocn-bot"
 TRAINING_INPUTS = ("data", "domain.yml", "config.yml", "nlu_components", "ocn_ids")
 
 
-def latest_model(models: Path = MODELS) -> Optional[Path]:
+def latest_model(models: Path = MODELS) -> Path | None:
     found = sorted(models.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return found[-1] if found else None
 
@@ -22,7 +23,9 @@ def _newest_input_mtime(inputs: Iterable[str]) -> float:
     newest = 0.0
     for name in inputs:
         path = ROOT / name
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        files = (
+            [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        )
         newest = max([newest] + [f.stat().st_mtime for f in files])
     return newest
 

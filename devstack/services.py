@@ -1,4 +1,5 @@
 """Start, health-check and stop the product's processes."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +10,6 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from devstack.config import ROOT, Ports
 
@@ -17,17 +17,19 @@ from devstack.config import ROOT, Ports
 @dataclass
 class Service:
     name: str
-    command: List[str]
+    command: list[str]
     health_url: str
-    process: Optional[subprocess.Popen] = None
-    log_path: Optional[Path] = None
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
 
 
-def python_module(module: str, *args: str) -> List[str]:
+def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
-def product_services(ports: Ports, model: Path, web: bool = True, extra_rasa_args: List[str] | None = None) -> List[Service]:
+def product_services(
+    ports: Ports, model: Path, web: bool = True, extra_rasa_args: list[str] | None = None
+) -> list[Service]:
     services = [
         Service(
             "account-api",
@@ -42,9 +44,22 @@ def product_services(ports: Ports, model: Path, web: bool = True, extra_rasa_arg
         Service(
             "rasa",
             python_module(
-                "bot_server", "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(ports.rasa),
-                "--model", str(model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                "--cors", "*", *(extra_rasa_args or []),
+                "bot_server",
+                "run",
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(ports.rasa),
+                "--model",
+                str(model),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--cors",
+                "*",
+                *(extra_rasa_args or []),
             ),
             f"http://127.0.0.1:{ports.rasa}/",
         ),
@@ -62,19 +77,24 @@ def product_services(ports: Ports, model: Path, web: bool = True, extra_rasa_arg
 
 @dataclass
 class Stack:
-    services: List[Service]
-    env: Dict[str, str]
+    services: list[Service]
+    env: dict[str, str]
     log_dir: Path
-    started: List[Service] = field(default_factory=list)
+    started: list[Service] = field(default_factory=list)
 
     def start(self, timeout: float = 180.0) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in self.services:
             service.log_path = self.log_dir / f"{service.name}.log"
-            log = open(service.log_path, "ab")
+            log = open(service.log_path, "ab")  # noqa: SIM115 - the child keeps it open
             service.process = subprocess.Popen(
-                service.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                service.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
             self.started.append(service)
         deadline = time.monotonic() + timeout

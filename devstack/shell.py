@@ -1,25 +1,24 @@
 """A terminal chat over the REST channel, with numbered buttons."""
+
 from __future__ import annotations
 
 import json
 import sys
 import urllib.request
 import uuid
-from typing import Any, Dict, List
+from typing import Any
 
 
-def send(rasa_url: str, sender: str, text: str) -> List[Dict[str, Any]]:
+def send(rasa_url: str, sender: str, text: str) -> list[dict[str, Any]]:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(
-        f"{rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
-    )
+    request = urllib.request.Request(f"{rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 
 
 def chat(rasa_url: str) -> None:
     sender = f"shell-{uuid.uuid4().hex[:8]}"
-    buttons: List[Dict[str, Any]] = []
+    buttons: list[dict[str, Any]] = []
     print("OCN ID・パスワードのチャット（終了: Ctrl-D）。ボタンは番号で選べます。")
     while True:
         try:

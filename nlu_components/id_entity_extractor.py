@@ -3,12 +3,10 @@
 Rules instead of a learned extractor, because IDs have exact formats and a learned
 extractor on unspaced Japanese tends to swallow whole sentences.
 """
+
 from __future__ import annotations
 
-from typing import List
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -16,18 +14,15 @@ from rasa.shared.nlu.training_data.message import Message
 from nlu_components.message_length import LengthLimitedComponent
 from ocn_ids.parse import find_choices, find_values
 
-
 _CHOICE_INTENTS = {"inform", "start_procedure"}
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class JapaneseIdEntityExtractor(LengthLimitedComponent, EntityExtractorMixin):
     """Finds customer_number, ocn_id, connection_id, otp_code; and id_type, delivery_method in
     answers (runs after the intent classifier, see config.yml)."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             if len(text) > self._max_chars:
@@ -47,7 +42,5 @@ class JapaneseIdEntityExtractor(LengthLimitedComponent, EntityExtractorMixin):
                 }
                 for f in found
             ]
-            message.set(
-                ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities), add_to_output=True
-            )
+            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities), add_to_output=True)
         return messages

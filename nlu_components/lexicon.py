@@ -3,19 +3,51 @@
 Sudachi's dictionary splits hiragana and romaji spellings of our key words into nonsense
 (せつぞく -> 切 + 俗), so these are recognized before Sudachi runs. Keys are NFKC + lower-case.
 """
+
 from __future__ import annotations
 
-from typing import Dict, Tuple
-
-LEXICON: Dict[str, Tuple[str, ...]] = {
-    "パスワード": ("ぱすわーど", "ぱすわど", "ぱすわーと", "ぱすわと", "パスワーと", "パスワド", "パスワ-ド",
-               "password", "passwd", "pass", "pwd", "pw", "ぱすわ", "パスワ", "暗証番号"),
+LEXICON: dict[str, tuple[str, ...]] = {
+    "パスワード": (
+        "ぱすわーど",
+        "ぱすわど",
+        "ぱすわーと",
+        "ぱすわと",
+        "パスワーと",
+        "パスワド",
+        "パスワ-ド",
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "pw",
+        "ぱすわ",
+        "パスワ",
+        "暗証番号",
+    ),
     "接続": ("せつぞく",),
     "認証": ("にんしょう",),
-    "お客さま番号": ("おきゃくさまばんごう", "おきゃくさま番号", "お客様番号", "お客さまばんごう", "顧客番号",
-               "お客番号", "きゃくばん", "お客さまの番号", "お客様の番号"),
-    "メールアドレス": ("めーるあどれす", "めあど", "メアド", "メルアド", "めるあど", "mail address", "e-mail",
-                "email", "mailaddress"),
+    "お客さま番号": (
+        "おきゃくさまばんごう",
+        "おきゃくさま番号",
+        "お客様番号",
+        "お客さまばんごう",
+        "顧客番号",
+        "お客番号",
+        "きゃくばん",
+        "お客さまの番号",
+        "お客様の番号",
+    ),
+    "メールアドレス": (
+        "めーるあどれす",
+        "めあど",
+        "メアド",
+        "メルアド",
+        "めるあど",
+        "mail address",
+        "e-mail",
+        "email",
+        "mailaddress",
+    ),
     "メール": ("めーる", "mail"),
     "マイページ": ("まいぺーじ", "mypage", "my page", "マイページ"),
     "ログイン": ("ろぐいん", "login", "log in", "サインイン"),
@@ -30,7 +62,7 @@ LEXICON: Dict[str, Tuple[str, ...]] = {
 }
 
 # ASCII spellings only count as whole words (so "id" inside "idea" is not an ID).
-VARIANTS: Tuple[Tuple[str, str], ...] = tuple(
+VARIANTS: tuple[tuple[str, str], ...] = tuple(
     sorted(
         {(variant.lower(), lemma) for lemma, variants in LEXICON.items() for variant in (lemma, *variants)},
         key=lambda pair: -len(pair[0]),

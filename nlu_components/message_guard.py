@@ -2,12 +2,10 @@
 
 Runs last in the pipeline; the fallback action then explains what went wrong politely.
 """
+
 from __future__ import annotations
 
-from typing import List
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
@@ -21,13 +19,11 @@ from nlu_components.message_length import LengthLimitedComponent
 from ocn_ids.normalize import has_meaningful_content
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class MessageGuard(LengthLimitedComponent):
     """Overrides the intent with nlu_fallback for unreadable or over-long messages."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             if text.startswith("/"):

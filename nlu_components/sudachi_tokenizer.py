@@ -5,11 +5,10 @@ which is what lets a small training set cover casual and half-width input. Befor
 typed IDs and codes become one placeholder token each, and the domain's words in spellings
 Sudachi does not know (せつぞく, ぱすわーど, PW) become one token with the canonical lemma.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
-
-from sudachipy import Dictionary, SplitMode
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,6 +16,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
+from sudachipy import Dictionary, SplitMode
 
 from nlu_components.lexicon import PLACEHOLDERS, VARIANTS
 from ocn_ids.normalize import normalize_with_offsets
@@ -28,14 +28,12 @@ _MAX_CHARS_PER_CALL = 4000
 _SKIPPED_POS = {"空白", "補助記号"}
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class SudachiTokenizer(Tokenizer):
     """Splits Japanese text into Sudachi morphemes with offsets into the original text."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -45,7 +43,7 @@ class SudachiTokenizer(Tokenizer):
             "split_mode": "A",
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         mode = _SPLIT_MODES[str(self._config.get("split_mode", "A")).upper()]
         self._tokenizer = Dictionary().create(mode)
@@ -53,20 +51,20 @@ class SudachiTokenizer(Tokenizer):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SudachiTokenizer":
+    ) -> SudachiTokenizer:
         return cls(config)
 
     @staticmethod
-    def not_supported_languages() -> Optional[List[Text]]:
+    def not_supported_languages() -> list[str] | None:
         return None
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute) or ""
-        tokens: List[Token] = []
+        tokens: list[Token] = []
         position = 0
         for start, end, lemma in _protected_spans(text):
             tokens += self._sudachi_tokens(text[position:start], position)
@@ -79,8 +77,8 @@ class SudachiTokenizer(Tokenizer):
             tokens.append(Token(text[:1] or " ", 0, min(len(text), 1), lemma="__empty__"))
         return self._apply_token_pattern(tokens)
 
-    def _sudachi_tokens(self, text: str, offset: int) -> List[Token]:
-        tokens: List[Token] = []
+    def _sudachi_tokens(self, text: str, offset: int) -> list[Token]:
+        tokens: list[Token] = []
         for chunk_start in range(0, len(text), _MAX_CHARS_PER_CALL):
             part = text[chunk_start : chunk_start + _MAX_CHARS_PER_CALL]
             base = offset + chunk_start
@@ -89,14 +87,19 @@ class SudachiTokenizer(Tokenizer):
                 if not surface.strip() or morpheme.part_of_speech()[0] in _SKIPPED_POS:
                     continue
                 tokens.append(
-                    Token(surface, base + morpheme.begin(), base + morpheme.end(), lemma=morpheme.normalized_form().lower())
+                    Token(
+                        surface,
+                        base + morpheme.begin(),
+                        base + morpheme.end(),
+                        lemma=morpheme.normalized_form().lower(),
+                    )
                 )
         return tokens
 
 
-def _protected_spans(text: str) -> List[Tuple[int, int, str]]:
+def _protected_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, lemma) in the original text: typed values first, then lexicon words."""
-    spans: List[Tuple[int, int, str]] = [
+    spans: list[tuple[int, int, str]] = [
         (found.start, found.end, PLACEHOLDERS[found.entity]) for found in find_values(text)
     ]
     norm = normalize_with_offsets(text)

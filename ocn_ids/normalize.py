@@ -1,9 +1,9 @@
 """NFKC normalization that remembers where each normalized character came from."""
+
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import List
 
 # Longer messages are not classified; the customer is asked to shorten them.
 MAX_MESSAGE_CHARS = 2000
@@ -14,7 +14,7 @@ class NormalizedText:
     """Text normalized character by character, with a map back to the original offsets."""
 
     text: str
-    origin: List[int]  # origin[i] = index in the original text of normalized char i
+    origin: list[int]  # origin[i] = index in the original text of normalized char i
 
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the normalized span [start, end)."""
@@ -35,8 +35,8 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     Per-character NFKC does not compose half-width dakuten (ｶﾞ), which only matters for
     kana; IDs and codes are ASCII after normalization, which is what this is used for.
     """
-    chars: List[str] = []
-    origin: List[int] = []
+    chars: list[str] = []
+    origin: list[int] = []
     for index, char in enumerate(text):
         for normalized in nfkc(char).lower():
             chars.append(normalized)

@@ -1,9 +1,10 @@
 """Recognize and canonicalize the values customers give: IDs, one-time codes, choices."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, List, Optional
 
 from ocn_ids.normalize import normalize_with_offsets
 
@@ -36,29 +37,29 @@ class Found:
     end: int
 
 
-def canonical_customer_number(text: str) -> Optional[str]:
+def canonical_customer_number(text: str) -> str | None:
     """'ｎ１２３-456 789' -> 'N123456789'; None unless the whole text is one customer number."""
     found = [f for f in find_values(text) if f.entity == "customer_number"]
     return found[0].value if len(found) == 1 else None
 
 
-def canonical_mail(text: str) -> Optional[str]:
+def canonical_mail(text: str) -> str | None:
     """A mail address in the text, lower-cased; None if there is none or several."""
     found = [f for f in find_values(text) if f.entity in ("ocn_id", "connection_id")]
     return found[0].value if len(found) == 1 else None
 
 
-def one_time_code(text: str) -> Optional[str]:
+def one_time_code(text: str) -> str | None:
     """The 6-digit code in the text, or None."""
     found = [f for f in find_values(text) if f.entity == "otp_code"]
     return found[0].value if len(found) == 1 else None
 
 
-def find_values(text: str) -> List[Found]:
+def find_values(text: str) -> list[Found]:
     """Every ID / code in the text, canonicalized, with offsets into the original text."""
     norm = normalize_with_offsets(text)
-    results: List[Found] = []
-    taken: List[range] = []
+    results: list[Found] = []
+    taken: list[range] = []
 
     def add(entity: str, value: str, start: int, end: int) -> None:
         taken.append(range(start, end))
@@ -83,10 +84,8 @@ def find_values(text: str) -> List[Found]:
 
 def _keyword_spans(text: str, table: dict[str, tuple[str, ...]], entity: str) -> Iterator[Found]:
     norm = normalize_with_offsets(text)
-    claimed: List[range] = []
-    pairs = sorted(
-        ((kw, value) for value, kws in table.items() for kw in kws), key=lambda p: -len(p[0])
-    )
+    claimed: list[range] = []
+    pairs = sorted(((kw, value) for value, kws in table.items() for kw in kws), key=lambda p: -len(p[0]))
     for keyword, value in pairs:  # longest keyword first, so 接続用id beats 接続
         start = norm.text.find(keyword)
         while start != -1:
@@ -98,7 +97,7 @@ def _keyword_spans(text: str, table: dict[str, tuple[str, ...]], entity: str) ->
             start = norm.text.find(keyword, end)
 
 
-def find_choices(text: str) -> List[Found]:
+def find_choices(text: str) -> list[Found]:
     """Which ID (id_type) and which delivery method (delivery_method) the text names."""
     found = list(_keyword_spans(text, ID_TYPE_KEYWORDS, "id_type"))
     found += _keyword_spans(text, DELIVERY_METHOD_KEYWORDS, "delivery_method")

@@ -1,9 +1,10 @@
 """Shared fixtures: the project root on sys.path, and the running product stack."""
+
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

@@ -1,4 +1,5 @@
 """actions.account_client against a tiny scripted HTTP server (stdlib, in a thread)."""
+
 from __future__ import annotations
 
 import json
@@ -7,10 +8,11 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import pytest
 
@@ -19,16 +21,32 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from actions.account_client import (  # noqa: E402
-    AccountApiError, AccountApiUnavailable, AccountClient, AccountSummary, ConnectionCredentialsResult,
-    CustomerNumberSent, Delivery, LoginRecord, OcnIdSent, VerificationConfirmed, VerificationStarted,
+    AccountApiError,
+    AccountApiUnavailable,
+    AccountClient,
+    AccountSummary,
+    ConnectionCredentialsResult,
+    CustomerNumberSent,
+    Delivery,
+    LoginRecord,
+    OcnIdSent,
+    VerificationConfirmed,
+    VerificationStarted,
 )
 
 TOKEN = "client-test-token"
 
 
 class Reply:
-    def __init__(self, status: int = 200, body: Any = None, *, delay: float = 0.0, raw: Optional[bytes] = None,
-                 headers: Optional[dict[str, str]] = None) -> None:
+    def __init__(
+        self,
+        status: int = 200,
+        body: Any = None,
+        *,
+        delay: float = 0.0,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.status, self.body, self.delay, self.raw, self.headers = status, body, delay, raw, headers or {}
 
 
@@ -49,8 +67,9 @@ class FakeApi:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 with fake.lock:
-                    fake.requests.append({"method": self.command, "path": self.path,
-                                          "headers": dict(self.headers), "body": body})
+                    fake.requests.append(
+                        {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
+                    )
                     reply = fake.script.pop(0) if len(fake.script) > 1 else fake.script[0]
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -101,8 +120,7 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def client(fake: FakeApi, sleeps: Sleeps) -> Iterator[AccountClient]:
-    c = AccountClient(fake.url, TOKEN, connect_timeout=0.5, read_timeout=0.3, retries=2, backoff=0.1,
-                      sleep=sleeps)
+    c = AccountClient(fake.url, TOKEN, connect_timeout=0.5, read_timeout=0.3, retries=2, backoff=0.1, sleep=sleeps)
     yield c
     c.close()
 
@@ -111,11 +129,12 @@ def body_of(request: dict[str, Any]) -> dict[str, Any]:
     return json.loads(request["body"])
 
 
-def header(request: dict[str, Any], name: str) -> Optional[str]:
+def header(request: dict[str, Any], name: str) -> str | None:
     return {k.lower(): v for k, v in request["headers"].items()}.get(name.lower())
 
 
 # -- requests on the wire ---------------------------------------------------------------------
+
 
 def test_token_header_and_idempotency_key(fake, client):
     fake.reply(Reply(202, {"verification_id": "vrf_1", "expires_in": 600}))
@@ -160,6 +179,7 @@ def test_start_needs_exactly_one_identifier(client):
 
 # -- retries and timeouts ---------------------------------------------------------------------
 
+
 def test_read_timeout_is_bounded_and_unavailable(fake, client, sleeps):
     fake.reply(Reply(200, {}, delay=1.0))
     started = time.monotonic()
@@ -179,8 +199,11 @@ def test_post_timeout_retries_with_the_same_key(fake, client):
 
 
 def test_retry_on_503_then_success_with_the_same_key(fake, client, sleeps):
-    fake.reply(Reply(503, {"error": "unavailable"}), Reply(502, raw=b"<html>bad gateway</html>"),
-               Reply(200, {"verified": True, "verified_until": "2025-01-01T10:15:00+09:00", "expires_in": 900}))
+    fake.reply(
+        Reply(503, {"error": "unavailable"}),
+        Reply(502, raw=b"<html>bad gateway</html>"),
+        Reply(200, {"verified": True, "verified_until": "2025-01-01T10:15:00+09:00", "expires_in": 900}),
+    )
     confirmed = client.confirm_verification("vrf_1", "c", "123456")
     assert isinstance(confirmed, VerificationConfirmed) and confirmed.expires_in == 900
     assert confirmed.verified_until == datetime.fromisoformat("2025-01-01T10:15:00+09:00")
@@ -207,8 +230,17 @@ def test_500_is_unavailable_without_retry(fake, client):
     assert len(fake.requests) == 1
 
 
-@pytest.mark.parametrize("status,code", [(400, "invalid_code"), (401, "not_verified"), (404, "not_found"),
-                                         (410, "expired"), (423, "locked"), (429, "too_many_codes")])
+@pytest.mark.parametrize(
+    "status,code",
+    [
+        (400, "invalid_code"),
+        (401, "not_verified"),
+        (404, "not_found"),
+        (410, "expired"),
+        (423, "locked"),
+        (429, "too_many_codes"),
+    ],
+)
 def test_4xx_is_never_retried(fake, client, sleeps, status, code):
     fake.reply(Reply(status, {"error": code, "message": "m"}))
     with pytest.raises(AccountApiError) as info:
@@ -237,6 +269,7 @@ def test_no_retries_configured(fake, sleeps):
 
 # -- error mapping ----------------------------------------------------------------------------
 
+
 def test_invalid_code_carries_attempts_left(fake, client):
     fake.reply(Reply(400, {"error": "invalid_code", "message": "確認コードが正しくありません。", "attempts_left": 3}))
     with pytest.raises(AccountApiError) as info:
@@ -263,8 +296,12 @@ def test_retry_after_header_when_body_has_none(fake, client):
 
 @pytest.mark.parametrize("code", ["not_verified", "no_mobile", "expired", "not_found", "invalid_request"])
 def test_codes_pass_through(fake, client, code):
-    fake.reply(Reply({"not_verified": 401, "no_mobile": 400, "expired": 410}.get(code, 404 if code == "not_found" else 400),
-                     {"error": code, "message": "m"}))
+    fake.reply(
+        Reply(
+            {"not_verified": 401, "no_mobile": 400, "expired": 410}.get(code, 404 if code == "not_found" else 400),
+            {"error": code, "message": "m"},
+        )
+    )
     with pytest.raises(AccountApiError) as info:
         client.send_connection_credentials("vrf_1", "c", "sms")
     assert info.value.code == code
@@ -284,8 +321,7 @@ def test_rejected_service_token_is_unavailable(fake, client):
     assert len(fake.requests) == 1
 
 
-@pytest.mark.parametrize("reply", [Reply(200, raw=b"not json"), Reply(200, [1, 2]),
-                                   Reply(200, {"unexpected": True})])
+@pytest.mark.parametrize("reply", [Reply(200, raw=b"not json"), Reply(200, [1, 2]), Reply(200, {"unexpected": True})])
 def test_unusable_success_is_unavailable(fake, client, reply):
     fake.reply(reply)
     with pytest.raises(AccountApiUnavailable):
@@ -294,38 +330,70 @@ def test_unusable_success_is_unavailable(fake, client, reply):
 
 # -- typed results ----------------------------------------------------------------------------
 
-def test_typed_results(fake, client):
-    fake.reply(Reply(200, {"customer_number_masked": "N12*****89", "ocn_id_masked": "ta****@ocn.ne.jp",
-                           "connection_id_masked": "ab****@one.ocn.ne.jp", "contact_channel": "sms",
-                           "contact_masked": "090-****-5678", "has_mobile": True,
-                           "address_masked": "東京都千代田区****"}))
-    summary = client.account_summary("vrf_1", "c")
-    assert summary == AccountSummary("N12*****89", "ta****@ocn.ne.jp", "ab****@one.ocn.ne.jp", "sms",
-                                     "090-****-5678", True, "東京都千代田区****")
 
-    fake.reply(Reply(200, {"method": "post", "channel": "post", "destination_masked": "東京都千代田区****",
-                           "eta_days": 5}))
+def test_typed_results(fake, client):
+    fake.reply(
+        Reply(
+            200,
+            {
+                "customer_number_masked": "N12*****89",
+                "ocn_id_masked": "ta****@ocn.ne.jp",
+                "connection_id_masked": "ab****@one.ocn.ne.jp",
+                "contact_channel": "sms",
+                "contact_masked": "090-****-5678",
+                "has_mobile": True,
+                "address_masked": "東京都千代田区****",
+            },
+        )
+    )
+    summary = client.account_summary("vrf_1", "c")
+    assert summary == AccountSummary(
+        "N12*****89", "ta****@ocn.ne.jp", "ab****@one.ocn.ne.jp", "sms", "090-****-5678", True, "東京都千代田区****"
+    )
+
+    fake.reply(
+        Reply(200, {"method": "post", "channel": "post", "destination_masked": "東京都千代田区****", "eta_days": 5})
+    )
     sent = client.send_connection_credentials("vrf_1", "c", "post")
     assert sent == ConnectionCredentialsResult("post", "post", "東京都千代田区****", eta_days=5)
     assert body_of(fake.requests[-1]) == {"verification_id": "vrf_1", "conversation_id": "c", "method": "post"}
     assert fake.requests[-1]["path"] == "/v1/procedures/connection-credentials"
 
-    fake.reply(Reply(200, {"method": "mypage", "destination_masked": None, "mypage_url": "https://m/",
-                           "mypage_section": "s"}))
+    fake.reply(
+        Reply(200, {"method": "mypage", "destination_masked": None, "mypage_url": "https://m/", "mypage_section": "s"})
+    )
     assert client.send_connection_credentials("vrf_1", "c", "mypage").mypage_url == "https://m/"
 
-    fake.reply(Reply(200, {"channel": "mail", "destination_masked": "ha****@example.jp",
-                           "customer_number_masked": "N98*****21"}))
+    fake.reply(
+        Reply(
+            200, {"channel": "mail", "destination_masked": "ha****@example.jp", "customer_number_masked": "N98*****21"}
+        )
+    )
     assert client.send_customer_number("vrf_1", "c") == CustomerNumberSent("mail", "ha****@example.jp", "N98*****21")
 
     fake.reply(Reply(200, {"channel": "sms", "destination_masked": "d", "ocn_id_masked": "ta****@ocn.ne.jp"}))
     assert client.send_ocn_id("vrf_1", "c") == OcnIdSent("sms", "d", "ta****@ocn.ne.jp")
 
-    fake.reply(Reply(200, {"logins": [{"time": "2025-01-01T09:00:00+09:00", "region": "海外（ロシア）",
-                                       "device": "Linux", "success": False, "unfamiliar": True}]}))
+    fake.reply(
+        Reply(
+            200,
+            {
+                "logins": [
+                    {
+                        "time": "2025-01-01T09:00:00+09:00",
+                        "region": "海外（ロシア）",
+                        "device": "Linux",
+                        "success": False,
+                        "unfamiliar": True,
+                    }
+                ]
+            },
+        )
+    )
     [login] = client.login_history("vrf_1", "c")
-    assert login == LoginRecord(datetime.fromisoformat("2025-01-01T09:00:00+09:00"), "海外（ロシア）", "Linux",
-                                False, True)
+    assert login == LoginRecord(
+        datetime.fromisoformat("2025-01-01T09:00:00+09:00"), "海外（ロシア）", "Linux", False, True
+    )
 
 
 def test_verification_id_is_escaped_in_the_path(fake, client):
@@ -347,10 +415,17 @@ def test_missing_verification_id_is_sent_empty(fake, client):
 
 # -- configuration and logging ----------------------------------------------------------------
 
+
 def test_from_env():
-    client = AccountClient.from_env({"ACCOUNT_API_URL": "http://10.0.0.1:9/", "ACCOUNT_API_TOKEN": "t",
-                                     "ACCOUNT_API_CONNECT_TIMEOUT": "0.5", "ACCOUNT_API_READ_TIMEOUT": "1.5",
-                                     "ACCOUNT_API_RETRIES": "4"})
+    client = AccountClient.from_env(
+        {
+            "ACCOUNT_API_URL": "http://10.0.0.1:9/",
+            "ACCOUNT_API_TOKEN": "t",
+            "ACCOUNT_API_CONNECT_TIMEOUT": "0.5",
+            "ACCOUNT_API_READ_TIMEOUT": "1.5",
+            "ACCOUNT_API_RETRIES": "4",
+        }
+    )
     assert client.base_url == "http://10.0.0.1:9" and client.timeout == (0.5, 1.5) and client.retries == 4
     assert client.session.headers["X-Service-Token"] == "t"
     default = AccountClient.from_env({})

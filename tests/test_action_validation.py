@@ -1,4 +1,5 @@
 """The compiled validator accepts what Rasa accepts and rejects what Rasa rejects."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Rasa's conversation tests (tests/conversations/) with the trained model: NLU and dialogue together."""
+
 from __future__ import annotations
 
 import os
@@ -14,15 +15,33 @@ from devstack.model import latest_model
 def test_conversation_stories_pass(tmp_path: Path) -> None:
     model = latest_model()
     assert model, "train first (make train)"
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env = dict(
+        os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1"
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "bot_server", "test", "core", "--stories", "tests/conversations",
-         "--model", str(model), "--out", str(tmp_path), "--fail-on-prediction-errors"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "bot_server",
+            "test",
+            "core",
+            "--stories",
+            "tests/conversations",
+            "--model",
+            str(model),
+            "--out",
+            str(tmp_path),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     report = tmp_path / "story_report.json"
     assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
-    failed = (tmp_path / "failed_test_stories.yml")
+    failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else result.stdout[-3000:] + result.stderr[-3000:]
     assert result.returncode == 0, details
     stories = (ROOT / "tests" / "conversations" / "test_conversations.yml").read_text().count("- story:")

@@ -1,4 +1,5 @@
 """What customers type, normalized: full-width, lower-case, hyphens and spaces."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,16 @@ from ocn_ids.parse import (
 
 @pytest.mark.parametrize(
     "typed",
-    ["N123456789", "n123456789", "Ｎ１２３４５６７８９", "ｎ１２３－４５６－７８９", "N-123-456-789", "N 1234 56789",
-     "お客さま番号はN123456789です", "N１２３ ４５６ ７８９"],
+    [
+        "N123456789",
+        "n123456789",
+        "Ｎ１２３４５６７８９",
+        "ｎ１２３－４５６－７８９",
+        "N-123-456-789",
+        "N 1234 56789",
+        "お客さま番号はN123456789です",
+        "N１２３ ４５６ ７８９",
+    ],
 )
 def test_customer_number_variants_normalize(typed: str) -> None:
     assert canonical_customer_number(typed) == "N123456789"
@@ -30,7 +39,7 @@ def test_not_a_customer_number(typed: str) -> None:
 def test_entity_offsets_point_at_what_was_typed() -> None:
     text = "番号はＮ１２３－４５６－７８９です"
     (found,) = [f for f in find_values(text) if f.entity == "customer_number"]
-    assert text[found.start:found.end] == "Ｎ１２３－４５６－７８９"
+    assert text[found.start : found.end] == "Ｎ１２３－４５６－７８９"
 
 
 def test_mail_and_connection_id() -> None:
@@ -40,8 +49,17 @@ def test_mail_and_connection_id() -> None:
     assert {f.entity for f in find_values("メールは hanako@gmail.com")} == {"ocn_id"}
 
 
-@pytest.mark.parametrize("typed, code", [("482913", "482913"), ("４８２９１３", "482913"), ("コードは482 913です", "482913"),
-                                         ("12345", None), ("1234567", None), ("N123456789", None)])
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("482913", "482913"),
+        ("４８２９１３", "482913"),
+        ("コードは482 913です", "482913"),
+        ("12345", None),
+        ("1234567", None),
+        ("N123456789", None),
+    ],
+)
 def test_one_time_code(typed: str, code: str | None) -> None:
     assert one_time_code(typed) == code
 

@@ -1,4 +1,5 @@
 """The tracker store never receives one-time codes or phone numbers in clear text."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,11 @@ def test_sql_store_keeps_no_code(tmp_path) -> None:
         "c1",
         [
             ActionExecuted("action_listen"),
-            UserUttered("コードは 482913 です", {"name": "inform", "confidence": 1.0},
-                        [{"entity": "otp_code", "value": "482913", "start": 5, "end": 11}]),
+            UserUttered(
+                "コードは 482913 です",
+                {"name": "inform", "confidence": 1.0},
+                [{"entity": "otp_code", "value": "482913", "start": 5, "end": 11}],
+            ),
             SlotSet("otp_code", "482913"),
             SlotSet("otp_code", None),
         ],

@@ -3,6 +3,7 @@
 Rasa warns about responses that no story or rule names; ours are sent by custom actions
 (actions/*.py), so such a warning matters only for a response no action sends either.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,14 +32,23 @@ def responses_sent_outside_rules() -> set[str]:
 
 
 def test_rasa_data_validate_has_no_warnings_that_matter() -> None:
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env = dict(
+        os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1"
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "bot_server", "data", "validate"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "bot_server", "data", "validate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     warnings = [line for line in output.splitlines() if "UserWarning" in line or " WARNING " in line or "ERROR" in line]
     unused = {m.group(1) for line in warnings for m in [UNUSED.search(line)] if m}
-    assert unused <= responses_sent_outside_rules(), f"responses nobody sends: {sorted(unused - responses_sent_outside_rules())}"
+    assert unused <= responses_sent_outside_rules(), (
+        f"responses nobody sends: {sorted(unused - responses_sent_outside_rules())}"
+    )
     others = [line for line in warnings if not UNUSED.search(line)]
     assert not others, "\n".join(others)

@@ -2,6 +2,7 @@
 
 `--socket-url same-origin` when a reverse proxy serves the page and Rasa's /socket.io/ on one origin.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,11 @@ def main(argv=None) -> int:
     except ValueError as error:
         parser.error(str(error))
     if not VENDOR_BUNDLE.exists():
-        print(f"warning: {VENDOR_BUNDLE} is missing; run `make web-deps` (the chat widget cannot connect without it)",
-              file=sys.stderr, flush=True)
+        print(
+            f"warning: {VENDOR_BUNDLE} is missing; run `make web-deps` (the chat widget cannot connect without it)",
+            file=sys.stderr,
+            flush=True,
+        )
     server = make_server(args.host, args.port, config)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     where = config.socket_url or f"same host, port {config.rasa_port}"

@@ -7,6 +7,7 @@ socket.io endpoint is:
 * `--socket-url same-origin`: the page's own origin (a reverse proxy routes `/socket.io/` to Rasa);
 * `--socket-url https://chat.example.jp`: that URL.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,21 +17,22 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
 from urllib.parse import urlsplit
 
 STATIC = Path(__file__).resolve().parent / "static"
 VENDOR_BUNDLE = STATIC / "vendor" / "socket.io.min.js"
 SAME_ORIGIN = "same-origin"
 
-_HOSTNAME = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+_HOSTNAME = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
 _IPV6 = re.compile(r"^\[[0-9A-Fa-f:.]+\]$")
 
 
 class ChatConfig:
     """Where the widget finds Rasa. Exactly one of `rasa_port` / `socket_url` decides it."""
 
-    def __init__(self, rasa_port: int = 5005, socket_url: Optional[str] = None, socket_path: str = "/socket.io/"):
+    def __init__(self, rasa_port: int = 5005, socket_url: str | None = None, socket_path: str = "/socket.io/"):
         if socket_url not in (None, "", SAME_ORIGIN):
             parts = urlsplit(socket_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -49,7 +51,7 @@ class ChatConfig:
             f"window.OCN_CHAT = Object.assign({literal}, window.OCN_CHAT || {{}});\n"
         )
 
-    def connect_sources(self, host_header: Optional[str]) -> str:
+    def connect_sources(self, host_header: str | None) -> str:
         """The CSP connect-src for a page requested with this Host header."""
         if self.socket_url == SAME_ORIGIN:
             return "'self'"
@@ -60,13 +62,13 @@ class ChatConfig:
             if hostname is None:
                 return "'self' http: https: ws: wss:"
             origin = f"http://{hostname}:{self.rasa_port}"
-        ws_origin = "ws" + origin[len("http"):]
-        https_origin = "https" + origin[len("http"):] if origin.startswith("http:") else origin
-        wss_origin = "wss" + https_origin[len("https"):]
+        ws_origin = "ws" + origin[len("http") :]
+        https_origin = "https" + origin[len("http") :] if origin.startswith("http:") else origin
+        wss_origin = "wss" + https_origin[len("https") :]
         return " ".join(dict.fromkeys(["'self'", origin, ws_origin, https_origin, wss_origin]))
 
 
-def _hostname(host_header: Optional[str]) -> Optional[str]:
+def _hostname(host_header: str | None) -> str | None:
     """The host name from a Host header, or None if it is not a plain host name / IP literal."""
     if not host_header:
         return None
@@ -83,6 +85,7 @@ class Handler(SimpleHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
     extensions_map = {
         ".html": "text/html; charset=utf-8",
         ".js": "text/javascript; charset=utf-8",

@@ -6,6 +6,7 @@ git-ignored `var/`, rebuilt on demand by benchmarks/nlu_pipelines.py.
 
     .venv/bin/python benchmarks/spacy_ja/build.py [--out var/spacy_ja] [--force]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Runs the real sandbox (`python -m account_api serve`) on a free loopback port with a temp DB."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,9 +10,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import pytest
 import requests
@@ -36,9 +38,15 @@ def free_port() -> int:
 
 def sandbox_env(db_path: Path, port: int, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(ACCOUNT_API_DB=str(db_path), ACCOUNT_API_PORT=str(port), ACCOUNT_API_HOST="127.0.0.1",
-               ACCOUNT_API_TOKEN=TOKEN, ACCOUNT_API_PEPPER=PEPPER, ACCOUNT_API_DEV_ENDPOINTS="1",
-               PYTHONPATH=str(ROOT))
+    env.update(
+        ACCOUNT_API_DB=str(db_path),
+        ACCOUNT_API_PORT=str(port),
+        ACCOUNT_API_HOST="127.0.0.1",
+        ACCOUNT_API_TOKEN=TOKEN,
+        ACCOUNT_API_PEPPER=PEPPER,
+        ACCOUNT_API_DEV_ENDPOINTS="1",
+        PYTHONPATH=str(ROOT),
+    )
     env.update(extra)
     return env
 
@@ -54,8 +62,13 @@ class Sandbox:
 def start_sandbox(db_path: Path, **extra_env: str) -> Sandbox:
     port = free_port()
     env = sandbox_env(db_path, port, **extra_env)
-    proc = subprocess.Popen([sys.executable, "-m", "account_api", "serve"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "account_api", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -87,8 +100,15 @@ class Api:
         self.session = requests.Session()
         self.session.headers[("X-Service-Token")] = token
 
-    def post(self, path: str, body: Any = None, *, key: Optional[str] = "auto", data: Optional[bytes] = None,
-             headers: Optional[dict[str, str]] = None) -> requests.Response:
+    def post(
+        self,
+        path: str,
+        body: Any = None,
+        *,
+        key: str | None = "auto",
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
         h = dict(headers or {})
         if key == "auto":
             h["Idempotency-Key"] = uuid.uuid4().hex
@@ -119,10 +139,11 @@ class Api:
         return self.post("/v1/verifications", {"conversation_id": conversation_id, **identifier})
 
     def confirm(self, verification_id: str, conversation_id: str, code: str, **kw: Any) -> requests.Response:
-        return self.post(f"/v1/verifications/{verification_id}/confirm",
-                         {"conversation_id": conversation_id, "code": code}, **kw)
+        return self.post(
+            f"/v1/verifications/{verification_id}/confirm", {"conversation_id": conversation_id, "code": code}, **kw
+        )
 
-    def verify(self, customer: Customer, conversation_id: Optional[str] = None) -> tuple[str, str]:
+    def verify(self, customer: Customer, conversation_id: str | None = None) -> tuple[str, str]:
         """Full verification; returns (verification_id, conversation_id)."""
         conv = conversation_id or new_conversation()
         r = self.start(conv, customer_number=customer.customer_number)
@@ -171,14 +192,20 @@ def new_customer(db: Store) -> Any:
         n = next(_serial) + 700000000 + (os.getpid() % 1000) * 10000
         number = f"N{n:09d}"
         customer = Customer(
-            customer_number=number, ocn_id=f"user{n}@ocn.ne.jp", connection_id=f"t{n}@one.ocn.ne.jp",
-            name="テスト 顧客", mobile=f"070{n % 10**8:08d}" if mobile else None,
-            contact_mail=f"user{n}@example.jp", postal_code="100-0001", address_region="東京都千代田区",
+            customer_number=number,
+            ocn_id=f"user{n}@ocn.ne.jp",
+            connection_id=f"t{n}@one.ocn.ne.jp",
+            name="テスト 顧客",
+            mobile=f"070{n % 10**8:08d}" if mobile else None,
+            contact_mail=f"user{n}@example.jp",
+            postal_code="100-0001",
+            address_region="東京都千代田区",
             address_line=f"千代田{n % 1000}-1",
         )
         with db.transaction():
-            db.add_customer(customer, salted_hash(PEPPER, "connection-password", new_connection_password()),
-                            time.time())
+            db.add_customer(
+                customer, salted_hash(PEPPER, "connection-password", new_connection_password()), time.time()
+            )
         return customer
 
     return make

@@ -1,11 +1,11 @@
 """Service token, malformed input (always 400 JSON, never 500), dev-endpoint switch."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 import requests
-
 from conftest import Api, new_conversation, start_sandbox, stop_sandbox
 
 
@@ -15,10 +15,17 @@ def test_healthz_is_open(sandbox):
 
 
 @pytest.mark.parametrize("token", [None, "", "wrong", "test-service-token-x", "TEST-SERVICE-TOKEN"])
-@pytest.mark.parametrize("method,path", [
-    ("POST", "/v1/verifications"), ("GET", "/v1/account"), ("GET", "/v1/login-history"),
-    ("POST", "/v1/procedures/password-reset"), ("GET", "/dev/outbox"), ("POST", "/dev/clock"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("POST", "/v1/verifications"),
+        ("GET", "/v1/account"),
+        ("GET", "/v1/login-history"),
+        ("POST", "/v1/procedures/password-reset"),
+        ("GET", "/dev/outbox"),
+        ("POST", "/dev/clock"),
+    ],
+)
 def test_every_call_needs_the_service_token(sandbox, token, method, path):
     headers = {"Idempotency-Key": "k"} | ({"X-Service-Token": token} if token is not None else {})
     r = requests.request(method, sandbox.url + path, json={}, headers=headers, timeout=5)
@@ -27,9 +34,14 @@ def test_every_call_needs_the_service_token(sandbox, token, method, path):
 
 
 def test_state_changing_calls_need_an_idempotency_key(api):
-    for path in ("/v1/verifications", "/v1/verifications/vrf_x/confirm", "/v1/procedures/ocn-id",
-                 "/v1/procedures/password-reset", "/v1/procedures/customer-number",
-                 "/v1/procedures/connection-credentials"):
+    for path in (
+        "/v1/verifications",
+        "/v1/verifications/vrf_x/confirm",
+        "/v1/procedures/ocn-id",
+        "/v1/procedures/password-reset",
+        "/v1/procedures/customer-number",
+        "/v1/procedures/connection-credentials",
+    ):
         r = api.post(path, {"conversation_id": "c", "customer_number": "N123456789", "code": "123456"}, key=None)
         assert r.status_code == 400, path
         assert r.json()["error"] == "idempotency_key_required"
@@ -40,7 +52,14 @@ def test_state_changing_calls_need_an_idempotency_key(api):
 
 
 BAD_START_BODIES = [
-    b"", b"{", b"null", b"[]", b'"text"', b"123", b"\xff\xfe\x00", b'{"conversation_id": "c"}',
+    b"",
+    b"{",
+    b"null",
+    b"[]",
+    b'"text"',
+    b"123",
+    b"\xff\xfe\x00",
+    b'{"conversation_id": "c"}',
     json.dumps({"customer_number": "N123456789"}).encode(),
     json.dumps({"conversation_id": 5, "customer_number": "N123456789"}).encode(),
     json.dumps({"conversation_id": "", "customer_number": "N123456789"}).encode(),
@@ -73,9 +92,17 @@ def test_malformed_code_is_400_and_costs_no_attempt(api, new_customer, code):
     assert r.json()["attempts_left"] == 4
 
 
-@pytest.mark.parametrize("path", ["/v1/procedures/password-reset", "/v1/procedures/connection-credentials",
-                                  "/v1/procedures/customer-number", "/v1/procedures/ocn-id",
-                                  "/v1/verifications/vrf_x/confirm", "/dev/clock"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/procedures/password-reset",
+        "/v1/procedures/connection-credentials",
+        "/v1/procedures/customer-number",
+        "/v1/procedures/ocn-id",
+        "/v1/verifications/vrf_x/confirm",
+        "/dev/clock",
+    ],
+)
 @pytest.mark.parametrize("body", [b"{", b"[1]", b"\xff", b'{"conversation_id": null}'])
 def test_malformed_bodies_everywhere_are_400(api, path, body):
     r = api.post(path, data=body)
@@ -86,8 +113,9 @@ def test_malformed_bodies_everywhere_are_400(api, path, body):
 def test_bad_method_and_bad_clock_values(api, new_customer):
     vid, conv = api.verify(new_customer())
     for method in (None, "fax", 1, "SMS"):
-        r = api.post("/v1/procedures/connection-credentials",
-                     {"verification_id": vid, "conversation_id": conv, "method": method})
+        r = api.post(
+            "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": method}
+        )
         assert r.status_code == 400 and r.json()["error"] == "invalid_request"
     for value in (-1, "10", True, None):
         r = api.post("/dev/clock", {"advance_seconds": value}, key=None)

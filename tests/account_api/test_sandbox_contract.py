@@ -1,13 +1,14 @@
 """openapi.yaml documents exactly the routes the sandbox serves."""
+
 from __future__ import annotations
 
 import re
 
 import yaml
+from conftest import ROOT
 
 from account_api.app import create_app
 from account_api.settings import Settings
-from conftest import ROOT
 
 
 def test_openapi_matches_the_routes(tmp_path):
@@ -16,7 +17,8 @@ def test_openapi_matches_the_routes(tmp_path):
     app = create_app(Settings(db_path=tmp_path / "unused.sqlite3"), name="account_api_contract_test")
     served = {
         ("/" + re.sub(r"<(\w+)(:\w+)?>", r"{\1}", route.path), method)
-        for route in app.router.routes for method in route.methods
+        for route in app.router.routes
+        for method in route.methods
     }
     assert documented == served
 

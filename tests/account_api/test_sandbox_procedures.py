@@ -1,11 +1,11 @@
 """Procedures and reads: need a verification bound to the same conversation, valid 15 minutes."""
+
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
 import pytest
-
 from conftest import new_conversation
 
 PROCEDURES = [
@@ -63,9 +63,13 @@ def test_account_summary_is_masked(api):
     r = api.get("/v1/account", verification_id=vid, conversation_id=conv)
     assert r.status_code == 200
     assert r.json() == {
-        "customer_number_masked": "N12*****89", "ocn_id_masked": "ta****@ocn.ne.jp",
-        "connection_id_masked": "ab****@one.ocn.ne.jp", "contact_channel": "sms",
-        "contact_masked": "090-****-5678", "has_mobile": True, "address_masked": "東京都千代田区****",
+        "customer_number_masked": "N12*****89",
+        "ocn_id_masked": "ta****@ocn.ne.jp",
+        "connection_id_masked": "ab****@one.ocn.ne.jp",
+        "contact_channel": "sms",
+        "contact_masked": "090-****-5678",
+        "has_mobile": True,
+        "address_masked": "東京都千代田区****",
     }
 
 
@@ -81,8 +85,9 @@ def test_mail_only_customer(api):
     summary = api.get("/v1/account", verification_id=vid, conversation_id=conv).json()
     assert summary["contact_channel"] == "mail" and summary["contact_masked"] == "ha****@example.jp"
     assert summary["has_mobile"] is False and summary["ocn_id_masked"] == "ha****@example.jp"
-    r = api.post("/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv,
-                                                           "method": "sms"})
+    r = api.post(
+        "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": "sms"}
+    )
     assert r.status_code == 400 and r.json()["error"] == "no_mobile"
     r = api.post("/v1/procedures/password-reset", {"verification_id": vid, "conversation_id": conv})
     assert r.json() == {"channel": "mail", "destination_masked": "ha****@example.jp"}
@@ -103,29 +108,32 @@ def test_password_reset_sends_a_link_never_a_password(api, new_customer):
 
 def test_connection_credentials_by_sms_reissues_the_password(api, db, new_customer):
     customer = new_customer()
-    before = db.conn.execute("SELECT connection_password_hash FROM customers WHERE customer_number = ?",
-                             (customer.customer_number,)).fetchone()[0]
+    before = db.conn.execute(
+        "SELECT connection_password_hash FROM customers WHERE customer_number = ?", (customer.customer_number,)
+    ).fetchone()[0]
     vid, conv = api.verify(customer)
-    r = api.post("/v1/procedures/connection-credentials",
-                 {"verification_id": vid, "conversation_id": conv, "method": "sms"})
+    r = api.post(
+        "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": "sms"}
+    )
     assert r.status_code == 200
     assert r.json() == {"method": "sms", "channel": "sms", "destination_masked": f"070-****-{customer.mobile[-4:]}"}
     message = api.outbox(customer.mobile)[-1]
     assert customer.connection_id in message["body"]
     password = re.search(r"接続用パスワード（新規発行）: (\S+)", message["body"]).group(1)
-    after = db.conn.execute("SELECT connection_password_hash FROM customers WHERE customer_number = ?",
-                            (customer.customer_number,)).fetchone()[0]
+    after = db.conn.execute(
+        "SELECT connection_password_hash FROM customers WHERE customer_number = ?", (customer.customer_number,)
+    ).fetchone()[0]
     assert after != before and password not in after
 
 
 def test_connection_credentials_by_post(api, new_customer):
     customer = new_customer(mobile=False)
     vid, conv = api.verify(customer)
-    r = api.post("/v1/procedures/connection-credentials",
-                 {"verification_id": vid, "conversation_id": conv, "method": "post"})
+    r = api.post(
+        "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": "post"}
+    )
     assert r.status_code == 200
-    assert r.json() == {"method": "post", "channel": "post", "destination_masked": "東京都千代田区****",
-                        "eta_days": 5}
+    assert r.json() == {"method": "post", "channel": "post", "destination_masked": "東京都千代田区****", "eta_days": 5}
     [letter] = api.outbox(customer.customer_number)[-1:]
     assert letter["channel"] == "post" and customer.address_line in letter["to"]
     assert customer.connection_id in letter["body"]
@@ -134,8 +142,9 @@ def test_connection_credentials_by_post(api, new_customer):
 def test_connection_credentials_on_mypage_sends_nothing(api, new_customer):
     customer = new_customer()
     vid, conv = api.verify(customer)
-    r = api.post("/v1/procedures/connection-credentials",
-                 {"verification_id": vid, "conversation_id": conv, "method": "mypage"})
+    r = api.post(
+        "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": "mypage"}
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["method"] == "mypage" and body["mypage_url"].startswith("https://") and body["mypage_section"]
@@ -181,6 +190,7 @@ def test_new_customer_without_logins_has_empty_history(api, new_customer):
 
 # -- idempotency --------------------------------------------------------------------------------
 
+
 def test_same_key_acts_once(api, new_customer):
     customer = new_customer()
     vid, conv = api.verify(customer)
@@ -198,10 +208,12 @@ def test_same_key_acts_once(api, new_customer):
 def test_same_key_on_start_sends_one_code(api, new_customer):
     customer = new_customer()
     conv = new_conversation()
-    first = api.post("/v1/verifications", {"conversation_id": conv, "customer_number": customer.customer_number},
-                     key="start-key")
-    again = api.post("/v1/verifications", {"conversation_id": conv, "customer_number": customer.customer_number},
-                     key="start-key")
+    first = api.post(
+        "/v1/verifications", {"conversation_id": conv, "customer_number": customer.customer_number}, key="start-key"
+    )
+    again = api.post(
+        "/v1/verifications", {"conversation_id": conv, "customer_number": customer.customer_number}, key="start-key"
+    )
     assert first.status_code == again.status_code == 202 and first.json() == again.json()
     assert len(api.outbox(customer.mobile)) == 1
 

@@ -1,4 +1,5 @@
 """No clear-text secrets in the database; the outbox and customers CLI."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,9 @@ def test_database_holds_no_clear_text_secret(api, db, new_customer):
     secrets.append(api.latest_code(customer.mobile))
     api.post("/v1/procedures/password-reset", {"verification_id": vid, "conversation_id": conv})
     for method in ("sms", "post"):
-        api.post("/v1/procedures/connection-credentials",
-                 {"verification_id": vid, "conversation_id": conv, "method": method})
+        api.post(
+            "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": method}
+        )
     conv2 = new_conversation()
     api.start(conv2, customer_number=customer.customer_number)
     secrets.append(api.latest_code(customer.mobile))
@@ -40,8 +42,14 @@ def test_database_holds_no_clear_text_secret(api, db, new_customer):
 
 
 def run_cli(sandbox, *args):
-    return subprocess.run([sys.executable, "-m", "account_api", *args], cwd=ROOT, env=sandbox.env,
-                          capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, "-m", "account_api", *args],
+        cwd=ROOT,
+        env=sandbox.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
 
 
 def test_outbox_cli_shows_the_code_sent_to_a_phone(api, sandbox, new_customer):
@@ -59,8 +67,15 @@ def test_outbox_cli_shows_the_code_sent_to_a_phone(api, sandbox, new_customer):
 def test_customers_cli_lists_the_demo_customers(sandbox):
     out = run_cli(sandbox, "customers")
     assert out.returncode == 0, out.stderr
-    for expected in ("N123456789", "taro.yamada@ocn.ne.jp", "abc12345@one.ocn.ne.jp", "090-1234-5678",
-                     "N987654321", "hanako.sato@example.jp", "N555000111"):
+    for expected in (
+        "N123456789",
+        "taro.yamada@ocn.ne.jp",
+        "abc12345@one.ocn.ne.jp",
+        "090-1234-5678",
+        "N987654321",
+        "hanako.sato@example.jp",
+        "N555000111",
+    ):
         assert expected in out.stdout
 
 

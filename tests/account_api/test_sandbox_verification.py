@@ -1,4 +1,5 @@
 """Verification: happy path, wrong codes, lockout, expiry, binding, rate limits, no enumeration."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -195,8 +196,9 @@ def test_unknown_number_looks_exactly_like_a_known_one(api, new_customer):
         assert shape(api.confirm(vk, conv_k, wrong(code))) == shape(api.confirm(vu, conv_u, wrong(code)))
     lk, lu = api.confirm(vk, conv_k, wrong(code)), api.confirm(vu, conv_u, wrong(code))
     assert shape(lk) == shape(lu) and lk.status_code == 423
-    assert shape(api.start(new_conversation(), customer_number=known.customer_number)) == \
-        shape(api.start(new_conversation(), customer_number=unknown_number))
+    assert shape(api.start(new_conversation(), customer_number=known.customer_number)) == shape(
+        api.start(new_conversation(), customer_number=unknown_number)
+    )
 
 
 def test_unknown_ocn_id_is_rate_limited_like_a_known_one(api, new_customer):
@@ -229,8 +231,11 @@ def test_audit_log_records_every_step_without_codes(api, db, new_customer):
     api.get("/v1/account", verification_id=vid, conversation_id=new_conversation())
     entries = [dict(r) for r in db.audit_entries() if r["verification_id"] == vid]
     assert [(e["event"], e["result"]) for e in entries] == [
-        ("verification.start", "sent"), ("verification.confirm", "invalid_code"),
-        ("verification.confirm", "verified"), ("procedure.ocn_id", "ok"), ("account.summary", "not_verified"),
+        ("verification.start", "sent"),
+        ("verification.confirm", "invalid_code"),
+        ("verification.confirm", "verified"),
+        ("procedure.ocn_id", "ok"),
+        ("account.summary", "not_verified"),
     ]
     assert all(e["at"] for e in entries)
     assert entries[0]["customer_number"] == customer.customer_number and entries[0]["conversation_id"] == conv

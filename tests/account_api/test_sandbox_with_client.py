@@ -1,10 +1,11 @@
 """The bot's client against the real sandbox: both sides of the contract agree."""
+
 from __future__ import annotations
 
 import pytest
+from conftest import TOKEN, new_conversation
 
 from actions.account_client import AccountApiError, AccountClient
-from conftest import TOKEN, new_conversation
 
 
 @pytest.fixture

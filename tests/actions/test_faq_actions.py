@@ -1,4 +1,5 @@
 """action_answer, the pending-question router and action_clarify."""
+
 from __future__ import annotations
 
 import pytest
@@ -64,7 +65,10 @@ def test_i_dont_know_explains_the_difference_and_asks_again() -> None:
     assert slot_events(events)["pending_question"] == "which_password"
 
 
-@pytest.mark.parametrize("intent, answer, response", [("affirm", "resolved", "utter_survey_thanks"), ("deny", "unresolved", "utter_survey_unresolved")])
+@pytest.mark.parametrize(
+    "intent, answer, response",
+    [("affirm", "resolved", "utter_survey_thanks"), ("deny", "unresolved", "utter_survey_unresolved")],
+)
 def test_survey_answer_is_recorded(intent: str, answer: str, response: str) -> None:
     messages, events = run(ActionAnswerPendingQuestion(), tracker(intent, slots={"pending_question": "survey"}))
     assert responses(messages) == [response]
@@ -82,7 +86,9 @@ def test_yes_to_the_offer_starts_the_procedure_form() -> None:
 
 
 def test_no_to_the_offer_asks_the_survey() -> None:
-    messages, events = run(ActionAnswerPendingQuestion(), tracker("deny", slots={"pending_question": "offer_procedure"}))
+    messages, events = run(
+        ActionAnswerPendingQuestion(), tracker("deny", slots={"pending_question": "offer_procedure"})
+    )
     assert responses(messages) == ["utter_ask_survey"]
     assert slot_events(events)["pending_question"] == "survey"
 
@@ -93,7 +99,11 @@ def test_yes_without_a_question_is_acknowledged() -> None:
 
 
 def test_clarify_offers_the_two_likeliest_topics() -> None:
-    t = tracker("nlu_fallback", text="ID", ranking=[("nlu_fallback", 0.5), ("check_ocn_id", 0.3), ("affirm", 0.1), ("ask_id_types", 0.05)])
+    t = tracker(
+        "nlu_fallback",
+        text="ID",
+        ranking=[("nlu_fallback", 0.5), ("check_ocn_id", 0.3), ("affirm", 0.1), ("ask_id_types", 0.05)],
+    )
     messages, _ = run(ActionClarify(), t)
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ["/check_ocn_id", "/ask_id_types", "/out_of_scope"]
@@ -125,7 +135,11 @@ def test_a_customer_number_out_of_the_blue_starts_a_procedure() -> None:
 
 
 def test_inform_without_any_value_is_clarified_not_a_procedure() -> None:
-    t = tracker("inform", text="<img src=x onerror=alert(1)>", ranking=[("inform", 0.4), ("check_ocn_id", 0.2), ("ask_id_types", 0.1)])
+    t = tracker(
+        "inform",
+        text="<img src=x onerror=alert(1)>",
+        ranking=[("inform", 0.4), ("check_ocn_id", 0.2), ("ask_id_types", 0.1)],
+    )
     messages, events = run(ActionAnswerPendingQuestion(), t)
     assert not any(e["event"] == "followup" for e in events)
     assert responses(messages) == ["utter_clarify"]

@@ -1,10 +1,11 @@
 """Procedure actions over a fake account client: what the customer is told for each result."""
+
 from __future__ import annotations
 
 import asyncio
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, List
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -39,7 +40,7 @@ VERIFIED = {"verification_id": "v-1", "verified_until": time.time() + 600}
 
 class FakeClient:
     def __init__(self) -> None:
-        self.calls: List[tuple] = []
+        self.calls: list[tuple] = []
         self.fail: Exception | None = None
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
@@ -47,17 +48,23 @@ class FakeClient:
         if self.fail:
             raise self.fail
 
-    def start_verification(self, conversation_id: str, customer_number=None, ocn_id=None, **kw: Any) -> VerificationStarted:
+    def start_verification(
+        self, conversation_id: str, customer_number=None, ocn_id=None, **kw: Any
+    ) -> VerificationStarted:
         self._call("start", conversation_id, customer_number, ocn_id, **kw)
         return VerificationStarted("v-1", 600)
 
-    def confirm_verification(self, verification_id: str, conversation_id: str, code: str, **kw: Any) -> VerificationConfirmed:
+    def confirm_verification(
+        self, verification_id: str, conversation_id: str, code: str, **kw: Any
+    ) -> VerificationConfirmed:
         self._call("confirm", verification_id, conversation_id, code, **kw)
         return VerificationConfirmed(datetime.now(timezone.utc) + timedelta(minutes=15), 900)
 
     def account_summary(self, *args: Any) -> AccountSummary:
         self._call("summary", *args)
-        return AccountSummary("N12*****89", "ta****@ocn.ne.jp", None, "sms", "090-****-5678", True, "東京都千代田区****")
+        return AccountSummary(
+            "N12*****89", "ta****@ocn.ne.jp", None, "sms", "090-****-5678", True, "東京都千代田区****"
+        )
 
     def send_password_reset(self, *args: Any, **kw: Any) -> Delivery:
         self._call("reset", *args, **kw)
@@ -75,10 +82,13 @@ class FakeClient:
         self._call("ocn_id", *args, **kw)
         return OcnIdSent("sms", "090-****-5678", "ta****@ocn.ne.jp")
 
-    def login_history(self, *args: Any) -> List[LoginRecord]:
+    def login_history(self, *args: Any) -> list[LoginRecord]:
         self._call("history", *args)
         now = datetime(2026, 11, 24, 0, 12, tzinfo=timezone.utc)
-        return [LoginRecord(now, "東京都", "iPhone", True, False), LoginRecord(now, "海外（不明）", "Windows", False, True)]
+        return [
+            LoginRecord(now, "東京都", "iPhone", True, False),
+            LoginRecord(now, "海外（不明）", "Windows", False, True),
+        ]
 
 
 @pytest.fixture()
@@ -89,8 +99,11 @@ def client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
 
 
 def test_start_keeps_the_chosen_procedure_and_forgets_an_expired_verification() -> None:
-    t = tracker("start_procedure", entities=[{"entity": "procedure", "value": "send_ocn_id"}],
-                slots={"verification_id": "old", "verified_until": time.time() - 1})
+    t = tracker(
+        "start_procedure",
+        entities=[{"entity": "procedure", "value": "send_ocn_id"}],
+        slots={"verification_id": "old", "verified_until": time.time() - 1},
+    )
     _, events = run(ActionStartProcedure(), t)
     slots = slot_events(events)
     assert slots["procedure"] == "send_ocn_id" and slots["verification_id"] is None
@@ -98,14 +111,27 @@ def test_start_keeps_the_chosen_procedure_and_forgets_an_expired_verification() 
 
 def test_required_slots_skip_verification_while_it_is_valid() -> None:
     form = ValidateProcedureForm()
-    needed = asyncio.run(form.required_slots([], CollectingDispatcher(), tracker(slots={**VERIFIED, "procedure": "send_connection_id"}), {}))
+    needed = asyncio.run(
+        form.required_slots(
+            [], CollectingDispatcher(), tracker(slots={**VERIFIED, "procedure": "send_connection_id"}), {}
+        )
+    )
     assert needed == ["procedure", "delivery_method", "procedure_confirmed"]
-    needed = asyncio.run(form.required_slots([], CollectingDispatcher(), tracker(slots={"procedure": "send_ocn_id"}), {}))
+    needed = asyncio.run(
+        form.required_slots([], CollectingDispatcher(), tracker(slots={"procedure": "send_ocn_id"}), {})
+    )
     assert needed == ["procedure", "account_ref", "otp_code", "procedure_confirmed"]
 
 
-@pytest.mark.parametrize("typed, expected", [("Ｎ１２３-４５６-７８９です", "N123456789"), ("n 123 456 789", "N123456789"),
-                                             ("TARO.Yamada@ocn.ne.jp", "taro.yamada@ocn.ne.jp"), ("12345", INVALID)])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Ｎ１２３-４５６-７８９です", "N123456789"),
+        ("n 123 456 789", "N123456789"),
+        ("TARO.Yamada@ocn.ne.jp", "taro.yamada@ocn.ne.jp"),
+        ("12345", INVALID),
+    ],
+)
 def test_account_ref_extraction_normalizes(typed: str, expected: str) -> None:
     t = tracker("inform", text=typed, slots={"requested_slot": "account_ref"})
     result = asyncio.run(ValidateProcedureForm().extract_account_ref(CollectingDispatcher(), t, {}))
@@ -128,7 +154,9 @@ def test_account_ref_starts_verification_without_revealing_whether_it_exists(cli
         (AccountApiUnavailable("down"), "utter_api_unavailable", True),
     ],
 )
-def test_account_ref_api_errors_stop_politely(client: FakeClient, error: Exception, response: str, halted: bool) -> None:
+def test_account_ref_api_errors_stop_politely(
+    client: FakeClient, error: Exception, response: str, halted: bool
+) -> None:
     client.fail = error
     dispatcher = CollectingDispatcher()
     result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
@@ -161,7 +189,9 @@ def test_code_extraction_only_when_asked_and_never_kept(client: FakeClient) -> N
 def test_code_errors(client: FakeClient, error: AccountApiError, response: str, cleared: list) -> None:
     client.fail = error
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateProcedureForm().validate_otp_code("000000", dispatcher, tracker(slots={"verification_id": "v-1"}), {}))
+    result = asyncio.run(
+        ValidateProcedureForm().validate_otp_code("000000", dispatcher, tracker(slots={"verification_id": "v-1"}), {})
+    )
     assert responses(dispatcher.messages) == [response]
     assert result["otp_code"] is None
     for slot in cleared:
@@ -169,9 +199,15 @@ def test_code_errors(client: FakeClient, error: AccountApiError, response: str, 
 
 
 def test_sms_refused_without_a_mobile(client: FakeClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "account_summary", lambda *a: AccountSummary("N", "o", None, "mail", "h***@example.jp", False, "大阪府****"))
+    monkeypatch.setattr(
+        client,
+        "account_summary",
+        lambda *a: AccountSummary("N", "o", None, "mail", "h***@example.jp", False, "大阪府****"),
+    )
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateProcedureForm().validate_delivery_method("sms", dispatcher, tracker(slots=VERIFIED), {}))
+    result = asyncio.run(
+        ValidateProcedureForm().validate_delivery_method("sms", dispatcher, tracker(slots=VERIFIED), {})
+    )
     assert result == {"delivery_method": None} and responses(dispatcher.messages) == ["utter_no_mobile"]
 
 
@@ -185,7 +221,9 @@ def test_sms_refused_without_a_mobile(client: FakeClient, monkeypatch: pytest.Mo
     ],
 )
 def test_confirmation_says_what_will_happen(client: FakeClient, procedure: str, method: str, response: str) -> None:
-    messages, _ = run(ActionAskProcedureConfirmed(), tracker(slots={**VERIFIED, "procedure": procedure, "delivery_method": method}))
+    messages, _ = run(
+        ActionAskProcedureConfirmed(), tracker(slots={**VERIFIED, "procedure": procedure, "delivery_method": method})
+    )
     assert responses(messages) == [response]
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
     if method == "post":
@@ -201,8 +239,12 @@ def test_confirmation_says_what_will_happen(client: FakeClient, procedure: str, 
         ("send_ocn_id", None, "utter_done_ocn_id", "ocn_id"),
     ],
 )
-def test_run_procedure_after_yes(client: FakeClient, procedure: str, method: str, response: str, call_name: str) -> None:
-    t = tracker("affirm", slots={**VERIFIED, "procedure": procedure, "delivery_method": method, "procedure_confirmed": True})
+def test_run_procedure_after_yes(
+    client: FakeClient, procedure: str, method: str, response: str, call_name: str
+) -> None:
+    t = tracker(
+        "affirm", slots={**VERIFIED, "procedure": procedure, "delivery_method": method, "procedure_confirmed": True}
+    )
     messages, events = run(ActionRunProcedure(), t)
     assert responses(messages) == [response, "utter_ask_survey"]
     assert client.calls[-1][0] == call_name and client.calls[-1][2]["idempotency_key"]
@@ -217,19 +259,27 @@ def test_login_history_flags_unfamiliar_logins(client: FakeClient) -> None:
 
 
 def test_no_at_confirmation_does_nothing(client: FakeClient) -> None:
-    messages, _ = run(ActionRunProcedure(), tracker("deny", slots={**VERIFIED, "procedure": "send_ocn_id", "procedure_confirmed": False}))
+    messages, _ = run(
+        ActionRunProcedure(),
+        tracker("deny", slots={**VERIFIED, "procedure": "send_ocn_id", "procedure_confirmed": False}),
+    )
     assert responses(messages) == ["utter_procedure_cancelled"] and client.calls == []
 
 
 def test_api_down_at_the_last_step_apologizes_and_resets(client: FakeClient) -> None:
     client.fail = AccountApiUnavailable("timeout")
-    messages, events = run(ActionRunProcedure(), tracker("affirm", slots={**VERIFIED, "procedure": "send_ocn_id", "procedure_confirmed": True}))
+    messages, events = run(
+        ActionRunProcedure(),
+        tracker("affirm", slots={**VERIFIED, "procedure": "send_ocn_id", "procedure_confirmed": True}),
+    )
     assert responses(messages) == ["utter_api_unavailable"]
     assert slot_events(events)["procedure"] is None
 
 
 def test_cancel_deactivates_the_form() -> None:
-    messages, events = run(ActionCancelProcedure(), tracker("cancel", active_loop="procedure_form", slots={"procedure": "send_ocn_id"}))
+    messages, events = run(
+        ActionCancelProcedure(), tracker("cancel", active_loop="procedure_form", slots={"procedure": "send_ocn_id"})
+    )
     assert responses(messages) == ["utter_procedure_cancelled"]
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     messages, _ = run(ActionCancelProcedure(), tracker("cancel"))

@@ -1,26 +1,37 @@
 """Build rasa_sdk trackers and run actions the way the action server does."""
+
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-SLOTS = (
-    "pending_question offered_procedure procedure account_ref otp_code delivery_method procedure_confirmed "
-    "verification_id verified_until procedure_halt survey_answer requested_slot"
-).split()
+SLOTS = [
+    "pending_question",
+    "offered_procedure",
+    "procedure",
+    "account_ref",
+    "otp_code",
+    "delivery_method",
+    "procedure_confirmed",
+    "verification_id",
+    "verified_until",
+    "procedure_halt",
+    "survey_answer",
+    "requested_slot",
+]
 
 
 def tracker(
     intent: str = "greet",
     text: str = "",
-    entities: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-    active_loop: Optional[str] = None,
-    ranking: Optional[List[Tuple[str, float]]] = None,
-    events: Optional[List[Dict[str, Any]]] = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    active_loop: str | None = None,
+    ranking: list[tuple[str, float]] | None = None,
+    events: list[dict[str, Any]] | None = None,
     sender: str = "conv-1",
 ) -> Tracker:
     values = {name: None for name in SLOTS}
@@ -32,19 +43,23 @@ def tracker(
         "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [])],
         "message_id": "m-1",
     }
-    return Tracker(sender, values, latest, events or [], False, None, {"name": active_loop} if active_loop else {}, None)
+    return Tracker(
+        sender, values, latest, events or [], False, None, {"name": active_loop} if active_loop else {}, None
+    )
 
 
-def run(action: Action, t: Tracker, domain: Optional[Dict[str, Any]] = None) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+def run(
+    action: Action, t: Tracker, domain: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(messages, events)"""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, t, domain or {}))
     return dispatcher.messages, events
 
 
-def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def responses(messages: List[Dict[str, Any]]) -> List[str]:
+def responses(messages: list[dict[str, Any]]) -> list[str]:
     return [m.get("response") or m.get("text") or "" for m in messages]

@@ -2,8 +2,9 @@
 
 import logging
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ from line_fakes import (  # noqa: E402
     LoopThread,
     StubBot,
 )
+
 from channels.line import LineInput  # noqa: E402
 
 
@@ -45,14 +47,12 @@ def fake_line(_fake_line_server: FakeLineApi) -> FakeLineApi:
 
 
 @pytest.fixture
-def start_channel(
-    loop_thread: LoopThread, fake_line: FakeLineApi
-) -> Iterator[Callable[..., ChannelServer]]:
+def start_channel(loop_thread: LoopThread, fake_line: FakeLineApi) -> Iterator[Callable[..., ChannelServer]]:
     """Factory: start_channel(**LineInput kwargs) → a running ChannelServer."""
-    servers: List[ChannelServer] = []
+    servers: list[ChannelServer] = []
 
     def start(**overrides: Any) -> ChannelServer:
-        settings: Dict[str, Any] = {
+        settings: dict[str, Any] = {
             "channel_secret": CHANNEL_SECRET,
             "access_token": ACCESS_TOKEN,
             "api_base_url": fake_line.url,

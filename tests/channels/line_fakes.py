@@ -15,7 +15,8 @@ import socket
 import threading
 import uuid
 from collections import deque
-from typing import Any, Awaitable, Deque, Dict, List, Optional, Tuple
+from collections.abc import Awaitable
+from typing import Any
 
 import requests
 from aiohttp import web
@@ -54,15 +55,15 @@ class FakeLineApi:
     """
 
     def __init__(self) -> None:
-        self.calls: List[Dict[str, Any]] = []
-        self.reply_failures: Deque[Tuple[int, Dict[str, Any]]] = deque()
-        self.push_failures: Deque[int] = deque()
+        self.calls: list[dict[str, Any]] = []
+        self.reply_failures: deque[tuple[int, dict[str, Any]]] = deque()
+        self.push_failures: deque[int] = deque()
         # Seconds to wait before answering, per kind ("reply", "push", "loading").
-        self.delays: Dict[str, float] = {}
+        self.delays: dict[str, float] = {}
         self.used_reply_tokens: set = set()
         self.accepted_retry_keys: set = set()
         self.url = ""
-        self._runner: Optional[web.AppRunner] = None
+        self._runner: web.AppRunner | None = None
 
     def reset(self) -> None:
         self.calls.clear()
@@ -72,7 +73,7 @@ class FakeLineApi:
         self.used_reply_tokens.clear()
         self.accepted_retry_keys.clear()
 
-    def of(self, kind: str) -> List[Dict[str, Any]]:
+    def of(self, kind: str) -> list[dict[str, Any]]:
         """Recorded calls of one kind: "reply", "push" or "loading"."""
         return [call for call in self.calls if call["kind"] == kind]
 
@@ -92,7 +93,7 @@ class FakeLineApi:
         if self._runner:
             await self._runner.cleanup()
 
-    async def _record(self, kind: str, request: web.Request) -> Optional[web.Response]:
+    async def _record(self, kind: str, request: web.Request) -> web.Response | None:
         body = await request.json()
         self.calls.append({"kind": kind, "headers": dict(request.headers), "body": body})
         if request.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
@@ -120,13 +121,9 @@ class FakeLineApi:
             return failed
         key = request.headers.get("X-Line-Retry-Key")
         if key in self.accepted_retry_keys:
-            return web.json_response(
-                {"message": "The retry key is already accepted"}, status=409
-            )
+            return web.json_response({"message": "The retry key is already accepted"}, status=409)
         if self.push_failures:
-            return web.json_response(
-                {"message": "Internal error"}, status=self.push_failures.popleft()
-            )
+            return web.json_response({"message": "Internal error"}, status=self.push_failures.popleft())
         if key:
             self.accepted_retry_keys.add(key)
         await asyncio.sleep(self.delays.get("push", 0.0))
@@ -142,7 +139,7 @@ class StubBot:
     (`send_response` with the response dict), chosen by the incoming text."""
 
     def __init__(self) -> None:
-        self.received: List[UserMessage] = []
+        self.received: list[UserMessage] = []
         self.slow_seconds = 0.0
 
     async def handle_message(self, message: UserMessage) -> None:
@@ -181,7 +178,7 @@ BUTTONS = [
     },
     {"title": "マイページを開く", "type": "web_url", "url": "https://mypage.example.jp/"},
     {"title": "ヘルプ", "payload": "https://help.example.jp/line"},
-] + [{"title": f"選択肢{i}", "payload": f"/choose{{\"n\":{i}}}"} for i in range(10)]
+] + [{"title": f"選択肢{i}", "payload": f'/choose{{"n":{i}}}'} for i in range(10)]
 
 # 12,001 UTF-16 units without any newline or 「。」, with an emoji (2 units) straddling
 # the 5,000-unit boundary of the first part.
@@ -192,7 +189,7 @@ def sign(body: bytes, secret: str = CHANNEL_SECRET) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-def text_event(text: str, source: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+def text_event(text: str, source: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "type": "message",
         "mode": "active",
@@ -225,9 +222,7 @@ class ChannelServer:
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self._server = await app.create_server(
-            sock=sock, return_asyncio_server=True, access_log=False
-        )
+        self._server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
         await self._server.startup()
         await self._server.before_start()
         await self._server.after_start()
@@ -238,9 +233,7 @@ class ChannelServer:
         await self._server.wait_closed()
         await self._server.after_stop()
 
-    def post(
-        self, payload: Any, signature: Optional[str] = "sign", raw: Optional[bytes] = None
-    ) -> requests.Response:
+    def post(self, payload: Any, signature: str | None = "sign", raw: bytes | None = None) -> requests.Response:
         """Posts like LINE; signature="sign" signs the body, None leaves the header out."""
         body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json"}
@@ -251,7 +244,7 @@ class ChannelServer:
         url = self.url + "/webhooks/line/webhook"
         return requests.post(url, data=body, headers=headers, timeout=10)
 
-    def post_events(self, *events: Dict[str, Any]) -> requests.Response:
+    def post_events(self, *events: dict[str, Any]) -> requests.Response:
         return self.post({"destination": "Ubotdestination", "events": list(events)})
 
     def wait_idle(self) -> None:

@@ -1,6 +1,6 @@
 """Unit tests: Rasa messages → LINE message objects, signatures, redelivery memory."""
 
-from typing import List
+from line_fakes import BUTTONS, LONG_TEXT, sign
 
 from channels.line import RecentEventIds, signature_is_valid
 from channels.line_format import (
@@ -11,8 +11,6 @@ from channels.line_format import (
     to_line_messages,
     utf16_len,
 )
-from line_fakes import BUTTONS, LONG_TEXT, sign
-
 
 # --- text splitting ---------------------------------------------------------------------------
 
@@ -136,9 +134,7 @@ def test_blank_lines_stay_in_one_bubble_and_empty_texts_are_skipped() -> None:
 
 def test_image_needs_https() -> None:
     assert to_line_messages([{"image": "https://e.jp/a.png"}])[0]["type"] == "image"
-    assert to_line_messages([{"image": "http://e.jp/a.png"}]) == [
-        {"type": "text", "text": "http://e.jp/a.png"}
-    ]
+    assert to_line_messages([{"image": "http://e.jp/a.png"}]) == [{"type": "text", "text": "http://e.jp/a.png"}]
 
 
 def test_custom_line_payload_passes_through_and_other_custom_is_ignored() -> None:
@@ -165,7 +161,7 @@ def test_signature_covers_the_raw_bytes() -> None:
 
 
 def test_recent_event_ids_ttl_and_bound() -> None:
-    now: List[float] = [0.0]
+    now: list[float] = [0.0]
     recent = RecentEventIds(max_size=3, ttl=10.0, clock=lambda: now[0])
     assert not recent.check_and_add("a")
     assert recent.check_and_add("a")

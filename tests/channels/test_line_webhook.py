@@ -3,7 +3,8 @@
 import json
 import logging
 import uuid
-from typing import Any, Callable, Dict
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -23,7 +24,7 @@ from channels.line import BOT_ERROR_REPLY, NON_TEXT_REPLY, LineInput
 from channels.line_format import utf16_len
 
 
-def event_of(kind: str, **fields: Any) -> Dict[str, Any]:
+def event_of(kind: str, **fields: Any) -> dict[str, Any]:
     event = {
         "type": kind,
         "mode": "active",
@@ -37,16 +38,14 @@ def event_of(kind: str, **fields: Any) -> Dict[str, Any]:
     return event
 
 
-def texts(call: Dict[str, Any]) -> list:
+def texts(call: dict[str, Any]) -> list:
     return [message.get("text") for message in call["body"]["messages"]]
 
 
 # --- signature, size, configuration -------------------------------------------------------
 
 
-def test_text_message_reaches_bot_and_is_answered_by_reply(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_text_message_reaches_bot_and_is_answered_by_reply(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     event = text_event("パスワードを忘れました")
     response = channel.post_events(event)
     assert response.status_code == 200
@@ -68,9 +67,7 @@ def test_text_message_reaches_bot_and_is_answered_by_reply(
     assert fake_line.of("push") == []
 
 
-@pytest.mark.parametrize(
-    "signature", [None, "", "not-base64", sign(b"other body"), sign(b"x", "wrong-secret")]
-)
+@pytest.mark.parametrize("signature", [None, "", "not-base64", sign(b"other body"), sign(b"x", "wrong-secret")])
 def test_bad_or_missing_signature_is_rejected_before_the_bot(
     channel: ChannelServer, fake_line: FakeLineApi, signature: Any
 ) -> None:
@@ -89,9 +86,7 @@ def test_signature_is_checked_before_json_parsing(channel: ChannelServer) -> Non
     assert channel.post({"no_events": []}).status_code == 400
 
 
-def test_verification_request_with_empty_events_gets_200(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_verification_request_with_empty_events_gets_200(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     response = channel.post({"destination": "Ubot", "events": []})
     assert response.status_code == 200
     channel.wait_idle()
@@ -109,9 +104,7 @@ def test_oversized_body_gets_413(start_channel: Callable[..., ChannelServer]) ->
     assert channel.bot.received == []
 
 
-def test_unconfigured_channel_answers_503(
-    start_channel: Callable[..., ChannelServer], fake_line: FakeLineApi
-) -> None:
+def test_unconfigured_channel_answers_503(start_channel: Callable[..., ChannelServer], fake_line: FakeLineApi) -> None:
     channel = start_channel(channel_secret="", access_token="")
     assert channel.post_events(text_event("hello")).status_code == 503
     status = requests.get(channel.url + "/webhooks/line/", timeout=5)
@@ -127,9 +120,7 @@ def test_health_route(channel: ChannelServer) -> None:
 # --- event types --------------------------------------------------------------------------
 
 
-def test_postback_data_is_sent_to_the_bot_as_text(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_postback_data_is_sent_to_the_bot_as_text(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     channel.post_events(
         event_of("postback", postback={"data": "/affirm"}),
         event_of("postback", postback={"data": '/start_procedure{"procedure":"x"}'}),
@@ -157,12 +148,8 @@ def test_unfollow_is_only_logged(channel: ChannelServer, fake_line: FakeLineApi)
     assert channel.bot.received == [] and fake_line.calls == []
 
 
-@pytest.mark.parametrize(
-    "kind", ["join", "memberJoined", "beacon", "videoPlayComplete", "somethingNew"]
-)
-def test_unknown_event_types_are_ignored(
-    channel: ChannelServer, fake_line: FakeLineApi, kind: str
-) -> None:
+@pytest.mark.parametrize("kind", ["join", "memberJoined", "beacon", "videoPlayComplete", "somethingNew"])
+def test_unknown_event_types_are_ignored(channel: ChannelServer, fake_line: FakeLineApi, kind: str) -> None:
     assert channel.post_events(event_of(kind)).status_code == 200
     channel.wait_idle()
     assert channel.bot.received == [] and fake_line.calls == []
@@ -177,7 +164,7 @@ def test_unknown_event_types_are_ignored(
     ],
 )
 def test_non_text_message_gets_a_polite_text_only_notice(
-    channel: ChannelServer, fake_line: FakeLineApi, message: Dict[str, Any]
+    channel: ChannelServer, fake_line: FakeLineApi, message: dict[str, Any]
 ) -> None:
     channel.post_events(event_of("message", message=message))
     channel.wait_idle()
@@ -185,9 +172,7 @@ def test_non_text_message_gets_a_polite_text_only_notice(
     assert texts(fake_line.of("reply")[0]) == [NON_TEXT_REPLY]
 
 
-def test_non_text_message_in_a_group_is_ignored(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_non_text_message_in_a_group_is_ignored(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     source = {"type": "group", "groupId": GROUP_ID, "userId": USER_ID}
     channel.post_events(event_of("message", source=source, message={"id": "1", "type": "sticker"}))
     channel.wait_idle()
@@ -202,9 +187,7 @@ def test_standby_mode_events_are_ignored(channel: ChannelServer, fake_line: Fake
     assert channel.bot.received == [] and fake_line.calls == []
 
 
-def test_redelivered_event_is_processed_once(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_redelivered_event_is_processed_once(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     event = text_event("hello")
     assert channel.post_events(event).status_code == 200
     redelivered = json.loads(json.dumps(event))
@@ -215,9 +198,7 @@ def test_redelivered_event_is_processed_once(
     assert len(fake_line.of("reply")) == 1
 
 
-def test_messages_of_one_user_are_handled_in_order(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_messages_of_one_user_are_handled_in_order(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     channel.bot.slow_seconds = 0.3
     channel.post_events(text_event("slow"))
     channel.post_events(text_event("second"))
@@ -226,9 +207,7 @@ def test_messages_of_one_user_are_handled_in_order(
     assert [texts(c)[0] for c in fake_line.of("reply")] == ["お待たせしました。", "受け付けました: second"]
 
 
-def test_different_users_are_not_held_up_by_each_other(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_different_users_are_not_held_up_by_each_other(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     channel.bot.slow_seconds = 0.5
     other = {"type": "user", "userId": "U_other_user"}
     channel.post_events(text_event("slow"), text_event("quick", source=other))
@@ -236,9 +215,7 @@ def test_different_users_are_not_held_up_by_each_other(
     assert [texts(c)[0] for c in fake_line.of("reply")] == ["受け付けました: quick", "お待たせしました。"]
 
 
-def test_group_chat_uses_the_group_id_and_no_loading_animation(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_group_chat_uses_the_group_id_and_no_loading_animation(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     source = {"type": "group", "groupId": GROUP_ID, "userId": USER_ID}
     channel.post_events(text_event("hello", source=source))
     channel.wait_idle()
@@ -285,9 +262,7 @@ def test_failed_loading_animation_does_not_cost_the_answer(
 # --- reply / push -------------------------------------------------------------------------
 
 
-def test_invalid_reply_token_falls_back_to_push(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_invalid_reply_token_falls_back_to_push(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     fake_line.reply_failures.append((400, {"message": "Invalid reply token"}))
     channel.post_events(text_event("hello"))
     channel.wait_idle()
@@ -298,9 +273,7 @@ def test_invalid_reply_token_falls_back_to_push(
     uuid.UUID(push["headers"]["X-Line-Retry-Key"])  # a UUID
 
 
-def test_other_reply_errors_are_not_retried_or_pushed(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_other_reply_errors_are_not_retried_or_pushed(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     fake_line.reply_failures.append((500, {"message": "Internal error"}))
     channel.post_events(text_event("hello"))
     channel.wait_idle()
@@ -308,9 +281,7 @@ def test_other_reply_errors_are_not_retried_or_pushed(
     assert fake_line.of("push") == []
 
 
-def test_slow_bot_answer_is_pushed(
-    start_channel: Callable[..., ChannelServer], fake_line: FakeLineApi
-) -> None:
+def test_slow_bot_answer_is_pushed(start_channel: Callable[..., ChannelServer], fake_line: FakeLineApi) -> None:
     channel = start_channel(reply_timeout=0.2)
     channel.bot.slow_seconds = 0.5
     channel.post_events(text_event("slow"))
@@ -319,9 +290,7 @@ def test_slow_bot_answer_is_pushed(
     assert texts(fake_line.of("push")[0]) == ["お待たせしました。"]
 
 
-def test_more_than_five_messages_reply_five_and_push_the_rest(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_more_than_five_messages_reply_five_and_push_the_rest(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     channel.post_events(text_event("many"))
     channel.wait_idle()
     [reply] = fake_line.of("reply")
@@ -330,9 +299,7 @@ def test_more_than_five_messages_reply_five_and_push_the_rest(
     assert texts(push) == ["メッセージ6", "メッセージ7"]
 
 
-def test_push_is_retried_with_the_same_retry_key_on_5xx(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_push_is_retried_with_the_same_retry_key_on_5xx(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     fake_line.reply_failures.append((400, {"message": "Invalid reply token"}))
     fake_line.push_failures.extend([500, 503])
     channel.post_events(text_event("hello"))
@@ -375,9 +342,7 @@ def test_buttons_become_quick_replies(channel: ChannelServer, fake_line: FakeLin
     items = message["quickReply"]["items"]
     assert len(items) == 13
     actions = [item["action"] for item in items]
-    assert actions[0] == {
-        "type": "postback", "label": "はい", "data": "/affirm", "displayText": "はい"
-    }
+    assert actions[0] == {"type": "postback", "label": "はい", "data": "/affirm", "displayText": "はい"}
     assert actions[2]["data"] == '/start_procedure{"procedure":"password_reset"}'
     assert len(actions[2]["label"]) == 20 and actions[2]["label"].endswith("…")
     assert actions[2]["displayText"] == "パスワードの再設定をお願いしたいです(OCNメール)"
@@ -386,9 +351,7 @@ def test_buttons_become_quick_replies(channel: ChannelServer, fake_line: FakeLin
     assert all(len(a["label"]) <= 20 for a in actions)
 
 
-def test_long_text_is_split_at_5000_utf16_units(
-    channel: ChannelServer, fake_line: FakeLineApi
-) -> None:
+def test_long_text_is_split_at_5000_utf16_units(channel: ChannelServer, fake_line: FakeLineApi) -> None:
     channel.post_events(text_event("long"))
     channel.wait_idle()
     parts = texts(fake_line.of("reply")[0])

@@ -1,6 +1,7 @@
 """The scaled mode, started for real by `python -m deploy.scaled up` into var/test-scaled/ on free
 loopback ports: PostgreSQL, Redis, nginx, the sandbox, 1 action server and 2 Rasa servers.
 Skips (with the reason) only when the PostgreSQL, Redis or nginx binaries are missing."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,8 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -17,9 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from scaled_chat import M_ACTIONS, N_RASA  # noqa: E402
+
 from deploy.scaled import ScaledStack, missing_binaries  # noqa: E402
 from deploy.settings import load  # noqa: E402
-from scaled_chat import M_ACTIONS, N_RASA  # noqa: E402
 
 STATE_DIR = ROOT / "var" / "test-scaled"
 
@@ -43,8 +45,15 @@ def _free_base_port() -> int:
 @pytest.fixture(scope="session")
 def scaled_env() -> dict:
     env = dict(os.environ, SCALED_STATE_DIR=str(STATE_DIR), PYTHONPATH=str(ROOT))
-    for key in ("RASA_API_TOKEN", "SCALED_LISTEN_HOST", "SCALED_LOCK_STORE_TYPE", "LOCK_STORE_DB",
-                "TRACKER_STORE_URL", "ACTION_ENDPOINT_URL", "LOCK_STORE_TYPE"):
+    for key in (
+        "RASA_API_TOKEN",
+        "SCALED_LISTEN_HOST",
+        "SCALED_LOCK_STORE_TYPE",
+        "LOCK_STORE_DB",
+        "TRACKER_STORE_URL",
+        "ACTION_ENDPOINT_URL",
+        "LOCK_STORE_TYPE",
+    ):
         env.pop(key, None)
     return env
 
@@ -58,16 +67,34 @@ def scaled(scaled_env: dict) -> Iterator[ScaledStack]:
         pytest.skip("no trained model (make train)")
     # A previous run that died may have left processes: stop them, then start clean.
     if STATE_DIR.exists():
-        subprocess.run([sys.executable, "-m", "deploy.scaled", "down"], cwd=ROOT, env=scaled_env,
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "deploy.scaled", "down"], cwd=ROOT, env=scaled_env, capture_output=True, timeout=120
+        )
         shutil.rmtree(STATE_DIR, ignore_errors=True)
     base = _free_base_port()
-    up = subprocess.run([sys.executable, "-m", "deploy.scaled", "up", "--rasa", str(N_RASA), "--actions",
-                         str(M_ACTIONS), "--base-port", str(base)], cwd=ROOT, env=scaled_env,
-                        capture_output=True, text=True, timeout=400)
+    up = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deploy.scaled",
+            "up",
+            "--rasa",
+            str(N_RASA),
+            "--actions",
+            str(M_ACTIONS),
+            "--base-port",
+            str(base),
+        ],
+        cwd=ROOT,
+        env=scaled_env,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
     assert up.returncode == 0, f"scaled up failed:\n{up.stdout}\n{up.stderr}"
     stack = ScaledStack(load(env=scaled_env, base_port=base, state_dir=STATE_DIR))
     stack.up_output = up.stdout  # type: ignore[attr-defined]
     yield stack
-    subprocess.run([sys.executable, "-m", "deploy.scaled", "down"], cwd=ROOT, env=scaled_env,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "deploy.scaled", "down"], cwd=ROOT, env=scaled_env, capture_output=True, timeout=120
+    )

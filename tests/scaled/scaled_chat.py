@@ -1,4 +1,5 @@
 """Small async REST client and PostgreSQL readers shared by the scaled-mode tests."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,7 +8,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import aiohttp
 
@@ -20,36 +21,40 @@ CODE_RE = re.compile(r"確認コード: (\d{6})")
 @dataclass
 class Reply:
     status: int
-    messages: List[Dict[str, Any]]
-    headers: Dict[str, str]
+    messages: list[dict[str, Any]]
+    headers: dict[str, str]
     seconds: float
-    error: Optional[str] = None
+    error: str | None = None
 
     @property
-    def texts(self) -> List[str]:
+    def texts(self) -> list[str]:
         return [m.get("text") or "" for m in self.messages if isinstance(m, dict)]
 
 
-async def say(session: aiohttp.ClientSession, base_url: str, sender: str, text: str,
-              timeout: float = 30) -> Reply:
+async def say(session: aiohttp.ClientSession, base_url: str, sender: str, text: str, timeout: float = 30) -> Reply:
     start = time.perf_counter()
     try:
-        async with session.post(f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+        async with session.post(
+            f"{base_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        ) as r:
             body = await r.text()
             try:
                 data = json.loads(body)
             except ValueError:
                 data = []
-            return Reply(r.status, data if isinstance(data, list) else [data], dict(r.headers),
-                         time.perf_counter() - start)
+            return Reply(
+                r.status, data if isinstance(data, list) else [data], dict(r.headers), time.perf_counter() - start
+            )
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         return Reply(0, [], {}, time.perf_counter() - start, error=repr(error))
 
 
 async def latest_code(session: aiohttp.ClientSession, sandbox_url: str, token: str, to: str) -> str:
-    async with session.get(f"{sandbox_url}/dev/outbox", params={"to": to, "last": "5"},
-                           headers={"X-Service-Token": token}) as r:
+    async with session.get(
+        f"{sandbox_url}/dev/outbox", params={"to": to, "last": "5"}, headers={"X-Service-Token": token}
+    ) as r:
         assert r.status == 200, await r.text()
         messages = (await r.json())["messages"]
     codes = [CODE_RE.search(m["body"]) for m in messages if m["kind"] == "verification_code"]
@@ -58,17 +63,17 @@ async def latest_code(session: aiohttp.ClientSession, sandbox_url: str, token: s
     return codes[-1].group(1)
 
 
-def events(conn: Any, sender: str) -> List[Dict[str, Any]]:
+def events(conn: Any, sender: str) -> list[dict[str, Any]]:
     with conn.cursor() as cur:
         cur.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
         return [{"type": t, "action": a, "data": json.loads(d)} for t, a, d in cur.fetchall()]
 
 
-def user_texts(conn: Any, sender: str) -> List[str]:
+def user_texts(conn: Any, sender: str) -> list[str]:
     return [e["data"].get("text") for e in events(conn, sender) if e["type"] == "user"]
 
 
-def interleaved(evts: List[Dict[str, Any]]) -> bool:
+def interleaved(evts: list[dict[str, Any]]) -> bool:
     """True when a user message was stored before the previous one's turn ended (action_listen)."""
     open_turn = False
     for e in evts:

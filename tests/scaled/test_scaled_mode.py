@@ -2,6 +2,7 @@
 Redis + PostgreSQL, the per-sender rate limit and body limit, and redaction in PostgreSQL.
 
 Tests run in file order against one stack (conftest.py); the last one stops it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,13 +18,21 @@ import uuid
 
 import aiohttp
 import pytest
-
 from scaled_chat import N_RASA, ROOT, events, interleaved, latest_code, say, user_texts
+
 from deploy.procs import alive
 from deploy.seed import seed_load_customers
 
-TEXTS = ["こんにちは", "接続用IDを知りたい", "いいえ", "OCN IDを忘れました", "ありがとう", "お客さま番号とは",
-         "はい", "さようなら"]
+TEXTS = [
+    "こんにちは",
+    "接続用IDを知りたい",
+    "いいえ",
+    "OCN IDを忘れました",
+    "ありがとう",
+    "お客さま番号とは",
+    "はい",
+    "さようなら",
+]
 
 
 def run(coro):  # noqa: ANN001, ANN201
@@ -31,6 +40,7 @@ def run(coro):  # noqa: ANN001, ANN201
 
 
 # -- start ----------------------------------------------------------------------------------------
+
 
 def test_up_starts_every_part_behind_nginx(scaled) -> None:  # noqa: ANN001
     running = set(scaled.running_parts())
@@ -56,20 +66,29 @@ def test_up_starts_every_part_behind_nginx(scaled) -> None:  # noqa: ANN001
 
 def test_refuses_non_loopback_without_token(tmp_path) -> None:  # noqa: ANN001
     env = dict(os.environ, SCALED_STATE_DIR=str(tmp_path), SCALED_LISTEN_HOST="0.0.0.0", RASA_API_TOKEN="")
-    r = subprocess.run([sys.executable, "-m", "deploy.scaled", "up", "--rasa", "1", "--actions", "1",
-                        "--base-port", "29900"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "deploy.scaled", "up", "--rasa", "1", "--actions", "1", "--base-port", "29900"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode != 0
     assert "RASA_API_TOKEN must be set" in r.stderr + r.stdout
 
 
 # -- one conversation on two instances --------------------------------------------------------------
 
+
 async def _paired(session, urls: list[str], sender: str) -> list:  # noqa: ANN001
     """Pairs of messages reach both instances at the same instant; pairs 80 ms apart; nobody waits."""
     tasks = []
     for r in range(len(TEXTS) // 2):
-        tasks += [asyncio.create_task(say(session, urls[0], sender, TEXTS[2 * r])),
-                  asyncio.create_task(say(session, urls[1], sender, TEXTS[2 * r + 1]))]
+        tasks += [
+            asyncio.create_task(say(session, urls[0], sender, TEXTS[2 * r])),
+            asyncio.create_task(say(session, urls[1], sender, TEXTS[2 * r + 1])),
+        ]
         await asyncio.sleep(0.08)
     return await asyncio.gather(*tasks)
 
@@ -103,12 +122,13 @@ async def _two_instance_conversations(urls: list[str], redis_client) -> dict:  #
         # 1. stress: 8 conversations at once, each with simultaneous pairs on the two instances
         senders = [f"lock-pair-{uuid.uuid4().hex[:8]}" for _ in range(8)]
         results = await asyncio.wait_for(asyncio.gather(*(_paired(session, urls, s) for s in senders)), 120)
-        plan.update(zip(senders, results))
+        plan.update(zip(senders, results, strict=False))
         # 2. order: 4 conversations at once, each message sent while the previous one is processed
         senders = [f"lock-seq-{uuid.uuid4().hex[:8]}" for _ in range(4)]
         results = await asyncio.wait_for(
-            asyncio.gather(*(_chained(session, urls, s, redis_client) for s in senders)), 120)
-        plan.update(zip(senders, results))
+            asyncio.gather(*(_chained(session, urls, s, redis_client) for s in senders)), 120
+        )
+        plan.update(zip(senders, results, strict=False))
     return plan
 
 
@@ -116,14 +136,21 @@ def test_messages_of_one_conversation_on_two_instances_are_all_processed_in_orde
     urls = scaled.rasa_urls()[:2]
     import redis
 
-    client = redis.Redis(host="127.0.0.1", port=scaled.s.ports.redis, db=int(scaled.env()["LOCK_STORE_DB"]),
-                         password=scaled.s.redis_password)
+    client = redis.Redis(
+        host="127.0.0.1",
+        port=scaled.s.ports.redis,
+        db=int(scaled.env()["LOCK_STORE_DB"]),
+        password=scaled.s.redis_password,
+    )
     plan = run(_two_instance_conversations(urls, client))
     overlaps = sum(rs[0].overlaps for s, rs in plan.items() if "-seq-" in s)
     assert overlaps >= len(TEXTS), f"only {overlaps} messages were sent while the previous one was processed"
     with scaled.pg_connect() as conn:
         for sender, replies in plan.items():
-            assert all(r.status == 200 and r.messages for r in replies), (sender, [(r.status, r.error) for r in replies])
+            assert all(r.status == 200 and r.messages for r in replies), (
+                sender,
+                [(r.status, r.error) for r in replies],
+            )
             assert not any(r.headers.get("X-Chat-Limit") for r in replies)
             stored = user_texts(conn, sender)
             assert sorted(stored) == sorted(TEXTS), f"{sender}: lost or duplicated: {stored}"
@@ -152,6 +179,7 @@ def test_stock_redis_lock_store_issues_one_ticket_twice_and_ours_does_not(scaled
                 if not b_ticket:
                     b_ticket["n"] = b.issue_ticket(conversation)
                 original(lock)
+
             a.save_lock = save_lock
         else:
             original_get = a.red.pipeline
@@ -165,8 +193,10 @@ def test_stock_redis_lock_store_issues_one_ticket_twice_and_ours_does_not(scaled
                     if not b_ticket:
                         b_ticket["n"] = b.issue_ticket(conversation)
                     return value
+
                 pipe.get = get_then_interfere
                 return pipe
+
             a.red.pipeline = pipeline
         a_ticket = a.issue_ticket(conversation)
         return a_ticket, b_ticket["n"]
@@ -220,8 +250,10 @@ def test_flood_from_one_sender_is_limited_politely_and_does_not_slow_others(scal
     with scaled.pg_connect() as conn:
         assert len(user_texts(conn, result["flooder"])) == 20
     base, during = statistics.median(result["baseline"]), statistics.median(result["during"])
-    print(f"other sender: baseline median {base * 1000:.0f} ms, during flood {during * 1000:.0f} ms; "
-          f"limited replies median {statistics.median(r.seconds for r in limited) * 1000:.1f} ms")
+    print(
+        f"other sender: baseline median {base * 1000:.0f} ms, during flood {during * 1000:.0f} ms; "
+        f"limited replies median {statistics.median(r.seconds for r in limited) * 1000:.1f} ms"
+    )
     assert during < max(3 * base, base + 0.25), (result["baseline"], result["during"])
 
 
@@ -247,6 +279,7 @@ def test_oversized_bodies_get_a_polite_answer_and_the_bot_keeps_working(scaled) 
 
 
 # -- redaction ---------------------------------------------------------------------------------------
+
 
 async def _procedure(scaled, customer) -> tuple[str, str, list]:  # noqa: ANN001
     sender = f"redact-{uuid.uuid4().hex[:8]}"
@@ -289,17 +322,30 @@ def test_procedure_conversation_leaves_no_code_or_phone_number_in_postgresql(sca
 
 # -- stop ----------------------------------------------------------------------------------------------
 
+
 def test_down_stops_everything_it_started(scaled, scaled_env) -> None:  # noqa: ANN001
     pids = [mg.pid() for mg in scaled.all_parts()]
     assert all(pids)
-    r = subprocess.run([sys.executable, "-m", "deploy.scaled", "down"], cwd=ROOT, env=scaled_env,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "deploy.scaled", "down"],
+        cwd=ROOT,
+        env=scaled_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0 and "postgres" in r.stdout and "rasa-0" in r.stdout, r.stdout + r.stderr
     deadline = time.monotonic() + 10
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(p) for p in pids)
     assert not scaled.running_parts()
-    status = subprocess.run([sys.executable, "-m", "deploy.scaled", "status"], cwd=ROOT, env=scaled_env,
-                            capture_output=True, text=True, timeout=60)
+    status = subprocess.run(
+        [sys.executable, "-m", "deploy.scaled", "status"],
+        cwd=ROOT,
+        env=scaled_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert status.returncode == 3 and "nothing" in status.stdout

@@ -1,4 +1,5 @@
 """Bad input through the real REST channel of a running server: a polite answer, never a 500."""
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,9 @@ def test_bad_input_gets_a_polite_reply(stack: RunningStack, name: str) -> None:
 
 def test_invalid_json_body_is_rejected_without_a_server_error(stack: RunningStack) -> None:
     response = requests.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook", data=b"\xff\xfe{not json", timeout=30,
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        data=b"\xff\xfe{not json",
+        timeout=30,
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code < 500

@@ -1,10 +1,11 @@
 """One conversation engine: the same answer on REST and LINE, and verified procedures over LINE."""
+
 from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -14,13 +15,17 @@ from tests.support.stack import RunningStack, new_sender, start_stack, texts
 
 
 @pytest.fixture(scope="module")
-def line_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[RunningStack, FakeLineApi]]:
+def line_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningStack, FakeLineApi]]:
     loop = LoopThread()
     fake = FakeLineApi()
     loop.run(fake.start())
     running = start_stack(
         tmp_path_factory.mktemp("line"),
-        extra_env={"LINE_CHANNEL_SECRET": CHANNEL_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "LINE_API_BASE_URL": fake.url},
+        extra_env={
+            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+            "LINE_API_BASE_URL": fake.url,
+        },
     )
     yield running, fake
     running.stop()
@@ -28,14 +33,16 @@ def line_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Runni
     loop.stop()
 
 
-def line_say(stack: RunningStack, fake: FakeLineApi, user: str, text: str, timeout: float = 30) -> List[Dict[str, Any]]:
+def line_say(stack: RunningStack, fake: FakeLineApi, user: str, text: str, timeout: float = 30) -> list[dict[str, Any]]:
     """Post a signed text event for `user`; return the LINE messages the bot sent back."""
     before = len(fake.calls)
     event = text_event(text, {"type": "user", "userId": user})
     body = json.dumps({"destination": "Uxxxxxxxx", "events": [event]}).encode()
     response = requests.post(
-        f"{stack.rasa_url}/webhooks/line/webhook", data=body,
-        headers={"X-Line-Signature": sign(body), "Content-Type": "application/json"}, timeout=10,
+        f"{stack.rasa_url}/webhooks/line/webhook",
+        data=body,
+        headers={"X-Line-Signature": sign(body), "Content-Type": "application/json"},
+        timeout=10,
     )
     assert response.status_code == 200
     deadline = time.monotonic() + timeout
@@ -49,11 +56,11 @@ def line_say(stack: RunningStack, fake: FakeLineApi, user: str, text: str, timeo
     raise AssertionError("no LINE reply")
 
 
-def line_texts(messages: List[Dict[str, Any]]) -> str:
+def line_texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
 
-def test_same_answer_on_rest_and_line(line_stack: Tuple[RunningStack, FakeLineApi]) -> None:
+def test_same_answer_on_rest_and_line(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
     stack, fake = line_stack
     question = "接続用IDを変更したいです"
     rest = texts(stack.say(new_sender(), question))
@@ -61,7 +68,7 @@ def test_same_answer_on_rest_and_line(line_stack: Tuple[RunningStack, FakeLineAp
     assert rest.strip() and rest.replace("\n", "") == line.replace("\n", "")
 
 
-def test_buttons_become_quick_replies(line_stack: Tuple[RunningStack, FakeLineApi]) -> None:
+def test_buttons_become_quick_replies(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
     stack, fake = line_stack
     messages = line_say(stack, fake, "U" + new_sender(), "パスワードを忘れました")
     items = messages[-1]["quickReply"]["items"]
@@ -69,12 +76,18 @@ def test_buttons_become_quick_replies(line_stack: Tuple[RunningStack, FakeLineAp
     assert all(len(i["action"]["label"]) <= 20 for i in items)
 
 
-def test_verified_procedure_over_line(line_stack: Tuple[RunningStack, FakeLineApi]) -> None:
+def test_verified_procedure_over_line(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
     stack, fake = line_stack
     user = "U" + new_sender()
-    requests.post(f"{stack.account_api_url}/dev/clock", json={"advance_seconds": 3601},
-                  headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]}, timeout=5).raise_for_status()
-    assert "お客さま番号" in line_texts(line_say(stack, fake, user, '/start_procedure{"procedure": "send_customer_number"}'))
+    requests.post(
+        f"{stack.account_api_url}/dev/clock",
+        json={"advance_seconds": 3601},
+        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
+        timeout=5,
+    ).raise_for_status()
+    assert "お客さま番号" in line_texts(
+        line_say(stack, fake, user, '/start_procedure{"procedure": "send_customer_number"}')
+    )
     assert "確認コード" in line_texts(line_say(stack, fake, user, "N123456789"))
     code = stack.latest_code("090-1234-5678")
     assert "よろしいですか" in line_texts(line_say(stack, fake, user, code or ""))

@@ -1,10 +1,10 @@
 """When a service behind the bot is down, the customer gets a polite answer and can go on."""
+
 from __future__ import annotations
 
 import os
 import signal
-from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

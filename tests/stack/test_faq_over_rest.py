@@ -1,4 +1,5 @@
 """Help-page answers through the REST channel of the running bot."""
+
 from __future__ import annotations
 
 from bot_server.survey_report import count_answers

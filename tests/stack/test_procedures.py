@@ -1,13 +1,14 @@
 """Verified procedures end to end: REST channel -> Rasa -> action server -> account sandbox."""
+
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 import requests
 
-from tests.support.stack import RunningStack, buttons, new_sender, texts
+from tests.support.stack import RunningStack, new_sender, texts
 
 TARO = {"number": "N123456789", "phone": "090-1234-5678"}
 HANAKO = {"number": "N987654321", "mail": "hanako.sato@example.jp"}
@@ -17,8 +18,10 @@ HANAKO = {"number": "N987654321", "mail": "hanako.sato@example.jp"}
 def fresh_hour(stack: RunningStack) -> Iterator[None]:
     """Each test gets a new hour on the sandbox clock, so the 3-codes-per-hour limit resets."""
     requests.post(
-        f"{stack.account_api_url}/dev/clock", json={"advance_seconds": 3601},
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]}, timeout=5,
+        f"{stack.account_api_url}/dev/clock",
+        json={"advance_seconds": 3601},
+        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
+        timeout=5,
     ).raise_for_status()
     yield
 
@@ -36,7 +39,9 @@ def verify(stack: RunningStack, sender: str, start: str, number: str, destinatio
 
 def test_password_reset_happy_path(stack: RunningStack) -> None:
     sender = new_sender()
-    after_code = verify(stack, sender, '/start_procedure{"procedure": "reset_ocn_password"}', TARO["number"], TARO["phone"])
+    after_code = verify(
+        stack, sender, '/start_procedure{"procedure": "reset_ocn_password"}', TARO["number"], TARO["phone"]
+    )
     assert "ご本人確認ができました" in after_code
     assert "090-****-5678" in after_code and "よろしいですか" in after_code
     done = texts(stack.say(sender, "はい"))
@@ -70,7 +75,9 @@ def test_connection_credentials_by_sms_needs_a_mobile(stack: RunningStack) -> No
 
 def test_customer_number_is_masked_in_chat(stack: RunningStack) -> None:
     sender = new_sender()
-    verify(stack, sender, '/start_procedure{"procedure": "send_customer_number"}', "taro.yamada@ocn.ne.jp", TARO["phone"])
+    verify(
+        stack, sender, '/start_procedure{"procedure": "send_customer_number"}', "taro.yamada@ocn.ne.jp", TARO["phone"]
+    )
     done = texts(stack.say(sender, "はい"))
     assert "N12*****89" in done and "N123456789" not in done
 
@@ -109,8 +116,10 @@ def test_expired_code_asks_for_the_number_again(stack: RunningStack) -> None:
     stack.say(sender, TARO["number"])
     code = stack.latest_code(TARO["phone"])
     requests.post(
-        f"{stack.account_api_url}/dev/clock", json={"advance_seconds": 601},
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]}, timeout=5,
+        f"{stack.account_api_url}/dev/clock",
+        json={"advance_seconds": 601},
+        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
+        timeout=5,
     ).raise_for_status()
     assert "有効期限が切れました" in texts(stack.say(sender, code or "123456"))
 

@@ -1,11 +1,12 @@
 """A slow account API delays only the conversation waiting for it, not everyone else's."""
+
 from __future__ import annotations
 
 import http.server
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterator
 
 import pytest
 
@@ -33,8 +34,11 @@ def slow_api_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     threading.Thread(target=server.serve_forever, daemon=True).start()
     running = start_stack(
         tmp_path_factory.mktemp("slow"),
-        extra_env={"ACCOUNT_API_URL": f"http://127.0.0.1:{port}", "ACCOUNT_API_RETRIES": "0",
-                   "ACCOUNT_API_READ_TIMEOUT": "10"},
+        extra_env={
+            "ACCOUNT_API_URL": f"http://127.0.0.1:{port}",
+            "ACCOUNT_API_RETRIES": "0",
+            "ACCOUNT_API_READ_TIMEOUT": "10",
+        },
     )
     yield running
     running.stop()

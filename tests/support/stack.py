@@ -1,4 +1,5 @@
 """Start the real product (devstack) on free ports with temporary databases, and talk to it."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import requests
 
@@ -27,7 +28,7 @@ def free_port() -> int:
 class RunningStack:
     stack: Stack
     ports: Ports
-    env: Dict[str, str]
+    env: dict[str, str]
     var_dir: Path
 
     @property
@@ -41,14 +42,14 @@ class RunningStack:
     def service(self, name: str) -> Service:
         return next(s for s in self.stack.services if s.name == name)
 
-    def say(self, sender: str, text: str, timeout: float = 30) -> List[Dict[str, Any]]:
+    def say(self, sender: str, text: str, timeout: float = 30) -> list[dict[str, Any]]:
         response = requests.post(
             f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
         )
         response.raise_for_status()
         return response.json()
 
-    def latest_code(self, destination: str) -> Optional[str]:
+    def latest_code(self, destination: str) -> str | None:
         """The last one-time code the sandbox 'sent' to a phone or mail address."""
         response = requests.get(
             f"{self.account_api_url}/dev/outbox",
@@ -71,15 +72,15 @@ def new_sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
-def texts(messages: List[Dict[str, Any]]) -> str:
+def texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
-def buttons(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+def buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [b for m in messages for b in m.get("buttons") or []]
 
 
-def start_stack(var_dir: Path, web: bool = False, extra_env: Optional[Dict[str, str]] = None) -> RunningStack:
+def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | None = None) -> RunningStack:
     ports = Ports(rasa=free_port(), actions=free_port(), account_api=free_port(), web=free_port())
     env = service_env(ports, var_dir=var_dir)
     for key in ("ACTION_ENDPOINT_URL", "TRACKER_STORE_URL", "ACCOUNT_API_URL", "ACCOUNT_API_DB"):

@@ -1,12 +1,13 @@
 """Fixtures for the web chat tests: the real product stack on free loopback ports (temporary
 SQLite files), the help-page server, and a headless Debian Chromium driven by Selenium."""
+
 from __future__ import annotations
 
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from web_support import (
@@ -60,7 +61,7 @@ def web_stack() -> Iterator[WebStack]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["object"]:
+def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(NO_CHROMIUM)
     if not CHROMEDRIVER.exists():

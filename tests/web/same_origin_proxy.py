@@ -3,15 +3,16 @@
 Each client connection is routed by the path of its first request (`/socket.io/...` to Rasa,
 everything else to the page server) and then piped both ways, so WebSocket upgrades work too.
 Good enough for a test (the page server closes every connection after one response)."""
+
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
-from typing import Optional, Tuple
 
 
 class SameOriginProxy:
-    def __init__(self, page: Tuple[str, int], rasa: Tuple[str, int], socket_path: str = "/socket.io/"):
+    def __init__(self, page: tuple[str, int], rasa: tuple[str, int], socket_path: str = "/socket.io/"):
         self.page = page
         self.rasa = rasa
         self.socket_path = socket_path.encode()
@@ -22,23 +23,21 @@ class SameOriginProxy:
         self.port = self.listener.getsockname()[1]
         self.routed = {"page": 0, "rasa": 0}
         self._stopping = False
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def start(self) -> "SameOriginProxy":
+    def start(self) -> SameOriginProxy:
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         self._stopping = True
-        try:
+        with contextlib.suppress(OSError):
             self.listener.close()
-        except OSError:
-            pass
 
     def _accept(self) -> None:
         while not self._stopping:
@@ -82,8 +81,6 @@ class SameOriginProxy:
             pass
         finally:
             for s in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()

@@ -1,24 +1,23 @@
 """The help page and chat widget in a real browser (headless Debian Chromium + Selenium) against
 the real product stack: Japanese input, buttons, links, reload, IME, escaping, typing indicator,
 phone screen. Screenshots go to var/screenshots/."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 import time
-from typing import List
 from urllib.parse import urlsplit
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
+from same_origin_proxy import SameOriginProxy
 from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 from web_support import CHROMIUM, NO_CHROMIUM, ROOT, SCREENSHOTS, WebStack, free_ports
-
-from same_origin_proxy import SameOriginProxy
 
 pytestmark = [pytest.mark.stack, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
 
@@ -26,6 +25,7 @@ REPLY_TIMEOUT = 20
 
 
 # ---- helpers ------------------------------------------------------------------------------
+
 
 def wait_for(driver, condition, timeout: float = REPLY_TIMEOUT, message: str = ""):
     return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(), message)
@@ -40,12 +40,12 @@ def fresh_page(driver, url: str) -> None:
     wait_for(driver, lambda: driver.execute_script("return !!window.ocnChat"), 10, "widget did not start")
 
 
-def messages(driver, who: str = "") -> List[WebElement]:
+def messages(driver, who: str = "") -> list[WebElement]:
     selector = ".ocn-chat-msg" + (f".ocn-chat-msg--{who}" if who else "")
     return driver.find_elements(By.CSS_SELECTOR, selector)
 
 
-def texts(driver, who: str = "") -> List[str]:
+def texts(driver, who: str = "") -> list[str]:
     """Bubble texts without the screen-reader prefix (「あなた：」/「チャットボット：」)."""
     return driver.execute_script(
         """return Array.from(document.querySelectorAll('.ocn-chat-msg' + arguments[0] + ' .ocn-chat-bubble'))
@@ -71,11 +71,13 @@ def type_and_send(driver, text: str) -> None:
 
 def wait_bot_reply(driver, after: int, containing: str) -> str:
     """The first bot message after the first `after` bot messages that contains `containing`."""
+
     def found():
         for text in texts(driver, "bot")[after:]:
             if containing in text:
                 return text
         return None
+
     try:
         return wait_for(driver, found)
     except Exception:
@@ -102,6 +104,7 @@ def composed_enter(driver, init: str, extra: str = "") -> None:
 
 # ---- tests --------------------------------------------------------------------------------
 
+
 def test_page_is_the_help_page_with_an_accessible_launcher(web_stack: WebStack, browser) -> None:
     fresh_page(browser, web_stack.url)
     assert browser.execute_script("return document.documentElement.lang") == "ja"
@@ -112,7 +115,9 @@ def test_page_is_the_help_page_with_an_accessible_launcher(web_stack: WebStack, 
     launcher = browser.find_element(By.CSS_SELECTOR, "button.ocn-chat-launcher")
     assert launcher.get_attribute("aria-label") == "チャットで質問する"
     assert launcher.get_attribute("aria-expanded") == "false"
-    rect = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.right, r.bottom, innerWidth, innerHeight];", launcher)
+    rect = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.right, r.bottom, innerWidth, innerHeight];", launcher
+    )
     assert rect[2] - rect[0] < 40 and rect[3] - rect[1] < 40, f"launcher is not at the bottom right: {rect}"
 
     # Keyboard focus is visible: Tab from the page's last link reaches the launcher.
@@ -120,7 +125,9 @@ def test_page_is_the_help_page_with_an_accessible_launcher(web_stack: WebStack, 
     ActionChains(browser).send_keys(Keys.TAB).perform()
     focused = browser.switch_to.active_element
     assert focused.get_attribute("class") == "ocn-chat-launcher"
-    style = browser.execute_script("const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth];", focused)
+    style = browser.execute_script(
+        "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth];", focused
+    )
     assert style[0] != "none" and style[1] != "0px", f"no visible focus style: {style}"
 
     # Everything comes from the page server or Rasa's socket.io (no CDN, no web fonts).
@@ -222,16 +229,18 @@ def test_enter_while_ime_is_composing_does_not_send(web_stack: WebStack, browser
     box = browser.find_element(By.CSS_SELECTOR, ".ocn-chat-input")
     browser.execute_script("arguments[0].value = 'ぱすわーど'", box)
 
-    composed_enter(browser, "{isComposing: true}")                       # Chrome, Firefox
+    composed_enter(browser, "{isComposing: true}")  # Chrome, Firefox
     composed_enter(browser, "{}", "Object.defineProperty(ev, 'keyCode', {get: () => 229});")  # Safari
     browser.execute_script("arguments[0].dispatchEvent(new CompositionEvent('compositionstart', {data: ''}))", box)
-    composed_enter(browser, "{}")                                        # between composition events
+    composed_enter(browser, "{}")  # between composition events
     time.sleep(0.5)
     assert messages(browser, "user") == [], "Enter during IME composition sent the message"
     assert box.get_attribute("value") == "ぱすわーど"
 
     # After the conversion is confirmed, Enter sends.
-    browser.execute_script("arguments[0].dispatchEvent(new CompositionEvent('compositionend', {data: 'パスワード'}))", box)
+    browser.execute_script(
+        "arguments[0].dispatchEvent(new CompositionEvent('compositionend', {data: 'パスワード'}))", box
+    )
     browser.execute_script("arguments[0].value = 'パスワード'", box)
     composed_enter(browser, "{isComposing: false}")
     wait_for(browser, lambda: texts(browser, "user") == ["パスワード"], 5, "Enter after composition did not send")
@@ -258,7 +267,9 @@ def test_html_is_shown_as_text_never_run(web_stack: WebStack, browser) -> None:
     hrefs = [a.get_attribute("href") for a in log.find_elements(By.TAG_NAME, "a")]
     assert hrefs == ["https://example.jp/a?b=1&c=2"], hrefs  # only http(s), without the 。
     assert texts(browser, "bot")[-1].startswith('<img src=x onerror="window.__xss = 3">')
-    assert log.find_elements(By.CSS_SELECTOR, "button.ocn-chat-choice")[-1].text == '<b onclick="window.__xss=6">太字</b>'
+    assert (
+        log.find_elements(By.CSS_SELECTOR, "button.ocn-chat-choice")[-1].text == '<b onclick="window.__xss=6">太字</b>'
+    )
 
     # History is rebuilt from storage on reload: still text only.
     browser.refresh()
@@ -268,7 +279,7 @@ def test_html_is_shown_as_text_never_run(web_stack: WebStack, browser) -> None:
     time.sleep(0.3)
     assert browser.execute_script("return window.__xss") is None
     with pytest.raises(NoAlertPresentException):
-        browser.switch_to.alert.text
+        _ = browser.switch_to.alert.text
 
 
 def test_phone_screen(web_stack: WebStack, browser) -> None:
@@ -294,10 +305,14 @@ def test_phone_screen(web_stack: WebStack, browser) -> None:
         wait_for(browser, lambda: len(messages(browser, "bot")) > bots)
         panel = browser.find_element(By.CSS_SELECTOR, ".ocn-chat-panel")
         box = browser.find_element(By.CSS_SELECTOR, ".ocn-chat-input")
-        p = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height];", panel)
+        p = browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height];", panel
+        )
         assert p[2] >= 375 * 0.95 and p[3] >= 667 * 0.9, f"chat is not (nearly) full-screen on a phone: {p}"
-        b = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right];", box)
-        assert box.is_displayed() and 0 <= b[0] and b[1] <= 667 and 0 <= b[2] and b[3] <= 375, f"input not visible: {b}"
+        b = browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right];", box
+        )
+        assert box.is_displayed() and b[0] >= 0 and b[1] <= 667 and b[2] >= 0 and b[3] <= 375, f"input not visible: {b}"
         assert browser.execute_script(width)[0] <= 375
         overflow = browser.execute_script(
             "const body = document.querySelector('.ocn-chat-body'); return [body.scrollWidth, body.clientWidth]"
@@ -313,7 +328,10 @@ def test_same_origin_behind_a_reverse_proxy(web_stack: WebStack, browser) -> Non
     (page_port,) = free_ports(1)
     page = subprocess.Popen(
         [sys.executable, "-m", "web", "--port", str(page_port), "--socket-url", "same-origin"],
-        cwd=ROOT, env=web_stack.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=web_stack.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     proxy = SameOriginProxy(("127.0.0.1", page_port), ("127.0.0.1", web_stack.ports.rasa)).start()
     try:

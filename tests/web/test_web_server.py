@@ -1,4 +1,5 @@
 """The help-page server (`python -m web`) without a browser: config.js, headers, static files."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from email.message import Message
-from typing import Iterator, Tuple
 
 import pytest
 from web_support import ROOT, free_ports
@@ -33,7 +34,7 @@ def serve() -> Iterator:
         server.server_close()
 
 
-def get(url: str, headers=None) -> Tuple[int, Message, str]:
+def get(url: str, headers=None) -> tuple[int, Message, str]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
@@ -99,7 +100,9 @@ def test_python_m_web_serves_the_page() -> None:
     (port,) = free_ports(1)
     process = subprocess.Popen(
         [sys.executable, "-m", "web", "--host", "127.0.0.1", "--port", str(port), "--rasa-port", "5999"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 10

@@ -1,12 +1,12 @@
 """Shared pieces of the web chat tests (a uniquely named module: conftest.py is not importable
 reliably when the whole suite runs, since every test directory has one)."""
+
 from __future__ import annotations
 
 import os
 import socket
 import sys
 from pathlib import Path
-from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -21,13 +21,20 @@ SCREENSHOTS = ROOT / "var" / "screenshots"
 VENDOR_BUNDLE = ROOT / "web" / "static" / "vendor" / "socket.io.min.js"
 NO_CHROMIUM = f"{CHROMIUM} is missing (CI installs it: apt-get install chromium chromium-driver fonts-ipafont-gothic)"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--lang=ja-JP", "--window-size=1280,900",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=ja-JP",
+    "--window-size=1280,900",
 ]
 
 
-def free_ports(count: int) -> List[int]:
+def free_ports(count: int) -> list[int]:
     sockets = []
     try:
         for _ in range(count):
@@ -40,7 +47,7 @@ def free_ports(count: int) -> List[int]:
             s.close()
 
 
-def isolated_env(ports: Ports, var_dir: Path) -> Dict[str, str]:
+def isolated_env(ports: Ports, var_dir: Path) -> dict[str, str]:
     """service_env for our ports and temp files; values from the caller's shell for the same
     settings (e.g. a running stack's TRACKER_STORE_URL) must not leak into the test stack."""
     ours = service_env(ports, base={}, var_dir=var_dir)
@@ -48,7 +55,7 @@ def isolated_env(ports: Ports, var_dir: Path) -> Dict[str, str]:
     return service_env(ports, base=base, var_dir=var_dir)
 
 
-def log_tails(services: List[Service], lines: int = 30) -> str:
+def log_tails(services: list[Service], lines: int = 30) -> str:
     out = []
     for service in services:
         if service.log_path and service.log_path.exists():
@@ -58,7 +65,7 @@ def log_tails(services: List[Service], lines: int = 30) -> str:
 
 
 class WebStack:
-    def __init__(self, ports: Ports, env: Dict[str, str], tmp: Path):
+    def __init__(self, ports: Ports, env: dict[str, str], tmp: Path):
         self.ports = ports
         self.env = env
         self.tmp = tmp
