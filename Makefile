@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run shell setup web-deps train test lint format validate nlu-eval benchmarks scaled-up scaled-down clean
+.PHONY: run shell setup web-deps system-packages train test test-quick lint format validate nlu-eval benchmarks scaled-up scaled-down clean
 
 ## run: install everything, train when needed, start account sandbox + actions + Rasa + web page
 run: setup web-deps
@@ -32,9 +32,19 @@ web-deps:
 train: setup
 	$(PY) -m devstack train
 
-## test: the whole suite (validation, unit, NLU accuracy, conversations, running stack, channels)
-test: setup web-deps lint train
+## test: the whole suite (validation, unit, NLU accuracy, conversations, running stack, channels,
+##       browser, scaled mode). Installs the system packages it needs (root + apt) or stops with the
+##       command to run; any skipped test fails the run.
+test: setup web-deps system-packages lint train
 	$(PY) -m pytest -q
+
+## test-quick: everything except the browser and scaled-mode tests (deselected, so said in the summary)
+test-quick: setup web-deps lint train
+	$(PY) -m pytest -q -m "not browser and not scaled"
+
+## system-packages: Chromium + driver + fonts, Redis, nginx, PostgreSQL (devstack/system_packages.py)
+system-packages: setup
+	$(PY) -m devstack.system_packages
 
 ## lint: one style for the whole tree (ruff format + ruff check; settings in pyproject.toml)
 lint: setup
@@ -55,7 +65,7 @@ nlu-eval: train
 	@$(PY) -c "import json; r=json.load(open('results/nlu/intent_report.json')); print(f\"intent accuracy {r['accuracy']:.3f}, macro-F1 {r['macro avg']['f1-score']:.3f}\")"
 
 ## scaled-up / scaled-down: N Rasa servers + M action servers behind nginx, PostgreSQL + Redis
-scaled-up: setup train
+scaled-up: setup system-packages train
 	$(PY) -m deploy.scaled up --rasa $(or $(N),2) --actions $(or $(M),1)
 
 scaled-down:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -26,27 +25,13 @@ from deploy import nginx
 from deploy.postgres import Postgres
 from deploy.procs import Managed, wait_http
 from deploy.settings import ROOT, ScaledSettings, load
+from devstack import system_packages
 
 LOCK_STORE_CLASS = "bot_server.lock_store.AtomicRedisLockStore"
 
 
-def missing_binaries(s: ScaledSettings | None = None) -> list[str]:
-    from deploy.settings import find_pg_bin
-
-    missing = []
-    if (s.pg_bin if s else find_pg_bin(os.environ)) is None:
-        missing.append("PostgreSQL server (initdb/pg_ctl: apt-get install postgresql-15)")
-    if not shutil.which("redis-server"):
-        missing.append("redis-server (apt-get install redis-server)")
-    if not _nginx_bin():
-        missing.append("nginx (apt-get install nginx)")
-    if os.geteuid() == 0 and not shutil.which("runuser"):
-        missing.append("runuser (util-linux), to run PostgreSQL as the postgres user")
-    return missing
-
-
-def _nginx_bin() -> str | None:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+# The system packages the scaled mode runs on (devstack/system_packages.py names and installs them).
+SCALED_NEEDS = ("postgresql", "redis", "nginx", "runuser")
 
 
 def _port_free(port: int) -> bool:
@@ -205,7 +190,7 @@ class ScaledStack:
 
     def start_nginx(self, n: int, m: int) -> Managed:
         conf = nginx.write(self.s, self.s.ports.rasa(n), self.s.ports.actions(m))
-        binary = _nginx_bin()
+        binary = system_packages.nginx_binary()
         assert binary
         check = subprocess.run(
             [binary, "-t", "-q", "-c", str(conf), "-p", str(self.s.state_dir / "nginx")], capture_output=True, text=True
@@ -237,9 +222,9 @@ class ScaledStack:
     def up(self, n: int, m: int, timeout: float = 300) -> None:
         if n < 1 or m < 1:
             raise ValueError("--rasa and --actions must be at least 1")
-        missing = missing_binaries(self.s)
+        missing = system_packages.require(*SCALED_NEEDS)
         if missing:
-            raise RuntimeError("missing: " + "; ".join(missing))
+            raise RuntimeError(missing)
         if not self.s.model.exists():
             raise RuntimeError(f"no trained model at {self.s.model} (run `make train`)")
         old = self.layout()

@@ -18,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = ROOT / "var" / "scaled"
 DEFAULT_BASE_PORT = 16000
-PG_BIN_CANDIDATES = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin")
 
 
 def _env(env: Mapping[str, str], key: str, default: str = "") -> str:
@@ -133,11 +132,9 @@ def _secret(state_dir: Path, name: str, env_value: str) -> str:
 
 
 def find_pg_bin(env: Mapping[str, str]) -> Path | None:
-    explicit = _env(env, "SCALED_PG_BIN")
-    for candidate in ([explicit] if explicit else []) + list(PG_BIN_CANDIDATES):
-        if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
-            return Path(candidate)
-    return None
+    from devstack.system_packages import pg_bin
+
+    return pg_bin(_env(env, "SCALED_PG_BIN"))
 
 
 def load(

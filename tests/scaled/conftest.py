@@ -1,6 +1,6 @@
 """The scaled mode, started for real by `python -m deploy.scaled up` into var/test-scaled/ on free
 loopback ports: PostgreSQL, Redis, nginx, the sandbox, 1 action server and 2 Rasa servers.
-Skips (with the reason) only when the PostgreSQL, Redis or nginx binaries are missing."""
+Fails with the install command when the PostgreSQL, Redis or nginx binaries are missing (never skips)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ if str(ROOT) not in sys.path:
 
 from scaled_chat import M_ACTIONS, N_RASA  # noqa: E402
 
-from deploy.scaled import ScaledStack, missing_binaries  # noqa: E402
+from deploy.scaled import SCALED_NEEDS, ScaledStack  # noqa: E402
 from deploy.settings import load  # noqa: E402
+from devstack import system_packages  # noqa: E402
 
 STATE_DIR = ROOT / "var" / "test-scaled"
 
@@ -60,11 +61,11 @@ def scaled_env() -> dict:
 
 @pytest.fixture(scope="session")
 def scaled(scaled_env: dict) -> Iterator[ScaledStack]:
-    missing = missing_binaries()
+    missing = system_packages.require(*SCALED_NEEDS)
     if missing:
-        pytest.skip("scaled mode needs: " + "; ".join(missing))
+        pytest.fail(missing)
     if not any((ROOT / "models").glob("*.tar.gz")):
-        pytest.skip("no trained model (make train)")
+        pytest.fail("no trained model: run `make train` (make test does)")
     # A previous run that died may have left processes: stop them, then start clean.
     if STATE_DIR.exists():
         subprocess.run(
