@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -279,6 +280,13 @@ class ScaledStack:
             stopped.append("postgres")
         return stopped
 
+    def purge(self) -> list[str]:
+        """`down`, then delete the PostgreSQL cluster and the state directory (data, secrets, logs)."""
+        stopped = self.down()
+        self.pg.remove()
+        shutil.rmtree(self.s.state_dir, ignore_errors=True)
+        return stopped
+
     # -- helpers for tests and benchmarks -------------------------------------------------------
 
     def pg_connect(self):  # type: ignore[no-untyped-def]
@@ -320,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--timeout", type=float, default=300)
     down = sub.add_parser("down", help="stop everything `up` started")
     down.add_argument("--base-port", type=int, default=None)
+    down.add_argument("--purge", action="store_true", help="also delete the data: PostgreSQL cluster, state dir")
     status = sub.add_parser("status", help="what is running")
     status.add_argument("--base-port", type=int, default=None)
     args = parser.parse_args(argv)
@@ -346,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         base = ScaledStack(s0).layout().get("base_port", s0.ports.base)
     stack = ScaledStack(load(base_port=base))
     if args.command == "down":
-        stopped = stack.down()
+        stopped = stack.purge() if args.purge else stack.down()
         print("Stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
         return 0
     running = stack.running_parts()

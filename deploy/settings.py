@@ -75,6 +75,7 @@ class ScaledSettings:
     listen_host: str  # where nginx listens for customers (127.0.0.1 unless SCALED_LISTEN_HOST says otherwise)
     rasa_api_token: str
     pg_bin: Path | None
+    pg_home: Path | None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
     pg_user: str
     pg_password: str
     pg_db: str
@@ -160,6 +161,7 @@ def load(
         listen_host=listen,
         rasa_api_token=_secret(state, "rasa_api_token", token_env),
         pg_bin=find_pg_bin(env),
+        pg_home=Path(_env(env, "SCALED_PG_HOME")).resolve() if _env(env, "SCALED_PG_HOME") else None,
         pg_user=_env(env, "SCALED_PG_USER", "rasa"),
         pg_password=_secret(state, "pg_password", _env(env, "SCALED_PG_PASSWORD")),
         pg_db=_env(env, "SCALED_PG_DB", "rasa"),

@@ -5,7 +5,6 @@ Fails with the install command when the PostgreSQL, Redis or nginx binaries are 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -66,12 +65,15 @@ def scaled(scaled_env: dict) -> Iterator[ScaledStack]:
         pytest.fail(missing)
     if not any((ROOT / "models").glob("*.tar.gz")):
         pytest.fail("no trained model: run `make train` (make test does)")
-    # A previous run that died may have left processes: stop them, then start clean.
+    # A previous run that died may have left processes and data: stop them, delete it, start clean.
     if STATE_DIR.exists():
         subprocess.run(
-            [sys.executable, "-m", "deploy.scaled", "down"], cwd=ROOT, env=scaled_env, capture_output=True, timeout=120
+            [sys.executable, "-m", "deploy.scaled", "down", "--purge"],
+            cwd=ROOT,
+            env=scaled_env,
+            capture_output=True,
+            timeout=120,
         )
-        shutil.rmtree(STATE_DIR, ignore_errors=True)
     base = _free_base_port()
     up = subprocess.run(
         [
@@ -99,3 +101,5 @@ def scaled(scaled_env: dict) -> Iterator[ScaledStack]:
     subprocess.run(
         [sys.executable, "-m", "deploy.scaled", "down"], cwd=ROOT, env=scaled_env, capture_output=True, timeout=120
     )
+    # The logs stay in var/test-scaled for a look; the cluster may live outside the clone, so it goes now.
+    stack.pg.remove()
