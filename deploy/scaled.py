@@ -88,6 +88,7 @@ class ScaledStack:
             ACCOUNT_API_HOST="127.0.0.1",
             ACCOUNT_API_PORT=str(s.ports.sandbox),
             RASA_API_TOKEN=s.rasa_api_token,
+            WEB_SESSION_SECRET=s.web_session_secret,
             # One event loop per process uses one connection at a time; keep PostgreSQL's count low.
             SQL_POOL_SIZE=os.environ.get("SQL_POOL_SIZE") or "4",
             SQL_MAX_OVERFLOW=os.environ.get("SQL_MAX_OVERFLOW") or "8",

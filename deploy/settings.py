@@ -80,10 +80,14 @@ class ScaledSettings:
     pg_password: str
     pg_db: str
     redis_password: str
+    web_session_secret: str  # signs the web widget's session tokens (channels/socketio.py), one for all servers
     model: Path
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
     nginx_max_body: str  # hard cap at nginx; the bot's own polite limit is lower (RATE_LIMIT_MAX_BODY_BYTES)
+    # nginx routes only the customer channels unless these say otherwise (deploy/nginx.py)
+    public_rest: bool = False  # SCALED_PUBLIC_REST=1: the REST channel through nginx (load tests)
+    public_api: bool = False  # SCALED_PUBLIC_API=1: Rasa's HTTP API through nginx (token required)
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -166,8 +170,11 @@ def load(
         pg_password=_secret(state, "pg_password", _env(env, "SCALED_PG_PASSWORD")),
         pg_db=_env(env, "SCALED_PG_DB", "rasa"),
         redis_password=_secret(state, "redis_password", _env(env, "SCALED_REDIS_PASSWORD")),
+        web_session_secret=_secret(state, "web_session_secret", _env(env, "WEB_SESSION_SECRET")),
         model=model,
         nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
         nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),
         nginx_max_body=_env(env, "SCALED_NGINX_MAX_BODY", "64k"),
+        public_rest=_env(env, "SCALED_PUBLIC_REST") in ("1", "true", "yes"),
+        public_api=_env(env, "SCALED_PUBLIC_API") in ("1", "true", "yes"),
     )
