@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from actions.links import describe_unset_links
 from devstack.config import VAR, Ports, ports_from_env, service_env
 from devstack.model import latest_model, needs_training, train
 from devstack.services import Stack, product_services
@@ -70,6 +71,7 @@ Ready.
   Terminal chat:  make shell   (in another terminal, while this runs)
   Demo codes:     .venv/bin/python -m account_api outbox --last 5
   Logs:           {VAR / "logs"}
+{describe_unset_links(env)}
 Press Ctrl-C to stop.""",
         flush=True,
     )
