@@ -50,7 +50,7 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    print("Starting account sandbox, action server and Rasa server (about 20 s)...", flush=True)
+    print("Starting account sandbox, action server, Rasa server and operator console (about 20 s)...", flush=True)
     try:
         stack.start()
     except (RuntimeError, TimeoutError) as error:
@@ -61,6 +61,7 @@ def main() -> int:
         f"""
 Ready.
   Web chat page:  http://127.0.0.1:{ports.web}/
+  Operator console: http://127.0.0.1:{ports.console}/   (account: .venv/bin/python -m console add-operator NAME)
   REST:           curl -s -XPOST http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook \\
                     -H 'Content-Type: application/json' -d '{{"sender":"me","message":"パスワードを忘れました"}}'
   Terminal chat:  make shell   (in another terminal, while this runs)

@@ -81,9 +81,18 @@ def buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | None = None) -> RunningStack:
-    ports = Ports(rasa=free_port(), actions=free_port(), account_api=free_port(), web=free_port())
+    ports = Ports(rasa=free_port(), actions=free_port(), account_api=free_port(), web=free_port(), console=free_port())
     env = service_env(ports, var_dir=var_dir)
-    for key in ("ACTION_ENDPOINT_URL", "TRACKER_STORE_URL", "ACCOUNT_API_URL", "ACCOUNT_API_DB"):
+    for key in (
+        "ACTION_ENDPOINT_URL",
+        "TRACKER_STORE_URL",
+        "ACCOUNT_API_URL",
+        "ACCOUNT_API_DB",
+        "CONSOLE_PORT",
+        "CONSOLE_STORE_URL",
+        "HANDOFF_DESK_URL",
+        "RASA_URL",
+    ):
         env.pop(key, None)  # the test stack must not inherit a developer's running stack
     env = service_env(ports, base=env, var_dir=var_dir)
     env["ACCOUNT_API_DEV_ENDPOINTS"] = "1"
