@@ -36,6 +36,10 @@ class RunningStack:
         return f"http://127.0.0.1:{self.ports.rasa}"
 
     @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.console}"
+
+    @property
     def account_api_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.account_api}"
 
@@ -96,6 +100,7 @@ def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | No
         env.pop(key, None)  # the test stack must not inherit a developer's running stack
     env = service_env(ports, base=env, var_dir=var_dir)
     env["ACCOUNT_API_DEV_ENDPOINTS"] = "1"
+    env["HANDOFF_HOURS"] = "00:00-24:00"  # whatever the time of day the tests run (hours: tests/actions)
     env.update(extra_env or {})
     if needs_training():
         train(env)
