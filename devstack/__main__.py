@@ -66,6 +66,7 @@ def main() -> int:
         f"""
 Ready.
   Web chat page:  http://127.0.0.1:{ports.web}/
+  Operator console: http://127.0.0.1:{ports.console}/   (account: .venv/bin/python -m console add-operator NAME)
   REST:           curl -s -XPOST http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook \\
                     -H 'Content-Type: application/json' -d '{{"sender":"me","message":"パスワードを忘れました"}}'
   Terminal chat:  make shell   (in another terminal, while this runs)

@@ -64,6 +64,11 @@ def product_services(
             ),
             f"http://127.0.0.1:{ports.rasa}/",
         ),
+        Service(
+            "console",
+            python_module("console", "serve", "--host", "127.0.0.1", "--port", str(ports.console)),
+            f"http://127.0.0.1:{ports.console}/healthz",
+        ),
     ]
     if web and (ROOT / "web" / "__main__.py").exists():
         services.append(
