@@ -18,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = ROOT / "var" / "scaled"
 DEFAULT_BASE_PORT = 16000
-PG_BIN_CANDIDATES = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin")
 
 
 def _env(env: Mapping[str, str], key: str, default: str = "") -> str:
@@ -76,6 +75,7 @@ class ScaledSettings:
     listen_host: str  # where nginx listens for customers (127.0.0.1 unless SCALED_LISTEN_HOST says otherwise)
     rasa_api_token: str
     pg_bin: Path | None
+    pg_home: Path | None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
     pg_user: str
     pg_password: str
     pg_db: str
@@ -137,11 +137,9 @@ def _secret(state_dir: Path, name: str, env_value: str) -> str:
 
 
 def find_pg_bin(env: Mapping[str, str]) -> Path | None:
-    explicit = _env(env, "SCALED_PG_BIN")
-    for candidate in ([explicit] if explicit else []) + list(PG_BIN_CANDIDATES):
-        if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
-            return Path(candidate)
-    return None
+    from devstack.system_packages import pg_bin
+
+    return pg_bin(_env(env, "SCALED_PG_BIN"))
 
 
 def load(
@@ -167,6 +165,7 @@ def load(
         listen_host=listen,
         rasa_api_token=_secret(state, "rasa_api_token", token_env),
         pg_bin=find_pg_bin(env),
+        pg_home=Path(_env(env, "SCALED_PG_HOME")).resolve() if _env(env, "SCALED_PG_HOME") else None,
         pg_user=_env(env, "SCALED_PG_USER", "rasa"),
         pg_password=_secret(state, "pg_password", _env(env, "SCALED_PG_PASSWORD")),
         pg_db=_env(env, "SCALED_PG_DB", "rasa"),

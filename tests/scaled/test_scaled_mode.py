@@ -23,6 +23,8 @@ from scaled_chat import N_RASA, ROOT, events, interleaved, latest_code, say, use
 from deploy.procs import alive
 from deploy.seed import seed_load_customers
 
+pytestmark = pytest.mark.scaled
+
 TEXTS = [
     "こんにちは",
     "接続用IDを知りたい",
