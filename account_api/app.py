@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, name: str = "account_api") -> S
         store.create_schema()
         seed_demo_customers(store, SecretBox(settings.encryption_key), app.ctx.clock.now())
         store.purge_idempotency(app.ctx.clock.now() - settings.idempotency_ttl_seconds)
+        store.purge_wrong_codes(app.ctx.clock.now() - max(settings.lockout_seconds, settings.alarm_window_seconds))
         app.ctx.store = store
         app.ctx.service = AccountService(store, settings, app.ctx.clock)
         if settings.uses_dev_secrets:

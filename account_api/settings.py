@@ -36,9 +36,15 @@ class Settings:
     access_log: bool = False
 
     code_ttl_seconds: int = 10 * 60
-    max_wrong_codes: int = 5
+    # Lockout policy (README "Lockout"): wrong codes lock the conversation they come from; the account
+    # is locked only by many wrong codes from several conversations; a global count raises an alarm.
+    max_wrong_codes: int = 5  # per conversation, then that conversation is locked for lockout_seconds
     lockout_seconds: int = 30 * 60
-    max_codes_per_account_per_window: int = 3
+    account_lock_wrong_codes: int = 20  # within lockout_seconds, for one account ...
+    account_lock_conversations: int = 3  # ... from at least this many conversations
+    alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: logged and audited
+    alarm_window_seconds: int = 10 * 60
+    max_codes_per_account_per_window: int = 6  # codes sent to one account (its phone) per window
     max_codes_per_conversation_per_window: int = 3
     code_rate_window_seconds: int = 60 * 60
     verified_ttl_seconds: int = 15 * 60
