@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -164,7 +163,9 @@ def idempotent(
         raise ApiError(400, "idempotency_key_required", "Idempotency-Key ヘッダー（ASCII 255文字以内）が必要です。")
     app = request.app
     store: Store = app.ctx.store
-    request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+    # Keyed (the pepper lives outside the DB): the confirm body holds a one-time code, and a bare hash of
+    # a 6-digit code is reversed by trying all 10^6.
+    request_hash = keyed_hash(app.ctx.settings.pepper, "idempotent-request", json.dumps(data, sort_keys=True))
     with store.transaction():
         stored = store.idempotent_response(app.ctx.token_hash, request.path, key)
         if stored is not None:
