@@ -35,6 +35,8 @@ METHODS = ("sms", "post", "mypage")
 
 def create_app(settings: Settings | None = None, name: str = "account_api") -> Sanic:
     settings = settings or Settings.from_env()
+    if settings.refusals():  # however it is started: public defaults never serve beyond loopback
+        raise RuntimeError(f"account_api refuses to serve on {settings.host}: " + "; ".join(settings.refusals()))
     app = Sanic(name, configure_logging=True)
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.KEEP_ALIVE_TIMEOUT = 75  # longer than the client's idle pool, so reused sockets are alive

@@ -7,7 +7,9 @@ be replaced anywhere that is not a sandbox.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +78,23 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
+    def refusals(self) -> list[str]:
+        """Why this configuration must not serve (empty: it may). Off loopback, the public dev token,
+        pepper and encryption key and the dev endpoints (outbox with every code, clock) are refused;
+        on loopback (`make run`, tests) they are the development defaults."""
+        if is_loopback(self.host):
+            return []
+        problems = []
+        if self.service_token == DEV_SERVICE_TOKEN:
+            problems.append("ACCOUNT_API_TOKEN is the public development token")
+        if self.pepper == DEV_PEPPER:
+            problems.append("ACCOUNT_API_PEPPER is the public development pepper")
+        if DEV_ENCRYPTION_KEY in (key.strip() for key in self.encryption_key.split(",")):
+            problems.append("ACCOUNT_API_ENCRYPTION_KEY is the public development key")
+        if self.dev_endpoints:
+            problems.append("the dev endpoints are on (set ACCOUNT_API_DEV_ENDPOINTS=0)")
+        return problems
+
     @property
     def uses_dev_secrets(self) -> bool:
         return (
@@ -83,3 +102,16 @@ class Settings:
             or self.pepper == DEV_PEPPER
             or DEV_ENCRYPTION_KEY in (key.strip() for key in self.encryption_key.split(","))
         )
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and names that resolve only to them; 0.0.0.0 and :: are every address."""
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
+        except OSError:
+            return False
