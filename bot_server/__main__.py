@@ -7,9 +7,11 @@ from __future__ import annotations
 import sys
 
 from bot_server import action_fallback, action_validation, handoff_pause, rate_limit
+from bot_server.redaction import install_log_redaction
 
 
 def main() -> None:
+    install_log_redaction()  # before Rasa logs its first message
     action_fallback.install()
     action_validation.install()
     handoff_pause.install()

@@ -260,8 +260,10 @@ class AtomicRedisLockStore(RedisLockStore):
             logger.error("Could not release lock of '%s' (%s); it expires by itself.", conversation_id, error)
 
     async def _keep_alive(self, conversation_id: str, held: HeldTicket, lifetime: float) -> None:
-        """While the turn runs, keep its ticket from expiring (a slow turn is not a dead server)."""
-        while True:
+        """While the turn runs, keep its ticket from expiring (a slow turn is not a dead server), up to
+        LOCK_STORE_MAX_TURN_SECONDS (default 300): a turn stuck beyond that frees its conversation."""
+        give_up = time.monotonic() + float(os.environ.get("LOCK_STORE_MAX_TURN_SECONDS") or 300)
+        while time.monotonic() < give_up:
             await asyncio.sleep(lifetime / 3)
             try:
                 if not await self._retry(self.tickets.extend, conversation_id, held.number, lifetime):

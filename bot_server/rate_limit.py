@@ -15,7 +15,8 @@
 - Rate, per client: more than RATE_LIMIT_PER_CLIENT_PER_MINUTE (default 120) messages per minute from
   one client IP address on REST or socket.io, whatever sender or session it uses (a new session per
   message does not escape it). The address is the peer's, or, when the peer is a trusted proxy
-  (RATE_LIMIT_TRUSTED_PROXIES, default loopback: our nginx), the last X-Forwarded-For hop it added.
+  (RATE_LIMIT_TRUSTED_PROXIES: addresses or networks, default loopback = our nginx; in Kubernetes the
+  ingress controllers' pod network), the last X-Forwarded-For hop not added by a trusted proxy.
   LINE is not limited per IP (every event comes from LINE's servers, signed); its users are limited
   per conversation at the agent.
 
@@ -36,6 +37,7 @@ PASSWORD and RATE_LIMIT_REDIS_DB (default 2). If Redis is unreachable the limit 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import re
@@ -174,8 +176,16 @@ def max_body_bytes() -> int:
 
 
 def _trusted_proxy(address: str) -> bool:
-    trusted = os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
-    return address in {t.strip() for t in trusted if t.strip()}
+    """Is `address` one of RATE_LIMIT_TRUSTED_PROXIES (addresses or networks, comma-separated)?"""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    for entry in os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", "127.0.0.1,::1").split(","):
+        with contextlib.suppress(ValueError):
+            if entry.strip() and ip in ipaddress.ip_network(entry.strip(), strict=False):
+                return True
+    return False
 
 
 def client_ip(peer: str, forwarded_for: str | None) -> str:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from typing import Any
-
-from rasa.shared.core.events import Event, SlotSet, UserUttered
+from typing import TYPE_CHECKING, Any
 
 from ocn_ids.normalize import normalize_with_offsets
+
+if TYPE_CHECKING:  # Rasa is imported only by redact_event: the action server logs through this module too
+    from rasa.shared.core.events import Event
 
 CODE_MASK = "[確認コード]"
 PHONE_MASK = "[電話番号]"
@@ -112,6 +113,8 @@ def _redact_parse_data(parse_data: dict[str, Any]) -> dict[str, Any]:
 
 
 def redact_event(event: Event) -> Event:
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
+
     if isinstance(event, UserUttered) and event.text:
         redacted = redact_text(event.text)
         if redacted == event.text and not any(e.get("entity") in SECRET_ENTITIES for e in event.entities or []):

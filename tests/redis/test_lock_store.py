@@ -311,3 +311,29 @@ def test_the_lock_key_and_counter_expire(redis_port: int, redis_client: redis.Re
 
 def test_keys_follow_rasas_prefix() -> None:
     assert RedisTickets(None, "lock:").key("web:x") == "lock:web:x"  # type: ignore[arg-type]
+
+
+def test_a_stuck_turn_frees_its_conversation_after_the_turn_limit(
+    redis_port: int, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOCK_STORE_MAX_TURN_SECONDS", "0.5")
+
+    async def scenario() -> float:
+        cid, stuck, other = conversation(), store(redis_port), store(redis_port)
+        inside, release = asyncio.Event(), asyncio.Event()
+
+        async def hang() -> None:
+            async with stuck.lock(cid, lock_lifetime=0.3):
+                inside.set()
+                await release.wait()
+
+        hanging = asyncio.ensure_future(hang())
+        await inside.wait()
+        started = time.monotonic()
+        async with other.lock(cid, lock_lifetime=0.3):
+            waited = time.monotonic() - started
+        release.set()
+        await hanging
+        return waited
+
+    assert asyncio.run(scenario()) < 3.0  # not forever
