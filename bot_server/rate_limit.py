@@ -17,6 +17,8 @@
   message does not escape it). The address is the peer's, or, when the peer is a trusted proxy
   (RATE_LIMIT_TRUSTED_PROXIES: addresses or networks, default loopback = our nginx; in Kubernetes the
   ingress controllers' pod network), the last X-Forwarded-For hop not added by a trusted proxy.
+  Clients on this machine (RATE_LIMIT_EXEMPT_CLIENTS, default loopback: operators, tests, load tests
+  through our nginx) are not limited per client.
   LINE is not limited per IP (every event comes from LINE's servers, signed); its users are limited
   per conversation at the agent.
 
@@ -175,17 +177,27 @@ def max_body_bytes() -> int:
     return _int_env("RATE_LIMIT_MAX_BODY_BYTES", 16 * 1024)
 
 
-def _trusted_proxy(address: str) -> bool:
-    """Is `address` one of RATE_LIMIT_TRUSTED_PROXIES (addresses or networks, comma-separated)?"""
+def _in_setting(address: str, setting: str) -> bool:
+    """Is `address` in the addresses or networks (comma-separated) of environment variable `setting`?"""
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
         return False
-    for entry in os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", "127.0.0.1,::1").split(","):
+    for entry in os.environ.get(setting, "127.0.0.1,::1").split(","):
         with contextlib.suppress(ValueError):
             if entry.strip() and ip in ipaddress.ip_network(entry.strip(), strict=False):
                 return True
     return False
+
+
+def _trusted_proxy(address: str) -> bool:
+    return _in_setting(address, "RATE_LIMIT_TRUSTED_PROXIES")
+
+
+def client_is_exempt(address: str) -> bool:
+    """Clients on this machine (operators, tests, load tests through our nginx) have no per-client limit;
+    RATE_LIMIT_EXEMPT_CLIENTS (default loopback) says who."""
+    return _in_setting(address, "RATE_LIMIT_EXEMPT_CLIENTS")
 
 
 def client_ip(peer: str, forwarded_for: str | None) -> str:
@@ -245,7 +257,8 @@ async def _limit_rest(request: Request) -> response.HTTPResponse | None:
     from channels.rest import sender_of
     from channels.senders import InvalidSender
 
-    allowed, retry_after = await client_limiter().hit(f"rest-ip:{request_ip(request)}")
+    ip = request_ip(request)
+    allowed, retry_after = (True, 0) if client_is_exempt(ip) else await client_limiter().hit(f"rest-ip:{ip}")
     if not allowed:
         logger.info("Rate limit: client %s on rest.", request_ip(request))
         return _bot_reply(None, _app_text(request, RATE_RESPONSE), "rate", retry_after)
