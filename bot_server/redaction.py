@@ -5,8 +5,9 @@ Used by the tracker stores (events are redacted on save), by the log records of 
 text (console transcript, review queue, report).
 
 How people type them (matched after NFKC, so full-width digits, spaces, ＋ and brackets count too):
-- codes: six digits, in one piece or split by spaces or dashes of any kind: 482913, 482 913,
-  12 34 56, 123-456, 123ー456, ４８２９１３;
+- codes: six digits, in one piece, 3+3, 2+2+2 or digit by digit, split by one kind of space or dash:
+  482913, 482 913, 12 34 56, 123-456, 123ー456, ４８２９１３ (not 4+2, dotted or mixed: those are
+  dates, times, versions and addresses in log lines: 2026-11-26 15:32, 127.0.0.1, 0.123456);
 - phone numbers: 10 or 11 digits from 0, or +81 / 81 (optionally "(0)") and 9 or 10 digits, split by
   spaces, dashes, long sound marks, dots or brackets: 090-1234-5678, 090ー1234ー5678, 090.1234.5678,
   (090)1234-5678, +81 90-1234-5678, +81 (0)3 1234 5678, 0120-123-456.
@@ -38,6 +39,24 @@ _DIGITS = re.compile(r"\d+")
 _MAX_DIGITS = 13  # +81 (0)90 1234 5678
 
 
+_CODE_SEPARATOR = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc]+")
+# How a six-digit code is typed: whole, 3+3, 2+2+2 or digit by digit (not 4+2: that is 2026-11).
+_CODE_GROUPS = ([6], [3, 3], [2, 2, 2], [1] * 6)
+
+
+def _is_code(groups: list[re.Match[str]], i: int, j: int, text: str) -> bool:
+    """Groups i..j typed as a code: an allowed grouping, one kind of separator (spaces or dashes, not
+    dots: 127.0.0.1, 0.123456), and not part of a dotted number around it."""
+    if [len(g.group()) for g in groups[i : j + 1]] not in _CODE_GROUPS:
+        return False
+    separators = {text[groups[k].end() : groups[k + 1].start()] for k in range(i, j)}
+    if len(separators) > 1 or not all(_CODE_SEPARATOR.fullmatch(sep) for sep in separators):
+        return False
+    before = text[groups[i - 1].end() : groups[i].start()] if i > 0 else text[: groups[i].start()]
+    after = text[groups[j].end() : groups[j + 1].start()] if j + 1 < len(groups) else ""
+    return "." not in before and "." not in after
+
+
 def _kind(digits: str) -> str | None:
     if len(digits) == 6:
         return CODE_MASK
@@ -63,6 +82,8 @@ def _spans_in_run(run: re.Match[str]) -> list[tuple[int, int, str]]:
             if len(digits) > _MAX_DIGITS:
                 break
             kind = _kind(digits)
+            if kind == CODE_MASK and not _is_code(groups, i, j, run.group()):
+                kind = None
             if kind:
                 best = (j, kind)
         if best is None:

@@ -21,7 +21,7 @@ import requests
 import yaml
 
 from deploy import nginx
-from deploy.settings import Ports, ScaledSettings
+from deploy.settings import ScaledSettings, load
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = "/usr/sbin/nginx"
@@ -59,23 +59,8 @@ def _free_pair() -> int:
 
 
 def _settings(state: Path, **changes: object) -> ScaledSettings:
-    base = ScaledSettings(
-        state_dir=state,
-        ports=Ports(_free_pair()),
-        listen_host="127.0.0.1",
-        rasa_api_token="t" * 20,
-        pg_bin=None,
-        pg_user="rasa",
-        pg_password="x",
-        pg_db="rasa",
-        redis_password="x",
-        web_session_secret="x",
-        model=Path("model.tar.gz"),
-        nginx_rate="300r/s",
-        nginx_burst=600,
-        nginx_max_body="64k",
-    )
-    return replace(base, **changes)
+    env = {"SCALED_RASA_API_TOKEN": "t" * 20, "SCALED_MODEL": "model.tar.gz"}
+    return replace(load(env=env, base_port=_free_pair(), state_dir=state), **changes)
 
 
 @pytest.fixture(scope="module")
