@@ -61,6 +61,11 @@ def test_phone_numbers_as_people_type_them(typed: str) -> None:
         "〒100-0001",
         "1234567",
         "123,456円",
+        # what log lines are made of
+        "http://127.0.0.1:5055",
+        "2026-11-26 15:32:38",
+        "took 0.123456 s",
+        "rasa 3.6.21",
     ],
 )
 def test_ids_dates_and_other_numbers_stay(kept: str) -> None:
