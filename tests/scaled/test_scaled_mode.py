@@ -105,7 +105,8 @@ async def _chained(session, urls: list[str], sender: str, redis_client) -> list:
 
     def tickets() -> set:
         raw = redis_client.get(key)
-        return {t for t in json.loads(raw)["tickets"]} if raw else set()
+        # by number: a ticket's expiry changes while it is kept alive (bot_server/lock_store.py)
+        return {json.loads(t)["number"] for t in json.loads(raw)["tickets"]} if raw else set()
 
     tasks, overlaps = [], 0
     for i, text in enumerate(TEXTS):
