@@ -188,10 +188,10 @@ class ValidateProcedureForm(FormValidationAction):
             # A second ID while waiting for the code, or 「間違えました」: verify again for the right one.
             if found and found[0].value != tracker.get_slot("account_ref"):
                 dispatcher.utter_message(response="utter_restart_verification")
-                return {"account_ref": found[0].value, "verification_id": None}
+                return {"account_ref": found[0].value}  # validated below: a new code for it
             if _MISTAKE.search(text) and "コード" not in text and not one_time_code(text):
                 dispatcher.utter_message(response="utter_restart_verification")
-                return {"account_ref": None, "verification_id": None, "code_destination": None}
+                return {"account_ref": None}
             return {}
         if tracker.get_slot("account_ref") and requested != "account_ref":
             return {}
@@ -204,8 +204,10 @@ class ValidateProcedureForm(FormValidationAction):
     async def validate_account_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        # Only what validation returns is kept (rasa_sdk drops other extracted slots), so the
+        # verification of the mistyped ID is forgotten here.
         if value is None:
-            return {"account_ref": None}  # 「間違えました」: the form asks for it again
+            return {"account_ref": None, "verification_id": None, "code_destination": None}  # 「間違えました」
         customer_number = canonical_customer_number(str(value)) if value != INVALID else None
         account_ref = customer_number or (None if value == INVALID else canonical_mail(str(value)))
         if not account_ref:
