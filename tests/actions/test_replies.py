@@ -8,13 +8,22 @@ import asyncio
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import procedure_actions
 from actions.account_client import AccountApiError
 from actions.code_step import ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_actions import ActionAskProcedure, ValidateProcedureForm
 from actions.reply_actions import ActionAnswerPendingQuestion
-from tests.actions.test_procedure_actions import FakeClient, client  # noqa: F401 (fixture)
+from tests.actions.test_procedure_actions import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
+
+
+@pytest.fixture()
+def client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
+    fake = FakeClient()
+    monkeypatch.setattr(procedure_actions, "_client", fake)
+    return fake
+
 
 WAITING = {
     "requested_slot": "otp_code",
