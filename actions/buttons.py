@@ -41,3 +41,8 @@ def yes_no(question: str, yes_payload: str = "/affirm") -> list[dict[str, str]]:
     """Buttons for a yes/no question of actions.choices (their labels are understood when typed)."""
     asked = choices.YES_NO_QUESTIONS[question]
     return _buttons([(asked.yes_title, yes_payload), (asked.no_title, "/deny")])
+
+
+def talk_to_person() -> list[dict[str, str]]:
+    """Offers a person (actions/handoff_actions.py), after the bot could not help."""
+    return _buttons([("担当者と話す", payload("request_human"))])

@@ -18,11 +18,10 @@ from actions import buttons
 from actions.choices import QUESTIONS, Choice, read_choice, read_yes_no
 from actions.code_step import resend_code
 from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure
-from actions.faq_actions import answer_topic, ask_survey, record_survey, resolve_which_password
+from actions.faq_actions import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
 from actions.follow_ups import follow_up_fact, two_topics
-from actions.links import link
 from actions.procedure_actions import start_procedure_events
-from actions.topics import TOPICS, answer_response
+from actions.topics import TOPICS
 from ocn_ids.normalize import MAX_MESSAGE_CHARS
 
 Events = list[dict[str, Any]]
@@ -45,7 +44,7 @@ async def read_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     if topics and not in_procedure(tracker):
         first, second = topics
         dispatcher.utter_message(response="utter_two_questions", first=TOPICS[first].title, second=TOPICS[second].title)
-        dispatcher.utter_message(response=answer_response(first), link=link(TOPICS[first].link_key or ""))
+        say_answer(first, dispatcher)
         return answer_topic(second, dispatcher, tracker)
     return None
 
