@@ -7,11 +7,10 @@ width or kana, as romaji like "sms", or as the number of the choice: 「2」「�
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ocn_ids.normalize import nfkc
+from ocn_ids.answers import CHOICE_HEADS, CHOICE_NUMBER, CHOICE_TAILS, FINE, NO, UNCLEAR, YES, YesNoKind, fold
 from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS
 
 # An answer to a question is short; anything longer is read as a new question.
@@ -99,9 +98,7 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
 
 
 # --- yes / no -------------------------------------------------------------------------------------
-# Whether 「大丈夫です」 means yes or no depends on the question: after an offer (お手続きしますか？)
-# it declines; after "is this right?" (よろしいですか？) or "did it help?" it agrees.
-YesNoKind = Literal["offer", "confirm", "survey"]
+# Whether a polite word agrees or declines depends on the question (see ocn_ids.answers.FINE).
 
 
 @dataclass(frozen=True)
@@ -118,39 +115,7 @@ YES_NO_QUESTIONS: dict[str, YesNoQuestion] = {
     "survey": YesNoQuestion("survey"),
 }
 
-_YES = {
-    "はい", "はいー", "はーい", "うん", "ええ", "yes", "ok", "おk", "おけ", "おっけー", "お願いします", "おねがいします",
-    "お願い", "おねがい", "そうです", "そう", "します", "する", "進めて", "進めてください", "いいですよ", "いいよ",
-    "了解", "りょうかい", "それでお願いします", "はいお願いします", "送って", "送ってください",
-}  # fmt: skip
-_NO = {
-    "いいえ", "いえ", "いや", "no", "しない", "しません", "やめます", "やめる", "やめて", "今はいい", "今はいいです",
-    "いらない", "いらないです", "不要", "不要です", "結構です", "けっこうです", "大丈夫です", "だいじょうぶです",
-    "大丈夫", "だいじょうぶ", "だいじょぶ", "いいです", "いいや", "遠慮します", "待ちます", "待つ",
-}  # fmt: skip
-# Polite words that mean "no thanks" after an offer but "yes / it's fine" after a confirmation.
-_FINE = {"大丈夫です", "だいじょうぶです", "大丈夫", "だいじょうぶ", "だいじょぶ", "いいです"}
-# Words that could go either way after this kind of question: ask back with buttons.
-_UNCLEAR: dict[YesNoKind, set[str]] = {
-    "offer": {"うーん", "どうしよう", "たぶん", "まあ", "どちらでも", "どっちでも", "わからない", "わかりません"},
-    "confirm": {"結構です", "けっこうです", "うーん", "たぶん", "まあ", "どちらでも", "わからない"},
-    "survey": {"結構です", "けっこうです", "いいです", "うーん", "まあ", "たぶん", "まあまあ", "微妙"},
-}
-
 Reading = Literal["yes", "no", "unclear"]
-
-
-def fold(text: str) -> str:
-    """NFKC, lower case, katakana to hiragana, without spaces and punctuation: how answers are compared."""
-    text = nfkc(text).lower()
-    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    return re.sub(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜…]+", "", text)
-
-
-_FOLDED_YES = {fold(w) for w in _YES}
-_FOLDED_NO = {fold(w) for w in _NO}
-_FOLDED_FINE = {fold(w) for w in _FINE}
-_FOLDED_UNCLEAR = {kind: {fold(w) for w in words} for kind, words in _UNCLEAR.items()}
 
 
 def read_yes_no(question: str, text: str) -> Reading | None:
@@ -159,54 +124,27 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     if asked is None:
         return None
     word = fold(text)
-    if word in _FOLDED_UNCLEAR[asked.kind]:
+    if word in UNCLEAR[asked.kind]:
         return "unclear"
-    if word in _FOLDED_FINE:
+    if word in FINE:
         return "no" if asked.kind == "offer" else "yes"
-    if word in (fold(asked.yes_title), *_FOLDED_YES):
+    if word == fold(asked.yes_title) or word in YES:
         return "yes"
-    if word in (fold(asked.no_title), *_FOLDED_NO):
+    if word == fold(asked.no_title) or word in NO:
         return "no"
     return None
 
 
 # --- choices ----------------------------------------------------------------------------------------
-_NUMBER = re.compile(r"(\d{1,2})(?:番目?|つ目|つめ|個目)?(?:の?(?:ほう|方))?")
-# What people wrap around a choice: 「郵送でお願いします」「OCN IDのほうです」.
-_TAILS = tuple(
-    fold(t)
-    for t in (
-        "でお願いします",
-        "をお願いします",
-        "お願いします",
-        "でお願い",
-        "にします",
-        "がいいです",
-        "がいい",
-        "のほうです",
-        "のほう",
-        "の方です",
-        "の方",
-        "ほう",
-        "です",
-        "で",
-        "を",
-        "は",
-        "の",
-    )
-)
-_HEADS = tuple(fold(h) for h in ("えっと", "えーと", "あの", "じゃあ", "では"))
-
-
 def _strip_fillers(word: str, keep: int = 1) -> str:
     """Drop what people wrap around a choice, keeping at least `keep` characters."""
     changed = True
     while changed and word:
         changed = False
-        for head in _HEADS:
+        for head in CHOICE_HEADS:
             if word.startswith(head) and len(word) - len(head) >= keep:
                 word, changed = word[len(head) :], True
-        for tail in _TAILS:
+        for tail in CHOICE_TAILS:
             if word.endswith(tail) and len(word) - len(tail) >= keep:
                 word, changed = word[: -len(tail)], True
     return word
@@ -219,7 +157,7 @@ def read_choice(question: str, text: str) -> list[Choice]:
     word = fold(text)
     if not choices or not word or len(word) > MAX_ANSWER_CHARS:
         return []
-    number = _NUMBER.fullmatch(_strip_fillers(word)) or _NUMBER.fullmatch(word)
+    number = CHOICE_NUMBER.fullmatch(_strip_fillers(word)) or CHOICE_NUMBER.fullmatch(word)
     if number:
         index = int(number.group(1))
         return [choices[index - 1]] if 1 <= index <= len(choices) else []

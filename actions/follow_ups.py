@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from actions.choices import fold
+from ocn_ids.answers import FOLLOW_UP_MARKERS, fold
 from ocn_ids.parse import find_choices
 
 
@@ -51,10 +51,6 @@ FOLLOW_UPS: dict[str, tuple[Fact, ...]] = {
     "check_customer_number": (_NO_CHANGE_CUSTOMER_NUMBER,),
 }  # fmt: skip
 
-# How a follow-up starts or ends: 「それって…」「その場合は…」「〜でもいいの？」.
-_FOLLOW_UP_MARKERS = re.compile(
-    r"^(それって|それは|それだと|その場合|そうすると|じゃあ|では|なら)|でもいい|でもok|でも大丈夫|ってこと"
-)
 _SHORT = 25
 
 
@@ -64,7 +60,7 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
     if not facts or text.startswith("/"):
         return None
     folded = fold(text)
-    if not (_FOLLOW_UP_MARKERS.search(folded) or len(folded) <= _SHORT):
+    if not (FOLLOW_UP_MARKERS.search(folded) or len(folded) <= _SHORT):
         return None
     return next((fact for fact in facts if any(fold(word) in folded for word in fact.keywords)), None)
 

@@ -84,11 +84,9 @@ def test_follow_ups_are_read_against_the_topic_just_answered() -> None:
 def test_two_questions_in_one_message_get_both_answers() -> None:
     t = tracker("forgot_ocn_id_password", text="OCN IDもパスワードも両方わからなくなりました")
     messages, events = run(ActionAnswer(), t)
-    assert responses(messages)[:3] == [
-        "utter_two_questions",
-        "utter_answer_check_ocn_id",
-        "utter_answer_forgot_ocn_id_password",
-    ]
+    said = responses(messages)
+    assert said[0] == "utter_two_questions"
+    assert said.index("utter_answer_check_ocn_id") < said.index("utter_answer_forgot_ocn_id_password")
     assert slot_events(events)["offered_procedure"] == "reset_ocn_password"
 
 
