@@ -49,7 +49,7 @@ def spaced(code: str) -> str:
 
 @pytest.mark.parametrize(
     "typed, answer",
-    [("OCN ID", "確認（表示）することができません"), ("２番", "3つの方法"), ("せつぞくようID", "3つの方法")],
+    [("OCN ID", "再設定が必要"), ("２番", "携帯電話のSMSで受け取る"), ("せつぞくようID", "携帯電話のSMSで受け取る")],
 )
 def test_typed_label_or_number_answers_which_password(stack: RunningStack, typed: str, answer: str) -> None:
     sender = new_sender()
@@ -70,7 +70,7 @@ def test_an_unclear_reply_to_the_offer_is_asked_back_with_buttons(stack: Running
     sender = new_sender()
     stack.say(sender, "接続用IDを確認したい")
     reply = stack.say(sender, "うーん")
-    assert "「はい」か「いいえ」" in texts(reply)
+    assert "ボタンからお選びください" in texts(reply)
     assert [b["title"] for b in buttons(reply)] == ["チャットで手続きする", "今はしない"]
     assert "ご本人確認をします" in texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
 
@@ -182,4 +182,4 @@ def test_follow_ups_stay_on_the_topic_just_answered(stack: RunningStack) -> None
 def test_two_questions_in_one_message_get_both_answers(stack: RunningStack) -> None:
     said = texts(stack.say(new_sender(), "OCN IDもパスワードも両方わからなくなりました"))
     assert "OCN マイページで確認できます" in said  # the OCN ID
-    assert "再設定をお願いします" in said  # its password
+    assert "再設定が必要" in said  # its password
