@@ -17,27 +17,33 @@ from ocn_ids.parse import find_choices
 @dataclass(frozen=True)
 class Fact:
     response: str  # domain.yml response that states the fact
+    subject: str  # the ID it is about (an id_type)
     keywords: tuple[str, ...]  # words of a follow-up that asks about it
 
 
 _OTHER_ADDRESS = Fact(
     "utter_fact_ocn_id_other_address",
+    "ocn_id",
     ("gmail", "yahoo", "icloud", "outlook", "hotmail", "ocn以外", "ほかのアドレス", "他のアドレス", "フリーメール", "携帯のアドレス", "別のアドレス"),
 )  # fmt: skip
 _APP_SETTINGS = Fact(
     "utter_fact_mail_app_settings",
+    "ocn_id",
     ("アプリ", "メールソフト", "スマホ", "iphone", "android", "outlook", "thunderbird", "設定し直", "設定も"),
 )
 _CONNECTION_ID_IS_NOT_MAIL = Fact(
-    "utter_fact_connection_id_not_mail", ("メールアドレス", "メール", "@", "アットマーク", "送受信")
+    "utter_fact_connection_id_not_mail",
+    "connection_id",
+    ("メールアドレスなの", "メールアドレスですか", "メールアドレスとして", "メールに使", "@", "アットマーク", "送受信"),
 )
-_NO_CHANGE_CUSTOMER_NUMBER = Fact("utter_fact_customer_number_fixed", ("変更", "変え", "変わ"))
+_NO_CHANGE_CUSTOMER_NUMBER = Fact("utter_fact_customer_number_fixed", "customer_number", ("変更", "変え", "変わ"))
 
 # The facts of each topic's help-page section, in the order they are tried.
 FOLLOW_UPS: dict[str, tuple[Fact, ...]] = {
     "change_ocn_id": (
         Fact(
             "utter_fact_change_ocn_id_forwarding",
+            "ocn_id",
             ("前のアドレス", "前のメール", "変更前", "古いアドレス", "元のアドレス", "今までのアドレス", "来たメール", "届いたメール", "転送", "届く"),
         ),
         _OTHER_ADDRESS,
@@ -52,6 +58,14 @@ FOLLOW_UPS: dict[str, tuple[Fact, ...]] = {
 }  # fmt: skip
 
 _SHORT = 25
+# Topics about all three IDs: a follow-up must name the ID it asks about.
+_ABOUT_ALL_IDS = {"ask_id_types"}
+# An ID named outright: a message naming another ID than the fact's is a new question.
+_NAMED = {
+    "customer_number": ("お客さま番号", "お客様番号", "顧客番号"),
+    "ocn_id": ("ocn id", "ocnid"),
+    "connection_id": ("接続用id", "接続id", "認証id"),
+}
 
 
 def follow_up_fact(topic: str | None, text: str) -> Fact | None:
@@ -62,7 +76,13 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
     folded = fold(text)
     if not (FOLLOW_UP_MARKERS.search(folded) or len(folded) <= _SHORT):
         return None
-    return next((fact for fact in facts if any(fold(word) in folded for word in fact.keywords)), None)
+    named = {id_type for id_type, words in _NAMED.items() if any(fold(w) in folded for w in words)}
+    for fact in facts:
+        if (named or topic in _ABOUT_ALL_IDS) and fact.subject not in named:
+            continue
+        if any(fold(word) in folded for word in fact.keywords):
+            return fact
+    return None
 
 
 # --- two questions in one message ----------------------------------------------------------------------

@@ -266,7 +266,8 @@ class ValidateProcedureForm(FormValidationAction):
         except AccountApiUnavailable as error:
             return {"otp_code": None, **_slots(explain_api_error(dispatcher, error))}
         dispatcher.utter_message(response="utter_verified")
-        return {"otp_code": None, "verified_until": confirmed.verified_until_epoch}
+        # A resend offer (「新しいコードをお送りしますか？」) is no longer open.
+        return {"otp_code": None, "verified_until": confirmed.verified_until_epoch, "pending_question": None}
 
     # --- how to deliver, and the final yes ----------------------------------
     async def extract_delivery_method(

@@ -81,6 +81,19 @@ def test_follow_ups_are_read_against_the_topic_just_answered() -> None:
     assert responses(messages)[0] == "utter_answer_ask_id_types"
 
 
+@pytest.mark.parametrize(
+    "topic, text",
+    [
+        ("ask_id_types", "OCN IDを変更したい"),  # names another ID than the fact's: a new question
+        ("check_customer_number", "OCN IDを変更したい"),
+        ("ask_id_types", "OCNメールのパスワードを忘れた"),
+    ],
+)
+def test_a_new_question_right_after_an_answer_is_not_taken_for_a_follow_up(topic: str, text: str) -> None:
+    messages, _ = run(ActionAnswer(), tracker("change_ocn_id", text=text, slots={"topic": topic}))
+    assert not any(r.startswith("utter_fact_") for r in responses(messages))
+
+
 def test_two_questions_in_one_message_get_both_answers() -> None:
     t = tracker("forgot_ocn_id_password", text="OCN IDもパスワードも両方わからなくなりました")
     messages, events = run(ActionAnswer(), t)
