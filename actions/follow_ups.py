@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ocn_ids.answers import FOLLOW_UP_MARKERS, fold
+from ocn_ids.answers import FOLLOW_UP_MARKERS, NAMED_IDS, fold
 from ocn_ids.parse import find_choices
 
 
@@ -60,12 +60,6 @@ FOLLOW_UPS: dict[str, tuple[Fact, ...]] = {
 _SHORT = 25
 # Topics about all three IDs: a follow-up must name the ID it asks about.
 _ABOUT_ALL_IDS = {"ask_id_types"}
-# An ID named outright: a message naming another ID than the fact's is a new question.
-_NAMED = {
-    "customer_number": ("お客さま番号", "お客様番号", "顧客番号"),
-    "ocn_id": ("ocn id", "ocnid"),
-    "connection_id": ("接続用id", "接続id", "認証id"),
-}
 
 
 def follow_up_fact(topic: str | None, text: str) -> Fact | None:
@@ -76,7 +70,7 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
     folded = fold(text)
     if not (FOLLOW_UP_MARKERS.search(folded) or len(folded) <= _SHORT):
         return None
-    named = {id_type for id_type, words in _NAMED.items() if any(fold(w) in folded for w in words)}
+    named = {id_type for id_type, words in NAMED_IDS.items() if any(fold(w) in folded for w in words)}
     for fact in facts:
         if (named or topic in _ABOUT_ALL_IDS) and fact.subject not in named:
             continue

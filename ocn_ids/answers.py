@@ -62,3 +62,10 @@ CHOICE_HEADS = tuple(fold(h) for h in ("えっと", "えーと", "あの", "じ�
 FOLLOW_UP_MARKERS = re.compile(
     r"^(それって|それは|それだと|その場合|そうすると|じゃあ|では|なら)|でもいい|でもok|でも大丈夫|ってこと"
 )
+
+# An ID named outright (not just 「メール」): a follow-up naming another ID than the topic's is a new question.
+NAMED_IDS = {
+    "customer_number": ("お客さま番号", "お客様番号", "顧客番号"),
+    "ocn_id": ("ocn id", "ocnid"),
+    "connection_id": ("接続用id", "接続id", "認証id"),
+}
