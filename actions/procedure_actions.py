@@ -139,42 +139,10 @@ async def start_verification(
 _MISTAKE = re.compile(r"間違|まちが|違いました|ちがいました|違います|ちがいます")
 
 
-class ValidateProcedureForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_procedure_form"
-
-    async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[str]:
-        if tracker.get_slot("procedure_halt") or is_shared_chat(tracker.sender_id):
-            return []  # a group chat is not one person: nothing to ask (ActionRunProcedure explains)
-        slots = ["procedure"]
-        if not is_verified(tracker):
-            slots += ["account_ref", "otp_code"]
-        if tracker.get_slot("procedure") == "send_connection_id":
-            slots.append("delivery_method")
-        return slots + ["procedure_confirmed"]
-
-    # --- what to do ------------------------------------------------------------
-    async def extract_procedure(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Asked which procedure, the customer may type a button's label or number, or just say what
-        they want (ログイン履歴を見たい)."""
-        if tracker.get_slot("requested_slot") != "procedure" or latest_entity(tracker, "procedure"):
-            return {}
-        return _read_choice_slot("procedure", dispatcher, tracker) or _procedure_from_topic(tracker)
-
-    async def validate_procedure(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """An ID given before the procedure was chosen is verified now, once the customer chose."""
-        if value not in PROCEDURES:
-            return {"procedure": None}
-        held = tracker.get_slot("account_ref")
-        if held and not tracker.get_slot("verification_id") and not is_verified(tracker):
-            return {"procedure": value, **await start_verification(dispatcher, tracker, held)}
-        return {"procedure": value}
+class _VerificationSlots:
+    """The form's slots that verify the customer: which account (account_ref) and the one-time code
+    (otp_code). A code is sent only once a procedure is chosen; a second ID or 「間違えました」 while
+    waiting for the code starts the verification again for the right one."""
 
     # --- who the customer is -------------------------------------------------
     async def extract_account_ref(
@@ -268,6 +236,44 @@ class ValidateProcedureForm(FormValidationAction):
         dispatcher.utter_message(response="utter_verified")
         # A resend offer (「新しいコードをお送りしますか？」) is no longer open.
         return {"otp_code": None, "verified_until": confirmed.verified_until_epoch, "pending_question": None}
+
+
+class ValidateProcedureForm(_VerificationSlots, FormValidationAction):
+    def name(self) -> str:
+        return "validate_procedure_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if tracker.get_slot("procedure_halt") or is_shared_chat(tracker.sender_id):
+            return []  # a group chat is not one person: nothing to ask (ActionRunProcedure explains)
+        slots = ["procedure"]
+        if not is_verified(tracker):
+            slots += ["account_ref", "otp_code"]
+        if tracker.get_slot("procedure") == "send_connection_id":
+            slots.append("delivery_method")
+        return slots + ["procedure_confirmed"]
+
+    # --- what to do ------------------------------------------------------------
+    async def extract_procedure(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Asked which procedure, the customer may type a button's label or number, or just say what
+        they want (ログイン履歴を見たい)."""
+        if tracker.get_slot("requested_slot") != "procedure" or latest_entity(tracker, "procedure"):
+            return {}
+        return _read_choice_slot("procedure", dispatcher, tracker) or _procedure_from_topic(tracker)
+
+    async def validate_procedure(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An ID given before the procedure was chosen is verified now, once the customer chose."""
+        if value not in PROCEDURES:
+            return {"procedure": None}
+        held = tracker.get_slot("account_ref")
+        if held and not tracker.get_slot("verification_id") and not is_verified(tracker):
+            return {"procedure": value, **await start_verification(dispatcher, tracker, held)}
+        return {"procedure": value}
 
     # --- how to deliver, and the final yes ----------------------------------
     async def extract_delivery_method(
