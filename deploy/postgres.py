@@ -18,10 +18,10 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from deploy.settings import ScaledSettings
+from devstack.processes import wait_healthy
 
 SYSTEM_USER = "postgres"
 
@@ -174,18 +174,12 @@ class Postgres:
         self.stop()
         self.start()
 
+    def accepts_connections(self) -> bool:
+        command = [str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.s.ports.postgres)]
+        return subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            r = subprocess.run(
-                [str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.s.ports.postgres)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            if r.returncode == 0:
-                return
-            time.sleep(0.2)
-        raise TimeoutError(f"PostgreSQL not ready; see {self.log_path}")
+        wait_healthy(self.accepts_connections, name="PostgreSQL", timeout=timeout, log_path=self.log_path)
 
     # -- SQL as the superuser over TCP ------------------------------------------------------------
 

@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support.stack import RunningStack, free_port, new_sender, start_stack, texts
+from devstack.ports import free_port
+from tests.support.stack import RunningStack, new_sender, start_stack, texts
 
 DELAY_SECONDS = 4.0
 

@@ -17,7 +17,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
-from web_support import ROOT, SCREENSHOTS, WebStack, free_ports
+from web_support import ROOT, SCREENSHOTS, WebStack
+
+from devstack.ports import free_ports
+from devstack.processes import wait_healthy
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -335,16 +338,9 @@ def test_same_origin_behind_a_reverse_proxy(web_stack: WebStack, browser) -> Non
     )
     proxy = SameOriginProxy(("127.0.0.1", page_port), ("127.0.0.1", web_stack.ports.rasa)).start()
     try:
-        import urllib.request
-
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{page_port}/", timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "page server did not start"
-                time.sleep(0.1)
+        wait_healthy(
+            f"http://127.0.0.1:{page_port}/", name="page server", timeout=10, alive=lambda: page.poll() is None
+        )
         fresh_page(browser, proxy.url)
         open_chat(browser)
         assert browser.execute_script("return window.ocnChat.socket.io.uri").rstrip("/") == proxy.url.rstrip("/")
