@@ -24,6 +24,7 @@ def process_env(s: ScaledSettings) -> dict[str, str]:
         ACCOUNT_API_HOST="127.0.0.1",
         ACCOUNT_API_PORT=str(s.ports.sandbox),
         RASA_API_TOKEN=s.rasa_api_token,
+        WEB_SESSION_SECRET=s.web_session_secret,
         SQL_POOL_SIZE=s.sql_pool_size,
         SQL_MAX_OVERFLOW=s.sql_max_overflow,
         TICKET_LOCK_LIFETIME=s.ticket_lock_lifetime,

@@ -94,6 +94,7 @@ class ScaledSettings:
     pg_password: str
     pg_db: str
     redis_password: str
+    web_session_secret: str  # signs the web widget's session tokens (channels/socketio.py), one for all servers
     model: Path
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
@@ -107,6 +108,9 @@ class ScaledSettings:
     sql_max_overflow: str = "8"
     # A crashed instance's ticket blocks its conversation this long at most (Rasa's default is 60 s).
     ticket_lock_lifetime: str = "20"
+    # nginx routes only the customer channels unless these say otherwise (deploy/nginx.py)
+    public_rest: bool = False  # SCALED_PUBLIC_REST=1: the REST channel through nginx (load tests)
+    public_api: bool = False  # SCALED_PUBLIC_API=1: Rasa's HTTP API through nginx (token required)
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -189,6 +193,7 @@ def load(
         pg_password=_secret(state, "pg_password", _env(env, "SCALED_PG_PASSWORD")),
         pg_db=_env(env, "SCALED_PG_DB", "rasa"),
         redis_password=_secret(state, "redis_password", _env(env, "SCALED_REDIS_PASSWORD")),
+        web_session_secret=_secret(state, "web_session_secret", _env(env, "WEB_SESSION_SECRET")),
         model=model,
         nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
         nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),
@@ -199,4 +204,6 @@ def load(
         sql_pool_size=_env(env, "SQL_POOL_SIZE", "4"),
         sql_max_overflow=_env(env, "SQL_MAX_OVERFLOW", "8"),
         ticket_lock_lifetime=_env(env, "TICKET_LOCK_LIFETIME", "20"),
+        public_rest=_env(env, "SCALED_PUBLIC_REST") in ("1", "true", "yes"),
+        public_api=_env(env, "SCALED_PUBLIC_API") in ("1", "true", "yes"),
     )

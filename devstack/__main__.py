@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from actions.links import describe_unset_links
 from devstack.config import VAR, Ports, ports_from_env, service_env
 from devstack.model import latest_model, needs_training, train
 from devstack.processes import http_ok
@@ -65,11 +66,13 @@ def main() -> int:
         f"""
 Ready.
   Web chat page:  http://127.0.0.1:{ports.web}/
+  Operator console: http://127.0.0.1:{ports.console}/   (account: .venv/bin/python -m console add-operator NAME)
   REST:           curl -s -XPOST http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook \\
                     -H 'Content-Type: application/json' -d '{{"sender":"me","message":"パスワードを忘れました"}}'
   Terminal chat:  make shell   (in another terminal, while this runs)
   Demo codes:     .venv/bin/python -m account_api outbox --last 5
   Logs:           {VAR / "logs"}
+{describe_unset_links(env)}
 Press Ctrl-C to stop.""",
         flush=True,
     )

@@ -60,6 +60,10 @@ def account_api_command(port: int) -> list[str]:
     return python_module("account_api", "serve", "--host", "127.0.0.1", "--port", str(port))
 
 
+def console_command(port: int) -> list[str]:
+    return python_module("console", "serve", "--host", "127.0.0.1", "--port", str(port))
+
+
 def product_services(
     ports: Ports, model: Path, web: bool = True, extra_rasa_args: list[str] | None = None
 ) -> list[Service]:
@@ -68,6 +72,7 @@ def product_services(
         Service("account-api", account_api_command(ports.account_api), f"{local}:{ports.account_api}/healthz"),
         Service("actions", actions_command(ports.actions), f"{local}:{ports.actions}/health"),
         Service("rasa", rasa_command(ports.rasa, model, *(extra_rasa_args or [])), f"{local}:{ports.rasa}/"),
+        Service("console", console_command(ports.console), f"{local}:{ports.console}/healthz"),
     ]
     if web and (ROOT / "web" / "__main__.py").exists():
         web_command = python_module(

@@ -28,7 +28,8 @@ STATE_DIR = ROOT / "var" / "test-scaled"
 
 @pytest.fixture(scope="session")
 def scaled_env() -> dict:
-    env = dict(os.environ, SCALED_STATE_DIR=str(STATE_DIR), PYTHONPATH=str(ROOT))
+    # The tests drive the bot over REST through nginx, which routes it only when asked to (deploy/nginx.py).
+    env = dict(os.environ, SCALED_STATE_DIR=str(STATE_DIR), PYTHONPATH=str(ROOT), SCALED_PUBLIC_REST="1")
     for key in (
         "RASA_API_TOKEN",
         "SCALED_LISTEN_HOST",

@@ -306,7 +306,7 @@ def test_procedure_conversation_leaves_no_code_or_phone_number_in_postgresql(sca
     phone = customer.mobile
     with scaled.pg_connect() as conn:
         with conn.cursor() as cur:
-            cur.execute("SELECT data FROM events WHERE sender_id = %s", (sender,))
+            cur.execute("SELECT data FROM events WHERE sender_id = %s", (f"rest:{sender}",))
             rows = [r[0] for r in cur.fetchall()]
             cur.execute("SELECT count(*) FROM events WHERE data LIKE %s", (f"%{code}%",))
             anywhere = cur.fetchone()[0]

@@ -38,8 +38,8 @@ def web_stack() -> Iterator[WebStack]:
     if not VENDOR_BUNDLE.exists():
         pytest.fail(f"{VENDOR_BUNDLE.relative_to(ROOT)} is missing: run `make web-deps` first")
     tmp = Path(tempfile.mkdtemp(prefix="ocn-web-test-"))
-    rasa, actions, account_api, web = free_ports(4)
-    ports = Ports(rasa=rasa, actions=actions, account_api=account_api, web=web)
+    rasa, actions, account_api, web, console = free_ports(5)
+    ports = Ports(rasa=rasa, actions=actions, account_api=account_api, web=web, console=console)
     env = isolated_env(ports, tmp)
     services = product_services(ports, model)
     assert [s.name for s in services][-1] == "web", "devstack did not pick up web/__main__.py"
