@@ -89,7 +89,6 @@ class ScaledSettings:
     listen_host: str  # where nginx listens for customers (127.0.0.1 unless SCALED_LISTEN_HOST says otherwise)
     rasa_api_token: str
     pg_bin: Path | None
-    pg_home: Path | None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
     pg_user: str
     pg_password: str
     pg_db: str
@@ -111,6 +110,7 @@ class ScaledSettings:
     # nginx routes only the customer channels unless these say otherwise (deploy/nginx.py)
     public_rest: bool = False  # SCALED_PUBLIC_REST=1: the REST channel through nginx (load tests)
     public_api: bool = False  # SCALED_PUBLIC_API=1: Rasa's HTTP API through nginx (token required)
+    pg_home: Path | None = None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -18,6 +18,15 @@ def port_is_free(port: int, host: str = HOST) -> bool:
             return False
 
 
+def accepts_connections(port: int, host: str = HOST, timeout: float = 1.0) -> bool:
+    """True when something listens on the port (a health check for servers without an HTTP probe)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def free_ports(count: int, host: str = HOST) -> list[int]:
     """`count` distinct ports the system has just handed out (all bound at once, so never the same twice)."""
     sockets: list[socket.socket] = []
