@@ -219,7 +219,3 @@ class Postgres:
             self.psql(f"CREATE ROLE \"{user}\" LOGIN PASSWORD '{pw}'")
         if self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() != "1":
             self.psql(f'CREATE DATABASE "{db}" OWNER "{user}"')
-
-
-def available(s: ScaledSettings) -> bool:
-    return s.pg_bin is not None and (os.geteuid() != 0 or shutil.which("runuser") is not None)

@@ -1,5 +1,6 @@
 """`python -m devstack run`: train if needed, start everything on loopback, stop on Ctrl-C.
-`python -m devstack train`: train only if the model is missing or stale."""
+`python -m devstack train`: train only if the model is missing or stale.
+`python -m devstack shell`: chat in the terminal with the running bot, or one started for the chat."""
 
 from __future__ import annotations
 
