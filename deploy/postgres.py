@@ -165,6 +165,19 @@ class Postgres:
         )
         return True
 
+    def connect(self):  # type: ignore[no-untyped-def]
+        """A psycopg2 connection as the tracker store's role (tests and benchmarks read the events)."""
+        import psycopg2
+
+        return psycopg2.connect(
+            host="127.0.0.1",
+            port=self.s.ports.postgres,
+            user=self.s.pg_user,
+            password=self.s.pg_password,
+            dbname=self.s.pg_db,
+            connect_timeout=5,
+        )
+
     def remove(self) -> None:
         """Stops the cluster and deletes its data (`deploy.scaled down --purge`)."""
         self.stop(mode="immediate")

@@ -196,16 +196,7 @@ class ScaledStack:
     # -- helpers for tests and benchmarks -------------------------------------------------------
 
     def pg_connect(self):  # type: ignore[no-untyped-def]
-        import psycopg2
-
-        return psycopg2.connect(
-            host="127.0.0.1",
-            port=self.s.ports.postgres,
-            user=self.s.pg_user,
-            password=self.s.pg_password,
-            dbname=self.s.pg_db,
-            connect_timeout=5,
-        )
+        return self.pg.connect()
 
 
 # -- the command line: everything printed ---------------------------------------------------------
