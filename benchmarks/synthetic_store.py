@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -266,18 +267,22 @@ def measure(url: str, days: int, channel: str | None, repeat: int) -> Iterator[f
     from console.insight.indexes import ensure_indexes
     from console.insight.period import Scope
     from console.insight.report import build_report
+    from console.insight.store import tracker_engine
 
-    engine = sa.create_engine(url)
+    engine = tracker_engine(url)
     created = ensure_indexes(engine)
     if created:
         print(f"created indexes: {', '.join(created)}")
     today = date.today()
     scope = Scope(today - timedelta(days=days), today, channel)
     for _ in range(repeat):
+        cpu = time.process_time()
         report = build_report(engine, scope)
+        cpu = time.process_time() - cpu
         print(
             f"report ({scope.channel or 'all channels'}, {days + 1} days): {report.conversations} conversations,"
-            f" {report.messages} messages in {report.seconds:.2f} s"
+            f" {report.messages} messages in {report.seconds:.2f} s (this process's CPU {cpu:.2f} s;"
+            f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
         yield report.seconds
 

@@ -15,7 +15,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
+from console.insight.store import tracker_engine
 
 DEFAULT_URL = "sqlite:///var/tracker.sqlite3"
 
@@ -30,7 +30,7 @@ def _report(args: argparse.Namespace) -> None:
     from console.insight.report import build_report
 
     scope = Scope(args.since, args.until, args.channel)
-    report = build_report(sa.create_engine(_url(args)), scope)
+    report = build_report(tracker_engine(_url(args)), scope)
     out = Path(args.out)
     out.write_text(report_json(report) if out.suffix == ".json" else report_html(report), encoding="utf-8")
     print(f"{out}: {report.conversations} conversations, {report.seconds:.2f} s", file=sys.stderr)
@@ -39,7 +39,7 @@ def _report(args: argparse.Namespace) -> None:
 def _index(args: argparse.Namespace) -> None:
     from console.insight.indexes import ensure_indexes
 
-    created = ensure_indexes(sa.create_engine(_url(args)))
+    created = ensure_indexes(tracker_engine(_url(args)))
     print("created: " + ", ".join(created) if created else "all indexes exist")
 
 
