@@ -34,7 +34,7 @@ class Question:
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
-    return Dictionary().create(SplitMode.A)
+    return Dictionary().tokenizer(mode=SplitMode.A)
 
 
 def words_of(text: str) -> frozenset[str]:
