@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display; must precede the figure import
 from matplotlib import rcParams  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from console.insight.report import Report  # noqa: E402
 
@@ -37,6 +38,7 @@ def conversations_per_day(report: Report) -> str:
     days = list(report.per_day)
     ax.bar([d.strftime("%m/%d") for d in days], list(report.per_day.values()), color=BLUE)
     ax.set_ylabel("会話数")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="x", labelrotation=90 if len(days) > 10 else 0, labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(figure)
@@ -78,7 +80,8 @@ def procedures(report: Report) -> str:
         xs = [n + (i - 1.5) * width for n in range(len(names))]
         ax.bar(xs, [getattr(p, attr) for p in report.procedures], width, label=label, color=color)
     ax.set_xticks(range(len(names)), names, fontsize=8)
-    ax.legend(fontsize=8, ncol=4, loc="upper right", frameon=False)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(figure)
 
@@ -89,6 +92,7 @@ def top_intents(report: Report) -> str:
     ax = figure.add_subplot()
     bars = ax.barh([name for name, _ in shown][::-1], [n for _, n in shown][::-1], color=BLUE)
     ax.bar_label(bars, padding=3, fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="y", labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(figure)
