@@ -38,6 +38,11 @@ class Dialect:
         return self.json_text("metadata", "utter_action")
 
     @property
+    def intent_confidence(self) -> str:
+        """A user event's intent confidence; spelled exactly as in the confidence index."""
+        return self.json_number("parse_data", "intent", "confidence")
+
+    @property
     def slot_value(self) -> str:
         """A slot event's value as text; spelled exactly as in the slot index."""
         return self.json_text("value")

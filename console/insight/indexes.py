@@ -21,6 +21,8 @@ def index_definitions(d: Dialect) -> dict[str, str]:
     return {
         # Customer messages, pauses, handoff actions and (with their value) slots.
         "ix_events_insight_type": f"(type_name, action_name, timestamp, sender_id, intent_name, ({d.slot_value}))",
+        # Customer messages by the NLU's confidence: the low-confidence ones for review.
+        "ix_events_insight_user": f"(({d.intent_confidence}), timestamp) WHERE type_name = 'user'",
         # The bot's replies by the response they were built from.
         "ix_events_insight_bot": f"(({d.bot_utter_action}), timestamp, sender_id) WHERE type_name = 'bot'",
     }

@@ -124,7 +124,7 @@ GROUP BY intent_name ORDER BY n DESC
 
 def unanswered(d: Dialect, channel_values: tuple[str, ...] | None, after_id: bool = False) -> str:
     """Customer messages the bot fell back on or understood with low confidence, newest first."""
-    confidence = d.json_number("parse_data", "intent", "confidence")
+    confidence = d.intent_confidence
     since_id = " AND id > :after_id" if after_id else ""
     return f"""
 SELECT id, sender_id, timestamp, intent_name, {confidence} AS confidence, {d.json_text("text")} AS text

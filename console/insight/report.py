@@ -23,7 +23,7 @@ from console.insight.unanswered import Question, group_questions
 # fallback threshold, 0.55 in config.yml, catches the rest as nlu_fallback).
 LOW_CONFIDENCE = float(os.environ.get("INSIGHT_LOW_CONFIDENCE") or 0.7)
 # Newest unanswered messages grouped for the report (more would not change the top groups).
-UNANSWERED_SAMPLE = 5000
+UNANSWERED_SAMPLE = 2000
 TOP_QUESTIONS = 20
 PROCEDURE_MARKS = ("procedure", "verified", "done", "text")
 
