@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -76,6 +77,11 @@ class Report:
         }
 
 
+# The queries run side by side on their own connections: the database (SQLite releases the GIL
+# while it works; PostgreSQL runs each in its own backend) uses the machine's cores.
+QUERY_THREADS = 3
+
+
 def build_report(engine: sa.engine.Engine, scope: Scope, create_indexes: bool = True) -> Report:
     started = time.perf_counter()
     if create_indexes:
@@ -83,36 +89,47 @@ def build_report(engine: sa.engine.Engine, scope: Scope, create_indexes: bool = 
     d = dialect_of(engine.dialect.name)
     params = {"since": scope.since, "until": scope.until}
     channel_values = (scope.channel, *CHANNELS[scope.channel]) if scope.channel else None
-    with engine.connect() as connection:
 
-        def rows(sql: str, **extra: Any) -> list[Any]:
-            # Plain tuples: 100,000s of rows, and SQLAlchemy's mapping rows cost more than the query.
+    def rows(sql: str, **extra: Any) -> list[Any]:
+        # Plain tuples: 100,000s of rows, and SQLAlchemy's mapping rows cost more than the query.
+        with engine.connect() as connection:
             return connection.execute(sa.text(sql), {**params, **extra}).all()
 
-        input_channels = {(sender, day): channel for sender, day, channel in rows(queries.input_channels(d))}
-        convs = {
-            (sender, day): Conversation(day, messages, nlu_fallbacks, asked_person)
-            for sender, day, messages, nlu_fallbacks, asked_person in rows(queries.customer_messages(d))
-            if scope.includes_channel(channel_prefix(sender), input_channels.get((sender, day)))
+    with ThreadPoolExecutor(QUERY_THREADS) as pool:
+        pending = {
+            "messages": pool.submit(rows, queries.customer_messages(d)),
+            "slots": pool.submit(rows, queries.slots(d)),
+            "unanswered": pool.submit(
+                rows, queries.unanswered(d, channel_values), low_confidence=LOW_CONFIDENCE, limit=UNANSWERED_SAMPLE
+            ),
+            "bot": pool.submit(rows, queries.bot_replies(d)),
+            "inputs": pool.submit(rows, queries.input_channels(d)),
+            "handoffs": pool.submit(rows, queries.handoffs()),
+            "intents": pool.submit(rows, queries.top_intents(d, channel_values)),
         }
-        for sender, timestamp, type_name in rows(queries.handoffs()):
-            c = convs.get((sender, day_number(timestamp)))
-            if c:
-                c.paused |= type_name == "pause"
-                c.asked_person = True
-        for sender, day, kind, n, first_at, last_at in rows(queries.bot_replies(d)):
-            c = convs.get((sender, day))
-            if c:
-                c.add(kind, "", int(n), first_at, last_at)
-        for sender, day, kind, value, n, first_at, last_at in rows(queries.slots(d)):
-            c = convs.get((sender, day))
-            if c:
-                c.add(kind, value, int(n), first_at, last_at)
-        intents = rows(queries.top_intents(d, channel_values))
-        misses = rows(queries.unanswered(d, channel_values), low_confidence=LOW_CONFIDENCE, limit=UNANSWERED_SAMPLE)
+        got = {name: future.result() for name, future in pending.items()}
+    input_channels = {(sender, day): channel for sender, day, channel in got["inputs"]}
+    convs = {
+        (sender, day): Conversation(day, messages, nlu_fallbacks, asked_person)
+        for sender, day, messages, nlu_fallbacks, asked_person in got["messages"]
+        if scope.includes_channel(channel_prefix(sender), input_channels.get((sender, day)))
+    }
+    for sender, timestamp, type_name in got["handoffs"]:
+        c = convs.get((sender, day_number(timestamp)))
+        if c:
+            c.paused |= type_name == "pause"
+            c.asked_person = True
+    for sender, day, kind, n, first_at, last_at in got["bot"]:
+        c = convs.get((sender, day))
+        if c:
+            c.add(kind, "", int(n), first_at, last_at)
+    for sender, day, kind, value, n, first_at, last_at in got["slots"]:
+        c = convs.get((sender, day))
+        if c:
+            c.add(kind, value, int(n), first_at, last_at)
     report = _assemble(scope, list(convs.values()))
-    report.top_intents = [(name or "(none)", int(n)) for name, n in intents]
-    report.unanswered = group_questions([(m.text, m.timestamp) for m in misses], TOP_QUESTIONS)
+    report.top_intents = [(name or "(none)", int(n)) for name, n in got["intents"]]
+    report.unanswered = group_questions([(m.text, m.timestamp) for m in got["unanswered"]], TOP_QUESTIONS)
     report.seconds = time.perf_counter() - started
     return report
 
