@@ -6,10 +6,11 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
+from actions.buttons import talk_to_person
 from actions.conversation_state import ask, latest_entity, latest_intent
 from actions.links import link
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, Topic, answer_response
@@ -60,6 +61,8 @@ class ActionAnswer(Action):
             if in_form:
                 dispatcher.utter_message(response="utter_back_to_procedure")
             return []
+        if intent == "request_human":
+            return [FollowupAction("action_handoff")]  # a person takes over (actions/handoff_actions.py)
         if intent == "start_procedure" and in_form:
             dispatcher.utter_message(response="utter_back_to_procedure")  # already doing one
             return []
@@ -127,7 +130,10 @@ class ActionClarify(Action):
         ][:2]
         if _clarified_just_before(tracker) or not candidates:
             dispatcher.utter_message(
-                response="utter_fallback", link=link("help_id_password"), contact_link=link("contact")
+                response="utter_fallback",
+                link=link("help_id_password"),
+                contact_link=link("contact"),
+                buttons=talk_to_person(),
             )
             return [ask(None)]
         buttons = [{"title": TOPICS[name].title, "payload": f"/{name}"} for name in candidates]

@@ -8,14 +8,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 
 # The one OCN address verified to exist and to say what the bot says: the help page
 # 「IDとパスワードのお手続き」 (its text is in the repository's source material).
 VERIFIED_HELP_PAGE_URL = "https://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5"
 
 
-def _env(env: Mapping[str, str], name: str, default: str = "") -> str:
-    value = env.get(name, "").strip()
+def _env(name: str, default: str = "", env: Mapping[str, str] | None = None) -> str:
+    value = (os.environ if env is None else env).get(name, "").strip()
     return value or default
 
 
@@ -26,8 +27,33 @@ class Settings:
 
 
 def load_settings(env: Mapping[str, str] | None = None, deep_link_variables: tuple[str, ...] = ()) -> Settings:
-    env = os.environ if env is None else env
     return Settings(
-        help_page_url=_env(env, "OCN_HELP_PAGE_URL", VERIFIED_HELP_PAGE_URL),
-        deep_links={name: _env(env, name) for name in deep_link_variables if _env(env, name)},
+        help_page_url=_env("OCN_HELP_PAGE_URL", VERIFIED_HELP_PAGE_URL, env),
+        deep_links={name: _env(name, env=env) for name in deep_link_variables if _env(name, env=env)},
+    )
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    desk_class: str  # the HandoffDesk implementation (actions/handoff_desk.py)
+    desk_url: str
+    desk_token: str
+    timeout: float
+    hours: tuple[time, time]  # support hours; the contact page states none, so 9:00-18:00 JST
+    timezone: str
+
+
+def _hours(value: str) -> tuple[time, time]:
+    start, end = (part.strip() for part in value.split("-", 1))
+    return time.fromisoformat(start), time(0) if end in ("24:00", "00:00") else time.fromisoformat(end)
+
+
+def load_handoff_settings() -> HandoffSettings:
+    return HandoffSettings(
+        desk_class=_env("HANDOFF_DESK", "actions.handoff_desk.ConsoleDesk"),
+        desk_url=_env("HANDOFF_DESK_URL", f"http://127.0.0.1:{_env('CONSOLE_PORT', '5057')}").rstrip("/"),
+        desk_token=_env("CONSOLE_SERVICE_TOKEN", "dev-console-token"),
+        timeout=float(_env("HANDOFF_DESK_TIMEOUT", "3")),
+        hours=_hours(_env("HANDOFF_HOURS", "09:00-18:00")),
+        timezone=_env("HANDOFF_TIMEZONE", "Asia/Tokyo"),
     )
