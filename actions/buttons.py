@@ -56,3 +56,8 @@ def start_procedure(procedure: str, title: str) -> dict[str, str]:
 
 def yes_no(yes_payload: str = "/affirm", yes_title: str = "はい", no_title: str = "いいえ") -> list[dict[str, str]]:
     return _buttons([(yes_title, yes_payload), (no_title, "/deny")])
+
+
+def talk_to_person() -> list[dict[str, str]]:
+    """Offers a person (actions/handoff_actions.py), after the bot could not help."""
+    return _buttons([("担当者と話す", payload("request_human"))])

@@ -6,10 +6,11 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, knowledge
+from actions.buttons import talk_to_person
 from actions.conversation_state import ask, latest_entity, latest_intent
 from actions.links import link
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, Topic, answer_response
@@ -24,7 +25,9 @@ PROCEDURE_FORM = "procedure_form"
 def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Answer one help-page topic and ask the next step: a chat procedure or the survey."""
     topic: Topic = TOPICS[intent]
-    dispatcher.utter_message(response=answer_response(intent), link=link(topic.link_key or ""))
+    dispatcher.utter_message(response=answer_response(intent), link=link(topic.link_key))
+    for note in topic.notes:  # caveats in bubbles of their own (docs/style.md)
+        dispatcher.utter_message(response=note, contact_link=link("contact"))
     if tracker.active_loop_name == PROCEDURE_FORM:
         dispatcher.utter_message(response="utter_back_to_procedure")
         return []
@@ -58,6 +61,8 @@ class ActionAnswer(Action):
             if in_form:
                 dispatcher.utter_message(response="utter_back_to_procedure")
             return []
+        if intent == "request_human":
+            return [FollowupAction("action_handoff")]  # a person takes over (actions/handoff_actions.py)
         if intent == "start_procedure" and in_form:
             dispatcher.utter_message(response="utter_back_to_procedure")  # already doing one
             return []
@@ -141,7 +146,12 @@ class ActionClarify(Action):
 
 def second_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Nothing to offer (or a second miss in a row): the help page and the contact page."""
-    dispatcher.utter_message(response="utter_fallback", link=link("help_id_password"), contact_link=link("contact"))
+    dispatcher.utter_message(
+        response="utter_fallback",
+        link=link("help_id_password"),
+        contact_link=link("contact"),
+        buttons=talk_to_person(),
+    )
     return [ask(None)]
 
 

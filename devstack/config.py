@@ -17,6 +17,7 @@ class Ports:
     actions: int = 5055
     account_api: int = 5056
     web: int = 8080
+    console: int = 5057
 
 
 def ports_from_env(env: Mapping[str, str]) -> Ports:
@@ -25,6 +26,7 @@ def ports_from_env(env: Mapping[str, str]) -> Ports:
         actions=int(env.get("ACTION_PORT", 5055)),
         account_api=int(env.get("ACCOUNT_API_PORT", 5056)),
         web=int(env.get("WEB_PORT", 8080)),
+        console=int(env.get("CONSOLE_PORT", 5057)),
     )
 
 
@@ -44,6 +46,12 @@ def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Pa
         "LINE_CHANNEL_SECRET": "",
         "LINE_CHANNEL_ACCESS_TOKEN": "",
         "LINE_API_BASE_URL": "https://api.line.me",
+        # Operator console (console/) and the bot's way to it (actions/handoff_desk.py)
+        "CONSOLE_PORT": str(ports.console),
+        "CONSOLE_STORE_URL": f"sqlite:///{var_dir / 'console.sqlite3'}",
+        "CONSOLE_SERVICE_TOKEN": "dev-console-token",
+        "HANDOFF_DESK_URL": f"http://127.0.0.1:{ports.console}",
+        "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

@@ -36,6 +36,10 @@ class RunningStack:
         return f"http://127.0.0.1:{self.ports.rasa}"
 
     @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.console}"
+
+    @property
     def account_api_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.account_api}"
 
@@ -81,12 +85,22 @@ def buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | None = None) -> RunningStack:
-    ports = Ports(rasa=free_port(), actions=free_port(), account_api=free_port(), web=free_port())
+    ports = Ports(rasa=free_port(), actions=free_port(), account_api=free_port(), web=free_port(), console=free_port())
     env = service_env(ports, var_dir=var_dir)
-    for key in ("ACTION_ENDPOINT_URL", "TRACKER_STORE_URL", "ACCOUNT_API_URL", "ACCOUNT_API_DB"):
+    for key in (
+        "ACTION_ENDPOINT_URL",
+        "TRACKER_STORE_URL",
+        "ACCOUNT_API_URL",
+        "ACCOUNT_API_DB",
+        "CONSOLE_PORT",
+        "CONSOLE_STORE_URL",
+        "HANDOFF_DESK_URL",
+        "RASA_URL",
+    ):
         env.pop(key, None)  # the test stack must not inherit a developer's running stack
     env = service_env(ports, base=env, var_dir=var_dir)
     env["ACCOUNT_API_DEV_ENDPOINTS"] = "1"
+    env["HANDOFF_HOURS"] = "00:00-24:00"  # whatever the time of day the tests run (hours: tests/actions)
     env.update(extra_env or {})
     if needs_training():
         train(env)

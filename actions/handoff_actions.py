@@ -1,0 +1,121 @@
+"""A person takes over: queue the conversation at the desk and pause the bot, or say why not.
+
+`action_handoff` runs for request_human (ActionAnswer hands over to it), which the customer
+also reaches from the second fallback in a row and from 「いいえ」 to the survey (both offer a
+「担当者と話す」 button). The console runs the other three when an operator takes the
+conversation, hands it back, or closes it (Rasa HTTP API, console/handoff/rasa_api.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation_state import ask, reset_procedure
+from actions.handoff_desk import DeskUnavailable, desk_from_settings, within_hours
+from actions.links import link
+from actions.settings import HandoffSettings, load_handoff_settings
+from actions.topics import TOPICS
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = ("web", "line", "rest")
+# Rasa input channel name -> our channel name, for sender ids without a channel prefix.
+_INPUT_CHANNELS = {"socketio": "web", "line": "line", "rest": "rest"}
+_NOT_TOPICS = ("request_human", "out_of_scope")
+
+
+def channel_of(tracker: Tracker) -> str:
+    prefix = tracker.sender_id.split(":", 1)[0] if ":" in tracker.sender_id else ""
+    if prefix in CHANNELS:
+        return prefix
+    return _INPUT_CHANNELS.get(tracker.get_latest_input_channel() or "", "rest")
+
+
+def topic_of(tracker: Tracker) -> str | None:
+    """The help-page topic the customer asked about last, for the operator's queue."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent in TOPICS and intent not in _NOT_TOPICS:
+                return TOPICS[intent].title
+    return None
+
+
+def hours_text(settings: HandoffSettings) -> str:
+    start, end = settings.hours
+    end_text = "24:00" if end.hour == 0 and end.minute == 0 else f"{end.hour}:{end.minute:02d}"
+    return f"{start.hour}:{start.minute:02d}〜{end_text}"
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        settings = load_handoff_settings()
+        contact = link("contact")
+        if not within_hours(settings):
+            dispatcher.utter_message(response="utter_handoff_outside_hours", hours=hours_text(settings), link=contact)
+            return [ask(None)]
+        desk = desk_from_settings(settings)
+        try:
+            ticket = (
+                await desk.enqueue(tracker.sender_id, channel_of(tracker), topic_of(tracker))
+                if await desk.operators_available()
+                else None
+            )
+        except DeskUnavailable as error:
+            logger.warning("Handoff desk unavailable: %s", error)
+            dispatcher.utter_message(response="utter_handoff_unavailable", link=contact)
+            return [ask(None)]
+        if ticket is None:
+            dispatcher.utter_message(response="utter_handoff_no_operator", link=contact)
+            return [ask(None)]
+        if ticket.position:
+            dispatcher.utter_message(response="utter_handoff_queued_position", position=ticket.position)
+        else:
+            dispatcher.utter_message(response="utter_handoff_queued")
+        events: list[dict[str, Any]] = [ask(None)]
+        if tracker.active_loop_name:
+            events += [ActiveLoop(None), *reset_procedure()]
+        # From here on the customer's messages go to the operator (bot_server/handoff_pause.py).
+        return [*events, ConversationPaused()]
+
+
+class _Notice:
+    """Says one thing to the customer; run by the console through Rasa's HTTP API.
+    (Not an Action itself, so rasa_sdk registers only the three below.)"""
+
+    response = ""
+    action_name = ""
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response=self.response)
+        return []
+
+
+class ActionHandoffTaken(_Notice, Action):
+    action_name = "action_handoff_taken"
+    response = "utter_handoff_taken"
+
+
+class ActionHandoffReturned(_Notice, Action):
+    action_name = "action_handoff_returned"
+    response = "utter_handoff_returned"
+
+
+class ActionHandoffClosed(_Notice, Action):
+    action_name = "action_handoff_closed"
+    response = "utter_handoff_closed"

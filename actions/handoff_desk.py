@@ -1,0 +1,91 @@
+"""The handoff interface: "a place where people answer", and its first implementation.
+
+The actions only know `HandoffDesk` (is anyone there? queue this conversation). The operator
+console implements it over HTTP (`ConsoleDesk`); OCN's own contact-centre system can replace
+it by implementing the same two calls and naming its class in HANDOFF_DESK, without touching
+the actions. Support hours are the bot's setting, checked before any desk is asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from actions.settings import HandoffSettings, load_handoff_settings
+
+logger = logging.getLogger(__name__)
+
+
+class DeskUnavailable(Exception):
+    """The desk could not be asked (down, slow, refused): the customer gets the contact page."""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    handoff_id: str
+    position: int | None  # place in the queue when the desk knows it
+
+
+class HandoffDesk(Protocol):
+    async def operators_available(self) -> bool: ...
+
+    async def enqueue(self, conversation_id: str, channel: str, topic: str | None) -> Ticket | None:
+        """Queues the conversation; None when nobody can take it after all."""
+
+
+def within_hours(settings: HandoffSettings, now: datetime | None = None) -> bool:
+    """Inside the support hours (HANDOFF_HOURS, e.g. "09:00-18:00", in HANDOFF_TIMEZONE)."""
+    local = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(settings.timezone))
+    start, end = settings.hours
+    return start <= local.time().replace(tzinfo=None) < end or (end == time(0) and local.time() >= start)
+
+
+class ConsoleDesk:
+    """The operator console's desk API (console/handoff/views.py), with a timeout and a token."""
+
+    def __init__(self, settings: HandoffSettings) -> None:
+        self.url = settings.desk_url
+        self.token = settings.desk_token
+        self.timeout = settings.timeout
+
+    async def _call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as session,
+                session.request(method, self.url + path, json=body, headers=headers) as response,
+            ):
+                data = await response.json(content_type=None) if response.content_length != 0 else {}
+                return response.status, data if isinstance(data, dict) else {}
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            raise DeskUnavailable(type(error).__name__) from None
+
+    async def operators_available(self) -> bool:
+        status, data = await self._call("GET", "/desk/v1/availability")
+        if status != 200:
+            raise DeskUnavailable(f"availability answered {status}")
+        return int(data.get("operators_signed_in") or 0) > 0
+
+    async def enqueue(self, conversation_id: str, channel: str, topic: str | None) -> Ticket | None:
+        status, data = await self._call(
+            "POST", "/desk/v1/handoffs", {"conversation_id": conversation_id, "channel": channel, "topic": topic}
+        )
+        if status == 503 and data.get("error") == "no_operator":
+            return None
+        if status not in (200, 201):
+            raise DeskUnavailable(f"enqueue answered {status}")
+        position = data.get("position")
+        return Ticket(str(data["handoff_id"]), int(position) if isinstance(position, int) else None)
+
+
+def desk_from_settings(settings: HandoffSettings | None = None) -> HandoffDesk:
+    settings = settings or load_handoff_settings()
+    module_name, _, class_name = settings.desk_class.rpartition(".")
+    return getattr(importlib.import_module(module_name), class_name)(settings)

@@ -1,0 +1,124 @@
+"""The console's Sanic app: sign-in/out, the base layout and the pages of PAGE_MODULES."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse, html, json, redirect
+
+from console import auth
+from console.pages import PAGE_MODULES, NavItem
+from console.settings import ConsoleSettings
+from console.store import Store
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(settings: ConsoleSettings, store: Store | None = None, name: str = "ocn_console") -> Sanic:
+    app = Sanic(name)
+    app.config.KEEP_ALIVE_TIMEOUT = 75
+    app.config.RESPONSE_TIMEOUT = 3600  # live transcripts are long-lived streams
+    app.ctx.settings = settings
+    app.ctx.store = store or Store(settings.store_url)
+    app.ctx.nav = []
+    template_dirs = [HERE / "templates"]
+    for module_name in PAGE_MODULES:
+        module = importlib.import_module(module_name)
+        app.blueprint(module.blueprint)
+        app.ctx.nav.extend(getattr(module, "NAV", []))
+        if getattr(module, "TEMPLATES", None):
+            template_dirs.append(Path(module.TEMPLATES))
+        if hasattr(module, "setup"):
+            module.setup(app)
+    app.ctx.templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    app.static("/static", str(HERE / "static"), name="console_static")
+    auth.install(app)
+    _routes(app)
+    return app
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
+    """A page in the base layout: operator, CSRF token and navigation are always available."""
+    session = request.ctx.session
+    page = request.app.ctx.templates.get_template(template).render(
+        operator=session.operator if session else None,
+        csrf_token=session.csrf_token if session else "",
+        nav=request.app.ctx.nav,
+        current_path=request.path,
+        **context,
+    )
+    return html(page, status=status)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this console (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        return "/"
+    return target
+
+
+def _routes(app: Sanic) -> None:
+    settings: ConsoleSettings = app.ctx.settings
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> HTTPResponse:
+        return json({"status": "ok"})
+
+    @app.get("/signin")
+    async def signin_page(request: Request) -> HTTPResponse:
+        if request.ctx.session:
+            return redirect(_safe_next(request.args.get("next")))
+        token = auth.secrets.token_urlsafe(24)
+        response = render(request, "signin.html", signin_token=token, next=_safe_next(request.args.get("next")))
+        auth.set_cookie(response, auth.SIGNIN_COOKIE, token, settings.secure_cookies, max_age=1800)
+        return response
+
+    @app.post("/signin")
+    async def signin(request: Request) -> HTTPResponse:
+        form = request.form
+        if not auth.same(form.get(auth.CSRF_FIELD), request.cookies.get(auth.SIGNIN_COOKIE)):
+            return json({"error": "csrf"}, status=403)
+        username = (form.get("username") or "").strip()
+        password = form.get("password") or ""
+        operator = await asyncio.to_thread(auth.check_password, app.ctx.store, username, password)
+        target = _safe_next(form.get("next"))
+        if operator is None:
+            token = auth.secrets.token_urlsafe(24)
+            response = render(
+                request,
+                "signin.html",
+                status=401,
+                signin_token=token,
+                next=target,
+                error="ユーザー名またはパスワードが違います。",
+            )
+            auth.set_cookie(response, auth.SIGNIN_COOKIE, token, settings.secure_cookies, max_age=1800)
+            return response
+        session_token = await asyncio.to_thread(app.ctx.store.create_session, operator)
+        response = redirect(target, status=303)
+        auth.set_cookie(response, auth.SESSION_COOKIE, session_token, settings.secure_cookies)
+        del response.cookies[auth.SIGNIN_COOKIE]
+        return response
+
+    @app.post("/signout")
+    async def signout(request: Request) -> HTTPResponse:
+        await asyncio.to_thread(app.ctx.store.end_session, request.cookies.get(auth.SESSION_COOKIE, ""))
+        response = redirect("/signin", status=303)
+        del response.cookies[auth.SESSION_COOKIE]
+        return response
+
+    @app.get("/")
+    async def home(request: Request) -> HTTPResponse:
+        first: NavItem | None = app.ctx.nav[0] if app.ctx.nav else None
+        return redirect(first.url if first else "/signin")

@@ -1,0 +1,107 @@
+"""Sign-in, sessions and CSRF for every console page.
+
+Default deny: a request-middleware requires a live session for every path except the
+sign-in page, static files, the health check and the desk API (which takes the service
+token instead). Unsafe methods also need the session's CSRF token (form field or header).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+from urllib.parse import quote
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse, json, redirect
+
+from console.store import Operator, Store
+
+SESSION_COOKIE = "console_session"
+SIGNIN_COOKIE = "console_signin"  # double-submit token for the sign-in form itself
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+PUBLIC_PREFIXES = ("/signin", "/static/", "/healthz", "/desk/")
+MIN_PASSWORD_CHARS = 12
+
+_hasher = PasswordHasher()
+# Verifying against this when the user is unknown keeps the timing the same as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    return _hasher.hash(password)
+
+
+def check_password(store: Store, username: str, password: str) -> Operator | None:
+    found = store.password_hash(username)
+    try:
+        _hasher.verify(found[1] if found else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if found is None:
+        return None
+    if _hasher.check_needs_rehash(found[1]):
+        store.set_password(username, _hasher.hash(password))
+    return found[0]
+
+
+def same(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
+
+
+def is_public(path: str) -> bool:
+    return path == "/signin" or any(path.startswith(p) for p in PUBLIC_PREFIXES if p != "/signin")
+
+
+def set_cookie(response: HTTPResponse, name: str, value: str, secure: bool, max_age: int | None = None) -> None:
+    response.cookies[name] = value
+    cookie = response.cookies[name]
+    cookie["httponly"] = True
+    cookie["samesite"] = "Strict"
+    cookie["path"] = "/"
+    if secure:
+        cookie["secure"] = True
+    if max_age is not None:
+        cookie["max-age"] = max_age
+
+
+def install(app: Sanic) -> None:
+    @app.on_request
+    async def require_session(request: Request) -> HTTPResponse | None:
+        request.ctx.session = None
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            settings = request.app.ctx.settings
+            request.ctx.session = await asyncio.to_thread(
+                request.app.ctx.store.session, token, settings.session_idle_seconds, settings.session_max_seconds
+            )
+        if is_public(request.path):
+            return None
+        if request.ctx.session is None:
+            if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+                return redirect(f"/signin?next={quote(request.path)}")
+            return json({"error": "not_signed_in"}, status=401)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            given = request.headers.get(CSRF_HEADER)
+            if given is None and request.form:
+                given = request.form.get(CSRF_FIELD)
+            if not same(given, request.ctx.session.csrf_token):
+                return json({"error": "csrf"}, status=403)
+        return None
+
+    @app.on_response
+    async def no_caching(request: Request, response: HTTPResponse) -> None:
+        # Transcripts are customer data: never kept by the browser or a proxy; no framing.
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+        )

@@ -1,0 +1,1 @@
+"""Handoff pages of the console: the queue, taking a conversation, chatting, handing back."""

@@ -1,0 +1,60 @@
+"""The console's only way to change a conversation: Rasa's HTTP API (under Rasa's own lock).
+
+Operator messages are appended as bot events with the operator in their metadata, with
+`execute_side_effects`, so Rasa both stores them (complete transcript) and sends them through
+the conversation's latest channel (socket.io room, LINE push).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+
+class RasaApiError(Exception):
+    pass
+
+
+class RasaApi:
+    def __init__(self, base_url: str, token: str = "", timeout: float = 5.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def _url(self, conversation_id: str, what: str) -> str:
+        return f"{self.base_url}/conversations/{quote(conversation_id, safe=':')}/{what}"
+
+    async def _post(self, url: str, body: Any, params: dict[str, str]) -> None:
+        if self.token:
+            params = {**params, "token": self.token}
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as session,
+                session.post(url, json=body, params=params) as response,
+            ):
+                if response.status >= 300:
+                    raise RasaApiError(f"Rasa answered {response.status}")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise RasaApiError(f"Rasa unreachable: {type(error).__name__}") from None
+
+    async def append(self, conversation_id: str, events: list[dict[str, Any]], deliver: bool = False) -> None:
+        params = {"output_channel": "latest", "execute_side_effects": "true"} if deliver else {}
+        await self._post(self._url(conversation_id, "tracker/events"), events, params)
+
+    async def execute(self, conversation_id: str, action: str) -> None:
+        """Runs a custom action (its texts come from domain.yml) and sends what it says."""
+        await self._post(self._url(conversation_id, "execute"), {"name": action}, {"output_channel": "latest"})
+
+    async def say_as_operator(self, conversation_id: str, operator: str, text: str) -> None:
+        await self.append(
+            conversation_id, [{"event": "bot", "text": text, "metadata": {"operator": operator}}], deliver=True
+        )
+
+    async def resume(self, conversation_id: str, action: str) -> None:
+        """Unpause, let the bot say so, and wait for the customer (rules expect action_listen)."""
+        await self.append(conversation_id, [{"event": "resume"}])
+        await self.execute(conversation_id, action)
+        await self.append(conversation_id, [{"event": "action", "name": "action_listen"}])

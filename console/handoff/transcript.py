@@ -1,0 +1,60 @@
+"""Reads a conversation from Rasa's tracker store (already redacted when it was saved).
+
+Read-only and by cursor (the events table's id), so a reloaded page or a dropped browser
+continues exactly where it was: nothing is lost and nothing is shown twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.exc as sa_exc
+
+from console.store import make_engine
+
+SHOWN_EVENTS = ("user", "bot", "pause", "resume")
+_QUERY = sa.text(
+    "SELECT id, type_name, timestamp, data FROM events "
+    "WHERE sender_id = :sender AND id > :after AND type_name IN ('user', 'bot', 'pause', 'resume') "
+    "ORDER BY id LIMIT :limit"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    id: int
+    kind: str  # customer | bot | operator | pause | resume
+    text: str
+    time: float
+    operator: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _line(row: sa.engine.Row) -> Line:
+    data = json.loads(row.data or "{}")
+    kind = {"user": "customer", "bot": "bot"}.get(row.type_name, row.type_name)
+    operator = (data.get("metadata") or {}).get("operator") if row.type_name == "bot" else None
+    if operator:
+        kind = "operator"
+    text = data.get("text") or ""
+    if row.type_name == "bot" and not text:
+        buttons = (data.get("data") or {}).get("buttons") or []
+        text = " / ".join(f"[{b.get('title', '')}]" for b in buttons)
+    return Line(int(row.id), kind, text, float(row.timestamp or 0), operator)
+
+
+class TranscriptReader:
+    def __init__(self, tracker_store_url: str) -> None:
+        self.engine = make_engine(tracker_store_url)
+
+    def after(self, conversation_id: str, cursor: int = 0, limit: int = 500) -> list[Line]:
+        try:
+            with self.engine.connect() as db:
+                rows = db.execute(_QUERY, {"sender": conversation_id, "after": cursor, "limit": limit}).all()
+        except (sa_exc.OperationalError, sa_exc.ProgrammingError):
+            return []  # no conversation stored yet (the events table is created by Rasa)
+        return [_line(row) for row in rows]

@@ -1,0 +1,244 @@
+"""Queue, conversation and desk-API routes of the handoff part of the console."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from sanic import Blueprint, Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse, empty
+from sanic.response import json as json_response
+
+from console import auth
+from console.app import render
+from console.handoff.rasa_api import RasaApi, RasaApiError
+from console.handoff.transcript import TranscriptReader
+from console.pages import NavItem
+from console.store import Handoff, Store
+
+blueprint = Blueprint("handoff")
+NAV = [NavItem("待ち行列", "/queue")]
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STREAM_POLL_SECONDS = 0.15
+STREAM_HEARTBEAT_SECONDS = 15.0
+MAX_OPERATOR_MESSAGE_CHARS = 1000
+CHANNELS = ("web", "line", "rest")
+END_ACTIONS = {"returned": "action_handoff_returned", "closed": "action_handoff_closed"}
+
+
+def setup(app: Sanic) -> None:
+    app.ctx.transcripts = TranscriptReader(app.ctx.settings.tracker_store_url)
+    app.ctx.rasa = RasaApi(app.ctx.settings.rasa_url, app.ctx.settings.rasa_token, app.ctx.settings.http_timeout)
+
+
+def _store(request: Request) -> Store:
+    return request.app.ctx.store
+
+
+def _summary(handoff: Handoff, names: dict[int, str], me: int, position: int | None, now: float) -> dict[str, Any]:
+    return {
+        "id": handoff.id,
+        "channel": handoff.channel,
+        "topic": handoff.topic or "",
+        "status": handoff.status,
+        "waiting_seconds": int((handoff.taken_at or now) - handoff.created_at),
+        "operator": names.get(handoff.operator_id or -1),
+        "mine": handoff.operator_id == me,
+        "position": position,
+    }
+
+
+def _queue(store: Store, me: int) -> list[dict[str, Any]]:
+    names = store.operator_names()
+    now = time.time()
+    waiting = 0
+    rows = []
+    for handoff in store.open_handoffs():  # oldest first, so positions count up
+        position = None
+        if handoff.status == "waiting":
+            waiting += 1
+            position = waiting
+        rows.append(_summary(handoff, names, me, position, now))
+    return rows
+
+
+async def _held(request: Request, handoff_id: str) -> Handoff | HTTPResponse:
+    """The handoff, if it is active and held by the signed-in operator."""
+    handoff = await asyncio.to_thread(_store(request).get, handoff_id)
+    if handoff is None:
+        return json_response({"error": "not_found"}, status=404)
+    if handoff.status != "active" or handoff.operator_id != request.ctx.session.operator.id:
+        return json_response({"error": "not_yours"}, status=409)
+    return handoff
+
+
+# ---- pages ----------------------------------------------------------------------------
+
+
+@blueprint.get("/queue")
+async def queue_page(request: Request) -> HTTPResponse:
+    rows = await asyncio.to_thread(_queue, _store(request), request.ctx.session.operator.id)
+    return render(request, "queue.html", rows=rows)
+
+
+@blueprint.get("/api/queue")
+async def queue_json(request: Request) -> HTTPResponse:
+    rows = await asyncio.to_thread(_queue, _store(request), request.ctx.session.operator.id)
+    return json_response({"queue": rows})
+
+
+@blueprint.get("/handoffs/<handoff_id:str>")
+async def conversation_page(request: Request, handoff_id: str) -> HTTPResponse:
+    store = _store(request)
+    handoff = await asyncio.to_thread(store.get, handoff_id)
+    if handoff is None:
+        return render(request, "not_found.html", status=404)
+    names = await asyncio.to_thread(store.operator_names)
+    summary = _summary(handoff, names, request.ctx.session.operator.id, None, time.time())
+    return render(request, "conversation.html", handoff=summary)
+
+
+# ---- live transcript ------------------------------------------------------------------
+
+
+@blueprint.get("/handoffs/<handoff_id:str>/transcript")
+async def transcript(request: Request, handoff_id: str) -> HTTPResponse:
+    """Polling alternative to the stream (and what the benchmarks and tests read)."""
+    handoff = await asyncio.to_thread(_store(request).get, handoff_id)
+    if handoff is None:
+        return json_response({"error": "not_found"}, status=404)
+    after = int(request.args.get("after") or 0)
+    lines = await asyncio.to_thread(request.app.ctx.transcripts.after, handoff.conversation_id, after)
+    return json_response({"status": handoff.status, "lines": [line.as_dict() for line in lines]})
+
+
+@blueprint.get("/handoffs/<handoff_id:str>/stream")
+async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
+    """Server-sent events: transcript lines after the cursor, then the status when it changes.
+
+    The browser's EventSource reconnects with Last-Event-ID, so a dropped connection resumes
+    from the last line it showed."""
+    store = _store(request)
+    handoff = await asyncio.to_thread(store.get, handoff_id)
+    if handoff is None:
+        return json_response({"error": "not_found"}, status=404)
+    cursor = int(request.headers.get("last-event-id") or request.args.get("after") or 0)
+    response = await request.respond(
+        content_type="text/event-stream; charset=utf-8", headers={"Cache-Control": "no-store"}
+    )
+    status = None
+    last_sent = time.monotonic()
+    reader: TranscriptReader = request.app.ctx.transcripts
+    while request.transport is not None and not request.transport.is_closing():
+        lines = await asyncio.to_thread(reader.after, handoff.conversation_id, cursor)
+        chunk = ""
+        for line in lines:
+            cursor = line.id
+            chunk += f"id: {line.id}\nevent: line\ndata: {json.dumps(line.as_dict(), ensure_ascii=False)}\n\n"
+        current = await asyncio.to_thread(store.get, handoff_id)
+        if current and current.status != status:
+            status = current.status
+            chunk += f"event: status\ndata: {json.dumps({'status': status})}\n\n"
+        if not chunk and time.monotonic() - last_sent > STREAM_HEARTBEAT_SECONDS:
+            chunk = ": keep-alive\n\n"
+        if chunk:
+            await response.send(chunk)
+            last_sent = time.monotonic()
+        await asyncio.sleep(STREAM_POLL_SECONDS)
+    return None
+
+
+# ---- operator actions -------------------------------------------------------------------
+
+
+@blueprint.post("/handoffs/<handoff_id:str>/take")
+async def take(request: Request, handoff_id: str) -> HTTPResponse:
+    store = _store(request)
+    operator = request.ctx.session.operator
+    if not await asyncio.to_thread(store.take, handoff_id, operator.id):
+        return json_response({"error": "already_taken"}, status=409)
+    handoff = await asyncio.to_thread(store.get, handoff_id)
+    try:
+        await request.app.ctx.rasa.execute(handoff.conversation_id, "action_handoff_taken")
+    except RasaApiError as error:
+        # Taken all the same: the operator can still write; the notice is a courtesy.
+        return json_response({"status": "active", "warning": str(error)})
+    return json_response({"status": "active"})
+
+
+@blueprint.post("/handoffs/<handoff_id:str>/messages")
+async def send(request: Request, handoff_id: str) -> HTTPResponse:
+    held = await _held(request, handoff_id)
+    if isinstance(held, HTTPResponse):
+        return held
+    text = str((request.json or {}).get("text") or "").strip()
+    if not text or len(text) > MAX_OPERATOR_MESSAGE_CHARS:
+        return json_response({"error": "bad_text"}, status=400)
+    try:
+        await request.app.ctx.rasa.say_as_operator(
+            held.conversation_id, request.ctx.session.operator.display_name, text
+        )
+    except RasaApiError as error:
+        return json_response({"error": "not_delivered", "message": str(error)}, status=502)
+    return empty(status=204)
+
+
+async def _end(request: Request, handoff_id: str, status: str) -> HTTPResponse:
+    held = await _held(request, handoff_id)
+    if isinstance(held, HTTPResponse):
+        return held
+    try:
+        await request.app.ctx.rasa.resume(held.conversation_id, END_ACTIONS[status])
+    except RasaApiError as error:
+        return json_response({"error": "not_delivered", "message": str(error)}, status=502)
+    await asyncio.to_thread(_store(request).finish, handoff_id, request.ctx.session.operator.id, status)
+    return json_response({"status": status})
+
+
+@blueprint.post("/handoffs/<handoff_id:str>/handback")
+async def handback(request: Request, handoff_id: str) -> HTTPResponse:
+    return await _end(request, handoff_id, "returned")
+
+
+@blueprint.post("/handoffs/<handoff_id:str>/close")
+async def close(request: Request, handoff_id: str) -> HTTPResponse:
+    return await _end(request, handoff_id, "closed")
+
+
+# ---- desk API for the action server (service token, no operator session) ---------------
+
+
+def _service(request: Request) -> bool:
+    header = request.headers.get("authorization", "")
+    return header.startswith("Bearer ") and auth.same(header[7:], request.app.ctx.settings.service_token)
+
+
+@blueprint.get("/desk/v1/availability")
+async def availability(request: Request) -> HTTPResponse:
+    if not _service(request):
+        return json_response({"error": "unauthorized"}, status=401)
+    idle = request.app.ctx.settings.session_idle_seconds
+    count = await asyncio.to_thread(_store(request).operators_signed_in, idle)
+    return json_response({"operators_signed_in": count})
+
+
+@blueprint.post("/desk/v1/handoffs")
+async def enqueue(request: Request) -> HTTPResponse:
+    if not _service(request):
+        return json_response({"error": "unauthorized"}, status=401)
+    body = request.json if isinstance(request.json, dict) else {}
+    conversation_id = body.get("conversation_id")
+    channel = body.get("channel")
+    topic = body.get("topic")
+    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= 255 or channel not in CHANNELS:
+        return json_response({"error": "bad_request"}, status=400)
+    topic = topic[:64] if isinstance(topic, str) else None
+    store = _store(request)
+    if not await asyncio.to_thread(store.operators_signed_in, request.app.ctx.settings.session_idle_seconds):
+        return json_response({"error": "no_operator"}, status=503)
+    handoff, position = await asyncio.to_thread(store.enqueue, conversation_id, channel, topic)
+    return json_response({"handoff_id": handoff.id, "status": handoff.status, "position": position}, status=201)

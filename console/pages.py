@@ -1,0 +1,21 @@
+"""How pages join the console: a module with a Sanic `blueprint` and a `NAV` list.
+
+Add the module's dotted name to PAGE_MODULES; the app registers its blueprint, adds its
+templates folder (if it has `TEMPLATES`) to the search path and its NAV entries to the menu.
+See console/README.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+
+
+PAGE_MODULES: list[str] = [
+    "console.handoff.views",
+]

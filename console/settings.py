@@ -1,0 +1,50 @@
+"""Every environment variable the console reads, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SERVICE_TOKEN = "dev-console-token"  # development default; refused off loopback
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    host: str
+    port: int
+    # SQLAlchemy URL of the console's own store (operators, sessions, handoff queue):
+    # SQLite under var/ by default, PostgreSQL in the scaled mode (same style as TRACKER_STORE_URL).
+    store_url: str
+    tracker_store_url: str  # read-only: transcripts come from the (redacted) tracker store
+    rasa_url: str  # Rasa HTTP API: operator messages, pause/resume
+    rasa_token: str
+    service_token: str  # what the action server presents (actions/handoff_desk.py)
+    session_idle_seconds: int
+    session_max_seconds: int
+    http_timeout: float
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.host not in ("127.0.0.1", "localhost", "::1")
+
+
+def load_settings() -> ConsoleSettings:
+    var = ROOT / "var"
+    return ConsoleSettings(
+        host=_env("CONSOLE_HOST", "127.0.0.1"),
+        port=int(_env("CONSOLE_PORT", "5057")),
+        store_url=_env("CONSOLE_STORE_URL", f"sqlite:///{var / 'console.sqlite3'}"),
+        tracker_store_url=_env("TRACKER_STORE_URL", f"sqlite:///{var / 'tracker.sqlite3'}"),
+        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{_env('RASA_PORT', '5005')}").rstrip("/"),
+        rasa_token=_env("RASA_AUTH_TOKEN", ""),
+        service_token=_env("CONSOLE_SERVICE_TOKEN", DEV_SERVICE_TOKEN),
+        session_idle_seconds=int(_env("CONSOLE_SESSION_IDLE_SECONDS", str(30 * 60))),
+        session_max_seconds=int(_env("CONSOLE_SESSION_MAX_SECONDS", str(12 * 3600))),
+        http_timeout=float(_env("CONSOLE_HTTP_TIMEOUT", "5")),
+    )

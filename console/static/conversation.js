@@ -1,0 +1,71 @@
+// One conversation: live transcript (server-sent events, resumed by cursor), take, reply, end.
+(function () {
+  "use strict";
+  const root = document.getElementById("conversation");
+  const id = root.dataset.id;
+  const list = document.getElementById("transcript");
+  const notice = document.getElementById("notice");
+  const statusText = document.getElementById("status");
+  const buttons = { take: document.getElementById("take"), handback: document.getElementById("handback"),
+    close: document.getElementById("close") };
+  const form = document.getElementById("reply");
+  const box = document.getElementById("reply-text");
+  const seen = new Set();
+  const labels = { customer: "お客さま", bot: "チャットボット", pause: "", resume: "" };
+  let status = root.dataset.status;
+  let mine = root.dataset.mine === "yes";
+
+  function show() {
+    statusText.textContent = status;
+    buttons.take.hidden = status !== "waiting";
+    buttons.handback.hidden = buttons.close.hidden = !(status === "active" && mine);
+    form.hidden = !(status === "active" && mine);
+  }
+  function add(line) {
+    if (seen.has(line.id)) return;
+    seen.add(line.id);
+    const li = document.createElement("li");
+    li.className = line.kind;
+    if (line.kind === "pause") li.textContent = "— 担当者への引き継ぎ —";
+    else if (line.kind === "resume") li.textContent = "— ボットに戻りました —";
+    else {
+      const who = document.createElement("span");
+      who.className = "who";
+      who.textContent = line.kind === "operator" ? "担当者（" + line.operator + "）" : labels[line.kind];
+      li.append(who, document.createTextNode(line.text));
+    }
+    list.appendChild(li);
+    list.scrollTop = list.scrollHeight;
+  }
+  const source = new EventSource("/handoffs/" + encodeURIComponent(id) + "/stream");
+  source.addEventListener("line", (e) => add(JSON.parse(e.data)));
+  source.addEventListener("status", (e) => { status = JSON.parse(e.data).status; show(); });
+
+  async function act(what) {
+    notice.textContent = "";
+    const response = await consoleApi.post("/handoffs/" + encodeURIComponent(id) + "/" + what);
+    const result = response.headers.get("content-type") === "application/json" ? await response.json() : {};
+    if (response.ok) {
+      status = result.status || status;
+      if (what === "take") mine = true;
+    } else {
+      notice.textContent = result.error === "already_taken" ? "ほかの担当者が対応しています。" : "操作できませんでした。";
+    }
+    show();
+  }
+  buttons.take.addEventListener("click", () => act("take"));
+  buttons.handback.addEventListener("click", () => act("handback"));
+  buttons.close.addEventListener("click", () => act("close"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = box.value.trim();
+    if (!text) return;
+    const response = await consoleApi.post("/handoffs/" + encodeURIComponent(id) + "/messages", { text: text });
+    if (response.ok) box.value = "";
+    else notice.textContent = "送信できませんでした。もう一度お試しください。";
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
+  });
+  show();
+})();

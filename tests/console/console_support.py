@@ -1,0 +1,105 @@
+"""The console as a real process on a free loopback port, and an operator's browser-less client."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from devstack.services import Service, Stack  # noqa: E402
+from tests.support.stack import free_port  # noqa: E402
+
+SERVICE_TOKEN = "test-console-token"
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf-token" content="([^"]*)"')
+_SIGNIN = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def console_env(var_dir: Path, port: int, rasa_url: str = "http://127.0.0.1:9", **extra: str) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSOLE_", "TRACKER_STORE", "RASA_URL"))}
+    env.update(
+        {
+            "CONSOLE_PORT": str(port),
+            "CONSOLE_STORE_URL": f"sqlite:///{var_dir / 'console.sqlite3'}",
+            "TRACKER_STORE_URL": f"sqlite:///{var_dir / 'tracker.sqlite3'}",
+            "CONSOLE_SERVICE_TOKEN": SERVICE_TOKEN,
+            "RASA_URL": rasa_url,
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def add_operator(env: dict[str, str], username: str, password: str = PASSWORD) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "console", "add-operator", username, "--name", username.title(), "--password-stdin"],
+        input=password + "\n",
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def start_console(var_dir: Path, **extra: str) -> tuple[Stack, str, dict[str, str]]:
+    port = free_port()
+    env = console_env(var_dir, port, **extra)
+    service = Service(
+        "console",
+        [sys.executable, "-m", "console", "serve", "--port", str(port)],
+        f"http://127.0.0.1:{port}/healthz",
+    )
+    stack = Stack([service], env, var_dir / "logs")
+    stack.start(timeout=60)
+    return stack, f"http://127.0.0.1:{port}", env
+
+
+class Operator:
+    """A signed-in operator: a requests session with the cookie and the page's CSRF token."""
+
+    def __init__(self, base_url: str, username: str, password: str = PASSWORD) -> None:
+        self.base_url = base_url
+        self.http = requests.Session()
+        page = self.http.get(f"{base_url}/signin", timeout=10)
+        token = _SIGNIN.search(page.text).group(1)
+        response = self.http.post(
+            f"{base_url}/signin",
+            data={"username": username, "password": password, "csrf_token": token, "next": "/queue"},
+            timeout=30,
+        )
+        self.signed_in = response.ok and response.url.endswith("/queue")
+        found = _CSRF.search(response.text)
+        self.csrf = found.group(1) if found else ""
+
+    def post(self, path: str, json: dict | None = None, csrf: bool = True) -> requests.Response:
+        headers = {"X-CSRF-Token": self.csrf} if csrf else {}
+        return self.http.post(self.base_url + path, json=json or {}, headers=headers, timeout=30)
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.http.get(self.base_url + path, timeout=30, **kwargs)
+
+    def queue(self) -> list[dict]:
+        response = self.get("/api/queue")
+        response.raise_for_status()
+        return response.json()["queue"]
+
+
+def enqueue(base_url: str, conversation_id: str, channel: str = "web", topic: str | None = None) -> requests.Response:
+    return requests.post(
+        f"{base_url}/desk/v1/handoffs",
+        json={"conversation_id": conversation_id, "channel": channel, "topic": topic},
+        headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+        timeout=10,
+    )

@@ -1,0 +1,69 @@
+"""The queue: only with an operator signed in; one handoff per conversation; one operator per take."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from console_support import Operator, add_operator, enqueue, start_console
+
+
+def _take(start: threading.Barrier, results: dict, name: str, operator: Operator, handoff_id: str) -> None:
+    start.wait()  # both requests leave together
+    results[name] = operator.post(f"/handoffs/{handoff_id}/take").status_code
+
+
+def test_two_operators_taking_the_same_conversation_at_once_exactly_one_gets_it(console) -> None:
+    alice, bob = Operator(console.url, "alice"), Operator(console.url, "bob")
+    for _ in range(10):
+        handoff_id = enqueue(console.url, f"web:{uuid.uuid4().hex}").json()["handoff_id"]
+        start = threading.Barrier(2)
+        results: dict[str, int] = {}
+
+        threads = [
+            threading.Thread(target=_take, args=(start, results, name, operator, handoff_id))
+            for name, operator in (("alice", alice), ("bob", bob))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(results.values()) == [200, 409], results
+        row = next(r for r in alice.queue() if r["id"] == handoff_id)
+        assert row["status"] == "active" and row["operator"] in ("Alice", "Bob")
+
+
+def test_a_conversation_is_queued_once_and_positions_count_up(console) -> None:
+    Operator(console.url, "alice")
+    first = enqueue(console.url, f"line:{uuid.uuid4().hex}", "line", "OCN IDの確認").json()
+    assert enqueue(console.url, "", "web").status_code == 400
+    assert enqueue(console.url, "web:x", "fax").status_code == 400
+    second_id = f"web:{uuid.uuid4().hex}"
+    second = enqueue(console.url, second_id).json()
+    assert enqueue(console.url, second_id).json()["handoff_id"] == second["handoff_id"]
+    assert second["position"] > first["position"]
+
+
+def test_only_the_operator_holding_a_conversation_can_write_or_end_it(console) -> None:
+    alice, bob = Operator(console.url, "alice"), Operator(console.url, "bob")
+    handoff_id = enqueue(console.url, f"web:{uuid.uuid4().hex}").json()["handoff_id"]
+    assert alice.post(f"/handoffs/{handoff_id}/messages", {"text": "こんにちは"}).status_code == 409  # not taken
+    assert alice.post(f"/handoffs/{handoff_id}/take").status_code == 200
+    assert bob.post(f"/handoffs/{handoff_id}/messages", {"text": "横から"}).status_code == 409
+    assert bob.post(f"/handoffs/{handoff_id}/handback").status_code == 409
+    assert bob.post(f"/handoffs/{handoff_id}/close").status_code == 409
+
+
+def test_nothing_is_queued_while_no_operator_is_signed_in(tmp_path) -> None:
+    stack, url, env = start_console(tmp_path)
+    try:
+        add_operator(env, "carol")
+        refused = enqueue(url, "web:nobody-there")
+        assert refused.status_code == 503 and refused.json()["error"] == "no_operator"
+        carol = Operator(url, "carol")
+        assert carol.queue() == []
+        assert enqueue(url, "web:now-someone").status_code == 201
+        carol.post("/signout")
+        assert enqueue(url, "web:gone-again").status_code == 503
+    finally:
+        stack.stop()

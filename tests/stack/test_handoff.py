@@ -1,0 +1,77 @@
+"""A person takes over, over REST against the real stack (Rasa, actions, console): queued, paused
+(no NLU, no bot answers), operator messages stored in the conversation, handed back, bot answers."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from tests.support.stack import RunningStack, new_sender, texts
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))
+from console_support import Operator, add_operator  # noqa: E402
+
+QUEUED = re.compile(r"担当者におつなぎします。順番は(\d+)番目です")
+
+
+def _new_row(operator: Operator, before: set[str]) -> dict:
+    rows = [row for row in operator.queue() if row["id"] not in before]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def _transcript(operator: Operator, handoff_id: str) -> list[dict]:
+    response = operator.get(f"/handoffs/{handoff_id}/transcript")
+    response.raise_for_status()
+    return response.json()["lines"]
+
+
+def test_an_operator_takes_over_and_hands_back(stack: RunningStack) -> None:
+    add_operator(stack.env, "olivia")
+    olivia = Operator(stack.console_url, "olivia")
+    assert olivia.signed_in
+    before = {row["id"] for row in olivia.queue()}
+    sender = new_sender()
+    stack.say(sender, "OCN IDを確認したい")
+    queued = texts(stack.say(sender, "担当者と話したい"))
+    assert QUEUED.search(queued), queued
+    row = _new_row(olivia, before)
+    assert row["channel"] == "rest" and row["status"] == "waiting" and row["topic"] == "OCN IDの確認"
+
+    # Waiting: the customer's messages reach the operator, not the NLU, and the bot stays silent.
+    assert stack.say(sender, "パスワードを忘れました。090-1234-5678に連絡ください") == []
+    assert olivia.post(f"/handoffs/{row['id']}/take").status_code == 200
+    assert (
+        olivia.post(f"/handoffs/{row['id']}/messages", {"text": "担当の山田です。ご用件を伺います。"}).status_code
+        == 204
+    )
+    assert stack.say(sender, "ありがとうございます") == []
+
+    lines = _transcript(olivia, row["id"])
+    kinds = [(line["kind"], line["text"]) for line in lines]
+    assert ("customer", "OCN IDを確認したい") in kinds
+    assert ("customer", "パスワードを忘れました。[電話番号]に連絡ください") in kinds  # redacted as stored
+    assert ("operator", "担当の山田です。ご用件を伺います。") in kinds
+    assert ("bot", "担当者がチャットに参加しました。") in kinds
+    assert kinds[-1] == ("customer", "ありがとうございます")
+    assert any(line["kind"] == "pause" for line in lines)
+
+    assert olivia.post(f"/handoffs/{row['id']}/handback").status_code == 200
+    assert row["id"] not in {r["id"] for r in olivia.queue()}
+    assert "変更できません" in texts(stack.say(sender, "お客さま番号を変更したい"))
+    after = [(line["kind"], line["text"]) for line in _transcript(olivia, row["id"])]
+    assert ("bot", "担当者とのチャットを終えました。ここからはチャットボットがお答えします。") in after
+    olivia.post("/signout")
+
+
+def test_without_an_operator_the_contact_page_is_offered_and_nothing_queued(stack: RunningStack) -> None:
+    add_operator(stack.env, "pat")
+    pat = Operator(stack.console_url, "pat")
+    before = {row["id"] for row in pat.queue()}
+    pat.post("/signout")  # nobody signed in any more
+    reply = texts(stack.say(new_sender(), "担当者と話したい"))
+    assert "担当者がおりません" in reply and "/contact/" in reply, reply
+    pat = Operator(stack.console_url, "pat")
+    assert {row["id"] for row in pat.queue()} <= before
+    pat.post("/signout")
