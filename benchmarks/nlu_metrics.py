@@ -172,21 +172,28 @@ def confusions(outcomes: list[Outcome], top: int = 12) -> list[tuple[str, str, i
     return [(g, p, c) for (g, p), c in pairs.most_common(top)]
 
 
-def section_hit_rate(records: list[dict[str, Any]], weight: float) -> tuple[int, int]:
-    """(right, n): messages whose gold intent a section answers, section chosen with `weight`."""
+def section_hit_rate(
+    records: list[dict[str, Any]], weight: float, thresholds: tuple[float, float]
+) -> tuple[int, int, int, int]:
+    """With retrieval weight `weight`: (right section first, n) over messages whose gold intent a
+    section answers, and (right within one click, n) over those of them that fall back."""
     from actions import knowledge
 
     answerable = {intent for s in knowledge.sections() for intent in s.intents}
     saved = knowledge.RETRIEVAL_WEIGHT
     knowledge.RETRIEVAL_WEIGHT = weight
     try:
-        right = n = 0
+        right = n = click = fallbacks = 0
         for r in records:
             if r["gold"] not in answerable:
                 continue
             n += 1
             found = knowledge.retrieve(r["text"], r["ranking"])
             right += bool(found.section and r["gold"] in found.section.intents)
-        return right, n
+            outcome = replay(r["text"], r["gold"], r["kind"], r["ranking"], r["guarded"], thresholds)
+            if outcome.fallback:
+                fallbacks += 1
+                click += outcome.one_click
+        return right, n, click, fallbacks
     finally:
         knowledge.RETRIEVAL_WEIGHT = saved

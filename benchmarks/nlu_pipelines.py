@@ -608,13 +608,17 @@ def _blind_detail(
         f"Knowledge fallback: right section first, by retrieval weight ({name}; 0 = classifier only, "
         "1 = BM25 only; messages whose intent a section answers):",
         "",
-        "| weight | held-out | blind |",
-        "|---:|---:|---:|",
+        "| weight | held-out: section first | held-out: fallbacks right in one click "
+        "| blind: section first | blind: fallbacks right in one click |",
+        "|---:|---:|---:|---:|---:|",
     ]
+    thresholds = metrics.config_thresholds()
     for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
-        hr, hn = metrics.section_hit_rate(held_records, weight)
-        br, bn = metrics.section_hit_rate(blind_records, weight)
-        lines.append(f"| {weight} | {hr / hn:.3f} ({hn}) | {br / bn:.3f} ({bn}) |")
+        cells = []
+        for records in (held_records, blind_records):
+            right, n, click, fallbacks = metrics.section_hit_rate(records, weight, thresholds)
+            cells += [f"{right / n:.3f} ({n})", f"{click / max(fallbacks, 1):.3f} ({fallbacks})"]
+        lines.append(f"| {weight} | " + " | ".join(cells) + " |")
     lines += [
         "",
         f"FallbackClassifier thresholds replayed ({name}): direct / confidently wrong / one click",
