@@ -18,10 +18,9 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 from web_support import ROOT, SCREENSHOTS, WebStack
 
+from actions.settings import VERIFIED_HELP_PAGE_URL
 from devstack.ports import free_ports
 from devstack.processes import wait_healthy
-
-from actions.settings import VERIFIED_HELP_PAGE_URL
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
