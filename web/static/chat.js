@@ -26,7 +26,7 @@
     title: 'OCN チャットサポート',
     subtitle: 'IDとパスワードのご質問にお答えします',
     launcherLabel: 'チャットで質問する',
-    placeholder: 'ご質問を入力してください',
+    placeholder: 'ご質問をご入力ください',
     note: '※パスワードは入力しないでください',
     container: null           // element to append the widget to (default document.body)
   };
