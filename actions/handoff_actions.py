@@ -82,11 +82,19 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response="utter_handoff_queued_position", position=ticket.position)
         else:
             dispatcher.utter_message(response="utter_handoff_queued")
+        dispatcher.utter_message(json_message=handoff_marker("waiting"))
         events: list[dict[str, Any]] = [ask(None)]
         if tracker.active_loop_name:
             events += [ActiveLoop(None), *reset_procedure()]
         # From here on the customer's messages go to the operator (bot_server/handoff_pause.py).
         return [*events, ConversationPaused()]
+
+
+def handoff_marker(state: str) -> dict[str, Any]:
+    """Tells the web widget who answers now ("waiting", "operator", "bot"): it shows operator
+    messages as such and no typing indicator while a person is to answer. Shaped as socket.io's
+    emit arguments (Rasa's socket.io output emits custom JSON as `emit(**json)`); LINE ignores it."""
+    return {"data": {"handoff": state}}
 
 
 class _Notice:
@@ -95,6 +103,7 @@ class _Notice:
 
     response = ""
     action_name = ""
+    state = "bot"  # who answers after this notice
 
     def name(self) -> str:
         return self.action_name
@@ -102,13 +111,19 @@ class _Notice:
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response=self.response)
+        if self.state == "operator":
+            dispatcher.utter_message(response=self.response)  # still from the bot
+            dispatcher.utter_message(json_message=handoff_marker(self.state))
+        else:
+            dispatcher.utter_message(json_message=handoff_marker(self.state))
+            dispatcher.utter_message(response=self.response)
         return []
 
 
 class ActionHandoffTaken(_Notice, Action):
     action_name = "action_handoff_taken"
     response = "utter_handoff_taken"
+    state = "operator"
 
 
 class ActionHandoffReturned(_Notice, Action):
