@@ -27,7 +27,7 @@ from typing import (
     Any,
 )
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -39,6 +39,7 @@ from channels.line_api import (
     LineApiError,
 )
 from channels.line_format import LineMessage, to_line_messages
+from channels.line_push import LinePushOutput
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +221,10 @@ class LineInput(InputChannel):
 
     def __repr__(self) -> str:
         return f"LineInput(configured={self.configured}, api={self.api!r})"
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Messages outside a reply (an operator's, sent through Rasa's HTTP API) go by push."""
+        return LinePushOutput(self.api) if self.configured else None
 
     # --- webhook ------------------------------------------------------------------------
 
