@@ -7,7 +7,14 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run shell setup web-deps train test lint format validate nlu-eval benchmarks scaled-up scaled-down clean
+# First-run progress: each long step prints a banner with what is still to come after it.
+GOAL := $(or $(firstword $(MAKECMDGOALS)),run)
+LEFT_run := then the chat widget bundle (npm), model training if needed (about a minute), starting the services
+LEFT_test := then the chat widget bundle (npm), system packages, lint, model training if needed, the test suite (about 15 minutes)
+LEFT = $(or $(LEFT_$(GOAL)),then $(GOAL))
+PACKAGES := $(shell grep -c '==' constraints.txt)
+
+.PHONY: run shell setup web-deps system-packages train test test-quick lint format validate nlu-eval benchmarks scaled-up scaled-down clean
 
 ## run: install everything, train when needed, start account sandbox + actions + Rasa + web page
 run: setup web-deps
@@ -21,23 +28,38 @@ setup: .venv/.installed
 
 .venv/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@command -v python3.10 >/dev/null || { echo "Python 3.10 is required (pyenv: see .python-version)"; exit 1; }
-	test -x $(PY) || python3.10 -m venv .venv
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
-	$(PY) -m pip check
-	touch $@
+	@echo "==> Installing $(PACKAGES) pinned Python packages into .venv (first run: a few minutes; $(LEFT))"
+	@test -x $(PY) || python3.10 -m venv .venv
+	@set -o pipefail; $(PY) -m pip install --disable-pip-version-check --progress-bar off \
+		-r requirements-dev.txt -c constraints.txt 2>&1 | $(PY) devstack/progress.py pip $(PACKAGES)
+	@$(PY) -m pip check >/dev/null || $(PY) -m pip check
+	@touch $@
 
 web-deps:
 	@if [ -f web/package.json ]; then $(MAKE) -s -C web deps; fi
 
+
 train: setup
 	$(PY) -m devstack train
 
-## test: the whole suite (validation, unit, NLU accuracy, conversations, running stack, channels)
-test: setup web-deps lint train
+## test: the whole suite (validation, unit, NLU accuracy, conversations, running stack, channels,
+##       browser, scaled mode). Installs the system packages it needs (root + apt) or stops with the
+##       command to run; any skipped test fails the run.
+test: setup web-deps system-packages lint train
+	@echo "==> Running the whole test suite (about 15 minutes: it starts real servers, a browser and the scaled mode)"
 	$(PY) -m pytest -q
+
+## test-quick: everything except the browser and scaled-mode tests (deselected, so said in the summary)
+test-quick: setup web-deps lint train
+	$(PY) -m pytest -q -m "not browser and not scaled"
+
+## system-packages: Chromium + driver + fonts, Redis, nginx, PostgreSQL (devstack/system_packages.py)
+system-packages: setup
+	$(PY) -m devstack.system_packages
 
 ## lint: one style for the whole tree (ruff format + ruff check; settings in pyproject.toml)
 lint: setup
+	@echo "==> Checking the style (ruff)"
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
 
@@ -55,7 +77,7 @@ nlu-eval: train
 	@$(PY) -c "import json; r=json.load(open('results/nlu/intent_report.json')); print(f\"intent accuracy {r['accuracy']:.3f}, macro-F1 {r['macro avg']['f1-score']:.3f}\")"
 
 ## scaled-up / scaled-down: N Rasa servers + M action servers behind nginx, PostgreSQL + Redis
-scaled-up: setup train
+scaled-up: setup system-packages train
 	$(PY) -m deploy.scaled up --rasa $(or $(N),2) --actions $(or $(M),1)
 
 scaled-down:

@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse
 from .clock import Clock, iso_jst
 from .errors import ApiError, bad_request
 from .identifiers import normalize_customer_number, normalize_destination, normalize_ocn_id
-from .security import constant_time_equals, keyed_hash
+from .security import SecretBox, constant_time_equals, keyed_hash
 from .seed import seed_demo_customers
 from .service import AccountService
 from .settings import Settings
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, name: str = "account_api") -> S
     async def open_store(app: Sanic, _loop: Any) -> None:
         store = Store(settings.db_path)
         store.create_schema()
-        seed_demo_customers(store, settings.pepper, app.ctx.clock.now())
+        seed_demo_customers(store, SecretBox(settings.encryption_key), app.ctx.clock.now())
         store.purge_idempotency(app.ctx.clock.now() - settings.idempotency_ttl_seconds)
         app.ctx.store = store
         app.ctx.service = AccountService(store, settings, app.ctx.clock)

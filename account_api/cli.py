@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from .clock import Clock
 from .identifiers import format_phone, mask_address, normalize_destination
+from .security import SecretBox
 from .seed import seed_demo_customers
 from .service import outbox_entry
 from .settings import Settings
@@ -35,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = open_store(settings)
     try:
         if args.command == "outbox":
-            print_outbox(store, args.to, args.last)
+            print_outbox(store, SecretBox(settings.encryption_key), args.to, args.last)
         else:
             print_customers(store)
     finally:
@@ -56,17 +57,17 @@ def open_store(settings: Settings) -> Store:
     """The CLI works with or without a running server (WAL allows a concurrent reader/writer)."""
     store = Store(settings.db_path)
     store.create_schema()
-    seed_demo_customers(store, settings.pepper, Clock().now())
+    seed_demo_customers(store, SecretBox(settings.encryption_key), Clock().now())
     return store
 
 
-def print_outbox(store: Store, to: str | None, last: int) -> None:
+def print_outbox(store: Store, box: SecretBox, to: str | None, last: int) -> None:
     rows = store.outbox(normalize_destination(to), max(1, last))
     if not rows:
         print("(outbox is empty)" if not to else f"(nothing sent to {to})")
         return
     for row in rows:
-        m = outbox_entry(row)
+        m = outbox_entry(row, box)
         print(f"#{m['id']}  {m['sent_at']}  {m['channel'].upper()} → {m['to']}  [{m['kind']}]")
         if m["channel"] != "sms":
             print(f"    {m['subject']}")

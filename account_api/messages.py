@@ -34,8 +34,8 @@ def connection_credentials(connection_id: str, password: str) -> Message:
     return Message(
         "connection_credentials",
         "【OCN】接続用ID・接続用パスワードのお知らせ",
-        f"【OCN】接続用ID: {connection_id}\n接続用パスワード（新規発行）: {password}\n"
-        "以前の接続用パスワードは使えなくなりました。ルーターの設定を新しいパスワードに変更してください。",
+        f"【OCN】接続用ID: {connection_id}\n接続用パスワード: {password}\n"
+        "現在の接続用IDとパスワードです（変更はしていません）。この内容を他の人に教えないでください。",
     )
 
 

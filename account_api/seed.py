@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .security import new_connection_password, salted_hash
+from .security import SecretBox, new_connection_password
 from .store import Customer, Store
 
 DEMO_CUSTOMERS: tuple[Customer, ...] = (
@@ -87,14 +87,20 @@ _LOGINS: dict[str, list[tuple[float, str, str, bool, bool]]] = {
 }
 
 
-def seed_demo_customers(store: Store, pepper: str, now: float) -> int:
-    """Insert missing demo customers and their login history; returns how many were added."""
+def add_customer(store: Store, box: SecretBox, customer: Customer, now: float, password: str | None = None) -> bool:
+    """Insert one customer with a connection password (random unless given), stored only encrypted."""
+    return store.add_customer(customer, box.encrypt(password or new_connection_password()), now)
+
+
+def seed_demo_customers(store: Store, box: SecretBox, now: float) -> int:
+    """Insert missing demo customers and their login history; returns how many were added.
+
+    Each demo customer gets a random connection password on the first seed; it stays the same from then
+    on (asking for it by SMS or post sends that same password, as OCN's 「確認」 does)."""
     added = 0
     with store.transaction():
         for customer in DEMO_CUSTOMERS:
-            # Nobody knows the seeded connection password; the sandbox re-issues one when asked.
-            password_hash = salted_hash(pepper, "connection-password", new_connection_password())
-            if store.add_customer(customer, password_hash, now):
+            if add_customer(store, box, customer, now):
                 added += 1
             if not store.has_logins(customer.customer_number):
                 for age, region, device, success, unfamiliar in _LOGINS.get(customer.customer_number, []):

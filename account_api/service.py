@@ -14,15 +14,14 @@ from .clock import Clock, iso_jst
 from .errors import ApiError
 from .identifiers import format_phone, mask_address, mask_customer_number, mask_mail, mask_phone
 from .security import (
+    SecretBox,
     code_hash,
     code_matches,
     constant_time_equals,
     keyed_hash,
     new_code,
-    new_connection_password,
     new_token,
     new_verification_id,
-    salted_hash,
 )
 from .settings import Settings
 from .store import Customer, Store, SubjectState, Verification
@@ -38,6 +37,7 @@ class AccountService:
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.box = SecretBox(settings.encryption_key)
 
     # -- verification ------------------------------------------------------------------------------
 
@@ -181,7 +181,7 @@ class AccountService:
             return {
                 "method": "mypage",
                 "destination_masked": None,
-                "mypage_url": self.settings.mypage_url,
+                "mypage_url": self.settings.mypage_url or None,
                 "mypage_section": MYPAGE_SECTION,
             }
         if method == "sms" and not c.mobile:
@@ -197,12 +197,11 @@ class AccountService:
             raise ApiError(
                 400, "no_mobile", "SMSを受け取れる携帯電話番号が登録されていません。郵送かマイページをご利用ください。"
             )
-        # Like a real ISP, re-issue the initial password instead of keeping the old one retrievable.
-        password = new_connection_password()
-        self.store.set_connection_password_hash(
-            c.customer_number, salted_hash(self.settings.pepper, "connection-password", password)
-        )
-        message = messages.connection_credentials(c.connection_id, password)
+        # 「確認」: the customer is told the *current* password. Issuing a new one would break a router that
+        # works today at its next reconnect, so the stored password is decrypted, never replaced.
+        encrypted = self.store.connection_password_encrypted(c.customer_number)
+        assert encrypted is not None  # every customer row has one (NOT NULL)
+        message = messages.connection_credentials(c.connection_id, self.box.decrypt(encrypted))
         if method == "sms":
             assert c.mobile is not None
             result = self._send(c, "sms", c.mobile, message)
@@ -243,7 +242,7 @@ class AccountService:
     # -- dev ---------------------------------------------------------------------------------------
 
     def outbox(self, to: str | None, last: int) -> dict[str, Any]:
-        return {"messages": [outbox_entry(r) for r in self.store.outbox(to, last)]}
+        return {"messages": [outbox_entry(r, self.box) for r in self.store.outbox(to, last)]}
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -319,7 +318,7 @@ class AccountService:
             customer_number=c.customer_number,
             kind=message.kind,
             subject=message.subject,
-            body=message.body,
+            body=self.box.encrypt(message.body),
         )
         masked = mask_address(c.address_region) if channel == "post" else self._mask_destination(channel, destination)
         return {"channel": channel, "destination_masked": masked}
@@ -329,7 +328,7 @@ class AccountService:
         return mask_phone(destination) if channel == "sms" else mask_mail(destination)
 
 
-def outbox_entry(row: Any) -> dict[str, Any]:
+def outbox_entry(row: Any, box: SecretBox) -> dict[str, Any]:
     to = format_phone(row["destination"]) if row["channel"] == "sms" else row["destination"]
     return {
         "id": row["id"],
@@ -339,5 +338,5 @@ def outbox_entry(row: Any) -> dict[str, Any]:
         "customer_number": row["customer_number"],
         "kind": row["kind"],
         "subject": row["subject"],
-        "body": row["body"],
+        "body": box.decrypt(row["body"]),
     }

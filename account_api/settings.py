@@ -1,8 +1,8 @@
 """Every setting of the account sandbox, in one place.
 
 Values come from the environment so the same code runs in tests, the demo and CI. The defaults are
-for a developer machine only: the token and the pepper below are public and must be replaced anywhere
-that is not a sandbox.
+for a developer machine only: the token, the pepper and the encryption key below are public and must
+be replaced anywhere that is not a sandbox.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 
 DEV_SERVICE_TOKEN = "dev-service-token"  # dev only: documented, public
 DEV_PEPPER = "dev-pepper-not-secret"  # dev only: real deployments set ACCOUNT_API_PEPPER
+# dev only: base64 of "dev-encryption-key-not-secret!!!"; real deployments set ACCOUNT_API_ENCRYPTION_KEY
+DEV_ENCRYPTION_KEY = "ZGV2LWVuY3J5cHRpb24ta2V5LW5vdC1zZWNyZXQhISE="
 
 _TRUE = {"1", "true", "yes", "on"}
 # Anchored to the repository, so `python -m account_api` finds the same DB from any directory.
@@ -27,6 +29,8 @@ class Settings:
     port: int = 5056
     service_token: str = DEV_SERVICE_TOKEN
     pepper: str = DEV_PEPPER
+    # Fernet key(s) for connection passwords and outbox bodies at rest; comma-separated to rotate.
+    encryption_key: str = DEV_ENCRYPTION_KEY
     # /dev/outbox and /dev/clock; on for the sandbox, off anywhere that resembles production.
     dev_endpoints: bool = True
     access_log: bool = False
@@ -45,7 +49,9 @@ class Settings:
     max_body_bytes: int = 16 * 1024
 
     password_reset_url: str = "https://sandbox.account.ocn.example/password-reset"
-    mypage_url: str = "https://mypage.ocn.ne.jp/"
+    # The My Page address the mypage method points to; empty (null in the reply) until set, because no
+    # My Page address is verified. The bot takes its links from actions/links.py, not from here.
+    mypage_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -56,6 +62,8 @@ class Settings:
             "port": int(env.get("ACCOUNT_API_PORT", cls.port)),
             "service_token": env.get("ACCOUNT_API_TOKEN") or DEV_SERVICE_TOKEN,
             "pepper": env.get("ACCOUNT_API_PEPPER") or DEV_PEPPER,
+            "encryption_key": env.get("ACCOUNT_API_ENCRYPTION_KEY") or DEV_ENCRYPTION_KEY,
+            "mypage_url": env.get("ACCOUNT_API_MYPAGE_URL", "").strip(),
             "dev_endpoints": env.get("ACCOUNT_API_DEV_ENDPOINTS", "1").strip().lower() in _TRUE,
             "access_log": env.get("ACCOUNT_API_ACCESS_LOG", "0").strip().lower() in _TRUE,
         }
@@ -64,4 +72,8 @@ class Settings:
 
     @property
     def uses_dev_secrets(self) -> bool:
-        return self.service_token == DEV_SERVICE_TOKEN or self.pepper == DEV_PEPPER
+        return (
+            self.service_token == DEV_SERVICE_TOKEN
+            or self.pepper == DEV_PEPPER
+            or DEV_ENCRYPTION_KEY in (key.strip() for key in self.encryption_key.split(","))
+        )

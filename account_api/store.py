@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: connection passwords and outbox bodies encrypted (Fernet) instead of hashed / clear
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS customers (
     customer_number          TEXT PRIMARY KEY,          -- N + 9 digits
     ocn_id                   TEXT NOT NULL UNIQUE,      -- lower-case mail address
     connection_id            TEXT NOT NULL UNIQUE,
-    connection_password_hash TEXT NOT NULL,             -- salt$hmac; the password itself is never stored
+    connection_password_encrypted TEXT NOT NULL,        -- Fernet token; the key lives outside the DB
     name                     TEXT NOT NULL,
     mobile                   TEXT,                      -- digits only; NULL = contact by mail
     contact_mail             TEXT NOT NULL,
@@ -71,8 +71,8 @@ CREATE TABLE IF NOT EXISTS password_resets (
     created_at      REAL NOT NULL,
     expires_at      REAL NOT NULL
 );
--- What the sandbox "sent". Holds codes and passwords by design (it stands in for the customer's
--- phone, mailbox and letterbox); readable only through /dev/outbox and the CLI.
+-- What the sandbox "sent" (it stands in for the customer's phone, mailbox and letterbox). The body
+-- holds codes and passwords, so it is a Fernet token too; read only through /dev/outbox and the CLI.
 CREATE TABLE IF NOT EXISTS outbox (
     id              INTEGER PRIMARY KEY,
     created_at      REAL NOT NULL,
@@ -81,7 +81,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     customer_number TEXT,
     kind            TEXT NOT NULL,
     subject         TEXT NOT NULL,
-    body            TEXT NOT NULL
+    body            TEXT NOT NULL     -- Fernet token
 );
 CREATE INDEX IF NOT EXISTS outbox_destination ON outbox(destination, id);
 CREATE INDEX IF NOT EXISTS outbox_customer ON outbox(customer_number, id);
@@ -181,8 +181,21 @@ class Store:
         self.conn.close()
 
     def create_schema(self) -> None:
+        self._drop_older_schema()
         self.conn.executescript(SCHEMA)
         self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _drop_older_schema(self) -> None:
+        """An older sandbox file is rebuilt: its data is fictional and reseeded, and a schema-1 file
+        holds only hashes of connection passwords, which cannot be turned into the current password."""
+        has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        if not has_meta:
+            return
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and int(row[0]) >= SCHEMA_VERSION:
+            return
+        for name in self.table_names():
+            self.conn.execute(f'DROP TABLE IF EXISTS "{name}"')
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -208,9 +221,9 @@ class Store:
 
     # -- customers -------------------------------------------------------------------------------
 
-    def add_customer(self, customer: Customer, connection_password_hash: str, now: float) -> bool:
+    def add_customer(self, customer: Customer, connection_password_encrypted: str, now: float) -> bool:
         cur = self.conn.execute(
-            f"INSERT OR IGNORE INTO customers ({_CUSTOMER_COLUMNS}, connection_password_hash, created_at)"
+            f"INSERT OR IGNORE INTO customers ({_CUSTOMER_COLUMNS}, connection_password_encrypted, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 customer.customer_number,
@@ -222,7 +235,7 @@ class Store:
                 customer.postal_code,
                 customer.address_region,
                 customer.address_line,
-                connection_password_hash,
+                connection_password_encrypted,
                 now,
             ),
         )
@@ -242,11 +255,11 @@ class Store:
         rows = self.conn.execute(f"SELECT {_CUSTOMER_COLUMNS} FROM customers ORDER BY rowid").fetchall()
         return [Customer(**dict(r)) for r in rows]
 
-    def set_connection_password_hash(self, number: str, password_hash: str) -> None:
-        self.conn.execute(
-            "UPDATE customers SET connection_password_hash = ? WHERE customer_number = ?",
-            (password_hash, number),
-        )
+    def connection_password_encrypted(self, number: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT connection_password_encrypted FROM customers WHERE customer_number = ?", (number,)
+        ).fetchone()
+        return str(row[0]) if row else None
 
     # -- verifications -----------------------------------------------------------------------------
 

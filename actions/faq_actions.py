@@ -25,7 +25,9 @@ PROCEDURE_FORM = "procedure_form"
 def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Answer one help-page topic and ask the next step: a chat procedure or the survey."""
     topic: Topic = TOPICS[intent]
-    dispatcher.utter_message(response=answer_response(intent), link=link(topic.link_key or ""))
+    dispatcher.utter_message(response=answer_response(intent), link=link(topic.link_key))
+    for note in topic.notes:  # caveats in bubbles of their own (docs/style.md)
+        dispatcher.utter_message(response=note, contact_link=link("contact"))
     if tracker.active_loop_name == PROCEDURE_FORM:
         dispatcher.utter_message(response="utter_back_to_procedure")
         return []

@@ -1,34 +1,88 @@
-"""Every URL the bot shows. Base URLs come from the environment (actions/settings.py)."""
+"""Every URL the bot and the help-site page show, from one place.
+
+The help page is the only OCN address known to exist (`VERIFIED_HELP_PAGE_URL`), so it is the link of
+every answer by default. Deeper pages (My Page screens, the contact page) are deployment settings: an
+operator who has checked an address sets its environment variable; until then the answer links to the
+help page, which leads to all of them. `make run` prints the variables still unset.
+"""
 
 from __future__ import annotations
 
-from actions.settings import load_settings
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-# Paths below the My Page / help-site base URLs, by what the customer wants to do.
-_MYPAGE_PATHS: dict[str, str] = {
-    "mypage_top": "/",
-    "check_customer_number": "/info/customer-number",
-    "check_ocn_id": "/info/ocn-id",
-    "forgot_ocn_id_password": "/password/reset",
-    "change_ocn_id": "/ocn-id/change",
-    "change_ocn_id_password": "/password/change",
-    "check_login_history": "/security/login-history",
-    "link_d_account": "/d-account/link",
-    "register_mypage": "/register",
-    "check_connection_id": "/connection-id/show",
-    "change_connection_id_password": "/connection-id/password/change",
+from actions.settings import VERIFIED_HELP_PAGE_URL, load_settings
+
+HELP_PAGE = "help_id_password"
+
+
+@dataclass(frozen=True)
+class DeepLink:
+    variable: str  # environment variable that holds the URL
+    page: str  # what the page must be, for the operator who sets it
+
+
+# Keys are intent names (actions.topics) or the names used by the actions and the web page.
+DEEP_LINKS: dict[str, DeepLink] = {
+    "mypage_top": DeepLink("OCN_LINK_MYPAGE_TOP", "OCN マイページのトップ（ログイン画面）"),
+    "check_customer_number": DeepLink("OCN_LINK_CHECK_CUSTOMER_NUMBER", "お客さま番号を確認する手順"),
+    "check_ocn_id": DeepLink("OCN_LINK_CHECK_OCN_ID", "OCN ID（OCNメールアドレス）を確認する手順"),
+    "forgot_ocn_id_password": DeepLink(
+        "OCN_LINK_RESET_OCN_ID_PASSWORD", "OCN ID（OCNメールアドレス）のパスワードを再設定する手順"
+    ),
+    "change_ocn_id": DeepLink("OCN_LINK_CHANGE_OCN_ID", "OCN ID（OCNメールアドレス）を変更する手順"),
+    "change_ocn_id_password": DeepLink(
+        "OCN_LINK_CHANGE_OCN_ID_PASSWORD", "OCN ID（OCNメールアドレス）のパスワードを変更する手順"
+    ),
+    "check_login_history": DeepLink("OCN_LINK_LOGIN_HISTORY", "OCN IDのログイン履歴を確認する手順"),
+    "link_d_account": DeepLink("OCN_LINK_D_ACCOUNT", "OCN IDとdアカウントの連携"),
+    "register_mypage": DeepLink("OCN_LINK_REGISTER_MYPAGE", "OCN マイページの利用登録"),
+    "check_connection_id": DeepLink(
+        "OCN_LINK_CHECK_CONNECTION_ID", "OCN接続用ID（認証ID）とパスワードを確認する手順（マイページ・郵送・SMS）"
+    ),
+    "change_connection_id_password": DeepLink(
+        "OCN_LINK_CHANGE_CONNECTION_ID_PASSWORD", "OCN接続用ID（認証ID）のパスワードを変更する手順"
+    ),
+    "contact": DeepLink("OCN_LINK_CONTACT", "OCNのお問い合わせ窓口"),
 }
-_HELP_PATHS: dict[str, str] = {
-    "help_id_password": "/id-password/",
-    "contact": "/contact/",
-}
 
 
-def link(key: str) -> str | None:
-    """The URL for a topic key (an intent name or a key above), or None if it has none."""
-    settings = load_settings()
-    if key in _MYPAGE_PATHS:
-        return settings.mypage_base_url + _MYPAGE_PATHS[key]
-    if key in _HELP_PATHS:
-        return settings.help_base_url + _HELP_PATHS[key]
-    return None
+def _variables() -> tuple[str, ...]:
+    return tuple(deep.variable for deep in DEEP_LINKS.values())
+
+
+def link(key: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The URL for a topic key: its deep link when an operator set one, otherwise the help page.
+
+    None or "" (a topic without a page of its own) and "help_id_password" give the help page; any
+    other unknown key is a programming error (KeyError) rather than a silent wrong link.
+    """
+    settings = load_settings(env, _variables())
+    if not key or key == HELP_PAGE:
+        return settings.help_page_url
+    deep = DEEP_LINKS[key]
+    return settings.deep_links.get(deep.variable, settings.help_page_url)
+
+
+def all_links(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every key with the URL it leads to now (for the web page)."""
+    return {HELP_PAGE: link(HELP_PAGE, env), **{key: link(key, env) for key in DEEP_LINKS}}
+
+
+def unset_links(env: Mapping[str, str] | None = None) -> list[DeepLink]:
+    """Deep links no operator has set yet: their answers point to the help page."""
+    settings = load_settings(env, _variables())
+    return [deep for deep in DEEP_LINKS.values() if deep.variable not in settings.deep_links]
+
+
+def describe_unset_links(env: Mapping[str, str] | None = None) -> str:
+    """Lines for `make run`: which links lead to the help page because their variable is unset."""
+    unset = unset_links(env)
+    help_url = link(HELP_PAGE, env)
+    source = "verified" if help_url == VERIFIED_HELP_PAGE_URL else "OCN_HELP_PAGE_URL"
+    if not unset:
+        return f"Links: every deep link is set; help page {help_url} ({source})."
+    lines = [f"Links: {len(unset)} deep link(s) unset, so those answers link to the help page {help_url} ({source}):"]
+    lines += [f"  {deep.variable:<40} {deep.page}" for deep in unset]
+    lines.append("  Set a variable only to an address you have checked (see docs/links.md).")
+    return "\n".join(lines)

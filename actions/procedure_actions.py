@@ -33,6 +33,7 @@ from actions.conversation_state import (
 from actions.faq_actions import PROCEDURE_FORM
 from actions.links import link
 from actions.topics import TOPICS
+from channels.senders import is_shared_chat
 from ocn_ids.parse import canonical_customer_number, canonical_mail, find_values, one_time_code
 
 logger = logging.getLogger(__name__)
@@ -111,8 +112,8 @@ class ValidateProcedureForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        if tracker.get_slot("procedure_halt"):
-            return []
+        if tracker.get_slot("procedure_halt") or is_shared_chat(tracker.sender_id):
+            return []  # a group chat is not one person: nothing to ask (ActionRunProcedure explains)
         slots = ["procedure"]
         if not is_verified(tracker):
             slots += ["account_ref", "otp_code"]
@@ -308,6 +309,10 @@ class ActionRunProcedure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if is_shared_chat(tracker.sender_id):
+            # Everyone in a LINE group or room shares this conversation: no verification, no account data.
+            dispatcher.utter_message(response="utter_procedure_needs_private_chat")
+            return reset_procedure() + forget_verification() + [ask(None)]
         if tracker.get_slot("procedure_halt"):
             return reset_procedure() + [ask(None)]  # the reason was already explained
         if not tracker.get_slot("procedure_confirmed"):

@@ -8,26 +8,48 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Topic:
     title: str  # short label for clarification buttons (LINE allows 20 characters)
-    link_key: str | None = None  # key in actions.links
+    link_key: str | None = None  # key in actions.links (None: the help page)
     procedure: str | None = None  # chat procedure offered after the answer
     survey: bool = True  # ask 「疑問・問題は解決しましたか？」 after the answer
+    # Caveats sent as their own bubbles after the answer (docs/style.md: short bubbles read better on LINE).
+    notes: tuple[str, ...] = ()
+
+
+MAIL_APP_PASSWORD = "utter_note_mail_app_password"
+NO_PASSWORD_IN_CHAT = "utter_note_no_password_in_chat"
 
 
 TOPICS: dict[str, Topic] = {
-    "ask_id_types": Topic("IDの種類と違い"),
+    "ask_id_types": Topic("IDの種類と違い", notes=("utter_note_id_types",)),
     "check_customer_number": Topic("お客さま番号の確認", "check_customer_number", "send_customer_number"),
     "change_customer_number": Topic("お客さま番号の変更", "check_customer_number"),
-    "check_ocn_id": Topic("OCN IDの確認", "check_ocn_id", "send_ocn_id"),
-    "forgot_ocn_id_password": Topic("OCN IDのパスワード再設定", "forgot_ocn_id_password", "reset_ocn_password"),
-    "change_ocn_id": Topic("OCN IDの変更", "change_ocn_id"),
-    "change_ocn_id_password": Topic("OCN IDのパスワード変更", "change_ocn_id_password"),
+    "check_ocn_id": Topic(
+        "OCN IDの確認", "check_ocn_id", "send_ocn_id", notes=("utter_note_login_history_for_misuse",)
+    ),
+    "forgot_ocn_id_password": Topic(
+        "OCN IDのパスワード再設定", "forgot_ocn_id_password", "reset_ocn_password", notes=(MAIL_APP_PASSWORD,)
+    ),
+    "change_ocn_id": Topic(
+        "OCN IDの変更", "change_ocn_id", notes=("utter_note_mail_app_address", "utter_note_forwarding")
+    ),
+    "change_ocn_id_password": Topic(
+        "OCN IDのパスワード変更", "change_ocn_id_password", notes=(MAIL_APP_PASSWORD, NO_PASSWORD_IN_CHAT)
+    ),
     "check_login_history": Topic("ログイン履歴の確認", "check_login_history", "login_history"),
     "link_d_account": Topic("dアカウントとの連携", "link_d_account"),
     "register_mypage": Topic("マイページの利用登録", "register_mypage"),
     "check_connection_id": Topic("接続用IDとパスワードの確認", "check_connection_id", "send_connection_id"),
-    "change_connection_id_password": Topic("接続用IDのパスワード変更", "change_connection_id_password"),
+    "change_connection_id_password": Topic(
+        "接続用IDのパスワード変更", "change_connection_id_password", notes=(NO_PASSWORD_IN_CHAT,)
+    ),
     "change_connection_id": Topic("接続用IDの変更"),
-    "lost_registration_letter": Topic("会員登録証をなくした", survey=False),
+    # The page is silent on re-issuing the letter: say so and point to the contact page.
+    "lost_registration_letter": Topic(
+        "会員登録証をなくした",
+        "mypage_top",
+        survey=False,
+        notes=("utter_note_letter_reissue", "utter_note_what_to_check"),
+    ),
     "forgot_password": Topic("パスワードを忘れた", survey=False),
     "request_human": Topic("担当者に問い合わせる", "contact", survey=False),
     "out_of_scope": Topic("ほかのご用件", "contact", survey=False),

@@ -118,7 +118,9 @@ async def scenario(st: ScaledStack, fault: str, seconds: float, concurrency: int
     details = []
     with st.pg_connect() as conn, conn.cursor() as cur:
         for c in convs:
-            cur.execute("SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", (c.sender,))
+            cur.execute(
+                "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", (f"rest:{c.sender}",)
+            )
             stored = Counter(json.loads(d)["text"] for (d,) in cur.fetchall())
             expected = Counter(CODE_MASK if t.kind == "proc_code" else t.text for t in c.turns if t.ok)
             missing, more = expected - stored, stored - expected
@@ -185,7 +187,9 @@ async def lock_race(st: ScaledStack, conversations: int, rounds: int) -> dict[st
     lost = dup = overlapping = conv_bad = 0
     with st.pg_connect() as conn, conn.cursor() as cur:
         for s in senders:
-            cur.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (s,))
+            cur.execute(
+                "SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (f"rest:{s}",)
+            )
             rows = cur.fetchall()
             stored = Counter(json.loads(d)["text"] for t, _, d in rows if t == "user")
             missing, more = Counter(texts) - stored, stored - Counter(texts)

@@ -28,7 +28,9 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from account_api.security import new_connection_password, salted_hash  # noqa: E402
+from account_api.security import SecretBox  # noqa: E402
+from account_api.seed import add_customer  # noqa: E402
+from account_api.settings import DEV_ENCRYPTION_KEY  # noqa: E402
 from account_api.store import Customer, Store  # noqa: E402
 from actions.account_client import AccountClient  # noqa: E402
 
@@ -54,10 +56,10 @@ def seed(db_path: Path, count: int) -> list[Customer]:
         )
         for i in range(count)
     ]
-    password_hash = salted_hash(PEPPER, "connection-password", new_connection_password())
+    box = SecretBox(DEV_ENCRYPTION_KEY)
     with store.transaction():
         for c in customers:
-            store.add_customer(c, password_hash, time.time())
+            add_customer(store, box, c, time.time())
     store.close()
     return customers
 

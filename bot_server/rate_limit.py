@@ -1,14 +1,23 @@
-"""Per-conversation rate limit and request-body limit at the channels, with a polite reply.
+"""Rate limits and request-body limits at the channels, with a polite reply.
 
 `install(app)` adds a Sanic request middleware to the Rasa server's app (idempotent):
 
 - Body size: a webhook request (`POST /webhooks/<channel>/webhook`) larger than
   RATE_LIMIT_MAX_BODY_BYTES (default 16384) is not processed. Bodies above 1 MiB are refused by
   Sanic before they are read (REQUEST_MAX_SIZE); nginx caps them earlier in the scaled mode.
-- Rate: more than RATE_LIMIT_PER_MINUTE (default 20) messages per minute from one sender of one
-  channel (sliding window) are not processed. Rejected messages count too, so a flood stays limited
-  until it stops. This runs before Rasa's conversation lock and NLU, so a flooding sender costs a
-  dictionary or Redis lookup per message and cannot slow other conversations down.
+  socket.io frames get the same limit in channels/socketio.py.
+- Sender: a REST `sender` that is missing, not a string, too long or has other characters is
+  answered 400 `{"error": "invalid_sender", "message": ...}` (channels/senders.py has the rule).
+- Rate, per conversation: more than RATE_LIMIT_PER_MINUTE (default 20) messages per minute to one
+  conversation (sliding window) are not processed. Rejected messages count too, so a flood stays
+  limited until it stops. This runs before Rasa's conversation lock and NLU, so a flooding sender
+  costs a dictionary or Redis lookup per message and cannot slow other conversations down.
+- Rate, per client: more than RATE_LIMIT_PER_CLIENT_PER_MINUTE (default 120) messages per minute from
+  one client IP address on REST or socket.io, whatever sender or session it uses (a new session per
+  message does not escape it). The address is the peer's, or, when the peer is a trusted proxy
+  (RATE_LIMIT_TRUSTED_PROXIES, default loopback: our nginx), the last X-Forwarded-For hop it added.
+  LINE is not limited per IP (every event comes from LINE's servers, signed); its users are limited
+  per conversation at the agent.
 
 The reply, chosen so that every REST/widget client shows it like any bot message: HTTP 200 with a
 bot message in the REST channel's format, plus `Retry-After` and `X-Chat-Limit: rate|body` headers:
@@ -45,11 +54,13 @@ WINDOW_SECONDS = 60.0
 HARD_MAX_BODY_BYTES = 1024 * 1024
 _WEBHOOK = re.compile(r"^/webhooks/([A-Za-z0-9_.\-]+)/webhook/?$")
 _INSTALLED = "_ocn_rate_limit_installed"
+# Channels limited by the middleware (JSON webhooks with a sender); the others at the agent.
+MIDDLEWARE_CHANNELS = ("rest",)
 
 
-def _int_env(name: str, default: int) -> int:
+def _int_env(name: str, default: int, env: dict[str, str] | None = None) -> int:
     try:
-        return int(os.environ.get(name) or default)
+        return int((os.environ if env is None else env).get(name) or default)
     except ValueError:
         return default
 
@@ -117,32 +128,69 @@ def _uses_redis(env: dict[str, str]) -> bool:
     return "redis" in (env.get("LOCK_STORE_TYPE") or "").lower()
 
 
-def make_limiter(env: dict[str, str] | None = None) -> MemoryLimiter:
-    env = dict(os.environ if env is None else env)
-    limit = _int_env("RATE_LIMIT_PER_MINUTE", 20)
-    if _uses_redis(env):
-        import redis.asyncio as aioredis
+def _redis_client(env: dict[str, str]) -> Any:
+    import redis.asyncio as aioredis
 
-        client = aioredis.Redis(
-            host=env.get("LOCK_STORE_HOST") or "127.0.0.1",
-            port=int(env.get("LOCK_STORE_PORT") or 6379),
-            db=int(env.get("RATE_LIMIT_REDIS_DB") or 2),
-            password=env.get("LOCK_STORE_PASSWORD") or None,
-            socket_timeout=0.5,
-            socket_connect_timeout=0.5,
-        )
-        return RedisLimiter(limit, client)
+    return aioredis.Redis(
+        host=env.get("LOCK_STORE_HOST") or "127.0.0.1",
+        port=int(env.get("LOCK_STORE_PORT") or 6379),
+        db=int(env.get("RATE_LIMIT_REDIS_DB") or 2),
+        password=env.get("LOCK_STORE_PASSWORD") or None,
+        socket_timeout=0.5,
+        socket_connect_timeout=0.5,
+    )
+
+
+def make_limiter(
+    env: dict[str, str] | None = None, setting: str = "RATE_LIMIT_PER_MINUTE", default: int = 20
+) -> MemoryLimiter:
+    env = dict(os.environ if env is None else env)
+    limit = _int_env(setting, default, env)
+    if _uses_redis(env):
+        return RedisLimiter(limit, _redis_client(env), prefix=f"ratelimit:{setting.lower()}:")
     return MemoryLimiter(limit)
 
 
-_limiter: MemoryLimiter | None = None
+_limiters: dict[str, MemoryLimiter] = {}
 
 
 def limiter() -> MemoryLimiter:
-    global _limiter
-    if _limiter is None:
-        _limiter = make_limiter()
-    return _limiter
+    """Messages per conversation (sender id)."""
+    if "conversation" not in _limiters:
+        _limiters["conversation"] = make_limiter()
+    return _limiters["conversation"]
+
+
+def client_limiter() -> MemoryLimiter:
+    """Messages per client IP address (REST, socket.io), whatever sender they name."""
+    if "client" not in _limiters:
+        _limiters["client"] = make_limiter(setting="RATE_LIMIT_PER_CLIENT_PER_MINUTE", default=120)
+    return _limiters["client"]
+
+
+def max_body_bytes() -> int:
+    """The largest webhook body / socket.io message (RATE_LIMIT_MAX_BODY_BYTES) that is processed."""
+    return _int_env("RATE_LIMIT_MAX_BODY_BYTES", 16 * 1024)
+
+
+def _trusted_proxy(address: str) -> bool:
+    trusted = os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    return address in {t.strip() for t in trusted if t.strip()}
+
+
+def client_ip(peer: str, forwarded_for: str | None) -> str:
+    """The client's address: the peer's, or the hop a trusted proxy (our nginx) added to X-Forwarded-For."""
+    if forwarded_for and _trusted_proxy(peer):
+        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+        while hops and _trusted_proxy(hops[-1]):
+            hops.pop()
+        if hops:
+            return hops[-1][:64]
+    return peer or "unknown"
+
+
+def request_ip(request: Request) -> str:
+    return client_ip(request.ip or "", request.headers.get("x-forwarded-for"))
 
 
 def response_text(domain: Any, name: str) -> str:
@@ -168,53 +216,70 @@ def _bot_reply(sender: str | None, text: str, kind: str, retry_after: int | None
     return response.json([message], status=200, headers=headers)
 
 
+def _body_size(request: Request) -> int:
+    size = len(request.body or b"")
+    with contextlib.suppress(ValueError):
+        size = max(size, int(request.headers.get("content-length") or 0))
+    return size
+
+
+def _json_body(request: Request) -> Any:
+    try:
+        return request.json
+    except Exception:  # noqa: BLE001 -- malformed JSON is the channel's business
+        return None
+
+
+async def _limit_rest(request: Request) -> response.HTTPResponse | None:
+    """Sender check, then per-client and per-conversation rates, for one REST message."""
+    from channels.rest import sender_of
+    from channels.senders import InvalidSender
+
+    allowed, retry_after = await client_limiter().hit(f"rest-ip:{request_ip(request)}")
+    if not allowed:
+        logger.info("Rate limit: client %s on rest.", request_ip(request))
+        return _bot_reply(None, _app_text(request, RATE_RESPONSE), "rate", retry_after)
+    try:
+        sender = sender_of(_json_body(request))
+    except InvalidSender as error:
+        return response.json({"error": "invalid_sender", "message": str(error)}, status=400)
+    allowed, retry_after = await limiter().hit(sender)
+    if allowed:
+        return None
+    logger.info("Rate limit: conversation %s.", sender[:64])
+    return _bot_reply(sender, _app_text(request, RATE_RESPONSE), "rate", retry_after)
+
+
 def install(app: Sanic) -> None:
-    """Install the body-size and per-sender rate limits on a Rasa server's Sanic app (idempotent)."""
+    """Install the body-size, sender and rate limits on a Rasa server's Sanic app (idempotent)."""
     if getattr(app.ctx, _INSTALLED, False):
         return
     setattr(app.ctx, _INSTALLED, True)
-    max_body = _int_env("RATE_LIMIT_MAX_BODY_BYTES", 16 * 1024)
+    max_body = max_body_bytes()
     if app.config.REQUEST_MAX_SIZE > HARD_MAX_BODY_BYTES:
         app.config.REQUEST_MAX_SIZE = HARD_MAX_BODY_BYTES
 
     async def limit_webhooks(request: Request) -> response.HTTPResponse | None:
-        if request.method != "POST":
-            return None
-        match = _WEBHOOK.match(request.path)
+        match = _WEBHOOK.match(request.path) if request.method == "POST" else None
         if not match:
             return None
         channel = match.group(1)
-        size = len(request.body or b"")
-        with contextlib.suppress(ValueError):
-            size = max(size, int(request.headers.get("content-length") or 0))
-        sender = None
-        if size <= max_body:
-            try:
-                body = request.json
-            except Exception:  # noqa: BLE001 -- malformed JSON is the channel's business
-                body = None
-            if isinstance(body, dict) and isinstance(body.get("sender"), (str, int)):
-                sender = str(body["sender"])
+        size = _body_size(request)
         if size > max_body:
             logger.info("Refused a %d-byte request to %s (limit %d).", size, request.path, max_body)
-            if channel in ("rest", "callback"):
+            if channel in MIDDLEWARE_CHANNELS:
                 return _bot_reply(None, _app_text(request, BODY_RESPONSE), "body")
             return response.json(
                 {"error": "payload_too_large", "message": _app_text(request, BODY_RESPONSE)}, status=413
             )
-        if sender is None:
-            return None
-        allowed, retry_after = await limiter().hit(f"{channel}:{sender}")
-        if allowed:
-            return None
-        logger.info("Rate limit: sender %s on %s.", sender[:64], channel)
-        return _bot_reply(sender, _app_text(request, RATE_RESPONSE), "rate", retry_after)
+        if channel in MIDDLEWARE_CHANNELS:
+            return await _limit_rest(request)
+        return None
 
     app.register_middleware(limit_webhooks, "request")
 
 
 _AGENT_PATCHED = "_ocn_rate_limited"
-MIDDLEWARE_CHANNELS = ("rest", "callback")
 
 
 def _patch_agent() -> None:
@@ -228,7 +293,7 @@ def _patch_agent() -> None:
     async def handle_message(self: Agent, message: Any) -> Any:
         channel = getattr(message, "input_channel", None) or ""
         if channel not in MIDDLEWARE_CHANNELS and message.sender_id:
-            allowed, _ = await limiter().hit(f"{channel}:{message.sender_id}")
+            allowed, _ = await limiter().hit(str(message.sender_id))
             if not allowed:
                 logger.info("Rate limit: sender %s on %s.", str(message.sender_id)[:64], channel)
                 await message.output_channel.send_text_message(

@@ -1,9 +1,15 @@
 """The generated nginx configuration (under the state directory; loopback unless told otherwise).
 
-Two servers: the customer entry (Rasa REST/webhooks with least_conn, socket.io with ip_hash so an
-engine.io session stays on the process that owns it) and, on loopback only, the action-server
-upstream that the Rasa servers call. Request bodies are capped, clients are rate limited per
-address, and every error nginx itself produces is a short JSON body in Japanese.
+Two servers: the customer entry and, on loopback only, the action-server upstream that the Rasa
+servers call. Request bodies are capped, clients are rate limited per address, and every error nginx
+itself produces is a short JSON body in Japanese.
+
+The customer entry routes only the customer channels: socket.io (`/socket.io/`, ip_hash so an engine.io
+session stays on the process that owns it) and the LINE webhook (`/webhooks/line/webhook`), plus
+`GET /` for health checks. Everything else answers 404: the REST channel (a client names its own
+`sender`) only with SCALED_PUBLIC_REST=1, and Rasa's HTTP API (conversations, model, ...) only with
+SCALED_PUBLIC_API=1 (and then only with RASA_API_TOKEN). Operators and tests reach REST and the API on
+the Rasa servers' own loopback ports.
 """
 
 from __future__ import annotations
@@ -26,6 +32,41 @@ _JSON_ERRORS = {
 
 def _servers(ports: list[int], extra: str = "") -> str:
     return "\n".join(f"        server 127.0.0.1:{p}{extra};" for p in ports)
+
+
+_PROXY_HTTP = """            limit_req zone=per_client burst={burst} nodelay;
+            proxy_pass http://rasa_http;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 60s;
+            # A refused connection (instance down) goes to the next instance. A request that reached an
+            # instance is never sent twice (POST is not idempotent): the client sees 503 and may resend.
+            proxy_next_upstream error timeout http_503;
+            proxy_next_upstream_tries 3;
+            proxy_intercept_errors off;
+            error_page 413 @e413;
+            error_page 429 @e429;
+            error_page 502 503 504 @e503;"""
+
+
+def public_locations(s: ScaledSettings) -> str:
+    """The Rasa HTTP paths the customer entry routes (see the module docstring)."""
+    proxy = _PROXY_HTTP.format(burst=s.nginx_burst)
+    paths = ["= /", "/webhooks/line/"]
+    if s.public_rest:
+        paths.append("/webhooks/rest/")
+    if s.public_api:
+        paths.append("/")
+    blocks = [f"        location {path} {{\n{proxy}\n        }}" for path in paths]
+    if not s.public_api:
+        blocks.append(
+            "        location / { default_type application/json; "
+            'return 404 \'{"error":"not_found","message":"Not found"}\'; }'
+        )
+    return "\n".join(blocks)
 
 
 def render(s: ScaledSettings, rasa_ports: list[int], action_ports: list[int]) -> str:
@@ -95,24 +136,7 @@ http {{
             proxy_send_timeout 3600s;
         }}
 
-        location / {{
-            limit_req zone=per_client burst={s.nginx_burst} nodelay;
-            proxy_pass http://rasa_http;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_connect_timeout 2s;
-            proxy_read_timeout 60s;
-            # A refused connection (instance down) goes to the next instance. A request that reached an
-            # instance is never sent twice (POST is not idempotent): the client sees 503 and may resend.
-            proxy_next_upstream error timeout http_503;
-            proxy_next_upstream_tries 3;
-            proxy_intercept_errors off;
-            error_page 413 @e413;
-            error_page 429 @e429;
-            error_page 502 503 504 @e503;
-        }}
+{public_locations(s)}
 {errors}
     }}
 

@@ -1,12 +1,18 @@
-"""A private PostgreSQL cluster under the state directory: initdb on first use, pg_ctl start/stop.
+"""A private PostgreSQL cluster for the scaled mode: initdb on first use, pg_ctl start/stop.
 
 Runs as the `postgres` system user when we are root (PostgreSQL refuses to run as root), TCP on
 127.0.0.1 only (no Unix socket), scram-sha-256 passwords, with the tracker-store role and database
 created on first start.
+
+Where the cluster lives (`cluster_home`): run as ourselves, under the state directory. Run as
+`postgres`, in a folder that user owns outside the clone — the clone may sit in a folder only root
+can enter (root's home, a `mktemp -d` folder: mode 700), where initdb could not reach its data.
+`SCALED_PG_HOME` chooses the folder explicitly; `<state dir>/pg-home` names it for people.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import shutil
@@ -32,16 +38,30 @@ def _run_as() -> str | None:
     return SYSTEM_USER
 
 
+def cluster_home(s: ScaledSettings, run_as: str | None) -> Path:
+    """The folder for the cluster's data, log and password file (see the module docstring).
+
+    One folder per state directory, so two clones (or the tests and `make scaled-up`) never share one."""
+    if s.pg_home is not None:
+        return s.pg_home
+    if run_as is None:
+        return s.state_dir / "pg"
+    owner_home = Path(pwd.getpwnam(run_as).pw_dir)
+    base = owner_home if owner_home.is_dir() else Path("/var/tmp")
+    key = hashlib.sha256(str(s.state_dir).encode()).hexdigest()[:16]
+    return base / "ocn-bot-scaled" / key
+
+
 class Postgres:
     def __init__(self, s: ScaledSettings) -> None:
         if s.pg_bin is None:
             raise RuntimeError("PostgreSQL server binaries not found (set SCALED_PG_BIN)")
         self.s = s
         self.bin = s.pg_bin
-        self.home = s.state_dir / "pg"
+        self.user = _run_as()
+        self.home = cluster_home(s, self.user)
         self.data = self.home / "data"
         self.log_path = self.home / "postgres.log"
-        self.user = _run_as()
 
     def _cmd(self, *args: str) -> list[str]:
         cmd = [str(self.bin / args[0]), *args[1:]]
@@ -59,8 +79,11 @@ class Postgres:
         if self.initialized():
             return
         self.home.mkdir(parents=True, exist_ok=True)
+        if self.home.parent.name == "ocn-bot-scaled":
+            self._chown(self.home.parent)
         os.chmod(self.home, 0o700)
         self._chown(self.home)
+        (self.s.state_dir / "pg-home").write_text(f"{self.home}\n")
         with tempfile.NamedTemporaryFile("w", dir=self.home, delete=False) as pw:
             pw.write(self.s.pg_password + "\n")
         self._chown(Path(pw.name))
@@ -141,6 +164,11 @@ class Postgres:
             stdout=subprocess.DEVNULL,
         )
         return True
+
+    def remove(self) -> None:
+        """Stops the cluster and deletes its data (`deploy.scaled down --purge`)."""
+        self.stop(mode="immediate")
+        shutil.rmtree(self.home, ignore_errors=True)
 
     def restart(self) -> None:
         self.stop()

@@ -26,27 +26,13 @@ from deploy import nginx
 from deploy.postgres import Postgres
 from deploy.procs import Managed, wait_http
 from deploy.settings import ROOT, ScaledSettings, load
+from devstack import system_packages
 
 LOCK_STORE_CLASS = "bot_server.lock_store.AtomicRedisLockStore"
 
 
-def missing_binaries(s: ScaledSettings | None = None) -> list[str]:
-    from deploy.settings import find_pg_bin
-
-    missing = []
-    if (s.pg_bin if s else find_pg_bin(os.environ)) is None:
-        missing.append("PostgreSQL server (initdb/pg_ctl: apt-get install postgresql-15)")
-    if not shutil.which("redis-server"):
-        missing.append("redis-server (apt-get install redis-server)")
-    if not _nginx_bin():
-        missing.append("nginx (apt-get install nginx)")
-    if os.geteuid() == 0 and not shutil.which("runuser"):
-        missing.append("runuser (util-linux), to run PostgreSQL as the postgres user")
-    return missing
-
-
-def _nginx_bin() -> str | None:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+# The system packages the scaled mode runs on (devstack/system_packages.py names and installs them).
+SCALED_NEEDS = ("postgresql", "redis", "nginx", "runuser")
 
 
 def _port_free(port: int) -> bool:
@@ -102,6 +88,7 @@ class ScaledStack:
             ACCOUNT_API_HOST="127.0.0.1",
             ACCOUNT_API_PORT=str(s.ports.sandbox),
             RASA_API_TOKEN=s.rasa_api_token,
+            WEB_SESSION_SECRET=s.web_session_secret,
             # One event loop per process uses one connection at a time; keep PostgreSQL's count low.
             SQL_POOL_SIZE=os.environ.get("SQL_POOL_SIZE") or "4",
             SQL_MAX_OVERFLOW=os.environ.get("SQL_MAX_OVERFLOW") or "8",
@@ -205,7 +192,7 @@ class ScaledStack:
 
     def start_nginx(self, n: int, m: int) -> Managed:
         conf = nginx.write(self.s, self.s.ports.rasa(n), self.s.ports.actions(m))
-        binary = _nginx_bin()
+        binary = system_packages.nginx_binary()
         assert binary
         check = subprocess.run(
             [binary, "-t", "-q", "-c", str(conf), "-p", str(self.s.state_dir / "nginx")], capture_output=True, text=True
@@ -237,9 +224,9 @@ class ScaledStack:
     def up(self, n: int, m: int, timeout: float = 300) -> None:
         if n < 1 or m < 1:
             raise ValueError("--rasa and --actions must be at least 1")
-        missing = missing_binaries(self.s)
+        missing = system_packages.require(*SCALED_NEEDS)
         if missing:
-            raise RuntimeError("missing: " + "; ".join(missing))
+            raise RuntimeError(missing)
         if not self.s.model.exists():
             raise RuntimeError(f"no trained model at {self.s.model} (run `make train`)")
         old = self.layout()
@@ -294,6 +281,13 @@ class ScaledStack:
             stopped.append("postgres")
         return stopped
 
+    def purge(self) -> list[str]:
+        """`down`, then delete the PostgreSQL cluster and the state directory (data, secrets, logs)."""
+        stopped = self.down()
+        self.pg.remove()
+        shutil.rmtree(self.s.state_dir, ignore_errors=True)
+        return stopped
+
     # -- helpers for tests and benchmarks -------------------------------------------------------
 
     def pg_connect(self):  # type: ignore[no-untyped-def]
@@ -335,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--timeout", type=float, default=300)
     down = sub.add_parser("down", help="stop everything `up` started")
     down.add_argument("--base-port", type=int, default=None)
+    down.add_argument("--purge", action="store_true", help="also delete the data: PostgreSQL cluster, state dir")
     status = sub.add_parser("status", help="what is running")
     status.add_argument("--base-port", type=int, default=None)
     args = parser.parse_args(argv)
@@ -361,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         base = ScaledStack(s0).layout().get("base_port", s0.ports.base)
     stack = ScaledStack(load(base_port=base))
     if args.command == "down":
-        stopped = stack.down()
+        stopped = stack.purge() if args.purge else stack.down()
         print("Stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
         return 0
     running = stack.running_parts()

@@ -18,16 +18,17 @@ from pathlib import Path
 LOAD_PREFIX = "N8"
 
 
-def seed_load_customers(db_path: Path, count: int, pepper: str | None = None) -> list[Customer]:  # noqa: F821
-    from account_api.security import new_connection_password, salted_hash
-    from account_api.seed import seed_demo_customers
+def seed_load_customers(db_path: Path, count: int, encryption_key: str | None = None) -> list[Customer]:  # noqa: F821
+    from account_api.security import SecretBox
+    from account_api.seed import add_customer, seed_demo_customers
+    from account_api.settings import DEV_ENCRYPTION_KEY
     from account_api.store import Customer, Store
 
-    pepper = pepper or os.environ.get("ACCOUNT_API_PEPPER") or "dev-pepper-not-secret"
+    box = SecretBox(encryption_key or os.environ.get("ACCOUNT_API_ENCRYPTION_KEY") or DEV_ENCRYPTION_KEY)
     store = Store(db_path)
     try:
         store.create_schema()
-        seed_demo_customers(store, pepper, time.time())
+        seed_demo_customers(store, box, time.time())
         row = store.conn.execute(
             "SELECT MAX(customer_number) FROM customers WHERE customer_number LIKE ?", (LOAD_PREFIX + "%",)
         ).fetchone()
@@ -46,9 +47,7 @@ def seed_load_customers(db_path: Path, count: int, pepper: str | None = None) ->
                     address_region="東京都千代田区",
                     address_line=f"千代田{n % 1000}-1",
                 )
-                store.add_customer(
-                    c, salted_hash(pepper, "connection-password", new_connection_password()), time.time()
-                )
+                add_customer(store, box, c, time.time())
                 customers.append(c)
         return customers
     finally:

@@ -18,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = ROOT / "var" / "scaled"
 DEFAULT_BASE_PORT = 16000
-PG_BIN_CANDIDATES = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin")
 
 
 def _env(env: Mapping[str, str], key: str, default: str = "") -> str:
@@ -76,14 +75,19 @@ class ScaledSettings:
     listen_host: str  # where nginx listens for customers (127.0.0.1 unless SCALED_LISTEN_HOST says otherwise)
     rasa_api_token: str
     pg_bin: Path | None
+    pg_home: Path | None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
     pg_user: str
     pg_password: str
     pg_db: str
     redis_password: str
+    web_session_secret: str  # signs the web widget's session tokens (channels/socketio.py), one for all servers
     model: Path
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
     nginx_max_body: str  # hard cap at nginx; the bot's own polite limit is lower (RATE_LIMIT_MAX_BODY_BYTES)
+    # nginx routes only the customer channels unless these say otherwise (deploy/nginx.py)
+    public_rest: bool = False  # SCALED_PUBLIC_REST=1: the REST channel through nginx (load tests)
+    public_api: bool = False  # SCALED_PUBLIC_API=1: Rasa's HTTP API through nginx (token required)
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -133,11 +137,9 @@ def _secret(state_dir: Path, name: str, env_value: str) -> str:
 
 
 def find_pg_bin(env: Mapping[str, str]) -> Path | None:
-    explicit = _env(env, "SCALED_PG_BIN")
-    for candidate in ([explicit] if explicit else []) + list(PG_BIN_CANDIDATES):
-        if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
-            return Path(candidate)
-    return None
+    from devstack.system_packages import pg_bin
+
+    return pg_bin(_env(env, "SCALED_PG_BIN"))
 
 
 def load(
@@ -163,12 +165,16 @@ def load(
         listen_host=listen,
         rasa_api_token=_secret(state, "rasa_api_token", token_env),
         pg_bin=find_pg_bin(env),
+        pg_home=Path(_env(env, "SCALED_PG_HOME")).resolve() if _env(env, "SCALED_PG_HOME") else None,
         pg_user=_env(env, "SCALED_PG_USER", "rasa"),
         pg_password=_secret(state, "pg_password", _env(env, "SCALED_PG_PASSWORD")),
         pg_db=_env(env, "SCALED_PG_DB", "rasa"),
         redis_password=_secret(state, "redis_password", _env(env, "SCALED_REDIS_PASSWORD")),
+        web_session_secret=_secret(state, "web_session_secret", _env(env, "WEB_SESSION_SECRET")),
         model=model,
         nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
         nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),
         nginx_max_body=_env(env, "SCALED_NGINX_MAX_BODY", "64k"),
+        public_rest=_env(env, "SCALED_PUBLIC_REST") in ("1", "true", "yes"),
+        public_api=_env(env, "SCALED_PUBLIC_API") in ("1", "true", "yes"),
     )

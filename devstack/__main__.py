@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from actions.links import describe_unset_links
 from devstack.config import VAR, Ports, ports_from_env, service_env
 from devstack.model import latest_model, needs_training, train
 from devstack.services import Stack, product_services
@@ -24,7 +25,10 @@ def main() -> int:
     env = service_env(ports_from_env(os.environ))
     VAR.mkdir(exist_ok=True)
     if needs_training():
-        print("Training the model (about a minute)...", flush=True)
+        print(
+            "==> Training the model: data, domain or pipeline changed (about a minute; Rasa shows each epoch)",
+            flush=True,
+        )
         train(env)
     if args.command == "train":
         print(f"Model: {latest_model()}")
@@ -50,9 +54,10 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    print("Starting account sandbox, action server, Rasa server and operator console (about 20 s)...", flush=True)
+    names = ", ".join(service.name for service in stack.services)
+    print(f"==> Starting {len(stack.services)} services: {names} (about 20 s; Rasa loads the model last)", flush=True)
     try:
-        stack.start()
+        stack.start(progress=lambda line: print(f"    {line}", flush=True))
     except (RuntimeError, TimeoutError) as error:
         print(f"Could not start: {error}", file=sys.stderr)
         stack.stop()
@@ -67,6 +72,7 @@ Ready.
   Terminal chat:  make shell   (in another terminal, while this runs)
   Demo codes:     .venv/bin/python -m account_api outbox --last 5
   Logs:           {VAR / "logs"}
+{describe_unset_links(env)}
 Press Ctrl-C to stop.""",
         flush=True,
     )

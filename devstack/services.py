@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,8 @@ class Stack:
     log_dir: Path
     started: list[Service] = field(default_factory=list)
 
-    def start(self, timeout: float = 180.0) -> None:
+    def start(self, timeout: float = 180.0, progress: Callable[[str], None] | None = None) -> None:
+        """Starts every service, then waits for each one's health; `progress` hears about each."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in self.services:
             service.log_path = self.log_dir / f"{service.name}.log"
@@ -103,8 +105,10 @@ class Stack:
             )
             self.started.append(service)
         deadline = time.monotonic() + timeout
-        for service in self.services:
+        for number, service in enumerate(self.services, 1):
             self._wait_healthy(service, deadline)
+            if progress:
+                progress(f"{service.name} ready ({number}/{len(self.services)})")
 
     def _wait_healthy(self, service: Service, deadline: float) -> None:
         while time.monotonic() < deadline:

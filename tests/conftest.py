@@ -1,10 +1,16 @@
-"""Shared fixtures: the project root on sys.path, and the running product stack."""
+"""Shared fixtures: the project root on sys.path, and the running product stack.
+
+No silent skips: a run in which any test was skipped fails (a missing system package makes its
+tests fail with the install command instead, see devstack/system_packages.py). Leaving tests out
+is asked for explicitly with markers, e.g. `make test-quick` (-m "not browser and not scaled");
+those are deselected and counted as such."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +19,24 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.stack import RunningStack, start_stack  # noqa: E402
+
+
+def _skipped(config: pytest.Config) -> int:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return len(reporter.stats.get("skipped", [])) if reporter else 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped(session.config) and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    skipped = _skipped(config)
+    if skipped:
+        terminalreporter.write_sep(
+            "=", f"{skipped} skipped: the run fails, a skip is a test that did not run", red=True
+        )
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """A small static server for the help-site page (stdlib only).
 
-Serves `web/static/` and a generated `/config.js` that tells the chat widget where Rasa's
-socket.io endpoint is:
+Serves `web/static/`, the page itself with its links filled in from `actions/links.py` (the one
+source of every URL: `{{link:KEY}}` in index.html), and a generated `/config.js` that tells the
+chat widget where Rasa's socket.io endpoint is:
 
 * default: the same host name the page was loaded from, on the Rasa port (`--rasa-port`);
 * `--socket-url same-origin`: the page's own origin (a reverse proxy routes `/socket.io/` to Rasa);
@@ -10,16 +11,23 @@ socket.io endpoint is:
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
+from collections.abc import Mapping
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from actions.links import all_links
+
 STATIC = Path(__file__).resolve().parent / "static"
+PAGE = STATIC / "index.html"
+PAGE_PATHS = ("/", "/index.html")
+_LINK_PLACEHOLDER = re.compile(r"\{\{link:([a-z_]+)\}\}")
 VENDOR_BUNDLE = STATIC / "vendor" / "socket.io.min.js"
 SAME_ORIGIN = "same-origin"
 
@@ -80,6 +88,11 @@ def _hostname(host_header: str | None) -> str | None:
     return host if _HOSTNAME.match(host) else None
 
 
+def render_page(template: str, links: Mapping[str, str]) -> str:
+    """index.html with every `{{link:KEY}}` replaced by that link (an unknown key is a KeyError)."""
+    return _LINK_PLACEHOLDER.sub(lambda m: html.escape(links[m.group(1)], quote=True), template)
+
+
 class Handler(SimpleHTTPRequestHandler):
     server_version = "ocn-help-web"
 
@@ -107,22 +120,33 @@ class Handler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         if self._path() == "/config.js":
             self._send_config(head=False)
+        elif self._path() in PAGE_PATHS:
+            self._send_page(head=False)
         else:
             super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802
         if self._path() == "/config.js":
             self._send_config(head=True)
+        elif self._path() in PAGE_PATHS:
+            self._send_page(head=True)
         else:
             super().do_HEAD()
 
     def _path(self) -> str:
         return urlsplit(self.path).path
 
+    def _send_page(self, head: bool) -> None:
+        # Rendered per request from the environment, so the page always shows the links the bot shows.
+        body = render_page(PAGE.read_text(encoding="utf-8"), all_links()).encode()
+        self._send_generated(body, "text/html; charset=utf-8", head)
+
     def _send_config(self, head: bool) -> None:
-        body = self.config.script().encode()
+        self._send_generated(self.config.script().encode(), "text/javascript; charset=utf-8", head)
+
+    def _send_generated(self, body: bytes, content_type: str, head: bool) -> None:
         self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/javascript; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head:

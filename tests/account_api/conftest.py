@@ -22,11 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # so `pytest` works from any directory, not only `python -m pytest`
     sys.path.insert(0, str(ROOT))
 
-from account_api.security import new_connection_password, salted_hash  # noqa: E402
+from account_api.security import SecretBox, new_connection_password  # noqa: E402
+from account_api.seed import add_customer  # noqa: E402
 from account_api.store import Customer, Store  # noqa: E402
 
 TOKEN = "test-service-token"
 PEPPER = "test-pepper"
+ENCRYPTION_KEY = "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE="  # base64 of 32 test bytes
 CODE_RE = re.compile(r"確認コード: (\d{6})")
 
 
@@ -44,6 +46,7 @@ def sandbox_env(db_path: Path, port: int, **extra: str) -> dict[str, str]:
         ACCOUNT_API_HOST="127.0.0.1",
         ACCOUNT_API_TOKEN=TOKEN,
         ACCOUNT_API_PEPPER=PEPPER,
+        ACCOUNT_API_ENCRYPTION_KEY=ENCRYPTION_KEY,
         ACCOUNT_API_DEV_ENDPOINTS="1",
         PYTHONPATH=str(ROOT),
     )
@@ -203,9 +206,14 @@ def new_customer(db: Store) -> Any:
             address_line=f"千代田{n % 1000}-1",
         )
         with db.transaction():
-            db.add_customer(
-                customer, salted_hash(PEPPER, "connection-password", new_connection_password()), time.time()
-            )
+            add_customer(db, SecretBox(ENCRYPTION_KEY), customer, time.time(), new_connection_password())
         return customer
 
     return make
+
+
+def stored_connection_password(db: Store, customer: Customer) -> str:
+    """The customer's connection password as the sandbox holds it (decrypted with the test key)."""
+    encrypted = db.connection_password_encrypted(customer.customer_number)
+    assert encrypted is not None
+    return SecretBox(ENCRYPTION_KEY).decrypt(encrypted)

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 import pytest
-from conftest import new_conversation
+from conftest import new_conversation, stored_connection_password
 
 PROCEDURES = [
     ("/v1/procedures/password-reset", {}),
@@ -106,24 +106,38 @@ def test_password_reset_sends_a_link_never_a_password(api, new_customer):
     assert "メールソフト" in message["body"]  # reminds that mail apps need the new password
 
 
-def test_connection_credentials_by_sms_reissues_the_password(api, db, new_customer):
+def test_connection_credentials_send_the_current_password_and_never_replace_it(api, db, new_customer):
+    """「確認」 tells the customer the password their router uses today: two requests, same password."""
     customer = new_customer()
-    before = db.conn.execute(
-        "SELECT connection_password_hash FROM customers WHERE customer_number = ?", (customer.customer_number,)
-    ).fetchone()[0]
+    current = stored_connection_password(db, customer)
     vid, conv = api.verify(customer)
-    r = api.post(
-        "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": "sms"}
-    )
-    assert r.status_code == 200
-    assert r.json() == {"method": "sms", "channel": "sms", "destination_masked": f"070-****-{customer.mobile[-4:]}"}
-    message = api.outbox(customer.mobile)[-1]
-    assert customer.connection_id in message["body"]
-    password = re.search(r"接続用パスワード（新規発行）: (\S+)", message["body"]).group(1)
-    after = db.conn.execute(
-        "SELECT connection_password_hash FROM customers WHERE customer_number = ?", (customer.customer_number,)
-    ).fetchone()[0]
-    assert after != before and password not in after
+    sent = []
+    for method in ("sms", "sms", "post"):
+        r = api.post(
+            "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": method}
+        )
+        assert r.status_code == 200
+        message = api.outbox(customer.customer_number)[-1]
+        assert customer.connection_id in message["body"]
+        sent.append(re.search(r"接続用パスワード: (\S+)", message["body"]).group(1))
+    assert r.json()["method"] == "post"
+    assert sent == [current, current, current]
+    assert stored_connection_password(db, customer) == current
+    assert "新規発行" not in message["body"] and "使えなくなりました" not in message["body"]
+
+
+def test_database_file_holds_no_clear_text_connection_password(api, db, sandbox, new_customer):
+    customer = new_customer()
+    password = stored_connection_password(db, customer)
+    vid, conv = api.verify(customer)
+    for method in ("sms", "post"):
+        api.post(
+            "/v1/procedures/connection-credentials", {"verification_id": vid, "conversation_id": conv, "method": method}
+        )
+    assert password in api.outbox(customer.customer_number)[-1]["body"]  # it was sent...
+    for path in (sandbox.db_path, sandbox.db_path.with_name(sandbox.db_path.name + "-wal")):
+        if path.exists():  # ...but neither the database nor its write-ahead log holds it in clear
+            assert password.encode() not in path.read_bytes(), f"{path.name} holds the password in clear text"
 
 
 def test_connection_credentials_by_post(api, new_customer):
@@ -147,7 +161,8 @@ def test_connection_credentials_on_mypage_sends_nothing(api, new_customer):
     )
     assert r.status_code == 200
     body = r.json()
-    assert body["method"] == "mypage" and body["mypage_url"].startswith("https://") and body["mypage_section"]
+    # No My Page address is verified: none is given until ACCOUNT_API_MYPAGE_URL is set.
+    assert body["method"] == "mypage" and body["mypage_url"] is None and body["mypage_section"]
     assert [m["kind"] for m in api.outbox(customer.mobile)] == ["verification_code"]
 
 

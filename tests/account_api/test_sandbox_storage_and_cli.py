@@ -6,13 +6,13 @@ import re
 import subprocess
 import sys
 
-from conftest import CODE_RE, PEPPER, ROOT, TOKEN, new_conversation
+from conftest import CODE_RE, ENCRYPTION_KEY, PEPPER, ROOT, TOKEN, new_conversation
 
 
 def test_database_holds_no_clear_text_secret(api, db, new_customer):
     customer = new_customer()
     secrets: list[str] = []
-    # A used code, a pending code, a reset link, two re-issued connection passwords.
+    # A used code, a pending code, a reset link, the connection password (sent twice, never replaced).
     vid, conv = api.verify(customer)
     secrets.append(api.latest_code(customer.mobile))
     api.post("/v1/procedures/password-reset", {"verification_id": vid, "conversation_id": conv})
@@ -27,11 +27,11 @@ def test_database_holds_no_clear_text_secret(api, db, new_customer):
         body = message["body"]
         secrets += CODE_RE.findall(body)
         secrets += re.findall(r"token=([\w-]+)", body)
-        secrets += re.findall(r"接続用パスワード（新規発行）: (\S+)", body)
-    assert len(set(secrets)) == 5  # two codes, one reset token, two connection passwords
-    secrets += [TOKEN, PEPPER]
+        secrets += re.findall(r"接続用パスワード: (\S+)", body)
+    assert len(set(secrets)) == 4  # two codes, one reset token, one connection password
+    secrets += [TOKEN, PEPPER, ENCRYPTION_KEY]
 
-    tables = [t for t in db.table_names() if t != "outbox"]
+    tables = db.table_names()  # the outbox too: its bodies are encrypted
     assert {"customers", "verifications", "audit_log", "idempotency", "password_resets"} <= set(tables)
     for table in tables:
         for row in db.conn.execute(f"SELECT * FROM {table}"):

@@ -6,6 +6,7 @@ import pytest
 
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.reply_actions import ActionAnswerPendingQuestion
+from actions.settings import VERIFIED_HELP_PAGE_URL
 from actions.topics import TOPICS
 from tests.actions.trackers import responses, run, slot_events, tracker
 
@@ -25,10 +26,13 @@ def test_every_topic_is_answered_with_its_response_and_a_next_step(intent: str) 
         assert pending == "survey" and responses(messages)[-1] == "utter_ask_survey"
 
 
-def test_links_follow_the_configured_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OCN_MYPAGE_BASE_URL", "https://mypage.example.test/")
+def test_an_answer_links_to_its_deep_link_once_an_operator_sets_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OCN_LINK_CHECK_CONNECTION_ID", raising=False)
     messages, _ = run(ActionAnswer(), tracker("check_connection_id"))
-    assert messages[0]["link"].startswith("https://mypage.example.test/")
+    assert messages[0]["link"] == VERIFIED_HELP_PAGE_URL  # unset: the verified help page
+    monkeypatch.setenv("OCN_LINK_CHECK_CONNECTION_ID", "https://mypage.example.test/connection")
+    messages, _ = run(ActionAnswer(), tracker("check_connection_id"))
+    assert messages[0]["link"] == "https://mypage.example.test/connection"
 
 
 def test_forgot_password_asks_which_one() -> None:

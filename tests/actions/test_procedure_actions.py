@@ -305,3 +305,24 @@ def test_form_questions_come_with_entity_buttons(action: Any, response: str, pay
     messages, _ = run(action, tracker())
     assert responses(messages) == [response]
     assert payload in [b["payload"] for b in messages[0]["buttons"]]
+
+
+# --- LINE groups and rooms: one conversation, several people ------------------------------------
+
+
+@pytest.mark.parametrize("sender", ["line:group:Cabc123", "line:room:Rabc123"])
+def test_a_group_or_room_never_runs_a_verified_procedure(sender: str, client: FakeClient) -> None:
+    form = ValidateProcedureForm()
+    t = tracker(slots={"procedure": "login_history", **VERIFIED, "procedure_confirmed": True}, sender=sender)
+    assert asyncio.run(form.required_slots(["procedure"], CollectingDispatcher(), t, {})) == []
+    messages, events = run(ActionRunProcedure(), t)
+    assert responses(messages) == ["utter_procedure_needs_private_chat"]
+    assert client.calls == []  # nothing asked of the account API: no code sent, no history shown
+    assert slot_events(events)["verification_id"] is None
+
+
+def test_a_one_to_one_line_chat_runs_procedures(client: FakeClient) -> None:
+    t = tracker(slots={"procedure": "login_history", **VERIFIED, "procedure_confirmed": True}, sender="line:U1")
+    messages, _ = run(ActionRunProcedure(), t)
+    assert "utter_procedure_needs_private_chat" not in responses(messages)
+    assert client.calls and client.calls[0][0] == "history"

@@ -2,7 +2,6 @@
 
 from line_fakes import BUTTONS, LONG_TEXT, sign
 
-from channels.line import RecentEventIds, signature_is_valid
 from channels.line_format import (
     BUTTONS_ONLY_TEXT,
     quick_reply,
@@ -11,6 +10,7 @@ from channels.line_format import (
     to_line_messages,
     utf16_len,
 )
+from channels.line_webhook import RecentEventIds, signature_is_valid
 
 # --- text splitting ---------------------------------------------------------------------------
 

@@ -20,7 +20,8 @@ from line_fakes import (
     text_event,
 )
 
-from channels.line import BOT_ERROR_REPLY, NON_TEXT_REPLY, LineInput
+from channels.line import LineInput
+from channels.line_events import BOT_ERROR_REPLY, NON_TEXT_REPLY
 from channels.line_format import utf16_len
 
 

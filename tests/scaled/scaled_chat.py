@@ -65,7 +65,9 @@ async def latest_code(session: aiohttp.ClientSession, sandbox_url: str, token: s
 
 def events(conn: Any, sender: str) -> list[dict[str, Any]]:
     with conn.cursor() as cur:
-        cur.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        cur.execute(
+            "SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (f"rest:{sender}",)
+        )
         return [{"type": t, "action": a, "data": json.loads(d)} for t, a, d in cur.fetchall()]
 
 

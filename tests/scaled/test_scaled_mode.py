@@ -23,6 +23,8 @@ from scaled_chat import N_RASA, ROOT, events, interleaved, latest_code, say, use
 from deploy.procs import alive
 from deploy.seed import seed_load_customers
 
+pytestmark = pytest.mark.scaled
+
 TEXTS = [
     "こんにちは",
     "接続用IDを知りたい",
@@ -304,7 +306,7 @@ def test_procedure_conversation_leaves_no_code_or_phone_number_in_postgresql(sca
     phone = customer.mobile
     with scaled.pg_connect() as conn:
         with conn.cursor() as cur:
-            cur.execute("SELECT data FROM events WHERE sender_id = %s", (sender,))
+            cur.execute("SELECT data FROM events WHERE sender_id = %s", (f"rest:{sender}",))
             rows = [r[0] for r in cur.fetchall()]
             cur.execute("SELECT count(*) FROM events WHERE data LIKE %s", (f"%{code}%",))
             anywhere = cur.fetchone()[0]

@@ -152,7 +152,9 @@ def test_code_is_not_stored_in_the_tracker(stack: RunningStack) -> None:
     assert code not in reply
     db = stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(db) as connection:
-        rows = [row[0] for row in connection.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))]
+        rows = [
+            row[0] for row in connection.execute("SELECT data FROM events WHERE sender_id = ?", (f"rest:{sender}",))
+        ]
     assert rows
     stored = "\n".join(rows)
     assert code not in stored

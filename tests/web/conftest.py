@@ -14,7 +14,6 @@ from web_support import (
     CHROMEDRIVER,
     CHROMIUM,
     CHROMIUM_FLAGS,
-    NO_CHROMIUM,
     ROOT,
     SCREENSHOTS,
     VENDOR_BUNDLE,
@@ -24,13 +23,10 @@ from web_support import (
     log_tails,
 )
 
+from devstack import system_packages  # noqa: E402
 from devstack.config import Ports  # noqa: E402  (web_support puts the repository on sys.path)
 from devstack.model import latest_model  # noqa: E402
 from devstack.services import Stack, product_services  # noqa: E402
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "stack: needs a trained model and starts the product's services")
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +59,9 @@ def web_stack() -> Iterator[WebStack]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(NO_CHROMIUM)
-    if not CHROMEDRIVER.exists():
-        pytest.fail(f"{CHROMIUM} is installed but {CHROMEDRIVER} is not: apt-get install chromium-driver")
+    missing = system_packages.require("chromium", "chromedriver", "fonts")
+    if missing:
+        pytest.fail(missing)
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service as DriverService

@@ -17,9 +17,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
-from web_support import CHROMIUM, NO_CHROMIUM, ROOT, SCREENSHOTS, WebStack, free_ports
+from web_support import ROOT, SCREENSHOTS, WebStack, free_ports
 
-pytestmark = [pytest.mark.stack, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 REPLY_TIMEOUT = 20
 

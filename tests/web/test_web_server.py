@@ -15,6 +15,8 @@ from email.message import Message
 import pytest
 from web_support import ROOT, free_ports
 
+from actions.links import DEEP_LINKS
+from actions.settings import VERIFIED_HELP_PAGE_URL
 from web.server import STATIC, ChatConfig, _hostname, make_server
 
 
@@ -87,7 +89,8 @@ def test_the_page_references_only_local_files() -> None:
     html = (STATIC / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in html and "<noscript>" in html
     refs = re.findall(r'(?:src|href)="([^"]+)"', html)
-    local = [r for r in refs if not r.startswith(("https://mypage.ocn.ne.jp/", "#", "data:", "./"))]
+    assert not [r for r in refs if r.startswith(("http:", "https:", "//"))], "links come from actions/links.py"
+    local = [r for r in refs if not r.startswith(("{{link:", "#", "data:", "./"))]
     assert local, refs
     for ref in local:
         assert "//" not in ref, f"external resource {ref}"
@@ -117,3 +120,19 @@ def test_python_m_web_serves_the_page() -> None:
     finally:
         process.terminate()
         assert process.wait(10) == 0
+
+
+def test_the_page_links_only_to_the_verified_help_page_until_deep_links_are_set(serve, monkeypatch) -> None:
+    for deep in DEEP_LINKS.values():
+        monkeypatch.delenv(deep.variable, raising=False)
+    monkeypatch.delenv("OCN_HELP_PAGE_URL", raising=False)
+    base = serve(ChatConfig())
+    _, _, page = get(base + "/")
+    links = set(re.findall(r'href="(https?://[^"]+)"', page))
+    assert links == {VERIFIED_HELP_PAGE_URL}
+    assert "{{link:" not in page
+
+    reset = "https://operator-checked.example/reset"
+    monkeypatch.setenv(DEEP_LINKS["forgot_ocn_id_password"].variable, reset)
+    _, _, page = get(base + "/index.html")
+    assert f'href="{reset}"' in page and VERIFIED_HELP_PAGE_URL in page

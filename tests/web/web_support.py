@@ -14,12 +14,10 @@ if str(ROOT) not in sys.path:
 
 from devstack.config import Ports, service_env  # noqa: E402
 from devstack.services import Service  # noqa: E402
+from devstack.system_packages import CHROMEDRIVER, CHROMIUM  # noqa: E402,F401  (one place for system paths)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = ROOT / "var" / "screenshots"
 VENDOR_BUNDLE = ROOT / "web" / "static" / "vendor" / "socket.io.min.js"
-NO_CHROMIUM = f"{CHROMIUM} is missing (CI installs it: apt-get install chromium chromium-driver fonts-ipafont-gothic)"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -1,6 +1,8 @@
 /*
- * OCN chat widget: a small client for Rasa's socket.io channel (credentials.yml `socketio:` with
- * user_uttered / bot_uttered and session_persistence: true). Needs the socket.io browser client
+ * OCN chat widget: a small client for the bot's socket.io channel (channels/socketio.py: user_uttered /
+ * bot_uttered, sessions issued by the server). The server answers `session_request` with
+ * {session_id, session_token}; the widget keeps both and shows the token to resume the same
+ * conversation after a reload (without a valid token the server starts a new one). Needs the socket.io browser client
  * (vendor/socket.io.min.js, `window.io`) and chat.css. No other dependencies.
  *
  *   var chat = OCNChat.init({socketUrl: "https://chat.example.jp"});   // see docs/web.md
@@ -147,7 +149,7 @@
   }
 
   function freshState() {
-    return { v: 1, sessionId: null, messages: [], open: false, greeted: false, updated: Date.now() };
+    return { v: 1, sessionId: null, sessionToken: null, messages: [], open: false, greeted: false, updated: Date.now() };
   }
 
   /** Buttons from a bot_uttered payload (Rasa sends `quick_replies`; custom JSON may use `buttons`). */
@@ -332,17 +334,21 @@
     });
     this.socket = socket;
     socket.on('connect', function () {
-      // Join our conversation's room; Rasa answers with session_confirm (a new id if ours is null).
-      socket.emit('session_request', { session_id: self.state.sessionId });
+      // Resume our conversation with the proof the server gave us; the server answers session_confirm
+      // with the same id, or with a new one (and a new token) when ours is unknown or expired.
+      socket.emit('session_request', { session_id: self.state.sessionId, session_token: self.state.sessionToken });
     });
     socket.on('session_confirm', function (data) {
       var id = typeof data === 'string' ? data : data && data.session_id;
       if (!id) return;
       if (self.state.sessionId && self.state.sessionId !== id) {
+        var open = self.state.open;
         self.state = freshState();
+        self.state.open = open;
         self.renderAll();
       }
       self.state.sessionId = id;
+      self.state.sessionToken = (data && typeof data.session_token === 'string') ? data.session_token : null;
       self.ready = true;
       self.setStatus(null);
       self.save();
@@ -380,7 +386,7 @@
     this.emit(this.config.initPayload);
   };
 
-  /** Start a new conversation (new Rasa session id): leave the old room by reconnecting. */
+  /** Start a new conversation: reconnect without a session, so the server issues a new one. */
   Chat.prototype.restart = function () {
     this.state = freshState();
     this.state.open = true;

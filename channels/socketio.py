@@ -1,0 +1,265 @@
+"""The web widget's socket.io channel, with conversations issued by the server and bound to the socket.
+
+credentials.yml:
+
+    channels.socketio.WebChatInput:
+      user_message_evt: user_uttered
+      bot_message_evt: bot_uttered
+
+Rasa's own `socketio` channel lets a client join whatever session it names (`session_request` with
+someone else's `session_id`) and trusts the `session_id` of every message. Here:
+
+- **The server issues sessions.** `session_request` answers `session_confirm` with
+  `{"session_id": <new random id>, "session_token": <proof>}`; the conversation is
+  `web:<session_id>` (channels/senders.py) and belongs to that socket until it disconnects.
+- **Resuming needs proof.** A returning widget sends `{"session_id", "session_token"}` it was given;
+  the token is an HMAC of the session id and an expiry under WEB_SESSION_SECRET. Anything else (no
+  token, a wrong or expired one, a bare session id as stock clients send) gets a *fresh* session, so
+  standard clients (rasa-webchat, python-socketio) keep working but never join a foreign conversation.
+- **Messages use the socket's session**, whatever `session_id` they carry. A socket that never asked
+  for a session gets one with its first message (and a `session_confirm`).
+- **Size before any NLU work**: engine.io refuses frames above twice RATE_LIMIT_MAX_BODY_BYTES (the
+  webhook limit, default 16384) before decoding them, and a message whose text and metadata exceed
+  the webhook limit is answered with `utter_too_long` without reaching Rasa. Per-conversation and
+  per-client-IP rate limits: bot_server/rate_limit.py.
+
+Without WEB_SESSION_SECRET each process draws a random secret: sessions then resume only on the
+server that issued them (set one shared secret for several Rasa servers; deploy/ does).
+
+Reaching a web session from elsewhere (operator messages of the handoff):
+- The room of a conversation is its sender id: `room_of("web:abc")` == "web:abc" (every socket of the
+  session is in it, and Rasa's own output channel emits to it too).
+- In the Rasa process: `await channels.socketio.send_to_session(sender_id, {"text": "..."})`, or use
+  `channels.socketio.server()` (the running `socketio.AsyncServer`) directly.
+- From another process (the console): with SOCKETIO_MESSAGE_QUEUE=redis://host:port/db set for Rasa,
+  the server uses python-socketio's Redis manager; another process emits to the same room with
+  `socketio.AsyncRedisManager(url, write_only=True).emit("bot_uttered", {...}, room=sender_id)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot_server import rate_limit
+from channels.senders import WEB, web_sender
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600
+_SESSION_ID_BYTES = 18  # 24 URL-safe characters, 144 random bits
+
+_server: AsyncServer | None = None
+_bot_message_evt = "bot_uttered"
+
+
+def server() -> AsyncServer | None:
+    """The socket.io server of the running web channel (None before Rasa registered it)."""
+    return _server
+
+
+def room_of(sender_id: str) -> str:
+    """The socket.io room every socket of a web conversation is in: its sender id."""
+    return sender_id
+
+
+async def send_to_session(sender_id: str, message: dict[str, Any]) -> bool:
+    """Show `message` (bot_uttered payload, e.g. {"text": ...}) in a web conversation; False if no server."""
+    if _server is None:
+        return False
+    await _server.emit(_bot_message_evt, message, room=room_of(sender_id))
+    return True
+
+
+class SessionTokens:
+    """Signed, expiring proof that the server issued a session id."""
+
+    def __init__(self, secret: bytes, ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS) -> None:
+        self.secret, self.ttl = secret, ttl_seconds
+
+    @classmethod
+    def from_env(cls) -> SessionTokens:
+        configured = os.environ.get("WEB_SESSION_SECRET", "")
+        if not configured:
+            logger.info("WEB_SESSION_SECRET unset: web sessions resume only on this server process.")
+        secret = configured.encode() if configured else secrets.token_bytes(32)
+        return cls(secret, int(os.environ.get("WEB_SESSION_TOKEN_TTL_SECONDS") or DEFAULT_TOKEN_TTL_SECONDS))
+
+    def _sign(self, session_id: str, expires: int) -> str:
+        digest = hmac.new(self.secret, f"{session_id}.{expires}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def issue(self, session_id: str, now: float | None = None) -> str:
+        expires = int((time.time() if now is None else now) + self.ttl)
+        return f"{expires}.{self._sign(session_id, expires)}"
+
+    def verify(self, session_id: Any, token: Any, now: float | None = None) -> bool:
+        if not isinstance(session_id, str) or not isinstance(token, str) or len(token) > 200:
+            return False
+        expires_text, _, signature = token.partition(".")
+        if not expires_text.isdigit() or int(expires_text) < (time.time() if now is None else now):
+            return False
+        return hmac.compare_digest(self._sign(session_id, int(expires_text)), signature)
+
+
+class _AppBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint that also remembers the Sanic app (for the domain's texts)."""
+
+    def __init__(self, channel: WebChatInput, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ctx.channel = channel
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        channel = self.ctx.channel
+        channel.app = app
+        # The websocket layer reads a whole frame before engine.io's size check.
+        app.config.WEBSOCKET_MAX_SIZE = min(app.config.WEBSOCKET_MAX_SIZE, channel.max_frame_bytes)
+        super().register(app, options)
+
+
+class WebChatInput(InputChannel):
+    """socket.io input channel with server-issued, socket-bound sessions (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            user_message_evt=credentials.get("user_message_evt", "user_uttered"),
+            bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def __init__(
+        self,
+        user_message_evt: str = "user_uttered",
+        bot_message_evt: str = "bot_uttered",
+        socketio_path: str = "/socket.io",
+        tokens: SessionTokens | None = None,
+        max_body_bytes: int | None = None,
+    ) -> None:
+        self.user_message_evt, self.bot_message_evt = user_message_evt, bot_message_evt
+        self.socketio_path = socketio_path
+        self.tokens = tokens or SessionTokens.from_env()
+        self.max_body_bytes = max_body_bytes or rate_limit.max_body_bytes()
+        self.max_frame_bytes = 2 * self.max_body_bytes
+        self.sio: AsyncServer | None = None
+        self.app: Sanic | None = None
+        self._session_of: dict[str, str] = {}  # socket id -> sender id
+
+    def get_output_channel(self) -> OutputChannel | None:
+        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+
+    def _new_server(self) -> AsyncServer:
+        options: dict[str, Any] = {"async_mode": "sanic", "cors_allowed_origins": []}
+        options["max_http_buffer_size"] = self.max_frame_bytes
+        queue_url = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+        if queue_url:
+            import socketio
+
+            options["client_manager"] = socketio.AsyncRedisManager(queue_url)
+        return AsyncServer(**options)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        global _server, _bot_message_evt
+        sio = self._new_server()
+        self.sio = _server = sio
+        _bot_message_evt = self.bot_message_evt
+        blueprint = _AppBlueprint(self, sio, self.socketio_path, "socketio_webhook", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("disconnect")
+        async def disconnect(sid: str) -> None:
+            self._session_of.pop(sid, None)
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            await self._start_session(sid, data if isinstance(data, dict) else {})
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: str, data: Any) -> None:
+            await self._handle_message(sid, data, on_new_message)
+
+        return blueprint
+
+    async def _start_session(self, sid: str, data: dict[str, Any]) -> str:
+        """Bind `sid` to the session it proves it was given, or to a fresh one; confirm it."""
+        assert self.sio is not None
+        claimed, token = data.get("session_id"), data.get("session_token")
+        resumed = self.tokens.verify(claimed, token)
+        session_id = claimed if resumed else secrets.token_urlsafe(_SESSION_ID_BYTES)
+        previous = self._session_of.get(sid)
+        if previous and previous != web_sender(session_id):
+            self.sio.leave_room(sid, room_of(previous))
+        sender_id = web_sender(session_id)
+        self._session_of[sid] = sender_id
+        self.sio.enter_room(sid, room_of(sender_id))
+        if claimed and not resumed:
+            logger.info("socket.io session request without valid proof: a fresh session was issued.")
+        confirm = {"session_id": session_id, "session_token": self.tokens.issue(session_id), "resumed": resumed}
+        await self.sio.emit("session_confirm", confirm, room=sid)
+        return sender_id
+
+    def _too_long(self, data: dict[str, Any]) -> bool:
+        try:
+            size = len(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        except (TypeError, ValueError):
+            return True
+        return size > self.max_body_bytes
+
+    async def _handle_message(
+        self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        assert self.sio is not None
+        if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
+            return
+        sender_id = self._session_of.get(sid) or await self._start_session(sid, {})
+        output = SocketIOOutput(self.sio, self.bot_message_evt)
+        environ = self.sio.get_environ(sid) or {}
+        request = environ.get("sanic.request")
+        ip = rate_limit.client_ip(request.ip if request else "", environ.get("HTTP_X_FORWARDED_FOR"))
+        if self._too_long(data):
+            logger.info("Refused an over-long socket.io message.")
+            await output.send_text_message(sender_id, self._text(rate_limit.BODY_RESPONSE))
+            return
+        allowed, _ = await rate_limit.client_limiter().hit(f"socketio-ip:{ip}")
+        if not allowed:
+            await output.send_text_message(sender_id, self._text(rate_limit.RATE_RESPONSE))
+            return
+        metadata = data.get("metadata")
+        message = UserMessage(
+            data.get("message", ""),
+            output,
+            sender_id,
+            input_channel=self.name(),
+            metadata=metadata if isinstance(metadata, dict) else None,
+        )
+        await on_new_message(message)
+
+    def _text(self, response_name: str) -> str:
+        agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        return rate_limit.response_text(getattr(agent, "domain", None), response_name)
+
+
+__all__ = ["WEB", "SessionTokens", "WebChatInput", "room_of", "send_to_session", "server"]

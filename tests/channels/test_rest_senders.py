@@ -1,0 +1,82 @@
+"""REST senders: checked, confined to `rest:`, and rate-limited whatever they look like."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from line_fakes import USER_ID, LoopThread, StubBot
+from web_client import WebChannelServer
+
+from bot_server import rate_limit
+from channels.rest import RestChannel
+
+
+@pytest.fixture
+def limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("RATE_LIMIT_BACKEND", "memory")
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "5")
+    monkeypatch.setenv("RATE_LIMIT_PER_CLIENT_PER_MINUTE", "12")
+    rate_limit._limiters.clear()
+    yield
+    rate_limit._limiters.clear()
+
+
+@pytest.fixture
+def rest(loop_thread: LoopThread, limits: None) -> Iterator[WebChannelServer]:
+    server = WebChannelServer(loop_thread, RestChannel(), StubBot(), limits=True)
+    loop_thread.run(server.start())
+    yield server
+    loop_thread.run(server.stop())
+
+
+def post(server: WebChannelServer, body: Any) -> requests.Response:
+    return requests.post(f"{server.url}/webhooks/rest/webhook", json=body, timeout=10)
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [None, 12345, ["a"], {"id": "a"}, "", "x" * 129, "x" * 300, "line:" + USER_ID, "名前", "a b", "a\nb"],
+    ids=[
+        "missing",
+        "number",
+        "list",
+        "object",
+        "empty",
+        "129-chars",
+        "300-chars",
+        "colon",
+        "kanji",
+        "space",
+        "newline",
+    ],
+)
+def test_a_bad_sender_gets_a_clear_400_before_the_bot(rest: WebChannelServer, sender: Any) -> None:
+    body = {"message": "こんにちは"} if sender is None else {"sender": sender, "message": "こんにちは"}
+    response = post(rest, body)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_sender" and "sender" in response.json()["message"]
+    assert rest.bot.received == []
+
+
+def test_rest_cannot_reach_a_line_users_conversation(rest: WebChannelServer) -> None:
+    response = post(rest, {"sender": USER_ID, "message": "ログイン履歴", "input_channel": "line"})
+    assert response.status_code == 200
+    [message] = rest.bot.received
+    assert message.sender_id == f"rest:{USER_ID}" != f"line:{USER_ID}"
+    assert message.input_channel == "rest"
+
+
+def test_one_conversation_is_rate_limited(rest: WebChannelServer) -> None:
+    replies = [post(rest, {"sender": "flood", "message": f"質問{i}"}) for i in range(8)]
+    assert [r.headers.get("X-Chat-Limit") for r in replies].count("rate") == 3
+    assert len(rest.bot.received) == 5
+
+
+def test_a_new_sender_per_message_is_still_limited_per_client(rest: WebChannelServer) -> None:
+    replies = [post(rest, {"sender": f"s{i}", "message": "質問"}) for i in range(15)]
+    limited = [r for r in replies if r.headers.get("X-Chat-Limit") == "rate"]
+    assert len(limited) == 3 and len(rest.bot.received) == 12
+    assert post(rest, {"message": "no sender"}).headers.get("X-Chat-Limit") == "rate"  # bad requests count too

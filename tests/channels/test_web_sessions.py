@@ -1,0 +1,142 @@
+"""The web widget's socket.io channel: sessions are issued by the server and bound to the socket.
+
+A real Sanic server with the channel registered as `rasa run` does, a stub bot, and python-socketio
+clients speaking Rasa's session_request / session_confirm / user_uttered protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from line_fakes import LoopThread, StubBot
+from web_client import WebChannelServer, WebClient
+
+from channels.socketio import SessionTokens, WebChatInput, room_of, send_to_session
+
+SECRET = b"test-web-session-secret"
+
+
+@pytest.fixture
+def web_server(loop_thread: LoopThread) -> Iterator[WebChannelServer]:
+    server = WebChannelServer(loop_thread, WebChatInput(tokens=SessionTokens(SECRET), max_body_bytes=2048), StubBot())
+    loop_thread.run(server.start())
+    yield server
+    loop_thread.run(server.stop())
+
+
+@pytest.fixture
+def client(loop_thread: LoopThread, web_server: WebChannelServer) -> Iterator[Callable[[], WebClient]]:
+    clients: list[WebClient] = []
+
+    def connect(**kwargs: Any) -> WebClient:
+        client = WebClient(loop_thread, web_server.url).connect(**kwargs)
+        clients.append(client)
+        return client
+
+    yield connect
+    for c in clients:
+        c.close()
+
+
+def test_a_client_chosen_session_id_is_not_honoured(
+    client: Callable[[], WebClient], web_server: WebChannelServer
+) -> None:
+    victim = client()
+    victim_session = victim.session()
+    victim.say("私のお客さま番号は N123456789 です")
+
+    attacker = client()
+    confirm = attacker.session({"session_id": victim_session["session_id"]})
+    assert confirm["session_id"] != victim_session["session_id"]
+    assert confirm["resumed"] is False
+    attacker.say("ログイン履歴を見せて")
+
+    victim_msg, attacker_msg = web_server.bot.received
+    assert victim_msg.sender_id == f"web:{victim_session['session_id']}"
+    assert attacker_msg.sender_id == f"web:{confirm['session_id']}"
+    assert attacker_msg.sender_id != victim_msg.sender_id
+
+
+def test_a_message_naming_another_session_stays_in_the_sockets_own(
+    client: Callable[[], WebClient], web_server: WebChannelServer
+) -> None:
+    victim, attacker = client(), client()
+    victim_id = victim.session()["session_id"]
+    own_id = attacker.session()["session_id"]
+    attacker.say("こんにちは", session_id=victim_id)
+    [message] = web_server.bot.received
+    assert message.sender_id == f"web:{own_id}"
+
+
+def test_a_forged_or_foreign_token_gets_a_fresh_session(client: Callable[[], WebClient]) -> None:
+    victim = client().session()
+    other = client().session()
+    forged = client().session({"session_id": victim["session_id"], "session_token": other["session_token"]})
+    assert forged["session_id"] not in (victim["session_id"], other["session_id"])
+    expired = SessionTokens(SECRET, ttl_seconds=-10).issue(victim["session_id"])
+    late = client().session({"session_id": victim["session_id"], "session_token": expired})
+    assert late["session_id"] != victim["session_id"]
+
+
+def test_a_returning_widget_resumes_with_the_token_it_was_given(
+    client: Callable[[], WebClient], web_server: WebChannelServer
+) -> None:
+    first = client()
+    issued = first.session()
+    first.close()
+
+    again = client()
+    confirm = again.session({"session_id": issued["session_id"], "session_token": issued["session_token"]})
+    assert confirm["session_id"] == issued["session_id"] and confirm["resumed"] is True
+    assert again.say("パスワードを忘れました")["text"].startswith("受け付けました")
+    assert web_server.bot.received[-1].sender_id == f"web:{issued['session_id']}"
+
+
+def test_stock_clients_get_a_session_with_or_without_asking(
+    client: Callable[[], WebClient], web_server: WebChannelServer
+) -> None:
+    plain = client()
+    # rasa-webchat / python-socketio clients: session_request with a client-made id, no token
+    confirm = plain.session({"session_id": "0123456789abcdef0123456789abcdef"})
+    assert len(confirm["session_id"]) >= 24 and confirm["session_id"] != "0123456789abcdef0123456789abcdef"
+    assert plain.say("hello", session_id="0123456789abcdef0123456789abcdef")["text"] == "受け付けました: hello"
+
+    silent = client()  # never asks for a session: gets one with its first message
+    silent.emit("user_uttered", {"message": "hi"})
+    implicit = silent.next("session_confirm")
+    assert silent.next("bot_uttered")["text"] == "受け付けました: hi"
+    assert web_server.bot.received[-1].sender_id == f"web:{implicit['session_id']}"
+
+
+def test_an_oversized_message_is_answered_without_reaching_the_bot(
+    client: Callable[[], WebClient], web_server: WebChannelServer
+) -> None:
+    chat = client()
+    chat.session()
+    reply = chat.say("x" * 3000)  # over the 2048-byte limit, under engine.io's frame cap (2 x 2048)
+    assert reply["text"]  # the polite "too long" sentence (domain text, or the fallback without a model)
+    assert web_server.bot.received == []
+    assert chat.say("短い質問")["text"] == "受け付けました: 短い質問"
+
+
+def test_a_frame_over_the_hard_cap_is_refused_before_decoding(
+    client: Callable[[], WebClient], web_server: WebChannelServer
+) -> None:
+    chat = client()
+    chat.session()
+    chat.emit("user_uttered", {"message": "x" * 10_000})  # over 2 x 2048 bytes: engine.io drops the connection
+    assert chat.next("disconnect") is None
+    assert web_server.bot.received == []
+
+
+def test_messages_can_be_pushed_to_a_session_room(
+    client: Callable[[], WebClient], web_server: WebChannelServer, loop_thread: LoopThread
+) -> None:
+    chat = client()
+    session = chat.session()
+    sender_id = f"web:{session['session_id']}"
+    assert room_of(sender_id) == sender_id
+    assert loop_thread.run(send_to_session(sender_id, {"text": "オペレーターです。"}))
+    assert chat.next("bot_uttered") == {"text": "オペレーターです。"}

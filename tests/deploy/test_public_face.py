@@ -1,0 +1,147 @@
+"""The public face: nginx and the Kubernetes ingress route only the customer channels.
+
+The nginx test runs the real nginx with the generated configuration in front of a stand-in Rasa that
+answers every path (so a 404 can only come from nginx refusing to route it).
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from deploy import nginx
+from deploy.settings import Ports, ScaledSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = "/usr/sbin/nginx"
+
+
+class _AnyPath(http.server.BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        body = json.dumps({"upstream": self.path}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _free_pair() -> int:
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", base + 1))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no two free ports")
+
+
+def _settings(state: Path, **changes: object) -> ScaledSettings:
+    base = ScaledSettings(
+        state_dir=state,
+        ports=Ports(_free_pair()),
+        listen_host="127.0.0.1",
+        rasa_api_token="t" * 20,
+        pg_bin=None,
+        pg_user="rasa",
+        pg_password="x",
+        pg_db="rasa",
+        redis_password="x",
+        web_session_secret="x",
+        model=Path("model.tar.gz"),
+        nginx_rate="300r/s",
+        nginx_burst=600,
+        nginx_max_body="64k",
+    )
+    return replace(base, **changes)
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[int]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AnyPath)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def _run_nginx(s: ScaledSettings, upstream: int) -> subprocess.Popen:
+    s.run_dir.mkdir(parents=True, exist_ok=True)
+    s.log_dir.mkdir(parents=True, exist_ok=True)
+    conf = nginx.write(s, [upstream], [upstream])
+    prefix = str(s.state_dir / "nginx")
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", prefix, "-g", "daemon off;"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{s.ports.nginx}/", timeout=1)
+            return process
+        except requests.ConnectionError:
+            assert process.poll() is None, "nginx did not start"
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("nginx did not answer")
+
+
+@pytest.fixture
+def public_face(tmp_path: Path, upstream: int, request: pytest.FixtureRequest) -> Iterator[str]:
+    s = _settings(tmp_path, **getattr(request, "param", {}))
+    process = _run_nginx(s, upstream)
+    yield f"http://127.0.0.1:{s.ports.nginx}"
+    process.terminate()
+    process.wait(10)
+
+
+def _routed(url: str, method: str = "POST") -> bool:
+    response = requests.request(method, url, json={"sender": "U4af4980629", "message": "hi"}, timeout=5)
+    return response.status_code == 200 and "upstream" in response.json()
+
+
+def test_only_customer_channels_are_public(public_face: str) -> None:
+    assert _routed(f"{public_face}/socket.io/?EIO=4&transport=polling", "GET")
+    assert _routed(f"{public_face}/webhooks/line/webhook")
+    assert _routed(f"{public_face}/", "GET")  # health check
+    # REST (client-chosen sender: could name a LINE user's id) and the HTTP API are not routed.
+    assert not _routed(f"{public_face}/webhooks/rest/webhook")
+    assert not _routed(f"{public_face}/conversations/line:U4af4980629/tracker", "GET")
+    assert not _routed(f"{public_face}/conversations/line:U4af4980629/messages")
+    assert not _routed(f"{public_face}/model/parse")
+    response = requests.post(f"{public_face}/webhooks/rest/webhook", json={"sender": "x", "message": "y"}, timeout=5)
+    assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize("public_face", [{"public_rest": True}], indirect=True)
+def test_rest_is_public_only_when_a_setting_says_so(public_face: str) -> None:
+    assert _routed(f"{public_face}/webhooks/rest/webhook")
+    assert not _routed(f"{public_face}/conversations/x/tracker", "GET")
+
+
+def test_kubernetes_ingress_routes_only_customer_channels() -> None:
+    values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_text())
+    ingress = values["ingress"]
+    paths = [ingress["path"]] + [p["path"] for p in ingress.get("extraPaths") or []]
+    assert sorted(paths) == ["/socket.io/", "/webhooks/line/webhook"]
+    channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
+    assert "socketio" not in channels and "rest" not in channels  # Rasa's own: client-chosen sessions / senders
+    assert "channels.socketio.WebChatInput" in channels

@@ -1,0 +1,250 @@
+"""docs/style.md, checked over every response in domain.yml and every Japanese string built in actions/.
+
+Each failure says which response (or file:line), which rule of docs/style.md and what to write instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions import buttons as action_buttons
+from actions.topics import TOPICS
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+RESPONSES: dict[str, list[dict]] = DOMAIN["responses"]
+
+MAX_CHARS_BEFORE_LINK = 120
+PLACEHOLDER_WIDTH = 12
+MAX_BUTTON_TITLE = 20
+LINK_PLACEHOLDERS = ("{link}", "{contact_link}")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+# §1 and §2: (what not to write, what to write instead, rule).
+BANNED: list[tuple[str, str, str]] = [
+    ("申し訳ありません", "申し訳ございません", "§1"),
+    ("すみません", "申し訳ございません / 恐れ入りますが", "§1"),
+    ("選んでください", "お選びください", "§1"),
+    ("入力してください", "ご入力ください", "§1"),
+    ("聞いてください", "お尋ねください", "§1"),
+    ("大丈夫", "what is possible: 「…できます」", "§1"),
+    ("だよ", "です・ます", "§1"),
+    ("だね", "です・ます", "§1"),
+    ("してね", "です・ます", "§1"),
+    ("?", "full-width 「？」", "§1"),
+    ("今の", "現在の", "§1/§2"),
+    ("お客様番号", "お客さま番号", "§2"),
+    ("顧客番号", "お客さま番号", "§2"),
+    ("すぐに", "no promise about time", "§5"),
+    ("数日", "no promise about time ({eta_days} from the API)", "§5"),
+    ("即時", "no promise about time", "§5"),
+    ("パスワードはありません", "nothing: the page does not say it", "§5"),
+    ("ログインするときのパスワード", "the page's words: OCNのログイン画面で入力するOCN ID", "§5"),
+    ("新規発行", "the current password: it is never re-issued", "§5"),
+    ("再発行します", "the current password: it is never re-issued", "§5"),
+    ("http", "{link} from actions/links.py", "§7"),
+]
+# §4: asking the customer to type a phrase instead of giving a button.
+TYPE_THIS = re.compile(r"「[^」]+」と(?:お送り|送信|ご?入力|お伝え|送って)")
+# §2: the full name that must come first in a bubble, for each short form.
+FIRST_MENTIONS: list[tuple[str, tuple[str, ...]]] = [
+    ("OCN ID", ("OCN ID（OCNメールアドレス）",)),
+    ("接続用ID", ("OCN接続用ID（認証ID）",)),
+    ("マイページ", ("OCN マイページ",)),
+    ("会員登録証", ("OCN会員登録証（お申込内容のご案内）", "OCN会員登録証")),
+]
+# §1: polite sentence endings, and set phrases that are polite without them.
+POLITE_ENDINGS = (
+    "です",
+    "ます",
+    "ません",
+    "ました",
+    "ください",
+    "でしょうか",
+    "ですか",
+    "ますか",
+    "ましたか",
+    "ませんか",
+    "でした",
+)
+SET_PHRASES = ("こんにちは", "どういたしまして")
+# §6: numbers a text may type (the page's own and fixed formats); anything else is a {placeholder}.
+ALLOWED_NUMBERS = re.compile(r"N123456789|10桁|6桁|約2日間|3種類")
+DIGIT = re.compile(r"[0-9０-９]")
+
+
+@dataclass(frozen=True)
+class Text:
+    where: str  # response name (variant) or file:line
+    text: str
+
+
+def response_texts() -> Iterator[Text]:
+    for name, variants in RESPONSES.items():
+        for i, variant in enumerate(variants):
+            if variant.get("text"):
+                yield Text(name if len(variants) == 1 else f"{name}[{i}]", variant["text"])
+
+
+def response_buttons() -> Iterator[tuple[str, str]]:
+    for name, variants in RESPONSES.items():
+        for variant in variants:
+            for button in variant.get("buttons") or []:
+                yield name, button["title"]
+
+
+def python_texts() -> Iterator[Text]:
+    """Japanese string literals (f-string parts too) in actions/, docstrings excepted."""
+    for path in sorted((ROOT / "actions").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and JAPANESE.search(node.value)
+            ):
+                yield Text(f"{path.relative_to(ROOT)}:{node.lineno}", node.value)
+
+
+def banned_phrases(text: str) -> list[str]:
+    problems = [f"{rule}: 「{bad}」 → {instead}" for bad, instead, rule in BANNED if bad in text]
+    problems += [f"§4: 「{m.group(0)}…」 → a button instead" for m in TYPE_THIS.finditer(text)]
+    return problems
+
+
+def impolite_sentences(text: str) -> list[str]:
+    problems = []
+    for line in text.split("\n"):
+        if line.startswith("・"):
+            continue  # a list line, not a sentence
+        for sentence in re.findall(r"[^。？]+[。？]", line):
+            core = re.sub(r"（[^（）]*）$", "", sentence[:-1].strip())  # 「…です（例：N123…）。」
+            core = core.rstrip("」』）")
+            if not core.endswith(POLITE_ENDINGS + SET_PHRASES):
+                problems.append(f"§1: 「{sentence.strip()}」 does not end in です・ます (e.g. 〜です。〜ください。)")
+    return problems
+
+
+def missing_full_names(text: str) -> list[str]:
+    problems = []
+    for short, full_forms in FIRST_MENTIONS:
+        first = text.find(short)
+        if first < 0:
+            continue
+        if not any(
+            text.find(full) >= 0 and text.find(full) <= first < text.find(full) + len(full) for full in full_forms
+        ):
+            problems.append(f"§2: first mention of 「{short}」 must be 「{full_forms[0]}」")
+    return problems
+
+
+def overlong_segments(text: str) -> list[str]:
+    problems = []
+    segments = re.split("|".join(re.escape(p) for p in LINK_PLACEHOLDERS), text)
+    for segment in segments:
+        width = len(PLACEHOLDER.sub("", segment)) + PLACEHOLDER_WIDTH * len(PLACEHOLDER.findall(segment))
+        if width > MAX_CHARS_BEFORE_LINK:
+            problems.append(
+                f"§3: {width} characters before the link / in the bubble (max {MAX_CHARS_BEFORE_LINK}); "
+                "move a caveat into a utter_note_* response listed in the topic's notes"
+            )
+    return problems
+
+
+def typed_numbers(text: str) -> list[str]:
+    rest = ALLOWED_NUMBERS.sub("", PLACEHOLDER.sub("", text))
+    if DIGIT.search(rest):
+        return [
+            "§6: a typed number (or a numbered step list, §5); fill it from the API with a {placeholder} "
+            f"(allowed as text only: {ALLOWED_NUMBERS.pattern})"
+        ]
+    return []
+
+
+def report(problems: dict[str, list[str]]) -> str:
+    lines = [f"{where}: {problem}" for where, found in problems.items() for problem in found]
+    return "docs/style.md is not followed:\n" + "\n".join(lines)
+
+
+def check(texts: Iterator[Text], *rules) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for item in texts:
+        problems = [p for rule in rules for p in rule(item.text)]
+        if problems:
+            found[item.where] = problems
+    return found
+
+
+def test_every_response_text_follows_the_style() -> None:
+    problems = check(
+        response_texts(), banned_phrases, impolite_sentences, missing_full_names, overlong_segments, typed_numbers
+    )
+    assert not problems, report(problems)
+
+
+def test_japanese_built_in_actions_follows_the_style() -> None:
+    problems = check(python_texts(), banned_phrases)
+    assert not problems, report(problems)
+
+
+def test_button_titles_fit_line_and_use_the_page_terms() -> None:
+    titles = list(response_buttons())
+    titles += [("actions.topics", topic.title) for topic in TOPICS.values()]
+    for make in (action_buttons.which_password, action_buttons.procedures, action_buttons.delivery_methods):
+        titles += [(f"actions.buttons.{make.__name__}", b["title"]) for b in make()]
+    problems: dict[str, list[str]] = {}
+    for where, title in titles:
+        found = banned_phrases(title)
+        if len(title) > MAX_BUTTON_TITLE:
+            found.append(f"§4: button 「{title}」 has {len(title)} characters (LINE allows {MAX_BUTTON_TITLE})")
+        if found:
+            problems.setdefault(where, []).extend(found)
+    assert not problems, report(problems)
+
+
+def test_every_note_is_sent_and_every_topic_note_exists() -> None:
+    notes = {name for name in RESPONSES if name.startswith("utter_note_")}
+    listed = {note for topic in TOPICS.values() for note in topic.notes}
+    assert listed <= set(RESPONSES), f"notes listed in actions/topics.py without a response: {listed - set(RESPONSES)}"
+    assert notes <= listed, f"utter_note_* responses no topic sends: {notes - listed}"
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("申し訳ありません。", "§1"),
+        ("ご質問を選んでください。", "§1"),
+        ("お客さま番号はこれだ。", "§1"),
+        ("担当者と話すには「担当者」とお送りください。", "§4"),
+        ("OCN IDを確認できます。", "§2"),
+        ("接続用IDは変更できません。", "§2"),
+        ("有効期限は10分です。", "§6"),
+        ("お手続きはすぐに完了します。", "§5"),
+        ("あ" * 121 + "\n{link}", "§3"),
+        ("詳しくは https://example.jp/ をご覧ください。", "§7"),
+    ],
+)
+def test_the_checks_catch_what_the_style_forbids(text: str, rule: str) -> None:
+    problems = [
+        p
+        for check_rule in (banned_phrases, impolite_sentences, missing_full_names, overlong_segments, typed_numbers)
+        for p in check_rule(text)
+    ]
+    assert any(p.startswith(rule) for p in problems), problems
