@@ -32,9 +32,9 @@ from sanic.response import HTTPResponse
 from channels.line_api import DEFAULT_API_BASE_URL, LineApiClient
 from channels.line_events import LineEventHandler, OnNewMessage
 from channels.line_ids import chat_id_of
+from channels.line_push import LinePushOutput
 from channels.line_queues import ChatQueues
 from channels.line_settings import LineSettings
-from channels.line_push import LinePushOutput
 from channels.line_webhook import InvalidPayload, RecentEventIds, parse_events, read_body, signature_is_valid
 
 logger = logging.getLogger(__name__)
