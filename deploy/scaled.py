@@ -95,6 +95,15 @@ class ScaledStack:
             # A crashed instance's ticket blocks its conversation this long at most (Rasa default 60 s).
             TICKET_LOCK_LIFETIME=os.environ.get("TICKET_LOCK_LIFETIME") or "20",
             SANIC_HOST="127.0.0.1",
+            # Handoff: every Rasa server emits to any web session through Redis; the console keeps its
+            # queue in PostgreSQL and reaches the Rasa servers directly (the HTTP API is not public).
+            SOCKETIO_MESSAGE_QUEUE=f"redis://:{s.redis_password}@127.0.0.1:{s.ports.redis}/2",
+            CONSOLE_PORT=str(s.ports.console),
+            CONSOLE_STORE_URL=s.tracker_store_url,
+            CONSOLE_SERVICE_TOKEN=s.console_service_token,
+            HANDOFF_DESK_URL=f"http://127.0.0.1:{s.ports.console}",
+            RASA_URL=",".join(self.rasa_urls()),
+            RASA_AUTH_TOKEN=s.rasa_api_token,
         )
         return env
 
@@ -190,6 +199,16 @@ class ScaledStack:
         )
         return m
 
+    def start_console(self) -> Managed:
+        m = self.managed("console")
+        m.start(
+            [sys.executable, "-m", "console", "serve", "--host", "127.0.0.1", "--port", str(self.s.ports.console)],
+            self.env(),
+            ROOT,
+            marker=f"--port {self.s.ports.console}",
+        )
+        return m
+
     def start_nginx(self, n: int, m: int) -> Managed:
         conf = nginx.write(self.s, self.s.ports.rasa(n), self.s.ports.actions(m))
         binary = system_packages.nginx_binary()
@@ -246,7 +265,9 @@ class ScaledStack:
         for i in range(n):
             self.start_rasa(i)
         self.start_nginx(n, m)
+        console = self.start_console()
         wait_http(f"{self.s.sandbox_url}/healthz", deadline - time.monotonic(), sandbox)
+        wait_http(f"http://127.0.0.1:{self.s.ports.console}/healthz", deadline - time.monotonic(), console)
         for i in range(m):
             self.wait_actions(i, deadline - time.monotonic())
         for i in range(n):
@@ -255,7 +276,7 @@ class ScaledStack:
 
     def _ports(self, n: int, m: int) -> list[int]:
         p = self.s.ports
-        return [p.nginx, p.nginx_actions, p.postgres, p.redis, p.sandbox, *p.actions(m), *p.rasa(n)]
+        return [p.nginx, p.nginx_actions, p.postgres, p.redis, p.sandbox, p.console, *p.actions(m), *p.rasa(n)]
 
     def _ours(self, port: int) -> bool:
         return any(mg.running() for mg in self.all_parts()) or self.pg.running()
@@ -273,7 +294,7 @@ class ScaledStack:
 
     def down(self) -> list[str]:
         stopped: list[str] = []
-        order = {"nginx": 0, "rasa": 1, "actions": 2, "sandbox": 3, "redis": 4}
+        order = {"nginx": 0, "console": 1, "rasa": 1, "actions": 2, "sandbox": 3, "redis": 4}
         for mg in sorted(self.all_parts(), key=lambda x: order.get(x.name.split("-")[0], 9)):
             if mg.stop():
                 stopped.append(mg.name)
@@ -310,6 +331,7 @@ class ScaledStack:
   Rasa instances:      {" ".join(self.rasa_urls())}
   Rasa HTTP API token: {s.state_dir / "secrets" / "rasa_api_token"} (or $RASA_API_TOKEN)
   Action upstream:     {s.action_endpoint_url}
+  Operator console:    http://127.0.0.1:{s.ports.console}/  (queue in PostgreSQL; accounts: console/README.md)
   Account sandbox:     {s.sandbox_url}  (codes: ACCOUNT_API_DB={s.sandbox_db} .venv/bin/python -m account_api outbox --last 3)
   PostgreSQL:          postgresql://{s.pg_user}:***@127.0.0.1:{s.ports.postgres}/{s.pg_db}
   Redis:               127.0.0.1:{s.ports.redis} (password in {s.state_dir / "secrets" / "redis_password"})

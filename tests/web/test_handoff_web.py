@@ -15,17 +15,22 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_web_chat import fresh_page, open_chat, screenshot, texts, type_and_send, wait_bot_reply, wait_for
-from web_support import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, NO_CHROMIUM, WebStack
+from web_support import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, WebStack
+
+from devstack import system_packages
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))
 from console_support import PASSWORD, add_operator  # noqa: E402
 
-pytestmark = [pytest.mark.stack, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
 def operator_browser() -> Iterator[object]:
     """The operator's own browser (own cookies), next to the customer's."""
+    missing = system_packages.require("chromium", "chromedriver", "fonts")
+    if missing:
+        pytest.fail(missing)
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service as DriverService
