@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused
+from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import ask, reset_procedure
@@ -52,6 +52,11 @@ def hours_text(settings: HandoffSettings) -> str:
     return f"{start.hour}:{start.minute:02d}〜{end_text}"
 
 
+def _not_queued() -> list[dict[str, Any]]:
+    # No rule follows action_handoff (ActionAnswer hands over to it): wait for the customer.
+    return [ask(None), FollowupAction("action_listen")]
+
+
 class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
@@ -63,7 +68,7 @@ class ActionHandoff(Action):
         contact = link("contact")
         if not within_hours(settings):
             dispatcher.utter_message(response="utter_handoff_outside_hours", hours=hours_text(settings), link=contact)
-            return [ask(None)]
+            return _not_queued()
         desk = desk_from_settings(settings)
         try:
             ticket = (
@@ -74,10 +79,10 @@ class ActionHandoff(Action):
         except DeskUnavailable as error:
             logger.warning("Handoff desk unavailable: %s", error)
             dispatcher.utter_message(response="utter_handoff_unavailable", link=contact)
-            return [ask(None)]
+            return _not_queued()
         if ticket is None:
             dispatcher.utter_message(response="utter_handoff_no_operator", link=contact)
-            return [ask(None)]
+            return _not_queued()
         if ticket.position:
             dispatcher.utter_message(response="utter_handoff_queued_position", position=ticket.position)
         else:
