@@ -89,7 +89,7 @@ def test_customer_asks_for_a_person_operator_takes_over_and_hands_back(
         "the conversation did not appear in the queue",
     )
     row = operator_browser.find_element(By.CSS_SELECTOR, "#queue tbody tr[data-id]")
-    assert "web" in row.text and "waiting" in row.text
+    assert "web" in row.text and "待機中" in row.text
     screenshot(operator_browser, "console-queue.png")
     row.find_element(By.LINK_TEXT, "開く").click()
     wait_for(operator_browser, lambda: "担当者と話したい" in " ".join(transcript(operator_browser, "customer")), 15)
