@@ -1,0 +1,176 @@
+"""Handoff latency: a customer's message to the operator's screen, and an operator's message to the
+customer's widget (goal: p95 < 1 s on this machine).
+
+Starts its own product stack on free ports (Rasa, actions, console, account sandbox), then:
+the customer is a socket.io client (the widget's protocol) that asks for a person; the operator
+signs in to the console, takes the conversation and keeps its live transcript open (the same
+server-sent events stream the console page reads). Each message is timed from just before it is
+sent until it is in the other side's hands. One message at a time.
+
+    .venv/bin/python benchmarks/handoff_latency.py [--messages 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "console"))
+from console_support import PASSWORD, add_operator  # noqa: E402
+
+from tests.support.stack import start_stack  # noqa: E402
+
+_SIGNIN = re.compile(r'name="csrf_token" value="([^"]*)"')
+_CSRF = re.compile(r'name="csrf-token" content="([^"]*)"')
+
+
+def pct(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+    return {"n": len(ordered), "p50": at(0.5), "p95": at(0.95), "max": ordered[-1]}
+
+
+class Customer:
+    """The widget's side: socket.io session, messages in and out."""
+
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.session_id = ""
+        self.inbox: asyncio.Queue[tuple[float, dict]] = asyncio.Queue()
+        self.confirmed = asyncio.Event()
+
+    async def connect(self, url: str) -> None:
+        @self.sio.on("session_confirm")
+        async def confirm(data: dict) -> None:
+            self.session_id = data["session_id"] if isinstance(data, dict) else data
+            self.confirmed.set()
+
+        @self.sio.on("bot_uttered")
+        async def uttered(data: dict) -> None:
+            self.inbox.put_nowait((time.perf_counter(), data))
+
+        await self.sio.connect(url, transports=["websocket"])
+        await self.sio.emit("session_request", {"session_id": None})
+        await asyncio.wait_for(self.confirmed.wait(), 10)
+
+    async def say(self, text: str) -> None:
+        await self.sio.emit("user_uttered", {"message": text, "session_id": self.session_id})
+
+    async def wait_text(self, containing: str, timeout: float = 10) -> float:
+        deadline = time.monotonic() + timeout
+        while True:
+            arrived, data = await asyncio.wait_for(self.inbox.get(), max(0.01, deadline - time.monotonic()))
+            if containing in (data.get("text") or ""):
+                return arrived
+
+
+class OperatorScreen:
+    """The console's side: a signed-in session and the live transcript stream."""
+
+    def __init__(self, http: aiohttp.ClientSession, url: str) -> None:
+        self.http, self.url = http, url
+        self.csrf = ""
+        self.lines: asyncio.Queue[tuple[float, dict]] = asyncio.Queue()
+
+    async def sign_in(self, username: str) -> None:
+        async with self.http.get(f"{self.url}/signin") as page:
+            token = _SIGNIN.search(await page.text()).group(1)
+        form = {"username": username, "password": PASSWORD, "csrf_token": token, "next": "/queue"}
+        async with self.http.post(f"{self.url}/signin", data=form) as page:
+            self.csrf = _CSRF.search(await page.text()).group(1)
+
+    async def post(self, path: str, body: dict | None = None) -> int:
+        async with self.http.post(self.url + path, json=body or {}, headers={"X-CSRF-Token": self.csrf}) as r:
+            return r.status
+
+    async def queue(self) -> list[dict]:
+        async with self.http.get(f"{self.url}/api/queue") as r:
+            return (await r.json())["queue"]
+
+    async def follow(self, handoff_id: str) -> None:
+        no_limit = aiohttp.ClientTimeout(total=None, sock_read=None)
+        async with self.http.get(f"{self.url}/handoffs/{handoff_id}/stream", timeout=no_limit) as stream:
+            event = ""
+            async for raw in stream.content:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: ") and event == "line":
+                    self.lines.put_nowait((time.perf_counter(), json.loads(line[6:])))
+
+    async def wait_line(self, text: str, timeout: float = 10) -> float:
+        deadline = time.monotonic() + timeout
+        while True:
+            arrived, line = await asyncio.wait_for(self.lines.get(), max(0.01, deadline - time.monotonic()))
+            if line["kind"] == "customer" and line["text"] == text:
+                return arrived
+
+
+async def measure(rasa_url: str, console_url: str, messages: int) -> dict[str, dict[str, float]]:
+    customer = Customer()
+    await customer.connect(rasa_url)
+    # unsafe=True: keep cookies from an IP-address host (the console on 127.0.0.1)
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=30), cookie_jar=aiohttp.CookieJar(unsafe=True)
+    ) as http:
+        operator = OperatorScreen(http, console_url)
+        await operator.sign_in("bench")
+        await customer.say("担当者と話したい")
+        await customer.wait_text("担当者におつなぎします")
+        handoff_id = (await operator.queue())[0]["id"]
+        assert await operator.post(f"/handoffs/{handoff_id}/take") == 200
+        await customer.wait_text("担当者がチャットに参加しました")
+        follower = asyncio.create_task(operator.follow(handoff_id))
+        to_operator, to_customer = [], []
+        for i in range(messages):
+            text = f"お客さまのメッセージ {i} {uuid.uuid4().hex[:6]}"
+            start = time.perf_counter()
+            await customer.say(text)
+            to_operator.append((await operator.wait_line(text)) - start)
+            reply = f"担当者の返事 {i} {uuid.uuid4().hex[:6]}"
+            start = time.perf_counter()
+            assert await operator.post(f"/handoffs/{handoff_id}/messages", {"text": reply}) == 204
+            to_customer.append((await customer.wait_text(reply)) - start)
+        follower.cancel()
+        await operator.post(f"/handoffs/{handoff_id}/handback")
+    await customer.sio.disconnect()
+    return {
+        "customer -> operator screen (ms)": pct([s * 1000 for s in to_operator]),
+        "operator -> customer widget (ms)": pct([s * 1000 for s in to_customer]),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=50)
+    args = parser.parse_args()
+    var_dir = Path(tempfile.mkdtemp(prefix="ocn-handoff-bench-"))
+    print("Starting the stack...", flush=True)
+    stack = start_stack(var_dir, extra_env={"HANDOFF_HOURS": "00:00-24:00"})
+    try:
+        add_operator(stack.env, "bench")
+        figures = asyncio.run(measure(stack.rasa_url, stack.console_url, args.messages))
+    finally:
+        stack.stop()
+    for name, row in figures.items():
+        print(f"{name:34s} n={row['n']:3.0f}  p50 {row['p50']:6.1f}  p95 {row['p95']:6.1f}  max {row['max']:6.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
