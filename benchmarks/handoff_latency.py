@@ -23,12 +23,11 @@ import uuid
 from pathlib import Path
 
 import aiohttp
-import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "console"))
-from console_support import PASSWORD, add_operator  # noqa: E402
+from console_support import PASSWORD, WidgetCustomer, add_operator  # noqa: E402
 
 from tests.support.stack import start_stack  # noqa: E402
 
@@ -43,40 +42,6 @@ def pct(values: list[float]) -> dict[str, float]:
         return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
 
     return {"n": len(ordered), "p50": at(0.5), "p95": at(0.95), "max": ordered[-1]}
-
-
-class Customer:
-    """The widget's side: socket.io session, messages in and out."""
-
-    def __init__(self) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.session_id = ""
-        self.inbox: asyncio.Queue[tuple[float, dict]] = asyncio.Queue()
-        self.confirmed = asyncio.Event()
-
-    async def connect(self, url: str) -> None:
-        @self.sio.on("session_confirm")
-        async def confirm(data: dict) -> None:
-            self.session_id = data["session_id"] if isinstance(data, dict) else data
-            self.confirmed.set()
-
-        @self.sio.on("bot_uttered")
-        async def uttered(data: dict) -> None:
-            self.inbox.put_nowait((time.perf_counter(), data))
-
-        await self.sio.connect(url, transports=["websocket"])
-        await self.sio.emit("session_request", {"session_id": None})
-        await asyncio.wait_for(self.confirmed.wait(), 10)
-
-    async def say(self, text: str) -> None:
-        await self.sio.emit("user_uttered", {"message": text, "session_id": self.session_id})
-
-    async def wait_text(self, containing: str, timeout: float = 10) -> float:
-        deadline = time.monotonic() + timeout
-        while True:
-            arrived, data = await asyncio.wait_for(self.inbox.get(), max(0.01, deadline - time.monotonic()))
-            if containing in (data.get("text") or ""):
-                return arrived
 
 
 class OperatorScreen:
@@ -122,7 +87,7 @@ class OperatorScreen:
 
 
 async def measure(rasa_url: str, console_url: str, messages: int) -> dict[str, dict[str, float]]:
-    customer = Customer()
+    customer = WidgetCustomer()
     await customer.connect(rasa_url)
     # unsafe=True: keep cookies from an IP-address host (the console on 127.0.0.1)
     async with aiohttp.ClientSession(
