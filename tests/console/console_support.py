@@ -115,6 +115,7 @@ class WidgetCustomer:
         self.sio = socketio.AsyncClient(reconnection=False)
         self.session_id = ""
         self.inbox: asyncio.Queue[tuple[float, dict]] = asyncio.Queue()
+        self.received: list[dict] = []  # everything that arrived, in order
         self.confirmed = asyncio.Event()
 
     async def connect(self, url: str) -> None:
@@ -125,6 +126,7 @@ class WidgetCustomer:
 
         @self.sio.on("bot_uttered")
         async def uttered(data: dict) -> None:
+            self.received.append(data)
             self.inbox.put_nowait((time.perf_counter(), data))
 
         await self.sio.connect(url, transports=["websocket"])
