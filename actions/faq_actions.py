@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons
+from actions import buttons, knowledge
 from actions.buttons import talk_to_person
 from actions.conversation_state import ask, latest_entity, latest_intent
 from actions.links import link
@@ -75,6 +75,14 @@ class ActionAnswer(Action):
             return [ask("which_password")]
         if intent not in TOPICS:
             intent = "out_of_scope"
+        if intent == "out_of_scope" and not in_form:
+            # A confident "off-topic" that clearly names an ID or password is one the classifier
+            # could not place: answer from the help page instead (issue 8).
+            text = tracker.latest_message.get("text") or ""
+            found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [], strong=True)
+            if found.section:
+                knowledge.send_section(dispatcher, found, link("help_id_password"))
+                return [ask(None)]
         return answer_topic(intent, dispatcher, tracker)
 
 
@@ -108,7 +116,8 @@ def ask_survey(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
 
 
 class ActionClarify(Action):
-    """Unclear message: offer the two likeliest topics; a second miss gets links to help."""
+    """Unclear message: answer from the help page when it is about IDs/passwords, else offer the
+    two likeliest topics; a second miss in a row gets the second-fallback answer."""
 
     def name(self) -> str:
         return "action_clarify"
@@ -123,23 +132,27 @@ class ActionClarify(Action):
         if not has_meaningful_content(text):
             dispatcher.utter_message(response="utter_unreadable")
             return []
-        candidates = [
-            item["name"]
-            for item in tracker.latest_message.get("intent_ranking") or []
-            if item.get("name") in TOPICS and item["name"] not in ("out_of_scope", "request_human")
-        ][:2]
-        if _clarified_just_before(tracker) or not candidates:
-            dispatcher.utter_message(
-                response="utter_fallback",
-                link=link("help_id_password"),
-                contact_link=link("contact"),
-                buttons=talk_to_person(),
-            )
+        found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [])
+        if _clarified_just_before(tracker) and not found.section:
+            return second_fallback(dispatcher, tracker)
+        if found.section:
+            knowledge.send_section(dispatcher, found, link("help_id_password"))
             return [ask(None)]
-        buttons = [{"title": TOPICS[name].title, "payload": f"/{name}"} for name in candidates]
-        buttons.append({"title": "どれでもない", "payload": "/out_of_scope"})
-        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        if not found.buttons:
+            return second_fallback(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
         return [ask(None)]
+
+
+def second_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Nothing to offer (or a second miss in a row): the help page and the contact page."""
+    dispatcher.utter_message(
+        response="utter_fallback",
+        link=link("help_id_password"),
+        contact_link=link("contact"),
+        buttons=talk_to_person(),
+    )
+    return [ask(None)]
 
 
 def _clarified_just_before(tracker: Tracker) -> bool:

@@ -15,8 +15,8 @@ from datetime import time
 VERIFIED_HELP_PAGE_URL = "https://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5"
 
 
-def _env(env: Mapping[str, str], name: str, default: str = "") -> str:
-    value = env.get(name, "").strip()
+def _env(name: str, default: str = "", env: Mapping[str, str] | None = None) -> str:
+    value = (os.environ if env is None else env).get(name, "").strip()
     return value or default
 
 
@@ -27,10 +27,9 @@ class Settings:
 
 
 def load_settings(env: Mapping[str, str] | None = None, deep_link_variables: tuple[str, ...] = ()) -> Settings:
-    env = os.environ if env is None else env
     return Settings(
-        help_page_url=_env(env, "OCN_HELP_PAGE_URL", VERIFIED_HELP_PAGE_URL),
-        deep_links={name: _env(env, name) for name in deep_link_variables if _env(env, name)},
+        help_page_url=_env("OCN_HELP_PAGE_URL", VERIFIED_HELP_PAGE_URL, env),
+        deep_links={name: _env(name, env=env) for name in deep_link_variables if _env(name, env=env)},
     )
 
 

@@ -5,7 +5,6 @@ Fails with the install command when the PostgreSQL, Redis or nginx binaries are 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,26 +19,11 @@ if str(ROOT) not in sys.path:
 from scaled_chat import M_ACTIONS, N_RASA  # noqa: E402
 
 from deploy.scaled import SCALED_NEEDS, ScaledStack  # noqa: E402
-from deploy.settings import load  # noqa: E402
+from deploy.settings import Ports, load  # noqa: E402
 from devstack import system_packages  # noqa: E402
+from devstack.ports import free_block  # noqa: E402
 
 STATE_DIR = ROOT / "var" / "test-scaled"
-
-
-def _free_base_port() -> int:
-    for base in range(17000, 30000, 50):
-        ports = [base + i for i in (0, 1, 2, 3, 4, 5, 10, 20, 21)]
-        ok = True
-        for port in ports:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    raise RuntimeError("no free port range")
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +63,7 @@ def scaled(scaled_env: dict) -> Iterator[ScaledStack]:
             capture_output=True,
             timeout=120,
         )
-    base = _free_base_port()
+    base = free_block(Ports(0).by_part(N_RASA, M_ACTIONS))
     up = subprocess.run(
         [
             sys.executable,

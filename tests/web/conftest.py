@@ -18,7 +18,6 @@ from web_support import (
     SCREENSHOTS,
     VENDOR_BUNDLE,
     WebStack,
-    free_ports,
     isolated_env,
     log_tails,
 )
@@ -26,6 +25,7 @@ from web_support import (
 from devstack import system_packages  # noqa: E402
 from devstack.config import Ports  # noqa: E402  (web_support puts the repository on sys.path)
 from devstack.model import latest_model  # noqa: E402
+from devstack.ports import free_ports  # noqa: E402
 from devstack.services import Stack, product_services  # noqa: E402
 
 
