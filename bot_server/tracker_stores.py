@@ -12,8 +12,8 @@ reads and writes are retried on connection errors for TRACKER_STORE_RETRY_SECOND
 so a retried write stores each event once.
 
 When the store cannot save, Rasa's FailSafeTrackerStore (rasa/core/agent.py, Rasa 3.6.21) keeps the
-tracker in an InMemoryTrackerStore that is never evicted and holds it *unredacted*. `install()` (run
-when this module is imported, i.e. whenever endpoints.yml names one of these stores) changes that
+tracker in an InMemoryTrackerStore that is never evicted and holds it *unredacted*. `install()` (a
+patch registered in bot_server/rasa_patches.py, so applied however the server starts) changes that
 fallback: it keeps at most FALLBACK_MAX_TRACKERS conversations, redacted. A sender id longer than the
 `sender_id` column (255, e.g. a 300-character id sent to the HTTP API) is refused with a clear
 SenderIdTooLong error and kept nowhere, instead of failing the insert on PostgreSQL and falling back.
@@ -42,6 +42,7 @@ from rasa.core.tracker_store import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot_server.rasa_patches import register
 from bot_server.redaction import install_log_redaction, redact_event
 from channels.senders import MAX_SENDER_ID_LENGTH
 
@@ -168,4 +169,12 @@ def install() -> None:
     setattr(FailSafeTrackerStore, _PATCHED, True)
 
 
-install()
+register(
+    "redacting, bounded tracker-store fallback; no fallback for over-long conversation ids",
+    install,
+    rasa_version="3.6.21",
+    replaces={
+        # fallback_tracker_store (a property) is replaced with it; save is the one that uses it
+        "rasa.core.tracker_store:FailSafeTrackerStore.save": "8426dc08f58d71102f7c031ade8a26b0b1458c8bae162be7b091d288699a5e9b",
+    },
+)

@@ -13,7 +13,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot_server import tracker_stores
 from bot_server.tracker_stores import RedactingInMemoryTrackerStore, RedactingSQLTrackerStore, SenderIdTooLong
+
+
+@pytest.fixture(autouse=True)
+def _patched() -> None:
+    tracker_stores.install()  # what bot_server.rasa_patches.apply_all() does when the server starts
+
 
 SECRET_TEXT = "電話は090-1234-5678、コードは 482913 です"
 
