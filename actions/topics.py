@@ -55,9 +55,6 @@ TOPICS: dict[str, Topic] = {
     "out_of_scope": Topic("ほかのご用件", "contact", survey=False),
 }
 
-# Procedure -> the intent whose topic describes it (for titles and links).
-PROCEDURE_TOPICS: dict[str, str] = {topic.procedure: intent for intent, topic in TOPICS.items() if topic.procedure}
-
 # Small talk answered with a plain response (also while a procedure is running).
 SMALL_TALK_RESPONSES: dict[str, str] = {
     "greet": "utter_greet",

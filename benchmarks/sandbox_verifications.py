@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,8 +22,6 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -33,6 +30,8 @@ from account_api.seed import add_customer  # noqa: E402
 from account_api.settings import DEV_ENCRYPTION_KEY  # noqa: E402
 from account_api.store import Customer, Store  # noqa: E402
 from actions.account_client import AccountClient  # noqa: E402
+from devstack.ports import free_port  # noqa: E402
+from devstack.processes import start_and_wait  # noqa: E402
 
 TOKEN = "bench-token"
 PEPPER = "bench-pepper"
@@ -65,9 +64,7 @@ def seed(db_path: Path, count: int) -> list[Customer]:
 
 
 def start_server(db_path: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = dict(
         os.environ,
         ACCOUNT_API_DB=str(db_path),
@@ -77,23 +74,11 @@ def start_server(db_path: Path) -> tuple[subprocess.Popen, str]:
         ACCOUNT_API_DEV_ENDPOINTS="1",
         PYTHONPATH=str(ROOT),
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "account_api", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/healthz", timeout=0.5).ok:
-                return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("sandbox did not start")
+    proc = start_and_wait(
+        [sys.executable, "-m", "account_api", "serve"], f"{url}/healthz", name="sandbox", timeout=20, env=env, cwd=ROOT
+    )
+    return proc, url
 
 
 def main() -> int:

@@ -13,6 +13,8 @@ from typing import Any
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
 from rasa.shared.exceptions import RasaException
 
+from bot_server.rasa_patches import register
+
 logger = logging.getLogger(__name__)
 
 RESPONSE = "utter_action_server_down"
@@ -38,3 +40,13 @@ async def _run_with_fallback(self: RemoteAction, output_channel: Any, nlg: Any, 
 def install() -> None:
     if RemoteAction.run is not _run_with_fallback:
         RemoteAction.run = _run_with_fallback  # type: ignore[method-assign]
+
+
+register(
+    "reply when the action server is down",
+    install,
+    rasa_version="3.6.21",
+    replaces={
+        "rasa.core.actions.action:RemoteAction.run": "ccabf6f1160d527a157fad5bd285ce69e8221b1bcad23f8a61499b4360a1c17e"
+    },
+)

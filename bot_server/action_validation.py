@@ -14,6 +14,8 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from bot_server.rasa_patches import register
+
 _validator: Any | None = None
 
 
@@ -35,3 +37,15 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+
+
+register(
+    "compiled validation of action-server responses",
+    install,
+    rasa_version="3.6.21",
+    replaces={
+        "rasa.core.actions.action:RemoteAction._validate_action_result": (
+            "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42"
+        )
+    },
+)

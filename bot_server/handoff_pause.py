@@ -12,6 +12,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot_server.rasa_patches import register
+
 _original_parse_message = MessageProcessor.parse_message
 
 
@@ -28,3 +30,15 @@ async def _parse_unless_paused(
 
 def install() -> None:
     MessageProcessor.parse_message = _parse_unless_paused  # type: ignore[method-assign]
+
+
+register(
+    "no NLU while a person has the conversation",
+    install,
+    rasa_version="3.6.21",
+    replaces={
+        "rasa.core.processor:MessageProcessor.parse_message": (
+            "b98d8e49b9f2c433040af62752212dc374600d50cd21deec82386642b64d30dc"
+        )
+    },
+)

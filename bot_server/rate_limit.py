@@ -45,6 +45,8 @@ from typing import Any
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot_server.rasa_patches import register
+
 logger = logging.getLogger(__name__)
 
 # The texts are domain responses (domain.yml); this one is only for a server with no model loaded.
@@ -322,3 +324,14 @@ def install_on_rasa() -> None:
 
     setattr(configure_app, _INSTALLED, True)
     rasa_run.configure_app = configure_app  # type: ignore[assignment]
+
+
+register(
+    "rate and body limits at the app and the agent",
+    install_on_rasa,
+    rasa_version="3.6.21",
+    replaces={
+        "rasa.core.run:configure_app": "72da30416f74c6488a1bbdae9878467bdc7ecd6b5a46b336220aadafd8b2f41a",
+        "rasa.core.agent:Agent.handle_message": "ba53507e4d5532a38d3615aa1968deba6a8086e4fb9601b1526749b132c06308",
+    },
+)

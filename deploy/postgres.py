@@ -18,10 +18,10 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from deploy.settings import ScaledSettings
+from devstack.processes import wait_healthy
 
 SYSTEM_USER = "postgres"
 
@@ -165,6 +165,19 @@ class Postgres:
         )
         return True
 
+    def connect(self):  # type: ignore[no-untyped-def]
+        """A psycopg2 connection as the tracker store's role (tests and benchmarks read the events)."""
+        import psycopg2
+
+        return psycopg2.connect(
+            host="127.0.0.1",
+            port=self.s.ports.postgres,
+            user=self.s.pg_user,
+            password=self.s.pg_password,
+            dbname=self.s.pg_db,
+            connect_timeout=5,
+        )
+
     def remove(self) -> None:
         """Stops the cluster and deletes its data (`deploy.scaled down --purge`)."""
         self.stop(mode="immediate")
@@ -174,18 +187,12 @@ class Postgres:
         self.stop()
         self.start()
 
+    def accepts_connections(self) -> bool:
+        command = [str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.s.ports.postgres)]
+        return subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            r = subprocess.run(
-                [str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.s.ports.postgres)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            if r.returncode == 0:
-                return
-            time.sleep(0.2)
-        raise TimeoutError(f"PostgreSQL not ready; see {self.log_path}")
+        wait_healthy(self.accepts_connections, name="PostgreSQL", timeout=timeout, log_path=self.log_path)
 
     # -- SQL as the superuser over TCP ------------------------------------------------------------
 
@@ -225,7 +232,3 @@ class Postgres:
             self.psql(f"CREATE ROLE \"{user}\" LOGIN PASSWORD '{pw}'")
         if self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() != "1":
             self.psql(f'CREATE DATABASE "{db}" OWNER "{user}"')
-
-
-def available(s: ScaledSettings) -> bool:
-    return s.pg_bin is not None and (os.geteuid() != 0 or shutil.which("runuser") is not None)

@@ -12,9 +12,10 @@ import os
 import signal
 import subprocess
 import time
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+
+from devstack.processes import spawn
 
 
 def cmdline(pid: int) -> str:
@@ -74,21 +75,10 @@ class Managed:
         if self.running():
             return self.pid()  # type: ignore[return-value]
         self.pid_file.parent.mkdir(parents=True, exist_ok=True)
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it open
         full = list(command)
         if user:
             full = ["runuser", "-u", user, "--", *full]
-        self._popen = subprocess.Popen(
-            full,
-            cwd=cwd,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        log.close()
+        self._popen = spawn(full, env=env, cwd=cwd, log_path=self.log_path)
         pid = self._popen.pid
         if user:  # runuser forks the real process; record the child so signals reach it
             pid = _child_of(pid, marker) or pid
@@ -142,24 +132,6 @@ def _child_of(parent: int, marker: str, timeout: float = 5.0) -> int | None:
             return parent
         time.sleep(0.05)
     return None
-
-
-def wait_http(url: str, timeout: float, managed: Managed | None = None, headers: dict | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    last = ""
-    while time.monotonic() < deadline:
-        if managed is not None and not managed.running():
-            raise RuntimeError(f"{managed.name} exited early; see {managed.log_path}")
-        try:
-            req = urllib.request.Request(url, headers=headers or {})
-            with urllib.request.urlopen(req, timeout=2) as response:
-                if response.status < 500:
-                    return
-        except OSError as error:
-            last = str(error)
-        time.sleep(0.3)
-    where = f"; see {managed.log_path}" if managed else ""
-    raise TimeoutError(f"{url} not healthy within {timeout:.0f} s ({last}){where}")
 
 
 def all_managed(run_dir: Path, log_dir: Path) -> list[Managed]:

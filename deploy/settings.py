@@ -61,11 +61,30 @@ class Ports:
     def sandbox(self) -> int:
         return self.base + 4
 
+    @property
+    def console(self) -> int:  # operator console (loopback only)
+        return self.base + 5
+
+    def action_server(self, i: int) -> int:
+        return self.base + 10 + i
+
+    def rasa_server(self, i: int) -> int:
+        return self.base + 20 + i
+
     def actions(self, m: int) -> list[int]:
-        return [self.base + 10 + i for i in range(m)]
+        return [self.action_server(i) for i in range(m)]
 
     def rasa(self, n: int) -> list[int]:
-        return [self.base + 20 + i for i in range(n)]
+        return [self.rasa_server(i) for i in range(n)]
+
+    def by_part(self, n: int, m: int) -> dict[int, str]:
+        """Every port of a layout with N Rasa and M action servers, and the part that listens there."""
+        parts = {self.nginx: "nginx", self.nginx_actions: "nginx", self.postgres: "postgres", self.redis: "redis"}
+        parts[self.sandbox] = "sandbox"
+        parts[self.console] = "console"
+        parts.update({port: f"actions-{i}" for i, port in enumerate(self.actions(m))})
+        parts.update({port: f"rasa-{i}" for i, port in enumerate(self.rasa(n))})
+        return parts
 
 
 @dataclass
@@ -75,19 +94,29 @@ class ScaledSettings:
     listen_host: str  # where nginx listens for customers (127.0.0.1 unless SCALED_LISTEN_HOST says otherwise)
     rasa_api_token: str
     pg_bin: Path | None
-    pg_home: Path | None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
     pg_user: str
     pg_password: str
     pg_db: str
     redis_password: str
     web_session_secret: str  # signs the web widget's session tokens (channels/socketio.py), one for all servers
+    console_service_token: str  # the action servers' token for the operator console's desk API
     model: Path
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
     nginx_max_body: str  # hard cap at nginx; the bot's own polite limit is lower (RATE_LIMIT_MAX_BODY_BYTES)
+    # Comparison runs only (deploy/compare/): another lock store class / endpoints file.
+    lock_store_type: str = "bot_server.lock_store.AtomicRedisLockStore"
+    endpoints_file: str = "endpoints.yml"
+    lock_store_db: str = "1"
+    # One event loop per process uses one connection at a time; keep PostgreSQL's count low.
+    sql_pool_size: str = "4"
+    sql_max_overflow: str = "8"
+    # A crashed instance's ticket blocks its conversation this long at most (Rasa's default is 60 s).
+    ticket_lock_lifetime: str = "20"
     # nginx routes only the customer channels unless these say otherwise (deploy/nginx.py)
     public_rest: bool = False  # SCALED_PUBLIC_REST=1: the REST channel through nginx (load tests)
     public_api: bool = False  # SCALED_PUBLIC_API=1: Rasa's HTTP API through nginx (token required)
+    pg_home: Path | None = None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -171,10 +200,17 @@ def load(
         pg_db=_env(env, "SCALED_PG_DB", "rasa"),
         redis_password=_secret(state, "redis_password", _env(env, "SCALED_REDIS_PASSWORD")),
         web_session_secret=_secret(state, "web_session_secret", _env(env, "WEB_SESSION_SECRET")),
+        console_service_token=_secret(state, "console_service_token", _env(env, "CONSOLE_SERVICE_TOKEN")),
         model=model,
         nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
         nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),
         nginx_max_body=_env(env, "SCALED_NGINX_MAX_BODY", "64k"),
+        lock_store_type=_env(env, "SCALED_LOCK_STORE_TYPE", "bot_server.lock_store.AtomicRedisLockStore"),
+        endpoints_file=_env(env, "SCALED_ENDPOINTS", "endpoints.yml"),
+        lock_store_db=_env(env, "LOCK_STORE_DB", "1"),
+        sql_pool_size=_env(env, "SQL_POOL_SIZE", "4"),
+        sql_max_overflow=_env(env, "SQL_MAX_OVERFLOW", "8"),
+        ticket_lock_lifetime=_env(env, "TICKET_LOCK_LIFETIME", "20"),
         public_rest=_env(env, "SCALED_PUBLIC_REST") in ("1", "true", "yes"),
         public_api=_env(env, "SCALED_PUBLIC_API") in ("1", "true", "yes"),
     )

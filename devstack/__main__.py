@@ -1,5 +1,6 @@
 """`python -m devstack run`: train if needed, start everything on loopback, stop on Ctrl-C.
-`python -m devstack train`: train only if the model is missing or stale."""
+`python -m devstack train`: train only if the model is missing or stale.
+`python -m devstack shell`: chat in the terminal with the running bot, or one started for the chat."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import os
 import signal
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from actions.links import describe_unset_links
 from devstack.config import VAR, Ports, ports_from_env, service_env
 from devstack.model import latest_model, needs_training, train
+from devstack.processes import http_ok
 from devstack.services import Stack, product_services
 from devstack.shell import chat
 
@@ -89,7 +90,7 @@ def shell(ports: Ports, model: Path, env: dict) -> int:
     """Chat with the running stack, or start one (without the web page) for the session."""
     rasa_url = f"http://127.0.0.1:{ports.rasa}"
     stack = None
-    if not is_up(rasa_url + "/"):
+    if not http_ok(rasa_url + "/"):
         print("Starting the bot for this chat (about 20 s)...", flush=True)
         stack = Stack(product_services(ports, model, web=False), env, VAR / "logs")
         stack.start()
@@ -99,14 +100,6 @@ def shell(ports: Ports, model: Path, env: dict) -> int:
         if stack:
             stack.stop()
     return 0
-
-
-def is_up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":

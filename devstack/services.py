@@ -1,18 +1,20 @@
-"""Start, health-check and stop the product's processes."""
+"""The product's processes on one machine, and starting / stopping them together.
+
+`product_services` is the list `make run` and the tests start, in start order. To add a service,
+add its port to `devstack.config.Ports` and one `Service(name, command, health URL)` line here.
+Starting and health waiting use devstack/processes.py (shared with deploy/ and the tests)."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack.config import ROOT, Ports
+from devstack.processes import spawn, stop, terminate, wait_healthy
 
 
 @dataclass
@@ -28,56 +30,55 @@ def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
+def rasa_command(port: int, model: Path, *extra_args: str, interface: str = "127.0.0.1") -> list[str]:
+    """How every Rasa server starts (here and in deploy/scaled.py): our entry point, HTTP API on."""
+    return python_module(
+        "bot_server",
+        "run",
+        "--enable-api",
+        "--interface",
+        interface,
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--cors",
+        "*",
+        *extra_args,
+    )
+
+
+def actions_command(port: int) -> list[str]:
+    return python_module("rasa_sdk", "--actions", "actions", "--port", str(port))
+
+
+def account_api_command(port: int) -> list[str]:
+    return python_module("account_api", "serve", "--host", "127.0.0.1", "--port", str(port))
+
+
+def console_command(port: int) -> list[str]:
+    return python_module("console", "serve", "--host", "127.0.0.1", "--port", str(port))
+
+
 def product_services(
     ports: Ports, model: Path, web: bool = True, extra_rasa_args: list[str] | None = None
 ) -> list[Service]:
+    local = "http://127.0.0.1"
     services = [
-        Service(
-            "account-api",
-            python_module("account_api", "serve", "--host", "127.0.0.1", "--port", str(ports.account_api)),
-            f"http://127.0.0.1:{ports.account_api}/healthz",
-        ),
-        Service(
-            "actions",
-            python_module("rasa_sdk", "--actions", "actions", "--port", str(ports.actions)),
-            f"http://127.0.0.1:{ports.actions}/health",
-        ),
-        Service(
-            "rasa",
-            python_module(
-                "bot_server",
-                "run",
-                "--enable-api",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(ports.rasa),
-                "--model",
-                str(model),
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                "credentials.yml",
-                "--cors",
-                "*",
-                *(extra_rasa_args or []),
-            ),
-            f"http://127.0.0.1:{ports.rasa}/",
-        ),
-        Service(
-            "console",
-            python_module("console", "serve", "--host", "127.0.0.1", "--port", str(ports.console)),
-            f"http://127.0.0.1:{ports.console}/healthz",
-        ),
+        Service("account-api", account_api_command(ports.account_api), f"{local}:{ports.account_api}/healthz"),
+        Service("actions", actions_command(ports.actions), f"{local}:{ports.actions}/health"),
+        Service("rasa", rasa_command(ports.rasa, model, *(extra_rasa_args or [])), f"{local}:{ports.rasa}/"),
+        Service("console", console_command(ports.console), f"{local}:{ports.console}/healthz"),
     ]
     if web and (ROOT / "web" / "__main__.py").exists():
-        services.append(
-            Service(
-                "web",
-                python_module("web", "--host", "127.0.0.1", "--port", str(ports.web), "--rasa-port", str(ports.rasa)),
-                f"http://127.0.0.1:{ports.web}/",
-            )
+        web_command = python_module(
+            "web", "--host", "127.0.0.1", "--port", str(ports.web), "--rasa-port", str(ports.rasa)
         )
+        services.append(Service("web", web_command, f"{local}:{ports.web}/"))
     return services
 
 
@@ -89,51 +90,33 @@ class Stack:
     started: list[Service] = field(default_factory=list)
 
     def start(self, timeout: float = 180.0, progress: Callable[[str], None] | None = None) -> None:
-        """Starts every service, then waits for each one's health; `progress` hears about each."""
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        """Starts every service (all at once: they load in parallel), then waits for each one's
+        health; `progress` hears about each service that is ready."""
         for service in self.services:
             service.log_path = self.log_dir / f"{service.name}.log"
-            log = open(service.log_path, "ab")  # noqa: SIM115 - the child keeps it open
-            service.process = subprocess.Popen(
-                service.command,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            service.process = spawn(service.command, env=self.env, cwd=ROOT, log_path=service.log_path)
             self.started.append(service)
         deadline = time.monotonic() + timeout
         for number, service in enumerate(self.services, 1):
-            self._wait_healthy(service, deadline)
+            process = service.process
+            assert process is not None
+            wait_healthy(
+                service.health_url,
+                name=service.name,
+                timeout=max(0.0, deadline - time.monotonic()),
+                alive=lambda process=process: process.poll() is None,
+                log_path=service.log_path,
+                interval=0.5,
+            )
             if progress:
                 progress(f"{service.name} ready ({number}/{len(self.services)})")
 
-    def _wait_healthy(self, service: Service, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if service.process and service.process.poll() is not None:
-                raise RuntimeError(f"{service.name} exited early; see {service.log_path}")
-            try:
-                with urllib.request.urlopen(service.health_url, timeout=2) as response:
-                    if response.status < 500:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"{service.name} not healthy in time; see {service.log_path}")
-
     def stop(self, grace: float = 10.0) -> None:
-        for service in reversed(self.started):
-            if service.process and service.process.poll() is None:
-                os.killpg(service.process.pid, signal.SIGTERM)
+        """Asks every service to stop (newest first), then kills what is still running after `grace`."""
+        processes = [service.process for service in reversed(self.started) if service.process]
+        for process in processes:
+            terminate(process)
         deadline = time.monotonic() + grace
-        for service in reversed(self.started):
-            if not service.process:
-                continue
-            try:
-                service.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(service.process.pid, signal.SIGKILL)
-                service.process.wait()
+        for process in processes:
+            stop(process, max(0.1, deadline - time.monotonic()))
         self.started.clear()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import sys
 import threading
 import time
@@ -33,6 +32,7 @@ from actions.account_client import (  # noqa: E402
     VerificationConfirmed,
     VerificationStarted,
 )
+from devstack.ports import free_port  # noqa: E402
 
 TOKEN = "client-test-token"
 
@@ -250,9 +250,7 @@ def test_4xx_is_never_retried(fake, client, sleeps, status, code):
 
 
 def test_connection_refused_is_unavailable_after_bounded_attempts(sleeps):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed again: nothing listens there
+    port = free_port()  # nothing listens there
     client = AccountClient(f"http://127.0.0.1:{port}", TOKEN, retries=2, backoff=0.01, sleep=sleeps)
     with pytest.raises(AccountApiUnavailable):
         client.start_verification("c", customer_number="N123456789")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,17 +24,13 @@ if str(ROOT) not in sys.path:  # so `pytest` works from any directory, not only 
 from account_api.security import SecretBox, new_connection_password  # noqa: E402
 from account_api.seed import add_customer  # noqa: E402
 from account_api.store import Customer, Store  # noqa: E402
+from devstack.ports import free_port  # noqa: E402
+from devstack.processes import start_and_wait, stop  # noqa: E402
 
 TOKEN = "test-service-token"
 PEPPER = "test-pepper"
 ENCRYPTION_KEY = "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE="  # base64 of 32 test bytes
 CODE_RE = re.compile(r"確認コード: (\d{6})")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def sandbox_env(db_path: Path, port: int, **extra: str) -> dict[str, str]:
@@ -65,34 +60,21 @@ class Sandbox:
 def start_sandbox(db_path: Path, **extra_env: str) -> Sandbox:
     port = free_port()
     env = sandbox_env(db_path, port, **extra_env)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "account_api", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"sandbox exited: {proc.stdout.read().decode() if proc.stdout else ''}")
-        try:
-            if requests.get(f"{url}/healthz", timeout=0.5).status_code == 200:
-                return Sandbox(url, db_path, env, proc)
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("sandbox did not start")
+    process = start_and_wait(
+        [sys.executable, "-m", "account_api", "serve"],
+        f"{url}/healthz",
+        name="account sandbox",
+        timeout=20,
+        env=env,
+        cwd=ROOT,
+        log_path=db_path.with_suffix(".log"),
+    )
+    return Sandbox(url, db_path, env, process)
 
 
 def stop_sandbox(sandbox: Sandbox) -> None:
-    sandbox.process.terminate()
-    try:
-        sandbox.process.wait(10)
-    except subprocess.TimeoutExpired:
-        sandbox.process.kill()
-        sandbox.process.wait()
+    stop(sandbox.process)
 
 
 class Api:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -15,13 +14,6 @@ from actions.account_client import (
     AccountApiError,
     AccountApiUnavailable,
     AccountSummary,
-    ConnectionCredentialsResult,
-    CustomerNumberSent,
-    Delivery,
-    LoginRecord,
-    OcnIdSent,
-    VerificationConfirmed,
-    VerificationStarted,
 )
 from actions.procedure_actions import (
     INVALID,
@@ -33,62 +25,11 @@ from actions.procedure_actions import (
     ActionStartProcedure,
     ValidateProcedureForm,
 )
+from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
 VERIFIED = {"verification_id": "v-1", "verified_until": time.time() + 600}
-
-
-class FakeClient:
-    def __init__(self) -> None:
-        self.calls: list[tuple] = []
-        self.fail: Exception | None = None
-
-    def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((name, args, kwargs))
-        if self.fail:
-            raise self.fail
-
-    def start_verification(
-        self, conversation_id: str, customer_number=None, ocn_id=None, **kw: Any
-    ) -> VerificationStarted:
-        self._call("start", conversation_id, customer_number, ocn_id, **kw)
-        return VerificationStarted("v-1", 600)
-
-    def confirm_verification(
-        self, verification_id: str, conversation_id: str, code: str, **kw: Any
-    ) -> VerificationConfirmed:
-        self._call("confirm", verification_id, conversation_id, code, **kw)
-        return VerificationConfirmed(datetime.now(timezone.utc) + timedelta(minutes=15), 900)
-
-    def account_summary(self, *args: Any) -> AccountSummary:
-        self._call("summary", *args)
-        return AccountSummary(
-            "N12*****89", "ta****@ocn.ne.jp", None, "sms", "090-****-5678", True, "東京都千代田区****"
-        )
-
-    def send_password_reset(self, *args: Any, **kw: Any) -> Delivery:
-        self._call("reset", *args, **kw)
-        return Delivery("sms", "090-****-5678")
-
-    def send_connection_credentials(self, *args: Any, **kw: Any) -> ConnectionCredentialsResult:
-        self._call("connection", *args, **kw)
-        return ConnectionCredentialsResult(args[2], "post", "東京都千代田区****", eta_days=5)
-
-    def send_customer_number(self, *args: Any, **kw: Any) -> CustomerNumberSent:
-        self._call("customer_number", *args, **kw)
-        return CustomerNumberSent("sms", "090-****-5678", "N12*****89")
-
-    def send_ocn_id(self, *args: Any, **kw: Any) -> OcnIdSent:
-        self._call("ocn_id", *args, **kw)
-        return OcnIdSent("sms", "090-****-5678", "ta****@ocn.ne.jp")
-
-    def login_history(self, *args: Any) -> list[LoginRecord]:
-        self._call("history", *args)
-        now = datetime(2026, 11, 24, 0, 12, tzinfo=timezone.utc)
-        return [
-            LoginRecord(now, "東京都", "iPhone", True, False),
-            LoginRecord(now, "海外（不明）", "Windows", False, True),
-        ]
+CHOSEN = tracker(slots={"procedure": "send_ocn_id"})  # a procedure was chosen: the ID is verified now
 
 
 @pytest.fixture()
@@ -140,7 +81,7 @@ def test_account_ref_extraction_normalizes(typed: str, expected: str) -> None:
 
 def test_account_ref_starts_verification_without_revealing_whether_it_exists(client: FakeClient) -> None:
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
+    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, CHOSEN, {}))
     assert result["verification_id"] == "v-1" and result["otp_code"] is None
     assert responses(dispatcher.messages) == ["utter_code_sent"]
     assert client.calls[0][2].get("idempotency_key")
@@ -159,7 +100,7 @@ def test_account_ref_api_errors_stop_politely(
 ) -> None:
     client.fail = error
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
+    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, CHOSEN, {}))
     assert responses(dispatcher.messages) == [response]
     assert bool(result.get("procedure_halt")) is halted
 

@@ -15,7 +15,7 @@ import socket
 import threading
 import uuid
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import requests
@@ -64,6 +64,8 @@ class FakeLineApi:
         self.accepted_retry_keys: set = set()
         self.url = ""
         self._runner: web.AppRunner | None = None
+        # Notified on every recorded call, so tests wait for a call instead of sleeping.
+        self._changed = threading.Condition()
 
     def reset(self) -> None:
         self.calls.clear()
@@ -72,6 +74,11 @@ class FakeLineApi:
         self.delays.clear()
         self.used_reply_tokens.clear()
         self.accepted_retry_keys.clear()
+
+    def wait_for(self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 30.0) -> bool:
+        """Waits until `predicate(calls)` holds (checked on every recorded call); False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(lambda: predicate(self.calls), timeout)
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         """Recorded calls of one kind: "reply", "push" or "loading"."""
@@ -95,7 +102,9 @@ class FakeLineApi:
 
     async def _record(self, kind: str, request: web.Request) -> web.Response | None:
         body = await request.json()
-        self.calls.append({"kind": kind, "headers": dict(request.headers), "body": body})
+        with self._changed:
+            self.calls.append({"kind": kind, "headers": dict(request.headers), "body": body})
+            self._changed.notify_all()
         if request.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
             return web.json_response({"message": "Authentication failed"}, status=401)
         if kind != "push":  # a push is accepted first, then (maybe) answered late
@@ -187,6 +196,13 @@ LONG_TEXT = "あ" * 4999 + "😀" + "い" * 4999 + "😀" + "う" * 1999
 
 def sign(body: bytes, secret: str = CHANNEL_SECRET) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def sticker_event(source: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A sticker: in a 1:1 chat the channel answers it with the text-only notice, without the bot."""
+    event = text_event("", source)
+    event["message"] = {"id": str(uuid.uuid4().int)[:18], "type": "sticker", "packageId": "446", "stickerId": "1988"}
+    return event
 
 
 def text_event(text: str, source: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +20,8 @@ import yaml
 
 from deploy import nginx
 from deploy.settings import Ports, ScaledSettings
+from devstack.ports import accepts_connections, free_block
+from devstack.processes import start_and_wait
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = "/usr/sbin/nginx"
@@ -44,24 +44,10 @@ class _AnyPath(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def _free_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        try:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", base + 1))
-            return base
-        except OSError:
-            continue
-    raise RuntimeError("no two free ports")
-
-
 def _settings(state: Path, **changes: object) -> ScaledSettings:
     base = ScaledSettings(
         state_dir=state,
-        ports=Ports(_free_pair()),
+        ports=Ports(free_block([0, 1])),
         listen_host="127.0.0.1",
         rasa_api_token="t" * 20,
         pg_bin=None,
@@ -91,17 +77,8 @@ def _run_nginx(s: ScaledSettings, upstream: int) -> subprocess.Popen:
     s.log_dir.mkdir(parents=True, exist_ok=True)
     conf = nginx.write(s, [upstream], [upstream])
     prefix = str(s.state_dir / "nginx")
-    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", prefix, "-g", "daemon off;"])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{s.ports.nginx}/", timeout=1)
-            return process
-        except requests.ConnectionError:
-            assert process.poll() is None, "nginx did not start"
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("nginx did not answer")
+    command = [NGINX, "-c", str(conf), "-p", prefix, "-g", "daemon off;"]
+    return start_and_wait(command, lambda: accepts_connections(s.ports.nginx), name="nginx", timeout=10)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Fails with the install command when the PostgreSQL, Redis or nginx binaries are 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,32 +19,18 @@ if str(ROOT) not in sys.path:
 from scaled_chat import M_ACTIONS, N_RASA  # noqa: E402
 
 from deploy.scaled import SCALED_NEEDS, ScaledStack  # noqa: E402
-from deploy.settings import load  # noqa: E402
+from deploy.settings import Ports, load  # noqa: E402
 from devstack import system_packages  # noqa: E402
+from devstack.ports import free_block  # noqa: E402
 
 STATE_DIR = ROOT / "var" / "test-scaled"
-
-
-def _free_base_port() -> int:
-    for base in range(17000, 30000, 50):
-        ports = [base + i for i in (0, 1, 2, 3, 4, 10, 20, 21)]
-        ok = True
-        for port in ports:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    raise RuntimeError("no free port range")
 
 
 @pytest.fixture(scope="session")
 def scaled_env() -> dict:
     # The tests drive the bot over REST through nginx, which routes it only when asked to (deploy/nginx.py).
     env = dict(os.environ, SCALED_STATE_DIR=str(STATE_DIR), PYTHONPATH=str(ROOT), SCALED_PUBLIC_REST="1")
+    env["HANDOFF_HOURS"] = "00:00-24:00"  # a person can take over whatever the time of the test run
     for key in (
         "RASA_API_TOKEN",
         "SCALED_LISTEN_HOST",
@@ -54,6 +39,9 @@ def scaled_env() -> dict:
         "TRACKER_STORE_URL",
         "ACTION_ENDPOINT_URL",
         "LOCK_STORE_TYPE",
+        "CONSOLE_STORE_URL",
+        "CONSOLE_SERVICE_TOKEN",
+        "RASA_URL",
     ):
         env.pop(key, None)
     return env
@@ -75,7 +63,7 @@ def scaled(scaled_env: dict) -> Iterator[ScaledStack]:
             capture_output=True,
             timeout=120,
         )
-    base = _free_base_port()
+    base = free_block(Ports(0).by_part(N_RASA, M_ACTIONS))
     up = subprocess.run(
         [
             sys.executable,

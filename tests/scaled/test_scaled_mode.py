@@ -57,7 +57,7 @@ def test_up_starts_every_part_behind_nginx(scaled) -> None:  # noqa: ANN001
             assert r.status == 200
     # every part listens on loopback only
     ss = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
-    for port in scaled._ports(N_RASA, 1):
+    for port in scaled.s.ports.by_part(N_RASA, 1):
         listeners = [line.split()[3] for line in ss.splitlines() if line.split()[3].endswith(f":{port}")]
         assert listeners and all(a.startswith("127.0.0.1:") for a in listeners), (port, listeners)
     # the Rasa servers use PostgreSQL and the Redis lock store

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
-from tests.channels.line_fakes import ACCESS_TOKEN, CHANNEL_SECRET, FakeLineApi, LoopThread, sign, text_event
+from tests.channels.line_fakes import (
+    ACCESS_TOKEN,
+    CHANNEL_SECRET,
+    FakeLineApi,
+    LoopThread,
+    sign,
+    sticker_event,
+    text_event,
+)
 from tests.support.stack import RunningStack, new_sender, start_stack, texts
 
 
@@ -34,10 +41,15 @@ def line_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runni
 
 
 def line_say(stack: RunningStack, fake: FakeLineApi, user: str, text: str, timeout: float = 30) -> list[dict[str, Any]]:
-    """Post a signed text event for `user`; return the LINE messages the bot sent back."""
+    """Post a signed text event for `user`; return the LINE messages the bot sent back.
+
+    A sticker follows the text in the same webhook call. The channel handles one chat's events in
+    order and answers a sticker itself (without the bot), so once the sticker's notice arrives every
+    reply and push for the text has been sent."""
     before = len(fake.calls)
-    event = text_event(text, {"type": "user", "userId": user})
-    body = json.dumps({"destination": "Uxxxxxxxx", "events": [event]}).encode()
+    source = {"type": "user", "userId": user}
+    event, barrier = text_event(text, source), sticker_event(source)
+    body = json.dumps({"destination": "Uxxxxxxxx", "events": [event, barrier]}).encode()
     response = requests.post(
         f"{stack.rasa_url}/webhooks/line/webhook",
         data=body,
@@ -45,15 +57,17 @@ def line_say(stack: RunningStack, fake: FakeLineApi, user: str, text: str, timeo
         timeout=10,
     )
     assert response.status_code == 200
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        sent = [c for c in fake.calls[before:] if c["kind"] in ("reply", "push")]
-        if sent:
-            time.sleep(0.3)  # a push may follow the reply
-            sent = [c for c in fake.calls[before:] if c["kind"] in ("reply", "push")]
-            return [m for call in sent for m in call["body"]["messages"]]
-        time.sleep(0.05)
-    raise AssertionError("no LINE reply")
+
+    def answered(calls: list[dict[str, Any]]) -> bool:
+        return any(call["body"].get("replyToken") == barrier["replyToken"] for call in calls[before:])
+
+    assert fake.wait_for(answered, timeout), "no LINE reply"
+    sent = [
+        call
+        for call in fake.calls[before:]
+        if call["kind"] in ("reply", "push") and call["body"].get("replyToken") != barrier["replyToken"]
+    ]
+    return [message for call in sent for message in call["body"]["messages"]]
 
 
 def line_texts(messages: list[dict[str, Any]]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,15 +12,10 @@ import requests
 
 from devstack.config import Ports, service_env
 from devstack.model import latest_model, needs_training, train
+from devstack.ports import free_ports
 from devstack.services import Service, Stack, product_services
 
 CODE = re.compile(r"確認コード: (\d{6})")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -85,7 +79,8 @@ def buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | None = None) -> RunningStack:
-    ports = Ports(rasa=free_port(), actions=free_port(), account_api=free_port(), web=free_port(), console=free_port())
+    rasa, actions, account_api, web_port, console = free_ports(5)
+    ports = Ports(rasa=rasa, actions=actions, account_api=account_api, web=web_port, console=console)
     env = service_env(ports, var_dir=var_dir)
     for key in (
         "ACTION_ENDPOINT_URL",

@@ -6,17 +6,18 @@ import re
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
 
 import pytest
-from web_support import ROOT, free_ports
+from web_support import ROOT
 
 from actions.links import DEEP_LINKS
 from actions.settings import VERIFIED_HELP_PAGE_URL
+from devstack.ports import free_ports
+from devstack.processes import wait_healthy
 from web.server import STATIC, ChatConfig, _hostname, make_server
 
 
@@ -108,14 +109,9 @@ def test_python_m_web_serves_the_page() -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                status, _, body = get(f"http://127.0.0.1:{port}/config.js")
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "python -m web did not start"
-                time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}/config.js"
+        wait_healthy(url, name="python -m web", timeout=10, alive=lambda: process.poll() is None)
+        status, _, body = get(url)
         assert status == 200 and '"rasaPort": 5999' in body
     finally:
         process.terminate()

@@ -4,7 +4,6 @@ reliably when the whole suite runs, since every test directory has one)."""
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -30,19 +29,6 @@ CHROMIUM_FLAGS = [
     "--lang=ja-JP",
     "--window-size=1280,900",
 ]
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def isolated_env(ports: Ports, var_dir: Path) -> dict[str, str]:
