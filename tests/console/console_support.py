@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from devstack.ports import free_port  # noqa: E402
 from devstack.services import Service, Stack  # noqa: E402
-from tests.support.stack import free_port  # noqa: E402
 
 SERVICE_TOKEN = "test-console-token"
 PASSWORD = "correct horse battery"
