@@ -71,10 +71,11 @@ format: setup
 validate: setup
 	$(PY) -m bot_server data validate
 
-## nlu-eval: Rasa's report and confusion matrix for the held-out test set, in results/nlu
+## nlu-eval: Rasa's reports and confusion matrices for both held-out sets, in results/nlu and results/nlu-blind
 nlu-eval: train
-	$(PY) -m bot_server test nlu --nlu tests/nlu --model models/ocn-bot.tar.gz --out results/nlu
-	@$(PY) -c "import json; r=json.load(open('results/nlu/intent_report.json')); print(f\"intent accuracy {r['accuracy']:.3f}, macro-F1 {r['macro avg']['f1-score']:.3f}\")"
+	$(PY) -m bot_server test nlu --nlu tests/nlu/test_nlu.yml --model models/ocn-bot.tar.gz --out results/nlu
+	$(PY) -m bot_server test nlu --nlu tests/nlu/blind --model models/ocn-bot.tar.gz --out results/nlu-blind
+	@$(PY) benchmarks/nlu_eval_report.py results/nlu results/nlu-blind
 
 ## scaled-up / scaled-down: N Rasa servers + M action servers behind nginx, PostgreSQL + Redis
 scaled-up: setup system-packages train

@@ -105,7 +105,14 @@ class AccountService:
                 messages.verification_code(code, s.code_ttl_seconds // 60),
             )
         self.store.audit(now=now, result="sent" if customer else "decoy", verification_id=verification_id, **audit)
-        return {"verification_id": verification_id, "expires_in": s.code_ttl_seconds, "message": SENT_MESSAGE}
+        channel, hint = destination_hint(s.pepper, customer, identifier)
+        return {
+            "verification_id": verification_id,
+            "expires_in": s.code_ttl_seconds,
+            "message": SENT_MESSAGE,
+            "channel": channel,
+            "destination_hint": hint,
+        }
 
     def confirm_verification(self, verification_id: str, conversation_id: str, code: str) -> dict[str, Any]:
         s, now = self.settings, self.clock.now()
@@ -326,6 +333,31 @@ class AccountService:
     @staticmethod
     def _mask_destination(channel: str, destination: str) -> str:
         return mask_phone(destination) if channel == "sms" else mask_mail(destination)
+
+
+_DECOY_MAIL_DOMAINS = ("ocn.ne.jp", "gmail.com", "yahoo.co.jp", "docomo.ne.jp", "icloud.com", "ezweb.ne.jp")
+
+
+def destination_hint(pepper: str, customer: Customer | None, identifier: tuple[str, str]) -> tuple[str, str]:
+    """Where the code went, masked more than after verification (a phone shows 2 digits, not 4), so a
+    customer whose code did not arrive can check it. An unknown identifier gets a decoy of the same
+    shapes, derived from the identifier with the pepper: the same on every request, so neither the
+    hint's presence, its form nor its changing tells whether the account exists."""
+    if customer is not None:
+        channel, destination = customer.contact_channel, customer.contact_destination
+    else:
+        draw = int(keyed_hash(pepper, "destination-hint", *identifier), 16)
+        channel = "mail" if draw % 3 == 0 else "sms"  # about the share of accounts without a mobile
+        if channel == "sms":
+            destination = f"0{(7, 8, 9)[draw // 3 % 3]}0{draw // 9 % 10**8:08d}"
+        elif identifier[0] == "ocn_id":
+            destination = identifier[1]  # mail goes to the OCN ID itself when there is no other contact
+        else:
+            letters = "".join(chr(ord("a") + (draw >> (8 * i)) % 26) for i in range(2))
+            destination = f"{letters}@{_DECOY_MAIL_DOMAINS[draw // 9 % len(_DECOY_MAIL_DOMAINS)]}"
+    if channel == "sms":
+        return channel, f"***-****-**{destination[-2:]}"
+    return channel, mask_mail(destination)
 
 
 def outbox_entry(row: Any, box: SecretBox) -> dict[str, Any]:

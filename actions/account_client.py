@@ -95,6 +95,8 @@ class AccountApiError(Exception):
 class VerificationStarted:
     verification_id: str
     expires_in: int  # seconds the code stays valid
+    channel: str | None = None  # sms / mail: where the code went (a decoy for unknown accounts)
+    destination_hint: str | None = None  # masked: ***-****-**78 / ta****@ocn.ne.jp
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,14 @@ class AccountClient:
         body: dict[str, Any] = {"conversation_id": conversation_id}
         body.update({"customer_number": customer_number} if customer_number is not None else {"ocn_id": ocn_id})
         data = self._post("/v1/verifications", "start_verification", body, idempotency_key)
-        return self._build(lambda: VerificationStarted(str(data["verification_id"]), int(data["expires_in"])))
+        return self._build(
+            lambda: VerificationStarted(
+                str(data["verification_id"]),
+                int(data["expires_in"]),
+                data.get("channel"),
+                data.get("destination_hint"),
+            )
+        )
 
     def confirm_verification(
         self, verification_id: str, conversation_id: str, code: str, *, idempotency_key: str | None = None

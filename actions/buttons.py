@@ -1,5 +1,6 @@
 """Buttons built by the actions: yes/no, and those whose payloads carry entities
-(`/inform{"procedure": ...}`).
+(`/inform{"procedure": ...}`). Labels and payloads of the questions' choices come from
+actions/choices.py, which also reads the same labels when they are typed.
 
 They are built here, not in domain.yml, because Rasa fills `{...}` in domain responses as
 slot templates and would log an error for every JSON payload.
@@ -8,6 +9,8 @@ slot templates and would log an error for every JSON payload.
 from __future__ import annotations
 
 import json
+
+from actions import choices
 
 
 def payload(intent: str, **entities: str) -> str:
@@ -19,43 +22,25 @@ def _buttons(items: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def which_password() -> list[dict[str, str]]:
-    return _buttons(
-        [
-            ("OCN ID（メール）のパスワード", payload("forgot_ocn_id_password")),
-            ("接続用ID（認証ID）のパスワード", payload("check_connection_id")),
-            ("わからない", payload("inform", id_type="unknown")),
-        ]
-    )
+    return choices.buttons("which_password")
 
 
 def procedures() -> list[dict[str, str]]:
-    return _buttons(
-        [
-            ("OCN IDのパスワード再設定", payload("inform", procedure="reset_ocn_password")),
-            ("接続用IDとパスワードを受け取る", payload("inform", procedure="send_connection_id")),
-            ("お客さま番号を確認", payload("inform", procedure="send_customer_number")),
-            ("OCN IDを確認", payload("inform", procedure="send_ocn_id")),
-            ("ログイン履歴を確認", payload("inform", procedure="login_history")),
-        ]
-    )
+    return choices.buttons("procedure")
 
 
 def delivery_methods() -> list[dict[str, str]]:
-    return _buttons(
-        [
-            ("SMSで受け取る", payload("inform", delivery_method="sms")),
-            ("郵送で受け取る", payload("inform", delivery_method="post")),
-            ("マイページで表示する", payload("inform", delivery_method="mypage")),
-        ]
-    )
+    return choices.buttons("delivery_method")
 
 
 def start_procedure(procedure: str, title: str) -> dict[str, str]:
     return {"title": title, "payload": payload("start_procedure", procedure=procedure)}
 
 
-def yes_no(yes_payload: str = "/affirm", yes_title: str = "はい", no_title: str = "いいえ") -> list[dict[str, str]]:
-    return _buttons([(yes_title, yes_payload), (no_title, "/deny")])
+def yes_no(question: str, yes_payload: str = "/affirm") -> list[dict[str, str]]:
+    """Buttons for a yes/no question of actions.choices (their labels are understood when typed)."""
+    asked = choices.YES_NO_QUESTIONS[question]
+    return _buttons([(asked.yes_title, yes_payload), (asked.no_title, "/deny")])
 
 
 def talk_to_person() -> list[dict[str, str]]:

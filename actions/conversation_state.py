@@ -9,6 +9,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+# The form that runs the verified procedures (data/rules/procedures.yml, domain.yml `forms:`).
+PROCEDURE_FORM = "procedure_form"
+
 # Slots of one procedure run; cleared when it ends so the next run starts clean.
 PROCEDURE_SLOTS = (
     "procedure",
@@ -45,7 +48,11 @@ def reset_procedure(keep: dict[str, Any] | None = None) -> list[dict[str, Any]]:
 
 
 def forget_verification() -> list[dict[str, Any]]:
-    return [SlotSet("verification_id", None), SlotSet("verified_until", None)]
+    return [SlotSet("verification_id", None), SlotSet("verified_until", None), SlotSet("code_destination", None)]
+
+
+def in_procedure(tracker: Tracker) -> bool:
+    return tracker.active_loop_name == PROCEDURE_FORM
 
 
 def ask(question: str | None) -> dict[str, Any]:

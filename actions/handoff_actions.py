@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused
+from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import ask, reset_procedure
@@ -52,6 +52,11 @@ def hours_text(settings: HandoffSettings) -> str:
     return f"{start.hour}:{start.minute:02d}〜{end_text}"
 
 
+def _not_queued() -> list[dict[str, Any]]:
+    # No rule follows action_handoff (ActionAnswer hands over to it): wait for the customer.
+    return [ask(None), FollowupAction("action_listen")]
+
+
 class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
@@ -63,7 +68,7 @@ class ActionHandoff(Action):
         contact = link("contact")
         if not within_hours(settings):
             dispatcher.utter_message(response="utter_handoff_outside_hours", hours=hours_text(settings), link=contact)
-            return [ask(None)]
+            return _not_queued()
         desk = desk_from_settings(settings)
         try:
             ticket = (
@@ -74,19 +79,27 @@ class ActionHandoff(Action):
         except DeskUnavailable as error:
             logger.warning("Handoff desk unavailable: %s", error)
             dispatcher.utter_message(response="utter_handoff_unavailable", link=contact)
-            return [ask(None)]
+            return _not_queued()
         if ticket is None:
             dispatcher.utter_message(response="utter_handoff_no_operator", link=contact)
-            return [ask(None)]
+            return _not_queued()
         if ticket.position:
             dispatcher.utter_message(response="utter_handoff_queued_position", position=ticket.position)
         else:
             dispatcher.utter_message(response="utter_handoff_queued")
+        dispatcher.utter_message(json_message=handoff_marker("waiting"))
         events: list[dict[str, Any]] = [ask(None)]
         if tracker.active_loop_name:
             events += [ActiveLoop(None), *reset_procedure()]
         # From here on the customer's messages go to the operator (bot_server/handoff_pause.py).
         return [*events, ConversationPaused()]
+
+
+def handoff_marker(state: str) -> dict[str, Any]:
+    """Tells the web widget who answers now ("waiting", "operator", "bot"): it shows operator
+    messages as such and no typing indicator while a person is to answer. Shaped as socket.io's
+    emit arguments (Rasa's socket.io output emits custom JSON as `emit(**json)`); LINE ignores it."""
+    return {"data": {"handoff": state}}
 
 
 class _Notice:
@@ -95,6 +108,7 @@ class _Notice:
 
     response = ""
     action_name = ""
+    state = "bot"  # who answers after this notice
 
     def name(self) -> str:
         return self.action_name
@@ -102,13 +116,19 @@ class _Notice:
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response=self.response)
+        if self.state == "operator":
+            dispatcher.utter_message(response=self.response)  # still from the bot
+            dispatcher.utter_message(json_message=handoff_marker(self.state))
+        else:
+            dispatcher.utter_message(json_message=handoff_marker(self.state))
+            dispatcher.utter_message(response=self.response)
         return []
 
 
 class ActionHandoffTaken(_Notice, Action):
     action_name = "action_handoff_taken"
     response = "utter_handoff_taken"
+    state = "operator"
 
 
 class ActionHandoffReturned(_Notice, Action):

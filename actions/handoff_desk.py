@@ -42,9 +42,13 @@ class HandoffDesk(Protocol):
 
 def within_hours(settings: HandoffSettings, now: datetime | None = None) -> bool:
     """Inside the support hours (HANDOFF_HOURS, e.g. "09:00-18:00", in HANDOFF_TIMEZONE)."""
-    local = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(settings.timezone))
+    local = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(settings.timezone)).time()
     start, end = settings.hours
-    return start <= local.time().replace(tzinfo=None) < end or (end == time(0) and local.time() >= start)
+    if end == time(0):  # "...-24:00"
+        return local >= start
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end  # over midnight, e.g. 22:00-02:00
 
 
 class ConsoleDesk:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -21,7 +23,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, AccountClient
+from actions.choices import read_choice, read_yes_no
 from actions.conversation_state import (
+    PROCEDURE_FORM,
     ask,
     forget_verification,
     is_verified,
@@ -30,7 +34,6 @@ from actions.conversation_state import (
     reset_procedure,
     turn_key,
 )
-from actions.faq_actions import PROCEDURE_FORM
 from actions.links import link
 from actions.topics import TOPICS
 from channels.senders import is_shared_chat
@@ -39,7 +42,6 @@ from ocn_ids.parse import canonical_customer_number, canonical_mail, find_values
 logger = logging.getLogger(__name__)
 
 INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kept in a slot
-PROCEDURES = ("reset_ocn_password", "send_connection_id", "send_customer_number", "send_ocn_id", "login_history")
 JST = timezone(timedelta(hours=9))
 
 _client: AccountClient | None = None
@@ -57,7 +59,7 @@ def _minutes(seconds: float | None, default: int) -> int:
     return max(1, int(round((seconds or default * 60) / 60)))
 
 
-def _describe_contact(channel: str | None, masked: str | None) -> str:
+def describe_contact(channel: str | None, masked: str | None) -> str:
     if channel == "sms":
         return f"携帯電話（{masked}）" if masked else "携帯電話"
     return f"メールアドレス（{masked}）" if masked else "メールアドレス"
@@ -92,9 +94,10 @@ class ActionStartProcedure(Action):
 
 
 def start_procedure_events(tracker: Tracker) -> list[dict[str, Any]]:
-    """A clean procedure run; what the customer already said (procedure, method) is kept."""
+    """A clean procedure run; what the customer already said (procedure, method) is kept. An offered
+    procedure counts only while the offer is the open question: an ID typed later chooses nothing."""
     procedure = latest_entity(tracker, "procedure")
-    if procedure not in PROCEDURES:
+    if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
         procedure = tracker.get_slot("offered_procedure")
     delivery = latest_entity(tracker, "delivery_method")
     if procedure is None and delivery:
@@ -105,68 +108,83 @@ def start_procedure_events(tracker: Tracker) -> list[dict[str, Any]]:
     return events + [ask(None)]
 
 
-class ValidateProcedureForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_procedure_form"
+async def start_verification(
+    dispatcher: CollectingDispatcher, tracker: Tracker, account_ref: str, what: str = "start_verification"
+) -> dict[str, Any]:
+    """Send a one-time code for `account_ref` (canonical customer number or mail); the slots to set.
 
-    async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[str]:
-        if tracker.get_slot("procedure_halt") or is_shared_chat(tracker.sender_id):
-            return []  # a group chat is not one person: nothing to ask (ActionRunProcedure explains)
-        slots = ["procedure"]
-        if not is_verified(tracker):
-            slots += ["account_ref", "otp_code"]
-        if tracker.get_slot("procedure") == "send_connection_id":
-            slots.append("delivery_method")
-        return slots + ["procedure_confirmed"]
+    The destination hint the API returns (masked; a stable decoy for unknown accounts) is kept so
+    「コードが届きません」 can be answered with where the code went.
+    """
+    customer_number = canonical_customer_number(account_ref)
+    try:
+        started = await asyncio.to_thread(
+            account_client().start_verification,
+            tracker.sender_id,
+            customer_number=customer_number,
+            ocn_id=None if customer_number else account_ref,
+            idempotency_key=turn_key(tracker, what),
+        )
+    except (AccountApiError, AccountApiUnavailable) as error:
+        return _slots(explain_api_error(dispatcher, error))
+    destination = describe_contact(started.channel, started.destination_hint) if started.channel else None
+    dispatcher.utter_message(
+        response="utter_code_resent" if what == "resend_code" else "utter_code_sent",
+        minutes=_minutes(started.expires_in, 10),
+        destination=destination or "ご登録の携帯電話（SMS）またはメール",
+    )
+    return {"verification_id": started.verification_id, "code_destination": destination, "otp_code": None}
 
-    async def extract_procedure(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Asked which procedure, the customer may just say what they want (ログイン履歴を見たい)."""
-        if tracker.get_slot("requested_slot") != "procedure" or latest_entity(tracker, "procedure"):
-            return {}
-        topic = TOPICS.get(latest_intent(tracker) or "")
-        return {"procedure": topic.procedure} if topic and topic.procedure else {}
+
+_MISTAKE = re.compile(r"間違|まちが|違いました|ちがいました|違います|ちがいます")
+
+
+class _VerificationSlots:
+    """The form's slots that verify the customer: which account (account_ref) and the one-time code
+    (otp_code). A code is sent only once a procedure is chosen; a second ID or 「間違えました」 while
+    waiting for the code starts the verification again for the right one."""
 
     # --- who the customer is -------------------------------------------------
     async def extract_account_ref(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("account_ref") and tracker.get_slot("requested_slot") != "account_ref":
-            return {}
+        requested = tracker.get_slot("requested_slot")
         text = tracker.latest_message.get("text") or ""
         if text.startswith("/"):
             return {}
         found = [f for f in find_values(text) if f.entity in ("customer_number", "ocn_id", "connection_id")]
+        if requested == "otp_code":
+            # A second ID while waiting for the code, or 「間違えました」: verify again for the right one.
+            if found and found[0].value != tracker.get_slot("account_ref"):
+                dispatcher.utter_message(response="utter_restart_verification")
+                return {"account_ref": found[0].value}  # validated below: a new code for it
+            if _MISTAKE.search(text) and "コード" not in text and not one_time_code(text):
+                dispatcher.utter_message(response="utter_restart_verification")
+                return {"account_ref": None}
+            return {}
+        if tracker.get_slot("account_ref") and requested != "account_ref":
+            return {}
         if found:
             return {"account_ref": found[0].value}
-        requested = tracker.get_slot("requested_slot") == "account_ref"
-        if requested and latest_intent(tracker) == "inform" or requested and any(c.isdigit() for c in text):
+        if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):
             return {"account_ref": INVALID}
         return {}
 
     async def validate_account_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        # Only what validation returns is kept (rasa_sdk drops other extracted slots), so the
+        # verification of the mistyped ID is forgotten here.
+        if value is None:
+            return {"account_ref": None, "verification_id": None, "code_destination": None}  # 「間違えました」
         customer_number = canonical_customer_number(str(value)) if value != INVALID else None
-        ocn_id = None if customer_number or value == INVALID else canonical_mail(str(value))
-        if not customer_number and not ocn_id:
+        account_ref = customer_number or (None if value == INVALID else canonical_mail(str(value)))
+        if not account_ref:
             dispatcher.utter_message(response="utter_invalid_account_ref")
             return {"account_ref": None}
-        try:
-            started = await asyncio.to_thread(
-                account_client().start_verification,
-                tracker.sender_id,
-                customer_number=customer_number,
-                ocn_id=ocn_id,
-                idempotency_key=turn_key(tracker, "start_verification"),
-            )
-        except (AccountApiError, AccountApiUnavailable) as error:
-            return {"account_ref": value, **_slots(explain_api_error(dispatcher, error))}
-        dispatcher.utter_message(response="utter_code_sent", minutes=_minutes(started.expires_in, 10))
-        return {"account_ref": customer_number or ocn_id, "verification_id": started.verification_id, "otp_code": None}
+        if not tracker.get_slot("procedure"):
+            return {"account_ref": account_ref}  # nothing is sent before the customer chose what to do
+        return {"account_ref": account_ref, **await start_verification(dispatcher, tracker, account_ref)}
 
     # --- the one-time code (never kept: the slot only ever holds None) ---------
     async def extract_otp_code(
@@ -177,6 +195,8 @@ class ValidateProcedureForm(FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         if text.startswith("/"):
             return {}
+        if any(f.entity in ("customer_number", "ocn_id", "connection_id") for f in find_values(text)):
+            return {}  # an ID, not a code: extract_account_ref starts the verification again
         code = one_time_code(text)
         if code:
             return {"otp_code": code}
@@ -187,7 +207,9 @@ class ValidateProcedureForm(FormValidationAction):
     async def validate_otp_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if value == INVALID or not value:
+        if value is None:
+            return {"otp_code": None}
+        if value == INVALID:
             dispatcher.utter_message(response="utter_invalid_code_format")
             return {"otp_code": None}
         verification_id = tracker.get_slot("verification_id")
@@ -212,9 +234,55 @@ class ValidateProcedureForm(FormValidationAction):
         except AccountApiUnavailable as error:
             return {"otp_code": None, **_slots(explain_api_error(dispatcher, error))}
         dispatcher.utter_message(response="utter_verified")
-        return {"otp_code": None, "verified_until": confirmed.verified_until_epoch}
+        # A resend offer (「新しいコードをお送りしますか？」) is no longer open.
+        return {"otp_code": None, "verified_until": confirmed.verified_until_epoch, "pending_question": None}
+
+
+class ValidateProcedureForm(_VerificationSlots, FormValidationAction):
+    def name(self) -> str:
+        return "validate_procedure_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if tracker.get_slot("procedure_halt") or is_shared_chat(tracker.sender_id):
+            return []  # a group chat is not one person: nothing to ask (ActionRunProcedure explains)
+        slots = ["procedure"]
+        if not is_verified(tracker):
+            slots += ["account_ref", "otp_code"]
+        if tracker.get_slot("procedure") == "send_connection_id":
+            slots.append("delivery_method")
+        return slots + ["procedure_confirmed"]
+
+    # --- what to do ------------------------------------------------------------
+    async def extract_procedure(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Asked which procedure, the customer may type a button's label or number, or just say what
+        they want (ログイン履歴を見たい)."""
+        if tracker.get_slot("requested_slot") != "procedure" or latest_entity(tracker, "procedure"):
+            return {}
+        return _read_choice_slot("procedure", dispatcher, tracker) or _procedure_from_topic(tracker)
+
+    async def validate_procedure(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An ID given before the procedure was chosen is verified now, once the customer chose."""
+        if value not in PROCEDURES:
+            return {"procedure": None}
+        held = tracker.get_slot("account_ref")
+        if held and not tracker.get_slot("verification_id") and not is_verified(tracker):
+            return {"procedure": value, **await start_verification(dispatcher, tracker, held)}
+        return {"procedure": value}
 
     # --- how to deliver, and the final yes ----------------------------------
+    async def extract_delivery_method(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "delivery_method" or latest_entity(tracker, "delivery_method"):
+            return {}
+        return _read_choice_slot("delivery_method", dispatcher, tracker)
+
     async def validate_delivery_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -232,10 +300,47 @@ class ValidateProcedureForm(FormValidationAction):
                 return {"delivery_method": None}
         return {"delivery_method": value}
 
+    async def extract_procedure_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """「大丈夫です」 after 「よろしいですか？」 agrees; 「結構です」 is asked back (it goes either way)."""
+        if tracker.get_slot("requested_slot") != "procedure_confirmed":
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        reading = None if text.startswith("/") else read_yes_no("procedure_confirmed", text)
+        if reading is None:
+            reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
+        if reading == "unclear":
+            dispatcher.utter_message(response="utter_ask_yes_no_again")
+            return {"procedure_confirmed": None}
+        return {"procedure_confirmed": reading == "yes"} if reading else {}
+
     async def validate_procedure_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"procedure_confirmed": bool(value)}
+        return {"procedure_confirmed": None if value is None else bool(value)}
+
+
+def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """A typed answer to the form's choice question: the slot, or (when it names several) the
+    candidates to pick from; {} when the text is not an answer (the form lets the rules handle it)."""
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return {}
+    found = read_choice(question, text)
+    if len(found) == 1:
+        return {question: found[0].value}
+    if found:
+        dispatcher.utter_message(
+            response="utter_which_one", buttons=[{"title": c.title, "payload": c.payload} for c in found]
+        )
+        return {question: None}
+    return {}
+
+
+def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:
+    topic = TOPICS.get(latest_intent(tracker) or "")
+    return {"procedure": topic.procedure} if topic and topic.procedure else {}
 
 
 def _slots(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -259,8 +364,18 @@ class _AskWithButtons(Action):
 
 
 class ActionAskProcedure(_AskWithButtons):
+    """Which procedure; when the customer gave an ID first, it says that choosing one sends a code."""
+
     slot = "procedure"
     make_buttons = staticmethod(buttons.procedures)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("account_ref") and not tracker.get_slot("verification_id"):
+            dispatcher.utter_message(response="utter_ask_procedure_for_id", buttons=buttons.procedures())
+            return []
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ActionAskDeliveryMethod(_AskWithButtons):
@@ -288,7 +403,7 @@ class ActionAskProcedureConfirmed(Action):
                 destination = (
                     summary.address_masked or "ご住所"
                     if method == "post"
-                    else _describe_contact(summary.contact_channel, summary.contact_masked)
+                    else describe_contact(summary.contact_channel, summary.contact_masked)
                 )
             except (AccountApiError, AccountApiUnavailable):
                 destination = "ご住所" if method == "post" else "連絡先"  # asked anyway; running reports failures
@@ -298,7 +413,9 @@ class ActionAskProcedureConfirmed(Action):
             "send_ocn_id": "utter_confirm_ocn_id",
             "login_history": "utter_confirm_login_history",
         }.get(procedure or "", f"utter_confirm_connection_{method}")
-        dispatcher.utter_message(response=response, destination=destination, buttons=buttons.yes_no())
+        dispatcher.utter_message(
+            response=response, destination=destination, buttons=buttons.yes_no("procedure_confirmed")
+        )
         return []
 
 
@@ -327,53 +444,84 @@ class ActionRunProcedure(Action):
         return reset_procedure() + events + [ask("survey")]
 
     def _run(self, procedure: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-        client = account_client()
-        verification_id, conversation = tracker.get_slot("verification_id"), tracker.sender_id
-        key = turn_key(tracker, procedure)
-        if procedure == "reset_ocn_password":
-            sent = client.send_password_reset(verification_id, conversation, idempotency_key=key)
-            dispatcher.utter_message(
-                response="utter_done_password_reset",
-                destination=_describe_contact(sent.channel, sent.destination_masked),
-            )
-        elif procedure == "send_connection_id":
-            method = tracker.get_slot("delivery_method")
-            sent = client.send_connection_credentials(verification_id, conversation, method, idempotency_key=key)
-            if method == "mypage":
-                dispatcher.utter_message(response="utter_done_connection_mypage", link=link("check_connection_id"))
-            elif method == "post":
-                dispatcher.utter_message(
-                    response="utter_done_connection_post",
-                    destination=sent.destination_masked,
-                    eta_days=sent.eta_days or 5,
-                )
-            else:
-                dispatcher.utter_message(
-                    response="utter_done_connection_sms", destination=_describe_contact("sms", sent.destination_masked)
-                )
-        elif procedure == "send_customer_number":
-            sent = client.send_customer_number(verification_id, conversation, idempotency_key=key)
-            dispatcher.utter_message(
-                response="utter_done_customer_number",
-                masked=sent.customer_number_masked,
-                destination=_describe_contact(sent.channel, sent.destination_masked),
-            )
-        elif procedure == "send_ocn_id":
-            sent = client.send_ocn_id(verification_id, conversation, idempotency_key=key)
-            dispatcher.utter_message(
-                response="utter_done_ocn_id",
-                masked=sent.ocn_id_masked,
-                destination=_describe_contact(sent.channel, sent.destination_masked),
-            )
-        elif procedure == "login_history":
-            logins = client.login_history(verification_id, conversation)
-            dispatcher.utter_message(text=format_login_history(logins))
-            if any(login.unfamiliar for login in logins):
-                dispatcher.utter_message(
-                    response="utter_login_history_unfamiliar",
-                    buttons=[buttons.start_procedure("reset_ocn_password", "パスワードを再設定する")],
-                )
+        run = _PROCEDURE_RUNNERS[procedure]
+        run(_Run(account_client(), tracker, dispatcher, turn_key(tracker, procedure)))
         return []
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every procedure needs: the client, the verified conversation, where to answer, the key."""
+
+    client: AccountClient
+    tracker: Tracker
+    dispatcher: CollectingDispatcher
+    key: str
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        return self.tracker.get_slot("verification_id"), self.tracker.sender_id
+
+
+def _run_password_reset(r: _Run) -> None:
+    sent = r.client.send_password_reset(*r.ids, idempotency_key=r.key)
+    r.dispatcher.utter_message(
+        response="utter_done_password_reset", destination=describe_contact(sent.channel, sent.destination_masked)
+    )
+
+
+def _run_connection_credentials(r: _Run) -> None:
+    method = r.tracker.get_slot("delivery_method")
+    sent = r.client.send_connection_credentials(*r.ids, method, idempotency_key=r.key)
+    if method == "mypage":
+        r.dispatcher.utter_message(response="utter_done_connection_mypage", link=link("check_connection_id"))
+    elif method == "post":
+        r.dispatcher.utter_message(
+            response="utter_done_connection_post", destination=sent.destination_masked, eta_days=sent.eta_days or 5
+        )
+    else:
+        r.dispatcher.utter_message(
+            response="utter_done_connection_sms", destination=describe_contact("sms", sent.destination_masked)
+        )
+
+
+def _run_customer_number(r: _Run) -> None:
+    sent = r.client.send_customer_number(*r.ids, idempotency_key=r.key)
+    r.dispatcher.utter_message(
+        response="utter_done_customer_number",
+        masked=sent.customer_number_masked,
+        destination=describe_contact(sent.channel, sent.destination_masked),
+    )
+
+
+def _run_ocn_id(r: _Run) -> None:
+    sent = r.client.send_ocn_id(*r.ids, idempotency_key=r.key)
+    r.dispatcher.utter_message(
+        response="utter_done_ocn_id",
+        masked=sent.ocn_id_masked,
+        destination=describe_contact(sent.channel, sent.destination_masked),
+    )
+
+
+def _run_login_history(r: _Run) -> None:
+    logins = r.client.login_history(*r.ids)
+    r.dispatcher.utter_message(text=format_login_history(logins))
+    if any(login.unfamiliar for login in logins):
+        r.dispatcher.utter_message(
+            response="utter_login_history_unfamiliar",
+            buttons=[buttons.start_procedure("reset_ocn_password", "パスワードを再設定する")],
+        )
+
+
+# One small function per procedure (the keys are the procedure slot's values).
+_PROCEDURE_RUNNERS: dict[str, Callable[[_Run], None]] = {
+    "reset_ocn_password": _run_password_reset,
+    "send_connection_id": _run_connection_credentials,
+    "send_customer_number": _run_customer_number,
+    "send_ocn_id": _run_ocn_id,
+    "login_history": _run_login_history,
+}
+PROCEDURES = tuple(_PROCEDURE_RUNNERS)
 
 
 def format_login_history(logins: list[Any]) -> str:

@@ -2,6 +2,7 @@
 
 One action reads `pending_question` and routes, instead of slot-conditioned rules: the
 routed-to step changes that slot, which would stop such a rule from matching its own end.
+Typed answers (labels, numbers, 「大丈夫です」) are read first by actions.replies.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation_state import latest_intent
-from actions.faq_actions import PROCEDURE_FORM, ActionClarify, ask_survey, record_survey, resolve_which_password
+from actions.conversation_state import PROCEDURE_FORM, in_procedure, latest_intent
+from actions.faq_actions import ActionClarify, resolve_which_password
 from actions.procedure_actions import start_procedure_events
+from actions.replies import answer_yes_no, read_in_context
 
 
 class ActionAnswerPendingQuestion(Action):
@@ -24,17 +26,21 @@ class ActionAnswerPendingQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if tracker.active_loop_name == PROCEDURE_FORM:
-            return []  # the form could not use the reply; it asks its question again
+        in_context = await read_in_context(dispatcher, tracker)
+        if in_context is not None:
+            return in_context
         question = tracker.get_slot("pending_question")
         intent = latest_intent(tracker)
-        if question == "survey" and intent in ("affirm", "deny"):
-            return record_survey(dispatcher, tracker)
+        yes_no = {"affirm": True, "deny": False}.get(intent or "")
+        if in_procedure(tracker):
+            if question == "offer_resend" and yes_no is not None:
+                return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
+            return []  # the form could not use the reply; it asks its question again
         if question == "which_password" and intent in ("inform", "deny"):
             return resolve_which_password(dispatcher, tracker)
-        if question == "offer_procedure" and intent == "deny":
-            return ask_survey(dispatcher)
-        if (question == "offer_procedure" and intent == "affirm") or (intent == "inform" and _gives_a_value(tracker)):
+        if question in ("survey", "offer_procedure", "offer_resend") and yes_no is not None:
+            return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
+        if intent == "inform" and _gives_a_value(tracker):
             return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "inform":
             return await ActionClarify().run(dispatcher, tracker, domain)  # looked like a value, but held none

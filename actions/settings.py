@@ -15,8 +15,8 @@ from datetime import time
 VERIFIED_HELP_PAGE_URL = "https://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5"
 
 
-def _env(env: Mapping[str, str], name: str, default: str = "") -> str:
-    value = env.get(name, "").strip()
+def _env(name: str, default: str = "", env: Mapping[str, str] | None = None) -> str:
+    value = (os.environ if env is None else env).get(name, "").strip()
     return value or default
 
 
@@ -27,10 +27,9 @@ class Settings:
 
 
 def load_settings(env: Mapping[str, str] | None = None, deep_link_variables: tuple[str, ...] = ()) -> Settings:
-    env = os.environ if env is None else env
     return Settings(
-        help_page_url=_env(env, "OCN_HELP_PAGE_URL", VERIFIED_HELP_PAGE_URL),
-        deep_links={name: _env(env, name) for name in deep_link_variables if _env(env, name)},
+        help_page_url=_env("OCN_HELP_PAGE_URL", VERIFIED_HELP_PAGE_URL, env),
+        deep_links={name: _env(name, env=env) for name in deep_link_variables if _env(name, env=env)},
     )
 
 
@@ -49,12 +48,13 @@ def _hours(value: str) -> tuple[time, time]:
     return time.fromisoformat(start), time(0) if end in ("24:00", "00:00") else time.fromisoformat(end)
 
 
-def load_handoff_settings() -> HandoffSettings:
+def load_handoff_settings(env: Mapping[str, str] | None = None) -> HandoffSettings:
+    port = _env("CONSOLE_PORT", "5057", env)
     return HandoffSettings(
-        desk_class=_env("HANDOFF_DESK", "actions.handoff_desk.ConsoleDesk"),
-        desk_url=_env("HANDOFF_DESK_URL", f"http://127.0.0.1:{_env('CONSOLE_PORT', '5057')}").rstrip("/"),
-        desk_token=_env("CONSOLE_SERVICE_TOKEN", "dev-console-token"),
-        timeout=float(_env("HANDOFF_DESK_TIMEOUT", "3")),
-        hours=_hours(_env("HANDOFF_HOURS", "09:00-18:00")),
-        timezone=_env("HANDOFF_TIMEZONE", "Asia/Tokyo"),
+        desk_class=_env("HANDOFF_DESK", "actions.handoff_desk.ConsoleDesk", env),
+        desk_url=_env("HANDOFF_DESK_URL", f"http://127.0.0.1:{port}", env).rstrip("/"),
+        desk_token=_env("CONSOLE_SERVICE_TOKEN", "dev-console-token", env),
+        timeout=float(_env("HANDOFF_DESK_TIMEOUT", "3", env)),
+        hours=_hours(_env("HANDOFF_HOURS", "09:00-18:00", env)),
+        timezone=_env("HANDOFF_TIMEZONE", "Asia/Tokyo", env),
     )

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,12 @@ PIPELINE_DIR = ROOT / "benchmarks" / "pipelines"
 OUT_DIR = ROOT / "var" / "benchmarks"
 TRAIN_DATA = "data/nlu"
 TEST_DATA = "tests/nlu/test_nlu.yml"
+# The blind set (issue 8): written from the help page alone, never read by whoever trains. Only
+# aggregate figures come out of this script (no blind message is stored or printed).
+BLIND_DATA = "tests/nlu/blind"
+# Before issue 8: config.yml, data/nlu and our components as they were at this commit.
+BEFORE_REF = "727f729"
+RANKING_LENGTH = 10
 SEED = 42
 WARMUP_PARSES = 10
 
@@ -54,9 +61,18 @@ ENV_DEFAULTS = {
 
 # name -> (kind, config file or sklearn params, short description)
 PIPELINES: dict[str, dict[str, Any]] = {
+    "before_issue8": {
+        "config": "../../config.yml",
+        "ref": BEFORE_REF,
+        "desc": f"today's pipeline: config.yml, data/nlu and nlu_components/ at {BEFORE_REF}",
+    },
     "config_yml": {
         "config": "../../config.yml",  # the project's config.yml as it is at run time
         "desc": "config.yml as committed (NLU part; FallbackClassifier ignored)",
+    },
+    "concepts_lr": {
+        "config": "sudachi_concepts_lr.yml",
+        "desc": "config.yml's pipeline + concept lexicon tokens (SudachiTokenizer concepts: true)",
     },
     "char_lr": {
         "config": "char_lr.yml",
@@ -118,11 +134,48 @@ def load_test_set() -> list[tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def load_train_set() -> list[tuple[str, str]]:
+def load_blind_set() -> list[tuple[str, str, str]]:
+    """(text, intent, kind = file name) for every blind-set message; empty if not there."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(TRAIN_DATA)
+    rows: list[tuple[str, str, str]] = []
+    for path in sorted((ROOT / BLIND_DATA).glob("*.yml")):
+        rows += [(m.get("text"), m.get("intent"), path.stem) for m in load_data(str(path)).intent_examples]
+    return rows
+
+
+def load_train_set(train_data: str = TRAIN_DATA) -> list[tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(train_data)
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def _checkout(ref: str, tmp: Path) -> Path:
+    """config.yml, data/nlu and the code the pipeline imports, as they were at `ref`."""
+    target = tmp / "src"
+    target.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", ref, "config.yml", "data/nlu", "nlu_components", "ocn_ids"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    sys.path.insert(0, str(target))  # its nlu_components / ocn_ids shadow today's
+    return target
+
+
+def _ranking(parsed: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+    """The classifier's ranking (nlu_fallback removed) and whether MessageGuard refused it."""
+    intent = parsed.get("intent") or {}
+    guarded = intent.get("name") == "nlu_fallback" and float(intent.get("confidence") or 0) >= 1.0
+    ranking = [
+        {"name": r["name"], "confidence": round(float(r.get("confidence") or 0.0), 5)}
+        for r in parsed.get("intent_ranking") or []
+        if r.get("name") != "nlu_fallback"
+    ]
+    return ranking[:RANKING_LENGTH], guarded
 
 
 def top_intent(parsed: dict[str, Any]) -> tuple[str | None, float]:
@@ -199,18 +252,24 @@ def run_rasa(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
     if _needs_spacy_model(config_path):
         _build_spacy_model()
     test = load_test_set()
+    blind = load_blind_set()
 
     with tempfile.TemporaryDirectory(prefix=f"nlu_{name}_") as tmp_name:
         tmp = Path(tmp_name)
+        train_data = TRAIN_DATA
+        if spec.get("ref"):
+            source = _checkout(spec["ref"], tmp)
+            config_path, train_data = source / "config.yml", str(source / "data" / "nlu")
         if quick or seed is not None:
             config = _scale_epochs(config_path, 5.0 if quick else 1.0, tmp, seed)
         else:
             config = config_path
         started = time.perf_counter()
-        model_path = train_nlu(str(config), TRAIN_DATA, str(tmp / "models"), fixed_model_name=name)
+        model_path = train_nlu(str(config), train_data, str(tmp / "models"), fixed_model_name=name)
         train_s = time.perf_counter() - started
         if not model_path:
             raise RuntimeError("training produced no model")
+        n_train = len(load_train_set(train_data))
         size_mb = os.path.getsize(model_path) / 1e6
 
         started = time.perf_counter()
@@ -226,6 +285,7 @@ def run_rasa(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
         timed = test[:100] if quick else test
         latencies = []
         predictions: list[tuple[str | None, float]] = []
+        rankings = []
         for index, (text, _) in enumerate(test):
             started = time.perf_counter()
             parsed = parse(text)
@@ -233,9 +293,20 @@ def run_rasa(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
             if index < len(timed):
                 latencies.append(elapsed * 1000)
             predictions.append(top_intent(parsed))
+            rankings.append(_ranking(parsed))
+        blind_rankings = [_ranking(parse(text)) for text, _, _ in blind]
         loop.close()
 
-    return _result(name, test, predictions, train_s, latencies, size_mb, load_s)
+    result = _result(name, test, predictions, train_s, latencies, size_mb, load_s, n_train)
+    return {**result, "rankings": _records(test, rankings), "blind": _records(blind, blind_rankings)}
+
+
+def _records(rows: list[tuple[str, ...]], rankings: list[tuple[list[dict[str, Any]], bool]]) -> list[dict[str, Any]]:
+    """Per message: gold intent, kind and the ranking, never the text (the parent reloads it)."""
+    return [
+        {"gold": row[1], "kind": row[2] if len(row) > 2 else "heldout", "ranking": ranking, "guarded": guarded}
+        for row, (ranking, guarded) in zip(rows, rankings, strict=True)
+    ]
 
 
 def run_sklearn(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
@@ -249,6 +320,7 @@ def run_sklearn(name: str, quick: bool, seed: int | None = None) -> dict[str, An
     params = PIPELINES[name]["sklearn"]
     train = load_train_set()
     test = load_test_set()
+    blind = load_blind_set()
 
     model = make_pipeline(
         TfidfVectorizer(
@@ -278,7 +350,20 @@ def run_sklearn(name: str, quick: bool, seed: int | None = None) -> dict[str, An
             latencies.append(elapsed * 1000)
         best = int(proba.argmax())
         predictions.append((classes[best], float(proba[best])))
-    return _result(name, test, predictions, train_s, latencies, size_mb, 0.0)
+
+    def ranked(texts: list[str]) -> list[tuple[list[dict[str, Any]], bool]]:
+        out = []
+        for proba in model.predict_proba(texts):
+            order = proba.argsort()[::-1][:RANKING_LENGTH]
+            out.append(([{"name": classes[i], "confidence": round(float(proba[i]), 5)} for i in order], False))
+        return out
+
+    result = _result(name, test, predictions, train_s, latencies, size_mb, 0.0)
+    return {
+        **result,
+        "rankings": _records(test, ranked([t for t, _ in test])),
+        "blind": _records(blind, ranked([t for t, _, _ in blind])),
+    }
 
 
 def _result(
@@ -289,6 +374,7 @@ def _result(
     latencies: list[float],
     size_mb: float,
     load_s: float,
+    n_train: int | None = None,
 ) -> dict[str, Any]:
     gold = [intent for _, intent in test]
     pred = [p for p, _ in predictions]
@@ -297,7 +383,7 @@ def _result(
         "desc": PIPELINES[name]["desc"],
         **_scores(gold, pred),
         "n_test": len(test),
-        "n_train": len(load_train_set()),
+        "n_train": n_train if n_train is not None else len(load_train_set()),
         "train_s": train_s,
         "load_s": load_s,
         "parse_p50_ms": _percentile(latencies, 50),
@@ -424,6 +510,137 @@ def render_table(results: list[dict[str, Any]], quick: bool) -> str:
     return "\n".join(lines)
 
 
+def _ci(value: float, ci: tuple[float, float]) -> str:
+    return f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def blind_report(results: list[dict[str, Any]], detail: str | None) -> str:
+    """The issue 8 figures on the blind set (aggregates only), see benchmarks/nlu_metrics.py."""
+    import nlu_metrics as metrics  # benchmarks/ is on sys.path when this script runs
+
+    blind = load_blind_set()
+    heldout = load_test_set()
+    if not blind:
+        return f"(no blind set under {BLIND_DATA})"
+    known = {intent for _, intent in load_train_set()}
+    thresholds = metrics.config_thresholds()
+    ok = [r for r in results if "blind" in r]
+    outcomes: dict[str, list[metrics.Outcome]] = {}
+    missing: dict[str, list[metrics.Outcome]] = {}
+    held: dict[str, list[metrics.Outcome]] = {}
+    for r in ok:
+        label = r["name"] if r.get("seed") is None else f"{r['name']}@{r['seed']}"
+        replayed = [
+            metrics.replay(text, rec["gold"], rec["kind"], rec["ranking"], rec["guarded"], thresholds)
+            for (text, _, _), rec in zip(blind, r["blind"], strict=True)
+        ]
+        outcomes[label] = [o for o in replayed if o.gold in known]
+        missing[label] = [o for o in replayed if o.gold not in known]
+        held[label] = [
+            metrics.replay(text, rec["gold"], rec["kind"], rec["ranking"], rec["guarded"], thresholds)
+            for (text, _), rec in zip(heldout, r["rankings"], strict=True)
+        ]
+    base = outcomes.get("sklearn_tfidf_lr")
+    n_known = len(next(iter(outcomes.values()))) if outcomes else 0
+    lines = [
+        f"Blind set {BLIND_DATA}: {len(blind)} messages, {n_known} with an intent the model knows "
+        f"(the rest: intents not in data/nlu yet, below). FallbackClassifier replayed at "
+        f"threshold {thresholds[0]}, ambiguity {thresholds[1]} (config.yml). [95 % CI]: Wilson for shares, "
+        "bootstrap for macro-F1 and for the paired difference to the TF-IDF baseline.",
+        "",
+        "| Pipeline | Blind acc | Blind macro-F1 | Direct | Conf. wrong | One click | One click w/o knowledge "
+        "| Acc − TF-IDF | Held-out acc | Held-out direct | Held-out one click |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, outs in outcomes.items():
+        summary = metrics.summarize(outs)
+        h = metrics.summarize(held[label])
+        diff = (
+            ""
+            if base is None or label == "sklearn_tfidf_lr"
+            else "{:+.3f} [{:+.3f}, {:+.3f}]".format(*metrics.paired_difference(outs, base))
+        )
+        lines.append(
+            f"| {label} | {_ci(summary['accuracy'], summary['accuracy_ci'])} | "
+            f"{_ci(summary['macro_f1'], summary['macro_f1_ci'])} | {_ci(summary['direct'], summary['direct_ci'])} | "
+            f"{_ci(summary['confidently_wrong'], summary['confidently_wrong_ci'])} | "
+            f"{_ci(summary['one_click'], summary['one_click_ci'])} | {summary['one_click_clarify_only']:.3f} | "
+            f"{diff} | {h['accuracy']:.3f} | {h['direct']:.3f} | {h['one_click']:.3f} |"
+        )
+    lines += ["", "Intents not in the training data yet (reported apart):", ""]
+    for label, outs in missing.items():
+        if outs:
+            predicted = Counter(o.pred for o in outs).most_common(3)
+            fallback = sum(o.fallback for o in outs)
+            lines.append(
+                f"- {label}: {len(outs)} messages ({', '.join(sorted({o.gold for o in outs}))}); "
+                f"{fallback} fall back; top predictions {predicted}"
+            )
+    name = detail if detail in outcomes else next(iter(outcomes), None)
+    if name:
+        lines += _blind_detail(name, outcomes[name], ok, blind, heldout, known)
+    return "\n".join(lines)
+
+
+def _blind_detail(
+    name: str,
+    outs: list[Any],
+    results: list[dict[str, Any]],
+    blind: list[tuple[str, str, str]],
+    heldout: list[tuple[str, str]],
+    known: set[str],
+) -> list[str]:
+    import nlu_metrics as metrics
+
+    lines = ["", f"Per kind ({name}):", "", "| Kind | n | Acc | One click |", "|---|---:|---:|---:|"]
+    lines += [f"| {k} | {n} | {acc:.3f} | {click:.3f} |" for k, n, acc, click in metrics.per_group(outs, "kind")]
+    lines += ["", f"Per intent ({name}):", "", "| Intent | n | Acc | One click |", "|---|---:|---:|---:|"]
+    lines += [f"| {k} | {n} | {acc:.3f} | {click:.3f} |" for k, n, acc, click in metrics.per_group(outs, "gold")]
+    lines += ["", f"Most frequent confusions ({name}; gold → predicted: count):", ""]
+    lines += [f"- {g} → {p}: {c}" for g, p, c in metrics.confusions(outs)]
+    result = next(r for r in results if r["name"] == name)
+    blind_records = [
+        {**rec, "text": text} for (text, _, _), rec in zip(blind, result["blind"], strict=True) if rec["gold"] in known
+    ]
+    held_records = [{**rec, "text": text} for (text, _), rec in zip(heldout, result["rankings"], strict=True)]
+    lines += [
+        "",
+        f"Knowledge fallback: right section first, by retrieval weight ({name}; 0 = classifier only, "
+        "1 = BM25 only; messages whose intent a section answers):",
+        "",
+        "| weight | held-out: section first | held-out: fallbacks right in one click "
+        "| blind: section first | blind: fallbacks right in one click |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    thresholds = metrics.config_thresholds()
+    for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
+        cells = []
+        for records in (held_records, blind_records):
+            right, n, click, fallbacks = metrics.section_hit_rate(records, weight, thresholds)
+            cells += [f"{right / n:.3f} ({n})", f"{click / max(fallbacks, 1):.3f} ({fallbacks})"]
+        lines.append(f"| {weight} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"FallbackClassifier thresholds replayed ({name}): direct / confidently wrong / one click",
+        "",
+        "| threshold, ambiguity | held-out | blind |",
+        "|---|---|---|",
+    ]
+    for thresholds in ((0.3, 0.1), (0.4, 0.1), (0.45, 0.1), (0.5, 0.1), (0.55, 0.15), (0.6, 0.15)):
+        cells = []
+        for records in (held_records, blind_records):
+            replayed = [
+                metrics.replay(r["text"], r["gold"], r["kind"], r["ranking"], r["guarded"], thresholds) for r in records
+            ]
+            n = len(replayed)
+            cells.append(
+                f"{sum(o.direct for o in replayed) / n:.3f} / {sum(o.confidently_wrong for o in replayed) / n:.3f} / "
+                f"{sum(o.one_click for o in replayed) / n:.3f}"
+            )
+        lines.append(f"| {thresholds[0]}, {thresholds[1]} | {cells[0]} | {cells[1]} |")
+    return lines
+
+
 def render_seed_summary(results: list[dict[str, Any]]) -> str:
     import statistics
 
@@ -455,6 +672,8 @@ def main() -> None:
         help="comma-separated seeds: run each pipeline once per seed (overrides random_seed / "
         "random_state) and add a mean / min / max summary",
     )
+    parser.add_argument("--detail", default="config_yml", help="pipeline whose blind-set details are printed")
+    parser.add_argument("--report", type=Path, help="only re-render the tables from a results JSON of an earlier run")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--worker", choices=list(PIPELINES), help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
@@ -465,6 +684,11 @@ def main() -> None:
         return
     if args.full_train:
         full_train(args.full_train, args.quick)
+        return
+    if args.report:
+        _setup_env()
+        saved = json.loads(args.report.read_text(encoding="utf-8"))
+        print(render_table(saved, args.quick) + "\n\n" + blind_report(saved, args.detail))
         return
 
     _setup_env()
@@ -513,6 +737,7 @@ def main() -> None:
     table = render_table(results, args.quick)
     if args.seeds:
         table += "\n\n" + render_seed_summary(results)
+    table += "\n\n" + blind_report(results, args.detail)
     print(table)
     suffix = "_quick" if args.quick else ""
     partial = "" if not args.only else "_only_" + "_".join(names)

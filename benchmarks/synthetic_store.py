@@ -4,6 +4,8 @@ and the timing of the insight report on it.
     .venv/bin/python benchmarks/synthetic_store.py generate --url sqlite:///var/bench/tracker.sqlite3 \
         --conversations 100000 --days 30
     .venv/bin/python benchmarks/synthetic_store.py measure --url sqlite:///var/bench/tracker.sqlite3 --days 30
+    URL=$(.venv/bin/python benchmarks/synthetic_store.py postgres)   # a private PostgreSQL 15 (deploy/postgres.py)
+    .venv/bin/python benchmarks/synthetic_store.py generate --url "$URL" && ... measure --url "$URL"
 
 Events have the shapes Rasa 3.6 stores (UserUttered with parse_data and intent_ranking, BotUttered
 with metadata.utter_action, SlotSet, ActionExecuted, ConversationPaused/Resumed, SessionStarted),
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -257,7 +260,9 @@ def generate(url: str, conversations: int, days: int, seed: int = 7) -> None:
                 batch = []
         if batch:
             connection.execute(table.insert(), batch)
-    with engine.connect() as connection:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        # What autovacuum does on a live store (PostgreSQL's index-only scans need it).
+        connection.execute(sa.text("VACUUM ANALYZE events" if engine.dialect.name == "postgresql" else "ANALYZE"))
         events = connection.execute(sa.text("SELECT COUNT(*) FROM events")).scalar()
     print(f"{conversations} conversations, {events} events in {time.perf_counter() - started:.0f} s: {url}")
 
@@ -266,20 +271,43 @@ def measure(url: str, days: int, channel: str | None, repeat: int) -> Iterator[f
     from console.insight.indexes import ensure_indexes
     from console.insight.period import Scope
     from console.insight.report import build_report
+    from console.insight.store import tracker_engine
 
-    engine = sa.create_engine(url)
+    engine = tracker_engine(url)
     created = ensure_indexes(engine)
     if created:
         print(f"created indexes: {', '.join(created)}")
     today = date.today()
     scope = Scope(today - timedelta(days=days), today, channel)
     for _ in range(repeat):
+        cpu = time.process_time()
         report = build_report(engine, scope)
+        cpu = time.process_time() - cpu
         print(
             f"report ({scope.channel or 'all channels'}, {days + 1} days): {report.conversations} conversations,"
-            f" {report.messages} messages in {report.seconds:.2f} s"
+            f" {report.messages} messages in {report.seconds:.2f} s (this process's CPU {cpu:.2f} s;"
+            f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
         yield report.seconds
+
+
+def private_postgres(state_dir: Path, stop: bool = False) -> str:
+    """Start (or stop) a private PostgreSQL 15 as the scaled mode does (deploy/postgres.py); its URL."""
+    from deploy.postgres import Postgres
+    from deploy.settings import load
+    from tests.support.stack import free_port
+
+    state_dir.mkdir(parents=True, exist_ok=True)
+    port_file = state_dir / "base_port"
+    if not port_file.exists():
+        port_file.write_text(str(free_port() - 2))  # Ports.postgres is base + 2
+    settings = load(base_port=int(port_file.read_text()), state_dir=state_dir)
+    postgres = Postgres(settings)
+    if stop:
+        postgres.stop()
+    else:
+        postgres.start()
+    return settings.tracker_store_url
 
 
 def main() -> None:
@@ -294,8 +322,13 @@ def main() -> None:
     meas.add_argument("--days", type=int, default=30)
     meas.add_argument("--channel", default=None)
     meas.add_argument("--repeat", type=int, default=3)
+    pg = sub.add_parser("postgres", help="start a private PostgreSQL and print its URL (or --stop it)")
+    pg.add_argument("--state-dir", type=Path, default=Path("/tmp/ocn-insight-bench-pg"))
+    pg.add_argument("--stop", action="store_true")
     args = parser.parse_args()
-    if args.command == "generate":
+    if args.command == "postgres":
+        print(private_postgres(args.state_dir, args.stop))
+    elif args.command == "generate":
         generate(args.url, args.conversations, args.days)
     else:
         times = sorted(measure(args.url, args.days, args.channel, args.repeat))

@@ -24,7 +24,7 @@ import asyncio
 import logging
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 from channels.line_api import DEFAULT_API_BASE_URL, LineApiClient
 from channels.line_events import LineEventHandler, OnNewMessage
 from channels.line_ids import chat_id_of
+from channels.line_push import LinePushOutput
 from channels.line_queues import ChatQueues
 from channels.line_settings import LineSettings
 from channels.line_webhook import InvalidPayload, RecentEventIds, parse_events, read_body, signature_is_valid
@@ -77,6 +78,10 @@ class LineInput(InputChannel):
 
     def __repr__(self) -> str:
         return f"LineInput(configured={self.configured}, api={self.api!r})"
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Messages outside a reply (an operator's, sent through Rasa's HTTP API) go by push."""
+        return LinePushOutput(self.api) if self.configured else None
 
     @property
     def configured(self) -> bool:

@@ -18,4 +18,5 @@ class NavItem:
 
 PAGE_MODULES: list[str] = [
     "console.handoff.views",
+    "console.insight.views",
 ]

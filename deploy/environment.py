@@ -29,5 +29,13 @@ def process_env(s: ScaledSettings) -> dict[str, str]:
         SQL_MAX_OVERFLOW=s.sql_max_overflow,
         TICKET_LOCK_LIFETIME=s.ticket_lock_lifetime,
         SANIC_HOST="127.0.0.1",
+        # Handoff: every Rasa server reaches every web session through Redis (channels/socketio.py);
+        # the console's queue lives in PostgreSQL next to the conversations.
+        SOCKETIO_MESSAGE_QUEUE=f"redis://:{s.redis_password}@127.0.0.1:{s.ports.redis}/2",
+        CONSOLE_PORT=str(s.ports.console),
+        CONSOLE_STORE_URL=s.tracker_store_url,
+        CONSOLE_SERVICE_TOKEN=s.console_service_token,
+        HANDOFF_DESK_URL=f"http://127.0.0.1:{s.ports.console}",
+        RASA_AUTH_TOKEN=s.rasa_api_token,
     )
     return env

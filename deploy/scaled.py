@@ -31,12 +31,12 @@ from deploy.settings import ROOT, ScaledSettings, load
 from devstack import system_packages
 from devstack.ports import port_is_free
 from devstack.processes import Health, http_ok, wait_healthy
-from devstack.services import account_api_command, actions_command, rasa_command
+from devstack.services import account_api_command, actions_command, console_command, rasa_command
 
 # The system packages the scaled mode runs on (devstack/system_packages.py names and installs them).
 SCALED_NEEDS = ("postgresql", "redis", "nginx", "runuser")
 # `down` stops the entry first and the stores last.
-STOP_ORDER = {"nginx": 0, "rasa": 1, "actions": 2, "sandbox": 3, "redis": 4}
+STOP_ORDER = {"nginx": 0, "console": 1, "rasa": 1, "actions": 2, "sandbox": 3, "redis": 4}
 
 
 class ScaledStack:
@@ -64,7 +64,10 @@ class ScaledStack:
         return [f"http://127.0.0.1:{port}" for port in self.s.ports.rasa(self.layout()["rasa"])]
 
     def env(self) -> dict[str, str]:
-        return process_env(self.s)
+        env = process_env(self.s)
+        # The console reaches the Rasa servers directly (their HTTP API is not public); any of them will do.
+        env["RASA_URL"] = ",".join(self.rasa_urls())
+        return env
 
     # -- parts ----------------------------------------------------------------------------------
 
@@ -96,6 +99,10 @@ class ScaledStack:
         command[command.index("endpoints.yml")] = self.s.endpoints_file
         return self._start(f"rasa-{i}", command, marker=f"--interface 127.0.0.1 --port {port}")
 
+    def start_console(self) -> Managed:
+        port = self.s.ports.console
+        return self._start("console", console_command(port), marker=f"--port {port}")
+
     def start_nginx(self, n: int, m: int) -> Managed:
         conf = nginx.write(self.s, self.s.ports.rasa(n), self.s.ports.actions(m))
         binary = system_packages.nginx_binary()
@@ -116,6 +123,9 @@ class ScaledStack:
         # /status needs the token and answers once the model is loaded.
         url = f"http://127.0.0.1:{self.s.ports.rasa_server(i)}/status?token={quote(self.s.rasa_api_token)}"
         self._wait(f"rasa-{i}", url, timeout)
+
+    def wait_console(self, timeout: float = 60) -> None:
+        self._wait("console", f"http://127.0.0.1:{self.s.ports.console}/healthz", timeout)
 
     def wait_nginx(self, timeout: float = 30) -> None:
         self._wait("nginx", lambda: http_ok(f"{self.s.rasa_url}/"), timeout)
@@ -157,7 +167,9 @@ class ScaledStack:
         for i in range(n):
             self.start_rasa(i)
         self.start_nginx(n, m)
+        self.start_console()
         self.wait_sandbox(left())
+        self.wait_console(left())
         for i in range(m):
             self.wait_actions(i, left())
         for i in range(n):
@@ -210,6 +222,7 @@ def describe(stack: ScaledStack) -> str:
   Rasa instances:      {" ".join(stack.rasa_urls())}
   Rasa HTTP API token: {s.state_dir / "secrets" / "rasa_api_token"} (or $RASA_API_TOKEN)
   Action upstream:     {s.action_endpoint_url}
+  Operator console:    http://127.0.0.1:{s.ports.console}/  (queue in PostgreSQL; accounts: console/README.md)
   Account sandbox:     {s.sandbox_url}  (codes: ACCOUNT_API_DB={s.sandbox_db} .venv/bin/python -m account_api outbox --last 3)
   PostgreSQL:          postgresql://{s.pg_user}:***@127.0.0.1:{s.ports.postgres}/{s.pg_db}  (data: {stack.pg.home})
   Redis:               127.0.0.1:{s.ports.redis} (password in {s.state_dir / "secrets" / "redis_password"})

@@ -61,6 +61,10 @@ class Ports:
     def sandbox(self) -> int:
         return self.base + 4
 
+    @property
+    def console(self) -> int:  # operator console (loopback only)
+        return self.base + 5
+
     def action_server(self, i: int) -> int:
         return self.base + 10 + i
 
@@ -77,6 +81,7 @@ class Ports:
         """Every port of a layout with N Rasa and M action servers, and the part that listens there."""
         parts = {self.nginx: "nginx", self.nginx_actions: "nginx", self.postgres: "postgres", self.redis: "redis"}
         parts[self.sandbox] = "sandbox"
+        parts[self.console] = "console"
         parts.update({port: f"actions-{i}" for i, port in enumerate(self.actions(m))})
         parts.update({port: f"rasa-{i}" for i, port in enumerate(self.rasa(n))})
         return parts
@@ -94,6 +99,7 @@ class ScaledSettings:
     pg_db: str
     redis_password: str
     web_session_secret: str  # signs the web widget's session tokens (channels/socketio.py), one for all servers
+    console_service_token: str  # the action servers' token for the operator console's desk API
     model: Path
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
@@ -194,6 +200,7 @@ def load(
         pg_db=_env(env, "SCALED_PG_DB", "rasa"),
         redis_password=_secret(state, "redis_password", _env(env, "SCALED_REDIS_PASSWORD")),
         web_session_secret=_secret(state, "web_session_secret", _env(env, "WEB_SESSION_SECRET")),
+        console_service_token=_secret(state, "console_service_token", _env(env, "CONSOLE_SERVICE_TOKEN")),
         model=model,
         nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
         nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),

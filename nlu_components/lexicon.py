@@ -23,8 +23,21 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "ぱすわ",
         "パスワ",
         "暗証番号",
+        "pasuwaado",
+        "pasuwado",
+        "pasuwa-do",
+        "パス輪ード",
+        "パスワー度",
     ),
-    "接続": ("せつぞく",),
+    "接続": ("せつぞく", "setsuzoku", "設続"),
+    "OCN": ("おーしーえぬ", "オーシーエヌ", "おーしーえぬー"),
+    "連携": ("れんけい", "renkei", "連係"),
+    "登録": ("とうろく", "touroku", "等録"),
+    "不正": ("ふせい",),
+    "ルーター": ("るーたー", "ろーたー", "router"),
+    "種類": ("しゅるい",),
+    "違い": ("ちがい", "chigai"),
+    "dポイント": ("でぃーぽいんと", "dぽいんと", "でぃーポイント", "d point"),
     "認証": ("にんしょう",),
     "お客さま番号": (
         "おきゃくさまばんごう",
@@ -36,6 +49,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "きゃくばん",
         "お客さまの番号",
         "お客様の番号",
+        "okyakusama bangou",
+        "okyakusamabangou",
+        "お客さま番合",
+        "お客さま晩go",
     ),
     "メールアドレス": (
         "めーるあどれす",
@@ -49,15 +66,23 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "mailaddress",
     ),
     "メール": ("めーる", "mail"),
-    "マイページ": ("まいぺーじ", "mypage", "my page", "マイページ"),
-    "ログイン": ("ろぐいん", "login", "log in", "サインイン"),
-    "履歴": ("りれき",),
-    "会員登録証": ("かいいんとうろくしょう", "会員証", "登録証"),
-    "変更": ("へんこう",),
-    "確認": ("かくにん",),
-    "忘れる": ("わすれ",),
-    "dアカウント": ("dあかうんと", "dアカ", "docomoアカウント", "ドコモアカウント", "d account"),
-    "ID": ("あいでぃー", "あいでぃ", "アイディー", "アイディ", "id"),
+    "マイページ": ("まいぺーじ", "mypage", "my page", "マイページ", "mai peeji", "maipeeji", "mai pe-ji"),
+    "ログイン": ("ろぐいん", "login", "log in", "サインイン", "rogin", "roguin"),
+    "履歴": ("りれき", "rireki", "理歴"),
+    "会員登録証": ("かいいんとうろくしょう", "会員証", "登録証", "kaiin tourokushou", "会員登録賞", "会員登録書"),
+    "変更": ("へんこう", "henkou", "変光", "偏向", "返光"),
+    "確認": ("かくにん", "kakunin"),
+    "忘れる": ("わすれ", "wasure"),
+    "dアカウント": (
+        "dあかうんと",
+        "でぃーあかうんと",
+        "dアカ",
+        "docomoアカウント",
+        "ドコモアカウント",
+        "d account",
+        "d akaunto",
+    ),
+    "ID": ("あいでぃー", "あいでぃ", "アイディー", "アイディ", "id", "ai di", "aidi", "i d"),
     "オペレーター": ("おぺれーたー", "operator", "オペレータ"),
 }
 
@@ -77,3 +102,45 @@ PLACEHOLDERS = {
     "connection_id": "__connection_id__",
     "otp_code": "__code__",
 }
+
+# Concepts: what a thing does or where it is typed, for customers who describe an ID instead of
+# naming it ("the ID for the router" = the connection ID). A match adds one extra token
+# `__concept_<name>__` next to the words' own tokens (the words keep their features too).
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "line_setup": (
+        "ルーター",
+        "るーたー",
+        "router",
+        "pppoe",
+        "プロバイダ",
+        "ぷろばいだ",
+        "onu",
+        "ホームゲートウェイ",
+        "光回線",
+        "ひかりかいせん",
+        "adsl",
+        "回線",
+        "インターネット接続",
+        "ネットにつな",
+        "ネット接続",
+        "接続設定",
+        "初期設定",
+        "無線lan",
+        "モデム",
+    ),
+    "mail_app": ("メールソフト", "メールアプリ", "メーラー", "outlook", "thunderbird", "メールの設定", "メール設定"),
+    "login": ("ログイン", "ろぐいん", "サインイン", "login", "rogin"),
+    "member_page": ("マイページ", "まいぺーじ", "mypage", "会員ページ", "会員向けページ"),
+    "paper": ("会員登録証", "登録証", "書類", "書面", "紙", "封筒", "案内書", "ご案内", "かいいんとうろくしょう"),
+    "intrusion": ("不正", "ふせい", "乗っ取", "のっと", "身に覚え", "見覚え", "知らない", "不審", "勝手に", "見知らぬ"),
+    "docomo": ("dポイント", "ドコモ", "docomo", "dアカウント", "でぃーあかうんと", "ポイント"),
+    "change": ("変更", "変え", "かえたい", "へんこう", "チェンジ", "切り替え", "取り直", "新しく", "別の"),
+    "forgot": ("忘れ", "わすれ", "思い出せ", "失念", "わからな", "分からな", "わかんな", "わからん", "覚えていな"),
+}
+
+CONCEPT_VARIANTS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {(variant.lower(), f"__concept_{name}__") for name, variants in CONCEPTS.items() for variant in variants},
+        key=lambda pair: -len(pair[0]),
+    )
+)

@@ -18,7 +18,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 from sudachipy import Dictionary, SplitMode
 
-from nlu_components.lexicon import PLACEHOLDERS, VARIANTS
+from nlu_components.lexicon import CONCEPT_VARIANTS, PLACEHOLDERS, VARIANTS
 from ocn_ids.normalize import normalize_with_offsets
 from ocn_ids.parse import find_values
 
@@ -41,12 +41,15 @@ class SudachiTokenizer(Tokenizer):
             "prefix_separator_symbol": None,
             # A = shortest units: more shared features between phrasings of one intent.
             "split_mode": "A",
+            # Add a `__concept_<name>__` token where the domain's concept lexicon matches.
+            "concepts": False,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         mode = _SPLIT_MODES[str(self._config.get("split_mode", "A")).upper()]
         self._tokenizer = Dictionary().create(mode)
+        self._concepts = bool(self._config.get("concepts", False))
 
     @classmethod
     def create(
@@ -71,6 +74,8 @@ class SudachiTokenizer(Tokenizer):
             tokens.append(Token(text[start:end], start, end, lemma=lemma))
             position = end
         tokens += self._sudachi_tokens(text[position:], position)
+        if self._concepts:
+            tokens = sorted(tokens + _concept_tokens(text), key=lambda token: token.start)
         if not tokens:
             # Rasa's featurizers need at least one token; emoji-only and symbol-only
             # messages get one placeholder token spanning the text.
@@ -115,6 +120,21 @@ def _protected_spans(text: str) -> list[tuple[int, int, str]]:
                 spans.append((start_o, end_o, lemma.lower()))
             index = norm.text.find(variant, end)
     return sorted(spans)
+
+
+def _concept_tokens(text: str) -> list[Token]:
+    """One extra token per concept found (at its first, longest match)."""
+    norm = normalize_with_offsets(text)
+    found: dict[str, Token] = {}
+    for variant, lemma in CONCEPT_VARIANTS:
+        if lemma in found:
+            continue
+        index = norm.text.find(variant)
+        if index == -1:
+            continue
+        start, end = norm.span_in_original(index, index + len(variant))
+        found[lemma] = Token(text[start:end], start, end, lemma=lemma)
+    return list(found.values())
 
 
 def _is_ascii_alnum(char: str) -> bool:

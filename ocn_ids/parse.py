@@ -11,8 +11,12 @@ from ocn_ids.normalize import normalize_with_offsets
 # N + 9 digits; customers type spaces or hyphens between groups.
 _CUSTOMER_NUMBER = re.compile(r"(?<![a-z0-9])n[\s\-ー―‐]*((?:\d[\s\-ー―‐]*){8}\d)(?![0-9])")
 _MAIL_LIKE = re.compile(r"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
-# 6 digits, possibly typed as "123 456"; never part of a longer number.
-_ONE_TIME_CODE = re.compile(r"(?<![0-9a-z])(\d{3})[\s\-]?(\d{3})(?![0-9])")
+# 6 digits, possibly typed as "123 456", "12-34-56" or "1 2 3 4 5 6" (hyphens, long dashes, spaces of
+# any width); never part of a longer number, even one written with the same separators.
+_CODE_SEPARATOR = r"[\s\-‐‑‒–—―−ー]"
+_ONE_TIME_CODE = re.compile(rf"(?<![0-9a-z])\d(?:{_CODE_SEPARATOR}{{0,3}}\d){{5}}(?![0-9])")
+_DIGIT_BEFORE = re.compile(rf"\d{_CODE_SEPARATOR}{{0,3}}$")
+_DIGIT_AFTER = re.compile(rf"^{_CODE_SEPARATOR}{{0,3}}\d")
 # Connection IDs are @-addresses under these OCN connection domains; OCN mail is under ocn.ne.jp.
 CONNECTION_ID_DOMAINS = ("one.ocn.ne.jp", "aol.ocn.ne.jp", "pc.ocn.ne.jp", "adsl.ocn.ne.jp")
 _CONNECTION_CONTEXT = ("接続", "認証", "せつぞく", "にんしょう")
@@ -78,7 +82,9 @@ def find_values(text: str) -> list[Found]:
     for m in _ONE_TIME_CODE.finditer(norm.text):
         if any(m.start() in r for r in taken):
             continue
-        add("otp_code", m.group(1) + m.group(2), m.start(), m.end())
+        if _DIGIT_BEFORE.search(norm.text, 0, m.start()) or _DIGIT_AFTER.match(norm.text[m.end() :]):
+            continue  # part of a phone number or another longer number
+        add("otp_code", re.sub(r"\D", "", m.group(0)), m.start(), m.end())
     return sorted(results, key=lambda f: f.start)
 
 

@@ -77,8 +77,12 @@ POLITE_ENDINGS = (
 )
 SET_PHRASES = ("こんにちは", "どういたしまして")
 # §6: numbers a text may type (the page's own and fixed formats); anything else is a {placeholder}.
-ALLOWED_NUMBERS = re.compile(r"N123456789|10桁|6桁|約2日間|3種類")
+ALLOWED_NUMBERS = re.compile(r"N123456789|10桁|6桁|約2日間|3種類|1対1")
 DIGIT = re.compile(r"[0-9０-９]")
+# Names spelled with spaces on the help page itself.
+PROPER_NAMES = ("教えて!goo ネット&スマホ コミュニティ",)
+# §1: a space between two Japanese characters (「OCN マイページ」 has its space after an ASCII letter).
+SPACE_IN_JAPANESE = re.compile(r"[\u3001-\u30ff\u4e00-\u9fff（）] +[\u3001-\u30ff\u4e00-\u9fff（）]")
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,14 @@ def response_buttons() -> Iterator[tuple[str, str]]:
         for variant in variants:
             for button in variant.get("buttons") or []:
                 yield name, button["title"]
+
+
+def help_section_texts() -> Iterator[Text]:
+    """The help-page sections the knowledge fallback shows ({section_title}, {section_text})."""
+    data = yaml.safe_load((ROOT / "actions" / "help_sections.yml").read_text(encoding="utf-8"))
+    for section in data["sections"]:
+        yield Text(f"actions/help_sections.yml:{section['id']}", section["text"])
+        yield Text(f"actions/help_sections.yml:{section['id']}.title", section["title"])
 
 
 def python_texts() -> Iterator[Text]:
@@ -127,6 +139,13 @@ def banned_phrases(text: str) -> list[str]:
     problems = [f"{rule}: 「{bad}」 → {instead}" for bad, instead, rule in BANNED if bad in text]
     problems += [f"§4: 「{m.group(0)}…」 → a button instead" for m in TYPE_THIS.finditer(text)]
     return problems
+
+
+def stray_spaces(text: str) -> list[str]:
+    for name in PROPER_NAMES:
+        text = text.replace(name, "")
+    found = SPACE_IN_JAPANESE.findall(text)
+    return [f"§1: a space inside Japanese 「{m}」 (folded YAML turns line breaks into spaces)" for m in found]
 
 
 def impolite_sentences(text: str) -> list[str]:
@@ -194,7 +213,26 @@ def check(texts: Iterator[Text], *rules) -> dict[str, list[str]]:
 
 def test_every_response_text_follows_the_style() -> None:
     problems = check(
-        response_texts(), banned_phrases, impolite_sentences, missing_full_names, overlong_segments, typed_numbers
+        response_texts(),
+        banned_phrases,
+        stray_spaces,
+        impolite_sentences,
+        missing_full_names,
+        overlong_segments,
+        typed_numbers,
+    )
+    assert not problems, report(problems)
+
+
+def test_knowledge_fallback_sections_follow_the_style() -> None:
+    problems = check(
+        help_section_texts(),
+        banned_phrases,
+        stray_spaces,
+        impolite_sentences,
+        missing_full_names,
+        overlong_segments,
+        typed_numbers,
     )
     assert not problems, report(problems)
 
@@ -239,12 +277,20 @@ def test_every_note_is_sent_and_every_topic_note_exists() -> None:
         ("お手続きはすぐに完了します。", "§5"),
         ("あ" * 121 + "\n{link}", "§3"),
         ("詳しくは https://example.jp/ をご覧ください。", "§7"),
+        ("不正ログイン などをご確認ください。", "§1"),
     ],
 )
 def test_the_checks_catch_what_the_style_forbids(text: str, rule: str) -> None:
     problems = [
         p
-        for check_rule in (banned_phrases, impolite_sentences, missing_full_names, overlong_segments, typed_numbers)
+        for check_rule in (
+            banned_phrases,
+            stray_spaces,
+            impolite_sentences,
+            missing_full_names,
+            overlong_segments,
+            typed_numbers,
+        )
         for p in check_rule(text)
     ]
     assert any(p.startswith(rule) for p in problems), problems

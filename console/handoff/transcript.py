@@ -41,6 +41,10 @@ def _line(row: sa.engine.Row) -> Line:
     if operator:
         kind = "operator"
     text = data.get("text") or ""
+    if row.type_name == "user" and text.startswith("/"):
+        # A button or the widget's greeting: show what it meant, not the payload.
+        intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name") or text[1:].split("{", 1)[0]
+        text = f"（ボタン: {intent}）" if intent != "greet" else "（チャットを開きました）"
     if row.type_name == "bot" and not text:
         buttons = (data.get("data") or {}).get("buttons") or []
         text = " / ".join(f"[{b.get('title', '')}]" for b in buttons)
@@ -57,4 +61,6 @@ class TranscriptReader:
                 rows = db.execute(_QUERY, {"sender": conversation_id, "after": cursor, "limit": limit}).all()
         except (sa_exc.OperationalError, sa_exc.ProgrammingError):
             return []  # no conversation stored yet (the events table is created by Rasa)
-        return [_line(row) for row in rows]
+        lines = [_line(row) for row in rows]
+        # Bot events with nothing to read (the widget's handoff markers) are left out.
+        return [line for line in lines if line.text or line.kind in ("pause", "resume")]

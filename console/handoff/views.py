@@ -28,6 +28,11 @@ STREAM_HEARTBEAT_SECONDS = 15.0
 MAX_OPERATOR_MESSAGE_CHARS = 1000
 CHANNELS = ("web", "line", "rest")
 END_ACTIONS = {"returned": "action_handoff_returned", "closed": "action_handoff_closed"}
+STATUS_LABELS = {"waiting": "待機中", "active": "対応中", "returned": "ボットに戻しました", "closed": "終了"}
+
+
+def waiting_text(seconds: int) -> str:
+    return f"{seconds // 60}分{seconds % 60:02d}秒" if seconds >= 60 else f"{seconds}秒"
 
 
 def setup(app: Sanic) -> None:
@@ -40,12 +45,15 @@ def _store(request: Request) -> Store:
 
 
 def _summary(handoff: Handoff, names: dict[int, str], me: int, position: int | None, now: float) -> dict[str, Any]:
+    waited = int((handoff.taken_at or now) - handoff.created_at)
     return {
         "id": handoff.id,
         "channel": handoff.channel,
-        "topic": handoff.topic or "",
+        "topic": handoff.topic or "—",
         "status": handoff.status,
-        "waiting_seconds": int((handoff.taken_at or now) - handoff.created_at),
+        "status_label": STATUS_LABELS.get(handoff.status, handoff.status),
+        "waiting_seconds": waited,
+        "waiting": waiting_text(waited),
         "operator": names.get(handoff.operator_id or -1),
         "mine": handoff.operator_id == me,
         "position": position,

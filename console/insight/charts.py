@@ -1,11 +1,13 @@
-"""The report's charts as SVG, drawn server-side by matplotlib (no JavaScript, nothing from a CDN).
+"""The report's charts as PNG images, drawn server-side by matplotlib (no JavaScript, nothing from a CDN).
 
-Text stays text in the SVG (svg.fonttype none), so the browser draws Japanese labels with its own
-fonts; IPAGothic is named first for the machines that have it.
+They are embedded as data: URLs, so the report file is one self-contained page and the console's
+Content-Security-Policy (no inline styles or scripts; images from 'self' and data:) needs no exception.
+Japanese labels need a Japanese font on the server: IPAGothic (fonts-ipafont-gothic, as the web tests).
 """
 
 from __future__ import annotations
 
+import base64
 import io
 
 import matplotlib
@@ -13,19 +15,21 @@ import matplotlib
 matplotlib.use("Agg")  # no display; must precede the figure import
 from matplotlib import rcParams  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from console.insight.report import Report  # noqa: E402
 
-rcParams["svg.fonttype"] = "none"
 rcParams["font.family"] = ["IPAGothic", "IPAPGothic", "DejaVu Sans", "sans-serif"]
 BLUE, GREEN, ORANGE, GREY = "#1f6fb2", "#2e8b57", "#d9822b", "#9aa5b1"
 TOP_INTENTS_SHOWN = 10
+DPI = 100
 
 
-def _svg(figure: Figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    return buffer.getvalue().split("?>", 1)[-1].strip()  # inline in HTML: drop the XML declaration
+def _png(figure: Figure) -> str:
+    """The figure as a data: URL."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def conversations_per_day(report: Report) -> str:
@@ -34,9 +38,10 @@ def conversations_per_day(report: Report) -> str:
     days = list(report.per_day)
     ax.bar([d.strftime("%m/%d") for d in days], list(report.per_day.values()), color=BLUE)
     ax.set_ylabel("会話数")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="x", labelrotation=90 if len(days) > 10 else 0, labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return _png(figure)
 
 
 def rates(report: Report) -> str:
@@ -56,7 +61,7 @@ def rates(report: Report) -> str:
     ax.set_xlim(0, 110)
     ax.set_xlabel("%")
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return _png(figure)
 
 
 def procedures(report: Report) -> str:
@@ -75,9 +80,10 @@ def procedures(report: Report) -> str:
         xs = [n + (i - 1.5) * width for n in range(len(names))]
         ax.bar(xs, [getattr(p, attr) for p in report.procedures], width, label=label, color=color)
     ax.set_xticks(range(len(names)), names, fontsize=8)
-    ax.legend(fontsize=8, ncol=4, loc="upper right", frameon=False)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return _png(figure)
 
 
 def top_intents(report: Report) -> str:
@@ -86,9 +92,10 @@ def top_intents(report: Report) -> str:
     ax = figure.add_subplot()
     bars = ax.barh([name for name, _ in shown][::-1], [n for _, n in shown][::-1], color=BLUE)
     ax.bar_label(bars, padding=3, fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="y", labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return _png(figure)
 
 
 def all_charts(report: Report) -> dict[str, str]:

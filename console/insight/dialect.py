@@ -33,6 +33,21 @@ class Dialect:
         return self.json_text(*path)
 
     @property
+    def bot_utter_action(self) -> str:
+        """The response a bot event was built from; spelled exactly as in the bot-reply index."""
+        return self.json_text("metadata", "utter_action")
+
+    @property
+    def intent_confidence(self) -> str:
+        """A user event's intent confidence; spelled exactly as in the confidence index."""
+        return self.json_number("parse_data", "intent", "confidence")
+
+    @property
+    def slot_value(self) -> str:
+        """A slot event's value as text; spelled exactly as in the slot index."""
+        return self.json_text("value")
+
+    @property
     def day(self) -> str:
         """Days since 1970-01-01 in JST, as an integer."""
         if self.postgres:

@@ -47,3 +47,14 @@ class Scope:
 def day_of_number(day_number: int) -> date:
     """The JST date of a day number computed in SQL (days since 1970-01-01 in JST)."""
     return date(1970, 1, 1) + timedelta(days=int(day_number))
+
+
+def day_number(timestamp: float) -> int:
+    """The day number SQL computes (Dialect.day) for a timestamp."""
+    return int((timestamp + JST_OFFSET_SECONDS) // 86400)
+
+
+def channel_prefix(sender_id: str) -> str | None:
+    """`web:abc` -> `web`; None for an old id without a channel prefix."""
+    channel, sep, _ = sender_id.partition(":")
+    return channel if sep else None

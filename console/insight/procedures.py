@@ -2,9 +2,9 @@
 
 Read from event data only (the procedure actions may change shape): a procedure is *started*
 when the `procedure` slot is set to it; *verified* when `verified_until` is set after that (or it
-completed, which needs a verification); *completed* when the bot sends its completion reply
-(a response `utter_done_*`, or — for the login history, which is built from data — a reply
-without a response while that procedure runs); *abandoned* when started and not completed
+completed, which needs a verification); *completed* when the bot sends a completion reply while
+it runs (a response `utter_done_*`, or — for the login history, which is built from data — a
+reply without a response); *abandoned* when started and not completed
 (cancelled, refused by the account system, or left).
 """
 
@@ -14,16 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-# Completion replies named after another procedure than the one they finish; any other
-# utter_done_* reply is given to the procedure that was running when it was sent.
-DONE_RESPONSES = {
-    "utter_done_password_reset": "reset_ocn_password",
-    "utter_done_connection_sms": "send_connection_id",
-    "utter_done_connection_post": "send_connection_id",
-    "utter_done_connection_mypage": "send_connection_id",
-    "utter_done_customer_number": "send_customer_number",
-    "utter_done_ocn_id": "send_ocn_id",
-}
+# Procedures whose completion reply is built from data (no response), as the login history:
+# a reply without a response while one of these runs completes it.
+PLAIN_REPLY_COMPLETES = ("login_history",)
 
 
 @dataclass
@@ -48,21 +41,17 @@ def procedure_figures(conversations: dict[Any, list[Any]]) -> list[ProcedureFigu
 
 
 def _runs(marks: Iterable[Any]) -> list[tuple[str, bool, bool]]:
+    """(procedure, verified, completed) for each procedure started in one conversation."""
     marks = list(marks)
     starts = {m["value"]: m["first_at"] for m in marks if m["kind"] == "procedure" and m["value"]}
     if not starts:
         return []
-    verified_at = max((m["last_at"] for m in marks if m["kind"] == "verified_until"), default=None)
-    templated = set(DONE_RESPONSES.values())
-    completed: set[str] = set()
+    verified_at = max((m["last_at"] for m in marks if m["kind"] == "verified"), default=None)
+    completed: set[str | None] = set()
     for m in marks:
-        if m["kind"] != "reply":
-            continue
         for at in (m["first_at"], m["last_at"]):
             running = _running_at(starts, at)
-            if m["value"]:
-                completed.add(DONE_RESPONSES.get(m["value"]) or running or "")
-            elif running and running not in templated:
+            if m["kind"] == "done" or (m["kind"] == "text" and running in PLAIN_REPLY_COMPLETES):
                 completed.add(running)
     return [
         (procedure, verified_at is not None and verified_at >= started_at, procedure in completed)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter, defaultdict
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from console.insight import queries
 from console.insight.dialect import dialect_of
 from console.insight.indexes import ensure_indexes
-from console.insight.period import CHANNELS, Scope, day_of_number
+from console.insight.period import CHANNELS, Scope, channel_prefix, day_number, day_of_number
 from console.insight.procedures import ProcedureFigures, procedure_figures
 from console.insight.unanswered import Question, group_questions
 
@@ -23,8 +24,9 @@ from console.insight.unanswered import Question, group_questions
 # fallback threshold, 0.55 in config.yml, catches the rest as nlu_fallback).
 LOW_CONFIDENCE = float(os.environ.get("INSIGHT_LOW_CONFIDENCE") or 0.7)
 # Newest unanswered messages grouped for the report (more would not change the top groups).
-UNANSWERED_SAMPLE = 5000
+UNANSWERED_SAMPLE = 2000
 TOP_QUESTIONS = 20
+PROCEDURE_MARKS = ("procedure", "verified", "done", "text")
 
 
 @dataclass
@@ -75,6 +77,11 @@ class Report:
         }
 
 
+# The queries run side by side on their own connections: the database (SQLite releases the GIL
+# while it works; PostgreSQL runs each in its own backend) uses the machine's cores.
+QUERY_THREADS = 3
+
+
 def build_report(engine: sa.engine.Engine, scope: Scope, create_indexes: bool = True) -> Report:
     started = time.perf_counter()
     if create_indexes:
@@ -82,56 +89,93 @@ def build_report(engine: sa.engine.Engine, scope: Scope, create_indexes: bool = 
     d = dialect_of(engine.dialect.name)
     params = {"since": scope.since, "until": scope.until}
     channel_values = (scope.channel, *CHANNELS[scope.channel]) if scope.channel else None
-    with engine.connect() as connection:
-        rows = connection.execute(sa.text(queries.conversations(d)), params).mappings().all()
-        convs = {(r["sender_id"], r["day"]): r for r in rows if scope.includes_channel(r["prefix"], r["input_channel"])}
-        marks = connection.execute(sa.text(queries.procedure_marks(d)), params).mappings().all()
-        intents = connection.execute(sa.text(queries.top_intents(d, channel_values)), params).all()
-        misses = (
-            connection.execute(
-                sa.text(queries.unanswered(d, channel_values)),
-                {**params, "low_confidence": LOW_CONFIDENCE, "limit": UNANSWERED_SAMPLE},
-            )
-            .mappings()
-            .all()
-        )
-    report = _assemble(scope, list(convs.values()), [m for m in marks if (m["sender_id"], m["day"]) in convs])
-    report.top_intents = [(name or "(none)", int(n)) for name, n in intents]
-    report.unanswered = group_questions(misses, TOP_QUESTIONS)
+
+    def rows(sql: str, **extra: Any) -> list[Any]:
+        # Plain tuples: 100,000s of rows, and SQLAlchemy's mapping rows cost more than the query.
+        with engine.connect() as connection:
+            return connection.execute(sa.text(sql), {**params, **extra}).all()
+
+    with ThreadPoolExecutor(QUERY_THREADS) as pool:
+        pending = {
+            "messages": pool.submit(rows, queries.customer_messages(d)),
+            "slots": pool.submit(rows, queries.slots(d)),
+            "unanswered": pool.submit(
+                rows, queries.unanswered(d, channel_values), low_confidence=LOW_CONFIDENCE, limit=UNANSWERED_SAMPLE
+            ),
+            "bot": pool.submit(rows, queries.bot_replies(d)),
+            "inputs": pool.submit(rows, queries.input_channels(d)),
+            "handoffs": pool.submit(rows, queries.handoffs()),
+            "intents": pool.submit(rows, queries.top_intents(d, channel_values)),
+        }
+        got = {name: future.result() for name, future in pending.items()}
+    input_channels = {(sender, day): channel for sender, day, channel in got["inputs"]}
+    convs = {
+        (sender, day): Conversation(day, messages, nlu_fallbacks, asked_person)
+        for sender, day, messages, nlu_fallbacks, asked_person in got["messages"]
+        if scope.includes_channel(channel_prefix(sender), input_channels.get((sender, day)))
+    }
+    for sender, timestamp, type_name in got["handoffs"]:
+        c = convs.get((sender, day_number(timestamp)))
+        if c:
+            c.paused |= type_name == "pause"
+            c.asked_person = True
+    for sender, day, kind, n, first_at, last_at in got["bot"]:
+        c = convs.get((sender, day))
+        if c:
+            c.add(kind, "", int(n), first_at, last_at)
+    for sender, day, kind, value, n, first_at, last_at in got["slots"]:
+        c = convs.get((sender, day))
+        if c:
+            c.add(kind, value, int(n), first_at, last_at)
+    report = _assemble(scope, list(convs.values()))
+    report.top_intents = [(name or "(none)", int(n)) for name, n in got["intents"]]
+    report.unanswered = group_questions([(m.text, m.timestamp) for m in got["unanswered"]], TOP_QUESTIONS)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _assemble(scope: Scope, convs: list[Any], marks: list[Any]) -> Report:
-    per_day: Counter = Counter({day: 0 for day in scope.days()})
-    totals: Counter = Counter()
-    for c in convs:
-        per_day[day_of_number(c["day"])] += 1
-        for key in ("messages", "nlu_fallbacks", "fallbacks", "clarifications", "paused", "wanted_person"):
-            totals[key] += int(c[key] or 0)
-        totals["resolved"] += int(c["resolved"] or 0)
-        totals["answers"] += int(c["resolved"] or 0) + int(c["unresolved"] or 0)
-    n, messages = len(convs), totals["messages"]
+class Conversation:
+    """What the report needs of one conversation (one sender id on one day)."""
+
+    __slots__ = ("day", "messages", "nlu_fallbacks", "asked_person", "paused", "counts", "marks")
+
+    def __init__(self, day: int, messages: int, nlu_fallbacks: int, asked_person: int) -> None:
+        self.day = day
+        self.messages = int(messages)
+        self.nlu_fallbacks = int(nlu_fallbacks or 0)
+        self.asked_person = bool(asked_person)
+        self.paused = False
+        self.counts: dict[str, int] = {}  # reply and survey kinds (queries.bot_replies / slots)
+        self.marks: list[dict[str, Any]] = []  # procedure events, for procedures.py
+
+    def add(self, kind: str, value: str, n: int, first_at: float, last_at: float) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + n
+        if kind in PROCEDURE_MARKS:
+            self.marks.append({"kind": kind, "value": value, "first_at": first_at, "last_at": last_at})
+
+
+def _assemble(scope: Scope, convs: list[Conversation]) -> Report:
+    days = scope.days()
+    per_day: Counter = Counter({day: 0 for day in days})
+    per_day.update(day_of_number(c.day) for c in convs)
+    n = len(convs)
+    messages = sum(c.messages for c in convs)
+    paused = sum(c.paused for c in convs)
+    resolved = sum(c.counts.get("resolved", 0) for c in convs)
+    answers = resolved + sum(c.counts.get("unresolved", 0) for c in convs)
     return Report(
         scope=scope,
-        per_day=dict(sorted((day, count) for day, count in per_day.items() if day in set(scope.days()))),
+        per_day={day: per_day[day] for day in days},
         conversations=n,
         messages=messages,
-        contained=Rate(n - totals["paused"], n),
-        handoff=Rate(totals["paused"], n),
-        wanted_person=Rate(totals["wanted_person"], n),
-        resolved=Rate(totals["resolved"], totals["answers"]),
-        fallback=Rate(totals["fallbacks"], messages),
-        clarification=Rate(totals["clarifications"], messages),
-        nlu_fallback=Rate(totals["nlu_fallbacks"], messages),
-        procedures=procedure_figures(_by_conversation(marks)),
+        contained=Rate(n - paused, n),
+        handoff=Rate(paused, n),
+        wanted_person=Rate(sum(c.asked_person for c in convs), n),
+        resolved=Rate(resolved, answers),
+        fallback=Rate(sum(c.counts.get("fallback", 0) for c in convs), messages),
+        clarification=Rate(sum(c.counts.get("clarify", 0) for c in convs), messages),
+        nlu_fallback=Rate(sum(c.nlu_fallbacks for c in convs), messages),
+        procedures=procedure_figures({i: c.marks for i, c in enumerate(convs) if c.marks}),
         top_intents=[],
         unanswered=[],
     )
-
-
-def _by_conversation(marks: list[Any]) -> dict[tuple[str, int], list[Any]]:
-    grouped: dict[tuple[str, int], list[Any]] = defaultdict(list)
-    for m in marks:
-        grouped[(m["sender_id"], m["day"])].append(m)
-    return grouped

@@ -34,7 +34,7 @@ class Question:
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
-    return Dictionary().create(SplitMode.A)
+    return Dictionary().tokenizer(mode=SplitMode.A)
 
 
 def words_of(text: str) -> frozenset[str]:
@@ -48,16 +48,19 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def group_questions(messages: Iterable[Any], top: int) -> list[Question]:
-    """`messages` newest first, each with `text` and `timestamp`; the `top` largest groups."""
-    # Identical word sets first (most repeats are exact), then similar sets join the larger groups.
+def group_questions(messages: Iterable[tuple[str | None, float]], top: int) -> list[Question]:
+    """`messages` as (text, timestamp); the `top` largest groups."""
+    # Identical texts and identical word sets first (most repeats are exact), then similar word
+    # sets join the larger groups; each distinct text is redacted and tokenized once.
+    by_text: dict[str, list[float]] = defaultdict(list)
+    for text, timestamp in messages:
+        text = (text or "").strip()
+        if text and not text.startswith("/"):  # not empty, not a button payload
+            by_text[text].append(float(timestamp))
     same: dict[frozenset[str], list[tuple[str, float]]] = defaultdict(list)
-    for m in messages:
-        text = (m["text"] or "").strip()
-        if not text or text.startswith("/"):  # empty or a button payload, not something typed
-            continue
+    for text, times in by_text.items():
         shown = safe_text(text)
-        same[words_of(shown)].append((shown, float(m["timestamp"])))
+        same[words_of(shown)].extend((shown, t) for t in times)
     groups: list[tuple[frozenset[str], list[tuple[str, float]]]] = []
     by_word: dict[str, list[int]] = defaultdict(list)
     for word_set, items in sorted(same.items(), key=lambda kv: -len(kv[1])):
@@ -66,10 +69,9 @@ def group_questions(messages: Iterable[Any], top: int) -> list[Question]:
         if best is not None and _jaccard(word_set, groups[best][0]) >= SIMILARITY:
             groups[best][1].extend(items)
             continue
-        by_word_index = len(groups)
-        groups.append((word_set, list(items)))
         for w in word_set:
-            by_word[w].append(by_word_index)
+            by_word[w].append(len(groups))
+        groups.append((word_set, list(items)))
     groups.sort(key=lambda g: -len(g[1]))
     return [_question(word_set, items) for word_set, items in groups[:top]]
 

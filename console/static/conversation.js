@@ -12,11 +12,12 @@
   const box = document.getElementById("reply-text");
   const seen = new Set();
   const labels = { customer: "お客さま", bot: "チャットボット", pause: "", resume: "" };
+  const STATUS_LABELS = { waiting: "待機中", active: "対応中", returned: "ボットに戻しました", closed: "終了" };
   let status = root.dataset.status;
   let mine = root.dataset.mine === "yes";
 
   function show() {
-    statusText.textContent = status;
+    statusText.textContent = STATUS_LABELS[status] || status;
     buttons.take.hidden = status !== "waiting";
     buttons.handback.hidden = buttons.close.hidden = !(status === "active" && mine);
     form.hidden = !(status === "active" && mine);

@@ -21,8 +21,8 @@
     for (const row of rows) {
       const tr = document.createElement("tr");
       tr.dataset.id = row.id;
-      tr.append(cell(row.position || ""), cell(row.channel), cell(row.waiting_seconds + " 秒"), cell(row.topic),
-        cell(row.status + (row.operator ? "（" + row.operator + "）" : "")));
+      tr.append(cell(row.position || ""), cell(row.channel), cell(row.waiting), cell(row.topic),
+        cell(row.status_label + (row.operator ? "（" + row.operator + "）" : "")));
       const open = document.createElement("td");
       const a = document.createElement("a");
       a.href = "/handoffs/" + encodeURIComponent(row.id);

@@ -17,7 +17,8 @@ def test_happy_path_sms(api, new_customer):
     r = api.start(conv, customer_number=customer.customer_number)
     assert r.status_code == 202
     body = r.json()
-    assert set(body) == {"verification_id", "expires_in", "message"} and body["expires_in"] == 600
+    assert set(body) == {"verification_id", "expires_in", "message", "channel", "destination_hint"}
+    assert body["expires_in"] == 600
     [sms] = api.outbox(customer.mobile)
     assert sms["channel"] == "sms" and sms["kind"] == "verification_code"
     r = api.confirm(body["verification_id"], conv, api.latest_code(customer.mobile))

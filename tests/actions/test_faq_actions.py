@@ -11,7 +11,7 @@ from actions.topics import TOPICS
 from tests.actions.trackers import responses, run, slot_events, tracker
 
 
-@pytest.mark.parametrize("intent", sorted(i for i in TOPICS if i != "forgot_password"))
+@pytest.mark.parametrize("intent", sorted(i for i in TOPICS if i not in ("forgot_password", "request_human")))
 def test_every_topic_is_answered_with_its_response_and_a_next_step(intent: str) -> None:
     messages, events = run(ActionAnswer(), tracker(intent))
     assert responses(messages)[0] == f"utter_answer_{intent}"
@@ -44,7 +44,7 @@ def test_forgot_password_asks_which_one() -> None:
 def test_answer_during_a_procedure_returns_to_it_without_survey() -> None:
     messages, events = run(ActionAnswer(), tracker("change_customer_number", active_loop="procedure_form"))
     assert responses(messages) == ["utter_answer_change_customer_number", "utter_back_to_procedure"]
-    assert events == []
+    assert slot_events(events) == {"topic": "change_customer_number"}  # no new question while the form asks
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_yes_without_a_question_is_acknowledged() -> None:
 def test_clarify_offers_the_two_likeliest_topics() -> None:
     t = tracker(
         "nlu_fallback",
-        text="ID",
+        text="あれってどうなってるの",
         ranking=[("nlu_fallback", 0.5), ("check_ocn_id", 0.3), ("affirm", 0.1), ("ask_id_types", 0.05)],
     )
     messages, _ = run(ActionClarify(), t)
@@ -124,6 +124,49 @@ def test_second_unclear_message_gets_the_help_links() -> None:
     messages, _ = run(ActionClarify(), t)
     assert responses(messages) == ["utter_fallback"]
     assert messages[0]["link"].startswith("https://") and messages[0]["contact_link"].startswith("https://")
+
+
+def test_unclear_message_about_an_id_is_answered_from_the_help_page() -> None:
+    t = tracker(
+        "nlu_fallback",
+        text="ルーターに入れるIDとパスワードってどこでわかりますか",
+        ranking=[("check_connection_id", 0.4), ("ask_id_types", 0.3), ("greet", 0.1), ("check_ocn_id", 0.1)],
+    )
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages) == ["utter_help_section", "utter_help_section_other"]
+    assert messages[0]["section_title"] == "OCN接続用ID（認証ID）とパスワードを確認したい"
+    assert "SMS" in messages[0]["section_text"] and messages[0]["link"].startswith("https://")
+    payloads = [b["payload"] for b in messages[1]["buttons"]]
+    assert payloads == ["/check_connection_id", "/ask_id_types", "/out_of_scope"]
+
+
+def test_a_second_unclear_message_about_an_id_still_gets_a_section() -> None:
+    earlier = [
+        {"event": "user", "text": "???"},
+        {"event": "action", "name": "action_clarify"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "お客さま番号って変えられるの"},
+    ]
+    t = tracker(
+        "nlu_fallback", text="お客さま番号って変えられるの", ranking=[("check_customer_number", 0.3)], events=earlier
+    )
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages)[0] == "utter_help_section"
+    assert "変更できません" in messages[0]["section_text"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ぱすわーどをわすれてめーるがよめない", "utter_help_section"),
+        ("今日の天気は？", "utter_answer_out_of_scope"),
+        ("今月の料金をマイページで確認したい", "utter_answer_out_of_scope"),
+        ("引っ越し先でもネットを使いたい", "utter_answer_out_of_scope"),
+    ],
+)
+def test_off_topic_answer_only_for_messages_not_about_ids(text: str, expected: str) -> None:
+    messages, _ = run(ActionAnswer(), tracker("out_of_scope", text=text, ranking=[("out_of_scope", 0.8)]))
+    assert responses(messages)[0] == expected
 
 
 @pytest.mark.parametrize("text, response", [("😀😀", "utter_unreadable"), ("あ" * 2001, "utter_too_long")])

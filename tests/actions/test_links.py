@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from actions.links import DEEP_LINKS, all_links, describe_unset_links, link, unset_links
@@ -37,3 +40,18 @@ def test_make_run_lists_the_unset_variables() -> None:
         assert deep.variable in text
     every = {deep.variable: "https://checked.example/" for deep in DEEP_LINKS.values()}
     assert "every deep link is set" in describe_unset_links(every)
+
+
+def test_no_url_is_typed_anywhere_but_the_one_verified_constant() -> None:
+    root = Path(__file__).resolve().parents[2]
+    assert "http" not in (root / "domain.yml").read_text(encoding="utf-8"), "domain.yml: use {link}"
+    assert "http" not in (root / "web" / "static" / "index.html").read_text(encoding="utf-8"), "use {{link:KEY}}"
+    ocn_urls = re.compile(r"https?://[^\s\"')]*ocn[^\s\"')]*")
+    found = {
+        f"{path.relative_to(root)}: {url}"
+        for folder in ("actions", "web", "channels", "bot_server", "devstack")
+        for path in (root / folder).rglob("*")
+        if path.suffix in (".py", ".js", ".html", ".yml") and "node_modules" not in path.parts
+        for url in ocn_urls.findall(path.read_text(encoding="utf-8", errors="replace"))
+    }
+    assert found == {f"actions/settings.py: {VERIFIED_HELP_PAGE_URL}"}, found

@@ -29,6 +29,7 @@ from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
 VERIFIED = {"verification_id": "v-1", "verified_until": time.time() + 600}
+CHOSEN = tracker(slots={"procedure": "send_ocn_id"})  # a procedure was chosen: the ID is verified now
 
 
 @pytest.fixture()
@@ -80,7 +81,7 @@ def test_account_ref_extraction_normalizes(typed: str, expected: str) -> None:
 
 def test_account_ref_starts_verification_without_revealing_whether_it_exists(client: FakeClient) -> None:
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
+    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, CHOSEN, {}))
     assert result["verification_id"] == "v-1" and result["otp_code"] is None
     assert responses(dispatcher.messages) == ["utter_code_sent"]
     assert client.calls[0][2].get("idempotency_key")
@@ -99,7 +100,7 @@ def test_account_ref_api_errors_stop_politely(
 ) -> None:
     client.fail = error
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
+    result = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, CHOSEN, {}))
     assert responses(dispatcher.messages) == [response]
     assert bool(result.get("procedure_halt")) is halted
 

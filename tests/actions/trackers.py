@@ -21,6 +21,8 @@ SLOTS = [
     "procedure_halt",
     "survey_answer",
     "requested_slot",
+    "topic",
+    "code_destination",
 ]
 
 

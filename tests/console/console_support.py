@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import requests
+import socketio
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -103,3 +106,39 @@ def enqueue(base_url: str, conversation_id: str, channel: str = "web", topic: st
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
         timeout=10,
     )
+
+
+class WidgetCustomer:
+    """The web widget's side (socket.io, server-issued session): messages in and out, with arrival times."""
+
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.session_id = ""
+        self.inbox: asyncio.Queue[tuple[float, dict]] = asyncio.Queue()
+        self.received: list[dict] = []  # everything that arrived, in order
+        self.confirmed = asyncio.Event()
+
+    async def connect(self, url: str) -> None:
+        @self.sio.on("session_confirm")
+        async def confirm(data: dict) -> None:
+            self.session_id = data["session_id"] if isinstance(data, dict) else data
+            self.confirmed.set()
+
+        @self.sio.on("bot_uttered")
+        async def uttered(data: dict) -> None:
+            self.received.append(data)
+            self.inbox.put_nowait((time.perf_counter(), data))
+
+        await self.sio.connect(url, transports=["websocket"])
+        await self.sio.emit("session_request", {"session_id": None})
+        await asyncio.wait_for(self.confirmed.wait(), 10)
+
+    async def say(self, text: str) -> None:
+        await self.sio.emit("user_uttered", {"message": text, "session_id": self.session_id})
+
+    async def wait_text(self, containing: str, timeout: float = 10) -> float:
+        deadline = time.monotonic() + timeout
+        while True:
+            arrived, data = await asyncio.wait_for(self.inbox.get(), max(0.01, deadline - time.monotonic()))
+            if containing in (data.get("text") or ""):
+                return arrived

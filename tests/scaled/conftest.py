@@ -30,6 +30,7 @@ STATE_DIR = ROOT / "var" / "test-scaled"
 def scaled_env() -> dict:
     # The tests drive the bot over REST through nginx, which routes it only when asked to (deploy/nginx.py).
     env = dict(os.environ, SCALED_STATE_DIR=str(STATE_DIR), PYTHONPATH=str(ROOT), SCALED_PUBLIC_REST="1")
+    env["HANDOFF_HOURS"] = "00:00-24:00"  # a person can take over whatever the time of the test run
     for key in (
         "RASA_API_TOKEN",
         "SCALED_LISTEN_HOST",
@@ -38,6 +39,9 @@ def scaled_env() -> dict:
         "TRACKER_STORE_URL",
         "ACTION_ENDPOINT_URL",
         "LOCK_STORE_TYPE",
+        "CONSOLE_STORE_URL",
+        "CONSOLE_SERVICE_TOKEN",
+        "RASA_URL",
     ):
         env.pop(key, None)
     return env

@@ -32,3 +32,26 @@ def test_survey_no_offers_a_person_and_answers_are_counted(stack: RunningStack) 
     after = count_answers(stack.env["TRACKER_STORE_URL"])
     assert after["unresolved"] == before["unresolved"] + 1
     assert after["resolved"] == before["resolved"] + 1
+
+
+# Issue 8: a message about IDs/passwords that the classifier can't place is answered from the
+# matching help-page section (actions/knowledge.py), not with an apology; off-topic stays off-topic.
+UNPLACEABLE_CONNECTION_ID_QUESTION = "ルーターのIDとパスワード"
+
+
+def test_an_id_question_the_classifier_cannot_place_gets_its_help_page_section(stack: RunningStack) -> None:
+    messages = stack.say(new_sender(), UNPLACEABLE_CONNECTION_ID_QUESTION)
+    reply = texts(messages)
+    assert "ヘルプページ「OCN接続用ID（認証ID）とパスワードを確認したい」" in reply
+    for way in ("マイページ", "郵送", "SMS"):
+        assert way in reply
+    assert "https://" in reply
+    payloads = [b["payload"] for b in buttons(messages)]
+    assert "/check_connection_id" in payloads and "/out_of_scope" in payloads
+
+
+def test_off_topic_messages_get_the_out_of_scope_answer_not_a_section(stack: RunningStack) -> None:
+    for text in ("明日の天気はどうなりますか", "今月の請求額を教えてください", "来月引っ越すので住所を変えたい"):
+        reply = texts(stack.say(new_sender(), text))
+        assert "ほかのご用件" in reply, (text, reply)
+        assert "ヘルプページ「" not in reply, (text, reply)

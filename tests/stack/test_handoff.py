@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sys
 from pathlib import Path
 
+from actions.links import link
 from tests.support.stack import RunningStack, new_sender, texts
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))
-from console_support import Operator, add_operator  # noqa: E402
+from console_support import Operator, WidgetCustomer, add_operator  # noqa: E402
 
 QUEUED = re.compile(r"担当者におつなぎします。順番は(\d+)番目です")
 
@@ -71,7 +73,40 @@ def test_without_an_operator_the_contact_page_is_offered_and_nothing_queued(stac
     before = {row["id"] for row in pat.queue()}
     pat.post("/signout")  # nobody signed in any more
     reply = texts(stack.say(new_sender(), "担当者と話したい"))
-    assert "担当者がおりません" in reply and "/contact/" in reply, reply
+    assert "担当者がおりません" in reply and link("contact", stack.env) in reply, reply
+    assert reply.count("\n") == 1, reply  # that answer, and nothing after it
     pat = Operator(stack.console_url, "pat")
     assert {row["id"] for row in pat.queue()} <= before
     pat.post("/signout")
+
+
+def test_an_operator_message_reaches_only_its_own_customer(stack: RunningStack) -> None:
+    """Two web customers on the same server: what the operator writes to one never reaches the other."""
+    add_operator(stack.env, "quinn")
+    quinn = Operator(stack.console_url, "quinn")
+    before = {row["id"] for row in quinn.queue()}
+
+    async def scenario() -> None:
+        asking, other = WidgetCustomer(), WidgetCustomer()
+        await asking.connect(stack.rasa_url)
+        await other.connect(stack.rasa_url)
+        assert asking.session_id != other.session_id
+        await asking.say("担当者と話したい")
+        await asking.wait_text("担当者におつなぎします", 30)
+        row = _new_row(quinn, before)
+        assert quinn.post(f"/handoffs/{row['id']}/take").status_code == 200
+        assert (
+            quinn.post(f"/handoffs/{row['id']}/messages", {"text": "あなただけへのメッセージです"}).status_code == 204
+        )
+        await asking.wait_text("あなただけへのメッセージです")
+        await other.say("お客さま番号を変更したい")  # the other customer's own answer comes after...
+        await other.wait_text("変更できません", 30)
+        seen = [message.get("text") or "" for message in other.received]
+        assert not any("担当者" in text or "あなただけ" in text for text in seen), seen
+        assert quinn.post(f"/handoffs/{row['id']}/close").status_code == 200
+        await asking.wait_text("ご利用ありがとうございました")
+        await asking.sio.disconnect()
+        await other.sio.disconnect()
+
+    asyncio.run(scenario())
+    quinn.post("/signout")

@@ -41,6 +41,7 @@ def web_stack() -> Iterator[WebStack]:
     rasa, actions, account_api, web, console = free_ports(5)
     ports = Ports(rasa=rasa, actions=actions, account_api=account_api, web=web, console=console)
     env = isolated_env(ports, tmp)
+    env["HANDOFF_HOURS"] = "00:00-24:00"  # a person can take over whatever the time of the test run
     services = product_services(ports, model)
     assert [s.name for s in services][-1] == "web", "devstack did not pick up web/__main__.py"
     stack = Stack(services, env, tmp / "logs")

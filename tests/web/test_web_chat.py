@@ -18,6 +18,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 from web_support import ROOT, SCREENSHOTS, WebStack
 
+from actions.settings import VERIFIED_HELP_PAGE_URL
 from devstack.ports import free_ports
 from devstack.processes import wait_healthy
 
@@ -182,11 +183,12 @@ def test_conversation_buttons_links_and_reload(web_stack: WebStack, browser) -> 
     assert not any(b.is_enabled() for b in buttons), "answered buttons must not be clickable again"
     assert "/forgot_ocn_id_password" not in " ".join(texts(browser))
 
-    # The link in the answer is a real link to My Page that opens in a new tab.
+    # The link in the answer is a real link that opens in a new tab: with no deep link configured, the
+    # verified help page (actions/links.py).
     links = browser.find_elements(By.CSS_SELECTOR, ".ocn-chat-msg--bot a.ocn-chat-link")
     assert links, f"no link in the answer: {answer!r}"
     link = links[-1]
-    assert urlsplit(link.get_attribute("href")).netloc.startswith("mypage."), link.get_attribute("href")
+    assert link.get_attribute("href") == VERIFIED_HELP_PAGE_URL
     assert link.get_attribute("target") == "_blank"
     assert "noopener" in link.get_attribute("rel").split()
     before = set(browser.window_handles)

@@ -26,7 +26,7 @@
     title: 'OCN チャットサポート',
     subtitle: 'IDとパスワードのご質問にお答えします',
     launcherLabel: 'チャットで質問する',
-    placeholder: 'ご質問を入力してください',
+    placeholder: 'ご質問をご入力ください',
     note: '※パスワードは入力しないでください',
     container: null           // element to append the widget to (default document.body)
   };
@@ -42,6 +42,7 @@
     typing: '回答を入力しています',
     you: 'あなた',
     bot: 'チャットボット',
+    operator: '担当者',
     connecting: '接続しています…',
     reconnecting: '接続が切れました。再接続しています…',
     unavailable: 'チャットを読み込めませんでした。しばらくしてからページを再読み込みしてください。',
@@ -417,14 +418,19 @@
     this.retireButtons();
     if (this.statusText === TEXT.noReply) this.setStatus(null);
     if (shown !== null && shown !== undefined) this.append({ from: 'user', text: String(shown) });
-    this.setWaiting(true);
+    // A person need not answer at once: no typing indicator or "no reply" notice during a handoff.
+    this.setWaiting(this.state.handoff !== 'waiting' && this.state.handoff !== 'operator');
     this.emit(String(payload));
   };
 
   /** A message from the bot (also usable by the host page to show a local message). */
   Chat.prototype.receive = function (message) {
     if (!message || typeof message !== 'object') return;
-    var item = { from: 'bot', text: typeof message.text === 'string' ? message.text : '' };
+    // Handoff marker (actions/handoff_actions.py): waiting for a person, a person writes, the bot again.
+    var handoff = message.handoff || (message.data && message.data.handoff);
+    if (typeof handoff === 'string') { this.state.handoff = handoff; this.save(); this.setWaiting(false); return; }
+    var from = this.state.handoff === 'operator' ? 'operator' : 'bot';
+    var item = { from: from, text: typeof message.text === 'string' ? message.text : '' };
     var buttons = buttonsOf(message);
     if (buttons.length) item.buttons = buttons;
     var attachment = message.attachment;
@@ -468,10 +474,11 @@
 
   Chat.prototype.renderMessage = function (item, index) {
     var self = this;
-    var fromBot = item.from === 'bot';
-    var row = el('div', 'ocn-chat-msg ' + (fromBot ? 'ocn-chat-msg--bot' : 'ocn-chat-msg--user'));
+    var fromBot = item.from === 'bot' || item.from === 'operator';
+    var row = el('div', 'ocn-chat-msg ' + (fromBot ? 'ocn-chat-msg--bot' : 'ocn-chat-msg--user') +
+      (item.from === 'operator' ? ' ocn-chat-msg--operator' : ''));
     var who = el('span', 'ocn-chat-sr');
-    who.textContent = (fromBot ? TEXT.bot : TEXT.you) + '：';
+    who.textContent = (item.from === 'operator' ? TEXT.operator : fromBot ? TEXT.bot : TEXT.you) + '：';
     if (item.text) {
       var bubble = el('div', 'ocn-chat-bubble');
       bubble.appendChild(who);

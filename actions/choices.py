@@ -1,0 +1,176 @@
+"""Every question the bot asks with choices, and reading what the customer types as an answer to it.
+
+One table per question: the buttons (actions/buttons.py) and the typed-answer reader both come
+from it, so any label the customer sees is also understood when typed (in full or in part, in any
+width or kana, as romaji like "sms", or as the number of the choice: 「2」「２番」).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ocn_ids.answers import CHOICE_HEADS, CHOICE_NUMBER, CHOICE_TAILS, FINE, NO, UNCLEAR, YES, YesNoKind, fold
+from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS
+
+# An answer to a question is short; anything longer is read as a new question.
+MAX_ANSWER_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str  # what the answer means (an id_type, a procedure, a delivery method)
+    title: str  # the button label
+    payload: str  # what pressing the button sends
+    aliases: tuple[str, ...] = ()  # other ways customers type it
+
+
+def _inform(entity: str, value: str) -> str:
+    return f'/inform{{"{entity}": "{value}"}}'
+
+
+QUESTIONS: dict[str, tuple[Choice, ...]] = {
+    "which_password": (
+        Choice(
+            "ocn_id",
+            "OCN ID（メール）のパスワード",
+            "/forgot_ocn_id_password",
+            ("ocn idのパスワード", "メールのパスワード", "ocnメールのパスワード", "ocn", *ID_TYPE_KEYWORDS["ocn_id"]),
+        ),
+        Choice(
+            "connection_id",
+            "接続用ID（認証ID）のパスワード",
+            "/check_connection_id",
+            ("接続用idのパスワード", "認証idのパスワード", "接続用のパスワード", *ID_TYPE_KEYWORDS["connection_id"]),
+        ),
+        Choice(
+            "unknown",
+            "わからない",
+            _inform("id_type", "unknown"),
+            ("分からない", "わかりません", "分かりません", "不明"),
+        ),
+    ),
+    "procedure": (
+        Choice(
+            "reset_ocn_password",
+            "OCN IDのパスワード再設定",
+            _inform("procedure", "reset_ocn_password"),
+            ("パスワード再設定", "再設定", "パスワード", "ocn idのパスワード", "パスワードリセット", "リセット"),
+        ),
+        Choice(
+            "send_connection_id",
+            "接続用IDとパスワードを受け取る",
+            _inform("procedure", "send_connection_id"),
+            ("接続用idとパスワード", "接続用id", "接続id", "認証id", "接続用", "接続"),
+        ),
+        Choice(
+            "send_customer_number",
+            "お客さま番号を確認",
+            _inform("procedure", "send_customer_number"),
+            ID_TYPE_KEYWORDS["customer_number"],
+        ),
+        Choice(
+            "send_ocn_id",
+            "OCN IDを確認",
+            _inform("procedure", "send_ocn_id"),
+            ("ocn id", "ocnid", "ocn", "メールアドレス"),
+        ),
+        Choice(
+            "login_history",
+            "ログイン履歴を確認",
+            _inform("procedure", "login_history"),
+            ("ログイン履歴", "履歴", "りれき", "ログイン"),
+        ),
+    ),
+    "delivery_method": (
+        Choice(
+            "sms",
+            "SMSで受け取る",
+            _inform("delivery_method", "sms"),
+            ("エスエムエス", *DELIVERY_METHOD_KEYWORDS["sms"]),
+        ),
+        Choice("post", "郵送で受け取る", _inform("delivery_method", "post"), DELIVERY_METHOD_KEYWORDS["post"]),
+        Choice(
+            "mypage", "マイページで表示する", _inform("delivery_method", "mypage"), DELIVERY_METHOD_KEYWORDS["mypage"]
+        ),
+    ),
+}
+
+
+# --- yes / no -------------------------------------------------------------------------------------
+# Whether a polite word agrees or declines depends on the question (see ocn_ids.answers.FINE).
+
+
+@dataclass(frozen=True)
+class YesNoQuestion:
+    kind: YesNoKind
+    yes_title: str = "はい"
+    no_title: str = "いいえ"
+
+
+YES_NO_QUESTIONS: dict[str, YesNoQuestion] = {
+    "offer_procedure": YesNoQuestion("offer", "チャットで手続きする", "今はしない"),
+    "offer_resend": YesNoQuestion("offer", "新しいコードを送る", "もう少し待つ"),
+    "procedure_confirmed": YesNoQuestion("confirm"),
+    "survey": YesNoQuestion("survey"),
+}
+
+Reading = Literal["yes", "no", "unclear"]
+
+
+def read_yes_no(question: str, text: str) -> Reading | None:
+    """'yes', 'no', 'unclear' (ask back), or None when the text is not a yes/no answer to this question."""
+    asked = YES_NO_QUESTIONS.get(question)
+    if asked is None:
+        return None
+    word = fold(text)
+    if word in UNCLEAR[asked.kind]:
+        return "unclear"
+    if word in FINE:
+        return "no" if asked.kind == "offer" else "yes"
+    if word == fold(asked.yes_title) or word in YES:
+        return "yes"
+    if word == fold(asked.no_title) or word in NO:
+        return "no"
+    return None
+
+
+# --- choices ----------------------------------------------------------------------------------------
+def _strip_fillers(word: str, keep: int = 1) -> str:
+    """Drop what people wrap around a choice, keeping at least `keep` characters."""
+    changed = True
+    while changed and word:
+        changed = False
+        for head in CHOICE_HEADS:
+            if word.startswith(head) and len(word) - len(head) >= keep:
+                word, changed = word[len(head) :], True
+        for tail in CHOICE_TAILS:
+            if word.endswith(tail) and len(word) - len(tail) >= keep:
+                word, changed = word[: -len(tail)], True
+    return word
+
+
+def read_choice(question: str, text: str) -> list[Choice]:
+    """The choices of `question` the text names: one when it is an answer, several when it is
+    ambiguous (ask back with those), none when it is not an answer (a new question)."""
+    choices = QUESTIONS.get(question, ())
+    word = fold(text)
+    if not choices or not word or len(word) > MAX_ANSWER_CHARS:
+        return []
+    number = CHOICE_NUMBER.fullmatch(_strip_fillers(word)) or CHOICE_NUMBER.fullmatch(word)
+    if number:
+        index = int(number.group(1))
+        return [choices[index - 1]] if 1 <= index <= len(choices) else []
+    word = _strip_fillers(word)
+    exact, partial = [], []
+    for choice in choices:
+        keys = [fold(choice.title), *(fold(a) for a in choice.aliases)]
+        if word in keys or any(_strip_fillers(word.replace(key, "", 1), keep=0) == "" for key in keys if key in word):
+            exact.append(choice)
+        elif len(word) >= 2 and any(word in key for key in keys):
+            partial.append(choice)
+    return exact or partial
+
+
+def buttons(question: str) -> list[dict[str, str]]:
+    return [{"title": c.title, "payload": c.payload} for c in QUESTIONS[question]]

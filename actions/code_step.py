@@ -1,0 +1,67 @@
+"""The one-time code step as it really goes: the code did not arrive, or the customer wants a new one.
+
+Both keep the procedure where it was. Where the code went is the masked hint the account API gave
+when it was sent (a decoy of the same shape for unknown accounts, so nothing tells who exists).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import buttons
+from actions.conversation_state import ask, in_procedure
+from actions.procedure_actions import start_verification
+
+Events = list[dict[str, Any]]
+_SOMEWHERE = "ご登録の携帯電話（SMS）またはメール"
+
+
+def waiting_for_code(tracker: Tracker) -> bool:
+    return (
+        in_procedure(tracker)
+        and tracker.get_slot("requested_slot") == "otp_code"
+        and bool(tracker.get_slot("account_ref"))
+    )
+
+
+async def resend_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """A new code for the same ID, within the account API's limits (it says how long to wait)."""
+    if not waiting_for_code(tracker):
+        dispatcher.utter_message(response="utter_no_code_pending")
+        return [ask(None)]
+    slots = await start_verification(dispatcher, tracker, tracker.get_slot("account_ref"), "resend_code")
+    if slots.get("procedure_halt") in ("too_many_codes", "unavailable"):
+        # The code already sent is still valid: the procedure goes on; the reason was explained.
+        slots.pop("procedure_halt")
+        dispatcher.utter_message(response="utter_earlier_code_still_valid")
+    return [SlotSet(name, value) for name, value in slots.items()] + [ask(None)]
+
+
+class ActionCodeNotReceived(Action):
+    """「コードが届きません」: where it went, where to look, and a new one offered."""
+
+    def name(self) -> str:
+        return "action_code_not_received"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        if not waiting_for_code(tracker):
+            dispatcher.utter_message(response="utter_no_code_pending")
+            return []
+        dispatcher.utter_message(
+            response="utter_code_not_received",
+            destination=tracker.get_slot("code_destination") or _SOMEWHERE,
+            buttons=buttons.yes_no("offer_resend", "/resend_code"),
+        )
+        return [ask("offer_resend")]
+
+
+class ActionResendCode(Action):
+    def name(self) -> str:
+        return "action_resend_code"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        return await resend_code(dispatcher, tracker)

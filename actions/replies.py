@@ -1,0 +1,115 @@
+"""What a message means in this conversation, before it is read as a new question.
+
+While a question is open (which password, do you want to do it in the chat, did it help, shall I
+send a new code), a typed button label, a choice's number or a yes/no word is its answer, whatever
+intent the classifier gave it. Right after an answer, a short follow-up is read against that topic,
+and a message that asks two things gets both answers. Only what is none of these is a new question.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import buttons
+from actions.choices import QUESTIONS, Choice, read_choice, read_yes_no
+from actions.code_step import resend_code
+from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure
+from actions.faq_actions import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
+from actions.follow_ups import follow_up_fact, two_topics
+from actions.procedure_actions import start_procedure_events
+from actions.topics import TOPICS
+from ocn_ids.normalize import MAX_MESSAGE_CHARS
+
+Events = list[dict[str, Any]]
+
+
+async def read_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events | None:
+    """The reply when the message answers the open question, follows up on the topic just answered,
+    or asks two things; None when it is simply a new question."""
+    text = tracker.latest_message.get("text") or ""
+    if not text or text.startswith("/") or len(text) > MAX_MESSAGE_CHARS:
+        return None  # a button carries its own meaning
+    answered = await answer_open_question(dispatcher, tracker, text)
+    if answered is not None:
+        return answered
+    fact = follow_up_fact(tracker.get_slot("topic"), text)
+    if fact is not None:
+        dispatcher.utter_message(response=fact.response)
+        return _ask_again(dispatcher, tracker)
+    topics = two_topics(text)
+    if topics and not in_procedure(tracker):
+        first, second = topics
+        dispatcher.utter_message(response="utter_two_questions", first=TOPICS[first].title, second=TOPICS[second].title)
+        say_answer(first, dispatcher)
+        return answer_topic(second, dispatcher, tracker)
+    return None
+
+
+async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    question = tracker.get_slot("pending_question")
+    if not question:
+        return None
+    if question in QUESTIONS and not in_procedure(tracker):
+        found = read_choice(question, text)
+        if len(found) == 1:
+            return _chosen(question, found[0], dispatcher, tracker)
+        if found:
+            dispatcher.utter_message(
+                response="utter_which_one", buttons=[{"title": c.title, "payload": c.payload} for c in found]
+            )
+            return [ask(question)]
+    reading = read_yes_no(question, text)
+    if reading is None:
+        return None
+    return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
+
+
+def _chosen(question: str, choice: Choice, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    assert question == "which_password"  # the only choice question asked outside the procedure form
+    return resolve_which_password(dispatcher, tracker, choice.value)
+
+
+async def answer_yes_no(
+    question: str, yes: bool | None, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Events | None:
+    """yes=None: it could go either way, so the question is asked back with its buttons."""
+    if yes is None:
+        dispatcher.utter_message(response="utter_ask_yes_no_again", buttons=_yes_no_buttons(question, tracker))
+        return [ask(question)]
+    if question == "survey":
+        return record_survey(dispatcher, tracker, resolved=yes)
+    if question == "offer_procedure":
+        if yes:
+            return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
+        return ask_survey(dispatcher)
+    if question == "offer_resend":
+        if yes:
+            return await resend_code(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_keep_waiting")
+        return [ask(None)]
+    return None
+
+
+def _yes_no_buttons(question: str, tracker: Tracker) -> list[dict[str, str]]:
+    if question == "offer_procedure":
+        procedure = tracker.get_slot("offered_procedure") or ""
+        return buttons.yes_no(question, buttons.payload("start_procedure", procedure=procedure))
+    if question == "offer_resend":
+        return buttons.yes_no(question, "/resend_code")
+    return buttons.yes_no(question)
+
+
+def _ask_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """After a follow-up, the open question comes back (the form re-asks its own)."""
+    question = tracker.get_slot("pending_question")
+    if question == "survey":
+        dispatcher.utter_message(response="utter_ask_survey")
+    elif question == "offer_procedure":
+        dispatcher.utter_message(response="utter_offer_procedure", buttons=_yes_no_buttons(question, tracker))
+    elif in_procedure(tracker):
+        dispatcher.utter_message(response="utter_back_to_procedure")
+    return []

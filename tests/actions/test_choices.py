@@ -1,0 +1,82 @@
+"""Reading typed answers against the question asked: one table for buttons and typed answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import buttons
+from actions.choices import QUESTIONS, read_choice, read_yes_no
+
+
+@pytest.mark.parametrize(
+    "question, typed, value",
+    [
+        ("which_password", "OCN ID", "ocn_id"),
+        ("which_password", "ｏｃｎ　ｉｄ", "ocn_id"),  # full width
+        ("which_password", "メールのほうです", "ocn_id"),
+        ("which_password", "接続用ID", "connection_id"),
+        ("which_password", "ニンショウ", "connection_id"),  # katakana of a hiragana keyword
+        ("which_password", "２番", "connection_id"),
+        ("which_password", "3", "unknown"),
+        ("procedure", "ログイン履歴", "login_history"),
+        ("procedure", "OCN ID", "send_ocn_id"),  # the exact label beats a longer one containing it
+        ("procedure", "3番目", "send_customer_number"),
+        ("delivery_method", "sms", "sms"),
+        ("delivery_method", "ＳＭＳでお願いします", "sms"),
+        ("delivery_method", "ゆうそう", "post"),
+        ("delivery_method", "まいぺーじ", "mypage"),
+        ("delivery_method", "マイページで表示", "mypage"),  # part of the label
+    ],
+)
+def test_a_label_in_full_or_part_any_width_or_kana_or_its_number_is_the_answer(
+    question: str, typed: str, value: str
+) -> None:
+    assert [c.value for c in read_choice(question, typed)] == [value]
+
+
+@pytest.mark.parametrize(
+    "question, typed",
+    [
+        ("which_password", "お客さま番号は変更できますか"),
+        ("which_password", "OCN IDの確認方法を教えてください"),
+        ("which_password", "7"),  # no such choice
+        ("procedure", "今日はいい天気ですね"),
+    ],
+)
+def test_anything_else_is_a_new_question(question: str, typed: str) -> None:
+    assert read_choice(question, typed) == []
+
+
+def test_every_button_label_is_read_back_as_its_own_choice() -> None:
+    for question, choices in QUESTIONS.items():
+        for number, choice in enumerate(choices, start=1):
+            assert read_choice(question, choice.title) == [choice]
+            assert read_choice(question, f"{number}番") == [choice]
+
+
+def test_buttons_come_from_the_same_table() -> None:
+    assert [b["title"] for b in buttons.which_password()] == [c.title for c in QUESTIONS["which_password"]]
+    assert [b["payload"] for b in buttons.delivery_methods()] == [c.payload for c in QUESTIONS["delivery_method"]]
+    assert [b["title"] for b in buttons.yes_no("offer_procedure")] == ["チャットで手続きする", "今はしない"]
+
+
+@pytest.mark.parametrize(
+    "question, typed, reading",
+    [
+        ("offer_procedure", "大丈夫です", "no"),
+        ("offer_procedure", "結構です", "no"),
+        ("offer_procedure", "いいです", "no"),
+        ("offer_procedure", "いいですよ", "yes"),
+        ("offer_procedure", "お願いします！", "yes"),
+        ("offer_procedure", "今はしない", "no"),  # the button label, typed
+        ("offer_procedure", "うーん", "unclear"),
+        ("procedure_confirmed", "大丈夫です", "yes"),  # 「よろしいですか？」「大丈夫です」
+        ("procedure_confirmed", "結構です", "unclear"),  # could be either: asked back
+        ("survey", "大丈夫です", "yes"),
+        ("offer_resend", "大丈夫です", "no"),
+        ("offer_procedure", "ログイン履歴を見たい", None),  # not a yes/no answer
+        ("which_password", "はい", None),  # not a yes/no question
+    ],
+)
+def test_yes_no_words_are_read_with_the_question_in_mind(question: str, typed: str, reading: str | None) -> None:
+    assert read_yes_no(question, typed) == reading

@@ -1,0 +1,130 @@
+"""action_handoff: outside the support hours or with nobody there, the contact page and nothing
+queued; accepted, queued (with the position) and paused. The desk is a recording fake, plugged in
+through HANDOFF_DESK like OCN's own contact-centre system would be."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from actions.handoff_actions import ActionHandoff, channel_of
+from actions.handoff_desk import DeskUnavailable, Ticket, within_hours
+from actions.links import link
+from actions.settings import HandoffSettings, load_handoff_settings
+from tests.actions.trackers import responses, run, tracker
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+class RecordingDesk:
+    """A HandoffDesk whose answers the test sets; it records what it was asked."""
+
+    available = True
+    ticket: Ticket | None = Ticket("h-1", 3)
+    fail = False
+    calls: list[tuple] = []
+
+    def __init__(self, settings: HandoffSettings) -> None:
+        pass
+
+    async def operators_available(self) -> bool:
+        RecordingDesk.calls.append(("available",))
+        if RecordingDesk.fail:
+            raise DeskUnavailable("down")
+        return RecordingDesk.available
+
+    async def enqueue(self, conversation_id: str, channel: str, topic: str | None) -> Ticket | None:
+        RecordingDesk.calls.append(("enqueue", conversation_id, channel, topic))
+        return RecordingDesk.ticket
+
+
+@pytest.fixture(autouse=True)
+def desk(monkeypatch: pytest.MonkeyPatch) -> type[RecordingDesk]:
+    monkeypatch.setenv("HANDOFF_DESK", f"{__name__}.RecordingDesk")
+    monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
+    RecordingDesk.available, RecordingDesk.ticket, RecordingDesk.fail = True, Ticket("h-1", 3), False
+    RecordingDesk.calls = []
+    return RecordingDesk
+
+
+def _asked(intent: str = "request_human", sender: str = "web:abc") -> object:
+    earlier = [{"event": "user", "parse_data": {"intent": {"name": "check_ocn_id"}}}]
+    return tracker(intent, "担当者と話したい", sender=sender, events=earlier)
+
+
+def _paused(events: list[dict]) -> bool:
+    return any(e.get("event") == "pause" for e in events)
+
+
+def test_accepted_the_customer_is_queued_with_position_and_the_bot_pauses(desk) -> None:
+    messages, events = run(ActionHandoff(), _asked())
+    assert responses(messages)[0] == "utter_handoff_queued_position"
+    assert messages[0]["position"] == 3
+    assert _paused(events)
+    assert desk.calls[-1] == ("enqueue", "web:abc", "web", "OCN IDの確認")
+
+
+def test_without_a_known_position_the_customer_is_still_told_they_are_queued(desk) -> None:
+    desk.ticket = Ticket("h-2", None)
+    messages, events = run(ActionHandoff(), _asked())
+    assert responses(messages)[0] == "utter_handoff_queued" and _paused(events)
+
+
+def test_nobody_signed_in_gives_the_contact_page_and_queues_nothing(desk) -> None:
+    desk.available = False
+    messages, events = run(ActionHandoff(), _asked())
+    assert responses(messages) == ["utter_handoff_no_operator"]
+    assert messages[0]["link"] == link("contact")
+    assert not _paused(events)
+    assert not [c for c in desk.calls if c[0] == "enqueue"]
+
+
+def test_desk_down_gives_the_contact_page(desk) -> None:
+    desk.fail = True
+    messages, events = run(ActionHandoff(), _asked())
+    assert responses(messages) == ["utter_handoff_unavailable"] and not _paused(events)
+
+
+def test_outside_support_hours_gives_the_hours_and_contact_page_and_asks_no_desk(desk, monkeypatch) -> None:
+    now = datetime.now(tz=JST)
+    start, end = now + timedelta(hours=1), now + timedelta(hours=2)
+    monkeypatch.setenv("HANDOFF_HOURS", f"{start:%H:%M}-{end:%H:%M}")
+    messages, events = run(ActionHandoff(), _asked())
+    assert responses(messages) == ["utter_handoff_outside_hours"]
+    assert messages[0]["hours"] == f"{start.hour}:{start.minute:02d}〜{end.hour}:{end.minute:02d}"
+    assert messages[0]["link"] == link("contact")
+    assert desk.calls == [] and not _paused(events)
+
+
+@pytest.mark.parametrize(
+    ("hours", "local", "inside"),
+    [
+        ("09:00-18:00", "09:00", True),
+        ("09:00-18:00", "17:59", True),
+        ("09:00-18:00", "18:00", False),
+        ("09:00-18:00", "08:59", False),
+        ("22:00-02:00", "23:30", True),
+        ("22:00-02:00", "01:59", True),
+        ("22:00-02:00", "12:00", False),
+        ("00:00-24:00", "03:00", True),
+    ],
+)
+def test_support_hours_are_japan_time(hours: str, local: str, inside: bool) -> None:
+    settings = load_handoff_settings({"HANDOFF_HOURS": hours})
+    hour, minute = map(int, local.split(":"))
+    when = datetime(2026, 11, 26, hour, minute, tzinfo=JST).astimezone(ZoneInfo("UTC"))
+    assert within_hours(settings, when) is inside
+
+
+def test_default_hours_are_nine_to_six_japan_time() -> None:
+    settings = load_handoff_settings({})
+    assert [t.hour for t in settings.hours] == [9, 18] and settings.timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    ("sender", "channel"), [("web:s1", "web"), ("line:U1", "line"), ("line:group:C1", "line"), ("rest:me", "rest")]
+)
+def test_the_channel_comes_from_the_sender_id(sender: str, channel: str) -> None:
+    assert channel_of(tracker(sender=sender)) == channel

@@ -1,0 +1,203 @@
+"""Typed answers to the open question, follow-ups on the topic just answered, two questions in one,
+and the code step (code didn't arrive, resend), over a fake account client."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import procedure_actions
+from actions.account_client import AccountApiError
+from actions.code_step import ActionCodeNotReceived, ActionResendCode
+from actions.faq_actions import ActionAnswer, ActionClarify
+from actions.procedure_actions import ActionAskProcedure, ValidateProcedureForm
+from actions.reply_actions import ActionAnswerPendingQuestion
+from tests.actions.test_procedure_actions import FakeClient
+from tests.actions.trackers import responses, run, slot_events, tracker
+
+
+@pytest.fixture()
+def client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
+    fake = FakeClient()
+    monkeypatch.setattr(procedure_actions, "_client", fake)
+    return fake
+
+
+WAITING = {
+    "requested_slot": "otp_code",
+    "account_ref": "N123456789",
+    "verification_id": "v-0",
+    "procedure": "send_ocn_id",
+}
+
+
+def test_a_typed_label_answers_which_password_whatever_the_intent() -> None:
+    t = tracker("nlu_fallback", text="OCN ID", slots={"pending_question": "which_password"})
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages)[0] == "utter_answer_forgot_ocn_id_password"
+    t = tracker("check_connection_id", text="２番", slots={"pending_question": "which_password"})
+    messages, _ = run(ActionAnswer(), t)
+    assert responses(messages)[0] == "utter_answer_check_connection_id"
+
+
+def test_a_new_question_while_one_is_open_is_answered_as_a_question() -> None:
+    t = tracker(
+        "change_customer_number", text="お客さま番号は変更できますか", slots={"pending_question": "which_password"}
+    )
+    messages, _ = run(ActionAnswer(), t)
+    assert responses(messages)[0] == "utter_answer_change_customer_number"
+
+
+@pytest.mark.parametrize("typed, intent", [("大丈夫です", "affirm"), ("いいです", "affirm"), ("結構です", "deny")])
+def test_polite_declines_of_the_offer(typed: str, intent: str) -> None:
+    t = tracker(intent, text=typed, slots={"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"})
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_ask_survey"]
+    assert not [e for e in events if e["event"] == "followup"]
+
+
+def test_an_unclear_reply_to_the_offer_is_asked_back_with_its_buttons() -> None:
+    t = tracker(
+        "nlu_fallback", text="うーん", slots={"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
+    )
+    messages, events = run(ActionClarify(), t)
+    assert responses(messages) == ["utter_ask_yes_no_again"]
+    assert messages[0]["buttons"][0]["payload"] == '/start_procedure{"procedure": "send_ocn_id"}'
+    assert slot_events(events)["pending_question"] == "offer_procedure"
+
+
+def test_follow_ups_are_read_against_the_topic_just_answered() -> None:
+    slots = {"topic": "change_ocn_id", "pending_question": "survey"}
+    messages, _ = run(
+        ActionAnswer(), tracker("ask_id_types", text="それって前のアドレスに来たメールはどうなりますか", slots=slots)
+    )
+    assert responses(messages) == ["utter_fact_change_ocn_id_forwarding", "utter_ask_survey"]
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text="Gmailでもいいの？", slots=slots))
+    assert responses(messages) == ["utter_fact_ocn_id_other_address", "utter_ask_survey"]
+    # Without that topic, the same words are an ordinary question.
+    messages, _ = run(ActionAnswer(), tracker("ask_id_types", text="それって前のアドレスに来たメールはどうなりますか"))
+    assert responses(messages)[0] == "utter_answer_ask_id_types"
+
+
+@pytest.mark.parametrize(
+    "topic, text",
+    [
+        ("ask_id_types", "OCN IDを変更したい"),  # names another ID than the fact's: a new question
+        ("check_customer_number", "OCN IDを変更したい"),
+        ("ask_id_types", "OCNメールのパスワードを忘れた"),
+    ],
+)
+def test_a_new_question_right_after_an_answer_is_not_taken_for_a_follow_up(topic: str, text: str) -> None:
+    messages, _ = run(ActionAnswer(), tracker("change_ocn_id", text=text, slots={"topic": topic}))
+    assert not any(r.startswith("utter_fact_") for r in responses(messages))
+
+
+def test_two_questions_in_one_message_get_both_answers() -> None:
+    t = tracker("forgot_ocn_id_password", text="OCN IDもパスワードも両方わからなくなりました")
+    messages, events = run(ActionAnswer(), t)
+    said = responses(messages)
+    assert said[0] == "utter_two_questions"
+    assert said.index("utter_answer_check_ocn_id") < said.index("utter_answer_forgot_ocn_id_password")
+    assert slot_events(events)["offered_procedure"] == "reset_ocn_password"
+
+
+# --- nothing is sent before a procedure is chosen -----------------------------------------------------
+
+
+def test_an_id_given_first_is_held_and_the_question_says_a_code_will_follow(client: FakeClient) -> None:
+    dispatcher = CollectingDispatcher()
+    held = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
+    assert held == {"account_ref": "N123456789"} and client.calls == [] and dispatcher.messages == []
+    messages, _ = run(ActionAskProcedure(), tracker(slots={"account_ref": "N123456789"}))
+    assert responses(messages) == ["utter_ask_procedure_for_id"] and len(messages[0]["buttons"]) == 5
+    dispatcher = CollectingDispatcher()
+    chosen = tracker(text="5", slots={"account_ref": "N123456789", "procedure": "login_history"})
+    result = asyncio.run(ValidateProcedureForm().validate_procedure("login_history", dispatcher, chosen, {}))
+    assert result["verification_id"] == "v-1" and responses(dispatcher.messages) == ["utter_code_sent"]
+
+
+# --- the code step ---------------------------------------------------------------------------------------
+
+
+def test_code_not_received_says_where_it_went_and_offers_a_new_one() -> None:
+    t = tracker(
+        "code_not_received",
+        slots={**WAITING, "code_destination": "携帯電話（***-****-**78）"},
+        active_loop="procedure_form",
+    )
+    messages, events = run(ActionCodeNotReceived(), t)
+    assert responses(messages) == ["utter_code_not_received"]
+    assert messages[0]["destination"] == "携帯電話（***-****-**78）"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/resend_code", "/deny"]
+    assert slot_events(events) == {"pending_question": "offer_resend"}
+
+
+def test_code_not_received_with_nothing_sent() -> None:
+    messages, events = run(ActionCodeNotReceived(), tracker("code_not_received"))
+    assert responses(messages) == ["utter_no_code_pending"] and events == []
+
+
+def test_resend_sends_a_new_code_for_the_same_id_and_keeps_the_procedure(client: FakeClient) -> None:
+    messages, events = run(ActionResendCode(), tracker("resend_code", slots=WAITING, active_loop="procedure_form"))
+    assert responses(messages) == ["utter_code_resent"]
+    assert client.calls[0][0] == "start" and client.calls[0][1][1] == "N123456789"
+    slots = slot_events(events)
+    assert slots["verification_id"] == "v-1" and "procedure" not in slots and "procedure_halt" not in slots
+
+
+def test_resend_at_the_limit_says_how_long_and_the_earlier_code_still_works(client: FakeClient) -> None:
+    client.fail = AccountApiError(429, "too_many_codes", retry_after=1500)
+    messages, events = run(ActionResendCode(), tracker("resend_code", slots=WAITING, active_loop="procedure_form"))
+    assert responses(messages) == ["utter_too_many_codes", "utter_earlier_code_still_valid"]
+    assert messages[0]["minutes"] == 25
+    assert "procedure_halt" not in slot_events(events)
+
+
+def test_yes_to_the_resend_offer_resends(client: FakeClient) -> None:
+    t = tracker(
+        "affirm", text="はい", slots={**WAITING, "pending_question": "offer_resend"}, active_loop="procedure_form"
+    )
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_code_resent"]
+    t = tracker(
+        "affirm", text="大丈夫です", slots={**WAITING, "pending_question": "offer_resend"}, active_loop="procedure_form"
+    )
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_keep_waiting"]
+
+
+def test_a_second_id_or_a_mistake_restarts_the_verification(client: FakeClient) -> None:
+    form = ValidateProcedureForm()
+    second = tracker("inform", text="N555000111でした", slots=WAITING)
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(form.extract_account_ref(dispatcher, second, {})) == {"account_ref": "N555000111"}
+    assert asyncio.run(form.extract_otp_code(dispatcher, second, {})) == {}
+    assert responses(dispatcher.messages) == ["utter_restart_verification"]
+    mistake = tracker("nlu_fallback", text="間違えました", slots=WAITING)
+    assert asyncio.run(form.extract_account_ref(CollectingDispatcher(), mistake, {})) == {"account_ref": None}
+    cleared = asyncio.run(form.validate_account_ref(None, CollectingDispatcher(), mistake, {}))
+    assert cleared == {"account_ref": None, "verification_id": None, "code_destination": None}
+    code_mistake = tracker("nlu_fallback", text="コードを間違えました", slots=WAITING)
+    assert asyncio.run(form.extract_account_ref(CollectingDispatcher(), code_mistake, {})) == {}
+
+
+@pytest.mark.parametrize("typed", ["１２３ ４５６", "123-456", "12 34 56", "１２３ー４５６", "123―456"])
+def test_a_code_with_spaces_dashes_or_full_width_is_the_code(typed: str) -> None:
+    t = tracker("inform", text=typed, slots=WAITING)
+    assert asyncio.run(ValidateProcedureForm().extract_otp_code(CollectingDispatcher(), t, {})) == {
+        "otp_code": "123456"
+    }
+
+
+@pytest.mark.parametrize(
+    "typed, intent, expected",
+    [("大丈夫です", "affirm", True), ("いいえ", "deny", False), ("はい", "affirm", True), ("結構です", "deny", None)],
+)
+def test_the_final_yes_is_read_with_the_question_in_mind(typed: str, intent: str, expected: bool | None) -> None:
+    t = tracker(intent, text=typed, slots={"requested_slot": "procedure_confirmed"})
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(dispatcher, t, {}))
+    assert result == {"procedure_confirmed": expected}
+    assert bool(dispatcher.messages) is (expected is None)  # asked back when it could go either way

@@ -1,0 +1,81 @@
+"""A person takes over on LINE (fake LINE API): queued, the operator's messages and the notices
+arrive as pushes (the reply token has expired by then), handed back, the bot answers by reply."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.channels.line_fakes import FakeLineApi, sign, text_event
+from tests.stack import test_channels_same_answer as line_support
+from tests.stack.test_channels_same_answer import line_say, line_texts
+from tests.support.stack import RunningStack, new_sender
+
+line_stack = line_support.line_stack  # the product stack with the fake LINE API (module-scoped fixture)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))
+from console_support import Operator, add_operator  # noqa: E402
+
+
+def _pushed_to(fake: FakeLineApi, user: str, containing: str, timeout: float = 10) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for call in fake.of("push"):
+            if call["body"]["to"] == user:
+                text = "\n".join(m.get("text", "") for m in call["body"]["messages"])
+                if containing in text:
+                    return text
+        time.sleep(0.05)
+    raise AssertionError(f"no push to {user} containing {containing!r}: {fake.of('push')}")
+
+
+def test_line_customer_is_handed_to_an_operator_and_back(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
+    stack, fake = line_stack
+    add_operator(stack.env, "line-op")
+    operator = Operator(stack.console_url, "line-op")
+    before = {row["id"] for row in operator.queue()}
+    user = "U" + new_sender().replace("-", "")
+    assert "担当者におつなぎします" in line_texts(line_say(stack, fake, user, "担当者と話したい"))
+    row = next(r for r in operator.queue() if r["id"] not in before)
+    assert row["channel"] == "line"
+
+    assert operator.post(f"/handoffs/{row['id']}/take").status_code == 200
+    _pushed_to(fake, user, "担当者がチャットに参加しました")
+    assert operator.post(f"/handoffs/{row['id']}/messages", {"text": "担当の佐藤です。"}).status_code == 204
+    _pushed_to(fake, user, "担当の佐藤です。")
+
+    # The customer's answer goes to the operator; the bot does not answer it.
+    calls = len(fake.calls)
+    post_line_text(stack, user, "はい、お願いします")
+    wait_for_customer_line(operator, row["id"], "はい、お願いします")
+    assert [c for c in fake.calls[calls:] if c["kind"] in ("reply", "push")] == []
+
+    assert operator.post(f"/handoffs/{row['id']}/handback").status_code == 200
+    _pushed_to(fake, user, "ここからはチャットボットがお答えします")
+    assert "変更できません" in line_texts(line_say(stack, fake, user, "お客さま番号を変更したい"))
+    operator.post("/signout")
+
+
+def post_line_text(stack: RunningStack, user: str, text: str) -> None:
+    body = json.dumps({"destination": "Uxxxxxxxx", "events": [text_event(text, {"type": "user", "userId": user})]})
+    response = requests.post(
+        f"{stack.rasa_url}/webhooks/line/webhook",
+        data=body.encode(),
+        headers={"X-Line-Signature": sign(body.encode()), "Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+
+
+def wait_for_customer_line(operator: Operator, handoff_id: str, text: str, timeout: float = 15) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = operator.get(f"/handoffs/{handoff_id}/transcript").json()["lines"]
+        if lines and lines[-1]["kind"] == "customer" and lines[-1]["text"] == text:
+            return lines
+        time.sleep(0.05)
+    raise AssertionError(f"{text!r} did not reach the console")

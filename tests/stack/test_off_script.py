@@ -1,0 +1,185 @@
+"""Customers who don't follow the script, end to end over REST: typed answers, declines, an ID typed
+out of the blue, the one-time code step, follow-ups and two questions in one (issue 9)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.support.stack import CODE, RunningStack, buttons, new_sender, texts
+
+TARO = {"number": "N123456789", "phone": "090-1234-5678"}
+ICHIRO = {"number": "N555000111", "phone": "080-5555-6666"}
+START_LOGIN_HISTORY = '/start_procedure{"procedure": "login_history"}'
+
+
+@pytest.fixture(autouse=True)
+def fresh_hour(stack: RunningStack) -> Iterator[None]:
+    """Each test gets a new hour on the sandbox clock, so the 3-codes-per-hour limit resets."""
+    requests.post(
+        f"{stack.account_api_url}/dev/clock",
+        json={"advance_seconds": 3601},
+        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
+        timeout=5,
+    ).raise_for_status()
+    yield
+
+
+def codes_sent(stack: RunningStack, destination: str) -> list[str]:
+    response = requests.get(
+        f"{stack.account_api_url}/dev/outbox",
+        params={"to": destination},
+        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
+        timeout=5,
+    )
+    response.raise_for_status()
+    return [m.group(1) for msg in response.json()["messages"] for m in [CODE.search(msg["body"])] if m]
+
+
+def spaced(code: str) -> str:
+    """How phones often send it: full width, with a space in the middle."""
+    return "".join(chr(ord(c) + 0xFEE0) for c in code[:3]) + "　" + "".join(chr(ord(c) + 0xFEE0) for c in code[3:])
+
+
+# --- an answer to the open question comes first ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, answer",
+    [("OCN ID", "再設定が必要"), ("２番", "携帯電話のSMSで受け取る"), ("せつぞくようID", "携帯電話のSMSで受け取る")],
+)
+def test_typed_label_or_number_answers_which_password(stack: RunningStack, typed: str, answer: str) -> None:
+    sender = new_sender()
+    assert "どちらのパスワード" in texts(stack.say(sender, "パスワードを忘れました"))
+    reply = texts(stack.say(sender, typed))
+    assert answer in reply and "確認させてください" not in reply
+
+
+@pytest.mark.parametrize("typed", ["大丈夫です", "結構です", "いいです"])
+def test_polite_words_after_the_offer_decline_it(stack: RunningStack, typed: str) -> None:
+    sender = new_sender()
+    assert "お手続きしますか" in texts(stack.say(sender, "接続用IDを確認したい"))
+    reply = texts(stack.say(sender, typed))
+    assert "解決しましたか" in reply and "ご本人確認" not in reply
+
+
+def test_an_unclear_reply_to_the_offer_is_asked_back_with_buttons(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "接続用IDを確認したい")
+    reply = stack.say(sender, "うーん")
+    assert "ボタンからお選びください" in texts(reply)
+    assert [b["title"] for b in buttons(reply)] == ["チャットで手続きする", "今はしない"]
+    assert "ご本人確認をします" in texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
+
+
+def test_a_digression_is_still_answered_as_a_question(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "パスワードを忘れました")
+    assert "変更できません" in texts(stack.say(sender, "お客さま番号は変更できますか"))
+
+
+# --- nothing is sent that the customer didn't ask for ---------------------------------------------------
+
+
+def test_an_id_out_of_the_blue_sends_nothing_until_a_procedure_is_chosen(stack: RunningStack) -> None:
+    sender = new_sender()
+    before = len(codes_sent(stack, TARO["phone"]))
+    asked = stack.say(sender, TARO["number"])
+    assert "お手続きを選ぶと" in texts(asked) and "確認コード" in texts(asked)
+    assert "ログイン履歴を確認" in [b["title"] for b in buttons(asked)]
+    assert len(codes_sent(stack, TARO["phone"])) == before  # no SMS yet
+    sent = texts(stack.say(sender, "5"))  # the number of the choice ログイン履歴を確認
+    assert "確認コードをお送りしました" in sent and "**78" in sent
+    assert len(codes_sent(stack, TARO["phone"])) == before + 1
+    verified = texts(stack.say(sender, spaced(codes_sent(stack, TARO["phone"])[-1])))
+    assert "ご本人確認ができました" in verified and "ログイン履歴" in verified
+
+
+# --- the code step ------------------------------------------------------------------------------------------
+
+
+def waiting_for_code(stack: RunningStack, sender: str, number: str = TARO["number"]) -> None:
+    assert "お客さま番号" in texts(stack.say(sender, START_LOGIN_HISTORY))
+    assert "確認コードをお送りしました" in texts(stack.say(sender, number))
+
+
+def test_code_did_not_arrive_says_where_it_went_and_offers_a_new_one(stack: RunningStack) -> None:
+    sender = new_sender()
+    waiting_for_code(stack, sender)
+    reply = stack.say(sender, "コードが届きません")
+    said = texts(reply)
+    assert "***-****-**78" in said and "090-1234-5678" not in said
+    assert "迷惑メール" in said and "新しいコードをお送りしますか" in said
+    assert "/resend_code" in [b["payload"] for b in buttons(reply)]
+    assert "届いた6桁の確認コード" in said  # the open question comes back
+    first = codes_sent(stack, TARO["phone"])[-1]
+    resent = texts(stack.say(sender, "はい"))
+    assert "新しい確認コード" in resent
+    new = codes_sent(stack, TARO["phone"])[-1]
+    assert "ご本人確認ができました" in texts(stack.say(sender, f"{new[:3]}-{new[3:]}"))
+    assert first  # the first code was replaced (the API voids it), the new one verified
+
+
+def test_resend_keeps_the_procedure_and_says_how_long_to_wait_at_the_limit(stack: RunningStack) -> None:
+    sender = new_sender()
+    waiting_for_code(stack, sender)
+    for _ in range(2):  # 3 codes per hour
+        reply = texts(stack.say(sender, "もう一度送ってください"))
+        assert "新しい確認コード" in reply and "中止" not in reply
+    limited = texts(stack.say(sender, "もう一度送ってください"))
+    assert "上限" in limited and re.search(r"約\d+分後", limited) and "先にお送りした確認コード" in limited
+    code = codes_sent(stack, TARO["phone"])[-1]
+    verified = texts(stack.say(sender, code))
+    assert "ご本人確認ができました" in verified  # still the same procedure
+
+
+def test_mistyped_id_restarts_the_verification(stack: RunningStack) -> None:
+    sender = new_sender()
+    waiting_for_code(stack, sender, ICHIRO["number"])
+    again = texts(stack.say(sender, "すみません、間違えました"))
+    assert "やり直します" in again and "お客さま番号" in again
+    assert "確認コードをお送りしました" in texts(stack.say(sender, TARO["number"]))
+    assert "ご本人確認ができました" in texts(stack.say(sender, codes_sent(stack, TARO["phone"])[-1]))
+
+
+def test_a_second_id_while_waiting_for_the_code_restarts_for_it(stack: RunningStack) -> None:
+    sender = new_sender()
+    waiting_for_code(stack, sender, ICHIRO["number"])
+    restarted = texts(stack.say(sender, f"ごめんなさい、{TARO['number']}でした"))
+    assert "やり直します" in restarted and "**78" in restarted
+    code = codes_sent(stack, TARO["phone"])[-1]
+    assert "ご本人確認ができました" in texts(stack.say(sender, f"{code[:2]} {code[2:4]} {code[4:]}"))
+
+
+def test_code_not_received_for_an_unknown_account_looks_the_same(stack: RunningStack) -> None:
+    hints = []
+    for _ in range(2):
+        sender = new_sender()
+        waiting_for_code(stack, sender, "N000000001")
+        said = texts(stack.say(sender, "コードが届きません"))
+        assert "新しいコードをお送りしますか" in said
+        found = re.search(r"（(\*\*\*-\*\*\*\*-\*\*\d\d|\w{1,2}\*\*\*\*@[\w.]+)）", said)
+        assert found, said
+        hints.append(found.group(1))
+    assert hints[0] == hints[1]  # a stable decoy: asking again tells nothing
+
+
+# --- follow-ups and two questions -------------------------------------------------------------------------
+
+
+def test_follow_ups_stay_on_the_topic_just_answered(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "メールアドレスを別のものに変更したい")
+    forwarded = texts(stack.say(sender, "それって前のアドレスに来たメールはどうなりますか"))
+    assert "約2日間" in forwarded and "転送" in forwarded and "3種類" not in forwarded
+    other = texts(stack.say(sender, "Gmailでもいいの？"))
+    assert "OCN以外のメールアドレス" in other and "確認させてください" not in other
+
+
+def test_two_questions_in_one_message_get_both_answers(stack: RunningStack) -> None:
+    said = texts(stack.say(new_sender(), "OCN IDもパスワードも両方わからなくなりました"))
+    assert "OCN マイページで確認できます" in said  # the OCN ID
+    assert "再設定が必要" in said  # its password
