@@ -48,13 +48,17 @@ def test_up_starts_every_part_behind_nginx(scaled) -> None:  # noqa: ANN001
     running = set(scaled.running_parts())
     assert {"postgres", "redis", "nginx", "sandbox", "actions-0", "rasa-0", "rasa-1"} <= running
     assert "Scaled mode is up" in scaled.up_output
-    # Rasa's HTTP API needs the token, on the instances and through nginx
-    for base in scaled.rasa_urls() + [scaled.s.rasa_url]:
+    # Rasa's HTTP API needs the token on the instances, and nginx does not route it at all
+    # (only the customer channels: deploy/nginx.py)
+    for base in scaled.rasa_urls():
         with pytest.raises(urllib.error.HTTPError) as denied:
             urllib.request.urlopen(f"{base}/status", timeout=5)
         assert denied.value.code == 401
         with urllib.request.urlopen(f"{base}/status?token={scaled.s.rasa_api_token}", timeout=5) as r:
             assert r.status == 200
+    with pytest.raises(urllib.error.HTTPError) as not_routed:
+        urllib.request.urlopen(f"{scaled.s.rasa_url}/status?token={scaled.s.rasa_api_token}", timeout=5)
+    assert not_routed.value.code == 404
     # every part listens on loopback only
     ss = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
     for port in scaled.s.ports.by_part(N_RASA, 1):
