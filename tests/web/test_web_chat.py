@@ -68,6 +68,8 @@ def open_chat(driver) -> None:
 
 def type_and_send(driver, text: str) -> None:
     box = driver.find_element(By.CSS_SELECTOR, ".ocn-chat-input")
+    # A restored or re-rendered panel may still be opening: type only once the box takes input.
+    wait_for(driver, lambda: box.is_displayed() and box.is_enabled(), 10, "the message box does not take input")
     box.send_keys(text)
     box.send_keys(Keys.ENTER)
 
