@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -36,6 +35,8 @@ METHODS = ("sms", "post", "mypage")
 
 def create_app(settings: Settings | None = None, name: str = "account_api") -> Sanic:
     settings = settings or Settings.from_env()
+    if settings.refusals():  # however it is started: public defaults never serve beyond loopback
+        raise RuntimeError(f"account_api refuses to serve on {settings.host}: " + "; ".join(settings.refusals()))
     app = Sanic(name, configure_logging=True)
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.KEEP_ALIVE_TIMEOUT = 75  # longer than the client's idle pool, so reused sockets are alive
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, name: str = "account_api") -> S
         store.create_schema()
         seed_demo_customers(store, SecretBox(settings.encryption_key), app.ctx.clock.now())
         store.purge_idempotency(app.ctx.clock.now() - settings.idempotency_ttl_seconds)
+        store.purge_wrong_codes(app.ctx.clock.now() - max(settings.lockout_seconds, settings.alarm_window_seconds))
         app.ctx.store = store
         app.ctx.service = AccountService(store, settings, app.ctx.clock)
         if settings.uses_dev_secrets:
@@ -163,7 +165,9 @@ def idempotent(
         raise ApiError(400, "idempotency_key_required", "Idempotency-Key ヘッダー（ASCII 255文字以内）が必要です。")
     app = request.app
     store: Store = app.ctx.store
-    request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+    # Keyed (the pepper lives outside the DB): the confirm body holds a one-time code, and a bare hash of
+    # a 6-digit code is reversed by trying all 10^6.
+    request_hash = keyed_hash(app.ctx.settings.pepper, "idempotent-request", json.dumps(data, sort_keys=True))
     with store.transaction():
         stored = store.idempotent_response(app.ctx.token_hash, request.path, key)
         if stored is not None:

@@ -47,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve_forever(settings: Settings) -> int:
     from .app import create_app  # Sanic is only imported when serving
 
+    refusals = settings.refusals()
+    if refusals:
+        print(f"account_api: refusing to serve on {settings.host}: " + "; ".join(refusals) + ".", file=sys.stderr)
+        return 2
     app = create_app(settings)
     print(f"account_api sandbox on http://{settings.host}:{settings.port} (db {settings.db_path})", flush=True)
     app.run(host=settings.host, port=settings.port, workers=1, access_log=settings.access_log, motd=False)

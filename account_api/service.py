@@ -6,6 +6,7 @@ transaction and raises ApiError for anything the client must be told about.
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -28,6 +29,8 @@ from .store import Customer, Store, SubjectState, Verification
 
 LOGIN_HISTORY_SIZE = 10
 MYPAGE_SECTION = "ご契約内容の確認 ＞ 接続用ID・接続用パスワード"
+
+logger = logging.getLogger(__name__)
 
 SENT_MESSAGE = "ご登録がある場合は、登録済みの連絡先に確認コードを送信しました。"
 
@@ -62,10 +65,10 @@ class AccountService:
         who = customer.customer_number if customer else None
         audit = dict(event="verification.start", conversation_id=conversation_id, customer_number=who, subject=subject)
 
-        state = self._subject_state(subject, now)
-        if state.locked_until is not None:
+        locked_until = self._locked_until(subject, conversation_id, now)
+        if locked_until is not None:
             self.store.audit(now=now, result="locked", **audit)
-            raise self._locked(state.locked_until - now)
+            raise self._locked(locked_until - now)
         wait = max(
             self._limit_wait("subject", subject, s.max_codes_per_account_per_window, now),
             self._limit_wait("conversation_id", conversation_id, s.max_codes_per_conversation_per_window, now),
@@ -123,10 +126,10 @@ class AccountService:
             raise ApiError(404, "not_found", "確認手続きが見つかりません。")
         audit.update(customer_number=v.customer_number, subject=v.subject)
 
-        state = self._subject_state(v.subject, now)
-        if state.locked_until is not None:
+        locked_until = self._locked_until(v.subject, conversation_id, now)
+        if locked_until is not None:
             self.store.audit(now=now, result="locked", **audit)
-            raise self._locked(state.locked_until - now)
+            raise self._locked(locked_until - now)
         if v.status != "pending" or now >= v.expires_at:
             self.store.audit(now=now, result="expired", **audit)
             raise ApiError(
@@ -138,20 +141,55 @@ class AccountService:
         if code_matches(s.pepper, v.id, code, v.code_hash):
             verified_until = now + s.verified_ttl_seconds
             self.store.mark_verified(v.id, verified_until)
-            self.store.save_subject_state(v.subject, SubjectState(0, None, None))
+            self.store.save_subject_state(self._conversation_key(conversation_id), SubjectState(0, None, None))
             self.store.audit(now=now, result="verified", **audit)
             return {"verified": True, "verified_until": iso_jst(verified_until), "expires_in": s.verified_ttl_seconds}
+        raise self._wrong_code(v, conversation_id, now, audit)
 
-        failed = state.failed_attempts + 1
-        if failed >= s.max_wrong_codes:
-            locked_until = now + s.lockout_seconds
-            self.store.save_subject_state(v.subject, SubjectState(failed, now, locked_until))
+    def _wrong_code(self, v: Verification, conversation_id: str, now: float, audit: dict[str, Any]) -> ApiError:
+        """Count a wrong code: lock the conversation after max_wrong_codes, the account only after
+        account_lock_wrong_codes from account_lock_conversations conversations (README "Lockout")."""
+        s, key = self.settings, self._conversation_key(conversation_id)
+        self.store.add_wrong_code(v.subject, conversation_id, now)
+        self._sound_alarm_if_needed(now)
+        failed = self._subject_state(key, now).failed_attempts + 1
+        total, conversations = self.store.wrong_codes_since(v.subject, now - s.lockout_seconds)
+        if total >= s.account_lock_wrong_codes and conversations >= s.account_lock_conversations:
+            self.store.save_subject_state(v.subject, SubjectState(total, now, now + s.lockout_seconds))
             self.store.void_pending(subject=v.subject)
+            self.store.audit(
+                now=now, result="account_locked", detail=f"{total} wrong codes, {conversations} conversations", **audit
+            )
+            return self._locked(s.lockout_seconds)
+        if failed >= s.max_wrong_codes:
+            self.store.save_subject_state(key, SubjectState(failed, now, now + s.lockout_seconds))
+            self.store.void_pending(subject=v.subject, conversation_id=conversation_id)
             self.store.audit(now=now, result="locked", detail=f"wrong code {failed}", **audit)
-            raise self._locked(s.lockout_seconds)
-        self.store.save_subject_state(v.subject, SubjectState(failed, now, None))
+            return self._locked(s.lockout_seconds)
+        self.store.save_subject_state(key, SubjectState(failed, now, None))
         self.store.audit(now=now, result="invalid_code", detail=f"wrong code {failed}", **audit)
-        raise ApiError(400, "invalid_code", "確認コードが正しくありません。", attempts_left=s.max_wrong_codes - failed)
+        return ApiError(400, "invalid_code", "確認コードが正しくありません。", attempts_left=s.max_wrong_codes - failed)
+
+    def _conversation_key(self, conversation_id: str) -> str:
+        return keyed_hash(self.settings.pepper, "subject", "conversation", conversation_id)
+
+    def _locked_until(self, subject: str, conversation_id: str, now: float) -> float | None:
+        """When the later of the account's and the conversation's locks ends (None: neither is locked)."""
+        ends = [self._subject_state(k, now).locked_until for k in (subject, self._conversation_key(conversation_id))]
+        return max((end for end in ends if end is not None), default=None)
+
+    def _sound_alarm_if_needed(self, now: float) -> None:
+        """Many wrong codes across all accounts: someone is guessing at scale. Tell the operators (once
+        per window); nobody is locked out by it, or the alarm itself would be a way to deny service."""
+        s = self.settings
+        if self.store.all_wrong_codes_since(now - s.alarm_window_seconds) != s.alarm_wrong_codes:
+            return
+        logger.warning(
+            "ALARM: %d wrong one-time codes in %d s across all accounts.", s.alarm_wrong_codes, s.alarm_window_seconds
+        )
+        self.store.audit(
+            now=now, event="verification.alarm", result="alarm", detail=f"{s.alarm_wrong_codes} wrong codes"
+        )
 
     # -- procedures --------------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ be replaced anywhere that is not a sandbox.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +38,15 @@ class Settings:
     access_log: bool = False
 
     code_ttl_seconds: int = 10 * 60
-    max_wrong_codes: int = 5
+    # Lockout policy (README "Lockout"): wrong codes lock the conversation they come from; the account
+    # is locked only by many wrong codes from several conversations; a global count raises an alarm.
+    max_wrong_codes: int = 5  # per conversation, then that conversation is locked for lockout_seconds
     lockout_seconds: int = 30 * 60
-    max_codes_per_account_per_window: int = 3
+    account_lock_wrong_codes: int = 20  # within lockout_seconds, for one account ...
+    account_lock_conversations: int = 3  # ... from at least this many conversations
+    alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: logged and audited
+    alarm_window_seconds: int = 10 * 60
+    max_codes_per_account_per_window: int = 6  # codes sent to one account (its phone) per window
     max_codes_per_conversation_per_window: int = 3
     code_rate_window_seconds: int = 60 * 60
     verified_ttl_seconds: int = 15 * 60
@@ -70,6 +78,23 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
+    def refusals(self) -> list[str]:
+        """Why this configuration must not serve (empty: it may). Off loopback, the public dev token,
+        pepper and encryption key and the dev endpoints (outbox with every code, clock) are refused;
+        on loopback (`make run`, tests) they are the development defaults."""
+        if is_loopback(self.host):
+            return []
+        problems = []
+        if self.service_token == DEV_SERVICE_TOKEN:
+            problems.append("ACCOUNT_API_TOKEN is the public development token")
+        if self.pepper == DEV_PEPPER:
+            problems.append("ACCOUNT_API_PEPPER is the public development pepper")
+        if DEV_ENCRYPTION_KEY in (key.strip() for key in self.encryption_key.split(",")):
+            problems.append("ACCOUNT_API_ENCRYPTION_KEY is the public development key")
+        if self.dev_endpoints:
+            problems.append("the dev endpoints are on (set ACCOUNT_API_DEV_ENDPOINTS=0)")
+        return problems
+
     @property
     def uses_dev_secrets(self) -> bool:
         return (
@@ -77,3 +102,16 @@ class Settings:
             or self.pepper == DEV_PEPPER
             or DEV_ENCRYPTION_KEY in (key.strip() for key in self.encryption_key.split(","))
         )
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and names that resolve only to them; 0.0.0.0 and :: are every address."""
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
+        except OSError:
+            return False

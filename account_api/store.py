@@ -55,6 +55,16 @@ CREATE TABLE IF NOT EXISTS subjects (
     last_failed_at  REAL,
     locked_until    REAL
 );
+-- Every wrong code, with the conversation it came from: the account-wide lock needs many of them from
+-- several conversations (a stranger alone locks only their own conversation; see README "Lockout").
+CREATE TABLE IF NOT EXISTS wrong_codes (
+    id              INTEGER PRIMARY KEY,
+    subject         TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    at              REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS wrong_codes_subject ON wrong_codes(subject, at);
+CREATE INDEX IF NOT EXISTS wrong_codes_at ON wrong_codes(at);
 CREATE TABLE IF NOT EXISTS logins (
     id              INTEGER PRIMARY KEY,
     customer_number TEXT NOT NULL REFERENCES customers(customer_number),
@@ -323,6 +333,25 @@ class Store:
             " locked_until = excluded.locked_until",
             (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
         )
+
+    def add_wrong_code(self, subject: str, conversation_id: str, at: float) -> None:
+        self.conn.execute(
+            "INSERT INTO wrong_codes (subject, conversation_id, at) VALUES (?, ?, ?)", (subject, conversation_id, at)
+        )
+
+    def wrong_codes_since(self, subject: str, since: float) -> tuple[int, int]:
+        """(wrong codes, distinct conversations they came from) for one account since `since`."""
+        row = self.conn.execute(
+            "SELECT count(*), count(DISTINCT conversation_id) FROM wrong_codes WHERE subject = ? AND at > ?",
+            (subject, since),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def all_wrong_codes_since(self, since: float) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM wrong_codes WHERE at > ?", (since,)).fetchone()[0])
+
+    def purge_wrong_codes(self, older_than: float) -> None:
+        self.conn.execute("DELETE FROM wrong_codes WHERE at < ?", (older_than,))
 
     # -- logins, password resets -------------------------------------------------------------------
 

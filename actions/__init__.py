@@ -1,1 +1,10 @@
 """Custom actions for the OCN ID/password assistant (served by `rasa run actions`)."""
+
+from actions.account_client import check_environment
+from bot_server.redaction import install_log_redaction
+
+# The action server imports this package when it starts: refuse the public sandbox token towards another
+# machine before serving anything (actions/account_client.py), and keep codes and phone numbers out of
+# its log (rasa_sdk logs trackers at debug level).
+check_environment()
+install_log_redaction()

@@ -17,6 +17,7 @@ backoff, so keep timeouts short or run calls in a thread pool from async code.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import random
@@ -26,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -36,6 +37,32 @@ T = TypeVar("T")
 
 DEFAULT_URL = "http://127.0.0.1:5056"
 DEV_TOKEN = "dev-service-token"  # the sandbox's public dev default; real deployments set ACCOUNT_API_TOKEN
+
+
+def public_default_refusal(base_url: str, token: str) -> str | None:
+    """Why the client must not talk to `base_url` with `token` (None: it may). The public development
+    token is for a sandbox on this machine only; sent anywhere else it is no secret at all."""
+    host = urlsplit(base_url).hostname or ""
+    if token != DEV_TOKEN or host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return f"ACCOUNT_API_TOKEN is the public development token but ACCOUNT_API_URL ({host}) is not this machine"
+
+
+def check_environment(env: Mapping[str, str] | None = None) -> None:
+    """Refuse to start the action server with the public token towards another machine."""
+    env = os.environ if env is None else env
+    refused = public_default_refusal(
+        env.get("ACCOUNT_API_URL") or DEFAULT_URL, env.get("ACCOUNT_API_TOKEN") or DEV_TOKEN
+    )
+    if refused:
+        raise SystemExit(f"action server refuses to start: {refused}.")
+
+
 TOKEN_HEADER = "X-Service-Token"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -202,6 +229,9 @@ class AccountClient:
             retries=int(env.get("ACCOUNT_API_RETRIES") or 2),
         )
         kwargs.update(overrides)
+        refused = public_default_refusal(kwargs["base_url"], kwargs["token"])
+        if refused:
+            raise ValueError(refused)
         return cls(**kwargs)
 
     def close(self) -> None:

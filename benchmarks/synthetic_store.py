@@ -295,7 +295,7 @@ def private_postgres(state_dir: Path, stop: bool = False) -> str:
     """Start (or stop) a private PostgreSQL 15 as the scaled mode does (deploy/postgres.py); its URL."""
     from deploy.postgres import Postgres
     from deploy.settings import load
-    from tests.support.stack import free_port
+    from devstack.ports import free_port
 
     state_dir.mkdir(parents=True, exist_ok=True)
     port_file = state_dir / "base_port"

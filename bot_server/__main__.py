@@ -6,9 +6,11 @@ from __future__ import annotations
 import sys
 
 from bot_server import rasa_patches
+from bot_server.redaction import install_log_redaction
 
 
 def main() -> None:
+    install_log_redaction()  # before Rasa logs its first message
     rasa_patches.apply_all()
     from rasa.__main__ import main as rasa_main
 

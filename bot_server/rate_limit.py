@@ -15,7 +15,10 @@
 - Rate, per client: more than RATE_LIMIT_PER_CLIENT_PER_MINUTE (default 120) messages per minute from
   one client IP address on REST or socket.io, whatever sender or session it uses (a new session per
   message does not escape it). The address is the peer's, or, when the peer is a trusted proxy
-  (RATE_LIMIT_TRUSTED_PROXIES, default loopback: our nginx), the last X-Forwarded-For hop it added.
+  (RATE_LIMIT_TRUSTED_PROXIES: addresses or networks, default loopback = our nginx; in Kubernetes the
+  ingress controllers' pod network), the last X-Forwarded-For hop not added by a trusted proxy.
+  Clients on this machine (RATE_LIMIT_EXEMPT_CLIENTS, default loopback: operators, tests, load tests
+  through our nginx) are not limited per client.
   LINE is not limited per IP (every event comes from LINE's servers, signed); its users are limited
   per conversation at the agent.
 
@@ -36,6 +39,7 @@ PASSWORD and RATE_LIMIT_REDIS_DB (default 2). If Redis is unreachable the limit 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import re
@@ -175,9 +179,27 @@ def max_body_bytes() -> int:
     return _int_env("RATE_LIMIT_MAX_BODY_BYTES", 16 * 1024)
 
 
+def _in_setting(address: str, setting: str) -> bool:
+    """Is `address` in the addresses or networks (comma-separated) of environment variable `setting`?"""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    for entry in os.environ.get(setting, "127.0.0.1,::1").split(","):
+        with contextlib.suppress(ValueError):
+            if entry.strip() and ip in ipaddress.ip_network(entry.strip(), strict=False):
+                return True
+    return False
+
+
 def _trusted_proxy(address: str) -> bool:
-    trusted = os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
-    return address in {t.strip() for t in trusted if t.strip()}
+    return _in_setting(address, "RATE_LIMIT_TRUSTED_PROXIES")
+
+
+def client_is_exempt(address: str) -> bool:
+    """Clients on this machine (operators, tests, load tests through our nginx) have no per-client limit;
+    RATE_LIMIT_EXEMPT_CLIENTS (default loopback) says who."""
+    return _in_setting(address, "RATE_LIMIT_EXEMPT_CLIENTS")
 
 
 def client_ip(peer: str, forwarded_for: str | None) -> str:
@@ -237,7 +259,8 @@ async def _limit_rest(request: Request) -> response.HTTPResponse | None:
     from channels.rest import sender_of
     from channels.senders import InvalidSender
 
-    allowed, retry_after = await client_limiter().hit(f"rest-ip:{request_ip(request)}")
+    ip = request_ip(request)
+    allowed, retry_after = (True, 0) if client_is_exempt(ip) else await client_limiter().hit(f"rest-ip:{ip}")
     if not allowed:
         logger.info("Rate limit: client %s on rest.", request_ip(request))
         return _bot_reply(None, _app_text(request, RATE_RESPONSE), "rate", retry_after)

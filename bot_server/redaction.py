@@ -1,37 +1,124 @@
-"""Removes one-time codes and phone numbers from events before they are stored."""
+"""The one place that removes one-time codes and phone numbers from what is stored or logged.
+
+Used by the tracker stores (events are redacted on save), by the log records of the Rasa process
+(`install_log_redaction`: Rasa's debug log prints every message) and by anything that shows customer
+text (console transcript, review queue, report).
+
+How people type them (matched after NFKC, so full-width digits, spaces, ＋ and brackets count too):
+- codes: six digits, in one piece, 3+3, 2+2+2 or digit by digit, split by one kind of space or dash:
+  482913, 482 913, 12 34 56, 123-456, 123ー456, ４８２９１３ (not 4+2, dotted or mixed: those are
+  dates, times, versions and addresses in log lines: 2026-11-26 15:32, 127.0.0.1, 0.123456);
+- phone numbers: 10 or 11 digits from 0, or +81 / 81 (optionally "(0)") and 9 or 10 digits, split by
+  spaces, dashes, long sound marks, dots or brackets: 090-1234-5678, 090ー1234ー5678, 090.1234.5678,
+  (090)1234-5678, +81 90-1234-5678, +81 (0)3 1234 5678, 0120-123-456.
+Digits glued to letters (N123456789, t702870045@…) are IDs, not codes, and stay.
+"""
 
 from __future__ import annotations
 
 import copy
+import logging
 import re
-from typing import Any
-
-from rasa.shared.core.events import Event, SlotSet, UserUttered
+from typing import TYPE_CHECKING, Any
 
 from ocn_ids.normalize import normalize_with_offsets
-from ocn_ids.parse import find_values
+
+if TYPE_CHECKING:  # Rasa is imported only by redact_event: the action server logs through this module too
+    from rasa.shared.core.events import Event
 
 CODE_MASK = "[確認コード]"
 PHONE_MASK = "[電話番号]"
 SECRET_SLOTS = ("otp_code",)
 SECRET_ENTITIES = ("otp_code",)
-# Japanese phone numbers as typed: 090-1234-5678, 03 1234 5678, 09012345678.
-_PHONE = re.compile(r"(?<!\d)0\d{1,4}[\s\-]?\d{1,4}[\s\-]?\d{3,4}(?!\d)")
+
+# What may stand between the digit groups of one number (after NFKC): spaces, hyphens and dashes of
+# every kind, the long sound mark 「ー」 people type for a hyphen, dots, middle dots and brackets.
+_SEPARATOR = r"[\s\-\u2010-\u2015\u2212\u30fc\u00b7\u30fb.()]"
+_NUMBER_RUN = re.compile(rf"(?<![0-9a-z@])\+?\(?\d(?:{_SEPARATOR}{{0,3}}\d)*")
+_DIGITS = re.compile(r"\d+")
+_MAX_DIGITS = 13  # +81 (0)90 1234 5678
+
+
+_CODE_SEPARATOR = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc]+")
+# How a six-digit code is typed: whole, 3+3, 2+2+2 or digit by digit (not 4+2: that is 2026-11).
+_CODE_GROUPS = ([6], [3, 3], [2, 2, 2], [1] * 6)
+
+
+def _is_code(groups: list[re.Match[str]], i: int, j: int, text: str) -> bool:
+    """Groups i..j typed as a code: an allowed grouping, one kind of separator (spaces or dashes, not
+    dots: 127.0.0.1, 0.123456), and not part of a dotted number around it."""
+    if [len(g.group()) for g in groups[i : j + 1]] not in _CODE_GROUPS:
+        return False
+    separators = {text[groups[k].end() : groups[k + 1].start()] for k in range(i, j)}
+    if len(separators) > 1 or not all(_CODE_SEPARATOR.fullmatch(sep) for sep in separators):
+        return False
+    before = text[groups[i - 1].end() : groups[i].start()] if i > 0 else text[: groups[i].start()]
+    after = text[groups[j].end() : groups[j + 1].start()] if j + 1 < len(groups) else ""
+    return "." not in before and "." not in after
+
+
+def _kind(digits: str) -> str | None:
+    if len(digits) == 6:
+        return CODE_MASK
+    if digits.startswith("0") and len(digits) in (10, 11):
+        return PHONE_MASK
+    if digits.startswith("81"):
+        national = digits[2:].removeprefix("0")
+        if len(national) in (9, 10) and not national.startswith("0"):
+            return PHONE_MASK
+    return None
+
+
+def _spans_in_run(run: re.Match[str]) -> list[tuple[int, int, str]]:
+    """Codes and phone numbers in one run of digit groups, longest first from the left: "123456
+    09012345678" is a code and a phone number, "090 1234 5678" one phone number."""
+    groups = list(_DIGITS.finditer(run.group()))
+    spans, i = [], 0
+    while i < len(groups):
+        best: tuple[int, str] | None = None
+        digits = ""
+        for j in range(i, len(groups)):
+            digits += groups[j].group()
+            if len(digits) > _MAX_DIGITS:
+                break
+            kind = _kind(digits)
+            if kind == CODE_MASK and not _is_code(groups, i, j, run.group()):
+                kind = None
+            if kind:
+                best = (j, kind)
+        if best is None:
+            i += 1
+            continue
+        j, kind = best
+        start = run.start() if i == 0 else run.start() + groups[i].start()  # a leading + or ( goes too
+        spans.append((start, run.start() + groups[j].end(), kind))
+        i = j + 1
+    return spans
 
 
 def redact_text(text: str) -> str:
-    spans: list[tuple[int, int, str]] = [
-        (f.start, f.end, CODE_MASK) for f in find_values(text) if f.entity == "otp_code"
-    ]
+    if not any(ch.isdigit() for ch in text):
+        return text
     norm = normalize_with_offsets(text)
-    for m in _PHONE.finditer(norm.text):
-        if len(re.sub(r"\D", "", m.group(0))) in (10, 11):
-            start, end = norm.span_in_original(m.start(), m.end())
-            spans.append((start, end, PHONE_MASK))
+    spans = [
+        (*norm.span_in_original(start, end), mask)
+        for run in _NUMBER_RUN.finditer(norm.text)
+        for start, end, mask in _spans_in_run(run)
+    ]
     for start, end, mask in sorted(spans, reverse=True):
-        if not any(s < end and start < e for s, e, _ in spans if (s, e) != (start, end) and s > start):
-            text = text[:start] + mask + text[end:]
+        text = text[:start] + mask + text[end:]
     return text
+
+
+def redact_value(value: Any) -> Any:
+    """Strings redacted inside dicts, lists and tuples (log arguments, JSON bodies)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: redact_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_value(v) for v in value)
+    return value
 
 
 def _redact_parse_data(parse_data: dict[str, Any]) -> dict[str, Any]:
@@ -41,10 +128,14 @@ def _redact_parse_data(parse_data: dict[str, Any]) -> dict[str, Any]:
     for entity in data.get("entities") or []:
         if entity.get("entity") in SECRET_ENTITIES:
             entity["value"] = CODE_MASK
+        elif isinstance(entity.get("value"), str):
+            entity["value"] = redact_text(entity["value"])
     return data
 
 
 def redact_event(event: Event) -> Event:
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
+
     if isinstance(event, UserUttered) and event.text:
         redacted = redact_text(event.text)
         if redacted == event.text and not any(e.get("entity") in SECRET_ENTITIES for e in event.entities or []):
@@ -56,3 +147,28 @@ def redact_event(event: Event) -> Event:
     if isinstance(event, SlotSet) and event.key in SECRET_SLOTS and event.value is not None:
         return SlotSet(event.key, CODE_MASK, timestamp=event.timestamp, metadata=event.metadata)
     return event
+
+
+_LOG_PATCHED = "_ocn_redacting"
+
+
+def install_log_redaction() -> None:
+    """Redact every log record of this process when it is created (Rasa logs each message and its
+    parse data at debug level, through logging and structlog alike). Idempotent."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, _LOG_PATCHED, False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string is logging's business, not ours
+            return record
+        redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return record
+
+    setattr(factory, _LOG_PATCHED, True)
+    logging.setLogRecordFactory(factory)

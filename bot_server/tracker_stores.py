@@ -10,6 +10,14 @@ memory, and the turn is never stored. Here pooled connections are checked before
 reads and writes are retried on connection errors for TRACKER_STORE_RETRY_SECONDS (default
 10, below Rasa's lock lifetime). A write stores "events not yet stored" in one transaction,
 so a retried write stores each event once.
+
+When the store cannot save, Rasa's FailSafeTrackerStore (rasa/core/agent.py, Rasa 3.6.21) keeps the
+tracker in an InMemoryTrackerStore that is never evicted and holds it *unredacted*. `install()` (a
+patch registered in bot_server/rasa_patches.py, so applied however the server starts) changes that
+fallback: it keeps at most FALLBACK_MAX_TRACKERS conversations, redacted. A sender id longer than the
+`sender_id` column (255, e.g. a 300-character id sent to the HTTP API) is refused with a clear
+SenderIdTooLong error and kept nowhere, instead of failing the insert on PostgreSQL and falling back.
+It also redacts the log records of the process (bot_server.redaction.install_log_redaction).
 """
 
 from __future__ import annotations
@@ -19,19 +27,40 @@ import copy
 import logging
 import os
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import (
+    FailSafeTrackerStore,
+    InMemoryTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+    create_engine_kwargs,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot_server.redaction import redact_event
+from bot_server.rasa_patches import register
+from bot_server.redaction import install_log_redaction, redact_event
+from channels.senders import MAX_SENDER_ID_LENGTH
+
+FALLBACK_MAX_TRACKERS = 1000
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class SenderIdTooLong(ValueError):
+    """A conversation id the tracker store cannot hold (longer than its sender_id column)."""
+
+
+def check_sender_id(sender_id: str) -> None:
+    if len(sender_id) > MAX_SENDER_ID_LENGTH:
+        raise SenderIdTooLong(
+            f"Conversation id of {len(sender_id)} characters refused: at most {MAX_SENDER_ID_LENGTH} can be stored."
+        )
 
 
 def redacted_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -78,6 +107,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker.configure(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        check_sender_id(tracker.sender_id)
         # The SQL store writes only `events` (those not stored yet) under `sender_id`, so a
         # shallow copy with redacted events will do; replaying the whole conversation on every
         # turn, as the in-memory store needs, would be work on the hot path.
@@ -92,7 +122,59 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
 
 class RedactingInMemoryTrackerStore(InMemoryTrackerStore):
-    """For `rasa shell` and tests."""
+    """Redacted and bounded (least recently saved conversations go first): `rasa shell`, tests, and the
+    fallback when the real store fails."""
+
+    def __init__(self, *args: Any, max_trackers: int = FALLBACK_MAX_TRACKERS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.store: OrderedDict[str, str] = OrderedDict()
+        self.max_trackers = max_trackers
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        check_sender_id(tracker.sender_id)
         await super().save(redacted_copy(tracker))
+        self.store.move_to_end(tracker.sender_id)
+        while len(self.store) > self.max_trackers:
+            self.store.popitem(last=False)
+
+
+_PATCHED = "_ocn_redacting_fallback"
+
+
+def install() -> None:
+    """Make Rasa's FailSafeTrackerStore fall back to a redacting, bounded store, and never for an id
+    that is simply too long (idempotent; written against Rasa 3.6.21)."""
+    install_log_redaction()  # Rasa's debug log prints every message: redact it in this process too
+    if getattr(FailSafeTrackerStore, _PATCHED, False):
+        return
+
+    def fallback_tracker_store(self: FailSafeTrackerStore) -> TrackerStore:
+        if not isinstance(self._fallback_tracker_store, RedactingInMemoryTrackerStore):
+            primary = self._tracker_store
+            self._fallback_tracker_store = RedactingInMemoryTrackerStore(primary.domain, primary.event_broker)
+        return self._fallback_tracker_store
+
+    async def save(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> None:
+        try:
+            await self._tracker_store.save(tracker)
+        except SenderIdTooLong:
+            logger.error("Tracker not stored: conversation id of %d characters.", len(tracker.sender_id))
+            raise
+        except Exception as error:  # noqa: BLE001 - Rasa's own behaviour: log, keep the turn in memory
+            self.on_tracker_store_error(error)
+            await self.fallback_tracker_store.save(tracker)
+
+    FailSafeTrackerStore.fallback_tracker_store = property(fallback_tracker_store)  # type: ignore[assignment]
+    FailSafeTrackerStore.save = save  # type: ignore[method-assign]
+    setattr(FailSafeTrackerStore, _PATCHED, True)
+
+
+register(
+    "redacting, bounded tracker-store fallback; no fallback for over-long conversation ids",
+    install,
+    rasa_version="3.6.21",
+    replaces={
+        # fallback_tracker_store (a property) is replaced with it; save is the one that uses it
+        "rasa.core.tracker_store:FailSafeTrackerStore.save": "8426dc08f58d71102f7c031ade8a26b0b1458c8bae162be7b091d288699a5e9b",
+    },
+)

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from channels.senders import line_sender
+
 
 def chat_id_of(source: dict[str, Any]) -> str | None:
     """The LINE id to reply or push to: the user in 1:1 chats, else the group or room."""
@@ -9,5 +11,7 @@ def chat_id_of(source: dict[str, Any]) -> str | None:
 
 
 def sender_id_of(source: dict[str, Any]) -> str | None:
-    """The Rasa sender id of the conversation an event belongs to (None: no usable source)."""
-    return chat_id_of(source)
+    """The Rasa sender id of the conversation an event belongs to (None: no usable source):
+    `line:<userId>` one to one, `line:group:<groupId>` / `line:room:<roomId>` for chats several people
+    share (verified procedures are refused there: actions/procedure_actions.py)."""
+    return line_sender(source)

@@ -77,3 +77,14 @@ def line_sender(source: dict[str, Any]) -> str | None:
     if source.get("userId"):
         return f"{LINE}:{source['userId']}"
     return None
+
+
+def line_chat_id(sender_id: str) -> str | None:
+    """The LINE id to push to for a `line:` conversation (user, group or room id); None otherwise."""
+    if channel_of(sender_id) != LINE:
+        return None
+    rest = sender_id.split(":", 1)[1]
+    for kind in ("group:", "room:"):
+        if rest.startswith(kind):
+            return rest[len(kind) :]
+    return rest

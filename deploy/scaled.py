@@ -95,7 +95,8 @@ class ScaledStack:
 
     def start_rasa(self, i: int) -> Managed:
         port = self.s.ports.rasa_server(i)
-        command = rasa_command(port, self.s.model, "--auth-token", self.s.rasa_api_token)
+        # One argument: a generated token may start with "-", which argparse would take for an option.
+        command = rasa_command(port, self.s.model, f"--auth-token={self.s.rasa_api_token}")
         command[command.index("endpoints.yml")] = self.s.endpoints_file
         return self._start(f"rasa-{i}", command, marker=f"--interface 127.0.0.1 --port {port}")
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
+import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot_server.redaction import CODE_MASK, PHONE_MASK, redact_text
+from bot_server.redaction import CODE_MASK, PHONE_MASK, install_log_redaction, redact_text
 from bot_server.tracker_stores import RedactingSQLTrackerStore
 
 
@@ -19,6 +21,70 @@ def test_redact_text() -> None:
     assert redact_text("電話 090-1234-5678 まで") == f"電話 {PHONE_MASK} まで"
     assert redact_text("09012345678") == PHONE_MASK
     assert redact_text("お客さま番号 N123456789") == "お客さま番号 N123456789"  # not a secret
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["12 34 56", "123ー456", "123－456", "１２３ ４５６", "482 913", "123—456", "１２　３４　５６"],
+)
+def test_codes_as_people_type_them(typed: str) -> None:
+    assert redact_text(f"コードは{typed}です") == f"コードは{CODE_MASK}です"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+81 90-1234-5678",
+        "＋８１　９０－１２３４－５６７８",
+        "+81 (0)90 1234 5678",
+        "090ー1234ー5678",
+        "０９０ー１２３４ー５６７８",
+        "(090)1234-5678",
+        "（０９０）１２３４－５６７８",
+        "090.1234.5678",
+        "090 1234 5678",
+        "03-1234-5678",
+        "0120-123-456",
+    ],
+)
+def test_phone_numbers_as_people_type_them(typed: str) -> None:
+    assert redact_text(f"電話は{typed}です") == f"電話は{PHONE_MASK}です"
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "N123456789",
+        "user702870045@ocn.ne.jp",
+        "t702870045@one.ocn.ne.jp",
+        "2024/11/26 10:30",
+        "〒100-0001",
+        "1234567",
+        "123,456円",
+        # what log lines are made of
+        "http://127.0.0.1:5055",
+        "2026-11-26 15:32:38",
+        "took 0.123456 s",
+        "rasa 3.6.21",
+    ],
+)
+def test_ids_dates_and_other_numbers_stay(kept: str) -> None:
+    assert redact_text(kept) == kept
+
+
+def test_a_code_next_to_a_phone_number() -> None:
+    assert redact_text("123456 09012345678") == f"{CODE_MASK} {PHONE_MASK}"
+
+
+def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    install_log_redaction()
+    install_log_redaction()  # idempotent
+    logger = logging.getLogger("rasa.core.processor")
+    with caplog.at_level(logging.DEBUG, logger="rasa.core.processor"):
+        logger.debug("Received user message '%s' with intent '%s'", "コードは12 34 56、電話+81 90-1234-5678", "inform")
+        logger.debug("structlog renders first: {'text': '090ー1234ー5678'}")
+    assert "12 34 56" not in caplog.text and "1234-5678" not in caplog.text and "1234ー5678" not in caplog.text
+    assert caplog.text.count(PHONE_MASK) == 2 and CODE_MASK in caplog.text
 
 
 def test_sql_store_keeps_no_code(tmp_path) -> None:

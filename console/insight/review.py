@@ -84,14 +84,17 @@ class ReviewQueue:
                 sa.text(sql), {**params, "low_confidence": LOW_CONFIDENCE, "limit": SYNC_BATCH}
             ).all()
         added = 0
-        with self.engine.begin() as connection:
-            for _event_id, sender, timestamp, intent, confidence, text in sorted(rows):
-                added += self._add(connection, sender, timestamp, intent, confidence, text)
-            if rows:
-                last = max(row[0] for row in rows)
-                updated = connection.execute(sync_state.update().values(last_event_id=last)).rowcount
-                if not updated:
-                    connection.execute(sync_state.insert().values(name="tracker", last_event_id=last))
+        try:
+            with self.engine.begin() as connection:
+                for _event_id, sender, timestamp, intent, confidence, text in sorted(rows):
+                    added += self._add(connection, sender, timestamp, intent, confidence, text)
+                if rows:
+                    last = max(row[0] for row in rows)
+                    updated = connection.execute(sync_state.update().values(last_event_id=last)).rowcount
+                    if not updated:
+                        connection.execute(sync_state.insert().values(name="tracker", last_event_id=last))
+        except sa.exc.IntegrityError:
+            return 0  # another console synced the same messages at the same moment; its batch stands
         return added
 
     def _add(

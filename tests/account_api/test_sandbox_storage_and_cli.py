@@ -85,3 +85,19 @@ def test_seeding_is_idempotent(sandbox, db):
     assert db.conn.execute("SELECT COUNT(*) FROM logins").fetchone()[0] == before
     numbers = [c.customer_number for c in db.customers()]
     assert len(numbers) == len(set(numbers)) and "N123456789" in numbers
+
+
+def test_idempotency_records_cannot_be_reversed_to_the_code(api, db, new_customer):
+    """The stored request hash is keyed: trying all 10^6 codes against a bare SHA-256 finds nothing."""
+    import hashlib
+    import json
+
+    customer = new_customer()
+    conv = new_conversation()
+    vid = api.start(conv, customer_number=customer.customer_number).json()["verification_id"]
+    code = api.latest_code(customer.mobile)
+    assert api.confirm(vid, conv, code).status_code == 200
+    body = {"conversation_id": conv, "code": code}
+    bare = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+    stored = {row["request_hash"] for row in db.conn.execute("SELECT request_hash FROM idempotency")}
+    assert stored and bare not in stored

@@ -49,7 +49,7 @@ def test_full_procedure_through_the_client(api, client, new_customer):
 
 def test_client_sees_limits_and_lockout(api, client, new_customer):
     customer = new_customer(mobile=False)
-    for _ in range(3):
+    for _ in range(6):
         client.start_verification(new_conversation(), ocn_id=customer.ocn_id)
     with pytest.raises(AccountApiError) as info:
         client.start_verification(new_conversation(), ocn_id=customer.ocn_id)

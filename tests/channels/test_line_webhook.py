@@ -54,7 +54,7 @@ def test_text_message_reaches_bot_and_is_answered_by_reply(channel: ChannelServe
 
     [message] = channel.bot.received
     assert message.text == "パスワードを忘れました"
-    assert message.sender_id == USER_ID
+    assert message.sender_id == f"line:{USER_ID}"
     assert message.input_channel == "line"
     assert message.message_id == event["message"]["id"]
     assert message.metadata["line"]["webhook_event_id"] == event["webhookEventId"]
@@ -221,10 +221,17 @@ def test_group_chat_uses_the_group_id_and_no_loading_animation(channel: ChannelS
     channel.post_events(text_event("hello", source=source))
     channel.wait_idle()
     [message] = channel.bot.received
-    assert message.sender_id == GROUP_ID
+    assert message.sender_id == f"line:group:{GROUP_ID}"
     assert message.metadata["line"]["user_id"] == USER_ID
     assert fake_line.of("loading") == []
     assert len(fake_line.of("reply")) == 1
+
+
+def test_a_room_is_its_own_shared_conversation(channel: ChannelServer) -> None:
+    channel.post_events(text_event("hello", source={"type": "room", "roomId": "Rroom1", "userId": USER_ID}))
+    channel.wait_idle()
+    [message] = channel.bot.received
+    assert message.sender_id == "line:room:Rroom1"
 
 
 # --- loading animation ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ def limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("RATE_LIMIT_BACKEND", "memory")
     monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "5")
     monkeypatch.setenv("RATE_LIMIT_PER_CLIENT_PER_MINUTE", "12")
+    monkeypatch.setenv("RATE_LIMIT_EXEMPT_CLIENTS", "")  # the test client is on loopback, like a stranger here
     rate_limit._limiters.clear()
     yield
     rate_limit._limiters.clear()
@@ -80,3 +81,20 @@ def test_a_new_sender_per_message_is_still_limited_per_client(rest: WebChannelSe
     limited = [r for r in replies if r.headers.get("X-Chat-Limit") == "rate"]
     assert len(limited) == 3 and len(rest.bot.received) == 12
     assert post(rest, {"message": "no sender"}).headers.get("X-Chat-Limit") == "rate"  # bad requests count too
+
+
+def test_the_client_address_comes_from_a_trusted_proxy_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # our nginx (loopback) appends the peer it saw; whatever the client wrote before it is ignored
+    assert rate_limit.client_ip("127.0.0.1", "6.6.6.6, 203.0.113.7") == "203.0.113.7"
+    assert rate_limit.client_ip("203.0.113.7", "127.0.0.1") == "203.0.113.7"  # not a proxy: its own address
+    monkeypatch.setenv("RATE_LIMIT_TRUSTED_PROXIES", "10.0.0.0/8")  # Kubernetes: the ingress pod network
+    assert rate_limit.client_ip("10.2.3.4", "198.51.100.9, 10.9.9.9") == "198.51.100.9"
+    assert rate_limit.client_ip("127.0.0.1", "198.51.100.9") == "127.0.0.1"
+
+
+def test_clients_on_this_machine_have_no_per_client_limit(
+    rest: WebChannelServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_EXEMPT_CLIENTS", "127.0.0.1,::1")  # the default: operators and tests
+    replies = [post(rest, {"sender": f"s{i}", "message": "質問"}) for i in range(15)]
+    assert not [r for r in replies if r.headers.get("X-Chat-Limit")] and len(rest.bot.received) == 15

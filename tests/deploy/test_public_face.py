@@ -19,7 +19,7 @@ import requests
 import yaml
 
 from deploy import nginx
-from deploy.settings import Ports, ScaledSettings
+from deploy.settings import ScaledSettings, load
 from devstack.ports import accepts_connections, free_block
 from devstack.processes import start_and_wait
 
@@ -45,23 +45,9 @@ class _AnyPath(http.server.BaseHTTPRequestHandler):
 
 
 def _settings(state: Path, **changes: object) -> ScaledSettings:
-    base = ScaledSettings(
-        state_dir=state,
-        ports=Ports(free_block([0, 1])),
-        listen_host="127.0.0.1",
-        rasa_api_token="t" * 20,
-        pg_bin=None,
-        pg_user="rasa",
-        pg_password="x",
-        pg_db="rasa",
-        redis_password="x",
-        web_session_secret="x",
-        model=Path("model.tar.gz"),
-        nginx_rate="300r/s",
-        nginx_burst=600,
-        nginx_max_body="64k",
-    )
-    return replace(base, **changes)
+    """The settings `deploy.scaled up` would use (built by deploy.settings.load, whatever fields it grows)."""
+    env = {"RASA_API_TOKEN": "t" * 20, "SCALED_MODEL": "model.tar.gz"}
+    return replace(load(env=env, base_port=free_block([0, 1]), state_dir=state), **changes)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import requests
 
 from devstack.config import Ports, service_env
 from devstack.model import latest_model, needs_training, train
+from devstack.ports import free_port as free_port  # re-exported: tests import it from here
 from devstack.ports import free_ports
 from devstack.services import Service, Stack, product_services
 
