@@ -56,6 +56,7 @@ def _settings(state: Path, **changes: object) -> ScaledSettings:
         pg_db="rasa",
         redis_password="x",
         web_session_secret="x",
+        console_service_token="x",
         model=Path("model.tar.gz"),
         nginx_rate="300r/s",
         nginx_burst=600,
