@@ -4,6 +4,7 @@
 also reaches from the second fallback in a row and from 「いいえ」 to the survey (both offer a
 「担当者と話す」 button). The console runs the other three when an operator takes the
 conversation, hands it back, or closes it (Rasa HTTP API, console/handoff/rasa_api.py).
+`action_handoff_cancel` runs when a paused customer asks to leave the queue (bot_server/handoff_pause.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction
+from rasa_sdk.events import ActiveLoop, ConversationPaused, ConversationResumed, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import ask, reset_procedure
@@ -104,7 +105,7 @@ def handoff_marker(state: str) -> dict[str, Any]:
 
 class _Notice:
     """Says one thing to the customer; run by the console through Rasa's HTTP API.
-    (Not an Action itself, so rasa_sdk registers only the three below.)"""
+    (Not an Action itself, so rasa_sdk registers only the notices below.)"""
 
     response = ""
     action_name = ""
@@ -139,3 +140,25 @@ class ActionHandoffReturned(_Notice, Action):
 class ActionHandoffClosed(_Notice, Action):
     action_name = "action_handoff_closed"
     response = "utter_handoff_closed"
+
+
+class ActionHandoffCancel(Action):
+    """The customer leaves the queue, unless an operator has already taken the conversation:
+    then (or when the desk cannot be asked) the message stays with the operator and nothing is said."""
+
+    def name(self) -> str:
+        return "action_handoff_cancel"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            left = await desk_from_settings().cancel(tracker.sender_id)
+        except DeskUnavailable as error:
+            logger.warning("Handoff desk unavailable; the customer stays queued: %s", error)
+            return []
+        if not left:
+            return []
+        dispatcher.utter_message(json_message=handoff_marker("bot"))
+        dispatcher.utter_message(response="utter_handoff_cancelled")
+        return [ConversationResumed()]

@@ -1,8 +1,8 @@
 """The handoff interface: "a place where people answer", and its first implementation.
 
-The actions only know `HandoffDesk` (is anyone there? queue this conversation). The operator
-console implements it over HTTP (`ConsoleDesk`); OCN's own contact-centre system can replace
-it by implementing the same two calls and naming its class in HANDOFF_DESK, without touching
+The actions only know `HandoffDesk` (is anyone there? queue this conversation; the customer
+leaves the queue). The operator console implements it over HTTP (`ConsoleDesk`); OCN's own
+contact-centre system can replace it by implementing the same three calls and naming its class in HANDOFF_DESK, without touching
 the actions. Support hours are the bot's setting, checked before any desk is asked.
 """
 
@@ -38,6 +38,9 @@ class HandoffDesk(Protocol):
 
     async def enqueue(self, conversation_id: str, channel: str, topic: str | None) -> Ticket | None:
         """Queues the conversation; None when nobody can take it after all."""
+
+    async def cancel(self, conversation_id: str) -> bool:
+        """Takes a waiting conversation out of the queue; False once an operator has taken it."""
 
 
 def within_hours(settings: HandoffSettings, now: datetime | None = None) -> bool:
@@ -87,6 +90,14 @@ class ConsoleDesk:
             raise DeskUnavailable(f"enqueue answered {status}")
         position = data.get("position")
         return Ticket(str(data["handoff_id"]), int(position) if isinstance(position, int) else None)
+
+    async def cancel(self, conversation_id: str) -> bool:
+        status, _ = await self._call("POST", "/desk/v1/cancellations", {"conversation_id": conversation_id})
+        if status == 409:
+            return False
+        if status != 200:
+            raise DeskUnavailable(f"cancel answered {status}")
+        return True
 
 
 def desk_from_settings(settings: HandoffSettings | None = None) -> HandoffDesk:

@@ -2,19 +2,59 @@
 operator as they are: no NLU. Stock Rasa still parses a paused conversation's messages (it
 only stops predicting actions), which would classify, extract and log what the customer says
 to the operator. The console reads them from the (redacted) tracker store.
+
+One exception, read from the text and never from the NLU: while nobody has taken the conversation
+yet, the customer may leave the queue (「やめます」「キャンセル」). Such a message runs
+`action_handoff_cancel`, which asks the desk; the desk says whether an operator already has the
+conversation (then the message is theirs like any other) or the customer left the queue (then the
+action resumes the conversation and the bot listens again).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.actions.action import action_for_name_or_text
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot_server.rasa_patches import register
+from ocn_ids.normalize import nfkc
 
 _original_parse_message = MessageProcessor.parse_message
+_original_run_prediction_loop = MessageProcessor._run_prediction_loop
+
+CANCEL_ACTION = "action_handoff_cancel"
+# Whole messages only: 「キャンセルの方法を教えて」 is a question for the operator, not a cancel.
+CANCEL_PHRASES = frozenset(
+    {
+        "やめます",
+        "やめる",
+        "やめたい",
+        "やめておきます",
+        "待つのをやめます",
+        "キャンセル",
+        "キャンセルします",
+        "キャンセルしたい",
+        "キャンセルでお願いします",
+        "取り消し",
+        "取り消します",
+        "もういいです",
+        "やっぱりいいです",
+    }
+)
+
+
+def is_cancel_request(text: str | None) -> bool:
+    """The customer asks to leave the queue: NFKC + lower case (as ocn_ids.normalize), without
+    spaces and punctuation (「キャンセル！」, 「ｷｬﾝｾﾙ」, 「やめます。」)."""
+    letters = "".join(ch for ch in nfkc(text or "").lower() if unicodedata.category(ch)[0] in ("L", "N"))
+    return letters in CANCEL_PHRASES
 
 
 async def _parse_unless_paused(
@@ -28,8 +68,34 @@ async def _parse_unless_paused(
     return await _original_parse_message(self, message, tracker, only_output_properties)
 
 
+def _just_said(tracker: DialogueStateTracker) -> str | None:
+    """The text of the customer's message this turn handles: no action ran after it yet (the
+    loop also runs after the console's /execute, which must not re-read an old message)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            return None
+        if isinstance(event, UserUttered):
+            return event.text
+    return None
+
+
+async def _predict_or_cancel(
+    self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
+) -> None:
+    """Stock Rasa predicts nothing while paused; a cancel request runs the cancel action."""
+    if not (tracker.is_paused() and is_cancel_request(_just_said(tracker))):
+        await _original_run_prediction_loop(self, output_channel, tracker)
+        return
+    action = action_for_name_or_text(CANCEL_ACTION, self.domain, self.action_endpoint)
+    prediction = PolicyPrediction.for_action_name(self.domain, CANCEL_ACTION)
+    await self._run_action(action, tracker, output_channel, self.nlg, prediction)
+    if not tracker.is_paused():
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))  # back with the bot: rules expect action_listen
+
+
 def install() -> None:
     MessageProcessor.parse_message = _parse_unless_paused  # type: ignore[method-assign]
+    MessageProcessor._run_prediction_loop = _predict_or_cancel  # type: ignore[method-assign]
 
 
 register(
@@ -39,6 +105,9 @@ register(
     replaces={
         "rasa.core.processor:MessageProcessor.parse_message": (
             "b98d8e49b9f2c433040af62752212dc374600d50cd21deec82386642b64d30dc"
-        )
+        ),
+        "rasa.core.processor:MessageProcessor._run_prediction_loop": (
+            "cb30a0cbb690c571dbd33e404a16577745ad745798986b0fd314bd055893b4cf"
+        ),
     },
 )

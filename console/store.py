@@ -44,7 +44,7 @@ handoffs = sa.Table(
     sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("topic", sa.String(64), nullable=True),
-    # waiting -> active (taken) -> returned (to the bot) | closed
+    # waiting -> active (taken) -> returned (to the bot) | closed; waiting -> cancelled (by the customer)
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("operator_id", sa.Integer, nullable=True),
     sa.Column("created_at", sa.Float, nullable=False),
@@ -238,6 +238,20 @@ class Store:
                 .values(status="active", operator_id=operator_id, taken_at=time.time())
             )
         return result.rowcount == 1
+
+    def cancel(self, conversation_id: str) -> bool:
+        """The customer leaves the queue: True unless an operator has already taken the conversation.
+        The UPDATE only matches while it still waits, so a cancel and a take never both succeed."""
+        with self.engine.begin() as db:
+            db.execute(
+                handoffs.update()
+                .where(handoffs.c.conversation_id == conversation_id, handoffs.c.status == "waiting")
+                .values(status="cancelled", ended_at=time.time())
+            )
+            taken = db.execute(
+                handoffs.select().where(handoffs.c.conversation_id == conversation_id, handoffs.c.status == "active")
+            ).first()
+        return taken is None
 
     def finish(self, handoff_id: str, operator_id: int, status: str) -> bool:
         """Hand back ("returned") or close ("closed") a conversation the operator holds."""

@@ -28,7 +28,13 @@ STREAM_HEARTBEAT_SECONDS = 15.0
 MAX_OPERATOR_MESSAGE_CHARS = 1000
 CHANNELS = ("web", "line", "rest")
 END_ACTIONS = {"returned": "action_handoff_returned", "closed": "action_handoff_closed"}
-STATUS_LABELS = {"waiting": "待機中", "active": "対応中", "returned": "ボットに戻しました", "closed": "終了"}
+STATUS_LABELS = {
+    "waiting": "待機中",
+    "active": "対応中",
+    "returned": "ボットに戻しました",
+    "closed": "終了",
+    "cancelled": "お客さまが取り消し",
+}
 
 
 def waiting_text(seconds: int) -> str:
@@ -250,3 +256,17 @@ async def enqueue(request: Request) -> HTTPResponse:
         return json_response({"error": "no_operator"}, status=503)
     handoff, position = await asyncio.to_thread(store.enqueue, conversation_id, channel, topic)
     return json_response({"handoff_id": handoff.id, "status": handoff.status, "position": position}, status=201)
+
+
+@blueprint.post("/desk/v1/cancellations")
+async def cancel(request: Request) -> HTTPResponse:
+    """A waiting customer leaves the queue; 409 once an operator has the conversation."""
+    if not _service(request):
+        return json_response({"error": "unauthorized"}, status=401)
+    body = request.json if isinstance(request.json, dict) else {}
+    conversation_id = body.get("conversation_id")
+    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= 255:
+        return json_response({"error": "bad_request"}, status=400)
+    if not await asyncio.to_thread(_store(request).cancel, conversation_id):
+        return json_response({"error": "taken"}, status=409)
+    return json_response({"status": "cancelled"})
