@@ -67,8 +67,9 @@ class LineInput(InputChannel):
         )
         self.recent_events = RecentEventIds()
         self.queues = ChatQueues()
+        self.agent: Any = None  # Rasa's agent, known once the webhook is called (request.app.ctx.agent)
         self.events = LineEventHandler(
-            self.api, self.settings.reply_timeout, self.settings.loading_seconds, self.name()
+            self.api, self.settings.reply_timeout, self.settings.loading_seconds, self.name(), self._is_paused
         )
         if not self.configured:
             logger.warning(
@@ -126,6 +127,7 @@ class LineInput(InputChannel):
         except InvalidPayload:
             return response.json({"error": "invalid_payload"}, status=400)
 
+        self.agent = getattr(request.app.ctx, "agent", None)
         received_at = asyncio.get_running_loop().time()
         for event in events:
             self._accept(event, received_at, on_new_message)
@@ -144,6 +146,15 @@ class LineInput(InputChannel):
             await self.events.handle(event, on_new_message, received_at)
 
         self.queues.put(chat, job, f"LINE {event.get('type')} event {event_id}")
+
+    async def _is_paused(self, sender_id: str) -> bool:
+        """Read from the tracker store (shared in scaled mode); the chat's queue runs its events one
+        at a time, so the customer's own earlier message has been stored by then."""
+        tracker_store = getattr(self.agent, "tracker_store", None)
+        if tracker_store is None:
+            return False
+        tracker = await tracker_store.retrieve(sender_id)
+        return tracker is not None and tracker.is_paused()
 
     async def handle_event(
         self, event: dict[str, Any], on_new_message: OnNewMessage, received_at: float | None = None

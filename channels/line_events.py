@@ -21,6 +21,13 @@ BOT_ERROR_REPLY = "申し訳ございません。ただいま応答できませ�
 FOLLOW_MESSAGE = "/greet"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# Whether a person has the conversation of a sender id (bot_server/handoff_pause.py): then no bot
+# answer follows, and the loading animation would spin for nothing.
+IsPaused = Callable[[str], Awaitable[bool]]
+
+
+async def never_paused(_: str) -> bool:
+    return False
 
 
 def line_metadata(event: dict[str, Any]) -> dict[str, Any]:
@@ -44,8 +51,16 @@ def line_metadata(event: dict[str, Any]) -> dict[str, Any]:
 class LineEventHandler:
     """Turns one LINE event into a bot turn (or a notice, or nothing) and sends the answer."""
 
-    def __init__(self, api: LineApiClient, reply_timeout: float, loading_seconds: int, channel_name: str) -> None:
+    def __init__(
+        self,
+        api: LineApiClient,
+        reply_timeout: float,
+        loading_seconds: int,
+        channel_name: str,
+        is_paused: IsPaused = never_paused,
+    ) -> None:
         self.api = api
+        self.is_paused = is_paused
         self.reply_timeout = reply_timeout
         self.loading_seconds = loading_seconds
         self.channel_name = channel_name
@@ -101,8 +116,9 @@ class LineEventHandler:
             return
         output = LineOutput(self.api, chat_id, str(source.get("type")), self.loading_seconds)
         # Concurrent with the bot, but finished before we answer: a late loading request
-        # would otherwise start the animation after the answer is already shown.
-        loading = asyncio.ensure_future(output.show_loading_animation())
+        # would otherwise start the animation after the answer is already shown. Not while a
+        # person has the conversation: the bot will not answer (a cancel's answer comes without it).
+        loading = asyncio.ensure_future(self._show_loading_unless_paused(output, sender_id))
 
         message_id = (event.get("message") or {}).get("id") or event.get("webhookEventId")
         user_message = UserMessage(
@@ -128,6 +144,15 @@ class LineEventHandler:
             messages = [{"type": "text", "text": BOT_ERROR_REPLY}]
         await loading
         await self._send(event, messages, can_reply=can_reply)
+
+    async def _show_loading_unless_paused(self, output: LineOutput, sender_id: str) -> None:
+        try:
+            paused = await self.is_paused(sender_id)
+        except Exception:
+            logger.exception("Could not tell whether the conversation is paused; showing the animation.")
+            paused = False
+        if not paused:
+            await output.show_loading_animation()
 
     async def _send(self, event: dict[str, Any], messages: list[LineMessage], can_reply: bool) -> None:
         chat_id = chat_id_of(event.get("source") or {})

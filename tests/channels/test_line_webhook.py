@@ -4,6 +4,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -246,6 +247,27 @@ def test_loading_animation_starts_before_the_answer_in_1_1_chats(
     loading = fake_line.of("loading")[0]["body"]
     assert loading["chatId"] == USER_ID
     assert loading["loadingSeconds"] % 5 == 0 and 5 <= loading["loadingSeconds"] <= 60
+
+
+class PausedTrackers:
+    """Rasa's tracker store as the channel reads it: every conversation has a person (paused)."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def retrieve(self, sender_id: str) -> Any:
+        self.asked.append(sender_id)
+        return SimpleNamespace(is_paused=lambda: True)
+
+
+def test_no_loading_animation_while_a_person_has_the_conversation(
+    channel: ChannelServer, fake_line: FakeLineApi
+) -> None:
+    channel.bot.tracker_store = PausedTrackers()
+    channel.post_events(text_event("hello"))
+    channel.wait_idle()
+    assert channel.bot.tracker_store.asked == [f"line:{USER_ID}"]
+    assert [call["kind"] for call in fake_line.calls] == ["reply"]  # the answer still goes out
 
 
 def test_loading_seconds_are_rounded_to_what_line_accepts(

@@ -79,3 +79,29 @@ def wait_for_customer_line(operator: Operator, handoff_id: str, text: str, timeo
             return lines
         time.sleep(0.05)
     raise AssertionError(f"{text!r} did not reach the console")
+
+
+def test_no_loading_animation_while_queued_and_the_customer_can_leave(
+    line_stack: tuple[RunningStack, FakeLineApi],
+) -> None:
+    stack, fake = line_stack
+    add_operator(stack.env, "line-queue-op")
+    operator = Operator(stack.console_url, "line-queue-op")
+    user = "U" + new_sender().replace("-", "")
+
+    def loading_calls() -> int:
+        return sum(1 for call in fake.of("loading") if call["body"]["chatId"] == user)
+
+    assert "担当者におつなぎします" in line_texts(line_say(stack, fake, user, "担当者と話したい"))
+    assert loading_calls() == 1  # the bot answered that one
+
+    # Waiting for a person: no bot answer, so no animation spinning for nothing.
+    assert line_say(stack, fake, user, "まだですか") == []
+    assert loading_calls() == 1
+
+    # Leaving the queue: the bot answers at once (still without the animation) and is back.
+    left = line_texts(line_say(stack, fake, user, "キャンセル"))
+    assert "担当者へのおつなぎを取りやめました" in left, left
+    assert "変更できません" in line_texts(line_say(stack, fake, user, "お客さま番号を変更したい"))
+    assert loading_calls() == 2
+    operator.post("/signout")
