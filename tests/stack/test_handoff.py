@@ -113,29 +113,29 @@ def test_an_operator_message_reaches_only_its_own_customer(stack: RunningStack) 
 
 
 def test_a_waiting_customer_can_leave_the_queue_but_not_once_taken(stack: RunningStack) -> None:
-    add_operator(stack.env, "quinn")
-    quinn = Operator(stack.console_url, "quinn")
-    before = {row["id"] for row in quinn.queue()}
+    add_operator(stack.env, "cancel-op")
+    cancel_op = Operator(stack.console_url, "cancel-op")
+    before = {row["id"] for row in cancel_op.queue()}
     leaving, staying = new_sender(), new_sender()
     assert QUEUED.search(texts(stack.say(leaving, "担当者と話したい")))
     assert QUEUED.search(texts(stack.say(staying, "担当者と話したい")))
-    rows = {row["id"]: row for row in quinn.queue() if row["id"] not in before}
+    rows = {row["id"]: row for row in cancel_op.queue() if row["id"] not in before}
     assert len(rows) == 2, rows
 
     # Still waiting: 「キャンセル」 (any width, with punctuation) takes it out of the queue, the bot is back.
     assert texts(stack.say(leaving, "ｷｬﾝｾﾙします。")).strip() == (
         "承知しました。担当者へのおつなぎを取りやめました。ここからはチャットボットがお答えします。"
     )
-    left = set(rows) - {row["id"] for row in quinn.queue()}
+    left = set(rows) - {row["id"] for row in cancel_op.queue()}
     assert len(left) == 1, left
     assert "変更できません" in texts(stack.say(leaving, "お客さま番号を変更したい"))
 
     # Taken: the same words are for the operator; the bot stays silent and the conversation paused.
     (taken,) = set(rows) - left
-    assert quinn.post(f"/handoffs/{taken}/take").status_code == 200
+    assert cancel_op.post(f"/handoffs/{taken}/take").status_code == 200
     assert stack.say(staying, "やめます") == []
     assert stack.say(staying, "お客さま番号を変更したい") == []
-    kinds = [(line["kind"], line["text"]) for line in _transcript(quinn, taken)]
+    kinds = [(line["kind"], line["text"]) for line in _transcript(cancel_op, taken)]
     assert kinds[-2:] == [("customer", "やめます"), ("customer", "お客さま番号を変更したい")]
-    assert quinn.post(f"/handoffs/{taken}/close").status_code == 200
-    quinn.post("/signout")
+    assert cancel_op.post(f"/handoffs/{taken}/close").status_code == 200
+    cancel_op.post("/signout")
