@@ -120,7 +120,9 @@ async def transcript(request: Request, handoff_id: str) -> HTTPResponse:
     if handoff is None:
         return json_response({"error": "not_found"}, status=404)
     after = int(request.args.get("after") or 0)
-    lines = await asyncio.to_thread(request.app.ctx.transcripts.after, handoff.conversation_id, after)
+    lines = await asyncio.to_thread(
+        request.app.ctx.transcripts.after, handoff.conversation_id, after, until=handoff.ended_at
+    )
     return json_response({"status": handoff.status, "lines": [line.as_dict() for line in lines]})
 
 
@@ -142,12 +144,13 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
     last_sent = time.monotonic()
     reader: TranscriptReader = request.app.ctx.transcripts
     while request.transport is not None and not request.transport.is_closing():
-        lines = await asyncio.to_thread(reader.after, handoff.conversation_id, cursor)
+        current = await asyncio.to_thread(store.get, handoff_id)
+        until = current.ended_at if current else handoff.ended_at
+        lines = await asyncio.to_thread(reader.after, handoff.conversation_id, cursor, until=until)
         chunk = ""
         for line in lines:
             cursor = line.id
             chunk += f"id: {line.id}\nevent: line\ndata: {json.dumps(line.as_dict(), ensure_ascii=False)}\n\n"
-        current = await asyncio.to_thread(store.get, handoff_id)
         if current and current.status != status:
             status = current.status
             chunk += f"event: status\ndata: {json.dumps({'status': status})}\n\n"
