@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ocn_ids.normalize import normalize_with_offsets
+from ocn_ids.parse import find_values
 
 if TYPE_CHECKING:  # Rasa is imported only by redact_event: the action server logs through this module too
     from rasa.shared.core.events import Event
@@ -110,6 +111,16 @@ def redact_text(text: str) -> str:
     return text
 
 
+def redact_message(text: str) -> str:
+    """A customer's message: redact_text, and also six digits grouped in any other way the bot takes
+    as the code (ocn_ids.parse: "1234 56", "1 23456"), which redact_text leaves to keep log lines
+    readable (2026-11) -- a message the bot used as a code is never stored with it."""
+    codes = [(found.start, found.end) for found in find_values(text) if found.entity == "otp_code"]
+    for start, end in sorted(codes, reverse=True):
+        text = text[:start] + CODE_MASK + text[end:]
+    return redact_text(text)
+
+
 def redact_value(value: Any) -> Any:
     """Strings redacted inside dicts, lists and tuples (log arguments, JSON bodies)."""
     if isinstance(value, str):
@@ -124,7 +135,7 @@ def redact_value(value: Any) -> Any:
 def _redact_parse_data(parse_data: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(parse_data)
     if isinstance(data.get("text"), str):
-        data["text"] = redact_text(data["text"])
+        data["text"] = redact_message(data["text"])
     for entity in data.get("entities") or []:
         if entity.get("entity") in SECRET_ENTITIES:
             entity["value"] = CODE_MASK
@@ -137,7 +148,7 @@ def redact_event(event: Event) -> Event:
     from rasa.shared.core.events import Event, SlotSet, UserUttered
 
     if isinstance(event, UserUttered) and event.text:
-        redacted = redact_text(event.text)
+        redacted = redact_message(event.text)
         if redacted == event.text and not any(e.get("entity") in SECRET_ENTITIES for e in event.entities or []):
             return event
         data = event.as_dict()

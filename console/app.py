@@ -28,6 +28,7 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
     app.ctx.settings = settings
     app.ctx.store = store or Store(settings.store_url)
     app.ctx.nav = []
+    app.ctx.signin_throttle = auth.SigninThrottle()
     template_dirs = [HERE / "templates"]
     for module_name in PAGE_MODULES:
         module = importlib.import_module(module_name)
@@ -91,17 +92,25 @@ def _routes(app: Sanic) -> None:
             return json({"error": "csrf"}, status=403)
         username = (form.get("username") or "").strip()
         password = form.get("password") or ""
-        operator = await asyncio.to_thread(auth.check_password, app.ctx.store, username, password)
+        throttle: auth.SigninThrottle = app.ctx.signin_throttle
+        too_many = throttle.blocked(request.ip, username)
+        operator = None
+        if not too_many:
+            operator = await asyncio.to_thread(auth.check_password, app.ctx.store, username, password)
         target = _safe_next(form.get("next"))
         if operator is None:
+            if not too_many:
+                throttle.failed(request.ip, username)
             token = auth.secrets.token_urlsafe(24)
             response = render(
                 request,
                 "signin.html",
-                status=401,
+                status=429 if too_many else 401,
                 signin_token=token,
                 next=target,
-                error="ユーザー名またはパスワードが違います。",
+                error="しばらく時間をおいてから、もう一度お試しください。"
+                if too_many
+                else "ユーザー名またはパスワードが違います。",
             )
             auth.set_cookie(response, auth.SIGNIN_COOKIE, token, settings.secure_cookies, max_age=1800)
             return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import secrets
+import time
 from urllib.parse import quote
 
 from argon2 import PasswordHasher
@@ -26,6 +27,11 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 PUBLIC_PREFIXES = ("/signin", "/static/", "/healthz", "/desk/")
 MIN_PASSWORD_CHARS = 12
+# Wrong passwords for one account from one address, and from one address for any account, before the
+# sign-in form refuses (even the right password) until the oldest failure is this old.
+SIGNIN_FAILURES_ALLOWED = 10
+SIGNIN_FAILURES_PER_ADDRESS = 50
+SIGNIN_FAILURE_WINDOW_SECONDS = 15 * 60
 
 _hasher = PasswordHasher()
 # Verifying against this when the user is unknown keeps the timing the same as a wrong password.
@@ -49,6 +55,35 @@ def check_password(store: Store, username: str, password: str) -> Operator | Non
     if _hasher.check_needs_rehash(found[1]):
         store.set_password(username, _hasher.hash(password))
     return found[0]
+
+
+class SigninThrottle:
+    """Counts failed sign-ins per (address, username) and per address, in this process (the console
+    runs one worker); keys forgotten once their failures are older than the window."""
+
+    def __init__(self, window: float = SIGNIN_FAILURE_WINDOW_SECONDS) -> None:
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+
+    def _keys(self, address: str, username: str) -> list[tuple[str, int]]:
+        return [(f"{address}\x1f{username}", SIGNIN_FAILURES_ALLOWED), (address, SIGNIN_FAILURES_PER_ADDRESS)]
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        recent = [t for t in self._failures.get(key, []) if now - t < self.window]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)
+        return recent
+
+    def blocked(self, address: str, username: str) -> bool:
+        now = time.monotonic()
+        return any(len(self._recent(key, now)) >= limit for key, limit in self._keys(address, username))
+
+    def failed(self, address: str, username: str) -> None:
+        now = time.monotonic()
+        for key, _ in self._keys(address, username):
+            self._failures.setdefault(key, []).append(now)
 
 
 def same(a: str | None, b: str | None) -> bool:

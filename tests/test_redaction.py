@@ -113,3 +113,24 @@ def test_sql_store_keeps_no_code(tmp_path) -> None:
     assert CODE_MASK in dump
     # The live tracker is untouched (the form still needs the value during the turn).
     assert tracker.latest_message.text == "コードは 482913 です"
+
+
+@pytest.mark.parametrize("typed", ["1234 56", "1 23456", "123-4-56", "12 3456", "コードは 1234-56 です"])
+def test_a_code_the_bot_accepts_is_never_stored(tmp_path, typed: str) -> None:
+    """Whatever grouping the bot takes as the code (ocn_ids.parse.one_time_code: any split), the stored
+    customer message has none of its digits, even though log lines keep 4+2 groups (dates) as they are."""
+    from ocn_ids.parse import one_time_code
+
+    assert one_time_code(typed) == "123456"  # the bot sends this to the account API as the code
+    domain = Domain.from_yaml("version: '3.1'\n")
+    store = RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker.from_events(
+        "web:c1", [ActionExecuted("action_listen"), UserUttered(typed, {"name": "inform", "confidence": 1.0})]
+    )
+    asyncio.run(store.save(tracker))
+    plain = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    with plain.session_scope() as session:
+        stored = [json.loads(row.data) for row in session.query(plain.SQLEvent).all()]
+    (user,) = [event for event in stored if event["event"] == "user"]
+    for text in (user["text"], user["parse_data"]["text"]):
+        assert CODE_MASK in text and not any(ch.isdigit() for ch in text), text

@@ -17,7 +17,8 @@ from console.store import make_engine
 SHOWN_EVENTS = ("user", "bot", "pause", "resume")
 _QUERY = sa.text(
     "SELECT id, type_name, timestamp, data FROM events "
-    "WHERE sender_id = :sender AND id > :after AND type_name IN ('user', 'bot', 'pause', 'resume') "
+    "WHERE sender_id = :sender AND id > :after AND timestamp <= :until "
+    "AND type_name IN ('user', 'bot', 'pause', 'resume') "
     "ORDER BY id LIMIT :limit"
 )
 
@@ -55,10 +56,13 @@ class TranscriptReader:
     def __init__(self, tracker_store_url: str) -> None:
         self.engine = make_engine(tracker_store_url)
 
-    def after(self, conversation_id: str, cursor: int = 0, limit: int = 500) -> list[Line]:
+    def after(self, conversation_id: str, cursor: int = 0, limit: int = 500, until: float | None = None) -> list[Line]:
+        """Lines after `cursor`; with `until` (an ended handoff's end), none written later: the
+        customer's later conversation is not the operator's to read (a LINE id never changes)."""
+        params = {"sender": conversation_id, "after": cursor, "limit": limit, "until": until or float("inf")}
         try:
             with self.engine.connect() as db:
-                rows = db.execute(_QUERY, {"sender": conversation_id, "after": cursor, "limit": limit}).all()
+                rows = db.execute(_QUERY, params).all()
         except (sa_exc.OperationalError, sa_exc.ProgrammingError):
             return []  # no conversation stored yet (the events table is created by Rasa)
         lines = [_line(row) for row in rows]

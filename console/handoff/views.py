@@ -25,6 +25,7 @@ NAV = [NavItem("待ち行列", "/queue")]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STREAM_POLL_SECONDS = 0.15
 STREAM_HEARTBEAT_SECONDS = 15.0
+STREAM_SESSION_CHECK_SECONDS = 2.0  # a signed-out operator's open stream ends within this
 MAX_OPERATOR_MESSAGE_CHARS = 1000
 CHANNELS = ("web", "line", "rest")
 END_ACTIONS = {"returned": "action_handoff_returned", "closed": "action_handoff_closed"}
@@ -119,6 +120,16 @@ async def conversation_page(request: Request, handoff_id: str) -> HTTPResponse:
 # ---- live transcript ------------------------------------------------------------------
 
 
+async def _still_signed_in(request: Request) -> bool:
+    """Is the session this request came with still live? (The middleware checked it only at the start.)"""
+    settings = request.app.ctx.settings
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    session = await asyncio.to_thread(
+        _store(request).session, token, settings.session_idle_seconds, settings.session_max_seconds
+    )
+    return session is not None
+
+
 @blueprint.get("/handoffs/<handoff_id:str>/transcript")
 async def transcript(request: Request, handoff_id: str) -> HTTPResponse:
     """Polling alternative to the stream (and what the benchmarks and tests read)."""
@@ -126,7 +137,9 @@ async def transcript(request: Request, handoff_id: str) -> HTTPResponse:
     if handoff is None:
         return json_response({"error": "not_found"}, status=404)
     after = int(request.args.get("after") or 0)
-    lines = await asyncio.to_thread(request.app.ctx.transcripts.after, handoff.conversation_id, after)
+    lines = await asyncio.to_thread(
+        request.app.ctx.transcripts.after, handoff.conversation_id, after, until=handoff.ended_at
+    )
     return json_response({"status": handoff.status, "lines": [line.as_dict() for line in lines]})
 
 
@@ -147,13 +160,19 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
     status = None
     last_sent = time.monotonic()
     reader: TranscriptReader = request.app.ctx.transcripts
+    session_checked = time.monotonic()
     while request.transport is not None and not request.transport.is_closing():
-        lines = await asyncio.to_thread(reader.after, handoff.conversation_id, cursor)
+        if time.monotonic() - session_checked > STREAM_SESSION_CHECK_SECONDS:
+            if not await _still_signed_in(request):
+                break  # signed out, signed out everywhere (new password) or expired
+            session_checked = time.monotonic()
+        current = await asyncio.to_thread(store.get, handoff_id)
+        until = current.ended_at if current else handoff.ended_at
+        lines = await asyncio.to_thread(reader.after, handoff.conversation_id, cursor, until=until)
         chunk = ""
         for line in lines:
             cursor = line.id
             chunk += f"id: {line.id}\nevent: line\ndata: {json.dumps(line.as_dict(), ensure_ascii=False)}\n\n"
-        current = await asyncio.to_thread(store.get, handoff_id)
         if current and current.status != status:
             status = current.status
             chunk += f"event: status\ndata: {json.dumps({'status': status})}\n\n"

@@ -8,7 +8,7 @@ ocn_ids' recognizer, so an operator never sees a full ID either.
 
 from __future__ import annotations
 
-from bot_server.redaction import redact_text
+from bot_server.redaction import redact_message
 from ocn_ids.parse import find_values
 
 ID_MASKS = {"customer_number": "[お客さま番号]", "ocn_id": "[OCN ID]", "connection_id": "[接続用ID]"}
@@ -18,7 +18,7 @@ SENDER_ID_SHOWN_CHARS = 4
 
 def safe_text(text: str | None) -> str:
     """The customer's message with codes, phone numbers and IDs replaced by a label."""
-    text = redact_text(text or "")
+    text = redact_message(text or "")
     for found in sorted(find_values(text), key=lambda f: f.start, reverse=True):
         mask = ID_MASKS.get(found.entity)
         if mask:

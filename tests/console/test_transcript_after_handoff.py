@@ -1,0 +1,45 @@
+"""An ended handoff does not open a window on the customer's later conversation: once a conversation
+is handed back or closed, its transcript in the console stops where the handoff ended. A LINE
+customer's conversation id never changes, so without this bound an operator who once handled it could
+follow everything that customer writes afterwards."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+
+from console_support import Operator, enqueue
+
+from console.store import Store
+
+SENDER = "line:U0000000000000000000000000000ended"
+
+
+def _store_event(path, kind: str, text: str, at: float) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, sender_id VARCHAR(255), "
+            "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"
+        )
+        db.execute(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
+            (SENDER, kind, at, json.dumps({"text": text}, ensure_ascii=False)),
+        )
+
+
+def test_transcript_of_an_ended_handoff_stops_where_it_ended(console) -> None:
+    tracker = console.var_dir / "tracker.sqlite3"
+    _store_event(tracker, "user", "担当者と話したい", time.time())
+    alice = Operator(console.url, "alice")
+    handoff_id = enqueue(console.url, SENDER, channel="line").json()["handoff_id"]
+    assert alice.post(f"/handoffs/{handoff_id}/take").status_code == 200  # no Rasa behind: taken with a warning
+    store = Store(console.env["CONSOLE_STORE_URL"])
+    alice_id = store.password_hash("alice")[0].id
+    assert store.finish(handoff_id, alice_id, "returned")
+    # The customer goes on talking to the bot, days later too.
+    _store_event(tracker, "user", "N123456789 のログイン履歴を見たい", time.time() + 1)
+
+    for reader in (alice, Operator(console.url, "bob")):
+        texts = [line["text"] for line in reader.get(f"/handoffs/{handoff_id}/transcript").json()["lines"]]
+        assert texts == ["担当者と話したい"]
