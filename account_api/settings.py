@@ -46,7 +46,11 @@ class Settings:
     account_lock_conversations: int = 3  # ... from at least this many conversations
     alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: logged and audited
     alarm_window_seconds: int = 10 * 60
-    max_codes_per_account_per_window: int = 6  # codes sent to one account (its phone) per window
+    # Codes (README "Lockout"): one client (the bot's keyed client reference: a LINE user, a web/REST
+    # client address) gets a few codes per account, so a stranger's client cannot use up the customer's;
+    # the account-wide ceiling bounds the SMS a victim receives, and reaching it raises the alarm.
+    max_codes_per_client_per_window: int = 3  # per (account, client)
+    max_codes_per_account_per_window: int = 10  # per account, all clients: the ceiling (alarm)
     max_codes_per_conversation_per_window: int = 3
     code_rate_window_seconds: int = 60 * 60
     verified_ttl_seconds: int = 15 * 60
