@@ -57,6 +57,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot_server import rate_limit
+from channels.client_ref import with_client_ref
 from channels.senders import WEB, web_sender
 
 logger = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ class WebChatInput(InputChannel):
             output,
             sender_id,
             input_channel=self.name(),
-            metadata=metadata if isinstance(metadata, dict) else None,
+            metadata=with_client_ref(metadata, "address", ip),
         )
         await on_new_message(message)
 
