@@ -162,17 +162,17 @@ class AccountService:
 
     def _wrong_code(self, v: Verification, conversation_id: str, now: float, audit: dict[str, Any]) -> ApiError:
         """Count a wrong code: lock the conversation after max_wrong_codes, the account only after
-        account_lock_wrong_codes from account_lock_conversations conversations (README "Lockout")."""
+        account_lock_wrong_codes from account_lock_clients clients (README "Lockout")."""
         s, key = self.settings, self._conversation_key(conversation_id)
-        self.store.add_wrong_code(v.subject, conversation_id, now)
+        self.store.add_wrong_code(v.subject, conversation_id, v.client, now)
         self._sound_alarm_if_needed(now)
         failed = self._subject_state(key, now).failed_attempts + 1
-        total, conversations = self.store.wrong_codes_since(v.subject, now - s.lockout_seconds)
-        if total >= s.account_lock_wrong_codes and conversations >= s.account_lock_conversations:
+        total, clients = self.store.wrong_codes_since(v.subject, now - s.lockout_seconds)
+        if total >= s.account_lock_wrong_codes and clients >= s.account_lock_clients:
             self.store.save_subject_state(v.subject, SubjectState(total, now, now + s.lockout_seconds))
             self.store.void_pending(subject=v.subject)
             self.store.audit(
-                now=now, result="account_locked", detail=f"{total} wrong codes, {conversations} conversations", **audit
+                now=now, result="account_locked", detail=f"{total} wrong codes, {clients} clients", **audit
             )
             return self._locked(s.lockout_seconds)
         if failed >= s.max_wrong_codes:

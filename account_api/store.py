@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 # 2: connection passwords and outbox bodies encrypted (Fernet) instead of hashed / clear;
-# 3: verifications.client (keyed hash of the bot's client reference) for the per-client code limit.
+# 3: verifications.client and wrong_codes.client (keyed hash of the bot's client reference) for the
+# per-client limits.
 SCHEMA_VERSION = 3
 
 SCHEMA = """
@@ -59,12 +60,13 @@ CREATE TABLE IF NOT EXISTS subjects (
     last_failed_at  REAL,
     locked_until    REAL
 );
--- Every wrong code, with the conversation it came from: the account-wide lock needs many of them from
--- several conversations (a stranger alone locks only their own conversation; see README "Lockout").
+-- Every wrong code, with the conversation and client it came from: the account-wide lock needs many of
+-- them from several clients (a stranger alone locks only their own conversation; see README "Lockout").
 CREATE TABLE IF NOT EXISTS wrong_codes (
     id              INTEGER PRIMARY KEY,
     subject         TEXT NOT NULL,
     conversation_id TEXT NOT NULL,
+    client          TEXT NOT NULL,    -- as verifications.client
     at              REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS wrong_codes_subject ON wrong_codes(subject, at);
@@ -343,15 +345,16 @@ class Store:
             (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
         )
 
-    def add_wrong_code(self, subject: str, conversation_id: str, at: float) -> None:
+    def add_wrong_code(self, subject: str, conversation_id: str, client: str, at: float) -> None:
         self.conn.execute(
-            "INSERT INTO wrong_codes (subject, conversation_id, at) VALUES (?, ?, ?)", (subject, conversation_id, at)
+            "INSERT INTO wrong_codes (subject, conversation_id, client, at) VALUES (?, ?, ?, ?)",
+            (subject, conversation_id, client, at),
         )
 
     def wrong_codes_since(self, subject: str, since: float) -> tuple[int, int]:
-        """(wrong codes, distinct conversations they came from) for one account since `since`."""
+        """(wrong codes, distinct clients they came from) for one account since `since`."""
         row = self.conn.execute(
-            "SELECT count(*), count(DISTINCT conversation_id) FROM wrong_codes WHERE subject = ? AND at > ?",
+            "SELECT count(*), count(DISTINCT client) FROM wrong_codes WHERE subject = ? AND at > ?",
             (subject, since),
         ).fetchone()
         return int(row[0]), int(row[1])

@@ -65,3 +65,23 @@ def test_the_client_reference_is_never_stored_or_logged_as_sent(tmp_path: Path, 
     store.conn.commit()
     dump = "\n".join(sqlite3.connect(settings.db_path).iterdump())
     assert ref not in dump
+
+
+def test_one_client_with_many_conversations_cannot_lock_the_account(tmp_path: Path) -> None:
+    """The account lock needs wrong codes from several clients; one client's conversations each lock
+    only themselves, and the customer on their own client still verifies."""
+    settings = Settings(db_path=tmp_path / "sandbox.sqlite3", max_codes_per_client_per_window=100)
+    store = Store(settings.db_path)
+    store.create_schema()
+    service = AccountService(store, settings, Clock())
+    number = "N123456789"
+    for _ in range(6):  # 30 wrong codes from 6 conversations, one client (limits raised to allow it)
+        conv = new_conversation()
+        vid = service.start_verification(conv, customer_number=number, client_ref="stranger")["verification_id"]
+        for _ in range(settings.max_wrong_codes):
+            with pytest.raises(ApiError):
+                service.confirm_verification(vid, conv, "000000")
+    assert not [e for e in store.audit_entries() if e["result"] == "account_locked"]
+    conv = new_conversation()
+    started = service.start_verification(conv, customer_number=number, client_ref="customer")
+    assert started["verification_id"]
