@@ -56,8 +56,18 @@ def account_client() -> AccountClient:
     return _client
 
 
-def _minutes(seconds: float | None, default: int) -> int:
-    return max(1, int(round((seconds or default * 60) / 60)))
+def _minutes(seconds: int | None) -> int | None:
+    return None if seconds is None else max(1, round(seconds / 60))
+
+
+def _utter_figure(dispatcher: CollectingDispatcher, response: str, name: str, value: int | None, **fills: Any) -> None:
+    """`response` with the account system's figure in `{name}`, or `<response>_unnumbered` (the same
+    text without it) when the API's reply lacks it: figures the account system decides are never
+    made up here (docs/style.md §6)."""
+    if value is None:
+        dispatcher.utter_message(response=f"{response}_unnumbered", **fills)
+    else:
+        dispatcher.utter_message(response=response, **{name: value}, **fills)
 
 
 def describe_contact(channel: str | None, masked: str | None) -> str:
@@ -73,9 +83,9 @@ def explain_api_error(dispatcher: CollectingDispatcher, error: Exception) -> lis
         return [SlotSet("procedure_halt", "unavailable")]
     assert isinstance(error, AccountApiError)
     if error.code == "too_many_codes":
-        dispatcher.utter_message(response="utter_too_many_codes", minutes=_minutes(error.retry_after, 60))
+        _utter_figure(dispatcher, "utter_too_many_codes", "minutes", _minutes(error.retry_after))
     elif error.code == "locked":
-        dispatcher.utter_message(response="utter_verification_locked", minutes=_minutes(error.retry_after, 30))
+        _utter_figure(dispatcher, "utter_verification_locked", "minutes", _minutes(error.retry_after))
     elif error.code == "not_verified":
         dispatcher.utter_message(response="utter_verification_expired")
         return [SlotSet("procedure_halt", error.code), *forget_verification()]
@@ -133,7 +143,7 @@ async def start_verification(
     destination = describe_contact(started.channel, started.destination_hint) if started.channel else None
     dispatcher.utter_message(
         response="utter_code_resent" if what == "resend_code" else "utter_code_sent",
-        minutes=_minutes(started.expires_in, 10),
+        minutes=_minutes(started.expires_in),  # always in the reply (openapi.yaml)
         destination=destination or "ご登録の携帯電話（SMS）またはメール",
     )
     return {"verification_id": started.verification_id, "code_destination": destination, "otp_code": None}
@@ -228,7 +238,7 @@ class _VerificationSlots:
             )
         except AccountApiError as error:
             if error.code == "invalid_code":
-                dispatcher.utter_message(response="utter_wrong_code", attempts_left=error.attempts_left or 0)
+                _utter_figure(dispatcher, "utter_wrong_code", "attempts_left", error.attempts_left)
                 return {"otp_code": None}
             if error.code in ("expired", "not_found"):
                 dispatcher.utter_message(response="utter_code_expired")
@@ -479,8 +489,8 @@ def _run_connection_credentials(r: _Run) -> None:
     if method == "mypage":
         r.dispatcher.utter_message(response="utter_done_connection_mypage", link=link("check_connection_id"))
     elif method == "post":
-        r.dispatcher.utter_message(
-            response="utter_done_connection_post", destination=sent.destination_masked, eta_days=sent.eta_days or 5
+        _utter_figure(
+            r.dispatcher, "utter_done_connection_post", "eta_days", sent.eta_days, destination=sent.destination_masked
         )
     else:
         r.dispatcher.utter_message(

@@ -4,7 +4,6 @@ where to look, a new code from a quick reply, and the code typed in full width w
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,13 +49,14 @@ def line_say(line_stack: tuple[RunningStack, FakeLineApi], user: str, text: str,
         timeout=10,
     )
     assert response.status_code == 200
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        sent = [m for c in fake.calls[before:] if c["kind"] in ("reply", "push") for m in c["body"]["messages"]]
-        if expect in "\n".join(m.get("text", "") for m in sent):
-            return sent
-        time.sleep(0.05)  # polling the fake API's call log for the condition
-    raise AssertionError(f"no LINE message containing {expect!r}; got {fake.calls[before:]}")
+    sent: list[dict[str, Any]] = []
+
+    def said(calls: list[dict[str, Any]]) -> bool:
+        sent[:] = [m for c in calls[before:] if c["kind"] in ("reply", "push") for m in c["body"]["messages"]]
+        return expect in "\n".join(m.get("text", "") for m in sent)
+
+    assert fake.wait_for(said, 30), f"no LINE message containing {expect!r}; got {fake.calls[before:]}"
+    return sent
 
 
 def test_code_not_received_over_line(line_stack: tuple[RunningStack, FakeLineApi]) -> None:

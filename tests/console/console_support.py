@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import subprocess
 import sys
@@ -97,6 +98,23 @@ class Operator:
         response = self.get("/api/queue")
         response.raise_for_status()
         return response.json()["queue"]
+
+    def wait_for_customer_line(self, handoff_id: str, text: str, timeout: float = 15) -> None:
+        """Reads the live transcript (server-sent events, as the conversation page does) until the
+        customer's `text` shows up: the console pushes it, so nothing here polls or sleeps."""
+        url = f"{self.base_url}/handoffs/{handoff_id}/stream"
+        try:
+            with self.http.get(url, stream=True, timeout=(10, timeout)) as response:
+                response.raise_for_status()
+                # chunk_size=None: each event as it arrives, not once a buffer is full.
+                for line in response.iter_lines(chunk_size=None, decode_unicode=True):
+                    if line.startswith("data: "):
+                        data = json.loads(line[len("data: ") :])
+                        if data.get("kind") == "customer" and data.get("text") == text:
+                            return
+        except requests.RequestException as error:  # the read timeout: nothing arrived in time
+            raise AssertionError(f"{text!r} did not reach the console: {error}") from error
+        raise AssertionError(f"{text!r} did not reach the console")
 
 
 def enqueue(base_url: str, conversation_id: str, channel: str = "web", topic: str | None = None) -> requests.Response:

@@ -56,13 +56,7 @@ def test_handoff_works_across_rasa_servers(scaled) -> None:
 
         # The customer's message reaches the console from the shared tracker store, not the NLU.
         await customer.say("パスワードを忘れました")
-        for _ in range(100):
-            lines = operator.get(f"/handoffs/{row['id']}/transcript").json()["lines"]
-            if lines and lines[-1]["kind"] == "customer" and lines[-1]["text"] == "パスワードを忘れました":
-                break
-            await asyncio.sleep(0.1)
-        else:
-            raise AssertionError(f"not in the console: {lines[-3:]}")
+        await asyncio.to_thread(operator.wait_for_customer_line, row["id"], "パスワードを忘れました")
         assert operator.post(f"/handoffs/{row['id']}/messages", {"text": "担当の者です。"}).status_code == 204
         await customer.wait_text("担当の者です。")
         assert operator.post(f"/handoffs/{row['id']}/handback").status_code == 200

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import requests
@@ -22,15 +21,20 @@ from console_support import Operator, add_operator  # noqa: E402
 
 
 def _pushed_to(fake: FakeLineApi, user: str, containing: str, timeout: float = 10) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for call in fake.of("push"):
-            if call["body"]["to"] == user:
+    """Waits (on the fake LINE API's own condition) for a push to `user` containing `containing`."""
+    found: list[str] = []
+
+    def pushed(calls: list[dict]) -> bool:
+        for call in calls:
+            if call["kind"] == "push" and call["body"]["to"] == user:
                 text = "\n".join(m.get("text", "") for m in call["body"]["messages"])
                 if containing in text:
-                    return text
-        time.sleep(0.05)
-    raise AssertionError(f"no push to {user} containing {containing!r}: {fake.of('push')}")
+                    found.append(text)
+                    return True
+        return False
+
+    assert fake.wait_for(pushed, timeout), f"no push to {user} containing {containing!r}: {fake.of('push')}"
+    return found[-1]
 
 
 def test_line_customer_is_handed_to_an_operator_and_back(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
@@ -51,7 +55,7 @@ def test_line_customer_is_handed_to_an_operator_and_back(line_stack: tuple[Runni
     # The customer's answer goes to the operator; the bot does not answer it.
     calls = len(fake.calls)
     post_line_text(stack, user, "はい、お願いします")
-    wait_for_customer_line(operator, row["id"], "はい、お願いします")
+    operator.wait_for_customer_line(row["id"], "はい、お願いします")
     assert [c for c in fake.calls[calls:] if c["kind"] in ("reply", "push")] == []
 
     assert operator.post(f"/handoffs/{row['id']}/handback").status_code == 200
@@ -69,13 +73,3 @@ def post_line_text(stack: RunningStack, user: str, text: str) -> None:
         timeout=10,
     )
     assert response.status_code == 200
-
-
-def wait_for_customer_line(operator: Operator, handoff_id: str, text: str, timeout: float = 15) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        lines = operator.get(f"/handoffs/{handoff_id}/transcript").json()["lines"]
-        if lines and lines[-1]["kind"] == "customer" and lines[-1]["text"] == text:
-            return lines
-        time.sleep(0.05)
-    raise AssertionError(f"{text!r} did not reach the console")

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +38,13 @@ def say_in(stack: RunningStack, fake: FakeLineApi, source: dict[str, str], text:
         timeout=10,
     )
     assert response.status_code == 200
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        sent = [c for c in fake.calls[before:] if c["kind"] in ("reply", "push")]
-        if sent:
-            return [m for call in sent for m in call["body"]["messages"]]
-        time.sleep(0.05)
-    raise AssertionError("no LINE answer")
+
+    def answered(calls: list[dict[str, Any]]) -> bool:
+        return any(c["kind"] in ("reply", "push") for c in calls[before:])
+
+    assert fake.wait_for(answered, 30), "no LINE answer"
+    sent = [c for c in fake.calls[before:] if c["kind"] in ("reply", "push")]
+    return [m for call in sent for m in call["body"]["messages"]]
 
 
 def codes_sent(stack: RunningStack) -> int:
