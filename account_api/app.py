@@ -220,6 +220,7 @@ def _register_routes(app: Sanic, settings: Settings) -> None:
         conv = conversation_id(data)
         number_raw = text_field(data, "customer_number", max_len=64, required=False)
         ocn_raw = text_field(data, "ocn_id", max_len=254, required=False)
+        client_ref = text_field(data, "client_ref", max_len=128, required=False)
         if (number_raw is None) == (ocn_raw is None):
             raise bad_request("customer_number か ocn_id のどちらか一方を指定してください.")
         number = normalize_customer_number(number_raw) if number_raw is not None else None
@@ -229,7 +230,10 @@ def _register_routes(app: Sanic, settings: Settings) -> None:
         if ocn_raw is not None and ocn_id is None:
             raise bad_request("ocn_id はメールアドレスの形式です.")
         return idempotent(
-            request, data, lambda: service(request).start_verification(conv, number, ocn_id), success_status=202
+            request,
+            data,
+            lambda: service(request).start_verification(conv, number, ocn_id, client_ref),
+            success_status=202,
         )
 
     @app.post("/v1/verifications/<verification_id:str>/confirm")

@@ -45,7 +45,11 @@ class AccountService:
     # -- verification ------------------------------------------------------------------------------
 
     def start_verification(
-        self, conversation_id: str, customer_number: str | None = None, ocn_id: str | None = None
+        self,
+        conversation_id: str,
+        customer_number: str | None = None,
+        ocn_id: str | None = None,
+        client_ref: str | None = None,
     ) -> dict[str, Any]:
         s, now = self.settings, self.clock.now()
         if customer_number is not None:
@@ -69,9 +73,18 @@ class AccountService:
         if locked_until is not None:
             self.store.audit(now=now, result="locked", **audit)
             raise self._locked(locked_until - now)
+        # The client reference is already opaque, but it is hashed again with the pepper so nothing the
+        # bot sends is stored as sent; without one, the conversation stands for the client.
+        client = keyed_hash(
+            s.pepper, "client", *(("ref", client_ref) if client_ref else ("conversation", conversation_id))
+        )
+        ceiling_wait = self._limit_wait(s.max_codes_per_account_per_window, now, subject=subject)
+        if ceiling_wait > 0:
+            self._code_ceiling_alarm(now, audit)
         wait = max(
-            self._limit_wait("subject", subject, s.max_codes_per_account_per_window, now),
-            self._limit_wait("conversation_id", conversation_id, s.max_codes_per_conversation_per_window, now),
+            ceiling_wait,
+            self._limit_wait(s.max_codes_per_client_per_window, now, subject=subject, client=client),
+            self._limit_wait(s.max_codes_per_conversation_per_window, now, conversation_id=conversation_id),
         )
         if wait > 0:
             self.store.audit(now=now, result="too_many_codes", **audit)
@@ -92,6 +105,7 @@ class AccountService:
                 id=verification_id,
                 conversation_id=conversation_id,
                 subject=subject,
+                client=client,
                 customer_number=who,
                 code_hash=hashed if customer else None,
                 status="pending",
@@ -148,17 +162,17 @@ class AccountService:
 
     def _wrong_code(self, v: Verification, conversation_id: str, now: float, audit: dict[str, Any]) -> ApiError:
         """Count a wrong code: lock the conversation after max_wrong_codes, the account only after
-        account_lock_wrong_codes from account_lock_conversations conversations (README "Lockout")."""
+        account_lock_wrong_codes from account_lock_clients clients (README "Lockout")."""
         s, key = self.settings, self._conversation_key(conversation_id)
-        self.store.add_wrong_code(v.subject, conversation_id, now)
+        self.store.add_wrong_code(v.subject, conversation_id, v.client, now)
         self._sound_alarm_if_needed(now)
         failed = self._subject_state(key, now).failed_attempts + 1
-        total, conversations = self.store.wrong_codes_since(v.subject, now - s.lockout_seconds)
-        if total >= s.account_lock_wrong_codes and conversations >= s.account_lock_conversations:
+        total, clients = self.store.wrong_codes_since(v.subject, now - s.lockout_seconds)
+        if total >= s.account_lock_wrong_codes and clients >= s.account_lock_clients:
             self.store.save_subject_state(v.subject, SubjectState(total, now, now + s.lockout_seconds))
             self.store.void_pending(subject=v.subject)
             self.store.audit(
-                now=now, result="account_locked", detail=f"{total} wrong codes, {conversations} conversations", **audit
+                now=now, result="account_locked", detail=f"{total} wrong codes, {clients} clients", **audit
             )
             return self._locked(s.lockout_seconds)
         if failed >= s.max_wrong_codes:
@@ -189,6 +203,26 @@ class AccountService:
         )
         self.store.audit(
             now=now, event="verification.alarm", result="alarm", detail=f"{s.alarm_wrong_codes} wrong codes"
+        )
+
+    def _code_ceiling_alarm(self, now: float, audit: dict[str, Any]) -> None:
+        """An account reached its ceiling of codes: several clients asked for its codes within the hour,
+        which a customer alone does not do. Refused like any limit, and told to the operators (the log
+        names no account, client or conversation; the audit event has the account's subject)."""
+        s = self.settings
+        logger.warning(
+            "ALARM: an account reached %d one-time codes in %d s (several clients).",
+            s.max_codes_per_account_per_window,
+            s.code_rate_window_seconds,
+        )
+        self.store.audit(
+            now=now,
+            event="verification.code_alarm",
+            result="alarm",
+            detail=f"{s.max_codes_per_account_per_window} codes per {s.code_rate_window_seconds} s",
+            subject=audit["subject"],
+            customer_number=audit["customer_number"],
+            conversation_id=audit["conversation_id"],
         )
 
     # -- procedures --------------------------------------------------------------------------------
@@ -300,9 +334,9 @@ class AccountService:
             return SubjectState(0, None, None)
         return state
 
-    def _limit_wait(self, column: str, value: str, limit: int, now: float) -> int:
+    def _limit_wait(self, limit: int, now: float, **where: str) -> int:
         window = self.settings.code_rate_window_seconds
-        times = self.store.recent_code_times(column, value, now - window)
+        times = self.store.recent_code_times(now - window, **where)
         if len(times) < limit:
             return 0
         # Wait until enough codes of the window have aged out to send one more.

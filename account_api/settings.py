@@ -39,14 +39,19 @@ class Settings:
 
     code_ttl_seconds: int = 10 * 60
     # Lockout policy (README "Lockout"): wrong codes lock the conversation they come from; the account
-    # is locked only by many wrong codes from several conversations; a global count raises an alarm.
+    # is locked only by many wrong codes from several clients; a global count raises an alarm.
     max_wrong_codes: int = 5  # per conversation, then that conversation is locked for lockout_seconds
     lockout_seconds: int = 30 * 60
     account_lock_wrong_codes: int = 20  # within lockout_seconds, for one account ...
-    account_lock_conversations: int = 3  # ... from at least this many conversations
+    # ... from at least this many clients (client_ref; without one, each conversation is a client)
+    account_lock_clients: int = 3
     alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: logged and audited
     alarm_window_seconds: int = 10 * 60
-    max_codes_per_account_per_window: int = 6  # codes sent to one account (its phone) per window
+    # Codes (README "Lockout"): one client (the bot's keyed client reference: a LINE user, a web/REST
+    # client address) gets a few codes per account, so a stranger's client cannot use up the customer's;
+    # the account-wide ceiling bounds the SMS a victim receives, and reaching it raises the alarm.
+    max_codes_per_client_per_window: int = 3  # per (account, client)
+    max_codes_per_account_per_window: int = 10  # per account, all clients: the ceiling (alarm)
     max_codes_per_conversation_per_window: int = 3
     code_rate_window_seconds: int = 60 * 60
     verified_ttl_seconds: int = 15 * 60

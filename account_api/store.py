@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2  # 2: connection passwords and outbox bodies encrypted (Fernet) instead of hashed / clear
+# 2: connection passwords and outbox bodies encrypted (Fernet) instead of hashed / clear;
+# 3: verifications.client and wrong_codes.client (keyed hash of the bot's client reference) for the
+# per-client limits.
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -40,6 +43,7 @@ CREATE TABLE IF NOT EXISTS verifications (
     id              TEXT PRIMARY KEY,
     conversation_id TEXT NOT NULL,
     subject         TEXT NOT NULL,
+    client          TEXT NOT NULL,    -- keyed hash of the client reference (or of the conversation)
     customer_number TEXT REFERENCES customers(customer_number),  -- NULL for decoys
     code_hash       TEXT,             -- NULL for decoys and once the code is used or void
     status          TEXT NOT NULL CHECK (status IN ('pending', 'verified', 'void')),
@@ -48,6 +52,7 @@ CREATE TABLE IF NOT EXISTS verifications (
     verified_until  REAL
 );
 CREATE INDEX IF NOT EXISTS verifications_subject ON verifications(subject, created_at);
+CREATE INDEX IF NOT EXISTS verifications_client ON verifications(subject, client, created_at);
 CREATE INDEX IF NOT EXISTS verifications_conversation ON verifications(conversation_id, created_at);
 CREATE TABLE IF NOT EXISTS subjects (
     subject         TEXT PRIMARY KEY,
@@ -55,12 +60,13 @@ CREATE TABLE IF NOT EXISTS subjects (
     last_failed_at  REAL,
     locked_until    REAL
 );
--- Every wrong code, with the conversation it came from: the account-wide lock needs many of them from
--- several conversations (a stranger alone locks only their own conversation; see README "Lockout").
+-- Every wrong code, with the conversation and client it came from: the account-wide lock needs many of
+-- them from several clients (a stranger alone locks only their own conversation; see README "Lockout").
 CREATE TABLE IF NOT EXISTS wrong_codes (
     id              INTEGER PRIMARY KEY,
     subject         TEXT NOT NULL,
     conversation_id TEXT NOT NULL,
+    client          TEXT NOT NULL,    -- as verifications.client
     at              REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS wrong_codes_subject ON wrong_codes(subject, at);
@@ -149,6 +155,7 @@ class Verification:
     id: str
     conversation_id: str
     subject: str
+    client: str
     customer_number: str | None
     code_hash: str | None
     status: str
@@ -275,12 +282,13 @@ class Store:
 
     def add_verification(self, v: Verification) -> None:
         self.conn.execute(
-            "INSERT INTO verifications (id, conversation_id, subject, customer_number, code_hash,"
-            " status, created_at, expires_at, verified_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO verifications (id, conversation_id, subject, client, customer_number, code_hash,"
+            " status, created_at, expires_at, verified_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 v.id,
                 v.conversation_id,
                 v.subject,
+                v.client,
                 v.customer_number,
                 v.code_hash,
                 v.status,
@@ -294,11 +302,14 @@ class Store:
         row = self.conn.execute("SELECT * FROM verifications WHERE id = ?", (verification_id,)).fetchone()
         return Verification(**dict(row)) if row else None
 
-    def recent_code_times(self, column: str, value: str, since: float) -> list[float]:
-        assert column in ("subject", "conversation_id")
+    def recent_code_times(self, since: float, **where: str) -> list[float]:
+        """Start times of the codes since `since` matching every `column=value` given (subject,
+        conversation_id, client), oldest first."""
+        assert where and set(where) <= {"subject", "conversation_id", "client"}
+        condition = " AND ".join(f"{column} = ?" for column in where)
         rows = self.conn.execute(
-            f"SELECT created_at FROM verifications WHERE {column} = ? AND created_at > ? ORDER BY created_at",
-            (value, since),
+            f"SELECT created_at FROM verifications WHERE {condition} AND created_at > ? ORDER BY created_at",
+            (*where.values(), since),
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -334,15 +345,16 @@ class Store:
             (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
         )
 
-    def add_wrong_code(self, subject: str, conversation_id: str, at: float) -> None:
+    def add_wrong_code(self, subject: str, conversation_id: str, client: str, at: float) -> None:
         self.conn.execute(
-            "INSERT INTO wrong_codes (subject, conversation_id, at) VALUES (?, ?, ?)", (subject, conversation_id, at)
+            "INSERT INTO wrong_codes (subject, conversation_id, client, at) VALUES (?, ?, ?, ?)",
+            (subject, conversation_id, client, at),
         )
 
     def wrong_codes_since(self, subject: str, since: float) -> tuple[int, int]:
-        """(wrong codes, distinct conversations they came from) for one account since `since`."""
+        """(wrong codes, distinct clients they came from) for one account since `since`."""
         row = self.conn.execute(
-            "SELECT count(*), count(DISTINCT conversation_id) FROM wrong_codes WHERE subject = ? AND at > ?",
+            "SELECT count(*), count(DISTINCT client) FROM wrong_codes WHERE subject = ? AND at > ?",
             (subject, since),
         ).fetchone()
         return int(row[0]), int(row[1])

@@ -36,6 +36,7 @@ from actions.conversation_state import (
 )
 from actions.links import link
 from actions.topics import TOPICS
+from channels.client_ref import from_metadata
 from channels.senders import is_shared_chat
 from ocn_ids.parse import canonical_customer_number, canonical_mail, find_values, one_time_code
 
@@ -133,6 +134,8 @@ async def start_verification(
             tracker.sender_id,
             customer_number=customer_number,
             ocn_id=None if customer_number else account_ref,
+            # Who is asking, as the channel saw it (opaque): the API limits codes per account and client.
+            client_ref=from_metadata((tracker.latest_message or {}).get("metadata")),
             idempotency_key=turn_key(tracker, what),
         )
     except (AccountApiError, AccountApiUnavailable) as error:

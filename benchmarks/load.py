@@ -9,7 +9,8 @@ a conversation cap, so the run always ends. Conversation mix (default 70 % FAQ /
   procedure:  「お客さま番号を知りたい」→「手続きをお願いします」→ customer number of a fresh
               load-test customer → the code read from the sandbox's /dev/outbox →「はい」
 
-Procedure conversations need a fresh account each (the sandbox sends 3 codes per account per hour):
+Procedure conversations need a fresh account each (the sandbox sends 3 codes per account and client per
+hour, and a load run is one client):
 they are seeded into the sandbox's SQLite file (deploy/seed.py), so the target's sandbox DB must be
 on this machine (it is for `single` and `scaled`).
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
+from channels.client_ref import METADATA_KEY, client_ref
 from channels.line_api import LineApiClient
 from channels.line_delivery import LineOutput, deliver
 from channels.line_format import LineMessage, to_line_messages
@@ -34,6 +35,8 @@ def line_metadata(event: dict[str, Any]) -> dict[str, Any]:
     """`UserMessage.metadata` for a LINE event (ids and flags only, never the text)."""
     source = event.get("source") or {}
     return {
+        # Who is asking (the member, also in a group): the account API limits codes by it.
+        METADATA_KEY: client_ref("line-user", source.get("userId")),
         "line": {
             "event_type": event.get("type"),
             "webhook_event_id": event.get("webhookEventId"),
@@ -44,7 +47,7 @@ def line_metadata(event: dict[str, Any]) -> dict[str, Any]:
             "group_id": source.get("groupId"),
             "room_id": source.get("roomId"),
             "message_id": (event.get("message") or {}).get("id"),
-        }
+        },
     }
 
 

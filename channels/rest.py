@@ -6,6 +6,7 @@ credentials.yml: `channels.rest.RestChannel:` (same URL as Rasa's: POST /webhook
   anything else, including a missing or non-string sender, is answered 400
   `{"error": "invalid_sender", "message": ...}` before any NLU work (stock Rasa would use the shared
   conversation "default" or pass a number on as the sender id).
+- `metadata.client_ref` is set by the channel from the client's address (channels/client_ref.py).
 - The conversation is `rest:<sender>`, so a REST client can never address a web or LINE customer's
   conversation, and `input_channel` in the body is ignored (it is always "rest").
 
@@ -21,6 +22,8 @@ from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage as BadRequest  # Sanic 21.12: 400
 from sanic.request import Request
 
+from bot_server.rate_limit import request_ip
+from channels.client_ref import with_client_ref
 from channels.senders import InvalidSender, rest_sender
 
 
@@ -43,3 +46,8 @@ class RestChannel(RestInput):
 
     def _extract_input_channel(self, req: Request) -> str:
         return self.name()
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        """The client's metadata with `client_ref` of the address this request came from."""
+        body = request.json if isinstance(request.json, dict) else {}
+        return with_client_ref(body.get("metadata"), "address", request_ip(request))

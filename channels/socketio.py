@@ -22,6 +22,8 @@ someone else's `session_id`) and trusts the `session_id` of every message. Here:
   webhook limit, default 16384) before decoding them, and a message whose text and metadata exceed
   the webhook limit is answered with `utter_too_long` without reaching Rasa. Per-conversation and
   per-client-IP rate limits: bot_server/rate_limit.py.
+- **Who is asking**: the message metadata gets `client_ref`, an opaque HMAC of the client address
+  (channels/client_ref.py; a client-sent one is replaced); the account API limits codes by it.
 
 Without WEB_SESSION_SECRET each process draws a random secret: sessions then resume only on the
 server that issued them (set one shared secret for several Rasa servers; deploy/ does).
@@ -57,6 +59,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot_server import rate_limit
+from channels.client_ref import with_client_ref
 from channels.senders import WEB, web_sender
 
 logger = logging.getLogger(__name__)
@@ -253,7 +256,7 @@ class WebChatInput(InputChannel):
             output,
             sender_id,
             input_channel=self.name(),
-            metadata=metadata if isinstance(metadata, dict) else None,
+            metadata=with_client_ref(metadata, "address", ip),
         )
         await on_new_message(message)
 

@@ -1,8 +1,8 @@
 """Fictional customers for load tests, added straight into a sandbox database (SQLite, WAL: the
-running sandbox sees them at once). The sandbox sends at most 3 codes per account per hour, so a load
-run that verifies many conversations needs many accounts: each call adds `count` new ones, numbered
-after the highest existing load-test number (N8........, mobile 070........), so runs never share
-an account's hourly budget.
+running sandbox sees them at once). The sandbox sends at most 3 codes per account and client per hour
+(a load run is one client), so a load run that verifies many conversations needs many accounts: each
+call adds `count` new ones, numbered after the highest existing load-test number (N8........, mobile
+070........), so runs never share an account's hourly budget.
 
     python -m deploy.seed --db var/scaled/account_api.sqlite3 --count 200
 """

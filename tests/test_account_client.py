@@ -156,6 +156,14 @@ def test_each_logical_call_gets_its_own_key(fake, client):
     assert body_of(fake.requests[0]) == {"conversation_id": "c", "ocn_id": "a@ocn.ne.jp"}
 
 
+def test_client_reference_is_sent_only_when_known(fake, client):
+    fake.reply(Reply(202, {"verification_id": "v", "expires_in": 600}))
+    client.start_verification("c", ocn_id="a@ocn.ne.jp", client_ref="ref-1")
+    client.start_verification("c", ocn_id="a@ocn.ne.jp", client_ref=None)
+    assert body_of(fake.requests[0]) == {"conversation_id": "c", "ocn_id": "a@ocn.ne.jp", "client_ref": "ref-1"}
+    assert "client_ref" not in body_of(fake.requests[1])
+
+
 def test_caller_can_choose_the_key(fake, client):
     fake.reply(Reply(200, {"channel": "sms", "destination_masked": "090-****-5678", "ocn_id_masked": "ta****@x"}))
     client.send_ocn_id("vrf_1", "c", idempotency_key="conv-c-event-7")

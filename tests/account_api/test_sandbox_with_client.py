@@ -49,11 +49,12 @@ def test_full_procedure_through_the_client(api, client, new_customer):
 
 def test_client_sees_limits_and_lockout(api, client, new_customer):
     customer = new_customer(mobile=False)
-    for _ in range(6):
-        client.start_verification(new_conversation(), ocn_id=customer.ocn_id)
+    for _ in range(3):  # one client's codes for this account (README "Lockout")
+        client.start_verification(new_conversation(), ocn_id=customer.ocn_id, client_ref="one-client")
     with pytest.raises(AccountApiError) as info:
-        client.start_verification(new_conversation(), ocn_id=customer.ocn_id)
+        client.start_verification(new_conversation(), ocn_id=customer.ocn_id, client_ref="one-client")
     assert info.value.code == "too_many_codes" and 0 < info.value.retry_after <= 3600
+    client.start_verification(new_conversation(), ocn_id=customer.ocn_id, client_ref="other-client")
 
     conv = new_conversation()
     api.advance(3601)

@@ -147,6 +147,15 @@ def test_resend_sends_a_new_code_for_the_same_id_and_keeps_the_procedure(client:
     assert slots["verification_id"] == "v-1" and "procedure" not in slots and "procedure_halt" not in slots
 
 
+def test_a_code_is_asked_for_with_the_channels_client_reference(client: FakeClient) -> None:
+    """The account API limits codes per account and client: the action passes the channel's opaque
+    reference on (and nothing when the channel gave none)."""
+    metadata = {"client_ref": "cr1_0123abcd"}
+    run(ActionResendCode(), tracker("resend_code", slots=WAITING, active_loop="procedure_form", metadata=metadata))
+    run(ActionResendCode(), tracker("resend_code", slots=WAITING, active_loop="procedure_form"))
+    assert [call[2]["client_ref"] for call in client.calls] == ["cr1_0123abcd", None]
+
+
 def test_resend_at_the_limit_says_how_long_and_the_earlier_code_still_works(client: FakeClient) -> None:
     client.fail = AccountApiError(429, "too_many_codes", retry_after=1500)
     messages, events = run(ActionResendCode(), tracker("resend_code", slots=WAITING, active_loop="procedure_form"))

@@ -35,6 +35,7 @@ def tracker(
     ranking: list[tuple[str, float]] | None = None,
     events: list[dict[str, Any]] | None = None,
     sender: str = "conv-1",
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     values = {name: None for name in SLOTS}
     values.update(slots or {})
@@ -44,6 +45,7 @@ def tracker(
         "entities": entities or [],
         "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [])],
         "message_id": "m-1",
+        "metadata": metadata or {},
     }
     return Tracker(
         sender, values, latest, events or [], False, None, {"name": active_loop} if active_loop else {}, None

@@ -1,0 +1,57 @@
+"""Who is asking, as an opaque reference the account API limits one-time codes by (account_api/README.md
+"Lockout": 3 codes an hour per account and client, under an account-wide ceiling).
+
+Every channel puts `client_ref` into `UserMessage.metadata`; the action server reads it from
+`tracker.latest_message["metadata"]` and passes it to the account API when it starts a verification.
+
+- The reference is an HMAC of the channel's view of the client: the LINE user id, or the client address
+  the web (socket.io) or REST channel saw (after the trusted-proxy rules of bot_server/rate_limit.py).
+  Never the raw id or address: the metadata is stored in the tracker, and the API gets nothing it could
+  give away.
+- The key is derived from WEB_SESSION_SECRET (already one value for all Rasa servers, deploy/ sets it)
+  with its own label, so the same client gets the same reference on every server. Without it each
+  process draws a random key: references then differ between processes (limits still hold per process).
+- The channel's value always replaces a `client_ref` the client put into its own metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from functools import lru_cache
+from typing import Any
+
+METADATA_KEY = "client_ref"
+_LABEL = b"ocn-bot client_ref v1"
+
+
+@lru_cache(maxsize=1)
+def _key() -> bytes:
+    configured = os.environ.get("WEB_SESSION_SECRET", "")
+    secret = configured.encode() if configured else secrets.token_bytes(32)
+    return hmac.new(secret, _LABEL, hashlib.sha256).digest()
+
+
+def client_ref(kind: str, value: str | None) -> str | None:
+    """The opaque reference of a client (`kind` "line-user" or "address"); None when it is unknown."""
+    if not value:
+        return None
+    digest = hmac.new(_key(), f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
+    return f"cr1_{digest[:32]}"
+
+
+def with_client_ref(metadata: Any, kind: str, value: str | None) -> dict[str, Any]:
+    """The message metadata with the channel's `client_ref` (a client-sent one is dropped)."""
+    result = {k: v for k, v in metadata.items() if k != METADATA_KEY} if isinstance(metadata, dict) else {}
+    ref = client_ref(kind, value)
+    if ref:
+        result[METADATA_KEY] = ref
+    return result
+
+
+def from_metadata(metadata: Any) -> str | None:
+    """The `client_ref` of a message's metadata (the action server's side)."""
+    value = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,78 @@
+"""Every channel tells the action server who is asking, as an opaque `client_ref` in the message metadata
+(channels/client_ref.py): the account API limits one-time codes per account and client with it. The raw
+address or LINE user id never appears, and a client cannot choose its own reference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+from line_fakes import USER_ID, LoopThread, StubBot
+from web_client import WebChannelServer, WebClient
+
+from bot_server import rate_limit
+from channels.client_ref import METADATA_KEY, client_ref, from_metadata, with_client_ref
+from channels.line_events import line_metadata
+from channels.rest import RestChannel
+from channels.socketio import SessionTokens, WebChatInput
+
+FORGED = {METADATA_KEY: "cr1_chosen-by-the-client", "widget": "v2"}
+
+
+def test_the_reference_is_stable_opaque_and_differs_per_client() -> None:
+    ref = client_ref("address", "203.0.113.7")
+    assert ref == client_ref("address", "203.0.113.7") and ref is not None
+    assert "203.0.113.7" not in ref and ref.startswith("cr1_")
+    assert ref != client_ref("address", "203.0.113.8") != client_ref("line-user", "203.0.113.7")
+    assert client_ref("address", "") is None and client_ref("line-user", None) is None
+
+
+def test_a_client_sent_reference_is_replaced_and_other_metadata_kept() -> None:
+    metadata = with_client_ref(FORGED, "address", "198.51.100.1")
+    assert metadata == {"widget": "v2", METADATA_KEY: client_ref("address", "198.51.100.1")}
+    assert from_metadata(metadata) == client_ref("address", "198.51.100.1")
+    assert from_metadata(None) is None and from_metadata({METADATA_KEY: 5}) is None
+
+
+def test_line_messages_carry_the_users_reference_not_the_user_id() -> None:
+    event = {"type": "message", "source": {"type": "user", "userId": USER_ID}, "message": {"id": "1"}}
+    metadata = line_metadata(event)
+    assert metadata[METADATA_KEY] == client_ref("line-user", USER_ID)
+    assert USER_ID not in metadata[METADATA_KEY]
+
+
+@pytest.fixture
+def no_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("RATE_LIMIT_BACKEND", "memory")
+    rate_limit._limiters.clear()
+    yield
+    rate_limit._limiters.clear()
+
+
+def test_rest_messages_carry_the_addresss_reference(loop_thread: LoopThread, no_limits: None) -> None:
+    server = WebChannelServer(loop_thread, RestChannel(), StubBot(), limits=True)
+    loop_thread.run(server.start())
+    try:
+        body = {"sender": "alice", "message": "こんにちは", "metadata": FORGED}
+        assert requests.post(f"{server.url}/webhooks/rest/webhook", json=body, timeout=10).status_code == 200
+    finally:
+        loop_thread.run(server.stop())
+    [message] = server.bot.received
+    assert message.metadata == {"widget": "v2", METADATA_KEY: client_ref("address", "127.0.0.1")}
+
+
+def test_web_messages_carry_the_addresss_reference(loop_thread: LoopThread, no_limits: None) -> None:
+    channel = WebChatInput(tokens=SessionTokens(b"test-secret"), max_body_bytes=2048)
+    server = WebChannelServer(loop_thread, channel, StubBot())
+    loop_thread.run(server.start())
+    client = WebClient(loop_thread, server.url).connect()
+    try:
+        client.session()
+        client.emit("user_uttered", {"message": "こんにちは", "metadata": FORGED})
+        client.next("bot_uttered")
+    finally:
+        client.close()
+        loop_thread.run(server.stop())
+    [message] = server.bot.received
+    assert message.metadata == {"widget": "v2", METADATA_KEY: client_ref("address", "127.0.0.1")}
