@@ -93,12 +93,7 @@ def test_buttons_become_quick_replies(line_stack: tuple[RunningStack, FakeLineAp
 def test_verified_procedure_over_line(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
     stack, fake = line_stack
     user = "U" + new_sender()
-    requests.post(
-        f"{stack.account_api_url}/dev/clock",
-        json={"advance_seconds": 3601},
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    ).raise_for_status()
+    stack.start_a_new_hour()
     assert "お客さま番号" in line_texts(
         line_say(stack, fake, user, '/start_procedure{"procedure": "send_customer_number"}')
     )

@@ -8,7 +8,6 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-import requests
 
 from channels.client_ref import client_ref
 from tests.support.stack import RunningStack, new_sender, texts
@@ -25,12 +24,7 @@ def fresh_hours(stack: RunningStack) -> Iterator[None]:
 
 
 def advance_an_hour(stack: RunningStack) -> None:
-    requests.post(
-        f"{stack.account_api_url}/dev/clock",
-        json={"advance_seconds": 3601},
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    ).raise_for_status()
+    stack.start_a_new_hour()
 
 
 def start_code(stack: RunningStack) -> str:

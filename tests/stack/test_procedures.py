@@ -17,12 +17,7 @@ HANAKO = {"number": "N987654321", "mail": "hanako.sato@example.jp"}
 @pytest.fixture(autouse=True)
 def fresh_hour(stack: RunningStack) -> Iterator[None]:
     """Each test gets a new hour on the sandbox clock, so the 3-codes-per-hour limit resets."""
-    requests.post(
-        f"{stack.account_api_url}/dev/clock",
-        json={"advance_seconds": 3601},
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    ).raise_for_status()
+    stack.start_a_new_hour()
     yield
 
 

@@ -79,12 +79,7 @@ def test_rest_cannot_reach_a_line_customers_verified_conversation(
     stack, fake = line_stack
     user = "U" + new_sender()
     me = {"type": "user", "userId": user}
-    requests.post(
-        f"{stack.account_api_url}/dev/clock",
-        json={"advance_seconds": 3601},
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    ).raise_for_status()
+    stack.start_a_new_hour()
     say_in(stack, fake, me, '/start_procedure{"procedure": "login_history"}')
     say_in(stack, fake, me, TARO["number"])
     code = stack.latest_code(TARO["phone"])
