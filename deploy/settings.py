@@ -7,13 +7,13 @@ with mode 0600 so `down` and the tests can find them again.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
-import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from account_api.settings import is_loopback  # one definition of 'this machine only'
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = ROOT / "var" / "scaled"
@@ -23,18 +23,6 @@ DEFAULT_BASE_PORT = 16000
 def _env(env: Mapping[str, str], key: str, default: str = "") -> str:
     value = env.get(key)
     return value if value not in (None, "") else default
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", "ip6-localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        try:
-            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
-        except OSError:
-            return False
 
 
 @dataclass(frozen=True)
