@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.channels.line_fakes import ACCESS_TOKEN, CHANNEL_SECRET, FakeLineApi, LoopThread  # noqa: E402
 from tests.support.stack import RunningStack, start_stack  # noqa: E402
 
 
@@ -45,3 +46,23 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running = start_stack(tmp_path_factory.mktemp("stack"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def line_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningStack, FakeLineApi]]:
+    """The product stack with its LINE channel pointed at a fake LINE API on loopback (one per module)."""
+    loop = LoopThread()
+    fake = FakeLineApi()
+    loop.run(fake.start())
+    running = start_stack(
+        tmp_path_factory.mktemp("line"),
+        extra_env={
+            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+            "LINE_API_BASE_URL": fake.url,
+        },
+    )
+    yield running, fake
+    running.stop()
+    loop.run(fake.stop())
+    loop.stop()

@@ -4,37 +4,17 @@ where to look, a new code from a quick reply, and the code typed in full width w
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-from line_fakes import ACCESS_TOKEN, CHANNEL_SECRET, FakeLineApi, LoopThread, sign, text_event
+from line_fakes import FakeLineApi, sign, text_event
 
-from tests.support.stack import RunningStack, new_sender, start_stack
+from tests.support.stack import RunningStack, new_sender
 
 pytestmark = [pytest.mark.stack]
 
 TARO = {"number": "N123456789", "phone": "090-1234-5678"}
-
-
-@pytest.fixture(scope="module")
-def line_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningStack, FakeLineApi]]:
-    loop = LoopThread()
-    fake = FakeLineApi()
-    loop.run(fake.start())
-    running = start_stack(
-        tmp_path_factory.mktemp("line-code"),
-        extra_env={
-            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
-            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
-            "LINE_API_BASE_URL": fake.url,
-        },
-    )
-    yield running, fake
-    running.stop()
-    loop.run(fake.stop())
-    loop.stop()
 
 
 def line_say(line_stack: tuple[RunningStack, FakeLineApi], user: str, text: str, expect: str) -> list[dict[str, Any]]:

@@ -3,41 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import requests
 
 from tests.channels.line_fakes import (
-    ACCESS_TOKEN,
-    CHANNEL_SECRET,
     FakeLineApi,
-    LoopThread,
     sign,
     sticker_event,
     text_event,
 )
-from tests.support.stack import RunningStack, new_sender, start_stack, texts
-
-
-@pytest.fixture(scope="module")
-def line_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningStack, FakeLineApi]]:
-    loop = LoopThread()
-    fake = FakeLineApi()
-    loop.run(fake.start())
-    running = start_stack(
-        tmp_path_factory.mktemp("line"),
-        extra_env={
-            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
-            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
-            "LINE_API_BASE_URL": fake.url,
-        },
-    )
-    yield running, fake
-    running.stop()
-    loop.run(fake.stop())
-    loop.stop()
+from tests.support.stack import RunningStack, new_sender, texts
 
 
 def line_say(stack: RunningStack, fake: FakeLineApi, user: str, text: str, timeout: float = 30) -> list[dict[str, Any]]:
