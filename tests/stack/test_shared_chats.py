@@ -15,7 +15,7 @@ import requests
 import yaml
 
 from tests.channels.line_fakes import FakeLineApi, sign, text_event
-from tests.stack.test_channels_same_answer import line_stack, line_texts  # noqa: F401 - the fixture
+from tests.stack.test_channels_same_answer import line_texts
 from tests.support.stack import RunningStack, new_sender, texts
 
 ROOT = Path(__file__).resolve().parents[2]
