@@ -60,12 +60,21 @@ def _minutes(seconds: int | None) -> int | None:
     return None if seconds is None else max(1, round(seconds / 60))
 
 
+# Each response that shows a figure from the account system, and its twin without the figure.
+_UNNUMBERED: dict[str, str] = {
+    "utter_too_many_codes": "utter_too_many_codes_unnumbered",
+    "utter_verification_locked": "utter_verification_locked_unnumbered",
+    "utter_wrong_code": "utter_wrong_code_unnumbered",
+    "utter_done_connection_post": "utter_done_connection_post_unnumbered",
+}
+
+
 def _utter_figure(dispatcher: CollectingDispatcher, response: str, name: str, value: int | None, **fills: Any) -> None:
     """`response` with the account system's figure in `{name}`, or `<response>_unnumbered` (the same
     text without it) when the API's reply lacks it: figures the account system decides are never
     made up here (docs/style.md §6)."""
     if value is None:
-        dispatcher.utter_message(response=f"{response}_unnumbered", **fills)
+        dispatcher.utter_message(response=_UNNUMBERED[response], **fills)
     else:
         dispatcher.utter_message(response=response, **{name: value}, **fills)
 

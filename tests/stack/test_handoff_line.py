@@ -10,11 +10,8 @@ from pathlib import Path
 import requests
 
 from tests.channels.line_fakes import FakeLineApi, sign, text_event
-from tests.stack import test_channels_same_answer as line_support
 from tests.stack.test_channels_same_answer import line_say, line_texts
 from tests.support.stack import RunningStack, new_sender
-
-line_stack = line_support.line_stack  # the product stack with the fake LINE API (module-scoped fixture)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))
 from console_support import Operator, add_operator  # noqa: E402
