@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 
 import yaml
 
@@ -52,3 +53,23 @@ def test_rasa_data_validate_has_no_warnings_that_matter() -> None:
     )
     others = [line for line in warnings if not UNUSED.search(line)]
     assert not others, "\n".join(others)
+
+
+def _examples(pattern: str) -> set[str]:
+    """Every example under `pattern`, entity markup removed, NFKC + lower-cased (no text is printed)."""
+    found = set()
+    for path in ROOT.glob(pattern):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    text = re.sub(r"\[([^\]]*)\]\((?:[^)]*)\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line[2:])
+                    found.add(unicodedata.normalize("NFKC", text).lower().strip())
+    return found
+
+
+def test_no_blind_message_is_in_the_training_data() -> None:
+    """The blind set measures messages the model has never seen; a training example that equals one
+    (after NFKC and lower-casing) would turn it into a memory test."""
+    shared = _examples("tests/nlu/blind/*.yml") & _examples("data/nlu/*.yml")
+    assert not shared, f"{len(shared)} blind messages also stand in data/nlu/ (write different training sentences)"
