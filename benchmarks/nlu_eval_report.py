@@ -4,12 +4,17 @@
 
 The blind set's figure is also given over the intents the model has training data for:
 intents not in data/nlu yet can't be right and are counted apart (issue 8).
+
+For a set split into one file per kind of message (tests/nlu/blind/), it also prints the accuracy per
+kind and the most frequent confusions (gold -> predicted intent, counts only): the aggregate figures
+the blind set's README allows anyone to read. No message text is ever printed.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -46,6 +51,34 @@ def line(report_dir: Path) -> str:
     return text
 
 
+def _kind_of_text(test_dir: Path) -> dict[str, str]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return {
+        message.get("text"): path.stem
+        for path in sorted(test_dir.rglob("*.yml"))
+        for message in load_data(str(path)).intent_examples
+    }
+
+
+def breakdown(report_dir: Path, test_dir: Path, top: int = 15) -> str:
+    """Accuracy per kind (file name) and the most frequent confusions; counts only."""
+    kinds = _kind_of_text(test_dir)
+    errors = json.loads((report_dir / "intent_errors.json").read_text(encoding="utf-8"))
+    totals = Counter(kinds.values())
+    wrong = Counter(kinds.get(e["text"], "?") for e in errors)
+    rows = [f"  {kind:14s} n={n:4d} accuracy {1 - wrong[kind] / n:.3f}" for kind, n in sorted(totals.items())]
+    pairs = Counter((e["intent"], e["intent_prediction"]["name"]) for e in errors)
+    rows += ["  most frequent confusions (gold -> predicted: count):"]
+    rows += [f"    {gold} -> {pred}: {n}" for (gold, pred), n in pairs.most_common(top)]
+    return "\n".join(rows)
+
+
 if __name__ == "__main__":
-    for arg in sys.argv[1:]:
+    args = sys.argv[1:]
+    for arg in args:
         print(line(Path(arg)))
+    blind = ROOT / "tests" / "nlu" / "blind"
+    for arg in args:
+        if Path(arg).name == "nlu-blind" and blind.is_dir():
+            print(breakdown(Path(arg), blind))
