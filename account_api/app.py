@@ -49,8 +49,10 @@ def create_app(settings: Settings | None = None, name: str = "account_api") -> S
         store = Store(settings.db_path)
         store.create_schema()
         seed_demo_customers(store, SecretBox(settings.encryption_key), app.ctx.clock.now())
-        store.purge_idempotency(app.ctx.clock.now() - settings.idempotency_ttl_seconds)
-        store.purge_wrong_codes(app.ctx.clock.now() - max(settings.lockout_seconds, settings.alarm_window_seconds))
+        store.idempotency.purge(app.ctx.clock.now() - settings.idempotency_ttl_seconds)
+        store.lockout.purge_wrong_codes(
+            app.ctx.clock.now() - max(settings.lockout_seconds, settings.alarm_window_seconds)
+        )
         app.ctx.store = store
         app.ctx.service = AccountService(store, settings, app.ctx.clock)
         if settings.uses_dev_secrets:
@@ -169,7 +171,7 @@ def idempotent(
     # a 6-digit code is reversed by trying all 10^6.
     request_hash = keyed_hash(app.ctx.settings.pepper, "idempotent-request", json.dumps(data, sort_keys=True))
     with store.transaction():
-        stored = store.idempotent_response(app.ctx.token_hash, request.path, key)
+        stored = store.idempotency.response(app.ctx.token_hash, request.path, key)
         if stored is not None:
             if stored["request_hash"] != request_hash:
                 raise ApiError(
@@ -180,7 +182,7 @@ def idempotent(
             status, body = success_status, action()
         except ApiError as exc:  # a refusal is a result too: a retry must see the same one
             status, body = exc.status, exc.body()
-        store.save_idempotent_response(
+        store.idempotency.save_response(
             app.ctx.token_hash,
             request.path,
             key,

@@ -66,7 +66,7 @@ def open_store(settings: Settings) -> Store:
 
 
 def print_outbox(store: Store, box: SecretBox, to: str | None, last: int) -> None:
-    rows = store.outbox(normalize_destination(to), max(1, last))
+    rows = store.outbox.latest(normalize_destination(to), max(1, last))
     if not rows:
         print("(outbox is empty)" if not to else f"(nothing sent to {to})")
         return

@@ -53,11 +53,11 @@ class AccountService:
     ) -> dict[str, Any]:
         s, now = self.settings, self.clock.now()
         if customer_number is not None:
-            customer = self.store.customer_by_number(customer_number)
+            customer = self.store.accounts.by_number(customer_number)
             identifier = ("customer_number", customer_number)
         else:
             assert ocn_id is not None
-            customer = self.store.customer_by_ocn_id(ocn_id)
+            customer = self.store.accounts.by_ocn_id(ocn_id)
             identifier = ("ocn_id", ocn_id)
         # Known accounts share one subject whichever identifier was given; unknown identifiers get
         # their own, so limits and lockout work the same for both and reveal nothing.
@@ -71,7 +71,7 @@ class AccountService:
 
         locked_until = self._locked_until(subject, conversation_id, now)
         if locked_until is not None:
-            self.store.audit(now=now, result="locked", **audit)
+            self.store.audit_log.add(now=now, result="locked", **audit)
             raise self._locked(locked_until - now)
         # The client reference is already opaque, but it is hashed again with the pepper so nothing the
         # bot sends is stored as sent; without one, the conversation stands for the client.
@@ -87,7 +87,7 @@ class AccountService:
             self._limit_wait(s.max_codes_per_conversation_per_window, now, conversation_id=conversation_id),
         )
         if wait > 0:
-            self.store.audit(now=now, result="too_many_codes", **audit)
+            self.store.audit_log.add(now=now, result="too_many_codes", **audit)
             raise ApiError(
                 429,
                 "too_many_codes",
@@ -99,8 +99,8 @@ class AccountService:
         code = new_code()  # also drawn for decoys, so both paths do the same work
         hashed = code_hash(s.pepper, verification_id, code)
         # A new code replaces any earlier one of this conversation for this account.
-        self.store.void_pending(subject=subject, conversation_id=conversation_id)
-        self.store.add_verification(
+        self.store.verifications.void_pending(subject=subject, conversation_id=conversation_id)
+        self.store.verifications.add(
             Verification(
                 id=verification_id,
                 conversation_id=conversation_id,
@@ -121,7 +121,9 @@ class AccountService:
                 customer.contact_destination,
                 messages.verification_code(code, s.code_ttl_seconds // 60),
             )
-        self.store.audit(now=now, result="sent" if customer else "decoy", verification_id=verification_id, **audit)
+        self.store.audit_log.add(
+            now=now, result="sent" if customer else "decoy", verification_id=verification_id, **audit
+        )
         channel, hint = destination_hint(s.pepper, customer, identifier)
         return {
             "verification_id": verification_id,
@@ -133,19 +135,19 @@ class AccountService:
 
     def confirm_verification(self, verification_id: str, conversation_id: str, code: str) -> dict[str, Any]:
         s, now = self.settings, self.clock.now()
-        v = self.store.verification(verification_id)
+        v = self.store.verifications.get(verification_id)
         audit = dict(event="verification.confirm", conversation_id=conversation_id, verification_id=verification_id)
         if v is None or not constant_time_equals(v.conversation_id, conversation_id):
-            self.store.audit(now=now, result="not_found", **audit)
+            self.store.audit_log.add(now=now, result="not_found", **audit)
             raise ApiError(404, "not_found", "確認手続きが見つかりません。")
         audit.update(customer_number=v.customer_number, subject=v.subject)
 
         locked_until = self._locked_until(v.subject, conversation_id, now)
         if locked_until is not None:
-            self.store.audit(now=now, result="locked", **audit)
+            self.store.audit_log.add(now=now, result="locked", **audit)
             raise self._locked(locked_until - now)
         if v.status != "pending" or now >= v.expires_at:
-            self.store.audit(now=now, result="expired", **audit)
+            self.store.audit_log.add(now=now, result="expired", **audit)
             raise ApiError(
                 410,
                 "expired",
@@ -154,9 +156,9 @@ class AccountService:
 
         if code_matches(s.pepper, v.id, code, v.code_hash):
             verified_until = now + s.verified_ttl_seconds
-            self.store.mark_verified(v.id, verified_until)
-            self.store.save_subject_state(self._conversation_key(conversation_id), SubjectState(0, None, None))
-            self.store.audit(now=now, result="verified", **audit)
+            self.store.verifications.mark_verified(v.id, verified_until)
+            self.store.lockout.save_state(self._conversation_key(conversation_id), SubjectState(0, None, None))
+            self.store.audit_log.add(now=now, result="verified", **audit)
             return {"verified": True, "verified_until": iso_jst(verified_until), "expires_in": s.verified_ttl_seconds}
         raise self._wrong_code(v, conversation_id, now, audit)
 
@@ -164,24 +166,24 @@ class AccountService:
         """Count a wrong code: lock the conversation after max_wrong_codes, the account only after
         account_lock_wrong_codes from account_lock_clients clients (README "Lockout")."""
         s, key = self.settings, self._conversation_key(conversation_id)
-        self.store.add_wrong_code(v.subject, conversation_id, v.client, now)
+        self.store.lockout.add_wrong_code(v.subject, conversation_id, v.client, now)
         self._sound_alarm_if_needed(now)
         failed = self._subject_state(key, now).failed_attempts + 1
-        total, clients = self.store.wrong_codes_since(v.subject, now - s.lockout_seconds)
+        total, clients = self.store.lockout.wrong_codes_since(v.subject, now - s.lockout_seconds)
         if total >= s.account_lock_wrong_codes and clients >= s.account_lock_clients:
-            self.store.save_subject_state(v.subject, SubjectState(total, now, now + s.lockout_seconds))
-            self.store.void_pending(subject=v.subject)
-            self.store.audit(
+            self.store.lockout.save_state(v.subject, SubjectState(total, now, now + s.lockout_seconds))
+            self.store.verifications.void_pending(subject=v.subject)
+            self.store.audit_log.add(
                 now=now, result="account_locked", detail=f"{total} wrong codes, {clients} clients", **audit
             )
             return self._locked(s.lockout_seconds)
         if failed >= s.max_wrong_codes:
-            self.store.save_subject_state(key, SubjectState(failed, now, now + s.lockout_seconds))
-            self.store.void_pending(subject=v.subject, conversation_id=conversation_id)
-            self.store.audit(now=now, result="locked", detail=f"wrong code {failed}", **audit)
+            self.store.lockout.save_state(key, SubjectState(failed, now, now + s.lockout_seconds))
+            self.store.verifications.void_pending(subject=v.subject, conversation_id=conversation_id)
+            self.store.audit_log.add(now=now, result="locked", detail=f"wrong code {failed}", **audit)
             return self._locked(s.lockout_seconds)
-        self.store.save_subject_state(key, SubjectState(failed, now, None))
-        self.store.audit(now=now, result="invalid_code", detail=f"wrong code {failed}", **audit)
+        self.store.lockout.save_state(key, SubjectState(failed, now, None))
+        self.store.audit_log.add(now=now, result="invalid_code", detail=f"wrong code {failed}", **audit)
         return ApiError(400, "invalid_code", "確認コードが正しくありません。", attempts_left=s.max_wrong_codes - failed)
 
     def _conversation_key(self, conversation_id: str) -> str:
@@ -196,12 +198,12 @@ class AccountService:
         """Many wrong codes across all accounts: someone is guessing at scale. Tell the operators (once
         per window); nobody is locked out by it, or the alarm itself would be a way to deny service."""
         s = self.settings
-        if self.store.all_wrong_codes_since(now - s.alarm_window_seconds) != s.alarm_wrong_codes:
+        if self.store.lockout.all_wrong_codes_since(now - s.alarm_window_seconds) != s.alarm_wrong_codes:
             return
         logger.warning(
             "ALARM: %d wrong one-time codes in %d s across all accounts.", s.alarm_wrong_codes, s.alarm_window_seconds
         )
-        self.store.audit(
+        self.store.audit_log.add(
             now=now, event="verification.alarm", result="alarm", detail=f"{s.alarm_wrong_codes} wrong codes"
         )
 
@@ -215,7 +217,7 @@ class AccountService:
             s.max_codes_per_account_per_window,
             s.code_rate_window_seconds,
         )
-        self.store.audit(
+        self.store.audit_log.add(
             now=now,
             event="verification.code_alarm",
             result="alarm",
@@ -244,7 +246,7 @@ class AccountService:
         s, now = self.settings, self.clock.now()
         c = self._verified_customer(verification_id, conversation_id, "procedure.password_reset")
         token = new_token()
-        self.store.add_password_reset(
+        self.store.accounts.add_password_reset(
             keyed_hash(s.pepper, "password-reset", token), c.customer_number, now, now + s.password_reset_ttl_seconds
         )
         link = f"{s.password_reset_url}?token={token}"
@@ -264,7 +266,7 @@ class AccountService:
                 "mypage_section": MYPAGE_SECTION,
             }
         if method == "sms" and not c.mobile:
-            self.store.audit(
+            self.store.audit_log.add(
                 now=self.clock.now(),
                 event=event,
                 result="no_mobile",
@@ -278,7 +280,7 @@ class AccountService:
             )
         # 「確認」: the customer is told the *current* password. Issuing a new one would break a router that
         # works today at its next reconnect, so the stored password is decrypted, never replaced.
-        encrypted = self.store.connection_password_encrypted(c.customer_number)
+        encrypted = self.store.accounts.connection_password_encrypted(c.customer_number)
         assert encrypted is not None  # every customer row has one (NOT NULL)
         message = messages.connection_credentials(c.connection_id, self.box.decrypt(encrypted))
         if method == "sms":
@@ -304,7 +306,7 @@ class AccountService:
 
     def login_history(self, verification_id: str, conversation_id: str) -> dict[str, Any]:
         c = self._verified_customer(verification_id, conversation_id, "account.login_history")
-        rows = self.store.recent_logins(c.customer_number, LOGIN_HISTORY_SIZE)
+        rows = self.store.accounts.recent_logins(c.customer_number, LOGIN_HISTORY_SIZE)
         logins = [
             {
                 "time": iso_jst(r["at"]),
@@ -321,13 +323,13 @@ class AccountService:
     # -- dev ---------------------------------------------------------------------------------------
 
     def outbox(self, to: str | None, last: int) -> dict[str, Any]:
-        return {"messages": [outbox_entry(r, self.box) for r in self.store.outbox(to, last)]}
+        return {"messages": [outbox_entry(r, self.box) for r in self.store.outbox.latest(to, last)]}
 
     # -- helpers -----------------------------------------------------------------------------------
 
     def _subject_state(self, subject: str, now: float) -> SubjectState:
         """Wrong-code count and lock, with an ended lock or a stale count reset to zero."""
-        state = self.store.subject_state(subject)
+        state = self.store.lockout.state(subject)
         if state.locked_until is not None:
             return state if now < state.locked_until else SubjectState(0, None, None)
         if state.last_failed_at is not None and now - state.last_failed_at >= self.settings.lockout_seconds:
@@ -336,7 +338,7 @@ class AccountService:
 
     def _limit_wait(self, limit: int, now: float, **where: str) -> int:
         window = self.settings.code_rate_window_seconds
-        times = self.store.recent_code_times(now - window, **where)
+        times = self.store.verifications.recent_code_times(now - window, **where)
         if len(times) < limit:
             return 0
         # Wait until enough codes of the window have aged out to send one more.
@@ -352,7 +354,7 @@ class AccountService:
 
     def _verified_customer(self, verification_id: str, conversation_id: str, event: str) -> Customer:
         now = self.clock.now()
-        v = self.store.verification(verification_id)
+        v = self.store.verifications.get(verification_id)
         ok = (
             v is not None
             and v.status == "verified"
@@ -361,9 +363,9 @@ class AccountService:
             and v.verified_until is not None
             and now < v.verified_until
         )
-        customer = self.store.customer_by_number(v.customer_number) if ok and v and v.customer_number else None
+        customer = self.store.accounts.by_number(v.customer_number) if ok and v and v.customer_number else None
         if customer is None:
-            self.store.audit(
+            self.store.audit_log.add(
                 now=now,
                 event=event,
                 result="not_verified",
@@ -376,7 +378,7 @@ class AccountService:
     def _audit_ok(
         self, event: str, verification_id: str, conversation_id: str, c: Customer, detail: str | None = None
     ) -> None:
-        self.store.audit(
+        self.store.audit_log.add(
             now=self.clock.now(),
             event=event,
             result="ok",
@@ -390,7 +392,7 @@ class AccountService:
         return self._send(c, c.contact_channel, c.contact_destination, message)
 
     def _send(self, c: Customer, channel: str, destination: str, message: messages.Message) -> dict[str, Any]:
-        self.store.add_outbox(
+        self.store.outbox.add(
             now=self.clock.now(),
             channel=channel,
             destination=destination,
