@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from .clock import Clock
 from .identifiers import format_phone, mask_address, normalize_destination
+from .outbox import outbox_entry
 from .security import SecretBox
 from .seed import seed_demo_customers
-from .service import outbox_entry
 from .settings import Settings
 from .store import Store
 
