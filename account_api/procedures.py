@@ -67,15 +67,7 @@ class ProcedureService:
                 "mypage_section": MYPAGE_SECTION,
             }
         if method == "sms" and not c.mobile:
-            self.store.audit_log.add(
-                now=self.clock.now(),
-                event=event,
-                result="no_mobile",
-                detail=method,
-                conversation_id=conversation_id,
-                verification_id=verification_id,
-                customer_number=c.customer_number,
-            )
+            self._audit(event, "no_mobile", verification_id, conversation_id, c, method)
             raise ApiError(
                 400, "no_mobile", "SMSを受け取れる携帯電話番号が登録されていません。郵送かマイページをご利用ください。"
             )
@@ -134,25 +126,30 @@ class ProcedureService:
         )
         customer = self.store.accounts.by_number(v.customer_number) if ok and v and v.customer_number else None
         if customer is None:
-            self.store.audit_log.add(
-                now=now,
-                event=event,
-                result="not_verified",
-                conversation_id=conversation_id,
-                verification_id=verification_id,
-            )
+            self._audit(event, "not_verified", verification_id, conversation_id)
             raise ApiError(401, "not_verified", "ご本人確認が済んでいないか、有効期限（15分）が切れています。")
         return customer
 
     def _audit_ok(
         self, event: str, verification_id: str, conversation_id: str, c: Customer, detail: str | None = None
     ) -> None:
+        self._audit(event, "ok", verification_id, conversation_id, c, detail)
+
+    def _audit(
+        self,
+        event: str,
+        result: str,
+        verification_id: str,
+        conversation_id: str,
+        c: Customer | None = None,
+        detail: str | None = None,
+    ) -> None:
         self.store.audit_log.add(
             now=self.clock.now(),
             event=event,
-            result="ok",
+            result=result,
             conversation_id=conversation_id,
             verification_id=verification_id,
-            customer_number=c.customer_number,
+            customer_number=c.customer_number if c else None,
             detail=detail,
         )
