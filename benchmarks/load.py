@@ -375,6 +375,20 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def reference_cpu_ms(rounds: int = 5) -> float:
+    """CPU time of a fixed pure-Python loop (median of `rounds`), measured next to a benchmark: on this
+    shared VM the same work costs more CPU time when the host is busy (the CPU per turn of the same code
+    moved by 2x between sessions), so CPU figures are comparable only with a similar reference."""
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        counts: dict[int, str] = {}
+        for i in range(300_000):
+            counts[i % 1000] = str(i)
+        times.append((time.process_time() - start) * 1000)
+    return sorted(times)[rounds // 2]
+
+
 def rss_mb(pids: list[int]) -> list[float]:
     out = []
     for pid in pids:
