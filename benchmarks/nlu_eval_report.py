@@ -55,7 +55,7 @@ def _kind_of_text(test_dir: Path) -> dict[str, str]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     return {
-        message.get("text"): path.stem
+        message.get("text"): path.relative_to(test_dir).with_suffix("").as_posix()
         for path in sorted(test_dir.rglob("*.yml"))
         for message in load_data(str(path)).intent_examples
     }

@@ -167,6 +167,15 @@ def per_group(outcomes: list[Outcome], key: str) -> list[tuple[str, int, float, 
     ]
 
 
+def by_batch(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
+    """Blind-set outcomes per batch: the first batch's files lie in tests/nlu/blind/, a later batch's
+    in a folder of its own (its kinds read `batch2/situation`)."""
+    batches: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        batches.setdefault(o.kind.split("/")[0] if "/" in o.kind else "batch1", []).append(o)
+    return dict(sorted(batches.items()))
+
+
 def confusions(outcomes: list[Outcome], top: int = 12) -> list[tuple[str, str, int]]:
     pairs = Counter((o.gold, o.pred or "<none>") for o in outcomes if o.pred != o.gold)
     return [(g, p, c) for (g, p), c in pairs.most_common(top)]

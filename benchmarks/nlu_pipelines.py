@@ -135,12 +135,15 @@ def load_test_set() -> list[tuple[str, str]]:
 
 
 def load_blind_set() -> list[tuple[str, str, str]]:
-    """(text, intent, kind = file name) for every blind-set message; empty if not there."""
+    """(text, intent, kind) for every blind-set message; empty if not there. The kind is the file's
+    name, prefixed with its batch folder for a later batch (`batch2/situation`)."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     rows: list[tuple[str, str, str]] = []
-    for path in sorted((ROOT / BLIND_DATA).glob("*.yml")):
-        rows += [(m.get("text"), m.get("intent"), path.stem) for m in load_data(str(path)).intent_examples]
+    root = ROOT / BLIND_DATA
+    for path in sorted(root.rglob("*.yml")):
+        kind = path.relative_to(root).with_suffix("").as_posix()
+        rows += [(m.get("text"), m.get("intent"), kind) for m in load_data(str(path)).intent_examples]
     return rows
 
 
@@ -608,7 +611,15 @@ def _blind_detail(
 ) -> list[str]:
     import nlu_metrics as metrics
 
-    lines = ["", f"Per kind ({name}):", "", "| Kind | n | Acc | One click |", "|---|---:|---:|---:|"]
+    lines = ["", f"Per batch ({name}):", "", "| Batch | n | Acc | Direct | Conf. wrong | One click |"]
+    lines += ["|---|---:|---:|---:|---:|---:|"]
+    for batch, items in metrics.by_batch(outs).items():
+        s = metrics.summarize(items)
+        lines.append(
+            f"| {batch} | {s['n']} | {_ci(s['accuracy'], s['accuracy_ci'])} | {s['direct']:.3f} | "
+            f"{s['confidently_wrong']:.3f} | {s['one_click']:.3f} |"
+        )
+    lines += ["", f"Per kind ({name}):", "", "| Kind | n | Acc | One click |", "|---|---:|---:|---:|"]
     lines += [f"| {k} | {n} | {acc:.3f} | {click:.3f} |" for k, n, acc, click in metrics.per_group(outs, "kind")]
     lines += ["", f"Per intent ({name}):", "", "| Intent | n | Acc | One click |", "|---|---:|---:|---:|"]
     lines += [f"| {k} | {n} | {acc:.3f} | {click:.3f} |" for k, n, acc, click in metrics.per_group(outs, "gold")]
