@@ -1,7 +1,12 @@
-"""Train the model only when it is missing or older than what it is trained from."""
+"""Train the model only when what it is trained from has changed since it was trained.
+
+The inputs' fingerprint (a hash of every file's path and content) is stored beside the model: file
+times alone miss a deleted or renamed training file, which left a stale model in place.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -19,23 +24,29 @@ def latest_model(models: Path = MODELS) -> Path | None:
     return found[-1] if found else None
 
 
-def _newest_input_mtime(inputs: Iterable[str]) -> float:
-    newest = 0.0
+def inputs_fingerprint(inputs: Iterable[str] = TRAINING_INPUTS, root: Path = ROOT) -> str:
+    digest = hashlib.sha256()
     for name in inputs:
-        path = ROOT / name
-        files = (
-            [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-        )
-        newest = max([newest] + [f.stat().st_mtime for f in files])
-    return newest
+        path = root / name
+        files = [path] if path.is_file() else path.rglob("*")
+        for file in sorted(f for f in files if f.is_file() and "__pycache__" not in f.parts):
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _fingerprint_file(model: Path) -> Path:
+    return model.with_name(model.name + ".inputs")
 
 
 def needs_training() -> bool:
     model = latest_model()
-    return model is None or model.stat().st_mtime < _newest_input_mtime(TRAINING_INPUTS)
+    if model is None or not _fingerprint_file(model).is_file():
+        return True
+    return _fingerprint_file(model).read_text().strip() != inputs_fingerprint()
 
 
 def train(env: dict) -> Path:
+    fingerprint = inputs_fingerprint()  # of the inputs as they were when training started
     subprocess.run(
         [sys.executable, "-m", "bot_server", "train", "--fixed-model-name", MODEL_NAME, "--out", str(MODELS)],
         cwd=ROOT,
@@ -44,4 +55,5 @@ def train(env: dict) -> Path:
     )
     model = latest_model()
     assert model is not None
+    _fingerprint_file(model).write_text(fingerprint + "\n")
     return model
