@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from .clock import Clock
 from .identifiers import format_phone, mask_address, normalize_destination
+from .outbox import outbox_entry
 from .security import SecretBox
 from .seed import seed_demo_customers
-from .service import outbox_entry
 from .settings import Settings
 from .store import Store
 
@@ -66,7 +66,7 @@ def open_store(settings: Settings) -> Store:
 
 
 def print_outbox(store: Store, box: SecretBox, to: str | None, last: int) -> None:
-    rows = store.outbox(normalize_destination(to), max(1, last))
+    rows = store.outbox.latest(normalize_destination(to), max(1, last))
     if not rows:
         print("(outbox is empty)" if not to else f"(nothing sent to {to})")
         return

@@ -89,7 +89,7 @@ _LOGINS: dict[str, list[tuple[float, str, str, bool, bool]]] = {
 
 def add_customer(store: Store, box: SecretBox, customer: Customer, now: float, password: str | None = None) -> bool:
     """Insert one customer with a connection password (random unless given), stored only encrypted."""
-    return store.add_customer(customer, box.encrypt(password or new_connection_password()), now)
+    return store.accounts.add(customer, box.encrypt(password or new_connection_password()), now)
 
 
 def seed_demo_customers(store: Store, box: SecretBox, now: float) -> int:
@@ -102,7 +102,7 @@ def seed_demo_customers(store: Store, box: SecretBox, now: float) -> int:
         for customer in DEMO_CUSTOMERS:
             if add_customer(store, box, customer, now):
                 added += 1
-            if not store.has_logins(customer.customer_number):
+            if not store.accounts.has_logins(customer.customer_number):
                 for age, region, device, success, unfamiliar in _LOGINS.get(customer.customer_number, []):
-                    store.add_login(customer.customer_number, now - age, region, device, success, unfamiliar)
+                    store.accounts.add_login(customer.customer_number, now - age, region, device, success, unfamiliar)
     return added

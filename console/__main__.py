@@ -47,13 +47,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Not changed: {error}", file=sys.stderr)
             return 2
         if args.command == "set-password":
-            if not store.set_password(args.username, password_hash):
+            if not store.operators.set_password(args.username, password_hash):
                 print(f"No operator {args.username!r}", file=sys.stderr)
                 return 1
             print(f"Password of {args.username} changed.")
             return 0
         try:
-            store.add_operator(args.username, args.name or args.username, password_hash)
+            store.operators.add(args.username, args.name or args.username, password_hash)
         except sa_exc.IntegrityError:
             print(f"Operator {args.username!r} already exists", file=sys.stderr)
             return 1

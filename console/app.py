@@ -45,7 +45,8 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
     )
     app.static("/static", str(HERE / "static"), name="console_static")
     auth.install(app)
-    _routes(app)
+    _register_home(app)
+    _register_signin(app)
     return app
 
 
@@ -69,21 +70,34 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _routes(app: Sanic) -> None:
-    settings: ConsoleSettings = app.ctx.settings
+def _signin_form(request: Request, target: str, status: int = 200, error: str | None = None) -> HTTPResponse:
+    """The sign-in page with a fresh token in its form and its cookie (the sign-in form's CSRF check)."""
+    token = auth.secrets.token_urlsafe(24)
+    errors = {"error": error} if error else {}
+    response = render(request, "signin.html", status=status, signin_token=token, next=target, **errors)
+    auth.set_cookie(response, auth.SIGNIN_COOKIE, token, request.app.ctx.settings.secure_cookies, max_age=1800)
+    return response
 
+
+def _register_home(app: Sanic) -> None:
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
         return json({"status": "ok"})
+
+    @app.get("/")
+    async def home(request: Request) -> HTTPResponse:
+        first: NavItem | None = app.ctx.nav[0] if app.ctx.nav else None
+        return redirect(first.url if first else "/signin")
+
+
+def _register_signin(app: Sanic) -> None:
+    settings: ConsoleSettings = app.ctx.settings
 
     @app.get("/signin")
     async def signin_page(request: Request) -> HTTPResponse:
         if request.ctx.session:
             return redirect(_safe_next(request.args.get("next")))
-        token = auth.secrets.token_urlsafe(24)
-        response = render(request, "signin.html", signin_token=token, next=_safe_next(request.args.get("next")))
-        auth.set_cookie(response, auth.SIGNIN_COOKIE, token, settings.secure_cookies, max_age=1800)
-        return response
+        return _signin_form(request, _safe_next(request.args.get("next")))
 
     @app.post("/signin")
     async def signin(request: Request) -> HTTPResponse:
@@ -98,23 +112,12 @@ def _routes(app: Sanic) -> None:
         if not too_many:
             operator = await asyncio.to_thread(auth.check_password, app.ctx.store, username, password)
         target = _safe_next(form.get("next"))
+        if too_many:
+            return _signin_form(request, target, 429, "しばらく時間をおいてから、もう一度お試しください。")
         if operator is None:
-            if not too_many:
-                throttle.failed(request.ip, username)
-            token = auth.secrets.token_urlsafe(24)
-            response = render(
-                request,
-                "signin.html",
-                status=429 if too_many else 401,
-                signin_token=token,
-                next=target,
-                error="しばらく時間をおいてから、もう一度お試しください。"
-                if too_many
-                else "ユーザー名またはパスワードが違います。",
-            )
-            auth.set_cookie(response, auth.SIGNIN_COOKIE, token, settings.secure_cookies, max_age=1800)
-            return response
-        session_token = await asyncio.to_thread(app.ctx.store.create_session, operator)
+            throttle.failed(request.ip, username)
+            return _signin_form(request, target, 401, "ユーザー名またはパスワードが違います。")
+        session_token = await asyncio.to_thread(app.ctx.store.sessions.create, operator)
         response = redirect(target, status=303)
         auth.set_cookie(response, auth.SESSION_COOKIE, session_token, settings.secure_cookies)
         del response.cookies[auth.SIGNIN_COOKIE]
@@ -122,12 +125,7 @@ def _routes(app: Sanic) -> None:
 
     @app.post("/signout")
     async def signout(request: Request) -> HTTPResponse:
-        await asyncio.to_thread(app.ctx.store.end_session, request.cookies.get(auth.SESSION_COOKIE, ""))
+        await asyncio.to_thread(app.ctx.store.sessions.end, request.cookies.get(auth.SESSION_COOKIE, ""))
         response = redirect("/signin", status=303)
         del response.cookies[auth.SESSION_COOKIE]
         return response
-
-    @app.get("/")
-    async def home(request: Request) -> HTTPResponse:
-        first: NavItem | None = app.ctx.nav[0] if app.ctx.nav else None
-        return redirect(first.url if first else "/signin")

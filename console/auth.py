@@ -45,7 +45,7 @@ def hash_password(password: str) -> str:
 
 
 def check_password(store: Store, username: str, password: str) -> Operator | None:
-    found = store.password_hash(username)
+    found = store.operators.password_hash(username)
     try:
         _hasher.verify(found[1] if found else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -53,7 +53,7 @@ def check_password(store: Store, username: str, password: str) -> Operator | Non
     if found is None:
         return None
     if _hasher.check_needs_rehash(found[1]):
-        store.set_password(username, _hasher.hash(password))
+        store.operators.set_password(username, _hasher.hash(password))
     return found[0]
 
 
@@ -114,7 +114,7 @@ def install(app: Sanic) -> None:
         if token:
             settings = request.app.ctx.settings
             request.ctx.session = await asyncio.to_thread(
-                request.app.ctx.store.session, token, settings.session_idle_seconds, settings.session_max_seconds
+                request.app.ctx.store.sessions.live, token, settings.session_idle_seconds, settings.session_max_seconds
             )
         if is_public(request.path):
             return None

@@ -8,8 +8,9 @@ of them, all on loopback; waits until every part is healthy and prints the URLs.
 
 The rooms: deploy/settings.py (settings, port layout `Ports`), deploy/environment.py (the processes'
 environment), deploy/postgres.py, deploy/redis_server.py, deploy/nginx.py (each part's own files),
-deploy/procs.py (detached processes with pid files), and here `ScaledStack` (which part starts when)
-and the command line (all console output).
+deploy/procs.py (detached processes with pid files), deploy/scaled_parts.py (how each part starts and
+is known to be healthy), and here `ScaledStack` (which part starts when) and the command line (all
+console output).
 """
 
 from __future__ import annotations
@@ -21,17 +22,14 @@ import shutil
 import subprocess
 import sys
 import time
-from urllib.parse import quote
 
-from deploy import nginx, redis_server
 from deploy.environment import process_env
 from deploy.postgres import Postgres
 from deploy.procs import Managed, all_managed
-from deploy.settings import ROOT, ScaledSettings, load
+from deploy.scaled_parts import ScaledParts
+from deploy.settings import ScaledSettings, load
 from devstack import system_packages
 from devstack.ports import port_is_free
-from devstack.processes import Health, http_ok, wait_healthy
-from devstack.services import account_api_command, actions_command, console_command, rasa_command
 
 # The system packages the scaled mode runs on (devstack/system_packages.py names and installs them).
 SCALED_NEEDS = ("postgresql", "redis", "nginx", "runuser")
@@ -40,13 +38,14 @@ STOP_ORDER = {"nginx": 0, "console": 1, "rasa": 1, "actions": 2, "sandbox": 3, "
 
 
 class ScaledStack:
-    """Which part starts when, and how each is known to be healthy. Used by the CLI, the tests and
-    the fault benchmark; prints nothing."""
+    """Which part starts when (how each starts and is known healthy: `parts`). Used by the CLI, the
+    tests and the fault benchmark; prints nothing."""
 
     def __init__(self, settings: ScaledSettings) -> None:
         self.s = settings
         self.pg = Postgres(settings)
         self.state_file = settings.state_dir / "state.json"
+        self.parts = ScaledParts(settings, self.env)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -58,7 +57,7 @@ class ScaledStack:
             return {"rasa": 0, "actions": 0, "base_port": self.s.ports.base}
 
     def managed(self, name: str) -> Managed:
-        return Managed(name, self.s.run_dir, self.s.log_dir)
+        return self.parts.managed(name)
 
     def rasa_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{port}" for port in self.s.ports.rasa(self.layout()["rasa"])]
@@ -68,68 +67,6 @@ class ScaledStack:
         # The console reaches the Rasa servers directly (their HTTP API is not public); any of them will do.
         env["RASA_URL"] = ",".join(self.rasa_urls())
         return env
-
-    # -- parts ----------------------------------------------------------------------------------
-
-    def _start(self, name: str, command: list[str], marker: str) -> Managed:
-        part = self.managed(name)
-        part.start(command, self.env(), ROOT, marker=marker)
-        return part
-
-    def _wait(self, name: str, health: Health, timeout: float) -> None:
-        part = self.managed(name)
-        wait_healthy(health, name=name, timeout=timeout, alive=part.running, log_path=part.log_path, interval=0.3)
-
-    def start_redis(self, timeout: float = 20) -> None:
-        conf = redis_server.write_conf(self.s)
-        self._start("redis", redis_server.command(conf), marker=f"127.0.0.1:{self.s.ports.redis}")
-        self._wait("redis", lambda: redis_server.answers_ping(self.s), timeout)
-
-    def start_sandbox(self) -> Managed:
-        port = self.s.ports.sandbox
-        return self._start("sandbox", account_api_command(port), marker=f"--port {port}")
-
-    def start_actions(self, i: int) -> Managed:
-        port = self.s.ports.action_server(i)
-        return self._start(f"actions-{i}", actions_command(port), marker=f"--port {port}")
-
-    def start_rasa(self, i: int) -> Managed:
-        port = self.s.ports.rasa_server(i)
-        # One argument: a generated token may start with "-", which argparse would take for an option.
-        command = rasa_command(port, self.s.model, f"--auth-token={self.s.rasa_api_token}")
-        command[command.index("endpoints.yml")] = self.s.endpoints_file
-        return self._start(f"rasa-{i}", command, marker=f"--interface 127.0.0.1 --port {port}")
-
-    def start_console(self) -> Managed:
-        port = self.s.ports.console
-        return self._start("console", console_command(port), marker=f"--port {port}")
-
-    def start_nginx(self, n: int, m: int) -> Managed:
-        conf = nginx.write(self.s, self.s.ports.rasa(n), self.s.ports.actions(m))
-        binary = system_packages.nginx_binary()
-        assert binary
-        prefix = str(self.s.state_dir / "nginx")
-        check = subprocess.run([binary, "-t", "-q", "-c", str(conf), "-p", prefix], capture_output=True, text=True)
-        if check.returncode != 0:
-            raise RuntimeError(f"nginx config invalid: {check.stderr}")
-        return self._start("nginx", [binary, "-c", str(conf), "-p", prefix, "-g", "daemon off;"], marker=str(conf))
-
-    def wait_sandbox(self, timeout: float = 60) -> None:
-        self._wait("sandbox", f"{self.s.sandbox_url}/healthz", timeout)
-
-    def wait_actions(self, i: int, timeout: float = 60) -> None:
-        self._wait(f"actions-{i}", f"http://127.0.0.1:{self.s.ports.action_server(i)}/health", timeout)
-
-    def wait_rasa(self, i: int, timeout: float = 240) -> None:
-        # /status needs the token and answers once the model is loaded.
-        url = f"http://127.0.0.1:{self.s.ports.rasa_server(i)}/status?token={quote(self.s.rasa_api_token)}"
-        self._wait(f"rasa-{i}", url, timeout)
-
-    def wait_console(self, timeout: float = 60) -> None:
-        self._wait("console", f"http://127.0.0.1:{self.s.ports.console}/healthz", timeout)
-
-    def wait_nginx(self, timeout: float = 30) -> None:
-        self._wait("nginx", lambda: http_ok(f"{self.s.rasa_url}/"), timeout)
 
     # -- whole stack ----------------------------------------------------------------------------
 
@@ -160,22 +97,23 @@ class ScaledStack:
         def left() -> float:
             return max(0.0, deadline - time.monotonic())
 
+        parts = self.parts
         self.pg.start()
-        self.start_redis()
-        self.start_sandbox()
+        parts.start_redis()
+        parts.start_sandbox()
         for i in range(m):
-            self.start_actions(i)
+            parts.start_actions(i)
         for i in range(n):
-            self.start_rasa(i)
-        self.start_nginx(n, m)
-        self.start_console()
-        self.wait_sandbox(left())
-        self.wait_console(left())
+            parts.start_rasa(i)
+        parts.start_nginx(n, m)
+        parts.start_console()
+        parts.wait_sandbox(left())
+        parts.wait_console(left())
         for i in range(m):
-            self.wait_actions(i, left())
+            parts.wait_actions(i, left())
         for i in range(n):
-            self.wait_rasa(i, left())
-        self.wait_nginx(left())
+            parts.wait_rasa(i, left())
+        parts.wait_nginx(left())
 
     def _ours(self, part: str) -> bool:
         """Whether the part that listens on a port (by the layout) is one we started and is running."""

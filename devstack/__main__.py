@@ -40,7 +40,26 @@ def main() -> int:
     assert model is not None
     if args.command == "shell":
         return shell(ports, model, env)
+    return run(ports, model, env)
+
+
+def run(ports: Ports, model: Path, env: dict) -> int:
+    """Start every service, say how to use them, and stop them all on Ctrl-C or when one dies."""
     stack = Stack(product_services(ports, model), env, VAR / "logs")
+    _stop_on_signals(stack)
+    names = ", ".join(service.name for service in stack.services)
+    print(f"==> Starting {len(stack.services)} services: {names} (about 20 s; Rasa loads the model last)", flush=True)
+    try:
+        stack.start(progress=lambda line: print(f"    {line}", flush=True))
+    except (RuntimeError, TimeoutError) as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        stack.stop()
+        return 1
+    print(_ready_message(ports, env), flush=True)
+    return _watch(stack)
+
+
+def _stop_on_signals(stack: Stack) -> None:
     stopping = False
 
     def stop(*_: object) -> None:
@@ -55,16 +74,10 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    names = ", ".join(service.name for service in stack.services)
-    print(f"==> Starting {len(stack.services)} services: {names} (about 20 s; Rasa loads the model last)", flush=True)
-    try:
-        stack.start(progress=lambda line: print(f"    {line}", flush=True))
-    except (RuntimeError, TimeoutError) as error:
-        print(f"Could not start: {error}", file=sys.stderr)
-        stack.stop()
-        return 1
-    print(
-        f"""
+
+
+def _ready_message(ports: Ports, env: dict) -> str:
+    return f"""
 Ready.
   Web chat page:  http://127.0.0.1:{ports.web}/
   Operator console: http://127.0.0.1:{ports.console}/   (account: .venv/bin/python -m console add-operator NAME)
@@ -74,9 +87,11 @@ Ready.
   Demo codes:     .venv/bin/python -m account_api outbox --last 5
   Logs:           {VAR / "logs"}
 {describe_unset_links(env)}
-Press Ctrl-C to stop.""",
-        flush=True,
-    )
+Press Ctrl-C to stop."""
+
+
+def _watch(stack: Stack) -> int:
+    """Until a service dies (then stop the rest and fail); Ctrl-C ends the process in the signal handler."""
     while True:
         for service in stack.started:
             if service.process and service.process.poll() is not None:

@@ -68,11 +68,11 @@ def _summary(handoff: Handoff, names: dict[int, str], me: int, position: int | N
 
 
 def _queue(store: Store, me: int) -> list[dict[str, Any]]:
-    names = store.operator_names()
+    names = store.operators.names()
     now = time.time()
     waiting = 0
     rows = []
-    for handoff in store.open_handoffs():  # oldest first, so positions count up
+    for handoff in store.handoffs.open():  # oldest first, so positions count up
         position = None
         if handoff.status == "waiting":
             waiting += 1
@@ -83,7 +83,7 @@ def _queue(store: Store, me: int) -> list[dict[str, Any]]:
 
 async def _held(request: Request, handoff_id: str) -> Handoff | HTTPResponse:
     """The handoff, if it is active and held by the signed-in operator."""
-    handoff = await asyncio.to_thread(_store(request).get, handoff_id)
+    handoff = await asyncio.to_thread(_store(request).handoffs.get, handoff_id)
     if handoff is None:
         return json_response({"error": "not_found"}, status=404)
     if handoff.status != "active" or handoff.operator_id != request.ctx.session.operator.id:
@@ -109,10 +109,10 @@ async def queue_json(request: Request) -> HTTPResponse:
 @blueprint.get("/handoffs/<handoff_id:str>")
 async def conversation_page(request: Request, handoff_id: str) -> HTTPResponse:
     store = _store(request)
-    handoff = await asyncio.to_thread(store.get, handoff_id)
+    handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
     if handoff is None:
         return render(request, "not_found.html", status=404)
-    names = await asyncio.to_thread(store.operator_names)
+    names = await asyncio.to_thread(store.operators.names)
     summary = _summary(handoff, names, request.ctx.session.operator.id, None, time.time())
     return render(request, "conversation.html", handoff=summary)
 
@@ -125,7 +125,7 @@ async def _still_signed_in(request: Request) -> bool:
     settings = request.app.ctx.settings
     token = request.cookies.get(auth.SESSION_COOKIE, "")
     session = await asyncio.to_thread(
-        _store(request).session, token, settings.session_idle_seconds, settings.session_max_seconds
+        _store(request).sessions.live, token, settings.session_idle_seconds, settings.session_max_seconds
     )
     return session is not None
 
@@ -133,7 +133,7 @@ async def _still_signed_in(request: Request) -> bool:
 @blueprint.get("/handoffs/<handoff_id:str>/transcript")
 async def transcript(request: Request, handoff_id: str) -> HTTPResponse:
     """Polling alternative to the stream (and what the benchmarks and tests read)."""
-    handoff = await asyncio.to_thread(_store(request).get, handoff_id)
+    handoff = await asyncio.to_thread(_store(request).handoffs.get, handoff_id)
     if handoff is None:
         return json_response({"error": "not_found"}, status=404)
     after = int(request.args.get("after") or 0)
@@ -150,7 +150,7 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
     The browser's EventSource reconnects with Last-Event-ID, so a dropped connection resumes
     from the last line it showed."""
     store = _store(request)
-    handoff = await asyncio.to_thread(store.get, handoff_id)
+    handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
     if handoff is None:
         return json_response({"error": "not_found"}, status=404)
     cursor = int(request.headers.get("last-event-id") or request.args.get("after") or 0)
@@ -166,7 +166,7 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
             if not await _still_signed_in(request):
                 break  # signed out, signed out everywhere (new password) or expired
             session_checked = time.monotonic()
-        current = await asyncio.to_thread(store.get, handoff_id)
+        current = await asyncio.to_thread(store.handoffs.get, handoff_id)
         until = current.ended_at if current else handoff.ended_at
         lines = await asyncio.to_thread(reader.after, handoff.conversation_id, cursor, until=until)
         chunk = ""
@@ -192,9 +192,9 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
 async def take(request: Request, handoff_id: str) -> HTTPResponse:
     store = _store(request)
     operator = request.ctx.session.operator
-    if not await asyncio.to_thread(store.take, handoff_id, operator.id):
+    if not await asyncio.to_thread(store.handoffs.take, handoff_id, operator.id):
         return json_response({"error": "already_taken"}, status=409)
-    handoff = await asyncio.to_thread(store.get, handoff_id)
+    handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
     try:
         await request.app.ctx.rasa.execute(handoff.conversation_id, "action_handoff_taken")
     except RasaApiError as error:
@@ -228,7 +228,7 @@ async def _end(request: Request, handoff_id: str, status: str) -> HTTPResponse:
         await request.app.ctx.rasa.resume(held.conversation_id, END_ACTIONS[status])
     except RasaApiError as error:
         return json_response({"error": "not_delivered", "message": str(error)}, status=502)
-    await asyncio.to_thread(_store(request).finish, handoff_id, request.ctx.session.operator.id, status)
+    await asyncio.to_thread(_store(request).handoffs.finish, handoff_id, request.ctx.session.operator.id, status)
     return json_response({"status": status})
 
 
@@ -255,7 +255,7 @@ async def availability(request: Request) -> HTTPResponse:
     if not _service(request):
         return json_response({"error": "unauthorized"}, status=401)
     idle = request.app.ctx.settings.session_idle_seconds
-    count = await asyncio.to_thread(_store(request).operators_signed_in, idle)
+    count = await asyncio.to_thread(_store(request).sessions.operators_signed_in, idle)
     return json_response({"operators_signed_in": count})
 
 
@@ -271,9 +271,9 @@ async def enqueue(request: Request) -> HTTPResponse:
         return json_response({"error": "bad_request"}, status=400)
     topic = topic[:64] if isinstance(topic, str) else None
     store = _store(request)
-    if not await asyncio.to_thread(store.operators_signed_in, request.app.ctx.settings.session_idle_seconds):
+    if not await asyncio.to_thread(store.sessions.operators_signed_in, request.app.ctx.settings.session_idle_seconds):
         return json_response({"error": "no_operator"}, status=503)
-    handoff, position = await asyncio.to_thread(store.enqueue, conversation_id, channel, topic)
+    handoff, position = await asyncio.to_thread(store.handoffs.enqueue, conversation_id, channel, topic)
     return json_response({"handoff_id": handoff.id, "status": handoff.status, "position": position}, status=201)
 
 
@@ -286,6 +286,6 @@ async def cancel(request: Request) -> HTTPResponse:
     conversation_id = body.get("conversation_id")
     if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= 255:
         return json_response({"error": "bad_request"}, status=400)
-    if not await asyncio.to_thread(_store(request).cancel, conversation_id):
+    if not await asyncio.to_thread(_store(request).handoffs.cancel, conversation_id):
         return json_response({"error": "taken"}, status=409)
     return json_response({"status": "cancelled"})

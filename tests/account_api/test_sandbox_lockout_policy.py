@@ -92,7 +92,7 @@ def service(tmp_path: Path) -> AccountService:
 def test_a_burst_of_wrong_codes_raises_the_alarm_without_locking_anyone(
     service: AccountService, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="account_api.service")
+    caplog.set_level(logging.WARNING, logger="account_api.lockout")
     for n in range(6):  # six unknown accounts, one wrong code each
         conv = f"web:c{n}"
         vid = service.start_verification(conv, customer_number=f"N00000{n:04d}")["verification_id"]

@@ -1,0 +1,256 @@
+"""One repository per table (or per table and the rows that belong to it), over the shared connection.
+
+Each runs its statements in whatever transaction the caller opened (Store.transaction); none commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from .records import Customer, SubjectState, Verification
+
+_CUSTOMER_COLUMNS = (
+    "customer_number, ocn_id, connection_id, name, mobile, contact_mail, postal_code, address_region, address_line"
+)
+
+
+class Repository:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+
+class AccountRepository(Repository):
+    """Customers, their login history and the password-reset links issued to them."""
+
+    def add(self, customer: Customer, connection_password_encrypted: str, now: float) -> bool:
+        cur = self.conn.execute(
+            f"INSERT OR IGNORE INTO customers ({_CUSTOMER_COLUMNS}, connection_password_encrypted, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                customer.customer_number,
+                customer.ocn_id,
+                customer.connection_id,
+                customer.name,
+                customer.mobile,
+                customer.contact_mail,
+                customer.postal_code,
+                customer.address_region,
+                customer.address_line,
+                connection_password_encrypted,
+                now,
+            ),
+        )
+        return cur.rowcount == 1
+
+    def by_number(self, number: str) -> Customer | None:
+        return self._one("customer_number", number)
+
+    def by_ocn_id(self, ocn_id: str) -> Customer | None:
+        return self._one("ocn_id", ocn_id)
+
+    def _one(self, column: str, value: str) -> Customer | None:
+        row = self.conn.execute(f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE {column} = ?", (value,)).fetchone()
+        return Customer(**dict(row)) if row else None
+
+    def all(self) -> list[Customer]:
+        rows = self.conn.execute(f"SELECT {_CUSTOMER_COLUMNS} FROM customers ORDER BY rowid").fetchall()
+        return [Customer(**dict(r)) for r in rows]
+
+    def connection_password_encrypted(self, number: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT connection_password_encrypted FROM customers WHERE customer_number = ?", (number,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def has_logins(self, number: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM logins WHERE customer_number = ? LIMIT 1", (number,)).fetchone()
+            is not None
+        )
+
+    def add_login(self, number: str, at: float, region: str, device: str, success: bool, unfamiliar: bool) -> None:
+        self.conn.execute(
+            "INSERT INTO logins (customer_number, at, region, device, success, unfamiliar) VALUES (?, ?, ?, ?, ?, ?)",
+            (number, at, region, device, int(success), int(unfamiliar)),
+        )
+
+    def recent_logins(self, number: str, limit: int) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT at, region, device, success, unfamiliar FROM logins WHERE customer_number = ?"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            (number, limit),
+        ).fetchall()
+
+    def add_password_reset(self, token_hash: str, number: str, now: float, expires_at: float) -> None:
+        self.conn.execute(
+            "INSERT INTO password_resets (token_hash, customer_number, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (token_hash, number, now, expires_at),
+        )
+
+
+class VerificationRepository(Repository):
+    def add(self, v: Verification) -> None:
+        self.conn.execute(
+            "INSERT INTO verifications (id, conversation_id, subject, client, customer_number, code_hash,"
+            " status, created_at, expires_at, verified_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                v.id,
+                v.conversation_id,
+                v.subject,
+                v.client,
+                v.customer_number,
+                v.code_hash,
+                v.status,
+                v.created_at,
+                v.expires_at,
+                v.verified_until,
+            ),
+        )
+
+    def get(self, verification_id: str) -> Verification | None:
+        row = self.conn.execute("SELECT * FROM verifications WHERE id = ?", (verification_id,)).fetchone()
+        return Verification(**dict(row)) if row else None
+
+    def recent_code_times(self, since: float, **where: str) -> list[float]:
+        """Start times of the codes since `since` matching every `column=value` given (subject,
+        conversation_id, client), oldest first."""
+        assert where and set(where) <= {"subject", "conversation_id", "client"}
+        condition = " AND ".join(f"{column} = ?" for column in where)
+        rows = self.conn.execute(
+            f"SELECT created_at FROM verifications WHERE {condition} AND created_at > ? ORDER BY created_at",
+            (*where.values(), since),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def void_pending(self, *, subject: str, conversation_id: str | None = None) -> None:
+        sql = "UPDATE verifications SET status = 'void', code_hash = NULL WHERE subject = ? AND status = 'pending'"
+        args: tuple[Any, ...] = (subject,)
+        if conversation_id is not None:
+            sql += " AND conversation_id = ?"
+            args += (conversation_id,)
+        self.conn.execute(sql, args)
+
+    def mark_verified(self, verification_id: str, verified_until: float) -> None:
+        self.conn.execute(
+            "UPDATE verifications SET status = 'verified', code_hash = NULL, verified_until = ? WHERE id = ?",
+            (verified_until, verification_id),
+        )
+
+
+class LockoutRepository(Repository):
+    """The wrong-code counter and lock of each subject (account or conversation), and every wrong code."""
+
+    def state(self, subject: str) -> SubjectState:
+        row = self.conn.execute(
+            "SELECT failed_attempts, last_failed_at, locked_until FROM subjects WHERE subject = ?",
+            (subject,),
+        ).fetchone()
+        return SubjectState(**dict(row)) if row else SubjectState(0, None, None)
+
+    def save_state(self, subject: str, state: SubjectState) -> None:
+        self.conn.execute(
+            "INSERT INTO subjects (subject, failed_attempts, last_failed_at, locked_until)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT(subject) DO UPDATE SET"
+            " failed_attempts = excluded.failed_attempts, last_failed_at = excluded.last_failed_at,"
+            " locked_until = excluded.locked_until",
+            (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
+        )
+
+    def add_wrong_code(self, subject: str, conversation_id: str, client: str, at: float) -> None:
+        self.conn.execute(
+            "INSERT INTO wrong_codes (subject, conversation_id, client, at) VALUES (?, ?, ?, ?)",
+            (subject, conversation_id, client, at),
+        )
+
+    def wrong_codes_since(self, subject: str, since: float) -> tuple[int, int]:
+        """(wrong codes, distinct clients they came from) for one account since `since`."""
+        row = self.conn.execute(
+            "SELECT count(*), count(DISTINCT client) FROM wrong_codes WHERE subject = ? AND at > ?",
+            (subject, since),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def all_wrong_codes_since(self, since: float) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM wrong_codes WHERE at > ?", (since,)).fetchone()[0])
+
+    def purge_wrong_codes(self, older_than: float) -> None:
+        self.conn.execute("DELETE FROM wrong_codes WHERE at < ?", (older_than,))
+
+
+class OutboxRepository(Repository):
+    """What the sandbox "sent" (its stand-in for the customer's phone, mailbox and letterbox)."""
+
+    def add(
+        self,
+        *,
+        now: float,
+        channel: str,
+        destination: str,
+        customer_number: str | None,
+        kind: str,
+        subject: str,
+        body: str,
+    ) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO outbox (created_at, channel, destination, customer_number, kind, subject, body)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now, channel, destination, customer_number, kind, subject, body),
+        )
+        return int(cur.lastrowid)
+
+    def latest(self, to: str | None = None, last: int = 20) -> list[sqlite3.Row]:
+        """Newest `last` messages (oldest first); `to` matches the destination or the customer number."""
+        if to:
+            rows = self.conn.execute(
+                "SELECT * FROM outbox WHERE destination = ? OR customer_number = ? ORDER BY id DESC LIMIT ?",
+                (to, to, last),
+            ).fetchall()
+        else:
+            rows = self.conn.execute("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (last,)).fetchall()
+        return list(reversed(rows))
+
+
+class AuditLog(Repository):
+    def add(
+        self,
+        *,
+        now: float,
+        event: str,
+        result: str,
+        conversation_id: str | None = None,
+        verification_id: str | None = None,
+        customer_number: str | None = None,
+        subject: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO audit_log (at, event, conversation_id, verification_id, customer_number,"
+            " subject, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now, event, conversation_id, verification_id, customer_number, subject, result, detail),
+        )
+
+    def entries(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+
+
+class IdempotencyRepository(Repository):
+    """The stored reply to each (service token, path, Idempotency-Key)."""
+
+    def response(self, token_hash: str, path: str, key: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT request_hash, status, body FROM idempotency WHERE token_hash = ? AND path = ? AND key = ?",
+            (token_hash, path, key),
+        ).fetchone()
+
+    def save_response(
+        self, token_hash: str, path: str, key: str, request_hash: str, status: int, body: str, now: float
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO idempotency (token_hash, path, key, request_hash, status, body, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (token_hash, path, key, request_hash, status, body, now),
+        )
+
+    def purge(self, older_than: float) -> None:
+        self.conn.execute("DELETE FROM idempotency WHERE created_at < ?", (older_than,))

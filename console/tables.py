@@ -1,0 +1,59 @@
+"""The console store's tables (operators, their sign-in sessions, the handoff queue) and its engine.
+
+SQLAlchemy Core over SQLite (default, under var/) or PostgreSQL (scaled mode), so N Rasa
+instances and consoles share one queue.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+operators = sa.Table(
+    "console_operators",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(64), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+sessions = sa.Table(
+    "console_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # the cookie is never stored
+    sa.Column("operator_id", sa.Integer, nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("last_seen", sa.Float, nullable=False, index=True),
+)
+
+handoffs = sa.Table(
+    "console_handoffs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("topic", sa.String(64), nullable=True),
+    # waiting -> active (taken) -> returned (to the bot) | closed; waiting -> cancelled (by the customer)
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("operator_id", sa.Integer, nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("taken_at", sa.Float, nullable=True),
+    sa.Column("ended_at", sa.Float, nullable=True),
+)
+
+
+def make_engine(url: str) -> sa.engine.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _wal(connection, _record) -> None:  # type: ignore[no-untyped-def]
+            # Readers (the live transcript) do not block the writer.
+            connection.execute("PRAGMA journal_mode=WAL")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
