@@ -75,6 +75,7 @@ class Target:
     sandbox_db: Path
     rasa_pids: list[int]
     stop: Callable[[], None] = lambda: None
+    action_pids: list[int] = field(default_factory=list)
 
 
 def single_target(base_port: int = 15100, var_dir: Path | None = None) -> Target:
@@ -84,7 +85,10 @@ def single_target(base_port: int = 15100, var_dir: Path | None = None) -> Target
 
     var = var_dir or ROOT / "var" / "bench-single"
     var.mkdir(parents=True, exist_ok=True)
-    ports = Ports(rasa=base_port, actions=base_port + 1, account_api=base_port + 2, web=base_port + 3)
+    # All five on our own ports: the console's default (5057) may belong to someone else's stack.
+    ports = Ports(
+        rasa=base_port, actions=base_port + 1, account_api=base_port + 2, web=base_port + 3, console=base_port + 4
+    )
     env = service_env(
         ports,
         base={
@@ -98,17 +102,18 @@ def single_target(base_port: int = 15100, var_dir: Path | None = None) -> Target
     model = latest_model()
     assert model, "no trained model: make train"
     stack = Stack(product_services(ports, model, web=False), env, var / "logs")
-    print(f"Starting a single instance on ports {base_port}-{base_port + 2} (SQLite, in-memory lock)...", flush=True)
+    print(f"Starting a single instance on ports {base_port}-{base_port + 4} (SQLite, in-memory lock)...", flush=True)
     stack.start()
-    rasa = [s for s in stack.started if s.name == "rasa"][0]
+    pids = {s.name: s.process.pid for s in stack.started if s.process}
     return Target(
         "single",
         f"http://127.0.0.1:{ports.rasa}",
         f"http://127.0.0.1:{ports.account_api}",
         env["ACCOUNT_API_TOKEN"],
         Path(env["ACCOUNT_API_DB"]),
-        [rasa.process.pid],
+        [pids["rasa"]],
         stack.stop,
+        [pids["actions"]],
     )
 
 
@@ -370,6 +375,20 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def reference_cpu_ms(rounds: int = 5) -> float:
+    """CPU time of a fixed pure-Python loop (median of `rounds`), measured next to a benchmark: on this
+    shared VM the same work costs more CPU time when the host is busy (the CPU per turn of the same code
+    moved by 2x between sessions), so CPU figures are comparable only with a similar reference."""
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        counts: dict[int, str] = {}
+        for i in range(300_000):
+            counts[i % 1000] = str(i)
+        times.append((time.process_time() - start) * 1000)
+    return sorted(times)[rounds // 2]
+
+
 def rss_mb(pids: list[int]) -> list[float]:
     out = []
     for pid in pids:
@@ -396,7 +415,7 @@ def main() -> int:
         help="mean think time between a customer's turns in s (0: closed loop, saturation)",
     )
     parser.add_argument("--warmup", type=float, default=3, help="seconds of load before measuring")
-    parser.add_argument("--base-port", type=int, default=15100, help="single: first of 4 ports")
+    parser.add_argument("--base-port", type=int, default=15100, help="single: first of 5 ports")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",") if x.strip()]

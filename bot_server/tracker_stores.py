@@ -94,6 +94,24 @@ async def _with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
             delay = min(delay * 2, 1.0)
 
 
+def sqlite_engine(url: str | sa.engine.URL) -> sa.engine.Engine:
+    """A SQLite file as the one-machine tracker store, without the waits that stock Rasa's engine has
+    on every turn (measured with benchmarks/rest_latency.py, see benchmarks/README.md):
+    - write-ahead log: a commit syncs the log once instead of the rollback journal and the database
+      (equally durable with SQLite's default synchronous=FULL), and readers such as the console's
+      transcript no longer block the bot's writes;
+    - pooled connections (SQLAlchemy 2's default for SQLite files; 1.4 opens a new one per session,
+      i.e. twice a turn).
+    """
+    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+    return engine
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore (SQLite by default, PostgreSQL in the scaled mode) with redaction."""
 
@@ -104,6 +122,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             # Replace stale pooled connections (after a database restart) before use.
             self.engine.dispose()
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker.configure(bind=self.engine)
+        elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            self.engine.dispose()
+            self.engine = sqlite_engine(url)
             self.sessionmaker.configure(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
