@@ -74,6 +74,22 @@ PIPELINES: dict[str, dict[str, Any]] = {
         "config": "sudachi_concepts_lr.yml",
         "desc": "config.yml's pipeline + concept lexicon tokens (SudachiTokenizer concepts: true)",
     },
+    "lastsent_lr": {
+        "config": "sudachi_lastsent_lr.yml",
+        "desc": "config.yml's features -> LogReg; long messages: whole and last sentence averaged",
+    },
+    "sqrt_lr": {
+        "config": "sudachi_sqrt_lr.yml",
+        "desc": "config.yml's features, square-rooted counts -> LogReg",
+    },
+    "lastsent_sqrt_lr": {
+        "config": "sudachi_lastsent_sqrt_lr.yml",
+        "desc": "square-rooted counts -> LogReg; long messages: whole and last sentence averaged",
+    },
+    "lastsent_tfidf_lr": {
+        "config": "sudachi_lastsent_tfidf_lr.yml",
+        "desc": "TF-IDF-scaled (sublinear, l2) counts -> LogReg C 30; long messages: whole and last sentence averaged",
+    },
     "char_lr": {
         "config": "char_lr.yml",
         "desc": "Sudachi tok., char_wb 1-4 (surface) -> LogReg",

@@ -1,0 +1,115 @@
+"""The long-message classifier: the last sentence is scored as if it were sent alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.logreg_classifier import SentenceLogisticRegressionClassifier, sentence_spans
+from nlu_components.sudachi_tokenizer import SudachiTokenizer
+
+TRAINING = {
+    "forgot_ocn_id_password": ["OCN IDのパスワードを忘れました", "パスワードが思い出せない", "パスワードがわからない"],
+    "check_ocn_id": ["OCN IDを確認したい", "自分のOCN IDがわからない", "OCN IDはどこで見られますか"],
+    "greet": ["こんにちは", "おはようございます", "こんばんは"],
+}
+
+
+class Pipeline:
+    """config.yml's featurizers (lemma words + char_wb 1-4) and the classifier, trained in process."""
+
+    def __init__(self, tmp_path: Path, **classifier_config: Any) -> None:
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        storage = LocalModelStorage(tmp_path)
+        context = ExecutionContext({}, node_name="test")  # type: ignore[arg-type]
+        self.tokenizer = SudachiTokenizer({**SudachiTokenizer.get_default_config(), "split_mode": "A"})
+        self.featurizers = [
+            CountVectorsFeaturizer.create(
+                {**CountVectorsFeaturizer.get_default_config(), **config}, storage, Resource(f"cvf{i}"), context
+            )
+            for i, config in enumerate(({}, {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}))
+        ]
+        config = {**SentenceLogisticRegressionClassifier.get_default_config(), "max_iter": 1000, **classifier_config}
+        self.classifier = SentenceLogisticRegressionClassifier.create(config, storage, Resource("clf"), context)
+        data = TrainingData(
+            [Message(data={"text": text, "intent": intent}) for intent, texts in TRAINING.items() for text in texts]
+        )
+        self.tokenizer.process_training_data(data)
+        for featurizer in self.featurizers:
+            featurizer.train(data)
+            featurizer.process_training_data(data)
+        self.classifier.train(data)
+
+    def featurize(self, text: str) -> Message:
+        message = Message(data={"text": text})
+        self.tokenizer.process([message])
+        for featurizer in self.featurizers:
+            featurizer.process([message])
+        return message
+
+    def parse(self, text: str) -> dict[str, Any]:
+        message = self.classifier.process([self.featurize(text)])[0]
+        return {"intent": message.get("intent"), "intent_ranking": message.get("intent_ranking")}
+
+
+@pytest.fixture(scope="module")
+def tmp_module(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("logreg")
+
+
+def test_sentences_split_at_japanese_and_ascii_punctuation_and_line_breaks() -> None:
+    text = "先日引っ越しました。OCN IDを確認したい！\nよろしく?"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "先日引っ越しました。",
+        "OCN IDを確認したい！\n",
+        "よろしく?",
+    ]
+    assert sentence_spans("。。。") == []
+
+
+def test_last_sentence_scores_as_if_sent_alone(tmp_module: Path) -> None:
+    half = Pipeline(tmp_module / "half")
+    whole = half.classifier._create_X([half.featurize("こんにちは。OCN IDのパスワードを忘れました")])
+    first = half.classifier._create_X([half.featurize("こんにちは")])
+    last = half.classifier._create_X([half.featurize("OCN IDのパスワードを忘れました")])
+    # the featurizers' sentence features of the whole are those of its sentences added up
+    assert np.allclose(whole.toarray(), first.toarray() + last.toarray())
+    p_whole = half.classifier.clf.predict_proba(whole)[0]
+    p_last = half.classifier.clf.predict_proba(last)[0]
+    ranking = half.parse("こんにちは。OCN IDのパスワードを忘れました")["intent_ranking"]
+    got = {r["name"]: r["confidence"] for r in ranking}
+    for name, expected in zip(half.classifier.clf.classes_, (p_whole + p_last) / 2, strict=True):
+        assert got[name] == pytest.approx(expected)
+
+
+def test_request_after_a_greeting_wins_and_one_sentence_messages_are_unchanged(tmp_module: Path) -> None:
+    on = Pipeline(tmp_module / "on")
+    off = Pipeline(tmp_module / "off", last_sentence_weight=0.0)
+    assert on.parse("こんにちは。OCN IDのパスワードを忘れました")["intent"]["name"] == "forgot_ocn_id_password"
+    for text in ("OCN IDのパスワードを忘れました", "こんにちは", "OCN IDを確認したい"):
+        assert on.parse(text) == off.parse(text)
+
+
+@pytest.mark.parametrize("scaling", ["sqrt", "tfidf"])
+def test_scaled_classifier_reloads_with_the_same_answers(tmp_module: Path, scaling: str) -> None:
+    trained = Pipeline(tmp_module / scaling, feature_scaling=scaling, C=10.0)
+    config = {**trained.classifier.config}
+    context = ExecutionContext({}, node_name="test")  # type: ignore[arg-type]
+    storage, resource = trained.classifier._model_storage, trained.classifier._resource
+    loaded = SentenceLogisticRegressionClassifier.load(config, storage, resource, context)
+    text = "先日引っ越しました。OCN IDのパスワードを忘れました"
+    assert loaded.process([trained.featurize(text)])[0].get("intent_ranking") == trained.parse(text)["intent_ranking"]
+    assert trained.parse("OCN IDを確認したい")["intent"]["name"] == "check_ocn_id"
+    with pytest.raises(ValueError):
+        SentenceLogisticRegressionClassifier.create(
+            {**config, "feature_scaling": "log"}, storage, Resource("bad"), context
+        )
