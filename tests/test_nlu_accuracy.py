@@ -17,10 +17,11 @@ from devstack.config import ROOT
 from devstack.model import latest_model
 
 MIN_ACCURACY = 0.95
-# Issue 8 asks for >= 0.95 on the blind set; the model reaches 0.93-0.94 (95 % CI about +-1.5 points,
-# benchmarks/README.md, issue 8 section). Until it gets there this is a regression floor just
-# under the measured interval, so that the suite stays meaningful; raise it to 0.95 when reached.
-MIN_BLIND_ACCURACY = 0.92
+# Issue 8 asks for >= 0.95 on the blind set. The chosen model scores 0.951 (1,388 of the 1,460 messages
+# of both batches, benchmarks/README.md, issue 8): one message above 0.95, too close for a gate that must
+# give the same verdict on another machine (BLAS threading can move a near-tie). The floor sits half a
+# point lower: a change that loses 8 blind messages fails the suite. Raise it when the model has room.
+MIN_BLIND_ACCURACY = 0.945
 
 
 def _rasa_test_nlu(nlu: str, out: Path) -> dict[str, Any]:
