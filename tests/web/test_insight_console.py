@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -40,7 +41,8 @@ def insight_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
 
 
 def wait_for(browser, condition, timeout: float = 60):
-    return WebDriverWait(browser, timeout).until(condition)
+    # A row read while the page reloads after a form post is stale: read it again on the next poll.
+    return WebDriverWait(browser, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 def screenshot(browser, name: str) -> None:
