@@ -10,11 +10,11 @@ import os
 import re
 import subprocess
 import sys
-import unicodedata
 
 import yaml
 
 from actions.topics import TOPICS
+from benchmarks.blind_import import examples, key
 from devstack.config import ROOT
 
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule")
@@ -56,16 +56,8 @@ def test_rasa_data_validate_has_no_warnings_that_matter() -> None:
 
 
 def _examples(pattern: str) -> set[str]:
-    """Every example under `pattern`, entity markup removed, NFKC + lower-cased (no text is printed)."""
-    found = set()
-    for path in ROOT.glob(pattern):
-        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
-            for line in (block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    text = re.sub(r"\[([^\]]*)\]\((?:[^)]*)\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line[2:])
-                    found.add(unicodedata.normalize("NFKC", text).lower().strip())
-    return found
+    """Every example under `pattern`, compared as benchmarks/blind_import.py compares them (no text is printed)."""
+    return {key(text) for path in ROOT.glob(pattern) for _, text in examples(path)}
 
 
 def test_no_blind_message_is_in_the_training_data() -> None:

@@ -245,6 +245,11 @@ async def close(request: Request, handoff_id: str) -> HTTPResponse:
 # ---- desk API for the action server (service token, no operator session) ---------------
 
 
+def _is_conversation_id(value: Any) -> bool:
+    """What the bot sends as a conversation id: a non-empty string that fits the queue's column."""
+    return isinstance(value, str) and 0 < len(value) <= 255
+
+
 def _service(request: Request) -> bool:
     header = request.headers.get("authorization", "")
     return header.startswith("Bearer ") and auth.same(header[7:], request.app.ctx.settings.service_token)
@@ -267,7 +272,7 @@ async def enqueue(request: Request) -> HTTPResponse:
     conversation_id = body.get("conversation_id")
     channel = body.get("channel")
     topic = body.get("topic")
-    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= 255 or channel not in CHANNELS:
+    if not _is_conversation_id(conversation_id) or channel not in CHANNELS:
         return json_response({"error": "bad_request"}, status=400)
     topic = topic[:64] if isinstance(topic, str) else None
     store = _store(request)
@@ -284,7 +289,7 @@ async def cancel(request: Request) -> HTTPResponse:
         return json_response({"error": "unauthorized"}, status=401)
     body = request.json if isinstance(request.json, dict) else {}
     conversation_id = body.get("conversation_id")
-    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= 255:
+    if not _is_conversation_id(conversation_id):
         return json_response({"error": "bad_request"}, status=400)
     if not await asyncio.to_thread(_store(request).handoffs.cancel, conversation_id):
         return json_response({"error": "taken"}, status=409)
