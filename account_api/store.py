@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from .database import Database
-from .records import Customer, SubjectState, Verification
+from .records import Customer, Verification
 from .repositories import (
     AccountRepository,
     AuditLog,
@@ -21,7 +21,7 @@ from .repositories import (
 )
 from .schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "Customer", "Store", "SubjectState", "Verification"]
+__all__ = ["SCHEMA_VERSION", "Customer", "Store", "Verification"]
 
 
 class Store(Database):

@@ -8,10 +8,10 @@ instances and consoles share one queue. Calls are blocking; the app runs them in
 from __future__ import annotations
 
 from console.handoff_queue import Handoff, HandoffQueue
-from console.operator_store import Operator, OperatorRepository, Session, SessionRepository
+from console.operator_store import Operator, OperatorRepository, SessionRepository
 from console.tables import make_engine, metadata
 
-__all__ = ["Handoff", "Operator", "Session", "Store", "make_engine"]
+__all__ = ["Handoff", "Operator", "Store", "make_engine"]
 
 
 class Store:
