@@ -95,6 +95,9 @@ def _nlu_only_config(config_path: Path, tmp: Path, quick: bool) -> tuple[Path, d
             continue
         if quick and "epochs" in component:
             component = {**component, "epochs": max(1, int(component["epochs"] / 5))}
+        if str(component.get("name", "")).endswith("LogisticRegressionClassifier"):
+            # The whole ranking: the JSON output then serves offline replays (groups, combinations).
+            component = {**component, "ranking_length": 0}
         pipeline.append(component)
     config["pipeline"] = pipeline
     config.pop("policies", None)
@@ -123,6 +126,7 @@ def _parse_all(model_path: str, texts: list[str]) -> list[dict[str, Any]]:
                 "top1": top1,
                 "top2": top2,
                 "guarded": (parsed.get("intent") or {}).get("name") == FALLBACK,
+                "ranking": [{"name": e["name"], "confidence": round(float(e["confidence"]), 6)} for e in ranking],
             }
         )
     loop.close()

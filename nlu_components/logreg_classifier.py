@@ -7,7 +7,12 @@ probabilities of the whole message are averaged with those of its last sentence
 (`last_sentence_weight`). The last sentence's features are the sum of its tokens' sequence
 features, which for count-vector featurizers (word or char_wb n-grams inside tokens) equals what
 the featurizers give for that sentence alone — no second tokenizer or featurizer run.
-Measured in benchmarks/README.md (issue 8).
+
+Optionally (`char_tfidf_weight` > 0) a second, independent view is combined with these
+probabilities: TF-IDF character 1–3-grams of the NFKC-normalised raw text into its own
+LogisticRegression (the recipe of the `sklearn_tfidf_lr` baseline in benchmarks/nlu_pipelines.py).
+It sees no Sudachi lemmas, so it errs on different messages (fewer confident mistakes, flatter
+probabilities). Measured in benchmarks/README.md (issue 8).
 """
 
 from __future__ import annotations
@@ -28,9 +33,15 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, diags, hstack
 from sklearn.preprocessing import normalize
 
+from ocn_ids.normalize import nfkc
+
 # A sentence ends at 。！？!? or a line break (full-width forms are what NFKC would fold).
 _SCALINGS = ("counts", "sqrt", "tfidf")
 _IDF_FILE = "idf.npy"
+_CHAR_TFIDF_FILE = "char_tfidf.skops"
+_COMBINATIONS = ("linear", "log")
+# The only type skops does not trust by default in the saved TF-IDF pipeline (its idf matrix).
+_TRUSTED_TYPES = {"scipy.sparse._csr.csr_matrix"}
 _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
 
 
@@ -49,6 +60,12 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
             # "counts" as Rasa's; "sqrt": square root of the counts (a word repeated in a long
             # message weighs less); "tfidf": 1 + log(count), times idf, rows scaled to length 1.
             "feature_scaling": "counts",
+            # Share of the TF-IDF character n-gram model's probabilities (0: not trained).
+            "char_tfidf_weight": 0.0,
+            # "linear": weighted mean of the probabilities; "log": weighted geometric mean, renormalised.
+            "char_tfidf_combination": "linear",
+            # The baseline's C (benchmarks/nlu_pipelines.py run_sklearn).
+            "char_tfidf_C": 10.0,
         }
 
     def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource) -> None:
@@ -58,6 +75,9 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         if self._scaling not in _SCALINGS:
             raise ValueError(f"feature_scaling must be one of {_SCALINGS}, not {self._scaling!r}")
         self._idf: np.ndarray | None = None
+        if self.config["char_tfidf_combination"] not in _COMBINATIONS:
+            raise ValueError(f"char_tfidf_combination must be one of {_COMBINATIONS}")
+        self._char_tfidf: Any = None  # sklearn Pipeline, trained when char_tfidf_weight > 0
 
     def train(self, training_data: TrainingData) -> Resource:
         if self._scaling == "tfidf":
@@ -65,7 +85,29 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
             counts = LogisticRegressionClassifier._create_X(self, examples).tocsc()
             document_frequency = np.diff(counts.indptr)  # non-zero rows per column
             self._idf = np.log((1 + counts.shape[0]) / (1 + document_frequency)) + 1.0
-        return super().train(training_data)
+        resource = super().train(training_data)
+        if float(self.config["char_tfidf_weight"]) > 0.0:
+            self._char_tfidf = self._train_char_tfidf(training_data)
+            self.persist()
+        return resource
+
+    def _train_char_tfidf(self, training_data: TrainingData) -> Any:
+        """The baseline's recipe: TF-IDF (sublinear tf) of char 1-3-grams -> LogisticRegression."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        model = make_pipeline(
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=True),
+            LogisticRegression(
+                C=float(self.config["char_tfidf_C"]), max_iter=2000, random_state=self.config["random_state"]
+            ),
+        )
+        model.fit([nfkc(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
+        # Both models saw the same labels, sorted: their probability columns line up.
+        assert list(model.classes_) == list(self.clf.classes_)
+        return model
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:  # noqa: N802 (Rasa's name)
         return self._scaled(super()._create_X(messages))
@@ -87,6 +129,11 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         if self._idf is not None:
             with self._model_storage.write_to(self._resource) as model_dir:
                 np.save(model_dir / _IDF_FILE, self._idf, allow_pickle=False)
+        if self._char_tfidf is not None:
+            import skops.io as sio
+
+            with self._model_storage.write_to(self._resource) as model_dir:
+                sio.dump(self._char_tfidf, model_dir / _CHAR_TFIDF_FILE)
 
     @classmethod
     def load(
@@ -101,23 +148,36 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         with model_storage.read_from(resource) as model_dir:
             if (model_dir / _IDF_FILE).exists():
                 component._idf = np.load(model_dir / _IDF_FILE, allow_pickle=False)
+            if (model_dir / _CHAR_TFIDF_FILE).exists():
+                component._char_tfidf = _load_skops(model_dir / _CHAR_TFIDF_FILE)
         return component
 
     def process(self, messages: list[Message]) -> list[Message]:
-        messages = super().process(messages)
-        weight = float(self.config.get("last_sentence_weight", 0.0))
-        if weight <= 0.0:
-            return messages
+        last_weight = float(self.config.get("last_sentence_weight", 0.0))
+        if last_weight <= 0.0 and self._char_tfidf is None:
+            return super().process(messages)
+        classes = list(self.clf.classes_)
         for message in messages:
-            row = _last_sentence_features(message)
-            if row is None:
-                continue
-            classes = list(self.clf.classes_)
-            whole = self.clf.predict_proba(self._create_X([message]))[0]
-            last = self.clf.predict_proba(self._scaled(row))[0]
-            combined = (1 - weight) * whole + weight * last
-            self._set_ranking(message, classes, combined)
+            probabilities = self.clf.predict_proba(self._create_X([message]))[0]
+            row = _last_sentence_features(message) if last_weight > 0.0 else None
+            if row is not None:
+                last = self.clf.predict_proba(self._scaled(row))[0]
+                probabilities = (1 - last_weight) * probabilities + last_weight * last
+            if self._char_tfidf is not None:
+                probabilities = self._with_char_tfidf(message, probabilities)
+            self._set_ranking(message, classes, probabilities)
         return messages
+
+    def _with_char_tfidf(self, message: Message, probabilities: np.ndarray) -> np.ndarray:
+        """This model's probabilities combined with the TF-IDF character model's."""
+        weight = float(self.config["char_tfidf_weight"])
+        other = self._char_tfidf.predict_proba([nfkc(message.get(TEXT) or "")])[0]
+        if self.config["char_tfidf_combination"] == "linear":
+            return (1 - weight) * probabilities + weight * other
+        # Floor at 1e-12: a zero would veto an intent the other model is sure of.
+        log_mean = (1 - weight) * np.log(np.maximum(probabilities, 1e-12)) + weight * np.log(np.maximum(other, 1e-12))
+        combined = np.exp(log_mean - log_mean.max())
+        return combined / combined.sum()
 
     def _set_ranking(self, message: Message, classes: list[str], probabilities: np.ndarray) -> None:
         order = np.argsort(-probabilities, kind="stable")
@@ -126,6 +186,16 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         if self.config["ranking_length"] > 0:
             ranking = ranking[: self.config["ranking_length"]]
         message.set("intent_ranking", ranking, add_to_output=True)
+
+
+def _load_skops(path: Any) -> Any:
+    """A skops file of our own, trusting only the types our TF-IDF pipeline is known to need."""
+    import skops.io as sio
+
+    untrusted = set(sio.get_untrusted_types(file=path))
+    if not untrusted <= _TRUSTED_TYPES:
+        raise ValueError(f"{path}: unexpected types {sorted(untrusted - _TRUSTED_TYPES)}")
+    return sio.load(path, trusted=sorted(untrusted))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -113,3 +113,44 @@ def test_scaled_classifier_reloads_with_the_same_answers(tmp_module: Path, scali
         SentenceLogisticRegressionClassifier.create(
             {**config, "feature_scaling": "log"}, storage, Resource("bad"), context
         )
+
+
+def _probabilities(pipeline: Pipeline, text: str) -> dict[str, float]:
+    return {r["name"]: r["confidence"] for r in pipeline.parse(text)["intent_ranking"]}
+
+
+@pytest.mark.parametrize("combination", ["linear", "log"])
+def test_char_tfidf_view_is_combined_with_the_given_weight(tmp_module: Path, combination: str) -> None:
+    alone = Pipeline(tmp_module / f"alone-{combination}")
+    both = Pipeline(tmp_module / f"both-{combination}", char_tfidf_weight=0.4, char_tfidf_combination=combination)
+    text = "ＯＣＮ　ＩＤのパスワードがわからない"  # full-width: the TF-IDF view sees it NFKC-normalised
+    other = both.classifier._char_tfidf.predict_proba(["OCN IDのパスワードがわからない"])[0]
+    mine = _probabilities(alone, text)
+    got = _probabilities(both, text)
+    for name, p_other in zip(both.classifier.clf.classes_, other, strict=True):
+        if combination == "linear":
+            expected = 0.6 * mine[name] + 0.4 * p_other
+        else:
+            expected = (
+                mine[name] ** 0.6
+                * p_other**0.4
+                / sum(mine[n] ** 0.6 * q**0.4 for n, q in zip(both.classifier.clf.classes_, other, strict=True))
+            )
+        assert got[name] == pytest.approx(expected)
+    assert sum(got.values()) == pytest.approx(1.0)
+
+
+def test_char_tfidf_view_reloads_and_is_off_by_default(tmp_module: Path) -> None:
+    trained = Pipeline(tmp_module / "tfidf-reload", char_tfidf_weight=0.5)
+    context = ExecutionContext({}, node_name="test")  # type: ignore[arg-type]
+    storage, resource = trained.classifier._model_storage, trained.classifier._resource
+    loaded = SentenceLogisticRegressionClassifier.load({**trained.classifier.config}, storage, resource, context)
+    for text in ("先日引っ越しました。OCN IDのパスワードを忘れました", "こんにちは"):
+        assert (
+            loaded.process([trained.featurize(text)])[0].get("intent_ranking") == trained.parse(text)["intent_ranking"]
+        )
+    assert Pipeline(tmp_module / "tfidf-off").classifier._char_tfidf is None
+    with pytest.raises(ValueError):
+        SentenceLogisticRegressionClassifier.create(
+            {**trained.classifier.config, "char_tfidf_combination": "max"}, storage, Resource("bad2"), context
+        )
