@@ -9,7 +9,14 @@ out-of-domain / gibberish messages, then replays FallbackClassifier's rule
 counts as caught at every threshold.
 
     .venv/bin/python benchmarks/fallback_threshold.py [--config config.yml] [--quick]
-        [--max-false-fallback 0.05] [--max-ambiguity-cost 0.01] [--cv 5]
+        [--max-false-fallback 0.05] [--max-ambiguity-cost 0.01] [--cv 5] [--groups [--max-direct-cost 0.01]]
+
+--groups also calibrates nlu_components/group_fallback.py's second threshold pair for messages
+whose top intent is a conversation intent (the config's `group_intents`, else every intent that is
+not a help-page topic in actions/topics.py, plus request_human: no clarification button offers
+them). The bot's reaction is replayed per message (benchmarks/nlu_metrics.py, knowledge fallback
+included); recommended: the most "one click" messages with "confidently wrong" no higher and
+"direct" at most --max-direct-cost (default 1 point) lower than with the single threshold.
 
 --cv K adds K-fold cross-validated predictions on data/nlu to the in-domain messages (each fold
 parsed by a model trained on the other folds): ~6x more messages than the held-out set alone, and
@@ -81,6 +88,12 @@ GIBBERISH: list[str] = [
 # Same environment and set-up as the pipeline benchmark (this folder is on sys.path when run).
 from nlu_pipelines import _setup_env  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+from nlu_components.group_fallback import COMPONENT_NAMES, FallbackThresholds  # noqa: E402
+
+# Thresholds tried for the conversation-intent group (it may go below THRESHOLDS).
+GROUP_THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(11)]  # 0.10 .. 0.60
+
 
 def _nlu_only_config(config_path: Path, tmp: Path, quick: bool) -> tuple[Path, dict | None]:
     """Copy of the config without FallbackClassifier and policies; returns it + the removed one."""
@@ -90,7 +103,7 @@ def _nlu_only_config(config_path: Path, tmp: Path, quick: bool) -> tuple[Path, d
     removed = None
     pipeline = []
     for component in config.get("pipeline") or []:
-        if component.get("name") == "FallbackClassifier":
+        if component.get("name") in COMPONENT_NAMES:
             removed = component
             continue
         if quick and "epochs" in component:
@@ -210,6 +223,90 @@ def _histogram(groups: dict[str, list[dict[str, Any]]]) -> list[str]:
     return lines
 
 
+def _reactions(rows: list[dict[str, Any]]) -> list[tuple[Any, Any]]:
+    """Per message: the bot's reaction (nlu_metrics.Outcome) if it falls back, and if it does not."""
+    import nlu_metrics as metrics
+
+    always, never = FallbackThresholds(1.01, 0.0), FallbackThresholds(0.0, -1.0)
+    return [
+        tuple(metrics.replay(r["text"], r["gold"], "cv", r["ranking"], False, t) for t in (always, never)) for r in rows
+    ]
+
+
+def _group_scores(
+    rows: list[dict[str, Any]], reactions: list[tuple[Any, Any]], rule: FallbackThresholds
+) -> dict[str, float]:
+    chosen = [
+        fb if r["guarded"] or rule.falls_back(r["ranking"]) else kept
+        for r, (fb, kept) in zip(rows, reactions, strict=True)
+    ]
+    n = len(chosen)
+    return {
+        "direct": sum(o.direct for o in chosen) / n,
+        "confidently_wrong": sum(o.confidently_wrong for o in chosen) / n,
+        "one_click": sum(o.one_click for o in chosen) / n,
+        "fallback": sum(o.fallback for o in chosen) / n,
+    }
+
+
+def _conversation_intents() -> list[str]:
+    """Intents no clarification button can offer: not a help-page topic (actions/topics.py), or request_human."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from actions.topics import TOPICS
+
+    intents = {m.get("intent") for m in load_data(TRAIN_DATA).intent_examples if m.get("intent")}
+    return sorted({i for i in intents if i not in TOPICS} | {"request_human"})
+
+
+def group_report(
+    rows: list[dict[str, Any]], component: dict[str, Any], single: tuple[float, float], max_direct_cost: float
+) -> list[str]:
+    """Grid over (help-page topic threshold >= single, conversation-group threshold), recommendation."""
+    intents = frozenset(component.get("group_intents") or _conversation_intents())
+    reactions = _reactions(rows)
+    base = FallbackThresholds(*single)
+    grid = {}
+    for t in [x for x in THRESHOLDS if x >= single[0]][:4]:
+        for gt in [x for x in GROUP_THRESHOLDS if x <= t]:
+            for ga in (0.0, 0.05, 0.1):
+                rule = FallbackThresholds(t, single[1], intents, gt, ga)
+                grid[(t, gt, ga)] = _group_scores(rows, reactions, rule)
+    reference = _group_scores(rows, reactions, base)
+    allowed = [
+        k
+        for k, g in grid.items()
+        if g["confidently_wrong"] <= reference["confidently_wrong"] + 1e-9
+        and g["direct"] >= reference["direct"] - max_direct_cost - 1e-9
+    ]
+    best = max(allowed, key=lambda k: (grid[k]["one_click"], grid[k]["direct"]))
+    out = [
+        f"Groups ({len(intents)} conversation intents: {', '.join(sorted(intents))}); in-domain messages replayed "
+        "with the knowledge fallback (benchmarks/nlu_metrics.py):",
+        "",
+        "| topic threshold / ambiguity | conversation threshold / ambiguity | direct | conf. wrong | one click | fallback |",
+        "|---|---|---:|---:|---:|---:|",
+        f"| {single[0]:.2f} / {single[1]:.2f} | same | {reference['direct']:.3f} | "
+        f"{reference['confidently_wrong']:.3f} | {reference['one_click']:.3f} | {reference['fallback']:.3f} |",
+    ]
+    shown = sorted({k for k in grid if k[0] in (single[0], best[0]) and k[2] in (best[2], single[1])} | {best})
+    for t, gt, ga in shown:
+        g = grid[(t, gt, ga)]
+        mark = "**" if (t, gt, ga) == best else ""
+        out.append(
+            f"| {mark}{t:.2f} / {single[1]:.2f}{mark} | {mark}{gt:.2f} / {ga:.2f}{mark} | {g['direct']:.3f} | "
+            f"{g['confidently_wrong']:.3f} | {g['one_click']:.3f} | {g['fallback']:.3f} |"
+        )
+    out += [
+        "",
+        f"**Group recommendation** (most one click with conf. wrong <= {reference['confidently_wrong']:.3f} "
+        f"and direct >= {reference['direct'] - max_direct_cost:.3f}): "
+        f"`threshold: {best[0]:.2f}`, `ambiguity_threshold: {single[1]:.2f}`, `group_threshold: {best[1]:.2f}`, "
+        f"`group_ambiguity_threshold: {best[2]:.2f}`.",
+    ]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
@@ -217,6 +314,10 @@ def main() -> None:
     parser.add_argument("--max-false-fallback", type=float, default=0.05)
     parser.add_argument("--max-ambiguity-cost", type=float, default=0.01)
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="add K-fold CV predictions on data/nlu")
+    parser.add_argument("--groups", action="store_true", help="calibrate GroupFallbackClassifier's group thresholds")
+    parser.add_argument(
+        "--max-direct-cost", type=float, default=0.01, help="--groups: direct answers the group rule may lose"
+    )
     args = parser.parse_args()
     config_path = args.config.resolve()
     _setup_env()
@@ -338,6 +439,9 @@ def main() -> None:
     for r in gibberish:
         if not _falls_back(r, best_t, best_a):
             out.append(f"- `{r['text']}` -> {r['pred']} {r['top1']:.2f}")
+    if args.groups:
+        out.append("")
+        out.extend(group_report(indomain, current or {}, (best_t, best_a), args.max_direct_cost))
     text = "\n".join(out)
     print(text)
     OUT_DIR.mkdir(parents=True, exist_ok=True)

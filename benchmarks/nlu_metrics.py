@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,18 +27,27 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from nlu_components.group_fallback import COMPONENT_NAMES, FallbackThresholds  # noqa: E402
+
 FALLBACK = "nlu_fallback"
 BOOTSTRAP = 1000
 SEED = 42
 
 
-def config_thresholds(config_file: Path = ROOT / "config.yml") -> tuple[float, float]:
-    """config.yml's FallbackClassifier (threshold, ambiguity_threshold)."""
+def config_thresholds(config_file: Path = ROOT / "config.yml") -> FallbackThresholds:
+    """config.yml's fallback component (FallbackClassifier or GroupFallbackClassifier) thresholds."""
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     for component in config.get("pipeline") or []:
-        if component["name"] == "FallbackClassifier":
-            return float(component.get("threshold", 0.3)), float(component.get("ambiguity_threshold", 0.1))
-    return 0.3, 0.1
+        if component["name"] in COMPONENT_NAMES:
+            return FallbackThresholds.from_config(component)
+    return FallbackThresholds(0.3, 0.1)
+
+
+def as_thresholds(thresholds: FallbackThresholds | tuple[float, float]) -> FallbackThresholds:
+    """A (threshold, ambiguity) pair as one rule for every intent."""
+    return thresholds if isinstance(thresholds, FallbackThresholds) else FallbackThresholds(*thresholds)
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -81,17 +91,19 @@ class Outcome:
 
 
 def replay(
-    text: str, gold: str, kind: str, ranking: list[dict[str, Any]], guarded: bool, thresholds: tuple[float, float]
+    text: str,
+    gold: str,
+    kind: str,
+    ranking: list[dict[str, Any]],
+    guarded: bool,
+    thresholds: FallbackThresholds | tuple[float, float],
 ) -> Outcome:
     """What the bot does with one message, as in ActionAnswer / ActionClarify."""
     from actions import knowledge
 
     ranking = [r for r in ranking if r["name"] != FALLBACK]
     top = ranking[0]["name"] if ranking else None
-    conf1 = float(ranking[0]["confidence"]) if ranking else 0.0
-    conf2 = float(ranking[1]["confidence"]) if len(ranking) > 1 else 0.0
-    threshold, ambiguity = thresholds
-    fallback = guarded or conf1 < threshold or conf1 - conf2 < ambiguity
+    fallback = guarded or as_thresholds(thresholds).falls_back(ranking)
     section = None
     if fallback:
         found = knowledge.retrieve(text, ranking)
@@ -182,7 +194,7 @@ def confusions(outcomes: list[Outcome], top: int = 12) -> list[tuple[str, str, i
 
 
 def section_hit_rate(
-    records: list[dict[str, Any]], weight: float, thresholds: tuple[float, float]
+    records: list[dict[str, Any]], weight: float, thresholds: FallbackThresholds | tuple[float, float]
 ) -> tuple[int, int, int, int]:
     """With retrieval weight `weight`: (right section first, n) over messages whose gold intent a
     section answers, and (right within one click, n) over those of them that fall back."""

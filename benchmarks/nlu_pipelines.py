@@ -437,6 +437,7 @@ def worker(name: str, result_file: Path, quick: bool, seed: int | None) -> None:
 def full_train(name: str, quick: bool) -> None:
     """Times `rasa train` (NLU + dialogue) with the candidate pipeline + config.yml's policies."""
     _setup_env()
+    import nlu_metrics as metrics  # benchmarks/ is on sys.path when this script runs
     import yaml
     from rasa.api import train
 
@@ -445,9 +446,9 @@ def full_train(name: str, quick: bool) -> None:
     candidate = yaml.safe_load((PIPELINE_DIR / PIPELINES[name]["config"]).read_text("utf-8"))
     project = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))
     pipeline = list(candidate["pipeline"])
-    if not any(c["name"] == "FallbackClassifier" for c in pipeline):
-        # config.yml's FallbackClassifier, placed before MessageGuard as in config.yml
-        fallback = [c for c in project["pipeline"] if c["name"] == "FallbackClassifier"]
+    if not any(c["name"] in metrics.COMPONENT_NAMES for c in pipeline):
+        # config.yml's fallback component, placed before MessageGuard as in config.yml
+        fallback = [c for c in project["pipeline"] if c["name"] in metrics.COMPONENT_NAMES]
         guard = [i for i, c in enumerate(pipeline) if c["name"].endswith("MessageGuard")]
         at = guard[0] if guard else len(pipeline)
         pipeline[at:at] = fallback
@@ -575,7 +576,7 @@ def blind_report(results: list[dict[str, Any]], detail: str | None) -> str:
     lines = [
         f"Blind set {BLIND_DATA}: {len(blind)} messages, {n_known} with an intent the model knows "
         f"(the rest: intents not in data/nlu yet, below). FallbackClassifier replayed at "
-        f"threshold {thresholds[0]}, ambiguity {thresholds[1]} (config.yml). [95 % CI]: Wilson for shares, "
+        f"{thresholds.describe()} (config.yml). [95 % CI]: Wilson for shares, "
         "bootstrap for macro-F1 and for the paired difference to the TF-IDF baseline.",
         "",
         "| Pipeline | Blind acc | Blind macro-F1 | Direct | Conf. wrong | One click | One click w/o knowledge "
