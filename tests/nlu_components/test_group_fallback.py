@@ -86,3 +86,16 @@ def test_benchmark_replays_config_thresholds_with_the_same_rule(tmp_path: Path) 
     ranking = [{"name": "greet", "confidence": 0.3}, {"name": "thank", "confidence": 0.28}]
     assert not nlu_metrics.replay("こんにちは", "greet", "cv", ranking, False, thresholds).fallback
     assert nlu_metrics.replay("こんにちは", "greet", "cv", ranking, False, (0.5, 0.1)).fallback
+
+
+def test_config_groups_every_intent_no_button_can_offer() -> None:
+    import yaml
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from actions.topics import TOPICS
+
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    (component,) = [c for c in pipeline if c["name"].endswith("GroupFallbackClassifier")]
+    intents = {m.get("intent") for m in load_data(str(ROOT / "data" / "nlu")).intent_examples if m.get("intent")}
+    # a new conversation intent must join the group, or its fallbacks become dead ends again
+    assert set(component["group_intents"]) == {i for i in intents if i not in TOPICS} | {"request_human"}
