@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+import requests
+
 from bot_server.survey_report import count_answers
 from tests.support.stack import RunningStack, buttons, new_sender, texts
 
@@ -36,13 +39,28 @@ def test_survey_no_offers_a_person_and_answers_are_counted(stack: RunningStack) 
 
 # Issue 8: a message about IDs/passwords that the classifier can't place is answered from the
 # matching help-page section (actions/knowledge.py), not with an apology; off-topic stays off-topic.
-# The classifier is unsure here (top: inform 0.39, check_connection_id 0.26 with the current model);
-# if a retrained model places it, pick another message that falls back.
-UNPLACEABLE_CONNECTION_ID_QUESTION = "ONUに入れるIDとパスワード"
+# Vague ways of asking for the connection ID, each naming an ID or a password (what makes a message
+# "about IDs" for the knowledge fallback); the test takes the first one the running model cannot
+# place (its own /model/parse says nlu_fallback), so a retrained model that places one more of them
+# does not turn the test into a test of the classifier.
+VAGUE_CONNECTION_ID_QUESTIONS = (
+    "ONUに入れるIDとパスワード",
+    "機械に入れるIDとパスワード",
+    "白い箱に打つIDとパスワード",
+    "ONUにいれるIDとかパスワードとか",
+)
+
+
+def _one_the_classifier_cannot_place(stack: RunningStack) -> str:
+    for text in VAGUE_CONNECTION_ID_QUESTIONS:
+        parsed = requests.post(f"{stack.rasa_url}/model/parse", json={"text": text}, timeout=30).json()
+        if parsed["intent"]["name"] == "nlu_fallback":
+            return text
+    pytest.fail("the model places every vague connection-ID question: add a vaguer one")
 
 
 def test_an_id_question_the_classifier_cannot_place_gets_its_help_page_section(stack: RunningStack) -> None:
-    messages = stack.say(new_sender(), UNPLACEABLE_CONNECTION_ID_QUESTION)
+    messages = stack.say(new_sender(), _one_the_classifier_cannot_place(stack))
     reply = texts(messages)
     assert "ヘルプページ「OCN接続用ID（認証ID）とパスワードを確認したい」" in reply
     for way in ("マイページ", "郵送", "SMS"):
