@@ -36,6 +36,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -307,7 +308,7 @@ def group_report(
     return out
 
 
-def main() -> None:
+def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--quick", action="store_true", help="epochs / 5")
@@ -318,10 +319,21 @@ def main() -> None:
     parser.add_argument(
         "--max-direct-cost", type=float, default=0.01, help="--groups: direct answers the group rule may lose"
     )
-    args = parser.parse_args()
-    config_path = args.config.resolve()
-    _setup_env()
+    return parser.parse_args()
 
+
+@dataclass
+class Predictions:
+    """What the classifier said, without its fallback: in-domain rows carry `gold` and `correct`."""
+
+    indomain: list[dict[str, Any]]
+    gibberish: list[dict[str, Any]]
+    n_heldout: int
+    train_s: float
+    configured: dict | None  # the config's own fallback component, as written there
+
+
+def _predict(config_path: Path, quick: bool, cv: int) -> Predictions:
     import logging
 
     from rasa.model_training import train_nlu
@@ -343,21 +355,25 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="fallback_") as tmp_name:
         tmp = Path(tmp_name)
-        nlu_config, current = _nlu_only_config(config_path, tmp, args.quick)
+        nlu_config, configured = _nlu_only_config(config_path, tmp, quick)
         started = time.perf_counter()
         model_path = train_nlu(str(nlu_config), TRAIN_DATA, str(tmp / "models"))
         train_s = time.perf_counter() - started
         indomain = _parse_all(model_path, [t for t, _ in test])
         gibberish = _parse_all(model_path, gibberish_texts)
         golds = [gold for _, gold in test]
-        if args.cv:
-            rows, cv_gold = _cross_validated(nlu_config, tmp, args.cv)
+        if cv:
+            rows, cv_gold = _cross_validated(nlu_config, tmp, cv)
             indomain, golds = indomain + rows, golds + cv_gold
     for row, gold in zip(indomain, golds, strict=True):
         row["gold"] = gold
         row["correct"] = row["pred"] == gold
+    return Predictions(indomain, gibberish, len(test), train_s, configured)
 
-    grid = {(t, a): analyse(indomain, gibberish, t, a) for t in THRESHOLDS for a in AMBIGUITIES}
+
+def _recommend(grid: dict[tuple[float, float], dict[str, float]], args: argparse.Namespace) -> tuple[float, float]:
+    """The rule in the module docstring: highest threshold within the false-fallback budget, then the
+    largest ambiguity threshold within the ambiguity budget."""
     ok = [t for t in THRESHOLDS if grid[(t, 0.0)]["false_fallback_correct"] <= args.max_false_fallback]
     best_t = max(ok) if ok else min(THRESHOLDS)
     best_a = 0.0
@@ -365,23 +381,25 @@ def main() -> None:
         cost = grid[(best_t, a)]["false_fallback_correct"] - grid[(best_t, 0.0)]["false_fallback_correct"]
         if cost <= args.max_ambiguity_cost + 1e-9:
             best_a = a
+    return best_t, best_a
 
-    accuracy = sum(r["correct"] for r in indomain) / len(indomain)
-    rel = config_path.relative_to(ROOT) if config_path.is_relative_to(ROOT) else config_path
-    out: list[str] = []
-    out.append(
-        f"Config: `{rel}` (FallbackClassifier removed for the measurement; "
-        f"configured there: {current and {k: v for k, v in current.items() if k != 'name'}}). "
-        f"NLU train {train_s:.1f} s{' (QUICK: epochs / 5)' if args.quick else ''}. "
-        f"In-domain: {len(indomain)} messages ({len(test)} held-out"
-        f"{f', {len(indomain) - len(test)} from {args.cv}-fold CV on {TRAIN_DATA}' if args.cv else ''}), "
-        f"top-1 accuracy {accuracy:.3f} "
-        f"({sum(not r['correct'] for r in indomain)} wrong). "
-        f"Gibberish / out-of-domain: {len(gibberish)} messages, "
-        f"{sum(r['guarded'] for r in gibberish)} stopped by MessageGuard."
+
+def _header(p: Predictions, rel: Path, args: argparse.Namespace) -> str:
+    accuracy = sum(r["correct"] for r in p.indomain) / len(p.indomain)
+    configured = p.configured and {k: v for k, v in p.configured.items() if k != "name"}
+    return (
+        f"Config: `{rel}` (FallbackClassifier removed for the measurement; configured there: {configured}). "
+        f"NLU train {p.train_s:.1f} s{' (QUICK: epochs / 5)' if args.quick else ''}. "
+        f"In-domain: {len(p.indomain)} messages ({p.n_heldout} held-out"
+        f"{f', {len(p.indomain) - p.n_heldout} from {args.cv}-fold CV on {TRAIN_DATA}' if args.cv else ''}), "
+        f"top-1 accuracy {accuracy:.3f} ({sum(not r['correct'] for r in p.indomain)} wrong). "
+        f"Gibberish / out-of-domain: {len(p.gibberish)} messages, "
+        f"{sum(r['guarded'] for r in p.gibberish)} stopped by MessageGuard."
     )
-    out.append("")
-    out.append("Ambiguity threshold 0 (top-1 rule only); then the same at ambiguity 0.1.")
+
+
+def _threshold_tables(grid: dict[tuple[float, float], dict[str, float]], best_t: float) -> list[str]:
+    out = ["Ambiguity threshold 0 (top-1 rule only); then the same at ambiguity 0.1."]
     for a in (0.0, 0.1):
         out.append("")
         out.append(
@@ -397,9 +415,7 @@ def main() -> None:
                 f"{_pct(g['errors_caught'])} | {_pct(g['wrong_answered'])} | "
                 f"{_pct(g['gibberish_caught'])} | {_pct(g['gibberish_handled'])} |"
             )
-    out.append("")
-    out.append(f"Ambiguity threshold at threshold {best_t:.2f}:")
-    out.append("")
+    out += ["", f"Ambiguity threshold at threshold {best_t:.2f}:", ""]
     out.append("| ambiguity | false fallback, correctly classified | test errors caught | gibberish caught |")
     out.append("|---:|---:|---:|---:|")
     for a in AMBIGUITIES:
@@ -408,58 +424,64 @@ def main() -> None:
             f"| {a:.2f} | {_pct(g['false_fallback_correct'])} | {_pct(g['errors_caught'])} | "
             f"{_pct(g['gibberish_caught'])} |"
         )
-    out.append("")
-    out.append("Top-1 confidence distribution:")
-    out.append("")
+    return out
+
+
+def _confidence_tables(p: Predictions) -> list[str]:
     groups = {
-        "in-domain correct": [r for r in indomain if r["correct"]],
-        "in-domain wrong": [r for r in indomain if not r["correct"]],
-        "gibberish (not guarded)": [r for r in gibberish if not r["guarded"]],
+        "in-domain correct": [r for r in p.indomain if r["correct"]],
+        "in-domain wrong": [r for r in p.indomain if not r["correct"]],
+        "gibberish (not guarded)": [r for r in p.gibberish if not r["guarded"]],
     }
+    out = ["Top-1 confidence distribution:", ""]
     out.append("| group | n | min | p5 | p10 | p25 | p50 | p75 |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, rows in groups.items():
         out.append(f"| {name} | " + " | ".join(_distribution(rows)) + " |")
-    out.append("")
-    out.extend(_histogram(groups))
-    out.append("")
-    g = grid[(best_t, best_a)]
-    out.append(
+    return [*out, "", *_histogram(groups)]
+
+
+def _recommendation(
+    p: Predictions, g: dict[str, float], best: tuple[float, float], args: argparse.Namespace
+) -> list[str]:
+    best_t, best_a = best
+    out = [
         f"**Recommendation** (rule: highest threshold with <= {_pct(args.max_false_fallback)} false "
         f"fallback on correctly classified test messages, then the largest ambiguity_threshold "
         f"costing <= {_pct(args.max_ambiguity_cost)} more): `threshold: {best_t:.2f}`, "
         f"`ambiguity_threshold: {best_a:.2f}` -> false fallback {_pct(g['false_fallback_all'])} of "
         f"all test messages, {_pct(g['errors_caught'])} of misclassified test messages caught, "
         f"{_pct(g['gibberish_caught'])} of gibberish caught "
-        f"({_pct(g['gibberish_handled'])} caught or answered as out_of_scope)."
-    )
-    out.append("")
-    out.append("Gibberish that gets through at the recommended setting (predicted intent, top-1):")
-    out.append("")
-    for r in gibberish:
-        if not _falls_back(r, best_t, best_a):
-            out.append(f"- `{r['text']}` -> {r['pred']} {r['top1']:.2f}")
+        f"({_pct(g['gibberish_handled'])} caught or answered as out_of_scope).",
+        "",
+        "Gibberish that gets through at the recommended setting (predicted intent, top-1):",
+        "",
+    ]
+    out += [f"- `{r['text']}` -> {r['pred']} {r['top1']:.2f}" for r in p.gibberish if not _falls_back(r, *best)]
+    return out
+
+
+def main() -> None:
+    args = _parse_args()
+    config_path = args.config.resolve()
+    _setup_env()
+    p = _predict(config_path, args.quick, args.cv)
+    grid = {(t, a): analyse(p.indomain, p.gibberish, t, a) for t in THRESHOLDS for a in AMBIGUITIES}
+    best = _recommend(grid, args)
+    rel = config_path.relative_to(ROOT) if config_path.is_relative_to(ROOT) else config_path
+    out = [_header(p, rel, args), "", *_threshold_tables(grid, best[0]), "", *_confidence_tables(p), ""]
+    out += _recommendation(p, grid[best], best, args)
     if args.groups:
-        out.append("")
-        out.extend(group_report(indomain, current or {}, (best_t, best_a), args.max_direct_cost))
+        out += ["", *group_report(p.indomain, p.configured or {}, best, args.max_direct_cost)]
     text = "\n".join(out)
     print(text)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     stem = f"fallback_threshold_{rel.as_posix().replace('/', '_').removesuffix('.yml')}"
     stem += f"_cv{args.cv}" if args.cv else ""
     (OUT_DIR / f"{stem}.md").write_text(text + "\n", encoding="utf-8")
-    (OUT_DIR / f"{stem}.json").write_text(
-        json.dumps(
-            {
-                "indomain": indomain,
-                "gibberish": gibberish,
-                "recommended": {"threshold": best_t, "ambiguity_threshold": best_a},
-            },
-            ensure_ascii=False,
-            indent=1,
-        ),
-        encoding="utf-8",
-    )
+    recommended = {"threshold": best[0], "ambiguity_threshold": best[1]}
+    result = {"indomain": p.indomain, "gibberish": p.gibberish, "recommended": recommended}
+    (OUT_DIR / f"{stem}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -542,6 +543,75 @@ def _ci(value: float, ci: tuple[float, float]) -> str:
     return f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
+@dataclass
+class BlindReplay:
+    """Every pipeline's blind and held-out messages replayed at config.yml's thresholds, per label."""
+
+    outcomes: dict[str, list[Any]]  # blind messages whose intent every pipeline here knows
+    missing: dict[str, list[Any]]  # blind messages of intents some pipeline was not trained on
+    held: dict[str, list[Any]]  # held-out messages
+
+
+def _replay_blind(results: list[dict[str, Any]], blind, heldout, known: set[str], thresholds) -> BlindReplay:
+    import nlu_metrics as metrics
+
+    replay = BlindReplay({}, {}, {})
+    for r in results:
+        label = r["name"] if r.get("seed") is None else f"{r['name']}@{r['seed']}"
+        replayed = [
+            metrics.replay(text, rec["gold"], rec["kind"], rec["ranking"], rec["guarded"], thresholds)
+            for (text, _, _), rec in zip(blind, r["blind"], strict=True)
+        ]
+        replay.outcomes[label] = [o for o in replayed if o.gold in known]
+        replay.missing[label] = [o for o in replayed if o.gold not in known]
+        replay.held[label] = [
+            metrics.replay(text, rec["gold"], rec["kind"], rec["ranking"], rec["guarded"], thresholds)
+            for (text, _), rec in zip(heldout, r["rankings"], strict=True)
+        ]
+    return replay
+
+
+def _pipeline_rows(replay: BlindReplay) -> list[str]:
+    import nlu_metrics as metrics
+
+    base = replay.outcomes.get("sklearn_tfidf_lr")
+    lines = []
+    for label, outs in replay.outcomes.items():
+        summary = metrics.summarize(outs)
+        h = metrics.summarize(replay.held[label])
+        diff = (
+            ""
+            if base is None or label == "sklearn_tfidf_lr"
+            else "{:+.3f} [{:+.3f}, {:+.3f}]".format(*metrics.paired_difference(outs, base))
+        )
+        lines.append(
+            f"| {label} | {_ci(summary['accuracy'], summary['accuracy_ci'])} | "
+            f"{_ci(summary['macro_f1'], summary['macro_f1_ci'])} | {_ci(summary['direct'], summary['direct_ci'])} | "
+            f"{_ci(summary['confidently_wrong'], summary['confidently_wrong_ci'])} | "
+            f"{_ci(summary['one_click'], summary['one_click_ci'])} | {summary['one_click_clarify_only']:.3f} | "
+            f"{diff} | {h['accuracy']:.3f} | {h['direct']:.3f} | {h['one_click']:.3f} |"
+        )
+    return lines
+
+
+def _unknown_intent_lines(replay: BlindReplay) -> list[str]:
+    lines = ["", "Intents not in every pipeline's training data (reported apart):", ""]
+    for label, outs in replay.missing.items():
+        everything = outs + replay.outcomes[label]
+        lines.append(
+            f"- {label}: accuracy over all {len(everything)} blind messages "
+            f"{sum(o.pred == o.gold for o in everything) / len(everything):.3f}"
+        )
+        if outs:
+            predicted = Counter(o.pred for o in outs).most_common(3)
+            fallback = sum(o.fallback for o in outs)
+            lines.append(
+                f"- {label}: {len(outs)} messages ({', '.join(sorted({o.gold for o in outs}))}); "
+                f"{fallback} fall back; top predictions {predicted}"
+            )
+    return lines
+
+
 def blind_report(results: list[dict[str, Any]], detail: str | None) -> str:
     """The issue 8 figures on the blind set (aggregates only), see benchmarks/nlu_metrics.py."""
     import nlu_metrics as metrics  # benchmarks/ is on sys.path when this script runs
@@ -556,23 +626,8 @@ def blind_report(results: list[dict[str, Any]], detail: str | None) -> str:
     # the accuracy over all blind messages is listed apart.
     current = sorted({intent for _, intent in load_train_set()})
     known = set.intersection(*(set(r.get("intents") or current) for r in ok)) if ok else set(current)
-    outcomes: dict[str, list[metrics.Outcome]] = {}
-    missing: dict[str, list[metrics.Outcome]] = {}
-    held: dict[str, list[metrics.Outcome]] = {}
-    for r in ok:
-        label = r["name"] if r.get("seed") is None else f"{r['name']}@{r['seed']}"
-        replayed = [
-            metrics.replay(text, rec["gold"], rec["kind"], rec["ranking"], rec["guarded"], thresholds)
-            for (text, _, _), rec in zip(blind, r["blind"], strict=True)
-        ]
-        outcomes[label] = [o for o in replayed if o.gold in known]
-        missing[label] = [o for o in replayed if o.gold not in known]
-        held[label] = [
-            metrics.replay(text, rec["gold"], rec["kind"], rec["ranking"], rec["guarded"], thresholds)
-            for (text, _), rec in zip(heldout, r["rankings"], strict=True)
-        ]
-    base = outcomes.get("sklearn_tfidf_lr")
-    n_known = len(next(iter(outcomes.values()))) if outcomes else 0
+    replay = _replay_blind(ok, blind, heldout, known, thresholds)
+    n_known = len(next(iter(replay.outcomes.values()))) if replay.outcomes else 0
     lines = [
         f"Blind set {BLIND_DATA}: {len(blind)} messages, {n_known} with an intent the model knows "
         f"(the rest: intents not in data/nlu yet, below). FallbackClassifier replayed at "
@@ -582,50 +637,19 @@ def blind_report(results: list[dict[str, Any]], detail: str | None) -> str:
         "| Pipeline | Blind acc | Blind macro-F1 | Direct | Conf. wrong | One click | One click w/o knowledge "
         "| Acc − TF-IDF | Held-out acc | Held-out direct | Held-out one click |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *_pipeline_rows(replay),
+        *_unknown_intent_lines(replay),
     ]
-    for label, outs in outcomes.items():
-        summary = metrics.summarize(outs)
-        h = metrics.summarize(held[label])
-        diff = (
-            ""
-            if base is None or label == "sklearn_tfidf_lr"
-            else "{:+.3f} [{:+.3f}, {:+.3f}]".format(*metrics.paired_difference(outs, base))
-        )
-        lines.append(
-            f"| {label} | {_ci(summary['accuracy'], summary['accuracy_ci'])} | "
-            f"{_ci(summary['macro_f1'], summary['macro_f1_ci'])} | {_ci(summary['direct'], summary['direct_ci'])} | "
-            f"{_ci(summary['confidently_wrong'], summary['confidently_wrong_ci'])} | "
-            f"{_ci(summary['one_click'], summary['one_click_ci'])} | {summary['one_click_clarify_only']:.3f} | "
-            f"{diff} | {h['accuracy']:.3f} | {h['direct']:.3f} | {h['one_click']:.3f} |"
-        )
-    lines += ["", "Intents not in every pipeline's training data (reported apart):", ""]
-    for label, outs in missing.items():
-        everything = outs + outcomes[label]
-        lines.append(
-            f"- {label}: accuracy over all {len(everything)} blind messages "
-            f"{sum(o.pred == o.gold for o in everything) / len(everything):.3f}"
-        )
-        if outs:
-            predicted = Counter(o.pred for o in outs).most_common(3)
-            fallback = sum(o.fallback for o in outs)
-            lines.append(
-                f"- {label}: {len(outs)} messages ({', '.join(sorted({o.gold for o in outs}))}); "
-                f"{fallback} fall back; top predictions {predicted}"
-            )
-    name = detail if detail in outcomes else next(iter(outcomes), None)
+    name = detail if detail in replay.outcomes else next(iter(replay.outcomes), None)
     if name:
-        lines += _blind_detail(name, outcomes[name], ok, blind, heldout, known)
+        result = next(r for r in ok if r["name"] == name)
+        lines += _blind_detail(name, replay.outcomes[name])
+        lines += _fallback_detail(name, result, blind, heldout, known)
     return "\n".join(lines)
 
 
-def _blind_detail(
-    name: str,
-    outs: list[Any],
-    results: list[dict[str, Any]],
-    blind: list[tuple[str, str, str]],
-    heldout: list[tuple[str, str]],
-    known: set[str],
-) -> list[str]:
+def _blind_detail(name: str, outs: list[Any]) -> list[str]:
+    """Per batch, kind and intent, and the most frequent confusions: counts only, never a message."""
     import nlu_metrics as metrics
 
     lines = ["", f"Per batch ({name}):", "", "| Batch | n | Acc | Direct | Conf. wrong | One click |"]
@@ -642,12 +666,24 @@ def _blind_detail(
     lines += [f"| {k} | {n} | {acc:.3f} | {click:.3f} |" for k, n, acc, click in metrics.per_group(outs, "gold")]
     lines += ["", f"Most frequent confusions ({name}; gold → predicted: count):", ""]
     lines += [f"- {g} → {p}: {c}" for g, p, c in metrics.confusions(outs)]
-    result = next(r for r in results if r["name"] == name)
+    return lines
+
+
+def _fallback_detail(
+    name: str,
+    result: dict[str, Any],
+    blind: list[tuple[str, str, str]],
+    heldout: list[tuple[str, str]],
+    known: set[str],
+) -> list[str]:
+    """The knowledge fallback's retrieval weight and the fallback thresholds, replayed for one pipeline."""
+    import nlu_metrics as metrics
+
     blind_records = [
         {**rec, "text": text} for (text, _, _), rec in zip(blind, result["blind"], strict=True) if rec["gold"] in known
     ]
     held_records = [{**rec, "text": text} for (text, _), rec in zip(heldout, result["rankings"], strict=True)]
-    lines += [
+    lines = [
         "",
         f"Knowledge fallback: right section first, by retrieval weight ({name}; 0 = classifier only, "
         "1 = BM25 only; messages whose intent a section answers):",
@@ -670,18 +706,18 @@ def _blind_detail(
         "| threshold, ambiguity | held-out | blind |",
         "|---|---|---|",
     ]
-    for thresholds in ((0.3, 0.1), (0.4, 0.1), (0.45, 0.1), (0.5, 0.1), (0.55, 0.15), (0.6, 0.15)):
+    for pair in ((0.3, 0.1), (0.4, 0.1), (0.45, 0.1), (0.5, 0.1), (0.55, 0.15), (0.6, 0.15)):
         cells = []
         for records in (held_records, blind_records):
             replayed = [
-                metrics.replay(r["text"], r["gold"], r["kind"], r["ranking"], r["guarded"], thresholds) for r in records
+                metrics.replay(r["text"], r["gold"], r["kind"], r["ranking"], r["guarded"], pair) for r in records
             ]
             n = len(replayed)
             cells.append(
                 f"{sum(o.direct for o in replayed) / n:.3f} / {sum(o.confidently_wrong for o in replayed) / n:.3f} / "
                 f"{sum(o.one_click for o in replayed) / n:.3f}"
             )
-        lines.append(f"| {thresholds[0]}, {thresholds[1]} | {cells[0]} | {cells[1]} |")
+        lines.append(f"| {pair[0]}, {pair[1]} | {cells[0]} | {cells[1]} |")
     return lines
 
 
@@ -706,7 +742,7 @@ def render_seed_summary(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=list(PIPELINES), help="run only NAME")
     parser.add_argument("--quick", action="store_true", help="epochs / 5, 100 timed parses")
@@ -721,62 +757,54 @@ def main() -> None:
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--worker", choices=list(PIPELINES), help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def _run_worker(name: str, seed: int | None, quick: bool) -> dict[str, Any]:
+    """One pipeline in a fresh process (TensorFlow and Rasa's registries start clean), its log in
+    var/benchmarks/logs/; a failed run becomes a result with an `error`, not an abort."""
+    label = name if seed is None else f"{name}@seed{seed}"
+    print(f"[{time.strftime('%H:%M:%S')}] {label} ...", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        result_file = Path(tmp) / "result.json"
+        log_file = OUT_DIR / "logs" / f"{label}.log"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--result-file", str(result_file)]
+        cmd += ["--quick"] if quick else []
+        cmd += ["--seed", str(seed)] if seed is not None else []
+        with open(log_file, "w", encoding="utf-8") as log:
+            proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT)
+        if proc.returncode == 0 and result_file.exists():
+            result = json.loads(result_file.read_text(encoding="utf-8"))
+            print(
+                f"    acc {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+                f"train {result['train_s']:.1f}s  p95 {result['parse_p95_ms']:.1f}ms",
+                file=sys.stderr,
+                flush=True,
+            )
+            return result
+    error = f"exit {proc.returncode}, see {log_file.relative_to(ROOT)}"
+    print(f"    {error}", file=sys.stderr, flush=True)
+    return {"name": name, "desc": PIPELINES[name]["desc"], "seed": seed, "error": error}
+
+
+def main() -> None:
+    args = _parse_args()
     if args.worker:
         worker(args.worker, args.result_file, args.quick, args.seed)
         return
     if args.full_train:
         full_train(args.full_train, args.quick)
         return
+    _setup_env()
     if args.report:
-        _setup_env()
         saved = json.loads(args.report.read_text(encoding="utf-8"))
         print(render_table(saved, args.quick) + "\n\n" + blind_report(saved, args.detail))
         return
 
-    _setup_env()
     names = args.only or list(PIPELINES)
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    (OUT_DIR / "logs").mkdir(exist_ok=True)
-    env = {**os.environ}
+    (OUT_DIR / "logs").mkdir(parents=True, exist_ok=True)
     seeds: list[int | None] = [int(x) for x in args.seeds.split(",")] if args.seeds else [None]
-    results = []
-    for name, seed in [(n, s) for n in names for s in seeds]:
-        label = name if seed is None else f"{name}@seed{seed}"
-        print(f"[{time.strftime('%H:%M:%S')}] {label} ...", file=sys.stderr, flush=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            result_file = Path(tmp) / "result.json"
-            log_file = OUT_DIR / "logs" / f"{label}.log"
-            cmd = [
-                sys.executable,
-                str(Path(__file__).resolve()),
-                "--worker",
-                name,
-                "--result-file",
-                str(result_file),
-            ] + (["--quick"] if args.quick else [])
-            if seed is not None:
-                cmd += ["--seed", str(seed)]
-            with open(log_file, "w", encoding="utf-8") as log:
-                proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-            if proc.returncode == 0 and result_file.exists():
-                result = json.loads(result_file.read_text(encoding="utf-8"))
-                print(
-                    f"    acc {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
-                    f"train {result['train_s']:.1f}s  p95 {result['parse_p95_ms']:.1f}ms",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            else:
-                result = {
-                    "name": name,
-                    "desc": PIPELINES[name]["desc"],
-                    "seed": seed,
-                    "error": f"exit {proc.returncode}, see {log_file.relative_to(ROOT)}",
-                }
-                print(f"    {result['error']}", file=sys.stderr, flush=True)
-        results.append(result)
+    results = [_run_worker(name, seed, args.quick) for name in names for seed in seeds]
 
     table = render_table(results, args.quick)
     if args.seeds:
