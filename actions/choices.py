@@ -132,6 +132,9 @@ def read_yes_no(question: str, text: str) -> Reading | None:
         return "yes"
     if word == fold(asked.no_title) or word in NO:
         return "no"
+    if asked.kind == "confirm" and len(word) <= 1:
+        # 「ん」「あ」: the classifier may read a grunt as yes, and this yes changes the account.
+        return "unclear"
     return None
 
 

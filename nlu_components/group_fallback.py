@@ -6,8 +6,9 @@ fallback on a message that really was one is a dead end, while a fallback on a h
 usually costs the customer one click. The two groups therefore get separate thresholds, calibrated
 with `benchmarks/fallback_threshold.py --cv 5 --groups` (benchmarks/README.md, issue 8).
 
-`FallbackThresholds` is the one place the rule lives: the component applies it at run time and
-benchmarks/nlu_metrics.py replays it from config.yml, so the two cannot drift apart.
+`FallbackThresholds` is the rule: the component applies it at run time, and benchmarks/nlu_metrics.py
+and fallback_threshold.py replay it from config.yml (benchmarks/nlu_combine.py's offline calibration
+keeps a plain single-pair check of its own).
 """
 
 from __future__ import annotations

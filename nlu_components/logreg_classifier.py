@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, diags, hstack
 from sklearn.preprocessing import normalize
 
-from ocn_ids.normalize import nfkc
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc
 
 # A sentence ends at 。！？!? or a line break (full-width forms are what NFKC would fold).
 _SCALINGS = ("counts", "sqrt", "tfidf")
@@ -89,6 +89,8 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
             self._idf = np.log((1 + counts.shape[0]) / (1 + document_frequency)) + 1.0
         resource = super().train(training_data)
         self._proba = self._char_proba = None
+        if not hasattr(self.clf, "classes_"):
+            return resource  # no intent examples: Rasa skipped training, and so does the second view
         if float(self.config["char_tfidf_weight"]) > 0.0:
             self._char_tfidf = self._train_char_tfidf(training_data)
             self.persist()
@@ -109,7 +111,8 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         )
         model.fit([nfkc(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
         # Both models saw the same labels, sorted: their probability columns line up.
-        assert list(model.classes_) == list(self.clf.classes_)
+        if list(model.classes_) != list(self.clf.classes_):
+            raise ValueError("the TF-IDF view and the LogReg were trained on different intents")
         return model
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:  # noqa: N802 (Rasa's name)
@@ -153,6 +156,11 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
                 component._idf = np.load(model_dir / _IDF_FILE, allow_pickle=False)
             if (model_dir / _CHAR_TFIDF_FILE).exists():
                 component._char_tfidf = _load_skops(model_dir / _CHAR_TFIDF_FILE)
+        trained = hasattr(component.clf, "classes_")
+        if trained and component._char_tfidf is None and float(config.get("char_tfidf_weight", 0.0)) > 0.0:
+            # A model trained with the second view must answer with it: without it, every confidence
+            # (and so every fallback threshold calibrated on them) would silently be different.
+            raise ValueError(f"{_CHAR_TFIDF_FILE} is missing from the model; retrain it (make train)")
         return component
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -177,10 +185,12 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         if self._char_proba is None:
             self._char_proba = _fast_proba(self._char_tfidf[-1])
         weight = float(self.config["char_tfidf_weight"])
-        other = self._char_proba(self._char_tfidf[0].transform([nfkc(message.get(TEXT) or "")]))
+        # Cut like MessageGuard does: a huge paste must not cost seconds here before it is refused.
+        text = nfkc((message.get(TEXT) or "")[:MAX_MESSAGE_CHARS])
+        other = self._char_proba(self._char_tfidf[0].transform([text]))
         if self.config["char_tfidf_combination"] == "linear":
             return (1 - weight) * probabilities + weight * other
-        # Floor at 1e-12: a zero would veto an intent the other model is sure of.
+        # Floor at 1e-12 keeps log() finite; an intent one model rules out stays nearly vetoed.
         log_mean = (1 - weight) * np.log(np.maximum(probabilities, 1e-12)) + weight * np.log(np.maximum(other, 1e-12))
         combined = np.exp(log_mean - log_mean.max())
         return combined / combined.sum()

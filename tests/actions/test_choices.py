@@ -72,6 +72,9 @@ def test_buttons_come_from_the_same_table() -> None:
         ("offer_procedure", "うーん", "unclear"),
         ("procedure_confirmed", "大丈夫です", "yes"),  # 「よろしいですか？」「大丈夫です」
         ("procedure_confirmed", "結構です", "unclear"),  # could be either: asked back
+        ("procedure_confirmed", "ん", "unclear"),  # a grunt does not confirm an account change
+        ("procedure_confirmed", "ｎ", "unclear"),
+        ("survey", "ん", None),  # elsewhere the classifier decides
         ("survey", "大丈夫です", "yes"),
         ("offer_resend", "大丈夫です", "no"),
         ("offer_procedure", "ログイン履歴を見たい", None),  # not a yes/no answer

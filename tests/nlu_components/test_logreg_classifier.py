@@ -154,3 +154,26 @@ def test_char_tfidf_view_reloads_and_is_off_by_default(tmp_module: Path) -> None
         SentenceLogisticRegressionClassifier.create(
             {**trained.classifier.config, "char_tfidf_combination": "max"}, storage, Resource("bad2"), context
         )
+
+
+def test_a_model_that_lost_its_tfidf_view_refuses_to_load(tmp_module: Path) -> None:
+    from nlu_components.logreg_classifier import _CHAR_TFIDF_FILE
+
+    trained = Pipeline(tmp_module / "tfidf-lost", char_tfidf_weight=0.4)
+    context = ExecutionContext({}, node_name="test")  # type: ignore[arg-type]
+    storage, resource = trained.classifier._model_storage, trained.classifier._resource
+    with storage.write_to(resource) as model_dir:
+        (model_dir / _CHAR_TFIDF_FILE).unlink()
+    with pytest.raises(ValueError, match="retrain"):
+        SentenceLogisticRegressionClassifier.load({**trained.classifier.config}, storage, resource, context)
+
+
+def test_the_tfidf_view_reads_only_as_much_text_as_a_message_may_have(tmp_module: Path) -> None:
+    from ocn_ids.normalize import MAX_MESSAGE_CHARS
+
+    both = Pipeline(tmp_module / "tfidf-long", char_tfidf_weight=0.4)
+    head = "OCN IDのパスワードを忘れました" * (MAX_MESSAGE_CHARS // 10)
+    base = np.zeros(len(both.classifier.clf.classes_))
+    cut = both.classifier._with_char_tfidf(Message(data={"text": head[:MAX_MESSAGE_CHARS]}), base)
+    long = both.classifier._with_char_tfidf(Message(data={"text": head + "こんにちは" * 50_000}), base)
+    assert np.allclose(cut, long)
