@@ -18,6 +18,7 @@ probabilities). Measured in benchmarks/README.md (issue 8).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -77,9 +78,8 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         self._idf: np.ndarray | None = None
         if self.config["char_tfidf_combination"] not in _COMBINATIONS:
             raise ValueError(f"char_tfidf_combination must be one of {_COMBINATIONS}")
-        self._char_tfidf: Any = None  # sklearn Pipeline, trained when char_tfidf_weight > 0
+        self._char_view: CharTfidfView | None = None  # trained when char_tfidf_weight > 0
         self._proba: Any = None  # _fast_proba(self.clf), set on first use (after train or load)
-        self._char_proba: Any = None
 
     def train(self, training_data: TrainingData) -> Resource:
         if self._scaling == "tfidf":
@@ -88,32 +88,14 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
             document_frequency = np.diff(counts.indptr)  # non-zero rows per column
             self._idf = np.log((1 + counts.shape[0]) / (1 + document_frequency)) + 1.0
         resource = super().train(training_data)
-        self._proba = self._char_proba = None
-        if not hasattr(self.clf, "classes_"):
-            return resource  # no intent examples: Rasa skipped training, and so does the second view
+        self._proba = None
         if float(self.config["char_tfidf_weight"]) > 0.0:
-            self._char_tfidf = self._train_char_tfidf(training_data)
+            examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+            self._char_view = CharTfidfView.train(
+                examples, float(self.config["char_tfidf_C"]), self.config["random_state"], list(self.clf.classes_)
+            )
             self.persist()
         return resource
-
-    def _train_char_tfidf(self, training_data: TrainingData) -> Any:
-        """The baseline's recipe: TF-IDF (sublinear tf) of char 1-3-grams -> LogisticRegression."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-
-        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
-        model = make_pipeline(
-            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=True),
-            LogisticRegression(
-                C=float(self.config["char_tfidf_C"]), max_iter=2000, random_state=self.config["random_state"]
-            ),
-        )
-        model.fit([nfkc(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
-        # Both models saw the same labels, sorted: their probability columns line up.
-        if list(model.classes_) != list(self.clf.classes_):
-            raise ValueError("the TF-IDF view and the LogReg were trained on different intents")
-        return model
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:  # noqa: N802 (Rasa's name)
         return self._scaled(super()._create_X(messages))
@@ -135,11 +117,9 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         if self._idf is not None:
             with self._model_storage.write_to(self._resource) as model_dir:
                 np.save(model_dir / _IDF_FILE, self._idf, allow_pickle=False)
-        if self._char_tfidf is not None:
-            import skops.io as sio
-
+        if self._char_view is not None:
             with self._model_storage.write_to(self._resource) as model_dir:
-                sio.dump(self._char_tfidf, model_dir / _CHAR_TFIDF_FILE)
+                self._char_view.save(model_dir / _CHAR_TFIDF_FILE)
 
     @classmethod
     def load(
@@ -155,9 +135,9 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
             if (model_dir / _IDF_FILE).exists():
                 component._idf = np.load(model_dir / _IDF_FILE, allow_pickle=False)
             if (model_dir / _CHAR_TFIDF_FILE).exists():
-                component._char_tfidf = _load_skops(model_dir / _CHAR_TFIDF_FILE)
+                component._char_view = CharTfidfView.load(model_dir / _CHAR_TFIDF_FILE)
         trained = hasattr(component.clf, "classes_")
-        if trained and component._char_tfidf is None and float(config.get("char_tfidf_weight", 0.0)) > 0.0:
+        if trained and component._char_view is None and float(config.get("char_tfidf_weight", 0.0)) > 0.0:
             # A model trained with the second view must answer with it: without it, every confidence
             # (and so every fallback threshold calibrated on them) would silently be different.
             raise ValueError(f"{_CHAR_TFIDF_FILE} is missing from the model; retrain it (make train)")
@@ -165,7 +145,7 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         last_weight = float(self.config.get("last_sentence_weight", 0.0))
-        if last_weight <= 0.0 and self._char_tfidf is None:
+        if last_weight <= 0.0 and self._char_view is None:
             return super().process(messages)
         if self._proba is None:
             self._proba = _fast_proba(self.clf)
@@ -175,19 +155,16 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
             row = _last_sentence_features(message) if last_weight > 0.0 else None
             if row is not None:
                 probabilities = (1 - last_weight) * probabilities + last_weight * self._proba(self._scaled(row))
-            if self._char_tfidf is not None:
+            if self._char_view is not None:
                 probabilities = self._with_char_tfidf(message, probabilities)
             self._set_ranking(message, classes, probabilities)
         return messages
 
     def _with_char_tfidf(self, message: Message, probabilities: np.ndarray) -> np.ndarray:
         """This model's probabilities combined with the TF-IDF character model's."""
-        if self._char_proba is None:
-            self._char_proba = _fast_proba(self._char_tfidf[-1])
+        assert self._char_view is not None
+        other = self._char_view.probabilities(message.get(TEXT) or "")
         weight = float(self.config["char_tfidf_weight"])
-        # Cut like MessageGuard does: a huge paste must not cost seconds here before it is refused.
-        text = nfkc((message.get(TEXT) or "")[:MAX_MESSAGE_CHARS])
-        other = self._char_proba(self._char_tfidf[0].transform([text]))
         if self.config["char_tfidf_combination"] == "linear":
             return (1 - weight) * probabilities + weight * other
         # Floor at 1e-12 keeps log() finite; an intent one model rules out stays nearly vetoed.
@@ -202,6 +179,45 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         if self.config["ranking_length"] > 0:
             ranking = ranking[: self.config["ranking_length"]]
         message.set("intent_ranking", ranking, add_to_output=True)
+
+
+class CharTfidfView:
+    """The classifier's second view: the sklearn_tfidf_lr baseline's recipe, TF-IDF (sublinear tf) of
+    char 1-3-grams of the NFKC raw text -> LogisticRegression. It sees no Sudachi lemmas, so it errs on
+    other messages than the lemma model (benchmarks/README.md, "Night session")."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model  # sklearn Pipeline: TfidfVectorizer -> LogisticRegression
+        self._proba = _fast_proba(model[-1])
+
+    @classmethod
+    def train(cls, examples: list[Message], c: float, random_state: Any, classes: list[str]) -> CharTfidfView:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        model = make_pipeline(
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=True),
+            LogisticRegression(C=c, max_iter=2000, random_state=random_state),
+        )
+        model.fit([nfkc(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
+        # Both models saw the same labels, sorted: their probability columns line up.
+        if list(model.classes_) != classes:
+            raise ValueError("the TF-IDF view and the LogReg were trained on different intents")
+        return cls(model)
+
+    @classmethod
+    def load(cls, path: Path) -> CharTfidfView:
+        return cls(_load_skops(path))
+
+    def save(self, path: Path) -> None:
+        import skops.io as sio
+
+        sio.dump(self.model, path)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        # Cut like MessageGuard does: a huge paste must not cost seconds here before it is refused.
+        return self._proba(self.model[0].transform([nfkc(text[:MAX_MESSAGE_CHARS])]))
 
 
 def _fast_proba(clf: Any) -> Any:
@@ -223,7 +239,7 @@ def _fast_proba(clf: Any) -> Any:
     return probabilities
 
 
-def _load_skops(path: Any) -> Any:
+def _load_skops(path: Path) -> Any:
     """A skops file of our own, trusting only the types our TF-IDF pipeline is known to need."""
     import skops.io as sio
 

@@ -124,7 +124,7 @@ def test_char_tfidf_view_is_combined_with_the_given_weight(tmp_module: Path, com
     alone = Pipeline(tmp_module / f"alone-{combination}")
     both = Pipeline(tmp_module / f"both-{combination}", char_tfidf_weight=0.4, char_tfidf_combination=combination)
     text = "ＯＣＮ　ＩＤのパスワードがわからない"  # full-width: the TF-IDF view sees it NFKC-normalised
-    other = both.classifier._char_tfidf.predict_proba(["OCN IDのパスワードがわからない"])[0]
+    other = both.classifier._char_view.model.predict_proba(["OCN IDのパスワードがわからない"])[0]
     mine = _probabilities(alone, text)
     got = _probabilities(both, text)
     for name, p_other in zip(both.classifier.clf.classes_, other, strict=True):
@@ -149,7 +149,7 @@ def test_char_tfidf_view_reloads_and_is_off_by_default(tmp_module: Path) -> None
         assert (
             loaded.process([trained.featurize(text)])[0].get("intent_ranking") == trained.parse(text)["intent_ranking"]
         )
-    assert Pipeline(tmp_module / "tfidf-off").classifier._char_tfidf is None
+    assert Pipeline(tmp_module / "tfidf-off").classifier._char_view is None
     with pytest.raises(ValueError):
         SentenceLogisticRegressionClassifier.create(
             {**trained.classifier.config, "char_tfidf_combination": "max"}, storage, Resource("bad2"), context
