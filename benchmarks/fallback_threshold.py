@@ -198,7 +198,7 @@ def analyse(indomain, gibberish, threshold, ambiguity) -> dict[str, float]:
         "errors_caught": _share(wrong, fb),
         "wrong_answered": _share(indomain, lambda r: not r["correct"] and not fb(r)),
         "gibberish_caught": _share(gibberish, fb),
-        "gibberish_handled": _share(gibberish, lambda r: fb(r) or r["pred"] == "out_of_scope"),
+        "gibberish_handled": _gibberish_handled(gibberish, FallbackThresholds(threshold, ambiguity)),
     }
 
 
