@@ -241,7 +241,7 @@ class WebChatInput(InputChannel):
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         environ = self.sio.get_environ(sid) or {}
         request = environ.get("sanic.request")
-        ip = rate_limit.client_ip(request.ip if request else "", environ.get("HTTP_X_FORWARDED_FOR"))
+        ip = rate_limit.request_ip(request) if request else "unknown"
         if self._too_long(data):
             logger.info("Refused an over-long socket.io message.")
             await output.send_text_message(sender_id, self._text(rate_limit.BODY_RESPONSE))
