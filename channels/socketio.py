@@ -178,7 +178,9 @@ class WebChatInput(InputChannel):
         if queue_url:
             import socketio
 
-            options["client_manager"] = socketio.AsyncRedisManager(queue_url)
+            # The password apart from the URL (SOCKETIO_MESSAGE_QUEUE_PASSWORD): URLs end up in logs.
+            password = os.environ.get("SOCKETIO_MESSAGE_QUEUE_PASSWORD") or None
+            options["client_manager"] = socketio.AsyncRedisManager(queue_url, redis_options={"password": password})
         return AsyncServer(**options)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
