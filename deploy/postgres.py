@@ -67,13 +67,18 @@ class Postgres:
         return True
 
     def connect(self, as_console: bool = False):  # type: ignore[no-untyped-def]
-        """A psycopg2 connection to the tracker database as the tracker store's role (or the console's)."""
+        """A psycopg2 connection as the tracker store's role to its database (or as the console's role to the
+        console's database): tests and benchmarks read what the parts stored."""
         import psycopg2
 
         s = self.s
-        user, password = (s.console_pg_user, s.console_pg_password) if as_console else (s.pg_user, s.pg_password)
+        user, password, db = (
+            (s.console_pg_user, s.console_pg_password, s.console_pg_db)
+            if as_console
+            else (s.pg_user, s.pg_password, s.pg_db)
+        )
         return psycopg2.connect(
-            host="127.0.0.1", port=s.ports.postgres, user=user, password=password, dbname=s.pg_db, connect_timeout=5
+            host="127.0.0.1", port=s.ports.postgres, user=user, password=password, dbname=db, connect_timeout=5
         )
 
     def admin_connect(self, db: str = "postgres"):  # type: ignore[no-untyped-def]

@@ -146,8 +146,8 @@ class ScaledStack:
 
     # -- helpers for tests and benchmarks -------------------------------------------------------
 
-    def pg_connect(self):  # type: ignore[no-untyped-def]
-        return self.pg.connect()
+    def pg_connect(self, as_console: bool = False):  # type: ignore[no-untyped-def]
+        return self.pg.connect(as_console)
 
 
 # -- the command line: everything printed ---------------------------------------------------------
