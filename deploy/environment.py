@@ -29,8 +29,7 @@ PASS_THROUGH: dict[str, tuple[str, ...]] = {
     "rasa": (
         "RATE_LIMIT_",
         "LINE_",
-        "WEB_SESSION_TOKEN_TTL_SECONDS",
-        "WEB_ALLOWED_ORIGINS",
+        "WEB_",  # the widget's settings (channels/socketio.py); WEB_SESSION_SECRET is deploy's and wins
         "SOCKETIO_",
         "TRACKER_STORE_RETRY_SECONDS",
         "LOCK_STORE_RETRY_SECONDS",
