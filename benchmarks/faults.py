@@ -51,7 +51,7 @@ def stack() -> ScaledStack:
 
 
 def target_of(st: ScaledStack) -> Target:
-    return Target("scaled", st.s.rasa_url, st.s.sandbox_url, st.env()["ACCOUNT_API_TOKEN"], st.s.sandbox_db, [])
+    return Target("scaled", st.s.rasa_url, st.s.sandbox_url, st.s.sandbox_token, st.s.sandbox_db, [])
 
 
 async def inject(st: ScaledStack, fault: str, log: list[str]) -> None:
@@ -211,7 +211,7 @@ async def lock_race(st: ScaledStack, conversations: int, rounds: int) -> dict[st
         )
         lock_store = environ.get("LOCK_STORE_TYPE", "?")
     except OSError:
-        lock_store = st.env()["LOCK_STORE_TYPE"]
+        lock_store = st.env("rasa")["LOCK_STORE_TYPE"]
     return {
         "lock_store": lock_store,
         "conversations": len(senders),

@@ -126,9 +126,7 @@ def scaled_target() -> Target:
     if not stack.managed("nginx").running():
         raise SystemExit("the scaled mode is not up: .venv/bin/python -m deploy.scaled up --rasa 2 --actions 1")
     pids = [m.pid() for m in stack.all_parts() if m.name.startswith("rasa-") and m.pid()]
-    return Target(
-        "scaled", stack.s.rasa_url, stack.s.sandbox_url, stack.env()["ACCOUNT_API_TOKEN"], stack.s.sandbox_db, pids
-    )  # type: ignore[arg-type]
+    return Target("scaled", stack.s.rasa_url, stack.s.sandbox_url, stack.s.sandbox_token, stack.s.sandbox_db, pids)  # type: ignore[arg-type]
 
 
 class CustomerPool:

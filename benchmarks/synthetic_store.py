@@ -307,6 +307,8 @@ def private_postgres(state_dir: Path, stop: bool = False) -> str:
         postgres.stop()
     else:
         postgres.start()
+    # The URL carries no password: libpq finds it in the tracker role's PGPASSFILE (deploy/environment.py).
+    os.environ["PGPASSFILE"] = str(settings.pgpass_file("tracker"))
     return settings.tracker_store_url
 
 

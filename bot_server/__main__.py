@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from bot_server import rasa_patches
+from bot_server.api_token import auth_args
 from bot_server.redaction import install_log_redaction
 
 
@@ -14,7 +16,8 @@ def main() -> None:
     rasa_patches.apply_all()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[0] = "rasa"
+    # RASA_API_TOKEN becomes --auth-token here, in this process only: never on a command line.
+    sys.argv = auth_args(["rasa", *sys.argv[1:]], dict(os.environ))
     rasa_main()
 
 

@@ -16,7 +16,8 @@
   one client IP address on REST or socket.io, whatever sender or session it uses (a new session per
   message does not escape it). The address is the peer's, or, when the peer is a trusted proxy
   (RATE_LIMIT_TRUSTED_PROXIES: addresses or networks, default loopback = our nginx; in Kubernetes the
-  ingress controllers' pod network), the last X-Forwarded-For hop not added by a trusted proxy.
+  ingress controllers' pod network), the rightmost X-Forwarded-For hop that is not a trusted proxy
+  (bot_server/forwarded.py: every header line, ports, forged loopback hops).
   Clients on this machine (RATE_LIMIT_EXEMPT_CLIENTS, default loopback: operators, tests, load tests
   through our nginx) are not limited per client.
   LINE is not limited per IP (every event comes from LINE's servers, signed); its users are limited
@@ -39,16 +40,17 @@ PASSWORD and RATE_LIMIT_REDIS_DB (default 2). If Redis is unreachable the limit 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import os
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot_server import forwarded
 from bot_server.rasa_patches import register
 
 logger = logging.getLogger(__name__)
@@ -181,40 +183,24 @@ def max_body_bytes() -> int:
 
 def _in_setting(address: str, setting: str) -> bool:
     """Is `address` in the addresses or networks (comma-separated) of environment variable `setting`?"""
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return False
-    for entry in os.environ.get(setting, "127.0.0.1,::1").split(","):
-        with contextlib.suppress(ValueError):
-            if entry.strip() and ip in ipaddress.ip_network(entry.strip(), strict=False):
-                return True
-    return False
-
-
-def _trusted_proxy(address: str) -> bool:
-    return _in_setting(address, "RATE_LIMIT_TRUSTED_PROXIES")
+    return forwarded.is_in(forwarded.address(address), forwarded.networks(os.environ.get(setting, forwarded.LOOPBACK)))
 
 
 def client_is_exempt(address: str) -> bool:
     """Clients on this machine (operators, tests, load tests through our nginx) have no per-client limit;
-    RATE_LIMIT_EXEMPT_CLIENTS (default loopback) says who."""
+    RATE_LIMIT_EXEMPT_CLIENTS (default loopback; empty: nobody) says who."""
     return _in_setting(address, "RATE_LIMIT_EXEMPT_CLIENTS")
 
 
-def client_ip(peer: str, forwarded_for: str | None) -> str:
-    """The client's address: the peer's, or the hop a trusted proxy (our nginx) added to X-Forwarded-For."""
-    if forwarded_for and _trusted_proxy(peer):
-        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
-        while hops and _trusted_proxy(hops[-1]):
-            hops.pop()
-        if hops:
-            return hops[-1][:64]
-    return peer or "unknown"
+def client_ip(peer: str, forwarded_for: str | Sequence[str] | None) -> str:
+    """The client's address: the peer's, or from X-Forwarded-For when the peer is one of
+    RATE_LIMIT_TRUSTED_PROXIES (default loopback: our nginx). The rule: bot_server/forwarded.py."""
+    trusted = forwarded.networks(os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", forwarded.LOOPBACK))
+    return forwarded.client_address(peer, forwarded_for, trusted)
 
 
 def request_ip(request: Request) -> str:
-    return client_ip(request.ip or "", request.headers.get("x-forwarded-for"))
+    return client_ip(request.ip or "", request.headers.getall("x-forwarded-for", []))
 
 
 def response_text(domain: Any, name: str) -> str:

@@ -97,7 +97,18 @@ def _spans_in_run(run: re.Match[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+# NUL and unpaired surrogates: PostgreSQL cannot turn them into text, so one stored in an event's JSON
+# breaks every JSON expression over that row (the console's report and review queries, their indexes,
+# and with those indexes the INSERT of the event itself). Nobody types them; they are dropped.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    return _UNSTORABLE.sub("", text) if not text.isascii() or "\x00" in text else text
+
+
 def redact_text(text: str) -> str:
+    text = storable(text)
     if not any(ch.isdigit() for ch in text):
         return text
     norm = normalize_with_offsets(text)
@@ -114,7 +125,9 @@ def redact_text(text: str) -> str:
 def redact_message(text: str) -> str:
     """A customer's message: redact_text, and also six digits grouped in any other way the bot takes
     as the code (ocn_ids.parse: "1234 56", "1 23456"), which redact_text leaves to keep log lines
-    readable (2026-11) -- a message the bot used as a code is never stored with it."""
+    readable (2026-11) -- a message the bot used as a code is never stored with it. NUL and unpaired
+    surrogates are dropped (`storable`)."""
+    text = storable(text)
     codes = [(found.start, found.end) for found in find_values(text) if found.entity == "otp_code"]
     for start, end in sorted(codes, reverse=True):
         text = text[:start] + CODE_MASK + text[end:]

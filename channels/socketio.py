@@ -178,7 +178,9 @@ class WebChatInput(InputChannel):
         if queue_url:
             import socketio
 
-            options["client_manager"] = socketio.AsyncRedisManager(queue_url)
+            # The password apart from the URL (SOCKETIO_MESSAGE_QUEUE_PASSWORD): URLs end up in logs.
+            password = os.environ.get("SOCKETIO_MESSAGE_QUEUE_PASSWORD") or None
+            options["client_manager"] = socketio.AsyncRedisManager(queue_url, redis_options={"password": password})
         return AsyncServer(**options)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -241,7 +243,7 @@ class WebChatInput(InputChannel):
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         environ = self.sio.get_environ(sid) or {}
         request = environ.get("sanic.request")
-        ip = rate_limit.client_ip(request.ip if request else "", environ.get("HTTP_X_FORWARDED_FOR"))
+        ip = rate_limit.request_ip(request) if request else "unknown"
         if self._too_long(data):
             logger.info("Refused an over-long socket.io message.")
             await output.send_text_message(sender_id, self._text(rate_limit.BODY_RESPONSE))

@@ -25,6 +25,8 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
     app = Sanic(name)
     app.config.KEEP_ALIVE_TIMEOUT = 75
     app.config.RESPONSE_TIMEOUT = 3600  # live transcripts are long-lived streams
+    # Sanic counts the bytes it reads, so a chunked body (no Content-Length) is cut off at the limit too.
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.ctx.settings = settings
     app.ctx.store = store or Store(settings.store_url)
     app.ctx.nav = []
@@ -107,7 +109,8 @@ def _register_signin(app: Sanic) -> None:
         username = (form.get("username") or "").strip()
         password = form.get("password") or ""
         throttle: auth.SigninThrottle = app.ctx.signin_throttle
-        too_many = throttle.blocked(request.ip, username)
+        address = auth.client_address(request)
+        too_many = throttle.blocked(address, username)
         operator = None
         if not too_many:
             operator = await asyncio.to_thread(auth.check_password, app.ctx.store, username, password)
@@ -115,7 +118,7 @@ def _register_signin(app: Sanic) -> None:
         if too_many:
             return _signin_form(request, target, 429, "しばらく時間をおいてから、もう一度お試しください。")
         if operator is None:
-            throttle.failed(request.ip, username)
+            throttle.failed(address, username)
             return _signin_form(request, target, 401, "ユーザー名またはパスワードが違います。")
         session_token = await asyncio.to_thread(app.ctx.store.sessions.create, operator)
         response = redirect(target, status=303)

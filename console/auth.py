@@ -19,6 +19,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json, redirect
 
+from bot_server.forwarded import client_address as forwarded_client
 from console.store import Operator, Store
 
 SESSION_COOKIE = "console_session"
@@ -84,6 +85,14 @@ class SigninThrottle:
         now = time.monotonic()
         for key, _ in self._keys(address, username):
             self._failures.setdefault(key, []).append(now)
+
+
+def client_address(request: Request) -> str:
+    """The operator's address for the sign-in throttle: the peer's, or from X-Forwarded-For when the peer
+    is one of CONSOLE_TRUSTED_PROXIES (a reverse proxy in front), by bot_server/forwarded.py's rule. Keyed
+    on the proxy's address instead, one guesser would lock every operator out."""
+    settings = request.app.ctx.settings
+    return forwarded_client(request.ip or "", request.headers.getall("x-forwarded-for", []), settings.trusted_proxies)
 
 
 def same(a: str | None, b: str | None) -> bool:

@@ -6,8 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot_server.forwarded import Network, networks
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SERVICE_TOKEN = "dev-console-token"  # development default; refused off loopback
+# Forms and JSON posts are a few kB; Sanic refuses anything larger with 413, chunked or not.
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
 
 def _env(name: str, default: str) -> str:
@@ -28,6 +32,10 @@ class ConsoleSettings:
     session_idle_seconds: int
     session_max_seconds: int
     http_timeout: float
+    # Reverse proxies whose X-Forwarded-For is believed (sign-in throttle); none by default: the console
+    # is reached directly on loopback, where anyone could write the header.
+    trusted_proxies: tuple[Network, ...] = ()
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @property
     def secure_cookies(self) -> bool:
@@ -47,4 +55,6 @@ def load_settings() -> ConsoleSettings:
         session_idle_seconds=int(_env("CONSOLE_SESSION_IDLE_SECONDS", str(30 * 60))),
         session_max_seconds=int(_env("CONSOLE_SESSION_MAX_SECONDS", str(12 * 3600))),
         http_timeout=float(_env("CONSOLE_HTTP_TIMEOUT", "5")),
+        trusted_proxies=networks(_env("CONSOLE_TRUSTED_PROXIES", "")),
+        max_body_bytes=int(_env("CONSOLE_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),
     )

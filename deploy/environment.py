@@ -1,41 +1,160 @@
-"""The environment every scaled-mode process gets: devstack's one-machine defaults, overridden by the
-scaled mode's addresses (nginx upstream, PostgreSQL, Redis, sandbox). endpoints.yml reads the same
-variables in every process, so this is the only place the processes learn where the others are."""
+"""Each scaled-mode process's environment, explicitly: only the addresses and secrets that part needs.
+
+A part never inherits the environment `up` runs in (it may hold anything). It gets a few basics (PATH,
+locale, PYTHONPATH), the operator's settings it reads itself (`PASS_THROUGH`: its own settings module's
+variables, never a secret of another part), then what deploy decides for it, which wins:
+
+| part | secrets it gets |
+|---|---|
+| rasa | tracker role (PGPASSFILE), Redis password, Rasa API token (environment, not argv), web session secret |
+| actions | sandbox token, console desk token |
+| sandbox | its token, pepper and encryption key; dev endpoints off unless SCALED_SANDBOX_DEV_ENDPOINTS=1 |
+| console | console role (PGPASSFILE; its own database, SELECT on the tracker's), Rasa API token, desk token |
+| redis, nginx | none (Redis reads its password from its 0600 config file) |
+
+Database URLs carry no password: libpq reads it from the part's PGPASSFILE (0600, one role per file).
+tests/deploy/test_least_privilege.py checks this table.
+"""
 
 from __future__ import annotations
 
-from deploy.settings import ScaledSettings
-from devstack.config import Ports as DevPorts
-from devstack.config import service_env
+import os
+from collections.abc import Mapping
+
+from deploy.private_files import write_private
+from deploy.settings import ROOT, ScaledSettings
+
+# Read from the environment `up` runs in, per part: its own settings (names or prefixes).
+PASS_THROUGH: dict[str, tuple[str, ...]] = {
+    "rasa": (
+        "RATE_LIMIT_",
+        "LINE_",
+        "WEB_",  # the widget's settings (channels/socketio.py); WEB_SESSION_SECRET is deploy's and wins
+        "SOCKETIO_",
+        "TRACKER_STORE_RETRY_SECONDS",
+        "LOCK_STORE_RETRY_SECONDS",
+        "LOCK_STORE_MAX_TURN_SECONDS",
+    ),
+    "actions": ("OCN_", "HANDOFF_", "ACCOUNT_API_CONNECT_TIMEOUT", "ACCOUNT_API_READ_TIMEOUT", "ACCOUNT_API_RETRIES"),
+    "sandbox": ("ACCOUNT_API_MYPAGE_URL", "ACCOUNT_API_ACCESS_LOG"),
+    "console": (
+        "CONSOLE_SESSION_",
+        "CONSOLE_HTTP_TIMEOUT",
+        "CONSOLE_TRUSTED_PROXIES",
+        "CONSOLE_MAX_BODY_BYTES",
+        "INSIGHT_",
+    ),
+    "redis": (),
+    "nginx": (),
+}
+BASICS = ("PATH", "LANG", "LC_ALL", "TZ", "HOME")
+PYTHON_PARTS = ("rasa", "actions", "sandbox", "console")
 
 
-def process_env(s: ScaledSettings) -> dict[str, str]:
-    env = service_env(DevPorts(rasa=0, actions=0, account_api=s.ports.sandbox, web=0), var_dir=s.state_dir)
-    env.update(
+def _base(part: str, caller: Mapping[str, str]) -> dict[str, str]:
+    env = {name: caller[name] for name in BASICS if caller.get(name)}
+    env.setdefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+    prefixes = PASS_THROUGH[part]
+    env.update({name: value for name, value in caller.items() if name.startswith(prefixes) and value})
+    if part in PYTHON_PARTS:
+        env.update(
+            PYTHONPATH=str(ROOT),
+            PYTHONUNBUFFERED="1",
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            SANIC_HOST="127.0.0.1",
+        )
+    return env
+
+
+def _pgpass_line(s: ScaledSettings, user: str, password: str) -> str:
+    def escape(value: str) -> str:
+        return value.replace("\\", "\\\\").replace(":", "\\:")
+
+    return f"127.0.0.1:{s.ports.postgres}:*:{escape(user)}:{escape(password)}\n"
+
+
+def write_pgpass_files(s: ScaledSettings) -> None:
+    """One PGPASSFILE per role (0600): the Rasa servers' and the console's."""
+    write_private(s.pgpass_file("tracker"), _pgpass_line(s, s.pg_user, s.pg_password))
+    write_private(s.pgpass_file("console"), _pgpass_line(s, s.console_pg_user, s.console_pg_password))
+
+
+def _rasa(s: ScaledSettings) -> dict[str, str]:
+    return dict(
         ACTION_ENDPOINT_URL=s.action_endpoint_url,
         TRACKER_STORE_URL=s.tracker_store_url,
+        PGPASSFILE=str(s.pgpass_file("tracker")),
+        SQL_POOL_SIZE=s.sql_pool_size,
+        SQL_MAX_OVERFLOW=s.sql_max_overflow,
         LOCK_STORE_TYPE=s.lock_store_type,
         LOCK_STORE_HOST="127.0.0.1",
         LOCK_STORE_PORT=str(s.ports.redis),
         LOCK_STORE_DB=s.lock_store_db,
         LOCK_STORE_PASSWORD=s.redis_password,
+        TICKET_LOCK_LIFETIME=s.ticket_lock_lifetime,
+        # bot_server/__main__.py hands it to Rasa's --auth-token, so it is never on a command line.
+        RASA_API_TOKEN=s.rasa_api_token,
+        WEB_SESSION_SECRET=s.web_session_secret,
+        # Every Rasa server reaches every web session through Redis (channels/socketio.py).
+        SOCKETIO_MESSAGE_QUEUE=f"redis://127.0.0.1:{s.ports.redis}/2",
+        SOCKETIO_MESSAGE_QUEUE_PASSWORD=s.redis_password,
+    )
+
+
+# credentials.yml names them: Rasa refuses to start when one is not set at all (LINE off when empty).
+LINE_DEFAULTS = {"LINE_CHANNEL_SECRET": "", "LINE_CHANNEL_ACCESS_TOKEN": "", "LINE_API_BASE_URL": "https://api.line.me"}
+
+
+def _actions(s: ScaledSettings) -> dict[str, str]:
+    return dict(
         ACCOUNT_API_URL=s.sandbox_url,
+        ACCOUNT_API_TOKEN=s.sandbox_token,
+        HANDOFF_DESK_URL=f"http://127.0.0.1:{s.ports.console}",
+        CONSOLE_SERVICE_TOKEN=s.console_service_token,
+    )
+
+
+def _sandbox(s: ScaledSettings) -> dict[str, str]:
+    return dict(
         ACCOUNT_API_DB=str(s.sandbox_db),
         ACCOUNT_API_HOST="127.0.0.1",
         ACCOUNT_API_PORT=str(s.ports.sandbox),
-        RASA_API_TOKEN=s.rasa_api_token,
-        WEB_SESSION_SECRET=s.web_session_secret,
-        SQL_POOL_SIZE=s.sql_pool_size,
-        SQL_MAX_OVERFLOW=s.sql_max_overflow,
-        TICKET_LOCK_LIFETIME=s.ticket_lock_lifetime,
-        SANIC_HOST="127.0.0.1",
-        # Handoff: every Rasa server reaches every web session through Redis (channels/socketio.py);
-        # the console's queue lives in PostgreSQL next to the conversations.
-        SOCKETIO_MESSAGE_QUEUE=f"redis://:{s.redis_password}@127.0.0.1:{s.ports.redis}/2",
+        ACCOUNT_API_TOKEN=s.sandbox_token,
+        ACCOUNT_API_PEPPER=s.sandbox_pepper,
+        ACCOUNT_API_ENCRYPTION_KEY=s.sandbox_encryption_key,
+        ACCOUNT_API_DEV_ENDPOINTS="1" if s.sandbox_dev_endpoints else "0",
+    )
+
+
+def _console(s: ScaledSettings, rasa_urls: list[str]) -> dict[str, str]:
+    return dict(
         CONSOLE_PORT=str(s.ports.console),
-        CONSOLE_STORE_URL=s.tracker_store_url,
+        CONSOLE_HOST="127.0.0.1",
+        CONSOLE_STORE_URL=s.console_store_url,
+        TRACKER_STORE_URL=s.console_tracker_url,
+        PGPASSFILE=str(s.pgpass_file("console")),
         CONSOLE_SERVICE_TOKEN=s.console_service_token,
-        HANDOFF_DESK_URL=f"http://127.0.0.1:{s.ports.console}",
+        # The console reaches the Rasa servers directly (their HTTP API is not public); any of them will do.
+        RASA_URL=",".join(rasa_urls),
         RASA_AUTH_TOKEN=s.rasa_api_token,
     )
+
+
+def process_env(
+    s: ScaledSettings, part: str, rasa_urls: list[str] | None = None, caller: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of one part: "rasa", "actions", "sandbox", "console", "redis" or "nginx"."""
+    env = _base(part, os.environ if caller is None else caller)
+    if part == "rasa":
+        env.update(_rasa(s))
+        for name, value in LINE_DEFAULTS.items():
+            env.setdefault(name, value)
+    elif part == "actions":
+        env.update(_actions(s))
+    elif part == "sandbox":
+        env.update(_sandbox(s))
+    elif part == "console":
+        env.update(_console(s, rasa_urls or []))
     return env

@@ -18,6 +18,7 @@ import os
 import pwd
 from pathlib import Path
 
+from deploy.private_files import PASS_THROUGH_DIR_MODE, private_dir, write_private
 from deploy.settings import ScaledSettings
 
 _JSON_ERRORS = {
@@ -176,10 +177,11 @@ def _actions_server(s: ScaledSettings) -> str:
 
 
 def prepare_dirs(s: ScaledSettings) -> None:
-    nx = s.state_dir / "nginx"
+    """Temp folders for nginx's workers (user nobody when we are root: theirs, 0700) in a folder they may
+    only pass through."""
+    nx = private_dir(s.state_dir / "nginx", PASS_THROUGH_DIR_MODE)
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        d = nx / name
-        d.mkdir(parents=True, exist_ok=True)
+        d = private_dir(nx / name)
         if os.geteuid() == 0:
             info = pwd.getpwnam("nobody")
             os.chown(d, info.pw_uid, info.pw_gid)
@@ -188,5 +190,4 @@ def prepare_dirs(s: ScaledSettings) -> None:
 def write(s: ScaledSettings, rasa_ports: list[int], action_ports: list[int]) -> Path:
     prepare_dirs(s)
     path = s.state_dir / "nginx" / "nginx.conf"
-    path.write_text(render(s, rasa_ports, action_ports))
-    return path
+    return write_private(path, render(s, rasa_ports, action_ports))

@@ -1,7 +1,8 @@
-"""A private PostgreSQL server for the scaled mode: pg_ctl start/stop, readiness, and the tracker
-store's role and database, created on first start.
+"""A private PostgreSQL server for the scaled mode: pg_ctl start/stop, readiness, and on every start the
+roles, databases and grants of deploy/postgres_roles.py and each role's PGPASSFILE.
 
-TCP on 127.0.0.1 only (no Unix socket), scram-sha-256 passwords. The cluster on disk (where it lives,
+TCP on 127.0.0.1 only (no Unix socket), scram-sha-256 passwords; the superuser's password is deploy's
+alone. The cluster on disk (where it lives,
 initdb, its configuration, running as the `postgres` user when we are root): deploy/postgres_cluster.py.
 """
 
@@ -11,7 +12,9 @@ import os
 import shutil
 import subprocess
 
+from deploy.environment import write_pgpass_files
 from deploy.postgres_cluster import PostgresCluster
+from deploy.postgres_roles import ensure_roles
 from deploy.settings import ScaledSettings
 from devstack.processes import wait_healthy
 
@@ -39,7 +42,6 @@ class Postgres:
             return False
 
     def start(self, timeout: float = 60) -> None:
-        fresh = not self.cluster.initialized()
         self.cluster.init()
         self.cluster.write_conf()
         if not self.running():
@@ -51,8 +53,8 @@ class Postgres:
                 stdout=subprocess.DEVNULL,
             )
         self.wait_ready(timeout)
-        if fresh or not self._has_role():
-            self._create_role_and_db()
+        ensure_roles(self.s, self.admin_connect)
+        write_pgpass_files(self.s)
 
     def stop(self, mode: str = "fast") -> bool:
         if not self.cluster.initialized() or not self.running():
@@ -64,18 +66,60 @@ class Postgres:
         )
         return True
 
-    def connect(self):  # type: ignore[no-untyped-def]
-        """A psycopg2 connection as the tracker store's role (tests and benchmarks read the events)."""
+    def connect(self, as_console: bool = False):  # type: ignore[no-untyped-def]
+        """A psycopg2 connection as the tracker store's role to its database (or as the console's role to the
+        console's database): tests and benchmarks read what the parts stored."""
         import psycopg2
 
-        return psycopg2.connect(
-            host="127.0.0.1",
-            port=self.s.ports.postgres,
-            user=self.s.pg_user,
-            password=self.s.pg_password,
-            dbname=self.s.pg_db,
-            connect_timeout=5,
+        s = self.s
+        user, password, db = (
+            (s.console_pg_user, s.console_pg_password, s.console_pg_db)
+            if as_console
+            else (s.pg_user, s.pg_password, s.pg_db)
         )
+        return psycopg2.connect(
+            host="127.0.0.1", port=s.ports.postgres, user=user, password=password, dbname=db, connect_timeout=5
+        )
+
+    def admin_connect(self, db: str = "postgres"):  # type: ignore[no-untyped-def]
+        """The superuser, for deploy itself (roles, databases, grants), with autocommit. A cluster made
+        before the superuser had its own password (it had the tracker role's) gets its own one now."""
+        import psycopg2
+
+        def connect(password: str):  # type: ignore[no-untyped-def]
+            connection = psycopg2.connect(
+                host="127.0.0.1",
+                port=self.s.ports.postgres,
+                user="postgres",
+                password=password,
+                dbname=db,
+                connect_timeout=5,
+            )
+            connection.autocommit = True
+            return connection
+
+        try:
+            return connect(self.s.pg_admin_password)
+        except psycopg2.OperationalError as error:
+            if "password authentication failed" not in str(error):
+                raise
+            connection = connect(self.s.pg_password)
+            with connection.cursor() as cur:
+                cur.execute("ALTER ROLE postgres PASSWORD %s", (self.s.pg_admin_password,))
+            return connection
+
+    def create_tracker_indexes(self) -> list[str]:
+        """The console report's indexes on the tracker's `events` table, made by its owner (the console's
+        role may only read it). Once Rasa has created the table, i.e. after a Rasa server started."""
+        import sqlalchemy as sa
+
+        from console.insight.indexes import ensure_indexes
+
+        engine = sa.create_engine(self.s.tracker_store_url, connect_args={"password": self.s.pg_password})
+        try:
+            return ensure_indexes(engine)
+        finally:
+            engine.dispose()
 
     def remove(self) -> None:
         """Stops the cluster and deletes its data (`deploy.scaled down --purge`)."""
@@ -92,42 +136,3 @@ class Postgres:
 
     def wait_ready(self, timeout: float = 60) -> None:
         wait_healthy(self.accepts_connections, name="PostgreSQL", timeout=timeout, log_path=self.log_path)
-
-    # -- SQL as the superuser over TCP ------------------------------------------------------------
-
-    def psql(self, sql: str, db: str = "postgres", user: str = "postgres", password: str | None = None) -> str:
-        env = dict(os.environ, PGPASSWORD=password or self.s.pg_password, PGCONNECT_TIMEOUT="5")
-        r = subprocess.run(
-            [
-                str(self.bin / "psql"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.s.ports.postgres),
-                "-U",
-                user,
-                "-d",
-                db,
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-At",
-                "-c",
-                sql,
-            ],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return r.stdout
-
-    def _has_role(self) -> bool:
-        return self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{self.s.pg_user}'").strip() == "1"
-
-    def _create_role_and_db(self) -> None:
-        user, db = self.s.pg_user, self.s.pg_db
-        if not self._has_role():
-            pw = self.s.pg_password.replace("'", "''")
-            self.psql(f"CREATE ROLE \"{user}\" LOGIN PASSWORD '{pw}'")
-        if self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() != "1":
-            self.psql(f'CREATE DATABASE "{db}" OWNER "{user}"')

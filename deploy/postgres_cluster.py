@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from deploy.private_files import write_private
 from deploy.settings import ScaledSettings
 
 SYSTEM_USER = "postgres"
@@ -77,9 +78,9 @@ class PostgresCluster:
             self._chown(self.home.parent)
         os.chmod(self.home, 0o700)
         self._chown(self.home)
-        (self.s.state_dir / "pg-home").write_text(f"{self.home}\n")
+        write_private(self.s.state_dir / "pg-home", f"{self.home}\n")
         with tempfile.NamedTemporaryFile("w", dir=self.home, delete=False) as pw:
-            pw.write(self.s.pg_password + "\n")
+            pw.write(self.s.pg_admin_password + "\n")
         self._chown(Path(pw.name))
         try:
             subprocess.run(

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from deploy.private_files import write_private
 from devstack.processes import spawn
 
 
@@ -85,7 +86,7 @@ class Managed:
         deadline = time.monotonic() + 5  # between fork and exec the cmdline is still ours
         while marker not in cmdline(pid) and alive(pid) and time.monotonic() < deadline:
             time.sleep(0.01)
-        self.pid_file.write_text(json.dumps({"pid": pid, "marker": marker, "command": full}))
+        write_private(self.pid_file, json.dumps({"pid": pid, "marker": marker, "command": full}))
         return pid
 
     def stop(self, grace: float = 15.0, sig: int = signal.SIGTERM) -> bool:

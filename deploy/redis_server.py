@@ -6,25 +6,25 @@ cap that evicts the keys closest to expiring first.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from deploy.private_files import private_dir, write_private
 from deploy.settings import ScaledSettings
 
 
 def write_conf(s: ScaledSettings) -> Path:
     """Writes <state>/redis/redis.conf (0600: it holds the password) on every start."""
     data = s.state_dir / "redis"
-    data.mkdir(parents=True, exist_ok=True)
+    private_dir(data)
     conf = data / "redis.conf"
-    conf.write_text(
+    write_private(
+        conf,
         "# written by deploy.scaled on every start\n"
         f"bind 127.0.0.1\nport {s.ports.redis}\nprotected-mode yes\n"
         f"requirepass {s.redis_password}\n"
         f'dir {data}\nsave ""\nappendonly no\ndaemonize no\n'
-        f'logfile ""\nloglevel warning\nmaxmemory 256mb\nmaxmemory-policy volatile-ttl\n'
+        f'logfile ""\nloglevel warning\nmaxmemory 256mb\nmaxmemory-policy volatile-ttl\n',
     )
-    os.chmod(conf, 0o600)
     return conf
 
 

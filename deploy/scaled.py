@@ -25,6 +25,7 @@ import time
 
 from deploy.environment import process_env
 from deploy.postgres import Postgres
+from deploy.private_files import UMASK, write_private
 from deploy.procs import Managed, all_managed
 from deploy.scaled_parts import ScaledParts
 from deploy.settings import ScaledSettings, load
@@ -62,11 +63,9 @@ class ScaledStack:
     def rasa_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{port}" for port in self.s.ports.rasa(self.layout()["rasa"])]
 
-    def env(self) -> dict[str, str]:
-        env = process_env(self.s)
-        # The console reaches the Rasa servers directly (their HTTP API is not public); any of them will do.
-        env["RASA_URL"] = ",".join(self.rasa_urls())
-        return env
+    def env(self, part: str) -> dict[str, str]:
+        """What one part's processes get (deploy/environment.py): its own settings and secrets only."""
+        return process_env(self.s, part, self.rasa_urls())
 
     # -- whole stack ----------------------------------------------------------------------------
 
@@ -91,7 +90,7 @@ class ScaledStack:
         """Starts what is not running yet (all processes first, so they load in parallel), then waits."""
         self.check_can_start(n, m)
         self.s.log_dir.mkdir(parents=True, exist_ok=True)
-        self.state_file.write_text(json.dumps({"rasa": n, "actions": m, "base_port": self.s.ports.base}))
+        write_private(self.state_file, json.dumps({"rasa": n, "actions": m, "base_port": self.s.ports.base}))
         deadline = time.monotonic() + timeout
 
         def left() -> float:
@@ -113,6 +112,7 @@ class ScaledStack:
             parts.wait_actions(i, left())
         for i in range(n):
             parts.wait_rasa(i, left())
+        self.pg.create_tracker_indexes()  # the report's, by the table's owner (the console may only read)
         parts.wait_nginx(left())
 
     def _ours(self, part: str) -> bool:
@@ -146,8 +146,8 @@ class ScaledStack:
 
     # -- helpers for tests and benchmarks -------------------------------------------------------
 
-    def pg_connect(self):  # type: ignore[no-untyped-def]
-        return self.pg.connect()
+    def pg_connect(self, as_console: bool = False):  # type: ignore[no-untyped-def]
+        return self.pg.connect(as_console)
 
 
 # -- the command line: everything printed ---------------------------------------------------------
@@ -163,7 +163,7 @@ def describe(stack: ScaledStack) -> str:
   Action upstream:     {s.action_endpoint_url}
   Operator console:    http://127.0.0.1:{s.ports.console}/  (queue in PostgreSQL; accounts: console/README.md)
   Account sandbox:     {s.sandbox_url}  (codes: ACCOUNT_API_DB={s.sandbox_db} .venv/bin/python -m account_api outbox --last 3)
-  PostgreSQL:          postgresql://{s.pg_user}:***@127.0.0.1:{s.ports.postgres}/{s.pg_db}  (data: {stack.pg.home})
+  PostgreSQL:          {s.tracker_store_url} (Rasa), {s.console_store_url} (console); passwords in {s.secrets_dir}/  (data: {stack.pg.home})
   Redis:               127.0.0.1:{s.ports.redis} (password in {s.state_dir / "secrets" / "redis_password"})
   Logs:                {s.log_dir}
 Try:  curl -s -XPOST {s.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
@@ -194,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "up":
+        os.umask(UMASK)  # whatever the parts create (logs, databases, temp files) is theirs alone
         stack = ScaledStack(load(base_port=args.base_port))
         print(
             f"Starting the scaled mode: {args.rasa} Rasa, {args.actions} action server(s) "

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
-from urllib.parse import quote
 
 from deploy import nginx, redis_server
+from deploy.private_files import touch_private
 from deploy.procs import Managed
 from deploy.settings import ROOT, ScaledSettings
 from devstack import system_packages
@@ -17,16 +17,22 @@ from devstack.services import account_api_command, actions_command, console_comm
 
 
 class ScaledParts:
-    def __init__(self, settings: ScaledSettings, env: Callable[[], dict[str, str]]) -> None:
+    def __init__(self, settings: ScaledSettings, env: Callable[[str], dict[str, str]]) -> None:
         self.s = settings
-        self.env = env  # every process's environment, read when it starts
+        self.env = env  # a part's environment (deploy/environment.py), read when it starts
+
+    @staticmethod
+    def kind(name: str) -> str:
+        """ "rasa-1" -> "rasa": the part whose environment a process gets."""
+        return name.split("-")[0]
 
     def managed(self, name: str) -> Managed:
         return Managed(name, self.s.run_dir, self.s.log_dir)
 
     def _start(self, name: str, command: list[str], marker: str) -> Managed:
         part = self.managed(name)
-        part.start(command, self.env(), ROOT, marker=marker)
+        touch_private(part.log_path)
+        part.start(command, self.env(self.kind(name)), ROOT, marker=marker)
         return part
 
     def _wait(self, name: str, health: Health, timeout: float) -> None:
@@ -40,6 +46,7 @@ class ScaledParts:
 
     def start_sandbox(self) -> Managed:
         port = self.s.ports.sandbox
+        touch_private(self.s.sandbox_db)  # customers, codes (encrypted): our user only; SQLite keeps the mode
         return self._start("sandbox", account_api_command(port), marker=f"--port {port}")
 
     def start_actions(self, i: int) -> Managed:
@@ -48,8 +55,8 @@ class ScaledParts:
 
     def start_rasa(self, i: int) -> Managed:
         port = self.s.ports.rasa_server(i)
-        # One argument: a generated token may start with "-", which argparse would take for an option.
-        command = rasa_command(port, self.s.model, f"--auth-token={self.s.rasa_api_token}")
+        # No token here: it is in the environment (RASA_API_TOKEN, bot_server/api_token.py), not in argv.
+        command = rasa_command(port, self.s.model)
         command[command.index("endpoints.yml")] = self.s.endpoints_file
         return self._start(f"rasa-{i}", command, marker=f"--interface 127.0.0.1 --port {port}")
 
@@ -74,9 +81,10 @@ class ScaledParts:
         self._wait(f"actions-{i}", f"http://127.0.0.1:{self.s.ports.action_server(i)}/health", timeout)
 
     def wait_rasa(self, i: int, timeout: float = 240) -> None:
-        # /status needs the token and answers once the model is loaded.
-        url = f"http://127.0.0.1:{self.s.ports.rasa_server(i)}/status?token={quote(self.s.rasa_api_token)}"
-        self._wait(f"rasa-{i}", url, timeout)
+        # /status needs the token (in a header, not the URL) and answers once the model is loaded.
+        url = f"http://127.0.0.1:{self.s.ports.rasa_server(i)}/status"
+        headers = {"X-Rasa-Token": self.s.rasa_api_token}
+        self._wait(f"rasa-{i}", lambda: http_ok(url, headers=headers), timeout)
 
     def wait_console(self, timeout: float = 60) -> None:
         self._wait("console", f"http://127.0.0.1:{self.s.ports.console}/healthz", timeout)

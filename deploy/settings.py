@@ -7,13 +7,15 @@ with mode 0600 so `down` and the tests can find them again.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from account_api.settings import is_loopback  # one definition of 'this machine only'
+from deploy.private_files import PASS_THROUGH_DIR_MODE, private_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = ROOT / "var" / "scaled"
@@ -82,12 +84,19 @@ class ScaledSettings:
     listen_host: str  # where nginx listens for customers (127.0.0.1 unless SCALED_LISTEN_HOST says otherwise)
     rasa_api_token: str
     pg_bin: Path | None
-    pg_user: str
+    pg_user: str  # the tracker store's role: owns pg_db, nothing else (not a superuser)
     pg_password: str
     pg_db: str
+    pg_admin_password: str  # the cluster's superuser `postgres`: deploy itself only, never a process
+    console_pg_user: str  # the console's role: owns console_pg_db, may read pg_db's tables
+    console_pg_password: str
+    console_pg_db: str
     redis_password: str
     web_session_secret: str  # signs the web widget's session tokens (channels/socketio.py), one for all servers
     console_service_token: str  # the action servers' token for the operator console's desk API
+    sandbox_token: str  # ACCOUNT_API_TOKEN: the action servers' token for the sandbox
+    sandbox_pepper: str  # ACCOUNT_API_PEPPER and ACCOUNT_API_ENCRYPTION_KEY: the sandbox's own
+    sandbox_encryption_key: str
     model: Path
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
@@ -105,11 +114,31 @@ class ScaledSettings:
     public_rest: bool = False  # SCALED_PUBLIC_REST=1: the REST channel through nginx (load tests)
     public_api: bool = False  # SCALED_PUBLIC_API=1: Rasa's HTTP API through nginx (token required)
     pg_home: Path | None = None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
+    # SCALED_SANDBOX_DEV_ENDPOINTS=1: the sandbox's /dev/outbox and /dev/clock (load tests read codes there);
+    # off by default: they hand out every code sent.
+    sandbox_dev_endpoints: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
 
+    # URLs carry no password: libpq reads it from the process's PGPASSFILE (deploy/environment.py).
     @property
     def tracker_store_url(self) -> str:
-        return f"postgresql://{self.pg_user}:{self.pg_password}@127.0.0.1:{self.ports.postgres}/{self.pg_db}"
+        return f"postgresql://{self.pg_user}@127.0.0.1:{self.ports.postgres}/{self.pg_db}"
+
+    @property
+    def console_store_url(self) -> str:
+        return f"postgresql://{self.console_pg_user}@127.0.0.1:{self.ports.postgres}/{self.console_pg_db}"
+
+    @property
+    def console_tracker_url(self) -> str:
+        """The tracker store as the console reads it: its own role, SELECT only."""
+        return f"postgresql://{self.console_pg_user}@127.0.0.1:{self.ports.postgres}/{self.pg_db}"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.state_dir / "secrets"
+
+    def pgpass_file(self, role: str) -> Path:
+        return self.secrets_dir / f"pgpass-{role}"
 
     @property
     def rasa_url(self) -> str:
@@ -137,7 +166,11 @@ class ScaledSettings:
         return self.state_dir / "run"
 
 
-def _secret(state_dir: Path, name: str, env_value: str) -> str:
+def _fernet_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _secret(state_dir: Path, name: str, env_value: str, make: Callable[[], str] | None = None) -> str:
     """The value from the environment, else one generated on first use and kept (0600) in state_dir."""
     if env_value:
         return env_value
@@ -146,7 +179,7 @@ def _secret(state_dir: Path, name: str, env_value: str) -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
-    value = secrets.token_urlsafe(24)
+    value = make() if make else secrets.token_urlsafe(24)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(value + "\n")
@@ -164,7 +197,7 @@ def load(
 ) -> ScaledSettings:
     env = os.environ if env is None else env
     state = Path(state_dir or _env(env, "SCALED_STATE_DIR", str(DEFAULT_STATE_DIR))).resolve()
-    state.mkdir(parents=True, exist_ok=True)
+    private_dir(state, PASS_THROUGH_DIR_MODE)  # files inside are 0600 (deploy/private_files.py)
     port = base_port or int(_env(env, "SCALED_BASE_PORT", str(DEFAULT_BASE_PORT)))
     listen = _env(env, "SCALED_LISTEN_HOST", "127.0.0.1")
     token_env = _env(env, "RASA_API_TOKEN")
@@ -186,9 +219,19 @@ def load(
         pg_user=_env(env, "SCALED_PG_USER", "rasa"),
         pg_password=_secret(state, "pg_password", _env(env, "SCALED_PG_PASSWORD")),
         pg_db=_env(env, "SCALED_PG_DB", "rasa"),
+        pg_admin_password=_secret(state, "pg_admin_password", _env(env, "SCALED_PG_ADMIN_PASSWORD")),
+        console_pg_user=_env(env, "SCALED_CONSOLE_PG_USER", "ocn_console"),
+        console_pg_password=_secret(state, "console_pg_password", _env(env, "SCALED_CONSOLE_PG_PASSWORD")),
+        console_pg_db=_env(env, "SCALED_CONSOLE_PG_DB", "ocn_console"),
         redis_password=_secret(state, "redis_password", _env(env, "SCALED_REDIS_PASSWORD")),
         web_session_secret=_secret(state, "web_session_secret", _env(env, "WEB_SESSION_SECRET")),
         console_service_token=_secret(state, "console_service_token", _env(env, "CONSOLE_SERVICE_TOKEN")),
+        sandbox_token=_secret(state, "account_api_token", _env(env, "ACCOUNT_API_TOKEN")),
+        sandbox_pepper=_secret(state, "account_api_pepper", _env(env, "ACCOUNT_API_PEPPER")),
+        sandbox_encryption_key=_secret(
+            state, "account_api_encryption_key", _env(env, "ACCOUNT_API_ENCRYPTION_KEY"), _fernet_key
+        ),
+        sandbox_dev_endpoints=_env(env, "SCALED_SANDBOX_DEV_ENDPOINTS") in ("1", "true", "yes"),
         model=model,
         nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
         nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),

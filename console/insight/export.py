@@ -10,6 +10,7 @@ placeholders anyway).
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ import yaml
 
 from bot_server.redaction import CODE_MASK, PHONE_MASK
 from console.insight.nlu_files import comparable, comparable_texts
-from console.insight.privacy import ID_MASKS
+from console.insight.privacy import ID_MASKS, safe_text
 from console.insight.review import ReviewItem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,17 @@ def domain_intents(root: Path = ROOT) -> list[str]:
     return list(yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))["intents"])
 
 
+def printable(text: str) -> str:
+    """The text without control and format characters (C0/C1 controls such as NUL and DEL, bidi marks,
+    surrogates, unassigned code points): YAML refuses most of them, so one would break `make train`,
+    and none is something a customer meant to type. Each becomes a space."""
+    return "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+
+
 def example_text(text: str) -> str:
+    """What is written for one review item: redacted again (the item may predate a redaction rule; this
+    file goes into the repository's training data), printable, masks turned into sample values."""
+    text = safe_text(printable(text))
     for mask, value in SAMPLE_VALUES.items():
         text = text.replace(mask, value)
     # Square brackets start an entity annotation in Rasa's format; customers' are kept as full-width.

@@ -7,14 +7,20 @@ connection memory-maps the file so those reads are cheap: see store.py.)
 
 Created by `python -m console.insight index` (run it once per tracker store; the console and the
 report command also run it, which costs nothing once the indexes exist). On PostgreSQL they are
-built CONCURRENTLY, so a live bot keeps writing while they are built.
+built CONCURRENTLY, so a live bot keeps writing while they are built. Only the table's owner may create
+them: in the scaled mode `deploy.scaled up` does, as the tracker's role; the console's role only reads.
 """
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 
 from console.insight.dialect import Dialect, dialect_of
+
+logger = logging.getLogger(__name__)
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE
 
 
 def index_definitions(d: Dialect) -> dict[str, str]:
@@ -42,9 +48,16 @@ def ensure_indexes(engine: sa.engine.Engine) -> list[str]:
     concurrently = " CONCURRENTLY" if engine.dialect.name == "postgresql" else ""
     for name in missing:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(
-                sa.text(f"CREATE INDEX{concurrently} IF NOT EXISTS {name} ON events {definitions[name]}")
-            )
+            try:
+                connection.execute(
+                    sa.text(f"CREATE INDEX{concurrently} IF NOT EXISTS {name} ON events {definitions[name]}")
+                )
+            except sa.exc.DBAPIError as error:
+                if getattr(error.orig, "pgcode", None) != INSUFFICIENT_PRIVILEGE:
+                    raise
+                # A reader that does not own the table (the console in the scaled mode): the owner makes them.
+                logger.warning("Cannot create the report's indexes as this role (not the owner of events).")
+                return []
     if missing:
         # Statistics for the new indexes, or the planner may prefer a worse one.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:

@@ -73,9 +73,13 @@ def start_console(var_dir: Path, **extra: str) -> tuple[Stack, str, dict[str, st
 class Operator:
     """A signed-in operator: a requests session with the cookie and the page's CSRF token."""
 
-    def __init__(self, base_url: str, username: str, password: str = PASSWORD) -> None:
+    def __init__(
+        self, base_url: str, username: str, password: str = PASSWORD, forwarded_for: str | None = None
+    ) -> None:
         self.base_url = base_url
         self.http = requests.Session()
+        if forwarded_for:  # as a reverse proxy in front of the console writes it
+            self.http.headers["X-Forwarded-For"] = forwarded_for
         page = self.http.get(f"{base_url}/signin", timeout=10)
         token = _SIGNIN.search(page.text).group(1)
         response = self.http.post(

@@ -73,3 +73,33 @@ def test_export_with_nothing_assigned_removes_the_file(tmp_path: Path) -> None:
     out = tmp_path / "review.yml"
     out.write_text("stale", encoding="utf-8")
     assert export([], out).written == 0 and not out.exists()
+
+
+def test_export_is_valid_yaml_without_control_characters_and_redacted_again(tmp_path: Path) -> None:
+    """A DEL or NUL a customer's client sent used to reach review.yml and break `make train` (YAML refuses
+    them); an item stored before a redaction rule existed must not put its code or phone into the repository."""
+    queue = ReviewQueue(sa.create_engine(f"sqlite:///{tmp_path / 'console.sqlite3'}"))
+    texts = [
+        "料金を\x7f変えたい",
+        "支払い\x00方法\x1bを知りたい\u202e",
+        f"コードは{SECRET_CODE}で電話は{SECRET_PHONE}です",
+    ]
+    with queue.engine.begin() as connection:  # as stored by an older console: not redacted, raw
+        for number, text in enumerate(texts):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO insight_review_items (text_key, text, times, sender, first_seen, last_seen, status)"
+                    " VALUES (:key, :text, 1, 'web:x…', 0, 0, 'new')"
+                ),
+                {"key": f"k{number}", "text": text},
+            )
+    for item in queue.page(NEW):
+        queue.assign(item.id, "out_of_scope", "alice")
+    out = tmp_path / "review.yml"
+    assert export(queue.assigned(), out).written == 3
+    content = out.read_text(encoding="utf-8")
+    examples = yaml.safe_load(content)["nlu"][0]["examples"]  # raised ReaderError on "\x7f" before
+    assert "料金を 変えたい" in examples and "支払い 方法 を知りたい" in examples
+    assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e" for ch in content)
+    assert SECRET_CODE not in content and SECRET_PHONE not in content
+    assert "コードは123456で電話は090-0000-0000です" in examples

@@ -22,17 +22,17 @@ pytestmark = pytest.mark.scaled
 async def _append_on(rasa_url: str, token: str, sender: str, text: str) -> None:
     """What the console does, sent to one chosen Rasa server."""
     url = f"{rasa_url}/conversations/{quote(sender, safe=':')}/tracker/events"
-    params = {"output_channel": "latest", "execute_side_effects": "true", "token": token}
+    params = {"output_channel": "latest", "execute_side_effects": "true"}
     body = [{"event": "bot", "text": text, "metadata": {"operator": "Scaled"}}]
     async with (
         aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http,
-        http.post(url, json=body, params=params) as response,
+        http.post(url, json=body, params=params, headers={"X-Rasa-Token": token}) as response,
     ):
         assert response.status == 200, await response.text()
 
 
 def test_handoff_works_across_rasa_servers(scaled) -> None:
-    env = scaled.env()
+    env = scaled.env("console")  # the console's own database role, as an operator adding an account uses
     add_operator(env, "scaled-op")
     console_url = f"http://127.0.0.1:{scaled.s.ports.console}"
     operator = Operator(console_url, "scaled-op")
@@ -66,6 +66,6 @@ def test_handoff_works_across_rasa_servers(scaled) -> None:
         await customer.sio.disconnect()
 
     asyncio.run(scenario())
-    with scaled.pg_connect() as conn, conn.cursor() as cur:
+    with scaled.pg_connect(as_console=True) as conn, conn.cursor() as cur:  # the console's own database
         cur.execute("SELECT status FROM console_handoffs")
         assert ("returned",) in cur.fetchall()

@@ -41,6 +41,36 @@ def run(coro):  # noqa: ANN001, ANN201
     return asyncio.run(coro)
 
 
+def _with_token(url: str, scaled) -> urllib.request.Request:  # noqa: ANN001
+    """The Rasa API token in its header (bot_server/api_token.py), never in the URL."""
+    return urllib.request.Request(url, headers={"X-Rasa-Token": scaled.s.rasa_api_token})
+
+
+def test_no_running_process_shows_a_secret_or_holds_one_it_does_not_need(scaled) -> None:  # noqa: ANN001
+    s = scaled.s
+    every_secret = [s.rasa_api_token, s.pg_password, s.pg_admin_password, s.console_pg_password, s.redis_password]
+    every_secret += [s.sandbox_token, s.sandbox_pepper, s.sandbox_encryption_key, s.console_service_token]
+    for part in scaled.all_parts():
+        pid = part.pid()
+        assert pid, part.name
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmdline = f.read().decode(errors="replace")
+        assert not [secret for secret in every_secret if secret in cmdline], part.name
+    with open(f"/proc/{scaled.managed('actions-0').pid()}/environ", "rb") as f:
+        actions_env = f.read().decode(errors="replace")
+    assert s.rasa_api_token not in actions_env and s.redis_password not in actions_env
+    assert s.sandbox_token in actions_env  # what it needs
+    # the sandbox hands out no codes over HTTP here; its state files are ours only
+    with pytest.raises(urllib.error.HTTPError) as dev:
+        urllib.request.urlopen(
+            urllib.request.Request(f"{s.sandbox_url}/dev/outbox", headers={"X-Service-Token": s.sandbox_token}),
+            timeout=5,
+        )
+    assert dev.value.code == 404
+    for path in [s.sandbox_db, s.state_dir / "state.json", *s.log_dir.glob("*.log")]:
+        assert os.stat(path).st_mode & 0o077 == 0, path
+
+
 # -- start ----------------------------------------------------------------------------------------
 
 
@@ -53,10 +83,10 @@ def test_up_starts_every_part_behind_nginx(scaled) -> None:  # noqa: ANN001
         with pytest.raises(urllib.error.HTTPError) as denied:
             urllib.request.urlopen(f"{base}/status", timeout=5)
         assert denied.value.code == 401
-        with urllib.request.urlopen(f"{base}/status?token={scaled.s.rasa_api_token}", timeout=5) as r:
+        with urllib.request.urlopen(_with_token(f"{base}/status", scaled), timeout=5) as r:
             assert r.status == 200
     with pytest.raises(urllib.error.HTTPError) as hidden:
-        urllib.request.urlopen(f"{scaled.s.rasa_url}/status?token={scaled.s.rasa_api_token}", timeout=5)
+        urllib.request.urlopen(_with_token(f"{scaled.s.rasa_url}/status", scaled), timeout=5)
     assert hidden.value.code == 404
     # every part listens on loopback only
     ss = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
@@ -64,7 +94,7 @@ def test_up_starts_every_part_behind_nginx(scaled) -> None:  # noqa: ANN001
         listeners = [line.split()[3] for line in ss.splitlines() if line.split()[3].endswith(f":{port}")]
         assert listeners and all(a.startswith("127.0.0.1:") for a in listeners), (port, listeners)
     # the Rasa servers use PostgreSQL and the Redis lock store
-    env = scaled.env()
+    env = scaled.env("rasa")
     assert env["TRACKER_STORE_URL"].startswith("postgresql://")
     assert env["LOCK_STORE_TYPE"] == "bot_server.lock_store.AtomicRedisLockStore"
 
@@ -145,7 +175,7 @@ def test_messages_of_one_conversation_on_two_instances_are_all_processed_in_orde
     client = redis.Redis(
         host="127.0.0.1",
         port=scaled.s.ports.redis,
-        db=int(scaled.env()["LOCK_STORE_DB"]),
+        db=int(scaled.env("rasa")["LOCK_STORE_DB"]),
         password=scaled.s.redis_password,
     )
     plan = run(_two_instance_conversations(urls, client))
@@ -249,7 +279,7 @@ async def _procedure(scaled, customer) -> tuple[str, str, list]:  # noqa: ANN001
     async with aiohttp.ClientSession() as session:
         for text in ["お客さま番号を知りたい", "手続きをお願いします", customer.customer_number]:
             replies.append(await say(session, url, sender, text))
-        code = await latest_code(session, scaled.s.sandbox_url, scaled.env()["ACCOUNT_API_TOKEN"], customer.mobile)
+        code = latest_code(scaled.s, customer.mobile)
         phone = f"{customer.mobile[:3]}-{customer.mobile[3:7]}-{customer.mobile[7:]}"
         for text in [code, "はい", f"電話番号は{phone}です。SMSは届きました"]:
             replies.append(await say(session, url, sender, text))
