@@ -20,7 +20,6 @@ SENT_MESSAGE = "ご登録がある場合は、登録済みの連絡先に確認�
 
 # How the account was named: ("customer_number" | "ocn_id" | "connection_id", its normalized value).
 Identifier = tuple[str, str]
-IDENTIFIER_KINDS = ("customer_number", "ocn_id", "connection_id")
 
 
 class VerificationService:
@@ -33,7 +32,7 @@ class VerificationService:
         self.lockout = lockout
         self.limits = limits
         self.outbox = outbox
-        self.hints = DecoyHints(store, settings)
+        self.hints = DestinationHints(store, settings)
 
     def start(self, conversation_id: str, identifier: Identifier, client_ref: str | None = None) -> dict[str, Any]:
         """Send a code for the account `identifier` names: ("customer_number" | "ocn_id" | "connection_id",
@@ -137,7 +136,7 @@ class VerificationService:
         return verification_id
 
 
-class DecoyHints:
+class DestinationHints:
     """Where the code went, for a customer whose code did not arrive, told so that a known account and
     an unknown identifier cannot be told apart (issue 21 item 9):
 
