@@ -38,13 +38,7 @@ from actions.links import link
 from actions.topics import TOPICS
 from channels.client_ref import from_metadata
 from channels.senders import is_shared_chat
-from ocn_ids.parse import (
-    CONNECTION_ID_DOMAINS,
-    canonical_customer_number,
-    canonical_mail,
-    find_values,
-    one_time_code,
-)
+from ocn_ids.parse import CONNECTION_ID_DOMAINS, canonical_customer_number, canonical_mail, find_values, one_time_code
 
 logger = logging.getLogger(__name__)
 
