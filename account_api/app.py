@@ -45,7 +45,8 @@ def create_app(settings: Settings | None = None, name: str = "account_api") -> S
         seed_demo_customers(store, SecretBox(settings.encryption_key), app.ctx.clock.now())
         store.idempotency.purge(app.ctx.clock.now() - settings.idempotency_ttl_seconds)
         store.lockout.purge_wrong_codes(
-            app.ctx.clock.now() - max(settings.lockout_seconds, settings.alarm_window_seconds)
+            app.ctx.clock.now()
+            - max(settings.guess_window_seconds, settings.lockout_seconds, settings.alarm_window_seconds)
         )
         app.ctx.store = store
         app.ctx.service = AccountService(store, settings, app.ctx.clock)

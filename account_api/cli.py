@@ -1,4 +1,4 @@
-"""Command line: `python -m account_api serve | outbox | customers`."""
+"""Command line: `python -m account_api serve | outbox | customers | alarm`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .clock import Clock
+from .alarm import AlarmState, alarm_state
+from .clock import Clock, iso_jst
 from .identifiers import format_phone, mask_address, normalize_destination
 from .outbox import outbox_entry
 from .security import SecretBox
@@ -28,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     outbox.add_argument("--last", type=int, default=10, help="how many of the newest messages (default 10)")
 
     commands.add_parser("customers", help="list the demo customers")
+    commands.add_parser("alarm", help='is the cross-account wrong-code alarm on (README "Lockout")')
 
     args = parser.parse_args(argv)
     settings = Settings.from_env(host=getattr(args, "host", None), port=getattr(args, "port", None))
@@ -37,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "outbox":
             print_outbox(store, SecretBox(settings.encryption_key), args.to, args.last)
+        elif args.command == "alarm":
+            print_alarm(alarm_state(store, settings, Clock().now()))
         else:
             print_customers(store)
     finally:
@@ -78,6 +82,14 @@ def print_outbox(store: Store, box: SecretBox, to: str | None, last: int) -> Non
         for line in m["body"].splitlines():
             print(f"    {line}")
         print()
+
+
+def print_alarm(state: AlarmState) -> None:
+    """The alarm as the sandbox's wall clock sees it (a server's /dev/clock offset is not known here)."""
+    status = f"ON until {iso_jst(state.until)}" if state.on and state.until else "off"
+    print(f"alarm: {status}")
+    print(f"wrong codes across all accounts in the alarm window: {state.wrong_codes}")
+    print(f"last raised: {iso_jst(state.raised_at) if state.raised_at else 'never'}; raised {state.times_raised} times")
 
 
 def print_customers(store: Store) -> None:

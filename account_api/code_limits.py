@@ -1,5 +1,6 @@
-"""How many one-time codes may be sent: per account and client, per conversation, and a ceiling per
-account across all clients whose reaching is told to the operators (README "Lockout")."""
+"""How many one-time codes may be sent: per account and client, per conversation, per account from all
+clients (ceilings only many clients reach; the operators are told long before), and, while the
+cross-account alarm is on, per client across all accounts (README "Lockout")."""
 
 from __future__ import annotations
 
@@ -20,18 +21,28 @@ class CodeLimits:
         self.settings = settings
 
     def refuse_if_reached(
-        self, now: float, subject: str, client: str, conversation_id: str, audit: dict[str, Any]
+        self,
+        now: float,
+        subject: str,
+        client: str,
+        conversation_id: str,
+        audit: dict[str, Any],
+        alarm_on: bool = False,
     ) -> None:
-        """Raise 429 with the wait until one more code may be sent, if any limit is reached."""
+        """Raise 429 with the wait until one more code may be sent, if any limit is reached; tell the
+        operators when this code is the account's code_alarm_codes-th within the hour."""
         s = self.settings
-        ceiling_wait = self._wait(s.max_codes_per_account_per_window, now, subject=subject)
-        if ceiling_wait > 0:
-            self._ceiling_alarm(now, audit)
-        wait = max(
-            ceiling_wait,
-            self._wait(s.max_codes_per_client_per_window, now, subject=subject, client=client),
-            self._wait(s.max_codes_per_conversation_per_window, now, conversation_id=conversation_id),
-        )
+        hour, day = s.code_rate_window_seconds, s.guess_window_seconds
+        limits: list[tuple[int, int, dict[str, str]]] = [
+            (s.max_codes_per_client_per_window, hour, {"subject": subject, "client": client}),
+            (s.max_codes_per_client_per_day, day, {"subject": subject, "client": client}),
+            (s.max_codes_per_conversation_per_window, hour, {"conversation_id": conversation_id}),
+            (s.max_codes_per_account_per_window, hour, {"subject": subject}),
+            (s.max_codes_per_account_per_day, day, {"subject": subject}),
+        ]
+        if alarm_on:  # someone guesses across accounts: one client gets few codes, whatever the account
+            limits.append((s.alarm_codes_per_client, hour, {"client": client}))
+        wait = max(self._wait(limit, window, now, where) for limit, window, where in limits)
         if wait > 0:
             self.store.audit_log.add(now=now, result="too_many_codes", **audit)
             raise ApiError(
@@ -40,9 +51,10 @@ class CodeLimits:
                 "確認コードの送信回数が上限に達しました。しばらく待ってからお試しください。",
                 retry_after=wait,
             )
+        if len(self.store.verifications.recent_code_times(now - hour, subject=subject)) + 1 == s.code_alarm_codes:
+            self._ceiling_alarm(now, audit)
 
-    def _wait(self, limit: int, now: float, **where: str) -> int:
-        window = self.settings.code_rate_window_seconds
+    def _wait(self, limit: int, window: int, now: float, where: dict[str, str]) -> int:
         times = self.store.verifications.recent_code_times(now - window, **where)
         if len(times) < limit:
             return 0
@@ -50,20 +62,20 @@ class CodeLimits:
         return max(1, math.ceil(times[len(times) - limit] + window - now))
 
     def _ceiling_alarm(self, now: float, audit: dict[str, Any]) -> None:
-        """An account reached its ceiling of codes: several clients asked for its codes within the hour,
-        which a customer alone does not do. Refused like any limit, and told to the operators (the log
+        """An account reached code_alarm_codes codes within the hour: several clients asked for its codes,
+        which a customer alone does not do. Nobody is refused for it; the operators are told (the log
         names no account, client or conversation; the audit event has the account's subject)."""
         s = self.settings
         logger.warning(
             "ALARM: an account reached %d one-time codes in %d s (several clients).",
-            s.max_codes_per_account_per_window,
+            s.code_alarm_codes,
             s.code_rate_window_seconds,
         )
         self.store.audit_log.add(
             now=now,
             event="verification.code_alarm",
             result="alarm",
-            detail=f"{s.max_codes_per_account_per_window} codes per {s.code_rate_window_seconds} s",
+            detail=f"{s.code_alarm_codes} codes per {s.code_rate_window_seconds} s",
             subject=audit["subject"],
             customer_number=audit["customer_number"],
             conversation_id=audit["conversation_id"],

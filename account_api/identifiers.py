@@ -22,6 +22,11 @@ def normalize_ocn_id(raw: str) -> str | None:
     return value if OCN_ID_RE.match(value) else None
 
 
+def normalize_connection_id(raw: str) -> str | None:
+    """A connection ID (接続用ID) carries an @ but is no mail address; it is written and compared like one."""
+    return normalize_ocn_id(raw)
+
+
 def phone_digits(raw: str) -> str:
     return re.sub(r"\D", "", unicodedata.normalize("NFKC", raw))
 

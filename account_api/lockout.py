@@ -1,5 +1,10 @@
-"""Wrong codes and locks: a conversation locks after a few wrong codes, an account only after many from
-several clients, and a burst across all accounts raises an alarm (README "Lockout")."""
+"""Wrong codes and what they stop (README "Lockout"): a conversation locks after a few wrong codes, a client
+after its budget for the account, and the account's codes are compared no more once the guessing bound
+is reached; from a lower count on, and while the cross-account alarm is on, each code gets one try.
+
+Every refusal is decided before a code is compared, so "refused" never tells a right code from a wrong
+one: over a budget nothing is evaluated, and the bound on guesses holds however many clients ask.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import logging
 import math
 from typing import Any
 
+from .alarm import Alarm
 from .errors import ApiError
 from .records import SubjectState, Verification
 from .security import keyed_hash
@@ -26,71 +32,114 @@ def locked(seconds: float) -> ApiError:
 
 
 class Lockout:
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, alarm: Alarm) -> None:
         self.store = store
         self.settings = settings
+        self.alarm = alarm
 
     def conversation_key(self, conversation_id: str) -> str:
         return keyed_hash(self.settings.pepper, "subject", "conversation", conversation_id)
 
-    def refuse_if_locked(self, subject: str, conversation_id: str, now: float, audit: dict[str, Any]) -> None:
-        """Raise 423 (and audit it) while the account or the conversation is locked."""
-        locked_until = self._locked_until(subject, conversation_id, now)
-        if locked_until is not None:
-            self.store.audit_log.add(now=now, result="locked", **audit)
-            raise locked(locked_until - now)
+    def refuse_if_locked(
+        self, subject: str, conversation_id: str, client: str, now: float, audit: dict[str, Any]
+    ) -> None:
+        """Raise 423 (and audit it, saying which) while the conversation is locked, the client has spent
+        its wrong codes for this account, or the account has reached the guessing bound."""
+        conversation_lock = self._state(self.conversation_key(conversation_id), now).locked_until
+        waits = {"conversation": (conversation_lock or now) - now, **self._budget_waits(subject, client, now)}
+        which = max(waits, key=lambda name: waits[name])
+        if waits[which] > 0:
+            self.store.audit_log.add(now=now, result="locked", detail=which, **audit)
+            raise locked(waits[which])
+
+    def one_try_per_code(self, subject: str, now: float) -> bool:
+        """Throttled: the account has many wrong codes from all its clients, or the alarm is on."""
+        window_start = now - self.settings.guess_window_seconds
+        recent = len(self.store.lockout.wrong_code_times(subject, window_start))
+        return recent >= self.settings.account_throttle_wrong_codes or self.alarm.is_on(now)
 
     def clear_conversation(self, conversation_id: str) -> None:
         """A right code: the conversation's count starts again from zero."""
         self.store.lockout.save_state(self.conversation_key(conversation_id), SubjectState(0, None, None))
 
     def wrong_code(self, v: Verification, conversation_id: str, now: float, audit: dict[str, Any]) -> ApiError:
-        """Count a wrong code: lock the conversation after max_wrong_codes, the account only after
-        account_lock_wrong_codes from account_lock_clients clients (README "Lockout")."""
+        """Count a wrong code and answer it: 423 once a budget is spent (the client's or the account's
+        budget, or the conversation's 5), else 400 with the tries left; a throttled code is void after
+        one try."""
         s, key = self.settings, self.conversation_key(conversation_id)
+        throttled = self.one_try_per_code(v.subject, now)
         self.store.lockout.add_wrong_code(v.subject, conversation_id, v.client, now)
-        self._sound_alarm_if_needed(now)
+        self.alarm.note_wrong_code(now)
+        self._tell_if_account_under_attack(self._recent(v.subject, now), now, audit)
         failed = self._state(key, now).failed_attempts + 1
-        total, clients = self.store.lockout.wrong_codes_since(v.subject, now - s.lockout_seconds)
-        if total >= s.account_lock_wrong_codes and clients >= s.account_lock_clients:
-            self.store.lockout.save_state(v.subject, SubjectState(total, now, now + s.lockout_seconds))
-            self.store.verifications.void_pending(subject=v.subject)
-            self.store.audit_log.add(
-                now=now, result="account_locked", detail=f"{total} wrong codes, {clients} clients", **audit
-            )
-            return locked(s.lockout_seconds)
+        spent = {name: wait for name, wait in self._budget_waits(v.subject, v.client, now).items() if wait > 0}
+        if spent:
+            # The pending codes this budget covers (the client's, or all the account's) can no longer be tried.
+            self.store.verifications.void_pending(subject=v.subject, client=None if "account" in spent else v.client)
+            conversation_lock = now + s.lockout_seconds if failed >= s.max_wrong_codes else None
+            self.store.lockout.save_state(key, SubjectState(failed, now, conversation_lock))
+            detail = f"wrong code {failed}, {' and '.join(spent)} budget spent"
+            self.store.audit_log.add(now=now, result="locked", detail=detail, **audit)
+            return locked(max(spent.values()))
         if failed >= s.max_wrong_codes:
             self.store.lockout.save_state(key, SubjectState(failed, now, now + s.lockout_seconds))
             self.store.verifications.void_pending(subject=v.subject, conversation_id=conversation_id)
             self.store.audit_log.add(now=now, result="locked", detail=f"wrong code {failed}", **audit)
             return locked(s.lockout_seconds)
         self.store.lockout.save_state(key, SubjectState(failed, now, None))
+        if throttled:  # one try per code: this one is used up, a new code may be asked for
+            self.store.verifications.void(v.id)
+            self.store.audit_log.add(now=now, result="invalid_code", detail=f"wrong code {failed}, throttled", **audit)
+            return ApiError(400, "invalid_code", "確認コードが正しくありません。新しいコードをお取り寄せください。")
         self.store.audit_log.add(now=now, result="invalid_code", detail=f"wrong code {failed}", **audit)
-        return ApiError(400, "invalid_code", "確認コードが正しくありません。", attempts_left=s.max_wrong_codes - failed)
+        left = min(s.max_wrong_codes - failed, s.client_wrong_codes - self._recent(v.subject, now, v.client))
+        return ApiError(400, "invalid_code", "確認コードが正しくありません。", attempts_left=left)
 
-    def _locked_until(self, subject: str, conversation_id: str, now: float) -> float | None:
-        """When the later of the account's and the conversation's locks ends (None: neither is locked)."""
-        ends = [self._state(k, now).locked_until for k in (subject, self.conversation_key(conversation_id))]
-        return max((end for end in ends if end is not None), default=None)
+    def _recent(self, subject: str, now: float, client: str | None = None) -> int:
+        return len(self.store.lockout.wrong_code_times(subject, now - self.settings.guess_window_seconds, client))
+
+    def _budget_waits(self, subject: str, client: str, now: float) -> dict[str, float]:
+        """Seconds until the client's and the account's wrong-code budgets allow one more (0: not spent)."""
+        s = self.settings
+        return {
+            "client": self._budget_wait(subject, now, s.client_wrong_codes, client),
+            "account": self._budget_wait(subject, now, s.account_max_wrong_codes),
+        }
+
+    def _budget_wait(self, subject: str, now: float, budget: int, client: str | None = None) -> float:
+        """Seconds until fewer than `budget` wrong codes (of the account, or of one client for it) lie
+        within the guess window."""
+        window = self.settings.guess_window_seconds
+        times = self.store.lockout.wrong_code_times(subject, now - window, client)
+        if len(times) < budget:
+            return 0.0
+        return times[len(times) - budget] + window - now
+
+    def _tell_if_account_under_attack(self, recent: int, now: float, audit: dict[str, Any]) -> None:
+        """The account's wrong codes reached the throttle or the bound: told once each (audit + log without
+        account, client or conversation), since only many clients together get there."""
+        s = self.settings
+        stage = {s.account_throttle_wrong_codes: "throttled", s.account_max_wrong_codes: "paused"}.get(recent)
+        if stage is None:
+            return
+        logger.warning(
+            "ALARM: an account reached %d wrong one-time codes in %d s (%s).", recent, s.guess_window_seconds, stage
+        )
+        self.store.audit_log.add(
+            now=now,
+            event="verification.account_alarm",
+            result=stage,
+            detail=f"{recent} wrong codes in {s.guess_window_seconds} s",
+            subject=audit["subject"],
+            customer_number=audit["customer_number"],
+            conversation_id=audit["conversation_id"],
+        )
 
     def _state(self, subject: str, now: float) -> SubjectState:
-        """Wrong-code count and lock, with an ended lock or a stale count reset to zero."""
+        """A conversation's wrong-code count and lock, with an ended lock or a stale count reset to zero."""
         state = self.store.lockout.state(subject)
         if state.locked_until is not None:
             return state if now < state.locked_until else SubjectState(0, None, None)
         if state.last_failed_at is not None and now - state.last_failed_at >= self.settings.lockout_seconds:
             return SubjectState(0, None, None)
         return state
-
-    def _sound_alarm_if_needed(self, now: float) -> None:
-        """Many wrong codes across all accounts: someone is guessing at scale. Tell the operators (once
-        per window); nobody is locked out by it, or the alarm itself would be a way to deny service."""
-        s = self.settings
-        if self.store.lockout.all_wrong_codes_since(now - s.alarm_window_seconds) != s.alarm_wrong_codes:
-            return
-        logger.warning(
-            "ALARM: %d wrong one-time codes in %d s across all accounts.", s.alarm_wrong_codes, s.alarm_window_seconds
-        )
-        self.store.audit_log.add(
-            now=now, event="verification.alarm", result="alarm", detail=f"{s.alarm_wrong_codes} wrong codes"
-        )

@@ -49,6 +49,14 @@ class AccountRepository(Repository):
     def by_ocn_id(self, ocn_id: str) -> Customer | None:
         return self._one("ocn_id", ocn_id)
 
+    def by_connection_id(self, connection_id: str) -> Customer | None:
+        return self._one("connection_id", connection_id)
+
+    def share_without_mobile(self) -> float:
+        """The share of accounts whose codes go by mail (0 when there are none)."""
+        total, without = self.conn.execute("SELECT count(*), count(*) - count(mobile) FROM customers").fetchone()
+        return without / total if total else 0.0
+
     def _one(self, column: str, value: str) -> Customer | None:
         row = self.conn.execute(f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE {column} = ?", (value,)).fetchone()
         return Customer(**dict(row)) if row else None
@@ -114,7 +122,7 @@ class VerificationRepository(Repository):
 
     def recent_code_times(self, since: float, **where: str) -> list[float]:
         """Start times of the codes since `since` matching every `column=value` given (subject,
-        conversation_id, client), oldest first."""
+        conversation_id, client: alone it counts the client's codes for all accounts), oldest first."""
         assert where and set(where) <= {"subject", "conversation_id", "client"}
         condition = " AND ".join(f"{column} = ?" for column in where)
         rows = self.conn.execute(
@@ -123,13 +131,21 @@ class VerificationRepository(Repository):
         ).fetchall()
         return [r[0] for r in rows]
 
-    def void_pending(self, *, subject: str, conversation_id: str | None = None) -> None:
+    def void_pending(self, *, subject: str, conversation_id: str | None = None, client: str | None = None) -> None:
+        """Void the account's pending codes (only this conversation's / this client's, if given)."""
         sql = "UPDATE verifications SET status = 'void', code_hash = NULL WHERE subject = ? AND status = 'pending'"
         args: tuple[Any, ...] = (subject,)
-        if conversation_id is not None:
-            sql += " AND conversation_id = ?"
-            args += (conversation_id,)
+        for column, value in (("conversation_id", conversation_id), ("client", client)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args += (value,)
         self.conn.execute(sql, args)
+
+    def void(self, verification_id: str) -> None:
+        self.conn.execute(
+            "UPDATE verifications SET status = 'void', code_hash = NULL WHERE id = ? AND status = 'pending'",
+            (verification_id,),
+        )
 
     def mark_verified(self, verification_id: str, verified_until: float) -> None:
         self.conn.execute(
@@ -163,13 +179,12 @@ class LockoutRepository(Repository):
             (subject, conversation_id, client, at),
         )
 
-    def wrong_codes_since(self, subject: str, since: float) -> tuple[int, int]:
-        """(wrong codes, distinct clients they came from) for one account since `since`."""
-        row = self.conn.execute(
-            "SELECT count(*), count(DISTINCT client) FROM wrong_codes WHERE subject = ? AND at > ?",
-            (subject, since),
-        ).fetchone()
-        return int(row[0]), int(row[1])
+    def wrong_code_times(self, subject: str, since: float, client: str | None = None) -> list[float]:
+        """When the account's wrong codes since `since` were typed (from one client if given), oldest first."""
+        sql, args = "SELECT at FROM wrong_codes WHERE subject = ? AND at > ?", (subject, since)
+        if client is not None:
+            sql, args = sql + " AND client = ?", (*args, client)
+        return [row[0] for row in self.conn.execute(sql + " ORDER BY at", args).fetchall()]
 
     def all_wrong_codes_since(self, since: float) -> int:
         return int(self.conn.execute("SELECT count(*) FROM wrong_codes WHERE at > ?", (since,)).fetchone()[0])
@@ -232,6 +247,21 @@ class AuditLog(Repository):
 
     def entries(self) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+
+    def last_at(self, event: str, result: str) -> float | None:
+        """When `event` last had `result` (None: never)."""
+        row = self.conn.execute(
+            "SELECT max(at) FROM audit_log WHERE event = ? AND result = ?", (event, result)
+        ).fetchone()
+        return row[0]
+
+    def count(self, event: str, result: str) -> int:
+        """How many times `event` had `result`: a counter for the operators' metrics."""
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM audit_log WHERE event = ? AND result = ?", (event, result)
+            ).fetchone()[0]
+        )
 
 
 class IdempotencyRepository(Repository):

@@ -14,7 +14,12 @@ from sanic.response import HTTPResponse
 
 from .clock import Clock, iso_jst
 from .errors import ApiError, bad_request
-from .identifiers import normalize_customer_number, normalize_destination, normalize_ocn_id
+from .identifiers import (
+    normalize_connection_id,
+    normalize_customer_number,
+    normalize_destination,
+    normalize_ocn_id,
+)
 from .replies import idempotent, read, render
 from .request_fields import conversation_id, json_object, last_param, query, text_field, valid_id, verification_ref
 from .service import AccountService
@@ -51,21 +56,12 @@ def _register_verifications(app: Sanic) -> None:
     async def start_verification(request: Request) -> HTTPResponse:
         data = json_object(request)
         conv = conversation_id(data)
-        number_raw = text_field(data, "customer_number", max_len=64, required=False)
-        ocn_raw = text_field(data, "ocn_id", max_len=254, required=False)
         client_ref = text_field(data, "client_ref", max_len=128, required=False)
-        if (number_raw is None) == (ocn_raw is None):
-            raise bad_request("customer_number か ocn_id のどちらか一方を指定してください.")
-        number = normalize_customer_number(number_raw) if number_raw is not None else None
-        ocn_id = normalize_ocn_id(ocn_raw) if ocn_raw is not None else None
-        if number_raw is not None and number is None:
-            raise bad_request("customer_number は N と9桁の数字です (例: N123456789).")
-        if ocn_raw is not None and ocn_id is None:
-            raise bad_request("ocn_id はメールアドレスの形式です.")
+        identifier = account_identifier(data)
         return idempotent(
             request,
             data,
-            lambda: service(request).start_verification(conv, number, ocn_id, client_ref),
+            lambda: service(request).start_verification(conv, client_ref=client_ref, **identifier),
             success_status=202,
         )
 
@@ -80,6 +76,28 @@ def _register_verifications(app: Sanic) -> None:
         if not valid_id(verification_id):
             raise ApiError(404, "not_found", "確認手続きが見つかりません。")
         return idempotent(request, data, lambda: service(request).confirm_verification(verification_id, conv, code))
+
+
+# Each way a customer can name their account, its longest raw form and its normalization.
+_IDENTIFIERS: dict[str, tuple[int, Callable[[str], str | None], str]] = {
+    "customer_number": (64, normalize_customer_number, "N と9桁の数字です (例: N123456789)"),
+    "ocn_id": (254, normalize_ocn_id, "メールアドレスの形式です"),
+    "connection_id": (254, normalize_connection_id, "@ を含む接続用IDの形式です (例: abc12345@one.ocn.ne.jp)"),
+}
+
+
+def account_identifier(data: dict[str, Any]) -> dict[str, str]:
+    """The one identifier of a verification request ({kind: normalized value}); 400 otherwise."""
+    given = {kind: text_field(data, kind, max_len=spec[0], required=False) for kind, spec in _IDENTIFIERS.items()}
+    present = {kind: raw for kind, raw in given.items() if raw is not None}
+    if len(present) != 1:
+        raise bad_request("customer_number・ocn_id・connection_id のいずれか一つを指定してください.")
+    [(kind, raw)] = present.items()
+    _max_len, normalize, form = _IDENTIFIERS[kind]
+    value = normalize(raw)
+    if value is None:
+        raise bad_request(f"{kind} は{form}.")
+    return {kind: value}
 
 
 def _register_procedures(app: Sanic) -> None:

@@ -6,8 +6,9 @@ import sqlite3
 
 # 2: connection passwords and outbox bodies encrypted (Fernet) instead of hashed / clear;
 # 3: verifications.client and wrong_codes.client (keyed hash of the bot's client reference) for the
-# per-client limits.
-SCHEMA_VERSION = 3
+# per-client limits; 4: indexes for the per-client wrong-code budgets, a client's codes across accounts and
+# the alarm's audit rows (README "Lockout").
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -44,14 +45,15 @@ CREATE TABLE IF NOT EXISTS verifications (
 CREATE INDEX IF NOT EXISTS verifications_subject ON verifications(subject, created_at);
 CREATE INDEX IF NOT EXISTS verifications_client ON verifications(subject, client, created_at);
 CREATE INDEX IF NOT EXISTS verifications_conversation ON verifications(conversation_id, created_at);
+CREATE INDEX IF NOT EXISTS verifications_any_account ON verifications(client, created_at);
 CREATE TABLE IF NOT EXISTS subjects (
     subject         TEXT PRIMARY KEY,
     failed_attempts INTEGER NOT NULL DEFAULT 0,
     last_failed_at  REAL,
     locked_until    REAL
 );
--- Every wrong code, with the conversation and client it came from: the account-wide lock needs many of
--- them from several clients (a stranger alone locks only their own conversation; see README "Lockout").
+-- Every wrong code, with the conversation and client it came from: the budgets per client and account
+-- (README "Lockout") count them over the last 24 hours.
 CREATE TABLE IF NOT EXISTS wrong_codes (
     id              INTEGER PRIMARY KEY,
     subject         TEXT NOT NULL,
@@ -60,6 +62,7 @@ CREATE TABLE IF NOT EXISTS wrong_codes (
     at              REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS wrong_codes_subject ON wrong_codes(subject, at);
+CREATE INDEX IF NOT EXISTS wrong_codes_client ON wrong_codes(subject, client, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_at ON wrong_codes(at);
 CREATE TABLE IF NOT EXISTS logins (
     id              INTEGER PRIMARY KEY,
@@ -102,6 +105,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
     result          TEXT NOT NULL,
     detail          TEXT
 );
+CREATE INDEX IF NOT EXISTS audit_log_event ON audit_log(event, result, at);
 CREATE TABLE IF NOT EXISTS idempotency (
     token_hash      TEXT NOT NULL,
     path            TEXT NOT NULL,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .alarm import Alarm, AlarmState
 from .clock import Clock
 from .code_limits import CodeLimits
 from .lockout import Lockout
@@ -27,8 +28,14 @@ class AccountService:
         self.clock = clock
         self.box = SecretBox(settings.encryption_key)
         self.outbox_messages = Outbox(store.outbox, self.box, clock)
+        self.alarm = Alarm(store, settings)
         self.verification = VerificationService(
-            store, settings, clock, Lockout(store, settings), CodeLimits(store, settings), self.outbox_messages
+            store,
+            settings,
+            clock,
+            Lockout(store, settings, self.alarm),
+            CodeLimits(store, settings),
+            self.outbox_messages,
         )
         self.procedures = ProcedureService(store, settings, clock, self.box, self.outbox_messages)
 
@@ -40,11 +47,21 @@ class AccountService:
         customer_number: str | None = None,
         ocn_id: str | None = None,
         client_ref: str | None = None,
+        connection_id: str | None = None,
     ) -> dict[str, Any]:
-        return self.verification.start(conversation_id, customer_number, ocn_id, client_ref)
+        """Exactly one identifier, already normalized (routes.py)."""
+        named = {"customer_number": customer_number, "ocn_id": ocn_id, "connection_id": connection_id}
+        given = [(kind, value) for kind, value in named.items() if value is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of customer_number, ocn_id and connection_id")
+        return self.verification.start(conversation_id, given[0], client_ref)
 
     def confirm_verification(self, verification_id: str, conversation_id: str, code: str) -> dict[str, Any]:
         return self.verification.confirm(verification_id, conversation_id, code)
+
+    def alarm_state(self) -> AlarmState:
+        """The cross-account alarm now (alarm.py): for the operators' metrics and the CLI."""
+        return self.alarm.state(self.clock.now())
 
     # -- procedures of a verified customer --
 

@@ -38,22 +38,35 @@ class Settings:
     access_log: bool = False
 
     code_ttl_seconds: int = 10 * 60
-    # Lockout policy (README "Lockout"): wrong codes lock the conversation they come from; the account
-    # is locked only by many wrong codes from several clients; a global count raises an alarm.
+    # Lockout policy (README "Lockout"). A client is the bot's client_ref (an IPv4 address, an IPv6 /64,
+    # a LINE user; without one, the conversation). Budgets bind one client far below anything
+    # account-wide, and nothing account-wide is a lock a handful of clients can impose on the customer.
     max_wrong_codes: int = 5  # per conversation, then that conversation is locked for lockout_seconds
     lockout_seconds: int = 30 * 60
-    account_lock_wrong_codes: int = 20  # within lockout_seconds, for one account ...
-    # ... from at least this many clients (client_ref; without one, each conversation is a client)
-    account_lock_clients: int = 3
-    alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: logged and audited
+    guess_window_seconds: int = 24 * 60 * 60  # the window of the per-client and per-account budgets
+    client_wrong_codes: int = 10  # per account and client: then that client is refused for that account
+    # Per account, from all clients: one try per code (and an alarm) from this many wrong codes ...
+    account_throttle_wrong_codes: int = 30
+    # ... and the guessing bound: no code of the account is compared beyond this many wrong codes
+    # (a chance of at most 100 in 10^6 = 1e-4 per account per day); reachable only from 10+ clients.
+    account_max_wrong_codes: int = 100
+    alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: the alarm goes on ...
     alarm_window_seconds: int = 10 * 60
-    # Codes (README "Lockout"): one client (the bot's keyed client reference: a LINE user, a web/REST
-    # client address) gets a few codes per account, so a stranger's client cannot use up the customer's;
-    # the account-wide ceiling bounds the SMS a victim receives, and reaching it raises the alarm.
-    max_codes_per_client_per_window: int = 3  # per (account, client)
-    max_codes_per_account_per_window: int = 10  # per account, all clients: the ceiling (alarm)
+    alarm_hold_seconds: int = 60 * 60  # ... for this long: one try per code, few codes per client
+    alarm_codes_per_client: int = 3  # per client, all accounts, per code_rate_window while the alarm is on
+    # Codes (README "Lockout"): a client gets a few codes per account, so a stranger's client cannot use
+    # up the customer's; the account-wide ceilings bound the SMS a victim receives and take 10+ clients.
+    max_codes_per_client_per_window: int = 3  # per (account, client) per code_rate_window
+    max_codes_per_client_per_day: int = 10  # per (account, client) per guess_window
     max_codes_per_conversation_per_window: int = 3
+    code_alarm_codes: int = 10  # per account per code_rate_window: the operators are told (nobody refused)
+    max_codes_per_account_per_window: int = 30  # per account, all clients: the hourly ceiling
+    max_codes_per_account_per_day: int = 100  # per account, all clients, per guess_window
     code_rate_window_seconds: int = 60 * 60
+    # Decoy hints: the share of accounts without a mobile is measured from the customers table at most
+    # this often and rounded to this step, so a decoy's channel does not flip with every new account.
+    contact_share_refresh_seconds: int = 60 * 60
+    contact_share_step: float = 0.05
     verified_ttl_seconds: int = 15 * 60
 
     idempotency_ttl_seconds: int = 24 * 60 * 60

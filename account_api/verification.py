@@ -9,7 +9,6 @@ from . import messages
 from .clock import Clock, iso_jst
 from .code_limits import CodeLimits
 from .errors import ApiError
-from .identifiers import mask_mail
 from .lockout import Lockout
 from .outbox import Outbox
 from .records import Customer, Verification
@@ -18,6 +17,9 @@ from .settings import Settings
 from .store import Store
 
 SENT_MESSAGE = "ご登録がある場合は、登録済みの連絡先に確認コードを送信しました。"
+
+# How the account was named: ("customer_number" | "ocn_id" | "connection_id", its normalized value).
+Identifier = tuple[str, str]
 
 
 class VerificationService:
@@ -30,33 +32,30 @@ class VerificationService:
         self.lockout = lockout
         self.limits = limits
         self.outbox = outbox
+        self.hints = DestinationHints(store, settings)
 
-    def start(
-        self,
-        conversation_id: str,
-        customer_number: str | None = None,
-        ocn_id: str | None = None,
-        client_ref: str | None = None,
-    ) -> dict[str, Any]:
+    def start(self, conversation_id: str, identifier: Identifier, client_ref: str | None = None) -> dict[str, Any]:
+        """Send a code for the account `identifier` names: ("customer_number" | "ocn_id" | "connection_id",
+        its normalized value)."""
         s, now = self.settings, self.clock.now()
-        customer, identifier = self._customer(customer_number, ocn_id)
+        customer = self._customer(identifier)
         subject = self._subject(customer, identifier)
         who = customer.customer_number if customer else None
         audit = dict(event="verification.start", conversation_id=conversation_id, customer_number=who, subject=subject)
-
-        self.lockout.refuse_if_locked(subject, conversation_id, now, audit)
         # The client reference is already opaque, but it is hashed again with the pepper so nothing the
         # bot sends is stored as sent; without one, the conversation stands for the client.
         client = keyed_hash(
             s.pepper, "client", *(("ref", client_ref) if client_ref else ("conversation", conversation_id))
         )
-        self.limits.refuse_if_reached(now, subject, client, conversation_id, audit)
+
+        self.lockout.refuse_if_locked(subject, conversation_id, client, now, audit)
+        self.limits.refuse_if_reached(now, subject, client, conversation_id, audit, self.lockout.alarm.is_on(now))
 
         verification_id = self._issue_code(customer, subject, client, conversation_id, now)
         self.store.audit_log.add(
             now=now, result="sent" if customer else "decoy", verification_id=verification_id, **audit
         )
-        channel, hint = destination_hint(s.pepper, customer, identifier)
+        channel, hint = self.hints.hint(customer, identifier, now)
         return {
             "verification_id": verification_id,
             "expires_in": s.code_ttl_seconds,
@@ -74,7 +73,8 @@ class VerificationService:
             raise ApiError(404, "not_found", "確認手続きが見つかりません。")
         audit.update(customer_number=v.customer_number, subject=v.subject)
 
-        self.lockout.refuse_if_locked(v.subject, conversation_id, now, audit)
+        # Before the code is compared: over a budget nothing is evaluated (lockout.py).
+        self.lockout.refuse_if_locked(v.subject, conversation_id, v.client, now, audit)
         if v.status != "pending" or now >= v.expires_at:
             self.store.audit_log.add(now=now, result="expired", **audit)
             raise ApiError(
@@ -91,14 +91,17 @@ class VerificationService:
             return {"verified": True, "verified_until": iso_jst(verified_until), "expires_in": s.verified_ttl_seconds}
         raise self.lockout.wrong_code(v, conversation_id, now, audit)
 
-    def _customer(self, customer_number: str | None, ocn_id: str | None) -> tuple[Customer | None, tuple[str, str]]:
-        """The account (None if unknown) and the identifier it was asked for by."""
-        if customer_number is not None:
-            return self.store.accounts.by_number(customer_number), ("customer_number", customer_number)
-        assert ocn_id is not None
-        return self.store.accounts.by_ocn_id(ocn_id), ("ocn_id", ocn_id)
+    def _customer(self, identifier: Identifier) -> Customer | None:
+        """The account the identifier names (None if unknown)."""
+        kind, value = identifier
+        lookup = {
+            "customer_number": self.store.accounts.by_number,
+            "ocn_id": self.store.accounts.by_ocn_id,
+            "connection_id": self.store.accounts.by_connection_id,
+        }[kind]
+        return lookup(value)
 
-    def _subject(self, customer: Customer | None, identifier: tuple[str, str]) -> str:
+    def _subject(self, customer: Customer | None, identifier: Identifier) -> str:
         # Known accounts share one subject whichever identifier was given; unknown identifiers get
         # their own, so limits and lockout work the same for both and reveal nothing.
         if customer:
@@ -133,26 +136,37 @@ class VerificationService:
         return verification_id
 
 
-_DECOY_MAIL_DOMAINS = ("ocn.ne.jp", "gmail.com", "yahoo.co.jp", "docomo.ne.jp", "icloud.com", "ezweb.ne.jp")
+class DestinationHints:
+    """Where the code went, for a customer whose code did not arrive, told so that a known account and
+    an unknown identifier cannot be told apart (issue 21 item 9):
 
+    - a phone shows its last 2 digits (`***-****-**78`), which are uniform over real numbers and are
+      drawn uniformly for a decoy;
+    - a mail address shows nothing before verification (`null`): its first letters and domain have a
+      distribution no decoy can copy;
+    - a decoy goes to "mail" with the measured share of accounts without a mobile (rounded to
+      contact_share_step, measured at most every contact_share_refresh_seconds).
 
-def destination_hint(pepper: str, customer: Customer | None, identifier: tuple[str, str]) -> tuple[str, str]:
-    """Where the code went, masked more than after verification (a phone shows 2 digits, not 4), so a
-    customer whose code did not arrive can check it. An unknown identifier gets a decoy of the same
-    shapes, derived from the identifier with the pepper: the same on every request, so neither the
-    hint's presence, its form nor its changing tells whether the account exists."""
-    if customer is not None:
-        channel, destination = customer.contact_channel, customer.contact_destination
-    else:
-        draw = int(keyed_hash(pepper, "destination-hint", *identifier), 16)
-        channel = "mail" if draw % 3 == 0 else "sms"  # about the share of accounts without a mobile
-        if channel == "sms":
-            destination = f"0{(7, 8, 9)[draw // 3 % 3]}0{draw // 9 % 10**8:08d}"
-        elif identifier[0] == "ocn_id":
-            destination = identifier[1]  # mail goes to the OCN ID itself when there is no other contact
+    A decoy is derived from the identifier with the pepper, so it is the same on every request.
+    """
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._share: tuple[float, float] | None = None  # (measured at, share without a mobile)
+
+    def hint(self, customer: Customer | None, identifier: Identifier, now: float) -> tuple[str, str | None]:
+        if customer is not None:
+            channel, last_digits = customer.contact_channel, (customer.mobile or "")[-2:]
         else:
-            letters = "".join(chr(ord("a") + (draw >> (8 * i)) % 26) for i in range(2))
-            destination = f"{letters}@{_DECOY_MAIL_DOMAINS[draw // 9 % len(_DECOY_MAIL_DOMAINS)]}"
-    if channel == "sms":
-        return channel, f"***-****-**{destination[-2:]}"
-    return channel, mask_mail(destination)
+            draw = int(keyed_hash(self.settings.pepper, "destination-hint", *identifier), 16)
+            channel = "mail" if (draw % 10_000) / 10_000 < self.share_without_mobile(now) else "sms"
+            last_digits = f"{draw // 10_000 % 100:02d}"
+        return (channel, f"***-****-**{last_digits}") if channel == "sms" else (channel, None)
+
+    def share_without_mobile(self, now: float) -> float:
+        s = self.settings
+        if self._share is None or now - self._share[0] >= s.contact_share_refresh_seconds:
+            measured = self.store.accounts.share_without_mobile()
+            self._share = (now, round(measured / s.contact_share_step) * s.contact_share_step)
+        return self._share[1]

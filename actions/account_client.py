@@ -169,17 +169,21 @@ class AccountClient:
         customer_number: str | None = None,
         ocn_id: str | None = None,
         *,
+        connection_id: str | None = None,
         client_ref: str | None = None,
         idempotency_key: str | None = None,
     ) -> VerificationStarted:
         """Sends a code to the account's registered contact. Unknown accounts get the same answer.
 
+        The account is named by exactly one of its customer number, OCN ID or connection ID (接続用ID:
+        it carries an @ but is no mail address, so it is sent as what it is, never as an OCN ID).
         `client_ref` is the channel's opaque reference to who is asking (channels/client_ref.py): the
         sandbox limits codes per account and client with it, so a stranger cannot use up a customer's."""
-        if (customer_number is None) == (ocn_id is None):
-            raise ValueError("give exactly one of customer_number and ocn_id")
-        body: dict[str, Any] = {"conversation_id": conversation_id}
-        body.update({"customer_number": customer_number} if customer_number is not None else {"ocn_id": ocn_id})
+        named = {"customer_number": customer_number, "ocn_id": ocn_id, "connection_id": connection_id}
+        given = {kind: value for kind, value in named.items() if value is not None}
+        if len(given) != 1:
+            raise ValueError("give exactly one of customer_number, ocn_id and connection_id")
+        body: dict[str, Any] = {"conversation_id": conversation_id, **given}
         if client_ref:
             body["client_ref"] = client_ref
         data = self.transport.post("/v1/verifications", "start_verification", body, idempotency_key)

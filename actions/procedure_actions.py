@@ -38,7 +38,7 @@ from actions.links import link
 from actions.topics import TOPICS
 from channels.client_ref import from_metadata
 from channels.senders import is_shared_chat
-from ocn_ids.parse import canonical_customer_number, canonical_mail, find_values, one_time_code
+from ocn_ids.parse import CONNECTION_ID_DOMAINS, canonical_customer_number, canonical_mail, find_values, one_time_code
 
 logger = logging.getLogger(__name__)
 
@@ -137,12 +137,15 @@ async def start_verification(
     「コードが届きません」 can be answered with where the code went.
     """
     customer_number = canonical_customer_number(account_ref)
+    # A connection ID (on the letter, under an OCN connection domain) is looked up as one, not as an OCN ID.
+    connection_id = account_ref if not customer_number and is_connection_id(account_ref) else None
     try:
         started = await asyncio.to_thread(
             account_client().start_verification,
             tracker.sender_id,
             customer_number=customer_number,
-            ocn_id=None if customer_number else account_ref,
+            ocn_id=None if customer_number or connection_id else account_ref,
+            connection_id=connection_id,
             # Who is asking, as the channel saw it (opaque): the API limits codes per account and client.
             client_ref=from_metadata((tracker.latest_message or {}).get("metadata")),
             idempotency_key=turn_key(tracker, what),
@@ -156,6 +159,11 @@ async def start_verification(
         destination=destination or "ご登録の携帯電話（SMS）またはメール",
     )
     return {"verification_id": started.verification_id, "code_destination": destination, "otp_code": None}
+
+
+def is_connection_id(account_ref: str) -> bool:
+    """A canonical address under one of OCN's connection domains (ocn_ids/parse.py) is a connection ID."""
+    return account_ref.rpartition("@")[2] in CONNECTION_ID_DOMAINS
 
 
 _MISTAKE = re.compile(r"間違|まちが|違いました|ちがいました|違います|ちがいます")

@@ -6,6 +6,8 @@ Every channel puts `client_ref` into `UserMessage.metadata`; the action server r
 
 - The reference is an HMAC of the channel's view of the client: the LINE user id, or the client address
   the web (socket.io) or REST channel saw (after the trusted-proxy rules of bot_server/rate_limit.py).
+  An IPv6 address counts by its /64 (NIST SP 800-63B §5.2.2): one line or host gets a whole /64, so
+  its 2^64 addresses are one client; an IPv4-mapped IPv6 address is its IPv4 address.
   Never the raw id or address: the metadata is stored in the tracker, and the API gets nothing it could
   give away.
 - The key is derived from WEB_SESSION_SECRET (already one value for all Rasa servers, deploy/ sets it)
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 from functools import lru_cache
@@ -38,8 +41,23 @@ def client_ref(kind: str, value: str | None) -> str | None:
     """The opaque reference of a client (`kind` "line-user" or "address"); None when it is unknown."""
     if not value:
         return None
+    if kind == "address":
+        value = _address_group(value)
     digest = hmac.new(_key(), f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
     return f"cr1_{digest[:32]}"
+
+
+def _address_group(address: str) -> str:
+    """The client an address stands for: an IPv4 address itself, an IPv6 address its /64 network."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # a zone index (fe80::1%eth0) names no client
+    except ValueError:
+        return address  # not an address (a test name, a proxy's label): taken as it is
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def with_client_ref(metadata: Any, kind: str, value: str | None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""No clear-text secrets in the database; the outbox and customers CLI."""
+"""No clear-text secrets in the database; the outbox, customers and alarm CLI."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import re
 import subprocess
 import sys
 
-from conftest import CODE_RE, ENCRYPTION_KEY, PEPPER, ROOT, TOKEN, new_conversation
+from conftest import CODE_RE, ENCRYPTION_KEY, PEPPER, ROOT, TOKEN, new_conversation, sandbox_env
+from in_process import InProcess
 
 
 def test_database_holds_no_clear_text_secret(api, db, new_customer):
@@ -101,3 +102,21 @@ def test_idempotency_records_cannot_be_reversed_to_the_code(api, db, new_custome
     bare = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
     stored = {row["request_hash"] for row in db.conn.execute("SELECT request_hash FROM idempotency")}
     assert stored and bare not in stored
+
+
+def test_alarm_cli_says_whether_the_cross_account_alarm_is_on(tmp_path):
+    sb = InProcess(tmp_path, encryption_key=ENCRYPTION_KEY, pepper=PEPPER)
+    env = sandbox_env(sb.settings.db_path, 0)
+    quiet = subprocess.run(
+        [sys.executable, "-m", "account_api", "alarm"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
+    assert quiet.returncode == 0 and "alarm: off" in quiet.stdout and "raised 0 times" in quiet.stdout
+    for n in range(sb.settings.alarm_wrong_codes):  # the default burst: 200 wrong codes within 10 minutes
+        conv = f"web:burst-{n}"
+        started = sb.start(conv, f"guesser-{n}", customer_number=f"N0001{n:05d}")
+        assert sb.confirm(started.body["verification_id"], conv, "000000").status == 400
+    sb.close()
+    loud = subprocess.run(
+        [sys.executable, "-m", "account_api", "alarm"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
+    assert "alarm: ON until" in loud.stdout and "window: 200" in loud.stdout and "raised 1 times" in loud.stdout

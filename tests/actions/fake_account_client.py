@@ -43,11 +43,18 @@ class FakeClient(AccountClient):
         customer_number: str | None = None,
         ocn_id: str | None = None,
         *,
+        connection_id: str | None = None,
         client_ref: str | None = None,
         idempotency_key: str | None = None,
     ) -> VerificationStarted:
         self._call(
-            "start", conversation_id, customer_number, ocn_id, client_ref=client_ref, idempotency_key=idempotency_key
+            "start",
+            conversation_id,
+            customer_number,
+            ocn_id,
+            connection_id=connection_id,
+            client_ref=client_ref,
+            idempotency_key=idempotency_key,
         )
         return VerificationStarted("v-1", 600)
 

@@ -267,3 +267,16 @@ def test_a_one_to_one_line_chat_runs_procedures(client: FakeClient) -> None:
     messages, _ = run(ActionRunProcedure(), t)
     assert "utter_procedure_needs_private_chat" not in responses(messages)
     assert client.calls and client.calls[0][0] == "history"
+
+
+def test_a_connection_id_typed_as_the_id_is_looked_up_as_a_connection_id(client: FakeClient) -> None:
+    """Issue 21 item 7: the connection ID printed on the letter is sent as one, not as an OCN ID."""
+    asyncio.run(
+        ValidateProcedureForm().validate_account_ref("abc12345@one.ocn.ne.jp", CollectingDispatcher(), CHOSEN, {})
+    )
+    asyncio.run(
+        ValidateProcedureForm().validate_account_ref("taro.yamada@ocn.ne.jp", CollectingDispatcher(), CHOSEN, {})
+    )
+    [(_, by_connection_id, keywords), (_, by_ocn_id, _)] = client.calls
+    assert by_connection_id[1:3] == (None, None) and keywords["connection_id"] == "abc12345@one.ocn.ne.jp"
+    assert by_ocn_id[1:3] == (None, "taro.yamada@ocn.ne.jp")

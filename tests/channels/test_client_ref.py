@@ -28,6 +28,16 @@ def test_the_reference_is_stable_opaque_and_differs_per_client() -> None:
     assert client_ref("address", "") is None and client_ref("line-user", None) is None
 
 
+def test_an_ipv6_64_is_one_client_and_a_mapped_ipv4_address_is_that_address() -> None:
+    """An attacker's line has 2^64 IPv6 addresses: they count as one client (NIST SP 800-63B §5.2.2)."""
+    one_line = {client_ref("address", f"2001:db8:4c1:77:{n:x}:a1b2:c3d4:{n * 7:x}") for n in range(1, 50)}
+    assert one_line == {client_ref("address", "2001:db8:4c1:77::1")}
+    assert client_ref("address", "2001:db8:4c1:78::1") not in one_line  # the next /64 is another client
+    assert client_ref("address", "::ffff:203.0.113.7") == client_ref("address", "203.0.113.7")
+    assert client_ref("address", "fe80::1%eth0") == client_ref("address", "fe80::2")
+    assert client_ref("line-user", "2001:db8:4c1:77::1") != client_ref("line-user", "2001:db8:4c1:77::2")
+
+
 def test_a_client_sent_reference_is_replaced_and_other_metadata_kept() -> None:
     metadata = with_client_ref(FORGED, "address", "198.51.100.1")
     assert metadata == {"widget": "v2", METADATA_KEY: client_ref("address", "198.51.100.1")}

@@ -69,7 +69,7 @@ def test_buttons_become_quick_replies(line_stack: tuple[RunningStack, FakeLineAp
 def test_verified_procedure_over_line(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
     stack, fake = line_stack
     user = "U" + new_sender()
-    stack.start_a_new_hour()
+    stack.start_a_new_day()
     assert "お客さま番号" in line_texts(
         line_say(stack, fake, user, '/start_procedure{"procedure": "send_customer_number"}')
     )

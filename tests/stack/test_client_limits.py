@@ -16,15 +16,15 @@ TARO = {"number": "N123456789", "phone": "090-1234-5678"}
 
 
 @pytest.fixture
-def fresh_hours(stack: RunningStack) -> Iterator[None]:
-    """A new hour on the sandbox clock before (a clean budget) and after (the next tests get theirs)."""
-    advance_an_hour(stack)
+def fresh_days(stack: RunningStack) -> Iterator[None]:
+    """A new day on the sandbox clock before (a clean budget) and after (the next tests get theirs)."""
+    advance_a_day(stack)
     yield
-    advance_an_hour(stack)
+    advance_a_day(stack)
 
 
-def advance_an_hour(stack: RunningStack) -> None:
-    stack.start_a_new_hour()
+def advance_a_day(stack: RunningStack) -> None:
+    stack.start_a_new_day()
 
 
 def start_code(stack: RunningStack) -> str:
@@ -33,7 +33,7 @@ def start_code(stack: RunningStack) -> str:
     return texts(stack.say(sender, TARO["number"]))
 
 
-def test_one_client_gets_three_codes_an_hour_whatever_its_conversations(stack: RunningStack, fresh_hours: None) -> None:
+def test_one_client_gets_three_codes_an_hour_whatever_its_conversations(stack: RunningStack, fresh_days: None) -> None:
     for _ in range(3):
         assert "確認コードをお送りしました" in start_code(stack)
     assert "送信回数が上限に達しました" in start_code(stack)

@@ -18,8 +18,8 @@ START_LOGIN_HISTORY = '/start_procedure{"procedure": "login_history"}'
 
 @pytest.fixture(autouse=True)
 def fresh_hour(stack: RunningStack) -> Iterator[None]:
-    """Each test gets a new hour on the sandbox clock, so the 3-codes-per-hour limit resets."""
-    stack.start_a_new_hour()
+    """Each test gets a new day on the sandbox clock, so the code limits and wrong-code budgets reset."""
+    stack.start_a_new_day()
     yield
 
 

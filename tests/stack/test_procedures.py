@@ -15,8 +15,8 @@ HANAKO = {"number": "N987654321", "mail": "hanako.sato@example.jp"}
 
 @pytest.fixture(autouse=True)
 def fresh_hour(stack: RunningStack) -> Iterator[None]:
-    """Each test gets a new hour on the sandbox clock, so the 3-codes-per-hour limit resets."""
-    stack.start_a_new_hour()
+    """Each test gets a new day on the sandbox clock, so the code limits and wrong-code budgets reset."""
+    stack.start_a_new_day()
     yield
 
 

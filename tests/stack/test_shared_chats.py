@@ -79,7 +79,7 @@ def test_rest_cannot_reach_a_line_customers_verified_conversation(
     stack, fake = line_stack
     user = "U" + new_sender()
     me = {"type": "user", "userId": user}
-    stack.start_a_new_hour()
+    stack.start_a_new_day()
     say_in(stack, fake, me, '/start_procedure{"procedure": "login_history"}')
     say_in(stack, fake, me, TARO["number"])
     code = stack.latest_code(TARO["phone"])

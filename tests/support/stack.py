@@ -57,9 +57,11 @@ class RunningStack:
             timeout=5,
         ).raise_for_status()
 
-    def start_a_new_hour(self) -> None:
-        """Move the sandbox clock on by an hour, so the per-hour code limits start afresh."""
-        self.advance_clock(3601)
+    def start_a_new_day(self) -> None:
+        """Move the sandbox clock on by a day, so the code limits (per hour and per day) and the wrong-code
+        budgets (per day) start afresh: every test's REST messages come from one client, 127.0.0.1
+        (account_api/README.md "Lockout")."""
+        self.advance_clock(24 * 3600 + 1)
 
     def latest_code(self, destination: str) -> str | None:
         """The last one-time code the sandbox 'sent' to a phone or mail address."""
