@@ -17,6 +17,7 @@ Digits glued to letters (N123456789, t702870045@…) are IDs, not codes, and sta
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -174,6 +175,24 @@ def redact_event(event: Event) -> Event:
 
 
 _LOG_PATCHED = "_ocn_redacting"
+# A run of JSON \\uXXXX escapes: Rasa's structlog renders parse data with ensure_ascii, so a code typed
+# in full width reaches the log as \\uff11\\uff11… where no pattern over the text can see it.
+_JSON_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
+
+
+def _unescape_json(message: str) -> str:
+    """The message with its \\uXXXX runs decoded (surrogate pairs too), so redaction sees the text
+    the customer typed; a run that does not decode to valid text is left as it was."""
+
+    def decode(run: re.Match[str]) -> str:
+        try:
+            text = json.loads(f'"{run.group()}"')
+            text.encode("utf-8")  # a lone surrogate cannot be written to the log file
+        except (ValueError, UnicodeEncodeError):
+            return run.group()
+        return text
+
+    return _JSON_ESCAPES.sub(decode, message) if "\\u" in message else message
 
 
 def install_log_redaction() -> None:
@@ -189,7 +208,7 @@ def install_log_redaction() -> None:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string is logging's business, not ours
             return record
-        redacted = redact_text(message)
+        redacted = redact_text(_unescape_json(message))
         if redacted != message:
             record.msg, record.args = redacted, None
         return record

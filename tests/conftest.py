@@ -43,7 +43,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """Account sandbox + action server + Rasa server on free loopback ports (shared)."""
-    running = start_stack(tmp_path_factory.mktemp("stack"))
+    # At DEBUG Rasa logs every message text: the redaction tests read the logs where texts are in them.
+    running = start_stack(tmp_path_factory.mktemp("stack"), extra_env={"LOG_LEVEL": "DEBUG"})
     yield running
     running.stop()
 

@@ -1,4 +1,9 @@
-"""Rasa's conversation tests (tests/conversations/) with the trained model: NLU and dialogue together."""
+"""Rasa's conversation tests (tests/conversations/) with the trained model, run end to end.
+
+`rasa test core --e2e` sends each story's customer text through the NLU pipeline and compares the
+predicted intent as well as the next action. Without `--e2e` Rasa takes the story's intent as given
+and only the dialogue policies are tested. In this mode Rasa loads only files named `test_*.yml`.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ def test_conversation_stories_pass(tmp_path: Path) -> None:
             "--out",
             str(tmp_path),
             "--fail-on-prediction-errors",
+            "--e2e",
         ],
         cwd=ROOT,
         env=env,
@@ -44,7 +50,9 @@ def test_conversation_stories_pass(tmp_path: Path) -> None:
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else result.stdout[-3000:] + result.stderr[-3000:]
     assert result.returncode == 0, details
-    stories = sum(path.read_text().count("- story:") for path in (ROOT / "tests" / "conversations").glob("*.yml"))
+    story_files = sorted((ROOT / "tests" / "conversations").glob("*.yml"))
+    assert all(path.name.startswith("test_") for path in story_files), "--e2e loads only test_*.yml files"
+    stories = sum(path.read_text().count("- story:") for path in story_files)
     assert stories >= 30
     # Rasa's summary line for the conversations: every one of them was evaluated and correct.
     assert re.search(rf"Correct:\s+{stories} / {stories}\b", result.stdout + result.stderr), details

@@ -1,52 +1,64 @@
-"""Intent accuracy stays >= 0.95 on both held-out sets, neither of them ever used for training:
-tests/nlu/test_nlu.yml, and the blind set tests/nlu/blind/ (written from the help page alone by
-someone who never saw data/nlu; only aggregate figures are looked at, see benchmarks/README.md)."""
+"""The trained NLU on both held-out sets, neither of them ever used for training: tests/nlu/test_nlu.yml,
+and the blind set tests/nlu/blind/ (written from the help page alone by someone who never saw
+data/nlu; only aggregate figures are looked at, see benchmarks/README.md).
+
+Each message is parsed by the trained model as the running bot parses it (fallback thresholds
+included), and three shares are gated:
+- accuracy: the top intent other than nlu_fallback is right (what `rasa test nlu` reports: it undoes
+  the fallback before scoring);
+- direct: the bot acts on the right intent at once (not a fallback, not a wrong intent);
+- confidently wrong: the bot acts on a wrong intent without asking.
+Accuracy alone passes a model that falls back on everything it is unsure of; "direct" does not.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import asyncio
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import pytest
 import yaml
 
 from devstack.config import ROOT
 from devstack.model import latest_model
 
+FALLBACK = "nlu_fallback"
+HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
+BLIND = ROOT / "tests" / "nlu" / "blind"
+
+# Floors a little under what the chosen model measures (benchmarks/README.md, `make nlu-eval`), so
+# near-ties that BLAS threading may move on another machine cannot flip the verdict:
+# held-out: accuracy 0.97, direct 0.967 (356 of 368), confidently wrong 1.6 %;
+# blind (1,999): accuracy 0.966, direct 0.938, confidently wrong 2.1 %.
 MIN_ACCURACY = 0.95
-# Issue 8 asks for >= 0.95 on the blind set. The chosen model scores 0.966 on all three batches
-# (1,931 of 1,999 messages, `make nlu-eval`, benchmarks/README.md), so the floor holds with 31 messages
-# to spare: near-ties that BLAS threading may move on another machine cannot flip the verdict.
-MIN_BLIND_ACCURACY = 0.95
+MIN_DIRECT = 0.95
+MAX_CONFIDENTLY_WRONG = 0.025
+MIN_BLIND_ACCURACY = 0.95  # issue 8
+MIN_BLIND_DIRECT = 0.92
+MAX_BLIND_CONFIDENTLY_WRONG = 0.03
 
 
-def _rasa_test_nlu(nlu: str, out: Path) -> dict[str, Any]:
-    model = latest_model()
-    assert model, "train first (make train)"
-    env = dict(
-        os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1"
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot_server", "test", "nlu", "--nlu", nlu, "--model", str(model), "--out", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads((out / "intent_report.json").read_text())
+@dataclass(frozen=True)
+class Parsed:
+    gold: str
+    acted_on: str  # the intent the bot acts on: nlu_fallback when it asks back
+    top: str  # the best intent other than nlu_fallback
 
 
-def _intents(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: v for name, v in report.items() if isinstance(v, dict) and "confused_with" in v}
+def _examples(paths: list[Path]) -> list[tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [(m.get("text"), m.get("intent")) for path in paths for m in load_data(str(path)).intent_examples]
 
 
-def _weakest(report: dict[str, Any]) -> list[tuple[str, float]]:
-    return sorted(((name, v["f1-score"]) for name, v in _intents(report).items()), key=lambda item: item[1])[:5]
+def _blind_files() -> list[Path]:
+    return sorted(BLIND.rglob("*.yml"))
+
+
+def _trained_examples() -> list[tuple[str, str]]:
+    return _examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
 
 
 def _trained_intents() -> set[str]:
@@ -58,23 +70,66 @@ def _trained_intents() -> set[str]:
     return intents
 
 
-def test_intent_accuracy_on_held_out_test_set(tmp_path: Path) -> None:
-    report = _rasa_test_nlu("tests/nlu/test_nlu.yml", tmp_path)
-    assert report["macro avg"]["support"] >= 300  # the whole test set was evaluated
-    assert report["accuracy"] >= MIN_ACCURACY, f"accuracy {report['accuracy']:.3f}; weakest intents {_weakest(report)}"
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, list[Parsed]]:
+    """Every held-out and blind message parsed once by the trained model, in this process."""
+    from rasa.core.agent import Agent
+
+    model = latest_model()
+    assert model, "train first (make train)"
+    agent = Agent.load(str(model))
+    sets = {"held_out": _examples([HELD_OUT]), "blind": _examples(_blind_files())}
+
+    async def parse_all() -> dict[str, list[Parsed]]:
+        result: dict[str, list[Parsed]] = {}
+        for name, examples in sets.items():
+            result[name] = []
+            for text, gold in examples:
+                data = await agent.parse_message(text)
+                ranking = [r["name"] for r in data.get("intent_ranking") or [] if r["name"] != FALLBACK]
+                result[name].append(Parsed(gold, data["intent"]["name"], ranking[0] if ranking else FALLBACK))
+        return result
+
+    return asyncio.run(parse_all())
 
 
-def test_intent_accuracy_on_blind_test_set(tmp_path: Path) -> None:
-    report = _rasa_test_nlu("tests/nlu/blind", tmp_path)
-    per_intent = _intents(report)
-    from rasa.shared.nlu.training_data.loading import load_data
+def _shares(messages: list[Parsed]) -> dict[str, float]:
+    n = len(messages)
+    return {
+        "accuracy": sum(m.top == m.gold for m in messages) / n,
+        "direct": sum(m.acted_on == m.gold for m in messages) / n,
+        "confidently_wrong": sum(m.acted_on not in (m.gold, FALLBACK) for m in messages) / n,
+    }
 
-    blind_files = sorted((ROOT / "tests/nlu/blind").rglob("*.yml"))
-    blind_messages = sum(len(load_data(str(path)).intent_examples) for path in blind_files)
-    assert sum(v["support"] for v in per_intent.values()) == blind_messages  # every batch was evaluated
+
+def test_held_out_set(parsed: dict[str, list[Parsed]]) -> None:
+    messages = parsed["held_out"]
+    assert len(messages) >= 300  # the whole test set was evaluated
+    shares = _shares(messages)
+    assert shares["accuracy"] >= MIN_ACCURACY, shares
+    assert shares["direct"] >= MIN_DIRECT, shares
+    assert shares["confidently_wrong"] <= MAX_CONFIDENTLY_WRONG, shares
+
+
+def test_blind_set(parsed: dict[str, list[Parsed]]) -> None:
+    messages = parsed["blind"]
+    assert len(messages) >= 1999  # every batch was evaluated
     # Intents the model has no training data for yet can't be right; they are reported, not gated
     # (make nlu-eval prints them).
-    known = {name: v for name, v in per_intent.items() if name in _trained_intents()}
-    correct = sum(v["recall"] * v["support"] for v in known.values())
-    accuracy = correct / sum(v["support"] for v in known.values())
-    assert accuracy >= MIN_BLIND_ACCURACY, f"blind accuracy {accuracy:.3f}; weakest intents {_weakest(report)}"
+    known = [m for m in messages if m.gold in _trained_intents()]
+    shares = _shares(known)
+    assert shares["accuracy"] >= MIN_BLIND_ACCURACY, shares
+    assert shares["direct"] >= MIN_BLIND_DIRECT, shares
+    assert shares["confidently_wrong"] <= MAX_BLIND_CONFIDENTLY_WRONG, shares
+
+
+def test_no_test_message_is_a_training_example() -> None:
+    """A held-out message that is also a training example measures memory, not understanding."""
+
+    def key(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).strip()
+
+    trained = {key(text) for text, _ in _trained_examples()}
+    for name, examples in (("held-out", _examples([HELD_OUT])), ("blind", _examples(_blind_files()))):
+        repeated = [text for text, _ in examples if key(text) in trained]
+        assert not repeated, f"{name} messages that are training examples: {repeated}"

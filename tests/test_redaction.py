@@ -87,6 +87,19 @@ def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     assert caplog.text.count(PHONE_MASK) == 2 and CODE_MASK in caplog.text
 
 
+def test_log_records_rendered_as_escaped_json_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    """Rasa's structlog renders parse data as JSON with ASCII escapes: a full-width code typed by the
+    customer reaches the log as \\uff11\\uff11… and must be found there too (it was not, before)."""
+    install_log_redaction()
+    logger = logging.getLogger("rasa.core.processor")
+    full_width = json.dumps({"parse_data_text": "１１７　３３８", "phone": "０９０ー１２３４ー５６７８", "emoji": "😀"})
+    assert "\\uff11" in full_width
+    with caplog.at_level(logging.DEBUG, logger="rasa.core.processor"):
+        logger.debug(full_width)
+    assert "uff11" not in caplog.text and "１１７" not in caplog.text and "５６７８" not in caplog.text
+    assert CODE_MASK in caplog.text and PHONE_MASK in caplog.text and "😀" in caplog.text
+
+
 def test_sql_store_keeps_no_code(tmp_path) -> None:
     domain = Domain.from_yaml("version: '3.1'\nslots:\n  otp_code:\n    type: text\n    mappings: [{type: custom}]\n")
     store = RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))

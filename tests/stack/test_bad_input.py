@@ -43,7 +43,8 @@ def test_invalid_json_body_is_rejected_without_a_server_error(stack: RunningStac
         timeout=30,
         headers={"Content-Type": "application/json"},
     )
-    assert response.status_code < 500
+    assert response.status_code == 400
+    assert response.json()["error"], "a JSON error the client can read"
 
 
 def test_unreadable_messages_are_explained(stack: RunningStack) -> None:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -27,6 +29,16 @@ def _transcript(operator: Operator, handoff_id: str) -> list[dict]:
     response = operator.get(f"/handoffs/{handoff_id}/transcript")
     response.raise_for_status()
     return response.json()["lines"]
+
+
+def _stored_user_events(stack: RunningStack, sender: str) -> dict[str, dict]:
+    """The user events of a REST conversation as the tracker store holds them, by text."""
+    db = stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (f"rest:{sender}",)
+        ).fetchall()
+    return {event["text"]: event for event in (json.loads(row[0]) for row in rows)}
 
 
 def test_an_operator_takes_over_and_hands_back(stack: RunningStack) -> None:
@@ -58,6 +70,13 @@ def test_an_operator_takes_over_and_hands_back(stack: RunningStack) -> None:
     assert ("bot", "担当者がチャットに参加しました。") in kinds
     assert kinds[-1] == ("customer", "ありがとうございます")
     assert any(line["kind"] == "pause" for line in lines)
+    # No NLU while paused: what the customer said to the person was never classified (stock Rasa would).
+    stored = _stored_user_events(stack, sender)
+    assert stored["OCN IDを確認したい"]["parse_data"]["intent"]["name"] == "check_ocn_id"  # before the pause
+    for said in ("パスワードを忘れました。[電話番号]に連絡ください", "ありがとうございます"):
+        parse_data = stored[said].get("parse_data") or {}
+        assert not (parse_data.get("intent") or {}).get("name"), parse_data
+        assert not parse_data.get("entities"), parse_data
 
     assert olivia.post(f"/handoffs/{row['id']}/handback").status_code == 200
     assert row["id"] not in {r["id"] for r in olivia.queue()}

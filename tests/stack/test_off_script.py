@@ -110,12 +110,17 @@ def test_code_did_not_arrive_says_where_it_went_and_offers_a_new_one(stack: Runn
     assert "迷惑メール" in said and "新しいコードをお送りしますか" in said
     assert "/resend_code" in [b["payload"] for b in buttons(reply)]
     assert "届いた6桁の確認コード" in said  # the open question comes back
-    first = codes_sent(stack, TARO["phone"])[-1]
+    sent_before = codes_sent(stack, TARO["phone"])
     resent = texts(stack.say(sender, "はい"))
     assert "新しい確認コード" in resent
-    new = codes_sent(stack, TARO["phone"])[-1]
+    sent_after = codes_sent(stack, TARO["phone"])
+    assert len(sent_after) == len(sent_before) + 1
+    first, new = sent_before[-1], sent_after[-1]
+    assert new != first
+    # The API voided the first code: typed now it is refused, and the new one verifies.
+    refused = texts(stack.say(sender, first))
+    assert "正しくありません" in refused and "ご本人確認ができました" not in refused
     assert "ご本人確認ができました" in texts(stack.say(sender, f"{new[:3]}-{new[3:]}"))
-    assert first  # the first code was replaced (the API voids it), the new one verified
 
 
 def test_resend_keeps_the_procedure_and_says_how_long_to_wait_at_the_limit(stack: RunningStack) -> None:

@@ -149,4 +149,5 @@ def test_code_is_not_stored_in_the_tracker(stack: RunningStack) -> None:
     assert code not in stored
     assert "090-1234-5678" not in stored and "09012345678" not in stored
     logs = "\n".join(path.read_text(errors="replace") for path in (stack.var_dir / "logs").glob("*.log"))
+    assert "コードは[確認コード]です" in logs, "the stack logs message texts (DEBUG), redacted"
     assert code not in logs

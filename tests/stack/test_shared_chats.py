@@ -85,7 +85,7 @@ def test_rest_cannot_reach_a_line_customers_verified_conversation(
     code = stack.latest_code(TARO["phone"])
     assert code
     verified = line_texts(say_in(stack, fake, me, code))
-    assert "確認" in verified
+    assert "ご本人確認ができました" in verified
     # A REST client names the LINE user's id: it gets a fresh, unverified conversation of its own.
     reply = texts(stack.say(user, '/start_procedure{"procedure": "login_history"}'))
     assert "お客さま番号" in reply and "ログイン履歴です" not in reply

@@ -95,8 +95,8 @@ def test_customer_asks_for_a_person_operator_takes_over_and_hands_back(
     wait_for(operator_browser, lambda: "担当者と話したい" in " ".join(transcript(operator_browser, "customer")), 15)
     operator_browser.find_element(By.ID, "take").click()
     wait_for(operator_browser, lambda: operator_browser.find_element(By.ID, "reply").is_displayed(), 15)
-    bot_before = len(texts(browser, "bot"))
     wait_bot_reply(browser, 0, "担当者がチャットに参加しました")
+    bot_before = len(texts(browser, "bot"))
 
     # Customer -> operator, live.
     type_and_send(browser, "IDがわからなくなりました")
@@ -117,6 +117,10 @@ def test_customer_asks_for_a_person_operator_takes_over_and_hands_back(
         "the operator's message did not reach the widget",
     )
     assert browser.find_elements(By.CSS_SELECTOR, ".ocn-chat-typing[hidden]"), "typing indicator while a person answers"
+    # The bot stayed silent: the customer's message reached the console (so it was processed) and the
+    # operator's reply came after it on the same socket, so any bot reply would be shown by now.
+    # (The operator's bubble is drawn on the bot's side, so it is the one new bubble there.)
+    assert texts(browser, "bot")[bot_before:] == ["担当の花子です。お客さま番号はお手元にありますか？"]
     screenshot(browser, "handoff-widget.png")
     wait_for(operator_browser, lambda: any("担当の花子です" in t for t in transcript(operator_browser, "operator")), 10)
     screenshot(operator_browser, "console-conversation.png")

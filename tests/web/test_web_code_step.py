@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.stack, pytest.mark.browser]
 TARO_PHONE = "090-1234-5678"
 
 
-def last_code(web_stack: WebStack) -> str:
+def sent_codes(web_stack: WebStack) -> list[str]:
+    """Every code the sandbox has sent to Taro's phone, oldest first."""
     response = requests.get(
         f"http://127.0.0.1:{web_stack.ports.account_api}/dev/outbox",
         params={"to": TARO_PHONE},
@@ -28,6 +29,11 @@ def last_code(web_stack: WebStack) -> str:
     codes = [
         m.group(1) for msg in response.json()["messages"] for m in [re.search(r"確認コード: (\d{6})", msg["body"])] if m
     ]
+    return codes
+
+
+def last_code(web_stack: WebStack) -> str:
+    codes = sent_codes(web_stack)
     assert codes, "no code in the sandbox outbox"
     return codes[-1]
 
@@ -54,12 +60,18 @@ def test_code_not_received_in_the_widget(web_stack: WebStack, browser) -> None:
     wait_bot_reply(browser, 0, "届いた6桁の確認コード")  # the open question comes back
     screenshot(browser, "web-code-not-received.png")
 
+    sent_before = sent_codes(web_stack)
     bots = len(messages(browser, "bot"))
     choices[0].click()
     wait_bot_reply(browser, bots, "新しい確認コード")
-    code = last_code(web_stack)
-    assert code != first or len(code) == 6
+    sent_after = sent_codes(web_stack)
+    assert len(sent_after) == len(sent_before) + 1, "exactly one new code is sent"
+    code = sent_after[-1]
+    assert code != first
+    # The first code was voided by the new one: typed now, it is refused and nothing is verified.
+    refused = say(browser, first, "確認コード")
+    assert "正しくありません" in refused and "ご本人確認ができました" not in refused
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in code)
     say(browser, f"{full_width[:3]} {full_width[3:]}", "ご本人確認ができました")
-    assert texts(browser, "user")[-2] == "新しいコードを送る"
+    assert texts(browser, "user")[-3:-1] == ["新しいコードを送る", first]
     screenshot(browser, "web-code-resent-verified.png")
