@@ -184,7 +184,7 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
 class CharTfidfView:
     """The classifier's second view: the sklearn_tfidf_lr baseline's recipe, TF-IDF (sublinear tf) of
     char 1-3-grams of the NFKC raw text -> LogisticRegression. It sees no Sudachi lemmas, so it errs on
-    other messages than the lemma model (benchmarks/README.md, "Night session")."""
+    other messages than the lemma model (benchmarks/README.md, "How the classifier was chosen")."""
 
     def __init__(self, model: Any) -> None:
         self.model = model  # sklearn Pipeline: TfidfVectorizer -> LogisticRegression
