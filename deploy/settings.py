@@ -88,6 +88,7 @@ class ScaledSettings:
     redis_password: str
     web_session_secret: str  # signs the web widget's session tokens (channels/socketio.py), one for all servers
     console_service_token: str  # the action servers' token for the operator console's desk API
+    metrics_token: str  # what Prometheus presents at every server's GET /metrics (deploy/monitoring/)
     model: Path
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
@@ -189,6 +190,7 @@ def load(
         redis_password=_secret(state, "redis_password", _env(env, "SCALED_REDIS_PASSWORD")),
         web_session_secret=_secret(state, "web_session_secret", _env(env, "WEB_SESSION_SECRET")),
         console_service_token=_secret(state, "console_service_token", _env(env, "CONSOLE_SERVICE_TOKEN")),
+        metrics_token=_secret(state, "metrics_token", _env(env, "METRICS_TOKEN")),
         model=model,
         nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
         nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),
