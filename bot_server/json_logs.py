@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,8 +29,10 @@ from bot_server.redaction import install_log_redaction, redact_value
 
 FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 RENAMED = {"asctime": "time", "levelname": "level", "name": "logger"}
+PROJECT_LOGGERS = ("actions", "bot_server", "channels", "console", "nlu_components")
 HASH_CHARS = 16  # 64 bits: enough to tell conversations apart in a day's logs
 _INSTALLED = "_ocn_json_logs"
+_ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 _conversation: ContextVar[str | None] = ContextVar("ocn_log_conversation", default=None)
 
@@ -65,6 +69,9 @@ class RedactingJsonFormatter(JsonFormatter):
         super().__init__(FIELDS, rename_fields=RENAMED, json_ensure_ascii=False)
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        message = log_data.get("message")
+        if isinstance(message, str) and "\x1b[" in message:  # Rasa colours its warnings
+            log_data["message"] = _ANSI_COLOUR.sub("", message)
         return redact_value(log_data)
 
 
@@ -79,6 +86,7 @@ def install_json_logging(level: int | str | None = None) -> None:
     """One JSON handler on the root logger (replacing coloredlogs' or a basic one), and the JSON
     format on every other handler already set up (Sanic's own loggers). Safe to call again."""
     install_log_redaction()
+    logging.captureWarnings(True)  # Rasa's warnings quote customer text: through the redaction, as JSON
     formatter, conversation = RedactingJsonFormatter(), ConversationFilter()
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -88,9 +96,14 @@ def install_json_logging(level: int | str | None = None) -> None:
         handler = logging.StreamHandler(sys.stderr)
         setattr(handler, _INSTALLED, True)
         root.addHandler(handler)
-    if level is not None or root.level == logging.WARNING:
-        root.setLevel(_level(level))
+    # Rasa keeps the root logger at WARNING (libraries stay quiet) and sets only its own "rasa" logger's
+    # level: ours get LOG_LEVEL (Rasa's variable, default INFO) the same way.
+    for name in PROJECT_LOGGERS:
+        logging.getLogger(name).setLevel(_level(level or os.environ.get("LOG_LEVEL") or "INFO"))
     for logger in [root, *logging.root.manager.loggerDict.values()]:
+        if isinstance(logger, logging.Logger):
+            # Sanic's logging dictConfig disables every logger that existed before it (ours included).
+            logger.disabled = False
         for handler in getattr(logger, "handlers", []):
             handler.setFormatter(formatter)
             if not any(isinstance(f, ConversationFilter) for f in handler.filters):

@@ -18,6 +18,7 @@ Rasa server sees only the turns it handled. Labels are bounded: `channel` is one
 
 from __future__ import annotations
 
+import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from sanic import Sanic
 from bot_server.json_logs import conversation_scope, install_json_logging
 from bot_server.metrics_endpoint import add_metrics_route
 from bot_server.rasa_patches import original, register
+
+logger = logging.getLogger(__name__)
 
 CHANNELS = frozenset({"rest", "socketio", "line", "cmdline"})
 NLU_FALLBACK = "nlu_fallback"
@@ -94,11 +97,14 @@ def record_turn(channel: str, turn: _Turn, domain_intents: list[str] | frozenset
     tracker = turn.tracker
     if tracker is None:  # failed before the message was logged
         TURN_SECONDS.labels(channel, NO_INTENT).observe(seconds)
+        logger.warning("turn failed", extra={"channel": channel, "ms": round(seconds * 1000, 1)})
         return
     intent = tracker.latest_message.intent if tracker.latest_message else {}
     name = intent.get("name")
     label = intent_label(name, domain_intents)
     TURN_SECONDS.labels(channel, label).observe(seconds)
+    # One line per turn, like an access log: the JSON line also carries the conversation's hash.
+    logger.info("turn", extra={"channel": channel, "intent": label, "ms": round(seconds * 1000, 1)})
     if name is None:
         PAUSED_MESSAGES.labels(channel).inc()
     else:
@@ -116,12 +122,12 @@ async def _handle_message_measured(self: MessageProcessor, message: UserMessage)
     turn = _Turn()
     token = _current_turn.set(turn)
     started = time.perf_counter()
-    try:
-        with conversation_scope(message.sender_id):
+    with conversation_scope(message.sender_id):
+        try:
             return await original(_HANDLE)(self, message)
-    finally:
-        _current_turn.reset(token)
-        record_turn(channel_label(message.input_channel), turn, self.domain.intents, time.perf_counter() - started)
+        finally:
+            _current_turn.reset(token)
+            record_turn(channel_label(message.input_channel), turn, self.domain.intents, time.perf_counter() - started)
 
 
 async def _log_message_seen(
