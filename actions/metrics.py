@@ -94,6 +94,17 @@ def measured_call(call: str) -> Iterator[dict[str, Any]]:
     record_call(call, time.monotonic() - started, "ok", answer.get("body"))
 
 
+def zero_series() -> None:
+    """The series the alert rules read, at 0 from the start (rate() does not see a series' first sample)."""
+    for outcome in ("verified", "invalid_code", "expired", "not_found", "locked", "unavailable", "error"):
+        VERIFICATIONS.labels(outcome)
+    for channel in sorted(CODE_CHANNELS):
+        CODES_SENT.labels(channel)
+    for call in (START_CALL, CONFIRM_CALL):
+        for outcome in ("ok", "unavailable"):
+            CALLS.labels(call, outcome)
+
+
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 
 
@@ -104,6 +115,7 @@ class MetricsPlugin:
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
         install_json_logging()  # the server's lines from here on (bot_server/json_logs.py)
         add_metrics_route(app)
+        zero_series()
 
         @app.on_request
         async def conversation_of_request(request: Any) -> None:

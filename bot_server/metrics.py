@@ -143,6 +143,25 @@ async def _log_message_seen(
     return tracker
 
 
+def zero_series(domain_intents: list[str] | frozenset[str]) -> None:
+    """Every label combination at 0 from the start: Prometheus's rate() sees no increase in a series
+    whose first sample is already 1, so a channel's first fallback would otherwise go unseen."""
+    for channel in sorted(CHANNELS - {"cmdline"}):
+        for intent in (*domain_intents, NLU_FALLBACK, NO_INTENT):
+            TURN_SECONDS.labels(channel, intent)
+            INTENTS.labels(channel, intent)
+        for kind in ("nlu", "reply"):
+            FALLBACKS.labels(channel, kind)
+        PAUSED_MESSAGES.labels(channel)
+        PAUSES.labels(channel)
+
+
+async def _zero_series_when_loaded(app: Sanic, _loop: Any) -> None:
+    agent = getattr(app.ctx, "agent", None)  # loaded by Rasa's before_server_start listener
+    if agent is not None and agent.domain is not None:
+        zero_series(agent.domain.intents)
+
+
 _ROUTE_INSTALLED = "_ocn_metrics_route"
 
 
@@ -158,6 +177,7 @@ def install() -> None:
     def configure_app(*args: Any, **kwargs: Any) -> Sanic:
         app = configure(*args, **kwargs)
         add_metrics_route(app)
+        app.register_listener(_zero_series_when_loaded, "after_server_start")
         install_json_logging()  # the server logs JSON lines from here on, instead of Rasa's coloured text
         return app
 
