@@ -4,6 +4,7 @@ export, and counting as FAQ turns exactly the help-page topics."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -75,3 +76,30 @@ def test_faq_turns_are_the_help_page_topics() -> None:
     faq_rule = next(rule for rule in rules() if rule.get("record") == "ocn:faq_turn_seconds:p95_5m")
     listed = set(re.search(r'intent=~"([^"]+)"', faq_rule["expr"]).group(1).split("|"))
     assert listed == set(TOPICS) - _NOT_TOPICS
+
+
+def test_every_dashboard_query_names_an_exported_series_or_a_recorded_rule() -> None:
+    dashboard = json.loads((MONITORING / "grafana-dashboard.json").read_text())
+    exported = exported_series()
+    recorded = {rule["record"] for rule in rules() if "record" in rule}
+    assert dashboard["panels"]
+    for panel in dashboard["panels"]:
+        assert panel["targets"], panel["title"]
+        for target in panel["targets"]:
+            expr = target["expr"]
+            names = SERIES.findall(expr) + re.findall(r"\b(ocn:[a-z0-9_:]+)", expr)
+            assert names or "up{" in expr, f"{panel['title']}: {expr} names no series"
+            for name in names:
+                base = next((name[: -len(s)] for s in SUFFIXES if name.endswith(s)), name)
+                assert base in exported or name in recorded, f"{panel['title']}: {name} is not exported"
+
+
+def test_every_dashboard_query_is_valid_promql(tmp_path: Path) -> None:
+    """promtool parses each query, written as a recording rule."""
+    dashboard = json.loads((MONITORING / "grafana-dashboard.json").read_text())
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    as_rules = [{"record": f"dashboard:query_{i}", "expr": expr} for i, expr in enumerate(exprs)]
+    path = tmp_path / "dashboard_rules.yml"
+    path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": as_rules}]}))
+    result = subprocess.run([promtool(), "check", "rules", str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
