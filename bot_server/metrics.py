@@ -127,7 +127,11 @@ async def _handle_message_measured(self: MessageProcessor, message: UserMessage)
             return await original(_HANDLE)(self, message)
         finally:
             _current_turn.reset(token)
-            record_turn(channel_label(message.input_channel), turn, self.domain.intents, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            try:
+                record_turn(channel_label(message.input_channel), turn, self.domain.intents, seconds)
+            except Exception:  # noqa: BLE001 - counting must never cost the customer the reply
+                logger.exception("could not record the turn's metrics")
 
 
 async def _log_message_seen(

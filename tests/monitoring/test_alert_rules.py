@@ -103,3 +103,19 @@ def test_every_dashboard_query_is_valid_promql(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": as_rules}]}))
     result = subprocess.run([promtool(), "check", "rules", str(path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_prometheus_config_for_a_scaled_layout_is_valid(tmp_path: Path) -> None:
+    from deploy.monitoring.config import render
+    from deploy.settings import load
+
+    settings = load(env={"RASA_API_TOKEN": "t" * 20, "SCALED_MODEL": "model.tar.gz"}, state_dir=tmp_path)
+    config = yaml.safe_load(render(settings, 3, 2))
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert [len(jobs[name]["static_configs"][0]["targets"]) for name in ("rasa", "actions", "console")] == [3, 2, 1]
+    token_file = Path(jobs["rasa"]["authorization"]["credentials_file"])
+    assert token_file.read_text().strip() == settings.metrics_token and token_file.stat().st_mode & 0o077 == 0
+    path = tmp_path / "prometheus.yml"
+    path.write_text(render(settings, 3, 2))
+    result = subprocess.run([promtool(), "check", "config", str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
