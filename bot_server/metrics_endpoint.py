@@ -15,14 +15,18 @@ one-machine default and the scaled mode generates one (deploy/settings.py).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import os
 from collections.abc import Awaitable, Callable
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, disable_created_metrics, generate_latest
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json, raw
+
+# No `_created` sample beside every counter and histogram: half the series, nothing the rules read.
+disable_created_metrics()
 
 METRICS_PATH = "/metrics"
 TOKEN_VARIABLE = "METRICS_TOKEN"
@@ -64,6 +68,7 @@ def add_metrics_route(
             return refused
         if refresh is not None:
             await refresh(request.app)
-        return raw(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+        # Rendering a few thousand samples takes milliseconds: not on the event loop that answers customers.
+        return raw(await asyncio.to_thread(generate_latest, registry), content_type=CONTENT_TYPE_LATEST)
 
     app.add_route(metrics, METRICS_PATH, methods=["GET"], name=_ROUTE_NAME)
