@@ -57,11 +57,14 @@ test-quick: setup web-deps lint train
 system-packages: setup
 	$(PY) -m devstack.system_packages
 
-## lint: one style for the whole tree (ruff format + ruff check; settings in pyproject.toml)
+## lint: one style for the whole tree (ruff format + ruff check; settings in pyproject.toml), and the
+##       alert rules (promtool from Debian's prometheus package: installed as root, else the command)
 lint: setup
 	@echo "==> Checking the style (ruff)"
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
+	@$(PY) -m devstack.system_packages prometheus
+	promtool check rules deploy/monitoring/rules.yml
 
 ## format: apply that style
 format: setup

@@ -19,6 +19,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from actions.account_api_results import AccountApiError, AccountApiUnavailable
+from actions.metrics import measured_call
 
 # The client's one logger, whichever of its modules logs: operators filter on this name.
 logger = logging.getLogger("actions.account_client")
@@ -82,6 +83,11 @@ class AccountApiTransport:
         return self._request("POST", path, endpoint, json=body, headers={IDEMPOTENCY_HEADER: key})
 
     def _request(self, method: str, path: str, endpoint: str, **kwargs: Any) -> dict[str, Any]:
+        with measured_call(endpoint) as answer:  # latency and outcome of the whole call (actions/metrics.py)
+            answer["body"] = self._attempts(method, path, endpoint, **kwargs)
+        return answer["body"]
+
+    def _attempts(self, method: str, path: str, endpoint: str, **kwargs: Any) -> dict[str, Any]:
         url = self.base_url + path
         attempts = self.retries + 1  # every call here is idempotent: GET, or POST with a key
         for attempt in range(1, attempts + 1):

@@ -65,9 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     if host not in ("127.0.0.1", "localhost", "::1") and settings.service_token == DEV_SERVICE_TOKEN:
         print("Refusing a non-loopback address with the development CONSOLE_SERVICE_TOKEN.", file=sys.stderr)
         return 2
+    from bot_server.json_logs import install_json_logging
     from console.app import create_app
 
     app = create_app(settings)
+    install_json_logging()  # JSON lines, redacted (bot_server/json_logs.py)
     app.run(host=host, port=port, access_log=False, workers=1)
     return 0
 

@@ -26,7 +26,8 @@ SESSION_COOKIE = "console_session"
 SIGNIN_COOKIE = "console_signin"  # double-submit token for the sign-in form itself
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-PUBLIC_PREFIXES = ("/signin", "/static/", "/healthz", "/desk/")
+# /desk/ and /metrics check their own bearer tokens (the bot's; the monitoring system's).
+PUBLIC_PREFIXES = ("/signin", "/static/", "/healthz", "/desk/", "/metrics")
 MIN_PASSWORD_CHARS = 12
 # Wrong passwords for one account from one address, and from one address for any account, before the
 # sign-in form refuses (even the right password) until the oldest failure is this old.

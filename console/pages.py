@@ -19,4 +19,5 @@ class NavItem:
 PAGE_MODULES: list[str] = [
     "console.handoff.views",
     "console.insight.views",
+    "console.metrics",  # GET /metrics for Prometheus (no page)
 ]

@@ -6,10 +6,10 @@ variables, never a secret of another part), then what deploy decides for it, whi
 
 | part | secrets it gets |
 |---|---|
-| rasa | tracker role (PGPASSFILE), Redis password, Rasa API token (environment, not argv), web session secret |
-| actions | sandbox token, console desk token |
+| rasa | tracker role (PGPASSFILE), Redis password, Rasa API token (environment, not argv), web session secret, metrics token |
+| actions | sandbox token, console desk token, metrics token |
 | sandbox | its token, pepper and encryption key; dev endpoints off unless SCALED_SANDBOX_DEV_ENDPOINTS=1 |
-| console | console role (PGPASSFILE; its own database, SELECT on the tracker's), Rasa API token, desk token |
+| console | console role (PGPASSFILE; its own database, SELECT on the tracker's), Rasa API token, desk token, metrics token |
 | redis, nginx | none (Redis reads its password from its 0600 config file) |
 
 Database URLs carry no password: libpq reads it from the part's PGPASSFILE (0600, one role per file).
@@ -100,6 +100,7 @@ def _rasa(s: ScaledSettings) -> dict[str, str]:
         # Every Rasa server reaches every web session through Redis (channels/socketio.py).
         SOCKETIO_MESSAGE_QUEUE=f"redis://127.0.0.1:{s.ports.redis}/2",
         SOCKETIO_MESSAGE_QUEUE_PASSWORD=s.redis_password,
+        METRICS_TOKEN=s.metrics_token,  # what Prometheus presents at GET /metrics (bot_server/metrics_endpoint.py)
     )
 
 
@@ -113,6 +114,7 @@ def _actions(s: ScaledSettings) -> dict[str, str]:
         ACCOUNT_API_TOKEN=s.sandbox_token,
         HANDOFF_DESK_URL=f"http://127.0.0.1:{s.ports.console}",
         CONSOLE_SERVICE_TOKEN=s.console_service_token,
+        METRICS_TOKEN=s.metrics_token,
     )
 
 
@@ -139,6 +141,7 @@ def _console(s: ScaledSettings, rasa_urls: list[str]) -> dict[str, str]:
         # The console reaches the Rasa servers directly (their HTTP API is not public); any of them will do.
         RASA_URL=",".join(rasa_urls),
         RASA_AUTH_TOKEN=s.rasa_api_token,
+        METRICS_TOKEN=s.metrics_token,
     )
 
 

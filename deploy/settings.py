@@ -97,6 +97,7 @@ class ScaledSettings:
     sandbox_token: str  # ACCOUNT_API_TOKEN: the action servers' token for the sandbox
     sandbox_pepper: str  # ACCOUNT_API_PEPPER and ACCOUNT_API_ENCRYPTION_KEY: the sandbox's own
     sandbox_encryption_key: str
+    metrics_token: str  # what Prometheus presents at every server's GET /metrics (deploy/monitoring/)
     model: Path
     nginx_rate: str  # nginx limit_req rate per client address, e.g. "300r/s"
     nginx_burst: int
@@ -232,6 +233,7 @@ def load(
             state, "account_api_encryption_key", _env(env, "ACCOUNT_API_ENCRYPTION_KEY"), _fernet_key
         ),
         sandbox_dev_endpoints=_env(env, "SCALED_SANDBOX_DEV_ENDPOINTS") in ("1", "true", "yes"),
+        metrics_token=_secret(state, "metrics_token", _env(env, "METRICS_TOKEN")),
         model=model,
         nginx_rate=_env(env, "SCALED_NGINX_RATE", "300r/s"),
         nginx_burst=int(_env(env, "SCALED_NGINX_BURST", "600")),

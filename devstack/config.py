@@ -52,6 +52,8 @@ def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Pa
         "CONSOLE_SERVICE_TOKEN": "dev-console-token",
         "HANDOFF_DESK_URL": f"http://127.0.0.1:{ports.console}",
         "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
+        # GET /metrics on Rasa, actions and console (bot_server/metrics_endpoint.py, docs/operations.md)
+        "METRICS_TOKEN": "dev-metrics-token",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

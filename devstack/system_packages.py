@@ -1,7 +1,8 @@
 """The system (Debian) packages the whole test suite needs besides Python's, in one place.
 
 Chromium, its WebDriver and Japanese fonts (browser tests in tests/web), Redis (lock store, rate
-limits, scaled mode), nginx (scaled mode) and PostgreSQL's server binaries (scaled mode; they ship
+limits, scaled mode), nginx (scaled mode), Prometheus (promtool in `make lint`, the monitoring test)
+and PostgreSQL's server binaries (scaled mode; they ship
 with the machine image). `make test` runs `python -m devstack.system_packages`: as root with
 apt-get it installs what is missing; otherwise it stops at once with the exact command to run.
 Tests that need a package fail with that same command (see `require`); none is silently skipped.
@@ -55,6 +56,15 @@ NEEDS = (
         lambda: shutil.which("redis-server") is not None,
     ),
     Need("nginx", "nginx", "scaled mode", lambda: nginx_binary() is not None),
+    # promtool checks the alert rules (make lint); the real prometheus scrapes the scaled mode in a test.
+    # Installing the package on a machine with systemd starts its service on :9090; nothing here needs
+    # that port (the test's Prometheus takes a free one).
+    Need(
+        "prometheus",
+        "prometheus",
+        "alert rules check (make lint), monitoring test (tests/scaled)",
+        lambda: shutil.which("promtool") is not None and shutil.which("prometheus") is not None,
+    ),
     Need("postgresql", "postgresql-15", "scaled mode", lambda: pg_bin(os.environ.get("SCALED_PG_BIN")) is not None),
     # PostgreSQL refuses to run as root; as root the scaled mode starts it as `postgres` with runuser.
     Need(
@@ -82,9 +92,10 @@ def require(*keys: str) -> str | None:
     return f"missing system packages: {what}. Install them with:\n    {install_command(absent)}\n(or run `make test`)"
 
 
-def ensure() -> int:
-    """Installs what is missing when we can (root + apt-get), else prints the command; 0 when all is there."""
-    absent = missing()
+def ensure(keys: tuple[str, ...] | None = None) -> int:
+    """Installs what is missing (of `keys`, default all) when we can (root + apt-get), else prints the
+    command; 0 when all is there."""
+    absent = missing(keys)
     if not absent:
         return 0
     packages = sorted({need.package for need in absent})
@@ -100,7 +111,7 @@ def ensure() -> int:
         if subprocess.run(command, env=env).returncode != 0:
             print(f"`{' '.join(command)}` failed; run it yourself:\n    {install_command(absent)}", file=sys.stderr)
             return 2
-    still = missing()
+    still = missing(keys)
     if still:
         print(require(*(need.key for need in still)), file=sys.stderr)
         return 2
@@ -108,4 +119,5 @@ def ensure() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(ensure())
+    # `python -m devstack.system_packages [KEY ...]`: all, or only the named needs (make lint: prometheus)
+    sys.exit(ensure(tuple(sys.argv[1:]) or None))

@@ -30,14 +30,15 @@ SECRETS = (
     "sandbox_token",
     "sandbox_pepper",
     "sandbox_encryption_key",
+    "metrics_token",
 )
 # What each part needs (deploy/environment.py's table). The database passwords reach the processes only
 # through their PGPASSFILE, so they appear in no environment at all.
 NEEDS = {
-    "rasa": {"rasa_api_token", "redis_password", "web_session_secret"},
-    "actions": {"sandbox_token", "console_service_token"},
+    "rasa": {"rasa_api_token", "redis_password", "web_session_secret", "metrics_token"},
+    "actions": {"sandbox_token", "console_service_token", "metrics_token"},
     "sandbox": {"sandbox_token", "sandbox_pepper", "sandbox_encryption_key"},
-    "console": {"rasa_api_token", "console_service_token"},
+    "console": {"rasa_api_token", "console_service_token", "metrics_token"},
     "redis": set(),
     "nginx": set(),
 }
