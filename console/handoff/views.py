@@ -138,7 +138,11 @@ async def transcript(request: Request, handoff_id: str) -> HTTPResponse:
         return json_response({"error": "not_found"}, status=404)
     after = int(request.args.get("after") or 0)
     lines = await asyncio.to_thread(
-        request.app.ctx.transcripts.after, handoff.conversation_id, after, until=handoff.ended_at
+        request.app.ctx.transcripts.after,
+        handoff.conversation_id,
+        after,
+        since=handoff.created_at,
+        until=handoff.ended_at,
     )
     return json_response({"status": handoff.status, "lines": [line.as_dict() for line in lines]})
 
@@ -168,7 +172,9 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
             session_checked = time.monotonic()
         current = await asyncio.to_thread(store.handoffs.get, handoff_id)
         until = current.ended_at if current else handoff.ended_at
-        lines = await asyncio.to_thread(reader.after, handoff.conversation_id, cursor, until=until)
+        lines = await asyncio.to_thread(
+            reader.after, handoff.conversation_id, cursor, since=handoff.created_at, until=until
+        )
         chunk = ""
         for line in lines:
             cursor = line.id
