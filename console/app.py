@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse, html, json, redirect
 from console import auth
 from console.pages import PAGE_MODULES, NavItem
 from console.settings import ConsoleSettings
-from console.store import Store
+from console.store import QueueLimits, Store
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,7 +26,8 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
     app.config.KEEP_ALIVE_TIMEOUT = 75
     app.config.RESPONSE_TIMEOUT = 3600  # live transcripts are long-lived streams
     app.ctx.settings = settings
-    app.ctx.store = store or Store(settings.store_url)
+    limits = QueueLimits(settings.queue_max_waiting, settings.queue_max_waiting_per_client)
+    app.ctx.store = store or Store(settings.store_url, limits)
     app.ctx.nav = []
     app.ctx.signin_throttle = auth.SigninThrottle()
     template_dirs = [HERE / "templates"]

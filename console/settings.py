@@ -28,6 +28,11 @@ class ConsoleSettings:
     session_idle_seconds: int
     session_max_seconds: int
     http_timeout: float
+    queue_max_waiting: int  # conversations waiting for a person at once, overall ...
+    queue_max_waiting_per_client: int  # ... and from one client (channels/client_ref.py)
+    # A waiting handoff whose conversation is still not paused this long after it was queued was
+    # never handed over (action_handoff's answer was lost): it leaves the queue (handoff/reconcile.py).
+    handoff_confirm_seconds: float
 
     @property
     def secure_cookies(self) -> bool:
@@ -47,4 +52,7 @@ def load_settings() -> ConsoleSettings:
         session_idle_seconds=int(_env("CONSOLE_SESSION_IDLE_SECONDS", str(30 * 60))),
         session_max_seconds=int(_env("CONSOLE_SESSION_MAX_SECONDS", str(12 * 3600))),
         http_timeout=float(_env("CONSOLE_HTTP_TIMEOUT", "5")),
+        queue_max_waiting=int(_env("CONSOLE_QUEUE_MAX_WAITING", "30")),
+        queue_max_waiting_per_client=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT", "3")),
+        handoff_confirm_seconds=float(_env("CONSOLE_HANDOFF_CONFIRM_SECONDS", "60")),
     )

@@ -62,6 +62,13 @@ def _line(row: sa.engine.Row) -> Line:
     return Line(int(row.id), kind, text, float(row.timestamp or 0), operator)
 
 
+_PAUSE_STATE = sa.text(
+    "SELECT sender_id, type_name FROM events WHERE id IN ("
+    "SELECT MAX(id) FROM events WHERE sender_id IN :senders "
+    "AND type_name IN ('pause', 'resume', 'session_started') GROUP BY sender_id)"
+).bindparams(sa.bindparam("senders", expanding=True))
+
+
 class TranscriptReader:
     def __init__(self, tracker_store_url: str) -> None:
         self.engine = make_engine(tracker_store_url)
@@ -92,3 +99,15 @@ class TranscriptReader:
         lines = [_line(row) for row in rows]
         # Bot events with nothing to read (the widget's handoff markers) are left out.
         return [line for line in lines if line.text or line.kind in ("pause", "resume")]
+
+    def paused(self, conversation_ids: set[str]) -> set[str]:
+        """Those of the conversations that are paused now: their latest pause, resume or session
+        start is a pause (a new session starts unpaused unless the pause is carried into it)."""
+        if not conversation_ids:
+            return set()
+        try:
+            with self.engine.connect() as db:
+                rows = db.execute(_PAUSE_STATE, {"senders": sorted(conversation_ids)}).all()
+        except (sa_exc.OperationalError, sa_exc.ProgrammingError):
+            return set(conversation_ids)  # cannot tell: withdraw nothing
+        return {row.sender_id for row in rows if row.type_name == "pause"}
