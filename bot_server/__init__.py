@@ -5,7 +5,8 @@
 - Patches to Rasa internals, each registered in `rasa_patches.py` with the Rasa version and the hashes
   of the functions it was written against: `action_fallback.py` (a reply when the action server is
   down), `action_validation.py` (one compiled validator for action responses), `handoff_pause.py`
-  (no NLU while a person has the conversation), `rate_limit.py` (rate and body limits).
+  (no NLU while a person has the conversation, and the pause kept across session expiry),
+  `rate_limit.py` (rate and body limits).
 - `redaction.py`: the one place that redacts codes, phone numbers and IDs.
 - `survey_report.py`: counts the survey answers in the tracker store.
 
