@@ -100,10 +100,10 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response="utter_handoff_unavailable", link=contact)
             return _not_queued()
         except QueueFull as full:
-            if full.per_client:
-                dispatcher.utter_message(response="utter_handoff_already_waiting")
-            else:
-                dispatcher.utter_message(response="utter_handoff_queue_full", link=contact)
+            # One answer for both limits: a client is an address several people may share (an office,
+            # a mobile network), so "you are already waiting elsewhere" could be said to a stranger.
+            logger.info("Handoff refused: %s", full)
+            dispatcher.utter_message(response="utter_handoff_queue_full", link=contact)
             return _not_queued()
         if ticket is None:
             dispatcher.utter_message(response="utter_handoff_no_operator", link=contact)

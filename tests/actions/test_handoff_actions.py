@@ -153,17 +153,12 @@ def test_a_line_group_or_room_is_not_handed_to_a_person(desk, sender: str) -> No
     assert desk.calls == [] and not _paused(events)
 
 
-def test_a_full_queue_gets_a_polite_answer_and_nothing_is_paused(desk) -> None:
-    desk.enqueue_error = QueueFull(per_client=False)
+@pytest.mark.parametrize("per_client", [False, True])
+def test_a_full_queue_gets_a_polite_answer_and_nothing_is_paused(desk, per_client: bool) -> None:
+    desk.enqueue_error = QueueFull(per_client=per_client)
     messages, events = run(ActionHandoff(), _asked())
     assert responses(messages) == ["utter_handoff_queue_full"] and messages[0]["link"] == link("contact")
     assert not _paused(events)
-
-
-def test_a_client_already_waiting_elsewhere_is_told_so(desk) -> None:
-    desk.enqueue_error = QueueFull(per_client=True)
-    messages, events = run(ActionHandoff(), _asked())
-    assert responses(messages) == ["utter_handoff_already_waiting"] and not _paused(events)
 
 
 def test_the_desk_learns_which_client_asks_for_its_per_client_limit(desk) -> None:
