@@ -67,6 +67,27 @@ def test_the_queue_stops_at_its_overall_limit_but_a_queued_conversation_keeps_it
     assert len([h for h in store.handoffs.open() if h.status == "waiting"]) == 4
 
 
+def test_the_limits_hold_when_many_ask_at_once(store: Store) -> None:
+    """Twelve requests at once (half from one client): never more than the limits, whatever the order."""
+    import contextlib
+    import threading
+
+    start = threading.Barrier(12)
+
+    def ask(n: int) -> None:
+        start.wait()
+        with contextlib.suppress(QueueFull):
+            store.handoffs.enqueue(f"web:rush-{n}", "web", None, "cr1_rush" if n % 2 else f"cr1_{n}")
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    waiting = [h for h in store.handoffs.open() if h.status == "waiting"]
+    assert len(waiting) == 4 and sum(h.client_ref == "cr1_rush" for h in waiting) <= 2
+
+
 # ---- hand back: exactly once ---------------------------------------------------------------
 
 
