@@ -17,10 +17,12 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, ConversationResumed,
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import ask, reset_procedure
-from actions.handoff_desk import DeskUnavailable, desk_from_settings, within_hours
+from actions.handoff_desk import DeskUnavailable, HandoffDesk, QueueFull, Ticket, desk_from_settings, within_hours
 from actions.links import link
 from actions.settings import HandoffSettings, load_handoff_settings
 from actions.topics import TOPICS
+from channels.client_ref import from_metadata
+from channels.senders import is_shared_chat
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,22 @@ def _not_queued() -> list[dict[str, Any]]:
     return [ask(None), FollowupAction("action_listen")]
 
 
+async def _enqueue_or_withdraw(desk: HandoffDesk, tracker: Tracker) -> Ticket | None:
+    """Queues the conversation. When the desk's answer is lost (a timeout after it may have queued
+    it), the conversation is taken out of the queue again, so the queue never holds a conversation
+    the bot still answers; if an operator has already taken it, it counts as queued after all.
+    Raises DeskUnavailable when the desk cannot be asked (or the withdrawal fails: the console then
+    withdraws a handoff whose conversation was never paused, console/handoff/lifecycle.py)."""
+    client = from_metadata((tracker.latest_message or {}).get("metadata"))
+    try:
+        return await desk.enqueue(tracker.sender_id, channel_of(tracker), topic_of(tracker), client)
+    except DeskUnavailable as error:
+        logger.warning("Handoff desk did not answer the enqueue (%s); withdrawing it", error)
+        if await desk.cancel(tracker.sender_id):
+            raise
+        return Ticket("", None)  # taken meanwhile: an operator has the conversation
+
+
 class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
@@ -67,19 +85,25 @@ class ActionHandoff(Action):
     ) -> list[dict[str, Any]]:
         settings = load_handoff_settings()
         contact = link("contact")
+        if is_shared_chat(tracker.sender_id):
+            # Everyone in a LINE group or room reads along: a person answers one customer, one to one.
+            dispatcher.utter_message(response="utter_handoff_needs_private_chat", link=contact)
+            return _not_queued()
         if not within_hours(settings):
             dispatcher.utter_message(response="utter_handoff_outside_hours", hours=hours_text(settings), link=contact)
             return _not_queued()
         desk = desk_from_settings(settings)
         try:
-            ticket = (
-                await desk.enqueue(tracker.sender_id, channel_of(tracker), topic_of(tracker))
-                if await desk.operators_available()
-                else None
-            )
+            ticket = await _enqueue_or_withdraw(desk, tracker) if await desk.operators_available() else None
         except DeskUnavailable as error:
             logger.warning("Handoff desk unavailable: %s", error)
             dispatcher.utter_message(response="utter_handoff_unavailable", link=contact)
+            return _not_queued()
+        except QueueFull as full:
+            # One answer for both limits: a client is an address several people may share (an office,
+            # a mobile network), so "you are already waiting elsewhere" could be said to a stranger.
+            logger.info("Handoff refused: %s", full)
+            dispatcher.utter_message(response="utter_handoff_queue_full", link=contact)
             return _not_queued()
         if ticket is None:
             dispatcher.utter_message(response="utter_handoff_no_operator", link=contact)
@@ -120,9 +144,11 @@ class _Notice:
         if self.state == "operator":
             dispatcher.utter_message(response=self.response)  # still from the bot
             dispatcher.utter_message(json_message=handoff_marker(self.state))
-        else:
-            dispatcher.utter_message(json_message=handoff_marker(self.state))
-            dispatcher.utter_message(response=self.response)
+            # Normally already paused (action_handoff); if that turn's answer was lost on its way to
+            # Rasa, the conversation is paused now: the person who took it has it.
+            return [ConversationPaused()]
+        dispatcher.utter_message(json_message=handoff_marker(self.state))
+        dispatcher.utter_message(response=self.response)
         return []
 
 

@@ -1,7 +1,8 @@
 """The handoff interface: "a place where people answer", and its first implementation.
 
 The actions only know `HandoffDesk` (is anyone there? queue this conversation; the customer
-leaves the queue). The operator console implements it over HTTP (`ConsoleDesk`); OCN's own
+leaves the queue). Queueing is idempotent (a conversation already queued gets its open ticket back)
+and so is leaving, so a call whose answer was lost can be repeated or undone. The operator console implements it over HTTP (`ConsoleDesk`); OCN's own
 contact-centre system can replace it by implementing the same three calls and naming its class in HANDOFF_DESK, without touching
 the actions. Support hours are the bot's setting, checked before any desk is asked.
 """
@@ -27,6 +28,14 @@ class DeskUnavailable(Exception):
     """The desk could not be asked (down, slow, refused): the customer gets the contact page."""
 
 
+class QueueFull(Exception):
+    """The desk queues no more conversations now (overall, or from this client): nothing was queued."""
+
+    def __init__(self, per_client: bool) -> None:
+        super().__init__("client limit" if per_client else "queue full")
+        self.per_client = per_client
+
+
 @dataclass(frozen=True)
 class Ticket:
     handoff_id: str
@@ -36,8 +45,11 @@ class Ticket:
 class HandoffDesk(Protocol):
     async def operators_available(self) -> bool: ...
 
-    async def enqueue(self, conversation_id: str, channel: str, topic: str | None) -> Ticket | None:
-        """Queues the conversation; None when nobody can take it after all."""
+    async def enqueue(
+        self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
+    ) -> Ticket | None:
+        """Queues the conversation; None when nobody can take it after all; QueueFull when the
+        queue, or this client's (channels/client_ref.py) share of it, is full."""
 
     async def cancel(self, conversation_id: str) -> bool:
         """Takes a waiting conversation out of the queue; False once an operator has taken it."""
@@ -80,12 +92,15 @@ class ConsoleDesk:
             raise DeskUnavailable(f"availability answered {status}")
         return int(data.get("operators_signed_in") or 0) > 0
 
-    async def enqueue(self, conversation_id: str, channel: str, topic: str | None) -> Ticket | None:
-        status, data = await self._call(
-            "POST", "/desk/v1/handoffs", {"conversation_id": conversation_id, "channel": channel, "topic": topic}
-        )
+    async def enqueue(
+        self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
+    ) -> Ticket | None:
+        body = {"conversation_id": conversation_id, "channel": channel, "topic": topic, "client_ref": client_ref}
+        status, data = await self._call("POST", "/desk/v1/handoffs", body)
         if status == 503 and data.get("error") == "no_operator":
             return None
+        if (status, data.get("error")) in ((503, "queue_full"), (429, "client_limit")):
+            raise QueueFull(per_client=status == 429)
         if status not in (200, 201):
             raise DeskUnavailable(f"enqueue answered {status}")
         position = data.get("position")

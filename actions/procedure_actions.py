@@ -297,7 +297,11 @@ class ValidateProcedureForm(_VerificationSlots, FormValidationAction):
     async def validate_procedure(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """An ID given before the procedure was chosen is verified now, once the customer chose."""
+        """An ID given before the procedure was chosen is verified now, once the customer chose.
+        At the final question the choice is fixed: a procedure arriving with the answer
+        (`/affirm{"procedure": ...}`) never changes what the customer was asked to confirm."""
+        if tracker.get_slot("requested_slot") == "procedure_confirmed":
+            return {"procedure": _value_before_this_message(tracker, "procedure")}
         if value not in PROCEDURES:
             return {"procedure": None}
         held = tracker.get_slot("account_ref")
@@ -371,6 +375,16 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
 def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:
     topic = TOPICS.get(latest_intent(tracker) or "")
     return {"procedure": topic.procedure} if topic and topic.procedure else {}
+
+
+def _value_before_this_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value as it was when the customer's latest message arrived."""
+    before = tracker.events
+    for index in range(len(before) - 1, -1, -1):
+        if before[index].get("event") == "user":
+            before = before[:index]
+            break
+    return next((e.get("value") for e in reversed(before) if e.get("event") == "slot" and e.get("name") == slot), None)
 
 
 def _slots(events: list[dict[str, Any]]) -> dict[str, Any]:

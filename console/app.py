@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse, html, json, redirect
 from console import auth
 from console.pages import PAGE_MODULES, NavItem
 from console.settings import ConsoleSettings
-from console.store import Store
+from console.store import QueueLimits, Store
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,7 +28,8 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
     # Sanic counts the bytes it reads, so a chunked body (no Content-Length) is cut off at the limit too.
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.ctx.settings = settings
-    app.ctx.store = store or Store(settings.store_url)
+    limits = QueueLimits(settings.queue_max_waiting, settings.queue_max_waiting_per_client)
+    app.ctx.store = store or Store(settings.store_url, limits)
     app.ctx.nav = []
     app.ctx.signin_throttle = auth.SigninThrottle()
     template_dirs = [HERE / "templates"]

@@ -1,18 +1,27 @@
 """The handoff queue, as the console store keeps it: conversations waiting for a person, taken by one
-operator, then handed back or closed. Taking a conversation is one conditional UPDATE, so two operators
-can never both get it."""
+operator, then handed back or closed. Every change of state is one conditional UPDATE, so two requests
+can never both make it: two operators taking, a take and the customer's cancel, two hand-backs.
+
+    waiting -> active (taken) -> ending -> returned | closed
+    waiting -> cancelled (the customer left the queue) | withdrawn (the conversation was never paused)
+
+`ending` is the hand-back or close in flight: whoever moved the row there is the one request that
+tells Rasa (console/handoff/views.py); it becomes returned/closed once Rasa has it, or active again.
+"""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from console.tables import handoffs
 
-OPEN = ("waiting", "active")
+OPEN = ("waiting", "active", "ending")
+ENDED = ("returned", "closed")
 
 
 @dataclass(frozen=True)
@@ -26,33 +35,77 @@ class Handoff:
     created_at: float
     taken_at: float | None
     ended_at: float | None
+    client_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueLimits:
+    """How many conversations may wait at once: overall, and per client (console/README.md)."""
+
+    max_waiting: int
+    max_waiting_per_client: int
+
+
+class QueueFull(Exception):
+    """The queue, or this client's share of it, is full: nothing was queued."""
+
+    def __init__(self, per_client: bool) -> None:
+        super().__init__("client limit" if per_client else "queue full")
+        self.per_client = per_client
 
 
 class HandoffQueue:
-    def __init__(self, engine: sa.engine.Engine) -> None:
+    def __init__(
+        self,
+        engine: sa.engine.Engine,
+        limits: QueueLimits | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.engine = engine
+        self.limits = limits or QueueLimits(max_waiting=30, max_waiting_per_client=3)
+        self.clock = clock
 
-    def enqueue(self, conversation_id: str, channel: str, topic: str | None) -> tuple[Handoff, int | None]:
-        """Queues a conversation (once: an open handoff is returned as it is) and its position."""
+    def enqueue(
+        self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
+    ) -> tuple[Handoff, int | None]:
+        """Queues a conversation (once: an open handoff is returned as it is) and its position.
+        Raises QueueFull when the queue or the client's share of it is full."""
         with self.engine.begin() as db:
+            if db.dialect.name == "postgresql":
+                # Enqueues one at a time, so two of them never both take the last place.
+                db.execute(sa.text("SELECT pg_advisory_xact_lock(2101)"))
             row = db.execute(
                 handoffs.select().where(handoffs.c.conversation_id == conversation_id, handoffs.c.status.in_(OPEN))
             ).first()
             if row is None:
                 handoff_id = uuid.uuid4().hex
+                # Inserted first: on SQLite the write lock is taken here, so the counts below see every
+                # other enqueue (they wait); over a limit, the transaction is rolled back.
                 db.execute(
                     handoffs.insert().values(
                         id=handoff_id,
                         conversation_id=conversation_id,
                         channel=channel,
                         topic=topic,
+                        client_ref=client_ref,
                         status="waiting",
-                        created_at=time.time(),
+                        created_at=self.clock(),
                     )
                 )
+                self._check_limits(db, client_ref)
                 row = db.execute(handoffs.select().where(handoffs.c.id == handoff_id)).first()
         handoff = Handoff(**row._mapping)
         return handoff, self.position(handoff)
+
+    def _check_limits(self, db: sa.engine.Connection, client_ref: str | None) -> None:
+        waiting = handoffs.c.status == "waiting"
+        count = sa.select(sa.func.count()).select_from(handoffs)
+        if db.execute(count.where(waiting)).scalar_one() > self.limits.max_waiting:
+            raise QueueFull(per_client=False)
+        if client_ref is not None:
+            mine = db.execute(count.where(waiting, handoffs.c.client_ref == client_ref)).scalar_one()
+            if mine > self.limits.max_waiting_per_client:
+                raise QueueFull(per_client=True)
 
     def position(self, handoff: Handoff) -> int | None:
         if handoff.status != "waiting":
@@ -75,15 +128,20 @@ class HandoffQueue:
             rows = db.execute(handoffs.select().where(handoffs.c.status.in_(OPEN)).order_by(handoffs.c.created_at))
             return [Handoff(**row._mapping) for row in rows]
 
+    def _move(self, handoff_id: str, from_status: str, values: dict[str, object], held_by: int | None = None) -> bool:
+        """One conditional UPDATE: True for the one request that found the row in `from_status`
+        (and held by the operator `held_by`, when given)."""
+        where = [handoffs.c.id == handoff_id, handoffs.c.status == from_status]
+        if held_by is not None:
+            where.append(handoffs.c.operator_id == held_by)
+        with self.engine.begin() as db:
+            return db.execute(handoffs.update().where(*where).values(**values)).rowcount == 1
+
     def take(self, handoff_id: str, operator_id: int) -> bool:
         """True for exactly one operator: the UPDATE only matches while the handoff still waits."""
-        with self.engine.begin() as db:
-            result = db.execute(
-                handoffs.update()
-                .where(handoffs.c.id == handoff_id, handoffs.c.status == "waiting")
-                .values(status="active", operator_id=operator_id, taken_at=time.time())
-            )
-        return result.rowcount == 1
+        return self._move(
+            handoff_id, "waiting", {"status": "active", "operator_id": operator_id, "taken_at": self.clock()}
+        )
 
     def cancel(self, conversation_id: str) -> bool:
         """The customer leaves the queue: True unless an operator has already taken the conversation.
@@ -92,22 +150,33 @@ class HandoffQueue:
             db.execute(
                 handoffs.update()
                 .where(handoffs.c.conversation_id == conversation_id, handoffs.c.status == "waiting")
-                .values(status="cancelled", ended_at=time.time())
+                .values(status="cancelled", ended_at=self.clock())
             )
             taken = db.execute(
-                handoffs.select().where(handoffs.c.conversation_id == conversation_id, handoffs.c.status == "active")
+                handoffs.select().where(
+                    handoffs.c.conversation_id == conversation_id, handoffs.c.status.in_(("active", "ending"))
+                )
             ).first()
         return taken is None
 
+    def withdraw(self, handoff_id: str) -> bool:
+        """A waiting handoff whose conversation was never paused leaves the queue (console/handoff/reconcile.py)."""
+        return self._move(handoff_id, "waiting", {"status": "withdrawn", "ended_at": self.clock()})
+
+    def start_ending(self, handoff_id: str, operator_id: int) -> bool:
+        """The operator holding the conversation hands it back or closes it: True for exactly one
+        request (a double click sends two); the other finds it no longer active."""
+        return self._move(handoff_id, "active", {"status": "ending"}, held_by=operator_id)
+
+    def undo_ending(self, handoff_id: str, operator_id: int) -> bool:
+        """Rasa did not take the hand-back: the operator still has the conversation."""
+        return self._move(handoff_id, "ending", {"status": "active"}, held_by=operator_id)
+
     def finish(self, handoff_id: str, operator_id: int, status: str) -> bool:
         """Hand back ("returned") or close ("closed") a conversation the operator holds."""
-        assert status in ("returned", "closed")
-        with self.engine.begin() as db:
-            result = db.execute(
-                handoffs.update()
-                .where(
-                    handoffs.c.id == handoff_id, handoffs.c.status == "active", handoffs.c.operator_id == operator_id
-                )
-                .values(status=status, ended_at=time.time())
-            )
-        return result.rowcount == 1
+        if status not in ENDED:
+            raise ValueError(f"not an end: {status}")
+        for from_status in ("ending", "active"):
+            if self._move(handoff_id, from_status, {"status": status, "ended_at": self.clock()}, held_by=operator_id):
+                return True
+        return False

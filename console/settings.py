@@ -32,6 +32,11 @@ class ConsoleSettings:
     session_idle_seconds: int
     session_max_seconds: int
     http_timeout: float
+    queue_max_waiting: int  # conversations waiting for a person at once, overall ...
+    queue_max_waiting_per_client: int  # ... and from one client (channels/client_ref.py)
+    # A waiting handoff whose conversation is still not paused this long after it was queued was
+    # never handed over (action_handoff's answer was lost): it leaves the queue (handoff/reconcile.py).
+    handoff_confirm_seconds: float
     # Reverse proxies whose X-Forwarded-For is believed (sign-in throttle); none by default: the console
     # is reached directly on loopback, where anyone could write the header.
     trusted_proxies: tuple[Network, ...] = ()
@@ -57,4 +62,7 @@ def load_settings() -> ConsoleSettings:
         http_timeout=float(_env("CONSOLE_HTTP_TIMEOUT", "5")),
         trusted_proxies=networks(_env("CONSOLE_TRUSTED_PROXIES", "")),
         max_body_bytes=int(_env("CONSOLE_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),
+        queue_max_waiting=int(_env("CONSOLE_QUEUE_MAX_WAITING", "30")),
+        queue_max_waiting_per_client=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT", "3")),
+        handoff_confirm_seconds=float(_env("CONSOLE_HANDOFF_CONFIRM_SECONDS", "60")),
     )

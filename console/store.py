@@ -7,20 +7,21 @@ instances and consoles share one queue. Calls are blocking; the app runs them in
 
 from __future__ import annotations
 
-from console.handoff_queue import Handoff, HandoffQueue
+from console.handoff_queue import Handoff, HandoffQueue, QueueFull, QueueLimits
 from console.operator_store import Operator, OperatorRepository, SessionRepository
-from console.tables import make_engine, metadata
+from console.tables import add_missing_columns, make_engine, metadata
 
-__all__ = ["Handoff", "Operator", "Store", "make_engine"]
+__all__ = ["Handoff", "Operator", "QueueFull", "QueueLimits", "Store", "make_engine"]
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, queue_limits: QueueLimits | None = None) -> None:
         self.engine = make_engine(url)
         metadata.create_all(self.engine)
+        add_missing_columns(self.engine)
         self.operators = OperatorRepository(self.engine)
         self.sessions = SessionRepository(self.engine)
-        self.handoffs = HandoffQueue(self.engine)
+        self.handoffs = HandoffQueue(self.engine, queue_limits)
 
     # Kept on the store: the console tests use them.
 

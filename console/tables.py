@@ -37,13 +37,24 @@ handoffs = sa.Table(
     sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("topic", sa.String(64), nullable=True),
-    # waiting -> active (taken) -> returned (to the bot) | closed; waiting -> cancelled (by the customer)
+    # waiting -> active (taken) -> ending -> returned (to the bot) | closed;
+    # waiting -> cancelled (by the customer) | withdrawn (never paused): console/handoff_queue.py
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("operator_id", sa.Integer, nullable=True),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("taken_at", sa.Float, nullable=True),
     sa.Column("ended_at", sa.Float, nullable=True),
+    # Who asked, as the channel saw it (channels/client_ref.py, opaque): the per-client queue limit.
+    sa.Column("client_ref", sa.String(64), nullable=True, index=True),
 )
+
+
+def add_missing_columns(engine: sa.engine.Engine) -> None:
+    """Columns added after a store was created (create_all makes only missing tables)."""
+    present = {column["name"] for column in sa.inspect(engine).get_columns(handoffs.name)}
+    if "client_ref" not in present:
+        with engine.begin() as db:
+            db.execute(sa.text(f"ALTER TABLE {handoffs.name} ADD COLUMN client_ref VARCHAR(64)"))
 
 
 def make_engine(url: str) -> sa.engine.Engine:

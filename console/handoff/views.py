@@ -13,12 +13,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, empty
 from sanic.response import json as json_response
 
+from channels.senders import is_shared_chat
 from console import auth
 from console.app import render
+from console.handoff.lifecycle import end_handoff, withdraw_unconfirmed
 from console.handoff.rasa_api import RasaApi, RasaApiError
 from console.handoff.transcript import TranscriptReader
 from console.pages import NavItem
-from console.store import Handoff, Store
+from console.store import Handoff, QueueFull, Store
 
 blueprint = Blueprint("handoff")
 NAV = [NavItem("待ち行列", "/queue")]
@@ -28,13 +30,15 @@ STREAM_HEARTBEAT_SECONDS = 15.0
 STREAM_SESSION_CHECK_SECONDS = 2.0  # a signed-out operator's open stream ends within this
 MAX_OPERATOR_MESSAGE_CHARS = 1000
 CHANNELS = ("web", "line", "rest")
-END_ACTIONS = {"returned": "action_handoff_returned", "closed": "action_handoff_closed"}
+MAX_CLIENT_REF_CHARS = 64
 STATUS_LABELS = {
     "waiting": "待機中",
     "active": "対応中",
+    "ending": "終了処理中",
     "returned": "ボットに戻しました",
     "closed": "終了",
     "cancelled": "お客さまが取り消し",
+    "withdrawn": "取り下げ（おつなぎできず）",
 }
 
 
@@ -67,7 +71,8 @@ def _summary(handoff: Handoff, names: dict[int, str], me: int, position: int | N
     }
 
 
-def _queue(store: Store, me: int) -> list[dict[str, Any]]:
+def _queue(store: Store, reader: TranscriptReader, confirm_seconds: float, me: int) -> list[dict[str, Any]]:
+    withdraw_unconfirmed(store.handoffs, reader, confirm_seconds)
     names = store.operators.names()
     now = time.time()
     waiting = 0
@@ -94,16 +99,21 @@ async def _held(request: Request, handoff_id: str) -> Handoff | HTTPResponse:
 # ---- pages ----------------------------------------------------------------------------
 
 
+async def _queue_rows(request: Request) -> list[dict[str, Any]]:
+    confirm_seconds = request.app.ctx.settings.handoff_confirm_seconds
+    return await asyncio.to_thread(
+        _queue, _store(request), request.app.ctx.transcripts, confirm_seconds, request.ctx.session.operator.id
+    )
+
+
 @blueprint.get("/queue")
 async def queue_page(request: Request) -> HTTPResponse:
-    rows = await asyncio.to_thread(_queue, _store(request), request.ctx.session.operator.id)
-    return render(request, "queue.html", rows=rows)
+    return render(request, "queue.html", rows=await _queue_rows(request))
 
 
 @blueprint.get("/api/queue")
 async def queue_json(request: Request) -> HTTPResponse:
-    rows = await asyncio.to_thread(_queue, _store(request), request.ctx.session.operator.id)
-    return json_response({"queue": rows})
+    return json_response({"queue": await _queue_rows(request)})
 
 
 @blueprint.get("/handoffs/<handoff_id:str>")
@@ -138,7 +148,11 @@ async def transcript(request: Request, handoff_id: str) -> HTTPResponse:
         return json_response({"error": "not_found"}, status=404)
     after = int(request.args.get("after") or 0)
     lines = await asyncio.to_thread(
-        request.app.ctx.transcripts.after, handoff.conversation_id, after, until=handoff.ended_at
+        request.app.ctx.transcripts.after,
+        handoff.conversation_id,
+        after,
+        since=handoff.created_at,
+        until=handoff.ended_at,
     )
     return json_response({"status": handoff.status, "lines": [line.as_dict() for line in lines]})
 
@@ -168,7 +182,9 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
             session_checked = time.monotonic()
         current = await asyncio.to_thread(store.handoffs.get, handoff_id)
         until = current.ended_at if current else handoff.ended_at
-        lines = await asyncio.to_thread(reader.after, handoff.conversation_id, cursor, until=until)
+        lines = await asyncio.to_thread(
+            reader.after, handoff.conversation_id, cursor, since=handoff.created_at, until=until
+        )
         chunk = ""
         for line in lines:
             cursor = line.id
@@ -221,15 +237,10 @@ async def send(request: Request, handoff_id: str) -> HTTPResponse:
 
 
 async def _end(request: Request, handoff_id: str, status: str) -> HTTPResponse:
-    held = await _held(request, handoff_id)
-    if isinstance(held, HTTPResponse):
-        return held
-    try:
-        await request.app.ctx.rasa.resume(held.conversation_id, END_ACTIONS[status])
-    except RasaApiError as error:
-        return json_response({"error": "not_delivered", "message": str(error)}, status=502)
-    await asyncio.to_thread(_store(request).handoffs.finish, handoff_id, request.ctx.session.operator.id, status)
-    return json_response({"status": status})
+    code, body = await end_handoff(
+        _store(request).handoffs, request.app.ctx.rasa, handoff_id, request.ctx.session.operator.id, status
+    )
+    return json_response(body, status=code)
 
 
 @blueprint.post("/handoffs/<handoff_id:str>/handback")
@@ -272,13 +283,24 @@ async def enqueue(request: Request) -> HTTPResponse:
     conversation_id = body.get("conversation_id")
     channel = body.get("channel")
     topic = body.get("topic")
+    client_ref = body.get("client_ref")
     if not _is_conversation_id(conversation_id) or channel not in CHANNELS:
         return json_response({"error": "bad_request"}, status=400)
+    if client_ref is not None and not (isinstance(client_ref, str) and 0 < len(client_ref) <= MAX_CLIENT_REF_CHARS):
+        return json_response({"error": "bad_request"}, status=400)
+    if is_shared_chat(conversation_id):
+        # A LINE group or room is not one person (the bot refuses first; this is the desk's own rule).
+        return json_response({"error": "shared_chat"}, status=403)
     topic = topic[:64] if isinstance(topic, str) else None
     store = _store(request)
     if not await asyncio.to_thread(store.sessions.operators_signed_in, request.app.ctx.settings.session_idle_seconds):
         return json_response({"error": "no_operator"}, status=503)
-    handoff, position = await asyncio.to_thread(store.handoffs.enqueue, conversation_id, channel, topic)
+    try:
+        handoff, position = await asyncio.to_thread(store.handoffs.enqueue, conversation_id, channel, topic, client_ref)
+    except QueueFull as full:
+        if full.per_client:
+            return json_response({"error": "client_limit"}, status=429)
+        return json_response({"error": "queue_full"}, status=503)
     return json_response({"handoff_id": handoff.id, "status": handoff.status, "position": position}, status=201)
 
 

@@ -12,7 +12,8 @@
   const box = document.getElementById("reply-text");
   const seen = new Set();
   const labels = { customer: "お客さま", bot: "チャットボット", pause: "", resume: "" };
-  const STATUS_LABELS = { waiting: "待機中", active: "対応中", returned: "ボットに戻しました", closed: "終了" };
+  const STATUS_LABELS = { waiting: "待機中", active: "対応中", ending: "終了処理中", returned: "ボットに戻しました",
+    closed: "終了", cancelled: "お客さまが取り消し", withdrawn: "取り下げ（おつなぎできず）" };
   let status = root.dataset.status;
   let mine = root.dataset.mine === "yes";
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.handoff_actions import ActionHandoff, channel_of
-from actions.handoff_desk import DeskUnavailable, Ticket, within_hours
+from actions.handoff_actions import ActionHandoff, ActionHandoffTaken, channel_of
+from actions.handoff_desk import DeskUnavailable, QueueFull, Ticket, within_hours
 from actions.links import link
 from actions.settings import HandoffSettings, load_handoff_settings
 from tests.actions.trackers import responses, run, tracker
@@ -24,6 +24,8 @@ class RecordingDesk:
     available = True
     ticket: Ticket | None = Ticket("h-1", 3)
     fail = False
+    enqueue_error: Exception | None = None  # raised by enqueue (after "queueing": the answer is lost)
+    cancel_answer: bool | Exception = True  # True: left the queue; False: an operator has it
     calls: list[tuple] = []
 
     def __init__(self, settings: HandoffSettings) -> None:
@@ -35,9 +37,20 @@ class RecordingDesk:
             raise DeskUnavailable("down")
         return RecordingDesk.available
 
-    async def enqueue(self, conversation_id: str, channel: str, topic: str | None) -> Ticket | None:
+    async def enqueue(
+        self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
+    ) -> Ticket | None:
         RecordingDesk.calls.append(("enqueue", conversation_id, channel, topic))
+        RecordingDesk.calls.append(("client", client_ref))
+        if RecordingDesk.enqueue_error:
+            raise RecordingDesk.enqueue_error
         return RecordingDesk.ticket
+
+    async def cancel(self, conversation_id: str) -> bool:
+        RecordingDesk.calls.append(("cancel", conversation_id))
+        if isinstance(RecordingDesk.cancel_answer, Exception):
+            raise RecordingDesk.cancel_answer
+        return RecordingDesk.cancel_answer
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +58,7 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> type[RecordingDesk]:
     monkeypatch.setenv("HANDOFF_DESK", f"{__name__}.RecordingDesk")
     monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
     RecordingDesk.available, RecordingDesk.ticket, RecordingDesk.fail = True, Ticket("h-1", 3), False
+    RecordingDesk.enqueue_error, RecordingDesk.cancel_answer = None, True
     RecordingDesk.calls = []
     return RecordingDesk
 
@@ -63,7 +77,7 @@ def test_accepted_the_customer_is_queued_with_position_and_the_bot_pauses(desk) 
     assert responses(messages)[0] == "utter_handoff_queued_position"
     assert messages[0]["position"] == 3
     assert _paused(events)
-    assert desk.calls[-1] == ("enqueue", "web:abc", "web", "OCN IDの確認")
+    assert ("enqueue", "web:abc", "web", "OCN IDの確認") in desk.calls
 
 
 def test_without_a_known_position_the_customer_is_still_told_they_are_queued(desk) -> None:
@@ -128,3 +142,46 @@ def test_default_hours_are_nine_to_six_japan_time() -> None:
 )
 def test_the_channel_comes_from_the_sender_id(sender: str, channel: str) -> None:
     assert channel_of(tracker(sender=sender)) == channel
+
+
+@pytest.mark.parametrize("sender", ["line:group:C0123456789abcdef", "line:room:R0123456789abcdef"])
+def test_a_line_group_or_room_is_not_handed_to_a_person(desk, sender: str) -> None:
+    """Everyone in the group reads along: refused like procedures are, with the contact page."""
+    messages, events = run(ActionHandoff(), _asked(sender=sender))
+    assert responses(messages) == ["utter_handoff_needs_private_chat"]
+    assert messages[0]["link"] == link("contact")
+    assert desk.calls == [] and not _paused(events)
+
+
+@pytest.mark.parametrize("per_client", [False, True])
+def test_a_full_queue_gets_a_polite_answer_and_nothing_is_paused(desk, per_client: bool) -> None:
+    desk.enqueue_error = QueueFull(per_client=per_client)
+    messages, events = run(ActionHandoff(), _asked())
+    assert responses(messages) == ["utter_handoff_queue_full"] and messages[0]["link"] == link("contact")
+    assert not _paused(events)
+
+
+def test_the_desk_learns_which_client_asks_for_its_per_client_limit(desk) -> None:
+    asked = tracker("request_human", "担当者と話したい", sender="web:abc", metadata={"client_ref": "cr1_abc"})
+    run(ActionHandoff(), asked)
+    assert ("client", "cr1_abc") in desk.calls
+
+
+def test_an_enqueue_whose_answer_is_lost_is_withdrawn_and_the_bot_keeps_the_conversation(desk) -> None:
+    """The desk queued it but its answer timed out: the queue must not keep a conversation the
+    bot still answers, so the action takes it out again before saying it failed."""
+    desk.enqueue_error = DeskUnavailable("TimeoutError")
+    messages, events = run(ActionHandoff(), _asked())
+    assert ("cancel", "web:abc") in desk.calls
+    assert responses(messages) == ["utter_handoff_unavailable"] and not _paused(events)
+
+
+def test_an_enqueue_whose_answer_is_lost_but_already_taken_pauses_the_conversation(desk) -> None:
+    desk.enqueue_error, desk.cancel_answer = DeskUnavailable("TimeoutError"), False
+    messages, events = run(ActionHandoff(), _asked())
+    assert responses(messages)[0] == "utter_handoff_queued" and _paused(events)
+
+
+def test_taking_a_conversation_pauses_it_even_if_the_queued_turn_lost_its_pause() -> None:
+    _, events = run(ActionHandoffTaken(), tracker(sender="web:abc"))
+    assert _paused(events)

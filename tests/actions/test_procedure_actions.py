@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -280,3 +281,28 @@ def test_a_connection_id_typed_as_the_id_is_looked_up_as_a_connection_id(client:
     [(_, by_connection_id, keywords), (_, by_ocn_id, _)] = client.calls
     assert by_connection_id[1:3] == (None, None) and keywords["connection_id"] == "abc12345@one.ocn.ne.jp"
     assert by_ocn_id[1:3] == (None, "taro.yamada@ocn.ne.jp")
+
+
+def test_a_procedure_arriving_with_the_confirmation_never_changes_what_runs(client: FakeClient) -> None:
+    """Asked to confirm a password reset, `/affirm{"procedure":"login_history"}` confirms the reset:
+    the entity (already put into the slot by Rasa's slot mapping) does not switch the procedure."""
+    import yaml
+
+    from actions.conversation_state import PROCEDURE_FORM
+
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+    payload = '/affirm{"procedure":"login_history"}'
+    entity = {"entity": "procedure", "value": "login_history"}
+    events = [
+        {"event": "slot", "name": "procedure", "value": "reset_ocn_password"},
+        {"event": "slot", "name": "requested_slot", "value": "procedure_confirmed"},
+        {"event": "user", "text": payload, "parse_data": {"intent": {"name": "affirm"}, "entities": [entity]}},
+        {"event": "slot", "name": "procedure", "value": "login_history"},  # Rasa's from_entity mapping
+    ]
+    slots = {**VERIFIED, "procedure": "login_history", "requested_slot": "procedure_confirmed"}
+    t = tracker("affirm", payload, [entity], slots=slots, active_loop=PROCEDURE_FORM, events=events)
+    _, validated = run(ValidateProcedureForm(), t, domain)
+    assert slot_events(validated)["procedure"] == "reset_ocn_password"
+    assert slot_events(validated)["procedure_confirmed"] is True
+    ran, _ = run(ActionRunProcedure(), tracker("affirm", slots={**slots, **slot_events(validated)}))
+    assert responses(ran)[0] == "utter_done_password_reset" and client.calls[-1][0] == "reset"

@@ -121,10 +121,12 @@ class Operator:
         raise AssertionError(f"{text!r} did not reach the console")
 
 
-def enqueue(base_url: str, conversation_id: str, channel: str = "web", topic: str | None = None) -> requests.Response:
+def enqueue(
+    base_url: str, conversation_id: str, channel: str = "web", topic: str | None = None, client_ref: str | None = None
+) -> requests.Response:
     return requests.post(
         f"{base_url}/desk/v1/handoffs",
-        json={"conversation_id": conversation_id, "channel": channel, "topic": topic},
+        json={"conversation_id": conversation_id, "channel": channel, "topic": topic, "client_ref": client_ref},
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
         timeout=10,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 
-from console_support import Operator, add_operator, enqueue, start_console
+from console_support import SERVICE_TOKEN, Operator, add_operator, enqueue, start_console
 
 
 def _take(start: threading.Barrier, results: dict, name: str, operator: Operator, handoff_id: str) -> None:
@@ -65,5 +65,47 @@ def test_nothing_is_queued_while_no_operator_is_signed_in(tmp_path) -> None:
         assert enqueue(url, "web:now-someone").status_code == 201
         carol.post("/signout")
         assert enqueue(url, "web:gone-again").status_code == 503
+    finally:
+        stack.stop()
+
+
+def test_a_line_group_or_room_is_never_queued(console) -> None:
+    Operator(console.url, "alice")
+    for sender in ("line:group:C0123456789abcdef", "line:room:R0123456789abcdef"):
+        refused = enqueue(console.url, sender, channel="line")
+        assert refused.status_code == 403 and refused.json()["error"] == "shared_chat"
+
+
+def test_the_queue_has_limits_per_client_and_overall_and_the_bot_hears_which(tmp_path) -> None:
+    """50 /request_human from one client used to queue 50 conversations; now the client gets its share
+    (CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT) and the queue its size (CONSOLE_QUEUE_MAX_WAITING). The
+    action server's desk client (actions/handoff_desk.py) turns the answers into QueueFull."""
+    import asyncio
+
+    import pytest
+
+    from actions.handoff_desk import ConsoleDesk, QueueFull
+    from actions.settings import load_handoff_settings
+
+    stack, url, env = start_console(tmp_path, CONSOLE_QUEUE_MAX_WAITING="3", CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT="2")
+    try:
+        add_operator(env, "dana")
+        Operator(url, "dana")
+        desk = ConsoleDesk(load_handoff_settings({"HANDOFF_DESK_URL": url, "CONSOLE_SERVICE_TOKEN": SERVICE_TOKEN}))
+
+        def ask(conversation_id: str, client: str) -> object:
+            return asyncio.run(desk.enqueue(conversation_id, "web", None, client))
+
+        for n in range(2):
+            assert ask(f"web:flood-{n}", "cr1_flood").position == n + 1
+        with pytest.raises(QueueFull) as refused:
+            ask("web:flood-2", "cr1_flood")
+        assert refused.value.per_client
+        assert ask("web:flood-0", "cr1_flood").position == 1  # already queued: its ticket again
+        assert ask("web:someone", "cr1_someone").position == 3
+        with pytest.raises(QueueFull) as refused:
+            ask("web:one-too-many", "cr1_late")
+        assert not refused.value.per_client
+        assert enqueue(url, "web:x", client_ref=123).status_code == 400  # type: ignore[arg-type]
     finally:
         stack.stop()

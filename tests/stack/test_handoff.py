@@ -158,3 +158,29 @@ def test_a_waiting_customer_can_leave_the_queue_but_not_once_taken(stack: Runnin
     assert kinds[-2:] == [("customer", "やめます"), ("customer", "お客さま番号を変更したい")]
     assert cancel_op.post(f"/handoffs/{taken}/close").status_code == 200
     cancel_op.post("/signout")
+
+
+def test_taking_a_queued_conversation_whose_pause_was_lost_gives_it_to_the_operator(stack: RunningStack) -> None:
+    """The desk queued the conversation but action_handoff's answer never reached Rasa (a timeout):
+    the conversation is not paused. When an operator takes it, it is theirs: paused, the bot silent."""
+    import requests
+
+    add_operator(stack.env, "rescue-op")
+    rescue = Operator(stack.console_url, "rescue-op")
+    sender = new_sender()
+    assert "OCN ID" in texts(stack.say(sender, "OCN IDを確認したい"))
+    queued = requests.post(
+        f"{stack.console_url}/desk/v1/handoffs",
+        json={"conversation_id": f"rest:{sender}", "channel": "rest", "topic": None},
+        headers={"Authorization": f"Bearer {stack.env['CONSOLE_SERVICE_TOKEN']}"},
+        timeout=10,
+    )
+    assert queued.status_code == 201, queued.text
+    handoff_id = queued.json()["handoff_id"]
+    assert rescue.post(f"/handoffs/{handoff_id}/take").json() == {"status": "active"}
+    assert stack.say(sender, "お客さま番号を変更したい") == []  # for the operator, not the bot
+    kinds = [(line["kind"], line["text"]) for line in _transcript(rescue, handoff_id)]
+    assert kinds[-1] == ("customer", "お客さま番号を変更したい")
+    assert rescue.post(f"/handoffs/{handoff_id}/handback").status_code == 200
+    assert "変更できません" in texts(stack.say(sender, "お客さま番号を変更したい"))
+    rescue.post("/signout")

@@ -96,3 +96,23 @@ def test_no_loading_animation_while_queued_and_the_customer_can_leave(
     assert "変更できません" in line_texts(line_say(stack, fake, user, "お客さま番号を変更したい"))
     assert loading_calls() == 2
     operator.post("/signout")
+
+
+def test_a_line_group_or_room_is_not_handed_to_an_operator(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
+    """Everyone in a group reads along: like the procedures, a person answers only one to one."""
+    from tests.stack.test_shared_chats import say_in
+
+    stack, fake = line_stack
+    add_operator(stack.env, "line-group-op")
+    operator = Operator(stack.console_url, "line-group-op")
+    before = {row["id"] for row in operator.queue()}
+    for source in (
+        {"type": "group", "groupId": "C" + new_sender().replace("-", ""), "userId": "U" + new_sender()[:8]},
+        {"type": "room", "roomId": "R" + new_sender().replace("-", ""), "userId": "U" + new_sender()[:8]},
+    ):
+        reply = line_texts(say_in(stack, fake, source, "担当者と話したい"))
+        assert "グループやトークルームでは担当者におつなぎできません" in reply, reply
+        # Not paused: the bot still answers the group.
+        assert "変更できません" in line_texts(say_in(stack, fake, source, "お客さま番号を変更したい"))
+    assert {row["id"] for row in operator.queue()} <= before
+    operator.post("/signout")

@@ -1,0 +1,73 @@
+"""A handed-off conversation stays with the person after Rasa's session expiry (60 minutes after the
+customer's last message). Stock Rasa starts the new session unpaused, so the customer's next message
+went silently back to the bot while the console still showed the conversation waiting or active.
+
+The real trained model and our Rasa patches, in a fresh interpreter (the patches are process-wide);
+the hour is in the past by the events' timestamps, no waiting."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from devstack.config import Ports, service_env
+from devstack.model import latest_model
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import asyncio, json, sys, time
+from bot_server import rasa_patches
+rasa_patches.apply_all()
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted, UserUttered, BotUttered
+
+async def main():
+    agent = Agent.load(sys.argv[1])
+    sender = "web:expired-while-paused"
+    tracker = await agent.processor.get_tracker(sender)
+    t0 = time.time() - 61 * 60  # the customer's last message, 61 minutes ago
+    for event in [
+        ActionExecuted("action_session_start", timestamp=t0 - 5),
+        SessionStarted(timestamp=t0 - 5),
+        ActionExecuted("action_listen", timestamp=t0 - 5),
+        UserUttered("担当者と話したい", {"name": "request_human", "confidence": 1.0}, timestamp=t0),
+        ActionExecuted("action_handoff", timestamp=t0),
+        BotUttered("担当者におつなぎします。", timestamp=t0),
+        ConversationPaused(timestamp=t0),
+    ]:
+        tracker.update(event)
+    await agent.tracker_store.save(tracker)
+    out = CollectingOutputChannel()
+    await agent.handle_message(UserMessage("すみません、まだつながりますか", out, sender))
+    stored = await agent.tracker_store.retrieve(sender)
+    print(json.dumps({
+        "replies": [m.get("text") for m in out.messages],
+        "paused": stored.is_paused(),
+        "new_session": any(isinstance(e, SessionStarted) and e.timestamp > t0 for e in stored.events),
+        "intent": stored.latest_message.intent.get("name"),
+    }, ensure_ascii=False))
+
+asyncio.run(main())
+"""
+
+
+def test_a_paused_conversation_stays_paused_in_the_session_after_expiry(tmp_path: Path) -> None:
+    model = latest_model()
+    assert model is not None, "no trained model: make train"
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(model)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=service_env(Ports(), base={"PATH": "/usr/bin:/bin"}, var_dir=tmp_path),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["new_session"]  # Rasa did start a new session...
+    assert outcome["paused"] and outcome["replies"] == [], outcome  # ...and the bot stays silent
+    assert outcome["intent"] is None  # the message went to the person, not through the NLU
