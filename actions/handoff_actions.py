@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import ask, reset_procedure
 from actions.handoff_desk import DeskUnavailable, desk_from_settings, within_hours
-from actions.links import link
+from actions.links import contact_response, link
 from actions.settings import HandoffSettings, load_handoff_settings
 from actions.topics import TOPICS
 
@@ -68,7 +68,9 @@ class ActionHandoff(Action):
         settings = load_handoff_settings()
         contact = link("contact")
         if not within_hours(settings):
-            dispatcher.utter_message(response="utter_handoff_outside_hours", hours=hours_text(settings), link=contact)
+            dispatcher.utter_message(
+                response=contact_response("utter_handoff_outside_hours"), hours=hours_text(settings), link=contact
+            )
             return _not_queued()
         desk = desk_from_settings(settings)
         try:
@@ -79,10 +81,10 @@ class ActionHandoff(Action):
             )
         except DeskUnavailable as error:
             logger.warning("Handoff desk unavailable: %s", error)
-            dispatcher.utter_message(response="utter_handoff_unavailable", link=contact)
+            dispatcher.utter_message(response=contact_response("utter_handoff_unavailable"), link=contact)
             return _not_queued()
         if ticket is None:
-            dispatcher.utter_message(response="utter_handoff_no_operator", link=contact)
+            dispatcher.utter_message(response=contact_response("utter_handoff_no_operator"), link=contact)
             return _not_queued()
         if ticket.position:
             dispatcher.utter_message(response="utter_handoff_queued_position", position=ticket.position)

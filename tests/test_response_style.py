@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from actions import buttons as action_buttons
+from actions.links import CONTACT_RESPONSES, NO_LINK_SUFFIX, contact_response
 from actions.topics import TOPICS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -260,6 +261,7 @@ def test_button_titles_fit_line_and_use_the_page_terms() -> None:
 def test_every_note_is_sent_and_every_topic_note_exists() -> None:
     notes = {name for name in RESPONSES if name.startswith("utter_note_")}
     listed = {note for topic in TOPICS.values() for note in topic.notes}
+    listed |= {contact_response(note, env={}) for note in listed}  # the twin sent without a contact page
     assert listed <= set(RESPONSES), f"notes listed in actions/topics.py without a response: {listed - set(RESPONSES)}"
     assert notes <= listed, f"utter_note_* responses no topic sends: {notes - listed}"
 
@@ -294,3 +296,17 @@ def test_the_checks_catch_what_the_style_forbids(text: str, rule: str) -> None:
         for p in check_rule(text)
     ]
     assert any(p.startswith(rule) for p in problems), problems
+
+
+def test_contact_page_responses_have_a_twin_without_a_link_and_no_other_text_fakes_one() -> None:
+    """Issue 20: while OCN_LINK_CONTACT is unset, 「お問い合わせ窓口はこちら」 would lead back to the help page."""
+    for name in CONTACT_RESPONSES:
+        twin = RESPONSES.get(name + NO_LINK_SUFFIX)
+        assert twin, f"{name} has no {name}{NO_LINK_SUFFIX} twin in domain.yml"
+        assert "{contact_link}" not in twin[0]["text"], name
+        assert "こちら" not in twin[0]["text"].split("ヘルプページもご覧ください")[-1], name
+    for item in response_texts():
+        if item.where not in CONTACT_RESPONSES and "お問い合わせ窓口" in item.text:
+            assert "{link}" not in item.text and "{contact_link}" not in item.text, (
+                f"{item.where} names the contact page next to a link: list it in actions.links.CONTACT_RESPONSES"
+            )
