@@ -77,7 +77,7 @@ POLITE_ENDINGS = (
     "ませんか",
     "でした",
 )
-SET_PHRASES = ("こんにちは", "どういたしまして")
+SET_PHRASES = ("こんにちは",)
 # §6: numbers a text may type (the page's own and fixed formats); anything else is a {placeholder}.
 ALLOWED_NUMBERS = re.compile(r"N123456789|10桁|6桁|約2日間|3種類|1対1")
 DIGIT = re.compile(r"[0-9０-９]")

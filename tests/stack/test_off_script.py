@@ -56,7 +56,7 @@ def test_typed_label_or_number_answers_which_password(stack: RunningStack, typed
 @pytest.mark.parametrize("typed", ["大丈夫です", "結構です", "いいです"])
 def test_polite_words_after_the_offer_decline_it(stack: RunningStack, typed: str) -> None:
     sender = new_sender()
-    assert "お手続きしますか" in texts(stack.say(sender, "接続用IDを確認したい"))
+    assert "お手続きをご希望ですか" in texts(stack.say(sender, "接続用IDを確認したい"))
     reply = texts(stack.say(sender, typed))
     assert "解決しましたか" in reply and "ご本人確認" not in reply
 
@@ -176,5 +176,5 @@ def test_follow_ups_stay_on_the_topic_just_answered(stack: RunningStack) -> None
 
 def test_two_questions_in_one_message_get_both_answers(stack: RunningStack) -> None:
     said = texts(stack.say(new_sender(), "OCN IDもパスワードも両方わからなくなりました"))
-    assert "OCN マイページで確認できます" in said  # the OCN ID
+    assert "OCN マイページでご確認いただけます" in said  # the OCN ID
     assert "再設定が必要" in said  # its password

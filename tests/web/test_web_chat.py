@@ -203,7 +203,7 @@ def test_conversation_buttons_links_and_reload(web_stack: WebStack, browser) -> 
     browser.switch_to.window(main)
 
     # The procedure offer follows; then the page is reloaded.
-    wait_bot_reply(browser, bots, "お手続きしますか")
+    wait_bot_reply(browser, bots, "お手続きをご希望ですか")
     shown = texts(browser)
     conversation = session_id(browser)
     screenshot(browser, "web-desktop.png")
