@@ -65,9 +65,9 @@ def test_an_unclear_reply_to_the_offer_is_asked_back_with_buttons(stack: Running
     sender = new_sender()
     stack.say(sender, "接続用IDを確認したい")
     reply = stack.say(sender, "うーん")
-    assert "ボタンからお選びください" in texts(reply)
+    assert "下のボタンから、どちらかをお選びください" in texts(reply)
     assert [b["title"] for b in buttons(reply)] == ["チャットで手続きする", "今はしない"]
-    assert "ご本人確認をします" in texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
+    assert "ご本人確認をいたします" in texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
 
 
 def test_a_digression_is_still_answered_as_a_question(stack: RunningStack) -> None:
@@ -83,7 +83,7 @@ def test_an_id_out_of_the_blue_sends_nothing_until_a_procedure_is_chosen(stack: 
     sender = new_sender()
     before = len(codes_sent(stack, TARO["phone"]))
     asked = stack.say(sender, TARO["number"])
-    assert "お手続きを選ぶと" in texts(asked) and "確認コード" in texts(asked)
+    assert "お手続きをお選びいただくと" in texts(asked) and "確認コード" in texts(asked)
     assert "ログイン履歴を確認" in [b["title"] for b in buttons(asked)]
     assert len(codes_sent(stack, TARO["phone"])) == before  # no SMS yet
     sent = texts(stack.say(sender, "5"))  # the number of the choice ログイン履歴を確認
