@@ -14,7 +14,7 @@ LEFT_test := then the chat widget bundle (npm), system packages, lint, model tra
 LEFT = $(or $(LEFT_$(GOAL)),then $(GOAL))
 PACKAGES := $(shell grep -c '==' constraints.txt)
 
-.PHONY: run shell setup web-deps system-packages train test test-quick lint format validate nlu-eval benchmarks scaled-up scaled-down clean
+.PHONY: run shell setup web-deps lint-deps system-packages train test test-quick lint format validate nlu-eval benchmarks scaled-up scaled-down clean
 
 ## run: install everything, train when needed, start account sandbox + actions + Rasa + web page
 run: setup web-deps
@@ -57,14 +57,26 @@ test-quick: setup web-deps lint train
 system-packages: setup
 	$(PY) -m devstack.system_packages
 
-## lint: one style for the whole tree (ruff format + ruff check; settings in pyproject.toml), and the
-##       alert rules (promtool from Debian's prometheus package: installed as root, else the command)
-lint: setup
+## lint: one style for the whole tree (ruff format + ruff check; settings in pyproject.toml), and
+##       textlint over every text the bot or the web page shows (lint/, docs/style.md), and the alert
+##       rules (promtool from Debian's prometheus package: installed as root, else the command)
+lint: setup lint-deps
 	@echo "==> Checking the style (ruff)"
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
+	@echo "==> Checking the Japanese texts (textlint: domain.yml, help sections, actions, SMS texts, channels, web page)"
+	$(PY) -m lint
 	@$(PY) -m devstack.system_packages prometheus
 	promtool check rules deploy/monitoring/rules.yml
+
+## lint-deps: textlint and its rules, pinned in lint/package-lock.json (node_modules is git-ignored)
+lint-deps: lint/node_modules/.package-lock.json
+
+lint/node_modules/.package-lock.json: lint/package.json lint/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 18 or newer) is required for textlint"; exit 1; }
+	@echo "==> Installing textlint and its rules (pinned in lint/package-lock.json; seconds)"
+	cd lint && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 ## format: apply that style
 format: setup

@@ -16,26 +16,27 @@ def verification_code(code: str, ttl_minutes: int) -> Message:
     return Message(
         "verification_code",
         "【OCN】確認コードのお知らせ",
-        f"【OCN】確認コード: {code}\nチャットでのご本人確認に使います。有効期限は{ttl_minutes}分です。"
-        "このコードを他の人に教えないでください。お心当たりがない場合は破棄してください。",
+        f"【OCN】確認コード: {code}\nOCNのチャットでのご本人確認用です。有効期限は{ttl_minutes}分です。"
+        "このコードはチャットにだけ入力し、どなたにも教えないでください。OCNの担当者がお尋ねすることはありません。"
+        "お心当たりがない場合は破棄してください。",
     )
 
 
 def password_reset(link: str, ttl_hours: int) -> Message:
     return Message(
         "password_reset",
-        "【OCN】OCN IDパスワード再設定のご案内",
+        "【OCN】OCN IDのパスワード再設定のご案内",
         f"【OCN】OCN IDのパスワード再設定はこちら（{ttl_hours}時間有効）: {link}\n"
-        "再設定後は、メールソフトに保存されているパスワードも新しいものに変更してください。",
+        "メールソフトやアプリをお使いの場合は、再設定後にそちらのパスワードもご変更ください。",
     )
 
 
 def connection_credentials(connection_id: str, password: str) -> Message:
     return Message(
         "connection_credentials",
-        "【OCN】接続用ID・接続用パスワードのお知らせ",
+        "【OCN】OCN接続用IDとパスワードのお知らせ",
         f"【OCN】接続用ID: {connection_id}\n接続用パスワード: {password}\n"
-        "現在の接続用IDとパスワードです（変更はしていません）。この内容を他の人に教えないでください。",
+        "現在の接続用IDとパスワードです（変更はしていません）。この内容はどなたにも教えず、チャットにも入力しないでください。",
     )
 
 
@@ -51,5 +52,5 @@ def ocn_id(value: str) -> Message:
     return Message(
         "ocn_id",
         "【OCN】OCN IDのお知らせ",
-        f"【OCN】OCN ID: {value}\nOCNマイページへのログインなどにお使いください。",
+        f"【OCN】OCN ID: {value}\nOCNのログイン画面が表示されたときにご入力ください。",
     )

@@ -33,13 +33,13 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
     "which_password": (
         Choice(
             "ocn_id",
-            "OCN ID（メール）のパスワード",
+            "OCN IDのパスワード",
             "/forgot_ocn_id_password",
             ("ocn idのパスワード", "メールのパスワード", "ocnメールのパスワード", "ocn", *ID_TYPE_KEYWORDS["ocn_id"]),
         ),
         Choice(
             "connection_id",
-            "接続用ID（認証ID）のパスワード",
+            "接続用IDのパスワード",
             "/check_connection_id",
             ("接続用idのパスワード", "認証idのパスワード", "接続用のパスワード", *ID_TYPE_KEYWORDS["connection_id"]),
         ),

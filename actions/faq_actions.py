@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, knowledge
 from actions.buttons import talk_to_person
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent
-from actions.links import link
+from actions.links import contact_response, link
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, Topic, answer_response
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 
@@ -23,9 +23,9 @@ survey_log = logging.getLogger("ocn.survey")
 def say_answer(intent: str, dispatcher: CollectingDispatcher) -> None:
     """The help-page answer of one topic, with its notes, without a next step."""
     topic: Topic = TOPICS[intent]
-    dispatcher.utter_message(response=answer_response(intent), link=link(topic.link_key))
+    dispatcher.utter_message(response=contact_response(answer_response(intent)), link=link(topic.link_key))
     for note in topic.notes:  # caveats in bubbles of their own (docs/style.md)
-        dispatcher.utter_message(response=note, contact_link=link("contact"))
+        dispatcher.utter_message(response=contact_response(note), contact_link=link("contact"))
 
 
 def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -164,7 +164,7 @@ class ActionClarify(Action):
 def second_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Nothing to offer (or a second miss in a row): the help page and the contact page."""
     dispatcher.utter_message(
-        response="utter_fallback",
+        response=contact_response("utter_fallback"),
         link=link("help_id_password"),
         contact_link=link("contact"),
         buttons=talk_to_person(),

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import ask, reset_procedure
 from actions.handoff_desk import DeskUnavailable, HandoffDesk, QueueFull, Ticket, desk_from_settings, within_hours
-from actions.links import link
+from actions.links import contact_response, link
 from actions.settings import HandoffSettings, load_handoff_settings
 from actions.topics import TOPICS
 from channels.client_ref import from_metadata
@@ -87,26 +87,28 @@ class ActionHandoff(Action):
         contact = link("contact")
         if is_shared_chat(tracker.sender_id):
             # Everyone in a LINE group or room reads along: a person answers one customer, one to one.
-            dispatcher.utter_message(response="utter_handoff_needs_private_chat", link=contact)
+            dispatcher.utter_message(response=contact_response("utter_handoff_needs_private_chat"), link=contact)
             return _not_queued()
         if not within_hours(settings):
-            dispatcher.utter_message(response="utter_handoff_outside_hours", hours=hours_text(settings), link=contact)
+            dispatcher.utter_message(
+                response=contact_response("utter_handoff_outside_hours"), hours=hours_text(settings), link=contact
+            )
             return _not_queued()
         desk = desk_from_settings(settings)
         try:
             ticket = await _enqueue_or_withdraw(desk, tracker) if await desk.operators_available() else None
         except DeskUnavailable as error:
             logger.warning("Handoff desk unavailable: %s", error)
-            dispatcher.utter_message(response="utter_handoff_unavailable", link=contact)
+            dispatcher.utter_message(response=contact_response("utter_handoff_unavailable"), link=contact)
             return _not_queued()
         except QueueFull as full:
             # One answer for both limits: a client is an address several people may share (an office,
             # a mobile network), so "you are already waiting elsewhere" could be said to a stranger.
             logger.info("Handoff refused: %s", full)
-            dispatcher.utter_message(response="utter_handoff_queue_full", link=contact)
+            dispatcher.utter_message(response=contact_response("utter_handoff_queue_full"), link=contact)
             return _not_queued()
         if ticket is None:
-            dispatcher.utter_message(response="utter_handoff_no_operator", link=contact)
+            dispatcher.utter_message(response=contact_response("utter_handoff_no_operator"), link=contact)
             return _not_queued()
         if ticket.position:
             dispatcher.utter_message(response="utter_handoff_queued_position", position=ticket.position)

@@ -47,6 +47,26 @@ DEEP_LINKS: dict[str, DeepLink] = {
 }
 
 
+CONTACT = "contact"
+# Responses whose text calls a link the contact page (「OCNのお問い合わせ窓口はこちら」): each has a
+# `_no_link` twin in domain.yml that names where to turn without a link. While OCN_LINK_CONTACT is
+# unset the link would lead back to the help page, so the twin is sent (issue 20).
+CONTACT_RESPONSES = frozenset(
+    {
+        "utter_note_letter_reissue",
+        "utter_answer_request_human",
+        "utter_answer_out_of_scope",
+        "utter_fallback",
+        "utter_handoff_outside_hours",
+        "utter_handoff_no_operator",
+        "utter_handoff_unavailable",
+        "utter_handoff_queue_full",
+        "utter_handoff_needs_private_chat",
+    }
+)
+NO_LINK_SUFFIX = "_no_link"
+
+
 def _variables() -> tuple[str, ...]:
     return tuple(deep.variable for deep in DEEP_LINKS.values())
 
@@ -62,6 +82,18 @@ def link(key: str | None, env: Mapping[str, str] | None = None) -> str:
         return settings.help_page_url
     deep = DEEP_LINKS[key]
     return settings.deep_links.get(deep.variable, settings.help_page_url)
+
+
+def has_contact_page(env: Mapping[str, str] | None = None) -> bool:
+    """True once an operator has set the contact page (OCN_LINK_CONTACT)."""
+    return DEEP_LINKS[CONTACT].variable in load_settings(env, _variables()).deep_links
+
+
+def contact_response(response: str, env: Mapping[str, str] | None = None) -> str:
+    """The response to send: a contact-page response's `_no_link` twin while no contact page is set."""
+    if response in CONTACT_RESPONSES and not has_contact_page(env):
+        return response + NO_LINK_SUFFIX
+    return response
 
 
 def all_links(env: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -17,14 +17,17 @@ class Topic:
 
 MAIL_APP_PASSWORD = "utter_note_mail_app_password"
 NO_PASSWORD_IN_CHAT = "utter_note_no_password_in_chat"
+MYPAGE_FIRST_TIME = "utter_note_mypage_first_time"
 
 
 TOPICS: dict[str, Topic] = {
-    "ask_id_types": Topic("IDの種類と違い", notes=("utter_note_id_types",)),
-    "check_customer_number": Topic("お客さま番号の確認", "check_customer_number", "send_customer_number"),
+    "ask_id_types": Topic("IDの種類と違い", notes=("utter_note_id_types", "utter_note_letter_lists_all")),
+    "check_customer_number": Topic(
+        "お客さま番号の確認", "check_customer_number", "send_customer_number", notes=(MYPAGE_FIRST_TIME,)
+    ),
     "change_customer_number": Topic("お客さま番号の変更", "check_customer_number"),
     "check_ocn_id": Topic(
-        "OCN IDの確認", "check_ocn_id", "send_ocn_id", notes=("utter_note_login_history_for_misuse",)
+        "OCN IDの確認", "check_ocn_id", "send_ocn_id", notes=("utter_note_login_history_for_misuse", MYPAGE_FIRST_TIME)
     ),
     "forgot_ocn_id_password": Topic(
         "OCN IDのパスワード再設定", "forgot_ocn_id_password", "reset_ocn_password", notes=(MAIL_APP_PASSWORD,)
@@ -51,7 +54,7 @@ TOPICS: dict[str, Topic] = {
         notes=("utter_note_letter_reissue", "utter_note_what_to_check"),
     ),
     "forgot_password": Topic("パスワードを忘れた", survey=False),
-    "request_human": Topic("担当者に問い合わせる", "contact", survey=False),
+    "request_human": Topic("担当者と話す", "contact", survey=False),
     "out_of_scope": Topic("ほかのご用件", "contact", survey=False),
 }
 

@@ -1,6 +1,11 @@
 """docs/style.md, checked over every response in domain.yml and every Japanese string built in actions/.
 
-Each failure says which response (or file:line), which rule of docs/style.md and what to write instead.
+Only what textlint (`make lint`, lint/prh.yml) cannot express is checked here: bubble length with
+realistic slot values, the full name before a short one in the same bubble, polite endings of every
+sentence, typed numbers, typing instructions instead of buttons, claims the page does not make, URLs,
+button length, notes and contact-page twins. The prh dictionary itself is proved here too: each of its
+wrong forms goes through textlint and must come back corrected. Each failure says which response (or
+file:line), which rule of docs/style.md and what to write instead.
 """
 
 from __future__ import annotations
@@ -15,34 +20,31 @@ import pytest
 import yaml
 
 from actions import buttons as action_buttons
+from actions import knowledge
+from actions.links import CONTACT_RESPONSES, NO_LINK_SUFFIX, contact_response
 from actions.topics import TOPICS
+from lint import textlint
+from lint.samples import SLOT_VALUES
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 RESPONSES: dict[str, list[dict]] = DOMAIN["responses"]
 
 MAX_CHARS_BEFORE_LINK = 120
-PLACEHOLDER_WIDTH = 12
 MAX_BUTTON_TITLE = 20
 LINK_PLACEHOLDERS = ("{link}", "{contact_link}")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
-# §1 and §2: (what not to write, what to write instead, rule).
+# (what not to write, what to write instead, rule). Word-for-word corrections (敬語, the page's terms)
+# are in lint/prh.yml; these are the ones with no single correct replacement.
 BANNED: list[tuple[str, str, str]] = [
-    ("申し訳ありません", "申し訳ございません", "§1"),
-    ("すみません", "申し訳ございません / 恐れ入りますが", "§1"),
-    ("選んでください", "お選びください", "§1"),
-    ("入力してください", "ご入力ください", "§1"),
-    ("聞いてください", "お尋ねください", "§1"),
-    ("大丈夫", "what is possible: 「…できます」", "§1"),
+    ("大丈夫", "what is possible: 「…いただけます」", "§1"),
     ("だよ", "です・ます", "§1"),
     ("だね", "です・ます", "§1"),
     ("してね", "です・ます", "§1"),
     ("?", "full-width 「？」", "§1"),
     ("今の", "現在の", "§1/§2"),
-    ("お客様番号", "お客さま番号", "§2"),
-    ("顧客番号", "お客さま番号", "§2"),
     ("すぐに", "no promise about time", "§5"),
     ("数日", "no promise about time ({eta_days} from the API)", "§5"),
     ("即時", "no promise about time", "§5"),
@@ -75,7 +77,7 @@ POLITE_ENDINGS = (
     "ませんか",
     "でした",
 )
-SET_PHRASES = ("こんにちは", "どういたしまして")
+SET_PHRASES = ("こんにちは",)
 # §6: numbers a text may type (the page's own and fixed formats); anything else is a {placeholder}.
 ALLOWED_NUMBERS = re.compile(r"N123456789|10桁|6桁|約2日間|3種類|1対1")
 DIGIT = re.compile(r"[0-9０-９]")
@@ -174,11 +176,18 @@ def missing_full_names(text: str) -> list[str]:
     return problems
 
 
-def overlong_segments(text: str) -> list[str]:
-    problems = []
+def bubbles(text: str, values: dict[str, str] | None = None) -> list[str]:
+    """The text as sent, with realistic slot values (lint/samples.py), cut at each link: what the
+    customer reads before a link, or the whole bubble when it has none."""
+    values = {**SLOT_VALUES, **(values or {})}
     segments = re.split("|".join(re.escape(p) for p in LINK_PLACEHOLDERS), text)
-    for segment in segments:
-        width = len(PLACEHOLDER.sub("", segment)) + PLACEHOLDER_WIDTH * len(PLACEHOLDER.findall(segment))
+    return [PLACEHOLDER.sub(lambda m: values[m.group(0)[1:-1]], segment).strip("\n") for segment in segments]
+
+
+def overlong_segments(text: str, values: dict[str, str] | None = None) -> list[str]:
+    problems = []
+    for segment in bubbles(text, values):
+        width = len(segment)
         if width > MAX_CHARS_BEFORE_LINK:
             problems.append(
                 f"§3: {width} characters before the link / in the bubble (max {MAX_CHARS_BEFORE_LINK}); "
@@ -260,6 +269,7 @@ def test_button_titles_fit_line_and_use_the_page_terms() -> None:
 def test_every_note_is_sent_and_every_topic_note_exists() -> None:
     notes = {name for name in RESPONSES if name.startswith("utter_note_")}
     listed = {note for topic in TOPICS.values() for note in topic.notes}
+    listed |= {contact_response(note, env={}) for note in listed}  # the twin sent without a contact page
     assert listed <= set(RESPONSES), f"notes listed in actions/topics.py without a response: {listed - set(RESPONSES)}"
     assert notes <= listed, f"utter_note_* responses no topic sends: {notes - listed}"
 
@@ -267,8 +277,8 @@ def test_every_note_is_sent_and_every_topic_note_exists() -> None:
 @pytest.mark.parametrize(
     "text, rule",
     [
-        ("申し訳ありません。", "§1"),
-        ("ご質問を選んでください。", "§1"),
+        ("今のパスワードを入れます。", "§1/§2"),
+        ("それで大丈夫です。", "§1"),
         ("お客さま番号はこれだ。", "§1"),
         ("担当者と話すには「担当者」とお送りください。", "§4"),
         ("OCN IDを確認できます。", "§2"),
@@ -294,3 +304,55 @@ def test_the_checks_catch_what_the_style_forbids(text: str, rule: str) -> None:
         for p in check_rule(text)
     ]
     assert any(p.startswith(rule) for p in problems), problems
+
+
+def test_contact_page_responses_have_a_twin_without_a_link_and_no_other_text_fakes_one() -> None:
+    """Issue 20: while OCN_LINK_CONTACT is unset, 「お問い合わせ窓口はこちら」 would lead back to the help page."""
+    for name in CONTACT_RESPONSES:
+        twin = RESPONSES.get(name + NO_LINK_SUFFIX)
+        assert twin, f"{name} has no {name}{NO_LINK_SUFFIX} twin in domain.yml"
+        assert "{contact_link}" not in twin[0]["text"], name
+        assert "こちら" not in twin[0]["text"].split("ヘルプページもご覧ください")[-1], name
+    for item in response_texts():
+        if item.where not in CONTACT_RESPONSES and "お問い合わせ窓口" in item.text:
+            assert "{link}" not in item.text and "{contact_link}" not in item.text, (
+                f"{item.where} names the contact page next to a link: list it in actions.links.CONTACT_RESPONSES"
+            )
+
+
+@pytest.mark.parametrize("section", [s.id for s in knowledge.sections()])
+def test_every_response_fits_a_phone_with_realistic_values_and_every_help_section(section: str) -> None:
+    """§3 with what the actions really fill in: the longest destination, masked ID, hours and queue
+    position (lint/samples.py), and the knowledge fallback's bubble with each section's text."""
+    chosen = next(s for s in knowledge.sections() if s.id == section)
+    values = {"section_title": chosen.title, "section_text": chosen.text}
+    problems = {item.where: found for item in response_texts() if (found := overlong_segments(item.text, values))}
+    assert not problems, report(problems)
+
+
+def _prh_specs() -> list[tuple[str, str, str]]:
+    rules = yaml.safe_load((ROOT / "lint" / "prh.yml").read_text(encoding="utf-8"))["rules"]
+    return [(rule["expected"], spec["from"], spec["to"]) for rule in rules for spec in rule["specs"]]
+
+
+PRH_SPECS = _prh_specs()
+
+
+@pytest.fixture(scope="module")
+def textlint_fixes() -> dict[str, str]:
+    """Every wrong form of the dictionary through textlint --fix at once (one node start, not 50)."""
+    wrong = [wrong for _, wrong, _ in PRH_SPECS]
+    return dict(zip(wrong, textlint.fixed(wrong), strict=True))
+
+
+def test_the_dictionary_has_a_rule_for_each_class_of_problem() -> None:
+    assert len({expected for expected, _, _ in PRH_SPECS}) >= 40
+
+
+@pytest.mark.parametrize("expected, wrong, corrected", PRH_SPECS, ids=[w for _, w, _ in PRH_SPECS])
+def test_textlint_corrects_each_wrong_form_of_the_dictionary(
+    textlint_fixes: dict[str, str], expected: str, wrong: str, corrected: str
+) -> None:
+    """The 敬語 forms, the page's terms and the banned phrases of lint/prh.yml, run through the real
+    textlint (make lint-deps): each wrong form is reported and rewritten to the form the style asks."""
+    assert textlint_fixes[wrong] == corrected, f"textlint left 「{wrong}」 as 「{textlint_fixes[wrong]}」"

@@ -13,6 +13,7 @@ import sys
 
 import yaml
 
+from actions.links import CONTACT_RESPONSES, contact_response
 from actions.topics import TOPICS
 from benchmarks.blind_import import examples, key
 from devstack.config import ROOT
@@ -29,6 +30,8 @@ def responses_sent_outside_rules() -> set[str]:
             sent |= set(re.findall(r'"(utter_\w+)"', path.read_text()))
     sent |= {f"utter_answer_{intent}" for intent in TOPICS}
     sent |= {f"utter_confirm_connection_{method}" for method in ("sms", "post", "mypage")}
+    # Sent by actions.links.contact_response while no contact page is configured.
+    sent |= {contact_response(name, env={}) for name in CONTACT_RESPONSES}
     return sent
 
 

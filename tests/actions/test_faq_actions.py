@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.faq_actions import ActionAnswer, ActionClarify
+from actions.links import contact_response
 from actions.reply_actions import ActionAnswerPendingQuestion
 from actions.settings import VERIFIED_HELP_PAGE_URL
 from actions.topics import TOPICS
@@ -14,7 +15,7 @@ from tests.actions.trackers import responses, run, slot_events, tracker
 @pytest.mark.parametrize("intent", sorted(i for i in TOPICS if i not in ("forgot_password", "request_human")))
 def test_every_topic_is_answered_with_its_response_and_a_next_step(intent: str) -> None:
     messages, events = run(ActionAnswer(), tracker(intent))
-    assert responses(messages)[0] == f"utter_answer_{intent}"
+    assert responses(messages)[0] == contact_response(f"utter_answer_{intent}")
     topic = TOPICS[intent]
     if topic.link_key:
         assert messages[0]["link"].startswith("https://")
@@ -59,7 +60,7 @@ def test_answer_during_a_procedure_returns_to_it_without_survey() -> None:
 def test_which_password_reply(entities: list, expected: str) -> None:
     t = tracker("inform", entities=entities, slots={"pending_question": "which_password"})
     messages, _ = run(ActionAnswerPendingQuestion(), t)
-    assert responses(messages)[0] == expected
+    assert responses(messages)[0] == contact_response(expected)
 
 
 def test_i_dont_know_explains_the_difference_and_asks_again() -> None:
@@ -122,7 +123,7 @@ def test_second_unclear_message_gets_the_help_links() -> None:
     ]
     t = tracker("nlu_fallback", text="ほげ", ranking=[("check_ocn_id", 0.3)], events=earlier)
     messages, _ = run(ActionClarify(), t)
-    assert responses(messages) == ["utter_fallback"]
+    assert responses(messages) == [contact_response("utter_fallback")]
     assert messages[0]["link"].startswith("https://") and messages[0]["contact_link"].startswith("https://")
 
 
@@ -166,7 +167,7 @@ def test_a_second_unclear_message_about_an_id_still_gets_a_section() -> None:
 )
 def test_off_topic_answer_only_for_messages_not_about_ids(text: str, expected: str) -> None:
     messages, _ = run(ActionAnswer(), tracker("out_of_scope", text=text, ranking=[("out_of_scope", 0.8)]))
-    assert responses(messages)[0] == expected
+    assert responses(messages)[0] == contact_response(expected)
 
 
 @pytest.mark.parametrize("text, response", [("😀😀", "utter_unreadable"), ("あ" * 2001, "utter_too_long")])

@@ -16,6 +16,7 @@ from actions.settings import HandoffSettings, load_handoff_settings
 from tests.actions.trackers import responses, run, tracker
 
 JST = ZoneInfo("Asia/Tokyo")
+CONTACT_PAGE = "https://contact.example.jp/ocn"
 
 
 class RecordingDesk:
@@ -57,6 +58,7 @@ class RecordingDesk:
 def desk(monkeypatch: pytest.MonkeyPatch) -> type[RecordingDesk]:
     monkeypatch.setenv("HANDOFF_DESK", f"{__name__}.RecordingDesk")
     monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
+    monkeypatch.setenv("OCN_LINK_CONTACT", CONTACT_PAGE)  # a checked contact page (see the last test)
     RecordingDesk.available, RecordingDesk.ticket, RecordingDesk.fail = True, Ticket("h-1", 3), False
     RecordingDesk.enqueue_error, RecordingDesk.cancel_answer = None, True
     RecordingDesk.calls = []
@@ -185,3 +187,14 @@ def test_an_enqueue_whose_answer_is_lost_but_already_taken_pauses_the_conversati
 def test_taking_a_conversation_pauses_it_even_if_the_queued_turn_lost_its_pause() -> None:
     _, events = run(ActionHandoffTaken(), tracker(sender="web:abc"))
     assert _paused(events)
+
+
+def test_without_a_contact_page_the_answer_names_it_without_a_link(desk, monkeypatch) -> None:
+    # Issue 20: a link called 「お問い合わせ窓口」 must not lead back to the help page.
+    monkeypatch.delenv("OCN_LINK_CONTACT")
+    desk.available = False
+    messages, _ = run(ActionHandoff(), _asked())
+    assert responses(messages) == ["utter_handoff_no_operator_no_link"]
+    desk.fail = True
+    messages, _ = run(ActionHandoff(), _asked())
+    assert responses(messages) == ["utter_handoff_unavailable_no_link"]

@@ -42,7 +42,7 @@ def line_say(line_stack: tuple[RunningStack, FakeLineApi], user: str, text: str,
 def test_code_not_received_over_line(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
     stack, _ = line_stack
     user = "U" + new_sender().replace("-", "")
-    line_say(line_stack, user, "ログイン履歴を確認したい", "お手続きしますか")
+    line_say(line_stack, user, "ログイン履歴を確認したい", "お手続きをご希望ですか")
     line_say(line_stack, user, "チャットで手続きする", "お客さま番号")
     line_say(line_stack, user, TARO["number"], "確認コードをお送りしました")
 

@@ -62,7 +62,7 @@ def _one_the_classifier_cannot_place(stack: RunningStack) -> str:
 def test_an_id_question_the_classifier_cannot_place_gets_its_help_page_section(stack: RunningStack) -> None:
     messages = stack.say(new_sender(), _one_the_classifier_cannot_place(stack))
     reply = texts(messages)
-    assert "ヘルプページ「OCN接続用ID（認証ID）とパスワードを確認したい」" in reply
+    assert "詳しくはヘルプページをご覧ください" in reply
     for way in ("マイページ", "郵送", "SMS"):
         assert way in reply
     assert "https://" in reply
@@ -74,4 +74,4 @@ def test_off_topic_messages_get_the_out_of_scope_answer_not_a_section(stack: Run
     for text in ("明日の天気はどうなりますか", "今月の請求額を教えてください", "来月引っ越すので住所を変えたい"):
         reply = texts(stack.say(new_sender(), text))
         assert "ほかのご用件" in reply, (text, reply)
-        assert "ヘルプページ「" not in reply, (text, reply)
+        assert "詳しくはヘルプページをご覧ください" not in reply, (text, reply)

@@ -56,7 +56,7 @@ def test_typed_label_or_number_answers_which_password(stack: RunningStack, typed
 @pytest.mark.parametrize("typed", ["大丈夫です", "結構です", "いいです"])
 def test_polite_words_after_the_offer_decline_it(stack: RunningStack, typed: str) -> None:
     sender = new_sender()
-    assert "お手続きしますか" in texts(stack.say(sender, "接続用IDを確認したい"))
+    assert "お手続きをご希望ですか" in texts(stack.say(sender, "接続用IDを確認したい"))
     reply = texts(stack.say(sender, typed))
     assert "解決しましたか" in reply and "ご本人確認" not in reply
 
@@ -65,9 +65,9 @@ def test_an_unclear_reply_to_the_offer_is_asked_back_with_buttons(stack: Running
     sender = new_sender()
     stack.say(sender, "接続用IDを確認したい")
     reply = stack.say(sender, "うーん")
-    assert "ボタンからお選びください" in texts(reply)
+    assert "下のボタンから、どちらかをお選びください" in texts(reply)
     assert [b["title"] for b in buttons(reply)] == ["チャットで手続きする", "今はしない"]
-    assert "ご本人確認をします" in texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
+    assert "ご本人確認をいたします" in texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
 
 
 def test_a_digression_is_still_answered_as_a_question(stack: RunningStack) -> None:
@@ -83,7 +83,7 @@ def test_an_id_out_of_the_blue_sends_nothing_until_a_procedure_is_chosen(stack: 
     sender = new_sender()
     before = len(codes_sent(stack, TARO["phone"]))
     asked = stack.say(sender, TARO["number"])
-    assert "お手続きを選ぶと" in texts(asked) and "確認コード" in texts(asked)
+    assert "お手続きをお選びいただくと" in texts(asked) and "確認コード" in texts(asked)
     assert "ログイン履歴を確認" in [b["title"] for b in buttons(asked)]
     assert len(codes_sent(stack, TARO["phone"])) == before  # no SMS yet
     sent = texts(stack.say(sender, "5"))  # the number of the choice ログイン履歴を確認
@@ -181,5 +181,5 @@ def test_follow_ups_stay_on_the_topic_just_answered(stack: RunningStack) -> None
 
 def test_two_questions_in_one_message_get_both_answers(stack: RunningStack) -> None:
     said = texts(stack.say(new_sender(), "OCN IDもパスワードも両方わからなくなりました"))
-    assert "OCN マイページで確認できます" in said  # the OCN ID
+    assert "OCN マイページでご確認いただけます" in said  # the OCN ID
     assert "再設定が必要" in said  # its password

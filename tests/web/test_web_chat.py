@@ -174,14 +174,14 @@ def test_conversation_buttons_links_and_reload(web_stack: WebStack, browser) -> 
     assert texts(browser, "user") == ["パスワードを忘れました"]
     question = messages(browser, "bot")[-1]
     buttons = question.find_elements(By.CSS_SELECTOR, "button.ocn-chat-choice")
-    assert [b.text for b in buttons] == ["OCN ID（メール）のパスワード", "接続用ID（認証ID）のパスワード", "わからない"]
+    assert [b.text for b in buttons] == ["OCN IDのパスワード", "接続用IDのパスワード", "わからない"]
     assert all(b.is_enabled() for b in buttons)
 
     # Clicking a button sends its payload; its title is the customer's message.
     bots = len(messages(browser, "bot"))
     buttons[0].click()
     answer = wait_bot_reply(browser, bots, "再設定")
-    assert texts(browser, "user")[-1] == "OCN ID（メール）のパスワード"
+    assert texts(browser, "user")[-1] == "OCN IDのパスワード"
     assert not any(b.is_enabled() for b in buttons), "answered buttons must not be clickable again"
     assert "/forgot_ocn_id_password" not in " ".join(texts(browser))
 
@@ -203,7 +203,7 @@ def test_conversation_buttons_links_and_reload(web_stack: WebStack, browser) -> 
     browser.switch_to.window(main)
 
     # The procedure offer follows; then the page is reloaded.
-    wait_bot_reply(browser, bots, "お手続きしますか")
+    wait_bot_reply(browser, bots, "お手続きをご希望ですか")
     shown = texts(browser)
     conversation = session_id(browser)
     screenshot(browser, "web-desktop.png")

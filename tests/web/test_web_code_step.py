@@ -47,7 +47,7 @@ def say(browser, text: str, expect: str) -> str:
 def test_code_not_received_in_the_widget(web_stack: WebStack, browser) -> None:
     fresh_page(browser, web_stack.url)
     open_chat(browser)
-    say(browser, "ログイン履歴を確認したい", "お手続きしますか")
+    say(browser, "ログイン履歴を確認したい", "お手続きをご希望ですか")
     say(browser, "チャットで手続きする", "お客さま番号")  # the button's label, typed
     say(browser, "N123456789", "確認コードをお送りしました")
     first = last_code(web_stack)
