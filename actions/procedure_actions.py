@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import buttons
-from actions.account_client import AccountApiError, AccountApiUnavailable, AccountClient
+from actions.account_client import AccountApiError, AccountApiOutcomeUnknown, AccountApiUnavailable, AccountClient
 from actions.choices import read_choice, read_yes_no
 from actions.conversation_state import (
     PROCEDURE_FORM,
@@ -87,7 +87,10 @@ def describe_contact(channel: str | None, masked: str | None) -> str:
 
 def explain_api_error(dispatcher: CollectingDispatcher, error: Exception) -> list[dict[str, Any]]:
     """Tell the customer, in their words, why the account system said no; stop the procedure."""
-    if isinstance(error, AccountApiUnavailable):
+    if isinstance(error, AccountApiOutcomeUnknown):  # it may have been carried out: never say it was not
+        dispatcher.utter_message(response="utter_api_outcome_unknown")
+        return [SlotSet("procedure_halt", "outcome_unknown")]
+    if isinstance(error, AccountApiUnavailable):  # known not carried out (the client asked, or nothing reached the API)
         dispatcher.utter_message(response="utter_api_unavailable")
         return [SlotSet("procedure_halt", "unavailable")]
     assert isinstance(error, AccountApiError)
