@@ -23,7 +23,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiOutcomeUnknown, AccountApiUnavailable, AccountClient
-from actions.choices import read_choice, read_yes_no
+from actions.choices import is_plain_yes_no, read_choice, read_yes_no
 from actions.conversation_state import (
     PROCEDURE_FORM,
     ask,
@@ -352,6 +352,9 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):
         return {}
+    if is_plain_yes_no(question, text):
+        dispatcher.utter_message(response="utter_ask_choice_again")  # the form then asks its question again
+        return {question: None}
     found = read_choice(question, text)
     if len(found) == 1:
         return {question: found[0].value}
