@@ -35,6 +35,7 @@ from actions.conversation_state import (
     turn_key,
 )
 from actions.links import link
+from actions.password_warning import typed_password, warns_about_typed_password
 from actions.topics import TOPICS
 from channels.client_ref import from_metadata
 from channels.senders import is_shared_chat
@@ -205,7 +206,8 @@ class _VerificationSlots:
         customer_number = canonical_customer_number(str(value)) if value != INVALID else None
         account_ref = customer_number or (None if value == INVALID else canonical_mail(str(value)))
         if not account_ref:
-            dispatcher.utter_message(response="utter_invalid_account_ref")
+            if not typed_password(tracker):  # a password: warned once; the form asks for the ID again
+                dispatcher.utter_message(response="utter_invalid_account_ref")
             return {"account_ref": None}
         if not tracker.get_slot("procedure"):
             return {"account_ref": account_ref}  # nothing is sent before the customer chose what to do
@@ -266,6 +268,10 @@ class _VerificationSlots:
 class ValidateProcedureForm(_VerificationSlots, FormValidationAction):
     def name(self) -> str:
         return "validate_procedure_form"
+
+    @warns_about_typed_password
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -1,4 +1,5 @@
-"""Reads a conversation from Rasa's tracker store (already redacted when it was saved).
+"""Reads a conversation from Rasa's tracker store (already redacted when it was saved; customer lines
+are redacted again as they are read, for rows stored before a kind of secret was masked).
 
 Read-only and by cursor (the events table's id), so a reloaded page or a dropped browser
 continues exactly where it was: nothing is lost and nothing is shown twice.
@@ -12,6 +13,7 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 
+from bot_server.redaction import redact_message
 from console.store import make_engine
 
 SHOWN_EVENTS = ("user", "bot", "pause", "resume")
@@ -42,6 +44,8 @@ def _line(row: sa.engine.Row) -> Line:
     if operator:
         kind = "operator"
     text = data.get("text") or ""
+    if row.type_name == "user":
+        text = redact_message(text)  # again, for rows stored before a kind of secret was masked on save
     if row.type_name == "user" and text.startswith("/"):
         # A button or the widget's greeting: show what it meant, not the payload.
         intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name") or text[1:].split("{", 1)[0]
