@@ -36,6 +36,8 @@ def typed_password(tracker: Tracker) -> bool:
 def warn_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     if tracker.get_slot(WARNED_SLOT) or not typed_password(tracker):
         return []
+    if any(m.get("response") == "utter_password_not_in_chat" for m in dispatcher.messages):
+        return []  # an action running another one (ActionAnswerPendingQuestion -> ActionClarify) warns once
     dispatcher.utter_message(response="utter_password_not_in_chat")
     return [SlotSet(WARNED_SLOT, True)]
 

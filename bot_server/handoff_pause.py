@@ -8,6 +8,9 @@ yet, the customer may leave the queue (「やめます」「キャンセル」).
 `action_handoff_cancel`, which asks the desk; the desk says whether an operator already has the
 conversation (then the message is theirs like any other) or the customer left the queue (then the
 action resumes the conversation and the bot listens again).
+
+The parse wrapper, which has the tracker, also tells bot_server.redaction whether the message was typed
+where the bot asked for an ID: a password typed there is then masked in that message's log records.
 """
 
 from __future__ import annotations

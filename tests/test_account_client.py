@@ -522,3 +522,12 @@ def test_a_refused_connection_is_not_looked_up(sleeps):
     with pytest.raises(AccountApiUnavailable) as info:
         client.send_ocn_id("vrf_1", "c")
     assert not isinstance(info.value, AccountApiOutcomeUnknown) and not info.value.unanswered
+
+
+def test_a_success_whose_reply_cannot_be_read_was_carried_out_all_the_same(fake, client):
+    fake.reply(Reply(200, {"channel": "sms"}))  # no destination_masked: the contract is broken, the SMS went
+    with pytest.raises(AccountApiOutcomeUnknown):
+        client.send_password_reset("vrf_1", "c")
+    fake.reply(Reply(200, raw=b"<html>ok</html>"))
+    with pytest.raises(AccountApiOutcomeUnknown):
+        client.send_ocn_id("vrf_1", "c")

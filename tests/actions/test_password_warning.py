@@ -76,3 +76,10 @@ def test_a_mistyped_id_at_the_prompt_is_no_password() -> None:
 def test_the_warning_is_short_and_polite() -> None:
     text = DOMAIN["responses"]["utter_password_not_in_chat"][0]["text"]
     assert text.startswith("恐れ入りますが") and "入力しないでください" in text and len(text) <= 120
+
+
+def test_one_warning_when_one_action_runs_another() -> None:
+    """A typed value that is none (intent inform) goes on to the clarification: still one warning."""
+    t = tracker("inform", text="パスワードは abc123 です", slots={"pending_question": "survey"})
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages).count("utter_password_not_in_chat") == 1
