@@ -19,6 +19,10 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 _IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
+def valid_idempotency_key(key: str | None) -> bool:
+    return bool(key) and bool(_IDEMPOTENCY_KEY_RE.match(key or ""))
+
+
 def render(status: int, body: dict[str, Any], replayed: bool = False) -> HTTPResponse:
     headers = {}
     if "retry_after" in body:
@@ -38,7 +42,7 @@ def idempotent(
 ) -> HTTPResponse:
     """Run `action` once per (service token, path, Idempotency-Key); a repeat gets the stored reply."""
     key = request.headers.get(IDEMPOTENCY_HEADER)
-    if not key or not _IDEMPOTENCY_KEY_RE.match(key):
+    if not valid_idempotency_key(key):
         raise ApiError(400, "idempotency_key_required", "Idempotency-Key ヘッダー（ASCII 255文字以内）が必要です。")
     app = request.app
     store: Store = app.ctx.store

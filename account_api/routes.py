@@ -20,7 +20,7 @@ from .identifiers import (
     normalize_destination,
     normalize_ocn_id,
 )
-from .replies import idempotent, read, render
+from .replies import idempotent, read, render, valid_idempotency_key
 from .request_fields import conversation_id, json_object, last_param, query, text_field, valid_id, verification_ref
 from .service import AccountService
 from .settings import Settings
@@ -36,6 +36,7 @@ def register_routes(app: Sanic, settings: Settings) -> None:
     _register_verifications(app)
     _register_procedures(app)
     _register_account_reads(app)
+    _register_outcomes(app)
     if settings.dev_endpoints:
         _register_dev(app)
 
@@ -134,6 +135,19 @@ def _register_account_reads(app: Sanic) -> None:
         q = query(request)
         conv = conversation_id(q)
         return read(request, lambda: service(request).login_history(verification_ref(q), conv))
+
+
+def _register_outcomes(app: Sanic) -> None:
+    @app.get("/v1/outcomes")
+    async def outcome(request: Request) -> HTTPResponse:
+        """What became of a POST the caller never got an answer to (it timed out): read-only."""
+        q = query(request)
+        path, key = q.get("path"), q.get("idempotency_key")
+        if not isinstance(path, str) or not path.startswith("/v1/") or len(path) > 255:
+            raise bad_request("path は POST したパスです (例: /v1/procedures/ocn-id).")
+        if not isinstance(key, str) or not valid_idempotency_key(key):
+            raise bad_request("idempotency_key は POST に付けた Idempotency-Key です (ASCII 255文字以内).")
+        return render(200, service(request).request_outcome(request.app.ctx.token_hash, path, key))
 
 
 def _register_dev(app: Sanic) -> None:

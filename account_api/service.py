@@ -7,6 +7,7 @@ transaction and raises ApiError for anything the client must be told about.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .alarm import Alarm, AlarmState
@@ -82,6 +83,17 @@ class AccountService:
 
     def login_history(self, verification_id: str, conversation_id: str) -> dict[str, Any]:
         return self.procedures.login_history(verification_id, conversation_id)
+
+    # -- outcome of a request the caller got no answer to --
+
+    def request_outcome(self, token_hash: str, path: str, idempotency_key: str) -> dict[str, Any]:
+        """The stored reply to (token, path, key), or not_found: the request has not been carried out.
+        Read-only. A request is acted on and its reply stored in one transaction, so there is no third
+        state to report (nothing half-done)."""
+        stored = self.store.idempotency.response(token_hash, path, idempotency_key)
+        if stored is None:
+            return {"state": "not_found"}
+        return {"state": "completed", "status": stored["status"], "body": json.loads(stored["body"])}
 
     # -- dev --
 

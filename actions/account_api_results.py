@@ -4,7 +4,7 @@ call fails (AccountApiUnavailable: nobody in the chat can fix it; AccountApiErro
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -15,11 +15,23 @@ class AccountApiUnavailable(Exception):
     """The API is down, too slow, answered 5xx (after retries) or something unusable.
 
     Also raised when it rejects our service token: a configuration fault nobody in the chat can fix.
+    From a call that acts (a POST), this means it was NOT carried out: either no attempt reached the
+    API, or the API said so when asked for the outcome (AccountClient asks after an unanswered attempt);
+    when that cannot be told, the call raises AccountApiOutcomeUnknown instead.
+
+    `unanswered` (transport level): some attempt may have reached the API without our hearing back (a
+    read timeout, a dropped connection, 502/504 from a gateway), so it may have been carried out.
     """
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, *, unanswered: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.unanswered = unanswered
+
+
+class AccountApiOutcomeUnknown(AccountApiUnavailable):
+    """A call that acts got no answer, and asking the API for its outcome failed too: it may or may
+    not have been carried out. The customer is told exactly that, never 「行われていません」."""
 
 
 class AccountApiError(Exception):
@@ -163,6 +175,23 @@ class LoginRecord:
             success=bool(data["success"]),
             unfamiliar=bool(data["unfamiliar"]),
         )
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    """What became of a POST whose reply never arrived (GET /v1/outcomes): its stored reply, or none."""
+
+    carried_out: bool
+    status: int = 0  # the POST's status when carried out (a refusal is an outcome too)
+    body: dict[str, Any] = field(default_factory=dict)  # its reply body
+
+    @classmethod
+    def from_body(cls, data: dict[str, Any]) -> RequestOutcome:
+        if data["state"] == "not_found":
+            return cls(False)
+        if data["state"] != "completed" or not isinstance(data["body"], dict):
+            raise ValueError("unknown outcome")
+        return cls(True, int(data["status"]), data["body"])
 
 
 def read_result(read: Callable[[dict[str, Any]], T], data: dict[str, Any]) -> T:

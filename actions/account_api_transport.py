@@ -1,7 +1,9 @@
 """How the account client speaks HTTP: one session with the service token, a (connect, read) timeout on
 every call, and THE one retry loop (exponential backoff with jitter on connection errors, timeouts and
 502/503/504; every call is idempotent: a GET, or a POST whose Idempotency-Key is drawn once per logical
-call and reused on every attempt). Replies become a dict or AccountApiError / AccountApiUnavailable.
+call and reused on every attempt). Replies become a dict or AccountApiError / AccountApiUnavailable,
+the latter marked `unanswered` when an attempt may have reached the API without our hearing back (the
+client then asks the API for the outcome).
 
 Nothing sensitive is logged: at most the endpoint, the status, the attempt and the duration.
 """
@@ -17,6 +19,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 from actions.account_api_results import AccountApiError, AccountApiUnavailable
 from actions.metrics import measured_call
@@ -27,6 +30,8 @@ logger = logging.getLogger("actions.account_client")
 TOKEN_HEADER = "X-Service-Token"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 RETRY_STATUSES = frozenset({502, 503, 504})
+# A gateway's "no (valid) reply from upstream": the request may have been carried out behind it.
+UNANSWERED_STATUSES = frozenset({502, 504})
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 # Used when a 4xx carries no JSON error body (e.g. a proxy's HTML page).
 _STATUS_CODES = {
@@ -90,6 +95,7 @@ class AccountApiTransport:
     def _attempts(self, method: str, path: str, endpoint: str, **kwargs: Any) -> dict[str, Any]:
         url = self.base_url + path
         attempts = self.retries + 1  # every call here is idempotent: GET, or POST with a key
+        unanswered = False  # some attempt may have reached the API and acted without our hearing back
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
             try:
@@ -103,10 +109,11 @@ class AccountApiTransport:
                     attempts,
                     (time.monotonic() - started) * 1000,
                 )
+                unanswered = unanswered or not _never_sent(exc)
                 if attempt < attempts:
                     self._sleep(self._delay(attempt))
                     continue
-                raise AccountApiUnavailable(f"{endpoint}: {type(exc).__name__}") from None
+                raise AccountApiUnavailable(f"{endpoint}: {type(exc).__name__}", unanswered=unanswered) from None
             except requests.RequestException as exc:  # e.g. a malformed base URL: retrying won't help
                 logger.error("account api %s: %s", endpoint, type(exc).__name__)
                 raise AccountApiUnavailable(f"{endpoint}: {type(exc).__name__}") from None
@@ -121,23 +128,33 @@ class AccountApiTransport:
                 attempts,
                 (time.monotonic() - started) * 1000,
             )
+            unanswered = unanswered or status in UNANSWERED_STATUSES
             if status in RETRY_STATUSES and attempt < attempts:
                 response.close()
                 self._sleep(self._delay(attempt))
                 continue
-            return self._result(endpoint, response)
+            return self._result(endpoint, response, unanswered)
         raise AssertionError("unreachable")
 
     def _delay(self, attempt: int) -> float:
         base = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
         return base * random.uniform(0.5, 1.0)  # jitter: bots retrying together don't stampede
 
-    def _result(self, endpoint: str, response: requests.Response) -> dict[str, Any]:
-        status = response.status_code
+    def _result(self, endpoint: str, response: requests.Response, unanswered: bool) -> dict[str, Any]:
         try:
             data = response.json()
         except ValueError:
             data = None
+        if response.status_code >= 500:
+            raise AccountApiUnavailable(
+                f"{endpoint}: HTTP {response.status_code}", response.status_code, unanswered=unanswered
+            )
+        return self.reply_body(endpoint, response.status_code, data, response.headers.get("Retry-After"))
+
+    def reply_body(
+        self, endpoint: str, status: int, data: Any, retry_after_header: str | None = None
+    ) -> dict[str, Any]:
+        """A reply (as received, or as the API stored it: GET /v1/outcomes) as a dict, or the error it means."""
         if 200 <= status < 300:
             if not isinstance(data, dict):
                 raise AccountApiUnavailable(f"{endpoint}: unreadable response", status)
@@ -153,9 +170,18 @@ class AccountApiTransport:
             status,
             code,
             str(body.get("message") or ""),
-            retry_after=_int(body.get("retry_after", response.headers.get("Retry-After"))),
+            retry_after=_int(body.get("retry_after", retry_after_header)),
             attempts_left=_int(body.get("attempts_left")),
         )
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """The connection was never made (refused, unreachable, connect timeout): the API cannot have acted.
+    Any other failure (read timeout, a connection dropped mid-reply) may follow a request it carried out."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
 
 
 def _int(value: Any) -> int | None:

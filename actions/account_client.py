@@ -11,6 +11,10 @@ how it speaks HTTP is account_api_transport.py:
   for every attempt, so a retried request never acts twice. A 4xx is never retried.
 - Failures surface as two exceptions: AccountApiUnavailable (the customer gets an apology and a way
   to reach a person) and AccountApiError (the API said no, `.code` says why).
+- A call that acts and got no answer (a timeout after its retries) is not guessed at: the client asks
+  the API what became of it by its Idempotency-Key (GET /v1/outcomes, `request_outcome`) and returns
+  its result, raises its refusal, raises AccountApiUnavailable (not carried out) or, when even that
+  cannot be told, AccountApiOutcomeUnknown.
 - Nothing sensitive is logged: at most the endpoint, the status, the attempt and the duration, never a
   code, a token, a body or a query string.
 
@@ -23,14 +27,16 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
+import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
 
 from actions.account_api_results import (
     AccountApiError,
+    AccountApiOutcomeUnknown,
     AccountApiUnavailable,
     AccountSummary,
     ConnectionCredentialsResult,
@@ -38,15 +44,17 @@ from actions.account_api_results import (
     Delivery,
     LoginRecord,
     OcnIdSent,
+    RequestOutcome,
     VerificationConfirmed,
     VerificationStarted,
     read_result,
 )
-from actions.account_api_transport import AccountApiTransport
+from actions.account_api_transport import AccountApiTransport, logger
 
 # Callers import the results and errors from here, with the client.
 __all__ = [
     "AccountApiError",
+    "AccountApiOutcomeUnknown",
     "AccountApiUnavailable",
     "AccountClient",
     "AccountSummary",
@@ -55,11 +63,14 @@ __all__ = [
     "Delivery",
     "LoginRecord",
     "OcnIdSent",
+    "RequestOutcome",
     "VerificationConfirmed",
     "VerificationStarted",
     "check_environment",
     "public_default_refusal",
 ]
+
+T = TypeVar("T")
 
 DEFAULT_URL = "http://127.0.0.1:5056"
 DEV_TOKEN = "dev-service-token"  # the sandbox's public dev default; real deployments set ACCOUNT_API_TOKEN
@@ -186,17 +197,16 @@ class AccountClient:
         body: dict[str, Any] = {"conversation_id": conversation_id, **given}
         if client_ref:
             body["client_ref"] = client_ref
-        data = self.transport.post("/v1/verifications", "start_verification", body, idempotency_key)
-        return read_result(VerificationStarted.from_body, data)
+        return self._act(
+            "/v1/verifications", "start_verification", body, idempotency_key, VerificationStarted.from_body
+        )
 
     def confirm_verification(
         self, verification_id: str, conversation_id: str, code: str, *, idempotency_key: str | None = None
     ) -> VerificationConfirmed:
         path = f"/v1/verifications/{quote(str(verification_id), safe='')}/confirm"
         body = {"conversation_id": conversation_id, "code": code}
-        return read_result(
-            VerificationConfirmed.from_body, self.transport.post(path, "confirm_verification", body, idempotency_key)
-        )
+        return self._act(path, "confirm_verification", body, idempotency_key, VerificationConfirmed.from_body)
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -214,37 +224,88 @@ class AccountClient:
     def send_password_reset(
         self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
     ) -> Delivery:
-        data = self._procedure("password-reset", verification_id, conversation_id, idempotency_key)
-        return read_result(Delivery.from_body, data)
+        return self._procedure("password-reset", Delivery.from_body, verification_id, conversation_id, idempotency_key)
 
     def send_connection_credentials(
         self, verification_id: str | None, conversation_id: str, method: str, *, idempotency_key: str | None = None
     ) -> ConnectionCredentialsResult:
         """method: "sms" (400 no_mobile without one), "post" (a letter, eta_days) or "mypage" (sends nothing)."""
-        data = self._procedure(
-            "connection-credentials", verification_id, conversation_id, idempotency_key, method=method
+        return self._procedure(
+            "connection-credentials",
+            ConnectionCredentialsResult.from_body,
+            verification_id,
+            conversation_id,
+            idempotency_key,
+            method=method,
         )
-        return read_result(ConnectionCredentialsResult.from_body, data)
 
     def send_customer_number(
         self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
     ) -> CustomerNumberSent:
-        data = self._procedure("customer-number", verification_id, conversation_id, idempotency_key)
-        return read_result(CustomerNumberSent.from_body, data)
+        return self._procedure(
+            "customer-number", CustomerNumberSent.from_body, verification_id, conversation_id, idempotency_key
+        )
 
     def send_ocn_id(
         self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
     ) -> OcnIdSent:
-        data = self._procedure("ocn-id", verification_id, conversation_id, idempotency_key)
-        return read_result(OcnIdSent.from_body, data)
+        return self._procedure("ocn-id", OcnIdSent.from_body, verification_id, conversation_id, idempotency_key)
+
+    # -- what became of a call that got no answer ------------------------------------------------
+
+    def request_outcome(self, path: str, idempotency_key: str) -> RequestOutcome:
+        """The outcome of the POST to `path` with `idempotency_key` (read-only; same timeouts and retries)."""
+        data = self.transport.get("/v1/outcomes", "request_outcome", {"path": path, "idempotency_key": idempotency_key})
+        return read_result(RequestOutcome.from_body, data)
 
     # -- plumbing -------------------------------------------------------------------------------
 
+    def _act(
+        self, path: str, endpoint: str, body: dict[str, Any], idempotency_key: str | None, read: Callable[[Any], T]
+    ) -> T:
+        """A POST, its reply read with `read`. When no attempt was answered: its outcome as the API
+        recorded it (never a guess). A success whose reply cannot be read was carried out all the same:
+        its outcome is unknown to us, not "not carried out"."""
+        key = idempotency_key or uuid.uuid4().hex  # drawn here: the outcome is asked for by it
+        carried_out_unreadable = AccountApiOutcomeUnknown(f"{endpoint}: carried out, reply unreadable")
+        try:
+            data = self._post_or_outcome(path, endpoint, body, key)
+        except AccountApiUnavailable as error:
+            if error.status is not None and 200 <= error.status < 300:  # a success without a JSON object
+                raise carried_out_unreadable from None
+            raise
+        try:
+            return read_result(read, data)
+        except AccountApiUnavailable:  # a success without what the contract promises
+            raise carried_out_unreadable from None
+
+    def _post_or_outcome(self, path: str, endpoint: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        try:
+            return self.transport.post(path, endpoint, body, key)
+        except AccountApiUnavailable as error:
+            if not error.unanswered:
+                raise  # no attempt reached the API, or it answered: nothing was carried out
+            try:
+                outcome = self.request_outcome(path, key)
+            except (AccountApiUnavailable, AccountApiError):
+                logger.warning("account api %s: no answer, and its outcome could not be read", endpoint)
+                raise AccountApiOutcomeUnknown(f"{endpoint}: outcome unknown") from None
+        logger.info("account api %s: no answer; outcome %s", endpoint, outcome.status or "not carried out")
+        if not outcome.carried_out:
+            raise AccountApiUnavailable(f"{endpoint}: not carried out")
+        return self.transport.reply_body(endpoint, outcome.status, outcome.body)
+
     def _procedure(
-        self, name: str, verification_id: str | None, conversation_id: str, idempotency_key: str | None, **extra: Any
-    ) -> dict[str, Any]:
+        self,
+        name: str,
+        read: Callable[[Any], T],
+        verification_id: str | None,
+        conversation_id: str,
+        idempotency_key: str | None,
+        **extra: Any,
+    ) -> T:
         body = {"verification_id": verification_id, "conversation_id": conversation_id, **extra}
-        return self.transport.post(f"/v1/procedures/{name}", name, body, idempotency_key)
+        return self._act(f"/v1/procedures/{name}", name, body, idempotency_key, read)
 
     def _get(self, path: str, endpoint: str, verification_id: str | None, conversation_id: str) -> dict[str, Any]:
         params = {"verification_id": verification_id or "", "conversation_id": conversation_id}

@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ocn_ids.answers import CHOICE_HEADS, CHOICE_NUMBER, CHOICE_TAILS, FINE, NO, UNCLEAR, YES, YesNoKind, fold
+from ocn_ids.answers import (
+    CHOICE_HEADS,
+    CHOICE_NUMBER,
+    CHOICE_TAILS,
+    FINE,
+    NO,
+    PLAIN_YES_NO,
+    UNCLEAR,
+    YES,
+    YesNoKind,
+    fold,
+)
 from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS
 
 # An answer to a question is short; anything longer is read as a new question.
@@ -173,6 +184,11 @@ def read_choice(question: str, text: str) -> list[Choice]:
         elif len(word) >= 2 and any(word in key for key in keys):
             partial.append(choice)
     return exact or partial
+
+
+def is_plain_yes_no(question: str, text: str) -> bool:
+    """「はい」「いいえ」 to a question with choices: no answer to it (the question is asked again)."""
+    return question in QUESTIONS and fold(text) in PLAIN_YES_NO and not read_choice(question, text)
 
 
 def buttons(question: str) -> list[dict[str, str]]:

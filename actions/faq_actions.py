@@ -13,6 +13,7 @@ from actions import buttons, knowledge
 from actions.buttons import talk_to_person
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent
 from actions.links import contact_response, link
+from actions.password_warning import warns_about_typed_password
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, Topic, answer_response
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 
@@ -54,6 +55,7 @@ class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
 
+    @warns_about_typed_password
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
@@ -134,6 +136,7 @@ class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
 
+    @warns_about_typed_password
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:

@@ -22,8 +22,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import buttons
-from actions.account_client import AccountApiError, AccountApiUnavailable, AccountClient
-from actions.choices import read_choice, read_yes_no
+from actions.account_client import AccountApiError, AccountApiOutcomeUnknown, AccountApiUnavailable, AccountClient
+from actions.choices import is_plain_yes_no, read_choice, read_yes_no
 from actions.conversation_state import (
     PROCEDURE_FORM,
     ask,
@@ -35,6 +35,7 @@ from actions.conversation_state import (
     turn_key,
 )
 from actions.links import link
+from actions.password_warning import typed_password, warns_about_typed_password
 from actions.topics import TOPICS
 from channels.client_ref import from_metadata
 from channels.senders import is_shared_chat
@@ -87,7 +88,10 @@ def describe_contact(channel: str | None, masked: str | None) -> str:
 
 def explain_api_error(dispatcher: CollectingDispatcher, error: Exception) -> list[dict[str, Any]]:
     """Tell the customer, in their words, why the account system said no; stop the procedure."""
-    if isinstance(error, AccountApiUnavailable):
+    if isinstance(error, AccountApiOutcomeUnknown):  # it may have been carried out: never say it was not
+        dispatcher.utter_message(response="utter_api_outcome_unknown")
+        return [SlotSet("procedure_halt", "outcome_unknown")]
+    if isinstance(error, AccountApiUnavailable):  # known not carried out (the client asked, or nothing reached the API)
         dispatcher.utter_message(response="utter_api_unavailable")
         return [SlotSet("procedure_halt", "unavailable")]
     assert isinstance(error, AccountApiError)
@@ -210,7 +214,8 @@ class _VerificationSlots:
         customer_number = canonical_customer_number(str(value)) if value != INVALID else None
         account_ref = customer_number or (None if value == INVALID else canonical_mail(str(value)))
         if not account_ref:
-            dispatcher.utter_message(response="utter_invalid_account_ref")
+            if not typed_password(tracker):  # a password: warned once; the form asks for the ID again
+                dispatcher.utter_message(response="utter_invalid_account_ref")
             return {"account_ref": None}
         if not tracker.get_slot("procedure"):
             return {"account_ref": account_ref}  # nothing is sent before the customer chose what to do
@@ -271,6 +276,10 @@ class _VerificationSlots:
 class ValidateProcedureForm(_VerificationSlots, FormValidationAction):
     def name(self) -> str:
         return "validate_procedure_form"
+
+    @warns_about_typed_password
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -361,6 +370,9 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):
         return {}
+    if is_plain_yes_no(question, text):
+        dispatcher.utter_message(response="utter_ask_choice_again")  # the form then asks its question again
+        return {question: None}
     found = read_choice(question, text)
     if len(found) == 1:
         return {question: found[0].value}

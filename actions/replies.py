@@ -14,8 +14,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons
-from actions.choices import QUESTIONS, Choice, read_choice, read_yes_no
+from actions import buttons, choices
+from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import resend_code
 from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure
 from actions.faq_actions import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
@@ -54,6 +54,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     if not question:
         return None
     if question in QUESTIONS and not in_procedure(tracker):
+        if is_plain_yes_no(question, text):
+            return ask_choice_again(question, dispatcher)
         found = read_choice(question, text)
         if len(found) == 1:
             return _chosen(question, found[0], dispatcher, tracker)
@@ -66,6 +68,13 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     if reading is None:
         return None
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
+
+
+def ask_choice_again(question: str, dispatcher: CollectingDispatcher) -> Events:
+    """「はい」 to 「どちらのパスワードでしょうか？」: a cushion, then the question again with its choices."""
+    dispatcher.utter_message(response="utter_ask_choice_again")
+    dispatcher.utter_message(response=f"utter_ask_{question}", buttons=choices.buttons(question))
+    return [ask(question)]
 
 
 def _chosen(question: str, choice: Choice, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import PROCEDURE_FORM, in_procedure, latest_intent
 from actions.faq_actions import ActionClarify, resolve_which_password
+from actions.password_warning import warns_about_typed_password
 from actions.procedure_actions import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context
 
@@ -23,6 +24,7 @@ class ActionAnswerPendingQuestion(Action):
     def name(self) -> str:
         return "action_answer_pending_question"
 
+    @warns_about_typed_password
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:

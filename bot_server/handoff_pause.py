@@ -17,6 +17,9 @@ yet, the customer may leave the queue (「やめます」「キャンセル」).
 `action_handoff_cancel`, which asks the desk; the desk says whether an operator already has the
 conversation (then the message is theirs like any other) or the customer left the queue (then the
 action resumes the conversation and the bot listens again).
+
+The parse wrapper, which has the tracker, also tells bot_server.redaction whether the message was typed
+where the bot asked for an ID: a password typed there is then masked in that message's log records.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUtte
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot_server.rasa_patches import register
+from bot_server.redaction import ID_PROMPT_SLOTS, note_incoming_message
 from ocn_ids.normalize import nfkc
 
 _original_parse_message = MessageProcessor.parse_message
@@ -73,6 +77,9 @@ async def _parse_unless_paused(
     tracker: DialogueStateTracker | None = None,
     only_output_properties: bool = True,
 ) -> dict[str, Any]:
+    # Where the bot asked for an ID, a password-looking message is kept out of this turn's log records.
+    at_id_prompt = tracker is not None and tracker.get_slot("requested_slot") in ID_PROMPT_SLOTS
+    note_incoming_message(message.text, at_id_prompt=at_id_prompt)
     if tracker is not None and tracker.is_paused():
         return {"text": message.text or "", "intent": {"name": None, "confidence": 0.0}, "entities": []}
     return await _original_parse_message(self, message, tracker, only_output_properties)

@@ -1,4 +1,5 @@
-"""The one place that removes one-time codes and phone numbers from what is stored or logged.
+"""The one place that removes one-time codes, phone numbers and typed passwords from what is stored or
+logged.
 
 Used by the tracker stores (events are redacted on save), by the log records of the Rasa process
 (`install_log_redaction`: Rasa's debug log prints every message) and by anything that shows customer
@@ -12,6 +13,11 @@ How people type them (matched after NFKC, so full-width digits, spaces, ＋ and 
   spaces, dashes, long sound marks, dots or brackets: 090-1234-5678, 090ー1234ー5678, 090.1234.5678,
   (090)1234-5678, +81 90-1234-5678, +81 (0)3 1234 5678, 0120-123-456.
 Digits glued to letters (N123456789, t702870045@…) are IDs, not codes, and stay.
+- passwords the customer typed anyway (recognized by ocn_ids/passwords.py): after a password word
+  (「パスワードは Abc12345」「PW：abc123」) everywhere; a whole secret-looking message only where the
+  bot had asked for a customer number / OCN ID, which only the conversation knows: `redact_events`
+  (the tracker stores) follows the form's requested slot, and `note_incoming_message` (called as
+  Rasa parses a message, with its tracker) hides that message from this task's log records.
 """
 
 from __future__ import annotations
@@ -20,16 +26,24 @@ import copy
 import json
 import logging
 import re
+from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from ocn_ids.normalize import normalize_with_offsets
 from ocn_ids.parse import find_values
+from ocn_ids.passwords import looks_like_password, password_spans
 
 if TYPE_CHECKING:  # Rasa is imported only by redact_event: the action server logs through this module too
     from rasa.shared.core.events import Event
 
 CODE_MASK = "[確認コード]"
 PHONE_MASK = "[電話番号]"
+PASSWORD_MASK = "[パスワード]"
+# The form slots whose question asks for a customer number / OCN ID (actions/procedure_actions.py).
+ID_PROMPT_SLOTS = ("account_ref",)
+# Cheap test before the password recognizer runs on a log line: a password word in any width/case.
+_PASSWORD_WORD_HINTS = ("pass", "pw", "パス", "ぱす", "ﾊﾟｽ", "暗証", "ｐ")
 SECRET_SLOTS = ("otp_code",)
 SECRET_ENTITIES = ("otp_code",)
 
@@ -108,8 +122,17 @@ def storable(text: str) -> str:
     return _UNSTORABLE.sub("", text) if not text.isascii() or "\x00" in text else text
 
 
+def _mask_spans(text: str, spans: Iterable[tuple[int, int]], mask: str) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + mask + text[end:]
+    return text
+
+
 def redact_text(text: str) -> str:
     text = storable(text)
+    lowered = text.lower()
+    if any(hint in lowered for hint in _PASSWORD_WORD_HINTS):
+        text = _mask_spans(text, password_spans(text), PASSWORD_MASK)
     if not any(ch.isdigit() for ch in text):
         return text
     norm = normalize_with_offsets(text)
@@ -123,12 +146,15 @@ def redact_text(text: str) -> str:
     return text
 
 
-def redact_message(text: str) -> str:
+def redact_message(text: str, *, at_id_prompt: bool = False) -> str:
     """A customer's message: redact_text, and also six digits grouped in any other way the bot takes
     as the code (ocn_ids.parse: "1234 56", "1 23456"), which redact_text leaves to keep log lines
-    readable (2026-11) -- a message the bot used as a code is never stored with it. NUL and unpaired
-    surrogates are dropped (`storable`)."""
+    readable (2026-11) -- a message the bot used as a code is never stored with it. `at_id_prompt`:
+    the bot had asked for a customer number / OCN ID, so a secret-looking message is a password. NUL and
+    unpaired surrogates are dropped (`storable`)."""
     text = storable(text)
+    if at_id_prompt and looks_like_password(text):
+        return PASSWORD_MASK
     codes = [(found.start, found.end) for found in find_values(text) if found.entity == "otp_code"]
     for start, end in sorted(codes, reverse=True):
         text = text[:start] + CODE_MASK + text[end:]
@@ -146,32 +172,74 @@ def redact_value(value: Any) -> Any:
     return value
 
 
-def _redact_parse_data(parse_data: dict[str, Any]) -> dict[str, Any]:
+def _redact_parse_data(parse_data: dict[str, Any], at_id_prompt: bool) -> dict[str, Any]:
     data = copy.deepcopy(parse_data)
+    whole_password = at_id_prompt and looks_like_password(str(data.get("text") or ""))
     if isinstance(data.get("text"), str):
-        data["text"] = redact_message(data["text"])
+        data["text"] = redact_message(data["text"], at_id_prompt=at_id_prompt)
     for entity in data.get("entities") or []:
         if entity.get("entity") in SECRET_ENTITIES:
             entity["value"] = CODE_MASK
+        elif whole_password:
+            entity["value"] = PASSWORD_MASK
         elif isinstance(entity.get("value"), str):
             entity["value"] = redact_text(entity["value"])
     return data
 
 
-def redact_event(event: Event) -> Event:
+def redact_event(event: Event, *, at_id_prompt: bool = False) -> Event:
+    """One event as it may be stored; `at_id_prompt`: the bot had asked for a customer number / OCN ID
+    (redact_events knows that from the conversation)."""
     from rasa.shared.core.events import Event, SlotSet, UserUttered
 
     if isinstance(event, UserUttered) and event.text:
-        redacted = redact_message(event.text)
+        redacted = redact_message(event.text, at_id_prompt=at_id_prompt)
         if redacted == event.text and not any(e.get("entity") in SECRET_ENTITIES for e in event.entities or []):
             return event
         data = event.as_dict()
         data["text"] = redacted
-        data["parse_data"] = _redact_parse_data(data.get("parse_data") or {})
+        data["parse_data"] = _redact_parse_data(data.get("parse_data") or {}, at_id_prompt)
         return Event.from_parameters(data)
     if isinstance(event, SlotSet) and event.key in SECRET_SLOTS and event.value is not None:
         return SlotSet(event.key, CODE_MASK, timestamp=event.timestamp, metadata=event.metadata)
     return event
+
+
+def redact_events(events: Iterable[Event]) -> list[Event]:
+    """A conversation's events as they may be stored, each message read in its place: a message sent
+    while the form waited for a customer number / OCN ID (requested_slot) is read as at an ID prompt."""
+    from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
+
+    requested: Any = None
+    redacted = []
+    for event in events:
+        if isinstance(event, SlotSet) and event.key == "requested_slot":
+            requested = event.value
+        elif isinstance(event, ActiveLoop) and event.name is None:
+            requested = None
+        at_id_prompt = isinstance(event, UserUttered) and requested in ID_PROMPT_SLOTS
+        redacted.append(redact_event(event, at_id_prompt=at_id_prompt))
+    return redacted
+
+
+# Texts this asyncio task (one incoming message) must not log: a password typed at an ID prompt,
+# which no log line can recognize on its own (note_incoming_message).
+_HIDDEN_IN_LOGS: ContextVar[tuple[str, ...]] = ContextVar("ocn_hidden_in_logs", default=())
+
+
+def note_incoming_message(text: str | None, *, at_id_prompt: bool) -> None:
+    """Called as Rasa parses a customer's message (bot_server/handoff_pause.py's parse wrapper, which
+    has the tracker): a password typed at an ID prompt is masked in every later log record of this
+    message's handling, wherever and however it is printed (repr, structlog)."""
+    if text and at_id_prompt and looks_like_password(text):
+        secret = text.strip()
+        _HIDDEN_IN_LOGS.set((*_HIDDEN_IN_LOGS.get(), secret, repr(secret)[1:-1]))
+
+
+def _hide_noted(message: str) -> str:
+    for secret in _HIDDEN_IN_LOGS.get():
+        message = message.replace(secret, PASSWORD_MASK)
+    return message
 
 
 _LOG_PATCHED = "_ocn_redacting"
@@ -208,7 +276,7 @@ def install_log_redaction() -> None:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string is logging's business, not ours
             return record
-        redacted = redact_text(_unescape_json(message))
+        redacted = _hide_noted(redact_text(_unescape_json(message)))
         if redacted != message:
             record.msg, record.args = redacted, None
         return record

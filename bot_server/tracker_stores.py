@@ -43,7 +43,7 @@ from rasa.core.tracker_store import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot_server.rasa_patches import register
-from bot_server.redaction import install_log_redaction, redact_event
+from bot_server.redaction import install_log_redaction, redact_events
 from channels.senders import MAX_SENDER_ID_LENGTH
 
 FALLBACK_MAX_TRACKERS = 1000
@@ -65,7 +65,7 @@ def check_sender_id(sender_id: str) -> None:
 
 def redacted_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
     """A full tracker rebuilt from redacted events (its latest message is redacted too)."""
-    events = [redact_event(event) for event in tracker.events]
+    events = redact_events(tracker.events)
     return DialogueStateTracker.from_events(
         tracker.sender_id,
         events,
@@ -134,7 +134,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # shallow copy with redacted events will do; replaying the whole conversation on every
         # turn, as the in-memory store needs, would be work on the hot path.
         redacted = copy.copy(tracker)
-        redacted.events = deque(redact_event(event) for event in tracker.events)
+        redacted.events = deque(redact_events(tracker.events))
         await _with_retries(lambda: SQLTrackerStore.save(self, redacted), "save")
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:

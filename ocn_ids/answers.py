@@ -37,6 +37,8 @@ NO = _folded({
 })  # fmt: skip
 # 「大丈夫です」「いいです」: "no thanks" after an offer, "yes, that's fine" after a confirmation or the survey.
 FINE = _folded({"大丈夫です", "だいじょうぶです", "大丈夫", "だいじょうぶ", "だいじょぶ", "いいです"})
+# A plain yes or no, which answers no question with choices (どちらのパスワードでしょうか？): asked again.
+PLAIN_YES_NO = YES | _folded({"いいえ", "いえ", "いや", "いいや", "no", "違います", "ちがいます"}) | FINE
 # Words that could go either way after this kind of question: the bot asks back with buttons.
 UNCLEAR: dict[YesNoKind, frozenset[str]] = {
     "offer": _folded(

@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
 
 from actions.account_client import (  # noqa: E402
     AccountApiError,
+    AccountApiOutcomeUnknown,
     AccountApiUnavailable,
     AccountClient,
     AccountSummary,
@@ -447,3 +448,86 @@ def test_logs_hold_no_code_token_or_body(fake, client, caplog):
     assert "confirm_verification" in text and "503" in text and "400" in text
     for secret in ("482913", TOKEN, "vrf_secretish"):
         assert secret not in text
+
+
+# -- a call that acts and got no answer: its outcome, asked for by its key -----------------------
+
+DELIVERY = {"channel": "sms", "destination_masked": "090-****-5678"}
+
+
+def _timeouts(n: int) -> list[Reply]:
+    return [Reply(200, DELIVERY, delay=1.0) for _ in range(n)]  # answered too late: after the read timeout
+
+
+def test_unanswered_call_that_was_carried_out_returns_its_result(fake, client):
+    fake.reply(*_timeouts(3), Reply(200, {"state": "completed", "status": 200, "body": DELIVERY}))
+    assert client.send_password_reset("vrf_1", "c", idempotency_key="turn-7") == Delivery("sms", "090-****-5678")
+    lookup = fake.requests[-1]
+    assert lookup["method"] == "GET" and lookup["path"].startswith("/v1/outcomes?")
+    assert "path=%2Fv1%2Fprocedures%2Fpassword-reset" in lookup["path"] and "idempotency_key=turn-7" in lookup["path"]
+    assert [r["method"] for r in fake.requests] == ["POST"] * 3 + ["GET"]
+
+
+def test_unanswered_call_whose_key_draws_itself_is_looked_up_by_that_key(fake, client):
+    fake.reply(*_timeouts(3), Reply(200, {"state": "completed", "status": 200, "body": DELIVERY}))
+    client.send_password_reset("vrf_1", "c")
+    key = header(fake.requests[0], "Idempotency-Key")
+    assert key and f"idempotency_key={key}" in fake.requests[-1]["path"]
+
+
+def test_unanswered_call_that_was_refused_raises_the_refusal(fake, client):
+    refusal = {"error": "not_verified", "message": "m"}
+    fake.reply(*_timeouts(3), Reply(200, {"state": "completed", "status": 401, "body": refusal}))
+    with pytest.raises(AccountApiError) as info:
+        client.send_ocn_id("vrf_1", "c")
+    assert info.value.code == "not_verified"
+
+
+def test_unanswered_call_that_was_not_carried_out_is_unavailable_not_unknown(fake, client):
+    fake.reply(*_timeouts(3), Reply(200, {"state": "not_found"}))
+    with pytest.raises(AccountApiUnavailable) as info:
+        client.send_customer_number("vrf_1", "c")
+    assert not isinstance(info.value, AccountApiOutcomeUnknown)
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [Reply(200, {}, delay=1.0), Reply(503, {"error": "unavailable"}), Reply(200, {"state": "maybe"})],
+)
+def test_unanswered_call_whose_outcome_cannot_be_read_is_unknown(fake, client, lookup):
+    fake.reply(*_timeouts(3), lookup)
+    started = time.monotonic()
+    with pytest.raises(AccountApiOutcomeUnknown):
+        client.send_connection_credentials("vrf_1", "c", "sms")
+    assert time.monotonic() - started < 6 * 0.3 + 1.0  # the lookup has its timeout too
+
+
+def test_a_gateway_timeout_is_unanswered_too(fake, client):
+    fake.reply(Reply(504, {}), Reply(503, {}), Reply(503, {}), Reply(200, {"state": "not_found"}))
+    with pytest.raises(AccountApiUnavailable):
+        client.send_ocn_id("vrf_1", "c")
+    assert fake.requests[-1]["method"] == "GET"
+
+
+def test_answered_failures_are_not_looked_up(fake, client):
+    fake.reply(Reply(503, {}))
+    with pytest.raises(AccountApiUnavailable) as info:
+        client.send_ocn_id("vrf_1", "c")
+    assert not isinstance(info.value, AccountApiOutcomeUnknown)
+    assert {r["method"] for r in fake.requests} == {"POST"}
+
+
+def test_a_refused_connection_is_not_looked_up(sleeps):
+    client = AccountClient(f"http://127.0.0.1:{free_port()}", TOKEN, retries=1, backoff=0.01, sleep=sleeps)
+    with pytest.raises(AccountApiUnavailable) as info:
+        client.send_ocn_id("vrf_1", "c")
+    assert not isinstance(info.value, AccountApiOutcomeUnknown) and not info.value.unanswered
+
+
+def test_a_success_whose_reply_cannot_be_read_was_carried_out_all_the_same(fake, client):
+    fake.reply(Reply(200, {"channel": "sms"}))  # no destination_masked: the contract is broken, the SMS went
+    with pytest.raises(AccountApiOutcomeUnknown):
+        client.send_password_reset("vrf_1", "c")
+    fake.reply(Reply(200, raw=b"<html>ok</html>"))
+    with pytest.raises(AccountApiOutcomeUnknown):
+        client.send_ocn_id("vrf_1", "c")

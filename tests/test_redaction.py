@@ -9,10 +9,19 @@ import logging
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.slots import TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot_server.redaction import CODE_MASK, PHONE_MASK, install_log_redaction, redact_text
+from bot_server.redaction import (
+    CODE_MASK,
+    PASSWORD_MASK,
+    PHONE_MASK,
+    install_log_redaction,
+    redact_events,
+    redact_message,
+    redact_text,
+)
 from bot_server.tracker_stores import RedactingSQLTrackerStore
 
 
@@ -147,3 +156,130 @@ def test_a_code_the_bot_accepts_is_never_stored(tmp_path, typed: str) -> None:
     (user,) = [event for event in stored if event["event"] == "user"]
     for text in (user["text"], user["parse_data"]["text"]):
         assert CODE_MASK in text and not any(ch.isdigit() for ch in text), text
+
+
+# --- passwords typed into the chat anyway ------------------------------------------------------------
+
+TYPED_PASSWORDS = [
+    ("パスワードは Abc12345 です", "Abc12345"),
+    ("PW：abc123", "abc123"),
+    ("pass=hunter22", "hunter22"),
+    ("パスワード abcd1234 でログインできません", "abcd1234"),
+    ("パスワードはabc123です", "abc123"),
+    ("ＰＡＳＳＷＯＲＤ：ｘｙｚ７８９", "ｘｙｚ７８９"),
+    ("パスワードは「Abc!2345」で合っていますか", "Abc!2345"),
+    ("パスワードは、Abc!2345です", "Abc!2345"),
+    ("password: hunter", "hunter"),
+    ("パス:qwer1234", "qwer1234"),
+    ("暗証番号は 19850312", "19850312"),
+    ("OCN IDのパスワードはtaro1234なのに入れません", "taro1234"),
+    ("pw=Secret!", "Secret!"),
+]
+ORDINARY_QUESTIONS = [
+    "パスワードを忘れました",
+    "パスワードはどこで確認できますか",
+    "パスワードを変更したい",
+    "パスワードが違うと言われる",
+    "OCN IDのパスワードを再設定したい",
+    "接続用パスワードがわかりません",
+    "パスワードは何文字ですか",
+    "パスワードを4回間違えました",
+    "パスワードは8文字以上ですか",
+    "パスワードはOCN IDと同じですか",
+    "パスワードをSMSで受け取りたい",
+    "パスポートの番号を変えたい",
+    "password reset",
+    "パスワードを N123456789 で確認したい",
+]
+
+
+@pytest.mark.parametrize("typed, secret", TYPED_PASSWORDS)
+def test_a_password_after_a_password_word_is_masked(typed: str, secret: str) -> None:
+    redacted = redact_text(typed)
+    assert secret not in redacted and PASSWORD_MASK in redacted
+    assert redacted.replace(PASSWORD_MASK, secret) == typed  # only the password goes
+
+
+@pytest.mark.parametrize("question", ORDINARY_QUESTIONS)
+def test_ordinary_questions_about_passwords_stay(question: str) -> None:
+    assert redact_text(question) == question
+    assert redact_message(question, at_id_prompt=True) == question
+
+
+ASKED_FOR_ID = [SlotSet("requested_slot", "account_ref"), ActionExecuted("action_listen")]
+
+
+def _said(text: str) -> UserUttered:
+    return UserUttered(text, {"name": "inform", "confidence": 0.4}, [], {"text": text})
+
+
+@pytest.mark.parametrize("typed", ["Abc123!x", "abc12345", "Ｐａｓｓ１２３！", "Pass!word", " hunter2$ "])
+def test_a_password_typed_where_the_bot_asked_for_an_id_is_masked(typed: str) -> None:
+    *_, stored = redact_events([*ASKED_FOR_ID, _said(typed)])
+    assert stored.text == PASSWORD_MASK and stored.parse_data["text"] == PASSWORD_MASK
+    # The same text elsewhere in the conversation is no password (nothing asked for an ID).
+    assert redact_events([ActionExecuted("action_listen"), _said(typed)])[-1].text == typed
+
+
+@pytest.mark.parametrize("typed", ["N123456789", "N12345678", "taro.yamada@ocn.ne.jp", "はい", "OCN-ID", "やめます"])
+def test_ids_and_answers_at_the_id_prompt_stay(typed: str) -> None:
+    assert redact_events([*ASKED_FOR_ID, _said(typed)])[-1].text == typed
+
+
+def test_after_the_form_the_id_prompt_is_over() -> None:
+    events = [*ASKED_FOR_ID, ActiveLoop(None), ActionExecuted("action_listen"), _said("abc12345")]
+    assert redact_events(events)[-1].text == "abc12345"
+
+
+def test_sql_store_keeps_no_typed_password(tmp_path) -> None:
+    domain = Domain.from_yaml("version: '3.1'\n")
+    store = RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker.from_events(
+        "web:c1",
+        [ActionExecuted("action_listen"), _said("パスワードは Qz81kk!x です"), *ASKED_FOR_ID, _said("Wx93!pp7")],
+    )
+    asyncio.run(store.save(tracker))
+    plain = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    with plain.session_scope() as session:
+        stored = [json.loads(row.data) for row in session.query(plain.SQLEvent).all()]
+    dump = json.dumps(stored, ensure_ascii=False)
+    assert "Qz81kk!x" not in dump and "Wx93!pp7" not in dump
+    assert dump.count(PASSWORD_MASK) == 4  # text and parse_data of both messages
+    assert tracker.latest_message.text == "Wx93!pp7"  # the live turn still sees what was typed
+
+
+def test_debug_logs_hold_no_typed_password(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa logs each message as it parses it (processor.message.parse, DEBUG). A password after a
+    password word is recognized in the line itself; one typed at an ID prompt is noted by the parse
+    wrapper (which has the tracker) and hidden from every later record of that message's handling."""
+    from bot_server import handoff_pause
+
+    install_log_redaction()
+    processor_log = logging.getLogger("rasa.core.processor")
+
+    async def parse_and_log(_self, message, _tracker, _only_output_properties):  # Rasa's, as far as logs go
+        processor_log.debug("processor.message.parse parse_data_text=%r", message.text)
+        return {"text": message.text}
+
+    monkeypatch.setattr(handoff_pause, "_original_parse_message", parse_and_log)
+
+    class Message:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+    def requested_slot() -> list[TextSlot]:
+        return [TextSlot("requested_slot", mappings=[{"type": "custom"}])]
+
+    asked = DialogueStateTracker.from_events("web:c1", ASKED_FOR_ID, slots=requested_slot())  # as the form left it
+    not_asked = DialogueStateTracker.from_events("web:c2", [ActionExecuted("action_listen")], slots=requested_slot())
+
+    async def turn(text: str, tracker: DialogueStateTracker) -> None:
+        await handoff_pause._parse_unless_paused(None, Message(text), tracker)
+        processor_log.debug("processor.actions.log rasa_events=[UserUttered(text: %s)]", text)
+
+    with caplog.at_level(logging.DEBUG, logger="rasa.core.processor"):
+        asyncio.run(turn("Wx93!pp7", asked))
+        asyncio.run(turn("パスワードは Qz81kk!x です", not_asked))
+        asyncio.run(turn("abc12345", not_asked))  # no ID prompt: an ordinary word, logged as it is
+    assert "Wx93!pp7" not in caplog.text and "Qz81kk!x" not in caplog.text
+    assert caplog.text.count(PASSWORD_MASK) == 4 and "abc12345" in caplog.text

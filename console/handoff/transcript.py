@@ -3,7 +3,8 @@
 Only the handoff's own part: from the start of the Rasa session the handoff was queued in (a LINE
 user's conversation id never changes, so earlier sessions, days old, are not the operator's to read)
 until the handoff ended. Every line goes through bot_server/redaction.py again, as the tracker store
-does on save (rows stored before redaction existed, or by a store that does not redact).
+does on save (rows stored before redaction existed or before a kind of secret was masked, or by a
+store that does not redact).
 
 Read-only and by cursor (the events table's id), so a reloaded page or a dropped browser
 continues exactly where it was: nothing is lost and nothing is shown twice.
@@ -51,6 +52,8 @@ def _line(row: sa.engine.Row) -> Line:
     if operator:
         kind = "operator"
     text = data.get("text") or ""
+    if row.type_name == "user":
+        text = redact_message(text)  # again, for rows stored before a kind of secret was masked on save
     if row.type_name == "user" and text.startswith("/"):
         # A button or the widget's greeting: show what it meant, not the payload.
         intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name") or text[1:].split("{", 1)[0]

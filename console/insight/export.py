@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot_server.redaction import CODE_MASK, PHONE_MASK
+from bot_server.redaction import CODE_MASK, PASSWORD_MASK, PHONE_MASK
 from console.insight.nlu_files import comparable, comparable_texts
 from console.insight.privacy import ID_MASKS, safe_text
 from console.insight.review import ReviewItem
@@ -28,6 +28,7 @@ TEST_FILES_GLOBS = ("tests/nlu/*.yml", "tests/nlu/blind/*.yml")
 SAMPLE_VALUES = {
     CODE_MASK: "123456",
     PHONE_MASK: "090-0000-0000",
+    PASSWORD_MASK: "abcd1234",  # a made-up one: the customer's stays masked
     ID_MASKS["customer_number"]: "N123456789",  # the help page's example
     ID_MASKS["ocn_id"]: "example@ocn.ne.jp",
     ID_MASKS["connection_id"]: "abc12345@xxxx.ocn.ne.jp",

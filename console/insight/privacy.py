@@ -1,6 +1,6 @@
 """What the report and the review queue may show of a customer's text and of a sender id.
 
-Codes and phone numbers are removed by bot_server/redaction.py (the one place that redacts;
+Codes, phone numbers and typed passwords are removed by bot_server/redaction.py (the one place that redacts;
 the tracker store is already redacted on save, this is applied again for rows stored before).
 IDs a customer typed (customer number, OCN ID, connection ID) are masked here for display, with
 ocn_ids' recognizer, so an operator never sees a full ID either.
@@ -17,7 +17,7 @@ SENDER_ID_SHOWN_CHARS = 4
 
 
 def safe_text(text: str | None) -> str:
-    """The customer's message with codes, phone numbers and IDs replaced by a label."""
+    """The customer's message with codes, phone numbers, typed passwords and IDs replaced by a label."""
     text = redact_message(text or "")
     for found in sorted(find_values(text), key=lambda f: f.start, reverse=True):
         mask = ID_MASKS.get(found.entity)

@@ -19,6 +19,7 @@ from actions.account_client import (
     Delivery,
     LoginRecord,
     OcnIdSent,
+    RequestOutcome,
     VerificationConfirmed,
     VerificationStarted,
 )
@@ -101,3 +102,7 @@ class FakeClient(AccountClient):
     ) -> OcnIdSent:
         self._call("ocn_id", verification_id, conversation_id, idempotency_key=idempotency_key)
         return OcnIdSent("sms", "090-****-5678", "ta****@ocn.ne.jp")
+
+    def request_outcome(self, path: str, idempotency_key: str) -> RequestOutcome:
+        self._call("outcome", path, idempotency_key)
+        return RequestOutcome(False)

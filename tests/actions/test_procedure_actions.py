@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import procedure_actions
 from actions.account_client import (
     AccountApiError,
+    AccountApiOutcomeUnknown,
     AccountApiUnavailable,
     AccountSummary,
 )
@@ -94,6 +95,7 @@ def test_account_ref_starts_verification_without_revealing_whether_it_exists(cli
         (AccountApiError(429, "too_many_codes", retry_after=1800), "utter_too_many_codes", True),
         (AccountApiError(423, "locked", retry_after=1200), "utter_verification_locked", True),
         (AccountApiUnavailable("down"), "utter_api_unavailable", True),
+        (AccountApiOutcomeUnknown("no answer"), "utter_api_outcome_unknown", True),  # a code may have gone out
     ],
 )
 def test_account_ref_api_errors_stop_politely(

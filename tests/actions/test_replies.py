@@ -210,3 +210,37 @@ def test_the_final_yes_is_read_with_the_question_in_mind(typed: str, intent: str
     result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(dispatcher, t, {}))
     assert result == {"procedure_confirmed": expected}
     assert bool(dispatcher.messages) is (expected is None)  # asked back when it could go either way
+
+
+# --- a yes/no word to a question with choices asks that question again ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, intent", [("はい", "affirm"), ("ハイ！", "affirm"), ("いいえ", "deny"), ("OK", "affirm")]
+)
+def test_yes_or_no_to_which_password_asks_it_again_with_its_choices(typed: str, intent: str) -> None:
+    t = tracker(intent, text=typed, slots={"pending_question": "which_password"})
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_ask_choice_again", "utter_ask_which_password"]
+    assert [b["title"] for b in messages[1]["buttons"]] == [
+        "OCN IDのパスワード",
+        "接続用IDのパスワード",
+        "わからない",
+    ]
+    assert slot_events(events) == {"pending_question": "which_password"}  # still the open question
+
+
+@pytest.mark.parametrize("question, asked", [("procedure", "procedure"), ("delivery_method", "delivery_method")])
+def test_yes_to_the_forms_choice_questions_asks_them_again(question: str, asked: str) -> None:
+    form = ValidateProcedureForm()
+    t = tracker("affirm", text="はい", slots={"requested_slot": asked}, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    extract = getattr(form, f"extract_{question}")
+    assert asyncio.run(extract(dispatcher, t, {})) == {question: None}  # the form asks its question again
+    assert responses(dispatcher.messages) == ["utter_ask_choice_again"]
+
+
+def test_a_choice_that_sounds_like_no_is_still_a_choice() -> None:
+    t = tracker("inform", text="わからない", slots={"pending_question": "which_password"})
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert "utter_ask_choice_again" not in responses(messages)

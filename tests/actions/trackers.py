@@ -23,6 +23,7 @@ SLOTS = [
     "requested_slot",
     "topic",
     "code_destination",
+    "password_warned",
 ]
 
 

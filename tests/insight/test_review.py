@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot_server.redaction import PASSWORD_MASK
+from bot_server.tracker_stores import RedactingSQLTrackerStore
 from console.insight.export import export
 from console.insight.nlu_files import comparable
 from console.insight.review import NEW, ReviewQueue
@@ -103,3 +111,27 @@ def test_export_is_valid_yaml_without_control_characters_and_redacted_again(tmp_
     assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e" for ch in content)
     assert SECRET_CODE not in content and SECRET_PHONE not in content
     assert "コードは123456で電話は090-0000-0000です" in examples
+
+
+def test_queue_shows_no_typed_password(tmp_path: Path) -> None:
+    """A password typed at the ID prompt (masked as the bot stored it) and one after 「パスワードは」 in a
+    row stored before passwords were masked: the operator reviewing either sees the mask."""
+    path, domain, now = tmp_path / "tracker.sqlite3", Domain.from_yaml("version: '3.1'\n"), time.time()
+
+    def said(text: str) -> UserUttered:
+        return UserUttered(text, {"name": "nlu_fallback", "confidence": 0.2}, timestamp=now)
+
+    before = DialogueStateTracker.from_events(
+        "web:old11111", [ActionExecuted("action_listen"), said("パスワードは Qz81kk!x です")]
+    )
+    asyncio.run(SQLTrackerStore(domain, dialect="sqlite", db=str(path)).save(before))
+    at_prompt = [SlotSet("requested_slot", "account_ref"), ActionExecuted("action_listen"), said("Wx93!pp7")]
+    asyncio.run(
+        RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(path)).save(
+            DialogueStateTracker.from_events("web:new22222", at_prompt)
+        )
+    )
+    queue = ReviewQueue(sa.create_engine(f"sqlite:///{tmp_path / 'console.sqlite3'}"))
+    queue.sync(tracker_engine(f"sqlite:///{path}"), now=now + 60)
+    texts = [item.text for item in queue.page(NEW)]
+    assert sorted(texts) == sorted([f"パスワードは {PASSWORD_MASK} です", PASSWORD_MASK])

@@ -53,6 +53,26 @@ def test_typed_label_or_number_answers_which_password(stack: RunningStack, typed
     assert answer in reply and "確認させてください" not in reply
 
 
+def test_yes_to_which_password_asks_it_again_with_the_choices(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "パスワードを忘れました")
+    reply = stack.say(sender, "はい")
+    assert "どちらのパスワード" in texts(reply) and "ほかにご質問" not in texts(reply)
+    assert [b["title"] for b in buttons(reply)] == [
+        "OCN IDのパスワード",
+        "接続用IDのパスワード",
+        "わからない",
+    ]
+    assert "再設定が必要" in texts(stack.say(sender, "OCN ID"))  # and the answer still counts
+
+
+def test_yes_to_which_procedure_asks_it_again(stack: RunningStack) -> None:
+    sender = new_sender()
+    assert "どのお手続き" in texts(stack.say(sender, "/start_procedure"))
+    reply = texts(stack.say(sender, "はい"))
+    assert "もう一度お伺いします" in reply and "どのお手続き" in reply
+
+
 @pytest.mark.parametrize("typed", ["大丈夫です", "結構です", "いいです"])
 def test_polite_words_after_the_offer_decline_it(stack: RunningStack, typed: str) -> None:
     sender = new_sender()

@@ -151,3 +151,20 @@ def test_code_is_not_stored_in_the_tracker(stack: RunningStack) -> None:
     logs = "\n".join(path.read_text(errors="replace") for path in (stack.var_dir / "logs").glob("*.log"))
     assert "コードは[確認コード]です" in logs, "the stack logs message texts (DEBUG), redacted"
     assert code not in logs
+
+
+def test_a_typed_password_is_warned_about_once_and_never_stored(stack: RunningStack) -> None:
+    sender = new_sender()
+    assert "ご本人確認をします" in texts(stack.say(sender, '/start_procedure{"procedure": "send_ocn_id"}'))
+    first = texts(stack.say(sender, "Wx93!pp7"))  # typed where the bot asked for the customer number
+    assert "パスワードはチャットに入力しないでください" in first and "ご本人確認をします" in first
+    second = texts(stack.say(sender, "パスワードは Qz81kk!x です"))
+    assert "パスワードはチャットに入力しないでください" not in second  # once per conversation
+    db = stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as connection:
+        stored = "\n".join(
+            row[0] for row in connection.execute("SELECT data FROM events WHERE sender_id = ?", (f"rest:{sender}",))
+        )
+    assert "Wx93!pp7" not in stored and "Qz81kk!x" not in stored
+    logs = "\n".join(path.read_text(errors="replace") for path in (stack.var_dir / "logs").glob("*.log"))
+    assert "Wx93!pp7" not in logs and "Qz81kk!x" not in logs

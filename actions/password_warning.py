@@ -1,0 +1,53 @@
+"""A password typed into the chat anyway: the customer is asked, once per conversation, not to.
+
+The bot never asks for a password. What counts as one typed is ocn_ids/passwords.py (the same
+recognizer that bot_server/redaction.py masks with, so what the customer is told was masked was).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation_state import PROCEDURE_FORM
+from ocn_ids.passwords import contains_password
+
+Events = list[dict[str, Any]]
+Run = Callable[[Any, CollectingDispatcher, Tracker, dict[str, Any]], Awaitable[Events]]
+
+WARNED_SLOT = "password_warned"
+
+
+def at_id_prompt(tracker: Tracker) -> bool:
+    """The form is waiting for a customer number / OCN ID (bot_server.redaction.ID_PROMPT_SLOTS)."""
+    return tracker.active_loop_name == PROCEDURE_FORM and tracker.get_slot("requested_slot") == "account_ref"
+
+
+def typed_password(tracker: Tracker) -> bool:
+    text = tracker.latest_message.get("text") or ""
+    return not text.startswith("/") and contains_password(text, at_id_prompt=at_id_prompt(tracker))
+
+
+def warn_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    if tracker.get_slot(WARNED_SLOT) or not typed_password(tracker):
+        return []
+    if any(m.get("response") == "utter_password_not_in_chat" for m in dispatcher.messages):
+        return []  # an action running another one (ActionAnswerPendingQuestion -> ActionClarify) warns once
+    dispatcher.utter_message(response="utter_password_not_in_chat")
+    return [SlotSet(WARNED_SLOT, True)]
+
+
+def warns_about_typed_password(run: Run) -> Run:
+    """For an action that reads the customer's message: the warning first, then what it says."""
+
+    @functools.wraps(run)
+    async def wrapped(self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        warning = warn_once(dispatcher, tracker)
+        return warning + await run(self, dispatcher, tracker, domain)
+
+    return wrapped

@@ -1,0 +1,82 @@
+"""Recognizing a password a customer typed into the chat anyway (the bot never asks for one).
+
+Two ways it shows (bot_server/redaction.py masks what these find; actions/password_warning.py asks the
+customer, once, not to do it again):
+
+- after a password word and a separator: 「パスワードは Abc12345」「PW：abc123」「pass=hunter22」
+  「パスワード abcd1234 でログインできません」. Words: パスワード, パス, 暗証番号, password, passwd, pass,
+  pwd, pw (any width or case). After ":" or "=" any token of 4+ characters counts; after は／が／を／、／,
+  or a space the token must look like a secret (letters with digits, or 6+ digits), so the questions
+  「パスワードを忘れました」「パスワードはどこで確認できますか」「パスワードをSMSで受け取りたい」 stay.
+- the whole message, when the bot has just asked for a customer number / OCN ID (`at_id_prompt`):
+  one token of 4-64 printable characters without spaces that mixes letters with digits (or upper and
+  lower case with symbols) and is no ID the bot reads (N+9 digits, a mail address), no mistyped customer
+  number (N and digits only) and no code or phone number (those have their own masks).
+
+Matched after NFKC, so full-width ＰＷ：ａｂｃ１２３ counts too. Offsets are into the text as typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocn_ids.normalize import nfkc, normalize_with_offsets
+from ocn_ids.parse import find_values
+
+MIN_CHARS = 4
+MAX_CHARS = 64
+
+_WORD = r"(?:パスワード|ぱすわーど|暗証番号|パス|ぱす|(?<![a-z0-9])(?:password|passwd|pass|pwd|pw)(?![a-z]))"
+_SEPARATORS = r"(?:[:=]|は|が|を|、|,|\s)+"
+_QUOTE_OPEN = "「『\"'"
+_AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
+_QUOTE_CLOSE = "」』\"'"
+_MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")
+
+
+def _mixes_like_a_secret(token: str) -> bool:
+    """Letters with digits (abc12345), or upper and lower case with a symbol (Pass!word); not a phone
+    number (digits and separators only) nor a word like OCN-ID."""
+    letters = any(c.isalpha() for c in token)
+    digits = any(c.isdigit() for c in token)
+    mixed_case = any(c.isupper() for c in token) and any(c.islower() for c in token)
+    symbols = any(not c.isalnum() for c in token)
+    return (letters and digits) or (mixed_case and symbols)
+
+
+def _is_id_or_code(token: str) -> bool:
+    """An ID, a code or a phone number: masked (or shown) as what it is, not as a password."""
+    return "@" in token or any(f.end - f.start == len(token) for f in find_values(token))
+
+
+def password_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each password typed after a password word, in the text as typed."""
+    norm = normalize_with_offsets(text)
+    spans = []
+    for match in _AFTER_WORD.finditer(norm.text):
+        token = match.group("token").rstrip(_QUOTE_CLOSE + ".,。、")
+        start = match.start("token")
+        end = start + len(token)
+        if len(token) < MIN_CHARS or len(token) > MAX_CHARS or _is_id_or_code(token):
+            continue
+        digits_only = token.isdigit()
+        secret_like = (any(c.isalpha() for c in token) and any(c.isdigit() for c in token)) or (
+            digits_only and len(token) >= 6
+        )
+        if ":" in match.group("sep") or "=" in match.group("sep") or secret_like:
+            spans.append(norm.span_in_original(start, end))
+    return spans
+
+
+def looks_like_password(text: str) -> bool:
+    """The whole message is one secret-looking token (read only where the bot asked for an ID)."""
+    token = nfkc(text).strip()
+    if not MIN_CHARS <= len(token) <= MAX_CHARS or not all("!" <= c <= "~" for c in token):
+        return False
+    if _MISTYPED_CUSTOMER_NUMBER.fullmatch(token.lower()) or _is_id_or_code(token):
+        return False
+    return _mixes_like_a_secret(token)
+
+
+def contains_password(text: str, *, at_id_prompt: bool = False) -> bool:
+    return bool(password_spans(text)) or (at_id_prompt and looks_like_password(text))

@@ -1,0 +1,85 @@
+"""A password typed into the chat anyway: the customer is asked, once per conversation, not to send
+passwords; ordinary questions about passwords are simply answered."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq_actions import ActionAnswer, ActionClarify
+from actions.procedure_actions import ValidateProcedureForm
+from actions.reply_actions import ActionAnswerPendingQuestion
+from tests.actions.trackers import responses, run, slot_events, tracker
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+AT_ID_PROMPT = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
+
+
+@pytest.mark.parametrize("action", [ActionAnswer(), ActionClarify(), ActionAnswerPendingQuestion()])
+def test_a_password_after_a_password_word_is_warned_about_first(action) -> None:
+    messages, events = run(action, tracker("forgot_ocn_id_password", text="パスワードは Abc12345 なのに入れません"))
+    assert responses(messages)[0] == "utter_password_not_in_chat" and len(messages) > 1  # and still answered
+    assert slot_events(events)["password_warned"] is True
+
+
+def test_the_warning_is_given_once_per_conversation() -> None:
+    t = tracker("forgot_ocn_id_password", text="PW：abc123", slots={"password_warned": True})
+    messages, _ = run(ActionAnswer(), t)
+    assert "utter_password_not_in_chat" not in responses(messages)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "パスワードを忘れました",
+        "パスワードはどこで確認できますか",
+        "パスワードを変更したい",
+        "パスワードは何文字ですか",
+    ],
+)
+def test_ordinary_questions_get_no_warning(question: str) -> None:
+    messages, events = run(ActionAnswer(), tracker("forgot_password", text=question))
+    assert "utter_password_not_in_chat" not in responses(messages) and "password_warned" not in slot_events(events)
+
+
+def test_a_password_typed_at_the_id_prompt_is_warned_about_and_the_id_asked_again() -> None:
+    form = ValidateProcedureForm()
+    t = tracker("inform", text="Abc123!x", slots=AT_ID_PROMPT, active_loop="procedure_form")
+    domain = {"forms": {"procedure_form": {"required_slots": ["account_ref"]}}, "slots": DOMAIN["slots"]}
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(form.run(dispatcher, t, domain))
+    assert responses(dispatcher.messages) == ["utter_password_not_in_chat"]  # not also 「…の形でご入力ください」
+    assert slot_events(events)["password_warned"] is True and slot_events(events)["account_ref"] is None
+    # A second time in the conversation: no lecture again; the form's own question (which says
+    # ※パスワードは入力しないでください) comes back.
+    again = tracker(
+        "inform", text="Xyz789!a", slots={**AT_ID_PROMPT, "password_warned": True}, active_loop="procedure_form"
+    )
+    dispatcher = CollectingDispatcher()
+    asyncio.run(form.run(dispatcher, again, domain))
+    assert responses(dispatcher.messages) == []
+
+
+def test_a_mistyped_id_at_the_prompt_is_no_password() -> None:
+    form = ValidateProcedureForm()
+    t = tracker("inform", text="N12345678", slots=AT_ID_PROMPT, active_loop="procedure_form")
+    domain = {"forms": {"procedure_form": {"required_slots": ["account_ref"]}}, "slots": DOMAIN["slots"]}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(form.run(dispatcher, t, domain))
+    assert responses(dispatcher.messages) == ["utter_invalid_account_ref"]
+
+
+def test_the_warning_is_short_and_polite() -> None:
+    text = DOMAIN["responses"]["utter_password_not_in_chat"][0]["text"]
+    assert text.startswith("恐れ入りますが") and "入力しないでください" in text and len(text) <= 120
+
+
+def test_one_warning_when_one_action_runs_another() -> None:
+    """A typed value that is none (intent inform) goes on to the clarification: still one warning."""
+    t = tracker("inform", text="パスワードは abc123 です", slots={"pending_question": "survey"})
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages).count("utter_password_not_in_chat") == 1
