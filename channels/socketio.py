@@ -22,6 +22,10 @@ someone else's `session_id`) and trusts the `session_id` of every message. Here:
   webhook limit, default 16384) before decoding them, and a message whose text and metadata exceed
   the webhook limit is answered with `utter_too_long` without reaching Rasa. Per-conversation and
   per-client-IP rate limits: bot_server/rate_limit.py.
+- **Only the help site's pages**: a connection whose `Origin` header is neither one of WEB_ORIGINS
+  (bot_server/http_api.py) nor the chat server's own origin is refused. Browsers apply no CORS to
+  WebSocket upgrades, so without this any web page could chat (and run procedures) in its visitor's
+  name. Clients that are not web pages send no `Origin` and are let in.
 - **Who is asking**: the message metadata gets `client_ref`, an opaque HMAC of the client address
   (channels/client_ref.py; a client-sent one is replaced); the account API limits codes by it.
 
@@ -50,6 +54,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
@@ -59,6 +64,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot_server import rate_limit
+from bot_server.http_api import web_origins
 from channels.client_ref import with_client_ref
 from channels.senders import WEB, web_sender
 
@@ -120,6 +126,19 @@ class SessionTokens:
         return hmac.compare_digest(self._sign(session_id, int(expires_text)), signature)
 
 
+def origin_allowed(environ: dict[str, Any], allowed: list[str]) -> bool:
+    """A socket.io connection's `Origin`: absent (not a web page), listed, or the server's own host."""
+    origin = environ.get("HTTP_ORIGIN")
+    if not origin:
+        return True
+    origin = origin.rstrip("/")
+    if origin in allowed:
+        return True
+    parts = urlsplit(origin)
+    host = (environ.get("HTTP_HOST") or "").split(",")[0].strip()
+    return parts.scheme in ("http", "https") and bool(host) and parts.netloc == host
+
+
 class _AppBlueprint(SocketBlueprint):
     """Rasa's socket.io blueprint that also remembers the Sanic app (for the domain's texts)."""
 
@@ -158,12 +177,14 @@ class WebChatInput(InputChannel):
         socketio_path: str = "/socket.io",
         tokens: SessionTokens | None = None,
         max_body_bytes: int | None = None,
+        allowed_origins: list[str] | None = None,
     ) -> None:
         self.user_message_evt, self.bot_message_evt = user_message_evt, bot_message_evt
         self.socketio_path = socketio_path
         self.tokens = tokens or SessionTokens.from_env()
         self.max_body_bytes = max_body_bytes or rate_limit.max_body_bytes()
         self.max_frame_bytes = 2 * self.max_body_bytes
+        self.allowed_origins = web_origins() if allowed_origins is None else allowed_origins
         self.sio: AsyncServer | None = None
         self.app: Sanic | None = None
         self._session_of: dict[str, str] = {}  # socket id -> sender id
@@ -191,6 +212,13 @@ class WebChatInput(InputChannel):
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            if origin_allowed(environ, self.allowed_origins):
+                return True
+            logger.info("Refused a socket.io connection from a page outside WEB_ORIGINS.")
+            return False
 
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:
@@ -265,4 +293,4 @@ class WebChatInput(InputChannel):
         return rate_limit.response_text(getattr(agent, "domain", None), response_name)
 
 
-__all__ = ["WEB", "SessionTokens", "WebChatInput", "room_of", "send_to_session", "server"]
+__all__ = ["WEB", "SessionTokens", "WebChatInput", "origin_allowed", "room_of", "send_to_session", "server"]

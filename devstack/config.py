@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from devstack.api_token import checkout_token
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 
@@ -52,6 +54,9 @@ def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Pa
         "CONSOLE_SERVICE_TOKEN": "dev-console-token",
         "HANDOFF_DESK_URL": f"http://127.0.0.1:{ports.console}",
         "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
+        # Rasa's HTTP API (bot_server/http_api.py): this checkout's token, and the help page's origins
+        # (the only pages whose widget may use socket.io and get CORS answers from Rasa).
+        "WEB_ORIGINS": f"http://127.0.0.1:{ports.web},http://localhost:{ports.web}",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -61,5 +66,7 @@ def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Pa
     for key, value in defaults.items():
         if not env.get(key):
             env[key] = value
+    if not env.get("RASA_AUTH_TOKEN"):
+        env["RASA_AUTH_TOKEN"] = checkout_token(var_dir)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env

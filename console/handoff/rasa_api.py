@@ -32,14 +32,14 @@ class RasaApi:
         return f"/conversations/{quote(conversation_id, safe=':')}/{what}"
 
     async def _post(self, path: str, body: Any, params: dict[str, str]) -> None:
-        if self.token:
-            params = {**params, "token": self.token}
+        # The token in a header, never in the URL (URLs end up in logs): bot_server/http_api.py.
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         failure = "no Rasa server configured"
         for base_url in self.base_urls:
             try:
                 async with (
                     aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as session,
-                    session.post(base_url + path, json=body, params=params) as response,
+                    session.post(base_url + path, json=body, params=params, headers=headers) as response,
                 ):
                     if response.status >= 300:
                         raise RasaApiError(f"Rasa answered {response.status}")

@@ -10,17 +10,23 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import socketio
 from line_fakes import LoopThread, StubBot
 from web_client import WebChannelServer, WebClient
 
 from channels.socketio import SessionTokens, WebChatInput, room_of, send_to_session
 
 SECRET = b"test-web-session-secret"
+HELP_SITE = "https://support.ocn.ne.jp"
 
 
 @pytest.fixture
 def web_server(loop_thread: LoopThread) -> Iterator[WebChannelServer]:
-    server = WebChannelServer(loop_thread, WebChatInput(tokens=SessionTokens(SECRET), max_body_bytes=2048), StubBot())
+    server = WebChannelServer(
+        loop_thread,
+        WebChatInput(tokens=SessionTokens(SECRET), max_body_bytes=2048, allowed_origins=[HELP_SITE]),
+        StubBot(),
+    )
     loop_thread.run(server.start())
     yield server
     loop_thread.run(server.stop())
@@ -140,3 +146,22 @@ def test_messages_can_be_pushed_to_a_session_room(
     assert room_of(sender_id) == sender_id
     assert loop_thread.run(send_to_session(sender_id, {"text": "オペレーターです。"}))
     assert chat.next("bot_uttered") == {"text": "オペレーターです。"}
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "https://support.ocn.ne.jp.evil.example", "null"])
+def test_a_page_outside_the_configured_origins_cannot_connect(
+    client: Callable[..., WebClient], web_server: WebChannelServer, origin: str
+) -> None:
+    """Any page the customer opens could otherwise chat (and run procedures) in the customer's name."""
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client(origin=origin)
+    assert web_server.bot.received == []
+
+
+def test_the_help_site_the_chat_server_itself_and_non_browser_clients_connect(
+    client: Callable[..., WebClient], web_server: WebChannelServer
+) -> None:
+    for origin in (HELP_SITE, web_server.url, None):
+        web = client(origin=origin)
+        web.session()
+        assert web.say("こんにちは")["text"]

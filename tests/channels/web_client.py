@@ -66,8 +66,10 @@ class WebClient:
 
         return record
 
-    def connect(self, transports: list[str] | None = None) -> WebClient:
-        self.loop_thread.run(self.sio.connect(self.url, transports=transports or ["websocket"]))
+    def connect(self, transports: list[str] | None = None, origin: str | None = None) -> WebClient:
+        """Connects; `origin`: the Origin header a browser would send for a page of that origin."""
+        headers = {"Origin": origin} if origin else {}
+        self.loop_thread.run(self.sio.connect(self.url, headers=headers, transports=transports or ["websocket"]))
         return self
 
     def emit(self, event: str, data: Any) -> None:
