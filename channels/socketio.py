@@ -26,6 +26,11 @@ someone else's `session_id`) and trusts the `session_id` of every message. Here:
   (bot_server/http_api.py) nor the chat server's own origin is refused. Browsers apply no CORS to
   WebSocket upgrades, so without this any web page could chat (and run procedures) in its visitor's
   name. Clients that are not web pages send no `Origin` and are let in.
+- **Resent messages** (`message_id` in the `user_uttered` payload, see channels/resends.py): a copy of
+  a message already handled runs nothing again; its stored replies are sent instead.
+- **Acknowledgement**: each `user_uttered` is acknowledged (socket.io ack, once handled) with
+  `{"message_id", "text"}`, `text` being the message as the tracker store keeps it (codes and phone
+  numbers masked by bot_server/redaction.py): the widget keeps that in web storage, never what was typed.
 - **Who is asking**: the message metadata gets `client_ref`, an opaque HMAC of the client address
   (channels/client_ref.py; a client-sent one is replaced); the account API limits codes by it.
 
@@ -65,7 +70,9 @@ from socketio import AsyncServer
 
 from bot_server import rate_limit
 from bot_server.http_api import web_origins
+from bot_server.redaction import redact_message
 from channels.client_ref import with_client_ref
+from channels.resends import FIELD, InvalidMessageId, Resends, client_message_id
 from channels.senders import WEB, web_sender
 
 logger = logging.getLogger(__name__)
@@ -188,6 +195,7 @@ class WebChatInput(InputChannel):
         self.sio: AsyncServer | None = None
         self.app: Sanic | None = None
         self._session_of: dict[str, str] = {}  # socket id -> sender id
+        self.resends = Resends()
 
     def get_output_channel(self) -> OutputChannel | None:
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
@@ -229,8 +237,8 @@ class WebChatInput(InputChannel):
             await self._start_session(sid, data if isinstance(data, dict) else {})
 
         @sio.on(self.user_message_evt)
-        async def handle_message(sid: str, data: Any) -> None:
-            await self._handle_message(sid, data, on_new_message)
+        async def handle_message(sid: str, data: Any) -> dict[str, Any] | None:
+            return await self._handle_message(sid, data, on_new_message)
 
         return blueprint
 
@@ -261,10 +269,28 @@ class WebChatInput(InputChannel):
 
     async def _handle_message(
         self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
+    ) -> dict[str, Any] | None:
+        """Handles one `user_uttered`; the result is the client's acknowledgement (module docstring)."""
         assert self.sio is not None
         if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
-            return
+            return None
+        try:
+            client_id = client_message_id(data.get(FIELD))
+        except InvalidMessageId:
+            logger.info("socket.io message with a malformed message_id: handled without it.")
+            client_id = None
+        acknowledgement = {FIELD: client_id, "text": redact_message(data.get("message", ""))}
+        await self._accept(sid, data, client_id, on_new_message)
+        return acknowledgement
+
+    async def _accept(
+        self,
+        sid: str,
+        data: dict[str, Any],
+        client_id: str | None,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        assert self.sio is not None
         sender_id = self._session_of.get(sid) or await self._start_session(sid, {})
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         environ = self.sio.get_environ(sid) or {}
@@ -286,7 +312,8 @@ class WebChatInput(InputChannel):
             input_channel=self.name(),
             metadata=with_client_ref(metadata, "address", ip),
         )
-        await on_new_message(message)
+        agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        await self.resends.deliver(message, client_id, on_new_message, agent)
 
     def _text(self, response_name: str) -> str:
         agent = getattr(self.app.ctx, "agent", None) if self.app else None

@@ -75,6 +75,10 @@ class WebClient:
     def emit(self, event: str, data: Any) -> None:
         self.loop_thread.run(self.sio.emit(event, data))
 
+    def call(self, event: str, data: Any, timeout: float = 20.0) -> Any:
+        """Emits `event` and returns the server's acknowledgement."""
+        return self.loop_thread.run(self.sio.call(event, data, timeout=timeout), timeout + 1)
+
     def next(self, name: str, timeout: float = 10.0) -> Any:
         """The next event called `name` (others before it are dropped)."""
 
