@@ -13,9 +13,13 @@ someone else's `session_id`) and trusts the `session_id` of every message. Here:
   `{"session_id": <new random id>, "session_token": <proof>}`; the conversation is
   `web:<session_id>` (channels/senders.py) and belongs to that socket until it disconnects.
 - **Resuming needs proof.** A returning widget sends `{"session_id", "session_token"}` it was given;
-  the token is an HMAC of the session id and an expiry under WEB_SESSION_SECRET. Anything else (no
-  token, a wrong or expired one, a bare session id as stock clients send) gets a *fresh* session, so
-  standard clients (rasa-webchat, python-socketio) keep working but never join a foreign conversation.
+  the token (channels/session_tokens.py: signed under WEB_SESSION_SECRET, expiring, one use: a resume
+  confirms with a new token) is checked. Anything else (no token, a wrong, used, revoked or expired
+  one, a bare session id as stock clients send) gets a *fresh* session, so standard clients
+  (rasa-webchat, python-socketio) keep working but never join a foreign conversation.
+- **Ending a session**: `session_end` (the widget's 「最初から」, the host page's sign-out) revokes the
+  token of the socket's session, or of `{"session_id", "session_token"}` it proves; the socket then
+  has no session until it asks for one.
 - **Messages use the socket's session**, whatever `session_id` they carry. A socket that never asked
   for a session gets one with its first message (and a `session_confirm`).
 - **Size before any NLU work**: engine.io refuses frames above twice RATE_LIMIT_MAX_BODY_BYTES (the
@@ -35,7 +39,8 @@ someone else's `session_id`) and trusts the `session_id` of every message. Here:
   (channels/client_ref.py; a client-sent one is replaced); the account API limits codes by it.
 
 Without WEB_SESSION_SECRET each process draws a random secret: sessions then resume only on the
-server that issued them (set one shared secret for several Rasa servers; deploy/ does).
+server that issued them (set one shared secret and a shared WEB_SESSION_STORE_URL for several Rasa
+servers; deploy/ does).
 
 Reaching a web session from elsewhere (operator messages of the handoff):
 - The room of a conversation is its sender id: `room_of("web:abc")` == "web:abc" (every socket of the
@@ -49,14 +54,10 @@ Reaching a web session from elsewhere (operator messages of the handoff):
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import logging
 import os
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -73,11 +74,11 @@ from bot_server.http_api import web_origins
 from bot_server.redaction import redact_message
 from channels.client_ref import with_client_ref
 from channels.resends import FIELD, InvalidMessageId, Resends, client_message_id
-from channels.senders import WEB, web_sender
+from channels.senders import WEB, web_sender, web_session_id
+from channels.session_tokens import SessionTokens
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600
 _SESSION_ID_BYTES = 18  # 24 URL-safe characters, 144 random bits
 
 _server: AsyncServer | None = None
@@ -100,37 +101,6 @@ async def send_to_session(sender_id: str, message: dict[str, Any]) -> bool:
         return False
     await _server.emit(_bot_message_evt, message, room=room_of(sender_id))
     return True
-
-
-class SessionTokens:
-    """Signed, expiring proof that the server issued a session id."""
-
-    def __init__(self, secret: bytes, ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS) -> None:
-        self.secret, self.ttl = secret, ttl_seconds
-
-    @classmethod
-    def from_env(cls) -> SessionTokens:
-        configured = os.environ.get("WEB_SESSION_SECRET", "")
-        if not configured:
-            logger.info("WEB_SESSION_SECRET unset: web sessions resume only on this server process.")
-        secret = configured.encode() if configured else secrets.token_bytes(32)
-        return cls(secret, int(os.environ.get("WEB_SESSION_TOKEN_TTL_SECONDS") or DEFAULT_TOKEN_TTL_SECONDS))
-
-    def _sign(self, session_id: str, expires: int) -> str:
-        digest = hmac.new(self.secret, f"{session_id}.{expires}".encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-    def issue(self, session_id: str, now: float | None = None) -> str:
-        expires = int((time.time() if now is None else now) + self.ttl)
-        return f"{expires}.{self._sign(session_id, expires)}"
-
-    def verify(self, session_id: Any, token: Any, now: float | None = None) -> bool:
-        if not isinstance(session_id, str) or not isinstance(token, str) or len(token) > 200:
-            return False
-        expires_text, _, signature = token.partition(".")
-        if not expires_text.isdigit() or int(expires_text) < (time.time() if now is None else now):
-            return False
-        return hmac.compare_digest(self._sign(session_id, int(expires_text)), signature)
 
 
 def origin_allowed(environ: dict[str, Any], allowed: list[str]) -> bool:
@@ -232,6 +202,10 @@ class WebChatInput(InputChannel):
         async def disconnect(sid: str) -> None:
             self._session_of.pop(sid, None)
 
+        @sio.on("session_end")
+        async def session_end(sid: str, data: Any) -> dict[str, bool]:
+            return {"ended": await self._end_session(sid, data if isinstance(data, dict) else {})}
+
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
             await self._start_session(sid, data if isinstance(data, dict) else {})
@@ -246,7 +220,8 @@ class WebChatInput(InputChannel):
         """Bind `sid` to the session it proves it was given, or to a fresh one; confirm it."""
         assert self.sio is not None
         claimed, token = data.get("session_id"), data.get("session_token")
-        resumed = self.tokens.verify(claimed, token)
+        next_token = await self.tokens.resume(claimed, token)
+        resumed = next_token is not None
         session_id = claimed if resumed else secrets.token_urlsafe(_SESSION_ID_BYTES)
         previous = self._session_of.get(sid)
         if previous and previous != web_sender(session_id):
@@ -256,9 +231,20 @@ class WebChatInput(InputChannel):
         self.sio.enter_room(sid, room_of(sender_id))
         if claimed and not resumed:
             logger.info("socket.io session request without valid proof: a fresh session was issued.")
-        confirm = {"session_id": session_id, "session_token": self.tokens.issue(session_id), "resumed": resumed}
+        new_token = next_token or await self.tokens.issue(session_id)
+        confirm = {"session_id": session_id, "session_token": new_token, "resumed": resumed}
         await self.sio.emit("session_confirm", confirm, room=sid)
         return sender_id
+
+    async def _end_session(self, sid: str, data: dict[str, Any]) -> bool:
+        """Revokes the socket's session (or the one `data` proves) and unbinds the socket from it."""
+        assert self.sio is not None
+        bound = self._session_of.pop(sid, None)
+        if bound:
+            self.sio.leave_room(sid, room_of(bound))
+            await self.tokens.revoke(web_session_id(bound))
+            return True
+        return await self.tokens.revoke_with_proof(data.get("session_id"), data.get("session_token"))
 
     def _too_long(self, data: dict[str, Any]) -> bool:
         try:
