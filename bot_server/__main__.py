@@ -1,13 +1,13 @@
 """`python -m bot_server run ...`: Rasa's own CLI with our patches to Rasa applied first
-(bot_server/rasa_patches.py lists them and checks each against the installed Rasa), and the HTTP API
-token and web origins from the environment (bot_server/http_api.py: never on the command line)."""
+(bot_server/rasa_patches.py lists them and checks each against the installed Rasa)."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from bot_server import rasa_patches
-from bot_server.http_api import rasa_argv
+from bot_server.api_token import auth_args
 from bot_server.redaction import install_log_redaction
 
 
@@ -16,7 +16,8 @@ def main() -> None:
     rasa_patches.apply_all()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[:] = rasa_argv(["rasa", *sys.argv[1:]])
+    # RASA_API_TOKEN becomes --auth-token here, in this process only: never on a command line.
+    sys.argv = auth_args(["rasa", *sys.argv[1:]], dict(os.environ))
     rasa_main()
 
 

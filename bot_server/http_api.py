@@ -1,42 +1,27 @@
-"""Rasa's HTTP API (`--enable-api`: conversations, model, ...): who may call it, from which web pages.
+"""Which web pages may use the Rasa server from a browser: WEB_ORIGINS.
 
-Settings of the Rasa server (read here, and nowhere else):
+WEB_ORIGINS lists the origins of the pages that embed the chat widget, comma-separated (`make run`:
+the help page on loopback, `http://127.0.0.1:8080,http://localhost:8080`; production:
+`https://support.ocn.ne.jp`). Only they
+- get CORS answers from Rasa (HTTP API and channels): the patch below makes Rasa's CORS setup use
+  WEB_ORIGINS when the command line gives no `--cors`, so no server is started with `--cors "*"`;
+- may open a socket.io connection (with the chat server's own origin; channels/socketio.py), since
+  browsers apply no CORS to WebSocket upgrades.
+Unset: no cross-origin page at all.
 
-- RASA_AUTH_TOKEN: the token every HTTP API call must carry. `make run` generates one per checkout in
-  `var/rasa_api_token` (mode 0600, git-ignored; devstack/api_token.py); the scaled mode keeps its own
-  under its state directory; Kubernetes takes it from a Secret. The console and the tests read the same
-  variable.
-- WEB_ORIGINS: the origins of the web pages that embed the chat widget, comma-separated
-  (`make run`: the help page on loopback; production: `https://support.ocn.ne.jp`). Only they get CORS
-  answers from Rasa (`--cors`), and only they (and the chat's own origin) may open a socket.io
-  connection (channels/socketio.py). Unset: no cross-origin page at all.
-
-`python -m bot_server run` (devstack, deploy, Kubernetes) hands both to Rasa's CLI inside the process
-(`rasa_argv`): the token never appears on a command line (`ps`, /proc/<pid>/cmdline). It refuses to
-open the HTTP API without a token. A plain `rasa run` must be given `--auth-token` on its command line:
-Rasa 3.6 reads the token from nowhere else.
-
-How a client presents the token: `Authorization: Bearer <token>` (the patch below; the console, the
-tests and the tools do this), or Rasa's own `?token=<token>`, which ends up in access logs and should
-be avoided.
+The HTTP API's token (RASA_API_TOKEN, from the environment, sent in the X-Rasa-Token header) is
+bot_server/api_token.py; `make run` generates one per checkout (devstack/api_token.py).
 """
 
 from __future__ import annotations
 
-import hmac
 import os
-from collections.abc import Callable, Mapping, Sequence
-from functools import wraps
-from inspect import isawaitable
+from collections.abc import Mapping
 from typing import Any
 
 from bot_server.rasa_patches import original, register
 
-_REQUIRES_AUTH = "rasa.server:requires_auth"
-
-
-def auth_token(env: Mapping[str, str] | None = None) -> str:
-    return (os.environ if env is None else env).get("RASA_AUTH_TOKEN", "").strip()
+_CONFIGURE_CORS = "rasa.server:configure_cors"
 
 
 def web_origins(env: Mapping[str, str] | None = None) -> list[str]:
@@ -45,65 +30,25 @@ def web_origins(env: Mapping[str, str] | None = None) -> list[str]:
     return [origin.strip().rstrip("/") for origin in raw.replace(" ", ",").split(",") if origin.strip()]
 
 
-def _has_option(args: Sequence[str], *names: str) -> bool:
-    return any(arg == name or arg.startswith(name + "=") for arg in args for name in names)
+def cors_origins(given: Any, env: Mapping[str, str] | None = None) -> Any:
+    """What Rasa's CORS setup gets: the command line's `--cors` when given, else WEB_ORIGINS."""
+    return given if given else web_origins(env)
 
 
-def rasa_argv(argv: Sequence[str], env: Mapping[str, str] | None = None) -> list[str]:
-    """Rasa's command line for `run` with the token and the web origins from the environment added
-    (unless the command line already has them). SystemExit for an HTTP API without any token."""
-    args = list(argv)
-    if args[1:2] != ["run"]:
-        return args
-    token = auth_token(env)
-    if token and not _has_option(args, "--auth-token", "-t"):
-        args.append(f"--auth-token={token}")  # one argument: a token may start with "-"
-    origins = web_origins(env)
-    if origins and not _has_option(args, "--cors"):
-        args += ["--cors", *origins]
-    if "--enable-api" in args and not _has_option(args, "--auth-token", "-t"):
-        raise SystemExit(
-            "Refusing to start Rasa's HTTP API without a token: set RASA_AUTH_TOKEN (make run does it for you)."
-        )
-    return args
-
-
-def _bearer(request: Any) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-
-def requires_auth(app: Any, token: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Rasa's `requires_auth`, and also `Authorization: Bearer <the token>` (Rasa 3.6 reads the token
-    only from the URL; a Bearer value that is not the token goes on to Rasa's own check, e.g. a JWT)."""
-    rasa_requires_auth = original(_REQUIRES_AUTH)
-
-    def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
-        checked = rasa_requires_auth(app, token)(handler)
-
-        @wraps(handler)
-        async def decorated(request: Any, *args: Any, **kwargs: Any) -> Any:
-            provided = _bearer(request)
-            if token and provided and hmac.compare_digest(provided.encode(), token.encode()):
-                result = handler(request, *args, **kwargs)
-                return await result if isawaitable(result) else result
-            return await checked(request, *args, **kwargs)
-
-        return decorated
-
-    return decorator
+def configure_cors(app: Any, cors_origins_given: Any = "") -> None:
+    original(_CONFIGURE_CORS)(app, cors_origins(cors_origins_given))
 
 
 def install() -> None:
     import rasa.server
 
-    rasa.server.requires_auth = requires_auth  # create_app looks the name up when it builds the routes
+    # rasa.core.run and create_app both look the name up in rasa.server when they build the app.
+    rasa.server.configure_cors = configure_cors
 
 
 register(
-    "HTTP API token in an Authorization header",
+    "CORS only for the web origins",
     install,
     rasa_version="3.6.21",
-    replaces={_REQUIRES_AUTH: "b90315c4ea48b28b0022ee17587b71edf03c766421a88b1005d2d5303a3f4d12"},
+    replaces={_CONFIGURE_CORS: "4eb39526bd4aa4a9e4009c3e2ccab3e37d7ffcef24841fc765bf909f2b4eba72"},
 )

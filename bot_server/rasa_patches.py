@@ -29,6 +29,7 @@ from sanic import Blueprint
 # Importing these registers their patches (the modules stay importable without side effects).
 PATCH_MODULES = (
     "bot_server.action_fallback",
+    "bot_server.api_token",
     "bot_server.action_validation",
     "bot_server.handoff_pause",
     "bot_server.http_api",

@@ -37,6 +37,5 @@ def process_env(s: ScaledSettings) -> dict[str, str]:
         CONSOLE_SERVICE_TOKEN=s.console_service_token,
         HANDOFF_DESK_URL=f"http://127.0.0.1:{s.ports.console}",
         RASA_AUTH_TOKEN=s.rasa_api_token,
-        WEB_ORIGINS=",".join(s.web_origins),
     )
     return env

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
+from urllib.parse import quote
 
 from deploy import nginx, redis_server
 from deploy.procs import Managed
 from deploy.settings import ROOT, ScaledSettings
 from devstack import system_packages
-from devstack.api_token import bearer_headers
 from devstack.processes import Health, http_ok, wait_healthy
 from devstack.services import account_api_command, actions_command, console_command, rasa_command
 
@@ -48,8 +48,8 @@ class ScaledParts:
 
     def start_rasa(self, i: int) -> Managed:
         port = self.s.ports.rasa_server(i)
-        # The token reaches Rasa as RASA_AUTH_TOKEN (deploy/environment.py), never on the command line.
-        command = rasa_command(port, self.s.model)
+        # One argument: a generated token may start with "-", which argparse would take for an option.
+        command = rasa_command(port, self.s.model, f"--auth-token={self.s.rasa_api_token}")
         command[command.index("endpoints.yml")] = self.s.endpoints_file
         return self._start(f"rasa-{i}", command, marker=f"--interface 127.0.0.1 --port {port}")
 
@@ -75,8 +75,8 @@ class ScaledParts:
 
     def wait_rasa(self, i: int, timeout: float = 240) -> None:
         # /status needs the token and answers once the model is loaded.
-        url = f"http://127.0.0.1:{self.s.ports.rasa_server(i)}/status"
-        self._wait(f"rasa-{i}", lambda: http_ok(url, bearer_headers(self.s.rasa_api_token)), timeout)
+        url = f"http://127.0.0.1:{self.s.ports.rasa_server(i)}/status?token={quote(self.s.rasa_api_token)}"
+        self._wait(f"rasa-{i}", url, timeout)
 
     def wait_console(self, timeout: float = 60) -> None:
         self._wait("console", f"http://127.0.0.1:{self.s.ports.console}/healthz", timeout)

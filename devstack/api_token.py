@@ -1,9 +1,9 @@
-"""The token of this checkout's Rasa HTTP API (bot_server/http_api.py: RASA_AUTH_TOKEN).
+"""The token of this checkout's Rasa HTTP API (bot_server/api_token.py).
 
 Generated once per checkout (per test stack: per temporary var directory) and kept in
 `var/rasa_api_token`, mode 0600; `var/` is git-ignored, so the token is never committed. Every
-program `make run` starts gets it in its environment: Rasa requires it, the console and the tools
-send it (`Authorization: Bearer`)."""
+program `make run` starts gets it in its environment (devstack/config.py): Rasa requires it
+(RASA_API_TOKEN), the console and the tools send it in the X-Rasa-Token header (RASA_AUTH_TOKEN)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,3 @@ def checkout_token(var_dir: Path) -> str:
     with os.fdopen(fd, "w") as file:
         file.write(token + "\n")
     return token
-
-
-def bearer_headers(token: str) -> dict[str, str]:
-    """The header a client of the HTTP API sends (tests, tools, deploy's health checks)."""
-    return {"Authorization": f"Bearer {token}"} if token else {}

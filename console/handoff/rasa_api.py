@@ -32,8 +32,8 @@ class RasaApi:
         return f"/conversations/{quote(conversation_id, safe=':')}/{what}"
 
     async def _post(self, path: str, body: Any, params: dict[str, str]) -> None:
-        # The token in a header, never in the URL (URLs end up in logs): bot_server/http_api.py.
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        # The token in a header (bot_server/api_token.py), never in the URL that logs record.
+        headers = {"X-Rasa-Token": self.token} if self.token else {}
         failure = "no Rasa server configured"
         for base_url in self.base_urls:
             try:

@@ -14,7 +14,7 @@ def test_a_300_character_sender_on_postgresql(scaled) -> None:  # noqa: ANN001
     sender = "rest:" + "x" * 295
     response = requests.post(
         f"{rasa_url}/conversations/{sender}/messages",
-        headers={"Authorization": f"Bearer {scaled.s.rasa_api_token}"},
+        params={"token": scaled.s.rasa_api_token},
         json={"text": "電話は090-1234-5678です", "sender": "user"},
         timeout=30,
     )

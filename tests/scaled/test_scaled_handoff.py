@@ -22,11 +22,11 @@ pytestmark = pytest.mark.scaled
 async def _append_on(rasa_url: str, token: str, sender: str, text: str) -> None:
     """What the console does, sent to one chosen Rasa server."""
     url = f"{rasa_url}/conversations/{quote(sender, safe=':')}/tracker/events"
-    params = {"output_channel": "latest", "execute_side_effects": "true"}
+    params = {"output_channel": "latest", "execute_side_effects": "true", "token": token}
     body = [{"event": "bot", "text": text, "metadata": {"operator": "Scaled"}}]
     async with (
         aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http,
-        http.post(url, json=body, params=params, headers={"Authorization": f"Bearer {token}"}) as response,
+        http.post(url, json=body, params=params) as response,
     ):
         assert response.status == 200, await response.text()
 

@@ -13,10 +13,10 @@ FOREIGN_PAGE = "https://evil.example"
 def test_the_http_api_needs_the_token(stack: RunningStack) -> None:
     tracker = f"{stack.rasa_url}/conversations/rest:someone/tracker"
     assert requests.get(tracker, timeout=10).status_code == 401
-    assert requests.get(tracker, headers={"Authorization": "Bearer wrong"}, timeout=10).status_code == 401
+    assert requests.get(tracker, headers={"X-Rasa-Token": "wrong"}, timeout=10).status_code == 401
     assert requests.delete(f"{stack.rasa_url}/model", timeout=10).status_code == 401
     assert requests.get(tracker, headers=stack.api_headers, timeout=10).status_code == 200
-    status = requests.get(f"{stack.rasa_url}/status", params={"token": stack.env["RASA_AUTH_TOKEN"]}, timeout=10)
+    status = requests.get(f"{stack.rasa_url}/status", params={"token": stack.env["RASA_API_TOKEN"]}, timeout=10)
     assert status.status_code == 200  # Rasa's own way still works (but puts the token in URLs)
 
 

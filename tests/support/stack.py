@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from devstack.api_token import bearer_headers
+from bot_server.api_token import HEADER as API_TOKEN_HEADER
 from devstack.config import Ports, service_env
 from devstack.model import latest_model, needs_training, train
 from devstack.ports import free_port as free_port  # re-exported: tests import it from here
@@ -41,8 +41,8 @@ class RunningStack:
 
     @property
     def api_headers(self) -> dict[str, str]:
-        """What a caller of Rasa's HTTP API sends: this stack's token (bot_server/http_api.py)."""
-        return bearer_headers(self.env["RASA_AUTH_TOKEN"])
+        """What a caller of Rasa's HTTP API sends: this stack's token (bot_server/api_token.py)."""
+        return {API_TOKEN_HEADER: self.env["RASA_API_TOKEN"]}
 
     def service(self, name: str) -> Service:
         return next(s for s in self.stack.services if s.name == name)
@@ -112,6 +112,7 @@ def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | No
         "HANDOFF_DESK_URL",
         "RASA_URL",
         "RASA_AUTH_TOKEN",
+        "RASA_API_TOKEN",
         "WEB_ORIGINS",
     ):
         env.pop(key, None)  # the test stack must not inherit a developer's running stack
