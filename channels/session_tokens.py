@@ -11,7 +11,8 @@ A token is valid until the first of:
 Form: `<expires>.<nonce>.<signature>`, the signature an HMAC-SHA256 under WEB_SESSION_SECRET of the
 session id, expiry and nonce. Which nonce is current for a session is kept in a registry: in the
 process (bounded), or in Redis when WEB_SESSION_STORE_URL is set (default: SOCKETIO_MESSAGE_QUEUE, the
-Redis the scaled mode already gives every Rasa server), so any server can resume, rotate and revoke.
+Redis the scaled mode already gives every Rasa server; its password in the URL or in
+WEB_SESSION_STORE_PASSWORD / SOCKETIO_MESSAGE_QUEUE_PASSWORD), so any server can resume, rotate and revoke.
 Without WEB_SESSION_SECRET each process draws a random secret (sessions resume only where issued).
 """
 
@@ -82,10 +83,11 @@ class RedisRegistry:
 
     PREFIX = "ocn:web-session-token:"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, password: str | None = None) -> None:
         import redis.asyncio as aioredis
 
-        self.client = aioredis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        options = {"password": password} if password else {}
+        self.client = aioredis.from_url(url, socket_timeout=2, socket_connect_timeout=2, **options)
 
     async def set(self, session_id: str, nonce: str, expires: int) -> None:
         try:
@@ -124,7 +126,9 @@ class SessionTokens:
         secret = configured.encode() if configured else secrets.token_bytes(32)
         ttl = int(os.environ.get("WEB_SESSION_TOKEN_TTL_SECONDS") or DEFAULT_TOKEN_TTL_SECONDS)
         store_url = os.environ.get("WEB_SESSION_STORE_URL") or os.environ.get("SOCKETIO_MESSAGE_QUEUE")
-        return cls(secret, ttl, RedisRegistry(store_url) if store_url else MemoryRegistry())
+        # The password may be kept apart from the URL (URLs end up in logs), as for socket.io's queue.
+        password = os.environ.get("WEB_SESSION_STORE_PASSWORD") or os.environ.get("SOCKETIO_MESSAGE_QUEUE_PASSWORD")
+        return cls(secret, ttl, RedisRegistry(store_url, password) if store_url else MemoryRegistry())
 
     def _sign(self, session_id: str, expires: int, nonce: str) -> str:
         digest = hmac.new(self.secret, f"{session_id}.{expires}.{nonce}".encode(), hashlib.sha256).digest()

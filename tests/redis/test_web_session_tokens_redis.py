@@ -38,3 +38,11 @@ def test_an_unreachable_registry_gives_a_fresh_session_not_an_error() -> None:
         await tokens.revoke("abc")
 
     asyncio.run(scenario())
+
+
+def test_the_registry_password_may_live_apart_from_the_url(redis_port: int) -> None:
+    async def scenario() -> None:
+        registry = RedisRegistry(f"redis://127.0.0.1:{redis_port}/5", password="not-needed-here")
+        assert registry.client.connection_pool.connection_kwargs["password"] == "not-needed-here"
+
+    asyncio.run(scenario())
