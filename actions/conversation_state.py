@@ -62,6 +62,8 @@ def ask(question: str | None) -> dict[str, Any]:
 
 def turn_key(tracker: Tracker, what: str) -> str:
     """Idempotency key for one state change in one customer turn: if the same turn is
-    processed again, the account API returns the first result instead of acting twice."""
+    processed again, the account API returns the first result instead of acting twice.
+    The message id is the client's own `message_id` when it sent one (channels/resends.py), so a
+    message resent after a crash, handled again from the same state, makes the same calls."""
     message_id = tracker.latest_message.get("message_id") or str(len(tracker.events))
     return hashlib.sha256(f"{tracker.sender_id}|{message_id}|{what}".encode()).hexdigest()

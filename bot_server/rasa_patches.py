@@ -32,6 +32,7 @@ PATCH_MODULES = (
     "bot_server.api_token",
     "bot_server.action_validation",
     "bot_server.handoff_pause",
+    "bot_server.http_api",
     "bot_server.metrics",
     "bot_server.rate_limit",
     "bot_server.tracker_stores",

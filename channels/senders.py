@@ -60,6 +60,11 @@ def web_sender(session_id: str) -> str:
     return f"{WEB}:{session_id}"
 
 
+def web_session_id(sender_id: str) -> str:
+    """The session id of a `web:` conversation (inverse of web_sender)."""
+    return sender_id.removeprefix(f"{WEB}:")
+
+
 def line_sender(source: dict[str, Any]) -> str | None:
     """The conversation of a LINE event source (None when the source has no usable id)."""
     kind = source.get("type")

@@ -13,20 +13,34 @@ someone else's `session_id`) and trusts the `session_id` of every message. Here:
   `{"session_id": <new random id>, "session_token": <proof>}`; the conversation is
   `web:<session_id>` (channels/senders.py) and belongs to that socket until it disconnects.
 - **Resuming needs proof.** A returning widget sends `{"session_id", "session_token"}` it was given;
-  the token is an HMAC of the session id and an expiry under WEB_SESSION_SECRET. Anything else (no
-  token, a wrong or expired one, a bare session id as stock clients send) gets a *fresh* session, so
-  standard clients (rasa-webchat, python-socketio) keep working but never join a foreign conversation.
+  the token (channels/session_tokens.py: signed under WEB_SESSION_SECRET, expiring, one use: a resume
+  confirms with a new token) is checked. Anything else (no token, a wrong, used, revoked or expired
+  one, a bare session id as stock clients send) gets a *fresh* session, so standard clients
+  (rasa-webchat, python-socketio) keep working but never join a foreign conversation.
+- **Ending a session**: `session_end` (the widget's 「最初から」, the host page's sign-out) revokes the
+  token of the socket's session, or of `{"session_id", "session_token"}` it proves; the socket then
+  has no session until it asks for one.
 - **Messages use the socket's session**, whatever `session_id` they carry. A socket that never asked
   for a session gets one with its first message (and a `session_confirm`).
 - **Size before any NLU work**: engine.io refuses frames above twice RATE_LIMIT_MAX_BODY_BYTES (the
   webhook limit, default 16384) before decoding them, and a message whose text and metadata exceed
   the webhook limit is answered with `utter_too_long` without reaching Rasa. Per-conversation and
   per-client-IP rate limits: bot_server/rate_limit.py.
+- **Only the help site's pages**: a connection whose `Origin` header is neither one of WEB_ORIGINS
+  (bot_server/http_api.py) nor the chat server's own origin is refused. Browsers apply no CORS to
+  WebSocket upgrades, so without this any web page could chat (and run procedures) in its visitor's
+  name. Clients that are not web pages send no `Origin` and are let in.
+- **Resent messages** (`message_id` in the `user_uttered` payload, see channels/resends.py): a copy of
+  a message already handled runs nothing again; its stored replies are sent instead.
+- **Acknowledgement**: each `user_uttered` is acknowledged (socket.io ack, once handled) with
+  `{"message_id", "text"}`, `text` being the message as the tracker store keeps it (codes and phone
+  numbers masked by bot_server/redaction.py): the widget keeps that in web storage, never what was typed.
 - **Who is asking**: the message metadata gets `client_ref`, an opaque HMAC of the client address
   (channels/client_ref.py; a client-sent one is replaced); the account API limits codes by it.
 
 Without WEB_SESSION_SECRET each process draws a random secret: sessions then resume only on the
-server that issued them (set one shared secret for several Rasa servers; deploy/ does).
+server that issued them (set one shared secret and a shared WEB_SESSION_STORE_URL for several Rasa
+servers; deploy/ does).
 
 Reaching a web session from elsewhere (operator messages of the handoff):
 - The room of a conversation is its sender id: `room_of("web:abc")` == "web:abc" (every socket of the
@@ -40,16 +54,13 @@ Reaching a web session from elsewhere (operator messages of the handoff):
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import logging
 import os
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
@@ -59,12 +70,15 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot_server import rate_limit
+from bot_server.http_api import web_origins
+from bot_server.redaction import redact_message
 from channels.client_ref import with_client_ref
-from channels.senders import WEB, web_sender
+from channels.resends import FIELD, InvalidMessageId, Resends, client_message_id
+from channels.senders import WEB, web_sender, web_session_id
+from channels.session_tokens import SessionTokens
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600
 _SESSION_ID_BYTES = 18  # 24 URL-safe characters, 144 random bits
 
 _server: AsyncServer | None = None
@@ -89,35 +103,17 @@ async def send_to_session(sender_id: str, message: dict[str, Any]) -> bool:
     return True
 
 
-class SessionTokens:
-    """Signed, expiring proof that the server issued a session id."""
-
-    def __init__(self, secret: bytes, ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS) -> None:
-        self.secret, self.ttl = secret, ttl_seconds
-
-    @classmethod
-    def from_env(cls) -> SessionTokens:
-        configured = os.environ.get("WEB_SESSION_SECRET", "")
-        if not configured:
-            logger.info("WEB_SESSION_SECRET unset: web sessions resume only on this server process.")
-        secret = configured.encode() if configured else secrets.token_bytes(32)
-        return cls(secret, int(os.environ.get("WEB_SESSION_TOKEN_TTL_SECONDS") or DEFAULT_TOKEN_TTL_SECONDS))
-
-    def _sign(self, session_id: str, expires: int) -> str:
-        digest = hmac.new(self.secret, f"{session_id}.{expires}".encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-    def issue(self, session_id: str, now: float | None = None) -> str:
-        expires = int((time.time() if now is None else now) + self.ttl)
-        return f"{expires}.{self._sign(session_id, expires)}"
-
-    def verify(self, session_id: Any, token: Any, now: float | None = None) -> bool:
-        if not isinstance(session_id, str) or not isinstance(token, str) or len(token) > 200:
-            return False
-        expires_text, _, signature = token.partition(".")
-        if not expires_text.isdigit() or int(expires_text) < (time.time() if now is None else now):
-            return False
-        return hmac.compare_digest(self._sign(session_id, int(expires_text)), signature)
+def origin_allowed(environ: dict[str, Any], allowed: list[str]) -> bool:
+    """A socket.io connection's `Origin`: absent (not a web page), listed, or the server's own host."""
+    origin = environ.get("HTTP_ORIGIN")
+    if not origin:
+        return True
+    origin = origin.rstrip("/")
+    if origin in allowed:
+        return True
+    parts = urlsplit(origin)
+    host = (environ.get("HTTP_HOST") or "").split(",")[0].strip()
+    return parts.scheme in ("http", "https") and bool(host) and parts.netloc == host
 
 
 class _AppBlueprint(SocketBlueprint):
@@ -158,15 +154,18 @@ class WebChatInput(InputChannel):
         socketio_path: str = "/socket.io",
         tokens: SessionTokens | None = None,
         max_body_bytes: int | None = None,
+        allowed_origins: list[str] | None = None,
     ) -> None:
         self.user_message_evt, self.bot_message_evt = user_message_evt, bot_message_evt
         self.socketio_path = socketio_path
         self.tokens = tokens or SessionTokens.from_env()
         self.max_body_bytes = max_body_bytes or rate_limit.max_body_bytes()
         self.max_frame_bytes = 2 * self.max_body_bytes
+        self.allowed_origins = web_origins() if allowed_origins is None else allowed_origins
         self.sio: AsyncServer | None = None
         self.app: Sanic | None = None
         self._session_of: dict[str, str] = {}  # socket id -> sender id
+        self.resends = Resends()
 
     def get_output_channel(self) -> OutputChannel | None:
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
@@ -194,17 +193,28 @@ class WebChatInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            if origin_allowed(environ, self.allowed_origins):
+                return True
+            logger.info("Refused a socket.io connection from a page outside WEB_ORIGINS.")
+            return False
+
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:
             self._session_of.pop(sid, None)
+
+        @sio.on("session_end")
+        async def session_end(sid: str, data: Any) -> dict[str, bool]:
+            return {"ended": await self._end_session(sid, data if isinstance(data, dict) else {})}
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
             await self._start_session(sid, data if isinstance(data, dict) else {})
 
         @sio.on(self.user_message_evt)
-        async def handle_message(sid: str, data: Any) -> None:
-            await self._handle_message(sid, data, on_new_message)
+        async def handle_message(sid: str, data: Any) -> dict[str, Any] | None:
+            return await self._handle_message(sid, data, on_new_message)
 
         return blueprint
 
@@ -212,7 +222,8 @@ class WebChatInput(InputChannel):
         """Bind `sid` to the session it proves it was given, or to a fresh one; confirm it."""
         assert self.sio is not None
         claimed, token = data.get("session_id"), data.get("session_token")
-        resumed = self.tokens.verify(claimed, token)
+        next_token = await self.tokens.resume(claimed, token)
+        resumed = next_token is not None
         session_id = claimed if resumed else secrets.token_urlsafe(_SESSION_ID_BYTES)
         previous = self._session_of.get(sid)
         if previous and previous != web_sender(session_id):
@@ -222,9 +233,20 @@ class WebChatInput(InputChannel):
         self.sio.enter_room(sid, room_of(sender_id))
         if claimed and not resumed:
             logger.info("socket.io session request without valid proof: a fresh session was issued.")
-        confirm = {"session_id": session_id, "session_token": self.tokens.issue(session_id), "resumed": resumed}
+        new_token = next_token or await self.tokens.issue(session_id)
+        confirm = {"session_id": session_id, "session_token": new_token, "resumed": resumed}
         await self.sio.emit("session_confirm", confirm, room=sid)
         return sender_id
+
+    async def _end_session(self, sid: str, data: dict[str, Any]) -> bool:
+        """Revokes the socket's session (or the one `data` proves) and unbinds the socket from it."""
+        assert self.sio is not None
+        bound = self._session_of.pop(sid, None)
+        if bound:
+            self.sio.leave_room(sid, room_of(bound))
+            await self.tokens.revoke(web_session_id(bound))
+            return True
+        return await self.tokens.revoke_with_proof(data.get("session_id"), data.get("session_token"))
 
     def _too_long(self, data: dict[str, Any]) -> bool:
         try:
@@ -235,10 +257,28 @@ class WebChatInput(InputChannel):
 
     async def _handle_message(
         self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
+    ) -> dict[str, Any] | None:
+        """Handles one `user_uttered`; the result is the client's acknowledgement (module docstring)."""
         assert self.sio is not None
         if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
-            return
+            return None
+        try:
+            client_id = client_message_id(data.get(FIELD))
+        except InvalidMessageId:
+            logger.info("socket.io message with a malformed message_id: handled without it.")
+            client_id = None
+        acknowledgement = {FIELD: client_id, "text": redact_message(data.get("message", ""))}
+        await self._accept(sid, data, client_id, on_new_message)
+        return acknowledgement
+
+    async def _accept(
+        self,
+        sid: str,
+        data: dict[str, Any],
+        client_id: str | None,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        assert self.sio is not None
         sender_id = self._session_of.get(sid) or await self._start_session(sid, {})
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         environ = self.sio.get_environ(sid) or {}
@@ -260,11 +300,12 @@ class WebChatInput(InputChannel):
             input_channel=self.name(),
             metadata=with_client_ref(metadata, "address", ip),
         )
-        await on_new_message(message)
+        agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        await self.resends.deliver(message, client_id, on_new_message, agent)
 
     def _text(self, response_name: str) -> str:
         agent = getattr(self.app.ctx, "agent", None) if self.app else None
         return rate_limit.response_text(getattr(agent, "domain", None), response_name)
 
 
-__all__ = ["WEB", "SessionTokens", "WebChatInput", "room_of", "send_to_session", "server"]
+__all__ = ["WEB", "SessionTokens", "WebChatInput", "origin_allowed", "room_of", "send_to_session", "server"]

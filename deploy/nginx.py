@@ -6,7 +6,10 @@ itself produces is a short JSON body in Japanese.
 
 The customer entry routes only the customer channels: socket.io (`/socket.io/`, ip_hash so an engine.io
 session stays on the process that owns it) and the LINE webhook (`/webhooks/line/webhook`), plus
-`GET /` for health checks. Everything else answers 404: the REST channel (a client names its own
+`GET /` for health checks. A socket.io request whose `Origin` is neither one of WEB_ORIGINS nor nginx's
+own origin is refused (403) before it reaches Rasa: browsers apply no CORS to WebSocket upgrades, so a
+foreign page could otherwise talk to the bot in its visitor's name (Rasa checks the same list again:
+channels/socketio.py). Requests without an `Origin` (not from a browser page) pass. Everything else answers 404: the REST channel (a client names its own
 `sender`) only with SCALED_PUBLIC_REST=1, and Rasa's HTTP API (conversations, model, ...) only with
 SCALED_PUBLIC_API=1 (and then only with RASA_API_TOKEN). Operators and tests reach REST and the API on
 the Rasa servers' own loopback ports.
@@ -109,7 +112,21 @@ def _limits(s: ScaledSettings) -> str:
     limit_conn_status 429;
 
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+{_origin_map(s)}
 """
+
+
+def _origin_map(s: ScaledSettings) -> str:
+    """$origin_listed: no Origin or one of WEB_ORIGINS; $origin_same: nginx's own host and port."""
+    listed = "".join(f'        "{origin}" 1;\n' for origin in s.web_origins if '"' not in origin)
+    return f"""    map $http_origin $origin_listed {{
+        default 0;
+        "" 1;
+{listed}    }}
+    map "$http_origin|$http_host" $origin_same {{
+        default 0;
+        "~^https?://([^|/]+)\\|\\1$" 1;
+    }}"""
 
 
 def _upstreams(rasa_ports: list[int], action_ports: list[int]) -> str:
@@ -143,6 +160,8 @@ def _customer_server(s: ScaledSettings) -> str:
         limit_conn conn_per_client 512;
 
         location /socket.io/ {{
+            set $origin_ok "$origin_listed$origin_same";
+            if ($origin_ok = "00") {{ return 403; }}
             limit_req zone=per_client burst={s.nginx_burst} nodelay;
             proxy_pass http://rasa_socketio;
             proxy_http_version 1.1;

@@ -114,6 +114,9 @@ class ScaledSettings:
     # nginx routes only the customer channels unless these say otherwise (deploy/nginx.py)
     public_rest: bool = False  # SCALED_PUBLIC_REST=1: the REST channel through nginx (load tests)
     public_api: bool = False  # SCALED_PUBLIC_API=1: Rasa's HTTP API through nginx (token required)
+    # WEB_ORIGINS: the help pages whose widget may open socket.io (nginx and Rasa check the Origin
+    # header) and get CORS answers; empty: only pages served from nginx's own origin.
+    web_origins: tuple[str, ...] = ()
     pg_home: Path | None = None  # SCALED_PG_HOME; None: deploy/postgres.py chooses (see cluster_home)
     # SCALED_SANDBOX_DEV_ENDPOINTS=1: the sandbox's /dev/outbox and /dev/clock (load tests read codes there);
     # off by default: they hand out every code sent.
@@ -246,4 +249,7 @@ def load(
         ticket_lock_lifetime=_env(env, "TICKET_LOCK_LIFETIME", "20"),
         public_rest=_env(env, "SCALED_PUBLIC_REST") in ("1", "true", "yes"),
         public_api=_env(env, "SCALED_PUBLIC_API") in ("1", "true", "yes"),
+        web_origins=tuple(
+            o.strip().rstrip("/") for o in _env(env, "WEB_ORIGINS").replace(" ", ",").split(",") if o.strip()
+        ),
     )

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from devstack.api_token import checkout_token
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 
@@ -54,6 +56,9 @@ def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Pa
         "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
         # GET /metrics on Rasa, actions and console (bot_server/metrics_endpoint.py, docs/operations.md)
         "METRICS_TOKEN": "dev-metrics-token",
+        # The help page's origins: the only pages whose widget may use socket.io and get CORS answers
+        # from Rasa (bot_server/http_api.py).
+        "WEB_ORIGINS": f"http://127.0.0.1:{ports.web},http://localhost:{ports.web}",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -63,5 +68,10 @@ def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Pa
     for key, value in defaults.items():
         if not env.get(key):
             env[key] = value
+    # Rasa's HTTP API token (bot_server/api_token.py): the server's RASA_API_TOKEN, the console's
+    # RASA_AUTH_TOKEN; this checkout's own unless the environment names one.
+    token = env.get("RASA_API_TOKEN") or env.get("RASA_AUTH_TOKEN") or checkout_token(var_dir)
+    env["RASA_API_TOKEN"] = env.get("RASA_API_TOKEN") or token
+    env["RASA_AUTH_TOKEN"] = env.get("RASA_AUTH_TOKEN") or token
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env

@@ -31,7 +31,9 @@ def python_module(module: str, *args: str) -> list[str]:
 
 
 def rasa_command(port: int, model: Path, *extra_args: str, interface: str = "127.0.0.1") -> list[str]:
-    """How every Rasa server starts (here and in deploy/scaled.py): our entry point, HTTP API on."""
+    """How every Rasa server starts (here and in deploy/scaled.py): our entry point, HTTP API on. The
+    token (RASA_API_TOKEN, bot_server/api_token.py) and the CORS origins (WEB_ORIGINS,
+    bot_server/http_api.py) come from the environment: no secret on the command line, no `--cors *`."""
     return python_module(
         "bot_server",
         "run",
@@ -46,8 +48,6 @@ def rasa_command(port: int, model: Path, *extra_args: str, interface: str = "127
         "endpoints.yml",
         "--credentials",
         "credentials.yml",
-        "--cors",
-        "*",
         *extra_args,
     )
 

@@ -10,7 +10,8 @@ from typing import Any
 
 
 def send(rasa_url: str, sender: str, text: str) -> list[dict[str, Any]]:
-    body = json.dumps({"sender": sender, "message": text}).encode()
+    # A message id of its own (channels/resends.py): a resend could never run a procedure twice.
+    body = json.dumps({"sender": sender, "message": text, "message_id": uuid.uuid4().hex}).encode()
     request = urllib.request.Request(f"{rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)

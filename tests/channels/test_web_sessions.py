@@ -6,21 +6,28 @@ clients speaking Rasa's session_request / session_confirm / user_uttered protoco
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import socketio
 from line_fakes import LoopThread, StubBot
 from web_client import WebChannelServer, WebClient
 
 from channels.socketio import SessionTokens, WebChatInput, room_of, send_to_session
 
 SECRET = b"test-web-session-secret"
+HELP_SITE = "https://support.ocn.ne.jp"
 
 
 @pytest.fixture
 def web_server(loop_thread: LoopThread) -> Iterator[WebChannelServer]:
-    server = WebChannelServer(loop_thread, WebChatInput(tokens=SessionTokens(SECRET), max_body_bytes=2048), StubBot())
+    server = WebChannelServer(
+        loop_thread,
+        WebChatInput(tokens=SessionTokens(SECRET), max_body_bytes=2048, allowed_origins=[HELP_SITE]),
+        StubBot(),
+    )
     loop_thread.run(server.start())
     yield server
     loop_thread.run(server.stop())
@@ -70,12 +77,15 @@ def test_a_message_naming_another_session_stays_in_the_sockets_own(
     assert message.sender_id == f"web:{own_id}"
 
 
-def test_a_forged_or_foreign_token_gets_a_fresh_session(client: Callable[[], WebClient]) -> None:
+def test_a_forged_or_foreign_token_gets_a_fresh_session(
+    client: Callable[[], WebClient], web_server: WebChannelServer, loop_thread: LoopThread
+) -> None:
     victim = client().session()
     other = client().session()
     forged = client().session({"session_id": victim["session_id"], "session_token": other["session_token"]})
     assert forged["session_id"] not in (victim["session_id"], other["session_id"])
-    expired = SessionTokens(SECRET, ttl_seconds=-10).issue(victim["session_id"])
+    tokens = web_server.channel.tokens
+    expired = loop_thread.run(tokens.issue(victim["session_id"], now=time.time() - 2 * tokens.ttl))
     late = client().session({"session_id": victim["session_id"], "session_token": expired})
     assert late["session_id"] != victim["session_id"]
 
@@ -140,3 +150,56 @@ def test_messages_can_be_pushed_to_a_session_room(
     assert room_of(sender_id) == sender_id
     assert loop_thread.run(send_to_session(sender_id, {"text": "オペレーターです。"}))
     assert chat.next("bot_uttered") == {"text": "オペレーターです。"}
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "https://support.ocn.ne.jp.evil.example", "null"])
+def test_a_page_outside_the_configured_origins_cannot_connect(
+    client: Callable[..., WebClient], web_server: WebChannelServer, origin: str
+) -> None:
+    """Any page the customer opens could otherwise chat (and run procedures) in the customer's name."""
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client(origin=origin)
+    assert web_server.bot.received == []
+
+
+def test_the_help_site_the_chat_server_itself_and_non_browser_clients_connect(
+    client: Callable[..., WebClient], web_server: WebChannelServer
+) -> None:
+    for origin in (HELP_SITE, web_server.url, None):
+        web = client(origin=origin)
+        web.session()
+        assert web.say("こんにちは")["text"]
+
+
+def test_a_resume_rotates_the_token_and_the_used_one_stops_working(client: Callable[..., WebClient]) -> None:
+    """A token copied out of the browser's storage is worthless once the widget has used it."""
+    issued = client().session()
+    resumed = client().session({"session_id": issued["session_id"], "session_token": issued["session_token"]})
+    assert resumed["resumed"] is True and resumed["session_token"] != issued["session_token"]
+    replayed = client().session({"session_id": issued["session_id"], "session_token": issued["session_token"]})
+    assert replayed["resumed"] is False and replayed["session_id"] != issued["session_id"]
+    latest = client().session({"session_id": issued["session_id"], "session_token": resumed["session_token"]})
+    assert latest["resumed"] is True
+
+
+def test_session_end_revokes_the_token(client: Callable[..., WebClient]) -> None:
+    """「最初から」 and sign-out: nobody can come back to the ended conversation with its token."""
+    web = client()
+    issued = web.session()
+    assert web.call("session_end", {}) == {"ended": True}
+    fresh = web.session({})
+    assert fresh["session_id"] != issued["session_id"]
+    back = client().session({"session_id": issued["session_id"], "session_token": issued["session_token"]})
+    assert back["resumed"] is False
+
+
+def test_a_widget_that_was_offline_ends_its_session_with_the_proof(client: Callable[..., WebClient]) -> None:
+    first = client()
+    issued = first.session()
+    first.close()
+    proof = {"session_id": issued["session_id"], "session_token": issued["session_token"]}
+    assert client().call("session_end", {"session_id": issued["session_id"], "session_token": "1.x.y"}) == {
+        "ended": False
+    }
+    assert client().call("session_end", proof) == {"ended": True}
+    assert client().session(proof)["resumed"] is False

@@ -66,12 +66,18 @@ class WebClient:
 
         return record
 
-    def connect(self, transports: list[str] | None = None) -> WebClient:
-        self.loop_thread.run(self.sio.connect(self.url, transports=transports or ["websocket"]))
+    def connect(self, transports: list[str] | None = None, origin: str | None = None) -> WebClient:
+        """Connects; `origin`: the Origin header a browser would send for a page of that origin."""
+        headers = {"Origin": origin} if origin else {}
+        self.loop_thread.run(self.sio.connect(self.url, headers=headers, transports=transports or ["websocket"]))
         return self
 
     def emit(self, event: str, data: Any) -> None:
         self.loop_thread.run(self.sio.emit(event, data))
+
+    def call(self, event: str, data: Any, timeout: float = 20.0) -> Any:
+        """Emits `event` and returns the server's acknowledgement."""
+        return self.loop_thread.run(self.sio.call(event, data, timeout=timeout), timeout + 1)
 
     def next(self, name: str, timeout: float = 10.0) -> Any:
         """The next event called `name` (others before it are dropped)."""

@@ -108,3 +108,32 @@ def test_kubernetes_ingress_routes_only_customer_channels() -> None:
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
     assert "socketio" not in channels and "rest" not in channels  # Rasa's own: client-chosen sessions / senders
     assert "channels.socketio.WebChatInput" in channels
+
+
+def _socketio_status(public_face: str, origin: str | None) -> int:
+    headers = {"Origin": origin} if origin else {}
+    url = f"{public_face}/socket.io/?EIO=4&transport=polling"
+    return requests.get(url, headers=headers, timeout=5).status_code
+
+
+@pytest.mark.parametrize("public_face", [{"web_origins": ("https://support.ocn.ne.jp",)}], indirect=True)
+def test_socketio_only_from_the_help_site_or_nginx_own_origin(public_face: str) -> None:
+    """A foreign page cannot open the chat in its visitor's browser (no CORS for WebSockets)."""
+    assert _socketio_status(public_face, "https://support.ocn.ne.jp") == 200
+    assert _socketio_status(public_face, public_face) == 200  # a page served by nginx itself
+    assert _socketio_status(public_face, None) == 200  # not a browser page (apps, monitoring)
+    assert _socketio_status(public_face, "https://evil.example") == 403
+    assert _socketio_status(public_face, "https://support.ocn.ne.jp.evil.example") == 403
+    assert _socketio_status(public_face, "http://127.0.0.1:1") == 403
+
+
+def test_kubernetes_values_allow_only_the_help_site_and_keep_the_token_off_the_command_line() -> None:
+    """(The token part is also main's; the origins are this test's point.)"""
+    values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_text())
+    env = {item["name"]: item for item in values["extraEnv"]}
+    assert env["WEB_ORIGINS"]["value"] == "https://support.ocn.ne.jp"
+    assert env["RASA_API_TOKEN"]["valueFrom"]["secretKeyRef"]["key"] == "rasa-token"
+    args = values["args"]
+    assert "--auth-token" not in " ".join(args) and "*" not in args
+    assert args[args.index("--cors") + 1 :] == ["https://support.ocn.ne.jp"]
+    assert values["applicationSettings"]["cors"] == "https://support.ocn.ne.jp"

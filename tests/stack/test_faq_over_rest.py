@@ -53,7 +53,9 @@ VAGUE_CONNECTION_ID_QUESTIONS = (
 
 def _one_the_classifier_cannot_place(stack: RunningStack) -> str:
     for text in VAGUE_CONNECTION_ID_QUESTIONS:
-        parsed = requests.post(f"{stack.rasa_url}/model/parse", json={"text": text}, timeout=30).json()
+        parsed = requests.post(
+            f"{stack.rasa_url}/model/parse", json={"text": text}, headers=stack.api_headers, timeout=30
+        ).json()
         if parsed["intent"]["name"] == "nlu_fallback":
             return text
     pytest.fail("the model places every vague connection-ID question: add a vaguer one")

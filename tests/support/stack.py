@@ -10,6 +10,7 @@ from typing import Any
 
 import requests
 
+from bot_server.api_token import HEADER as API_TOKEN_HEADER
 from devstack.config import Ports, service_env
 from devstack.model import latest_model, needs_training, train
 from devstack.ports import free_port as free_port  # re-exported: tests import it from here
@@ -37,6 +38,11 @@ class RunningStack:
     @property
     def account_api_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.account_api}"
+
+    @property
+    def api_headers(self) -> dict[str, str]:
+        """What a caller of Rasa's HTTP API sends: this stack's token (bot_server/api_token.py)."""
+        return {API_TOKEN_HEADER: self.env["RASA_API_TOKEN"]}
 
     def service(self, name: str) -> Service:
         return next(s for s in self.stack.services if s.name == name)
@@ -107,6 +113,9 @@ def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | No
         "CONSOLE_STORE_URL",
         "HANDOFF_DESK_URL",
         "RASA_URL",
+        "RASA_AUTH_TOKEN",
+        "RASA_API_TOKEN",
+        "WEB_ORIGINS",
     ):
         env.pop(key, None)  # the test stack must not inherit a developer's running stack
     env = service_env(ports, base=env, var_dir=var_dir)

@@ -24,7 +24,7 @@ def test_a_known_session_id_without_its_token_gets_a_new_conversation(web_stack:
     # Another visitor learns the session id and plants it with a made-up token.
     fresh_page(browser, web_stack.url)
     forged = {
-        "v": 1,
+        "v": 2,
         "sessionId": victim,
         "sessionToken": "9999999999.forged",
         "messages": [],

@@ -2,8 +2,16 @@
  * OCN chat widget: a small client for the bot's socket.io channel (channels/socketio.py: user_uttered /
  * bot_uttered, sessions issued by the server). The server answers `session_request` with
  * {session_id, session_token}; the widget keeps both and shows the token to resume the same
- * conversation after a reload (without a valid token the server starts a new one). Needs the socket.io browser client
- * (vendor/socket.io.min.js, `window.io`) and chat.css. No other dependencies.
+ * conversation after a reload (without a valid token the server starts a new one). Each resume gets a
+ * new token (the used one stops working); 「最初から」 and endSession() revoke it (`session_end`).
+ *
+ * What goes into web storage is what the tracker store keeps: a typed message is stored only once the
+ * server has acknowledged it, with the text it sends back (codes and phone numbers masked by
+ * bot_server/redaction.py: the one redaction, no copy of it here). Until then it lives in memory only.
+ * Every message has a random id (`message_id`); one the server has not acknowledged is sent again, with
+ * the same id, after a reconnect, and the server runs it at most once (channels/resends.py).
+ *
+ * Needs the socket.io browser client (vendor/socket.io.min.js, `window.io`) and chat.css. No other dependencies.
  *
  *   var chat = OCNChat.init({socketUrl: "https://chat.example.jp"});   // see docs/web.md
  *
@@ -148,8 +156,35 @@
     return location.origin;
   }
 
+  var STATE_VERSION = 2; // 1 kept typed text unmasked: such a state is dropped, never shown again
+
   function freshState() {
-    return { v: 1, sessionId: null, sessionToken: null, messages: [], open: false, greeted: false, updated: Date.now() };
+    return {
+      v: STATE_VERSION, sessionId: null, sessionToken: null, messages: [], open: false, greeted: false, updated: Date.now()
+    };
+  }
+
+  /** 128 random bits in hex: the client message id of channels/resends.py (8-64 of [A-Za-z0-9_-]). */
+  function newMessageId() {
+    var bytes = new Uint8Array(16);
+    if (global.crypto && global.crypto.getRandomValues) {
+      global.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    var hex = '';
+    for (var j = 0; j < bytes.length; j++) hex += (bytes[j] < 16 ? '0' : '') + bytes[j].toString(16);
+    return hex;
+  }
+
+  /** The state as it may be stored: typed messages the server has not masked yet are left out. */
+  function storable(state) {
+    var copy = {};
+    for (var key in state) {
+      if (Object.prototype.hasOwnProperty.call(state, key)) copy[key] = state[key];
+    }
+    copy.messages = state.messages.filter(function (m) { return typeof m.text === 'string' || m.image || m.buttons; });
+    return copy;
   }
 
   /** Buttons from a bot_uttered payload (Rasa sends `quick_replies`; custom JSON may use `buttons`). */
@@ -175,13 +210,20 @@
     this.store = makeStore(config.storage, config.storageKey);
     var state = this.store.load();
     var ttl = config.sessionTtlMinutes * 60 * 1000;
-    if (!state || state.v !== 1 || !Array.isArray(state.messages) || (ttl > 0 && Date.now() - state.updated > ttl)) {
+    this.endProof = null;     // {session_id, session_token} of a session to revoke on the next connect
+    if (!state || state.v !== STATE_VERSION || !Array.isArray(state.messages) ||
+        (ttl > 0 && Date.now() - state.updated > ttl)) {
+      if (state && state.sessionId && state.sessionToken) {
+        this.endProof = { session_id: state.sessionId, session_token: state.sessionToken };
+      }
       state = freshState();
+      this.store.clear();
     }
     this.state = state;
     this.socket = null;
     this.ready = false;       // connected and in our session's room (session_confirm received)
-    this.pending = [];        // messages to emit once ready
+    this.outbox = [];         // {id, payload, sent}: messages until the server acknowledges them
+    this.typed = {};          // message id -> the text as typed, shown until the page is left
     this.waiting = false;     // a customer message is waiting for the bot's reply
     this.replyTimer = null;
     this.composing = false;
@@ -314,7 +356,7 @@
     var messages = this.state.messages;
     if (messages.length > this.config.maxHistory) messages.splice(0, messages.length - this.config.maxHistory);
     this.state.updated = Date.now();
-    this.store.save(this.state);
+    this.store.save(storable(this.state));
   };
 
   // ---- connection -------------------------------------------------------------------------
@@ -333,11 +375,7 @@
       reconnectionDelayMax: 10000
     });
     this.socket = socket;
-    socket.on('connect', function () {
-      // Resume our conversation with the proof the server gave us; the server answers session_confirm
-      // with the same id, or with a new one (and a new token) when ours is unknown or expired.
-      socket.emit('session_request', { session_id: self.state.sessionId, session_token: self.state.sessionToken });
-    });
+    socket.on('connect', function () { self.requestSession(); });
     socket.on('session_confirm', function (data) {
       var id = typeof data === 'string' ? data : data && data.session_id;
       if (!id) return;
@@ -345,6 +383,9 @@
         var open = self.state.open;
         self.state = freshState();
         self.state.open = open;
+        self.typed = {};
+        // Messages sent to the lost conversation are not carried into the new one.
+        self.outbox = self.outbox.filter(function (entry) { return !entry.sentOnce; });
         self.renderAll();
       }
       self.state.sessionId = id;
@@ -358,6 +399,8 @@
     socket.on('bot_uttered', function (message) { self.receive(message); });
     socket.on('disconnect', function () {
       self.ready = false;
+      // Not acknowledged: may not have arrived. Sent again (same id) once the session is confirmed.
+      self.outbox.forEach(function (entry) { entry.sent = false; });
       self.setStatus(TEXT.reconnecting);
     });
     socket.on('connect_error', function () {
@@ -365,16 +408,54 @@
     });
   };
 
-  Chat.prototype.emit = function (payload) {
-    this.pending.push(payload);
+  /** Ask for our session (resume with the proof the server gave us, or a new one); first revoke a
+   *  session the customer ended while offline. The server answers session_confirm with the same id and
+   *  a new token, or with a new id when ours is unknown, used or expired. */
+  Chat.prototype.requestSession = function () {
+    var self = this;
+    var socket = this.socket;
+    var request = function () {
+      socket.emit('session_request', { session_id: self.state.sessionId, session_token: self.state.sessionToken });
+    };
+    if (!this.endProof) { request(); return; }
+    var proof = this.endProof;
+    socket.emit('session_end', proof, function () {
+      if (self.endProof === proof) self.endProof = null;
+      request(); // after the revocation: the server handles events concurrently
+    });
+  };
+
+  Chat.prototype.emit = function (payload, id) {
+    this.outbox.push({ id: id || newMessageId(), payload: payload, sent: false, sentOnce: false });
     this.flush();
   };
 
   Chat.prototype.flush = function () {
+    var self = this;
     if (!this.ready || !this.socket) return;
-    while (this.pending.length) {
-      this.socket.emit('user_uttered', { message: this.pending.shift(), session_id: this.state.sessionId });
+    this.outbox.forEach(function (entry) {
+      if (entry.sent) return;
+      entry.sent = entry.sentOnce = true;
+      var data = { message: entry.payload, message_id: entry.id, session_id: self.state.sessionId };
+      self.socket.emit('user_uttered', data, function (ack) { self.acknowledged(entry.id, ack); });
+    });
+  };
+
+  /** The server has the message: store it the way the tracker store keeps it, and stop resending it. */
+  Chat.prototype.acknowledged = function (id, ack) {
+    this.outbox = this.outbox.filter(function (entry) { return entry.id !== id; });
+    if (!Object.prototype.hasOwnProperty.call(this.typed, id)) return;
+    var masked = ack && typeof ack.text === 'string' ? ack.text : null;
+    for (var i = 0; i < this.state.messages.length; i++) {
+      var item = this.state.messages[i];
+      if (item.id === id) {
+        if (masked !== null) item.text = masked; // the page keeps showing what was typed until it is left
+        else this.state.messages.splice(i, 1);   // no masked copy from the server: never stored
+        break;
+      }
     }
+    delete this.typed[id];
+    this.save();
   };
 
   Chat.prototype.greetIfNew = function () {
@@ -386,20 +467,27 @@
     this.emit(this.config.initPayload);
   };
 
-  /** Start a new conversation: reconnect without a session, so the server issues a new one. */
-  Chat.prototype.restart = function () {
+  /** End this conversation for good: revoke its resume token on the server and forget it here. */
+  Chat.prototype.endSession = function (open) {
+    if (this.state.sessionId && this.state.sessionToken) {
+      this.endProof = { session_id: this.state.sessionId, session_token: this.state.sessionToken };
+    }
     this.state = freshState();
-    this.state.open = true;
-    this.pending = [];
+    this.state.open = !!open;
+    this.outbox = [];
+    this.typed = {};
     this.setWaiting(false);
+    this.ready = false; // nothing more goes to the ended session
     this.store.clear();
     this.save();
     this.renderAll();
-    if (this.socket) {
-      this.ready = false;
-      this.socket.disconnect();
-      this.socket.connect();
-    }
+    this.setOpen(this.state.open, false);
+    if (this.socket && this.socket.connected) this.requestSession();
+  };
+
+  /** 「最初から」: a new conversation (new session id); the old one's token is revoked. */
+  Chat.prototype.restart = function () {
+    this.endSession(true);
     this.dom.input.focus();
   };
 
@@ -410,17 +498,26 @@
     if (!text || !this.socket) return;
     this.dom.input.value = '';
     this.autosize();
-    this.send(text, text);
+    this.send(text, text, true);
   };
 
-  /** Send `payload` to the bot and show `shown` as the customer's message (null: show nothing). */
-  Chat.prototype.send = function (payload, shown) {
+  /** Send `payload` to the bot and show `shown` as the customer's message (null: show nothing).
+   *  `typed`: the customer typed it, so it is stored only as the server masks it (see the top). */
+  Chat.prototype.send = function (payload, shown, typed) {
+    var id = newMessageId();
     this.retireButtons();
     if (this.statusText === TEXT.noReply) this.setStatus(null);
-    if (shown !== null && shown !== undefined) this.append({ from: 'user', text: String(shown) });
+    if (shown !== null && shown !== undefined) {
+      if (typed) {
+        this.typed[id] = String(shown);
+        this.append({ from: 'user', id: id, text: null });
+      } else {
+        this.append({ from: 'user', id: id, text: String(shown) });
+      }
+    }
     // A person need not answer at once: no typing indicator or "no reply" notice during a handoff.
     this.setWaiting(this.state.handoff !== 'waiting' && this.state.handoff !== 'operator');
-    this.emit(String(payload));
+    this.emit(String(payload), id);
   };
 
   /** A message from the bot (also usable by the host page to show a local message). */
@@ -479,11 +576,12 @@
       (item.from === 'operator' ? ' ocn-chat-msg--operator' : ''));
     var who = el('span', 'ocn-chat-sr');
     who.textContent = (item.from === 'operator' ? TEXT.operator : fromBot ? TEXT.bot : TEXT.you) + '：';
-    if (item.text) {
+    var text = item.id && Object.prototype.hasOwnProperty.call(this.typed, item.id) ? this.typed[item.id] : item.text;
+    if (text) {
       var bubble = el('div', 'ocn-chat-bubble');
       bubble.appendChild(who);
-      if (fromBot) appendLinkified(bubble, item.text);
-      else bubble.appendChild(document.createTextNode(item.text));
+      if (fromBot) appendLinkified(bubble, text);
+      else bubble.appendChild(document.createTextNode(text));
       row.appendChild(bubble);
     }
     if (item.image) {
@@ -546,6 +644,8 @@
   };
 
   Chat.prototype.open = function () { this.setOpen(true, true); };
+  /** For the host page's sign-out: end the conversation (token revoked), close the panel. */
+  Chat.prototype.signOut = function () { this.endSession(false); };
   Chat.prototype.close = function () { this.setOpen(false, true); };
 
   global.OCNChat = {
