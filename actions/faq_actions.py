@@ -6,47 +6,20 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, knowledge
+from actions.answers import answer_topic
 from actions.buttons import talk_to_person
-from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent
+from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
-from actions.topics import SMALL_TALK_RESPONSES, TOPICS, Topic, answer_response
+from actions.replies import read_in_context
+from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 
 logger = logging.getLogger(__name__)
-survey_log = logging.getLogger("ocn.survey")
-
-
-def say_answer(intent: str, dispatcher: CollectingDispatcher) -> None:
-    """The help-page answer of one topic, with its notes, without a next step."""
-    topic: Topic = TOPICS[intent]
-    dispatcher.utter_message(response=contact_response(answer_response(intent)), link=link(topic.link_key))
-    for note in topic.notes:  # caveats in bubbles of their own (docs/style.md)
-        dispatcher.utter_message(response=contact_response(note), contact_link=link("contact"))
-
-
-def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    """Answer one help-page topic and ask the next step: a chat procedure or the survey."""
-    topic: Topic = TOPICS[intent]
-    say_answer(intent, dispatcher)
-    discussed = SlotSet("topic", intent)  # follow-ups are read against it (actions/follow_ups.py)
-    if tracker.active_loop_name == PROCEDURE_FORM:
-        dispatcher.utter_message(response="utter_back_to_procedure")
-        return [discussed]
-    if topic.procedure:
-        dispatcher.utter_message(
-            response="utter_offer_procedure",
-            buttons=buttons.yes_no("offer_procedure", buttons.payload("start_procedure", procedure=topic.procedure)),
-        )
-        return [ask("offer_procedure"), SlotSet("offered_procedure", topic.procedure), discussed]
-    if topic.survey:
-        dispatcher.utter_message(response="utter_ask_survey")
-        return [ask("survey"), discussed]
-    return [ask(None), discussed]
 
 
 class ActionAnswer(Action):
@@ -59,8 +32,6 @@ class ActionAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        from actions.replies import read_in_context  # late: replies builds on this module's answers
-
         in_context = await read_in_context(dispatcher, tracker)
         if in_context is not None:
             return in_context
@@ -96,39 +67,6 @@ class ActionAnswer(Action):
         return answer_topic(intent, dispatcher, tracker)
 
 
-def resolve_which_password(
-    dispatcher: CollectingDispatcher, tracker: Tracker, id_type: str | None = None
-) -> list[dict[str, Any]]:
-    """The customer said which password they forgot (or that they don't know)."""
-    id_type = id_type or latest_entity(tracker, "id_type")
-    if id_type == "ocn_id":
-        return answer_topic("forgot_ocn_id_password", dispatcher, tracker)
-    if id_type == "connection_id":
-        return answer_topic("check_connection_id", dispatcher, tracker)
-    if id_type == "customer_number":
-        dispatcher.utter_message(response="utter_customer_number_has_no_password")
-    else:
-        dispatcher.utter_message(response="utter_password_difference")
-    dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
-    return [ask("which_password")]
-
-
-def record_survey(
-    dispatcher: CollectingDispatcher, tracker: Tracker, resolved: bool | None = None
-) -> list[dict[str, Any]]:
-    """Records 「疑問・問題は解決しましたか？」 in the tracker (slot survey_answer) and the log."""
-    resolved = latest_intent(tracker) == "affirm" if resolved is None else resolved
-    answer = "resolved" if resolved else "unresolved"
-    survey_log.info("survey answer=%s", answer)
-    dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
-    return [SlotSet("survey_answer", answer), ask(None)]
-
-
-def ask_survey(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    dispatcher.utter_message(response="utter_ask_survey")
-    return [ask("survey"), SlotSet("offered_procedure", None)]
-
-
 class ActionClarify(Action):
     """Unclear message: answer from the help page when it is about IDs/passwords, else offer the
     two likeliest topics; a second miss in a row gets the second-fallback answer."""
@@ -140,8 +78,6 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        from actions.replies import read_in_context  # late: replies builds on this module's answers
-
         in_context = await read_in_context(dispatcher, tracker)
         if in_context is not None:
             return in_context

@@ -8,6 +8,7 @@ and a message that asks two things gets both answers. Only what is none of these
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -15,38 +16,57 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
+from actions.answers import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
 from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import resend_code
 from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure
-from actions.faq_actions import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
 from actions.follow_ups import follow_up_fact, two_topics
 from actions.procedure_actions import start_procedure_events
 from actions.topics import TOPICS
 from ocn_ids.normalize import MAX_MESSAGE_CHARS
 
 Events = list[dict[str, Any]]
+Reader = Callable[[CollectingDispatcher, Tracker, str], Awaitable[Events | None]]
 
 
 async def read_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events | None:
     """The reply when the message answers the open question, follows up on the topic just answered,
     or asks two things; None when it is simply a new question."""
+    read = await reading_in_context(dispatcher, tracker)
+    return read[1] if read else None
+
+
+async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[str, Events] | None:
+    """Which reader took the message (its name in READERS) and its reply; None for a new question.
+    The readers are asked in the order of READERS: the first that recognises the message answers it."""
     text = tracker.latest_message.get("text") or ""
     if not text or text.startswith("/") or len(text) > MAX_MESSAGE_CHARS:
         return None  # a button carries its own meaning
-    answered = await answer_open_question(dispatcher, tracker, text)
-    if answered is not None:
-        return answered
-    fact = follow_up_fact(tracker.get_slot("topic"), text)
-    if fact is not None:
-        dispatcher.utter_message(response=fact.response)
-        return _ask_again(dispatcher, tracker)
-    topics = two_topics(text)
-    if topics and not in_procedure(tracker):
-        first, second = topics
-        dispatcher.utter_message(response="utter_two_questions", first=TOPICS[first].title, second=TOPICS[second].title)
-        say_answer(first, dispatcher)
-        return answer_topic(second, dispatcher, tracker)
+    for name, reader in READERS:
+        events = await reader(dispatcher, tracker, text)
+        if events is not None:
+            return name, events
     return None
+
+
+async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """A short follow-up on the topic just answered (「それって無料？」): its fact, then the open question again."""
+    fact = follow_up_fact(tracker.get_slot("topic"), text)
+    if fact is None:
+        return None
+    dispatcher.utter_message(response=fact.response)
+    return _ask_again(dispatcher, tracker)
+
+
+async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """One message that asks two help-page questions: both answers, the second with its next step."""
+    topics = two_topics(text)
+    if not topics or in_procedure(tracker):
+        return None
+    first, second = topics
+    dispatcher.utter_message(response="utter_two_questions", first=TOPICS[first].title, second=TOPICS[second].title)
+    say_answer(first, dispatcher)
+    return answer_topic(second, dispatcher, tracker)
 
 
 async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -122,3 +142,11 @@ def _ask_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     elif in_procedure(tracker):
         dispatcher.utter_message(response="utter_back_to_procedure")
     return []
+
+
+# The order in which a message is read before it counts as a new question (docs/architecture.md).
+READERS: tuple[tuple[str, Reader], ...] = (
+    ("open_question", answer_open_question),
+    ("follow_up", answer_follow_up),
+    ("two_questions", answer_two_topics),
+)

@@ -13,8 +13,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import resolve_which_password
 from actions.conversation_state import PROCEDURE_FORM, in_procedure, latest_intent
-from actions.faq_actions import ActionClarify, resolve_which_password
+from actions.faq_actions import ActionClarify
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_actions import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context

@@ -1,8 +1,8 @@
 """Which web pages may use the Rasa server from a browser: WEB_ORIGINS.
 
 WEB_ORIGINS lists the origins of the pages that embed the chat widget, comma-separated (`make run`:
-the help page on loopback, `http://127.0.0.1:8080,http://localhost:8080`; production:
-`https://support.ocn.ne.jp`). Only they
+the help page on loopback, `http://127.0.0.1:8080,http://localhost:8080`; production: the origin of
+the help site that embeds the widget). Only they
 - get CORS answers from Rasa (HTTP API and channels): the patch below makes Rasa's CORS setup use
   WEB_ORIGINS when the command line gives no `--cors`, so no server is started with `--cors "*"`;
 - may open a socket.io connection (with the chat server's own origin; channels/socketio.py), since

@@ -44,14 +44,15 @@ import logging
 import os
 import re
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
 
 from bot_server import forwarded
+from bot_server.client_address import request_ip
 from bot_server.rasa_patches import register
+from channels.senders import InvalidSender, sender_of
 
 logger = logging.getLogger(__name__)
 
@@ -192,17 +193,6 @@ def client_is_exempt(address: str) -> bool:
     return _in_setting(address, "RATE_LIMIT_EXEMPT_CLIENTS")
 
 
-def client_ip(peer: str, forwarded_for: str | Sequence[str] | None) -> str:
-    """The client's address: the peer's, or from X-Forwarded-For when the peer is one of
-    RATE_LIMIT_TRUSTED_PROXIES (default loopback: our nginx). The rule: bot_server/forwarded.py."""
-    trusted = forwarded.networks(os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", forwarded.LOOPBACK))
-    return forwarded.client_address(peer, forwarded_for, trusted)
-
-
-def request_ip(request: Request) -> str:
-    return client_ip(request.ip or "", request.headers.getall("x-forwarded-for", []))
-
-
 def response_text(domain: Any, name: str) -> str:
     """First text of a domain response (what the operator wrote in domain.yml)."""
     try:
@@ -242,8 +232,6 @@ def _json_body(request: Request) -> Any:
 
 async def _limit_rest(request: Request) -> response.HTTPResponse | None:
     """Sender check, then per-client and per-conversation rates, for one REST message."""
-    from channels.rest import sender_of
-    from channels.senders import InvalidSender
 
     ip = request_ip(request)
     allowed, retry_after = (True, 0) if client_is_exempt(ip) else await client_limiter().hit(f"rest-ip:{ip}")

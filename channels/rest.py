@@ -28,18 +28,13 @@ from sanic import Blueprint, Sanic
 from sanic.exceptions import InvalidUsage as BadRequest  # Sanic 21.12: 400
 from sanic.request import Request
 
-from bot_server.rate_limit import request_ip
+from bot_server.client_address import request_ip
 from channels.client_ref import with_client_ref
 from channels.resends import FIELD, InvalidMessageId, Resends, client_message_id
-from channels.senders import InvalidSender, rest_sender
+from channels.senders import InvalidSender, sender_of
 
 # Carries the client's message id from the request to the handler; removed before Rasa sees the message.
 _CLIENT_ID = "_client_message_id"
-
-
-def sender_of(body: Any) -> str:
-    """The conversation of a REST request body; raises InvalidSender."""
-    return rest_sender(body.get("sender") if isinstance(body, dict) else None)
 
 
 class RestChannel(RestInput):

@@ -93,3 +93,8 @@ def line_chat_id(sender_id: str) -> str | None:
         if rest.startswith(kind):
             return rest[len(kind) :]
     return rest
+
+
+def sender_of(body: Any) -> str:
+    """The conversation of a REST request body; raises InvalidSender."""
+    return rest_sender(body.get("sender") if isinstance(body, dict) else None)

@@ -69,7 +69,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot_server import rate_limit
+from bot_server import client_address, rate_limit
 from bot_server.http_api import web_origins
 from bot_server.redaction import redact_message
 from channels.client_ref import with_client_ref
@@ -283,7 +283,7 @@ class WebChatInput(InputChannel):
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         environ = self.sio.get_environ(sid) or {}
         request = environ.get("sanic.request")
-        ip = rate_limit.request_ip(request) if request else "unknown"
+        ip = client_address.request_ip(request) if request else "unknown"
         if self._too_long(data):
             logger.info("Refused an over-long socket.io message.")
             await output.send_text_message(sender_id, self._text(rate_limit.BODY_RESPONSE))

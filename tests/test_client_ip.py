@@ -12,7 +12,7 @@ import pytest
 import yaml
 from sanic.compat import Header
 
-from bot_server import rate_limit
+from bot_server import client_address, rate_limit
 
 VALUES = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "values.yaml"
 CUSTOMER_A, CUSTOMER_B = "198.51.100.7", "203.0.113.9"
@@ -33,7 +33,7 @@ def kubernetes_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def limited_as(peer: str, *forwarded_lines: str) -> tuple[str, bool]:
     """(the address a request is counted under, whether it escapes the per-client limit)."""
     request = SimpleNamespace(ip=peer, headers=Header([("X-Forwarded-For", line) for line in forwarded_lines]))
-    ip = rate_limit.request_ip(request)  # type: ignore[arg-type]
+    ip = client_address.request_ip(request)  # type: ignore[arg-type]
     return ip, rate_limit.client_is_exempt(ip)
 
 

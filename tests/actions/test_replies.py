@@ -13,6 +13,7 @@ from actions.account_client import AccountApiError
 from actions.code_step import ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_actions import ActionAskProcedure, ValidateProcedureForm
+from actions.replies import reading_in_context
 from actions.reply_actions import ActionAnswerPendingQuestion
 from tests.actions.test_procedure_actions import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
@@ -244,3 +245,23 @@ def test_a_choice_that_sounds_like_no_is_still_a_choice() -> None:
     t = tracker("inform", text="わからない", slots={"pending_question": "which_password"})
     messages, _ = run(ActionAnswerPendingQuestion(), t)
     assert "utter_ask_choice_again" not in responses(messages)
+
+
+# --- the order of decisions: which reader of read_in_context takes a message ------------------------------
+
+
+@pytest.mark.parametrize(
+    "intent, text, slots, reader",
+    [
+        ("affirm", "はい", {"pending_question": "survey"}, "open_question"),  # a yes to 「解決しましたか？」
+        ("check_ocn_id", "OCN ID", {"pending_question": "which_password"}, "open_question"),  # a typed label
+        ("ask_id_types", "それって前のアドレスに来たメールはどうなりますか", {"topic": "change_ocn_id"}, "follow_up"),
+        ("forgot_ocn_id_password", "OCN IDもパスワードも両方わからなくなりました", {}, "two_questions"),
+        ("check_ocn_id", "OCN IDを確認したい", {}, None),  # a new question: no reader takes it
+    ],
+)
+def test_read_in_context_names_the_reader_that_took_each_message(
+    intent: str, text: str, slots: dict, reader: str | None
+) -> None:
+    read = asyncio.run(reading_in_context(CollectingDispatcher(), tracker(intent, text=text, slots=slots)))
+    assert (read[0] if read else None) == reader

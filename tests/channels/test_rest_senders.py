@@ -10,7 +10,7 @@ import requests
 from line_fakes import USER_ID, LoopThread, StubBot
 from web_client import WebChannelServer
 
-from bot_server import rate_limit
+from bot_server import client_address, rate_limit
 from channels.rest import RestChannel
 
 
@@ -85,11 +85,11 @@ def test_a_new_sender_per_message_is_still_limited_per_client(rest: WebChannelSe
 
 def test_the_client_address_comes_from_a_trusted_proxy_only(monkeypatch: pytest.MonkeyPatch) -> None:
     # our nginx (loopback) appends the peer it saw; whatever the client wrote before it is ignored
-    assert rate_limit.client_ip("127.0.0.1", "6.6.6.6, 203.0.113.7") == "203.0.113.7"
-    assert rate_limit.client_ip("203.0.113.7", "127.0.0.1") == "203.0.113.7"  # not a proxy: its own address
+    assert client_address.client_ip("127.0.0.1", "6.6.6.6, 203.0.113.7") == "203.0.113.7"
+    assert client_address.client_ip("203.0.113.7", "127.0.0.1") == "203.0.113.7"  # not a proxy: its own address
     monkeypatch.setenv("RATE_LIMIT_TRUSTED_PROXIES", "10.0.0.0/8")  # Kubernetes: the ingress pod network
-    assert rate_limit.client_ip("10.2.3.4", "198.51.100.9, 10.9.9.9") == "198.51.100.9"
-    assert rate_limit.client_ip("127.0.0.1", "198.51.100.9") == "127.0.0.1"
+    assert client_address.client_ip("10.2.3.4", "198.51.100.9, 10.9.9.9") == "198.51.100.9"
+    assert client_address.client_ip("127.0.0.1", "198.51.100.9") == "127.0.0.1"
 
 
 def test_clients_on_this_machine_have_no_per_client_limit(

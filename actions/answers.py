@@ -1,0 +1,80 @@
+"""The answers themselves: one help-page topic with its next step, the which-password resolution and
+the survey. Used by the actions that answer a new question (faq_actions.py) and by the reading of a
+message in context (replies.py), so neither needs the other to answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import buttons
+from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent
+from actions.links import contact_response, link
+from actions.topics import TOPICS, Topic, answer_response
+
+survey_log = logging.getLogger("ocn.survey")
+
+
+def say_answer(intent: str, dispatcher: CollectingDispatcher) -> None:
+    """The help-page answer of one topic, with its notes, without a next step."""
+    topic: Topic = TOPICS[intent]
+    dispatcher.utter_message(response=contact_response(answer_response(intent)), link=link(topic.link_key))
+    for note in topic.notes:  # caveats in bubbles of their own (docs/style.md)
+        dispatcher.utter_message(response=contact_response(note), contact_link=link("contact"))
+
+
+def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Answer one help-page topic and ask the next step: a chat procedure or the survey."""
+    topic: Topic = TOPICS[intent]
+    say_answer(intent, dispatcher)
+    discussed = SlotSet("topic", intent)  # follow-ups are read against it (actions/follow_ups.py)
+    if tracker.active_loop_name == PROCEDURE_FORM:
+        dispatcher.utter_message(response="utter_back_to_procedure")
+        return [discussed]
+    if topic.procedure:
+        dispatcher.utter_message(
+            response="utter_offer_procedure",
+            buttons=buttons.yes_no("offer_procedure", buttons.payload("start_procedure", procedure=topic.procedure)),
+        )
+        return [ask("offer_procedure"), SlotSet("offered_procedure", topic.procedure), discussed]
+    if topic.survey:
+        dispatcher.utter_message(response="utter_ask_survey")
+        return [ask("survey"), discussed]
+    return [ask(None), discussed]
+
+
+def resolve_which_password(
+    dispatcher: CollectingDispatcher, tracker: Tracker, id_type: str | None = None
+) -> list[dict[str, Any]]:
+    """The customer said which password they forgot (or that they don't know)."""
+    id_type = id_type or latest_entity(tracker, "id_type")
+    if id_type == "ocn_id":
+        return answer_topic("forgot_ocn_id_password", dispatcher, tracker)
+    if id_type == "connection_id":
+        return answer_topic("check_connection_id", dispatcher, tracker)
+    if id_type == "customer_number":
+        dispatcher.utter_message(response="utter_customer_number_has_no_password")
+    else:
+        dispatcher.utter_message(response="utter_password_difference")
+    dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
+    return [ask("which_password")]
+
+
+def record_survey(
+    dispatcher: CollectingDispatcher, tracker: Tracker, resolved: bool | None = None
+) -> list[dict[str, Any]]:
+    """Records 「疑問・問題は解決しましたか？」 in the tracker (slot survey_answer) and the log."""
+    resolved = latest_intent(tracker) == "affirm" if resolved is None else resolved
+    answer = "resolved" if resolved else "unresolved"
+    survey_log.info("survey answer=%s", answer)
+    dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
+    return [SlotSet("survey_answer", answer), ask(None)]
+
+
+def ask_survey(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    dispatcher.utter_message(response="utter_ask_survey")
+    return [ask("survey"), SlotSet("offered_procedure", None)]
