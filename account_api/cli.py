@@ -1,8 +1,9 @@
-"""Command line: `python -m account_api serve | outbox | customers`."""
+"""Command line: `python -m account_api serve | outbox | customers | purge`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -29,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     commands.add_parser("customers", help="list the demo customers")
 
+    purge = commands.add_parser("purge", help="delete sent messages and verifications older than RETENTION_DAYS")
+    purge.add_argument("--days", type=int, help="retention period in days (default RETENTION_DAYS, 90)")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env(host=getattr(args, "host", None), port=getattr(args, "port", None))
     if args.command == "serve":
@@ -37,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "outbox":
             print_outbox(store, SecretBox(settings.encryption_key), args.to, args.last)
+        elif args.command == "purge":
+            return purge_old(store, settings.retention_days if args.days is None else args.days)
         else:
             print_customers(store)
     finally:
@@ -78,6 +84,15 @@ def print_outbox(store: Store, box: SecretBox, to: str | None, last: int) -> Non
         for line in m["body"].splitlines():
             print(f"    {line}")
         print()
+
+
+def purge_old(store: Store, days: int) -> int:
+    if days < 1:
+        print("account_api: --days must be at least 1.", file=sys.stderr)
+        return 2
+    deleted = store.purge_older_than(Clock().now() - days * 86400)
+    print(json.dumps({"event": "retention", "days": days, "deleted": deleted}), flush=True)
+    return 0
 
 
 def print_customers(store: Store) -> None:

@@ -52,6 +52,8 @@ def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Pa
         "CONSOLE_SERVICE_TOKEN": "dev-console-token",
         "HANDOFF_DESK_URL": f"http://127.0.0.1:{ports.console}",
         "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
+        # Data lifecycle (bot_server/retention.py): RETENTION_DAYS defaults to 90 there
+        "RETENTION_AUDIT_LOG": str(var_dir / "retention-audit.log"),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
