@@ -108,3 +108,17 @@ def test_kubernetes_ingress_routes_only_customer_channels() -> None:
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
     assert "socketio" not in channels and "rest" not in channels  # Rasa's own: client-chosen sessions / senders
     assert "channels.socketio.WebChatInput" in channels
+
+
+def test_kubernetes_runs_the_retention_job_hourly_with_the_release_image_and_secrets() -> None:
+    values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_text())
+    cron = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "retention-cronjob.yaml").read_text())
+    assert cron["kind"] == "CronJob" and cron["spec"]["schedule"].split()[1:] == ["*", "*", "*", "*"]
+    container = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"] == ["python", "-m", "bot_server", "retention"]
+    assert container["image"].split(":")[0] == values["image"]["repository"]
+    env = {item["name"]: item for item in container["env"]}
+    assert env["RETENTION_DAYS"]["value"] == "90"
+    assert "secretKeyRef" in env["RETENTION_AUDIT_KEY"]["valueFrom"]
+    host = values["postgresql"]["external"]["host"]
+    assert f"@{host}:" in env["TRACKER_STORE_URL"]["value"] and "$(DB_PASSWORD)" in env["TRACKER_STORE_URL"]["value"]
