@@ -6,7 +6,7 @@ Deleting single old events rather than whole conversations is safe because a Ras
 older than the period belongs to a session that has ended, and Rasa only replays the last session.
 
 Deletes run in batches of BATCH rows, each its own short transaction, so a live bot's writes (SQLite
-has one writer at a time) wait at most one batch.
+has one writer at a time) wait at most one batch; the batches walk the table once, in id order.
 """
 
 from __future__ import annotations
@@ -24,15 +24,18 @@ def _events_table_exists(engine: sa.engine.Engine) -> bool:
 
 
 def _delete_in_batches(engine: sa.engine.Engine, where: str, params: dict[str, object]) -> int:
-    # The oldest rows are the first ids, so each batch finds its rows at the start of the table.
-    sql = sa.text(f"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE {where} ORDER BY id LIMIT {BATCH})")
-    deleted = 0
+    """One pass over the table in id order: each batch finds its next BATCH rows after the last one
+    deleted (a rescan from the start would grow with every batch where old and new rows interleave)."""
+    find = sa.text(f"SELECT id FROM events WHERE id > :after AND {where} ORDER BY id LIMIT {BATCH}")
+    delete = sa.text(f"DELETE FROM events WHERE id >= :first AND id <= :last AND {where}")
+    deleted, after = 0, -1
     while True:
         with engine.begin() as connection:
-            count = connection.execute(sql, params).rowcount
-        deleted += count
-        if count < BATCH:
-            return deleted
+            ids = connection.execute(find, {**params, "after": after}).scalars().all()
+            if not ids:
+                return deleted
+            deleted += connection.execute(delete, {**params, "first": ids[0], "last": ids[-1]}).rowcount
+        after = ids[-1]
 
 
 def purge_events(engine: sa.engine.Engine, cutoff: float) -> int:
