@@ -331,7 +331,7 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--quick", action="store_true", help="epochs / 5")
     parser.add_argument(
-        "--smoke", action="store_true", help="checks the script runs: the fast char_lr pipeline, --quick, own output"
+        "--smoke", action="store_true", help="checks the script runs: char_lr, --quick, tiny data (smoke_data.py)"
     )
     parser.add_argument("--max-false-fallback", type=float, default=0.05)
     parser.add_argument("--max-ambiguity-cost", type=float, default=0.01)
@@ -485,7 +485,12 @@ def _recommendation(
 def main() -> None:
     args = _parse_args()
     if args.smoke:
+        global TRAIN_DATA, TEST_DATA  # noqa: PLW0603 - a smoke run reads tiny copies instead
+        from smoke_data import tiny_nlu
+
         args.config, args.quick, args.cv = ROOT / "benchmarks" / "pipelines" / "char_lr.yml", True, 0
+        train, test = tiny_nlu(Path(tempfile.mkdtemp(prefix="fallback_smoke_")))
+        TRAIN_DATA, TEST_DATA = str(train), str(test)
     config_path = args.config.resolve()
     _setup_env()
     p = _predict(config_path, args.quick, args.cv)

@@ -746,7 +746,11 @@ def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=list(PIPELINES), help="run only NAME")
     parser.add_argument("--quick", action="store_true", help="epochs / 5, 100 timed parses")
-    parser.add_argument("--smoke", action="store_true", help="checks the script runs: --quick --only char_lr")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="checks the script runs: --quick --only sklearn_tfidf_lr (no Rasa training)",
+    )
     parser.add_argument("--full-train", choices=list(PIPELINES), metavar="NAME")
     parser.add_argument(
         "--seeds",
@@ -791,7 +795,7 @@ def _run_worker(name: str, seed: int | None, quick: bool) -> dict[str, Any]:
 def main() -> None:
     args = _parse_args()
     if args.smoke:
-        args.quick, args.only = True, ["char_lr"]
+        args.quick, args.only = True, ["sklearn_tfidf_lr"]
     if args.worker:
         worker(args.worker, args.result_file, args.quick, args.seed)
         return

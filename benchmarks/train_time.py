@@ -1,7 +1,7 @@
 """Whole `rasa train` (NLU + dialogue) from scratch: wall seconds and peak memory.
 
     .venv/bin/python benchmarks/train_time.py
-    .venv/bin/python benchmarks/train_time.py --smoke   # NLU only, the fast char_lr pipeline: checks it runs
+    .venv/bin/python benchmarks/train_time.py --smoke   # NLU only, char_lr, tiny data: checks it runs
 Goal: under 2 minutes on the 2-core machine.
 """
 
@@ -22,14 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def train_command(out: str, smoke: bool) -> list[str]:
     command = [sys.executable, "-m", "bot_server", "train"]
     if smoke:
+        from smoke_data import tiny_nlu  # this folder is on sys.path when the script runs
+
         config = ROOT / "benchmarks" / "pipelines" / "char_lr.yml"
-        command += ["nlu", "--config", str(config), "--nlu", "data/nlu"]
+        train, _ = tiny_nlu(Path(out) / "data")
+        command += ["nlu", "--config", str(config), "--nlu", str(train)]
     return command + ["--out", out, "--fixed-model-name", "bench"] + ([] if smoke else ["--force"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--smoke", action="store_true", help="NLU only with the char_lr pipeline (seconds)")
+    parser.add_argument("--smoke", action="store_true", help="NLU only, char_lr, tiny data (seconds)")
     args = parser.parse_args()
     env = dict(
         os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1"
