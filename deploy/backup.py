@@ -44,7 +44,8 @@ def default_backup_path(s: ScaledSettings) -> Path:
 
 def backup(s: ScaledSettings, out: Path | None = None) -> Path:
     """pg_dump of the database into `out` (0600); returns the file."""
-    assert s.pg_bin is not None, "PostgreSQL binaries not found (set SCALED_PG_BIN)"
+    if s.pg_bin is None:
+        raise FileNotFoundError("PostgreSQL binaries not found (set SCALED_PG_BIN)")
     out = out or default_backup_path(s)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
@@ -60,8 +61,8 @@ def restore(s: ScaledSettings, dump: Path) -> None:
     """The dump into the cluster's database, replacing what is there (a fresh cluster if none runs)."""
     if not dump.is_file():
         raise FileNotFoundError(f"no backup at {dump}")
-    Postgres(s).start()  # idempotent; initdb + role + database when the cluster is gone
-    assert s.pg_bin is not None
+    Postgres(s).start()  # idempotent; initdb + role + database when the cluster is gone (needs pg_bin)
+    assert s.pg_bin is not None  # Postgres() refuses to start without it
     command = [str(s.pg_bin / "pg_restore"), *_connection_args(s), "--clean", "--if-exists", "--single-transaction"]
     subprocess.run([*command, str(dump)], env=_client_env(s), check=True, capture_output=True, text=True)
 
