@@ -14,7 +14,7 @@ LEFT_test := then the chat widget bundle (npm), system packages, lint, model tra
 LEFT = $(or $(LEFT_$(GOAL)),then $(GOAL))
 PACKAGES := $(shell grep -c '==' constraints.txt)
 
-.PHONY: run shell setup web-deps lint-deps system-packages train test test-quick lint format validate nlu-eval benchmarks scaled-up scaled-down clean
+.PHONY: run shell setup web-deps lint-deps system-packages train test test-quick lint format validate nlu-eval benchmarks scaled-up scaled-down scaled-backup scaled-restore clean
 
 ## run: install everything, train when needed, start account sandbox + actions + Rasa + web page
 run: setup web-deps
@@ -98,6 +98,14 @@ scaled-up: setup system-packages train
 
 scaled-down:
 	$(PY) -m deploy.scaled down
+
+## scaled-backup / scaled-restore FILE=...: pg_dump / pg_restore of the tracker and console stores (deploy/README.md)
+scaled-backup:
+	$(PY) -m deploy.backup backup
+
+scaled-restore:
+	@test -n "$(FILE)" || { echo "usage: make scaled-restore FILE=var/scaled/backups/<time>.dump"; exit 2; }
+	$(PY) -m deploy.backup restore "$(FILE)"
 
 benchmarks: train
 	$(PY) benchmarks/rest_latency.py

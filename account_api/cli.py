@@ -1,8 +1,9 @@
-"""Command line: `python -m account_api serve | outbox | customers | alarm`."""
+"""Command line: `python -m account_api serve | outbox | customers | alarm | purge`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -31,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("customers", help="list the demo customers")
     commands.add_parser("alarm", help='is the cross-account wrong-code alarm on (README "Lockout")')
 
+    purge = commands.add_parser("purge", help="delete sent messages and verifications older than RETENTION_DAYS")
+    purge.add_argument("--days", type=int, help="retention period in days (default RETENTION_DAYS, 90)")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env(host=getattr(args, "host", None), port=getattr(args, "port", None))
     if args.command == "serve":
@@ -41,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_outbox(store, SecretBox(settings.encryption_key), args.to, args.last)
         elif args.command == "alarm":
             print_alarm(alarm_state(store, settings, Clock().now()))
+        elif args.command == "purge":
+            return purge_old(store, settings.retention_days if args.days is None else args.days)
         else:
             print_customers(store)
     finally:
@@ -90,6 +96,15 @@ def print_alarm(state: AlarmState) -> None:
     print(f"alarm: {status}")
     print(f"wrong codes across all accounts in the alarm window: {state.wrong_codes}")
     print(f"last raised: {iso_jst(state.raised_at) if state.raised_at else 'never'}; raised {state.times_raised} times")
+
+
+def purge_old(store: Store, days: int) -> int:
+    if days < 1:
+        print("account_api: --days must be at least 1.", file=sys.stderr)
+        return 2
+    deleted = store.purge_older_than(Clock().now() - days * 86400)
+    print(json.dumps({"event": "retention", "days": days, "deleted": deleted}), flush=True)
+    return 0
 
 
 def print_customers(store: Store) -> None:

@@ -147,6 +147,12 @@ class VerificationRepository(Repository):
             (verification_id,),
         )
 
+    def purge(self, older_than: float) -> int:
+        """Verifications whose code and verified state both ended before `older_than` (retention)."""
+        return self.conn.execute(
+            "DELETE FROM verifications WHERE max(expires_at, coalesce(verified_until, 0)) < ?", (older_than,)
+        ).rowcount
+
     def mark_verified(self, verification_id: str, verified_until: float) -> None:
         self.conn.execute(
             "UPDATE verifications SET status = 'verified', code_hash = NULL, verified_until = ? WHERE id = ?",
@@ -224,6 +230,10 @@ class OutboxRepository(Repository):
         else:
             rows = self.conn.execute("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (last,)).fetchall()
         return list(reversed(rows))
+
+    def purge(self, older_than: float) -> int:
+        """Messages sent before `older_than` (the retention period, account_api/cli.py `purge`)."""
+        return self.conn.execute("DELETE FROM outbox WHERE created_at < ?", (older_than,)).rowcount
 
 
 class AuditLog(Repository):

@@ -72,6 +72,9 @@ class Settings:
     idempotency_ttl_seconds: int = 24 * 60 * 60
     password_reset_ttl_seconds: int = 24 * 60 * 60
     post_eta_days: int = 5
+    # RETENTION_DAYS: what the sandbox sent and its verifications are deleted after this many days
+    # (`python -m account_api purge`; the same variable as the bot's own retention, bot_server/retention.py).
+    retention_days: int = 90
     max_body_bytes: int = 16 * 1024
 
     password_reset_url: str = "https://sandbox.account.ocn.example/password-reset"
@@ -92,6 +95,7 @@ class Settings:
             "mypage_url": env.get("ACCOUNT_API_MYPAGE_URL", "").strip(),
             "dev_endpoints": env.get("ACCOUNT_API_DEV_ENDPOINTS", "1").strip().lower() in _TRUE,
             "access_log": env.get("ACCOUNT_API_ACCESS_LOG", "0").strip().lower() in _TRUE,
+            "retention_days": int(env.get("RETENTION_DAYS", "").strip() or cls.retention_days),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

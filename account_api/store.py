@@ -34,6 +34,15 @@ class Store(Database):
         self.audit_log = AuditLog(self.conn)
         self.idempotency = IdempotencyRepository(self.conn)
 
+    def purge_older_than(self, cutoff: float) -> dict[str, int]:
+        """Deletes the sandbox's records of customers' conversations older than `cutoff` (a Unix time):
+        what it sent (outbox) and the verifications; returns how many rows of each."""
+        with self.transaction():
+            return {
+                "outbox": self.outbox.purge(cutoff),
+                "verifications": self.verifications.purge(cutoff),
+            }
+
     # Short reads the tests and the CLI use.
 
     def customers(self) -> list[Customer]:

@@ -1,6 +1,7 @@
 """Add a batch of blind messages to tests/nlu/blind/ without anyone reading them (issue 8).
 
     .venv/bin/python benchmarks/blind_import.py /path/from/the/writer batch2
+    .venv/bin/python benchmarks/blind_import.py --smoke   # a made-up batch into a temporary folder
 
 Copies every `<kind>.yml` of the writer's folder to tests/nlu/blind/<batch>/<kind>.yml, dropping
 the messages that, after NFKC and lower-casing, equal a training example (data/nlu/), a message
@@ -53,11 +54,11 @@ def render(rows: list[tuple[str, str]], source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def import_batch(source: Path, batch: str) -> Counter[str]:
+def import_batch(source: Path, batch: str, blind: Path = BLIND) -> Counter[str]:
     training = known_keys("data/nlu/*.yml")
     seen = known_keys("tests/nlu/blind/**/*.yml")
     dropped: Counter[str] = Counter()
-    target = BLIND / batch
+    target = blind / batch
     target.mkdir(parents=True, exist_ok=True)
     for path in sorted(source.glob("*.yml")):
         kept = []
@@ -77,7 +78,27 @@ def import_batch(source: Path, batch: str) -> Counter[str]:
     return dropped
 
 
+def smoke() -> None:
+    """A made-up batch (one new message, one training example) imported into a temporary folder."""
+    import tempfile
+
+    training_text = examples(next(iter(sorted((ROOT / "data" / "nlu").glob("*.yml")))))[0][1]
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "writer"
+        source.mkdir()
+        rows = [("forgot_password", "ぱすわーど わすれちゃった smoke-test"), ("forgot_password", training_text)]
+        (source / "typos.yml").write_text(render(rows, "smoke test"), encoding="utf-8")
+        dropped = import_batch(source, "smoke", Path(folder) / "blind")
+        kept = examples(Path(folder) / "blind" / "smoke" / "typos.yml")
+    print(f"smoke: {len(kept)} kept, dropped {dict(dropped)}")
+    if len(kept) != 1 or dropped["equals a training example"] != 1:
+        sys.exit("smoke: the batch was not filtered as it should be")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--smoke"]:
+        smoke()
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", type=Path, help="the writer's folder of <kind>.yml files")
     parser.add_argument("batch", help="folder name under tests/nlu/blind/, e.g. batch2")

@@ -330,6 +330,9 @@ def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--quick", action="store_true", help="epochs / 5")
+    parser.add_argument(
+        "--smoke", action="store_true", help="checks the script runs: char_lr, --quick, tiny data (smoke_data.py)"
+    )
     parser.add_argument("--max-false-fallback", type=float, default=0.05)
     parser.add_argument("--max-ambiguity-cost", type=float, default=0.01)
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="add K-fold CV predictions on data/nlu")
@@ -481,6 +484,13 @@ def _recommendation(
 
 def main() -> None:
     args = _parse_args()
+    if args.smoke:
+        global TRAIN_DATA, TEST_DATA  # noqa: PLW0603 - a smoke run reads tiny copies instead
+        from smoke_data import tiny_nlu
+
+        args.config, args.quick, args.cv = ROOT / "benchmarks" / "pipelines" / "char_lr.yml", True, 0
+        train, test = tiny_nlu(Path(tempfile.mkdtemp(prefix="fallback_smoke_")))
+        TRAIN_DATA, TEST_DATA = str(train), str(test)
     config_path = args.config.resolve()
     _setup_env()
     p = _predict(config_path, args.quick, args.cv)
@@ -496,6 +506,7 @@ def main() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     stem = f"fallback_threshold_{rel.as_posix().replace('/', '_').removesuffix('.yml')}"
     stem += f"_cv{args.cv}" if args.cv else ""
+    stem += "_smoke" if args.smoke else ""
     (OUT_DIR / f"{stem}.md").write_text(text + "\n", encoding="utf-8")
     recommended = {"threshold": best[0], "ambiguity_threshold": best[1]}
     result = {"indomain": p.indomain, "gibberish": p.gibberish, "recommended": recommended}

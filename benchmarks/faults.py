@@ -4,6 +4,7 @@ Needs the scaled mode up with at least 2 Rasa servers:
     .venv/bin/python -m deploy.scaled up --rasa 2 --actions 2
     .venv/bin/python benchmarks/faults.py                      # all four faults
     .venv/bin/python benchmarks/faults.py --only rasa,redis --seconds 20 --concurrency 6
+    .venv/bin/python benchmarks/faults.py --smoke   # each fault once, 2 customers for 6 s: checks it runs
 
 Each scenario: C customers play load.py's conversations (think time 0.3 s; a customer whose
 message fails re-sends it after 1 s, at most twice). At t=5 s the fault is injected:
@@ -65,21 +66,21 @@ async def inject(st: ScaledStack, fault: str, log: list[str]) -> None:
         await run(st.managed("rasa-0").kill)
         log.append("rasa-0 SIGKILL")
         await asyncio.sleep(3)
-        await run(st.start_rasa, 0)
-        await run(st.wait_rasa, 0)
+        await run(st.parts.start_rasa, 0)
+        await run(st.parts.wait_rasa, 0)
     elif fault == "actions":
         await run(st.managed("actions-0").kill)
         log.append("actions-0 SIGKILL")
         await asyncio.sleep(3)
-        await run(st.start_actions, 0)
-        await run(st.wait_actions, 0)
+        await run(st.parts.start_actions, 0)
+        await run(st.parts.wait_actions, 0)
     elif fault == "postgres":
         await run(st.pg.restart)
     elif fault == "redis":
         await run(st.managed("redis").stop)
         log.append("redis stopped")
         await asyncio.sleep(1)
-        await run(st.start_redis)
+        await run(st.parts.start_redis)
     log.append(f"{fault} back after {time.monotonic() - t0:.1f} s")
 
 
@@ -232,7 +233,10 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=6)
     parser.add_argument("--rounds", type=int, default=5, help="lock-race: rounds of 10 conversations")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--smoke", action="store_true", help="each fault, 2 customers, 6 s: checks the script runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.concurrency, args.rounds = 6.0, 2, 1
     if not (5 < args.seconds <= 300 and 1 <= args.concurrency <= 50 and 1 <= args.rounds <= 50):
         parser.error("--seconds in (5, 300], --concurrency in 1..50, --rounds in 1..50")
     st = stack()

@@ -9,6 +9,7 @@ sent until it is in the other side's hands. One message at a time; the per-conve
 is lifted for the run (a customer would not send 100 messages a minute).
 
     .venv/bin/python benchmarks/handoff_latency.py [--messages 50]
+    .venv/bin/python benchmarks/handoff_latency.py --smoke   # 3 messages: checks the script runs
 """
 
 from __future__ import annotations
@@ -135,7 +136,10 @@ async def measure(rasa_url: str, console_url: str, messages: int) -> dict[str, d
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=50)
+    parser.add_argument("--smoke", action="store_true", help="3 messages each way: checks the script runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.messages = 3
     var_dir = Path(tempfile.mkdtemp(prefix="ocn-handoff-bench-"))
     print("Starting the stack...", flush=True)
     # The per-conversation rate limit (20/min) would hold back a benchmark's burst: measured here is

@@ -21,6 +21,7 @@ Targets:
 
     .venv/bin/python benchmarks/load.py single --levels 1,5,10,20 --seconds 20
     .venv/bin/python benchmarks/load.py scaled --levels 1,5,10,20 --seconds 20
+    .venv/bin/python benchmarks/load.py scaled --smoke   # 2 customers for 3 s: checks the script runs
 
 --think T adds a customer's reading/typing time (uniform 0.5T..1.5T) before every turn (before the
 first one it spreads the customers' arrivals): with T=0 the
@@ -415,7 +416,10 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=3, help="seconds of load before measuring")
     parser.add_argument("--base-port", type=int, default=15100, help="single: first of 5 ports")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--smoke", action="store_true", help="one level of 2 customers for 3 s: checks it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.levels, args.seconds, args.warmup, args.max_conversations = "2", 3.0, 0.0, 10
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
     if not levels or min(levels) < 1 or max(levels) > 200:
         parser.error("levels must be between 1 and 200")

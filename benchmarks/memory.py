@@ -6,6 +6,7 @@ or reads the scaled mode's pid files. Run it after a load run to see the memory 
     .venv/bin/python benchmarks/memory.py            # every Rasa server process on the machine
     .venv/bin/python benchmarks/memory.py --scaled   # the scaled mode's Rasa, action, sandbox, Redis, nginx
     .venv/bin/python benchmarks/memory.py --load-first single   # run a 20 s load first (benchmarks/load.py)
+    .venv/bin/python benchmarks/memory.py --scaled --smoke       # measure only (never a load first)
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def main() -> int:
         help="run benchmarks/load.py (levels 10, 20 s) first; single stops its stack after, "
         "so its memory is printed by load.py itself",
     )
+    parser.add_argument("--smoke", action="store_true", help="measure only, never --load-first: checks it runs")
     args = parser.parse_args()
-    if args.load_first:
+    if args.load_first and not args.smoke:
         subprocess.run(
             [
                 sys.executable,

@@ -14,6 +14,7 @@ paired bootstrap against weight 0. The blind set plays no part.
     .venv/bin/python benchmarks/fallback_threshold.py --config var/benchmarks/config_no_tfidf.yml --cv 5
     .venv/bin/python benchmarks/nlu_combine.py \
         --input var/benchmarks/fallback_threshold_var_benchmarks_config_no_tfidf_cv5.json
+    .venv/bin/python benchmarks/nlu_combine.py --smoke   # made-up rankings: checks the tables are built
 """
 
 from __future__ import annotations
@@ -153,11 +154,35 @@ def table_row(label: str, got: list[metrics.Outcome], base: list[metrics.Outcome
     return "| " + " | ".join(cells) + " |"
 
 
+def _made_up_ranking(rng: np.random.Generator, intents: list[str], top: str) -> dict[str, float]:
+    p = rng.dirichlet(np.ones(len(intents)))
+    p[intents.index(top)] += 2.0
+    return dict(zip(intents, map(float, p / p.sum()), strict=True))
+
+
+def smoke_records(count: int = 90) -> list[dict[str, Any]]:
+    """Made-up rankings over four intents (most right, some wrong), in every split: seconds, no training."""
+    rng = np.random.default_rng(7)
+    intents = ["forgot_password", "check_ocn_id", "check_connection_id", "ask_id_types"]
+    records = []
+    for i in range(count):
+        gold = intents[i % len(intents)]
+
+        wrong = intents[(i + 1) % len(intents)]
+        split = ("heldout", "cv", "cv_long")[i % 3]
+        text = "パスワードを忘れました。" * (2 if split == "cv_long" else 1)
+        base = _made_up_ranking(rng, intents, gold if i % 7 else wrong)
+        tfidf = _made_up_ranking(rng, intents, gold if i % 5 else wrong)
+        records.append({"text": text, "gold": gold, "guarded": False, "split": split, "base": base, "tfidf": tfidf})
+    return records
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, default=ROOT / "var/benchmarks/fallback_threshold_config_cv5.json")
+    parser.add_argument("--smoke", action="store_true", help="made-up rankings instead of --input (seconds)")
     args = parser.parse_args()
-    records = load_records(args.input)
+    records = smoke_records() if args.smoke else load_records(args.input)
     splits = [r["split"] for r in records]
     counts = {s: splits.count(s) for s in ("heldout", "cv", "cv_long")}
     print(

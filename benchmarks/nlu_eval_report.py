@@ -1,6 +1,7 @@
 """One line per test set from `rasa test nlu` reports (used by `make nlu-eval`).
 
     .venv/bin/python benchmarks/nlu_eval_report.py results/nlu results/nlu-blind
+    .venv/bin/python benchmarks/nlu_eval_report.py --smoke   # a made-up report: checks the line is built
 
 The blind set's figure is also given over the intents the model has training data for:
 intents not in data/nlu yet can't be right and are counted apart (issue 8).
@@ -74,8 +75,25 @@ def breakdown(report_dir: Path, test_dir: Path, top: int = 15) -> str:
     return "\n".join(rows)
 
 
+def smoke_report(folder: Path) -> Path:
+    """A two-intent report in `rasa test nlu`'s format, one of them not trained."""
+    intents = {
+        "forgot_password": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 10, "confused_with": {}},
+        "not_a_trained_intent": {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 2, "confused_with": {}},
+    }
+    report = {**intents, "accuracy": 0.75, "macro avg": {"f1-score": 0.475}}
+    (folder / "intent_report.json").write_text(json.dumps(report), encoding="utf-8")
+    return folder
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if args == ["--smoke"]:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            print(line(smoke_report(Path(folder))))
+        sys.exit(0)
     for arg in args:
         print(line(Path(arg)))
     blind = ROOT / "tests" / "nlu" / "blind"

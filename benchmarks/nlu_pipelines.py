@@ -746,6 +746,11 @@ def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=list(PIPELINES), help="run only NAME")
     parser.add_argument("--quick", action="store_true", help="epochs / 5, 100 timed parses")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="checks the script runs: --quick --only sklearn_tfidf_lr (no Rasa training)",
+    )
     parser.add_argument("--full-train", choices=list(PIPELINES), metavar="NAME")
     parser.add_argument(
         "--seeds",
@@ -789,6 +794,8 @@ def _run_worker(name: str, seed: int | None, quick: bool) -> dict[str, Any]:
 
 def main() -> None:
     args = _parse_args()
+    if args.smoke:
+        args.quick, args.only = True, ["sklearn_tfidf_lr"]
     if args.worker:
         worker(args.worker, args.result_file, args.quick, args.seed)
         return
@@ -814,10 +821,13 @@ def main() -> None:
     suffix = "_quick" if args.quick else ""
     partial = "" if not args.only else "_only_" + "_".join(names)
     partial += f"_seeds_{args.seeds.replace(',', '-')}" if args.seeds else ""
+    partial += "_smoke" if args.smoke else ""
     (OUT_DIR / f"nlu_pipelines{suffix}{partial}.md").write_text(table + "\n", encoding="utf-8")
     (OUT_DIR / f"nlu_pipelines{suffix}{partial}.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    if any("error" in result for result in results):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ sandbox, which sends a code), code, confirm (goal p95 < 200 ms).
     .venv/bin/python benchmarks/rest_latency.py scaled          # the running scaled mode (through nginx)
     .venv/bin/python benchmarks/rest_latency.py http://127.0.0.1:5005 --sandbox-url http://127.0.0.1:5056 \\
         --sandbox-db var/account_api.sqlite3                   # any running stack on this machine
+    .venv/bin/python benchmarks/rest_latency.py scaled --smoke  # a few turns: checks the script runs
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ def main() -> int:
     parser.add_argument("--sandbox-token", default=os.environ.get("ACCOUNT_API_TOKEN") or "dev-service-token")
     parser.add_argument("--sandbox-db", type=Path, default=ROOT / "var" / "account_api.sqlite3")
     parser.add_argument("--base-port", type=int, default=15200, help="single: first of 5 ports")
+    parser.add_argument("--smoke", action="store_true", help="6 FAQ turns and 1 procedure: checks the script runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.faq_turns, args.procedures = 6, 1
     if not (0 < args.faq_turns <= 5000 and 0 <= args.procedures <= 500):
         parser.error("--faq-turns in 1..5000, --procedures in 0..500")
     if args.target == "single":

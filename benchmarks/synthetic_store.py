@@ -6,6 +6,7 @@ and the timing of the insight report on it.
     .venv/bin/python benchmarks/synthetic_store.py measure --url sqlite:///var/bench/tracker.sqlite3 --days 30
     URL=$(.venv/bin/python benchmarks/synthetic_store.py postgres)   # a private PostgreSQL 15 (deploy/postgres.py)
     .venv/bin/python benchmarks/synthetic_store.py generate --url "$URL" && ... measure --url "$URL"
+    .venv/bin/python benchmarks/synthetic_store.py --smoke   # 200 conversations in a temporary SQLite file
 
 Events have the shapes Rasa 3.6 stores (UserUttered with parse_data and intent_ranking, BotUttered
 with metadata.utter_action, SlotSet, ActionExecuted, ConversationPaused/Resumed, SessionStarted),
@@ -312,7 +313,20 @@ def private_postgres(state_dir: Path, stop: bool = False) -> str:
     return settings.tracker_store_url
 
 
+def smoke() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'tracker.sqlite3'}"
+        generate(url, 200, 7)
+        times = list(measure(url, 7, None, 1))
+    print(f"smoke: report in {times[0]:.2f} s")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--smoke"]:
+        smoke()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate")

@@ -46,9 +46,13 @@ _PROXY_HTTP = """            limit_req zone=per_client burst={burst} nodelay;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
-            # A refused connection (instance down) goes to the next instance. A request that reached an
-            # instance is never sent twice (POST is not idempotent): the client sees 503 and may resend.
-            proxy_next_upstream error timeout http_503;
+            # A refused connection (instance down) and a connection that breaks before the reply (the
+            # instance died holding the message: SIGKILL, OOM) go to the next instance, POST included
+            # (non_idempotent): Rasa stores a turn only at its end, just before the reply, so an
+            # unanswered turn is as good as never stored, and the customer would otherwise see 502 and
+            # send the same message again anyway (benchmarks/faults.py, rasa). Not on a timeout: a slow
+            # instance still working on the message must not have it run a second time elsewhere.
+            proxy_next_upstream error http_503 non_idempotent;
             proxy_next_upstream_tries 3;
             proxy_intercept_errors off;
             error_page 413 @e413;

@@ -35,7 +35,7 @@ from devstack.ports import port_is_free
 # The system packages the scaled mode runs on (devstack/system_packages.py names and installs them).
 SCALED_NEEDS = ("postgresql", "redis", "nginx", "runuser")
 # `down` stops the entry first and the stores last.
-STOP_ORDER = {"nginx": 0, "console": 1, "rasa": 1, "actions": 2, "sandbox": 3, "redis": 4}
+STOP_ORDER = {"nginx": 0, "console": 1, "retention": 1, "rasa": 1, "actions": 2, "sandbox": 3, "redis": 4}
 
 
 class ScaledStack:
@@ -106,6 +106,7 @@ class ScaledStack:
             parts.start_rasa(i)
         parts.start_nginx(n, m)
         parts.start_console()
+        parts.start_retention()
         parts.wait_sandbox(left())
         parts.wait_console(left())
         for i in range(m):
@@ -165,6 +166,7 @@ def describe(stack: ScaledStack) -> str:
   Account sandbox:     {s.sandbox_url}  (codes: ACCOUNT_API_DB={s.sandbox_db} .venv/bin/python -m account_api outbox --last 3)
   PostgreSQL:          {s.tracker_store_url} (Rasa), {s.console_store_url} (console); passwords in {s.secrets_dir}/  (data: {stack.pg.home})
   Redis:               127.0.0.1:{s.ports.redis} (password in {s.state_dir / "secrets" / "redis_password"})
+  Retention:           RETENTION_DAYS (default 90), applied at start and hourly; audit: {s.state_dir / "retention-audit.log"}
   Logs:                {s.log_dir}
 Try:  curl -s -XPOST {s.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
         -d '{{"sender":"me","message":"接続用IDを知りたい"}}'

@@ -1,5 +1,6 @@
 """How each part of the scaled mode starts (a detached process with a pid file) and how it is known to
-be healthy: Redis, the account sandbox, the action servers, the Rasa servers, the console and nginx.
+be healthy: Redis, the account sandbox, the action servers, the Rasa servers, the console, nginx and
+the retention job.
 Which part starts when is deploy/scaled.py's `ScaledStack`; PostgreSQL is deploy/postgres.py."""
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from deploy.procs import Managed
 from deploy.settings import ROOT, ScaledSettings
 from devstack import system_packages
 from devstack.processes import Health, http_ok, wait_healthy
-from devstack.services import account_api_command, actions_command, console_command, rasa_command
+from devstack.services import (
+    account_api_command,
+    actions_command,
+    console_command,
+    rasa_command,
+    retention_command,
+)
 
 
 class ScaledParts:
@@ -63,6 +70,10 @@ class ScaledParts:
     def start_console(self) -> Managed:
         port = self.s.ports.console
         return self._start("console", console_command(port), marker=f"--port {port}")
+
+    def start_retention(self) -> Managed:
+        """The data-lifecycle job (devstack/retention.py): at start and every hour; nothing to wait for."""
+        return self._start("retention", retention_command(), marker="devstack.retention")
 
     def start_nginx(self, n: int, m: int) -> Managed:
         conf = nginx.write(self.s, self.s.ports.rasa(n), self.s.ports.actions(m))

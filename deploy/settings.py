@@ -109,8 +109,11 @@ class ScaledSettings:
     # One event loop per process uses one connection at a time; keep PostgreSQL's count low.
     sql_pool_size: str = "4"
     sql_max_overflow: str = "8"
-    # A crashed instance's ticket blocks its conversation this long at most (Rasa's default is 60 s).
-    ticket_lock_lifetime: str = "20"
+    # A crashed instance's ticket blocks its conversation this long at most (Rasa's default is 60 s). Below
+    # a customer's patience: nginx hands a message the crashed instance held to another one, which waits
+    # for this ticket (benchmarks/faults.py, rasa; the load client gives up after 20 s). A live holder
+    # extends its ticket every lifetime/3 (bot_server/lock_store.py), so only a dead one waits it out.
+    ticket_lock_lifetime: str = "8"
     # nginx routes only the customer channels unless these say otherwise (deploy/nginx.py)
     public_rest: bool = False  # SCALED_PUBLIC_REST=1: the REST channel through nginx (load tests)
     public_api: bool = False  # SCALED_PUBLIC_API=1: Rasa's HTTP API through nginx (token required)
@@ -246,7 +249,7 @@ def load(
         lock_store_db=_env(env, "LOCK_STORE_DB", "1"),
         sql_pool_size=_env(env, "SQL_POOL_SIZE", "4"),
         sql_max_overflow=_env(env, "SQL_MAX_OVERFLOW", "8"),
-        ticket_lock_lifetime=_env(env, "TICKET_LOCK_LIFETIME", "20"),
+        ticket_lock_lifetime=_env(env, "TICKET_LOCK_LIFETIME", "8"),
         public_rest=_env(env, "SCALED_PUBLIC_REST") in ("1", "true", "yes"),
         public_api=_env(env, "SCALED_PUBLIC_API") in ("1", "true", "yes"),
         web_origins=tuple(

@@ -86,6 +86,8 @@ Ready.
   Terminal chat:  make shell   (in another terminal, while this runs)
   Demo codes:     .venv/bin/python -m account_api outbox --last 5
   Logs:           {VAR / "logs"}
+  Retention:      conversations older than RETENTION_DAYS (90) are deleted at start and every hour;
+                  one customer's: .venv/bin/python -m bot_server forget --sender line:U...
 {describe_unset_links(env)}
 Press Ctrl-C to stop."""
 

@@ -59,6 +59,8 @@ def service_env(ports: Ports, base: Mapping[str, str] | None = None, var_dir: Pa
         # The help page's origins: the only pages whose widget may use socket.io and get CORS answers
         # from Rasa (bot_server/http_api.py).
         "WEB_ORIGINS": f"http://127.0.0.1:{ports.web},http://localhost:{ports.web}",
+        # Data lifecycle (bot_server/retention.py): RETENTION_DAYS defaults to 90 there
+        "RETENTION_AUDIT_LOG": str(var_dir / "retention-audit.log"),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

@@ -21,7 +21,7 @@ from devstack.processes import spawn, stop, terminate, wait_healthy
 class Service:
     name: str
     command: list[str]
-    health_url: str
+    health_url: str | None  # None: a background job with nothing to ask (it only has to stay running)
     process: subprocess.Popen | None = None
     log_path: Path | None = None
 
@@ -64,6 +64,11 @@ def console_command(port: int) -> list[str]:
     return python_module("console", "serve", "--host", "127.0.0.1", "--port", str(port))
 
 
+def retention_command() -> list[str]:
+    """The data-lifecycle job: at start and every hour (devstack/retention.py)."""
+    return python_module("devstack.retention")
+
+
 def product_services(
     ports: Ports, model: Path, web: bool = True, extra_rasa_args: list[str] | None = None
 ) -> list[Service]:
@@ -73,6 +78,7 @@ def product_services(
         Service("actions", actions_command(ports.actions), f"{local}:{ports.actions}/health"),
         Service("rasa", rasa_command(ports.rasa, model, *(extra_rasa_args or [])), f"{local}:{ports.rasa}/"),
         Service("console", console_command(ports.console), f"{local}:{ports.console}/healthz"),
+        Service("retention", retention_command(), None),
     ]
     if web and (ROOT / "web" / "__main__.py").exists():
         web_command = python_module(
@@ -100,6 +106,12 @@ class Stack:
         for number, service in enumerate(self.services, 1):
             process = service.process
             assert process is not None
+            if service.health_url is None:
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{service.name} exited at once (code {process.returncode}): see {service.log_path}"
+                    )
+                continue
             wait_healthy(
                 service.health_url,
                 name=service.name,

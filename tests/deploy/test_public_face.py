@@ -137,3 +137,17 @@ def test_kubernetes_values_allow_only_the_help_site_and_keep_the_token_off_the_c
     assert "--auth-token" not in " ".join(args) and "*" not in args
     assert args[args.index("--cors") + 1 :] == ["https://support.ocn.ne.jp"]
     assert values["applicationSettings"]["cors"] == "https://support.ocn.ne.jp"
+
+
+def test_kubernetes_runs_the_retention_job_hourly_with_the_release_image_and_secrets() -> None:
+    values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_text())
+    cron = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "retention-cronjob.yaml").read_text())
+    assert cron["kind"] == "CronJob" and cron["spec"]["schedule"].split()[1:] == ["*", "*", "*", "*"]
+    container = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"] == ["python", "-m", "bot_server", "retention"]
+    assert container["image"].split(":")[0] == values["image"]["repository"]
+    env = {item["name"]: item for item in container["env"]}
+    assert env["RETENTION_DAYS"]["value"] == "90"
+    assert "secretKeyRef" in env["RETENTION_AUDIT_KEY"]["valueFrom"]
+    host = values["postgresql"]["external"]["host"]
+    assert f"@{host}:" in env["TRACKER_STORE_URL"]["value"] and "$(DB_PASSWORD)" in env["TRACKER_STORE_URL"]["value"]
