@@ -54,13 +54,15 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+def stores(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stores]:
     if request.param == "sqlite":
         yield Stores(f"sqlite:///{tmp_path / 'tracker.sqlite3'}", f"sqlite:///{tmp_path / 'console.sqlite3'}")
         return
     server: Postgres = request.getfixturevalue("postgres")
     url = server.s.tracker_store_url
-    yield Stores(url, url)  # as in the scaled mode: one database holds both
+    # The URL carries no password: libpq reads it from the role's PGPASSFILE, as the scaled mode's processes do.
+    monkeypatch.setenv("PGPASSFILE", str(server.s.pgpass_file("tracker")))
+    yield Stores(url, url)  # one database for both stores keeps the test short; the queries are the same
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         for table in sa.inspect(connection).get_table_names():
