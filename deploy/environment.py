@@ -10,6 +10,7 @@ variables, never a secret of another part), then what deploy decides for it, whi
 | actions | sandbox token, console desk token, metrics token |
 | sandbox | its token, pepper and encryption key; dev endpoints off unless SCALED_SANDBOX_DEV_ENDPOINTS=1 |
 | console | console role (PGPASSFILE; its own database, SELECT on the tracker's), Rasa API token, desk token, metrics token |
+| retention | the tracker and console roles (one PGPASSFILE with both: it deletes old rows in both stores), the sandbox's database file |
 | redis, nginx | none (Redis reads its password from its 0600 config file) |
 
 Database URLs carry no password: libpq reads it from the part's PGPASSFILE (0600, one role per file).
@@ -44,11 +45,12 @@ PASS_THROUGH: dict[str, tuple[str, ...]] = {
         "CONSOLE_MAX_BODY_BYTES",
         "INSIGHT_",
     ),
+    "retention": ("RETENTION_",),
     "redis": (),
     "nginx": (),
 }
 BASICS = ("PATH", "LANG", "LC_ALL", "TZ", "HOME")
-PYTHON_PARTS = ("rasa", "actions", "sandbox", "console")
+PYTHON_PARTS = ("rasa", "actions", "sandbox", "console", "retention")
 
 
 def _base(part: str, caller: Mapping[str, str]) -> dict[str, str]:
@@ -79,6 +81,10 @@ def write_pgpass_files(s: ScaledSettings) -> None:
     """One PGPASSFILE per role (0600): the Rasa servers' and the console's."""
     write_private(s.pgpass_file("tracker"), _pgpass_line(s, s.pg_user, s.pg_password))
     write_private(s.pgpass_file("console"), _pgpass_line(s, s.console_pg_user, s.console_pg_password))
+    write_private(
+        s.pgpass_file("retention"),
+        _pgpass_line(s, s.pg_user, s.pg_password) + _pgpass_line(s, s.console_pg_user, s.console_pg_password),
+    )
 
 
 def _rasa(s: ScaledSettings) -> dict[str, str]:
@@ -145,10 +151,22 @@ def _console(s: ScaledSettings, rasa_urls: list[str]) -> dict[str, str]:
     )
 
 
+def _retention(s: ScaledSettings) -> dict[str, str]:
+    """devstack/retention.py: `bot_server retention` (the tracker store as its owner, the console's store)
+    and `account_api purge` (the sandbox's file)."""
+    return dict(
+        TRACKER_STORE_URL=s.tracker_store_url,
+        CONSOLE_STORE_URL=s.console_store_url,
+        PGPASSFILE=str(s.pgpass_file("retention")),
+        ACCOUNT_API_DB=str(s.sandbox_db),
+        RETENTION_AUDIT_LOG=str(s.state_dir / "retention-audit.log"),
+    )
+
+
 def process_env(
     s: ScaledSettings, part: str, rasa_urls: list[str] | None = None, caller: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """The environment of one part: "rasa", "actions", "sandbox", "console", "redis" or "nginx"."""
+    """The environment of one part: "rasa", "actions", "sandbox", "console", "retention", "redis" or "nginx"."""
     env = _base(part, os.environ if caller is None else caller)
     if part == "rasa":
         env.update(_rasa(s))
@@ -160,4 +178,6 @@ def process_env(
         env.update(_sandbox(s))
     elif part == "console":
         env.update(_console(s, rasa_urls or []))
+    elif part == "retention":
+        env.update(_retention(s))
     return env

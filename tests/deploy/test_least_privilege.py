@@ -39,6 +39,7 @@ NEEDS = {
     "actions": {"sandbox_token", "console_service_token", "metrics_token"},
     "sandbox": {"sandbox_token", "sandbox_pepper", "sandbox_encryption_key"},
     "console": {"rasa_api_token", "console_service_token", "metrics_token"},
+    "retention": set(),  # its database passwords are in its PGPASSFILE
     "redis": set(),
     "nginx": set(),
 }
