@@ -21,7 +21,10 @@ MYPAGE_FIRST_TIME = "utter_note_mypage_first_time"
 
 
 TOPICS: dict[str, Topic] = {
-    "ask_id_types": Topic("IDの種類と違い", notes=("utter_note_id_types", "utter_note_letter_lists_all")),
+    "ask_id_types": Topic(
+        "IDの種類と違い",
+        notes=("utter_note_id_types", "utter_note_letter_lists_all", "utter_note_letter_ocn_id_password"),
+    ),
     "check_customer_number": Topic(
         "お客さま番号の確認", "check_customer_number", "send_customer_number", notes=(MYPAGE_FIRST_TIME,)
     ),

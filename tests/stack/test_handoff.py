@@ -66,7 +66,10 @@ def test_an_operator_takes_over_and_hands_back(stack: RunningStack) -> None:
     assert ("customer", "OCN IDを確認したい") in kinds
     assert ("customer", "パスワードを忘れました。[電話番号]に連絡ください") in kinds  # redacted as stored
     assert ("operator", "担当の山田です。ご用件を伺います。") in kinds
-    assert ("bot", "担当者がチャットに参加しました。") in kinds
+    assert (
+        "bot",
+        "担当者がチャットに参加しました。なお、担当者が確認コードやパスワードをお尋ねすることはありません。",
+    ) in kinds
     assert kinds[-1] == ("customer", "ありがとうございます")
     assert any(line["kind"] == "pause" for line in lines)
     # No NLU while paused: what the customer said to the person was never classified (stock Rasa would).
@@ -81,7 +84,7 @@ def test_an_operator_takes_over_and_hands_back(stack: RunningStack) -> None:
     assert row["id"] not in {r["id"] for r in olivia.queue()}
     assert "変更できません" in texts(stack.say(sender, "お客さま番号を変更したい"))
     after = [(line["kind"], line["text"]) for line in _transcript(olivia, row["id"])]
-    assert ("bot", "担当者とのチャットを終えました。ここからはチャットボットがお答えします。") in after
+    assert ("bot", "担当者とのチャットを終了しました。ここからはチャットボットがお答えします。") in after
     olivia.post("/signout")
 
 

@@ -49,7 +49,7 @@ def messages(driver, who: str = "") -> list[WebElement]:
 
 
 def texts(driver, who: str = "") -> list[str]:
-    """Bubble texts without the screen-reader prefix (「あなた：」/「チャットボット：」)."""
+    """Bubble texts without the screen-reader prefix (「お客さま：」/「チャットボット：」)."""
     return driver.execute_script(
         """return Array.from(document.querySelectorAll('.ocn-chat-msg' + arguments[0] + ' .ocn-chat-bubble'))
              .map(b => Array.from(b.childNodes).filter(n => !(n.classList && n.classList.contains('ocn-chat-sr')))
