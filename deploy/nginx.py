@@ -187,6 +187,10 @@ def _actions_server(s: ScaledSettings) -> str:
     """The action-server upstream the Rasa servers call, on loopback only."""
     return f"""    server {{
         listen 127.0.0.1:{s.ports.nginx_actions} backlog=1024;
+        # Rasa sends each action call the whole tracker and the domain with every response text: far more
+        # than a customer's message (the public cap above), and growing with the conversation.
+        client_max_body_size 8m;
+        client_body_buffer_size 1m;
         location / {{
             proxy_pass http://action_servers;
             proxy_http_version 1.1;

@@ -26,7 +26,7 @@ def fresh_hour(stack: RunningStack) -> Iterator[None]:
 def codes_sent(stack: RunningStack, destination: str) -> list[str]:
     response = requests.get(
         f"{stack.account_api_url}/dev/outbox",
-        params={"to": destination},
+        params={"to": destination, "last": 500},  # every message, not the newest 20
         headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
         timeout=5,
     )

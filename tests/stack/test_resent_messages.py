@@ -20,7 +20,7 @@ def say(stack: RunningStack, sender: str, text: str, message_id: str) -> list[di
 def outbox(stack: RunningStack, destination: str) -> list[dict]:
     response = requests.get(
         f"{stack.account_api_url}/dev/outbox",
-        params={"to": destination},
+        params={"to": destination, "last": 500},  # every message, not the newest 20
         headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
         timeout=5,
     )

@@ -50,7 +50,7 @@ def say_in(stack: RunningStack, fake: FakeLineApi, source: dict[str, str], text:
 def codes_sent(stack: RunningStack) -> int:
     response = requests.get(
         f"{stack.account_api_url}/dev/outbox",
-        params={"to": TARO["phone"]},
+        params={"to": TARO["phone"], "last": 500},  # every message, not the newest 20
         headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
         timeout=5,
     )

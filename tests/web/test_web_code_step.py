@@ -21,7 +21,7 @@ def sent_codes(web_stack: WebStack) -> list[str]:
     """Every code the sandbox has sent to Taro's phone, oldest first."""
     response = requests.get(
         f"http://127.0.0.1:{web_stack.ports.account_api}/dev/outbox",
-        params={"to": TARO_PHONE},
+        params={"to": TARO_PHONE, "last": 500},  # every message, not the newest 20
         headers={"X-Service-Token": web_stack.env["ACCOUNT_API_TOKEN"]},
         timeout=5,
     )

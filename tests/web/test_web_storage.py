@@ -28,7 +28,7 @@ TARO = {"number": "N123456789", "phone": "090-1234-5678"}
 def outbox(web_stack: WebStack) -> list[dict]:
     response = requests.get(
         f"http://127.0.0.1:{web_stack.ports.account_api}/dev/outbox",
-        params={"to": TARO["phone"]},
+        params={"to": TARO["phone"], "last": 500},  # every message, not the newest 20
         headers={"X-Service-Token": web_stack.env["ACCOUNT_API_TOKEN"]},
         timeout=5,
     )
@@ -82,7 +82,7 @@ def resumes(web_stack: WebStack, session_id: str, token: str) -> bool:
 def test_typed_codes_are_stored_masked_as_the_tracker_store_keeps_them(web_stack: WebStack, browser) -> None:
     fresh_page(browser, web_stack.url)
     open_chat(browser)
-    say(browser, "ログイン履歴を確認したい", "お手続きしますか")
+    say(browser, "ログイン履歴を確認したい", "お手続きをご希望ですか")
     say(browser, "チャットで手続きする", "お客さま番号")
     say(browser, "ｎ１２３４５６７８９", "確認コードをお送りしました")  # the ID, typed in full width
     code = last_code(web_stack)
@@ -122,7 +122,7 @@ def test_the_resume_token_rotates_and_dies_with_the_conversation(web_stack: WebS
 def test_a_message_whose_acknowledgement_was_lost_is_resent_and_runs_once(web_stack: WebStack, browser) -> None:
     fresh_page(browser, web_stack.url)
     open_chat(browser)
-    say(browser, "ログイン履歴を確認したい", "お手続きしますか")
+    say(browser, "ログイン履歴を確認したい", "お手続きをご希望ですか")
     say(browser, "チャットで手続きする", "お客さま番号")
     codes_before = len(outbox(web_stack))
     # The connection drops after the message went out and before its acknowledgement came back.
