@@ -68,6 +68,7 @@ __all__ = [
     "VerificationStarted",
     "check_environment",
     "public_default_refusal",
+    "shared_client",
 ]
 
 
@@ -240,3 +241,14 @@ class AccountClient:
     def request_outcome(self, path: str, idempotency_key: str) -> RequestOutcome:
         """The outcome of the POST to `path` with `idempotency_key` (read-only; same timeouts and retries)."""
         return self.calls.request_outcome(path, idempotency_key)
+
+
+_shared: AccountClient | None = None
+
+
+def shared_client() -> AccountClient:
+    """One client (one connection pool) per action-server process, made on first use from the environment."""
+    global _shared
+    if _shared is None:
+        _shared = AccountClient.from_env()
+    return _shared
