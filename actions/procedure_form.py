@@ -6,7 +6,7 @@ message and a clean state: nothing is half-done."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -183,11 +183,16 @@ def _value_before_this_message(tracker: Tracker, slot: str) -> Any:
     return next((e.get("value") for e in reversed(before) if e.get("event") == "slot" and e.get("name") == slot), None)
 
 
-class _AskWithButtons(Action):
-    """The form's question for a slot, with buttons whose payloads carry entities."""
+class _AskWithButtons(Action, ABC):
+    """The form's question for a slot, with buttons whose payloads carry entities. Abstract: rasa_sdk
+    registers every concrete Action subclass, and this base would be served as a bare "action_ask_"."""
 
     slot = ""
-    make_buttons: Callable[[], list[dict[str, str]]]
+
+    @staticmethod
+    @abstractmethod
+    def make_buttons() -> list[dict[str, str]]:
+        """The question's buttons (each subclass names its function in actions/buttons.py)."""
 
     def name(self) -> str:
         return f"action_ask_{self.slot}"
