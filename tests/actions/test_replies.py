@@ -15,7 +15,7 @@ from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
 from actions.replies import reading_in_context
 from actions.reply_actions import ActionAnswerPendingQuestion
-from tests.actions.test_procedure_actions import FakeClient
+from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
 
