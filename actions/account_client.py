@@ -3,7 +3,7 @@
 Contract: account_api/README.md and account_api/openapi.yaml (the sandbox in account_api/ implements it).
 
 `AccountClient` has one method per endpoint, each returning a typed result (account_api_results.py);
-how it speaks HTTP is account_api_transport.py:
+how it speaks HTTP is account_api_transport.py, and how a call that acts is made is account_api_calls.py:
 
 - Every call has a (connect, read) timeout.
 - Idempotent calls are retried a bounded number of times with exponential backoff on connection
@@ -11,7 +11,7 @@ how it speaks HTTP is account_api_transport.py:
   for every attempt, so a retried request never acts twice. A 4xx is never retried.
 - Failures surface as two exceptions: AccountApiUnavailable (the customer gets an apology and a way
   to reach a person) and AccountApiError (the API said no, `.code` says why).
-- A call that acts and got no answer (a timeout after its retries) is not guessed at: the client asks
+- A call that acts and got no answer (a timeout after its retries) is not guessed at (account_api_calls.py): it asks
   the API what became of it by its Idempotency-Key (GET /v1/outcomes, `request_outcome`) and returns
   its result, raises its refusal, raises AccountApiUnavailable (not carried out) or, when even that
   cannot be told, AccountApiOutcomeUnknown.
@@ -27,13 +27,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
-import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
 
+from actions.account_api_calls import AccountApiCalls
 from actions.account_api_results import (
     AccountApiError,
     AccountApiOutcomeUnknown,
@@ -49,7 +49,7 @@ from actions.account_api_results import (
     VerificationStarted,
     read_result,
 )
-from actions.account_api_transport import AccountApiTransport, logger
+from actions.account_api_transport import AccountApiTransport
 
 # Callers import the results and errors from here, with the client.
 __all__ = [
@@ -68,9 +68,9 @@ __all__ = [
     "VerificationStarted",
     "check_environment",
     "public_default_refusal",
+    "shared_client",
 ]
 
-T = TypeVar("T")
 
 DEFAULT_URL = "http://127.0.0.1:5056"
 DEV_TOKEN = "dev-service-token"  # the sandbox's public dev default; real deployments set ACCOUNT_API_TOKEN
@@ -128,6 +128,7 @@ class AccountClient:
             session=session,
             sleep=sleep,
         )
+        self.calls = AccountApiCalls(self.transport)  # a read, or an act that asks for its outcome unanswered
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> AccountClient:
@@ -144,24 +145,6 @@ class AccountClient:
         if refused:
             raise ValueError(refused)
         return cls(**kwargs)
-
-    # The transport's settings, readable on the client as before (tests check from_env by them).
-
-    @property
-    def base_url(self) -> str:
-        return self.transport.base_url
-
-    @property
-    def timeout(self) -> tuple[float, float]:
-        return self.transport.timeout
-
-    @property
-    def retries(self) -> int:
-        return self.transport.retries
-
-    @property
-    def session(self) -> requests.Session:
-        return self.transport.session
 
     def close(self) -> None:
         self.transport.close()
@@ -197,7 +180,7 @@ class AccountClient:
         body: dict[str, Any] = {"conversation_id": conversation_id, **given}
         if client_ref:
             body["client_ref"] = client_ref
-        return self._act(
+        return self.calls.act(
             "/v1/verifications", "start_verification", body, idempotency_key, VerificationStarted.from_body
         )
 
@@ -206,17 +189,17 @@ class AccountClient:
     ) -> VerificationConfirmed:
         path = f"/v1/verifications/{quote(str(verification_id), safe='')}/confirm"
         body = {"conversation_id": conversation_id, "code": code}
-        return self._act(path, "confirm_verification", body, idempotency_key, VerificationConfirmed.from_body)
+        return self.calls.act(path, "confirm_verification", body, idempotency_key, VerificationConfirmed.from_body)
 
     # -- reads ----------------------------------------------------------------------------------
 
     def account_summary(self, verification_id: str | None, conversation_id: str) -> AccountSummary:
-        data = self._get("/v1/account", "account_summary", verification_id, conversation_id)
+        data = self.calls.read("/v1/account", "account_summary", verification_id, conversation_id)
         return read_result(AccountSummary.from_body, data)
 
     def login_history(self, verification_id: str | None, conversation_id: str) -> list[LoginRecord]:
         """The last (up to) 10 logins, newest first."""
-        data = self._get("/v1/login-history", "login_history", verification_id, conversation_id)
+        data = self.calls.read("/v1/login-history", "login_history", verification_id, conversation_id)
         return read_result(lambda d: [LoginRecord.from_body(x) for x in d["logins"]], data)
 
     # -- procedures -----------------------------------------------------------------------------
@@ -224,13 +207,15 @@ class AccountClient:
     def send_password_reset(
         self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
     ) -> Delivery:
-        return self._procedure("password-reset", Delivery.from_body, verification_id, conversation_id, idempotency_key)
+        return self.calls.procedure(
+            "password-reset", Delivery.from_body, verification_id, conversation_id, idempotency_key
+        )
 
     def send_connection_credentials(
         self, verification_id: str | None, conversation_id: str, method: str, *, idempotency_key: str | None = None
     ) -> ConnectionCredentialsResult:
         """method: "sms" (400 no_mobile without one), "post" (a letter, eta_days) or "mypage" (sends nothing)."""
-        return self._procedure(
+        return self.calls.procedure(
             "connection-credentials",
             ConnectionCredentialsResult.from_body,
             verification_id,
@@ -242,71 +227,28 @@ class AccountClient:
     def send_customer_number(
         self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
     ) -> CustomerNumberSent:
-        return self._procedure(
+        return self.calls.procedure(
             "customer-number", CustomerNumberSent.from_body, verification_id, conversation_id, idempotency_key
         )
 
     def send_ocn_id(
         self, verification_id: str | None, conversation_id: str, *, idempotency_key: str | None = None
     ) -> OcnIdSent:
-        return self._procedure("ocn-id", OcnIdSent.from_body, verification_id, conversation_id, idempotency_key)
+        return self.calls.procedure("ocn-id", OcnIdSent.from_body, verification_id, conversation_id, idempotency_key)
 
     # -- what became of a call that got no answer ------------------------------------------------
 
     def request_outcome(self, path: str, idempotency_key: str) -> RequestOutcome:
         """The outcome of the POST to `path` with `idempotency_key` (read-only; same timeouts and retries)."""
-        data = self.transport.get("/v1/outcomes", "request_outcome", {"path": path, "idempotency_key": idempotency_key})
-        return read_result(RequestOutcome.from_body, data)
+        return self.calls.request_outcome(path, idempotency_key)
 
-    # -- plumbing -------------------------------------------------------------------------------
 
-    def _act(
-        self, path: str, endpoint: str, body: dict[str, Any], idempotency_key: str | None, read: Callable[[Any], T]
-    ) -> T:
-        """A POST, its reply read with `read`. When no attempt was answered: its outcome as the API
-        recorded it (never a guess). A success whose reply cannot be read was carried out all the same:
-        its outcome is unknown to us, not "not carried out"."""
-        key = idempotency_key or uuid.uuid4().hex  # drawn here: the outcome is asked for by it
-        carried_out_unreadable = AccountApiOutcomeUnknown(f"{endpoint}: carried out, reply unreadable")
-        try:
-            data = self._post_or_outcome(path, endpoint, body, key)
-        except AccountApiUnavailable as error:
-            if error.status is not None and 200 <= error.status < 300:  # a success without a JSON object
-                raise carried_out_unreadable from None
-            raise
-        try:
-            return read_result(read, data)
-        except AccountApiUnavailable:  # a success without what the contract promises
-            raise carried_out_unreadable from None
+_shared: AccountClient | None = None
 
-    def _post_or_outcome(self, path: str, endpoint: str, body: dict[str, Any], key: str) -> dict[str, Any]:
-        try:
-            return self.transport.post(path, endpoint, body, key)
-        except AccountApiUnavailable as error:
-            if not error.unanswered:
-                raise  # no attempt reached the API, or it answered: nothing was carried out
-            try:
-                outcome = self.request_outcome(path, key)
-            except (AccountApiUnavailable, AccountApiError):
-                logger.warning("account api %s: no answer, and its outcome could not be read", endpoint)
-                raise AccountApiOutcomeUnknown(f"{endpoint}: outcome unknown") from None
-        logger.info("account api %s: no answer; outcome %s", endpoint, outcome.status or "not carried out")
-        if not outcome.carried_out:
-            raise AccountApiUnavailable(f"{endpoint}: not carried out")
-        return self.transport.reply_body(endpoint, outcome.status, outcome.body)
 
-    def _procedure(
-        self,
-        name: str,
-        read: Callable[[Any], T],
-        verification_id: str | None,
-        conversation_id: str,
-        idempotency_key: str | None,
-        **extra: Any,
-    ) -> T:
-        body = {"verification_id": verification_id, "conversation_id": conversation_id, **extra}
-        return self._act(f"/v1/procedures/{name}", name, body, idempotency_key, read)
-
-    def _get(self, path: str, endpoint: str, verification_id: str | None, conversation_id: str) -> dict[str, Any]:
-        params = {"verification_id": verification_id or "", "conversation_id": conversation_id}
-        return self.transport.get(path, endpoint, params)
+def shared_client() -> AccountClient:
+    """One client (one connection pool) per action-server process, made on first use from the environment."""
+    global _shared
+    if _shared is None:
+        _shared = AccountClient.from_env()
+    return _shared

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
 from actions.conversation_state import ask, in_procedure
-from actions.procedure_actions import start_verification
+from actions.verification_slots import start_verification
 
 Events = list[dict[str, Any]]
 _SOMEWHERE = "ご登録の携帯電話（SMS）またはメール"

@@ -21,7 +21,7 @@ from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, rea
 from actions.code_step import resend_code
 from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure
 from actions.follow_ups import follow_up_fact, two_topics
-from actions.procedure_actions import start_procedure_events
+from actions.procedure_form import start_procedure_events
 from actions.topics import TOPICS
 from ocn_ids.normalize import MAX_MESSAGE_CHARS
 

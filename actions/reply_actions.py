@@ -17,7 +17,7 @@ from actions.answers import resolve_which_password
 from actions.conversation_state import PROCEDURE_FORM, in_procedure, latest_intent
 from actions.faq_actions import ActionClarify
 from actions.password_warning import warns_about_typed_password
-from actions.procedure_actions import start_procedure_events
+from actions.procedure_form import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context
 
 

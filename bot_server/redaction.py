@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # Rasa is imported only by redact_event: the action server lo
 CODE_MASK = "[確認コード]"
 PHONE_MASK = "[電話番号]"
 PASSWORD_MASK = "[パスワード]"
-# The form slots whose question asks for a customer number / OCN ID (actions/procedure_actions.py).
+# The form slots whose question asks for a customer number / OCN ID (actions/verification_slots.py).
 ID_PROMPT_SLOTS = ("account_ref",)
 # Cheap test before the password recognizer runs on a log line: a password word in any width/case.
 _PASSWORD_WORD_HINTS = ("pass", "pw", "パス", "ぱす", "ﾊﾟｽ", "暗証", "ｐ")

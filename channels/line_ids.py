@@ -13,5 +13,5 @@ def chat_id_of(source: dict[str, Any]) -> str | None:
 def sender_id_of(source: dict[str, Any]) -> str | None:
     """The Rasa sender id of the conversation an event belongs to (None: no usable source):
     `line:<userId>` one to one, `line:group:<groupId>` / `line:room:<roomId>` for chats several people
-    share (verified procedures are refused there: actions/procedure_actions.py)."""
+    share (verified procedures are refused there: actions/procedure_form.py, procedure_run.py)."""
     return line_sender(source)

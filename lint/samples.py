@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from actions import knowledge
-from actions.procedure_actions import describe_contact
+from actions.account_replies import describe_contact
 
 SLOT_VALUES: dict[str, str] = {
     "destination": describe_contact("email", "ta*****@ocn.ne.jp"),  # longer than the phone form

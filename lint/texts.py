@@ -19,7 +19,7 @@ import yaml
 from account_api import messages
 from actions import buttons, choices, knowledge
 from actions.account_api_results import LoginRecord
-from actions.procedure_actions import format_login_history
+from actions.procedure_run import format_login_history
 from actions.topics import TOPICS
 from lint.samples import fill
 
@@ -81,12 +81,12 @@ def action_texts() -> Iterator[Shown]:
         yield Shown(f"actions/topics.py {intent}", topic.title, LABEL)
     for button in buttons.talk_to_person() + knowledge.topic_buttons([]):
         yield Shown("actions/buttons.py, actions/knowledge.py", button["title"], LABEL)
-    for title in _start_procedure_titles(ROOT / "actions" / "procedure_actions.py"):
-        yield Shown("actions/procedure_actions.py start_procedure", title, LABEL)
+    for title in _start_procedure_titles(ROOT / "actions" / "procedure_run.py"):
+        yield Shown("actions/procedure_run.py start_procedure", title, LABEL)
     when = datetime(2026, 11, 24, 0, 12, tzinfo=timezone.utc)
     logins = [LoginRecord(when, "東京都", "iPhone", True, True), LoginRecord(when, "大阪府", "Windows", False, False)]
     for logins_shown in (logins, []):
-        yield from _lines("actions/procedure_actions.py format_login_history", format_login_history(logins_shown))
+        yield from _lines("actions/procedure_run.py format_login_history", format_login_history(logins_shown))
 
 
 def message_texts() -> Iterator[Shown]:

@@ -433,9 +433,10 @@ def test_from_env():
             "ACCOUNT_API_RETRIES": "4",
         }
     )
-    assert client.base_url == "http://10.0.0.1:9" and client.timeout == (0.5, 1.5) and client.retries == 4
-    assert client.session.headers["X-Service-Token"] == "t"
-    default = AccountClient.from_env({})
+    settings = client.transport  # the settings live with the HTTP they govern
+    assert settings.base_url == "http://10.0.0.1:9" and settings.timeout == (0.5, 1.5) and settings.retries == 4
+    assert settings.session.headers["X-Service-Token"] == "t"
+    default = AccountClient.from_env({}).transport
     assert default.base_url == "http://127.0.0.1:5056" and default.timeout == (2.0, 5.0) and default.retries == 2
 
 

@@ -12,9 +12,10 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import procedure_actions
+from actions import account_client
 from actions.account_client import AccountApiError, ConnectionCredentialsResult, VerificationStarted
-from actions.procedure_actions import ActionRunProcedure, ValidateProcedureForm
+from actions.procedure_form import ValidateProcedureForm
+from actions.procedure_run import ActionRunProcedure
 from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, tracker
 
@@ -32,7 +33,7 @@ FIGURES = [
 @pytest.fixture()
 def client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
     fake = FakeClient()
-    monkeypatch.setattr(procedure_actions, "_client", fake)
+    monkeypatch.setattr(account_client, "_shared", fake)
     return fake
 
 

@@ -11,7 +11,7 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq_actions import ActionAnswer, ActionClarify
-from actions.procedure_actions import ValidateProcedureForm
+from actions.procedure_form import ValidateProcedureForm
 from actions.reply_actions import ActionAnswerPendingQuestion
 from tests.actions.trackers import responses, run, slot_events, tracker
 

@@ -10,23 +10,22 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import procedure_actions
+from actions import account_client
 from actions.account_client import (
     AccountApiError,
     AccountApiOutcomeUnknown,
     AccountApiUnavailable,
     AccountSummary,
 )
-from actions.procedure_actions import (
-    INVALID,
+from actions.procedure_form import (
     ActionAskDeliveryMethod,
     ActionAskProcedure,
     ActionAskProcedureConfirmed,
-    ActionCancelProcedure,
-    ActionRunProcedure,
     ActionStartProcedure,
     ValidateProcedureForm,
 )
+from actions.procedure_run import ActionCancelProcedure, ActionRunProcedure
+from actions.verification_slots import INVALID
 from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
@@ -37,7 +36,7 @@ CHOSEN = tracker(slots={"procedure": "send_ocn_id"})  # a procedure was chosen: 
 @pytest.fixture()
 def client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
     fake = FakeClient()
-    monkeypatch.setattr(procedure_actions, "_client", fake)
+    monkeypatch.setattr(account_client, "_shared", fake)
     return fake
 
 

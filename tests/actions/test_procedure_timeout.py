@@ -12,9 +12,9 @@ import pytest
 import requests
 import yaml
 
-from actions import procedure_actions
+from actions import account_client
 from actions.account_client import AccountClient
-from actions.procedure_actions import ActionRunProcedure
+from actions.procedure_run import ActionRunProcedure
 from tests.actions.trackers import responses, run, slot_events, tracker
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
@@ -55,7 +55,7 @@ def text_of(response: str) -> str:
 
 def run_with(monkeypatch: pytest.MonkeyPatch, outcome: dict[str, Any] | None) -> tuple[list[str], TimeoutSession]:
     session = TimeoutSession(outcome)
-    monkeypatch.setattr(procedure_actions, "_client", AccountClient(session=session, sleep=lambda _s: None))
+    monkeypatch.setattr(account_client, "_shared", AccountClient(session=session, sleep=lambda _s: None))
     messages, events = run(ActionRunProcedure(), CONFIRMED)
     assert slot_events(events)["procedure"] is None  # the procedure ends either way
     return responses(messages), session

@@ -8,21 +8,21 @@ import asyncio
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import procedure_actions
+from actions import account_client
 from actions.account_client import AccountApiError
 from actions.code_step import ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
-from actions.procedure_actions import ActionAskProcedure, ValidateProcedureForm
+from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
 from actions.replies import reading_in_context
 from actions.reply_actions import ActionAnswerPendingQuestion
-from tests.actions.test_procedure_actions import FakeClient
+from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
 
 @pytest.fixture()
 def client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
     fake = FakeClient()
-    monkeypatch.setattr(procedure_actions, "_client", fake)
+    monkeypatch.setattr(account_client, "_shared", fake)
     return fake
 
 

@@ -1,0 +1,260 @@
+"""The verified procedures' form: starting it clean, reading and validating what to do, how to deliver
+and the final yes (the verification slots are verification_slots.py), and the form's questions. The
+form asks; running the confirmed procedure is procedure_run.py. Every API failure ends in a polite
+message and a clean state: nothing is half-done."""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import buttons
+from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
+from actions.account_replies import describe_contact, explain_api_error, slot_values
+from actions.choices import is_plain_yes_no, read_choice, read_yes_no
+from actions.conversation_state import (
+    ask,
+    forget_verification,
+    is_verified,
+    latest_entity,
+    latest_intent,
+    reset_procedure,
+)
+from actions.password_warning import warns_about_typed_password
+from actions.procedure_run import PROCEDURES
+from actions.topics import TOPICS
+from actions.verification_slots import VerificationSlots, start_verification
+from channels.senders import is_shared_chat
+
+
+class ActionStartProcedure(Action):
+    def name(self) -> str:
+        return "action_start_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return start_procedure_events(tracker)
+
+
+def start_procedure_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """A clean procedure run; what the customer already said (procedure, method) is kept. An offered
+    procedure counts only while the offer is the open question: an ID typed later chooses nothing."""
+    procedure = latest_entity(tracker, "procedure")
+    if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
+        procedure = tracker.get_slot("offered_procedure")
+    delivery = latest_entity(tracker, "delivery_method")
+    if procedure is None and delivery:
+        procedure = "send_connection_id"
+    events = reset_procedure({"procedure": procedure, "delivery_method": delivery})
+    if not is_verified(tracker):
+        events += forget_verification()
+    return events + [ask(None)]
+
+
+class ValidateProcedureForm(VerificationSlots, FormValidationAction):
+    def name(self) -> str:
+        return "validate_procedure_form"
+
+    @warns_about_typed_password
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        return await super().run(dispatcher, tracker, domain)
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if tracker.get_slot("procedure_halt") or is_shared_chat(tracker.sender_id):
+            return []  # a group chat is not one person: nothing to ask (ActionRunProcedure explains)
+        slots = ["procedure"]
+        if not is_verified(tracker):
+            slots += ["account_ref", "otp_code"]
+        if tracker.get_slot("procedure") == "send_connection_id":
+            slots.append("delivery_method")
+        return slots + ["procedure_confirmed"]
+
+    # --- what to do ------------------------------------------------------------
+    async def extract_procedure(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Asked which procedure, the customer may type a button's label or number, or just say what
+        they want (ログイン履歴を見たい)."""
+        if tracker.get_slot("requested_slot") != "procedure" or latest_entity(tracker, "procedure"):
+            return {}
+        return _read_choice_slot("procedure", dispatcher, tracker) or _procedure_from_topic(tracker)
+
+    async def validate_procedure(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An ID given before the procedure was chosen is verified now, once the customer chose.
+        At the final question the choice is fixed: a procedure arriving with the answer
+        (`/affirm{"procedure": ...}`) never changes what the customer was asked to confirm."""
+        if tracker.get_slot("requested_slot") == "procedure_confirmed":
+            return {"procedure": _value_before_this_message(tracker, "procedure")}
+        if value not in PROCEDURES:
+            return {"procedure": None}
+        held = tracker.get_slot("account_ref")
+        if held and not tracker.get_slot("verification_id") and not is_verified(tracker):
+            return {"procedure": value, **await start_verification(dispatcher, tracker, held)}
+        return {"procedure": value}
+
+    # --- how to deliver, and the final yes ----------------------------------
+    async def extract_delivery_method(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "delivery_method" or latest_entity(tracker, "delivery_method"):
+            return {}
+        return _read_choice_slot("delivery_method", dispatcher, tracker)
+
+    async def validate_delivery_method(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value not in ("sms", "post", "mypage"):
+            return {"delivery_method": None}
+        if value == "sms":
+            try:
+                summary = await asyncio.to_thread(
+                    shared_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
+                )
+            except (AccountApiError, AccountApiUnavailable) as error:
+                return {"delivery_method": value, **slot_values(explain_api_error(dispatcher, error))}
+            if summary.contact_channel != "sms":
+                dispatcher.utter_message(response="utter_no_mobile")
+                return {"delivery_method": None}
+        return {"delivery_method": value}
+
+    async def extract_procedure_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """「大丈夫です」 after 「よろしいですか？」 agrees; 「結構です」 is asked back (it goes either way)."""
+        if tracker.get_slot("requested_slot") != "procedure_confirmed":
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        reading = None if text.startswith("/") else read_yes_no("procedure_confirmed", text)
+        if reading is None:
+            reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
+        if reading == "unclear":
+            dispatcher.utter_message(response="utter_ask_yes_no_again")
+            return {"procedure_confirmed": None}
+        return {"procedure_confirmed": reading == "yes"} if reading else {}
+
+    async def validate_procedure_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"procedure_confirmed": None if value is None else bool(value)}
+
+
+def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """A typed answer to the form's choice question: the slot, or (when it names several) the
+    candidates to pick from; {} when the text is not an answer (the form lets the rules handle it)."""
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return {}
+    if is_plain_yes_no(question, text):
+        dispatcher.utter_message(response="utter_ask_choice_again")  # the form then asks its question again
+        return {question: None}
+    found = read_choice(question, text)
+    if len(found) == 1:
+        return {question: found[0].value}
+    if found:
+        dispatcher.utter_message(
+            response="utter_which_one", buttons=[{"title": c.title, "payload": c.payload} for c in found]
+        )
+        return {question: None}
+    return {}
+
+
+def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:
+    topic = TOPICS.get(latest_intent(tracker) or "")
+    return {"procedure": topic.procedure} if topic and topic.procedure else {}
+
+
+def _value_before_this_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value as it was when the customer's latest message arrived."""
+    before = tracker.events
+    for index in range(len(before) - 1, -1, -1):
+        if before[index].get("event") == "user":
+            before = before[:index]
+            break
+    return next((e.get("value") for e in reversed(before) if e.get("event") == "slot" and e.get("name") == slot), None)
+
+
+class _AskWithButtons(Action, ABC):
+    """The form's question for a slot, with buttons whose payloads carry entities. Abstract: rasa_sdk
+    registers every concrete Action subclass, and this base would be served as a bare "action_ask_"."""
+
+    slot = ""
+
+    @staticmethod
+    @abstractmethod
+    def make_buttons() -> list[dict[str, str]]:
+        """The question's buttons (each subclass names its function in actions/buttons.py)."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}", buttons=type(self).make_buttons())
+        return []
+
+
+class ActionAskProcedure(_AskWithButtons):
+    """Which procedure; when the customer gave an ID first, it says that choosing one sends a code."""
+
+    slot = "procedure"
+    make_buttons = staticmethod(buttons.procedures)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("account_ref") and not tracker.get_slot("verification_id"):
+            dispatcher.utter_message(response="utter_ask_procedure_for_id", buttons=buttons.procedures())
+            return []
+        return await super().run(dispatcher, tracker, domain)
+
+
+class ActionAskDeliveryMethod(_AskWithButtons):
+    slot = "delivery_method"
+    make_buttons = staticmethod(buttons.delivery_methods)
+
+
+class ActionAskProcedureConfirmed(Action):
+    """Says exactly what will happen, with the masked destination, before anything is sent."""
+
+    def name(self) -> str:
+        return "action_ask_procedure_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        procedure = tracker.get_slot("procedure")
+        method = tracker.get_slot("delivery_method")
+        destination = ""
+        if procedure != "login_history" and method != "mypage":
+            try:
+                summary = await asyncio.to_thread(
+                    shared_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
+                )
+                destination = (
+                    summary.address_masked or "ご住所"
+                    if method == "post"
+                    else describe_contact(summary.contact_channel, summary.contact_masked)
+                )
+            except (AccountApiError, AccountApiUnavailable):
+                destination = "ご住所" if method == "post" else "連絡先"  # asked anyway; running reports failures
+        response = {
+            "reset_ocn_password": "utter_confirm_password_reset",
+            "send_customer_number": "utter_confirm_customer_number",
+            "send_ocn_id": "utter_confirm_ocn_id",
+            "login_history": "utter_confirm_login_history",
+        }.get(procedure or "", f"utter_confirm_connection_{method}")
+        dispatcher.utter_message(
+            response=response, destination=destination, buttons=buttons.yes_no("procedure_confirmed")
+        )
+        return []

@@ -1,0 +1,154 @@
+"""Running the confirmed procedure (one small function per procedure, in a worker thread: the client is
+blocking), the login history as short lines for a phone, and cancelling. An API failure ends in a
+polite message and a clean state."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import buttons
+from actions.account_client import AccountApiError, AccountApiUnavailable, AccountClient, shared_client
+from actions.account_replies import describe_contact, explain_api_error, utter_figure
+from actions.conversation_state import PROCEDURE_FORM, ask, forget_verification, reset_procedure, turn_key
+from actions.links import link
+from channels.senders import is_shared_chat
+
+JST = timezone(timedelta(hours=9))
+
+
+class ActionRunProcedure(Action):
+    def name(self) -> str:
+        return "action_run_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if is_shared_chat(tracker.sender_id):
+            # Everyone in a LINE group or room shares this conversation: no verification, no account data.
+            dispatcher.utter_message(response="utter_procedure_needs_private_chat")
+            return reset_procedure() + forget_verification() + [ask(None)]
+        if tracker.get_slot("procedure_halt"):
+            return reset_procedure() + [ask(None)]  # the reason was already explained
+        if not tracker.get_slot("procedure_confirmed"):
+            dispatcher.utter_message(response="utter_procedure_cancelled")
+            return reset_procedure() + [ask(None)]
+        try:
+            events = await asyncio.to_thread(self._run, tracker.get_slot("procedure"), tracker, dispatcher)
+        except (AccountApiError, AccountApiUnavailable) as error:
+            halt = explain_api_error(dispatcher, error)
+            return reset_procedure() + [e for e in halt if e["name"] != "procedure_halt"] + [ask(None)]
+        dispatcher.utter_message(response="utter_ask_survey")
+        return reset_procedure() + events + [ask("survey")]
+
+    def _run(self, procedure: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        run = _PROCEDURE_RUNNERS[procedure]
+        run(_Run(shared_client(), tracker, dispatcher, turn_key(tracker, procedure)))
+        return []
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every procedure needs: the client, the verified conversation, where to answer, the key."""
+
+    client: AccountClient
+    tracker: Tracker
+    dispatcher: CollectingDispatcher
+    key: str
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        return self.tracker.get_slot("verification_id"), self.tracker.sender_id
+
+
+def _run_password_reset(r: _Run) -> None:
+    sent = r.client.send_password_reset(*r.ids, idempotency_key=r.key)
+    r.dispatcher.utter_message(
+        response="utter_done_password_reset", destination=describe_contact(sent.channel, sent.destination_masked)
+    )
+
+
+def _run_connection_credentials(r: _Run) -> None:
+    method = r.tracker.get_slot("delivery_method")
+    sent = r.client.send_connection_credentials(*r.ids, method, idempotency_key=r.key)
+    if method == "mypage":
+        r.dispatcher.utter_message(response="utter_done_connection_mypage", link=link("check_connection_id"))
+    elif method == "post":
+        utter_figure(
+            r.dispatcher, "utter_done_connection_post", "eta_days", sent.eta_days, destination=sent.destination_masked
+        )
+    else:
+        r.dispatcher.utter_message(
+            response="utter_done_connection_sms", destination=describe_contact("sms", sent.destination_masked)
+        )
+
+
+def _run_customer_number(r: _Run) -> None:
+    sent = r.client.send_customer_number(*r.ids, idempotency_key=r.key)
+    r.dispatcher.utter_message(
+        response="utter_done_customer_number",
+        masked=sent.customer_number_masked,
+        destination=describe_contact(sent.channel, sent.destination_masked),
+    )
+
+
+def _run_ocn_id(r: _Run) -> None:
+    sent = r.client.send_ocn_id(*r.ids, idempotency_key=r.key)
+    r.dispatcher.utter_message(
+        response="utter_done_ocn_id",
+        masked=sent.ocn_id_masked,
+        destination=describe_contact(sent.channel, sent.destination_masked),
+    )
+
+
+def _run_login_history(r: _Run) -> None:
+    logins = r.client.login_history(*r.ids)
+    r.dispatcher.utter_message(text=format_login_history(logins))
+    if any(login.unfamiliar for login in logins):
+        r.dispatcher.utter_message(
+            response="utter_login_history_unfamiliar",
+            buttons=[buttons.start_procedure("reset_ocn_password", "パスワードを再設定する")],
+        )
+
+
+# One small function per procedure (the keys are the procedure slot's values).
+_PROCEDURE_RUNNERS: dict[str, Callable[[_Run], None]] = {
+    "reset_ocn_password": _run_password_reset,
+    "send_connection_id": _run_connection_credentials,
+    "send_customer_number": _run_customer_number,
+    "send_ocn_id": _run_ocn_id,
+    "login_history": _run_login_history,
+}
+PROCEDURES = tuple(_PROCEDURE_RUNNERS)
+
+
+def format_login_history(logins: list[Any]) -> str:
+    """Short lines for a phone screen: 11/24 09:12 東京都 iPhone 成功 (⚠ = unfamiliar)."""
+    if not logins:
+        return "直近のログイン履歴はありません。"
+    lines = [f"直近{len(logins)}件のログイン履歴です（⚠は普段と違うログイン）。"]
+    for login in logins:
+        when = datetime.fromisoformat(str(login.time).replace("Z", "+00:00")).astimezone(JST)
+        mark = "⚠ " if login.unfamiliar else ""
+        result = "成功" if login.success else "失敗"
+        lines.append(f"{mark}{when:%m/%d %H:%M} {login.region} {login.device} {result}")
+    return "\n".join(lines)
+
+
+class ActionCancelProcedure(Action):
+    def name(self) -> str:
+        return "action_cancel_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        running = tracker.active_loop_name == PROCEDURE_FORM or tracker.get_slot("procedure")
+        dispatcher.utter_message(response="utter_procedure_cancelled" if running else "utter_no_procedure_to_cancel")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_procedure(), ask(None)]

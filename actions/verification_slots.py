@@ -1,0 +1,164 @@
+"""The procedure form's slots that verify the customer: which account (account_ref) and the one-time code
+(otp_code), and sending the code (start_verification, also used by 「コードが届きません」: code_step.py).
+The client is blocking (requests), so its calls run in a worker thread and a slow API never stalls other
+conversations on the action server."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
+from actions.account_replies import describe_contact, explain_api_error, minutes, slot_values, utter_figure
+from actions.conversation_state import latest_intent, turn_key
+from actions.password_warning import typed_password
+from channels.client_ref import from_metadata
+from ocn_ids.parse import CONNECTION_ID_DOMAINS, canonical_customer_number, canonical_mail, find_values, one_time_code
+
+INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kept in a slot
+
+
+async def start_verification(
+    dispatcher: CollectingDispatcher, tracker: Tracker, account_ref: str, what: str = "start_verification"
+) -> dict[str, Any]:
+    """Send a one-time code for `account_ref` (canonical customer number or mail); the slots to set.
+
+    The destination hint the API returns (masked; a stable decoy for unknown accounts) is kept so
+    「コードが届きません」 can be answered with where the code went.
+    """
+    customer_number = canonical_customer_number(account_ref)
+    # A connection ID (on the letter, under an OCN connection domain) is looked up as one, not as an OCN ID.
+    connection_id = account_ref if not customer_number and is_connection_id(account_ref) else None
+    try:
+        started = await asyncio.to_thread(
+            shared_client().start_verification,
+            tracker.sender_id,
+            customer_number=customer_number,
+            ocn_id=None if customer_number or connection_id else account_ref,
+            connection_id=connection_id,
+            # Who is asking, as the channel saw it (opaque): the API limits codes per account and client.
+            client_ref=from_metadata((tracker.latest_message or {}).get("metadata")),
+            idempotency_key=turn_key(tracker, what),
+        )
+    except (AccountApiError, AccountApiUnavailable) as error:
+        return slot_values(explain_api_error(dispatcher, error))
+    destination = describe_contact(started.channel, started.destination_hint) if started.channel else None
+    dispatcher.utter_message(
+        response="utter_code_resent" if what == "resend_code" else "utter_code_sent",
+        minutes=minutes(started.expires_in),  # always in the reply (openapi.yaml)
+        destination=destination or "ご登録の携帯電話（SMS）またはメール",
+    )
+    return {"verification_id": started.verification_id, "code_destination": destination, "otp_code": None}
+
+
+def is_connection_id(account_ref: str) -> bool:
+    """A canonical address under one of OCN's connection domains (ocn_ids/parse.py) is a connection ID."""
+    return account_ref.rpartition("@")[2] in CONNECTION_ID_DOMAINS
+
+
+_MISTAKE = re.compile(r"間違|まちが|違いました|ちがいました|違います|ちがいます")
+
+
+class VerificationSlots:
+    """The form's slots that verify the customer: which account (account_ref) and the one-time code
+    (otp_code). A code is sent only once a procedure is chosen; a second ID or 「間違えました」 while
+    waiting for the code starts the verification again for the right one."""
+
+    # --- who the customer is -------------------------------------------------
+    async def extract_account_ref(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        requested = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        if text.startswith("/"):
+            return {}
+        found = [f for f in find_values(text) if f.entity in ("customer_number", "ocn_id", "connection_id")]
+        if requested == "otp_code":
+            # A second ID while waiting for the code, or 「間違えました」: verify again for the right one.
+            if found and found[0].value != tracker.get_slot("account_ref"):
+                dispatcher.utter_message(response="utter_restart_verification")
+                return {"account_ref": found[0].value}  # validated below: a new code for it
+            if _MISTAKE.search(text) and "コード" not in text and not one_time_code(text):
+                dispatcher.utter_message(response="utter_restart_verification")
+                return {"account_ref": None}
+            return {}
+        if tracker.get_slot("account_ref") and requested != "account_ref":
+            return {}
+        if found:
+            return {"account_ref": found[0].value}
+        if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):
+            return {"account_ref": INVALID}
+        return {}
+
+    async def validate_account_ref(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # Only what validation returns is kept (rasa_sdk drops other extracted slots), so the
+        # verification of the mistyped ID is forgotten here.
+        if value is None:
+            return {"account_ref": None, "verification_id": None, "code_destination": None}  # 「間違えました」
+        customer_number = canonical_customer_number(str(value)) if value != INVALID else None
+        account_ref = customer_number or (None if value == INVALID else canonical_mail(str(value)))
+        if not account_ref:
+            if not typed_password(tracker):  # a password: warned once; the form asks for the ID again
+                dispatcher.utter_message(response="utter_invalid_account_ref")
+            return {"account_ref": None}
+        if not tracker.get_slot("procedure"):
+            return {"account_ref": account_ref}  # nothing is sent before the customer chose what to do
+        return {"account_ref": account_ref, **await start_verification(dispatcher, tracker, account_ref)}
+
+    # --- the one-time code (never kept: the slot only ever holds None) ---------
+    async def extract_otp_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "otp_code":
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        if text.startswith("/"):
+            return {}
+        if any(f.entity in ("customer_number", "ocn_id", "connection_id") for f in find_values(text)):
+            return {}  # an ID, not a code: extract_account_ref starts the verification again
+        code = one_time_code(text)
+        if code:
+            return {"otp_code": code}
+        if any(c.isdigit() for c in text) or latest_intent(tracker) == "inform":
+            return {"otp_code": INVALID}
+        return {}
+
+    async def validate_otp_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {"otp_code": None}
+        if value == INVALID:
+            dispatcher.utter_message(response="utter_invalid_code_format")
+            return {"otp_code": None}
+        verification_id = tracker.get_slot("verification_id")
+        if not verification_id:
+            return {"otp_code": None, "account_ref": None}
+        try:
+            confirmed = await asyncio.to_thread(
+                shared_client().confirm_verification,
+                verification_id,
+                tracker.sender_id,
+                str(value),
+                idempotency_key=turn_key(tracker, "confirm"),
+            )
+        except AccountApiError as error:
+            if error.code == "invalid_code":
+                utter_figure(dispatcher, "utter_wrong_code", "attempts_left", error.attempts_left)
+                return {"otp_code": None}
+            if error.code in ("expired", "not_found"):
+                dispatcher.utter_message(response="utter_code_expired")
+                return {"otp_code": None, "account_ref": None, "verification_id": None}
+            return {"otp_code": None, **slot_values(explain_api_error(dispatcher, error))}
+        except AccountApiUnavailable as error:
+            return {"otp_code": None, **slot_values(explain_api_error(dispatcher, error))}
+        dispatcher.utter_message(response="utter_verified")
+        # A resend offer (「新しいコードをお送りしますか？」) is no longer open.
+        return {"otp_code": None, "verified_until": confirmed.verified_until_epoch, "pending_question": None}
