@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-import requests
 
-from tests.support.stack import CODE, RunningStack, buttons, new_sender, texts
+from tests.support.stack import RunningStack, buttons, new_sender, texts
 
 TARO = {"number": "N123456789", "phone": "090-1234-5678"}
 ICHIRO = {"number": "N555000111", "phone": "080-5555-6666"}
@@ -21,17 +20,6 @@ def fresh_hour(stack: RunningStack) -> Iterator[None]:
     """Each test gets a new day on the sandbox clock, so the code limits and wrong-code budgets reset."""
     stack.start_a_new_day()
     yield
-
-
-def codes_sent(stack: RunningStack, destination: str) -> list[str]:
-    response = requests.get(
-        f"{stack.account_api_url}/dev/outbox",
-        params={"to": destination, "last": 500},  # every message, not the newest 20
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    )
-    response.raise_for_status()
-    return [m.group(1) for msg in response.json()["messages"] for m in [CODE.search(msg["body"])] if m]
 
 
 def spaced(code: str) -> str:
@@ -101,15 +89,15 @@ def test_a_digression_is_still_answered_as_a_question(stack: RunningStack) -> No
 
 def test_an_id_out_of_the_blue_sends_nothing_until_a_procedure_is_chosen(stack: RunningStack) -> None:
     sender = new_sender()
-    before = len(codes_sent(stack, TARO["phone"]))
+    before = len(stack.codes_sent(TARO["phone"]))
     asked = stack.say(sender, TARO["number"])
     assert "お手続きをお選びいただくと" in texts(asked) and "確認コード" in texts(asked)
     assert "ログイン履歴を確認" in [b["title"] for b in buttons(asked)]
-    assert len(codes_sent(stack, TARO["phone"])) == before  # no SMS yet
+    assert len(stack.codes_sent(TARO["phone"])) == before  # no SMS yet
     sent = texts(stack.say(sender, "5"))  # the number of the choice ログイン履歴を確認
     assert "確認コードをお送りしました" in sent and "**78" in sent
-    assert len(codes_sent(stack, TARO["phone"])) == before + 1
-    verified = texts(stack.say(sender, spaced(codes_sent(stack, TARO["phone"])[-1])))
+    assert len(stack.codes_sent(TARO["phone"])) == before + 1
+    verified = texts(stack.say(sender, spaced(stack.codes_sent(TARO["phone"])[-1])))
     assert "ご本人確認ができました" in verified and "ログイン履歴" in verified
 
 
@@ -130,10 +118,10 @@ def test_code_did_not_arrive_says_where_it_went_and_offers_a_new_one(stack: Runn
     assert "迷惑メール" in said and "新しいコードをお送りしますか" in said
     assert "/resend_code" in [b["payload"] for b in buttons(reply)]
     assert "届いた6桁の確認コード" in said  # the open question comes back
-    sent_before = codes_sent(stack, TARO["phone"])
+    sent_before = stack.codes_sent(TARO["phone"])
     resent = texts(stack.say(sender, "はい"))
     assert "新しい確認コード" in resent
-    sent_after = codes_sent(stack, TARO["phone"])
+    sent_after = stack.codes_sent(TARO["phone"])
     assert len(sent_after) == len(sent_before) + 1
     first, new = sent_before[-1], sent_after[-1]
     assert new != first
@@ -151,7 +139,7 @@ def test_resend_keeps_the_procedure_and_says_how_long_to_wait_at_the_limit(stack
         assert "新しい確認コード" in reply and "中止" not in reply
     limited = texts(stack.say(sender, "もう一度送ってください"))
     assert "上限" in limited and re.search(r"約\d+分後", limited) and "先にお送りした確認コード" in limited
-    code = codes_sent(stack, TARO["phone"])[-1]
+    code = stack.codes_sent(TARO["phone"])[-1]
     verified = texts(stack.say(sender, code))
     assert "ご本人確認ができました" in verified  # still the same procedure
 
@@ -162,7 +150,7 @@ def test_mistyped_id_restarts_the_verification(stack: RunningStack) -> None:
     again = texts(stack.say(sender, "すみません、間違えました"))
     assert "やり直します" in again and "お客さま番号" in again
     assert "確認コードをお送りしました" in texts(stack.say(sender, TARO["number"]))
-    assert "ご本人確認ができました" in texts(stack.say(sender, codes_sent(stack, TARO["phone"])[-1]))
+    assert "ご本人確認ができました" in texts(stack.say(sender, stack.codes_sent(TARO["phone"])[-1]))
 
 
 def test_a_second_id_while_waiting_for_the_code_restarts_for_it(stack: RunningStack) -> None:
@@ -170,7 +158,7 @@ def test_a_second_id_while_waiting_for_the_code_restarts_for_it(stack: RunningSt
     waiting_for_code(stack, sender, ICHIRO["number"])
     restarted = texts(stack.say(sender, f"ごめんなさい、{TARO['number']}でした"))
     assert "やり直します" in restarted and "**78" in restarted
-    code = codes_sent(stack, TARO["phone"])[-1]
+    code = stack.codes_sent(TARO["phone"])[-1]
     assert "ご本人確認ができました" in texts(stack.say(sender, f"{code[:2]} {code[2:4]} {code[4:]}"))
 
 

@@ -95,13 +95,7 @@ def restart_rasa(stack: RunningStack) -> None:
 
 
 def reset_links(stack: RunningStack) -> int:
-    response = requests.get(
-        f"{stack.account_api_url}/dev/outbox",
-        params={"to": TARO["phone"], "last": 500},  # every message, not the newest 20
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    )
-    return sum("password-reset" in m.get("body", "") for m in response.json()["messages"])
+    return sum("password-reset" in m.get("body", "") for m in stack.outbox(TARO["phone"]))
 
 
 def test_a_message_resent_after_a_crash_sends_one_reset_link(proxied_stack: RunningStack) -> None:

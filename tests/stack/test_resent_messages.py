@@ -17,26 +17,15 @@ def say(stack: RunningStack, sender: str, text: str, message_id: str) -> list[di
     return response.json()
 
 
-def outbox(stack: RunningStack, destination: str) -> list[dict]:
-    response = requests.get(
-        f"{stack.account_api_url}/dev/outbox",
-        params={"to": destination, "last": 500},  # every message, not the newest 20
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    )
-    response.raise_for_status()
-    return response.json()["messages"]
-
-
 def test_the_same_message_sent_twice_sends_one_code_and_one_reset_link(stack: RunningStack) -> None:
     stack.advance_clock(24 * 3600 + 1)  # code limits start afresh (per hour and per day)
     sender = new_sender()
     say(stack, sender, '/start_procedure{"procedure": "reset_ocn_password"}', f"{sender}-1")
-    before = len(outbox(stack, TARO["phone"]))
+    before = len(stack.outbox(TARO["phone"]))
     sent = say(stack, sender, TARO["number"], f"{sender}-2")
     assert "確認コードをお送りしました" in texts(sent)
     resent = say(stack, sender, TARO["number"], f"{sender}-2")
-    assert len(outbox(stack, TARO["phone"])) == before + 1  # one verification started, one code
+    assert len(stack.outbox(TARO["phone"])) == before + 1  # one verification started, one code
     assert resent == sent  # the stored answer
 
     code = stack.latest_code(TARO["phone"])
@@ -46,5 +35,5 @@ def test_the_same_message_sent_twice_sends_one_code_and_one_reset_link(stack: Ru
     done = say(stack, sender, "はい", f"{sender}-4")
     assert "再設定用のリンクをお送りしました" in texts(done)
     assert say(stack, sender, "はい", f"{sender}-4") == done
-    links = [m for m in outbox(stack, TARO["phone"])[before:] if "password-reset" in m.get("body", "")]
+    links = [m for m in stack.outbox(TARO["phone"])[before:] if "password-reset" in m.get("body", "")]
     assert len(links) == 1

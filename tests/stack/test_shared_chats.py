@@ -48,14 +48,7 @@ def say_in(stack: RunningStack, fake: FakeLineApi, source: dict[str, str], text:
 
 
 def codes_sent(stack: RunningStack) -> int:
-    response = requests.get(
-        f"{stack.account_api_url}/dev/outbox",
-        params={"to": TARO["phone"], "last": 500},  # every message, not the newest 20
-        headers={"X-Service-Token": stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    )
-    response.raise_for_status()
-    return len(response.json()["messages"])
+    return len(stack.outbox(TARO["phone"]))
 
 
 def test_a_group_member_cannot_run_a_procedure(line_stack: tuple[RunningStack, FakeLineApi]) -> None:  # noqa: F811

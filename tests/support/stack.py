@@ -69,16 +69,16 @@ class RunningStack:
         (account_api/README.md "Lockout")."""
         self.advance_clock(24 * 3600 + 1)
 
+    def outbox(self, destination: str) -> list[dict[str, Any]]:
+        return sandbox_outbox(self.account_api_url, self.env["ACCOUNT_API_TOKEN"], destination)
+
+    def codes_sent(self, destination: str) -> list[str]:
+        """Every one-time code the sandbox 'sent' to a phone or mail address, oldest first."""
+        return [found.group(1) for m in self.outbox(destination) for found in [CODE.search(m["body"])] if found]
+
     def latest_code(self, destination: str) -> str | None:
         """The last one-time code the sandbox 'sent' to a phone or mail address."""
-        response = requests.get(
-            f"{self.account_api_url}/dev/outbox",
-            params={"to": destination},
-            headers={"X-Service-Token": self.env["ACCOUNT_API_TOKEN"]},
-            timeout=5,
-        )
-        response.raise_for_status()
-        for message in reversed(response.json()["messages"]):
+        for message in reversed(self.outbox(destination)):
             found = CODE.search(message.get("body", ""))
             if found:
                 return found.group(1)
@@ -86,6 +86,19 @@ class RunningStack:
 
     def stop(self) -> None:
         self.stack.stop()
+
+
+def sandbox_outbox(account_api_url: str, token: str, destination: str) -> list[dict[str, Any]]:
+    """Every message the sandbox 'sent' to a phone or mail address, oldest first (its /dev/outbox
+    returns the newest 20 unless asked for more: a count over 20 would never grow)."""
+    response = requests.get(
+        f"{account_api_url}/dev/outbox",
+        params={"to": destination, "last": 500},
+        headers={"X-Service-Token": token},
+        timeout=5,
+    )
+    response.raise_for_status()
+    return response.json()["messages"]
 
 
 def new_sender() -> str:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import requests
 from selenium.webdriver.common.by import By
 from test_web_chat import fresh_page, messages, open_chat, screenshot, texts, type_and_send, wait_bot_reply
 from web_support import WebStack
+
+from tests.support.stack import sandbox_outbox
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -19,17 +20,9 @@ TARO_PHONE = "090-1234-5678"
 
 def sent_codes(web_stack: WebStack) -> list[str]:
     """Every code the sandbox has sent to Taro's phone, oldest first."""
-    response = requests.get(
-        f"http://127.0.0.1:{web_stack.ports.account_api}/dev/outbox",
-        params={"to": TARO_PHONE, "last": 500},  # every message, not the newest 20
-        headers={"X-Service-Token": web_stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
-    )
-    response.raise_for_status()
-    codes = [
-        m.group(1) for msg in response.json()["messages"] for m in [re.search(r"確認コード: (\d{6})", msg["body"])] if m
-    ]
-    return codes
+    url = f"http://127.0.0.1:{web_stack.ports.account_api}"
+    messages = sandbox_outbox(url, web_stack.env["ACCOUNT_API_TOKEN"], TARO_PHONE)
+    return [m.group(1) for msg in messages for m in [re.search(r"確認コード: (\d{6})", msg["body"])] if m]
 
 
 def last_code(web_stack: WebStack) -> str:

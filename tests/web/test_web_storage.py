@@ -12,13 +12,13 @@ import re
 import threading
 
 import pytest
-import requests
 import socketio
 from selenium.webdriver.common.by import By
 from test_web_chat import fresh_page, messages, open_chat, texts, type_and_send, wait_bot_reply, wait_for
 from web_support import WebStack
 
 from bot_server.redaction import redact_message
+from tests.support.stack import sandbox_outbox
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -26,14 +26,9 @@ TARO = {"number": "N123456789", "phone": "090-1234-5678"}
 
 
 def outbox(web_stack: WebStack) -> list[dict]:
-    response = requests.get(
-        f"http://127.0.0.1:{web_stack.ports.account_api}/dev/outbox",
-        params={"to": TARO["phone"], "last": 500},  # every message, not the newest 20
-        headers={"X-Service-Token": web_stack.env["ACCOUNT_API_TOKEN"]},
-        timeout=5,
+    return sandbox_outbox(
+        f"http://127.0.0.1:{web_stack.ports.account_api}", web_stack.env["ACCOUNT_API_TOKEN"], TARO["phone"]
     )
-    response.raise_for_status()
-    return response.json()["messages"]
 
 
 def last_code(web_stack: WebStack) -> str:
