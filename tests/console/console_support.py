@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -42,6 +43,19 @@ def console_env(var_dir: Path, port: int, rasa_url: str = "http://127.0.0.1:9", 
     )
     env.update(extra)
     return env
+
+
+def store_event(path: Path | str, sender: str, kind: str, data: dict, at: float) -> None:
+    """One event in a SQLite tracker store laid out as Rasa's SQLTrackerStore lays it out."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, sender_id VARCHAR(255), "
+            "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"
+        )
+        db.execute(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
+            (sender, kind, at, json.dumps(data, ensure_ascii=False)),
+        )
 
 
 def add_operator(env: dict[str, str], username: str, password: str = PASSWORD) -> None:

@@ -5,11 +5,9 @@ follow everything that customer writes afterwards."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import time
 
-from console_support import Operator, enqueue
+from console_support import Operator, enqueue, store_event
 
 from console.store import Store
 
@@ -17,15 +15,7 @@ SENDER = "line:U0000000000000000000000000000ended"
 
 
 def _store_event(path, kind: str, text: str, at: float) -> None:
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, sender_id VARCHAR(255), "
-            "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"
-        )
-        db.execute(
-            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
-            (SENDER, kind, at, json.dumps({"text": text}, ensure_ascii=False)),
-        )
+    store_event(path, SENDER, kind, {"text": text}, at)
 
 
 def test_transcript_of_an_ended_handoff_stops_where_it_ended(console) -> None:

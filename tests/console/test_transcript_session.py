@@ -6,25 +6,15 @@ with a phone number and a code in clear text."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import time
 
-from console_support import Operator, enqueue
+from console_support import Operator, enqueue, store_event
 
 SENDER = "line:U0000000000000000000000000session"
 
 
 def _store(path, kind: str, data: dict, at: float) -> None:
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, sender_id VARCHAR(255), "
-            "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"
-        )
-        db.execute(
-            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
-            (SENDER, kind, at, json.dumps(data, ensure_ascii=False)),
-        )
+    store_event(path, SENDER, kind, data, at)
 
 
 def test_transcript_starts_at_the_handoffs_session_and_is_redacted(console) -> None:
