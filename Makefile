@@ -104,7 +104,7 @@ scaled-backup:
 	$(PY) -m deploy.backup backup
 
 scaled-restore:
-	@test -n "$(FILE)" || { echo "usage: make scaled-restore FILE=var/scaled/backups/<time>.dump"; exit 2; }
+	@test -n "$(FILE)" || { echo "usage: make scaled-restore FILE=var/scaled/backups/<UTC time>"; exit 2; }
 	$(PY) -m deploy.backup restore "$(FILE)"
 
 benchmarks: train

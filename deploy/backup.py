@@ -1,16 +1,19 @@
-"""Backups of the scaled mode's PostgreSQL database: the tracker store (Rasa's `events`) and the
-console's store (handoff queue, operators, review queue) live in the one database `SCALED_PG_DB`.
+"""Backups of the scaled mode's PostgreSQL databases: the tracker store (Rasa's `events`, database
+`SCALED_PG_DB`) and the console's store (handoff queue, operators, review queue, database
+`SCALED_CONSOLE_PG_DB`), each owned by its own role (deploy/postgres_roles.py).
 
-    .venv/bin/python -m deploy.backup backup [--out FILE]     # make scaled-backup
-    .venv/bin/python -m deploy.backup restore FILE            # make scaled-restore FILE=...
+    .venv/bin/python -m deploy.backup backup [--out DIR]      # make scaled-backup
+    .venv/bin/python -m deploy.backup restore DIR             # make scaled-restore FILE=...
 
-`backup` runs pg_dump (custom format, compressed, one consistent snapshot: a live bot keeps writing
-meanwhile) into `<state dir>/backups/<UTC time>.dump` by default, mode 0600 (it holds conversations).
-`restore` starts the cluster if it is not running (a fresh one, initdb'd with the tracker store's role
-and database, where the old one is lost) and runs pg_restore --clean into the database: what the dump
-holds replaces what is there. Best done with the bot stopped (`deploy.scaled down`, then `restore`, then
-`up`); a running bot reconnects by itself (pooled connections are checked before use), and a
-conversation continues from the turn the backup holds. Both run as the cluster's superuser over TCP.
+`backup` runs pg_dump for each database (custom format, compressed, each one consistent snapshot: a live
+bot keeps writing meanwhile) into a folder, `<state dir>/backups/<UTC time>/` by default: `tracker.dump`
+and `console.dump`, folder 0700 and files 0600 (they hold conversations).
+`restore` starts the cluster if it is not running (a fresh one, initdb'd with both roles and databases,
+where the old one is lost) and runs pg_restore --clean into each database: what the dump holds replaces
+what is there, owned by the same roles. Best done with the bot stopped (`deploy.scaled down`, then
+`restore`, then `up`); a running bot reconnects by itself (pooled connections are checked before use),
+and a conversation continues from the turn the backup holds. Both run as the cluster's superuser over
+TCP, with its own password (deploy's, never a process's), handed to the client in its environment.
 The sandbox (SQLite, `account_api.sqlite3`) and Redis (locks, rate counters) are not backed up: the
 sandbox stands in for OCN's own system, and Redis holds nothing that outlives a minute.
 """
@@ -31,49 +34,65 @@ SUPERUSER = "postgres"
 
 
 def _client_env(s: ScaledSettings) -> dict[str, str]:
-    return dict(os.environ, PGPASSWORD=s.pg_password, PGCONNECT_TIMEOUT="10")
+    return dict(os.environ, PGPASSWORD=s.pg_admin_password, PGCONNECT_TIMEOUT="10")
 
 
-def _connection_args(s: ScaledSettings) -> list[str]:
-    return ["-h", "127.0.0.1", "-p", str(s.ports.postgres), "-U", SUPERUSER, "-d", s.pg_db]
+def _databases(s: ScaledSettings) -> dict[str, str]:
+    """The dump file of each database in a backup folder."""
+    return {"tracker.dump": s.pg_db, "console.dump": s.console_pg_db}
+
+
+def _connection_args(s: ScaledSettings, db: str) -> list[str]:
+    return ["-h", "127.0.0.1", "-p", str(s.ports.postgres), "-U", SUPERUSER, "-d", db]
 
 
 def default_backup_path(s: ScaledSettings) -> Path:
-    return s.state_dir / "backups" / (datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ".dump")
+    return s.state_dir / "backups" / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
 def backup(s: ScaledSettings, out: Path | None = None) -> Path:
-    """pg_dump of the database into `out` (0600); returns the file."""
+    """pg_dump of both databases into the folder `out` (0700, files 0600); returns the folder."""
     if s.pg_bin is None:
         raise FileNotFoundError("PostgreSQL binaries not found (set SCALED_PG_BIN)")
     out = out or default_backup_path(s)
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    command = [str(s.pg_bin / "pg_dump"), *_connection_args(s), "--format=custom", "--file", str(partial)]
-    subprocess.run(command, env=_client_env(s), check=True, capture_output=True, text=True)
-    partial.replace(out)  # a failed dump never leaves a file that looks complete
+    partial.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for name, db in _databases(s).items():
+        fd = os.open(partial / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        command = [
+            str(s.pg_bin / "pg_dump"),
+            *_connection_args(s, db),
+            "--format=custom",
+            "--file",
+            str(partial / name),
+        ]
+        subprocess.run(command, env=_client_env(s), check=True, capture_output=True, text=True)
+    partial.replace(out)  # a failed dump never leaves a folder that looks complete
     return out
 
 
-def restore(s: ScaledSettings, dump: Path) -> None:
-    """The dump into the cluster's database, replacing what is there (a fresh cluster if none runs)."""
-    if not dump.is_file():
-        raise FileNotFoundError(f"no backup at {dump}")
-    Postgres(s).start()  # idempotent; initdb + role + database when the cluster is gone (needs pg_bin)
-    assert s.pg_bin is not None  # Postgres() refuses to start without it
-    command = [str(s.pg_bin / "pg_restore"), *_connection_args(s), "--clean", "--if-exists", "--single-transaction"]
-    subprocess.run([*command, str(dump)], env=_client_env(s), check=True, capture_output=True, text=True)
+def restore(s: ScaledSettings, folder: Path) -> None:
+    """Both dumps into the cluster's databases, replacing what is there (a fresh cluster if none runs)."""
+    missing = [name for name in _databases(s) if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"no backup at {folder} (missing {', '.join(missing)})")
+    Postgres(s).start()  # idempotent; initdb + roles + databases when the cluster is gone (needs pg_bin)
+    if s.pg_bin is None:
+        raise FileNotFoundError("PostgreSQL binaries not found (set SCALED_PG_BIN)")
+    for name, db in _databases(s).items():
+        command = [str(s.pg_bin / "pg_restore"), *_connection_args(s, db), "--clean", "--if-exists"]
+        command += ["--single-transaction", str(folder / name)]
+        subprocess.run(command, env=_client_env(s), check=True, capture_output=True, text=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.backup", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("backup", help="pg_dump the tracker and console stores")
-    make.add_argument("--out", type=Path, help="file to write (default <state dir>/backups/<time>.dump)")
+    make.add_argument("--out", type=Path, help="folder to write (default <state dir>/backups/<UTC time>/)")
     back = sub.add_parser("restore", help="pg_restore a backup into the cluster (started, or created, if needed)")
-    back.add_argument("file", type=Path)
+    back.add_argument("file", type=Path, help="a backup folder")
     for command in (make, back):
         command.add_argument("--base-port", type=int, default=None)
     args = parser.parse_args(argv)
@@ -87,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Backup written: {backup(s, args.out)}")
         else:
             restore(s, args.file)
-            print(f"Restored {args.file} into {s.pg_db} (port {s.ports.postgres}).")
+            print(f"Restored {args.file} into {s.pg_db} and {s.console_pg_db} (port {s.ports.postgres}).")
     except (subprocess.CalledProcessError, FileNotFoundError) as error:
         detail = getattr(error, "stderr", "") or str(error)
         print(f"deploy.backup {args.command} failed: {detail.strip()}", file=sys.stderr)

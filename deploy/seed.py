@@ -18,21 +18,22 @@ from pathlib import Path
 LOAD_PREFIX = "N8"
 
 
-def _key_beside(db_path: Path) -> str:
-    """The scaled mode's sandbox key, which deploy keeps next to its database (deploy/settings.py)."""
+def sandbox_key(db_path: Path) -> str:
+    """The key a sandbox database's secrets are encrypted with: ACCOUNT_API_ENCRYPTION_KEY, else the scaled
+    mode's, which deploy keeps next to its database (deploy/settings.py), else the development key."""
+    from account_api.settings import DEV_ENCRYPTION_KEY
+
     path = db_path.resolve().parent / "secrets" / "account_api_encryption_key"
-    return path.read_text().strip() if path.exists() else ""
+    beside = path.read_text().strip() if path.exists() else ""
+    return os.environ.get("ACCOUNT_API_ENCRYPTION_KEY") or beside or DEV_ENCRYPTION_KEY
 
 
 def seed_load_customers(db_path: Path, count: int, encryption_key: str | None = None) -> list[Customer]:  # noqa: F821
     from account_api.security import SecretBox
     from account_api.seed import add_customer, seed_demo_customers
-    from account_api.settings import DEV_ENCRYPTION_KEY
     from account_api.store import Customer, Store
 
-    box = SecretBox(
-        encryption_key or os.environ.get("ACCOUNT_API_ENCRYPTION_KEY") or _key_beside(db_path) or DEV_ENCRYPTION_KEY
-    )
+    box = SecretBox(encryption_key or sandbox_key(db_path))
     store = Store(db_path)
     try:
         store.create_schema()

@@ -41,7 +41,8 @@ def test_a_conversation_continues_after_a_restore_into_a_fresh_cluster(
     customer = f"backup-{uuid.uuid4().hex[:8]}"
     [asked] = asyncio.run(chat(url, customer, "接続用IDを知りたい"))
     assert asked.status == 200 and asked.texts
-    console = sa.create_engine(scaled.s.tracker_store_url, pool_pre_ping=True)
+    # The console's own database, as its own role (deploy/postgres_roles.py).
+    console = sa.create_engine("postgresql://", creator=lambda: scaled.pg_connect(as_console=True), pool_pre_ping=True)
     HandoffQueue(console).enqueue(f"rest:{customer}", "rest", "check_connection_id")
 
     dump = tmp_path / "mid-conversation.dump"
