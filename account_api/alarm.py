@@ -61,7 +61,12 @@ class Alarm:
         s = self.settings
         if (
             self.is_on(now)
-            or self.store.lockout.all_wrong_codes_since(now - s.alarm_window_seconds) < s.alarm_wrong_codes
+            # One client counts at most alarm_wrong_codes_per_client: alone it cannot keep the alarm on for
+            # every customer (security review, 2026-12-04); guessing at scale from many clients still does.
+            or self.store.lockout.wrong_codes_since_capped_per_client(
+                now - s.alarm_window_seconds, s.alarm_wrong_codes_per_client
+            )
+            < s.alarm_wrong_codes
         ):
             return
         logger.warning(

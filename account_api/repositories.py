@@ -195,6 +195,14 @@ class LockoutRepository(Repository):
     def all_wrong_codes_since(self, since: float) -> int:
         return int(self.conn.execute("SELECT count(*) FROM wrong_codes WHERE at > ?", (since,)).fetchone()[0])
 
+    def wrong_codes_since_capped_per_client(self, since: float, per_client: int) -> int:
+        """Wrong codes across all accounts, each client counting at most `per_client` of them."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(min(n, ?)), 0) FROM (SELECT count(*) AS n FROM wrong_codes WHERE at > ? GROUP BY client)",
+            (per_client, since),
+        ).fetchone()
+        return int(row[0])
+
     def purge_wrong_codes(self, older_than: float) -> None:
         self.conn.execute("DELETE FROM wrong_codes WHERE at < ?", (older_than,))
 

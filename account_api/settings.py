@@ -51,6 +51,7 @@ class Settings:
     # (a chance of at most 100 in 10^6 = 1e-4 per account per day); reachable only from 10+ clients.
     account_max_wrong_codes: int = 100
     alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: the alarm goes on ...
+    alarm_wrong_codes_per_client: int = 20  # ... counting at most this many of one client (10+ clients needed)
     alarm_window_seconds: int = 10 * 60
     alarm_hold_seconds: int = 60 * 60  # ... for this long: one try per code, few codes per client
     alarm_codes_per_client: int = 3  # per client, all accounts, per code_rate_window while the alarm is on

@@ -36,7 +36,7 @@ from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUtte
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot_server.rasa_patches import register
-from bot_server.redaction import ID_PROMPT_SLOTS, note_incoming_message
+from bot_server.redaction import at_secret_prompt, note_incoming_message
 from ocn_ids.normalize import nfkc
 
 _original_parse_message = MessageProcessor.parse_message
@@ -78,7 +78,9 @@ async def _parse_unless_paused(
     only_output_properties: bool = True,
 ) -> dict[str, Any]:
     # Where the bot asked for an ID, a password-looking message is kept out of this turn's log records.
-    at_id_prompt = tracker is not None and tracker.get_slot("requested_slot") in ID_PROMPT_SLOTS
+    at_id_prompt = tracker is not None and at_secret_prompt(
+        tracker.get_slot("requested_slot"), tracker.get_slot("pending_question")
+    )
     note_incoming_message(message.text, at_id_prompt=at_id_prompt)
     if tracker is not None and tracker.is_paused():
         return {"text": message.text or "", "intent": {"name": None, "confidence": 0.0}, "entities": []}

@@ -42,6 +42,16 @@ PHONE_MASK = "[電話番号]"
 PASSWORD_MASK = "[パスワード]"
 # The form slots whose question asks for a customer number / OCN ID (actions/verification_slots.py).
 ID_PROMPT_SLOTS = ("account_ref",)
+# Open questions after which a customer may paste the password itself (「どちらのパスワードでしょうか？」):
+# a secret-looking whole message there is masked as at an ID prompt (security review, 2026-12-04).
+SECRET_PROMPT_QUESTIONS = ("which_password",)
+
+
+def at_secret_prompt(requested_slot: Any, pending_question: Any) -> bool:
+    """The bot's last question invites an ID or names a password: a whole secret-looking message is one."""
+    return requested_slot in ID_PROMPT_SLOTS or pending_question in SECRET_PROMPT_QUESTIONS
+
+
 # Cheap test before the password recognizer runs on a log line: a password word in any width/case.
 _PASSWORD_WORD_HINTS = ("pass", "pw", "パス", "ぱす", "ﾊﾟｽ", "暗証", "ｐ")
 SECRET_SLOTS = ("otp_code",)
@@ -207,17 +217,21 @@ def redact_event(event: Event, *, at_id_prompt: bool = False) -> Event:
 
 def redact_events(events: Iterable[Event]) -> list[Event]:
     """A conversation's events as they may be stored, each message read in its place: a message sent
-    while the form waited for a customer number / OCN ID (requested_slot) is read as at an ID prompt."""
+    while the form waited for a customer number / OCN ID (requested_slot), or after the which-password
+    question (pending_question), is read as at an ID prompt."""
     from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
 
     requested: Any = None
+    pending: Any = None
     redacted = []
     for event in events:
         if isinstance(event, SlotSet) and event.key == "requested_slot":
             requested = event.value
+        elif isinstance(event, SlotSet) and event.key == "pending_question":
+            pending = event.value
         elif isinstance(event, ActiveLoop) and event.name is None:
             requested = None
-        at_id_prompt = isinstance(event, UserUttered) and requested in ID_PROMPT_SLOTS
+        at_id_prompt = isinstance(event, UserUttered) and at_secret_prompt(requested, pending)
         redacted.append(redact_event(event, at_id_prompt=at_id_prompt))
     return redacted
 

@@ -226,6 +226,14 @@ def test_ids_and_answers_at_the_id_prompt_stay(typed: str) -> None:
     assert redact_events([*ASKED_FOR_ID, _said(typed)])[-1].text == typed
 
 
+@pytest.mark.parametrize("typed", ["Ab9xQ2wErT7y", "hunter2$x"])
+def test_a_password_pasted_after_the_which_password_question_is_masked(typed: str) -> None:
+    """Security review N6: 「どちらのパスワードでしょうか？」 invites the password itself."""
+    asked = [SlotSet("pending_question", "which_password"), ActionExecuted("action_listen")]
+    assert redact_events([*asked, _said(typed)])[-1].text == PASSWORD_MASK
+    assert redact_events([*asked, _said("OCN IDのほうです")])[-1].text == "OCN IDのほうです"
+
+
 def test_after_the_form_the_id_prompt_is_over() -> None:
     events = [*ASKED_FOR_ID, ActiveLoop(None), ActionExecuted("action_listen"), _said("abc12345")]
     assert redact_events(events)[-1].text == "abc12345"

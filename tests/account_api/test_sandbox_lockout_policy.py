@@ -143,3 +143,20 @@ def test_a_burst_of_wrong_codes_across_accounts_throttles_verification_while_the
     started = sb.start(conv, "customer", customer_number=customer.customer_number)
     assert sb.confirm(started.body["verification_id"], conv, wrong(sb.latest_code(customer))).body["attempts_left"] == 4
     sb.close()
+
+
+def test_one_client_alone_cannot_keep_the_cross_account_alarm_on(tmp_path: Path) -> None:
+    """Security review N4: one client spreading wrong codes over many unknown accounts counts at most
+    alarm_wrong_codes_per_client towards the alarm; guessing from enough clients still raises it."""
+    sb = InProcess(tmp_path, alarm_wrong_codes=6, alarm_wrong_codes_per_client=2, alarm_window_seconds=600)
+    for n in range(8):  # one client, eight accounts, one wrong code each: 8 >= 6, but it counts 2
+        conv = new_conversation()
+        started = sb.start(conv, "spreader", customer_number=f"N00002{n:04d}")
+        assert sb.confirm(started.body["verification_id"], conv, "000000").status == 400
+    assert not sb.service.alarm_state().on
+    for n in range(4):  # two more clients, two each: 2 + 2 + 2 = 6
+        conv = new_conversation()
+        started = sb.start(conv, f"guesser-{n // 2}", customer_number=f"N00003{n:04d}")
+        assert sb.confirm(started.body["verification_id"], conv, "000000").status == 400
+    assert sb.service.alarm_state().on
+    sb.close()
