@@ -131,6 +131,72 @@ class _AppBlueprint(SocketBlueprint):
         super().register(app, options)
 
 
+def too_long(data: dict[str, Any], max_bytes: int) -> bool:
+    try:
+        size = len(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError):
+        return True
+    return size > max_bytes
+
+
+def new_server(max_frame_bytes: int) -> AsyncServer:
+    """The socket.io server; with SOCKETIO_MESSAGE_QUEUE every Rasa server reaches every session (Redis)."""
+    options: dict[str, Any] = {"async_mode": "sanic", "cors_allowed_origins": []}
+    options["max_http_buffer_size"] = max_frame_bytes
+    queue_url = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    if queue_url:
+        import socketio
+
+        # The password apart from the URL (SOCKETIO_MESSAGE_QUEUE_PASSWORD): URLs end up in logs.
+        password = os.environ.get("SOCKETIO_MESSAGE_QUEUE_PASSWORD") or None
+        options["client_manager"] = socketio.AsyncRedisManager(queue_url, redis_options={"password": password})
+    return AsyncServer(**options)
+
+
+class SocketSessions:
+    """Which web session each socket speaks for: bound only to a session the socket proves it was given
+    (its resume token, rotated on every resume) or to a fresh one, and unbound when the session ends."""
+
+    def __init__(self, sio: AsyncServer, tokens: SessionTokens) -> None:
+        self.sio, self.tokens = sio, tokens
+        self.session_of: dict[str, str] = {}  # socket id -> sender id
+
+    async def start(self, sid: str, data: dict[str, Any]) -> str:
+        """Bind `sid` to the session it proves it was given, or to a fresh one; confirm it."""
+        claimed, token = data.get("session_id"), data.get("session_token")
+        next_token = await self.tokens.resume(claimed, token)
+        resumed = next_token is not None
+        session_id = claimed if resumed else secrets.token_urlsafe(_SESSION_ID_BYTES)
+        previous = self.session_of.get(sid)
+        if previous and previous != web_sender(session_id):
+            self.sio.leave_room(sid, room_of(previous))
+        sender_id = web_sender(session_id)
+        self.session_of[sid] = sender_id
+        self.sio.enter_room(sid, room_of(sender_id))
+        if claimed and not resumed:
+            logger.info("socket.io session request without valid proof: a fresh session was issued.")
+        new_token = next_token or await self.tokens.issue(session_id)
+        confirm = {"session_id": session_id, "session_token": new_token, "resumed": resumed}
+        await self.sio.emit("session_confirm", confirm, room=sid)
+        return sender_id
+
+    async def end(self, sid: str, data: dict[str, Any]) -> bool:
+        """Revokes the socket's session (or the one `data` proves) and unbinds the socket from it."""
+        bound = self.session_of.pop(sid, None)
+        if bound:
+            self.sio.leave_room(sid, room_of(bound))
+            await self.tokens.revoke(web_session_id(bound))
+            return True
+        return await self.tokens.revoke_with_proof(data.get("session_id"), data.get("session_token"))
+
+    def forget(self, sid: str) -> None:
+        self.session_of.pop(sid, None)
+
+    async def sender_of(self, sid: str) -> str:
+        """The socket's session, or a fresh one when it sends before asking for one."""
+        return self.session_of.get(sid) or await self.start(sid, {})
+
+
 class WebChatInput(InputChannel):
     """socket.io input channel with server-issued, socket-bound sessions (see the module docstring)."""
 
@@ -164,28 +230,17 @@ class WebChatInput(InputChannel):
         self.allowed_origins = web_origins() if allowed_origins is None else allowed_origins
         self.sio: AsyncServer | None = None
         self.app: Sanic | None = None
-        self._session_of: dict[str, str] = {}  # socket id -> sender id
+        self.sessions: SocketSessions | None = None
         self.resends = Resends()
 
     def get_output_channel(self) -> OutputChannel | None:
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
-    def _new_server(self) -> AsyncServer:
-        options: dict[str, Any] = {"async_mode": "sanic", "cors_allowed_origins": []}
-        options["max_http_buffer_size"] = self.max_frame_bytes
-        queue_url = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
-        if queue_url:
-            import socketio
-
-            # The password apart from the URL (SOCKETIO_MESSAGE_QUEUE_PASSWORD): URLs end up in logs.
-            password = os.environ.get("SOCKETIO_MESSAGE_QUEUE_PASSWORD") or None
-            options["client_manager"] = socketio.AsyncRedisManager(queue_url, redis_options={"password": password})
-        return AsyncServer(**options)
-
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         global _server, _bot_message_evt
-        sio = self._new_server()
+        sio = new_server(self.max_frame_bytes)
         self.sio = _server = sio
+        self.sessions = sessions = SocketSessions(sio, self.tokens)
         _bot_message_evt = self.bot_message_evt
         blueprint = _AppBlueprint(self, sio, self.socketio_path, "socketio_webhook", __name__)
 
@@ -202,58 +257,21 @@ class WebChatInput(InputChannel):
 
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:
-            self._session_of.pop(sid, None)
+            sessions.forget(sid)
 
         @sio.on("session_end")
         async def session_end(sid: str, data: Any) -> dict[str, bool]:
-            return {"ended": await self._end_session(sid, data if isinstance(data, dict) else {})}
+            return {"ended": await sessions.end(sid, data if isinstance(data, dict) else {})}
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
-            await self._start_session(sid, data if isinstance(data, dict) else {})
+            await sessions.start(sid, data if isinstance(data, dict) else {})
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: str, data: Any) -> dict[str, Any] | None:
             return await self._handle_message(sid, data, on_new_message)
 
         return blueprint
-
-    async def _start_session(self, sid: str, data: dict[str, Any]) -> str:
-        """Bind `sid` to the session it proves it was given, or to a fresh one; confirm it."""
-        assert self.sio is not None
-        claimed, token = data.get("session_id"), data.get("session_token")
-        next_token = await self.tokens.resume(claimed, token)
-        resumed = next_token is not None
-        session_id = claimed if resumed else secrets.token_urlsafe(_SESSION_ID_BYTES)
-        previous = self._session_of.get(sid)
-        if previous and previous != web_sender(session_id):
-            self.sio.leave_room(sid, room_of(previous))
-        sender_id = web_sender(session_id)
-        self._session_of[sid] = sender_id
-        self.sio.enter_room(sid, room_of(sender_id))
-        if claimed and not resumed:
-            logger.info("socket.io session request without valid proof: a fresh session was issued.")
-        new_token = next_token or await self.tokens.issue(session_id)
-        confirm = {"session_id": session_id, "session_token": new_token, "resumed": resumed}
-        await self.sio.emit("session_confirm", confirm, room=sid)
-        return sender_id
-
-    async def _end_session(self, sid: str, data: dict[str, Any]) -> bool:
-        """Revokes the socket's session (or the one `data` proves) and unbinds the socket from it."""
-        assert self.sio is not None
-        bound = self._session_of.pop(sid, None)
-        if bound:
-            self.sio.leave_room(sid, room_of(bound))
-            await self.tokens.revoke(web_session_id(bound))
-            return True
-        return await self.tokens.revoke_with_proof(data.get("session_id"), data.get("session_token"))
-
-    def _too_long(self, data: dict[str, Any]) -> bool:
-        try:
-            size = len(json.dumps(data, ensure_ascii=False).encode("utf-8"))
-        except (TypeError, ValueError):
-            return True
-        return size > self.max_body_bytes
 
     async def _handle_message(
         self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -278,13 +296,13 @@ class WebChatInput(InputChannel):
         client_id: str | None,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
-        assert self.sio is not None
-        sender_id = self._session_of.get(sid) or await self._start_session(sid, {})
+        assert self.sio is not None and self.sessions is not None
+        sender_id = await self.sessions.sender_of(sid)
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         environ = self.sio.get_environ(sid) or {}
         request = environ.get("sanic.request")
         ip = client_address.request_ip(request) if request else "unknown"
-        if self._too_long(data):
+        if too_long(data, self.max_body_bytes):
             logger.info("Refused an over-long socket.io message.")
             await output.send_text_message(sender_id, self._text(rate_limit.BODY_RESPONSE))
             return
