@@ -73,13 +73,6 @@ def proxied_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
     proxy.shutdown()
 
 
-def say(stack: RunningStack, sender: str, text: str, message_id: str) -> list[dict]:
-    body = {"sender": sender, "message": text, "message_id": message_id}
-    response = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
-    response.raise_for_status()
-    return response.json()
-
-
 def kill_rasa(stack: RunningStack) -> None:
     process = stack.service("rasa").process
     assert process is not None
@@ -100,14 +93,14 @@ def reset_links(stack: RunningStack) -> int:
 
 def test_a_message_resent_after_a_crash_sends_one_reset_link(proxied_stack: RunningStack) -> None:
     stack, sender = proxied_stack, new_sender()
-    say(stack, sender, '/start_procedure{"procedure": "reset_ocn_password"}', f"{sender}-1")
-    assert "確認コード" in texts(say(stack, sender, TARO["number"], f"{sender}-2"))
+    stack.say(sender, '/start_procedure{"procedure": "reset_ocn_password"}', message_id=f"{sender}-1", timeout=60)
+    assert "確認コード" in texts(stack.say(sender, TARO["number"], message_id=f"{sender}-2", timeout=60))
     code = stack.latest_code(TARO["phone"])
-    assert code and "よろしいですか" in texts(say(stack, sender, code, f"{sender}-3"))
+    assert code and "よろしいですか" in texts(stack.say(sender, code, message_id=f"{sender}-3", timeout=60))
     links_before = reset_links(stack)
 
     with ThreadPoolExecutor(1) as pool:
-        lost = pool.submit(say, stack, sender, "はい", f"{sender}-4")  # its answer never comes
+        lost = pool.submit(stack.say, sender, "はい", 60, f"{sender}-4")  # its answer never comes
         assert _Proxy.procedure_arrived.wait(60), "the procedure call did not reach the account API"
         kill_rasa(stack)  # before the turn is stored
         _Proxy.release.set()  # the account API now carries out the first call: one link sent
@@ -115,7 +108,7 @@ def test_a_message_resent_after_a_crash_sends_one_reset_link(proxied_stack: Runn
             lost.result(60)
     restart_rasa(stack)
 
-    done = say(stack, sender, "はい", f"{sender}-4")  # the client sends its message again
+    done = stack.say(sender, "はい", message_id=f"{sender}-4", timeout=60)  # the client sends its message again
     assert "再設定用のリンクをお送りしました" in texts(done)
     assert reset_links(stack) == links_before + 1
     assert len(_Proxy.procedure_keys) == 2 and len(set(_Proxy.procedure_keys)) == 1

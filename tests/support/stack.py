@@ -47,10 +47,10 @@ class RunningStack:
     def service(self, name: str) -> Service:
         return next(s for s in self.stack.services if s.name == name)
 
-    def say(self, sender: str, text: str, timeout: float = 30) -> list[dict[str, Any]]:
-        response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
-        )
+    def say(self, sender: str, text: str, timeout: float = 30, message_id: str | None = None) -> list[dict[str, Any]]:
+        """One REST message; `message_id` is the client's id for it (a resend carries the same one)."""
+        body = {"sender": sender, "message": text, **({"message_id": message_id} if message_id else {})}
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=timeout)
         response.raise_for_status()
         return response.json()
 
