@@ -4,6 +4,9 @@ is reached; from a lower count on, and while the cross-account alarm is on, each
 
 Every refusal is decided before a code is compared, so "refused" never tells a right code from a wrong
 one: over a budget nothing is evaluated, and the bound on guesses holds however many clients ask.
+
+A client that verified the account before (known_clients) is not refused by the account's bound: it
+keeps its own budget, so strangers reaching the bound do not lock the customer's own phone or LINE out.
 """
 
 from __future__ import annotations
@@ -74,8 +77,12 @@ class Lockout:
         failed = self._state(key, now).failed_attempts + 1
         spent = {name: wait for name, wait in self._budget_waits(v.subject, v.client, now).items() if wait > 0}
         if spent:
-            # The pending codes this budget covers (the client's, or all the account's) can no longer be tried.
-            self.store.verifications.void_pending(subject=v.subject, client=None if "account" in spent else v.client)
+            # The pending codes this budget covers (the client's, or all the account's but those of its
+            # known clients) can no longer be tried.
+            if "account" in spent:
+                self.store.verifications.void_pending(subject=v.subject, except_known_at=now)
+            else:
+                self.store.verifications.void_pending(subject=v.subject, client=v.client)
             conversation_lock = now + s.lockout_seconds if failed >= s.max_wrong_codes else None
             self.store.lockout.save_state(key, SubjectState(failed, now, conversation_lock))
             detail = f"wrong code {failed}, {' and '.join(spent)} budget spent"
@@ -99,11 +106,13 @@ class Lockout:
         return len(self.store.lockout.wrong_code_times(subject, now - self.settings.guess_window_seconds, client))
 
     def _budget_waits(self, subject: str, client: str, now: float) -> dict[str, float]:
-        """Seconds until the client's and the account's wrong-code budgets allow one more (0: not spent)."""
+        """Seconds until the client's and the account's wrong-code budgets allow one more (0: not spent;
+        the account's is always 0 for a client known to the account)."""
         s = self.settings
+        known = self.store.known_clients.is_known(subject, client, now)
         return {
             "client": self._budget_wait(subject, now, s.client_wrong_codes, client),
-            "account": self._budget_wait(subject, now, s.account_max_wrong_codes),
+            "account": 0.0 if known else self._budget_wait(subject, now, s.account_max_wrong_codes),
         }
 
     def _budget_wait(self, subject: str, now: float, budget: int, client: str | None = None) -> float:
