@@ -54,6 +54,12 @@ def client_ref(kind: str, value: str | None) -> str | None:
     return f"cr1_{_digest(kind, client, 32)}.{_digest(kind, group, 16)}"
 
 
+def address_client(address: str) -> str:
+    """The client an address stands for (an IPv6 address: its /64), for every per-client budget keyed on
+    addresses in the clear, such as bot_server/rate_limit.py's messages per minute."""
+    return _address_group(address)
+
+
 def group_of(ref: str) -> str:
     """The group part of a client reference (a reference without one is its own group)."""
     return ref.rpartition(".")[2] or ref

@@ -327,7 +327,7 @@ class WebChatInput(InputChannel):
             logger.info("Refused an over-long socket.io message.")
             await output.send_text_message(sender_id, self._text(rate_limit.BODY_RESPONSE))
             return
-        allowed = rate_limit.client_is_exempt(ip) or (await rate_limit.client_limiter().hit(f"socketio-ip:{ip}"))[0]
+        allowed = rate_limit.client_is_exempt(ip) or (await rate_limit.hit_client("socketio", ip))[0]
         if not allowed:
             await output.send_text_message(sender_id, self._text(rate_limit.RATE_RESPONSE))
             return
