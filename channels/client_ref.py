@@ -1,5 +1,6 @@
 """Who is asking, as an opaque reference the account API limits one-time codes by (account_api/README.md
-"Lockout": 3 codes an hour per account and client, under an account-wide ceiling).
+"Lockout": 3 codes an hour per identifier and client, wider caps per client group, account-wide
+ceilings that never refuse a client which verified the account before).
 
 Every channel puts `client_ref` into `UserMessage.metadata`; the action server reads it from
 `tracker.latest_message["metadata"]` and passes it to the account API when it starts a verification.

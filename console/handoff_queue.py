@@ -42,7 +42,7 @@ class Handoff:
 @dataclass(frozen=True)
 class QueueLimits:
     """How many conversations may wait at once: overall, per client, and per client group (an IPv6 /56,
-    channels/client_ref.py), so one line's many /64s cannot fill the queue (README "Handoff")."""
+    channels/client_ref.py), so one line's many /64s cannot fill the queue (console/README.md)."""
 
     max_waiting: int
     max_waiting_per_client: int
