@@ -140,13 +140,14 @@ class VerificationRepository(Repository):
         subject: str,
         conversation_id: str | None = None,
         client: str | None = None,
+        named: str | None = None,
         except_known_at: float | None = None,
     ) -> None:
         """Void the account's pending codes (only this conversation's / this client's, if given; with
         `except_known_at`, not those of clients known for the account at that time)."""
         sql = "UPDATE verifications SET status = 'void', code_hash = NULL WHERE subject = ? AND status = 'pending'"
         args: tuple[Any, ...] = (subject,)
-        for column, value in (("conversation_id", conversation_id), ("client", client)):
+        for column, value in (("conversation_id", conversation_id), ("client", client), ("named", named)):
             if value is not None:
                 sql += f" AND {column} = ?"
                 args += (value,)
@@ -193,17 +194,22 @@ class LockoutRepository(Repository):
             (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
         )
 
-    def add_wrong_code(self, subject: str, conversation_id: str, client: str, at: float) -> None:
+    def add_wrong_code(self, subject: str, named: str, conversation_id: str, client: str, at: float) -> None:
         self.conn.execute(
-            "INSERT INTO wrong_codes (subject, conversation_id, client, at) VALUES (?, ?, ?, ?)",
-            (subject, conversation_id, client, at),
+            "INSERT INTO wrong_codes (subject, named, conversation_id, client, at) VALUES (?, ?, ?, ?, ?)",
+            (subject, named, conversation_id, client, at),
         )
 
-    def wrong_code_times(self, subject: str, since: float, client: str | None = None) -> list[float]:
-        """When the account's wrong codes since `since` were typed (from one client if given), oldest first."""
+    def wrong_code_times(
+        self, subject: str, since: float, client: str | None = None, named: str | None = None
+    ) -> list[float]:
+        """When the account's wrong codes since `since` were typed (from one client, for one identifier as
+        typed, if given), oldest first."""
         sql, args = "SELECT at FROM wrong_codes WHERE subject = ? AND at > ?", (subject, since)
         if client is not None:
             sql, args = sql + " AND client = ?", (*args, client)
+        if named is not None:
+            sql, args = sql + " AND named = ?", (*args, named)
         return [row[0] for row in self.conn.execute(sql + " ORDER BY at", args).fetchall()]
 
     def all_wrong_codes_since(self, since: float) -> int:

@@ -8,7 +8,7 @@ import sqlite3
 # 3: verifications.client and wrong_codes.client (keyed hash of the bot's client reference) for the
 # per-client limits; 4: indexes for the per-client wrong-code budgets, a client's codes across accounts and
 # the alarm's audit rows (README "Lockout").
-# 5: verifications.named (the identifier as typed, for the per-client code limits) and .client_group (an
+# 5: verifications.named and wrong_codes.named (the identifier as typed, for the per-client limits) and .client_group (an
 # IPv6 /56), and known_clients (clients that verified an account: never refused by account-wide limits).
 SCHEMA_VERSION = 5
 
@@ -73,8 +73,10 @@ CREATE TABLE IF NOT EXISTS wrong_codes (
     subject         TEXT NOT NULL,
     conversation_id TEXT NOT NULL,
     client          TEXT NOT NULL,    -- as verifications.client
+    named           TEXT NOT NULL,    -- as verifications.named: the per-client budget counts per identifier
     at              REAL NOT NULL
 );
+CREATE INDEX IF NOT EXISTS wrong_codes_named ON wrong_codes(named, client, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_subject ON wrong_codes(subject, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_client ON wrong_codes(subject, client, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_at ON wrong_codes(at);

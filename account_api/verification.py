@@ -62,7 +62,7 @@ class VerificationService:
             known=self.store.known_clients.is_known(subject, client, now),
         )
 
-        self.lockout.refuse_if_locked(subject, conversation_id, client, now, audit)
+        self.lockout.refuse_if_locked(subject, asker.named, conversation_id, client, now, audit)
         self.limits.refuse_if_reached(now, asker, conversation_id, audit, self.lockout.alarm.is_on(now))
 
         verification_id = self._issue_code(customer, asker, conversation_id, now)
@@ -88,7 +88,7 @@ class VerificationService:
         audit.update(customer_number=v.customer_number, subject=v.subject)
 
         # Before the code is compared: over a budget nothing is evaluated (lockout.py).
-        self.lockout.refuse_if_locked(v.subject, conversation_id, v.client, now, audit)
+        self.lockout.refuse_if_locked(v.subject, v.named, conversation_id, v.client, now, audit)
         if v.status != "pending" or now >= v.expires_at:
             self.store.audit_log.add(now=now, result="expired", **audit)
             raise ApiError(

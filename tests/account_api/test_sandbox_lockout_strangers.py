@@ -199,3 +199,34 @@ def test_the_code_limits_do_not_tell_which_identifiers_belong_to_one_account(san
     unrelated = answers_to(sandbox, address_ref("198.51.100.23"), three_accounts)
     assert linked == unrelated
     assert {status for status, _ in linked} == {202, 429}
+
+
+def wrong_code_answers(sb: InProcess, ref: str, first: Customer, identifiers: list[dict[str, str]]) -> list[int]:
+    """One client spends wrong codes on the first identifier (of `first`'s account) until refused, then
+    asks about the others."""
+    answers = []
+    for _round in range(6):
+        conv = new_conversation()
+        started = sb.start(conv, ref, **identifiers[0])
+        answers.append(started.status)
+        if started.status != 202:
+            break
+        for _ in range(5):
+            answers.append(sb.confirm(started.body["verification_id"], conv, wrong(sb.latest_code(first))).status)
+        sb.clock.advance(HOUR)
+    return answers + [sb.start(new_conversation(), ref, **other).status for other in identifiers[1:]]
+
+
+def test_a_spent_wrong_code_budget_does_not_tell_which_identifiers_belong_to_one_account(sandbox: InProcess) -> None:
+    """Review N2, for wrong codes: the client's budget of 10 counted per account, so after spending it on
+    an account's OCN ID its customer number answered 423. It counts per identifier as typed."""
+    one = sandbox.customer()
+    a, b = sandbox.customer(), sandbox.customer()
+    linked = wrong_code_answers(
+        sandbox, address_ref("203.0.113.7"), one, [{"ocn_id": one.ocn_id}, {"customer_number": one.customer_number}]
+    )
+    unrelated = wrong_code_answers(
+        sandbox, address_ref("198.51.100.23"), a, [{"ocn_id": a.ocn_id}, {"customer_number": b.customer_number}]
+    )
+    assert linked == unrelated
+    assert 423 in linked and linked[-1] == 202
