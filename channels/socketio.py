@@ -178,6 +178,9 @@ class SocketSessions:
         previous = self.session_of.get(sid)
         if previous and previous != web_sender(session_id):
             self.sio.leave_room(sid, room_of(previous))
+            # No longer this socket's: a later resume of it must not disconnect this socket. (Still bound
+            # here means nobody resumed it elsewhere, so the registry names this socket or nobody.)
+            await self.tokens.bind_socket(web_session_id(previous), None)
         sender_id = web_sender(session_id)
         self.session_of[sid] = sender_id
         self.sio.enter_room(sid, room_of(sender_id))

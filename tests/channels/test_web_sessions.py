@@ -251,3 +251,16 @@ def test_after_the_session_ends_no_socket_talks_in_it(
     assert third.say("もう一度")["text"]
     ended = {f"web:{issued['session_id']}", f"web:{resumed['session_id']}"}
     assert not ended & {m.sender_id for m in web_server.bot.received}
+
+
+def test_a_socket_that_moved_to_a_new_session_is_not_ended_by_a_resume_of_its_old_one(
+    client: Callable[..., WebClient], web_server: WebChannelServer
+) -> None:
+    web = client()
+    old = web.session()
+    new = web.session({})  # a fresh session on the same socket (no valid proof given)
+    assert new["session_id"] != old["session_id"]
+    other = client()
+    assert other.session({"session_id": old["session_id"], "session_token": old["session_token"]})["resumed"]
+    assert web.say("こんにちは")["text"]  # still connected, still in its new session
+    assert web_server.bot.received[-1].sender_id == f"web:{new['session_id']}"
