@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, name: str = "account_api") -> S
             app.ctx.clock.now()
             - max(settings.guess_window_seconds, settings.lockout_seconds, settings.alarm_window_seconds)
         )
+        store.known_clients.purge(app.ctx.clock.now())
         app.ctx.store = store
         app.ctx.service = AccountService(store, settings, app.ctx.clock)
         if settings.uses_dev_secrets:

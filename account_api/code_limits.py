@@ -1,11 +1,14 @@
-"""How many one-time codes may be sent: per account and client, per conversation, per account from all
-clients (ceilings only many clients reach; the operators are told long before), and, while the
-cross-account alarm is on, per client across all accounts (README "Lockout")."""
+"""How many one-time codes may be sent: per client and identifier as typed, per conversation, per client
+group across all accounts, per account from all clients (ceilings only many clients reach; the operators
+are told long before), and, while the cross-account alarm is on, per client across all accounts (README
+"Lockout"). A client known to the account (it verified it before) is refused by none of the wider
+limits: only by its own."""
 
 from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import ApiError
@@ -13,6 +16,18 @@ from .settings import Settings
 from .store import Store
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asks for a code, as the limits count it (keyed hashes): the account's subject, the identifier
+    as typed, the client, its group, and whether the client verified this account before."""
+
+    subject: str
+    named: str
+    client: str
+    group: str
+    known: bool
 
 
 class CodeLimits:
@@ -23,23 +38,29 @@ class CodeLimits:
     def refuse_if_reached(
         self,
         now: float,
-        subject: str,
-        client: str,
+        asker: Asker,
         conversation_id: str,
         audit: dict[str, Any],
         alarm_on: bool = False,
     ) -> None:
         """Raise 429 with the wait until one more code may be sent, if any limit is reached; tell the
         operators when this code is the account's code_alarm_codes-th within the hour."""
-        s = self.settings
+        s, subject, client = self.settings, asker.subject, asker.client
         hour, day = s.code_rate_window_seconds, s.guess_window_seconds
+        # Per identifier as typed, not per account: a client that types three identifiers of one account
+        # is answered as one that types three unrelated ones (no link between them shows).
         limits: list[tuple[int, int, dict[str, str]]] = [
-            (s.max_codes_per_client_per_window, hour, {"subject": subject, "client": client}),
-            (s.max_codes_per_client_per_day, day, {"subject": subject, "client": client}),
+            (s.max_codes_per_client_per_window, hour, {"named": asker.named, "client": client}),
+            (s.max_codes_per_client_per_day, day, {"named": asker.named, "client": client}),
             (s.max_codes_per_conversation_per_window, hour, {"conversation_id": conversation_id}),
-            (s.max_codes_per_account_per_window, hour, {"subject": subject}),
-            (s.max_codes_per_account_per_day, day, {"subject": subject}),
         ]
+        if not asker.known:  # the customer's own client is never refused by what strangers can use up
+            limits += [
+                (s.max_codes_per_group_per_window, hour, {"client_group": asker.group}),
+                (s.max_codes_per_group_per_day, day, {"client_group": asker.group}),
+                (s.max_codes_per_account_per_window, hour, {"subject": subject}),
+                (s.max_codes_per_account_per_day, day, {"subject": subject}),
+            ]
         if alarm_on:  # someone guesses across accounts: one client gets few codes, whatever the account
             limits.append((s.alarm_codes_per_client, hour, {"client": client}))
         wait = max(self._wait(limit, window, now, where) for limit, window, where in limits)

@@ -4,6 +4,9 @@ is reached; from a lower count on, and while the cross-account alarm is on, each
 
 Every refusal is decided before a code is compared, so "refused" never tells a right code from a wrong
 one: over a budget nothing is evaluated, and the bound on guesses holds however many clients ask.
+
+A client that verified the account before (known_clients) is not refused by the account's bound: it
+keeps its own budget, so strangers reaching the bound do not lock the customer's own phone or LINE out.
 """
 
 from __future__ import annotations
@@ -41,12 +44,12 @@ class Lockout:
         return keyed_hash(self.settings.pepper, "subject", "conversation", conversation_id)
 
     def refuse_if_locked(
-        self, subject: str, conversation_id: str, client: str, now: float, audit: dict[str, Any]
+        self, subject: str, named: str, conversation_id: str, client: str, now: float, audit: dict[str, Any]
     ) -> None:
         """Raise 423 (and audit it, saying which) while the conversation is locked, the client has spent
         its wrong codes for this account, or the account has reached the guessing bound."""
         conversation_lock = self._state(self.conversation_key(conversation_id), now).locked_until
-        waits = {"conversation": (conversation_lock or now) - now, **self._budget_waits(subject, client, now)}
+        waits = {"conversation": (conversation_lock or now) - now, **self._budget_waits(subject, named, client, now)}
         which = max(waits, key=lambda name: waits[name])
         if waits[which] > 0:
             self.store.audit_log.add(now=now, result="locked", detail=which, **audit)
@@ -68,14 +71,18 @@ class Lockout:
         one try."""
         s, key = self.settings, self.conversation_key(conversation_id)
         throttled = self.one_try_per_code(v.subject, now)
-        self.store.lockout.add_wrong_code(v.subject, conversation_id, v.client, now)
+        self.store.lockout.add_wrong_code(v.subject, v.named, conversation_id, v.client, now)
         self.alarm.note_wrong_code(now)
         self._tell_if_account_under_attack(self._recent(v.subject, now), now, audit)
         failed = self._state(key, now).failed_attempts + 1
-        spent = {name: wait for name, wait in self._budget_waits(v.subject, v.client, now).items() if wait > 0}
+        spent = {name: wait for name, wait in self._budget_waits(v.subject, v.named, v.client, now).items() if wait > 0}
         if spent:
-            # The pending codes this budget covers (the client's, or all the account's) can no longer be tried.
-            self.store.verifications.void_pending(subject=v.subject, client=None if "account" in spent else v.client)
+            # The pending codes this budget covers (the client's, or all the account's but those of its
+            # known clients) can no longer be tried.
+            if "account" in spent:
+                self.store.verifications.void_pending(subject=v.subject, except_known_at=now)
+            else:
+                self.store.verifications.void_pending(subject=v.subject, client=v.client, named=v.named)
             conversation_lock = now + s.lockout_seconds if failed >= s.max_wrong_codes else None
             self.store.lockout.save_state(key, SubjectState(failed, now, conversation_lock))
             detail = f"wrong code {failed}, {' and '.join(spent)} budget spent"
@@ -92,25 +99,31 @@ class Lockout:
             self.store.audit_log.add(now=now, result="invalid_code", detail=f"wrong code {failed}, throttled", **audit)
             return ApiError(400, "invalid_code", "確認コードが正しくありません。新しいコードをお取り寄せください。")
         self.store.audit_log.add(now=now, result="invalid_code", detail=f"wrong code {failed}", **audit)
-        left = min(s.max_wrong_codes - failed, s.client_wrong_codes - self._recent(v.subject, now, v.client))
+        left = min(s.max_wrong_codes - failed, s.client_wrong_codes - self._recent(v.subject, now, v.client, v.named))
         return ApiError(400, "invalid_code", "確認コードが正しくありません。", attempts_left=left)
 
-    def _recent(self, subject: str, now: float, client: str | None = None) -> int:
-        return len(self.store.lockout.wrong_code_times(subject, now - self.settings.guess_window_seconds, client))
+    def _recent(self, subject: str, now: float, client: str | None = None, named: str | None = None) -> int:
+        since = now - self.settings.guess_window_seconds
+        return len(self.store.lockout.wrong_code_times(subject, since, client, named))
 
-    def _budget_waits(self, subject: str, client: str, now: float) -> dict[str, float]:
-        """Seconds until the client's and the account's wrong-code budgets allow one more (0: not spent)."""
+    def _budget_waits(self, subject: str, named: str, client: str, now: float) -> dict[str, float]:
+        """Seconds until the client's and the account's wrong-code budgets allow one more (0: not spent;
+        the account's is always 0 for a client known to the account). The client's budget counts per
+        identifier as typed, so spending it on one identifier says nothing about the account's others."""
         s = self.settings
+        known = self.store.known_clients.is_known(subject, client, now)
         return {
-            "client": self._budget_wait(subject, now, s.client_wrong_codes, client),
-            "account": self._budget_wait(subject, now, s.account_max_wrong_codes),
+            "client": self._budget_wait(subject, now, s.client_wrong_codes, client, named),
+            "account": 0.0 if known else self._budget_wait(subject, now, s.account_max_wrong_codes),
         }
 
-    def _budget_wait(self, subject: str, now: float, budget: int, client: str | None = None) -> float:
+    def _budget_wait(
+        self, subject: str, now: float, budget: int, client: str | None = None, named: str | None = None
+    ) -> float:
         """Seconds until fewer than `budget` wrong codes (of the account, or of one client for it) lie
         within the guess window."""
         window = self.settings.guess_window_seconds
-        times = self.store.lockout.wrong_code_times(subject, now - window, client)
+        times = self.store.lockout.wrong_code_times(subject, now - window, client, named)
         if len(times) < budget:
             return 0.0
         return times[len(times) - budget] + window - now

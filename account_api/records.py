@@ -36,6 +36,8 @@ class Verification:
     conversation_id: str
     subject: str
     client: str
+    client_group: str
+    named: str
     customer_number: str | None
     code_hash: str | None
     status: str

@@ -100,13 +100,15 @@ class AccountRepository(Repository):
 class VerificationRepository(Repository):
     def add(self, v: Verification) -> None:
         self.conn.execute(
-            "INSERT INTO verifications (id, conversation_id, subject, client, customer_number, code_hash,"
-            " status, created_at, expires_at, verified_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO verifications (id, conversation_id, subject, client, client_group, named, customer_number,"
+            " code_hash, status, created_at, expires_at, verified_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 v.id,
                 v.conversation_id,
                 v.subject,
                 v.client,
+                v.client_group,
+                v.named,
                 v.customer_number,
                 v.code_hash,
                 v.status,
@@ -122,8 +124,9 @@ class VerificationRepository(Repository):
 
     def recent_code_times(self, since: float, **where: str) -> list[float]:
         """Start times of the codes since `since` matching every `column=value` given (subject,
-        conversation_id, client: alone it counts the client's codes for all accounts), oldest first."""
-        assert where and set(where) <= {"subject", "conversation_id", "client"}
+        conversation_id, client, client_group, named: a client or group alone counts its codes for all
+        accounts), oldest first."""
+        assert where and set(where) <= {"subject", "conversation_id", "client", "client_group", "named"}
         condition = " AND ".join(f"{column} = ?" for column in where)
         rows = self.conn.execute(
             f"SELECT created_at FROM verifications WHERE {condition} AND created_at > ? ORDER BY created_at",
@@ -131,14 +134,26 @@ class VerificationRepository(Repository):
         ).fetchall()
         return [r[0] for r in rows]
 
-    def void_pending(self, *, subject: str, conversation_id: str | None = None, client: str | None = None) -> None:
-        """Void the account's pending codes (only this conversation's / this client's, if given)."""
+    def void_pending(
+        self,
+        *,
+        subject: str,
+        conversation_id: str | None = None,
+        client: str | None = None,
+        named: str | None = None,
+        except_known_at: float | None = None,
+    ) -> None:
+        """Void the account's pending codes (only this conversation's / this client's, if given; with
+        `except_known_at`, not those of clients known for the account at that time)."""
         sql = "UPDATE verifications SET status = 'void', code_hash = NULL WHERE subject = ? AND status = 'pending'"
         args: tuple[Any, ...] = (subject,)
-        for column, value in (("conversation_id", conversation_id), ("client", client)):
+        for column, value in (("conversation_id", conversation_id), ("client", client), ("named", named)):
             if value is not None:
                 sql += f" AND {column} = ?"
                 args += (value,)
+        if except_known_at is not None:
+            sql += " AND client NOT IN (SELECT client FROM known_clients WHERE subject = ? AND expires_at > ?)"
+            args += (subject, except_known_at)
         self.conn.execute(sql, args)
 
     def void(self, verification_id: str) -> None:
@@ -179,17 +194,22 @@ class LockoutRepository(Repository):
             (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
         )
 
-    def add_wrong_code(self, subject: str, conversation_id: str, client: str, at: float) -> None:
+    def add_wrong_code(self, subject: str, named: str, conversation_id: str, client: str, at: float) -> None:
         self.conn.execute(
-            "INSERT INTO wrong_codes (subject, conversation_id, client, at) VALUES (?, ?, ?, ?)",
-            (subject, conversation_id, client, at),
+            "INSERT INTO wrong_codes (subject, named, conversation_id, client, at) VALUES (?, ?, ?, ?, ?)",
+            (subject, named, conversation_id, client, at),
         )
 
-    def wrong_code_times(self, subject: str, since: float, client: str | None = None) -> list[float]:
-        """When the account's wrong codes since `since` were typed (from one client if given), oldest first."""
+    def wrong_code_times(
+        self, subject: str, since: float, client: str | None = None, named: str | None = None
+    ) -> list[float]:
+        """When the account's wrong codes since `since` were typed (from one client, for one identifier as
+        typed, if given), oldest first."""
         sql, args = "SELECT at FROM wrong_codes WHERE subject = ? AND at > ?", (subject, since)
         if client is not None:
             sql, args = sql + " AND client = ?", (*args, client)
+        if named is not None:
+            sql, args = sql + " AND named = ?", (*args, named)
         return [row[0] for row in self.conn.execute(sql + " ORDER BY at", args).fetchall()]
 
     def all_wrong_codes_since(self, since: float) -> int:
@@ -205,6 +225,26 @@ class LockoutRepository(Repository):
 
     def purge_wrong_codes(self, older_than: float) -> None:
         self.conn.execute("DELETE FROM wrong_codes WHERE at < ?", (older_than,))
+
+
+class KnownClientRepository(Repository):
+    """Clients that verified an account (keyed hashes, as verifications.client), until an expiry."""
+
+    def remember(self, subject: str, client: str, expires_at: float) -> None:
+        self.conn.execute(
+            "INSERT INTO known_clients (subject, client, expires_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(subject, client) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+            (subject, client, expires_at),
+        )
+
+    def is_known(self, subject: str, client: str, now: float) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM known_clients WHERE subject = ? AND client = ? AND expires_at > ?", (subject, client, now)
+        ).fetchone()
+        return row is not None
+
+    def purge(self, now: float) -> int:
+        return self.conn.execute("DELETE FROM known_clients WHERE expires_at <= ?", (now,)).rowcount
 
 
 class OutboxRepository(Repository):

@@ -8,7 +8,9 @@ import sqlite3
 # 3: verifications.client and wrong_codes.client (keyed hash of the bot's client reference) for the
 # per-client limits; 4: indexes for the per-client wrong-code budgets, a client's codes across accounts and
 # the alarm's audit rows (README "Lockout").
-SCHEMA_VERSION = 4
+# 5: verifications.named and wrong_codes.named (the identifier as typed, for the per-client limits) and .client_group (an
+# IPv6 /56), and known_clients (clients that verified an account: never refused by account-wide limits).
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -35,6 +37,8 @@ CREATE TABLE IF NOT EXISTS verifications (
     conversation_id TEXT NOT NULL,
     subject         TEXT NOT NULL,
     client          TEXT NOT NULL,    -- keyed hash of the client reference (or of the conversation)
+    client_group    TEXT NOT NULL,    -- keyed hash of the client's group (an IPv6 /56; else the client)
+    named           TEXT NOT NULL,    -- keyed hash of the identifier as typed (normalized)
     customer_number TEXT REFERENCES customers(customer_number),  -- NULL for decoys
     code_hash       TEXT,             -- NULL for decoys and once the code is used or void
     status          TEXT NOT NULL CHECK (status IN ('pending', 'verified', 'void')),
@@ -46,6 +50,16 @@ CREATE INDEX IF NOT EXISTS verifications_subject ON verifications(subject, creat
 CREATE INDEX IF NOT EXISTS verifications_client ON verifications(subject, client, created_at);
 CREATE INDEX IF NOT EXISTS verifications_conversation ON verifications(conversation_id, created_at);
 CREATE INDEX IF NOT EXISTS verifications_any_account ON verifications(client, created_at);
+CREATE INDEX IF NOT EXISTS verifications_named ON verifications(named, client, created_at);
+CREATE INDEX IF NOT EXISTS verifications_group ON verifications(client_group, created_at);
+-- Clients (as verifications.client) that verified an account: until expires_at, no account-wide limit
+-- refuses them for it (README "Lockout").
+CREATE TABLE IF NOT EXISTS known_clients (
+    subject         TEXT NOT NULL,
+    client          TEXT NOT NULL,
+    expires_at      REAL NOT NULL,
+    PRIMARY KEY (subject, client)
+);
 CREATE TABLE IF NOT EXISTS subjects (
     subject         TEXT PRIMARY KEY,
     failed_attempts INTEGER NOT NULL DEFAULT 0,
@@ -59,8 +73,10 @@ CREATE TABLE IF NOT EXISTS wrong_codes (
     subject         TEXT NOT NULL,
     conversation_id TEXT NOT NULL,
     client          TEXT NOT NULL,    -- as verifications.client
+    named           TEXT NOT NULL,    -- as verifications.named: the per-client budget counts per identifier
     at              REAL NOT NULL
 );
+CREATE INDEX IF NOT EXISTS wrong_codes_named ON wrong_codes(named, client, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_subject ON wrong_codes(subject, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_client ON wrong_codes(subject, client, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_at ON wrong_codes(at);

@@ -63,6 +63,14 @@ class Settings:
     code_alarm_codes: int = 10  # per account per code_rate_window: the operators are told (nobody refused)
     max_codes_per_account_per_window: int = 30  # per account, all clients: the hourly ceiling
     max_codes_per_account_per_day: int = 100  # per account, all clients, per guess_window
+    # Per client group (an IPv6 /56: one subscriber's line; else the client), all accounts: so one line's
+    # many /64s reach no account-wide ceiling alone, and a client typing one account's identifiers is
+    # refused no sooner than one typing unrelated ones (the per-client limits count per identifier).
+    max_codes_per_group_per_window: int = 20
+    max_codes_per_group_per_day: int = 60
+    # A client that verified an account is known to it for this long: no account-wide limit (ceilings,
+    # group caps, the guessing bound) refuses it for that account; its own per-client budgets still hold.
+    known_client_seconds: int = 180 * 24 * 60 * 60
     code_rate_window_seconds: int = 60 * 60
     # Decoy hints: the share of accounts without a mobile is measured from the customers table at most
     # this often and rounded to this step, so a decoy's channel does not flip with every new account.

@@ -15,6 +15,7 @@ from .repositories import (
     AccountRepository,
     AuditLog,
     IdempotencyRepository,
+    KnownClientRepository,
     LockoutRepository,
     OutboxRepository,
     VerificationRepository,
@@ -30,6 +31,7 @@ class Store(Database):
         self.accounts = AccountRepository(self.conn)
         self.verifications = VerificationRepository(self.conn)
         self.lockout = LockoutRepository(self.conn)
+        self.known_clients = KnownClientRepository(self.conn)
         self.outbox = OutboxRepository(self.conn)
         self.audit_log = AuditLog(self.conn)
         self.idempotency = IdempotencyRepository(self.conn)

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import messages
 from .clock import Clock, iso_jst
-from .code_limits import CodeLimits
+from .code_limits import Asker, CodeLimits
 from .errors import ApiError
 from .lockout import Lockout
 from .outbox import Outbox
@@ -15,6 +15,13 @@ from .records import Customer, Verification
 from .security import code_hash, code_matches, constant_time_equals, keyed_hash, new_code, new_verification_id
 from .settings import Settings
 from .store import Store
+
+
+def group_of(client_ref: str) -> str:
+    """The group a client reference names after its last "." (channels/client_ref.py: an IPv6 /56), or
+    the whole reference: the contract's one rule (README "Lockout")."""
+    return client_ref.rpartition(".")[2] or client_ref
+
 
 SENT_MESSAGE = "ご登録がある場合は、登録済みの連絡先に確認コードを送信しました。"
 
@@ -47,11 +54,18 @@ class VerificationService:
         client = keyed_hash(
             s.pepper, "client", *(("ref", client_ref) if client_ref else ("conversation", conversation_id))
         )
+        asker = Asker(
+            subject=subject,
+            named=keyed_hash(s.pepper, "named", *identifier),
+            client=client,
+            group=keyed_hash(s.pepper, "group", group_of(client_ref)) if client_ref else client,
+            known=self.store.known_clients.is_known(subject, client, now),
+        )
 
-        self.lockout.refuse_if_locked(subject, conversation_id, client, now, audit)
-        self.limits.refuse_if_reached(now, subject, client, conversation_id, audit, self.lockout.alarm.is_on(now))
+        self.lockout.refuse_if_locked(subject, asker.named, conversation_id, client, now, audit)
+        self.limits.refuse_if_reached(now, asker, conversation_id, audit, self.lockout.alarm.is_on(now))
 
-        verification_id = self._issue_code(customer, subject, client, conversation_id, now)
+        verification_id = self._issue_code(customer, asker, conversation_id, now)
         self.store.audit_log.add(
             now=now, result="sent" if customer else "decoy", verification_id=verification_id, **audit
         )
@@ -74,7 +88,7 @@ class VerificationService:
         audit.update(customer_number=v.customer_number, subject=v.subject)
 
         # Before the code is compared: over a budget nothing is evaluated (lockout.py).
-        self.lockout.refuse_if_locked(v.subject, conversation_id, v.client, now, audit)
+        self.lockout.refuse_if_locked(v.subject, v.named, conversation_id, v.client, now, audit)
         if v.status != "pending" or now >= v.expires_at:
             self.store.audit_log.add(now=now, result="expired", **audit)
             raise ApiError(
@@ -86,6 +100,8 @@ class VerificationService:
         if code_matches(s.pepper, v.id, code, v.code_hash):
             verified_until = now + s.verified_ttl_seconds
             self.store.verifications.mark_verified(v.id, verified_until)
+            # This client may ask for this account's codes whatever strangers do (README "Lockout").
+            self.store.known_clients.remember(v.subject, v.client, now + s.known_client_seconds)
             self.lockout.clear_conversation(conversation_id)
             self.store.audit_log.add(now=now, result="verified", **audit)
             return {"verified": True, "verified_until": iso_jst(verified_until), "expires_in": s.verified_ttl_seconds}
@@ -108,10 +124,8 @@ class VerificationService:
             return keyed_hash(self.settings.pepper, "subject", "customer", customer.customer_number)
         return keyed_hash(self.settings.pepper, "subject", "unknown", *identifier)
 
-    def _issue_code(
-        self, customer: Customer | None, subject: str, client: str, conversation_id: str, now: float
-    ) -> str:
-        s = self.settings
+    def _issue_code(self, customer: Customer | None, asker: Asker, conversation_id: str, now: float) -> str:
+        s, subject = self.settings, asker.subject
         verification_id = new_verification_id()
         code = new_code()  # also drawn for decoys, so both paths do the same work
         hashed = code_hash(s.pepper, verification_id, code)
@@ -122,7 +136,9 @@ class VerificationService:
                 id=verification_id,
                 conversation_id=conversation_id,
                 subject=subject,
-                client=client,
+                client=asker.client,
+                client_group=asker.group,
+                named=asker.named,
                 customer_number=customer.customer_number if customer else None,
                 code_hash=hashed if customer else None,
                 status="pending",

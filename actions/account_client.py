@@ -172,7 +172,7 @@ class AccountClient:
         The account is named by exactly one of its customer number, OCN ID or connection ID (接続用ID:
         it carries an @ but is no mail address, so it is sent as what it is, never as an OCN ID).
         `client_ref` is the channel's opaque reference to who is asking (channels/client_ref.py): the
-        sandbox limits codes per account and client with it, so a stranger cannot use up a customer's."""
+        sandbox limits codes per client (and client group) with it, so a stranger cannot use up a customer's."""
         named = {"customer_number": customer_number, "ocn_id": ocn_id, "connection_id": connection_id}
         given = {kind: value for kind, value in named.items() if value is not None}
         if len(given) != 1:

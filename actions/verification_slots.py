@@ -41,7 +41,7 @@ async def start_verification(
             customer_number=customer_number,
             ocn_id=None if customer_number or connection_id else account_ref,
             connection_id=connection_id,
-            # Who is asking, as the channel saw it (opaque): the API limits codes per account and client.
+            # Who is asking, as the channel saw it (opaque): the API limits codes per client.
             client_ref=from_metadata((tracker.latest_message or {}).get("metadata")),
             idempotency_key=turn_key(tracker, what),
         )

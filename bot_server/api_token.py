@@ -2,8 +2,10 @@
 
 - The server takes it from the environment: `python -m bot_server run` passes RASA_API_TOKEN to Rasa's
   `--auth-token` inside the process (bot_server/__main__.py), so `ps` and /proc/<pid>/cmdline never show it.
-- Clients send it in the `X-Rasa-Token` header (compared in constant time) instead of Rasa's `?token=`
-  query parameter, which proxies and access logs record. `?token=` still works for operators' tools.
+- Clients send it in the `X-Rasa-Token` header (compared in constant time). Rasa's `?token=` query
+  parameter is refused (401, even with the right token): proxies, access logs and browser history record
+  URLs, so a token that works there leaks. Nothing of ours sends it (console, devstack, tests use the
+  header); an operator's curl sends `-H "X-Rasa-Token: $RASA_API_TOKEN"`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ def auth_args(argv: list[str], env: dict[str, str]) -> list[str]:
 
 
 def requires_auth(app: Any, token: str | None = None) -> Callable[[Any], Any]:
-    """Rasa's decorator, plus: a request whose X-Rasa-Token header is the token is let through."""
+    """Rasa's decorator, plus: a request whose X-Rasa-Token header is the token is let through, and one
+    with a `token` query parameter is refused."""
+    from rasa.server import ErrorResponse
+
     rasa_decorator = original(_TARGET)(app, token)
 
     def decorator(handler: Any) -> Any:
@@ -38,6 +43,10 @@ def requires_auth(app: Any, token: str | None = None) -> Callable[[Any], Any]:
 
         @wraps(handler)
         async def decorated(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if token and "token" in (request.args or {}):
+                raise ErrorResponse(
+                    401, "NotAuthenticated", f"Send the token in the {HEADER} header, never in the URL."
+                )
             given = request.headers.get(HEADER)
             if token and given and hmac.compare_digest(given.encode(), token.encode()):
                 result = handler(request, *args, **kwargs)

@@ -13,8 +13,9 @@
   limited until it stops. This runs before Rasa's conversation lock and NLU, so a flooding sender
   costs a dictionary or Redis lookup per message and cannot slow other conversations down.
 - Rate, per client: more than RATE_LIMIT_PER_CLIENT_PER_MINUTE (default 120) messages per minute from
-  one client IP address on REST or socket.io, whatever sender or session it uses (a new session per
-  message does not escape it). The address is the peer's, or, when the peer is a trusted proxy
+  one client on REST or socket.io, whatever sender or session it uses (a new session per message does
+  not escape it). A client is an IPv4 address, or an IPv6 address's /64 (channels/client_ref.py: one
+  line or host gets a whole /64, so a new address per message does not escape it either). The address is the peer's, or, when the peer is a trusted proxy
   (RATE_LIMIT_TRUSTED_PROXIES: addresses or networks, default loopback = our nginx; in Kubernetes the
   ingress controllers' pod network), the rightmost X-Forwarded-For hop that is not a trusted proxy
   (bot_server/forwarded.py: every header line, ports, forged loopback hops).
@@ -52,6 +53,7 @@ from sanic.request import Request
 from bot_server import forwarded
 from bot_server.client_address import request_ip
 from bot_server.rasa_patches import register
+from channels.client_ref import address_client
 from channels.senders import InvalidSender, sender_of
 
 logger = logging.getLogger(__name__)
@@ -170,6 +172,11 @@ def limiter() -> MemoryLimiter:
     return _limiters["conversation"]
 
 
+async def hit_client(channel: str, ip: str) -> tuple[bool, int]:
+    """Counts one message of the client `ip` stands for (an IPv6 /64 is one) on `channel`."""
+    return await client_limiter().hit(f"{channel}-ip:{address_client(ip)}")
+
+
 def client_limiter() -> MemoryLimiter:
     """Messages per client IP address (REST, socket.io), whatever sender they name."""
     if "client" not in _limiters:
@@ -234,7 +241,7 @@ async def _limit_rest(request: Request) -> response.HTTPResponse | None:
     """Sender check, then per-client and per-conversation rates, for one REST message."""
 
     ip = request_ip(request)
-    allowed, retry_after = (True, 0) if client_is_exempt(ip) else await client_limiter().hit(f"rest-ip:{ip}")
+    allowed, retry_after = (True, 0) if client_is_exempt(ip) else await hit_client("rest", ip)
     if not allowed:
         logger.info("Rate limit: client %s on rest.", request_ip(request))
         return _bot_reply(None, _app_text(request, RATE_RESPONSE), "rate", retry_after)

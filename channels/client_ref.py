@@ -1,5 +1,6 @@
 """Who is asking, as an opaque reference the account API limits one-time codes by (account_api/README.md
-"Lockout": 3 codes an hour per account and client, under an account-wide ceiling).
+"Lockout": 3 codes an hour per identifier and client, wider caps per client group, account-wide
+ceilings that never refuse a client which verified the account before).
 
 Every channel puts `client_ref` into `UserMessage.metadata`; the action server reads it from
 `tracker.latest_message["metadata"]` and passes it to the account API when it starts a verification.
@@ -10,6 +11,11 @@ Every channel puts `client_ref` into `UserMessage.metadata`; the action server r
   its 2^64 addresses are one client; an IPv4-mapped IPv6 address is its IPv4 address.
   Never the raw id or address: the metadata is stored in the tracker, and the API gets nothing it could
   give away.
+- The reference ends in `.` and the HMAC of the client's **group**: an IPv6 address's /56 (a home or
+  office line is given a /56 or a /48, so ten /64s of one line are still one group), otherwise the
+  client itself. The account API and the handoff queue cap wider budgets by the group (`group_of`:
+  codes for clients that never verified the account, waiting rows), where merging customers is
+  harmless; the per-client budgets stay per /64 (account_api/README.md "Lockout").
 - The key is derived from WEB_SESSION_SECRET (already one value for all Rasa servers, deploy/ sets it)
   with its own label, so the same client gets the same reference on every server. Without it each
   process draws a random key: references then differ between processes (limits still hold per process).
@@ -28,6 +34,8 @@ from typing import Any
 
 METADATA_KEY = "client_ref"
 _LABEL = b"ocn-bot client_ref v1"
+CLIENT_PREFIX = 64  # an IPv6 client: one line or host
+GROUP_PREFIX = 56  # an IPv6 group: one subscriber's delegated prefix (often a /56, at most a /48)
 
 
 @lru_cache(maxsize=1)
@@ -41,14 +49,30 @@ def client_ref(kind: str, value: str | None) -> str | None:
     """The opaque reference of a client (`kind` "line-user" or "address"); None when it is unknown."""
     if not value:
         return None
-    if kind == "address":
-        value = _address_group(value)
-    digest = hmac.new(_key(), f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
-    return f"cr1_{digest[:32]}"
+    client, group = (
+        (_address_group(value), _address_group(value, GROUP_PREFIX)) if kind == "address" else (value, value)
+    )
+    return f"cr1_{_digest(kind, client, 32)}.{_digest(kind, group, 16)}"
 
 
-def _address_group(address: str) -> str:
-    """The client an address stands for: an IPv4 address itself, an IPv6 address its /64 network."""
+def address_client(address: str) -> str:
+    """The client an address stands for (an IPv6 address: its /64), for every per-client budget keyed on
+    addresses in the clear, such as bot_server/rate_limit.py's messages per minute."""
+    return _address_group(address)
+
+
+def group_of(ref: str) -> str:
+    """The group part of a client reference (a reference without one is its own group)."""
+    return ref.rpartition(".")[2] or ref
+
+
+def _digest(kind: str, value: str, chars: int) -> str:
+    return hmac.new(_key(), f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()[:chars]
+
+
+def _address_group(address: str, ipv6_prefix: int = CLIENT_PREFIX) -> str:
+    """The client (or group) an address stands for: an IPv4 address itself, an IPv6 address its /64
+    network (its /56 for the group)."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])  # a zone index (fe80::1%eth0) names no client
     except ValueError:
@@ -56,7 +80,7 @@ def _address_group(address: str) -> str:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+        return str(ipaddress.IPv6Network((ip, ipv6_prefix), strict=False))
     return str(ip)
 
 

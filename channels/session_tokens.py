@@ -14,6 +14,10 @@ process (bounded), or in Redis when WEB_SESSION_STORE_URL is set (default: SOCKE
 Redis the scaled mode already gives every Rasa server; its password in the URL or in
 WEB_SESSION_STORE_PASSWORD / SOCKETIO_MESSAGE_QUEUE_PASSWORD), so any server can resume, rotate and revoke.
 Without WEB_SESSION_SECRET each process draws a random secret (sessions resume only where issued).
+
+The registry also keeps which socket speaks for each session (`bind_socket`): a resume elsewhere or the
+end of the session names the socket that spoke for it, whatever Rasa server holds it, so
+channels/socketio.py can end that socket's part (review N3).
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ class Registry(Protocol):
 
     async def delete(self, session_id: str) -> None: ...
 
+    async def bind_socket(self, session_id: str, sid: str | None, expires: int) -> str | None: ...
+
 
 class MemoryRegistry:
     """The current nonce of each session in this process (the oldest forgotten beyond `max_sessions`)."""
@@ -51,6 +57,7 @@ class MemoryRegistry:
     def __init__(self, max_sessions: int = MEMORY_MAX_SESSIONS) -> None:
         self.max_sessions = max_sessions
         self._current: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        self._sockets: OrderedDict[str, str] = OrderedDict()
 
     async def set(self, session_id: str, nonce: str, expires: int) -> None:
         self._current[session_id] = (nonce, expires)
@@ -68,6 +75,15 @@ class MemoryRegistry:
     async def delete(self, session_id: str) -> None:
         self._current.pop(session_id, None)
 
+    async def bind_socket(self, session_id: str, sid: str | None, expires: int) -> str | None:
+        """Records `sid` (None: no socket) as the session's socket; returns the one it replaces."""
+        previous = self._sockets.pop(session_id, None)
+        if sid is not None:
+            self._sockets[session_id] = sid
+            while len(self._sockets) > self.max_sessions:
+                self._sockets.popitem(last=False)
+        return previous
+
 
 _SWAP = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -77,11 +93,18 @@ end
 return 0
 """
 
+_BIND = """
+local previous = redis.call('GET', KEYS[1])
+if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'EXAT', ARGV[2]) end
+return previous
+"""
+
 
 class RedisRegistry:
     """The same in Redis, shared by every Rasa server (a swap is one Lua script: atomic)."""
 
     PREFIX = "ocn:web-session-token:"
+    SOCKET_PREFIX = "ocn:web-session-socket:"
 
     def __init__(self, url: str, password: str | None = None) -> None:
         import redis.asyncio as aioredis
@@ -107,6 +130,14 @@ class RedisRegistry:
             await self.client.delete(self.PREFIX + session_id)
         except (RedisError, OSError) as error:
             logger.warning("Web session registry unreachable (%s): token not revoked, it expires.", error)
+
+    async def bind_socket(self, session_id: str, sid: str | None, expires: int) -> str | None:
+        try:
+            previous = await self.client.eval(_BIND, 1, self.SOCKET_PREFIX + session_id, sid or "", expires)
+        except (RedisError, OSError) as error:  # the socket of this server is still ended by the caller
+            logger.warning("Web session registry unreachable (%s): an earlier socket may stay bound.", error)
+            return None
+        return previous.decode() if isinstance(previous, bytes) else previous
 
 
 class SessionTokens:
@@ -166,6 +197,11 @@ class SessionTokens:
 
     async def revoke(self, session_id: str) -> None:
         await self.registry.delete(session_id)
+
+    async def bind_socket(self, session_id: str, sid: str | None) -> str | None:
+        """Records the socket now speaking for the session (None: none); the one it replaces, if another."""
+        previous = await self.registry.bind_socket(session_id, sid, int(time.time()) + self.ttl)
+        return previous if previous != sid else None
 
     async def revoke_with_proof(self, session_id: Any, token: Any) -> bool:
         """Revokes the session `token` is the current token of (a widget that was offline at 「最初から」)."""

@@ -20,6 +20,14 @@ someone else's `session_id`) and trusts the `session_id` of every message. Here:
 - **Ending a session**: `session_end` (the widget's 「最初から」, the host page's sign-out) revokes the
   token of the socket's session, or of `{"session_id", "session_token"}` it proves; the socket then
   has no session until it asks for one.
+- **One socket speaks for a session** (review N3). When a session is resumed by another socket (its
+  token rotated) or ended, the socket that spoke for it until then — on whatever Rasa server — is sent
+  `session_ended` (`{"reason": "resumed_elsewhere" | "ended"}`, the widget says so politely) and is
+  disconnected: it leaves every room, its binding is dropped, and it can neither send to nor hear from
+  that conversation. Which socket speaks for a session is kept with the token (channels/
+  session_tokens.py, Redis in the scaled mode); the disconnect reaches another server through
+  python-socketio's Redis manager. (Not `close_room`: under the Redis manager it reaches this server
+  after the new socket entered the room and would take it out too.)
 - **Messages use the socket's session**, whatever `session_id` they carry. A socket that never asked
   for a session gets one with its first message (and a `session_confirm`).
 - **Size before any NLU work**: engine.io refuses frames above twice RATE_LIMIT_MAX_BODY_BYTES (the
@@ -170,9 +178,13 @@ class SocketSessions:
         previous = self.session_of.get(sid)
         if previous and previous != web_sender(session_id):
             self.sio.leave_room(sid, room_of(previous))
+            # No longer this socket's: a later resume of it must not disconnect this socket. (Still bound
+            # here means nobody resumed it elsewhere, so the registry names this socket or nobody.)
+            await self.tokens.bind_socket(web_session_id(previous), None)
         sender_id = web_sender(session_id)
         self.session_of[sid] = sender_id
         self.sio.enter_room(sid, room_of(sender_id))
+        await self._end_socket(await self.tokens.bind_socket(session_id, sid), "resumed_elsewhere")
         if claimed and not resumed:
             logger.info("socket.io session request without valid proof: a fresh session was issued.")
         new_token = next_token or await self.tokens.issue(session_id)
@@ -186,8 +198,20 @@ class SocketSessions:
         if bound:
             self.sio.leave_room(sid, room_of(bound))
             await self.tokens.revoke(web_session_id(bound))
+            await self._end_socket(await self.tokens.bind_socket(web_session_id(bound), None), "ended", sid)
             return True
-        return await self.tokens.revoke_with_proof(data.get("session_id"), data.get("session_token"))
+        session_id = data.get("session_id")
+        if not await self.tokens.revoke_with_proof(session_id, data.get("session_token")):
+            return False
+        await self._end_socket(await self.tokens.bind_socket(session_id, None), "ended", sid)
+        return True
+
+    async def _end_socket(self, other: str | None, reason: str, this: str | None = None) -> None:
+        """The socket that spoke for a session until now (on any server) is told and disconnected."""
+        if other is None or other == this:
+            return
+        await self.sio.emit("session_ended", {"reason": reason}, to=other)
+        await self.sio.disconnect(other)
 
     def forget(self, sid: str) -> None:
         self.session_of.pop(sid, None)
@@ -306,7 +330,7 @@ class WebChatInput(InputChannel):
             logger.info("Refused an over-long socket.io message.")
             await output.send_text_message(sender_id, self._text(rate_limit.BODY_RESPONSE))
             return
-        allowed = rate_limit.client_is_exempt(ip) or (await rate_limit.client_limiter().hit(f"socketio-ip:{ip}"))[0]
+        allowed = rate_limit.client_is_exempt(ip) or (await rate_limit.hit_client("socketio", ip))[0]
         if not allowed:
             await output.send_text_message(sender_id, self._text(rate_limit.RATE_RESPONSE))
             return

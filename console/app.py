@@ -28,7 +28,9 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
     # Sanic counts the bytes it reads, so a chunked body (no Content-Length) is cut off at the limit too.
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.ctx.settings = settings
-    limits = QueueLimits(settings.queue_max_waiting, settings.queue_max_waiting_per_client)
+    limits = QueueLimits(
+        settings.queue_max_waiting, settings.queue_max_waiting_per_client, settings.queue_max_waiting_per_group
+    )
     app.ctx.store = store or Store(settings.store_url, limits)
     app.ctx.nav = []
     app.ctx.signin_throttle = auth.SigninThrottle()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from channels.client_ref import group_of
 from console.tables import handoffs
 
 OPEN = ("waiting", "active", "ending")
@@ -40,10 +41,12 @@ class Handoff:
 
 @dataclass(frozen=True)
 class QueueLimits:
-    """How many conversations may wait at once: overall, and per client (console/README.md)."""
+    """How many conversations may wait at once: overall, per client, and per client group (an IPv6 /56,
+    channels/client_ref.py), so one line's many /64s cannot fill the queue (console/README.md)."""
 
     max_waiting: int
     max_waiting_per_client: int
+    max_waiting_per_group: int = 6
 
 
 class QueueFull(Exception):
@@ -106,6 +109,11 @@ class HandoffQueue:
             mine = db.execute(count.where(waiting, handoffs.c.client_ref == client_ref)).scalar_one()
             if mine > self.limits.max_waiting_per_client:
                 raise QueueFull(per_client=True)
+            group = group_of(client_ref)
+            if group != client_ref:  # the client's /56: its refs end in "." and the group's hash
+                same_group = handoffs.c.client_ref.endswith(f".{group}", autoescape=True)
+                if db.execute(count.where(waiting, same_group)).scalar_one() > self.limits.max_waiting_per_group:
+                    raise QueueFull(per_client=True)
 
     def position(self, handoff: Handoff) -> int | None:
         if handoff.status != "waiting":

@@ -34,6 +34,7 @@ class ConsoleSettings:
     http_timeout: float
     queue_max_waiting: int  # conversations waiting for a person at once, overall ...
     queue_max_waiting_per_client: int  # ... and from one client (channels/client_ref.py)
+    queue_max_waiting_per_group: int  # ... and from one client group (an IPv6 /56)
     # A waiting handoff whose conversation is still not paused this long after it was queued was
     # never handed over (action_handoff's answer was lost): it leaves the queue (handoff/reconcile.py).
     handoff_confirm_seconds: float
@@ -64,5 +65,6 @@ def load_settings() -> ConsoleSettings:
         max_body_bytes=int(_env("CONSOLE_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),
         queue_max_waiting=int(_env("CONSOLE_QUEUE_MAX_WAITING", "30")),
         queue_max_waiting_per_client=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT", "3")),
+        queue_max_waiting_per_group=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_GROUP", "6")),
         handoff_confirm_seconds=float(_env("CONSOLE_HANDOFF_CONFIRM_SECONDS", "60")),
     )

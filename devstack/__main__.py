@@ -14,6 +14,7 @@ from pathlib import Path
 from actions.links import describe_unset_links
 from devstack.config import VAR, Ports, ports_from_env, service_env
 from devstack.model import latest_model, needs_training, train
+from devstack.private_state import make_private
 from devstack.processes import http_ok
 from devstack.services import Stack, product_services
 from devstack.shell import chat
@@ -24,7 +25,7 @@ def main() -> int:
     parser.add_argument("command", choices=["run", "train", "shell"])
     args = parser.parse_args()
     env = service_env(ports_from_env(os.environ))
-    VAR.mkdir(exist_ok=True)
+    make_private(VAR)  # var/ 0700, its databases 0600, and umask 077 for what the stack creates
     if needs_training():
         print(
             "==> Training the model: data, domain or pipeline changed (about a minute; Rasa shows each epoch)",

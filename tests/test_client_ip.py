@@ -5,6 +5,7 @@ balancer in front of it adds one more hop. Customers must stay apart, and none m
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +16,7 @@ from sanic.compat import Header
 from bot_server import client_address, rate_limit
 
 VALUES = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "values.yaml"
+INGRESS_VALUES = VALUES.with_name("ingress-nginx-values.yaml")
 CUSTOMER_A, CUSTOMER_B = "198.51.100.7", "203.0.113.9"
 # Ingress controller pod addresses of common pod networks: flannel, Calico, AWS VPC CNI, GKE, IPv6.
 INGRESS_PODS = ["10.244.1.17", "192.168.41.3", "172.31.20.5", "10.8.0.12", "fd00:10:244::1a"]
@@ -43,6 +45,28 @@ def test_customers_behind_the_ingress_keep_their_own_addresses(kubernetes_env: N
     assert limited_as(ingress, CUSTOMER_B) == (CUSTOMER_B, False)
     # an internal load balancer in front of the ingress: "client, lb"
     assert limited_as(ingress, f"{CUSTOMER_A}, 10.0.3.4") == (CUSTOMER_A, False)
+
+
+def test_the_ingress_controller_appends_the_customer_it_saw() -> None:
+    """Review N5: the values above assume ingress-nginx appends its peer to X-Forwarded-For and that the
+    peer is the customer. Its controller values say so (ingress-nginx ConfigMap docs)."""
+    controller = yaml.safe_load(INGRESS_VALUES.read_text(encoding="utf-8"))["controller"]
+    config = controller["config"]
+    assert config["compute-full-forwarded-for"] == "true" and config["use-forwarded-headers"] == "true"
+    assert controller["service"]["externalTrafficPolicy"] == "Local"  # no SNAT to a (trusted) node address
+    real_ip_sources = [ipaddress.ip_network(n.strip()) for n in config["proxy-real-ip-cidr"].split(",")]
+    for customer in (CUSTOMER_A, CUSTOMER_B, "2001:db8::5"):  # nginx itself never takes a customer's word
+        ip = ipaddress.ip_address(customer)
+        assert not any(ip.version == net.version and ip in net for net in real_ip_sources)
+
+
+@pytest.mark.parametrize("ingress", INGRESS_PODS)
+@pytest.mark.parametrize("customer", [CUSTOMER_A, "2001:db8:4c1:77::5"])
+def test_a_single_hop_header_is_the_customer_the_ingress_appended(
+    kubernetes_env: None, ingress: str, customer: str
+) -> None:
+    """The customer sent no X-Forwarded-For: the one hop is the address ingress-nginx appended."""
+    assert limited_as(ingress, customer) == (customer, False)
 
 
 @pytest.mark.parametrize("ingress", INGRESS_PODS)

@@ -5,11 +5,13 @@ server: tests/stack/test_http_api_auth.py."""
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from bot_server.http_api import cors_origins, web_origins
 from devstack.api_token import checkout_token
-from devstack.config import Ports, service_env
+from devstack.config import ROOT, Ports, service_env
 from devstack.services import product_services
 
 
@@ -39,3 +41,24 @@ def test_cors_is_for_the_web_origins_unless_the_command_line_says_otherwise() ->
     assert cors_origins(None, env) == ["https://support.ocn.ne.jp", "http://x:1"]
     assert cors_origins(["https://a.example"], env) == ["https://a.example"]
     assert cors_origins(None, {}) == []  # nobody: no page elsewhere may call Rasa
+
+
+def test_make_run_keeps_var_and_its_databases_private(tmp_path: Path) -> None:
+    """Review (low): var/*.sqlite3 were created 0644 under `make run`. The stack makes var/ 0700, the
+    files already there 0600, and runs with umask 077, so a database a service creates is 0600 too."""
+    var = tmp_path / "var"
+    var.mkdir(mode=0o755)
+    old = var / "tracker.sqlite3"
+    old.write_bytes(b"")
+    old.chmod(0o644)
+    script = (
+        "import sqlite3, sys; from pathlib import Path; from devstack.private_state import make_private; "
+        "var = Path(sys.argv[1]); make_private(var); "
+        "sqlite3.connect(var / 'console.sqlite3').execute('CREATE TABLE t (x)')"
+    )
+    subprocess.run([sys.executable, "-c", script, str(var)], check=True, cwd=ROOT)
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
+    assert (
+        stat.S_IMODE((var / "console.sqlite3").stat().st_mode) == 0o600
+    )  # created afterwards (services inherit the umask)

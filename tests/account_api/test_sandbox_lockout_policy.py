@@ -68,9 +68,10 @@ def spend_budget(sb: InProcess, customer: Customer, ref: str) -> None:
 
 
 def test_only_the_guessing_bound_pauses_an_account_and_it_takes_ten_clients(tmp_path: Path) -> None:
-    """Nine clients' wrong codes (90) leave the account open to its owner; the 100th wrong code, which
-    takes a tenth client, pauses it for everyone, the right code included (so the pause tells nothing),
-    until the oldest wrong codes are 24 hours old."""
+    """Nine clients' wrong codes (90) leave the account open to everyone; the 100th wrong code, which
+    takes a tenth client, pauses it for every client that never verified it (a first-time customer
+    too, the right code included, so the pause tells nothing) until the oldest wrong codes are 24 hours
+    old. A client that verified the account before keeps its own budget (README "Lockout")."""
     sb = InProcess(tmp_path)
     customer = sb.customer()
     for n in range(9):
@@ -78,16 +79,18 @@ def test_only_the_guessing_bound_pauses_an_account_and_it_takes_ten_clients(tmp_
     assert sb.store.conn.execute("SELECT count(*) FROM wrong_codes").fetchone()[0] == 90
     assert sb.verify(customer, "customer").status == 200
 
-    conv = new_conversation()  # the customer asks for a code just before the tenth client's last guess
-    mine = sb.start(conv, "customer", customer_number=customer.customer_number)
+    conv = new_conversation()  # a first-time customer asks for a code just before the tenth client's last guess
+    theirs = sb.start(conv, "first-time", customer_number=customer.customer_number)
+    code = sb.latest_code(customer)
     spend_budget(sb, customer, "stranger-9")
-    paused = sb.confirm(mine.body["verification_id"], conv, sb.latest_code(customer))
+    paused = sb.confirm(theirs.body["verification_id"], conv, code)
     assert paused.status == 423 and 0 < paused.body["retry_after"] <= 24 * 3600
     assert sb.start(new_conversation(), "someone-new", customer_number=customer.customer_number).status == 423
     stages = [e["result"] for e in sb.store.audit_entries() if e["event"] == "verification.account_alarm"]
     assert stages == ["throttled", "paused"]
+    assert sb.verify(customer, "customer").status == 200  # the customer's own client verified before
     sb.clock.advance(paused.body["retry_after"])  # it ends by itself
-    assert sb.verify(customer, "customer").status == 200
+    assert sb.verify(customer, "first-time").status == 200
     sb.close()
 
 

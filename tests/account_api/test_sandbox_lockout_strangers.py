@@ -95,3 +95,138 @@ def test_guessing_from_a_thousand_ipv6_64s_for_a_day_stays_under_the_bound(
     assert not any(evaluated)
     assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
     assert len(evaluated) / CODE_SPACE <= 1e-4  # each guess hits 1 code in 10^6: at most 1 in 10,000 a day
+
+
+def ask_for_codes(sb: InProcess, customer: Customer, ref: str, times: int = 50) -> int:
+    """A stranger asks for codes for the account in new conversations until refused; how many were sent."""
+    for sent in range(times):
+        if sb.start(new_conversation(), ref, customer_number=customer.customer_number).status != 202:
+            return sent
+    return times
+
+
+def one_56(n: int) -> str:
+    """An address in the n-th /64 of one IPv6 /56 (2001:db8:4c1:7700::/56)."""
+    return address_ref(f"2001:db8:4c1:77{n:02x}:{n + 1:x}::{n * 7 + 1:x}")
+
+
+def test_ten_64s_of_one_56_cannot_use_up_an_accounts_codes(sandbox: InProcess) -> None:
+    """Review N1: ten /64s of one /56 used the account's 30 codes an hour. A /56 is one group: it gets at
+    most 20 codes an hour across all accounts, so even a first-time customer still gets a code."""
+    customer = sandbox.customer()
+    sent = sum(ask_for_codes(sandbox, customer, one_56(n)) for n in range(10))
+    assert sent == 20  # max_codes_per_group_per_window, README "Lockout"
+    assert sandbox.verify(customer, address_ref("192.0.2.200")).status == 200
+
+
+def test_strangers_on_many_clients_cannot_stop_a_customer_who_verified_before(sandbox: InProcess) -> None:
+    """Ten /64s of one /56 and three unrelated addresses do their worst for a day: they use up the
+    account's codes (30 an hour, 100 a day) and its guessing bound (100 wrong codes). The customer's own
+    client, which verified the account before, still gets a code and verifies every three hours; a
+    client that never verified the account is refused meanwhile (429 / 423), as README "Lockout" says."""
+    customer = sandbox.customer()
+    customers_phone = "2001:db8:aa:1:{}::1"  # the phone's /64: its address changes, the client does not
+    assert sandbox.verify(customer, address_ref(customers_phone.format(1))).status == 200
+    strangers = [one_56(n) for n in range(10)]
+    strangers += [address_ref(ip) for ip in ("203.0.113.7", "198.51.100.23", "192.0.2.99")]
+    first_time_refused = 0
+    for half_hour in range(48):
+        for ref in strangers:
+            do_their_worst(sandbox, customer, ref)
+        first_time = sandbox.start(
+            new_conversation(), address_ref("192.0.2.201"), customer_number=customer.customer_number
+        )
+        first_time_refused += first_time.status in (423, 429)
+        if half_hour % 6 == 5:
+            reply = sandbox.verify(customer, address_ref(customers_phone.format(half_hour)))
+            assert reply.status == 200, (half_hour, reply)
+        sandbox.clock.advance(HOUR / 2)
+    assert first_time_refused > 0  # the strangers did reach the account-wide limits
+
+
+def test_guessing_with_known_clients_stays_under_the_documented_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bound with known clients (README "Lockout"): 100 wrong codes a day from clients that never
+    verified the account, plus each known client's own 10. Strangers cannot become known without the
+    right code, so a botnet's guesses compared stay at 100 while the customer's client verifies."""
+    evaluated: list[bool] = []
+    real_code_matches = account_api.verification.code_matches
+
+    def counting_code_matches(*args: object) -> bool:
+        matched = real_code_matches(*args)  # type: ignore[arg-type]
+        evaluated.append(matched)
+        return matched
+
+    monkeypatch.setattr(account_api.verification, "code_matches", counting_code_matches)
+    sandbox = InProcess(tmp_path, in_memory=True)
+    customer = sandbox.customer()
+    assert sandbox.verify(customer, address_ref("192.0.2.200")).status == 200
+    botnet = [address_ref(f"2001:db8:{n:x}::1") for n in range(300)]  # 300 /56s
+    for _round in range(12):
+        for ref in botnet:
+            do_their_worst(sandbox, customer, ref)
+        sandbox.clock.advance(2 * HOUR)
+    sandbox.close()
+    wrong_guesses = evaluated[1:].count(False)
+    assert evaluated[0] and not any(evaluated[1:])
+    assert 0 < wrong_guesses <= GUESS_BOUND_PER_DAY
+
+
+def answers_to(sb: InProcess, ref: str, identifiers: list[dict[str, str]]) -> list[tuple[int, int | None]]:
+    """What one client is told, asking for codes for each identifier in turn, five rounds."""
+    answers = []
+    for _round in range(5):
+        for identifier in identifiers:
+            reply = sb.start(new_conversation(), ref, **identifier)
+            answers.append((reply.status, reply.body.get("retry_after")))
+    return answers
+
+
+def test_the_code_limits_do_not_tell_which_identifiers_belong_to_one_account(sandbox: InProcess) -> None:
+    """Review N2: the per-client code limit counted per account, so one account's OCN ID got 429 while
+    unrelated identifiers still got "sent". A client typing the customer number, OCN ID and connection
+    ID of one account is answered exactly like one typing three identifiers of three accounts."""
+    one = sandbox.customer()
+    same_account = [
+        {"customer_number": one.customer_number},
+        {"ocn_id": one.ocn_id},
+        {"connection_id": one.connection_id},
+    ]
+    a, b, c = sandbox.customer(), sandbox.customer(), sandbox.customer()
+    three_accounts = [{"customer_number": a.customer_number}, {"ocn_id": b.ocn_id}, {"connection_id": c.connection_id}]
+    linked = answers_to(sandbox, address_ref("203.0.113.7"), same_account)
+    unrelated = answers_to(sandbox, address_ref("198.51.100.23"), three_accounts)
+    assert linked == unrelated
+    assert {status for status, _ in linked} == {202, 429}
+
+
+def wrong_code_answers(sb: InProcess, ref: str, first: Customer, identifiers: list[dict[str, str]]) -> list[int]:
+    """One client spends wrong codes on the first identifier (of `first`'s account) until refused, then
+    asks about the others."""
+    answers = []
+    for _round in range(6):
+        conv = new_conversation()
+        started = sb.start(conv, ref, **identifiers[0])
+        answers.append(started.status)
+        if started.status != 202:
+            break
+        for _ in range(5):
+            answers.append(sb.confirm(started.body["verification_id"], conv, wrong(sb.latest_code(first))).status)
+        sb.clock.advance(HOUR)
+    return answers + [sb.start(new_conversation(), ref, **other).status for other in identifiers[1:]]
+
+
+def test_a_spent_wrong_code_budget_does_not_tell_which_identifiers_belong_to_one_account(sandbox: InProcess) -> None:
+    """Review N2, for wrong codes: the client's budget of 10 counted per account, so after spending it on
+    an account's OCN ID its customer number answered 423. It counts per identifier as typed."""
+    one = sandbox.customer()
+    a, b = sandbox.customer(), sandbox.customer()
+    linked = wrong_code_answers(
+        sandbox, address_ref("203.0.113.7"), one, [{"ocn_id": one.ocn_id}, {"customer_number": one.customer_number}]
+    )
+    unrelated = wrong_code_answers(
+        sandbox, address_ref("198.51.100.23"), a, [{"ocn_id": a.ocn_id}, {"customer_number": b.customer_number}]
+    )
+    assert linked == unrelated
+    assert 423 in linked and linked[-1] == 202

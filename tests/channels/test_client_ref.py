@@ -12,7 +12,7 @@ from line_fakes import USER_ID, LoopThread, StubBot
 from web_client import WebChannelServer, WebClient
 
 from bot_server import rate_limit
-from channels.client_ref import METADATA_KEY, client_ref, from_metadata, with_client_ref
+from channels.client_ref import METADATA_KEY, client_ref, from_metadata, group_of, with_client_ref
 from channels.line_events import line_metadata
 from channels.rest import RestChannel
 from channels.socketio import SessionTokens, WebChatInput
@@ -36,6 +36,17 @@ def test_an_ipv6_64_is_one_client_and_a_mapped_ipv4_address_is_that_address() ->
     assert client_ref("address", "::ffff:203.0.113.7") == client_ref("address", "203.0.113.7")
     assert client_ref("address", "fe80::1%eth0") == client_ref("address", "fe80::2")
     assert client_ref("line-user", "2001:db8:4c1:77::1") != client_ref("line-user", "2001:db8:4c1:77::2")
+
+
+def test_the_64s_of_one_ipv6_56_are_one_group_and_other_clients_their_own() -> None:
+    """A line's /56 (256 /64s) is one group for the wider budgets (review N1); the /64 stays the client."""
+    refs = [client_ref("address", f"2001:db8:4c1:77{n:02x}::1") for n in range(256)]
+    assert len(set(refs)) == 256 and len({group_of(ref) for ref in refs if ref}) == 1
+    assert group_of(client_ref("address", "2001:db8:4c1:7800::1") or "") != group_of(refs[0] or "")
+    v4 = [client_ref("address", f"203.0.113.{n}") for n in (1, 2)]
+    assert group_of(v4[0] or "") != group_of(v4[1] or "")
+    assert group_of(client_ref("line-user", "U1") or "") != group_of(client_ref("line-user", "U2") or "")
+    assert group_of("cr1_without_group") == "cr1_without_group"
 
 
 def test_a_client_sent_reference_is_replaced_and_other_metadata_kept() -> None:

@@ -83,6 +83,23 @@ def test_a_new_sender_per_message_is_still_limited_per_client(rest: WebChannelSe
     assert post(rest, {"message": "no sender"}).headers.get("X-Chat-Limit") == "rate"  # bad requests count too
 
 
+def test_the_addresses_of_one_ipv6_64_are_one_client(rest: WebChannelServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review G5: the per-client limit was keyed on the full IPv6 address, so a line's 2^64 addresses
+    were 2^64 clients. Behind our nginx (loopback, trusted), a new address of one /64 per message is
+    still one client; another /64 is another."""
+    monkeypatch.setenv("RATE_LIMIT_TRUSTED_PROXIES", "127.0.0.1,::1")
+
+    def post_from(address: str, sender: str) -> requests.Response:
+        body = {"sender": sender, "message": "質問"}
+        return requests.post(
+            f"{rest.url}/webhooks/rest/webhook", json=body, headers={"X-Forwarded-For": address}, timeout=10
+        )
+
+    replies = [post_from(f"2001:db8:4c1:77:{i:x}::{i * 7:x}", f"v6-{i}") for i in range(1, 16)]
+    assert [r.headers.get("X-Chat-Limit") for r in replies].count("rate") == 3
+    assert post_from("2001:db8:4c1:78::1", "next-64").headers.get("X-Chat-Limit") is None
+
+
 def test_the_client_address_comes_from_a_trusted_proxy_only(monkeypatch: pytest.MonkeyPatch) -> None:
     # our nginx (loopback) appends the peer it saw; whatever the client wrote before it is ignored
     assert client_address.client_ip("127.0.0.1", "6.6.6.6, 203.0.113.7") == "203.0.113.7"

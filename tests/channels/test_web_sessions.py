@@ -203,3 +203,64 @@ def test_a_widget_that_was_offline_ends_its_session_with_the_proof(client: Calla
     }
     assert client().call("session_end", proof) == {"ended": True}
     assert client().session(proof)["resumed"] is False
+
+
+def test_a_socket_whose_session_is_resumed_elsewhere_can_no_longer_send_or_hear(
+    client: Callable[..., WebClient], web_server: WebChannelServer, loop_thread: LoopThread
+) -> None:
+    """Review N3: the socket that held a session kept talking after another socket resumed it. Now it
+    is told (`session_ended`), disconnected, and the conversation is the new socket's alone."""
+    old = client()
+    issued = old.session()
+    sender = f"web:{issued['session_id']}"
+    new = client()
+    resumed = new.session({"session_id": issued["session_id"], "session_token": issued["session_token"]})
+    assert resumed["resumed"] is True
+    assert old.next("session_ended") == {"reason": "resumed_elsewhere"}
+    old.next("disconnect")
+    with pytest.raises(socketio.exceptions.BadNamespaceError):  # it cannot send any more
+        old.emit("user_uttered", {"message": "古い画面から", "session_id": issued["session_id"]})
+    assert loop_thread.run(send_to_session(sender, {"text": "担当者からのお知らせです。"}))
+    assert new.next("bot_uttered")["text"] == "担当者からのお知らせです。"  # only the new socket hears it
+    assert new.say("こんにちは")["text"]
+    assert [m.sender_id for m in web_server.bot.received] == [sender]
+
+
+def test_after_the_session_ends_no_socket_talks_in_it(
+    client: Callable[..., WebClient], web_server: WebChannelServer
+) -> None:
+    """Review N3: 「最初から」 or sign-out in one place ends the session for the socket holding it
+    elsewhere too (told and disconnected); the socket that ended it starts a new conversation."""
+    holder = client()
+    issued = holder.session()
+    ender = client()  # e.g. the host page's sign-out, with the proof
+    proof = {"session_id": issued["session_id"], "session_token": issued["session_token"]}
+    assert ender.call("session_end", proof) == {"ended": True}
+    assert holder.next("session_ended") == {"reason": "ended"}
+    holder.next("disconnect")
+    assert ender.say("こんにちは")["text"]
+
+    second = client()  # and a session that was resumed and then ended: neither socket is left in it
+    second_issued = second.session()
+    third = client()
+    resumed = third.session(
+        {"session_id": second_issued["session_id"], "session_token": second_issued["session_token"]}
+    )
+    assert second.next("session_ended") == {"reason": "resumed_elsewhere"}
+    assert third.call("session_end", {}) == {"ended": True}
+    assert third.say("もう一度")["text"]
+    ended = {f"web:{issued['session_id']}", f"web:{resumed['session_id']}"}
+    assert not ended & {m.sender_id for m in web_server.bot.received}
+
+
+def test_a_socket_that_moved_to_a_new_session_is_not_ended_by_a_resume_of_its_old_one(
+    client: Callable[..., WebClient], web_server: WebChannelServer
+) -> None:
+    web = client()
+    old = web.session()
+    new = web.session({})  # a fresh session on the same socket (no valid proof given)
+    assert new["session_id"] != old["session_id"]
+    other = client()
+    assert other.session({"session_id": old["session_id"], "session_token": old["session_token"]})["resumed"]
+    assert web.say("こんにちは")["text"]  # still connected, still in its new session
+    assert web_server.bot.received[-1].sender_id == f"web:{new['session_id']}"

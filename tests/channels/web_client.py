@@ -56,7 +56,7 @@ class WebClient:
         self.loop_thread, self.url = loop, url
         self.sio = socketio.AsyncClient(reconnection=False)
         self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        for name in ("session_confirm", "bot_uttered"):
+        for name in ("session_confirm", "bot_uttered", "session_ended"):
             self.sio.on(name, self._recorder(name))
         self.sio.on("disconnect", self._recorder("disconnect"))
 

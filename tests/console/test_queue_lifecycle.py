@@ -55,6 +55,28 @@ def test_one_client_cannot_fill_the_queue(store: Store) -> None:
     assert "web:mine-2" not in {h.conversation_id for h in store.handoffs.open()}
 
 
+def test_the_64s_of_one_ipv6_56_share_a_part_of_the_queue_and_others_still_get_in(tmp_path: Path) -> None:
+    """Review N1: ten /64s of one /56 filled the queue (3 rows each). The /56 is one group
+    (channels/client_ref.py) with max_waiting_per_group rows; a customer from another address gets in."""
+    from channels.client_ref import client_ref
+
+    limits = QueueLimits(max_waiting=30, max_waiting_per_client=3, max_waiting_per_group=6)
+    store = Store(f"sqlite:///{tmp_path / 'console.sqlite3'}", limits)
+    queued = refused = 0
+    for n in range(10):
+        ref = client_ref("address", f"2001:db8:4c1:77{n:02x}::{n + 1:x}")
+        for k in range(3):
+            try:
+                store.handoffs.enqueue(f"web:flood-{n}-{k}", "web", None, ref)
+                queued += 1
+            except QueueFull as full:
+                assert full.per_client
+                refused += 1
+    assert (queued, refused) == (6, 24)
+    customer, position = store.handoffs.enqueue("web:customer", "web", None, client_ref("address", "192.0.2.200"))
+    assert customer.status == "waiting" and position == 7
+
+
 def test_the_queue_stops_at_its_overall_limit_but_a_queued_conversation_keeps_its_place(store: Store) -> None:
     first, _ = store.handoffs.enqueue("web:c0", "web", None, "cr1_0")
     for n in range(1, 4):

@@ -151,3 +151,13 @@ def test_kubernetes_runs_the_retention_job_hourly_with_the_release_image_and_sec
     assert "secretKeyRef" in env["RETENTION_AUDIT_KEY"]["valueFrom"]
     host = values["postgresql"]["external"]["host"]
     assert f"@{host}:" in env["TRACKER_STORE_URL"]["value"] and "$(DB_PASSWORD)" in env["TRACKER_STORE_URL"]["value"]
+
+
+def test_kubernetes_values_put_no_password_into_a_url() -> None:
+    """Review (low): WEB_SESSION_STORE_URL carried the Redis password; URLs end up in logs."""
+    values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_text())
+    env = {item["name"]: item for item in values["extraEnv"]}
+    for item in env.values():
+        value = str(item.get("value", ""))
+        assert "://:" not in value and "$(" not in value and "@" not in value.partition("://")[2], item["name"]
+    assert env["WEB_SESSION_STORE_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"] == "redis-password"

@@ -46,3 +46,19 @@ def test_the_registry_password_may_live_apart_from_the_url(redis_port: int) -> N
         assert registry.client.connection_pool.connection_kwargs["password"] == "not-needed-here"
 
     asyncio.run(scenario())
+
+
+def test_every_server_learns_which_socket_spoke_for_a_session(redis_port: int) -> None:
+    """Review N3: a resume on one server names the socket that held the session on another, so that
+    socket can be disconnected there (channels/socketio.py)."""
+
+    async def scenario() -> None:
+        url = f"redis://127.0.0.1:{redis_port}/5"
+        one, two = (SessionTokens(b"shared-secret", registry=RedisRegistry(url)) for _ in range(2))
+        assert await one.bind_socket("ghi", "sid-on-one") is None
+        assert await two.bind_socket("ghi", "sid-on-two") == "sid-on-one"
+        assert await two.bind_socket("ghi", "sid-on-two") is None  # the same socket again
+        assert await one.bind_socket("ghi", None) == "sid-on-two"  # the session ended
+        assert await two.bind_socket("ghi", None) is None
+
+    asyncio.run(scenario())

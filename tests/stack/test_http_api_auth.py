@@ -17,7 +17,7 @@ def test_the_http_api_needs_the_token(stack: RunningStack) -> None:
     assert requests.delete(f"{stack.rasa_url}/model", timeout=10).status_code == 401
     assert requests.get(tracker, headers=stack.api_headers, timeout=10).status_code == 200
     status = requests.get(f"{stack.rasa_url}/status", params={"token": stack.env["RASA_API_TOKEN"]}, timeout=10)
-    assert status.status_code == 200  # Rasa's own way still works (but puts the token in URLs)
+    assert status.status_code == 401  # never in a URL (proxy and access logs): the header only
 
 
 def test_only_the_help_page_gets_cors_answers(stack: RunningStack) -> None:

@@ -41,3 +41,26 @@ def test_a_known_session_id_without_its_token_gets_a_new_conversation(web_stack:
     # The new conversation works normally.
     type_and_send(browser, "パスワードを忘れました")
     wait_bot_reply(browser, 0, "パスワード")
+
+
+def test_a_window_whose_conversation_is_resumed_elsewhere_says_so_and_stops(web_stack: WebStack, browser) -> None:
+    """Review N3: the widget that held a conversation is told when another window resumes it (its token
+    copied there), says so politely, and no longer takes part (channels/socketio.py `session_ended`)."""
+    fresh_page(browser, web_stack.url)
+    open_chat(browser)
+    wait_for(browser, lambda: browser.execute_script("return window.ocnChat.ready"), 10, "not connected")
+    first_window = browser.current_window_handle
+    stored = browser.execute_script("return sessionStorage.getItem('ocn-chat')")
+
+    browser.switch_to.new_window("tab")
+    browser.get(web_stack.url + "config.js")
+    browser.execute_script("sessionStorage.setItem('ocn-chat', arguments[0])", stored)
+    browser.get(web_stack.url)
+    wait_for(browser, lambda: browser.execute_script("return !!(window.ocnChat && window.ocnChat.ready)"), 10)
+    assert session_id(browser) == json.loads(stored)["sessionId"]  # resumed here
+    browser.close()
+
+    browser.switch_to.window(first_window)
+    status = "return window.ocnChat.statusText"
+    wait_for(browser, lambda: "別の画面で続いています" in (browser.execute_script(status) or ""), 10, "not told")
+    assert browser.execute_script("return window.ocnChat.ready") is False

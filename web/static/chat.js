@@ -55,7 +55,10 @@
     reconnecting: '接続が切れました。再接続しています…',
     unavailable: 'チャットを読み込めませんでした。しばらくしてからページを再読み込みしてください。',
     noReply: '応答に時間がかかっています。しばらくしてから、もう一度お送りください。',
-    linkNote: '（新しいタブで開きます）'
+    linkNote: '（新しいタブで開きます）',
+    // The server ended this window's part of the conversation (session_ended; channels/socketio.py).
+    resumedElsewhere: 'この会話は別の画面で続いています。こちらで新しく始めるには、ページを再読み込みしてください。',
+    sessionEnded: 'この会話は終了しました。新しく始めるには、ページを再読み込みしてください。'
   };
 
   var ICON_CHAT = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24">' +
@@ -397,8 +400,13 @@
       self.greetIfNew();
     });
     socket.on('bot_uttered', function (message) { self.receive(message); });
+    socket.on('session_ended', function (data) {
+      // Resumed in another window or ended there: the server disconnects this socket next.
+      self.endedText = data && data.reason === 'resumed_elsewhere' ? TEXT.resumedElsewhere : TEXT.sessionEnded;
+    });
     socket.on('disconnect', function () {
       self.ready = false;
+      if (self.endedText) { self.setStatus(self.endedText); return; }
       // Not acknowledged: may not have arrived. Sent again (same id) once the session is confirmed.
       self.outbox.forEach(function (entry) { entry.sent = false; });
       self.setStatus(TEXT.reconnecting);
