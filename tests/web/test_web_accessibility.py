@@ -15,7 +15,7 @@ from axe_check import count, describe, violations
 from keyboard import focused, press, tab_to, type_keys
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from test_web_chat import fresh_page, messages, open_chat, screenshot, type_and_send, wait_bot_reply, wait_for
+from test_web_chat import fresh_page, messages, open_chat, screenshot, texts, type_and_send, wait_bot_reply, wait_for
 from test_web_code_step import last_code, sent_codes
 from web_support import ROOT, WebStack
 

@@ -293,9 +293,11 @@
     header.appendChild(restart);
     header.appendChild(close);
 
-    var body = el('div', 'ocn-chat-body');
+    // The scrolling part takes the focus, so the history can be scrolled with the arrow keys also when
+    // it holds nothing else focusable (WCAG 2.1.1; axe scrollable-region-focusable).
+    var body = el('div', 'ocn-chat-body', { tabindex: '0', role: 'region', 'aria-label': TEXT.log });
     // The log is not live: only new messages are read out, once, from the announcer below (announce()).
-    var log = el('div', 'ocn-chat-log', { role: 'log', 'aria-live': 'off', 'aria-label': TEXT.log });
+    var log = el('div', 'ocn-chat-log', { role: 'log', 'aria-live': 'off' });
     var typing = el('div', 'ocn-chat-typing', { role: 'status' });
     typing.hidden = true;
     var dots = el('span', 'ocn-chat-dots', { 'aria-hidden': 'true' });
