@@ -1,7 +1,8 @@
 """Older customers, phones, screen readers and keyboards (issue 26), in a real browser against the real
 stack: the text size control, 44 px touch targets, the one-time-code input, axe-core (WCAG 2.0-2.2 A/AA)
 over every state of the widget, and a whole procedure done with the keyboard alone. The handoff and the
-console pages: test_web_accessibility_handoff.py. Screenshots README uses go to docs/screenshots/."""
+console pages: test_web_accessibility_handoff.py. Screenshots go to var/screenshots/; README shows copies
+of web-large-text-phone.png and web-code-step-phone.png from docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_web_chat import fresh_page, messages, open_chat, screenshot, texts, type_and_send, wait_bot_reply, wait_for
 from test_web_code_step import last_code, sent_codes
-from web_support import ROOT, WebStack
+from web_support import WebStack
 
 from devstack.ports import free_port
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = (390, 844)
 TOUCH_TARGET = 44
 
@@ -43,13 +43,6 @@ def phone(browser, width: int = PHONE[0], height: int = PHONE[1]) -> Iterator[No
     finally:
         browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
-def docs_screenshot(browser, name: str) -> None:
-    """A screenshot README shows (committed), and the same in var/screenshots/."""
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(DOCS_SCREENSHOTS / name))
-    screenshot(browser, name)
 
 
 def click_choice(browser, title: str) -> None:
@@ -180,7 +173,7 @@ def test_text_size_is_remembered_and_the_largest_fits_a_phone(web_stack: WebStac
         assert small_targets(browser) == []
         found = violations(browser)
         assert found == [], describe(found)
-        docs_screenshot(browser, "web-large-text-phone.png")
+        screenshot(browser, "web-large-text-phone.png")
 
         browser.find_element(By.CSS_SELECTOR, ".ocn-chat-size[data-size=normal]").click()
         assert json.loads(browser.execute_script("return localStorage.getItem('ocn-chat:prefs')")) == {
@@ -241,7 +234,7 @@ def test_the_code_step_on_a_phone(web_stack: WebStack, browser) -> None:
         found = violations(browser)
         assert found == [], describe(found)
         assert_fits(browser, PHONE[0])
-        docs_screenshot(browser, "web-code-step-phone.png")
+        screenshot(browser, "web-code-step-phone.png")
 
         # Typed in full width with a space: the bot reads it (ocn_ids/parse.py), the code step ends.
         code = last_code(web_stack)

@@ -64,6 +64,7 @@
     codeWarn: '確認コードの有効期限まで、あと',
     codeExpired: '確認コードの有効期限が切れました。',
     newCode: '新しいコードを送る',
+    newCodeHint: '「新しいコードを送る」ボタンで、新しいコードをお送りします。',
     minutes: '分',
     seconds: '秒'
   };
@@ -809,14 +810,18 @@
       this.dom.codeBarText.textContent = TEXT.codeExpired;
       clearInterval(this.codeTimer);
       this.codeTimer = null;
-      if (!step.expired) { step.expired = true; this.save(); this.announceText(TEXT.codeExpired + TEXT.newCode + 'ボタンで、新しいコードをお送りします。'); }
+      if (!step.expired) {
+        step.expired = true;
+        this.save();
+        this.announceText(TEXT.codeExpired + TEXT.newCodeHint);
+      }
       return;
     }
     this.dom.codeBarText.textContent = TEXT.codeLeft + durationText(left);
     if (warn && !step.warned) {
       step.warned = true;
       this.save();
-      this.announceText(TEXT.codeWarn + durationText(left) + 'です。' + TEXT.newCode + 'ボタンで、新しいコードをお送りします。');
+      this.announceText(TEXT.codeWarn + durationText(left) + 'です。' + TEXT.newCodeHint);
     }
   };
 
