@@ -391,4 +391,12 @@ def test_keyboard_only_password_reset_with_a_code(web_stack: WebStack, browser) 
     browser.refresh()
     wait_for(browser, lambda: len(messages(browser)) == shown, 10, "history not restored")
     assert announcements(browser) == []
+    live = browser.execute_script(
+        """const live = Array.from(document.querySelectorAll('.ocn-chat [aria-live]'))
+             .filter(e => e.getAttribute('aria-live') !== 'off');
+           return [live.map(e => e.className + ':' + e.getAttribute('aria-live')),
+                   document.querySelector('.ocn-chat-log').getAttribute('aria-live')];"""
+    )
+    # One polite region for messages (the announcer) and one for the connection notice; the log is quiet.
+    assert live == [["ocn-chat-status:polite", "ocn-chat-sr ocn-chat-announcer:polite"], "off"], live
     screenshot(browser, "web-keyboard-procedure.png")
