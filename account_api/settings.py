@@ -105,6 +105,11 @@ class Settings:
             "dev_endpoints": env.get("ACCOUNT_API_DEV_ENDPOINTS", "1").strip().lower() in _TRUE,
             "access_log": env.get("ACCOUNT_API_ACCESS_LOG", "0").strip().lower() in _TRUE,
             "retention_days": int(env.get("RETENTION_DAYS", "").strip() or cls.retention_days),
+            # How long a one-time code works: the bot and the web widget's time-left notice read it from
+            # the API's expires_in. Shorter only to test that notice (tests/web/test_web_code_time_left.py).
+            "code_ttl_seconds": max(
+                10, int(env.get("ACCOUNT_API_CODE_TTL_SECONDS", "").strip() or cls.code_ttl_seconds)
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

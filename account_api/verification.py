@@ -148,7 +148,7 @@ class VerificationService:
             )
         )
         if customer:
-            self.outbox.send_to_contact(customer, messages.verification_code(code, s.code_ttl_seconds // 60))
+            self.outbox.send_to_contact(customer, messages.verification_code(code, max(1, s.code_ttl_seconds // 60)))
         return verification_id
 
 

@@ -2,10 +2,16 @@
 
 Both keep the procedure where it was. Where the code went is the masked hint the account API gave
 when it was sent (a decoy of the same shape for unknown accounts, so nothing tells who exists).
+
+The form's question for the code (action_ask_otp_code) comes after a marker that tells the web widget
+how long the code is still valid, so it can show the time left and offer a new code before and after it
+runs out (web/static/chat.js, codeStep). The figure is the account API's `expires_in` (its settings are
+the one source); LINE and REST clients ignore the marker, and the code-sent reply states the minutes.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -26,6 +32,12 @@ def waiting_for_code(tracker: Tracker) -> bool:
         and tracker.get_slot("requested_slot") == "otp_code"
         and bool(tracker.get_slot("account_ref"))
     )
+
+
+def code_step_marker(seconds_left: int) -> dict[str, Any]:
+    """Custom JSON for the web widget, like handoff_marker: Rasa's socket.io output emits it as the
+    `bot_uttered` data {"code_step": {"expires_in": seconds}}; LINE ignores it (no "line" key)."""
+    return {"data": {"code_step": {"expires_in": seconds_left}}}
 
 
 async def resend_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
@@ -65,3 +77,17 @@ class ActionResendCode(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         return await resend_code(dispatcher, tracker)
+
+
+class ActionAskOtpCode(Action):
+    """The form's question for the code, after the widget's marker with the seconds the code has left."""
+
+    def name(self) -> str:
+        return "action_ask_otp_code"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        expires_at = tracker.get_slot("code_expires_at")
+        if expires_at is not None:
+            dispatcher.utter_message(json_message=code_step_marker(max(0, int(float(expires_at) - time.time()))))
+        dispatcher.utter_message(response="utter_ask_otp_code")
+        return []

@@ -48,7 +48,12 @@ def reset_procedure(keep: dict[str, Any] | None = None) -> list[dict[str, Any]]:
 
 
 def forget_verification() -> list[dict[str, Any]]:
-    return [SlotSet("verification_id", None), SlotSet("verified_until", None), SlotSet("code_destination", None)]
+    return [
+        SlotSet("verification_id", None),
+        SlotSet("verified_until", None),
+        SlotSet("code_destination", None),
+        SlotSet("code_expires_at", None),
+    ]
 
 
 def in_procedure(tracker: Tracker) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -53,7 +54,12 @@ async def start_verification(
         minutes=minutes(started.expires_in),  # always in the reply (openapi.yaml)
         destination=destination or "ご登録の携帯電話（SMS）またはメール",
     )
-    return {"verification_id": started.verification_id, "code_destination": destination, "otp_code": None}
+    return {
+        "verification_id": started.verification_id,
+        "code_destination": destination,
+        "code_expires_at": time.time() + started.expires_in,
+        "otp_code": None,
+    }
 
 
 def is_connection_id(account_ref: str) -> bool:

@@ -245,3 +245,13 @@ def test_audit_log_records_every_step_without_codes(api, db, new_customer):
     assert all(e["at"] for e in entries)
     assert entries[0]["customer_number"] == customer.customer_number and entries[0]["conversation_id"] == conv
     assert not any(code in str(v) for e in entries for v in e.values())
+
+
+def test_how_long_a_code_works_is_one_setting_from_the_environment() -> None:
+    """ACCOUNT_API_CODE_TTL_SECONDS is the one source of the code's life (the API's expires_in, which the
+    bot says and the web widget counts down); the default is 10 minutes and it is never below 10 s."""
+    from account_api.settings import Settings
+
+    assert Settings.from_env({}).code_ttl_seconds == 600
+    assert Settings.from_env({"ACCOUNT_API_CODE_TTL_SECONDS": "45"}).code_ttl_seconds == 45
+    assert Settings.from_env({"ACCOUNT_API_CODE_TTL_SECONDS": "1"}).code_ttl_seconds == 10

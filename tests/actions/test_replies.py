@@ -4,13 +4,14 @@ and the code step (code didn't arrive, resend), over a fake account client."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import account_client
 from actions.account_client import AccountApiError
-from actions.code_step import ActionCodeNotReceived, ActionResendCode
+from actions.code_step import ActionAskOtpCode, ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
 from actions.replies import reading_in_context
@@ -146,6 +147,27 @@ def test_resend_sends_a_new_code_for_the_same_id_and_keeps_the_procedure(client:
     assert client.calls[0][0] == "start" and client.calls[0][1][1] == "N123456789"
     slots = slot_events(events)
     assert slots["verification_id"] == "v-1" and "procedure" not in slots and "procedure_halt" not in slots
+
+
+def test_a_sent_code_remembers_when_it_expires_from_the_apis_figure(client: FakeClient) -> None:
+    before = time.time()
+    _, events = run(ActionResendCode(), tracker("resend_code", slots=WAITING, active_loop="procedure_form"))
+    expires_at = slot_events(events)["code_expires_at"]
+    assert before + 600 <= expires_at <= time.time() + 600  # the fake API's expires_in, not a copy of it
+
+
+def test_the_code_question_tells_the_widget_how_long_the_code_has_left() -> None:
+    t = tracker("inform", slots={**WAITING, "code_expires_at": time.time() + 125.5}, active_loop="procedure_form")
+    messages, events = run(ActionAskOtpCode(), t)
+    assert [m.get("custom") for m in messages][0] == {"data": {"code_step": {"expires_in": 125}}}
+    assert responses(messages)[1:] == ["utter_ask_otp_code"] and events == []
+    expired = tracker("inform", slots={**WAITING, "code_expires_at": time.time() - 5}, active_loop="procedure_form")
+    assert run(ActionAskOtpCode(), expired)[0][0]["custom"] == {"data": {"code_step": {"expires_in": 0}}}
+
+
+def test_the_code_question_without_a_code_sent_is_only_the_question() -> None:
+    messages, _ = run(ActionAskOtpCode(), tracker("inform", slots=WAITING, active_loop="procedure_form"))
+    assert responses(messages) == ["utter_ask_otp_code"] and not messages[0]["custom"]
 
 
 def test_a_code_is_asked_for_with_the_channels_client_reference(client: FakeClient) -> None:

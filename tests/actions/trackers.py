@@ -23,6 +23,7 @@ SLOTS = [
     "requested_slot",
     "topic",
     "code_destination",
+    "code_expires_at",
     "password_warned",
 ]
 

@@ -7,54 +7,17 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from web_support import (
-    CHROMEDRIVER,
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    ROOT,
-    SCREENSHOTS,
-    VENDOR_BUNDLE,
-    WebStack,
-    isolated_env,
-    log_tails,
-)
+from web_support import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, WebStack, running_web_stack
 
 from devstack import system_packages  # noqa: E402
-from devstack.config import Ports  # noqa: E402  (web_support puts the repository on sys.path)
-from devstack.model import latest_model  # noqa: E402
-from devstack.ports import free_ports  # noqa: E402
-from devstack.services import Stack, product_services  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def web_stack() -> Iterator[WebStack]:
-    """Account sandbox, action server, Rasa (REST + socket.io) and the help page, as `make run` starts them."""
-    model = latest_model()
-    if model is None:
-        pytest.fail("no trained model in models/: run `make train` first")
-    if not VENDOR_BUNDLE.exists():
-        pytest.fail(f"{VENDOR_BUNDLE.relative_to(ROOT)} is missing: run `make web-deps` first")
-    tmp = Path(tempfile.mkdtemp(prefix="ocn-web-test-"))
-    rasa, actions, account_api, web, console = free_ports(5)
-    ports = Ports(rasa=rasa, actions=actions, account_api=account_api, web=web, console=console)
-    env = isolated_env(ports, tmp)
-    env["HANDOFF_HOURS"] = "00:00-24:00"  # a person can take over whatever the time of the test run
-    services = product_services(ports, model)
-    assert [s.name for s in services][-1] == "web", "devstack did not pick up web/__main__.py"
-    stack = Stack(services, env, tmp / "logs")
-    try:
-        stack.start(timeout=240)
-    except (RuntimeError, TimeoutError) as error:
-        stack.stop()
-        pytest.fail(f"stack did not start: {error}\n{log_tails(services)}")
-    try:
-        yield WebStack(ports, env, tmp)
-    finally:
-        stack.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    with running_web_stack() as stack:
+        yield stack
 
 
 @pytest.fixture(scope="module")

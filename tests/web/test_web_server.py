@@ -132,3 +132,19 @@ def test_the_page_links_only_to_the_verified_help_page_until_deep_links_are_set(
     monkeypatch.setenv(DEEP_LINKS["forgot_ocn_id_password"].variable, reset)
     _, _, page = get(base + "/index.html")
     assert f'href="{reset}"' in page and VERIFIED_HELP_PAGE_URL in page
+
+
+def test_the_web_npm_packages_are_pinned_exactly_and_axe_is_installed_from_the_lock() -> None:
+    """socket.io-client (the page) and axe-core (the accessibility tests) at one exact version each in
+    package.json and package-lock.json, so `npm ci` (make web-deps) installs what the tests ran with."""
+    import json
+
+    package = json.loads((ROOT / "web" / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "web" / "package-lock.json").read_text(encoding="utf-8"))
+    pins = {**package.get("dependencies", {}), **package.get("devDependencies", {})}
+    assert set(pins) == {"socket.io-client", "axe-core"}
+    for name, version in pins.items():
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name} {version} is not an exact version"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+    installed = json.loads((ROOT / "web" / "node_modules" / "axe-core" / "package.json").read_text(encoding="utf-8"))
+    assert installed["version"] == pins["axe-core"], "run `make web-deps`"

@@ -4,15 +4,23 @@ reliably when the whole suite runs, since every test directory has one)."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from devstack.config import Ports, service_env  # noqa: E402
-from devstack.services import Service  # noqa: E402
+from devstack.model import latest_model  # noqa: E402
+from devstack.ports import free_ports  # noqa: E402
+from devstack.services import Service, Stack, product_services  # noqa: E402
 from devstack.system_packages import CHROMEDRIVER, CHROMIUM  # noqa: E402,F401  (one place for system paths)
 
 SCREENSHOTS = ROOT / "var" / "screenshots"
@@ -55,3 +63,33 @@ class WebStack:
         self.tmp = tmp
         self.url = f"http://127.0.0.1:{ports.web}/"
         self.rasa_url = f"http://127.0.0.1:{ports.rasa}"
+
+
+@contextmanager
+def running_web_stack(**extra_env: str) -> Iterator[WebStack]:
+    """Account sandbox, action server, Rasa (REST + socket.io) and the help page, as `make run` starts
+    them, with `extra_env` on top (e.g. a short code life for the time-left notice)."""
+    model = latest_model()
+    if model is None:
+        pytest.fail("no trained model in models/: run `make train` first")
+    if not VENDOR_BUNDLE.exists():
+        pytest.fail(f"{VENDOR_BUNDLE.relative_to(ROOT)} is missing: run `make web-deps` first")
+    tmp = Path(tempfile.mkdtemp(prefix="ocn-web-test-"))
+    rasa, actions, account_api, web, console = free_ports(5)
+    ports = Ports(rasa=rasa, actions=actions, account_api=account_api, web=web, console=console)
+    env = isolated_env(ports, tmp)
+    env["HANDOFF_HOURS"] = "00:00-24:00"  # a person can take over whatever the time of the test run
+    env.update(extra_env)
+    services = product_services(ports, model)
+    assert [s.name for s in services][-1] == "web", "devstack did not pick up web/__main__.py"
+    stack = Stack(services, env, tmp / "logs")
+    try:
+        stack.start(timeout=240)
+    except (RuntimeError, TimeoutError) as error:
+        stack.stop()
+        pytest.fail(f"stack did not start: {error}\n{log_tails(services)}")
+    try:
+        yield WebStack(ports, env, tmp)
+    finally:
+        stack.stop()
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -31,6 +31,7 @@
     sessionTtlMinutes: 60,    // matches Rasa's session_expiration_time: older history is dropped
     replyTimeoutSeconds: 30,  // the typing indicator gives up after this long without a reply
     maxHistory: 100,
+    codeWarnSeconds: 120,     // the code step offers a new code from this many seconds before the code expires
     title: 'OCN チャットサポート',
     subtitle: 'IDとパスワードのご質問にお答えします',
     launcherLabel: 'チャットで質問する',
@@ -58,8 +59,26 @@
     linkNote: '（新しいタブで開きます）',
     // The server ended this window's part of the conversation (session_ended; channels/socketio.py).
     resumedElsewhere: 'この会話は別の画面で続いています。こちらで新しく始めるには、ページを再読み込みしてください。',
-    sessionEnded: 'この会話は終了しました。新しく始めるには、ページを再読み込みしてください。'
+    sessionEnded: 'この会話は終了しました。新しく始めるには、ページを再読み込みしてください。',
+    textSize: '文字の大きさ',
+    codeLabel: '確認コード（6桁の数字）',
+    codePlaceholder: '例：123456',
+    codeLeft: '確認コードの有効期限：あと',
+    codeWarn: '確認コードの有効期限まで、あと',
+    codeExpired: '確認コードの有効期限が切れました。',
+    newCode: '新しいコードを送る',
+    newCodeHint: '「新しいコードを送る」ボタンで、新しいコードをお送りします。',
+    minutes: '分',
+    seconds: '秒'
   };
+
+  // Text sizes (the whole widget scales with --ocn-chat-scale in chat.css); remembered in localStorage.
+  var TEXT_SIZES = [
+    { key: 'normal', label: '標準', scale: 1 },
+    { key: 'large', label: '大', scale: 1.25 },
+    { key: 'xlarge', label: '特大', scale: 1.5 }
+  ];
+  var RESEND_PAYLOAD = '/resend_code'; // the resend flow of actions/code_step.py (intent resend_code)
 
   var ICON_CHAT = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24">' +
     '<path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z' +
@@ -211,6 +230,8 @@
     }
     this.config = config;
     this.store = makeStore(config.storage, config.storageKey);
+    // Preferences outlive conversations and tabs: always localStorage, next to the conversation's key.
+    this.prefs = makeStore('local', config.storageKey + ':prefs');
     var state = this.store.load();
     var ttl = config.sessionTtlMinutes * 60 * 1000;
     this.endProof = null;     // {session_id, session_token} of a session to revoke on the next connect
@@ -230,15 +251,19 @@
     this.waiting = false;     // a customer message is waiting for the bot's reply
     this.replyTimer = null;
     this.composing = false;
+    this.codeTimer = null;
     this.build();
     this.renderAll();
+    this.applyTextSize((this.prefs.load() || {}).textSize);
     this.setOpen(state.open, false);
+    this.showCodeStep();
     this.connect();
   }
 
   Chat.prototype.build = function () {
     var self = this;
     var c = this.config;
+    this.dom = {};
     var root = el('div', 'ocn-chat', { 'data-ocn-chat': '' });
     var panelId = 'ocn-chat-panel';
 
@@ -272,8 +297,11 @@
     header.appendChild(restart);
     header.appendChild(close);
 
-    var body = el('div', 'ocn-chat-body');
-    var log = el('div', 'ocn-chat-log', { role: 'log', 'aria-live': 'polite', 'aria-label': TEXT.log });
+    // The scrolling part takes the focus, so the history can be scrolled with the arrow keys also when
+    // it holds nothing else focusable (WCAG 2.1.1; axe scrollable-region-focusable).
+    var body = el('div', 'ocn-chat-body', { tabindex: '0', role: 'region', 'aria-label': TEXT.log });
+    // The log is not live: only new messages are read out, once, from the announcer below (announce()).
+    var log = el('div', 'ocn-chat-log', { role: 'log', 'aria-live': 'off' });
     var typing = el('div', 'ocn-chat-typing', { role: 'status' });
     typing.hidden = true;
     var dots = el('span', 'ocn-chat-dots', { 'aria-hidden': 'true' });
@@ -292,7 +320,8 @@
 
     var form = el('form', 'ocn-chat-form');
     var input = el('textarea', 'ocn-chat-input', {
-      rows: '1', placeholder: c.placeholder, 'aria-label': TEXT.inputLabel, enterkeyhint: 'send', autocomplete: 'off'
+      id: 'ocn-chat-input', rows: '1', placeholder: c.placeholder, 'aria-label': TEXT.inputLabel,
+      enterkeyhint: 'send', autocomplete: 'off'
     });
     var send = el('button', 'ocn-chat-send', { type: 'submit', 'aria-label': TEXT.send });
     send.innerHTML = ICON_SEND; // constant markup only
@@ -324,18 +353,21 @@
     });
 
     panel.appendChild(header);
+    panel.appendChild(this.buildTextSizeBar());
     panel.appendChild(body);
     panel.appendChild(status);
+    panel.appendChild(this.buildCodeBar());
+    panel.appendChild(this.buildCodeLabel());
     panel.appendChild(form);
     panel.appendChild(note);
+    panel.appendChild(this.buildAnnouncer());
     root.appendChild(panel);
     root.appendChild(launcher);
     (c.container || document.body).appendChild(root);
 
-    this.dom = {
-      root: root, launcher: launcher, panel: panel, body: body, log: log, typing: typing,
-      status: status, form: form, input: input, send: send
-    };
+    this.dom.root = root; this.dom.launcher = launcher; this.dom.panel = panel; this.dom.body = body;
+    this.dom.log = log; this.dom.typing = typing; this.dom.status = status; this.dom.form = form;
+    this.dom.input = input; this.dom.send = send;
   };
 
   Chat.prototype.setOpen = function (open, byUser) {
@@ -348,7 +380,7 @@
     if (open) {
       this.autosize();
       this.scrollToEnd();
-      if (byUser) this.dom.input.focus();
+      if (byUser) this.focusInput();
       this.greetIfNew();
     } else if (byUser) {
       this.dom.launcher.focus();
@@ -390,6 +422,7 @@
         // Messages sent to the lost conversation are not carried into the new one.
         self.outbox = self.outbox.filter(function (entry) { return !entry.sentOnce; });
         self.renderAll();
+        self.showCodeStep();
       }
       self.state.sessionId = id;
       self.state.sessionToken = (data && typeof data.session_token === 'string') ? data.session_token : null;
@@ -485,6 +518,7 @@
     this.outbox = [];
     this.typed = {};
     this.setWaiting(false);
+    this.showCodeStep();
     this.ready = false; // nothing more goes to the ended session
     this.store.clear();
     this.save();
@@ -496,7 +530,7 @@
   /** 「最初から」: a new conversation (new session id); the old one's token is revoked. */
   Chat.prototype.restart = function () {
     this.endSession(true);
-    this.dom.input.focus();
+    this.focusInput();
   };
 
   // ---- messages ---------------------------------------------------------------------------
@@ -514,6 +548,7 @@
   Chat.prototype.send = function (payload, shown, typed) {
     var id = newMessageId();
     this.retireButtons();
+    if (this.state.codeStep) this.state.codeStep.answered = true;
     if (this.statusText === TEXT.noReply) this.setStatus(null);
     if (shown !== null && shown !== undefined) {
       if (typed) {
@@ -533,7 +568,12 @@
     if (!message || typeof message !== 'object') return;
     // Handoff marker (actions/handoff_actions.py): waiting for a person, a person writes, the bot again.
     var handoff = message.handoff || (message.data && message.data.handoff);
-    if (typeof handoff === 'string') { this.state.handoff = handoff; this.save(); this.setWaiting(false); return; }
+    if (typeof handoff === 'string') {
+      this.state.handoff = handoff; this.endCodeStep(); this.save(); this.setWaiting(false); return;
+    }
+    // Code step marker (actions/code_step.py): the bot asks for the one-time code, valid this long.
+    var codeStep = message.code_step || (message.data && message.data.code_step);
+    if (codeStep && typeof codeStep === 'object') { this.startCodeStep(codeStep.expires_in); return; }
     var from = this.state.handoff === 'operator' ? 'operator' : 'bot';
     var item = { from: from, text: typeof message.text === 'string' ? message.text : '' };
     var buttons = buttonsOf(message);
@@ -546,7 +586,11 @@
     this.setWaiting(false);
     if (this.statusText === TEXT.noReply) this.setStatus(null);
     if (!item.text && !item.buttons && !item.image) return; // nothing we can show
+    // A reply to the customer's answer that does not ask for the code again ends the code step (the
+    // bot's code question comes right after its marker, so a re-asked code step starts again at once).
+    if (this.state.codeStep && this.state.codeStep.answered) this.endCodeStep();
     this.append(item);
+    this.announce(item);
   };
 
   Chat.prototype.append = function (item) {
@@ -571,6 +615,7 @@
   Chat.prototype.renderAll = function () {
     var log = this.dom.log;
     while (log.firstChild) log.removeChild(log.firstChild);
+    this.clearAnnouncer(); // the history is shown, never read out again
     for (var i = 0; i < this.state.messages.length; i++) {
       log.appendChild(this.renderMessage(this.state.messages[i], i));
     }
@@ -607,7 +652,9 @@
           if (item.answered) return;
           item.chosen = b.title;
           button.classList.add('ocn-chat-choice--chosen');
+          var hadFocus = document.activeElement === button;
           self.send(b.payload, b.title);
+          if (hadFocus) self.focusInput(); // the button is disabled now: keyboard focus must not fall to the page
         });
         group.appendChild(button);
       });
@@ -649,6 +696,181 @@
     input.style.height = 'auto';
     input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
     input.classList.toggle('ocn-chat-input--scroll', input.scrollHeight + 2 > 120);
+  };
+
+  Chat.prototype.focusInput = function () { this.dom.input.focus(); };
+
+  // ---- text size (older customers): 標準 / 大 / 特大, remembered in localStorage -------------
+
+  Chat.prototype.buildTextSizeBar = function () {
+    var self = this;
+    var bar = el('div', 'ocn-chat-tools', { role: 'group', 'aria-labelledby': 'ocn-chat-text-size' });
+    var label = el('span', 'ocn-chat-tools-label', { id: 'ocn-chat-text-size' });
+    label.textContent = TEXT.textSize;
+    bar.appendChild(label);
+    this.dom.sizeButtons = TEXT_SIZES.map(function (size) {
+      var button = el('button', 'ocn-chat-size', { type: 'button', 'aria-pressed': 'false', 'data-size': size.key });
+      button.textContent = size.label;
+      button.addEventListener('click', function () { self.setTextSize(size.key); });
+      bar.appendChild(button);
+      return button;
+    });
+    return bar;
+  };
+
+  Chat.prototype.applyTextSize = function (key) {
+    var size = TEXT_SIZES.filter(function (s) { return s.key === key; })[0] || TEXT_SIZES[0];
+    this.textSize = size.key;
+    this.dom.root.style.setProperty('--ocn-chat-scale', String(size.scale));
+    this.dom.root.setAttribute('data-text-size', size.key);
+    this.dom.sizeButtons.forEach(function (button) {
+      button.setAttribute('aria-pressed', button.getAttribute('data-size') === size.key ? 'true' : 'false');
+    });
+    this.autosize();
+    this.scrollToEnd();
+  };
+
+  Chat.prototype.setTextSize = function (key) {
+    this.applyTextSize(key);
+    this.prefs.save({ textSize: this.textSize });
+  };
+
+  // ---- the one-time code step: input for the code, time left, a new code -------------------
+  // The bot's marker (actions/code_step.py) gives the seconds the code has left; the bar counts them
+  // down, offers a new code from codeWarnSeconds before the end and after it, and says so once.
+
+  Chat.prototype.buildCodeLabel = function () {
+    var label = el('label', 'ocn-chat-code-label', { for: 'ocn-chat-input' });
+    label.textContent = TEXT.codeLabel;
+    label.hidden = true;
+    this.dom.codeLabel = label;
+    return label;
+  };
+
+  Chat.prototype.buildCodeBar = function () {
+    var self = this;
+    var bar = el('div', 'ocn-chat-codebar');
+    bar.hidden = true;
+    var text = el('span', 'ocn-chat-codebar-text');
+    var button = el('button', 'ocn-chat-newcode', { type: 'button' });
+    button.textContent = TEXT.newCode;
+    button.hidden = true;
+    button.addEventListener('click', function () { self.requestNewCode(); });
+    bar.appendChild(text);
+    bar.appendChild(button);
+    this.dom.codeBar = bar;
+    this.dom.codeBarText = text;
+    this.dom.newCode = button;
+    return bar;
+  };
+
+  Chat.prototype.startCodeStep = function (expiresIn) {
+    var seconds = Number(expiresIn);
+    if (!isFinite(seconds) || seconds < 0) return;
+    this.state.codeStep = { deadline: Date.now() + seconds * 1000, answered: false, warned: false, expired: false };
+    this.save();
+    this.showCodeStep();
+  };
+
+  Chat.prototype.endCodeStep = function () {
+    if (!this.state.codeStep) return;
+    delete this.state.codeStep;
+    this.save();
+    this.showCodeStep();
+  };
+
+  /** Puts the input, its label and the time-left bar in the state's mode (code step or not). */
+  Chat.prototype.showCodeStep = function () {
+    var self = this;
+    var step = this.state.codeStep;
+    var input = this.dom.input;
+    clearInterval(this.codeTimer);
+    this.codeTimer = null;
+    this.dom.codeBar.hidden = !step;
+    this.dom.codeLabel.hidden = !step;
+    this.dom.root.classList.toggle('ocn-chat--code', !!step);
+    if (!step) {
+      input.setAttribute('aria-label', TEXT.inputLabel);
+      input.setAttribute('autocomplete', 'off');
+      input.removeAttribute('inputmode');
+      input.placeholder = this.config.placeholder;
+      return;
+    }
+    // Paste stays allowed (WCAG 2.2 3.3.8); full-width digits and spaces are read by the bot
+    // (ocn_ids/parse.py one_time_code), so the box takes the code however it is typed.
+    input.removeAttribute('aria-label'); // the visible label names it
+    input.setAttribute('inputmode', 'numeric');
+    input.setAttribute('autocomplete', 'one-time-code');
+    input.placeholder = TEXT.codePlaceholder;
+    this.tickCodeStep();
+    this.codeTimer = setInterval(function () { self.tickCodeStep(); }, 1000);
+  };
+
+  Chat.prototype.tickCodeStep = function () {
+    var step = this.state.codeStep;
+    if (!step) return;
+    var left = Math.max(0, Math.ceil((step.deadline - Date.now()) / 1000));
+    var warn = left > 0 && left <= this.config.codeWarnSeconds;
+    this.dom.codeBar.classList.toggle('ocn-chat-codebar--warn', warn);
+    this.dom.codeBar.classList.toggle('ocn-chat-codebar--expired', left === 0);
+    this.dom.newCode.hidden = !(warn || left === 0);
+    if (left === 0) {
+      this.dom.codeBarText.textContent = TEXT.codeExpired;
+      clearInterval(this.codeTimer);
+      this.codeTimer = null;
+      if (!step.expired) {
+        step.expired = true;
+        this.save();
+        this.announceText(TEXT.codeExpired + TEXT.newCodeHint);
+      }
+      return;
+    }
+    this.dom.codeBarText.textContent = TEXT.codeLeft + durationText(left);
+    if (warn && !step.warned) {
+      step.warned = true;
+      this.save();
+      this.announceText(TEXT.codeWarn + durationText(left) + 'です。' + TEXT.newCodeHint);
+    }
+  };
+
+  function durationText(seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return (m ? m + TEXT.minutes : '') + (m && !s ? '' : s + TEXT.seconds);
+  }
+
+  /** 「新しいコードを送る」: the same request as the bot's own resend button. */
+  Chat.prototype.requestNewCode = function () {
+    this.send(RESEND_PAYLOAD, TEXT.newCode);
+    this.focusInput();
+  };
+
+  // ---- announcements: each new message is read out once ------------------------------------
+
+  Chat.prototype.buildAnnouncer = function () {
+    var announcer = el('div', 'ocn-chat-sr ocn-chat-announcer', { 'aria-live': 'polite', 'aria-relevant': 'additions' });
+    this.dom.announcer = announcer;
+    return announcer;
+  };
+
+  Chat.prototype.announce = function (item) {
+    var who = item.from === 'operator' ? TEXT.operator : TEXT.bot;
+    var text = who + '：' + (item.text || '');
+    if (item.buttons) text += ' ' + TEXT.choices + '：' + item.buttons.map(function (b) { return b.title; }).join('、');
+    this.announceText(text);
+  };
+
+  Chat.prototype.announceText = function (text) {
+    var announcer = this.dom.announcer;
+    var line = el('p', 'ocn-chat-announcement');
+    line.textContent = text;
+    announcer.appendChild(line);
+    while (announcer.childNodes.length > 3) announcer.removeChild(announcer.firstChild); // removals are not read
+  };
+
+  Chat.prototype.clearAnnouncer = function () {
+    var announcer = this.dom.announcer;
+    while (announcer.firstChild) announcer.removeChild(announcer.firstChild);
   };
 
   Chat.prototype.open = function () { this.setOpen(true, true); };
