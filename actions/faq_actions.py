@@ -13,10 +13,10 @@ from actions import buttons, knowledge
 from actions.answers import answer_topic
 from actions.buttons import talk_to_person
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
+from actions.easy_japanese_actions import offers_easy_japanese
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.replies import read_in_context
-from actions.easy_japanese_actions import offers_easy_japanese
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 

@@ -141,4 +141,8 @@ def with_parentheses(text: str) -> str:
 
 def readings(text: str) -> list[tuple[str, str]]:
     """Every word with kanji and its reading (for review: python -m easy_japanese readings)."""
-    return [(w.surface, w.reading) for w in (x for line in text.split("\n") for x in _words(line)) if KANJI.search(w.surface)]
+    return [
+        (w.surface, w.reading)
+        for w in (x for line in text.split("\n") for x in _words(line))
+        if KANJI.search(w.surface)
+    ]

@@ -28,7 +28,8 @@ _KANJI = re.compile(r"[\u4e00-\u9fff々]")
 _KANA_PIECE = re.compile(r"[\u3040-\u30ffー。、！？!?.,]+")
 _JAPANESE_WORD = r"(日本語|にほんご|ニホンゴ)"
 _LEARNER_WORDS = re.compile(
-    _JAPANESE_WORD + r".{0,8}(すこし|少し|ちょっと|わから|分から|わかりません|むずかし|難し|へた|下手|まだ|勉強|べんきょう)"
+    _JAPANESE_WORD
+    + r".{0,8}(すこし|少し|ちょっと|わから|分から|わかりません|むずかし|難し|へた|下手|まだ|勉強|べんきょう)"
     r"|(すこし|少し|ちょっと).{0,4}" + _JAPANESE_WORD + r"|english|英語|えいご|エイゴ|やさしい(日本語|にほんご)"
 )
 

@@ -16,7 +16,14 @@ ON_PHRASES = frozenset(
     | {"easy japanese", "simple japanese", "easyjapanese", "plain japanese", "easy japanese please"}
 )
 OFF_PHRASES = frozenset(
-    {"ふつうの日本語", "ふつうのにほんご", "普通の日本語", "ふつうの日本語で", "ふつうの日本語にして", "普通の日本語に戻して"}
+    {
+        "ふつうの日本語",
+        "ふつうのにほんご",
+        "普通の日本語",
+        "ふつうの日本語で",
+        "ふつうの日本語にして",
+        "普通の日本語に戻して",
+    }
     | {"ふつうの日本語に戻して", "やさしい日本語をやめる", "やさしい日本語をやめて", "やさしいにほんごをやめる"}
     | {"standard japanese", "normal japanese", "regular japanese"}
 )

@@ -51,7 +51,7 @@ class Twins:
             if twin.get("text") and variation.get("text"):
                 variation["text"] = twin["text"]
             titles = twin.get("buttons") or []
-            for button, title in zip(variation.get("buttons") or [], titles):
+            for button, title in zip(variation.get("buttons") or [], titles, strict=False):
                 button["title"] = title
             swapped.append(variation)
         return swapped
