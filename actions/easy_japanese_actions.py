@@ -26,8 +26,9 @@ Events = list[dict[str, Any]]
 Run = Callable[[Any, CollectingDispatcher, Tracker, dict[str, Any]], Awaitable[Events]]
 
 
-def mode_marker(on: bool) -> dict[str, str]:
-    return {MODE_MARKER: "on" if on else "off"}
+def mode_marker(on: bool) -> dict[str, Any]:
+    """Shaped as socket.io's emit arguments, like actions.handoff_actions.handoff_marker; LINE ignores it."""
+    return {"data": {MODE_MARKER: "on" if on else "off"}}
 
 
 class ActionEasyJapanese(Action):

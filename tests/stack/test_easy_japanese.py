@@ -26,7 +26,7 @@ def shown(name: str, easy: bool) -> str:
 
 
 def modes(messages: list[dict[str, Any]]) -> list[str]:
-    return [m["custom"]["easy_japanese_mode"] for m in messages if isinstance(m.get("custom"), dict)]
+    return [m["custom"]["data"]["easy_japanese_mode"] for m in messages if isinstance(m.get("custom"), dict)]
 
 
 def test_typed_switch_is_remembered_and_switched_back(stack: RunningStack) -> None:
