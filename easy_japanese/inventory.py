@@ -30,8 +30,6 @@ ALREADY_EASY = frozenset(
 )
 # Python-built button titles come from these parts of lint/texts.py's inventory.
 _BUTTON_SOURCES = ("actions/choices.py", "actions/topics.py", "actions/buttons.py", "actions/procedure_run.py start")
-# Python-built prose with no twin file in the fixed layout (listed as missing until it has one).
-_PYTHON_PROSE = ("actions/procedure_run.py format_login_history",)
 
 
 @dataclass(frozen=True)
@@ -86,8 +84,6 @@ def _python_pairs() -> list[Pair]:
         if shown.source.startswith(_BUTTON_SOURCES) and shown.text not in seen:
             seen.add(shown.text)
             pairs.append(Pair(f"buttons.yml ({shown.source})", shown.text, twins().buttons.get(shown.text), False))
-        elif shown.source.startswith(_PYTHON_PROSE):
-            pairs.append(Pair(shown.source, shown.text, None))
     return pairs
 
 

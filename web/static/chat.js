@@ -261,8 +261,12 @@
 
   /** A bubble's text: ruby when its furigana spell exactly its text. */
   function appendBotText(parent, item, text) {
-    if (item.furigana && text === item.text && joined(item.furigana) === text) appendRuby(parent, item.furigana, true);
-    else appendLinkified(parent, text);
+    if (item.furigana && text === item.text && joined(item.furigana) === text) {
+      parent.classList.add('ocn-chat-bubble--ruby');
+      appendRuby(parent, item.furigana, true);
+    } else {
+      appendLinkified(parent, text);
+    }
   }
 
   function setChoiceLabel(button, choice) {
