@@ -3,7 +3,8 @@
 Three signs, any one is enough (checked in tests/easy_japanese/test_learner.py, with native messages
 that must not trigger it):
 1. **English**: two or more English words (Latin letters, 2+ long) besides the domain's own Latin words
-   (OCN, ID, SMS, …) and IDs — 「How can I reset my OCN mail password?」, 「OCN ID password reset」.
+   (OCN, ID, SMS, …) and IDs, one of them a common English word (ENGLISH_HINTS: markup and code are
+   not English) — 「How can I reset my OCN mail password?」, 「OCN ID password reset」.
    One English word inside Japanese (「パスワードをresetしたい」) is how native customers write too.
 2. **Spaces between kana words**: three or more space-separated pieces of kana and no kanji at all —
    learners write word by word (「パスワード わすれました。 にほんご すこし わかります」); native customers
@@ -22,6 +23,13 @@ from ocn_ids.normalize import nfkc
 DOMAIN_WORDS = frozenset(
     {"ocn", "id", "ids", "sms", "url", "pc", "dアカウント", "mypage", "wi", "fi", "wifi", "adsl", "iphone", "android"}
     | {"windows", "mac", "app", "ok", "no", "n", "gmail", "yahoo", "docomo", "au", "softbank", "line", "ipv6"}
+)
+# Words that make Latin letters English rather than code or markup (「<img src=x onerror=…>」 is not English).
+ENGLISH_HINTS = frozenset(
+    "i my me you your we our is are am was be do does did can could will would please how what where when why which"
+    " who the a an to of for in on at with not don't can't cannot and or it this that have has".split()
+    + "password forgot forget reset change check help login log mail email address customer number connection"
+    " account lost letter speak talk person japanese english".split()
 )
 _LATIN_WORD = re.compile(r"(?<![\w@.])[a-z][a-z']+(?![\w@.])")
 _KANJI = re.compile(r"[\u4e00-\u9fff々]")
@@ -49,7 +57,8 @@ def learner_reason(text: str) -> str | None:
     """Which sign the message shows ("english", "spaced kana", "learner words"), or None."""
     if not text or text.startswith("/"):
         return None
-    if len(english_words(text)) >= 2:
+    words = english_words(text)
+    if len(words) >= 2 and any(word in ENGLISH_HINTS for word in words):
         return "english"
     if spaced_kana(text):
         return "spaced kana"

@@ -38,6 +38,8 @@ def test_english_and_learners_japanese_are_recognised(text: str, reason: str) ->
         "N123456789",
         "はい",
         "/easy_japanese_on",
+        "<img src=x onerror=alert(1)>",  # markup is not English
+        "abc12345@xxxx.ocn.ne.jp",
     ],
 )
 def test_native_customers_messages_are_not(text: str) -> None:
