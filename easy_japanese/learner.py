@@ -25,12 +25,15 @@ DOMAIN_WORDS = frozenset(
     | {"windows", "mac", "app", "ok", "no", "n", "gmail", "yahoo", "docomo", "au", "softbank", "line", "ipv6"}
 )
 # Words that make Latin letters English rather than code or markup (「<img src=x onerror=…>」 is not English).
-ENGLISH_HINTS = frozenset(
+_FUNCTION_WORDS = (
     "i my me you your we our is are am was be do does did can could will would please how what where when why which"
-    " who the a an to of for in on at with not don't can't cannot and or it this that have has".split()
-    + "password forgot forget reset change check help login log mail email address customer number connection"
-    " account lost letter speak talk person japanese english".split()
+    " who the a an to of for in on at with not don't can't cannot and or it this that have has"
 )
+_DOMAIN_ENGLISH = (
+    "password forgot forget reset change check help login log mail email address customer number connection"
+    " account lost letter speak talk person japanese english"
+)
+ENGLISH_HINTS = frozenset(f"{_FUNCTION_WORDS} {_DOMAIN_ENGLISH}".split())
 _LATIN_WORD = re.compile(r"(?<![\w@.])[a-z][a-z']+(?![\w@.])")
 _KANJI = re.compile(r"[\u4e00-\u9fff々]")
 _KANA_PIECE = re.compile(r"[\u3040-\u30ffー。、！？!?.,]+")
