@@ -13,6 +13,7 @@ from actions import buttons, knowledge
 from actions.answers import answer_topic
 from actions.buttons import talk_to_person
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
+from actions.easy_japanese_actions import offers_easy_japanese
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.replies import read_in_context
@@ -28,6 +29,7 @@ class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
 
+    @offers_easy_japanese
     @warns_about_typed_password
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -74,6 +76,7 @@ class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
 
+    @offers_easy_japanese
     @warns_about_typed_password
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

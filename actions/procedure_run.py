@@ -110,7 +110,10 @@ def _run_ocn_id(r: _Run) -> None:
 
 def _run_login_history(r: _Run) -> None:
     logins = r.client.login_history(*r.ids)
-    r.dispatcher.utter_message(text=format_login_history(logins))
+    if logins:
+        r.dispatcher.utter_message(response="utter_login_history", count=str(len(logins)), logins=format_logins(logins))
+    else:
+        r.dispatcher.utter_message(response="utter_login_history_none")
     if any(login.unfamiliar for login in logins):
         r.dispatcher.utter_message(
             response="utter_login_history_unfamiliar",
@@ -129,11 +132,10 @@ _PROCEDURE_RUNNERS: dict[str, Callable[[_Run], None]] = {
 PROCEDURES = tuple(_PROCEDURE_RUNNERS)
 
 
-def format_login_history(logins: list[Any]) -> str:
-    """Short lines for a phone screen: 11/24 09:12 東京都 iPhone 成功 (⚠ = unfamiliar)."""
-    if not logins:
-        return "直近のログイン履歴はありません。"
-    lines = [f"直近{len(logins)}件のログイン履歴です（⚠は普段と違うログイン）。"]
+def format_logins(logins: list[Any]) -> str:
+    """Short lines for a phone screen: 11/24 09:12 東京都 iPhone 成功 (⚠ = unfamiliar); the sentence
+    around them is the domain response utter_login_history (so it has an easy-Japanese twin)."""
+    lines = []
     for login in logins:
         when = datetime.fromisoformat(str(login.time).replace("Z", "+00:00")).astimezone(JST)
         mark = "⚠ " if login.unfamiliar else ""

@@ -30,6 +30,7 @@ from sanic import Blueprint
 PATCH_MODULES = (
     "bot_server.action_fallback",
     "bot_server.api_token",
+    "bot_server.easy_mode",
     "bot_server.action_validation",
     "bot_server.handoff_pause",
     "bot_server.http_api",

@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
+from channels.easy_japanese_output import line_text
 from channels.line_api import MAX_MESSAGES_PER_REQUEST, LineApiClient, LineApiError
 from channels.line_format import LineMessage
 from channels.line_settings import DEFAULT_LOADING_SECONDS
@@ -36,7 +37,12 @@ class LineOutput(CollectingOutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         # The base class splits at blank lines; on LINE each piece would be a separate
         # bubble and count against the 5 messages a reply may carry.
-        await self._persist_message(self._message(recipient_id, text=text.strip()))
+        await self._persist_message(self._message(recipient_id, text=line_text(text.strip(), kwargs)))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._persist_message(self._message(recipient_id, text=line_text(text, kwargs), buttons=buttons))
 
     async def show_loading_animation(self, seconds: int | None = None) -> None:
         """Shows LINE's loading animation; it ends by itself when our next message arrives.

@@ -10,6 +10,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 
+from channels.easy_japanese_output import line_text
 from channels.line_api import MAX_MESSAGES_PER_REQUEST, LineApiClient
 from channels.line_format import to_line_messages
 
@@ -28,7 +29,7 @@ class LinePushOutput(OutputChannel):
         self.api = api
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        messages = to_line_messages([message])
+        messages = to_line_messages([{**message, "text": line_text(message.get("text") or "", message)}])
         for start in range(0, len(messages), MAX_MESSAGES_PER_REQUEST):
             await self.api.push(line_chat_id(recipient_id), messages[start : start + MAX_MESSAGES_PER_REQUEST])
 

@@ -71,7 +71,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -81,6 +81,7 @@ from bot_server import client_address, rate_limit
 from bot_server.http_api import web_origins
 from bot_server.redaction import redact_message
 from channels.client_ref import with_client_ref
+from channels.easy_japanese_output import FuriganaSocketIOOutput
 from channels.resends import FIELD, InvalidMessageId, Resends, client_message_id
 from channels.senders import WEB, web_sender, web_session_id
 from channels.session_tokens import SessionTokens
@@ -258,7 +259,7 @@ class WebChatInput(InputChannel):
         self.resends = Resends()
 
     def get_output_channel(self) -> OutputChannel | None:
-        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+        return FuriganaSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         global _server, _bot_message_evt
@@ -322,7 +323,7 @@ class WebChatInput(InputChannel):
     ) -> None:
         assert self.sio is not None and self.sessions is not None
         sender_id = await self.sessions.sender_of(sid)
-        output = SocketIOOutput(self.sio, self.bot_message_evt)
+        output = FuriganaSocketIOOutput(self.sio, self.bot_message_evt)
         environ = self.sio.get_environ(sid) or {}
         request = environ.get("sanic.request")
         ip = client_address.request_ip(request) if request else "unknown"

@@ -20,6 +20,8 @@ SLOT_VALUES: dict[str, str] = {
     "section_title": max((s.title for s in knowledge.sections()), key=len),
     "section_text": max((s.text for s in knowledge.sections()), key=len),  # the bubble is checked with each
     "first": "OCN IDのパスワード再設定",
+    "count": "10",
+    "logins": "⚠ 11/24 09:12 東京都 iPhone 成功",
     "second": "接続用IDとパスワードの確認",
 }
 LINK_PLACEHOLDERS = ("{link}", "{contact_link}")

@@ -19,7 +19,7 @@ import yaml
 from account_api import messages
 from actions import buttons, choices, knowledge
 from actions.account_api_results import LoginRecord
-from actions.procedure_run import format_login_history
+from actions.procedure_run import format_logins
 from actions.topics import TOPICS
 from lint.samples import fill
 
@@ -85,8 +85,7 @@ def action_texts() -> Iterator[Shown]:
         yield Shown("actions/procedure_run.py start_procedure", title, LABEL)
     when = datetime(2026, 11, 24, 0, 12, tzinfo=timezone.utc)
     logins = [LoginRecord(when, "東京都", "iPhone", True, True), LoginRecord(when, "大阪府", "Windows", False, False)]
-    for logins_shown in (logins, []):
-        yield from _lines("actions/procedure_run.py format_login_history", format_login_history(logins_shown))
+    yield from _lines("actions/procedure_run.py format_logins", format_logins(logins))
 
 
 def message_texts() -> Iterator[Shown]:

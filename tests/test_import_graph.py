@@ -12,7 +12,7 @@ from pathlib import Path
 from devstack.config import ROOT
 
 PACKAGES = ("account_api", "actions", "bot_server", "channels", "console", "deploy", "devstack", "nlu_components")
-PACKAGES += ("ocn_ids", "web", "lint")
+PACKAGES += ("ocn_ids", "web", "lint", "easy_japanese")
 
 
 def _module_name(path: Path) -> str:

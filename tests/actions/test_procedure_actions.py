@@ -197,8 +197,8 @@ def test_run_procedure_after_yes(
 def test_login_history_flags_unfamiliar_logins(client: FakeClient) -> None:
     t = tracker("affirm", slots={**VERIFIED, "procedure": "login_history", "procedure_confirmed": True})
     messages, _ = run(ActionRunProcedure(), t)
-    assert "⚠ 11/24 09:12 海外（不明） Windows 失敗" in messages[0]["text"]  # shown in JST
-    assert responses(messages)[1] == "utter_login_history_unfamiliar"
+    assert responses(messages)[:2] == ["utter_login_history", "utter_login_history_unfamiliar"]
+    assert "⚠ 11/24 09:12 海外（不明） Windows 失敗" in messages[0]["logins"]  # shown in JST
 
 
 def test_no_at_confirmation_does_nothing(client: FakeClient) -> None:

@@ -79,3 +79,16 @@ def test_verified_procedure_over_line(line_stack: tuple[RunningStack, FakeLineAp
     done = line_texts(line_say(stack, fake, user, "はい"))
     assert "N12*****89" in done
     assert fake.of("loading"), "LINE's loading animation was not shown"
+
+
+def test_easy_japanese_on_line_reads_harder_words_in_parentheses(line_stack: tuple[RunningStack, FakeLineApi]) -> None:
+    """LINE has no ruby: in the easy mode a word with kanji beyond grade 2 gets its reading after it."""
+    import re
+
+    stack, fake = line_stack
+    user = "U" + new_sender()
+    reading = re.compile(r"[\u4e00-\u9fff][\u3040-\u309f]*\([\u3041-\u3096]+\)")
+    assert not reading.search(line_texts(line_say(stack, fake, user, "パスワードを忘れました")))
+    assert "やさしい日本語" in line_texts(line_say(stack, fake, user, "やさしい日本語"))
+    easy = line_texts(line_say(stack, fake, user, "パスワードを忘れました"))
+    assert reading.search(easy), easy

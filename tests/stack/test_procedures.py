@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 
@@ -86,6 +87,8 @@ def test_ocn_id_masked_and_second_procedure_reuses_verification(stack: RunningSt
     assert "よろしいですか" in again and "お客さま番号" not in again
     history = texts(stack.say(sender, "はい"))
     assert "ログイン履歴" in history
+    # The sentence (domain response utter_login_history) and one line per login (actions/procedure_run.py).
+    assert re.search(r"直近\d+件のログイン履歴です.*\n(⚠ )?\d\d/\d\d \d\d:\d\d ", history), history
 
 
 def test_wrong_code_then_lockout(stack: RunningStack) -> None:

@@ -216,10 +216,125 @@
     for (var i = 0; i < list.length; i++) {
       var b = list[i] || {};
       if (typeof b.title !== 'string') continue;
-      buttons.push({ title: b.title, payload: typeof b.payload === 'string' ? b.payload : b.title });
+      var choice = { title: b.title, payload: typeof b.payload === 'string' ? b.payload : b.title };
+      var ruby = furiganaOf(b.furigana);
+      if (ruby) choice.furigana = ruby;
+      buttons.push(choice);
     }
     return buttons;
   }
+
+  // ---- やさしい日本語 (easy Japanese) mode -------------------------------------------------
+  // The mode lives in the conversation (slot easy_japanese); the toggle sends a payload and the bot
+  // answers with a marker {easy_japanese_mode: 'on'|'off'} (actions/easy_japanese_actions.py), also
+  // when the customer switched by typing. Messages in easy Japanese carry `furigana`: [[base, reading
+  // or null], ...] (channels/easy_japanese_output.py), rendered as <ruby> built from DOM nodes.
+  // The widget's own strings: easy_japanese/texts/widget.yml (tests/easy_japanese check they match).
+  var EASY_PAYLOAD = { on: '/easy_japanese_on', off: '/easy_japanese_off' };
+  var EASY_TEXT = {
+    toggle: 'やさしい日本語',
+    toggleLabel: 'やさしい日本語で表示する',
+    toggleShownOn: 'やさしい日本語',
+    toggleShownOff: 'ふつうの日本語',
+    subtitle: 'IDとパスワードの質問に答えます',
+    placeholder: '質問を書いてください',
+    note: '※パスワードは書かないでください',
+    restart: 'はじめから',
+    restartLabel: '会話をはじめからやり直す',
+    typing: '答えを準備しています',
+    noReply: '答えに時間がかかっています。少し待ってから、もう一度送ってください。'
+  };
+
+  /** Segments [[base, reading|null], ...] from a message, or null when they are not well-formed. */
+  function furiganaOf(value) {
+    if (!Array.isArray(value)) return null;
+    var segments = [];
+    for (var i = 0; i < value.length; i++) {
+      var s = value[i];
+      if (!Array.isArray(s) || typeof s[0] !== 'string') return null;
+      segments.push([s[0], typeof s[1] === 'string' && s[1] ? s[1] : null]);
+    }
+    return segments;
+  }
+
+  /** Append segments to `parent`: <ruby>base<rt>reading</rt></ruby> or linkified text (never HTML). */
+  function appendRuby(parent, segments, linkify) {
+    for (var i = 0; i < segments.length; i++) {
+      var base = segments[i][0];
+      var reading = segments[i][1];
+      if (reading) {
+        var ruby = el('ruby');
+        ruby.appendChild(document.createTextNode(base));
+        var rt = el('rt');
+        rt.textContent = reading;
+        ruby.appendChild(rt);
+        parent.appendChild(ruby);
+      } else if (linkify) {
+        appendLinkified(parent, base);
+      } else {
+        parent.appendChild(document.createTextNode(base));
+      }
+    }
+  }
+
+  function joined(segments) {
+    return segments.map(function (s) { return s[0]; }).join('');
+  }
+
+  /** A bubble's text: ruby when its furigana spell exactly its text. */
+  function appendBotText(parent, item, text) {
+    if (item.furigana && text === item.text && joined(item.furigana) === text) {
+      parent.classList.add('ocn-chat-bubble--ruby');
+      appendRuby(parent, item.furigana, true);
+    } else {
+      appendLinkified(parent, text);
+    }
+  }
+
+  function setChoiceLabel(button, choice) {
+    if (choice.furigana && joined(choice.furigana) === choice.title) appendRuby(button, choice.furigana, false);
+    else button.textContent = choice.title;
+  }
+
+  Chat.prototype.buildEasyToggle = function () {
+    var self = this;
+    var toggle = el('button', 'ocn-chat-easy', {
+      type: 'button', 'aria-pressed': 'false', 'aria-label': EASY_TEXT.toggleLabel, lang: 'ja'
+    });
+    toggle.textContent = EASY_TEXT.toggle;
+    toggle.addEventListener('click', function () {
+      var on = !self.state.easy;
+      self.setEasy(on);
+      self.send(on ? EASY_PAYLOAD.on : EASY_PAYLOAD.off, on ? EASY_TEXT.toggleShownOn : EASY_TEXT.toggleShownOff);
+    });
+    return toggle;
+  };
+
+  /** Show the mode: the toggle's state and the widget's own strings. */
+  Chat.prototype.setEasy = function (on) {
+    if (!!this.state.easy !== !!on) {
+      this.state.easy = !!on;
+      this.save();
+    }
+    var d = this.dom;
+    var c = this.config;
+    d.easy.setAttribute('aria-pressed', on ? 'true' : 'false');
+    d.root.classList.toggle('ocn-chat--easy', !!on);
+    d.subtitle.textContent = on ? EASY_TEXT.subtitle : c.subtitle;
+    d.input.setAttribute('placeholder', on ? EASY_TEXT.placeholder : c.placeholder);
+    d.note.textContent = on ? EASY_TEXT.note : c.note;
+    d.restart.textContent = on ? EASY_TEXT.restart : TEXT.restart;
+    d.restart.setAttribute('aria-label', on ? EASY_TEXT.restartLabel : TEXT.restartLabel);
+    d.typingText.textContent = on ? EASY_TEXT.typing : TEXT.typing;
+  };
+
+  /** The bot's mode marker: true when `message` was one (nothing to show). */
+  Chat.prototype.receiveEasyMode = function (message) {
+    var mode = message.easy_japanese_mode || (message.data && message.data.easy_japanese_mode);
+    if (mode !== 'on' && mode !== 'off') return false;
+    this.setEasy(mode === 'on');
+    return true;
+  };
 
   function Chat(options) {
     var config = {};
@@ -294,6 +409,8 @@
     close.innerHTML = ICON_CLOSE; // constant markup only
     close.addEventListener('click', function () { self.setOpen(false, true); });
     header.appendChild(titles);
+    var easy = this.buildEasyToggle();
+    header.appendChild(easy);
     header.appendChild(restart);
     header.appendChild(close);
 
@@ -368,6 +485,9 @@
     this.dom.root = root; this.dom.launcher = launcher; this.dom.panel = panel; this.dom.body = body;
     this.dom.log = log; this.dom.typing = typing; this.dom.status = status; this.dom.form = form;
     this.dom.input = input; this.dom.send = send;
+    this.dom.easy = easy; this.dom.subtitle = subtitle; this.dom.note = note; this.dom.restart = restart;
+    this.dom.typingText = typingText;
+    this.setEasy(!!this.state.easy);
   };
 
   Chat.prototype.setOpen = function (open, byUser) {
@@ -523,6 +643,7 @@
     this.store.clear();
     this.save();
     this.renderAll();
+    this.setEasy(false); // a new conversation starts in the standard mode
     this.setOpen(this.state.open, false);
     if (this.socket && this.socket.connected) this.requestSession();
   };
@@ -571,6 +692,7 @@
     if (typeof handoff === 'string') {
       this.state.handoff = handoff; this.endCodeStep(); this.save(); this.setWaiting(false); return;
     }
+    if (this.receiveEasyMode(message)) return;
     // Code step marker (actions/code_step.py): the bot asks for the one-time code, valid this long.
     var codeStep = message.code_step || (message.data && message.data.code_step);
     if (codeStep && typeof codeStep === 'object') { this.startCodeStep(codeStep.expires_in); return; }
@@ -578,6 +700,8 @@
     var item = { from: from, text: typeof message.text === 'string' ? message.text : '' };
     var buttons = buttonsOf(message);
     if (buttons.length) item.buttons = buttons;
+    var furigana = furiganaOf(message.furigana);
+    if (furigana && item.text) item.furigana = furigana;
     var attachment = message.attachment;
     if (attachment && attachment.type === 'image' && attachment.payload) {
       var src = safeHttpUrl(attachment.payload.src || '');
@@ -633,7 +757,7 @@
     if (text) {
       var bubble = el('div', 'ocn-chat-bubble');
       bubble.appendChild(who);
-      if (fromBot) appendLinkified(bubble, text);
+      if (fromBot) appendBotText(bubble, item, text);
       else bubble.appendChild(document.createTextNode(text));
       row.appendChild(bubble);
     }
@@ -645,7 +769,7 @@
       var group = el('div', 'ocn-chat-choices', { role: 'group', 'aria-label': TEXT.choices });
       item.buttons.forEach(function (b) {
         var button = el('button', 'ocn-chat-choice', { type: 'button' });
-        button.textContent = b.title;
+        setChoiceLabel(button, b);
         if (item.chosen === b.title) button.classList.add('ocn-chat-choice--chosen');
         button.disabled = !!item.answered;
         button.addEventListener('click', function () {
