@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from easy_japanese.twins import twins
 from ocn_ids.answers import (
     CHOICE_HEADS,
     CHOICE_NUMBER,
@@ -139,14 +140,20 @@ def read_yes_no(question: str, text: str) -> Reading | None:
         return "unclear"
     if word in FINE:
         return "no" if asked.kind == "offer" else "yes"
-    if word == fold(asked.yes_title) or word in YES:
+    if word in _title_keys(asked.yes_title) or word in YES:
         return "yes"
-    if word == fold(asked.no_title) or word in NO:
+    if word in _title_keys(asked.no_title) or word in NO:
         return "no"
     if asked.kind == "confirm" and len(word) <= 1:
         # 「ん」「あ」: the classifier may read a grunt as yes, and this yes changes the account.
         return "unclear"
     return None
+
+
+def _title_keys(title: str) -> tuple[str, ...]:
+    """A button's label as typed: the standard one and its easy-Japanese twin (a customer in the easy mode
+    sees the twin and may type it instead of pressing)."""
+    return fold(title), fold(twins().button_title(title))
 
 
 # --- choices ----------------------------------------------------------------------------------------
@@ -178,7 +185,7 @@ def read_choice(question: str, text: str) -> list[Choice]:
     word = _strip_fillers(word)
     exact, partial = [], []
     for choice in choices:
-        keys = [fold(choice.title), *(fold(a) for a in choice.aliases)]
+        keys = [*_title_keys(choice.title), *(fold(a) for a in choice.aliases)]
         if word in keys or any(_strip_fillers(word.replace(key, "", 1), keep=0) == "" for key in keys if key in word):
             exact.append(choice)
         elif len(word) >= 2 and any(word in key for key in keys):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from actions import buttons
-from actions.choices import QUESTIONS, read_choice, read_yes_no
+from actions.choices import QUESTIONS, YES_NO_QUESTIONS, read_choice, read_yes_no
+from easy_japanese.twins import twins
 
 
 @pytest.mark.parametrize(
@@ -83,3 +84,14 @@ def test_buttons_come_from_the_same_table() -> None:
 )
 def test_yes_no_words_are_read_with_the_question_in_mind(question: str, typed: str, reading: str | None) -> None:
     assert read_yes_no(question, typed) == reading
+
+
+def test_a_typed_easy_japanese_label_is_read_like_its_button() -> None:
+    # In the easy mode the buttons carry the easy titles (easy_japanese/texts/buttons.yml); customers type them too.
+    for question, choices in QUESTIONS.items():
+        for choice in choices:
+            easy = twins().button_title(choice.title)
+            assert read_choice(question, easy) == [choice], (question, easy)
+    for question, asked in YES_NO_QUESTIONS.items():
+        assert read_yes_no(question, twins().button_title(asked.yes_title)) == "yes", question
+        assert read_yes_no(question, twins().button_title(asked.no_title)) == "no", question
