@@ -55,7 +55,7 @@ def test_line_customer_is_handed_to_an_operator_and_back(line_stack: tuple[Runni
     operator.wait_for_customer_line(row["id"], "はい、お願いします")
     assert [c for c in fake.calls[calls:] if c["kind"] in ("reply", "push")] == []
 
-    assert operator.post(f"/handoffs/{row['id']}/handback").status_code == 200
+    assert operator.post(f"/handoffs/{row['id']}/handback", {"outcome": "resolved"}).status_code == 200
     _pushed_to(fake, user, "ここからはチャットボットがお答えします")
     assert "変更できません" in line_texts(line_say(stack, fake, user, "お客さま番号を変更したい"))
     operator.post("/signout")
