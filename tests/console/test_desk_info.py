@@ -206,6 +206,12 @@ def test_ending_needs_an_outcome_and_records_it_with_the_first_response(desk: De
     earlier = re.search(r'<ul class="earlier".*?</ul>', Operator(desk.url, "bob").get(f"/handoffs/{again}").text, re.S)
     assert "Alice" in earlier.group(0) and "折り返し要" in earlier.group(0) and "明日お電話" in earlier.group(0)
 
+    # The report (default period: the last 7 days in Japan time) counts it for Alice.
+    report = alice.get("/insight/report").text
+    per_operator = re.search(r'<table class="insight-table" id="desk-per-operator">.*?</table>', report, re.S).group(0)
+    cells = re.findall(r"<td>([^<]*)</td>", re.search(r"<tr><td>Alice</td>.*?</tr>", per_operator, re.S).group(0))
+    assert cells[:5] == ["Alice", "1", "0", "0", "1"]  # handled, 解決, 未解決, 折り返し要
+
 
 def test_canned_replies_are_managed_and_offered_on_the_conversation_page(desk: Desk) -> None:
     alice = Operator(desk.url, "alice")
