@@ -38,7 +38,7 @@ SEED: tuple[tuple[str, str, str], ...] = (
     (
         "forgot_ocn_id_password",
         "パスワードは確認できない",
-        "恐れ入りますが、OCN ID（OCNメールアドレス）のパスワードは確認することができません。再設定が必要です。",
+        "恐れ入りますが、OCN ID（OCNメールアドレス）のパスワードは確認できません。再設定が必要です。",
     ),
     (
         "forgot_ocn_id_password",
