@@ -101,12 +101,14 @@ def _apply(context: ConversationContext, kind: str, at: float, data: dict) -> No
     if metadata.get("operator"):
         return  # the operator's own messages are in the transcript
     utter = metadata.get("utter_action") or ""
+    text = data.get("text") or ""
     running = context.procedure
     if running and not running.stopped and at >= running.started_at:
         running.verified |= context.verified_at is not None and context.verified_at >= running.started_at
-        if utter.startswith("utter_done_") or (not utter and running.name in PLAIN_REPLY_COMPLETES):
+        # A text built from data (the login history) completes it; a marker without text (the
+        # widget's handoff state) does not.
+        if utter.startswith("utter_done_") or (not utter and text and running.name in PLAIN_REPLY_COMPLETES):
             running.completed = True
-    text = data.get("text") or ""
     if text:
         context.last_answers = (context.last_answers + [(at, redact_text(text))])[-LAST_ANSWERS_SHOWN:]
 

@@ -144,6 +144,35 @@ def test_panel_of_a_customer_never_verified(desk: Desk) -> None:
     assert "LINE" in panel and "未確認" in panel and "なし" in panel
 
 
+def test_a_login_history_asked_for_a_person_before_it_ran_is_not_complete(desk: Desk) -> None:
+    sender = "web:history-then-person"
+    now = time.time()
+    for n, (kind, data) in enumerate(
+        [
+            ("slot", {"event": "slot", "name": "procedure", "value": "login_history"}),
+            ("slot", {"event": "slot", "name": "verified_until", "value": now + 600}),
+            (
+                "bot",
+                {"event": "bot", "text": "ご本人確認ができました。", "metadata": {"utter_action": "utter_verified"}},
+            ),
+            ("bot", {"event": "bot", "text": None, "data": {"custom": {"handoff": "waiting"}}}),  # the widget's marker
+        ]
+    ):
+        store_event(desk.tracker, sender, kind, data, now - 10 + n)
+    alice = Operator(desk.url, "alice")
+    handoff_id = enqueue(desk.url, sender).json()["handoff_id"]
+    panel = _panel(alice.get(f"/handoffs/{handoff_id}").text)
+    assert "ログイン履歴を確認：本人確認済み・手続き中" in panel
+    store_event(
+        desk.tracker,
+        sender,
+        "bot",
+        {"event": "bot", "text": "直近2件のログイン履歴です（⚠は普段と違うログイン）。"},
+        now,
+    )
+    assert "ログイン履歴を確認：完了" in _panel(alice.get(f"/handoffs/{handoff_id}").text)
+
+
 def test_notes_stay_in_the_console(desk: Desk) -> None:
     sender = "web:noted"
     store_event(desk.tracker, sender, "user", {"event": "user", "text": "担当者と話したい"}, time.time() - 5)
@@ -248,3 +277,29 @@ def test_canned_replies_are_managed_and_offered_on_the_conversation_page(desk: D
 
     deleted = alice.http.post(f"{desk.url}/canned/{reply_id}/delete", data={"csrf_token": alice.csrf}, timeout=10)
     assert "削除しました。" in deleted.text and "IDの確認先" not in deleted.text
+
+
+def test_seeded_canned_replies_fit_a_phone_bubble_in_the_bots_register() -> None:
+    from console.canned_replies import SEED, TOPIC_LABELS
+
+    for topic, title, text in SEED:
+        assert topic in TOPIC_LABELS, topic
+        assert len(text) <= 120, title  # docs/style.md §3
+        assert text.endswith("。") and "?" not in text and "様" not in text, title
+
+
+def test_notes_and_outcomes_go_with_their_handoffs(tmp_path: Path) -> None:
+    from console.retention import forget_handoffs, purge_handoffs
+    from console.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'console.sqlite3'}")
+    kept, _ = store.handoffs.enqueue("web:kept", "web", None)
+    gone, _ = store.handoffs.enqueue("web:forget-me", "web", None)
+    for handoff in (kept, gone):
+        store.notes.add(handoff.id, handoff.conversation_id, 1, f"メモ {handoff.conversation_id}")
+        store.outcomes.record(handoff.id, "resolved", "メモ", 1)
+    assert forget_handoffs(store.engine, "web:forget-me") == 1
+    assert store.notes.for_conversation("web:forget-me") == [] and store.outcomes.for_handoffs([gone.id]) == {}
+    assert len(store.notes.for_conversation("web:kept")) == 1 and kept.id in store.outcomes.for_handoffs([kept.id])
+    assert purge_handoffs(store.engine, time.time() + 1) == 1
+    assert store.notes.for_conversation("web:kept") == [] and store.outcomes.for_handoffs([kept.id]) == {}

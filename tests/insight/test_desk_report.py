@@ -117,3 +117,30 @@ def test_desk_report_reads_what_the_console_recorded(tmp_path: Path) -> None:
     assert (row.label, row.handled, row.outcomes["resolved"]) == ("Alice", 1, 1)
     assert (row.wait.median, row.first_response.median, row.total.median) == (45, 20, 120)
     assert desk_report(store.outcomes, Scope(date(2026, 12, 5), date(2026, 12, 5)), {}).empty
+
+
+def test_a_login_history_handed_to_a_person_before_it_ran_is_not_completed(tmp_path: Path) -> None:
+    """The widget's handoff marker and the operator's messages are bot events without a response, as
+    the login history is: they do not complete it."""
+    import sqlalchemy as sa
+
+    from benchmarks.synthetic_store import Conversation, events_table
+
+    c = Conversation("web:history-then-person", at_jst(DAY1, 9))
+    c.user("ログイン履歴を確認したい", "start_procedure").slot("procedure", "login_history")
+    c.user("[確認コード]", "inform").slot("verified_until", c.now + 900).bot("utter_verified")
+    c.bot("utter_confirm_login_history").user("担当者と話したい", "request_human").action("action_handoff")
+    c.bot("utter_handoff_queued")
+    c._add("bot", {"text": None, "data": {"custom": {"handoff": "waiting"}}})  # the widget's marker
+    c.pause()
+    c._add("bot", {"text": "担当のサクラです。", "metadata": {"operator": "Sakura"}})
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+    engine = sa.create_engine(url)
+    metadata = sa.MetaData()
+    table = events_table(metadata)
+    metadata.create_all(engine)
+    with engine.begin() as db:
+        db.execute(table.insert(), c.rows)
+    report = build_report(tracker_engine(url), Scope(DAY1, DAY1))
+    (history,) = report.procedures
+    assert (history.started, history.verified, history.completed, history.abandoned) == (1, 1, 0, 1)

@@ -2,7 +2,8 @@
 operator takes the conversation, sees the side panel (verified when — never the code —, the procedure),
 inserts a canned reply and edits it before sending, adds an internal note the customer never sees,
 closes with an outcome chosen by keyboard in the dialog, and finds the outcome in the report.
-Screenshots: var/screenshots/console-desk-conversation.png, console-desk-outcome.png, console-desk-report.png."""
+Screenshots: var/screenshots/console-desk-conversation.png, console-desk-outcome.png, console-desk-report.png
+(the report's desk section) and console-desk-report-page.png."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from selenium.webdriver.support.select import Select
 from test_handoff_web import operator_browser, sign_in, transcript  # noqa: F401  (operator_browser: a fixture)
 from test_web_chat import fresh_page, open_chat, screenshot, texts, wait_for
 from test_web_code_step import last_code, say
-from web_support import WebStack
+from web_support import SCREENSHOTS, WebStack
 
 from console.canned_replies import SEED
 from tests.console.console_support import add_operator
@@ -63,7 +64,8 @@ def test_operator_sees_the_context_uses_a_canned_reply_notes_and_closes_with_an_
     # The side panel: channel, verified (with the time), the procedure; the code nowhere on the page.
     assert "Web" in panel_text(operator_browser, "channel")
     assert panel_text(operator_browser, "verified").startswith("確認済み（")
-    assert "ログイン履歴を確認" in panel_text(operator_browser, "procedure")
+    # Verified, then asked for a person before confirming the history: not complete.
+    assert "ログイン履歴を確認：本人確認済み・手続き中" in panel_text(operator_browser, "procedure")
     assert panel_text(operator_browser, "answers") != "ありません"
     assert code not in operator_browser.page_source
     assert code not in " ".join(transcript(operator_browser, "customer"))  # typed, shown masked
@@ -88,6 +90,7 @@ def test_operator_sees_the_context_uses_a_canned_reply_notes_and_closes_with_an_
     # The widget shows what was sent after the note, and never the note.
     assert not any("社内メモ" in t or "案内済み" in t for t in texts(browser))
     operator_browser.set_window_size(1400, 1100)
+    operator_browser.execute_script("window.scrollTo(0, 0)")
     screenshot(operator_browser, "console-desk-conversation.png")
 
     # Closing asks for an outcome: without one nothing ends; chosen by keyboard, it closes.
@@ -125,8 +128,10 @@ def test_operator_sees_the_context_uses_a_canned_reply_notes_and_closes_with_an_
     cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
     assert cells[:5] == ["Sakura", "1", "1", "0", "0"]  # handled, 解決, 未解決, 折り返し要
     operator_browser.set_window_size(1400, 2400)
-    operator_browser.execute_script("document.getElementById('desk').scrollIntoView()")
-    screenshot(operator_browser, "console-desk-report.png")
+    screenshot(operator_browser, "console-desk-report-page.png")
+    desk = operator_browser.find_element(By.ID, "desk")
+    operator_browser.execute_script("arguments[0].scrollIntoView()", desk)
+    assert desk.screenshot(str(SCREENSHOTS / "console-desk-report.png"))
     errors = [
         e for e in operator_browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]
     ]
