@@ -64,8 +64,8 @@ def test_operator_sees_the_context_uses_a_canned_reply_notes_and_closes_with_an_
     # The side panel: channel, verified (with the time), the procedure; the code nowhere on the page.
     assert "Web" in panel_text(operator_browser, "channel")
     assert panel_text(operator_browser, "verified").startswith("確認済み（")
-    # Verified, then asked for a person before confirming the history: not complete.
-    assert "ログイン履歴を確認：本人確認済み・手続き中" in panel_text(operator_browser, "procedure")
+    # Verified, then asked for a person before confirming the history: the bot ended it there, not complete.
+    assert "ログイン履歴を確認：中断（本人確認済み）" in panel_text(operator_browser, "procedure")
     assert panel_text(operator_browser, "answers") != "ありません"
     assert code not in operator_browser.page_source
     assert code not in " ".join(transcript(operator_browser, "customer"))  # typed, shown masked
@@ -89,7 +89,7 @@ def test_operator_sees_the_context_uses_a_canned_reply_notes_and_closes_with_an_
     wait_for(browser, lambda: "少々お待ちください。" in texts(browser, "operator"), 10)
     # The widget shows what was sent after the note, and never the note.
     assert not any("社内メモ" in t or "案内済み" in t for t in texts(browser))
-    operator_browser.set_window_size(1400, 1100)
+    operator_browser.set_window_size(1400, 1250)
     operator_browser.execute_script("window.scrollTo(0, 0)")
     screenshot(operator_browser, "console-desk-conversation.png")
 
