@@ -303,3 +303,11 @@ def test_notes_and_outcomes_go_with_their_handoffs(tmp_path: Path) -> None:
     assert len(store.notes.for_conversation("web:kept")) == 1 and kept.id in store.outcomes.for_handoffs([kept.id])
     assert purge_handoffs(store.engine, time.time() + 1) == 1
     assert store.notes.for_conversation("web:kept") == [] and store.outcomes.for_handoffs([kept.id]) == {}
+
+
+def test_the_report_page_of_a_period_without_data_says_so(desk: Desk) -> None:
+    store_event(desk.tracker, "web:later", "user", {"event": "user", "text": "こんにちは"}, time.time())
+    page = Operator(desk.url, "alice").get("/insight/report?since=2020-01-01&until=2020-01-07")
+    assert page.status_code == 200
+    assert page.text.count("この期間のデータはありません") == 4  # three charts and the desk's figures
+    assert "<img" not in page.text
