@@ -94,6 +94,9 @@ class CannedReplyRepository:
 
     def seed_if_empty(self) -> None:
         with self.engine.begin() as db:
+            if db.dialect.name == "postgresql":
+                # Consoles starting together (scaled mode) seed once: one at a time past this point.
+                db.execute(sa.text("SELECT pg_advisory_xact_lock(2102)"))
             if db.execute(sa.select(sa.func.count()).select_from(canned_replies)).scalar_one():
                 return
             now = self.clock()
