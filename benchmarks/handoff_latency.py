@@ -125,7 +125,7 @@ async def measure(rasa_url: str, console_url: str, messages: int) -> dict[str, d
             assert await operator.post(f"/handoffs/{handoff_id}/messages", {"text": reply}) == 204
             to_customer.append((await customer.wait_text(reply)) - start)
         follower.cancel()
-        await operator.post(f"/handoffs/{handoff_id}/handback")
+        await operator.post(f"/handoffs/{handoff_id}/handback", {"outcome": "resolved"})
     await customer.sio.disconnect()
     return {
         "customer -> operator screen (ms)": pct([s * 1000 for s in to_operator]),

@@ -18,6 +18,7 @@ class NavItem:
 
 PAGE_MODULES: list[str] = [
     "console.handoff.views",
+    "console.canned_page",  # 定型文 (canned replies)
     "console.insight.views",
     "console.metrics",  # GET /metrics for Prometheus (no page)
 ]

@@ -1,5 +1,5 @@
 """Deleting what the console's store keeps of customers (bot_server/retention.py runs these): handoff
-queue rows and review-queue items older than the retention period, or those of one customer.
+queue rows (with their notes and outcomes) and review-queue items older than the retention period, or those of one customer.
 
 The review queue keeps one item per distinct (redacted) text, not per sender, so one customer's items
 are found by the texts they typed: each loses that customer's sendings from its count, and an item
@@ -12,6 +12,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
+from console.desk_tables import notes, outcomes
 from console.insight.nlu_files import comparable
 from console.insight.privacy import safe_text
 from console.insight.review import items as review_items
@@ -30,12 +31,23 @@ def purge_handoffs(engine: sa.engine.Engine, cutoff: float) -> int:
     """Handoffs whose last change (end, take or queueing) is before `cutoff`."""
     last_change = sa.func.coalesce(handoffs.c.ended_at, handoffs.c.taken_at, handoffs.c.created_at)
     with engine.begin() as db:
-        return db.execute(handoffs.delete().where(last_change < cutoff)).rowcount
+        deleted = db.execute(handoffs.delete().where(last_change < cutoff)).rowcount
+        db.execute(notes.delete().where(notes.c.created_at < cutoff))
+        _drop_orphan_outcomes(db)
+        return deleted
 
 
 def forget_handoffs(engine: sa.engine.Engine, conversation_id: str) -> int:
     with engine.begin() as db:
-        return db.execute(handoffs.delete().where(handoffs.c.conversation_id == conversation_id)).rowcount
+        deleted = db.execute(handoffs.delete().where(handoffs.c.conversation_id == conversation_id)).rowcount
+        db.execute(notes.delete().where(notes.c.conversation_id == conversation_id))
+        _drop_orphan_outcomes(db)
+        return deleted
+
+
+def _drop_orphan_outcomes(db: sa.engine.Connection) -> None:
+    """Outcomes (with the operator's note) go with their handoff."""
+    db.execute(outcomes.delete().where(outcomes.c.handoff_id.not_in(sa.select(handoffs.c.id))))
 
 
 def purge_review(engine: sa.engine.Engine, cutoff: float) -> int:

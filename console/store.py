@@ -1,5 +1,6 @@
-"""The console's own store: operators and their sign-in sessions (operator_store.py) and the handoff
-queue (handoff_queue.py), over one engine and the tables of tables.py.
+"""The console's own store: operators and their sign-in sessions (operator_store.py), the handoff
+queue (handoff_queue.py), and what operators record in a conversation (canned_replies.py, notes.py,
+outcomes.py), over one engine and the tables of tables.py and desk_tables.py.
 
 SQLAlchemy Core over SQLite (default, under var/) or PostgreSQL (scaled mode), so N Rasa
 instances and consoles share one queue. Calls are blocking; the app runs them in a thread.
@@ -7,8 +8,12 @@ instances and consoles share one queue. Calls are blocking; the app runs them in
 
 from __future__ import annotations
 
+from console import desk_tables  # noqa: F401  (its tables join `metadata` before create_all)
+from console.canned_replies import CannedReplyRepository
 from console.handoff_queue import Handoff, HandoffQueue, QueueFull, QueueLimits
+from console.notes import NoteRepository
 from console.operator_store import Operator, OperatorRepository, SessionRepository
+from console.outcomes import OutcomeRepository
 from console.tables import add_missing_columns, make_engine, metadata
 
 __all__ = ["Handoff", "Operator", "QueueFull", "QueueLimits", "Store", "make_engine"]
@@ -22,6 +27,11 @@ class Store:
         self.operators = OperatorRepository(self.engine)
         self.sessions = SessionRepository(self.engine)
         self.handoffs = HandoffQueue(self.engine, queue_limits)
+        # What the operator records inside one conversation (console/desk_tables.py).
+        self.canned = CannedReplyRepository(self.engine)
+        self.canned.seed_if_empty()
+        self.notes = NoteRepository(self.engine)
+        self.outcomes = OutcomeRepository(self.engine)
 
     # Kept on the store: the console tests use them.
 

@@ -21,6 +21,7 @@ from actions import buttons, choices, knowledge
 from actions.account_api_results import LoginRecord
 from actions.procedure_run import format_logins
 from actions.topics import TOPICS
+from console.canned_replies import SEED as CANNED_SEED
 from lint.samples import fill
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,6 +170,12 @@ def web_texts() -> Iterator[Shown]:
             yield from _lines(f"web/static/chat.js:{number} {found.group(1)}", found.group(2))
 
 
+def canned_texts() -> Iterator[Shown]:
+    """The canned replies a new console starts with: operators send them to customers as they are."""
+    for topic, title, text in CANNED_SEED:
+        yield from _lines(f"console/canned_replies.py {topic} {title}", text)
+
+
 def every_text() -> list[Shown]:
     return [
         *domain_texts(),
@@ -177,4 +184,5 @@ def every_text() -> list[Shown]:
         *message_texts(),
         *channel_texts(),
         *web_texts(),
+        *canned_texts(),
     ]

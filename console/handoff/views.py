@@ -16,9 +16,13 @@ from sanic.response import json as json_response
 from channels.senders import is_shared_chat
 from console import auth
 from console.app import render
+from console.canned_replies import TOPIC_LABELS
+from console.handoff.context import CHANNEL_LABELS, jst_time, read_context
 from console.handoff.lifecycle import end_handoff, withdraw_unconfirmed
 from console.handoff.rasa_api import RasaApi, RasaApiError
 from console.handoff.transcript import TranscriptReader
+from console.notes import Note, clean_note
+from console.outcomes import OUTCOMES, earlier_handoffs, read_outcome
 from console.pages import NavItem
 from console.store import Handoff, QueueFull, Store
 
@@ -124,7 +128,8 @@ async def conversation_page(request: Request, handoff_id: str) -> HTTPResponse:
         return render(request, "not_found.html", status=404)
     names = await asyncio.to_thread(store.operators.names)
     summary = _summary(handoff, names, request.ctx.session.operator.id, None, time.time())
-    return render(request, "conversation.html", handoff=summary)
+    desk = await asyncio.to_thread(_desk_context, store, request.app.ctx.transcripts, handoff, names)
+    return render(request, "conversation.html", handoff=summary, **desk)
 
 
 # ---- live transcript ------------------------------------------------------------------
@@ -233,13 +238,20 @@ async def send(request: Request, handoff_id: str) -> HTTPResponse:
         )
     except RasaApiError as error:
         return json_response({"error": "not_delivered", "message": str(error)}, status=502)
+    await asyncio.to_thread(_store(request).outcomes.note_first_reply, handoff_id)  # first response time
     return empty(status=204)
 
 
 async def _end(request: Request, handoff_id: str, status: str) -> HTTPResponse:
-    code, body = await end_handoff(
-        _store(request).handoffs, request.app.ctx.rasa, handoff_id, request.ctx.session.operator.id, status
-    )
+    """Hand back or close, with the outcome the operator chose (none: nothing ends)."""
+    chosen = read_outcome(request.json)
+    if chosen is None:
+        return json_response({"error": "outcome_required", "outcomes": list(OUTCOMES)}, status=400)
+    store = _store(request)
+    operator_id = request.ctx.session.operator.id
+    code, body = await end_handoff(store.handoffs, request.app.ctx.rasa, handoff_id, operator_id, status)
+    if code == 200:
+        await asyncio.to_thread(store.outcomes.record, handoff_id, *chosen, operator_id)
     return json_response(body, status=code)
 
 
@@ -251,6 +263,58 @@ async def handback(request: Request, handoff_id: str) -> HTTPResponse:
 @blueprint.post("/handoffs/<handoff_id:str>/close")
 async def close(request: Request, handoff_id: str) -> HTTPResponse:
     return await _end(request, handoff_id, "closed")
+
+
+# ---- what the operator sees and records in one conversation (side panel, canned replies, notes) ----
+
+
+def _note_dict(note: Note, names: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "text": note.text,
+        "operator": names.get(note.operator_id, "—"),
+        "time": jst_time(note.created_at),
+    }
+
+
+def _desk_context(store: Store, reader: TranscriptReader, handoff: Handoff, names: dict[int, str]) -> dict[str, Any]:
+    """The side panel, the notes and the canned replies of the conversation page."""
+    earlier = earlier_handoffs(store.engine, handoff.conversation_id, handoff.created_at)
+    return {
+        "context": read_context(reader.engine, handoff.conversation_id, handoff.created_at, handoff.ended_at),
+        "channel_label": CHANNEL_LABELS.get(handoff.channel, handoff.channel),
+        "earlier": [
+            {
+                "queued": jst_time(h.created_at),
+                "ended": jst_time(h.ended_at),
+                "operator": names.get(h.operator_id or -1, "—"),
+                "status": STATUS_LABELS.get(h.status, h.status),
+                "outcome": h.outcome_label,
+                "note": h.note,
+            }
+            for h in earlier
+        ],
+        "notes": [_note_dict(note, names) for note in store.notes.for_conversation(handoff.conversation_id)],
+        "canned": store.canned.all(),
+        "canned_topics": TOPIC_LABELS,
+        "outcomes": OUTCOMES,
+        "jst_time": jst_time,
+    }
+
+
+@blueprint.post("/handoffs/<handoff_id:str>/notes")
+async def add_note(request: Request, handoff_id: str) -> HTTPResponse:
+    """An internal note: stored in the console only, never sent to Rasa (so never to the customer)."""
+    store = _store(request)
+    handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
+    if handoff is None:
+        return json_response({"error": "not_found"}, status=404)
+    text = clean_note((request.json or {}).get("text") if isinstance(request.json, dict) else None)
+    if text is None:
+        return json_response({"error": "bad_text"}, status=400)
+    operator = request.ctx.session.operator
+    note = await asyncio.to_thread(store.notes.add, handoff.id, handoff.conversation_id, operator.id, text)
+    return json_response({"note": _note_dict(note, {operator.id: operator.display_name})}, status=201)
 
 
 # ---- desk API for the action server (service token, no operator session) ---------------

@@ -99,7 +99,14 @@ def top_intents(report: Report) -> str:
 
 
 def all_charts(report: Report) -> dict[str, str]:
-    charts = {"per_day": conversations_per_day(report), "rates": rates(report), "top_intents": top_intents(report)}
+    """The charts that have something to show: a period without data gets none (the page says so
+    instead of drawing axes around nothing)."""
+    charts: dict[str, str] = {}
+    if report.conversations:
+        charts["per_day"] = conversations_per_day(report)
+        charts["rates"] = rates(report)
+    if report.top_intents:
+        charts["top_intents"] = top_intents(report)
     if report.procedures:
         charts["procedures"] = procedures(report)
     return charts

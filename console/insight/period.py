@@ -44,6 +44,27 @@ class Scope:
         return input_channel in CHANNELS[self.channel]
 
 
+def today_jst(now: float) -> date:
+    """Today as the support team counts days (Japan time), whatever the server's own time zone."""
+    return datetime.fromtimestamp(now, JST).date()
+
+
+def requested_scope(
+    since: str | None, until: str | None, channel: str | None, now: float, default_days: int, max_days: int
+) -> Scope:
+    """The report's period from a request: by default the `default_days` JST days up to today (JST);
+    at most `max_days`; an unreadable date or channel gives the default period, every channel."""
+    today = today_jst(now)
+    try:
+        last = date.fromisoformat(until or today.isoformat())
+        first = date.fromisoformat(since or (last - timedelta(days=default_days - 1)).isoformat())
+        if (last - first).days >= max_days:
+            first = last - timedelta(days=max_days - 1)
+        return Scope(first, last, channel or None)
+    except ValueError:
+        return Scope(today - timedelta(days=default_days - 1), today)
+
+
 def day_of_number(day_number: int) -> date:
     """The JST date of a day number computed in SQL (days since 1970-01-01 in JST)."""
     return date(1970, 1, 1) + timedelta(days=int(day_number))

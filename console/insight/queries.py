@@ -67,7 +67,10 @@ def bot_replies(d: Dialect) -> str:
         "fallback": f"{utter} = '{FALLBACK_RESPONSE}'",
         "clarify": f"{utter} = '{CLARIFY_RESPONSE}'",
         "done": f"{utter} >= '{_DONE_RANGE[0]}' AND {utter} < '{_DONE_RANGE[1]}'",
-        "text": f"{utter} IS NULL",
+        # A reply built from data (the login history): it has a text and is not the operator's (the
+        # widget's handoff markers and operator messages have no response either). Only these few rows
+        # are read beyond the index.
+        "text": f"{utter} IS NULL AND {d.json_text('text')} IS NOT NULL AND {d.json_text('metadata', 'operator')} IS NULL",
     }
     return "\nUNION ALL\n".join(
         f"""SELECT sender_id, {d.day} AS day, '{kind}' AS kind, COUNT(*) AS n,

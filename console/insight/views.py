@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import date, timedelta
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -18,11 +18,13 @@ from sanic.response import HTTPResponse, redirect
 
 from console.app import render
 from console.insight import review as rq
+from console.insight.desk import desk_report, duration_text
 from console.insight.export import REVIEW_FILE, domain_intents, export
-from console.insight.period import CHANNELS, Scope
+from console.insight.period import CHANNELS, Scope, requested_scope
 from console.insight.render import CSS, template_context
 from console.insight.report import build_report
 from console.insight.store import tracker_engine
+from console.outcomes import OUTCOMES
 from console.pages import NavItem
 
 blueprint = Blueprint("insight")
@@ -42,16 +44,10 @@ def setup(app: Sanic) -> None:
 
 
 def _scope(request: Request) -> Scope:
-    today = date.today()
-    try:
-        last = date.fromisoformat(request.args.get("until") or today.isoformat())
-        first = date.fromisoformat(request.args.get("since") or (last - timedelta(days=DEFAULT_DAYS - 1)).isoformat())
-        channel = request.args.get("channel") or None
-        if (last - first).days >= MAX_DAYS:
-            first = last - timedelta(days=MAX_DAYS - 1)
-        return Scope(first, last, channel)
-    except ValueError:
-        return Scope(today - timedelta(days=DEFAULT_DAYS - 1), today)
+    args = request.args
+    return requested_scope(
+        args.get("since"), args.get("until"), args.get("channel"), time.time(), DEFAULT_DAYS, MAX_DAYS
+    )
 
 
 @blueprint.get("/insight/report")
@@ -59,7 +55,19 @@ async def report_page(request: Request) -> HTTPResponse:
     scope = _scope(request)
     report = await asyncio.to_thread(build_report, request.app.ctx.insight_tracker, scope)
     context = await asyncio.to_thread(template_context, report)  # the charts are drawn here
-    return render(request, "insight_report.html", channels=list(CHANNELS), scope=scope, **context)
+    store = request.app.ctx.store
+    names = await asyncio.to_thread(store.operators.names)
+    desk = await asyncio.to_thread(desk_report, store.outcomes, scope, names)
+    return render(
+        request,
+        "insight_report.html",
+        channels=list(CHANNELS),
+        scope=scope,
+        desk=desk,
+        outcomes=OUTCOMES,
+        duration_text=duration_text,
+        **context,
+    )
 
 
 @blueprint.get("/insight/review")

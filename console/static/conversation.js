@@ -43,9 +43,9 @@
   source.addEventListener("line", (e) => add(JSON.parse(e.data)));
   source.addEventListener("status", (e) => { status = JSON.parse(e.data).status; show(); });
 
-  async function act(what) {
+  async function act(what, body) {
     notice.textContent = "";
-    const response = await consoleApi.post("/handoffs/" + encodeURIComponent(id) + "/" + what);
+    const response = await consoleApi.post("/handoffs/" + encodeURIComponent(id) + "/" + what, body);
     const result = response.headers.get("content-type") === "application/json" ? await response.json() : {};
     if (response.ok) {
       status = result.status || status;
@@ -56,8 +56,13 @@
     show();
   }
   buttons.take.addEventListener("click", () => act("take"));
-  buttons.handback.addEventListener("click", () => act("handback"));
-  buttons.close.addEventListener("click", () => act("close"));
+  // Handing back or closing asks for the outcome first (conversation_desk.js); cancelled: nothing ends.
+  async function end(what) {
+    const outcome = await consoleDesk.askOutcome(what);
+    if (outcome) act(what, outcome);
+  }
+  buttons.handback.addEventListener("click", () => end("handback"));
+  buttons.close.addEventListener("click", () => end("close"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = box.value.trim();

@@ -50,8 +50,8 @@ def test_only_the_operator_holding_a_conversation_can_write_or_end_it(console) -
     assert alice.post(f"/handoffs/{handoff_id}/messages", {"text": "こんにちは"}).status_code == 409  # not taken
     assert alice.post(f"/handoffs/{handoff_id}/take").status_code == 200
     assert bob.post(f"/handoffs/{handoff_id}/messages", {"text": "横から"}).status_code == 409
-    assert bob.post(f"/handoffs/{handoff_id}/handback").status_code == 409
-    assert bob.post(f"/handoffs/{handoff_id}/close").status_code == 409
+    assert bob.post(f"/handoffs/{handoff_id}/handback", {"outcome": "resolved"}).status_code == 409
+    assert bob.post(f"/handoffs/{handoff_id}/close", {"outcome": "resolved"}).status_code == 409
 
 
 def test_nothing_is_queued_while_no_operator_is_signed_in(tmp_path) -> None:

@@ -59,7 +59,7 @@ def test_handoff_works_across_rasa_servers(scaled) -> None:
         await asyncio.to_thread(operator.wait_for_customer_line, row["id"], "パスワードを忘れました")
         assert operator.post(f"/handoffs/{row['id']}/messages", {"text": "担当の者です。"}).status_code == 204
         await customer.wait_text("担当の者です。")
-        assert operator.post(f"/handoffs/{row['id']}/handback").status_code == 200
+        assert operator.post(f"/handoffs/{row['id']}/handback", {"outcome": "resolved"}).status_code == 200
         await customer.wait_text("ここからはチャットボットがお答えします")
         await customer.say("お客さま番号を変更したい")
         await customer.wait_text("変更できません", 30)

@@ -80,7 +80,7 @@ def test_an_operator_takes_over_and_hands_back(stack: RunningStack) -> None:
         assert not (parse_data.get("intent") or {}).get("name"), parse_data
         assert not parse_data.get("entities"), parse_data
 
-    assert olivia.post(f"/handoffs/{row['id']}/handback").status_code == 200
+    assert olivia.post(f"/handoffs/{row['id']}/handback", {"outcome": "resolved"}).status_code == 200
     assert row["id"] not in {r["id"] for r in olivia.queue()}
     assert "変更できません" in texts(stack.say(sender, "お客さま番号を変更したい"))
     after = [(line["kind"], line["text"]) for line in _transcript(olivia, row["id"])]
@@ -125,7 +125,7 @@ def test_an_operator_message_reaches_only_its_own_customer(stack: RunningStack) 
         await other.wait_text("変更できません", 30)
         seen = [message.get("text") or "" for message in other.received]
         assert not any("担当者" in text or "あなただけ" in text for text in seen), seen
-        assert quinn.post(f"/handoffs/{row['id']}/close").status_code == 200
+        assert quinn.post(f"/handoffs/{row['id']}/close", {"outcome": "resolved"}).status_code == 200
         await asking.wait_text("ご利用ありがとうございました")
         await asking.sio.disconnect()
         await other.sio.disconnect()
@@ -159,7 +159,7 @@ def test_a_waiting_customer_can_leave_the_queue_but_not_once_taken(stack: Runnin
     assert stack.say(staying, "お客さま番号を変更したい") == []
     kinds = [(line["kind"], line["text"]) for line in _transcript(cancel_op, taken)]
     assert kinds[-2:] == [("customer", "やめます"), ("customer", "お客さま番号を変更したい")]
-    assert cancel_op.post(f"/handoffs/{taken}/close").status_code == 200
+    assert cancel_op.post(f"/handoffs/{taken}/close", {"outcome": "resolved"}).status_code == 200
     cancel_op.post("/signout")
 
 
@@ -184,6 +184,6 @@ def test_taking_a_queued_conversation_whose_pause_was_lost_gives_it_to_the_opera
     assert stack.say(sender, "お客さま番号を変更したい") == []  # for the operator, not the bot
     kinds = [(line["kind"], line["text"]) for line in _transcript(rescue, handoff_id)]
     assert kinds[-1] == ("customer", "お客さま番号を変更したい")
-    assert rescue.post(f"/handoffs/{handoff_id}/handback").status_code == 200
+    assert rescue.post(f"/handoffs/{handoff_id}/handback", {"outcome": "resolved"}).status_code == 200
     assert "変更できません" in texts(stack.say(sender, "お客さま番号を変更したい"))
     rescue.post("/signout")

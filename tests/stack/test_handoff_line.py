@@ -46,8 +46,10 @@ def test_line_customer_is_handed_to_an_operator_and_back(line_stack: tuple[Runni
 
     assert operator.post(f"/handoffs/{row['id']}/take").status_code == 200
     _pushed_to(fake, user, "担当者がチャットに参加しました")
+    note = "社内メモ：LINEのお客さまには見せない"
+    assert operator.post(f"/handoffs/{row['id']}/notes", {"text": note}).status_code == 201
     assert operator.post(f"/handoffs/{row['id']}/messages", {"text": "担当の佐藤です。"}).status_code == 204
-    _pushed_to(fake, user, "担当の佐藤です。")
+    _pushed_to(fake, user, "担当の佐藤です。")  # sent after the note
 
     # The customer's answer goes to the operator; the bot does not answer it.
     calls = len(fake.calls)
@@ -55,9 +57,11 @@ def test_line_customer_is_handed_to_an_operator_and_back(line_stack: tuple[Runni
     operator.wait_for_customer_line(row["id"], "はい、お願いします")
     assert [c for c in fake.calls[calls:] if c["kind"] in ("reply", "push")] == []
 
-    assert operator.post(f"/handoffs/{row['id']}/handback").status_code == 200
+    assert operator.post(f"/handoffs/{row['id']}/handback", {"outcome": "resolved"}).status_code == 200
     _pushed_to(fake, user, "ここからはチャットボットがお答えします")
     assert "変更できません" in line_texts(line_say(stack, fake, user, "お客さま番号を変更したい"))
+    # The internal note reached LINE in no push or reply (issue 24).
+    assert not any("社内メモ" in json.dumps(call["body"], ensure_ascii=False) for call in fake.calls)
     operator.post("/signout")
 
 

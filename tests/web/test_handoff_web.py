@@ -64,6 +64,15 @@ def transcript(driver, kind: str) -> list[str]:
     return [li.text for li in driver.find_elements(By.CSS_SELECTOR, f"#transcript li.{kind}")]
 
 
+def choose_outcome(driver, outcome: str) -> None:
+    """The outcome dialog that closing or handing back opens: choose and record."""
+    dialog = driver.find_element(By.ID, "outcome-dialog")
+    wait_for(driver, lambda: dialog.is_displayed(), 10, "the outcome dialog did not open")
+    dialog.find_element(By.CSS_SELECTOR, f'input[name="outcome"][value="{outcome}"]').click()
+    driver.find_element(By.ID, "outcome-submit").click()
+    wait_for(driver, lambda: not dialog.is_displayed(), 10, "the outcome dialog did not close")
+
+
 def operator_texts(driver) -> list[str]:
     return [t for t in texts(driver, "operator")]
 
@@ -125,8 +134,9 @@ def test_customer_asks_for_a_person_operator_takes_over_and_hands_back(
     wait_for(operator_browser, lambda: any("担当の花子です" in t for t in transcript(operator_browser, "operator")), 10)
     screenshot(operator_browser, "console-conversation.png")
 
-    # Hand back: the bot answers the next question again.
+    # Hand back (with the outcome the dialog asks for): the bot answers the next question again.
     operator_browser.find_element(By.ID, "handback").click()
+    choose_outcome(operator_browser, "resolved")
     wait_bot_reply(browser, 0, "ここからはチャットボットがお答えします")
     bot_before = len(texts(browser, "bot"))
     type_and_send(browser, "お客さま番号を変更したい")

@@ -70,7 +70,9 @@ def test_operator_reads_the_report_and_teaches_the_bot(browser, insight_console:
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
 
     # The report, with every chart drawn (signing in lands on the report page without the period).
-    wait_for(browser, lambda b: "/insight/report" in b.current_url and b.find_elements(By.ID, "chart-per-day"), 120)
+    # (The default period, the last 7 days in Japan time, has a chart or says it has no data.)
+    drawn = "#chart-per-day, #chart-per-day-empty"
+    wait_for(browser, lambda b: "/insight/report" in b.current_url and b.find_elements(By.CSS_SELECTOR, drawn), 120)
     browser.get(f"{url}/insight/report?since={DAY1}&until={DAY2}")
     wait_for(browser, lambda b: f"{DAY1} 〜 {DAY2}" in b.find_element(By.TAG_NAME, "body").text, 120)
     charts = browser.find_elements(By.CSS_SELECTOR, ".insight-chart img")
