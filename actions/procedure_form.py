@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, slot_values
-from actions.choices import is_plain_yes_no, read_choice, read_yes_no
+from actions.choices import is_plain_yes_no, named_procedure, read_choice, read_yes_no
 from actions.conversation_state import (
     ask,
     forget_verification,
@@ -42,12 +42,15 @@ class ActionStartProcedure(Action):
         return start_procedure_events(tracker)
 
 
-def start_procedure_events(tracker: Tracker) -> list[dict[str, Any]]:
+def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> list[dict[str, Any]]:
     """A clean procedure run; what the customer already said (procedure, method) is kept. An offered
-    procedure counts only while the offer is the open question: an ID typed later chooses nothing."""
-    procedure = latest_entity(tracker, "procedure")
+    procedure counts only while the offer is the open question: an ID typed later chooses nothing. A
+    request to start one may name it in its words (「ログイン履歴をチャットで確認したい」)."""
+    procedure = procedure or latest_entity(tracker, "procedure")
     if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
         procedure = tracker.get_slot("offered_procedure")
+    if procedure not in PROCEDURES and latest_intent(tracker) == "start_procedure":
+        procedure = named_procedure(tracker.latest_message.get("text") or "")
     delivery = latest_entity(tracker, "delivery_method")
     if procedure is None and delivery:
         procedure = "send_connection_id"
@@ -71,10 +74,10 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         if tracker.get_slot("procedure_halt") or is_shared_chat(tracker.sender_id):
             return []  # a group chat is not one person: nothing to ask (ActionRunProcedure explains)
         slots = ["procedure"]
+        if tracker.get_slot("procedure") == "send_connection_id":
+            slots.append("delivery_method")  # what the customer wants first, then who they are (as an agent asks)
         if not is_verified(tracker):
             slots += ["account_ref", "otp_code"]
-        if tracker.get_slot("procedure") == "send_connection_id":
-            slots.append("delivery_method")
         return slots + ["procedure_confirmed"]
 
     # --- what to do ------------------------------------------------------------
@@ -115,17 +118,18 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     ) -> dict[str, Any]:
         if value not in ("sms", "post", "mypage"):
             return {"delivery_method": None}
-        if value == "sms":
-            try:
-                summary = await asyncio.to_thread(
-                    shared_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
-                )
-            except (AccountApiError, AccountApiUnavailable) as error:
-                return {"delivery_method": value, **slot_values(explain_api_error(dispatcher, error))}
-            if summary.contact_channel != "sms":
-                dispatcher.utter_message(response="utter_no_mobile")
-                return {"delivery_method": None}
-        return {"delivery_method": value}
+        if value == "sms" and is_verified(tracker):
+            return await _sms_reachable(dispatcher, tracker)
+        return {"delivery_method": value}  # SMS before the verification: checked once verified (validate_otp_code)
+
+    async def validate_otp_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The code; once it verifies, an SMS chosen before can be checked: the account needs a mobile."""
+        result = await super().validate_otp_code(value, dispatcher, tracker, domain)
+        if result.get("verified_until") and tracker.get_slot("delivery_method") == "sms":
+            result.update(await _sms_reachable(dispatcher, tracker))
+        return result
 
     async def extract_procedure_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -146,6 +150,20 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"procedure_confirmed": None if value is None else bool(value)}
+
+
+async def _sms_reachable(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """SMS as the delivery method, if the verified account has a mobile; otherwise the question again."""
+    try:
+        summary = await asyncio.to_thread(
+            shared_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
+        )
+    except (AccountApiError, AccountApiUnavailable) as error:
+        return {"delivery_method": "sms", **slot_values(explain_api_error(dispatcher, error))}
+    if summary.contact_channel != "sms":
+        dispatcher.utter_message(response="utter_no_mobile")
+        return {"delivery_method": None}
+    return {"delivery_method": "sms"}
 
 
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

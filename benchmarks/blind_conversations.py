@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
 import time
@@ -212,11 +213,48 @@ def print_table(run: Run) -> None:
         print(f"  {count:>4}  {key}")
 
 
+def compare(before: dict[str, Any], after: dict[str, Any], rounds: int = 2000) -> dict[str, list[float]]:
+    """Paired differences after − before over the conversations both runs replayed, each with a 95 %
+    bootstrap interval (conversations resampled, seed 42): what changed beyond noise."""
+    ids = sorted(set(before["turns"]) & set(after["turns"]))
+
+    def measures(run: dict[str, Any], chosen: list[str]) -> list[float]:
+        convs = [run["turns"][i] for i in chosen]
+        turns = [t for c in convs for t in c]
+        return [
+            sum(all(t[0] for t in c) for c in convs) / len(convs),
+            sum(t[0] for t in turns) / len(turns),
+            sum(c[0][0] for c in convs) / len(convs),
+            sum(t[1] for t in turns) / len(turns),
+        ]
+
+    rng = random.Random(42)
+    point = [a - b for a, b in zip(measures(after, ids), measures(before, ids), strict=True)]
+    samples = []
+    for _ in range(rounds):
+        chosen = [rng.choice(ids) for _ in ids]
+        samples.append([a - b for a, b in zip(measures(after, chosen), measures(before, chosen), strict=True)])
+    names = ("conversations_right", "turns_right", "first_messages_direct", "confidently_wrong")
+    result = {}
+    for index, name in enumerate(names):
+        values = sorted(s[index] for s in samples)
+        result[name] = [point[index], values[int(0.025 * rounds)], values[int(0.975 * rounds) - 1]]
+    return result
+
+
+def print_comparison(before_path: Path, after: dict[str, Any]) -> None:
+    before = json.loads(before_path.read_text(encoding="utf-8"))
+    print(f"\n  paired difference against {before_path} (after − before, 95 % bootstrap interval)")
+    for name, (point, low, high) in compare(before, after).items():
+        print(f"  {name:<22} {point:+.3f} [{low:+.3f}, {high:+.3f}]")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", type=Path, help="write the figures as JSON here")
     parser.add_argument("--per-file", type=int, help="only this many conversations per persona file (stratified)")
     parser.add_argument("--smoke", action="store_true", help="3 conversations: checks the script runs")
+    parser.add_argument("--compare", type=Path, help="an earlier --report: print the paired differences")
     args = parser.parse_args(argv)
     conversations = load_conversations()
     if args.smoke:
@@ -236,9 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stack.stop()
     print_table(run)
+    figures_json = report(run)
+    if args.compare:
+        print_comparison(args.compare, figures_json)
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report(run), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        args.report.write_text(json.dumps(figures_json, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"\nreport: {args.report}")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions import buttons
-from actions.choices import QUESTIONS, read_choice, read_yes_no
+from actions.choices import QUESTIONS, named_procedure, read_choice, read_yes_no
 
 
 @pytest.mark.parametrize(
@@ -83,3 +83,16 @@ def test_buttons_come_from_the_same_table() -> None:
 )
 def test_yes_no_words_are_read_with_the_question_in_mind(question: str, typed: str, reading: str | None) -> None:
     assert read_yes_no(question, typed) == reading
+
+
+@pytest.mark.parametrize(
+    "typed, procedure",
+    [
+        ("ここでお客さま番号を確認する手続きをしたい", "send_customer_number"),
+        ("OCN IDのパスワードの再設定をチャットでお願いします", "reset_ocn_password"),
+        ("ログイン履歴をチャットで見たい", "login_history"),
+        ("チャットで手続きしたい", None),  # names none
+    ],
+)
+def test_a_request_names_its_procedure(typed: str, procedure: str | None) -> None:
+    assert named_procedure(typed) == procedure
