@@ -74,10 +74,10 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         if tracker.get_slot("procedure_halt") or is_shared_chat(tracker.sender_id):
             return []  # a group chat is not one person: nothing to ask (ActionRunProcedure explains)
         slots = ["procedure"]
-        if tracker.get_slot("procedure") == "send_connection_id":
-            slots.append("delivery_method")  # what the customer wants first, then who they are (as an agent asks)
         if not is_verified(tracker):
             slots += ["account_ref", "otp_code"]
+        if tracker.get_slot("procedure") == "send_connection_id":
+            slots.append("delivery_method")
         return slots + ["procedure_confirmed"]
 
     # --- what to do ------------------------------------------------------------
@@ -118,18 +118,17 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     ) -> dict[str, Any]:
         if value not in ("sms", "post", "mypage"):
             return {"delivery_method": None}
-        if value == "sms" and is_verified(tracker):
-            return await _sms_reachable(dispatcher, tracker)
-        return {"delivery_method": value}  # SMS before the verification: checked once verified (validate_otp_code)
-
-    async def validate_otp_code(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """The code; once it verifies, an SMS chosen before can be checked: the account needs a mobile."""
-        result = await super().validate_otp_code(value, dispatcher, tracker, domain)
-        if result.get("verified_until") and tracker.get_slot("delivery_method") == "sms":
-            result.update(await _sms_reachable(dispatcher, tracker))
-        return result
+        if value == "sms":
+            try:
+                summary = await asyncio.to_thread(
+                    shared_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
+                )
+            except (AccountApiError, AccountApiUnavailable) as error:
+                return {"delivery_method": value, **slot_values(explain_api_error(dispatcher, error))}
+            if summary.contact_channel != "sms":
+                dispatcher.utter_message(response="utter_no_mobile")
+                return {"delivery_method": None}
+        return {"delivery_method": value}
 
     async def extract_procedure_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -150,20 +149,6 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"procedure_confirmed": None if value is None else bool(value)}
-
-
-async def _sms_reachable(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-    """SMS as the delivery method, if the verified account has a mobile; otherwise the question again."""
-    try:
-        summary = await asyncio.to_thread(
-            shared_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
-        )
-    except (AccountApiError, AccountApiUnavailable) as error:
-        return {"delivery_method": "sms", **slot_values(explain_api_error(dispatcher, error))}
-    if summary.contact_channel != "sms":
-        dispatcher.utter_message(response="utter_no_mobile")
-        return {"delivery_method": None}
-    return {"delivery_method": "sms"}
 
 
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

@@ -65,35 +65,6 @@ def test_required_slots_skip_verification_while_it_is_valid() -> None:
     assert needed == ["procedure", "account_ref", "otp_code", "procedure_confirmed"]
 
 
-def test_how_to_receive_the_connection_id_is_asked_before_the_verification() -> None:
-    # What the customer wants first, then who they are, as an agent asks (issue 23: the blind conversations).
-    form = ValidateProcedureForm()
-    t = tracker(slots={"procedure": "send_connection_id"})
-    needed = asyncio.run(form.required_slots([], CollectingDispatcher(), t, {}))
-    assert needed == ["procedure", "delivery_method", "account_ref", "otp_code", "procedure_confirmed"]
-
-
-def test_sms_chosen_before_the_verification_is_checked_once_verified(
-    client: FakeClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    form, dispatcher = ValidateProcedureForm(), CollectingDispatcher()
-    assert asyncio.run(form.validate_delivery_method("sms", dispatcher, tracker(), {})) == {"delivery_method": "sms"}
-    assert not client.calls  # nothing to ask the account API before the customer is known
-    monkeypatch.setattr(
-        client,
-        "account_summary",
-        lambda *a: AccountSummary("N", "o", None, "mail", "h***@example.jp", False, "大阪府****"),
-    )
-    waiting = tracker(
-        "inform",
-        text="123456",
-        slots={"procedure": "send_connection_id", "delivery_method": "sms", "verification_id": "v-1"},
-    )
-    result = asyncio.run(form.validate_otp_code("123456", dispatcher, waiting, {}))
-    assert result["verified_until"] and result["delivery_method"] is None
-    assert responses(dispatcher.messages) == ["utter_verified", "utter_no_mobile"]  # then asked again
-
-
 @pytest.mark.parametrize(
     "typed, expected",
     [
