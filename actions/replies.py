@@ -18,12 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, choices
 from actions.answers import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
 from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
-from actions.code_step import resend_code
+from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure, latest_intent
 from actions.follow_ups import follow_up_fact, two_topics
 from actions.procedure_form import start_procedure_events
 from actions.topics import TOPICS
-from ocn_ids.answers import GOODBYE, THANKS, fold, mentions_courtesy
+from ocn_ids.answers import CODE_AGAIN, CODE_NOT_ARRIVED, GOODBYE, THANKS, fold, mentions_courtesy
 from ocn_ids.normalize import MAX_MESSAGE_CHARS
 
 Events = list[dict[str, Any]]
@@ -51,6 +51,19 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
         events = await reader(dispatcher, tracker, text)
         if events is not None:
             return name, events
+    return None
+
+
+async def answer_code_step(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """While the code is awaited, 「SMSが来ないです」 is the code not arriving and 「もう1回送って」 a new code,
+    whatever the classifier made of them."""
+    if not waiting_for_code(tracker):
+        return None
+    word = fold(text)
+    if any(w in word for w in CODE_AGAIN):
+        return await resend_code(dispatcher, tracker)
+    if any(w in word for w in CODE_NOT_ARRIVED):
+        return code_not_received(dispatcher, tracker)
     return None
 
 
@@ -172,6 +185,7 @@ def _ask_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
 # The order in which a message is read before it counts as a new question (docs/architecture.md).
 READERS: tuple[tuple[str, Reader], ...] = (
     ("open_question", answer_open_question),
+    ("code_step", answer_code_step),
     ("courtesy", answer_courtesy),
     ("follow_up", answer_follow_up),
     ("two_questions", answer_two_topics),

@@ -178,6 +178,10 @@ def report(run: Run) -> dict[str, Any]:
         },
         "misses": misses(run.results),
         "first_misses": first_misses(run.results),
+        # Per conversation (by id, never its text), each turn [right, confidently wrong]: for --compare.
+        "per_conversation": {
+            r.conversation.id: [[v.right, v.confidently_wrong] for v in r.verdicts] for r in run.results
+        },
         "speed": {
             "turns": run.turns,
             "seconds": round(run.seconds, 1),
@@ -216,10 +220,10 @@ def print_table(run: Run) -> None:
 def compare(before: dict[str, Any], after: dict[str, Any], rounds: int = 2000) -> dict[str, list[float]]:
     """Paired differences after − before over the conversations both runs replayed, each with a 95 %
     bootstrap interval (conversations resampled, seed 42): what changed beyond noise."""
-    ids = sorted(set(before["turns"]) & set(after["turns"]))
+    ids = sorted(set(before["per_conversation"]) & set(after["per_conversation"]))
 
     def measures(run: dict[str, Any], chosen: list[str]) -> list[float]:
-        convs = [run["turns"][i] for i in chosen]
+        convs = [run["per_conversation"][i] for i in chosen]
         turns = [t for c in convs for t in c]
         return [
             sum(all(t[0] for t in c) for c in convs) / len(convs),
@@ -275,12 +279,12 @@ def main(argv: list[str] | None = None) -> int:
             stack.stop()
     print_table(run)
     figures_json = report(run)
-    if args.compare:
-        print_comparison(args.compare, figures_json)
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(json.dumps(figures_json, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"\nreport: {args.report}")
+    if args.compare:
+        print_comparison(args.compare, figures_json)
     return 0
 
 

@@ -124,6 +124,17 @@ CHAT_PROCEDURE_REQUEST = re.compile(
     r"(ちゃっと|ここ|こちら)(で|から|上で)|(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)"
 )
 
+# While the bot waits for the one-time code: 「届かない」 (where did it go?) and 「もう一度送って」 (a new one).
+CODE_NOT_ARRIVED = _folded({
+    "届かない", "届いてない", "届いていない", "届きません", "届かず", "届いてません", "とどかない", "とどいてない",
+    "来ない", "来てない", "来ていない", "来ません", "来てません", "こない", "きてない", "きていない", "きません",
+    "見当たらない", "受信できない", "受け取れない", "not received", "didnt get", "didn't get", "no code",
+})  # fmt: skip
+CODE_AGAIN = _folded({
+    "もう一度", "もう1回", "もう一回", "もういちど", "もういっかい", "再送", "送り直", "送りなお", "新しいコード",
+    "別のコード", "resend", "send again",
+})  # fmt: skip
+
 # An ID named outright (not just 「メール」): a follow-up naming another ID than the topic's is a new question.
 NAMED_IDS = {
     "customer_number": ("お客さま番号", "お客様番号", "顧客番号"),

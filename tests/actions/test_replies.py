@@ -325,3 +325,21 @@ def test_which_one_to_which_password_explains_the_difference_and_asks_again(type
 def test_only_digits_typed_as_a_code_are_a_wrong_code(typed: str, intent: str, expected: dict) -> None:
     t = tracker(intent, text=typed, slots=WAITING, active_loop="procedure_form")
     assert asyncio.run(ValidateProcedureForm().extract_otp_code(CollectingDispatcher(), t, {})) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, intent, first",
+    [
+        ("SMSがまだ来ないです", "inform", "utter_code_not_received"),
+        ("コード届いてないんだけど", "nlu_fallback", "utter_code_not_received"),
+        ("もう1回送ってもらえますか", "affirm", "utter_code_resent"),
+    ],
+)
+def test_the_code_step_is_read_while_the_code_is_awaited(
+    client: FakeClient, typed: str, intent: str, first: str
+) -> None:
+    t = tracker(intent, text=typed, slots=WAITING, active_loop="procedure_form")
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages)[0] == first
+    elsewhere = asyncio.run(reading_in_context(CollectingDispatcher(), tracker(intent, text=typed)))
+    assert elsewhere is None or elsewhere[0] != "code_step"  # no code awaited: no code step

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.blind_conversations import CodeReader, bot_turns, stratified
+from benchmarks.blind_conversations import CodeReader, Run, bot_turns, compare, report, stratified
 from benchmarks.conversation_scoring import (
     BotTurn,
     Conversation,
@@ -166,3 +166,15 @@ def test_the_password_difference_answers_what_the_ids_are_and_asks_again() -> No
     again = bot("utter_password_difference", "utter_ask_which_password")
     assert judge(Turn("違いは？", "answer", "ask_id_types"), again).right
     assert judge(Turn("わからない", "asks", "which_password"), again).right
+
+
+def test_the_report_keeps_each_conversations_turns_for_a_paired_comparison() -> None:
+    conversation = Conversation("c1", "p", "web", "wa/p.yml", (Turn("a", "answer", "check_ocn_id"),))
+    right = judge(Turn("a", "answer", "check_ocn_id"), bot("utter_answer_check_ocn_id"))
+    wrong = judge(Turn("a", "answer", "check_ocn_id"), bot("utter_answer_change_ocn_id"))
+    before = report(Run([ConversationResult(conversation, (wrong,))], 1.0))
+    after = report(Run([ConversationResult(conversation, (right,))], 1.0))
+    assert before["per_conversation"] == {"c1": [[False, True]]}
+    differences = compare(before, after, rounds=50)
+    assert differences["conversations_right"] == [1.0, 1.0, 1.0]
+    assert differences["confidently_wrong"] == [-1.0, -1.0, -1.0]
