@@ -18,9 +18,11 @@ from ocn_ids.answers import (
     FINE,
     NO,
     PLAIN_YES_NO,
+    THANKS,
     UNCLEAR,
     YES,
     YesNoKind,
+    courtesy_parts,
     fold,
 )
 from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS
@@ -59,7 +61,19 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
             "unknown",
             "わからない",
             _inform("id_type", "unknown"),
-            ("分からない", "わかりません", "分かりません", "不明"),
+            # 「どっち？」「違いは？」: which one it is, or how they differ, is what the customer does not know
+            (
+                "分からない",
+                "わかりません",
+                "分かりません",
+                "不明",
+                "どっち",
+                "どちら",
+                "どっちかな",
+                "違い",
+                "違いは",
+                "どう違う",
+            ),
         ),
     ),
     "procedure": (
@@ -131,11 +145,33 @@ Reading = Literal["yes", "no", "unclear"]
 
 
 def read_yes_no(question: str, text: str) -> Reading | None:
-    """'yes', 'no', 'unclear' (ask back), or None when the text is not a yes/no answer to this question."""
+    """'yes', 'no', 'unclear' (ask back), or None when the text is not a yes/no answer to this question.
+    A reply wrapped in thanks or fillers (「えーと、はい、ありがとうございます」) is read word by word: its
+    yes/no words decide, and if they disagree it is asked back; thanks alone to 「解決しましたか？」 is a yes."""
     asked = YES_NO_QUESTIONS.get(question)
     if asked is None:
         return None
     word = fold(text)
+    whole = _read_word(asked, word)
+    if whole is not None:
+        return whole
+    if asked.kind == "confirm" and len(word) <= 1:
+        # 「ん」「あ」: the classifier may read a grunt as yes, and this yes changes the account.
+        return "unclear"
+    parts = courtesy_parts(word)
+    if not parts:
+        return None
+    readings = {reading for part in parts if (reading := _read_word(asked, part)) is not None}
+    if len(readings) == 1:
+        return readings.pop()
+    if readings:
+        return "unclear"
+    if asked.kind == "survey" and any(part in THANKS for part in parts):
+        return "yes"
+    return None
+
+
+def _read_word(asked: YesNoQuestion, word: str) -> Reading | None:
     if word in UNCLEAR[asked.kind]:
         return "unclear"
     if word in FINE:
@@ -144,9 +180,6 @@ def read_yes_no(question: str, text: str) -> Reading | None:
         return "yes"
     if word in _title_keys(asked.no_title) or word in NO:
         return "no"
-    if asked.kind == "confirm" and len(word) <= 1:
-        # 「ん」「あ」: the classifier may read a grunt as yes, and this yes changes the account.
-        return "unclear"
     return None
 
 
@@ -191,6 +224,23 @@ def read_choice(question: str, text: str) -> list[Choice]:
         elif len(word) >= 2 and any(word in key for key in keys):
             partial.append(choice)
     return exact or partial
+
+
+def named_procedure(text: str) -> str | None:
+    """The procedure a longer request names (「ここでお客さま番号を確認する手続きをしたい」): the choice whose
+    longest label or alias in the text is longest; None when none is named or two tie."""
+    word = fold(text)
+    longest: dict[str, int] = {}
+    for choice in QUESTIONS["procedure"]:
+        lengths = [
+            len(key) for key in (fold(k) for k in (choice.title, *choice.aliases)) if len(key) >= 2 and key in word
+        ]
+        if lengths:
+            longest[choice.value] = max(lengths)
+    ranked = sorted(longest.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def is_plain_yes_no(question: str, text: str) -> bool:

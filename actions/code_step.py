@@ -53,6 +53,16 @@ async def resend_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> Eve
     return [SlotSet(name, value) for name, value in slots.items()] + [ask(None)]
 
 
+def code_not_received(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """Where the code went, where to look, and a new one offered (the code is being awaited)."""
+    dispatcher.utter_message(
+        response="utter_code_not_received",
+        destination=tracker.get_slot("code_destination") or _SOMEWHERE,
+        buttons=buttons.yes_no("offer_resend", "/resend_code"),
+    )
+    return [ask("offer_resend")]
+
+
 class ActionCodeNotReceived(Action):
     """「コードが届きません」: where it went, where to look, and a new one offered."""
 
@@ -63,12 +73,7 @@ class ActionCodeNotReceived(Action):
         if not waiting_for_code(tracker):
             dispatcher.utter_message(response="utter_no_code_pending")
             return []
-        dispatcher.utter_message(
-            response="utter_code_not_received",
-            destination=tracker.get_slot("code_destination") or _SOMEWHERE,
-            buttons=buttons.yes_no("offer_resend", "/resend_code"),
-        )
-        return [ask("offer_resend")]
+        return code_not_received(dispatcher, tracker)
 
 
 class ActionResendCode(Action):

@@ -16,8 +16,10 @@ from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
+from actions.procedure_form import start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
+from ocn_ids.answers import CHAT_PROCEDURE_REQUEST, fold
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,10 @@ class ActionAnswer(Action):
             return [ask("which_password")]
         if intent not in TOPICS:
             intent = "out_of_scope"
+        procedure = TOPICS[intent].procedure
+        if procedure and not in_form and asks_for_chat_procedure(tracker.latest_message.get("text") or ""):
+            # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
+            return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "out_of_scope" and not in_form:
             # A confident "off-topic" that clearly names an ID or password is one the classifier
             # could not place: answer from the help page instead (issue 8).
@@ -101,6 +107,10 @@ class ActionClarify(Action):
             return second_fallback(dispatcher, tracker)
         dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
         return [ask(None)]
+
+
+def asks_for_chat_procedure(text: str) -> bool:
+    return bool(CHAT_PROCEDURE_REQUEST.search(fold(text)))
 
 
 def second_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, slot_values
-from actions.choices import is_plain_yes_no, read_choice, read_yes_no
+from actions.choices import is_plain_yes_no, named_procedure, read_choice, read_yes_no
 from actions.conversation_state import (
     ask,
     forget_verification,
@@ -42,12 +42,15 @@ class ActionStartProcedure(Action):
         return start_procedure_events(tracker)
 
 
-def start_procedure_events(tracker: Tracker) -> list[dict[str, Any]]:
+def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> list[dict[str, Any]]:
     """A clean procedure run; what the customer already said (procedure, method) is kept. An offered
-    procedure counts only while the offer is the open question: an ID typed later chooses nothing."""
-    procedure = latest_entity(tracker, "procedure")
+    procedure counts only while the offer is the open question: an ID typed later chooses nothing. A
+    request to start one may name it in its words (「ログイン履歴をチャットで確認したい」)."""
+    procedure = procedure or latest_entity(tracker, "procedure")
     if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
         procedure = tracker.get_slot("offered_procedure")
+    if procedure not in PROCEDURES and latest_intent(tracker) == "start_procedure":
+        procedure = named_procedure(tracker.latest_message.get("text") or "")
     delivery = latest_entity(tracker, "delivery_method")
     if procedure is None and delivery:
         procedure = "send_connection_id"

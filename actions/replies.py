@@ -18,14 +18,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, choices
 from actions.answers import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
 from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
-from actions.code_step import resend_code
-from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure
+from actions.code_step import code_not_received, resend_code, waiting_for_code
+from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure, latest_intent
 from actions.follow_ups import follow_up_fact, two_topics
 from actions.procedure_form import start_procedure_events
 from actions.topics import TOPICS
+from ocn_ids.answers import CODE_AGAIN, CODE_NOT_ARRIVED, GOODBYE, THANKS, fold, mentions_courtesy
 from ocn_ids.normalize import MAX_MESSAGE_CHARS
 
 Events = list[dict[str, Any]]
+# What the classifier may call a thank-you it could not place (a yes, a no, a fallback); a longer
+# message with thanks in it asks something more and is read as a question.
+SMALL_TALK_READINGS = frozenset({"affirm", "deny", "thank", "goodbye", "greet", "nlu_fallback"})
+MAX_COURTESY_CHARS = 25
 Reader = Callable[[CollectingDispatcher, Tracker, str], Awaitable[Events | None]]
 
 
@@ -47,6 +52,39 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
         if events is not None:
             return name, events
     return None
+
+
+async def answer_code_step(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """While the code is awaited, 「SMSが来ないです」 is the code not arriving and 「もう1回送って」 a new code,
+    whatever the classifier made of them."""
+    if not waiting_for_code(tracker):
+        return None
+    word = fold(text)
+    if any(w in word for w in CODE_AGAIN):
+        return await resend_code(dispatcher, tracker)
+    if any(w in word for w in CODE_NOT_ARRIVED):
+        return code_not_received(dispatcher, tracker)
+    return None
+
+
+async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """Thanks or a goodbye that no open question took (「はい、ありがとうございました」「OK助かった」): the
+    classifier may call it a yes or a no, but with nothing asked it is small talk; while 「解決しましたか？」
+    is open, thanks say it was resolved."""
+    word = fold(text)
+    if latest_intent(tracker) not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
+        return None
+    if mentions_courtesy(word, GOODBYE):
+        dispatcher.utter_message(response="utter_goodbye")
+    elif mentions_courtesy(word, THANKS):
+        if tracker.get_slot("pending_question") == "survey":
+            return record_survey(dispatcher, tracker, resolved=True)
+        dispatcher.utter_message(response="utter_thank")
+    else:
+        return None
+    if in_procedure(tracker):
+        dispatcher.utter_message(response="utter_back_to_procedure")
+    return []
 
 
 async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -147,6 +185,8 @@ def _ask_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
 # The order in which a message is read before it counts as a new question (docs/architecture.md).
 READERS: tuple[tuple[str, Reader], ...] = (
     ("open_question", answer_open_question),
+    ("code_step", answer_code_step),
+    ("courtesy", answer_courtesy),
     ("follow_up", answer_follow_up),
     ("two_questions", answer_two_topics),
 )

@@ -19,6 +19,7 @@ from actions.account_replies import describe_contact, explain_api_error, minutes
 from actions.conversation_state import latest_intent, turn_key
 from actions.password_warning import typed_password
 from channels.client_ref import from_metadata
+from ocn_ids.normalize import nfkc
 from ocn_ids.parse import CONNECTION_ID_DOMAINS, canonical_customer_number, canonical_mail, find_values, one_time_code
 
 INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kept in a slot
@@ -68,6 +69,17 @@ def is_connection_id(account_ref: str) -> bool:
 
 
 _MISTAKE = re.compile(r"間違|まちが|違いました|ちがいました|違います|ちがいます")
+
+
+def looks_like_a_code_attempt(text: str) -> bool:
+    """Digits typed as a code, mistyped (「12345」「４８２ ９１」): three or more digits, or digits and little else."""
+    digits = sum(c.isdigit() for c in nfkc(text))
+    return digits >= 3 or (digits > 0 and digits * 2 >= len(nfkc(text).strip()))
+
+
+def _has_words(text: str) -> bool:
+    """Letters or kana beyond digits and separators: the customer wrote something, not a code."""
+    return any(c.isalpha() for c in nfkc(text))
 
 
 class VerificationSlots:
@@ -132,9 +144,9 @@ class VerificationSlots:
         code = one_time_code(text)
         if code:
             return {"otp_code": code}
-        if any(c.isdigit() for c in text) or latest_intent(tracker) == "inform":
+        if looks_like_a_code_attempt(text) or (latest_intent(tracker) == "inform" and not _has_words(text)):
             return {"otp_code": INVALID}
-        return {}
+        return {}  # 「6桁のコードが届かない」「もう1回送って」: a sentence with a digit in it is no code
 
     async def validate_otp_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

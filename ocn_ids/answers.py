@@ -30,6 +30,7 @@ YES = _folded({
     "はい", "はいー", "はーい", "うん", "ええ", "yes", "ok", "おk", "おけ", "おっけー", "お願いします", "おねがいします",
     "お願い", "おねがい", "そうです", "そう", "します", "する", "進めて", "進めてください", "いいですよ", "いいよ",
     "了解", "りょうかい", "それでお願いします", "はいお願いします", "送って", "送ってください",
+    "お願いいたします", "よろしくお願いします", "よろしくお願いいたします", "よろしく", "ぜひ", "是非", "please",
 })  # fmt: skip
 NO = _folded({
     "いいえ", "いえ", "いや", "no", "しない", "しません", "やめます", "やめる", "やめて", "今はいい", "今はいいです",
@@ -48,6 +49,58 @@ UNCLEAR: dict[YesNoKind, frozenset[str]] = {
     "survey": _folded({"結構です", "けっこうです", "いいです", "うーん", "まあ", "たぶん", "まあまあ", "微妙"}),
 }
 
+# Words around a yes or a no that change nothing of it (「えーと、はい、ありがとうございます」): thanks, a
+# goodbye, fillers. A reply made only of these and yes/no words is read word by word (courtesy_parts).
+THANKS = _folded({
+    "ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "ありがとね", "どうもありがとう",
+    "どうも", "助かります", "助かりました", "たすかります", "たすかりました", "助かった", "たすかった", "感謝します", "thanks", "thankyou", "thx",
+    "さんきゅー", "あざす", "あざっす",
+})  # fmt: skip
+GOODBYE = _folded({
+    "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
+})  # fmt: skip
+FILLERS = _folded({
+    "えーと", "えーっと", "えっと", "えと", "ええと", "えー", "あの", "あのー", "あのう", "じゃあ", "では", "それでは",
+    "すみません", "すいません", "わかりました", "分かりました", "承知しました", "です", "ですね", "でした", "ね", "よ",
+    "本当に", "ほんとに", "とても", "大変",
+})  # fmt: skip
+_COURTESY_WORDS = tuple(sorted(YES | NO | FINE | THANKS | GOODBYE | FILLERS, key=len, reverse=True))
+
+
+def courtesy_parts(word: str) -> list[str] | None:
+    """A folded short reply cut into known words (yes/no words, thanks, a goodbye, fillers), longest
+    first; None when some part is none of them (then it says something else: a question, a value).
+    A lengthened vowel (「はーい」「お願いしまーす」) is read as the word itself."""
+    if not word or len(word) > 40:
+        return None
+    word = _unstretched(word)
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for start in range(len(word)):
+        if best[start] is None:
+            continue
+        for candidate in _PLAIN_COURTESY_WORDS:
+            end = start + len(candidate)
+            if word.startswith(candidate, start) and (best[end] is None or len(best[end]) > len(best[start]) + 1):
+                best[end] = [*best[start], candidate]
+    found = best[len(word)]
+    return [_COURTESY_BY_PLAIN[part] for part in found] if found is not None else None
+
+
+def _unstretched(word: str) -> str:
+    return word.replace("ー", "").replace("〜", "")
+
+
+# The words without their long-vowel marks, longest first, and back to the word itself.
+_COURTESY_BY_PLAIN = {_unstretched(w): w for w in sorted(_COURTESY_WORDS, key=len)}
+_PLAIN_COURTESY_WORDS = tuple(sorted(_COURTESY_BY_PLAIN, key=len, reverse=True))
+
+
+def mentions_courtesy(word: str, words: frozenset[str]) -> bool:
+    """A folded message that contains one of these words (thanks, a goodbye), lengthened or not."""
+    plain = _unstretched(word)
+    return any(_unstretched(w) in plain for w in words)
+
+
 # 「2」「２番」「3番目のほう」: the number of a listed choice (matched on the folded text).
 CHOICE_NUMBER = re.compile(r"(\d{1,2})(?:番目?|つ目|つめ|個目)?(?:の?(?:ほう|方))?")
 # What people wrap around a choice: 「郵送でお願いします」「OCN IDのほうです」「えっと、SMS」.
@@ -64,6 +117,23 @@ CHOICE_HEADS = tuple(fold(h) for h in ("えっと", "えーと", "あの", "じ�
 FOLLOW_UP_MARKERS = re.compile(
     r"^(それって|それは|それだと|その場合|そうすると|じゃあ|では|なら)|でもいい|でもok|でも大丈夫|ってこと"
 )
+
+# A question that asks the bot to carry out the procedure here and now (「チャットで再設定したい」「確認の手続きを
+# お願いします」), matched on the folded text: the procedure starts instead of the answer and its offer.
+CHAT_PROCEDURE_REQUEST = re.compile(
+    r"(ちゃっと|ここ|こちら)(で|から|上で)|(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)"
+)
+
+# While the bot waits for the one-time code: 「届かない」 (where did it go?) and 「もう一度送って」 (a new one).
+CODE_NOT_ARRIVED = _folded({
+    "届かない", "届いてない", "届いていない", "届きません", "届かず", "届いてません", "とどかない", "とどいてない",
+    "来ない", "来てない", "来ていない", "来ません", "来てません", "こない", "きてない", "きていない", "きません",
+    "見当たらない", "受信できない", "受け取れない", "not received", "didnt get", "didn't get", "no code",
+})  # fmt: skip
+CODE_AGAIN = _folded({
+    "もう一度", "もう1回", "もう一回", "もういちど", "もういっかい", "再送", "送り直", "送りなお", "新しいコード",
+    "別のコード", "resend", "send again",
+})  # fmt: skip
 
 # An ID named outright (not just 「メール」): a follow-up naming another ID than the topic's is a new question.
 NAMED_IDS = {

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from console.insight import queries
 from console.insight.dialect import dialect_of
+from console.insight.first_message import direct_first_messages, first_two_messages, not_direct_replies
 from console.insight.indexes import ensure_indexes
 from console.insight.period import CHANNELS, Scope, channel_prefix, day_number, day_of_number
 from console.insight.procedures import ProcedureFigures, procedure_figures
@@ -60,6 +61,8 @@ class Report:
     unanswered: list[Question]
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    # Conversations whose first message got a direct answer (first_message.py; 初回発話エラー = 1 − this).
+    first_message_direct: Rate = field(default_factory=lambda: Rate(0, 0))
 
     def as_dict(self) -> dict[str, Any]:
         rates = ("contained", "handoff", "wanted_person", "resolved", "fallback", "clarification", "nlu_fallback")
@@ -73,6 +76,7 @@ class Report:
             "procedures": [asdict(p) for p in self.procedures],
             "top_intents": [{"intent": name, "count": n} for name, n in self.top_intents],
             "unanswered": [asdict(q) for q in self.unanswered],
+            "first_message_direct": self.first_message_direct.as_dict(),
             "seconds": round(self.seconds, 3),
         }
 
@@ -106,6 +110,8 @@ def build_report(engine: sa.engine.Engine, scope: Scope, create_indexes: bool = 
             "inputs": pool.submit(rows, queries.input_channels(d)),
             "handoffs": pool.submit(rows, queries.handoffs()),
             "intents": pool.submit(rows, queries.top_intents(d, channel_values)),
+            "first_two": pool.submit(rows, first_two_messages(d)),
+            "not_direct": pool.submit(rows, not_direct_replies(d)),
         }
         got = {name: future.result() for name, future in pending.items()}
     input_channels = {(sender, day): channel for sender, day, channel in got["inputs"]}
@@ -128,6 +134,7 @@ def build_report(engine: sa.engine.Engine, scope: Scope, create_indexes: bool = 
         if c:
             c.add(kind, value, int(n), first_at, last_at)
     report = _assemble(scope, list(convs.values()))
+    report.first_message_direct = Rate(*direct_first_messages(got["first_two"], got["not_direct"], set(convs)))
     report.top_intents = [(name or "(none)", int(n)) for name, n in got["intents"]]
     report.unanswered = group_questions([(m.text, m.timestamp) for m in got["unanswered"]], TOP_QUESTIONS)
     report.seconds = time.perf_counter() - started

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions import buttons
-from actions.choices import QUESTIONS, YES_NO_QUESTIONS, read_choice, read_yes_no
+from actions.choices import QUESTIONS, YES_NO_QUESTIONS, named_procedure, read_choice, read_yes_no
 from easy_japanese.twins import twins
 
 
@@ -95,3 +95,16 @@ def test_a_typed_easy_japanese_label_is_read_like_its_button() -> None:
     for question, asked in YES_NO_QUESTIONS.items():
         assert read_yes_no(question, twins().button_title(asked.yes_title)) == "yes", question
         assert read_yes_no(question, twins().button_title(asked.no_title)) == "no", question
+
+
+@pytest.mark.parametrize(
+    "typed, procedure",
+    [
+        ("ここでお客さま番号を確認する手続きをしたい", "send_customer_number"),
+        ("OCN IDのパスワードの再設定をチャットでお願いします", "reset_ocn_password"),
+        ("ログイン履歴をチャットで見たい", "login_history"),
+        ("チャットで手続きしたい", None),  # names none
+    ],
+)
+def test_a_request_names_its_procedure(typed: str, procedure: str | None) -> None:
+    assert named_procedure(typed) == procedure

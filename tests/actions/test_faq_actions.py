@@ -6,6 +6,7 @@ import pytest
 
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.links import contact_response
+from actions.procedure_form import ActionStartProcedure
 from actions.reply_actions import ActionAnswerPendingQuestion
 from actions.settings import VERIFIED_HELP_PAGE_URL
 from actions.topics import TOPICS
@@ -196,3 +197,38 @@ def test_inform_without_any_value_is_clarified_not_a_procedure() -> None:
 def test_asking_for_a_procedure_while_one_runs_continues_it() -> None:
     messages, events = run(ActionAnswer(), tracker("start_procedure", active_loop="procedure_form"))
     assert responses(messages) == ["utter_back_to_procedure"] and events == []
+
+
+# --- a question that asks for the chat procedure starts it (issue 23) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "intent, text, procedure",
+    [
+        ("check_login_history", "チャットでログイン履歴を確認したい", "login_history"),
+        ("forgot_ocn_id_password", "OCN IDのパスワード、ここで再設定できますか", "reset_ocn_password"),
+        ("check_customer_number", "お客さま番号を確認する手続きをお願いします", "send_customer_number"),
+    ],
+)
+def test_a_question_asking_for_the_chat_procedure_starts_it(intent: str, text: str, procedure: str) -> None:
+    messages, events = run(ActionAnswer(), tracker(intent, text=text))
+    assert not messages  # the form asks for the ID next
+    assert {"event": "slot", "name": "procedure", "value": procedure} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events)
+
+
+def test_a_question_about_a_procedure_gets_the_answer_and_the_offer() -> None:
+    messages, events = run(ActionAnswer(), tracker("check_login_history", text="ログイン履歴はどこで見られますか"))
+    assert responses(messages) == ["utter_answer_check_login_history", "utter_offer_procedure"]
+    assert not any(e["event"] == "followup" for e in events)
+
+
+def test_a_request_to_start_names_its_procedure_in_words() -> None:
+    _, events = run(
+        ActionStartProcedure(), tracker("start_procedure", text="ここでお客さま番号を確認する手続きをしたい")
+    )
+    assert slot_events(events)["procedure"] == "send_customer_number"
+    _, events = run(ActionStartProcedure(), tracker("start_procedure", text="チャットで手続きしたい"))
+    assert slot_events(events)["procedure"] is None  # named none: the form asks which

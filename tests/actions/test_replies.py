@@ -16,6 +16,7 @@ from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
 from actions.replies import reading_in_context
 from actions.reply_actions import ActionAnswerPendingQuestion
+from actions.verification_slots import INVALID
 from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
@@ -280,6 +281,8 @@ def test_a_choice_that_sounds_like_no_is_still_a_choice() -> None:
         ("ask_id_types", "それって前のアドレスに来たメールはどうなりますか", {"topic": "change_ocn_id"}, "follow_up"),
         ("forgot_ocn_id_password", "OCN IDもパスワードも両方わからなくなりました", {}, "two_questions"),
         ("check_ocn_id", "OCN IDを確認したい", {}, None),  # a new question: no reader takes it
+        ("affirm", "はい、ありがとうございました", {}, "courtesy"),  # thanks, with nothing asked
+        ("affirm", "はい、ありがとうございます", {"pending_question": "survey"}, "open_question"),  # resolved
     ],
 )
 def test_read_in_context_names_the_reader_that_took_each_message(
@@ -287,3 +290,78 @@ def test_read_in_context_names_the_reader_that_took_each_message(
 ) -> None:
     read = asyncio.run(reading_in_context(CollectingDispatcher(), tracker(intent, text=text, slots=slots)))
     assert (read[0] if read else None) == reader
+
+
+# --- yes/no words wrapped in thanks and fillers, read against the open question ------------------------------
+
+
+@pytest.mark.parametrize(
+    "slots, typed, intent, expected",
+    [
+        ({"pending_question": "survey"}, "はい、ありがとうございます", "affirm", ["utter_survey_thanks"]),
+        ({"pending_question": "survey"}, "ありがとうございました", "affirm", ["utter_survey_thanks"]),
+        ({"pending_question": "offer_procedure"}, "いえ、大丈夫です。ありがとう", "deny", ["utter_ask_survey"]),
+        ({}, "OK、ありがとう", "affirm", ["utter_thank"]),
+        ({}, "はい、さようなら", "affirm", ["utter_goodbye"]),
+        ({}, "はい", "affirm", ["utter_anything_else"]),  # nothing asked, nothing to thank for
+        ({}, "OK！本当に助かった〜", "affirm", ["utter_thank"]),
+        ({"pending_question": "survey"}, "わかった、助かったよ", "affirm", ["utter_survey_thanks"]),
+        ({}, "了解でーす、ばいばーい", "deny", ["utter_goodbye"]),
+        ({"pending_question": "offer_procedure"}, "はーい、お願いしまーす", "affirm", []),  # yes: the form asks next
+    ],
+)
+def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
+    slots: dict, typed: str, intent: str, expected: list[str]
+) -> None:
+    slots = (
+        {**slots, "offered_procedure": "send_ocn_id"} if slots.get("pending_question") == "offer_procedure" else slots
+    )
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker(intent, text=typed, slots=slots))
+    assert responses(messages) == expected
+
+
+def test_the_final_yes_in_a_polite_sentence_confirms() -> None:
+    t = tracker(
+        "affirm", text="えーと、はい、よろしくお願いいたします", slots={"requested_slot": "procedure_confirmed"}
+    )
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert result == {"procedure_confirmed": True}
+
+
+@pytest.mark.parametrize("typed", ["どっち？", "違いは？"])
+def test_which_one_to_which_password_explains_the_difference_and_asks_again(typed: str) -> None:
+    t = tracker("nlu_fallback", text=typed, slots={"pending_question": "which_password"})
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages) == ["utter_password_difference", "utter_ask_which_password"]
+
+
+@pytest.mark.parametrize(
+    "typed, intent, expected",
+    [
+        ("12345", "inform", {"otp_code": INVALID}),  # a code mistyped: asked again in the right format
+        ("４８２ ９１", "inform", {"otp_code": INVALID}),
+        ("6桁のコードが届かないんですが", "code_not_received", {}),  # a sentence with a digit is no code
+        ("もう1回送ってください", "inform", {}),
+    ],
+)
+def test_only_digits_typed_as_a_code_are_a_wrong_code(typed: str, intent: str, expected: dict) -> None:
+    t = tracker(intent, text=typed, slots=WAITING, active_loop="procedure_form")
+    assert asyncio.run(ValidateProcedureForm().extract_otp_code(CollectingDispatcher(), t, {})) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, intent, first",
+    [
+        ("SMSがまだ来ないです", "inform", "utter_code_not_received"),
+        ("コード届いてないんだけど", "nlu_fallback", "utter_code_not_received"),
+        ("もう1回送ってもらえますか", "affirm", "utter_code_resent"),
+    ],
+)
+def test_the_code_step_is_read_while_the_code_is_awaited(
+    client: FakeClient, typed: str, intent: str, first: str
+) -> None:
+    t = tracker(intent, text=typed, slots=WAITING, active_loop="procedure_form")
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages)[0] == first
+    elsewhere = asyncio.run(reading_in_context(CollectingDispatcher(), tracker(intent, text=typed)))
+    assert elsewhere is None or elsewhere[0] != "code_step"  # no code awaited: no code step

@@ -3,7 +3,8 @@ script that rots (an API it uses moved, a file format changed) fails here instea
 benchmark run, and a new script without a smoke mode fails too (argparse refuses `--smoke`).
 
 The scripts that measure the running scaled mode run against the tests' scaled stack (tests/scaled/
-conftest.py; marker scaled); handoff_latency.py starts its own product stack (marker stack)."""
+conftest.py; marker scaled); handoff_latency.py and blind_conversations.py start their own product
+stack (marker stack)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ BENCHMARKS = ROOT / "benchmarks"
 SCRIPTS = sorted(p.name for p in BENCHMARKS.glob("*.py") if 'if __name__ == "__main__"' in p.read_text())
 # What the script measures, besides --smoke: the scaled mode the tests started.
 AGAINST_SCALED = {"faults.py": [], "load.py": ["scaled"], "memory.py": ["--scaled"], "rest_latency.py": ["scaled"]}
-STARTS_A_STACK = {"handoff_latency.py"}
+STARTS_A_STACK = {"blind_conversations.py", "handoff_latency.py"}
 SMOKE_SECONDS = 150  # per script; most take a few seconds, the ones that train or start a stack under a minute
 
 
