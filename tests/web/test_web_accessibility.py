@@ -274,16 +274,24 @@ def _large_text(browser, stack: WebStack) -> None:
     browser.find_element(By.CSS_SELECTOR, ".ocn-chat-size[data-size=xlarge]").click()
 
 
+def _easy_mode(browser, stack: WebStack) -> None:
+    # The toggle switches the conversation to やさしい日本語; the bot's reply comes with furigana (<ruby>).
+    toggle = browser.find_element(By.CSS_SELECTOR, ".ocn-chat-easy")
+    toggle.click()
+    wait_for(browser, lambda: toggle.get_attribute("aria-pressed") == "true", 20, "easy mode not on")
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".ocn-chat-log ruby"), 20, "no furigana")
+
+
 # In order, each from the one before. The handoff states (waiting, with an operator) and the console's
 # pages are in test_web_accessibility_handoff.py (they need an operator); the code step's warning and
-# expiry in test_web_code_time_left.py; the error state below. Easy mode (issue 26 item 1) is one line:
-#     ("easy mode", lambda browser, stack: browser.find_element(By.CSS_SELECTOR, "<its toggle>").click()),
+# expiry in test_web_code_time_left.py; the error state below.
 WIDGET_STATES: list[tuple[str, Callable[[object, WebStack], None]]] = [
     ("closed", lambda browser, stack: fresh_page(browser, stack.url)),
     ("open", _open_with_greeting),
     ("buttons", _buttons),
     ("code step", _code_step),
     ("large text", _large_text),
+    ("easy mode", _easy_mode),
 ]
 
 
