@@ -16,13 +16,16 @@ Figures: expected calibration error (ECE: the share-weighted mean |accuracy − 
 equal-width bins; 10 and 15 bins), the maximum bin gap (MCE), a 10-bin reliability table, and a
 bootstrap 95 % interval for ECE (1,000 resamples, seed 42).
 
-Threshold rule (fixed before the numbers were looked at, benchmarks/README.md "Calibration"): answer
-directly where the calibrated probability of being right is at least 1/2 (isotonic regression of
-right/wrong on the confidence, over held-out + CV, per group: help-page topics and conversation
-intents). Why 1/2: a wrong answer costs the customer about two steps (read it, ask again), a fallback
-about one (a click on a clarification button, or a rephrase where no button offers the intent), so
-answering pays when (1 − p) · 2 < 1. The derived threshold is the lowest 0.05 step from which the
-calibrated probability is ≥ 1/2; the ambiguity thresholds are not part of this rule.
+Threshold rule (benchmarks/README.md "Calibration"), per group (help-page topics, conversation intents),
+from held-out + CV only: answer directly where the customer's expected steps are no more than if the bot
+asked back. Steps: a right direct answer 0; asked back, the right answer one click away 1, else 2
+(rephrase); a wrong direct answer `--wrong-cost` (3: read it, notice, ask again). So answer iff
+(1 − P(right)) · wrong_cost ≤ 2 − P(one click if asked), with P(right | confidence) and P(one click if
+asked back | confidence) isotonic regressions on the confidence (the second replays every message as a
+fallback: clarification buttons and the knowledge fallback, benchmarks/nlu_metrics.py). The derived
+threshold is the lowest 0.05 step from which that holds at every higher step; the ambiguity thresholds
+are not part of this rule. Printed for comparison: the first rule written down, P(right) ≥ 1/2, which
+ignores what asking back gives (README).
 
     .venv/bin/python benchmarks/nlu_calibration.py \\
         --cv var/benchmarks/fallback_threshold_config_cv5.json \\
@@ -50,6 +53,8 @@ from nlu_components.group_fallback import FallbackThresholds  # noqa: E402
 FALLBACK = "nlu_fallback"
 # Where answering directly pays: a wrong answer costs about twice a fallback (module docstring).
 MIN_RIGHT_PROBABILITY = 0.5
+# Customer steps of a wrong direct answer (module docstring); a clarification click costs 1.
+WRONG_COST = 3.0
 GRID = [round(0.05 * i, 2) for i in range(1, 20)]  # 0.05 .. 0.95
 
 
@@ -58,10 +63,15 @@ class Scored:
     confidence: float  # top-1 confidence the bot acts on
     right: bool  # top-1 intent is the gold intent
     group: str  # "topic" or "conversation" (by the top intent, as GroupFallbackClassifier decides)
+    one_click_if_asked: bool | None = None  # asked back, the right answer is one click away (needs the text)
+
+
+ALWAYS_ASK = FallbackThresholds(1.01, 0.0)
 
 
 def scored(records: list[dict[str, Any]], group_intents: frozenset[str]) -> list[Scored]:
-    """One Scored per record (gold + ranking); MessageGuard's refusals and empty rankings left out."""
+    """One Scored per record (gold + ranking); MessageGuard's refusals and empty rankings left out.
+    Records with their text also get what asking back would have given."""
     out = []
     for record in records:
         ranking = [r for r in record.get("ranking") or [] if r["name"] != FALLBACK]
@@ -69,7 +79,10 @@ def scored(records: list[dict[str, Any]], group_intents: frozenset[str]) -> list
             continue
         top = ranking[0]
         group = "conversation" if top["name"] in group_intents else "topic"
-        out.append(Scored(float(top["confidence"]), top["name"] == record["gold"], group))
+        asked = None
+        if "text" in record:
+            asked = metrics.replay(record["text"], record["gold"], "", ranking, False, ALWAYS_ASK).one_click
+        out.append(Scored(float(top["confidence"]), top["name"] == record["gold"], group, asked))
     return out
 
 
@@ -112,19 +125,42 @@ def reliability_rows(items: list[Scored], bins: int = 10) -> list[tuple[str, int
     return rows
 
 
+def _isotonic(x: list[float], y: list[float]) -> Any:
+    from sklearn.isotonic import IsotonicRegression
+
+    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True).fit(x, y)
+
+
 def calibrated_threshold(items: list[Scored], min_right: float = MIN_RIGHT_PROBABILITY) -> tuple[float, Any]:
     """The lowest GRID threshold from which the isotonic calibrated probability of being right is
     ≥ min_right, and the fitted curve (None with too few messages)."""
-    from sklearn.isotonic import IsotonicRegression
-
     if len({i.right for i in items}) < 2:
         return GRID[0], None
-    curve = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
-    curve.fit([i.confidence for i in items], [float(i.right) for i in items])
+    curve = _isotonic([i.confidence for i in items], [float(i.right) for i in items])
     for threshold in GRID:
         if float(curve.predict([threshold])[0]) >= min_right:
             return threshold, curve
     return GRID[-1], curve
+
+
+def expected_steps_threshold(
+    items: list[Scored], wrong_cost: float = WRONG_COST
+) -> tuple[float, list[tuple[float, float, float]]]:
+    """The rule: the lowest GRID threshold from which (1 − P(right)) · wrong_cost ≤ 2 − P(one click if
+    asked) at every higher step; and (step, P(right), P(one click if asked)) per step."""
+    known = [i for i in items if i.one_click_if_asked is not None]
+    if len({i.right for i in known}) < 2:
+        return GRID[0], []
+    confidences = [i.confidence for i in known]
+    right = _isotonic(confidences, [float(i.right) for i in known])
+    asked = _isotonic(confidences, [float(bool(i.one_click_if_asked)) for i in known])
+    curves = [(t, float(right.predict([t])[0]), float(asked.predict([t])[0])) for t in GRID]
+    threshold = GRID[-1]
+    for t, p_right, p_asked in reversed(curves):
+        if (1 - p_right) * wrong_cost > 2 - p_asked:
+            break
+        threshold = t
+    return threshold, curves
 
 
 def _set_lines(name: str, items: list[Scored]) -> str:
@@ -139,7 +175,9 @@ def _set_lines(name: str, items: list[Scored]) -> str:
     )
 
 
-def report(sets: dict[str, list[Scored]], derive_from: str, configured: FallbackThresholds) -> str:
+def report(
+    sets: dict[str, list[Scored]], derive_from: str, configured: FallbackThresholds, wrong_cost: float = WRONG_COST
+) -> str:
     lines = [
         "ECE of the top-1 confidence (equal-width bins; [95 % bootstrap CI]; MCE = largest bin gap, 10 bins):",
         "",
@@ -156,18 +194,35 @@ def report(sets: dict[str, list[Scored]], derive_from: str, configured: Fallback
     base = sets[derive_from]
     lines += [
         "",
-        f"Thresholds derived from {derive_from} (calibrated P(right) ≥ {MIN_RIGHT_PROBABILITY}, isotonic, per group):",
+        f"Thresholds derived from {derive_from} (isotonic calibration per group): the rule, answer iff "
+        f"(1 − P(right)) · {wrong_cost:g} ≤ 2 − P(one click if asked back); the first rule written down, "
+        f"P(right) ≥ {MIN_RIGHT_PROBABILITY}:",
         "",
-        "| Group | n | Derived threshold | Calibrated P(right) at config.yml's threshold | config.yml |",
-        "|---|---:|---:|---:|---:|",
+        "| Group | n | Rule: threshold | P(right) ≥ 1/2: threshold | P(right) at config.yml's threshold | config.yml |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
+    curves_by_group = {}
     for group, current in (("topic", configured.threshold), ("conversation", configured.group_threshold)):
         items = [i for i in base if i.group == group]
         if not items:
             continue
-        derived, curve = calibrated_threshold(items)
+        half, curve = calibrated_threshold(items)
+        derived, curves_by_group[group] = expected_steps_threshold(items, wrong_cost)
         at_current = float(curve.predict([current])[0]) if curve is not None else float("nan")
-        lines.append(f"| {group} | {len(items)} | {derived:.2f} | {at_current:.3f} | {current:.2f} |")
+        lines.append(f"| {group} | {len(items)} | {derived:.2f} | {half:.2f} | {at_current:.3f} | {current:.2f} |")
+    if curves_by_group:
+        groups = list(curves_by_group)
+        lines += ["", "Calibrated P(right) / P(one click if asked back) per confidence, " + derive_from + ":", ""]
+        lines += ["| Confidence | " + " | ".join(groups) + " |", "|---:|" + "---:|" * len(groups)]
+        for index, t in enumerate(GRID):
+            if 0.1 <= t <= 0.8:
+                cells = [
+                    f"{curves_by_group[g][index][1]:.3f} / {curves_by_group[g][index][2]:.3f}"
+                    if curves_by_group[g]
+                    else ""
+                    for g in groups
+                ]
+                lines.append(f"| {t:.2f} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -189,7 +244,7 @@ def _smoke_records(n: int, seed: int) -> list[dict[str, Any]]:
         ranking = [{"name": top, "confidence": confidence}] + [
             {"name": i, "confidence": (1 - confidence) / len(rest)} for i in rest
         ]
-        records.append({"gold": gold, "ranking": ranking, "guarded": False})
+        records.append({"gold": gold, "ranking": ranking, "guarded": False, "text": "パスワードを忘れました"})
     return records
 
 
@@ -200,6 +255,7 @@ def _parse_args() -> argparse.Namespace:
         "--pipelines", type=Path, default=OUT_DIR / "nlu_pipelines_only_config_yml_sklearn_tfidf_lr.json"
     )
     parser.add_argument("--pipeline", default="config_yml", help="which pipeline of --pipelines")
+    parser.add_argument("--wrong-cost", type=float, default=WRONG_COST, help="customer steps of a wrong answer")
     parser.add_argument("--smoke", action="store_true", help="made-up rankings instead of the inputs (seconds)")
     return parser.parse_args()
 
@@ -222,7 +278,7 @@ def main() -> None:
         "new data": scored(pipeline["new"], group_intents),
         "blind (aggregate)": scored(pipeline["blind"], group_intents),
     }
-    text = report(sets, "held-out + CV", configured)
+    text = report(sets, "held-out + CV", configured, args.wrong_cost)
     print(text)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / f"nlu_calibration{'_smoke' if args.smoke else ''}.md").write_text(text + "\n", encoding="utf-8")
