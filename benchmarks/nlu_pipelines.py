@@ -55,6 +55,10 @@ SEED = 42
 WARMUP_PARSES = 10
 # Set (by --no-blind) for the workers: the blind set is not even parsed while a choice is being made.
 NO_BLIND_ENV = "NLU_BENCHMARK_NO_BLIND"
+# Set by --smoke: the blind set and the new data are thinned to about SMOKE_ROWS messages (every code path
+# runs, in seconds; a smoke run's output is never a figure).
+SMOKE_ENV = "NLU_BENCHMARK_SMOKE"
+SMOKE_ROWS = 150
 
 ENV_DEFAULTS = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -178,7 +182,8 @@ def _load_folder(folder: str) -> list[tuple[str, str, str]]:
     for path in sorted(root.rglob("*.yml")):
         kind = path.relative_to(root).with_suffix("").as_posix()
         rows += [(m.get("text"), m.get("intent"), kind) for m in load_data(str(path)).intent_examples]
-    return rows
+    # every k-th message in smoke mode: all kinds and intents stay represented
+    return rows[:: max(1, len(rows) // SMOKE_ROWS)] if os.environ.get(SMOKE_ENV) else rows
 
 
 def load_train_set(train_data: str = TRAIN_DATA) -> list[tuple[str, str]]:
@@ -884,6 +889,7 @@ def main() -> None:
     args = _parse_args()
     if args.smoke:
         args.quick, args.only = True, ["sklearn_tfidf_lr"]
+        os.environ[SMOKE_ENV] = "1"  # the workers inherit it
     if args.worker:
         worker(args.worker, args.result_file, args.quick, args.seed)
         return
