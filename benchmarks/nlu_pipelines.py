@@ -44,11 +44,21 @@ TEST_DATA = "tests/nlu/test_nlu.yml"
 # The blind set (issue 8): written from the help page alone, never read by whoever trains. Only
 # aggregate figures come out of this script (no blind message is stored or printed).
 BLIND_DATA = "tests/nlu/blind"
+# "New data" (issue 23): 171 messages written from the help page alone, never trained on; what the
+# pipeline is chosen on besides the held-out set and CV (benchmarks/README.md). Scored like the blind
+# set, per kind (its file names), but it may be read.
+NEW_DATA = "tests/nlu/new_issue23"
 # Before issue 8: config.yml, data/nlu and our components as they were at this commit.
 BEFORE_REF = "727f729"
 RANKING_LENGTH = 10
 SEED = 42
 WARMUP_PARSES = 10
+# Set (by --no-blind) for the workers: the blind set is not even parsed while a choice is being made.
+NO_BLIND_ENV = "NLU_BENCHMARK_NO_BLIND"
+# Set by --smoke: the blind set and the new data are thinned to about SMOKE_ROWS messages (every code path
+# runs, in seconds; a smoke run's output is never a figure).
+SMOKE_ENV = "NLU_BENCHMARK_SMOKE"
+SMOKE_ROWS = 150
 
 ENV_DEFAULTS = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -152,16 +162,28 @@ def load_test_set() -> list[tuple[str, str]]:
 
 
 def load_blind_set() -> list[tuple[str, str, str]]:
-    """(text, intent, kind) for every blind-set message; empty if not there. The kind is the file's
-    name, prefixed with its batch folder for a later batch (`batch2/situation`)."""
+    """(text, intent, kind) for every blind-set message; empty if not there or with --no-blind. The kind
+    is the file's name, prefixed with its batch folder for a later batch (`batch2/situation`)."""
+    if os.environ.get(NO_BLIND_ENV):
+        return []
+    return _load_folder(BLIND_DATA)
+
+
+def load_new_set() -> list[tuple[str, str, str]]:
+    """(text, intent, kind) for every message of the "new data" (NEW_DATA); empty if not there."""
+    return _load_folder(NEW_DATA)
+
+
+def _load_folder(folder: str) -> list[tuple[str, str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     rows: list[tuple[str, str, str]] = []
-    root = ROOT / BLIND_DATA
+    root = ROOT / folder
     for path in sorted(root.rglob("*.yml")):
         kind = path.relative_to(root).with_suffix("").as_posix()
         rows += [(m.get("text"), m.get("intent"), kind) for m in load_data(str(path)).intent_examples]
-    return rows
+    # every k-th message in smoke mode: all kinds and intents stay represented
+    return rows[:: max(1, len(rows) // SMOKE_ROWS)] if os.environ.get(SMOKE_ENV) else rows
 
 
 def load_train_set(train_data: str = TRAIN_DATA) -> list[tuple[str, str]]:
@@ -273,6 +295,7 @@ def run_rasa(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
         _build_spacy_model()
     test = load_test_set()
     blind = load_blind_set()
+    new = load_new_set()
 
     with tempfile.TemporaryDirectory(prefix=f"nlu_{name}_") as tmp_name:
         tmp = Path(tmp_name)
@@ -316,6 +339,7 @@ def run_rasa(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
             predictions.append(top_intent(parsed))
             rankings.append(_ranking(parsed))
         blind_rankings = [_ranking(parse(text)) for text, _, _ in blind]
+        new_rankings = [_ranking(parse(text)) for text, _, _ in new]
         loop.close()
 
     result = _result(name, test, predictions, train_s, latencies, size_mb, load_s, n_train)
@@ -324,6 +348,7 @@ def run_rasa(name: str, quick: bool, seed: int | None = None) -> dict[str, Any]:
         "intents": intents,
         "rankings": _records(test, rankings),
         "blind": _records(blind, blind_rankings),
+        "new": _records(new, new_rankings),
     }
 
 
@@ -347,6 +372,7 @@ def run_sklearn(name: str, quick: bool, seed: int | None = None) -> dict[str, An
     train = load_train_set()
     test = load_test_set()
     blind = load_blind_set()
+    new = load_new_set()
 
     model = make_pipeline(
         TfidfVectorizer(
@@ -380,6 +406,8 @@ def run_sklearn(name: str, quick: bool, seed: int | None = None) -> dict[str, An
 
     def ranked(texts: list[str]) -> list[tuple[list[dict[str, Any]], bool]]:
         out = []
+        if not texts:
+            return out
         for proba in model.predict_proba(texts):
             order = proba.argsort()[::-1][:RANKING_LENGTH]
             out.append(([{"name": classes[i], "confidence": round(float(proba[i]), 5)} for i in order], False))
@@ -391,6 +419,7 @@ def run_sklearn(name: str, quick: bool, seed: int | None = None) -> dict[str, An
         "intents": sorted(set(ytrain)),
         "rankings": _records(test, ranked([t for t, _ in test])),
         "blind": _records(blind, ranked([t for t, _, _ in blind])),
+        "new": _records(new, ranked([t for t, _, _ in new])),
     }
 
 
@@ -648,6 +677,65 @@ def blind_report(results: list[dict[str, Any]], detail: str | None) -> str:
     return "\n".join(lines)
 
 
+def choice_report(results: list[dict[str, Any]]) -> str:
+    """Held-out and "new data" figures with paired differences to the TF-IDF baseline: what a pipeline
+    is chosen on (issue 23 item 6). The blind set plays no part here."""
+    import nlu_metrics as metrics
+
+    thresholds = metrics.config_thresholds()
+    sets = {"held-out": [(t, i, "heldout") for t, i in load_test_set()], "new data": load_new_set()}
+    keys = {"held-out": "rankings", "new data": "new"}
+    ok = [r for r in results if "error" not in r and r.get("seed") is None]
+    lines = [
+        f"Sets the pipeline is chosen on (held-out {TEST_DATA}, new data {NEW_DATA}), replayed at "
+        f"{thresholds.describe()}; differences to sklearn_tfidf_lr paired on the same messages, bootstrap 95 % CI.",
+        "",
+        "| Pipeline | Set | n | Acc | Direct | Conf. wrong | One click | Acc − TF-IDF | Direct − TF-IDF "
+        "| Conf. wrong − TF-IDF |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    replayed: dict[tuple[str, str], list[Any]] = {}
+    for r in ok:
+        for set_name, rows in sets.items():
+            records = r.get(keys[set_name]) or []
+            if len(records) != len(rows):
+                continue
+            replayed[(r["name"], set_name)] = [
+                metrics.replay(text, rec["gold"], kind, rec["ranking"], rec["guarded"], thresholds)
+                for (text, _, kind), rec in zip(rows, records, strict=True)
+            ]
+    for (name, set_name), outs in replayed.items():
+        s = metrics.summarize(outs)
+        base = replayed.get(("sklearn_tfidf_lr", set_name))
+        diffs = ["", "", ""]
+        if base is not None and name != "sklearn_tfidf_lr":
+            diffs = [
+                "{:+.3f} [{:+.3f}, {:+.3f}]".format(*metrics.paired_difference(outs, base, field))
+                for field in ("accuracy", "direct", "confidently_wrong")
+            ]
+        lines.append(
+            f"| {name} | {set_name} | {s['n']} | {_ci(s['accuracy'], s['accuracy_ci'])} | {s['direct']:.3f} | "
+            f"{s['confidently_wrong']:.3f} | {s['one_click']:.3f} | " + " | ".join(diffs) + " |"
+        )
+    names = list(dict.fromkeys(name for name, _ in replayed))
+    kinds = sorted({kind for _, _, kind in sets["new data"]})
+    if kinds and names:
+        lines += ["", "New data per kind (accuracy / direct):", ""]
+        lines += ["| Kind | n | " + " | ".join(names) + " |", "|---|---:|" + "---:|" * len(names)]
+        for kind in kinds:
+            cells = []
+            for name in names:
+                outs = [o for o in replayed.get((name, "new data"), []) if o.kind == kind]
+                cells.append(
+                    f"{sum(o.pred == o.gold for o in outs) / len(outs):.3f} / {sum(o.direct for o in outs) / len(outs):.3f}"
+                    if outs
+                    else ""
+                )
+            n = sum(1 for _, _, k in sets["new data"] if k == kind)
+            lines.append(f"| {kind} | {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _blind_detail(name: str, outs: list[Any]) -> list[str]:
     """Per batch, kind and intent, and the most frequent confusions: counts only, never a message."""
     import nlu_metrics as metrics
@@ -757,6 +845,11 @@ def _parse_args() -> argparse.Namespace:
         help="comma-separated seeds: run each pipeline once per seed (overrides random_seed / "
         "random_state) and add a mean / min / max summary",
     )
+    parser.add_argument(
+        "--no-blind",
+        action="store_true",
+        help="do not parse the blind set (while choosing: held-out and new data only)",
+    )
     parser.add_argument("--detail", default="config_yml", help="pipeline whose blind-set details are printed")
     parser.add_argument("--report", type=Path, help="only re-render the tables from a results JSON of an earlier run")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
@@ -796,6 +889,7 @@ def main() -> None:
     args = _parse_args()
     if args.smoke:
         args.quick, args.only = True, ["sklearn_tfidf_lr"]
+        os.environ[SMOKE_ENV] = "1"  # the workers inherit it
     if args.worker:
         worker(args.worker, args.result_file, args.quick, args.seed)
         return
@@ -803,9 +897,13 @@ def main() -> None:
         full_train(args.full_train, args.quick)
         return
     _setup_env()
+    if args.no_blind:
+        os.environ[NO_BLIND_ENV] = "1"  # the workers inherit it
     if args.report:
         saved = json.loads(args.report.read_text(encoding="utf-8"))
-        print(render_table(saved, args.quick) + "\n\n" + blind_report(saved, args.detail))
+        print(
+            render_table(saved, args.quick) + "\n\n" + choice_report(saved) + "\n\n" + blind_report(saved, args.detail)
+        )
         return
 
     names = args.only or list(PIPELINES)
@@ -816,12 +914,14 @@ def main() -> None:
     table = render_table(results, args.quick)
     if args.seeds:
         table += "\n\n" + render_seed_summary(results)
+    table += "\n\n" + choice_report(results)
     table += "\n\n" + blind_report(results, args.detail)
     print(table)
     suffix = "_quick" if args.quick else ""
     partial = "" if not args.only else "_only_" + "_".join(names)
     partial += f"_seeds_{args.seeds.replace(',', '-')}" if args.seeds else ""
     partial += "_smoke" if args.smoke else ""
+    partial += "_noblind" if args.no_blind else ""
     (OUT_DIR / f"nlu_pipelines{suffix}{partial}.md").write_text(table + "\n", encoding="utf-8")
     (OUT_DIR / f"nlu_pipelines{suffix}{partial}.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"

@@ -68,3 +68,10 @@ def test_no_blind_message_is_in_the_training_data() -> None:
     (after NFKC and lower-casing) would turn it into a memory test."""
     shared = _examples("tests/nlu/blind/**/*.yml") & _examples("data/nlu/*.yml")
     assert not shared, f"{len(shared)} blind messages also stand in data/nlu/ (write different training sentences)"
+
+
+def test_no_new_data_message_is_in_the_training_data() -> None:
+    """The issue-23 "new data" (tests/nlu/new_issue23/) is what the pipeline is chosen on besides the
+    held-out set and CV; a training example equal to one of its messages would score memory."""
+    shared = _examples("tests/nlu/new_issue23/*.yml") & _examples("data/nlu/*.yml")
+    assert not shared, f"new-data messages also in data/nlu/: {sorted(shared)}"
