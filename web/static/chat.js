@@ -55,7 +55,9 @@
     reconnecting: '接続が切れました。再接続しています…',
     unavailable: 'チャットを読み込めませんでした。しばらくしてからページを再読み込みしてください。',
     noReply: '応答に時間がかかっています。しばらくしてから、もう一度お送りください。',
-    linkNote: '（新しいタブで開きます）'
+    linkNote: '（新しいタブで開きます）',
+    positionMark: '担当者をお待ちの順番：',
+    position: function (n) { return '担当者をお待ちの順番：' + n + '番目です'; }
   };
 
   var ICON_CHAT = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24">' +
@@ -525,7 +527,14 @@
     if (!message || typeof message !== 'object') return;
     // Handoff marker (actions/handoff_actions.py): waiting for a person, a person writes, the bot again.
     var handoff = message.handoff || (message.data && message.data.handoff);
-    if (typeof handoff === 'string') { this.state.handoff = handoff; this.save(); this.setWaiting(false); return; }
+    if (typeof handoff === 'string') {
+      this.state.handoff = handoff; this.save(); this.setWaiting(false);
+      // The place in the queue while waiting (actions/handoff_waiting.py), in the status line, not a bubble.
+      var position = message.data && message.data.position;
+      if (handoff === 'waiting' && typeof position === 'number' && position > 0) this.setStatus(TEXT.position(position));
+      else if (handoff !== 'waiting' && this.statusText && this.statusText.indexOf(TEXT.positionMark) === 0) this.setStatus(null);
+      return;
+    }
     var from = this.state.handoff === 'operator' ? 'operator' : 'bot';
     var item = { from: from, text: typeof message.text === 'string' ? message.text : '' };
     var buttons = buttonsOf(message);
