@@ -18,6 +18,7 @@ class NavItem:
 
 PAGE_MODULES: list[str] = [
     "console.handoff.views",
+    "console.handoff.flow_views",  # status, live queue, transfer, waiting (after views: uses its setup)
     "console.insight.views",
     "console.metrics",  # GET /metrics for Prometheus (no page)
 ]

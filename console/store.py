@@ -1,5 +1,5 @@
-"""The console's own store: operators and their sign-in sessions (operator_store.py) and the handoff
-queue (handoff_queue.py), over one engine and the tables of tables.py.
+"""The console's own store: operators and their sign-in sessions (operator_store.py), their status
+(presence.py) and the handoff queue (handoff_queue.py), over one engine and the tables of tables.py.
 
 SQLAlchemy Core over SQLite (default, under var/) or PostgreSQL (scaled mode), so N Rasa
 instances and consoles share one queue. Calls are blocking; the app runs them in a thread.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from console.handoff_queue import Handoff, HandoffQueue, QueueFull, QueueLimits
 from console.operator_store import Operator, OperatorRepository, SessionRepository
+from console.presence import PresenceRepository
 from console.tables import add_missing_columns, make_engine, metadata
 
 __all__ = ["Handoff", "Operator", "QueueFull", "QueueLimits", "Store", "make_engine"]
@@ -22,6 +23,7 @@ class Store:
         self.operators = OperatorRepository(self.engine)
         self.sessions = SessionRepository(self.engine)
         self.handoffs = HandoffQueue(self.engine, queue_limits)
+        self.presence = PresenceRepository(self.engine)
 
     # Kept on the store: the console tests use them.
 

@@ -1,11 +1,28 @@
-// The queue refreshes itself (and keeps the operator counted as signed in).
+// The live queue: server-sent events (/queue/stream) push every change, no polling. A new waiting
+// customer is announced once: the title's badge 「(N) 待機中」, a screen-reader message, a sound if on.
 (function () {
   "use strict";
   const body = document.querySelector("#queue tbody");
+  const announcer = document.getElementById("queue-announce");
+  const load = document.getElementById("my-load");
+  const soundToggle = document.getElementById("queue-sound");
+  const baseTitle = document.title;
+  const SOUND_KEY = "console.queueSound";
+  let known = null;  // waiting ids already seen (null: the first snapshot announces nothing)
+
+  soundToggle.checked = localStorage.getItem(SOUND_KEY) === "on";
+  soundToggle.addEventListener("change", () => localStorage.setItem(SOUND_KEY, soundToggle.checked ? "on" : "off"));
+
   function cell(text) {
     const td = document.createElement("td");
     td.textContent = text;
     return td;
+  }
+  function statusText(row) {
+    let text = row.status_label + (row.operator ? "（" + row.operator + "）" : "");
+    if (row.offered_to_me) text += " ★あなたに割り当て";
+    else if (row.status === "waiting" && row.offered_to) text += "（割り当て: " + row.offered_to + "）";
+    return text;
   }
   function render(rows) {
     body.replaceChildren();
@@ -21,23 +38,58 @@
     for (const row of rows) {
       const tr = document.createElement("tr");
       tr.dataset.id = row.id;
-      tr.append(cell(row.position || ""), cell(row.channel), cell(row.waiting), cell(row.topic),
-        cell(row.status_label + (row.operator ? "（" + row.operator + "）" : "")));
+      tr.dataset.status = row.status;
+      if (row.offered_to_me) tr.classList.add("offered");
+      if (row.ended) tr.classList.add("ended");
+      tr.append(cell(row.position || ""), cell(row.channel), cell(row.waiting), cell(row.topic), cell(statusText(row)));
       const open = document.createElement("td");
       const a = document.createElement("a");
       a.href = "/handoffs/" + encodeURIComponent(row.id);
       a.textContent = "開く";
       open.appendChild(a);
+      if (row.transfer_note) {
+        const note = document.createElement("p");
+        note.className = "transfer-note";
+        note.textContent = "引き継ぎメモ（" + (row.transferred_from || "") + "）: " + row.transfer_note;
+        open.appendChild(note);
+      }
       tr.appendChild(open);
       body.appendChild(tr);
     }
   }
-  async function refresh() {
+  function beep() {
     try {
-      const response = await fetch("/api/queue", { credentials: "same-origin" });
-      if (response.status === 401) { location.href = "/signin?next=/queue"; return; }
-      if (response.ok) render((await response.json()).queue);
-    } catch (e) { /* offline for a moment: the next refresh catches up */ }
+      const audio = new AudioContext();
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.value = 0.1;
+      tone.connect(gain).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.25);
+    } catch (e) { /* no audio here: the title and the announcement still tell */ }
   }
-  setInterval(refresh, 2000);
+  function announce(rows) {
+    const waiting = rows.filter((row) => row.status === "waiting");
+    const fresh = known === null ? [] : waiting.filter((row) => !known.has(row.id));
+    known = new Set(waiting.map((row) => row.id));
+    document.title = waiting.length ? "(" + waiting.length + ") 待機中 | " + baseTitle : baseTitle;
+    if (!fresh.length) return;
+    announcer.textContent = fresh.length === 1
+      ? "新しいお客さまが待っています（" + fresh[0].channel + "、" + fresh[0].position + "番目）。"
+      : "新しいお客さまが" + fresh.length + "人待っています。";
+    if (soundToggle.checked) beep();
+  }
+  const source = new EventSource("/queue/stream");
+  source.addEventListener("queue", (e) => {
+    const state = JSON.parse(e.data);
+    render(state.rows);
+    announce(state.rows);
+    load.textContent = "対応中 " + state.me.held + " / " + state.me.capacity + " 件";
+    consoleApi.showPresence(state.me.status);
+  });
+  source.addEventListener("error", () => {
+    // EventSource reconnects by itself; a signed-out operator goes to the sign-in page.
+    if (source.readyState === EventSource.CLOSED) location.href = "/signin?next=/queue";
+  });
 })();
