@@ -79,10 +79,15 @@ class PresenceRepository:
         with self.engine.begin() as db:
             self._upsert(db, operator_id, {"status": OFF, "changed_at": self.clock(), "stream_seen_at": None})
 
-    def touch(self, operator_id: int) -> None:
-        """One of the operator's streams is open."""
+    def touch(self, operator_id: int, grace_seconds: float) -> None:
+        """One of the operator's streams is open. If their streams were all gone longer than the grace
+        (the sweep may not have run yet), the status has ended all the same: off."""
+        now = self.clock()
+        gone = presence.c.stream_seen_at < now - grace_seconds
         with self.engine.begin() as db:
-            self._upsert(db, operator_id, {"stream_seen_at": self.clock()})
+            self._upsert(
+                db, operator_id, {"stream_seen_at": now, "status": sa.case((gone, OFF), else_=presence.c.status)}
+            )
 
     def end_stale(self, grace_seconds: float) -> int:
         """Ends the status of operators whose last stream is gone for the grace period: how many."""

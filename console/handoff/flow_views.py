@@ -51,7 +51,7 @@ def setup(app: Sanic) -> None:
         await sweep(store.handoffs, store.presence, app.ctx.rasa, desk, times)
 
     @app.after_server_start
-    async def start_sweep(app: Sanic) -> None:
+    async def start_sweep(app: Sanic, _loop: object) -> None:
         app.add_task(run_forever(one_sweep), name="desk_sweep")
 
 
@@ -88,7 +88,7 @@ async def _event_stream(request: Request, read: Any, interval: float, event: str
     loop = asyncio.get_running_loop()
     while request.transport is not None and not request.transport.is_closing():
         if loop.time() - touched > PRESENCE_TOUCH_SECONDS:
-            await asyncio.to_thread(store.presence.touch, me)
+            await asyncio.to_thread(store.presence.touch, me, request.app.ctx.settings.presence_grace_seconds)
             touched = loop.time()
         if loop.time() - checked > SESSION_CHECK_SECONDS:
             if not await still_signed_in(request):

@@ -203,7 +203,9 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
     touched = 0.0
     while request.transport is not None and not request.transport.is_closing():
         if time.monotonic() - touched > PRESENCE_TOUCH_SECONDS:
-            await asyncio.to_thread(store.presence.touch, request.ctx.session.operator.id)  # this tab is open
+            await asyncio.to_thread(
+                store.presence.touch, request.ctx.session.operator.id, request.app.ctx.settings.presence_grace_seconds
+            )  # this tab is open
             touched = time.monotonic()
         if time.monotonic() - session_checked > STREAM_SESSION_CHECK_SECONDS:
             if not await still_signed_in(request):
