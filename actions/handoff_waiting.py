@@ -93,7 +93,10 @@ class ActionHandoffTransferred(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        # From the bot, between the two people (the widget draws it on the bot's side), then a person again.
+        dispatcher.utter_message(json_message=handoff_marker("waiting"))
         dispatcher.utter_message(response="utter_handoff_transferred")
+        dispatcher.utter_message(json_message=handoff_marker("operator"))
         return []
 
 
