@@ -19,13 +19,13 @@ from sanic.response import json as json_response
 
 from console.handoff.lifecycle import withdraw_unconfirmed
 from console.handoff.views import (
-    PRESENCE_TOUCH_SECONDS,
     STREAM_HEARTBEAT_SECONDS,
     desk_of,
     from_the_bot,
     is_conversation_id,
     queue_rows,
     still_signed_in,
+    touch_interval,
 )
 from console.presence import STATUSES
 from console.routing import MAX_NOTE_CHARS, held_counts, transfer
@@ -87,7 +87,7 @@ async def _event_stream(request: Request, read: Any, interval: float, event: str
     last, touched, checked, sent = None, 0.0, asyncio.get_running_loop().time(), 0.0
     loop = asyncio.get_running_loop()
     while request.transport is not None and not request.transport.is_closing():
-        if loop.time() - touched > PRESENCE_TOUCH_SECONDS:
+        if loop.time() - touched > touch_interval(request.app.ctx.settings):
             await asyncio.to_thread(store.presence.touch, me, request.app.ctx.settings.presence_grace_seconds)
             touched = loop.time()
         if loop.time() - checked > SESSION_CHECK_SECONDS:

@@ -49,7 +49,12 @@ STATUS_LABELS = {
     "expiring": "待ち時間切れ（終了処理中）",
     "timed_out": "待ち時間切れ（お問い合わせ窓口をご案内）",
 }
-PRESENCE_TOUCH_SECONDS = 5.0  # an open stream tells console/presence.py so this often
+PRESENCE_TOUCH_SECONDS = 5.0  # an open stream tells console/presence.py so this often (or a third of the grace)
+
+
+def touch_interval(settings: ConsoleSettings) -> float:
+    """How often an open stream touches the operator's presence: well within the grace."""
+    return min(PRESENCE_TOUCH_SECONDS, settings.presence_grace_seconds / 3)
 
 
 def waiting_text(seconds: int) -> str:
@@ -202,7 +207,7 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
     session_checked = time.monotonic()
     touched = 0.0
     while request.transport is not None and not request.transport.is_closing():
-        if time.monotonic() - touched > PRESENCE_TOUCH_SECONDS:
+        if time.monotonic() - touched > touch_interval(request.app.ctx.settings):
             await asyncio.to_thread(
                 store.presence.touch, request.ctx.session.operator.id, request.app.ctx.settings.presence_grace_seconds
             )  # this tab is open
