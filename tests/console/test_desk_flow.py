@@ -149,3 +149,30 @@ def test_the_bots_waiting_calls(desk) -> None:
     assert call("cancellations", {"conversation_id": conversation, "reason": "timeout"}).status_code == 200
     assert call("waits", {"conversation_id": conversation}).status_code == 409  # no longer waiting
     assert call("positions", {"conversation_id": conversation}).json()["position"] is None
+
+
+def test_two_console_processes_share_status_queue_and_the_push(tmp_path) -> None:
+    """Scaled: two console processes over one store. A status chosen through one counts on the other;
+    a customer queued through one is pushed onto a queue stream open on the other."""
+    shared = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, url_a, env = start_console(tmp_path / "a", CONSOLE_STORE_URL=shared)
+    second, url_b, _ = start_console(tmp_path / "b", CONSOLE_STORE_URL=shared)
+    try:
+        add_operator(env, "hana")
+        hana = Operator(url_a, "hana", status=None)
+        assert available(url_b) == 0
+        hana.choose("available")
+        assert available(url_b) == 1
+        stream = QueueStream(hana)
+        try:
+            stream.next_state()
+            handoff_id = enqueue(url_b, f"web:{uuid.uuid4().hex}").json()["handoff_id"]
+            while not any(row["id"] == handoff_id for row in stream.next_state()["rows"]):
+                pass
+        finally:
+            stream.close()
+    finally:
+        first.stop()
+        second.stop()

@@ -131,19 +131,20 @@ def pressed(driver) -> str:
     return driver.find_element(By.CSS_SELECTOR, "#presence button[aria-pressed='true']").text
 
 
-TOKEN = {"value": ""}  # the stack's CONSOLE_SERVICE_TOKEN: what the action server presents
-
-
-def available(console_url: str) -> int:
+def available(stack: WebStack) -> int:
+    """What the bot's availability check hears (with the action server's token)."""
+    token = stack.env.get("CONSOLE_SERVICE_TOKEN") or "dev-console-token"
     answer = requests.get(
-        f"{console_url}/desk/v1/availability", headers={"Authorization": f"Bearer {TOKEN['value']}"}, timeout=10
+        f"http://127.0.0.1:{stack.ports.console}/desk/v1/availability",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
     )
     answer.raise_for_status()
     return answer.json()["operators_available"]
 
 
-def until_available(driver, console_url: str, count: int, what: str) -> None:
-    wait_for(driver, lambda: available(console_url) == count, 15, what)
+def until_available(driver, stack: WebStack, count: int, what: str) -> None:
+    wait_for(driver, lambda: available(stack) == count, 15, what)
 
 
 def queue_rows(driver) -> list[dict]:
@@ -190,7 +191,6 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
     stack, fake = desk_stack
     hanako, taro = operators
     console_url = f"http://127.0.0.1:{stack.ports.console}"
-    TOKEN["value"] = stack.env.get("CONSOLE_SERVICE_TOKEN") or "dev-console-token"
     for name in ("hanako", "taro"):
         add_operator(stack.env, name)
 
@@ -198,13 +198,13 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
     sign_in(hanako, console_url, "hanako")
     sign_in(taro, console_url, "taro")
     assert pressed(hanako) == "離席" and pressed(taro) == "離席"
-    assert available(console_url) == 0
+    assert available(stack) == 0
     choose(hanako, "受付中")
-    until_available(hanako, console_url, 1, "hanako 受付中 did not count")
+    until_available(hanako, stack, 1, "hanako 受付中 did not count")
     choose(taro, "受付中")
-    until_available(taro, console_url, 2, "taro 受付中 did not count")
+    until_available(taro, stack, 2, "taro 受付中 did not count")
     choose(taro, "離席")
-    until_available(taro, console_url, 1, "taro 離席 still counted")
+    until_available(taro, stack, 1, "taro 離席 still counted")
     hanako.get(console_url + "/queue")  # a fresh page: every request it makes from now on is counted
     wait_for(hanako, lambda: hanako.execute_script("return document.readyState") == "complete", 10)
 
@@ -232,7 +232,7 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
     hanako.find_element(By.ID, "take").click()
     wait_bot_reply(browser, 0, "担当者がチャットに参加しました")
     line_user = "U" + "a1" * 16
-    assert "担当者におつなぎします" in line_texts(line_say(stack_like(stack), fake, line_user, "担当者と話したい"))
+    assert "担当者におつなぎします" in line_texts(line_say(stack, fake, line_user, "担当者と話したい"))
     taro.get(console_url + "/queue")
     line_row = new_row(taro, {web_row["id"]}, "line")
     hanako.get(f"{console_url}/handoffs/{line_row['id']}")
@@ -250,6 +250,7 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
     hanako.find_element(By.CSS_SELECTOR, "#transfer-form button[type=submit]").click()
     wait_bot_reply(browser, 0, "担当者が交代します")
     wait_for(hanako, lambda: not hanako.find_element(By.ID, "reply").is_displayed(), 15, "hanako still holds it")
+    assert not hanako.find_element(By.ID, "transfer-form").is_displayed()
     wait_for(taro, lambda: note in " ".join(r["text"] for r in queue_rows(taro)), 15, "taro's queue shows no note")
     screenshot(taro, "desk-queue-transferred.png")
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -265,35 +266,25 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
     # --- customer 2 (LINE) is asked after the timeout and types 「連絡先を教えて」: ended both sides --
     taro.get(console_url + "/queue")
     _pushed_to(fake, line_user, "このままお待ちになりますか", timeout=30)
-    answer = line_texts(line_say(stack_like(stack), fake, line_user, "連絡先を教えて"))
+    answer = line_texts(line_say(stack, fake, line_user, "連絡先を教えて"))
     assert "担当者へのおつなぎを取りやめました" in answer
     wait_for(taro, lambda: row_status(taro, line_row["id"]) == "timed_out", 15, "the queue did not show it ended")
     assert "待ち時間切れ" in next(r["text"] for r in queue_rows(taro) if r["id"] == line_row["id"])
-    assert "変更できません" in line_texts(line_say(stack_like(stack), fake, line_user, "お客さま番号を変更したい"))
+    assert "変更できません" in line_texts(line_say(stack, fake, line_user, "お客さま番号を変更したい"))
 
     # --- customer 3 (LINE) never answers: the row ends, the bot is back --------------------------
     quiet_user = "U" + "b2" * 16
-    assert "担当者におつなぎします" in line_texts(line_say(stack_like(stack), fake, quiet_user, "担当者と話したい"))
+    assert "担当者におつなぎします" in line_texts(line_say(stack, fake, quiet_user, "担当者と話したい"))
     quiet_row = new_row(taro, {web_row["id"], line_row["id"]}, "line")
     _pushed_to(fake, quiet_user, "このままお待ちになりますか", timeout=30)
     _pushed_to(fake, quiet_user, "担当者におつなぎできませんでした", timeout=WAIT_ANSWER + 20)
     wait_for(taro, lambda: row_status(taro, quiet_row["id"]) == "timed_out", 15, "the queue did not show it ended")
-    assert "変更できません" in line_texts(line_say(stack_like(stack), fake, quiet_user, "お客さま番号を変更したい"))
+    assert "変更できません" in line_texts(line_say(stack, fake, quiet_user, "お客さま番号を変更したい"))
     screenshot(taro, "desk-queue-timed-out.png")
     assert fetches(taro) == [], "the queue page fetched: it should only listen to its stream"
 
     # --- hanako closes her last tab: after the grace she no longer counts -------------------------
-    taro_counts = 1  # taro 受付中 (his queue page is open)
     hanako.get("about:blank")
-    until_available(taro, console_url, taro_counts, "hanako's closed tab still counted")
+    until_available(taro, stack, 1, "hanako's closed tab still counted")  # taro's queue page is open
     errors = [e for d in (hanako, taro) for e in d.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors
-
-
-def stack_like(stack: WebStack):
-    """line_say needs only the Rasa URL."""
-
-    class _Running:
-        rasa_url = stack.rasa_url
-
-    return _Running()
