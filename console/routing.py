@@ -101,7 +101,6 @@ def transfer(
                     operator_id=to_operator,
                     transferred_from=from_operator,
                     transfer_note=note[:MAX_NOTE_CHARS],
-                    taken_at=queue.clock(),
                 )
             ).rowcount
             == 1

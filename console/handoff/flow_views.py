@@ -28,7 +28,7 @@ from console.handoff.views import (
     touch_interval,
 )
 from console.presence import STATUSES
-from console.routing import MAX_NOTE_CHARS, held_counts, transfer
+from console.routing import MAX_NOTE_CHARS, held_counts, route, transfer
 from console.store import Store
 from console.waiting import WaitTimes, keep_waiting, position_of, run_forever, sweep
 
@@ -169,6 +169,7 @@ async def transfer_handoff(request: Request, handoff_id: str) -> HTTPResponse:
     capacity = request.app.ctx.settings.max_conversations_per_operator
     if not await asyncio.to_thread(transfer, store.handoffs, handoff_id, me, target, note, capacity):
         return json_response({"error": "not_yours"}, status=409)
+    await asyncio.to_thread(route, store.handoffs, store.presence, desk_of(request.app.ctx.settings))  # loads changed
     handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
     try:
         await request.app.ctx.rasa.execute(handoff.conversation_id, "action_handoff_transferred")

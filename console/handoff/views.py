@@ -250,6 +250,8 @@ async def take(request: Request, handoff_id: str) -> HTTPResponse:
         if current is not None and current.status == "waiting":  # still waiting: this operator is full
             return json_response({"error": "at_capacity", "capacity": capacity}, status=409)
         return json_response({"error": "already_taken"}, status=409)
+    # Their other offers may go to someone with room now (the sweep would, within half a second).
+    await asyncio.to_thread(route, store.handoffs, store.presence, desk_of(request.app.ctx.settings))
     handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
     try:
         await request.app.ctx.rasa.execute(handoff.conversation_id, "action_handoff_taken")

@@ -286,5 +286,6 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
     # --- hanako closes her last tab: after the grace she no longer counts -------------------------
     hanako.get("about:blank")
     until_available(taro, stack, 1, "hanako's closed tab still counted")  # taro's queue page is open
+    refused = f"/handoffs/{line_row['id']}/take - Failed to load resource: the server responded with a status of 409"
     errors = [e for d in (hanako, taro) for e in d.get_log("browser") if e["level"] == "SEVERE"]
-    assert not errors, errors
+    assert not [e for e in errors if refused not in e["message"]], errors  # only the refusal at capacity
