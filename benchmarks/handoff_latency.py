@@ -119,8 +119,12 @@ class OperatorScreen:
                 return arrived
 
 
-async def queue_push(rasa_url: str, operator: OperatorScreen, customers: int, rounds: int) -> list[float]:
-    """Seconds from the first customer of a round asking for a person until each row is on the stream."""
+async def queue_push(
+    rasa_url: str, operator: OperatorScreen, customers: int, rounds: int, replies: list[float]
+) -> list[float]:
+    """Seconds from the first customer of a round asking for a person until each row is on the stream
+    (and, into `replies`, until each customer had the bot's 「担当者におつなぎします」: the part that is
+    the bot's own turn)."""
     rows: asyncio.Queue[tuple[float, str]] = asyncio.Queue()
     watcher = asyncio.create_task(operator.watch_queue(rows))
     await asyncio.sleep(0)  # the stream opens; rows already there were queued before this round
@@ -136,7 +140,8 @@ async def queue_push(rasa_url: str, operator: OperatorScreen, customers: int, ro
             for _ in range(customers):
                 arrived, _row = await asyncio.wait_for(rows.get(), 15)
                 delays.append(arrived - start)
-            await asyncio.gather(*(c.wait_text("担当者におつなぎします") for c in crowd))
+            replied = await asyncio.gather(*(c.wait_text("担当者におつなぎします") for c in crowd))
+            replies.extend(arrived - start for arrived in replied)
             await asyncio.gather(*(c.say("キャンセル") for c in crowd))
             await asyncio.gather(*(c.wait_text("取りやめました") for c in crowd))
             await asyncio.gather(*(c.sio.disconnect() for c in crowd))
@@ -157,7 +162,8 @@ async def measure(
         operator = OperatorScreen(http, console_url)
         await operator.sign_in("bench")
         await operator.choose_available()
-        pushes = await queue_push(rasa_url, operator, customers, rounds)
+        replies: list[float] = []
+        pushes = await queue_push(rasa_url, operator, customers, rounds, replies)
         await customer.say("担当者と話したい")
         await customer.wait_text("担当者におつなぎします")
         handoff_id = next(row["id"] for row in await operator.queue() if row["status"] == "waiting")
@@ -187,6 +193,7 @@ async def measure(
         "customer -> operator screen (ms)": pct([s * 1000 for s in to_operator]),
         "operator -> customer widget (ms)": pct([s * 1000 for s in to_customer]),
         f"queue push, {customers} at once (ms)": pct([s * 1000 for s in pushes]),
+        f"  (bot's reply, {customers} at once) (ms)": pct([s * 1000 for s in replies]),
     }
 
 

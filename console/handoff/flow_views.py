@@ -23,9 +23,11 @@ from console.handoff.views import (
     desk_of,
     from_the_bot,
     is_conversation_id,
+    queue_changed,
     queue_rows,
     still_signed_in,
     touch_interval,
+    until_queue_changes,
 )
 from console.presence import STATUSES
 from console.routing import MAX_NOTE_CHARS, held_counts, route, transfer
@@ -73,6 +75,7 @@ async def choose_presence(request: Request) -> HTTPResponse:
         return json_response({"error": "bad_status"}, status=400)
     grace = request.app.ctx.settings.presence_grace_seconds
     await asyncio.to_thread(_store(request).presence.choose, _me(request), status, grace)
+    queue_changed(request.app)
     return json_response({"status": status})
 
 
@@ -101,7 +104,7 @@ async def _event_stream(request: Request, read: Any, interval: float, event: str
         elif loop.time() - sent > STREAM_HEARTBEAT_SECONDS:
             await response.send(": keep-alive\n\n")
             sent = loop.time()
-        await asyncio.sleep(interval)
+        await until_queue_changes(request.app, interval)
 
 
 @blueprint.get("/presence/stream")
@@ -170,6 +173,7 @@ async def transfer_handoff(request: Request, handoff_id: str) -> HTTPResponse:
     if not await asyncio.to_thread(transfer, store.handoffs, handoff_id, me, target, note, capacity):
         return json_response({"error": "not_yours"}, status=409)
     await asyncio.to_thread(route, store.handoffs, store.presence, desk_of(request.app.ctx.settings))  # loads changed
+    queue_changed(request.app)
     handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
     try:
         await request.app.ctx.rasa.execute(handoff.conversation_id, "action_handoff_transferred")

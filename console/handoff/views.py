@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -61,7 +62,21 @@ def waiting_text(seconds: int) -> str:
     return f"{seconds // 60}分{seconds % 60:02d}秒" if seconds >= 60 else f"{seconds}秒"
 
 
+def queue_changed(app: Sanic) -> None:
+    """Wakes this process's queue streams at once; other processes' streams read the store within
+    their interval (console/handoff/flow_views.py)."""
+    app.ctx.queue_event.set()
+    app.ctx.queue_event.clear()
+
+
+async def until_queue_changes(app: Sanic, seconds: float) -> None:
+    """Returns when this process changed the queue, or after `seconds`."""
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(app.ctx.queue_event.wait(), seconds)
+
+
 def setup(app: Sanic) -> None:
+    app.ctx.queue_event = asyncio.Event()
     app.ctx.transcripts = TranscriptReader(app.ctx.settings.tracker_store_url)
     app.ctx.rasa = RasaApi(app.ctx.settings.rasa_url, app.ctx.settings.rasa_token, app.ctx.settings.http_timeout)
 
@@ -252,6 +267,7 @@ async def take(request: Request, handoff_id: str) -> HTTPResponse:
         return json_response({"error": "already_taken"}, status=409)
     # Their other offers may go to someone with room now (the sweep would, within half a second).
     await asyncio.to_thread(route, store.handoffs, store.presence, desk_of(request.app.ctx.settings))
+    queue_changed(request.app)
     handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
     try:
         await request.app.ctx.rasa.execute(handoff.conversation_id, "action_handoff_taken")
@@ -352,7 +368,9 @@ async def enqueue(request: Request) -> HTTPResponse:
         if full.per_client:
             return json_response({"error": "client_limit"}, status=429)
         return json_response({"error": "queue_full"}, status=503)
+    queue_changed(request.app)  # on the queue pages at once
     await asyncio.to_thread(route, store.handoffs, store.presence, desk_of(request.app.ctx.settings))  # offered at once
+    queue_changed(request.app)
     return json_response({"handoff_id": handoff.id, "status": handoff.status, "position": position}, status=201)
 
 
@@ -368,4 +386,5 @@ async def cancel(request: Request) -> HTTPResponse:
         return json_response({"error": "bad_request"}, status=400)
     if not await asyncio.to_thread(_store(request).handoffs.cancel, conversation_id, CANCEL_REASONS[reason]):
         return json_response({"error": "taken"}, status=409)
+    queue_changed(request.app)
     return json_response({"status": "cancelled"})
