@@ -13,10 +13,8 @@
   soundToggle.checked = localStorage.getItem(SOUND_KEY) === "on";
   soundToggle.addEventListener("change", () => localStorage.setItem(SOUND_KEY, soundToggle.checked ? "on" : "off"));
 
-  function cell(text) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    return td;
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
   }
   function statusText(row) {
     let text = row.status_label + (row.operator ? "（" + row.operator + "）" : "");
@@ -24,36 +22,52 @@
     else if (row.status === "waiting" && row.offered_to) text += "（割り当て: " + row.offered_to + "）";
     return text;
   }
+  function newRow(id) {
+    const tr = document.createElement("tr");
+    tr.dataset.id = id;
+    for (let i = 0; i < 5; i++) tr.appendChild(document.createElement("td"));
+    const open = document.createElement("td");
+    const a = document.createElement("a");
+    a.href = "/handoffs/" + encodeURIComponent(id);
+    a.textContent = "開く";
+    const note = document.createElement("p");
+    note.className = "transfer-note";
+    note.hidden = true;
+    open.append(a, note);
+    tr.appendChild(open);
+    return tr;
+  }
+  // Rows are updated in place (the waiting time changes every second): a link being clicked is never
+  // replaced under the pointer.
   function render(rows) {
-    body.replaceChildren();
+    const existing = new Map();
+    for (const tr of body.querySelectorAll("tr[data-id]")) existing.set(tr.dataset.id, tr);
+    for (const tr of body.querySelectorAll("tr.empty")) tr.remove();
+    let previous = null;
+    for (const row of rows) {
+      const tr = existing.get(row.id) || newRow(row.id);
+      existing.delete(row.id);
+      tr.dataset.status = row.status;
+      tr.classList.toggle("offered", !!row.offered_to_me);
+      tr.classList.toggle("ended", !!row.ended);
+      const cells = tr.children;
+      const values = [String(row.position || ""), row.channel, row.waiting, row.topic, statusText(row)];
+      values.forEach((value, i) => setText(cells[i], value));
+      const note = cells[5].querySelector(".transfer-note");
+      note.hidden = !row.transfer_note;
+      setText(note, row.transfer_note ? "引き継ぎメモ（" + (row.transferred_from || "") + "）: " + row.transfer_note : "");
+      const expected = previous ? previous.nextSibling : body.firstChild;
+      if (expected !== tr) body.insertBefore(tr, expected);
+      previous = tr;
+    }
+    for (const tr of existing.values()) tr.remove();
     if (!rows.length) {
       const tr = document.createElement("tr");
       tr.className = "empty";
-      const td = cell("待っている会話はありません。");
+      const td = document.createElement("td");
+      td.textContent = "待っている会話はありません。";
       td.colSpan = 6;
       tr.appendChild(td);
-      body.appendChild(tr);
-      return;
-    }
-    for (const row of rows) {
-      const tr = document.createElement("tr");
-      tr.dataset.id = row.id;
-      tr.dataset.status = row.status;
-      if (row.offered_to_me) tr.classList.add("offered");
-      if (row.ended) tr.classList.add("ended");
-      tr.append(cell(row.position || ""), cell(row.channel), cell(row.waiting), cell(row.topic), cell(statusText(row)));
-      const open = document.createElement("td");
-      const a = document.createElement("a");
-      a.href = "/handoffs/" + encodeURIComponent(row.id);
-      a.textContent = "開く";
-      open.appendChild(a);
-      if (row.transfer_note) {
-        const note = document.createElement("p");
-        note.className = "transfer-note";
-        note.textContent = "引き継ぎメモ（" + (row.transferred_from || "") + "）: " + row.transfer_note;
-        open.appendChild(note);
-      }
-      tr.appendChild(open);
       body.appendChild(tr);
     }
   }
