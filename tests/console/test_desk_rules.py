@@ -1,19 +1,24 @@
-"""The desk's rules on the console store itself (no server): status, capacity, offers, transfer,
-the waiting timeout and places in the queue. A clock the test moves; a Rasa that records calls."""
+"""The desk's rules on the console store itself (no server), on SQLite and on PostgreSQL (the scaled
+mode): status, capacity, offers, transfer, the waiting timeout and places in the queue. A clock the
+test moves; a Rasa that records calls."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from console.handoff.rasa_api import RasaApiError
 from console.presence import AVAILABLE, AWAY, OFF
 from console.routing import Desk, route, transfer
 from console.store import Operator, Store
+from console.tables import metadata
 from console.waiting import WaitTimes, keep_waiting, sweep, worth_telling
+from tests.support.private_postgres import private_postgres
 
 GRACE = 20.0
 DESK = Desk(capacity=2, idle_seconds=1800, grace_seconds=GRACE)
@@ -44,9 +49,23 @@ class FakeRasa:
         self.calls.append(("resume", conversation_id, action))
 
 
-@pytest.fixture
-def desk(tmp_path: Path) -> tuple[Store, Clock, list[Operator]]:
-    store = Store(f"sqlite:///{tmp_path / 'console.sqlite3'}")
+@pytest.fixture(scope="module")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The scaled mode's store: a private PostgreSQL (advisory locks, savepoints, CASE updates)."""
+    with private_postgres(tmp_path_factory.mktemp("pg-desk")) as (s, _):
+        yield f"postgresql://{s.pg_user}:{s.pg_password}@127.0.0.1:{s.ports.postgres}/{s.pg_db}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def desk(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Store, Clock, list[Operator]]:
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        engine = sa.create_engine(url)
+        metadata.drop_all(engine)  # a clean store for each test
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path / 'console.sqlite3'}"
+    store = Store(url)
     clock = Clock()
     store.handoffs.clock = clock
     store.presence.clock = clock
