@@ -222,3 +222,28 @@ def test_places_in_the_queue_are_told_on_the_web_at_each_change_and_on_line_only
 def test_worth_telling_never_pushes_line_for_small_or_backward_changes() -> None:
     assert worth_telling("web", 3, 2) and not worth_telling("web", 2, 2)
     assert not worth_telling("line", 5, 4) and worth_telling("line", 2, 1) and not worth_telling("line", 1, 2)
+
+
+def test_takes_at_once_never_go_over_capacity(desk) -> None:
+    """One operator (two tabs, a double click) taking several conversations at the same moment."""
+    import threading
+
+    store, clock, (alice, _, _) = desk
+    ids = []
+    for n in range(6):
+        clock.now += 1
+        ids.append(store.handoffs.enqueue(f"web:rush{n}", "web", None)[0].id)
+    start = threading.Barrier(len(ids))
+    results: list[bool] = []
+
+    def take(handoff_id: str) -> None:
+        start.wait()
+        results.append(store.handoffs.take(handoff_id, alice.id, DESK.capacity))
+
+    threads = [threading.Thread(target=take, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [False] * 4 + [True] * 2
+    assert sum(h.status == "active" for h in store.handoffs.open()) == DESK.capacity
