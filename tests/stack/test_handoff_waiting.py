@@ -66,3 +66,42 @@ def test_a_customer_who_waits_long_chooses_to_wait_then_the_contact_page(waiting
     ended = next(r for r in operator.queue() if r["id"] == row["id"])
     assert ended["status"] == "timed_out" and ended["ended"]
     assert "変更できません" in texts(stack.say(sender, "お客さま番号を変更したい"))  # the bot is back
+
+
+def place_of(message: dict) -> int | None:
+    """A place-in-the-queue marker as socket.io emits it (the action's custom JSON, unwrapped)."""
+    return message.get("position") if message.get("handoff") == "waiting" else None
+
+
+def test_a_web_customer_is_told_their_new_place_when_the_one_ahead_is_taken(waiting_stack: RunningStack) -> None:
+    """The place reaches the widget as a marker (its status line, no bubble): 2nd, then 1st."""
+    import asyncio
+
+    from console_support import WidgetCustomer
+
+    stack = waiting_stack
+    add_operator(stack.env, "place-op")
+    operator = Operator(stack.console_url, "place-op")
+
+    async def scenario() -> list[dict]:
+        ahead, behind = WidgetCustomer(), WidgetCustomer()
+        for customer in (ahead, behind):
+            await customer.connect(stack.rasa_url)
+        before = {row["id"] for row in operator.queue()}
+        await ahead.say("担当者と話したい")
+        await ahead.wait_text("担当者におつなぎします")
+        await behind.say("担当者と話したい")
+        await behind.wait_text("順番は2番目です")
+        (first,) = [r for r in operator.queue() if r["id"] not in before and r["position"] == 1]
+        assert operator.post(f"/handoffs/{first['id']}/take").status_code == 200
+        deadline = time.monotonic() + 15
+        while not any(place_of(m) == 1 for m in behind.received):
+            assert time.monotonic() < deadline, f"no new place for the customer: {behind.received}"
+            await asyncio.sleep(0.1)
+        for customer in (ahead, behind):
+            await customer.sio.disconnect()
+        return behind.received
+
+    received = asyncio.run(scenario())
+    marker = next(m for m in received if place_of(m) == 1)
+    assert marker == {"handoff": "waiting", "position": 1}  # no text: the widget's status line, no bubble

@@ -223,6 +223,10 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
         "the new customer was not offered to hanako",
     )
     screenshot(hanako, "desk-queue-new-customer.png")
+    # The place in the queue shows in the widget's status line (here as the marker the console's sweep
+    # sends when it changes: tests/stack/test_handoff_waiting.py), and goes once a person has it.
+    browser.execute_script("window.ocnChat.receive({handoff: 'waiting', position: 3});")
+    assert browser.find_element(By.CSS_SELECTOR, ".ocn-chat-status").text == "担当者をお待ちの順番：3番目です"
     wait_bot_reply(browser, 0, "このままお待ちになりますか")  # after CONSOLE_WAIT_TIMEOUT_SECONDS
     bot_before = len(texts(browser, "bot"))
     browser.find_element(
@@ -235,6 +239,7 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
     open_conversation(hanako, console_url, web_row["id"])
     hanako.find_element(By.ID, "take").click()
     wait_bot_reply(browser, 0, "担当者がチャットに参加しました")
+    wait_for(browser, lambda: not browser.find_element(By.CSS_SELECTOR, ".ocn-chat-status").is_displayed(), 10)
     line_user = "U" + "a1" * 16
     assert "担当者におつなぎします" in line_texts(line_say(stack, fake, line_user, "担当者と話したい"))
     taro.get(console_url + "/queue")

@@ -530,7 +530,7 @@
     if (typeof handoff === 'string') {
       this.state.handoff = handoff; this.save(); this.setWaiting(false);
       // The place in the queue while waiting (actions/handoff_waiting.py), in the status line, not a bubble.
-      var position = message.data && message.data.position;
+      var position = typeof message.position === 'number' ? message.position : message.data && message.data.position;
       if (handoff === 'waiting' && typeof position === 'number' && position > 0) this.setStatus(TEXT.position(position));
       else if (handoff !== 'waiting' && this.statusText && this.statusText.indexOf(TEXT.positionMark) === 0) this.setStatus(null);
       return;
