@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, ConversationResumed, FollowupAction
+from rasa_sdk.events import ActiveLoop, ConversationPaused, ConversationResumed, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import ask, reset_procedure
@@ -147,8 +147,9 @@ class _Notice:
             dispatcher.utter_message(response=self.response)  # still from the bot
             dispatcher.utter_message(json_message=handoff_marker(self.state))
             # Normally already paused (action_handoff); if that turn's answer was lost on its way to
-            # Rasa, the conversation is paused now: the person who took it has it.
-            return [ConversationPaused()]
+            # Rasa, the conversation is paused now: the person who took it has it. A keep-waiting
+            # question still open (actions/handoff_waiting.py) is moot: the customer's next 「はい」 is theirs.
+            return [ConversationPaused(), SlotSet("handoff_wait_offered", None)]
         dispatcher.utter_message(json_message=handoff_marker(self.state))
         dispatcher.utter_message(response=self.response)
         return []

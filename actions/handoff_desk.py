@@ -1,9 +1,9 @@
 """The handoff interface: "a place where people answer", and its first implementation.
 
-The actions only know `HandoffDesk` (is anyone there? queue this conversation; the customer
-leaves the queue). Queueing is idempotent (a conversation already queued gets its open ticket back)
+The actions only know `HandoffDesk` (is anyone there — an operator 受付中? queue this conversation;
+the customer leaves the queue, or waits on after the waiting timeout; their place in the queue). Queueing is idempotent (a conversation already queued gets its open ticket back)
 and so is leaving, so a call whose answer was lost can be repeated or undone. The operator console implements it over HTTP (`ConsoleDesk`); OCN's own
-contact-centre system can replace it by implementing the same three calls and naming its class in HANDOFF_DESK, without touching
+contact-centre system can replace it by implementing the same calls and naming its class in HANDOFF_DESK, without touching
 the actions. Support hours are the bot's setting, checked before any desk is asked.
 """
 
@@ -51,8 +51,16 @@ class HandoffDesk(Protocol):
         """Queues the conversation; None when nobody can take it after all; QueueFull when the
         queue, or this client's (channels/client_ref.py) share of it, is full."""
 
-    async def cancel(self, conversation_id: str) -> bool:
-        """Takes a waiting conversation out of the queue; False once an operator has taken it."""
+    async def cancel(self, conversation_id: str, reason: str = "customer") -> bool:
+        """Takes a waiting conversation out of the queue; False once an operator has taken it.
+        `reason` "timeout": the customer chose the contact page after waiting long."""
+
+    async def keep_waiting(self, conversation_id: str) -> bool:
+        """The customer waits on after the waiting timeout: the timeout starts again; False when the
+        conversation no longer waits (taken meanwhile, or ended)."""
+
+    async def position(self, conversation_id: str) -> int | None:
+        """The conversation's place in the queue now (None once it no longer waits)."""
 
 
 def within_hours(settings: HandoffSettings, now: datetime | None = None) -> bool:
@@ -90,7 +98,8 @@ class ConsoleDesk:
         status, data = await self._call("GET", "/desk/v1/availability")
         if status != 200:
             raise DeskUnavailable(f"availability answered {status}")
-        return int(data.get("operators_signed_in") or 0) > 0
+        # Operators whose status is 受付中 (console/presence.py), not merely signed in.
+        return int(data.get("operators_available") or 0) > 0
 
     async def enqueue(
         self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
@@ -106,13 +115,29 @@ class ConsoleDesk:
         position = data.get("position")
         return Ticket(str(data["handoff_id"]), int(position) if isinstance(position, int) else None)
 
-    async def cancel(self, conversation_id: str) -> bool:
-        status, _ = await self._call("POST", "/desk/v1/cancellations", {"conversation_id": conversation_id})
+    async def cancel(self, conversation_id: str, reason: str = "customer") -> bool:
+        body = {"conversation_id": conversation_id, "reason": reason}
+        status, _ = await self._call("POST", "/desk/v1/cancellations", body)
         if status == 409:
             return False
         if status != 200:
             raise DeskUnavailable(f"cancel answered {status}")
         return True
+
+    async def keep_waiting(self, conversation_id: str) -> bool:
+        status, _ = await self._call("POST", "/desk/v1/waits", {"conversation_id": conversation_id})
+        if status == 409:
+            return False
+        if status != 200:
+            raise DeskUnavailable(f"keep waiting answered {status}")
+        return True
+
+    async def position(self, conversation_id: str) -> int | None:
+        status, data = await self._call("POST", "/desk/v1/positions", {"conversation_id": conversation_id})
+        if status != 200:
+            raise DeskUnavailable(f"position answered {status}")
+        position = data.get("position")
+        return position if isinstance(position, int) and position > 0 else None
 
 
 def desk_from_settings(settings: HandoffSettings | None = None) -> HandoffDesk:

@@ -62,6 +62,8 @@ CONTACT_RESPONSES = frozenset(
         "utter_handoff_unavailable",
         "utter_handoff_queue_full",
         "utter_handoff_needs_private_chat",
+        "utter_handoff_wait_contact",
+        "utter_handoff_timed_out",
     }
 )
 NO_LINK_SUFFIX = "_no_link"

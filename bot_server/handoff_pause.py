@@ -18,6 +18,10 @@ yet, the customer may leave the queue (「やめます」「キャンセル」).
 conversation (then the message is theirs like any other) or the customer left the queue (then the
 action resumes the conversation and the bot listens again).
 
+Likewise, after the waiting timeout asked 「このままお待ちになりますか？」 (slot `handoff_wait_offered`), a
+whole-message answer (はい／いいえ／「待ちます」／「連絡先を教えて」: ocn_ids.answers.read_wait_answer) runs
+`action_handoff_wait_answer` (actions/handoff_waiting.py); anything else goes to the operator.
+
 The parse wrapper, which has the tracker, also tells bot_server.redaction whether the message was typed
 where the bot asked for an ID: a password typed there is then masked in that message's log records.
 """
@@ -37,6 +41,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot_server.rasa_patches import register
 from bot_server.redaction import at_secret_prompt, note_incoming_message
+from ocn_ids.answers import read_wait_answer
 from ocn_ids.normalize import nfkc
 
 _original_parse_message = MessageProcessor.parse_message
@@ -44,6 +49,8 @@ _original_run_prediction_loop = MessageProcessor._run_prediction_loop
 _original_update_tracker_session = MessageProcessor._update_tracker_session
 
 CANCEL_ACTION = "action_handoff_cancel"
+WAIT_ANSWER_ACTION = "action_handoff_wait_answer"
+WAIT_OFFERED_SLOT = "handoff_wait_offered"
 # Whole messages only: 「キャンセルの方法を教えて」 is a question for the operator, not a cancel.
 CANCEL_PHRASES = frozenset(
     {
@@ -98,15 +105,27 @@ def _just_said(tracker: DialogueStateTracker) -> str | None:
     return None
 
 
+def _paused_customer_action(tracker: DialogueStateTracker) -> str | None:
+    """The action a paused customer's message runs itself (else it is the operator's)."""
+    if not tracker.is_paused():
+        return None
+    text = _just_said(tracker)
+    if tracker.get_slot(WAIT_OFFERED_SLOT) and read_wait_answer(text):
+        return WAIT_ANSWER_ACTION
+    return CANCEL_ACTION if is_cancel_request(text) else None
+
+
 async def _predict_or_cancel(
     self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
 ) -> None:
-    """Stock Rasa predicts nothing while paused; a cancel request runs the cancel action."""
-    if not (tracker.is_paused() and is_cancel_request(_just_said(tracker))):
+    """Stock Rasa predicts nothing while paused; a cancel request runs the cancel action, an answer
+    to the keep-waiting question the answer action."""
+    name = _paused_customer_action(tracker)
+    if name is None:
         await _original_run_prediction_loop(self, output_channel, tracker)
         return
-    action = action_for_name_or_text(CANCEL_ACTION, self.domain, self.action_endpoint)
-    prediction = PolicyPrediction.for_action_name(self.domain, CANCEL_ACTION)
+    action = action_for_name_or_text(name, self.domain, self.action_endpoint)
+    prediction = PolicyPrediction.for_action_name(self.domain, name)
     await self._run_action(action, tracker, output_channel, self.nlg, prediction)
     if not tracker.is_paused():
         tracker.update(ActionExecuted(ACTION_LISTEN_NAME))  # back with the bot: rules expect action_listen

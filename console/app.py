@@ -15,6 +15,7 @@ from sanic.response import HTTPResponse, html, json, redirect
 
 from console import auth
 from console.pages import PAGE_MODULES, NavItem
+from console.presence import LABELS as PRESENCE_LABELS
 from console.settings import ConsoleSettings
 from console.store import QueueLimits, Store
 
@@ -61,6 +62,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     page = request.app.ctx.templates.get_template(template).render(
         operator=session.operator if session else None,
         csrf_token=session.csrf_token if session else "",
+        presence=getattr(request.ctx, "presence", None),  # the header's status (console/presence.py)
+        presence_labels=PRESENCE_LABELS,
         nav=request.app.ctx.nav,
         current_path=request.path,
         **context,
@@ -124,6 +127,7 @@ def _register_signin(app: Sanic) -> None:
             throttle.failed(address, username)
             return _signin_form(request, target, 401, "ユーザー名またはパスワードが違います。")
         session_token = await asyncio.to_thread(app.ctx.store.sessions.create, operator)
+        await asyncio.to_thread(app.ctx.store.presence.signed_in, operator.id)  # 離席 until they choose
         response = redirect(target, status=303)
         auth.set_cookie(response, auth.SESSION_COOKIE, session_token, settings.secure_cookies)
         del response.cookies[auth.SIGNIN_COOKIE]
@@ -132,6 +136,7 @@ def _register_signin(app: Sanic) -> None:
     @app.post("/signout")
     async def signout(request: Request) -> HTTPResponse:
         await asyncio.to_thread(app.ctx.store.sessions.end, request.cookies.get(auth.SESSION_COOKIE, ""))
+        await asyncio.to_thread(app.ctx.store.presence.signed_out, request.ctx.session.operator.id)  # 対応終了
         response = redirect("/signin", status=303)
         del response.cookies[auth.SESSION_COOKIE]
         return response

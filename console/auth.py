@@ -132,6 +132,10 @@ def install(app: Sanic) -> None:
             if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
                 return redirect(f"/signin?next={quote(request.path)}")
             return json({"error": "not_signed_in"}, status=401)
+        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            # A page: its header shows the operator's status (console/presence.py).
+            store = request.app.ctx.store
+            request.ctx.presence = await asyncio.to_thread(store.presence.status, request.ctx.session.operator.id)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             given = request.headers.get(CSRF_HEADER)
             if given is None and request.form:

@@ -4,6 +4,8 @@ can never both make it: two operators taking, a take and the customer's cancel, 
 
     waiting -> active (taken) -> ending -> returned | closed
     waiting -> cancelled (the customer left the queue) | withdrawn (the conversation was never paused)
+    waiting -> timed_out (after the waiting timeout the customer chose the contact page)
+    waiting -> expiring -> timed_out (nor did they answer: console/waiting.py resumes the conversation)
 
 `ending` is the hand-back or close in flight: whoever moved the row there is the one request that
 tells Rasa (console/handoff/views.py); it becomes returned/closed once Rasa has it, or active again.
@@ -21,8 +23,9 @@ import sqlalchemy as sa
 from channels.client_ref import group_of
 from console.tables import handoffs
 
-OPEN = ("waiting", "active", "ending")
+OPEN = ("waiting", "active", "ending", "expiring")
 ENDED = ("returned", "closed")
+HELD = ("active", "ending")  # what counts towards an operator's capacity (console/routing.py)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,12 @@ class Handoff:
     taken_at: float | None
     ended_at: float | None
     client_ref: str | None = None
+    offered_to: int | None = None
+    transfer_note: str | None = None
+    transferred_from: int | None = None
+    wait_from: float | None = None
+    wait_offer_at: float | None = None
+    told_position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class HandoffQueue:
             ).first()
             if row is None:
                 handoff_id = uuid.uuid4().hex
+                now = self.clock()
                 # Inserted first: on SQLite the write lock is taken here, so the counts below see every
                 # other enqueue (they wait); over a limit, the transaction is rolled back.
                 db.execute(
@@ -92,10 +102,16 @@ class HandoffQueue:
                         topic=topic,
                         client_ref=client_ref,
                         status="waiting",
-                        created_at=self.clock(),
+                        created_at=now,
+                        wait_from=now,
                     )
                 )
                 self._check_limits(db, client_ref)
+                # The place the customer is told now (action_handoff); console/waiting.py tells changes.
+                ahead = sa.select(sa.func.count()).select_from(handoffs)
+                ahead = ahead.where(handoffs.c.status == "waiting", handoffs.c.created_at < now)
+                told = int(db.execute(ahead).scalar_one()) + 1
+                db.execute(handoffs.update().where(handoffs.c.id == handoff_id).values(told_position=told))
                 row = db.execute(handoffs.select().where(handoffs.c.id == handoff_id)).first()
         handoff = Handoff(**row._mapping)
         return handoff, self.position(handoff)
@@ -145,24 +161,32 @@ class HandoffQueue:
         with self.engine.begin() as db:
             return db.execute(handoffs.update().where(*where).values(**values)).rowcount == 1
 
-    def take(self, handoff_id: str, operator_id: int) -> bool:
-        """True for exactly one operator: the UPDATE only matches while the handoff still waits."""
-        return self._move(
-            handoff_id, "waiting", {"status": "active", "operator_id": operator_id, "taken_at": self.clock()}
-        )
+    def take(self, handoff_id: str, operator_id: int, capacity: int | None = None) -> bool:
+        """True for exactly one operator: the UPDATE only matches while the handoff still waits (and,
+        with a capacity, while the operator holds fewer conversations: console/routing.py)."""
+        where = [handoffs.c.id == handoff_id, handoffs.c.status == "waiting"]
+        with self.engine.begin() as db:
+            if capacity is not None:
+                lock_operator(db, operator_id)
+                where.append(held_count(operator_id) < capacity)
+            values = {"status": "active", "operator_id": operator_id, "taken_at": self.clock(), "offered_to": None}
+            return db.execute(handoffs.update().where(*where).values(**values)).rowcount == 1
 
-    def cancel(self, conversation_id: str) -> bool:
-        """The customer leaves the queue: True unless an operator has already taken the conversation.
-        The UPDATE only matches while it still waits, so a cancel and a take never both succeed."""
+    def cancel(self, conversation_id: str, status: str = "cancelled") -> bool:
+        """The customer leaves the queue (`timed_out`: for the contact page after the waiting timeout):
+        True unless an operator has already taken the conversation. The UPDATE only matches while it
+        still waits, so a cancel and a take never both succeed."""
+        if status not in ("cancelled", "timed_out"):
+            raise ValueError(f"not a way to leave the queue: {status}")
         with self.engine.begin() as db:
             db.execute(
                 handoffs.update()
                 .where(handoffs.c.conversation_id == conversation_id, handoffs.c.status == "waiting")
-                .values(status="cancelled", ended_at=self.clock())
+                .values(status=status, ended_at=self.clock())
             )
             taken = db.execute(
                 handoffs.select().where(
-                    handoffs.c.conversation_id == conversation_id, handoffs.c.status.in_(("active", "ending"))
+                    handoffs.c.conversation_id == conversation_id, handoffs.c.status.in_((*HELD, "expiring"))
                 )
             ).first()
         return taken is None
@@ -188,3 +212,21 @@ class HandoffQueue:
             if self._move(handoff_id, from_status, {"status": status, "ended_at": self.clock()}, held_by=operator_id):
                 return True
         return False
+
+
+def held_count(operator_id: int) -> sa.ScalarSelect:
+    """How many conversations the operator holds (a subquery, so the check is in the UPDATE itself)."""
+    held = handoffs.alias("held")
+    return (
+        sa.select(sa.func.count())
+        .select_from(held)
+        .where(held.c.operator_id == operator_id, held.c.status.in_(HELD))
+        .scalar_subquery()
+    )
+
+
+def lock_operator(db: sa.engine.Connection, operator_id: int) -> None:
+    """PostgreSQL: one capacity check per operator at a time (two takes of different conversations at
+    once could both see room). SQLite: the UPDATE holds the write lock already."""
+    if db.dialect.name == "postgresql":
+        db.execute(sa.text("SELECT pg_advisory_xact_lock(2102, :operator)"), {"operator": operator_id})

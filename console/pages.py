@@ -19,6 +19,7 @@ class NavItem:
 PAGE_MODULES: list[str] = [
     "console.handoff.views",
     "console.canned_page",  # 定型文 (canned replies)
+    "console.handoff.flow_views",  # status, live queue, transfer, waiting (after views: uses its setup)
     "console.insight.views",
     "console.metrics",  # GET /metrics for Prometheus (no page)
 ]

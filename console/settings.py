@@ -42,6 +42,14 @@ class ConsoleSettings:
     # is reached directly on loopback, where anyone could write the header.
     trusted_proxies: tuple[Network, ...] = ()
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # The desk's flow (console/presence.py, routing.py, waiting.py; README "For support operators"):
+    # conversations one operator holds at once; how long a customer waits before being asked whether
+    # to keep waiting, and how long for their answer; how long after an operator's last console
+    # stream (tab) closed their status 受付中／離席 ends.
+    max_conversations_per_operator: int = 3
+    wait_timeout_seconds: float = 300.0
+    wait_answer_seconds: float = 120.0
+    presence_grace_seconds: float = 20.0
 
     @property
     def secure_cookies(self) -> bool:
@@ -67,4 +75,8 @@ def load_settings() -> ConsoleSettings:
         queue_max_waiting_per_client=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT", "3")),
         queue_max_waiting_per_group=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_GROUP", "6")),
         handoff_confirm_seconds=float(_env("CONSOLE_HANDOFF_CONFIRM_SECONDS", "60")),
+        max_conversations_per_operator=int(_env("CONSOLE_MAX_CONVERSATIONS_PER_OPERATOR", "3")),
+        wait_timeout_seconds=float(_env("CONSOLE_WAIT_TIMEOUT_SECONDS", "300")),
+        wait_answer_seconds=float(_env("CONSOLE_WAIT_ANSWER_SECONDS", "120")),
+        presence_grace_seconds=float(_env("CONSOLE_PRESENCE_GRACE_SECONDS", "20")),
     )

@@ -1,6 +1,6 @@
-"""The console's own store: operators and their sign-in sessions (operator_store.py), the handoff
-queue (handoff_queue.py), and what operators record in a conversation (canned_replies.py, notes.py,
-outcomes.py), over one engine and the tables of tables.py and desk_tables.py.
+"""The console's own store: operators and their sign-in sessions (operator_store.py), their status
+(presence.py), the handoff queue (handoff_queue.py), and what operators record in a conversation
+(canned_replies.py, notes.py, outcomes.py), over one engine and the tables of tables.py and desk_tables.py.
 
 SQLAlchemy Core over SQLite (default, under var/) or PostgreSQL (scaled mode), so N Rasa
 instances and consoles share one queue. Calls are blocking; the app runs them in a thread.
@@ -14,6 +14,7 @@ from console.handoff_queue import Handoff, HandoffQueue, QueueFull, QueueLimits
 from console.notes import NoteRepository
 from console.operator_store import Operator, OperatorRepository, SessionRepository
 from console.outcomes import OutcomeRepository
+from console.presence import PresenceRepository
 from console.tables import add_missing_columns, make_engine, metadata
 
 __all__ = ["Handoff", "Operator", "QueueFull", "QueueLimits", "Store", "make_engine"]
@@ -32,6 +33,7 @@ class Store:
         self.canned.seed_if_empty()
         self.notes = NoteRepository(self.engine)
         self.outcomes = OutcomeRepository(self.engine)
+        self.presence = PresenceRepository(self.engine)
 
     # Kept on the store: the console tests use them.
 

@@ -38,7 +38,8 @@ handoffs = sa.Table(
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("topic", sa.String(64), nullable=True),
     # waiting -> active (taken) -> ending -> returned (to the bot) | closed;
-    # waiting -> cancelled (by the customer) | withdrawn (never paused): console/handoff_queue.py
+    # waiting -> cancelled (by the customer) | withdrawn (never paused) | timed_out (chose the contact
+    # page after the waiting timeout, or never answered: waiting -> expiring -> timed_out): console/handoff_queue.py
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("operator_id", sa.Integer, nullable=True),
     sa.Column("created_at", sa.Float, nullable=False),
@@ -46,15 +47,49 @@ handoffs = sa.Table(
     sa.Column("ended_at", sa.Float, nullable=True),
     # Who asked, as the channel saw it (channels/client_ref.py, opaque): the per-client queue limit.
     sa.Column("client_ref", sa.String(64), nullable=True, index=True),
+    # Routing (console/routing.py): the available operator the waiting conversation is offered to;
+    # a transfer's note and who passed it on.
+    sa.Column("offered_to", sa.Integer, nullable=True),
+    sa.Column("transfer_note", sa.String(500), nullable=True),
+    sa.Column("transferred_from", sa.Integer, nullable=True),
+    # Waiting (console/waiting.py): when the waiting timeout started counting (queued, or the customer
+    # chose to wait on), when the customer was asked whether to keep waiting, the place last told.
+    sa.Column("wait_from", sa.Float, nullable=True),
+    sa.Column("wait_offer_at", sa.Float, nullable=True),
+    sa.Column("told_position", sa.Integer, nullable=True),
 )
+
+# An operator's own status (console/presence.py): available (受付中) | away (離席) | off (対応終了), and when
+# one of their live streams (queue, conversation, any page) last said it was open.
+presence = sa.Table(
+    "console_presence",
+    metadata,
+    sa.Column("operator_id", sa.Integer, primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("changed_at", sa.Float, nullable=False),
+    sa.Column("stream_seen_at", sa.Float, nullable=True),
+)
+
+# Columns added to console_handoffs after stores were created, with their SQL type.
+_ADDED_COLUMNS = {
+    "client_ref": "VARCHAR(64)",
+    "offered_to": "INTEGER",
+    "transfer_note": "VARCHAR(500)",
+    "transferred_from": "INTEGER",
+    "wait_from": "FLOAT",
+    "wait_offer_at": "FLOAT",
+    "told_position": "INTEGER",
+}
 
 
 def add_missing_columns(engine: sa.engine.Engine) -> None:
     """Columns added after a store was created (create_all makes only missing tables)."""
     present = {column["name"] for column in sa.inspect(engine).get_columns(handoffs.name)}
-    if "client_ref" not in present:
+    missing = [(name, kind) for name, kind in _ADDED_COLUMNS.items() if name not in present]
+    if missing:
         with engine.begin() as db:
-            db.execute(sa.text(f"ALTER TABLE {handoffs.name} ADD COLUMN client_ref VARCHAR(64)"))
+            for name, kind in missing:
+                db.execute(sa.text(f"ALTER TABLE {handoffs.name} ADD COLUMN {name} {kind}"))
 
 
 def make_engine(url: str) -> sa.engine.Engine:

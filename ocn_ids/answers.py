@@ -141,3 +141,26 @@ NAMED_IDS = {
     "ocn_id": ("ocn id", "ocnid"),
     "connection_id": ("接続用id", "接続id", "認証id"),
 }
+
+# After 「このままお待ちになりますか？」 (a queued customer waited long: actions/handoff_waiting.py).
+WaitAnswer = Literal["wait", "contact"]
+KEEP_WAITING = YES | _folded({
+    "待ちます", "待つ", "まちます", "このまま待つ", "このまま待ちます", "待っています", "待ってます", "お待ちします",
+    "もう少し待ちます", "待ちますので", "はい待ちます",
+})  # fmt: skip
+WANT_CONTACT = _folded({
+    "いいえ", "いえ", "いや", "no", "連絡先を教えて", "連絡先を教えてください", "連絡先", "連絡先を見る",
+    "問い合わせ先", "問い合わせ先を教えて", "お問い合わせ先を教えてください", "お問い合わせ窓口", "窓口を教えて",
+    "待ちません", "待たない", "待てません", "結構です", "けっこうです",
+})  # fmt: skip
+
+
+def read_wait_answer(text: str | None) -> WaitAnswer | None:
+    """The customer's answer to the keep-waiting question, read as a whole message (else None: it is
+    a message for the operator like any other)."""
+    folded = fold(text or "")
+    if folded in KEEP_WAITING:
+        return "wait"
+    if folded in WANT_CONTACT:
+        return "contact"
+    return None

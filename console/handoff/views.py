@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -23,18 +24,25 @@ from console.handoff.rasa_api import RasaApi, RasaApiError
 from console.handoff.transcript import TranscriptReader
 from console.notes import Note, clean_note
 from console.outcomes import OUTCOMES, earlier_handoffs, read_outcome
+from console.handoff_queue import OPEN
 from console.pages import NavItem
+from console.routing import Desk, route
+from console.settings import ConsoleSettings
 from console.store import Handoff, QueueFull, Store
+from console.waiting import recently_ended
 
 blueprint = Blueprint("handoff")
 NAV = [NavItem("待ち行列", "/queue")]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STREAM_POLL_SECONDS = 0.15
+ENDED_SHOWN_SECONDS = 60.0
 STREAM_HEARTBEAT_SECONDS = 15.0
 STREAM_SESSION_CHECK_SECONDS = 2.0  # a signed-out operator's open stream ends within this
 MAX_OPERATOR_MESSAGE_CHARS = 1000
 CHANNELS = ("web", "line", "rest")
 MAX_CLIENT_REF_CHARS = 64
+# Why a waiting customer leaves the queue -> the row's end (timeout: they chose the contact page).
+CANCEL_REASONS = {"customer": "cancelled", "timeout": "timed_out"}
 STATUS_LABELS = {
     "waiting": "待機中",
     "active": "対応中",
@@ -43,14 +51,36 @@ STATUS_LABELS = {
     "closed": "終了",
     "cancelled": "お客さまが取り消し",
     "withdrawn": "取り下げ（おつなぎできず）",
+    "expiring": "待ち時間切れ（終了処理中）",
+    "timed_out": "待ち時間切れ（お問い合わせ窓口をご案内）",
 }
+PRESENCE_TOUCH_SECONDS = 5.0  # an open stream tells console/presence.py so this often (or a third of the grace)
+
+
+def touch_interval(settings: ConsoleSettings) -> float:
+    """How often an open stream touches the operator's presence: well within the grace."""
+    return min(PRESENCE_TOUCH_SECONDS, settings.presence_grace_seconds / 3)
 
 
 def waiting_text(seconds: int) -> str:
     return f"{seconds // 60}分{seconds % 60:02d}秒" if seconds >= 60 else f"{seconds}秒"
 
 
+def queue_changed(app: Sanic) -> None:
+    """Wakes this process's queue streams at once; other processes' streams read the store within
+    their interval (console/handoff/flow_views.py)."""
+    app.ctx.queue_event.set()
+    app.ctx.queue_event.clear()
+
+
+async def until_queue_changes(app: Sanic, seconds: float) -> None:
+    """Returns when this process changed the queue, or after `seconds`."""
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(app.ctx.queue_event.wait(), seconds)
+
+
 def setup(app: Sanic) -> None:
+    app.ctx.queue_event = asyncio.Event()
     app.ctx.transcripts = TranscriptReader(app.ctx.settings.tracker_store_url)
     app.ctx.rasa = RasaApi(app.ctx.settings.rasa_url, app.ctx.settings.rasa_token, app.ctx.settings.http_timeout)
 
@@ -60,7 +90,8 @@ def _store(request: Request) -> Store:
 
 
 def _summary(handoff: Handoff, names: dict[int, str], me: int, position: int | None, now: float) -> dict[str, Any]:
-    waited = int((handoff.taken_at or now) - handoff.created_at)
+    waited = int((handoff.taken_at or handoff.ended_at or now) - handoff.created_at)
+    mine = handoff.operator_id == me
     return {
         "id": handoff.id,
         "channel": handoff.channel,
@@ -70,13 +101,25 @@ def _summary(handoff: Handoff, names: dict[int, str], me: int, position: int | N
         "waiting_seconds": waited,
         "waiting": waiting_text(waited),
         "operator": names.get(handoff.operator_id or -1),
-        "mine": handoff.operator_id == me,
+        "mine": mine,
         "position": position,
+        # Routing (console/routing.py): offered to whom; a transfer's note for the one who has it now.
+        "offered_to": names.get(handoff.offered_to or -1),
+        "offered_to_me": handoff.status == "waiting" and handoff.offered_to == me,
+        "transferred_from": names.get(handoff.transferred_from or -1) if mine else None,
+        "transfer_note": handoff.transfer_note if mine else None,
+        "ended": handoff.status not in OPEN,
     }
 
 
 def _queue(store: Store, reader: TranscriptReader, confirm_seconds: float, me: int) -> list[dict[str, Any]]:
     withdraw_unconfirmed(store.handoffs, reader, confirm_seconds)
+    return queue_rows(store, me)
+
+
+def queue_rows(store: Store, me: int) -> list[dict[str, Any]]:
+    """The open handoffs, oldest first, then those that left the queue unserved in the last
+    ENDED_SHOWN_SECONDS (shown ended, so an operator sees a customer stopped waiting)."""
     names = store.operators.names()
     now = time.time()
     waiting = 0
@@ -87,6 +130,8 @@ def _queue(store: Store, reader: TranscriptReader, confirm_seconds: float, me: i
             waiting += 1
             position = waiting
         rows.append(_summary(handoff, names, me, position, now))
+    for handoff in recently_ended(store.handoffs, now - ENDED_SHOWN_SECONDS):
+        rows.append(_summary(handoff, names, me, None, now))
     return rows
 
 
@@ -135,7 +180,7 @@ async def conversation_page(request: Request, handoff_id: str) -> HTTPResponse:
 # ---- live transcript ------------------------------------------------------------------
 
 
-async def _still_signed_in(request: Request) -> bool:
+async def still_signed_in(request: Request) -> bool:
     """Is the session this request came with still live? (The middleware checked it only at the start.)"""
     settings = request.app.ctx.settings
     token = request.cookies.get(auth.SESSION_COOKIE, "")
@@ -180,9 +225,15 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
     last_sent = time.monotonic()
     reader: TranscriptReader = request.app.ctx.transcripts
     session_checked = time.monotonic()
+    touched = 0.0
     while request.transport is not None and not request.transport.is_closing():
+        if time.monotonic() - touched > touch_interval(request.app.ctx.settings):
+            await asyncio.to_thread(
+                store.presence.touch, request.ctx.session.operator.id, request.app.ctx.settings.presence_grace_seconds
+            )  # this tab is open
+            touched = time.monotonic()
         if time.monotonic() - session_checked > STREAM_SESSION_CHECK_SECONDS:
-            if not await _still_signed_in(request):
+            if not await still_signed_in(request):
                 break  # signed out, signed out everywhere (new password) or expired
             session_checked = time.monotonic()
         current = await asyncio.to_thread(store.handoffs.get, handoff_id)
@@ -213,8 +264,15 @@ async def stream(request: Request, handoff_id: str) -> HTTPResponse | None:
 async def take(request: Request, handoff_id: str) -> HTTPResponse:
     store = _store(request)
     operator = request.ctx.session.operator
-    if not await asyncio.to_thread(store.handoffs.take, handoff_id, operator.id):
+    capacity = request.app.ctx.settings.max_conversations_per_operator
+    if not await asyncio.to_thread(store.handoffs.take, handoff_id, operator.id, capacity):
+        current = await asyncio.to_thread(store.handoffs.get, handoff_id)
+        if current is not None and current.status == "waiting":  # still waiting: this operator is full
+            return json_response({"error": "at_capacity", "capacity": capacity}, status=409)
         return json_response({"error": "already_taken"}, status=409)
+    # Their other offers may go to someone with room now (the sweep would, within half a second).
+    await asyncio.to_thread(route, store.handoffs, store.presence, desk_of(request.app.ctx.settings))
+    queue_changed(request.app)
     handoff = await asyncio.to_thread(store.handoffs.get, handoff_id)
     try:
         await request.app.ctx.rasa.execute(handoff.conversation_id, "action_handoff_taken")
@@ -320,35 +378,44 @@ async def add_note(request: Request, handoff_id: str) -> HTTPResponse:
 # ---- desk API for the action server (service token, no operator session) ---------------
 
 
-def _is_conversation_id(value: Any) -> bool:
+def is_conversation_id(value: Any) -> bool:
     """What the bot sends as a conversation id: a non-empty string that fits the queue's column."""
     return isinstance(value, str) and 0 < len(value) <= 255
 
 
-def _service(request: Request) -> bool:
+def from_the_bot(request: Request) -> bool:
     header = request.headers.get("authorization", "")
     return header.startswith("Bearer ") and auth.same(header[7:], request.app.ctx.settings.service_token)
 
 
 @blueprint.get("/desk/v1/availability")
 async def availability(request: Request) -> HTTPResponse:
-    if not _service(request):
+    if not from_the_bot(request):
         return json_response({"error": "unauthorized"}, status=401)
-    idle = request.app.ctx.settings.session_idle_seconds
-    count = await asyncio.to_thread(_store(request).sessions.operators_signed_in, idle)
-    return json_response({"operators_signed_in": count})
+    available = await asyncio.to_thread(_available, request)
+    return json_response({"operators_available": len(available)})
+
+
+def desk_of(settings: ConsoleSettings) -> Desk:
+    return Desk(settings.max_conversations_per_operator, settings.session_idle_seconds, settings.presence_grace_seconds)
+
+
+def _available(request: Request) -> list[int]:
+    """Operators 受付中 (console/presence.py), not merely signed in."""
+    desk = desk_of(request.app.ctx.settings)
+    return _store(request).presence.available(desk.idle_seconds, desk.grace_seconds)
 
 
 @blueprint.post("/desk/v1/handoffs")
 async def enqueue(request: Request) -> HTTPResponse:
-    if not _service(request):
+    if not from_the_bot(request):
         return json_response({"error": "unauthorized"}, status=401)
     body = request.json if isinstance(request.json, dict) else {}
     conversation_id = body.get("conversation_id")
     channel = body.get("channel")
     topic = body.get("topic")
     client_ref = body.get("client_ref")
-    if not _is_conversation_id(conversation_id) or channel not in CHANNELS:
+    if not is_conversation_id(conversation_id) or channel not in CHANNELS:
         return json_response({"error": "bad_request"}, status=400)
     if client_ref is not None and not (isinstance(client_ref, str) and 0 < len(client_ref) <= MAX_CLIENT_REF_CHARS):
         return json_response({"error": "bad_request"}, status=400)
@@ -357,7 +424,7 @@ async def enqueue(request: Request) -> HTTPResponse:
         return json_response({"error": "shared_chat"}, status=403)
     topic = topic[:64] if isinstance(topic, str) else None
     store = _store(request)
-    if not await asyncio.to_thread(store.sessions.operators_signed_in, request.app.ctx.settings.session_idle_seconds):
+    if not await asyncio.to_thread(_available, request):
         return json_response({"error": "no_operator"}, status=503)
     try:
         handoff, position = await asyncio.to_thread(store.handoffs.enqueue, conversation_id, channel, topic, client_ref)
@@ -365,18 +432,23 @@ async def enqueue(request: Request) -> HTTPResponse:
         if full.per_client:
             return json_response({"error": "client_limit"}, status=429)
         return json_response({"error": "queue_full"}, status=503)
+    queue_changed(request.app)  # on the queue pages at once
+    await asyncio.to_thread(route, store.handoffs, store.presence, desk_of(request.app.ctx.settings))  # offered at once
+    queue_changed(request.app)
     return json_response({"handoff_id": handoff.id, "status": handoff.status, "position": position}, status=201)
 
 
 @blueprint.post("/desk/v1/cancellations")
 async def cancel(request: Request) -> HTTPResponse:
     """A waiting customer leaves the queue; 409 once an operator has the conversation."""
-    if not _service(request):
+    if not from_the_bot(request):
         return json_response({"error": "unauthorized"}, status=401)
     body = request.json if isinstance(request.json, dict) else {}
     conversation_id = body.get("conversation_id")
-    if not _is_conversation_id(conversation_id):
+    reason = body.get("reason", "customer")
+    if not is_conversation_id(conversation_id) or reason not in CANCEL_REASONS:
         return json_response({"error": "bad_request"}, status=400)
-    if not await asyncio.to_thread(_store(request).handoffs.cancel, conversation_id):
+    if not await asyncio.to_thread(_store(request).handoffs.cancel, conversation_id, CANCEL_REASONS[reason]):
         return json_response({"error": "taken"}, status=409)
+    queue_changed(request.app)
     return json_response({"status": "cancelled"})

@@ -20,7 +20,8 @@ class RunningConsole:
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningConsole]:
     var_dir = tmp_path_factory.mktemp("console")
-    stack, url, env = start_console(var_dir)
+    # Room for the many conversations these tests take (capacity: tests/console/test_desk_flow.py).
+    stack, url, env = start_console(var_dir, CONSOLE_MAX_CONVERSATIONS_PER_OPERATOR="100")
     for name in ("alice", "bob"):
         add_operator(env, name)
     yield RunningConsole(url, env, var_dir)

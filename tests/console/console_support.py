@@ -88,7 +88,12 @@ class Operator:
     """A signed-in operator: a requests session with the cookie and the page's CSRF token."""
 
     def __init__(
-        self, base_url: str, username: str, password: str = PASSWORD, forwarded_for: str | None = None
+        self,
+        base_url: str,
+        username: str,
+        password: str = PASSWORD,
+        forwarded_for: str | None = None,
+        status: str | None = "available",
     ) -> None:
         self.base_url = base_url
         self.http = requests.Session()
@@ -104,6 +109,11 @@ class Operator:
         self.signed_in = response.ok and response.url.endswith("/queue")
         found = _CSRF.search(response.text)
         self.csrf = found.group(1) if found else ""
+        if self.signed_in and status:  # signing in starts 離席: the operator chooses (console/presence.py)
+            self.post("/presence", {"status": status}).raise_for_status()
+
+    def choose(self, status: str) -> None:
+        self.post("/presence", {"status": status}).raise_for_status()
 
     def post(self, path: str, json: dict | None = None, csrf: bool = True) -> requests.Response:
         headers = {"X-CSRF-Token": self.csrf} if csrf else {}

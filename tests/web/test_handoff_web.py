@@ -58,6 +58,10 @@ def sign_in(driver, console_url: str, username: str) -> None:
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
     wait_for(driver, lambda: driver.current_url.endswith("/queue"), 30, "sign-in did not reach the queue")
+    # Signing in starts 離席: the operator takes customers once 受付中 (console/presence.py).
+    status = driver.find_element(By.XPATH, "//div[@id='presence']/button[normalize-space()='受付中']")
+    status.click()
+    wait_for(driver, lambda: status.get_attribute("aria-pressed") == "true", 10, "受付中 was not chosen")
 
 
 def transcript(driver, kind: str) -> list[str]:
@@ -90,7 +94,7 @@ def test_customer_asks_for_a_person_operator_takes_over_and_hands_back(
     type_and_send(browser, "担当者と話したい")
     wait_bot_reply(browser, bot_before, "担当者におつなぎします")
 
-    # The queue page refreshes itself: the conversation appears, with its channel.
+    # The queue page is pushed (server-sent events): the conversation appears, with its channel.
     wait_for(
         operator_browser,
         lambda: operator_browser.find_elements(By.CSS_SELECTOR, "#queue tbody tr[data-id]"),

@@ -69,7 +69,9 @@
     newCode: '新しいコードを送る',
     newCodeHint: '「新しいコードを送る」ボタンで、新しいコードをお送りします。',
     minutes: '分',
-    seconds: '秒'
+    seconds: '秒',
+    positionMark: '担当者をお待ちの順番：',
+    position: function (n) { return '担当者をお待ちの順番：' + n + '番目です'; }
   };
 
   // Text sizes (the whole widget scales with --ocn-chat-scale in chat.css); remembered in localStorage.
@@ -690,7 +692,12 @@
     // Handoff marker (actions/handoff_actions.py): waiting for a person, a person writes, the bot again.
     var handoff = message.handoff || (message.data && message.data.handoff);
     if (typeof handoff === 'string') {
-      this.state.handoff = handoff; this.endCodeStep(); this.save(); this.setWaiting(false); return;
+      this.state.handoff = handoff; this.endCodeStep(); this.save(); this.setWaiting(false);
+      // The place in the queue while waiting (actions/handoff_waiting.py), in the status line, not a bubble.
+      var position = typeof message.position === 'number' ? message.position : message.data && message.data.position;
+      if (handoff === 'waiting' && typeof position === 'number' && position > 0) this.setStatus(TEXT.position(position));
+      else if (handoff !== 'waiting' && this.statusText && this.statusText.indexOf(TEXT.positionMark) === 0) this.setStatus(null);
+      return;
     }
     if (this.receiveEasyMode(message)) return;
     // Code step marker (actions/code_step.py): the bot asks for the one-time code, valid this long.
