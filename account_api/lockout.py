@@ -82,9 +82,12 @@ class Lockout:
         one try."""
         s, key = self.settings, self.conversation_key(conversation_id)
         throttled = self.one_try_per_code(v.subject, now)
+        counted_before = self._recent(v.subject, now)
         self.store.lockout.add_wrong_code(v.subject, v.named, conversation_id, v.client, v.client_group, now)
         self.alarm.note_wrong_code(now)
-        self._tell_if_account_under_attack(self._recent(v.subject, now), now, audit)
+        counted = self._recent(v.subject, now)
+        if counted > counted_before:  # past its group's share a wrong code adds nothing to the count
+            self._tell_if_account_under_attack(counted, now, audit)
         failed = self._state(key, now).failed_attempts + 1
         spent = {name: wait for name, wait in self._budget_waits(v.subject, v.named, v.client, now).items() if wait > 0}
         if spent:

@@ -63,7 +63,7 @@ class Settings:
     max_codes_per_client_per_day: int = 10  # per (account, client) per guess_window
     max_codes_per_conversation_per_window: int = 3
     code_alarm_codes: int = 10  # per account per code_rate_window: the operators are told (nobody refused)
-    max_codes_per_account_per_window: int = 30  # per account, all clients: the hourly ceiling
+    max_codes_per_account_per_window: int = 45  # per account, all clients: the hourly ceiling (15 groups)
     max_codes_per_account_per_day: int = 100  # per account, all clients, per guess_window
     # Per client group (an IPv6 /56: one subscriber's line; else the client), all accounts: so one line's
     # many /64s reach no account-wide ceiling alone, and a client typing one account's identifiers is
@@ -76,10 +76,10 @@ class Settings:
     # Past its share nothing changes in the answers: its codes are no longer compared (answered as a wrong
     # code) and no longer sent (202 as usual), so no answer links identifiers and the bound holds. So
     # refusing a first-time customer takes 100 / 5 = 20 groups (guessing bound, a day's wrong codes),
-    # 30 / 2 = 15 groups (the hourly ceiling, for at most 5 / 2 = 2.5 hours a day) or 100 / 5 = 20 groups
+    # 45 / 3 = 15 groups (the hourly ceiling; each group's 5 a day hold it for at most about 1.7 hours) or 100 / 5 = 20 groups
     # (the daily ceiling). A known client is not held to it (its own budgets only).
     group_share_wrong_codes: int = 5  # per account and group, per guess_window
-    group_share_codes_per_window: int = 2  # per account and group, per code_rate_window
+    group_share_codes_per_window: int = 3  # per account and group, per code_rate_window (= one client's)
     group_share_codes_per_day: int = 5  # per account and group, per guess_window
     # A client that verified an account is known to it for this long: no account-wide limit (ceilings,
     # group caps, the guessing bound) refuses it for that account; its own per-client budgets still hold.
