@@ -310,3 +310,33 @@ def test_guessing_from_many_groups_with_every_identifier_stays_under_the_bound(
     sandbox.close()
     assert not any(evaluated)
     assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
+
+
+def test_a_throttled_account_answers_a_wrong_code_like_any_other(sandbox: InProcess) -> None:
+    """Review 3, N2 leftover: after 30 wrong codes on an account's OCN ID (one try per code), a wrong code
+    for its customer number answered without attempts_left, one for an unrelated number with it."""
+    customer, unrelated = sandbox.customer(), sandbox.customer()
+    for n in range(6):  # six groups, each adding its share of 5 to the account's count: 30, throttled
+        ref = address_ref(f"203.0.113.{n + 1}")
+        for _ in range(2):
+            conv = new_conversation()
+            started = sandbox.start(conv, ref, ocn_id=customer.ocn_id)
+            for _ in range(3):
+                sandbox.confirm(started.body["verification_id"], conv, wrong(sandbox.latest_code(customer)))
+    assert sandbox.service.verification.lockout.one_try_per_code(
+        sandbox.store.conn.execute("SELECT subject FROM wrong_codes LIMIT 1").fetchone()[0], sandbox.clock.now()
+    )
+    prober = address_ref("192.0.2.77")
+    answers = []
+    for identifier, whose in (
+        ({"customer_number": customer.customer_number}, customer),
+        ({"customer_number": unrelated.customer_number}, unrelated),
+    ):
+        conv = new_conversation()
+        started = sandbox.start(conv, prober, **identifier)
+        answers.append(sandbox.confirm(started.body["verification_id"], conv, wrong(sandbox.latest_code(whose))).body)
+    assert (
+        answers[0]
+        == answers[1]
+        == {"error": "invalid_code", "message": "確認コードが正しくありません。", "attempts_left": 4}
+    )
