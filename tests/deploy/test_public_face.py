@@ -161,3 +161,17 @@ def test_kubernetes_values_put_no_password_into_a_url() -> None:
         value = str(item.get("value", ""))
         assert "://:" not in value and "$(" not in value and "@" not in value.partition("://")[2], item["name"]
     assert env["WEB_SESSION_STORE_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"] == "redis-password"
+
+
+def test_kubernetes_ingress_needs_no_snippet_annotations_and_rasa_checks_the_origin() -> None:
+    """Review 3, N5: the Origin configuration-snippet needed allow-snippet-annotations, which the controller
+    values do not (and should not: any Ingress author could inject nginx configuration) set; such an
+    Ingress is rejected. The Origin is Rasa's to check (WEB_ORIGINS), so no snippet is used."""
+    values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_text())
+    controller = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "ingress-nginx-values.yaml").read_text())
+    annotations = values["ingress"]["annotations"]
+    assert not [name for name in annotations if name.endswith("-snippet")]
+    config = (controller.get("controller") or {}).get("config") or {}
+    assert str(config.get("allow-snippet-annotations", "false")).lower() == "false"
+    env = {item["name"]: item for item in values["extraEnv"]}
+    assert env["WEB_ORIGINS"]["value"] == "https://support.ocn.ne.jp"
