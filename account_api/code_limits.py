@@ -58,12 +58,16 @@ class CodeLimits:
             limits += [
                 (s.max_codes_per_group_per_window, hour, {"client_group": asker.group}),
                 (s.max_codes_per_group_per_day, day, {"client_group": asker.group}),
-                (s.max_codes_per_account_per_window, hour, {"subject": subject}),
-                (s.max_codes_per_account_per_day, day, {"subject": subject}),
             ]
         if alarm_on:  # someone guesses across accounts: one client gets few codes, whatever the account
             limits.append((s.alarm_codes_per_client, hour, {"client": client}))
-        wait = max(self._wait(limit, window, now, where) for limit, window, where in limits)
+        waits = [self._wait(limit, self._times(window, now, where), window, now) for limit, window, where in limits]
+        if not asker.known:  # the ceilings: each group counts at most its share (group_share_spent)
+            waits += [
+                self._wait(s.max_codes_per_account_per_window, self._account_times(subject, hour, now), hour, now),
+                self._wait(s.max_codes_per_account_per_day, self._account_times(subject, day, now), day, now),
+            ]
+        wait = max(waits)
         if wait > 0:
             self.store.audit_log.add(now=now, result="too_many_codes", **audit)
             raise ApiError(
@@ -72,11 +76,33 @@ class CodeLimits:
                 "確認コードの送信回数が上限に達しました。しばらく待ってからお試しください。",
                 retry_after=wait,
             )
-        if len(self.store.verifications.recent_code_times(now - hour, subject=subject)) + 1 == s.code_alarm_codes:
+        if len(self._account_times(subject, hour, now)) + 1 == s.code_alarm_codes:
             self._ceiling_alarm(now, audit)
 
-    def _wait(self, limit: int, window: int, now: float, where: dict[str, str]) -> int:
-        times = self.store.verifications.recent_code_times(now - window, **where)
+    def group_share_spent(self, now: float, asker: Asker) -> bool:
+        """The asker's group has its share of this account's codes within the hour or the day (and the
+        client is not known to the account): a code is then not sent, and the answer is the usual 202, so
+        it links none of the identifiers the group typed; each group counts at most its share towards the
+        account's ceilings (README "Lockout")."""
+        if asker.known:
+            return False
+        s, where = self.settings, {"subject": asker.subject, "client_group": asker.group}
+        hour, day = s.code_rate_window_seconds, s.guess_window_seconds
+        return (
+            len(self.store.verifications.recent_code_times(now - hour, **where)) >= s.group_share_codes_per_window
+            or len(self.store.verifications.recent_code_times(now - day, **where)) >= s.group_share_codes_per_day
+        )
+
+    def _times(self, window: int, now: float, where: dict[str, str]) -> list[float]:
+        return self.store.verifications.recent_code_times(now - window, **where)
+
+    def _account_times(self, subject: str, window: int, now: float) -> list[float]:
+        """The account's codes within `window` as its ceilings count them: each group at most its share."""
+        s = self.settings
+        share = s.group_share_codes_per_window if window == s.code_rate_window_seconds else s.group_share_codes_per_day
+        return self.store.verifications.account_code_times_capped(subject, now - window, share)
+
+    def _wait(self, limit: int, times: list[float], window: int, now: float) -> int:
         if len(times) < limit:
             return 0
         # Wait until enough codes of the window have aged out to send one more.

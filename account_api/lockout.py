@@ -57,9 +57,20 @@ class Lockout:
 
     def one_try_per_code(self, subject: str, now: float) -> bool:
         """Throttled: the account has many wrong codes from all its clients, or the alarm is on."""
-        window_start = now - self.settings.guess_window_seconds
-        recent = len(self.store.lockout.wrong_code_times(subject, window_start))
-        return recent >= self.settings.account_throttle_wrong_codes or self.alarm.is_on(now)
+        return self._recent(subject, now) >= self.settings.account_throttle_wrong_codes or self.alarm.is_on(now)
+
+    def group_share_spent(self, v: Verification, now: float) -> bool:
+        """The client's group has added its share of wrong codes to this account's count (and the client is
+        not known to the account): its codes for the account are no longer compared. Told nobody: the
+        answer is a wrong code's, so it links no identifiers, and the bound counts each group at most
+        group_share_wrong_codes times (README "Lockout")."""
+        s = self.settings
+        if self.store.known_clients.is_known(v.subject, v.client, now):
+            return False
+        since = now - s.guess_window_seconds
+        return len(self.store.lockout.group_wrong_code_times(v.subject, since, v.client_group)) >= (
+            s.group_share_wrong_codes
+        )
 
     def clear_conversation(self, conversation_id: str) -> None:
         """A right code: the conversation's count starts again from zero."""
@@ -71,9 +82,12 @@ class Lockout:
         one try."""
         s, key = self.settings, self.conversation_key(conversation_id)
         throttled = self.one_try_per_code(v.subject, now)
-        self.store.lockout.add_wrong_code(v.subject, v.named, conversation_id, v.client, now)
+        counted_before = self._recent(v.subject, now)
+        self.store.lockout.add_wrong_code(v.subject, v.named, conversation_id, v.client, v.client_group, now)
         self.alarm.note_wrong_code(now)
-        self._tell_if_account_under_attack(self._recent(v.subject, now), now, audit)
+        counted = self._recent(v.subject, now)
+        if counted > counted_before:  # past its group's share a wrong code adds nothing to the count
+            self._tell_if_account_under_attack(counted, now, audit)
         failed = self._state(key, now).failed_attempts + 1
         spent = {name: wait for name, wait in self._budget_waits(v.subject, v.named, v.client, now).items() if wait > 0}
         if spent:
@@ -94,17 +108,26 @@ class Lockout:
             self.store.audit_log.add(now=now, result="locked", detail=f"wrong code {failed}", **audit)
             return locked(s.lockout_seconds)
         self.store.lockout.save_state(key, SubjectState(failed, now, None))
-        if throttled:  # one try per code: this one is used up, a new code may be asked for
+        detail = f"wrong code {failed}"
+        if throttled:  # one try per code: this one is used up (a second try answers 410 expired)
             self.store.verifications.void(v.id)
-            self.store.audit_log.add(now=now, result="invalid_code", detail=f"wrong code {failed}, throttled", **audit)
-            return ApiError(400, "invalid_code", "確認コードが正しくありません。新しいコードをお取り寄せください。")
-        self.store.audit_log.add(now=now, result="invalid_code", detail=f"wrong code {failed}", **audit)
+            detail += ", throttled"
+        self.store.audit_log.add(now=now, result="invalid_code", detail=detail, **audit)
+        # The same answer, throttled or not (review 3, N2): nothing tells the account's state.
         left = min(s.max_wrong_codes - failed, s.client_wrong_codes - self._recent(v.subject, now, v.client, v.named))
         return ApiError(400, "invalid_code", "確認コードが正しくありません。", attempts_left=left)
 
     def _recent(self, subject: str, now: float, client: str | None = None, named: str | None = None) -> int:
+        """The wrong codes of one client for one identifier, or (without them) of the account as its
+        throttle and bound count them: each group at most its share."""
         since = now - self.settings.guess_window_seconds
+        if client is None:
+            return len(self._account_times(subject, since))
         return len(self.store.lockout.wrong_code_times(subject, since, client, named))
+
+    def _account_times(self, subject: str, since: float) -> list[float]:
+        share = self.settings.group_share_wrong_codes
+        return self.store.lockout.account_wrong_code_times_capped(subject, since, share)
 
     def _budget_waits(self, subject: str, named: str, client: str, now: float) -> dict[str, float]:
         """Seconds until the client's and the account's wrong-code budgets allow one more (0: not spent;
@@ -123,7 +146,10 @@ class Lockout:
         """Seconds until fewer than `budget` wrong codes (of the account, or of one client for it) lie
         within the guess window."""
         window = self.settings.guess_window_seconds
-        times = self.store.lockout.wrong_code_times(subject, now - window, client, named)
+        if client is None:
+            times = self._account_times(subject, now - window)
+        else:
+            times = self.store.lockout.wrong_code_times(subject, now - window, client, named)
         if len(times) < budget:
             return 0.0
         return times[len(times) - budget] + window - now

@@ -15,6 +15,15 @@ _CUSTOMER_COLUMNS = (
 )
 
 
+def capped_per_group(rows: list[sqlite3.Row], per_group: int) -> list[float]:
+    """From (group, time) rows oldest first: each group's `per_group` latest times, oldest first. Their count
+    is what the group adds to an account-wide count now, and stays so as the window slides."""
+    by_group: dict[str, list[float]] = {}
+    for group, at in rows:
+        by_group.setdefault(group, []).append(at)
+    return sorted(at for times in by_group.values() for at in times[-per_group:])
+
+
 class Repository:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -134,6 +143,16 @@ class VerificationRepository(Repository):
         ).fetchall()
         return [r[0] for r in rows]
 
+    def account_code_times_capped(self, subject: str, since: float, per_group: int) -> list[float]:
+        """The account's code times since `since` as its ceilings count them: each client group adds at most
+        its `per_group` latest (a group at its share stays there until all but share-1 age out), oldest first."""
+        rows = self.conn.execute(
+            "SELECT client_group, created_at FROM verifications WHERE subject = ? AND created_at > ?"
+            " ORDER BY created_at",
+            (subject, since),
+        ).fetchall()
+        return capped_per_group(rows, per_group)
+
     def void_pending(
         self,
         *,
@@ -194,11 +213,30 @@ class LockoutRepository(Repository):
             (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
         )
 
-    def add_wrong_code(self, subject: str, named: str, conversation_id: str, client: str, at: float) -> None:
+    def add_wrong_code(
+        self, subject: str, named: str, conversation_id: str, client: str, client_group: str, at: float
+    ) -> None:
         self.conn.execute(
-            "INSERT INTO wrong_codes (subject, named, conversation_id, client, at) VALUES (?, ?, ?, ?, ?)",
-            (subject, named, conversation_id, client, at),
+            "INSERT INTO wrong_codes (subject, named, conversation_id, client, client_group, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (subject, named, conversation_id, client, client_group, at),
         )
+
+    def group_wrong_code_times(self, subject: str, since: float, client_group: str) -> list[float]:
+        """The account's wrong codes since `since` from one client group, oldest first."""
+        rows = self.conn.execute(
+            "SELECT at FROM wrong_codes WHERE subject = ? AND client_group = ? AND at > ? ORDER BY at",
+            (subject, client_group, since),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def account_wrong_code_times_capped(self, subject: str, since: float, per_group: int) -> list[float]:
+        """The account's wrong codes since `since` as its throttle and guessing bound count them: each client
+        group adds at most its `per_group` latest, oldest first."""
+        rows = self.conn.execute(
+            "SELECT client_group, at FROM wrong_codes WHERE subject = ? AND at > ? ORDER BY at", (subject, since)
+        ).fetchall()
+        return capped_per_group(rows, per_group)
 
     def wrong_code_times(
         self, subject: str, since: float, client: str | None = None, named: str | None = None

@@ -10,7 +10,8 @@ import sqlite3
 # the alarm's audit rows (README "Lockout").
 # 5: verifications.named and wrong_codes.named (the identifier as typed, for the per-client limits) and .client_group (an
 # IPv6 /56), and known_clients (clients that verified an account: never refused by account-wide limits).
-SCHEMA_VERSION = 5
+# 6: wrong_codes.client_group: a group counts at most its share of an account's wrong codes (review 3, N1).
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -74,12 +75,14 @@ CREATE TABLE IF NOT EXISTS wrong_codes (
     conversation_id TEXT NOT NULL,
     client          TEXT NOT NULL,    -- as verifications.client
     named           TEXT NOT NULL,    -- as verifications.named: the per-client budget counts per identifier
+    client_group    TEXT NOT NULL,    -- as verifications.client_group: a group counts at most its share
     at              REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS wrong_codes_named ON wrong_codes(named, client, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_subject ON wrong_codes(subject, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_client ON wrong_codes(subject, client, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_at ON wrong_codes(at);
+CREATE INDEX IF NOT EXISTS wrong_codes_group ON wrong_codes(subject, client_group, at);
 CREATE TABLE IF NOT EXISTS logins (
     id              INTEGER PRIMARY KEY,
     customer_number TEXT NOT NULL REFERENCES customers(customer_number),

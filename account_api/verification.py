@@ -64,11 +64,12 @@ class VerificationService:
 
         self.lockout.refuse_if_locked(subject, asker.named, conversation_id, client, now, audit)
         self.limits.refuse_if_reached(now, asker, conversation_id, audit, self.lockout.alarm.is_on(now))
+        # Past its group's share of the account's codes nothing is sent, answered as usual (code_limits.py).
+        send_to = None if self.limits.group_share_spent(now, asker) else customer
 
-        verification_id = self._issue_code(customer, asker, conversation_id, now)
-        self.store.audit_log.add(
-            now=now, result="sent" if customer else "decoy", verification_id=verification_id, **audit
-        )
+        verification_id = self._issue_code(send_to, asker, conversation_id, now)
+        result = "sent" if send_to else ("group share spent" if customer else "decoy")
+        self.store.audit_log.add(now=now, result=result, verification_id=verification_id, **audit)
         channel, hint = self.hints.hint(customer, identifier, now)
         return {
             "verification_id": verification_id,
@@ -97,7 +98,8 @@ class VerificationService:
                 "確認コードの有効期限が切れたか、すでに使われています。新しいコードをお取り寄せください。",
             )
 
-        if code_matches(s.pepper, v.id, code, v.code_hash):
+        # Past its group's share of the account's wrong codes a code is not compared (lockout.py).
+        if not self.lockout.group_share_spent(v, now) and code_matches(s.pepper, v.id, code, v.code_hash):
             verified_until = now + s.verified_ttl_seconds
             self.store.verifications.mark_verified(v.id, verified_until)
             # This client may ask for this account's codes whatever strangers do (README "Lockout").

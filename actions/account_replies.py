@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account_client import AccountApiError, AccountApiOutcomeUnknown, AccountApiUnavailable
+from actions.buttons import talk_to_person
 from actions.conversation_state import forget_verification
 
 
@@ -52,10 +53,15 @@ def explain_api_error(dispatcher: CollectingDispatcher, error: Exception) -> lis
         dispatcher.utter_message(response="utter_api_unavailable")
         return [SlotSet("procedure_halt", "unavailable")]
     assert isinstance(error, AccountApiError)
+    # Refused for now, perhaps because of strangers (account_api/README.md "Lockout"): a person is offered.
     if error.code == "too_many_codes":
-        utter_figure(dispatcher, "utter_too_many_codes", "minutes", minutes(error.retry_after))
+        utter_figure(
+            dispatcher, "utter_too_many_codes", "minutes", minutes(error.retry_after), buttons=talk_to_person()
+        )
     elif error.code == "locked":
-        utter_figure(dispatcher, "utter_verification_locked", "minutes", minutes(error.retry_after))
+        utter_figure(
+            dispatcher, "utter_verification_locked", "minutes", minutes(error.retry_after), buttons=talk_to_person()
+        )
     elif error.code == "not_verified":
         dispatcher.utter_message(response="utter_verification_expired")
         return [SlotSet("procedure_halt", error.code), *forget_verification()]

@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, ConversationResumed, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation_state import ask, reset_procedure
+from actions.conversation_state import ask, is_verified, reset_procedure
 from actions.handoff_desk import DeskUnavailable, HandoffDesk, QueueFull, Ticket, desk_from_settings, within_hours
 from actions.links import contact_response, link
 from actions.settings import HandoffSettings, load_handoff_settings
@@ -68,7 +68,9 @@ async def _enqueue_or_withdraw(desk: HandoffDesk, tracker: Tracker) -> Ticket | 
     withdraws a handoff whose conversation was never paused, console/handoff/lifecycle.py)."""
     client = from_metadata((tracker.latest_message or {}).get("metadata"))
     try:
-        return await desk.enqueue(tracker.sender_id, channel_of(tracker), topic_of(tracker), client)
+        return await desk.enqueue(
+            tracker.sender_id, channel_of(tracker), topic_of(tracker), client, verified=is_verified(tracker)
+        )
     except DeskUnavailable as error:
         logger.warning("Handoff desk did not answer the enqueue (%s); withdrawing it", error)
         if await desk.cancel(tracker.sender_id):

@@ -46,7 +46,12 @@ class HandoffDesk(Protocol):
     async def operators_available(self) -> bool: ...
 
     async def enqueue(
-        self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
+        self,
+        conversation_id: str,
+        channel: str,
+        topic: str | None,
+        client_ref: str | None = None,
+        verified: bool = False,
     ) -> Ticket | None:
         """Queues the conversation; None when nobody can take it after all; QueueFull when the
         queue, or this client's (channels/client_ref.py) share of it, is full."""
@@ -102,9 +107,20 @@ class ConsoleDesk:
         return int(data.get("operators_available") or 0) > 0
 
     async def enqueue(
-        self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
+        self,
+        conversation_id: str,
+        channel: str,
+        topic: str | None,
+        client_ref: str | None = None,
+        verified: bool = False,
     ) -> Ticket | None:
-        body = {"conversation_id": conversation_id, "channel": channel, "topic": topic, "client_ref": client_ref}
+        body = {
+            "conversation_id": conversation_id,
+            "channel": channel,
+            "topic": topic,
+            "client_ref": client_ref,
+            "verified": verified,  # a verified conversation may take the queue's reserved places
+        }
         status, data = await self._call("POST", "/desk/v1/handoffs", body)
         if status == 503 and data.get("error") == "no_operator":
             return None

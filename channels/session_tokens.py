@@ -50,6 +50,8 @@ class Registry(Protocol):
 
     async def bind_socket(self, session_id: str, sid: str | None, expires: int) -> str | None: ...
 
+    async def unbind_socket(self, session_id: str, sid: str) -> None: ...
+
 
 class MemoryRegistry:
     """The current nonce of each session in this process (the oldest forgotten beyond `max_sessions`)."""
@@ -84,12 +86,22 @@ class MemoryRegistry:
                 self._sockets.popitem(last=False)
         return previous
 
+    async def unbind_socket(self, session_id: str, sid: str) -> None:
+        """Forgets `sid` as the session's socket, only if it still is (a resume elsewhere has replaced it)."""
+        if self._sockets.get(session_id) == sid:
+            del self._sockets[session_id]
+
 
 _SWAP = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'EXAT', ARGV[3])
   return 1
 end
+return 0
+"""
+
+_UNBIND = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0
 """
 
@@ -138,6 +150,12 @@ class RedisRegistry:
             logger.warning("Web session registry unreachable (%s): an earlier socket may stay bound.", error)
             return None
         return previous.decode() if isinstance(previous, bytes) else previous
+
+    async def unbind_socket(self, session_id: str, sid: str) -> None:
+        try:
+            await self.client.eval(_UNBIND, 1, self.SOCKET_PREFIX + session_id, sid)
+        except (RedisError, OSError) as error:  # the binding expires with the session's token
+            logger.warning("Web session registry unreachable (%s): a closed socket stays bound.", error)
 
 
 class SessionTokens:
@@ -202,6 +220,10 @@ class SessionTokens:
         """Records the socket now speaking for the session (None: none); the one it replaces, if another."""
         previous = await self.registry.bind_socket(session_id, sid, int(time.time()) + self.ttl)
         return previous if previous != sid else None
+
+    async def unbind_socket(self, session_id: str, sid: str) -> None:
+        """A socket went away: no longer the session's socket, unless another has taken the session since."""
+        await self.registry.unbind_socket(session_id, sid)
 
     async def revoke_with_proof(self, session_id: Any, token: Any) -> bool:
         """Revokes the session `token` is the current token of (a widget that was offline at 「最初から」)."""

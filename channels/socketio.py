@@ -214,8 +214,12 @@ class SocketSessions:
         await self.sio.emit("session_ended", {"reason": reason}, to=other)
         await self.sio.disconnect(other)
 
-    def forget(self, sid: str) -> None:
-        self.session_of.pop(sid, None)
+    async def forget(self, sid: str) -> None:
+        """A socket disconnected: it no longer speaks for its session here or in the registry (review 3,
+        N3: bindings piled up, and MemoryRegistry's oldest-first eviction could drop a live one)."""
+        bound = self.session_of.pop(sid, None)
+        if bound:
+            await self.tokens.unbind_socket(web_session_id(bound), sid)
 
     async def sender_of(self, sid: str) -> str:
         """The socket's session, or a fresh one when it sends before asking for one."""
@@ -282,7 +286,7 @@ class WebChatInput(InputChannel):
 
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:
-            sessions.forget(sid)
+            await sessions.forget(sid)
 
         @sio.on("session_end")
         async def session_end(sid: str, data: Any) -> dict[str, bool]:

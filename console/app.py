@@ -30,7 +30,10 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.ctx.settings = settings
     limits = QueueLimits(
-        settings.queue_max_waiting, settings.queue_max_waiting_per_client, settings.queue_max_waiting_per_group
+        settings.queue_max_waiting,
+        settings.queue_max_waiting_per_client,
+        settings.queue_max_waiting_per_group,
+        settings.queue_reserved_for_priority,
     )
     app.ctx.store = store or Store(settings.store_url, limits)
     app.ctx.nav = []

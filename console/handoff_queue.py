@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from channels.client_ref import group_of
+from console.queue_admission import Newcomer, admits
 from console.tables import handoffs
 
 OPEN = ("waiting", "active", "ending", "expiring")
@@ -56,6 +57,9 @@ class QueueLimits:
     max_waiting: int
     max_waiting_per_client: int
     max_waiting_per_group: int = 6
+    # The last places, kept for LINE users and verified conversations (console/queue_admission.py;
+    # CONSOLE_QUEUE_RESERVED_FOR_PRIORITY, 10 of the 30 by default in console/settings.py).
+    reserved_for_priority: int = 0
 
 
 class QueueFull(Exception):
@@ -78,7 +82,12 @@ class HandoffQueue:
         self.clock = clock
 
     def enqueue(
-        self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
+        self,
+        conversation_id: str,
+        channel: str,
+        topic: str | None,
+        client_ref: str | None = None,
+        verified: bool = False,
     ) -> tuple[Handoff, int | None]:
         """Queues a conversation (once: an open handoff is returned as it is) and its position.
         Raises QueueFull when the queue or the client's share of it is full."""
@@ -106,7 +115,7 @@ class HandoffQueue:
                         wait_from=now,
                     )
                 )
-                self._check_limits(db, client_ref)
+                self._check_limits(db, client_ref, Newcomer(channel, verified))
                 # The place the customer is told now (action_handoff); console/waiting.py tells changes.
                 ahead = sa.select(sa.func.count()).select_from(handoffs)
                 ahead = ahead.where(handoffs.c.status == "waiting", handoffs.c.created_at < now)
@@ -116,10 +125,13 @@ class HandoffQueue:
         handoff = Handoff(**row._mapping)
         return handoff, self.position(handoff)
 
-    def _check_limits(self, db: sa.engine.Connection, client_ref: str | None) -> None:
+    def _check_limits(self, db: sa.engine.Connection, client_ref: str | None, newcomer: Newcomer) -> None:
         waiting = handoffs.c.status == "waiting"
         count = sa.select(sa.func.count()).select_from(handoffs)
-        if db.execute(count.where(waiting)).scalar_one() > self.limits.max_waiting:
+        limits = self.limits
+        if not admits(
+            db.execute(count.where(waiting)).scalar_one(), newcomer, limits.max_waiting, limits.reserved_for_priority
+        ):
             raise QueueFull(per_client=False)
         if client_ref is not None:
             mine = db.execute(count.where(waiting, handoffs.c.client_ref == client_ref)).scalar_one()

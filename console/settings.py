@@ -35,6 +35,7 @@ class ConsoleSettings:
     queue_max_waiting: int  # conversations waiting for a person at once, overall ...
     queue_max_waiting_per_client: int  # ... and from one client (channels/client_ref.py)
     queue_max_waiting_per_group: int  # ... and from one client group (an IPv6 /56)
+    queue_reserved_for_priority: int  # the last places: LINE users, verified conversations (queue_admission.py)
     # A waiting handoff whose conversation is still not paused this long after it was queued was
     # never handed over (action_handoff's answer was lost): it leaves the queue (handoff/reconcile.py).
     handoff_confirm_seconds: float
@@ -74,6 +75,7 @@ def load_settings() -> ConsoleSettings:
         queue_max_waiting=int(_env("CONSOLE_QUEUE_MAX_WAITING", "30")),
         queue_max_waiting_per_client=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT", "3")),
         queue_max_waiting_per_group=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_GROUP", "6")),
+        queue_reserved_for_priority=int(_env("CONSOLE_QUEUE_RESERVED_FOR_PRIORITY", "10")),
         handoff_confirm_seconds=float(_env("CONSOLE_HANDOFF_CONFIRM_SECONDS", "60")),
         max_conversations_per_operator=int(_env("CONSOLE_MAX_CONVERSATIONS_PER_OPERATOR", "3")),
         wait_timeout_seconds=float(_env("CONSOLE_WAIT_TIMEOUT_SECONDS", "300")),

@@ -415,6 +415,8 @@ async def enqueue(request: Request) -> HTTPResponse:
     channel = body.get("channel")
     topic = body.get("topic")
     client_ref = body.get("client_ref")
+    # The action server says whether the conversation verified itself (console/queue_admission.py).
+    verified = body.get("verified") is True
     if not is_conversation_id(conversation_id) or channel not in CHANNELS:
         return json_response({"error": "bad_request"}, status=400)
     if client_ref is not None and not (isinstance(client_ref, str) and 0 < len(client_ref) <= MAX_CLIENT_REF_CHARS):
@@ -427,7 +429,9 @@ async def enqueue(request: Request) -> HTTPResponse:
     if not await asyncio.to_thread(_available, request):
         return json_response({"error": "no_operator"}, status=503)
     try:
-        handoff, position = await asyncio.to_thread(store.handoffs.enqueue, conversation_id, channel, topic, client_ref)
+        handoff, position = await asyncio.to_thread(
+            store.handoffs.enqueue, conversation_id, channel, topic, client_ref, verified
+        )
     except QueueFull as full:
         if full.per_client:
             return json_response({"error": "client_limit"}, status=429)

@@ -230,3 +230,113 @@ def test_a_spent_wrong_code_budget_does_not_tell_which_identifiers_belong_to_one
     )
     assert linked == unrelated
     assert 423 in linked and linked[-1] == 202
+
+
+def all_three_identifiers(customer: Customer) -> list[dict[str, str]]:
+    return [
+        {"customer_number": customer.customer_number},
+        {"ocn_id": customer.ocn_id},
+        {"connection_id": customer.connection_id},
+    ]
+
+
+def do_their_worst_with_every_identifier(sb: InProcess, customer: Customer, ref: str) -> int:
+    """As do_their_worst, once for each identifier of the account (review 3, N1): the per-client budgets
+    count per identifier, so this is the most one client can do. Returns the wrong codes answered 400."""
+    answered_wrong = 0
+    for identifier in all_three_identifiers(customer):
+        for _ in range(50):
+            conv = new_conversation()
+            started = sb.start(conv, ref, **identifier)
+            if started.status != 202:
+                break
+            code = sb.latest_code(customer)
+            for _ in range(10):
+                if sb.confirm(started.body["verification_id"], conv, wrong(code)).status != 400:
+                    break
+                answered_wrong += 1
+    return answered_wrong
+
+
+STRANGER_SETS = {
+    "three IPv4 addresses and one /64": ["203.0.113.7", "198.51.100.23", "192.0.2.99", "2001:db8:4c1:77::1"],
+    "four IPv4 addresses": ["203.0.113.7", "198.51.100.23", "192.0.2.99", "192.0.2.98"],
+    # Two /56s (eight /64s): one free /48 tunnel holds 256 /56s.
+    "two IPv6 /56s": [f"2001:db8:0:{g:x}{n:02x}::1" for g in (1, 2) for n in range(4)],
+}
+
+
+@pytest.mark.parametrize("strangers", list(STRANGER_SETS.values()), ids=list(STRANGER_SETS))
+def test_strangers_typing_all_three_identifiers_cannot_keep_a_first_time_customer_out(
+    tmp_path: Path, strangers: list[str]
+) -> None:
+    """Review 3, N1: with all three identifiers these clients reached the bound (423) or the ceiling (429)
+    for a customer who had never verified from their address. Each group now adds at most its share."""
+    sandbox = InProcess(tmp_path, in_memory=True)
+    customer = sandbox.customer()
+    refs = [address_ref(ip) for ip in strangers]
+    typed_wrong = 0
+    for half_hour in range(48):  # a day, the strangers at it every half hour
+        for ref in refs:
+            typed_wrong += do_their_worst_with_every_identifier(sandbox, customer, ref)
+        if half_hour % 6 == 5:  # every three hours a customer from a new address needs a code
+            first_time = address_ref(f"192.0.2.{150 + half_hour}")
+            reply = sandbox.verify(customer, first_time)
+            assert reply.status == 200, (half_hour, reply)
+        sandbox.clock.advance(HOUR / 2)
+    sandbox.close()
+    assert typed_wrong >= 30  # the strangers did get codes and guessed
+
+
+def test_guessing_from_many_groups_with_every_identifier_stays_under_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    evaluated: list[bool] = []
+    real_code_matches = account_api.verification.code_matches
+
+    def counting_code_matches(*args: object) -> bool:  # every code the sandbox actually compared
+        matched = real_code_matches(*args)  # type: ignore[arg-type]
+        evaluated.append(matched)
+        return matched
+
+    monkeypatch.setattr(account_api.verification, "code_matches", counting_code_matches)
+    sandbox = InProcess(tmp_path, in_memory=True)
+    customer = sandbox.customer()
+    botnet = [address_ref(f"198.51.{n // 200}.{n % 200 + 1}") for n in range(60)]  # 60 IPv4 groups
+    for _round in range(6):
+        for ref in botnet:
+            do_their_worst_with_every_identifier(sandbox, customer, ref)
+        sandbox.clock.advance(4 * HOUR)
+    sandbox.close()
+    assert not any(evaluated)
+    assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
+
+
+def test_a_throttled_account_answers_a_wrong_code_like_any_other(sandbox: InProcess) -> None:
+    """Review 3, N2 leftover: after 30 wrong codes on an account's OCN ID (one try per code), a wrong code
+    for its customer number answered without attempts_left, one for an unrelated number with it."""
+    customer, unrelated = sandbox.customer(), sandbox.customer()
+    for n in range(6):  # six groups, each adding its share of 5 to the account's count: 30, throttled
+        ref = address_ref(f"203.0.113.{n + 1}")
+        for _ in range(2):
+            conv = new_conversation()
+            started = sandbox.start(conv, ref, ocn_id=customer.ocn_id)
+            for _ in range(3):
+                sandbox.confirm(started.body["verification_id"], conv, wrong(sandbox.latest_code(customer)))
+    assert sandbox.service.verification.lockout.one_try_per_code(
+        sandbox.store.conn.execute("SELECT subject FROM wrong_codes LIMIT 1").fetchone()[0], sandbox.clock.now()
+    )
+    prober = address_ref("192.0.2.77")
+    answers = []
+    for identifier, whose in (
+        ({"customer_number": customer.customer_number}, customer),
+        ({"customer_number": unrelated.customer_number}, unrelated),
+    ):
+        conv = new_conversation()
+        started = sandbox.start(conv, prober, **identifier)
+        answers.append(sandbox.confirm(started.body["verification_id"], conv, wrong(sandbox.latest_code(whose))).body)
+    assert (
+        answers[0]
+        == answers[1]
+        == {"error": "invalid_code", "message": "確認コードが正しくありません。", "attempts_left": 4}
+    )

@@ -156,15 +156,15 @@ def test_wrong_conversation_or_unknown_id_is_404(api, new_customer):
     assert api.confirm(vid, conv, code).status_code == 200  # the 404s cost nothing
 
 
-def test_thirty_codes_per_account_per_hour_whatever_the_clients(api, new_customer):
+def test_forty_five_codes_per_account_per_hour_whatever_the_clients(api, new_customer):
     customer = new_customer()
-    for n in range(30):  # the ceiling (README "Lockout"): 3 per client, so 10 clients are needed
+    for n in range(45):  # the ceiling (README "Lockout"): 3 per group, so 15 groups are needed
         conv = new_conversation()
         assert api.start(conv, customer_number=customer.customer_number, client_ref=f"c{n // 3}").status_code == 202
     r = api.start(new_conversation(), ocn_id=customer.ocn_id, client_ref="fresh-client")
     assert r.status_code == 429 and r.json()["error"] == "too_many_codes"
     assert 3500 <= r.json()["retry_after"] <= 3600 and int(r.headers["Retry-After"]) == r.json()["retry_after"]
-    assert len(api.outbox(customer.mobile)) == 30
+    assert len(api.outbox(customer.mobile)) == 45
     api.advance(3601)
     assert api.start(new_conversation(), customer_number=customer.customer_number).status_code == 202
 
@@ -210,9 +210,9 @@ def test_unknown_ocn_id_is_rate_limited_like_a_known_one(api, new_customer):
     known = new_customer()
     results = {}
     for label, ocn_id in (("known", known.ocn_id), ("unknown", "nobody.here@ocn.ne.jp")):
-        results[label] = [shape(api.start(new_conversation(), ocn_id=ocn_id)) for _ in range(31)]
+        results[label] = [shape(api.start(new_conversation(), ocn_id=ocn_id)) for _ in range(46)]
     assert results["known"] == results["unknown"]
-    assert [s[0] for s in results["known"]] == [202] * 30 + [429]
+    assert [s[0] for s in results["known"]] == [202] * 45 + [429]
 
 
 def test_a_decoy_can_never_succeed(api, db):

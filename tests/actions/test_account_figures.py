@@ -108,3 +108,13 @@ def test_days_for_the_letter_are_the_apis(
         assert done["response"] == "utter_done_connection_post_unnumbered" and "eta_days" not in done
     else:
         assert done["response"] == "utter_done_connection_post" and done["eta_days"] == eta_days
+
+
+@pytest.mark.parametrize("code", ["too_many_codes", "locked"])
+def test_a_customer_refused_for_now_is_offered_a_person(client: FakeClient, code: str) -> None:
+    """Strangers on many groups can still refuse a first-time customer for a while (account_api/README.md
+    "Lockout"): the bot then offers a person (request_human: the queue or the contact page)."""
+    client.fail = AccountApiError(429 if code == "too_many_codes" else 423, code, retry_after=1500)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, CHOSEN, {}))
+    assert dispatcher.messages[0]["buttons"] == [{"title": "担当者と話す", "payload": "/request_human"}]

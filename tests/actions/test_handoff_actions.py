@@ -39,7 +39,12 @@ class RecordingDesk:
         return RecordingDesk.available
 
     async def enqueue(
-        self, conversation_id: str, channel: str, topic: str | None, client_ref: str | None = None
+        self,
+        conversation_id: str,
+        channel: str,
+        topic: str | None,
+        client_ref: str | None = None,
+        verified: bool = False,
     ) -> Ticket | None:
         RecordingDesk.calls.append(("enqueue", conversation_id, channel, topic))
         RecordingDesk.calls.append(("client", client_ref))

@@ -264,3 +264,48 @@ def test_a_socket_that_moved_to_a_new_session_is_not_ended_by_a_resume_of_its_ol
     assert other.session({"session_id": old["session_id"], "session_token": old["session_token"]})["resumed"]
     assert web.say("こんにちは")["text"]  # still connected, still in its new session
     assert web_server.bot.received[-1].sender_id == f"web:{new['session_id']}"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+def test_a_closed_socket_is_unbound_from_its_session_unless_another_took_it(loop_thread: LoopThread) -> None:
+    """Review 3, N3 leftover: bindings stayed after a disconnect (the in-process registry then evicted the
+    oldest, live ones first). A socket that goes away is unbound; one whose session another socket
+    resumed meanwhile leaves that socket's binding alone."""
+    from channels.session_tokens import MemoryRegistry
+
+    registry = MemoryRegistry()
+    tokens = SessionTokens(SECRET, registry=registry)
+    server = WebChannelServer(loop_thread, WebChatInput(tokens=tokens, allowed_origins=[HELP_SITE]), StubBot())
+    loop_thread.run(server.start())
+    try:
+        first = WebClient(loop_thread, server.url).connect()
+        issued = first.session()
+        session_id = issued["session_id"]
+        assert registry._sockets.get(session_id)  # bound while connected
+        first.close()
+        assert wait_until(lambda: session_id not in registry._sockets)
+
+        a = WebClient(loop_thread, server.url).connect()
+        again = a.session({"session_id": session_id, "session_token": issued["session_token"]})
+        assert again["resumed"] is True
+        b = WebClient(loop_thread, server.url).connect()
+        b.session({"session_id": session_id, "session_token": again["session_token"]})
+        a.next("session_ended")  # a is ended by the resume on b, and disconnected
+        a.next("disconnect")
+        b_sid = registry._sockets.get(session_id)
+        assert b_sid
+        a.close()
+        assert b.say("こんにちは")["text"]  # after a's disconnect was handled, b is still the session's socket
+        assert registry._sockets.get(session_id) == b_sid
+        b.close()
+        assert wait_until(lambda: session_id not in registry._sockets)
+    finally:
+        loop_thread.run(server.stop())

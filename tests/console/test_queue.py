@@ -87,7 +87,12 @@ def test_the_queue_has_limits_per_client_and_overall_and_the_bot_hears_which(tmp
     from actions.handoff_desk import ConsoleDesk, QueueFull
     from actions.settings import load_handoff_settings
 
-    stack, url, env = start_console(tmp_path, CONSOLE_QUEUE_MAX_WAITING="3", CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT="2")
+    stack, url, env = start_console(
+        tmp_path,
+        CONSOLE_QUEUE_MAX_WAITING="3",
+        CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT="2",
+        CONSOLE_QUEUE_RESERVED_FOR_PRIORITY="0",  # the reserved places: test_queue_admission.py
+    )
     try:
         add_operator(env, "dana")
         Operator(url, "dana")

@@ -150,7 +150,29 @@ def test_kubernetes_runs_the_retention_job_hourly_with_the_release_image_and_sec
     assert env["RETENTION_DAYS"]["value"] == "90"
     assert "secretKeyRef" in env["RETENTION_AUDIT_KEY"]["valueFrom"]
     host = values["postgresql"]["external"]["host"]
-    assert f"@{host}:" in env["TRACKER_STORE_URL"]["value"] and "$(DB_PASSWORD)" in env["TRACKER_STORE_URL"]["value"]
+    assert f"@{host}:" in env["TRACKER_STORE_URL"]["value"] and f"@{host}:" in env["CONSOLE_STORE_URL"]["value"]
+
+
+def test_kubernetes_retention_job_keeps_passwords_out_of_urls_and_uses_each_stores_role() -> None:
+    """Review 3 (low): the job built postgresql://rasa:$(DB_PASSWORD)@... for both stores: a password in a
+    URL, and one role for the tracker's and the console's store, unlike the scaled mode."""
+    cron = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "retention-cronjob.yaml").read_text())
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    env = {item["name"]: item for item in container["env"]}
+    urls = {name: env[name]["value"] for name in ("TRACKER_STORE_URL", "CONSOLE_STORE_URL")}
+    for name, url in urls.items():
+        assert "$(" not in url and ":" not in url.partition("://")[2].partition("@")[0], name  # user only
+    users = {name: url.partition("://")[2].partition("@")[0] for name, url in urls.items()}
+    # The scaled mode's roles (deploy/settings.py: SCALED_PG_USER, SCALED_CONSOLE_PG_USER defaults).
+    assert users == {"TRACKER_STORE_URL": "rasa", "CONSOLE_STORE_URL": "ocn_console"}
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert env["PGPASSFILE"]["value"].startswith(mounts["pgpass"] + "/")
+    copy = pod["initContainers"][0]
+    assert copy["command"][:3] == ["install", "-m", "0600"]  # libpq refuses a group-readable password file
+    secret = next(v for v in pod["volumes"] if v["name"] == "pgpass-secret")["secret"]
+    assert secret["items"] == [{"key": "retention-pgpass", "path": "pgpass"}]
+    assert not [item for item in container["env"] if "secretKeyRef" in str(item) and "password" in str(item)]
 
 
 def test_kubernetes_values_put_no_password_into_a_url() -> None:
@@ -161,3 +183,17 @@ def test_kubernetes_values_put_no_password_into_a_url() -> None:
         value = str(item.get("value", ""))
         assert "://:" not in value and "$(" not in value and "@" not in value.partition("://")[2], item["name"]
     assert env["WEB_SESSION_STORE_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"] == "redis-password"
+
+
+def test_kubernetes_ingress_needs_no_snippet_annotations_and_rasa_checks_the_origin() -> None:
+    """Review 3, N5: the Origin configuration-snippet needed allow-snippet-annotations, which the controller
+    values do not (and should not: any Ingress author could inject nginx configuration) set; such an
+    Ingress is rejected. The Origin is Rasa's to check (WEB_ORIGINS), so no snippet is used."""
+    values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_text())
+    controller = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "ingress-nginx-values.yaml").read_text())
+    annotations = values["ingress"]["annotations"]
+    assert not [name for name in annotations if name.endswith("-snippet")]
+    config = (controller.get("controller") or {}).get("config") or {}
+    assert str(config.get("allow-snippet-annotations", "false")).lower() == "false"
+    env = {item["name"]: item for item in values["extraEnv"]}
+    assert env["WEB_ORIGINS"]["value"] == "https://support.ocn.ne.jp"

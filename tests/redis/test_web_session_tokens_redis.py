@@ -62,3 +62,20 @@ def test_every_server_learns_which_socket_spoke_for_a_session(redis_port: int) -
         assert await two.bind_socket("ghi", None) is None
 
     asyncio.run(scenario())
+
+
+def test_a_closed_socket_unbinds_only_itself(redis_port: int) -> None:
+    """Review 3, N3 leftover: a socket that disconnects is unbound, but not the socket that resumed its
+    session on another server meanwhile."""
+
+    async def scenario() -> None:
+        url = f"redis://127.0.0.1:{redis_port}/5"
+        one, two = (SessionTokens(b"shared-secret", registry=RedisRegistry(url)) for _ in range(2))
+        await one.bind_socket("jkl", "sid-on-one")
+        await two.bind_socket("jkl", "sid-on-two")  # resumed on server two
+        await one.unbind_socket("jkl", "sid-on-one")  # the old socket's disconnect: leaves two's binding
+        assert await one.bind_socket("jkl", "sid-on-one") == "sid-on-two"
+        await one.unbind_socket("jkl", "sid-on-one")
+        assert await two.bind_socket("jkl", None) is None  # nothing was left bound
+
+    asyncio.run(scenario())

@@ -1,0 +1,81 @@
+"""Security review 3: many cheap addresses cannot fill the handoff queue for everyone. The last places are
+kept for conversations that are hard to mass-produce: LINE users and conversations that verified themselves
+(console/queue_admission.py)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from channels.client_ref import client_ref
+from console.handoff_queue import HandoffQueue, QueueFull, QueueLimits
+from console.tables import handoffs
+
+FLOODS = {
+    "10 IPv4 addresses x 3": [client_ref("address", f"198.51.100.{n + 1}") for n in range(10) for _ in range(3)],
+    "5 IPv6 /56s x 6": [client_ref("address", f"2001:db8:0:{g:x}{n:02x}::1") for g in range(5) for n in range(6)],
+}
+
+
+def new_queue() -> HandoffQueue:
+    engine = sa.create_engine("sqlite://")
+    handoffs.metadata.create_all(engine)
+    return HandoffQueue(
+        engine, QueueLimits(max_waiting=30, max_waiting_per_client=3, max_waiting_per_group=6, reserved_for_priority=10)
+    )
+
+
+@pytest.mark.parametrize("refs", list(FLOODS.values()), ids=list(FLOODS))
+def test_a_flood_from_many_addresses_leaves_room_for_line_and_verified_customers(refs: list[str | None]) -> None:
+    queue = new_queue()
+    queued = 0
+    for n, ref in enumerate(refs):
+        try:
+            queue.enqueue(f"web:flood{n}", "web", None, ref)
+            queued += 1
+        except QueueFull:
+            pass
+    assert queued == 20  # the web rows stop short of the reserved places
+    with pytest.raises(QueueFull):  # another unverified web conversation is told the queue is full
+        queue.enqueue("web:next", "web", None, client_ref("address", "203.0.113.9"))
+
+    line, _ = queue.enqueue("line:U1234", "line", None, client_ref("line-user", "U1234"))
+    verified, position = queue.enqueue("web:verified", "web", None, client_ref("address", "203.0.113.10"), True)
+    assert line.status == verified.status == "waiting" and position == 22
+
+
+def test_the_reserved_places_fill_up_too() -> None:
+    queue = new_queue()
+    for n in range(30):
+        queue.enqueue(f"line:U{n}", "line", None, client_ref("line-user", f"U{n}"))
+    with pytest.raises(QueueFull):
+        queue.enqueue("line:U-late", "line", None, client_ref("line-user", "U-late"))
+
+
+def test_the_desk_api_keeps_the_reserved_place_for_a_verified_conversation(tmp_path) -> None:  # noqa: ANN001
+    """End to end through the action server's desk client and the console's desk API."""
+    import asyncio
+
+    from console_support import SERVICE_TOKEN, Operator, add_operator, start_console
+
+    from actions.handoff_desk import ConsoleDesk
+    from actions.handoff_desk import QueueFull as DeskQueueFull
+    from actions.settings import load_handoff_settings
+
+    stack, url, env = start_console(tmp_path, CONSOLE_QUEUE_MAX_WAITING="3", CONSOLE_QUEUE_RESERVED_FOR_PRIORITY="1")
+    try:
+        add_operator(env, "dana")
+        Operator(url, "dana")
+        desk = ConsoleDesk(load_handoff_settings({"HANDOFF_DESK_URL": url, "CONSOLE_SERVICE_TOKEN": SERVICE_TOKEN}))
+
+        def ask(conversation_id: str, verified: bool = False) -> object:
+            ref = client_ref("address", f"192.0.2.{len(conversation_id)}{conversation_id[-1:].encode()[0] % 9}")
+            return asyncio.run(desk.enqueue(conversation_id, "web", None, ref, verified=verified))
+
+        assert ask("web:a1").position == 1
+        assert ask("web:bb2").position == 2
+        with pytest.raises(DeskQueueFull):
+            ask("web:ccc3")
+        assert ask("web:dddd4", verified=True).position == 3
+    finally:
+        stack.stop()
