@@ -22,9 +22,9 @@ from console.handoff.context import CHANNEL_LABELS, jst_time, read_context
 from console.handoff.lifecycle import end_handoff, withdraw_unconfirmed
 from console.handoff.rasa_api import RasaApi, RasaApiError
 from console.handoff.transcript import TranscriptReader
+from console.handoff_queue import OPEN
 from console.notes import Note, clean_note
 from console.outcomes import OUTCOMES, earlier_handoffs, read_outcome
-from console.handoff_queue import OPEN
 from console.pages import NavItem
 from console.routing import Desk, route
 from console.settings import ConsoleSettings
