@@ -15,7 +15,7 @@ from axe_check import count, describe, violations
 from keyboard import focused, press, tab_to, type_keys
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from test_handoff_web import operator_browser, sign_in, transcript  # noqa: F401  (operator_browser: a fixture)
+from test_handoff_web import choose_outcome, operator_browser, sign_in, transcript  # noqa: F401  (operator_browser: a fixture)
 from test_web_accessibility import announcements
 from test_web_chat import fresh_page, messages, screenshot, texts, wait_bot_reply, wait_for
 from web_support import WebStack
@@ -134,6 +134,10 @@ def test_keyboard_handoff_and_axe_over_the_console(web_stack: WebStack, browser,
     operator_browser.get(f"{console_url}/handoffs/{handoff_id}")
     wait_for(operator_browser, lambda: operator_browser.find_element(By.ID, "handback").is_displayed(), 15)
     operator_browser.find_element(By.ID, "handback").click()
+    # The outcome dialog handing back opens (issue 24) is part of the console too.
+    wait_for(operator_browser, lambda: operator_browser.find_element(By.ID, "outcome-dialog").is_displayed(), 10)
+    widget_violations(operator_browser, "console outcome dialog", figures)
+    choose_outcome(operator_browser, "resolved")
     wait_bot_reply(browser, 0, "ここからはチャットボットがお答えします")
     bots = len(messages(browser, "bot"))
     type_keys(browser, "お客さま番号を変更したい")
