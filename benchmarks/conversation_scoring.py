@@ -295,6 +295,10 @@ class Figures:
     turns_right: Share
     first_messages_direct: Share
     confidently_wrong: Share  # of the turns
+    # Of the turns up to and including each conversation's first mistake: a wrong turn after it may only
+    # follow from it (the bot is in another topic or step than the writer assumed), so this counts each
+    # cause once. Both are reported; the issue's goal is set on the first.
+    confidently_wrong_until_first_mistake: Share
 
     def as_json(self) -> dict[str, Any]:
         return {name: getattr(self, name).as_json() for name in self.__dataclass_fields__}
@@ -308,7 +312,23 @@ def figures(results: Iterable[ConversationResult]) -> Figures:
         Share(sum(v.right for v in verdicts), len(verdicts)),
         Share(sum(r.verdicts[0].right for r in results if r.verdicts), sum(1 for r in results if r.verdicts)),
         Share(sum(v.confidently_wrong for v in verdicts), len(verdicts)),
+        _until_first_mistake(results),
     )
+
+
+def until_first_mistake(verdicts: Iterable[Verdict]) -> list[Verdict]:
+    """A conversation's turns up to and including its first wrong one (all of them when none is wrong)."""
+    kept = []
+    for verdict in verdicts:
+        kept.append(verdict)
+        if not verdict.right:
+            break
+    return kept
+
+
+def _until_first_mistake(results: list[ConversationResult]) -> Share:
+    kept = [v for r in results for v in until_first_mistake(r.verdicts)]
+    return Share(sum(v.confidently_wrong for v in kept), len(kept))
 
 
 def by_expectation(results: Iterable[ConversationResult]) -> dict[str, tuple[Share, Share]]:

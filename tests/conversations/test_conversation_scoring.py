@@ -178,3 +178,25 @@ def test_the_report_keeps_each_conversations_turns_for_a_paired_comparison() -> 
     differences = compare(before, after, rounds=50)
     assert differences["conversations_right"] == [1.0, 1.0, 1.0]
     assert differences["confidently_wrong"] == [-1.0, -1.0, -1.0]
+
+
+def test_confidently_wrong_until_the_first_mistake_leaves_out_the_turns_after_it() -> None:
+    turns = (Turn("a", "answer", "t"), Turn("b", "does", "thank"), Turn("c", "does", "goodbye"))
+    c1, c2, c3 = (Conversation(i, "p", "web", "wa/p.yml", turns) for i in ("c1", "c2", "c3"))
+    right = judge(Turn("a", "answer", "check_ocn_id"), bot("utter_answer_check_ocn_id"))
+    wrong = judge(Turn("b", "does", "thank"), bot("utter_answer_check_ocn_id"))
+    hedged = judge(Turn("a", "answer", "check_ocn_id"), bot("utter_clarify"))
+    results = [
+        ConversationResult(c1, (right, wrong, wrong)),  # the third may follow from the second
+        ConversationResult(c2, (hedged, wrong, wrong)),  # first mistake hedged: nothing after it counts
+        ConversationResult(c3, (right, right, right)),
+    ]
+    got = figures(results)
+    assert (got.confidently_wrong.count, got.confidently_wrong.total) == (4, 9)
+    assert (got.confidently_wrong_until_first_mistake.count, got.confidently_wrong_until_first_mistake.total) == (
+        1,
+        6,
+    )
+    before = report(Run(results, 1.0))
+    after = report(Run([ConversationResult(c, (right, right, right)) for c in (c1, c2, c3)], 1.0))
+    assert compare(before, after, rounds=20)["confidently_wrong_until_first_mistake"][0] == pytest.approx(-1 / 6)
