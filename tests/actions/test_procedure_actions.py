@@ -51,6 +51,21 @@ def test_start_keeps_the_chosen_procedure_and_forgets_an_expired_verification() 
     assert slots["procedure"] == "send_ocn_id" and slots["verification_id"] is None
 
 
+def test_asking_for_the_chat_right_after_an_answer_starts_that_answers_procedure() -> None:
+    # The offer was passed over (the survey came next), then 「じゃあこのチャットでやってもらえる？」.
+    t = tracker(
+        "start_procedure",
+        text="じゃあこのチャットでやってもらえる？",
+        slots={"topic": "forgot_ocn_id_password", "pending_question": "survey"},
+    )
+    _, events = run(ActionStartProcedure(), t)
+    assert slot_events(events)["procedure"] == "reset_ocn_password"
+    # A topic without a chat procedure chooses nothing: the bot asks which one.
+    t = tracker("start_procedure", text="チャットで手続きしたい", slots={"topic": "change_customer_number"})
+    _, events = run(ActionStartProcedure(), t)
+    assert slot_events(events)["procedure"] is None
+
+
 def test_required_slots_skip_verification_while_it_is_valid() -> None:
     form = ValidateProcedureForm()
     needed = asyncio.run(
