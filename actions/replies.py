@@ -35,19 +35,7 @@ MAX_COURTESY_CHARS = 25
 # 「有難うございました」「感謝です」「サンクス」「失礼しましたー」), matched inside the folded message. Kept
 # here, not in ocn_ids.answers (a training input): only these readers use them.
 THANKS_STEMS = ("ありが", "有難", "有り難", "感謝", "助か", "たすか", "さんくす", "さんきゅ", "thank", "お礼")
-GOODBYE_STEMS = (
-    "さようなら", "さよなら", "失礼し", "失礼いた", "bye", "またね", "じゃあね", "じゃね", "おやすみ", "お疲れ", "おつかれ",
-    "以上です", "終わりです", "おわりです",
-)  # fmt: skip
-# Answers that say something cannot be done: 「どうしても無理？」「なんで？」 right after one asks it again.
-CANNOT_TOPICS = frozenset({"change_connection_id", "change_customer_number"})
-INSISTING = tuple(
-    fold(w)
-    for w in (
-        "どうしても", "絶対", "ぜったい", "本当に", "ほんとに", "ほんとう", "なんで", "なぜ", "何で", "無理", "むり",
-        "だめ", "できない", "できません", "出来ない", "変えられない", "かえられない", "変更できない", "方法",
-    )
-)  # fmt: skip
+GOODBYE_STEMS = ("さようなら", "さよなら", "失礼し", "失礼いた", "bye", "またね")
 
 
 def says_thanks(word: str) -> bool:
@@ -120,19 +108,6 @@ async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, t
     if fact is None:
         return None
     dispatcher.utter_message(response=fact.response)
-    return _ask_again(dispatcher, tracker)
-
-
-async def answer_insistence(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
-    """「どうしても変えられないの？」 right after 「…は変更できません」: the same answer again, with what can
-    be done instead, rather than a clarification."""
-    topic = tracker.get_slot("topic")
-    word = fold(text)
-    if topic not in CANNOT_TOPICS or in_procedure(tracker) or len(word) > MAX_COURTESY_CHARS:
-        return None
-    if latest_intent(tracker) not in SMALL_TALK_READINGS | {topic} or not any(w in word for w in INSISTING):
-        return None
-    say_answer(topic, dispatcher)
     return _ask_again(dispatcher, tracker)
 
 
@@ -228,6 +203,5 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("code_step", answer_code_step),
     ("courtesy", answer_courtesy),
     ("follow_up", answer_follow_up),
-    ("insistence", answer_insistence),
     ("two_questions", answer_two_topics),
 )

@@ -397,27 +397,3 @@ def test_the_final_question_is_answered_in_the_customers_own_words(typed: str, c
 def test_the_confirmations_own_words_answer_no_other_question() -> None:
     assert read_yes_no("survey", "問題ないです") is None  # 「解決しましたか？」 has its own reading
     assert read_yes_no("offer_procedure", "やめときます") is None
-
-
-@pytest.mark.parametrize(
-    "topic, typed, intent, expected",
-    [
-        ("change_connection_id", "どうしても変えられないの？", "nlu_fallback", "utter_answer_change_connection_id"),
-        ("change_customer_number", "なんで無理なんですか", "deny", "utter_answer_change_customer_number"),
-        ("change_ocn_id", "どうしても無理？", "nlu_fallback", None),  # that answer says how: nothing to repeat
-        ("change_connection_id", "接続用IDのパスワードを変えたい", "change_connection_id_password", None),  # new
-    ],
-)
-def test_insisting_after_it_cannot_be_done_gets_the_same_answer(
-    topic: str, typed: str, intent: str, expected: str | None
-) -> None:
-    t = tracker(intent, text=typed, slots={"topic": topic})
-    dispatcher = CollectingDispatcher()
-    read = asyncio.run(reading_in_context(dispatcher, t))
-    said = [m.get("response") for m in dispatcher.messages]
-    assert (said[0] if read else None) == expected
-
-
-def test_a_goodbye_in_other_words_is_answered_as_one() -> None:
-    messages, _ = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい、以上です", slots={}))
-    assert responses(messages) == ["utter_goodbye"]
