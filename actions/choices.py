@@ -132,32 +132,12 @@ class YesNoQuestion:
     kind: YesNoKind
     yes_title: str = "はい"
     no_title: str = "いいえ"
-    yes_words: frozenset[str] = frozenset()  # what else agrees to this question (folded)
-    no_words: frozenset[str] = frozenset()
 
-
-def _fold_all(*words: str) -> frozenset[str]:
-    return frozenset(fold(w) for w in words)
-
-
-# 「…お送りします。よろしいですか？」: what customers answer to a confirmation besides yes and no, alone or
-# after 「はい」「えーと」 (「はい、それで大丈夫です」「はい実行してください」「やっぱりやめときます」).
-CONFIRM_YES = _fold_all(
-    "問題ないです", "問題ない", "問題ありません", "それで大丈夫です", "それで大丈夫", "合ってます", "あってます",
-    "合っています", "よろしいです", "それでいい", "それでいいです", "それで", "そうしてください", "そうして",
-    "間違いないです", "間違いありません", "どうぞ", "かまいません", "構いません", "了解しました", "承知しました",
-    "わかりました", "分かりました", "お願い致します", "実行してください", "実行して", "送信してください",
-    "再設定してください", "送ってほしいです", "sure", "はいっ", "おう",
-)  # fmt: skip
-CONFIRM_NO = _fold_all(
-    "やめときます", "やめておきます", "やっぱりやめます", "やっぱりやめときます", "やっぱりやめる", "キャンセル",
-    "キャンセルで", "キャンセルします", "違います", "ちがいます",
-)  # fmt: skip
 
 YES_NO_QUESTIONS: dict[str, YesNoQuestion] = {
     "offer_procedure": YesNoQuestion("offer", "チャットで手続きする", "今はしない"),
     "offer_resend": YesNoQuestion("offer", "新しいコードを送る", "もう少し待つ"),
-    "procedure_confirmed": YesNoQuestion("confirm", yes_words=CONFIRM_YES, no_words=CONFIRM_NO),
+    "procedure_confirmed": YesNoQuestion("confirm"),
     "survey": YesNoQuestion("survey"),
 }
 
@@ -178,7 +158,7 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     if asked.kind == "confirm" and len(word) <= 1:
         # 「ん」「あ」: the classifier may read a grunt as yes, and this yes changes the account.
         return "unclear"
-    parts = courtesy_parts(word) or _parts_before_own_word(asked, word)
+    parts = courtesy_parts(word)
     if not parts:
         return None
     readings = {reading for part in parts if (reading := _read_word(asked, part)) is not None}
@@ -191,22 +171,9 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     return None
 
 
-def _parts_before_own_word(asked: YesNoQuestion, word: str) -> list[str] | None:
-    """「はい、それで大丈夫です」: courtesy words, then one of this question's own words."""
-    for cut in range(1, len(word)):
-        head, tail = word[:cut], word[cut:]
-        if tail in asked.yes_words | asked.no_words and (parts := courtesy_parts(head)):
-            return [*parts, tail]
-    return None
-
-
 def _read_word(asked: YesNoQuestion, word: str) -> Reading | None:
     if word in UNCLEAR[asked.kind]:
         return "unclear"
-    if word in asked.yes_words:
-        return "yes"
-    if word in asked.no_words:
-        return "no"
     if word in FINE:
         return "no" if asked.kind == "offer" else "yes"
     if word in _title_keys(asked.yes_title) or word in YES:

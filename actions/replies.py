@@ -31,21 +31,6 @@ Events = list[dict[str, Any]]
 # message with thanks in it asks something more and is read as a question.
 SMALL_TALK_READINGS = frozenset({"affirm", "deny", "thank", "goodbye", "greet", "nlu_fallback"})
 MAX_COURTESY_CHARS = 25
-# Parts of thanks and goodbyes that survive typing slips and other spellings (「ありがとうごさいます」
-# 「有難うございました」「感謝です」「サンクス」「失礼しましたー」), matched inside the folded message. Kept
-# here, not in ocn_ids.answers (a training input): only these readers use them.
-THANKS_STEMS = ("ありが", "有難", "有り難", "感謝", "助か", "たすか", "さんくす", "さんきゅ", "thank", "お礼")
-GOODBYE_STEMS = ("さようなら", "さよなら", "失礼し", "失礼いた", "bye", "またね")
-
-
-def says_thanks(word: str) -> bool:
-    return mentions_courtesy(word, THANKS) or any(stem in word for stem in THANKS_STEMS)
-
-
-def says_goodbye(word: str) -> bool:
-    return mentions_courtesy(word, GOODBYE) or any(stem in word for stem in GOODBYE_STEMS)
-
-
 Reader = Callable[[CollectingDispatcher, Tracker, str], Awaitable[Events | None]]
 
 
@@ -89,9 +74,9 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     word = fold(text)
     if latest_intent(tracker) not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
-    if says_goodbye(word):
+    if mentions_courtesy(word, GOODBYE):
         dispatcher.utter_message(response="utter_goodbye")
-    elif says_thanks(word):
+    elif mentions_courtesy(word, THANKS):
         if tracker.get_slot("pending_question") == "survey":
             return record_survey(dispatcher, tracker, resolved=True)
         dispatcher.utter_message(response="utter_thank")

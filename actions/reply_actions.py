@@ -18,8 +18,7 @@ from actions.conversation_state import PROCEDURE_FORM, in_procedure, latest_inte
 from actions.faq_actions import ActionClarify
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
-from actions.replies import answer_yes_no, read_in_context, says_thanks
-from ocn_ids.answers import fold
+from actions.replies import answer_yes_no, read_in_context
 
 
 class ActionAnswerPendingQuestion(Action):
@@ -48,9 +47,7 @@ class ActionAnswerPendingQuestion(Action):
             return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "inform":
             return await ActionClarify().run(dispatcher, tracker, domain)  # looked like a value, but held none
-        # Nothing asked and nothing to do: a long thank-you (「丁寧に教えてくれて…ありがとう」) is thanked.
-        word = fold(tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(response="utter_thank" if says_thanks(word) else "utter_anything_else")
+        dispatcher.utter_message(response="utter_anything_else")
         return []
 
 
