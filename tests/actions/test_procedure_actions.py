@@ -156,6 +156,26 @@ def test_code_errors(client: FakeClient, error: AccountApiError, response: str, 
         assert result[slot] is None
 
 
+def test_sms_asked_for_before_the_verification_is_not_an_expired_verification(
+    client: FakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 「接続用IDをSMSで送ってほしい」 starts the procedure: nothing is verified yet, so nothing is asked of the
+    # account system (it would answer "not verified", told to the customer as an expired verification).
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().validate_delivery_method("sms", dispatcher, tracker(), {}))
+    assert result == {"delivery_method": "sms"} and dispatcher.messages == [] and client.calls == []
+    # Once the code is right, a customer without a mobile is told so and asked how else to receive it.
+    monkeypatch.setattr(
+        client,
+        "account_summary",
+        lambda *a: AccountSummary("N", "o", None, "mail", "h***@example.jp", False, "大阪府****"),
+    )
+    waiting = tracker(slots={"verification_id": "v-1", "delivery_method": "sms"})
+    result = asyncio.run(ValidateProcedureForm().validate_otp_code("123456", dispatcher, waiting, {}))
+    assert responses(dispatcher.messages) == ["utter_verified", "utter_no_mobile"]
+    assert result["delivery_method"] is None and result["verified_until"]
+
+
 def test_sms_refused_without_a_mobile(client: FakeClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         client,
