@@ -17,21 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
 from actions.answers import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
-from actions.choices import QUESTIONS, Choice, is_plain_yes_no, named_procedure, read_choice, read_yes_no
+from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure, latest_intent
 from actions.follow_ups import follow_up_fact, two_topics
 from actions.procedure_form import start_procedure_events
 from actions.topics import TOPICS
-from ocn_ids.answers import (
-    CHAT_PROCEDURE_REQUEST,
-    CODE_AGAIN,
-    CODE_NOT_ARRIVED,
-    GOODBYE,
-    THANKS,
-    fold,
-    mentions_courtesy,
-)
+from ocn_ids.answers import CODE_AGAIN, CODE_NOT_ARRIVED, GOODBYE, THANKS, fold, mentions_courtesy
 from ocn_ids.normalize import MAX_MESSAGE_CHARS
 
 Events = list[dict[str, Any]]
@@ -131,20 +123,9 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
             )
             return [ask(question)]
     reading = read_yes_no(question, text)
-    if reading is None and question == "offer_procedure" and _asks_for_the_offered_procedure(tracker, text):
-        reading = "yes"
     if reading is None:
         return None
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
-
-
-def _asks_for_the_offered_procedure(tracker: Tracker, text: str) -> bool:
-    """「ここでお願いできますか」 to 「チャットでのお手続きをご希望ですか？」: a yes in the customer's words
-    (a short request to do it here that names no other procedure)."""
-    word = fold(text)
-    if len(word) > choices.MAX_ANSWER_CHARS or not CHAT_PROCEDURE_REQUEST.search(word):
-        return False
-    return named_procedure(text) in (None, tracker.get_slot("offered_procedure"))
 
 
 def ask_choice_again(question: str, dispatcher: CollectingDispatcher) -> Events:

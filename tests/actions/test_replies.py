@@ -365,19 +365,3 @@ def test_the_code_step_is_read_while_the_code_is_awaited(
     assert responses(messages)[0] == first
     elsewhere = asyncio.run(reading_in_context(CollectingDispatcher(), tracker(intent, text=typed)))
     assert elsewhere is None or elsewhere[0] != "code_step"  # no code awaited: no code step
-
-
-@pytest.mark.parametrize(
-    "typed, starts",
-    [
-        ("ここでお願いできますか", True),
-        ("じゃあチャットでやってほしい", True),
-        ("チャットでOCN IDを確認したい", True),  # the offered procedure named
-        ("チャットでログイン履歴を確認したい", False),  # another procedure: a new request, not this yes
-    ],
-)
-def test_a_request_to_do_it_here_answers_the_offer(typed: str, starts: bool) -> None:
-    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
-    _, events = run(ActionAnswerPendingQuestion(), tracker("nlu_fallback", text=typed, slots=slots))
-    started = any(e.get("event") == "followup" and e.get("name") == "procedure_form" for e in events)
-    assert started == starts
