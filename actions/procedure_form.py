@@ -50,7 +50,7 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
     if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
         procedure = tracker.get_slot("offered_procedure")
     if procedure not in PROCEDURES and latest_intent(tracker) == "start_procedure":
-        procedure = named_procedure(tracker.latest_message.get("text") or "")
+        procedure = named_procedure(tracker.latest_message.get("text") or "") or _procedure_of_topic(tracker)
     delivery = latest_entity(tracker, "delivery_method")
     if procedure is None and delivery:
         procedure = "send_connection_id"
@@ -118,17 +118,19 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     ) -> dict[str, Any]:
         if value not in ("sms", "post", "mypage"):
             return {"delivery_method": None}
-        if value == "sms":
-            try:
-                summary = await asyncio.to_thread(
-                    shared_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
-                )
-            except (AccountApiError, AccountApiUnavailable) as error:
-                return {"delivery_method": value, **slot_values(explain_api_error(dispatcher, error))}
-            if summary.contact_channel != "sms":
-                dispatcher.utter_message(response="utter_no_mobile")
-                return {"delivery_method": None}
+        if value == "sms" and is_verified(tracker):
+            return await _sms_reachable(dispatcher, tracker)
+        # 「SMSで送って」 with the start request, before the verification: whether the account has a mobile
+        # is asked once verified (validate_otp_code), not now (the account system would say "not verified").
         return {"delivery_method": value}
+
+    async def validate_otp_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        result = await super().validate_otp_code(value, dispatcher, tracker, domain)
+        if result.get("verified_until") and tracker.get_slot("delivery_method") == "sms":
+            result.update(await _sms_reachable(dispatcher, tracker))
+        return result
 
     async def extract_procedure_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -151,6 +153,20 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         return {"procedure_confirmed": None if value is None else bool(value)}
 
 
+async def _sms_reachable(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """SMS chosen by a verified customer: kept when the account has a mobile, else asked again."""
+    try:
+        summary = await asyncio.to_thread(
+            shared_client().account_summary, tracker.get_slot("verification_id"), tracker.sender_id
+        )
+    except (AccountApiError, AccountApiUnavailable) as error:
+        return {"delivery_method": "sms", **slot_values(explain_api_error(dispatcher, error))}
+    if summary.contact_channel != "sms":
+        dispatcher.utter_message(response="utter_no_mobile")
+        return {"delivery_method": None}
+    return {"delivery_method": "sms"}
+
+
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """A typed answer to the form's choice question: the slot, or (when it names several) the
     candidates to pick from; {} when the text is not an answer (the form lets the rules handle it)."""
@@ -169,6 +185,13 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
         )
         return {question: None}
     return {}
+
+
+def _procedure_of_topic(tracker: Tracker) -> str | None:
+    """「チャットでできますか？」 right after an answer asks for that answer's procedure (the offer may
+    have been answered or passed over already)."""
+    topic = TOPICS.get(tracker.get_slot("topic") or "")
+    return topic.procedure if topic else None
 
 
 def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:

@@ -194,7 +194,7 @@ def print_table(run: Run) -> None:
     overall = figures(run.results)
     print("\nBlind conversations, end to end over REST (95 % Wilson intervals)")
     for name in overall.__dataclass_fields__:
-        print(f"  {name:<22} {getattr(overall, name)}")
+        print(f"  {name:<38} {getattr(overall, name)}")
     print(f"  speed                  {run.turns} turns in {run.seconds:.0f} s = {run.turns_per_second:.2f} turns/s")
     per_file: dict[str, list[ConversationResult]] = {}
     for result in run.results:
@@ -225,11 +225,13 @@ def compare(before: dict[str, Any], after: dict[str, Any], rounds: int = 2000) -
     def measures(run: dict[str, Any], chosen: list[str]) -> list[float]:
         convs = [run["per_conversation"][i] for i in chosen]
         turns = [t for c in convs for t in c]
+        until_first = [t for c in convs for t in _until_first_mistake(c)]
         return [
             sum(all(t[0] for t in c) for c in convs) / len(convs),
             sum(t[0] for t in turns) / len(turns),
             sum(c[0][0] for c in convs) / len(convs),
             sum(t[1] for t in turns) / len(turns),
+            sum(t[1] for t in until_first) / len(until_first),
         ]
 
     rng = random.Random(42)
@@ -238,7 +240,13 @@ def compare(before: dict[str, Any], after: dict[str, Any], rounds: int = 2000) -
     for _ in range(rounds):
         chosen = [rng.choice(ids) for _ in ids]
         samples.append([a - b for a, b in zip(measures(after, chosen), measures(before, chosen), strict=True)])
-    names = ("conversations_right", "turns_right", "first_messages_direct", "confidently_wrong")
+    names = (
+        "conversations_right",
+        "turns_right",
+        "first_messages_direct",
+        "confidently_wrong",
+        "confidently_wrong_until_first_mistake",
+    )
     result = {}
     for index, name in enumerate(names):
         values = sorted(s[index] for s in samples)
@@ -246,11 +254,19 @@ def compare(before: dict[str, Any], after: dict[str, Any], rounds: int = 2000) -
     return result
 
 
+def _until_first_mistake(turns: list[list[bool]]) -> list[list[bool]]:
+    """A conversation's [right, confidently wrong] turns up to and including its first wrong one."""
+    for index, (right, _) in enumerate(turns):
+        if not right:
+            return turns[: index + 1]
+    return turns
+
+
 def print_comparison(before_path: Path, after: dict[str, Any]) -> None:
     before = json.loads(before_path.read_text(encoding="utf-8"))
     print(f"\n  paired difference against {before_path} (after − before, 95 % bootstrap interval)")
     for name, (point, low, high) in compare(before, after).items():
-        print(f"  {name:<22} {point:+.3f} [{low:+.3f}, {high:+.3f}]")
+        print(f"  {name:<38} {point:+.3f} [{low:+.3f}, {high:+.3f}]")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,9 @@ changes a score. The writers' conventions (blind/README.md) are read here:
 
 - a reply that answers and then offers the chat procedure (or asks the survey) is the answer;
 - two questions in one message expect the first: the expected answer present is enough;
-- the right code expects `verified` (whatever the bot asks next); a wrong one `asks: otp_code` again.
+- the right code expects `verified` (whatever the bot asks next); a wrong one `asks: otp_code` again;
+- `asks: survey` after the customer's thanks is met when the bot asked the survey with its answer and
+  this message answered it (the scorer's convention, benchmarks/README.md).
 
 A turn is **right** when the expected response is there and no other help-page topic was answered
 in its place. A wrong turn is **confidently wrong** unless the bot hedged (a clarification, the
@@ -106,8 +108,10 @@ DOES: dict[str, frozenset[str]] = {
             "utter_done_connection_mypage",
             "utter_done_customer_number",
             "utter_done_ocn_id",
+            "utter_login_history",  # the login history shown (its own responses since 82340db)
+            "utter_login_history_none",
             "utter_login_history_unfamiliar",
-            "text:action_run_procedure",  # the login history is a plain text the action writes
+            "text:action_run_procedure",  # the login history as a plain text (before 82340db)
         }
     ),
     "cancel": frozenset({"utter_procedure_cancelled", "utter_no_procedure_to_cancel"}),
@@ -115,6 +119,11 @@ DOES: dict[str, frozenset[str]] = {
     "resend_code": frozenset({"utter_code_resent", "utter_earlier_code_still_valid"}),
     "no_password_please": frozenset({"utter_password_not_in_chat"}),
 }
+
+# The survey's answer recorded: it was asked in the bot's previous turn (with the answer, SPEC.md does not
+# say when) and this message answered it. A writer expecting `asks: survey` after the customer's thanks
+# expected the question the bot had already asked; asking it twice is not what a good agent does.
+SURVEY_ANSWERED = frozenset({"utter_survey_thanks", "utter_survey_unresolved"})
 
 EXPECT_KINDS = ("answer", "asks", "does")
 
@@ -240,7 +249,8 @@ def judge(turn: Turn, bot: BotTurn) -> Verdict:
     if turn.kind == "answer":
         right = turn.value in topics
     elif turn.kind == "asks":
-        right = bool(names & ASKS[turn.value]) and not answered_topics(bot, related=False)
+        asked = names & ASKS[turn.value] or (turn.value == "survey" and names & SURVEY_ANSWERED)
+        right = bool(asked) and not answered_topics(bot, related=False)
     else:
         right = bool(names & DOES[turn.value]) and not (topics and turn.value != "handoff")
     hedged = bool(names & HEDGES)
@@ -295,6 +305,10 @@ class Figures:
     turns_right: Share
     first_messages_direct: Share
     confidently_wrong: Share  # of the turns
+    # Of the turns up to and including each conversation's first mistake: a wrong turn after it may only
+    # follow from it (the bot is in another topic or step than the writer assumed), so this counts each
+    # cause once. Both are reported; the issue's goal is set on the first.
+    confidently_wrong_until_first_mistake: Share
 
     def as_json(self) -> dict[str, Any]:
         return {name: getattr(self, name).as_json() for name in self.__dataclass_fields__}
@@ -308,7 +322,23 @@ def figures(results: Iterable[ConversationResult]) -> Figures:
         Share(sum(v.right for v in verdicts), len(verdicts)),
         Share(sum(r.verdicts[0].right for r in results if r.verdicts), sum(1 for r in results if r.verdicts)),
         Share(sum(v.confidently_wrong for v in verdicts), len(verdicts)),
+        _until_first_mistake(results),
     )
+
+
+def until_first_mistake(verdicts: Iterable[Verdict]) -> list[Verdict]:
+    """A conversation's turns up to and including its first wrong one (all of them when none is wrong)."""
+    kept = []
+    for verdict in verdicts:
+        kept.append(verdict)
+        if not verdict.right:
+            break
+    return kept
+
+
+def _until_first_mistake(results: list[ConversationResult]) -> Share:
+    kept = [v for r in results for v in until_first_mistake(r.verdicts)]
+    return Share(sum(v.confidently_wrong for v in kept), len(kept))
 
 
 def by_expectation(results: Iterable[ConversationResult]) -> dict[str, tuple[Share, Share]]:

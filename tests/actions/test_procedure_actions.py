@@ -51,6 +51,21 @@ def test_start_keeps_the_chosen_procedure_and_forgets_an_expired_verification() 
     assert slots["procedure"] == "send_ocn_id" and slots["verification_id"] is None
 
 
+def test_asking_for_the_chat_right_after_an_answer_starts_that_answers_procedure() -> None:
+    # The offer was passed over (the survey came next), then 「じゃあこのチャットでやってもらえる？」.
+    t = tracker(
+        "start_procedure",
+        text="じゃあこのチャットでやってもらえる？",
+        slots={"topic": "forgot_ocn_id_password", "pending_question": "survey"},
+    )
+    _, events = run(ActionStartProcedure(), t)
+    assert slot_events(events)["procedure"] == "reset_ocn_password"
+    # A topic without a chat procedure chooses nothing: the bot asks which one.
+    t = tracker("start_procedure", text="チャットで手続きしたい", slots={"topic": "change_customer_number"})
+    _, events = run(ActionStartProcedure(), t)
+    assert slot_events(events)["procedure"] is None
+
+
 def test_required_slots_skip_verification_while_it_is_valid() -> None:
     form = ValidateProcedureForm()
     needed = asyncio.run(
@@ -139,6 +154,26 @@ def test_code_errors(client: FakeClient, error: AccountApiError, response: str, 
     assert result["otp_code"] is None
     for slot in cleared:
         assert result[slot] is None
+
+
+def test_sms_asked_for_before_the_verification_is_not_an_expired_verification(
+    client: FakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 「接続用IDをSMSで送ってほしい」 starts the procedure: nothing is verified yet, so nothing is asked of the
+    # account system (it would answer "not verified", told to the customer as an expired verification).
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().validate_delivery_method("sms", dispatcher, tracker(), {}))
+    assert result == {"delivery_method": "sms"} and dispatcher.messages == [] and client.calls == []
+    # Once the code is right, a customer without a mobile is told so and asked how else to receive it.
+    monkeypatch.setattr(
+        client,
+        "account_summary",
+        lambda *a: AccountSummary("N", "o", None, "mail", "h***@example.jp", False, "大阪府****"),
+    )
+    waiting = tracker(slots={"verification_id": "v-1", "delivery_method": "sms"})
+    result = asyncio.run(ValidateProcedureForm().validate_otp_code("123456", dispatcher, waiting, {}))
+    assert responses(dispatcher.messages) == ["utter_verified", "utter_no_mobile"]
+    assert result["delivery_method"] is None and result["verified_until"]
 
 
 def test_sms_refused_without_a_mobile(client: FakeClient, monkeypatch: pytest.MonkeyPatch) -> None:

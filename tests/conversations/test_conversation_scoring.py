@@ -66,6 +66,11 @@ def test_the_login_history_written_as_text_is_the_procedure_done() -> None:
     assert judge(Turn("はい", "does", "procedure_done"), bot("text:action_run_procedure", "utter_ask_survey")).right
 
 
+def test_the_login_history_shown_or_empty_is_the_procedure_done() -> None:
+    for shown in ("utter_login_history", "utter_login_history_none"):
+        assert judge(Turn("お願いします", "does", "procedure_done"), bot(shown, "utter_ask_survey")).right
+
+
 def test_a_help_page_section_answers_the_topics_it_lists() -> None:
     section = "OCNのIDは3種類です。お客さま番号はご契約を識別するNから始まる10桁の番号、OCN ID（OCNメールアドレス）は各サービス共通"
     said = bot("utter_help_section", "utter_help_section_other", texts=(section + "…", "ご質問が違う場合は"))
@@ -178,3 +183,31 @@ def test_the_report_keeps_each_conversations_turns_for_a_paired_comparison() -> 
     differences = compare(before, after, rounds=50)
     assert differences["conversations_right"] == [1.0, 1.0, 1.0]
     assert differences["confidently_wrong"] == [-1.0, -1.0, -1.0]
+
+
+def test_confidently_wrong_until_the_first_mistake_leaves_out_the_turns_after_it() -> None:
+    turns = (Turn("a", "answer", "t"), Turn("b", "does", "thank"), Turn("c", "does", "goodbye"))
+    c1, c2, c3 = (Conversation(i, "p", "web", "wa/p.yml", turns) for i in ("c1", "c2", "c3"))
+    right = judge(Turn("a", "answer", "check_ocn_id"), bot("utter_answer_check_ocn_id"))
+    wrong = judge(Turn("b", "does", "thank"), bot("utter_answer_check_ocn_id"))
+    hedged = judge(Turn("a", "answer", "check_ocn_id"), bot("utter_clarify"))
+    results = [
+        ConversationResult(c1, (right, wrong, wrong)),  # the third may follow from the second
+        ConversationResult(c2, (hedged, wrong, wrong)),  # first mistake hedged: nothing after it counts
+        ConversationResult(c3, (right, right, right)),
+    ]
+    got = figures(results)
+    assert (got.confidently_wrong.count, got.confidently_wrong.total) == (4, 9)
+    assert (got.confidently_wrong_until_first_mistake.count, got.confidently_wrong_until_first_mistake.total) == (
+        1,
+        6,
+    )
+    before = report(Run(results, 1.0))
+    after = report(Run([ConversationResult(c, (right, right, right)) for c in (c1, c2, c3)], 1.0))
+    assert compare(before, after, rounds=20)["confidently_wrong_until_first_mistake"][0] == pytest.approx(-1 / 6)
+
+
+def test_the_survey_asked_with_the_answer_and_answered_by_thanks_is_the_survey_asked() -> None:
+    assert judge(Turn("どうもありがとう", "asks", "survey"), bot("utter_survey_thanks")).right
+    assert judge(Turn("うーん、まだです", "asks", "survey"), bot("utter_survey_unresolved")).right
+    assert not judge(Turn("どうもありがとう", "asks", "survey"), bot("utter_thank")).right  # never asked
