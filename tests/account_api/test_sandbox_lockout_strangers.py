@@ -7,7 +7,7 @@ of one IPv6 /64 are one client."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,14 +35,15 @@ def address_ref(address: str) -> str:
     return ref
 
 
-def do_their_worst(sb: InProcess, customer: Customer, ref: str) -> int:
-    """A stranger on one client asks for codes for the customer's account in new conversations, as many
-    as they are given, and types a wrong code into each until refused. Returns the wrong codes typed
-    that were answered as wrong codes (400)."""
+def do_their_worst(sb: InProcess, customer: Customer, ref: str, identifier: dict[str, str] | None = None) -> int:
+    """A stranger on one client asks for codes for the customer's account (by its customer number unless
+    `identifier` says otherwise) in new conversations, as many as they are given, and types a wrong code
+    into each until refused. Returns the wrong codes typed that were answered as wrong codes (400)."""
+    identifier = identifier or {"customer_number": customer.customer_number}
     answered_wrong = 0
     for _ in range(50):  # far more than any limit allows; a bound so a broken limit cannot hang the test
         conv = new_conversation()
-        started = sb.start(conv, ref, customer_number=customer.customer_number)
+        started = sb.start(conv, ref, **identifier)
         if started.status != 202:
             return answered_wrong
         code = sb.latest_code(customer)
@@ -53,45 +54,68 @@ def do_their_worst(sb: InProcess, customer: Customer, ref: str) -> int:
     return answered_wrong
 
 
+Worst = Callable[[InProcess, Customer, str], int]
+
+
+def a_day_of_strangers(
+    sb: InProcess, customer: Customer, refs: list[str], worst: Worst, customer_ref: Callable[[int], str]
+) -> int:
+    """A day, the strangers at it every half hour; every three hours the customer, from
+    `customer_ref(half_hour)`, needs a code and verifies. Returns the wrong codes answered 400."""
+    typed_wrong = 0
+    for half_hour in range(48):
+        for ref in refs:
+            typed_wrong += worst(sb, customer, ref)
+        if half_hour % 6 == 5:
+            reply = sb.verify(customer, customer_ref(half_hour))
+            assert reply.status == 200, (half_hour, reply)
+        sb.clock.advance(HOUR / 2)
+    return typed_wrong
+
+
+def codes_compared(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Every code the sandbox actually compares from now on: whether it matched."""
+    evaluated: list[bool] = []
+    real_code_matches = account_api.verification.code_matches
+
+    def counting_code_matches(*args: object) -> bool:
+        matched = real_code_matches(*args)  # type: ignore[arg-type]
+        evaluated.append(matched)
+        return matched
+
+    monkeypatch.setattr(account_api.verification, "code_matches", counting_code_matches)
+    return evaluated
+
+
+def botnet_for_a_day(sb: InProcess, customer: Customer, botnet: list[str], rounds: int, worst: Worst) -> None:
+    """Each client of the botnet does its worst `rounds` times a day, evenly spread; the sandbox closed after."""
+    for _round in range(rounds):
+        for ref in botnet:
+            worst(sb, customer, ref)
+        sb.clock.advance(24 * HOUR / rounds)
+    sb.close()
+
+
 def test_strangers_on_three_addresses_and_a_whole_ipv6_64_cannot_keep_the_customer_out(sandbox: InProcess) -> None:
     customer = sandbox.customer()
     strangers = [address_ref(ip) for ip in ("203.0.113.7", "198.51.100.23", "192.0.2.99")]
     # Forty addresses of one /64 (an attacker's home line has 2^64 of them): one client.
     strangers += [address_ref(f"2001:db8:4c1:77:{n:x}:a1b2:{n * 7:x}:{n * 13:x}") for n in range(1, 41)]
-    customers_phone = address_ref("192.0.2.200")
-    typed_wrong = 0
-    for half_hour in range(48):  # a day, the strangers at it every half hour
-        for ref in strangers:
-            typed_wrong += do_their_worst(sandbox, customer, ref)
-        if half_hour % 6 == 5:  # every three hours the customer, from their own address, needs a code
-            reply = sandbox.verify(customer, customers_phone)
-            assert reply.status == 200, (half_hour, reply)
-        sandbox.clock.advance(HOUR / 2)
+    customers_phone = address_ref("192.0.2.200")  # the customer's own address
+    typed_wrong = a_day_of_strangers(sandbox, customer, strangers, do_their_worst, lambda _: customers_phone)
     assert typed_wrong >= 30  # the strangers did get codes and guessed
 
 
 def test_guessing_from_a_thousand_ipv6_64s_for_a_day_stays_under_the_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    evaluated: list[bool] = []
-    real_code_matches = account_api.verification.code_matches
-
-    def counting_code_matches(*args: object) -> bool:  # every code the sandbox actually compared
-        matched = real_code_matches(*args)  # type: ignore[arg-type]
-        evaluated.append(matched)
-        return matched
-
-    monkeypatch.setattr(account_api.verification, "code_matches", counting_code_matches)
+    evaluated = codes_compared(monkeypatch)
     sandbox = InProcess(tmp_path, in_memory=True)
     customer = sandbox.customer()
     botnet = [address_ref(f"2001:db8:{n // 256:x}:{n % 256:x}::1") for n in range(1000)]
     # Every two hours each client does its worst. Hourly rounds would give no more: a client's 10 codes
     # and 10 wrong codes a day, and the account's 100 codes a day, bind before the hourly limits do.
-    for _round in range(12):
-        for ref in botnet:
-            do_their_worst(sandbox, customer, ref)
-        sandbox.clock.advance(2 * HOUR)
-    sandbox.close()
+    botnet_for_a_day(sandbox, customer, botnet, 12, do_their_worst)
     assert not any(evaluated)
     assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
     assert len(evaluated) / CODE_SPACE <= 1e-4  # each guess hits 1 code in 10^6: at most 1 in 10,000 a day
@@ -150,24 +174,12 @@ def test_guessing_with_known_clients_stays_under_the_documented_bound(
     """The bound with known clients (README "Lockout"): 100 wrong codes a day from clients that never
     verified the account, plus each known client's own 10. Strangers cannot become known without the
     right code, so a botnet's guesses compared stay at 100 while the customer's client verifies."""
-    evaluated: list[bool] = []
-    real_code_matches = account_api.verification.code_matches
-
-    def counting_code_matches(*args: object) -> bool:
-        matched = real_code_matches(*args)  # type: ignore[arg-type]
-        evaluated.append(matched)
-        return matched
-
-    monkeypatch.setattr(account_api.verification, "code_matches", counting_code_matches)
+    evaluated = codes_compared(monkeypatch)
     sandbox = InProcess(tmp_path, in_memory=True)
     customer = sandbox.customer()
     assert sandbox.verify(customer, address_ref("192.0.2.200")).status == 200
     botnet = [address_ref(f"2001:db8:{n:x}::1") for n in range(300)]  # 300 /56s
-    for _round in range(12):
-        for ref in botnet:
-            do_their_worst(sandbox, customer, ref)
-        sandbox.clock.advance(2 * HOUR)
-    sandbox.close()
+    botnet_for_a_day(sandbox, customer, botnet, 12, do_their_worst)
     wrong_guesses = evaluated[1:].count(False)
     assert evaluated[0] and not any(evaluated[1:])
     assert 0 < wrong_guesses <= GUESS_BOUND_PER_DAY
@@ -243,19 +255,7 @@ def all_three_identifiers(customer: Customer) -> list[dict[str, str]]:
 def do_their_worst_with_every_identifier(sb: InProcess, customer: Customer, ref: str) -> int:
     """As do_their_worst, once for each identifier of the account (review 3, N1): the per-client budgets
     count per identifier, so this is the most one client can do. Returns the wrong codes answered 400."""
-    answered_wrong = 0
-    for identifier in all_three_identifiers(customer):
-        for _ in range(50):
-            conv = new_conversation()
-            started = sb.start(conv, ref, **identifier)
-            if started.status != 202:
-                break
-            code = sb.latest_code(customer)
-            for _ in range(10):
-                if sb.confirm(started.body["verification_id"], conv, wrong(code)).status != 400:
-                    break
-                answered_wrong += 1
-    return answered_wrong
+    return sum(do_their_worst(sb, customer, ref, identifier) for identifier in all_three_identifiers(customer))
 
 
 STRANGER_SETS = {
@@ -275,15 +275,11 @@ def test_strangers_typing_all_three_identifiers_cannot_keep_a_first_time_custome
     sandbox = InProcess(tmp_path, in_memory=True)
     customer = sandbox.customer()
     refs = [address_ref(ip) for ip in strangers]
-    typed_wrong = 0
-    for half_hour in range(48):  # a day, the strangers at it every half hour
-        for ref in refs:
-            typed_wrong += do_their_worst_with_every_identifier(sandbox, customer, ref)
-        if half_hour % 6 == 5:  # every three hours a customer from a new address needs a code
-            first_time = address_ref(f"192.0.2.{150 + half_hour}")
-            reply = sandbox.verify(customer, first_time)
-            assert reply.status == 200, (half_hour, reply)
-        sandbox.clock.advance(HOUR / 2)
+
+    def first_time(half_hour: int) -> str:  # a customer from a new address each time
+        return address_ref(f"192.0.2.{150 + half_hour}")
+
+    typed_wrong = a_day_of_strangers(sandbox, customer, refs, do_their_worst_with_every_identifier, first_time)
     sandbox.close()
     assert typed_wrong >= 30  # the strangers did get codes and guessed
 
@@ -291,23 +287,11 @@ def test_strangers_typing_all_three_identifiers_cannot_keep_a_first_time_custome
 def test_guessing_from_many_groups_with_every_identifier_stays_under_the_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    evaluated: list[bool] = []
-    real_code_matches = account_api.verification.code_matches
-
-    def counting_code_matches(*args: object) -> bool:  # every code the sandbox actually compared
-        matched = real_code_matches(*args)  # type: ignore[arg-type]
-        evaluated.append(matched)
-        return matched
-
-    monkeypatch.setattr(account_api.verification, "code_matches", counting_code_matches)
+    evaluated = codes_compared(monkeypatch)
     sandbox = InProcess(tmp_path, in_memory=True)
     customer = sandbox.customer()
     botnet = [address_ref(f"198.51.{n // 200}.{n % 200 + 1}") for n in range(60)]  # 60 IPv4 groups
-    for _round in range(6):
-        for ref in botnet:
-            do_their_worst_with_every_identifier(sandbox, customer, ref)
-        sandbox.clock.advance(4 * HOUR)
-    sandbox.close()
+    botnet_for_a_day(sandbox, customer, botnet, 6, do_their_worst_with_every_identifier)
     assert not any(evaluated)
     assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
 

@@ -18,8 +18,9 @@ SECRET_MESSAGE = f"コードは{SECRET_CODE}、電話は{SECRET_PHONE}、お客�
 MISS = "料金の支払い方法を変えたい"
 
 
-def at(day: date, hour: int) -> float:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=JST).timestamp()
+def at(day: date, hour: int, minute: int = 0) -> float:
+    """A moment of `day` in Japan time."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=JST).timestamp()
 
 
 def known_conversations(test_message: str) -> list[Conversation]:
@@ -46,14 +47,19 @@ def known_conversations(test_message: str) -> list[Conversation]:
     return c
 
 
-def write_store(path: Path, test_message: str) -> str:
+def write_conversations(path: Path, conversations: list[Conversation]) -> str:
+    """A SQLite tracker store at `path` holding `conversations`; its URL."""
     url = f"sqlite:///{path}"
     engine = sa.create_engine(url)
     metadata = sa.MetaData()
     table = events_table(metadata)
     metadata.create_all(engine)
     with engine.begin() as connection:
-        for conversation in known_conversations(test_message):
+        for conversation in conversations:
             connection.execute(table.insert(), conversation.rows)
     engine.dispose()
     return url
+
+
+def write_store(path: Path, test_message: str) -> str:
+    return write_conversations(path, known_conversations(test_message))

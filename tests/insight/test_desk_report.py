@@ -6,29 +6,26 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from benchmarks.synthetic_store import Conversation
 from console.insight.charts import all_charts
 from console.insight.desk import Durations, desk_figures, desk_report, duration_text
-from console.insight.period import JST, Scope, requested_scope
+from console.insight.period import Scope, requested_scope
 from console.insight.render import report_html
 from console.insight.report import build_report
 from console.insight.store import tracker_engine
 from console.outcomes import Handled
 from console.store import Store
-from tests.insight.known_store import DAY1, DAY2
+from tests.insight.known_store import DAY1, DAY2, at, write_conversations
 
 EMPTY = "この期間のデータはありません"
 
 
-def at_jst(day: date, hour: int, minute: int = 0) -> float:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=JST).timestamp()
-
-
 def test_default_period_ends_today_in_japan_even_before_9_utc() -> None:
-    half_past_midnight_jst = at_jst(date(2026, 12, 5), 0, 30)  # 2026-12-04 15:30 UTC
+    half_past_midnight_jst = at(date(2026, 12, 5), 0, 30)  # 2026-12-04 15:30 UTC
     assert datetime.fromtimestamp(half_past_midnight_jst, timezone.utc).date() == date(2026, 12, 4)
     scope = requested_scope(None, None, None, half_past_midnight_jst, 7, 366)
     assert (scope.first_day, scope.last_day) == (date(2026, 11, 29), date(2026, 12, 5))
-    assert scope.until == at_jst(date(2026, 12, 6), 0)  # today's messages so far are in it
+    assert scope.until == at(date(2026, 12, 6), 0)  # today's messages so far are in it
     # Unreadable input: the same default, every channel.
     assert requested_scope("2026-13-01", None, "fax", half_past_midnight_jst, 7, 366) == scope
     long = requested_scope("2020-01-01", "2026-12-05", "web", half_past_midnight_jst, 7, 366)
@@ -62,10 +59,10 @@ def _handled(operator: int, outcome: str | None, ended: float, wait: float, firs
 def test_outcomes_and_times_per_day_and_operator() -> None:
     day = date(2026, 12, 4)
     handled = [
-        _handled(1, "resolved", at_jst(day, 10), 30, 10, 300),
-        _handled(1, "unresolved", at_jst(day, 11), 90, 20, 600),
-        _handled(2, "callback", at_jst(day, 23, 59), 60, None, 120),  # never wrote: no first response
-        _handled(2, "resolved", at_jst(day + timedelta(days=1), 0, 1), 600, 40, 1800),  # the next JST day
+        _handled(1, "resolved", at(day, 10), 30, 10, 300),
+        _handled(1, "unresolved", at(day, 11), 90, 20, 600),
+        _handled(2, "callback", at(day, 23, 59), 60, None, 120),  # never wrote: no first response
+        _handled(2, "resolved", at(day + timedelta(days=1), 0, 1), 600, 40, 1800),  # the next JST day
     ]
     desk = desk_figures(handled, {1: "Alice", 2: "Bob"})
     assert [row.label for row in desk.per_day] == ["2026-12-04", "2026-12-05"]
@@ -99,7 +96,7 @@ def test_desk_report_reads_what_the_console_recorded(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'console.sqlite3'}")
     store.operators.add("alice", "Alice", "hash")
     operator_id = store.password_hash("alice")[0].id
-    clock = Clock(at_jst(date(2026, 12, 4), 10))
+    clock = Clock(at(date(2026, 12, 4), 10))
     store.handoffs.clock = store.outcomes.clock = clock
     handoff, _ = store.handoffs.enqueue("web:desk", "web", None)
     clock.now += 45
@@ -122,11 +119,7 @@ def test_desk_report_reads_what_the_console_recorded(tmp_path: Path) -> None:
 def test_a_login_history_handed_to_a_person_before_it_ran_is_not_completed(tmp_path: Path) -> None:
     """The widget's handoff marker and the operator's messages are bot events without a response, as
     the login history is: they do not complete it."""
-    import sqlalchemy as sa
-
-    from benchmarks.synthetic_store import Conversation, events_table
-
-    c = Conversation("web:history-then-person", at_jst(DAY1, 9))
+    c = Conversation("web:history-then-person", at(DAY1, 9))
     c.user("ログイン履歴を確認したい", "start_procedure").slot("procedure", "login_history")
     c.user("[確認コード]", "inform").slot("verified_until", c.now + 900).bot("utter_verified")
     c.bot("utter_confirm_login_history").user("担当者と話したい", "request_human").action("action_handoff")
@@ -134,13 +127,7 @@ def test_a_login_history_handed_to_a_person_before_it_ran_is_not_completed(tmp_p
     c._add("bot", {"text": None, "data": {"custom": {"handoff": "waiting"}}})  # the widget's marker
     c.pause()
     c._add("bot", {"text": "担当のサクラです。", "metadata": {"operator": "Sakura"}})
-    url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
-    engine = sa.create_engine(url)
-    metadata = sa.MetaData()
-    table = events_table(metadata)
-    metadata.create_all(engine)
-    with engine.begin() as db:
-        db.execute(table.insert(), c.rows)
+    url = write_conversations(tmp_path / "tracker.sqlite3", [c])
     report = build_report(tracker_engine(url), Scope(DAY1, DAY1))
     (history,) = report.procedures
     assert (history.started, history.verified, history.completed, history.abandoned) == (1, 1, 0, 1)

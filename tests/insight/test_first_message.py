@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from benchmarks.synthetic_store import Conversation, events_table
+from benchmarks.synthetic_store import Conversation
 from console.insight.period import Scope
 from console.insight.render import report_html
 from console.insight.report import build_report
 from console.insight.store import tracker_engine
-from tests.insight.known_store import DAY1, DAY2, MISS, at
+from tests.insight.known_store import DAY1, DAY2, MISS, at, write_conversations
 
 
 def report_for(url: str, channel: str | None = None) -> dict:
@@ -27,21 +25,8 @@ def test_the_known_store_has_seven_of_ten_first_messages_answered_directly(track
     assert (line["count"], line["total"]) == (1, 3)
 
 
-def write(path: Path, conversations: list[Conversation]) -> str:
-    url = f"sqlite:///{path}"
-    engine = sa.create_engine(url)
-    metadata = sa.MetaData()
-    table = events_table(metadata)
-    metadata.create_all(engine)
-    with engine.begin() as connection:
-        for conversation in conversations:
-            connection.execute(table.insert(), conversation.rows)
-    engine.dispose()
-    return url
-
-
 def test_a_rephrase_a_person_and_a_late_clarification(tmp_path: Path) -> None:
-    url = write(
+    url = write_conversations(
         tmp_path / "tracker.sqlite3",
         [
             # answered, then asked the same question again: the answer did not fit

@@ -9,10 +9,8 @@ Screenshots in var/screenshots/ (desk-*.png; README's docs/screenshots/console-q
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,13 +18,12 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_web_chat import fresh_page, open_chat, screenshot, texts, type_and_send, wait_bot_reply, wait_for
-from web_support import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, WebStack, isolated_env, log_tails
+from web_support import WebStack, chromium, isolated_env, start_stack
 
-from devstack import system_packages
 from devstack.config import Ports
 from devstack.model import latest_model
 from devstack.ports import free_ports
-from devstack.services import Stack, product_services
+from devstack.services import product_services
 from tests.channels.line_fakes import ACCESS_TOKEN, CHANNEL_SECRET, FakeLineApi, LoopThread
 from tests.console.console_support import PASSWORD, add_operator
 from tests.stack.test_channels_same_answer import line_say, line_texts
@@ -65,12 +62,7 @@ def desk_stack() -> Iterator[tuple[WebStack, FakeLineApi]]:
         }
     )
     services = product_services(ports, model)
-    stack = Stack(services, env, tmp_path / "logs")
-    try:
-        stack.start(timeout=240)
-    except (RuntimeError, TimeoutError) as error:
-        stack.stop()
-        pytest.fail(f"stack did not start: {error}\n{log_tails(services)}")
+    stack = start_stack(services, env, tmp_path / "logs")
     try:
         yield WebStack(ports, env, tmp_path), fake
     finally:
@@ -80,34 +72,8 @@ def desk_stack() -> Iterator[tuple[WebStack, FakeLineApi]]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@contextmanager
-def chromium(name: str) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service as DriverService
-
-    profile = tempfile.mkdtemp(prefix=f"ocn-{name}-chromium-")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        service=DriverService(executable_path=str(CHROMEDRIVER), log_output=subprocess.DEVNULL), options=options
-    )
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
 def operators() -> Iterator[tuple[object, object]]:
-    missing = system_packages.require("chromium", "chromedriver", "fonts")
-    if missing:
-        pytest.fail(missing)
     with chromium("hanako") as hanako, chromium("taro") as taro:
         yield hanako, taro
 

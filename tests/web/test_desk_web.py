@@ -11,13 +11,12 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
-from test_handoff_web import operator_browser, sign_in, transcript  # noqa: F401  (operator_browser: a fixture)
+from test_handoff_web import new_operator_signed_in, operator_browser, transcript  # noqa: F401  (operator_browser: a fixture)
 from test_web_chat import fresh_page, open_chat, screenshot, texts, wait_for
 from test_web_code_step import last_code, say
 from web_support import SCREENSHOTS, WebStack
 
 from console.canned_replies import SEED
-from tests.console.console_support import add_operator
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -34,9 +33,7 @@ def test_operator_sees_the_context_uses_a_canned_reply_notes_and_closes_with_an_
     browser,
     operator_browser,  # noqa: F811  (the imported fixture)
 ) -> None:
-    console_url = f"http://127.0.0.1:{web_stack.ports.console}"
-    add_operator(web_stack.env, "sakura")
-    sign_in(operator_browser, console_url, "sakura")
+    new_operator_signed_in(web_stack, operator_browser, "sakura")
 
     # The customer verifies with a code in the widget, then asks for a person.
     fresh_page(browser, web_stack.url)
@@ -111,7 +108,7 @@ def test_operator_sees_the_context_uses_a_canned_reply_notes_and_closes_with_an_
     assert not any("社内メモ" in t for t in texts(browser))
 
     # The report counts it for Sakura.
-    operator_browser.get(console_url + "/insight/report")
+    operator_browser.get(web_stack.console_url + "/insight/report")
     row = wait_for(
         operator_browser,
         lambda: next(

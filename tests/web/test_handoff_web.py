@@ -4,10 +4,7 @@ the operator hands back and the bot answers the next question. Screenshots in va
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_web_chat import fresh_page, open_chat, screenshot, texts, type_and_send, wait_bot_reply, wait_for
-from web_support import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, WebStack
-
-from devstack import system_packages
+from web_support import WebStack, chromium
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))
 from console_support import PASSWORD, add_operator  # noqa: E402
@@ -28,28 +23,8 @@ pytestmark = [pytest.mark.stack, pytest.mark.browser]
 @pytest.fixture(scope="module")
 def operator_browser() -> Iterator[object]:
     """The operator's own browser (own cookies), next to the customer's."""
-    missing = system_packages.require("chromium", "chromedriver", "fonts")
-    if missing:
-        pytest.fail(missing)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service as DriverService
-
-    profile = tempfile.mkdtemp(prefix="ocn-console-chromium-")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        service=DriverService(executable_path=str(CHROMEDRIVER), log_output=subprocess.DEVNULL), options=options
-    )
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium("console") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def sign_in(driver, console_url: str, username: str) -> None:
@@ -62,6 +37,12 @@ def sign_in(driver, console_url: str, username: str) -> None:
     status = driver.find_element(By.XPATH, "//div[@id='presence']/button[normalize-space()='受付中']")
     status.click()
     wait_for(driver, lambda: status.get_attribute("aria-pressed") == "true", 10, "受付中 was not chosen")
+
+
+def new_operator_signed_in(stack: WebStack, driver, username: str) -> None:
+    """A new operator account, signed in and 受付中 in `driver`."""
+    add_operator(stack.env, username)
+    sign_in(driver, stack.console_url, username)
 
 
 def transcript(driver, kind: str) -> list[str]:
@@ -84,9 +65,7 @@ def operator_texts(driver) -> list[str]:
 def test_customer_asks_for_a_person_operator_takes_over_and_hands_back(
     web_stack: WebStack, browser, operator_browser
 ) -> None:
-    console_url = f"http://127.0.0.1:{web_stack.ports.console}"
-    add_operator(web_stack.env, "hanako")
-    sign_in(operator_browser, console_url, "hanako")
+    new_operator_signed_in(web_stack, operator_browser, "hanako")
 
     fresh_page(browser, web_stack.url)
     open_chat(browser)

@@ -128,6 +128,13 @@ def reach_code_step(browser, stack: WebStack, minutes: int = 10) -> None:
     code is valid: the sandbox's setting, through its expires_in."""
     start_a_new_day(stack)
     say(browser, "パスワードを忘れました", "どちらのパスワード")
+    sent = click_on_to_the_code_step(browser)
+    assert f"有効期限は{minutes}分です" in sent
+
+
+def click_on_to_the_code_step(browser) -> str:
+    """From 「どちらのパスワード」: OCN IDのパスワード, チャットで手続きする and the customer number, until
+    the widget shows the code step; the bot's reply that the code was sent."""
     bots = len(messages(browser, "bot"))
     click_choice(browser, "OCN IDのパスワード")
     wait_bot_reply(browser, bots, "チャットでのお手続きをご希望ですか")
@@ -135,8 +142,8 @@ def reach_code_step(browser, stack: WebStack, minutes: int = 10) -> None:
     click_choice(browser, "チャットで手続きする")
     wait_bot_reply(browser, bots, "お客さま番号")
     sent = say(browser, "N123456789", "確認コードをお送りしました")
-    assert f"有効期限は{minutes}分です" in sent
     wait_for(browser, lambda: in_code_step(browser), 20, "the widget did not show the code step")
+    return sent
 
 
 # ---- text size ----------------------------------------------------------------------------
@@ -260,14 +267,7 @@ def _buttons(browser, stack: WebStack) -> None:
 
 def _code_step(browser, stack: WebStack) -> None:
     start_a_new_day(stack)
-    bots = len(messages(browser, "bot"))
-    click_choice(browser, "OCN IDのパスワード")
-    wait_bot_reply(browser, bots, "チャットでのお手続きをご希望ですか")
-    bots = len(messages(browser, "bot"))
-    click_choice(browser, "チャットで手続きする")
-    wait_bot_reply(browser, bots, "お客さま番号")
-    say(browser, "N123456789", "確認コードをお送りしました")
-    wait_for(browser, lambda: in_code_step(browser), 20, "no code step")
+    click_on_to_the_code_step(browser)
 
 
 def _large_text(browser, stack: WebStack) -> None:

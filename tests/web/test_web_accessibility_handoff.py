@@ -71,7 +71,7 @@ def widget_violations(browser, state: str, figures: dict[str, int]) -> None:
 
 def test_keyboard_handoff_and_axe_over_the_console(web_stack: WebStack, browser, operator_browser) -> None:  # noqa: F811
     figures: dict[str, int] = {}
-    console_url = f"http://127.0.0.1:{web_stack.ports.console}"
+    console_url = web_stack.console_url
     add_operator(web_stack.env, "kenji")
 
     # The console's sign-in page, before signing in.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -17,11 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from devstack import system_packages  # noqa: E402
 from devstack.config import Ports, service_env  # noqa: E402
 from devstack.model import latest_model  # noqa: E402
 from devstack.ports import free_ports  # noqa: E402
 from devstack.services import Service, Stack, product_services  # noqa: E402
-from devstack.system_packages import CHROMEDRIVER, CHROMIUM  # noqa: E402,F401  (one place for system paths)
+from devstack.system_packages import CHROMEDRIVER, CHROMIUM  # noqa: E402  (one place for system paths)
 
 SCREENSHOTS = ROOT / "var" / "screenshots"
 VENDOR_BUNDLE = ROOT / "web" / "static" / "vendor" / "socket.io.min.js"
@@ -63,6 +65,46 @@ class WebStack:
         self.tmp = tmp
         self.url = f"http://127.0.0.1:{ports.web}/"
         self.rasa_url = f"http://127.0.0.1:{ports.rasa}"
+        self.console_url = f"http://127.0.0.1:{ports.console}"
+
+
+def start_stack(services: list[Service], env: dict[str, str], log_dir: Path) -> Stack:
+    """The services started (failing the test, with their log tails, if they do not come up)."""
+    stack = Stack(services, env, log_dir)
+    try:
+        stack.start(timeout=240)
+    except (RuntimeError, TimeoutError) as error:
+        stack.stop()
+        pytest.fail(f"stack did not start: {error}\n{log_tails(services)}")
+    return stack
+
+
+@contextmanager
+def chromium(name: str) -> Iterator[object]:
+    """A headless Chromium with its own profile (own cookies) and the browser console log kept."""
+    missing = system_packages.require("chromium", "chromedriver", "fonts")
+    if missing:
+        pytest.fail(missing)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service as DriverService
+
+    profile = tempfile.mkdtemp(prefix=f"ocn-{name}-chromium-")
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # An explicit driver path: Selenium Manager never runs, nothing is downloaded.
+    service = DriverService(executable_path=str(CHROMEDRIVER), log_output=subprocess.DEVNULL)
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 @contextmanager
@@ -82,12 +124,7 @@ def running_web_stack(**extra_env: str) -> Iterator[WebStack]:
     env.update(extra_env)
     services = product_services(ports, model)
     assert [s.name for s in services][-1] == "web", "devstack did not pick up web/__main__.py"
-    stack = Stack(services, env, tmp / "logs")
-    try:
-        stack.start(timeout=240)
-    except (RuntimeError, TimeoutError) as error:
-        stack.stop()
-        pytest.fail(f"stack did not start: {error}\n{log_tails(services)}")
+    stack = start_stack(services, env, tmp / "logs")
     try:
         yield WebStack(ports, env, tmp)
     finally:
