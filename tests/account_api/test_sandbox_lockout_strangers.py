@@ -263,6 +263,8 @@ STRANGER_SETS = {
     "four IPv4 addresses": ["203.0.113.7", "198.51.100.23", "192.0.2.99", "192.0.2.98"],
     # Two /56s (eight /64s): one free /48 tunnel holds 256 /56s.
     "two IPv6 /56s": [f"2001:db8:0:{g:x}{n:02x}::1" for g in (1, 2) for n in range(4)],
+    # Review 4, H1: one free /48 tunnel, 25 of its /56s (each /56 counted apart, 19 reached the ceiling).
+    "25 /56s of one IPv6 /48": [f"2001:db8:77:{n:02x}00::1" for n in range(25)],
 }
 
 
