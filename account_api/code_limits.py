@@ -58,11 +58,15 @@ class CodeLimits:
             limits += [
                 (s.max_codes_per_group_per_window, hour, {"client_group": asker.group}),
                 (s.max_codes_per_group_per_day, day, {"client_group": asker.group}),
+                # The group's share of this account's codes (review 4, M1: refused openly, never a 202
+                # without a code); each group so counts at most its share towards the ceilings.
+                (s.group_share_codes_per_window, hour, {"subject": asker.subject, "client_group": asker.group}),
+                (s.group_share_codes_per_day, day, {"subject": asker.subject, "client_group": asker.group}),
             ]
         if alarm_on:  # someone guesses across accounts: one client gets few codes, whatever the account
             limits.append((s.alarm_codes_per_client, hour, {"client": client}))
         waits = [self._wait(limit, self._times(window, now, where), window, now) for limit, window, where in limits]
-        if not asker.known:  # the ceilings: each group counts at most its share (group_share_spent)
+        if not asker.known:  # the ceilings: each group counts at most its share (above)
             waits += [
                 self._wait(s.max_codes_per_account_per_window, self._account_times(subject, hour, now), hour, now),
                 self._wait(s.max_codes_per_account_per_day, self._account_times(subject, day, now), day, now),
@@ -78,20 +82,6 @@ class CodeLimits:
             )
         if len(self._account_times(subject, hour, now)) + 1 == s.code_alarm_codes:
             self._ceiling_alarm(now, audit)
-
-    def group_share_spent(self, now: float, asker: Asker) -> bool:
-        """The asker's group has its share of this account's codes within the hour or the day (and the
-        client is not known to the account): a code is then not sent, and the answer is the usual 202, so
-        it links none of the identifiers the group typed; each group counts at most its share towards the
-        account's ceilings (README "Lockout")."""
-        if asker.known:
-            return False
-        s, where = self.settings, {"subject": asker.subject, "client_group": asker.group}
-        hour, day = s.code_rate_window_seconds, s.guess_window_seconds
-        return (
-            len(self.store.verifications.recent_code_times(now - hour, **where)) >= s.group_share_codes_per_window
-            or len(self.store.verifications.recent_code_times(now - day, **where)) >= s.group_share_codes_per_day
-        )
 
     def _times(self, window: int, now: float, where: dict[str, str]) -> list[float]:
         return self.store.verifications.recent_code_times(now - window, **where)

@@ -44,12 +44,21 @@ class Lockout:
         return keyed_hash(self.settings.pepper, "subject", "conversation", conversation_id)
 
     def refuse_if_locked(
-        self, subject: str, named: str, conversation_id: str, client: str, now: float, audit: dict[str, Any]
+        self,
+        subject: str,
+        named: str,
+        conversation_id: str,
+        client: str,
+        group: str,
+        now: float,
+        audit: dict[str, Any],
     ) -> None:
         """Raise 423 (and audit it, saying which) while the conversation is locked, the client has spent
-        its wrong codes for this account, or the account has reached the guessing bound."""
+        its wrong codes for this account, its group its share of them, or the account has reached the
+        guessing bound."""
         conversation_lock = self._state(self.conversation_key(conversation_id), now).locked_until
-        waits = {"conversation": (conversation_lock or now) - now, **self._budget_waits(subject, named, client, now)}
+        budgets = self._budget_waits(subject, named, client, group, now)
+        waits = {"conversation": (conversation_lock or now) - now, **budgets}
         which = max(waits, key=lambda name: waits[name])
         if waits[which] > 0:
             self.store.audit_log.add(now=now, result="locked", detail=which, **audit)
@@ -59,26 +68,13 @@ class Lockout:
         """Throttled: the account has many wrong codes from all its clients, or the alarm is on."""
         return self._recent(subject, now) >= self.settings.account_throttle_wrong_codes or self.alarm.is_on(now)
 
-    def group_share_spent(self, v: Verification, now: float) -> bool:
-        """The client's group has added its share of wrong codes to this account's count (and the client is
-        not known to the account): its codes for the account are no longer compared. Told nobody: the
-        answer is a wrong code's, so it links no identifiers, and the bound counts each group at most
-        group_share_wrong_codes times (README "Lockout")."""
-        s = self.settings
-        if self.store.known_clients.is_known(v.subject, v.client, now):
-            return False
-        since = now - s.guess_window_seconds
-        return len(self.store.lockout.group_wrong_code_times(v.subject, since, v.client_group)) >= (
-            s.group_share_wrong_codes
-        )
-
     def clear_conversation(self, conversation_id: str) -> None:
         """A right code: the conversation's count starts again from zero."""
         self.store.lockout.save_state(self.conversation_key(conversation_id), SubjectState(0, None, None))
 
     def wrong_code(self, v: Verification, conversation_id: str, now: float, audit: dict[str, Any]) -> ApiError:
-        """Count a wrong code and answer it: 423 once a budget is spent (the client's or the account's
-        budget, or the conversation's 5), else 400 with the tries left; a throttled code is void after
+        """Count a wrong code and answer it: 423 once a budget is spent (the client's, its group's share or
+        the account's budget, or the conversation's 5), else 400 with the tries left; a throttled code is void after
         one try."""
         s, key = self.settings, self.conversation_key(conversation_id)
         throttled = self.one_try_per_code(v.subject, now)
@@ -89,7 +85,11 @@ class Lockout:
         if counted > counted_before:  # past its group's share a wrong code adds nothing to the count
             self._tell_if_account_under_attack(counted, now, audit)
         failed = self._state(key, now).failed_attempts + 1
-        spent = {name: wait for name, wait in self._budget_waits(v.subject, v.named, v.client, now).items() if wait > 0}
+        spent = {
+            name: wait
+            for name, wait in self._budget_waits(v.subject, v.named, v.client, v.client_group, now).items()
+            if wait > 0
+        }
         if spent:
             # The pending codes this budget covers (the client's, or all the account's but those of its
             # known clients) can no longer be tried.
@@ -129,16 +129,27 @@ class Lockout:
         share = self.settings.group_share_wrong_codes
         return self.store.lockout.account_wrong_code_times_capped(subject, since, share)
 
-    def _budget_waits(self, subject: str, named: str, client: str, now: float) -> dict[str, float]:
-        """Seconds until the client's and the account's wrong-code budgets allow one more (0: not spent;
-        the account's is always 0 for a client known to the account). The client's budget counts per
-        identifier as typed, so spending it on one identifier says nothing about the account's others."""
+    def _budget_waits(self, subject: str, named: str, client: str, group: str, now: float) -> dict[str, float]:
+        """Seconds until the client's, its group's and the account's wrong-code budgets allow one more (0: not
+        spent; the group's and the account's are always 0 for a client known to the account). The client's
+        budget counts per identifier as typed, so spending it on one identifier says nothing about the
+        account's others. The group's share (review 4, M1) is refused openly, never answered as a wrong
+        code: past it nothing is compared, so each group adds at most its share to the guessing bound."""
         s = self.settings
         known = self.store.known_clients.is_known(subject, client, now)
         return {
             "client": self._budget_wait(subject, now, s.client_wrong_codes, client, named),
+            "group share": 0.0 if known else self._group_share_wait(subject, group, now),
             "account": 0.0 if known else self._budget_wait(subject, now, s.account_max_wrong_codes),
         }
+
+    def _group_share_wait(self, subject: str, group: str, now: float) -> float:
+        """Seconds until the group may add one more wrong code to the account's count (0: within its share)."""
+        s, window = self.settings, self.settings.guess_window_seconds
+        times = self.store.lockout.group_wrong_code_times(subject, now - window, group)
+        if len(times) < s.group_share_wrong_codes:
+            return 0.0
+        return times[len(times) - s.group_share_wrong_codes] + window - now
 
     def _budget_wait(
         self, subject: str, now: float, budget: int, client: str | None = None, named: str | None = None

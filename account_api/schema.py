@@ -9,7 +9,7 @@ import sqlite3
 # per-client limits; 4: indexes for the per-client wrong-code budgets, a client's codes across accounts and
 # the alarm's audit rows (README "Lockout").
 # 5: verifications.named and wrong_codes.named (the identifier as typed, for the per-client limits) and .client_group (an
-# IPv6 /56), and known_clients (clients that verified an account: never refused by account-wide limits).
+# IPv6 /48), and known_clients (clients that verified an account: never refused by account-wide limits).
 # 6: wrong_codes.client_group: a group counts at most its share of an account's wrong codes (review 3, N1).
 SCHEMA_VERSION = 6
 
@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS verifications (
     conversation_id TEXT NOT NULL,
     subject         TEXT NOT NULL,
     client          TEXT NOT NULL,    -- keyed hash of the client reference (or of the conversation)
-    client_group    TEXT NOT NULL,    -- keyed hash of the client's group (an IPv6 /56; else the client)
+    client_group    TEXT NOT NULL,    -- keyed hash of the client's group (an IPv6 /48; else the client)
     named           TEXT NOT NULL,    -- keyed hash of the identifier as typed (normalized)
     customer_number TEXT REFERENCES customers(customer_number),  -- NULL for decoys
     code_hash       TEXT,             -- NULL for decoys and once the code is used or void

@@ -49,7 +49,8 @@ class Settings:
     account_throttle_wrong_codes: int = 30
     # ... and the guessing bound: no code of the account is compared beyond this many wrong codes
     # (a chance of at most 100 in 10^6 = 1e-4 per account per day); each group counts at most
-    # group_share_wrong_codes of them, so reaching it takes 20 groups.
+    # group_share_wrong_codes of them, and from the throttle on 5 a day (one try per code, 5 codes), so
+    # reaching it within a day takes 30 / 10 + 70 / 5 = 17 groups.
     account_max_wrong_codes: int = 100
     alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: the alarm goes on ...
     alarm_wrong_codes_per_client: int = 20  # ... counting at most this many of one client (10+ clients needed)
@@ -65,20 +66,21 @@ class Settings:
     code_alarm_codes: int = 10  # per account per code_rate_window: the operators are told (nobody refused)
     max_codes_per_account_per_window: int = 45  # per account, all clients: the hourly ceiling (15 groups)
     max_codes_per_account_per_day: int = 100  # per account, all clients, per guess_window
-    # Per client group (an IPv6 /56: one subscriber's line; else the client), all accounts: so one line's
+    # Per client group (an IPv6 /48: one subscriber's line or tunnel; else the client), all accounts: so one line's
     # many /64s reach no account-wide ceiling alone, and a client typing one account's identifiers is
     # refused no sooner than one typing unrelated ones (the per-client limits count per identifier).
     max_codes_per_group_per_window: int = 20
     max_codes_per_group_per_day: int = 60
-    # A group's share of one account's counts (review 3, N1): a client group (an IPv6 /56, an IPv4 address,
-    # a LINE user) adds at most this many wrong codes a day and codes an hour / a day to the account-wide
-    # counts (throttle, guessing bound, ceilings), whichever identifiers of the account its clients type.
-    # Past its share nothing changes in the answers: its codes are no longer compared (answered as a wrong
-    # code) and no longer sent (202 as usual), so no answer links identifiers and the bound holds. So
-    # refusing a first-time customer takes 100 / 5 = 20 groups (guessing bound, a day's wrong codes),
-    # 45 / 3 = 15 groups (the hourly ceiling; each group's 5 a day hold it for at most about 1.7 hours) or 100 / 5 = 20 groups
-    # (the daily ceiling). A known client is not held to it (its own budgets only).
-    group_share_wrong_codes: int = 5  # per account and group, per guess_window
+    # A group's share of one account (reviews 3 N1, 4 H1/M1): a client group (an IPv6 /48, an IPv4 address,
+    # a LINE user) types at most this many wrong codes a day and gets at most this many codes an hour / a
+    # day for the account, whichever identifiers of it its clients type; past its share it is refused
+    # openly (423 / 429 with the wait, the bot offers a person), never told "wrong" for a code nobody
+    # compared nor "sent" for a code nobody sent. 10 wrong codes: a customer's own typos in two
+    # conversations. So refusing a first-time customer takes 30 / 10 + 70 / 5 = 17 groups (guessing
+    # bound within a day: from 30 counted wrong codes one try per code, so 5 a day per group), 45 / 3 =
+    # 15 groups (the hourly ceiling; each group's 5 a day hold it for at most about 1.7 hours) or 100 / 5
+    # = 20 groups (the daily ceiling). A known client is not held to it (its own budgets only).
+    group_share_wrong_codes: int = 10  # per account and group, per guess_window
     group_share_codes_per_window: int = 3  # per account and group, per code_rate_window (= one client's)
     group_share_codes_per_day: int = 5  # per account and group, per guess_window
     # A client that verified an account is known to it for this long: no account-wide limit (ceilings,

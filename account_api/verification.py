@@ -18,7 +18,7 @@ from .store import Store
 
 
 def group_of(client_ref: str) -> str:
-    """The group a client reference names after its last "." (channels/client_ref.py: an IPv6 /56), or
+    """The group a client reference names after its last "." (channels/client_ref.py: an IPv6 /48), or
     the whole reference: the contract's one rule (README "Lockout")."""
     return client_ref.rpartition(".")[2] or client_ref
 
@@ -62,13 +62,12 @@ class VerificationService:
             known=self.store.known_clients.is_known(subject, client, now),
         )
 
-        self.lockout.refuse_if_locked(subject, asker.named, conversation_id, client, now, audit)
+        self.lockout.refuse_if_locked(subject, asker.named, conversation_id, client, asker.group, now, audit)
+        # Past its group's share of the account's codes: 429, never a 202 without a code (review 4, M1).
         self.limits.refuse_if_reached(now, asker, conversation_id, audit, self.lockout.alarm.is_on(now))
-        # Past its group's share of the account's codes nothing is sent, answered as usual (code_limits.py).
-        send_to = None if self.limits.group_share_spent(now, asker) else customer
 
-        verification_id = self._issue_code(send_to, asker, conversation_id, now)
-        result = "sent" if send_to else ("group share spent" if customer else "decoy")
+        verification_id = self._issue_code(customer, asker, conversation_id, now)
+        result = "sent" if customer else "decoy"
         self.store.audit_log.add(now=now, result=result, verification_id=verification_id, **audit)
         channel, hint = self.hints.hint(customer, identifier, now)
         return {
@@ -89,7 +88,7 @@ class VerificationService:
         audit.update(customer_number=v.customer_number, subject=v.subject)
 
         # Before the code is compared: over a budget nothing is evaluated (lockout.py).
-        self.lockout.refuse_if_locked(v.subject, v.named, conversation_id, v.client, now, audit)
+        self.lockout.refuse_if_locked(v.subject, v.named, conversation_id, v.client, v.client_group, now, audit)
         if v.status != "pending" or now >= v.expires_at:
             self.store.audit_log.add(now=now, result="expired", **audit)
             raise ApiError(
@@ -98,8 +97,8 @@ class VerificationService:
                 "確認コードの有効期限が切れたか、すでに使われています。新しいコードをお取り寄せください。",
             )
 
-        # Past its group's share of the account's wrong codes a code is not compared (lockout.py).
-        if not self.lockout.group_share_spent(v, now) and code_matches(s.pepper, v.id, code, v.code_hash):
+        # Past its group's share of the account's wrong codes refuse_if_locked refused: nothing compared.
+        if code_matches(s.pepper, v.id, code, v.code_hash):
             verified_until = now + s.verified_ttl_seconds
             self.store.verifications.mark_verified(v.id, verified_until)
             # This client may ask for this account's codes whatever strangers do (README "Lockout").

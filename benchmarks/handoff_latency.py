@@ -211,7 +211,12 @@ def main() -> int:
     # The per-conversation rate limit (20/min) would hold back a benchmark's burst: measured here is
     # delivery, so it is lifted for this run only.
     # Likewise the per-client queue limit: every benchmark customer comes from 127.0.0.1.
-    extra = {"CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT": "1000", "CONSOLE_QUEUE_MAX_WAITING": "1000"}
+    extra = {
+        "CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT": "1000",
+        "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_CLIENT": "1000",
+        "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_NETWORK": "1000",
+        "CONSOLE_QUEUE_MAX_WAITING": "1000",
+    }
     env = {"HANDOFF_HOURS": "00:00-24:00", "RATE_LIMIT_PER_MINUTE": "100000", **extra}
     stack = start_stack(var_dir, extra_env=env)
     try:

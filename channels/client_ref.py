@@ -11,11 +11,13 @@ Every channel puts `client_ref` into `UserMessage.metadata`; the action server r
   its 2^64 addresses are one client; an IPv4-mapped IPv6 address is its IPv4 address.
   Never the raw id or address: the metadata is stored in the tracker, and the API gets nothing it could
   give away.
-- The reference ends in `.` and the HMAC of the client's **group**: an IPv6 address's /56 (a home or
-  office line is given a /56 or a /48, so ten /64s of one line are still one group), otherwise the
-  client itself. The account API and the handoff queue cap wider budgets by the group (`group_of`:
-  codes for clients that never verified the account, waiting rows), where merging customers is
-  harmless; the per-client budgets stay per /64 (account_api/README.md "Lockout").
+- The reference ends in `.` and the HMAC of the client's **group**, the unit every per-account share
+  and all-accounts group cap counts: an IPv6 address's /48 (a home or office line is given a /56 or a
+  /48, and a free tunnel broker gives a routed /48: security review 4, H1, 25 /56s of one /48 locked a
+  first-time customer out when each /56 counted apart), an IPv4 address itself, a LINE user itself.
+  Before it, after a `.`, a shorter HMAC of the client's **network**: an IPv6 /48 (the group), an IPv4
+  /24, a LINE user: the handoff queue caps unverified web/REST rows by it (console/README.md), where
+  merging neighbours is harmless. The per-client budgets stay per /64 (account_api/README.md "Lockout").
 - The key is derived from WEB_SESSION_SECRET (already one value for all Rasa servers, deploy/ sets it)
   with its own label, so the same client gets the same reference on every server. Without it each
   process draws a random key: references then differ between processes (limits still hold per process).
@@ -35,7 +37,8 @@ from typing import Any
 METADATA_KEY = "client_ref"
 _LABEL = b"ocn-bot client_ref v1"
 CLIENT_PREFIX = 64  # an IPv6 client: one line or host
-GROUP_PREFIX = 56  # an IPv6 group: one subscriber's delegated prefix (often a /56, at most a /48)
+GROUP_PREFIX = 48  # an IPv6 group: one subscriber's delegated prefix (often a /56, at most a /48)
+IPV4_NETWORK_PREFIX = 24  # an IPv4 network, for the handoff queue's unverified rows
 
 
 @lru_cache(maxsize=1)
@@ -49,10 +52,12 @@ def client_ref(kind: str, value: str | None) -> str | None:
     """The opaque reference of a client (`kind` "line-user" or "address"); None when it is unknown."""
     if not value:
         return None
-    client, group = (
-        (_address_group(value), _address_group(value, GROUP_PREFIX)) if kind == "address" else (value, value)
-    )
-    return f"cr1_{_digest(kind, client, 32)}.{_digest(kind, group, 16)}"
+    if kind == "address":
+        client, group, network = _address_group(value), _address_group(value, GROUP_PREFIX), _network(value)
+    else:
+        client = group = network = value
+    # 4 + 32 + 1 + 10 + 1 + 16 = 64 characters: the handoffs table's client_ref column.
+    return f"cr1_{_digest(kind, client, 32)}.{_digest(kind, network, 10)}.{_digest(kind, group, 16)}"
 
 
 def address_client(address: str) -> str:
@@ -66,13 +71,32 @@ def group_of(ref: str) -> str:
     return ref.rpartition(".")[2] or ref
 
 
+def network_of(ref: str) -> str | None:
+    """The network part of a client reference (None for a reference without one)."""
+    parts = ref.split(".")
+    return parts[1] if len(parts) == 3 and parts[1] else None
+
+
+def _network(address: str) -> str:
+    """An address's network: an IPv4 address's /24, otherwise its group (an IPv6 /48)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ipaddress.IPv4Network((ip, IPV4_NETWORK_PREFIX), strict=False))
+    return _address_group(address, GROUP_PREFIX)
+
+
 def _digest(kind: str, value: str, chars: int) -> str:
     return hmac.new(_key(), f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()[:chars]
 
 
 def _address_group(address: str, ipv6_prefix: int = CLIENT_PREFIX) -> str:
     """The client (or group) an address stands for: an IPv4 address itself, an IPv6 address its /64
-    network (its /56 for the group)."""
+    network (its /48 for the group)."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])  # a zone index (fe80::1%eth0) names no client
     except ValueError:

@@ -34,6 +34,8 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
         settings.queue_max_waiting_per_client,
         settings.queue_max_waiting_per_group,
         settings.queue_reserved_for_priority,
+        settings.queue_max_waiting_unverified_per_client,
+        settings.queue_max_waiting_unverified_per_network,
     )
     app.ctx.store = store or Store(settings.store_url, limits)
     app.ctx.nav = []

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from channels.client_ref import group_of
+from channels.client_ref import group_of, network_of
 from console.queue_admission import Newcomer, admits
 from console.tables import handoffs
 
@@ -51,7 +51,7 @@ class Handoff:
 
 @dataclass(frozen=True)
 class QueueLimits:
-    """How many conversations may wait at once: overall, per client, and per client group (an IPv6 /56,
+    """How many conversations may wait at once: overall, per client, and per client group (an IPv6 /48,
     channels/client_ref.py), so one line's many /64s cannot fill the queue (console/README.md)."""
 
     max_waiting: int
@@ -60,6 +60,11 @@ class QueueLimits:
     # The last places, kept for LINE users and verified conversations (console/queue_admission.py;
     # CONSOLE_QUEUE_RESERVED_FOR_PRIORITY, 10 of the 30 by default in console/settings.py).
     reserved_for_priority: int = 0
+    # A web/REST conversation that did not verify itself (cheap to make, security review 4 M2: 7 IPv4
+    # addresses × 3 or 4 /56s × 6 filled the 20 unreserved places): 1 row per client, 2 per network (an
+    # IPv4 /24 or an IPv6 /48, channels/client_ref.py), so filling 20 places takes 10 networks.
+    max_waiting_unverified_per_client: int = 1
+    max_waiting_unverified_per_network: int = 2
 
 
 class QueueFull(Exception):
@@ -138,10 +143,26 @@ class HandoffQueue:
             if mine > self.limits.max_waiting_per_client:
                 raise QueueFull(per_client=True)
             group = group_of(client_ref)
-            if group != client_ref:  # the client's /56: its refs end in "." and the group's hash
+            if group != client_ref:  # the client's /48: its refs end in "." and the group's hash
                 same_group = handoffs.c.client_ref.endswith(f".{group}", autoescape=True)
                 if db.execute(count.where(waiting, same_group)).scalar_one() > self.limits.max_waiting_per_group:
                     raise QueueFull(per_client=True)
+            if not newcomer.hard_to_mass_produce:
+                self._check_unverified_limits(db, client_ref, mine)
+
+    def _check_unverified_limits(self, db: sa.engine.Connection, client_ref: str, mine: int) -> None:
+        """An unverified web/REST newcomer: its client may have 1 row and its network (IPv4 /24, IPv6 /48)
+        2 (security review 4, M2); the counts include the newcomer's row."""
+        if mine > self.limits.max_waiting_unverified_per_client:
+            raise QueueFull(per_client=True)
+        network = network_of(client_ref)
+        if network is None:  # a reference without a network part (older channels): its group caps it
+            return
+        same_network = handoffs.c.client_ref.contains(f".{network}.", autoescape=True)
+        count = sa.select(sa.func.count()).select_from(handoffs)
+        rows = db.execute(count.where(handoffs.c.status == "waiting", same_network)).scalar_one()
+        if rows > self.limits.max_waiting_unverified_per_network:
+            raise QueueFull(per_client=True)
 
     def position(self, handoff: Handoff) -> int | None:
         if handoff.status != "waiting":

@@ -110,6 +110,16 @@ async def _end_unanswered(queue: HandoffQueue, rasa: RasaApi, handoff: Handoff, 
     await asyncio.to_thread(_update, queue, handoff.id, [handoffs.c.status == "expiring"], done)
 
 
+def end_stale_expiring(queue: HandoffQueue, times: WaitTimes) -> int:
+    """Rows left `expiring` (a console process stopped between claiming a row and ending it: security
+    review 4) end `timed_out` one more answer window after the claim, so the conversation may queue
+    again; the contact page is not sent twice (the resume may have run). Returns how many ended."""
+    now = queue.clock()
+    stale = [handoffs.c.status == "expiring", handoffs.c.wait_offer_at < now - 2 * times.answer_seconds]
+    with queue.engine.begin() as db:
+        return db.execute(handoffs.update().where(*stale).values(status="timed_out", ended_at=now)).rowcount
+
+
 async def _tell_position(queue: HandoffQueue, rasa: RasaApi, handoff: Handoff, place: int) -> None:
     if not worth_telling(handoff.channel, handoff.told_position, place):
         return
@@ -126,9 +136,10 @@ async def _tell_position(queue: HandoffQueue, rasa: RasaApi, handoff: Handoff, p
 
 
 async def sweep(queue: HandoffQueue, presence: PresenceRepository, rasa: RasaApi, desk: Desk, times: WaitTimes) -> None:
-    """One pass: stale presence, offers, the waiting timeout, places in the queue."""
+    """One pass: stale presence, offers, stale `expiring` rows, the waiting timeout, places in the queue."""
     await asyncio.to_thread(presence.end_stale, desk.grace_seconds)
     await asyncio.to_thread(route, queue, presence, desk)
+    await asyncio.to_thread(end_stale_expiring, queue, times)
     for handoff, place in await asyncio.to_thread(waiting_positions, queue):
         await _end_unanswered(queue, rasa, handoff, times)
         await _ask_to_keep_waiting(queue, rasa, handoff, times)

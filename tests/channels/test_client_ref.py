@@ -38,11 +38,11 @@ def test_an_ipv6_64_is_one_client_and_a_mapped_ipv4_address_is_that_address() ->
     assert client_ref("line-user", "2001:db8:4c1:77::1") != client_ref("line-user", "2001:db8:4c1:77::2")
 
 
-def test_the_64s_of_one_ipv6_56_are_one_group_and_other_clients_their_own() -> None:
-    """A line's /56 (256 /64s) is one group for the wider budgets (review N1); the /64 stays the client."""
-    refs = [client_ref("address", f"2001:db8:4c1:77{n:02x}::1") for n in range(256)]
+def test_the_64s_of_one_ipv6_48_are_one_group_and_other_clients_their_own() -> None:
+    """A /48 (65536 /64s, 256 /56s) is one group for the wider budgets (reviews 3 N1, 4 H1); the /64 stays the client."""
+    refs = [client_ref("address", f"2001:db8:4c1:{n:02x}00::1") for n in range(256)]
     assert len(set(refs)) == 256 and len({group_of(ref) for ref in refs if ref}) == 1
-    assert group_of(client_ref("address", "2001:db8:4c1:7800::1") or "") != group_of(refs[0] or "")
+    assert group_of(client_ref("address", "2001:db8:4c2::1") or "") != group_of(refs[0] or "")
     v4 = [client_ref("address", f"203.0.113.{n}") for n in (1, 2)]
     assert group_of(v4[0] or "") != group_of(v4[1] or "")
     assert group_of(client_ref("line-user", "U1") or "") != group_of(client_ref("line-user", "U2") or "")

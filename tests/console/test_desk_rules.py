@@ -16,7 +16,7 @@ from console.handoff.rasa_api import RasaApiError
 from console.presence import AVAILABLE, AWAY, OFF
 from console.routing import Desk, route, transfer
 from console.store import Operator, Store
-from console.tables import metadata
+from console.tables import handoffs, metadata
 from console.waiting import WaitTimes, keep_waiting, sweep, worth_telling
 from tests.support.private_postgres import private_postgres
 
@@ -183,6 +183,28 @@ def test_after_the_waiting_timeout_the_customer_is_asked_once_then_the_row_ends_
     assert ended.status == "timed_out" and ended.ended_at is not None
     assert store.handoffs.open() == []  # no stale row
     assert not keep_waiting(store.handoffs, "web:slow")
+
+
+def test_a_row_left_expiring_by_a_stopped_console_ends_and_the_conversation_may_queue_again(desk) -> None:
+    """Security review 4: a console stopped between `expiring` and `timed_out` left the row open for good,
+    so that conversation could never queue again. One more answer window after the claim it ends."""
+    store, clock, _ = desk
+    rasa = FakeRasa()
+    handoff, _ = store.handoffs.enqueue("web:crashed", "web", None)
+    with store.handoffs.engine.begin() as db:  # what _end_unanswered leaves when the process stops
+        db.execute(
+            sa.update(handoffs)
+            .where(handoffs.c.id == handoff.id)
+            .values(status="expiring", wait_offer_at=clock.now - TIMES.answer_seconds - 1)
+        )
+    run_sweeps(store, rasa)
+    assert store.handoffs.get(handoff.id).status == "expiring"  # a live process may still be resuming it
+    clock.now += TIMES.answer_seconds + 1
+    run_sweeps(store, rasa)
+    ended = store.handoffs.get(handoff.id)
+    assert ended.status == "timed_out" and ended.ended_at is not None and rasa.calls == []
+    again, _ = store.handoffs.enqueue("web:crashed", "web", None)
+    assert again.id != handoff.id and again.status == "waiting"
 
 
 def test_choosing_the_contact_page_ends_the_row_and_a_taken_conversation_cannot_be_left(desk) -> None:

@@ -91,6 +91,7 @@ def test_the_queue_has_limits_per_client_and_overall_and_the_bot_hears_which(tmp
         tmp_path,
         CONSOLE_QUEUE_MAX_WAITING="3",
         CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT="2",
+        CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_CLIENT="2",  # 1 by default: test_queue_admission.py
         CONSOLE_QUEUE_RESERVED_FOR_PRIORITY="0",  # the reserved places: test_queue_admission.py
     )
     try:

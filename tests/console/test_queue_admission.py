@@ -11,9 +11,23 @@ from channels.client_ref import client_ref
 from console.handoff_queue import HandoffQueue, QueueFull, QueueLimits
 from console.tables import handoffs
 
+# What it now takes to fill the 20 unreserved places: 10 networks (an unverified web/REST row: 1 per client,
+# 2 per IPv4 /24 or IPv6 /48; security review 4, M2).
 FLOODS = {
-    "10 IPv4 addresses x 3": [client_ref("address", f"198.51.100.{n + 1}") for n in range(10) for _ in range(3)],
-    "5 IPv6 /56s x 6": [client_ref("address", f"2001:db8:0:{g:x}{n:02x}::1") for g in range(5) for n in range(6)],
+    "10 IPv4 /24s x 3 addresses x 3": [
+        client_ref("address", f"198.51.{net}.{n + 1}") for net in range(10) for n in range(3) for _ in range(3)
+    ],
+    "10 IPv6 /48s x 4 /56s x 6": [
+        client_ref("address", f"2001:db8:{net:x}:{g:x}{n:02x}::1")
+        for net in range(10)
+        for g in range(4)
+        for n in range(6)
+    ],
+}
+# Security review 4, M2: these filled the 20 unreserved places and shut out every unverified web customer.
+REVIEW4_FLOODS = {
+    "7 IPv4 addresses x 3": [client_ref("address", f"198.51.100.{n + 1}") for n in range(7) for _ in range(3)],
+    "4 /56s of one /48 x 6": [client_ref("address", f"2001:db8:0:{g:x}{n:02x}::1") for g in range(4) for n in range(6)],
 }
 
 
@@ -42,6 +56,26 @@ def test_a_flood_from_many_addresses_leaves_room_for_line_and_verified_customers
     line, _ = queue.enqueue("line:U1234", "line", None, client_ref("line-user", "U1234"))
     verified, position = queue.enqueue("web:verified", "web", None, client_ref("address", "203.0.113.10"), True)
     assert line.status == verified.status == "waiting" and position == 22
+
+
+@pytest.mark.parametrize("refs", list(REVIEW4_FLOODS.values()), ids=list(REVIEW4_FLOODS))
+def test_a_flood_from_one_network_leaves_room_for_an_unverified_web_customer(refs: list[str | None]) -> None:
+    queue = new_queue()
+    queued = 0
+    for n, ref in enumerate(refs):
+        try:
+            queue.enqueue(f"web:flood{n}", "web", None, ref)
+            queued += 1
+        except QueueFull:
+            pass
+    assert queued == 2  # one /24 or one /48: 2 unverified rows
+    customer, position = queue.enqueue("web:customer", "web", None, client_ref("address", "203.0.113.9"))
+    rest, _ = queue.enqueue("rest:customer", "rest", None, client_ref("address", "2001:db8:99::1"))
+    assert customer.status == rest.status == "waiting" and position == 3
+    with pytest.raises(QueueFull):  # an unverified client needs one row, not two
+        queue.enqueue("web:customer-again", "web", None, client_ref("address", "203.0.113.9"))
+    verified, _ = queue.enqueue("web:verified", "web", None, client_ref("address", "203.0.113.9"), True)
+    assert verified.status == "waiting"  # a verified conversation keeps the wider per-client cap
 
 
 def test_the_reserved_places_fill_up_too() -> None:

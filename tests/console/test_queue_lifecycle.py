@@ -31,7 +31,10 @@ def clock() -> FakeClock:
 
 @pytest.fixture()
 def store(tmp_path: Path, clock: FakeClock) -> Store:
-    store = Store(f"sqlite:///{tmp_path / 'console.sqlite3'}", QueueLimits(max_waiting=4, max_waiting_per_client=2))
+    store = Store(
+        f"sqlite:///{tmp_path / 'console.sqlite3'}",
+        QueueLimits(max_waiting=4, max_waiting_per_client=2, max_waiting_unverified_per_client=2),
+    )
     store.handoffs.clock = clock
     return store
 
@@ -56,8 +59,8 @@ def test_one_client_cannot_fill_the_queue(store: Store) -> None:
 
 
 def test_the_64s_of_one_ipv6_56_share_a_part_of_the_queue_and_others_still_get_in(tmp_path: Path) -> None:
-    """Review N1: ten /64s of one /56 filled the queue (3 rows each). The /56 is one group
-    (channels/client_ref.py) with max_waiting_per_group rows; a customer from another address gets in."""
+    """Review N1: ten /64s of one /56 filled the queue (3 rows each). The /56 lies in one network (its /48,
+    channels/client_ref.py) with 2 unverified rows (review 4, M2); a customer from another address gets in."""
     from channels.client_ref import client_ref
 
     limits = QueueLimits(max_waiting=30, max_waiting_per_client=3, max_waiting_per_group=6)
@@ -72,9 +75,9 @@ def test_the_64s_of_one_ipv6_56_share_a_part_of_the_queue_and_others_still_get_i
             except QueueFull as full:
                 assert full.per_client
                 refused += 1
-    assert (queued, refused) == (6, 24)
+    assert (queued, refused) == (2, 28)
     customer, position = store.handoffs.enqueue("web:customer", "web", None, client_ref("address", "192.0.2.200"))
-    assert customer.status == "waiting" and position == 7
+    assert customer.status == "waiting" and position == 3
 
 
 def test_the_queue_stops_at_its_overall_limit_but_a_queued_conversation_keeps_its_place(store: Store) -> None:

@@ -22,7 +22,11 @@ from console_support import Operator, add_operator  # noqa: E402
 def limited_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running = start_stack(
         tmp_path_factory.mktemp("limited"),
-        extra_env={"CONSOLE_QUEUE_MAX_WAITING": "10", "CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT": "2"},
+        extra_env={
+            "CONSOLE_QUEUE_MAX_WAITING": "10",
+            "CONSOLE_QUEUE_MAX_WAITING_PER_CLIENT": "2",
+            "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_CLIENT": "2",  # 1 by default (tests/console)
+        },
     )
     yield running
     running.stop()
