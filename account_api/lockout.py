@@ -83,7 +83,7 @@ class Lockout:
         self.alarm.note_wrong_code(now)
         counted = self._recent(v.subject, now)
         if counted > counted_before:  # past its group's share a wrong code adds nothing to the count
-            self._tell_if_account_under_attack(counted, now, audit)
+            tell_if_account_under_attack(self.store, self.settings, counted, now, audit)
         failed = self._state(key, now).failed_attempts + 1
         spent = {
             name: wait
@@ -165,26 +165,6 @@ class Lockout:
             return 0.0
         return times[len(times) - budget] + window - now
 
-    def _tell_if_account_under_attack(self, recent: int, now: float, audit: dict[str, Any]) -> None:
-        """The account's wrong codes reached the throttle or the bound: told once each (audit + log without
-        account, client or conversation), since only many clients together get there."""
-        s = self.settings
-        stage = {s.account_throttle_wrong_codes: "throttled", s.account_max_wrong_codes: "paused"}.get(recent)
-        if stage is None:
-            return
-        logger.warning(
-            "ALARM: an account reached %d wrong one-time codes in %d s (%s).", recent, s.guess_window_seconds, stage
-        )
-        self.store.audit_log.add(
-            now=now,
-            event="verification.account_alarm",
-            result=stage,
-            detail=f"{recent} wrong codes in {s.guess_window_seconds} s",
-            subject=audit["subject"],
-            customer_number=audit["customer_number"],
-            conversation_id=audit["conversation_id"],
-        )
-
     def _state(self, subject: str, now: float) -> SubjectState:
         """A conversation's wrong-code count and lock, with an ended lock or a stale count reset to zero."""
         state = self.store.lockout.state(subject)
@@ -193,3 +173,23 @@ class Lockout:
         if state.last_failed_at is not None and now - state.last_failed_at >= self.settings.lockout_seconds:
             return SubjectState(0, None, None)
         return state
+
+
+def tell_if_account_under_attack(store: Store, s: Settings, recent: int, now: float, audit: dict[str, Any]) -> None:
+    """The account's wrong codes reached the throttle or the bound: told once each (audit + log without
+    account, client or conversation), since only many clients together get there."""
+    stage = {s.account_throttle_wrong_codes: "throttled", s.account_max_wrong_codes: "paused"}.get(recent)
+    if stage is None:
+        return
+    logger.warning(
+        "ALARM: an account reached %d wrong one-time codes in %d s (%s).", recent, s.guess_window_seconds, stage
+    )
+    store.audit_log.add(
+        now=now,
+        event="verification.account_alarm",
+        result=stage,
+        detail=f"{recent} wrong codes in {s.guess_window_seconds} s",
+        subject=audit["subject"],
+        customer_number=audit["customer_number"],
+        conversation_id=audit["conversation_id"],
+    )

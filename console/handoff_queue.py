@@ -120,7 +120,7 @@ class HandoffQueue:
                         wait_from=now,
                     )
                 )
-                self._check_limits(db, client_ref, Newcomer(channel, verified))
+                check_limits(db, self.limits, client_ref, Newcomer(channel, verified))
                 # The place the customer is told now (action_handoff); console/waiting.py tells changes.
                 ahead = sa.select(sa.func.count()).select_from(handoffs)
                 ahead = ahead.where(handoffs.c.status == "waiting", handoffs.c.created_at < now)
@@ -129,40 +129,6 @@ class HandoffQueue:
                 row = db.execute(handoffs.select().where(handoffs.c.id == handoff_id)).first()
         handoff = Handoff(**row._mapping)
         return handoff, self.position(handoff)
-
-    def _check_limits(self, db: sa.engine.Connection, client_ref: str | None, newcomer: Newcomer) -> None:
-        waiting = handoffs.c.status == "waiting"
-        count = sa.select(sa.func.count()).select_from(handoffs)
-        limits = self.limits
-        if not admits(
-            db.execute(count.where(waiting)).scalar_one(), newcomer, limits.max_waiting, limits.reserved_for_priority
-        ):
-            raise QueueFull(per_client=False)
-        if client_ref is not None:
-            mine = db.execute(count.where(waiting, handoffs.c.client_ref == client_ref)).scalar_one()
-            if mine > self.limits.max_waiting_per_client:
-                raise QueueFull(per_client=True)
-            group = group_of(client_ref)
-            if group != client_ref:  # the client's /48: its refs end in "." and the group's hash
-                same_group = handoffs.c.client_ref.endswith(f".{group}", autoescape=True)
-                if db.execute(count.where(waiting, same_group)).scalar_one() > self.limits.max_waiting_per_group:
-                    raise QueueFull(per_client=True)
-            if not newcomer.hard_to_mass_produce:
-                self._check_unverified_limits(db, client_ref, mine)
-
-    def _check_unverified_limits(self, db: sa.engine.Connection, client_ref: str, mine: int) -> None:
-        """An unverified web/REST newcomer: its client may have 1 row and its network (IPv4 /24, IPv6 /48)
-        2 (security review 4, M2); the counts include the newcomer's row."""
-        if mine > self.limits.max_waiting_unverified_per_client:
-            raise QueueFull(per_client=True)
-        network = network_of(client_ref)
-        if network is None:  # a reference without a network part (older channels): its group caps it
-            return
-        same_network = handoffs.c.client_ref.contains(f".{network}.", autoescape=True)
-        count = sa.select(sa.func.count()).select_from(handoffs)
-        rows = db.execute(count.where(handoffs.c.status == "waiting", same_network)).scalar_one()
-        if rows > self.limits.max_waiting_unverified_per_network:
-            raise QueueFull(per_client=True)
 
     def position(self, handoff: Handoff) -> int | None:
         if handoff.status != "waiting":
@@ -245,6 +211,42 @@ class HandoffQueue:
             if self._move(handoff_id, from_status, {"status": status, "ended_at": self.clock()}, held_by=operator_id):
                 return True
         return False
+
+
+def check_limits(db: sa.engine.Connection, limits: QueueLimits, client_ref: str | None, newcomer: Newcomer) -> None:
+    """The queue's caps for a newcomer whose row is already inserted (the counts include it)."""
+    waiting = handoffs.c.status == "waiting"
+    count = sa.select(sa.func.count()).select_from(handoffs)
+    if not admits(
+        db.execute(count.where(waiting)).scalar_one(), newcomer, limits.max_waiting, limits.reserved_for_priority
+    ):
+        raise QueueFull(per_client=False)
+    if client_ref is not None:
+        mine = db.execute(count.where(waiting, handoffs.c.client_ref == client_ref)).scalar_one()
+        if mine > limits.max_waiting_per_client:
+            raise QueueFull(per_client=True)
+        group = group_of(client_ref)
+        if group != client_ref:  # the client's /48: its refs end in "." and the group's hash
+            same_group = handoffs.c.client_ref.endswith(f".{group}", autoescape=True)
+            if db.execute(count.where(waiting, same_group)).scalar_one() > limits.max_waiting_per_group:
+                raise QueueFull(per_client=True)
+        if not newcomer.hard_to_mass_produce:
+            _check_unverified_limits(db, limits, client_ref, mine)
+
+
+def _check_unverified_limits(db: sa.engine.Connection, limits: QueueLimits, client_ref: str, mine: int) -> None:
+    """An unverified web/REST newcomer: its client may have 1 row and its network (IPv4 /24, IPv6 /48)
+    2 (security review 4, M2); the counts include the newcomer's row."""
+    if mine > limits.max_waiting_unverified_per_client:
+        raise QueueFull(per_client=True)
+    network = network_of(client_ref)
+    if network is None:  # a reference without a network part (older channels): its group caps it
+        return
+    same_network = handoffs.c.client_ref.contains(f".{network}.", autoescape=True)
+    count = sa.select(sa.func.count()).select_from(handoffs)
+    rows = db.execute(count.where(handoffs.c.status == "waiting", same_network)).scalar_one()
+    if rows > limits.max_waiting_unverified_per_network:
+        raise QueueFull(per_client=True)
 
 
 def held_count(operator_id: int) -> sa.ScalarSelect:
