@@ -216,6 +216,8 @@ def main() -> int:
         "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_CLIENT": "1000",
         "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_NETWORK": "1000",
         "CONSOLE_QUEUE_MAX_WAITING": "1000",
+        "CONSOLE_QUEUE_MAX_WAITING_PER_GROUP": "1000",
+        "CONSOLE_QUEUE_RESERVED_FOR_PRIORITY": "0",
     }
     env = {"HANDOFF_HOURS": "00:00-24:00", "RATE_LIMIT_PER_MINUTE": "100000", **extra}
     stack = start_stack(var_dir, extra_env=env)
