@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.channels.line_fakes import ACCESS_TOKEN, CHANNEL_SECRET, FakeLineApi, LoopThread  # noqa: E402
-from tests.support.stack import RunningStack, start_stack  # noqa: E402
+from tests.support.stack import SHARED_LOOPBACK, RunningStack, start_stack  # noqa: E402
 
 
 def _skipped(config: pytest.Config) -> int:
@@ -44,7 +44,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """Account sandbox + action server + Rasa server on free loopback ports (shared)."""
     # At DEBUG Rasa logs every message text: the redaction tests read the logs where texts are in them.
-    running = start_stack(tmp_path_factory.mktemp("stack"), extra_env={"LOG_LEVEL": "DEBUG"})
+    # Every test customer comes from 127.0.0.1: one network, one client for the queue's unverified caps
+    # (1 per client, 2 per network by default; tests/console and test_handoff_limits.py test those).
+    running = start_stack(tmp_path_factory.mktemp("stack"), extra_env={"LOG_LEVEL": "DEBUG", **SHARED_LOOPBACK})
     yield running
     running.stop()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stack import RunningStack, new_sender, start_stack, texts
+from tests.support.stack import SHARED_LOOPBACK, RunningStack, new_sender, start_stack, texts
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))
 from console_support import Operator, add_operator  # noqa: E402
@@ -23,7 +23,7 @@ OFFER = "このままお待ちになりますか"
 def waiting_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running = start_stack(
         tmp_path_factory.mktemp("waiting"),
-        extra_env={"CONSOLE_WAIT_TIMEOUT_SECONDS": "3", "CONSOLE_WAIT_ANSWER_SECONDS": "120"},
+        extra_env={"CONSOLE_WAIT_TIMEOUT_SECONDS": "3", "CONSOLE_WAIT_ANSWER_SECONDS": "120", **SHARED_LOOPBACK},
     )
     yield running
     running.stop()

@@ -146,3 +146,10 @@ def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | No
         stack.stop()
         raise
     return RunningStack(stack, ports, env, var_dir)
+
+
+# The queue's unverified-row caps lifted where many test customers share 127.0.0.1.
+SHARED_LOOPBACK = {
+    "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_CLIENT": "10",
+    "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_NETWORK": "10",
+}
