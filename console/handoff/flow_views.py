@@ -185,20 +185,23 @@ async def transfer_handoff(request: Request, handoff_id: str) -> HTTPResponse:
 # ---- the bot's waiting calls (service token) ------------------------------------------------
 
 
-def _conversation(request: Request) -> str | None:
+def _conversation(request: Request) -> str | HTTPResponse:
+    """The conversation a call of the bot's names, or the refusal (401 not the bot, 400 no valid id)."""
+    if not from_the_bot(request):
+        return json_response({"error": "unauthorized"}, status=401)
     body = request.json if isinstance(request.json, dict) else {}
     conversation_id = body.get("conversation_id")
-    return conversation_id if is_conversation_id(conversation_id) else None
+    if not is_conversation_id(conversation_id):
+        return json_response({"error": "bad_request"}, status=400)
+    return conversation_id
 
 
 @blueprint.post("/desk/v1/waits")
 async def wait_on(request: Request) -> HTTPResponse:
     """After the waiting timeout the customer chose to keep waiting: the timeout starts again."""
-    if not from_the_bot(request):
-        return json_response({"error": "unauthorized"}, status=401)
     conversation_id = _conversation(request)
-    if conversation_id is None:
-        return json_response({"error": "bad_request"}, status=400)
+    if isinstance(conversation_id, HTTPResponse):
+        return conversation_id
     if not await asyncio.to_thread(keep_waiting, _store(request).handoffs, conversation_id):
         return json_response({"error": "not_waiting"}, status=409)
     return json_response({"status": "waiting"})
@@ -207,9 +210,7 @@ async def wait_on(request: Request) -> HTTPResponse:
 @blueprint.post("/desk/v1/positions")
 async def position(request: Request) -> HTTPResponse:
     """The conversation's place in the queue now (null once it no longer waits)."""
-    if not from_the_bot(request):
-        return json_response({"error": "unauthorized"}, status=401)
     conversation_id = _conversation(request)
-    if conversation_id is None:
-        return json_response({"error": "bad_request"}, status=400)
+    if isinstance(conversation_id, HTTPResponse):
+        return conversation_id
     return json_response({"position": await asyncio.to_thread(position_of, _store(request).handoffs, conversation_id)})
