@@ -17,7 +17,7 @@ from typing import Any
 
 from .alarm import Alarm
 from .errors import ApiError
-from .records import SubjectState, Verification
+from .records import Origin, SubjectState, Verification
 from .security import keyed_hash
 from .settings import Settings
 from .store import Store
@@ -48,16 +48,15 @@ class Lockout:
         subject: str,
         named: str,
         conversation_id: str,
-        client: str,
-        group: str,
+        origin: Origin,
         now: float,
         audit: dict[str, Any],
     ) -> None:
         """Raise 423 (and audit it, saying which) while the conversation is locked, the client has spent
-        its wrong codes for this account, its group its share of them, or the account has reached the
-        guessing bound."""
+        its wrong codes for this account, its group its share of them, its block its shares, or the
+        account has reached the guessing bound."""
         conversation_lock = self._state(self.conversation_key(conversation_id), now).locked_until
-        budgets = self._budget_waits(subject, named, client, group, now)
+        budgets = self._budget_waits(subject, named, origin, now)
         waits = {"conversation": (conversation_lock or now) - now, **budgets}
         which = max(waits, key=lambda name: waits[name])
         if waits[which] > 0:
@@ -79,17 +78,13 @@ class Lockout:
         s, key = self.settings, self.conversation_key(conversation_id)
         throttled = self.one_try_per_code(v.subject, now)
         counted_before = self._recent(v.subject, now)
-        self.store.lockout.add_wrong_code(v.subject, v.named, conversation_id, v.client, v.client_group, now)
+        self.store.lockout.add_wrong_code(v.subject, v.named, conversation_id, v.origin, now)
         self.alarm.note_wrong_code(now)
         counted = self._recent(v.subject, now)
         if counted > counted_before:  # past its group's share a wrong code adds nothing to the count
             tell_if_account_under_attack(self.store, self.settings, counted, now, audit)
         failed = self._state(key, now).failed_attempts + 1
-        spent = {
-            name: wait
-            for name, wait in self._budget_waits(v.subject, v.named, v.client, v.client_group, now).items()
-            if wait > 0
-        }
+        spent = {name: wait for name, wait in self._budget_waits(v.subject, v.named, v.origin, now).items() if wait > 0}
         if spent:
             # The pending codes this budget covers (the client's, or all the account's but those of its
             # known clients) can no longer be tried.
@@ -127,29 +122,37 @@ class Lockout:
 
     def _account_times(self, subject: str, since: float) -> list[float]:
         share = self.settings.group_share_wrong_codes
-        return self.store.lockout.account_wrong_code_times_capped(subject, since, share)
+        return self.store.lockout.account_wrong_code_times_capped(
+            subject, since, share, share * self.settings.block_shares
+        )
 
-    def _budget_waits(self, subject: str, named: str, client: str, group: str, now: float) -> dict[str, float]:
-        """Seconds until the client's, its group's and the account's wrong-code budgets allow one more (0: not
-        spent; the group's and the account's are always 0 for a client known to the account). The client's
-        budget counts per identifier as typed, so spending it on one identifier says nothing about the
-        account's others. The group's share (review 4, M1) is refused openly, never answered as a wrong
-        code: past it nothing is compared, so each group adds at most its share to the guessing bound."""
+    def _budget_waits(self, subject: str, named: str, origin: Origin, now: float) -> dict[str, float]:
+        """Seconds until the client's, its group's, its block's and the account's wrong-code budgets allow one
+        more (0: not spent; all but the client's are always 0 for a client known to the account). The
+        client's budget counts per identifier as typed, so spending it on one identifier says nothing about
+        the account's others. The group's share (review 4, M1) and the block's shares (review 5, N1) are
+        refused openly, never answered as a wrong code: past them nothing is compared, so each group adds
+        at most its share to the guessing bound, each block block_shares shares."""
         s = self.settings
-        known = self.store.known_clients.is_known(subject, client, now)
+        known = self.store.known_clients.is_known(subject, origin.client, now)
+        share = s.group_share_wrong_codes
         return {
-            "client": self._budget_wait(subject, now, s.client_wrong_codes, client, named),
-            "group share": 0.0 if known else self._group_share_wait(subject, group, now),
+            "client": self._budget_wait(subject, now, s.client_wrong_codes, origin.client, named),
+            "group share": 0.0 if known else self._share_wait(subject, "client_group", origin.group, share, now),
+            "block share": (
+                0.0 if known else self._share_wait(subject, "client_block", origin.block, share * s.block_shares, now)
+            ),
             "account": 0.0 if known else self._budget_wait(subject, now, s.account_max_wrong_codes),
         }
 
-    def _group_share_wait(self, subject: str, group: str, now: float) -> float:
-        """Seconds until the group may add one more wrong code to the account's count (0: within its share)."""
-        s, window = self.settings, self.settings.guess_window_seconds
-        times = self.store.lockout.group_wrong_code_times(subject, now - window, group)
-        if len(times) < s.group_share_wrong_codes:
+    def _share_wait(self, subject: str, level: str, value: str, share: int, now: float) -> float:
+        """Seconds until the group (or block) may add one more wrong code to the account's count (0: within
+        its `share`)."""
+        window = self.settings.guess_window_seconds
+        times = self.store.lockout.origin_wrong_code_times(subject, now - window, level, value)
+        if len(times) < share:
             return 0.0
-        return times[len(times) - s.group_share_wrong_codes] + window - now
+        return times[len(times) - share] + window - now
 
     def _budget_wait(
         self, subject: str, now: float, budget: int, client: str | None = None, named: str | None = None

@@ -37,6 +37,7 @@ class Verification:
     subject: str
     client: str
     client_group: str
+    client_block: str
     named: str
     customer_number: str | None
     code_hash: str | None
@@ -44,6 +45,20 @@ class Verification:
     created_at: float
     expires_at: float
     verified_until: float | None
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.client, self.client_group, self.client_block)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a code request or a wrong code came from, as the limits count it (keyed hashes, README
+    "Lockout"): the client, its group (the unit of a share) and the group's block (a few shares at most)."""
+
+    client: str
+    group: str
+    block: str
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,24 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from .records import Customer, SubjectState, Verification
+from .records import Customer, Origin, SubjectState, Verification
 
 _CUSTOMER_COLUMNS = (
     "customer_number, ocn_id, connection_id, name, mobile, contact_mail, postal_code, address_region, address_line"
 )
 
 
-def capped_per_group(rows: list[sqlite3.Row], per_group: int) -> list[float]:
-    """From (group, time) rows oldest first: each group's `per_group` latest times, oldest first. Their count
-    is what the group adds to an account-wide count now, and stays so as the window slides."""
-    by_group: dict[str, list[float]] = {}
-    for group, at in rows:
-        by_group.setdefault(group, []).append(at)
-    return sorted(at for times in by_group.values() for at in times[-per_group:])
+def capped_per_origin(rows: list[sqlite3.Row], per_group: int, per_block: int) -> list[float]:
+    """From (block, group, time) rows oldest first: each group's `per_group` latest times, and of those each
+    block's `per_block` latest, oldest first. Their count is what the group and its block add to an
+    account-wide count now, and stays so as the window slides."""
+    by_group: dict[tuple[str, str], list[float]] = {}
+    for block, group, at in rows:
+        by_group.setdefault((block, group), []).append(at)
+    by_block: dict[str, list[float]] = {}
+    for (block, _group), times in by_group.items():
+        by_block.setdefault(block, []).extend(times[-per_group:])
+    return sorted(at for times in by_block.values() for at in sorted(times)[-per_block:])
 
 
 class Repository:
@@ -109,14 +113,16 @@ class AccountRepository(Repository):
 class VerificationRepository(Repository):
     def add(self, v: Verification) -> None:
         self.conn.execute(
-            "INSERT INTO verifications (id, conversation_id, subject, client, client_group, named, customer_number,"
-            " code_hash, status, created_at, expires_at, verified_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO verifications (id, conversation_id, subject, client, client_group, client_block, named,"
+            " customer_number, code_hash, status, created_at, expires_at, verified_until)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 v.id,
                 v.conversation_id,
                 v.subject,
                 v.client,
                 v.client_group,
+                v.client_block,
                 v.named,
                 v.customer_number,
                 v.code_hash,
@@ -133,9 +139,9 @@ class VerificationRepository(Repository):
 
     def recent_code_times(self, since: float, **where: str) -> list[float]:
         """Start times of the codes since `since` matching every `column=value` given (subject,
-        conversation_id, client, client_group, named: a client or group alone counts its codes for all
-        accounts), oldest first."""
-        assert where and set(where) <= {"subject", "conversation_id", "client", "client_group", "named"}
+        conversation_id, client, client_group, client_block, named: a client, group or block alone counts
+        its codes for all accounts), oldest first."""
+        assert where and set(where) <= {"subject", "conversation_id", "client", "client_group", "client_block", "named"}
         condition = " AND ".join(f"{column} = ?" for column in where)
         rows = self.conn.execute(
             f"SELECT created_at FROM verifications WHERE {condition} AND created_at > ? ORDER BY created_at",
@@ -143,15 +149,16 @@ class VerificationRepository(Repository):
         ).fetchall()
         return [r[0] for r in rows]
 
-    def account_code_times_capped(self, subject: str, since: float, per_group: int) -> list[float]:
+    def account_code_times_capped(self, subject: str, since: float, per_group: int, per_block: int) -> list[float]:
         """The account's code times since `since` as its ceilings count them: each client group adds at most
-        its `per_group` latest (a group at its share stays there until all but share-1 age out), oldest first."""
+        its `per_group` latest (a group at its share stays there until all but share-1 age out), each block
+        at most `per_block`, oldest first."""
         rows = self.conn.execute(
-            "SELECT client_group, created_at FROM verifications WHERE subject = ? AND created_at > ?"
+            "SELECT client_block, client_group, created_at FROM verifications WHERE subject = ? AND created_at > ?"
             " ORDER BY created_at",
             (subject, since),
         ).fetchall()
-        return capped_per_group(rows, per_group)
+        return capped_per_origin(rows, per_group, per_block)
 
     def void_pending(
         self,
@@ -213,30 +220,33 @@ class LockoutRepository(Repository):
             (subject, state.failed_attempts, state.last_failed_at, state.locked_until),
         )
 
-    def add_wrong_code(
-        self, subject: str, named: str, conversation_id: str, client: str, client_group: str, at: float
-    ) -> None:
+    def add_wrong_code(self, subject: str, named: str, conversation_id: str, origin: Origin, at: float) -> None:
         self.conn.execute(
-            "INSERT INTO wrong_codes (subject, named, conversation_id, client, client_group, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (subject, named, conversation_id, client, client_group, at),
+            "INSERT INTO wrong_codes (subject, named, conversation_id, client, client_group, client_block, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (subject, named, conversation_id, origin.client, origin.group, origin.block, at),
         )
 
-    def group_wrong_code_times(self, subject: str, since: float, client_group: str) -> list[float]:
-        """The account's wrong codes since `since` from one client group, oldest first."""
+    def origin_wrong_code_times(self, subject: str, since: float, level: str, value: str) -> list[float]:
+        """The account's wrong codes since `since` from one client group (`level` "client_group") or block
+        ("client_block"), oldest first."""
+        assert level in ("client_group", "client_block")
         rows = self.conn.execute(
-            "SELECT at FROM wrong_codes WHERE subject = ? AND client_group = ? AND at > ? ORDER BY at",
-            (subject, client_group, since),
+            f"SELECT at FROM wrong_codes WHERE subject = ? AND {level} = ? AND at > ? ORDER BY at",
+            (subject, value, since),
         ).fetchall()
         return [row[0] for row in rows]
 
-    def account_wrong_code_times_capped(self, subject: str, since: float, per_group: int) -> list[float]:
+    def account_wrong_code_times_capped(
+        self, subject: str, since: float, per_group: int, per_block: int
+    ) -> list[float]:
         """The account's wrong codes since `since` as its throttle and guessing bound count them: each client
-        group adds at most its `per_group` latest, oldest first."""
+        group adds at most its `per_group` latest, each block at most `per_block`, oldest first."""
         rows = self.conn.execute(
-            "SELECT client_group, at FROM wrong_codes WHERE subject = ? AND at > ? ORDER BY at", (subject, since)
+            "SELECT client_block, client_group, at FROM wrong_codes WHERE subject = ? AND at > ? ORDER BY at",
+            (subject, since),
         ).fetchall()
-        return capped_per_group(rows, per_group)
+        return capped_per_origin(rows, per_group, per_block)
 
     def wrong_code_times(
         self, subject: str, since: float, client: str | None = None, named: str | None = None

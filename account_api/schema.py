@@ -11,7 +11,9 @@ import sqlite3
 # 5: verifications.named and wrong_codes.named (the identifier as typed, for the per-client limits) and .client_group (an
 # IPv6 /48), and known_clients (clients that verified an account: never refused by account-wide limits).
 # 6: wrong_codes.client_group: a group counts at most its share of an account's wrong codes (review 3, N1).
-SCHEMA_VERSION = 6
+# 7: verifications.client_block and wrong_codes.client_block (an IPv6 /48 holding at most a few groups'
+# shares), client_group now an IPv6 /56 (review 5, N1).
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -38,7 +40,8 @@ CREATE TABLE IF NOT EXISTS verifications (
     conversation_id TEXT NOT NULL,
     subject         TEXT NOT NULL,
     client          TEXT NOT NULL,    -- keyed hash of the client reference (or of the conversation)
-    client_group    TEXT NOT NULL,    -- keyed hash of the client's group (an IPv6 /48; else the client)
+    client_group    TEXT NOT NULL,    -- keyed hash of the client's group (an IPv6 /56; else the client)
+    client_block    TEXT NOT NULL,    -- keyed hash of the group's block (an IPv6 /48; else the group)
     named           TEXT NOT NULL,    -- keyed hash of the identifier as typed (normalized)
     customer_number TEXT REFERENCES customers(customer_number),  -- NULL for decoys
     code_hash       TEXT,             -- NULL for decoys and once the code is used or void
@@ -53,6 +56,7 @@ CREATE INDEX IF NOT EXISTS verifications_conversation ON verifications(conversat
 CREATE INDEX IF NOT EXISTS verifications_any_account ON verifications(client, created_at);
 CREATE INDEX IF NOT EXISTS verifications_named ON verifications(named, client, created_at);
 CREATE INDEX IF NOT EXISTS verifications_group ON verifications(client_group, created_at);
+CREATE INDEX IF NOT EXISTS verifications_block ON verifications(client_block, created_at);
 -- Clients (as verifications.client) that verified an account: until expires_at, no account-wide limit
 -- refuses them for it (README "Lockout").
 CREATE TABLE IF NOT EXISTS known_clients (
@@ -76,6 +80,7 @@ CREATE TABLE IF NOT EXISTS wrong_codes (
     client          TEXT NOT NULL,    -- as verifications.client
     named           TEXT NOT NULL,    -- as verifications.named: the per-client budget counts per identifier
     client_group    TEXT NOT NULL,    -- as verifications.client_group: a group counts at most its share
+    client_block    TEXT NOT NULL,    -- as verifications.client_block: a block at most block_shares shares
     at              REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS wrong_codes_named ON wrong_codes(named, client, at);
@@ -83,6 +88,7 @@ CREATE INDEX IF NOT EXISTS wrong_codes_subject ON wrong_codes(subject, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_client ON wrong_codes(subject, client, at);
 CREATE INDEX IF NOT EXISTS wrong_codes_at ON wrong_codes(at);
 CREATE INDEX IF NOT EXISTS wrong_codes_group ON wrong_codes(subject, client_group, at);
+CREATE INDEX IF NOT EXISTS wrong_codes_block ON wrong_codes(subject, client_block, at);
 CREATE TABLE IF NOT EXISTS logins (
     id              INTEGER PRIMARY KEY,
     customer_number TEXT NOT NULL REFERENCES customers(customer_number),

@@ -50,7 +50,7 @@ class Settings:
     # ... and the guessing bound: no code of the account is compared beyond this many wrong codes
     # (a chance of at most 100 in 10^6 = 1e-4 per account per day); each group counts at most
     # group_share_wrong_codes of them, and from the throttle on 5 a day (one try per code, 5 codes), so
-    # reaching it within a day takes 30 / 10 + 70 / 5 = 17 groups.
+    # reaching it within a day takes 30 / 10 + 70 / 5 = 17 groups (6 IPv6 /48s: block_shares below).
     account_max_wrong_codes: int = 100
     alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: the alarm goes on ...
     alarm_wrong_codes_per_client: int = 20  # ... counting at most this many of one client (10+ clients needed)
@@ -59,30 +59,37 @@ class Settings:
     alarm_codes_per_client: int = 3  # per client, all accounts, per code_rate_window while the alarm is on
     # Codes (README "Lockout"): a client gets a few codes per account, so a stranger's client cannot use
     # up the customer's; the account-wide ceilings bound the SMS a victim receives and take 15 (an hour) or
-    # 20 (a day) groups, each counting at most its share (group_share_codes_*).
+    # 20 (a day) groups, each counting at most its share (group_share_codes_*; 5 or 7 IPv6 /48s).
     max_codes_per_client_per_window: int = 3  # per (account, client) per code_rate_window
     max_codes_per_client_per_day: int = 10  # per (account, client) per guess_window
     max_codes_per_conversation_per_window: int = 3
     code_alarm_codes: int = 10  # per account per code_rate_window: the operators are told (nobody refused)
-    max_codes_per_account_per_window: int = 45  # per account, all clients: the hourly ceiling (15 groups)
+    max_codes_per_account_per_window: int = 45  # per account, all clients: the hourly ceiling (15 groups, 5 /48s)
     max_codes_per_account_per_day: int = 100  # per account, all clients, per guess_window
-    # Per client group (an IPv6 /48: one subscriber's line or tunnel; else the client), all accounts: so one line's
+    # Per client group (an IPv6 /56: one subscriber's line; else the client), all accounts: so one line's
     # many /64s reach no account-wide ceiling alone, and a client typing one account's identifiers is
     # refused no sooner than one typing unrelated ones (the per-client limits count per identifier).
     max_codes_per_group_per_window: int = 20
     max_codes_per_group_per_day: int = 60
-    # A group's share of one account (reviews 3 N1, 4 H1/M1): a client group (an IPv6 /48, an IPv4 address,
-    # a LINE user) types at most this many wrong codes a day and gets at most this many codes an hour / a
-    # day for the account, whichever identifiers of it its clients type; past its share it is refused
-    # openly (423 / 429 with the wait, the bot offers a person), never told "wrong" for a code nobody
-    # compared nor "sent" for a code nobody sent. 10 wrong codes: a customer's own typos in two
-    # conversations. So refusing a first-time customer takes 30 / 10 + 70 / 5 = 17 groups (guessing
-    # bound within a day: from 30 counted wrong codes one try per code, so 5 a day per group), 45 / 3 =
-    # 15 groups (the hourly ceiling; each group's 5 a day hold it for at most about 1.7 hours) or 100 / 5
-    # = 20 groups (the daily ceiling). A known client is not held to it (its own budgets only).
+    # A group's share of one account (reviews 3 N1, 4 H1/M1): a client group types at most this many wrong
+    # codes a day and gets at most this many codes an hour / a day for the account, whichever identifiers
+    # of it its clients type; past its share it is refused openly (423 / 429 with the wait, the bot offers
+    # a person), never told "wrong" for a code nobody compared nor "sent" for a code nobody sent.
+    # 10 wrong codes: a customer's own typos in two conversations.
     group_share_wrong_codes: int = 10  # per account and group, per guess_window
     group_share_codes_per_window: int = 3  # per account and group, per code_rate_window (= one client's)
     group_share_codes_per_day: int = 5  # per account and group, per guess_window
+    # A block (an IPv6 /48; an IPv4 address or a LINE user is its own block) is refused past block_shares
+    # groups' shares of one account and block_cap_factor times the all-accounts group cap (review 5, N1):
+    # one /64 of a carrier's shared /48 spends only its /56's, and the /48's other subscribers keep
+    # theirs; one person's whole /48 (a free tunnel) adds at most 3 shares, never the account's bound
+    # (review 4, H1). So refusing a first-time customer takes, in IPv4 addresses or LINE users (one share
+    # each): 30 / 10 + 70 / 5 = 17 (the guessing bound within a day: from 30 counted wrong codes one try
+    # per code, so 5 a day per group), 45 / 3 = 15 (the hourly ceiling; each group's 5 a day hold it for
+    # at most about 1.7 hours) or 100 / 5 = 20 (the daily ceiling); in IPv6 /48s (three shares each):
+    # 1 + 70 / 15 -> 6, 45 / 9 = 5 or 100 / 15 -> 7. A known client is not held to any of them.
+    block_shares: int = 3
+    block_cap_factor: int = 4
     # A client that verified an account is known to it for this long: no account-wide limit (ceilings,
     # group caps, the guessing bound) refuses it for that account; its own per-client budgets still hold.
     known_client_seconds: int = 180 * 24 * 60 * 60

@@ -11,16 +11,19 @@ from .code_limits import Asker, CodeLimits
 from .errors import ApiError
 from .lockout import Lockout
 from .outbox import Outbox
-from .records import Customer, Verification
+from .records import Customer, Origin, Verification
 from .security import code_hash, code_matches, constant_time_equals, keyed_hash, new_code, new_verification_id
 from .settings import Settings
 from .store import Store
 
 
-def group_of(client_ref: str) -> str:
-    """The group a client reference names after its last "." (channels/client_ref.py: an IPv6 /48), or
-    the whole reference: the contract's one rule (README "Lockout")."""
-    return client_ref.rpartition(".")[2] or client_ref
+def block_and_group(client_ref: str) -> tuple[str, str]:
+    """The block and group a client reference names after its last ".", as "block:group"
+    (channels/client_ref.py: an IPv6 /48 and /56); a part without ":" is both, and a reference without
+    "." is its own block and group: the contract's one rule (README "Lockout")."""
+    levels = client_ref.rpartition(".")[2] or client_ref
+    block, _, group = levels.partition(":")
+    return block, group or block
 
 
 SENT_MESSAGE = "ご登録がある場合は、登録済みの連絡先に確認コードを送信しました。"
@@ -57,12 +60,11 @@ class VerificationService:
         asker = Asker(
             subject=subject,
             named=keyed_hash(s.pepper, "named", *identifier),
-            client=client,
-            group=keyed_hash(s.pepper, "group", group_of(client_ref)) if client_ref else client,
+            origin=self._origin(client, client_ref),
             known=self.store.known_clients.is_known(subject, client, now),
         )
 
-        self.lockout.refuse_if_locked(subject, asker.named, conversation_id, client, asker.group, now, audit)
+        self.lockout.refuse_if_locked(subject, asker.named, conversation_id, asker.origin, now, audit)
         # Past its group's share of the account's codes: 429, never a 202 without a code (review 4, M1).
         self.limits.refuse_if_reached(now, asker, conversation_id, audit, self.lockout.alarm.is_on(now))
 
@@ -88,7 +90,7 @@ class VerificationService:
         audit.update(customer_number=v.customer_number, subject=v.subject)
 
         # Before the code is compared: over a budget nothing is evaluated (lockout.py).
-        self.lockout.refuse_if_locked(v.subject, v.named, conversation_id, v.client, v.client_group, now, audit)
+        self.lockout.refuse_if_locked(v.subject, v.named, conversation_id, v.origin, now, audit)
         if v.status != "pending" or now >= v.expires_at:
             self.store.audit_log.add(now=now, result="expired", **audit)
             raise ApiError(
@@ -107,6 +109,15 @@ class VerificationService:
             self.store.audit_log.add(now=now, result="verified", **audit)
             return {"verified": True, "verified_until": iso_jst(verified_until), "expires_in": s.verified_ttl_seconds}
         raise self.lockout.wrong_code(v, conversation_id, now, audit)
+
+    def _origin(self, client: str, client_ref: str | None) -> Origin:
+        """The client, its group and its block, hashed again with the pepper (without a reference, the
+        conversation's client is all three)."""
+        if not client_ref:
+            return Origin(client, client, client)
+        block, group = block_and_group(client_ref)
+        pepper = self.settings.pepper
+        return Origin(client, keyed_hash(pepper, "group", group), keyed_hash(pepper, "block", block))
 
     def _customer(self, identifier: Identifier) -> Customer | None:
         """The account the identifier names (None if unknown)."""
@@ -137,8 +148,9 @@ class VerificationService:
                 id=verification_id,
                 conversation_id=conversation_id,
                 subject=subject,
-                client=asker.client,
-                client_group=asker.group,
+                client=asker.origin.client,
+                client_group=asker.origin.group,
+                client_block=asker.origin.block,
                 named=asker.named,
                 customer_number=customer.customer_number if customer else None,
                 code_hash=hashed if customer else None,

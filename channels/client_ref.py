@@ -11,12 +11,17 @@ Every channel puts `client_ref` into `UserMessage.metadata`; the action server r
   its 2^64 addresses are one client; an IPv4-mapped IPv6 address is its IPv4 address.
   Never the raw id or address: the metadata is stored in the tracker, and the API gets nothing it could
   give away.
-- The reference ends in `.` and the HMAC of the client's **group**, the unit every per-account share
-  and all-accounts group cap counts: an IPv6 address's /48 (a home or office line is given a /56 or a
-  /48, and a free tunnel broker gives a routed /48: security review 4, H1, 25 /56s of one /48 locked a
-  first-time customer out when each /56 counted apart), an IPv4 address itself, a LINE user itself.
-  Before it, after a `.`, a shorter HMAC of the client's **network**: an IPv6 /48 (the group), an IPv4
-  /24, a LINE user: the handoff queue caps unverified web/REST rows by it (console/README.md), where
+- The reference ends in `.` and two levels of the client's **group**, `block:group`, each an HMAC:
+  - the **group**, the unit that gets one share of an account's codes and wrong codes and the
+    all-accounts group cap: an IPv6 address's /56 (one subscriber's delegated prefix on a home or office
+    line), an IPv4 address itself, a LINE user itself;
+  - the **block**, its /48, which holds at most a few groups' worth (account_api/README.md "Lockout"):
+    a free tunnel broker routes a whole /48 to one person, so 25 /56s of one /48 counted apart locked a
+    first-time customer out (security review 4, H1), while a mobile carrier's or an IPoE provider's /48
+    holds hundreds of unrelated subscribers, so one /64 spending the whole /48's budgets refused all of
+    them (review 5, N1). For an IPv4 address and a LINE user the block is the group.
+  Before them, after a `.`, a shorter HMAC of the client's **network**: an IPv6 /48 (the block), an IPv4
+  /24, a LINE user: the handoff queue's ceiling on unverified web/REST rows (console/README.md), where
   merging neighbours is harmless. The per-client budgets stay per /64 (account_api/README.md "Lockout").
 - The key is derived from WEB_SESSION_SECRET (already one value for all Rasa servers, deploy/ sets it)
   with its own label, so the same client gets the same reference on every server. Without it each
@@ -37,7 +42,8 @@ from typing import Any
 METADATA_KEY = "client_ref"
 _LABEL = b"ocn-bot client_ref v1"
 CLIENT_PREFIX = 64  # an IPv6 client: one line or host
-GROUP_PREFIX = 48  # an IPv6 group: one subscriber's delegated prefix (often a /56, at most a /48)
+GROUP_PREFIX = 56  # an IPv6 group: one subscriber's delegated prefix (a /56 on most lines)
+BLOCK_PREFIX = 48  # an IPv6 block: a tunnel broker's whole allocation, or a carrier's pool of subscribers
 IPV4_NETWORK_PREFIX = 24  # an IPv4 network, for the handoff queue's unverified rows
 
 
@@ -53,11 +59,13 @@ def client_ref(kind: str, value: str | None) -> str | None:
     if not value:
         return None
     if kind == "address":
-        client, group, network = _address_group(value), _address_group(value, GROUP_PREFIX), _network(value)
+        client, network = _address_group(value), _network(value)
+        group, block = _address_group(value, GROUP_PREFIX), _address_group(value, BLOCK_PREFIX)
     else:
-        client = group = network = value
-    # 4 + 32 + 1 + 10 + 1 + 16 = 64 characters: the handoffs table's client_ref column.
-    return f"cr1_{_digest(kind, client, 32)}.{_digest(kind, network, 10)}.{_digest(kind, group, 16)}"
+        client = group = block = network = value
+    # 4 + 23 + 1 + 10 + 1 + 12 + 1 + 12 = 64 characters: the handoffs table's client_ref column.
+    levels = f"{_digest(kind, block, 12)}:{_digest(kind, group, 12)}"
+    return f"cr1_{_digest(kind, client, 23)}.{_digest(kind, network, 10)}.{levels}"
 
 
 def address_client(address: str) -> str:
@@ -66,9 +74,22 @@ def address_client(address: str) -> str:
     return _address_group(address)
 
 
+def block_and_group(ref: str) -> tuple[str, str]:
+    """The block and group parts of a client reference: a reference without a block is its own block
+    (older references carried one level, the /48), one without a group its own group."""
+    levels = ref.rpartition(".")[2] or ref
+    block, _, group = levels.partition(":")
+    return block, group or block
+
+
 def group_of(ref: str) -> str:
-    """The group part of a client reference (a reference without one is its own group)."""
-    return ref.rpartition(".")[2] or ref
+    """The group part of a client reference (an IPv6 /56, an IPv4 address, a LINE user)."""
+    return block_and_group(ref)[1]
+
+
+def block_of(ref: str) -> str:
+    """The block part of a client reference (an IPv6 /48, else the group)."""
+    return block_and_group(ref)[0]
 
 
 def network_of(ref: str) -> str | None:
@@ -78,7 +99,7 @@ def network_of(ref: str) -> str | None:
 
 
 def _network(address: str) -> str:
-    """An address's network: an IPv4 address's /24, otherwise its group (an IPv6 /48)."""
+    """An address's network: an IPv4 address's /24, otherwise its block (an IPv6 /48)."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
@@ -87,7 +108,7 @@ def _network(address: str) -> str:
         ip = ip.ipv4_mapped
     if isinstance(ip, ipaddress.IPv4Address):
         return str(ipaddress.IPv4Network((ip, IPV4_NETWORK_PREFIX), strict=False))
-    return _address_group(address, GROUP_PREFIX)
+    return _address_group(address, BLOCK_PREFIX)
 
 
 def _digest(kind: str, value: str, chars: int) -> str:
@@ -95,8 +116,8 @@ def _digest(kind: str, value: str, chars: int) -> str:
 
 
 def _address_group(address: str, ipv6_prefix: int = CLIENT_PREFIX) -> str:
-    """The client (or group) an address stands for: an IPv4 address itself, an IPv6 address its /64
-    network (its /48 for the group)."""
+    """The client (or group, or block) an address stands for: an IPv4 address itself, an IPv6 address its
+    /64 network (its /56 for the group, its /48 for the block)."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])  # a zone index (fe80::1%eth0) names no client
     except ValueError:

@@ -36,6 +36,7 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
         settings.queue_reserved_for_priority,
         settings.queue_max_waiting_unverified_per_client,
         settings.queue_max_waiting_unverified_per_network,
+        settings.queue_max_waiting_unverified_per_group,
     )
     app.ctx.store = store or Store(settings.store_url, limits)
     app.ctx.nav = []

@@ -51,7 +51,7 @@ class Handoff:
 
 @dataclass(frozen=True)
 class QueueLimits:
-    """How many conversations may wait at once: overall, per client, and per client group (an IPv6 /48,
+    """How many conversations may wait at once: overall, per client, and per client group (an IPv6 /56,
     channels/client_ref.py), so one line's many /64s cannot fill the queue (console/README.md)."""
 
     max_waiting: int
@@ -61,10 +61,13 @@ class QueueLimits:
     # CONSOLE_QUEUE_RESERVED_FOR_PRIORITY, 10 of the 30 by default in console/settings.py).
     reserved_for_priority: int = 0
     # A web/REST conversation that did not verify itself (cheap to make, security review 4 M2: 7 IPv4
-    # addresses × 3 or 4 /56s × 6 filled the 20 unreserved places): 1 row per client, 2 per network (an
-    # IPv4 /24 or an IPv6 /48, channels/client_ref.py), so filling 20 places takes 10 networks.
+    # addresses × 3 or 4 /56s × 6 filled the 20 unreserved places): 1 row per client, 2 per group (an
+    # IPv6 /56) and 4 per network (an IPv4 /24 or an IPv6 /48, channels/client_ref.py), so filling 20
+    # places takes 5 networks, and one /64 of a carrier's shared /48 holds 1 of its 4 (review 5, N1: with
+    # 2 per /48, two /64s closed the queue to every other unverified customer of that /48).
     max_waiting_unverified_per_client: int = 1
-    max_waiting_unverified_per_network: int = 2
+    max_waiting_unverified_per_network: int = 4
+    max_waiting_unverified_per_group: int = 2
 
 
 class QueueFull(Exception):
@@ -225,28 +228,42 @@ def check_limits(db: sa.engine.Connection, limits: QueueLimits, client_ref: str 
         mine = db.execute(count.where(waiting, handoffs.c.client_ref == client_ref)).scalar_one()
         if mine > limits.max_waiting_per_client:
             raise QueueFull(per_client=True)
-        group = group_of(client_ref)
-        if group != client_ref:  # the client's /48: its refs end in "." and the group's hash
-            same_group = handoffs.c.client_ref.endswith(f".{group}", autoescape=True)
-            if db.execute(count.where(waiting, same_group)).scalar_one() > limits.max_waiting_per_group:
-                raise QueueFull(per_client=True)
+        if _waiting_over(db, _same_group(client_ref), limits.max_waiting_per_group):
+            raise QueueFull(per_client=True)
         if not newcomer.hard_to_mass_produce:
             _check_unverified_limits(db, limits, client_ref, mine)
 
 
+def _same_group(client_ref: str) -> sa.ColumnElement[bool] | None:
+    """Rows of the client's group (an IPv6 /56: references end in ":" and the group's hash; an older one
+    in "." and its one level), or None for a reference without a group part."""
+    group = group_of(client_ref)
+    if group == client_ref:
+        return None
+    separator = ":" if ":" in client_ref else "."
+    return handoffs.c.client_ref.endswith(f"{separator}{group}", autoescape=True)
+
+
 def _check_unverified_limits(db: sa.engine.Connection, limits: QueueLimits, client_ref: str, mine: int) -> None:
-    """An unverified web/REST newcomer: its client may have 1 row and its network (IPv4 /24, IPv6 /48)
-    2 (security review 4, M2); the counts include the newcomer's row."""
-    if mine > limits.max_waiting_unverified_per_client:
-        raise QueueFull(per_client=True)
+    """An unverified web/REST newcomer: its client may have 1 row, its group (an IPv6 /56) 2 and its
+    network (IPv4 /24, IPv6 /48) 4 (security reviews 4 M2, 5 N1); the counts include the newcomer's row."""
     network = network_of(client_ref)
-    if network is None:  # a reference without a network part (older channels): its group caps it
-        return
-    same_network = handoffs.c.client_ref.contains(f".{network}.", autoescape=True)
-    count = sa.select(sa.func.count()).select_from(handoffs)
-    rows = db.execute(count.where(handoffs.c.status == "waiting", same_network)).scalar_one()
-    if rows > limits.max_waiting_unverified_per_network:
+    # A reference without a network part (older channels): its group caps it.
+    same_network = None if network is None else handoffs.c.client_ref.contains(f".{network}.", autoescape=True)
+    if (
+        mine > limits.max_waiting_unverified_per_client
+        or _waiting_over(db, _same_group(client_ref), limits.max_waiting_unverified_per_group)
+        or _waiting_over(db, same_network, limits.max_waiting_unverified_per_network)
+    ):
         raise QueueFull(per_client=True)
+
+
+def _waiting_over(db: sa.engine.Connection, where: sa.ColumnElement[bool] | None, limit: int) -> bool:
+    """Whether more than `limit` rows matching `where` wait (never, without a condition)."""
+    if where is None:
+        return False
+    count = sa.select(sa.func.count()).select_from(handoffs)
+    return db.execute(count.where(handoffs.c.status == "waiting", where)).scalar_one() > limit
 
 
 def held_count(operator_id: int) -> sa.ScalarSelect:

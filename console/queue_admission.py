@@ -11,8 +11,9 @@ mass-produce cheaply:
   enqueue request, from actions/conversation_state.py `is_verified`; a client cannot set it).
 
 Other rows (web, REST) also have tighter caps (console/handoff_queue.py, security review 4 M2: 7 IPv4
-addresses × 3 or 4 /56s of one /48 × 6 filled the 20 unreserved places): 1 waiting row per client and 2 per
-network (an IPv4 /24, an IPv6 /48), so filling the 20 places takes 10 networks. They may fill the queue up to `max_waiting - reserved` (reserved: at most a third); a priority row up to
+addresses × 3 or 4 /56s of one /48 × 6 filled the 20 unreserved places): 1 waiting row per client, 2 per
+IPv6 /56 and 4 per network (an IPv4 /24, an IPv6 /48; review 5, N1: not 2, which one line of a carrier's
+shared /48 could fill for all its subscribers), so filling the 20 places takes 5 networks. They may fill the queue up to `max_waiting - reserved` (reserved: at most a third); a priority row up to
 `max_waiting`. The rule needs no column: it looks only at how many rows wait and at the newcomer.
 Kept apart from the queue's flow so a rewrite of that flow (presence, waiting timeouts) keeps it as is.
 """

@@ -384,3 +384,61 @@ def test_past_its_share_a_client_is_told_no_code_was_sent(sandbox: InProcess) ->
         sandbox.clock.advance(30 * 60)
     assert answers.count(202) == 5 == sent_messages(sandbox, customer)
     assert answers[5:] == [429, 429, 429]
+
+
+def made_up_number(n: int) -> dict[str, str]:
+    return {"customer_number": f"N{900_000_000 + n:09d}"}
+
+
+def test_one_line_in_a_carriers_shared_48_cannot_keep_its_neighbours_from_verifying(tmp_path: Path) -> None:
+    """Security review 5, N1: a mobile carrier or an IPoE provider puts many subscribers in one /48. With the
+    /48 as one group, a stranger on one /64 of it spent the /48's all-accounts cap with made-up customer
+    numbers (every first-time customer of the /48 got 429 for ~21 hours) and the /48's share of the
+    victim's account. Now the stranger spends only its own line's (its /56's); the /48 as a whole holds
+    three lines' shares and four lines' caps, and a neighbour in another /56 gets a code and verifies."""
+    sandbox = InProcess(tmp_path, in_memory=True)
+    victim = sandbox.customer()
+    stranger = address_ref("2400:db8:4c1:7701::1")  # one /64 of 2400:db8:4c1::/48
+    neighbours = [address_ref(f"2400:db8:4c1:{n:02x}00::{n:x}") for n in range(0x10, 0x40)]  # other /56s of it
+    served = 0
+    for hour in range(24):
+        # Every hour: as many codes as it is given for made-up numbers (no SMS, no customer data) ...
+        served += sum(
+            sandbox.start(new_conversation(), stranger, **made_up_number(hour * 100 + n)).status == 202
+            for n in range(100)
+        )
+        # ... and its worst with all three of the victim's identifiers.
+        do_their_worst_with_every_identifier(sandbox, victim, stranger)
+        if hour % 3 == 2:  # every three hours a neighbour who never verified before needs a code
+            assert sandbox.verify(victim, neighbours[hour]).status == 200, hour
+        sandbox.clock.advance(HOUR)
+    sandbox.close()
+    assert 0 < served <= 60  # the stranger's own line still gets only its group's cap: 20 an hour, 60 a day
+
+
+def test_a_whole_48_adds_at_most_three_lines_shares_to_an_account(tmp_path: Path) -> None:
+    """Review 4, H1 stays fixed with the /56 as the group: a whole /48 (a free tunnel), every /56 of it doing
+    its worst, gets at most three groups' shares of one account's codes (3 x 5 a day) and wrong codes."""
+    sandbox = InProcess(tmp_path, in_memory=True)
+    customer = sandbox.customer()
+    tunnel = [address_ref(f"2001:db8:77:{n:02x}00::1") for n in range(64)]
+    for ref in tunnel:
+        do_their_worst(sandbox, customer, ref)
+    codes = sandbox.store.conn.execute("SELECT count(*) FROM verifications").fetchone()[0]
+    wrong_codes = sandbox.store.conn.execute("SELECT count(*) FROM wrong_codes").fetchone()[0]
+    assert codes <= 3 * 3  # at most three lines' hourly shares (3 an hour each) within the hour
+    assert wrong_codes == 3 * 10  # three lines' shares of 10 wrong codes, then refused openly
+    assert sandbox.verify(customer, address_ref("192.0.2.200")).status == 200
+    sandbox.close()
+
+
+def test_guessing_from_many_lines_of_many_48s_stays_under_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    evaluated = codes_compared(monkeypatch)
+    sandbox = InProcess(tmp_path, in_memory=True)
+    customer = sandbox.customer()
+    botnet = [address_ref(f"2001:db8:{net:x}:{line:02x}00::1") for net in range(30) for line in range(8)]
+    botnet_for_a_day(sandbox, customer, botnet, 6, do_their_worst)
+    assert not any(evaluated)
+    assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY

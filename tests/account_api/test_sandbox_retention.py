@@ -23,6 +23,7 @@ def verification(vid: str, created_at: float, verified_until: float | None = Non
         subject="s",
         client="c",
         client_group="c",
+        client_block="c",
         named="n",
         customer_number=None,
         code_hash=None,

@@ -12,7 +12,15 @@ from line_fakes import USER_ID, LoopThread, StubBot
 from web_client import WebChannelServer, WebClient
 
 from bot_server import rate_limit
-from channels.client_ref import METADATA_KEY, client_ref, from_metadata, group_of, with_client_ref
+from channels.client_ref import (
+    METADATA_KEY,
+    block_of,
+    client_ref,
+    from_metadata,
+    group_of,
+    network_of,
+    with_client_ref,
+)
 from channels.line_events import line_metadata
 from channels.rest import RestChannel
 from channels.socketio import SessionTokens, WebChatInput
@@ -38,15 +46,24 @@ def test_an_ipv6_64_is_one_client_and_a_mapped_ipv4_address_is_that_address() ->
     assert client_ref("line-user", "2001:db8:4c1:77::1") != client_ref("line-user", "2001:db8:4c1:77::2")
 
 
-def test_the_64s_of_one_ipv6_48_are_one_group_and_other_clients_their_own() -> None:
-    """A /48 (65536 /64s, 256 /56s) is one group for the wider budgets (reviews 3 N1, 4 H1); the /64 stays the client."""
-    refs = [client_ref("address", f"2001:db8:4c1:{n:02x}00::1") for n in range(256)]
-    assert len(set(refs)) == 256 and len({group_of(ref) for ref in refs if ref}) == 1
-    assert group_of(client_ref("address", "2001:db8:4c2::1") or "") != group_of(refs[0] or "")
-    v4 = [client_ref("address", f"203.0.113.{n}") for n in (1, 2)]
-    assert group_of(v4[0] or "") != group_of(v4[1] or "")
-    assert group_of(client_ref("line-user", "U1") or "") != group_of(client_ref("line-user", "U2") or "")
-    assert group_of("cr1_without_group") == "cr1_without_group"
+def test_the_64s_of_one_ipv6_56_are_one_group_and_the_56s_of_one_48_one_block() -> None:
+    """A /56 (256 /64s: one subscriber's line) is one group for the shares and caps; a /48 (256 /56s: a free
+    tunnel, or a carrier's pool of unrelated subscribers) is one block, held to a few groups' worth
+    (reviews 4 H1, 5 N1); the /64 stays the client."""
+    one_56 = [client_ref("address", f"2001:db8:4c1:77{n:02x}::1") or "" for n in range(256)]
+    assert len(set(one_56)) == 256 and len({group_of(ref) for ref in one_56}) == 1
+    one_48 = [client_ref("address", f"2001:db8:4c1:{n:02x}00::1") or "" for n in range(256)]
+    assert len({group_of(ref) for ref in one_48}) == 256
+    assert len({block_of(ref) for ref in one_48}) == 1 and len({network_of(ref) for ref in one_48}) == 1
+    assert block_of(client_ref("address", "2001:db8:4c2::1") or "") != block_of(one_48[0])
+    v4 = [client_ref("address", f"203.0.113.{n}") or "" for n in (1, 2)]
+    assert group_of(v4[0]) != group_of(v4[1]) and block_of(v4[0]) != block_of(v4[1])
+    assert network_of(v4[0]) == network_of(v4[1])  # one /24: the queue's network
+    line = [client_ref("line-user", user) or "" for user in ("U1", "U2")]
+    assert group_of(line[0]) != group_of(line[1]) and block_of(line[0]) != block_of(line[1])
+    assert all(len(ref) == 64 for ref in (*one_48, *v4, *line))  # the handoffs table's column
+    assert group_of("cr1_without_group") == block_of("cr1_without_group") == "cr1_without_group"
+    assert group_of("cr1_c.n.only48") == block_of("cr1_c.n.only48") == "only48"  # an older reference
 
 
 def test_a_client_sent_reference_is_replaced_and_other_metadata_kept() -> None:

@@ -11,15 +11,15 @@ from channels.client_ref import client_ref
 from console.handoff_queue import HandoffQueue, QueueFull, QueueLimits
 from console.tables import handoffs
 
-# What it now takes to fill the 20 unreserved places: 10 networks (an unverified web/REST row: 1 per client,
-# 2 per IPv4 /24 or IPv6 /48; security review 4, M2).
+# What it now takes to fill the 20 unreserved places: 5 networks (an unverified web/REST row: 1 per client,
+# 2 per IPv6 /56, 4 per IPv4 /24 or IPv6 /48; security reviews 4 M2, 5 N1).
 FLOODS = {
-    "10 IPv4 /24s x 3 addresses x 3": [
-        client_ref("address", f"198.51.{net}.{n + 1}") for net in range(10) for n in range(3) for _ in range(3)
+    "5 IPv4 /24s x 6 addresses x 3": [
+        client_ref("address", f"198.51.{net}.{n + 1}") for net in range(5) for n in range(6) for _ in range(3)
     ],
-    "10 IPv6 /48s x 4 /56s x 6": [
+    "5 IPv6 /48s x 4 /56s x 6": [
         client_ref("address", f"2001:db8:{net:x}:{g:x}{n:02x}::1")
-        for net in range(10)
+        for net in range(5)
         for g in range(4)
         for n in range(6)
     ],
@@ -68,14 +68,32 @@ def test_a_flood_from_one_network_leaves_room_for_an_unverified_web_customer(ref
             queued += 1
         except QueueFull:
             pass
-    assert queued == 2  # one /24 or one /48: 2 unverified rows
+    assert queued == 4  # one /24 or one /48: 4 unverified rows
     customer, position = queue.enqueue("web:customer", "web", None, client_ref("address", "203.0.113.9"))
     rest, _ = queue.enqueue("rest:customer", "rest", None, client_ref("address", "2001:db8:99::1"))
-    assert customer.status == rest.status == "waiting" and position == 3
+    assert customer.status == rest.status == "waiting" and position == 5
     with pytest.raises(QueueFull):  # an unverified client needs one row, not two
         queue.enqueue("web:customer-again", "web", None, client_ref("address", "203.0.113.9"))
     verified, _ = queue.enqueue("web:verified", "web", None, client_ref("address", "203.0.113.9"), True)
     assert verified.status == "waiting"  # a verified conversation keeps the wider per-client cap
+
+
+def test_one_line_in_a_carriers_shared_48_leaves_the_queue_to_the_other_subscribers() -> None:
+    """Security review 5, N1: a mobile carrier or an IPoE provider puts many subscribers in one /48; with 2
+    unverified rows per /48, a stranger's two /64s closed the queue to all of them. One line (a /56, its
+    /64s as often as the stranger reconnects) now holds 2 of the /48's 4, and its neighbours get in."""
+    queue = new_queue()
+    queued = 0
+    for n in range(20):  # the stranger's line, reconnecting: a new /64 of its /56 each time
+        try:
+            queue.enqueue(f"web:stranger{n}", "web", None, client_ref("address", f"2400:db8:4c1:77{n:02x}::1"))
+            queued += 1
+        except QueueFull:
+            pass
+    assert queued == 2
+    for n, address in enumerate(("2400:db8:4c1:1200::5", "2400:db8:4c1:9a00::7")):  # two subscribers beside it
+        row, position = queue.enqueue(f"web:neighbour{n}", "web", None, client_ref("address", address))
+        assert row.status == "waiting" and position == 3 + n
 
 
 def test_the_reserved_places_fill_up_too() -> None:

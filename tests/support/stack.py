@@ -152,4 +152,5 @@ def start_stack(var_dir: Path, web: bool = False, extra_env: dict[str, str] | No
 SHARED_LOOPBACK = {
     "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_CLIENT": "10",
     "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_NETWORK": "10",
+    "CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_GROUP": "10",
 }
