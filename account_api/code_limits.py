@@ -71,7 +71,7 @@ class CodeLimits:
             raise ApiError(
                 429,
                 "too_many_codes",
-                "確認コードの送信回数が上限に達しました。しばらく待ってからお試しください。",
+                "確認コードの送信を一時的に制限しています。しばらく待ってからお試しください。",
                 retry_after=wait,
             )
         if len(self._account_times(subject, hour, now)) + 1 == s.code_alarm_codes:

@@ -36,7 +36,7 @@ def start_code(stack: RunningStack) -> str:
 def test_one_client_gets_three_codes_an_hour_whatever_its_conversations(stack: RunningStack, fresh_days: None) -> None:
     for _ in range(3):
         assert "確認コードをお送りしました" in start_code(stack)
-    assert "送信回数が上限に達しました" in start_code(stack)
+    assert "確認コードの送信を一時的に制限しております" in start_code(stack)
 
     db = stack.env["ACCOUNT_API_DB"]
     with sqlite3.connect(db) as connection:

@@ -41,7 +41,7 @@ def test_one_client_gets_its_share_of_the_queue_and_a_polite_answer_after(limite
     assert all("担当者におつなぎします" in answer for answer in answers[:2]), answers
     for refused, sender in zip(answers[2:], senders[2:], strict=True):
         # No contact page is configured on the test stack: the answer names it without a (fake) link.
-        assert "担当者をお待ちのお客さまが多く" in refused and "OCNのお問い合わせ窓口" in refused, refused
+        assert "担当者に新たにおつなぎできません" in refused and "OCNのお問い合わせ窓口" in refused, refused
         assert link("contact", stack.env) not in refused
         assert "変更できません" in texts(stack.say(sender, "お客さま番号を変更したい"))  # not paused
     assert [row["status"] for row in operator.queue()] == ["waiting", "waiting"]
