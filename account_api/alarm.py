@@ -61,10 +61,13 @@ class Alarm:
         s = self.settings
         if (
             self.is_on(now)
-            # One client counts at most alarm_wrong_codes_per_client: alone it cannot keep the alarm on for
-            # every customer (security review, 2026-12-04); guessing at scale from many clients still does.
-            or self.store.lockout.wrong_codes_since_capped_per_client(
-                now - s.alarm_window_seconds, s.alarm_wrong_codes_per_client
+            # One client group counts at most alarm_wrong_codes_per_client, a block (an IPv6 /48) as many as
+            # block_shares groups: alone neither can keep the alarm on for every customer (security reviews
+            # 2026-12-04 N4, 5); guessing at scale from many groups still does.
+            or self.store.lockout.wrong_codes_since_capped_per_group(
+                now - s.alarm_window_seconds,
+                s.alarm_wrong_codes_per_client,
+                s.alarm_wrong_codes_per_client * s.block_shares,
             )
             < s.alarm_wrong_codes
         ):

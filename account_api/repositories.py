@@ -263,11 +263,15 @@ class LockoutRepository(Repository):
     def all_wrong_codes_since(self, since: float) -> int:
         return int(self.conn.execute("SELECT count(*) FROM wrong_codes WHERE at > ?", (since,)).fetchone()[0])
 
-    def wrong_codes_since_capped_per_client(self, since: float, per_client: int) -> int:
-        """Wrong codes across all accounts, each client counting at most `per_client` of them."""
+    def wrong_codes_since_capped_per_group(self, since: float, per_group: int, per_block: int) -> int:
+        """Wrong codes across all accounts, each client group counting at most `per_group` of them and each
+        block at most `per_block`."""
         row = self.conn.execute(
-            "SELECT coalesce(sum(min(n, ?)), 0) FROM (SELECT count(*) AS n FROM wrong_codes WHERE at > ? GROUP BY client)",
-            (per_client, since),
+            "SELECT coalesce(sum(min(b, ?)), 0) FROM ("
+            " SELECT sum(min(n, ?)) AS b FROM ("
+            "  SELECT client_block, count(*) AS n FROM wrong_codes WHERE at > ? GROUP BY client_block, client_group"
+            " ) GROUP BY client_block)",
+            (per_block, per_group, since),
         ).fetchone()
         return int(row[0])
 

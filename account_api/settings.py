@@ -53,7 +53,9 @@ class Settings:
     # reaching it within a day takes 30 / 10 + 70 / 5 = 17 groups (6 IPv6 /48s: block_shares below).
     account_max_wrong_codes: int = 100
     alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: the alarm goes on ...
-    alarm_wrong_codes_per_client: int = 20  # ... counting at most this many of one client (10+ clients needed)
+    # ... counting at most this many of one client group, 3 times that of a block (an IPv6 /48): 10+ groups,
+    # 4+ /48s needed
+    alarm_wrong_codes_per_client: int = 20
     alarm_window_seconds: int = 10 * 60
     alarm_hold_seconds: int = 60 * 60  # ... for this long: one try per code, few codes per client
     alarm_codes_per_client: int = 3  # per client, all accounts, per code_rate_window while the alarm is on

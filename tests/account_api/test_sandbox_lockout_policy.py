@@ -18,6 +18,7 @@ from conftest import new_conversation
 from in_process import InProcess, wrong
 
 from account_api.store import Customer
+from channels.client_ref import client_ref
 
 
 def stranger_fails(api, customer, times: int = 5) -> tuple[str, int]:  # noqa: ANN001
@@ -165,5 +166,25 @@ def test_one_client_alone_cannot_keep_the_cross_account_alarm_on(tmp_path: Path)
         conv = new_conversation()
         started = sb.start(conv, f"guesser-{n // 2}", customer_number=f"N00003{n:04d}")
         assert sb.confirm(started.body["verification_id"], conv, "000000").status == 400
+    assert sb.service.alarm_state().on
+    sb.close()
+
+
+def test_one_ipv6_48_alone_cannot_keep_the_cross_account_alarm_on(tmp_path: Path) -> None:
+    """Security review 5 (low): the alarm counted per client, so one /48's many /64s raised it alone and
+    slowed every customer to one try per code. A group (a /56) counts at most alarm_wrong_codes_per_client,
+    a block (a /48) three groups' worth; guessing from enough /48s still raises it."""
+    sb = InProcess(tmp_path, alarm_wrong_codes=12, alarm_wrong_codes_per_client=2, alarm_window_seconds=600)
+
+    def spread(address: str, account: int) -> None:
+        conv = new_conversation()
+        started = sb.start(conv, client_ref("address", address), customer_number=f"N0004{account:05d}")
+        assert sb.confirm(started.body["verification_id"], conv, "000000").status == 400
+
+    for n in range(40):  # one /48: 40 /64s in 10 /56s, one wrong code each on its own account: counts 6
+        spread(f"2001:db8:77:{n % 10:02x}{n:02x}::1", n)
+    assert not sb.service.alarm_state().on
+    for n in range(6):  # a second /48's 6: 12
+        spread(f"2001:db8:78:{n:02x}00::1", 100 + n)
     assert sb.service.alarm_state().on
     sb.close()
