@@ -10,6 +10,8 @@ the actions. Support hours are the bot's setting, checked before any desk is ask
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import importlib
 import logging
 from dataclasses import dataclass
@@ -52,9 +54,10 @@ class HandoffDesk(Protocol):
         topic: str | None,
         client_ref: str | None = None,
         verified: bool = False,
+        verified_account: str | None = None,
     ) -> Ticket | None:
         """Queues the conversation; None when nobody can take it after all; QueueFull when the
-        queue, or this client's (channels/client_ref.py) share of it, is full."""
+        queue, or this client's (channels/client_ref.py) or verified account's share of it, is full."""
 
     async def cancel(self, conversation_id: str, reason: str = "customer") -> bool:
         """Takes a waiting conversation out of the queue; False once an operator has taken it.
@@ -113,13 +116,15 @@ class ConsoleDesk:
         topic: str | None,
         client_ref: str | None = None,
         verified: bool = False,
+        verified_account: str | None = None,
     ) -> Ticket | None:
         body = {
             "conversation_id": conversation_id,
             "channel": channel,
             "topic": topic,
             "client_ref": client_ref,
-            "verified": verified,  # a verified conversation may take the queue's reserved places
+            "verified": verified,  # a verified conversation may take the queue's reserved places ...
+            "verified_account": verified_account,  # ... once per account
         }
         status, data = await self._call("POST", "/desk/v1/handoffs", body)
         if status == 503 and data.get("error") == "no_operator":
@@ -154,6 +159,16 @@ class ConsoleDesk:
             raise DeskUnavailable(f"position answered {status}")
         position = data.get("position")
         return position if isinstance(position, int) and position > 0 else None
+
+
+def verified_account_ref(identifier: str | None, key: str) -> str | None:
+    """An opaque key of the account a conversation verified (the identifier it verified with, keyed with the
+    desk's token), so the desk lets each account wait once without learning the identifier. An account's
+    three identifiers give three keys: it may wait at most three times."""
+    if not identifier:
+        return None
+    message = b"ocn-bot verified account v1\0" + identifier.encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
 def desk_from_settings(settings: HandoffSettings | None = None) -> HandoffDesk:

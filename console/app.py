@@ -37,6 +37,7 @@ def create_app(settings: ConsoleSettings, store: Store | None = None, name: str 
         settings.queue_max_waiting_unverified_per_client,
         settings.queue_max_waiting_unverified_per_network,
         settings.queue_max_waiting_unverified_per_group,
+        settings.queue_max_waiting_per_account,
     )
     app.ctx.store = store or Store(settings.store_url, limits)
     app.ctx.nav = []

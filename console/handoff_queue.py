@@ -47,6 +47,7 @@ class Handoff:
     wait_from: float | None = None
     wait_offer_at: float | None = None
     told_position: int | None = None
+    account_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ class QueueLimits:
     max_waiting_unverified_per_client: int = 1
     max_waiting_unverified_per_network: int = 4
     max_waiting_unverified_per_group: int = 2
+    # A verified conversation: its account may wait once (security review 5, low: one customer's own account,
+    # verified from a few addresses, filled the reserved places).
+    max_waiting_per_account: int = 1
 
 
 class QueueFull(Exception):
@@ -96,6 +100,7 @@ class HandoffQueue:
         topic: str | None,
         client_ref: str | None = None,
         verified: bool = False,
+        account_ref: str | None = None,
     ) -> tuple[Handoff, int | None]:
         """Queues a conversation (once: an open handoff is returned as it is) and its position.
         Raises QueueFull when the queue or the client's share of it is full."""
@@ -118,12 +123,15 @@ class HandoffQueue:
                         channel=channel,
                         topic=topic,
                         client_ref=client_ref,
+                        account_ref=account_ref if verified else None,
                         status="waiting",
                         created_at=now,
                         wait_from=now,
                     )
                 )
-                check_limits(db, self.limits, client_ref, Newcomer(channel, verified))
+                check_limits(
+                    db, self.limits, client_ref, Newcomer(channel, verified, account_ref if verified else None)
+                )
                 # The place the customer is told now (action_handoff); console/waiting.py tells changes.
                 ahead = sa.select(sa.func.count()).select_from(handoffs)
                 ahead = ahead.where(handoffs.c.status == "waiting", handoffs.c.created_at < now)
@@ -224,6 +232,10 @@ def check_limits(db: sa.engine.Connection, limits: QueueLimits, client_ref: str 
         db.execute(count.where(waiting)).scalar_one(), newcomer, limits.max_waiting, limits.reserved_for_priority
     ):
         raise QueueFull(per_client=False)
+    if newcomer.account_ref is not None and _waiting_over(
+        db, handoffs.c.account_ref == newcomer.account_ref, limits.max_waiting_per_account
+    ):
+        raise QueueFull(per_client=True)
     if client_ref is not None:
         mine = db.execute(count.where(waiting, handoffs.c.client_ref == client_ref)).scalar_one()
         if mine > limits.max_waiting_per_client:

@@ -8,7 +8,9 @@ mass-produce cheaply:
 - a LINE user (each one a LINE account, its messages signed by LINE), and
 - a conversation that verified itself with a one-time code sent to the account's registered contact
   (the action server, which holds the desk's service token, tells the desk so: `verified` in the
-  enqueue request, from actions/conversation_state.py `is_verified`; a client cannot set it).
+  enqueue request, from actions/conversation_state.py `is_verified`; a client cannot set it), one waiting row
+  per verified account (`verified_account`, an opaque key of the identifier it verified: one customer's own
+  account, verified from a few addresses, cannot fill the reserved places; security review 5, low).
 
 Other rows (web, REST) also have tighter caps (console/handoff_queue.py, security review 4 M2: 7 IPv4
 addresses × 3 or 4 /56s of one /48 × 6 filled the 20 unreserved places): 1 waiting row per client, 2 per
@@ -31,6 +33,7 @@ class Newcomer:
 
     channel: str
     verified: bool = False
+    account_ref: str | None = None  # the verified account's opaque key: it may wait once
 
     @property
     def hard_to_mass_produce(self) -> bool:

@@ -38,6 +38,7 @@ class ConsoleSettings:
     queue_max_waiting_unverified_per_client: int  # an unverified web/REST conversation: 1 row per client ...
     queue_max_waiting_unverified_per_network: int  # ... 4 per IPv4 /24 or IPv6 /48 (console/README.md) ...
     queue_max_waiting_unverified_per_group: int  # ... and 2 per IPv6 /56
+    queue_max_waiting_per_account: int  # a verified conversation: its account waits once
     queue_reserved_for_priority: int  # the last places: LINE users, verified conversations (queue_admission.py)
     # A waiting handoff whose conversation is still not paused this long after it was queued was
     # never handed over (action_handoff's answer was lost): it leaves the queue (handoff/reconcile.py).
@@ -81,6 +82,7 @@ def load_settings() -> ConsoleSettings:
         queue_max_waiting_unverified_per_client=int(_env("CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_CLIENT", "1")),
         queue_max_waiting_unverified_per_network=int(_env("CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_NETWORK", "4")),
         queue_max_waiting_unverified_per_group=int(_env("CONSOLE_QUEUE_MAX_WAITING_UNVERIFIED_PER_GROUP", "2")),
+        queue_max_waiting_per_account=int(_env("CONSOLE_QUEUE_MAX_WAITING_PER_ACCOUNT", "1")),
         queue_reserved_for_priority=int(_env("CONSOLE_QUEUE_RESERVED_FOR_PRIORITY", "10")),
         handoff_confirm_seconds=float(_env("CONSOLE_HANDOFF_CONFIRM_SECONDS", "60")),
         max_conversations_per_operator=int(_env("CONSOLE_MAX_CONVERSATIONS_PER_OPERATOR", "3")),

@@ -47,6 +47,9 @@ handoffs = sa.Table(
     sa.Column("ended_at", sa.Float, nullable=True),
     # Who asked, as the channel saw it (channels/client_ref.py, opaque): the per-client queue limit.
     sa.Column("client_ref", sa.String(64), nullable=True, index=True),
+    # The account a verified conversation verified, as an opaque key from the action server
+    # (actions/handoff_desk.py): one waiting row per account (console/queue_admission.py).
+    sa.Column("account_ref", sa.String(32), nullable=True, index=True),
     # Routing (console/routing.py): the available operator the waiting conversation is offered to;
     # a transfer's note and who passed it on.
     sa.Column("offered_to", sa.Integer, nullable=True),
@@ -73,6 +76,7 @@ presence = sa.Table(
 # Columns added to console_handoffs after stores were created, with their SQL type.
 _ADDED_COLUMNS = {
     "client_ref": "VARCHAR(64)",
+    "account_ref": "VARCHAR(32)",
     "offered_to": "INTEGER",
     "transfer_note": "VARCHAR(500)",
     "transferred_from": "INTEGER",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ STREAM_SESSION_CHECK_SECONDS = 2.0  # a signed-out operator's open stream ends w
 MAX_OPERATOR_MESSAGE_CHARS = 1000
 CHANNELS = ("web", "line", "rest")
 MAX_CLIENT_REF_CHARS = 64
+ACCOUNT_REF = re.compile(r"[0-9a-f]{32}")  # actions/handoff_desk.py verified_account_ref
 # Why a waiting customer leaves the queue -> the row's end (timeout: they chose the contact page).
 CANCEL_REASONS = {"customer": "cancelled", "timeout": "timed_out"}
 STATUS_LABELS = {
@@ -417,9 +419,12 @@ async def enqueue(request: Request) -> HTTPResponse:
     client_ref = body.get("client_ref")
     # The action server says whether the conversation verified itself (console/queue_admission.py).
     verified = body.get("verified") is True
+    account_ref = body.get("verified_account")  # the verified account's opaque key (one waiting row each)
     if not is_conversation_id(conversation_id) or channel not in CHANNELS:
         return json_response({"error": "bad_request"}, status=400)
     if client_ref is not None and not (isinstance(client_ref, str) and 0 < len(client_ref) <= MAX_CLIENT_REF_CHARS):
+        return json_response({"error": "bad_request"}, status=400)
+    if account_ref is not None and not (isinstance(account_ref, str) and ACCOUNT_REF.fullmatch(account_ref)):
         return json_response({"error": "bad_request"}, status=400)
     if is_shared_chat(conversation_id):
         # A LINE group or room is not one person (the bot refuses first; this is the desk's own rule).
@@ -430,7 +435,7 @@ async def enqueue(request: Request) -> HTTPResponse:
         return json_response({"error": "no_operator"}, status=503)
     try:
         handoff, position = await asyncio.to_thread(
-            store.handoffs.enqueue, conversation_id, channel, topic, client_ref, verified
+            store.handoffs.enqueue, conversation_id, channel, topic, client_ref, verified, account_ref
         )
     except QueueFull as full:
         if full.per_client:

@@ -45,9 +45,11 @@ class RecordingDesk:
         topic: str | None,
         client_ref: str | None = None,
         verified: bool = False,
+        verified_account: str | None = None,
     ) -> Ticket | None:
         RecordingDesk.calls.append(("enqueue", conversation_id, channel, topic))
         RecordingDesk.calls.append(("client", client_ref))
+        RecordingDesk.calls.append(("verified", verified, verified_account))
         if RecordingDesk.enqueue_error:
             raise RecordingDesk.enqueue_error
         return RecordingDesk.ticket
@@ -203,3 +205,32 @@ def test_without_a_contact_page_the_answer_names_it_without_a_link(desk, monkeyp
     desk.fail = True
     messages, _ = run(ActionHandoff(), _asked())
     assert responses(messages) == ["utter_handoff_unavailable_no_link"]
+
+
+def _verified_asking(identifier: str, sender: str = "web:abc") -> object:
+    until = (datetime.now() + timedelta(minutes=10)).timestamp()
+    slots = {"verification_id": "v-1", "verified_until": until, "account_ref": identifier}
+    earlier = [{"event": "user", "parse_data": {"intent": {"name": "check_ocn_id"}}}]
+    return tracker("request_human", "担当者と話したい", slots=slots, sender=sender, events=earlier)
+
+
+def _verified_call() -> tuple:
+    return next(call for call in RecordingDesk.calls if call[0] == "verified")
+
+
+def test_a_verified_conversation_tells_the_desk_its_account_as_an_opaque_key() -> None:
+    """Security review 5 (low): one customer's own account, verified from a few addresses, filled the
+    queue's reserved places. The desk now lets each verified account wait once: it gets a key of the
+    account's identifier, the same for the same identifier, never the identifier itself."""
+    run(ActionHandoff(), _verified_asking("N123456789"))
+    _, verified, key = _verified_call()
+    assert verified is True and key is not None and len(key) == 32 and "123456789" not in key
+    RecordingDesk.calls = []
+    run(ActionHandoff(), _verified_asking("N123456789", sender="web:other-tab"))
+    assert _verified_call()[2] == key
+    RecordingDesk.calls = []
+    run(ActionHandoff(), _verified_asking("N987654321"))
+    assert _verified_call()[2] not in (None, key)
+    RecordingDesk.calls = []
+    run(ActionHandoff(), _asked())  # not verified: no account is named
+    assert _verified_call()[1:] == (False, None)

@@ -104,13 +104,30 @@ def test_the_reserved_places_fill_up_too() -> None:
         queue.enqueue("line:U-late", "line", None, client_ref("line-user", "U-late"))
 
 
+def test_one_verified_account_waits_once_and_cannot_fill_the_reserved_places() -> None:
+    """Security review 5 (low): a customer with a real account, verifying it from ten addresses (a code to
+    their own phone each time), filled all 30 places with verified rows. An account now waits once."""
+    queue = new_queue()
+    mine = "c" * 32
+    row, _ = queue.enqueue("web:v0", "web", None, client_ref("address", "203.0.113.1"), True, mine)
+    assert row.status == "waiting"
+    for n in range(1, 10):
+        with pytest.raises(QueueFull):
+            queue.enqueue(f"web:v{n}", "web", None, client_ref("address", f"203.0.113.{n + 1}"), True, mine)
+    other, position = queue.enqueue("web:o", "web", None, client_ref("address", "198.51.100.5"), True, "d" * 32)
+    assert other.status == "waiting" and position == 2
+    queue.cancel("web:v0")
+    again, _ = queue.enqueue("web:v1", "web", None, client_ref("address", "203.0.113.2"), True, mine)
+    assert again.status == "waiting"  # once the first row left the queue, the account may wait again
+
+
 def test_the_desk_api_keeps_the_reserved_place_for_a_verified_conversation(tmp_path) -> None:  # noqa: ANN001
     """End to end through the action server's desk client and the console's desk API."""
     import asyncio
 
     from console_support import SERVICE_TOKEN, Operator, add_operator, start_console
 
-    from actions.handoff_desk import ConsoleDesk
+    from actions.handoff_desk import ConsoleDesk, DeskUnavailable
     from actions.handoff_desk import QueueFull as DeskQueueFull
     from actions.settings import load_handoff_settings
 
@@ -120,14 +137,18 @@ def test_the_desk_api_keeps_the_reserved_place_for_a_verified_conversation(tmp_p
         Operator(url, "dana")
         desk = ConsoleDesk(load_handoff_settings({"HANDOFF_DESK_URL": url, "CONSOLE_SERVICE_TOKEN": SERVICE_TOKEN}))
 
-        def ask(conversation_id: str, verified: bool = False) -> object:
+        def ask(conversation_id: str, verified: bool = False, account: str | None = None) -> object:
             ref = client_ref("address", f"192.0.2.{len(conversation_id)}{conversation_id[-1:].encode()[0] % 9}")
-            return asyncio.run(desk.enqueue(conversation_id, "web", None, ref, verified=verified))
+            return asyncio.run(desk.enqueue(conversation_id, "web", None, ref, verified, verified_account=account))
 
         assert ask("web:a1").position == 1
-        assert ask("web:bb2").position == 2
+        assert ask("web:bb2", verified=True, account="a" * 32).position == 2
         with pytest.raises(DeskQueueFull):
             ask("web:ccc3")
-        assert ask("web:dddd4", verified=True).position == 3
+        with pytest.raises(DeskQueueFull):  # the same account, verified in another conversation, waits already
+            ask("web:eeeee5", verified=True, account="a" * 32)
+        with pytest.raises(DeskUnavailable):  # not a key the action server makes: refused as a bad request
+            ask("web:ffffff6", verified=True, account="N123456789")
+        assert ask("web:dddd4", verified=True, account="b" * 32).position == 3
     finally:
         stack.stop()
