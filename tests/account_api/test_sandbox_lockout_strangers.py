@@ -108,21 +108,6 @@ def test_strangers_on_three_addresses_and_a_whole_ipv6_64_cannot_keep_the_custom
     assert typed_wrong >= 4 * 7
 
 
-def test_guessing_from_a_thousand_ipv6_64s_for_a_day_stays_under_the_bound(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    evaluated = codes_compared(monkeypatch)
-    sandbox = InProcess(tmp_path, in_memory=True)
-    customer = sandbox.customer()
-    botnet = [address_ref(f"2001:db8:{n // 256:x}:{n % 256:x}::1") for n in range(1000)]
-    # Every two hours each client does its worst. Hourly rounds would give no more: a client's 10 codes
-    # and 10 wrong codes a day, and the account's 100 codes a day, bind before the hourly limits do.
-    botnet_for_a_day(sandbox, customer, botnet, 12, do_their_worst)
-    assert not any(evaluated)
-    assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
-    assert len(evaluated) / CODE_SPACE <= 1e-4  # each guess hits 1 code in 10^6: at most 1 in 10,000 a day
-
-
 def ask_for_codes(sb: InProcess, customer: Customer, ref: str, times: int = 50) -> int:
     """A stranger asks for codes for the account in new conversations until refused; how many were sent."""
     for sent in range(times):
@@ -301,18 +286,6 @@ def test_strangers_typing_all_three_identifiers_cannot_keep_a_first_time_custome
     assert typed_wrong >= 8
 
 
-def test_guessing_from_many_groups_with_every_identifier_stays_under_the_bound(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    evaluated = codes_compared(monkeypatch)
-    sandbox = InProcess(tmp_path, in_memory=True)
-    customer = sandbox.customer()
-    botnet = [address_ref(f"198.51.{n // 200}.{n % 200 + 1}") for n in range(60)]  # 60 IPv4 groups
-    botnet_for_a_day(sandbox, customer, botnet, 6, do_their_worst_with_every_identifier)
-    assert not any(evaluated)
-    assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
-
-
 def test_a_throttled_account_answers_a_wrong_code_like_any_other(sandbox: InProcess) -> None:
     """Review 3, N2 leftover: after 30 wrong codes on an account's OCN ID (one try per code), a wrong code
     for its customer number answered without attempts_left, one for an unrelated number with it."""
@@ -432,13 +405,39 @@ def test_a_whole_48_adds_at_most_three_lines_shares_to_an_account(tmp_path: Path
     sandbox.close()
 
 
-def test_guessing_from_many_lines_of_many_48s_stays_under_the_bound(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def guessing_botnets() -> dict[str, tuple[list[str], int, Worst]]:
+    """Botnets for a day: their addresses, how many rounds a day each client does its worst, and how."""
+    return {
+        # A thousand /64s (four /56s). Every two hours: hourly rounds would give no more, a client's 10
+        # codes and 10 wrong codes a day and the account's 100 codes a day bind before the hourly limits.
+        "1,000 IPv6 /64s": (
+            [f"2001:db8:{n // 256:x}:{n % 256:x}::1" for n in range(1000)],
+            12,
+            do_their_worst,
+        ),
+        "60 IPv4 groups, every identifier": (
+            [f"198.51.{n // 200}.{n % 200 + 1}" for n in range(60)],
+            6,
+            do_their_worst_with_every_identifier,
+        ),
+        # Review 5: with the /56 as the group, 240 lines of 30 /48s (each /48 up to three lines' shares).
+        "240 /56s of 30 /48s": (
+            [f"2001:db8:{net:x}:{line:02x}00::1" for net in range(30) for line in range(8)],
+            6,
+            do_their_worst,
+        ),
+    }
+
+
+@pytest.mark.parametrize("botnet", list(guessing_botnets()))
+def test_guessing_from_a_botnet_for_a_day_stays_under_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, botnet: str
 ) -> None:
+    addresses, rounds, worst = guessing_botnets()[botnet]
     evaluated = codes_compared(monkeypatch)
     sandbox = InProcess(tmp_path, in_memory=True)
     customer = sandbox.customer()
-    botnet = [address_ref(f"2001:db8:{net:x}:{line:02x}00::1") for net in range(30) for line in range(8)]
-    botnet_for_a_day(sandbox, customer, botnet, 6, do_their_worst)
+    botnet_for_a_day(sandbox, customer, [address_ref(address) for address in addresses], rounds, worst)
     assert not any(evaluated)
     assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
+    assert len(evaluated) / CODE_SPACE <= 1e-4  # each guess hits 1 code in 10^6: at most 1 in 10,000 a day
