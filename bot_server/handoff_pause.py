@@ -9,8 +9,8 @@ and the tracker store loads only the latest session), so a customer answering an
 hour would silently be back with the bot while the console still showed the conversation as theirs.
 What a desk expects instead: the conversation stays with the person who has it (or in the queue)
 until the operator hands it back or closes it, or the customer leaves the queue; so the new session
-starts paused (a ConversationPaused right after its SessionStarted). The console's transcript shows
-the handoff from the session it was queued in (console/handoff/transcript.py).
+starts paused (a ConversationPaused right after its SessionStarted: bot_server/session_start.py). The
+console's transcript shows the handoff from the session it was queued in (console/handoff/transcript.py).
 
 One exception, read from the text and never from the NLU: while nobody has taken the conversation
 yet, the customer may leave the queue (「やめます」「キャンセル」). Such a message runs
@@ -36,7 +36,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot_server.rasa_patches import register
@@ -46,7 +46,6 @@ from ocn_ids.normalize import nfkc
 
 _original_parse_message = MessageProcessor.parse_message
 _original_run_prediction_loop = MessageProcessor._run_prediction_loop
-_original_update_tracker_session = MessageProcessor._update_tracker_session
 
 CANCEL_ACTION = "action_handoff_cancel"
 WAIT_ANSWER_ACTION = "action_handoff_wait_answer"
@@ -131,27 +130,13 @@ async def _predict_or_cancel(
         tracker.update(ActionExecuted(ACTION_LISTEN_NAME))  # back with the bot: rules expect action_listen
 
 
-async def _new_session_keeps_pause(
-    self: MessageProcessor,
-    tracker: DialogueStateTracker,
-    output_channel: OutputChannel,
-    metadata: dict | None = None,
-) -> None:
-    """A session that starts while a person has the conversation (or it waits for one) starts paused."""
-    was_paused = tracker.is_paused()
-    await _original_update_tracker_session(self, tracker, output_channel, metadata)
-    if was_paused and not tracker.is_paused():
-        tracker.update(ConversationPaused())
-
-
 def install() -> None:
     MessageProcessor.parse_message = _parse_unless_paused  # type: ignore[method-assign]
     MessageProcessor._run_prediction_loop = _predict_or_cancel  # type: ignore[method-assign]
-    MessageProcessor._update_tracker_session = _new_session_keeps_pause  # type: ignore[method-assign]
 
 
 register(
-    "no NLU while a person has the conversation, across session expiry",
+    "no NLU while a person has the conversation",
     install,
     rasa_version="3.6.21",
     replaces={
@@ -160,9 +145,6 @@ register(
         ),
         "rasa.core.processor:MessageProcessor._run_prediction_loop": (
             "cb30a0cbb690c571dbd33e404a16577745ad745798986b0fd314bd055893b4cf"
-        ),
-        "rasa.core.processor:MessageProcessor._update_tracker_session": (
-            "b0d44217b5ca28ba5b5702ac4f37315d00f9e3e8f5e720ecff3ef727c0d05331"
         ),
     },
 )

@@ -36,6 +36,7 @@ PATCH_MODULES = (
     "bot_server.http_api",
     "bot_server.metrics",
     "bot_server.rate_limit",
+    "bot_server.session_start",
     "bot_server.tracker_stores",
 )
 

@@ -1,6 +1,8 @@
 """A handed-off conversation stays with the person after Rasa's session expiry (60 minutes after the
 customer's last message). Stock Rasa starts the new session unpaused, so the customer's next message
 went silently back to the bot while the console still showed the conversation waiting or active.
+Likewise the reading mode the customer chose (やさしい日本語) outlives the expiry
+(bot_server/session_start.py); the verification does not.
 
 The real trained model and our Rasa patches, in a fresh interpreter (the patches are process-wide);
 the hour is in the past by the events' timestamps, no waiting."""
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from devstack.config import Ports, service_env
 from devstack.model import latest_model
+from easy_japanese.twins import twins
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,10 +26,12 @@ from bot_server import rasa_patches
 rasa_patches.apply_all()
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted, UserUttered, BotUttered
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted, SlotSet, UserUttered, BotUttered
 
 async def main():
     agent = Agent.load(sys.argv[1])
+    if sys.argv[2] == "easy":
+        return await easy(agent)
     sender = "web:expired-while-paused"
     tracker = await agent.processor.get_tracker(sender)
     t0 = time.time() - 61 * 60  # the customer's last message, 61 minutes ago
@@ -51,15 +56,42 @@ async def main():
         "intent": stored.latest_message.intent.get("name"),
     }, ensure_ascii=False))
 
+async def easy(agent):
+    sender = "web:expired-in-easy-mode"
+    tracker = await agent.processor.get_tracker(sender)
+    t0 = time.time() - 61 * 60
+    for event in [
+        ActionExecuted("action_session_start", timestamp=t0 - 5),
+        SessionStarted(timestamp=t0 - 5),
+        ActionExecuted("action_listen", timestamp=t0 - 5),
+        UserUttered("やさしい日本語", {"name": "easy_japanese_on", "confidence": 1.0}, timestamp=t0),
+        SlotSet("easy_japanese", True, timestamp=t0),
+        SlotSet("easy_japanese_offered", True, timestamp=t0),
+        SlotSet("verified_until", t0 + 900, timestamp=t0),
+    ]:
+        tracker.update(event)
+    await agent.tracker_store.save(tracker)
+    out = CollectingOutputChannel()
+    await agent.handle_message(UserMessage("OCN IDを忘れました", out, sender))
+    stored = await agent.tracker_store.retrieve(sender)
+    print(json.dumps({
+        "new_session": any(isinstance(e, SessionStarted) and e.timestamp > t0 for e in stored.events),
+        "easy": stored.get_slot("easy_japanese"),
+        "offered": stored.get_slot("easy_japanese_offered"),
+        "verified_until": stored.get_slot("verified_until"),
+        "replies": [m.get("text") for m in out.messages],
+    }, ensure_ascii=False))
+
 asyncio.run(main())
 """
 
 
-def test_a_paused_conversation_stays_paused_in_the_session_after_expiry(tmp_path: Path) -> None:
+def after_an_hour(tmp_path: Path, case: str) -> dict:
+    """The customer writes again 61 minutes after their last message; what Rasa stored and sent."""
     model = latest_model()
     assert model is not None, "no trained model: make train"
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(model)],
+        [sys.executable, "-c", SCRIPT, str(model), case],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -67,7 +99,23 @@ def test_a_paused_conversation_stays_paused_in_the_session_after_expiry(tmp_path
         env=service_env(Ports(), base={"PATH": "/usr/bin:/bin"}, var_dir=tmp_path),
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_paused_conversation_stays_paused_in_the_session_after_expiry(tmp_path: Path) -> None:
+    outcome = after_an_hour(tmp_path, "paused")
     assert outcome["new_session"]  # Rasa did start a new session...
     assert outcome["paused"] and outcome["replies"] == [], outcome  # ...and the bot stays silent
     assert outcome["intent"] is None  # the message went to the person, not through the NLU
+
+
+def test_the_easy_japanese_mode_outlives_the_session_expiry_and_the_verification_does_not(tmp_path: Path) -> None:
+    """Issue 26 leftover: after an hour's break a customer who had chosen やさしい日本語 was answered in
+    standard Japanese (every slot is reset) and offered the mode again."""
+    outcome = after_an_hour(tmp_path, "easy")
+    assert outcome["new_session"]
+    assert outcome["easy"] is True and outcome["offered"] is True, outcome
+    # No action server runs here: the answer is the bot's "cannot answer now", in its easy twin.
+    easy_down = twins().responses["utter_action_server_down"][0]["text"]
+    assert outcome["replies"] == [easy_down], outcome
+    assert outcome["verified_until"] is None  # a verification still ends with its session
