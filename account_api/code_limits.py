@@ -122,11 +122,9 @@ def group_and_block_limits(s: Settings, asker: Asker) -> list[tuple[int, int, di
     group, block, subject = asker.origin.group, asker.origin.block, asker.subject
     return [
         (s.max_codes_per_group_per_window, hour, {"client_group": group}),
-        (s.max_codes_per_group_per_day, day, {"client_group": group}),
         (s.group_share_codes_per_window, hour, {"subject": subject, "client_group": group}),
         (s.group_share_codes_per_day, day, {"subject": subject, "client_group": group}),
         (s.max_codes_per_group_per_window * s.block_cap_factor, hour, {"client_block": block}),
-        (s.max_codes_per_group_per_day * s.block_cap_factor, day, {"client_block": block}),
         (s.group_share_codes_per_window * s.block_shares, hour, {"subject": subject, "client_block": block}),
         (s.group_share_codes_per_day * s.block_shares, day, {"subject": subject, "client_block": block}),
     ]

@@ -50,7 +50,7 @@ class Settings:
     # ... and the guessing bound: no code of the account is compared beyond this many wrong codes
     # (a chance of at most 100 in 10^6 = 1e-4 per account per day); each group counts at most
     # group_share_wrong_codes of them, and from the throttle on 5 a day (one try per code, 5 codes), so
-    # reaching it within a day takes 30 / 10 + 70 / 5 = 17 groups (6 IPv6 /48s: block_shares below).
+    # reaching it within a day takes 16 groups (6 IPv6 /48s: block_shares below).
     account_max_wrong_codes: int = 100
     alarm_wrong_codes: int = 200  # all accounts, within alarm_window_seconds: the alarm goes on ...
     # ... counting at most this many of one client group, 3 times that of a block (an IPv6 /48): 10+ groups,
@@ -71,8 +71,10 @@ class Settings:
     # Per client group (an IPv6 /56: one subscriber's line; else the client), all accounts: so one line's
     # many /64s reach no account-wide ceiling alone, and a client typing one account's identifiers is
     # refused no sooner than one typing unrelated ones (the per-client limits count per identifier).
+    # Hourly only (review 6, R1): with a daily cap of 60, three hours of made-up customer numbers from one
+    # phone refused everyone behind its CGNAT address or in its /56 for about 21 hours. The per-account
+    # limits bound each account's SMS; the total is watched (deploy/monitoring/rules.yml CodeVolumeOverBudget).
     max_codes_per_group_per_window: int = 20
-    max_codes_per_group_per_day: int = 60
     # A group's share of one account (reviews 3 N1, 4 H1/M1): a client group types at most this many wrong
     # codes a day and gets at most this many codes an hour / a day for the account, whichever identifiers
     # of it its clients type; past its share it is refused openly (423 / 429 with the wait, the bot offers
@@ -86,8 +88,8 @@ class Settings:
     # one /64 of a carrier's shared /48 spends only its /56's, and the /48's other subscribers keep
     # theirs; one person's whole /48 (a free tunnel) adds at most 3 shares, never the account's bound
     # (review 4, H1). So refusing a first-time customer takes, in IPv4 addresses or LINE users (one share
-    # each): 30 / 10 + 70 / 5 = 17 (the guessing bound within a day: from 30 counted wrong codes one try
-    # per code, so 5 a day per group), 45 / 3 = 15 (the hourly ceiling; each group's 5 a day hold it for
+    # each): 16 (the guessing bound within a day: 5 codes a day per group; 6 groups spend one code's 5 tries
+    # to reach the 30 from which every code gets one try, then one try per code: 5N + 24 >= 100), 45 / 3 = 15 (the hourly ceiling; each group's 5 a day hold it for
     # at most about 1.7 hours) or 100 / 5 = 20 (the daily ceiling); in IPv6 /48s (three shares each):
     # 1 + 70 / 15 -> 6, 45 / 9 = 5 or 100 / 15 -> 7. A known client is not held to any of them.
     block_shares: int = 3

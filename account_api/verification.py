@@ -3,6 +3,7 @@ unknown identifier) and checking it (with the lockout)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import messages
@@ -16,14 +17,25 @@ from .security import code_hash, code_matches, constant_time_equals, keyed_hash,
 from .settings import Settings
 from .store import Store
 
+# The channels' format (channels/client_ref.py): "cr1_" and the client's HMAC (23 hex; 32 before
+# 2026-12-05, of which the first 23 are the same), then ".network.block:group" (or ".network.group").
+CLIENT_REF = re.compile(
+    r"(?P<client>cr1_[0-9a-f]{23})[0-9a-f]{0,9}(?:\.[0-9a-f]{1,32}\.(?P<block>[0-9a-f]{1,32})(?::(?P<group>[0-9a-f]{1,32}))?)?"
+)
 
-def block_and_group(client_ref: str) -> tuple[str, str]:
-    """The block and group a client reference names after its last ".", as "block:group"
-    (channels/client_ref.py: an IPv6 /48 and /56); a part without ":" is both, and a reference without
-    "." is its own block and group: the contract's one rule (README "Lockout")."""
-    levels = client_ref.rpartition(".")[2] or client_ref
-    block, _, group = levels.partition(":")
-    return block, group or block
+
+def client_block_and_group(client_ref: str) -> tuple[str, str, str]:
+    """The client, block and group a client reference names: the contract's one rule (README "Lockout").
+    In the channels' format, the client is its first part (so a change of the group levels keeps a
+    known client known) and the block and group are after its last "." ("block:group"; one level is
+    both). Anything else is its own client, block and group: nothing in it is read as a group, so a
+    caller sending raw addresses cannot merge "203.0.113.7" with every other address ending in ".7"."""
+    match = CLIENT_REF.fullmatch(client_ref)
+    if match is None:
+        return client_ref, client_ref, client_ref
+    client = match["client"]
+    block = match["block"] or client
+    return client, block, match["group"] or block
 
 
 SENT_MESSAGE = "ご登録がある場合は、登録済みの連絡先に確認コードを送信しました。"
@@ -54,14 +66,12 @@ class VerificationService:
         audit = dict(event="verification.start", conversation_id=conversation_id, customer_number=who, subject=subject)
         # The client reference is already opaque, but it is hashed again with the pepper so nothing the
         # bot sends is stored as sent; without one, the conversation stands for the client.
-        client = keyed_hash(
-            s.pepper, "client", *(("ref", client_ref) if client_ref else ("conversation", conversation_id))
-        )
+        origin = self._origin(conversation_id, client_ref)
         asker = Asker(
             subject=subject,
             named=keyed_hash(s.pepper, "named", *identifier),
-            origin=self._origin(client, client_ref),
-            known=self.store.known_clients.is_known(subject, client, now),
+            origin=origin,
+            known=self.store.known_clients.is_known(subject, origin.client, now),
         )
 
         self.lockout.refuse_if_locked(subject, asker.named, conversation_id, asker.origin, now, audit)
@@ -110,14 +120,19 @@ class VerificationService:
             return {"verified": True, "verified_until": iso_jst(verified_until), "expires_in": s.verified_ttl_seconds}
         raise self.lockout.wrong_code(v, conversation_id, now, audit)
 
-    def _origin(self, client: str, client_ref: str | None) -> Origin:
-        """The client, its group and its block, hashed again with the pepper (without a reference, the
-        conversation's client is all three)."""
-        if not client_ref:
-            return Origin(client, client, client)
-        block, group = block_and_group(client_ref)
+    def _origin(self, conversation_id: str, client_ref: str | None) -> Origin:
+        """The client, its group and its block, hashed again with the pepper, so nothing the bot sends is
+        stored as sent (without a reference, the conversation stands for all three)."""
         pepper = self.settings.pepper
-        return Origin(client, keyed_hash(pepper, "group", group), keyed_hash(pepper, "block", block))
+        if not client_ref:
+            client = keyed_hash(pepper, "client", "conversation", conversation_id)
+            return Origin(client, client, client)
+        client, block, group = client_block_and_group(client_ref)
+        return Origin(
+            keyed_hash(pepper, "client", "ref", client),
+            keyed_hash(pepper, "group", group),
+            keyed_hash(pepper, "block", block),
+        )
 
     def _customer(self, identifier: Identifier) -> Customer | None:
         """The account the identifier names (None if unknown)."""

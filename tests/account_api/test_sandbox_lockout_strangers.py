@@ -15,6 +15,7 @@ from in_process import InProcess, new_conversation, wrong
 
 import account_api.verification
 from account_api.store import Customer
+from account_api.verification import client_block_and_group
 from channels.client_ref import client_ref
 
 HOUR = 3600
@@ -386,7 +387,7 @@ def test_one_line_in_a_carriers_shared_48_cannot_keep_its_neighbours_from_verify
             assert sandbox.verify(victim, neighbours[hour]).status == 200, hour
         sandbox.clock.advance(HOUR)
     sandbox.close()
-    assert 0 < served <= 60  # the stranger's own line still gets only its group's cap: 20 an hour, 60 a day
+    assert 0 < served <= 24 * 20  # the stranger's own line still gets only its group's cap: 20 an hour
 
 
 def test_a_whole_48_adds_at_most_three_lines_shares_to_an_account(tmp_path: Path) -> None:
@@ -441,3 +442,67 @@ def test_guessing_from_a_botnet_for_a_day_stays_under_the_bound(
     assert not any(evaluated)
     assert 0 < len(evaluated) <= GUESS_BOUND_PER_DAY
     assert len(evaluated) / CODE_SPACE <= 1e-4  # each guess hits 1 code in 10^6: at most 1 in 10,000 a day
+
+
+def test_made_up_numbers_from_one_phone_keep_its_neighbours_behind_one_address_out_an_hour_at_most(
+    tmp_path: Path,
+) -> None:
+    """Review 6, R1: behind a carrier-grade NAT or an office address many customers share one IPv4 address.
+    Three hours of codes for made-up customer numbers from one phone there spent the address's daily
+    all-accounts cap (60), and every first-time customer behind it got 429 for about 21 hours. The cap is
+    hourly now: refused for the rest of the hour at most, with the true wait."""
+    sandbox = InProcess(tmp_path, in_memory=True)
+    customer = sandbox.customer()
+    shared = address_ref("203.0.113.50")
+    for hour in range(3):
+        for n in range(25):
+            sandbox.start(new_conversation(), shared, **made_up_number(hour * 100 + n))
+        sandbox.clock.advance(HOUR - 60)
+    refused = sandbox.verify(customer, shared)
+    assert refused.status == 429 and refused.body["retry_after"] <= HOUR
+    sandbox.clock.advance(refused.body["retry_after"] + 1)
+    assert sandbox.verify(customer, shared).status == 200
+    sandbox.close()
+
+
+def guess_with_the_fewest_groups(sb: InProcess, customer: Customer, refs: list[str]) -> None:
+    """The cheapest way to the guessing bound (review 6): six groups spend one code's five tries each, so
+    the account reaches the 30 wrong codes from which every code gets one try; then every group uses
+    the rest of its 5 codes a day (3 an hour) with one wrong try each: 30 + 6 x 4 + (N - 6) x 5."""
+    for ref in refs[:6]:
+        conv = new_conversation()
+        started = sb.start(conv, ref, customer_number=customer.customer_number)
+        for _ in range(5):
+            sb.confirm(started.body["verification_id"], conv, wrong(sb.latest_code(customer)))
+    for _hour in range(2):
+        for ref in refs:
+            while (
+                started := sb.start(conv := new_conversation(), ref, customer_number=customer.customer_number)
+            ).status == 202:
+                sb.confirm(started.body["verification_id"], conv, wrong(sb.latest_code(customer)))
+        sb.clock.advance(HOUR)
+
+
+@pytest.mark.parametrize(("groups", "verifies"), [(15, True), (16, False)])
+def test_the_guessing_bound_takes_sixteen_groups(tmp_path: Path, groups: int, verifies: bool) -> None:
+    """account_api/README.md "Lockout": 5N + 24 >= 100 wrong codes at N = 16 IPv4 groups (it said 17)."""
+    sandbox = InProcess(tmp_path, in_memory=True)
+    customer = sandbox.customer()
+    guess_with_the_fewest_groups(sandbox, customer, [address_ref(f"198.51.100.{n + 1}") for n in range(groups)])
+    typed = sandbox.store.conn.execute("SELECT count(*) FROM wrong_codes").fetchone()[0]
+    assert typed == min(5 * groups + 24, GUESS_BOUND_PER_DAY)  # past the bound nothing is compared
+    assert (sandbox.verify(customer, address_ref("192.0.2.200")).status == 200) is verifies
+    sandbox.close()
+
+
+def test_the_api_reads_only_the_channels_format_as_groups() -> None:
+    """Review 6: a reference is read as client, block and group only in the channels' format; an older
+    reference (32-hex client, one level) keeps its client, so a known client stays known; anything else is
+    its own client, block and group (a raw address "203.0.113.7" was grouped with every "….7")."""
+    ref = address_ref("2001:db8:4c1:7701::1")
+    client, block, group = client_block_and_group(ref)
+    assert ref.startswith(client) and len(client) == 27 and block != group and ref.endswith(f"{block}:{group}")
+    older = f"{client}{'0' * 9}.{'a' * 10}.{'b' * 16}"  # before 2026-12-05: client 32 hex, the /48 alone
+    assert client_block_and_group(older) == (client, "b" * 16, "b" * 16)
+    for odd in ("203.0.113.7", "cr1_not-hex", "cr1_" + "a" * 23 + ".x.y", "", "line:U1"):
+        assert client_block_and_group(odd) == (odd, odd, odd)
