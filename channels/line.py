@@ -69,7 +69,12 @@ class LineInput(InputChannel):
         self.queues = ChatQueues()
         self.agent: Any = None  # Rasa's agent, known once the webhook is called (request.app.ctx.agent)
         self.events = LineEventHandler(
-            self.api, self.settings.reply_timeout, self.settings.loading_seconds, self.name(), self._is_paused
+            self.api,
+            self.settings.reply_timeout,
+            self.settings.loading_seconds,
+            self.name(),
+            self._is_paused,
+            self._is_easy,
         )
         if not self.configured:
             logger.warning(
@@ -155,6 +160,12 @@ class LineInput(InputChannel):
             return False
         tracker = await tracker_store.retrieve(sender_id)
         return tracker is not None and tracker.is_paused()
+
+    async def _is_easy(self, sender_id: str) -> bool:
+        """The conversation's reading mode (slot `easy_japanese`, bot_server/easy_mode.py), from the store."""
+        tracker_store = getattr(self.agent, "tracker_store", None)
+        tracker = await tracker_store.retrieve(sender_id) if tracker_store is not None else None
+        return tracker is not None and bool(tracker.get_slot("easy_japanese"))
 
     async def handle_event(
         self, event: dict[str, Any], on_new_message: OnNewMessage, received_at: float | None = None

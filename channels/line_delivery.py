@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from channels.easy_japanese_output import line_text
+from channels.easy_japanese_output import FLAG, line_text
 from channels.line_api import MAX_MESSAGES_PER_REQUEST, LineApiClient, LineApiError
 from channels.line_format import LineMessage
 from channels.line_settings import DEFAULT_LOADING_SECONDS
@@ -37,12 +37,13 @@ class LineOutput(CollectingOutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         # The base class splits at blank lines; on LINE each piece would be a separate
         # bubble and count against the 5 messages a reply may carry.
-        await self._persist_message(self._message(recipient_id, text=line_text(text.strip(), kwargs)))
+        await self._persist_message(mode_of(self._message(recipient_id, text=line_text(text.strip(), kwargs)), kwargs))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        await self._persist_message(self._message(recipient_id, text=line_text(text, kwargs), buttons=buttons))
+        message = self._message(recipient_id, text=line_text(text, kwargs), buttons=buttons)
+        await self._persist_message(mode_of(message, kwargs))
 
     async def show_loading_animation(self, seconds: int | None = None) -> None:
         """Shows LINE's loading animation; it ends by itself when our next message arrives.
@@ -56,6 +57,13 @@ class LineOutput(CollectingOutputChannel):
             await self.api.start_loading(self.chat_id, seconds or self.loading_seconds)
         except LineApiError as error:
             logger.warning("Could not show the LINE loading animation: %s", error)
+
+
+def mode_of(message: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The collected message, marked when it is in やさしい日本語 (LINE's own texts follow it: line_format.py)."""
+    if kwargs.get(FLAG):
+        message[FLAG] = True
+    return message
 
 
 async def deliver(

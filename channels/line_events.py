@@ -11,13 +11,13 @@ from rasa.core.channels.channel import UserMessage
 from channels.client_ref import METADATA_KEY, client_ref
 from channels.line_api import LineApiClient
 from channels.line_delivery import LineOutput, deliver
-from channels.line_format import LineMessage, to_line_messages
+from channels.line_format import LineMessage, fixed_text, to_line_messages
 from channels.line_ids import chat_id_of, sender_id_of
 
 logger = logging.getLogger(__name__)
 
-NON_TEXT_REPLY = "恐れ入りますが、文字のメッセージでお送りください。"
-BOT_ERROR_REPLY = "申し訳ございません。ただいま応答できませんでした。しばらくしてから、もう一度お送りください。"
+NON_TEXT_REPLY = fixed_text("line_non_text_reply")
+BOT_ERROR_REPLY = fixed_text("line_bot_error_reply")
 # Sent as the customer's message when they add the account as a friend.
 FOLLOW_MESSAGE = "/greet"
 
@@ -28,6 +28,10 @@ IsPaused = Callable[[str], Awaitable[bool]]
 
 
 async def never_paused(_: str) -> bool:
+    return False
+
+
+async def never_easy(_: str) -> bool:
     return False
 
 
@@ -61,9 +65,11 @@ class LineEventHandler:
         loading_seconds: int,
         channel_name: str,
         is_paused: IsPaused = never_paused,
+        is_easy: IsPaused = never_easy,
     ) -> None:
         self.api = api
         self.is_paused = is_paused
+        self.is_easy = is_easy  # the conversation is in やさしい日本語: LINE's own texts follow it
         self.reply_timeout = reply_timeout
         self.loading_seconds = loading_seconds
         self.channel_name = channel_name
@@ -91,7 +97,8 @@ class LineEventHandler:
             elif source.get("type") == "user":
                 # Only in 1:1 chats: in a group every sticker would draw a notice.
                 logger.info("LINE %s message answered with the text-only notice.", message.get("type"))
-                await self._send(event, [{"type": "text", "text": NON_TEXT_REPLY}], can_reply=True)
+                text = fixed_text("line_non_text_reply", await self._easy(sender_id_of(source)))
+                await self._send(event, [{"type": "text", "text": text}], can_reply=True)
         elif event_type == "postback":
             # Quick replies carry the Rasa payload (e.g. "/affirm") as postback data.
             data = (event.get("postback") or {}).get("data")
@@ -144,9 +151,17 @@ class LineEventHandler:
             messages = to_line_messages(output.messages)
         except Exception:
             logger.exception("The bot failed on a LINE %s event.", event.get("type"))
-            messages = [{"type": "text", "text": BOT_ERROR_REPLY}]
+            messages = [{"type": "text", "text": fixed_text("line_bot_error_reply", await self._easy(sender_id))}]
         await loading
         await self._send(event, messages, can_reply=can_reply)
+
+    async def _easy(self, sender_id: str | None) -> bool:
+        """Whether the conversation is in やさしい日本語; standard when it cannot be told."""
+        try:
+            return bool(sender_id) and await self.is_easy(str(sender_id))
+        except Exception:
+            logger.exception("Could not tell the conversation's reading mode; standard Japanese.")
+            return False
 
     async def _show_loading_unless_paused(self, output: LineOutput, sender_id: str) -> None:
         try:

@@ -15,6 +15,9 @@ from typing import Any
 # `regex` (a Rasa dependency) knows grapheme clusters (\X); `re` does not.
 import regex
 
+from easy_japanese.furigana import with_parentheses
+from easy_japanese.twins import widget_strings
+
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_UNITS = 5000
@@ -24,8 +27,17 @@ MAX_POSTBACK_CHARS = 300
 MAX_URI_CHARS = 1000
 MAX_IMAGE_URL_CHARS = 2000
 
+
 # Shown as the message carrying the quick reply when the bot sent buttons without text.
-BUTTONS_ONLY_TEXT = "以下からお選びください。"
+def fixed_text(key: str, easy: bool = False) -> str:
+    """One of LINE's own fixed texts (easy_japanese/texts/widget.yml `line_*`, one source for both modes);
+    in やさしい日本語 with readings in parentheses, as the bot's own easy messages on LINE."""
+    if easy:
+        return with_parentheses(widget_strings("easy")[key])
+    return widget_strings("standard")[key]
+
+
+BUTTONS_ONLY_TEXT = fixed_text("line_buttons_only_text")
 
 _URI_SCHEMES = ("https://", "http://", "tel:", "line://")
 # Split points for long texts, best first: paragraph, sentence end, clause/word.
@@ -195,6 +207,7 @@ def to_line_messages(bot_messages: Iterable[dict[str, Any]]) -> list[LineMessage
 
     if pending_quick_reply:
         if not messages:
-            messages.append({"type": "text", "text": BUTTONS_ONLY_TEXT})
+            easy = any(isinstance(m, dict) and m.get("easy_japanese") for m in bot_messages)
+            messages.append({"type": "text", "text": fixed_text("line_buttons_only_text", easy)})
         messages[-1].setdefault("quickReply", pending_quick_reply)
     return messages

@@ -115,17 +115,18 @@ def _constant(path: str, name: str) -> str:
 
 
 # Texts the channels and the Rasa server send themselves (not through a domain response).
-CHANNEL_TEXTS = (
-    ("channels/line_events.py", "NON_TEXT_REPLY"),
-    ("channels/line_events.py", "BOT_ERROR_REPLY"),
-    ("channels/line_format.py", "BUTTONS_ONLY_TEXT"),
-    ("bot_server/rate_limit.py", "NO_MODEL_TEXT"),
-)
+CHANNEL_TEXTS = (("bot_server/rate_limit.py", "NO_MODEL_TEXT"),)
+# LINE's own texts (channels/line_format.py fixed_text): their standard form, from the widget strings.
+WIDGET_STRINGS = ROOT / "easy_japanese" / "texts" / "widget.yml"
 
 
 def channel_texts() -> Iterator[Shown]:
     for path, name in CHANNEL_TEXTS:
         yield Shown(f"{path} {name}", _constant(path, name))
+    strings = yaml.safe_load(WIDGET_STRINGS.read_text(encoding="utf-8"))
+    for key, value in strings.items():
+        if key.startswith("line_"):
+            yield Shown(f"easy_japanese/texts/widget.yml {key}", str(value["standard"]))
 
 
 class _VisibleText(HTMLParser):

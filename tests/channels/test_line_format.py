@@ -121,6 +121,8 @@ def test_buttons_without_text_get_a_carrier_message() -> None:
     [message] = to_line_messages([{"buttons": [{"title": "はい", "payload": "/affirm"}]}])
     assert message["text"] == BUTTONS_ONLY_TEXT
     assert message["quickReply"]
+    [easy] = to_line_messages([{"buttons": [{"title": "はい", "payload": "/affirm"}], "easy_japanese": True}])
+    assert easy["text"] == "下から選ん(えらん)でください。"  # in やさしい日本語 mode, its easy twin with readings
 
 
 # --- other message kinds ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from line_fakes import (
 
 from channels.line import LineInput
 from channels.line_events import BOT_ERROR_REPLY, NON_TEXT_REPLY
-from channels.line_format import utf16_len
+from channels.line_format import fixed_text, utf16_len
 
 
 def event_of(kind: str, **fields: Any) -> dict[str, Any]:
@@ -258,6 +258,28 @@ class PausedTrackers:
     async def retrieve(self, sender_id: str) -> Any:
         self.asked.append(sender_id)
         return SimpleNamespace(is_paused=lambda: True)
+
+
+class EasyTrackers:
+    """Every conversation is in やさしい日本語 (slot easy_japanese), nobody has it."""
+
+    async def retrieve(self, sender_id: str) -> Any:
+        return SimpleNamespace(is_paused=lambda: False, get_slot=lambda name: name == "easy_japanese")
+
+
+def test_lines_own_notices_follow_the_conversations_easy_japanese_mode(
+    channel: ChannelServer, fake_line: FakeLineApi
+) -> None:
+    """Issue 26 leftover: a customer who chose やさしい日本語 got LINE's own notices (a sticker sent, the bot
+    failing) in standard Japanese."""
+    channel.bot.tracker_store = EasyTrackers()
+    channel.post_events(event_of("message", message={"id": "1", "type": "sticker"}))
+    channel.post_events(text_event("boom"))
+    channel.wait_idle()
+    sticker, failure = (texts(reply)[0] for reply in fake_line.of("reply"))
+    assert sticker == fixed_text("line_non_text_reply", easy=True) != NON_TEXT_REPLY
+    assert sticker.startswith("文字で送っ")
+    assert failure == fixed_text("line_bot_error_reply", easy=True) != BOT_ERROR_REPLY
 
 
 def test_no_loading_animation_while_a_person_has_the_conversation(
