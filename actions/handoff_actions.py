@@ -162,10 +162,12 @@ class _Notice:
         if self.state == "operator":
             dispatcher.utter_message(response=self.response)  # still from the bot
             dispatcher.utter_message(json_message=handoff_marker(self.state))
-            # Normally already paused (action_handoff); if that turn's answer was lost on its way to
-            # Rasa, the conversation is paused now: the person who took it has it. A keep-waiting
-            # question still open (actions/handoff_waiting.py) is moot: the customer's next 「はい」 is theirs.
-            return [ConversationPaused(), SlotSet("handoff_wait_offered", None)]
+            # Normally already paused (action_handoff): a second pause would show the operator a second
+            # 「担当者への引き継ぎ」 line. If that turn's answer was lost on its way to Rasa, the conversation is
+            # paused now: the person who took it has it. A keep-waiting question still open
+            # (actions/handoff_waiting.py) is moot: the customer's next 「はい」 is theirs.
+            pause = [] if tracker.is_paused() else [ConversationPaused()]
+            return [*pause, SlotSet("handoff_wait_offered", None)]
         dispatcher.utter_message(json_message=handoff_marker(self.state))
         dispatcher.utter_message(response=self.response)
         return []

@@ -196,6 +196,12 @@ def test_taking_a_conversation_pauses_it_even_if_the_queued_turn_lost_its_pause(
     assert _paused(events)
 
 
+def test_taking_a_paused_conversation_does_not_pause_it_twice() -> None:
+    """Issue 24 leftover: the operator's transcript showed 「担当者への引き継ぎ」 twice after a take."""
+    messages, events = run(ActionHandoffTaken(), tracker(sender="web:abc", paused=True))
+    assert not _paused(events) and responses(messages)  # the customer is still told
+
+
 def test_without_a_contact_page_the_answer_names_it_without_a_link(desk, monkeypatch) -> None:
     # Issue 20: a link called 「お問い合わせ窓口」 must not lead back to the help page.
     monkeypatch.delenv("OCN_LINK_CONTACT")

@@ -38,6 +38,7 @@ def tracker(
     events: list[dict[str, Any]] | None = None,
     sender: str = "conv-1",
     metadata: dict[str, Any] | None = None,
+    paused: bool = False,
 ) -> Tracker:
     values = {name: None for name in SLOTS}
     values.update(slots or {})
@@ -50,7 +51,7 @@ def tracker(
         "metadata": metadata or {},
     }
     return Tracker(
-        sender, values, latest, events or [], False, None, {"name": active_loop} if active_loop else {}, None
+        sender, values, latest, events or [], paused, None, {"name": active_loop} if active_loop else {}, None
     )
 
 
