@@ -51,9 +51,16 @@
       status = result.status || status;
       if (what === "take") mine = true;
     } else {
-      notice.textContent = result.error === "already_taken" ? "ほかの担当者が対応しています。" : "操作できませんでした。";
+      notice.textContent = refusalText(result);
     }
     show();
+  }
+  function refusalText(result) {
+    if (result.error === "already_taken") return "ほかの担当者が対応しています。";
+    if (result.error === "at_capacity") {
+      return "同時に対応できる会話の上限（" + result.capacity + "件）に達しています。対応中の会話を終えてからお受けください。";
+    }
+    return "操作できませんでした。";
   }
   buttons.take.addEventListener("click", () => act("take"));
   // Handing back or closing asks for the outcome first (conversation_desk.js); cancelled: nothing ends.

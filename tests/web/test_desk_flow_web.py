@@ -213,6 +213,7 @@ def test_two_operators_three_customers(desk_stack, browser, operators) -> None:
     hanako.get(f"{console_url}/handoffs/{line_row['id']}")
     hanako.find_element(By.ID, "take").click()
     wait_for(hanako, lambda: hanako.find_element(By.ID, "notice").text, 10, "no refusal at capacity")
+    assert "上限（1件）" in hanako.find_element(By.ID, "notice").text  # says why, not just 「操作できませんでした」
     assert row_status(taro, line_row["id"]) == "waiting"
 
     # --- transfer: hanako passes customer 1 to taro with a note; the transcript stays ------------
