@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from console.insight.store import tracker_engine
 
 if TYPE_CHECKING:
+    from console.insight.desk import DeskReport
+    from console.insight.period import Scope
     from console.insight.review import ReviewQueue
 
 DEFAULT_URL = "sqlite:///var/tracker.sqlite3"
@@ -43,9 +45,24 @@ def _report(args: argparse.Namespace) -> None:
 
     scope = Scope(args.since, args.until, args.channel)
     report = build_report(tracker_engine(_url(args)), scope)
+    desk = _desk(scope)
     out = Path(args.out)
-    out.write_text(report_json(report) if out.suffix == ".json" else report_html(report), encoding="utf-8")
+    out.write_text(report_json(report, desk) if out.suffix == ".json" else report_html(report, desk), encoding="utf-8")
     print(f"{out}: {report.conversations} conversations, {report.seconds:.2f} s", file=sys.stderr)
+
+
+def _desk(scope: Scope) -> DeskReport | None:
+    """The operator desk's figures from the console's store (CONSOLE_STORE_URL), as on the console's report
+    page; None when there is no console store to read (a tracker store copied alone)."""
+    from console.insight.desk import desk_report
+    from console.operator_store import OperatorRepository
+    from console.outcomes import OutcomeRepository
+    from console.tables import make_engine
+
+    engine = make_engine(os.environ.get("CONSOLE_STORE_URL") or DEFAULT_CONSOLE_URL)
+    if not sa.inspect(engine).has_table("console_handoffs"):
+        return None
+    return desk_report(OutcomeRepository(engine), scope, OperatorRepository(engine).names())
 
 
 def _index(args: argparse.Namespace) -> None:

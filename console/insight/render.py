@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from console.insight.charts import all_charts
+from console.insight.desk import DeskReport, duration_text
 from console.insight.report import LOW_CONFIDENCE, Rate, Report
+from console.outcomes import OUTCOMES
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS = Path(__file__).parent / "static_insight.css"
@@ -44,10 +47,20 @@ def environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report, desk: DeskReport | None = None) -> str:
+    """The report as one file; with `desk`, the operator desk's section as on the console's page."""
     template = environment().get_template("insight_report_file.html")
-    return template.render(css=CSS.read_text(encoding="utf-8"), **template_context(report))
+    return template.render(
+        css=CSS.read_text(encoding="utf-8"),
+        desk=desk,
+        outcomes=OUTCOMES,
+        duration_text=duration_text,
+        **template_context(report),
+    )
 
 
-def report_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+def report_json(report: Report, desk: DeskReport | None = None) -> str:
+    figures = report.as_dict()
+    if desk is not None:
+        figures["desk"] = dataclasses.asdict(desk)
+    return json.dumps(figures, ensure_ascii=False, indent=2)

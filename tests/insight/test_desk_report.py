@@ -3,6 +3,7 @@ operator), a period without data, and the default period in Japan time."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -131,3 +132,29 @@ def test_a_login_history_handed_to_a_person_before_it_ran_is_not_completed(tmp_p
     report = build_report(tracker_engine(url), Scope(DAY1, DAY1))
     (history,) = report.procedures
     assert (history.started, history.verified, history.completed, history.abandoned) == (1, 1, 0, 1)
+
+
+def test_the_report_file_has_the_desk_section_too(tracker_url: str, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Issue 24 leftover: `python -m console.insight report` wrote the bot's figures without the desk's."""
+    from console.insight.__main__ import main
+
+    monkeypatch.setenv("CONSOLE_STORE_URL", f"sqlite:///{tmp_path / 'console.sqlite3'}")
+    store = Store(f"sqlite:///{tmp_path / 'console.sqlite3'}")
+    store.operators.add("alice", "Alice", "hash")
+    operator_id = store.password_hash("alice")[0].id
+    clock = Clock(at(DAY1, 10))
+    store.handoffs.clock = store.outcomes.clock = clock
+    handoff, _ = store.handoffs.enqueue("web:desk", "web", None)
+    clock.now += 60
+    assert store.handoffs.take(handoff.id, operator_id)
+    clock.now += 300
+    assert store.handoffs.finish(handoff.id, operator_id, "closed")
+    store.outcomes.record(handoff.id, "resolved", None, operator_id)
+
+    period = ["report", "--since", DAY1.isoformat(), "--until", DAY2.isoformat()]
+    main(["--url", tracker_url, *period, "--out", str(tmp_path / "report.html")])
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'id="desk"' in page and "有人対応の結果と対応時間" in page and "Alice" in page and "1分00秒" in page
+    main(["--url", tracker_url, *period, "--out", str(tmp_path / "report.json")])
+    desk = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["desk"]
+    assert desk["overall"]["handled"] == 1 and desk["overall"]["outcomes"]["resolved"] == 1
