@@ -13,6 +13,11 @@ Each run appends one JSON audit line to RETENTION_AUDIT_LOG and prints it. The l
 data: a forgotten sender appears only as a keyed hash (HMAC-SHA256 with RETENTION_AUDIT_KEY), which
 lets an auditor confirm "this customer's request was carried out" given the id, but not recover it.
 
+A deletion request outlives a restore: every retention run also forgets again each conversation whose
+keyed hash a `forget` line of the audit log names (a backup restored after the request brings its rows
+back; `deploy.backup restore` runs the job at once). So the audit log is kept with the backups' lifetime
+(RETENTION_DAYS: `deploy.backup` deletes older backups), and RETENTION_AUDIT_KEY never changes.
+
 Settings (read here; the stores' addresses as the console reads them, console/settings.py):
   RETENTION_DAYS       days a conversation is kept (default 90)
   RETENTION_AUDIT_KEY  key of the sender hash (default a public development key: set it in production)
@@ -92,6 +97,36 @@ def purge_older_than(stores: Stores, cutoff: float) -> dict[str, int]:
     }
 
 
+def forgotten_hashes(settings: RetentionSettings) -> set[str]:
+    """The keyed hashes of every sender a `forget` line of the audit log names."""
+    if not settings.audit_log.is_file():
+        return set()
+    hashes = set()
+    for line in settings.audit_log.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(entry, dict) and entry.get("event") == "forget" and isinstance(entry.get("sender_hmac"), str):
+            hashes.add(entry["sender_hmac"])
+    return hashes
+
+
+def forget_again(stores: Stores, settings: RetentionSettings) -> int:
+    """Forgets once more every conversation a deletion request named (a restored backup brings them back);
+    how many conversations were found again."""
+    hashes = forgotten_hashes(settings)
+    if not hashes:
+        return 0
+    present = set(tracker_retention.sender_ids(stores.tracker)) | set(
+        console_retention.handoff_conversations(stores.console)
+    )
+    found = [sender for sender in present if sender_hash(settings.audit_key, sender) in hashes]
+    for sender in found:
+        forget_sender(stores, sender)
+    return len(found)
+
+
 def forget_sender(stores: Stores, sender_id: str) -> dict[str, int]:
     texts = tracker_retention.customer_texts(stores.tracker, sender_id)  # before the events go
     return {
@@ -119,9 +154,13 @@ def run_retention(settings: RetentionSettings, now: float | None = None) -> dict
     stores = Stores(settings)
     try:
         deleted = purge_older_than(stores, now - settings.days * DAY)
+        forgotten_again = forget_again(stores, settings)
     finally:
         stores.dispose()
-    audit(settings, {"event": "retention", "days": settings.days, "deleted": deleted})
+    line: dict[str, object] = {"event": "retention", "days": settings.days, "deleted": deleted}
+    if forgotten_again:
+        line["forgotten_again"] = forgotten_again  # conversations a restore brought back after a request
+    audit(settings, line)
     return deleted
 
 

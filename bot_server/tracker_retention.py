@@ -45,6 +45,14 @@ def purge_events(engine: sa.engine.Engine, cutoff: float) -> int:
     return _delete_in_batches(engine, "timestamp < :cutoff", {"cutoff": cutoff})
 
 
+def sender_ids(engine: sa.engine.Engine) -> list[str]:
+    """Every conversation the tracker store holds."""
+    if not _events_table_exists(engine):
+        return []
+    with engine.connect() as connection:
+        return [row[0] for row in connection.execute(sa.text("SELECT DISTINCT sender_id FROM events"))]
+
+
 def customer_texts(engine: sa.engine.Engine, sender_id: str) -> Counter[str]:
     """What one sender typed (as stored: redacted), with how often: the review queue holds copies."""
     if not _events_table_exists(engine):

@@ -37,6 +37,12 @@ def purge_handoffs(engine: sa.engine.Engine, cutoff: float) -> int:
         return deleted
 
 
+def handoff_conversations(engine: sa.engine.Engine) -> list[str]:
+    """Every conversation the console's store holds a handoff of."""
+    with engine.connect() as db:
+        return list(db.execute(sa.select(handoffs.c.conversation_id).distinct()).scalars())
+
+
 def forget_handoffs(engine: sa.engine.Engine, conversation_id: str) -> int:
     with engine.begin() as db:
         deleted = db.execute(handoffs.delete().where(handoffs.c.conversation_id == conversation_id)).rowcount

@@ -16,21 +16,31 @@ and a conversation continues from the turn the backup holds. Both run as the clu
 TCP, with its own password (deploy's, never a process's), handed to the client in its environment.
 The sandbox (SQLite, `account_api.sqlite3`) and Redis (locks, rate counters) are not backed up: the
 sandbox stands in for OCN's own system, and Redis holds nothing that outlives a minute.
+
+Backups keep conversations too, so they follow the retention period: `backup` deletes the folders under
+`<state dir>/backups/` older than RETENTION_DAYS, and `restore` runs the retention job right after, which
+deletes what is past the period and forgets again every customer who asked to be forgotten after the
+backup was taken (bot_server/retention.py, from the audit log's keyed hashes).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot_server.retention import DAY, DEFAULT_RETENTION_DAYS
+from deploy.environment import process_env
 from deploy.postgres import Postgres
 from deploy.settings import ScaledSettings, load
 
 SUPERUSER = "postgres"
+BACKUP_NAME = "%Y%m%dT%H%M%SZ"  # a backup folder's name: its UTC time
 
 
 def _client_env(s: ScaledSettings) -> dict[str, str]:
@@ -47,7 +57,7 @@ def _connection_args(s: ScaledSettings, db: str) -> list[str]:
 
 
 def default_backup_path(s: ScaledSettings) -> Path:
-    return s.state_dir / "backups" / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return s.state_dir / "backups" / datetime.now(timezone.utc).strftime(BACKUP_NAME)
 
 
 def backup(s: ScaledSettings, out: Path | None = None) -> Path:
@@ -69,7 +79,27 @@ def backup(s: ScaledSettings, out: Path | None = None) -> Path:
         ]
         subprocess.run(command, env=_client_env(s), check=True, capture_output=True, text=True)
     partial.replace(out)  # a failed dump never leaves a folder that looks complete
+    prune_backups(s, time.time())
     return out
+
+
+def prune_backups(s: ScaledSettings, now: float) -> list[Path]:
+    """Deletes the backup folders older than the retention period (by their UTC name); returns them."""
+    days = int(os.environ.get("RETENTION_DAYS", "").strip() or DEFAULT_RETENTION_DAYS)
+    cutoff = datetime.fromtimestamp(now - days * DAY, timezone.utc).strftime(BACKUP_NAME)
+    folder = s.state_dir / "backups"
+    old = [p for p in folder.glob("*") if p.is_dir() and _is_backup_name(p.name) and p.name < cutoff]
+    for path in old:
+        shutil.rmtree(path)
+    return old
+
+
+def _is_backup_name(name: str) -> bool:
+    try:
+        datetime.strptime(name, BACKUP_NAME)
+    except ValueError:
+        return False
+    return True
 
 
 def restore(s: ScaledSettings, folder: Path) -> None:
@@ -84,6 +114,9 @@ def restore(s: ScaledSettings, folder: Path) -> None:
         command = [str(s.pg_bin / "pg_restore"), *_connection_args(s, db), "--clean", "--if-exists"]
         command += ["--single-transaction", str(folder / name)]
         subprocess.run(command, env=_client_env(s), check=True, capture_output=True, text=True)
+    # What the backup held past the period, and customers forgotten since it was taken: gone again.
+    job = [sys.executable, "-m", "bot_server", "retention"]
+    subprocess.run(job, env=process_env(s, "retention"), check=True, capture_output=True, text=True, timeout=600)
 
 
 def main(argv: list[str] | None = None) -> int:

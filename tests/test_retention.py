@@ -166,6 +166,28 @@ def test_forget_removes_one_customer_everywhere_and_audits_without_personal_data
     assert json.loads(line)["sender_hmac"] == sender_hash("test-audit-key", CUSTOMER)
 
 
+def test_a_deletion_request_outlives_a_restored_backup(stores: Stores, tmp_path: Path) -> None:
+    """A backup taken before a customer asked to be forgotten brings their conversation back when it is
+    restored; the next retention run (deploy.backup restore runs one at once) forgets it again, from the
+    audit log's keyed hash alone."""
+    settings = settings_for(stores, tmp_path)
+    console = console_engine(stores)
+    save_conversation(stores.tracker_url, CUSTOMER, RECENT, ["私だけの質問です"])
+    save_conversation(stores.tracker_url, OTHER, RECENT, ["共通の質問です"])
+    run_forget(settings, CUSTOMER)
+    # The restore: the forgotten customer's rows are back, as the backup held them.
+    save_conversation(stores.tracker_url, CUSTOMER, RECENT, ["私だけの質問です"])
+    add_handoff(console, CUSTOMER, RECENT)
+
+    run_retention(settings)
+
+    assert texts_of(stores.tracker_url, CUSTOMER) == [] and handoff_conversations(console) == []
+    assert texts_of(stores.tracker_url, OTHER) == ["共通の質問です"]
+    last = json.loads((tmp_path / "audit.log").read_text().splitlines()[-1])
+    assert last["event"] == "retention" and last["forgotten_again"] == 1
+    assert CUSTOMER not in (tmp_path / "audit.log").read_text()
+
+
 def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = dict(
         os.environ,
@@ -196,3 +218,25 @@ def test_the_commands_forget_a_sender_and_refuse_an_empty_one_politely(tmp_path:
 def test_a_store_that_was_never_written_is_left_as_it_is(tmp_path: Path) -> None:
     stores = Stores(f"sqlite:///{tmp_path / 'tracker.sqlite3'}", f"sqlite:///{tmp_path / 'console.sqlite3'}")
     assert run_retention(settings_for(stores, tmp_path)) == {"tracker_events": 0, "handoffs": 0, "review_items": 0}
+
+
+def test_backups_older_than_the_retention_period_are_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backup holds conversations too: kept no longer than RETENTION_DAYS (deploy/backup.py)."""
+    from datetime import datetime, timezone
+
+    from deploy.backup import BACKUP_NAME, prune_backups
+
+    monkeypatch.setenv("RETENTION_DAYS", "30")
+    s = load(env={}, base_port=free_block(Ports(0).by_part(1, 1)), state_dir=tmp_path)
+    folder = tmp_path / "backups"
+    names = {
+        age: datetime.fromtimestamp(NOW - age * DAY, timezone.utc).strftime(BACKUP_NAME) for age in (45, 31, 29, 1)
+    }
+    for name in names.values():
+        (folder / name).mkdir(parents=True)
+    (folder / "keep-me").mkdir()  # not a backup's name: left alone
+
+    deleted = prune_backups(s, NOW)
+
+    assert sorted(p.name for p in deleted) == sorted([names[45], names[31]])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([names[29], names[1], "keep-me"])
