@@ -1,4 +1,4 @@
-"""Command line: `python -m account_api serve | outbox | customers | alarm | purge`."""
+"""Command line: `python -m account_api serve | outbox | customers | alarm | purge | forget`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     purge = commands.add_parser("purge", help="delete sent messages and verifications older than RETENTION_DAYS")
     purge.add_argument("--days", type=int, help="retention period in days (default RETENTION_DAYS, 90)")
 
+    forget = commands.add_parser(
+        "forget", help="unlink one conversation's verifications from its id (a deletion request)"
+    )
+    forget.add_argument("--conversation", required=True, help="conversation id, e.g. line:U4af4980629...")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env(host=getattr(args, "host", None), port=getattr(args, "port", None))
     if args.command == "serve":
@@ -47,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_alarm(alarm_state(store, settings, Clock().now()))
         elif args.command == "purge":
             return purge_old(store, settings.retention_days if args.days is None else args.days)
+        elif args.command == "forget":
+            unlinked = store.forget_conversation(args.conversation.strip())
+            print(json.dumps({"event": "forget", "unlinked": unlinked}), flush=True)
         else:
             print_customers(store)
     finally:

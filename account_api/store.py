@@ -24,6 +24,8 @@ from .schema import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "Customer", "Store", "Verification"]
 
+FORGOTTEN_CONVERSATION = "forgotten"  # what a forgotten conversation's rows say instead of its id
+
 
 class Store(Database):
     def __init__(self, path: Path) -> None:
@@ -43,6 +45,19 @@ class Store(Database):
             return {
                 "outbox": self.outbox.purge(cutoff),
                 "verifications": self.verifications.purge(cutoff),
+            }
+
+    def forget_conversation(self, conversation_id: str) -> dict[str, int]:
+        """A deletion request (bot_server/retention.py `forget` does the bot's side): the sandbox's rows keep
+        counting for the code limits and the lockout (a forget must not reset a budget), but no longer name
+        the conversation (a LINE user id, a web session). Returns how many rows of each were unlinked."""
+        forgotten = FORGOTTEN_CONVERSATION
+        with self.transaction():
+            return {
+                table: self.conn.execute(
+                    f"UPDATE {table} SET conversation_id = ? WHERE conversation_id = ?", (value, conversation_id)
+                ).rowcount
+                for table, value in (("verifications", forgotten), ("wrong_codes", forgotten), ("audit_log", None))
             }
 
     # Short reads the tests and the CLI use.

@@ -92,3 +92,33 @@ def test_purge_keeps_a_verification_still_valid_and_refuses_a_period_under_a_day
     assert remaining(path)[1] == ["long"]
     assert main(["purge", "--days", "0"]) == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_forget_unlinks_a_conversations_verifications_and_keeps_them_counting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deletion request: the sandbox's rows no longer name the conversation (a LINE user id), but they
+    still count for the code limits, so a forget never resets a budget."""
+    from in_process import InProcess, new_conversation, wrong
+
+    sandbox = InProcess(tmp_path)
+    customer = sandbox.customer()
+    conversation = "line:U4af4980629" + "a" * 17
+    started = sandbox.start(conversation, "client-1", customer_number=customer.customer_number)
+    sandbox.confirm(started.body["verification_id"], conversation, wrong(sandbox.latest_code(customer)))
+    sandbox.start(new_conversation(), "client-2", customer_number=customer.customer_number)
+    sandbox.close()
+    monkeypatch.setenv("ACCOUNT_API_DB", str(tmp_path / "sandbox.sqlite3"))
+
+    assert main(["forget", "--conversation", conversation]) == 0
+    assert json.loads(capsys.readouterr().out)["unlinked"]["verifications"] == 1
+
+    store = Store(tmp_path / "sandbox.sqlite3")
+    rows = [
+        row[0]
+        for table in ("verifications", "wrong_codes", "audit_log")
+        for row in store.conn.execute(f"SELECT conversation_id FROM {table}")
+    ]
+    assert conversation not in rows and "forgotten" in rows
+    assert store.conn.execute("SELECT count(*) FROM verifications").fetchone()[0] == 2  # still counted
+    store.close()
