@@ -39,3 +39,29 @@ def test_every_relative_link_in_the_docs_points_to_a_file() -> None:
             if not (doc.parent / target).exists():
                 broken.append(f"{doc.relative_to(ROOT)} → {target}")
     assert broken == []
+
+
+def test_the_security_pages_lockout_table_quotes_the_settings() -> None:
+    """docs/security.md quotes the lockout's defaults; a changed setting must change the page too."""
+    from account_api.settings import Settings
+
+    s = Settings()
+    expected = {
+        "a group's share of one account: wrong codes a day": f"{s.group_share_wrong_codes}",
+        "a group's share of one account: codes an hour / a day": (
+            f"{s.group_share_codes_per_window} / {s.group_share_codes_per_day}"
+        ),
+        "a block (IPv6 /48): shares of one account": f"{s.block_shares}",
+        "one try per code once an account has this many wrong codes in a day": f"{s.account_throttle_wrong_codes}",
+        "the guessing bound: no code of the account compared beyond this many wrong codes a day": (
+            f"{s.account_max_wrong_codes}"
+        ),
+        "the account's code ceilings: an hour / a day (the most SMS strangers can make a phone receive)": (
+            f"{s.max_codes_per_account_per_window} / {s.max_codes_per_account_per_day}"
+        ),
+        "a group's codes across all accounts, an hour (a block: 4 times)": f"{s.max_codes_per_group_per_window}",
+    }
+    assert s.block_cap_factor == 4  # the last row's "4 times"
+    page = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (.+?) \| ([^|]+?) \|$", page, re.MULTILINE))
+    assert {label: rows.get(label) for label in expected} == expected
