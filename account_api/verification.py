@@ -19,9 +19,12 @@ from .store import Store
 
 # The channels' format (channels/client_ref.py): "cr1_" and the client's HMAC (23 hex; 32 before
 # 2026-12-05, of which the first 23 are the same), then ".network.block:group" (or ".network.group").
+# Before the network part (2026-12-04) a reference was "cr1_<client>.<group>": one level, no network.
 CLIENT_REF = re.compile(
-    r"(?P<client>cr1_[0-9a-f]{23})[0-9a-f]{0,9}(?:\.[0-9a-f]{1,32}\.(?P<block>[0-9a-f]{1,32})(?::(?P<group>[0-9a-f]{1,32}))?)?"
+    r"(?P<client>cr1_[0-9a-f]{23})[0-9a-f]{0,9}"
+    r"(?:(?:\.[0-9a-f]{1,32})?\.(?P<block>[0-9a-f]{1,32})(?::(?P<group>[0-9a-f]{1,32}))?)?"
 )
+RAW = "raw:"  # what a reference not in the channels' format is read as: its own client, block and group
 
 
 def client_block_and_group(client_ref: str) -> tuple[str, str, str]:
@@ -32,7 +35,8 @@ def client_block_and_group(client_ref: str) -> tuple[str, str, str]:
     caller sending raw addresses cannot merge "203.0.113.7" with every other address ending in ".7"."""
     match = CLIENT_REF.fullmatch(client_ref)
     if match is None:
-        return client_ref, client_ref, client_ref
+        raw = RAW + client_ref  # never the same as a part of a reference in the format (review 7)
+        return raw, raw, raw
     client = match["client"]
     block = match["block"] or client
     return client, block, match["group"] or block

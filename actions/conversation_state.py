@@ -51,6 +51,7 @@ def forget_verification() -> list[dict[str, Any]]:
     return [
         SlotSet("verification_id", None),
         SlotSet("verified_until", None),
+        SlotSet("verified_account", None),
         SlotSet("code_destination", None),
         SlotSet("code_expires_at", None),
     ]

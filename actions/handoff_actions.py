@@ -23,7 +23,6 @@ from actions.handoff_desk import (
     QueueFull,
     Ticket,
     desk_from_settings,
-    verified_account_ref,
     within_hours,
 )
 from actions.links import contact_response, link
@@ -68,7 +67,7 @@ def _not_queued() -> list[dict[str, Any]]:
     return [ask(None), FollowupAction("action_listen")]
 
 
-async def _enqueue_or_withdraw(desk: HandoffDesk, tracker: Tracker, desk_key: str) -> Ticket | None:
+async def _enqueue_or_withdraw(desk: HandoffDesk, tracker: Tracker) -> Ticket | None:
     """Queues the conversation. When the desk's answer is lost (a timeout after it may have queued
     it), the conversation is taken out of the queue again, so the queue never holds a conversation
     the bot still answers; if an operator has already taken it, it counts as queued after all.
@@ -76,7 +75,7 @@ async def _enqueue_or_withdraw(desk: HandoffDesk, tracker: Tracker, desk_key: st
     withdraws a handoff whose conversation was never paused, console/handoff/lifecycle.py)."""
     client = from_metadata((tracker.latest_message or {}).get("metadata"))
     verified = is_verified(tracker)
-    account = verified_account_ref(tracker.get_slot("account_ref"), desk_key) if verified else None
+    account = tracker.get_slot("verified_account") if verified else None
     try:
         return await desk.enqueue(
             tracker.sender_id, channel_of(tracker), topic_of(tracker), client, verified, verified_account=account
@@ -108,11 +107,7 @@ class ActionHandoff(Action):
             return _not_queued()
         desk = desk_from_settings(settings)
         try:
-            ticket = (
-                await _enqueue_or_withdraw(desk, tracker, settings.desk_token)
-                if await desk.operators_available()
-                else None
-            )
+            ticket = await _enqueue_or_withdraw(desk, tracker) if await desk.operators_available() else None
         except DeskUnavailable as error:
             logger.warning("Handoff desk unavailable: %s", error)
             dispatcher.utter_message(response=contact_response("utter_handoff_unavailable"), link=contact)

@@ -10,8 +10,6 @@ the actions. Support hours are the bot's setting, checked before any desk is ask
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import importlib
 import logging
 from dataclasses import dataclass
@@ -159,16 +157,6 @@ class ConsoleDesk:
             raise DeskUnavailable(f"position answered {status}")
         position = data.get("position")
         return position if isinstance(position, int) and position > 0 else None
-
-
-def verified_account_ref(identifier: str | None, key: str) -> str | None:
-    """An opaque key of the account a conversation verified (the identifier it verified with, keyed with the
-    desk's token), so the desk lets each account wait once without learning the identifier. An account's
-    three identifiers give three keys: it may wait at most three times."""
-    if not identifier:
-        return None
-    message = b"ocn-bot verified account v1\0" + identifier.encode()
-    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
 def desk_from_settings(settings: HandoffSettings | None = None) -> HandoffDesk:

@@ -179,4 +179,11 @@ class VerificationSlots:
             return {"otp_code": None, **slot_values(explain_api_error(dispatcher, error))}
         dispatcher.utter_message(response="utter_verified")
         # A resend offer (「新しいコードをお送りしますか？」) is no longer open.
-        return {"otp_code": None, "verified_until": confirmed.verified_until_epoch, "pending_question": None}
+        return {
+            "otp_code": None,
+            "verified_until": confirmed.verified_until_epoch,
+            "pending_question": None,
+            # Which account was verified, opaque, kept with the verification (account_ref is cleared when
+            # a procedure ends): the handoff desk lets each verified account wait once.
+            "verified_account": shared_client().account_key(str(tracker.get_slot("account_ref") or "")),
+        }

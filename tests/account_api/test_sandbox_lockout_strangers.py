@@ -504,5 +504,7 @@ def test_the_api_reads_only_the_channels_format_as_groups() -> None:
     assert ref.startswith(client) and len(client) == 27 and block != group and ref.endswith(f"{block}:{group}")
     older = f"{client}{'0' * 9}.{'a' * 10}.{'b' * 16}"  # before 2026-12-05: client 32 hex, the /48 alone
     assert client_block_and_group(older) == (client, "b" * 16, "b" * 16)
-    for odd in ("203.0.113.7", "cr1_not-hex", "cr1_" + "a" * 23 + ".x.y", "", "line:U1"):
-        assert client_block_and_group(odd) == (odd, odd, odd)
+    oldest = f"{client}{'0' * 9}.{'c' * 16}"  # before 2026-12-04: no network part
+    assert client_block_and_group(oldest) == (client, "c" * 16, "c" * 16)
+    for odd in ("203.0.113.7", "cr1_not-hex", "cr1_" + "a" * 23 + ".x.y", "", "line:U1", "bb"):
+        assert client_block_and_group(odd) == (f"raw:{odd}",) * 3  # never a parsed part's value

@@ -29,6 +29,7 @@ class FakeClient(AccountClient):
     def __init__(self) -> None:  # no HTTP session: nothing here talks to a server
         self.calls: list[tuple[str, tuple, dict[str, Any]]] = []
         self.fail: Exception | None = None
+        self._key = b"fake-account-key"
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
         self.calls.append((name, args, kwargs))
@@ -37,6 +38,9 @@ class FakeClient(AccountClient):
 
     def close(self) -> None:
         pass
+
+    def account_key(self, identifier: str) -> str:
+        return AccountClient.account_key(self, identifier)  # a keyed hash, no server: the real one
 
     def start_verification(
         self,

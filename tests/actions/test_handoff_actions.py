@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from actions.account_client import AccountClient
 from actions.handoff_actions import ActionHandoff, ActionHandoffTaken, channel_of
 from actions.handoff_desk import DeskUnavailable, QueueFull, Ticket, within_hours
 from actions.links import link
@@ -213,9 +214,10 @@ def test_without_a_contact_page_the_answer_names_it_without_a_link(desk, monkeyp
     assert responses(messages) == ["utter_handoff_unavailable_no_link"]
 
 
-def _verified_asking(identifier: str, sender: str = "web:abc") -> object:
+def _verified_asking(account: str | None, sender: str = "web:abc") -> object:
     until = (datetime.now() + timedelta(minutes=10)).timestamp()
-    slots = {"verification_id": "v-1", "verified_until": until, "account_ref": identifier}
+    # As after a procedure that ended: account_ref is cleared, the verification (and its account) stays.
+    slots = {"verification_id": "v-1", "verified_until": until, "account_ref": None, "verified_account": account}
     earlier = [{"event": "user", "parse_data": {"intent": {"name": "check_ocn_id"}}}]
     return tracker("request_human", "担当者と話したい", slots=slots, sender=sender, events=earlier)
 
@@ -225,18 +227,18 @@ def _verified_call() -> tuple:
 
 
 def test_a_verified_conversation_tells_the_desk_its_account_as_an_opaque_key() -> None:
-    """Security review 5 (low): one customer's own account, verified from a few addresses, filled the
-    queue's reserved places. The desk now lets each verified account wait once: it gets a key of the
-    account's identifier, the same for the same identifier, never the identifier itself."""
-    run(ActionHandoff(), _verified_asking("N123456789"))
-    _, verified, key = _verified_call()
-    assert verified is True and key is not None and len(key) == 32 and "123456789" not in key
-    RecordingDesk.calls = []
-    run(ActionHandoff(), _verified_asking("N123456789", sender="web:other-tab"))
-    assert _verified_call()[2] == key
-    RecordingDesk.calls = []
-    run(ActionHandoff(), _verified_asking("N987654321"))
-    assert _verified_call()[2] not in (None, key)
+    """Security reviews 5 and 7 (low): one customer's own account, verified from a few addresses, filled
+    the queue's reserved places, and once a procedure had ended (account_ref cleared) no key was sent at
+    all. The key is kept with the verification and sent with every handoff of a verified conversation."""
+    key = AccountClient(token="secret").account_key("N123456789")
+    assert len(key) == 32 and "123456789" not in key
+    assert key == AccountClient(token="secret").account_key("N123456789")
+    assert key not in (
+        AccountClient(token="other").account_key("N123456789"),
+        AccountClient(token="secret").account_key("N987654321"),
+    )
+    run(ActionHandoff(), _verified_asking(key))
+    assert _verified_call()[1:] == (True, key)
     RecordingDesk.calls = []
     run(ActionHandoff(), _asked())  # not verified: no account is named
     assert _verified_call()[1:] == (False, None)

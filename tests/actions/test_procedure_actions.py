@@ -131,8 +131,11 @@ def test_code_extraction_only_when_asked_and_never_kept(client: FakeClient) -> N
     question = tracker("check_ocn_id", text="OCN IDって何？", slots={"requested_slot": "otp_code"})
     assert asyncio.run(form.extract_otp_code(CollectingDispatcher(), question, {})) == {}
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(form.validate_otp_code("482913", dispatcher, tracker(slots={"verification_id": "v-1"}), {}))
+    verifying = tracker(slots={"verification_id": "v-1", "account_ref": "N123456789"})
+    result = asyncio.run(form.validate_otp_code("482913", dispatcher, verifying, {}))
     assert result["otp_code"] is None and result["verified_until"] > time.time()
+    # The verified account, opaque, kept with the verification for the handoff desk (security review 7).
+    assert result["verified_account"] == client.account_key("N123456789") and "123456789" not in str(result)
     assert client.calls[-1][1][2] == "482913"
 
 

@@ -18,6 +18,7 @@ SLOTS = [
     "procedure_confirmed",
     "verification_id",
     "verified_until",
+    "verified_account",
     "procedure_halt",
     "survey_answer",
     "requested_slot",
