@@ -365,3 +365,25 @@ def test_the_code_step_is_read_while_the_code_is_awaited(
     assert responses(messages)[0] == first
     elsewhere = asyncio.run(reading_in_context(CollectingDispatcher(), tracker(intent, text=typed)))
     assert elsewhere is None or elsewhere[0] != "code_step"  # no code awaited: no code step
+
+
+def _bot_turn(*said: str) -> list[dict]:
+    """The events of one earlier exchange: the customer's message, then the bot's responses."""
+    return [{"event": "user", "text": "…"}, *({"event": "bot", "metadata": {"utter_action": name}} for name in said)]
+
+
+@pytest.mark.parametrize("typed, intent", [("はい", "affirm"), ("了解です", "affirm"), ("いいえ、大丈夫です", "deny")])
+@pytest.mark.parametrize("closing", ["utter_survey_thanks", "utter_thank", "utter_anything_else"])
+def test_a_yes_or_no_to_anything_else_ends_the_conversation(typed: str, intent: str, closing: str) -> None:
+    """After 「ほかにもご質問があれば、お気軽にお尋ねください」 nothing is open: 「はい」 or 「大丈夫です」 says
+    there is nothing more, so the bot says goodbye instead of inviting questions a second time."""
+    events = [*_bot_turn(closing), {"event": "user", "text": typed}]
+    t = tracker(intent, text=typed, events=events)
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_goodbye"]
+
+
+def test_a_yes_with_nothing_asked_and_no_close_before_is_acknowledged() -> None:
+    events = [*_bot_turn("utter_answer_check_customer_number"), {"event": "user", "text": "はい"}]
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい", events=events))
+    assert responses(messages) == ["utter_anything_else"]
