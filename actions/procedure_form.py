@@ -50,7 +50,7 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
     if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
         procedure = tracker.get_slot("offered_procedure")
     if procedure not in PROCEDURES and latest_intent(tracker) == "start_procedure":
-        procedure = named_procedure(tracker.latest_message.get("text") or "") or _procedure_of_topic(tracker)
+        procedure = named_procedure(tracker.latest_message.get("text") or "") or procedure_of_topic(tracker)
     delivery = latest_entity(tracker, "delivery_method")
     if procedure is None and delivery:
         procedure = "send_connection_id"
@@ -187,7 +187,7 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
     return {}
 
 
-def _procedure_of_topic(tracker: Tracker) -> str | None:
+def procedure_of_topic(tracker: Tracker) -> str | None:
     """「チャットでできますか？」 right after an answer asks for that answer's procedure (the offer may
     have been answered or passed over already)."""
     topic = TOPICS.get(tracker.get_slot("topic") or "")
