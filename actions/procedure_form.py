@@ -109,9 +109,21 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     async def extract_delivery_method(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        method = _delivery_method_given_early(tracker)
+        if method:
+            # 「SMSで」 typed while the ID is asked for: kept, and not asked again once verified.
+            dispatcher.utter_message(response=DELIVERY_NOTED[method])
+            return {"delivery_method": method}
         if tracker.get_slot("requested_slot") != "delivery_method" or latest_entity(tracker, "delivery_method"):
             return {}
         return _read_choice_slot("delivery_method", dispatcher, tracker)
+
+    async def extract_account_ref(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _delivery_method_given_early(tracker):
+            return {}  # a delivery method, not a mistyped ID (extract_delivery_method keeps it)
+        return await super().extract_account_ref(dispatcher, tracker, domain)
 
     async def validate_delivery_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -165,6 +177,29 @@ async def _sms_reachable(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         dispatcher.utter_message(response="utter_no_mobile")
         return {"delivery_method": None}
     return {"delivery_method": "sms"}
+
+
+# What the bot says when it keeps a delivery method typed before the verification (domain.yml).
+DELIVERY_NOTED = {
+    "sms": "utter_delivery_noted_sms",
+    "post": "utter_delivery_noted_post",
+    "mypage": "utter_delivery_noted_mypage",
+}
+
+
+def _delivery_method_given_early(tracker: Tracker) -> str | None:
+    """The delivery method the customer typed while the bot asks for the ID to verify (the connection ID
+    is sent after the verification, but people say how they want it first): one choice, or None."""
+    text = tracker.latest_message.get("text") or ""
+    if (
+        text.startswith("/")
+        or tracker.get_slot("requested_slot") != "account_ref"
+        or tracker.get_slot("procedure") != "send_connection_id"
+        or tracker.get_slot("delivery_method")
+    ):
+        return None
+    found = read_choice("delivery_method", text)
+    return found[0].value if len(found) == 1 else None
 
 
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
