@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, knowledge
@@ -72,7 +72,7 @@ class ActionAnswer(Action):
             found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [], strong=True)
             if found.section:
                 knowledge.send_section(dispatcher, found, link("help_id_password"))
-                return [ask(None)]
+                return [ask(None), *_section_as_topic(tracker, found.section)]
         return answer_topic(intent, dispatcher, tracker)
 
 
@@ -112,7 +112,7 @@ class ActionClarify(Action):
             return second_fallback(dispatcher, tracker)
         if found.section:
             knowledge.send_section(dispatcher, found, link("help_id_password"))
-            return [ask(None)]
+            return [ask(None), *_section_as_topic(tracker, found.section)]
         if not found.buttons:
             return second_fallback(dispatcher, tracker)
         dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
@@ -121,6 +121,16 @@ class ActionClarify(Action):
 
 def asks_for_chat_procedure(text: str) -> bool:
     return bool(CHAT_PROCEDURE_REQUEST.search(fold(text)))
+
+
+def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict[str, Any]]:
+    """A help-page section shown becomes the topic what the customer says next is read against, unless
+    the topic discussed has a chat procedure: a side question answered from the help page does not
+    replace what the customer came to do (「ここでできますか」 after it still means that procedure)."""
+    discussed = TOPICS.get(tracker.get_slot("topic") or "")
+    if discussed and discussed.procedure:
+        return []
+    return [SlotSet("topic", knowledge.section_topic(section))]
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:
