@@ -28,6 +28,22 @@ def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def bot_responses_before(tracker: Tracker) -> list[str]:
+    """The names of the responses the bot sent in its turn before the customer's latest message (the
+    `utter_action` Rasa records with each bot message), in order; [] at the start."""
+    names: list[str] = []
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif kind == "bot" and seen_user:
+            names.append((event.get("metadata") or {}).get("utter_action") or "")
+    return names[::-1]
+
+
 def latest_entity(tracker: Tracker, entity: str) -> Any | None:
     return next(tracker.get_latest_entity_values(entity), None)
 

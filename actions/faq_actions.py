@@ -6,17 +6,18 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, knowledge
 from actions.answers import answer_topic
 from actions.buttons import talk_to_person
+from actions.choices import named_procedure
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
-from actions.procedure_form import start_procedure_events
+from actions.procedure_form import procedure_of_topic, start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import CHAT_PROCEDURE_REQUEST, fold
@@ -71,7 +72,7 @@ class ActionAnswer(Action):
             found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [], strong=True)
             if found.section:
                 knowledge.send_section(dispatcher, found, link("help_id_password"))
-                return [ask(None)]
+                return [ask(None), *_section_as_topic(tracker, found.section)]
         return answer_topic(intent, dispatcher, tracker)
 
 
@@ -97,12 +98,21 @@ class ActionClarify(Action):
         if not has_meaningful_content(text):
             dispatcher.utter_message(response="utter_unreadable")
             return []
+        if (
+            tracker.active_loop_name != PROCEDURE_FORM
+            and asks_for_chat_procedure(text)
+            and not _likeliest_off_topic(tracker)
+        ):
+            # 「これチャットでやってもらえますか」 that the classifier could not place still asks for the chat
+            # procedure: the one it names, else the one of the answer just given, else the bot asks which.
+            procedure = named_procedure(text) or procedure_of_topic(tracker)
+            return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
         found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [])
         if _clarified_just_before(tracker) and not found.section:
             return second_fallback(dispatcher, tracker)
         if found.section:
             knowledge.send_section(dispatcher, found, link("help_id_password"))
-            return [ask(None)]
+            return [ask(None), *_section_as_topic(tracker, found.section)]
         if not found.buttons:
             return second_fallback(dispatcher, tracker)
         dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
@@ -111,6 +121,24 @@ class ActionClarify(Action):
 
 def asks_for_chat_procedure(text: str) -> bool:
     return bool(CHAT_PROCEDURE_REQUEST.search(fold(text)))
+
+
+def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict[str, Any]]:
+    """A help-page section shown becomes the topic what the customer says next is read against, unless
+    the topic discussed has a chat procedure: a side question answered from the help page does not
+    replace what the customer came to do (「ここでできますか」 after it still means that procedure)."""
+    discussed = TOPICS.get(tracker.get_slot("topic") or "")
+    if discussed and discussed.procedure:
+        return []
+    return [SlotSet("topic", knowledge.section_topic(section))]
+
+
+def _likeliest_off_topic(tracker: Tracker) -> bool:
+    """The classifier's best guess, though unsure, is off-topic (「こちらで料金の支払いはできますか」): "here"
+    then asks about something this chat does not do, not for its procedure."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    ranked = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
+    return bool(ranked) and ranked[0] == "out_of_scope"
 
 
 def second_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

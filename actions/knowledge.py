@@ -182,6 +182,17 @@ def topic_buttons(intents: list[str]) -> list[dict[str, str]]:
     return buttons
 
 
+def section_topic(section: Section) -> str | None:
+    """The help-page topic a shown section answers, for what the customer says next (「ここでできますか」
+    starts its procedure, a follow-up is read against it): its one topic with a chat procedure, else its
+    only topic; None when it answers two topics with procedures (the bot would have to guess)."""
+    topics = [intent for intent in section.intents if intent in TOPICS]
+    with_procedure = [topic for topic in topics if TOPICS[topic].procedure]
+    if len(with_procedure) == 1:
+        return with_procedure[0]
+    return topics[0] if len(topics) == 1 else None
+
+
 def send_section(dispatcher: Any, found: Retrieval, help_link: str | None) -> None:
     """The section's content with the help-page link, then buttons for the two likeliest intents."""
     assert found.section is not None

@@ -50,7 +50,7 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
     if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
         procedure = tracker.get_slot("offered_procedure")
     if procedure not in PROCEDURES and latest_intent(tracker) == "start_procedure":
-        procedure = named_procedure(tracker.latest_message.get("text") or "") or _procedure_of_topic(tracker)
+        procedure = named_procedure(tracker.latest_message.get("text") or "") or procedure_of_topic(tracker)
     delivery = latest_entity(tracker, "delivery_method")
     if procedure is None and delivery:
         procedure = "send_connection_id"
@@ -109,9 +109,21 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     async def extract_delivery_method(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        method = _delivery_method_given_early(tracker)
+        if method:
+            # 「SMSで」 typed while the ID is asked for: kept, and not asked again once verified.
+            dispatcher.utter_message(response=DELIVERY_NOTED[method])
+            return {"delivery_method": method}
         if tracker.get_slot("requested_slot") != "delivery_method" or latest_entity(tracker, "delivery_method"):
             return {}
         return _read_choice_slot("delivery_method", dispatcher, tracker)
+
+    async def extract_account_ref(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _delivery_method_given_early(tracker):
+            return {}  # a delivery method, not a mistyped ID (extract_delivery_method keeps it)
+        return await super().extract_account_ref(dispatcher, tracker, domain)
 
     async def validate_delivery_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -167,6 +179,29 @@ async def _sms_reachable(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     return {"delivery_method": "sms"}
 
 
+# What the bot says when it keeps a delivery method typed before the verification (domain.yml).
+DELIVERY_NOTED = {
+    "sms": "utter_delivery_noted_sms",
+    "post": "utter_delivery_noted_post",
+    "mypage": "utter_delivery_noted_mypage",
+}
+
+
+def _delivery_method_given_early(tracker: Tracker) -> str | None:
+    """The delivery method the customer typed while the bot asks for the ID to verify (the connection ID
+    is sent after the verification, but people say how they want it first): one choice, or None."""
+    text = tracker.latest_message.get("text") or ""
+    if (
+        text.startswith("/")
+        or tracker.get_slot("requested_slot") != "account_ref"
+        or tracker.get_slot("procedure") != "send_connection_id"
+        or tracker.get_slot("delivery_method")
+    ):
+        return None
+    found = read_choice("delivery_method", text)
+    return found[0].value if len(found) == 1 else None
+
+
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """A typed answer to the form's choice question: the slot, or (when it names several) the
     candidates to pick from; {} when the text is not an answer (the form lets the rules handle it)."""
@@ -187,7 +222,7 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
     return {}
 
 
-def _procedure_of_topic(tracker: Tracker) -> str | None:
+def procedure_of_topic(tracker: Tracker) -> str | None:
     """「チャットでできますか？」 right after an answer asks for that answer's procedure (the offer may
     have been answered or passed over already)."""
     topic = TOPICS.get(tracker.get_slot("topic") or "")

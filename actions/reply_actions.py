@@ -14,7 +14,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import resolve_which_password
-from actions.conversation_state import PROCEDURE_FORM, in_procedure, latest_intent
+from actions.conversation_state import PROCEDURE_FORM, bot_responses_before, in_procedure, latest_intent
 from actions.faq_actions import ActionClarify
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
@@ -47,8 +47,23 @@ class ActionAnswerPendingQuestion(Action):
             return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "inform":
             return await ActionClarify().run(dispatcher, tracker, domain)  # looked like a value, but held none
+        if _after_the_close(tracker):
+            # 「はい」「了解です」「大丈夫です」 to 「ほかにもご質問があれば、お気軽にお尋ねください」: nothing more
+            # to ask, so the conversation ends politely instead of inviting questions a second time.
+            dispatcher.utter_message(response="utter_goodbye")
+            return []
         dispatcher.utter_message(response="utter_anything_else")
         return []
+
+
+# The bot's replies that end a topic by inviting further questions (domain.yml): a yes or a no to them,
+# with no question open, says there is nothing more.
+CLOSING_RESPONSES = frozenset({"utter_thank", "utter_survey_thanks", "utter_anything_else"})
+
+
+def _after_the_close(tracker: Tracker) -> bool:
+    said = bot_responses_before(tracker)
+    return any(name in CLOSING_RESPONSES for name in said)
 
 
 _VALUE_ENTITIES = {"customer_number", "ocn_id", "connection_id", "procedure", "delivery_method"}

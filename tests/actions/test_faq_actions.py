@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions import knowledge
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.links import contact_response
 from actions.procedure_form import ActionStartProcedure
@@ -232,3 +233,38 @@ def test_a_request_to_start_names_its_procedure_in_words() -> None:
     assert slot_events(events)["procedure"] == "send_customer_number"
     _, events = run(ActionStartProcedure(), tracker("start_procedure", text="チャットで手続きしたい"))
     assert slot_events(events)["procedure"] is None  # named none: the form asks which
+
+
+def test_a_help_page_section_shown_is_the_topic_a_request_to_do_it_here_refers_to() -> None:
+    """After the knowledge fallback showed the section on a forgotten OCN ID password, 「ここでできますか」
+    starts the password reset (not 「どのお手続きをご希望ですか？」): the section is what was just answered."""
+    t = tracker(
+        "nlu_fallback",
+        text="めーるのぱすわーどをわすれてよめない",
+        ranking=[("forgot_ocn_id_password", 0.4), ("forgot_password", 0.3)],
+        slots={"topic": "change_customer_number"},  # an earlier answer: no longer what is discussed
+    )
+    messages, events = run(ActionClarify(), t)
+    assert responses(messages)[0] == "utter_help_section"
+    topic = slot_events(events)["topic"]
+    assert topic == "forgot_ocn_id_password"
+    _, events = run(ActionStartProcedure(), tracker("start_procedure", text="ここでできますか", slots={"topic": topic}))
+    assert slot_events(events)["procedure"] == "reset_ocn_password"
+
+
+def test_a_section_on_two_topics_with_procedures_names_no_topic() -> None:
+    section = next(s for s in knowledge.sections() if set(s.intents) == {"check_ocn_id", "check_login_history"})
+    assert knowledge.section_topic(section) is None
+    section = next(s for s in knowledge.sections() if "change_customer_number" in s.intents)
+    assert knowledge.section_topic(section) == "check_customer_number"
+
+
+def test_a_side_question_answered_from_the_help_page_keeps_the_topic_with_a_procedure() -> None:
+    t = tracker(
+        "nlu_fallback",
+        text="めーるのぱすわーどをわすれてよめない",
+        ranking=[("forgot_ocn_id_password", 0.4), ("forgot_password", 0.3)],
+        slots={"topic": "check_customer_number"},  # its procedure was offered: still what the customer came for
+    )
+    messages, events = run(ActionClarify(), t)
+    assert responses(messages)[0] == "utter_help_section" and "topic" not in slot_events(events)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import account_client
@@ -345,3 +346,35 @@ def test_a_procedure_arriving_with_the_confirmation_never_changes_what_runs(clie
     assert slot_events(validated)["procedure_confirmed"] is True
     ran, _ = run(ActionRunProcedure(), tracker("affirm", slots={**slots, **slot_events(validated)}))
     assert responses(ran)[0] == "utter_done_password_reset" and client.calls[-1][0] == "reset"
+
+
+@pytest.mark.parametrize("typed, method", [("郵送でお願いします", "post"), ("SMSで", "sms"), ("マイページ", "mypage")])
+def test_the_delivery_method_typed_while_the_id_is_asked_for_is_kept(
+    client: FakeClient, typed: str, method: str
+) -> None:
+    """The connection ID is sent after the verification, but a customer may say how they want it first:
+    「郵送で」 at 「お客さま番号またはOCN IDをご入力ください」 is kept and acknowledged (not 「…の形でご入力
+    ください」), so it is not asked again once the customer is verified."""
+    domain_yml = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+    domain = {"forms": {"procedure_form": {"required_slots": []}}, "slots": domain_yml["slots"]}
+    t = tracker(
+        "inform",
+        text=typed,
+        slots={"requested_slot": "account_ref", "procedure": "send_connection_id"},
+        active_loop="procedure_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, domain))
+    assert responses(dispatcher.messages) == [f"utter_delivery_noted_{method}"]
+    assert f"utter_delivery_noted_{method}" in domain_yml["responses"]
+    slots = slot_events(events)
+    assert slots["delivery_method"] == method and slots.get("account_ref") is None
+    required = asyncio.run(ValidateProcedureForm().required_slots([], dispatcher, t, domain))
+    assert "delivery_method" in required  # still part of the form: filled, so the form skips its question
+
+
+def test_a_delivery_method_for_another_procedure_is_still_no_id() -> None:
+    t = tracker("inform", text="郵送で", slots={"requested_slot": "account_ref", "procedure": "send_ocn_id"})
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ValidateProcedureForm().extract_delivery_method(dispatcher, t, {})) == {}
+    assert asyncio.run(ValidateProcedureForm().extract_account_ref(dispatcher, t, {})) == {"account_ref": INVALID}

@@ -365,3 +365,53 @@ def test_the_code_step_is_read_while_the_code_is_awaited(
     assert responses(messages)[0] == first
     elsewhere = asyncio.run(reading_in_context(CollectingDispatcher(), tracker(intent, text=typed)))
     assert elsewhere is None or elsewhere[0] != "code_step"  # no code awaited: no code step
+
+
+def _bot_turn(*said: str) -> list[dict]:
+    """The events of one earlier exchange: the customer's message, then the bot's responses."""
+    return [{"event": "user", "text": "…"}, *({"event": "bot", "metadata": {"utter_action": name}} for name in said)]
+
+
+@pytest.mark.parametrize("typed, intent", [("はい", "affirm"), ("了解です", "affirm"), ("いいえ、大丈夫です", "deny")])
+@pytest.mark.parametrize("closing", ["utter_survey_thanks", "utter_thank", "utter_anything_else"])
+def test_a_yes_or_no_to_anything_else_ends_the_conversation(typed: str, intent: str, closing: str) -> None:
+    """After 「ほかにもご質問があれば、お気軽にお尋ねください」 nothing is open: 「はい」 or 「大丈夫です」 says
+    there is nothing more, so the bot says goodbye instead of inviting questions a second time."""
+    events = [*_bot_turn(closing), {"event": "user", "text": typed}]
+    t = tracker(intent, text=typed, events=events)
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_goodbye"]
+
+
+def test_a_yes_with_nothing_asked_and_no_close_before_is_acknowledged() -> None:
+    events = [*_bot_turn("utter_answer_check_customer_number"), {"event": "user", "text": "はい"}]
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい", events=events))
+    assert responses(messages) == ["utter_anything_else"]
+
+
+@pytest.mark.parametrize(
+    "text, topic, procedure",
+    [
+        ("これってチャットでやってもらえますか", "forgot_ocn_id_password", "reset_ocn_password"),
+        ("ログイン履歴の確認をここでお願いしたい", None, "login_history"),
+        ("手続きをお願いしたいのですが", None, None),
+    ],
+)
+def test_a_request_for_the_chat_procedure_the_classifier_could_not_place_starts_it(
+    text: str, topic: str | None, procedure: str | None
+) -> None:
+    """Unsure of the intent, the bot still sees a request to do it in the chat: the procedure it names or the
+    one of the answer just given starts (verification first); with neither, the form asks which one."""
+    t = tracker("nlu_fallback", text=text, slots={"topic": topic}, ranking=[("start_procedure", 0.3)])
+    messages, events = run(ActionClarify(), t)
+    assert "utter_clarify" not in responses(messages)
+    assert slot_events(events)["procedure"] == procedure
+    assert {"event": "followup", "name": "procedure_form"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events
+    ]
+
+
+def test_here_in_an_off_topic_question_starts_no_procedure() -> None:
+    t = tracker("nlu_fallback", text="こちらでWi-Fiのパスワードも教えてもらえますか", ranking=[("out_of_scope", 0.4)])
+    messages, events = run(ActionClarify(), t)
+    assert "procedure" not in slot_events(events)
