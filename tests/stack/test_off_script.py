@@ -138,7 +138,9 @@ def test_resend_keeps_the_procedure_and_says_how_long_to_wait_at_the_limit(stack
         reply = texts(stack.say(sender, "もう一度送ってください"))
         assert "新しい確認コード" in reply and "中止" not in reply
     limited = texts(stack.say(sender, "もう一度送ってください"))
-    assert "送信を一時的に制限" in limited and re.search(r"約\d+分後", limited) and "先にお送りした確認コード" in limited
+    assert (
+        "送信を一時的に制限" in limited and re.search(r"約\d+分後", limited) and "先にお送りした確認コード" in limited
+    )
     code = stack.codes_sent(TARO["phone"])[-1]
     verified = texts(stack.say(sender, code))
     assert "ご本人確認ができました" in verified  # still the same procedure
