@@ -28,58 +28,59 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted, SlotSet, UserUttered, BotUttered
 
+async def an_hour_later(agent, sender, events, text):
+    # A session started 61 minutes ago holding `events` (at t0); then the customer writes `text`.
+    tracker = await agent.processor.get_tracker(sender)
+    t0 = time.time() - 61 * 60  # the customer's last message, 61 minutes ago
+    start = [
+        ActionExecuted("action_session_start", timestamp=t0 - 5),
+        SessionStarted(timestamp=t0 - 5),
+        ActionExecuted("action_listen", timestamp=t0 - 5),
+    ]
+    for event in start + [e(timestamp=t0) for e in events]:
+        tracker.update(event)
+    await agent.tracker_store.save(tracker)
+    out = CollectingOutputChannel()
+    await agent.handle_message(UserMessage(text, out, sender))
+    stored = await agent.tracker_store.retrieve(sender)
+    new_session = any(isinstance(e, SessionStarted) and e.timestamp > t0 for e in stored.events)
+    return stored, [m.get("text") for m in out.messages], new_session
+
+class At:
+    # An event to be stamped with the session's time: At(UserUttered, "text", {...}).
+    def __init__(self, kind, *args):
+        self.kind, self.args = kind, args
+    def __call__(self, timestamp):
+        return self.kind(*self.args, timestamp=timestamp)
+
 async def main():
     agent = Agent.load(sys.argv[1])
     if sys.argv[2] == "easy":
-        return await easy(agent)
-    sender = "web:expired-while-paused"
-    tracker = await agent.processor.get_tracker(sender)
-    t0 = time.time() - 61 * 60  # the customer's last message, 61 minutes ago
-    for event in [
-        ActionExecuted("action_session_start", timestamp=t0 - 5),
-        SessionStarted(timestamp=t0 - 5),
-        ActionExecuted("action_listen", timestamp=t0 - 5),
-        UserUttered("担当者と話したい", {"name": "request_human", "confidence": 1.0}, timestamp=t0),
-        ActionExecuted("action_handoff", timestamp=t0),
-        BotUttered("担当者におつなぎします。", timestamp=t0),
-        ConversationPaused(timestamp=t0),
-    ]:
-        tracker.update(event)
-    await agent.tracker_store.save(tracker)
-    out = CollectingOutputChannel()
-    await agent.handle_message(UserMessage("すみません、まだつながりますか", out, sender))
-    stored = await agent.tracker_store.retrieve(sender)
+        stored, replies, new_session = await an_hour_later(agent, "web:expired-in-easy-mode", [
+            At(UserUttered, "やさしい日本語", {"name": "easy_japanese_on", "confidence": 1.0}),
+            At(SlotSet, "easy_japanese", True),
+            At(SlotSet, "easy_japanese_offered", True),
+            At(SlotSet, "verified_until", time.time()),
+        ], "OCN IDを忘れました")
+        print(json.dumps({
+            "new_session": new_session,
+            "easy": stored.get_slot("easy_japanese"),
+            "offered": stored.get_slot("easy_japanese_offered"),
+            "verified_until": stored.get_slot("verified_until"),
+            "replies": replies,
+        }, ensure_ascii=False))
+        return
+    stored, replies, new_session = await an_hour_later(agent, "web:expired-while-paused", [
+        At(UserUttered, "担当者と話したい", {"name": "request_human", "confidence": 1.0}),
+        At(ActionExecuted, "action_handoff"),
+        At(BotUttered, "担当者におつなぎします。"),
+        At(ConversationPaused),
+    ], "すみません、まだつながりますか")
     print(json.dumps({
-        "replies": [m.get("text") for m in out.messages],
+        "replies": replies,
         "paused": stored.is_paused(),
-        "new_session": any(isinstance(e, SessionStarted) and e.timestamp > t0 for e in stored.events),
+        "new_session": new_session,
         "intent": stored.latest_message.intent.get("name"),
-    }, ensure_ascii=False))
-
-async def easy(agent):
-    sender = "web:expired-in-easy-mode"
-    tracker = await agent.processor.get_tracker(sender)
-    t0 = time.time() - 61 * 60
-    for event in [
-        ActionExecuted("action_session_start", timestamp=t0 - 5),
-        SessionStarted(timestamp=t0 - 5),
-        ActionExecuted("action_listen", timestamp=t0 - 5),
-        UserUttered("やさしい日本語", {"name": "easy_japanese_on", "confidence": 1.0}, timestamp=t0),
-        SlotSet("easy_japanese", True, timestamp=t0),
-        SlotSet("easy_japanese_offered", True, timestamp=t0),
-        SlotSet("verified_until", t0 + 900, timestamp=t0),
-    ]:
-        tracker.update(event)
-    await agent.tracker_store.save(tracker)
-    out = CollectingOutputChannel()
-    await agent.handle_message(UserMessage("OCN IDを忘れました", out, sender))
-    stored = await agent.tracker_store.retrieve(sender)
-    print(json.dumps({
-        "new_session": any(isinstance(e, SessionStarted) and e.timestamp > t0 for e in stored.events),
-        "easy": stored.get_slot("easy_japanese"),
-        "offered": stored.get_slot("easy_japanese_offered"),
-        "verified_until": stored.get_slot("verified_until"),
-        "replies": [m.get("text") for m in out.messages],
     }, ensure_ascii=False))
 
 asyncio.run(main())
