@@ -13,9 +13,10 @@ Each run appends one JSON audit line to RETENTION_AUDIT_LOG and prints it. The l
 data: a forgotten sender appears only as a keyed hash (HMAC-SHA256 with RETENTION_AUDIT_KEY), which
 lets an auditor confirm "this customer's request was carried out" given the id, but not recover it.
 
-A deletion request outlives a restore: every retention run also forgets again each conversation whose
-keyed hash a `forget` line of the audit log names (a backup restored after the request brings its rows
-back; `deploy.backup restore` runs the job at once). So the audit log is kept with the backups' lifetime
+A deletion request outlives a restore: every retention run also forgets again, of each conversation
+whose keyed hash a `forget` line of the audit log names, the rows older than the request (a backup
+restored after the request brings them back; `deploy.backup restore` runs the job at once); what the
+customer writes after the request stays. So the audit log is kept with the backups' lifetime
 (RETENTION_DAYS: `deploy.backup` deletes older backups), and RETENTION_AUDIT_KEY never changes.
 
 Settings (read here; the stores' addresses as the console reads them, console/settings.py):
@@ -97,42 +98,48 @@ def purge_older_than(stores: Stores, cutoff: float) -> dict[str, int]:
     }
 
 
-def forgotten_hashes(settings: RetentionSettings) -> set[str]:
-    """The keyed hashes of every sender a `forget` line of the audit log names."""
+def forget_requests(settings: RetentionSettings) -> dict[str, float]:
+    """Each sender a `forget` line of the audit log names (its keyed hash), and when it was last asked."""
     if not settings.audit_log.is_file():
-        return set()
-    hashes = set()
+        return {}
+    requests: dict[str, float] = {}
     for line in settings.audit_log.read_text(encoding="utf-8").splitlines():
         try:
             entry = json.loads(line)
-        except json.JSONDecodeError:
+            asked = datetime.fromisoformat(entry["at"]).timestamp()
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
             continue
-        if isinstance(entry, dict) and entry.get("event") == "forget" and isinstance(entry.get("sender_hmac"), str):
-            hashes.add(entry["sender_hmac"])
-    return hashes
+        if entry.get("event") == "forget" and isinstance(entry.get("sender_hmac"), str):
+            requests[entry["sender_hmac"]] = max(asked, requests.get(entry["sender_hmac"], 0.0))
+    return requests
 
 
 def forget_again(stores: Stores, settings: RetentionSettings) -> int:
-    """Forgets once more every conversation a deletion request named (a restored backup brings them back);
-    how many conversations were found again."""
-    hashes = forgotten_hashes(settings)
-    if not hashes:
+    """Forgets once more what a deletion request covered: a conversation's rows from before the request
+    (a restored backup brings them back). What the customer wrote after it is theirs to keep (security
+    review 8, S2: a returning customer's new conversation was deleted every hour). How many
+    conversations had rows deleted again."""
+    requests = forget_requests(settings)
+    if not requests:
         return 0
     present = set(tracker_retention.sender_ids(stores.tracker)) | set(
         console_retention.handoff_conversations(stores.console)
     )
-    found = [sender for sender in present if sender_hash(settings.audit_key, sender) in hashes]
-    for sender in found:
-        forget_sender(stores, sender)
-    return len(found)
+    again = 0
+    for sender in present:
+        asked = requests.get(sender_hash(settings.audit_key, sender))
+        if asked is not None and any(forget_sender(stores, sender, before=asked).values()):
+            again += 1
+    return again
 
 
-def forget_sender(stores: Stores, sender_id: str) -> dict[str, int]:
-    texts = tracker_retention.customer_texts(stores.tracker, sender_id)  # before the events go
+def forget_sender(stores: Stores, sender_id: str, before: float | None = None) -> dict[str, int]:
+    """Deletes one conversation's rows everywhere (those from before `before`, if given)."""
+    texts = tracker_retention.customer_texts(stores.tracker, sender_id, before)  # before the events go
     return {
         "review_items": console_retention.forget_review(stores.console, texts),
-        "handoffs": console_retention.forget_handoffs(stores.console, sender_id),
-        "tracker_events": tracker_retention.forget_events(stores.tracker, sender_id),
+        "handoffs": console_retention.forget_handoffs(stores.console, sender_id, before),
+        "tracker_events": tracker_retention.forget_events(stores.tracker, sender_id, before),
     }
 
 

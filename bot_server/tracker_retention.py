@@ -53,14 +53,15 @@ def sender_ids(engine: sa.engine.Engine) -> list[str]:
         return [row[0] for row in connection.execute(sa.text("SELECT DISTINCT sender_id FROM events"))]
 
 
-def customer_texts(engine: sa.engine.Engine, sender_id: str) -> Counter[str]:
-    """What one sender typed (as stored: redacted), with how often: the review queue holds copies."""
+def customer_texts(engine: sa.engine.Engine, sender_id: str, before: float | None = None) -> Counter[str]:
+    """What one sender typed (as stored: redacted; before `before` if given), with how often: the review
+    queue holds copies."""
     if not _events_table_exists(engine):
         return Counter()
-    query = sa.text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user'")
+    query = sa.text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' AND timestamp < :before")
     texts: Counter[str] = Counter()
     with engine.connect() as connection:
-        for (data,) in connection.execute(query, {"sender": sender_id}):
+        for (data,) in connection.execute(query, {"sender": sender_id, "before": _or_never(before)}):
             text = _text_of(data)
             if text:
                 texts[text] += 1
@@ -75,8 +76,13 @@ def _text_of(data: str | None) -> str:
     return value if isinstance(value, str) else ""
 
 
-def forget_events(engine: sa.engine.Engine, sender_id: str) -> int:
-    """Deletes every event of one conversation; returns how many."""
+def forget_events(engine: sa.engine.Engine, sender_id: str, before: float | None = None) -> int:
+    """Deletes every event of one conversation (stored before `before`, if given); returns how many."""
     if not _events_table_exists(engine):
         return 0
-    return _delete_in_batches(engine, "sender_id = :sender", {"sender": sender_id})
+    where, params = "sender_id = :sender AND timestamp < :before", {"sender": sender_id, "before": _or_never(before)}
+    return _delete_in_batches(engine, where, params)
+
+
+def _or_never(before: float | None) -> float:
+    return float("inf") if before is None else before

@@ -43,10 +43,13 @@ def handoff_conversations(engine: sa.engine.Engine) -> list[str]:
         return list(db.execute(sa.select(handoffs.c.conversation_id).distinct()).scalars())
 
 
-def forget_handoffs(engine: sa.engine.Engine, conversation_id: str) -> int:
+def forget_handoffs(engine: sa.engine.Engine, conversation_id: str, before: float | None = None) -> int:
+    """Deletes one conversation's handoffs and notes (made before `before`, if given); returns how many handoffs."""
+    cutoff = float("inf") if before is None else before
     with engine.begin() as db:
-        deleted = db.execute(handoffs.delete().where(handoffs.c.conversation_id == conversation_id)).rowcount
-        db.execute(notes.delete().where(notes.c.conversation_id == conversation_id))
+        mine = (handoffs.c.conversation_id == conversation_id) & (handoffs.c.created_at < cutoff)
+        deleted = db.execute(handoffs.delete().where(mine)).rowcount
+        db.execute(notes.delete().where(notes.c.conversation_id == conversation_id, notes.c.created_at < cutoff))
         _drop_orphan_outcomes(db)
         return deleted
 

@@ -70,6 +70,15 @@ def _base(part: str, caller: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
+def server_env(caller: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a server that is not ours (PostgreSQL's initdb and pg_ctl): the basics of the
+    caller's and nothing else, so no token of the operator's shell reaches it (security review 8, S3)."""
+    caller = os.environ if caller is None else caller
+    env = {name: caller[name] for name in BASICS if caller.get(name)}
+    env.setdefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+    return env
+
+
 def _pgpass_line(s: ScaledSettings, user: str, password: str) -> str:
     def escape(value: str) -> str:
         return value.replace("\\", "\\\\").replace(":", "\\:")

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 
-from deploy.environment import write_pgpass_files
+from deploy.environment import server_env, write_pgpass_files
 from deploy.postgres_cluster import PostgresCluster
 from deploy.postgres_roles import ensure_roles
 from deploy.settings import ScaledSettings
@@ -51,6 +51,7 @@ class Postgres:
                 ),
                 check=True,
                 stdout=subprocess.DEVNULL,
+                env=server_env(),
             )
         self.wait_ready(timeout)
         ensure_roles(self.s, self.admin_connect)
@@ -63,6 +64,7 @@ class Postgres:
             self.cluster.command("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop"),
             check=False,
             stdout=subprocess.DEVNULL,
+            env=server_env(),
         )
         return True
 

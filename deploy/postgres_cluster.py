@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from deploy.environment import server_env
 from deploy.private_files import write_private
 from deploy.settings import ScaledSettings
 
@@ -102,6 +103,7 @@ class PostgresCluster:
                 check=True,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
+                env=server_env(),
             )
         finally:
             os.unlink(pw.name)

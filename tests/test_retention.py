@@ -188,6 +188,25 @@ def test_a_deletion_request_outlives_a_restored_backup(stores: Stores, tmp_path:
     assert CUSTOMER not in (tmp_path / "audit.log").read_text()
 
 
+def test_a_customer_who_comes_back_after_being_forgotten_keeps_the_new_conversation(
+    stores: Stores, tmp_path: Path
+) -> None:
+    """Security review 8, S2: every hourly run deleted the returning customer's new conversation (and a
+    waiting handoff) again. Only what is older than the request is forgotten again."""
+    settings = settings_for(stores, tmp_path)
+    console = console_engine(stores)
+    save_conversation(stores.tracker_url, CUSTOMER, RECENT, ["私だけの質問です"])
+    run_forget(settings, CUSTOMER)
+    later = time.time() + 5  # the customer writes again after the request
+    save_conversation(stores.tracker_url, CUSTOMER, later, ["また質問です"])
+    add_handoff(console, CUSTOMER, later)
+
+    run_retention(settings)
+
+    assert texts_of(stores.tracker_url, CUSTOMER) == ["また質問です"]
+    assert handoff_conversations(console) == [CUSTOMER]
+
+
 def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = dict(
         os.environ,

@@ -24,6 +24,7 @@ from devstack import system_packages  # noqa: E402
 from devstack.ports import free_block  # noqa: E402
 
 STATE_DIR = ROOT / "var" / "test-scaled"
+SHELL_SECRET = "shell-secret-7d1c"  # tests/scaled/test_scaled_mode.py: no part inherits it
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +32,7 @@ def scaled_env() -> dict:
     # The tests drive the bot over REST through nginx, which routes it only when asked to (deploy/nginx.py).
     env = dict(os.environ, SCALED_STATE_DIR=str(STATE_DIR), PYTHONPATH=str(ROOT), SCALED_PUBLIC_REST="1")
     env["HANDOFF_HOURS"] = "00:00-24:00"  # a person can take over whatever the time of the test run
+    env["OPERATOR_SHELL_TOKEN"] = SHELL_SECRET  # a secret of the operator's shell no part may inherit
     for key in (
         "RASA_API_TOKEN",
         "SCALED_LISTEN_HOST",

@@ -18,8 +18,10 @@ import uuid
 
 import aiohttp
 import pytest
+from conftest import SHELL_SECRET
 from scaled_chat import N_RASA, ROOT, events, interleaved, latest_code, say, user_texts
 
+from deploy.postgres import Postgres
 from deploy.procs import alive
 from deploy.seed import seed_load_customers
 
@@ -60,6 +62,11 @@ def test_no_running_process_shows_a_secret_or_holds_one_it_does_not_need(scaled)
         actions_env = f.read().decode(errors="replace")
     assert s.rasa_api_token not in actions_env and s.redis_password not in actions_env
     assert s.sandbox_token in actions_env  # what it needs
+    # PostgreSQL is not ours: it gets the basics of the shell, none of its tokens (security review 8, S3).
+    postmaster = int((Postgres(s).data / "postmaster.pid").read_text().split()[0])
+    with open(f"/proc/{postmaster}/environ", "rb") as f:
+        postgres_env = f.read().decode(errors="replace")
+    assert SHELL_SECRET not in postgres_env and s.rasa_api_token not in postgres_env
     # the sandbox hands out no codes over HTTP here; its state files are ours only
     with pytest.raises(urllib.error.HTTPError) as dev:
         urllib.request.urlopen(
@@ -246,6 +253,29 @@ def test_flood_from_one_sender_is_limited_politely_and_does_not_slow_others(scal
         f"limited replies median {statistics.median(r.seconds for r in limited) * 1000:.1f} ms"
     )
     assert during < max(3 * base, base + 0.25), (result["baseline"], result["during"])
+
+
+def test_a_stranger_cannot_take_the_rasa_servers_out_of_nginx_with_503s(scaled) -> None:  # noqa: ANN001
+    """Security review 8, S1: nginx retried a 503 on the next server and so counted it as that server
+    failing (max_fails=1, 3 s). The LINE webhook answers 503 while LINE is not configured, so a few
+    anonymous requests a second took every Rasa server out and the health check and REST failed."""
+    url = scaled.s.rasa_url
+    answers = []
+    for _ in range(20):
+        line = urllib.request.Request(
+            f"{url}/webhooks/line/webhook", b'{"events": []}', {"Content-Type": "application/json"}
+        )
+        try:
+            urllib.request.urlopen(line, timeout=10)
+        except urllib.error.HTTPError as refused:
+            answers.append(refused.code)
+        try:
+            with urllib.request.urlopen(f"{url}/", timeout=10) as health:
+                answers.append(health.status)
+        except urllib.error.HTTPError as down:
+            answers.append(down.code)
+    assert answers[0] == 503  # LINE is not configured here: the webhook says so ...
+    assert answers[1::2] == [200] * 20  # ... and the servers stay in: every health check answered
 
 
 def test_oversized_bodies_get_a_polite_answer_and_the_bot_keeps_working(scaled) -> None:  # noqa: ANN001
