@@ -51,6 +51,10 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
         procedure = tracker.get_slot("offered_procedure")
     if procedure not in PROCEDURES and latest_intent(tracker) == "start_procedure":
         procedure = named_procedure(tracker.latest_message.get("text") or "") or procedure_of_topic(tracker)
+    if procedure not in PROCEDURES and gives_an_account(tracker):
+        # An ID typed right after an answer whose procedure the chat can do (「N123456789」 after the
+        # password-reset answer) asks for that procedure: asking 「どのお手続きですか？」 would loop.
+        procedure = procedure_of_topic(tracker)
     delivery = latest_entity(tracker, "delivery_method")
     if procedure is None and delivery:
         procedure = "send_connection_id"
@@ -220,6 +224,14 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
         )
         return {question: None}
     return {}
+
+
+ACCOUNT_ENTITIES = frozenset({"customer_number", "ocn_id", "connection_id"})
+
+
+def gives_an_account(tracker: Tracker) -> bool:
+    """The latest message names an account (お客さま番号, OCN ID or connection ID)."""
+    return any(e.get("entity") in ACCOUNT_ENTITIES for e in tracker.latest_message.get("entities") or [])
 
 
 def procedure_of_topic(tracker: Tracker) -> str | None:

@@ -184,6 +184,31 @@ def test_a_customer_number_out_of_the_blue_starts_a_procedure() -> None:
     assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events)
 
 
+@pytest.mark.parametrize(
+    "topic, pending, procedure",
+    [
+        ("forgot_ocn_id_password", None, "reset_ocn_password"),
+        ("check_connection_id", "survey", "send_connection_id"),
+        ("check_customer_number", None, "send_customer_number"),
+        ("change_ocn_id", None, None),  # no chat procedure for that answer: the form asks which
+    ],
+)
+def test_an_id_typed_after_an_answer_starts_that_answers_procedure(
+    topic: str, pending: str | None, procedure: str | None
+) -> None:
+    """「N123456789」 right after the password-reset answer means that procedure: asking 「どのお手続きですか？」
+    would have the customer type the ID again, then a code that was never sent."""
+    t = tracker(
+        "inform",
+        text="N123456789です",
+        entities=[{"entity": "customer_number", "value": "N123456789"}],
+        slots={"topic": topic, "pending_question": pending},
+    )
+    _, events = run(ActionAnswerPendingQuestion(), t)
+    assert slot_events(events)["procedure"] == procedure
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events)
+
+
 def test_inform_without_any_value_is_clarified_not_a_procedure() -> None:
     t = tracker(
         "inform",
