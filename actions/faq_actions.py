@@ -17,7 +17,7 @@ from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
-from actions.procedure_form import procedure_of_topic, start_procedure_events
+from actions.procedure_form import procedure_of_request, start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import CHAT_PROCEDURE_REQUEST, fold
@@ -104,8 +104,9 @@ class ActionClarify(Action):
             and not _likeliest_off_topic(tracker)
         ):
             # 「これチャットでやってもらえますか」 that the classifier could not place still asks for the chat
-            # procedure: the one it names, else the one of the answer just given, else the bot asks which.
-            procedure = named_procedure(text) or procedure_of_topic(tracker)
+            # procedure: the one it names, else the one of the answer just given or of the topics the bot just
+            # offered, else the bot asks which.
+            procedure = named_procedure(text) or procedure_of_request(tracker)
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
         found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [])
         if _clarified_just_before(tracker) and not found.section:

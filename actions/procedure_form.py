@@ -19,6 +19,8 @@ from actions.account_replies import describe_contact, explain_api_error, slot_va
 from actions.choices import is_plain_yes_no, named_procedure, read_choice, read_yes_no
 from actions.conversation_state import (
     ask,
+    bot_messages_before,
+    bot_responses_before,
     forget_verification,
     is_verified,
     latest_entity,
@@ -50,7 +52,7 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
     if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
         procedure = tracker.get_slot("offered_procedure")
     if procedure not in PROCEDURES and latest_intent(tracker) == "start_procedure":
-        procedure = named_procedure(tracker.latest_message.get("text") or "") or procedure_of_topic(tracker)
+        procedure = named_procedure(tracker.latest_message.get("text") or "") or procedure_of_request(tracker)
     if procedure not in PROCEDURES and gives_an_account(tracker):
         # An ID typed right after an answer whose procedure the chat can do (「N123456789」 after the
         # password-reset answer) asks for that procedure: asking 「どのお手続きですか？」 would loop.
@@ -239,6 +241,26 @@ def procedure_of_topic(tracker: Tracker) -> str | None:
     have been answered or passed over already)."""
     topic = TOPICS.get(tracker.get_slot("topic") or "")
     return topic.procedure if topic else None
+
+
+def procedure_of_clarification(tracker: Tracker) -> str | None:
+    """「ここで手続きできますか」 right after the bot offered topics to choose from (a clarification): the one
+    chat procedure among the offered topics; None when they have none, or several (the form asks which)."""
+    if "utter_clarify" not in bot_responses_before(tracker):
+        return None
+    offered = [
+        TOPICS.get(str(button.get("payload") or "").removeprefix("/"))
+        for message in bot_messages_before(tracker)
+        for button in (message.get("data") or {}).get("buttons") or []
+    ]
+    procedures = {topic.procedure for topic in offered if topic and topic.procedure}
+    return procedures.pop() if len(procedures) == 1 else None
+
+
+def procedure_of_request(tracker: Tracker) -> str | None:
+    """The procedure a request to do it in the chat that names none asks for: the answer's just given, else
+    the one the bot's clarification just offered."""
+    return procedure_of_topic(tracker) or procedure_of_clarification(tracker)
 
 
 def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:
