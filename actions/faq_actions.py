@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, knowledge
 from actions.answers import answer_topic
 from actions.buttons import talk_to_person
-from actions.choices import named_procedure
+from actions.choices import asks_to_go_ahead, named_procedure
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.links import contact_response, link
@@ -92,6 +92,8 @@ class ActionClarify(Action):
         if in_context is not None:
             return in_context
         text = tracker.latest_message.get("text") or ""
+        if _goes_ahead_at_the_confirmation(tracker, text):
+            return []  # the form reads it as the yes (extract_procedure_confirmed) and runs the procedure
         if len(text) > MAX_MESSAGE_CHARS:
             dispatcher.utter_message(response="utter_too_long")
             return []
@@ -118,6 +120,14 @@ class ActionClarify(Action):
             return second_fallback(dispatcher, tracker)
         dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
         return [ask(None)]
+
+
+def _goes_ahead_at_the_confirmation(tracker: Tracker, text: str) -> bool:
+    return (
+        tracker.active_loop_name == PROCEDURE_FORM
+        and tracker.get_slot("requested_slot") == "procedure_confirmed"
+        and asks_to_go_ahead(text, tracker.get_slot("procedure"))
+    )
 
 
 def asks_for_chat_procedure(text: str) -> bool:

@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, slot_values
-from actions.choices import is_plain_yes_no, named_procedure, read_choice, read_yes_no
+from actions.choices import asks_to_go_ahead, is_plain_yes_no, named_procedure, read_choice, read_yes_no
 from actions.conversation_state import (
     ask,
     bot_messages_before,
@@ -160,6 +160,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         reading = None if text.startswith("/") else read_yes_no("procedure_confirmed", text)
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
+        if reading is None and not text.startswith("/") and asks_to_go_ahead(text, tracker.get_slot("procedure")):
+            reading = "yes"  # 「早くやってください」: the classifier may call it anything
         if reading == "unclear":
             dispatcher.utter_message(response="utter_ask_yes_no_again")
             return {"procedure_confirmed": None}

@@ -320,6 +320,28 @@ def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
     assert responses(messages) == expected
 
 
+@pytest.mark.parametrize(
+    "typed, intent, expected",
+    [
+        ("いいから早くやってくれ", "out_of_scope", True),
+        ("ろぐいん履歴みせてください", "check_login_history", True),  # names the procedure being confirmed
+        ("じゃあそれでおねがいしまーす", "nlu_fallback", True),
+        ("やっぱり送らないでください", "nlu_fallback", None),  # negated: not a yes
+        ("パスワード再設定", "nlu_fallback", None),  # another procedure than the one asked about
+        ("郵送でお願いします", "inform", None),  # a delivery method: asked again, never taken as this yes
+    ],
+)
+def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent: str, expected: bool | None) -> None:
+    """At 「…ログイン履歴を表示します。よろしいですか？」 「早くやって」 or 「履歴見せて」 agrees, whatever the
+    classifier made of it; the clarification stays silent so the form runs the procedure."""
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "login_history"}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert result.get("procedure_confirmed") is expected
+    messages, _ = run(ActionClarify(), t)
+    assert (messages == []) is (expected is True)
+
+
 def test_the_final_yes_in_a_polite_sentence_confirms() -> None:
     t = tracker(
         "affirm", text="えーと、はい、よろしくお願いいたします", slots={"requested_slot": "procedure_confirmed"}
