@@ -32,6 +32,7 @@ from actions.procedure_run import PROCEDURES
 from actions.topics import TOPICS
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
+from ocn_ids.parse import one_time_code
 
 
 class ActionStartProcedure(Action):
@@ -311,9 +312,17 @@ class ActionAskProcedure(_AskWithButtons):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         if tracker.get_slot("account_ref") and not tracker.get_slot("verification_id"):
-            dispatcher.utter_message(response="utter_ask_procedure_for_id", buttons=buttons.procedures())
+            # A code typed here was never sent (nothing is sent before a procedure is chosen): say so, rather
+            # than ask the same question as if it had not been read.
+            response = "utter_ask_procedure_code_not_sent" if _typed_a_code(tracker) else "utter_ask_procedure_for_id"
+            dispatcher.utter_message(response=response, buttons=buttons.procedures())
             return []
         return await super().run(dispatcher, tracker, domain)
+
+
+def _typed_a_code(tracker: Tracker) -> bool:
+    text = tracker.latest_message.get("text") or ""
+    return not text.startswith("/") and one_time_code(text) is not None
 
 
 class ActionAskDeliveryMethod(_AskWithButtons):

@@ -109,6 +109,17 @@ def test_two_questions_in_one_message_get_both_answers() -> None:
 # --- nothing is sent before a procedure is chosen -----------------------------------------------------
 
 
+@pytest.mark.parametrize("typed", ["482913", "コードは４８２９１３です"])
+def test_a_code_typed_before_any_was_sent_is_told_so(typed: str) -> None:
+    """Asked which procedure with the ID held, the customer types a code (none was sent: nothing is sent
+    before a procedure is chosen). The bot says so with the choices, not the same question again."""
+    t = tracker("inform", text=typed, slots={"account_ref": "N123456789", "requested_slot": "procedure"})
+    messages, _ = run(ActionAskProcedure(), t)
+    assert responses(messages) == ["utter_ask_procedure_code_not_sent"] and len(messages[0]["buttons"]) == 5
+    held_id = tracker("inform", text="N123456789", slots={"account_ref": "N123456789"})
+    assert responses(run(ActionAskProcedure(), held_id)[0]) == ["utter_ask_procedure_for_id"]
+
+
 def test_an_id_given_first_is_held_and_the_question_says_a_code_will_follow(client: FakeClient) -> None:
     dispatcher = CollectingDispatcher()
     held = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
