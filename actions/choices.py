@@ -16,6 +16,8 @@ from ocn_ids.answers import (
     CHOICE_NUMBER,
     CHOICE_TAILS,
     FINE,
+    GO_AHEAD,
+    NEGATED,
     NO,
     PLAIN_YES_NO,
     THANKS,
@@ -25,7 +27,7 @@ from ocn_ids.answers import (
     courtesy_parts,
     fold,
 )
-from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS
+from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS, find_choices, find_values
 
 # An answer to a question is short; anything longer is read as a new question.
 MAX_ANSWER_CHARS = 30
@@ -250,3 +252,17 @@ def is_plain_yes_no(question: str, text: str) -> bool:
 
 def buttons(question: str) -> list[dict[str, str]]:
     return [{"title": c.title, "payload": c.payload} for c in QUESTIONS[question]]
+
+
+def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
+    """At the final 「…よろしいですか？」: a short request to go ahead (「早くやって」「履歴見せて」) or one naming the
+    procedure being confirmed is a yes; anything negated (「送らないで」), naming a value, or longer is not."""
+    word = fold(text)
+    if not word or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or _names_a_value(text):
+        return False  # 「SMSでお願いします」 names a delivery method (or an ID): the form asks again, not a yes
+    return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
+
+
+def _names_a_value(text: str) -> bool:
+    """An ID or a delivery method in the text: an answer of its own, not a plain go-ahead."""
+    return bool(find_values(text)) or any(f.entity == "delivery_method" for f in find_choices(text))

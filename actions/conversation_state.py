@@ -28,10 +28,10 @@ def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
-def bot_responses_before(tracker: Tracker) -> list[str]:
-    """The names of the responses the bot sent in its turn before the customer's latest message (the
-    `utter_action` Rasa records with each bot message), in order; [] at the start."""
-    names: list[str] = []
+def bot_messages_before(tracker: Tracker) -> list[dict[str, Any]]:
+    """The bot's messages (tracker `bot` events) of its turn before the customer's latest message, in
+    order; [] at the start."""
+    messages: list[dict[str, Any]] = []
     seen_user = False
     for event in reversed(tracker.events):
         kind = event.get("event")
@@ -40,8 +40,14 @@ def bot_responses_before(tracker: Tracker) -> list[str]:
                 break
             seen_user = True
         elif kind == "bot" and seen_user:
-            names.append((event.get("metadata") or {}).get("utter_action") or "")
-    return names[::-1]
+            messages.append(event)
+    return messages[::-1]
+
+
+def bot_responses_before(tracker: Tracker) -> list[str]:
+    """The names of the responses the bot sent in its turn before the customer's latest message (the
+    `utter_action` Rasa records with each bot message), in order; [] at the start."""
+    return [(event.get("metadata") or {}).get("utter_action") or "" for event in bot_messages_before(tracker)]
 
 
 def latest_entity(tracker: Tracker, entity: str) -> Any | None:

@@ -12,12 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons, knowledge
 from actions.answers import answer_topic
 from actions.buttons import talk_to_person
-from actions.choices import named_procedure
+from actions.choices import asks_to_go_ahead, named_procedure
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
-from actions.procedure_form import procedure_of_topic, start_procedure_events
+from actions.procedure_form import procedure_of_request, start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import CHAT_PROCEDURE_REQUEST, fold
@@ -92,6 +92,8 @@ class ActionClarify(Action):
         if in_context is not None:
             return in_context
         text = tracker.latest_message.get("text") or ""
+        if _goes_ahead_at_the_confirmation(tracker, text):
+            return []  # the form reads it as the yes (extract_procedure_confirmed) and runs the procedure
         if len(text) > MAX_MESSAGE_CHARS:
             dispatcher.utter_message(response="utter_too_long")
             return []
@@ -104,8 +106,9 @@ class ActionClarify(Action):
             and not _likeliest_off_topic(tracker)
         ):
             # 「これチャットでやってもらえますか」 that the classifier could not place still asks for the chat
-            # procedure: the one it names, else the one of the answer just given, else the bot asks which.
-            procedure = named_procedure(text) or procedure_of_topic(tracker)
+            # procedure: the one it names, else the one of the answer just given or of the topics the bot just
+            # offered, else the bot asks which.
+            procedure = named_procedure(text) or procedure_of_request(tracker)
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
         found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [])
         if _clarified_just_before(tracker) and not found.section:
@@ -117,6 +120,14 @@ class ActionClarify(Action):
             return second_fallback(dispatcher, tracker)
         dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
         return [ask(None)]
+
+
+def _goes_ahead_at_the_confirmation(tracker: Tracker, text: str) -> bool:
+    return (
+        tracker.active_loop_name == PROCEDURE_FORM
+        and tracker.get_slot("requested_slot") == "procedure_confirmed"
+        and asks_to_go_ahead(text, tracker.get_slot("procedure"))
+    )
 
 
 def asks_for_chat_procedure(text: str) -> bool:

@@ -16,9 +16,11 @@ from rasa_sdk.types import DomainDict
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, slot_values
-from actions.choices import is_plain_yes_no, named_procedure, read_choice, read_yes_no
+from actions.choices import asks_to_go_ahead, is_plain_yes_no, named_procedure, read_choice, read_yes_no
 from actions.conversation_state import (
     ask,
+    bot_messages_before,
+    bot_responses_before,
     forget_verification,
     is_verified,
     latest_entity,
@@ -30,6 +32,7 @@ from actions.procedure_run import PROCEDURES
 from actions.topics import TOPICS
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
+from ocn_ids.parse import one_time_code
 
 
 class ActionStartProcedure(Action):
@@ -50,7 +53,11 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
     if procedure not in PROCEDURES and tracker.get_slot("pending_question") == "offer_procedure":
         procedure = tracker.get_slot("offered_procedure")
     if procedure not in PROCEDURES and latest_intent(tracker) == "start_procedure":
-        procedure = named_procedure(tracker.latest_message.get("text") or "") or procedure_of_topic(tracker)
+        procedure = named_procedure(tracker.latest_message.get("text") or "") or procedure_of_request(tracker)
+    if procedure not in PROCEDURES and gives_an_account(tracker):
+        # An ID typed right after an answer whose procedure the chat can do (「N123456789」 after the
+        # password-reset answer) asks for that procedure: asking 「どのお手続きですか？」 would loop.
+        procedure = procedure_of_topic(tracker)
     delivery = latest_entity(tracker, "delivery_method")
     if procedure is None and delivery:
         procedure = "send_connection_id"
@@ -154,6 +161,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         reading = None if text.startswith("/") else read_yes_no("procedure_confirmed", text)
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
+        if reading is None and not text.startswith("/") and asks_to_go_ahead(text, tracker.get_slot("procedure")):
+            reading = "yes"  # 「早くやってください」: the classifier may call it anything
         if reading == "unclear":
             dispatcher.utter_message(response="utter_ask_yes_no_again")
             return {"procedure_confirmed": None}
@@ -222,11 +231,39 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
     return {}
 
 
+ACCOUNT_ENTITIES = frozenset({"customer_number", "ocn_id", "connection_id"})
+
+
+def gives_an_account(tracker: Tracker) -> bool:
+    """The latest message names an account (お客さま番号, OCN ID or connection ID)."""
+    return any(e.get("entity") in ACCOUNT_ENTITIES for e in tracker.latest_message.get("entities") or [])
+
+
 def procedure_of_topic(tracker: Tracker) -> str | None:
     """「チャットでできますか？」 right after an answer asks for that answer's procedure (the offer may
     have been answered or passed over already)."""
     topic = TOPICS.get(tracker.get_slot("topic") or "")
     return topic.procedure if topic else None
+
+
+def procedure_of_clarification(tracker: Tracker) -> str | None:
+    """「ここで手続きできますか」 right after the bot offered topics to choose from (a clarification): the one
+    chat procedure among the offered topics; None when they have none, or several (the form asks which)."""
+    if "utter_clarify" not in bot_responses_before(tracker):
+        return None
+    offered = [
+        TOPICS.get(str(button.get("payload") or "").removeprefix("/"))
+        for message in bot_messages_before(tracker)
+        for button in (message.get("data") or {}).get("buttons") or []
+    ]
+    procedures = {topic.procedure for topic in offered if topic and topic.procedure}
+    return procedures.pop() if len(procedures) == 1 else None
+
+
+def procedure_of_request(tracker: Tracker) -> str | None:
+    """The procedure a request to do it in the chat that names none asks for: the answer's just given, else
+    the one the bot's clarification just offered."""
+    return procedure_of_topic(tracker) or procedure_of_clarification(tracker)
 
 
 def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:
@@ -275,9 +312,17 @@ class ActionAskProcedure(_AskWithButtons):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         if tracker.get_slot("account_ref") and not tracker.get_slot("verification_id"):
-            dispatcher.utter_message(response="utter_ask_procedure_for_id", buttons=buttons.procedures())
+            # A code typed here was never sent (nothing is sent before a procedure is chosen): say so, rather
+            # than ask the same question as if it had not been read.
+            response = "utter_ask_procedure_code_not_sent" if _typed_a_code(tracker) else "utter_ask_procedure_for_id"
+            dispatcher.utter_message(response=response, buttons=buttons.procedures())
             return []
         return await super().run(dispatcher, tracker, domain)
+
+
+def _typed_a_code(tracker: Tracker) -> bool:
+    text = tracker.latest_message.get("text") or ""
+    return not text.startswith("/") and one_time_code(text) is not None
 
 
 class ActionAskDeliveryMethod(_AskWithButtons):

@@ -38,7 +38,7 @@ ASKS: dict[str, frozenset[str]] = {
     "which_password": frozenset({"utter_ask_which_password"}),
     "offer_procedure": frozenset({"utter_offer_procedure"}),
     "survey": frozenset({"utter_ask_survey"}),
-    "procedure": frozenset({"utter_ask_procedure", "utter_ask_procedure_for_id"}),
+    "procedure": frozenset({"utter_ask_procedure", "utter_ask_procedure_for_id", "utter_ask_procedure_code_not_sent"}),
     "account_ref": frozenset({"utter_ask_account_ref", "utter_invalid_account_ref"}),
     "otp_code": frozenset(
         {

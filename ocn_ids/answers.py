@@ -124,6 +124,13 @@ CHAT_PROCEDURE_REQUEST = re.compile(
     r"(ちゃっと|ここ|こちら)(で|から|上で)|(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)"
 )
 
+# At 「…よろしいですか？」, a short request to go ahead (「早くやって」「見せてください」) is a yes unless it is negated
+# (「送らないで」「やっぱりやめて」): matched on the folded text.
+GO_AHEAD = re.compile(
+    r"やって|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|実行|早く|はやく|どうぞ"
+)
+NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
+
 # While the bot waits for the one-time code: 「届かない」 (where did it go?) and 「もう一度送って」 (a new one).
 CODE_NOT_ARRIVED = _folded({
     "届かない", "届いてない", "届いていない", "届きません", "届かず", "届いてません", "とどかない", "とどいてない",

@@ -184,6 +184,31 @@ def test_a_customer_number_out_of_the_blue_starts_a_procedure() -> None:
     assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events)
 
 
+@pytest.mark.parametrize(
+    "topic, pending, procedure",
+    [
+        ("forgot_ocn_id_password", None, "reset_ocn_password"),
+        ("check_connection_id", "survey", "send_connection_id"),
+        ("check_customer_number", None, "send_customer_number"),
+        ("change_ocn_id", None, None),  # no chat procedure for that answer: the form asks which
+    ],
+)
+def test_an_id_typed_after_an_answer_starts_that_answers_procedure(
+    topic: str, pending: str | None, procedure: str | None
+) -> None:
+    """「N123456789」 right after the password-reset answer means that procedure: asking 「どのお手続きですか？」
+    would have the customer type the ID again, then a code that was never sent."""
+    t = tracker(
+        "inform",
+        text="N123456789です",
+        entities=[{"entity": "customer_number", "value": "N123456789"}],
+        slots={"topic": topic, "pending_question": pending},
+    )
+    _, events = run(ActionAnswerPendingQuestion(), t)
+    assert slot_events(events)["procedure"] == procedure
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events)
+
+
 def test_inform_without_any_value_is_clarified_not_a_procedure() -> None:
     t = tracker(
         "inform",
@@ -268,3 +293,37 @@ def test_a_side_question_answered_from_the_help_page_keeps_the_topic_with_a_proc
     )
     messages, events = run(ActionClarify(), t)
     assert responses(messages)[0] == "utter_help_section" and "topic" not in slot_events(events)
+
+
+def _clarified(*offered: str) -> list[dict]:
+    """The bot's previous turn: a clarification offering these topics as buttons."""
+    buttons = knowledge.topic_buttons(list(offered))
+    return [
+        {"event": "user", "text": "…"},
+        {"event": "bot", "metadata": {"utter_action": "utter_clarify"}, "data": {"buttons": buttons}},
+        {"event": "user", "text": "ここでできますか"},
+    ]
+
+
+@pytest.mark.parametrize(
+    "offered, procedure",
+    [
+        (("check_connection_id",), "send_connection_id"),
+        (("ask_id_types", "forgot_ocn_id_password"), "reset_ocn_password"),
+        (("check_connection_id", "check_login_history"), None),  # two chat procedures: the form asks which
+        (("ask_id_types", "register_mypage"), None),  # none the chat does
+    ],
+)
+def test_a_request_to_do_it_here_after_a_clarification_takes_its_one_chat_procedure(
+    offered: tuple[str, ...], procedure: str | None
+) -> None:
+    """The bot offered 「接続用IDとパスワードの確認」「どれでもない」 and the customer, instead of pressing, asks
+    「ここでできますか」: of the topics offered, only one can be done in the chat, so that is what is meant."""
+    t = tracker("start_procedure", text="ここでできますか", events=_clarified(*offered))
+    _, events = run(ActionStartProcedure(), t)
+    assert slot_events(events)["procedure"] == procedure
+    unplaced = tracker(
+        "nlu_fallback", text="ここでできますか", ranking=[("start_procedure", 0.4)], events=_clarified(*offered)
+    )
+    _, events = run(ActionClarify(), unplaced)
+    assert slot_events(events)["procedure"] == procedure

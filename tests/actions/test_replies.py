@@ -109,6 +109,17 @@ def test_two_questions_in_one_message_get_both_answers() -> None:
 # --- nothing is sent before a procedure is chosen -----------------------------------------------------
 
 
+@pytest.mark.parametrize("typed", ["482913", "コードは４８２９１３です"])
+def test_a_code_typed_before_any_was_sent_is_told_so(typed: str) -> None:
+    """Asked which procedure with the ID held, the customer types a code (none was sent: nothing is sent
+    before a procedure is chosen). The bot says so with the choices, not the same question again."""
+    t = tracker("inform", text=typed, slots={"account_ref": "N123456789", "requested_slot": "procedure"})
+    messages, _ = run(ActionAskProcedure(), t)
+    assert responses(messages) == ["utter_ask_procedure_code_not_sent"] and len(messages[0]["buttons"]) == 5
+    held_id = tracker("inform", text="N123456789", slots={"account_ref": "N123456789"})
+    assert responses(run(ActionAskProcedure(), held_id)[0]) == ["utter_ask_procedure_for_id"]
+
+
 def test_an_id_given_first_is_held_and_the_question_says_a_code_will_follow(client: FakeClient) -> None:
     dispatcher = CollectingDispatcher()
     held = asyncio.run(ValidateProcedureForm().validate_account_ref("N123456789", dispatcher, tracker(), {}))
@@ -318,6 +329,28 @@ def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
     )
     messages, _ = run(ActionAnswerPendingQuestion(), tracker(intent, text=typed, slots=slots))
     assert responses(messages) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, intent, expected",
+    [
+        ("いいから早くやってくれ", "out_of_scope", True),
+        ("ろぐいん履歴みせてください", "check_login_history", True),  # names the procedure being confirmed
+        ("じゃあそれでおねがいしまーす", "nlu_fallback", True),
+        ("やっぱり送らないでください", "nlu_fallback", None),  # negated: not a yes
+        ("パスワード再設定", "nlu_fallback", None),  # another procedure than the one asked about
+        ("郵送でお願いします", "inform", None),  # a delivery method: asked again, never taken as this yes
+    ],
+)
+def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent: str, expected: bool | None) -> None:
+    """At 「…ログイン履歴を表示します。よろしいですか？」 「早くやって」 or 「履歴見せて」 agrees, whatever the
+    classifier made of it; the clarification stays silent so the form runs the procedure."""
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "login_history"}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert result.get("procedure_confirmed") is expected
+    messages, _ = run(ActionClarify(), t)
+    assert (messages == []) is (expected is True)
 
 
 def test_the_final_yes_in_a_polite_sentence_confirms() -> None:
