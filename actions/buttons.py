@@ -43,6 +43,11 @@ def yes_no(question: str, yes_payload: str = "/affirm") -> list[dict[str, str]]:
     return _buttons([(asked.yes_title, yes_payload), (asked.no_title, "/deny")])
 
 
+def cancel() -> list[dict[str, str]]:
+    """Stops the procedure being asked for (the same label as utter_ask_account_ref's button)."""
+    return _buttons([("やめる", "/cancel")])
+
+
 def talk_to_person() -> list[dict[str, str]]:
     """Offers a person (actions/handoff_actions.py), after the bot could not help."""
     return _buttons([("担当者と話す", payload("request_human"))])

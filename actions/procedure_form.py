@@ -201,12 +201,13 @@ def _delivery_method_given_early(tracker: Tracker) -> str | None:
     is sent after the verification, but people say how they want it first): one choice, or None."""
     text = tracker.latest_message.get("text") or ""
     if (
-        text.startswith("/")
-        or tracker.get_slot("requested_slot") != "account_ref"
+        tracker.get_slot("requested_slot") != "account_ref"
         or tracker.get_slot("procedure") != "send_connection_id"
         or tracker.get_slot("delivery_method")
     ):
         return None
+    if text.startswith("/"):  # a button of the question that asks both (ActionAskAccountRef)
+        return latest_entity(tracker, "delivery_method")
     found = read_choice("delivery_method", text)
     return found[0].value if len(found) == 1 else None
 
@@ -328,6 +329,27 @@ def _typed_a_code(tracker: Tracker) -> bool:
 class ActionAskDeliveryMethod(_AskWithButtons):
     slot = "delivery_method"
     make_buttons = staticmethod(buttons.delivery_methods)
+
+
+class ActionAskAccountRef(Action):
+    """The ID to verify. For the connection ID with no delivery method yet, the method is asked in the
+    same message (the help page offers the three ways first): customers answer either first, and the
+    form asks for whichever is still missing (extract_delivery_method keeps a method given now)."""
+
+    def name(self) -> str:
+        return "action_ask_account_ref"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("procedure") == "send_connection_id" and not tracker.get_slot("delivery_method"):
+            dispatcher.utter_message(
+                response="utter_ask_delivery_method_and_account_ref",
+                buttons=buttons.delivery_methods() + buttons.cancel(),
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_account_ref")
+        return []
 
 
 class ActionAskProcedureConfirmed(Action):

@@ -39,7 +39,11 @@ ASKS: dict[str, frozenset[str]] = {
     "offer_procedure": frozenset({"utter_offer_procedure"}),
     "survey": frozenset({"utter_ask_survey"}),
     "procedure": frozenset({"utter_ask_procedure", "utter_ask_procedure_for_id", "utter_ask_procedure_code_not_sent"}),
-    "account_ref": frozenset({"utter_ask_account_ref", "utter_invalid_account_ref"}),
+    # The connection ID's first question asks for the delivery method and the ID at once (the customer
+    # answers either first): it is each of the two questions.
+    "account_ref": frozenset(
+        {"utter_ask_account_ref", "utter_invalid_account_ref", "utter_ask_delivery_method_and_account_ref"}
+    ),
     "otp_code": frozenset(
         {
             "utter_ask_otp_code",
@@ -49,7 +53,7 @@ ASKS: dict[str, frozenset[str]] = {
             "utter_invalid_code_format",
         }
     ),
-    "delivery_method": frozenset({"utter_ask_delivery_method"}),
+    "delivery_method": frozenset({"utter_ask_delivery_method", "utter_ask_delivery_method_and_account_ref"}),
     "confirm": frozenset(
         {
             "utter_confirm_password_reset",

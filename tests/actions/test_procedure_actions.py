@@ -11,7 +11,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import account_client
+from actions import account_client, buttons
 from actions.account_client import (
     AccountApiError,
     AccountApiOutcomeUnknown,
@@ -19,6 +19,7 @@ from actions.account_client import (
     AccountSummary,
 )
 from actions.procedure_form import (
+    ActionAskAccountRef,
     ActionAskDeliveryMethod,
     ActionAskProcedure,
     ActionAskProcedureConfirmed,
@@ -371,6 +372,37 @@ def test_the_delivery_method_typed_while_the_id_is_asked_for_is_kept(
     assert slots["delivery_method"] == method and slots.get("account_ref") is None
     required = asyncio.run(ValidateProcedureForm().required_slots([], dispatcher, t, domain))
     assert "delivery_method" in required  # still part of the form: filled, so the form skips its question
+
+
+def test_the_connection_ids_first_question_asks_the_method_and_the_id_at_once() -> None:
+    """The help page offers the three ways to receive the connection ID first: the first question shows
+    them as buttons and asks for the ID in the same message, so customers can answer either first."""
+    messages, _ = run(ActionAskAccountRef(), tracker(slots={"procedure": "send_connection_id"}))
+    assert responses(messages) == ["utter_ask_delivery_method_and_account_ref"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == [b["payload"] for b in buttons.delivery_methods()] + ["/cancel"]
+    # The method known (typed with the request), or another procedure: only the ID is asked.
+    for slots in ({"procedure": "send_connection_id", "delivery_method": "post"}, {"procedure": "send_ocn_id"}):
+        messages, _ = run(ActionAskAccountRef(), tracker(slots=slots))
+        assert responses(messages) == ["utter_ask_account_ref"]
+
+
+def test_a_method_button_pressed_at_the_first_question_is_kept_and_the_id_asked_next(client: FakeClient) -> None:
+    domain_yml = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+    domain = {"forms": {"procedure_form": {"required_slots": []}}, "slots": domain_yml["slots"]}
+    t = tracker(
+        "inform",
+        text='/inform{"delivery_method": "sms"}',
+        entities=[{"entity": "delivery_method", "value": "sms"}],
+        slots={"requested_slot": "account_ref", "procedure": "send_connection_id"},
+        active_loop="procedure_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, domain)))
+    assert responses(dispatcher.messages) == ["utter_delivery_noted_sms"]
+    assert slots["delivery_method"] == "sms" and slots.get("account_ref") is None
+    asked, _ = run(ActionAskAccountRef(), tracker(slots={"procedure": "send_connection_id", "delivery_method": "sms"}))
+    assert responses(asked) == ["utter_ask_account_ref"]
 
 
 def test_a_delivery_method_for_another_procedure_is_still_no_id() -> None:

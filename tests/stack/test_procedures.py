@@ -58,6 +58,20 @@ def test_connection_credentials_by_post_with_full_width_number(stack: RunningSta
     assert "郵送を手配しました" in done and "日ほど" in done
 
 
+def test_connection_credentials_method_first_then_the_id(stack: RunningStack) -> None:
+    """The first question asks how to receive them and the ID at once; the method pressed first is kept,
+    the ID is asked next, and after the code the bot goes straight to the final question."""
+    sender = new_sender()
+    asked = texts(stack.say(sender, '/start_procedure{"procedure": "send_connection_id"}'))
+    assert "受け取り方法" in asked and "お客さま番号" in asked
+    noted = texts(stack.say(sender, '/inform{"delivery_method": "sms"}'))
+    assert "SMSでのお受け取りで承ります" in noted and "お客さま番号" in noted
+    assert "確認コード" in texts(stack.say(sender, TARO["number"]))
+    confirm = texts(stack.say(sender, stack.latest_code(TARO["phone"]) or ""))
+    assert "ご本人確認ができました" in confirm and "SMSで現在の" in confirm and "受け取り方法" not in confirm
+    assert "SMSで現在の" in texts(stack.say(sender, "はい"))
+
+
 def test_connection_credentials_by_sms_needs_a_mobile(stack: RunningStack) -> None:
     sender = new_sender()
     verify(stack, sender, '/start_procedure{"procedure": "send_connection_id"}', HANAKO["number"], HANAKO["mail"])
