@@ -32,7 +32,7 @@ from actions.procedure_run import PROCEDURES
 from actions.topics import TOPICS
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
-from ocn_ids.parse import one_time_code
+from ocn_ids.parse import find_choices, find_values, one_time_code
 
 
 class ActionStartProcedure(Action):
@@ -130,6 +130,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     ) -> dict[str, Any]:
         if _delivery_method_given_early(tracker):
             return {}  # a delivery method, not a mistyped ID (extract_delivery_method keeps it)
+        if len(_delivery_methods_named(tracker)) > 1:
+            return {"account_ref": None}  # 「SMSと郵送どっちが…」: not a mistyped ID; the question is asked again
         return await super().extract_account_ref(dispatcher, tracker, domain)
 
     async def validate_delivery_method(
@@ -209,7 +211,28 @@ def _delivery_method_given_early(tracker: Tracker) -> str | None:
     if text.startswith("/"):  # a button of the question that asks both (ActionAskAccountRef)
         return latest_entity(tracker, "delivery_method")
     found = read_choice("delivery_method", text)
-    return found[0].value if len(found) == 1 else None
+    if len(found) == 1:
+        return found[0].value
+    # Not a bare choice (「SMSで送ってもらえますか」): one method named in what the classifier reads as an answer.
+    named = _delivery_methods_named(tracker)
+    if not found and len(named) == 1 and latest_intent(tracker) == "inform":
+        return named.pop()
+    return None
+
+
+def _delivery_methods_named(tracker: Tracker) -> set[str]:
+    """The delivery methods a message with no ID in it names, while the connection ID's first question is
+    open (the ID asked for, no method chosen yet)."""
+    text = tracker.latest_message.get("text") or ""
+    if (
+        text.startswith("/")
+        or tracker.get_slot("requested_slot") != "account_ref"
+        or tracker.get_slot("procedure") != "send_connection_id"
+        or tracker.get_slot("delivery_method")
+        or find_values(text)
+    ):
+        return set()
+    return {found.value for found in find_choices(text) if found.entity == "delivery_method"}
 
 
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

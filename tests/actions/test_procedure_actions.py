@@ -405,6 +405,34 @@ def test_a_method_button_pressed_at_the_first_question_is_kept_and_the_id_asked_
     assert responses(asked) == ["utter_ask_account_ref"]
 
 
+def _at_the_first_question(text: str, intent: str = "inform") -> tuple[list[str], dict[str, Any]]:
+    domain_yml = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+    domain = {"forms": {"procedure_form": {"required_slots": []}}, "slots": domain_yml["slots"]}
+    t = tracker(
+        intent,
+        text=text,
+        slots={"requested_slot": "account_ref", "procedure": "send_connection_id"},
+        active_loop="procedure_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, domain))
+    return responses(dispatcher.messages), slot_events(events)
+
+
+def test_a_method_asked_for_in_a_sentence_at_the_first_question_is_kept() -> None:
+    said, slots = _at_the_first_question("SMSで送ってもらえますか")
+    assert said == ["utter_delivery_noted_sms"] and slots["delivery_method"] == "sms"
+    # Read as something else than an answer (a question about SMS), it is left to the classifier's reading.
+    said, slots = _at_the_first_question("SMSって何ですか", intent="out_of_scope")
+    assert "delivery_method" not in slots
+
+
+def test_two_methods_named_at_the_first_question_are_no_mistyped_id() -> None:
+    said, slots = _at_the_first_question("SMSと郵送どっちが早いですか")
+    assert "utter_invalid_account_ref" not in said
+    assert slots.get("account_ref") is None and "delivery_method" not in slots
+
+
 def test_a_delivery_method_for_another_procedure_is_still_no_id() -> None:
     t = tracker("inform", text="郵送で", slots={"requested_slot": "account_ref", "procedure": "send_ocn_id"})
     dispatcher = CollectingDispatcher()
