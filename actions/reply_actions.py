@@ -14,6 +14,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import resolve_which_password
+from actions.choices import asks_to_go_ahead
 from actions.conversation_state import PROCEDURE_FORM, bot_responses_before, in_procedure, latest_intent
 from actions.faq_actions import ActionClarify
 from actions.password_warning import warns_about_typed_password
@@ -35,6 +36,9 @@ class ActionAnswerPendingQuestion(Action):
         question = tracker.get_slot("pending_question")
         intent = latest_intent(tracker)
         yes_no = {"affirm": True, "deny": False}.get(intent or "")
+        if yes_no is None and question == "offer_resend":
+            # 「送ってください」 to 「新しいコードをお送りしますか？」, whatever the classifier made of it.
+            yes_no = True if asks_to_go_ahead(tracker.latest_message.get("text") or "", None) else None
         if in_procedure(tracker):
             if question == "offer_resend" and yes_no is not None:
                 return await answer_yes_no(question, yes_no, dispatcher, tracker) or []

@@ -19,6 +19,7 @@ from actions.account_replies import describe_contact, explain_api_error, minutes
 from actions.conversation_state import latest_intent, turn_key
 from actions.password_warning import typed_password
 from channels.client_ref import from_metadata
+from ocn_ids.answers import CODE_AGAIN, CODE_NOT_ARRIVED, fold
 from ocn_ids.normalize import nfkc
 from ocn_ids.parse import CONNECTION_ID_DOMAINS, canonical_customer_number, canonical_mail, find_values, one_time_code
 
@@ -75,6 +76,23 @@ def looks_like_a_code_attempt(text: str) -> bool:
     """Digits typed as a code, mistyped (「12345」「４８２ ９１」): three or more digits, or digits and little else."""
     digits = sum(c.isdigit() for c in nfkc(text))
     return digits >= 3 or (digits > 0 and digits * 2 >= len(nfkc(text).strip()))
+
+
+# The classifier's readings that say the message is about the code, not a code (actions/code_step.py).
+_ABOUT_THE_CODE = frozenset({"resend_code", "code_not_received"})
+_SURE_ENOUGH = 0.6
+
+
+def asks_about_the_code(tracker: Tracker, text: str) -> bool:
+    """A sentence asking for a new code or saying it did not come, digits in it or not: its words say so
+    (CODE_AGAIN / CODE_NOT_ARRIVED), or the classifier is sure of it."""
+    if not _has_words(text):
+        return False
+    word = fold(text)
+    if any(w in word for w in CODE_AGAIN | CODE_NOT_ARRIVED):
+        return True
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name") in _ABOUT_THE_CODE and float(intent.get("confidence") or 0) >= _SURE_ENOUGH
 
 
 def _has_words(text: str) -> bool:
@@ -144,6 +162,8 @@ class VerificationSlots:
         code = one_time_code(text)
         if code:
             return {"otp_code": code}
+        if asks_about_the_code(tracker, text):
+            return {}  # 「090…にもう一度送って」: digits, but about the code (the code step's rules answer it)
         if looks_like_a_code_attempt(text) or (latest_intent(tracker) == "inform" and not _has_words(text)):
             return {"otp_code": INVALID}
         return {}  # 「6桁のコードが届かない」「もう1回送って」: a sentence with a digit in it is no code

@@ -210,6 +210,16 @@ def test_yes_to_the_resend_offer_resends(client: FakeClient) -> None:
     )
     messages, _ = run(ActionAnswerPendingQuestion(), t)
     assert responses(messages) == ["utter_keep_waiting"]
+    # 「送ってください」 is the yes, whatever the classifier made of it; 「送らなくていい」 is not.
+    slots = {**WAITING, "pending_question": "offer_resend"}
+    messages, _ = run(
+        ActionAnswerPendingQuestion(),
+        tracker("inform", text="送ってください", slots=slots, active_loop="procedure_form"),
+    )
+    assert responses(messages) == ["utter_code_resent"]
+    typed = tracker("inform", text="送らなくていいです", slots=slots, active_loop="procedure_form")
+    messages, _ = run(ActionAnswerPendingQuestion(), typed)
+    assert "utter_code_resent" not in responses(messages)
 
 
 def test_a_second_id_or_a_mistake_restarts_the_verification(client: FakeClient) -> None:
@@ -375,6 +385,12 @@ def test_which_one_to_which_password_explains_the_difference_and_asks_again(type
         ("４８２ ９１", "inform", {"otp_code": INVALID}),
         ("6桁のコードが届かないんですが", "code_not_received", {}),  # a sentence with a digit is no code
         ("もう1回送ってください", "inform", {}),
+        # Digits in a sentence about the code: its words, or the classifier sure of it, say it is no code.
+        ("090-1234-5678にもう一度送ってください", "inform", {}),
+        ("123456じゃなくて新しいのを", "resend_code", {"otp_code": "123456"}),  # a whole code is still a code
+        ("末尾5678の携帯に届いてないです", "inform", {}),
+        ("電話番号の下4桁5678の方に頼む", "resend_code", {}),
+        ("電話番号の下4桁5678の方に頼む", "inform", {"otp_code": INVALID}),  # unsure: a mistyped code
     ],
 )
 def test_only_digits_typed_as_a_code_are_a_wrong_code(typed: str, intent: str, expected: dict) -> None:
