@@ -57,6 +57,9 @@ FOLLOW_UPS: dict[str, tuple[Fact, ...]] = {
     "check_customer_number": (_NO_CHANGE_CUSTOMER_NUMBER,),
 }  # fmt: skip
 
+# Every fact's response (domain.yml): a turn that started with one answered a follow-up.
+FACT_RESPONSES = frozenset(fact.response for facts in FOLLOW_UPS.values() for fact in facts)
+
 _SHORT = 25
 # Topics about all three IDs: a follow-up must name the ID it asks about.
 _ABOUT_ALL_IDS = {"ask_id_types"}

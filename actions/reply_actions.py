@@ -13,10 +13,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import resolve_which_password
+from actions.answers import ask_survey, resolve_which_password
 from actions.choices import asks_to_go_ahead
-from actions.conversation_state import PROCEDURE_FORM, bot_responses_before, in_procedure, latest_intent
+from actions.conversation_state import (
+    PROCEDURE_FORM,
+    bot_messages_before,
+    bot_responses_before,
+    in_procedure,
+    latest_intent,
+)
 from actions.faq_actions import ActionClarify
+from actions.follow_ups import FACT_RESPONSES
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context
@@ -56,6 +63,15 @@ class ActionAnswerPendingQuestion(Action):
             # to ask, so the conversation ends politely instead of inviting questions a second time.
             dispatcher.utter_message(response="utter_goodbye")
             return []
+        said = bot_responses_before(tracker)
+        if "utter_clarify" in said:
+            # 「はい」 to 「近いものをお選びください」 chooses nothing: the same choices again, with a cushion.
+            dispatcher.utter_message(response="utter_ask_choice_again")
+            dispatcher.utter_message(response="utter_clarify", buttons=_buttons_before(tracker))
+            return []
+        if yes_no and _answered_without_asking(said):
+            # 「はい」 to a help-page section or a fact that asked nothing: whether it helped (the survey).
+            return ask_survey(dispatcher)
         dispatcher.utter_message(response="utter_anything_else")
         return []
 
@@ -63,6 +79,24 @@ class ActionAnswerPendingQuestion(Action):
 # The bot's replies that end a topic by inviting further questions (domain.yml): a yes or a no to them,
 # with no question open, says there is nothing more.
 CLOSING_RESPONSES = frozenset({"utter_thank", "utter_survey_thanks", "utter_anything_else"})
+
+
+def _answered_without_asking(said: list[str]) -> bool:
+    """The bot's last turn answered with a help-page section (the knowledge fallback) or a follow-up's fact
+    and asked nothing after it."""
+    return (
+        bool(said)
+        and (said[0] == "utter_help_section" or said[0] in FACT_RESPONSES)
+        and not any(name.startswith("utter_ask_") or name == "utter_offer_procedure" for name in said)
+    )
+
+
+def _buttons_before(tracker: Tracker) -> list[dict[str, str]]:
+    return [
+        {"title": str(button.get("title")), "payload": str(button.get("payload"))}
+        for message in bot_messages_before(tracker)
+        for button in (message.get("data") or {}).get("buttons") or []
+    ]
 
 
 def _after_the_close(tracker: Tracker) -> bool:

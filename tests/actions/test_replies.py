@@ -439,6 +439,33 @@ def test_a_yes_with_nothing_asked_and_no_close_before_is_acknowledged() -> None:
 
 
 @pytest.mark.parametrize(
+    "shown", [["utter_help_section", "utter_help_section_other"], ["utter_fact_connection_id_not_mail"]]
+)
+def test_a_yes_to_an_answer_that_asked_nothing_asks_whether_it_helped(shown: list[str]) -> None:
+    """A help-page section or a fact asks no question after it: 「はい」 then is the customer taking it in, so
+    the bot asks whether it solved the problem (the survey) rather than inviting another question."""
+    events = [*_bot_turn(*shown), {"event": "user", "text": "はい"}]
+    messages, events_out = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい", events=events))
+    assert responses(messages) == ["utter_ask_survey"]
+    assert slot_events(events_out)["pending_question"] == "survey"
+
+
+def test_a_yes_to_a_clarification_gets_its_choices_again() -> None:
+    topics = [
+        {"title": "OCN IDの確認", "payload": "/check_ocn_id"},
+        {"title": "どれでもない", "payload": "/out_of_scope"},
+    ]
+    events = [
+        {"event": "user", "text": "…"},
+        {"event": "bot", "metadata": {"utter_action": "utter_clarify"}, "data": {"buttons": topics}},
+        {"event": "user", "text": "はい"},
+    ]
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい", events=events))
+    assert responses(messages) == ["utter_ask_choice_again", "utter_clarify"]
+    assert messages[1]["buttons"] == topics
+
+
+@pytest.mark.parametrize(
     "text, topic, procedure",
     [
         ("これってチャットでやってもらえますか", "forgot_ocn_id_password", "reset_ocn_password"),
