@@ -12,6 +12,7 @@ from typing import Literal
 
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
+    CHANGE_OF_MIND,
     CHOICE_HEADS,
     CHOICE_NUMBER,
     CHOICE_TAILS,
@@ -22,6 +23,7 @@ from ocn_ids.answers import (
     PLAIN_YES_NO,
     THANKS,
     UNCLEAR,
+    WAIT_A_MOMENT,
     YES,
     YesNoKind,
     courtesy_parts,
@@ -261,6 +263,18 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     if not word or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or _names_a_value(text):
         return False  # 「SMSでお願いします」 names a delivery method (or an ID): the form asks again, not a yes
     return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
+
+
+def changes_mind(text: str) -> Reading | None:
+    """At the final 「…よろしいですか？」: 'no' for a change of mind (「はい、やっぱりやめます」), 'unclear' for
+    「ちょっと待って」 (asked again), None otherwise. The classifier may read either as a yes, and that yes
+    changes the account."""
+    word = fold(text)
+    if CHANGE_OF_MIND.search(word):
+        return "no"
+    if WAIT_A_MOMENT.search(word):
+        return "unclear"
+    return None
 
 
 def _names_a_value(text: str) -> bool:

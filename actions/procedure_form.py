@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, slot_values
-from actions.choices import asks_to_go_ahead, is_plain_yes_no, named_procedure, read_choice, read_yes_no
+from actions.choices import asks_to_go_ahead, changes_mind, is_plain_yes_no, named_procedure, read_choice, read_yes_no
 from actions.conversation_state import (
     ask,
     bot_messages_before,
@@ -161,6 +161,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             return {}
         text = tracker.latest_message.get("text") or ""
         reading = None if text.startswith("/") else read_yes_no("procedure_confirmed", text)
+        if reading is None and not text.startswith("/") and latest_intent(tracker) in _YES_NO_READINGS:
+            reading = changes_mind(text)  # only a reply: 「dアカウントの連携を取り消したい」 is a new question
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
         if reading is None and not text.startswith("/") and asks_to_go_ahead(text, tracker.get_slot("procedure")):
@@ -174,6 +176,10 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"procedure_confirmed": None if value is None else bool(value)}
+
+
+# The classifier's readings of a reply to 「…よろしいですか？」 (not a new question on a topic).
+_YES_NO_READINGS = frozenset({"affirm", "deny", "cancel", "nlu_fallback"})
 
 
 async def _sms_reachable(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

@@ -131,6 +131,13 @@ GO_AHEAD = re.compile(
 )
 NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
 
+# At the final 「…よろしいですか？」, a change of mind (「やっぱりやめます」「もういいです」) is a no, whatever the
+# classifier made of the 「はい、」 in front of it; 「ちょっと待って」 is asked again. Matched on the folded text.
+CHANGE_OF_MIND = re.compile(
+    r"やめ|止め|きゃんせる|cancel|中止|取り消|取消|とりけし|もういい|いらない|要らない|不要|やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"
+)
+WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|すとっぷ")
+
 # While the bot waits for the one-time code: 「届かない」 (where did it go?) and 「もう一度送って」 (a new one).
 CODE_NOT_ARRIVED = _folded({
     "届かない", "届いてない", "届いていない", "届きません", "届かず", "届いてません", "とどかない", "とどいてない",

@@ -247,7 +247,17 @@ def test_a_code_with_spaces_dashes_or_full_width_is_the_code(typed: str) -> None
 
 @pytest.mark.parametrize(
     "typed, intent, expected",
-    [("大丈夫です", "affirm", True), ("いいえ", "deny", False), ("はい", "affirm", True), ("結構です", "deny", None)],
+    [
+        ("大丈夫です", "affirm", True),
+        ("いいえ", "deny", False),
+        ("はい", "affirm", True),
+        ("結構です", "deny", None),
+        # A change of mind is a no, and 「待って」 is asked again, though the classifier hears a yes in them.
+        ("はい、やっぱりやめておきます", "affirm", False),
+        ("やっぱいいや", "affirm", False),
+        ("キャンセルで", "affirm", False),
+        ("ちょっと待ってください", "affirm", None),
+    ],
 )
 def test_the_final_yes_is_read_with_the_question_in_mind(typed: str, intent: str, expected: bool | None) -> None:
     t = tracker(intent, text=typed, slots={"requested_slot": "procedure_confirmed"})
@@ -491,3 +501,12 @@ def test_here_in_an_off_topic_question_starts_no_procedure() -> None:
     t = tracker("nlu_fallback", text="こちらでWi-Fiのパスワードも教えてもらえますか", ranking=[("out_of_scope", 0.4)])
     messages, events = run(ActionClarify(), t)
     assert "procedure" not in slot_events(events)
+
+
+def test_a_new_question_at_the_final_question_is_no_change_of_mind() -> None:
+    """「dアカウントの連携を取り消したい」 at 「…よろしいですか？」 asks about another topic: the classifier reads it
+    as one, so it is left to be answered (the form asks its question again), never taken as a no."""
+    t = tracker(
+        "link_d_account", text="dアカウントの連携を取り消したいです", slots={"requested_slot": "procedure_confirmed"}
+    )
+    assert asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {})) == {}
