@@ -61,6 +61,8 @@ class ActionAnswer(Action):
             return [ask("which_password")]
         if intent not in TOPICS:
             intent = "out_of_scope"
+        if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
+            return clarify_short(dispatcher, tracker)
         procedure = TOPICS[intent].procedure
         if procedure and not in_form and asks_for_chat_procedure(tracker.latest_message.get("text") or ""):
             # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
@@ -120,6 +122,31 @@ class ActionClarify(Action):
             return second_fallback(dispatcher, tracker)
         dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
         return [ask(None)]
+
+
+# A word or two (「ID」「番号」) read as a topic without much confidence says too little to answer: the bot asks
+# which topic, with the likeliest ones (and the three IDs when the classifier names fewer) as buttons.
+_SHORTEST_QUESTION_CHARS = 3
+_SURE_OF_A_SHORT_ONE = 0.7
+_ID_TOPICS = ("ask_id_types", "check_customer_number", "check_ocn_id", "check_connection_id")
+
+
+def _too_short_to_tell(tracker: Tracker) -> bool:
+    intent = tracker.latest_message.get("intent") or {}
+    text = tracker.latest_message.get("text") or ""
+    return (
+        not text.startswith("/")
+        and len(fold(text).strip()) < _SHORTEST_QUESTION_CHARS
+        and float(intent.get("confidence") or 0.0) < _SURE_OF_A_SHORT_ONE
+    )
+
+
+def clarify_short(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    offered = [item["name"] for item in ranking if item.get("name") in TOPICS and item["name"] != "out_of_scope"]
+    offered += [topic for topic in _ID_TOPICS if topic not in offered]
+    dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(offered[:3]))
+    return [ask(None)]
 
 
 def _goes_ahead_at_the_confirmation(tracker: Tracker, text: str) -> bool:

@@ -327,3 +327,23 @@ def test_a_request_to_do_it_here_after_a_clarification_takes_its_one_chat_proced
     )
     _, events = run(ActionClarify(), unplaced)
     assert slot_events(events)["procedure"] == procedure
+
+
+def test_a_word_or_two_read_without_much_confidence_is_asked_back() -> None:
+    """「ID」 alone says too little: the bot asks which topic (the likeliest first, then the IDs) instead
+    of answering the one the classifier leans to; a sure reading, or a longer question, is answered."""
+    short = tracker("ask_id_types", text="ID", ranking=[("ask_id_types", 0.56), ("inform", 0.07)])
+    short.latest_message["intent"]["confidence"] = 0.56
+    messages, _ = run(ActionAnswer(), short)
+    assert responses(messages) == ["utter_clarify"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_id_types",
+        "/check_customer_number",
+        "/check_ocn_id",
+        "/out_of_scope",
+    ]
+    longer = tracker("ask_id_types", text="IDの種類", ranking=[("ask_id_types", 0.56)])
+    longer.latest_message["intent"]["confidence"] = 0.56
+    assert responses(run(ActionAnswer(), longer)[0])[0] == "utter_answer_ask_id_types"
+    sure = tracker("ask_id_types", text="ID", ranking=[("ask_id_types", 0.9)])
+    assert responses(run(ActionAnswer(), sure)[0])[0] == "utter_answer_ask_id_types"
