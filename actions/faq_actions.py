@@ -13,8 +13,9 @@ from actions import buttons, knowledge
 from actions.answers import answer_topic
 from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
-from actions.conversation_state import PROCEDURE_FORM, ask, latest_intent
+from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
+from actions.follow_ups import topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
@@ -112,7 +113,12 @@ class ActionClarify(Action):
             # offered, else the bot asks which.
             procedure = named_procedure(text) or procedure_of_request(tracker)
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
-        found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [])
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        again = topic_asked_again(tracker.get_slot("topic"), bot_responses_before(tracker), ranking)
+        if again and tracker.active_loop_name != PROCEDURE_FORM:
+            dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
+            return answer_topic(again, dispatcher, tracker)
+        found = knowledge.retrieve(text, ranking)
         if _clarified_just_before(tracker) and not found.section:
             return second_fallback(dispatcher, tracker)
         if found.section:

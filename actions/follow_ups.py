@@ -82,6 +82,25 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
     return None
 
 
+# --- an unclear follow-up on the topic just answered -------------------------------------------------
+# How far down the classifier's ranking the topic just answered may be, and how likely it must still be.
+_FOLLOW_UP_CANDIDATES = 2
+_FOLLOW_UP_FLOOR = 0.1
+
+
+def topic_asked_again(topic: str | None, said_before: list[str], ranking: list[dict]) -> str | None:
+    """The topic just answered, when an unclear message right after its answer still has it among the
+    classifier's likeliest readings (「それってどこからですか」 after 「OCN IDの変更」: unsure, but the topic
+    is near the top): the customer is asking about it again, not about the other guesses."""
+    if not topic or f"utter_answer_{topic}" not in said_before:
+        return None
+    ranked = [item for item in ranking if item.get("name") != "nlu_fallback"][:_FOLLOW_UP_CANDIDATES]
+    likely = any(
+        item.get("name") == topic and float(item.get("confidence") or 0) >= _FOLLOW_UP_FLOOR for item in ranked
+    )
+    return topic if likely else None
+
+
 # --- two questions in one message ----------------------------------------------------------------------
 _BOTH = re.compile(r"両方|どちらも|どっちも|も.{0,20}も|それと|あと")
 _PASSWORD = re.compile(r"パスワード|ぱすわーど|pw|pass")

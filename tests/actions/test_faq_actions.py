@@ -347,3 +347,44 @@ def test_a_word_or_two_read_without_much_confidence_is_asked_back() -> None:
     assert responses(run(ActionAnswer(), longer)[0])[0] == "utter_answer_ask_id_types"
     sure = tracker("ask_id_types", text="ID", ranking=[("ask_id_types", 0.9)])
     assert responses(run(ActionAnswer(), sure)[0])[0] == "utter_answer_ask_id_types"
+
+
+def _after_answering(topic: str) -> list[dict]:
+    return [
+        {"event": "user", "text": "…"},
+        {"event": "bot", "metadata": {"utter_action": f"utter_answer_{topic}"}},
+        {"event": "user", "text": "…"},
+    ]
+
+
+def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_that_topic_again() -> None:
+    """Right after 「OCN IDの変更」, an unsure reading that still has it among the three likeliest is a question
+    about it again: its answer, introduced as such, rather than a choice among the classifier's guesses."""
+    ranking = [("nlu_fallback", 0.5), ("check_ocn_id", 0.23), ("change_ocn_id", 0.22), ("out_of_scope", 0.1)]
+    t = tracker(
+        "nlu_fallback",
+        text="それってどこからするんですか",
+        slots={"topic": "change_ocn_id"},
+        ranking=ranking,
+        events=_after_answering("change_ocn_id"),
+    )
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages)[:2] == ["utter_topic_again", "utter_answer_change_ocn_id"]
+    assert messages[0]["title"] == TOPICS["change_ocn_id"].title
+    # Not among the likeliest, or not the answer just given: the usual clarification.
+    far = [("nlu_fallback", 0.5), ("check_ocn_id", 0.3), ("out_of_scope", 0.2), ("change_ocn_id", 0.15)]
+    unlikely = [("nlu_fallback", 0.5), ("inform", 0.58), ("change_ocn_id", 0.04)]
+    cases = (
+        (far, _after_answering("change_ocn_id")),
+        (unlikely, _after_answering("change_ocn_id")),
+        (ranking, _after_answering("check_ocn_id")),
+    )
+    for ranked, events in cases:
+        t = tracker(
+            "nlu_fallback",
+            text="それってどこからするんですか",
+            slots={"topic": "change_ocn_id"},
+            ranking=ranked,
+            events=events,
+        )
+        assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
