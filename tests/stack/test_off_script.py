@@ -75,7 +75,8 @@ def test_an_unclear_reply_to_the_offer_is_asked_back_with_buttons(stack: Running
     reply = stack.say(sender, "うーん")
     assert "下のボタンから、どちらかをお選びください" in texts(reply)
     assert [b["title"] for b in buttons(reply)] == ["チャットで手続きする", "今はしない"]
-    assert "ご本人確認をいたします" in texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
+    asked = texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
+    assert "受け取り方法をお選びください" in asked and "お客さま番号" in asked  # the procedure's first question
 
 
 def test_a_digression_is_still_answered_as_a_question(stack: RunningStack) -> None:
