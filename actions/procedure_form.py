@@ -32,7 +32,7 @@ from actions.procedure_run import PROCEDURES
 from actions.topics import TOPICS
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
-from ocn_ids.parse import find_choices, find_values, one_time_code
+from ocn_ids.parse import Found, find_choices, find_values, one_time_code
 
 
 class ActionStartProcedure(Action):
@@ -128,10 +128,11 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     async def extract_account_ref(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if _delivery_method_given_early(tracker):
-            return {}  # a delivery method, not a mistyped ID (extract_delivery_method keeps it)
-        if len(_delivery_methods_named(tracker)) > 1:
-            return {"account_ref": None}  # 「SMSと郵送どっちが…」: not a mistyped ID; the question is asked again
+        if not _ids_in(tracker):
+            if _delivery_method_given_early(tracker):
+                return {}  # a delivery method, not a mistyped ID (extract_delivery_method keeps it)
+            if len(_delivery_methods_named(tracker)) > 1:
+                return {"account_ref": None}  # 「SMSと郵送どっちが…」: not a mistyped ID; asked again
         return await super().extract_account_ref(dispatcher, tracker, domain)
 
     async def validate_delivery_method(
@@ -204,6 +205,10 @@ DELIVERY_NOTED = {
 }
 
 
+# The entities that name the account to verify (ocn_ids/parse.py find_values).
+ACCOUNT_ENTITIES = ("customer_number", "ocn_id", "connection_id")
+
+
 def _delivery_method_given_early(tracker: Tracker) -> str | None:
     """The delivery method the customer typed while the bot asks for the ID to verify (the connection ID
     is sent after the verification, but people say how they want it first): one choice, or None."""
@@ -219,26 +224,35 @@ def _delivery_method_given_early(tracker: Tracker) -> str | None:
     found = read_choice("delivery_method", text)
     if len(found) == 1:
         return found[0].value
-    # Not a bare choice (「SMSで送ってもらえますか」): one method named in what the classifier reads as an answer.
+    # Not a bare choice: one method named in what the classifier reads as an answer (「SMSで送ってもらえますか」),
+    # or next to the ID (「N123456789 SMSで」: both answers at once).
     named = _delivery_methods_named(tracker)
-    if not found and len(named) == 1 and latest_intent(tracker) == "inform":
+    if not found and len(named) == 1 and (latest_intent(tracker) == "inform" or _ids_in(tracker)):
         return named.pop()
     return None
 
 
+def _ids_in(tracker: Tracker) -> list[Found]:
+    return [f for f in find_values(tracker.latest_message.get("text") or "") if f.entity in ACCOUNT_ENTITIES]
+
+
 def _delivery_methods_named(tracker: Tracker) -> set[str]:
-    """The delivery methods a message with no ID in it names, while the connection ID's first question is
-    open (the ID asked for, no method chosen yet)."""
+    """The delivery methods a message names outside any ID in it (「web01@ocn.ne.jp」 names no web page), while
+    the connection ID's first question is open (the ID asked for, no method chosen yet)."""
     text = tracker.latest_message.get("text") or ""
     if (
         text.startswith("/")
         or tracker.get_slot("requested_slot") != "account_ref"
         or tracker.get_slot("procedure") != "send_connection_id"
         or tracker.get_slot("delivery_method")
-        or find_values(text)
     ):
         return set()
-    return {found.value for found in find_choices(text) if found.entity == "delivery_method"}
+    ids = [range(f.start, f.end) for f in find_values(text)]
+    return {
+        found.value
+        for found in find_choices(text)
+        if found.entity == "delivery_method" and not any(found.start in span for span in ids)
+    }
 
 
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

@@ -438,3 +438,13 @@ def test_a_delivery_method_for_another_procedure_is_still_no_id() -> None:
     dispatcher = CollectingDispatcher()
     assert asyncio.run(ValidateProcedureForm().extract_delivery_method(dispatcher, t, {})) == {}
     assert asyncio.run(ValidateProcedureForm().extract_account_ref(dispatcher, t, {})) == {"account_ref": INVALID}
+
+
+def test_the_id_and_a_method_in_one_message_are_both_kept(client: FakeClient) -> None:
+    """「N123456789 SMSでお願いします」 answers both halves of the connection ID's first question: the method is
+    kept (and not asked after the verification) and the ID is verified; a method word inside an OCN ID is none."""
+    said, slots = _at_the_first_question("N123456789 SMSでお願いします")
+    assert said == ["utter_delivery_noted_sms", "utter_code_sent"] and slots["delivery_method"] == "sms"
+    assert slots["account_ref"] == "N123456789"
+    said, slots = _at_the_first_question("web01@ocn.ne.jp")
+    assert "delivery_method" not in slots and slots["account_ref"] == "web01@ocn.ne.jp"
