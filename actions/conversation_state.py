@@ -50,6 +50,15 @@ def bot_responses_before(tracker: Tracker) -> list[str]:
     return [(event.get("metadata") or {}).get("utter_action") or "" for event in bot_messages_before(tracker)]
 
 
+def buttons_before(tracker: Tracker) -> list[dict[str, Any]]:
+    """The buttons of the bot's messages of its turn before the customer's latest message, in order."""
+    return [
+        button
+        for message in bot_messages_before(tracker)
+        for button in (message.get("data") or {}).get("buttons") or []
+    ]
+
+
 def latest_entity(tracker: Tracker, entity: str) -> Any | None:
     return next(tracker.get_latest_entity_values(entity), None)
 

@@ -63,7 +63,7 @@ class ActionAnswer(Action):
         if intent not in TOPICS:
             intent = "out_of_scope"
         if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
-            return clarify_short(dispatcher, tracker)
+            return _clarify_short(dispatcher, tracker)
         procedure = TOPICS[intent].procedure
         if procedure and not in_form and asks_for_chat_procedure(tracker.latest_message.get("text") or ""):
             # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
@@ -147,7 +147,7 @@ def _too_short_to_tell(tracker: Tracker) -> bool:
     )
 
 
-def clarify_short(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+def _clarify_short(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     ranking = tracker.latest_message.get("intent_ranking") or []
     offered = [item["name"] for item in ranking if item.get("name") in TOPICS and item["name"] != "out_of_scope"]
     offered += [topic for topic in _ID_TOPICS if topic not in offered]

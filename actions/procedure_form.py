@@ -19,8 +19,8 @@ from actions.account_replies import describe_contact, explain_api_error, slot_va
 from actions.choices import asks_to_go_ahead, changes_mind, is_plain_yes_no, named_procedure, read_choice, read_yes_no
 from actions.conversation_state import (
     ask,
-    bot_messages_before,
     bot_responses_before,
+    buttons_before,
     forget_verification,
     is_verified,
     latest_entity,
@@ -32,7 +32,7 @@ from actions.procedure_run import PROCEDURES
 from actions.topics import TOPICS
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
-from ocn_ids.parse import Found, find_choices, find_values, one_time_code
+from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code
 
 
 class ActionStartProcedure(Action):
@@ -205,19 +205,11 @@ DELIVERY_NOTED = {
 }
 
 
-# The entities that name the account to verify (ocn_ids/parse.py find_values).
-ACCOUNT_ENTITIES = ("customer_number", "ocn_id", "connection_id")
-
-
 def _delivery_method_given_early(tracker: Tracker) -> str | None:
     """The delivery method the customer typed while the bot asks for the ID to verify (the connection ID
     is sent after the verification, but people say how they want it first): one choice, or None."""
     text = tracker.latest_message.get("text") or ""
-    if (
-        tracker.get_slot("requested_slot") != "account_ref"
-        or tracker.get_slot("procedure") != "send_connection_id"
-        or tracker.get_slot("delivery_method")
-    ):
+    if not _method_still_open(tracker):
         return None
     if text.startswith("/"):  # a button of the question that asks both (ActionAskAccountRef)
         return latest_entity(tracker, "delivery_method")
@@ -232,6 +224,15 @@ def _delivery_method_given_early(tracker: Tracker) -> str | None:
     return None
 
 
+def _method_still_open(tracker: Tracker) -> bool:
+    """The connection ID's first question is open: the ID is asked for and no delivery method chosen yet."""
+    return (
+        tracker.get_slot("requested_slot") == "account_ref"
+        and tracker.get_slot("procedure") == "send_connection_id"
+        and not tracker.get_slot("delivery_method")
+    )
+
+
 def _ids_in(tracker: Tracker) -> list[Found]:
     return [f for f in find_values(tracker.latest_message.get("text") or "") if f.entity in ACCOUNT_ENTITIES]
 
@@ -240,12 +241,7 @@ def _delivery_methods_named(tracker: Tracker) -> set[str]:
     """The delivery methods a message names outside any ID in it (「web01@ocn.ne.jp」 names no web page), while
     the connection ID's first question is open (the ID asked for, no method chosen yet)."""
     text = tracker.latest_message.get("text") or ""
-    if (
-        text.startswith("/")
-        or tracker.get_slot("requested_slot") != "account_ref"
-        or tracker.get_slot("procedure") != "send_connection_id"
-        or tracker.get_slot("delivery_method")
-    ):
+    if text.startswith("/") or not _method_still_open(tracker):
         return set()
     ids = [range(f.start, f.end) for f in find_values(text)]
     return {
@@ -275,9 +271,6 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
     return {}
 
 
-ACCOUNT_ENTITIES = frozenset({"customer_number", "ocn_id", "connection_id"})
-
-
 def gives_an_account(tracker: Tracker) -> bool:
     """The latest message names an account (お客さま番号, OCN ID or connection ID)."""
     return any(e.get("entity") in ACCOUNT_ENTITIES for e in tracker.latest_message.get("entities") or [])
@@ -295,11 +288,7 @@ def procedure_of_clarification(tracker: Tracker) -> str | None:
     chat procedure among the offered topics; None when they have none, or several (the form asks which)."""
     if "utter_clarify" not in bot_responses_before(tracker):
         return None
-    offered = [
-        TOPICS.get(str(button.get("payload") or "").removeprefix("/"))
-        for message in bot_messages_before(tracker)
-        for button in (message.get("data") or {}).get("buttons") or []
-    ]
+    offered = [TOPICS.get(str(button.get("payload") or "").removeprefix("/")) for button in buttons_before(tracker)]
     procedures = {topic.procedure for topic in offered if topic and topic.procedure}
     return procedures.pop() if len(procedures) == 1 else None
 

@@ -23,7 +23,14 @@ from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure, latest
 from actions.follow_ups import follow_up_fact, two_topics
 from actions.procedure_form import start_procedure_events
 from actions.topics import TOPICS
-from ocn_ids.answers import CODE_AGAIN, CODE_NOT_ARRIVED, GOODBYE, THANKS, fold, mentions_courtesy
+from ocn_ids.answers import (
+    GOODBYE,
+    THANKS,
+    asks_for_a_new_code,
+    fold,
+    mentions_courtesy,
+    says_the_code_did_not_come,
+)
 from ocn_ids.normalize import MAX_MESSAGE_CHARS
 
 Events = list[dict[str, Any]]
@@ -60,9 +67,9 @@ async def answer_code_step(dispatcher: CollectingDispatcher, tracker: Tracker, t
     if not waiting_for_code(tracker):
         return None
     word = fold(text)
-    if any(w in word for w in CODE_AGAIN):
+    if asks_for_a_new_code(word):
         return await resend_code(dispatcher, tracker)
-    if any(w in word for w in CODE_NOT_ARRIVED):
+    if says_the_code_did_not_come(word):
         return code_not_received(dispatcher, tracker)
     return None
 

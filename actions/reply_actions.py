@@ -17,8 +17,8 @@ from actions.answers import ask_survey, resolve_which_password
 from actions.choices import asks_to_go_ahead
 from actions.conversation_state import (
     PROCEDURE_FORM,
-    bot_messages_before,
     bot_responses_before,
+    buttons_before,
     in_procedure,
     latest_intent,
 )
@@ -27,6 +27,7 @@ from actions.follow_ups import FACT_RESPONSES
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context
+from ocn_ids.parse import ACCOUNT_ENTITIES
 
 
 class ActionAnswerPendingQuestion(Action):
@@ -67,7 +68,7 @@ class ActionAnswerPendingQuestion(Action):
         if "utter_clarify" in said:
             # 「はい」 to 「近いものをお選びください」 chooses nothing: the same choices again, with a cushion.
             dispatcher.utter_message(response="utter_ask_choice_again")
-            dispatcher.utter_message(response="utter_clarify", buttons=_buttons_before(tracker))
+            dispatcher.utter_message(response="utter_clarify", buttons=buttons_before(tracker))
             return []
         if yes_no and _answered_without_asking(said):
             # 「はい」 to a help-page section or a fact that asked nothing: whether it helped (the survey).
@@ -91,20 +92,12 @@ def _answered_without_asking(said: list[str]) -> bool:
     )
 
 
-def _buttons_before(tracker: Tracker) -> list[dict[str, str]]:
-    return [
-        {"title": str(button.get("title")), "payload": str(button.get("payload"))}
-        for message in bot_messages_before(tracker)
-        for button in (message.get("data") or {}).get("buttons") or []
-    ]
-
-
 def _after_the_close(tracker: Tracker) -> bool:
     said = bot_responses_before(tracker)
     return any(name in CLOSING_RESPONSES for name in said)
 
 
-_VALUE_ENTITIES = {"customer_number", "ocn_id", "connection_id", "procedure", "delivery_method"}
+_VALUE_ENTITIES = ACCOUNT_ENTITIES | {"procedure", "delivery_method"}
 
 
 def _gives_a_value(tracker: Tracker) -> bool:

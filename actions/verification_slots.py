@@ -19,9 +19,16 @@ from actions.account_replies import describe_contact, explain_api_error, minutes
 from actions.conversation_state import latest_intent, turn_key
 from actions.password_warning import typed_password
 from channels.client_ref import from_metadata
-from ocn_ids.answers import CODE_AGAIN, CODE_NOT_ARRIVED, fold
+from ocn_ids.answers import asks_for_a_new_code, fold, says_the_code_did_not_come
 from ocn_ids.normalize import nfkc
-from ocn_ids.parse import CONNECTION_ID_DOMAINS, canonical_customer_number, canonical_mail, find_values, one_time_code
+from ocn_ids.parse import (
+    ACCOUNT_ENTITIES,
+    CONNECTION_ID_DOMAINS,
+    canonical_customer_number,
+    canonical_mail,
+    find_values,
+    one_time_code,
+)
 
 INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kept in a slot
 
@@ -85,11 +92,11 @@ _SURE_ENOUGH = 0.6
 
 def asks_about_the_code(tracker: Tracker, text: str) -> bool:
     """A sentence asking for a new code or saying it did not come, digits in it or not: its words say so
-    (CODE_AGAIN / CODE_NOT_ARRIVED), or the classifier is sure of it."""
+    (ocn_ids/answers.py CODE_AGAIN, CODE_NOT_ARRIVED), or the classifier is sure of it."""
     if not _has_words(text):
         return False
     word = fold(text)
-    if any(w in word for w in CODE_AGAIN | CODE_NOT_ARRIVED):
+    if asks_for_a_new_code(word) or says_the_code_did_not_come(word):
         return True
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name") in _ABOUT_THE_CODE and float(intent.get("confidence") or 0) >= _SURE_ENOUGH
@@ -113,7 +120,7 @@ class VerificationSlots:
         text = tracker.latest_message.get("text") or ""
         if text.startswith("/"):
             return {}
-        found = [f for f in find_values(text) if f.entity in ("customer_number", "ocn_id", "connection_id")]
+        found = [f for f in find_values(text) if f.entity in ACCOUNT_ENTITIES]
         if requested == "otp_code":
             # A second ID while waiting for the code, or 「間違えました」: verify again for the right one.
             if found and found[0].value != tracker.get_slot("account_ref"):
@@ -157,7 +164,7 @@ class VerificationSlots:
         text = tracker.latest_message.get("text") or ""
         if text.startswith("/"):
             return {}
-        if any(f.entity in ("customer_number", "ocn_id", "connection_id") for f in find_values(text)):
+        if any(f.entity in ACCOUNT_ENTITIES for f in find_values(text)):
             return {}  # an ID, not a code: extract_account_ref starts the verification again
         code = one_time_code(text)
         if code:

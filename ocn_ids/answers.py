@@ -149,6 +149,17 @@ CODE_AGAIN = _folded({
     "別のコード", "resend", "send again",
 })  # fmt: skip
 
+
+def asks_for_a_new_code(word: str) -> bool:
+    """「もう一度送って」 in a folded text."""
+    return any(w in word for w in CODE_AGAIN)
+
+
+def says_the_code_did_not_come(word: str) -> bool:
+    """「SMSが来ない」 in a folded text."""
+    return any(w in word for w in CODE_NOT_ARRIVED)
+
+
 # An ID named outright (not just 「メール」): a follow-up naming another ID than the topic's is a new question.
 NAMED_IDS = {
     "customer_number": ("お客さま番号", "お客様番号", "顧客番号"),

@@ -358,7 +358,7 @@ def _after_answering(topic: str) -> list[dict]:
 
 
 def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_that_topic_again() -> None:
-    """Right after 「OCN IDの変更」, an unsure reading that still has it among the three likeliest is a question
+    """Right after 「OCN IDの変更」, an unsure reading that still has it among the two likeliest is a question
     about it again: its answer, introduced as such, rather than a choice among the classifier's guesses."""
     ranking = [("nlu_fallback", 0.5), ("check_ocn_id", 0.23), ("change_ocn_id", 0.22), ("out_of_scope", 0.1)]
     t = tracker(

@@ -31,6 +31,14 @@ from actions.verification_slots import INVALID
 from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
+DOMAIN_YML = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+
+
+def form_domain() -> dict[str, Any]:
+    """What ValidateProcedureForm.run reads of the domain: the form and the slots' mappings."""
+    return {"forms": {"procedure_form": {"required_slots": []}}, "slots": DOMAIN_YML["slots"]}
+
+
 VERIFIED = {"verification_id": "v-1", "verified_until": time.time() + 600}
 CHOSEN = tracker(slots={"procedure": "send_ocn_id"})  # a procedure was chosen: the ID is verified now
 
@@ -356,8 +364,7 @@ def test_the_delivery_method_typed_while_the_id_is_asked_for_is_kept(
     """The connection ID is sent after the verification, but a customer may say how they want it first:
     「郵送で」 at 「お客さま番号またはOCN IDをご入力ください」 is kept and acknowledged (not 「…の形でご入力
     ください」), so it is not asked again once the customer is verified."""
-    domain_yml = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
-    domain = {"forms": {"procedure_form": {"required_slots": []}}, "slots": domain_yml["slots"]}
+    domain = form_domain()
     t = tracker(
         "inform",
         text=typed,
@@ -367,7 +374,7 @@ def test_the_delivery_method_typed_while_the_id_is_asked_for_is_kept(
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, domain))
     assert responses(dispatcher.messages) == [f"utter_delivery_noted_{method}"]
-    assert f"utter_delivery_noted_{method}" in domain_yml["responses"]
+    assert f"utter_delivery_noted_{method}" in DOMAIN_YML["responses"]
     slots = slot_events(events)
     assert slots["delivery_method"] == method and slots.get("account_ref") is None
     required = asyncio.run(ValidateProcedureForm().required_slots([], dispatcher, t, domain))
@@ -388,8 +395,7 @@ def test_the_connection_ids_first_question_asks_the_method_and_the_id_at_once() 
 
 
 def test_a_method_button_pressed_at_the_first_question_is_kept_and_the_id_asked_next(client: FakeClient) -> None:
-    domain_yml = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
-    domain = {"forms": {"procedure_form": {"required_slots": []}}, "slots": domain_yml["slots"]}
+    domain = form_domain()
     t = tracker(
         "inform",
         text='/inform{"delivery_method": "sms"}',
@@ -406,8 +412,7 @@ def test_a_method_button_pressed_at_the_first_question_is_kept_and_the_id_asked_
 
 
 def _at_the_first_question(text: str, intent: str = "inform") -> tuple[list[str], dict[str, Any]]:
-    domain_yml = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
-    domain = {"forms": {"procedure_form": {"required_slots": []}}, "slots": domain_yml["slots"]}
+    domain = form_domain()
     t = tracker(
         intent,
         text=text,
