@@ -21,6 +21,8 @@ from ocn_ids.answers import (
     NEGATED,
     NO,
     PLAIN_YES_NO,
+    SURVEY_RESOLVED,
+    SURVEY_UNRESOLVED,
     THANKS,
     UNCLEAR,
     WAIT_A_MOMENT,
@@ -180,6 +182,10 @@ def _read_word(asked: YesNoQuestion, word: str) -> Reading | None:
         return "unclear"
     if word in FINE:
         return "no" if asked.kind == "offer" else "yes"
+    if asked.kind == "survey" and word in SURVEY_RESOLVED:
+        return "yes"
+    if asked.kind == "survey" and word in SURVEY_UNRESOLVED:
+        return "no"
     if word in _title_keys(asked.yes_title) or word in YES:
         return "yes"
     if word in _title_keys(asked.no_title) or word in NO:

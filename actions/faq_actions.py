@@ -15,7 +15,7 @@ from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
 from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
-from actions.follow_ups import topic_asked_again
+from actions.follow_ups import ID_NAME_OF_PASSWORD_TOPIC, password_topic_in_context, topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
@@ -58,6 +58,12 @@ class ActionAnswer(Action):
                 dispatcher.utter_message(response="utter_password_difference")
                 dispatcher.utter_message(response="utter_back_to_procedure")
                 return []
+            in_context = password_topic_in_context(tracker.get_slot("topic"), bot_responses_before(tracker))
+            if in_context:
+                dispatcher.utter_message(
+                    response="utter_password_of_the_id", id_name=ID_NAME_OF_PASSWORD_TOPIC[in_context]
+                )
+                return answer_topic(in_context, dispatcher, tracker)
             dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
             return [ask("which_password")]
         if intent not in TOPICS:

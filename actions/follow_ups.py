@@ -101,6 +101,29 @@ def topic_asked_again(topic: str | None, said_before: list[str], ranking: list[d
     return topic if likely else None
 
 
+# 「パスワードを忘れた」 names no ID; right after an answer about one ID it is that ID's password (a person at the
+# desk would not ask back). The connection ID's answer covers its password; the OCN ID's has its own topic.
+_PASSWORD_TOPIC_OF = {
+    "check_connection_id": "check_connection_id",
+    "change_connection_id": "check_connection_id",
+    "change_connection_id_password": "check_connection_id",
+    "check_ocn_id": "forgot_ocn_id_password",
+    "change_ocn_id": "forgot_ocn_id_password",
+    "forgot_ocn_id_password": "forgot_ocn_id_password",
+    "change_ocn_id_password": "forgot_ocn_id_password",
+    "check_login_history": "forgot_ocn_id_password",
+}
+ID_NAME_OF_PASSWORD_TOPIC = {"check_connection_id": "OCN接続用ID", "forgot_ocn_id_password": "OCN ID"}
+
+
+def password_topic_in_context(topic: str | None, said_before: list[str]) -> str | None:
+    """The password topic of the ID whose answer the bot has just given, for a forgotten password that
+    names no ID; None when the last answer was about no one ID (or was not just given)."""
+    if not topic or f"utter_answer_{topic}" not in said_before:
+        return None
+    return _PASSWORD_TOPIC_OF.get(topic)
+
+
 # --- two questions in one message ----------------------------------------------------------------------
 _BOTH = re.compile(r"両方|どちらも|どっちも|も.{0,20}も|それと|あと")
 _PASSWORD = re.compile(r"パスワード|ぱすわーど|pw|pass")

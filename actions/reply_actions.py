@@ -70,9 +70,14 @@ class ActionAnswerPendingQuestion(Action):
             dispatcher.utter_message(response="utter_ask_choice_again")
             dispatcher.utter_message(response="utter_clarify", buttons=buttons_before(tracker))
             return []
-        if yes_no and _answered_without_asking(said):
-            # 「はい」 to a help-page section or a fact that asked nothing: whether it helped (the survey).
-            return ask_survey(dispatcher)
+        if yes_no is not None and _answered_without_asking(said):
+            # 「はい」 to a help-page section or a fact that asked nothing: whether it helped (the survey). 「いいえ」:
+            # it did not, so the apology and the way to a person, as when the survey is answered no (not recorded
+            # as a survey answer: the question was not asked).
+            if yes_no:
+                return ask_survey(dispatcher)
+            dispatcher.utter_message(response="utter_survey_unresolved")
+            return []
         dispatcher.utter_message(response="utter_anything_else")
         return []
 

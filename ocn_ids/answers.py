@@ -19,7 +19,16 @@ def fold(text: str) -> str:
     """NFKC, lower case, katakana to hiragana, without spaces and punctuation: how answers are compared."""
     text = nfkc(text).lower()
     text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    text = _EMOJI_VARIATIONS.sub("", text)
     return re.sub(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜…]+", "", text)
+
+
+# What changes an emoji's look, not its meaning (👍🏻, 🙆‍♀️, ⭕️): skin tones, the gender sign after a joiner,
+# the emoji presentation selector.
+_EMOJI_VARIATIONS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]|\u200d[\u2640\u2642]")
+# LINE customers answer a yes/no question with an emoji or ○／× as often as with a word.
+_YES_SIGNS = {"👍", "👌", "🙆", "⭕", "○", "◯", "〇", "🆗"}
+_NO_SIGNS = {"👎", "🙅", "❌", "×", "✖", "🆖"}
 
 
 def _folded(words: set[str]) -> frozenset[str]:
@@ -31,15 +40,28 @@ YES = _folded({
     "お願い", "おねがい", "そうです", "そう", "します", "する", "進めて", "進めてください", "いいですよ", "いいよ",
     "了解", "りょうかい", "それでお願いします", "はいお願いします", "送って", "送ってください",
     "お願いいたします", "よろしくお願いします", "よろしくお願いいたします", "よろしく", "ぜひ", "是非", "please",
-})  # fmt: skip
+} | _YES_SIGNS)  # fmt: skip
 NO = _folded({
     "いいえ", "いえ", "いや", "no", "しない", "しません", "やめます", "やめる", "やめて", "今はいい", "今はいいです",
     "いらない", "いらないです", "不要", "不要です", "結構です", "けっこうです", "いいや", "遠慮します", "待ちます", "待つ",
-})  # fmt: skip
+} | _NO_SIGNS)  # fmt: skip
 # 「大丈夫です」「いいです」: "no thanks" after an offer, "yes, that's fine" after a confirmation or the survey.
 FINE = _folded({"大丈夫です", "だいじょうぶです", "大丈夫", "だいじょうぶ", "だいじょぶ", "いいです"})
 # A plain yes or no, which answers no question with choices (どちらのパスワードでしょうか？): asked again.
 PLAIN_YES_NO = YES | _folded({"いいえ", "いえ", "いや", "いいや", "no", "違います", "ちがいます"}) | FINE
+# How 「疑問・問題は解決しましたか？」 is answered in words instead of はい／いいえ (「解決しました」「まだです」
+# 「全然わからない」): only after that question.
+SURVEY_RESOLVED = _folded({
+    "解決しました", "解決した", "解決です", "解決", "解決できました", "解決できた", "解決しましたよ", "わかった",
+    "分かった", "できました", "できた", "役に立ちました", "役に立った", "参考になりました", "参考になった",
+})  # fmt: skip
+SURVEY_UNRESOLVED = _folded({
+    "解決しない", "解決しません", "解決してない", "解決していない", "解決していません", "解決してません",
+    "解決しなかった", "解決しませんでした", "未解決", "まだ", "まだです", "だめ", "だめでした", "駄目", "駄目でした",
+    "わからない", "分からない", "わかりません", "分かりません", "わからなかった", "分からなかった", "よくわからない",
+    "できない", "できません", "できなかった", "役に立たない", "役に立たなかった", "意味ない", "意味がない", "意味不明",
+    "使えない", "全然", "ぜんぜん", "違う", "ちがう", "違います", "ちがいます",
+})  # fmt: skip
 # Words that could go either way after this kind of question: the bot asks back with buttons.
 UNCLEAR: dict[YesNoKind, frozenset[str]] = {
     "offer": _folded(
@@ -54,7 +76,7 @@ UNCLEAR: dict[YesNoKind, frozenset[str]] = {
 THANKS = _folded({
     "ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "ありがとね", "どうもありがとう",
     "どうも", "助かります", "助かりました", "たすかります", "たすかりました", "助かった", "たすかった", "感謝します", "thanks", "thankyou", "thx",
-    "さんきゅー", "あざす", "あざっす",
+    "さんきゅー", "あざす", "あざっす", "🙏",
 })  # fmt: skip
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
@@ -64,7 +86,9 @@ FILLERS = _folded({
     "すみません", "すいません", "わかりました", "分かりました", "承知しました", "です", "ですね", "でした", "ね", "よ",
     "本当に", "ほんとに", "とても", "大変",
 })  # fmt: skip
-_COURTESY_WORDS = tuple(sorted(YES | NO | FINE | THANKS | GOODBYE | FILLERS, key=len, reverse=True))
+_COURTESY_WORDS = tuple(
+    sorted(YES | NO | FINE | THANKS | GOODBYE | FILLERS | SURVEY_RESOLVED | SURVEY_UNRESOLVED, key=len, reverse=True)
+)
 
 
 def courtesy_parts(word: str) -> list[str] | None:

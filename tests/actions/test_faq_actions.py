@@ -388,3 +388,41 @@ def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_tha
             events=events,
         )
         assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
+
+
+def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_password() -> None:
+    """「パスワード忘れちゃった」 right after the connection ID's answer is its password (that answer covers it);
+    after an OCN ID topic, the OCN ID's password reset. Said with which password the bot took, so a customer
+    who meant the other can say so. With no answer about one ID just before, the bot asks which password."""
+    cases = (
+        ("change_connection_id_password", "check_connection_id", "OCN接続用ID"),
+        ("check_ocn_id", "forgot_ocn_id_password", "OCN ID"),
+    )
+    for before, expected, id_name in cases:
+        t = tracker(
+            "forgot_password",
+            text="パスワード忘れちゃった",
+            slots={"topic": before},
+            ranking=[("forgot_password", 0.84)],
+            events=_after_answering(before),
+        )
+        messages, _ = run(ActionAnswer(), t)
+        assert responses(messages)[:2] == ["utter_password_of_the_id", f"utter_answer_{expected}"]
+        assert messages[0]["id_name"] == id_name
+    unrelated = (
+        ("check_customer_number", _after_answering("check_customer_number")),  # no password of its own
+        (
+            "check_ocn_id",
+            [{"event": "user", "text": "…"}, {"event": "bot", "metadata": {"utter_action": "utter_greet"}}],
+        ),
+        (None, []),
+    )
+    for topic, events in unrelated:
+        t = tracker(
+            "forgot_password",
+            text="パスワード忘れちゃった",
+            slots={"topic": topic},
+            ranking=[("forgot_password", 0.84)],
+            events=events,
+        )
+        assert responses(run(ActionAnswer(), t)[0]) == ["utter_ask_which_password"]

@@ -510,3 +510,62 @@ def test_a_new_question_at_the_final_question_is_no_change_of_mind() -> None:
         "link_d_account", text="dアカウントの連携を取り消したいです", slots={"requested_slot": "procedure_confirmed"}
     )
     assert asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {})) == {}
+
+
+@pytest.mark.parametrize(
+    "typed, intent, expected",
+    [
+        ("解決しました！", "nlu_fallback", "utter_survey_thanks"),
+        ("はい、解決です", "affirm", "utter_survey_thanks"),
+        ("まだ解決してないです", "out_of_scope", "utter_survey_unresolved"),
+        ("全然わからない", "nlu_fallback", "utter_survey_unresolved"),
+        ("使えない", "out_of_scope", "utter_survey_unresolved"),
+        ("いいえ、違います", "deny", "utter_survey_unresolved"),
+    ],
+)
+def test_the_survey_answered_in_words_is_read_whatever_the_classifier_made_of_it(
+    typed: str, intent: str, expected: str
+) -> None:
+    """「疑問・問題は解決しましたか？」 answered 「まだ解決してないです」「使えない」: unresolved (the apology and the way
+    to a person), not an off-topic answer or a clarification; 「解決しました」 is resolved."""
+    action = {"nlu_fallback": ActionClarify(), "out_of_scope": ActionAnswer()}.get(
+        intent, ActionAnswerPendingQuestion()
+    )
+    messages, events = run(action, tracker(intent, text=typed, slots={"pending_question": "survey"}))
+    assert responses(messages) == [expected]
+    assert slot_events(events)["survey_answer"] == ("resolved" if expected == "utter_survey_thanks" else "unresolved")
+
+
+def test_the_survey_words_answer_no_other_question() -> None:
+    """「わからない」 after 「お手続きしますか？」 is asked back, not read as the survey's no."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker("deny", text="解決しない", slots=slots))
+    assert "utter_survey_unresolved" not in responses(messages)
+
+
+def test_a_no_to_an_answer_that_asked_nothing_gets_the_apology_and_the_way_to_a_person() -> None:
+    """「いいえ」 to a help-page section shown unasked: it did not help, so 「お役に立てず申し訳ございません」 with the
+    person's button, not 「承知しました」; nothing is recorded as a survey answer (the survey was not asked)."""
+    events = [*_bot_turn("utter_help_section", "utter_help_section_other"), {"event": "user", "text": "いいえ"}]
+    messages, events_out = run(ActionAnswerPendingQuestion(), tracker("deny", text="いいえ", events=events))
+    assert responses(messages) == ["utter_survey_unresolved"]
+    assert "survey_answer" not in slot_events(events_out)
+
+
+@pytest.mark.parametrize(
+    "typed, slots, expected",
+    [
+        ("👍", {"pending_question": "survey"}, ["utter_survey_thanks"]),
+        ("👍🏻", {"pending_question": "survey"}, ["utter_survey_thanks"]),
+        ("🙅‍♀️", {"pending_question": "survey"}, ["utter_survey_unresolved"]),
+        ("〇", {"pending_question": "survey"}, ["utter_survey_thanks"]),
+        ("🙏", {"pending_question": "survey"}, ["utter_survey_thanks"]),
+        ("×", {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}, ["utter_ask_survey"]),
+        ("🙏", {}, ["utter_thank"]),
+    ],
+)
+def test_an_emoji_or_a_circle_answers_like_the_word(typed: str, slots: dict, expected: list[str]) -> None:
+    """On LINE 👍, 🙆, ○ or × answer a yes/no question as often as a word, and 🙏 thanks: read as such, not
+    as an unreadable message (MessageGuard routes emoji-only messages to the fallback)."""
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots))
+    assert responses(messages) == expected
