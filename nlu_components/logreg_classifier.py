@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, diags, hstack
 from sklearn.preprocessing import normalize
 
+from nlu_components.kana_reading import with_reading
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc
 
 # A sentence ends at 。！？!? or a line break (full-width forms are what NFKC would fold).
@@ -67,6 +68,8 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
             "char_tfidf_combination": "linear",
             # The baseline's C (benchmarks/nlu_pipelines.py run_sklearn).
             "char_tfidf_C": 10.0,
+            # The view also reads the text's kana reading (nlu_components/kana_reading.py): homophones.
+            "char_tfidf_reading": False,
         }
 
     def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource) -> None:
@@ -92,7 +95,11 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         if float(self.config["char_tfidf_weight"]) > 0.0:
             examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
             self._char_view = CharTfidfView.train(
-                examples, float(self.config["char_tfidf_C"]), self.config["random_state"], list(self.clf.classes_)
+                examples,
+                float(self.config["char_tfidf_C"]),
+                self.config["random_state"],
+                list(self.clf.classes_),
+                bool(self.config["char_tfidf_reading"]),
             )
             self.persist()
         return resource
@@ -135,7 +142,9 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
             if (model_dir / _IDF_FILE).exists():
                 component._idf = np.load(model_dir / _IDF_FILE, allow_pickle=False)
             if (model_dir / _CHAR_TFIDF_FILE).exists():
-                component._char_view = CharTfidfView.load(model_dir / _CHAR_TFIDF_FILE)
+                component._char_view = CharTfidfView.load(
+                    model_dir / _CHAR_TFIDF_FILE, bool(config.get("char_tfidf_reading", False))
+                )
         trained = hasattr(component.clf, "classes_")
         if trained and component._char_view is None and float(config.get("char_tfidf_weight", 0.0)) > 0.0:
             # A model trained with the second view must answer with it: without it, every confidence
@@ -184,14 +193,18 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
 class CharTfidfView:
     """The classifier's second view: the sklearn_tfidf_lr baseline's recipe, TF-IDF (sublinear tf) of
     char 1-3-grams of the NFKC raw text -> LogisticRegression. It sees no Sudachi lemmas, so it errs on
-    other messages than the lemma model (benchmarks/README.md, "How the classifier was chosen")."""
+    other messages than the lemma model (benchmarks/README.md, "How the classifier was chosen"). With
+    `reading`, it also sees the text's kana reading (homophones and kana spellings read alike)."""
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, reading: bool = False) -> None:
         self.model = model  # sklearn Pipeline: TfidfVectorizer -> LogisticRegression
         self._proba = _fast_proba(model[-1])
+        self._input = with_reading if reading else _cut_nfkc
 
     @classmethod
-    def train(cls, examples: list[Message], c: float, random_state: Any, classes: list[str]) -> CharTfidfView:
+    def train(
+        cls, examples: list[Message], c: float, random_state: Any, classes: list[str], reading: bool = False
+    ) -> CharTfidfView:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
@@ -200,15 +213,16 @@ class CharTfidfView:
             TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=True),
             LogisticRegression(C=c, max_iter=2000, random_state=random_state),
         )
-        model.fit([nfkc(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
+        view_input = with_reading if reading else _cut_nfkc
+        model.fit([view_input(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
         # Both models saw the same labels, sorted: their probability columns line up.
         if list(model.classes_) != classes:
             raise ValueError("the TF-IDF view and the LogReg were trained on different intents")
-        return cls(model)
+        return cls(model, reading)
 
     @classmethod
-    def load(cls, path: Path) -> CharTfidfView:
-        return cls(_load_skops(path))
+    def load(cls, path: Path, reading: bool = False) -> CharTfidfView:
+        return cls(_load_skops(path), reading)
 
     def save(self, path: Path) -> None:
         import skops.io as sio
@@ -216,8 +230,12 @@ class CharTfidfView:
         sio.dump(self.model, path)
 
     def probabilities(self, text: str) -> np.ndarray:
-        # Cut like MessageGuard does: a huge paste must not cost seconds here before it is refused.
-        return self._proba(self.model[0].transform([nfkc(text[:MAX_MESSAGE_CHARS])]))
+        return self._proba(self.model[0].transform([self._input(text)]))
+
+
+def _cut_nfkc(text: str) -> str:
+    # Cut like MessageGuard does: a huge paste must not cost seconds here before it is refused.
+    return nfkc(text[:MAX_MESSAGE_CHARS])
 
 
 def _fast_proba(clf: Any) -> Any:

@@ -16,9 +16,10 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
-from sudachipy import Dictionary, SplitMode
+from sudachipy import SplitMode
 
 from nlu_components.lexicon import CONCEPT_VARIANTS, PLACEHOLDERS, VARIANTS
+from nlu_components.sudachi_dictionary import sudachi_dictionary
 from ocn_ids.normalize import normalize_with_offsets
 from ocn_ids.parse import find_values
 
@@ -48,7 +49,7 @@ class SudachiTokenizer(Tokenizer):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         mode = _SPLIT_MODES[str(self._config.get("split_mode", "A")).upper()]
-        self._tokenizer = Dictionary().create(mode)
+        self._tokenizer = sudachi_dictionary().create(mode)
         self._concepts = bool(self._config.get("concepts", False))
 
     @classmethod

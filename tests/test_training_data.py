@@ -71,7 +71,8 @@ def test_no_blind_message_is_in_the_training_data() -> None:
 
 
 def test_no_new_data_message_is_in_the_training_data() -> None:
-    """The issue-23 "new data" (tests/nlu/new_issue23/) is what the pipeline is chosen on besides the
+    """The issue-23 "new data" (tests/nlu/new_issue23/, tests/nlu/new_noisy/) is what the pipeline is chosen on besides the
     held-out set and CV; a training example equal to one of its messages would score memory."""
     shared = _examples("tests/nlu/new_issue23/*.yml") & _examples("data/nlu/*.yml")
+    shared |= _examples("tests/nlu/new_noisy/*.yml") & _examples("data/nlu/*.yml")
     assert not shared, f"new-data messages also in data/nlu/: {sorted(shared)}"

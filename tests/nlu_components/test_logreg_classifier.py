@@ -177,3 +177,22 @@ def test_the_tfidf_view_reads_only_as_much_text_as_a_message_may_have(tmp_module
     cut = both.classifier._with_char_tfidf(Message(data={"text": head[:MAX_MESSAGE_CHARS]}), base)
     long = both.classifier._with_char_tfidf(Message(data={"text": head + "こんにちは" * 50_000}), base)
     assert np.allclose(cut, long)
+
+
+def test_the_reading_view_places_a_homophone_typed_wrong(tmp_module: Path) -> None:
+    """「OCN IDを核認したい」 (核認 for 確認, a wrong kana-kanji conversion) shares no characters of 確認 with the
+    training data; read aloud it is 「かくにん」 like 確認, so the view that also sees the reading places it
+    on checking the OCN ID, and more surely than the view that sees the spelling only. The reading view
+    reloads with the same answers."""
+    spelled = Pipeline(tmp_module / "spelled", char_tfidf_weight=0.4)
+    heard = Pipeline(tmp_module / "heard", char_tfidf_weight=0.4, char_tfidf_reading=True)
+    text = "OCN IDを核認したい"
+    classes = list(heard.classifier.clf.classes_)
+    by_spelling = np.ravel(spelled.classifier._char_view.probabilities(text))
+    by_reading = np.ravel(heard.classifier._char_view.probabilities(text))
+    assert classes[int(np.argmax(by_reading))] == "check_ocn_id"
+    assert by_reading[classes.index("check_ocn_id")] > by_spelling[classes.index("check_ocn_id")]
+    context = ExecutionContext({}, node_name="test")  # type: ignore[arg-type]
+    storage, resource = heard.classifier._model_storage, heard.classifier._resource
+    loaded = SentenceLogisticRegressionClassifier.load({**heard.classifier.config}, storage, resource, context)
+    assert loaded.process([heard.featurize(text)])[0].get("intent_ranking") == heard.parse(text)["intent_ranking"]

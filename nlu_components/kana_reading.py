@@ -1,0 +1,44 @@
+"""The text as it sounds: Sudachi's reading of each word, in hiragana.
+
+A homophone typed or heard wrong (晩号 for 番号, 偏向 for 変更, 毎ページ for マイページ) and a word typed in kana
+instead of kanji read the same as the word meant, so a character n-gram model that also sees the reading
+places them where their spelling alone would not (benchmarks/README.md, issue 23: the TF-IDF view).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sudachipy import SplitMode, Tokenizer
+
+from nlu_components.sudachi_dictionary import sudachi_dictionary
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc
+
+_UNSPOKEN = {"空白", "補助記号"}
+
+
+@cache
+def _tokenizer() -> Tokenizer:
+    # C: the longest units, so a compound is read as one word (接続用 -> せつぞくよう).
+    return sudachi_dictionary().create(SplitMode.C)
+
+
+def _hiragana(text: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+
+
+def reading(text: str) -> str:
+    """The hiragana reading of the NFKC text; a word Sudachi does not know stays as written."""
+    words = []
+    for morpheme in _tokenizer().tokenize(nfkc(text[:MAX_MESSAGE_CHARS])):
+        if morpheme.part_of_speech()[0] in _UNSPOKEN:
+            continue  # Sudachi reads a space or a symbol as 「きごう」
+        said = morpheme.reading_form()
+        words.append(said if said and not morpheme.is_oov() else morpheme.surface())
+    return _hiragana("".join(words))
+
+
+def with_reading(text: str) -> str:
+    """The NFKC text, then its reading on a line of its own (the view's input)."""
+    normalized = nfkc(text[:MAX_MESSAGE_CHARS])
+    return f"{normalized}\n{reading(normalized)}"

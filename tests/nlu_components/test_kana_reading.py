@@ -1,0 +1,24 @@
+"""The text as it sounds: homophones typed or heard wrong read like the word meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu_components.kana_reading import reading, with_reading
+
+
+@pytest.mark.parametrize(
+    "meant, typed",
+    [("番号", "晩号"), ("変更", "偏向"), ("確認", "核認"), ("マイページ", "毎ページ"), ("忘れた", "和すれた")],
+)
+def test_a_wrong_conversion_reads_like_the_word_meant(meant: str, typed: str) -> None:
+    assert reading(typed) == reading(meant)
+
+
+def test_spaces_and_symbols_are_not_read_aloud() -> None:
+    """Sudachi reads a space or 「！」 as 「きごう」; the reading leaves them out."""
+    assert reading("OCN IDを確認したい！") == "OCNあいでぃーをかくにんしたい"
+
+
+def test_the_view_input_is_the_text_then_its_reading() -> None:
+    assert with_reading("ＯＣＮのパスワード") == "OCNのパスワード\nOCNのぱすわーど"
