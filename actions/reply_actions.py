@@ -53,6 +53,10 @@ class ActionAnswerPendingQuestion(Action):
             return []  # the form could not use the reply; it asks its question again
         if question == "which_password" and intent in ("inform", "deny"):
             return resolve_which_password(dispatcher, tracker)
+        if question == "offer_procedure" and yes_no is not None and _unsure(tracker):
+            # 「いや、そうじゃなくて…」 read as a no at 0.35: asked back with the offer's buttons, not taken as
+            # "no procedure" (the blind conversations' writers meant something else each time).
+            return await answer_yes_no(question, None, dispatcher, tracker) or []
         if question in ("survey", "offer_procedure", "offer_resend") and yes_no is not None:
             return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
         if intent == "inform" and _gives_a_value(tracker):
@@ -95,6 +99,15 @@ def _answered_without_asking(said: list[str]) -> bool:
         and (said[0] == "utter_help_section" or said[0] in FACT_RESPONSES)
         and not any(name.startswith("utter_ask_") or name == "utter_offer_procedure" for name in said)
     )
+
+
+# Below this, a yes or a no read by the classifier alone (no yes/no word: those are read by actions.replies)
+# is not sure enough to decide whether a procedure starts.
+_SURE_YES_OR_NO = 0.5
+
+
+def _unsure(tracker: Tracker) -> bool:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0) < _SURE_YES_OR_NO
 
 
 def _after_the_close(tracker: Tracker) -> bool:

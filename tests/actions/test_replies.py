@@ -569,3 +569,17 @@ def test_an_emoji_or_a_circle_answers_like_the_word(typed: str, slots: dict, exp
     as an unreadable message (MessageGuard routes emoji-only messages to the fallback)."""
     messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots))
     assert responses(messages) == expected
+
+
+def test_an_unsure_yes_or_no_to_the_offer_is_asked_back() -> None:
+    """「お手続きしますか？」 answered with words the classifier reads as a no at 0.36 (no yes/no word in them):
+    the offer is asked again with its buttons rather than dropped; a sure no goes on to the survey."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
+    unsure = tracker("deny", text="そういうことじゃなくて", slots=slots)
+    unsure.latest_message["intent"]["confidence"] = 0.36
+    messages, events = run(ActionAnswerPendingQuestion(), unsure)
+    assert responses(messages) == ["utter_ask_yes_no_again"]
+    assert slot_events(events)["pending_question"] == "offer_procedure"
+    sure = tracker("deny", text="そういうことじゃなくて", slots=slots)
+    sure.latest_message["intent"]["confidence"] = 0.9
+    assert responses(run(ActionAnswerPendingQuestion(), sure)[0]) == ["utter_ask_survey"]
