@@ -520,6 +520,8 @@ def test_a_new_question_at_the_final_question_is_no_change_of_mind() -> None:
         ("まだ解決してないです", "out_of_scope", "utter_survey_unresolved"),
         ("全然わからない", "nlu_fallback", "utter_survey_unresolved"),
         ("使えない", "out_of_scope", "utter_survey_unresolved"),
+        ("よくわかりました！", "nlu_fallback", "utter_survey_thanks"),
+        ("イマイチです", "out_of_scope", "utter_survey_unresolved"),
         ("いいえ、違います", "deny", "utter_survey_unresolved"),
     ],
 )
