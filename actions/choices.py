@@ -23,6 +23,7 @@ from ocn_ids.answers import (
     PLAIN_YES_NO,
     SURVEY_RESOLVED,
     SURVEY_UNRESOLVED,
+    SURVEY_WORDS,
     THANKS,
     UNCLEAR,
     WAIT_A_MOMENT,
@@ -165,7 +166,7 @@ def read_yes_no(question: str, text: str) -> Reading | None:
         # 「ん」「あ」: the classifier may read a grunt as yes, and this yes changes the account.
         return "unclear"
     parts = courtesy_parts(word)
-    if not parts:
+    if not parts or (asked.kind != "survey" and any(part in SURVEY_WORDS for part in parts)):
         return None
     readings = {reading for part in parts if (reading := _read_word(asked, part)) is not None}
     if len(readings) == 1:

@@ -113,15 +113,21 @@ _PASSWORD_TOPIC_OF = {
     "change_ocn_id_password": "forgot_ocn_id_password",
     "check_login_history": "forgot_ocn_id_password",
 }
-ID_NAME_OF_PASSWORD_TOPIC = {"check_connection_id": "OCN接続用ID", "forgot_ocn_id_password": "OCN ID"}
+ID_NAME_OF_PASSWORD_TOPIC = {
+    "check_connection_id": "OCN接続用ID（認証ID）",
+    "forgot_ocn_id_password": "OCN ID（OCNメールアドレス）",
+}
 
 
 def password_topic_in_context(topic: str | None, said_before: list[str]) -> str | None:
     """The password topic of the ID whose answer the bot has just given, for a forgotten password that
-    names no ID; None when the last answer was about no one ID (or was not just given)."""
+    names no ID; None when the last answer was about no one ID (or was not just given), or when it answered
+    two questions whose passwords differ (「接続用IDとOCN IDの両方」)."""
     if not topic or f"utter_answer_{topic}" not in said_before:
         return None
-    return _PASSWORD_TOPIC_OF.get(topic)
+    answered = {name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")}
+    passwords = {_PASSWORD_TOPIC_OF.get(answer) for answer in answered}
+    return _PASSWORD_TOPIC_OF.get(topic) if len(passwords) == 1 else None
 
 
 # --- two questions in one message ----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from ocn_ids.answers import (
     GOODBYE,
     THANKS,
     asks_for_a_new_code,
+    closes_the_chat,
     fold,
     mentions_courtesy,
     says_the_code_did_not_come,
@@ -81,7 +82,7 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     word = fold(text)
     if latest_intent(tracker) not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
-    if mentions_courtesy(word, GOODBYE):
+    if mentions_courtesy(word, GOODBYE) or closes_the_chat(word):
         dispatcher.utter_message(response="utter_goodbye")
     elif mentions_courtesy(word, THANKS):
         if tracker.get_slot("pending_question") == "survey":

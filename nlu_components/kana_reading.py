@@ -7,7 +7,7 @@ places them where their spelling alone would not (benchmarks/README.md, issue 23
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 
 from sudachipy import SplitMode, Tokenizer
 
@@ -17,10 +17,17 @@ from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc
 _UNSPOKEN = {"空白", "補助記号"}
 
 
-@cache
+_PER_THREAD = threading.local()
+
+
 def _tokenizer() -> Tokenizer:
-    # C: the longest units, so a compound is read as one word (接続用 -> せつぞくよう).
-    return sudachi_dictionary().create(SplitMode.C)
+    """One tokenizer per thread (a SudachiPy tokenizer refuses a second caller while in use: Rasa's
+    /model/test and /model/train run in a thread beside the live parses); C: the longest units, so a
+    compound is read as one word (接続用 -> せつぞくよう)."""
+    tokenizer = getattr(_PER_THREAD, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _PER_THREAD.tokenizer = sudachi_dictionary().create(SplitMode.C)
+    return tokenizer
 
 
 def _hiragana(text: str) -> str:
@@ -30,7 +37,8 @@ def _hiragana(text: str) -> str:
 def reading(text: str) -> str:
     """The hiragana reading of the NFKC text; a word Sudachi does not know stays as written."""
     words = []
-    for morpheme in _tokenizer().tokenize(nfkc(text[:MAX_MESSAGE_CHARS])):
+    # Cut again after NFKC, which may lengthen a character many times (ﷺ): Sudachi refuses inputs over ~49 KB.
+    for morpheme in _tokenizer().tokenize(nfkc(text[:MAX_MESSAGE_CHARS])[:MAX_MESSAGE_CHARS]):
         if morpheme.part_of_speech()[0] in _UNSPOKEN:
             continue  # Sudachi reads a space or a symbol as 「きごう」
         said = morpheme.reading_form()

@@ -27,7 +27,9 @@ def fold(text: str) -> str:
 # the emoji presentation selector.
 _EMOJI_VARIATIONS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]|\u200d[\u2640\u2642]")
 # LINE customers answer a yes/no question with an emoji or ○／× as often as with a word.
-_YES_SIGNS = {"👍", "👌", "🙆", "⭕", "○", "◯", "〇", "🆗"}
+# 🙏 is 「お願いします」 to a question and thanks to an answer: a yes and a thank-you both.
+_PLEASE_SIGN = "🙏"
+_YES_SIGNS = {"👍", "👌", "🙆", "⭕", "○", "◯", "〇", "🆗", _PLEASE_SIGN}
 _NO_SIGNS = {"👎", "🙅", "❌", "×", "✖", "🆖"}
 
 
@@ -79,20 +81,26 @@ UNCLEAR: dict[YesNoKind, frozenset[str]] = {
 THANKS = _folded({
     "ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "ありがとね", "どうもありがとう",
     "どうも", "助かります", "助かりました", "たすかります", "たすかりました", "助かった", "たすかった", "感謝します", "thanks", "thankyou", "thx",
-    "さんきゅー", "あざす", "あざっす", "🙏",
+    "さんきゅー", "あざす", "あざっす", _PLEASE_SIGN,
 })  # fmt: skip
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
-    "じゃあね", "じゃね", "ではまた", "それではまた", "以上です", "以上になります", "おわります", "終わります", "終了します",
-    "お疲れさまです", "お疲れ様です", "おつかれさまです",
 })  # fmt: skip
+# Closings that end the chat only as a whole reply made of courtesy words (「ありがとう、以上です」): inside a
+# question they mean something else (「8文字以上ですか」「いつ終わりますか」), so never matched as a substring.
+CLOSINGS = _folded(
+    {"じゃあね", "じゃね", "ではまた", "それではまた", "以上です", "以上になります", "以上", "終わります"}
+)
 FILLERS = _folded({
     "えーと", "えーっと", "えっと", "えと", "ええと", "えー", "あの", "あのー", "あのう", "じゃあ", "では", "それでは",
     "すみません", "すいません", "わかりました", "分かりました", "承知しました", "です", "ですね", "でした", "ね", "よ",
     "本当に", "ほんとに", "とても", "大変",
 })  # fmt: skip
+# The survey's own words are parts of a reply too, but only the survey reads them (actions/choices.py): at any
+# other question a reply holding one says something else (「はい、違います」 is not a yes to 「よろしいですか？」).
+SURVEY_WORDS = SURVEY_RESOLVED | SURVEY_UNRESOLVED
 _COURTESY_WORDS = tuple(
-    sorted(YES | NO | FINE | THANKS | GOODBYE | FILLERS | SURVEY_RESOLVED | SURVEY_UNRESOLVED, key=len, reverse=True)
+    sorted(YES | NO | FINE | THANKS | GOODBYE | CLOSINGS | FILLERS | SURVEY_WORDS, key=len, reverse=True)
 )
 
 
@@ -122,6 +130,12 @@ def _unstretched(word: str) -> str:
 # The words without their long-vowel marks, longest first, and back to the word itself.
 _COURTESY_BY_PLAIN = {_unstretched(w): w for w in sorted(_COURTESY_WORDS, key=len)}
 _PLAIN_COURTESY_WORDS = tuple(sorted(_COURTESY_BY_PLAIN, key=len, reverse=True))
+
+
+def closes_the_chat(word: str) -> bool:
+    """A folded reply made only of courtesy words, one of them a closing (「ありがとう、以上です」)."""
+    parts = courtesy_parts(word)
+    return bool(parts) and any(part in CLOSINGS for part in parts or ())
 
 
 def mentions_courtesy(word: str, words: frozenset[str]) -> bool:

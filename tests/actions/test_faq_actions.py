@@ -395,8 +395,8 @@ def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_pas
     after an OCN ID topic, the OCN ID's password reset. Said with which password the bot took, so a customer
     who meant the other can say so. With no answer about one ID just before, the bot asks which password."""
     cases = (
-        ("change_connection_id_password", "check_connection_id", "OCN接続用ID"),
-        ("check_ocn_id", "forgot_ocn_id_password", "OCN ID"),
+        ("change_connection_id_password", "check_connection_id", "OCN接続用ID（認証ID）"),
+        ("check_ocn_id", "forgot_ocn_id_password", "OCN ID（OCNメールアドレス）"),
     )
     for before, expected, id_name in cases:
         t = tracker(
@@ -416,6 +416,15 @@ def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_pas
             [{"event": "user", "text": "…"}, {"event": "bot", "metadata": {"utter_action": "utter_greet"}}],
         ),
         (None, []),
+        # Both IDs answered at once (「接続用IDとOCN IDの両方」): their passwords differ, so the bot asks which.
+        (
+            "check_ocn_id",
+            [
+                {"event": "user", "text": "…"},
+                {"event": "bot", "metadata": {"utter_action": "utter_answer_check_connection_id"}},
+                {"event": "bot", "metadata": {"utter_action": "utter_answer_check_ocn_id"}},
+            ],
+        ),
     )
     for topic, events in unrelated:
         t = tracker(

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import account_client
 from actions.account_client import AccountApiError
+from actions.choices import read_yes_no
 from actions.code_step import ActionAskOtpCode, ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
@@ -541,10 +542,13 @@ def test_the_survey_answered_in_words_is_read_whatever_the_classifier_made_of_it
 
 
 def test_the_survey_words_answer_no_other_question() -> None:
-    """「わからない」 after 「お手続きしますか？」 is asked back, not read as the survey's no."""
-    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
-    messages, _ = run(ActionAnswerPendingQuestion(), tracker("deny", text="解決しない", slots=slots))
-    assert "utter_survey_unresolved" not in responses(messages)
+    """「解決しない」 answers 「解決しましたか？」 only; at the final 「よろしいですか？」 a reply holding a survey word
+    (「はい、違います」) is not a yes, and at the offer 「解決しない」 is no answer at all (the classifier and the
+    change-of-mind reading decide)."""
+    assert read_yes_no("survey", "いいえ、違います") == "no"
+    assert read_yes_no("offer_procedure", "解決しない") is None
+    for reply in ("はい、違います", "はい、だめ", "はい、できない", "ok、意味不明"):
+        assert read_yes_no("procedure_confirmed", reply) is None
 
 
 def test_a_no_to_an_answer_that_asked_nothing_gets_the_apology_and_the_way_to_a_person() -> None:
@@ -566,6 +570,11 @@ def test_a_no_to_an_answer_that_asked_nothing_gets_the_apology_and_the_way_to_a_
         ("🙏", {"pending_question": "survey"}, ["utter_survey_thanks"]),
         ("×", {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}, ["utter_ask_survey"]),
         ("🙏", {}, ["utter_thank"]),
+        (
+            "🙏",
+            {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"},
+            [],
+        ),  # お願いします: the form
     ],
 )
 def test_an_emoji_or_a_circle_answers_like_the_word(typed: str, slots: dict, expected: list[str]) -> None:
@@ -587,3 +596,13 @@ def test_an_unsure_yes_or_no_to_the_offer_is_asked_back() -> None:
     sure = tracker("deny", text="そういうことじゃなくて", slots=slots)
     sure.latest_message["intent"]["confidence"] = 0.9
     assert responses(run(ActionAnswerPendingQuestion(), sure)[0]) == ["utter_ask_survey"]
+
+
+@pytest.mark.parametrize(
+    "text", ["パスワードは8文字以上ですか", "手続きはいつ終わりますか", "12文字以上ですか？", "お疲れさまです"]
+)
+def test_a_question_with_a_closing_word_inside_is_not_a_goodbye(text: str) -> None:
+    """「以上です」 closes the chat only as a whole reply of courtesy words; inside a question it is the question
+    (and 「お疲れさまです」 greets at work)."""
+    read = asyncio.run(reading_in_context(CollectingDispatcher(), tracker("greet", text=text)))
+    assert read is None or read[0] != "courtesy"

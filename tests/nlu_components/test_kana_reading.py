@@ -22,3 +22,19 @@ def test_spaces_and_symbols_are_not_read_aloud() -> None:
 
 def test_the_view_input_is_the_text_then_its_reading() -> None:
     assert with_reading("ＯＣＮのパスワード") == "OCNのパスワード\nOCNのぱすわーど"
+
+
+def test_threads_read_at_the_same_time() -> None:
+    """Rasa's /model/test runs in a thread beside the live parses; a SudachiPy tokenizer refuses a second
+    caller while in use, so each thread reads with its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["OCN IDのパスワードを忘れました"] * 400
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        readings = set(pool.map(reading, texts))
+    assert readings == {"OCNあいでぃーのぱすわーどをわすれました"}
+
+
+def test_a_text_nfkc_lengthens_is_still_read() -> None:
+    """NFKC turns 「ﷺ」 into 18 characters; the reading cuts again so Sudachi's input limit is never passed."""
+    assert isinstance(reading("ﷺ" * 4000), str)  # Sudachi raised on the uncut text
