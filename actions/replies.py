@@ -25,12 +25,12 @@ from actions.procedure_form import start_procedure_events
 from actions.topics import TOPICS
 from ocn_ids.answers import (
     GOODBYE,
-    THANKS,
     asks_for_a_new_code,
     closes_the_chat,
     fold,
     mentions_courtesy,
     says_the_code_did_not_come,
+    thanks_in,
 )
 from ocn_ids.normalize import MAX_MESSAGE_CHARS
 
@@ -84,7 +84,7 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
         return None
     if mentions_courtesy(word, GOODBYE) or closes_the_chat(word):
         dispatcher.utter_message(response="utter_goodbye")
-    elif mentions_courtesy(word, THANKS):
+    elif thanks_in(word):
         if tracker.get_slot("pending_question") == "survey":
             return record_survey(dispatcher, tracker, resolved=True)
         dispatcher.utter_message(response="utter_thank")

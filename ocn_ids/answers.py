@@ -81,7 +81,7 @@ UNCLEAR: dict[YesNoKind, frozenset[str]] = {
 THANKS = _folded({
     "ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "ありがとね", "どうもありがとう",
     "どうも", "助かります", "助かりました", "たすかります", "たすかりました", "助かった", "たすかった", "感謝します", "thanks", "thankyou", "thx",
-    "さんきゅー", "あざす", "あざっす", _PLEASE_SIGN,
+    "さんきゅー", "あざす", "あざっす",
 })  # fmt: skip
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
@@ -130,6 +130,12 @@ def _unstretched(word: str) -> str:
 # The words without their long-vowel marks, longest first, and back to the word itself.
 _COURTESY_BY_PLAIN = {_unstretched(w): w for w in sorted(_COURTESY_WORDS, key=len)}
 _PLAIN_COURTESY_WORDS = tuple(sorted(_COURTESY_BY_PLAIN, key=len, reverse=True))
+
+
+def thanks_in(word: str) -> bool:
+    """A folded message that thanks: a thanks word anywhere in it, or 🙏 as a whole reply of courtesy words (in a
+    row of emoji, 「😀🙏」, it is a picture, not a reply)."""
+    return mentions_courtesy(word, THANKS) or _PLEASE_SIGN in (courtesy_parts(word) or ())
 
 
 def closes_the_chat(word: str) -> bool:

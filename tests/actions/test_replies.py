@@ -570,6 +570,7 @@ def test_a_no_to_an_answer_that_asked_nothing_gets_the_apology_and_the_way_to_a_
         ("🙏", {"pending_question": "survey"}, ["utter_survey_thanks"]),
         ("×", {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}, ["utter_ask_survey"]),
         ("🙏", {}, ["utter_thank"]),
+        ("😀🙏", {}, ["utter_unreadable"]),  # a row of pictures, not a reply
         (
             "🙏",
             {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"},
