@@ -41,8 +41,12 @@ def reading(text: str) -> str:
     for morpheme in _tokenizer().tokenize(nfkc(text[:MAX_MESSAGE_CHARS])[:MAX_MESSAGE_CHARS]):
         if morpheme.part_of_speech()[0] in _UNSPOKEN:
             continue  # Sudachi reads a space or a symbol as 「きごう」
+        surface = morpheme.surface()
+        if any(char.isascii() and char.isdigit() for char in surface):
+            words.append(surface)  # 「2番」 is a choice's number, not 「にばん」 (nor 「1番」 「いちばん」, the best)
+            continue
         said = morpheme.reading_form()
-        words.append(said if said and not morpheme.is_oov() else morpheme.surface())
+        words.append(said if said and not morpheme.is_oov() else surface)
     return _hiragana("".join(words))
 
 

@@ -38,3 +38,9 @@ def test_threads_read_at_the_same_time() -> None:
 def test_a_text_nfkc_lengthens_is_still_read() -> None:
     """NFKC turns 「ﷺ」 into 18 characters; the reading cuts again so Sudachi's input limit is never passed."""
     assert isinstance(reading("ﷺ" * 4000), str)  # Sudachi raised on the uncut text
+
+
+def test_numbers_stay_numbers() -> None:
+    """「2番」 answers a list of choices; read aloud 「1番」 would be 「いちばん」 (the best), so digits stay written."""
+    assert reading("1番のほう") == "1番のほう"
+    assert "2" in reading("２番")
