@@ -21,10 +21,10 @@ from functools import cache
 from typing import NamedTuple
 
 from easy_japanese.twins import _load
+from ocn_ids.normalize import hiragana
 
 KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]")
 _KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]+")
-_KATAKANA = re.compile(r"[\u30a1-\u30f6]")
 
 # 学年別漢字配当表 (2017), 第1学年 (80) and 第2学年 (160).
 GRADE_1 = set(
@@ -48,10 +48,6 @@ class Segment(NamedTuple):
 class _Word:
     surface: str
     reading: str  # hiragana
-
-
-def hiragana(text: str) -> str:
-    return _KATAKANA.sub(lambda m: chr(ord(m.group()) - 0x60), text)
 
 
 @cache

@@ -12,11 +12,9 @@ import threading
 from sudachipy import SplitMode, Tokenizer
 
 from nlu_components.sudachi_dictionary import sudachi_dictionary
-from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, hiragana, nfkc
 
 _UNSPOKEN = {"空白", "補助記号"}
-
-
 _PER_THREAD = threading.local()
 
 
@@ -28,10 +26,6 @@ def _tokenizer() -> Tokenizer:
     if tokenizer is None:
         tokenizer = _PER_THREAD.tokenizer = sudachi_dictionary().create(SplitMode.C)
     return tokenizer
-
-
-def _hiragana(text: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
 
 
 def reading(text: str) -> str:
@@ -47,7 +41,7 @@ def reading(text: str) -> str:
             continue
         said = morpheme.reading_form()
         words.append(said if said and not morpheme.is_oov() else surface)
-    return _hiragana("".join(words))
+    return hiragana("".join(words))
 
 
 def with_reading(text: str) -> str:

@@ -18,6 +18,7 @@ probabilities). Measured in benchmarks/README.md (issue 8).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +200,7 @@ class CharTfidfView:
     def __init__(self, model: Any, reading: bool = False) -> None:
         self.model = model  # sklearn Pipeline: TfidfVectorizer -> LogisticRegression
         self._proba = _fast_proba(model[-1])
-        self._input = with_reading if reading else _cut_nfkc
+        self._input = _view_input(reading)
 
     @classmethod
     def train(
@@ -213,7 +214,7 @@ class CharTfidfView:
             TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=True),
             LogisticRegression(C=c, max_iter=2000, random_state=random_state),
         )
-        view_input = with_reading if reading else _cut_nfkc
+        view_input = _view_input(reading)
         model.fit([view_input(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
         # Both models saw the same labels, sorted: their probability columns line up.
         if list(model.classes_) != classes:
@@ -231,6 +232,11 @@ class CharTfidfView:
 
     def probabilities(self, text: str) -> np.ndarray:
         return self._proba(self.model[0].transform([self._input(text)]))
+
+
+def _view_input(reading: bool) -> Callable[[str], str]:
+    """What the view reads of a message: the text, and with `reading` its kana reading too."""
+    return with_reading if reading else _cut_nfkc
 
 
 def _cut_nfkc(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from ocn_ids.normalize import nfkc
+from ocn_ids.normalize import hiragana, nfkc
 
 # After an offer (お手続きしますか？), after "is this right?" (よろしいですか？), after "did it help?".
 YesNoKind = Literal["offer", "confirm", "survey"]
@@ -17,9 +17,7 @@ YesNoKind = Literal["offer", "confirm", "survey"]
 
 def fold(text: str) -> str:
     """NFKC, lower case, katakana to hiragana, without spaces and punctuation: how answers are compared."""
-    text = nfkc(text).lower()
-    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    text = _EMOJI_VARIATIONS.sub("", text)
+    text = _EMOJI_VARIATIONS.sub("", hiragana(nfkc(text).lower()))
     return re.sub(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜…]+", "", text)
 
 
@@ -140,8 +138,7 @@ def thanks_in(word: str) -> bool:
 
 def closes_the_chat(word: str) -> bool:
     """A folded reply made only of courtesy words, one of them a closing (「ありがとう、以上です」)."""
-    parts = courtesy_parts(word)
-    return bool(parts) and any(part in CLOSINGS for part in parts or ())
+    return any(part in CLOSINGS for part in courtesy_parts(word) or ())
 
 
 def mentions_courtesy(word: str, words: frozenset[str]) -> bool:

@@ -29,6 +29,11 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def hiragana(text: str) -> str:
+    """Katakana (ァ-ヶ) as hiragana; everything else as it is."""
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+
+
 def normalize_with_offsets(text: str) -> NormalizedText:
     """NFKC + lower-case, per character, so spans can be mapped back to what was typed.
 

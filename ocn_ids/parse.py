@@ -17,10 +17,9 @@ _CODE_SEPARATOR = r"[\s\-‐‑‒–—―−ー]"
 _ONE_TIME_CODE = re.compile(rf"(?<![0-9a-z])\d(?:{_CODE_SEPARATOR}{{0,3}}\d){{5}}(?![0-9])")
 _DIGIT_BEFORE = re.compile(rf"\d{_CODE_SEPARATOR}{{0,3}}$")
 _DIGIT_AFTER = re.compile(rf"^{_CODE_SEPARATOR}{{0,3}}\d")
-# Connection IDs are @-addresses under these OCN connection domains; OCN mail is under ocn.ne.jp.
 # The entities of find_values that name the account to verify (the rest are codes).
 ACCOUNT_ENTITIES = frozenset({"customer_number", "ocn_id", "connection_id"})
-
+# Connection IDs are @-addresses under these OCN connection domains; OCN mail is under ocn.ne.jp.
 CONNECTION_ID_DOMAINS = ("one.ocn.ne.jp", "aol.ocn.ne.jp", "pc.ocn.ne.jp", "adsl.ocn.ne.jp")
 _CONNECTION_CONTEXT = ("接続", "認証", "せつぞく", "にんしょう")
 
