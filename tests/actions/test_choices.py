@@ -108,3 +108,13 @@ def test_a_typed_easy_japanese_label_is_read_like_its_button() -> None:
 )
 def test_a_request_names_its_procedure(typed: str, procedure: str | None) -> None:
     assert named_procedure(typed) == procedure
+
+
+def test_the_survey_words_answer_no_other_question() -> None:
+    """「解決しない」 answers 「解決しましたか？」 only; at the final 「よろしいですか？」 a reply holding a survey word
+    (「はい、違います」) is not a yes, and at the offer 「解決しない」 is no answer at all (the classifier and the
+    change-of-mind reading decide)."""
+    assert read_yes_no("survey", "いいえ、違います") == "no"
+    assert read_yes_no("offer_procedure", "解決しない") is None
+    for reply in ("はい、違います", "はい、だめ", "はい、できない", "ok、意味不明"):
+        assert read_yes_no("procedure_confirmed", reply) is None

@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import account_client
 from actions.account_client import AccountApiError
-from actions.choices import read_yes_no
 from actions.code_step import ActionAskOtpCode, ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
@@ -539,16 +538,6 @@ def test_the_survey_answered_in_words_is_read_whatever_the_classifier_made_of_it
     messages, events = run(action, tracker(intent, text=typed, slots={"pending_question": "survey"}))
     assert responses(messages) == [expected]
     assert slot_events(events)["survey_answer"] == ("resolved" if expected == "utter_survey_thanks" else "unresolved")
-
-
-def test_the_survey_words_answer_no_other_question() -> None:
-    """「解決しない」 answers 「解決しましたか？」 only; at the final 「よろしいですか？」 a reply holding a survey word
-    (「はい、違います」) is not a yes, and at the offer 「解決しない」 is no answer at all (the classifier and the
-    change-of-mind reading decide)."""
-    assert read_yes_no("survey", "いいえ、違います") == "no"
-    assert read_yes_no("offer_procedure", "解決しない") is None
-    for reply in ("はい、違います", "はい、だめ", "はい、できない", "ok、意味不明"):
-        assert read_yes_no("procedure_confirmed", reply) is None
 
 
 def test_a_no_to_an_answer_that_asked_nothing_gets_the_apology_and_the_way_to_a_person() -> None:
