@@ -11,11 +11,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from easy_japanese.switch import switch_intent
+from nlu_components.code_fingerprint import CodeFingerprinted
 from nlu_components.message_length import LengthLimitedComponent
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class EasyJapaneseSwitch(LengthLimitedComponent):
+class EasyJapaneseSwitch(CodeFingerprinted, LengthLimitedComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""

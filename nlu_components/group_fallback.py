@@ -21,6 +21,8 @@ from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.code_fingerprint import CodeFingerprinted
+
 FALLBACK = "nlu_fallback"
 # Names this component and Rasa's are configured under (benchmarks look for either).
 COMPONENT_NAMES = ("FallbackClassifier", "nlu_components.group_fallback.GroupFallbackClassifier")
@@ -74,7 +76,7 @@ class FallbackThresholds:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class GroupFallbackClassifier(FallbackClassifier):
+class GroupFallbackClassifier(CodeFingerprinted, FallbackClassifier):
     """Rasa's FallbackClassifier; `group_intents` at the top use `group_threshold` / `group_ambiguity_threshold`."""
 
     @staticmethod

@@ -11,6 +11,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.code_fingerprint import CodeFingerprinted
 from nlu_components.message_length import LengthLimitedComponent
 from ocn_ids.parse import find_choices, find_values
 
@@ -18,7 +19,7 @@ _CHOICE_INTENTS = {"inform", "start_procedure"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class JapaneseIdEntityExtractor(LengthLimitedComponent, EntityExtractorMixin):
+class JapaneseIdEntityExtractor(CodeFingerprinted, LengthLimitedComponent, EntityExtractorMixin):
     """Finds customer_number, ocn_id, connection_id, otp_code; and id_type, delivery_method in
     answers (runs after the intent classifier, see config.yml)."""
 

@@ -35,6 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, diags, hstack
 from sklearn.preprocessing import normalize
 
+from nlu_components.code_fingerprint import CodeFingerprinted
 from nlu_components.kana_reading import with_reading
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc
 
@@ -49,7 +50,7 @@ _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
+class SentenceLogisticRegressionClassifier(CodeFingerprinted, LogisticRegressionClassifier):
     """LogisticRegression over the sentence features; long messages also scored by their last sentence."""
 
     @staticmethod

@@ -15,12 +15,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.code_fingerprint import CodeFingerprinted
 from nlu_components.message_length import LengthLimitedComponent
 from ocn_ids.normalize import has_meaningful_content
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class MessageGuard(LengthLimitedComponent):
+class MessageGuard(CodeFingerprinted, LengthLimitedComponent):
     """Overrides the intent with nlu_fallback for unreadable or over-long messages."""
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -18,6 +18,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 from sudachipy import SplitMode
 
+from nlu_components.code_fingerprint import CodeFingerprinted
 from nlu_components.lexicon import CONCEPT_VARIANTS, PLACEHOLDERS, VARIANTS
 from nlu_components.sudachi_dictionary import sudachi_dictionary
 from ocn_ids.normalize import normalize_with_offsets
@@ -30,7 +31,7 @@ _SKIPPED_POS = {"空白", "補助記号"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class SudachiTokenizer(Tokenizer):
+class SudachiTokenizer(CodeFingerprinted, Tokenizer):
     """Splits Japanese text into Sudachi morphemes with offsets into the original text."""
 
     @staticmethod
