@@ -15,6 +15,7 @@ from actions import buttons
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent
 from actions.links import contact_response, link
 from actions.topics import TOPICS, Topic, answer_response
+from ocn_ids.answers import says_goodbye
 
 survey_log = logging.getLogger("ocn.survey")
 
@@ -71,7 +72,10 @@ def record_survey(
     resolved = latest_intent(tracker) == "affirm" if resolved is None else resolved
     answer = "resolved" if resolved else "unresolved"
     survey_log.info("survey answer=%s", answer)
-    dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
+    if resolved and says_goodbye(tracker.latest_message.get("text") or ""):
+        dispatcher.utter_message(response="utter_goodbye")  # 「了解、じゃあね」: resolved, and the customer is leaving
+    else:
+        dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
     return [SlotSet("survey_answer", answer), ask(None)]
 
 

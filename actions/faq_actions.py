@@ -15,13 +15,13 @@ from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
 from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
-from actions.follow_ups import ID_NAME_OF_PASSWORD_TOPIC, password_topic_in_context, topic_asked_again
+from actions.follow_ups import topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
-from ocn_ids.answers import CHAT_PROCEDURE_REQUEST, fold
+from ocn_ids.answers import asks_for_chat_procedure, fold, names_the_bot
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ class ActionAnswer(Action):
             return in_context
         intent = latest_intent(tracker) or "out_of_scope"
         in_form = tracker.active_loop_name == PROCEDURE_FORM
+        if intent == "bot_challenge" and _unsure_it_asks_about_the_bot(tracker):
+            return await clarify(dispatcher, tracker)  # 「それってどこでするんですか」: not about the bot
         if intent in SMALL_TALK_RESPONSES:
             dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])
             if in_form:
@@ -58,12 +60,6 @@ class ActionAnswer(Action):
                 dispatcher.utter_message(response="utter_password_difference")
                 dispatcher.utter_message(response="utter_back_to_procedure")
                 return []
-            in_context = password_topic_in_context(tracker.get_slot("topic"), bot_responses_before(tracker))
-            if in_context:
-                dispatcher.utter_message(
-                    response="utter_password_of_the_id", id_name=ID_NAME_OF_PASSWORD_TOPIC[in_context]
-                )
-                return answer_topic(in_context, dispatcher, tracker)
             dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
             return [ask("which_password")]
         if intent not in TOPICS:
@@ -100,40 +96,45 @@ class ActionClarify(Action):
         in_context = await read_in_context(dispatcher, tracker)
         if in_context is not None:
             return in_context
-        text = tracker.latest_message.get("text") or ""
-        if _goes_ahead_at_the_confirmation(tracker, text):
-            return []  # the form reads it as the yes (extract_procedure_confirmed) and runs the procedure
-        if len(text) > MAX_MESSAGE_CHARS:
-            dispatcher.utter_message(response="utter_too_long")
-            return []
-        if not has_meaningful_content(text):
-            dispatcher.utter_message(response="utter_unreadable")
-            return []
-        if (
-            tracker.active_loop_name != PROCEDURE_FORM
-            and asks_for_chat_procedure(text)
-            and not _likeliest_off_topic(tracker)
-        ):
-            # 「これチャットでやってもらえますか」 that the classifier could not place still asks for the chat
-            # procedure: the one it names, else the one of the answer just given or of the topics the bot just
-            # offered, else the bot asks which.
-            procedure = named_procedure(text) or procedure_of_request(tracker)
-            return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        again = topic_asked_again(tracker.get_slot("topic"), bot_responses_before(tracker), ranking)
-        if again and tracker.active_loop_name != PROCEDURE_FORM:
-            dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
-            return answer_topic(again, dispatcher, tracker)
-        found = knowledge.retrieve(text, ranking)
-        if _clarified_just_before(tracker) and not found.section:
-            return second_fallback(dispatcher, tracker)
-        if found.section:
-            knowledge.send_section(dispatcher, found, link("help_id_password"))
-            return [ask(None), *_section_as_topic(tracker, found.section)]
-        if not found.buttons:
-            return second_fallback(dispatcher, tracker)
-        dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
-        return [ask(None)]
+        return await clarify(dispatcher, tracker)
+
+
+async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """ActionClarify's answer to a message no reader of the conversation took."""
+    text = tracker.latest_message.get("text") or ""
+    if _goes_ahead_at_the_confirmation(tracker, text):
+        return []  # the form reads it as the yes (extract_procedure_confirmed) and runs the procedure
+    if len(text) > MAX_MESSAGE_CHARS:
+        dispatcher.utter_message(response="utter_too_long")
+        return []
+    if not has_meaningful_content(text):
+        dispatcher.utter_message(response="utter_unreadable")
+        return []
+    if (
+        tracker.active_loop_name != PROCEDURE_FORM
+        and asks_for_chat_procedure(text)
+        and not _likeliest_off_topic(tracker)
+    ):
+        # 「これチャットでやってもらえますか」 that the classifier could not place still asks for the chat
+        # procedure: the one it names, else the one of the answer just given or of the topics the bot just
+        # offered, else the bot asks which.
+        procedure = named_procedure(text) or procedure_of_request(tracker)
+        return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    again = topic_asked_again(tracker.get_slot("topic"), bot_responses_before(tracker), ranking)
+    if again and tracker.active_loop_name != PROCEDURE_FORM:
+        dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
+        return answer_topic(again, dispatcher, tracker)
+    found = knowledge.retrieve(text, ranking)
+    if _clarified_just_before(tracker) and not found.section:
+        return second_fallback(dispatcher, tracker)
+    if found.section:
+        knowledge.send_section(dispatcher, found, link("help_id_password"))
+        return [ask(None), *_section_as_topic(tracker, found.section)]
+    if not found.buttons:
+        return second_fallback(dispatcher, tracker)
+    dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
+    return [ask(None)]
 
 
 # A word or two (「ID」「番号」) read as a topic without much confidence says too little to answer: the bot asks
@@ -161,16 +162,22 @@ def _clarify_short(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
     return [ask(None)]
 
 
+# Below this, a "are you a bot?" reading must name the bot to be one (「それって…ですか」 is not).
+_SURE_IT_ASKS_ABOUT_THE_BOT = 0.9
+
+
+def _unsure_it_asks_about_the_bot(tracker: Tracker) -> bool:
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    text = tracker.latest_message.get("text") or ""
+    return confidence < _SURE_IT_ASKS_ABOUT_THE_BOT and not names_the_bot(text)
+
+
 def _goes_ahead_at_the_confirmation(tracker: Tracker, text: str) -> bool:
     return (
         tracker.active_loop_name == PROCEDURE_FORM
         and tracker.get_slot("requested_slot") == "procedure_confirmed"
         and asks_to_go_ahead(text, tracker.get_slot("procedure"))
     )
-
-
-def asks_for_chat_procedure(text: str) -> bool:
-    return bool(CHAT_PROCEDURE_REQUEST.search(fold(text)))
 
 
 def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict[str, Any]]:

@@ -9,8 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
-from ocn_ids.answers import FOLLOW_UP_MARKERS, NAMED_IDS, fold
+from ocn_ids.answers import (
+    CHANGE_WORDS,
+    FOLLOW_UP_MARKERS,
+    FORGOT_WORDS,
+    KNOWS_CURRENT,
+    LOOK_UP_WORDS,
+    NAMED_IDS,
+    PASSWORD_WORDS,
+    THE_ID_ITSELF,
+    fold,
+)
 from ocn_ids.parse import find_choices
 
 
@@ -101,33 +112,104 @@ def topic_asked_again(topic: str | None, said_before: list[str], ranking: list[d
     return topic if likely else None
 
 
-# 「パスワードを忘れた」 names no ID; right after an answer about one ID it is that ID's password (a person at the
-# desk would not ask back). The connection ID's answer covers its password; the OCN ID's has its own topic.
-_PASSWORD_TOPIC_OF = {
-    "check_connection_id": "check_connection_id",
-    "change_connection_id": "check_connection_id",
-    "change_connection_id_password": "check_connection_id",
-    "check_ocn_id": "forgot_ocn_id_password",
-    "change_ocn_id": "forgot_ocn_id_password",
-    "forgot_ocn_id_password": "forgot_ocn_id_password",
-    "change_ocn_id_password": "forgot_ocn_id_password",
-    "check_login_history": "forgot_ocn_id_password",
+# --- another question about the ID just discussed ------------------------------------------------------
+# 「パスワードは？」「じゃあ変えられる？」「どこで見るの」 name no ID; right after an answer about one ID they ask
+# about that ID (a person at the desk would not ask back): what they ask, with the ID of the answer just
+# given, is a help-page topic. The connection ID's answer covers its forgotten password.
+Operation = Literal["check", "change", "password_forgotten", "password_change"]
+TOPIC_OF_ID: dict[str, dict[Operation, str]] = {
+    "customer_number": {"check": "check_customer_number", "change": "change_customer_number"},
+    "ocn_id": {
+        "check": "check_ocn_id",
+        "change": "change_ocn_id",
+        "password_forgotten": "forgot_ocn_id_password",
+        "password_change": "change_ocn_id_password",
+    },
+    "connection_id": {
+        "check": "check_connection_id",
+        "change": "change_connection_id",
+        "password_forgotten": "check_connection_id",
+        "password_change": "change_connection_id_password",
+    },
 }
-ID_NAME_OF_PASSWORD_TOPIC = {
-    "check_connection_id": "OCN接続用ID（認証ID）",
-    "forgot_ocn_id_password": "OCN ID（OCNメールアドレス）",
+_ID_OF_TOPIC = {topic: id_type for id_type, topics in TOPIC_OF_ID.items() for topic in topics.values()}
+# After the login history only a password question is the OCN ID's (「履歴見れる？」 is the history again).
+_PASSWORDS_ONLY = {"check_login_history": "ocn_id"}
+_PASSWORD_TOPICS = {"forgot_ocn_id_password", "change_ocn_id_password", "change_connection_id_password"}
+_CHANGE_TOPICS = {"change_customer_number", "change_ocn_id", "change_ocn_id_password", "change_connection_id",
+                  "change_connection_id_password"}  # fmt: skip
+ID_NAMES = {
+    "customer_number": "お客さま番号",
+    "ocn_id": "OCN ID（OCNメールアドレス）",
+    "connection_id": "OCN接続用ID（認証ID）",
 }
+# What the classifier may have made of such a question: the IDs' own topics (the wrong ID guessed), a
+# password that names no ID, or nothing sure. A confident other topic (履歴, dアカウント) is its own question.
+READS_AS_ID_QUESTION = frozenset(_ID_OF_TOPIC) | {"forgot_password", "ask_id_types", "nlu_fallback"}
+# 「パスワードは？」: a bare password question; a longer one that says neither forgotten nor change (「今のIDと
+# パスワードを紙で送っていただけますか」) asks to receive it, like a forgotten one.
+_BARE_QUESTION_CHARS = 12
 
 
-def password_topic_in_context(topic: str | None, said_before: list[str]) -> str | None:
-    """The password topic of the ID whose answer the bot has just given, for a forgotten password that
-    names no ID; None when the last answer was about no one ID (or was not just given), or when it answered
-    two questions whose passwords differ (「接続用IDとOCN IDの両方」)."""
-    if not topic or f"utter_answer_{topic}" not in said_before:
+def asked_operation(text: str, previous_topic: str) -> Operation | None:
+    """What a message asks about an ID it does not name: to look it up, to change it, or its password
+    (forgotten, or known and to be changed); a bare 「パスワードは？」 asks what the answer just given
+    asked of the ID (changing it: its password's change)."""
+    folded = fold(text)
+    if PASSWORD_WORDS.search(folded):
+        if FORGOT_WORDS.search(folded):
+            return "password_forgotten"
+        if KNOWS_CURRENT.search(folded) or CHANGE_WORDS.search(folded):
+            return "password_change"
+        bare = len(folded) <= _BARE_QUESTION_CHARS
+        return "password_change" if bare and previous_topic in _CHANGE_TOPICS else "password_forgotten"
+    # Both (「変えらんないとか不便。じゃあどこで確認すんの」): the question comes last.
+    change, check = _last_match(CHANGE_WORDS, folded), _last_match(LOOK_UP_WORDS, folded)
+    if change is None and check is None:
         return None
-    answered = {name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")}
-    passwords = {_PASSWORD_TOPIC_OF.get(answer) for answer in answered}
-    return _PASSWORD_TOPIC_OF.get(topic) if len(passwords) == 1 else None
+    return "change" if check is None or (change is not None and change > check) else "check"
+
+
+def _last_match(words: re.Pattern[str], text: str) -> int | None:
+    found = [match.start() for match in words.finditer(text)]
+    return found[-1] if found else None
+
+
+class IdQuestion(NamedTuple):
+    topic: str  # the help-page topic it asks
+    id_type: str
+    operation: Operation
+
+
+def topic_of_the_id_in_context(
+    topic: str | None, said_before: list[str], text: str, unsure: bool = False
+) -> IdQuestion | None:
+    """The help-page topic a message asks about the ID whose answer the bot has just given, when it names
+    no ID itself (or, when the classifier could not place it, names one: 「じゃあメールに使うのはOCN IDですね。
+    自分のはどこで見られますか」 after the three IDs); None when the last answer was about no one ID (or two),
+    or the message asks nothing of an ID."""
+    if not topic or f"utter_answer_{topic}" not in said_before or text.startswith("/"):
+        return None
+    named = {found.value for found in find_choices(text) if found.entity == "id_type"}
+    if named:
+        # Only an ID named by its name (not 「メール」 of 「メールソフト」) is taken over from the classifier.
+        folded = fold(text)
+        by_name = {id_type for id_type, words in NAMED_IDS.items() if any(fold(w) in folded for w in words)}
+        if not unsure or len(by_name) != 1 or (topic not in _ID_OF_TOPIC and topic not in _ABOUT_ALL_IDS):
+            return None  # it names an ID: the classifier had what it needs
+        (id_type,) = by_name
+    else:
+        id_type = _ID_OF_TOPIC.get(topic) or _PASSWORDS_ONLY.get(topic) or ""
+        answered = {name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")}
+        if not id_type or {_ID_OF_TOPIC.get(a) or _PASSWORDS_ONLY.get(a) for a in answered} != {id_type}:
+            return None  # about no one ID, or two questions about different IDs were just answered
+    operation = asked_operation(text, topic)
+    if operation == "change" and topic in _PASSWORD_TOPICS and not named and not THE_ID_ITSELF.search(fold(text)):
+        operation = "password_change"  # 「で、変え方は？」 after a password's answer: the password's
+    if topic in _PASSWORDS_ONLY and operation not in ("password_forgotten", "password_change"):
+        return None
+    asked = TOPIC_OF_ID[id_type].get(operation) if operation else None
+    return IdQuestion(asked, id_type, operation) if asked and operation else None
 
 
 # --- two questions in one message ----------------------------------------------------------------------

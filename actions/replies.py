@@ -19,16 +19,17 @@ from actions import buttons, choices
 from actions.answers import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
 from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import code_not_received, resend_code, waiting_for_code
-from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure, latest_intent
-from actions.follow_ups import follow_up_fact, two_topics
+from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, in_procedure, latest_intent
+from actions.follow_ups import ID_NAMES, READS_AS_ID_QUESTION, follow_up_fact, topic_of_the_id_in_context, two_topics
+from actions.password_warning import typed_password
 from actions.procedure_form import start_procedure_events
 from actions.topics import TOPICS
 from ocn_ids.answers import (
-    GOODBYE,
+    GO_AHEAD,
     asks_for_a_new_code,
-    closes_the_chat,
+    asks_for_chat_procedure,
     fold,
-    mentions_courtesy,
+    says_goodbye,
     says_the_code_did_not_come,
     thanks_in,
 )
@@ -80,10 +81,16 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     classifier may call it a yes or a no, but with nothing asked it is small talk; while 「解決しましたか？」
     is open, thanks say it was resolved."""
     word = fold(text)
-    if latest_intent(tracker) not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
+    intent = latest_intent(tracker)
+    # Read as thanks or a goodbye, a longer message may still close (「ありがとうございました。本日はここまでと
+    # いたします。ごきげんよう」); read as anything else, only a short one is courtesy.
+    longest = 2 * MAX_COURTESY_CHARS if intent in ("thank", "goodbye") else MAX_COURTESY_CHARS
+    if intent not in SMALL_TALK_READINGS or len(word) > longest:
         return None
-    if mentions_courtesy(word, GOODBYE) or closes_the_chat(word):
+    if says_goodbye(text):
         dispatcher.utter_message(response="utter_goodbye")
+    elif intent == "thank":
+        return None  # read as thanks: answered as thanks (faq_actions.py), an open question stays open
     elif thanks_in(word):
         if tracker.get_slot("pending_question") == "survey":
             return record_survey(dispatcher, tracker, resolved=True)
@@ -104,6 +111,27 @@ async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, t
     return _ask_again(dispatcher, tracker)
 
 
+async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """Another question about the ID just discussed that names no ID (「パスワードは？」「じゃあ変えられる？」
+    after the answer about the connection ID): that ID's topic, saying which ID the bot took it for."""
+    intent = latest_intent(tracker)
+    if in_procedure(tracker) or intent not in READS_AS_ID_QUESTION or typed_password(tracker):
+        return None  # a password typed in: the warning is the reply (actions/password_warning.py)
+    if asks_for_chat_procedure(text) or (
+        tracker.get_slot("pending_question") == "offer_procedure" and GO_AHEAD.search(fold(text))
+    ):
+        return None  # 「チャットで確認お願いします」: the procedure, not another question (faq_actions.py)
+    asked = topic_of_the_id_in_context(
+        tracker.get_slot("topic"), bot_responses_before(tracker), text, unsure=intent == "nlu_fallback"
+    )
+    if asked is None or asked.topic == intent:
+        return None  # the classifier read it so: answered as any question
+    password = asked.operation.startswith("password")
+    response = "utter_password_of_the_id" if password else "utter_about_the_id"
+    dispatcher.utter_message(response=response, id_name=ID_NAMES[asked.id_type])
+    return answer_topic(asked.topic, dispatcher, tracker)
+
+
 async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """One message that asks two help-page questions: both answers, the second with its next step."""
     topics = two_topics(text)
@@ -117,8 +145,8 @@ async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, 
 
 async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     question = tracker.get_slot("pending_question")
-    if not question:
-        return None
+    if not question or latest_intent(tracker) in ("thank", "goodbye"):
+        return None  # 「OK、ありがとう」「了解、失礼します」 answer no question: small talk (answer_courtesy)
     if question in QUESTIONS and not in_procedure(tracker):
         if is_plain_yes_no(question, text):
             return ask_choice_again(question, dispatcher)
@@ -196,5 +224,6 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("code_step", answer_code_step),
     ("courtesy", answer_courtesy),
     ("follow_up", answer_follow_up),
+    ("about_the_id", answer_about_the_id),
     ("two_questions", answer_two_topics),
 )

@@ -12,9 +12,12 @@ the responses of each turn, scored by benchmarks/conversation_scoring.py.
     .venv/bin/python benchmarks/blind_conversations.py --report results/blind_conversations.json
     .venv/bin/python benchmarks/blind_conversations.py --per-file 10          # the gate's subset
     .venv/bin/python benchmarks/blind_conversations.py --smoke                # 3 conversations
+    .venv/bin/python benchmarks/blind_conversations.py --conversations tests/conversations/decision --show-misses
 
 Only aggregate figures are printed (per persona file, per expectation), never a conversation's text:
-the set is blind (tests/conversations/blind/README.md).
+the set is blind (tests/conversations/blind/README.md). The decision set (tests/conversations/decision/,
+written the same way, read while working) may be replayed with `--show-misses`: each conversation's
+first wrong turn with what the customer typed and what the bot answered.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.conversation_scoring import (  # noqa: E402
+    BLIND_DIR,
     BotTurn,
     Conversation,
     ConversationResult,
@@ -112,7 +116,9 @@ class CodeReader:
         return text.replace(WRONG_CODE, wrong).replace(CODE, right)
 
 
-def replay(stack: RunningStack, conversation: Conversation, codes: CodeReader) -> ConversationResult:
+def replay(
+    stack: RunningStack, conversation: Conversation, codes: CodeReader
+) -> tuple[ConversationResult, list[BotTurn]]:
     stack.start_a_new_day()
     codes.start_conversation()
     sender = f"blind-{uuid.uuid4().hex[:12]}"
@@ -130,13 +136,16 @@ def replay(stack: RunningStack, conversation: Conversation, codes: CodeReader) -
         raise RuntimeError(
             f"{conversation.id}: {len(did)} customer turns in the tracker, {len(conversation.turns)} sent"
         )
-    return ConversationResult(conversation, tuple(judge(t, b) for t, b in zip(conversation.turns, did, strict=True)))
+    verdicts = tuple(judge(t, b) for t, b in zip(conversation.turns, did, strict=True))
+    return ConversationResult(conversation, verdicts), did
 
 
 @dataclass(frozen=True)
 class Run:
     results: list[ConversationResult]
     seconds: float
+    # What the bot did at each turn, by conversation id (for --show-misses on a set that is not blind).
+    bot_turns: dict[str, list[BotTurn]] = field(default_factory=dict)
 
     @property
     def turns(self) -> int:
@@ -155,11 +164,13 @@ def run_all(
     codes = CodeReader(stack)
     started = time.monotonic()
     results = []
+    did: dict[str, list[BotTurn]] = {}
     for done, conversation in enumerate(conversations, 1):
-        results.append(replay(stack, conversation, codes))
+        result, did[conversation.id] = replay(stack, conversation, codes)
+        results.append(result)
         if progress:
             progress(done, len(conversations))
-    return Run(results, time.monotonic() - started)
+    return Run(results, time.monotonic() - started, did)
 
 
 # --- report --------------------------------------------------------------------------------------------
@@ -215,6 +226,23 @@ def print_table(run: Run) -> None:
     print("\n  where conversations first go wrong: previous expectation ⇒ expected → what the bot did")
     for key, count in list(first_misses(run.results).items())[:40]:
         print(f"  {count:>4}  {key}")
+
+
+def print_first_misses(run: Run) -> None:
+    """Each conversation's first wrong turn, with the customer's text and the bot's reply (not for the blind set)."""
+    print("\n  first wrong turn of each conversation")
+    for result in run.results:
+        conversation = result.conversation
+        for index, verdict in enumerate(result.verdicts):
+            if verdict.right:
+                continue
+            turn, did = conversation.turns[index], run.bot_turns[conversation.id][index]
+            before = " / ".join(t.user for t in conversation.turns[:index])
+            print(f"\n  {conversation.id} turn {index + 1}: expected {turn.kind}:{turn.value}, did {verdict.did}")
+            print(f"    earlier: {before[:200]}")
+            print(f"    typed:   {turn.user}")
+            print(f"    bot:     {' | '.join(did.responses)}")
+            break
 
 
 def compare(before: dict[str, Any], after: dict[str, Any], rounds: int = 2000) -> dict[str, list[float]]:
@@ -275,8 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-file", type=int, help="only this many conversations per persona file (stratified)")
     parser.add_argument("--smoke", action="store_true", help="3 conversations: checks the script runs")
     parser.add_argument("--compare", type=Path, help="an earlier --report: print the paired differences")
+    parser.add_argument("--conversations", type=Path, default=BLIND_DIR, help="the set's folder (the blind set)")
+    parser.add_argument("--show-misses", action="store_true", help="print first wrong turns (never the blind set)")
     args = parser.parse_args(argv)
-    conversations = load_conversations()
+    if args.show_misses and args.conversations.resolve() == BLIND_DIR.resolve():
+        parser.error("--show-misses prints customers' texts: the blind set stays unread")
+    conversations = load_conversations(args.conversations)
     if args.smoke:
         conversations = stratified(conversations, 1)[:3]
     elif args.per_file:
@@ -294,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stack.stop()
     print_table(run)
+    if args.show_misses:
+        print_first_misses(run)
     figures_json = report(run)
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ import re
 
 from actions import knowledge
 from actions.account_replies import describe_contact
-from actions.follow_ups import ID_NAME_OF_PASSWORD_TOPIC
+from actions.follow_ups import ID_NAMES
 from actions.topics import TOPICS
 
 SLOT_VALUES: dict[str, str] = {
@@ -26,7 +26,7 @@ SLOT_VALUES: dict[str, str] = {
     "logins": "⚠ 11/24 09:12 東京都 iPhone 成功",
     "second": "接続用IDとパスワードの確認",
     "title": max((t.title for t in TOPICS.values()), key=len),
-    "id_name": max(ID_NAME_OF_PASSWORD_TOPIC.values(), key=len),
+    "id_name": max(ID_NAMES.values(), key=len),
 }
 LINK_PLACEHOLDERS = ("{link}", "{contact_link}")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

@@ -6,6 +6,8 @@ Sudachi's dictionary splits hiragana and romaji spellings of our key words into 
 
 from __future__ import annotations
 
+from ocn_ids.normalize import SLIPS
+
 LEXICON: dict[str, tuple[str, ...]] = {
     "パスワード": (
         "ぱすわーど",
@@ -86,10 +88,37 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "オペレーター": ("おぺれーたー", "operator", "オペレータ"),
 }
 
+_MAX_SLIPPABLE = 4  # a word with more places to slip gets no slipped spellings (2^n of them)
+# Slipped spellings that are everyday words: 「あいてい(ます)」 is 空いて／開いている, not 「あいでぃ」.
+_REAL_WORDS = {"あいてい", "アイテイ"}
+
+
+def typing_slips(word: str) -> set[str]:
+    """The word with any of its dakuten, handakuten and small kana slipped (ocn_ids/normalize.py SLIPS), at least one (ぱすわーど ->
+    はすわーど, ぱすわーと, はすわーと); none for a word shorter than four characters, where a slip makes
+    another word too easily (ちがい -> ちかい)."""
+    places = [index for index, char in enumerate(word) if char in SLIPS]
+    if len(word) < 4 or not places or len(places) > _MAX_SLIPPABLE:
+        return set()
+    slipped = set()
+    for chosen in range(1, 2 ** len(places)):
+        chars = list(word)
+        for bit, index in enumerate(places):
+            if chosen >> bit & 1:
+                chars[index] = SLIPS[chars[index]]
+        slipped.add("".join(chars))
+    return slipped - _REAL_WORDS
+
+
+def _spellings(lemma: str, variants: tuple[str, ...]) -> set[str]:
+    written = {variant.lower() for variant in (lemma, *variants)}
+    return written | {slip for word in written for slip in typing_slips(word)}
+
+
 # ASCII spellings only count as whole words (so "id" inside "idea" is not an ID).
 VARIANTS: tuple[tuple[str, str], ...] = tuple(
     sorted(
-        {(variant.lower(), lemma) for lemma, variants in LEXICON.items() for variant in (lemma, *variants)},
+        {(spelling, lemma) for lemma, variants in LEXICON.items() for spelling in _spellings(lemma, variants)},
         key=lambda pair: -len(pair[0]),
     )
 )

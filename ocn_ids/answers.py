@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from ocn_ids.normalize import hiragana, nfkc
+from ocn_ids.normalize import hiragana, nfkc, without_slips
 
 # After an offer (お手続きしますか？), after "is this right?" (よろしいですか？), after "did it help?".
 YesNoKind = Literal["offer", "confirm", "survey"]
@@ -83,7 +83,23 @@ THANKS = _folded({
 })  # fmt: skip
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
+    "おやすみ", "ごきげんよう",
 })  # fmt: skip
+# "Are you a bot?" names what it asks about (ボット, AI, 人間…): 「それってどこでするんですか」 does not, whatever
+# the classifier made of its 「それって…ですか」.
+_BOT_WORDS = re.compile(
+    without_slips(
+        r"ぼっと|bot|ろぼ|robot|(?<![a-z])ai(?![a-z])|えーあい|人工知能|機械|きかい|自動|じどう|人間|にんげん|本物|生身|"
+        r"人ですか|人なの|人$|中の人|ぷろぐらむ|こんぴゅーた"  # compared after fold: hiragana, no punctuation
+    )
+)
+
+
+def names_the_bot(text: str) -> bool:
+    """「ボットですか」「AIなの？」「ろほっと？」: the message names what "are you a bot?" asks about."""
+    return bool(_BOT_WORDS.search(without_slips(fold(text))))
+
+
 # Closings that end the chat only as a whole reply made of courtesy words (「ありがとう、以上です」): inside a
 # question they mean something else (「8文字以上ですか」「いつ終わりますか」), so never matched as a substring.
 CLOSINGS = _folded(
@@ -141,6 +157,13 @@ def closes_the_chat(word: str) -> bool:
     return any(part in CLOSINGS for part in courtesy_parts(word) or ())
 
 
+def says_goodbye(text: str) -> bool:
+    """A message that takes leave: a goodbye word anywhere (「ありがとう、失礼します」), or a reply of courtesy
+    words with a closing (「了解、じゃあね」「以上です」)."""
+    word = fold(text)
+    return mentions_courtesy(word, GOODBYE) or closes_the_chat(word)
+
+
 def mentions_courtesy(word: str, words: frozenset[str]) -> bool:
     """A folded message that contains one of these words (thanks, a goodbye), lengthened or not."""
     plain = _unstretched(word)
@@ -166,9 +189,18 @@ FOLLOW_UP_MARKERS = re.compile(
 
 # A question that asks the bot to carry out the procedure here and now (「チャットで再設定したい」「確認の手続きを
 # お願いします」), matched on the folded text: the procedure starts instead of the answer and its offer.
-CHAT_PROCEDURE_REQUEST = re.compile(
-    r"(ちゃっと|ここ|こちら)(で|から|上で)|(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)"
+_CHAT_PROCEDURE_REQUEST = re.compile(
+    without_slips(
+        r"(ちゃっと|ここ|こちら)(で|から|上で)|(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)"
+    )
 )
+
+
+def asks_for_chat_procedure(text: str) -> bool:
+    """「チャットでお願いします」「ここで手続きしたい」, flick slips included (「ちやっとで」).
+    Compared without dakuten and small kana (ocn_ids/normalize.py without_slips), like the pattern."""
+    return bool(_CHAT_PROCEDURE_REQUEST.search(without_slips(fold(text))))
+
 
 # At 「…よろしいですか？」, a short request to go ahead (「早くやって」「見せてください」) is a yes unless it is negated
 # (「送らないで」「やっぱりやめて」): matched on the folded text.
@@ -212,6 +244,18 @@ NAMED_IDS = {
     "ocn_id": ("ocn id", "ocnid"),
     "connection_id": ("接続用id", "接続id", "認証id"),
 }
+
+# What a question asks of an ID it does not name (actions/follow_ups.py asked_operation), on the folded text.
+PASSWORD_WORDS = re.compile(r"ぱすわ|はすわ|password|pass|ぱす|pw")
+CHANGE_WORDS = re.compile(r"変え|変更|変わ|かえ|へんこう|偏向|change|新しく")
+KNOWS_CURRENT = re.compile(r"今の.{0,8}(わか|分か|知って|しって|覚えて|おぼえて)")
+# Read before KNOWS_CURRENT: 「今のパス分かんなかったら」「今のパスワードを覚えていませんでした」 do not know it.
+FORGOT_WORDS = re.compile(r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|(覚え|おぼえ)てい?(な|ませ)")
+# Looking the ID up, said so: not 「わからない」 (after an answer, it was not understood) nor 「どこで」 alone
+# (after an answer about changing, where to change it: follow_ups.topic_asked_again).
+LOOK_UP_WORDS = re.compile(r"確認|見れ|見る|見ら|みる|みれ|調べ|知りたい")
+# 「IDのほうも変えられる？」 after a password's answer asks about the ID, not its password.
+THE_ID_ITSELF = re.compile(r"id|あいでぃ|あどれす|番号")
 
 # After 「このままお待ちになりますか？」 (a queued customer waited long: actions/handoff_waiting.py).
 WaitAnswer = Literal["wait", "contact"]

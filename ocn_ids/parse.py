@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ocn_ids.normalize import normalize_with_offsets
+from ocn_ids.spoken_numbers import spoken_number
 
 # N + 9 digits; customers type spaces or hyphens between groups.
 _CUSTOMER_NUMBER = re.compile(r"(?<![a-z0-9])n[\s\-ー―‐]*((?:\d[\s\-ー―‐]*){8}\d)(?![0-9])")
@@ -26,7 +27,20 @@ _CONNECTION_CONTEXT = ("接続", "認証", "せつぞく", "にんしょう")
 ID_TYPE_KEYWORDS = {
     "customer_number": ("お客さま番号", "お客様番号", "おきゃくさまばんごう", "顧客番号", "お客さまばんごう"),
     "connection_id": ("接続用id", "接続id", "認証id", "接続用", "認証", "せつぞく", "にんしょう", "接続"),
-    "ocn_id": ("ocn id", "ocnid", "ocnのid", "メールアドレス", "メアド", "メール", "mail", "ocnメール"),
+    "ocn_id": (
+        "ocn id",
+        "ocnid",
+        "ocnのid",
+        "メールアドレス",
+        "メアド",
+        "メール",
+        "mail",
+        "ocnメール",
+        "おーしーえぬあいでぃ",
+        "オーシーエヌアイディ",
+        "おーしーえぬのあいでぃ",
+        "めーる",
+    ),
 }
 DELIVERY_METHOD_KEYWORDS = {
     "sms": ("sms", "ショートメール", "ショートメッセージ", "携帯", "スマホ", "しょーとめーる"),
@@ -87,6 +101,9 @@ def find_values(text: str) -> list[Found]:
         if _DIGIT_BEFORE.search(norm.text, 0, m.start()) or _DIGIT_AFTER.match(norm.text[m.end() :]):
             continue  # part of a phone number or another longer number
         add("otp_code", re.sub(r"\D", "", m.group(0)), m.start(), m.end())
+    if not results and (said := spoken_number(text)):
+        # The whole message is a number said aloud (ocn_ids/spoken_numbers.py): its value, spanning the message.
+        results = [Found(found.entity, found.value, 0, len(text)) for found in find_values(said)]
     return sorted(results, key=lambda f: f.start)
 
 

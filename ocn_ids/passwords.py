@@ -4,7 +4,8 @@ Two ways it shows (bot_server/redaction.py masks what these find; actions/passwo
 customer, once, not to do it again):
 
 - after a password word and a separator: 「パスワードは Abc12345」「PW：abc123」「pass=hunter22」
-  「パスワード abcd1234 でログインできません」. Words: パスワード, パス, 暗証番号, password, passwd, pass,
+  「パスワード abcd1234 でログインできません」 "my password is Sakura2024", or after 「今のは」 in a message that
+  speaks of a password (「パスワード変えたい、今のは abcd1234」). Words: パスワード, パス, 暗証番号, password, passwd, pass,
   pwd, pw (any width or case). After ":" or "=" any token of 4+ characters counts; after は／が／を／、／,
   or a space the token must look like a secret (letters with digits, or 6+ digits), so the questions
   「パスワードを忘れました」「パスワードはどこで確認できますか」「パスワードをSMSで受け取りたい」 stay.
@@ -27,9 +28,12 @@ MIN_CHARS = 4
 MAX_CHARS = 64
 
 _WORD = r"(?:パスワード|ぱすわーど|暗証番号|パス|ぱす|(?<![a-z0-9])(?:password|passwd|pass|pwd|pw)(?![a-z]))"
-_SEPARATORS = r"(?:[:=]|は|が|を|、|,|\s)+"
+_SEPARATORS = r"(?:[:=]|は|が|を|、|,|\s|is(?=\s))+"  # 「パスワードは X」, "my password is X"
 _QUOTE_OPEN = "「『\"'"
 _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
+# 「パスワードを変えたい、今のは abcd1234 なんだけど」: the current one, in a message that speaks of a password.
+_CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が|、|,|\s)+)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
+_MENTIONS_PASSWORD = re.compile(_WORD)
 _QUOTE_CLOSE = "」』\"'"
 _MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")
 
@@ -53,7 +57,10 @@ def password_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each password typed after a password word, in the text as typed."""
     norm = normalize_with_offsets(text)
     spans = []
-    for match in _AFTER_WORD.finditer(norm.text):
+    matches = list(_AFTER_WORD.finditer(norm.text))
+    if _MENTIONS_PASSWORD.search(norm.text):
+        matches += _CURRENT_ONE.finditer(norm.text)
+    for match in matches:
         token = match.group("token").rstrip(_QUOTE_CLOSE + ".,。、")
         start = match.start("token")
         end = start + len(token)

@@ -12,6 +12,7 @@ from ocn_ids.parse import (
     find_values,
     one_time_code,
 )
+from ocn_ids.spoken_numbers import spoken_number
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,22 @@ def test_choices() -> None:
 def test_meaningful_content() -> None:
     assert not has_meaningful_content(" 😀 \u3000!!")
     assert has_meaningful_content("ﾊﾟｽ")
+
+
+@pytest.mark.parametrize(
+    ("said", "entity", "value"),
+    [
+        ("えぬいちにさんよんごーろくななはちきゅう", "customer_number", "N123456789"),
+        ("えーと、エヌ いち に さん よん ご ろく なな はち きゅう です", "customer_number", "N123456789"),
+        ("いちにさんよんごーろく", "otp_code", "123456"),
+        ("しちはちきゅうぜろいちに", "otp_code", "789012"),
+    ],
+)
+def test_a_number_said_aloud_by_voice_input_is_read_as_its_digits(said: str, entity: str, value: str) -> None:
+    assert [(found.entity, found.value) for found in find_values(said)] == [(entity, value)]
+
+
+@pytest.mark.parametrize("text", ["にし", "いちにさん", "パスワードを忘れました", "ごごにでんわします"])
+def test_words_that_happen_to_sound_like_digits_are_not_numbers(text: str) -> None:
+    assert spoken_number(text) is None
+    assert find_values(text) == []

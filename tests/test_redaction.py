@@ -174,6 +174,8 @@ TYPED_PASSWORDS = [
     ("暗証番号は 19850312", "19850312"),
     ("OCN IDのパスワードはtaro1234なのに入れません", "taro1234"),
     ("pw=Secret!", "Secret!"),
+    ("my mail password is Sakura2024 but I can't login", "Sakura2024"),
+    ("メールのパスワード変えたい 今のは abcd1234 なんだけど", "abcd1234"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",
@@ -183,6 +185,9 @@ ORDINARY_QUESTIONS = [
     "OCN IDのパスワードを再設定したい",
     "接続用パスワードがわかりません",
     "パスワードは何文字ですか",
+    "I forgot my password is it possible to reset",
+    "パスワードを変えたい。今のはわかっています",
+    "今のは N123456789 です、パスワードを忘れました",
     "パスワードを4回間違えました",
     "パスワードは8文字以上ですか",
     "パスワードはOCN IDと同じですか",

@@ -357,6 +357,82 @@ def _after_answering(topic: str) -> list[dict]:
     ]
 
 
+@pytest.mark.parametrize(
+    ("before", "text", "read_as", "expected", "bubble", "id_name"),
+    [
+        # The connection ID cannot be changed; 「パスワードは？」 then asks about changing its password.
+        ("change_connection_id", "パスワードは？", "check_connection_id", "change_connection_id_password",
+         "utter_password_of_the_id", "OCN接続用ID（認証ID）"),
+        # The classifier guessed the OCN ID, the likelier password; the connection ID was being discussed.
+        ("change_connection_id", "じゃあパスワードだけ変えるのは？今のはわかってます", "change_ocn_id_password",
+         "change_connection_id_password", "utter_password_of_the_id", "OCN接続用ID（認証ID）"),
+        ("check_customer_number", "あのそれってなんか偏向とかできるんですか", "nlu_fallback", "change_customer_number",
+         "utter_about_the_id", "お客さま番号"),
+        ("change_ocn_id", "パスワード忘れちゃったんだけど", "forgot_password", "forgot_ocn_id_password",
+         "utter_password_of_the_id", "OCN ID（OCNメールアドレス）"),
+        ("change_customer_number", "変えらんないとか不便すぎだろ。じゃあどこで確認すんの", "nlu_fallback",
+         "check_customer_number", "utter_about_the_id", "お客さま番号"),
+        # Not knowing the current password wins over 「今の…分か」 and over changing.
+        ("change_connection_id_password", "今のパス分かんなかったら変えらんないじゃん", "nlu_fallback",
+         "check_connection_id", "utter_password_of_the_id", "OCN接続用ID（認証ID）"),
+        ("change_ocn_id_password", "よく考えたら今のパスワードを覚えていませんでした", "forgot_password",
+         "forgot_ocn_id_password", "utter_password_of_the_id", "OCN ID（OCNメールアドレス）"),
+        # A longer password question that says neither asks to receive it.
+        ("change_connection_id", "それでは、今のIDとパスワードを紙で送っていただくことはできますか", "nlu_fallback",
+         "check_connection_id", "utter_password_of_the_id", "OCN接続用ID（認証ID）"),
+        ("check_login_history", "パスワードも忘れたんだけど", "forgot_password", "forgot_ocn_id_password",
+         "utter_password_of_the_id", "OCN ID（OCNメールアドレス）"),
+        ("change_ocn_id_password", "あごめん で、変え方は？", "nlu_fallback", "change_ocn_id_password",
+         "utter_password_of_the_id", "OCN ID（OCNメールアドレス）"),
+        # It names an ID, but the classifier could not place it: the ID it names.
+        ("ask_id_types", "じゃあメールの設定に使うのはOCN IDですね。自分のはどこで見られますか", "nlu_fallback",
+         "check_ocn_id", "utter_about_the_id", "OCN ID（OCNメールアドレス）"),
+    ],
+)  # fmt: skip
+def test_a_question_that_names_no_id_right_after_an_answer_about_one_asks_about_that_id(
+    before: str, text: str, read_as: str, expected: str, bubble: str, id_name: str
+) -> None:
+    """What it asks (look up, change, the password forgotten or to change) with the ID just discussed is the
+    topic, said with which ID the bot took, so a customer who meant another can say so."""
+    t = tracker(read_as, text=text, slots={"topic": before}, ranking=[(read_as, 0.5)], events=_after_answering(before))
+    action = ActionClarify() if read_as == "nlu_fallback" else ActionAnswer()
+    messages, _ = run(action, t)
+    assert responses(messages)[:2] == [bubble, f"utter_answer_{expected}"]
+    assert messages[0]["id_name"] == id_name
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "read_as", "events"),
+    [
+        # It names an ID: the classifier's reading stands.
+        ("change_connection_id", "OCN IDのパスワードを変えたい", "change_ocn_id_password", None),
+        # A confident other topic is its own question.
+        ("check_ocn_id", "それってどこで連携するんですか", "link_d_account", None),
+        # 「よくわからない」 after an answer says it was not understood, not "where do I look it up".
+        ("change_customer_number", "よくわからない", "nlu_fallback", None),
+        # No answer about one ID just before.
+        ("check_ocn_id", "パスワードは？", "forgot_password", [{"event": "user", "text": "…"}]),
+        # After the login history, 「見れる？」 is the history again, not the OCN ID.
+        ("check_login_history", "履歴 見れる？", "nlu_fallback", None),
+        # The classifier's own reading of the same ID stands when the message says it is the ID itself.
+        ("change_connection_id_password", "ついでにIDのほうも変えられたりしますか", "change_connection_id", None),
+        # 「メール」 of 「メールソフト」 names no ID to take over from the classifier.
+        ("change_ocn_id_password", "変えたあとってメールソフトの方はどうすればいいですか", "nlu_fallback", None),
+        # A password typed in: the warning is the reply.
+        ("check_login_history", "念のため、パスワードは hanako0312 でございます", "nlu_fallback", None),
+    ],
+)
+def test_a_question_about_another_id_or_topic_or_out_of_context_is_read_as_it_is(
+    before: str, text: str, read_as: str, events: list | None
+) -> None:
+    t = tracker(
+        read_as, text=text, slots={"topic": before}, ranking=[(read_as, 0.5)], events=events or _after_answering(before)
+    )
+    action = ActionClarify() if read_as == "nlu_fallback" else ActionAnswer()
+    said = responses(run(action, t)[0])
+    assert "utter_about_the_id" not in said and "utter_password_of_the_id" not in said
+
+
 def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_that_topic_again() -> None:
     """Right after 「OCN IDの変更」, an unsure reading that still has it among the two likeliest is a question
     about it again: its answer, introduced as such, rather than a choice among the classifier's guesses."""
@@ -435,3 +511,59 @@ def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_pas
             events=events,
         )
         assert responses(run(ActionAnswer(), t)[0]) == ["utter_ask_which_password"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ありがとうございました。失礼いたします。", "ありがとうございます。本日はここまでといたします。ごきげんよう。",
+     "ありがとう ございました。bye bye", "ありがとうございました。おやすみなさいませ"],
+)  # fmt: skip
+def test_thanks_that_also_say_goodbye_close_the_chat(text: str) -> None:
+    messages, _ = run(ActionAnswer(), tracker("thank", text=text))
+    assert responses(messages) == ["utter_goodbye"]
+
+
+def test_thanks_read_as_thanks_are_answered_as_thanks_and_leave_did_it_help_open() -> None:
+    # The customer may still answer 「はい」 to 「解決しましたか？」 after thanking (the blind writers did).
+    t = tracker("thank", text="ありがとうございます", slots={"pending_question": "survey"})
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_thank"]
+    assert not [e for e in events if e.get("name") in ("survey_answer", "pending_question")]
+
+
+def test_are_you_a_bot_is_answered_only_when_it_names_the_bot() -> None:
+    for text in ("あなたはロボットですか", "AIですか", "人間と話してる？", "ちなみにこれってろほっとが返事してる？"):
+        t = tracker("bot_challenge", text=text, ranking=[("bot_challenge", 0.6)])
+        t.latest_message["intent"]["confidence"] = 0.6
+        assert responses(run(ActionAnswer(), t)[0]) == ["utter_bot_challenge"]
+    # Read so surely, it is answered in words the list does not know (「あなたは何者？」).
+    assert responses(run(ActionAnswer(), tracker("bot_challenge", text="あなたは何者？"))[0]) == ["utter_bot_challenge"]
+    # 「それって…ですか」 without a bot word is a question the classifier could not place: clarified.
+    t = tracker(
+        "bot_challenge",
+        text="それってどこで連携するんですか",
+        ranking=[("bot_challenge", 0.6), ("link_d_account", 0.2), ("check_ocn_id", 0.1)],
+    )
+    t.latest_message["intent"]["confidence"] = 0.6
+    said = responses(run(ActionAnswer(), t)[0])
+    assert "utter_bot_challenge" not in said
+    assert said[0] in ("utter_clarify", "utter_help_section")
+
+
+def test_yes_to_did_it_help_with_a_goodbye_records_it_and_says_goodbye() -> None:
+    t = tracker("affirm", text="了解 じゃあね", slots={"pending_question": "survey"})
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_goodbye"]
+    assert {"event": "slot", "name": "survey_answer", "value": "resolved"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_ok_thanks_to_the_offer_of_the_chat_procedure_are_thanks_not_a_yes() -> None:
+    t = tracker("thank", text="ok thanks", slots={"pending_question": "offer_procedure"})
+    assert responses(run(ActionAnswer(), t)[0]) == ["utter_thank"]
+
+
+def test_a_goodbye_to_the_offer_of_the_chat_procedure_is_a_goodbye_not_a_yes() -> None:
+    t = tracker("goodbye", text="了解です、失礼します", slots={"pending_question": "offer_procedure"})
+    assert responses(run(ActionAnswer(), t)[0]) == ["utter_goodbye"]

@@ -1,0 +1,48 @@
+"""A number said aloud, as voice input types it in kana (「えぬいちにさんよん…」 for N1234…).
+
+Voice input on a phone often writes what it heard as words, not digits: a customer reading out the customer
+number or the code gets 「えぬいちにさんよんごーろくななはちきゅう」. Only a message that is nothing but such a
+number (with a filler or 「です」 around it) is read, so a sentence never turns into digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocn_ids.normalize import hiragana, nfkc
+
+# Each digit as it is said; 「ー」 is dropped before reading (ごー, にー, きゅー).
+_DIGITS = {
+    "ぜろ": "0", "れい": "0", "まる": "0", "いち": "1", "に": "2", "さん": "3", "よん": "4", "し": "4", "ご": "5",
+    "ろく": "6", "なな": "7", "しち": "7", "はち": "8", "きゅう": "9", "きゅ": "9", "く": "9",
+}  # fmt: skip
+_WORDS = sorted(_DIGITS, key=len, reverse=True)
+_LETTER_N = ("えぬ", "n")
+_AROUND = re.compile(r"^(?:えと|えっと|あの|あ|ええと)*|(?:です|でした|だよ|ですね|で)$")
+_IGNORED = re.compile(r"[\s、。，．,.!！?？・ー-]+")
+_FEWEST_DIGITS = 6  # a code; a customer number has more
+
+
+def spoken_number(text: str) -> str | None:
+    """The number a message says aloud (「えぬいちにさん…」 -> 'N123…', 「いちにさんよんごーろく」 -> '123456');
+    None unless the whole message is one number of at least six digits."""
+    word = _IGNORED.sub("", hiragana(nfkc(text).lower()))
+    word = _AROUND.sub("", word)
+    prefix = next((letter for letter in _LETTER_N if word.startswith(letter)), "")
+    digits = _read_digits(word[len(prefix) :])
+    if digits is None or len(digits) < _FEWEST_DIGITS:
+        return None
+    return ("N" if prefix else "") + digits
+
+
+def _read_digits(word: str) -> str | None:
+    """The digits of a word made only of digit words (longest first, backtracking), or None."""
+    best: list[str | None] = [""] + [None] * len(word)
+    for start in range(len(word)):
+        if best[start] is None:
+            continue
+        for said in _WORDS:
+            end = start + len(said)
+            if word.startswith(said, start) and best[end] is None:
+                best[end] = f"{best[start]}{_DIGITS[said]}"
+    return best[len(word)] if word else None
