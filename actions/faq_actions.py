@@ -43,7 +43,7 @@ class ActionAnswer(Action):
             return in_context
         intent = latest_intent(tracker) or "out_of_scope"
         in_form = tracker.active_loop_name == PROCEDURE_FORM
-        if intent == "bot_challenge" and _unsure_it_asks_about_the_bot(tracker):
+        if intent == "bot_challenge" and not in_form and _unsure_it_asks_about_the_bot(tracker):
             return await clarify(dispatcher, tracker)  # 「それってどこでするんですか」: not about the bot
         if intent in SMALL_TALK_RESPONSES:
             dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])

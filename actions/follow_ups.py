@@ -13,11 +13,13 @@ from typing import Literal, NamedTuple
 
 from ocn_ids.answers import (
     CHANGE_WORDS,
+    DENIED,
     FOLLOW_UP_MARKERS,
     FORGOT_WORDS,
     KNOWS_CURRENT,
     LOOK_UP_WORDS,
     NAMED_IDS,
+    OTHER_THINGS,
     PASSWORD_WORDS,
     THE_ID_ITSELF,
     fold,
@@ -154,13 +156,18 @@ _BARE_QUESTION_CHARS = 12
 def asked_operation(text: str, previous_topic: str) -> Operation | None:
     """What a message asks about an ID it does not name: to look it up, to change it, or its password
     (forgotten, or known and to be changed); a bare 「パスワードは？」 asks what the answer just given
-    asked of the ID (changing it: its password's change)."""
+    asked of the ID (changing it: its password's change). None when it names another thing (the history,
+    the code, Wi-Fi) or says the operation only to deny it (「変えたくない」)."""
     folded = fold(text)
-    if PASSWORD_WORDS.search(folded):
-        if FORGOT_WORDS.search(folded):
+    if OTHER_THINGS.search(folded):
+        return None
+    if _said(PASSWORD_WORDS, folded):
+        if _said(FORGOT_WORDS, folded):
             return "password_forgotten"
-        if KNOWS_CURRENT.search(folded) or CHANGE_WORDS.search(folded):
+        if KNOWS_CURRENT.search(folded) or _said(CHANGE_WORDS, folded):
             return "password_change"
+        if FORGOT_WORDS.search(folded):
+            return None  # 「パスワードは忘れてません」
         bare = len(folded) <= _BARE_QUESTION_CHARS
         return "password_change" if bare and previous_topic in _CHANGE_TOPICS else "password_forgotten"
     # Both (「変えらんないとか不便。じゃあどこで確認すんの」): the question comes last.
@@ -170,8 +177,13 @@ def asked_operation(text: str, previous_topic: str) -> Operation | None:
     return "change" if check is None or (change is not None and change > check) else "check"
 
 
+def _said(words: re.Pattern[str], text: str) -> bool:
+    """One of the words, not denied right after it (「忘れてません」「変えたくない」)."""
+    return any(not DENIED.match(text[found.end() :]) for found in words.finditer(text))
+
+
 def _last_match(words: re.Pattern[str], text: str) -> int | None:
-    found = [match.start() for match in words.finditer(text)]
+    found = [match.start() for match in words.finditer(text) if not DENIED.match(text[match.end() :])]
     return found[-1] if found else None
 
 
@@ -182,12 +194,13 @@ class IdQuestion(NamedTuple):
 
 
 def topic_of_the_id_in_context(
-    topic: str | None, said_before: list[str], text: str, unsure: bool = False
+    topic: str | None, said_before: list[str], text: str, unsure: bool = False, unsaid: Operation | None = None
 ) -> IdQuestion | None:
     """The help-page topic a message asks about the ID whose answer the bot has just given, when it names
     no ID itself (or, when the classifier could not place it, names one: 「じゃあメールに使うのはOCN IDですね。
     自分のはどこで見られますか」 after the three IDs); None when the last answer was about no one ID (or two),
-    or the message asks nothing of an ID."""
+    or the message asks nothing of an ID. `unsaid`: the operation the classifier read when the words do not
+    say one (「忘れちゃった」 read as a forgotten password)."""
     if not topic or f"utter_answer_{topic}" not in said_before or text.startswith("/"):
         return None
     named = {found.value for found in find_choices(text) if found.entity == "id_type"}
@@ -203,13 +216,40 @@ def topic_of_the_id_in_context(
         answered = {name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")}
         if not id_type or {_ID_OF_TOPIC.get(a) or _PASSWORDS_ONLY.get(a) for a in answered} != {id_type}:
             return None  # about no one ID, or two questions about different IDs were just answered
-    operation = asked_operation(text, topic)
+    operation = asked_operation(text, topic) or (None if OTHER_THINGS.search(fold(text)) else unsaid)
     if operation == "change" and topic in _PASSWORD_TOPICS and not named and not THE_ID_ITSELF.search(fold(text)):
         operation = "password_change"  # 「で、変え方は？」 after a password's answer: the password's
     if topic in _PASSWORDS_ONLY and operation not in ("password_forgotten", "password_change"):
         return None
     asked = TOPIC_OF_ID[id_type].get(operation) if operation else None
     return IdQuestion(asked, id_type, operation) if asked and operation else None
+
+
+# A reading of another ID's topic this sure stands (「ログインIDを確認したい」 right after the customer number).
+SURE_OF_ANOTHER_ID = 0.8
+# 「どこで見る」「どうやって確認するの」 ask how, even while the offer of the look-up procedure is open.
+_ASKS_HOW = re.compile(r"どこ|どう|方法|やり方|なに|何")
+# 「変更できました」「わかりました」 to 「解決しましたか？」: what was done, not a new question.
+_DONE = re.compile(r"(ました|でした|った|できた)$")
+
+
+def id_question_in_context(
+    intent: str | None, confidence: float, pending: str | None, topic: str | None, said_before: list[str], text: str
+) -> IdQuestion | None:
+    """The ID question a message asks in context (topic_of_the_id_in_context), unless the classifier read
+    another ID's topic surely, or the message answers the open question: 「確認したいです」 to the offer of the
+    look-up procedure is its yes, 「変更できました」 to 「解決しましたか？」 says it was resolved."""
+    if intent not in READS_AS_ID_QUESTION or (intent in _ID_OF_TOPIC and confidence >= SURE_OF_ANOTHER_ID):
+        return None
+    unsaid: Operation | None = "password_forgotten" if intent == "forgot_password" else None
+    asked = topic_of_the_id_in_context(topic, said_before, text, unsure=intent == "nlu_fallback", unsaid=unsaid)
+    if asked is None or asked.topic == intent:
+        return None
+    if pending == "offer_procedure" and asked.operation == "check" and not _ASKS_HOW.search(fold(text)):
+        return None
+    if pending == "survey" and not asked.operation.startswith("password") and _DONE.search(fold(text)):
+        return None
+    return asked
 
 
 # --- two questions in one message ----------------------------------------------------------------------

@@ -20,12 +20,13 @@ from actions.answers import answer_topic, ask_survey, record_survey, resolve_whi
 from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, in_procedure, latest_intent
-from actions.follow_ups import ID_NAMES, READS_AS_ID_QUESTION, follow_up_fact, topic_of_the_id_in_context, two_topics
+from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, two_topics
 from actions.password_warning import typed_password
 from actions.procedure_form import start_procedure_events
 from actions.topics import TOPICS
 from ocn_ids.answers import (
     GO_AHEAD,
+    answers_in_words,
     asks_for_a_new_code,
     asks_for_chat_procedure,
     fold,
@@ -82,10 +83,7 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     is open, thanks say it was resolved."""
     word = fold(text)
     intent = latest_intent(tracker)
-    # Read as thanks or a goodbye, a longer message may still close (「ありがとうございました。本日はここまでと
-    # いたします。ごきげんよう」); read as anything else, only a short one is courtesy.
-    longest = 2 * MAX_COURTESY_CHARS if intent in ("thank", "goodbye") else MAX_COURTESY_CHARS
-    if intent not in SMALL_TALK_READINGS or len(word) > longest:
+    if intent not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
     if says_goodbye(text):
         dispatcher.utter_message(response="utter_goodbye")
@@ -114,18 +112,22 @@ async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, t
 async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """Another question about the ID just discussed that names no ID (「パスワードは？」「じゃあ変えられる？」
     after the answer about the connection ID): that ID's topic, saying which ID the bot took it for."""
-    intent = latest_intent(tracker)
-    if in_procedure(tracker) or intent not in READS_AS_ID_QUESTION or typed_password(tracker):
+    if in_procedure(tracker) or typed_password(tracker):
         return None  # a password typed in: the warning is the reply (actions/password_warning.py)
-    if asks_for_chat_procedure(text) or (
-        tracker.get_slot("pending_question") == "offer_procedure" and GO_AHEAD.search(fold(text))
-    ):
+    pending = tracker.get_slot("pending_question")
+    if asks_for_chat_procedure(text) or (pending == "offer_procedure" and GO_AHEAD.search(fold(text))):
         return None  # 「チャットで確認お願いします」: the procedure, not another question (faq_actions.py)
-    asked = topic_of_the_id_in_context(
-        tracker.get_slot("topic"), bot_responses_before(tracker), text, unsure=intent == "nlu_fallback"
+    intent = tracker.latest_message.get("intent") or {}
+    asked = id_question_in_context(
+        intent.get("name"),
+        float(intent.get("confidence") or 0.0),
+        pending,
+        tracker.get_slot("topic"),
+        bot_responses_before(tracker),
+        text,
     )
-    if asked is None or asked.topic == intent:
-        return None  # the classifier read it so: answered as any question
+    if asked is None:
+        return None
     password = asked.operation.startswith("password")
     response = "utter_password_of_the_id" if password else "utter_about_the_id"
     dispatcher.utter_message(response=response, id_name=ID_NAMES[asked.id_type])
@@ -145,8 +147,12 @@ async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, 
 
 async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     question = tracker.get_slot("pending_question")
-    if not question or latest_intent(tracker) in ("thank", "goodbye"):
-        return None  # 「OK、ありがとう」「了解、失礼します」 answer no question: small talk (answer_courtesy)
+    if not question:
+        return None
+    if latest_intent(tracker) in ("thank", "goodbye") and not (question == "survey" and answers_in_words(text)):
+        # 「OK、ありがとう」「了解、失礼します」: small talk (answer_courtesy), the question stays open; only
+        # 「はい、解決しました。ありがとう」 to 「解決しましたか？」 is recorded as its answer.
+        return None
     if question in QUESTIONS and not in_procedure(tracker):
         if is_plain_yes_no(question, text):
             return ask_choice_again(question, dispatcher)

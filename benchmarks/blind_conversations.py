@@ -228,6 +228,13 @@ def print_table(run: Run) -> None:
         print(f"  {count:>4}  {key}")
 
 
+def _may_be_blind(folder: Path) -> bool:
+    """A folder that is, holds or links to a blind set (this checkout's or any copy's: a folder named
+    `blind` anywhere on the way to a file)."""
+    files = [folder, *folder.rglob("*")]
+    return any("blind" in path.parts or "blind" in path.resolve().parts for path in files)
+
+
 def print_first_misses(run: Run) -> None:
     """Each conversation's first wrong turn, with the customer's text and the bot's reply (not for the blind set)."""
     print("\n  first wrong turn of each conversation")
@@ -306,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conversations", type=Path, default=BLIND_DIR, help="the set's folder (the blind set)")
     parser.add_argument("--show-misses", action="store_true", help="print first wrong turns (never the blind set)")
     args = parser.parse_args(argv)
-    if args.show_misses and args.conversations.resolve() == BLIND_DIR.resolve():
+    if args.show_misses and _may_be_blind(args.conversations):
         parser.error("--show-misses prints customers' texts: the blind set stays unread")
     conversations = load_conversations(args.conversations)
     if args.smoke:

@@ -89,8 +89,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
 }
 
 _MAX_SLIPPABLE = 4  # a word with more places to slip gets no slipped spellings (2^n of them)
-# Slipped spellings that are everyday words: 「あいてい(ます)」 is 空いて／開いている, not 「あいでぃ」.
-_REAL_WORDS = {"あいてい", "アイテイ"}
+# Slipped spellings that are other words: 「あいてい(ます)」 is 空いている, 「あいてぃー」 IT, 「てぃーぽいんと」
+# Tポイント (another points service), 「かいいんとうろくしよう」 会員登録しよう.
+_REAL_WORDS = {"あいてい", "アイテイ", "あいてぃー", "アイティー", "あいてぃ", "アイティ", "かいいんとうろくしよう"}
+_OTHER_WORDS_FROM = ("てぃー", "ティー")  # a slipped でぃー is T
 
 
 def typing_slips(word: str) -> set[str]:
@@ -107,7 +109,7 @@ def typing_slips(word: str) -> set[str]:
             if chosen >> bit & 1:
                 chars[index] = SLIPS[chars[index]]
         slipped.add("".join(chars))
-    return slipped - _REAL_WORDS
+    return {word for word in slipped - _REAL_WORDS if not word.startswith(_OTHER_WORDS_FROM)}
 
 
 def _spellings(lemma: str, variants: tuple[str, ...]) -> set[str]:

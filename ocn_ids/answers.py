@@ -83,13 +83,12 @@ THANKS = _folded({
 })  # fmt: skip
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
-    "おやすみ", "ごきげんよう",
 })  # fmt: skip
 # "Are you a bot?" names what it asks about (ボット, AI, 人間…): 「それってどこでするんですか」 does not, whatever
 # the classifier made of its 「それって…ですか」.
 _BOT_WORDS = re.compile(
     without_slips(
-        r"ぼっと|bot|ろぼ|robot|(?<![a-z])ai(?![a-z])|えーあい|人工知能|機械|きかい|自動|じどう|人間|にんげん|本物|生身|"
+        r"ぼっと|bot|ろぼ|robot|誰|だれ|人が|おぺれーたー|有人|すたっふ|(?<![a-z])ai(?![a-z])|えーあい|人工知能|機械|きかい|自動|じどう|人間|にんげん|本物|生身|"
         r"人ですか|人なの|人$|中の人|ぷろぐらむ|こんぴゅーた"  # compared after fold: hiragana, no punctuation
     )
 )
@@ -103,7 +102,19 @@ def names_the_bot(text: str) -> bool:
 # Closings that end the chat only as a whole reply made of courtesy words (「ありがとう、以上です」): inside a
 # question they mean something else (「8文字以上ですか」「いつ終わりますか」), so never matched as a substring.
 CLOSINGS = _folded(
-    {"じゃあね", "じゃね", "ではまた", "それではまた", "以上です", "以上になります", "以上", "終わります"}
+    {
+        "じゃあね",
+        "じゃね",
+        "ではまた",
+        "それではまた",
+        "以上です",
+        "以上になります",
+        "以上",
+        "終わります",
+        "おやすみなさい",
+        "おやすみなさいませ",
+        "ごきげんよう",
+    }
 )
 FILLERS = _folded({
     "えーと", "えーっと", "えっと", "えと", "ええと", "えー", "あの", "あのー", "あのう", "じゃあ", "では", "それでは",
@@ -157,6 +168,19 @@ def closes_the_chat(word: str) -> bool:
     return any(part in CLOSINGS for part in courtesy_parts(word) or ())
 
 
+# A yes that only acknowledges: with thanks or a goodbye (「OK、ありがとう」) it answers no question.
+_ACKNOWLEDGEMENTS = _folded({"はい", "はいー", "はーい", "うん", "ええ", "ok", "おk", "おけ", "おっけー", "了解", "りょうかい",
+                             "そう", "そうです"})  # fmt: skip
+
+
+def answers_in_words(text: str) -> bool:
+    """Thanks or a goodbye that also answer the open question in words (「いいえ、結構です。ありがとう」「はい、
+    解決しました。ありがとうございます」), not with a bare acknowledgement (「OK、ありがとう」)."""
+    parts = courtesy_parts(fold(text)) or []
+    answering = (YES - _ACKNOWLEDGEMENTS) | NO | FINE | SURVEY_WORDS
+    return any(part in answering for part in parts)
+
+
 def says_goodbye(text: str) -> bool:
     """A message that takes leave: a goodbye word anywhere (「ありがとう、失礼します」), or a reply of courtesy
     words with a closing (「了解、じゃあね」「以上です」)."""
@@ -189,17 +213,16 @@ FOLLOW_UP_MARKERS = re.compile(
 
 # A question that asks the bot to carry out the procedure here and now (「チャットで再設定したい」「確認の手続きを
 # お願いします」), matched on the folded text: the procedure starts instead of the answer and its offer.
+# 「ちゃっと」 with its flick slips (ちやっと, ちゃつと); the rest as written (「手続きしだいで」 is no request).
 _CHAT_PROCEDURE_REQUEST = re.compile(
-    without_slips(
-        r"(ちゃっと|ここ|こちら)(で|から|上で)|(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)"
-    )
+    r"(ち[ゃや][っつ]と|ここ|こちら)(で|から|上で)|"
+    r"(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)"
 )
 
 
 def asks_for_chat_procedure(text: str) -> bool:
-    """「チャットでお願いします」「ここで手続きしたい」, flick slips included (「ちやっとで」).
-    Compared without dakuten and small kana (ocn_ids/normalize.py without_slips), like the pattern."""
-    return bool(_CHAT_PROCEDURE_REQUEST.search(without_slips(fold(text))))
+    """「チャットでお願いします」「ここで手続きしたい」, 「ちやっとで」 (a flick slip) included."""
+    return bool(_CHAT_PROCEDURE_REQUEST.search(fold(text)))
 
 
 # At 「…よろしいですか？」, a short request to go ahead (「早くやって」「見せてください」) is a yes unless it is negated
@@ -246,16 +269,28 @@ NAMED_IDS = {
 }
 
 # What a question asks of an ID it does not name (actions/follow_ups.py asked_operation), on the folded text.
-PASSWORD_WORDS = re.compile(r"ぱすわ|はすわ|password|pass|ぱす|pw")
-CHANGE_WORDS = re.compile(r"変え|変更|変わ|かえ|へんこう|偏向|change|新しく")
-KNOWS_CURRENT = re.compile(r"今の.{0,8}(わか|分か|知って|しって|覚えて|おぼえて)")
+PASSWORD_WORDS = re.compile(r"ぱすわ|はすわ|暗証|password|passwd|pass(?![a-z])|ぱす(?![ぽた])|pw(?![a-z])")
+# Not つかえる／かえって／ひかえ: 「かえ」 only as the verb 変える.
+CHANGE_WORDS = re.compile(
+    r"変え|変更|変わ|(?<![つむひさ])かえ(?:たい|る|られ|れ|て|た|ます)|へんこう|偏向|change|新しく"
+)
+KNOWS_CURRENT = re.compile(
+    r"今の.{0,8}(わか|分か|知って|しって|覚えて|おぼえて)|(わか|分か)(ります|って)|(知って|覚えて)い?(る|ます)"
+)
 # Read before KNOWS_CURRENT: 「今のパス分かんなかったら」「今のパスワードを覚えていませんでした」 do not know it.
 FORGOT_WORDS = re.compile(r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|(覚え|おぼえ)てい?(な|ませ)")
+# 「忘れてません」「変えたくない」「変更はしません」: the operation said, and denied (「変えられないの？」 still asks).
+DENIED = re.compile(r"^.{0,4}(たくない|たくありません|しない|しません|てない|ていない|てません|ていません)")
 # Looking the ID up, said so: not 「わからない」 (after an answer, it was not understood) nor 「どこで」 alone
 # (after an answer about changing, where to change it: follow_ups.topic_asked_again).
 LOOK_UP_WORDS = re.compile(r"確認|見れ|見る|見ら|みる|みれ|調べ|知りたい")
 # 「IDのほうも変えられる？」 after a password's answer asks about the ID, not its password.
 THE_ID_ITSELF = re.compile(r"id|あいでぃ|あどれす|番号")
+# Another topic or thing named (the history, the letter, My Page, the code, dアカウント, Wi-Fi): not the ID's.
+OTHER_THINGS = re.compile(
+    r"履歴|りれき|登録証|とうろくしょう|まいぺーじ|こーど|番号確認|本人確認|dあか|でぃーあか|dぽいんと|docomo|どこも|"
+    r"wi-?fi|わいふぁい|無線|ぱすぽーと|sms|ろぐいんid"
+)
 
 # After 「このままお待ちになりますか？」 (a queued customer waited long: actions/handoff_waiting.py).
 WaitAnswer = Literal["wait", "contact"]

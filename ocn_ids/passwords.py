@@ -28,11 +28,11 @@ MIN_CHARS = 4
 MAX_CHARS = 64
 
 _WORD = r"(?:パスワード|ぱすわーど|暗証番号|パス|ぱす|(?<![a-z0-9])(?:password|passwd|pass|pwd|pw)(?![a-z]))"
-_SEPARATORS = r"(?:[:=]|は|が|を|、|,|\s|is(?=\s))+"  # 「パスワードは X」, "my password is X"
+_SEPARATORS = r"(?:[:=]|は|が|を|、|,|\s|(?:is|was)(?=[\s:]))+"  # 「パスワードは X」, "my password is X"
 _QUOTE_OPEN = "「『\"'"
 _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 # 「パスワードを変えたい、今のは abcd1234 なんだけど」: the current one, in a message that speaks of a password.
-_CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が|、|,|\s)+)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
+_CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 _MENTIONS_PASSWORD = re.compile(_WORD)
 _QUOTE_CLOSE = "」』\"'"
 _MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")

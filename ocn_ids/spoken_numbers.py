@@ -29,6 +29,8 @@ def spoken_number(text: str) -> str | None:
     word = _IGNORED.sub("", hiragana(nfkc(text).lower()))
     word = _AROUND.sub("", word)
     prefix = next((letter for letter in _LETTER_N if word.startswith(letter)), "")
+    if _repeats_a_sound(word):
+        return None  # 「しくしくしく」「ごくごくごく」「まるまるまる」(○○○): a sound, not 494949
     digits = _read_digits(word[len(prefix) :])
     if digits is None or len(digits) < _FEWEST_DIGITS:
         return None
@@ -46,3 +48,8 @@ def _read_digits(word: str) -> str | None:
             if word.startswith(said, start) and best[end] is None:
                 best[end] = f"{best[start]}{_DIGITS[said]}"
     return best[len(word)] if word else None
+
+
+def _repeats_a_sound(word: str) -> bool:
+    """The word is one short sound (up to four kana) said again and again."""
+    return any(len(word) % size == 0 and word == word[:size] * (len(word) // size) for size in range(1, 5))

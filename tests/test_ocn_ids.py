@@ -94,3 +94,8 @@ def test_a_number_said_aloud_by_voice_input_is_read_as_its_digits(said: str, ent
 def test_words_that_happen_to_sound_like_digits_are_not_numbers(text: str) -> None:
     assert spoken_number(text) is None
     assert find_values(text) == []
+
+
+@pytest.mark.parametrize("text", ["しくしくしく", "ごくごくごく", "まるまるまるまるまるまる"])
+def test_a_sound_said_again_and_again_is_no_number(text: str) -> None:
+    assert spoken_number(text) is None

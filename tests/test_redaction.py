@@ -176,6 +176,8 @@ TYPED_PASSWORDS = [
     ("pw=Secret!", "Secret!"),
     ("my mail password is Sakura2024 but I can't login", "Sakura2024"),
     ("メールのパスワード変えたい 今のは abcd1234 なんだけど", "abcd1234"),
+    ("My password is: sakura", "sakura"),
+    ("my password was abc12345", "abc12345"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",
@@ -188,6 +190,7 @@ ORDINARY_QUESTIONS = [
     "I forgot my password is it possible to reset",
     "パスワードを変えたい。今のはわかっています",
     "今のは N123456789 です、パスワードを忘れました",
+    "パスワードを変えたら今の iPhone13 のメール設定も変えますか",
     "パスワードを4回間違えました",
     "パスワードは8文字以上ですか",
     "パスワードはOCN IDと同じですか",

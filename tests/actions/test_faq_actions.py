@@ -395,6 +395,7 @@ def test_a_question_that_names_no_id_right_after_an_answer_about_one_asks_about_
     """What it asks (look up, change, the password forgotten or to change) with the ID just discussed is the
     topic, said with which ID the bot took, so a customer who meant another can say so."""
     t = tracker(read_as, text=text, slots={"topic": before}, ranking=[(read_as, 0.5)], events=_after_answering(before))
+    t.latest_message["intent"]["confidence"] = 0.5
     action = ActionClarify() if read_as == "nlu_fallback" else ActionAnswer()
     messages, _ = run(action, t)
     assert responses(messages)[:2] == [bubble, f"utter_answer_{expected}"]
@@ -515,7 +516,7 @@ def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_pas
 
 @pytest.mark.parametrize(
     "text",
-    ["ありがとうございました。失礼いたします。", "ありがとうございます。本日はここまでといたします。ごきげんよう。",
+    ["ありがとうございました。失礼いたします。", "ありがとうございました。ごきげんよう",
      "ありがとう ございました。bye bye", "ありがとうございました。おやすみなさいませ"],
 )  # fmt: skip
 def test_thanks_that_also_say_goodbye_close_the_chat(text: str) -> None:
@@ -567,3 +568,64 @@ def test_ok_thanks_to_the_offer_of_the_chat_procedure_are_thanks_not_a_yes() -> 
 def test_a_goodbye_to_the_offer_of_the_chat_procedure_is_a_goodbye_not_a_yes() -> None:
     t = tracker("goodbye", text="了解です、失礼します", slots={"pending_question": "offer_procedure"})
     assert responses(run(ActionAnswer(), t)[0]) == ["utter_goodbye"]
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "read_as", "confidence", "pending"),
+    [
+        # Read surely as another ID's topic: it stands.
+        ("check_customer_number", "ログインIDを確認したい", "check_ocn_id", 0.95, None),
+        ("check_connection_id", "ocnのパスワードを変更したい", "change_ocn_id_password", 0.95, None),
+        # It answers the open question: the offer of the look-up procedure, 「解決しましたか？」.
+        ("check_customer_number", "はい、確認したいです", "nlu_fallback", 0.5, "offer_procedure"),
+        ("change_ocn_id", "変更できました", "nlu_fallback", 0.5, "survey"),
+        # It denies the operation, or names another thing.
+        ("change_ocn_id", "変更はしたくないです", "nlu_fallback", 0.5, None),
+        ("check_ocn_id", "ログイン履歴ってどこで見れますか", "nlu_fallback", 0.5, None),
+        ("check_ocn_id", "確認コードが来ない", "nlu_fallback", 0.5, None),
+        ("check_ocn_id", "スマホでもつかえますか", "nlu_fallback", 0.5, None),
+        ("check_connection_id", "Wi-Fiのパスワードがわからない", "forgot_password", 0.8, None),
+    ],
+)
+def test_an_answer_to_the_open_question_a_denial_or_a_sure_reading_is_not_taken_for_an_id_question(
+    before: str, text: str, read_as: str, confidence: float, pending: str | None
+) -> None:
+    slots = {"topic": before, "pending_question": pending}
+    t = tracker(read_as, text=text, slots=slots, ranking=[(read_as, confidence)], events=_after_answering(before))
+    t.latest_message["intent"]["confidence"] = confidence
+    action = ActionClarify() if read_as == "nlu_fallback" else ActionAnswer()
+    said = responses(run(action, t)[0])
+    assert "utter_about_the_id" not in said and "utter_password_of_the_id" not in said
+
+
+def test_a_forgotten_password_in_other_words_right_after_an_ocn_id_answer_is_its_password() -> None:
+    t = tracker(
+        "forgot_password", text="忘れちゃった", slots={"topic": "check_ocn_id"}, events=_after_answering("check_ocn_id")
+    )
+    t.latest_message["intent"]["confidence"] = 0.7
+    assert responses(run(ActionAnswer(), t)[0])[:2] == [
+        "utter_password_of_the_id",
+        "utter_answer_forgot_ocn_id_password",
+    ]
+
+
+def test_thanks_that_answer_did_it_help_in_words_record_the_answer() -> None:
+    t = tracker("thank", text="はい、解決しました。ありがとうございます", slots={"pending_question": "survey"})
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_survey_thanks"]
+    assert any(e.get("name") == "survey_answer" and e.get("value") == "resolved" for e in events)
+    # To the offer, 「今はいいです、ありがとうございました」 is thanks, as before; the offer stays open.
+    t = tracker("thank", text="今はいいですありがとうございました", slots={"pending_question": "offer_procedure"})
+    assert responses(run(ActionAnswer(), t)[0]) == ["utter_thank"]
+
+
+def test_a_closing_word_inside_a_question_is_no_goodbye() -> None:
+    t = tracker("nlu_fallback", text="窓口は土日おやすみですか")
+    assert "utter_goodbye" not in responses(run(ActionClarify(), t)[0])
+
+
+def test_are_you_a_person_is_answered_as_are_you_a_bot() -> None:
+    for text in ("あなたは誰ですか", "人が対応してますか", "オペレーターさんですか"):
+        t = tracker("bot_challenge", text=text)
+        t.latest_message["intent"]["confidence"] = 0.6
+        assert responses(run(ActionAnswer(), t)[0]) == ["utter_bot_challenge"]

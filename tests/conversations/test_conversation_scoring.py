@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.blind_conversations import CodeReader, Run, bot_turns, compare, report, stratified
+from benchmarks.blind_conversations import CodeReader, Run, bot_turns, compare, print_first_misses, report, stratified
+from benchmarks.blind_conversations import main as blind_conversations_main
 from benchmarks.conversation_scoring import (
     BotTurn,
     Conversation,
@@ -211,3 +212,21 @@ def test_the_survey_asked_with_the_answer_and_answered_by_thanks_is_the_survey_a
     assert judge(Turn("どうもありがとう", "asks", "survey"), bot("utter_survey_thanks")).right
     assert judge(Turn("うーん、まだです", "asks", "survey"), bot("utter_survey_unresolved")).right
     assert not judge(Turn("どうもありがとう", "asks", "survey"), bot("utter_thank")).right  # never asked
+
+
+def test_the_first_wrong_turn_of_a_readable_set_is_shown_with_its_text(capsys) -> None:
+    turns = (Turn("お客さま番号は？", "answer", "check_customer_number"), Turn("ありかとう", "does", "thank"))
+    conversation = Conversation("dd-plain-001", "plain", "web", "dd/plain.yml", turns)
+    right = judge(turns[0], bot("utter_answer_check_customer_number"))
+    wrong = judge(turns[1], bot("utter_clarify"))
+    did = [bot("utter_answer_check_customer_number"), bot("utter_clarify")]
+    print_first_misses(Run([ConversationResult(conversation, (right, wrong))], 1.0, {"dd-plain-001": did}))
+    shown = capsys.readouterr().out
+    assert "dd-plain-001 turn 2: expected does:thank, did does:clarify" in shown
+    assert "typed:   ありかとう" in shown and "bot:     utter_clarify" in shown
+
+
+def test_the_blind_set_is_never_shown() -> None:
+    with pytest.raises(SystemExit) as refused:
+        blind_conversations_main(["--show-misses"])
+    assert refused.value.code == 2

@@ -39,9 +39,11 @@ def test_the_word_as_written_still_reads_as_itself(lemmas) -> None:
     assert "接続" in lemmas("せつぞく用ID")
 
 
-def test_a_slip_that_spells_an_everyday_word_is_not_taken_for_an_id(lemmas) -> None:
-    # 「あいてい(ます)」 is 空いている, not 「あいでぃ」 with its dakuten left off.
+def test_a_slip_that_spells_another_word_is_not_taken_for_the_domain_word(lemmas) -> None:
+    # 「あいてい(ます)」 is 空いている and 「あいてぃー」 IT, not 「あいでぃ」; 「てぃーぽいんと」 is Tポイント.
     assert "id" not in lemmas("席があいています")
+    assert "id" not in lemmas("あいてぃーの仕事")
+    assert "dポイント" not in lemmas("てぃーぽいんとをためたい")
 
 
 def test_short_words_and_words_without_dakuten_get_no_slipped_spellings() -> None:
