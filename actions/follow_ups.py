@@ -22,6 +22,7 @@ from ocn_ids.answers import (
     OTHER_THINGS,
     PASSWORD_WORDS,
     THE_ID_ITSELF,
+    WHY_NOT,
     fold,
 )
 from ocn_ids.parse import find_choices
@@ -112,6 +113,20 @@ def topic_asked_again(topic: str | None, said_before: list[str], ranking: list[d
         item.get("name") == topic and float(item.get("confidence") or 0) >= _FOLLOW_UP_FLOOR for item in ranked
     )
     return topic if likely else None
+
+
+# --- 「なんで？」 after a refusal ---------------------------------------------------------------------------
+_REFUSALS = {"change_customer_number", "change_connection_id"}  # answers that say 「変更できません」
+_SHORT_WHY = 12
+
+
+def asked_why_not(topic: str | None, said_before: list[str], text: str) -> str | None:
+    """The refusal just given, when a short unclear reply asks why or whether it is really so (「なんで？」
+    「むり？」 after 「接続用IDは変更できません」): the same answer again, not a choice of topics."""
+    folded = fold(text)
+    if topic not in _REFUSALS or f"utter_answer_{topic}" not in said_before or len(folded) > _SHORT_WHY:
+        return None
+    return topic if WHY_NOT.search(folded) else None
 
 
 # --- another question about the ID just discussed ------------------------------------------------------

@@ -292,6 +292,9 @@ OTHER_THINGS = re.compile(
     r"wi-?fi|わいふぁい|無線|ぱすぽーと|sms|ろぐいんid"
 )
 
+# 「なんで？」「むり？」「本当に？」 right after 「…は変更できません」: asking why, or to be sure (follow_ups.py).
+WHY_NOT = re.compile(r"なんで|なぜ|どうして|無理|むり|できない|できん|だめ|駄目|本当|ほんと|まじ")
+
 # After 「このままお待ちになりますか？」 (a queued customer waited long: actions/handoff_waiting.py).
 WaitAnswer = Literal["wait", "contact"]
 KEEP_WAITING = YES | _folded({

@@ -629,3 +629,27 @@ def test_are_you_a_person_is_answered_as_are_you_a_bot() -> None:
         t = tracker("bot_challenge", text=text)
         t.latest_message["intent"]["confidence"] = 0.6
         assert responses(run(ActionAnswer(), t)[0]) == ["utter_bot_challenge"]
+
+
+@pytest.mark.parametrize("text", ["なんで？", "むり？", "本当に？", "どうしてですか"])
+def test_why_right_after_a_refusal_gets_the_refusal_again(text: str) -> None:
+    """「なんで？」 after 「接続用IDは変更できません」 asks why or whether it is so: the same answer, introduced as such."""
+    t = tracker(
+        "nlu_fallback",
+        text=text,
+        slots={"topic": "change_connection_id"},
+        ranking=[("nlu_fallback", 0.5), ("greet", 0.2), ("bot_challenge", 0.15)],
+        events=_after_answering("change_connection_id"),
+    )
+    assert responses(run(ActionClarify(), t)[0])[:2] == ["utter_topic_again", "utter_answer_change_connection_id"]
+
+
+def test_why_after_an_answer_that_refused_nothing_is_clarified_as_before() -> None:
+    t = tracker(
+        "nlu_fallback",
+        text="なんで？",
+        slots={"topic": "check_ocn_id"},
+        ranking=[("nlu_fallback", 0.5), ("greet", 0.2), ("bot_challenge", 0.15)],
+        events=_after_answering("check_ocn_id"),
+    )
+    assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
