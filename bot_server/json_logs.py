@@ -33,6 +33,7 @@ PROJECT_LOGGERS = ("actions", "bot_server", "channels", "console", "nlu_componen
 HASH_CHARS = 16  # 64 bits: enough to tell conversations apart in a day's logs
 _INSTALLED = "_ocn_json_logs"
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+_HASH = re.compile(f"[0-9a-f]{{{HASH_CHARS}}}")
 
 _conversation: ContextVar[str | None] = ContextVar("ocn_log_conversation", default=None)
 
@@ -72,7 +73,14 @@ class RedactingJsonFormatter(JsonFormatter):
         message = log_data.get("message")
         if isinstance(message, str) and "\x1b[" in message:  # Rasa colours its warnings
             log_data["message"] = _ANSI_COLOUR.sub("", message)
-        return redact_value(log_data)
+        # The conversation field is our own hash: redacted like the rest, a hash that happens to hold six
+        # digits in a row would lose them ("[確認コード]d9af321d4d"), and the conversation its lines.
+        conversation = log_data.pop("conversation", None)
+        log_data = redact_value(log_data)
+        if conversation is not None:
+            ours = isinstance(conversation, str) and _HASH.fullmatch(conversation)
+            log_data["conversation"] = conversation if ours else redact_value(conversation)
+        return log_data
 
 
 def _level(level: int | str | None) -> int:

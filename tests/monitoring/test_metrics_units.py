@@ -4,6 +4,7 @@ the console's queue snapshot, the token check, and the JSON log lines (hash, red
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from actions.account_client import AccountClient
 from bot_server import metrics as bot_metrics
 from bot_server.json_logs import conversation_hash
 from bot_server.metrics_endpoint import authorized
+from bot_server.redaction import redact_text
 from console.handoff_queue import Handoff
 from console.metrics import snapshot
 from tests.test_account_client import FakeApi, Reply
@@ -188,17 +190,34 @@ with conversation_scope("line:U0123456789abcdef"):
     log.info("code %s sent to %s", "482913", "090-1234-5678", extra={"note": "call 090-1234-5678"})
 log.info("outside")
 logging.getLogger("some.library").info("below the root's level")
+with conversation_scope(sys.argv[1]):
+    log.info("a conversation whose hash holds a code-like run")
 """
 
 
+def sender_whose_hash_looks_like_a_code() -> str:
+    """A sender id whose hash the redaction of codes would cut (six digits in a row, e.g. 123456d9af321d4d)."""
+    return next(
+        sender
+        for sender in (f"rest:test-{n}" for n in itertools.count())
+        if redact_text(conversation_hash(sender)) != conversation_hash(sender)
+    )
+
+
 def test_log_lines_are_json_redacted_and_carry_the_conversation_hash() -> None:
+    code_like = sender_whose_hash_looks_like_a_code()
     result = subprocess.run(
-        [sys.executable, "-c", LOGGING_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", "import sys\n" + LOGGING_SCRIPT, code_like],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stderr.splitlines()]
-    assert [line["message"] for line in lines] == ["code [確認コード] sent to [電話番号]", "outside"]
-    first, second = lines
+    assert [line["message"] for line in lines[:2]] == ["code [確認コード] sent to [電話番号]", "outside"]
+    first, second, third = lines
+    assert third["conversation"] == conversation_hash(code_like)
     assert first["conversation"] == conversation_hash("line:U0123456789abcdef") and "U0123" not in result.stderr
     assert (
         first["note"] == "call [電話番号]" and first["level"] == "INFO" and first["logger"] == "actions.account_client"
