@@ -5,7 +5,8 @@ conversation: a hash of the sender id, the same in every process, so the Rasa se
 server's lines of one conversation can be found together without the id itself) and whatever `extra`
 the caller gave. Every record goes through the one redaction (bot_server/redaction.py) twice over:
 its message when it is created (`install_log_redaction`), and every field of the JSON object when it
-is written (codes and phone numbers in an `extra` or an exception text too).
+is written (codes and phone numbers in an `extra` or an exception text too), except `conversation` when it
+is our own hash.
 
 Which conversation a line belongs to is set per turn with `conversation_scope(sender_id)` (the Rasa
 server: bot_server/metrics.py; the action server: actions/metrics.py).
