@@ -21,7 +21,7 @@ from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
-from ocn_ids.answers import asks_for_chat_procedure, fold, names_the_bot
+from ocn_ids.answers import asks_for_chat_procedure, fold, names_another_service, names_the_bot
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 
 logger = logging.getLogger(__name__)
@@ -66,14 +66,14 @@ class ActionAnswer(Action):
             intent = "out_of_scope"
         if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
             return _clarify_short(dispatcher, tracker)
-        procedure = TOPICS[intent].procedure
-        if procedure and not in_form and asks_for_chat_procedure(tracker.latest_message.get("text") or ""):
+        procedure, text = TOPICS[intent].procedure, tracker.latest_message.get("text") or ""
+        if procedure and not in_form and asks_for_chat_procedure(text):
             # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
-        if intent == "out_of_scope" and not in_form:
+        if intent == "out_of_scope" and not in_form and not names_another_service(text):
             # A confident "off-topic" that clearly names an ID or password is one the classifier
-            # could not place: answer from the help page instead (issue 8).
-            text = tracker.latest_message.get("text") or ""
+            # could not place: answer from the help page instead (issue 8); not when the password is
+            # another service's (「楽天のパスワード」「dアカウントのID」).
             found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [], strong=True)
             if found.section:
                 knowledge.send_section(dispatcher, found, link("help_id_password"))

@@ -27,6 +27,7 @@ from actions.conversation_state import (
     latest_intent,
     reset_procedure,
 )
+from actions.conversation_thread import procedure_of_the_thread
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
 from actions.topics import TOPICS
@@ -295,8 +296,8 @@ def procedure_of_clarification(tracker: Tracker) -> str | None:
 
 def procedure_of_request(tracker: Tracker) -> str | None:
     """The procedure a request to do it in the chat that names none asks for: the answer's just given, else
-    the one the bot's clarification just offered."""
-    return procedure_of_topic(tracker) or procedure_of_clarification(tracker)
+    the one the bot's clarification just offered, else the one the customer's recent messages lean to."""
+    return procedure_of_topic(tracker) or procedure_of_clarification(tracker) or procedure_of_the_thread(tracker)
 
 
 def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:

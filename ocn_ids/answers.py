@@ -292,6 +292,20 @@ OTHER_THINGS = re.compile(
     r"wi-?fi|わいふぁい|無線|ぱすぽーと|sms|ろぐいんid"
 )
 
+# Another company's or service's own account (its password, ID, points, card): a confident out_of_scope that
+# names one is not an OCN question the classifier could not place (actions/faq_actions.py).
+_ANOTHER_SERVICE = re.compile(
+    r"楽天|らくてん|amazon|あまぞん|yahoo|やふー|google|ぐーぐる|gmail|apple|あっぷる|icloud|microsoft|"
+    r"(?<![a-z])line(?![a-z])|(?<!おん)らいん|(?<![a-z])au(?![a-z])|softbank|そふとばんく|docomo|どこも|"
+    r"dあか|でぃーあか|dぽいんと|wi-?fi|わいふぁい|無線|銀行|くれじっと|きゃっしゅかーど|netflix|youtube|"
+    r"instagram|facebook|twitter|playstation|nintendo|任天堂"
+)
+
+
+def names_another_service(text: str) -> bool:
+    return bool(_ANOTHER_SERVICE.search(fold(text)))
+
+
 # 「なんで？」「むり？」「本当に？」 right after 「…は変更できません」: asking why, or to be sure (follow_ups.py).
 WHY_NOT = re.compile(r"なんで|なぜ|どうして|無理|むり|できない|できん|だめ|駄目|本当|ほんと|まじ")
 

@@ -165,6 +165,10 @@ def test_a_second_unclear_message_about_an_id_still_gets_a_section() -> None:
         ("今日の天気は？", "utter_answer_out_of_scope"),
         ("今月の料金をマイページで確認したい", "utter_answer_out_of_scope"),
         ("引っ越し先でもネットを使いたい", "utter_answer_out_of_scope"),
+        # Another service's own password or ID is not an OCN question the classifier missed.
+        ("楽天のパスワードを再設定したい", "utter_answer_out_of_scope"),
+        ("dアカウントのIDがわからない", "utter_answer_out_of_scope"),
+        ("Wi-Fiのパスワードってどこ？", "utter_answer_out_of_scope"),
     ],
 )
 def test_off_topic_answer_only_for_messages_not_about_ids(text: str, expected: str) -> None:
@@ -327,6 +331,47 @@ def test_a_request_to_do_it_here_after_a_clarification_takes_its_one_chat_proced
     )
     _, events = run(ActionClarify(), unplaced)
     assert slot_events(events)["procedure"] == procedure
+
+
+def _unplaced_messages(*rankings: list[tuple[str, float]]) -> list[dict]:
+    """Earlier customer messages the bot could not place (each with the classifier's ranking), each answered
+    with a second-try fallback, then the request itself."""
+    events: list[dict] = []
+    for ranking in rankings:
+        parse_data = {"intent_ranking": [{"name": n, "confidence": c} for n, c in ranking]}
+        events += [
+            {"event": "user", "text": "…", "parse_data": parse_data},
+            {"event": "bot", "metadata": {"utter_action": "utter_fallback_no_link"}},
+        ]
+    return events + [{"event": "user", "text": "チャットで手続きしたい"}]
+
+
+@pytest.mark.parametrize(
+    "rankings, procedure",
+    [
+        # Neither message was sure enough to answer, but both lean to the OCN ID's password.
+        (([("nlu_fallback", 0.5), ("forgot_ocn_id_password", 0.32), ("ask_id_types", 0.2)],
+          [("nlu_fallback", 0.5), ("forgot_ocn_id_password", 0.25), ("deny", 0.1)]), "reset_ocn_password"),
+        # Two procedures about as likely: the form asks which.
+        (([("nlu_fallback", 0.5), ("check_connection_id", 0.3), ("check_ocn_id", 0.28)],), None),
+        # Too little to go on.
+        (([("nlu_fallback", 0.5), ("deny", 0.3), ("check_ocn_id", 0.12)],), None),
+    ],
+)  # fmt: skip
+def test_a_request_after_messages_the_bot_could_not_place_takes_the_procedure_they_lean_to(
+    rankings: tuple[list[tuple[str, float]], ...], procedure: str | None
+) -> None:
+    t = tracker("start_procedure", text="チャットで手続きしたい", events=_unplaced_messages(*rankings))
+    _, events = run(ActionStartProcedure(), t)
+    assert slot_events(events)["procedure"] == procedure
+
+
+def test_the_thread_starts_after_the_last_procedure() -> None:
+    """What the customer asked before a procedure the chat already ran is not what they ask for now."""
+    before = _unplaced_messages([("nlu_fallback", 0.5), ("forgot_ocn_id_password", 0.45)])[:-1]
+    events = [*before, {"event": "action", "name": "action_run_procedure"}, {"event": "user", "text": "手続きしたい"}]
+    _, started = run(ActionStartProcedure(), tracker("start_procedure", text="手続きしたい", events=events))
+    assert slot_events(started)["procedure"] is None
 
 
 def test_a_word_or_two_read_without_much_confidence_is_asked_back() -> None:

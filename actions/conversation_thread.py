@@ -1,0 +1,58 @@
+"""What a customer has been asking about over their last few messages, when no single message said it.
+
+A customer whose question the bot could not place (the clarification, then a second try) and who then asks
+「チャットで手続きできますか」 still means the thing they were asking about. The classifier's readings of their
+recent messages, added up, often point at one procedure even when no message alone was sure enough to be
+answered; when they do not point clearly at one, the form asks which (actions/procedure_form.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.topics import TOPICS
+
+RECENT_MESSAGES = 3  # the customer's messages before the request that are read
+SURE_ENOUGH = 0.4  # the leading procedure's summed probability over those messages
+CLEAR_LEAD = 2.0  # how many times the next procedure's it must be
+_A_PROCEDURE_ENDED = ("action_run_procedure", "action_cancel_procedure")
+
+
+def _earlier_readings(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """The parse data of the customer's messages before the latest one, newest first, back to the last
+    procedure the chat ran or the session's start."""
+    seen_latest = False
+    read = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started" or (kind == "action" and event.get("name") in _A_PROCEDURE_ENDED):
+            return
+        if kind != "user":
+            continue
+        if not seen_latest:
+            seen_latest = True
+            continue
+        yield event.get("parse_data") or {}
+        read += 1
+        if read == RECENT_MESSAGES:
+            return
+
+
+def procedure_of_the_thread(tracker: Tracker) -> str | None:
+    """The one chat procedure the customer's recent messages lean to, if they lean clearly to one."""
+    scores: dict[str, float] = defaultdict(float)
+    for parse_data in _earlier_readings(tracker):
+        for item in parse_data.get("intent_ranking") or []:
+            topic = TOPICS.get(str(item.get("name") or ""))
+            if topic is not None and topic.procedure:
+                scores[topic.procedure] += float(item.get("confidence") or 0.0)
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda pair: -pair[1])
+    best, score = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return best if score >= SURE_ENOUGH and score >= CLEAR_LEAD * runner_up else None
