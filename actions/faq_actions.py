@@ -15,7 +15,7 @@ from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
 from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
-from actions.follow_ups import asked_why_not, topic_asked_again
+from actions.follow_ups import asked_why_not, bare_follow_up, topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
@@ -123,11 +123,13 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     ranking = tracker.latest_message.get("intent_ranking") or []
     said_before = bot_responses_before(tracker)
     topic = tracker.get_slot("topic")
+    found = knowledge.retrieve(text, ranking)
     again = topic_asked_again(topic, said_before, ranking) or asked_why_not(topic, said_before, text)
+    if not again and not found.section:
+        again = bare_follow_up(topic, said_before, text, ranking)
     if again and tracker.active_loop_name != PROCEDURE_FORM:
         dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
         return answer_topic(again, dispatcher, tracker)
-    found = knowledge.retrieve(text, ranking)
     if _clarified_just_before(tracker) and not found.section:
         return second_fallback(dispatcher, tracker)
     if found.section:

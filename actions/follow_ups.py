@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from ocn_ids.answers import (
+    ACKNOWLEDGES_OR_TURNS_AWAY,
     CHANGE_WORDS,
     DENIED,
     FOLLOW_UP_MARKERS,
@@ -24,7 +25,9 @@ from ocn_ids.answers import (
     THE_ID_ITSELF,
     WHY_NOT,
     fold,
+    names_another_service,
 )
+from ocn_ids.normalize import without_slips
 from ocn_ids.parse import find_choices
 
 
@@ -113,6 +116,40 @@ def topic_asked_again(topic: str | None, said_before: list[str], ranking: list[d
         item.get("name") == topic and float(item.get("confidence") or 0) >= _FOLLOW_UP_FLOOR for item in ranked
     )
     return topic if likely else None
+
+
+# --- a bare follow-up on the answer just given --------------------------------------------------------------
+_BARE_FOLLOW_UP_CHARS = 30
+# An off-topic reading this likely: the message may well be about something else (「請求はどこに聞けば」).
+_OFF_TOPIC_FLOOR = 0.35
+# Topics a follow-up cannot be read against: no answer of their own, or about all three IDs (a follow-up to
+# 「IDの種類と違い」 asks about one of them).
+# 「なんで？」 asks a reason the answer does not give (a refusal's is asked_why_not's).
+_WHY = re.compile(r"なんで|なぜ|どうして")
+_NO_ANSWER_OF_ITS_OWN = {"out_of_scope", "request_human", "forgot_password", "ask_id_types"}
+
+
+def bare_follow_up(topic: str | None, said_before: list[str], text: str, ranking: list[dict]) -> str | None:
+    """The topic just answered, when a short message right after its answer that the classifier could not
+    place names nothing of its own: no ID, no password, no other thing or service, no turn to something
+    else (「何がいるの？」「再発行は？」「今のはわかる」 after their answers). It can only ask about that
+    answer; the answer again is introduced as such (utter_topic_again), so a customer who meant something
+    else is told to say it in other words."""
+    if not topic or topic in _NO_ANSWER_OF_ITS_OWN or f"utter_answer_{topic}" not in said_before:
+        return None
+    folded = fold(text)
+    if not folded or len(folded) > _BARE_FOLLOW_UP_CHARS or text.startswith("/"):
+        return None
+    names_something = (
+        any(found.entity == "id_type" for found in find_choices(text))
+        or PASSWORD_WORDS.search(folded)
+        or OTHER_THINGS.search(folded)
+        or ACKNOWLEDGES_OR_TURNS_AWAY.search(without_slips(folded))
+        or _WHY.search(folded)
+        or names_another_service(text)
+    )
+    off_topic = max((float(i.get("confidence") or 0) for i in ranking if i.get("name") == "out_of_scope"), default=0)
+    return None if names_something or off_topic >= _OFF_TOPIC_FLOOR else topic
 
 
 # --- 「なんで？」 after a refusal ---------------------------------------------------------------------------

@@ -157,10 +157,20 @@ _COURTESY_BY_PLAIN = {_unstretched(w): w for w in sorted(_COURTESY_WORDS, key=le
 _PLAIN_COURTESY_WORDS = tuple(sorted(_COURTESY_BY_PLAIN, key=len, reverse=True))
 
 
+# Thanks as flick typing slips them (「ありかとうこさいます」「たすかりました」): only words of four or more
+# characters, where a slip makes no other word (「どうも」 slipped is 「とうも」).
+_SLIPPED_THANKS = frozenset(without_slips(_unstretched(w)) for w in THANKS if len(w) >= 4)
+
+
 def thanks_in(word: str) -> bool:
-    """A folded message that thanks: a thanks word anywhere in it, or 🙏 as a whole reply of courtesy words (in a
-    row of emoji, 「😀🙏」, it is a picture, not a reply)."""
-    return mentions_courtesy(word, THANKS) or _PLEASE_SIGN in (courtesy_parts(word) or ())
+    """A folded message that thanks: a thanks word anywhere in it, slipped or not, or 🙏 as a whole reply of
+    courtesy words (in a row of emoji, 「😀🙏」, it is a picture, not a reply)."""
+    slipped = without_slips(_unstretched(word))
+    return (
+        mentions_courtesy(word, THANKS)
+        or any(w in slipped for w in _SLIPPED_THANKS)
+        or _PLEASE_SIGN in (courtesy_parts(word) or ())
+    )
 
 
 def closes_the_chat(word: str) -> bool:
@@ -305,6 +315,16 @@ _ANOTHER_SERVICE = re.compile(
 def names_another_service(text: str) -> bool:
     return bool(_ANOTHER_SERVICE.search(fold(text)))
 
+
+# An acknowledgement (「わかりました、探してみます」) or a turn to something else (「ところで」「やっぱりさっきの」):
+# not a question about the answer just given (actions/follow_ups.py bare_follow_up).
+# Compared without flick-typing slips (「わかりまぢた」).
+ACKNOWLEDGES_OR_TURNS_AWAY = re.compile(
+    without_slips(
+        r"わかりました|分かりました|わかった|了解|りょうかい|なるほど|そうですか|そうなんだ|ところで|ちなみに|別件|"
+        r"それと|あと(?!で)|やっぱり|さっきの|前の件"
+    )
+)
 
 # 「なんで？」「むり？」「本当に？」 right after 「…は変更できません」: asking why, or to be sure (follow_ups.py).
 WHY_NOT = re.compile(r"なんで|なぜ|どうして|無理|むり|できない|できん|だめ|駄目|本当|ほんと|まじ")

@@ -493,7 +493,8 @@ def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_tha
     messages, _ = run(ActionClarify(), t)
     assert responses(messages)[:2] == ["utter_topic_again", "utter_answer_change_ocn_id"]
     assert messages[0]["title"] == TOPICS["change_ocn_id"].title
-    # Not among the likeliest, or not the answer just given: the usual clarification.
+    # Not among the likeliest, or not the answer just given: the usual clarification (for a message that
+    # names something of its own: a bare one is read against the answer anyway, see the next test).
     far = [("nlu_fallback", 0.5), ("check_ocn_id", 0.3), ("out_of_scope", 0.2), ("change_ocn_id", 0.15)]
     unlikely = [("nlu_fallback", 0.5), ("inform", 0.58), ("change_ocn_id", 0.04)]
     cases = (
@@ -504,12 +505,37 @@ def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_tha
     for ranked, events in cases:
         t = tracker(
             "nlu_fallback",
-            text="それってどこからするんですか",
+            text="それってマイページのどこからするんですか",
             slots={"topic": "change_ocn_id"},
             ranking=ranked,
             events=events,
         )
         assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
+
+
+@pytest.mark.parametrize(
+    "topic, text, ranking, again",
+    [
+        # Short, naming nothing of its own, right after the answer: about that answer.
+        ("register_mypage", "何がいるの？", [("nlu_fallback", 0.5), ("bot_challenge", 0.26), ("out_of_scope", 0.2)], True),
+        ("lost_registration_letter", "再発行は？", [("nlu_fallback", 0.5), ("goodbye", 0.12)], True),
+        # Names another ID, says it understood, turns to something else, or is likely off-topic: not read so.
+        ("register_mypage", "お客さま番号はいるの？", [("nlu_fallback", 0.5), ("check_customer_number", 0.3)], False),
+        ("lost_registration_letter", "わかりまじた、探します", [("nlu_fallback", 0.5), ("thank", 0.2)], False),
+        ("change_connection_id", "やっぱりさっきの件は？", [("nlu_fallback", 0.5), ("cancel", 0.3)], False),
+        ("register_mypage", "それはいくらかかる？", [("nlu_fallback", 0.5), ("out_of_scope", 0.4)], False),
+        # After the three IDs' answer a follow-up asks about one of them: the usual clarification.
+        ("ask_id_types", "どこで見るの？", [("nlu_fallback", 0.5), ("check_customer_number", 0.3)], False),
+    ],
+)  # fmt: skip
+def test_a_bare_follow_up_right_after_an_answer_gets_that_answer_again(
+    topic: str, text: str, ranking: list[tuple[str, float]], again: bool
+) -> None:
+    """「何がいるの？」 right after the answer about My Page's registration can only be about it: its answer again,
+    introduced as such (「別のご質問でしたら…」), rather than a choice of the classifier's unrelated guesses."""
+    t = tracker("nlu_fallback", text=text, slots={"topic": topic}, ranking=ranking, events=_after_answering(topic))
+    said = responses(run(ActionClarify(), t)[0])
+    assert (said[:2] == ["utter_topic_again", f"utter_answer_{topic}"]) is again, said
 
 
 def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_password() -> None:

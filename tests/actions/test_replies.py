@@ -341,6 +341,11 @@ def test_read_in_context_names_the_reader_that_took_each_message(
         ({}, "ありがとう、以上です", "thank", ["utter_goodbye"]),  # 「以上です」: nothing more, so goodbye
         ({}, "助かった、じゃあね", "thank", ["utter_goodbye"]),
         ({"pending_question": "offer_procedure"}, "はーい、お願いしまーす", "affirm", []),  # yes: the form asks next
+        # Flick-typing slips of thanks, which the classifier could not place.
+        ({}, "ありかとう", "nlu_fallback", ["utter_thank"]),
+        ({}, "そうてすか、ありかとうこさいます", "nlu_fallback", ["utter_thank"]),
+        ({"pending_question": "survey"}, "たずかりました", "nlu_fallback", ["utter_survey_thanks"]),
+        ({}, "はいはい", "nlu_fallback", ["utter_anything_else"]),  # a yes, not 「ばいばい」 slipped
     ],
 )
 def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
