@@ -5,7 +5,7 @@ customer, once, not to do it again):
 
 - after a password word and a separator: 「パスワードは Abc12345」「PW：abc123」「pass=hunter22」
   「パスワード abcd1234 でログインできません」 "my password is Sakura2024", or after 「今のは」 in a message that
-  speaks of a password (「パスワード変えたい、今のは abcd1234」). Words: パスワード, パス, 暗証番号, password, passwd, pass,
+  speaks of a password (「パスワード変えたい、今のは abcd1234」). Words: パスワード (also slipped: はすわーど), パス, 暗証番号, password, passwd, pass,
   pwd, pw (any width or case). After ":" or "=" any token of 4+ characters counts; after は／が／を／、／,
   or a space the token must look like a secret (letters with digits, or 6+ digits), so the questions
   「パスワードを忘れました」「パスワードはどこで確認できますか」「パスワードをSMSで受け取りたい」 stay.
@@ -27,7 +27,11 @@ from ocn_ids.parse import find_values
 MIN_CHARS = 4
 MAX_CHARS = 64
 
-_WORD = r"(?:パスワード|ぱすわーど|暗証番号|パス|ぱす|(?<![a-z0-9])(?:password|passwd|pass|pwd|pw)(?![a-z]))"
+# With the flick slips of パスワード (はすわーど, ぱすわーと …; 「はす」 alone is 蓮, so only the whole word).
+_WORD = (
+    r"(?:パスワード|ぱすわーど|[ぱは]すわー?[どと]|[パハ]スワー?[ドト]|暗証番号|パス|ぱす|"
+    r"(?<![a-z0-9])(?:password|passwd|pass|pwd|pw)(?![a-z]))"
+)
 _SEPARATORS = r"(?:[:=]|は|が|を|、|,|\s|(?:is|was)(?=[\s:]))+"  # 「パスワードは X」, "my password is X"
 _QUOTE_OPEN = "「『\"'"
 _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")

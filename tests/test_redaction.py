@@ -178,6 +178,9 @@ TYPED_PASSWORDS = [
     ("メールのパスワード変えたい 今のは abcd1234 なんだけど", "abcd1234"),
     ("My password is: sakura", "sakura"),
     ("my password was abc12345", "abc12345"),
+    # パスワード with a flick slip (dakuten or handakuten dropped)
+    ("OCN IDのはすわーど変えたい。今のはabc12345てす", "abc12345"),
+    ("はすわーとはqwer1234です", "qwer1234"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",
@@ -198,6 +201,7 @@ ORDINARY_QUESTIONS = [
     "パスポートの番号を変えたい",
     "password reset",
     "パスワードを N123456789 で確認したい",
+    "はすわーどをわすれました",
 ]
 
 
