@@ -16,15 +16,17 @@ from rasa_sdk import Tracker
 
 from actions.topics import TOPICS
 
-RECENT_MESSAGES = 3  # the customer's messages before the request that are read
+RECENT_MESSAGES = 3  # at most this many of the customer's unplaced messages before the request are read
 SURE_ENOUGH = 0.4  # the leading procedure's summed probability over those messages
 CLEAR_LEAD = 2.0  # how many times the next procedure's it must be
 _A_PROCEDURE_ENDED = ("action_run_procedure", "action_cancel_procedure")
+_UNPLACED = "nlu_fallback"
 
 
 def _earlier_readings(tracker: Tracker) -> Iterator[dict[str, Any]]:
-    """The parse data of the customer's messages before the latest one, newest first, back to the last
-    procedure the chat ran or the session's start."""
+    """The parse data of the customer's messages just before the latest one that the classifier could not
+    place, newest first: back to a message it placed (answered, a yes or a no: what came before is another
+    thread), the last procedure the chat ran, or the session's start."""
     seen_latest = False
     read = 0
     for event in reversed(tracker.events):
@@ -36,7 +38,10 @@ def _earlier_readings(tracker: Tracker) -> Iterator[dict[str, Any]]:
         if not seen_latest:
             seen_latest = True
             continue
-        yield event.get("parse_data") or {}
+        parse_data = event.get("parse_data") or {}
+        if (parse_data.get("intent") or {}).get("name") != _UNPLACED:
+            return
+        yield parse_data
         read += 1
         if read == RECENT_MESSAGES:
             return

@@ -79,7 +79,10 @@ class RedactingJsonFormatter(JsonFormatter):
         conversation = log_data.pop("conversation", None)
         log_data = redact_value(log_data)
         if conversation is not None:
-            ours = isinstance(conversation, str) and _HASH.fullmatch(conversation)
+            # Exactly the hash this turn set (ConversationFilter): a caller's own `conversation` is redacted.
+            ours = (
+                isinstance(conversation, str) and _HASH.fullmatch(conversation) and conversation == _conversation.get()
+            )
             log_data["conversation"] = conversation if ours else redact_value(conversation)
         return log_data
 

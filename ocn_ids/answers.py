@@ -303,17 +303,24 @@ OTHER_THINGS = re.compile(
 )
 
 # Another company's or service's own account (its password, ID, points, card): a confident out_of_scope that
-# names one is not an OCN question the classifier could not place (actions/faq_actions.py).
+# names one is not an OCN question the classifier could not place (actions/faq_actions.py). Compared after
+# fold (hiragana, no spaces); LINE and au only with what their accounts are called (「LINEで」 is this chat's
+# channel, 「ライン」 is in ガイドライン).
 _ANOTHER_SERVICE = re.compile(
     r"楽天|らくてん|amazon|あまぞん|yahoo|やふー|google|ぐーぐる|gmail|apple|あっぷる|icloud|microsoft|"
-    r"(?<![a-z])line(?![a-z])|(?<!おん)らいん|(?<![a-z])au(?![a-z])|softbank|そふとばんく|docomo|どこも|"
-    r"dあか|でぃーあか|dぽいんと|wi-?fi|わいふぁい|無線|銀行|くれじっと|きゃっしゅかーど|netflix|youtube|"
-    r"instagram|facebook|twitter|playstation|nintendo|任天堂"
+    r"line(?:の?(?:id|ぱす|password|あかうんと|account))|au(?:の?(?:id|ぱす|password))|softbank|そふとばんく|"
+    r"docomo(?!光)|どこも(?:の|けいたい|携帯|すまほ|あかうんと)|dあか|でぃーあか|dぽいんと|wi-?fi|わいふぁい|"
+    r"銀行|くれじっと|きゃっしゅかーど|netflix|youtube|ゆーちゅーぶ|instagram|いんすた|facebook|twitter|"
+    r"ついったー|playstation|nintendo|任天堂|biglobe|びっぐろーぶ|ぷらら|paypay|めるかり|ゆうちょ"
 )
+# OCN named, or one of its IDs: the question is about OCN's account whatever other service it mentions
+# (「ドコモ光の認証ID」「Wi-Fiルーターに入れる接続ID」「GmailでOCNメールを受けたい」).
+_NAMES_OCN = re.compile(r"ocn|おーしーえぬ|認証|接続|せつぞく|お客さま番号|お客様番号|おきゃくさまばんごう")
 
 
 def names_another_service(text: str) -> bool:
-    return bool(_ANOTHER_SERVICE.search(fold(text)))
+    folded = fold(text)
+    return bool(_ANOTHER_SERVICE.search(folded)) and not _NAMES_OCN.search(folded)
 
 
 # An acknowledgement (「わかりました、探してみます」) or a turn to something else (「ところで」「やっぱりさっきの」):

@@ -15,13 +15,17 @@ class NormalizedText:
 
     text: str
     origin: list[int]  # origin[i] = index in the original text of normalized char i
+    origin_end: list[int]  # origin_end[i] = index just after the original char(s) normalized char i came from
 
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the normalized span [start, end)."""
         if start >= end:
             pos = self.origin[start] if start < len(self.origin) else len(self.origin)
             return pos, pos
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.origin[start], self.origin_end[end - 1]
+
+
+_HALF_WIDTH_DAKUTEN = ("\uff9e", "\uff9f")  # ﾞ ﾟ (never the empty string: `"" in tuple` is False)
 
 
 def nfkc(text: str) -> str:
@@ -51,18 +55,21 @@ def without_slips(text: str) -> str:
 
 
 def normalize_with_offsets(text: str) -> NormalizedText:
-    """NFKC + lower-case, per character, so spans can be mapped back to what was typed.
-
-    Per-character NFKC does not compose half-width dakuten (ｶﾞ), which only matters for
-    kana; IDs and codes are ASCII after normalization, which is what this is used for.
-    """
+    """NFKC + lower-case, per character, so spans can be mapped back to what was typed; a half-width
+    kana with its half-width (han)dakuten (ﾊﾟ) is normalized as one character (パ), as NFKC of the whole
+    text would (「ﾊﾟｽﾜｰﾄﾞは abc12345」 names a password)."""
     chars: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        for normalized in nfkc(char).lower():
+    origin_end: list[int] = []
+    index = 0
+    while index < len(text):
+        width = 2 if text[index + 1 : index + 2] in _HALF_WIDTH_DAKUTEN else 1
+        for normalized in nfkc(text[index : index + width]).lower():
             chars.append(normalized)
             origin.append(index)
-    return NormalizedText("".join(chars), origin)
+            origin_end.append(index + width)
+        index += width
+    return NormalizedText("".join(chars), origin, origin_end)
 
 
 def has_meaningful_content(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ocn_ids.answers import names_another_service
 from ocn_ids.normalize import has_meaningful_content
 from ocn_ids.parse import (
     canonical_customer_number,
@@ -99,3 +100,26 @@ def test_words_that_happen_to_sound_like_digits_are_not_numbers(text: str) -> No
 @pytest.mark.parametrize("text", ["しくしくしく", "ごくごくごく", "まるまるまるまるまるまる"])
 def test_a_sound_said_again_and_again_is_no_number(text: str) -> None:
     assert spoken_number(text) is None
+
+
+# --- another service's account (ocn_ids/answers.py names_another_service) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, another",
+    [
+        ("楽天のパスワードを再設定したい", True),
+        ("dアカウントのIDがわからない", True),
+        ("I forgot my LINE password", True),
+        ("インスタのパスワードを忘れた", True),
+        # About OCN's own account, whatever else it names; words that merely contain a service's name.
+        ("ドコモ光の認証IDとパスワードを忘れた", False),
+        ("Wi-Fiルーターに入れる接続IDがわからない", False),
+        ("GmailでOCNメールを受信したい パスワードは？", False),
+        ("LINEでパスワードの再設定はできますか", False),
+        ("ガイドラインはどこですか", False),
+        ("お客さま番号がどこも書いてない", False),
+    ],
+)
+def test_another_services_account_is_told_from_ocns(text: str, another: bool) -> None:
+    assert names_another_service(text) is another

@@ -181,6 +181,9 @@ TYPED_PASSWORDS = [
     # パスワード with a flick slip (dakuten or handakuten dropped)
     ("OCN IDのはすわーど変えたい。今のはabc12345てす", "abc12345"),
     ("はすわーとはqwer1234です", "qwer1234"),
+    # half-width kana with a half-width (han)dakuten: one character each, as NFKC of the whole text
+    ("ﾊﾟｽﾜｰﾄﾞは abc12345", "abc12345"),
+    ("ﾊﾟｽは abc12345 です", "abc12345"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",

@@ -338,7 +338,10 @@ def _unplaced_messages(*rankings: list[tuple[str, float]]) -> list[dict]:
     with a second-try fallback, then the request itself."""
     events: list[dict] = []
     for ranking in rankings:
-        parse_data = {"intent_ranking": [{"name": n, "confidence": c} for n, c in ranking]}
+        parse_data = {
+            "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+        }
         events += [
             {"event": "user", "text": "…", "parse_data": parse_data},
             {"event": "bot", "metadata": {"utter_action": "utter_fallback_no_link"}},
@@ -364,6 +367,17 @@ def test_a_request_after_messages_the_bot_could_not_place_takes_the_procedure_th
     t = tracker("start_procedure", text="チャットで手続きしたい", events=_unplaced_messages(*rankings))
     _, events = run(ActionStartProcedure(), t)
     assert slot_events(events)["procedure"] == procedure
+
+
+def test_the_thread_is_only_the_messages_the_bot_could_not_place() -> None:
+    """「OCN IDのパスワードを忘れた」 was answered, then 「いいえ」 declined its procedure: a later request to do
+    something in the chat does not reach back to it; the form asks which."""
+    answered = _unplaced_messages([("forgot_ocn_id_password", 0.93), ("forgot_password", 0.04)])[:-1]
+    declined = _unplaced_messages([("deny", 0.95), ("forgot_ocn_id_password", 0.02)])[:-1]
+    request = _unplaced_messages()
+    events = [*answered, *declined, *request]
+    _, started = run(ActionStartProcedure(), tracker("start_procedure", text="チャットで手続きしたい", events=events))
+    assert slot_events(started)["procedure"] is None
 
 
 def test_the_thread_starts_after_the_last_procedure() -> None:
@@ -526,6 +540,14 @@ def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_tha
         ("register_mypage", "それはいくらかかる？", [("nlu_fallback", 0.5), ("out_of_scope", 0.4)], False),
         # After the three IDs' answer a follow-up asks about one of them: the usual clarification.
         ("ask_id_types", "どこで見るの？", [("nlu_fallback", 0.5), ("check_customer_number", 0.3)], False),
+        # Not a question about the answer: distress, a complaint, done, later, a mistyped ID, not a question.
+        ("register_mypage", "助けて", [("nlu_fallback", 0.5), ("deny", 0.2)], False),
+        ("register_mypage", "同じ答えなんだけど？", [("nlu_fallback", 0.5), ("deny", 0.2)], False),
+        ("check_ocn_id", "見れた！", [("nlu_fallback", 0.5), ("affirm", 0.3)], False),
+        ("register_mypage", "あとでやってみます", [("nlu_fallback", 0.5), ("affirm", 0.2)], False),
+        ("check_ocn_id", "N12345678", [("nlu_fallback", 0.5), ("inform", 0.4)], False),
+        ("register_mypage", "会員番号は？", [("nlu_fallback", 0.5), ("check_customer_number", 0.3)], False),
+        ("register_mypage", "asdfgh", [("nlu_fallback", 0.5), ("greet", 0.2)], False),
     ],
 )  # fmt: skip
 def test_a_bare_follow_up_right_after_an_answer_gets_that_answer_again(
@@ -536,6 +558,26 @@ def test_a_bare_follow_up_right_after_an_answer_gets_that_answer_again(
     t = tracker("nlu_fallback", text=text, slots={"topic": topic}, ranking=ranking, events=_after_answering(topic))
     said = responses(run(ActionClarify(), t)[0])
     assert (said[:2] == ["utter_topic_again", f"utter_answer_{topic}"]) is again, said
+
+
+def test_an_answer_given_again_is_not_given_a_third_time() -> None:
+    """After 「…について、あらためてご案内します」 and the answer, another unclear message is clarified (the one
+    after it gets the contact links): the customer is never sent the same answer round and round."""
+    again = [
+        {"event": "user", "text": "何いる？"},
+        {"event": "bot", "metadata": {"utter_action": "utter_topic_again"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_register_mypage"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": "どういうこと？"},
+    ]
+    t = tracker(
+        "nlu_fallback",
+        text="どういうこと？",
+        slots={"topic": "register_mypage"},
+        ranking=[("nlu_fallback", 0.5), ("deny", 0.2), ("greet", 0.1)],
+        events=again,
+    )
+    assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
 
 
 def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_password() -> None:

@@ -30,16 +30,16 @@ CONVERSATIONS_RIGHT_FLOOR = 0.55
 TURNS_RIGHT_FLOOR = 0.82
 FIRST_MESSAGES_DIRECT_FLOOR = 0.85
 CONFIDENTLY_WRONG_CEILING = 0.12
-CONFIDENTLY_WRONG_UNTIL_FIRST_MISTAKE_CEILING = 0.09
+CONFIDENTLY_WRONG_UNTIL_FIRST_MISTAKE_CEILING = 0.085
 # The readable decision set (tests/conversations/decision/), gated the same way: floors a little under the
 # figures measured at the commit that set them (benchmarks/README.md "Eighth round").
 # Measured 0.550 / 0.832 / 0.895 / 0.116, 0.072 until the first mistake.
 DECISION_FLOORS = {
     "conversations_right": 0.52,
     "turns_right": 0.81,
-    "first_messages_direct": 0.87,
+    "first_messages_direct": 0.88,
 }
-DECISION_CEILINGS = {"confidently_wrong": 0.135, "confidently_wrong_until_first_mistake": 0.09}
+DECISION_CEILINGS = {"confidently_wrong": 0.135, "confidently_wrong_until_first_mistake": 0.085}
 DECISION_SET = Path(__file__).parent / "decision"
 
 
