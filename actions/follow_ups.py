@@ -13,6 +13,7 @@ from typing import Literal, NamedTuple
 
 from ocn_ids.answers import (
     ACKNOWLEDGES_OR_TURNS_AWAY,
+    ASKS_SOMETHING,
     CHANGE_WORDS,
     DENIED,
     FOLLOW_UP_MARKERS,
@@ -20,9 +21,11 @@ from ocn_ids.answers import (
     KNOWS_CURRENT,
     LOOK_UP_WORDS,
     NAMED_IDS,
+    NOT_ABOUT_THE_ANSWER,
     OTHER_THINGS,
     PASSWORD_WORDS,
     THE_ID_ITSELF,
+    VALUE_OR_ID_WORD,
     WHY_NOT,
     fold,
     names_another_service,
@@ -124,17 +127,6 @@ _BARE_FOLLOW_UP_CHARS = 30
 _OFF_TOPIC_FLOOR = 0.35
 # Topics a follow-up cannot be read against: no answer of their own, or about all three IDs (a follow-up to
 # 「IDの種類と違い」 asks about one of them).
-# A question (「再発行？」「何がいるの」「どうすればいいですか」), on the text as typed.
-_ASKS = re.compile(r"[?？]|何|なに|なん|どこ|どう|どれ|どの|いつ|いくら|ですか|ますか|でしょう|の$")
-# A value or an ID's word (「N12345678」「abc@ocn」「会員番号は？」「ユーザー名は？」): an ID mistyped or asked about.
-_VALUE_OR_ID_WORD = re.compile(r"[0-9@]|番号|ゆーざー|user|あかうんと|account")
-# Not a question about the answer: why (a refusal's is asked_why_not's), distress, a complaint about the bot,
-# done already, later, start over (compared after fold: hiragana).
-_NOT_ABOUT_THE_ANSWER = re.compile(
-    r"なんで|なぜ|どうして|同じ|おなじ|るーぷ|何回|何度|だめ|駄目|おかしい|助け|たすけ|困|こまっ|ふざけ|急い|いそい|"
-    r"早く|はやく|めんど|しんど|できた|できました|見れた|みれた|見られた|後で|あとで|帰って|最初から|さいしょから|"
-    r"めにゅー|他には|ほかには|てすと|test"
-)
 _NO_ANSWER_OF_ITS_OWN = {"out_of_scope", "request_human", "forgot_password", "ask_id_types"}
 
 
@@ -150,15 +142,15 @@ def bare_follow_up(topic: str | None, said_before: list[str], text: str, ranking
     if "utter_topic_again" in said_before:
         return None
     folded = fold(text)
-    if not folded or len(folded) > _BARE_FOLLOW_UP_CHARS or text.startswith("/") or not _ASKS.search(text):
+    if not folded or len(folded) > _BARE_FOLLOW_UP_CHARS or text.startswith("/") or not ASKS_SOMETHING.search(text):
         return None
     names_something = (
         any(found.entity == "id_type" for found in find_choices(text))
-        or _VALUE_OR_ID_WORD.search(folded)
+        or VALUE_OR_ID_WORD.search(folded)
         or PASSWORD_WORDS.search(folded)
         or OTHER_THINGS.search(folded)
         or ACKNOWLEDGES_OR_TURNS_AWAY.search(without_slips(folded))
-        or _NOT_ABOUT_THE_ANSWER.search(folded)
+        or NOT_ABOUT_THE_ANSWER.search(folded)
         or names_another_service(text)
     )
     off_topic = max((float(i.get("confidence") or 0) for i in ranking if i.get("name") == "out_of_scope"), default=0)

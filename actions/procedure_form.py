@@ -16,7 +16,15 @@ from rasa_sdk.types import DomainDict
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, slot_values
-from actions.choices import asks_to_go_ahead, changes_mind, is_plain_yes_no, named_procedure, read_choice, read_yes_no
+from actions.choices import (
+    asks_to_go_ahead,
+    changes_mind,
+    is_plain_yes_no,
+    named_procedure,
+    procedure_title,
+    read_choice,
+    read_yes_no,
+)
 from actions.conversation_state import (
     ask,
     bot_responses_before,
@@ -380,6 +388,9 @@ class ActionAskAccountRef(Action):
                 response="utter_ask_delivery_method_and_account_ref",
                 buttons=buttons.delivery_methods() + buttons.cancel(),
             )
+        elif title := procedure_title(tracker.get_slot("procedure")):
+            # Named: the procedure may have been inferred (an answer's, a clarification's, the thread's).
+            dispatcher.utter_message(response="utter_ask_account_ref_for", procedure_title=title)
         else:
             dispatcher.utter_message(response="utter_ask_account_ref")
         return []

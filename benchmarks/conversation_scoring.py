@@ -42,7 +42,12 @@ ASKS: dict[str, frozenset[str]] = {
     # The connection ID's first question asks for the delivery method and the ID at once (the customer
     # answers either first): it is each of the two questions.
     "account_ref": frozenset(
-        {"utter_ask_account_ref", "utter_invalid_account_ref", "utter_ask_delivery_method_and_account_ref"}
+        {
+            "utter_ask_account_ref",
+            "utter_ask_account_ref_for",
+            "utter_invalid_account_ref",
+            "utter_ask_delivery_method_and_account_ref",
+        }
     ),
     "otp_code": frozenset(
         {

@@ -333,6 +333,17 @@ ACKNOWLEDGES_OR_TURNS_AWAY = re.compile(
     )
 )
 
+# Read by actions/follow_ups.py bare_follow_up. A question (「再発行？」「何がいるの」「どうすればいいですか」), on the text as typed.
+ASKS_SOMETHING = re.compile(r"[?？]|何|なに|なん|どこ|どう|どれ|どの|いつ|いくら|ですか|ますか|でしょう|の$")
+# A value or an ID's word (「N12345678」「abc@ocn」「会員番号は？」「ユーザー名は？」): an ID mistyped or asked about.
+VALUE_OR_ID_WORD = re.compile(r"[0-9@]|番号|ゆーざー|user|あかうんと|account")
+# Not a question about the answer: why (a refusal's is asked_why_not's), distress, a complaint about the bot,
+# done already, later, start over (compared after fold: hiragana).
+NOT_ABOUT_THE_ANSWER = re.compile(
+    r"なんで|なぜ|どうして|同じ|おなじ|るーぷ|何回|何度|だめ|駄目|おかしい|助け|たすけ|困|こまっ|ふざけ|急い|いそい|"
+    r"早く|はやく|めんど|しんど|できた|できました|見れた|みれた|見られた|後で|あとで|帰って|最初から|さいしょから|"
+    r"めにゅー|他には|ほかには|てすと|test"
+)
 # 「なんで？」「むり？」「本当に？」 right after 「…は変更できません」: asking why, or to be sure (follow_ups.py).
 WHY_NOT = re.compile(r"なんで|なぜ|どうして|無理|むり|できない|できん|だめ|駄目|本当|ほんと|まじ")
 

@@ -391,7 +391,18 @@ def test_the_connection_ids_first_question_asks_the_method_and_the_id_at_once() 
     # The method known (typed with the request), or another procedure: only the ID is asked.
     for slots in ({"procedure": "send_connection_id", "delivery_method": "post"}, {"procedure": "send_ocn_id"}):
         messages, _ = run(ActionAskAccountRef(), tracker(slots=slots))
-        assert responses(messages) == ["utter_ask_account_ref"]
+        assert responses(messages) == ["utter_ask_account_ref_for"]
+
+
+@pytest.mark.parametrize(
+    "procedure, title",
+    [("reset_ocn_password", "OCN IDのパスワード再設定"), ("login_history", "ログイン履歴を確認")],
+)
+def test_the_id_question_names_the_procedure_it_is_for(procedure: str, title: str) -> None:
+    """The procedure may have been inferred from the conversation: the customer reads which one before
+    giving an ID (and can press 「やめる」)."""
+    messages, _ = run(ActionAskAccountRef(), tracker(slots={"procedure": procedure}))
+    assert responses(messages) == ["utter_ask_account_ref_for"] and messages[0]["procedure_title"] == title
 
 
 def test_a_method_button_pressed_at_the_first_question_is_kept_and_the_id_asked_next(client: FakeClient) -> None:
@@ -408,7 +419,7 @@ def test_a_method_button_pressed_at_the_first_question_is_kept_and_the_id_asked_
     assert responses(dispatcher.messages) == ["utter_delivery_noted_sms"]
     assert slots["delivery_method"] == "sms" and slots.get("account_ref") is None
     asked, _ = run(ActionAskAccountRef(), tracker(slots={"procedure": "send_connection_id", "delivery_method": "sms"}))
-    assert responses(asked) == ["utter_ask_account_ref"]
+    assert responses(asked) == ["utter_ask_account_ref_for"]
 
 
 def _at_the_first_question(text: str, intent: str = "inform") -> tuple[list[str], dict[str, Any]]:
