@@ -259,11 +259,6 @@ def is_plain_yes_no(question: str, text: str) -> bool:
     return question in QUESTIONS and fold(text) in PLAIN_YES_NO and not read_choice(question, text)
 
 
-def procedure_title(procedure: str | None) -> str | None:
-    """The procedure's button label (「OCN IDのパスワード再設定」), how the bot names it to the customer."""
-    return next((c.title for c in QUESTIONS["procedure"] if c.value == procedure), None)
-
-
 def buttons(question: str) -> list[dict[str, str]]:
     return [{"title": c.title, "payload": c.payload} for c in QUESTIONS[question]]
 

@@ -21,7 +21,6 @@ from actions.choices import (
     changes_mind,
     is_plain_yes_no,
     named_procedure,
-    procedure_title,
     read_choice,
     read_yes_no,
 )
@@ -38,7 +37,7 @@ from actions.conversation_state import (
 from actions.conversation_thread import procedure_of_the_thread
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
-from actions.topics import TOPICS
+from actions.topics import TOPICS, procedure_title
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
 from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code

@@ -72,3 +72,9 @@ SMALL_TALK_RESPONSES: dict[str, str] = {
 
 def answer_response(intent: str) -> str:
     return f"utter_answer_{intent}"
+
+
+def procedure_title(procedure: str | None) -> str | None:
+    """How the bot names a chat procedure in a sentence: the title of the topic that offers it
+    (「OCN IDのパスワード再設定」「接続用IDとパスワードの確認」)."""
+    return next((topic.title for topic in TOPICS.values() if procedure and topic.procedure == procedure), None)

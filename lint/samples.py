@@ -8,7 +8,6 @@ import re
 
 from actions import knowledge
 from actions.account_replies import describe_contact
-from actions.choices import QUESTIONS
 from actions.follow_ups import ID_NAMES
 from actions.topics import TOPICS
 
@@ -28,7 +27,7 @@ SLOT_VALUES: dict[str, str] = {
     "second": "接続用IDとパスワードの確認",
     "title": max((t.title for t in TOPICS.values()), key=len),
     "id_name": max(ID_NAMES.values(), key=len),
-    "procedure_title": max((choice.title for choice in QUESTIONS["procedure"]), key=len),
+    "procedure_title": max((t.title for t in TOPICS.values() if t.procedure), key=len),
 }
 LINK_PLACEHOLDERS = ("{link}", "{contact_link}")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

@@ -396,12 +396,13 @@ def test_the_connection_ids_first_question_asks_the_method_and_the_id_at_once() 
 
 @pytest.mark.parametrize(
     "procedure, title",
-    [("reset_ocn_password", "OCN IDのパスワード再設定"), ("login_history", "ログイン履歴を確認")],
+    [("reset_ocn_password", "OCN IDのパスワード再設定"), ("send_connection_id", "接続用IDとパスワードの確認")],
 )
 def test_the_id_question_names_the_procedure_it_is_for(procedure: str, title: str) -> None:
     """The procedure may have been inferred from the conversation: the customer reads which one before
     giving an ID (and can press 「やめる」)."""
-    messages, _ = run(ActionAskAccountRef(), tracker(slots={"procedure": procedure}))
+    slots = {"procedure": procedure, "delivery_method": "sms"}
+    messages, _ = run(ActionAskAccountRef(), tracker(slots=slots))
     assert responses(messages) == ["utter_ask_account_ref_for"] and messages[0]["procedure_title"] == title
 
 
