@@ -15,6 +15,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.topics import TOPICS
+from ocn_ids.normalize import has_meaningful_content
 
 RECENT_MESSAGES = 3  # at most this many of the customer's unplaced messages before the request are read
 SURE_ENOUGH = 0.4  # the leading procedure's summed probability over those messages
@@ -41,6 +42,8 @@ def _earlier_readings(tracker: Tracker) -> Iterator[dict[str, Any]]:
         parse_data = event.get("parse_data") or {}
         if (parse_data.get("intent") or {}).get("name") != _UNPLACED:
             return
+        if not has_meaningful_content(str(event.get("text") or "")):
+            return  # 👍 🙅 ○ ×: a yes or a no (read apart from the classifier), not a question
         yield parse_data
         read += 1
         if read == RECENT_MESSAGES:
@@ -61,3 +64,23 @@ def procedure_of_the_thread(tracker: Tracker) -> str | None:
     best, score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     return best if score >= SURE_ENOUGH and score >= CLEAR_LEAD * runner_up else None
+
+
+RECENT_ANSWERS = 2  # the bot's last answers a request may go back to (「さっきの確認の件、チャットでお願いします」)
+
+
+def procedure_of_recent_answers(tracker: Tracker) -> str | None:
+    """The one chat procedure among the topics of the bot's last two answers: 「さっきの確認の件、チャットで
+    お願いします」 after the customer number's answer and a follow-up about changing it (which has none)."""
+    answered: list[str] = []
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started" or (kind == "action" and event.get("name") in _A_PROCEDURE_ENDED):
+            break
+        said = str((event.get("metadata") or {}).get("utter_action") or "") if kind == "bot" else ""
+        if said.startswith("utter_answer_") and said.removeprefix("utter_answer_") not in answered:
+            answered.append(said.removeprefix("utter_answer_"))
+            if len(answered) == RECENT_ANSWERS:
+                break
+    procedures = {TOPICS[topic].procedure for topic in answered if topic in TOPICS and TOPICS[topic].procedure}
+    return procedures.pop() if len(procedures) == 1 else None

@@ -21,7 +21,14 @@ from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
-from ocn_ids.answers import asks_for_chat_procedure, fold, names_another_service, names_the_bot
+from ocn_ids.answers import (
+    asks_for_chat_procedure,
+    fold,
+    names_another_service,
+    names_the_bot,
+    says_goodbye,
+    thanks_in,
+)
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
 
 logger = logging.getLogger(__name__)
@@ -45,6 +52,11 @@ class ActionAnswer(Action):
         in_form = tracker.active_loop_name == PROCEDURE_FORM
         if intent == "bot_challenge" and not in_form and _unsure_it_asks_about_the_bot(tracker):
             return await clarify(dispatcher, tracker)  # 「それってどこでするんですか」: not about the bot
+        if intent == "goodbye" and not in_form and _unsure_it_takes_leave(tracker):
+            # 「ちやっとでおねかいします」 read as a goodbye without a word of one: thanks are thanks, else unclear.
+            if not thanks_in(fold(tracker.latest_message.get("text") or "")):
+                return await clarify(dispatcher, tracker)
+            intent = "thank"
         if intent in SMALL_TALK_RESPONSES:
             dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])
             if in_form:
@@ -124,9 +136,11 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     said_before = bot_responses_before(tracker)
     topic = tracker.get_slot("topic")
     found = knowledge.retrieve(text, ranking)
-    again = topic_asked_again(topic, said_before, ranking) or asked_why_not(topic, said_before, text)
-    if not again and not found.section:
-        again = bare_follow_up(topic, said_before, text, ranking)
+    again = None
+    if "utter_topic_again" not in said_before:  # an answer given again is not given a third time
+        again = topic_asked_again(topic, said_before, ranking) or asked_why_not(topic, said_before, text)
+        if not again and not found.section:
+            again = bare_follow_up(topic, said_before, text, ranking)
     if again and tracker.active_loop_name != PROCEDURE_FORM:
         dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
         return answer_topic(again, dispatcher, tracker)
@@ -168,12 +182,19 @@ def _clarify_short(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
 
 # Below this, a "are you a bot?" reading must name the bot to be one (「それって…ですか」 is not).
 _SURE_IT_ASKS_ABOUT_THE_BOT = 0.9
+# Below this, a goodbye reading must say goodbye (「失礼します」「じゃあね」「また今度」) to close the chat.
+_SURE_IT_TAKES_LEAVE = 0.6
 
 
 def _unsure_it_asks_about_the_bot(tracker: Tracker) -> bool:
     confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
     text = tracker.latest_message.get("text") or ""
     return confidence < _SURE_IT_ASKS_ABOUT_THE_BOT and not names_the_bot(text)
+
+
+def _unsure_it_takes_leave(tracker: Tracker) -> bool:
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    return confidence < _SURE_IT_TAKES_LEAVE and not says_goodbye(tracker.latest_message.get("text") or "")
 
 
 def _goes_ahead_at_the_confirmation(tracker: Tracker, text: str) -> bool:

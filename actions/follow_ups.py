@@ -24,11 +24,13 @@ from ocn_ids.answers import (
     NOT_ABOUT_THE_ANSWER,
     OTHER_THINGS,
     PASSWORD_WORDS,
+    QUESTION_MARK,
     THE_ID_ITSELF,
     VALUE_OR_ID_WORD,
     WHY_NOT,
     fold,
     names_another_service,
+    names_the_bot,
 )
 from ocn_ids.normalize import without_slips
 from ocn_ids.parse import find_choices
@@ -123,8 +125,9 @@ def topic_asked_again(topic: str | None, said_before: list[str], ranking: list[d
 
 # --- a bare follow-up on the answer just given --------------------------------------------------------------
 _BARE_FOLLOW_UP_CHARS = 30
-# An off-topic reading this likely: the message may well be about something else (「請求はどこに聞けば」).
-_OFF_TOPIC_FLOOR = 0.35
+# Readings this likely say the message may well be something else: off-topic (「請求はどこに聞けば」) or a
+# request for a person. ("Are you a bot?" must name the bot: short questions are often read so, 「何いる？」.)
+_OTHER_READING_FLOORS = {"out_of_scope": 0.35, "request_human": 0.2}
 # Topics a follow-up cannot be read against: no answer of their own, or about all three IDs (a follow-up to
 # 「IDの種類と違い」 asks about one of them).
 _NO_ANSWER_OF_ITS_OWN = {"out_of_scope", "request_human", "forgot_password", "ask_id_types"}
@@ -139,22 +142,32 @@ def bare_follow_up(topic: str | None, said_before: list[str], text: str, ranking
     the one after gets the contact links), so a customer is never sent the same answer round and round."""
     if not topic or topic in _NO_ANSWER_OF_ITS_OWN or f"utter_answer_{topic}" not in said_before:
         return None
-    if "utter_topic_again" in said_before:
-        return None
     folded = fold(text)
-    if not folded or len(folded) > _BARE_FOLLOW_UP_CHARS or text.startswith("/") or not ASKS_SOMETHING.search(text):
+    if not folded or len(folded) > _BARE_FOLLOW_UP_CHARS or text.startswith("/"):
         return None
+    if not (QUESTION_MARK.search(text) or ASKS_SOMETHING.search(folded)):
+        return None
+    plain = without_slips(folded)
     names_something = (
         any(found.entity == "id_type" for found in find_choices(text))
         or VALUE_OR_ID_WORD.search(folded)
         or PASSWORD_WORDS.search(folded)
         or OTHER_THINGS.search(folded)
-        or ACKNOWLEDGES_OR_TURNS_AWAY.search(without_slips(folded))
-        or NOT_ABOUT_THE_ANSWER.search(folded)
+        or ACKNOWLEDGES_OR_TURNS_AWAY.search(plain)
+        or NOT_ABOUT_THE_ANSWER.search(plain)
         or names_another_service(text)
+        or names_the_bot(text)
     )
-    off_topic = max((float(i.get("confidence") or 0) for i in ranking if i.get("name") == "out_of_scope"), default=0)
-    return None if names_something or off_topic >= _OFF_TOPIC_FLOOR else topic
+    return None if names_something or _another_reading_is_likely(ranking) else topic
+
+
+def _another_reading_is_likely(ranking: list[dict]) -> bool:
+    """Off-topic or a person read likely enough: not a question about the answer."""
+    return any(
+        float(item.get("confidence") or 0) >= floor
+        for item in ranking
+        if (floor := _OTHER_READING_FLOORS.get(str(item.get("name")))) is not None
+    )
 
 
 # --- 「なんで？」 after a refusal ---------------------------------------------------------------------------

@@ -34,12 +34,14 @@ from actions.conversation_state import (
     latest_intent,
     reset_procedure,
 )
-from actions.conversation_thread import procedure_of_the_thread
+from actions.conversation_thread import procedure_of_recent_answers, procedure_of_the_thread
+from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
 from actions.topics import TOPICS, procedure_title
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
+from easy_japanese.twins import twins
 from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code
 
 
@@ -303,8 +305,14 @@ def procedure_of_clarification(tracker: Tracker) -> str | None:
 
 def procedure_of_request(tracker: Tracker) -> str | None:
     """The procedure a request to do it in the chat that names none asks for: the answer's just given, else
-    the one the bot's clarification just offered, else the one the customer's recent messages lean to."""
-    return procedure_of_topic(tracker) or procedure_of_clarification(tracker) or procedure_of_the_thread(tracker)
+    the one the bot's clarification just offered, else the one of the bot's last two answers, else the one
+    the customer's recent messages lean to."""
+    return (
+        procedure_of_topic(tracker)
+        or procedure_of_clarification(tracker)
+        or procedure_of_recent_answers(tracker)
+        or procedure_of_the_thread(tracker)
+    )
 
 
 def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:
@@ -387,8 +395,14 @@ class ActionAskAccountRef(Action):
                 response="utter_ask_delivery_method_and_account_ref",
                 buttons=buttons.delivery_methods() + buttons.cancel(),
             )
-        elif title := procedure_title(tracker.get_slot("procedure")):
-            # Named: the procedure may have been inferred (an answer's, a clarification's, the thread's).
+        elif tracker.get_slot("requested_slot") != "account_ref" and (
+            title := procedure_title(tracker.get_slot("procedure"))
+        ):
+            # Named on the first ask (the procedure may have been inferred: an answer's, a clarification's, the
+            # thread's); asked again after a mistyped ID, the question alone. In easy mode, the easy title
+            # (the one its button showed).
+            if tracker.get_slot(EASY_JAPANESE_SLOT):
+                title = twins().button_title(title)
             dispatcher.utter_message(response="utter_ask_account_ref_for", procedure_title=title)
         else:
             dispatcher.utter_message(response="utter_ask_account_ref")

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from ocn_ids.normalize import normalize_with_offsets
+from ocn_ids.normalize import nfkc, normalize_with_offsets
 from ocn_ids.parse import find_values
 from ocn_ids.passwords import looks_like_password, password_spans
 
@@ -140,7 +140,7 @@ def _mask_spans(text: str, spans: Iterable[tuple[int, int]], mask: str) -> str:
 
 def redact_text(text: str) -> str:
     text = storable(text)
-    lowered = text.lower()
+    lowered = nfkc(text).lower()  # composed: ﾊﾟｽ and ハ + U+309A + ス read as パス
     if any(hint in lowered for hint in _PASSWORD_WORD_HINTS):
         text = _mask_spans(text, password_spans(text), PASSWORD_MASK)
     if not any(ch.isdigit() for ch in text):

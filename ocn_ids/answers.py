@@ -114,6 +114,17 @@ CLOSINGS = _folded(
         "おやすみなさい",
         "おやすみなさいませ",
         "ごきげんよう",
+        "また今度",
+        "またこんど",
+        "また今度にします",
+        # LINE-style one-word closings (not お疲れさまです: a greeting as much as a closing)
+        "じゃ",
+        "ほな",
+        "ばい",
+        "おわり",
+        "終わり",
+        "おしまい",
+        "おやすみ",
     }
 )
 FILLERS = _folded({
@@ -308,19 +319,29 @@ OTHER_THINGS = re.compile(
 # channel, 「ライン」 is in ガイドライン).
 _ANOTHER_SERVICE = re.compile(
     r"楽天|らくてん|amazon|あまぞん|yahoo|やふー|google|ぐーぐる|gmail|apple|あっぷる|icloud|microsoft|"
-    r"line(?:の?(?:id|ぱす|password|あかうんと|account))|au(?:の?(?:id|ぱす|password))|softbank|そふとばんく|"
-    r"docomo(?!光)|どこも(?:の|けいたい|携帯|すまほ|あかうんと)|dあか|でぃーあか|dぽいんと|wi-?fi|わいふぁい|"
-    r"銀行|くれじっと|きゃっしゅかーど|netflix|youtube|ゆーちゅーぶ|instagram|いんすた|facebook|twitter|"
-    r"ついったー|playstation|nintendo|任天堂|biglobe|びっぐろーぶ|ぷらら|paypay|めるかり|ゆうちょ"
+    r"(?<![a-z])line(?:の?(?:id|ぱす|password|あかうんと|account|にんしょう|認証))|"
+    r"(?<!おん)(?<!がいど)(?<!おふ)(?<!いん)らいんの?(?:id|ぱす|あかうんと|認証)|"
+    r"(?<![a-z])au(?:の?(?:id|ぱす|password))|softbank|そふとばんく|"
+    r"docomo(?!光)|どこも(?:の|けいたい|携帯|すまほ|あかうんと|めーる)|dあか|でぃーあか|dぽいんと|wi-?fi|わいふぁい|"
+    r"無線(?:lan)?の?ぱす|銀行|くれじっと|きゃっしゅかーど|netflix|youtube|ゆーちゅーぶ|instagram|いんすた|facebook|"
+    r"twitter|ついったー|playstation|nintendo|任天堂|biglobe|びっぐろーぶ|ぷらら|paypay|めるかり|ゆうちょ"
 )
-# OCN named, or one of its IDs: the question is about OCN's account whatever other service it mentions
-# (「ドコモ光の認証ID」「Wi-Fiルーターに入れる接続ID」「GmailでOCNメールを受けたい」).
-_NAMES_OCN = re.compile(r"ocn|おーしーえぬ|認証|接続|せつぞく|お客さま番号|お客様番号|おきゃくさまばんごう")
+# OCN named, or one of its IDs by name: the question is about OCN's account whatever other service it mentions
+# (「ドコモ光の認証ID」「Wi-Fiルーターに入れる接続ID」「GmailでOCNメールを受けたい」); not 認証 or 接続 alone
+# (「楽天の認証コード」「Wi-Fiに接続するパスワード」).
+_NAMES_OCN = re.compile(
+    r"ocn|おーしーえぬ|認証id|にんしょうid|接続用?id|接続用?ぱす|せつぞく(?:よう)?id|お客さま番号|お客様番号|おきゃくさまばんごう"
+)
+
+
+# The same in English, where fold() would remove the spaces that mark words ("my LINE password").
+_ANOTHER_SERVICE_IN_ENGLISH = re.compile(r"\b(?:line|au)(?:'s)?\s*(?:id|password|pass|account)\b")
 
 
 def names_another_service(text: str) -> bool:
     folded = fold(text)
-    return bool(_ANOTHER_SERVICE.search(folded)) and not _NAMES_OCN.search(folded)
+    another = _ANOTHER_SERVICE.search(folded) or _ANOTHER_SERVICE_IN_ENGLISH.search(nfkc(text).lower())
+    return bool(another) and not _NAMES_OCN.search(folded)
 
 
 # An acknowledgement (「わかりました、探してみます」) or a turn to something else (「ところで」「やっぱりさっきの」):
@@ -333,17 +354,27 @@ ACKNOWLEDGES_OR_TURNS_AWAY = re.compile(
     )
 )
 
-# Read by actions/follow_ups.py bare_follow_up. A question (「再発行？」「何がいるの」「どうすればいいですか」), on the text as typed.
-ASKS_SOMETHING = re.compile(r"[?？]|何|なに|なん|どこ|どう|どれ|どの|いつ|いくら|ですか|ますか|でしょう|の$")
+# Read by actions/follow_ups.py bare_follow_up. A question: a question mark (on the text as typed), or a
+# question word (after fold: 「ナニがいるの」 too; not なんか, どうも, いつも).
+QUESTION_MARK = re.compile(r"[?？]")
+ASKS_SOMETHING = re.compile(
+    r"何(?!か)|なに(?!か)|どこ|どうやって|どうすれば|どうしたら|どうなる|どうなの|どれ|どの|いつまで|いつから|"
+    r"いつ頃|いくら|ですか|ますか|でしょう|の$"
+)
 # A value or an ID's word (「N12345678」「abc@ocn」「会員番号は？」「ユーザー名は？」): an ID mistyped or asked about.
 VALUE_OR_ID_WORD = re.compile(r"[0-9@]|番号|ゆーざー|user|あかうんと|account")
-# Not a question about the answer: why (a refusal's is asked_why_not's), distress, a complaint about the bot,
-# done already, later, start over (compared after fold: hiragana).
+# Not a question about the answer (compared after fold and without flick slips): why (a refusal's is
+# asked_why_not's), not understood (「どういう意味？」: the same answer would not help), a person or another way,
+# distress, a complaint about the bot, done already, later, start over.
 NOT_ABOUT_THE_ANSWER = re.compile(
-    r"なんで|なぜ|どうして|同じ|おなじ|るーぷ|何回|何度|だめ|駄目|おかしい|助け|たすけ|困|こまっ|ふざけ|急い|いそい|"
-    r"早く|はやく|めんど|しんど|できた|できました|見れた|みれた|見られた|後で|あとで|帰って|最初から|さいしょから|"
-    r"めにゅー|他には|ほかには|てすと|test"
+    without_slips(
+        r"なんで|なぜ|どうして|意味|どういうこと|わから|分から|わかん|同じ|おなじ|るーぷ|何回|何度|だめ|駄目|おかしい|"
+        r"助け|たすけ|困|こまっ|ふざけ|急い|いそい|早く|はやく|めんど|しんど|できた|できました|見れた|みれた|見られた|"
+        r"後で|あとで|帰って|最初から|さいしょから|めにゅー|他に|ほかに|ほかの|別の|人と|担当|おぺれーたー|電話|窓口|"
+        r"問い合わせ|方法|話聞|聞いて|答えになって|役に立|なにこれ|何これ|何言って|違う|ちがう|てすと|test|^は$"
+    )
 )
+
 # 「なんで？」「むり？」「本当に？」 right after 「…は変更できません」: asking why, or to be sure (follow_ups.py).
 WHY_NOT = re.compile(r"なんで|なぜ|どうして|無理|むり|できない|できん|だめ|駄目|本当|ほんと|まじ")
 

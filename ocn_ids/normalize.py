@@ -25,7 +25,12 @@ class NormalizedText:
         return self.origin[start], self.origin_end[end - 1]
 
 
-_HALF_WIDTH_DAKUTEN = ("\uff9e", "\uff9f")  # ﾞ ﾟ (never the empty string: `"" in tuple` is False)
+_HALF_WIDTH_DAKUTEN = ("\uff9e", "\uff9f")  # ﾞ ﾟ
+
+
+def _composes_with_the_one_before(char: str) -> bool:
+    """A half-width (han)dakuten (ﾊﾟ) or a combining mark (パ typed as ハ + U+309A, as macOS pastes it)."""
+    return char in _HALF_WIDTH_DAKUTEN or unicodedata.combining(char) != 0
 
 
 def nfkc(text: str) -> str:
@@ -56,14 +61,16 @@ def without_slips(text: str) -> str:
 
 def normalize_with_offsets(text: str) -> NormalizedText:
     """NFKC + lower-case, per character, so spans can be mapped back to what was typed; a half-width
-    kana with its half-width (han)dakuten (ﾊﾟ) is normalized as one character (パ), as NFKC of the whole
-    text would (「ﾊﾟｽﾜｰﾄﾞは abc12345」 names a password)."""
+    kana with its half-width (han)dakuten (ﾊﾟ), or a character with its combining marks, is normalized as one
+    character (パ), as NFKC of the whole text would (「ﾊﾟｽﾜｰﾄﾞは abc12345」 names a password)."""
     chars: list[str] = []
     origin: list[int] = []
     origin_end: list[int] = []
     index = 0
     while index < len(text):
-        width = 2 if text[index + 1 : index + 2] in _HALF_WIDTH_DAKUTEN else 1
+        width = 1
+        while index + width < len(text) and _composes_with_the_one_before(text[index + width]):
+            width += 1
         for normalized in nfkc(text[index : index + width]).lower():
             chars.append(normalized)
             origin.append(index)

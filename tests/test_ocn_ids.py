@@ -112,6 +112,8 @@ def test_a_sound_said_again_and_again_is_no_number(text: str) -> None:
         ("dアカウントのIDがわからない", True),
         ("I forgot my LINE password", True),
         ("インスタのパスワードを忘れた", True),
+        ("楽天の認証コードが届かない", True),
+        ("無線LANのパスワードを忘れた", True),
         # About OCN's own account, whatever else it names; words that merely contain a service's name.
         ("ドコモ光の認証IDとパスワードを忘れた", False),
         ("Wi-Fiルーターに入れる接続IDがわからない", False),
@@ -119,6 +121,7 @@ def test_a_sound_said_again_and_again_is_no_number(text: str) -> None:
         ("LINEでパスワードの再設定はできますか", False),
         ("ガイドラインはどこですか", False),
         ("お客さま番号がどこも書いてない", False),
+        ("I forgot my online password", False),
     ],
 )
 def test_another_services_account_is_told_from_ocns(text: str, another: bool) -> None:

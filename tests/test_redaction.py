@@ -184,6 +184,7 @@ TYPED_PASSWORDS = [
     # half-width kana with a half-width (han)dakuten: one character each, as NFKC of the whole text
     ("ﾊﾟｽﾜｰﾄﾞは abc12345", "abc12345"),
     ("ﾊﾟｽは abc12345 です", "abc12345"),
+    ("\u30cf\u309a\u30b9\u30ef\u30fc\u30c8\u3099\u306f abc12345", "abc12345"),  # パスワード with combining marks (NFD)
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",

@@ -343,7 +343,7 @@ def _unplaced_messages(*rankings: list[tuple[str, float]]) -> list[dict]:
             "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
         }
         events += [
-            {"event": "user", "text": "…", "parse_data": parse_data},
+            {"event": "user", "text": "えっと、あれです", "parse_data": parse_data},
             {"event": "bot", "metadata": {"utter_action": "utter_fallback_no_link"}},
         ]
     return events + [{"event": "user", "text": "チャットで手続きしたい"}]
@@ -378,6 +378,20 @@ def test_the_thread_is_only_the_messages_the_bot_could_not_place() -> None:
     events = [*answered, *declined, *request]
     _, started = run(ActionStartProcedure(), tracker("start_procedure", text="チャットで手続きしたい", events=events))
     assert slot_events(started)["procedure"] is None
+
+
+def test_a_yes_or_no_sign_ends_the_thread() -> None:
+    """🙅 to an offer is a no (the classifier cannot read it, so it is 'unplaced'): what came before it is not
+    what a later request asks for."""
+    before = _unplaced_messages([("nlu_fallback", 0.5), ("check_login_history", 0.45)])[:-1]
+    no_sign = [{"event": "user", "text": "🙅", "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 1.0}}}]
+    events = [*before, *no_sign, {"event": "user", "text": "手続きしたい"}]
+    _, started = run(ActionStartProcedure(), tracker("start_procedure", text="手続きしたい", events=events))
+    assert slot_events(started)["procedure"] is None
+    _, without = run(
+        ActionStartProcedure(), tracker("start_procedure", text="手続きしたい", events=[*before, events[-1]])
+    )
+    assert slot_events(without)["procedure"] == "login_history"
 
 
 def test_the_thread_starts_after_the_last_procedure() -> None:
@@ -548,6 +562,11 @@ def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_tha
         ("check_ocn_id", "N12345678", [("nlu_fallback", 0.5), ("inform", 0.4)], False),
         ("register_mypage", "会員番号は？", [("nlu_fallback", 0.5), ("check_customer_number", 0.3)], False),
         ("register_mypage", "asdfgh", [("nlu_fallback", 0.5), ("greet", 0.2)], False),
+        ("register_mypage", "人と話せますか？", [("nlu_fallback", 0.5), ("deny", 0.2)], False),
+        ("register_mypage", "どういう意味？", [("nlu_fallback", 0.5), ("deny", 0.2)], False),
+        ("register_mypage", "他に方法は？", [("nlu_fallback", 0.5), ("deny", 0.2)], False),
+        ("register_mypage", "ボットなの？", [("nlu_fallback", 0.5), ("bot_challenge", 0.45)], False),
+        ("register_mypage", "担当者につないでもらえますか", [("nlu_fallback", 0.5), ("request_human", 0.45)], False),
     ],
 )  # fmt: skip
 def test_a_bare_follow_up_right_after_an_answer_gets_that_answer_again(
@@ -560,24 +579,27 @@ def test_a_bare_follow_up_right_after_an_answer_gets_that_answer_again(
     assert (said[:2] == ["utter_topic_again", f"utter_answer_{topic}"]) is again, said
 
 
-def test_an_answer_given_again_is_not_given_a_third_time() -> None:
-    """After 「…について、あらためてご案内します」 and the answer, another unclear message is clarified (the one
-    after it gets the contact links): the customer is never sent the same answer round and round."""
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        [("nlu_fallback", 0.5), ("deny", 0.2), ("greet", 0.1)],  # a bare question
+        [("nlu_fallback", 0.5), ("register_mypage", 0.2), ("deny", 0.15)],  # the topic still among the likeliest
+    ],
+)
+def test_an_answer_given_again_is_not_given_a_third_time(ranking: list[tuple[str, float]]) -> None:
+    """After 「…について、あらためてご案内します」 and the answer, another unclear message gets the contact
+    links and the button to a person: the customer is never sent the same answer round and round."""
     again = [
         {"event": "user", "text": "何いる？"},
+        {"event": "action", "name": "action_clarify"},
         {"event": "bot", "metadata": {"utter_action": "utter_topic_again"}},
         {"event": "bot", "metadata": {"utter_action": "utter_answer_register_mypage"}},
         {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
-        {"event": "user", "text": "どういうこと？"},
+        {"event": "user", "text": "どこで？"},
     ]
-    t = tracker(
-        "nlu_fallback",
-        text="どういうこと？",
-        slots={"topic": "register_mypage"},
-        ranking=[("nlu_fallback", 0.5), ("deny", 0.2), ("greet", 0.1)],
-        events=again,
-    )
-    assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
+    t = tracker("nlu_fallback", text="どこで？", slots={"topic": "register_mypage"}, ranking=ranking, events=again)
+    said = responses(run(ActionClarify(), t)[0])
+    assert "utter_topic_again" not in said and said[0].startswith("utter_fallback"), said
 
 
 def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_password() -> None:
@@ -766,3 +788,56 @@ def test_why_after_an_answer_that_refused_nothing_is_clarified_as_before() -> No
         events=_after_answering("check_ocn_id"),
     )
     assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
+
+
+# --- a goodbye reading without a word of one ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, confidence, expected",
+    [
+        ("了解です、失礼します", 0.5, "utter_goodbye"),
+        ("また今度", 0.5, "utter_goodbye"),
+        ("ほな", 0.59, "utter_goodbye"),
+        ("ありかとうこさいました", 0.34, "utter_thank"),  # thanks typed with slips: thanks, not leave-taking
+        ("どこで？", 0.45, "utter_clarify"),
+        ("よくわからない", 0.9, "utter_goodbye"),  # a sure reading stands
+    ],
+)
+def test_an_unsure_goodbye_reading_closes_the_chat_only_when_the_customer_takes_leave(
+    text: str, confidence: float, expected: str
+) -> None:
+    t = tracker("goodbye", text=text, ranking=[("goodbye", confidence), ("check_ocn_id", 0.2), ("ask_id_types", 0.1)])
+    t.latest_message["intent"]["confidence"] = confidence
+    assert responses(run(ActionAnswer(), t)[0])[0] == expected
+
+
+def test_a_request_for_the_chat_read_as_a_goodbye_starts_the_procedure_offered() -> None:
+    """「ちやっとでおねかいします」 (チャットでお願いします, slipped) to the offer of the password reset."""
+    t = tracker(
+        "goodbye",
+        text="ちやっとでおねかいします",
+        slots={"pending_question": "offer_procedure", "offered_procedure": "reset_ocn_password",
+               "topic": "forgot_ocn_id_password"},
+        ranking=[("goodbye", 0.49), ("start_procedure", 0.2)],
+        events=_after_answering("forgot_ocn_id_password"),
+    )  # fmt: skip
+    t.latest_message["intent"]["confidence"] = 0.49
+    _, events = run(ActionAnswer(), t)
+    assert slot_events(events)["procedure"] == "reset_ocn_password"
+
+
+def test_a_request_for_the_chat_after_a_follow_up_takes_the_earlier_answers_procedure() -> None:
+    """「さっきの確認の件、チャットでお願いします」 after the customer number's answer and a follow-up about
+    changing it (no procedure): the customer number's."""
+    events = [
+        {"event": "user", "text": "お客さま番号を確認したい"},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_check_customer_number"}},
+        {"event": "user", "text": "番号は変えられますか"},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_change_customer_number"}},
+        {"event": "user", "text": "さっきの確認の件、チャットでお願いします"},
+    ]
+    t = tracker("start_procedure", text="さっきの確認の件、チャットでお願いします", slots={"topic": "change_customer_number"},
+                events=events)  # fmt: skip
+    _, started = run(ActionStartProcedure(), t)
+    assert slot_events(started)["procedure"] == "send_customer_number"
