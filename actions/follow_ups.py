@@ -240,6 +240,12 @@ def asked_operation(text: str, previous_topic: str) -> Operation | None:
             return None  # 「パスワードは忘れてません」
         bare = len(folded) <= _BARE_QUESTION_CHARS
         return "password_change" if bare and previous_topic in _CHANGE_TOPICS else "password_forgotten"
+    if previous_topic in _PASSWORD_TOPICS and len(folded) <= _BARE_QUESTION_CHARS:
+        # 「今の不明」「今の わかる」 right after a password's answer: whether the current one is known.
+        if _said(FORGOT_WORDS, folded):
+            return "password_forgotten"
+        if KNOWS_CURRENT.search(folded):
+            return "password_change"
     # Both (「変えらんないとか不便。じゃあどこで確認すんの」): the question comes last.
     change, check = _last_match(CHANGE_WORDS, folded), _last_match(LOOK_UP_WORDS, folded)
     if change is None and check is None:

@@ -27,6 +27,7 @@ _EMOJI_VARIATIONS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]|\u200d[\u2640\u264
 # LINE customers answer a yes/no question with an emoji or ○／× as often as with a word.
 # 🙏 is 「お願いします」 to a question and thanks to an answer: a yes and a thank-you both.
 _PLEASE_SIGN = "🙏"
+_THUMBS_UP = {"👍", "👌"}
 _YES_SIGNS = {"👍", "👌", "🙆", "⭕", "○", "◯", "〇", "🆗", _PLEASE_SIGN}
 _NO_SIGNS = {"👎", "🙅", "❌", "×", "✖", "🆖"}
 
@@ -83,6 +84,7 @@ THANKS = _folded({
 })  # fmt: skip
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
+    "👋",
 })  # fmt: skip
 # "Are you a bot?" names what it asks about (ボット, AI, 人間…): 「それってどこでするんですか」 does not, whatever
 # the classifier made of its 「それって…ですか」.
@@ -174,13 +176,16 @@ _SLIPPED_THANKS = frozenset(without_slips(_unstretched(w)) for w in THANKS if le
 
 
 def thanks_in(word: str) -> bool:
-    """A folded message that thanks: a thanks word anywhere in it, slipped or not, or 🙏 as a whole reply of
-    courtesy words (in a row of emoji, 「😀🙏」, it is a picture, not a reply)."""
+    """A folded message that thanks: a thanks word anywhere in it, slipped or not, 🙏 as a whole reply of
+    courtesy words (in a row of emoji, 「😀🙏」, it is a picture, not a reply), or a reply of 👍 alone (read
+    only where no question is open: to a question it is a yes)."""
     slipped = without_slips(_unstretched(word))
+    parts = courtesy_parts(word) or []
     return (
         mentions_courtesy(word, THANKS)
         or any(w in slipped for w in _SLIPPED_THANKS)
-        or _PLEASE_SIGN in (courtesy_parts(word) or ())
+        or _PLEASE_SIGN in parts
+        or bool(parts) and set(parts) <= _THUMBS_UP  # 👍 alone, with nothing asked: satisfied
     )
 
 
@@ -299,7 +304,7 @@ KNOWS_CURRENT = re.compile(
     r"今の.{0,8}(わか|分か|知って|しって|覚えて|おぼえて)|(わか|分か)(ります|って)|(知って|覚えて)い?(る|ます)"
 )
 # Read before KNOWS_CURRENT: 「今のパス分かんなかったら」「今のパスワードを覚えていませんでした」 do not know it.
-FORGOT_WORDS = re.compile(r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|(覚え|おぼえ)てい?(な|ませ)")
+FORGOT_WORDS = re.compile(r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|不明|(覚え|おぼえ)てい?(な|ませ)")
 # 「忘れてません」「変えたくない」「変更はしません」: the operation said, and denied (「変えられないの？」 still asks).
 DENIED = re.compile(r"^.{0,4}(たくない|たくありません|しない|しません|てない|ていない|てません|ていません)")
 # Looking the ID up, said so: not 「わからない」 (after an answer, it was not understood) nor 「どこで」 alone

@@ -436,6 +436,11 @@ def _after_answering(topic: str) -> list[dict]:
         # The connection ID cannot be changed; 「パスワードは？」 then asks about changing its password.
         ("change_connection_id", "パスワードは？", "check_connection_id", "change_connection_id_password",
          "utter_password_of_the_id", "OCN接続用ID（認証ID）"),
+        # Right after a password's answer, whether the current one is known decides: changed or looked up.
+        ("change_connection_id_password", "今の不明", "nlu_fallback", "check_connection_id",
+         "utter_password_of_the_id", "OCN接続用ID（認証ID）"),
+        ("forgot_ocn_id_password", "今の わかる", "nlu_fallback", "change_ocn_id_password",
+         "utter_password_of_the_id", "OCN ID（OCNメールアドレス）"),
         # The classifier guessed the OCN ID, the likelier password; the connection ID was being discussed.
         ("change_connection_id", "じゃあパスワードだけ変えるのは？今のはわかってます", "change_ocn_id_password",
          "change_connection_id_password", "utter_password_of_the_id", "OCN接続用ID（認証ID）"),

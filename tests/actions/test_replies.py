@@ -346,6 +346,10 @@ def test_read_in_context_names_the_reader_that_took_each_message(
         ({}, "そうてすか、ありかとうこさいます", "nlu_fallback", ["utter_thank"]),
         ({"pending_question": "survey"}, "たずかりました", "nlu_fallback", ["utter_survey_thanks"]),
         ({}, "はいはい", "nlu_fallback", ["utter_anything_else"]),  # a yes, not 「ばいばい」 slipped
+        # Signs with nothing asked: 👍 is satisfied, 👋 takes leave; to the offer, 👍 is its yes.
+        ({}, "👍", "nlu_fallback", ["utter_thank"]),
+        ({}, "👋", "nlu_fallback", ["utter_goodbye"]),
+        ({"pending_question": "offer_procedure"}, "👍", "nlu_fallback", []),
     ],
 )
 def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
