@@ -185,7 +185,7 @@ def thanks_in(word: str) -> bool:
         mentions_courtesy(word, THANKS)
         or any(w in slipped for w in _SLIPPED_THANKS)
         or _PLEASE_SIGN in parts
-        or bool(parts) and set(parts) <= _THUMBS_UP  # 👍 alone, with nothing asked: satisfied
+        or (bool(parts) and set(parts) <= _THUMBS_UP)  # 👍 alone, with nothing asked: satisfied
     )
 
 
@@ -304,7 +304,9 @@ KNOWS_CURRENT = re.compile(
     r"今の.{0,8}(わか|分か|知って|しって|覚えて|おぼえて)|(わか|分か)(ります|って)|(知って|覚えて)い?(る|ます)"
 )
 # Read before KNOWS_CURRENT: 「今のパス分かんなかったら」「今のパスワードを覚えていませんでした」 do not know it.
-FORGOT_WORDS = re.compile(r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|不明|(覚え|おぼえ)てい?(な|ませ)")
+FORGOT_WORDS = re.compile(
+    r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|不明|(覚え|おぼえ)てい?(な|ませ)"
+)
 # 「忘れてません」「変えたくない」「変更はしません」: the operation said, and denied (「変えられないの？」 still asks).
 DENIED = re.compile(r"^.{0,4}(たくない|たくありません|しない|しません|てない|ていない|てません|ていません)")
 # Looking the ID up, said so: not 「わからない」 (after an answer, it was not understood) nor 「どこで」 alone
