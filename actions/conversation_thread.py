@@ -3,7 +3,9 @@
 A customer whose question the bot could not place (the clarification, then a second try) and who then asks
 「チャットで手続きできますか」 still means the thing they were asking about. The classifier's readings of their
 recent messages, added up, often point at one procedure even when no message alone was sure enough to be
-answered; when they do not point clearly at one, the form asks which (actions/procedure_form.py).
+answered; when they do not point clearly at one, the form asks which (actions/procedure_form.py). A request
+that goes back to an earlier answer (「さっきの確認の件、チャットで」 after a follow-up about something the chat
+cannot do) takes the one chat procedure among the bot's last two answers.
 """
 
 from __future__ import annotations

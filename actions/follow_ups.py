@@ -138,8 +138,8 @@ def bare_follow_up(topic: str | None, said_before: list[str], text: str, ranking
     place names nothing of its own: no ID, number, password, other thing or service, no turn to something
     else (「何がいるの？」「再発行は？」 after their answers). It can only ask about that answer; the answer
     again is introduced as such (utter_topic_again), so a customer who meant something else is told to say
-    it in other words. Once only: after an answer given again, the next unclear message is clarified (and
-    the one after gets the contact links), so a customer is never sent the same answer round and round."""
+    it in other words. Once only (faq_actions.clarify): after an answer given again no reading gives it a
+    third time; the next unclear message gets the contact links and the button to a person."""
     if not topic or topic in _NO_ANSWER_OF_ITS_OWN or f"utter_answer_{topic}" not in said_before:
         return None
     folded = fold(text)
