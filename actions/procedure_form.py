@@ -379,6 +379,9 @@ class ActionAskDeliveryMethod(_AskWithButtons):
     make_buttons = staticmethod(buttons.delivery_methods)
 
 
+_ID_ASKED = {"utter_ask_account_ref", "utter_ask_account_ref_for", "utter_ask_delivery_method_and_account_ref"}
+
+
 class ActionAskAccountRef(Action):
     """The ID to verify. For the connection ID with no delivery method yet, the method is asked in the
     same message (the help page offers the three ways first): customers answer either first, and the
@@ -395,12 +398,12 @@ class ActionAskAccountRef(Action):
                 response="utter_ask_delivery_method_and_account_ref",
                 buttons=buttons.delivery_methods() + buttons.cancel(),
             )
-        elif tracker.get_slot("requested_slot") != "account_ref" and (
+        elif not _ID_ASKED & set(bot_responses_before(tracker)) and (
             title := procedure_title(tracker.get_slot("procedure"))
         ):
             # Named on the first ask (the procedure may have been inferred: an answer's, a clarification's, the
-            # thread's); asked again after a mistyped ID, the question alone. In easy mode, the easy title
-            # (the one its button showed).
+            # thread's); asked again right after it (a mistyped ID), the question alone. In easy mode, the easy
+            # title (the one its button showed). (The form has set requested_slot by now on every ask.)
             if tracker.get_slot(EASY_JAPANESE_SLOT):
                 title = twins().button_title(title)
             dispatcher.utter_message(response="utter_ask_account_ref_for", procedure_title=title)

@@ -401,9 +401,16 @@ def test_the_connection_ids_first_question_asks_the_method_and_the_id_at_once() 
 def test_the_id_question_names_the_procedure_it_is_for(procedure: str, title: str) -> None:
     """The procedure may have been inferred from the conversation: the customer reads which one before
     giving an ID (and can press 「やめる」)."""
-    slots = {"procedure": procedure, "delivery_method": "sms"}
+    slots = {"procedure": procedure, "delivery_method": "sms", "requested_slot": "account_ref"}  # as the form sets it
     messages, _ = run(ActionAskAccountRef(), tracker(slots=slots))
     assert responses(messages) == ["utter_ask_account_ref_for"] and messages[0]["procedure_title"] == title
+    # Asked again right after (a mistyped ID): the question alone, not the procedure's name once more.
+    asked = [
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_account_ref_for"}},
+        {"event": "user", "text": "N12345"},
+    ]
+    again, _ = run(ActionAskAccountRef(), tracker(slots=slots, events=asked))
+    assert responses(again) == ["utter_ask_account_ref"]
 
 
 def test_a_method_button_pressed_at_the_first_question_is_kept_and_the_id_asked_next(client: FakeClient) -> None:

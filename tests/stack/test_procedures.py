@@ -172,9 +172,11 @@ def test_code_is_not_stored_in_the_tracker(stack: RunningStack) -> None:
 
 def test_a_typed_password_is_warned_about_once_and_never_stored(stack: RunningStack) -> None:
     sender = new_sender()
-    assert "ご本人確認をいたします" in texts(stack.say(sender, '/start_procedure{"procedure": "send_ocn_id"}'))
+    started = texts(stack.say(sender, '/start_procedure{"procedure": "send_ocn_id"}'))
+    assert "「OCN IDの確認」のお手続きを承ります" in started and "ご本人確認をいたします" in started
     first = texts(stack.say(sender, "Wx93!pp7"))  # typed where the bot asked for the customer number
     assert "パスワードはチャットに入力しないでください" in first and "ご本人確認をいたします" in first
+    assert "お手続きを承ります" not in first  # asked again: the question alone
     second = texts(stack.say(sender, "パスワードは Qz81kk!x です"))
     assert "パスワードはチャットに入力しないでください" not in second  # once per conversation
     db = stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
