@@ -26,6 +26,12 @@ _A_PROCEDURE_ENDED = ("action_run_procedure", "action_cancel_procedure")
 _UNPLACED = "nlu_fallback"
 
 
+def _ends_a_thread(event: dict[str, Any]) -> bool:
+    """The session's start or a procedure the chat ran or cancelled: what came before is another request."""
+    kind = event.get("event")
+    return kind == "session_started" or (kind == "action" and event.get("name") in _A_PROCEDURE_ENDED)
+
+
 def _earlier_readings(tracker: Tracker) -> Iterator[dict[str, Any]]:
     """The parse data of the customer's messages just before the latest one that the classifier could not
     place, newest first: back to a message it placed (answered, a yes or a no: what came before is another
@@ -34,7 +40,7 @@ def _earlier_readings(tracker: Tracker) -> Iterator[dict[str, Any]]:
     read = 0
     for event in reversed(tracker.events):
         kind = event.get("event")
-        if kind == "session_started" or (kind == "action" and event.get("name") in _A_PROCEDURE_ENDED):
+        if _ends_a_thread(event):
             return
         if kind != "user":
             continue
@@ -77,7 +83,7 @@ def procedure_of_recent_answers(tracker: Tracker) -> str | None:
     answered: list[str] = []
     for event in reversed(tracker.events):
         kind = event.get("event")
-        if kind == "session_started" or (kind == "action" and event.get("name") in _A_PROCEDURE_ENDED):
+        if _ends_a_thread(event):
             break
         said = str((event.get("metadata") or {}).get("utter_action") or "") if kind == "bot" else ""
         if said.startswith("utter_answer_") and said.removeprefix("utter_answer_") not in answered:

@@ -34,7 +34,6 @@ PROJECT_LOGGERS = ("actions", "bot_server", "channels", "console", "nlu_componen
 HASH_CHARS = 16  # 64 bits: enough to tell conversations apart in a day's logs
 _INSTALLED = "_ocn_json_logs"
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
-_HASH = re.compile(f"[0-9a-f]{{{HASH_CHARS}}}")
 
 _conversation: ContextVar[str | None] = ContextVar("ocn_log_conversation", default=None)
 
@@ -80,9 +79,7 @@ class RedactingJsonFormatter(JsonFormatter):
         log_data = redact_value(log_data)
         if conversation is not None:
             # Exactly the hash this turn set (ConversationFilter): a caller's own `conversation` is redacted.
-            ours = (
-                isinstance(conversation, str) and _HASH.fullmatch(conversation) and conversation == _conversation.get()
-            )
+            ours = conversation == _conversation.get()
             log_data["conversation"] = conversation if ours else redact_value(conversation)
         return log_data
 

@@ -53,7 +53,8 @@ def at_secret_prompt(requested_slot: Any, pending_question: Any) -> bool:
 
 
 # Cheap test before the password recognizer runs on a log line: a password word in any width/case.
-_PASSWORD_WORD_HINTS = ("pass", "pw", "パス", "ぱす", "ﾊﾟｽ", "はすわ", "ハスワ", "ﾊｽﾜ", "暗証", "ｐ")
+# Compared after NFKC and lower case (full-width ＰＷ and half-width ﾊﾟｽ included).
+_PASSWORD_WORD_HINTS = ("pass", "pw", "パス", "ぱす", "はすわ", "ハスワ", "暗証")
 SECRET_SLOTS = ("otp_code",)
 SECRET_ENTITIES = ("otp_code",)
 
