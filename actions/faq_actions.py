@@ -212,7 +212,8 @@ def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict
     discussed = TOPICS.get(tracker.get_slot("topic") or "")
     if discussed and discussed.procedure:
         return []
-    return [SlotSet("topic", knowledge.section_topic(section))]
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return [SlotSet("topic", knowledge.section_topic(section, ranking))]
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:

@@ -183,14 +183,25 @@ def topic_buttons(intents: list[str]) -> list[dict[str, str]]:
     return buttons
 
 
-def section_topic(section: Section) -> str | None:
+# A section that answers two topics with procedures stands for the one the classifier leads with by this
+# factor over the other (「OCN IDってなに？どこで確認できる？」 reads as the OCN ID's section, which also
+# names the login history); closer than that, the bot would be guessing.
+_LEADS_BY = 2.0
+
+
+def section_topic(section: Section, ranking: list[dict[str, Any]] | None = None) -> str | None:
     """The help-page topic a shown section answers, for what the customer says next (「ここでできますか」
-    starts its procedure, a follow-up is read against it): its one topic with a chat procedure, else its
-    only topic; None when it answers two topics with procedures (the bot would have to guess)."""
+    starts its procedure, a follow-up is read against it): its one topic with a chat procedure (of two,
+    the one the classifier clearly leads with), else its only topic; None when the bot would have to guess."""
     topics = [intent for intent in section.intents if intent in TOPICS]
     with_procedure = [topic for topic in topics if TOPICS[topic].procedure]
     if len(with_procedure) == 1:
         return with_procedure[0]
+    if len(with_procedure) > 1:
+        probability = {item.get("name"): float(item.get("confidence") or 0.0) for item in ranking or []}
+        first, second = sorted(with_procedure, key=lambda topic: -probability.get(topic, 0.0))[:2]
+        leads = probability.get(first, 0.0) > 0.0 and probability.get(first, 0.0) >= _LEADS_BY * probability.get(second, 0.0)
+        return first if leads else None
     return topics[0] if len(topics) == 1 else None
 
 

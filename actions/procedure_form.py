@@ -118,6 +118,10 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         if value not in PROCEDURES:
             return {"procedure": None}
         held = tracker.get_slot("account_ref")
+        if "account_ref" in tracker.slots_to_validate():
+            # Typed in this very message (「N123456789」 as the procedure is chosen): not validated yet, and
+            # validate_account_ref sends its code; sending here too told the customer twice.
+            return {"procedure": value}
         if held and not tracker.get_slot("verification_id") and not is_verified(tracker):
             return {"procedure": value, **await start_verification(dispatcher, tracker, held)}
         return {"procedure": value}

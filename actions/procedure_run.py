@@ -11,15 +11,23 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, AccountClient, shared_client
 from actions.account_replies import describe_contact, explain_api_error, utter_figure
-from actions.conversation_state import PROCEDURE_FORM, ask, forget_verification, reset_procedure, turn_key
+from actions.conversation_state import (
+    PROCEDURE_FORM,
+    ask,
+    bot_responses_before,
+    forget_verification,
+    reset_procedure,
+    turn_key,
+)
 from actions.links import link
 from channels.senders import is_shared_chat
+from ocn_ids.answers import NEGATED, RESUMES, fold
 
 JST = timezone(timedelta(hours=9))
 
@@ -152,5 +160,22 @@ class ActionCancelProcedure(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         running = tracker.active_loop_name == PROCEDURE_FORM or tracker.get_slot("procedure")
+        resumed = None if running else resumed_procedure(tracker)
+        if resumed is not None:
+            # The classifier reads 「やっぱ今やる」 as another cancel: the procedure cancelled a moment ago again.
+            return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
         dispatcher.utter_message(response="utter_procedure_cancelled" if running else "utter_no_procedure_to_cancel")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_procedure(), ask(None)]
+
+
+def resumed_procedure(tracker: Tracker) -> str | None:
+    """The procedure the bot's previous turn cancelled, when the customer now takes the cancel back."""
+    text = fold(tracker.latest_message.get("text") or "")
+    if "utter_procedure_cancelled" not in bot_responses_before(tracker) or NEGATED.search(text):
+        return None
+    if not RESUMES.search(text):
+        return None
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "procedure" and event.get("value") in PROCEDURES:
+            return str(event["value"])
+    return None

@@ -63,10 +63,13 @@ class ActionAnswerPendingQuestion(Action):
             return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "inform":
             return await ActionClarify().run(dispatcher, tracker, domain)  # looked like a value, but held none
-        if _after_the_close(tracker):
+        closed_after = _the_close_before(tracker)
+        if closed_after is not None:
             # 「はい」「了解です」「大丈夫です」 to 「ほかにもご質問があれば、お気軽にお尋ねください」: nothing more
-            # to ask, so the conversation ends politely instead of inviting questions a second time.
-            dispatcher.utter_message(response="utter_goodbye")
+            # to ask, so the conversation ends politely instead of inviting questions a second time. After
+            # the customer said it helped, a yes there says so again (「はい、解決しました」): glad, then the close.
+            helped = yes_no is not False and closed_after in CLOSINGS_AFTER_HELP
+            dispatcher.utter_message(response="utter_glad_it_helped" if helped else "utter_goodbye")
             return []
         said = bot_responses_before(tracker)
         if "utter_clarify" in said:
@@ -89,6 +92,8 @@ class ActionAnswerPendingQuestion(Action):
 # The bot's replies that end a topic by inviting further questions (domain.yml): a yes or a no to them,
 # with no question open, says there is nothing more.
 CLOSING_RESPONSES = frozenset({"utter_thank", "utter_survey_thanks", "utter_anything_else"})
+# Those said after the customer found the answer helpful (thanks, or yes to the survey).
+CLOSINGS_AFTER_HELP = frozenset({"utter_thank", "utter_survey_thanks"})
 
 
 def _answered_without_asking(said: list[str]) -> bool:
@@ -110,9 +115,9 @@ def _unsure(tracker: Tracker) -> bool:
     return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0) < _SURE_YES_OR_NO
 
 
-def _after_the_close(tracker: Tracker) -> bool:
-    said = bot_responses_before(tracker)
-    return any(name in CLOSING_RESPONSES for name in said)
+def _the_close_before(tracker: Tracker) -> str | None:
+    """The closing response of the bot's previous turn, if it ended with one."""
+    return next((name for name in bot_responses_before(tracker) if name in CLOSING_RESPONSES), None)
 
 
 _VALUE_ENTITIES = ACCOUNT_ENTITIES | {"procedure", "delivery_method"}

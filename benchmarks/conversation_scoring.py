@@ -100,10 +100,15 @@ HEDGES = frozenset(
     }
 )
 
+# 「お役に立てて何よりです。またのご利用をお待ちしております。」, the bot's reply to 「はい」 after its own
+# close (「…ほかにもご質問があれば…」) when the customer had found the answer helpful: it is both the thanks
+# and the goodbye, and the writers expected either there (blind: 6 thanks, 4 goodbyes; benchmarks/README.md).
+_GLAD_AND_CLOSE = "utter_glad_it_helped"
+
 DOES: dict[str, frozenset[str]] = {
     "greet": frozenset({"utter_greet"}),
-    "thank": frozenset({"utter_thank", "utter_survey_thanks"}),
-    "goodbye": frozenset({"utter_goodbye"}),
+    "thank": frozenset({"utter_thank", "utter_survey_thanks", _GLAD_AND_CLOSE}),
+    "goodbye": frozenset({"utter_goodbye", _GLAD_AND_CLOSE}),
     "bot_challenge": frozenset({"utter_bot_challenge"}),
     "handoff": _HANDOFF,
     "clarify": HEDGES - {"utter_unreadable", "utter_too_long", "utter_help_section_other"},
@@ -133,6 +138,11 @@ DOES: dict[str, frozenset[str]] = {
 # say when) and this message answered it. A writer expecting `asks: survey` after the customer's thanks
 # expected the question the bot had already asked; asking it twice is not what a good agent does.
 SURVEY_ANSWERED = frozenset({"utter_survey_thanks", "utter_survey_unresolved"})
+
+# Behaviours that come with an answer without taking its place: the handoff (the contact page is an
+# answer), and the warning about a typed password, which a customer's question in the same message
+# (「パスワード変えたい、今のは abcd1234」) still deserves an answer to (SPEC.md: the bot asks them not to).
+ANSWERED_ALONGSIDE = frozenset({"handoff", "no_password_please"})
 
 EXPECT_KINDS = ("answer", "asks", "does")
 
@@ -261,7 +271,7 @@ def judge(turn: Turn, bot: BotTurn) -> Verdict:
         asked = names & ASKS[turn.value] or (turn.value == "survey" and names & SURVEY_ANSWERED)
         right = bool(asked) and not answered_topics(bot, related=False)
     else:
-        right = bool(names & DOES[turn.value]) and not (topics and turn.value != "handoff")
+        right = bool(names & DOES[turn.value]) and not (topics and turn.value not in ANSWERED_ALONGSIDE)
     hedged = bool(names & HEDGES)
     return Verdict(right, not right and not hedged, what_it_did(bot))
 

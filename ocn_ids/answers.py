@@ -265,6 +265,12 @@ CHANGE_OF_MIND = re.compile(
 )
 WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|すとっぷ")
 
+# Right after a procedure was cancelled, a change of mind back (「ごめん やっぱ今やる」「やっぱりお願いします」):
+# the cancelled procedure again. Matched on the folded text, and not when negated.
+RESUMES = re.compile(
+    r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|やっぱ(?:り)?(?:やる|やり|する|します|お願|おねが|続け)|やります|続け|つづけ|再開"
+)
+
 # While the bot waits for the one-time code: 「届かない」 (where did it go?) and 「もう一度送って」 (a new one).
 CODE_NOT_ARRIVED = _folded({
     "届かない", "届いてない", "届いていない", "届きません", "届かず", "届いてません", "とどかない", "とどいてない",

@@ -1,6 +1,6 @@
 """Recognizing a password a customer typed into the chat anyway (the bot never asks for one).
 
-Two ways it shows (bot_server/redaction.py masks what these find; actions/password_warning.py asks the
+Three ways it shows (bot_server/redaction.py masks what these find; actions/password_warning.py asks the
 customer, once, not to do it again):
 
 - after a password word and a separator: 「パスワードは Abc12345」「PW：abc123」「pass=hunter22」
@@ -9,6 +9,9 @@ customer, once, not to do it again):
   pwd, pw (any width or case). After ":" or "=" any token of 4+ characters counts; after は／が／を／、／,
   or a space the token must look like a secret (letters with digits, or 6+ digits), so the questions
   「パスワードを忘れました」「パスワードはどこで確認できますか」「パスワードをSMSで受け取りたい」 stay.
+- later in a message that speaks of a password, a token of letters with digits stated as what something
+  is or as the message's last word (「パスワードも要りますか？Taro1234です」; not a device such as
+  Windows11 or iPhone15, nor an ID).
 - the whole message, when the bot has just asked for a customer number / OCN ID (`at_id_prompt`):
   one token of 4-64 printable characters without spaces that mixes letters with digits (or upper and
   lower case with symbols) and is no ID the bot reads (N+9 digits, a mail address), no mistyped customer
@@ -38,6 +41,11 @@ _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<tok
 # 「パスワードを変えたい、今のは abcd1234 なんだけど」: the current one, in a message that speaks of a password.
 _CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 _MENTIONS_PASSWORD = re.compile(_WORD)
+# 「パスワードも要りますか？Taro1234です」: a secret-like token stated later in a message that speaks of a
+# password, as what something is (です／でございます／だ) or as its last word.
+_STATED = re.compile(r"(?<![0-9A-Za-z])(?P<token>[0-9A-Za-z][!-~]*)[。!！?？]*(?=\s*(?:です|でございます|だよ|だ|になります|なんです|なんだ)|\s*$)")
+# Devices and systems customers name next to a password question (「…Windows11です」), not secrets.
+_PRODUCT_NAME = re.compile(r"(?:windows|win|iphone|ipad|ios|android|mac|macos|galaxy|pixel|xperia|aquos|arrows)\d", re.I)
 _QUOTE_CLOSE = "」』\"'"
 _MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")
 
@@ -52,6 +60,10 @@ def _mixes_like_a_secret(token: str) -> bool:
     return (letters and digits) or (mixed_case and symbols)
 
 
+def _mixes_letters_and_digits(token: str) -> bool:
+    return any(c.isalpha() for c in token) and any(c.isdigit() for c in token)
+
+
 def _is_id_or_code(token: str) -> bool:
     """An ID, a code or a phone number: masked (or shown) as what it is, not as a password."""
     return "@" in token or any(f.end - f.start == len(token) for f in find_values(token))
@@ -62,8 +74,11 @@ def password_spans(text: str) -> list[tuple[int, int]]:
     norm = normalize_with_offsets(text)
     spans = []
     matches = list(_AFTER_WORD.finditer(norm.text))
-    if _MENTIONS_PASSWORD.search(norm.text):
+    mention = _MENTIONS_PASSWORD.search(norm.text)
+    if mention:
         matches += _CURRENT_ONE.finditer(norm.text)
+        stated = _STATED.finditer(norm.text, mention.end())
+        matches += [m for m in stated if _mixes_letters_and_digits(m.group("token")) and not _PRODUCT_NAME.match(m.group("token"))]
     for match in matches:
         token = match.group("token").rstrip(_QUOTE_CLOSE + ".,。、")
         start = match.start("token")
@@ -74,9 +89,20 @@ def password_spans(text: str) -> list[tuple[int, int]]:
         secret_like = (any(c.isalpha() for c in token) and any(c.isdigit() for c in token)) or (
             digits_only and len(token) >= 6
         )
-        if ":" in match.group("sep") or "=" in match.group("sep") or secret_like:
+        if ":" in match.groupdict("").get("sep", "") or "=" in match.groupdict("").get("sep", "") or secret_like:
             spans.append(norm.span_in_original(start, end))
-    return spans
+    return _merged(spans)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One span per password, in order: the ways above can find the same one (「パスワードは abc123 です」)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans)):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def looks_like_password(text: str) -> bool:

@@ -185,6 +185,10 @@ TYPED_PASSWORDS = [
     ("ﾊﾟｽﾜｰﾄﾞは abc12345", "abc12345"),
     ("ﾊﾟｽは abc12345 です", "abc12345"),
     ("\u30cf\u309a\u30b9\u30ef\u30fc\u30c8\u3099\u306f abc12345", "abc12345"),  # パスワード with combining marks (NFD)
+    # stated later in the message, as what something is or as its last word
+    ("パスワードも要りますか？Taro1234です", "Taro1234"),
+    ("OCN IDのパスワード？ taro1234 だよ", "taro1234"),
+    ("パスワードを忘れたかもしれません。たぶんSakura2024。", "Sakura2024"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",
@@ -206,6 +210,11 @@ ORDINARY_QUESTIONS = [
     "password reset",
     "パスワードを N123456789 で確認したい",
     "はすわーどをわすれました",
+    "パスワードを忘れました。Windows11です",
+    "パスワードが通りません。iPhone15です",
+    "パスワードを忘れました。お客さま番号はN123456789です",
+    "パスワードがわかりません。OCN IDはtaro.yamada@ocn.ne.jpです",
+    "パスワードは何桁ですか。10桁ですか",
 ]
 
 

@@ -281,9 +281,13 @@ def test_a_help_page_section_shown_is_the_topic_a_request_to_do_it_here_refers_t
     assert slot_events(events)["procedure"] == "reset_ocn_password"
 
 
-def test_a_section_on_two_topics_with_procedures_names_no_topic() -> None:
+def test_a_section_on_two_topics_with_procedures_names_the_one_the_classifier_clearly_leads_with() -> None:
     section = next(s for s in knowledge.sections() if set(s.intents) == {"check_ocn_id", "check_login_history"})
     assert knowledge.section_topic(section) is None
+    close = [{"name": "check_login_history", "confidence": 0.3}, {"name": "check_ocn_id", "confidence": 0.2}]
+    assert knowledge.section_topic(section, close) is None
+    leads = [{"name": "check_ocn_id", "confidence": 0.4}, {"name": "check_login_history", "confidence": 0.1}]
+    assert knowledge.section_topic(section, leads) == "check_ocn_id"
     section = next(s for s in knowledge.sections() if "change_customer_number" in s.intents)
     assert knowledge.section_topic(section) == "check_customer_number"
 

@@ -76,6 +76,27 @@ def test_asking_for_the_chat_right_after_an_answer_starts_that_answers_procedure
     assert slot_events(events)["procedure"] is None
 
 
+def test_an_id_typed_as_the_procedure_is_chosen_sends_one_code(client: FakeClient) -> None:
+    """「N123456789」 right after an answer whose procedure the chat can do: the procedure is set before the
+    form runs, the ID is read in the same run, and the customer is told once that one code was sent."""
+    events = [
+        {"event": "user", "text": "N123456789", "parse_data": {"intent": {"name": "inform"}}},
+        {"event": "slot", "name": "procedure", "value": "send_customer_number"},
+    ]
+    t = tracker(
+        "inform",
+        text="N123456789",
+        entities=[{"entity": "customer_number", "value": "N123456789"}],
+        slots={"procedure": "send_customer_number"},
+        active_loop="procedure_form",
+        events=events,
+    )
+    messages, out = run(ValidateProcedureForm(), t)
+    assert responses(messages) == ["utter_code_sent"]
+    assert [call[0] for call in client.calls] == ["start"]
+    assert slot_events(out)["account_ref"] == "N123456789"
+
+
 def test_required_slots_skip_verification_while_it_is_valid() -> None:
     form = ValidateProcedureForm()
     needed = asyncio.run(
@@ -274,6 +295,33 @@ def test_cancel_deactivates_the_form() -> None:
     assert responses(messages) == ["utter_procedure_cancelled"]
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     messages, _ = run(ActionCancelProcedure(), tracker("cancel"))
+    assert responses(messages) == ["utter_no_procedure_to_cancel"]
+
+
+def _cancelled(procedure: str, typed: str) -> list[dict]:
+    """Events of a procedure started, cancelled by the bot's previous turn, and the customer's next message."""
+    return [
+        {"event": "slot", "name": "procedure", "value": procedure},
+        {"event": "user", "text": "あーやっぱ後でやる"},
+        {"event": "slot", "name": "procedure", "value": None},
+        {"event": "bot", "metadata": {"utter_action": "utter_procedure_cancelled"}},
+        {"event": "user", "text": typed},
+    ]
+
+
+@pytest.mark.parametrize("typed", ["ごめん やっぱ今やる", "やっぱりお願いします", "やっぱり続けます"])
+def test_taking_a_cancel_back_starts_the_cancelled_procedure_again(typed: str) -> None:
+    t = tracker("cancel", text=typed, events=_cancelled("reset_ocn_password", typed))
+    messages, events = run(ActionCancelProcedure(), t)
+    assert responses(messages) == []
+    assert slot_events(events)["procedure"] == "reset_ocn_password"
+    assert (events[-1]["event"], events[-1]["name"]) == ("followup", "procedure_form")
+
+
+@pytest.mark.parametrize("typed", ["やっぱりやめます", "今やらないです", "キャンセルで"])
+def test_a_second_cancel_is_no_change_of_mind(typed: str) -> None:
+    t = tracker("cancel", text=typed, events=_cancelled("reset_ocn_password", typed))
+    messages, _ = run(ActionCancelProcedure(), t)
     assert responses(messages) == ["utter_no_procedure_to_cancel"]
 
 

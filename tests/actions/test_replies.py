@@ -442,15 +442,29 @@ def _bot_turn(*said: str) -> list[dict]:
     return [{"event": "user", "text": "…"}, *({"event": "bot", "metadata": {"utter_action": name}} for name in said)]
 
 
-@pytest.mark.parametrize("typed, intent", [("はい", "affirm"), ("了解です", "affirm"), ("いいえ、大丈夫です", "deny")])
-@pytest.mark.parametrize("closing", ["utter_survey_thanks", "utter_thank", "utter_anything_else"])
-def test_a_yes_or_no_to_anything_else_ends_the_conversation(typed: str, intent: str, closing: str) -> None:
+@pytest.mark.parametrize(
+    "typed, intent, closing, expected",
+    [
+        ("はい", "affirm", "utter_survey_thanks", "utter_glad_it_helped"),
+        ("はい、解決しました", "affirm", "utter_survey_thanks", "utter_glad_it_helped"),
+        ("了解です", "affirm", "utter_thank", "utter_glad_it_helped"),
+        ("いいえ、大丈夫です", "deny", "utter_survey_thanks", "utter_goodbye"),
+        ("いいえ、大丈夫です", "deny", "utter_thank", "utter_goodbye"),
+        # 「承知しました。ほかにご質問があれば…」 follows a declined offer: nothing helped to be glad about.
+        ("はい", "affirm", "utter_anything_else", "utter_goodbye"),
+        ("いいえ、大丈夫です", "deny", "utter_anything_else", "utter_goodbye"),
+    ],
+)
+def test_a_yes_or_no_to_anything_else_ends_the_conversation(
+    typed: str, intent: str, closing: str, expected: str
+) -> None:
     """After 「ほかにもご質問があれば、お気軽にお尋ねください」 nothing is open: 「はい」 or 「大丈夫です」 says
-    there is nothing more, so the bot says goodbye instead of inviting questions a second time."""
+    there is nothing more, so the bot closes instead of inviting questions a second time; when the customer
+    had just found the answer helpful, the close is glad it helped (「お役に立てて何よりです。…」)."""
     events = [*_bot_turn(closing), {"event": "user", "text": typed}]
     t = tracker(intent, text=typed, events=events)
     messages, _ = run(ActionAnswerPendingQuestion(), t)
-    assert responses(messages) == ["utter_goodbye"]
+    assert responses(messages) == [expected]
 
 
 def test_a_yes_with_nothing_asked_and_no_close_before_is_acknowledged() -> None:

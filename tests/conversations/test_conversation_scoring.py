@@ -84,6 +84,22 @@ def test_a_reply_that_ignores_the_message_is_confidently_wrong() -> None:
     assert not verdict.right and verdict.confidently_wrong
 
 
+def test_glad_it_helped_is_both_the_thanks_and_the_goodbye() -> None:
+    """「お役に立てて何よりです。またのご利用をお待ちしております。」 after 「はい」 to the bot's close."""
+    glad = bot("utter_glad_it_helped")
+    assert judge(Turn("はい", "does", "thank"), glad).right
+    assert judge(Turn("はい", "does", "goodbye"), glad).right
+    assert not judge(Turn("はい", "does", "handoff"), glad).right
+    assert not judge(Turn("はい", "does", "thank"), bot("utter_goodbye")).right
+
+
+def test_the_password_warning_may_come_with_the_answer_to_the_question_asked() -> None:
+    typed = Turn("メールのパスワード変えたい 今のは abcd1234", "does", "no_password_please")
+    assert judge(typed, bot("utter_password_not_in_chat", "utter_answer_change_ocn_id_password")).right
+    assert not judge(typed, bot("utter_answer_change_ocn_id_password")).right
+    assert not judge(Turn("ありがとう", "does", "thank"), bot("utter_thank", "utter_answer_check_ocn_id")).right
+
+
 def test_handoff_with_or_without_the_contact_link() -> None:
     assert judge(Turn("人と話したい", "does", "handoff"), bot("utter_handoff_no_operator_no_link")).right
     assert judge(Turn("人と話したい", "does", "handoff"), bot("utter_answer_request_human")).right
