@@ -61,6 +61,11 @@ def resolve_which_password(
         dispatcher.utter_message(response="utter_customer_number_has_no_password")
     else:
         dispatcher.utter_message(response="utter_password_difference")
+    return ask_which_password(dispatcher)
+
+
+def ask_which_password(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    """「どちらのパスワードでしょうか？」 with the two passwords (and "I don't know") as buttons."""
     dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
     return [ask("which_password")]
 

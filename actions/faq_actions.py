@@ -9,11 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons, knowledge
-from actions.answers import answer_topic
+from actions import knowledge
+from actions.answers import answer_topic, ask_which_password
 from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
-from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, latest_intent
+from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, latest_entity, latest_intent
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.follow_ups import asked_why_not, bare_follow_up, topic_asked_again
 from actions.links import contact_response, link
@@ -72,8 +72,7 @@ class ActionAnswer(Action):
                 dispatcher.utter_message(response="utter_password_difference")
                 dispatcher.utter_message(response="utter_back_to_procedure")
                 return []
-            dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
-            return [ask("which_password")]
+            return ask_which_password(dispatcher)
         if intent not in TOPICS:
             intent = "out_of_scope"
         if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
@@ -146,6 +145,8 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return answer_topic(again, dispatcher, tracker)
     if _clarified_just_before(tracker) and not found.section:
         return second_fallback(dispatcher, tracker)
+    if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):
+        return ask_which_password(dispatcher)  # 「何回やってもログインできない！パスワード忘れたっぽい」
     if found.section:
         knowledge.send_section(dispatcher, found, link("help_id_password"))
         return [ask(None), *_section_as_topic(tracker, found.section)]
@@ -214,6 +215,14 @@ def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict
         return []
     ranking = tracker.latest_message.get("intent_ranking") or []
     return [SlotSet("topic", knowledge.section_topic(section, ranking))]
+
+
+def _likeliest_a_forgotten_password(tracker: Tracker) -> bool:
+    """The classifier's best guess, though unsure, is a forgotten password without saying which, and the
+    message names no ID: the bot asks which (a question back) rather than quote a section for both."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    ranked = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
+    return bool(ranked) and ranked[0] == "forgot_password" and not latest_entity(tracker, "id_type")
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:

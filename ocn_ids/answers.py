@@ -276,7 +276,12 @@ CODE_NOT_ARRIVED = _folded({
     "届かない", "届いてない", "届いていない", "届きません", "届かず", "届いてません", "とどかない", "とどいてない",
     "来ない", "来てない", "来ていない", "来ません", "来てません", "こない", "きてない", "きていない", "きません",
     "見当たらない", "受信できない", "受け取れない", "not received", "didnt get", "didn't get", "no code",
+    # flick slips (the dakuten dropped) and romaji
+    "ととかない", "ととかなぃ", "とといてない", "とときません", "ととかす", "kimasen", "konai", "kitenai",
+    "todokanai", "todokimasen", "todoitenai", "not come", "hasn't come", "hasnt come", "not arrived",
 })  # fmt: skip
+# The whole reply 「まだ」 at 「届いた6桁の確認コードを…」: not yet, so it did not come.
+CODE_NOT_YET = _folded({"まだ", "まだです", "まだだよ", "まだっす", "まだ…", "not yet", "yet"})
 CODE_AGAIN = _folded({
     "もう一度", "もう1回", "もう一回", "もういちど", "もういっかい", "再送", "送り直", "送りなお", "新しいコード",
     "別のコード", "resend", "send again",
@@ -289,8 +294,8 @@ def asks_for_a_new_code(word: str) -> bool:
 
 
 def says_the_code_did_not_come(word: str) -> bool:
-    """「SMSが来ない」 in a folded text."""
-    return any(w in word for w in CODE_NOT_ARRIVED)
+    """「SMSが来ない」 in a folded text, or 「まだ」 alone."""
+    return any(w in word for w in CODE_NOT_ARRIVED) or word in CODE_NOT_YET
 
 
 # An ID named outright (not just 「メール」): a follow-up naming another ID than the topic's is a new question.

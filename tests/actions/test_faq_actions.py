@@ -44,6 +44,19 @@ def test_forgot_password_asks_which_one() -> None:
     assert slot_events(events)["pending_question"] == "which_password"
 
 
+def test_an_unsure_forgotten_password_that_names_no_id_asks_which_one() -> None:
+    typed = "ずっとログインに失敗する、パスワードを忘れたのかも。どうしたらいい？"
+    unsure = [("nlu_fallback", 0.5), ("forgot_password", 0.47), ("out_of_scope", 0.17)]
+    messages, events = run(ActionClarify(), tracker("nlu_fallback", text=typed, ranking=unsure))
+    assert responses(messages) == ["utter_ask_which_password"]
+    assert slot_events(events)["pending_question"] == "which_password"
+    # The OCN ID's password likelier: the help-page section on it, not the question.
+    mail = [("nlu_fallback", 0.5), ("forgot_ocn_id_password", 0.44), ("forgot_password", 0.4)]
+    typed = "息子が設定したメールが見られなくなりました。パスワードは存じません"
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed, ranking=mail))
+    assert responses(messages)[0] == "utter_help_section"
+
+
 def test_answer_during_a_procedure_returns_to_it_without_survey() -> None:
     messages, events = run(ActionAnswer(), tracker("change_customer_number", active_loop="procedure_form"))
     assert responses(messages) == ["utter_answer_change_customer_number", "utter_back_to_procedure"]

@@ -424,6 +424,9 @@ def test_only_digits_typed_as_a_code_are_a_wrong_code(typed: str, intent: str, e
     [
         ("SMSがまだ来ないです", "inform", "utter_code_not_received"),
         ("コード届いてないんだけど", "nlu_fallback", "utter_code_not_received"),
+        ("SMSがととかないてす", "nlu_fallback", "utter_code_not_received"),  # flick: dakuten dropped
+        ("まだ", "deny", "utter_code_not_received"),  # LINE: not yet
+        ("SMS kimasen… nothing", "inform", "utter_code_not_received"),
         ("もう1回送ってもらえますか", "affirm", "utter_code_resent"),
     ],
 )
