@@ -187,7 +187,13 @@ async def answer_yes_no(
 ) -> Events | None:
     """yes=None: it could go either way, so the question is asked back with its buttons."""
     if yes is None:
-        dispatcher.utter_message(response="utter_ask_yes_no_again", buttons=_yes_no_buttons(question, tracker))
+        # The question itself again, after a cushion (on LINE the buttons may have scrolled away); the
+        # offer of a new code has no short question of its own, so its buttons are pointed to.
+        if question in ("survey", "offer_procedure"):
+            dispatcher.utter_message(response="utter_ask_choice_again")
+            _utter_question(question, dispatcher, tracker)
+        else:
+            dispatcher.utter_message(response="utter_ask_yes_no_again", buttons=_yes_no_buttons(question, tracker))
         return [ask(question)]
     if question == "survey":
         return record_survey(dispatcher, tracker, resolved=yes)
@@ -215,13 +221,19 @@ def _yes_no_buttons(question: str, tracker: Tracker) -> list[dict[str, str]]:
 def _ask_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """After a follow-up, the open question comes back (the form re-asks its own)."""
     question = tracker.get_slot("pending_question")
-    if question == "survey":
-        dispatcher.utter_message(response="utter_ask_survey")
-    elif question == "offer_procedure":
-        dispatcher.utter_message(response="utter_offer_procedure", buttons=_yes_no_buttons(question, tracker))
+    if question in ("survey", "offer_procedure"):
+        _utter_question(question, dispatcher, tracker)
     elif in_procedure(tracker):
         dispatcher.utter_message(response="utter_back_to_procedure")
     return []
+
+
+def _utter_question(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """「疑問・問題は解決しましたか？」 or 「チャットでのお手続きをご希望ですか？」, with its buttons."""
+    if question == "survey":
+        dispatcher.utter_message(response="utter_ask_survey")
+    else:
+        dispatcher.utter_message(response="utter_offer_procedure", buttons=_yes_no_buttons(question, tracker))
 
 
 # The order in which a message is read before it counts as a new question (docs/architecture.md).

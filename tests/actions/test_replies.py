@@ -66,8 +66,9 @@ def test_an_unclear_reply_to_the_offer_is_asked_back_with_its_buttons() -> None:
         "nlu_fallback", text="うーん", slots={"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
     )
     messages, events = run(ActionClarify(), t)
-    assert responses(messages) == ["utter_ask_yes_no_again"]
-    assert messages[0]["buttons"][0]["payload"] == '/start_procedure{"procedure": "send_ocn_id"}'
+    # A cushion, then the offer itself again (on LINE its buttons may have scrolled away).
+    assert responses(messages) == ["utter_ask_choice_again", "utter_offer_procedure"]
+    assert messages[1]["buttons"][0]["payload"] == '/start_procedure{"procedure": "send_ocn_id"}'
     assert slot_events(events)["pending_question"] == "offer_procedure"
 
 
@@ -607,7 +608,7 @@ def test_an_unsure_yes_or_no_to_the_offer_is_asked_back() -> None:
     unsure = tracker("deny", text="そういうことじゃなくて", slots=slots)
     unsure.latest_message["intent"]["confidence"] = 0.36
     messages, events = run(ActionAnswerPendingQuestion(), unsure)
-    assert responses(messages) == ["utter_ask_yes_no_again"]
+    assert responses(messages) == ["utter_ask_choice_again", "utter_offer_procedure"]
     assert slot_events(events)["pending_question"] == "offer_procedure"
     sure = tracker("deny", text="そういうことじゃなくて", slots=slots)
     sure.latest_message["intent"]["confidence"] = 0.9

@@ -73,7 +73,7 @@ def test_an_unclear_reply_to_the_offer_is_asked_back_with_buttons(stack: Running
     sender = new_sender()
     stack.say(sender, "接続用IDを確認したい")
     reply = stack.say(sender, "うーん")
-    assert "下のボタンから、どちらかをお選びください" in texts(reply)
+    assert "もう一度お伺いします" in texts(reply) and "お手続きをご希望ですか" in texts(reply)
     assert [b["title"] for b in buttons(reply)] == ["チャットで手続きする", "今はしない"]
     asked = texts(stack.say(sender, "チャットで手続きする"))  # the label, typed
     assert "受け取り方法をお選びください" in asked and "お客さま番号" in asked  # the procedure's first question
