@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
 from actions.answers import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
-from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
+from actions.choices import QUESTIONS, Choice, changes_mind, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, in_procedure, latest_intent
 from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, two_topics
@@ -204,6 +204,9 @@ async def answer_yes_no(
     if question == "offer_resend":
         if yes:
             return await resend_code(dispatcher, tracker)
+        if changes_mind(tracker.latest_message.get("text") or "") == "no":
+            # 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」: not waiting on, but stopping.
+            return [ask(None), FollowupAction("action_cancel_procedure")]
         dispatcher.utter_message(response="utter_keep_waiting")
         return [ask(None)]
     return None

@@ -200,6 +200,15 @@ def test_resend_at_the_limit_says_how_long_and_the_earlier_code_still_works(clie
     assert "procedure_halt" not in slot_events(events)
 
 
+@pytest.mark.parametrize("typed", ["いえ、もうやめます", "いや、キャンセルで"])
+def test_stopping_at_the_resend_offer_cancels_the_procedure(client: FakeClient, typed: str) -> None:
+    t = tracker("deny", text=typed, slots={**WAITING, "pending_question": "offer_resend"}, active_loop="procedure_form")
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == []
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancel_procedure"]
+    assert not client.calls  # no new code
+
+
 def test_yes_to_the_resend_offer_resends(client: FakeClient) -> None:
     t = tracker(
         "affirm", text="はい", slots={**WAITING, "pending_question": "offer_resend"}, active_loop="procedure_form"
