@@ -200,7 +200,9 @@ def section_topic(section: Section, ranking: list[dict[str, Any]] | None = None)
     if len(with_procedure) > 1:
         probability = {item.get("name"): float(item.get("confidence") or 0.0) for item in ranking or []}
         first, second = sorted(with_procedure, key=lambda topic: -probability.get(topic, 0.0))[:2]
-        leads = probability.get(first, 0.0) > 0.0 and probability.get(first, 0.0) >= _LEADS_BY * probability.get(second, 0.0)
+        leads = probability.get(first, 0.0) > 0.0 and probability.get(first, 0.0) >= _LEADS_BY * probability.get(
+            second, 0.0
+        )
         return first if leads else None
     return topics[0] if len(topics) == 1 else None
 

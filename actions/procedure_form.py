@@ -17,6 +17,7 @@ from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, slot_values
 from actions.choices import (
+    MAX_ANSWER_CHARS,
     asks_to_go_ahead,
     changes_mind,
     is_plain_yes_no,
@@ -42,6 +43,7 @@ from actions.topics import TOPICS, procedure_title
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
 from easy_japanese.twins import twins
+from ocn_ids.answers import NEGATED, TURNS_DOWN, fold
 from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code
 
 
@@ -137,7 +139,11 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             return {"delivery_method": method}
         if tracker.get_slot("requested_slot") != "delivery_method" or latest_entity(tracker, "delivery_method"):
             return {}
-        return _read_choice_slot("delivery_method", dispatcher, tracker)
+        read = _read_choice_slot("delivery_method", dispatcher, tracker)
+        if read:
+            return read
+        method = _one_method_named(tracker.latest_message.get("text") or "")
+        return {"delivery_method": method} if method else {}
 
     async def extract_account_ref(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -263,6 +269,18 @@ def _delivery_methods_named(tracker: Tracker) -> set[str]:
         for found in find_choices(text)
         if found.entity == "delivery_method" and not any(found.start in span for span in ids)
     }
+
+
+def _one_method_named(text: str) -> str | None:
+    """「マイページで見たいです」 at the delivery question: the one method a short reply names, unless it turns
+    it down (「SMSは嫌です」) or holds an ID."""
+    word = fold(text)
+    if text.startswith("/") or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or TURNS_DOWN.search(word):
+        return None
+    if find_values(text):
+        return None
+    named = {found.value for found in find_choices(text) if found.entity == "delivery_method"}
+    return named.pop() if len(named) == 1 else None
 
 
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

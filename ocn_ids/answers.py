@@ -226,8 +226,11 @@ CHOICE_NUMBER = re.compile(r"(\d{1,2})(?:番目?|つ目|つめ|個目)?(?:の?(?
 CHOICE_TAILS = tuple(
     fold(t)
     for t in (
-        "でお願いします", "をお願いします", "お願いします", "でお願い", "にします", "がいいです", "がいい",
+        "でお願いいたします", "お願いいたします", "でお願いします", "をお願いします", "お願いします", "でお願い",
+        "で受け取ります", "で受け取りたいです", "で受け取りたい", "で受け取る", "でうけとります", "でうけとる",
+        "で送ってください", "で送って", "でください", "にします", "がいいです", "がいい",
         "のほうです", "のほう", "の方です", "の方", "ほう", "です", "で", "を", "は", "の",
+        "てうけとります", "てうけとる", "てお願いします", "てす", "て",  # flick slips: the dakuten dropped
     )
 )  # fmt: skip
 CHOICE_HEADS = tuple(fold(h) for h in ("えっと", "えーと", "あの", "じゃあ", "では"))
@@ -257,6 +260,8 @@ GO_AHEAD = re.compile(
     r"やって|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|実行|早く|はやく|どうぞ"
 )
 NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
+# A choice named to turn it down (「SMSは嫌です」「郵送以外で」「SMSじゃなくて」), on the folded text.
+TURNS_DOWN = re.compile(r"嫌|以外|なく|無理|むり")
 
 # At the final 「…よろしいですか？」, a change of mind (「やっぱりやめます」「もういいです」) is a no, whatever the
 # classifier made of the 「はい、」 in front of it; 「ちょっと待って」 is asked again. Matched on the folded text.

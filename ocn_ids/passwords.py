@@ -43,9 +43,13 @@ _CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)
 _MENTIONS_PASSWORD = re.compile(_WORD)
 # 「パスワードも要りますか？Taro1234です」: a secret-like token stated later in a message that speaks of a
 # password, as what something is (です／でございます／だ) or as its last word.
-_STATED = re.compile(r"(?<![0-9A-Za-z])(?P<token>[0-9A-Za-z][!-~]*)[。!！?？]*(?=\s*(?:です|でございます|だよ|だ|になります|なんです|なんだ)|\s*$)")
+_STATED = re.compile(
+    r"(?<![0-9A-Za-z])(?P<token>[0-9A-Za-z][!-~]*)[。!！?？]*(?=\s*(?:です|でございます|だよ|だ|になります|なんです|なんだ)|\s*$)"
+)
 # Devices and systems customers name next to a password question (「…Windows11です」), not secrets.
-_PRODUCT_NAME = re.compile(r"(?:windows|win|iphone|ipad|ios|android|mac|macos|galaxy|pixel|xperia|aquos|arrows)\d", re.I)
+_PRODUCT_NAME = re.compile(
+    r"(?:windows|win|iphone|ipad|ios|android|mac|macos|galaxy|pixel|xperia|aquos|arrows)\d", re.I
+)
 _QUOTE_CLOSE = "」』\"'"
 _MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")
 
@@ -78,7 +82,11 @@ def password_spans(text: str) -> list[tuple[int, int]]:
     if mention:
         matches += _CURRENT_ONE.finditer(norm.text)
         stated = _STATED.finditer(norm.text, mention.end())
-        matches += [m for m in stated if _mixes_letters_and_digits(m.group("token")) and not _PRODUCT_NAME.match(m.group("token"))]
+        matches += [
+            m
+            for m in stated
+            if _mixes_letters_and_digits(m.group("token")) and not _PRODUCT_NAME.match(m.group("token"))
+        ]
     for match in matches:
         token = match.group("token").rstrip(_QUOTE_CLOSE + ".,。、")
         start = match.start("token")

@@ -505,6 +505,24 @@ def test_two_methods_named_at_the_first_question_are_no_mistyped_id() -> None:
     assert slots.get("account_ref") is None and "delivery_method" not in slots
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("ゆうそうで受け取る", {"delivery_method": "post"}),
+        ("ゆうびんでお願いいたします", {"delivery_method": "post"}),
+        ("SMSてうけとります", {"delivery_method": "sms"}),  # flick: で without its dakuten
+        ("マイページで見たいです", {"delivery_method": "mypage"}),
+        ("SMSは嫌です", {}),
+        ("郵送以外で", {}),
+        ("SMSと郵送どっちが早い？", {}),
+    ],
+)
+def test_the_delivery_question_answered_as_people_write(typed: str, expected: dict) -> None:
+    slots = {"requested_slot": "delivery_method", "procedure": "send_connection_id", **VERIFIED}
+    t = tracker("inform", text=typed, slots=slots, active_loop="procedure_form")
+    assert asyncio.run(ValidateProcedureForm().extract_delivery_method(CollectingDispatcher(), t, {})) == expected
+
+
 def test_a_delivery_method_for_another_procedure_is_still_no_id() -> None:
     t = tracker("inform", text="郵送で", slots={"requested_slot": "account_ref", "procedure": "send_ocn_id"})
     dispatcher = CollectingDispatcher()
