@@ -18,10 +18,11 @@ from actions.easy_japanese_actions import offers_easy_japanese
 from actions.follow_ups import asked_why_not, bare_follow_up, topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
-from actions.procedure_form import procedure_of_request, start_procedure_events
+from actions.procedure_form import procedure_of_request, spoken_procedure_title, start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import (
+    SWITCHES_PROCEDURE,
     asks_for_chat_procedure,
     fold,
     names_another_service,
@@ -64,6 +65,15 @@ class ActionAnswer(Action):
             return []
         if intent == "request_human":
             return [FollowupAction("action_handoff")]  # a person takes over (actions/handoff_actions.py)
+        switched = _switched_procedure(tracker, intent) if in_form else None
+        if switched:
+            title = spoken_procedure_title(tracker, switched)
+            dispatcher.utter_message(response="utter_procedure_switched", procedure_title=title)
+            return [
+                *start_procedure_events(tracker, switched),
+                SlotSet("requested_slot", None),
+                FollowupAction(PROCEDURE_FORM),
+            ]
         if intent == "start_procedure" and in_form:
             dispatcher.utter_message(response="utter_back_to_procedure")  # already doing one
             return []
@@ -215,6 +225,18 @@ def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict
         return []
     ranking = tracker.latest_message.get("intent_ranking") or []
     return [SlotSet("topic", knowledge.section_topic(section, ranking))]
+
+
+def _switched_procedure(tracker: Tracker, intent: str) -> str | None:
+    """During a procedure, another one the customer asks for instead (「やっぱりログイン履歴のほうが見たい」):
+    named in the words, or the procedure of the topic the classifier read; None when it is the same one
+    or the message does not say "instead"."""
+    text = tracker.latest_message.get("text") or ""
+    if not SWITCHES_PROCEDURE.search(fold(text)):
+        return None
+    topic = TOPICS.get(intent)
+    wanted = named_procedure(text) or (topic.procedure if topic else None)
+    return wanted if wanted and wanted != tracker.get_slot("procedure") else None
 
 
 def _likeliest_a_forgotten_password(tracker: Tracker) -> bool:

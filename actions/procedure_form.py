@@ -303,6 +303,14 @@ def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: 
     return {}
 
 
+def spoken_procedure_title(tracker: Tracker, procedure: str | None) -> str | None:
+    """The procedure's name in a sentence; in easy mode the easy title (the one its button showed)."""
+    title = procedure_title(procedure)
+    if title and tracker.get_slot(EASY_JAPANESE_SLOT):
+        return twins().button_title(title)
+    return title
+
+
 def gives_an_account(tracker: Tracker) -> bool:
     """The latest message names an account (お客さま番号, OCN ID or connection ID)."""
     return any(e.get("entity") in ACCOUNT_ENTITIES for e in tracker.latest_message.get("entities") or [])
@@ -421,13 +429,11 @@ class ActionAskAccountRef(Action):
                 buttons=buttons.delivery_methods() + buttons.cancel(),
             )
         elif not _ID_ASKED & set(bot_responses_before(tracker)) and (
-            title := procedure_title(tracker.get_slot("procedure"))
+            title := spoken_procedure_title(tracker, tracker.get_slot("procedure"))
         ):
             # Named on the first ask (the procedure may have been inferred: an answer's, a clarification's, the
-            # thread's); asked again right after it (a mistyped ID), the question alone. In easy mode, the easy
-            # title (the one its button showed). (The form has set requested_slot by now on every ask.)
-            if tracker.get_slot(EASY_JAPANESE_SLOT):
-                title = twins().button_title(title)
+            # thread's); asked again right after it (a mistyped ID), the question alone. (The form has set
+            # requested_slot by now on every ask.)
             dispatcher.utter_message(response="utter_ask_account_ref_for", procedure_title=title)
         else:
             dispatcher.utter_message(response="utter_ask_account_ref")

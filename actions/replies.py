@@ -23,6 +23,7 @@ from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before
 from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, two_topics
 from actions.password_warning import typed_password
 from actions.procedure_form import start_procedure_events
+from actions.procedure_run import resumed_procedure
 from actions.topics import TOPICS
 from ocn_ids.answers import (
     GO_AHEAD,
@@ -75,6 +76,15 @@ async def answer_code_step(dispatcher: CollectingDispatcher, tracker: Tracker, t
     if says_the_code_did_not_come(word):
         return code_not_received(dispatcher, tracker)
     return None
+
+
+async def answer_cancel_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """Right after a cancel, 「スマホ取ってきました、さっきの確認やっぱりお願いできますか」: that procedure again,
+    whatever topic the classifier read in the words that recall it."""
+    procedure = resumed_procedure(tracker)
+    if procedure is None or in_procedure(tracker):
+        return None
+    return [*start_procedure_events(tracker, procedure), FollowupAction(PROCEDURE_FORM)]
 
 
 async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -243,6 +253,7 @@ def _utter_question(question: str, dispatcher: CollectingDispatcher, tracker: Tr
 READERS: tuple[tuple[str, Reader], ...] = (
     ("open_question", answer_open_question),
     ("code_step", answer_code_step),
+    ("cancel_taken_back", answer_cancel_taken_back),
     ("courtesy", answer_courtesy),
     ("follow_up", answer_follow_up),
     ("about_the_id", answer_about_the_id),

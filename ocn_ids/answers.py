@@ -270,6 +270,12 @@ CHANGE_OF_MIND = re.compile(
 )
 WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|すとっぷ")
 
+# During a procedure, another one asked for instead (「あ、やっぱりログイン履歴のほうが見たい」「確認じゃなくて
+# 履歴のほうにしてもいいですか」): matched on the folded text of a message that names the other procedure.
+SWITCHES_PROCEDURE = re.compile(
+    r"やっぱ|じゃなくて|じゃなく|ではなく|のほうが|の方が|のほうに|の方に|にして|に変え|に変更|かわりに|代わりに|instead"
+)
+
 # Right after a procedure was cancelled, a change of mind back (「ごめん やっぱ今やる」「やっぱりお願いします」):
 # the cancelled procedure again. Matched on the folded text, and not when negated.
 RESUMES = re.compile(

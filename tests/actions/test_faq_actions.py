@@ -57,6 +57,35 @@ def test_an_unsure_forgotten_password_that_names_no_id_asks_which_one() -> None:
     assert responses(messages)[0] == "utter_help_section"
 
 
+@pytest.mark.parametrize(
+    "typed, intent, requested",
+    [
+        ("あ、やっぱりログイン履歴のほうが見たい", "check_login_history", "account_ref"),
+        ("IDの確認じゃなくてログイン履歴の確認にしてもらえますか", "check_login_history", "procedure_confirmed"),
+    ],
+)
+def test_another_procedure_asked_for_instead_replaces_the_one_running(typed: str, intent: str, requested: str) -> None:
+    slots = {
+        "procedure": "send_ocn_id" if requested != "account_ref" else "reset_ocn_password",
+        "requested_slot": requested,
+    }
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_procedure_switched"]
+    assert messages[0]["procedure_title"] == TOPICS["check_login_history"].title
+    assert slot_events(events)["procedure"] == "login_history"
+    assert slot_events(events)["requested_slot"] is None  # the new procedure's questions from the start
+    assert events[-1]["name"] == "procedure_form"
+
+
+def test_a_question_about_another_topic_during_a_procedure_switches_nothing() -> None:
+    t = tracker("check_login_history", text="ログイン履歴って何日分見られますか", slots={"procedure": "reset_ocn_password"},
+                active_loop="procedure_form")  # fmt: skip
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_answer_check_login_history", "utter_back_to_procedure"]
+    assert "procedure" not in slot_events(events)
+
+
 def test_answer_during_a_procedure_returns_to_it_without_survey() -> None:
     messages, events = run(ActionAnswer(), tracker("change_customer_number", active_loop="procedure_form"))
     assert responses(messages) == ["utter_answer_change_customer_number", "utter_back_to_procedure"]

@@ -18,6 +18,7 @@ from actions.account_client import (
     AccountApiUnavailable,
     AccountSummary,
 )
+from actions.faq_actions import ActionAnswer
 from actions.procedure_form import (
     ActionAskAccountRef,
     ActionAskDeliveryMethod,
@@ -315,6 +316,15 @@ def test_taking_a_cancel_back_starts_the_cancelled_procedure_again(typed: str) -
     messages, events = run(ActionCancelProcedure(), t)
     assert responses(messages) == []
     assert slot_events(events)["procedure"] == "reset_ocn_password"
+    assert (events[-1]["event"], events[-1]["name"]) == ("followup", "procedure_form")
+
+
+def test_taking_a_cancel_back_in_words_the_classifier_reads_as_a_topic() -> None:
+    typed = "スマホを取ってきました。さっきの確認、やっぱりお願いします"
+    t = tracker("check_login_history", text=typed, events=_cancelled("login_history", typed))
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == []
+    assert slot_events(events)["procedure"] == "login_history"
     assert (events[-1]["event"], events[-1]["name"]) == ("followup", "procedure_form")
 
 
