@@ -95,6 +95,8 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     intent = latest_intent(tracker)
     if intent not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
+    if intent == "greet" and not _answered_before(tracker):
+        return None  # 「どうも」 to open the chat is a hello
     if says_goodbye(text):
         dispatcher.utter_message(response="utter_goodbye")
     elif intent == "thank":
@@ -108,6 +110,17 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     if in_procedure(tracker):
         dispatcher.utter_message(response="utter_back_to_procedure")
     return []
+
+
+def _answered_before(tracker: Tracker) -> bool:
+    """The bot has said more than a greeting in this conversation."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return False
+        name = (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
+        if name and name not in ("utter_greet", "utter_offer_easy_japanese"):
+            return True
+    return False
 
 
 async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:

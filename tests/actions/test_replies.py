@@ -480,6 +480,15 @@ def test_a_yes_or_no_to_anything_else_ends_the_conversation(
     assert responses(messages) == [expected]
 
 
+def test_doumo_after_an_answer_is_thanks_and_at_the_start_a_hello() -> None:
+    after = tracker("greet", text="どうも", events=[*_bot_turn("utter_answer_check_customer_number"), {"event": "user"}])
+    messages, _ = run(ActionAnswer(), after)
+    assert responses(messages) == ["utter_thank"]
+    start = [{"event": "session_started"}, *_bot_turn("utter_greet"), {"event": "user", "text": "どうも"}]
+    messages, _ = run(ActionAnswer(), tracker("greet", text="どうも", events=start))
+    assert responses(messages) == ["utter_greet"]
+
+
 def test_a_yes_with_nothing_asked_and_no_close_before_is_acknowledged() -> None:
     events = [*_bot_turn("utter_answer_check_customer_number"), {"event": "user", "text": "はい"}]
     messages, _ = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい", events=events))
