@@ -481,7 +481,9 @@ def test_a_yes_or_no_to_anything_else_ends_the_conversation(
 
 
 def test_doumo_after_an_answer_is_thanks_and_at_the_start_a_hello() -> None:
-    after = tracker("greet", text="どうも", events=[*_bot_turn("utter_answer_check_customer_number"), {"event": "user"}])
+    after = tracker(
+        "greet", text="どうも", events=[*_bot_turn("utter_answer_check_customer_number"), {"event": "user"}]
+    )
     messages, _ = run(ActionAnswer(), after)
     assert responses(messages) == ["utter_thank"]
     start = [{"event": "session_started"}, *_bot_turn("utter_greet"), {"event": "user", "text": "どうも"}]
