@@ -51,7 +51,20 @@ _OTHER_ADDRESS = Fact(
 _APP_SETTINGS = Fact(
     "utter_fact_mail_app_settings",
     "ocn_id",
-    ("アプリ", "メールソフト", "スマホ", "iphone", "android", "outlook", "thunderbird", "設定し直", "設定も"),
+    (
+        "アプリ",
+        "アフリ",
+        "あぷり",
+        "メールソフト",
+        "めーるそふと",
+        "スマホ",
+        "iphone",
+        "android",
+        "outlook",
+        "thunderbird",
+        "設定し直",
+        "設定も",
+    ),  # アフリ: the flick slip of アプリ
 )
 _CONNECTION_ID_IS_NOT_MAIL = Fact(
     "utter_fact_connection_id_not_mail",

@@ -237,7 +237,8 @@ CHOICE_HEADS = tuple(fold(h) for h in ("えっと", "えーと", "あの", "じ�
 
 # How a follow-up to the answer just given starts or ends: 「それって…」「その場合は…」「〜でもいいの？」.
 FOLLOW_UP_MARKERS = re.compile(
-    r"^(それって|それは|それだと|その場合|そうすると|じゃあ|では|なら)|でもいい|でもok|でも大丈夫|ってこと"
+    r"^(それって|それは|それだと|その場合|そうすると|じゃあ|では|なら)|でもいい|でもok|でも大丈夫|ってこと|"
+    r"(変え|かえ|変更し|再設定し)た(あと|後)"  # 「変えたあとってメールソフトの方は…」 after the change's answer
 )
 
 # A question that asks the bot to carry out the procedure here and now (「チャットで再設定したい」「確認の手続きを

@@ -86,6 +86,19 @@ def test_follow_ups_are_read_against_the_topic_just_answered() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "パスワードを変更したあと、パソコンのメールソフトの設定はどうしたらいいでしょうか",  # longer, after the change
+        "めーるあふりもかえるの？",  # flick: アプリ with its handakuten dropped
+    ],
+)
+def test_the_mail_app_after_a_password_change_is_its_fact(text: str) -> None:
+    slots = {"topic": "change_ocn_id_password", "pending_question": "survey"}
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=text, slots=slots))
+    assert responses(messages) == ["utter_fact_mail_app_settings", "utter_ask_survey"]
+
+
+@pytest.mark.parametrize(
     "topic, text",
     [
         ("ask_id_types", "OCN IDを変更したい"),  # names another ID than the fact's: a new question
