@@ -18,6 +18,7 @@ from ocn_ids.answers import (
     CHOICE_TAILS,
     FINE,
     GO_AHEAD,
+    INTERNET_WORDS,
     NEGATED,
     NO,
     PLAIN_YES_NO,
@@ -62,7 +63,14 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
             "connection_id",
             "接続用IDのパスワード",
             "/check_connection_id",
-            ("接続用idのパスワード", "認証idのパスワード", "接続用のパスワード", *ID_TYPE_KEYWORDS["connection_id"]),
+            # the one for the internet: 「ネットのほう」「ルーターに入れるほう」
+            (
+                "接続用idのパスワード",
+                "認証idのパスワード",
+                "接続用のパスワード",
+                *ID_TYPE_KEYWORDS["connection_id"],
+                *INTERNET_WORDS,
+            ),
         ),
         Choice(
             "unknown",

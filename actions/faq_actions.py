@@ -24,6 +24,7 @@ from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import (
     SWITCHES_PROCEDURE,
     asks_for_chat_procedure,
+    asks_for_the_internet_id,
     fold,
     names_another_service,
     names_the_bot,
@@ -85,6 +86,8 @@ class ActionAnswer(Action):
             return ask_which_password(dispatcher)
         if intent not in TOPICS:
             intent = "out_of_scope"
+        if intent == "ask_id_types" and asks_for_the_internet_id(tracker.latest_message.get("text") or ""):
+            intent = "check_connection_id"  # the one ID of the internet's settings, not the three IDs
         if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
             return _clarify_short(dispatcher, tracker)
         procedure, text = TOPICS[intent].procedure, tracker.latest_message.get("text") or ""

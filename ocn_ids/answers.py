@@ -310,6 +310,26 @@ def says_the_code_did_not_come(word: str) -> bool:
     return any(w in word for w in CODE_NOT_ARRIVED) or word in CODE_NOT_YET
 
 
+# Where only the connection ID is used: the internet, its line and router (「ネットの設定に使うID」).
+INTERNET_WORDS = ("ネット", "インターネット", "ルーター", "回線", "プロバイダ", "onu", "wifi", "wi-fi")
+_INTERNET = re.compile("|".join(re.escape(fold(word)) for word in INTERNET_WORDS))
+# A question about the IDs as a whole: what they are, how they differ, all of them.
+_ALL_THE_IDS = re.compile(
+    r"違い|ちがい|違う|ちがう|種類|しゅるい|3つ|三つ|みっつ|どれ|全部|ぜんぶ|それぞれ|両方|りょうほう"
+)
+
+
+def asks_for_the_internet_id(text: str) -> bool:
+    """「あのネットの設定IDってどこで見れるんですか」「ルーターに認証IDを入れてと書いてある」: a question the
+    classifier reads as one about the three IDs, but that asks for the ID of the internet's settings (the
+    connection ID) and names no other ID nor the IDs as a whole."""
+    word = fold(text)
+    if not _INTERNET.search(word) or _ALL_THE_IDS.search(word):
+        return False
+    others = ("customer_number", "ocn_id")
+    return not any(fold(name) in word for id_type in others for name in NAMED_IDS[id_type]) and "めーる" not in word
+
+
 # An ID named outright (not just 「メール」): a follow-up naming another ID than the topic's is a new question.
 NAMED_IDS = {
     "customer_number": ("お客さま番号", "お客様番号", "顧客番号"),

@@ -17,6 +17,8 @@ from easy_japanese.twins import twins
         ("which_password", "メールのほうです", "ocn_id"),
         ("which_password", "接続用ID", "connection_id"),
         ("which_password", "ニンショウ", "connection_id"),  # katakana of a hiragana keyword
+        ("which_password", "ネットのほう", "connection_id"),  # the internet's password
+        ("which_password", "ルーターの方です", "connection_id"),
         ("which_password", "２番", "connection_id"),
         ("which_password", "3", "unknown"),
         ("procedure", "ログイン履歴", "login_history"),

@@ -86,6 +86,20 @@ def test_a_question_about_another_topic_during_a_procedure_switches_nothing() ->
     assert "procedure" not in slot_events(events)
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("光回線の設定で入れるIDってどこに書いてありますか", "utter_answer_check_connection_id"),
+        ("ルーターにIDを入れろと出ます。何を入れたらいい？", "utter_answer_check_connection_id"),
+        ("インターネットのIDとOCN IDの違いは？", "utter_answer_ask_id_types"),  # the IDs compared
+        ("ネットのIDとお客さま番号って別？", "utter_answer_ask_id_types"),  # another ID named
+    ],
+)
+def test_the_ids_question_that_asks_for_the_internets_id_gets_the_connection_id(typed: str, expected: str) -> None:
+    messages, _ = run(ActionAnswer(), tracker("ask_id_types", text=typed))
+    assert responses(messages)[0] == expected
+
+
 def test_answer_during_a_procedure_returns_to_it_without_survey() -> None:
     messages, events = run(ActionAnswer(), tracker("change_customer_number", active_loop="procedure_form"))
     assert responses(messages) == ["utter_answer_change_customer_number", "utter_back_to_procedure"]
