@@ -1,4 +1,5 @@
-"""A number said aloud, as voice input types it in kana (「えぬいちにさんよん…」 for N1234…).
+"""A number said aloud, as voice input types it in kana (「えぬいちにさんよん…」 for N1234…), or half in
+words (「エヌ123456789」, 「N一二三四五六七八九」).
 
 Voice input on a phone often writes what it heard as words, not digits: a customer reading out the customer
 number or the code gets 「えぬいちにさんよんごーろくななはちきゅう」. Only a message that is nothing but such a
@@ -14,7 +15,10 @@ from ocn_ids.normalize import hiragana, nfkc
 # Each digit as it is said; 「ー」 is dropped before reading (ごー, にー, きゅー).
 _DIGITS = {
     "ぜろ": "0", "れい": "0", "まる": "0", "いち": "1", "に": "2", "さん": "3", "よん": "4", "し": "4", "ご": "5",
-    "ろく": "6", "なな": "7", "しち": "7", "はち": "8", "きゅう": "9", "きゅ": "9", "く": "9",
+    "ろく": "6", "なな": "7", "しち": "7", "はち": "8", "きゅう": "9", "きゅ": "9", "く": "9", "にい": "2", "ごお": "5",
+    # written digits after a spoken 「エヌ」 (「エヌ123456789」), and kanji numerals (「N一二三…」)
+    **{str(d): str(d) for d in range(10)},
+    **{kanji: str(d) for d, kanji in enumerate("〇一二三四五六七八九")}, "零": "0",
 }  # fmt: skip
 _WORDS = sorted(_DIGITS, key=len, reverse=True)
 _LETTER_N = ("えぬ", "n")
@@ -31,6 +35,8 @@ def spoken_number(text: str) -> str | None:
     prefix = next((letter for letter in _LETTER_N if word.startswith(letter)), "")
     if _repeats_a_sound(word):
         return None  # 「しくしくしく」「ごくごくごく」「まるまるまる」(○○○): a sound, not 494949
+    if prefix != "えぬ" and word[len(prefix) :].isascii():
+        return None  # written with digits alone: the ordinary readers decide (and this would loop)
     digits = _read_digits(word[len(prefix) :])
     if digits is None or len(digits) < _FEWEST_DIGITS:
         return None

@@ -85,13 +85,20 @@ def test_meaningful_content() -> None:
         ("えーと、エヌ いち に さん よん ご ろく なな はち きゅう です", "customer_number", "N123456789"),
         ("いちにさんよんごーろく", "otp_code", "123456"),
         ("しちはちきゅうぜろいちに", "otp_code", "789012"),
+        ("エヌ123456789", "customer_number", "N123456789"),  # 「エヌ」 in words, the digits written
+        ("えぬ１２３４５６７８９です", "customer_number", "N123456789"),
+        ("N一二三四五六七八九", "customer_number", "N123456789"),  # kanji numerals
+        ("えぬいちにいさんしごろくしちはちく", "customer_number", "N123456789"),  # other readings: にい, し, しち, く
     ],
 )
 def test_a_number_said_aloud_by_voice_input_is_read_as_its_digits(said: str, entity: str, value: str) -> None:
     assert [(found.entity, found.value) for found in find_values(said)] == [(entity, value)]
 
 
-@pytest.mark.parametrize("text", ["にし", "いちにさん", "パスワードを忘れました", "ごごにでんわします"])
+@pytest.mark.parametrize(
+    "text",
+    ["にし", "いちにさん", "パスワードを忘れました", "ごごにでんわします", "えぬ12345", "N12345678", "2024年12月"],
+)
 def test_words_that_happen_to_sound_like_digits_are_not_numbers(text: str) -> None:
     assert spoken_number(text) is None
     assert find_values(text) == []
