@@ -14,7 +14,8 @@ How people type them (matched after NFKC, so full-width digits, spaces, ＋ and 
   (090)1234-5678, +81 90-1234-5678, +81 (0)3 1234 5678, 0120-123-456.
 Digits glued to letters (N123456789, t702870045@…) are IDs, not codes, and stay.
 - passwords the customer typed anyway (recognized by ocn_ids/passwords.py): after a password word
-  (「パスワードは Abc12345」「PW：abc123」) everywhere; a whole secret-looking message only where the
+  (「パスワードは Abc12345」「PW：abc123」) or as the last sentence of a message that speaks of a password
+  (「パスワードも要りますか？Taro1234です」) everywhere; a whole secret-looking message only where the
   bot had asked for a customer number / OCN ID, which only the conversation knows: `redact_events`
   (the tracker stores) follows the form's requested slot, and `note_incoming_message` (called as
   Rasa parses a message, with its tracker) hides that message from this task's log records.

@@ -9,9 +9,9 @@ customer, once, not to do it again):
   pwd, pw (any width or case). After ":" or "=" any token of 4+ characters counts; after は／が／を／、／,
   or a space the token must look like a secret (letters with digits, or 6+ digits), so the questions
   「パスワードを忘れました」「パスワードはどこで確認できますか」「パスワードをSMSで受け取りたい」 stay.
-- later in a message that speaks of a password, a token of letters with digits stated as what something
-  is or as the message's last word (「パスワードも要りますか？Taro1234です」; not a device such as
-  Windows11 or iPhone15, nor an ID).
+- at the end of a message that speaks of a password, a sentence that is nothing but a token of letters
+  with digits (6+), with です or the like (「パスワードも要りますか？Taro1234です」); not a device such as
+  iPhone15, an ID, or a token inside a sentence (「接続用IDはabc12345です」 labels an ID).
 - the whole message, when the bot has just asked for a customer number / OCN ID (`at_id_prompt`):
   one token of 4-64 printable characters without spaces that mixes letters with digits (or upper and
   lower case with symbols) and is no ID the bot reads (N+9 digits, a mail address), no mistyped customer
@@ -41,14 +41,17 @@ _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<tok
 # 「パスワードを変えたい、今のは abcd1234 なんだけど」: the current one, in a message that speaks of a password.
 _CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 _MENTIONS_PASSWORD = re.compile(_WORD)
-# 「パスワードも要りますか？Taro1234です」: a secret-like token stated later in a message that speaks of a
-# password, as what something is (です／でございます／だ) or as its last word.
+# 「パスワードも要りますか？Taro1234です」: after a question about a password, a sentence that is nothing but a
+# secret-like token (with です or the like) ends the message. Only a bare sentence after 。／？／！ counts:
+# 「接続用IDはabc12345です」 labels an ID, and a log line or a link after a line break is no sentence.
 _STATED = re.compile(
-    r"(?<![0-9A-Za-z])(?P<token>[0-9A-Za-z][!-~]*)[。!！?？]*(?=\s*(?:です|でございます|だよ|だ|になります|なんです|なんだ)|\s*$)"
+    r"[。．？?！!][「『\"']?(?P<token>[0-9A-Za-z][!-~]*?)[」』\"']?(?:です|でした|だよ|だ|になります|でございます)?[。．.!！?？]*$"
 )
-# Devices and systems customers name next to a password question (「…Windows11です」), not secrets.
+# Devices and systems customers name next to a password question (「…iPhone15です」), and model numbers
+# (「PR-500KI」「WSR-1166DHP4」「SH-51A」: capitals, a hyphen, digits), not secrets.
 _PRODUCT_NAME = re.compile(
-    r"(?:windows|win|iphone|ipad|ios|android|mac|macos|galaxy|pixel|xperia|aquos|arrows)\d", re.I
+    r"(?i:(?:windows|win|iphone|ipad|ios|android|macos|galaxy|pixel|xperia|aquos|arrows)\s?\d{1,2}[a-z]{0,3})"
+    r"|[A-Z]{1,6}-[0-9A-Z]+"
 )
 _QUOTE_CLOSE = "」』\"'"
 _MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")
@@ -64,8 +67,16 @@ def _mixes_like_a_secret(token: str) -> bool:
     return (letters and digits) or (mixed_case and symbols)
 
 
-def _mixes_letters_and_digits(token: str) -> bool:
-    return any(c.isalpha() for c in token) and any(c.isdigit() for c in token)
+def _states_a_secret(token: str) -> bool:
+    """Letters with digits, 6 characters or more, no label (「ID:abc123」), no product (iPhone15)."""
+    return (
+        len(token) >= 6
+        and any(c.isalpha() for c in token)
+        and any(c.isdigit() for c in token)
+        and ":" not in token
+        and "=" not in token
+        and not _PRODUCT_NAME.fullmatch(token)
+    )
 
 
 def _is_id_or_code(token: str) -> bool:
@@ -81,12 +92,11 @@ def password_spans(text: str) -> list[tuple[int, int]]:
     mention = _MENTIONS_PASSWORD.search(norm.text)
     if mention:
         matches += _CURRENT_ONE.finditer(norm.text)
-        stated = _STATED.finditer(norm.text, mention.end())
-        matches += [
-            m
-            for m in stated
-            if _mixes_letters_and_digits(m.group("token")) and not _PRODUCT_NAME.match(m.group("token"))
-        ]
+        stated = _STATED.search(norm.text, mention.end())
+        if stated:
+            start, end = norm.span_in_original(stated.start("token"), stated.end("token"))
+            if _states_a_secret(nfkc(text[start:end])):  # as typed: model numbers are in capitals
+                matches.append(stated)
     for match in matches:
         token = match.group("token").rstrip(_QUOTE_CLOSE + ".,。、")
         start = match.start("token")

@@ -185,10 +185,10 @@ TYPED_PASSWORDS = [
     ("ﾊﾟｽﾜｰﾄﾞは abc12345", "abc12345"),
     ("ﾊﾟｽは abc12345 です", "abc12345"),
     ("\u30cf\u309a\u30b9\u30ef\u30fc\u30c8\u3099\u306f abc12345", "abc12345"),  # パスワード with combining marks (NFD)
-    # stated later in the message, as what something is or as its last word
+    # a sentence of its own that ends the message, after a question about a password
     ("パスワードも要りますか？Taro1234です", "Taro1234"),
-    ("OCN IDのパスワード？ taro1234 だよ", "taro1234"),
-    ("パスワードを忘れたかもしれません。たぶんSakura2024。", "Sakura2024"),
+    ("パスワードもいりますか?Sakura2024", "Sakura2024"),
+    ("パスワードは必要でしょうか。「Hanako0312」でございます。", "Hanako0312"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",
@@ -212,6 +212,12 @@ ORDINARY_QUESTIONS = [
     "はすわーどをわすれました",
     "パスワードを忘れました。Windows11です",
     "パスワードが通りません。iPhone15です",
+    "パスワードを忘れました。接続用IDはabc12345です",  # an ID with its label
+    "パスワードがわかりません。E401",  # an error code: no letters with 6+ characters
+    "PW忘れました。ID:abc123",
+    "ルーターのパスワードがわかりません。PR-500KIです",  # a model number
+    "Setting slot password_warned for conversation 3f2b8c1e9a7d4c3b",  # a log line
+    "パスワードの再設定が必要です。手順はこちらをご覧ください。\nhttps://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5",
     "パスワードを忘れました。お客さま番号はN123456789です",
     "パスワードがわかりません。OCN IDはtaro.yamada@ocn.ne.jpです",
     "パスワードは何桁ですか。10桁ですか",
