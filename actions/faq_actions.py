@@ -19,10 +19,10 @@ from actions.follow_ups import asked_why_not, bare_follow_up, topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, spoken_procedure_title, start_procedure_events
+from actions.procedure_switch import switch_events, switched_procedure
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import (
-    SWITCHES_PROCEDURE,
     asks_for_chat_procedure,
     asks_for_the_internet_id,
     fold,
@@ -66,15 +66,11 @@ class ActionAnswer(Action):
             return []
         if intent == "request_human":
             return [FollowupAction("action_handoff")]  # a person takes over (actions/handoff_actions.py)
-        switched = _switched_procedure(tracker, intent) if in_form else None
+        switched = switched_procedure(tracker, intent) if in_form else None
         if switched:
             title = spoken_procedure_title(tracker, switched)
             dispatcher.utter_message(response="utter_procedure_switched", procedure_title=title)
-            return [
-                *start_procedure_events(tracker, switched),
-                SlotSet("requested_slot", None),
-                FollowupAction(PROCEDURE_FORM),
-            ]
+            return [*switch_events(switched), FollowupAction(PROCEDURE_FORM)]
         if intent == "start_procedure" and in_form:
             dispatcher.utter_message(response="utter_back_to_procedure")  # already doing one
             return []
@@ -230,24 +226,18 @@ def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict
     return [SlotSet("topic", knowledge.section_topic(section, ranking))]
 
 
-def _switched_procedure(tracker: Tracker, intent: str) -> str | None:
-    """During a procedure, another one the customer asks for instead (「やっぱりログイン履歴のほうが見たい」):
-    named in the words, or the procedure of the topic the classifier read; None when it is the same one
-    or the message does not say "instead"."""
-    text = tracker.latest_message.get("text") or ""
-    if not SWITCHES_PROCEDURE.search(fold(text)):
-        return None
-    topic = TOPICS.get(intent)
-    wanted = named_procedure(text) or (topic.procedure if topic else None)
-    return wanted if wanted and wanted != tracker.get_slot("procedure") else None
-
-
 def _likeliest_a_forgotten_password(tracker: Tracker) -> bool:
     """The classifier's best guess, though unsure, is a forgotten password without saying which, and the
     message names no ID: the bot asks which (a question back) rather than quote a section for both."""
     ranking = tracker.latest_message.get("intent_ranking") or []
     ranked = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
-    return bool(ranked) and ranked[0] == "forgot_password" and not latest_entity(tracker, "id_type")
+    text = tracker.latest_message.get("text") or ""
+    return (
+        bool(ranked)
+        and ranked[0] == "forgot_password"
+        and not latest_entity(tracker, "id_type")
+        and not names_another_service(text)  # 「楽天のパスワード忘れたっぽい」: not one of OCN's two
+    )
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:

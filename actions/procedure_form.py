@@ -43,7 +43,7 @@ from actions.topics import TOPICS, procedure_title
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
 from easy_japanese.twins import twins
-from ocn_ids.answers import NEGATED, TURNS_DOWN, fold
+from ocn_ids.answers import CHOOSES, NEGATED, TURNS_DOWN, fold
 from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code
 
 
@@ -120,7 +120,7 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         if value not in PROCEDURES:
             return {"procedure": None}
         held = tracker.get_slot("account_ref")
-        if "account_ref" in tracker.slots_to_validate():
+        if tracker.slots_to_validate().get("account_ref"):
             # Typed in this very message (「N123456789」 as the procedure is chosen): not validated yet, and
             # validate_account_ref sends its code; sending here too told the customer twice.
             return {"procedure": value}
@@ -277,6 +277,8 @@ def _one_method_named(text: str) -> str | None:
     word = fold(text)
     if text.startswith("/") or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or TURNS_DOWN.search(word):
         return None
+    if not CHOOSES.search(word):
+        return None  # 「郵送って何日かかる？」「携帯番号変わったんだけど」: about a method, not choosing it
     if find_values(text):
         return None
     named = {found.value for found in find_choices(text) if found.entity == "delivery_method"}

@@ -20,14 +20,13 @@ from actions.account_replies import describe_contact, explain_api_error, utter_f
 from actions.conversation_state import (
     PROCEDURE_FORM,
     ask,
-    bot_responses_before,
     forget_verification,
     reset_procedure,
     turn_key,
 )
 from actions.links import link
+from actions.procedure_switch import resumed_procedure
 from channels.senders import is_shared_chat
-from ocn_ids.answers import NEGATED, RESUMES, fold
 
 JST = timezone(timedelta(hours=9))
 
@@ -166,16 +165,3 @@ class ActionCancelProcedure(Action):
             return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
         dispatcher.utter_message(response="utter_procedure_cancelled" if running else "utter_no_procedure_to_cancel")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_procedure(), ask(None)]
-
-
-def resumed_procedure(tracker: Tracker) -> str | None:
-    """The procedure the bot's previous turn cancelled, when the customer now takes the cancel back."""
-    text = fold(tracker.latest_message.get("text") or "")
-    if "utter_procedure_cancelled" not in bot_responses_before(tracker) or NEGATED.search(text):
-        return None
-    if not RESUMES.search(text):
-        return None
-    for event in reversed(tracker.events):
-        if event.get("event") == "slot" and event.get("name") == "procedure" and event.get("value") in PROCEDURES:
-            return str(event["value"])
-    return None

@@ -17,16 +17,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
 from actions.answers import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
-from actions.choices import QUESTIONS, Choice, changes_mind, is_plain_yes_no, read_choice, read_yes_no
+from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, in_procedure, latest_intent
 from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, two_topics
 from actions.password_warning import typed_password
 from actions.procedure_form import start_procedure_events
-from actions.procedure_run import resumed_procedure
+from actions.procedure_switch import resumed_procedure
 from actions.topics import TOPICS
 from ocn_ids.answers import (
     GO_AHEAD,
+    GREETS_OR_ASKS,
+    KEEPS_ON,
+    STOPS_THE_PROCEDURE,
     answers_in_words,
     asks_for_a_new_code,
     asks_for_chat_procedure,
@@ -58,6 +61,8 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
     text = tracker.latest_message.get("text") or ""
     if not text or text.startswith("/") or len(text) > MAX_MESSAGE_CHARS:
         return None  # a button carries its own meaning
+    if latest_intent(tracker) == "greet" and (GREETS_OR_ASKS.search(fold(text)) or not _answered_just_before(tracker)):
+        return None  # 「こんにちは、また質問なんですが」 and a hello to open the chat are greetings, read as such
     for name, reader in READERS:
         events = await reader(dispatcher, tracker, text)
         if events is not None:
@@ -95,8 +100,6 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     intent = latest_intent(tracker)
     if intent not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
-    if intent == "greet" and not _answered_before(tracker):
-        return None  # 「どうも」 to open the chat is a hello
     if says_goodbye(text):
         dispatcher.utter_message(response="utter_goodbye")
     elif intent == "thank":
@@ -112,15 +115,20 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     return []
 
 
-def _answered_before(tracker: Tracker) -> bool:
-    """The bot has said more than a greeting in this conversation."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return False
-        name = (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
-        if name and name not in ("utter_greet", "utter_offer_easy_japanese"):
-            return True
-    return False
+# The bot's responses that answer or finish something: 「どうも」 after them is thanks.
+_HELPFUL = (
+    "utter_answer_",
+    "utter_done_",
+    "utter_fact_",
+    "utter_help_section",
+    "utter_login_history",
+    "utter_topic_again",
+)
+
+
+def _answered_just_before(tracker: Tracker) -> bool:
+    """The bot's previous turn answered (a topic, a fact, a help-page section) or finished a procedure."""
+    return any(name.startswith(_HELPFUL) for name in bot_responses_before(tracker))
 
 
 async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -227,12 +235,17 @@ async def answer_yes_no(
     if question == "offer_resend":
         if yes:
             return await resend_code(dispatcher, tracker)
-        if changes_mind(tracker.latest_message.get("text") or "") == "no":
+        if _stops_the_procedure(tracker.latest_message.get("text") or ""):
             # 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」: not waiting on, but stopping.
             return [ask(None), FollowupAction("action_cancel_procedure")]
         dispatcher.utter_message(response="utter_keep_waiting")
         return [ask(None)]
     return None
+
+
+def _stops_the_procedure(text: str) -> bool:
+    word = fold(text)
+    return bool(STOPS_THE_PROCEDURE.search(word)) and not KEEPS_ON.search(word)
 
 
 def _yes_no_buttons(question: str, tracker: Tracker) -> list[dict[str, str]]:

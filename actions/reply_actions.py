@@ -93,7 +93,8 @@ class ActionAnswerPendingQuestion(Action):
 # with no question open, says there is nothing more.
 CLOSING_RESPONSES = frozenset({"utter_thank", "utter_survey_thanks", "utter_anything_else"})
 # Those said after the customer found the answer helpful (thanks, or yes to the survey).
-CLOSINGS_AFTER_HELP = frozenset({"utter_thank", "utter_survey_thanks"})
+# (Not after utter_thank: it already said 「お役に立てて何よりです」.)
+CLOSINGS_AFTER_HELP = frozenset({"utter_survey_thanks"})
 
 
 def _answered_without_asking(said: list[str]) -> bool:

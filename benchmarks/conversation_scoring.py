@@ -19,6 +19,7 @@ fallback, a question asked back): a wrong answer or a wrong action, not an hones
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -139,10 +140,14 @@ DOES: dict[str, frozenset[str]] = {
 # expected the question the bot had already asked; asking it twice is not what a good agent does.
 SURVEY_ANSWERED = frozenset({"utter_survey_thanks", "utter_survey_unresolved"})
 
-# Behaviours that come with an answer without taking its place: the handoff (the contact page is an
-# answer), and the warning about a typed password, which a customer's question in the same message
-# (「パスワード変えたい、今のは abcd1234」) still deserves an answer to (SPEC.md: the bot asks them not to).
-ANSWERED_ALONGSIDE = frozenset({"handoff", "no_password_please"})
+# The warning about a typed password may come with an answer when the same message also asks something
+# (「パスワード変えたい、今のは abcd1234」 deserves the answer too; SPEC.md: the bot asks them not to). Which
+# answer is not judged: the turn expects the warning only. A message that only states the password
+# (「念のため、パスワードは … でございます」) expects the warning alone.
+_ASKS_SOMETHING = re.compile(
+    r"[?？]|変え|かえ|忘れ|わすれ|わから|分から|できな|できま|教え|おしえ|どう|たい|ください|help|can'?t|cannot|たすけ|助け",
+    re.IGNORECASE,
+)
 
 EXPECT_KINDS = ("answer", "asks", "does")
 
@@ -271,7 +276,10 @@ def judge(turn: Turn, bot: BotTurn) -> Verdict:
         asked = names & ASKS[turn.value] or (turn.value == "survey" and names & SURVEY_ANSWERED)
         right = bool(asked) and not answered_topics(bot, related=False)
     else:
-        right = bool(names & DOES[turn.value]) and not (topics and turn.value not in ANSWERED_ALONGSIDE)
+        alongside = turn.value == "handoff" or (
+            turn.value == "no_password_please" and _ASKS_SOMETHING.search(turn.user)
+        )
+        right = bool(names & DOES[turn.value]) and not (topics and not alongside)
     hedged = bool(names & HEDGES)
     return Verdict(right, not right and not hedged, what_it_did(bot))
 

@@ -262,7 +262,10 @@ GO_AHEAD = re.compile(
 )
 NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
 # A choice named to turn it down (「SMSは嫌です」「郵送以外で」「SMSじゃなくて」), on the folded text.
-TURNS_DOWN = re.compile(r"嫌|以外|なく|無理|むり")
+TURNS_DOWN = re.compile(r"嫌|以外|なく|無理|むり|ちょっと")
+# A reply that chooses what it names (「マイページで見たいです」「郵送がいい」), not a question about it
+# (「郵送って何日かかる？」) nor news (「携帯番号変わったんだけど」).
+CHOOSES = re.compile(r"で(お願|おねが|受け取|うけと|送|おく|いい|見|み|表示|ひょうじ|頼|たの)|がいい|にし|希望|きぼう")
 
 # At the final 「…よろしいですか？」, a change of mind (「やっぱりやめます」「もういいです」) is a no, whatever the
 # classifier made of the 「はい、」 in front of it; 「ちょっと待って」 is asked again. Matched on the folded text.
@@ -270,18 +273,37 @@ CHANGE_OF_MIND = re.compile(
     r"やめ|止め|きゃんせる|cancel|中止|取り消|取消|とりけし|もういい|いらない|要らない|不要|やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"
 )
 WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|すとっぷ")
+# 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」 stops the procedure (いらない there only declines the
+# new code); not 「キャンセルしないで待ちます」.
+STOPS_THE_PROCEDURE = re.compile(r"やめ|止め|中止|取り消|取消|とりけし|きゃんせる|cancel")
+KEEPS_ON = re.compile(r"しないで|せず|やめない|やめません|止めない")
 
-# During a procedure, another one asked for instead (「あ、やっぱりログイン履歴のほうが見たい」「確認じゃなくて
-# 履歴のほうにしてもいいですか」): matched on the folded text of a message that names the other procedure.
-SWITCHES_PROCEDURE = re.compile(
-    r"やっぱ|じゃなくて|じゃなく|ではなく|のほうが|の方が|のほうに|の方に|にして|に変え|に変更|かわりに|代わりに|instead"
+# A greeting in words (not 「どうも」, which after an answer is thanks), or a new question announced.
+GREETS_OR_ASKS = re.compile(r"こんにちは|こんばんは|おはよう|はじめまして|初めまして|質問|しつもん")
+
+# During a procedure, another one asked for instead, matched on the folded text: 「確認じゃなくて履歴にして」
+# names it after the "not" (INSTEAD_OF); 「やっぱりログイン履歴のほうが見たい」 names it with a change of mind
+# (CHANGE_TO); either must be a request (SWITCH_REQUEST), not a question (「やっぱり履歴って何日分見られますか」),
+# and not the choice of an ID to be identified with (「OCN IDでもいい？」, CHOOSES_AN_ID).
+INSTEAD_OF = re.compile(r"じゃなくて|じゃなく|ではなく|でなく|かわりに|代わりに")
+CHANGE_TO = re.compile(r"やっぱ|のほうが|の方が|のほうに|の方に|に変え|に変更|に切り替|に切りかえ")
+SWITCH_REQUEST = re.compile(
+    r"にして|してもら|してくださ|お願|おねが|がいい|見たい|みたい|したい|知りたい|しりたい|に変え|に変更|に切り替|ほうが|方が"
+)
+QUESTION_FORM = re.compile(r"[?？]|か$|かな$|の$|何|なに|どこ|いつ|どう|どれ")
+CHOOSES_AN_ID = re.compile(
+    r"(id|番号|ばんごう|あどれす|めーる)(で|でも)(お願|おねが|いい|大丈夫|だいじょうぶ|可能|でき)"
 )
 
 # Right after a procedure was cancelled, a change of mind back (「ごめん やっぱ今やる」「やっぱりお願いします」):
 # the cancelled procedure again. Matched on the folded text, and not when negated.
 RESUMES = re.compile(
-    r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|やっぱ(?:り)?(?:やる|やり|する|します|お願|おねが|続け)|やります|続け|つづけ|再開"
+    r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|やっぱ(?:り)?(?:やる|やり|する|します|お願|おねが|続け)|続きを|再開"
 )
+# …unless it puts it off (「後でやります」「また今度」「自分でやります」).
+PUTS_OFF = re.compile(r"後で|あとで|今度|こんど|明日|あした|また|自分で|じぶんで")
+# An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
+APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
 
 # While the bot waits for the one-time code: 「届かない」 (where did it go?) and 「もう一度送って」 (a new one).
 CODE_NOT_ARRIVED = _folded({
@@ -289,8 +311,9 @@ CODE_NOT_ARRIVED = _folded({
     "来ない", "来てない", "来ていない", "来ません", "来てません", "こない", "きてない", "きていない", "きません",
     "見当たらない", "受信できない", "受け取れない", "not received", "didnt get", "didn't get", "no code",
     # flick slips (the dakuten dropped) and romaji
-    "ととかない", "ととかなぃ", "とといてない", "とときません", "ととかす", "kimasen", "konai", "kitenai",
+    "ととかない", "ととかなぃ", "とといてない", "とときません", "ととかす", "konai", "kitenai",
     "todokanai", "todokimasen", "todoitenai", "not come", "hasn't come", "hasnt come", "not arrived",
+    "smskimasen", "codekimasen", "kodokimasen",  # not 「kimasen」 alone: 「dekimasen」 holds it
 })  # fmt: skip
 # The whole reply 「まだ」 at 「届いた6桁の確認コードを…」: not yet, so it did not come.
 CODE_NOT_YET = _folded({"まだ", "まだです", "まだだよ", "まだっす", "まだ…", "not yet", "yet"})
@@ -300,9 +323,12 @@ CODE_AGAIN = _folded({
 })  # fmt: skip
 
 
+_NOT_WANTED = re.compile(r"不要|いらない|要らない|いりません|要りません|結構|けっこう")
+
+
 def asks_for_a_new_code(word: str) -> bool:
-    """「もう一度送って」 in a folded text."""
-    return any(w in word for w in CODE_AGAIN)
+    """「もう一度送って」 in a folded text; not 「新しいコードは不要です」."""
+    return any(w in word for w in CODE_AGAIN) and not _NOT_WANTED.search(word)
 
 
 def says_the_code_did_not_come(word: str) -> bool:

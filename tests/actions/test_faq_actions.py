@@ -78,6 +78,41 @@ def test_another_procedure_asked_for_instead_replaces_the_one_running(typed: str
     assert events[-1]["name"] == "procedure_form"
 
 
+@pytest.mark.parametrize(
+    "typed, intent, requested",
+    [
+        ("やっぱりOCN IDでお願いします", "check_ocn_id", "account_ref"),  # the ID to be identified with
+        ("お客さま番号じゃなくてOCN IDでもいい？", "check_ocn_id", "account_ref"),
+        ("やっぱりログイン履歴って何日分見られますか", "check_login_history", "account_ref"),  # a question
+        ("やっぱりメールアドレスを変更したいです", "change_ocn_id", "otp_code"),  # no chat procedure of its own
+        ("やっぱりログインできない", "forgot_password", "account_ref"),
+    ],
+)
+def test_what_is_no_other_procedure_instead_switches_nothing(typed: str, intent: str, requested: str) -> None:
+    slots = {"procedure": "reset_ocn_password", "requested_slot": requested}
+    messages, events = run(ActionAnswer(), tracker(intent, text=typed, slots=slots, active_loop="procedure_form"))
+    assert "utter_procedure_switched" not in responses(messages)
+    assert slot_events(events).get("procedure", "reset_ocn_password") == "reset_ocn_password"
+
+
+def test_switching_at_the_code_step_keeps_the_code_already_sent() -> None:
+    """The verification is the customer's: the code sent for the first procedure still identifies them."""
+    slots = {
+        "procedure": "reset_ocn_password",
+        "requested_slot": "otp_code",
+        "account_ref": "N123456789",
+        "verification_id": "v-1",
+        "code_destination": "携帯電話",
+    }
+    typed = "パスワード再設定じゃなくてログイン履歴にしてください"
+    t = tracker("forgot_ocn_id_password", text=typed, slots=slots, active_loop="procedure_form")
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_procedure_switched"]
+    changed = slot_events(events)
+    assert changed["procedure"] == "login_history"
+    assert not {"account_ref", "verification_id", "code_destination", "code_expires_at"} & set(changed)
+
+
 def test_a_question_about_another_topic_during_a_procedure_switches_nothing() -> None:
     t = tracker("check_login_history", text="ログイン履歴って何日分見られますか", slots={"procedure": "reset_ocn_password"},
                 active_loop="procedure_form")  # fmt: skip

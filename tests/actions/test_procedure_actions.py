@@ -328,6 +328,42 @@ def test_taking_a_cancel_back_in_words_the_classifier_reads_as_a_topic() -> None
     assert (events[-1]["event"], events[-1]["name"]) == ("followup", "procedure_form")
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "後でやります",
+        "ありがとう、また今度やります",
+        "マイページで自分でやります",
+        "続けて質問です。お客さま番号ってどこに",
+    ],
+)
+def test_putting_it_off_is_no_taking_back(typed: str) -> None:
+    t = tracker("thank", text=typed, events=_cancelled("reset_ocn_password", typed))
+    messages, events = run(ActionAnswer(), t)
+    assert slot_events(events).get("procedure") != "reset_ocn_password"
+
+
+def test_an_apology_with_the_taking_back_is_still_one() -> None:
+    typed = "すみません、やっぱりお願いします"
+    t = tracker("out_of_scope", text=typed, events=_cancelled("reset_ocn_password", typed))
+    _, events = run(ActionAnswer(), t)
+    assert slot_events(events)["procedure"] == "reset_ocn_password"
+
+
+def test_a_cancel_before_any_procedure_was_chosen_brings_back_no_earlier_one() -> None:
+    typed = "やっぱりお願いします"
+    events = [
+        {"event": "slot", "name": "procedure", "value": "login_history"},
+        {"event": "action", "name": "action_run_procedure"},  # that one ran to its end
+        {"event": "user", "text": "チャットで手続きしたい"},
+        {"event": "action", "name": "action_cancel_procedure"},  # cancelled at 「どのお手続きですか？」
+        {"event": "bot", "metadata": {"utter_action": "utter_procedure_cancelled"}},
+        {"event": "user", "text": typed},
+    ]
+    _, out = run(ActionAnswer(), tracker("start_procedure", text=typed, events=events))
+    assert slot_events(out).get("procedure") != "login_history"
+
+
 @pytest.mark.parametrize("typed", ["やっぱりやめます", "今やらないです", "キャンセルで"])
 def test_a_second_cancel_is_no_change_of_mind(typed: str) -> None:
     t = tracker("cancel", text=typed, events=_cancelled("reset_ocn_password", typed))
@@ -525,6 +561,10 @@ def test_two_methods_named_at_the_first_question_are_no_mistyped_id() -> None:
         ("SMSは嫌です", {}),
         ("郵送以外で", {}),
         ("SMSと郵送どっちが早い？", {}),
+        ("郵送って何日かかる？", {}),
+        ("SMSって料金かかる？", {}),
+        ("携帯番号変わったんだけど", {}),
+        ("SMSはちょっと…", {}),
     ],
 )
 def test_the_delivery_question_answered_as_people_write(typed: str, expected: dict) -> None:

@@ -213,6 +213,14 @@ def test_resend_at_the_limit_says_how_long_and_the_earlier_code_still_works(clie
     assert "procedure_halt" not in slot_events(events)
 
 
+@pytest.mark.parametrize("typed", ["いや、いらないです", "いえ、キャンセルしないで待ちます", "新しいコードは不要です"])
+def test_declining_a_new_code_is_waiting_on(client: FakeClient, typed: str) -> None:
+    t = tracker("deny", text=typed, slots={**WAITING, "pending_question": "offer_resend"}, active_loop="procedure_form")
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages) == ["utter_keep_waiting"]
+    assert not [e for e in events if e["event"] == "followup"] and not client.calls
+
+
 @pytest.mark.parametrize("typed", ["いえ、もうやめます", "いや、キャンセルで"])
 def test_stopping_at_the_resend_offer_cancels_the_procedure(client: FakeClient, typed: str) -> None:
     t = tracker("deny", text=typed, slots={**WAITING, "pending_question": "offer_resend"}, active_loop="procedure_form")
@@ -473,7 +481,7 @@ def _bot_turn(*said: str) -> list[dict]:
     [
         ("はい", "affirm", "utter_survey_thanks", "utter_glad_it_helped"),
         ("はい、解決しました", "affirm", "utter_survey_thanks", "utter_glad_it_helped"),
-        ("了解です", "affirm", "utter_thank", "utter_glad_it_helped"),
+        ("了解です", "affirm", "utter_thank", "utter_goodbye"),  # 「お役に立てて何よりです」 was said already
         ("いいえ、大丈夫です", "deny", "utter_survey_thanks", "utter_goodbye"),
         ("いいえ、大丈夫です", "deny", "utter_thank", "utter_goodbye"),
         # 「承知しました。ほかにご質問があれば…」 follows a declined offer: nothing helped to be glad about.
@@ -502,6 +510,16 @@ def test_doumo_after_an_answer_is_thanks_and_at_the_start_a_hello() -> None:
     start = [{"event": "session_started"}, *_bot_turn("utter_greet"), {"event": "user", "text": "どうも"}]
     messages, _ = run(ActionAnswer(), tracker("greet", text="どうも", events=start))
     assert responses(messages) == ["utter_greet"]
+    # After an apology nothing helped, and a hello in words is a hello (a customer coming back).
+    for before, typed in (("utter_survey_unresolved", "どうも"), ("utter_goodbye", "どうも、こんにちは")):
+        events = [*_bot_turn(before), {"event": "user", "text": typed}]
+        messages, _ = run(ActionAnswer(), tracker("greet", text=typed, events=events))
+        assert responses(messages) == ["utter_greet"], before
+    # With the survey open, a greeting that announces a new question records nothing.
+    events = [*_bot_turn("utter_answer_check_ocn_id", "utter_ask_survey"), {"event": "user"}]
+    t = tracker("greet", text="どうもです、また質問なんですが", slots={"pending_question": "survey"}, events=events)
+    messages, out = run(ActionAnswer(), t)
+    assert "survey_answer" not in slot_events(out)
 
 
 def test_a_yes_with_nothing_asked_and_no_close_before_is_acknowledged() -> None:

@@ -98,6 +98,10 @@ def test_the_password_warning_may_come_with_the_answer_to_the_question_asked() -
     assert judge(typed, bot("utter_password_not_in_chat", "utter_answer_change_ocn_id_password")).right
     assert not judge(typed, bot("utter_answer_change_ocn_id_password")).right
     assert not judge(Turn("ありがとう", "does", "thank"), bot("utter_thank", "utter_answer_check_ocn_id")).right
+    # A message that only states the password expects the warning alone.
+    stated = Turn("念のため、パスワードは hanako0312 でございます。", "does", "no_password_please")
+    assert not judge(stated, bot("utter_password_not_in_chat", "utter_answer_forgot_ocn_id_password")).right
+    assert judge(stated, bot("utter_password_not_in_chat")).right
 
 
 def test_handoff_with_or_without_the_contact_link() -> None:

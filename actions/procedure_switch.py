@@ -1,0 +1,98 @@
+"""A customer changing their mind about the procedure: another one instead while it runs, or the one just
+cancelled taken back.
+
+「あ、やっぱりログイン履歴のほうが見たい」 during the password reset replaces it; 「スマホ取ってきました、やっぱり
+お願いします」 right after 「お手続きを中止しました」 starts the cancelled one again. The vocabulary is in
+ocn_ids/answers.py (INSTEAD_OF, CHANGE_TO, SWITCH_REQUEST, RESUMES …).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.choices import QUESTIONS, named_procedure
+from actions.conversation_state import PROCEDURE_SLOTS, bot_responses_before
+from actions.topics import TOPICS
+from ocn_ids.answers import (
+    APOLOGY,
+    CHANGE_TO,
+    CHOOSES_AN_ID,
+    INSTEAD_OF,
+    NEGATED,
+    PUTS_OFF,
+    QUESTION_FORM,
+    RESUMES,
+    SWITCH_REQUEST,
+    fold,
+)
+
+_PROCEDURES = frozenset(choice.value for choice in QUESTIONS["procedure"])
+# What ends the search for the procedure a cancel stopped: an earlier procedure's end or a new session.
+_EARLIER_END = frozenset({"action_run_procedure", "action_cancel_procedure"})
+
+
+def switched_procedure(tracker: Tracker, intent: str) -> str | None:
+    """During a procedure, the other one the customer asks for instead, or None.
+
+    「パスワード再設定じゃなくてログイン履歴にして」 names it after the "not"; 「やっぱりログイン履歴のほうが見たい」
+    names it with a change of mind, and the classifier's topic must agree (its loose aliases alone would take
+    「やっぱりメールアドレスを変更したい」 for the OCN ID's look-up). A question, or an ID chosen to be identified
+    with (「OCN IDでもいい？」), switches nothing."""
+    word = fold(tracker.latest_message.get("text") or "")
+    if not SWITCH_REQUEST.search(word) and QUESTION_FORM.search(word) or CHOOSES_AN_ID.search(word):
+        return None
+    instead = list(INSTEAD_OF.finditer(word))
+    if instead:
+        wanted = named_procedure(word[instead[-1].end() :])
+    elif CHANGE_TO.search(word) and SWITCH_REQUEST.search(word):
+        topic = TOPICS.get(intent)
+        named = named_procedure(word)
+        agrees = intent == "start_procedure" or (topic is not None and topic.procedure == named)
+        wanted = named if agrees else None
+    else:
+        return None
+    return wanted if wanted in _PROCEDURES and wanted != tracker.get_slot("procedure") else None
+
+
+def switch_events(procedure: str) -> list[dict[str, Any]]:
+    """The new procedure from its first question, keeping the ID and a code already sent: the verification
+    is the customer's, not the procedure's (a second code would count against the limit)."""
+    kept = ("account_ref",)
+    return [
+        *(SlotSet(slot, None) for slot in PROCEDURE_SLOTS if slot not in kept),
+        SlotSet("procedure", procedure),
+        SlotSet("requested_slot", None),
+    ]
+
+
+def resumed_procedure(tracker: Tracker) -> str | None:
+    """The procedure the bot's previous turn cancelled, when the customer now takes the cancel back
+    (「やっぱりお願いします」「今やる」; not 「後でやります」)."""
+    word = fold(tracker.latest_message.get("text") or "")
+    if "utter_procedure_cancelled" not in bot_responses_before(tracker):
+        return None
+    if not RESUMES.search(word) or PUTS_OFF.search(word) or NEGATED.search(APOLOGY.sub("", word)):
+        return None
+    cancelled = _cancelled_procedure(tracker)
+    named = named_procedure(word)
+    return cancelled if named in (None, cancelled) else None
+
+
+def _cancelled_procedure(tracker: Tracker) -> str | None:
+    """The procedure that was running when the last cancel came: the latest one set before it, not one
+    from an earlier procedure that had ended (a cancel at 「どのお手続きですか？」 stopped none)."""
+    cancels_seen = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started":
+            return None
+        if kind == "action" and event.get("name") in _EARLIER_END:
+            cancels_seen += 1
+            if cancels_seen > 1 or event.get("name") == "action_run_procedure":
+                return None
+        if kind == "slot" and event.get("name") == "procedure" and event.get("value") in _PROCEDURES:
+            return str(event["value"])
+    return None
