@@ -18,10 +18,12 @@ from ocn_ids.answers import (
     CHOICE_TAILS,
     FINE,
     GO_AHEAD,
+    INSTEAD_OF,
     INTERNET_WORDS,
     NEGATED,
     NO,
     PLAIN_YES_NO,
+    PUTS_OFF,
     SURVEY_RESOLVED,
     SURVEY_UNRESOLVED,
     SURVEY_WORDS,
@@ -167,6 +169,8 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     if asked is None:
         return None
     word = fold(text)
+    if asked.kind == "offer" and PUTS_OFF.search(word) and not (NEGATED.search(word) or INSTEAD_OF.search(word)):
+        return "no"  # 「また後でやります」 to 「チャットでのお手続きをご希望ですか？」: not now
     whole = _read_word(asked, word)
     if whole is not None:
         return whole

@@ -18,8 +18,7 @@ from actions.easy_japanese_actions import offers_easy_japanese
 from actions.follow_ups import asked_why_not, bare_follow_up, topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
-from actions.procedure_form import procedure_of_request, spoken_procedure_title, start_procedure_events
-from actions.procedure_switch import switch_events, switched_procedure
+from actions.procedure_form import procedure_of_request, start_procedure_events
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import (
@@ -59,6 +58,8 @@ class ActionAnswer(Action):
             if not thanks_in(fold(tracker.latest_message.get("text") or "")):
                 return await clarify(dispatcher, tracker)
             intent = "thank"
+        if intent == "thank" and says_goodbye(tracker.latest_message.get("text") or ""):
+            intent = "goodbye"  # 「ありがとうございます。本日はここまでといたします。ごきげんよう。」
         if intent in SMALL_TALK_RESPONSES:
             dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])
             if in_form:
@@ -66,11 +67,6 @@ class ActionAnswer(Action):
             return []
         if intent == "request_human":
             return [FollowupAction("action_handoff")]  # a person takes over (actions/handoff_actions.py)
-        switched = switched_procedure(tracker, intent) if in_form else None
-        if switched:
-            title = spoken_procedure_title(tracker, switched)
-            dispatcher.utter_message(response="utter_procedure_switched", procedure_title=title)
-            return [*switch_events(switched), FollowupAction(PROCEDURE_FORM)]
         if intent == "start_procedure" and in_form:
             dispatcher.utter_message(response="utter_back_to_procedure")  # already doing one
             return []

@@ -42,7 +42,7 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
     「やっぱりメールアドレスを変更したい」 for the OCN ID's look-up). A question, or an ID chosen to be identified
     with (「OCN IDでもいい？」), switches nothing."""
     word = fold(tracker.latest_message.get("text") or "")
-    if not SWITCH_REQUEST.search(word) and QUESTION_FORM.search(word) or CHOOSES_AN_ID.search(word):
+    if asks_a_question(word) or CHOOSES_AN_ID.search(word):
         return None
     instead = list(INSTEAD_OF.finditer(word))
     if instead:
@@ -55,6 +55,12 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
     else:
         return None
     return wanted if wanted in _PROCEDURES and wanted != tracker.get_slot("procedure") else None
+
+
+def asks_a_question(text: str) -> bool:
+    """A question rather than a request (「やっぱり履歴って何日分見られますか」; 「…にしてもらえますか」 is a request)."""
+    word = fold(text)
+    return bool(QUESTION_FORM.search(word)) and not SWITCH_REQUEST.search(word)
 
 
 def switch_events(procedure: str) -> list[dict[str, Any]]:

@@ -22,10 +22,11 @@ from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, in_procedure, latest_intent
 from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, two_topics
 from actions.password_warning import typed_password
-from actions.procedure_form import start_procedure_events
-from actions.procedure_switch import resumed_procedure
+from actions.procedure_form import spoken_procedure_title, start_procedure_events
+from actions.procedure_switch import asks_a_question, resumed_procedure, switch_events, switched_procedure
 from actions.topics import TOPICS
 from ocn_ids.answers import (
+    ASKS_FOR_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
     KEEPS_ON,
@@ -80,6 +81,30 @@ async def answer_code_step(dispatcher: CollectingDispatcher, tracker: Tracker, t
         return await resend_code(dispatcher, tracker)
     if says_the_code_did_not_come(word):
         return code_not_received(dispatcher, tracker)
+    return None
+
+
+async def answer_person_asked_for(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「いいえ、よくわからなかったので人につないで」: a person asked for in words goes to a person, whatever the
+    classifier read and whatever question is open (a 「いいえ」 in front was read as an answer and closed the chat)."""
+    if not ASKS_FOR_A_PERSON.search(fold(text)):
+        return None
+    return [FollowupAction("action_handoff")]
+
+
+async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """During a procedure, a message its form could not use that asks for another procedure instead
+    (「やっぱりログイン履歴のほうが見たい」: switched, keeping the verification) or stops it in words the
+    classifier did not read as a cancel (「番号の紙が見当たらないので、今日はやめておきます」)."""
+    if not in_procedure(tracker):
+        return None
+    switched = switched_procedure(tracker, latest_intent(tracker) or "")
+    if switched:
+        title = spoken_procedure_title(tracker, switched)
+        dispatcher.utter_message(response="utter_procedure_switched", procedure_title=title)
+        return [*switch_events(switched), FollowupAction(PROCEDURE_FORM)]
+    if _stops_the_procedure(text) and not asks_a_question(text):
+        return [FollowupAction("action_cancel_procedure")]
     return None
 
 
@@ -277,6 +302,8 @@ def _utter_question(question: str, dispatcher: CollectingDispatcher, tracker: Tr
 
 # The order in which a message is read before it counts as a new question (docs/architecture.md).
 READERS: tuple[tuple[str, Reader], ...] = (
+    ("person", answer_person_asked_for),
+    ("procedure_change", answer_procedure_change),
     ("open_question", answer_open_question),
     ("code_step", answer_code_step),
     ("cancel_taken_back", answer_cancel_taken_back),

@@ -84,7 +84,7 @@ THANKS = _folded({
 })  # fmt: skip
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
-    "👋",
+    "👋", "ごきげんよう",
 })  # fmt: skip
 # "Are you a bot?" names what it asks about (ボット, AI, 人間…): 「それってどこでするんですか」 does not, whatever
 # the classifier made of its 「それって…ですか」.
@@ -119,6 +119,16 @@ CLOSINGS = _folded(
         "また今度",
         "またこんど",
         "また今度にします",
+        "本日はここまでといたします",
+        "今日はここまでにします",
+        "今日はここまで",
+        "ここまでにします",
+        "ここまでといたします",
+        # flick slips of じゃあね (the dakuten and the small ゃ lost)
+        "しやあね",
+        "しゃあね",
+        "じやあね",
+        "しやね",
         # LINE-style one-word closings (not お疲れさまです: a greeting as much as a closing)
         "じゃ",
         "ほな",
@@ -278,6 +288,14 @@ WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|�
 STOPS_THE_PROCEDURE = re.compile(r"やめ|止め|中止|取り消|取消|とりけし|きゃんせる|cancel")
 KEEPS_ON = re.compile(r"しないで|せず|やめない|やめません|止めない")
 
+# A person asked for in words, whatever else the message says (「いいえ、よくわからなかったので人につないで」
+# 「不安なので担当の方と直接話せますか」), matched on the folded text; flick slips of つないで/話して included.
+ASKS_FOR_A_PERSON = re.compile(
+    r"(人|ひと|担当|たんとう|おぺれーたー|有人|すたっふ|係の|人間|にんげん)(の方|のかた|者|しゃ|さん)?"
+    r"(と|に|へ)(直接)?(話(したい|せ|させ|がしたい)|はな(したい|せ|させ)|つな|繋|代わ|代え|かわ|かえ|替わ|相談|そうだん|電話)|"
+    r"talkto(a|an)?(human|person|operator|agent|staff)|(human|realperson|operator)please"  # folded: no spaces
+)
+
 # A greeting in words (not 「どうも」, which after an answer is thanks), or a new question announced.
 GREETS_OR_ASKS = re.compile(r"こんにちは|こんばんは|おはよう|はじめまして|初めまして|質問|しつもん")
 
@@ -298,7 +316,7 @@ CHOOSES_AN_ID = re.compile(
 # Right after a procedure was cancelled, a change of mind back (「ごめん やっぱ今やる」「やっぱりお願いします」):
 # the cancelled procedure again. Matched on the folded text, and not when negated.
 RESUMES = re.compile(
-    r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|やっぱ(?:り)?(?:やる|やり|する|します|お願|おねが|続け)|続きを|再開"
+    r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|やっぱ.{0,8}?(?:やる|やり|する|します|お願|おねが|続け)|続きを|再開"
 )
 # …unless it puts it off (「後でやります」「また今度」「自分でやります」).
 PUTS_OFF = re.compile(r"後で|あとで|今度|こんど|明日|あした|また|自分で|じぶんで")

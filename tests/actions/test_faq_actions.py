@@ -752,6 +752,7 @@ def test_a_forgotten_password_right_after_an_answer_about_one_id_is_that_ids_pas
 @pytest.mark.parametrize(
     "text",
     ["ありがとうございました。失礼いたします。", "ありがとうございました。ごきげんよう",
+     "ありがとうございます。本日はここまでといたします。ごきげんよう。",
      "ありがとう ございました。bye bye", "ありがとうございました。おやすみなさいませ"],
 )  # fmt: skip
 def test_thanks_that_also_say_goodbye_close_the_chat(text: str) -> None:

@@ -501,6 +501,53 @@ def test_a_yes_or_no_to_anything_else_ends_the_conversation(
     assert responses(messages) == [expected]
 
 
+@pytest.mark.parametrize(
+    "typed, intent, slots",
+    [
+        ("いいえ、よくわからなかったので人につないで", "deny", {"pending_question": "survey"}),
+        ("不安なので担当の方と直接話せますか", "check_login_history", {}),
+        ("オペレーターにつないてください", "nlu_fallback", {"pending_question": "offer_procedure"}),  # flick
+    ],
+)
+def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, slots: dict) -> None:
+    action = (
+        ActionAnswerPendingQuestion()
+        if intent == "deny"
+        else ActionClarify()
+        if intent == "nlu_fallback"
+        else ActionAnswer()
+    )
+    messages, events = run(action, tracker(intent, text=typed, slots=slots))
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_handoff"]
+    assert "utter_goodbye" not in responses(messages)
+
+
+def test_am_i_talking_to_a_human_is_no_request_for_one() -> None:
+    _, events = run(ActionAnswer(), tracker("bot_challenge", text="人間と話してる？"))
+    assert not [e for e in events if e["event"] == "followup"]
+
+
+def test_stopping_a_procedure_in_other_words_cancels_it() -> None:
+    typed = "番号の書いた紙が見当たらないので、今日はやめておきます。また改めます"
+    slots = {"procedure": "send_customer_number", "requested_slot": "account_ref"}
+    _, events = run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form"))
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancel_procedure"]
+    asked = "キャンセルしたらどうなりますか"  # a question about stopping stops nothing
+    _, events = run(ActionClarify(), tracker("nlu_fallback", text=asked, slots=slots, active_loop="procedure_form"))
+    assert not [e for e in events if e.get("name") == "action_cancel_procedure"]
+
+
+def test_putting_the_offer_off_is_no_procedure_now() -> None:
+    t = tracker(
+        "affirm",
+        text="また後でやります、では",
+        slots={"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"},
+    )
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert "procedure" not in slot_events(events) or slot_events(events)["procedure"] is None
+    assert responses(messages) == ["utter_ask_survey"]
+
+
 def test_doumo_after_an_answer_is_thanks_and_at_the_start_a_hello() -> None:
     after = tracker(
         "greet", text="どうも", events=[*_bot_turn("utter_answer_check_customer_number"), {"event": "user"}]
