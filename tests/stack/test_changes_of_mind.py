@@ -1,0 +1,96 @@
+"""Customers who change their mind or step outside the question, end to end over REST: another procedure
+instead in the middle of one, a cancel taken back, a person asked for after 「いいえ」, the delivery method in
+kana, a password typed at the code step, a yes after the survey's thanks (issue 23, ninth round)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.stack import RunningStack, new_sender, texts
+
+TARO_NUMBER = "N123456789"
+TARO_PHONE = "090-1234-5678"
+
+
+@pytest.fixture(autouse=True)
+def fresh_day(stack: RunningStack) -> Iterator[None]:
+    """A new day on the sandbox clock for each test, so the code limits reset."""
+    stack.start_a_new_day()
+    yield
+
+
+def test_another_procedure_instead_keeps_the_code_already_sent(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "OCN IDのパスワードを忘れました")
+    assert "パスワード再設定" in texts(stack.say(sender, "チャットで手続きする"))
+    stack.say(sender, TARO_NUMBER)
+    sent = len(stack.codes_sent(TARO_PHONE))
+    switched = texts(stack.say(sender, "あ、やっぱりログイン履歴のほうが見たいです"))
+    assert "「ログイン履歴の確認」のお手続きに切り替えます" in switched
+    assert "確認コード" in switched and "お客さま番号" not in switched  # the code step goes on
+    assert len(stack.codes_sent(TARO_PHONE)) == sent  # no second code
+    verified = texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    assert "ご本人確認ができました" in verified and "ログイン履歴" in verified
+    assert "ログイン履歴です" in texts(stack.say(sender, "はい"))
+
+
+def test_a_cancel_taken_back_starts_the_same_procedure_again(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "ログイン履歴を確認したい")
+    stack.say(sender, "チャットで手続きする")
+    assert "中止しました" in texts(stack.say(sender, "すみません、スマホが手元にないので一旦やめます"))
+    again = texts(stack.say(sender, "スマホを取ってきました。やっぱりお願いします"))
+    assert "「ログイン履歴の確認」のお手続きを承ります" in again
+
+
+def test_later_after_a_cancel_is_not_taken_back(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "ログイン履歴を確認したい")
+    stack.say(sender, "チャットで手続きする")
+    stack.say(sender, "やめます")
+    assert "お手続きを承ります" not in texts(stack.say(sender, "後でやります"))
+
+
+def test_no_and_a_person_after_the_survey_goes_to_a_person(stack: RunningStack) -> None:
+    sender = new_sender()
+    assert "解決しましたか" in texts(stack.say(sender, "お客さま番号は変更できますか"))
+    reply = texts(stack.say(sender, "いいえ、よくわからなかったので人につないでください"))
+    assert "ご利用ありがとうございました" not in reply
+    assert "担当" in reply
+
+
+def test_the_delivery_method_typed_in_kana(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "接続用IDとパスワードを忘れました")
+    stack.say(sender, "はい")
+    stack.say(sender, TARO_NUMBER)
+    assert "受け取り方法" in texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    assert "郵送" in texts(stack.say(sender, "ゆうびんでお願いいたします"))  # the confirmation names it
+
+
+def test_a_password_typed_at_the_code_step_is_warned_about(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "自分のOCN IDを確認したいです")
+    stack.say(sender, "チャットで手続きする")
+    stack.say(sender, TARO_NUMBER)
+    reply = texts(stack.say(sender, "パスワードも要りますか？Taro1234です"))
+    assert "パスワードはチャットに入力しないでください" in reply
+    db = stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as connection:
+        query = "SELECT data FROM events WHERE sender_id = ?"
+        rows = [row[0] for row in connection.execute(query, (f"rest:{sender}",))]
+    said = [json.loads(row).get("text") or "" for row in rows if json.loads(row).get("event") == "user"]
+    assert said[-1].startswith("パスワードも要りますか") and "Taro1234" not in said[-1]
+    assert not any("Taro1234" in row for row in rows)
+
+
+def test_yes_after_the_surveys_thanks_is_glad_and_closes(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "お客さま番号は変更できますか")
+    assert "ご回答ありがとうございます" in texts(stack.say(sender, "了解"))
+    reply = texts(stack.say(sender, "はい"))
+    assert "お役に立てて何よりです" in reply and "またのご利用をお待ちしております" in reply
