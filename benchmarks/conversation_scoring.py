@@ -145,7 +145,8 @@ SURVEY_ANSWERED = frozenset({"utter_survey_thanks", "utter_survey_unresolved"})
 # answer is not judged: the turn expects the warning only. A message that only states the password
 # (「念のため、パスワードは … でございます」) expects the warning alone.
 _ASKS_SOMETHING = re.compile(
-    r"[?？]|変え|かえ|忘れ|わすれ|わから|分から|できな|できま|教え|おしえ|どう|たい|ください|help|can'?t|cannot|たすけ|助け",
+    r"[?？]|変え|かえ|忘れ|わすれ|わから|分から|できな|できま|教え|おしえ|どう|たい|ください|たすけ|助け|"
+    r"help|can'?t|cannot|change|forg[eo]t|reset|want|how|what|where|log ?in|please",
     re.IGNORECASE,
 )
 

@@ -9,9 +9,10 @@ customer, once, not to do it again):
   pwd, pw (any width or case). After ":" or "=" any token of 4+ characters counts; after は／が／を／、／,
   or a space the token must look like a secret (letters with digits, or 6+ digits), so the questions
   「パスワードを忘れました」「パスワードはどこで確認できますか」「パスワードをSMSで受け取りたい」 stay.
-- at the end of a message that speaks of a password, a sentence that is nothing but a token of letters
-  with digits (6+), with です or the like (「パスワードも要りますか？Taro1234です」); not a device such as
-  iPhone15, an ID, or a token inside a sentence (「接続用IDはabc12345です」 labels an ID).
+- at the end of a message that speaks of a password, after 。／？／！ or a space, a token of letters with
+  digits (6+) with nothing but です or the like after it (「パスワードも要りますか？Taro1234です」); not a
+  device or model number (iPhone15, PR-500KI), an ID, a link, or a token inside a sentence
+  (「接続用IDはabc12345です」 labels an ID).
 - the whole message, when the bot has just asked for a customer number / OCN ID (`at_id_prompt`):
   one token of 4-64 printable characters without spaces that mixes letters with digits (or upper and
   lower case with symbols) and is no ID the bot reads (N+9 digits, a mail address), no mistyped customer
@@ -42,10 +43,11 @@ _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<tok
 _CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 _MENTIONS_PASSWORD = re.compile(_WORD)
 # 「パスワードも要りますか？Taro1234です」: after a question about a password, a sentence that is nothing but a
-# secret-like token (with です or the like) ends the message. Only a bare sentence after 。／？／！ counts:
-# 「接続用IDはabc12345です」 labels an ID, and a log line or a link after a line break is no sentence.
+# secret-like token (with です or the like) ends the message. Only a bare token after 。／？／！ or a space
+# counts: 「接続用IDはabc12345です」 labels an ID; a link or a domain holds / or . (and a log line's
+# 「password_warned」 is a name, not the word).
 _STATED = re.compile(
-    r"[。．？?！!][「『\"']?(?P<token>[0-9A-Za-z][!-~]*?)[」』\"']?(?:です|でした|だよ|だ|になります|でございます)?[。．.!！?？]*$"
+    r"[。．？?！!\s][「『\"']?(?P<token>[0-9A-Za-z][!-~]*?)[」』\"']?(?:です|でした|だよ|だ|になります|でございます)?[。．.!！?？]*$"
 )
 # Devices and systems customers name next to a password question (「…iPhone15です」), and model numbers
 # (「PR-500KI」「WSR-1166DHP4」「SH-51A」: capitals, a hyphen, digits), not secrets.
@@ -67,14 +69,20 @@ def _mixes_like_a_secret(token: str) -> bool:
     return (letters and digits) or (mixed_case and symbols)
 
 
+def _stands_alone(text: str, mention: re.Match[str]) -> bool:
+    """The password word is a word, not part of a name like password_warned or utter_password_not_in_chat."""
+    before = text[mention.start() - 1] if mention.start() else " "
+    after = text[mention.end()] if mention.end() < len(text) else " "
+    return "_" not in (before, after)
+
+
 def _states_a_secret(token: str) -> bool:
-    """Letters with digits, 6 characters or more, no label (「ID:abc123」), no product (iPhone15)."""
+    """Letters with digits, 6 characters or more, no label (「ID:abc123」), link or domain, no product (iPhone15)."""
     return (
         len(token) >= 6
         and any(c.isalpha() for c in token)
         and any(c.isdigit() for c in token)
-        and ":" not in token
-        and "=" not in token
+        and not any(c in token for c in ":=/.@")
         and not _PRODUCT_NAME.fullmatch(token)
     )
 
@@ -92,7 +100,7 @@ def password_spans(text: str) -> list[tuple[int, int]]:
     mention = _MENTIONS_PASSWORD.search(norm.text)
     if mention:
         matches += _CURRENT_ONE.finditer(norm.text)
-        stated = _STATED.search(norm.text, mention.end())
+        stated = _STATED.search(norm.text, mention.end()) if _stands_alone(norm.text, mention) else None
         if stated:
             start, end = norm.span_in_original(stated.start("token"), stated.end("token"))
             if _states_a_secret(nfkc(text[start:end])):  # as typed: model numbers are in capitals

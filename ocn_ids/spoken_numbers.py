@@ -23,7 +23,9 @@ _DIGITS = {
 _WORDS = sorted(_DIGITS, key=len, reverse=True)
 _LETTER_N = ("えぬ", "n")
 # Fillers, a label in front (「お客様番号は…」, voice input's 「お客様晩号は…」) and です after.
-_AROUND = re.compile(r"^(?:えと|えっと|あの|あ|ええと)*(?:.{0,6}?(?:番号|晩号|ばんごう)(?:は|が)?)?|(?:です|でした|だよ|ですね|で)$")
+_AROUND = re.compile(
+    r"^(?:えと|えっと|あの|あ|ええと)*(?:.{0,6}?(?:番号|晩号|ばんごう)(?:は|が)?)?|(?:です|でした|だよ|ですね|で)$"
+)
 _IGNORED = re.compile(r"[\s、。，．,.!！?？・ー-]+")
 _FEWEST_DIGITS = 6  # a code; a customer number has more
 

@@ -189,6 +189,7 @@ TYPED_PASSWORDS = [
     ("パスワードも要りますか？Taro1234です", "Taro1234"),
     ("パスワードもいりますか?Sakura2024", "Sakura2024"),
     ("パスワードは必要でしょうか。「Hanako0312」でございます。", "Hanako0312"),
+    ("パスワードを変えたいです abc12345", "abc12345"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",
@@ -217,6 +218,9 @@ ORDINARY_QUESTIONS = [
     "PW忘れました。ID:abc123",
     "ルーターのパスワードがわかりません。PR-500KIです",  # a model number
     "Setting slot password_warned for conversation 3f2b8c1e9a7d4c3b",  # a log line
+    "utter_password_not_in_chat sent to U4af4980629",
+    "パスワードを忘れました see https://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5",
+    "パスワードがわかりません ERR-0012",
     "パスワードの再設定が必要です。手順はこちらをご覧ください。\nhttps://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5",
     "パスワードを忘れました。お客さま番号はN123456789です",
     "パスワードがわかりません。OCN IDはtaro.yamada@ocn.ne.jpです",
