@@ -90,6 +90,18 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
                 "違い",
                 "違いは",
                 "どう違う",
+                "わかんない",
+                "わかんねえ",
+                "わかんねー",
+                "わからん",
+                "分からん",
+                "よくわからない",
+                "知らない",
+                "しらない",
+                "って何",
+                "ってなに",
+                "何それ",
+                "なにそれ",
             ),
         ),
     ),
@@ -242,11 +254,19 @@ def read_choice(question: str, text: str) -> list[Choice]:
     exact, partial = [], []
     for choice in choices:
         keys = [*_title_keys(choice.title), *(fold(a) for a in choice.aliases)]
-        if word in keys or any(_strip_fillers(word.replace(key, "", 1), keep=0) == "" for key in keys if key in word):
+        if word in keys or _only_keys(word, keys):
             exact.append(choice)
         elif len(word) >= 2 and any(word in key for key in keys):
             partial.append(choice)
     return exact or partial
+
+
+def _only_keys(word: str, keys: list[str]) -> bool:
+    """The reply is nothing but this choice's words and fillers (「どっち？って何？わかんねえよ」)."""
+    rest = word
+    for key in sorted((k for k in keys if k), key=len, reverse=True):
+        rest = rest.replace(key, "")
+    return rest != word and _strip_fillers(rest.rstrip("よねさ"), keep=0) == ""
 
 
 def named_procedure(text: str) -> str | None:
