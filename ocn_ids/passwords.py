@@ -9,10 +9,10 @@ customer, once, not to do it again):
   pwd, pw (any width or case). After ":" or "=" any token of 4+ characters counts; after は／が／を／、／,
   or a space the token must look like a secret (letters with digits, or 6+ digits), so the questions
   「パスワードを忘れました」「パスワードはどこで確認できますか」「パスワードをSMSで受け取りたい」 stay.
-- at the end of a message that speaks of a password, after 。／？／！ or a space, a token of letters with
-  digits (6+) with nothing but です or the like after it (「パスワードも要りますか？Taro1234です」); not a
-  device or model number (iPhone15, PR-500KI), an ID, a link, or a token inside a sentence
-  (「接続用IDはabc12345です」 labels an ID).
+- later in a message that speaks of a password, a token of letters with digits (6+)
+  (「パスワードも要りますか？Taro1234です」); not one labelled as something else (「接続用IDはabc12345です」
+  「型番はWSR1166」), a device, app or model number (iPhone15, Office365, PR-500KI), an ID, a link, a
+  domain or a hash.
 - the whole message, when the bot has just asked for a customer number / OCN ID (`at_id_prompt`):
   one token of 4-64 printable characters without spaces that mixes letters with digits (or upper and
   lower case with symbols) and is no ID the bot reads (N+9 digits, a mail address), no mistyped customer
@@ -42,19 +42,24 @@ _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<tok
 # 「パスワードを変えたい、今のは abcd1234 なんだけど」: the current one, in a message that speaks of a password.
 _CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 _MENTIONS_PASSWORD = re.compile(_WORD)
-# 「パスワードも要りますか？Taro1234です」: after a question about a password, a sentence that is nothing but a
-# secret-like token (with です or the like) ends the message. Only a bare token after 。／？／！ or a space
-# counts: 「接続用IDはabc12345です」 labels an ID; a link or a domain holds / or . (and a log line's
-# 「password_warned」 is a name, not the word).
-_STATED = re.compile(
-    r"[。．？?！!\s][「『\"']?(?P<token>[0-9A-Za-z][!-~]*?)[」』\"']?(?:です|でした|だよ|だ|になります|でございます)?[。．.!！?？]*$"
+# 「パスワードも要りますか？Taro1234です」「変えたいんですけど今使ってるのがhanako0312で」: after a password
+# word, a token that mixes letters and digits is the password unless something labels it as what else it is
+# (「接続用IDはabc12345です」「型番はWSR1166」, _LABELLED) or it is a link, a domain, a hash, a device or a
+# model number (_states_a_secret); a log line's 「password_warned」 is a name, not the word (_stands_alone).
+_STATED = re.compile(r"(?<![0-9A-Za-z])(?P<token>[0-9A-Za-z][!-~]*[0-9A-Za-z])")
+_LABELLED = re.compile(
+    r"(id|番号|ばんごう|晩号|アドレス|あどれす|メール|めーる|型番|機種|品番|エラー|コード|こーど|バージョン|契約|"
+    r"ユーザー名|ユーザ名|名前|ルーター|るーたー|ssid|url|version|error|code|model|user(name)?)"
+    r"\s*(は|が|を|も|の|:|：|=|、|,)?\s*[「『\"']?$"
 )
-# Devices and systems customers name next to a password question (「…iPhone15です」), and model numbers
-# (「PR-500KI」「WSR-1166DHP4」「SH-51A」: capitals, a hyphen, digits), not secrets.
+# Devices, apps and systems customers name next to a password question (「…iPhone15です」「Office365」), and
+# model numbers (「PR-500KI」「WSR-1166DHP4」「SH-51A」: capitals, a hyphen, digits), not secrets.
 _PRODUCT_NAME = re.compile(
-    r"(?i:(?:windows|win|iphone|ipad|ios|android|macos|galaxy|pixel|xperia|aquos|arrows)\s?\d{1,2}[a-z]{0,3})"
-    r"|[A-Z]{1,6}-[0-9A-Z]+"
+    r"(?i:(?:windows|win|iphone|ipad|ios|android|macos|galaxy|pixel|xperia|aquos|arrows|office|outlook|chrome|"
+    r"edge|firefox|safari|thunderbird|wifi|wi-fi|ipv)\s?\d{1,4}[a-z]{0,3})"
+    r"|[A-Z]{1,6}-[0-9A-Z]+|\d+(?i:ghz|mhz|gbps|mbps|kbps|gb|mb|tb|g)|(?i:0x)[0-9a-fA-F]+"
 )
+_HASH = re.compile(r"[0-9a-f]{12,}")
 _QUOTE_CLOSE = "」』\"'"
 _MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")
 
@@ -82,8 +87,9 @@ def _states_a_secret(token: str) -> bool:
         len(token) >= 6
         and any(c.isalpha() for c in token)
         and any(c.isdigit() for c in token)
-        and not any(c in token for c in ":=/.@")
+        and not any(c in token for c in ":=/.@_")
         and not _PRODUCT_NAME.fullmatch(token)
+        and not _HASH.fullmatch(token)
     )
 
 
@@ -100,11 +106,12 @@ def password_spans(text: str) -> list[tuple[int, int]]:
     mention = _MENTIONS_PASSWORD.search(norm.text)
     if mention:
         matches += _CURRENT_ONE.finditer(norm.text)
-        stated = _STATED.search(norm.text, mention.end()) if _stands_alone(norm.text, mention) else None
-        if stated:
-            start, end = norm.span_in_original(stated.start("token"), stated.end("token"))
-            if _states_a_secret(nfkc(text[start:end])):  # as typed: model numbers are in capitals
-                matches.append(stated)
+        if _stands_alone(norm.text, mention):
+            for stated in _STATED.finditer(norm.text, mention.end()):
+                start, end = norm.span_in_original(stated.start("token"), stated.end("token"))
+                labelled = _LABELLED.search(norm.text[max(0, stated.start() - 12) : stated.start()])
+                if not labelled and _states_a_secret(nfkc(text[start:end])):  # as typed: models are in capitals
+                    matches.append(stated)
     for match in matches:
         token = match.group("token").rstrip(_QUOTE_CLOSE + ".,。、")
         start = match.start("token")

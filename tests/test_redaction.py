@@ -190,6 +190,7 @@ TYPED_PASSWORDS = [
     ("パスワードもいりますか?Sakura2024", "Sakura2024"),
     ("パスワードは必要でしょうか。「Hanako0312」でございます。", "Hanako0312"),
     ("パスワードを変えたいです abc12345", "abc12345"),
+    ("パスワード変えたいんですけど今使ってるのがhanako0312で", "hanako0312"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",
@@ -221,6 +222,10 @@ ORDINARY_QUESTIONS = [
     "utter_password_not_in_chat sent to U4af4980629",
     "パスワードを忘れました see https://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5",
     "パスワードがわかりません ERR-0012",
+    "OCN IDはtaro1234です、パスワード忘れました",  # before the password word
+    "パスワード？契約IDはCAF12345678です",  # labelled
+    "パスワード忘れた。お客さま番号はN12345678です",  # a mistyped customer number, labelled
+    "パスワードの入力画面でChrome120とOffice365を使っています",
     "パスワードの再設定が必要です。手順はこちらをご覧ください。\nhttps://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5",
     "パスワードを忘れました。お客さま番号はN123456789です",
     "パスワードがわかりません。OCN IDはtaro.yamada@ocn.ne.jpです",
