@@ -75,13 +75,18 @@ def record_survey(
 ) -> list[dict[str, Any]]:
     """Records 「疑問・問題は解決しましたか？」 in the tracker (slot survey_answer) and the log."""
     resolved = latest_intent(tracker) == "affirm" if resolved is None else resolved
-    answer = "resolved" if resolved else "unresolved"
-    survey_log.info("survey answer=%s", answer)
     if resolved and says_goodbye(tracker.latest_message.get("text") or ""):
         dispatcher.utter_message(response="utter_goodbye")  # 「了解、じゃあね」: resolved, and the customer is leaving
     else:
         dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
-    return [SlotSet("survey_answer", answer), ask(None)]
+    return [*survey_answered(resolved), ask(None)]
+
+
+def survey_answered(resolved: bool) -> list[dict[str, Any]]:
+    """The survey's answer in the tracker (slot survey_answer) and the log, nothing said."""
+    answer = "resolved" if resolved else "unresolved"
+    survey_log.info("survey answer=%s", answer)
+    return [SlotSet("survey_answer", answer)]
 
 
 def ask_survey(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:

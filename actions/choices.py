@@ -47,6 +47,8 @@ class Choice:
     title: str  # the button label
     payload: str  # what pressing the button sends
     aliases: tuple[str, ...] = ()  # other ways customers type it
+    # Said only as the whole reply: part of one they mean something else (「それ」 is in 「何それ」).
+    whole_reply_aliases: tuple[str, ...] = ()
 
 
 def _inform(entity: str, value: str) -> str:
@@ -90,6 +92,8 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
                 "違い",
                 "違いは",
                 "どう違う",
+            ),
+            (
                 "わかんない",
                 "わかんねえ",
                 "わかんねー",
@@ -181,7 +185,7 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     if asked is None:
         return None
     word = fold(text)
-    if asked.kind == "offer" and PUTS_OFF.search(word) and not (NEGATED.search(word) or INSTEAD_OF.search(word)):
+    if question == "offer_procedure" and _puts_it_off(word):
         return "no"  # 「また後でやります」 to 「チャットでのお手続きをご希望ですか？」: not now
     whole = _read_word(asked, word)
     if whole is not None:
@@ -200,6 +204,13 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     if asked.kind == "survey" and any(part in THANKS for part in parts):
         return "yes"
     return None
+
+
+def _puts_it_off(word: str) -> bool:
+    """「後でやります」「また今度にします」; not 「後でじゃなくて今」 nor a go-ahead (「明日使うのでお願いします」)."""
+    if not PUTS_OFF.search(word) or NEGATED.search(word) or INSTEAD_OF.search(word):
+        return False
+    return not GO_AHEAD.search(word)
 
 
 def _read_word(asked: YesNoQuestion, word: str) -> Reading | None:
@@ -254,7 +265,8 @@ def read_choice(question: str, text: str) -> list[Choice]:
     exact, partial = [], []
     for choice in choices:
         keys = [*_title_keys(choice.title), *(fold(a) for a in choice.aliases)]
-        if word in keys or _only_keys(word, keys):
+        whole = [*keys, *(fold(a) for a in choice.whole_reply_aliases)]
+        if word in whole or _only_keys(word, whole):
             exact.append(choice)
         elif len(word) >= 2 and any(word in key for key in keys):
             partial.append(choice)

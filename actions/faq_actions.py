@@ -28,6 +28,7 @@ from ocn_ids.answers import (
     names_another_service,
     names_the_bot,
     says_goodbye,
+    takes_leave_at_the_end,
     thanks_in,
 )
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
@@ -58,7 +59,7 @@ class ActionAnswer(Action):
             if not thanks_in(fold(tracker.latest_message.get("text") or "")):
                 return await clarify(dispatcher, tracker)
             intent = "thank"
-        if intent == "thank" and says_goodbye(tracker.latest_message.get("text") or ""):
+        if intent == "thank" and not in_form and takes_leave_at_the_end(tracker.latest_message.get("text") or ""):
             intent = "goodbye"  # 「ありがとうございます。本日はここまでといたします。ごきげんよう。」
         if intent in SMALL_TALK_RESPONSES:
             dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])

@@ -41,12 +41,15 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
     names it with a change of mind, and the classifier's topic must agree (its loose aliases alone would take
     「やっぱりメールアドレスを変更したい」 for the OCN ID's look-up). A question, or an ID chosen to be identified
     with (「OCN IDでもいい？」), switches nothing."""
-    word = fold(tracker.latest_message.get("text") or "")
-    if asks_a_question(word) or CHOOSES_AN_ID.search(word):
-        return None
+    text = tracker.latest_message.get("text") or ""
+    word = fold(text)
+    running = tracker.get_slot("procedure")
+    if not running or asks_a_question(text) or CHOOSES_AN_ID.search(word):
+        return None  # none chosen yet (the form reads its own question), a question, an ID to identify with
     instead = list(INSTEAD_OF.finditer(word))
     if instead:
-        wanted = named_procedure(word[instead[-1].end() :])
+        after = word[instead[-1].end() :]
+        wanted = named_procedure(after) if SWITCH_REQUEST.search(after) else None
     elif CHANGE_TO.search(word) and SWITCH_REQUEST.search(word):
         topic = TOPICS.get(intent)
         named = named_procedure(word)
@@ -54,13 +57,15 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
         wanted = named if agrees else None
     else:
         return None
-    return wanted if wanted in _PROCEDURES and wanted != tracker.get_slot("procedure") else None
+    return wanted if wanted in _PROCEDURES and wanted != running else None
 
 
 def asks_a_question(text: str) -> bool:
-    """A question rather than a request (「やっぱり履歴って何日分見られますか」; 「…にしてもらえますか」 is a request)."""
+    """A question rather than a request (「やっぱり履歴って何日分見られますか」「キャンセルできる？」; 「…にして
+    もらえますか」 is a request). The question mark is looked for before folding, which drops it."""
     word = fold(text)
-    return bool(QUESTION_FORM.search(word)) and not SWITCH_REQUEST.search(word)
+    questioned = "?" in text or "？" in text or bool(QUESTION_FORM.search(word))
+    return questioned and not SWITCH_REQUEST.search(word)
 
 
 def switch_events(procedure: str) -> list[dict[str, Any]]:

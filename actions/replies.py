@@ -8,6 +8,7 @@ and a message that asks two things gets both answers. Only what is none of these
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,7 +17,14 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
-from actions.answers import answer_topic, ask_survey, record_survey, resolve_which_password, say_answer
+from actions.answers import (
+    answer_topic,
+    ask_survey,
+    record_survey,
+    resolve_which_password,
+    say_answer,
+    survey_answered,
+)
 from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, in_procedure, latest_intent
@@ -27,6 +35,7 @@ from actions.procedure_switch import asks_a_question, resumed_procedure, switch_
 from actions.topics import TOPICS
 from ocn_ids.answers import (
     ASKS_FOR_A_PERSON,
+    DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
     KEEPS_ON,
@@ -87,9 +96,15 @@ async def answer_code_step(dispatcher: CollectingDispatcher, tracker: Tracker, t
 async def answer_person_asked_for(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """「いいえ、よくわからなかったので人につないで」: a person asked for in words goes to a person, whatever the
     classifier read and whatever question is open (a 「いいえ」 in front was read as an answer and closed the chat)."""
-    if not ASKS_FOR_A_PERSON.search(fold(text)):
+    word = fold(text)
+    if not ASKS_FOR_A_PERSON.search(word) or DECLINES_A_PERSON.search(word):
         return None
-    return [FollowupAction("action_handoff")]
+    recorded: Events = []
+    first_words = re.split(r"[、。,.!！\s]", text.strip())[0]
+    if tracker.get_slot("pending_question") == "survey" and read_yes_no("survey", first_words) == "no":
+        # 「いいえ、…人につないで」 to 「解決しましたか？」: not resolved, recorded as such, then the person.
+        recorded = survey_answered(resolved=False)
+    return [*recorded, FollowupAction("action_handoff")]
 
 
 async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -260,9 +275,6 @@ async def answer_yes_no(
     if question == "offer_resend":
         if yes:
             return await resend_code(dispatcher, tracker)
-        if _stops_the_procedure(tracker.latest_message.get("text") or ""):
-            # 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」: not waiting on, but stopping.
-            return [ask(None), FollowupAction("action_cancel_procedure")]
         dispatcher.utter_message(response="utter_keep_waiting")
         return [ask(None)]
     return None

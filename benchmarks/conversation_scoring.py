@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from actions.follow_ups import FOLLOW_UPS
+from ocn_ids.passwords import password_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 BLIND_DIR = ROOT / "tests" / "conversations" / "blind"
@@ -146,9 +147,18 @@ SURVEY_ANSWERED = frozenset({"utter_survey_thanks", "utter_survey_unresolved"})
 # (「念のため、パスワードは … でございます」) expects the warning alone.
 _ASKS_SOMETHING = re.compile(
     r"[?？]|変え|かえ|忘れ|わすれ|わから|分から|できな|できま|教え|おしえ|どう|たい|ください|たすけ|助け|"
-    r"help|can'?t|cannot|change|forg[eo]t|reset|want|how|what|where|log ?in|please",
+    r"\b(help|can'?t|cannot|change|forg[eo]t|reset|how|what|where)\b",
     re.IGNORECASE,
 )
+
+
+def _asks_something(text: str) -> bool:
+    """The message asks or requests something besides the password it states (the password itself removed:
+    「Showa1990」 holds "how")."""
+    for start, end in reversed(password_spans(text)):
+        text = text[:start] + " " + text[end:]
+    return bool(_ASKS_SOMETHING.search(text))
+
 
 EXPECT_KINDS = ("answer", "asks", "does")
 

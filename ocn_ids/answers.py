@@ -217,6 +217,13 @@ def answers_in_words(text: str) -> bool:
     return any(part in answering for part in parts)
 
 
+def takes_leave_at_the_end(text: str) -> bool:
+    """The message's last sentence takes leave (「ありがとうございました。本日はここまでといたします。」); not an
+    apology in the middle followed by a question (「先ほどは失礼しました。もう一つ聞いても…」)."""
+    sentences = [part for part in re.split(r"[。．！!？?\n]+", text) if part.strip()]
+    return bool(sentences) and says_goodbye(sentences[-1])
+
+
 def says_goodbye(text: str) -> bool:
     """A message that takes leave: a goodbye word anywhere (「ありがとう、失礼します」), or a reply of courtesy
     words with a closing (「了解、じゃあね」「以上です」)."""
@@ -285,16 +292,21 @@ CHANGE_OF_MIND = re.compile(
 WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|すとっぷ")
 # 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」 stops the procedure (いらない there only declines the
 # new code); not 「キャンセルしないで待ちます」.
-STOPS_THE_PROCEDURE = re.compile(r"やめ|止め|中止|取り消|取消|とりけし|きゃんせる|cancel")
-KEEPS_ON = re.compile(r"しないで|せず|やめない|やめません|止めない")
+STOPS_THE_PROCEDURE = re.compile(
+    r"やめます|やめておき|やめとき|やめとく|やめる$|やめたい|やめにし|止めます|中止して|中止します|中止で|中止したい|"
+    r"きゃんせるして|きゃんせるします|きゃんせるで|きゃんせるしたい|取り消して|取り消します|取り消したい|cancel"
+)
+KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")
 
 # A person asked for in words, whatever else the message says (「いいえ、よくわからなかったので人につないで」
 # 「不安なので担当の方と直接話せますか」), matched on the folded text; flick slips of つないで/話して included.
 ASKS_FOR_A_PERSON = re.compile(
-    r"(人|ひと|担当|たんとう|おぺれーたー|有人|すたっふ|係の|人間|にんげん)(の方|のかた|者|しゃ|さん)?"
-    r"(と|に|へ)(直接)?(話(したい|せ|させ|がしたい)|はな(したい|せ|させ)|つな|繋|代わ|代え|かわ|かえ|替わ|相談|そうだん|電話)|"
+    r"((?<![\u4e00-\u9fff])人|ひと|担当|たんとう|おぺれーたー|有人|すたっふ|係の|人間|にんげん)(の方|のかた|者|しゃ|さん)?"
+    r"(と|に|へ)(直接)?(話(したい|せ|させ|がしたい)|はな(したい|せ|させ)|つな|繋|代わ|代え|かわ|かえ|替わ)|"
     r"talkto(a|an)?(human|person|operator|agent|staff)|(human|realperson|operator)please"  # folded: no spaces
 )
+# …unless it declines one (「人につながなくていいです」 "I don't want to talk to a human").
+DECLINES_A_PERSON = re.compile(r"(な(く|い)|ません|ずに)(て)?(いい|大丈夫|結構)|don'?t|donot|nothanks|nottalk")
 
 # A greeting in words (not 「どうも」, which after an answer is thanks), or a new question announced.
 GREETS_OR_ASKS = re.compile(r"こんにちは|こんばんは|おはよう|はじめまして|初めまして|質問|しつもん")
@@ -308,18 +320,22 @@ CHANGE_TO = re.compile(r"やっぱ|のほうが|の方が|のほうに|の方に
 SWITCH_REQUEST = re.compile(
     r"にして|してもら|してくださ|お願|おねが|がいい|見たい|みたい|したい|知りたい|しりたい|に変え|に変更|に切り替|ほうが|方が"
 )
-QUESTION_FORM = re.compile(r"[?？]|か$|かな$|の$|何|なに|どこ|いつ|どう|どれ")
+QUESTION_FORM = re.compile(
+    r"か$|かな$|の$|何(?!度)|なに(が|を|で|も)|どこ|いつ(?!も)|どう(すれ|したら|やって|なる|なり)|どれ(?!す)"
+)
 CHOOSES_AN_ID = re.compile(
-    r"(id|番号|ばんごう|あどれす|めーる)(で|でも)(お願|おねが|いい|大丈夫|だいじょうぶ|可能|でき)"
+    r"(id|番号|ばんごう|あどれす|めーる)(で|でも)(お願|おねが|いい|大丈夫|だいじょうぶ|可能|でき|$)"
 )
 
 # Right after a procedure was cancelled, a change of mind back (「ごめん やっぱ今やる」「やっぱりお願いします」):
 # the cancelled procedure again. Matched on the folded text, and not when negated.
 RESUMES = re.compile(
-    r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|やっぱ.{0,8}?(?:やる|やり|する|します|お願|おねが|続け)|続きを|再開"
+    r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|"
+    r"やっぱ(?:り)?(?:さっきの|先ほどの|その|それ)?(?:確認|手続き|てつづき|件|の|を|で)*(?:やる|やり|する|します|お願|おねが|続け)|"
+    r"続きを|再開"
 )
 # …unless it puts it off (「後でやります」「また今度」「自分でやります」).
-PUTS_OFF = re.compile(r"後で|あとで|今度|こんど|明日|あした|また|自分で|じぶんで")
+PUTS_OFF = re.compile(r"後で|あとで|今度|こんど|またにし|明日に|あしたに|明日やり|あしたやり|自分で|じぶんで")
 # An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
 APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
 

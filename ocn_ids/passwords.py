@@ -42,24 +42,33 @@ _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<tok
 # 「パスワードを変えたい、今のは abcd1234 なんだけど」: the current one, in a message that speaks of a password.
 _CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 _MENTIONS_PASSWORD = re.compile(_WORD)
-# 「パスワードも要りますか？Taro1234です」「変えたいんですけど今使ってるのがhanako0312で」: after a password
-# word, a token that mixes letters and digits is the password unless something labels it as what else it is
-# (「接続用IDはabc12345です」「型番はWSR1166」, _LABELLED) or it is a link, a domain, a hash, a device or a
+# 「パスワードも要りますか？Taro1234です」「変えたいんですけど今使ってるのがhanako0312で」: after the word
+# パスワード (not パス: パスタ, パスポート), a token that mixes letters and digits and ends its sentence (or is
+# followed by です／で／を使って …) is the password, unless something labels it as what else it is
+# (「接続用IDはabc12345です」「アカウントはtaro2024」, _LABELLED) or it is a link, a domain, a hash, a device or a
 # model number (_states_a_secret); a log line's 「password_warned」 is a name, not the word (_stands_alone).
-_STATED = re.compile(r"(?<![0-9A-Za-z])(?P<token>[0-9A-Za-z][!-~]*[0-9A-Za-z])")
+_PASSWORD_NOUN = re.compile(
+    r"パスワード|ぱすわーど|[ぱは]すわー?[どと]|[パハ]スワー?[ドト]|暗証番号|(?<![a-z0-9])(?:password|passwd|pwd|pw)(?![a-z])"
+)
+_STATED = re.compile(
+    r"(?<![0-9A-Za-z])(?P<token>[0-9A-Za-z][!-~]*[0-9A-Za-z])(?=[」』\"']?"
+    r"(?:です|でした|だった|だよ|だ|になります|でございます|を使って|にして|なんです|なのに|なんだけど|なんですけど|"
+    r"と入れ|のはず|かな|かも|って|で(?:[。．.!！?？、,\s]|$)|[。．.!！?？、,\s]|$))"
+)
 _LABELLED = re.compile(
     r"(id|番号|ばんごう|晩号|アドレス|あどれす|メール|めーる|型番|機種|品番|エラー|コード|こーど|バージョン|契約|"
-    r"ユーザー名|ユーザ名|名前|ルーター|るーたー|ssid|url|version|error|code|model|user(name)?)"
+    r"ユーザー名|ユーザ名|名前|ルーター|るーたー|アカウント|あかうんと|ログイン名|担当|たんとう|機器|aterm|buffalo|"
+    r"ssid|url|version|error|code|model|account|login|user(name)?)"
     r"\s*(は|が|を|も|の|:|：|=|、|,)?\s*[「『\"']?$"
 )
 # Devices, apps and systems customers name next to a password question (「…iPhone15です」「Office365」), and
-# model numbers (「PR-500KI」「WSR-1166DHP4」「SH-51A」: capitals, a hyphen, digits), not secrets.
+# model numbers (「PR-500KI」「WSR-1166DHP4」「WG1200HS4」: capitals and digits), not secrets.
 _PRODUCT_NAME = re.compile(
     r"(?i:(?:windows|win|iphone|ipad|ios|android|macos|galaxy|pixel|xperia|aquos|arrows|office|outlook|chrome|"
-    r"edge|firefox|safari|thunderbird|wifi|wi-fi|ipv)\s?\d{1,4}[a-z]{0,3})"
-    r"|[A-Z]{1,6}-[0-9A-Z]+|\d+(?i:ghz|mhz|gbps|mbps|kbps|gb|mb|tb|g)|(?i:0x)[0-9a-fA-F]+"
+    r"edge|firefox|safari|thunderbird|wifi|wi-fi|ipv)\s?\d{1,4}[a-z]{0,10})"
+    r"|[A-Z]{1,6}-[0-9A-Z]+|[A-Z]+\d+[A-Z]+\d*|\d+(?i:ghz|mhz|gbps|mbps|kbps|gb|mb|tb|g)|(?i:0x)[0-9a-fA-F]+"
 )
-_HASH = re.compile(r"[0-9a-f]{12,}")
+_HASH = re.compile(r"(?i:u?[0-9a-f]{12,})")  # conversation hashes, LINE user IDs, model IDs in log lines
 _QUOTE_CLOSE = "」』\"'"
 _MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")
 
@@ -103,15 +112,14 @@ def password_spans(text: str) -> list[tuple[int, int]]:
     norm = normalize_with_offsets(text)
     spans = []
     matches = list(_AFTER_WORD.finditer(norm.text))
-    mention = _MENTIONS_PASSWORD.search(norm.text)
-    if mention:
+    if _MENTIONS_PASSWORD.search(norm.text):
         matches += _CURRENT_ONE.finditer(norm.text)
-        if _stands_alone(norm.text, mention):
-            for stated in _STATED.finditer(norm.text, mention.end()):
-                start, end = norm.span_in_original(stated.start("token"), stated.end("token"))
-                labelled = _LABELLED.search(norm.text[max(0, stated.start() - 12) : stated.start()])
-                if not labelled and _states_a_secret(nfkc(text[start:end])):  # as typed: models are in capitals
-                    matches.append(stated)
+    mention = next((m for m in _PASSWORD_NOUN.finditer(norm.text) if _stands_alone(norm.text, m)), None)
+    for stated in _STATED.finditer(norm.text, mention.end()) if mention else ():
+        start, end = norm.span_in_original(stated.start("token"), stated.end("token"))
+        labelled = _LABELLED.search(norm.text[max(0, stated.start() - 12) : stated.start()])
+        if not labelled and _states_a_secret(nfkc(text[start:end])):  # as typed: models are in capitals
+            matches.append(stated)
     for match in matches:
         token = match.group("token").rstrip(_QUOTE_CLOSE + ".,。、")
         start = match.start("token")

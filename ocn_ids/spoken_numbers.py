@@ -3,7 +3,8 @@ words (「エヌ123456789」, 「N一二三四五六七八九」).
 
 Voice input on a phone often writes what it heard as words, not digits: a customer reading out the customer
 number or the code gets 「えぬいちにさんよんごーろくななはちきゅう」. Only a message that is nothing but such a
-number (with a filler or 「です」 around it) is read, so a sentence never turns into digits.
+number (with a filler, its own label 「お客様番号は」「確認コードは」 or 「です」 around it) is read, so a sentence
+never turns into digits (「暗証番号は一二三四五六」「受付番号は…」 are not the bot's numbers).
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ _DIGITS = {
 }  # fmt: skip
 _WORDS = sorted(_DIGITS, key=len, reverse=True)
 _LETTER_N = ("えぬ", "n")
-# Fillers, a label in front (「お客様番号は…」, voice input's 「お客様晩号は…」) and です after.
+# Fillers, the number's own label (「お客様番号は」, voice input's 「お客様晩号は」, 「確認コードは」; 「ー」 is dropped
+# before reading) and です after; not another number's label (「暗証番号は」「受付番号は」).
 _AROUND = re.compile(
-    r"^(?:えと|えっと|あの|あ|ええと)*(?:.{0,6}?(?:番号|晩号|ばんごう)(?:は|が)?)?|(?:です|でした|だよ|ですね|で)$"
+    r"^(?:えと|えっと|あの|あ|ええと)*"
+    r"(?:(?:お客さま|お客様|おきゃくさま|顧客|確認|認証|かくにん)?(?:番号|晩号|ばんごう|こど)(?:は|が))?"
+    r"|(?:です|でした|だよ|ですね|で)$"
 )
 _IGNORED = re.compile(r"[\s、。，．,.!！?？・ー-]+")
 _FEWEST_DIGITS = 6  # a code; a customer number has more

@@ -191,6 +191,7 @@ TYPED_PASSWORDS = [
     ("パスワードは必要でしょうか。「Hanako0312」でございます。", "Hanako0312"),
     ("パスワードを変えたいです abc12345", "abc12345"),
     ("パスワード変えたいんですけど今使ってるのがhanako0312で", "hanako0312"),
+    ("パスワードはたぶんSakura2024だったと思う", "Sakura2024"),
 ]
 ORDINARY_QUESTIONS = [
     "パスワードを忘れました",
@@ -226,6 +227,12 @@ ORDINARY_QUESTIONS = [
     "パスワード？契約IDはCAF12345678です",  # labelled
     "パスワード忘れた。お客さま番号はN12345678です",  # a mistyped customer number, labelled
     "パスワードの入力画面でChrome120とOffice365を使っています",
+    "パスワードを変えたら、PCのWG2600HP4が繋がらない",  # a model number in capitals
+    "パスワード変えたらiPhone15ProMaxで受信できない",
+    "パスワードの件で、ご担当のA12345さんに",
+    "PWを変えたい。アカウントはtaro2024",  # labelled
+    "パスタ好き abc123",  # パス in another word
+    "Received user message 'パスワードを忘れました' sender Ua1b2c3d4e5f60718293a4b5c6d7e8f90",  # a LINE user ID
     "パスワードの再設定が必要です。手順はこちらをご覧ください。\nhttps://support.ocn.ne.jp/personal/purpose/detail/pid29000019q5",
     "パスワードを忘れました。お客さま番号はN123456789です",
     "パスワードがわかりません。OCN IDはtaro.yamada@ocn.ne.jpです",

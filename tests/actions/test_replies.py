@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import account_client
 from actions.account_client import AccountApiError
+from actions.choices import read_yes_no
 from actions.code_step import ActionAskOtpCode, ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
@@ -522,9 +523,31 @@ def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, s
     assert "utter_goodbye" not in responses(messages)
 
 
-def test_am_i_talking_to_a_human_is_no_request_for_one() -> None:
-    _, events = run(ActionAnswer(), tracker("bot_challenge", text="人間と話してる？"))
-    assert not [e for e in events if e["event"] == "followup"]
+@pytest.mark.parametrize(
+    "typed, intent, slots",
+    [
+        ("人間と話してる？", "bot_challenge", {}),  # are you a bot?
+        ("本人に代わります", "nlu_fallback", {}),  # the account holder takes over the phone
+        (
+            "主人と相談してから決めます",
+            "deny",
+            {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"},
+        ),
+        ("はい、人に相談して解決しました", "affirm", {"pending_question": "survey"}),
+        ("人につながなくていいです", "deny", {}),
+        ("I don't want to talk to a human", "deny", {}),
+    ],
+)
+def test_what_is_no_request_for_a_person_goes_to_no_person(typed: str, intent: str, slots: dict) -> None:
+    action = ActionAnswerPendingQuestion() if intent in ("affirm", "deny") else ActionAnswer()
+    _, events = run(action, tracker(intent, text=typed, slots=slots))
+    assert not [e for e in events if e["event"] == "followup" and e["name"] == "action_handoff"]
+
+
+def test_no_and_a_person_at_the_survey_records_it_unresolved() -> None:
+    t = tracker("deny", text="いいえ、よくわからなかったので人につないで", slots={"pending_question": "survey"})
+    _, events = run(ActionAnswerPendingQuestion(), t)
+    assert slot_events(events)["survey_answer"] == "unresolved"
 
 
 def test_stopping_a_procedure_in_other_words_cancels_it() -> None:
@@ -532,9 +555,27 @@ def test_stopping_a_procedure_in_other_words_cancels_it() -> None:
     slots = {"procedure": "send_customer_number", "requested_slot": "account_ref"}
     _, events = run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form"))
     assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancel_procedure"]
-    asked = "キャンセルしたらどうなりますか"  # a question about stopping stops nothing
-    _, events = run(ActionClarify(), tracker("nlu_fallback", text=asked, slots=slots, active_loop="procedure_form"))
-    assert not [e for e in events if e.get("name") == "action_cancel_procedure"]
+    for asked in ("キャンセルしたらどうなりますか", "キャンセルできる？", "途中でやめても大丈夫？", "キャンセルはしません",
+                  "やめたくないです", "SMSの受信拒否を止めてみます", "SMSはやめて郵送でお願いします"):  # fmt: skip
+        t = tracker("nlu_fallback", text=asked, slots=slots, active_loop="procedure_form")
+        _, events = run(ActionClarify(), t)
+        assert not [e for e in events if e.get("name") == "action_cancel_procedure"], asked
+    typed = "メールアドレスが分からないので今日はやめます"  # 「どれ」 inside アドレス is no question
+    _, events = run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form"))
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancel_procedure"]
+
+
+@pytest.mark.parametrize(
+    "question, typed, reading",
+    [
+        ("offer_resend", "また送ってください", None),  # not put off: a request (the go-ahead reader takes it)
+        ("offer_procedure", "明日使うのでお願いします", None),
+        ("offer_procedure", "また後でやります", "no"),
+        ("offer_procedure", "後でじゃなくて今やりたい", None),
+    ],
+)
+def test_only_putting_the_offer_off_is_a_no(question: str, typed: str, reading: str | None) -> None:
+    assert read_yes_no(question, typed) == reading
 
 
 def test_putting_the_offer_off_is_no_procedure_now() -> None:

@@ -102,6 +102,9 @@ def test_the_password_warning_may_come_with_the_answer_to_the_question_asked() -
     stated = Turn("念のため、パスワードは hanako0312 でございます。", "does", "no_password_please")
     assert not judge(stated, bot("utter_password_not_in_chat", "utter_answer_forgot_ocn_id_password")).right
     assert judge(stated, bot("utter_password_not_in_chat")).right
+    for english in ("My login password is Sakura2024", "FYI my password is Showa1990"):  # statements, no question
+        said = bot("utter_password_not_in_chat", "utter_answer_forgot_ocn_id_password")
+        assert not judge(Turn(english, "does", "no_password_please"), said).right, english
 
 
 def test_handoff_with_or_without_the_contact_link() -> None:
