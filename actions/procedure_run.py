@@ -164,4 +164,7 @@ class ActionCancelProcedure(Action):
             # The classifier reads 「やっぱ今やる」 as another cancel: the procedure cancelled a moment ago again.
             return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
         dispatcher.utter_message(response="utter_procedure_cancelled" if running else "utter_no_procedure_to_cancel")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_procedure(), ask(None)]
+        # Listen next: reached as a follow-up of another action (a stop in other words, actions/replies.py), no
+        # rule follows this action, and the fallback's rule would clarify the same message again and again.
+        events = [ActiveLoop(None), SlotSet("requested_slot", None), *reset_procedure(), ask(None)]
+        return [*events, FollowupAction("action_listen")]

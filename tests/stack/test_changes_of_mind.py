@@ -47,6 +47,18 @@ def test_a_cancel_taken_back_starts_the_same_procedure_again(stack: RunningStack
     assert "「ログイン履歴の確認」のお手続きを承ります" in again
 
 
+def test_a_stop_in_other_words_cancels_once_and_the_chat_goes_on(stack: RunningStack) -> None:
+    """The classifier could not place it; the stop is read in its words, answered once (the fallback's rule
+    used to clarify the same message again and again, and the next message got no reply)."""
+    sender = new_sender()
+    stack.say(sender, "ログイン履歴を確認したい")
+    stack.say(sender, "チャットで手続きする")
+    stopped = stack.say(sender, "申し訳ございません、番号を書いた紙が見当たらないので、今日はやめておきます")
+    assert "中止しました" in texts(stopped) and "近いものをお選びください" not in texts(stopped)
+    assert len(stopped) == 1
+    assert "お役に立てて" in texts(stack.say(sender, "ありがとうございました"))
+
+
 def test_later_after_a_cancel_is_not_taken_back(stack: RunningStack) -> None:
     sender = new_sender()
     stack.say(sender, "ログイン履歴を確認したい")
