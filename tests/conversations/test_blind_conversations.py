@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.blind_conversations import run_all
+from benchmarks.blind_conversations import Run, run_all
 from benchmarks.conversation_scoring import figures, first_misses, load_conversations
 from tests.support.stack import RunningStack, start_stack
 
@@ -65,8 +65,22 @@ def test_the_runner_scores_conversations_the_bot_handles_as_right(own_stack: Run
     assert not wrong and len(run.results) == 3
 
 
+def _turns_without_a_reply_or_in_a_loop(run: Run) -> list[str]:
+    """Every customer message gets a reply, and never the same response three times over (a policy loop: a
+    follow-up action no rule followed once made the fallback clarify one message eight times, and left the
+    next message without any reply)."""
+    found = []
+    for conversation, turns in run.bot_turns.items():
+        for index, turn in enumerate(turns):
+            repeated = max((turn.responses.count(name) for name in set(turn.responses)), default=0)
+            if not turn.responses or repeated >= 3:
+                found.append(f"{conversation} turn {index}: {turn.responses[:4]}")
+    return found
+
+
 def test_the_blind_conversations_stay_above_their_floors(own_stack: RunningStack) -> None:
     run = run_all(own_stack, load_conversations())
+    assert not _turns_without_a_reply_or_in_a_loop(run)
     got = figures(run.results)
     summary = "\n".join(
         [f"{name}: {getattr(got, name)}" for name in got.__dataclass_fields__]
@@ -81,6 +95,7 @@ def test_the_blind_conversations_stay_above_their_floors(own_stack: RunningStack
 
 def test_the_decision_conversations_stay_above_their_floors(own_stack: RunningStack) -> None:
     run = run_all(own_stack, load_conversations(DECISION_SET))
+    assert not _turns_without_a_reply_or_in_a_loop(run)
     got = figures(run.results)
     summary = "\n".join(f"{name}: {getattr(got, name)}" for name in got.__dataclass_fields__)
     assert len(run.results) == 200, summary
