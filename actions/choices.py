@@ -24,6 +24,7 @@ from ocn_ids.answers import (
     NO,
     PLAIN_YES_NO,
     PUTS_OFF,
+    QUESTION_FORM,
     SURVEY_RESOLVED,
     SURVEY_UNRESOLVED,
     SURVEY_WORDS,
@@ -207,10 +208,12 @@ def read_yes_no(question: str, text: str) -> Reading | None:
 
 
 def _puts_it_off(word: str) -> bool:
-    """「後でやります」「また今度にします」; not 「後でじゃなくて今」 nor a go-ahead (「明日使うのでお願いします」)."""
-    if not PUTS_OFF.search(word) or NEGATED.search(word) or INSTEAD_OF.search(word):
+    """「後でやります」「また今度にします」「自分でやってみます」; not a question (「その番号って自分で変えたり
+    できますか」 is one about the answer), 「後でじゃなくて今」 nor a go-ahead (「明日使うのでお願いします」)."""
+    if len(word) > MAX_ANSWER_CHARS or not PUTS_OFF.search(word) or NEGATED.search(word) or INSTEAD_OF.search(word):
         return False
-    return not GO_AHEAD.search(word)
+    # 「自分でやってみます」 tries it alone: its やって is no request to the bot.
+    return not GO_AHEAD.search(word.replace("やってみ", "")) and not QUESTION_FORM.search(word)
 
 
 def _read_word(asked: YesNoQuestion, word: str) -> Reading | None:

@@ -335,7 +335,9 @@ RESUMES = re.compile(
     r"続きを|再開"
 )
 # …unless it puts it off (「後でやります」「また今度」「自分でやります」).
-PUTS_OFF = re.compile(r"後で|あとで|今度|こんど|またにし|明日に|あしたに|明日やり|あしたやり|自分で|じぶんで")
+PUTS_OFF = re.compile(
+    r"(後で|あとで|今度|こんど|また|明日|あした|自分で|じぶんで).{0,6}?(やり|やる|やっ|します|する|にし|お願|おねが|試|ため)"
+)
 # An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
 APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
 

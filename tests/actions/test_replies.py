@@ -572,10 +572,25 @@ def test_stopping_a_procedure_in_other_words_cancels_it() -> None:
         ("offer_procedure", "明日使うのでお願いします", None),
         ("offer_procedure", "また後でやります", "no"),
         ("offer_procedure", "後でじゃなくて今やりたい", None),
+        ("offer_procedure", "自分でやってみます", "no"),
     ],
 )
 def test_only_putting_the_offer_off_is_a_no(question: str, typed: str, reading: str | None) -> None:
     assert read_yes_no(question, typed) == reading
+
+
+@pytest.mark.parametrize(
+    "typed", ["ちなみにその番号って自分で好きなのに変えたりできますか？", "この番号はあとでかえられますか"]
+)
+def test_a_question_with_later_or_myself_in_it_is_still_a_question(typed: str) -> None:
+    """Asked while the offer is open, it is a question about the answer, not the offer put off."""
+    slots = {
+        "pending_question": "offer_procedure",
+        "offered_procedure": "send_customer_number",
+        "topic": "check_customer_number",
+    }
+    messages, _ = run(ActionAnswer(), tracker("change_customer_number", text=typed, slots=slots))
+    assert "utter_answer_change_customer_number" in responses(messages)
 
 
 def test_putting_the_offer_off_is_no_procedure_now() -> None:
