@@ -68,8 +68,11 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
             "connection_id",
             "接続用IDのパスワード",
             "/check_connection_id",
-            # the one for the internet: 「ネットのほう」「ルーターに入れるほう」
+            # the one for the internet: 「ネットのほう」「ルーターに入れるほう」「ネットつなぐ時のやつ」
             (
+                "ネットにつなぐ",
+                "ネットつなぐ",
+                "ネット接続",
                 "接続用idのパスワード",
                 "認証idのパスワード",
                 "接続用のパスワード",

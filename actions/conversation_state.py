@@ -50,6 +50,19 @@ def bot_responses_before(tracker: Tracker) -> list[str]:
     return [(event.get("metadata") or {}).get("utter_action") or "" for event in bot_messages_before(tracker)]
 
 
+def asked_in_recent_turns(tracker: Tracker, response: str, turns: int) -> bool:
+    """The bot sent `response` in one of its last `turns` turns before the customer's latest message."""
+    seen_users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_users += 1
+            if seen_users > turns:
+                return False
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return seen_users >= 1
+    return False
+
+
 def buttons_before(tracker: Tracker) -> list[dict[str, Any]]:
     """The buttons of the bot's messages of its turn before the customer's latest message, in order."""
     return [

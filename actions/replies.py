@@ -27,7 +27,14 @@ from actions.answers import (
 )
 from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
 from actions.code_step import code_not_received, resend_code, waiting_for_code
-from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, in_procedure, latest_intent
+from actions.conversation_state import (
+    PROCEDURE_FORM,
+    ask,
+    asked_in_recent_turns,
+    bot_responses_before,
+    in_procedure,
+    latest_intent,
+)
 from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, two_topics
 from actions.password_warning import typed_password
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
@@ -39,6 +46,7 @@ from ocn_ids.answers import (
     GO_AHEAD,
     GREETS_OR_ASKS,
     KEEPS_ON,
+    POINTS_BACK,
     STOPS_THE_PROCEDURE,
     answers_in_words,
     asks_for_a_new_code,
@@ -241,6 +249,17 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
 
 
+async def answer_late_choice(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「あ、さっきのは接続用のほうです」 after another question came between: the answer to 「どちらのパスワード
+    でしょうか？」 asked a turn or two before, when the reply points back and names one of its choices."""
+    if tracker.get_slot("pending_question") == "which_password" or not POINTS_BACK.search(fold(text)):
+        return None
+    if not asked_in_recent_turns(tracker, "utter_ask_which_password", turns=3):
+        return None
+    found = read_choice("which_password", text)
+    return _chosen("which_password", found[0], dispatcher, tracker) if len(found) == 1 else None
+
+
 def ask_choice_again(question: str, dispatcher: CollectingDispatcher) -> Events:
     """「はい」 to 「どちらのパスワードでしょうか？」: a cushion, then the question again with its choices."""
     dispatcher.utter_message(response="utter_ask_choice_again")
@@ -317,6 +336,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("person", answer_person_asked_for),
     ("procedure_change", answer_procedure_change),
     ("open_question", answer_open_question),
+    ("late_answer", answer_late_choice),
     ("code_step", answer_code_step),
     ("cancel_taken_back", answer_cancel_taken_back),
     ("courtesy", answer_courtesy),

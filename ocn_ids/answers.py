@@ -246,11 +246,29 @@ CHOICE_TAILS = tuple(
         "でお願いいたします", "お願いいたします", "でお願いします", "をお願いします", "お願いします", "でお願い",
         "で受け取ります", "で受け取りたいです", "で受け取りたい", "で受け取る", "でうけとります", "でうけとる",
         "で送ってください", "で送って", "でください", "にします", "がいいです", "がいい",
-        "のほうです", "のほう", "の方です", "の方", "ほう", "です", "で", "を", "は", "の",
+        "のほうです", "のほう", "の方です", "の方", "ほう", "時のやつ", "ときのやつ", "のやつ", "やつ", "です", "で", "を",
+        "は", "の",
         "てうけとります", "てうけとる", "てお願いします", "てす", "て",  # flick slips: the dakuten dropped
     )
 )  # fmt: skip
-CHOICE_HEADS = tuple(fold(h) for h in ("えっと", "えーと", "あの", "じゃあ", "では"))
+CHOICE_HEADS = tuple(
+    fold(h)
+    for h in (
+        "えっと",
+        "えーと",
+        "あの",
+        "じゃあ",
+        "では",
+        "さっきのは",
+        "先ほどのは",
+        "さっきの",
+        "先ほどの",
+        "あっ",
+        "あ",
+    )
+)
+# A reply that points back to an earlier question (「あ、さっきのは接続用のほうです」): read as a late answer.
+POINTS_BACK = re.compile(r"さっき|先ほど|さきほど|前の質問|最初の")
 
 # How a follow-up to the answer just given starts or ends: 「それって…」「その場合は…」「〜でもいいの？」.
 FOLLOW_UP_MARKERS = re.compile(

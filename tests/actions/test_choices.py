@@ -19,6 +19,7 @@ from easy_japanese.twins import twins
         ("which_password", "ニンショウ", "connection_id"),  # katakana of a hiragana keyword
         ("which_password", "ネットのほう", "connection_id"),  # the internet's password
         ("which_password", "わかんない", "unknown"),
+        ("which_password", "ネットつなぐ時のやつ", "connection_id"),
         ("which_password", "どっち？って何？わかんねえよ", "unknown"),  # several of the choice's words
         ("which_password", "ルーターの方です", "connection_id"),
         ("which_password", "２番", "connection_id"),

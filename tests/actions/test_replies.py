@@ -593,6 +593,23 @@ def test_a_question_with_later_or_myself_in_it_is_still_a_question(typed: str) -
     assert "utter_answer_change_customer_number" in responses(messages)
 
 
+def test_a_late_answer_to_which_password_is_still_read() -> None:
+    """「どちらのパスワードでしょうか？」, then a question about the IDs, then the answer to the first question."""
+    events = [
+        *_bot_turn("utter_ask_which_password"),
+        *_bot_turn("utter_answer_ask_id_types", "utter_ask_survey"),
+        {"event": "user", "text": "あ、さっきのは接続用のほうです"},
+    ]
+    t = tracker("inform", text="あ、さっきのは接続用のほうです", slots={"pending_question": "survey"}, events=events)
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert responses(messages)[0] == "utter_answer_check_connection_id"
+    # Long after the question, the same words are no answer to it.
+    old = [*_bot_turn("utter_ask_which_password"), *[e for _ in range(3) for e in _bot_turn("utter_anything_else")]]
+    t = tracker("inform", text="あ、さっきのは接続用のほうです", events=[*old, {"event": "user"}])
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert "utter_answer_check_connection_id" not in responses(messages)
+
+
 def test_putting_the_offer_off_is_no_procedure_now() -> None:
     t = tracker(
         "affirm",
