@@ -111,9 +111,16 @@ class ActionClarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         in_context = await read_in_context(dispatcher, tracker)
-        if in_context is not None:
-            return in_context
-        return await clarify(dispatcher, tracker)
+        answered = in_context if in_context is not None else await clarify(dispatcher, tracker)
+        if tracker.latest_action_name == "action_cancel_procedure" and not _goes_on(answered):
+            # Reached as the follow-up of a cancel that cancelled nothing (actions/procedure_run.py): no rule
+            # follows that path, and the cancel's rule would run again.
+            return [*answered, FollowupAction("action_listen")]
+        return answered
+
+
+def _goes_on(events: list[dict[str, Any]]) -> bool:
+    return any(event.get("event") == "followup" for event in events)
 
 
 async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

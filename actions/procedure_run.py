@@ -25,8 +25,9 @@ from actions.conversation_state import (
     turn_key,
 )
 from actions.links import link
-from actions.procedure_switch import resumed_procedure
+from actions.procedure_switch import asks_a_question, resumed_procedure
 from channels.senders import is_shared_chat
+from ocn_ids.answers import CHANGE_OF_MIND, STOPS_THE_PROCEDURE, fold
 
 JST = timezone(timedelta(hours=9))
 
@@ -138,6 +139,17 @@ _PROCEDURE_RUNNERS: dict[str, Callable[[_Run], None]] = {
 }
 PROCEDURES = tuple(_PROCEDURE_RUNNERS)
 
+# Below this, a cancel reading with nothing running must say stop in words to be taken as one.
+_SURE_IT_CANCELS = 0.6
+
+
+def _no_cancel_meant(tracker: Tracker) -> bool:
+    """A cancel reading, with nothing running, of a question or of words that stop nothing, read unsurely."""
+    text = tracker.latest_message.get("text") or ""
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    stops = STOPS_THE_PROCEDURE.search(fold(text)) or CHANGE_OF_MIND.search(fold(text))
+    return not text.startswith("/") and (asks_a_question(text) or confidence < _SURE_IT_CANCELS) and not stops
+
 
 def format_logins(logins: list[Any]) -> str:
     """Short lines for a phone screen: 11/24 09:12 東京都 iPhone 成功 (⚠ = unfamiliar); the sentence
@@ -163,6 +175,10 @@ class ActionCancelProcedure(Action):
         if resumed is not None:
             # The classifier reads 「やっぱ今やる」 as another cancel: the procedure cancelled a moment ago again.
             return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
+        if not running and _no_cancel_meant(tracker):
+            # 「あ、やっぱりさっきの請求の件ってどこに聞けばいいんでしょう」: its 「やっぱり」 read as a cancel, with
+            # nothing to cancel; answered as the unclear question it is (action_clarify listens next).
+            return [FollowupAction("action_clarify")]
         dispatcher.utter_message(response="utter_procedure_cancelled" if running else "utter_no_procedure_to_cancel")
         # Listen next: reached as a follow-up of another action (a stop in other words, actions/replies.py), no
         # rule follows this action, and the fallback's rule would clarify the same message again and again.

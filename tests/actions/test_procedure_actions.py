@@ -371,6 +371,24 @@ def test_a_second_cancel_is_no_change_of_mind(typed: str) -> None:
     assert responses(messages) == ["utter_no_procedure_to_cancel"]
 
 
+@pytest.mark.parametrize(
+    "typed, confidence",
+    [
+        ("あ、やっぱりさっきの請求の件ってどこに聞けばいいんでしょう", 0.9),
+        ("dアカウントの連携って、OCNのほうで何かいりますか", 0.3),
+    ],
+)
+def test_a_cancel_reading_with_nothing_running_that_stops_nothing_is_clarified(typed: str, confidence: float) -> None:
+    t = tracker("cancel", text=typed, ranking=[("cancel", confidence), ("out_of_scope", 0.2)])
+    t.latest_message["intent"]["confidence"] = confidence
+    messages, events = run(ActionCancelProcedure(), t)
+    assert not messages
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_clarify"]
+    # Said in words of stopping, it is still a cancel with nothing to cancel.
+    messages, _ = run(ActionCancelProcedure(), tracker("cancel", text="やめます"))
+    assert responses(messages) == ["utter_no_procedure_to_cancel"]
+
+
 def test_asked_which_procedure_the_customer_can_just_say_it() -> None:
     t = tracker("check_login_history", text="ログイン履歴を見たい", slots={"requested_slot": "procedure"})
     result = asyncio.run(ValidateProcedureForm().extract_procedure(CollectingDispatcher(), t, {}))

@@ -59,6 +59,16 @@ def test_a_stop_in_other_words_cancels_once_and_the_chat_goes_on(stack: RunningS
     assert "お役に立てて" in texts(stack.say(sender, "ありがとうございました"))
 
 
+def test_a_question_read_as_a_cancel_with_nothing_running_is_answered_as_a_question(stack: RunningStack) -> None:
+    """Its 「やっぱり」 reads as a cancel, with nothing to cancel: the bot asks which topic, once, and listens."""
+    sender = new_sender()
+    stack.say(sender, "お客さま番号ってどこで確認できますか")
+    asked = stack.say(sender, "あ、やっぱりさっきの請求の件ってどこに聞けばいいんでしょう")
+    assert "近いものをお選びください" in texts(asked) and "お手続きはありません" not in texts(asked)
+    assert len(asked) == 1
+    assert "お役に立てて" in texts(stack.say(sender, "ありがとうございました"))
+
+
 def test_later_after_a_cancel_is_not_taken_back(stack: RunningStack) -> None:
     sender = new_sender()
     stack.say(sender, "ログイン履歴を確認したい")
