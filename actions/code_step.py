@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
@@ -24,6 +24,15 @@ from actions.verification_slots import start_verification
 
 Events = list[dict[str, Any]]
 _SOMEWHERE = "ご登録の携帯電話（SMS）またはメール"
+# Below this, a code reading with no procedure running is likelier a question the classifier could not place
+# (「郵便とショートメールならどちらが先に着きますか」): action_clarify answers it (and listens next) instead of
+# 「確認コードをお送りしているお手続きはありません」.
+_SURE_IT_IS_ABOUT_A_CODE = 0.6
+
+
+def _unsure_with_no_procedure(tracker: Tracker) -> bool:
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    return not in_procedure(tracker) and confidence < _SURE_IT_IS_ABOUT_A_CODE
 
 
 def waiting_for_code(tracker: Tracker) -> bool:
@@ -70,6 +79,8 @@ class ActionCodeNotReceived(Action):
         return "action_code_not_received"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        if _unsure_with_no_procedure(tracker):
+            return [FollowupAction("action_clarify")]
         if not waiting_for_code(tracker):
             dispatcher.utter_message(response="utter_no_code_pending")
             return []
@@ -81,6 +92,8 @@ class ActionResendCode(Action):
         return "action_resend_code"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        if _unsure_with_no_procedure(tracker):
+            return [FollowupAction("action_clarify")]
         return await resend_code(dispatcher, tracker)
 
 

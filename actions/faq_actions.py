@@ -25,9 +25,11 @@ from ocn_ids.answers import (
     asks_for_chat_procedure,
     asks_for_the_internet_id,
     fold,
+    leaves_the_password_open,
     names_another_service,
     names_the_bot,
     says_goodbye,
+    speaks_of_other_matters,
     takes_leave_at_the_end,
     thanks_in,
 )
@@ -71,6 +73,8 @@ class ActionAnswer(Action):
         if intent == "start_procedure" and in_form:
             dispatcher.utter_message(response="utter_back_to_procedure")  # already doing one
             return []
+        if intent == "forgot_ocn_id_password" and not in_form and _which_password_unsaid(tracker):
+            intent = "forgot_password"
         if intent == "forgot_password":
             if in_form:
                 dispatcher.utter_message(response="utter_password_difference")
@@ -98,6 +102,14 @@ class ActionAnswer(Action):
         return answer_topic(intent, dispatcher, tracker)
 
 
+# Actions that pass a message they have no use for on to action_clarify (a cancel with nothing running,
+# actions/procedure_run.py; a code reading with no procedure running, actions/code_step.py; a procedure
+# asked for of another matter, actions/procedure_form.py).
+_PASSED_ON_BY = frozenset(
+    {"action_cancel_procedure", "action_code_not_received", "action_resend_code", "action_start_procedure"}
+)
+
+
 class ActionClarify(Action):
     """Unclear message: answer from the help page when it is about IDs/passwords, else offer the
     two likeliest topics; a second miss in a row gets the second-fallback answer."""
@@ -112,9 +124,9 @@ class ActionClarify(Action):
     ) -> list[dict[str, Any]]:
         in_context = await read_in_context(dispatcher, tracker)
         answered = in_context if in_context is not None else await clarify(dispatcher, tracker)
-        if tracker.latest_action_name == "action_cancel_procedure" and not _goes_on(answered):
-            # Reached as the follow-up of a cancel that cancelled nothing (actions/procedure_run.py): no rule
-            # follows that path, and the cancel's rule would run again.
+        if tracker.latest_action_name in _PASSED_ON_BY and not _goes_on(answered):
+            # Reached as the follow-up of an action that found nothing of its own to do in the message: no
+            # rule follows that path, and that action's rule would run again.
             return [*answered, FollowupAction("action_listen")]
         return answered
 
@@ -134,6 +146,8 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     if not has_meaningful_content(text):
         dispatcher.utter_message(response="utter_unreadable")
         return []
+    if speaks_of_other_matters(text):
+        return answer_topic("out_of_scope", dispatcher, tracker)  # bills, moving house: nothing to clarify
     if (
         tracker.active_loop_name != PROCEDURE_FORM
         and asks_for_chat_procedure(text)
@@ -242,6 +256,13 @@ def _likeliest_a_forgotten_password(tracker: Tracker) -> bool:
         and not latest_entity(tracker, "id_type")
         and not names_another_service(text)  # 「楽天のパスワード忘れたっぽい」: not one of OCN's two
     )
+
+
+def _which_password_unsaid(tracker: Tracker) -> bool:
+    """A first question read as the OCN ID's forgotten password that names no ID: the bot asks which of the
+    two passwords (after an answer, the conversation's topic says which)."""
+    text = tracker.latest_message.get("text") or ""
+    return tracker.get_slot("topic") is None and leaves_the_password_open(text)
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:

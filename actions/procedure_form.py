@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -43,7 +44,7 @@ from actions.topics import TOPICS, procedure_title
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
 from easy_japanese.twins import twins
-from ocn_ids.answers import CHOOSES, NEGATED, TURNS_DOWN, fold
+from ocn_ids.answers import CHOOSES, NEGATED, TURNS_DOWN, fold, speaks_of_other_matters
 from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code
 
 
@@ -54,7 +55,21 @@ class ActionStartProcedure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if _about_another_matter(tracker):
+            # 「引っ越しの手続きってここでできますか」: a procedure this chat does not do; answered by
+            # action_clarify as the other matter it is (it listens next).
+            return [FollowupAction("action_clarify")]
         return start_procedure_events(tracker)
+
+
+def _about_another_matter(tracker: Tracker) -> bool:
+    text = tracker.latest_message.get("text") or ""
+    return (
+        not text.startswith("/")
+        and not latest_entity(tracker, "procedure")
+        and tracker.get_slot("pending_question") != "offer_procedure"
+        and speaks_of_other_matters(text)
+    )
 
 
 def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> list[dict[str, Any]]:

@@ -176,7 +176,7 @@ class ActionCancelProcedure(Action):
             # The classifier reads 「やっぱ今やる」 as another cancel: the procedure cancelled a moment ago again.
             return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
         if not running and _no_cancel_meant(tracker):
-            # 「あ、やっぱりさっきの請求の件ってどこに聞けばいいんでしょう」: its 「やっぱり」 read as a cancel, with
+            # 「あ、やっぱり前に聞いた請求のことはどこへ問い合わせれば」: its 「やっぱり」 read as a cancel, with
             # nothing to cancel; answered as the unclear question it is (action_clarify listens next).
             return [FollowupAction("action_clarify")]
         dispatcher.utter_message(response="utter_procedure_cancelled" if running else "utter_no_procedure_to_cancel")

@@ -10,6 +10,7 @@ import re
 from typing import Literal
 
 from ocn_ids.normalize import hiragana, nfkc, without_slips
+from ocn_ids.parse import find_choices
 
 # After an offer (お手続きしますか？), after "is this right?" (よろしいですか？), after "did it help?".
 YesNoKind = Literal["offer", "confirm", "survey"]
@@ -410,6 +411,19 @@ def asks_for_the_internet_id(text: str) -> bool:
     return not any(fold(name) in word for id_type in others for name in NAMED_IDS[id_type]) and "めーる" not in word
 
 
+# What only the OCN ID's password is used for: a forgotten password said with one of these is that one.
+_OCN_ID_USES = re.compile(r"ろぐいん|login|まいぺーじ|mypage|あかうんと|account|ぽいんと|point|れんけい|@")
+
+
+def leaves_the_password_open(text: str) -> bool:
+    """「OCNのパスワードが思い出せません」: OCN has two passwords (the OCN ID's and the connection ID's),
+    and the message names neither ID nor what only one of them is for (logging in, the internet)."""
+    word = fold(text)
+    names_an_id = any(found.entity == "id_type" for found in find_choices(text))
+    says_password = bool(PASSWORD_WORDS.search(word))
+    return says_password and not names_an_id and not _OCN_ID_USES.search(word) and not _INTERNET.search(word)
+
+
 # An ID named outright (not just 「メール」): a follow-up naming another ID than the topic's is a new question.
 NAMED_IDS = {
     "customer_number": ("お客さま番号", "お客様番号", "顧客番号"),
@@ -472,6 +486,31 @@ def names_another_service(text: str) -> bool:
     folded = fold(text)
     another = _ANOTHER_SERVICE.search(folded) or _ANOTHER_SERVICE_IN_ENGLISH.search(nfkc(text).lower())
     return bool(another) and not _NAMES_OCN.search(folded)
+
+
+# What customers of an internet provider ask about that the help page does not cover (bills, moving house,
+# another provider, the weather): an unsure reading of a message about one of these and nothing of the page's
+# is the off-topic answer (actions/faq_actions.py), not topic buttons nor a procedure. Compared after fold
+# and without flick slips (「りようりょうきん」「フロハイタへの乗り換え」).
+_OTHER_MATTERS = re.compile(
+    without_slips(
+        r"料金|りょうきん|請求|せいきゅう|支払|支払い|しはらい|引っ越|引越|ひっこ|転居|天気|てんき|tenki|weather|"
+        r"乗り換え|乗換|のりかえ|解約|かいやく|退会|速度|そくど|工事|こうじ|故障|こしょう"
+    )
+)
+# The page's own things: a message naming one is about them, whatever else it says.
+_THE_PAGES_THINGS = re.compile(
+    without_slips(
+        r"ぱす|password|pass|暗証|id|あいでぃ|番号|ばんごう|めーる|mail|あどれす|まいぺーじ|mypage|ろぐいん|login|"
+        r"登録証|とうろくしょう|履歴|りれき|あかうんと|account|こーど|code|認証|にんしょう|接続|せつぞく|@"
+    )
+)
+
+
+def speaks_of_other_matters(text: str) -> bool:
+    """「先月のりようりょうきんはいくら」「引っ越しの手続きはどちらに」: another matter, and none of the page's."""
+    word = without_slips(fold(text))
+    return bool(_OTHER_MATTERS.search(word)) and not _THE_PAGES_THINGS.search(word)
 
 
 # An acknowledgement (「わかりました、探してみます」) or a turn to something else (「ところで」「やっぱりさっきの」):

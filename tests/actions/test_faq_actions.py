@@ -44,6 +44,44 @@ def test_forgot_password_asks_which_one() -> None:
     assert slot_events(events)["pending_question"] == "which_password"
 
 
+@pytest.mark.parametrize(
+    "typed, which",
+    [
+        ("OCNのパスワードがどうしても思い出せません", "utter_ask_which_password"),
+        ("Hi, OCN の password が わかりません", "utter_ask_which_password"),
+        ("OCN IDのパスワードを忘れました", "utter_answer_forgot_ocn_id_password"),
+        ("メールのパスワード忘れた", "utter_answer_forgot_ocn_id_password"),
+        ("OCNのログイン画面で入れるパスワード、忘れちゃった", "utter_answer_forgot_ocn_id_password"),
+    ],
+)
+def test_a_first_forgotten_ocn_password_that_names_no_id_asks_which_one(typed: str, which: str) -> None:
+    """OCN has two passwords; 「OCNのパスワード」 says neither, unless the message says what it is for."""
+    messages, _ = run(ActionAnswer(), tracker("forgot_ocn_id_password", text=typed))
+    assert responses(messages)[0] == which
+    # After an answer about the OCN ID, the same words mean its password.
+    later = tracker("forgot_ocn_id_password", text=typed, slots={"topic": "check_ocn_id"})
+    assert responses(run(ActionAnswer(), later)[0])[0] == "utter_answer_forgot_ocn_id_password"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "先月のりようりょうきんはいくらてしたか",
+        "ashita no tenki oshiete",
+        "ほかのフロハイタへの乗り換えもここてきますか",
+    ],
+)
+def test_an_unclear_message_about_another_matter_gets_the_off_topic_answer(typed: str) -> None:
+    unsure = [("nlu_fallback", 0.5), ("out_of_scope", 0.47), ("start_procedure", 0.2)]
+    messages, events = run(ActionClarify(), tracker("nlu_fallback", text=typed, ranking=unsure))
+    assert responses(messages) == [contact_response("utter_answer_out_of_scope")]
+    assert "followup" not in [e["event"] for e in events]  # no procedure started for 「ここでできます？」
+    # Naming one of the page's things, it is about them: not the off-topic answer.
+    typed = "引っ越してもお客さま番号は同じですか"
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed, ranking=unsure))
+    assert contact_response("utter_answer_out_of_scope") not in responses(messages)
+
+
 def test_an_unsure_forgotten_password_that_names_no_id_asks_which_one() -> None:
     typed = "ずっとログインに失敗する、パスワードを忘れたのかも。どうしたらいい？"
     unsure = [("nlu_fallback", 0.5), ("forgot_password", 0.47), ("out_of_scope", 0.17)]

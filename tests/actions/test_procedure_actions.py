@@ -374,8 +374,8 @@ def test_a_second_cancel_is_no_change_of_mind(typed: str) -> None:
 @pytest.mark.parametrize(
     "typed, confidence",
     [
-        ("あ、やっぱりさっきの請求の件ってどこに聞けばいいんでしょう", 0.9),
-        ("dアカウントの連携って、OCNのほうで何かいりますか", 0.3),
+        ("あ、やっぱり前に聞いた請求のことはどこへ問い合わせればいいですか", 0.9),
+        ("dアカウントとつなげるとき、OCN側で準備するものはありますか", 0.3),
     ],
 )
 def test_a_cancel_reading_with_nothing_running_that_stops_nothing_is_clarified(typed: str, confidence: float) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -166,6 +167,18 @@ def test_code_not_received_says_where_it_went_and_offers_a_new_one() -> None:
 def test_code_not_received_with_nothing_sent() -> None:
     messages, events = run(ActionCodeNotReceived(), tracker("code_not_received"))
     assert responses(messages) == ["utter_no_code_pending"] and events == []
+
+
+@pytest.mark.parametrize(
+    "action, intent", [(ActionCodeNotReceived(), "code_not_received"), (ActionResendCode(), "resend_code")]
+)
+def test_an_unsure_code_reading_with_no_procedure_is_passed_on_to_clarify(action: Any, intent: str) -> None:
+    """「郵便とショートメールならどちらが先に着きますか」 read as a code not received (0.37): a question to answer."""
+    typed = "郵便とショートメールならどちらが先に着きますか"
+    unsure = tracker(intent, text=typed, ranking=[(intent, 0.37), ("check_connection_id", 0.2)])
+    unsure.latest_message["intent"]["confidence"] = 0.37
+    messages, events = run(action, unsure)
+    assert not messages and [e["name"] for e in events if e["event"] == "followup"] == ["action_clarify"]
 
 
 def test_resend_sends_a_new_code_for_the_same_id_and_keeps_the_procedure(client: FakeClient) -> None:

@@ -60,12 +60,22 @@ def test_a_stop_in_other_words_cancels_once_and_the_chat_goes_on(stack: RunningS
 
 
 def test_a_question_read_as_a_cancel_with_nothing_running_is_answered_as_a_question(stack: RunningStack) -> None:
-    """Its 「やっぱり」 reads as a cancel, with nothing to cancel: the bot asks which topic, once, and listens."""
+    """Its 「やっぱり」 reads as a cancel, with nothing to cancel: answered as the question it is, once."""
     sender = new_sender()
     stack.say(sender, "お客さま番号ってどこで確認できますか")
-    asked = stack.say(sender, "あ、やっぱりさっきの請求の件ってどこに聞けばいいんでしょう")
-    assert "近いものをお選びください" in texts(asked) and "お手続きはありません" not in texts(asked)
-    assert len(asked) == 1
+    asked = stack.say(sender, "あ、やっぱり前に聞いた請求のことはどこへ問い合わせればいいですか")
+    assert "お問い合わせ窓口" in texts(asked) and "お手続きはありません" not in texts(asked)
+    unclear = stack.say(sender, "やっぱりさっきのあれってどうなってるんでしょう")
+    assert "お手続きはありません" not in texts(unclear) and len(unclear) == 1
+    assert "お役に立てて" in texts(stack.say(sender, "ありがとうございました"))
+
+
+def test_an_unsure_code_reading_with_nothing_running_is_answered_as_a_question(stack: RunningStack) -> None:
+    """「引っ越しの手続きってこのチャットでやれますか」 read (unsurely) as a code not received: another matter."""
+    sender = new_sender()
+    stack.say(sender, "接続用IDのパスワードを変えたい")
+    moving = stack.say(sender, "それと、来週引っ越すんですが、引っ越しの手続きってこのチャットでやれますか")
+    assert "お問い合わせ窓口" in texts(moving) and "確認コード" not in texts(moving)
     assert "お役に立てて" in texts(stack.say(sender, "ありがとうございました"))
 
 
