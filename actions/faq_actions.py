@@ -97,8 +97,7 @@ class ActionAnswer(Action):
             # another service's (「楽天のパスワード」「dアカウントのID」).
             found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [], strong=True)
             if found.section:
-                knowledge.send_section(dispatcher, found, link("help_id_password"))
-                return [ask(None), *_section_as_topic(tracker, found.section)]
+                return answer_from_section(dispatcher, tracker, found)
         return answer_topic(intent, dispatcher, tracker)
 
 
@@ -175,8 +174,7 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):
         return ask_which_password(dispatcher)  # 「何回やってもログインできない！パスワード忘れたっぽい」
     if found.section:
-        knowledge.send_section(dispatcher, found, link("help_id_password"))
-        return [ask(None), *_section_as_topic(tracker, found.section)]
+        return answer_from_section(dispatcher, tracker, found)
     if not found.buttons:
         return second_fallback(dispatcher, tracker)
     dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(found.buttons))
@@ -231,6 +229,21 @@ def _goes_ahead_at_the_confirmation(tracker: Tracker, text: str) -> bool:
         and tracker.get_slot("requested_slot") == "procedure_confirmed"
         and asks_to_go_ahead(text, tracker.get_slot("procedure"))
     )
+
+
+def answer_from_section(
+    dispatcher: CollectingDispatcher, tracker: Tracker, found: knowledge.Retrieval
+) -> list[dict[str, Any]]:
+    """The help-page section that answers an unsure message. A section whose topic the chat can carry out also
+    offers that procedure among its buttons, as the topic's own answer does (「はい、お願いします」 to it
+    starts the procedure; 「今はしない」 is answered like a no to the offer)."""
+    assert found.section is not None
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    topic = TOPICS.get(knowledge.section_topic(found.section, ranking) or "")
+    procedure = topic.procedure if topic and tracker.active_loop_name != PROCEDURE_FORM else None
+    knowledge.send_section(dispatcher, found, link("help_id_password"), procedure)
+    asked = [ask("offer_procedure"), SlotSet("offered_procedure", procedure)] if procedure else [ask(None)]
+    return [*asked, *_section_as_topic(tracker, found.section)]
 
 
 def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict[str, Any]]:

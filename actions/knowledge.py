@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from sudachipy import Dictionary, SplitMode
 
+from actions import buttons
 from actions.topics import TOPICS
 from nlu_components.lexicon import VARIANTS
 from ocn_ids.normalize import nfkc
@@ -207,8 +208,9 @@ def section_topic(section: Section, ranking: list[dict[str, Any]] | None = None)
     return topics[0] if len(topics) == 1 else None
 
 
-def send_section(dispatcher: Any, found: Retrieval, help_link: str | None) -> None:
-    """The section's content with the help-page link, then buttons for the two likeliest intents."""
+def send_section(dispatcher: Any, found: Retrieval, help_link: str | None, procedure: str | None = None) -> None:
+    """The section's content with the help-page link, then buttons for the two likeliest intents; with the
+    chat procedure of the section's topic first, when it has one (a yes to it starts the procedure)."""
     assert found.section is not None
     dispatcher.utter_message(
         response="utter_help_section",
@@ -216,4 +218,8 @@ def send_section(dispatcher: Any, found: Retrieval, help_link: str | None) -> No
         section_text=found.section.text,
         link=help_link or "",
     )
-    dispatcher.utter_message(response="utter_help_section_other", buttons=topic_buttons(found.buttons))
+    if procedure is None:
+        dispatcher.utter_message(response="utter_help_section_other", buttons=topic_buttons(found.buttons))
+        return
+    offered = buttons.yes_no("offer_procedure", buttons.payload("start_procedure", procedure=procedure))[:1]
+    dispatcher.utter_message(response="utter_help_section_procedure", buttons=offered + topic_buttons(found.buttons))

@@ -99,6 +99,8 @@ HEDGES = frozenset(
         "utter_unreadable",
         "utter_too_long",
         "utter_help_section_other",
+        # the same, with the chat procedure of the section's topic as the first button (since 2026-12-06)
+        "utter_help_section_procedure",
     }
 )
 
@@ -113,7 +115,8 @@ DOES: dict[str, frozenset[str]] = {
     "goodbye": frozenset({"utter_goodbye", _GLAD_AND_CLOSE}),
     "bot_challenge": frozenset({"utter_bot_challenge"}),
     "handoff": _HANDOFF,
-    "clarify": HEDGES - {"utter_unreadable", "utter_too_long", "utter_help_section_other"},
+    "clarify": HEDGES
+    - {"utter_unreadable", "utter_too_long", "utter_help_section_other", "utter_help_section_procedure"},
     "verified": frozenset({"utter_verified"}),
     "procedure_done": frozenset(
         {

@@ -264,12 +264,28 @@ def test_unclear_message_about_an_id_is_answered_from_the_help_page() -> None:
         text="ルーターに入れるIDとパスワードってどこでわかりますか",
         ranking=[("check_connection_id", 0.4), ("ask_id_types", 0.3), ("greet", 0.1), ("check_ocn_id", 0.1)],
     )
-    messages, _ = run(ActionClarify(), t)
-    assert responses(messages) == ["utter_help_section", "utter_help_section_other"]
+    messages, events = run(ActionClarify(), t)
     assert messages[0]["section_title"] == "OCN接続用ID（認証ID）とパスワードを確認したい"
     assert "SMS" in messages[0]["section_text"] and messages[0]["link"].startswith("https://")
+    # The chat can send the connection ID: its procedure is the first button, and a yes to it starts it.
+    assert responses(messages) == ["utter_help_section", "utter_help_section_procedure"]
     payloads = [b["payload"] for b in messages[1]["buttons"]]
-    assert payloads == ["/check_connection_id", "/ask_id_types", "/out_of_scope"]
+    assert payloads == [
+        '/start_procedure{"procedure": "send_connection_id"}',
+        "/check_connection_id",
+        "/ask_id_types",
+        "/out_of_scope",
+    ]
+    assert slot_events(events)["pending_question"] == "offer_procedure"
+    assert slot_events(events)["offered_procedure"] == "send_connection_id"
+    # A section the chat has no procedure for: the likeliest topics only.
+    t = tracker(
+        "nlu_fallback",
+        text="接続用IDって好きなものに変えられるんですか",
+        ranking=[("change_connection_id", 0.4), ("ask_id_types", 0.3), ("greet", 0.1)],
+    )
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages) == ["utter_help_section", "utter_help_section_other"]
 
 
 def test_a_second_unclear_message_about_an_id_still_gets_a_section() -> None:

@@ -72,6 +72,19 @@ def test_an_id_question_the_classifier_cannot_place_gets_its_help_page_section(s
     assert "/check_connection_id" in payloads and "/out_of_scope" in payloads
 
 
+def test_a_yes_to_a_sections_procedure_starts_it_and_not_now_asks_the_survey(stack: RunningStack) -> None:
+    """The connection ID's section offers its procedure as the first button; customers type their answer."""
+    question = _one_the_classifier_cannot_place(stack)
+    sender = new_sender()
+    section = stack.say(sender, question)
+    assert [b["title"] for b in buttons(section)][0] == "チャットで手続きする"
+    started = texts(stack.say(sender, "はい、お願いします"))
+    assert "受け取り方法" in started and "お客さま番号" in started
+    sender = new_sender()
+    stack.say(sender, question)
+    assert "解決しましたか" in texts(stack.say(sender, "今はしない"))
+
+
 def test_off_topic_messages_get_the_out_of_scope_answer_not_a_section(stack: RunningStack) -> None:
     for text in ("明日の天気はどうなりますか", "今月の請求額を教えてください", "来月引っ越すので住所を変えたい"):
         reply = texts(stack.say(new_sender(), text))
