@@ -41,6 +41,7 @@ from actions.procedure_form import spoken_procedure_title, start_procedure_event
 from actions.procedure_switch import asks_a_question, resumed_procedure, switch_events, switched_procedure
 from actions.topics import TOPICS
 from ocn_ids.answers import (
+    ACKNOWLEDGES,
     ASKS_FOR_A_PERSON,
     DECLINES_A_PERSON,
     GO_AHEAD,
@@ -48,6 +49,7 @@ from ocn_ids.answers import (
     KEEPS_ON,
     POINTS_BACK,
     STOPS_THE_PROCEDURE,
+    WILL_TRY,
     answers_in_words,
     asks_for_a_new_code,
     asks_for_chat_procedure,
@@ -56,7 +58,7 @@ from ocn_ids.answers import (
     says_the_code_did_not_come,
     thanks_in,
 )
-from ocn_ids.normalize import MAX_MESSAGE_CHARS
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, without_slips
 
 Events = list[dict[str, Any]]
 # What the classifier may call a thank-you it could not place (a yes, a no, a fallback); a longer
@@ -161,6 +163,21 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     if in_procedure(tracker):
         dispatcher.utter_message(response="utter_back_to_procedure")
     return []
+
+
+async def answer_acknowledgement(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「わかりました、家の中をもう一度探してみます」 right after an answer, which the classifier could not place:
+    the customer takes it from here. To 「解決しましたか？」 it says yes; otherwise the bot asks the survey
+    (the offer of a procedure is declined: the customer will do it themselves)."""
+    word = without_slips(fold(text))
+    surveyed = tracker.get_slot("pending_question") == "survey"
+    if in_procedure(tracker) or not (surveyed or _answered_just_before(tracker)) or asks_a_question(text):
+        return None
+    if not (ACKNOWLEDGES.search(word) and WILL_TRY.search(word)) or latest_intent(tracker) in TOPICS:
+        return None
+    if surveyed:
+        return record_survey(dispatcher, tracker, resolved=True)
+    return ask_survey(dispatcher)
 
 
 # The bot's responses that answer or finish something: 「どうも」 after them is thanks.
@@ -340,6 +357,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("code_step", answer_code_step),
     ("cancel_taken_back", answer_cancel_taken_back),
     ("courtesy", answer_courtesy),
+    ("acknowledgement", answer_acknowledgement),
     ("follow_up", answer_follow_up),
     ("about_the_id", answer_about_the_id),
     ("two_questions", answer_two_topics),

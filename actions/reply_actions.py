@@ -20,6 +20,7 @@ from actions.conversation_state import (
     bot_responses_before,
     buttons_before,
     in_procedure,
+    latest_entity,
     latest_intent,
 )
 from actions.faq_actions import ActionClarify
@@ -27,6 +28,7 @@ from actions.follow_ups import FACT_RESPONSES
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context
+from actions.topics import TOPICS
 from ocn_ids.parse import ACCOUNT_ENTITIES
 
 
@@ -98,13 +100,15 @@ CLOSINGS_AFTER_HELP = frozenset({"utter_survey_thanks"})
 
 
 def _answered_without_asking(said: list[str]) -> bool:
-    """The bot's last turn answered with a help-page section (the knowledge fallback) or a follow-up's fact
-    and asked nothing after it."""
-    return (
-        bool(said)
-        and (said[0] == "utter_help_section" or said[0] in FACT_RESPONSES)
-        and not any(name.startswith("utter_ask_") or name == "utter_offer_procedure" for name in said)
-    )
+    """The bot's last turn answered (a topic with no next step of its own, such as the lost letter's; a
+    help-page section, the knowledge fallback; a follow-up's fact) and asked nothing after it."""
+    answered = said and (said[0] == "utter_help_section" or said[0] in FACT_RESPONSES or _a_topics_answer(said[0]))
+    return bool(answered) and not any(name.startswith("utter_ask_") or name == "utter_offer_procedure" for name in said)
+
+
+def _a_topics_answer(response: str) -> bool:
+    # The off-topic answer points elsewhere: a yes to it is not the customer's problem solved.
+    return response.startswith("utter_answer_") and not response.startswith("utter_answer_out_of_scope")
 
 
 # Below this, a yes or a no read by the classifier alone (no yes/no word: those are read by actions.replies)
@@ -125,4 +129,18 @@ _VALUE_ENTITIES = ACCOUNT_ENTITIES | {"procedure", "delivery_method"}
 
 
 def _gives_a_value(tracker: Tracker) -> bool:
-    return any(e.get("entity") in _VALUE_ENTITIES for e in tracker.latest_message.get("entities") or [])
+    """An ID, a procedure or a delivery method, unless the conversation is about another procedure than the
+    connection ID's: 「マイページで見てみます」 after the customer number's answer says where the customer will
+    look, not how to receive the connection ID (after the lost letter's answer, 「郵送でお願いします」 does)."""
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    if "delivery_method" in entities and _about_another_procedure(tracker):
+        entities.discard("delivery_method")
+    return bool(entities & _VALUE_ENTITIES)
+
+
+def _about_another_procedure(tracker: Tracker) -> bool:
+    if latest_entity(tracker, "id_type") == "connection_id":
+        return False
+    topic = TOPICS.get(tracker.get_slot("topic") or "")
+    discussed = tracker.get_slot("offered_procedure") or (topic.procedure if topic else None)
+    return discussed not in (None, "send_connection_id")

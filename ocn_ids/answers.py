@@ -494,15 +494,18 @@ def names_another_service(text: str) -> bool:
 # and without flick slips (「りようりょうきん」「フロハイタへの乗り換え」).
 _OTHER_MATTERS = re.compile(
     without_slips(
-        r"料金|りょうきん|請求|せいきゅう|支払|支払い|しはらい|引っ越|引越|ひっこ|転居|天気|てんき|tenki|weather|"
-        r"乗り換え|乗換|のりかえ|解約|かいやく|退会|速度|そくど|工事|こうじ|故障|こしょう"
+        r"料金|りょうきん|請求|せいきゅう|支払|しはらい|引っ越|引越|ひっこ|転居|天気|tenki|weather|"
+        r"乗り換え|乗換|のりかえ|解約|かいやく|退会|速度|工事|故障"
     )
 )
-# The page's own things: a message naming one is about them, whatever else it says.
+# The page's own things (and the internet the connection ID is for): a message naming one is about them,
+# whatever else it says. The hiragana of a few other matters are left out: without slips they are in other
+# words (こうじ in へんこうしたい, てんき in でんき).
 _THE_PAGES_THINGS = re.compile(
     without_slips(
-        r"ぱす|password|pass|暗証|id|あいでぃ|番号|ばんごう|めーる|mail|あどれす|まいぺーじ|mypage|ろぐいん|login|"
-        r"登録証|とうろくしょう|履歴|りれき|あかうんと|account|こーど|code|認証|にんしょう|接続|せつぞく|@"
+        r"ぱす|password|pass|暗証|id|あいでぃ|番号|ばんごう|めーる|mail|めあど|あどれす|ぺーじ|page|ろぐいん|login|"
+        r"登録|とうろく|会員|かいいん|書類|封筒|履歴|りれき|あかうんと|account|こーど|code|認証|にんしょう|接続|"
+        r"せつぞく|ねっと|net|るーたー|@"
     )
 )
 
@@ -522,6 +525,16 @@ ACKNOWLEDGES_OR_TURNS_AWAY = re.compile(
         r"それと|あと(?!で)|やっぱり|さっきの|前の件"
     )
 )
+
+# 「わかりました、家の中をもう一度探してみます」: the answer taken, and what the customer will do now: the first
+# words acknowledge, the last say what they will try (a plan, not a question; actions/replies.py).
+ACKNOWLEDGES = re.compile(
+    without_slips(r"^(?:はい|あ|ああ|うん)?(?:わかりました|分かりました|わかった|了解|りょうかい|なるほど|承知)")
+)
+WILL_TRY = re.compile(
+    without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|とく|します|しますね)$")
+)
+
 
 # Read by actions/follow_ups.py bare_follow_up. A question: a question mark (on the text as typed), or a
 # question word (after fold: 「ナニがいるの」 too; not なんか, どうも, いつも).

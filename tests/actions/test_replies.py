@@ -656,17 +656,23 @@ def test_doumo_after_an_answer_is_thanks_and_at_the_start_a_hello() -> None:
 
 
 def test_a_yes_with_nothing_asked_and_no_close_before_is_acknowledged() -> None:
-    events = [*_bot_turn("utter_answer_check_customer_number"), {"event": "user", "text": "はい"}]
+    events = [*_bot_turn("utter_answer_out_of_scope"), {"event": "user", "text": "はい"}]
     messages, _ = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい", events=events))
     assert responses(messages) == ["utter_anything_else"]
 
 
 @pytest.mark.parametrize(
-    "shown", [["utter_help_section", "utter_help_section_other"], ["utter_fact_connection_id_not_mail"]]
+    "shown",
+    [
+        ["utter_help_section", "utter_help_section_other"],
+        ["utter_fact_connection_id_not_mail"],
+        ["utter_answer_lost_registration_letter", "utter_note_what_to_check"],
+    ],
 )
 def test_a_yes_to_an_answer_that_asked_nothing_asks_whether_it_helped(shown: list[str]) -> None:
-    """A help-page section or a fact asks no question after it: 「はい」 then is the customer taking it in, so
-    the bot asks whether it solved the problem (the survey) rather than inviting another question."""
+    """A help-page section, a fact or the lost letter's answer asks no question after it: 「はい」 then is the
+    customer taking it in, so the bot asks whether it solved the problem (the survey) rather than inviting
+    another question."""
     events = [*_bot_turn(*shown), {"event": "user", "text": "はい"}]
     messages, events_out = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい", events=events))
     assert responses(messages) == ["utter_ask_survey"]
@@ -807,3 +813,42 @@ def test_a_question_with_a_closing_word_inside_is_not_a_goodbye(text: str) -> No
     (and 「お疲れさまです」 greets at work)."""
     read = asyncio.run(reading_in_context(CollectingDispatcher(), tracker("greet", text=text)))
     assert read is None or read[0] != "courtesy"
+
+
+@pytest.mark.parametrize(
+    "typed, pending, expected",
+    [
+        ("わかりました、引き出しの中をもう一度見てみます", None, "utter_ask_survey"),
+        ("了解です。あとで自分で確認しておきます", None, "utter_ask_survey"),
+        ("なるほど、じゃあマイページで調べてみます", "survey", "utter_survey_thanks"),
+    ],
+)
+def test_an_acknowledgement_with_what_the_customer_will_try(typed: str, pending: str | None, expected: str) -> None:
+    """The answer taken in, and the customer's own next step said: the survey asked (or answered yes), not
+    the answer given again nor a procedure started by the 「マイページ」 in it."""
+    events = [*_bot_turn("utter_answer_lost_registration_letter"), {"event": "user", "text": typed}]
+    slots = {"pending_question": pending, "topic": "lost_registration_letter"}
+    for intent in ("nlu_fallback", "inform"):
+        t = tracker(intent, text=typed, events=events, slots=slots, ranking=[("lost_registration_letter", 0.3)])
+        assert responses(run(ActionClarify(), t)[0]) == [expected]
+    # A question after the acknowledgement is a question.
+    asked = "わかりました、それってどこで見てみればいいですか"
+    t = tracker("nlu_fallback", text=asked, events=events, slots=slots, ranking=[("lost_registration_letter", 0.3)])
+    assert expected not in responses(run(ActionClarify(), t)[0])
+
+
+def test_a_delivery_method_named_outside_the_connection_ids_talk_starts_nothing() -> None:
+    typed = "じゃあマイページのほうで見てみますね"
+    entities = [{"entity": "delivery_method", "value": "mypage"}]
+    events = [*_bot_turn("utter_ask_survey"), {"event": "user", "text": typed}]
+    slots = {"pending_question": None, "topic": "check_customer_number"}
+    t = tracker("inform", text=typed, entities=entities, events=events, slots=slots)
+    _, out = run(ActionAnswerPendingQuestion(), t)
+    assert "procedure_form" not in [e.get("name") for e in out if e["event"] == "followup"]
+    # Where the connection ID is discussed (or after the lost letter's answer), the same words choose how to
+    # receive it.
+    for topic in ("check_connection_id", "lost_registration_letter"):
+        slots = {"pending_question": None, "topic": topic}
+        t = tracker("inform", text="マイページで", entities=entities, events=events, slots=slots)
+        _, out = run(ActionAnswerPendingQuestion(), t)
+        assert "procedure_form" in [e.get("name") for e in out if e["event"] == "followup"]
