@@ -13,7 +13,14 @@ from actions import knowledge
 from actions.answers import answer_topic, ask_which_password
 from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
-from actions.conversation_state import PROCEDURE_FORM, ask, bot_responses_before, latest_entity, latest_intent
+from actions.conversation_state import (
+    PROCEDURE_FORM,
+    ask,
+    asked_in_recent_turns,
+    bot_responses_before,
+    latest_entity,
+    latest_intent,
+)
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.follow_ups import asked_why_not, bare_follow_up, topic_asked_again
 from actions.links import contact_response, link
@@ -61,8 +68,7 @@ class ActionAnswer(Action):
             if not thanks_in(fold(tracker.latest_message.get("text") or "")):
                 return await clarify(dispatcher, tracker)
             intent = "thank"
-        if intent == "thank" and not in_form and takes_leave_at_the_end(tracker.latest_message.get("text") or ""):
-            intent = "goodbye"  # 「ありがとうございます。本日はここまでといたします。ごきげんよう。」
+        intent = _read_again(intent, tracker, in_form)
         if intent in SMALL_TALK_RESPONSES:
             dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])
             if in_form:
@@ -73,8 +79,6 @@ class ActionAnswer(Action):
         if intent == "start_procedure" and in_form:
             dispatcher.utter_message(response="utter_back_to_procedure")  # already doing one
             return []
-        if intent == "forgot_ocn_id_password" and not in_form and _which_password_unsaid(tracker):
-            intent = "forgot_password"
         if intent == "forgot_password":
             if in_form:
                 dispatcher.utter_message(response="utter_password_difference")
@@ -83,8 +87,6 @@ class ActionAnswer(Action):
             return ask_which_password(dispatcher)
         if intent not in TOPICS:
             intent = "out_of_scope"
-        if intent == "ask_id_types" and asks_for_the_internet_id(tracker.latest_message.get("text") or ""):
-            intent = "check_connection_id"  # the one ID of the internet's settings, not the three IDs
         if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
             return _clarify_short(dispatcher, tracker)
         procedure, text = TOPICS[intent].procedure, tracker.latest_message.get("text") or ""
@@ -107,6 +109,31 @@ class ActionAnswer(Action):
 _PASSED_ON_BY = frozenset(
     {"action_cancel_procedure", "action_code_not_received", "action_resend_code", "action_start_procedure"}
 )
+
+
+# Readings a password topic takes for another service's password (「楽天のパスワード忘れた」).
+_PASSWORD_TOPICS = frozenset(
+    {"forgot_password", "forgot_ocn_id_password", "change_ocn_id_password", "change_connection_id_password"}
+)
+# Below this, a request for a person about another matter (「でんわのりょうきんはいくら」) is that matter.
+_SURE_IT_ASKS_FOR_A_PERSON = 0.6
+
+
+def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
+    """The classifier's reading, corrected by what the words say for certain."""
+    text = tracker.latest_message.get("text") or ""
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    if intent == "thank" and not in_form and takes_leave_at_the_end(text):
+        return "goodbye"  # 「ありがとうございます。本日はここまでといたします。ごきげんよう。」
+    if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and speaks_of_other_matters(text):
+        return "out_of_scope"  # no word of a person (those go to one first: actions/replies.py)
+    if intent in _PASSWORD_TOPICS and names_another_service(text):
+        return "out_of_scope"  # not one of OCN's two passwords
+    if intent == "forgot_ocn_id_password" and not in_form and _which_password_unsaid(tracker):
+        return "forgot_password"  # 「OCNのパスワード」: which of the two, asked
+    if intent == "ask_id_types" and asks_for_the_internet_id(text):
+        return "check_connection_id"  # the one ID of the internet's settings, not the three IDs
+    return intent
 
 
 class ActionClarify(Action):
@@ -236,11 +263,15 @@ def answer_from_section(
 ) -> list[dict[str, Any]]:
     """The help-page section that answers an unsure message. A section whose topic the chat can carry out also
     offers that procedure among its buttons, as the topic's own answer does (「はい、お願いします」 to it
-    starts the procedure; 「今はしない」 is answered like a no to the offer)."""
+    starts the procedure; 「今はしない」 is answered like a no to the offer); not while another procedure's
+    topic is discussed (a side question: 「ここでできますか」 after it still means that one)."""
     assert found.section is not None
     ranking = tracker.latest_message.get("intent_ranking") or []
     topic = TOPICS.get(knowledge.section_topic(found.section, ranking) or "")
+    discussed = TOPICS.get(tracker.get_slot("topic") or "")
     procedure = topic.procedure if topic and tracker.active_loop_name != PROCEDURE_FORM else None
+    if discussed and discussed.procedure not in (None, procedure):
+        procedure = None
     knowledge.send_section(dispatcher, found, link("help_id_password"), procedure)
     asked = [ask("offer_procedure"), SlotSet("offered_procedure", procedure)] if procedure else [ask(None)]
     return [*asked, *_section_as_topic(tracker, found.section)]
@@ -273,9 +304,13 @@ def _likeliest_a_forgotten_password(tracker: Tracker) -> bool:
 
 def _which_password_unsaid(tracker: Tracker) -> bool:
     """A first question read as the OCN ID's forgotten password that names no ID: the bot asks which of the
-    two passwords (after an answer, the conversation's topic says which)."""
+    two passwords (after an answer, the conversation's topic says which; asked once, 「OCNのパスワードです」
+    answers it as the OCN ID's)."""
     text = tracker.latest_message.get("text") or ""
-    return tracker.get_slot("topic") is None and leaves_the_password_open(text)
+    asked = tracker.get_slot("pending_question") == "which_password" or asked_in_recent_turns(
+        tracker, "utter_ask_which_password", turns=3
+    )
+    return tracker.get_slot("topic") is None and not asked and leaves_the_password_open(text)
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:

@@ -43,6 +43,7 @@ from actions.topics import TOPICS
 from ocn_ids.answers import (
     ACKNOWLEDGES,
     ASKS_FOR_A_PERSON,
+    ASKS_OR_STILL_STUCK,
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
@@ -58,7 +59,8 @@ from ocn_ids.answers import (
     says_the_code_did_not_come,
     thanks_in,
 )
-from ocn_ids.normalize import MAX_MESSAGE_CHARS, without_slips
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc, without_slips
+from ocn_ids.parse import ACCOUNT_ENTITIES, find_choices
 
 Events = list[dict[str, Any]]
 # What the classifier may call a thank-you it could not place (a yes, a no, a fallback); a longer
@@ -175,6 +177,9 @@ async def answer_acknowledgement(dispatcher: CollectingDispatcher, tracker: Trac
         return None
     if not (ACKNOWLEDGES.search(word) and WILL_TRY.search(word)) or latest_intent(tracker) in TOPICS:
         return None
+    values = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & {*ACCOUNT_ENTITIES, "procedure"}
+    if ASKS_OR_STILL_STUCK.search(without_slips(nfkc(text))) or values:
+        return None  # 「わかりましたが、まだログインできません…やってみます」「…郵送でお願いします」
     if surveyed:
         return record_survey(dispatcher, tracker, resolved=True)
     return ask_survey(dispatcher)
@@ -260,10 +265,35 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
                 response="utter_which_one", buttons=[{"title": c.title, "payload": c.payload} for c in found]
             )
             return [ask(question)]
+        named = _the_one_id_named(text) if question == "which_password" and _may_say_which(tracker, text) else None
+        if named:
+            # 「よくわかりませんが…メールを見るときに入れるものだと思います」: longer than a choice's words, but it
+            # says which ID the password is for.
+            return resolve_which_password(dispatcher, tracker, named)
     reading = read_yes_no(question, text)
     if reading is None:
         return None
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
+
+
+# Readings of a reply to 「どちらのパスワードでしょうか？」 that may say which (a new question about changing
+# the customer number, read as such, does not).
+_READINGS_OF_WHICH = frozenset(
+    {"ask_id_types", "forgot_password", "forgot_ocn_id_password", "check_connection_id", "inform", "deny", "affirm"}
+)
+
+
+def _may_say_which(tracker: Tracker, text: str) -> bool:
+    """Not a question (a question mark or ending, 「…のことですか」; 「どちらのことか私にはわかりません」 is
+    none), and read as something a reply to the question may be."""
+    asks = "?" in text or "？" in text or fold(text).endswith(("か", "かな", "の", "っけ"))
+    intent = latest_intent(tracker)
+    return not asks and (intent in _READINGS_OF_WHICH or intent not in TOPICS)
+
+
+def _the_one_id_named(text: str) -> str | None:
+    named = {found.value for found in find_choices(text) if found.entity == "id_type"}
+    return named.pop() if len(named) == 1 else None
 
 
 async def answer_late_choice(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:

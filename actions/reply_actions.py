@@ -20,7 +20,6 @@ from actions.conversation_state import (
     bot_responses_before,
     buttons_before,
     in_procedure,
-    latest_entity,
     latest_intent,
 )
 from actions.faq_actions import ActionClarify
@@ -28,7 +27,6 @@ from actions.follow_ups import FACT_RESPONSES
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context
-from actions.topics import TOPICS
 from ocn_ids.parse import ACCOUNT_ENTITIES
 
 
@@ -129,18 +127,4 @@ _VALUE_ENTITIES = ACCOUNT_ENTITIES | {"procedure", "delivery_method"}
 
 
 def _gives_a_value(tracker: Tracker) -> bool:
-    """An ID, a procedure or a delivery method, unless the conversation is about another procedure than the
-    connection ID's: 「マイページで見てみます」 after the customer number's answer says where the customer will
-    look, not how to receive the connection ID (after the lost letter's answer, 「郵送でお願いします」 does)."""
-    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
-    if "delivery_method" in entities and _about_another_procedure(tracker):
-        entities.discard("delivery_method")
-    return bool(entities & _VALUE_ENTITIES)
-
-
-def _about_another_procedure(tracker: Tracker) -> bool:
-    if latest_entity(tracker, "id_type") == "connection_id":
-        return False
-    topic = TOPICS.get(tracker.get_slot("topic") or "")
-    discussed = tracker.get_slot("offered_procedure") or (topic.procedure if topic else None)
-    return discussed not in (None, "send_connection_id")
+    return any(e.get("entity") in _VALUE_ENTITIES for e in tracker.latest_message.get("entities") or [])

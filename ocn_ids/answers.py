@@ -85,7 +85,7 @@ THANKS = _folded({
 })  # fmt: skip
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
-    "👋", "ごきげんよう",
+    "👋", "ごきげんよう", "お世話になりました", "おせわになりました",
 })  # fmt: skip
 # "Are you a bot?" names what it asks about (ボット, AI, 人間…): 「それってどこでするんですか」 does not, whatever
 # the classifier made of its 「それって…ですか」.
@@ -482,38 +482,50 @@ _NAMES_OCN = re.compile(
 _ANOTHER_SERVICE_IN_ENGLISH = re.compile(r"\b(?:line|au)(?:'s)?\s*(?:id|password|pass|account)\b")
 
 
+# The same, on the text without flick slips (「ソフトハンク」 for ソフトバンク).
+_ANOTHER_SERVICE_SLIPPED = re.compile(without_slips(_ANOTHER_SERVICE.pattern))
+_NAMES_OCN_SLIPPED = re.compile(without_slips(_NAMES_OCN.pattern))
+
+
 def names_another_service(text: str) -> bool:
     folded = fold(text)
-    another = _ANOTHER_SERVICE.search(folded) or _ANOTHER_SERVICE_IN_ENGLISH.search(nfkc(text).lower())
-    return bool(another) and not _NAMES_OCN.search(folded)
+    plain = without_slips(folded)
+    another = (
+        _ANOTHER_SERVICE.search(folded)
+        or _ANOTHER_SERVICE_SLIPPED.search(plain)
+        or _ANOTHER_SERVICE_IN_ENGLISH.search(nfkc(text).lower())
+    )
+    return bool(another) and not (_NAMES_OCN.search(folded) or _NAMES_OCN_SLIPPED.search(plain))
 
 
 # What customers of an internet provider ask about that the help page does not cover (bills, moving house,
 # another provider, the weather): an unsure reading of a message about one of these and nothing of the page's
 # is the off-topic answer (actions/faq_actions.py), not topic buttons nor a procedure. Compared after fold
-# and without flick slips (「りようりょうきん」「フロハイタへの乗り換え」).
+# and without flick slips (a lost dakuten: 「しはらい」 typed 「しはらい」 or 「しばらい」 alike).
 _OTHER_MATTERS = re.compile(
     without_slips(
         r"料金|りょうきん|請求|せいきゅう|支払|しはらい|引っ越|引越|ひっこ|転居|天気|tenki|weather|"
         r"乗り換え|乗換|のりかえ|解約|かいやく|退会|速度|工事|故障"
     )
 )
-# The page's own things (and the internet the connection ID is for): a message naming one is about them,
-# whatever else it says. The hiragana of a few other matters are left out: without slips they are in other
-# words (こうじ in へんこうしたい, てんき in でんき).
+# The page's own things (and the internet the connection ID is for, and the ways the chat sends things): a
+# message naming one is about them, whatever else it says. The hiragana of a few other matters are left out:
+# without slips they are in other words (こうじ in へんこうしたい, てんき in でんき). Short kana words are
+# matched on the folded text only (without slips ぱす is はす, as in 「手続きはすぐ」).
 _THE_PAGES_THINGS = re.compile(
-    without_slips(
-        r"ぱす|password|pass|暗証|id|あいでぃ|番号|ばんごう|めーる|mail|めあど|あどれす|ぺーじ|page|ろぐいん|login|"
-        r"登録|とうろく|会員|かいいん|書類|封筒|履歴|りれき|あかうんと|account|こーど|code|認証|にんしょう|接続|"
-        r"せつぞく|ねっと|net|るーたー|@"
-    )
+    r"ぱす|password|pass|暗証|id|あいでぃ|番号|ばんごう|めーる|mail|めあど|あどれす|ぺーじ|page|ろぐいん|login|"
+    r"登録|とうろく|会員|かいいん|書類|封筒|履歴|りれき|あかうんと|account|こーど|code|認証|にんしょう|接続|"
+    r"せつぞく|ねっと|net|るーたー|sms|えすえむえす|郵送|ゆうそう|再発行|さいはっこう|お客|おきゃく|客番|@"
 )
+_THE_PAGES_THINGS_SLIPPED = re.compile(without_slips(r"ぱすわ|ばんごう|ぺーじ|ろぐいん|こーど|るーたー"))
 
 
 def speaks_of_other_matters(text: str) -> bool:
-    """「先月のりようりょうきんはいくら」「引っ越しの手続きはどちらに」: another matter, and none of the page's."""
-    word = without_slips(fold(text))
-    return bool(_OTHER_MATTERS.search(word)) and not _THE_PAGES_THINGS.search(word)
+    """「来月の支払いはいつ」「引っ越しの手続きはどちらに」: another matter, and none of the page's."""
+    word = fold(text)
+    plain = without_slips(word)
+    pages = _THE_PAGES_THINGS.search(word) or _THE_PAGES_THINGS_SLIPPED.search(plain)
+    return bool(_OTHER_MATTERS.search(plain)) and not pages
 
 
 # An acknowledgement (「わかりました、探してみます」) or a turn to something else (「ところで」「やっぱりさっきの」):
@@ -532,7 +544,11 @@ ACKNOWLEDGES = re.compile(
     without_slips(r"^(?:はい|あ|ああ|うん)?(?:わかりました|分かりました|わかった|了解|りょうかい|なるほど|承知)")
 )
 WILL_TRY = re.compile(
-    without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|とく|します|しますね)$")
+    without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|てきます|できます)$")
+)
+# What an acknowledgement that takes it from here does not say: a request, a value, something still wrong.
+ASKS_OR_STILL_STUCK = re.compile(
+    without_slips(r"お願い|おねがい|ください|ほしい|欲しい|でき(ない|ません)|まだ|解決して(い)?な|けど|が、|でも")
 )
 
 

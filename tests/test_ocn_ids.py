@@ -134,3 +134,13 @@ def test_a_sound_said_again_and_again_is_no_number(text: str) -> None:
 )
 def test_another_services_account_is_told_from_ocns(text: str, another: bool) -> None:
     assert names_another_service(text) is another
+
+
+def test_other_matters_are_told_apart_from_the_pages_things() -> None:
+    from ocn_ids.answers import speaks_of_other_matters
+
+    assert speaks_of_other_matters("引っ越しの手続きはすぐにできますか")  # は+す is not a password
+    assert speaks_of_other_matters("来月のしはらいはいつになりますか")
+    assert not speaks_of_other_matters("郵送で受け取ると料金はかかりますか")  # the chat's own way of sending
+    assert not speaks_of_other_matters("引っ越してもお客さま番号はそのままですか")
+    assert not speaks_of_other_matters("メアドを別のものにへんこうしたい")  # こうじ without slips is in へんこうし

@@ -48,7 +48,7 @@ def test_forgot_password_asks_which_one() -> None:
     "typed, which",
     [
         ("OCNのパスワードがどうしても思い出せません", "utter_ask_which_password"),
-        ("Hi, OCN の password が わかりません", "utter_ask_which_password"),
+        ("Sorry, OCN の password を おもいだせない", "utter_ask_which_password"),
         ("OCN IDのパスワードを忘れました", "utter_answer_forgot_ocn_id_password"),
         ("メールのパスワード忘れた", "utter_answer_forgot_ocn_id_password"),
         ("OCNのログイン画面で入れるパスワード、忘れちゃった", "utter_answer_forgot_ocn_id_password"),
@@ -66,9 +66,9 @@ def test_a_first_forgotten_ocn_password_that_names_no_id_asks_which_one(typed: s
 @pytest.mark.parametrize(
     "typed",
     [
-        "先月のりようりょうきんはいくらてしたか",
+        "来月のしはらいはいつになりますか",
         "ashita no tenki oshiete",
-        "ほかのフロハイタへの乗り換えもここてきますか",
+        "ほかの会社にのりかえる相談はとこにすれはいい",
     ],
 )
 def test_an_unclear_message_about_another_matter_gets_the_off_topic_answer(typed: str) -> None:
@@ -281,11 +281,21 @@ def test_unclear_message_about_an_id_is_answered_from_the_help_page() -> None:
     # A section the chat has no procedure for: the likeliest topics only.
     t = tracker(
         "nlu_fallback",
-        text="接続用IDって好きなものに変えられるんですか",
+        text="接続用IDを自分で決めた文字列にできますか",
         ranking=[("change_connection_id", 0.4), ("ask_id_types", 0.3), ("greet", 0.1)],
     )
     messages, _ = run(ActionClarify(), t)
     assert responses(messages) == ["utter_help_section", "utter_help_section_other"]
+    # While another procedure's topic is discussed (the login history), the section offers none.
+    t = tracker(
+        "nlu_fallback",
+        text="ルーターに入れるIDとパスワードってどこでわかりますか",
+        ranking=[("check_connection_id", 0.4), ("ask_id_types", 0.3)],
+        slots={"topic": "check_login_history"},
+    )
+    messages, events = run(ActionClarify(), t)
+    assert responses(messages) == ["utter_help_section", "utter_help_section_other"]
+    assert "offered_procedure" not in slot_events(events)
 
 
 def test_a_second_unclear_message_about_an_id_still_gets_a_section() -> None:

@@ -828,8 +828,11 @@ def test_an_acknowledgement_with_what_the_customer_will_try(typed: str, pending:
     the answer given again nor a procedure started by the 「マイページ」 in it."""
     events = [*_bot_turn("utter_answer_lost_registration_letter"), {"event": "user", "text": typed}]
     slots = {"pending_question": pending, "topic": "lost_registration_letter"}
+    # 「マイページで」 read as a delivery method by the entity extractor still is no request.
+    said = [{"entity": "delivery_method", "value": "mypage"}] if "マイページ" in typed else []
     for intent in ("nlu_fallback", "inform"):
-        t = tracker(intent, text=typed, events=events, slots=slots, ranking=[("lost_registration_letter", 0.3)])
+        ranking = [("lost_registration_letter", 0.3)]
+        t = tracker(intent, text=typed, events=events, slots=slots, ranking=ranking, entities=said)
         assert responses(run(ActionClarify(), t)[0]) == [expected]
     # A question after the acknowledgement is a question.
     asked = "わかりました、それってどこで見てみればいいですか"
@@ -837,18 +840,52 @@ def test_an_acknowledgement_with_what_the_customer_will_try(typed: str, pending:
     assert expected not in responses(run(ActionClarify(), t)[0])
 
 
-def test_a_delivery_method_named_outside_the_connection_ids_talk_starts_nothing() -> None:
-    typed = "じゃあマイページのほうで見てみますね"
-    entities = [{"entity": "delivery_method", "value": "mypage"}]
-    events = [*_bot_turn("utter_ask_survey"), {"event": "user", "text": typed}]
-    slots = {"pending_question": None, "topic": "check_customer_number"}
-    t = tracker("inform", text=typed, entities=entities, events=events, slots=slots)
-    _, out = run(ActionAnswerPendingQuestion(), t)
-    assert "procedure_form" not in [e.get("name") for e in out if e["event"] == "followup"]
-    # Where the connection ID is discussed (or after the lost letter's answer), the same words choose how to
-    # receive it.
-    for topic in ("check_connection_id", "lost_registration_letter"):
-        slots = {"pending_question": None, "topic": topic}
-        t = tracker("inform", text="マイページで", entities=entities, events=events, slots=slots)
-        _, out = run(ActionAnswerPendingQuestion(), t)
-        assert "procedure_form" in [e.get("name") for e in out if e["event"] == "followup"]
+@pytest.mark.parametrize(
+    "typed, answered",
+    [
+        (
+            "すみません、どれのことかよく存じませんが、メールを読むときに打ち込むものだと思います",
+            "utter_answer_forgot_ocn_id_password",
+        ),
+        ("たぶんですけど、ルーターの接続の設定で使ったものです", "utter_answer_check_connection_id"),
+    ],
+)
+def test_which_password_answered_in_a_long_reply_that_names_one_id(typed: str, answered: str) -> None:
+    slots = {"pending_question": "which_password"}
+    messages, _ = run(ActionAnswer(), tracker("ask_id_types", text=typed, slots=slots))
+    assert responses(messages)[0] == answered
+
+
+def test_another_services_password_is_not_one_of_ocns() -> None:
+    for intent in ("forgot_password", "forgot_ocn_id_password"):
+        messages, _ = run(ActionAnswer(), tracker(intent, text="ソフトハンクのメールのはすわーどを忘れました"))
+        assert responses(messages)[0].startswith("utter_answer_out_of_scope")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "わかりました、お客さま番号を入れるのでお願いします",
+        "わかりましたが、まだうまくいかないので、もう一度やってみます",
+        "了解しました、チャットで手続きします",
+    ],
+)
+def test_an_acknowledgement_that_asks_or_is_still_stuck_is_not_taken_as_done(typed: str) -> None:
+    events = [*_bot_turn("utter_answer_lost_registration_letter"), {"event": "user", "text": typed}]
+    slots = {"pending_question": "survey", "topic": "lost_registration_letter"}
+    t = tracker("nlu_fallback", text=typed, events=events, slots=slots, ranking=[("lost_registration_letter", 0.3)])
+    _, out = run(ActionClarify(), t)
+    assert "survey_answer" not in slot_events(out)
+
+
+def test_ocn_password_said_in_reply_to_which_password_answers_it() -> None:
+    """「OCNのパスワードです」 to 「どちらのパスワードでしょうか？」: the OCN ID's, not the question again."""
+    t = tracker("forgot_ocn_id_password", text="OCNのパスワードです", slots={"pending_question": "which_password"})
+    assert responses(run(ActionAnswer(), t)[0])[0] == "utter_answer_forgot_ocn_id_password"
+
+
+@pytest.mark.parametrize("typed", ["確認コードがぜんぜん来ないんですが", "コードをもう一回ください"])
+def test_an_unsure_code_reading_in_words_of_a_code_is_still_about_the_code(typed: str) -> None:
+    t = tracker("code_not_received", text=typed)
+    t.latest_message["intent"]["confidence"] = 0.45
+    assert responses(run(ActionCodeNotReceived(), t)[0]) == ["utter_no_code_pending"]

@@ -65,7 +65,7 @@ def test_a_question_read_as_a_cancel_with_nothing_running_is_answered_as_a_quest
     stack.say(sender, "お客さま番号ってどこで確認できますか")
     asked = stack.say(sender, "あ、やっぱり前に聞いた請求のことはどこへ問い合わせればいいですか")
     assert "お問い合わせ窓口" in texts(asked) and "お手続きはありません" not in texts(asked)
-    unclear = stack.say(sender, "やっぱりさっきのあれってどうなってるんでしょう")
+    unclear = stack.say(sender, "うーん、前のあの件は結局どうなりました")
     assert "お手続きはありません" not in texts(unclear) and len(unclear) == 1
     assert "お役に立てて" in texts(stack.say(sender, "ありがとうございました"))
 
