@@ -7,6 +7,7 @@ width or kana, as romaji like "sms", or as the number of the choice: 「2」「�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,6 +37,7 @@ from ocn_ids.answers import (
     courtesy_parts,
     fold,
 )
+from ocn_ids.normalize import without_slips
 from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS, find_choices, find_values
 
 # An answer to a question is short; anything longer is read as a new question.
@@ -322,13 +324,16 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
 
 
+_CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(CHANGE_OF_MIND.pattern))
+
+
 def changes_mind(text: str) -> Reading | None:
     """At the final 「…よろしいですか？」: 'no' for a change of mind (「はい、やっぱりやめます」), 'unclear' for
     「ちょっと待って」 (asked again), None otherwise. The classifier may read either as a yes, and that yes
     changes the account."""
     word = fold(text)
-    if CHANGE_OF_MIND.search(word):
-        return "no"
+    if CHANGE_OF_MIND.search(word) or _CHANGE_OF_MIND_SLIPPED.search(without_slips(word)):
+        return "no"  # also flick-typed: 「やっはりいいてす」
     if WAIT_A_MOMENT.search(word):
         return "unclear"
     return None

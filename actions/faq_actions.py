@@ -90,7 +90,9 @@ class ActionAnswer(Action):
         if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
             return _clarify_short(dispatcher, tracker)
         procedure, text = TOPICS[intent].procedure, tracker.latest_message.get("text") or ""
-        if procedure and not in_form and asks_for_chat_procedure(text):
+        if intent in _WHAT_THE_CHAT_CAN_SEND and not in_form and asks_for_chat_procedure(text):
+            procedure = named_procedure(text)  # None: the form asks which (「登録証の件、チャットでできることを」)
+        if (procedure or intent in _WHAT_THE_CHAT_CAN_SEND) and not in_form and asks_for_chat_procedure(text):
             # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "out_of_scope" and not in_form and not names_another_service(text):
@@ -111,6 +113,9 @@ _PASSED_ON_BY = frozenset(
 )
 
 
+# Topics with no procedure of their own whose contents the chat's procedures send (the lost letter held the IDs):
+# asked for in the chat, the customer is asked which procedure instead of being given the answer.
+_WHAT_THE_CHAT_CAN_SEND = frozenset({"lost_registration_letter"})
 # Readings a password topic takes for another service's password (「楽天のパスワード忘れた」).
 _PASSWORD_TOPICS = frozenset(
     {"forgot_password", "forgot_ocn_id_password", "change_ocn_id_password", "change_connection_id_password"}

@@ -1006,3 +1006,17 @@ def test_a_request_for_the_chat_after_a_follow_up_takes_the_earlier_answers_proc
                 events=events)  # fmt: skip
     _, started = run(ActionStartProcedure(), t)
     assert slot_events(started)["procedure"] == "send_customer_number"
+
+
+def test_the_lost_letter_asked_for_in_the_chat_asks_which_procedure() -> None:
+    """The letter held the IDs the chat can send: asked for here, the bot asks which one (or starts the one named)."""
+    typed = "登録証が見つからないので、チャットで代わりにできることをお願いします"
+    _, events = run(ActionAnswer(), tracker("lost_registration_letter", text=typed))
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["procedure_form"]
+    assert "procedure" not in slot_events(events) or slot_events(events)["procedure"] is None
+    typed = "登録証をなくしたので、接続用IDとパスワードをチャットで受け取りたい"
+    _, events = run(ActionAnswer(), tracker("lost_registration_letter", text=typed))
+    assert slot_events(events)["procedure"] == "send_connection_id"
+    # Asking about the letter itself is answered.
+    messages, _ = run(ActionAnswer(), tracker("lost_registration_letter", text="登録証をなくしてしまいました"))
+    assert responses(messages)[0] == "utter_answer_lost_registration_letter"

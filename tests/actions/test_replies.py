@@ -301,6 +301,7 @@ def test_a_code_with_spaces_dashes_or_full_width_is_the_code(typed: str) -> None
         ("はい、やっぱりやめておきます", "affirm", False),
         ("やっぱいいや", "affirm", False),
         ("キャンセルで", "affirm", False),
+        ("やっはりけっこうてす", "nlu_fallback", False),  # flick-typed: the dakuten and small kana lost
         ("ちょっと待ってください", "affirm", None),
     ],
 )
