@@ -35,6 +35,7 @@ from ocn_ids.answers import (
     leaves_the_password_open,
     names_another_service,
     names_the_bot,
+    only_greets,
     says_goodbye,
     speaks_of_other_matters,
     takes_leave_at_the_end,
@@ -179,6 +180,9 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return []
     if speaks_of_other_matters(text):
         return answer_topic("out_of_scope", dispatcher, tracker)  # bills, moving house: nothing to clarify
+    if tracker.active_loop_name != PROCEDURE_FORM and _likeliest(tracker) == "greet" and only_greets(text):
+        dispatcher.utter_message(response="utter_greet")  # a long, polite hello the classifier was unsure of
+        return []
     if (
         tracker.active_loop_name != PROCEDURE_FORM
         and asks_for_chat_procedure(text)
@@ -195,7 +199,7 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     found = knowledge.retrieve(text, ranking)
     again = None
     if "utter_topic_again" not in said_before:  # an answer given again is not given a third time
-        again = topic_asked_again(topic, said_before, ranking) or asked_why_not(topic, said_before, text)
+        again = topic_asked_again(topic, said_before, ranking, text) or asked_why_not(topic, said_before, text)
         if not again and not found.section:
             again = bare_follow_up(topic, said_before, text, ranking)
     if again and tracker.active_loop_name != PROCEDURE_FORM:
@@ -316,6 +320,11 @@ def _which_password_unsaid(tracker: Tracker) -> bool:
         tracker, "utter_ask_which_password", turns=3
     )
     return tracker.get_slot("topic") is None and not asked and leaves_the_password_open(text)
+
+
+def _likeliest(tracker: Tracker) -> str | None:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return next((r.get("name") for r in ranking if r.get("name") != "nlu_fallback"), None)
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:

@@ -25,7 +25,16 @@ CONNECTION_ID_DOMAINS = ("one.ocn.ne.jp", "aol.ocn.ne.jp", "pc.ocn.ne.jp", "adsl
 _CONNECTION_CONTEXT = ("接続", "認証", "せつぞく", "にんしょう")
 
 ID_TYPE_KEYWORDS = {
-    "customer_number": ("お客さま番号", "お客様番号", "おきゃくさまばんごう", "顧客番号", "お客さまばんごう"),
+    # 晩号: the homophone voice input and IME give for 番号
+    "customer_number": (
+        "お客さま番号",
+        "お客様番号",
+        "おきゃくさまばんごう",
+        "顧客番号",
+        "お客さまばんごう",
+        "お客さま晩号",
+        "お客様晩号",
+    ),
     "connection_id": ("接続用id", "接続id", "認証id", "接続用", "認証", "せつぞく", "にんしょう", "接続"),
     "ocn_id": (
         "ocn id",
