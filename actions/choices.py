@@ -324,7 +324,9 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
 
 
-_CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(CHANGE_OF_MIND.pattern))
+# 「やっぱり結構です」 flick-typed (「やっはりけっこうてす」); only this part of CHANGE_OF_MIND: without slips, the
+# small ゃ of 「じゃ、メールで」 would make 「やめ」.
+_CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(r"やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"))
 
 
 def changes_mind(text: str) -> Reading | None:

@@ -26,6 +26,7 @@ from actions.follow_ups import asked_why_not, bare_follow_up, topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
+from actions.procedure_switch import asks_a_question
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import (
@@ -35,7 +36,6 @@ from ocn_ids.answers import (
     leaves_the_password_open,
     names_another_service,
     names_the_bot,
-    only_greets,
     says_goodbye,
     speaks_of_other_matters,
     takes_leave_at_the_end,
@@ -91,9 +91,10 @@ class ActionAnswer(Action):
         if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
             return _clarify_short(dispatcher, tracker)
         procedure, text = TOPICS[intent].procedure, tracker.latest_message.get("text") or ""
-        if intent in _WHAT_THE_CHAT_CAN_SEND and not in_form and asks_for_chat_procedure(text):
+        sends_it = intent in _WHAT_THE_CHAT_CAN_SEND and not asks_a_question(text) and "再発行" not in text
+        if sends_it and not in_form and asks_for_chat_procedure(text):
             procedure = named_procedure(text)  # None: the form asks which (「登録証の件、チャットでできることを」)
-        if (procedure or intent in _WHAT_THE_CHAT_CAN_SEND) and not in_form and asks_for_chat_procedure(text):
+        if (procedure or sends_it) and not in_form and asks_for_chat_procedure(text):
             # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "out_of_scope" and not in_form and not names_another_service(text):
@@ -180,9 +181,6 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return []
     if speaks_of_other_matters(text):
         return answer_topic("out_of_scope", dispatcher, tracker)  # bills, moving house: nothing to clarify
-    if tracker.active_loop_name != PROCEDURE_FORM and _likeliest(tracker) == "greet" and only_greets(text):
-        dispatcher.utter_message(response="utter_greet")  # a long, polite hello the classifier was unsure of
-        return []
     if (
         tracker.active_loop_name != PROCEDURE_FORM
         and asks_for_chat_procedure(text)
@@ -320,11 +318,6 @@ def _which_password_unsaid(tracker: Tracker) -> bool:
         tracker, "utter_ask_which_password", turns=3
     )
     return tracker.get_slot("topic") is None and not asked and leaves_the_password_open(text)
-
-
-def _likeliest(tracker: Tracker) -> str | None:
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    return next((r.get("name") for r in ranking if r.get("name") != "nlu_fallback"), None)
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:

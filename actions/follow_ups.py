@@ -127,11 +127,12 @@ def topic_asked_again(topic: str | None, said_before: list[str], ranking: list[d
     """The topic just answered, when an unclear message right after its answer still has it among the
     classifier's likeliest readings (「それってどこからですか」 after 「OCN IDの変更」: unsure, but the topic
     is near the top): the customer is asking about it again, not about the other guesses. Not when the message
-    names another ID than the topic's (「登録にお客さま番号いりますか」 after the My Page registration's answer)."""
+    names another ID and not the topic's own (「お客さま晩号は？」 after the OCN ID's answer)."""
     if not topic or f"utter_answer_{topic}" not in said_before:
         return None
     named = {found.value for found in find_choices(text) if found.entity == "id_type"}
-    if named - {_ID_OF_TOPIC.get(topic)}:
+    own = _ID_OF_TOPIC.get(topic) or _PASSWORDS_ONLY.get(topic)
+    if own and named and own not in named:
         return None
     ranked = [item for item in ranking if item.get("name") != "nlu_fallback"][:_FOLLOW_UP_CANDIDATES]
     likely = any(

@@ -528,20 +528,6 @@ def speaks_of_other_matters(text: str) -> bool:
     return bool(_OTHER_MATTERS.search(plain)) and not pages
 
 
-# Greetings and self-introductions that open a chat (「はじめまして。…どうぞ宜しくお願い申し上げます。」).
-_GREETINGS = re.compile(
-    r"こんにちは|こんばんは|おはよう|はじめまして|初めまして|よろしくお願い|宜しくお願い|よろしくおねがい|"
-    r"お世話になっております|おせわになっております"
-)
-
-
-def only_greets(text: str) -> bool:
-    """A greeting with nothing of the page's and no question in it: a hello, however long and polite."""
-    word = fold(text)
-    pages = _THE_PAGES_THINGS.search(word) or _THE_PAGES_THINGS_SLIPPED.search(without_slips(word))
-    return bool(_GREETINGS.search(word)) and not pages and not QUESTION_MARK.search(text)
-
-
 # An acknowledgement (「わかりました、探してみます」) or a turn to something else (「ところで」「やっぱりさっきの」):
 # not a question about the answer just given (actions/follow_ups.py bare_follow_up).
 # Compared without flick-typing slips (「わかりまぢた」).

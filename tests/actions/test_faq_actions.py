@@ -703,14 +703,14 @@ def test_an_unclear_follow_up_with_the_topic_just_answered_near_the_top_gets_tha
             events=events,
         )
         assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
-    # Naming another ID than the topic's, it asks about that ID (晩号: a homophone of 番号 typed by voice).
-    near = [("nlu_fallback", 0.5), ("register_mypage", 0.3), ("check_customer_number", 0.25)]
+    # Naming another ID and not the topic's, it asks about that ID (晩号: a homophone of 番号 typed by voice).
+    near = [("nlu_fallback", 0.5), ("change_ocn_id", 0.3), ("change_customer_number", 0.25)]
     t = tracker(
         "nlu_fallback",
-        text="マイページの登録の時ってお客さま晩号がいるんでしょうか",
-        slots={"topic": "register_mypage"},
+        text="じゃあお客さま晩号のほうは変えられますか",
+        slots={"topic": "change_ocn_id"},
         ranking=near,
-        events=_after_answering("register_mypage"),
+        events=_after_answering("change_ocn_id"),
     )
     assert "utter_topic_again" not in responses(run(ActionClarify(), t)[0])
 
@@ -1032,12 +1032,9 @@ def test_the_lost_letter_asked_for_in_the_chat_asks_which_procedure() -> None:
     assert responses(messages)[0] == "utter_answer_lost_registration_letter"
 
 
-def test_a_long_polite_hello_the_classifier_was_unsure_of_is_greeted() -> None:
-    typed = "はじめまして。パソコンには不慣れな者ですが、どうぞよろしくお願いいたします。"
-    unsure = [("nlu_fallback", 0.5), ("greet", 0.3), ("thank", 0.2)]
-    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed, ranking=unsure))
-    assert responses(messages) == ["utter_greet"]
-    # With a question of the page's in it, it is that question.
-    typed = "はじめまして。お客さま番号はどこで見られますか。よろしくお願いいたします。"
-    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed, ranking=unsure))
-    assert "utter_greet" not in responses(messages)
+def test_a_question_about_the_lost_letter_in_the_chat_is_answered() -> None:
+    """「チャットで再発行できますか」 asks about the letter: its answer (the page is silent on reissuing), no form."""
+    typed = "登録証をなくしたのですが、チャットで再発行できますか"
+    messages, events = run(ActionAnswer(), tracker("lost_registration_letter", text=typed))
+    assert responses(messages)[0] == "utter_answer_lost_registration_letter"
+    assert "procedure_form" not in [e.get("name") for e in events if e["event"] == "followup"]

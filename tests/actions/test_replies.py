@@ -302,6 +302,7 @@ def test_a_code_with_spaces_dashes_or_full_width_is_the_code(typed: str) -> None
         ("やっぱいいや", "affirm", False),
         ("キャンセルで", "affirm", False),
         ("やっはりけっこうてす", "nlu_fallback", False),  # flick-typed: the dakuten and small kana lost
+        ("はい、じゃ、メールでお願いします", "affirm", True),  # じゃ、め is no 「やめ」
         ("ちょっと待ってください", "affirm", None),
     ],
 )
