@@ -14,6 +14,7 @@ from typing import Literal
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
     CHANGE_OF_MIND,
+    CHANGE_OF_MIND_TYPED_WITH_SLIPS,
     CHOICE_HEADS,
     CHOICE_NUMBER,
     CHOICE_TAILS,
@@ -324,9 +325,7 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
 
 
-# 「やっぱり結構です」 flick-typed (「やっはりけっこうてす」); only this part of CHANGE_OF_MIND: without slips, the
-# small ゃ of 「じゃ、メールで」 would make 「やめ」.
-_CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(r"やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"))
+_CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(CHANGE_OF_MIND_TYPED_WITH_SLIPS))
 
 
 def changes_mind(text: str) -> Reading | None:

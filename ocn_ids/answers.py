@@ -308,6 +308,9 @@ CHOOSES = re.compile(r"で(お願|おねが|受け取|うけと|送|おく|い�
 CHANGE_OF_MIND = re.compile(
     r"やめ|止め|きゃんせる|cancel|中止|取り消|取消|とりけし|もういい|いらない|要らない|不要|やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"
 )
+# 「やっぱり結構です」 flick-typed (「やっはりけっこうてす」), compared without slips (actions/choices.py); only this part
+# of CHANGE_OF_MIND: without slips, the small ゃ of 「じゃ、メールで」 would make 「やめ」.
+CHANGE_OF_MIND_TYPED_WITH_SLIPS = r"やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"
 WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|すとっぷ")
 # 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」 stops the procedure (いらない there only declines the
 # new code); not 「キャンセルしないで待ちます」.
