@@ -19,7 +19,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
-from actions.conversation_state import ask, in_procedure
+from actions.conversation_state import ask, in_procedure, latest_confidence
 from actions.verification_slots import start_verification
 from ocn_ids.answers import asks_for_a_new_code, fold, says_the_code_did_not_come
 
@@ -33,7 +33,7 @@ _SURE_IT_IS_ABOUT_A_CODE = 0.6
 
 def _unsure_with_no_procedure(tracker: Tracker) -> bool:
     """Unsure, and the words do not say a code did not come or is wanted again (「確認コードが届きません」)."""
-    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    confidence = latest_confidence(tracker)
     word = fold(tracker.latest_message.get("text") or "")
     about_a_code = says_the_code_did_not_come(word) or asks_for_a_new_code(word) or "こーど" in word
     return not in_procedure(tracker) and confidence < _SURE_IT_IS_ABOUT_A_CODE and not about_a_code

@@ -28,6 +28,11 @@ def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def latest_confidence(tracker: Tracker) -> float:
+    """The classifier's confidence in the latest message's intent (0 when there is none)."""
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
 def bot_messages_before(tracker: Tracker) -> list[dict[str, Any]]:
     """The bot's messages (tracker `bot` events) of its turn before the customer's latest message, in
     order; [] at the start."""

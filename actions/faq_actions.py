@@ -18,6 +18,7 @@ from actions.conversation_state import (
     ask,
     asked_in_recent_turns,
     bot_responses_before,
+    latest_confidence,
     latest_entity,
     latest_intent,
 )
@@ -129,7 +130,7 @@ _SURE_IT_ASKS_FOR_A_PERSON = 0.6
 def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
     """The classifier's reading, corrected by what the words say for certain."""
     text = tracker.latest_message.get("text") or ""
-    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    confidence = latest_confidence(tracker)
     if intent == "thank" and not in_form and takes_leave_at_the_end(text):
         return "goodbye"  # 「ありがとうございます。本日はここまでといたします。ごきげんよう。」
     if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and speaks_of_other_matters(text):
@@ -247,13 +248,13 @@ _SURE_IT_TAKES_LEAVE = 0.6
 
 
 def _unsure_it_asks_about_the_bot(tracker: Tracker) -> bool:
-    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    confidence = latest_confidence(tracker)
     text = tracker.latest_message.get("text") or ""
     return confidence < _SURE_IT_ASKS_ABOUT_THE_BOT and not names_the_bot(text)
 
 
 def _unsure_it_takes_leave(tracker: Tracker) -> bool:
-    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    confidence = latest_confidence(tracker)
     return confidence < _SURE_IT_TAKES_LEAVE and not says_goodbye(tracker.latest_message.get("text") or "")
 
 

@@ -33,7 +33,7 @@ from ocn_ids.answers import (
     names_the_bot,
 )
 from ocn_ids.normalize import without_slips
-from ocn_ids.parse import find_choices
+from ocn_ids.parse import find_choices, named_id_types
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def topic_asked_again(topic: str | None, said_before: list[str], ranking: list[d
     names another ID and not the topic's own (「お客さま晩号は？」 after the OCN ID's answer)."""
     if not topic or f"utter_answer_{topic}" not in said_before:
         return None
-    named = {found.value for found in find_choices(text) if found.entity == "id_type"}
+    named = named_id_types(text)
     own = _ID_OF_TOPIC.get(topic) or _PASSWORDS_ONLY.get(topic)
     if own and named and own not in named:
         return None
@@ -297,7 +297,7 @@ def topic_of_the_id_in_context(
     say one (「忘れちゃった」 read as a forgotten password)."""
     if not topic or f"utter_answer_{topic}" not in said_before or text.startswith("/"):
         return None
-    named = {found.value for found in find_choices(text) if found.entity == "id_type"}
+    named = named_id_types(text)
     if named:
         # Only an ID named by its name (not 「メール」 of 「メールソフト」) is taken over from the classifier.
         folded = fold(text)

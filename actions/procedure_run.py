@@ -21,6 +21,7 @@ from actions.conversation_state import (
     PROCEDURE_FORM,
     ask,
     forget_verification,
+    latest_confidence,
     reset_procedure,
     turn_key,
 )
@@ -146,7 +147,7 @@ _SURE_IT_CANCELS = 0.6
 def _no_cancel_meant(tracker: Tracker) -> bool:
     """A cancel reading, with nothing running, of a question or of words that stop nothing, read unsurely."""
     text = tracker.latest_message.get("text") or ""
-    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    confidence = latest_confidence(tracker)
     stops = STOPS_THE_PROCEDURE.search(fold(text)) or CHANGE_OF_MIND.search(fold(text))
     return not text.startswith("/") and (asks_a_question(text) or confidence < _SURE_IT_CANCELS) and not stops
 

@@ -60,7 +60,7 @@ from ocn_ids.answers import (
     thanks_in,
 )
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc, without_slips
-from ocn_ids.parse import ACCOUNT_ENTITIES, find_choices
+from ocn_ids.parse import ACCOUNT_ENTITIES, named_id_types
 
 Events = list[dict[str, Any]]
 # What the classifier may call a thank-you it could not place (a yes, a no, a fallback); a longer
@@ -292,7 +292,7 @@ def _may_say_which(tracker: Tracker, text: str) -> bool:
 
 
 def _the_one_id_named(text: str) -> str | None:
-    named = {found.value for found in find_choices(text) if found.entity == "id_type"}
+    named = named_id_types(text)
     return named.pop() if len(named) == 1 else None
 
 

@@ -20,6 +20,7 @@ from actions.conversation_state import (
     bot_responses_before,
     buttons_before,
     in_procedure,
+    latest_confidence,
     latest_intent,
 )
 from actions.faq_actions import ActionClarify
@@ -115,7 +116,7 @@ _SURE_YES_OR_NO = 0.5
 
 
 def _unsure(tracker: Tracker) -> bool:
-    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0) < _SURE_YES_OR_NO
+    return latest_confidence(tracker) < _SURE_YES_OR_NO
 
 
 def _the_close_before(tracker: Tracker) -> str | None:

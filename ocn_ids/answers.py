@@ -10,7 +10,7 @@ import re
 from typing import Literal
 
 from ocn_ids.normalize import hiragana, nfkc, without_slips
-from ocn_ids.parse import find_choices
+from ocn_ids.parse import named_id_types
 
 # After an offer (お手続きしますか？), after "is this right?" (よろしいですか？), after "did it help?".
 YesNoKind = Literal["offer", "confirm", "survey"]
@@ -422,7 +422,7 @@ def leaves_the_password_open(text: str) -> bool:
     """「OCNのパスワードが思い出せません」: OCN has two passwords (the OCN ID's and the connection ID's),
     and the message names neither ID nor what only one of them is for (logging in, the internet)."""
     word = fold(text)
-    names_an_id = any(found.entity == "id_type" for found in find_choices(text))
+    names_an_id = bool(named_id_types(text))
     says_password = bool(PASSWORD_WORDS.search(word))
     return says_password and not names_an_id and not _OCN_ID_USES.search(word) and not _INTERNET.search(word)
 

@@ -131,6 +131,11 @@ def _keyword_spans(text: str, table: dict[str, tuple[str, ...]], entity: str) ->
             start = norm.text.find(keyword, end)
 
 
+def named_id_types(text: str) -> set[str]:
+    """The IDs the text names by keyword (customer_number, ocn_id, connection_id)."""
+    return {found.value for found in _keyword_spans(text, ID_TYPE_KEYWORDS, "id_type")}
+
+
 def find_choices(text: str) -> list[Found]:
     """Which ID (id_type) and which delivery method (delivery_method) the text names."""
     found = list(_keyword_spans(text, ID_TYPE_KEYWORDS, "id_type"))
