@@ -282,6 +282,23 @@ def read_choice(question: str, text: str) -> list[Choice]:
     return exact or partial
 
 
+def read_offered_topic(text: str, offered: list[tuple[str, str]]) -> str | None:
+    """A topic button (payload's intent, title) typed instead of pressed, by its number or its label's words
+    (「2番」「違い」 after 「IDの種類と違い」 was offered): its intent; None when the text names none or several."""
+    word = fold(text)
+    if not word or len(word) > MAX_ANSWER_CHARS:
+        return None
+    number = CHOICE_NUMBER.fullmatch(_strip_fillers(word)) or CHOICE_NUMBER.fullmatch(word)
+    if number:
+        index = int(number.group(1))
+        return offered[index - 1][0] if 1 <= index <= len(offered) else None
+    word = _strip_fillers(word)
+    exact = [intent for intent, title in offered if word in _title_keys(title)]
+    partial = [intent for intent, title in offered if len(word) >= 2 and any(word in key for key in _title_keys(title))]
+    found = exact or partial
+    return found[0] if len(found) == 1 else None
+
+
 def _only_keys(word: str, keys: list[str]) -> bool:
     """The reply is nothing but this choice's words and fillers (「どっち？って何？わかんねえよ」)."""
     rest = word

@@ -23,7 +23,7 @@ from actions.conversation_state import (
     latest_intent,
 )
 from actions.easy_japanese_actions import offers_easy_japanese
-from actions.follow_ups import asked_why_not, bare_follow_up, topic_asked_again
+from actions.follow_ups import TOPIC_OF_ID, asked_why_not, bare_follow_up, topic_asked_again
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
@@ -35,6 +35,7 @@ from ocn_ids.answers import (
     asks_for_the_internet_id,
     fold,
     leaves_the_password_open,
+    names_an_id_and_nothing_more,
     names_another_service,
     names_the_bot,
     says_goodbye,
@@ -43,6 +44,7 @@ from ocn_ids.answers import (
     thanks_in,
 )
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
+from ocn_ids.parse import named_id_types
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ class ActionAnswer(Action):
             return ask_which_password(dispatcher)
         if intent not in TOPICS:
             intent = "out_of_scope"
-        if intent != "out_of_scope" and not in_form and _too_short_to_tell(tracker):
+        if intent != "out_of_scope" and not in_form and (_too_short_to_tell(tracker) or _says_only_an_id(tracker)):
             return _clarify_short(dispatcher, tracker)
         procedure, text = TOPICS[intent].procedure, tracker.latest_message.get("text") or ""
         sends_it = intent in _WHAT_THE_CHAT_CAN_SEND and not asks_a_question(text) and "再発行" not in text
@@ -206,6 +208,8 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return answer_topic(again, dispatcher, tracker)
     if _clarified_just_before(tracker) and not found.section:
         return second_fallback(dispatcher, tracker)
+    if tracker.active_loop_name != PROCEDURE_FORM and _says_only_an_id(tracker):
+        return _clarify_short(dispatcher, tracker)  # not the section of the three IDs
     if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):
         return ask_which_password(dispatcher)  # 「何回やってもログインできない！パスワード忘れたっぽい」
     if found.section:
@@ -233,11 +237,27 @@ def _too_short_to_tell(tracker: Tracker) -> bool:
     )
 
 
+def _says_only_an_id(tracker: Tracker) -> bool:
+    """「IDのことで」「OCN IDの件なんですが」: not an answer to a question the bot asked (「お客さま番号で」 to the
+    offer of a procedure), nor right after the bot asked which topic (a second miss)."""
+    text = tracker.latest_message.get("text") or ""
+    answering = tracker.get_slot("pending_question") not in (None, "survey")
+    return names_an_id_and_nothing_more(text) and not answering and not _clarified_just_before(tracker)
+
+
 def _clarify_short(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    offered = [item["name"] for item in ranking if item.get("name") in TOPICS and item["name"] != "out_of_scope"]
-    offered += [topic for topic in _ID_TOPICS if topic not in offered]
-    dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(offered[:3]))
+    """Which topic, asked with buttons: the named ID's topics, else the likeliest and the three IDs."""
+    text = tracker.latest_message.get("text") or ""
+    named = named_id_types(text)
+    if len(named) == 1:
+        offered = list(dict.fromkeys(TOPIC_OF_ID[named.pop()].values()))
+    elif names_an_id_and_nothing_more(text):
+        offered = list(_ID_TOPICS)
+    else:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        offered = [item["name"] for item in ranking if item.get("name") in TOPICS and item["name"] != "out_of_scope"]
+        offered = [*offered, *(topic for topic in _ID_TOPICS if topic not in offered)][:3]
+    dispatcher.utter_message(response="utter_clarify", buttons=knowledge.topic_buttons(offered))
     return [ask(None)]
 
 

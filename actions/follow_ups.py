@@ -26,6 +26,7 @@ from ocn_ids.answers import (
     PASSWORD_WORDS,
     QUESTION_MARK,
     THE_ID_ITSELF,
+    THE_SAME_OF_IT,
     VALUE_OR_ID_WORD,
     WHY_NOT,
     fold,
@@ -241,6 +242,24 @@ READS_AS_ID_QUESTION = frozenset(_ID_OF_TOPIC) | {"forgot_password", "ask_id_typ
 _BARE_QUESTION_CHARS = 12
 
 
+def topic_among_offered(text: str, offered: list[str]) -> str | None:
+    """「確認したいです」「OCN IDのほう」 right after the bot asked which topic with buttons: the one offered
+    topic that the ID and the operation the message names fit; None when it names neither, or fits none
+    or several."""
+    operation = asked_operation(text, "")
+    named = named_id_types(text)
+    if operation is None and not named:
+        return None
+    fits = {
+        topic
+        for topic in offered
+        if topic in _ID_OF_TOPIC
+        and (not named or _ID_OF_TOPIC[topic] in named)
+        and (operation is None or TOPIC_OF_ID[_ID_OF_TOPIC[topic]].get(operation) == topic)
+    }
+    return fits.pop() if len(fits) == 1 else None
+
+
 def asked_operation(text: str, previous_topic: str) -> Operation | None:
     """What a message asks about an ID it does not name: to look it up, to change it, or its password
     (forgotten, or known and to be changed); a bare 「パスワードは？」 asks what the answer just given
@@ -298,7 +317,10 @@ def topic_of_the_id_in_context(
     if not topic or f"utter_answer_{topic}" not in said_before or text.startswith("/"):
         return None
     named = named_id_types(text)
-    if named:
+    other_id = _the_same_of_another_id(topic, named, text)
+    if other_id:
+        id_type = other_id
+    elif named:
         # Only an ID named by its name (not 「メール」 of 「メールソフト」) is taken over from the classifier.
         folded = fold(text)
         by_name = {id_type for id_type, words in NAMED_IDS.items() if any(fold(w) in folded for w in words)}
@@ -311,12 +333,31 @@ def topic_of_the_id_in_context(
         if not id_type or {_ID_OF_TOPIC.get(a) or _PASSWORDS_ONLY.get(a) for a in answered} != {id_type}:
             return None  # about no one ID, or two questions about different IDs were just answered
     operation = asked_operation(text, topic) or (None if OTHER_THINGS.search(fold(text)) else unsaid)
+    if other_id and operation is None:
+        operation = _OPERATION_OF.get(topic)  # 「接続のほう」: what was just asked, of the ID it names
     if operation == "change" and topic in _PASSWORD_TOPICS and not named and not THE_ID_ITSELF.search(fold(text)):
         operation = "password_change"  # 「で、変え方は？」 after a password's answer: the password's
     if topic in _PASSWORDS_ONLY and operation not in ("password_forgotten", "password_change"):
         return None
     asked = TOPIC_OF_ID[id_type].get(operation) if operation else None
     return IdQuestion(asked, id_type, operation) if asked and operation else None
+
+
+# 「接続のほう」「OCN IDは？」「お客さま番号も」 right after an answer about another ID: the same question of the
+# ID it names (what each topic asks of its ID: the first operation TOPIC_OF_ID gives it).
+_OPERATION_OF: dict[str, Operation] = {}
+for _operations in TOPIC_OF_ID.values():
+    for _operation, _topic in _operations.items():
+        _OPERATION_OF.setdefault(_topic, _operation)
+
+
+def _the_same_of_another_id(topic: str, named: set[str], text: str) -> str | None:
+    """The one other ID than the topic's that a bare 「…のほう」「…は？」 names, else None."""
+    own = _ID_OF_TOPIC.get(topic)
+    folded = fold(text)
+    if not own or len(named) != 1 or own in named or len(folded) > _BARE_QUESTION_CHARS:
+        return None
+    return next(iter(named)) if THE_SAME_OF_IT.search(folded) else None
 
 
 # A reading of another ID's topic this sure stands (「ログインIDを確認したい」 right after the customer number).
@@ -333,14 +374,19 @@ def id_question_in_context(
     """The ID question a message asks in context (topic_of_the_id_in_context), unless the classifier read
     another ID's topic surely, or the message answers the open question: 「確認したいです」 to the offer of the
     look-up procedure is its yes, 「変更できました」 to 「解決しましたか？」 says it was resolved."""
-    if intent not in READS_AS_ID_QUESTION or (intent in _ID_OF_TOPIC and confidence >= SURE_OF_ANOTHER_ID):
+    # An ID's name alone is read as "inform": only 「…のほう」 after another ID's answer is taken so.
+    other_id = _the_same_of_another_id(topic, named_id_types(text), text) if topic else None
+    named_alone = intent == "inform" and other_id is not None
+    if not named_alone and (
+        intent not in READS_AS_ID_QUESTION or (intent in _ID_OF_TOPIC and confidence >= SURE_OF_ANOTHER_ID)
+    ):
         return None
     unsaid: Operation | None = "password_forgotten" if intent == "forgot_password" else None
     asked = topic_of_the_id_in_context(topic, said_before, text, unsure=intent == "nlu_fallback", unsaid=unsaid)
     if asked is None or asked.topic == intent:
         return None
-    if pending == "offer_procedure" and asked.operation == "check" and not _ASKS_HOW.search(fold(text)):
-        return None
+    if pending == "offer_procedure" and asked.operation == "check" and not (other_id or _ASKS_HOW.search(fold(text))):
+        return None  # 「確認したいです」: the offer's yes (「接続のほう」 names another ID than the offer's)
     if pending == "survey" and not asked.operation.startswith("password") and _DONE.search(fold(text)):
         return None
     return asked

@@ -32,10 +32,12 @@ from actions.conversation_state import (
     ask,
     asked_in_recent_turns,
     bot_responses_before,
+    buttons_before,
     in_procedure,
+    latest_confidence,
     latest_intent,
 )
-from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, two_topics
+from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, topic_among_offered, two_topics
 from actions.password_warning import typed_password
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
 from actions.procedure_switch import asks_a_question, resumed_procedure, switch_events, switched_procedure
@@ -175,7 +177,7 @@ async def answer_acknowledgement(dispatcher: CollectingDispatcher, tracker: Trac
     surveyed = tracker.get_slot("pending_question") == "survey"
     if in_procedure(tracker) or not (surveyed or _answered_just_before(tracker)) or asks_a_question(text):
         return None
-    if not (ACKNOWLEDGES.search(word) and WILL_TRY.search(word)) or latest_intent(tracker) in TOPICS:
+    if not (ACKNOWLEDGES.search(word) and WILL_TRY.search(word)) or _sure_of_a_topic(tracker):
         return None
     values = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & {*ACCOUNT_ENTITIES, "procedure"}
     if ASKS_OR_STILL_STUCK.search(without_slips(nfkc(text))) or values:
@@ -183,6 +185,16 @@ async def answer_acknowledgement(dispatcher: CollectingDispatcher, tracker: Trac
     if surveyed:
         return record_survey(dispatcher, tracker, resolved=True)
     return ask_survey(dispatcher)
+
+
+# At or above this, a topic the classifier reads in an acknowledgement is what the customer asks about; below it,
+# 「わかりました、マイページで自分で確認してみます」 (read as the OCN ID's look-up for its 「マイページ」「確認」) is the
+# customer's own next step.
+_SURE_OF_THE_TOPIC = 0.8
+
+
+def _sure_of_a_topic(tracker: Tracker) -> bool:
+    return latest_intent(tracker) in TOPICS and latest_confidence(tracker) >= _SURE_OF_THE_TOPIC
 
 
 # The bot's responses that answer or finish something: 「どうも」 after them is thanks.
@@ -233,6 +245,26 @@ async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker
     response = "utter_password_of_the_id" if password else "utter_about_the_id"
     dispatcher.utter_message(response=response, id_name=ID_NAMES[asked.id_type])
     return answer_topic(asked.topic, dispatcher, tracker)
+
+
+# Longer than this, a message after the topic buttons is a question of its own, not the choice put in words.
+_CHOICE_IN_WORDS_CHARS = 40
+
+
+async def answer_topic_chosen_in_words(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「2番」「違い」「確認したいです」 right after 「近いものをお選びください」 offered topics with buttons: the
+    button typed by its number or label's words, else the one offered topic the message's ID and operation
+    fit, answered as if its button was pressed."""
+    if in_procedure(tracker) or "utter_clarify" not in bot_responses_before(tracker):
+        return None
+    if len(fold(text)) > _CHOICE_IN_WORDS_CHARS:
+        return None
+    offered = [
+        (str(button.get("payload") or "").removeprefix("/"), str(button.get("title") or ""))
+        for button in buttons_before(tracker)
+    ]
+    topic = choices.read_offered_topic(text, offered) or topic_among_offered(text, [intent for intent, _ in offered])
+    return answer_topic(topic, dispatcher, tracker) if topic in TOPICS else None
 
 
 async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -383,6 +415,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("person", answer_person_asked_for),
     ("procedure_change", answer_procedure_change),
     ("open_question", answer_open_question),
+    ("topic_chosen", answer_topic_chosen_in_words),
     ("late_answer", answer_late_choice),
     ("code_step", answer_code_step),
     ("cancel_taken_back", answer_cancel_taken_back),

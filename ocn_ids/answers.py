@@ -414,6 +414,39 @@ def asks_for_the_internet_id(text: str) -> bool:
     return not any(fold(name) in word for id_type in others for name in NAMED_IDS[id_type]) and "めーる" not in word
 
 
+# 「IDのことで」「OCN IDの件なんですが」「ちょっとIDのことで聞きたいんですが」: an ID named, and nothing of what
+# about it (to know it, change it, its password): which topic is asked back (actions/faq_actions.py), not the
+# three IDs answered. Pieces of the folded text; a question mark (「IDは？」) asks something and is not one.
+_ID_WORDS = (
+    "ocnのid", "ocnid", "ocn", "おーしーえぬ", "id", "あいでぃー", "あいでぃ", "お客さま番号", "お客様番号", "顧客番号",
+    "おきゃくさまばんごう", "接続用id", "接続id", "認証id", "番号",
+)  # fmt: skip
+_ABOUT_WORDS = (
+    "の", "こと", "事", "件", "けん", "について", "に関して", "にかんして", "で", "です", "ですが", "なんですが",
+    "なんですけど", "なんだけど", "なのですが", "ですけど", "だけど", "けど", "が", "を", "ん", "な", "相談", "そうだん",
+    "質問", "しつもん", "聞きたい", "ききたい", "お聞きしたい", "おききしたい", "伺いたい", "うかがいたい", "あります",
+    "ありまして", "ある", "どうなってる", "どうなってるの", "どうなってんの", "どうなって", "ちょっと", "すみません",
+    "すいません", "あの", "あのー", "えーと", "えっと", "その", "例の", "れいの", "少し", "すこし",
+)  # fmt: skip
+_PIECES = "|".join(re.escape(fold(w)) for w in sorted((*_ID_WORDS, *_ABOUT_WORDS), key=len, reverse=True))
+_ONLY_PIECES = re.compile(f"(?:{_PIECES})+")
+_AN_ID_WORD = re.compile("|".join(re.escape(fold(w)) for w in _ID_WORDS))
+_ID_WORDS_ONLY = re.compile(f"(?:{_AN_ID_WORD.pattern})+")
+
+
+def names_an_id_and_nothing_more(text: str) -> bool:
+    """「IDのことで」「接続用IDの件なんですが」: an ID, and not what the customer wants of it (an ID's name
+    alone, 「ID」「OCN ID」, is left to the classifier: a short one read unsurely is asked back anyway)."""
+    word = fold(text)
+    if not _AN_ID_WORD.search(word) or QUESTION_MARK.search(text) or _ID_WORDS_ONLY.fullmatch(word):
+        return False
+    return bool(_ONLY_PIECES.fullmatch(word))
+
+
+# 「接続のほう」「OCN IDは？」「お客さま番号も」: a bare reply naming an ID, that asks the same of it (actions/follow_ups.py).
+THE_SAME_OF_IT = re.compile(r"(の?(ほう|方)|は|も)(です|で)?$")
+
+
 # What only the OCN ID's password is used for: a forgotten password said with one of these is that one.
 _OCN_ID_USES = re.compile(r"ろぐいん|login|まいぺーじ|mypage|あかうんと|account|ぽいんと|point|れんけい|@")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocn_ids.answers import names_another_service
+from ocn_ids.answers import names_an_id_and_nothing_more, names_another_service
 from ocn_ids.normalize import has_meaningful_content
 from ocn_ids.parse import (
     canonical_customer_number,
@@ -144,3 +144,24 @@ def test_other_matters_are_told_apart_from_the_pages_things() -> None:
     assert not speaks_of_other_matters("郵送で受け取ると料金はかかりますか")  # the chat's own way of sending
     assert not speaks_of_other_matters("引っ越してもお客さま番号はそのままですか")
     assert not speaks_of_other_matters("メアドを別のものにへんこうしたい")  # こうじ without slips is in へんこうし
+
+
+# --- an ID named and nothing more (ocn_ids/answers.py names_an_id_and_nothing_more) ------------------------
+@pytest.mark.parametrize(
+    "text, vague",
+    [
+        ("IDのことで", True),
+        ("あの、接続用IDの件なんですが", True),
+        ("ちょっとIDの件！どうなってんの！", True),
+        ("お客さま番号のことで質問があります", True),
+        ("ID", False),  # the name alone: the classifier's (a short one read unsurely is asked back anyway)
+        ("OCN ID", False),
+        ("IDは？", False),  # a question mark asks something
+        ("IDについて教えて", False),
+        ("OCN IDがわからない", False),
+        ("IDの種類", False),
+        ("パスワードのことで", False),  # no ID named
+    ],
+)
+def test_an_id_named_with_nothing_of_what_about_it(text: str, vague: bool) -> None:
+    assert names_an_id_and_nothing_more(text) is vague

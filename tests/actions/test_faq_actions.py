@@ -581,12 +581,66 @@ def test_a_word_or_two_read_without_much_confidence_is_asked_back() -> None:
     assert responses(run(ActionAnswer(), sure)[0])[0] == "utter_answer_ask_id_types"
 
 
+@pytest.mark.parametrize(
+    "typed, intent, offered",
+    [
+        ("IDのことで", "ask_id_types", ["ask_id_types", "check_customer_number", "check_ocn_id", "check_connection_id"]),
+        ("OCN IDの件なんですが", "check_ocn_id", ["check_ocn_id", "change_ocn_id", "forgot_ocn_id_password", "change_ocn_id_password"]),
+        ("ちょっと接続用IDのことで聞きたいんですが", "check_connection_id", ["check_connection_id", "change_connection_id", "change_connection_id_password"]),
+    ],
+)  # fmt: skip
+def test_an_id_named_with_nothing_of_what_about_it_is_asked_back(typed: str, intent: str, offered: list[str]) -> None:
+    """「IDのことで」 is where a customer starts, not a question: the bot asks which of the named ID's topics (of
+    the IDs, when none is named) instead of answering the three IDs or one topic it guesses."""
+    for action in (ActionAnswer(), ActionClarify()):
+        t = tracker(intent, text=typed, ranking=[(intent, 0.54), ("ask_id_types", 0.3)])
+        messages, _ = run(action, t)
+        assert responses(messages) == ["utter_clarify"]
+        assert [b["payload"] for b in messages[0]["buttons"]] == [*(f"/{o}" for o in offered), "/out_of_scope"]
+    unplaced = tracker("inform", text=typed, ranking=[("inform", 0.4), ("ask_id_types", 0.3)])
+    assert responses(run(ActionClarify(), unplaced)[0]) == ["utter_clarify"]
+    # What it wants said, it is answered.
+    asked = tracker("ask_id_types", text="IDの違いについて教えて", ranking=[("ask_id_types", 0.54)])
+    assert responses(run(ActionAnswer(), asked)[0])[0] == "utter_answer_ask_id_types"
+
+
+def test_an_id_named_to_a_question_the_bot_asked_is_an_answer_not_a_new_matter() -> None:
+    """「お客さま番号で」 to the offer of a procedure, or after the bot already asked which topic, is not asked
+    back again with the same buttons."""
+    offered = tracker("inform", text="お客さま番号のことで", slots={"pending_question": "offer_procedure"})
+    messages, _ = run(ActionClarify(), offered)
+    assert not any(b.get("payload") == "/check_customer_number" for m in messages for b in m.get("buttons") or [])
+
+
 def _after_answering(topic: str) -> list[dict]:
     return [
         {"event": "user", "text": "…"},
         {"event": "bot", "metadata": {"utter_action": f"utter_answer_{topic}"}},
         {"event": "user", "text": "…"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "read_as", "expected", "bubble"),
+    [
+        ("check_customer_number", "接続のほう", "inform", "check_connection_id", "utter_about_the_id"),
+        ("check_connection_id", "OCN IDは？", "nlu_fallback", "check_ocn_id", "utter_about_the_id"),
+        ("change_ocn_id_password", "接続用IDのほうです", "inform", "change_connection_id_password", "utter_password_of_the_id"),
+    ],
+)  # fmt: skip
+def test_a_bare_reply_naming_another_id_asks_the_same_of_it(
+    before: str, text: str, read_as: str, expected: str, bubble: str
+) -> None:
+    """「接続のほう」 right after the customer number's answer (its procedure offered): the same question of the
+    ID it names, with a bubble saying which, not a clarification nor the offer's yes."""
+    slots = {"topic": before, "pending_question": "offer_procedure" if TOPICS[before].procedure else None}
+    t = tracker(read_as, text=text, slots=slots, ranking=[(read_as, 0.59)], events=_after_answering(before))
+    t.latest_message["intent"]["confidence"] = 0.59
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages)[:2] == [bubble, f"utter_answer_{expected}"]
+    # Not after an answer about no one ID (dアカウント): nothing to ask the same of.
+    t = tracker(read_as, text=text, slots={"topic": "link_d_account"}, events=_after_answering("link_d_account"))
+    assert bubble not in responses(run(ActionClarify(), t)[0])
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
 from actions.replies import reading_in_context
 from actions.reply_actions import ActionAnswerPendingQuestion
+from actions.topics import TOPICS
 from actions.verification_slots import INVALID
 from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
@@ -840,6 +841,60 @@ def test_an_acknowledgement_with_what_the_customer_will_try(typed: str, pending:
     asked = "わかりました、それってどこで見てみればいいですか"
     t = tracker("nlu_fallback", text=asked, events=events, slots=slots, ranking=[("lost_registration_letter", 0.3)])
     assert expected not in responses(run(ActionClarify(), t)[0])
+
+
+def _clarified_with(*topics: str) -> list[dict]:
+    buttons = [{"title": TOPICS[topic].title, "payload": f"/{topic}"} for topic in (*topics, "out_of_scope")]
+    bot = {"event": "bot", "metadata": {"utter_action": "utter_clarify"}, "data": {"buttons": buttons}}
+    return [{"event": "user", "text": "…"}, bot]
+
+
+@pytest.mark.parametrize(
+    "typed, offered, answered",
+    [
+        ("確認したいです", ("check_ocn_id", "change_ocn_id", "forgot_ocn_id_password"), "utter_answer_check_ocn_id"),
+        ("パスワード忘れちゃって", ("check_ocn_id", "change_ocn_id", "forgot_ocn_id_password"), "utter_answer_forgot_ocn_id_password"),
+        ("OCN IDのほう", ("ask_id_types", "check_customer_number", "check_ocn_id", "check_connection_id"), "utter_answer_check_ocn_id"),
+        ("変えたいんです", ("check_customer_number", "change_customer_number"), "utter_answer_change_customer_number"),
+        ("違い", ("ask_id_types", "check_customer_number", "check_ocn_id"), "utter_answer_ask_id_types"),
+        ("2番で", ("forgot_ocn_id_password", "check_login_history"), "utter_answer_check_login_history"),
+    ],
+)  # fmt: skip
+def test_a_topic_chosen_in_words_after_the_topic_buttons(typed: str, offered: tuple[str, ...], answered: str) -> None:
+    """The bot asked which topic with buttons; the customer typed a button's number or words, or what they want
+    of the ID, instead of pressing one: the one offered topic it fits is answered, not a second
+    「近いものをお選びください」 (nor 「違い」 taken for a no)."""
+    events = [*_clarified_with(*offered), {"event": "user", "text": typed}]
+    read = asyncio.run(reading_in_context(CollectingDispatcher(), tracker("nlu_fallback", text=typed, events=events)))
+    assert read is not None and read[0] == "topic_chosen"
+    t = tracker("nlu_fallback", text=typed, events=events)
+    assert answered in responses(run(ActionClarify(), t)[0])
+
+
+def test_words_that_fit_no_offered_topic_or_several_are_not_a_choice() -> None:
+    offered = ("forgot_ocn_id_password", "check_connection_id")
+    for typed in ("パスワード忘れました", "ログイン履歴を見たい", "お客さま番号を確認したい"):
+        events = [*_clarified_with(*offered), {"event": "user", "text": typed}]
+        read = asyncio.run(
+            reading_in_context(CollectingDispatcher(), tracker("nlu_fallback", text=typed, events=events))
+        )
+        assert read is None or read[0] != "topic_chosen"
+
+
+@pytest.mark.parametrize("confidence, acknowledged", [(0.62, True), (0.9, False)])
+def test_an_acknowledgement_read_unsurely_as_a_topic_is_still_the_customers_next_step(
+    confidence: float, acknowledged: bool
+) -> None:
+    """「マイページで自分で確認してみます」 after the off-topic answer was read as the OCN ID's look-up (its
+    「マイページ」「確認」): unless the classifier is sure of the topic, it is the customer's own plan, not a
+    question to answer with the OCN ID's page."""
+    typed = "わかりました、マイページで自分で確認してみます"
+    events = [*_bot_turn("utter_answer_out_of_scope_no_link"), {"event": "user", "text": typed}]
+    t = tracker("check_ocn_id", text=typed, events=events, ranking=[("check_ocn_id", confidence)])
+    t.latest_message["intent"]["confidence"] = confidence
+    said = responses(run(ActionAnswer(), t)[0])
+    assert (said == ["utter_ask_survey"]) is acknowledged
+    assert ("utter_answer_check_ocn_id" in said) is not acknowledged
 
 
 @pytest.mark.parametrize(
