@@ -34,6 +34,7 @@ from ocn_ids.answers import (
     asks_for_chat_procedure,
     asks_for_the_internet_id,
     fold,
+    greets_and_asks_nothing,
     leaves_the_password_open,
     names_an_id_and_nothing_more,
     names_another_service,
@@ -184,6 +185,10 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return []
     if speaks_of_other_matters(text):
         return answer_topic("out_of_scope", dispatcher, tracker)  # bills, moving house: nothing to clarify
+    if not tracker.get_slot("topic") and tracker.active_loop_name != PROCEDURE_FORM and greets_and_asks_nothing(text):
+        # 「はじめまして。…宜しくお願い申し上げます」 before anything was asked: greeted back.
+        dispatcher.utter_message(response="utter_greet")
+        return []
     if (
         tracker.active_loop_name != PROCEDURE_FORM
         and asks_for_chat_procedure(text)

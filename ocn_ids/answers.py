@@ -588,6 +588,22 @@ ASKS_OR_STILL_STUCK = re.compile(
 )
 
 
+# 「はじめまして。七十を過ぎた者でございます。どうぞ宜しくお願い申し上げます。」: a greeting with an introduction,
+# nothing of the page's and nothing asked; the classifier, unsure of it, is answered with the greeting.
+_GREETING = re.compile(
+    without_slips(
+        r"はじめまして|初めまして|こんにちは|こんばんは|おはよう|よろしくお願い|宜しくお願い|よろしくおねがい"
+    )
+)
+
+
+def greets_and_asks_nothing(text: str) -> bool:
+    word = fold(text)
+    if not _GREETING.search(without_slips(word)) or QUESTION_MARK.search(text) or ASKS_SOMETHING.search(word):
+        return False
+    return not (_THE_PAGES_THINGS.search(word) or _THE_PAGES_THINGS_SLIPPED.search(without_slips(word)))
+
+
 # Read by actions/follow_ups.py bare_follow_up. A question: a question mark (on the text as typed), or a
 # question word (after fold: 「ナニがいるの」 too; not なんか, どうも, いつも).
 QUESTION_MARK = re.compile(r"[?？]")

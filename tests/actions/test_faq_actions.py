@@ -1092,3 +1092,15 @@ def test_a_question_about_the_lost_letter_in_the_chat_is_answered() -> None:
     messages, events = run(ActionAnswer(), tracker("lost_registration_letter", text=typed))
     assert responses(messages)[0] == "utter_answer_lost_registration_letter"
     assert "procedure_form" not in [e.get("name") for e in events if e["event"] == "followup"]
+
+
+def test_a_long_greeting_that_asks_nothing_is_greeted_back_at_the_start() -> None:
+    """An older customer's 「はじめまして。…宜しくお願い申し上げます。」, unplaced by the classifier: greeted back
+    (not 「ご質問の内容を確認させてください」); after a topic was discussed, or with a question in it, it is not."""
+    typed = "はじめまして。七十を過ぎた者でございます。不慣れでございますが、どうぞ宜しくお願い申し上げます。"
+    t = tracker("nlu_fallback", text=typed, ranking=[("nlu_fallback", 0.5), ("greet", 0.28)])
+    assert responses(run(ActionClarify(), t)[0]) == ["utter_greet"]
+    later = tracker("nlu_fallback", text=typed, slots={"topic": "check_ocn_id"}, ranking=[("greet", 0.28)])
+    assert "utter_greet" not in responses(run(ActionClarify(), later)[0])
+    asked = tracker("nlu_fallback", text="はじめまして。OCN IDを忘れてしまいました", ranking=[("greet", 0.28)])
+    assert "utter_greet" not in responses(run(ActionClarify(), asked)[0])
