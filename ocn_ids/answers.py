@@ -597,9 +597,15 @@ _GREETING = re.compile(
 )
 
 
+# What says a request or trouble is coming (「お聞きしたいことが」「困っていて」): not a greeting only.
+_ASKS_OR_TROUBLED = re.compile(r"ください|下さい|たい|困|こまっ|教え|おしえ|助け|たすけ|help")
+
+
 def greets_and_asks_nothing(text: str) -> bool:
     word = fold(text)
     if not _GREETING.search(without_slips(word)) or QUESTION_MARK.search(text) or ASKS_SOMETHING.search(word):
+        return False
+    if _ASKS_OR_TROUBLED.search(word):
         return False
     return not (_THE_PAGES_THINGS.search(word) or _THE_PAGES_THINGS_SLIPPED.search(without_slips(word)))
 
