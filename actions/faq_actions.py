@@ -23,7 +23,13 @@ from actions.conversation_state import (
     latest_intent,
 )
 from actions.easy_japanese_actions import offers_easy_japanese
-from actions.follow_ups import TOPIC_OF_ID, asked_why_not, bare_follow_up, topic_asked_again
+from actions.follow_ups import (
+    TOPIC_OF_ID,
+    asked_why_not,
+    bare_follow_up,
+    forgotten_instead_of_change,
+    topic_asked_again,
+)
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
@@ -142,6 +148,9 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
         return "out_of_scope"  # not one of OCN's two passwords
     if intent == "forgot_ocn_id_password" and not in_form and _which_password_unsaid(tracker):
         return "forgot_password"  # 「OCNのパスワード」: which of the two, asked
+    forgotten = forgotten_instead_of_change(intent, text)
+    if forgotten:
+        return forgotten  # no change without the current password: the way for a forgotten one
     if intent == "ask_id_types" and asks_for_the_internet_id(text):
         return "check_connection_id"  # the one ID of the internet's settings, not the three IDs
     return intent
@@ -217,6 +226,9 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return _clarify_short(dispatcher, tracker)  # not the section of the three IDs
     if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):
         return ask_which_password(dispatcher)  # 「何回やってもログインできない！パスワード忘れたっぽい」
+    forgotten = forgotten_instead_of_change(_likeliest(ranking), text)
+    if forgotten and tracker.active_loop_name != PROCEDURE_FORM:
+        return answer_topic(forgotten, dispatcher, tracker)  # the likeliest is a change, of a forgotten password
     if found.section:
         return answer_from_section(dispatcher, tracker, found)
     if not found.buttons:
@@ -324,12 +336,9 @@ def _section_as_topic(tracker: Tracker, section: knowledge.Section) -> list[dict
 def _likeliest_a_forgotten_password(tracker: Tracker) -> bool:
     """The classifier's best guess, though unsure, is a forgotten password without saying which, and the
     message names no ID: the bot asks which (a question back) rather than quote a section for both."""
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    ranked = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
     text = tracker.latest_message.get("text") or ""
     return (
-        bool(ranked)
-        and ranked[0] == "forgot_password"
+        _likeliest(tracker.latest_message.get("intent_ranking") or []) == "forgot_password"
         and not latest_entity(tracker, "id_type")
         and not names_another_service(text)  # 「楽天のパスワード忘れたっぽい」: not one of OCN's two
     )
@@ -349,9 +358,12 @@ def _which_password_unsaid(tracker: Tracker) -> bool:
 def _likeliest_off_topic(tracker: Tracker) -> bool:
     """The classifier's best guess, though unsure, is off-topic (「こちらで料金の支払いはできますか」): "here"
     then asks about something this chat does not do, not for its procedure."""
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    ranked = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
-    return bool(ranked) and ranked[0] == "out_of_scope"
+    return _likeliest(tracker.latest_message.get("intent_ranking") or []) == "out_of_scope"
+
+
+def _likeliest(ranking: list[dict[str, Any]]) -> str | None:
+    """The classifier's best guess, however unsure (the fallback left out)."""
+    return next((str(r.get("name")) for r in ranking if r.get("name") != "nlu_fallback"), None)
 
 
 def second_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -260,6 +260,21 @@ def topic_among_offered(text: str, offered: list[str]) -> str | None:
     return fits.pop() if len(fits) == 1 else None
 
 
+# A password's change asked for by a customer who says the current one is forgotten: the page's way without it
+# (the OCN ID's reset; the connection ID's password looked up).
+_FORGOTTEN_INSTEAD_OF_CHANGE = {
+    "change_ocn_id_password": "forgot_ocn_id_password",
+    "change_connection_id_password": "check_connection_id",
+}
+
+
+def forgotten_instead_of_change(topic: str | None, text: str) -> str | None:
+    """「メールのパスワードを変えたいんだけど今のがなんだったか忘れちゃって」 read as the password's change: the
+    topic for a forgotten one, else None."""
+    instead = _FORGOTTEN_INSTEAD_OF_CHANGE.get(topic or "")
+    return instead if instead and asked_operation(text, topic or "") == "password_forgotten" else None
+
+
 def asked_operation(text: str, previous_topic: str) -> Operation | None:
     """What a message asks about an ID it does not name: to look it up, to change it, or its password
     (forgotten, or known and to be changed); a bare 「パスワードは？」 asks what the answer just given

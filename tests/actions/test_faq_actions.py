@@ -1105,3 +1105,30 @@ def test_a_long_greeting_that_asks_nothing_is_greeted_back_at_the_start() -> Non
     for asking in ("はじめまして。OCN IDを忘れてしまいました", "こんにちは、ちょっとお聞きしたいことがあるのですが"):
         asked = tracker("nlu_fallback", text=asking, ranking=[("greet", 0.28)])
         assert "utter_greet" not in responses(run(ActionClarify(), asked)[0])
+
+
+@pytest.mark.parametrize(
+    "typed, read_as, answered",
+    [
+        ("メールのパスワードを変えたいんだけど今のがなんだったか忘れちゃって", "change_ocn_id_password",
+         "utter_answer_forgot_ocn_id_password"),
+        ("接続用IDのパスワードを新しくしたいのですが、今のパスワードがわかりません", "change_connection_id_password",
+         "utter_answer_check_connection_id"),
+        ("OCN IDのパスワードを変えたいです。今のパスワードはわかっています", "change_ocn_id_password",
+         "utter_answer_change_ocn_id_password"),
+        ("パスワードは忘れてませんが、変更したいです", "change_ocn_id_password", "utter_answer_change_ocn_id_password"),
+    ],
+)  # fmt: skip
+def test_a_password_change_asked_for_without_the_current_one_gets_the_way_for_a_forgotten_one(
+    typed: str, read_as: str, answered: str
+) -> None:
+    """The page: a password is changed with the current one; forgotten, the OCN ID's is reset and the connection
+    ID's looked up. Read surely as the change, or unsurely (the classifier's likeliest), it is answered so."""
+    sure = tracker(read_as, text=typed, ranking=[(read_as, 0.9)])
+    assert responses(run(ActionAnswer(), sure)[0])[0] == answered
+    unsure = tracker("nlu_fallback", text=typed, ranking=[("nlu_fallback", 0.5), (read_as, 0.48)])
+    said = responses(run(ActionClarify(), unsure)[0])
+    if answered.startswith("utter_answer_change"):  # the current one known: the clarification's own answer stands
+        assert not {"utter_answer_forgot_ocn_id_password", "utter_answer_check_connection_id"} & set(said)
+    else:
+        assert said[0] == answered
