@@ -18,6 +18,7 @@ from ocn_ids.answers import (
     CHOICE_HEADS,
     CHOICE_NUMBER,
     CHOICE_TAILS,
+    DECLINES,
     FINE,
     GO_AHEAD,
     INSTEAD_OF,
@@ -27,6 +28,7 @@ from ocn_ids.answers import (
     PLAIN_YES_NO,
     PUTS_OFF,
     QUESTION_FORM,
+    QUESTION_WORDS,
     SURVEY_RESOLVED,
     SURVEY_UNRESOLVED,
     SURVEY_WORDS,
@@ -203,7 +205,10 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     parts = courtesy_parts(word)
     if not parts or (asked.kind != "survey" and any(part in SURVEY_WORDS for part in parts)):
         return None
-    readings = {reading for part in parts if (reading := _read_word(asked, part)) is not None}
+    read = [(part, reading) for part in parts if (reading := _read_word(asked, part)) is not None]
+    readings = {reading for _, reading in read}
+    if "no" in readings and all(reading == "no" or part in DECLINES for part, reading in read):
+        return "no"  # 「いいえ、けっこうです」「いや、いいです」: a no, and the words that decline politely
     if len(readings) == 1:
         return readings.pop()
     if readings:
@@ -339,7 +344,10 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     word = fold(text)
     if not word or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or _names_a_value(text):
         return False  # 「SMSでお願いします」 names a delivery method (or an ID): the form asks again, not a yes
-    return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
+    if QUESTION_WORDS.search(word):
+        return False  # 「パスワードは何文字以上ですか」 names the procedure, and asks: answered, then asked again
+    asks = "?" in text or "？" in text or QUESTION_FORM.search(word)
+    return bool(GO_AHEAD.search(word)) or (not asks and procedure is not None and named_procedure(text) == procedure)
 
 
 _CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(CHANGE_OF_MIND_TYPED_WITH_SLIPS))

@@ -49,6 +49,8 @@ NO = _folded({
 } | _NO_SIGNS)  # fmt: skip
 # 「大丈夫です」「いいです」: "no thanks" after an offer, "yes, that's fine" after a confirmation or the survey.
 FINE = _folded({"大丈夫です", "だいじょうぶです", "大丈夫", "だいじょうぶ", "だいじょぶ", "いいです"})
+# After a no (「いいえ、けっこうです」「いや、いいです」), the polite words that decline: the whole reply is a no.
+DECLINES = FINE | _folded({"結構です", "けっこうです", "結構", "けっこう"})
 # A plain yes or no, which answers no question with choices (どちらのパスワードでしょうか？): asked again.
 PLAIN_YES_NO = YES | _folded({"いいえ", "いえ", "いや", "いいや", "no", "違います", "ちがいます"}) | FINE
 # How 「疑問・問題は解決しましたか？」 is answered in words instead of はい／いいえ (「解決しました」「まだです」
@@ -585,6 +587,12 @@ WILL_TRY = re.compile(
 # What an acknowledgement that takes it from here does not say: a request, a value, something still wrong.
 ASKS_OR_STILL_STUCK = re.compile(
     without_slips(r"お願い|おねがい|ください|ほしい|欲しい|でき(ない|ません)|まだ|解決して(い)?な|けど|が、|でも")
+)
+
+
+# A question word: a message with one asks (「パスワードは何文字以上ですか」), it does not tell the bot to go ahead.
+QUESTION_WORDS = re.compile(
+    r"何(?!か)|なに(?!か)|なん(?!か|とか)|どこ|いつ(?!も|でも)|いくら|どう(?!ぞ|も)|どの|どれ|なぜ|なんで"
 )
 
 

@@ -419,6 +419,10 @@ def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
         ("やっぱり送らないでください", "nlu_fallback", None),  # negated: not a yes
         ("パスワード再設定", "nlu_fallback", None),  # another procedure than the one asked about
         ("郵送でお願いします", "inform", None),  # a delivery method: asked again, never taken as this yes
+        # A question that names the procedure asks; it never runs the procedure.
+        ("ログイン履歴って何日分見られますか", "check_login_history", None),
+        ("履歴はどこまで見れるの", "nlu_fallback", None),
+        ("ログイン履歴見せてもらえますか", "nlu_fallback", True),  # a polite request is still one
     ],
 )
 def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent: str, expected: bool | None) -> None:
@@ -430,6 +434,18 @@ def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent
     assert result.get("procedure_confirmed") is expected
     messages, _ = run(ActionClarify(), t)
     assert (messages == []) is (expected is True)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("いいえ、けっこうです", False), ("いや、いいです", False), ("いやいいです", False), ("結構です", None)],
+)
+def test_a_no_with_the_words_that_decline_is_a_no_at_the_final_question(typed: str, expected: bool | None) -> None:
+    """「いいえ、けっこうです」 is a no (not asked back because 「けっこうです」 alone goes either way); 「結構です」
+    alone is still asked back."""
+    t = tracker("deny", text=typed, slots={"requested_slot": "procedure_confirmed"}, active_loop="procedure_form")
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert result == {"procedure_confirmed": expected}
 
 
 def test_the_final_yes_in_a_polite_sentence_confirms() -> None:

@@ -38,6 +38,20 @@ def test_another_procedure_instead_keeps_the_code_already_sent(stack: RunningSta
     assert "ログイン履歴です" in texts(stack.say(sender, "はい"))
 
 
+def test_a_question_at_the_final_confirmation_is_answered_and_sends_nothing(stack: RunningStack) -> None:
+    """「パスワードは何文字以上ですか」 names the procedure being confirmed; it asks, it does not say go ahead:
+    no link is sent until the customer says yes, and 「いいえ、けっこうです」 then stops it."""
+    sender = new_sender()
+    stack.say(sender, "OCN IDのパスワードを忘れました")
+    stack.say(sender, "チャットで手続きする")
+    stack.say(sender, TARO_NUMBER)
+    assert "よろしいですか" in texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    asked = texts(stack.say(sender, "パスワードは何文字以上ですか"))
+    assert "お送りしました" not in asked and "よろしいですか" in asked
+    stopped = texts(stack.say(sender, "いいえ、けっこうです"))
+    assert "中止しました" in stopped and "お送りしました" not in stopped
+
+
 def test_a_cancel_taken_back_starts_the_same_procedure_again(stack: RunningStack) -> None:
     sender = new_sender()
     stack.say(sender, "ログイン履歴を確認したい")
