@@ -19,6 +19,7 @@ from ocn_ids.answers import (
     FOLLOW_UP_MARKERS,
     FORGOT_WORDS,
     KNOWS_CURRENT,
+    KNOWS_IT,
     LOOK_UP_WORDS,
     NAMED_IDS,
     NOT_ABOUT_THE_ANSWER,
@@ -272,7 +273,9 @@ def forgotten_instead_of_change(topic: str | None, text: str) -> str | None:
     """「メールのパスワードを変えたいんだけど今のがなんだったか忘れちゃって」 read as the password's change: the
     topic for a forgotten one, else None."""
     instead = _FORGOTTEN_INSTEAD_OF_CHANGE.get(topic or "")
-    return instead if instead and asked_operation(text, topic or "") == "password_forgotten" else None
+    folded = fold(text)
+    forgotten = _said(FORGOT_WORDS, folded) and not KNOWS_IT.search(folded)  # 「知らないログイン…今のはわかってる」
+    return instead if instead and forgotten else None
 
 
 def asked_operation(text: str, previous_topic: str) -> Operation | None:

@@ -478,6 +478,9 @@ CHANGE_WORDS = re.compile(
 KNOWS_CURRENT = re.compile(
     r"今の.{0,8}(わか|分か|知って|しって|覚えて|おぼえて)|(わか|分か)(ります|って)|(知って|覚えて)い?(る|ます)"
 )
+# Knowing it, said outright (「今のはわかってる」「覚えています」; not 「わかりません」): what a forgotten word elsewhere in
+# the message (「知らないログインがある」) does not undo.
+KNOWS_IT = re.compile(r"(わか|分か)(って(る|い|ま)|ります)|(知って|しって|覚えて|おぼえて)(る|い|ま)")
 # Read before KNOWS_CURRENT: 「今のパス分かんなかったら」「今のパスワードを覚えていませんでした」 do not know it.
 FORGOT_WORDS = re.compile(
     r"忘れ|わすれ|わから|分から|(わか|分か)りませ|わかんな|分かんな|思い出せ|知らな|不明|(覚え|おぼえ)てい?(な|ませ)"

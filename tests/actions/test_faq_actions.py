@@ -1117,6 +1117,12 @@ def test_a_long_greeting_that_asks_nothing_is_greeted_back_at_the_start() -> Non
         ("OCN IDのパスワードを変えたいです。今のパスワードはわかっています", "change_ocn_id_password",
          "utter_answer_change_ocn_id_password"),
         ("パスワードは忘れてませんが、変更したいです", "change_ocn_id_password", "utter_answer_change_ocn_id_password"),
+        # 「知らない」 of a login, the password known: still its change.
+        ("ほら知らないログインあるじゃん！すぐパスワード変えたい、今のパスワードはわかってる", "change_ocn_id_password",
+         "utter_answer_change_ocn_id_password"),
+        # A password said with no word of forgetting it is no forgotten one.
+        ("念のためお伝えしますと、パスワードの変更をしたいのです", "change_ocn_id_password",
+         "utter_answer_change_ocn_id_password"),
     ],
 )  # fmt: skip
 def test_a_password_change_asked_for_without_the_current_one_gets_the_way_for_a_forgotten_one(
