@@ -332,7 +332,9 @@ def topic_of_the_id_in_context(
     自分のはどこで見られますか」 after the three IDs); None when the last answer was about no one ID (or two),
     or the message asks nothing of an ID. `unsaid`: the operation the classifier read when the words do not
     say one (「忘れちゃった」 read as a forgotten password)."""
-    if not topic or f"utter_answer_{topic}" not in said_before or text.startswith("/"):
+    # A fact on the topic (「メールソフトの設定も変更が必要です」) keeps the topic its answer set.
+    after_a_fact = any(name.startswith("utter_fact_") for name in said_before)
+    if not topic or not (f"utter_answer_{topic}" in said_before or after_a_fact) or text.startswith("/"):
         return None
     named = named_id_types(text)
     other_id = _the_same_of_another_id(topic, named, text)
@@ -348,7 +350,7 @@ def topic_of_the_id_in_context(
     else:
         id_type = _ID_OF_TOPIC.get(topic) or _PASSWORDS_ONLY.get(topic) or ""
         answered = {name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")}
-        if not id_type or {_ID_OF_TOPIC.get(a) or _PASSWORDS_ONLY.get(a) for a in answered} != {id_type}:
+        if not id_type or (answered and {_ID_OF_TOPIC.get(a) or _PASSWORDS_ONLY.get(a) for a in answered} != {id_type}):
             return None  # about no one ID, or two questions about different IDs were just answered
     operation = asked_operation(text, topic) or (None if OTHER_THINGS.search(fold(text)) else unsaid)
     if other_id and operation is None:

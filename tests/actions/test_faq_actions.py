@@ -620,6 +620,18 @@ def _after_answering(topic: str) -> list[dict]:
     ]
 
 
+def test_a_password_question_after_a_fact_on_the_topic_is_about_the_topics_id() -> None:
+    """After the OCN ID password's answer and a fact on it (the mail app's settings), 「もし新しいパスワード忘れちゃっ
+    たら？」 is the OCN ID's forgotten password, not 「どちらのパスワードでしょうか？」."""
+    typed = "もし新しいパスワード忘れちゃったらどうなります？"
+    fact = {"event": "bot", "metadata": {"utter_action": "utter_fact_mail_app_settings"}}
+    events = [{"event": "user", "text": "…"}, fact, {"event": "user", "text": typed}]
+    t = tracker("forgot_password", text=typed, slots={"topic": "change_ocn_id_password"}, events=events)
+    t.latest_message["intent"]["confidence"] = 0.85
+    said = responses(run(ActionAnswer(), t)[0])
+    assert said[:2] == ["utter_password_of_the_id", "utter_answer_forgot_ocn_id_password"]
+
+
 @pytest.mark.parametrize(
     ("before", "text", "read_as", "expected", "bubble"),
     [
