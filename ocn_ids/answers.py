@@ -489,7 +489,7 @@ FORGOT_WORDS = re.compile(
 DENIED = re.compile(r"^.{0,4}(たくない|たくありません|しない|しません|てない|ていない|てません|ていません)")
 # Looking the ID up, said so: not 「わからない」 (after an answer, it was not understood) nor 「どこで」 alone
 # (after an answer about changing, where to change it: follow_ups.topic_asked_again).
-LOOK_UP_WORDS = re.compile(r"確認|見れ|見る|見ら|みる|みれ|調べ|知りたい")
+LOOK_UP_WORDS = re.compile(r"確認|見れ|見る|見ら|みる|みれ|調べ|知りたい|確かめ|たしかめ")
 # 「IDのほうも変えられる？」 after a password's answer asks about the ID, not its password.
 THE_ID_ITSELF = re.compile(r"id|あいでぃ|あどれす|番号")
 # Another topic or thing named (the history, the letter, My Page, the code, dアカウント, Wi-Fi): not the ID's.

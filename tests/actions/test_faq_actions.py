@@ -675,6 +675,8 @@ def test_a_bare_reply_naming_another_id_asks_the_same_of_it(
          "utter_password_of_the_id", "OCN ID（OCNメールアドレス）"),
         ("change_customer_number", "変えらんないとか不便すぎだろ。じゃあどこで確認すんの", "nlu_fallback",
          "check_customer_number", "utter_about_the_id", "お客さま番号"),
+        ("change_customer_number", "さようでございますか。では番号はどちらで確かめればよろしいのでしょう", "nlu_fallback",
+         "check_customer_number", "utter_about_the_id", "お客さま番号"),
         # Not knowing the current password wins over 「今の…分か」 and over changing.
         ("change_connection_id_password", "今のパス分かんなかったら変えらんないじゃん", "nlu_fallback",
          "check_connection_id", "utter_password_of_the_id", "OCN接続用ID（認証ID）"),
