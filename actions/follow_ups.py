@@ -394,6 +394,8 @@ def id_question_in_context(
     """The ID question a message asks in context (topic_of_the_id_in_context), unless the classifier read
     another ID's topic surely, or the message answers the open question: 「確認したいです」 to the offer of the
     look-up procedure is its yes, 「変更できました」 to 「解決しましたか？」 says it was resolved."""
+    if intent == "bot_challenge" and not names_the_bot(text):
+        intent = "nlu_fallback"  # 「それってなんか偏向とかできるんですか」: a question, unplaced, not about the bot
     # An ID's name alone is read as "inform": only 「…のほう」 after another ID's answer is taken so.
     other_id = _the_same_of_another_id(topic, named_id_types(text), text) if topic else None
     named_alone = intent == "inform" and other_id is not None

@@ -671,6 +671,9 @@ def test_a_bare_reply_naming_another_id_asks_the_same_of_it(
          "change_connection_id_password", "utter_password_of_the_id", "OCN接続用ID（認証ID）"),
         ("check_customer_number", "あのそれってなんか偏向とかできるんですか", "nlu_fallback", "change_customer_number",
          "utter_about_the_id", "お客さま番号"),
+        # Read as "are you a bot?" (「それって…ですか」) without a word of the bot: the same question.
+        ("check_customer_number", "あのそれってなんか偏向とかできるんですか", "bot_challenge", "change_customer_number",
+         "utter_about_the_id", "お客さま番号"),
         ("change_ocn_id", "パスワード忘れちゃったんだけど", "forgot_password", "forgot_ocn_id_password",
          "utter_password_of_the_id", "OCN ID（OCNメールアドレス）"),
         ("change_customer_number", "変えらんないとか不便すぎだろ。じゃあどこで確認すんの", "nlu_fallback",
