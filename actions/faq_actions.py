@@ -37,6 +37,7 @@ from actions.procedure_switch import asks_a_question
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import (
+    ONES_OWN,
     asks_for_chat_procedure,
     asks_for_the_internet_id,
     fold,
@@ -50,7 +51,7 @@ from ocn_ids.answers import (
     takes_leave_at_the_end,
     thanks_in,
 )
-from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content, nfkc
 from ocn_ids.parse import named_id_types
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,9 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
         return forgotten  # no change without the current password: the way for a forgotten one
     if intent == "ask_id_types" and asks_for_the_internet_id(text):
         return "check_connection_id"  # the one ID of the internet's settings, not the three IDs
+    named = named_id_types(text)
+    if intent == "ask_id_types" and len(named) == 1 and ONES_OWN.search(nfkc(text).lower()):
+        return TOPIC_OF_ID[named.pop()]["check"]  # 「自分のOCN IDってなんだっけ」: the look-up of that one
     return intent
 
 

@@ -449,6 +449,10 @@ def names_an_id_and_nothing_more(text: str) -> bool:
 THE_SAME_OF_IT = re.compile(r"(の?(ほう|方)|は|も)(です|で)?$")
 
 
+# 「自分のOCN IDってなんだっけ」: the customer's own ID, its value (the look-up), not what the IDs are.
+ONES_OWN = re.compile(r"自分の|じぶんの|私の|わたしの|僕の|ぼくの|俺の|おれの|うちの|\bmy\b")
+
+
 # What only the OCN ID's password is used for: a forgotten password said with one of these is that one.
 _OCN_ID_USES = re.compile(r"ろぐいん|login|まいぺーじ|mypage|あかうんと|account|ぽいんと|point|れんけい|@")
 

@@ -1155,3 +1155,16 @@ def test_a_password_change_asked_for_without_the_current_one_gets_the_way_for_a_
         assert not {"utter_answer_forgot_ocn_id_password", "utter_answer_check_connection_id"} & set(said)
     else:
         assert said[0] == answered
+
+
+@pytest.mark.parametrize(
+    "typed, answered",
+    [
+        ("あそっかじゃあえーとおーしーえぬのあいでぃーってなんだっけ自分の", "utter_answer_check_ocn_id"),
+        ("私のお客さま番号って何でしたっけ", "utter_answer_check_customer_number"),
+        ("OCN IDって何ですか", "utter_answer_ask_id_types"),  # what it is, not the customer's own
+    ],
+)
+def test_the_customers_own_id_read_as_the_three_ids_is_its_look_up(typed: str, answered: str) -> None:
+    t = tracker("ask_id_types", text=typed, ranking=[("ask_id_types", 0.51), ("check_ocn_id", 0.4)])
+    assert responses(run(ActionAnswer(), t)[0])[0] == answered
