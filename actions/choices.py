@@ -13,6 +13,7 @@ from typing import Literal
 
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
+    ASKS_WHAT_IF,
     CHANGE_OF_MIND,
     CHANGE_OF_MIND_TYPED_WITH_SLIPS,
     CHOICE_HEADS,
@@ -21,6 +22,7 @@ from ocn_ids.answers import (
     DECLINES,
     FINE,
     GO_AHEAD,
+    HESITATES,
     INSTEAD_OF,
     INTERNET_WORDS,
     NEGATED,
@@ -29,6 +31,7 @@ from ocn_ids.answers import (
     PUTS_OFF,
     QUESTION_FORM,
     QUESTION_WORDS,
+    REQUEST_FORM,
     SURVEY_RESOLVED,
     SURVEY_UNRESOLVED,
     SURVEY_WORDS,
@@ -207,7 +210,8 @@ def read_yes_no(question: str, text: str) -> Reading | None:
         return None
     read = [(part, reading) for part in parts if (reading := _read_word(asked, part)) is not None]
     readings = {reading for _, reading in read}
-    if "no" in readings and all(reading == "no" or part in DECLINES for part, reading in read):
+    declines = asked.kind != "survey"  # 「いや、大丈夫です、ありがとう」 to 「解決しましたか？」 is no unresolved
+    if declines and "no" in readings and all(reading == "no" or part in DECLINES for part, reading in read):
         return "no"  # 「いいえ、けっこうです」「いや、いいです」: a no, and the words that decline politely
     if len(readings) == 1:
         return readings.pop()
@@ -287,9 +291,10 @@ def read_choice(question: str, text: str) -> list[Choice]:
     return exact or partial
 
 
-def read_offered_topic(text: str, offered: list[tuple[str, str]]) -> str | None:
+def read_offered_topic(text: str, offered: list[tuple[str, str]], every_title: list[str]) -> str | None:
     """A topic button (payload's intent, title) typed instead of pressed, by its number or its label's words
-    (「2番」「違い」 after 「IDの種類と違い」 was offered): its intent; None when the text names none or several."""
+    (「2番」「違い」 after 「IDの種類と違い」 was offered): its intent; None when the text names none or several.
+    Part of a label counts only when no other topic's label has it (「パスワード」 is in five)."""
     word = fold(text)
     if not word or len(word) > MAX_ANSWER_CHARS:
         return None
@@ -299,7 +304,8 @@ def read_offered_topic(text: str, offered: list[tuple[str, str]]) -> str | None:
         return offered[index - 1][0] if 1 <= index <= len(offered) else None
     word = _strip_fillers(word)
     exact = [intent for intent, title in offered if word in _title_keys(title)]
-    partial = [intent for intent, title in offered if len(word) >= 2 and any(word in key for key in _title_keys(title))]
+    distinct = len(word) >= 2 and sum(word in fold(title) for title in every_title) == 1
+    partial = [intent for intent, title in offered if distinct and any(word in key for key in _title_keys(title))]
     found = exact or partial
     return found[0] if len(found) == 1 else None
 
@@ -344,10 +350,12 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     word = fold(text)
     if not word or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or _names_a_value(text):
         return False  # 「SMSでお願いします」 names a delivery method (or an ID): the form asks again, not a yes
-    if QUESTION_WORDS.search(word):
-        return False  # 「パスワードは何文字以上ですか」 names the procedure, and asks: answered, then asked again
-    asks = "?" in text or "？" in text or QUESTION_FORM.search(word)
-    return bool(GO_AHEAD.search(word)) or (not asks and procedure is not None and named_procedure(text) == procedure)
+    if QUESTION_WORDS.search(word) or PUTS_OFF.search(word) or HESITATES.search(word):
+        return False  # 「パスワードは何文字以上ですか」「後でお願いします」「お願いしようか迷ってます」
+    if "?" in text or "？" in text or QUESTION_FORM.search(word):
+        # 「送ってもらえますか」 asks the bot to go ahead; 「送ってもらったらすぐ届きますか」 asks what would happen.
+        return bool(GO_AHEAD.search(word) and REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
+    return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
 
 
 _CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(CHANGE_OF_MIND_TYPED_WITH_SLIPS))

@@ -263,6 +263,8 @@ def _says_only_an_id(tracker: Tracker) -> bool:
     offer of a procedure), nor right after the bot asked which topic (a second miss)."""
     text = tracker.latest_message.get("text") or ""
     answering = tracker.get_slot("pending_question") not in (None, "survey")
+    if latest_confidence(tracker) >= _SURE_OF_A_SHORT_ONE:
+        return False  # 「IDの番号」 read surely as the three IDs is answered
     return names_an_id_and_nothing_more(text) and not answering and not _clarified_just_before(tracker)
 
 

@@ -31,6 +31,7 @@ from ocn_ids.answers import (
     VALUE_OR_ID_WORD,
     WHY_NOT,
     fold,
+    forgets_the_current_password,
     names_another_service,
     names_the_bot,
 )
@@ -247,10 +248,12 @@ def topic_among_offered(text: str, offered: list[str]) -> str | None:
     """「確認したいです」「OCN IDのほう」 right after the bot asked which topic with buttons: the one offered
     topic that the ID and the operation the message names fit; None when it names neither, or fits none
     or several."""
-    operation = asked_operation(text, "")
+    folded = fold(text)
+    said = any(words.search(folded) for words in (LOOK_UP_WORDS, CHANGE_WORDS, FORGOT_WORDS, KNOWS_CURRENT))
+    operation = asked_operation(text, "") if said else None  # 「パスワード」 alone says neither
     named = named_id_types(text)
-    if operation is None and not named:
-        return None
+    if operation is None and (not named or QUESTION_MARK.search(text) or len(folded) > _BARE_QUESTION_CHARS):
+        return None  # an ID alone only as a short reply (「OCN IDのほう」), not 「OCN IDってなに？」
     fits = {
         topic
         for topic in offered
@@ -273,8 +276,8 @@ def forgotten_instead_of_change(topic: str | None, text: str) -> str | None:
     """「メールのパスワードを変えたいんだけど今のがなんだったか忘れちゃって」 read as the password's change: the
     topic for a forgotten one, else None."""
     instead = _FORGOTTEN_INSTEAD_OF_CHANGE.get(topic or "")
-    folded = fold(text)
-    forgotten = _said(FORGOT_WORDS, folded) and not KNOWS_IT.search(folded)  # 「知らないログイン…今のはわかってる」
+    # Not 「やり方がわかりません」「不明なログインがあったから」, nor undone: 「…今のはわかってる」.
+    forgotten = forgets_the_current_password(text) and not KNOWS_IT.search(fold(text))
     return instead if instead and forgotten else None
 
 

@@ -32,6 +32,7 @@ from actions.conversation_state import (
     buttons_before,
     forget_verification,
     is_verified,
+    latest_confidence,
     latest_entity,
     latest_intent,
     reset_procedure,
@@ -201,6 +202,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             reading = changes_mind(text)  # only a reply: 「dアカウントの連携を取り消したい」 is a new question
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
+            if reading == "yes" and ("?" in text or "？" in text) and latest_confidence(tracker) < _SURE_OF_A_YES:
+                reading = None  # 「それって安全ですか？」 read as a yes at 0.39: a question, and this yes acts
         if reading is None and not text.startswith("/") and asks_to_go_ahead(text, tracker.get_slot("procedure")):
             reading = "yes"  # 「早くやってください」: the classifier may call it anything
         if reading == "unclear":
@@ -214,6 +217,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         return {"procedure_confirmed": None if value is None else bool(value)}
 
 
+# Below this, a yes reading of a message with a question mark is no yes at 「よろしいですか？」.
+_SURE_OF_A_YES = 0.8
 # The classifier's readings of a reply to 「…よろしいですか？」 (not a new question on a topic).
 _YES_NO_READINGS = frozenset({"affirm", "deny", "cancel", "nlu_fallback"})
 

@@ -57,6 +57,7 @@ from ocn_ids.answers import (
     asks_for_a_new_code,
     asks_for_chat_procedure,
     fold,
+    names_another_service,
     says_goodbye,
     says_the_code_did_not_come,
     thanks_in,
@@ -257,13 +258,18 @@ async def answer_topic_chosen_in_words(dispatcher: CollectingDispatcher, tracker
     fit, answered as if its button was pressed."""
     if in_procedure(tracker) or "utter_clarify" not in bot_responses_before(tracker):
         return None
-    if len(fold(text)) > _CHOICE_IN_WORDS_CHARS:
-        return None
+    if len(fold(text)) > _CHOICE_IN_WORDS_CHARS or latest_confidence(tracker) >= _SURE_OF_THE_TOPIC:
+        return None  # a sure reading is the classifier's to answer (「OCN IDってなに？」)
+    if names_another_service(text) or asks_for_chat_procedure(text):
+        return None  # 「楽天のパスワード」 is off-topic; 「チャットで確認したい」 starts the procedure
     offered = [
         (str(button.get("payload") or "").removeprefix("/"), str(button.get("title") or ""))
         for button in buttons_before(tracker)
     ]
-    topic = choices.read_offered_topic(text, offered) or topic_among_offered(text, [intent for intent, _ in offered])
+    every_title = [topic.title for topic in TOPICS.values()]
+    topic = choices.read_offered_topic(text, offered, every_title) or topic_among_offered(
+        text, [intent for intent, _ in offered]
+    )
     return answer_topic(topic, dispatcher, tracker) if topic in TOPICS else None
 
 

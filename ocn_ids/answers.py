@@ -345,7 +345,7 @@ SWITCH_REQUEST = re.compile(
     r"にして|してもら|してくださ|お願|おねが|がいい|見たい|みたい|したい|知りたい|しりたい|に変え|に変更|に切り替|ほうが|方が"
 )
 QUESTION_FORM = re.compile(
-    r"か$|かな$|の$|何(?!度)|なに(が|を|で|も)|どこ|いつ(?!も)|どう(すれ|したら|やって|なる|なり)|どれ(?!す)"
+    r"か$|かな$|の$|何(?!度|卒|とか)|なに(が|を|で|も)|どこ|いつ(?!も)|どう(すれ|したら|やって|なる|なり)|どれ(?!す)"
 )
 CHOOSES_AN_ID = re.compile(
     r"(id|番号|ばんごう|あどれす|めーる)(で|でも)(お願|おねが|いい|大丈夫|だいじょうぶ|可能|でき|$)"
@@ -359,6 +359,11 @@ RESUMES = re.compile(
     r"続きを|再開"
 )
 # …unless it puts it off (「後でやります」「また今度」「自分でやります」).
+# At the final 「よろしいですか？」: a request in question form (「送ってもらえますか」) is a go-ahead; a question
+# about what would happen if (「送ってもらったらすぐ届きますか」「進めて大丈夫ですか」), or a hesitation, is not.
+REQUEST_FORM = re.compile(r"もらえ|もらい|いただけ|頂け|くれ|くださ|下さ|お願いでき|おねがいでき")
+ASKS_WHAT_IF = re.compile(r"たら|すると|ると|れば|てもいい|ても大丈夫|ていい|て大丈夫|ても平気")
+HESITATES = re.compile(r"迷|まよ|相談|そうだん|考え|かんがえ|ようかな|しようか")
 PUTS_OFF = re.compile(
     r"(後で|あとで|今度|こんど|また|明日|あした|自分で|じぶんで).{0,6}?(やり|やる|やっ|します|する|にし|お願|おねが|試|ため)"
 )
@@ -420,33 +425,48 @@ def asks_for_the_internet_id(text: str) -> bool:
 # about it (to know it, change it, its password): which topic is asked back (actions/faq_actions.py), not the
 # three IDs answered. Pieces of the folded text; a question mark (「IDは？」) asks something and is not one.
 _ID_WORDS = (
-    "ocnのid", "ocnid", "ocn", "おーしーえぬ", "id", "あいでぃー", "あいでぃ", "お客さま番号", "お客様番号", "顧客番号",
-    "おきゃくさまばんごう", "接続用id", "接続id", "認証id", "番号",
+    "ocnのid", "ocnid", "id", "あいでぃー", "あいでぃ", "お客さま番号", "お客様番号", "顧客番号", "おきゃくさまばんごう",
+    "接続用id", "接続id", "認証id",
 )  # fmt: skip
+# Not を: 「お客様番号を聞きたい」 asks for the number itself.
 _ABOUT_WORDS = (
     "の", "こと", "事", "件", "けん", "について", "に関して", "にかんして", "で", "です", "ですが", "なんですが",
-    "なんですけど", "なんだけど", "なのですが", "ですけど", "だけど", "けど", "が", "を", "ん", "な", "相談", "そうだん",
+    "なんですけど", "なんだけど", "なのですが", "ですけど", "だけど", "けど", "が", "ん", "な", "相談", "そうだん",
     "質問", "しつもん", "聞きたい", "ききたい", "お聞きしたい", "おききしたい", "伺いたい", "うかがいたい", "あります",
     "ありまして", "ある", "どうなってる", "どうなってるの", "どうなってんの", "どうなって", "ちょっと", "すみません",
     "すいません", "あの", "あのー", "えーと", "えっと", "その", "例の", "れいの", "少し", "すこし",
 )  # fmt: skip
-_PIECES = "|".join(re.escape(fold(w)) for w in sorted((*_ID_WORDS, *_ABOUT_WORDS), key=len, reverse=True))
-_ONLY_PIECES = re.compile(f"(?:{_PIECES})+")
+_PIECES = tuple(sorted({fold(w) for w in (*_ID_WORDS, *_ABOUT_WORDS)}, key=len, reverse=True))
 _AN_ID_WORD = re.compile("|".join(re.escape(fold(w)) for w in _ID_WORDS))
 _ID_WORDS_ONLY = re.compile(f"(?:{_AN_ID_WORD.pattern})+")
+# Longer than this, a message says more than where it starts.
+_VAGUE_CHARS = 30
+
+
+def _only_pieces(word: str) -> bool:
+    """The word is nothing but _PIECES, taken longest first from the left (no backtracking: a regex of
+    overlapping pieces takes exponential time on a long repeat)."""
+    at = 0
+    while at < len(word):
+        piece = next((p for p in _PIECES if word.startswith(p, at)), None)
+        if piece is None:
+            return False
+        at += len(piece)
+    return True
 
 
 def names_an_id_and_nothing_more(text: str) -> bool:
     """「IDのことで」「接続用IDの件なんですが」: an ID, and not what the customer wants of it (an ID's name
     alone, 「ID」「OCN ID」, is left to the classifier: a short one read unsurely is asked back anyway)."""
     word = fold(text)
-    if not _AN_ID_WORD.search(word) or QUESTION_MARK.search(text) or _ID_WORDS_ONLY.fullmatch(word):
+    if len(word) > _VAGUE_CHARS or not _AN_ID_WORD.search(word) or QUESTION_MARK.search(text):
         return False
-    return bool(_ONLY_PIECES.fullmatch(word))
+    return not _ID_WORDS_ONLY.fullmatch(word) and _only_pieces(word)
 
 
 # 「接続のほう」「OCN IDは？」「お客さま番号も」: a bare reply naming an ID, that asks the same of it (actions/follow_ups.py).
-THE_SAME_OF_IT = re.compile(r"(の?(ほう|方)|は|も)(です|で)?$")
+# (Not 仕方／入れ方: 方 only after の; not 「接続用IDとは」.)
+THE_SAME_OF_IT = re.compile(r"(?:ほう|の方|(?<!と)は|も)(?:です|で)?$")
 
 
 # 「自分のOCN IDってなんだっけ」: the customer's own ID, its value (the look-up), not what the IDs are.
@@ -482,12 +502,29 @@ CHANGE_WORDS = re.compile(
 KNOWS_CURRENT = re.compile(
     r"今の.{0,8}(わか|分か|知って|しって|覚えて|おぼえて)|(わか|分か)(ります|って)|(知って|覚えて)い?(る|ます)"
 )
+# The current password forgotten, said of it (「今のパスワードがなんだったか忘れちゃって」「今のがわかりません」): a
+# forgetting word after the password or 「今の」, with nothing between them that it could be of instead (the
+# way, the screen, the reason: 「変え方がわかりません」「不明なログイン」).
+_THE_CURRENT_ONE = r"(?:今の|いまの|現在の|げんざいの|前の|まえの|元の|もとの|ぱすわーど|password)"
+_FORGETS = r"(?:忘れ|わすれ|わから|分から|(?:わか|分か)りませ|わかんな|分かんな|思い出せ|覚えてい?(?:な|ませ))"
+_CURRENT_FORGOTTEN = re.compile(f"{_THE_CURRENT_ONE}(.{{0,12}}?){_FORGETS}")
+_OF_SOMETHING_ELSE = re.compile(r"方|やり|手順|画面|方法|理由|文字|決め|場所|どこ|ろぐいん|ぺーじ|設定|せってい|新しい")
+
+
+def forgets_the_current_password(text: str) -> bool:
+    word = fold(text)
+    return any(
+        not _OF_SOMETHING_ELSE.search(found.group(1)) and not DENIED.match(word[found.end() :])  # 「忘れてません」
+        for found in _CURRENT_FORGOTTEN.finditer(word)
+    )
+
+
 # Knowing it, said outright (「今のはわかってる」「覚えています」; not 「わかりません」): what a forgotten word elsewhere in
 # the message (「知らないログインがある」) does not undo.
 KNOWS_IT = re.compile(r"(わか|分か)(って(る|い|ま)|ります)|(知って|しって|覚えて|おぼえて)(る|い|ま)")
 # Read before KNOWS_CURRENT: 「今のパス分かんなかったら」「今のパスワードを覚えていませんでした」 do not know it.
 FORGOT_WORDS = re.compile(
-    r"忘れ|わすれ|わから|分から|(わか|分か)りませ|わかんな|分かんな|思い出せ|知らな|不明|(覚え|おぼえ)てい?(な|ませ)"
+    r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|不明|(覚え|おぼえ)てい?(な|ませ)"
 )
 # 「忘れてません」「変えたくない」「変更はしません」: the operation said, and denied (「変えられないの？」 still asks).
 DENIED = re.compile(r"^.{0,4}(たくない|たくありません|しない|しません|てない|ていない|てません|ていません)")
@@ -598,8 +635,9 @@ ASKS_OR_STILL_STUCK = re.compile(
 
 
 # A question word: a message with one asks (「パスワードは何文字以上ですか」), it does not tell the bot to go ahead.
+# (Not 何卒／何とか／どうか／どうしても／「必要なんで」: they press a request.)
 QUESTION_WORDS = re.compile(
-    r"何(?!か)|なに(?!か)|なん(?!か|とか)|どこ|いつ(?!も|でも)|いくら|どう(?!ぞ|も)|どの|どれ|なぜ|なんで"
+    r"何(?!卒|とか|か)|なに(?!とぞ|か)|どこ|いつ(?!も|でも)|いくら|どう(やって|すれ|したら|なる|なり|いう|なの)|どの|どれ|なぜ"
 )
 
 
@@ -613,7 +651,10 @@ _GREETING = re.compile(
 
 
 # What says a request or trouble is coming (「お聞きしたいことが」「困っていて」): not a greeting only.
-_ASKS_OR_TROUBLED = re.compile(r"ください|下さい|たい|困|こまっ|教え|おしえ|助け|たすけ|help")
+_ASKS_OR_TROUBLED = re.compile(
+    r"ください|下さい|たい|困|こまっ|教え|おしえ|助け|たすけ|help|ない|ません|なくな|できな|えらー|error|変え|かえ|"
+    r"つなが|使え|つかえ|見られ|みられ|見れ|みれ|届か|とどか|受信|送信|壊|こわれ|止ま|おかしい|だめ|駄目"
+)
 
 
 def greets_and_asks_nothing(text: str) -> bool:

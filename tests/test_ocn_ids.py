@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ocn_ids.answers import names_an_id_and_nothing_more, names_another_service
+from ocn_ids.answers import (
+    THE_SAME_OF_IT,
+    fold,
+    forgets_the_current_password,
+    greets_and_asks_nothing,
+    names_an_id_and_nothing_more,
+    names_another_service,
+)
 from ocn_ids.normalize import has_meaningful_content
 from ocn_ids.parse import (
     canonical_customer_number,
@@ -161,7 +168,48 @@ def test_other_matters_are_told_apart_from_the_pages_things() -> None:
         ("OCN IDがわからない", False),
         ("IDの種類", False),
         ("パスワードのことで", False),  # no ID named
+        ("OCNです", False),
+        ("OCN IDの件" + "なんですが" * 15, False),  # longer than a start (and read without backtracking)
     ],
 )
 def test_an_id_named_with_nothing_of_what_about_it(text: str, vague: bool) -> None:
     assert names_an_id_and_nothing_more(text) is vague
+
+
+@pytest.mark.parametrize(
+    "text, forgotten",
+    [
+        ("メールのパスワードを変えたいんだけど今のパスワードがなんだったか忘れちゃって", True),
+        ("接続用IDのパスワードを新しくしたいのですが、今のパスワードがわかりません", True),
+        ("OCN IDのパスワードを変更したいのですが、やり方がわかりません", False),  # the way, not the password
+        ("メールのパスワードを変えたいけど、変更方法が分からない", False),
+        ("OCN IDのパスワードを変えたい、理由は不明なログインがあったから", False),
+        ("今のパスワードはわかりますが、新しいパスワードの決め方がわかりません", False),
+        ("パスワードは忘れてませんが、変更したいです", False),
+    ],
+)
+def test_the_current_password_forgotten_only_when_said_of_it(text: str, forgotten: bool) -> None:
+    assert forgets_the_current_password(text) is forgotten
+
+
+@pytest.mark.parametrize(
+    "text, same",
+    [("接続のほう", True), ("OCN IDは", True), ("お客さま番号も", True), ("接続の方です", True),
+     ("接続の仕方", False), ("接続IDの入れ方", False), ("接続用IDとは", False)],
+)  # fmt: skip
+def test_a_bare_reply_asking_the_same_of_an_id(text: str, same: bool) -> None:
+    assert bool(THE_SAME_OF_IT.search(fold(text))) is same
+
+
+@pytest.mark.parametrize(
+    "text, greets",
+    [
+        ("はじめまして。七十を過ぎた者でございます。どうぞ宜しくお願い申し上げます。", True),
+        ("こんばんは、スマホで受信できなくなりました", False),  # trouble, told after the greeting
+        ("よろしくお願いします。先月から使えません", False),
+        ("こんにちは、iPhoneで見られなくなった", False),
+        ("はじめまして。プロバイダを変えました", False),
+    ],
+)
+def test_a_greeting_that_asks_nothing(text: str, greets: bool) -> None:
+    assert greets_and_asks_nothing(text) is greets

@@ -594,14 +594,26 @@ def test_an_id_named_with_nothing_of_what_about_it_is_asked_back(typed: str, int
     the IDs, when none is named) instead of answering the three IDs or one topic it guesses."""
     for action in (ActionAnswer(), ActionClarify()):
         t = tracker(intent, text=typed, ranking=[(intent, 0.54), ("ask_id_types", 0.3)])
+        t.latest_message["intent"]["confidence"] = 0.54
         messages, _ = run(action, t)
         assert responses(messages) == ["utter_clarify"]
         assert [b["payload"] for b in messages[0]["buttons"]] == [*(f"/{o}" for o in offered), "/out_of_scope"]
     unplaced = tracker("inform", text=typed, ranking=[("inform", 0.4), ("ask_id_types", 0.3)])
+    unplaced.latest_message["intent"]["confidence"] = 0.4
     assert responses(run(ActionClarify(), unplaced)[0]) == ["utter_clarify"]
-    # What it wants said, it is answered.
+    # What it wants said, it is answered; so is a reading the classifier is sure of.
     asked = tracker("ask_id_types", text="IDの違いについて教えて", ranking=[("ask_id_types", 0.54)])
     assert responses(run(ActionAnswer(), asked)[0])[0] == "utter_answer_ask_id_types"
+    sure = tracker(intent, text=typed, ranking=[(intent, 0.9)])
+    assert responses(run(ActionAnswer(), sure)[0])[0] == f"utter_answer_{intent}"
+
+
+@pytest.mark.parametrize("typed", ["お客様番号を聞きたいんですが", "お客さま番号を伺いたいのですが", "お客さま番号を"])
+def test_an_id_asked_for_is_not_a_vague_mention(typed: str) -> None:
+    """「…を聞きたい」 asks for the number itself: answered, even read unsurely."""
+    t = tracker("check_customer_number", text=typed, ranking=[("check_customer_number", 0.6)])
+    t.latest_message["intent"]["confidence"] = 0.6
+    assert responses(run(ActionAnswer(), t)[0])[0] == "utter_answer_check_customer_number"
 
 
 def test_an_id_named_to_a_question_the_bot_asked_is_an_answer_not_a_new_matter() -> None:

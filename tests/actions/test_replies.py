@@ -423,6 +423,13 @@ def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
         ("ログイン履歴って何日分見られますか", "check_login_history", None),
         ("履歴はどこまで見れるの", "nlu_fallback", None),
         ("ログイン履歴見せてもらえますか", "nlu_fallback", True),  # a polite request is still one
+        ("何卒よろしくお願いします", "greet", True),
+        ("必要なんで早く見せて", "nlu_fallback", True),
+        # What would happen if, a hesitation, later: not a go-ahead.
+        ("見せてもらったらすぐ見られますか？", "nlu_fallback", None),
+        ("進めて大丈夫ですか", "nlu_fallback", None),
+        ("お願いしようか迷ってます", "nlu_fallback", None),
+        ("明日やってもらえますか", "nlu_fallback", None),
     ],
 )
 def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent: str, expected: bool | None) -> None:
@@ -446,6 +453,39 @@ def test_a_no_with_the_words_that_decline_is_a_no_at_the_final_question(typed: s
     t = tracker("deny", text=typed, slots={"requested_slot": "procedure_confirmed"}, active_loop="procedure_form")
     result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
     assert result == {"procedure_confirmed": expected}
+
+
+def test_an_unsure_yes_with_a_question_mark_does_not_run_the_procedure() -> None:
+    """「それって安全ですか？」 read as a yes at 0.39: at 「よろしいですか？」 a yes acts on the account, so an unsure one
+    that asks is not taken; one that asks nothing is."""
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "login_history"}
+    for typed, confidence, expected in (("それって安全ですか？", 0.39, None), ("それでお願いします", 0.39, True)):
+        t = tracker("affirm", text=typed, slots=slots, active_loop="procedure_form")
+        t.latest_message["intent"]["confidence"] = confidence
+        result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+        assert result.get("procedure_confirmed") is expected, typed
+
+
+@pytest.mark.parametrize("typed", ["いや、大丈夫です、ありがとう", "いいえ、いいです"])
+def test_a_decline_to_the_survey_is_not_read_as_unresolved(typed: str) -> None:
+    """The declining words make a no at 「よろしいですか？」; to 「解決しましたか？」 「いや、大丈夫です」 says it is
+    fine, so it is asked back rather than recorded as unresolved."""
+    assert read_yes_no("survey", typed) != "no"
+
+
+def test_a_topic_chosen_in_words_is_not_another_services_nor_a_request_for_the_procedure_nor_a_sure_reading() -> None:
+    ocn_id = ("check_ocn_id", "change_ocn_id", "forgot_ocn_id_password")
+    three_ids = ("ask_id_types", "check_customer_number", "check_ocn_id", "check_connection_id")
+    for typed, intent, confidence, offered in (
+        ("楽天のパスワードを忘れました", "nlu_fallback", 0.5, ocn_id),
+        ("OCN IDの確認をチャットでしたい", "nlu_fallback", 0.5, ocn_id),
+        ("OCN IDってなに？", "ask_id_types", 0.84, three_ids),
+        ("パスワード", "forgot_password", 0.5, three_ids),  # no button's, no ID's: which password, asked
+    ):
+        t = tracker(intent, text=typed, events=[*_clarified_with(*offered), {"event": "user", "text": typed}])
+        t.latest_message["intent"]["confidence"] = confidence
+        read = asyncio.run(reading_in_context(CollectingDispatcher(), t))
+        assert read is None or read[0] != "topic_chosen", typed
 
 
 def test_the_final_yes_in_a_polite_sentence_confirms() -> None:
@@ -881,9 +921,10 @@ def test_a_topic_chosen_in_words_after_the_topic_buttons(typed: str, offered: tu
     of the ID, instead of pressing one: the one offered topic it fits is answered, not a second
     「近いものをお選びください」 (nor 「違い」 taken for a no)."""
     events = [*_clarified_with(*offered), {"event": "user", "text": typed}]
-    read = asyncio.run(reading_in_context(CollectingDispatcher(), tracker("nlu_fallback", text=typed, events=events)))
-    assert read is not None and read[0] == "topic_chosen"
     t = tracker("nlu_fallback", text=typed, events=events)
+    t.latest_message["intent"]["confidence"] = 0.5
+    read = asyncio.run(reading_in_context(CollectingDispatcher(), t))
+    assert read is not None and read[0] == "topic_chosen"
     assert answered in responses(run(ActionClarify(), t)[0])
 
 
