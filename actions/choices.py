@@ -23,6 +23,7 @@ from ocn_ids.answers import (
     FINE,
     GO_AHEAD,
     HESITATES,
+    HOLDS_BACK,
     INSTEAD_OF,
     INTERNET_WORDS,
     NEGATED,
@@ -356,6 +357,32 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
         # 「送ってもらえますか」 asks the bot to go ahead; 「送ってもらったらすぐ届きますか」 asks what would happen.
         return bool(GO_AHEAD.search(word) and REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
     return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
+
+
+# Below this, the classifier's yes with no word of one is asked again at the final confirmation.
+SURE_OF_A_YES = 0.8
+
+
+def checked_final_yes(text: str, worded: bool, confidence: float) -> Reading | None:
+    """A yes at the final 「…よろしいですか？」, checked before it acts on the account: a question is none (None:
+    it is answered, and the confirmation asked again), words that hold it back (later, a condition, a doubt, a
+    negation: HOLDS_BACK) ask again ('unclear'), and the classifier's yes without a word of one must be sure."""
+    if text.startswith("/"):
+        return "yes"  # the button
+    word = fold(text)
+    if _asks_something(text, word):
+        return None
+    if HOLDS_BACK.search(word) or PUTS_OFF.search(word) or HESITATES.search(word):
+        return "unclear"
+    return "yes" if worded or confidence >= SURE_OF_A_YES else "unclear"
+
+
+def _asks_something(text: str, word: str) -> bool:
+    """「はい？」「パスワードは何文字以上ですか」「送ってもらったらすぐ届きますか」; not 「送ってもらえますか」."""
+    if QUESTION_WORDS.search(word):
+        return True
+    question = "?" in text or "？" in text or QUESTION_FORM.search(word)
+    return bool(question) and not (REQUEST_FORM.search(word) and not ASKS_WHAT_IF.search(word))
 
 
 _CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(CHANGE_OF_MIND_TYPED_WITH_SLIPS))

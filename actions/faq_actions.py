@@ -230,7 +230,8 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return _clarify_short(dispatcher, tracker)  # not the section of the three IDs
     if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):
         return ask_which_password(dispatcher)  # 「何回やってもログインできない！パスワード忘れたっぽい」
-    forgotten = forgotten_instead_of_change(_likeliest(ranking), text)
+    likeliest = _likeliest(ranking)
+    forgotten = forgotten_instead_of_change(likeliest, text) if _names_the_id_of(likeliest, text) else None
     if forgotten and tracker.active_loop_name != PROCEDURE_FORM:
         return answer_topic(forgotten, dispatcher, tracker)  # the likeliest is a change, of a forgotten password
     if found.section:
@@ -365,6 +366,12 @@ def _likeliest_off_topic(tracker: Tracker) -> bool:
     """The classifier's best guess, though unsure, is off-topic (「こちらで料金の支払いはできますか」): "here"
     then asks about something this chat does not do, not for its procedure."""
     return _likeliest(tracker.latest_message.get("intent_ranking") or []) == "out_of_scope"
+
+
+def _names_the_id_of(topic: str | None, text: str) -> bool:
+    """The text names the ID of the topic (an unsure reading's guess of which ID is no answer to trust)."""
+    operations = next((ops for ops in TOPIC_OF_ID.values() if topic in ops.values()), None)
+    return operations is not None and any(TOPIC_OF_ID[id_type] is operations for id_type in named_id_types(text))
 
 
 def _likeliest(ranking: list[dict[str, Any]]) -> str | None:

@@ -15,6 +15,7 @@ from ocn_ids.answers import (
     ACKNOWLEDGES_OR_TURNS_AWAY,
     ASKS_SOMETHING,
     CHANGE_WORDS,
+    DECLINES_IT,
     DENIED,
     FOLLOW_UP_MARKERS,
     FORGOT_WORDS,
@@ -23,6 +24,7 @@ from ocn_ids.answers import (
     LOOK_UP_WORDS,
     NAMED_IDS,
     NOT_ABOUT_THE_ANSWER,
+    OTHER_OWNERS,
     OTHER_THINGS,
     PASSWORD_WORDS,
     QUESTION_MARK,
@@ -249,11 +251,16 @@ def topic_among_offered(text: str, offered: list[str]) -> str | None:
     topic that the ID and the operation the message names fit; None when it names neither, or fits none
     or several."""
     folded = fold(text)
+    if OTHER_OWNERS.search(folded) or names_another_service(text) or DECLINES_IT.search(folded):
+        return None  # 「スマホのパスワード」「暗証番号」「ルーターの…」, 「確認しなくていい」: none of the buttons
     said = any(words.search(folded) for words in (LOOK_UP_WORDS, CHANGE_WORDS, FORGOT_WORDS, KNOWS_CURRENT))
     operation = asked_operation(text, "") if said else None  # 「パスワード」 alone says neither
     named = named_id_types(text)
-    if operation is None and (not named or QUESTION_MARK.search(text) or len(folded) > _BARE_QUESTION_CHARS):
-        return None  # an ID alone only as a short reply (「OCN IDのほう」), not 「OCN IDってなに？」
+    bare = not (QUESTION_MARK.search(text) or PASSWORD_WORDS.search(folded)) and len(folded) <= _BARE_QUESTION_CHARS
+    if operation is None and not (named and bare):
+        return (
+            None  # an ID alone only as a short reply (「OCN IDのほう」), not 「OCN IDってなに？」「メールのパスワード」
+        )
     fits = {
         topic
         for topic in offered

@@ -21,6 +21,7 @@ from actions.choices import (
     MAX_ANSWER_CHARS,
     asks_to_go_ahead,
     changes_mind,
+    checked_final_yes,
     is_plain_yes_no,
     named_procedure,
     read_choice,
@@ -197,15 +198,18 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         if tracker.get_slot("requested_slot") != "procedure_confirmed":
             return {}
         text = tracker.latest_message.get("text") or ""
-        reading = None if text.startswith("/") else read_yes_no("procedure_confirmed", text)
-        if reading is None and not text.startswith("/") and latest_intent(tracker) in _YES_NO_READINGS:
+        typed = not text.startswith("/")
+        reading = read_yes_no("procedure_confirmed", text) if typed else None
+        if reading is None and typed and latest_intent(tracker) in _YES_NO_READINGS:
             reading = changes_mind(text)  # only a reply: 「dアカウントの連携を取り消したい」 is a new question
+        if reading is None and typed and asks_to_go_ahead(text, tracker.get_slot("procedure")):
+            reading = "yes"  # 「早くやってください」: the classifier may call it anything
+        worded = reading is not None
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
-            if reading == "yes" and ("?" in text or "？" in text) and latest_confidence(tracker) < _SURE_OF_A_YES:
-                reading = None  # 「それって安全ですか？」 read as a yes at 0.39: a question, and this yes acts
-        if reading is None and not text.startswith("/") and asks_to_go_ahead(text, tracker.get_slot("procedure")):
-            reading = "yes"  # 「早くやってください」: the classifier may call it anything
+        if reading == "yes":
+            # This yes acts on the account: 「はい？」「後でお願いします」 and an unsure yes reading are none.
+            reading = checked_final_yes(text, worded, latest_confidence(tracker))
         if reading == "unclear":
             dispatcher.utter_message(response="utter_ask_yes_no_again")
             return {"procedure_confirmed": None}
@@ -217,8 +221,6 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         return {"procedure_confirmed": None if value is None else bool(value)}
 
 
-# Below this, a yes reading of a message with a question mark is no yes at 「よろしいですか？」.
-_SURE_OF_A_YES = 0.8
 # The classifier's readings of a reply to 「…よろしいですか？」 (not a new question on a topic).
 _YES_NO_READINGS = frozenset({"affirm", "deny", "cancel", "nlu_fallback"})
 

@@ -258,8 +258,8 @@ async def answer_topic_chosen_in_words(dispatcher: CollectingDispatcher, tracker
     fit, answered as if its button was pressed."""
     if in_procedure(tracker) or "utter_clarify" not in bot_responses_before(tracker):
         return None
-    if len(fold(text)) > _CHOICE_IN_WORDS_CHARS or latest_confidence(tracker) >= _SURE_OF_THE_TOPIC:
-        return None  # a sure reading is the classifier's to answer (「OCN IDってなに？」)
+    if len(fold(text)) > _CHOICE_IN_WORDS_CHARS or _sure_of_a_topic(tracker):
+        return None  # a sure topic reading is the classifier's to answer (「OCN IDってなに？」; 「1」 is no topic)
     if names_another_service(text) or asks_for_chat_procedure(text):
         return None  # 「楽天のパスワード」 is off-topic; 「チャットで確認したい」 starts the procedure
     offered = [

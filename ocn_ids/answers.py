@@ -364,6 +364,13 @@ RESUMES = re.compile(
 REQUEST_FORM = re.compile(r"もらえ|もらい|いただけ|頂け|くれ|くださ|下さ|お願いでき|おねがいでき")
 ASKS_WHAT_IF = re.compile(r"たら|すると|ると|れば|てもいい|ても大丈夫|ていい|て大丈夫|ても平気")
 HESITATES = re.compile(r"迷|まよ|相談|そうだん|考え|かんがえ|ようかな|しようか")
+# What keeps a yes at the final confirmation from being one (it acts on the account, so it is asked again): later
+# or first something else, a condition, a hesitation or fear, a mistake, a negation, a hedge, a doubt of who asked.
+HOLDS_BACK = re.compile(
+    r"後で|あとで|今度|こんど|明日|あした|来週|らいしゅう|[月火水木金土日]曜|分後|時間後|帰っ|前に|まえに|その前|"
+    r"てから|でから|たら|えば|けば|れば|間違|まちが|みす|かも|たぶん|多分|けど|けれど|でも|but|wait|notsure|"
+    r"ない|ねー|ません|ではあり|今は|いまは|まだ|怖|こわ|不安|自分で|じぶんで|誰|だれ|勝手|かって"
+)
 PUTS_OFF = re.compile(
     r"(後で|あとで|今度|こんど|また|明日|あした|自分で|じぶんで).{0,6}?(やり|やる|やっ|します|する|にし|お願|おねが|試|ため)"
 )
@@ -506,9 +513,15 @@ KNOWS_CURRENT = re.compile(
 # forgetting word after the password or 「今の」, with nothing between them that it could be of instead (the
 # way, the screen, the reason: 「変え方がわかりません」「不明なログイン」).
 _THE_CURRENT_ONE = r"(?:今の|いまの|現在の|げんざいの|前の|まえの|元の|もとの|ぱすわーど|password)"
-_FORGETS = r"(?:忘れ|わすれ|わから|分から|(?:わか|分か)りませ|わかんな|分かんな|思い出せ|覚えてい?(?:な|ませ))"
+# (Forgotten, not 「忘れないように」「すぐ忘れる」「忘れたわけではない」「忘れてはいない」.)
+_FORGETS = (
+    r"(?:(?:忘れ|わすれ)(?:た(?!わけ)|て(?!は|ませ|ない|いな|いませ)|ちゃ|ちま|まし)|わから|分から|(?:わか|分か)りませ|わかんな|分かんな|"
+    r"思い出せ|覚えてい?(?:な|ませ))"
+)
 _CURRENT_FORGOTTEN = re.compile(f"{_THE_CURRENT_ONE}(.{{0,12}}?){_FORGETS}")
-_OF_SOMETHING_ELSE = re.compile(r"方|やり|手順|画面|方法|理由|文字|決め|場所|どこ|ろぐいん|ぺーじ|設定|せってい|新しい")
+_OF_SOMETHING_ELSE = re.compile(
+    r"方|やり|手順|画面|方法|理由|文字|決め|場所|どこ|ろぐいん|ぺーじ|設定|せってい|新しい|欄|入力|前に"
+)
 
 
 def forgets_the_current_password(text: str) -> bool:
@@ -538,6 +551,16 @@ OTHER_THINGS = re.compile(
     r"履歴|りれき|登録証|とうろくしょう|まいぺーじ|こーど|番号確認|本人確認|dあか|でぃーあか|dぽいんと|docomo|どこも|"
     r"wi-?fi|わいふぁい|無線|ぱすぽーと|sms|ろぐいんid"
 )
+
+# Whose password or PIN it may be instead of an OCN ID's: a device, a card, the router (a typed choice of the
+# bot's topic buttons that names one is none of them, actions/follow_ups.py topic_among_offered).
+OTHER_OWNERS = re.compile(
+    r"すまほ|ぱそこん|pc|windows|ういんどうず|iphone|あいふぉん|android|あんどろいど|暗証|pin|かーど|card|るーたー|"
+    r"wi-?fi|わいふぁい|ろっく|端末|たんまつ|携帯"
+)
+# 「確認しなくていい」「変更はいらない」: the operation named, and not wanted.
+DECLINES_IT = re.compile(r"なくていい|なくてよい|なくて大丈夫|なくても|いらない|要らない|不要|しない|しません")
+
 
 # Another company's or service's own account (its password, ID, points, card): a confident out_of_scope that
 # names one is not an OCN question the classifier could not place (actions/faq_actions.py). Compared after
@@ -653,7 +676,8 @@ _GREETING = re.compile(
 # What says a request or trouble is coming (「お聞きしたいことが」「困っていて」): not a greeting only.
 _ASKS_OR_TROUBLED = re.compile(
     r"ください|下さい|たい|困|こまっ|教え|おしえ|助け|たすけ|help|ない|ません|なくな|できな|えらー|error|変え|かえ|"
-    r"つなが|使え|つかえ|見られ|みられ|見れ|みれ|届か|とどか|受信|送信|壊|こわれ|止ま|おかしい|だめ|駄目"
+    r"つなが|使え|つかえ|見られ|みられ|見れ|みれ|届|とどか|受信|送信|壊|こわれ|止ま|おかしい|だめ|駄目|遅|おそい|"
+    r"乗っ取|のっと|ろっく|変更|機種|しむ|sim"
 )
 
 

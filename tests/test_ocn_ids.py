@@ -186,6 +186,11 @@ def test_an_id_named_with_nothing_of_what_about_it(text: str, vague: bool) -> No
         ("OCN IDのパスワードを変えたい、理由は不明なログインがあったから", False),
         ("今のパスワードはわかりますが、新しいパスワードの決め方がわかりません", False),
         ("パスワードは忘れてませんが、変更したいです", False),
+        ("今のパスワードを忘れています", True),
+        ("パスワードを忘れないように変えたい", False),
+        ("今のパスワードを忘れる前に変えたい", False),
+        ("パスワードを忘れたわけではないが変えたい", False),
+        ("パスワード変更で今のパスワードを入力する欄がわからない", False),
     ],
 )
 def test_the_current_password_forgotten_only_when_said_of_it(text: str, forgotten: bool) -> None:
@@ -209,6 +214,8 @@ def test_a_bare_reply_asking_the_same_of_an_id(text: str, same: bool) -> None:
         ("よろしくお願いします。先月から使えません", False),
         ("こんにちは、iPhoneで見られなくなった", False),
         ("はじめまして。プロバイダを変えました", False),
+        ("はじめまして。スマホを機種変更しました", False),
+        ("こんにちは、乗っ取られたかも", False),
     ],
 )
 def test_a_greeting_that_asks_nothing(text: str, greets: bool) -> None:

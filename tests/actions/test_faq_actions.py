@@ -1180,3 +1180,11 @@ def test_a_password_change_asked_for_without_the_current_one_gets_the_way_for_a_
 def test_the_customers_own_id_read_as_the_three_ids_is_its_look_up(typed: str, answered: str) -> None:
     t = tracker("ask_id_types", text=typed, ranking=[("ask_id_types", 0.51), ("check_ocn_id", 0.4)])
     assert responses(run(ActionAnswer(), t)[0])[0] == answered
+
+
+def test_an_unsure_change_of_a_forgotten_password_naming_no_id_is_not_given_a_guessed_ids_way() -> None:
+    """Read unsurely as the connection ID's password change, 「今のパスワードがわからないので変更したい」 names no
+    ID: the bot does not answer the connection ID's look-up on the classifier's guess."""
+    typed = "今のパスワードがわからないので変更したい"
+    t = tracker("nlu_fallback", text=typed, ranking=[("nlu_fallback", 0.5), ("change_connection_id_password", 0.47)])
+    assert "utter_answer_check_connection_id" not in responses(run(ActionClarify(), t)[0])

@@ -466,11 +466,57 @@ def test_an_unsure_yes_with_a_question_mark_does_not_run_the_procedure() -> None
         assert result.get("procedure_confirmed") is expected, typed
 
 
+@pytest.mark.parametrize(
+    "typed, intent, confidence, expected",
+    [
+        # Yeses, in words or surely read: the procedure runs.
+        ("はい", "affirm", 0.98, True),
+        ("じゃあお願いします", "affirm", 0.6, True),
+        ("うん、頼む", "affirm", 0.6, True),
+        ("何卒よろしくお願いします", "greet", 0.66, True),
+        ("送ってもらえますか", "nlu_fallback", 0.5, True),
+        # Later, a mistake, a condition, a doubt, a refusal, a hedge: asked again, whatever the classifier read.
+        ("後でお願いします", "affirm", 0.35, None),
+        ("はい、明日お願いします", "affirm", 0.98, None),
+        ("押し間違えました", "affirm", 0.44, None),
+        ("確認してからお願いします", "affirm", 0.6, None),
+        ("はいじゃない", "affirm", 0.6, None),
+        ("頼んでねーよ", "nlu_fallback", 0.5, None),
+        ("パスワードは自分で変えます", "nlu_fallback", 0.5, None),
+        ("yes but wait", "affirm", 0.3, None),
+        ("それで", "affirm", 0.5, None),  # an unsure yes with no word of one
+        # Questions: not filled (answered, then the confirmation asked again).
+        ("はい？", "affirm", 0.9, "unfilled"),
+        ("進めて大丈夫ですか", "affirm", 0.72, "unfilled"),
+        ("はいって押したら送られますか", "affirm", 0.6, "unfilled"),
+    ],
+)
+def test_only_a_yes_runs_the_procedure_at_the_final_question(
+    typed: str, intent: str, confidence: float, expected: bool | str | None
+) -> None:
+    """At 「…よろしいですか？」 the yes sends a link or a letter: only a yes in words, a go-ahead, or a sure yes
+    reading with nothing that holds it back is one (the second review's replies, with the classifier's readings)."""
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "reset_ocn_password"}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    t.latest_message["intent"]["confidence"] = confidence
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert result.get("procedure_confirmed", "unfilled") == expected
+
+
 @pytest.mark.parametrize("typed", ["いや、大丈夫です、ありがとう", "いいえ、いいです"])
 def test_a_decline_to_the_survey_is_not_read_as_unresolved(typed: str) -> None:
     """The declining words make a no at 「よろしいですか？」; to 「解決しましたか？」 「いや、大丈夫です」 says it is
     fine, so it is asked back rather than recorded as unresolved."""
     assert read_yes_no("survey", typed) != "no"
+
+
+def test_a_buttons_number_read_surely_as_a_value_is_still_the_choice() -> None:
+    """「1」 is read as "inform" at 0.85: a sure reading, but of no topic, so the typed number chooses."""
+    events = [*_clarified_with("ask_id_types", "check_customer_number"), {"event": "user", "text": "1"}]
+    t = tracker("inform", text="1", events=events)
+    t.latest_message["intent"]["confidence"] = 0.85
+    read = asyncio.run(reading_in_context(CollectingDispatcher(), t))
+    assert read is not None and read[0] == "topic_chosen"
 
 
 def test_a_topic_chosen_in_words_is_not_another_services_nor_a_request_for_the_procedure_nor_a_sure_reading() -> None:
@@ -481,6 +527,10 @@ def test_a_topic_chosen_in_words_is_not_another_services_nor_a_request_for_the_p
         ("OCN IDの確認をチャットでしたい", "nlu_fallback", 0.5, ocn_id),
         ("OCN IDってなに？", "ask_id_types", 0.84, three_ids),
         ("パスワード", "forgot_password", 0.5, three_ids),  # no button's, no ID's: which password, asked
+        ("スマホのパスワード忘れた", "forgot_password", 0.63, ocn_id),  # a device's, not an ID's
+        ("暗証番号忘れた", "forgot_password", 0.67, three_ids),
+        ("メールのパスワード", "forgot_password", 0.5, three_ids),
+        ("確認しなくていい", "deny", 0.51, ocn_id),
     ):
         t = tracker(intent, text=typed, events=[*_clarified_with(*offered), {"event": "user", "text": typed}])
         t.latest_message["intent"]["confidence"] = confidence
@@ -914,6 +964,7 @@ def _clarified_with(*topics: str) -> list[dict]:
         ("変えたいんです", ("check_customer_number", "change_customer_number"), "utter_answer_change_customer_number"),
         ("違い", ("ask_id_types", "check_customer_number", "check_ocn_id"), "utter_answer_ask_id_types"),
         ("2番で", ("forgot_ocn_id_password", "check_login_history"), "utter_answer_check_login_history"),
+        ("1", ("ask_id_types", "check_customer_number"), "utter_answer_ask_id_types"),
     ],
 )  # fmt: skip
 def test_a_topic_chosen_in_words_after_the_topic_buttons(typed: str, offered: tuple[str, ...], answered: str) -> None:
