@@ -33,6 +33,7 @@ from ocn_ids.answers import (
     QUESTION_FORM,
     QUESTION_WORDS,
     REQUEST_FORM,
+    SAYS_YES,
     SURVEY_RESOLVED,
     SURVEY_UNRESOLVED,
     SURVEY_WORDS,
@@ -374,7 +375,8 @@ def checked_final_yes(text: str, worded: bool, confidence: float) -> Reading | N
         return None
     if HOLDS_BACK.search(word) or PUTS_OFF.search(word) or HESITATES.search(word):
         return "unclear"
-    return "yes" if worded or confidence >= SURE_OF_A_YES else "unclear"
+    said = worded or SAYS_YES.search(without_slips(word))  # 「おねかいします」「hai」 read unsurely
+    return "yes" if said or confidence >= SURE_OF_A_YES else "unclear"
 
 
 def _asks_something(text: str, word: str) -> bool:

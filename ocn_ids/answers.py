@@ -364,6 +364,14 @@ RESUMES = re.compile(
 REQUEST_FORM = re.compile(r"もらえ|もらい|いただけ|頂け|くれ|くださ|下さ|お願いでき|おねがいでき")
 ASKS_WHAT_IF = re.compile(r"たら|すると|ると|れば|てもいい|ても大丈夫|ていい|て大丈夫|ても平気")
 HESITATES = re.compile(r"迷|まよ|相談|そうだん|考え|かんがえ|ようかな|しようか")
+# A yes in words, also flick-typed (「おねかいします」) or in romaji (「hai」): with nothing that holds it back, the
+# final confirmation's yes even when the classifier is unsure of it. Compared without slips.
+SAYS_YES = re.compile(
+    without_slips(
+        r"^(?:はい|はーい|うん|ええ|おk|おけ)|お願い|おねがい|頼|たのむ|たのみ|どうぞ|進めて|すすめて|送って|おくって|"
+        r"やって|^(?:hai|yes|ok|okay|sure|please)|onegai|yoroshiku"
+    )
+)
 # What keeps a yes at the final confirmation from being one (it acts on the account, so it is asked again): later
 # or first something else, a condition, a hesitation or fear, a mistake, a negation, a hedge, a doubt of who asked.
 HOLDS_BACK = re.compile(

@@ -475,6 +475,8 @@ def test_an_unsure_yes_with_a_question_mark_does_not_run_the_procedure() -> None
         ("うん、頼む", "affirm", 0.6, True),
         ("何卒よろしくお願いします", "greet", 0.66, True),
         ("送ってもらえますか", "nlu_fallback", 0.5, True),
+        ("おねかいします", "affirm", 0.33, True),  # flick-typed, read unsurely: still a yes in words
+        ("hai", "affirm", 0.72, True),
         # Later, a mistake, a condition, a doubt, a refusal, a hedge: asked again, whatever the classifier read.
         ("後でお願いします", "affirm", 0.35, None),
         ("はい、明日お願いします", "affirm", 0.98, None),
