@@ -13,6 +13,7 @@ from typing import Literal
 
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
+    AGREES,
     ASKS_WHAT_IF,
     CHANGE_OF_MIND,
     CHANGE_OF_MIND_TYPED_WITH_SLIPS,
@@ -236,6 +237,8 @@ def _puts_it_off(word: str) -> bool:
 def _read_word(asked: YesNoQuestion, word: str) -> Reading | None:
     if word in UNCLEAR[asked.kind]:
         return "unclear"
+    if asked.kind == "confirm" and AGREES.fullmatch(word.removesuffix("よ").removesuffix("です")):
+        return "yes"  # 「問題ありません」「構いません」 to 「よろしいですか？」
     if word in FINE:
         return "no" if asked.kind == "offer" else "yes"
     if asked.kind == "survey" and word in SURVEY_RESOLVED:
@@ -373,7 +376,7 @@ def checked_final_yes(text: str, worded: bool, confidence: float) -> Reading | N
     word = fold(text)
     if _asks_something(text, word):
         return None
-    if HOLDS_BACK.search(word) or PUTS_OFF.search(word) or HESITATES.search(word):
+    if HOLDS_BACK.search(AGREES.sub("", word)) or PUTS_OFF.search(word) or HESITATES.search(word):
         return "unclear"
     said = worded or SAYS_YES.search(without_slips(word))  # 「おねかいします」「hai」 read unsurely
     return "yes" if said or confidence >= SURE_OF_A_YES else "unclear"

@@ -372,6 +372,12 @@ SAYS_YES = re.compile(
         r"やって|^(?:hai|yes|ok|okay|sure|please)|onegai|yoroshiku"
     )
 )
+# 「問題ありません」「構いません」「差し支えありません」: agreement in polite negative form (a yes to 「よろしいですか？」;
+# their ない／ません hold nothing back).
+AGREES = re.compile(
+    r"(?:問題|もんだい)(?:ない|ありません|ございません)|(?:構|かま)(?:いません|わない)|"
+    r"(?:差し支え|さしつかえ)(?:ない|ありません|ございません)"
+)
 # What keeps a yes at the final confirmation from being one (it acts on the account, so it is asked again): later
 # or first something else, a condition, a hesitation or fear, a mistake, a negation, a hedge, a doubt of who asked.
 HOLDS_BACK = re.compile(

@@ -477,6 +477,11 @@ def test_an_unsure_yes_with_a_question_mark_does_not_run_the_procedure() -> None
         ("送ってもらえますか", "nlu_fallback", 0.5, True),
         ("おねかいします", "affirm", 0.33, True),  # flick-typed, read unsurely: still a yes in words
         ("hai", "affirm", 0.72, True),
+        # Agreement in polite negative form, even read as a no.
+        ("問題ありません", "deny", 0.5, True),
+        ("構いません", "deny", 0.5, True),
+        ("はい、それで構いません", "affirm", 0.5, True),
+        ("問題ありませんが、後で", "affirm", 0.6, None),
         # Later, a mistake, a condition, a doubt, a refusal, a hedge: asked again, whatever the classifier read.
         ("後でお願いします", "affirm", 0.35, None),
         ("はい、明日お願いします", "affirm", 0.98, None),
