@@ -370,8 +370,7 @@ def _likeliest_off_topic(tracker: Tracker) -> bool:
 
 def _names_the_id_of(topic: str | None, text: str) -> bool:
     """The text names the ID of the topic (an unsure reading's guess of which ID is no answer to trust)."""
-    operations = next((ops for ops in TOPIC_OF_ID.values() if topic in ops.values()), None)
-    return operations is not None and any(TOPIC_OF_ID[id_type] is operations for id_type in named_id_types(text))
+    return any(topic in TOPIC_OF_ID[id_type].values() for id_type in named_id_types(text))
 
 
 def _likeliest(ranking: list[dict[str, Any]]) -> str | None:

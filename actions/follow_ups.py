@@ -258,9 +258,8 @@ def topic_among_offered(text: str, offered: list[str]) -> str | None:
     named = named_id_types(text)
     bare = not (QUESTION_MARK.search(text) or PASSWORD_WORDS.search(folded)) and len(folded) <= _BARE_QUESTION_CHARS
     if operation is None and not (named and bare):
-        return (
-            None  # an ID alone only as a short reply (「OCN IDのほう」), not 「OCN IDってなに？」「メールのパスワード」
-        )
+        # An ID alone only as a short reply (「OCN IDのほう」), not 「OCN IDってなに？」「メールのパスワード」.
+        return None
     fits = {
         topic
         for topic in offered
@@ -375,10 +374,9 @@ def topic_of_the_id_in_context(
 
 # 「接続のほう」「OCN IDは？」「お客さま番号も」 right after an answer about another ID: the same question of the
 # ID it names (what each topic asks of its ID: the first operation TOPIC_OF_ID gives it).
-_OPERATION_OF: dict[str, Operation] = {}
-for _operations in TOPIC_OF_ID.values():
-    for _operation, _topic in _operations.items():
-        _OPERATION_OF.setdefault(_topic, _operation)
+_OPERATION_OF: dict[str, Operation] = {
+    topic: operation for operations in TOPIC_OF_ID.values() for operation, topic in reversed(operations.items())
+}
 
 
 def _the_same_of_another_id(topic: str, named: set[str], text: str) -> str | None:
