@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
 from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent
+from actions.knowledge import topic_buttons
 from actions.links import contact_response, link
 from actions.topics import TOPICS, Topic, answer_response
 from ocn_ids.answers import says_goodbye
@@ -68,6 +69,21 @@ def ask_which_password(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]
     """「どちらのパスワードでしょうか？」 with the two passwords (and "I don't know") as buttons."""
     dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
     return [ask("which_password")]
+
+
+_PASSWORD_CHANGES = {"change_ocn_id_password", "change_connection_id_password"}
+_PASSWORD_FORGOTTEN = {"forgot_ocn_id_password", "check_connection_id"}
+
+
+def ask_which_id(dispatcher: CollectingDispatcher, topics: list[str]) -> list[dict[str, Any]]:
+    """「どのIDについてでしょうか？」 (「どちらのパスワード…」 for a password's change) with the topics as buttons;
+    a typed answer is read like a pressed one (actions/replies.py, answer_topic_chosen_in_words)."""
+    if set(topics) == _PASSWORD_FORGOTTEN:
+        return ask_which_password(dispatcher)  # its own question: the two passwords, and "I don't know"
+    password = set(topics) <= _PASSWORD_CHANGES
+    response = "utter_which_password_is_it" if password else "utter_which_id_is_it"
+    dispatcher.utter_message(response=response, buttons=topic_buttons(topics))
+    return [ask(None)]
 
 
 def record_survey(

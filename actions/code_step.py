@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
 from actions.conversation_state import ask, in_procedure, latest_confidence
+from actions.receiving_questions import receiving_reply
 from actions.verification_slots import start_verification
 from ocn_ids.answers import asks_for_a_new_code, fold, says_the_code_did_not_come
 
@@ -29,6 +30,15 @@ _SOMEWHERE = "ご登録の携帯電話（SMS）またはメール"
 # (「郵便とショートメールならどちらが先に着きますか」): action_clarify answers it (and listens next) instead of
 # 「確認コードをお送りしているお手続きはありません」.
 _SURE_IT_IS_ABOUT_A_CODE = 0.6
+
+
+def _passed_on(tracker: Tracker) -> bool:
+    """A message action_clarify answers instead: unsure with no procedure running, or a question about the ways
+    of receiving the connection ID (「郵送って何日かかりますか」 read as the code not arriving)."""
+    return (
+        _unsure_with_no_procedure(tracker)
+        or receiving_reply(tracker, tracker.latest_message.get("text") or "") is not None
+    )
 
 
 def _unsure_with_no_procedure(tracker: Tracker) -> bool:
@@ -83,7 +93,7 @@ class ActionCodeNotReceived(Action):
         return "action_code_not_received"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        if _unsure_with_no_procedure(tracker):
+        if _passed_on(tracker):
             return [FollowupAction("action_clarify")]
         if not waiting_for_code(tracker):
             dispatcher.utter_message(response="utter_no_code_pending")
@@ -96,7 +106,7 @@ class ActionResendCode(Action):
         return "action_resend_code"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        if _unsure_with_no_procedure(tracker):
+        if _passed_on(tracker):
             return [FollowupAction("action_clarify")]
         return await resend_code(dispatcher, tracker)
 

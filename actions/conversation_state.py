@@ -55,6 +55,16 @@ def bot_responses_before(tracker: Tracker) -> list[str]:
     return [(event.get("metadata") or {}).get("utter_action") or "" for event in bot_messages_before(tracker)]
 
 
+# The bot's questions that offer help-page topics as buttons: a clarification (「近いものをお選びください」), and
+# which ID an operation asked of no ID is of (actions/answers.py, ask_which_id).
+TOPIC_CHOICE_RESPONSES = frozenset({"utter_clarify", "utter_which_id_is_it", "utter_which_password_is_it"})
+
+
+def offered_topics_just_before(tracker: Tracker) -> bool:
+    """The bot's turn before the customer's latest message asked them to choose a topic with buttons."""
+    return not TOPIC_CHOICE_RESPONSES.isdisjoint(bot_responses_before(tracker))
+
+
 def asked_in_recent_turns(tracker: Tracker, response: str, turns: int) -> bool:
     """The bot sent `response` in one of its last `turns` turns before the customer's latest message."""
     seen_users = 0

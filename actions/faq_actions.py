@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
-from actions.answers import answer_topic, ask_which_password
+from actions.answers import answer_topic, ask_which_id, ask_which_password
 from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
 from actions.conversation_state import (
@@ -29,6 +29,7 @@ from actions.follow_ups import (
     bare_follow_up,
     forgotten_instead_of_change,
     topic_asked_again,
+    topics_of_an_operation_alone,
 )
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
@@ -228,6 +229,9 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return second_fallback(dispatcher, tracker)
     if tracker.active_loop_name != PROCEDURE_FORM and _says_only_an_id(tracker):
         return _clarify_short(dispatcher, tracker)  # not the section of the three IDs
+    alone = topics_of_an_operation_alone(text) if tracker.active_loop_name != PROCEDURE_FORM else []
+    if len(alone) > 1:
+        return ask_which_id(dispatcher, alone)  # 「パスワードの変更方法を教えて」: not one ID's section guessed
     if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):
         return ask_which_password(dispatcher)  # 「何回やってもログインできない！パスワード忘れたっぽい」
     likeliest = _likeliest(ranking)

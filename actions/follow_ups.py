@@ -246,28 +246,47 @@ READS_AS_ID_QUESTION = frozenset(_ID_OF_TOPIC) | {"forgot_password", "ask_id_typ
 _BARE_QUESTION_CHARS = 12
 
 
-def topic_among_offered(text: str, offered: list[str]) -> str | None:
-    """「確認したいです」「OCN IDのほう」 right after the bot asked which topic with buttons: the one offered
-    topic that the ID and the operation the message names fit; None when it names neither, or fits none
-    or several."""
+def offered_topics_that_fit(text: str, offered: list[str]) -> list[str]:
+    """「確認したいです」「OCN IDのほう」 right after the bot asked which topic with buttons: the offered topics
+    (in their order) that the ID and the operation the message names fit; [] when it names neither. Several
+    when it names an operation and no ID (「確認したいです」 to the three IDs' look-ups)."""
     folded = fold(text)
     if OTHER_OWNERS.search(folded) or names_another_service(text) or DECLINES_IT.search(folded):
-        return None  # 「スマホのパスワード」「暗証番号」「ルーターの…」, 「確認しなくていい」: none of the buttons
+        return []  # 「スマホのパスワード」「暗証番号」「ルーターの…」, 「確認しなくていい」: none of the buttons
     said = any(words.search(folded) for words in (LOOK_UP_WORDS, CHANGE_WORDS, FORGOT_WORDS, KNOWS_CURRENT))
     operation = asked_operation(text, "") if said else None  # 「パスワード」 alone says neither
     named = named_id_types(text)
     bare = not (QUESTION_MARK.search(text) or PASSWORD_WORDS.search(folded)) and len(folded) <= _BARE_QUESTION_CHARS
     if operation is None and not (named and bare):
         # An ID alone only as a short reply (「OCN IDのほう」), not 「OCN IDってなに？」「メールのパスワード」.
-        return None
-    fits = {
+        return []
+    fits = (
         topic
         for topic in offered
         if topic in _ID_OF_TOPIC
         and (not named or _ID_OF_TOPIC[topic] in named)
         and (operation is None or TOPIC_OF_ID[_ID_OF_TOPIC[topic]].get(operation) == topic)
-    }
-    return fits.pop() if len(fits) == 1 else None
+    )
+    return list(dict.fromkeys(fits))
+
+
+# Longer than this, a message that names an operation and no ID says more than which operation.
+_OPERATION_ALONE_CHARS = 25
+
+
+def topics_of_an_operation_alone(text: str) -> list[str]:
+    """「確認方法を教えてください」「パスワードを変えたい」: an operation (a look-up, a change, a password's change)
+    of no ID it names: the topics of that operation for each ID that has it; [] when it names an ID, another
+    thing or service, or no operation (a forgotten password is asked apart: which password)."""
+    folded = fold(text)
+    if len(folded) > _OPERATION_ALONE_CHARS or named_id_types(text) or text.startswith("/"):
+        return []
+    if OTHER_OWNERS.search(folded) or names_another_service(text) or DECLINES_IT.search(folded):
+        return []
+    operation = asked_operation(text, "")
+    if operation not in ("check", "change", "password_change"):
+        return []
+    return list(dict.fromkeys(topics[operation] for topics in TOPIC_OF_ID.values() if operation in topics))
 
 
 # A password's change asked for by a customer who says the current one is forgotten: the page's way without it

@@ -54,6 +54,7 @@ CONTACT = "contact"
 CONTACT_RESPONSES = frozenset(
     {
         "utter_note_letter_reissue",
+        "utter_receiving_details_not_on_page",
         "utter_answer_request_human",
         "utter_answer_out_of_scope",
         "utter_fallback",

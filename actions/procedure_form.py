@@ -36,12 +36,15 @@ from actions.conversation_state import (
     latest_confidence,
     latest_entity,
     latest_intent,
+    offered_topics_just_before,
     reset_procedure,
 )
 from actions.conversation_thread import procedure_of_recent_answers, procedure_of_the_thread
 from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
+from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
+from actions.receiving_questions import receiving_reply
 from actions.topics import TOPICS, procedure_title
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
@@ -169,7 +172,11 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             if _delivery_method_given_early(tracker):
                 return {}  # a delivery method, not a mistyped ID (extract_delivery_method keeps it)
             if len(_delivery_methods_named(tracker)) > 1:
-                return {"account_ref": None}  # 「SMSと郵送どっちが…」: not a mistyped ID; asked again
+                # 「SMSと郵送どっちが…」: not a mistyped ID; what the page does not say said, and asked again.
+                text = tracker.latest_message.get("text") or ""
+                response = receiving_reply(tracker, text) or "utter_receiving_method_is_yours_to_choose"
+                dispatcher.utter_message(response=contact_response(response), contact_link=link("contact"))
+                return {"account_ref": None}
         return await super().extract_account_ref(dispatcher, tracker, domain)
 
     async def validate_delivery_method(
@@ -259,9 +266,10 @@ def _delivery_method_given_early(tracker: Tracker) -> str | None:
     if len(found) == 1:
         return found[0].value
     # Not a bare choice: one method named in what the classifier reads as an answer (「SMSで送ってもらえますか」),
-    # or next to the ID (「N123456789 SMSで」: both answers at once).
+    # next to the ID (「N123456789 SMSで」: both answers at once), or in a short reply that chooses it (「紙で欲しい」).
     named = _delivery_methods_named(tracker)
-    if not found and len(named) == 1 and (latest_intent(tracker) == "inform" or _ids_in(tracker)):
+    chosen = latest_intent(tracker) == "inform" or _ids_in(tracker) or _one_method_named(text)
+    if not found and len(named) == 1 and chosen:
         return named.pop()
     return None
 
@@ -350,7 +358,7 @@ def procedure_of_topic(tracker: Tracker) -> str | None:
 def procedure_of_clarification(tracker: Tracker) -> str | None:
     """「ここで手続きできますか」 right after the bot offered topics to choose from (a clarification): the one
     chat procedure among the offered topics; None when they have none, or several (the form asks which)."""
-    if "utter_clarify" not in bot_responses_before(tracker):
+    if not offered_topics_just_before(tracker):
         return None
     offered = [TOPICS.get(str(button.get("payload") or "").removeprefix("/")) for button in buttons_before(tracker)]
     procedures = {topic.procedure for topic in offered if topic and topic.procedure}

@@ -20,6 +20,7 @@ from actions import buttons, choices
 from actions.answers import (
     answer_topic,
     ask_survey,
+    ask_which_id,
     record_survey,
     resolve_which_password,
     say_answer,
@@ -36,11 +37,14 @@ from actions.conversation_state import (
     in_procedure,
     latest_confidence,
     latest_intent,
+    offered_topics_just_before,
 )
-from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, topic_among_offered, two_topics
+from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, offered_topics_that_fit, two_topics
+from actions.links import contact_response, link
 from actions.password_warning import typed_password
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
 from actions.procedure_switch import asks_a_question, resumed_procedure, switch_events, switched_procedure
+from actions.receiving_questions import receiving_reply
 from actions.topics import TOPICS
 from ocn_ids.answers import (
     ACKNOWLEDGES,
@@ -223,6 +227,19 @@ async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, t
     return _ask_again(dispatcher, tracker)
 
 
+async def answer_receiving_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「郵送って何日かかりますか」 (the help page does not say: the contact page) or 「どっちでもいいです」 (the
+    customer chooses) about receiving the connection ID: said, then the open question or the form's again."""
+    response = receiving_reply(tracker, text)
+    if response is None:
+        return None
+    dispatcher.utter_message(response=contact_response(response), contact_link=link("contact"))
+    if in_procedure(tracker):
+        # Reached also from the code step's action (actions/code_step.py): the form asks its question again.
+        return [FollowupAction(PROCEDURE_FORM)]
+    return _ask_again(dispatcher, tracker)
+
+
 async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """Another question about the ID just discussed that names no ID (「パスワードは？」「じゃあ変えられる？」
     after the answer about the connection ID): that ID's topic, saying which ID the bot took it for."""
@@ -256,7 +273,7 @@ async def answer_topic_chosen_in_words(dispatcher: CollectingDispatcher, tracker
     """「2番」「違い」「確認したいです」 right after 「近いものをお選びください」 offered topics with buttons: the
     button typed by its number or label's words, else the one offered topic the message's ID and operation
     fit, answered as if its button was pressed."""
-    if in_procedure(tracker) or "utter_clarify" not in bot_responses_before(tracker):
+    if in_procedure(tracker) or not offered_topics_just_before(tracker):
         return None
     if len(fold(text)) > _CHOICE_IN_WORDS_CHARS or _sure_of_a_topic(tracker):
         return None  # a sure topic reading is the classifier's to answer (「OCN IDってなに？」; 「1」 is no topic)
@@ -267,10 +284,11 @@ async def answer_topic_chosen_in_words(dispatcher: CollectingDispatcher, tracker
         for button in buttons_before(tracker)
     ]
     every_title = [topic.title for topic in TOPICS.values()]
-    topic = choices.read_offered_topic(text, offered, every_title) or topic_among_offered(
-        text, [intent for intent, _ in offered]
-    )
-    return answer_topic(topic, dispatcher, tracker) if topic in TOPICS else None
+    topic = choices.read_offered_topic(text, offered, every_title)
+    fits = [topic] if topic else offered_topics_that_fit(text, [intent for intent, _ in offered])
+    if len(fits) > 1:
+        return ask_which_id(dispatcher, fits)  # 「確認したいです」 to the three IDs: which ID, in its own words
+    return answer_topic(fits[0], dispatcher, tracker) if fits and fits[0] in TOPICS else None
 
 
 async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -423,6 +441,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("open_question", answer_open_question),
     ("topic_chosen", answer_topic_chosen_in_words),
     ("late_answer", answer_late_choice),
+    ("receiving", answer_receiving_question),
     ("code_step", answer_code_step),
     ("cancel_taken_back", answer_cancel_taken_back),
     ("courtesy", answer_courtesy),

@@ -22,6 +22,7 @@ from actions.conversation_state import (
     in_procedure,
     latest_confidence,
     latest_intent,
+    offered_topics_just_before,
 )
 from actions.faq_actions import ActionClarify
 from actions.follow_ups import FACT_RESPONSES
@@ -73,7 +74,7 @@ class ActionAnswerPendingQuestion(Action):
             dispatcher.utter_message(response="utter_glad_it_helped" if helped else "utter_goodbye")
             return []
         said = bot_responses_before(tracker)
-        if "utter_clarify" in said:
+        if offered_topics_just_before(tracker):
             # 「はい」 to 「近いものをお選びください」 chooses nothing: the same choices again, with a cushion.
             dispatcher.utter_message(response="utter_ask_choice_again")
             dispatcher.utter_message(response="utter_clarify", buttons=buttons_before(tracker))

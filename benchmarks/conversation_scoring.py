@@ -37,7 +37,8 @@ HELP_SECTIONS = ROOT / "actions" / "help_sections.yml"
 
 # The responses that carry each question the bot asks (a question asked again counts as asked).
 ASKS: dict[str, frozenset[str]] = {
-    "which_password": frozenset({"utter_ask_which_password"}),
+    # 「どちらのパスワードでしょうか？」: of a forgotten password, or (since 2026-12-06) of a password's change
+    "which_password": frozenset({"utter_ask_which_password", "utter_which_password_is_it"}),
     "offer_procedure": frozenset({"utter_offer_procedure"}),
     "survey": frozenset({"utter_ask_survey"}),
     "procedure": frozenset({"utter_ask_procedure", "utter_ask_procedure_for_id", "utter_ask_procedure_code_not_sent"}),
@@ -96,6 +97,9 @@ HEDGES = frozenset(
         "utter_ask_yes_no_again",
         "utter_ask_choice_again",
         "utter_which_one",
+        # which ID an operation asked of no ID is of, with that operation's topics as buttons (since 2026-12-06)
+        "utter_which_id_is_it",
+        "utter_which_password_is_it",
         "utter_unreadable",
         "utter_too_long",
         "utter_help_section_other",

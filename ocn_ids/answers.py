@@ -303,7 +303,18 @@ NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや
 TURNS_DOWN = re.compile(r"嫌|以外|なく|無理|むり|ちょっと")
 # A reply that chooses what it names (「マイページで見たいです」「郵送がいい」), not a question about it
 # (「郵送って何日かかる？」) nor news (「携帯番号変わったんだけど」).
-CHOOSES = re.compile(r"で(お願|おねが|受け取|うけと|送|おく|いい|見|み|表示|ひょうじ|頼|たの)|がいい|にし|希望|きぼう")
+CHOOSES = re.compile(
+    r"で(お願|おねが|受け取|うけと|送|おく|いい|見|み|表示|ひょうじ|頼|たの|欲し|ほし)|がいい|が欲し|がほし|にし|希望|きぼう"
+)
+# 「どっちでもいいです」「お任せします」 to the question how to receive the connection ID: the choice left to us.
+ANY_WILL_DO = re.compile(
+    r"(どっち|どちら|どれ|なん|何)でも(いい|良い|よい|かまわ|構わ|大丈夫|だいじょうぶ|ok)|おまかせ|お任せ|まかせ|任せ"
+)
+# What the help page does not say of the ways to receive it: what they cost, how many days the post takes.
+RECEIVING_DETAILS = re.compile(
+    r"料金|お金|おかね|有料|無料|費用|いくら|ただで|何日|なんにち|日数|いつ(届|とど|ごろ|頃|まで|着)|"
+    r"(どのくらい|どれくらい|どのぐらい|どれぐらい)(で|かか)|早い|はやい|先に(着|届|つ|とど)"
+)
 
 # At the final 「…よろしいですか？」, a change of mind (「やっぱりやめます」「もういいです」) is a no, whatever the
 # classifier made of the 「はい、」 in front of it; 「ちょっと待って」 is asked again. Matched on the folded text.

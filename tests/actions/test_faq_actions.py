@@ -1198,3 +1198,33 @@ def test_an_unsure_change_of_a_forgotten_password_naming_no_id_is_not_given_a_gu
     typed = "今のパスワードがわからないので変更したい"
     t = tracker("nlu_fallback", text=typed, ranking=[("nlu_fallback", 0.5), ("change_connection_id_password", 0.47)])
     assert "utter_answer_check_connection_id" not in responses(run(ActionClarify(), t)[0])
+
+
+@pytest.mark.parametrize(
+    "typed, asked, offered",
+    [
+        ("パスワードの変更方法を教えてください", "utter_which_password_is_it",
+         ["/change_ocn_id_password", "/change_connection_id_password"]),
+        ("パスワードを変えたい", "utter_which_password_is_it",
+         ["/change_ocn_id_password", "/change_connection_id_password"]),
+        ("確認方法を教えてください", "utter_which_id_is_it",
+         ["/check_customer_number", "/check_ocn_id", "/check_connection_id"]),
+        ("変更したいです", "utter_which_id_is_it", ["/change_customer_number", "/change_ocn_id", "/change_connection_id"]),
+    ],
+)  # fmt: skip
+def test_an_operation_asked_of_no_id_asks_which_id(typed: str, asked: str, offered: list[str]) -> None:
+    """「パスワードの変更方法を教えて」 names no ID: the bot asks which, with that operation's topics as buttons,
+    instead of answering the section of one ID it guessed (or a forgotten password's question for a change)."""
+    t = tracker("nlu_fallback", text=typed, ranking=[("change_connection_id_password", 0.3)])
+    t.latest_message["intent"]["confidence"] = 0.5
+    messages, _ = run(ActionClarify(), t)
+    assert responses(messages) == [asked]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [*offered, "/out_of_scope"]
+
+
+@pytest.mark.parametrize("typed", ["パスワード忘れたので変えたい", "ログイン履歴を確認したい", "OCN IDを確認したい"])
+def test_an_operation_of_a_named_thing_or_a_forgotten_password_is_not_asked_which_id(typed: str) -> None:
+    t = tracker("nlu_fallback", text=typed, ranking=[("check_ocn_id", 0.3)])
+    t.latest_message["intent"]["confidence"] = 0.5
+    said = responses(run(ActionClarify(), t)[0])
+    assert "utter_which_id_is_it" not in said and "utter_which_password_is_it" not in said

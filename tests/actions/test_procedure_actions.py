@@ -19,6 +19,7 @@ from actions.account_client import (
     AccountSummary,
 )
 from actions.faq_actions import ActionAnswer
+from actions.links import contact_response
 from actions.procedure_form import (
     ActionAskAccountRef,
     ActionAskDeliveryMethod,
@@ -564,9 +565,21 @@ def test_a_method_asked_for_in_a_sentence_at_the_first_question_is_kept() -> Non
 
 
 def test_two_methods_named_at_the_first_question_are_no_mistyped_id() -> None:
+    """Comparing two ways is neither an ID nor a choice: what the page does not say (which is faster) is said
+    honestly, a plain 「どっちがいい？」 is handed back; the question is then asked again."""
     said, slots = _at_the_first_question("SMSと郵送どっちが早いですか")
-    assert "utter_invalid_account_ref" not in said
+    assert said == [contact_response("utter_receiving_details_not_on_page")]
     assert slots.get("account_ref") is None and "delivery_method" not in slots
+    said, slots = _at_the_first_question("SMSと郵送どっちがいいですか")
+    assert said == ["utter_receiving_method_is_yours_to_choose"] and "delivery_method" not in slots
+
+
+@pytest.mark.parametrize("typed", ["紙で欲しい", "郵送がほしいです"])
+def test_a_short_reply_that_wants_one_way_at_the_first_question_is_kept(typed: str) -> None:
+    said, slots = _at_the_first_question(typed, intent="nlu_fallback")
+    assert said == ["utter_delivery_noted_post"] and slots["delivery_method"] == "post"
+    said, slots = _at_the_first_question("紙では欲しくない", intent="nlu_fallback")
+    assert "delivery_method" not in slots
 
 
 @pytest.mark.parametrize(
@@ -583,6 +596,8 @@ def test_two_methods_named_at_the_first_question_are_no_mistyped_id() -> None:
         ("SMSって料金かかる？", {}),
         ("携帯番号変わったんだけど", {}),
         ("SMSはちょっと…", {}),
+        ("紙で欲しい", {"delivery_method": "post"}),
+        ("どっちでもいいです", {}),
     ],
 )
 def test_the_delivery_question_answered_as_people_write(typed: str, expected: dict) -> None:

@@ -986,14 +986,53 @@ def test_a_topic_chosen_in_words_after_the_topic_buttons(typed: str, offered: tu
     assert answered in responses(run(ActionClarify(), t)[0])
 
 
-def test_words_that_fit_no_offered_topic_or_several_are_not_a_choice() -> None:
+def test_words_that_fit_no_offered_topic_are_not_a_choice() -> None:
     offered = ("forgot_ocn_id_password", "check_connection_id")
-    for typed in ("パスワード忘れました", "ログイン履歴を見たい", "お客さま番号を確認したい"):
+    for typed in ("ログイン履歴を見たい", "お客さま番号を確認したい"):
         events = [*_clarified_with(*offered), {"event": "user", "text": typed}]
         read = asyncio.run(
             reading_in_context(CollectingDispatcher(), tracker("nlu_fallback", text=typed, events=events))
         )
         assert read is None or read[0] != "topic_chosen"
+
+
+@pytest.mark.parametrize(
+    "typed, offered, asked, buttons_offered",
+    [
+        ("確認したいです", ("ask_id_types", "check_customer_number", "check_ocn_id", "check_connection_id"),
+         "utter_which_id_is_it", ["/check_customer_number", "/check_ocn_id", "/check_connection_id"]),
+        ("変えたいです", ("change_customer_number", "change_ocn_id", "check_ocn_id"),
+         "utter_which_id_is_it", ["/change_customer_number", "/change_ocn_id"]),
+        ("パスワード忘れました", ("forgot_ocn_id_password", "check_connection_id"),
+         "utter_ask_which_password", ["/forgot_ocn_id_password", "/check_connection_id", '/inform{"id_type": "unknown"}']),
+    ],
+)  # fmt: skip
+def test_words_that_fit_several_offered_topics_ask_which_id(
+    typed: str, offered: tuple[str, ...], asked: str, buttons_offered: list[str]
+) -> None:
+    """「確認したいです」 to the three IDs' look-ups fits three buttons: the bot asks which ID in its own words
+    with those topics (not a second 「近いものをお選びください」); a forgotten password gets its own question."""
+    events = [*_clarified_with(*offered), {"event": "user", "text": typed}]
+    t = tracker("nlu_fallback", text=typed, events=events)
+    t.latest_message["intent"]["confidence"] = 0.5
+    dispatcher = CollectingDispatcher()
+    read = asyncio.run(reading_in_context(dispatcher, t))
+    assert read is not None and read[0] == "topic_chosen"
+    assert [m["response"] for m in dispatcher.messages] == [asked]
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert [p for p in payloads if p != "/out_of_scope"] == buttons_offered
+
+
+def test_a_typed_answer_to_which_id_is_read_like_its_button() -> None:
+    """After 「どのIDについてでしょうか？」 with the look-ups as buttons, 「OCN IDのほう」 answers the OCN ID's look-up."""
+    events = [
+        *_clarified_with("check_customer_number", "check_ocn_id", "check_connection_id"),
+        {"event": "user", "text": "OCN IDのほう"},
+    ]
+    events[-2]["metadata"] = {"utter_action": "utter_which_id_is_it"}
+    t = tracker("inform", text="OCN IDのほう", events=events)
+    t.latest_message["intent"]["confidence"] = 0.7
+    assert "utter_answer_check_ocn_id" in responses(run(ActionClarify(), t)[0])
 
 
 @pytest.mark.parametrize("confidence, acknowledged", [(0.62, True), (0.9, False)])
