@@ -57,12 +57,18 @@ def bot_responses_before(tracker: Tracker) -> list[str]:
 
 # The bot's questions that offer help-page topics as buttons: a clarification (「近いものをお選びください」), and
 # which ID an operation asked of no ID is of (actions/answers.py, ask_which_id).
-TOPIC_CHOICE_RESPONSES = frozenset({"utter_clarify", "utter_which_id_is_it", "utter_which_password_is_it"})
+WHICH_ID_RESPONSES = frozenset({"utter_which_id_is_it", "utter_which_password_is_it"})
+TOPIC_CHOICE_RESPONSES = WHICH_ID_RESPONSES | {"utter_clarify"}
 
 
 def offered_topics_just_before(tracker: Tracker) -> bool:
     """The bot's turn before the customer's latest message asked them to choose a topic with buttons."""
     return not TOPIC_CHOICE_RESPONSES.isdisjoint(bot_responses_before(tracker))
+
+
+def asked_which_id_just_before(tracker: Tracker) -> bool:
+    """The bot's turn before asked which ID an operation is of: asking it again would go round in circles."""
+    return not WHICH_ID_RESPONSES.isdisjoint(bot_responses_before(tracker))
 
 
 def asked_in_recent_turns(tracker: Tracker, response: str, turns: int) -> bool:

@@ -17,6 +17,7 @@ from actions.conversation_state import (
     PROCEDURE_FORM,
     ask,
     asked_in_recent_turns,
+    asked_which_id_just_before,
     bot_responses_before,
     latest_confidence,
     latest_entity,
@@ -25,6 +26,7 @@ from actions.conversation_state import (
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.follow_ups import (
     TOPIC_OF_ID,
+    asked_operation,
     asked_why_not,
     bare_follow_up,
     forgotten_instead_of_change,
@@ -97,6 +99,9 @@ class ActionAnswer(Action):
                 dispatcher.utter_message(response="utter_password_difference")
                 dispatcher.utter_message(response="utter_back_to_procedure")
                 return []
+            if asked_operation(tracker.latest_message.get("text") or "", "") == "password_change":
+                # 「パスワードの変更ってどこからできますか」: which password to change, not the forgotten ones'
+                return ask_which_id(dispatcher, list(_PASSWORD_CHANGES))
             return ask_which_password(dispatcher)
         if intent not in TOPICS:
             intent = "out_of_scope"
@@ -130,6 +135,8 @@ _PASSED_ON_BY = frozenset(
 # Topics with no procedure of their own whose contents the chat's procedures send (the lost letter held the IDs):
 # asked for in the chat, the customer is asked which procedure instead of being given the answer.
 _WHAT_THE_CHAT_CAN_SEND = frozenset({"lost_registration_letter"})
+# A password's change, of either ID (in the order of the buttons).
+_PASSWORD_CHANGES = ("change_ocn_id_password", "change_connection_id_password")
 # Readings a password topic takes for another service's password (「楽天のパスワード忘れた」).
 _PASSWORD_TOPICS = frozenset(
     {"forgot_password", "forgot_ocn_id_password", "change_ocn_id_password", "change_connection_id_password"}
@@ -229,7 +236,8 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return second_fallback(dispatcher, tracker)
     if tracker.active_loop_name != PROCEDURE_FORM and _says_only_an_id(tracker):
         return _clarify_short(dispatcher, tracker)  # not the section of the three IDs
-    alone = topics_of_an_operation_alone(text) if tracker.active_loop_name != PROCEDURE_FORM else []
+    asked_before = tracker.active_loop_name == PROCEDURE_FORM or asked_which_id_just_before(tracker)
+    alone = topics_of_an_operation_alone(text) if not asked_before else []
     if len(alone) > 1:
         return ask_which_id(dispatcher, alone)  # 「パスワードの変更方法を教えて」: not one ID's section guessed
     if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):

@@ -13,6 +13,7 @@ from typing import Literal, NamedTuple
 
 from ocn_ids.answers import (
     ACKNOWLEDGES_OR_TURNS_AWAY,
+    AROUND_AN_OPERATION,
     ASKS_SOMETHING,
     CHANGE_WORDS,
     DECLINES_IT,
@@ -284,9 +285,17 @@ def topics_of_an_operation_alone(text: str) -> list[str]:
     if OTHER_OWNERS.search(folded) or names_another_service(text) or DECLINES_IT.search(folded):
         return []
     operation = asked_operation(text, "")
-    if operation not in ("check", "change", "password_change"):
+    if operation not in ("check", "change", "password_change") or _says_what_of(folded):
         return []
     return list(dict.fromkeys(topics[operation] for topics in TOPIC_OF_ID.values() if operation in topics))
+
+
+def _says_what_of(folded: str) -> bool:
+    """Something is left when the operation, the password, a way to do it and the words of a request are
+    taken away (「契約内容を確認したい」「届いたか確認したい」): the operation is of that, not of an ID."""
+    for words in (CHANGE_WORDS, LOOK_UP_WORDS, AROUND_AN_OPERATION):
+        folded = words.sub("", folded)
+    return bool(folded)
 
 
 # A password's change asked for by a customer who says the current one is forgotten: the page's way without it

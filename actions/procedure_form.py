@@ -44,12 +44,23 @@ from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
-from actions.receiving_questions import receiving_reply
+from actions.receiving_questions import YOURS_TO_CHOOSE, asks_of_a_way, receiving_reply
 from actions.topics import TOPICS, procedure_title
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
 from easy_japanese.twins import twins
-from ocn_ids.answers import CHOOSES, NEGATED, TURNS_DOWN, fold, speaks_of_other_matters
+from ocn_ids.answers import (
+    CHOOSES,
+    COMPARES_WAYS,
+    NEGATED,
+    NOT_CHOOSING_IT,
+    QUESTION_FORM,
+    QUESTION_MARK,
+    REQUEST_FORM,
+    TURNS_DOWN,
+    fold,
+    speaks_of_other_matters,
+)
 from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code
 
 
@@ -172,10 +183,13 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             if _delivery_method_given_early(tracker):
                 return {}  # a delivery method, not a mistyped ID (extract_delivery_method keeps it)
             if len(_delivery_methods_named(tracker)) > 1:
-                # 「SMSと郵送どっちが…」: not a mistyped ID; what the page does not say said, and asked again.
+                # 「SMSと郵送どっちが…」: not a mistyped ID; asked again, after what the page does not say (which
+                # is faster) or, to 「どっちがいい？」, that the customer chooses.
                 text = tracker.latest_message.get("text") or ""
-                response = receiving_reply(tracker, text) or "utter_receiving_method_is_yours_to_choose"
-                dispatcher.utter_message(response=contact_response(response), contact_link=link("contact"))
+                compares = COMPARES_WAYS.search(fold(text))
+                response = receiving_reply(tracker, text) or (YOURS_TO_CHOOSE if compares else None)
+                if response:
+                    dispatcher.utter_message(response=contact_response(response), contact_link=link("contact"))
                 return {"account_ref": None}
         return await super().extract_account_ref(dispatcher, tracker, domain)
 
@@ -307,12 +321,22 @@ def _one_method_named(text: str) -> str | None:
     word = fold(text)
     if text.startswith("/") or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or TURNS_DOWN.search(word):
         return None
-    if not CHOOSES.search(word):
-        return None  # 「郵送って何日かかる？」「携帯番号変わったんだけど」: about a method, not choosing it
+    if not CHOOSES.search(word) or NOT_CHOOSING_IT.search(word) or _asks_rather_than_chooses(text):
+        # 「郵送って何日かかる？」「携帯番号変わったんだけど」「郵送で送ってもらうといつ届く？」「スマホで見ています」:
+        # about a method, or saying something with it, not choosing it
+        return None
     if find_values(text):
         return None
     named = {found.value for found in find_choices(text) if found.entity == "delivery_method"}
     return named.pop() if len(named) == 1 else None
+
+
+def _asks_rather_than_chooses(text: str) -> bool:
+    """「スマホで受け取れますか」「郵便で送られてきた紙のIDですか」: a question, not a request put as one
+    (「SMSで送ってもらえますか」)."""
+    word = fold(text)
+    asks = QUESTION_MARK.search(text) or QUESTION_FORM.search(word)
+    return bool(asks and not REQUEST_FORM.search(word)) or asks_of_a_way(text)
 
 
 def _read_choice_slot(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from actions.conversation_state import (
     PROCEDURE_FORM,
     ask,
     asked_in_recent_turns,
+    asked_which_id_just_before,
     bot_responses_before,
     buttons_before,
     in_procedure,
@@ -287,6 +288,8 @@ async def answer_topic_chosen_in_words(dispatcher: CollectingDispatcher, tracker
     topic = choices.read_offered_topic(text, offered, every_title)
     fits = [topic] if topic else offered_topics_that_fit(text, [intent for intent, _ in offered])
     if len(fits) > 1:
+        if asked_which_id_just_before(tracker):
+            return None  # nothing narrowed down since the bot asked which ID: not asked a third time
         return ask_which_id(dispatcher, fits)  # 「確認したいです」 to the three IDs: which ID, in its own words
     return answer_topic(fits[0], dispatcher, tracker) if fits and fits[0] in TOPICS else None
 

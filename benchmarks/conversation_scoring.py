@@ -245,8 +245,13 @@ def _fact_topics() -> dict[str, frozenset[str]]:
 
 
 # Other responses that answer a topic's question: the difference of the two passwords (asked back with
-# 「どちらのパスワードでしょうか？」) is what 「違いは？」 asks about the IDs.
-_ALSO_ANSWERS = {"utter_password_difference": "ask_id_types"}
+# 「どちらのパスワードでしょうか？」) is what 「違いは？」 asks about the IDs; what the help page does not say of
+# the three ways to receive the connection ID (「郵送とSMSどっちが早い？」, since 2026-12-06) is that topic's answer.
+_ALSO_ANSWERS = {
+    "utter_password_difference": "ask_id_types",
+    "utter_receiving_details_not_on_page": "check_connection_id",
+    "utter_receiving_details_not_on_page_no_link": "check_connection_id",
+}
 
 
 def answered_topics(bot: BotTurn, related: bool = True) -> set[str]:

@@ -308,12 +308,22 @@ CHOOSES = re.compile(
 )
 # 「どっちでもいいです」「お任せします」 to the question how to receive the connection ID: the choice left to us.
 ANY_WILL_DO = re.compile(
-    r"(どっち|どちら|どれ|なん|何)でも(いい|良い|よい|かまわ|構わ|大丈夫|だいじょうぶ|ok)|おまかせ|お任せ|まかせ|任せ"
+    r"(どっち|どちら|どれ|なん|何)でも(いい|良い|よい|かまわ|構わ|かまい|構い|大丈夫|だいじょうぶ|ok)|"
+    r"(?<!に)(おまかせ|お任せ|まかせ|任せ)|(そちら|そっち)で(決め|きめ|選ん|えらん)"
+)
+# 「どっちが早い？」「どちらがいいですか」: two ways compared, a question (not a choice, not an ID).
+COMPARES_WAYS = re.compile(r"(どっち|どちら|どれ)(が|の方が|のほうが)")
+# What makes a reply that names a way something else than choosing it: a condition (「郵送で送ってもらうと…」「郵送
+# なら」), what came before (「郵便で送られてきた紙」), what the customer is doing now (「スマホで見ています」), or more
+# to say (「紙で欲しいけど…」). On the folded text.
+NOT_CHOOSING_IT = re.compile(
+    r"と(何|なん|いつ|どれ|どの|手数|料金)|なら|場合|ばあい|たら|(て|れて|られて)きた|てい(ます|る)|てる|けど|けれど|だが"
 )
 # What the help page does not say of the ways to receive it: what they cost, how many days the post takes.
 RECEIVING_DETAILS = re.compile(
     r"料金|お金|おかね|有料|無料|費用|いくら|ただで|何日|なんにち|日数|いつ(届|とど|ごろ|頃|まで|着)|"
-    r"(どのくらい|どれくらい|どのぐらい|どれぐらい)(で|かか)|早い|はやい|先に(着|届|つ|とど)"
+    r"(どのくらい|どれくらい|どのぐらい|どれぐらい)(で|かか)|早い|はやい|早く(届|とど|着|つ)|はやく(届|とど|着|つ)|"
+    r"先に(着|届|つ|とど)|時間が?(かか|掛か)|手数料"
 )
 
 # At the final 「…よろしいですか？」, a change of mind (「やっぱりやめます」「もういいです」) is a no, whatever the
@@ -569,6 +579,13 @@ DENIED = re.compile(r"^.{0,4}(たくない|たくありません|しない|し�
 # Looking the ID up, said so: not 「わからない」 (after an answer, it was not understood) nor 「どこで」 alone
 # (after an answer about changing, where to change it: follow_ups.topic_asked_again).
 LOOK_UP_WORDS = re.compile(r"確認|見れ|見る|見ら|みる|みれ|調べ|知りたい|確かめ|たしかめ")
+# What may stand around an operation asked of no ID (「パスワードの変更方法を教えてください」「確認したいです」): the
+# password, the word ID, a way to do it, the words of a request. Anything else names what it is of (契約内容, 設定).
+AROUND_AN_OPERATION = re.compile(
+    r"ぱすわーど|ぱすわど|はすわーど|id|あいでぃ|方法|ほうほう|やり方|やりかた|仕方|しかた|手順|てじゅん|"
+    r"教え|おしえ|知り|しり|くださ|下さ|ほしい|欲しい|お願い|おねがい|いたし|したい|したく|して|します|する|でき|"
+    r"けど|けれど|られ|たい|です|ます|方|ん|の|を|が|は|も|って|て|か|な|ね|よ|い|お|えっと|えーと|あの|すみません|すいません"
+)
 # 「IDのほうも変えられる？」 after a password's answer asks about the ID, not its password.
 THE_ID_ITSELF = re.compile(r"id|あいでぃ|あどれす|番号")
 # Another topic or thing named (the history, the letter, My Page, the code, dアカウント, Wi-Fi): not the ID's.

@@ -1222,9 +1222,28 @@ def test_an_operation_asked_of_no_id_asks_which_id(typed: str, asked: str, offer
     assert [b["payload"] for b in messages[0]["buttons"]] == [*offered, "/out_of_scope"]
 
 
-@pytest.mark.parametrize("typed", ["パスワード忘れたので変えたい", "ログイン履歴を確認したい", "OCN IDを確認したい"])
+@pytest.mark.parametrize(
+    "typed",
+    ["パスワード忘れたので変えたい", "ログイン履歴を確認したい", "OCN IDを確認したい", "契約内容を確認したい",
+     "連絡先を変更したい", "届いたか確認したい", "確認したいことがあります"],
+)  # fmt: skip
 def test_an_operation_of_a_named_thing_or_a_forgotten_password_is_not_asked_which_id(typed: str) -> None:
     t = tracker("nlu_fallback", text=typed, ranking=[("check_ocn_id", 0.3)])
     t.latest_message["intent"]["confidence"] = 0.5
     said = responses(run(ActionClarify(), t)[0])
     assert "utter_which_id_is_it" not in said and "utter_which_password_is_it" not in said
+
+
+def test_a_change_read_as_a_forgotten_password_asks_which_password_to_change() -> None:
+    """「パスワードの変更ってどこからできますか」 read as forgot_password: which password to change, not the
+    forgotten passwords' question (whose buttons lead to the reset)."""
+    t = tracker("forgot_password", text="パスワードの変更ってどこからできますか")
+    messages, _ = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_which_password_is_it"]
+    assert [b["payload"] for b in messages[0]["buttons"]][:2] == [
+        "/change_ocn_id_password",
+        "/change_connection_id_password",
+    ]
+    assert responses(run(ActionAnswer(), tracker("forgot_password", text="パスワード忘れた"))[0]) == [
+        "utter_ask_which_password"
+    ]

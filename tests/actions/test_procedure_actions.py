@@ -583,6 +583,22 @@ def test_a_short_reply_that_wants_one_way_at_the_first_question_is_kept(typed: s
 
 
 @pytest.mark.parametrize(
+    "typed",
+    ["郵送で送ってもらうと何日で届きますか", "紙で送ってもらうといつ頃になりますか", "郵便で送られてきた紙に書いてあるIDですか",
+     "いまスマホで見ています", "携帯で見てるんですけど", "スマホで受け取れますか", "紙で欲しいけど住所が変わった"],
+)  # fmt: skip
+def test_a_way_named_in_a_question_or_a_statement_at_the_first_question_is_not_chosen(typed: str) -> None:
+    said, slots = _at_the_first_question(typed, intent="nlu_fallback")
+    assert "delivery_method" not in slots and not any(r.startswith("utter_delivery_noted") for r in said)
+
+
+@pytest.mark.parametrize("typed", ["携帯持ってないので郵送でお願いします", "SMSじゃなくて郵送で"])
+def test_a_way_chosen_by_turning_the_other_down_is_not_handed_back(typed: str) -> None:
+    said, _ = _at_the_first_question(typed, intent="nlu_fallback")
+    assert "utter_receiving_method_is_yours_to_choose" not in said
+
+
+@pytest.mark.parametrize(
     "typed, expected",
     [
         ("ゆうそうで受け取る", {"delivery_method": "post"}),

@@ -76,10 +76,43 @@ def test_at_the_code_step_a_question_about_the_post_is_not_a_missing_code() -> N
     assert responses(run(ActionCodeNotReceived(), t)[0]) == ["utter_code_not_received"]
 
 
-def test_after_the_connection_ids_answer_the_question_is_answered_and_the_offer_made_again() -> None:
-    slots = {"topic": "check_connection_id", "pending_question": "offer_procedure",
-             "offered_procedure": "send_connection_id"}  # fmt: skip
-    t = tracker("nlu_fallback", text="郵送だと何日で届きますか", slots=slots)
+_ANSWERED = [
+    {"event": "user", "text": "接続用IDを知りたい"},
+    {"event": "bot", "metadata": {"utter_action": "utter_answer_check_connection_id"}},
+]
+_AFTER_THE_ANSWER = {"topic": "check_connection_id", "pending_question": "offer_procedure",
+                     "offered_procedure": "send_connection_id"}  # fmt: skip
+
+
+def _after_the_answer(text: str, events: list[dict], intent: str = "nlu_fallback") -> list[str]:
+    t = tracker(intent, text=text, slots=_AFTER_THE_ANSWER, events=[*events, {"event": "user", "text": text}])
     t.latest_message["intent"]["confidence"] = 0.5
-    said = responses(run(ActionClarify(), t)[0])
-    assert said == [NOT_ON_PAGE, "utter_offer_procedure"]
+    return responses(run(ActionClarify(), t)[0])
+
+
+def test_after_the_connection_ids_answer_the_question_is_answered_and_the_offer_made_again() -> None:
+    assert _after_the_answer("郵送だと何日で届きますか", _ANSWERED) == [NOT_ON_PAGE, "utter_offer_procedure"]
+    # The phone's own bill is another matter (携帯・スマホ name the phone too), and long after the answer the
+    # topic is no longer the ways of receiving.
+    assert NOT_ON_PAGE not in _after_the_answer("スマホの料金プランを変えたい", _ANSWERED)
+    later = [*_ANSWERED, {"event": "user", "text": "はい"}, {"event": "bot", "metadata": {"utter_action": "utter_x"}},
+             {"event": "user", "text": "どうも"}, {"event": "bot", "metadata": {"utter_action": "utter_y"}}]  # fmt: skip
+    assert NOT_ON_PAGE not in _after_the_answer("郵送だと何日で届きますか", later)
+
+
+@pytest.mark.parametrize(
+    "typed", ["スマホにコードが届かない、いつ届くの", "SMSいつ届きますか", "SMSの方が早いからもう一度送って"]
+)
+def test_at_the_code_step_the_code_itself_is_not_a_question_about_the_ways(typed: str) -> None:
+    """While the code is awaited, SMS is the code's way: 「SMSいつ届きますか」 is the code not arriving."""
+    t = tracker("code_not_received", text=typed, slots=_CODE_STEP, active_loop=PROCEDURE_FORM)
+    t.latest_message["intent"]["confidence"] = 0.9
+    assert responses(run(ActionCodeNotReceived(), t)[0]) == ["utter_code_not_received"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["お客さま番号とOCN IDどっちでもいいですか", "IDはどれでもいいですか", "妻に任せてるので番号がわからない"]
+)
+def test_an_id_left_open_or_a_family_member_is_no_choice_of_a_way(typed: str) -> None:
+    said, _ = _clarified(typed, _FIRST_QUESTION)
+    assert "utter_receiving_method_is_yours_to_choose" not in said

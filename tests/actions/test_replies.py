@@ -1023,6 +1023,19 @@ def test_words_that_fit_several_offered_topics_ask_which_id(
     assert [p for p in payloads if p != "/out_of_scope"] == buttons_offered
 
 
+def test_the_same_operation_again_after_which_id_is_not_asked_a_third_time() -> None:
+    """「確認したいです」 again after 「どのIDについてでしょうか？」 narrows nothing: not the same question again."""
+    events = [
+        *_clarified_with("check_customer_number", "check_ocn_id", "check_connection_id"),
+        {"event": "user", "text": "確認したいです"},
+    ]
+    events[-2]["metadata"] = {"utter_action": "utter_which_id_is_it"}
+    t = tracker("nlu_fallback", text="確認したいです", events=events)
+    t.latest_message["intent"]["confidence"] = 0.5
+    said = responses(run(ActionClarify(), t)[0])
+    assert said and "utter_which_id_is_it" not in said
+
+
 def test_a_typed_answer_to_which_id_is_read_like_its_button() -> None:
     """After 「どのIDについてでしょうか？」 with the look-ups as buttons, 「OCN IDのほう」 answers the OCN ID's look-up."""
     events = [
