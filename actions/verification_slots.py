@@ -29,6 +29,7 @@ from ocn_ids.parse import (
     find_values,
     one_time_code,
 )
+from ocn_ids.spoken_mail import spoken_mail
 
 INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kept in a slot
 
@@ -134,6 +135,13 @@ class VerificationSlots:
             return {}
         if found:
             return {"account_ref": found[0].value}
+        if requested == "account_ref" and (address := spoken_mail(text)):
+            # An address said aloud (「たろうどっとやまだあっと…」): a name's kana has more than one spelling, so the
+            # reading is offered as a button to confirm, never used unseen; the form asks for the ID again.
+            dispatcher.utter_message(
+                response="utter_spoken_address_check", address=address, buttons=[{"title": address, "payload": address}]
+            )
+            return {"account_ref": None}
         if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):
             return {"account_ref": INVALID}
         return {}

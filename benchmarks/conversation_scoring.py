@@ -100,6 +100,8 @@ HEDGES = frozenset(
         # which ID an operation asked of no ID is of, with that operation's topics as buttons (since 2026-12-06)
         "utter_which_id_is_it",
         "utter_which_password_is_it",
+        # an address said aloud, shown to confirm with a button (since 2026-12-06)
+        "utter_spoken_address_check",
         "utter_unreadable",
         "utter_too_long",
         "utter_help_section_other",

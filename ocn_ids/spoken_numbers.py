@@ -22,6 +22,7 @@ _DIGITS = {
     **{kanji: str(d) for d, kanji in enumerate("〇一二三四五六七八九")}, "零": "0",
 }  # fmt: skip
 _WORDS = sorted(_DIGITS, key=len, reverse=True)
+DIGIT_WORDS = {said: digit for said, digit in _DIGITS.items() if not said.isdigit()}  # the digits as said
 _LETTER_N = ("えぬ", "n")
 # Fillers, the number's own label (「お客様番号は」, voice input's 「お客様晩号は」, 「確認コードは」; 「ー」 is dropped
 # before reading) and です after; not another number's label (「暗証番号は」「受付番号は」).
@@ -48,6 +49,11 @@ def spoken_number(text: str) -> str | None:
     if digits is None or len(digits) < _FEWEST_DIGITS:
         return None
     return ("N" if prefix else "") + digits
+
+
+def spoken_digits(word: str) -> str | None:
+    """「いちにさん」 -> '123': the digits of a word made only of digit words, or None (no filler, no label)."""
+    return _read_digits(hiragana(nfkc(word)).replace("ー", ""))
 
 
 def _read_digits(word: str) -> str | None:

@@ -20,6 +20,7 @@ from ocn_ids.parse import (
     find_values,
     one_time_code,
 )
+from ocn_ids.spoken_mail import spoken_mail
 from ocn_ids.spoken_numbers import spoken_number
 
 
@@ -115,6 +116,42 @@ def test_words_that_happen_to_sound_like_digits_are_not_numbers(text: str) -> No
 @pytest.mark.parametrize("text", ["しくしくしく", "ごくごくごく", "まるまるまるまるまるまる"])
 def test_a_sound_said_again_and_again_is_no_number(text: str) -> None:
     assert spoken_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "entity", "value"),
+    [
+        ("たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "taro.yamada@ocn.ne.jp"),
+        ("えーと たろう どっと やまだ あっと おーしーえぬ どっと ね どっと じぇいぴー です", "ocn_id", "taro.yamada@ocn.ne.jp"),
+        ("メールアドレスはいちろうどっとすずきあっとおーしーえぬどっとねどっとじぇーぴーです", "ocn_id", "ichiro.suzuki@ocn.ne.jp"),
+        ("はなこどっとさとうアットマークえぐざんぷるどっとじぇーぴー", "ocn_id", "hanako.sato@eguzanpuru.jp"),
+        ("えーびーしーいちにさんよんごーあっとわんどっとおーしーえぬどっとねどっとじぇーぴー", "connection_id", "abc12345@one.ocn.ne.jp"),
+        ("しょうこはいふんまっちゃあっとおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "shoko-matcha@ocn.ne.jp"),
+        ("あいこあっとおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "aiko@ocn.ne.jp"),
+    ],
+)  # fmt: skip
+def test_an_address_said_aloud_by_voice_input_is_read_as_written(said: str, entity: str, value: str) -> None:
+    """Voice input writes the marks as words (あっと, どっと), the domain as its sounds, letters and digits spelled
+    out, and a name as its kana: romaji without long vowels (たろう -> taro), as addresses are mostly written.
+    The reading is only offered to confirm (actions/verification_slots.py), never found as a value."""
+    assert [(found.entity, found.value) for found in find_values(spoken_mail(said) or "")] == [(entity, value)]
+    assert find_values(said) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "たろうやまだ",
+        "あしたあっとでんわします",
+        "たろうあっと",
+        "メールのあどれすを忘れました",
+        "あっと驚く",
+        "やまだどっとこむ",
+    ],
+)
+def test_words_that_are_no_whole_address_are_not_read_as_one(text: str) -> None:
+    assert spoken_mail(text) is None
+    assert find_values(text) == []
 
 
 # --- another service's account (ocn_ids/answers.py names_another_service) --------------------------------

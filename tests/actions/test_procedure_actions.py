@@ -637,3 +637,19 @@ def test_the_id_and_a_method_in_one_message_are_both_kept(client: FakeClient) ->
     assert slots["account_ref"] == "N123456789"
     said, slots = _at_the_first_question("web01@ocn.ne.jp")
     assert "delivery_method" not in slots and slots["account_ref"] == "web01@ocn.ne.jp"
+
+
+def test_an_address_said_aloud_is_offered_to_confirm_not_used_unseen(client: FakeClient) -> None:
+    """Voice input types 「たろうどっとやまだあっと…」: the bot shows what it read as a button (the name's kana has
+    other spellings) and sends nothing until the customer presses it or types the address."""
+    said = "えーと たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー です"
+    slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
+    t = tracker("nlu_fallback", text=said, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    assert responses(dispatcher.messages) == ["utter_spoken_address_check"]
+    assert dispatcher.messages[0]["buttons"] == [{"title": "taro.yamada@ocn.ne.jp", "payload": "taro.yamada@ocn.ne.jp"}]
+    assert slot_events(events).get("account_ref") is None and client.calls == []
+    pressed = tracker("inform", text="taro.yamada@ocn.ne.jp", slots=slots, active_loop="procedure_form")
+    slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(CollectingDispatcher(), pressed, form_domain())))
+    assert slots_after["account_ref"] == "taro.yamada@ocn.ne.jp" and client.calls
