@@ -22,7 +22,7 @@ _DIGIT_AFTER = re.compile(rf"^{_CODE_SEPARATOR}{{0,3}}\d")
 ACCOUNT_ENTITIES = frozenset({"customer_number", "ocn_id", "connection_id"})
 # Connection IDs are @-addresses under these OCN connection domains; OCN mail is under ocn.ne.jp.
 CONNECTION_ID_DOMAINS = ("one.ocn.ne.jp", "aol.ocn.ne.jp", "pc.ocn.ne.jp", "adsl.ocn.ne.jp")
-_CONNECTION_CONTEXT = ("接続", "認証", "せつぞく", "にんしょう")
+_CONNECTION_CONTEXT = ("接続", "認証", "せつぞく", "にんしょう", "設則", "接則", "人称id")
 
 ID_TYPE_KEYWORDS = {
     # 晩号: the homophone voice input and IME give for 番号
@@ -35,7 +35,20 @@ ID_TYPE_KEYWORDS = {
         "お客さま晩号",
         "お客様晩号",
     ),
-    "connection_id": ("接続用id", "接続id", "認証id", "接続用", "認証", "せつぞく", "にんしょう", "接続"),
+    # 設則／接則 and 人称id: voice input's and IME's wrong conversions of せつぞく, にんしょう
+    "connection_id": (
+        "接続用id",
+        "接続id",
+        "認証id",
+        "接続用",
+        "認証",
+        "せつぞく",
+        "にんしょう",
+        "接続",
+        "設則",
+        "接則",
+        "人称id",
+    ),
     "ocn_id": (
         "ocn id",
         "ocnid",
