@@ -49,6 +49,35 @@ def bot_messages_before(tracker: Tracker) -> list[dict[str, Any]]:
     return messages[::-1]
 
 
+def _events_of_the_turn_before(tracker: Tracker) -> list[dict[str, Any]]:
+    """The tracker's events between the customer's two latest messages (the bot's turn before the latest)."""
+    events: list[dict[str, Any]] = []
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif seen_user:
+            events.append(event)
+    return events[::-1]
+
+
+def answers_before(tracker: Tracker) -> list[str]:
+    """bot_responses_before, where a help-page section shown with the topic it set in the same turn
+    (actions/faq_actions.py, answer_from_section) also counts as that topic's answer (utter_answer_<topic>): what
+    the customer says next is read against it as against the topic's own answer."""
+    said = bot_responses_before(tracker)
+    if "utter_help_section" not in said:
+        return said
+    topics = [
+        e.get("value")
+        for e in _events_of_the_turn_before(tracker)
+        if e.get("event") == "slot" and e.get("name") == "topic"
+    ]
+    return [*said, f"utter_answer_{topics[-1]}"] if topics and topics[-1] else said
+
+
 def bot_responses_before(tracker: Tracker) -> list[str]:
     """The names of the responses the bot sent in its turn before the customer's latest message (the
     `utter_action` Rasa records with each bot message), in order; [] at the start."""

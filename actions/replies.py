@@ -30,6 +30,7 @@ from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, rea
 from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import (
     PROCEDURE_FORM,
+    answers_before,
     ask,
     asked_in_recent_turns,
     asked_which_id_just_before,
@@ -255,7 +256,7 @@ async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker
         float(intent.get("confidence") or 0.0),
         pending,
         tracker.get_slot("topic"),
-        bot_responses_before(tracker),
+        answers_before(tracker),
         text,
     )
     if asked is None:

@@ -1113,3 +1113,25 @@ def test_an_unsure_code_reading_in_words_of_a_code_is_still_about_the_code(typed
     t = tracker("code_not_received", text=typed)
     t.latest_message["intent"]["confidence"] = 0.45
     assert responses(run(ActionCodeNotReceived(), t)[0]) == ["utter_no_code_pending"]
+
+
+def _after_a_section(topic_set_in_that_turn: bool) -> list[dict]:
+    topic = {"event": "slot", "name": "topic", "value": "change_connection_id"}
+    section = {"event": "bot", "metadata": {"utter_action": "utter_help_section"}}
+    earlier = [{"event": "user", "text": "…"}, topic, {"event": "bot", "metadata": {"utter_action": "utter_x"}}]
+    if topic_set_in_that_turn:
+        return [{"event": "user", "text": "接続用IDを短くできませんか"}, topic, section]
+    return [*earlier, {"event": "user", "text": "…"}, section]
+
+
+@pytest.mark.parametrize("topic_set_in_that_turn", [True, False])
+def test_a_help_page_section_shown_is_the_topic_a_follow_up_asks_about(topic_set_in_that_turn: bool) -> None:
+    """「それではせめてパスワードのほうを変えたいのですが」 after the section 「接続用IDは変更できません」 (shown for an
+    unsure message) asks about the connection ID's password, as after the topic's own answer; a topic left from
+    an earlier turn is not what the section was about."""
+    typed = "それではせめてパスワードのほうを変えたいのですが。今のパスワードはわかっております。"
+    events = [*_after_a_section(topic_set_in_that_turn), {"event": "user", "text": typed}]
+    t = tracker("nlu_fallback", text=typed, events=events, slots={"topic": "change_connection_id"})
+    t.latest_message["intent"]["confidence"] = 0.5
+    said = responses(run(ActionClarify(), t)[0])
+    assert ("utter_answer_change_connection_id_password" in said) is topic_set_in_that_turn
