@@ -394,10 +394,18 @@ def topic_of_the_id_in_context(
         operation = _OPERATION_OF.get(topic)  # 「接続のほう」: what was just asked, of the ID it names
     if operation == "change" and topic in _PASSWORD_TOPICS and not named and not THE_ID_ITSELF.search(fold(text)):
         operation = "password_change"  # 「で、変え方は？」 after a password's answer: the password's
+    if operation is None and topic in _PASSWORD_TOPICS and _asks_for_the_id_alone(text):
+        operation = "change" if topic in _CHANGE_TOPICS else "check"  # 「IDは？」: the same, of the ID itself
     if topic in _PASSWORDS_ONLY and operation not in ("password_forgotten", "password_change"):
         return None
     asked = TOPIC_OF_ID[id_type].get(operation) if operation else None
     return IdQuestion(asked, id_type, operation) if asked and operation else None
+
+
+def _asks_for_the_id_alone(text: str) -> bool:
+    """「IDは？」「IDの方は？」 right after a password's answer: a bare question of the ID, naming no other."""
+    folded = fold(text)
+    return len(folded) <= _BARE_QUESTION_CHARS and folded.startswith(("id", "あいでぃ")) and not named_id_types(text)
 
 
 # 「接続のほう」「OCN IDは？」「お客さま番号も」 right after an answer about another ID: the same question of the

@@ -1135,3 +1135,27 @@ def test_a_help_page_section_shown_is_the_topic_a_follow_up_asks_about(topic_set
     t.latest_message["intent"]["confidence"] = 0.5
     said = responses(run(ActionClarify(), t)[0])
     assert ("utter_answer_change_connection_id_password" in said) is topic_set_in_that_turn
+
+
+@pytest.mark.parametrize(
+    "topic, typed, answered",
+    [
+        ("change_connection_id_password", "IDは？", "utter_answer_change_connection_id"),
+        ("change_connection_id_password", "ID は？", "utter_answer_change_connection_id"),
+        ("forgot_ocn_id_password", "IDのほうは？", "utter_answer_check_ocn_id"),
+    ],
+)
+def test_a_bare_question_of_the_id_after_its_passwords_answer_asks_the_same_of_the_id(
+    topic: str, typed: str, answered: str
+) -> None:
+    """「IDは？」 right after the connection ID's password change: whether the ID itself can be changed, not the
+    three IDs' overview the classifier reads (ask_id_types)."""
+    events = [
+        {"event": "user", "text": "…"},
+        {"event": "slot", "name": "topic", "value": topic},
+        {"event": "bot", "metadata": {"utter_action": f"utter_answer_{topic}"}},
+        {"event": "user", "text": typed},
+    ]
+    t = tracker("ask_id_types", text=typed, events=events, slots={"topic": topic})
+    t.latest_message["intent"]["confidence"] = 0.66
+    assert answered in responses(run(ActionAnswer(), t)[0])
