@@ -31,6 +31,7 @@ from actions.follow_ups import (
     bare_follow_up,
     forgotten_instead_of_change,
     topic_asked_again,
+    topic_the_words_correct,
     topics_of_an_operation_alone,
 )
 from actions.links import contact_response, link
@@ -247,6 +248,9 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     if forgotten and tracker.active_loop_name != PROCEDURE_FORM:
         return answer_topic(forgotten, dispatcher, tracker)  # the likeliest is a change, of a forgotten password
     if found.section:
+        corrected = topic_the_words_correct(knowledge.section_topic(found.section, ranking), text)
+        if corrected:
+            return answer_topic(corrected, dispatcher, tracker)  # the ID's other topic that its words state
         return answer_from_section(dispatcher, tracker, found)
     if not found.buttons:
         return second_fallback(dispatcher, tracker)

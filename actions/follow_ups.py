@@ -290,6 +290,20 @@ def topics_of_an_operation_alone(text: str) -> list[str]:
     return list(dict.fromkeys(topics[operation] for topics in TOPIC_OF_ID.values() if operation in topics))
 
 
+def topic_the_words_correct(shown: str | None, text: str) -> str | None:
+    """The topic a message states in words (one ID named by its name, and what of it: 「接続用IDのパスワードも
+    変えた方がいいですか」) when the help-page section found for it is another topic of the same ID (「接続用IDは
+    変更できません」); None when the words state none or agree."""
+    folded = fold(text)
+    by_name = {id_type for id_type, words in NAMED_IDS.items() if any(fold(w) in folded for w in words)}
+    if len(by_name) != 1 or OTHER_THINGS.search(folded) or names_another_service(text):
+        return None
+    (id_type,) = by_name
+    operation = asked_operation(text, "")
+    stated = TOPIC_OF_ID[id_type].get(operation) if operation else None
+    return stated if stated and shown != stated and _ID_OF_TOPIC.get(shown or "") == id_type else None
+
+
 def _says_what_of(folded: str) -> bool:
     """Something is left when the operation, the password, a way to do it and the words of a request are
     taken away (「契約内容を確認したい」「届いたか確認したい」): the operation is of that, not of an ID."""

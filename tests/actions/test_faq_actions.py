@@ -309,8 +309,24 @@ def test_a_second_unclear_message_about_an_id_still_gets_a_section() -> None:
         "nlu_fallback", text="お客さま番号って変えられるの", ranking=[("check_customer_number", 0.3)], events=earlier
     )
     messages, _ = run(ActionClarify(), t)
-    assert responses(messages)[0] == "utter_help_section"
-    assert "変更できません" in messages[0]["section_text"]
+    # The change its words state is answered (the customer number cannot be changed), not the second fallback.
+    assert responses(messages)[0] == "utter_answer_change_customer_number"
+
+
+@pytest.mark.parametrize(
+    "typed, answered",
+    [
+        ("接続用IDのパスワードも同じにしていた気がするんですが、そっちも変えた方がいいですか？変えるならどうやるんでしょう",
+         "utter_answer_change_connection_id_password"),
+        ("お客さま番号って変えられるの", "utter_answer_change_customer_number"),
+    ],
+)  # fmt: skip
+def test_a_section_of_another_topic_of_the_same_id_gives_way_to_what_the_words_state(typed: str, answered: str) -> None:
+    """The section found for an unsure message is about the connection ID's change, but the customer names the
+    connection ID's password and its change: that topic is answered."""
+    t = tracker("nlu_fallback", text=typed, ranking=[("change_connection_id", 0.4), ("check_customer_number", 0.3)])
+    t.latest_message["intent"]["confidence"] = 0.5
+    assert answered in responses(run(ActionClarify(), t)[0])
 
 
 @pytest.mark.parametrize(
