@@ -690,6 +690,14 @@ ACKNOWLEDGES_OR_TURNS_AWAY = re.compile(
 ACKNOWLEDGES = re.compile(
     without_slips(r"^(?:はい|あ|ああ|うん)?(?:わかりました|分かりました|わかった|了解|りょうかい|なるほど|承知)")
 )
+# 「了解しました！」「わかりました」「なるほど」 and nothing else: the answer taken, no wish for the offered procedure
+# (the conversation writers expected the survey there, not the procedure). Compared without slips (「了解てす」).
+ONLY_ACKNOWLEDGES = re.compile(
+    without_slips(
+        r"^(?:あ|ああ|うん)?(?:わかりました|分かりました|わかった|了解|りょうかい|りょ|なるほど|承知)"
+        r"(?:です|しました|いたしました|っす)?(?:ね|よ)?$"
+    )
+)
 WILL_TRY = re.compile(
     without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|てきます|できます)$")
 )

@@ -1159,3 +1159,16 @@ def test_a_bare_question_of_the_id_after_its_passwords_answer_asks_the_same_of_t
     t = tracker("ask_id_types", text=typed, events=events, slots={"topic": topic})
     t.latest_message["intent"]["confidence"] = 0.66
     assert answered in responses(run(ActionAnswer(), t)[0])
+
+
+@pytest.mark.parametrize("typed, asks_survey", [("了解しました！", True), ("わかりました", True), ("了解てす", True),
+                                                ("なるほど", True), ("はい", False), ("お願いします", False)])  # fmt: skip
+def test_an_acknowledgement_to_the_offer_of_a_procedure_takes_the_answer_not_the_procedure(
+    typed: str, asks_survey: bool
+) -> None:
+    """「了解しました！」 after an answer that offered its procedure (「チャットでのお手続きをご希望ですか？」) takes the
+    answer: the bot asks whether it helped instead of starting the procedure; 「はい」 still starts it."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
+    t = tracker("affirm", text=typed, slots=slots)
+    said = responses(run(ActionAnswerPendingQuestion(), t)[0])
+    assert (said == ["utter_ask_survey"]) is asks_survey
