@@ -284,7 +284,9 @@ FOLLOW_UP_MARKERS = re.compile(
 # 「ちゃっと」 with its flick slips (ちやっと, ちゃつと); the rest as written (「手続きしだいで」 is no request).
 _CHAT_PROCEDURE_REQUEST = re.compile(
     r"(ち[ゃや][っつ]と|ここ|こちら)(で|から|上で)|"
-    r"(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)"
+    r"(手続き|てつづき)(を|の)?(したい|して|お願い|おねがい|進め|すすめ|頼|やりたい)|"
+    # 「なにか手続きできますか」「本人確認をお願いします」: a procedure asked for that names none (the form asks which)
+    r"(手続き|てつづき)(が|は)?(でき|出来)|本人確認(を|の)?(お願|おねが|して|したい|頼)"
 )
 
 

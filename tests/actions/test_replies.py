@@ -816,6 +816,8 @@ def test_a_yes_to_a_clarification_gets_its_choices_again() -> None:
         ("これってチャットでやってもらえますか", "forgot_ocn_id_password", "reset_ocn_password"),
         ("ログイン履歴の確認をここでお願いしたい", None, "login_history"),
         ("手続きをお願いしたいのですが", None, None),
+        ("なにか手続きできますか", None, None),
+        ("本人確認をお願いします", None, None),
     ],
 )
 def test_a_request_for_the_chat_procedure_the_classifier_could_not_place_starts_it(
