@@ -6,6 +6,7 @@ import pytest
 
 from ocn_ids.answers import (
     THE_SAME_OF_IT,
+    asks_for_chat_procedure,
     fold,
     forgets_the_current_password,
     greets_and_asks_nothing,
@@ -257,3 +258,12 @@ def test_a_bare_reply_asking_the_same_of_an_id(text: str, same: bool) -> None:
 )
 def test_a_greeting_that_asks_nothing(text: str, greets: bool) -> None:
     assert greets_and_asks_nothing(text) is greets
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [("なにか手続きできますか", True), ("本人確認をお願いします", True), ("手続きできる？", True),
+     ("マイページで手続きができない", False), ("手続きはできませんでした", False), ("本人確認ができません", False)],
+)  # fmt: skip
+def test_a_procedure_asked_for_without_naming_one(text: str, asks: bool) -> None:
+    assert asks_for_chat_procedure(text) is asks
