@@ -42,6 +42,8 @@ from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS
 from ocn_ids.answers import (
     ONES_OWN,
+    PASSWORD_WORDS,
+    THE_ID_ITSELF,
     asks_for_chat_procedure,
     asks_for_the_internet_id,
     fold,
@@ -79,6 +81,8 @@ class ActionAnswer(Action):
         in_form = tracker.active_loop_name == PROCEDURE_FORM
         if intent == "bot_challenge" and not in_form and _unsure_it_asks_about_the_bot(tracker):
             return await clarify(dispatcher, tracker)  # 「それってどこでするんですか」: not about the bot
+        if intent == "greet" and not in_form and _greets_and_names_an_id(tracker):
+            return await clarify(dispatcher, tracker)  # 「こんにちは～ IDのことで」: the ID's topics asked, not a hello
         if intent == "goodbye" and not in_form and _unsure_it_takes_leave(tracker):
             # 「ちやっとでおねかいします」 read as a goodbye without a word of one: thanks are thanks, else unclear.
             if not thanks_in(fold(tracker.latest_message.get("text") or "")):
@@ -305,6 +309,18 @@ def _clarify_short(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
 _SURE_IT_ASKS_ABOUT_THE_BOT = 0.9
 # Below this, a goodbye reading must say goodbye (「失礼します」「じゃあね」「また今度」) to close the chat.
 _SURE_IT_TAKES_LEAVE = 0.6
+
+
+# At or above this, a greeting reading is a greeting even if an ID is named in it (「こんにちは、OCN IDの件で
+# お世話になっております」 read surely as a hello is answered as one).
+_SURE_IT_GREETS = 0.8
+
+
+def _greets_and_names_an_id(tracker: Tracker) -> bool:
+    """A greeting reading, unsure, of a message that also names an ID or a password: more than a hello."""
+    text = tracker.latest_message.get("text") or ""
+    names = named_id_types(text) or PASSWORD_WORDS.search(fold(text)) or THE_ID_ITSELF.search(fold(text))
+    return latest_confidence(tracker) < _SURE_IT_GREETS and bool(names) and not text.startswith("/")
 
 
 def _unsure_it_asks_about_the_bot(tracker: Tracker) -> bool:

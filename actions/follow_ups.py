@@ -290,6 +290,9 @@ def topics_of_an_operation_alone(text: str) -> list[str]:
     return list(dict.fromkeys(topics[operation] for topics in TOPIC_OF_ID.values() if operation in topics))
 
 
+_NOT_THIS_BUT = re.compile(r"ではなく|でなく|じゃなく|じゃなくて")
+
+
 def topic_the_words_correct(shown: str | None, text: str) -> str | None:
     """The topic a message states in words (one ID named by its name, and what of it: 「接続用IDのパスワードも
     変えた方がいいですか」) when the help-page section found for it is another topic of the same ID (「接続用IDは
@@ -299,6 +302,8 @@ def topic_the_words_correct(shown: str | None, text: str) -> str | None:
     if len(by_name) != 1 or OTHER_THINGS.search(folded) or names_another_service(text):
         return None
     (id_type,) = by_name
+    if KNOWS_CURRENT.search(folded) or _NOT_THIS_BUT.search(folded):
+        return None  # 「…確認したい、パスワードはわかっています」「変えたいのではなく…」: the words do not state one
     operation = asked_operation(text, "")
     stated = TOPIC_OF_ID[id_type].get(operation) if operation else None
     return stated if stated and shown != stated and _ID_OF_TOPIC.get(shown or "") == id_type else None
@@ -416,10 +421,13 @@ def topic_of_the_id_in_context(
     return IdQuestion(asked, id_type, operation) if asked and operation else None
 
 
+# 「IDは？」「IDのほうは？」「IDも」: the ID and nothing more (not 「IDってなに」「IDはわかる」「IDはいらない」).
+_THE_ID_ALONE = re.compile(r"(id|あいでぃ)(の(ほう|方))?(は|も)?")
+
+
 def _asks_for_the_id_alone(text: str) -> bool:
-    """「IDは？」「IDの方は？」 right after a password's answer: a bare question of the ID, naming no other."""
-    folded = fold(text)
-    return len(folded) <= _BARE_QUESTION_CHARS and folded.startswith(("id", "あいでぃ")) and not named_id_types(text)
+    """「IDは？」 right after a password's answer: a bare question of the ID, naming no other."""
+    return bool(_THE_ID_ALONE.fullmatch(fold(text)))
 
 
 # 「接続のほう」「OCN IDは？」「お客さま番号も」 right after an answer about another ID: the same question of the

@@ -62,6 +62,7 @@ from ocn_ids.answers import (
     speaks_of_other_matters,
 )
 from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code
+from ocn_ids.spoken_mail import spoken_mail
 
 
 class ActionStartProcedure(Action):
@@ -479,10 +480,14 @@ class ActionAskAccountRef(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        # An address said aloud is offered to confirm as a button of this question (LINE shows the last bubble's
+        # buttons only): verification_slots.py said what it read.
+        said_aloud = _address_said_aloud(tracker)
+        confirm = [{"title": said_aloud, "payload": said_aloud}] if said_aloud else []
         if tracker.get_slot("procedure") == "send_connection_id" and not tracker.get_slot("delivery_method"):
             dispatcher.utter_message(
                 response="utter_ask_delivery_method_and_account_ref",
-                buttons=buttons.delivery_methods() + buttons.cancel(),
+                buttons=confirm + buttons.delivery_methods() + buttons.cancel(),
             )
         elif not _ID_ASKED & set(bot_responses_before(tracker)) and (
             title := spoken_procedure_title(tracker, tracker.get_slot("procedure"))
@@ -490,10 +495,16 @@ class ActionAskAccountRef(Action):
             # Named on the first ask (the procedure may have been inferred: an answer's, a clarification's, the
             # thread's); asked again right after it (a mistyped ID), the question alone. (The form has set
             # requested_slot by now on every ask.)
-            dispatcher.utter_message(response="utter_ask_account_ref_for", procedure_title=title)
+            dispatcher.utter_message(response="utter_ask_account_ref_for", procedure_title=title, buttons=confirm)
         else:
-            dispatcher.utter_message(response="utter_ask_account_ref")
+            dispatcher.utter_message(response="utter_ask_account_ref", buttons=confirm)
         return []
+
+
+def _address_said_aloud(tracker: Tracker) -> str | None:
+    """The address the customer's latest message says aloud (ocn_ids/spoken_mail.py), when it holds no typed ID."""
+    text = tracker.latest_message.get("text") or ""
+    return None if text.startswith("/") or _ids_in(tracker) else spoken_mail(text)
 
 
 class ActionAskProcedureConfirmed(Action):

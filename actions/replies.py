@@ -56,7 +56,6 @@ from ocn_ids.answers import (
     GO_AHEAD,
     GREETS_OR_ASKS,
     KEEPS_ON,
-    ONLY_ACKNOWLEDGES,
     POINTS_BACK,
     STOPS_THE_PROCEDURE,
     WILL_TRY,
@@ -65,6 +64,7 @@ from ocn_ids.answers import (
     asks_for_chat_procedure,
     fold,
     names_another_service,
+    only_acknowledges,
     says_goodbye,
     says_the_code_did_not_come,
     thanks_in,
@@ -331,8 +331,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
             # 「よくわかりませんが…メールを見るときに入れるものだと思います」: longer than a choice's words, but it
             # says which ID the password is for.
             return resolve_which_password(dispatcher, tracker, named)
-    if question == "offer_procedure" and ONLY_ACKNOWLEDGES.match(without_slips(fold(text))):
-        return ask_survey(dispatcher)  # 「了解しました！」 takes the answer; it does not ask for the procedure
+    if question == "offer_procedure" and only_acknowledges(text):
+        return ask_survey(dispatcher)  # 「わかりました」 takes the answer; it does not ask for the procedure
     reading = read_yes_no(question, text)
     if reading is None:
         return None

@@ -137,10 +137,9 @@ class VerificationSlots:
             return {"account_ref": found[0].value}
         if requested == "account_ref" and (address := spoken_mail(text)):
             # An address said aloud (「たろうどっとやまだあっと…」): a name's kana has more than one spelling, so the
-            # reading is offered as a button to confirm, never used unseen; the form asks for the ID again.
-            dispatcher.utter_message(
-                response="utter_spoken_address_check", address=address, buttons=[{"title": address, "payload": address}]
-            )
+            # reading is offered to confirm, never used unseen: the form asks for the ID again with the address as
+            # a button (procedure_form.ActionAskAccountRef).
+            dispatcher.utter_message(response="utter_spoken_address_check", address=address)
             return {"account_ref": None}
         if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):
             return {"account_ref": INVALID}

@@ -692,14 +692,20 @@ ACKNOWLEDGES_OR_TURNS_AWAY = re.compile(
 ACKNOWLEDGES = re.compile(
     without_slips(r"^(?:はい|あ|ああ|うん)?(?:わかりました|分かりました|わかった|了解|りょうかい|なるほど|承知)")
 )
-# 「了解しました！」「わかりました」「なるほど」 and nothing else: the answer taken, no wish for the offered procedure
-# (the conversation writers expected the survey there, not the procedure). Compared without slips (「了解てす」).
-ONLY_ACKNOWLEDGES = re.compile(
-    without_slips(
-        r"^(?:あ|ああ|うん)?(?:わかりました|分かりました|わかった|了解|りょうかい|りょ|なるほど|承知)"
-        r"(?:です|しました|いたしました|っす)?(?:ね|よ)?$"
-    )
+# 「わかりました」「なるほど」 and nothing else: the answer understood, no wish for the offered procedure (the
+# conversation writers expected the survey there, not the procedure). Not 了解・承知 (consent: in YES). Compared
+# without slips, a trailing ー or emoji dropped (ocn_ids.answers.only_acknowledges).
+_ONLY_ACKNOWLEDGES = re.compile(
+    without_slips(r"^(?:あ|ああ|うん)?(?:わかりました|分かりました|わかった|なるほど)(?:です)?(?:ね|よ)?$")
 )
+
+
+def only_acknowledges(text: str) -> bool:
+    """「わかりました」「わかりましたー」「なるほど😊」: understood, and nothing else said."""
+    word = re.sub(r"[ー〜~]+$", "", re.sub(r"[^\w]+$", "", without_slips(fold(text))))
+    return bool(_ONLY_ACKNOWLEDGES.match(word))
+
+
 WILL_TRY = re.compile(
     without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|てきます|できます)$")
 )

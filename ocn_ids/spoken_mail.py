@@ -22,9 +22,15 @@ _PARTS = re.compile(r"はいふん|まいなす|あんだーばー|あんだー�
 _PART_MARKS = {"はいふん": "-", "まいなす": "-", "あんだーばー": "_", "あんだーすこあ": "_", "-": "-", "_": "_"}
 # Fillers and the address's label before it; です after it (not 「あ」 alone: 「あいこ」 is a name).
 _AROUND = re.compile(
-    r"^(?:えと|えっと|えーと|あのー|あの|ええと)*(?:(?:(?:めーる)?あどれす|めーる|ocnid|おーしーえぬあいでぃー?|id)(?:は|が)?)?"
+    r"^(?:えーっと|えーと|えっと|ええと|あのー|あのう|あの|あー|んーと|んと)*(?:ですね)?"
+    r"(?:(?:(?:めーる)?あどれす|めあど|めーる|ocnid|おーしーえぬあいでぃー?|id)(?:は|が)?)?"
     r"|(?:です|でした|だよ|ですね|で)$"
 )
+# Longer than this (an address said aloud is some 30–60 kana), a message is no address: nothing is read.
+_LONGEST_SAID = 100
+# What a sentence has and a name does not (「めーるがとどかないんです」 before an 「あっと」 is no local part).
+_SENTENCE = re.compile(r"です|ます|ない|ので|から|けど|ました")
+_FEWEST_TAIL_DIGITS = 3  # 「なかにし」 ends in に・し: a name, not naka24
 _IGNORED = re.compile(r"[\s、。，,!！?？・]+")
 # The domain's parts as they are said.
 _DOMAIN_WORDS = {
@@ -131,10 +137,12 @@ _FEWEST_LETTERS = 2  # one letter said alone (「あい」) is likelier a name's
 
 def spoken_mail(text: str) -> str | None:
     """The address a message says aloud, or None unless the whole message is one."""
+    if len(text) > _LONGEST_SAID:
+        return None
     word = _AROUND.sub("", _IGNORED.sub("", hiragana(nfkc(text).lower())))
     halves = _AT.split(word)
-    if len(halves) != 2 or not halves[0] or not halves[1] or word.isascii():
-        return None  # no 「あっと」, or written as an address already (the ordinary reader's)
+    if len(halves) != 2 or not halves[0] or not halves[1] or word.isascii() or _SENTENCE.search(halves[0]):
+        return None  # no 「あっと」, written as an address already (the ordinary reader's), or a sentence
     local = _spoken_part(halves[0], domain=False)
     domain = _spoken_part(halves[1], domain=True)
     if local is None or domain is None or "." not in domain:
@@ -167,13 +175,14 @@ def _spoken_word(said: str, domain: bool) -> str | None:
     if domain and said in _DOMAIN_WORDS:
         return _DOMAIN_WORDS[said]
     letters = _spelled_letters(said)
-    if letters is not None:
-        return letters
+    if letters is not None or domain:
+        return letters  # a domain is OCN's words or spelled letters, never a name's romaji (「どこも」 is no docomo)
     name, digits = said, ""
-    for cut in range(len(said) - 1, 0, -1):  # 「たろういちにさん」: the name, then its digits
+    for cut in range(len(said) - 1, 0, -1):  # 「たろういちにさん」: the name, then its digits (the shortest such tail)
         tail = spoken_digits(said[cut:])
-        if tail is not None and len(tail) >= 2 and _romaji(said[:cut]) is not None:
+        if tail is not None and len(tail) >= _FEWEST_TAIL_DIGITS and _romaji(said[:cut]) is not None:
             name, digits = said[:cut], tail
+            break
     romaji = _romaji(name)
     return None if romaji is None else romaji + digits
 
@@ -189,8 +198,10 @@ def _spelled_letters(said: str) -> str | None:
             best[start + 1] = (text, count)  # 「ごー」「にー」: a digit said long
         for word in _LETTER_WORDS:
             if said.startswith(word, start) and best[start + len(word)] is None:
-                best[start + len(word)] = (text + _LETTERS[word], count + 1)
+                letter = _LETTERS[word]
+                best[start + len(word)] = (text + letter, count + (not letter.isdigit()))
     end = best[len(said)]
+    # Two letters at least besides digits: 「けいご」「いちご」「えいいち」 are names (k5, 15, a1 are not read)
     return end[0] if end and end[1] >= _FEWEST_LETTERS else None
 
 
@@ -205,7 +216,8 @@ def _romaji(kana: str) -> str | None:
         if char == "ー":
             continue
         if char in _YOUON and out:
-            out[-1] = out[-1][:-1] + ("" if out[-1][-2:-1] in ("h", "j") else "y") + _YOUON[char]
+            # しゃ -> sha, ちゃ -> cha, じゃ -> ja; ひゃ -> hya, きゃ -> kya
+            out[-1] = out[-1][:-1] + ("" if out[-1].endswith(("shi", "chi", "ji")) else "y") + _YOUON[char]
             continue
         syllable = _ROMAJI.get(char)
         if syllable is None:

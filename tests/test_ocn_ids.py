@@ -125,7 +125,10 @@ def test_a_sound_said_again_and_again_is_no_number(text: str) -> None:
         ("たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "taro.yamada@ocn.ne.jp"),
         ("えーと たろう どっと やまだ あっと おーしーえぬ どっと ね どっと じぇいぴー です", "ocn_id", "taro.yamada@ocn.ne.jp"),
         ("メールアドレスはいちろうどっとすずきあっとおーしーえぬどっとねどっとじぇーぴーです", "ocn_id", "ichiro.suzuki@ocn.ne.jp"),
-        ("はなこどっとさとうアットマークえぐざんぷるどっとじぇーぴー", "ocn_id", "hanako.sato@eguzanpuru.jp"),
+        ("はなこどっとさとうアットマークおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "hanako.sato@ocn.ne.jp"),
+        ("ひょうどうどっとなかにしあっとおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "hyodo.nakanishi@ocn.ne.jp"),
+        ("たかしいちにさんあっとおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "takashi123@ocn.ne.jp"),
+        ("メアドは けいご あっと おーしーえぬ どっと ね どっと じぇーぴー", "ocn_id", "keigo@ocn.ne.jp"),
         ("えーびーしーいちにさんよんごーあっとわんどっとおーしーえぬどっとねどっとじぇーぴー", "connection_id", "abc12345@one.ocn.ne.jp"),
         ("しょうこはいふんまっちゃあっとおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "shoko-matcha@ocn.ne.jp"),
         ("あいこあっとおーしーえぬどっとねどっとじぇーぴー", "ocn_id", "aiko@ocn.ne.jp"),
@@ -148,6 +151,9 @@ def test_an_address_said_aloud_by_voice_input_is_read_as_written(said: str, enti
         "メールのあどれすを忘れました",
         "あっと驚く",
         "やまだどっとこむ",
+        "たろうあっとじーめーるどっとこむ",  # only OCN's domains are read
+        "めーるがとどかないんですあっとまーくのあとはおーしーえぬどっとねどっとじぇーぴーです",  # a sentence
+        "た" + "いち" * 1000 + "あっとおーしーえぬどっとねどっとじぇーぴー",  # too long to be one
     ],
 )
 def test_words_that_are_no_whole_address_are_not_read_as_one(text: str) -> None:

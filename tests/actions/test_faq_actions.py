@@ -1263,3 +1263,32 @@ def test_a_change_read_as_a_forgotten_password_asks_which_password_to_change() -
     assert responses(run(ActionAnswer(), tracker("forgot_password", text="パスワード忘れた"))[0]) == [
         "utter_ask_which_password"
     ]
+
+
+@pytest.mark.parametrize(
+    "typed, confidence, greeted",
+    [("こんにちは～ IDのことで", 0.65, False), ("こんにちは、パスワードの件で", 0.6, False),
+     ("こんにちは", 0.99, True), ("こんにちは、OCN IDの件でお世話になっております", 0.9, True)],
+)  # fmt: skip
+def test_an_unsure_greeting_that_names_an_id_is_asked_about_the_id(
+    typed: str, confidence: float, greeted: bool
+) -> None:
+    """「こんにちは～ IDのことで」 read unsurely as a hello names what the customer came for: asked about it (the
+    ID's topics), not only greeted, so the question does not wait for the next message."""
+    t = tracker("greet", text=typed, ranking=[("greet", confidence), ("ask_id_types", 0.2)])
+    t.latest_message["intent"]["confidence"] = confidence
+    said = responses(run(ActionAnswer(), t)[0])
+    assert (said == ["utter_greet"]) is greeted
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "接続用IDの確認はどこでできますか、パスワードはわかっています",
+        "接続用IDを変えたいのではなくパスワードを確認したいのです",
+    ],
+)
+def test_a_password_only_mentioned_does_not_state_the_topic_over_the_section(typed: str) -> None:
+    t = tracker("nlu_fallback", text=typed, ranking=[("check_connection_id", 0.4)])
+    t.latest_message["intent"]["confidence"] = 0.5
+    assert "utter_answer_change_connection_id_password" not in responses(run(ActionClarify(), t)[0])

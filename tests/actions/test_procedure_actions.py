@@ -648,8 +648,12 @@ def test_an_address_said_aloud_is_offered_to_confirm_not_used_unseen(client: Fak
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
     assert responses(dispatcher.messages) == ["utter_spoken_address_check"]
-    assert dispatcher.messages[0]["buttons"] == [{"title": "taro.yamada@ocn.ne.jp", "payload": "taro.yamada@ocn.ne.jp"}]
     assert slot_events(events).get("account_ref") is None and client.calls == []
+    # The question asked again carries the reading as its first button (LINE shows the last bubble's buttons).
+    asked, _ = run(ActionAskAccountRef(), t)
+    assert asked[-1]["buttons"][0] == {"title": "taro.yamada@ocn.ne.jp", "payload": "taro.yamada@ocn.ne.jp"}
+    typed = tracker("inform", text="N123456789", slots=slots, active_loop="procedure_form")
+    assert not run(ActionAskAccountRef(), typed)[0][-1].get("buttons")
     pressed = tracker("inform", text="taro.yamada@ocn.ne.jp", slots=slots, active_loop="procedure_form")
     slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(CollectingDispatcher(), pressed, form_domain())))
     assert slots_after["account_ref"] == "taro.yamada@ocn.ne.jp" and client.calls

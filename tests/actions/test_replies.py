@@ -1163,14 +1163,27 @@ def test_a_bare_question_of_the_id_after_its_passwords_answer_asks_the_same_of_t
     assert answered in responses(run(ActionAnswer(), t)[0])
 
 
-@pytest.mark.parametrize("typed, asks_survey", [("了解しました！", True), ("わかりました", True), ("了解てす", True),
+@pytest.mark.parametrize("typed, asks_survey", [("わかりましたー", True), ("わかりました", True), ("なるほど😊", True), ("了解しました！", False),
                                                 ("なるほど", True), ("はい", False), ("お願いします", False)])  # fmt: skip
 def test_an_acknowledgement_to_the_offer_of_a_procedure_takes_the_answer_not_the_procedure(
     typed: str, asks_survey: bool
 ) -> None:
-    """「了解しました！」 after an answer that offered its procedure (「チャットでのお手続きをご希望ですか？」) takes the
-    answer: the bot asks whether it helped instead of starting the procedure; 「はい」 still starts it."""
+    """「わかりました」 after an answer that offered its procedure (「チャットでのお手続きをご希望ですか？」) takes the
+    answer: the bot asks whether it helped instead of starting the procedure; 「はい」「了解しました」 (consent) still
+    start it."""
     slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
     t = tracker("affirm", text=typed, slots=slots)
     said = responses(run(ActionAnswerPendingQuestion(), t)[0])
     assert (said == ["utter_ask_survey"]) is asks_survey
+
+
+@pytest.mark.parametrize("typed", ["IDってなに", "IDはわかる", "IDはいらない", "IDは何文字？"])
+def test_more_than_a_bare_question_of_the_id_is_not_read_as_the_same_of_the_id(typed: str) -> None:
+    events = [
+        {"event": "user", "text": "…"},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_change_connection_id_password"}},
+        {"event": "user", "text": typed},
+    ]
+    t = tracker("ask_id_types", text=typed, events=events, slots={"topic": "change_connection_id_password"})
+    t.latest_message["intent"]["confidence"] = 0.66
+    assert "utter_answer_change_connection_id" not in responses(run(ActionAnswer(), t)[0])
