@@ -251,7 +251,17 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     forgotten = forgotten_instead_of_change(likeliest, text) if _names_the_id_of(likeliest, text) else None
     if forgotten and tracker.active_loop_name != PROCEDURE_FORM:
         return answer_topic(forgotten, dispatcher, tracker)  # the likeliest is a change, of a forgotten password
+    return _answer_what_was_found(dispatcher, tracker, found)
+
+
+def _answer_what_was_found(
+    dispatcher: CollectingDispatcher, tracker: Tracker, found: knowledge.Retrieval
+) -> list[dict[str, Any]]:
+    """The help-page section found for an unclear message (or the topic its words state, when the section is
+    another topic of the same ID), else the likeliest topics as buttons, else the second fallback."""
     if found.section:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        text = tracker.latest_message.get("text") or ""
         corrected = topic_the_words_correct(knowledge.section_topic(found.section, ranking), text)
         if corrected:
             return answer_topic(corrected, dispatcher, tracker)  # the ID's other topic that its words state

@@ -25,10 +25,12 @@ from ocn_ids.answers import (
     LOOK_UP_WORDS,
     NAMED_IDS,
     NOT_ABOUT_THE_ANSWER,
+    NOT_THIS_BUT,
     OTHER_OWNERS,
     OTHER_THINGS,
     PASSWORD_WORDS,
     QUESTION_MARK,
+    THE_ID_ALONE,
     THE_ID_ITSELF,
     THE_SAME_OF_IT,
     VALUE_OR_ID_WORD,
@@ -290,9 +292,6 @@ def topics_of_an_operation_alone(text: str) -> list[str]:
     return list(dict.fromkeys(topics[operation] for topics in TOPIC_OF_ID.values() if operation in topics))
 
 
-_NOT_THIS_BUT = re.compile(r"ではなく|でなく|じゃなく|じゃなくて")
-
-
 def topic_the_words_correct(shown: str | None, text: str) -> str | None:
     """The topic a message states in words (one ID named by its name, and what of it: 「接続用IDのパスワードも
     変えた方がいいですか」) when the help-page section found for it is another topic of the same ID (「接続用IDは
@@ -302,7 +301,7 @@ def topic_the_words_correct(shown: str | None, text: str) -> str | None:
     if len(by_name) != 1 or OTHER_THINGS.search(folded) or names_another_service(text):
         return None
     (id_type,) = by_name
-    if KNOWS_CURRENT.search(folded) or _NOT_THIS_BUT.search(folded):
+    if KNOWS_CURRENT.search(folded) or NOT_THIS_BUT.search(folded):
         return None  # 「…確認したい、パスワードはわかっています」「変えたいのではなく…」: the words do not state one
     operation = asked_operation(text, "")
     stated = TOPIC_OF_ID[id_type].get(operation) if operation else None
@@ -421,13 +420,9 @@ def topic_of_the_id_in_context(
     return IdQuestion(asked, id_type, operation) if asked and operation else None
 
 
-# 「IDは？」「IDのほうは？」「IDも」: the ID and nothing more (not 「IDってなに」「IDはわかる」「IDはいらない」).
-_THE_ID_ALONE = re.compile(r"(id|あいでぃ)(の(ほう|方))?(は|も)?")
-
-
 def _asks_for_the_id_alone(text: str) -> bool:
     """「IDは？」 right after a password's answer: a bare question of the ID, naming no other."""
-    return bool(_THE_ID_ALONE.fullmatch(fold(text)))
+    return bool(THE_ID_ALONE.fullmatch(fold(text)))
 
 
 # 「接続のほう」「OCN IDは？」「お客さま番号も」 right after an answer about another ID: the same question of the

@@ -588,6 +588,10 @@ AROUND_AN_OPERATION = re.compile(
     r"教え|おしえ|知り|しり|くださ|下さ|ほしい|欲しい|お願い|おねがい|いたし|したい|したく|して|します|する|でき|"
     r"けど|けれど|られ|たい|です|ます|方|ん|の|を|が|は|も|って|て|か|な|ね|よ|い|お|えっと|えーと|あの|すみません|すいません"
 )
+# 「IDは？」「IDのほうは？」「IDも」: the ID and nothing more (not 「IDってなに」「IDはわかる」「IDはいらない」).
+THE_ID_ALONE = re.compile(r"(id|あいでぃ)(の(ほう|方))?(は|も)?")
+# 「変えたいのではなく…」「じゃなくて」: what comes before is not what is asked.
+NOT_THIS_BUT = re.compile(r"ではなく|でなく|じゃなく")
 # 「IDのほうも変えられる？」 after a password's answer asks about the ID, not its password.
 THE_ID_ITSELF = re.compile(r"id|あいでぃ|あどれす|番号")
 # Another topic or thing named (the history, the letter, My Page, the code, dアカウント, Wi-Fi): not the ID's.
