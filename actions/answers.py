@@ -71,7 +71,8 @@ def ask_which_password(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]
     return [ask("which_password")]
 
 
-_PASSWORD_CHANGES = {"change_ocn_id_password", "change_connection_id_password"}
+# A password's change, of either ID (in the order of the buttons).
+PASSWORD_CHANGES = ("change_ocn_id_password", "change_connection_id_password")
 _PASSWORD_FORGOTTEN = {"forgot_ocn_id_password", "check_connection_id"}
 
 
@@ -80,7 +81,7 @@ def ask_which_id(dispatcher: CollectingDispatcher, topics: list[str]) -> list[di
     a typed answer is read like a pressed one (actions/replies.py, answer_topic_chosen_in_words)."""
     if set(topics) == _PASSWORD_FORGOTTEN:
         return ask_which_password(dispatcher)  # its own question: the two passwords, and "I don't know"
-    password = set(topics) <= _PASSWORD_CHANGES
+    password = set(topics) <= set(PASSWORD_CHANGES)
     response = "utter_which_password_is_it" if password else "utter_which_id_is_it"
     dispatcher.utter_message(response=response, buttons=topic_buttons(topics))
     return [ask(None)]

@@ -36,17 +36,7 @@ def latest_confidence(tracker: Tracker) -> float:
 def bot_messages_before(tracker: Tracker) -> list[dict[str, Any]]:
     """The bot's messages (tracker `bot` events) of its turn before the customer's latest message, in
     order; [] at the start."""
-    messages: list[dict[str, Any]] = []
-    seen_user = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_user:
-                break
-            seen_user = True
-        elif kind == "bot" and seen_user:
-            messages.append(event)
-    return messages[::-1]
+    return [event for event in _events_of_the_turn_before(tracker) if event.get("event") == "bot"]
 
 
 def _events_of_the_turn_before(tracker: Tracker) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
-from actions.answers import answer_topic, ask_which_id, ask_which_password
+from actions.answers import PASSWORD_CHANGES, answer_topic, ask_which_id, ask_which_password
 from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
 from actions.conversation_state import (
@@ -106,7 +106,7 @@ class ActionAnswer(Action):
                 return []
             if asked_operation(tracker.latest_message.get("text") or "", "") == "password_change":
                 # 「パスワードの変更ってどこからできますか」: which password to change, not the forgotten ones'
-                return ask_which_id(dispatcher, list(_PASSWORD_CHANGES))
+                return ask_which_id(dispatcher, list(PASSWORD_CHANGES))
             return ask_which_password(dispatcher)
         if intent not in TOPICS:
             intent = "out_of_scope"
@@ -140,8 +140,6 @@ _PASSED_ON_BY = frozenset(
 # Topics with no procedure of their own whose contents the chat's procedures send (the lost letter held the IDs):
 # asked for in the chat, the customer is asked which procedure instead of being given the answer.
 _WHAT_THE_CHAT_CAN_SEND = frozenset({"lost_registration_letter"})
-# A password's change, of either ID (in the order of the buttons).
-_PASSWORD_CHANGES = ("change_ocn_id_password", "change_connection_id_password")
 # Readings a password topic takes for another service's password (「楽天のパスワード忘れた」).
 _PASSWORD_TOPICS = frozenset(
     {"forgot_password", "forgot_ocn_id_password", "change_ocn_id_password", "change_connection_id_password"}

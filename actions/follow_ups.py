@@ -116,7 +116,7 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
     folded = fold(text)
     if not (FOLLOW_UP_MARKERS.search(folded) or len(folded) <= _SHORT):
         return None
-    named = {id_type for id_type, words in NAMED_IDS.items() if any(fold(w) in folded for w in words)}
+    named = _ids_named_by_name(folded)
     for fact in facts:
         if (named or topic in _ABOUT_ALL_IDS) and fact.subject not in named:
             continue
@@ -292,12 +292,17 @@ def topics_of_an_operation_alone(text: str) -> list[str]:
     return list(dict.fromkeys(topics[operation] for topics in TOPIC_OF_ID.values() if operation in topics))
 
 
+def _ids_named_by_name(folded: str) -> set[str]:
+    """The IDs a folded message names by their names (not 「メール」 of 「メールソフト」: NAMED_IDS)."""
+    return {id_type for id_type, words in NAMED_IDS.items() if any(fold(w) in folded for w in words)}
+
+
 def topic_the_words_correct(shown: str | None, text: str) -> str | None:
     """The topic a message states in words (one ID named by its name, and what of it: 「接続用IDのパスワードも
     変えた方がいいですか」) when the help-page section found for it is another topic of the same ID (「接続用IDは
     変更できません」); None when the words state none or agree."""
     folded = fold(text)
-    by_name = {id_type for id_type, words in NAMED_IDS.items() if any(fold(w) in folded for w in words)}
+    by_name = _ids_named_by_name(folded)
     if len(by_name) != 1 or OTHER_THINGS.search(folded) or names_another_service(text):
         return None
     (id_type,) = by_name
@@ -397,8 +402,7 @@ def topic_of_the_id_in_context(
         id_type = other_id
     elif named:
         # Only an ID named by its name (not 「メール」 of 「メールソフト」) is taken over from the classifier.
-        folded = fold(text)
-        by_name = {id_type for id_type, words in NAMED_IDS.items() if any(fold(w) in folded for w in words)}
+        by_name = _ids_named_by_name(fold(text))
         if not unsure or len(by_name) != 1 or (topic not in _ID_OF_TOPIC and topic not in _ABOUT_ALL_IDS):
             return None  # it names an ID: the classifier had what it needs
         (id_type,) = by_name
