@@ -14,6 +14,7 @@ from typing import Literal
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
     AGREES,
+    AROUND_A_NAME,
     ASKS_WHAT_IF,
     CHANGE_OF_MIND,
     CHANGE_OF_MIND_TYPED_WITH_SLIPS,
@@ -29,6 +30,7 @@ from ocn_ids.answers import (
     INTERNET_WORDS,
     NEGATED,
     NO,
+    NO_LONGER_NEEDED,
     PLAIN_YES_NO,
     PUTS_OFF,
     QUESTION_FORM,
@@ -360,7 +362,30 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     if "?" in text or "？" in text or QUESTION_FORM.search(word):
         # 「送ってもらえますか」 asks the bot to go ahead; 「送ってもらったらすぐ届きますか」 asks what would happen.
         return bool(GO_AHEAD.search(word) and REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
-    return bool(GO_AHEAD.search(word)) or (procedure is not None and named_procedure(text) == procedure)
+    return bool(GO_AHEAD.search(word)) or _only_names(text, procedure)
+
+
+def _only_names(text: str, procedure: str | None) -> bool:
+    """「パスワード再設定で」 names the procedure being confirmed and says nothing else: a yes. 「パスワード思い出し
+    ました」「OCN IDのパスワードを忘れたんです」 hold its short alias too, and say something else."""
+    if procedure is None or named_procedure(text) != procedure:
+        return False
+    word = fold(text)
+    choice = next(c for c in QUESTIONS["procedure"] if c.value == procedure)
+    for key in sorted((fold(k) for k in (choice.title, *choice.aliases)), key=len, reverse=True):
+        if key in word:
+            word = word.replace(key, "", 1)
+            break
+    for _ in range(2):  # 「はい、再設定で」: the opening word goes once the mark after it has
+        word = AROUND_A_NAME.sub("", word)
+    return not word
+
+
+def no_longer_needed(text: str) -> bool:
+    """「あ、パスワード思い出しました」「見つかりました」 at the final confirmation: the need has gone (a no); not a
+    question about it (「思い出したらどうすれば？」) nor a request that goes on (「見つかったけど送ってください」)."""
+    word = fold(text)
+    return bool(NO_LONGER_NEEDED.search(word)) and not (GO_AHEAD.search(word) or _asks_something(text, word))
 
 
 # Below this, the classifier's yes with no word of one is asked again at the final confirmation.

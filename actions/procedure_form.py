@@ -24,6 +24,7 @@ from actions.choices import (
     checked_final_yes,
     is_plain_yes_no,
     named_procedure,
+    no_longer_needed,
     read_choice,
     read_yes_no,
 )
@@ -222,10 +223,15 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         typed = not text.startswith("/")
         reading = read_yes_no("procedure_confirmed", text) if typed else None
+        if reading is None and typed and no_longer_needed(text):
+            reading = "no"  # 「パスワード思い出しました」: the classifier reads the topic
         if reading is None and typed and latest_intent(tracker) in _YES_NO_READINGS:
             reading = changes_mind(text)  # only a reply: 「dアカウントの連携を取り消したい」 is a new question
-        if reading is None and typed and asks_to_go_ahead(text, tracker.get_slot("procedure")):
+        procedure = tracker.get_slot("procedure")
+        if reading is None and typed and asks_to_go_ahead(text, procedure):
             reading = "yes"  # 「早くやってください」: the classifier may call it anything
+        elif reading is None and typed and latest_intent(tracker) in _YES_NO_READINGS and named_procedure(text):
+            reading = "unclear"  # 「パスワードは自分で変えます」 names it, neither yes nor a question: asked again
         worded = reading is not None
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")

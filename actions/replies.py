@@ -26,7 +26,7 @@ from actions.answers import (
     say_answer,
     survey_answered,
 )
-from actions.choices import QUESTIONS, Choice, is_plain_yes_no, read_choice, read_yes_no
+from actions.choices import QUESTIONS, Choice, is_plain_yes_no, no_longer_needed, read_choice, read_yes_no
 from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import (
     PROCEDURE_FORM,
@@ -331,8 +331,9 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
             # 「よくわかりませんが…メールを見るときに入れるものだと思います」: longer than a choice's words, but it
             # says which ID the password is for.
             return resolve_which_password(dispatcher, tracker, named)
-    if question == "offer_procedure" and only_acknowledges(text):
-        return ask_survey(dispatcher)  # 「わかりました」 takes the answer; it does not ask for the procedure
+    if question == "offer_procedure" and (only_acknowledges(text) or no_longer_needed(text)):
+        # 「わかりました」 takes the answer, 「あ、思い出しました」 needs it no more: neither asks for the procedure.
+        return ask_survey(dispatcher)
     reading = read_yes_no(question, text)
     if reading is None:
         return None

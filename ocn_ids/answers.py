@@ -336,6 +336,16 @@ CHANGE_OF_MIND = re.compile(
 # 「やっぱり結構です」 flick-typed (「やっはりけっこうてす」), compared without slips (actions/choices.py); only this part
 # of CHANGE_OF_MIND: without slips, the small ゃ of 「じゃ、メールで」 would make 「やめ」.
 CHANGE_OF_MIND_TYPED_WITH_SLIPS = r"やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"
+# 「あ、パスワード思い出しました」「番号が見つかりました」 at the final 「…よろしいですか？」: the need has gone, a no.
+# The classifier reads them as the topic (a forgotten password), and the procedure's name in them is no go-ahead.
+NO_LONGER_NEEDED = re.compile(
+    r"思い出し|思いだし|おもいだし|見つかり|みつかり|見つけ|みつけ|ありました|ログインでき(た|まし)|ろぐいんでき(た|まし)|"
+    r"解決し(た|まし)|かいけつし(た|まし)"
+)
+# What may stand beside a procedure's name in a go-ahead that names it (「パスワード再設定で」「再設定です！」).
+AROUND_A_NAME = re.compile(
+    r"[、。!！.…~〜ー\s]|^(はい|ええ|うん|じゃあ?|では|あ)|で$|です$|を?(お願|おねが).*$|の?(手続き|てつづき)$"
+)
 WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|すとっぷ")
 # 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」 stops the procedure (いらない there only declines the
 # new code); not 「キャンセルしないで待ちます」.

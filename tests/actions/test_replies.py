@@ -444,6 +444,30 @@ def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent
 
 
 @pytest.mark.parametrize(
+    "typed, intent, expected",
+    [
+        ("パスワード再設定で", "forgot_password", True),  # the procedure's name and nothing else
+        ("はい、再設定です！", "affirm", True),
+        # The short alias 「パスワード」 in a sentence that says something else is no go-ahead.
+        ("OCN IDのパスワードを忘れたんです", "forgot_ocn_id_password", None),  # answered, then asked again
+        ("あ、やっぱりパスワード思い出しました", "forgot_password", False),  # the need has gone: a no
+        ("ログインできました！", "affirm", False),
+        ("思い出したらどうすればいいですか", "forgot_password", None),  # a question, not news
+    ],
+)
+def test_the_password_reset_is_confirmed_only_by_words_that_ask_for_it(
+    typed: str, intent: str, expected: bool | None
+) -> None:
+    """At 「…パスワード再設定用のリンクをお送りします。よろしいですか？」 「パスワード思い出しました」 once sent the
+    link: its 「パスワード」 named the procedure. Now only the name alone goes ahead, and a need gone is a no."""
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "reset_ocn_password"}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    t.latest_message["intent"]["confidence"] = 0.9
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert result.get("procedure_confirmed") is expected
+
+
+@pytest.mark.parametrize(
     "typed, expected",
     [("いいえ、けっこうです", False), ("いや、いいです", False), ("いやいいです", False), ("結構です", None)],
 )
@@ -1164,13 +1188,14 @@ def test_a_bare_question_of_the_id_after_its_passwords_answer_asks_the_same_of_t
 
 
 @pytest.mark.parametrize("typed, asks_survey", [("わかりましたー", True), ("わかりました", True), ("なるほど😊", True), ("了解しました！", False),
-                                                ("なるほど", True), ("はい", False), ("お願いします", False)])  # fmt: skip
+                                                ("なるほど", True), ("はい", False), ("お願いします", False),
+                                                ("あ、見つかりました", True), ("思い出しました！", True)])  # fmt: skip
 def test_an_acknowledgement_to_the_offer_of_a_procedure_takes_the_answer_not_the_procedure(
     typed: str, asks_survey: bool
 ) -> None:
     """「わかりました」 after an answer that offered its procedure (「チャットでのお手続きをご希望ですか？」) takes the
-    answer: the bot asks whether it helped instead of starting the procedure; 「はい」「了解しました」 (consent) still
-    start it."""
+    answer, and 「あ、見つかりました」 needs the procedure no more: the bot asks whether it helped instead of starting
+    it; 「はい」「了解しました」 (consent) still start it."""
     slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
     t = tracker("affirm", text=typed, slots=slots)
     said = responses(run(ActionAnswerPendingQuestion(), t)[0])
