@@ -43,6 +43,7 @@ from ocn_ids.answers import (
     THANKS,
     UNCLEAR,
     WAIT_A_MOMENT,
+    WILL_LOOK,
     YES,
     YesNoKind,
     courtesy_parts,
@@ -202,8 +203,8 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     if asked is None:
         return None
     word = fold(text)
-    if question == "offer_procedure" and _puts_it_off(word):
-        return "no"  # 「また後でやります」 to 「チャットでのお手続きをご希望ですか？」: not now
+    if question == "offer_procedure" and (_puts_it_off(word) or _will_look_alone(word)):
+        return "no"  # 「また後でやります」「はい、見てみます」 to 「チャットでのお手続きをご希望ですか？」: not now
     whole = _read_word(asked, word)
     if whole is not None:
         return whole
@@ -215,6 +216,8 @@ def read_yes_no(question: str, text: str) -> Reading | None:
         return None
     read = [(part, reading) for part in parts if (reading := _read_word(asked, part)) is not None]
     readings = {reading for _, reading in read}
+    if asked.kind == "offer" and _thanks_with_a_bare_yes(parts, read):
+        return None  # 「はいどうも」 to an offer closes the answer (thanks), as 「はい、ありがとう」 is read
     declines = asked.kind != "survey"  # 「いや、大丈夫です、ありがとう」 to 「解決しましたか？」 is no unresolved
     if declines and "no" in readings and all(reading == "no" or part in DECLINES for part, reading in read):
         return "no"  # 「いいえ、けっこうです」「いや、いいです」: a no, and the words that decline politely
@@ -227,6 +230,12 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     return None
 
 
+def _thanks_with_a_bare_yes(parts: list[str], read: list[tuple[str, Reading]]) -> bool:
+    """「はいどうも」「うん、ありがと」: thanks, and a yes that asks for nothing (not 「はい、お願いします、どうも」)."""
+    thanked = any(part in THANKS for part in parts)
+    return thanked and bool(read) and all(reading == "yes" and not GO_AHEAD.search(part) for part, reading in read)
+
+
 def _puts_it_off(word: str) -> bool:
     """「後でやります」「また今度にします」「自分でやってみます」; not a question (「その番号って自分で変えたり
     できますか」 is one about the answer), 「後でじゃなくて今」 nor a go-ahead (「明日使うのでお願いします」)."""
@@ -234,6 +243,12 @@ def _puts_it_off(word: str) -> bool:
         return False
     # 「自分でやってみます」 tries it alone: its やって is no request to the bot.
     return not GO_AHEAD.search(word.replace("やってみ", "")) and not QUESTION_FORM.search(word)
+
+
+def _will_look_alone(word: str) -> bool:
+    """「はい、見てみます」「調べてみます」 to the offer: the customer will look it up (not 「やってみます」, which
+    may take the offer, nor 「見てもらえますか」)."""
+    return bool(WILL_LOOK.search(word)) and not (GO_AHEAD.search(word) or REQUEST_FORM.search(word))
 
 
 def _read_word(asked: YesNoQuestion, word: str) -> Reading | None:

@@ -62,6 +62,7 @@ from ocn_ids.answers import (
     answers_in_words,
     asks_for_a_new_code,
     asks_for_chat_procedure,
+    asks_for_chat_procedure_despite_slips,
     fold,
     names_another_service,
     only_acknowledges,
@@ -335,6 +336,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         # 「わかりました」 takes the answer, 「あ、思い出しました」 needs it no more: neither asks for the procedure.
         return ask_survey(dispatcher)
     reading = read_yes_no(question, text)
+    if reading is None and question == "offer_procedure" and asks_for_chat_procedure_despite_slips(text):
+        reading = "yes"  # 「ちやっとておねかいします」: the classifier could not place its slips
     if reading is None:
         return None
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ask_survey, resolve_which_password
+from actions.answers import answer_topic, ask_survey, resolve_which_password
 from actions.choices import asks_to_go_ahead
 from actions.conversation_state import (
     PROCEDURE_FORM,
@@ -29,6 +29,7 @@ from actions.follow_ups import FACT_RESPONSES
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context
+from ocn_ids.answers import asks_about_a_value
 from ocn_ids.parse import ACCOUNT_ENTITIES
 
 
@@ -61,6 +62,9 @@ class ActionAnswerPendingQuestion(Action):
             return await answer_yes_no(question, None, dispatcher, tracker) or []
         if question in ("survey", "offer_procedure", "offer_resend") and yes_no is not None:
             return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
+        asked_about = _look_up_of_the_id_asked_about(tracker) if intent == "inform" else None
+        if asked_about:
+            return answer_topic(asked_about, dispatcher, tracker)
         if intent == "inform" and _gives_a_value(tracker):
             return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "inform":
@@ -126,6 +130,23 @@ def _the_close_before(tracker: Tracker) -> str | None:
 
 
 _VALUE_ENTITIES = ACCOUNT_ENTITIES | {"procedure", "delivery_method"}
+
+
+# The look-up answer of each kind of ID (what it is and where it is written).
+_LOOK_UP_OF = {
+    "customer_number": "check_customer_number",
+    "ocn_id": "check_ocn_id",
+    "connection_id": "check_connection_id",
+}
+
+
+def _look_up_of_the_id_asked_about(tracker: Tracker) -> str | None:
+    """「N123456789 これがお客さま番号ですか？」 outside a procedure: a question about the ID typed, answered with
+    that ID's look-up (what it is, where it is written). It once started the procedure and sent a code unasked."""
+    if not asks_about_a_value(tracker.latest_message.get("text") or ""):
+        return None
+    kinds = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & _LOOK_UP_OF.keys()
+    return _LOOK_UP_OF[kinds.pop()] if len(kinds) == 1 else None
 
 
 def _gives_a_value(tracker: Tracker) -> bool:

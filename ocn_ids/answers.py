@@ -290,9 +290,32 @@ _CHAT_PROCEDURE_REQUEST = re.compile(
 )
 
 
+# 「N123456789 これがお客さま番号ですか？」「…って書いてあるやつ？」「このIDで合ってますか」: a question about the ID
+# typed (what it is, whether it is right), not a request to verify with it (「N123456789で確認できますか」).
+_ASKS_ABOUT_A_VALUE = re.compile(
+    r"(これ|それ|この|その|書いて|とある|って)\S*(ですか|でしょうか|やつ|もの|の[?？]|か[?？])|(あって|合って|正し)(い|ます|る)"
+)
+
+
+def asks_about_a_value(text: str) -> bool:
+    return bool(_ASKS_ABOUT_A_VALUE.search(fold(text)))
+
+
 def asks_for_chat_procedure(text: str) -> bool:
     """「チャットでお願いします」「ここで手続きしたい」, 「ちやっとで」 (a flick slip) included."""
     return bool(_CHAT_PROCEDURE_REQUEST.search(fold(text)))
+
+
+# The same request typed with any flick slip (「ちやっとておねかいします」「てつつきしたいてす」), compared without
+# slips: read only as the answer to 「チャットでのお手続きをご希望ですか？」, where little else is meant.
+_CHAT_PROCEDURE_REQUEST_SLIPPED = re.compile(without_slips(_CHAT_PROCEDURE_REQUEST.pattern))
+_NEGATED_SLIPPED = re.compile(without_slips(r"ない|ません|やめ|いや|いら|結構|けっこう|後で|あとで"))
+
+
+def asks_for_chat_procedure_despite_slips(text: str) -> bool:
+    """「ちやっとておねかいします」 to the offer of a procedure: its request; not 「てつつきはしないてす」."""
+    word = without_slips(fold(text))
+    return bool(_CHAT_PROCEDURE_REQUEST_SLIPPED.search(word)) and not _NEGATED_SLIPPED.search(word)
 
 
 # At 「…よろしいですか？」, a short request to go ahead (「早くやって」「見せてください」) is a yes unless it is negated
@@ -350,7 +373,7 @@ WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|�
 # 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」 stops the procedure (いらない there only declines the
 # new code); not 「キャンセルしないで待ちます」.
 STOPS_THE_PROCEDURE = re.compile(
-    r"やめます|やめておき|やめとき|やめとく|やめる$|やめたい|やめにし|止めます|中止して|中止します|中止で|中止したい|"
+    r"やめます|やめておき|やめとき|やめとく|やめる$|やめたい|やめにし|止めます|中止して|中止します|中止で|中止したい|もういい|"
     r"きゃんせるして|きゃんせるします|きゃんせるで|きゃんせるしたい|取り消して|取り消します|取り消したい|cancel"
 )
 KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")
@@ -720,6 +743,11 @@ def only_acknowledges(text: str) -> bool:
     return bool(_ONLY_ACKNOWLEDGES.match(word))
 
 
+# 「見てみます」「探してみます」「確認しておきます」: the customer will look it up; an answer to the offer of a
+# procedure that declines it (actions/choices.py), compared on the folded text.
+WILL_LOOK = re.compile(
+    r"(見て|みて|探して|さがして|調べて|しらべて|確認して|かくにんして|見に行って)(みます|みる|おきます|きます)"
+)
 WILL_TRY = re.compile(
     without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|てきます|できます)$")
 )

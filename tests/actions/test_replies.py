@@ -236,7 +236,7 @@ def test_declining_a_new_code_is_waiting_on(client: FakeClient, typed: str) -> N
     assert not [e for e in events if e["event"] == "followup"] and not client.calls
 
 
-@pytest.mark.parametrize("typed", ["いえ、もうやめます", "いや、キャンセルで"])
+@pytest.mark.parametrize("typed", ["いえ、もうやめます", "いや、キャンセルで", "いえ、もういいです"])
 def test_stopping_at_the_resend_offer_cancels_the_procedure(client: FakeClient, typed: str) -> None:
     t = tracker("deny", text=typed, slots={**WAITING, "pending_question": "offer_resend"}, active_loop="procedure_form")
     messages, events = run(ActionAnswerPendingQuestion(), t)
@@ -1189,7 +1189,9 @@ def test_a_bare_question_of_the_id_after_its_passwords_answer_asks_the_same_of_t
 
 @pytest.mark.parametrize("typed, asks_survey", [("わかりましたー", True), ("わかりました", True), ("なるほど😊", True), ("了解しました！", False),
                                                 ("なるほど", True), ("はい", False), ("お願いします", False),
-                                                ("あ、見つかりました", True), ("思い出しました！", True)])  # fmt: skip
+                                                ("あ、見つかりました", True), ("思い出しました！", True),
+                                                ("はい、見てみます", True), ("調べてみます", True),
+                                                ("見てもらえますか", False)])  # fmt: skip
 def test_an_acknowledgement_to_the_offer_of_a_procedure_takes_the_answer_not_the_procedure(
     typed: str, asks_survey: bool
 ) -> None:
@@ -1200,6 +1202,65 @@ def test_an_acknowledgement_to_the_offer_of_a_procedure_takes_the_answer_not_the
     t = tracker("affirm", text=typed, slots=slots)
     said = responses(run(ActionAnswerPendingQuestion(), t)[0])
     assert (said == ["utter_ask_survey"]) is asks_survey
+
+
+@pytest.mark.parametrize(
+    "typed, intent, starts",
+    [
+        ("ちやっとておねかいします", "nlu_fallback", True),  # チャットでお願いします, flick-typed
+        ("てつつきしたいてす", "out_of_scope", True),  # 手続きしたいです
+        ("ここてやってくたさい", "nlu_fallback", True),
+        ("てつつきはしないてす", "nlu_fallback", False),  # declined, slips and all
+        ("あとてちやっとてやります", "nlu_fallback", False),  # later
+    ],
+)
+def test_a_flick_typed_request_for_the_offered_procedure_starts_it(typed: str, intent: str, starts: bool) -> None:
+    """「チャットでのお手続きをご希望ですか？」 answered with flick slips the classifier cannot place (it read
+    「てつつきしたいてす」 as out of scope): the request is read despite the slips and the form starts."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
+    t = tracker(intent, text=typed, slots=slots)
+    t.latest_message["intent"]["confidence"] = 0.5
+    _, events = run(ActionClarify(), t)
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events) is starts
+
+
+@pytest.mark.parametrize(
+    "typed, starts", [("はいどうも", False), ("うん、ありがと", False), ("はい、お願いします、どうも", True)]
+)
+def test_a_bare_yes_with_thanks_to_the_offer_closes_the_answer(typed: str, starts: bool) -> None:
+    """「はいどうも」 (read as a hello) to 「チャットでのお手続きをご希望ですか？」 thanks for the answer, as the
+    classifier reads 「はい、ありがとう」; it once started the procedure. A yes that asks (「お願いします」) still does."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
+    answered = [
+        *_bot_turn("utter_answer_check_customer_number", "utter_offer_procedure"),
+        {"event": "user", "text": typed},
+    ]
+    messages, events = run(ActionAnswer(), tracker("greet", text=typed, slots=slots, events=answered))
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events) is starts
+    assert (responses(messages) == ["utter_thank"]) is not starts
+
+
+@pytest.mark.parametrize(
+    "typed, entity, value, answered",
+    [
+        ("N123456789 これがお客さま番号ですか？", "customer_number", "N123456789", "check_customer_number"),
+        ("taro@ocn.ne.jp これで合ってますか", "ocn_id", "taro@ocn.ne.jp", "check_ocn_id"),
+        ("N123456789で確認できますか？", "customer_number", "N123456789", None),  # a request: the procedure starts
+        ("N123456789", "customer_number", "N123456789", None),
+    ],
+)
+def test_a_question_about_an_id_typed_is_answered_not_verified(
+    client: FakeClient, typed: str, entity: str, value: str, answered: str | None
+) -> None:
+    """「N123456789 これがお客さま番号ですか？」 to the offer of a procedure asks what the number is: the ID's look-up
+    is answered, and no procedure starts (it once sent a code unasked); an ID given plainly starts it."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
+    found = [{"entity": entity, "value": value}]
+    messages, events = run(ActionAnswerPendingQuestion(), tracker("inform", text=typed, slots=slots, entities=found))
+    started = any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events)
+    assert started is (answered is None)
+    if answered:
+        assert responses(messages)[0] == f"utter_answer_{answered}"
 
 
 @pytest.mark.parametrize("typed", ["IDってなに", "IDはわかる", "IDはいらない", "IDは何文字？"])
