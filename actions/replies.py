@@ -41,6 +41,8 @@ from actions.conversation_state import (
     latest_intent,
     offered_topics_just_before,
 )
+from actions.d_account_questions import NOT_ON_PAGE as D_ACCOUNT_NOT_ON_PAGE
+from actions.d_account_questions import asks_beyond_the_link
 from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, offered_topics_that_fit, two_topics
 from actions.links import contact_response, link
 from actions.password_warning import typed_password
@@ -242,6 +244,15 @@ async def answer_receiving_question(dispatcher: CollectingDispatcher, tracker: T
         # Reached also from the code step's action (actions/code_step.py): the form asks its question again.
         return [FollowupAction(PROCEDURE_FORM)]
     return _ask_again(dispatcher, tracker)
+
+
+async def answer_d_account_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「dポイントってどれくらいたまるの」「連携を解除したい」: what the help page does not say of dアカウント,
+    said honestly with the linking page (actions/d_account_questions.py); then the form's question, if any."""
+    if not asks_beyond_the_link(tracker, text):
+        return None
+    dispatcher.utter_message(response=D_ACCOUNT_NOT_ON_PAGE, link=link("link_d_account"))
+    return [FollowupAction(PROCEDURE_FORM)] if in_procedure(tracker) else []
 
 
 async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -453,6 +464,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("topic_chosen", answer_topic_chosen_in_words),
     ("late_answer", answer_late_choice),
     ("receiving", answer_receiving_question),
+    ("d_account", answer_d_account_question),
     ("code_step", answer_code_step),
     ("cancel_taken_back", answer_cancel_taken_back),
     ("courtesy", answer_courtesy),

@@ -253,6 +253,8 @@ _ALSO_ANSWERS = {
     "utter_password_difference": "ask_id_types",
     "utter_receiving_details_not_on_page": "check_connection_id",
     "utter_receiving_details_not_on_page_no_link": "check_connection_id",
+    # what the page does not say of dアカウント and dポイント: not covered here (since 2026-12-06)
+    "utter_d_account_details_not_on_page": "out_of_scope",
 }
 
 

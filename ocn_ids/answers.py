@@ -301,6 +301,23 @@ def asks_about_a_value(text: str) -> bool:
     return bool(_ASKS_ABOUT_A_VALUE.search(fold(text)))
 
 
+# dアカウント and dポイント (also spoken: でぃーあかうんと), and what of them the help page does not say: the
+# points themselves, the dアカウント's own ID, password or creation, taking the link back (actions/d_account_questions.py).
+# On the folded text (katakana in hiragana).
+D_ACCOUNT_WORDS = re.compile(r"dあかうんと|dぽいんと|でぃーあかうんと|でぃーぽいんと|どこもあかうんと")
+D_ACCOUNT_DETAILS = re.compile(
+    r"解除|かいじょ|外し|はずし|外す|はずす|やめ|何ぽいんと|ぽいんと数|どれくらい|どのくらい|どれぐらい|いくら|いつ|特典|"
+    r"とくてん|ぱすわーど|id|作り|つくり|作成|さくせい|作る|つくる|新規|ろぐいん|使い方|つかいかた|使え|つかえ|有効期限|"
+    r"持って(い)?ない|もって(い)?ない|とは|って何|ってなに|何ですか|なんですか"
+)
+# The link itself asked about: the help page's answer (「dアカウントと連携するには？」「連携の方法」).
+LINKING_ASKED = re.compile(
+    r"(連携|れんけい)(の|する|を|は)?(方法|仕方|しかた|やり方|やりかた|手順|したい|させたい|するには|して|しよう)"
+)
+UNLINKING = re.compile(r"解除|かいじょ|外し|はずし|外す|はずす|やめ")
+LINKING_WORDS = re.compile(r"連携|れんけい|ひもづけ|紐づけ|紐付け")
+
+
 def asks_for_chat_procedure(text: str) -> bool:
     """「チャットでお願いします」「ここで手続きしたい」, 「ちやっとで」 (a flick slip) included."""
     return bool(_CHAT_PROCEDURE_REQUEST.search(fold(text)))

@@ -338,7 +338,8 @@ def test_a_section_of_another_topic_of_the_same_id_gives_way_to_what_the_words_s
         ("引っ越し先でもネットを使いたい", "utter_answer_out_of_scope"),
         # Another service's own password or ID is not an OCN question the classifier missed.
         ("楽天のパスワードを再設定したい", "utter_answer_out_of_scope"),
-        ("dアカウントのIDがわからない", "utter_answer_out_of_scope"),
+        # dアカウント's own ID: what the help page does not say of it, with the linking page (not the contact page).
+        ("dアカウントのIDがわからない", "utter_d_account_details_not_on_page"),
         ("Wi-Fiのパスワードってどこ？", "utter_answer_out_of_scope"),
     ],
 )
