@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.conversation_state import asked_in_recent_turns, latest_intent
+from actions.conversation_state import asked_in_recent_turns, latest_confidence, latest_intent
 from ocn_ids.answers import D_ACCOUNT_DETAILS, D_ACCOUNT_WORDS, LINKING_ASKED, LINKING_WORDS, UNLINKING, fold
 
 NOT_ON_PAGE = "utter_d_account_details_not_on_page"
+# At or above this, a reading of the linking topic is the linking question (「dポイントをためたいのでdアカウントと
+# つなぎたい」), whatever details its words name.
+SURE_OF_THE_LINK = 0.9
 _TOPIC = "link_d_account"
 # The classifier's readings of such a question: the linking topic, out of scope, or none.
 _READINGS = frozenset({_TOPIC, "out_of_scope", "nlu_fallback"})
@@ -24,6 +27,8 @@ def asks_beyond_the_link(tracker: Tracker, text: str) -> bool:
     sure is another topic."""
     if text.startswith("/") or latest_intent(tracker) not in _READINGS:
         return False
+    if latest_intent(tracker) == _TOPIC and latest_confidence(tracker) >= SURE_OF_THE_LINK:
+        return False  # the classifier sure of the linking question: the blind writers expected its answer
     word = fold(text)
     just_answered = asked_in_recent_turns(tracker, f"utter_answer_{_TOPIC}", turns=2)
     named = D_ACCOUNT_WORDS.search(word) or (just_answered and LINKING_WORDS.search(word))

@@ -305,10 +305,14 @@ def asks_about_a_value(text: str) -> bool:
 # points themselves, the dアカウント's own ID, password or creation, taking the link back (actions/d_account_questions.py).
 # On the folded text (katakana in hiragana).
 D_ACCOUNT_WORDS = re.compile(r"dあかうんと|dぽいんと|でぃーあかうんと|でぃーぽいんと|どこもあかうんと")
+# What of them the page does not say: the points themselves, the dアカウント's own ID, password, log-in or creation
+# (「dアカウントのパスワード」, not the OCN ID's in 「OCN IDとdアカウントを連携」), taking the link back.
 D_ACCOUNT_DETAILS = re.compile(
-    r"解除|かいじょ|外し|はずし|外す|はずす|やめ|何ぽいんと|ぽいんと数|どれくらい|どのくらい|どれぐらい|いくら|いつ|特典|"
-    r"とくてん|ぱすわーど|id|作り|つくり|作成|さくせい|作る|つくる|新規|ろぐいん|使い方|つかいかた|使え|つかえ|有効期限|"
-    r"持って(い)?ない|もって(い)?ない|とは|って何|ってなに|何ですか|なんですか"
+    r"dぽいんと(は|が|って|の)?(どれくらい|どのくらい|どれぐらい|何ぽいんと|いくら|いつ|有効期限|使い|つかい|使え|つかえ|"
+    r"たまらない|もらえない|付与|確認)|"
+    r"(dあかうんと|でぃーあかうんと)(の|に|を|が|って|は|で)?(id|ぱすわーど|ろぐいん|作|つく|新規|登録|とは|何|なに|"
+    r"持って|もって)|"
+    r"解除|かいじょ|外し|はずし|外す|はずす"
 )
 # The link itself asked about: the help page's answer (「dアカウントと連携するには？」「連携の方法」).
 LINKING_ASKED = re.compile(
