@@ -53,11 +53,35 @@ def _events_of_the_turn_before(tracker: Tracker) -> list[dict[str, Any]]:
     return events[::-1]
 
 
+# A procedure's result, and the topic whose answer it stands for: after the login history, 「パスワードも変えた
+# ほうがいいですか」 is the OCN ID's password, as after that topic's answer (actions/procedure_run.py sends them).
+_RESULT_TOPICS = {
+    "utter_done_password_reset": "forgot_ocn_id_password",
+    "utter_done_customer_number": "check_customer_number",
+    "utter_done_ocn_id": "check_ocn_id",
+    "utter_done_connection_mypage": "check_connection_id",
+    "utter_done_connection_post": "check_connection_id",
+    "utter_done_connection_post_unnumbered": "check_connection_id",
+    "utter_done_connection_sms": "check_connection_id",
+    "utter_login_history": "check_login_history",
+    "utter_login_history_none": "check_login_history",
+    "utter_login_history_unfamiliar": "check_login_history",
+}
+
+
+def topic_discussed(tracker: Tracker) -> str | None:
+    """The topic a follow-up is read against: that of a procedure's result just shown (the procedure may have
+    been asked for without its answer), else the topic slot (the last answer's)."""
+    results = [_RESULT_TOPICS[name] for name in bot_responses_before(tracker) if name in _RESULT_TOPICS]
+    return results[-1] if results else tracker.get_slot("topic")
+
+
 def answers_before(tracker: Tracker) -> list[str]:
     """bot_responses_before, where a help-page section shown with the topic it set in the same turn
-    (actions/faq_actions.py, answer_from_section) also counts as that topic's answer (utter_answer_<topic>): what
-    the customer says next is read against it as against the topic's own answer."""
+    (actions/faq_actions.py, answer_from_section) and a procedure's result also count as that topic's answer
+    (utter_answer_<topic>): what the customer says next is read against it as against the topic's own answer."""
     said = bot_responses_before(tracker)
+    said = [*said, *(f"utter_answer_{_RESULT_TOPICS[name]}" for name in said if name in _RESULT_TOPICS)]
     if "utter_help_section" not in said:
         return said
     topics = [

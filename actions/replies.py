@@ -40,6 +40,7 @@ from actions.conversation_state import (
     latest_confidence,
     latest_intent,
     offered_topics_just_before,
+    topic_discussed,
 )
 from actions.d_account_questions import NOT_ON_PAGE as D_ACCOUNT_NOT_ON_PAGE
 from actions.d_account_questions import asks_beyond_the_link
@@ -268,7 +269,7 @@ async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker
         intent.get("name"),
         float(intent.get("confidence") or 0.0),
         pending,
-        tracker.get_slot("topic"),
+        topic_discussed(tracker),
         answers_before(tracker),
         text,
     )
@@ -348,7 +349,9 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         return ask_survey(dispatcher)
     reading = read_yes_no(question, text)
     if reading is None and question == "offer_procedure" and asks_for_chat_procedure_despite_slips(text):
-        reading = "yes"  # 「ちやっとておねかいします」: the classifier could not place its slips
+        # 「ちやっとておねかいします」: the classifier could not place its slips. Not a question (「ひっこしの手続きも
+        # ここてきますか？」 asks of another matter).
+        reading = None if asks_a_question(text) else "yes"
     if reading is None:
         return None
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)

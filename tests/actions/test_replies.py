@@ -1212,6 +1212,7 @@ def test_an_acknowledgement_to_the_offer_of_a_procedure_takes_the_answer_not_the
         ("ここてやってくたさい", "nlu_fallback", True),
         ("てつつきはしないてす", "nlu_fallback", False),  # declined, slips and all
         ("あとてちやっとてやります", "nlu_fallback", False),  # later
+        ("それと、ひっこしの手続きもここてきますか？", "nlu_fallback", False),  # a question of another matter
     ],
 )
 def test_a_flick_typed_request_for_the_offered_procedure_starts_it(typed: str, intent: str, starts: bool) -> None:
@@ -1273,3 +1274,22 @@ def test_more_than_a_bare_question_of_the_id_is_not_read_as_the_same_of_the_id(t
     t = tracker("ask_id_types", text=typed, events=events, slots={"topic": "change_connection_id_password"})
     t.latest_message["intent"]["confidence"] = 0.66
     assert "utter_answer_change_connection_id" not in responses(run(ActionAnswer(), t)[0])
+
+
+@pytest.mark.parametrize(
+    "result, answered",
+    [
+        ("utter_login_history", "utter_answer_change_ocn_id_password"),  # the login history is the OCN ID's
+        ("utter_done_password_reset", "utter_answer_change_ocn_id_password"),
+        ("utter_done_customer_number", None),  # the customer number has no password: which one is asked
+    ],
+)
+def test_a_password_question_after_a_procedure_is_read_against_its_id(result: str, answered: str | None) -> None:
+    """「パスワードも変えたほうがいいですか」 right after the login history shown: the OCN ID's password, as after
+    the login history's answer, not 「どちらのパスワードでしょうか？」."""
+    typed = "パスワードも変えたほうがいいですか"
+    events = [*_bot_turn(result, "utter_ask_survey"), {"event": "user", "text": typed}]
+    t = tracker("forgot_password", text=typed, events=events, slots={"pending_question": "survey"})
+    t.latest_message["intent"]["confidence"] = 0.79
+    said = responses(run(ActionAnswer(), t)[0])
+    assert (answered in said) if answered else ("utter_answer_change_ocn_id_password" not in said)
