@@ -404,7 +404,13 @@ KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|
 ASKS_FOR_A_PERSON = re.compile(
     r"((?<![\u4e00-\u9fff])人|ひと|担当|たんとう|おぺれーたー|有人|すたっふ|係の|人間|にんげん)(の方|のかた|者|しゃ|さん)?"
     r"(と|に|へ)(直接)?(話(したい|せ|させ|がしたい)|はな(したい|せ|させ)|つな|繋|代わ|代え|かわ|かえ|替わ)|"
-    r"talkto(a|an)?(human|person|operator|agent|staff)|(human|realperson|operator)please"  # folded: no spaces
+    r"talkto(a|an)?(human|person|operator|agent|staff)|(human|realperson|operator)please|"  # folded: no spaces
+    # Staff asked for in a request (「オペレーターさんお願いします」「窓口の人に聞きたい」「係の人を呼んでください」);
+    # not 「会社の担当者に聞いてみます」 (the customer's own plan) nor 「家の人に聞きます」.
+    r"(担当|たんとう|おぺれーたー|すたっふ|さぽーとの(人|ひと|方|かた)|窓口の(人|ひと|方|かた)|係の(人|ひと|方|かた)|有人|"
+    r"人間|にんげん|(?<![\u4e00-\u9fff])人(?=を|に対応|で対応))(者|しゃ)?(さん|の方|のかた)?(と|に|へ|を|で)?(直接)?"
+    r"(お願|おねが|呼んで|よんで|呼べ|よべ|対応して|対応を|対応に|対応で|対応でき|相談したい|相談させ|相談でき|そうだんしたい|聞きたい|"
+    r"ききたい|聞けま|きけま)"
 )
 # …unless it declines one (「人につながなくていいです」 "I don't want to talk to a human").
 DECLINES_A_PERSON = re.compile(r"(な(く|い)|ません|ずに)(て)?(いい|大丈夫|結構)|don'?t|donot|nothanks|nottalk")

@@ -661,6 +661,11 @@ def test_a_yes_or_no_to_anything_else_ends_the_conversation(
         ("いいえ、よくわからなかったので人につないで", "deny", {"pending_question": "survey"}),
         ("不安なので担当の方と直接話せますか", "check_login_history", {}),
         ("オペレーターにつないてください", "nlu_fallback", {"pending_question": "offer_procedure"}),  # flick
+        # Staff asked for in a request, with no 「話す」「つなぐ」 (read as a plain no at 0.95).
+        ("いいえ。オペレーターさんお願いします", "deny", {"pending_question": "survey"}),
+        ("いいえ、窓口の人に聞きたいです", "deny", {"pending_question": "survey"}),
+        ("いや、ちゃんとした人に対応してほしい", "deny", {"pending_question": "survey"}),
+        ("係の人を呼んでください", "nlu_fallback", {}),
     ],
 )
 def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, slots: dict) -> None:
@@ -688,6 +693,8 @@ def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, s
         ),
         ("はい、人に相談して解決しました", "affirm", {"pending_question": "survey"}),
         ("人につながなくていいです", "deny", {}),
+        ("会社の担当者に聞いてみます", "nlu_fallback", {}),  # the customer's own plan
+        ("家の人に相談したいです", "nlu_fallback", {}),
         ("I don't want to talk to a human", "deny", {}),
     ],
 )
