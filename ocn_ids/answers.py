@@ -487,9 +487,12 @@ CODE_NOT_ARRIVED = _folded({
 # The whole reply 「まだ」 at 「届いた6桁の確認コードを…」: not yet, so it did not come.
 CODE_NOT_YET = _folded({"まだ", "まだです", "まだだよ", "まだっす", "まだ…", "not yet", "yet"})
 CODE_AGAIN = _folded({
-    "もう一度", "もう1回", "もう一回", "もういちど", "もういっかい", "再送", "送り直", "送りなお", "新しいコード",
-    "別のコード", "resend", "send again",
+    "もう一度", "もう1回", "もう一回", "もういちど", "もういっかい", "もっかい", "再送", "さいそう", "送り直", "送りなお",
+    "新しいコード", "あたらしいコード", "新しいのを送", "新しいの送", "新しいのおく", "あたらしいの", "別のコード", "resend",
+    "send again",
 })  # fmt: skip
+# The same flick-typed (「もういつかいおくって」「さいそうしてくたさい」), compared without slips.
+_CODE_AGAIN_SLIPPED = frozenset(without_slips(w) for w in CODE_AGAIN)
 
 
 _NOT_WANTED = re.compile(r"不要|いらない|要らない|いりません|要りません|結構|けっこう")
@@ -497,7 +500,8 @@ _NOT_WANTED = re.compile(r"不要|いらない|要らない|いりません|要�
 
 def asks_for_a_new_code(word: str) -> bool:
     """「もう一度送って」 in a folded text; not 「新しいコードは不要です」."""
-    return any(w in word for w in CODE_AGAIN) and not _NOT_WANTED.search(word)
+    plain = without_slips(word)
+    return any(w in plain for w in _CODE_AGAIN_SLIPPED) and not _NOT_WANTED.search(word)
 
 
 def says_the_code_did_not_come(word: str) -> bool:

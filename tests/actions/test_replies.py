@@ -613,6 +613,10 @@ def test_only_digits_typed_as_a_code_are_a_wrong_code(typed: str, intent: str, e
         ("まだ", "deny", "utter_code_not_received"),  # LINE: not yet
         ("SMS kimasen… nothing", "inform", "utter_code_not_received"),
         ("もう1回送ってもらえますか", "affirm", "utter_code_resent"),
+        # A new code asked for with flick slips or in kana (read as a value at 0.59).
+        ("もういつかいおくってくたさい", "inform", "utter_code_resent"),
+        ("さいそうしてくたさい", "inform", "utter_code_resent"),
+        ("あたらしいコードください", "nlu_fallback", "utter_code_resent"),
     ],
 )
 def test_the_code_step_is_read_while_the_code_is_awaited(
