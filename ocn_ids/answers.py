@@ -150,8 +150,18 @@ FILLERS = _folded({
 # The survey's own words are parts of a reply too, but only the survey reads them (actions/choices.py): at any
 # other question a reply holding one says something else (「はい、違います」 is not a yes to 「よろしいですか？」).
 SURVEY_WORDS = SURVEY_RESOLVED | SURVEY_UNRESOLVED
+# Closings only at the end of a whole reply of courtesy words (「はい、それでは」「わかりました、もういいです」「じゃあ
+# いいや」): first, 「それでは」 leads on (「それではお願いします」).
+CLOSINGS_AT_THE_END = _folded({
+    "それじゃあ", "それじゃ", "それでは", "では", "じゃあこれで", "ではこれで", "それではこれで", "これで", "もういいです",
+    "もういいや", "もういい", "いいや", "もう用はないです", "用は済みました",
+})  # fmt: skip
 _COURTESY_WORDS = tuple(
-    sorted(YES | NO | FINE | THANKS | GOODBYE | CLOSINGS | FILLERS | SURVEY_WORDS, key=len, reverse=True)
+    sorted(
+        YES | NO | FINE | THANKS | GOODBYE | CLOSINGS | CLOSINGS_AT_THE_END | FILLERS | SURVEY_WORDS,
+        key=len,
+        reverse=True,
+    )
 )
 
 
@@ -203,8 +213,10 @@ def thanks_in(word: str) -> bool:
 
 
 def closes_the_chat(word: str) -> bool:
-    """A folded reply made only of courtesy words, one of them a closing (「ありがとう、以上です」)."""
-    return any(part in CLOSINGS for part in courtesy_parts(word) or ())
+    """A folded reply made only of courtesy words, one of them a closing (「ありがとう、以上です」), or ending
+    with one that closes only there (「はい、それでは」)."""
+    parts = courtesy_parts(word) or []
+    return any(part in CLOSINGS for part in parts) or bool(parts and parts[-1] in CLOSINGS_AT_THE_END)
 
 
 # A yes that only acknowledges: with thanks or a goodbye (「OK、ありがとう」) it answers no question.

@@ -386,6 +386,11 @@ def test_read_in_context_names_the_reader_that_took_each_message(
         ({}, "OK！本当に助かった〜", "affirm", ["utter_thank"]),
         ({"pending_question": "survey"}, "わかった、助かったよ", "affirm", ["utter_survey_thanks"]),
         ({}, "了解でーす、ばいばーい", "deny", ["utter_goodbye"]),
+        # Closings only at the end of the reply (「それではお願いします」 leads on).
+        ({}, "はいわかりましたそれじゃあ", "affirm", ["utter_goodbye"]),
+        ({}, "わかりました。もういいです", "affirm", ["utter_goodbye"]),
+        ({}, "じゃあいいや", "deny", ["utter_goodbye"]),
+        ({"pending_question": "offer_procedure"}, "それではお願いします", "affirm", []),
         ({}, "ありがとう、以上です", "thank", ["utter_goodbye"]),  # 「以上です」: nothing more, so goodbye
         ({}, "助かった、じゃあね", "thank", ["utter_goodbye"]),
         ({"pending_question": "offer_procedure"}, "はーい、お願いしまーす", "affirm", []),  # yes: the form asks next
