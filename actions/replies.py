@@ -53,6 +53,7 @@ from actions.receiving_questions import receiving_reply
 from actions.topics import TOPICS
 from ocn_ids.answers import (
     ACKNOWLEDGES,
+    ACKNOWLEDGES_ANYWHERE,
     ASKS_FOR_A_PERSON,
     ASKS_OR_STILL_STUCK,
     DECLINES_A_PERSON,
@@ -60,6 +61,7 @@ from ocn_ids.answers import (
     GREETS_OR_ASKS,
     KEEPS_ON,
     POINTS_BACK,
+    RESTATES_THE_ANSWER,
     STOPS_THE_PROCEDURE,
     WILL_TRY,
     answers_in_words,
@@ -189,10 +191,12 @@ async def answer_acknowledgement(dispatcher: CollectingDispatcher, tracker: Trac
     surveyed = tracker.get_slot("pending_question") == "survey"
     if in_procedure(tracker) or not (surveyed or _answered_just_before(tracker)) or asks_a_question(text):
         return None
-    if not (ACKNOWLEDGES.search(word) and WILL_TRY.search(word)) or _sure_of_a_topic(tracker):
+    restated = ACKNOWLEDGES_ANYWHERE.search(word) and RESTATES_THE_ANSWER.search(word)
+    if not ((ACKNOWLEDGES.search(word) and WILL_TRY.search(word)) or restated) or _sure_of_a_topic(tracker):
         return None
     values = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & {*ACCOUNT_ENTITIES, "procedure"}
-    if ASKS_OR_STILL_STUCK.search(without_slips(nfkc(text))) or values:
+    said = RESTATES_THE_ANSWER.sub("", without_slips(nfkc(text)))  # 「できないんですね」 says the answer back
+    if ASKS_OR_STILL_STUCK.search(said) or values:
         return None  # 「わかりましたが、まだログインできません…やってみます」「…郵送でお願いします」
     if surveyed:
         return record_survey(dispatcher, tracker, resolved=True)

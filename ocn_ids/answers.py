@@ -795,6 +795,20 @@ WILL_TRY = re.compile(
     without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|てきます|できます)$")
 )
 # What an acknowledgement that takes it from here does not say: a request, a value, something still wrong.
+# 「なるほど、変えられないんですね。わかりました」: the answer (often bad news) said back and taken in, with a word
+# that acknowledges it anywhere; the restatement's ない says nothing is still wrong. Compared without slips.
+RESTATES_THE_ANSWER = re.compile(
+    without_slips(
+        r"ない(ん|の)(です|でございます)?ね|ないということ(です|でございます)?ね?|"
+        r"仕方(が)?(ない|ありません)|しかた(が)?ない|しょうが(ない|ありません)"  # resigned to it
+    )
+)
+ACKNOWLEDGES_ANYWHERE = re.compile(
+    without_slips(
+        r"わかりました|分かりました|わかった|了解|りょうかい|承知|なるほど|そうですか|そうなんですね|さようでございますか|"
+        r"左様でございますか|仕方(が)?(ない|ありません)|しかたない|しょうがない"
+    )
+)
 ASKS_OR_STILL_STUCK = re.compile(
     without_slips(r"お願い|おねがい|ください|ほしい|欲しい|でき(ない|ません)|まだ|解決して(い)?な|けど|が、|でも")
 )

@@ -1309,3 +1309,25 @@ def test_a_password_question_after_a_procedure_is_read_against_its_id(result: st
     t.latest_message["intent"]["confidence"] = 0.79
     said = responses(run(ActionAnswer(), t)[0])
     assert (answered in said) if answered else ("utter_answer_change_ocn_id_password" not in said)
+
+
+@pytest.mark.parametrize(
+    "typed, intent, takes_it",
+    [
+        ("なるほど、できないんですね。わかりました", "nlu_fallback", True),
+        ("左様でございますか。仕方ありませんね", "nlu_fallback", True),
+        ("そうですか、変えられないのですね。承知いたしました", "affirm", True),
+        ("わかりましたけど、まだログインできないんです", "nlu_fallback", False),  # still stuck
+        ("なるほど、できないんですね。じゃあどうすればいいですか", "nlu_fallback", False),  # a question
+    ],
+)
+def test_an_answer_said_back_and_taken_in_answers_the_survey(typed: str, intent: str, takes_it: bool) -> None:
+    """「お客さま番号は変更できません…解決しましたか？」 answered 「なるほど、できないんですね。わかりました」: the bad
+    news taken in, a yes to the survey; it had been asked to choose a topic (「ご質問の内容を確認させてください」)."""
+    events = [*_bot_turn("utter_answer_change_customer_number", "utter_ask_survey"), {"event": "user", "text": typed}]
+    slots = {"pending_question": "survey", "topic": "change_customer_number"}
+    t = tracker(intent, text=typed, events=events, slots=slots, ranking=[("change_customer_number", 0.3)])
+    t.latest_message["intent"]["confidence"] = 0.5
+    action = ActionClarify() if intent == "nlu_fallback" else ActionAnswerPendingQuestion()
+    said = responses(run(action, t)[0])
+    assert (said == ["utter_survey_thanks"]) is takes_it
