@@ -46,6 +46,7 @@ from ocn_ids.answers import (
     WILL_LOOK,
     YES,
     YesNoKind,
+    asks_for_chat_procedure,
     courtesy_parts,
     fold,
 )
@@ -216,7 +217,7 @@ def read_yes_no(question: str, text: str) -> Reading | None:
         return None
     read = [(part, reading) for part in parts if (reading := _read_word(asked, part)) is not None]
     readings = {reading for _, reading in read}
-    if asked.kind == "offer" and _thanks_with_a_bare_yes(parts, read):
+    if question == "offer_procedure" and _thanks_with_a_bare_yes(parts, read):
         return None  # 「はいどうも」 to an offer closes the answer (thanks), as 「はい、ありがとう」 is read
     declines = asked.kind != "survey"  # 「いや、大丈夫です、ありがとう」 to 「解決しましたか？」 is no unresolved
     if declines and "no" in readings and all(reading == "no" or part in DECLINES for part, reading in read):
@@ -230,10 +231,15 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     return None
 
 
+_LOOKS_AHEAD = re.compile(r"助かります|たすかります|ぜひ|是非|よろしく|宜しく")
+
+
 def _thanks_with_a_bare_yes(parts: list[str], read: list[tuple[str, Reading]]) -> bool:
     """「はいどうも」「うん、ありがと」: thanks, and a yes that asks for nothing (not 「はい、お願いします、どうも」)."""
-    thanked = any(part in THANKS for part in parts)
-    return thanked and bool(read) and all(reading == "yes" and not GO_AHEAD.search(part) for part, reading in read)
+    # 「助かります」 looks ahead (that would help: a yes); 「ぜひ」「よろしく」 ask.
+    thanked = any(part in THANKS and not _LOOKS_AHEAD.search(part) for part in parts)
+    asks = any(GO_AHEAD.search(part) or _LOOKS_AHEAD.search(part) for part in parts)
+    return thanked and bool(read) and not asks and all(reading == "yes" for _, reading in read)
 
 
 def _puts_it_off(word: str) -> bool:
@@ -248,6 +254,8 @@ def _puts_it_off(word: str) -> bool:
 def _will_look_alone(word: str) -> bool:
     """「はい、見てみます」「調べてみます」 to the offer: the customer will look it up (not 「やってみます」, which
     may take the offer, nor 「見てもらえますか」)."""
+    if asks_for_chat_procedure(word):
+        return False  # 「じゃあチャットで確認してみます」 takes the offer
     return bool(WILL_LOOK.search(word)) and not (GO_AHEAD.search(word) or REQUEST_FORM.search(word))
 
 

@@ -69,11 +69,16 @@ _RESULT_TOPICS = {
 }
 
 
+def result_topic_before(tracker: Tracker) -> str | None:
+    """The topic of a procedure's result shown in the bot's turn before the latest message, if any."""
+    results = [_RESULT_TOPICS[name] for name in bot_responses_before(tracker) if name in _RESULT_TOPICS]
+    return results[-1] if results else None
+
+
 def topic_discussed(tracker: Tracker) -> str | None:
     """The topic a follow-up is read against: that of a procedure's result just shown (the procedure may have
     been asked for without its answer), else the topic slot (the last answer's)."""
-    results = [_RESULT_TOPICS[name] for name in bot_responses_before(tracker) if name in _RESULT_TOPICS]
-    return results[-1] if results else tracker.get_slot("topic")
+    return result_topic_before(tracker) or tracker.get_slot("topic")
 
 
 def answers_before(tracker: Tracker) -> list[str]:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.conversation_state import asked_in_recent_turns, latest_confidence, latest_intent
-from ocn_ids.answers import D_ACCOUNT_DETAILS, D_ACCOUNT_WORDS, LINKING_ASKED, LINKING_WORDS, UNLINKING, fold
+from ocn_ids.answers import (
+    D_ACCOUNT_DETAILS,
+    D_ACCOUNT_WORDS,
+    D_POINTS_PROBLEM,
+    LINKING_ASKED,
+    LINKING_WORDS,
+    UNLINKING,
+    fold,
+)
 
 NOT_ON_PAGE = "utter_d_account_details_not_on_page"
 # At or above this, a reading of the linking topic is the linking question (「dポイントをためたいのでdアカウントと
@@ -34,4 +42,4 @@ def asks_beyond_the_link(tracker: Tracker, text: str) -> bool:
     named = D_ACCOUNT_WORDS.search(word) or (just_answered and LINKING_WORDS.search(word))
     if not named or not D_ACCOUNT_DETAILS.search(word):
         return False
-    return bool(UNLINKING.search(word)) or not LINKING_ASKED.search(word)
+    return bool(UNLINKING.search(word) or D_POINTS_PROBLEM.search(word)) or not LINKING_ASKED.search(word)

@@ -230,7 +230,9 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         procedure = tracker.get_slot("procedure")
         if reading is None and typed and asks_to_go_ahead(text, procedure):
             reading = "yes"  # 「早くやってください」: the classifier may call it anything
-        elif reading is None and typed and latest_intent(tracker) in _YES_NO_READINGS and named_procedure(text):
+        elif (
+            reading is None and typed and latest_intent(tracker) in ("affirm", "nlu_fallback") and named_procedure(text)
+        ):
             reading = "unclear"  # 「パスワードは自分で変えます」 names it, neither yes nor a question: asked again
         worded = reading is not None
         if reading is None:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
@@ -26,7 +26,15 @@ from actions.answers import (
     say_answer,
     survey_answered,
 )
-from actions.choices import QUESTIONS, Choice, is_plain_yes_no, no_longer_needed, read_choice, read_yes_no
+from actions.choices import (
+    QUESTIONS,
+    Choice,
+    is_plain_yes_no,
+    named_procedure,
+    no_longer_needed,
+    read_choice,
+    read_yes_no,
+)
 from actions.code_step import code_not_received, resend_code, waiting_for_code
 from actions.conversation_state import (
     PROCEDURE_FORM,
@@ -40,6 +48,7 @@ from actions.conversation_state import (
     latest_confidence,
     latest_intent,
     offered_topics_just_before,
+    result_topic_before,
     topic_discussed,
 )
 from actions.d_account_questions import NOT_ON_PAGE as D_ACCOUNT_NOT_ON_PAGE
@@ -68,11 +77,13 @@ from ocn_ids.answers import (
     asks_for_a_new_code,
     asks_for_chat_procedure,
     asks_for_chat_procedure_despite_slips,
+    ends_with_a_closing,
     fold,
     names_another_service,
     only_acknowledges,
     says_goodbye,
     says_the_code_did_not_come,
+    speaks_of_other_matters,
     thanks_in,
 )
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc, without_slips
@@ -168,7 +179,8 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     intent = latest_intent(tracker)
     if intent not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
-    if says_goodbye(text):
+    nothing_asked = not tracker.get_slot("pending_question") and not in_procedure(tracker)
+    if says_goodbye(text) or (nothing_asked and ends_with_a_closing(text)):
         dispatcher.utter_message(response="utter_goodbye")
     elif intent == "thank":
         return None  # read as thanks: answered as thanks (faq_actions.py), an open question stays open
@@ -282,6 +294,10 @@ async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker
     password = asked.operation.startswith("password")
     response = "utter_password_of_the_id" if password else "utter_about_the_id"
     dispatcher.utter_message(response=response, id_name=ID_NAMES[asked.id_type])
+    if asked.topic == result_topic_before(tracker):
+        # 「パスワードは？」 right after the reset link was sent: the answer, not the procedure offered again
+        say_answer(asked.topic, dispatcher)
+        return [SlotSet("topic", asked.topic), *ask_survey(dispatcher)]
     return answer_topic(asked.topic, dispatcher, tracker)
 
 
@@ -352,13 +368,21 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         # 「わかりました」 takes the answer, 「あ、思い出しました」 needs it no more: neither asks for the procedure.
         return ask_survey(dispatcher)
     reading = read_yes_no(question, text)
-    if reading is None and question == "offer_procedure" and asks_for_chat_procedure_despite_slips(text):
-        # 「ちやっとておねかいします」: the classifier could not place its slips. Not a question (「ひっこしの手続きも
-        # ここてきますか？」 asks of another matter).
-        reading = None if asks_a_question(text) else "yes"
+    if reading is None and question == "offer_procedure" and _slipped_request_for_the_offer(tracker, text):
+        reading = "yes"  # 「ちやっとておねかいします」: the classifier could not place its slips
     if reading is None:
         return None
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
+
+
+def _slipped_request_for_the_offer(tracker: Tracker, text: str) -> bool:
+    """A flick-typed request for the chat procedure (asks_for_chat_procedure_despite_slips) the classifier was
+    unsure of, asking nothing, of no other matter and of no other procedure than the one offered (「ひっこしの
+    手続きもここてきますか？」「パスワード再設定の手続きをしたい」 at the look-up's offer are not its yes)."""
+    if latest_confidence(tracker) >= _SURE_OF_THE_TOPIC or asks_a_question(text) or speaks_of_other_matters(text):
+        return False
+    named = named_procedure(text)
+    return named in (None, tracker.get_slot("offered_procedure")) and asks_for_chat_procedure_despite_slips(text)
 
 
 # Readings of a reply to 「どちらのパスワードでしょうか？」 that may say which (a new question about changing

@@ -54,6 +54,9 @@ class ActionAnswerPendingQuestion(Action):
             if question == "offer_resend" and yes_no is not None:
                 return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
             return []  # the form could not use the reply; it asks its question again
+        asked_about = _look_up_of_the_id_asked_about(tracker)
+        if asked_about:  # whatever the reading (an ID with 「？」 may be read as a yes)
+            return answer_topic(asked_about, dispatcher, tracker)
         if question == "which_password" and intent in ("inform", "deny"):
             return resolve_which_password(dispatcher, tracker)
         if question == "offer_procedure" and yes_no is not None and _unsure(tracker):
@@ -62,9 +65,6 @@ class ActionAnswerPendingQuestion(Action):
             return await answer_yes_no(question, None, dispatcher, tracker) or []
         if question in ("survey", "offer_procedure", "offer_resend") and yes_no is not None:
             return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
-        asked_about = _look_up_of_the_id_asked_about(tracker) if intent == "inform" else None
-        if asked_about:
-            return answer_topic(asked_about, dispatcher, tracker)
         if intent == "inform" and _gives_a_value(tracker):
             return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "inform":

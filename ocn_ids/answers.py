@@ -151,7 +151,7 @@ FILLERS = _folded({
 # other question a reply holding one says something else (「はい、違います」 is not a yes to 「よろしいですか？」).
 SURVEY_WORDS = SURVEY_RESOLVED | SURVEY_UNRESOLVED
 # Closings only at the end of a whole reply of courtesy words (「はい、それでは」「わかりました、もういいです」「じゃあ
-# いいや」): first, 「それでは」 leads on (「それではお願いします」).
+# いいや」), and only with no question open (ends_with_a_closing): first, 「それでは」 leads on (「それではお願いします」).
 CLOSINGS_AT_THE_END = _folded({
     "それじゃあ", "それじゃ", "それでは", "では", "じゃあこれで", "ではこれで", "それではこれで", "これで", "もういいです",
     "もういいや", "もういい", "いいや", "もう用はないです", "用は済みました",
@@ -213,10 +213,16 @@ def thanks_in(word: str) -> bool:
 
 
 def closes_the_chat(word: str) -> bool:
-    """A folded reply made only of courtesy words, one of them a closing (「ありがとう、以上です」), or ending
-    with one that closes only there (「はい、それでは」)."""
-    parts = courtesy_parts(word) or []
-    return any(part in CLOSINGS for part in parts) or bool(parts and parts[-1] in CLOSINGS_AT_THE_END)
+    """A folded reply made only of courtesy words, one of them a closing (「ありがとう、以上です」)."""
+    return any(part in CLOSINGS for part in courtesy_parts(word) or ())
+
+
+def ends_with_a_closing(text: str) -> bool:
+    """A reply made only of courtesy words that ends with a closing of CLOSINGS_AT_THE_END (「はい、それでは」
+    「わかりました。もういいです」): a goodbye only when no question is open (to 「解決しましたか？」 「もういいです」
+    is a no; to 「よろしいですか？」 「はい、それでは」 is a yes)."""
+    parts = courtesy_parts(fold(text)) or []
+    return bool(parts) and parts[-1] in CLOSINGS_AT_THE_END
 
 
 # A yes that only acknowledges: with thanks or a goodbye (「OK、ありがとう」) it answers no question.
@@ -304,13 +310,17 @@ _CHAT_PROCEDURE_REQUEST = re.compile(
 
 # 「N123456789 これがお客さま番号ですか？」「…って書いてあるやつ？」「このIDで合ってますか」: a question about the ID
 # typed (what it is, whether it is right), not a request to verify with it (「N123456789で確認できますか」).
-_ASKS_ABOUT_A_VALUE = re.compile(
-    r"(これ|それ|この|その|書いて|とある|って)\S*(ですか|でしょうか|やつ|もの|の[?？]|か[?？])|(あって|合って|正し)(い|ます|る)"
-)
+_ABOUT_A_VALUE = re.compile(r"これ|それ|この|その|書いて|とある|って|は|あって|合って|正し")
+_ASKED = re.compile(r"ですか|でしょうか|ますか|かな$|やつ$|もの$|のこと$|の$|(あって|合って|正し)(い|ます|る)か")
+_ASKS_THE_BOT_TO = re.compile(r"お願|おねが|確認して|調べて|しらべて|ください|下さい|もらえ|いただけ|でき")
 
 
 def asks_about_a_value(text: str) -> bool:
-    return bool(_ASKS_ABOUT_A_VALUE.search(fold(text)))
+    """A question (a question mark in the text, or its ending) about the ID typed, not a request to verify with it
+    (「N123456789で確認できますか？」「合ってるはずなので確認お願いします」) nor a plain statement (「正しい番号です」)."""
+    word = fold(text)
+    asked = "?" in text or "？" in text or bool(_ASKED.search(word))
+    return asked and bool(_ABOUT_A_VALUE.search(word)) and not _ASKS_THE_BOT_TO.search(word)
 
 
 # dアカウント and dポイント (also spoken: でぃーあかうんと), and what of them the help page does not say: the
@@ -321,16 +331,18 @@ D_ACCOUNT_WORDS = re.compile(r"dあかうんと|dぽいんと|でぃーあかう
 # (「dアカウントのパスワード」, not the OCN ID's in 「OCN IDとdアカウントを連携」), taking the link back.
 D_ACCOUNT_DETAILS = re.compile(
     r"dぽいんと(は|が|って|の)?(どれくらい|どのくらい|どれぐらい|何ぽいんと|いくら|いつ|有効期限|使い|つかい|使え|つかえ|"
-    r"たまらない|もらえない|付与|確認)|"
+    r"たまらない|貯まらない|もらえない|付与|確認)|"
     r"(dあかうんと|でぃーあかうんと)(の|に|を|が|って|は|で)?(id|ぱすわーど|ろぐいん|作|つく|新規|登録|とは|何|なに|"
     r"持って|もって)|"
-    r"解除|かいじょ|外し|はずし|外す|はずす"
+    r"解除|かいじょ|外し|はずし|外す|はずす|やめたい|やめる|取り消|とりけし"
 )
+# Points that do not come: a problem with the link, even when the link is named (「連携してるのにたまらない」).
+D_POINTS_PROBLEM = re.compile(r"たまらない|貯まらない|もらえない|つかない|付かない")
 # The link itself asked about: the help page's answer (「dアカウントと連携するには？」「連携の方法」).
 LINKING_ASKED = re.compile(
     r"(連携|れんけい)(の|する|を|は)?(方法|仕方|しかた|やり方|やりかた|手順|したい|させたい|するには|して|しよう)"
 )
-UNLINKING = re.compile(r"解除|かいじょ|外し|はずし|外す|はずす|やめ")
+UNLINKING = re.compile(r"解除|かいじょ|外し|はずし|外す|はずす|やめ|取り消|とりけし")
 LINKING_WORDS = re.compile(r"連携|れんけい|ひもづけ|紐づけ|紐付け")
 
 
@@ -394,9 +406,11 @@ CHANGE_OF_MIND = re.compile(
 CHANGE_OF_MIND_TYPED_WITH_SLIPS = r"やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"
 # 「あ、パスワード思い出しました」「番号が見つかりました」 at the final 「…よろしいですか？」: the need has gone, a no.
 # The classifier reads them as the topic (a forgotten password), and the procedure's name in them is no go-ahead.
+# Only a finished, unqualified statement: not 「見つかりません」「思い出したい」「思い出しましたが、念のため…」, nor
+# 「知らないログインがありました」 (a report, not a need gone).
 NO_LONGER_NEEDED = re.compile(
-    r"思い出し|思いだし|おもいだし|見つかり|みつかり|見つけ|みつけ|ありました|ログインでき(た|まし)|ろぐいんでき(た|まし)|"
-    r"解決し(た|まし)|かいけつし(た|まし)"
+    r"((思い出|思いだ|おもいだ)し|見つかり|みつかり|見つけ|みつけ|(?<!が)(?<!は)あり|ろぐいんでき|解決し|かいけつし)"
+    r"(ました|た)(?!い|ら|けど|けれど|が|の?に)"
 )
 # What may stand beside a procedure's name in a go-ahead that names it (「パスワード再設定で」「再設定です！」).
 AROUND_A_NAME = re.compile(
@@ -406,7 +420,9 @@ WAIT_A_MOMENT = re.compile(r"待って|まって|ちょっと待|ストップ|�
 # 「いえ、もうやめます」 to 「新しいコードをお送りしますか？」 stops the procedure (いらない there only declines the
 # new code); not 「キャンセルしないで待ちます」.
 STOPS_THE_PROCEDURE = re.compile(
-    r"やめます|やめておき|やめとき|やめとく|やめる$|やめたい|やめにし|止めます|中止して|中止します|中止で|中止したい|もういい|"
+    r"やめます|やめておき|やめとき|やめとく|やめる$|やめたい|やめにし|止めます|中止して|中止します|中止で|中止したい|"
+    # 「いや、もういいです」 alone (not 「もういいから再送して」「説明はもういいから早くやって」)
+    r"^(いや|いえ|いいえ|あー|あの|もう)?もういい(です|よ|や|わ)?$|"
     r"きゃんせるして|きゃんせるします|きゃんせるで|きゃんせるしたい|取り消して|取り消します|取り消したい|cancel"
 )
 KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")
@@ -421,11 +437,14 @@ ASKS_FOR_A_PERSON = re.compile(
     # not 「会社の担当者に聞いてみます」 (the customer's own plan) nor 「家の人に聞きます」.
     r"(担当|たんとう|おぺれーたー|すたっふ|さぽーとの(人|ひと|方|かた)|窓口の(人|ひと|方|かた)|係の(人|ひと|方|かた)|有人|"
     r"人間|にんげん|(?<![\u4e00-\u9fff])人(?=を|に対応|で対応))(者|しゃ)?(さん|の方|のかた)?(と|に|へ|を|で)?(直接)?"
-    r"(お願|おねが|呼んで|よんで|呼べ|よべ|対応して|対応を|対応に|対応で|対応でき|相談したい|相談させ|相談でき|そうだんしたい|聞きたい|"
-    r"ききたい|聞けま|きけま)"
+    r"(お願いします|お願いしたい|お願いできま|おねがいします|おねがいしたい|呼んで|よんで|呼べ|よべ|"
+    r"対応して(ほし|くださ|下さ|もらい|もらえ)|対応を(お願|おねが)|対応に(して|かえ|代え)|対応で(お願|おねが)|対応でき(ます|る)か|"
+    r"相談したい|相談させ|相談でき(ます|る)か|そうだんしたい|聞きたい|ききたい|聞けま|きけま)"
 )
 # …unless it declines one (「人につながなくていいです」 "I don't want to talk to a human").
-DECLINES_A_PERSON = re.compile(r"(な(く|い)|ません|ずに)(て)?(いい|大丈夫|結構)|don'?t|donot|nothanks|nottalk")
+DECLINES_A_PERSON = re.compile(
+    r"(な(く|い)|ません|ずに)(て)?(いい|大丈夫|結構)|わけでは|わけじゃ|訳では|訳じゃ|don'?t|donot|nothanks|nottalk"
+)
 
 # A greeting in words (not 「どうも」, which after an answer is thanks), or a new question announced.
 GREETS_OR_ASKS = re.compile(r"こんにちは|こんばんは|おはよう|はじめまして|初めまして|質問|しつもん")
@@ -499,15 +518,15 @@ CODE_NOT_ARRIVED = _folded({
 # The whole reply 「まだ」 at 「届いた6桁の確認コードを…」: not yet, so it did not come.
 CODE_NOT_YET = _folded({"まだ", "まだです", "まだだよ", "まだっす", "まだ…", "not yet", "yet"})
 CODE_AGAIN = _folded({
-    "もう一度", "もう1回", "もう一回", "もういちど", "もういっかい", "もっかい", "再送", "さいそう", "送り直", "送りなお",
-    "新しいコード", "あたらしいコード", "新しいのを送", "新しいの送", "新しいのおく", "あたらしいの", "別のコード", "resend",
-    "send again",
+    "もう一度", "もう1回", "もう一回", "もういちど", "もういっかい", "もっかい送", "もっかいおく", "再送", "さいそう", "送り直",
+    "送りなお", "新しいコード", "あたらしいコード", "新しいのを送", "新しいの送", "新しいのおく", "あたらしいのをおく",
+    "あたらしいのおく", "別のコード", "resend", "send again",
 })  # fmt: skip
 # The same flick-typed (「もういつかいおくって」「さいそうしてくたさい」), compared without slips.
 _CODE_AGAIN_SLIPPED = frozenset(without_slips(w) for w in CODE_AGAIN)
 
 
-_NOT_WANTED = re.compile(r"不要|いらない|要らない|いりません|要りません|結構|けっこう")
+_NOT_WANTED = re.compile(r"不要|いらない|要らない|いりません|要りません|結構|けっこう|ないで|なくて|なくていい")
 
 
 def asks_for_a_new_code(word: str) -> bool:

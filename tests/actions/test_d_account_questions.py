@@ -25,6 +25,8 @@ def _after_the_linking_answer(typed: str) -> list[dict]:
         ("dポイントっていつもらえるの", "link_d_account", NOT_ON_PAGE),
         ("dアカウントのパスワードを忘れました", "out_of_scope", NOT_ON_PAGE),
         ("連携を解除したい", "link_d_account", NOT_ON_PAGE),  # the link named only by 連携, right after its answer
+        ("連携をやめたい", "link_d_account", NOT_ON_PAGE),
+        ("連携してるのにdポイントが貯まらない", "link_d_account", NOT_ON_PAGE),  # a problem, though it names the link
         # The link itself: the help page's answer.
         ("dアカウントと連携するには？", "link_d_account", "utter_answer_link_d_account"),
         ("dアカウントとの連携方法", "link_d_account", "utter_answer_link_d_account"),

@@ -702,6 +702,9 @@ def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, s
         ),
         ("はい、人に相談して解決しました", "affirm", {"pending_question": "survey"}),
         ("人につながなくていいです", "deny", {}),
+        ("前回オペレーターさんに対応していただき助かりました", "thank", {}),  # thanks for a past call
+        ("電話でオペレーターさんにお願いしたら、チャットでできると言われました", "nlu_fallback", {}),
+        ("いいえ、スタッフに相談したいわけではないです", "deny", {"pending_question": "survey"}),
         ("会社の担当者に聞いてみます", "nlu_fallback", {}),  # the customer's own plan
         ("家の人に相談したいです", "nlu_fallback", {}),
         ("I don't want to talk to a human", "deny", {}),
@@ -1242,7 +1245,14 @@ def test_a_flick_typed_request_for_the_offered_procedure_starts_it(typed: str, i
 
 
 @pytest.mark.parametrize(
-    "typed, starts", [("はいどうも", False), ("うん、ありがと", False), ("はい、お願いします、どうも", True)]
+    "typed, starts",
+    [
+        ("はいどうも", False),
+        ("うん、ありがと", False),
+        ("はい、お願いします、どうも", True),
+        ("はい、助かります", True),
+        ("ぜひ！ありがとう", True),
+    ],  # that would help, gladly: yeses
 )
 def test_a_bare_yes_with_thanks_to_the_offer_closes_the_answer(typed: str, starts: bool) -> None:
     """「はいどうも」 (read as a hello) to 「チャットでのお手続きをご希望ですか？」 thanks for the answer, as the
@@ -1264,16 +1274,23 @@ def test_a_bare_yes_with_thanks_to_the_offer_closes_the_answer(typed: str, start
         ("taro@ocn.ne.jp これで合ってますか", "ocn_id", "taro@ocn.ne.jp", "check_ocn_id"),
         ("N123456789で確認できますか？", "customer_number", "N123456789", None),  # a request: the procedure starts
         ("N123456789", "customer_number", "N123456789", None),
+        # The question mark goes with folding: it is looked for in the text (the second review).
+        ("N123456789 これってお客さま番号？", "customer_number", "N123456789", "check_customer_number"),
+        ("N123456789 正しい番号です", "customer_number", "N123456789", None),  # said, not asked
+        ("合ってるはずなのでN123456789で確認お願いします", "customer_number", "N123456789", None),
     ],
 )
+@pytest.mark.parametrize("intent", ["inform", "affirm"])  # an ID with 「？」 may be read as a yes
 def test_a_question_about_an_id_typed_is_answered_not_verified(
-    client: FakeClient, typed: str, entity: str, value: str, answered: str | None
+    client: FakeClient, typed: str, entity: str, value: str, answered: str | None, intent: str
 ) -> None:
     """「N123456789 これがお客さま番号ですか？」 to the offer of a procedure asks what the number is: the ID's look-up
     is answered, and no procedure starts (it once sent a code unasked); an ID given plainly starts it."""
     slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
     found = [{"entity": entity, "value": value}]
-    messages, events = run(ActionAnswerPendingQuestion(), tracker("inform", text=typed, slots=slots, entities=found))
+    t = tracker(intent, text=typed, slots=slots, entities=found)
+    t.latest_message["intent"]["confidence"] = 0.6
+    messages, events = run(ActionAnswerPendingQuestion(), t)
     started = any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events)
     assert started is (answered is None)
     if answered:
@@ -1331,3 +1348,104 @@ def test_an_answer_said_back_and_taken_in_answers_the_survey(typed: str, intent:
     action = ActionClarify() if intent == "nlu_fallback" else ActionAnswerPendingQuestion()
     said = responses(run(action, t)[0])
     assert (said == ["utter_survey_thanks"]) is takes_it
+
+
+@pytest.mark.parametrize(
+    "typed, intent",
+    [
+        ("あたらしいのが届いたので入れます", "inform"),  # the new one came: no other is sent
+        ("新しいの送らないでください", "nlu_fallback"),
+        ("さいそうしないでください", "nlu_fallback"),
+        ("もっかい見てみます", "nlu_fallback"),
+    ],
+)
+def test_words_near_a_resend_request_send_no_new_code(client: FakeClient, typed: str, intent: str) -> None:
+    """A new code makes the one just sent useless and counts against the limit: only a request sends one."""
+    t = tracker(intent, text=typed, slots=WAITING, active_loop="procedure_form")
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert "utter_code_resent" not in responses(messages) and not client.calls
+
+
+@pytest.mark.parametrize("typed", ["もういいから再送して", "待つのはもういいので新しいコード送って"])
+def test_enough_said_on_the_way_to_a_request_does_not_cancel(client: FakeClient, typed: str) -> None:
+    """「もういい」 stops a procedure only alone (「いや、もういいです」); 「もういいから再送して」 pushes it on."""
+    t = tracker("nlu_fallback", text=typed, slots=WAITING, active_loop="procedure_form")
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert "action_cancel_procedure" not in [e.get("name") for e in events]
+    assert responses(messages)[0] == "utter_code_resent"
+
+
+@pytest.mark.parametrize(
+    "typed, intent, confidence",
+    [
+        ("パスワード再設定の手続きをしたい", "forgot_ocn_id_password", 0.9),  # another procedure than the offered
+        ("解約の手続きをしたい", "out_of_scope", 0.95),  # another matter
+        ("引っ越しの手続きをしたいです", "out_of_scope", 0.6),
+    ],
+)
+def test_a_request_of_another_procedure_or_matter_is_not_the_offers_yes(
+    typed: str, intent: str, confidence: float
+) -> None:
+    """The flick-slip reading of a request at the offer applies only to the offered procedure, unsure readings
+    and nothing else asked (the second review: 「解約の手続きをしたい」 started the customer number's look-up)."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
+    t = tracker(intent, text=typed, slots=slots)
+    t.latest_message["intent"]["confidence"] = confidence
+    _, events = run(ActionAnswer(), t)
+    started = [e for e in events if e["event"] == "slot" and e["name"] == "procedure"]
+    assert not any(e["value"] == "send_customer_number" for e in started)
+
+
+@pytest.mark.parametrize(
+    "slots, typed, intent",
+    [
+        ({"pending_question": "survey"}, "もういいです", "deny"),  # a no to the survey, recorded as such
+        ({"requested_slot": "procedure_confirmed", "procedure": "login_history"}, "はい、それでは", "affirm"),
+    ],
+)
+def test_a_closing_at_the_end_is_no_goodbye_while_a_question_is_open(slots: dict, typed: str, intent: str) -> None:
+    loop = "procedure_form" if "requested_slot" in slots else None
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker(intent, text=typed, slots=slots, active_loop=loop))
+    assert "utter_goodbye" not in responses(messages)
+
+
+@pytest.mark.parametrize(
+    "pending, typed, intent, not_expected",
+    [
+        ("offer_procedure", "知らないログインがありました", "check_login_history", "utter_ask_survey"),  # a report
+        ("offer_procedure", "じゃあチャットで確認してみます", "affirm", "utter_ask_survey"),  # takes the offer
+    ],
+)
+def test_reports_and_chat_requests_at_the_offer_do_not_decline_it(
+    pending: str, typed: str, intent: str, not_expected: str
+) -> None:
+    slots = {"pending_question": pending, "offered_procedure": "login_history"}
+    t = tracker(intent, text=typed, slots=slots)
+    t.latest_message["intent"]["confidence"] = 0.6
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert not_expected not in responses(messages)
+
+
+@pytest.mark.parametrize(
+    "typed, intent, expected",
+    [
+        ("パスワードは思い出しましたが、念のため再設定したい", "forgot_ocn_id_password", None),  # not a no
+        ("いや、再設定はしなくていい", "deny", False),  # a clear no, not asked again
+    ],
+)
+def test_the_final_confirmation_reads_qualified_news_and_clear_noes(
+    typed: str, intent: str, expected: bool | None
+) -> None:
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "reset_ocn_password"}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert result.get("procedure_confirmed") is expected
+
+
+def test_the_password_right_after_the_reset_link_is_answered_without_offering_it_again() -> None:
+    typed = "パスワードは？"
+    events = [*_bot_turn("utter_done_password_reset", "utter_ask_survey"), {"event": "user", "text": typed}]
+    t = tracker("forgot_password", text=typed, events=events, slots={"pending_question": "survey"})
+    t.latest_message["intent"]["confidence"] = 0.7
+    said = responses(run(ActionAnswer(), t)[0])
+    assert "utter_answer_forgot_ocn_id_password" in said and "utter_offer_procedure" not in said
