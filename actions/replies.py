@@ -203,7 +203,10 @@ async def answer_acknowledgement(dispatcher: CollectingDispatcher, tracker: Trac
     surveyed = tracker.get_slot("pending_question") == "survey"
     if in_procedure(tracker) or not (surveyed or _answered_just_before(tracker)) or asks_a_question(text):
         return None
-    restated = ACKNOWLEDGES_ANYWHERE.search(word) and RESTATES_THE_ANSWER.search(word)
+    # The answer said back: not when the classifier reads a topic in it at all surely (「なるほど三つあるんですね、
+    # それぞれの違いは」 asks on).
+    topical = latest_intent(tracker) in TOPICS and latest_confidence(tracker) >= _TOPIC_IN_A_RESTATEMENT
+    restated = ACKNOWLEDGES_ANYWHERE.search(word) and RESTATES_THE_ANSWER.search(word) and not topical
     if not ((ACKNOWLEDGES.search(word) and WILL_TRY.search(word)) or restated) or _sure_of_a_topic(tracker):
         return None
     values = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & {*ACCOUNT_ENTITIES, "procedure"}
@@ -219,6 +222,10 @@ async def answer_acknowledgement(dispatcher: CollectingDispatcher, tracker: Trac
 # 「わかりました、マイページで自分で確認してみます」 (read as the OCN ID's look-up for its 「マイページ」「確認」) is the
 # customer's own next step.
 _SURE_OF_THE_TOPIC = 0.8
+
+
+# At or above this, a topic read in an answer said back (「…ないんですね」) is a question on.
+_TOPIC_IN_A_RESTATEMENT = 0.5
 
 
 def _sure_of_a_topic(tracker: Tracker) -> bool:

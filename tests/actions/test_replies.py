@@ -1336,6 +1336,11 @@ def test_a_password_question_after_a_procedure_is_read_against_its_id(result: st
         ("そうですか、変えられないのですね。承知いたしました", "affirm", True),
         ("わかりましたけど、まだログインできないんです", "nlu_fallback", False),  # still stuck
         ("なるほど、できないんですね。じゃあどうすればいいですか", "nlu_fallback", False),  # a question
+        (
+            "なるほど変えられないんですねそれなら番号の確認方法を",
+            "check_customer_number",
+            False,
+        ),  # a topic read: asks on
     ],
 )
 def test_an_answer_said_back_and_taken_in_answers_the_survey(typed: str, intent: str, takes_it: bool) -> None:
@@ -1344,7 +1349,7 @@ def test_an_answer_said_back_and_taken_in_answers_the_survey(typed: str, intent:
     events = [*_bot_turn("utter_answer_change_customer_number", "utter_ask_survey"), {"event": "user", "text": typed}]
     slots = {"pending_question": "survey", "topic": "change_customer_number"}
     t = tracker(intent, text=typed, events=events, slots=slots, ranking=[("change_customer_number", 0.3)])
-    t.latest_message["intent"]["confidence"] = 0.5
+    t.latest_message["intent"]["confidence"] = 0.5 if intent != "check_customer_number" else 0.7
     action = ActionClarify() if intent == "nlu_fallback" else ActionAnswerPendingQuestion()
     said = responses(run(action, t)[0])
     assert (said == ["utter_survey_thanks"]) is takes_it
