@@ -101,9 +101,7 @@ class ActionAnswer(Action):
             return []
         if intent == "forgot_password":
             if in_form:
-                dispatcher.utter_message(response="utter_password_difference")
-                dispatcher.utter_message(response="utter_back_to_procedure")
-                return []
+                return _password_question_in_a_procedure(dispatcher, tracker)
             if asked_operation(tracker.latest_message.get("text") or "", "") == "password_change":
                 # 「パスワードの変更ってどこからできますか」: which password to change, not the forgotten ones'
                 return ask_which_id(dispatcher, list(PASSWORD_CHANGES))
@@ -169,6 +167,28 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
     if intent == "ask_id_types" and len(named) == 1 and ONES_OWN.search(nfkc(text).lower()):
         return TOPIC_OF_ID[named.pop()]["check"]  # 「自分のOCN IDってなんだっけ」: the look-up of that one
     return intent
+
+
+# The ID each procedure acts on (the customer number has no password).
+_ID_OF_PROCEDURE = {
+    "reset_ocn_password": "ocn_id",
+    "send_ocn_id": "ocn_id",
+    "login_history": "ocn_id",
+    "send_connection_id": "connection_id",
+}
+
+
+def _password_question_in_a_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """「パスワードも変えたいんですけど」 during the OCN ID's look-up: that ID's password (to change or forgotten),
+    answered before the form's question again; in the customer number's look-up, the two passwords told apart."""
+    id_type = _ID_OF_PROCEDURE.get(tracker.get_slot("procedure") or "")
+    operation = asked_operation(tracker.latest_message.get("text") or "", "") or "password_forgotten"
+    topic = TOPIC_OF_ID[id_type].get(operation) if id_type and operation.startswith("password") else None
+    if topic is None:
+        dispatcher.utter_message(response="utter_password_difference")
+        dispatcher.utter_message(response="utter_back_to_procedure")
+        return []
+    return answer_topic(topic, dispatcher, tracker)
 
 
 class ActionClarify(Action):

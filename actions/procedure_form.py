@@ -231,7 +231,10 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         if reading is None and typed and asks_to_go_ahead(text, procedure):
             reading = "yes"  # 「早くやってください」: the classifier may call it anything
         elif (
-            reading is None and typed and latest_intent(tracker) in ("affirm", "nlu_fallback") and named_procedure(text)
+            reading is None
+            and typed
+            and latest_intent(tracker) in ("affirm", "nlu_fallback")
+            and _names(text, procedure)
         ):
             reading = "unclear"  # 「パスワードは自分で変えます」 names it, neither yes nor a question: asked again
         worded = reading is not None
@@ -249,6 +252,12 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"procedure_confirmed": None if value is None else bool(value)}
+
+
+def _names(text: str, procedure: str | None) -> bool:
+    """The text names the procedure being confirmed (「パスワードも変えたい」 at the OCN ID's look-up names another:
+    a question of its own, answered)."""
+    return procedure is not None and named_procedure(text) == procedure
 
 
 # The classifier's readings of a reply to 「…よろしいですか？」 (not a new question on a topic).

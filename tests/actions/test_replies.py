@@ -1454,3 +1454,21 @@ def test_the_password_right_after_the_reset_link_is_answered_without_offering_it
     t.latest_message["intent"]["confidence"] = 0.7
     said = responses(run(ActionAnswer(), t)[0])
     assert "utter_answer_forgot_ocn_id_password" in said and "utter_offer_procedure" not in said
+
+
+@pytest.mark.parametrize(
+    "procedure, typed, answered",
+    [
+        ("send_ocn_id", "パスワードも変えたいんですけど", "utter_answer_change_ocn_id_password"),
+        ("reset_ocn_password", "パスワードを忘れたときはどうするの", "utter_answer_forgot_ocn_id_password"),
+        ("send_connection_id", "パスワードを変えるには", "utter_answer_change_connection_id_password"),
+        ("send_customer_number", "パスワードも忘れました", "utter_password_difference"),  # no password of its own
+    ],
+)
+def test_a_password_question_in_a_procedure_is_of_the_procedures_id(procedure: str, typed: str, answered: str) -> None:
+    """During the OCN ID's look-up, 「パスワードも変えたいんですけど」 (read as a forgotten password) is that ID's
+    password: its answer, then the form's question again; it had the two passwords told apart."""
+    slots = {"procedure": procedure, "requested_slot": "procedure_confirmed"}
+    t = tracker("forgot_password", text=typed, slots=slots, active_loop="procedure_form")
+    said = responses(run(ActionAnswer(), t)[0])
+    assert said[0] == answered and said[-1] == "utter_back_to_procedure"
