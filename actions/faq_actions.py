@@ -46,6 +46,7 @@ from ocn_ids.answers import (
     THE_ID_ITSELF,
     asks_for_chat_procedure,
     asks_for_the_internet_id,
+    asks_the_bot_to_look,
     fold,
     greets_and_asks_nothing,
     leaves_the_password_open,
@@ -114,7 +115,8 @@ class ActionAnswer(Action):
         sends_it = intent in _WHAT_THE_CHAT_CAN_SEND and not asks_a_question(text) and "再発行" not in text
         if sends_it and not in_form and asks_for_chat_procedure(text):
             procedure = named_procedure(text)  # None: the form asks which (「登録証の件、チャットでできることを」)
-        if (procedure or sends_it) and not in_form and asks_for_chat_procedure(text):
+        looks_it_up = intent in _LOOK_UPS and asks_the_bot_to_look(text) and not asks_a_question(text)
+        if (procedure or sends_it) and not in_form and (asks_for_chat_procedure(text) or looks_it_up):
             # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "out_of_scope" and not in_form and not names_another_service(text):
@@ -138,6 +140,9 @@ _PASSED_ON_BY = frozenset(
 # Topics with no procedure of their own whose contents the chat's procedures send (the lost letter held the IDs):
 # asked for in the chat, the customer is asked which procedure instead of being given the answer.
 _WHAT_THE_CHAT_CAN_SEND = frozenset({"lost_registration_letter"})
+# Topics whose procedure looks something up for the customer: asked of the bot (「お客さま番号を調べてください」),
+# the procedure starts (not the forgotten password: a password is never looked up, its answer says so).
+_LOOK_UPS = frozenset({"check_customer_number", "check_ocn_id", "check_login_history", "check_connection_id"})
 # Readings a password topic takes for another service's password (「楽天のパスワード忘れた」).
 _PASSWORD_TOPICS = frozenset(
     {"forgot_password", "forgot_ocn_id_password", "change_ocn_id_password", "change_connection_id_password"}

@@ -346,6 +346,24 @@ UNLINKING = re.compile(r"解除|かいじょ|外し|はずし|外す|はずす|�
 LINKING_WORDS = re.compile(r"連携|れんけい|ひもづけ|紐づけ|紐付け")
 
 
+# 「お客さま番号を調べてください」「ログイン履歴みせて」「OCN IDを確認してほしい」: the bot itself asked to look it
+# up, which is the chat's procedure (not 「教えて」, which asks as much for the way). On the folded text.
+_ASKS_THE_BOT_TO_LOOK = re.compile(
+    r"(調べて|しらべて|確認して|かくにんして|見せて|みせて)(ください|下さい|くださ|ほしい|欲しい|もらえ|もらい|いただけ|くれ|$)"
+)
+
+
+def asks_the_bot_to_look(text: str) -> bool:
+    word = fold(text)
+    return bool(_ASKS_THE_BOT_TO_LOOK.search(word)) and not (
+        NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(word)
+    )
+
+
+# 「調べてもらわなくていい」「確認してくれなくていい」: the request turned down.
+NEGATED_REQUEST = re.compile(r"なくて|ないで|なくても")
+
+
 def asks_for_chat_procedure(text: str) -> bool:
     """「チャットでお願いします」「ここで手続きしたい」, 「ちやっとで」 (a flick slip) included."""
     return bool(_CHAT_PROCEDURE_REQUEST.search(fold(text)))

@@ -1472,3 +1472,21 @@ def test_a_password_question_in_a_procedure_is_of_the_procedures_id(procedure: s
     t = tracker("forgot_password", text=typed, slots=slots, active_loop="procedure_form")
     said = responses(run(ActionAnswer(), t)[0])
     assert said[0] == answered and said[-1] == "utter_back_to_procedure"
+
+
+@pytest.mark.parametrize(
+    "typed, intent, starts",
+    [
+        ("お客さま番号を調べてください", "check_customer_number", True),
+        ("ログイン履歴みせて", "check_login_history", True),
+        ("OCN IDを確認してほしい", "check_ocn_id", True),
+        ("私のお客さま番号を教えて", "check_customer_number", False),  # 「教えて」 asks as much for the way
+        ("お客さま番号はどこで確認してもらえますか", "check_customer_number", False),  # where: a question
+        ("パスワードを調べてください", "forgot_ocn_id_password", False),  # a password is never looked up
+    ],
+)
+def test_a_look_up_asked_of_the_bot_starts_its_procedure(typed: str, intent: str, starts: bool) -> None:
+    """「お客さま番号を調べてください」 asks the bot to look it up: the look-up procedure starts (its first question
+    names it), instead of the answer where to find it and the offer."""
+    _, events = run(ActionAnswer(), tracker(intent, text=typed))
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events) is starts
