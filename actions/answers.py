@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
-from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent
+from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent, result_topic_before
 from actions.knowledge import topic_buttons
 from actions.links import contact_response, link
 from actions.topics import TOPICS, Topic, answer_response
@@ -30,22 +30,24 @@ def say_answer(intent: str, dispatcher: CollectingDispatcher) -> None:
 
 
 def answer_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    """Answer one help-page topic and ask the next step: a chat procedure or the survey."""
+    """Answer one help-page topic and ask the next step: a chat procedure or the survey (not the procedure whose
+    result was just shown: 「パスワードは？」 right after the reset link is answered, not offered the link again)."""
     topic: Topic = TOPICS[intent]
     say_answer(intent, dispatcher)
     discussed = SlotSet("topic", intent)  # follow-ups are read against it (actions/follow_ups.py)
     if tracker.active_loop_name == PROCEDURE_FORM:
         dispatcher.utter_message(response="utter_back_to_procedure")
         return [discussed]
-    if topic.procedure:
+    just_done = result_topic_before(tracker) == intent
+    if topic.procedure and not just_done:
         dispatcher.utter_message(
             response="utter_offer_procedure",
             buttons=buttons.yes_no("offer_procedure", buttons.payload("start_procedure", procedure=topic.procedure)),
         )
         return [ask("offer_procedure"), SlotSet("offered_procedure", topic.procedure), discussed]
-    if topic.survey:
+    if topic.survey or just_done:
         dispatcher.utter_message(response="utter_ask_survey")
-        return [ask("survey"), discussed]
+        return [ask("survey"), SlotSet("offered_procedure", None), discussed]
     return [ask(None), discussed]
 
 

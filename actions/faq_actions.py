@@ -30,6 +30,7 @@ from actions.follow_ups import (
     asked_why_not,
     bare_follow_up,
     forgotten_instead_of_change,
+    id_of_topic,
     topic_asked_again,
     topic_the_words_correct,
     topics_of_an_operation_alone,
@@ -39,7 +40,7 @@ from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
 from actions.procedure_switch import asks_a_question
 from actions.replies import read_in_context
-from actions.topics import SMALL_TALK_RESPONSES, TOPICS
+from actions.topics import SMALL_TALK_RESPONSES, TOPICS, topic_of_procedure
 from ocn_ids.answers import (
     ONES_OWN,
     PASSWORD_WORDS,
@@ -174,19 +175,10 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
     return intent
 
 
-# The ID each procedure acts on (the customer number has no password).
-_ID_OF_PROCEDURE = {
-    "reset_ocn_password": "ocn_id",
-    "send_ocn_id": "ocn_id",
-    "login_history": "ocn_id",
-    "send_connection_id": "connection_id",
-}
-
-
 def _password_question_in_a_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """「パスワードも変えたいんですけど」 during the OCN ID's look-up: that ID's password (to change or forgotten),
     answered before the form's question again; in the customer number's look-up, the two passwords told apart."""
-    id_type = _ID_OF_PROCEDURE.get(tracker.get_slot("procedure") or "")
+    id_type = id_of_topic(topic_of_procedure(tracker.get_slot("procedure")))  # the customer number has no password
     operation = asked_operation(tracker.latest_message.get("text") or "", "") or "password_forgotten"
     topic = TOPIC_OF_ID[id_type].get(operation) if id_type and operation.startswith("password") else None
     if topic is None:

@@ -233,6 +233,13 @@ TOPIC_OF_ID: dict[str, dict[Operation, str]] = {
 _ID_OF_TOPIC = {topic: id_type for id_type, topics in TOPIC_OF_ID.items() for topic in topics.values()}
 # After the login history only a password question is the OCN ID's (「履歴見れる？」 is the history again).
 _PASSWORDS_ONLY = {"check_login_history": "ocn_id"}
+
+
+def id_of_topic(topic: str | None) -> str | None:
+    """The ID a topic is about (the login history's: the OCN ID); None for a topic of no one ID."""
+    return _ID_OF_TOPIC.get(topic or "") or _PASSWORDS_ONLY.get(topic or "")
+
+
 _PASSWORD_TOPICS = {"forgot_ocn_id_password", "change_ocn_id_password", "change_connection_id_password"}
 _CHANGE_TOPICS = {"change_customer_number", "change_ocn_id", "change_ocn_id_password", "change_connection_id",
                   "change_connection_id_password"}  # fmt: skip

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
@@ -48,7 +48,6 @@ from actions.conversation_state import (
     latest_confidence,
     latest_intent,
     offered_topics_just_before,
-    result_topic_before,
     topic_discussed,
 )
 from actions.d_account_questions import NOT_ON_PAGE as D_ACCOUNT_NOT_ON_PAGE
@@ -301,10 +300,6 @@ async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker
     password = asked.operation.startswith("password")
     response = "utter_password_of_the_id" if password else "utter_about_the_id"
     dispatcher.utter_message(response=response, id_name=ID_NAMES[asked.id_type])
-    if asked.topic == result_topic_before(tracker):
-        # 「パスワードは？」 right after the reset link was sent: the answer, not the procedure offered again
-        say_answer(asked.topic, dispatcher)
-        return [SlotSet("topic", asked.topic), *ask_survey(dispatcher)]
     return answer_topic(asked.topic, dispatcher, tracker)
 
 

@@ -25,7 +25,7 @@ from actions.conversation_state import (
     offered_topics_just_before,
 )
 from actions.faq_actions import ActionClarify
-from actions.follow_ups import FACT_RESPONSES
+from actions.follow_ups import FACT_RESPONSES, TOPIC_OF_ID
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
 from actions.replies import answer_yes_no, read_in_context
@@ -132,21 +132,13 @@ def _the_close_before(tracker: Tracker) -> str | None:
 _VALUE_ENTITIES = ACCOUNT_ENTITIES | {"procedure", "delivery_method"}
 
 
-# The look-up answer of each kind of ID (what it is and where it is written).
-_LOOK_UP_OF = {
-    "customer_number": "check_customer_number",
-    "ocn_id": "check_ocn_id",
-    "connection_id": "check_connection_id",
-}
-
-
 def _look_up_of_the_id_asked_about(tracker: Tracker) -> str | None:
     """「N123456789 これがお客さま番号ですか？」 outside a procedure: a question about the ID typed, answered with
     that ID's look-up (what it is, where it is written). It once started the procedure and sent a code unasked."""
     if not asks_about_a_value(tracker.latest_message.get("text") or ""):
         return None
-    kinds = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & _LOOK_UP_OF.keys()
-    return _LOOK_UP_OF[kinds.pop()] if len(kinds) == 1 else None
+    kinds = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & TOPIC_OF_ID.keys()
+    return TOPIC_OF_ID[kinds.pop()]["check"] if len(kinds) == 1 else None  # the ID's look-up answer
 
 
 def _gives_a_value(tracker: Tracker) -> bool:

@@ -74,7 +74,13 @@ def answer_response(intent: str) -> str:
     return f"utter_answer_{intent}"
 
 
+def topic_of_procedure(procedure: str | None) -> str | None:
+    """The topic whose answer offers a chat procedure (reset_ocn_password: forgot_ocn_id_password)."""
+    return next((name for name, topic in TOPICS.items() if procedure and topic.procedure == procedure), None)
+
+
 def procedure_title(procedure: str | None) -> str | None:
     """How the bot names a chat procedure in a sentence: the title of the topic that offers it
     (「OCN IDのパスワード再設定」「接続用IDとパスワードの確認」)."""
-    return next((topic.title for topic in TOPICS.values() if procedure and topic.procedure == procedure), None)
+    topic = topic_of_procedure(procedure)
+    return TOPICS[topic].title if topic else None

@@ -353,15 +353,15 @@ _ASKS_THE_BOT_TO_LOOK = re.compile(
 )
 
 
+# 「調べてもらわなくていい」「確認してくれなくていい」: the request turned down.
+NEGATED_REQUEST = re.compile(r"なくて|ないで|なくても")
+
+
 def asks_the_bot_to_look(text: str) -> bool:
     word = fold(text)
     return bool(_ASKS_THE_BOT_TO_LOOK.search(word)) and not (
         NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(word)
     )
-
-
-# 「調べてもらわなくていい」「確認してくれなくていい」: the request turned down.
-NEGATED_REQUEST = re.compile(r"なくて|ないで|なくても")
 
 
 def asks_for_chat_procedure(text: str) -> bool:
