@@ -16,7 +16,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, minutes, slot_values, utter_figure
-from actions.conversation_state import latest_intent, turn_key
+from actions.choices import changes_mind, checked_final_yes, read_yes_no
+from actions.conversation_state import (
+    bot_responses_before,
+    buttons_before,
+    latest_confidence,
+    latest_intent,
+    turn_key,
+)
 from actions.password_warning import typed_password
 from channels.client_ref import from_metadata
 from ocn_ids.answers import asks_for_a_new_code, fold, says_the_code_did_not_come
@@ -103,6 +110,22 @@ def asks_about_the_code(tracker: Tracker, text: str) -> bool:
     return intent.get("name") in _ABOUT_THE_CODE and float(intent.get("confidence") or 0) >= _SURE_ENOUGH
 
 
+def _spoken_address_confirmed(tracker: Tracker, text: str) -> str | None:
+    """The address the bot read aloud and offered as a button (utter_spoken_address_check), when the reply is
+    a yes in words (「はい」「それで合ってます」): customers type it as often as they press the button. The yes
+    sends a code, so it is checked as the final confirmation's is (choices.checked_final_yes)."""
+    if "utter_spoken_address_check" not in bot_responses_before(tracker) or changes_mind(text):
+        return None
+    reading = read_yes_no("procedure_confirmed", text)
+    worded = reading == "yes"
+    if not worded and not (reading is None and latest_intent(tracker) == "affirm"):
+        return None
+    if checked_final_yes(text, worded, latest_confidence(tracker)) != "yes":
+        return None
+    said = [button["payload"] for button in buttons_before(tracker) if "@" in str(button.get("payload"))]
+    return said[0] if len(said) == 1 else None
+
+
 def _has_words(text: str) -> bool:
     """Letters or kana beyond digits and separators: the customer wrote something, not a code."""
     return any(c.isalpha() for c in nfkc(text))
@@ -135,6 +158,8 @@ class VerificationSlots:
             return {}
         if found:
             return {"account_ref": found[0].value}
+        if requested == "account_ref" and (address := _spoken_address_confirmed(tracker, text)):
+            return {"account_ref": address}  # 「はい」 typed instead of pressing the address's button
         if requested == "account_ref" and (address := spoken_mail(text)):
             # An address said aloud (「たろうどっとやまだあっと…」): a name's kana has more than one spelling, so the
             # reading is offered to confirm, never used unseen: the form asks for the ID again with the address as

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import account_client, buttons
@@ -657,3 +658,52 @@ def test_an_address_said_aloud_is_offered_to_confirm_not_used_unseen(client: Fak
     pressed = tracker("inform", text="taro.yamada@ocn.ne.jp", slots=slots, active_loop="procedure_form")
     slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(CollectingDispatcher(), pressed, form_domain())))
     assert slots_after["account_ref"] == "taro.yamada@ocn.ne.jp" and client.calls
+
+
+def _after_the_spoken_address(intent: str, text: str, confidence: float = 0.9) -> Tracker:
+    """The reply right after the bot showed 「taro.yamada@ocn.ne.jp」と読み取りました with the address's button."""
+    said = "たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー"
+    button = {"title": "taro.yamada@ocn.ne.jp", "payload": "taro.yamada@ocn.ne.jp"}
+    events = [
+        {"event": "user", "text": said},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_spoken_address_check"}},
+        {
+            "event": "bot",
+            "text": "…",
+            "metadata": {"utter_action": "utter_ask_account_ref"},
+            "data": {"buttons": [button]},
+        },
+        {"event": "user", "text": text},
+    ]
+    slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
+    t = tracker(intent, text=text, slots=slots, active_loop="procedure_form", events=events)
+    t.latest_message["intent"]["confidence"] = confidence
+    return t
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"), [("affirm", "はい"), ("affirm", "それで合ってます"), ("affirm", "はい、お願いします")]
+)
+def test_a_typed_yes_to_the_address_read_aloud_uses_it(client: FakeClient, intent: str, text: str) -> None:
+    """Voice customers answer 「…と読み取りました」 in words as often as they press its button: a yes is the press."""
+    t = _after_the_spoken_address(intent, text)
+    slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(CollectingDispatcher(), t, form_domain())))
+    assert slots_after["account_ref"] == "taro.yamada@ocn.ne.jp" and client.calls
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "confidence"),
+    [
+        ("deny", "いいえ、違います", 0.9),
+        ("affirm", "うーん", 0.5),
+        ("affirm", "そうかな", 0.6),
+        ("affirm", "はい、でもやっぱり違うかも", 0.9),
+        ("affirm", "はい、後でお願いします", 0.9),
+    ],
+)
+def test_no_code_is_sent_for_an_unsure_or_negative_reply_to_the_address(
+    client: FakeClient, intent: str, text: str, confidence: float
+) -> None:
+    t = _after_the_spoken_address(intent, text, confidence)
+    slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(CollectingDispatcher(), t, form_domain())))
+    assert not slots_after.get("account_ref") and client.calls == []

@@ -165,6 +165,19 @@ def test_a_second_id_while_waiting_for_the_code_restarts_for_it(stack: RunningSt
     assert "ご本人確認ができました" in texts(stack.say(sender, f"{code[:2]} {code[2:4]} {code[4:]}"))
 
 
+def test_an_address_said_aloud_is_used_after_a_typed_yes(stack: RunningStack) -> None:
+    """Voice input: the bot shows the address it read and sends nothing; 「はい」 typed (not the button) sends
+    the code, 「いいえ」 would not."""
+    sender = new_sender()
+    before = len(stack.codes_sent(TARO["phone"]))
+    stack.say(sender, START_LOGIN_HISTORY)
+    read = texts(stack.say(sender, "たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー"))
+    assert "taro.yamada@ocn.ne.jp" in read and "お送りしました" not in read
+    assert len(stack.codes_sent(TARO["phone"])) == before
+    assert "確認コードをお送りしました" in texts(stack.say(sender, "はい、それで合ってます"))
+    assert "ご本人確認ができました" in texts(stack.say(sender, stack.codes_sent(TARO["phone"])[-1]))
+
+
 def test_code_not_received_for_an_unknown_account_looks_the_same(stack: RunningStack) -> None:
     hints = []
     for _ in range(2):
