@@ -12,7 +12,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
-from actions.conversation_state import PROCEDURE_FORM, ask, latest_entity, latest_intent, result_topic_before
+from actions.conversation_state import (
+    PROCEDURE_FORM,
+    ask,
+    latest_entity,
+    latest_intent,
+    result_topic_before,
+    turns_running_with,
+)
 from actions.knowledge import topic_buttons
 from actions.links import contact_response, link
 from actions.topics import TOPICS, Topic, answer_response
@@ -62,13 +69,29 @@ def resolve_which_password(
         return answer_topic("check_connection_id", dispatcher, tracker)
     if id_type == "customer_number":
         dispatcher.utter_message(response="utter_customer_number_has_no_password")
-    else:
-        dispatcher.utter_message(response="utter_password_difference")
-    return ask_which_password(dispatcher)
+    elif not asked_which_password_enough(tracker):
+        dispatcher.utter_message(response="utter_password_difference")  # both answers follow otherwise
+    return ask_which_password(dispatcher, tracker)
 
 
-def ask_which_password(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    """「どちらのパスワードでしょうか？」 with the two passwords (and "I don't know") as buttons."""
+# Asked this many times running without an answer, the question is not asked again: both answers are given.
+_TIMES_TO_ASK_WHICH_PASSWORD = 2
+
+
+def asked_which_password_enough(tracker: Tracker) -> bool:
+    return turns_running_with(tracker, "utter_ask_which_password") >= _TIMES_TO_ASK_WHICH_PASSWORD
+
+
+def ask_which_password(dispatcher: CollectingDispatcher, tracker: Tracker | None = None) -> list[dict[str, Any]]:
+    """「どちらのパスワードでしょうか？」 with the two passwords (and "I don't know") as buttons; asked twice running
+    with no answer the customer could give (「わからない」, an ID, English), both passwords' answers instead of a
+    third ask: a customer who cannot tell them apart is helped by both, not by the question again."""
+    if tracker is not None and asked_which_password_enough(tracker):
+        dispatcher.utter_message(response="utter_both_passwords")
+        say_answer("forgot_ocn_id_password", dispatcher)
+        say_answer("check_connection_id", dispatcher)
+        dispatcher.utter_message(response="utter_ask_survey")
+        return [ask("survey"), SlotSet("offered_procedure", None)]
     dispatcher.utter_message(response="utter_ask_which_password", buttons=buttons.which_password())
     return [ask("which_password")]
 

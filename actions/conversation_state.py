@@ -132,6 +132,21 @@ def asked_in_recent_turns(tracker: Tracker, response: str, turns: int) -> bool:
     return False
 
 
+def turns_running_with(tracker: Tracker, response: str) -> int:
+    """How many of the bot's turns in a row, counting back from its turn before the customer's latest message,
+    sent `response` (2: the question was asked twice running and not answered)."""
+    running, seen_latest, turn_had_it = 0, False, False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest and not turn_had_it:
+                return running
+            running += 1 if seen_latest else 0
+            seen_latest, turn_had_it = True, False
+        elif seen_latest and event.get("event") == "bot":
+            turn_had_it = turn_had_it or (event.get("metadata") or {}).get("utter_action") == response
+    return running + (1 if turn_had_it else 0)
+
+
 def buttons_before(tracker: Tracker) -> list[dict[str, Any]]:
     """The buttons of the bot's messages of its turn before the customer's latest message, in order."""
     return [

@@ -21,6 +21,8 @@ from actions.answers import (
     answer_topic,
     ask_survey,
     ask_which_id,
+    ask_which_password,
+    asked_which_password_enough,
     record_survey,
     resolve_which_password,
     say_answer,
@@ -352,7 +354,7 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         return None
     if question in QUESTIONS and not in_procedure(tracker):
         if is_plain_yes_no(question, text):
-            return ask_choice_again(question, dispatcher)
+            return ask_choice_again(question, dispatcher, tracker)
         found = read_choice(question, text)
         if len(found) == 1:
             return _chosen(question, found[0], dispatcher, tracker)
@@ -418,8 +420,11 @@ async def answer_late_choice(dispatcher: CollectingDispatcher, tracker: Tracker,
     return _chosen("which_password", found[0], dispatcher, tracker) if len(found) == 1 else None
 
 
-def ask_choice_again(question: str, dispatcher: CollectingDispatcher) -> Events:
-    """「はい」 to 「どちらのパスワードでしょうか？」: a cushion, then the question again with its choices."""
+def ask_choice_again(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """「はい」 to 「どちらのパスワードでしょうか？」: a cushion, then the question again with its choices (after two
+    asks running, both passwords' answers instead: answers.ask_which_password)."""
+    if question == "which_password" and asked_which_password_enough(tracker):
+        return ask_which_password(dispatcher, tracker)
     dispatcher.utter_message(response="utter_ask_choice_again")
     dispatcher.utter_message(response=f"utter_ask_{question}", buttons=choices.buttons(question))
     return [ask(question)]

@@ -1490,3 +1490,36 @@ def test_a_look_up_asked_of_the_bot_starts_its_procedure(typed: str, intent: str
     names it), instead of the answer where to find it and the offer."""
     _, events = run(ActionAnswer(), tracker(intent, text=typed))
     assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events) is starts
+
+
+def _asked_which_password(times: int) -> list[dict]:
+    """The events of `times` exchanges in a row that each ended with 「どちらのパスワードでしょうか？」, then the
+    customer's latest message."""
+    asked = [e for _ in range(times) for e in _bot_turn("utter_password_difference", "utter_ask_which_password")]
+    return [*asked, {"event": "user", "text": "…"}]
+
+
+@pytest.mark.parametrize(
+    "action, intent, typed",
+    [
+        (ActionAnswerPendingQuestion(), "inform", "N123456789"),  # an ID: the customer wants it done
+        (ActionAnswerPendingQuestion(), "inform", "わからない"),
+        (ActionClarify(), "nlu_fallback", "どっち？"),
+        (ActionAnswerPendingQuestion(), "affirm", "はい"),  # a plain yes, a third time
+    ],
+)
+def test_which_password_is_not_asked_a_third_time_running_both_answers_are_given(
+    action: Any, intent: str, typed: str
+) -> None:
+    """A customer who could not say which password after two asks is helped by both answers, not a third ask."""
+    slots = {"pending_question": "which_password"}
+    t = tracker(intent, text=typed, slots=slots, events=_asked_which_password(2))
+    messages, events = run(action, t)
+    said = responses(messages)
+    assert said[0] == "utter_both_passwords" and said[-1] == "utter_ask_survey"
+    assert {"utter_answer_forgot_ocn_id_password", "utter_answer_check_connection_id"} <= set(said)
+    assert "utter_ask_which_password" not in said
+    assert slot_events(events)["pending_question"] == "survey"
+    # Asked once so far: asked again, as before.
+    t = tracker(intent, text=typed, slots=slots, events=_asked_which_password(1))
+    assert responses(run(action, t)[0])[-1] == "utter_ask_which_password"

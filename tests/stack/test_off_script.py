@@ -54,6 +54,15 @@ def test_yes_to_which_password_asks_it_again_with_the_choices(stack: RunningStac
     assert "再設定が必要" in texts(stack.say(sender, "OCN ID"))  # and the answer still counts
 
 
+def test_which_password_left_open_twice_gets_both_answers_not_a_third_ask(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "パスワードを忘れました")
+    assert "どちらのパスワード" in texts(stack.say(sender, "わからない"))
+    both = texts(stack.say(sender, "うーん、わからないです"))
+    assert "両方" in both and "再設定が必要" in both and "SMSで受け取る" in both
+    assert "どちらのパスワードでしょうか" not in both and "解決しましたか" in both
+
+
 def test_yes_to_which_procedure_asks_it_again(stack: RunningStack) -> None:
     sender = new_sender()
     assert "どのお手続き" in texts(stack.say(sender, "/start_procedure"))
