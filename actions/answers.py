@@ -23,7 +23,7 @@ from actions.conversation_state import (
 from actions.knowledge import topic_buttons
 from actions.links import contact_response, link
 from actions.topics import TOPICS, Topic, answer_response
-from ocn_ids.answers import says_goodbye
+from ocn_ids.answers import ends_with_a_closing, says_goodbye
 
 survey_log = logging.getLogger("ocn.survey")
 
@@ -117,8 +117,11 @@ def record_survey(
 ) -> list[dict[str, Any]]:
     """Records 「疑問・問題は解決しましたか？」 in the tracker (slot survey_answer) and the log."""
     resolved = latest_intent(tracker) == "affirm" if resolved is None else resolved
-    if resolved and says_goodbye(tracker.latest_message.get("text") or ""):
-        dispatcher.utter_message(response="utter_goodbye")  # 「了解、じゃあね」: resolved, and the customer is leaving
+    text = tracker.latest_message.get("text") or ""
+    if resolved and (says_goodbye(text) or ends_with_a_closing(text)):
+        # 「はい、ありがとうございました。失礼します」「はい、それでは」: resolved, and the customer is leaving: glad it
+        # helped, and the goodbye, in one.
+        dispatcher.utter_message(response="utter_glad_it_helped")
     else:
         dispatcher.utter_message(response="utter_survey_thanks" if resolved else "utter_survey_unresolved")
     return [*survey_answered(resolved), ask(None)]

@@ -13,6 +13,7 @@ from typing import Literal, NamedTuple
 
 from ocn_ids.answers import (
     ACKNOWLEDGES_OR_TURNS_AWAY,
+    ANOTHER_WAY,
     AROUND_AN_OPERATION,
     ASKS_SOMETHING,
     CHANGE_WORDS,
@@ -123,6 +124,23 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
         if any(fold(word) in folded for word in fact.keywords):
             return fact
     return None
+
+
+# --- another way to the same thing -----------------------------------------------------------------------
+# Topics whose answer names more than My Page (the letter, the ways of receiving) or has a chat procedure: the
+# answer again is the other way. (Others, such as a change on My Page, have none the page names.)
+_OTHER_WAYS_IN_THE_ANSWER = {"check_customer_number", "check_connection_id"}
+
+
+def another_way_asked(topic: str | None, said_before: list[str], text: str, has_procedure: bool) -> str | None:
+    """The topic just answered, when the message asks for another way to it (「マイページ以外で調べる方法ってない
+    ですか」) and names no other ID: its answer again lists the other ways and offers the chat procedure."""
+    if not topic or f"utter_answer_{topic}" not in said_before or text.startswith("/"):
+        return None
+    if not (has_procedure or topic in _OTHER_WAYS_IN_THE_ANSWER) or not ANOTHER_WAY.search(fold(text)):
+        return None
+    own, named = _ID_OF_TOPIC.get(topic), named_id_types(text)
+    return None if named and own not in named else topic
 
 
 # --- an unclear follow-up on the topic just answered -------------------------------------------------

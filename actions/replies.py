@@ -54,7 +54,14 @@ from actions.conversation_state import (
 )
 from actions.d_account_questions import NOT_ON_PAGE as D_ACCOUNT_NOT_ON_PAGE
 from actions.d_account_questions import asks_beyond_the_link
-from actions.follow_ups import ID_NAMES, follow_up_fact, id_question_in_context, offered_topics_that_fit, two_topics
+from actions.follow_ups import (
+    ID_NAMES,
+    another_way_asked,
+    follow_up_fact,
+    id_question_in_context,
+    offered_topics_that_fit,
+    two_topics,
+)
 from actions.links import contact_response, link
 from actions.password_warning import typed_password
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
@@ -78,6 +85,7 @@ from ocn_ids.answers import (
     asks_for_a_new_code,
     asks_for_chat_procedure,
     asks_for_chat_procedure_despite_slips,
+    cannot_do_it_themselves,
     ends_with_a_closing,
     fold,
     names_another_service,
@@ -182,6 +190,8 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
         return None
     nothing_asked = not tracker.get_slot("pending_question") and not in_procedure(tracker)
     if says_goodbye(text) or (nothing_asked and ends_with_a_closing(text)):
+        if tracker.get_slot("pending_question") == "survey" and thanks_in(word):
+            return record_survey(dispatcher, tracker, resolved=True)  # thanks and leave: glad it helped, goodbye
         dispatcher.utter_message(response="utter_goodbye")
     elif intent == "thank":
         return None  # read as thanks: answered as thanks (faq_actions.py), an open question stays open
@@ -250,8 +260,14 @@ def _answered_just_before(tracker: Tracker) -> bool:
 
 
 async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
-    """A short follow-up on the topic just answered (「それって無料？」): its fact, then the open question again."""
-    fact = follow_up_fact(tracker.get_slot("topic"), text)
+    """A short follow-up on the topic just answered (「それって無料？」): its fact, then the open question again;
+    another way to it (「マイページ以外で調べる方法は？」): its answer again, which lists them and offers the chat."""
+    topic = tracker.get_slot("topic")
+    with_procedure = topic in TOPICS and bool(TOPICS[topic].procedure)
+    if other := another_way_asked(topic, bot_responses_before(tracker), text, with_procedure):
+        dispatcher.utter_message(response="utter_other_ways")
+        return answer_topic(other, dispatcher, tracker)
+    fact = follow_up_fact(topic, text)
     if fact is None:
         return None
     dispatcher.utter_message(response=fact.response)
@@ -372,6 +388,10 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         # 「わかりました」 takes the answer, 「あ、思い出しました」 needs it no more: neither asks for the procedure.
         return ask_survey(dispatcher)
     reading = read_yes_no(question, text)
+    if question == "offer_procedure" and reading != "yes" and cannot_do_it_themselves(text):
+        # 「むり」「マイページとか無理です」: what the chat procedure is for; the offer again, with that reason.
+        dispatcher.utter_message(response="utter_offer_procedure_instead", buttons=_yes_no_buttons(question, tracker))
+        return [ask(question)]
     if reading is None and question == "offer_procedure" and _slipped_request_for_the_offer(tracker, text):
         reading = "yes"  # 「ちやっとておねかいします」: the classifier could not place its slips
     if reading is None:

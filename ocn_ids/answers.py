@@ -59,7 +59,8 @@ SURVEY_RESOLVED = _folded({
     "解決しました", "解決した", "解決です", "解決", "解決できました", "解決できた", "解決しましたよ", "わかった",
     "分かった", "できました", "できた", "役に立ちました", "役に立った", "参考になりました", "参考になった",
     "よくわかりました", "よく分かりました", "理解できました", "わかりやすかった", "分かりやすかった", "問題ないです",
-    "問題ない", "問題ありません", "大丈夫でした", "なるほど",
+    "問題ない", "問題ありません", "大丈夫でした", "なるほど", "一応", "いちおう", "一応ね", "いちおうね", "一応は",
+    "まあ一応", "一応解決しました",
 })  # fmt: skip
 SURVEY_UNRESOLVED = _folded({
     "解決しない", "解決しません", "解決してない", "解決していない", "解決していません", "解決してません",
@@ -823,6 +824,32 @@ def only_acknowledges(text: str) -> bool:
     return bool(_ONLY_ACKNOWLEDGES.match(word))
 
 
+# 「むり」「マイページとか無理です」「自分じゃできない」 to the offer of a chat procedure after an answer that sends the
+# customer to My Page: they cannot do it themselves, which is what the chat procedure is for (the offer is said
+# again with that reason, not read as a no). Compared on the folded text without slips.
+CANNOT_DO_IT_THEMSELVES = re.compile(
+    without_slips(
+        r"無理|むり|できない|できません|できん|出来ない|出来ません|使えない|使えません|つかえない|使い方がわから|わからない|分からない|わかんない|わかりません|分かりません"
+    )
+)
+# Longer than this, a reply says more than that it cannot (a question or a situation of its own).
+_MOST_CHARS_OF_CANNOT = 20
+# What makes it more than that: a request (「…再設定したい」「無理なのでお願いします」: read as one), or a password
+# (「パスワードがわからない」 is a forgotten password, not the offered procedure).
+_SAYS_MORE_THAN_CANNOT = re.compile(
+    r"たい|ほしい|欲しい|ください|下さい|お願|おねが|頼|たの[むみ]|パスワード|ぱすわーど"
+)
+
+
+def cannot_do_it_themselves(text: str) -> bool:
+    """「むり」「マイページとか無理です」「自分ではできないです」: short, no question, no courtesy that takes the offer."""
+    word = without_slips(fold(text))
+    asks = "?" in text or "？" in text or word.endswith(("か", "の", "かな", "っけ"))
+    if len(word) > _MOST_CHARS_OF_CANNOT or asks or _SAYS_MORE_THAN_CANNOT.search(word):
+        return False
+    return bool(CANNOT_DO_IT_THEMSELVES.search(word))
+
+
 # 「見てみます」「探してみます」「確認しておきます」: the customer will look it up; an answer to the offer of a
 # procedure that declines it (actions/choices.py), compared on the folded text.
 WILL_LOOK = re.compile(
@@ -903,6 +930,13 @@ NOT_ABOUT_THE_ANSWER = re.compile(
         r"後で|あとで|帰って|最初から|さいしょから|めにゅー|他に|ほかに|ほかの|別の|人と|担当|おぺれーたー|電話|窓口|"
         r"問い合わせ|方法|話聞|聞いて|答えになって|役に立|なにこれ|何これ|何言って|違う|ちがう|てすと|test|^は$"
     )
+)
+
+# 「マイページ以外で調べる方法ってないですか」「ほかのやり方は？」 right after an answer that sends the customer to My
+# Page: another way to the same thing (follow_ups.another_way_asked), on the folded text.
+ANOTHER_WAY = re.compile(
+    r"(まいぺーじ|mypage|ウェブ|web|ネット)(以外|いがい|じゃなく|ではなく|を使わず|をつかわず|なしで|無しで)|"
+    r"(ほか|他|別|べつ)の(方法|ほうほう|やり方|やりかた|手段|確認方法|調べ方)|(ほか|他)に(方法|ほうほう|やり方|手段)"
 )
 
 # 「なんで？」「むり？」「本当に？」 right after 「…は変更できません」: asking why, or to be sure (follow_ups.py).

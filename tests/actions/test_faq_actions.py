@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from actions import knowledge
@@ -971,10 +973,19 @@ def test_are_you_a_bot_is_answered_only_when_it_names_the_bot() -> None:
     assert said[0] in ("utter_clarify", "utter_help_section")
 
 
-def test_yes_to_did_it_help_with_a_goodbye_records_it_and_says_goodbye() -> None:
-    t = tracker("affirm", text="了解 じゃあね", slots={"pending_question": "survey"})
-    messages, events = run(ActionAnswerPendingQuestion(), t)
-    assert responses(messages) == ["utter_goodbye"]
+@pytest.mark.parametrize(
+    "typed, intent, action",
+    [
+        ("了解 じゃあね", "affirm", ActionAnswerPendingQuestion()),
+        ("はい、それでは", "affirm", ActionAnswerPendingQuestion()),
+        ("はい、ありがとうございました。失礼します", "thank", ActionAnswer()),
+    ],
+)
+def test_yes_to_did_it_help_with_a_goodbye_records_it_glad_and_goodbye(typed: str, intent: str, action: Any) -> None:
+    """「お役に立てて何よりです。またのご利用をお待ちしております。」: the yes taken and the goodbye said, in one."""
+    t = tracker(intent, text=typed, slots={"pending_question": "survey"})
+    messages, events = run(action, t)
+    assert responses(messages) == ["utter_glad_it_helped"]
     assert {"event": "slot", "name": "survey_answer", "value": "resolved"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]

@@ -75,6 +75,41 @@ def test_an_unclear_reply_to_the_offer_is_asked_back_with_its_buttons() -> None:
     assert slot_events(events)["pending_question"] == "offer_procedure"
 
 
+@pytest.mark.parametrize(
+    "typed, intent, action",
+    [
+        ("むり", "nlu_fallback", ActionClarify()),
+        ("マイページとか無理です", "register_mypage", ActionAnswer()),  # read as My Page's registration at 0.69
+        ("自分じゃできない", "deny", ActionAnswerPendingQuestion()),
+    ],
+)
+def test_cannot_do_it_themselves_at_the_offer_gets_the_offer_again_with_that_reason(
+    typed: str, intent: str, action: Any
+) -> None:
+    """After 「…OCN マイページでご確認いただけます」, 「むり」 is why the chat procedure is offered: the offer again,
+    saying so, not an off-topic fallback, My Page's registration or a declined offer."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
+    t = tracker(intent, text=typed, slots=slots)
+    t.latest_message["intent"]["confidence"] = 0.69
+    messages, events = run(action, t)
+    assert responses(messages) == ["utter_offer_procedure_instead"]
+    assert messages[0]["buttons"][0]["payload"] == '/start_procedure{"procedure": "send_ocn_id"}'
+    assert slot_events(events)["pending_question"] == "offer_procedure"
+
+
+@pytest.mark.parametrize(
+    "typed, intent",
+    [
+        ("はい、自分じゃ無理なのでお願いします", "affirm"),
+        ("パスワードがわからないので再設定したい", "forgot_ocn_id_password"),
+    ],
+)
+def test_a_yes_or_another_request_with_cannot_is_not_offered_again(typed: str, intent: str) -> None:
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker(intent, text=typed, slots=slots))
+    assert "utter_offer_procedure_instead" not in responses(messages)
+
+
 def test_follow_ups_are_read_against_the_topic_just_answered() -> None:
     slots = {"topic": "change_ocn_id", "pending_question": "survey"}
     messages, _ = run(
@@ -1523,3 +1558,45 @@ def test_which_password_is_not_asked_a_third_time_running_both_answers_are_given
     # Asked once so far: asked again, as before.
     t = tracker(intent, text=typed, slots=slots, events=_asked_which_password(1))
     assert responses(run(action, t)[0])[-1] == "utter_ask_which_password"
+
+
+@pytest.mark.parametrize(
+    "topic, typed, intent",
+    [
+        ("check_customer_number", "マイページ以外で調べる方法ってないですか", "register_mypage"),
+        ("check_ocn_id", "ほかの方法はありますか", "nlu_fallback"),
+        ("check_connection_id", "マイページを使わずに確認したい", "check_connection_id"),
+    ],
+)
+def test_another_way_right_after_an_answer_gets_that_answer_again(topic: str, typed: str, intent: str) -> None:
+    """「マイページ以外で調べる方法ってないですか」 after the customer number's answer: that answer again (the letter,
+    the chat procedure), not My Page's registration."""
+    events = [*_bot_turn(f"utter_answer_{topic}", "utter_offer_procedure"), {"event": "user", "text": typed}]
+    slots = {"topic": topic, "pending_question": "offer_procedure", "offered_procedure": TOPICS[topic].procedure}
+    t = tracker(intent, text=typed, slots=slots, events=events)
+    t.latest_message["intent"]["confidence"] = 0.51
+    messages, _ = run(ActionAnswer(), t)
+    assert responses(messages)[:2] == ["utter_other_ways", f"utter_answer_{topic}"]
+
+
+@pytest.mark.parametrize(
+    "topic, typed",
+    [
+        ("change_ocn_id", "ほかの方法はありますか"),  # no other way the page names
+        ("check_customer_number", "OCN IDをマイページ以外で調べる方法は？"),  # another ID
+        ("check_customer_number", "お客さま番号はどこに書いてありますか"),  # no other way asked
+    ],
+)
+def test_another_way_is_not_read_without_one_or_for_another_id(topic: str, typed: str) -> None:
+    events = [*_bot_turn(f"utter_answer_{topic}"), {"event": "user", "text": typed}]
+    t = tracker("nlu_fallback", text=typed, slots={"topic": topic}, events=events)
+    assert "utter_other_ways" not in responses(run(ActionAnswer(), t)[0])
+
+
+@pytest.mark.parametrize("typed", ["一応ね", "まあ一応", "いちおう"])
+def test_sort_of_to_did_it_help_is_a_yes(typed: str) -> None:
+    t = tracker("goodbye", text=typed, slots={"pending_question": "survey"})
+    t.latest_message["intent"]["confidence"] = 0.33
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_survey_thanks"]
+    assert slot_events(events)["survey_answer"] == "resolved"
