@@ -13,6 +13,10 @@ customer, once, not to do it again):
   (「パスワードも要りますか？Taro1234です」); not one labelled as something else (「接続用IDはabc12345です」
   「型番はWSR1166」), a device, app or model number (iPhone15, Office365, PR-500KI), an ID, a link, a
   domain or a hash.
+- said aloud (voice input): after a password word and は／が in a sentence that asks nothing, a spelling in
+  kana: four number words in a row (「いちにさんよん」) or a letter's name with 大文字／小文字
+  (「たろうのてぃーが大文字でいちにさんよんです」); masked from the spelling to the end of its sentence. Not
+  「パスワードは大文字と小文字を区別しますか」 (a question).
 - the whole message, when the bot has just asked for a customer number / OCN ID (`at_id_prompt`):
   one token of 4-64 printable characters without spaces that mixes letters with digits (or upper and
   lower case with symbols) and is no ID the bot reads (N+9 digits, a mail address), no mistyped customer
@@ -120,6 +124,7 @@ def password_spans(text: str) -> list[tuple[int, int]]:
         labelled = _LABELLED.search(norm.text[max(0, stated.start() - 12) : stated.start()])
         if not labelled and _states_a_secret(nfkc(text[start:end])):  # as typed: models are in capitals
             matches.append(stated)
+    spans += [norm.span_in_original(start, end) for start, end in _spoken_spans(norm.text)]
     for match in matches:
         token = match.group("token").rstrip(_QUOTE_CLOSE + ".,。、")
         start = match.start("token")
@@ -133,6 +138,38 @@ def password_spans(text: str) -> list[tuple[int, int]]:
         if ":" in match.groupdict("").get("sep", "") or "=" in match.groupdict("").get("sep", "") or secret_like:
             spans.append(norm.span_in_original(start, end))
     return _merged(spans)
+
+
+# A password spelled aloud (voice input types what it hears in kana).
+_KANA_DIGIT = r"(?:ぜろ|れい|いち|に|さん|よん|し|ご|ろく|なな|しち|はち|きゅう|きゅー|く)"
+_KANA_DIGITS_IN_A_ROW = re.compile(rf"{_KANA_DIGIT}{{4,}}")  # 「しごく」 (3) is a word
+_LETTER_NAME = re.compile(
+    r"えー|びー|しー|でぃー|いー|えふ|じー|えいち|えっち|じぇー|じぇい|けー|える|えむ|えぬ|おー|ぴー|きゅー|"
+    r"あーる|えす|てぃー|ゆー|ぶい|だぶりゅー|えっくす|わい|ぜっと"
+)
+_CASE_WORD = re.compile(r"大文字|小文字|おおもじ|こもじ")
+_SPOKEN_AFTER_WORD = re.compile(
+    rf"{_WORD}(?:は|が)[、,\s]*(?:(?:えーと|えっと|あの|えー)[、,\s]*)*(?P<said>[^。．.!！?？\n]+)"
+)
+_SPOKEN_TAIL = re.compile(r"(?:です|でした|でございます|だよ|だ|なんです|なんですけど|なんだけど)$")
+
+
+def _spoken_spans(text: str) -> list[tuple[int, int]]:
+    """A password spelled aloud after 「パスワードは」: the spelling to the end of its sentence (in the folded
+    text's offsets, mapped back by the caller)."""
+    spans = []
+    for match in _SPOKEN_AFTER_WORD.finditer(text):
+        said = match.group("said")
+        sentence_end = match.end("said")
+        if sentence_end < len(text) and text[sentence_end] in "?？":
+            continue  # 「パスワードは大文字と小文字を区別しますか？」
+        if said.endswith(("か", "かな", "ですか", "ますか")):
+            continue
+        spelled = _KANA_DIGITS_IN_A_ROW.search(said) or (_CASE_WORD.search(said) and _LETTER_NAME.search(said))
+        if spelled:
+            tail = _SPOKEN_TAIL.search(said)
+            spans.append((match.start("said"), match.start("said") + (tail.start() if tail else len(said))))
+    return spans
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -23,6 +23,7 @@ from bot_server.redaction import (
     redact_text,
 )
 from bot_server.tracker_stores import RedactingSQLTrackerStore
+from ocn_ids.passwords import contains_password
 
 
 def test_redact_text() -> None:
@@ -237,6 +238,11 @@ ORDINARY_QUESTIONS = [
     "パスワードを忘れました。お客さま番号はN123456789です",
     "パスワードがわかりません。OCN IDはtaro.yamada@ocn.ne.jpです",
     "パスワードは何桁ですか。10桁ですか",
+    # voice input that speaks of a password without saying one
+    "パスワードは大文字と小文字を区別しますか",
+    "今のパスワードはえすえむえすで届いたやつです",
+    "パスワードがしごく難しい",
+    "パスワードはにさん日前に変えました",
 ]
 
 
@@ -245,6 +251,24 @@ def test_a_password_after_a_password_word_is_masked(typed: str, secret: str) -> 
     redacted = redact_text(typed)
     assert secret not in redacted and PASSWORD_MASK in redacted
     assert redacted.replace(PASSWORD_MASK, secret) == typed  # only the password goes
+
+
+@pytest.mark.parametrize(
+    "said, spelled",
+    [
+        ("今のパスワードはえーとたろうのてぃーが大文字でいちにさんよんです", "たろうのてぃーが大文字でいちにさんよん"),
+        ("パスワードはいちにさんよんごろくです", "いちにさんよんごろく"),
+        (
+            "パスワードは、はなこのえいちが大文字で、ぜろさんいちにです。よろしく",
+            "はなこのえいちが大文字で、ぜろさんいちに",
+        ),
+    ],
+)
+def test_a_password_said_aloud_is_masked_and_warned_about(said: str, spelled: str) -> None:
+    """Voice input types a spoken password in kana: kept out of the tracker store and the logs like a typed one."""
+    redacted = redact_text(said)
+    assert spelled not in redacted and redacted.replace(PASSWORD_MASK, spelled) == said
+    assert contains_password(said)
 
 
 @pytest.mark.parametrize("question", ORDINARY_QUESTIONS)
