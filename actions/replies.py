@@ -94,6 +94,7 @@ from ocn_ids.answers import (
     says_the_code_did_not_come,
     speaks_of_other_matters,
     thanks_in,
+    wishes_it_done,
 )
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc, without_slips
 from ocn_ids.parse import ACCOUNT_ENTITIES, named_id_types
@@ -394,6 +395,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         return [ask(question)]
     if reading is None and question == "offer_procedure" and _slipped_request_for_the_offer(tracker, text):
         reading = "yes"  # 「ちやっとておねかいします」: the classifier could not place its slips
+    if reading is None and question == "offer_procedure" and _asks_again_for_the_offered(tracker, text):
+        reading = "yes"  # 「OCN IDを確認したいです」 right after that answer and its offer: do it
     if reading is None:
         return None
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
@@ -407,6 +410,17 @@ def _slipped_request_for_the_offer(tracker: Tracker, text: str) -> bool:
         return False
     named = named_procedure(text)
     return named in (None, tracker.get_slot("offered_procedure")) and asks_for_chat_procedure_despite_slips(text)
+
+
+def _asks_again_for_the_offered(tracker: Tracker, text: str) -> bool:
+    """At the offer of a topic's chat procedure, that topic wished for again (「OCN IDを確認したいです」「パスワード
+    再設定お願いします」: read as the topic, likeliest): the customer wants it done, here."""
+    topic = tracker.get_slot("topic")
+    ranking = tracker.latest_message.get("intent_ranking") or [tracker.latest_message.get("intent") or {}]
+    likeliest = next((item.get("name") for item in ranking if item.get("name") != "nlu_fallback"), None)
+    if topic not in TOPICS or likeliest != topic or TOPICS[topic].procedure != tracker.get_slot("offered_procedure"):
+        return False
+    return wishes_it_done(text) and named_procedure(text) in (None, TOPICS[topic].procedure)
 
 
 # Readings of a reply to 「どちらのパスワードでしょうか？」 that may say which (a new question about changing

@@ -63,6 +63,10 @@ class ActionAnswerPendingQuestion(Action):
             # 「いや、そうじゃなくて…」 read as a no at 0.35: asked back with the offer's buttons, not taken as
             # "no procedure" (the blind conversations' writers meant something else each time).
             return await answer_yes_no(question, None, dispatcher, tracker) or []
+        if question == "survey" and yes_no is not None and _unsure(tracker):
+            # A yes or no read at 0.40 with no word of one (read_in_context found none): most often a new question
+            # typed with slips, not the survey's answer (blind conversations); the clarification reads it.
+            return await ActionClarify().run(dispatcher, tracker, domain)
         if question in ("survey", "offer_procedure", "offer_resend") and yes_no is not None:
             return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
         if intent == "inform" and _gives_a_value(tracker):

@@ -39,7 +39,8 @@ HELP_SECTIONS = ROOT / "actions" / "help_sections.yml"
 ASKS: dict[str, frozenset[str]] = {
     # 「どちらのパスワードでしょうか？」: of a forgotten password, or (since 2026-12-06) of a password's change
     "which_password": frozenset({"utter_ask_which_password", "utter_which_password_is_it"}),
-    "offer_procedure": frozenset({"utter_offer_procedure"}),
+    # the offer, or the offer again to a customer who cannot do it themselves (「むり」, since 2026-12-07)
+    "offer_procedure": frozenset({"utter_offer_procedure", "utter_offer_procedure_instead"}),
     "survey": frozenset({"utter_ask_survey"}),
     "procedure": frozenset({"utter_ask_procedure", "utter_ask_procedure_for_id", "utter_ask_procedure_code_not_sent"}),
     # The connection ID's first question asks for the delivery method and the ID at once (the customer

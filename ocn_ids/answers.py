@@ -358,6 +358,25 @@ _ASKS_THE_BOT_TO_LOOK = re.compile(
 NEGATED_REQUEST = re.compile(r"なくて|ないで|なくても")
 
 
+# A wish or a request (「確認したいです」「再設定をお願いします」「調べてもらえますか」): at the offer of the chat
+# procedure, said of the topic just answered, it takes the offer (actions/replies.py).
+_WISH_OR_REQUEST = re.compile(
+    r"たい|ほしい|欲しい|お願|おねが|頼|たのみ|たのむ|もらえ|もらい|いただけ|頂け|くれ|くださ|下さ"
+)
+
+
+def wishes_it_done(text: str) -> bool:
+    """「OCN IDを確認したいです」「パスワードの再設定お願いします」; not a question (「どこで確認したらいいですか」), a
+    negated request (「調べなくていいです」) nor a condition (「変えたいけど…」 is still a wish: it counts)."""
+    word = fold(text)
+    if QUESTION_WORDS.search(word) or NEGATED_REQUEST.search(word) or "ない" in word:
+        return False
+    question = "?" in text or "？" in text or word.endswith(("か", "かな", "の", "っけ"))
+    if question and not REQUEST_FORM.search(word):  # 「確認してもらえますか」 is a request
+        return False
+    return bool(_WISH_OR_REQUEST.search(word))
+
+
 def asks_the_bot_to_look(text: str) -> bool:
     word = fold(text)
     return bool(_ASKS_THE_BOT_TO_LOOK.search(word)) and not (
@@ -881,7 +900,8 @@ ASKS_OR_STILL_STUCK = re.compile(
 # A question word: a message with one asks (「パスワードは何文字以上ですか」), it does not tell the bot to go ahead.
 # (Not 何卒／何とか／どうか／どうしても／「必要なんで」: they press a request.)
 QUESTION_WORDS = re.compile(
-    r"何(?!卒|とか|か)|なに(?!とぞ|か)|どこ|いつ(?!も|でも)|いくら|どう(やって|すれ|したら|なる|なり|いう|なの)|どの|どれ|なぜ"
+    r"何(?!卒|とか|か)|なに(?!とぞ|か)|どこ|いつ(?!も|でも)|いくら|どう(やって|すれ|したら|なる|なり|いう|なの)|"
+    r"(?<![ーなほかま])どの|どれ|なぜ"  # not the ends of ぱすわーどの (パスワードの folded), などの, ほどの, まどの
 )
 
 

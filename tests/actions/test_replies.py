@@ -488,6 +488,8 @@ def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent
     [
         ("パスワード再設定で", "forgot_password", True),  # the procedure's name and nothing else
         ("はい、再設定です！", "affirm", True),
+        # パスワードの folds to ぱすわーどの: its どの is no question word
+        ("はい、パスワードの再設定をお願いします", "affirm", True),
         # The short alias 「パスワード」 in a sentence that says something else is no go-ahead.
         ("OCN IDのパスワードを忘れたんです", "forgot_ocn_id_password", None),  # answered, then asked again
         ("あ、やっぱりパスワード思い出しました", "forgot_password", False),  # the need has gone: a no
@@ -1565,7 +1567,7 @@ def test_which_password_is_not_asked_a_third_time_running_both_answers_are_given
     [
         ("check_customer_number", "マイページ以外で調べる方法ってないですか", "register_mypage"),
         ("check_ocn_id", "ほかの方法はありますか", "nlu_fallback"),
-        ("check_connection_id", "マイページを使わずに確認したい", "check_connection_id"),
+        ("check_connection_id", "マイページを使わずに確認する方法は？", "check_connection_id"),
     ],
 )
 def test_another_way_right_after_an_answer_gets_that_answer_again(topic: str, typed: str, intent: str) -> None:
@@ -1600,3 +1602,47 @@ def test_sort_of_to_did_it_help_is_a_yes(typed: str) -> None:
     messages, events = run(ActionAnswer(), t)
     assert responses(messages) == ["utter_survey_thanks"]
     assert slot_events(events)["survey_answer"] == "resolved"
+
+
+@pytest.mark.parametrize(
+    "topic, intent, typed",
+    [
+        ("check_ocn_id", "check_ocn_id", "OCN IDを確認したいです"),
+        ("forgot_ocn_id_password", "forgot_ocn_id_password", "パスワードの再設定お願いします"),
+        ("check_customer_number", "check_customer_number", "お客さま番号を調べてもらえますか"),
+    ],
+)
+def test_the_topic_wished_for_again_at_its_offer_takes_the_offer(topic: str, intent: str, typed: str) -> None:
+    """Right after the answer and 「チャットでのお手続きをご希望ですか？」, the same thing asked for in wish or request
+    form: the customer wants it done here (the procedure starts), not the answer a second time."""
+    slots = {"topic": topic, "pending_question": "offer_procedure", "offered_procedure": TOPICS[topic].procedure}
+    t = tracker(intent, text=typed, slots=slots, ranking=[(intent, 0.59), ("check_login_history", 0.1)])
+    messages, events = run(ActionAnswer(), t)
+    assert {"event": "followup", "name": "procedure_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    assert not [m for m in responses(messages) if m.startswith("utter_answer_")]
+
+
+@pytest.mark.parametrize(
+    "topic, intent, typed",
+    [
+        ("check_ocn_id", "check_ocn_id", "OCN IDはどこで確認したらいいですか"),  # a question: answered
+        ("check_ocn_id", "check_ocn_id", "OCN IDを調べなくていいです"),
+        ("check_ocn_id", "forgot_ocn_id_password", "パスワードを再設定したいです"),  # another topic
+    ],
+)
+def test_a_question_or_another_topic_at_the_offer_does_not_take_it(topic: str, intent: str, typed: str) -> None:
+    slots = {"topic": topic, "pending_question": "offer_procedure", "offered_procedure": TOPICS[topic].procedure}
+    t = tracker(intent, text=typed, slots=slots, ranking=[(intent, 0.59)])
+    _, events = run(ActionAnswer(), t)
+    started = [e for e in events if e.get("event") == "slot" and e.get("name") == "procedure"]
+    assert not [e for e in started if e.get("value") == TOPICS[topic].procedure]
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny"])
+def test_an_unsure_yes_or_no_with_no_word_of_one_is_not_the_surveys_answer(intent: str) -> None:
+    """「せつぞくようIDのはすわーとは」 read as a yes at 0.40 at 「解決しましたか？」: clarified, not recorded."""
+    t = tracker(intent, text="せつそくようのIDてなに", slots={"pending_question": "survey", "topic": "ask_id_types"})
+    t.latest_message["intent"]["confidence"] = 0.40
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert "survey_answer" not in slot_events(events)
+    assert not {"utter_survey_thanks", "utter_survey_unresolved"} & set(responses(messages))
