@@ -40,6 +40,7 @@ from ocn_ids.answers import (
     forgets_the_current_password,
     names_another_service,
     names_the_bot,
+    thanks_in,
 )
 from ocn_ids.normalize import without_slips
 from ocn_ids.parse import find_choices, named_id_types
@@ -117,6 +118,8 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
     folded = fold(text)
     if not (FOLLOW_UP_MARKERS.search(folded) or len(folded) <= _SHORT):
         return None
+    if thanks_in(folded) and not (QUESTION_MARK.search(text) or ASKS_SOMETHING.search(folded)):
+        return None  # 「転送されるのですね。ご丁寧にありがとうございます」: the fact taken in, with thanks
     named = _ids_named_by_name(folded)
     for fact in facts:
         if (named or topic in _ABOUT_ALL_IDS) and fact.subject not in named:

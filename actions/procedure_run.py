@@ -176,6 +176,10 @@ class ActionCancelProcedure(Action):
         if resumed is not None:
             # The classifier reads 「やっぱ今やる」 as another cancel: the procedure cancelled a moment ago again.
             return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
+        if running and tracker.get_slot("requested_slot") == "procedure_confirmed" and _no_cancel_meant(tracker):
+            # At 「…よろしいですか？」, a reply read as a cancel unsurely, with no word that stops: the form reads it
+            # and asks again (a verified procedure is not thrown away on a guess).
+            return [FollowupAction(PROCEDURE_FORM)]
         if not running and _no_cancel_meant(tracker):
             # 「あ、やっぱり前に聞いた請求のことはどこへ問い合わせれば」: its 「やっぱり」 read as a cancel, with
             # nothing to cancel; answered as the unclear question it is (action_clarify listens next).

@@ -73,11 +73,13 @@ from ocn_ids.answers import (
     ACKNOWLEDGES_ANYWHERE,
     ASKS_FOR_A_PERSON,
     ASKS_OR_STILL_STUCK,
+    ASKS_SOMETHING,
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
     KEEPS_ON,
     POINTS_BACK,
+    QUESTION_MARK,
     RESTATES_THE_ANSWER,
     STOPS_THE_PROCEDURE,
     WILL_TRY,
@@ -190,6 +192,8 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     if intent not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
     nothing_asked = not tracker.get_slot("pending_question") and not in_procedure(tracker)
+    if not says_goodbye(text) and (QUESTION_MARK.search(text) or ASKS_SOMETHING.search(word)):
+        return None  # 「ありがとう。それって転送はいつまでですか」: thanks, and a question that is read on
     if says_goodbye(text) or (nothing_asked and ends_with_a_closing(text)):
         if tracker.get_slot("pending_question") == "survey" and thanks_in(word):
             return record_survey(dispatcher, tracker, resolved=True)  # thanks and leave: glad it helped, goodbye

@@ -28,9 +28,10 @@ from actions.faq_actions import ActionClarify
 from actions.follow_ups import FACT_RESPONSES, TOPIC_OF_ID
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
+from actions.procedure_switch import asks_a_question
 from actions.replies import answer_yes_no, read_in_context
-from ocn_ids.answers import asks_about_a_value
-from ocn_ids.parse import ACCOUNT_ENTITIES
+from ocn_ids.answers import QUESTION_WORDS, asks_about_a_value, fold
+from ocn_ids.parse import ACCOUNT_ENTITIES, named_id_types
 
 
 class ActionAnswerPendingQuestion(Action):
@@ -63,9 +64,10 @@ class ActionAnswerPendingQuestion(Action):
             # 「いや、そうじゃなくて…」 read as a no at 0.35: asked back with the offer's buttons, not taken as
             # "no procedure" (the blind conversations' writers meant something else each time).
             return await answer_yes_no(question, None, dispatcher, tracker) or []
-        if question == "survey" and yes_no is not None and _unsure(tracker):
-            # A yes or no read at 0.40 with no word of one (read_in_context found none): most often a new question
-            # typed with slips, not the survey's answer (blind conversations); the clarification reads it.
+        if question == "survey" and yes_no is not None and _unsure(tracker) and _asks_or_names_an_id(tracker):
+            # A yes or no read at 0.40, with no word of one (read_in_context found none), that asks something or
+            # names an ID: a new question typed with slips, not the survey's answer; the clarification reads it.
+            # (「なるほと、わかりました」「おかげさまで解決いたしました」 read as unsurely are the answer.)
             return await ActionClarify().run(dispatcher, tracker, domain)
         if question in ("survey", "offer_procedure", "offer_resend") and yes_no is not None:
             return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
@@ -122,6 +124,11 @@ def _a_topics_answer(response: str) -> bool:
 # Below this, a yes or a no read by the classifier alone (no yes/no word: those are read by actions.replies)
 # is not sure enough to decide whether a procedure starts.
 _SURE_YES_OR_NO = 0.5
+
+
+def _asks_or_names_an_id(tracker: Tracker) -> bool:
+    text = tracker.latest_message.get("text") or ""
+    return asks_a_question(text) or bool(QUESTION_WORDS.search(fold(text))) or bool(named_id_types(text))
 
 
 def _unsure(tracker: Tracker) -> bool:

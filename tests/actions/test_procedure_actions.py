@@ -707,3 +707,25 @@ def test_no_code_is_sent_for_an_unsure_or_negative_reply_to_the_address(
     t = _after_the_spoken_address(intent, text, confidence)
     slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(CollectingDispatcher(), t, form_domain())))
     assert not slots_after.get("account_ref") and client.calls == []
+
+
+@pytest.mark.parametrize(
+    "typed, confidence, cancelled",
+    [
+        ("んーどうかな", 0.49, False),  # read as a cancel unsurely, no word that stops: asked again
+        ("それで", 0.45, False),
+        ("やっぱりやめます", 0.49, True),  # the words stop it
+        ("キャンセルで", 0.9, True),
+        ("はい、いえ、ちょっと", 0.9, True),  # read surely
+    ],
+)
+def test_an_unsure_cancel_at_the_final_question_asks_it_again(typed: str, confidence: float, cancelled: bool) -> None:
+    slots = {"procedure": "login_history", "requested_slot": "procedure_confirmed", "verification_id": "v-1"}
+    t = tracker("cancel", text=typed, slots=slots, active_loop="procedure_form")
+    t.latest_message["intent"]["confidence"] = confidence
+    messages, events = run(ActionCancelProcedure(), t)
+    assert ("utter_procedure_cancelled" in responses(messages)) is cancelled
+    if not cancelled:
+        assert messages == [] and {"event": "followup", "name": "procedure_form"} in [
+            {k: e.get(k) for k in ("event", "name")} for e in events
+        ]

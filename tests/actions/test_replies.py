@@ -1638,11 +1638,39 @@ def test_a_question_or_another_topic_at_the_offer_does_not_take_it(topic: str, i
     assert not [e for e in started if e.get("value") == TOPICS[topic].procedure]
 
 
-@pytest.mark.parametrize("intent", ["affirm", "deny"])
-def test_an_unsure_yes_or_no_with_no_word_of_one_is_not_the_surveys_answer(intent: str) -> None:
-    """「せつぞくようIDのはすわーとは」 read as a yes at 0.40 at 「解決しましたか？」: clarified, not recorded."""
-    t = tracker(intent, text="せつそくようのIDてなに", slots={"pending_question": "survey", "topic": "ask_id_types"})
+@pytest.mark.parametrize(
+    "intent, typed",
+    [("affirm", "せつそくようのIDてなに"), ("deny", "お客さま番号は？"), ("affirm", "それってとこにあるの")],
+)
+def test_an_unsure_yes_or_no_that_asks_is_not_the_surveys_answer(intent: str, typed: str) -> None:
+    """A flick-typed question read as a yes at 0.40 at 「解決しましたか？」: clarified, not recorded."""
+    t = tracker(intent, text=typed, slots={"pending_question": "survey", "topic": "ask_id_types"})
     t.latest_message["intent"]["confidence"] = 0.40
     messages, events = run(ActionAnswerPendingQuestion(), t)
     assert "survey_answer" not in slot_events(events)
     assert not {"utter_survey_thanks", "utter_survey_unresolved"} & set(responses(messages))
+
+
+@pytest.mark.parametrize("typed", ["なるほと、わかりました", "わがりました", "おかげさまで解決いたしました"])
+def test_an_unsure_yes_that_asks_nothing_is_still_the_surveys_answer(typed: str) -> None:
+    t = tracker("affirm", text=typed, slots={"pending_question": "survey", "topic": "ask_id_types"})
+    t.latest_message["intent"]["confidence"] = 0.42
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert slot_events(events)["survey_answer"] == "resolved"
+
+
+@pytest.mark.parametrize(
+    "typed, fact_said",
+    [
+        ("転送されるのですね。ご丁寧にありがとうございます", False),  # the fact taken in, with thanks
+        ("ありがとう。それって転送はいつまでですか", True),  # thanks, and a question on the fact
+        ("前のアドレスに来たメールはどうなりますか", True),
+    ],
+)
+def test_thanks_that_say_the_fact_back_are_not_asked_about_it(typed: str, fact_said: bool) -> None:
+    events = [*_bot_turn("utter_answer_change_ocn_id", "utter_ask_survey"), {"event": "user", "text": typed}]
+    t = tracker(
+        "nlu_fallback", text=typed, slots={"topic": "change_ocn_id", "pending_question": "survey"}, events=events
+    )
+    said = responses(run(ActionAnswer(), t)[0])
+    assert ("utter_fact_change_ocn_id_forwarding" in said) is fact_said
