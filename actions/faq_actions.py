@@ -160,6 +160,8 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
         return "goodbye"  # 「ありがとうございます。本日はここまでといたします。ごきげんよう。」
     if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and speaks_of_other_matters(text):
         return "out_of_scope"  # no word of a person (those go to one first: actions/replies.py)
+    if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and says_goodbye(text):
+        return "goodbye"  # 「わかりました、では失礼いたします」 read as a person at 0.31: no word of one, a leave taken
     if intent in _PASSWORD_TOPICS and names_another_service(text):
         return "out_of_scope"  # not one of OCN's two passwords
     if intent == "forgot_ocn_id_password" and not in_form and _which_password_unsaid(tracker):

@@ -28,7 +28,7 @@ from actions.conversation_state import (
 from actions.links import link
 from actions.procedure_switch import asks_a_question, resumed_procedure
 from channels.senders import is_shared_chat
-from ocn_ids.answers import CHANGE_OF_MIND, STOPS_THE_PROCEDURE, fold
+from ocn_ids.answers import CHANGE_OF_MIND, HAD_ENOUGH, STOPS_THE_PROCEDURE, fold
 
 JST = timezone(timedelta(hours=9))
 
@@ -144,6 +144,14 @@ PROCEDURES = tuple(_PROCEDURE_RUNNERS)
 _SURE_IT_CANCELS = 0.6
 
 
+def _had_enough(tracker: Tracker) -> bool:
+    """「もういい」「もういらない」 alone, with nothing asked but whether it helped: leaving."""
+    if tracker.get_slot("pending_question") not in (None, "survey"):
+        return False
+    text = tracker.latest_message.get("text") or ""
+    return not text.startswith("/") and not asks_a_question(text) and bool(HAD_ENOUGH.fullmatch(fold(text)))
+
+
 def _no_cancel_meant(tracker: Tracker) -> bool:
     """A cancel reading, with nothing running, of a question or of words that stop nothing, read unsurely."""
     text = tracker.latest_message.get("text") or ""
@@ -180,6 +188,11 @@ class ActionCancelProcedure(Action):
             # At 「…よろしいですか？」, a reply read as a cancel unsurely, with no word that stops: the form reads it
             # and asks again (a verified procedure is not thrown away on a guess).
             return [FollowupAction(PROCEDURE_FORM)]
+        if not running and _had_enough(tracker):
+            # 「もういいよ」 after an answer, with nothing running: the customer is leaving, not cancelling anything
+            # (「取り消すお手続きはありません」 would answer a question nobody asked).
+            dispatcher.utter_message(response="utter_goodbye")
+            return [*reset_procedure(), ask(None), FollowupAction("action_listen")]
         if not running and _no_cancel_meant(tracker):
             # 「あ、やっぱり前に聞いた請求のことはどこへ問い合わせれば」: its 「やっぱり」 read as a cancel, with
             # nothing to cancel; answered as the unclear question it is (action_clarify listens next).

@@ -60,17 +60,9 @@ class ActionAnswerPendingQuestion(Action):
             return answer_topic(asked_about, dispatcher, tracker)
         if question == "which_password" and intent in ("inform", "deny"):
             return resolve_which_password(dispatcher, tracker)
-        if question == "offer_procedure" and yes_no is not None and _unsure(tracker):
-            # 「いや、そうじゃなくて…」 read as a no at 0.35: asked back with the offer's buttons, not taken as
-            # "no procedure" (the blind conversations' writers meant something else each time).
-            return await answer_yes_no(question, None, dispatcher, tracker) or []
-        if question == "survey" and yes_no is not None and _unsure(tracker) and _asks_or_names_an_id(tracker):
-            # A yes or no read at 0.40, with no word of one (read_in_context found none), that asks something or
-            # names an ID: a new question typed with slips, not the survey's answer; the clarification reads it.
-            # (「なるほと、わかりました」「おかげさまで解決いたしました」 read as unsurely are the answer.)
-            return await ActionClarify().run(dispatcher, tracker, domain)
-        if question in ("survey", "offer_procedure", "offer_resend") and yes_no is not None:
-            return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
+        answered = await _read_as_yes_or_no(question, yes_no, dispatcher, tracker, domain)
+        if answered is not None:
+            return answered
         if intent == "inform" and _gives_a_value(tracker):
             return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "inform":
@@ -99,6 +91,24 @@ class ActionAnswerPendingQuestion(Action):
             return []
         dispatcher.utter_message(response="utter_anything_else")
         return []
+
+
+async def _read_as_yes_or_no(
+    question: str | None, yes_no: bool | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
+) -> list[dict[str, Any]] | None:
+    """The classifier's yes or no as the answer to the open yes/no question, unless it was unsure of it."""
+    if yes_no is None or question not in ("survey", "offer_procedure", "offer_resend"):
+        return None
+    if question == "offer_procedure" and _unsure(tracker):
+        # 「いや、そうじゃなくて…」 read as a no at 0.35: asked back with the offer's buttons, not taken as
+        # "no procedure" (the blind conversations' writers meant something else each time).
+        return await answer_yes_no(question, None, dispatcher, tracker) or []
+    if question == "survey" and _unsure(tracker) and _asks_or_names_an_id(tracker):
+        # A yes or no read at 0.40, with no word of one (read_in_context found none), that asks something or
+        # names an ID: a new question typed with slips, not the survey's answer; the clarification reads it.
+        # (「なるほと、わかりました」「おかげさまで解決いたしました」 read as unsurely are the answer.)
+        return await ActionClarify().run(dispatcher, tracker, domain)
+    return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
 
 
 # The bot's replies that end a topic by inviting further questions (domain.yml): a yes or a no to them,

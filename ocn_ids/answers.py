@@ -463,6 +463,11 @@ STOPS_THE_PROCEDURE = re.compile(
     r"^(いや|いえ|いいえ|あー|あの|もう)?もういい(です|よ|や|わ)?$|"
     r"きゃんせるして|きゃんせるします|きゃんせるで|きゃんせるしたい|取り消して|取り消します|取り消したい|cancel"
 )
+# 「もういいよ」「もういらない」「いや、もう結構」 as the whole reply after an answer, nothing running: the customer is
+# leaving (actions/procedure_run.py), on the folded text.
+HAD_ENOUGH = re.compile(
+    r"(いや|いえ|いいえ|あー|あの|はあ|はぁ)?(もう)(いい|いらない|要らない|結構|けっこう)(です|よ|や|わ|っす|から)?(もう)?[!！。…]*"
+)
 KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")
 
 # A person asked for in words, whatever else the message says (「いいえ、よくわからなかったので人につないで」

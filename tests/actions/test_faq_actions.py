@@ -1304,3 +1304,15 @@ def test_a_password_only_mentioned_does_not_state_the_topic_over_the_section(typ
     t = tracker("nlu_fallback", text=typed, ranking=[("check_connection_id", 0.4)])
     t.latest_message["intent"]["confidence"] = 0.5
     assert "utter_answer_change_connection_id_password" not in responses(run(ActionClarify(), t)[0])
+
+
+@pytest.mark.parametrize("confidence, handed_over", [(0.31, False), (0.7, True)])
+def test_a_goodbye_read_unsurely_as_a_person_is_a_goodbye(confidence: float, handed_over: bool) -> None:
+    """「わかりました、では失礼いたします」 read as a request for a person at 0.31 (goodbye 0.31): no word of a
+    person, a leave taken; the goodbye, not the handoff. Read surely, the person still comes."""
+    t = tracker("request_human", text="わかりました、では失礼いたします")
+    t.latest_message["intent"]["confidence"] = confidence
+    messages, events = run(ActionAnswer(), t)
+    followups = [e.get("name") for e in events if e.get("event") == "followup"]
+    assert ("action_handoff" in followups) is handed_over
+    assert (responses(messages) == ["utter_goodbye"]) is not handed_over

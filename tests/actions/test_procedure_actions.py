@@ -729,3 +729,19 @@ def test_an_unsure_cancel_at_the_final_question_asks_it_again(typed: str, confid
         assert messages == [] and {"event": "followup", "name": "procedure_form"} in [
             {k: e.get(k) for k in ("event", "name")} for e in events
         ]
+
+
+@pytest.mark.parametrize(
+    "typed, pending, goodbye",
+    [
+        ("もういいよ", "survey", True),
+        ("いや、もう結構です", None, True),
+        ("もういらない！", "survey", True),
+        ("キャンセルしたい", None, False),  # a cancel asked for: there is nothing to cancel, said so
+        ("もういいです", "offer_procedure", False),  # the offer's no is read by its own question
+    ],
+)
+def test_had_enough_after_an_answer_is_a_goodbye(typed: str, pending: str | None, goodbye: bool) -> None:
+    t = tracker("cancel", text=typed, slots={"pending_question": pending})
+    messages, _ = run(ActionCancelProcedure(), t)
+    assert (responses(messages) == ["utter_goodbye"]) is goodbye
