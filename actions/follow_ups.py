@@ -31,6 +31,7 @@ from ocn_ids.answers import (
     OTHER_THINGS,
     PASSWORD_WORDS,
     QUESTION_MARK,
+    QUESTION_WORDS,
     THE_ID_ALONE,
     THE_ID_ITSELF,
     THE_SAME_OF_IT,
@@ -118,7 +119,7 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
     folded = fold(text)
     if not (FOLLOW_UP_MARKERS.search(folded) or len(folded) <= _SHORT):
         return None
-    if thanks_in(folded) and not (QUESTION_MARK.search(text) or ASKS_SOMETHING.search(folded)):
+    if thanks_in(folded) and not (QUESTION_MARK.search(text) or QUESTION_WORDS.search(folded)):
         return None  # 「転送されるのですね。ご丁寧にありがとうございます」: the fact taken in, with thanks
     named = _ids_named_by_name(folded)
     for fact in facts:

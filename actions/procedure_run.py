@@ -28,7 +28,15 @@ from actions.conversation_state import (
 from actions.links import link
 from actions.procedure_switch import asks_a_question, resumed_procedure
 from channels.senders import is_shared_chat
-from ocn_ids.answers import CHANGE_OF_MIND, HAD_ENOUGH, STOPS_THE_PROCEDURE, fold
+from ocn_ids.answers import (
+    CHANGE_OF_MIND,
+    DECLINES_AT_THE_END,
+    DECLINES_IT,
+    HAD_ENOUGH,
+    NEGATED,
+    STOPS_THE_PROCEDURE,
+    fold,
+)
 
 JST = timezone(timedelta(hours=9))
 
@@ -144,6 +152,13 @@ PROCEDURES = tuple(_PROCEDURE_RUNNERS)
 _SURE_IT_CANCELS = 0.6
 
 
+def _unsure_cancel_at_the_end(tracker: Tracker) -> bool:
+    """No word of stopping (「やめます」), declining or negating (「送らないでください」「なしで」「今回はいいや」)."""
+    word = fold(tracker.latest_message.get("text") or "")
+    declines = NEGATED.search(word) or DECLINES_IT.search(word) or DECLINES_AT_THE_END.search(word)
+    return _no_cancel_meant(tracker) and not declines
+
+
 def _had_enough(tracker: Tracker) -> bool:
     """「もういい」「もういらない」 alone, with nothing asked but whether it helped: leaving."""
     if tracker.get_slot("pending_question") not in (None, "survey"):
@@ -184,10 +199,16 @@ class ActionCancelProcedure(Action):
         if resumed is not None:
             # The classifier reads 「やっぱ今やる」 as another cancel: the procedure cancelled a moment ago again.
             return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
-        if running and tracker.get_slot("requested_slot") == "procedure_confirmed" and _no_cancel_meant(tracker):
-            # At 「…よろしいですか？」, a reply read as a cancel unsurely, with no word that stops: the form reads it
-            # and asks again (a verified procedure is not thrown away on a guess).
-            return [FollowupAction(PROCEDURE_FORM)]
+        if (
+            running
+            and tracker.get_slot("requested_slot") == "procedure_confirmed"
+            and _unsure_cancel_at_the_end(tracker)
+        ):
+            # At 「…よろしいですか？」 (the form could not read the reply), a cancel read unsurely with no word that
+            # stops or declines: asked again with its buttons, the form still waiting (a verified procedure is not
+            # thrown away on a guess).
+            dispatcher.utter_message(response="utter_ask_yes_no_again", buttons=buttons.yes_no("procedure_confirmed"))
+            return [FollowupAction("action_listen")]
         if not running and _had_enough(tracker):
             # 「もういいよ」 after an answer, with nothing running: the customer is leaving, not cancelling anything
             # (「取り消すお手続きはありません」 would answer a question nobody asked).

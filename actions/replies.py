@@ -73,13 +73,13 @@ from ocn_ids.answers import (
     ACKNOWLEDGES_ANYWHERE,
     ASKS_FOR_A_PERSON,
     ASKS_OR_STILL_STUCK,
-    ASKS_SOMETHING,
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
     KEEPS_ON,
     POINTS_BACK,
     QUESTION_MARK,
+    QUESTION_WORDS,
     RESTATES_THE_ANSWER,
     STOPS_THE_PROCEDURE,
     WILL_TRY,
@@ -95,6 +95,7 @@ from ocn_ids.answers import (
     says_goodbye,
     says_the_code_did_not_come,
     speaks_of_other_matters,
+    still_unresolved,
     thanks_in,
     wishes_it_done,
 )
@@ -192,10 +193,10 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     if intent not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
     nothing_asked = not tracker.get_slot("pending_question") and not in_procedure(tracker)
-    if not says_goodbye(text) and (QUESTION_MARK.search(text) or ASKS_SOMETHING.search(word)):
+    if not says_goodbye(text) and (QUESTION_MARK.search(text) or QUESTION_WORDS.search(word)):
         return None  # 「ありがとう。それって転送はいつまでですか」: thanks, and a question that is read on
     if says_goodbye(text) or (nothing_asked and ends_with_a_closing(text)):
-        if tracker.get_slot("pending_question") == "survey" and thanks_in(word):
+        if tracker.get_slot("pending_question") == "survey" and thanks_in(word) and not still_unresolved(word):
             return record_survey(dispatcher, tracker, resolved=True)  # thanks and leave: glad it helped, goodbye
         dispatcher.utter_message(response="utter_goodbye")
     elif intent == "thank":
@@ -393,7 +394,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         # 「わかりました」 takes the answer, 「あ、思い出しました」 needs it no more: neither asks for the procedure.
         return ask_survey(dispatcher)
     reading = read_yes_no(question, text)
-    if question == "offer_procedure" and reading != "yes" and cannot_do_it_themselves(text):
+    offered_again = "utter_offer_procedure_instead" in bot_responses_before(tracker)  # once: then read as usual
+    if question == "offer_procedure" and reading != "yes" and not offered_again and cannot_do_it_themselves(text):
         # 「むり」「マイページとか無理です」: what the chat procedure is for; the offer again, with that reason.
         dispatcher.utter_message(response="utter_offer_procedure_instead", buttons=_yes_no_buttons(question, tracker))
         return [ask(question)]

@@ -26,7 +26,7 @@ from actions.conversation_state import (
 )
 from actions.password_warning import typed_password
 from channels.client_ref import from_metadata
-from ocn_ids.answers import asks_for_a_new_code, fold, says_the_code_did_not_come
+from ocn_ids.answers import CORRECTS_THE_READING, asks_for_a_new_code, fold, says_the_code_did_not_come
 from ocn_ids.normalize import nfkc
 from ocn_ids.parse import (
     ACCOUNT_ENTITIES,
@@ -116,6 +116,8 @@ def _spoken_address_confirmed(tracker: Tracker, text: str) -> str | None:
     sends a code, so it is checked as the final confirmation's is (choices.checked_final_yes)."""
     if "utter_spoken_address_check" not in bot_responses_before(tracker) or changes_mind(text):
         return None
+    if CORRECTS_THE_READING.search(fold(text)):
+        return None  # 「はい、一文字違います」「ほぼ合ってます」: the form asks for the ID again, nothing is sent
     reading = read_yes_no("procedure_confirmed", text)
     worded = reading == "yes"
     if not worded and not (reading is None and latest_intent(tracker) == "affirm"):

@@ -70,6 +70,17 @@ SURVEY_UNRESOLVED = _folded({
     "使えない", "全然", "ぜんぜん", "違う", "ちがう", "違います", "ちがいます", "いまいち", "イマイチ", "話にならない",
     "役に立たねえ", "役立たず", "解決になってない", "答えになってない", "答えになっていません",
 })  # fmt: skip
+# Said anywhere in a reply, it did not help (「解決しなかったけどありがとう、失礼します」): thanks around it are no yes.
+_STILL_UNRESOLVED = re.compile(
+    r"解決し(ない|なかった|てない|ていない|ません)|できな|出来な|わから|分から|わかん|まだ|だめ|駄目|役に立たな|違う|ちがう"
+)
+
+
+def still_unresolved(word: str) -> bool:
+    """A folded reply that says the problem is not solved, whatever courtesy surrounds it."""
+    return bool(_STILL_UNRESOLVED.search(word))
+
+
 # Words that could go either way after this kind of question: the bot asks back with buttons.
 UNCLEAR: dict[YesNoKind, frozenset[str]] = {
     "offer": _folded(
@@ -355,6 +366,13 @@ _ASKS_THE_BOT_TO_LOOK = re.compile(
 
 
 # 「調べてもらわなくていい」「確認してくれなくていい」: the request turned down.
+# A reply to 「「taro.yamada@ocn.ne.jp」と読み取りました」 that corrects the reading, even after a yes (「はい、一文字
+# 違います」「ほぼ合ってます」「たろうじゃなくてじろうです」): no code is sent (actions/verification_slots.py).
+CORRECTS_THE_READING = re.compile(
+    r"違|ちが|ちか[うい]|じゃなく|ではなく|じゃない|でない|ではない|おしい|惜しい|ほぼ|ほとんど|だいたい|大体|最後|さいご|"
+    r"一文字|ひともじ|一字|もう一度|もう一回|もういちど|もういっかい|言い直|いいなお|間違|まちが|まちか|修正|しゅうせい|"
+    r"だけ|以外|いがい"
+)
 NEGATED_REQUEST = re.compile(r"なくて|ないで|なくても")
 
 
@@ -365,12 +383,20 @@ _WISH_OR_REQUEST = re.compile(
 )
 
 
+_THEMSELVES_OR_LATER = re.compile(
+    r"自分で|じぶんで|自力|まいぺーじ|mypage|後で|あとで|後ほど|のちほど|今度|こんど|また|まず|先に|さきに|探して|さがして|"
+    r"てみ|からにし|から(やり|やる|し)|けど|が、|ですが|のですが"
+)
+
+
 def wishes_it_done(text: str) -> bool:
     """「OCN IDを確認したいです」「パスワードの再設定お願いします」; not a question (「どこで確認したらいいですか」), a
     negated request (「調べなくていいです」) nor a condition (「変えたいけど…」 is still a wish: it counts)."""
     word = fold(text)
     if QUESTION_WORDS.search(word) or NEGATED_REQUEST.search(word) or "ない" in word:
         return False
+    if _THEMSELVES_OR_LATER.search(word) or PUTS_OFF.search(word):
+        return False  # 「自分で確認したいです」「マイページで確認してみたい」「書類を探してからにします」: not here, not now
     question = "?" in text or "？" in text or word.endswith(("か", "かな", "の", "っけ"))
     if question and not REQUEST_FORM.search(word):  # 「確認してもらえますか」 is a request
         return False
@@ -468,6 +494,8 @@ STOPS_THE_PROCEDURE = re.compile(
 HAD_ENOUGH = re.compile(
     r"(いや|いえ|いいえ|あー|あの|はあ|はぁ)?(もう)(いい|いらない|要らない|結構|けっこう)(です|よ|や|わ|っす|から)?(もう)?[!！。…]*"
 )
+# 「なしで」「もう大丈夫です」「今回はいいです」 at 「よろしいですか？」: declined (actions/procedure_run.py).
+DECLINES_AT_THE_END = re.compile(r"なし|無し|大丈夫|だいじょうぶ|いいです|いいや|いいよ")
 KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")
 
 # A person asked for in words, whatever else the message says (「いいえ、よくわからなかったので人につないで」
@@ -850,28 +878,24 @@ def only_acknowledges(text: str) -> bool:
 
 # 「むり」「マイページとか無理です」「自分じゃできない」 to the offer of a chat procedure after an answer that sends the
 # customer to My Page: they cannot do it themselves, which is what the chat procedure is for (the offer is said
-# again with that reason, not read as a no). Compared on the folded text without slips.
-CANNOT_DO_IT_THEMSELVES = re.compile(
+# again with that reason). The whole reply, compared on the folded text without slips: only who or what cannot
+# (My Page, oneself, the way to do it) may come before it, so 「メールが使えない」「ログインできない」「お客さま番号が
+# わからない」 (a problem of its own) and 「いや、わからない」「今は無理」 (a no, not now) are not it.
+_CANNOT_DO_IT_THEMSELVES = re.compile(
     without_slips(
-        r"無理|むり|できない|できません|できん|出来ない|出来ません|使えない|使えません|つかえない|使い方がわから|わからない|分からない|わかんない|わかりません|分かりません"
+        r"(まいぺーじ|mypage|自分|じぶん|自分で|じぶんで|ひとり|一人|ひとりで|一人で|使い方|つかいかた|やり方|やりかた|操作|そうさ)?"
+        r"(は|では|じゃ|には|で|とか|も|が)?(ちょっと|ちよっと)?"
+        r"(無理|むり|できない|できません|できん|出来ない|出来ません|使えない|使えません|つかえない|わからない|分からない|"
+        r"わかんない|わかりません|分かりません|わからん|分からん)"
+        r"(です|だ|かも|っす|なんです|ですね|ですよ|よ|ね|わ|そう|そうです)*[!！。…〜ー]*"
     )
-)
-# Longer than this, a reply says more than that it cannot (a question or a situation of its own).
-_MOST_CHARS_OF_CANNOT = 20
-# What makes it more than that: a request (「…再設定したい」「無理なのでお願いします」: read as one), or a password
-# (「パスワードがわからない」 is a forgotten password, not the offered procedure).
-_SAYS_MORE_THAN_CANNOT = re.compile(
-    r"たい|ほしい|欲しい|ください|下さい|お願|おねが|頼|たの[むみ]|パスワード|ぱすわーど"
 )
 
 
 def cannot_do_it_themselves(text: str) -> bool:
-    """「むり」「マイページとか無理です」「自分ではできないです」: short, no question, no courtesy that takes the offer."""
-    word = without_slips(fold(text))
-    asks = "?" in text or "？" in text or word.endswith(("か", "の", "かな", "っけ"))
-    if len(word) > _MOST_CHARS_OF_CANNOT or asks or _SAYS_MORE_THAN_CANNOT.search(word):
-        return False
-    return bool(CANNOT_DO_IT_THEMSELVES.search(word))
+    """「むり」「マイページとか無理です」「自分じゃできない」「使い方がわからない」, and nothing else."""
+    word = re.sub(r"[^\w!！。…〜ー]+$", "", without_slips(fold(text)))  # a trailing emoji
+    return bool(_CANNOT_DO_IT_THEMSELVES.fullmatch(word))
 
 
 # 「見てみます」「探してみます」「確認しておきます」: the customer will look it up; an answer to the offer of a
@@ -906,7 +930,8 @@ ASKS_OR_STILL_STUCK = re.compile(
 # (Not 何卒／何とか／どうか／どうしても／「必要なんで」: they press a request.)
 QUESTION_WORDS = re.compile(
     r"何(?!卒|とか|か)|なに(?!とぞ|か)|どこ|いつ(?!も|でも)|いくら|どう(やって|すれ|したら|なる|なり|いう|なの)|"
-    r"(?<![ーなほかま])どの|どれ|なぜ"  # not the ends of ぱすわーどの (パスワードの folded), などの, ほどの, まどの
+    # not the ends of ぱすわーどの (パスワードの folded), こーどの, などの, それほどの, よほどの (but すまほどの asks)
+    r"(?<!ー)(?<!な)(?<!れほ)(?<!よほ)どの|どれ|なぜ"
 )
 
 
@@ -960,7 +985,7 @@ NOT_ABOUT_THE_ANSWER = re.compile(
 # 「マイページ以外で調べる方法ってないですか」「ほかのやり方は？」 right after an answer that sends the customer to My
 # Page: another way to the same thing (follow_ups.another_way_asked), on the folded text.
 ANOTHER_WAY = re.compile(
-    r"(まいぺーじ|mypage|ウェブ|web|ネット)(以外|いがい|じゃなく|ではなく|を使わず|をつかわず|なしで|無しで)|"
+    r"(まいぺーじ|mypage|うぇぶ|web|ねっと)(以外|いがい|じゃなく|ではなく|を使わず|をつかわず|なしで|無しで)|"
     r"(ほか|他|別|べつ)の(方法|ほうほう|やり方|やりかた|手段|確認方法|調べ方)|(ほか|他)に(方法|ほうほう|やり方|手段)"
 )
 

@@ -13,10 +13,11 @@ customer, once, not to do it again):
   (「パスワードも要りますか？Taro1234です」); not one labelled as something else (「接続用IDはabc12345です」
   「型番はWSR1166」), a device, app or model number (iPhone15, Office365, PR-500KI), an ID, a link, a
   domain or a hash.
-- said aloud (voice input): after a password word and は／が in a sentence that asks nothing, a spelling in
-  kana: four number words in a row (「いちにさんよん」) or a letter's name with 大文字／小文字
-  (「たろうのてぃーが大文字でいちにさんよんです」); masked from the spelling to the end of its sentence. Not
-  「パスワードは大文字と小文字を区別しますか」 (a question).
+- said aloud (voice input, in kana or katakana): after a password word (and は／が／を／、), a spelling: four
+  number words (「いちにさんよん」「いち、に、さん、よん」「いちにーさんしー」), three that end the statement
+  (「たろういちにさんです」), or a letter named with 大文字／小文字 (「てぃーが大文字」); masked from the spelling's
+  start to its last spelled part, also in a question (「…いちにさんよんで合ってますか？」). Not 「パスワードは
+  大文字と小文字を区別しますか」「大文字も使えるんですね」 (no letter named next to the case).
 - the whole message, when the bot has just asked for a customer number / OCN ID (`at_id_prompt`):
   one token of 4-64 printable characters without spaces that mixes letters with digits (or upper and
   lower case with symbols) and is no ID the bot reads (N+9 digits, a mail address), no mistyped customer
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from ocn_ids.normalize import nfkc, normalize_with_offsets
+from ocn_ids.normalize import hiragana, nfkc, normalize_with_offsets
 from ocn_ids.parse import find_values
 
 MIN_CHARS = 4
@@ -140,36 +141,46 @@ def password_spans(text: str) -> list[tuple[int, int]]:
     return _merged(spans)
 
 
-# A password spelled aloud (voice input types what it hears in kana).
-_KANA_DIGIT = r"(?:ぜろ|れい|いち|に|さん|よん|し|ご|ろく|なな|しち|はち|きゅう|きゅー|く)"
-_KANA_DIGITS_IN_A_ROW = re.compile(rf"{_KANA_DIGIT}{{4,}}")  # 「しごく」 (3) is a word
-_LETTER_NAME = re.compile(
-    r"えー|びー|しー|でぃー|いー|えふ|じー|えいち|えっち|じぇー|じぇい|けー|える|えむ|えぬ|おー|ぴー|きゅー|"
-    r"あーる|えす|てぃー|ゆー|ぶい|だぶりゅー|えっくす|わい|ぜっと"
+# A password spelled aloud (voice input types what it hears in kana; katakana is read as hiragana): number
+# words (long vowels too: 「にー」「しー」), possibly with spaces or commas between them, and letters named next to
+# 大文字/小文字 (「てぃーが大文字」「大文字のえー」). Letter names alone are not enough: 「える」「えす」 end verbs and
+# spell SMS.
+_KANA_DIGIT = r"(?:ぜろ|れい|まる|いち|に|さん|よん|し|ご|ろく|なな|しち|はち|きゅう|きゅ|く|じゅう)ー?"
+_GAP = r"[、,\s・]*"
+_KANA_DIGITS = re.compile(rf"{_KANA_DIGIT}(?:{_GAP}{_KANA_DIGIT}){{2,}}")
+_LETTER_NAME = (
+    r"(?:えー|えい|びー|しー|でぃー|いー|えふ|じー|えいち|えっち|あい|じぇー|じぇい|けー|える|えむ|えぬ|おー|ぴー|"
+    r"きゅー|あーる|えす|てぃー|ゆー|ぶい|だぶりゅー|えっくす|わい|ぜっと|ぜっど)"
 )
-_CASE_WORD = re.compile(r"大文字|小文字|おおもじ|こもじ")
+_CASE_WORD = r"(?:大文字|小文字|おおもじ|こもじ)"
+_CASED_LETTER = re.compile(rf"{_LETTER_NAME}(?:が|は|を|の|も)?{_CASE_WORD}|{_CASE_WORD}(?:の|で)?{_LETTER_NAME}")
+# After the password word and は／が／を／、 (fillers between), up to the sentence's end.
 _SPOKEN_AFTER_WORD = re.compile(
-    rf"{_WORD}(?:は|が)[、,\s]*(?:(?:えーと|えっと|あの|えー)[、,\s]*)*(?P<said>[^。．.!！?？\n]+)"
+    rf"{_WORD}\s*(?:は|が|を|も)?[、,\s]*(?:(?:えーと|えっと|あの|えー|その)[、,\s]*)*(?P<said>[^。．.!！?？\n]+)"
 )
-_SPOKEN_TAIL = re.compile(r"(?:です|でした|でございます|だよ|だ|なんです|なんですけど|なんだけど)$")
+# Three number words end a spelling (「たろういちにさん」) when the sentence goes on as a statement of it.
+_ENDS_A_STATEMENT = re.compile(r"\s*(?:です|でした|でございます|だ|だよ|だった|で|に|と|って|なの|なん|なのに|[、,]|$)")
 
 
 def _spoken_spans(text: str) -> list[tuple[int, int]]:
-    """A password spelled aloud after 「パスワードは」: the spelling to the end of its sentence (in the folded
-    text's offsets, mapped back by the caller)."""
+    """A password spelled aloud after 「パスワードは」: from what follows the word (a name's kana and letters come
+    before the numbers: 「たろうの…」「えーびーしー…」) to its last number word or cased letter (what follows,
+    「…なんですけどログインできません」, stays), in the text's offsets."""
+    kana = hiragana(text)  # one character for one: offsets stay
     spans = []
-    for match in _SPOKEN_AFTER_WORD.finditer(text):
-        said = match.group("said")
-        sentence_end = match.end("said")
-        if sentence_end < len(text) and text[sentence_end] in "?？":
-            continue  # 「パスワードは大文字と小文字を区別しますか？」
-        if said.endswith(("か", "かな", "ですか", "ますか")):
-            continue
-        spelled = _KANA_DIGITS_IN_A_ROW.search(said) or (_CASE_WORD.search(said) and _LETTER_NAME.search(said))
+    for match in _SPOKEN_AFTER_WORD.finditer(kana):
+        said, start = match.group("said"), match.start("said")
+        spelled = [m for m in _KANA_DIGITS.finditer(said) if _is_a_spelling(said, m)]
+        spelled += list(_CASED_LETTER.finditer(said))
         if spelled:
-            tail = _SPOKEN_TAIL.search(said)
-            spans.append((match.start("said"), match.start("said") + (tail.start() if tail else len(said))))
+            spans.append((start, start + max(m.end() for m in spelled)))
     return spans
+
+
+def _is_a_spelling(said: str, digits: re.Match[str]) -> bool:
+    """Four number words or more, or three followed by the end of the statement (「しごく難しい」 is a word)."""
+    count = len(re.findall(_KANA_DIGIT, digits.group()))
+    return count >= 4 or bool(_ENDS_A_STATEMENT.match(said, digits.end()))
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

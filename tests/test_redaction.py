@@ -243,6 +243,9 @@ ORDINARY_QUESTIONS = [
     "今のパスワードはえすえむえすで届いたやつです",
     "パスワードがしごく難しい",
     "パスワードはにさん日前に変えました",
+    "パスワードは大文字も使えるんですね",  # 「える」 ends a verb
+    "パスワードは大文字が見えるようにしてください",
+    "パスワードは変えるべきなんですね",
 ]
 
 
@@ -262,6 +265,16 @@ def test_a_password_after_a_password_word_is_masked(typed: str, secret: str) -> 
             "パスワードは、はなこのえいちが大文字で、ぜろさんいちにです。よろしく",
             "はなこのえいちが大文字で、ぜろさんいちに",
         ),
+        ("パスワードはイチニサンヨンです", "イチニサンヨン"),  # katakana
+        ("今のパスワードはタロウのティーが大文字でイチニサンヨン", "タロウのティーが大文字でイチニサンヨン"),
+        ("パスワードはいちにーさんしーです", "いちにーさんしー"),  # long vowels
+        ("パスワード は いちにさんよん です", "いちにさんよん"),
+        ("パスワードはいち、に、さん、よんです", "いち、に、さん、よん"),
+        ("パスワード、いちにさんよん", "いちにさんよん"),
+        ("パスワードはいちにさんよんで合ってますか？", "いちにさんよん"),  # in a question too
+        ("パスワードはたろういちにさんです", "たろういちにさん"),  # three numbers that end the statement
+        # what follows the spelling stays readable (the handoff transcript)
+        ("パスワードはいちにさんよんなんですけどログインできません", "いちにさんよん"),
     ],
 )
 def test_a_password_said_aloud_is_masked_and_warned_about(said: str, spelled: str) -> None:

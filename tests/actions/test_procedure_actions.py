@@ -699,6 +699,14 @@ def test_a_typed_yes_to_the_address_read_aloud_uses_it(client: FakeClient, inten
         ("affirm", "そうかな", 0.6),
         ("affirm", "はい、でもやっぱり違うかも", 0.9),
         ("affirm", "はい、後でお願いします", 0.9),
+        # a yes that corrects the reading: nothing is sent to the address shown
+        ("affirm", "はい、一文字違います", 0.9),
+        ("affirm", "はい、違います", 0.9),
+        ("affirm", "ちかいます", 0.9),
+        ("affirm", "はい、たろうじゃなくてじろうです", 0.9),
+        ("affirm", "ほぼ合ってます", 0.9),
+        ("affirm", "はい、最後だけ違う", 0.9),
+        ("affirm", "はい、もう一度言います", 0.9),
     ],
 )
 def test_no_code_is_sent_for_an_unsure_or_negative_reply_to_the_address(
@@ -717,6 +725,12 @@ def test_no_code_is_sent_for_an_unsure_or_negative_reply_to_the_address(
         ("やっぱりやめます", 0.49, True),  # the words stop it
         ("キャンセルで", 0.9, True),
         ("はい、いえ、ちょっと", 0.9, True),  # read surely
+        # read unsurely, but words that decline: cancelled
+        ("送らないでください", 0.5, True),
+        ("もう大丈夫です", 0.5, True),
+        ("今回はいいや", 0.5, True),
+        ("なしで", 0.5, True),
+        ("しなくていいです", 0.5, True),
     ],
 )
 def test_an_unsure_cancel_at_the_final_question_asks_it_again(typed: str, confidence: float, cancelled: bool) -> None:
@@ -726,9 +740,9 @@ def test_an_unsure_cancel_at_the_final_question_asks_it_again(typed: str, confid
     messages, events = run(ActionCancelProcedure(), t)
     assert ("utter_procedure_cancelled" in responses(messages)) is cancelled
     if not cancelled:
-        assert messages == [] and {"event": "followup", "name": "procedure_form"} in [
-            {k: e.get(k) for k in ("event", "name")} for e in events
-        ]
+        # asked again with its buttons; the form keeps waiting for the answer (its loop is not ended)
+        assert responses(messages) == ["utter_ask_yes_no_again"] and len(messages[0]["buttons"]) == 2
+        assert not [e for e in events if e.get("event") == "active_loop"]
 
 
 @pytest.mark.parametrize(

@@ -102,11 +102,25 @@ def test_cannot_do_it_themselves_at_the_offer_gets_the_offer_again_with_that_rea
     [
         ("はい、自分じゃ無理なのでお願いします", "affirm"),
         ("パスワードがわからないので再設定したい", "forgot_ocn_id_password"),
+        # a problem of its own, or a no / not now
+        ("メールが使えない", "nlu_fallback"),
+        ("ログインできない", "nlu_fallback"),
+        ("お客さま番号がわからない", "check_customer_number"),
+        ("いや、わからない", "deny"),
+        ("今は無理", "deny"),
     ],
 )
 def test_a_yes_or_another_request_with_cannot_is_not_offered_again(typed: str, intent: str) -> None:
     slots = {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
     messages, _ = run(ActionAnswerPendingQuestion(), tracker(intent, text=typed, slots=slots))
+    assert "utter_offer_procedure_instead" not in responses(messages)
+
+
+def test_cannot_is_offered_again_only_once() -> None:
+    """「むり」 to the offer said again with its reason: read as usual, not the same re-offer in a loop."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"}
+    events = [*_bot_turn("utter_offer_procedure_instead"), {"event": "user", "text": "むり"}]
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text="むり", slots=slots, events=events))
     assert "utter_offer_procedure_instead" not in responses(messages)
 
 
@@ -490,6 +504,9 @@ def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent
         ("はい、再設定です！", "affirm", True),
         # パスワードの folds to ぱすわーどの: its どの is no question word
         ("はい、パスワードの再設定をお願いします", "affirm", True),
+        # a real どの question after a go-ahead word: answered, then asked again (nothing sent)
+        ("はいお願いします スマホどのくらいで届く", "affirm", None),
+        ("お願いします、いまどのくらいかかる", "affirm", None),
         # The short alias 「パスワード」 in a sentence that says something else is no go-ahead.
         ("OCN IDのパスワードを忘れたんです", "forgot_ocn_id_password", None),  # answered, then asked again
         ("あ、やっぱりパスワード思い出しました", "forgot_password", False),  # the need has gone: a no
@@ -1567,6 +1584,7 @@ def test_which_password_is_not_asked_a_third_time_running_both_answers_are_given
     [
         ("check_customer_number", "マイページ以外で調べる方法ってないですか", "register_mypage"),
         ("check_ocn_id", "ほかの方法はありますか", "nlu_fallback"),
+        ("check_ocn_id", "ネット以外で調べる方法は？", "nlu_fallback"),  # katakana, folded to hiragana
         ("check_connection_id", "マイページを使わずに確認する方法は？", "check_connection_id"),
     ],
 )
@@ -1628,6 +1646,12 @@ def test_the_topic_wished_for_again_at_its_offer_takes_the_offer(topic: str, int
         ("check_ocn_id", "check_ocn_id", "OCN IDはどこで確認したらいいですか"),  # a question: answered
         ("check_ocn_id", "check_ocn_id", "OCN IDを調べなくていいです"),
         ("check_ocn_id", "forgot_ocn_id_password", "パスワードを再設定したいです"),  # another topic
+        # themselves, on My Page, later: a no to the chat, whatever the wish
+        ("check_ocn_id", "check_ocn_id", "自分で確認したいです"),
+        ("check_ocn_id", "check_ocn_id", "マイページで確認したいです"),
+        ("check_ocn_id", "check_ocn_id", "後で確認したい"),
+        ("check_ocn_id", "check_ocn_id", "まずはマイページで確認してみたいと思います"),
+        ("check_ocn_id", "check_ocn_id", "IDを確認したいのですが、書類を探してからにします"),
     ],
 )
 def test_a_question_or_another_topic_at_the_offer_does_not_take_it(topic: str, intent: str, typed: str) -> None:
@@ -1674,3 +1698,21 @@ def test_thanks_that_say_the_fact_back_are_not_asked_about_it(typed: str, fact_s
     )
     said = responses(run(ActionAnswer(), t)[0])
     assert ("utter_fact_change_ocn_id_forwarding" in said) is fact_said
+
+
+@pytest.mark.parametrize(
+    "typed, intent, recorded",
+    [
+        # thanks around 「it did not work」: no yes recorded, the goodbye said
+        ("解決しなかったけどありがとう、失礼します", "goodbye", None),
+        ("まだできないけど、ありがとう。さようなら", "goodbye", None),
+        # plain thanks with 「そうですか」 or 「パスワードの件」 are thanks, not a question
+        ("そうですか、ありがとうございます", "nlu_fallback", "resolved"),
+        ("パスワードの件ありがとうございました", "nlu_fallback", "resolved"),
+    ],
+)
+def test_thanks_at_the_survey_are_read_with_what_they_say(typed: str, intent: str, recorded: str | None) -> None:
+    t = tracker(intent, text=typed, slots={"pending_question": "survey", "topic": "forgot_ocn_id_password"})
+    messages, events = run(ActionAnswer(), t)
+    assert slot_events(events).get("survey_answer") == recorded
+    assert not [m for m in responses(messages) if m.startswith("utter_answer_")]

@@ -52,6 +52,19 @@ def test_a_question_at_the_final_confirmation_is_answered_and_sends_nothing(stac
     assert "中止しました" in stopped and "お送りしました" not in stopped
 
 
+def test_an_unsure_cancel_at_the_final_confirmation_asks_again_and_the_yes_still_counts(stack: RunningStack) -> None:
+    """「なんかやっぱり」 is read as a cancel at 0.43 and says nothing of stopping: the verified procedure is kept,
+    the question asked again with its buttons, and the yes that follows runs it."""
+    sender = new_sender()
+    stack.say(sender, "ログイン履歴を見たい")
+    stack.say(sender, "チャットで手続きする")
+    stack.say(sender, TARO_NUMBER)
+    assert "よろしいですか" in texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    again = texts(stack.say(sender, "なんかやっぱり"))
+    assert "中止しました" not in again and "どちらかをお選びください" in again
+    assert "ログイン履歴です" in texts(stack.say(sender, "はい"))
+
+
 def test_a_cancel_taken_back_starts_the_same_procedure_again(stack: RunningStack) -> None:
     sender = new_sender()
     stack.say(sender, "ログイン履歴を確認したい")
