@@ -484,6 +484,10 @@ def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
         ("進めて大丈夫ですか", "nlu_fallback", None),
         ("お願いしようか迷ってます", "nlu_fallback", None),
         ("明日やってもらえますか", "nlu_fallback", None),
+        # a request for a stop, a hold or nothing is no go-ahead (its お願い once sent the link)
+        ("中断でお願いします", "affirm", None),
+        ("保留でお願いします", "affirm", None),
+        ("手続きはなしでお願いします", "affirm", None),
     ],
 )
 def test_a_request_to_go_ahead_at_the_final_question_is_a_yes(typed: str, intent: str, expected: bool | None) -> None:
