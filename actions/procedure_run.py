@@ -205,10 +205,10 @@ class ActionCancelProcedure(Action):
             and _unsure_cancel_at_the_end(tracker)
         ):
             # At 「…よろしいですか？」 (the form could not read the reply), a cancel read unsurely with no word that
-            # stops or declines: asked again with its buttons, the form still waiting (a verified procedure is not
-            # thrown away on a guess).
-            dispatcher.utter_message(response="utter_ask_yes_no_again", buttons=buttons.yes_no("procedure_confirmed"))
-            return [FollowupAction("action_listen")]
+            # stops or declines: a cushion, then the form asks its question again with the buttons (a verified
+            # procedure is not thrown away on a guess).
+            dispatcher.utter_message(response="utter_ask_yes_no_again")
+            return [FollowupAction(PROCEDURE_FORM)]
         if not running and _had_enough(tracker):
             # 「もういいよ」 after an answer, with nothing running: the customer is leaving, not cancelling anything
             # (「取り消すお手続きはありません」 would answer a question nobody asked).

@@ -499,7 +499,7 @@ HAD_ENOUGH = re.compile(
     r"(いや|いえ|いいえ|あー|あの|はあ|はぁ)?(もう)(いい|いらない|要らない|結構|けっこう)(です|よ|や|わ|っす|から)?(もう)?[!！。…]*"
 )
 # 「なしで」「もう大丈夫です」「今回はいいです」 at 「よろしいですか？」: declined (actions/procedure_run.py).
-DECLINES_AT_THE_END = re.compile(r"なし|無し|大丈夫|だいじょうぶ|いいです|いいや|いいよ")
+DECLINES_AT_THE_END = re.compile(r"なし|無し|大丈夫|だいじょうぶ|いいです|いいや|いいよ|いっか|いいか")
 KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")
 
 # A person asked for in words, whatever else the message says (「いいえ、よくわからなかったので人につないで」
