@@ -112,6 +112,10 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
     return events + [ask(None)]
 
 
+# Below this, the classifier's no with no word of one is asked again at the final confirmation.
+_SURE_OF_A_NO = 0.6
+
+
 class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     def name(self) -> str:
         return "validate_procedure_form"
@@ -240,6 +244,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         worded = reading is not None
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
+        if reading == "no" and not worded and latest_confidence(tracker) < _SURE_OF_A_NO:
+            reading = "unclear"  # 「あ、そうだ」 read as a no at 0.46: asked again, the verified procedure kept
         if reading == "yes":
             # This yes acts on the account: 「はい？」「後でお願いします」 and an unsure yes reading are none.
             reading = checked_final_yes(text, worded, latest_confidence(tracker))

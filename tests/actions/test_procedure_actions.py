@@ -763,3 +763,21 @@ def test_had_enough_after_an_answer_is_a_goodbye(typed: str, pending: str | None
     t = tracker("cancel", text=typed, slots={"pending_question": pending})
     messages, _ = run(ActionCancelProcedure(), t)
     assert (responses(messages) == ["utter_goodbye"]) is goodbye
+
+
+@pytest.mark.parametrize(
+    "typed, confidence, expected",
+    [
+        ("あ、そうだ", 0.46, None),  # read as a no unsurely, no word of one: asked again
+        ("ちがうちがう", 0.95, False),
+        ("いいえ", 0.46, False),  # a no in words
+    ],
+)
+def test_an_unsure_no_at_the_final_question_is_asked_again(
+    typed: str, confidence: float, expected: bool | None
+) -> None:
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "login_history"}
+    t = tracker("deny", text=typed, slots=slots, active_loop="procedure_form")
+    t.latest_message["intent"]["confidence"] = confidence
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert result == {"procedure_confirmed": expected}
