@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -215,6 +216,14 @@ def _goes_on(events: list[dict[str, Any]]) -> bool:
     return any(event.get("event") == "followup" for event in events)
 
 
+def _of_another_service_only(text: str) -> bool:
+    """Another company's or service's account or mail named, and not OCN."""
+    return names_another_service(text) and not _NAMES_OCN.search(fold(text))
+
+
+_NAMES_OCN = re.compile(r"ocn|おーしーえぬ|おーしーいーえぬ")
+
+
 async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """ActionClarify's answer to a message no reader of the conversation took."""
     text = tracker.latest_message.get("text") or ""
@@ -226,8 +235,10 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     if not has_meaningful_content(text):
         dispatcher.utter_message(response="utter_unreadable")
         return []
-    if speaks_of_other_matters(text):
-        return answer_topic("out_of_scope", dispatcher, tracker)  # bills, moving house: nothing to clarify
+    if speaks_of_other_matters(text) or _of_another_service_only(text):
+        # bills, moving house, another provider's mail (「ソフトバンクのほうのメールも見てもらえますか」): nothing to
+        # clarify
+        return answer_topic("out_of_scope", dispatcher, tracker)
     if not tracker.get_slot("topic") and tracker.active_loop_name != PROCEDURE_FORM and greets_and_asks_nothing(text):
         # 「はじめまして。…宜しくお願い申し上げます」 before anything was asked: greeted back.
         dispatcher.utter_message(response="utter_greet")

@@ -1316,3 +1316,15 @@ def test_a_goodbye_read_unsurely_as_a_person_is_a_goodbye(confidence: float, han
     followups = [e.get("name") for e in events if e.get("event") == "followup"]
     assert ("action_handoff" in followups) is handed_over
     assert (responses(messages) == ["utter_goodbye"]) is not handed_over
+
+
+@pytest.mark.parametrize(
+    "typed, off_topic",
+    [
+        ("えーとあのあとソフトバンクのほうのメールも見てもらえますか", True),  # another provider's mail
+        ("OCNのメールをGmailで見たいんですけど", False),  # OCN's, in another app: not off-topic
+    ],
+)
+def test_an_unplaced_message_of_another_service_only_gets_the_off_topic_answer(typed: str, off_topic: bool) -> None:
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed))
+    assert responses(messages)[0].startswith("utter_answer_out_of_scope") is off_topic
