@@ -733,6 +733,10 @@ def test_a_yes_or_no_to_anything_else_ends_the_conversation(
         ("いいえ、窓口の人に聞きたいです", "deny", {"pending_question": "survey"}),
         ("いや、ちゃんとした人に対応してほしい", "deny", {"pending_question": "survey"}),
         ("係の人を呼んでください", "nlu_fallback", {}),
+        # demanded, or asked after (read as "are you a bot?" at 0.47)
+        ("お前ボットだろ、人間出せ", "nlu_fallback", {}),
+        ("もういいから誰か人出して", "nlu_fallback", {}),
+        ("担当者はいませんか", "bot_challenge", {}),
     ],
 )
 def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, slots: dict) -> None:
@@ -752,6 +756,7 @@ def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, s
     "typed, intent, slots",
     [
         ("人間と話してる？", "bot_challenge", {}),  # are you a bot?
+        ("お客さま番号を出してください", "nlu_fallback", {}),  # a number shown, not a person
         ("本人に代わります", "nlu_fallback", {}),  # the account holder takes over the phone
         (
             "主人と相談してから決めます",
