@@ -33,20 +33,21 @@ _SURE_IT_IS_ABOUT_A_CODE = 0.6
 
 
 def _passed_on(tracker: Tracker) -> bool:
-    """A message action_clarify answers instead: unsure with no procedure running, or a question about the ways
-    of receiving the connection ID (「郵送って何日かかりますか」 read as the code not arriving)."""
+    """A message action_clarify answers instead: unsure with no code awaited (no procedure running, or a question
+    at another step: 「パスワードってメールのアプリのほうも変えないと…」 at the confirmation), or a question about the
+    ways of receiving the connection ID (「郵送って何日かかりますか」 read as the code not arriving)."""
     return (
-        _unsure_with_no_procedure(tracker)
+        _unsure_with_no_code_awaited(tracker)
         or receiving_reply(tracker, tracker.latest_message.get("text") or "") is not None
     )
 
 
-def _unsure_with_no_procedure(tracker: Tracker) -> bool:
+def _unsure_with_no_code_awaited(tracker: Tracker) -> bool:
     """Unsure, and the words do not say a code did not come or is wanted again (「確認コードが届きません」)."""
     confidence = latest_confidence(tracker)
     word = fold(tracker.latest_message.get("text") or "")
     about_a_code = says_the_code_did_not_come(word) or asks_for_a_new_code(word) or "こーど" in word
-    return not in_procedure(tracker) and confidence < _SURE_IT_IS_ABOUT_A_CODE and not about_a_code
+    return not waiting_for_code(tracker) and confidence < _SURE_IT_IS_ABOUT_A_CODE and not about_a_code
 
 
 def waiting_for_code(tracker: Tracker) -> bool:

@@ -165,6 +165,10 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
         return "goodbye"  # 「わかりました、では失礼いたします」 read as a person at 0.31: no word of one, a leave taken
     if intent in _PASSWORD_TOPICS and names_another_service(text):
         return "out_of_scope"  # not one of OCN's two passwords
+    if intent == "change_ocn_id_password" and in_form and tracker.get_slot("procedure") == "reset_ocn_password":
+        return (
+            "forgot_ocn_id_password"  # in the reset, the password is the forgotten one (「変えたらメールソフトも？」)
+        )
     if intent == "forgot_ocn_id_password" and not in_form and _which_password_unsaid(tracker):
         return "forgot_password"  # 「OCNのパスワード」: which of the two, asked
     forgotten = forgotten_instead_of_change(intent, text)
@@ -207,8 +211,10 @@ class ActionClarify(Action):
         answered = in_context if in_context is not None else await clarify(dispatcher, tracker)
         if tracker.latest_action_name in _PASSED_ON_BY and not _goes_on(answered):
             # Reached as the follow-up of an action that found nothing of its own to do in the message: no
-            # rule follows that path, and that action's rule would run again.
-            return [*answered, FollowupAction("action_listen")]
+            # rule follows that path, and that action's rule would run again. During a procedure the form asks
+            # its question again (a yes to the answer just given must not be read as the final confirmation's).
+            after = PROCEDURE_FORM if tracker.active_loop_name == PROCEDURE_FORM else "action_listen"
+            return [*answered, FollowupAction(after)]
         return answered
 
 

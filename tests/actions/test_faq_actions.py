@@ -1328,3 +1328,13 @@ def test_a_goodbye_read_unsurely_as_a_person_is_a_goodbye(confidence: float, han
 def test_an_unplaced_message_of_another_service_only_gets_the_off_topic_answer(typed: str, off_topic: bool) -> None:
     messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed))
     assert responses(messages)[0].startswith("utter_answer_out_of_scope") is off_topic
+
+
+def test_a_change_question_during_the_reset_is_about_the_forgotten_password() -> None:
+    """「パスワード変えるとメールソフトも設定しなおしですか」 at the reset's confirmation: the forgotten password's
+    answer (its mail app note), not 「現在のパスワードがおわかりであれば…」, then the confirmation again."""
+    slots = {"procedure": "reset_ocn_password", "requested_slot": "procedure_confirmed"}
+    text = "あのパスワード変えるとメールソフトも設定しなおしですか"
+    t = tracker("change_ocn_id_password", text=text, slots=slots, active_loop="procedure_form")
+    said = responses(run(ActionAnswer(), t)[0])
+    assert "utter_answer_forgot_ocn_id_password" in said and "utter_answer_change_ocn_id_password" not in said

@@ -1725,3 +1725,21 @@ def test_thanks_at_the_survey_are_read_with_what_they_say(typed: str, intent: st
     messages, events = run(ActionAnswer(), t)
     assert slot_events(events).get("survey_answer") == recorded
     assert not [m for m in responses(messages) if m.startswith("utter_answer_")]
+
+
+def test_an_unsure_code_reading_at_the_confirmation_is_answered_and_the_confirmation_asked_again() -> None:
+    """「パスワードってメールのアプリのほうも変えないといけないんですよね」 read as the code not arriving at 0.31, at
+    「…よろしいですか？」 (no code awaited): answered as a question, then the form asks its confirmation again, so
+    a 「はい」 to the answer is not taken as the final yes unseen."""
+    slots = {"procedure": "reset_ocn_password", "requested_slot": "procedure_confirmed"}
+    text = "えーとパスワードってメールのアプリのほうも変えないといけないんですよね"
+    t = tracker("code_not_received", text=text, slots=slots, active_loop="procedure_form")
+    t.latest_message["intent"]["confidence"] = 0.31
+    messages, events = run(ActionCodeNotReceived(), t)
+    assert messages == [] and [e["name"] for e in events if e["event"] == "followup"] == ["action_clarify"]
+    passed_on = tracker("code_not_received", text=text, slots=slots, active_loop="procedure_form")
+    passed_on.latest_message["intent"]["confidence"] = 0.31
+    passed_on.latest_action_name = "action_code_not_received"
+    messages, events = run(ActionClarify(), passed_on)
+    assert "utter_no_code_pending" not in responses(messages)
+    assert [e["name"] for e in events if e["event"] == "followup"][-1] == "procedure_form"
