@@ -60,7 +60,7 @@ from ocn_ids.answers import (
     takes_leave_at_the_end,
     thanks_in,
 )
-from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content, nfkc
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content, nfkc, without_slips
 from ocn_ids.parse import named_id_types
 
 logger = logging.getLogger(__name__)
@@ -223,11 +223,13 @@ def _goes_on(events: list[dict[str, Any]]) -> bool:
 
 
 def _of_another_service_only(text: str) -> bool:
-    """Another company's or service's account or mail named, and not OCN."""
-    return names_another_service(text) and not _NAMES_OCN.search(fold(text))
+    """Another company's or service's account or mail named, and not OCN nor dアカウント (linking it is the page's)."""
+    return names_another_service(text) and not _NAMES_OCN_OR_D_ACCOUNT.search(without_slips(fold(text)))
 
 
-_NAMES_OCN = re.compile(r"ocn|おーしーえぬ|おーしーいーえぬ")
+_NAMES_OCN_OR_D_ACCOUNT = re.compile(
+    without_slips(r"ocn|おーしーえぬ|dあかうんと|dぽいんと|でぃーあかうんと|でぃーぽいんと")
+)
 
 
 async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

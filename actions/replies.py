@@ -60,6 +60,7 @@ from actions.follow_ups import (
     follow_up_fact,
     id_question_in_context,
     offered_topics_that_fit,
+    topics_clause_by_clause,
     two_topics,
 )
 from actions.links import contact_response, link
@@ -358,6 +359,10 @@ async def answer_topic_chosen_in_words(dispatcher: CollectingDispatcher, tracker
 async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """One message that asks two help-page questions: both answers, the second with its next step."""
     topics = two_topics(text)
+    if not topics:
+        # 「お客さま番号って変えられますか？あとOCN IDも変えたい」: a part for each, read as one of the two or neither
+        asked = topics_clause_by_clause(text)
+        topics = asked if latest_intent(tracker) in (*asked, "nlu_fallback") else []
     if not topics or in_procedure(tracker):
         return None
     first, second = topics

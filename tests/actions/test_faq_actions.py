@@ -1323,6 +1323,8 @@ def test_a_goodbye_read_unsurely_as_a_person_is_a_goodbye(confidence: float, han
     [
         ("えーとあのあとソフトバンクのほうのメールも見てもらえますか", True),  # another provider's mail
         ("OCNのメールをGmailで見たいんですけど", False),  # OCN's, in another app: not off-topic
+        ("わたし は dアカウント を まだ もって いません。だいじょうぶ ですか", False),  # linking it is the page's
+        ("dホイントためたい", False),
     ],
 )
 def test_an_unplaced_message_of_another_service_only_gets_the_off_topic_answer(typed: str, off_topic: bool) -> None:

@@ -172,6 +172,42 @@ def test_two_questions_in_one_message_get_both_answers() -> None:
     assert slot_events(events)["offered_procedure"] == "reset_ocn_password"
 
 
+@pytest.mark.parametrize(
+    "intent, typed, first, second",
+    [
+        (
+            "change_ocn_id",
+            "お客さま番号って変えられますか？あとOCN IDも変えたいんですけど",
+            "change_customer_number",
+            "change_ocn_id",
+        ),
+        (
+            "nlu_fallback",
+            "OCN IDを確認したい。あと接続用IDのパスワードを忘れました",
+            "check_ocn_id",
+            "check_connection_id",
+        ),
+    ],
+)
+def test_two_questions_in_two_parts_get_both_answers_in_order(intent: str, typed: str, first: str, second: str) -> None:
+    """Each part names one ID and what of it: both answered, in the order asked (the classifier read one or neither)."""
+    said = responses(run(ActionAnswer(), tracker(intent, text=typed))[0])
+    assert said[0] == "utter_two_questions"
+    assert said.index(f"utter_answer_{first}") < said.index(f"utter_answer_{second}")
+
+
+@pytest.mark.parametrize(
+    "intent, typed",
+    [
+        ("change_ocn_id", "OCN IDって変えられますか？変えたらメールはどうなりますか"),  # one topic, asked on
+        ("check_login_history", "お客さま番号って変えられますか？あとOCN IDも変えたいんですけど"),  # a third reading
+    ],
+)
+def test_one_question_in_two_parts_or_another_reading_is_not_two(intent: str, typed: str) -> None:
+    said = responses(run(ActionAnswer(), tracker(intent, text=typed))[0])
+    assert "utter_two_questions" not in said
+
+
 # --- nothing is sent before a procedure is chosen -----------------------------------------------------
 
 
