@@ -25,6 +25,7 @@ from ocn_ids.answers import (
     KNOWS_IT,
     LOOK_UP_WORDS,
     NAMED_IDS,
+    NEXT_QUESTION,
     NOT_ABOUT_THE_ANSWER,
     NOT_THIS_BUT,
     OTHER_OWNERS,
@@ -534,10 +535,6 @@ def two_topics(text: str) -> list[str]:
     return topics[:2] if len(topics) >= 2 else []
 
 
-# Where one question ends and the next begins (「お客さま番号って変えられますか？あとOCN IDも変えたいんですけど」).
-_NEXT_QUESTION = re.compile(r"[?？。!！]+|あと(?!で)|それと|それから|ついでに|もうひとつ|もう一つ|それに")
-
-
 def topics_clause_by_clause(text: str) -> list[str]:
     """Two help-page topics asked in two parts of one message, each naming one ID and what of it (「お客さま番号って
     変えられますか？あとOCN IDも変えたいんですけど」: the customer number's change, then the OCN ID's), in the order
@@ -545,7 +542,7 @@ def topics_clause_by_clause(text: str) -> list[str]:
     if text.startswith("/"):
         return []
     topics: list[str] = []
-    for clause in _NEXT_QUESTION.split(text):
+    for clause in NEXT_QUESTION.split(text):
         named = named_id_types(clause)
         operation = asked_operation(clause, "") if len(named) == 1 else None
         topic = TOPIC_OF_ID[next(iter(named))].get(operation) if operation else None

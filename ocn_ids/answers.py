@@ -991,6 +991,10 @@ NOT_ABOUT_THE_ANSWER = re.compile(
     )
 )
 
+# Where one question ends and the next begins (「お客さま番号って変えられますか？あとOCN IDも変えたいんですけど」), on
+# the text as typed (actions/follow_ups.py topics_clause_by_clause).
+NEXT_QUESTION = re.compile(r"[?？。!！]+|あと(?!で)|それと|それから|ついでに|もうひとつ|もう一つ|それに")
+
 # 「マイページ以外で調べる方法ってないですか」「ほかのやり方は？」 right after an answer that sends the customer to My
 # Page: another way to the same thing (follow_ups.another_way_asked), on the folded text.
 ANOTHER_WAY = re.compile(
