@@ -47,6 +47,7 @@ from ocn_ids.answers import (
     PASSWORD_WORDS,
     THE_ID_ITSELF,
     asks_for_chat_procedure,
+    asks_for_chat_procedure_despite_slips,
     asks_for_the_internet_id,
     asks_the_bot_to_look,
     fold,
@@ -121,6 +122,9 @@ class ActionAnswer(Action):
         if (procedure or sends_it) and not in_form and (asks_for_chat_procedure(text) or looks_it_up):
             # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
+        if intent == "out_of_scope" and not in_form and _slipped_chat_request(tracker, text):
+            # 「てつつきをちやっとてしたい」 read as off-topic at 0.57: the chat procedure, which the form asks for
+            return start_procedure_events(tracker, procedure_of_request(tracker)) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "out_of_scope" and not in_form and not names_another_service(text):
             # A confident "off-topic" that clearly names an ID or password is one the classifier
             # could not place: answer from the help page instead (issue 8); not when the password is
@@ -251,10 +255,9 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         # 「はじめまして。…宜しくお願い申し上げます」 before anything was asked: greeted back.
         dispatcher.utter_message(response="utter_greet")
         return []
-    if (
-        tracker.active_loop_name != PROCEDURE_FORM
-        and asks_for_chat_procedure(text)
-        and not _likeliest_off_topic(tracker)
+    if tracker.active_loop_name != PROCEDURE_FORM and (
+        (asks_for_chat_procedure(text) and not _likeliest_off_topic(tracker))
+        or asks_for_chat_procedure_despite_slips(text)  # 「ちやっとててつつきしたいてす」: slips read off-topic
     ):
         # 「これチャットでやってもらえますか」 that the classifier could not place still asks for the chat
         # procedure: the one it names, else the one of the answer just given or of the topics the bot just
@@ -438,6 +441,16 @@ def _which_password_unsaid(tracker: Tracker) -> bool:
         tracker, "utter_ask_which_password", turns=3
     )
     return tracker.get_slot("topic") is None and not asked and leaves_the_password_open(text)
+
+
+def _slipped_chat_request(tracker: Tracker, text: str) -> bool:
+    """A flick-typed request for the chat procedure read off-topic unsurely, of no other matter."""
+    unsure = latest_confidence(tracker) < _SURE_IT_IS_OFF_TOPIC
+    return unsure and asks_for_chat_procedure_despite_slips(text) and not speaks_of_other_matters(text)
+
+
+# Above this, an off-topic reading stands even when the words look like a slipped chat request.
+_SURE_IT_IS_OFF_TOPIC = 0.8
 
 
 def _likeliest_off_topic(tracker: Tracker) -> bool:

@@ -1340,3 +1340,22 @@ def test_a_change_question_during_the_reset_is_about_the_forgotten_password() ->
     t = tracker("change_ocn_id_password", text=text, slots=slots, active_loop="procedure_form")
     said = responses(run(ActionAnswer(), t)[0])
     assert "utter_answer_forgot_ocn_id_password" in said and "utter_answer_change_ocn_id_password" not in said
+
+
+@pytest.mark.parametrize(
+    "intent, confidence, typed, starts",
+    [
+        ("nlu_fallback", 0.5, "ちやっとててつつきしたいてす", True),
+        ("out_of_scope", 0.57, "てつつきをちやっとてしたい", True),
+        ("out_of_scope", 0.57, "ひっこしのてつつきをちやっとてしたい", False),  # another matter
+        ("out_of_scope", 0.9, "てつつきをちやっとてしたい", False),  # read surely as off-topic
+    ],
+)
+def test_a_flick_typed_request_for_the_chat_procedure_read_off_topic_starts_it(
+    intent: str, confidence: float, typed: str, starts: bool
+) -> None:
+    t = tracker(intent, text=typed)
+    t.latest_message["intent"]["confidence"] = confidence
+    action = ActionClarify() if intent == "nlu_fallback" else ActionAnswer()
+    _, events = run(action, t)
+    assert ("procedure_form" in [e.get("name") for e in events if e.get("event") == "followup"]) is starts
