@@ -47,6 +47,7 @@ from ocn_ids.answers import (
     YES,
     YesNoKind,
     asks_for_chat_procedure,
+    asks_to_stop,
     courtesy_parts,
     fold,
 )
@@ -380,6 +381,8 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     word = fold(text)
     if not word or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or _names_a_value(text):
         return False  # 「SMSでお願いします」 names a delivery method (or an ID): the form asks again, not a yes
+    if asks_to_stop(word):
+        return False  # 「中断でお願いします」「なしておねかいします」: a stop or a hold asked for
     if QUESTION_WORDS.search(word) or PUTS_OFF.search(word) or HESITATES.search(word):
         return False  # 「パスワードは何文字以上ですか」「後でお願いします」「お願いしようか迷ってます」
     if "?" in text or "？" in text or QUESTION_FORM.search(word):
@@ -426,6 +429,8 @@ def checked_final_yes(text: str, worded: bool, confidence: float) -> Reading | N
         return None
     if HOLDS_BACK.search(AGREES.sub("", word)) or PUTS_OFF.search(word) or HESITATES.search(word):
         return "unclear"
+    if asks_to_stop(word):
+        return "unclear"  # 「中断でお願いします」「ちゅうしで」: its お願い is no go-ahead
     said = worded or SAYS_YES.search(without_slips(word))  # 「おねかいします」「hai」 read unsurely
     return "yes" if said or confidence >= SURE_OF_A_YES else "unclear"
 

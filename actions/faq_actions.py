@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -43,12 +42,14 @@ from actions.procedure_switch import asks_a_question
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, topic_of_procedure
 from ocn_ids.answers import (
+    KNOWS_CURRENT,
     ONES_OWN,
     PASSWORD_WORDS,
     THE_ID_ITSELF,
     asks_for_chat_procedure,
-    asks_for_chat_procedure_despite_slips,
+    asks_for_the_chat_procedure_despite_slips,
     asks_for_the_internet_id,
+    asks_or_requests,
     asks_the_bot_to_look,
     fold,
     greets_and_asks_nothing,
@@ -56,12 +57,13 @@ from ocn_ids.answers import (
     names_an_id_and_nothing_more,
     names_another_service,
     names_the_bot,
+    of_another_providers_own,
     says_goodbye,
     speaks_of_other_matters,
     takes_leave_at_the_end,
     thanks_in,
 )
-from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content, nfkc, without_slips
+from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content, nfkc
 from ocn_ids.parse import named_id_types
 
 logger = logging.getLogger(__name__)
@@ -165,11 +167,17 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
         return "goodbye"  # 「ありがとうございます。本日はここまでといたします。ごきげんよう。」
     if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and speaks_of_other_matters(text):
         return "out_of_scope"  # no word of a person (those go to one first: actions/replies.py)
-    if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and says_goodbye(text):
+    leaves = takes_leave_at_the_end(text) and not asks_or_requests(text)
+    if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and leaves:
         return "goodbye"  # 「わかりました、では失礼いたします」 read as a person at 0.31: no word of one, a leave taken
     if intent in _PASSWORD_TOPICS and names_another_service(text):
         return "out_of_scope"  # not one of OCN's two passwords
-    if intent == "change_ocn_id_password" and in_form and tracker.get_slot("procedure") == "reset_ocn_password":
+    if (
+        intent == "change_ocn_id_password"
+        and in_form
+        and tracker.get_slot("procedure") == "reset_ocn_password"
+        and not KNOWS_CURRENT.search(fold(text))  # 「今のはわかるので、変更の方法を」: the change, as asked
+    ):
         return (
             "forgot_ocn_id_password"  # in the reset, the password is the forgotten one (「変えたらメールソフトも？」)
         )
@@ -226,16 +234,6 @@ def _goes_on(events: list[dict[str, Any]]) -> bool:
     return any(event.get("event") == "followup" for event in events)
 
 
-def _of_another_service_only(text: str) -> bool:
-    """Another company's or service's account or mail named, and not OCN nor dアカウント (linking it is the page's)."""
-    return names_another_service(text) and not _NAMES_OCN_OR_D_ACCOUNT.search(without_slips(fold(text)))
-
-
-_NAMES_OCN_OR_D_ACCOUNT = re.compile(
-    without_slips(r"ocn|おーしーえぬ|dあかうんと|dぽいんと|でぃーあかうんと|でぃーぽいんと")
-)
-
-
 async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """ActionClarify's answer to a message no reader of the conversation took."""
     text = tracker.latest_message.get("text") or ""
@@ -247,7 +245,7 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     if not has_meaningful_content(text):
         dispatcher.utter_message(response="utter_unreadable")
         return []
-    if speaks_of_other_matters(text) or _of_another_service_only(text):
+    if speaks_of_other_matters(text) or of_another_providers_own(text):
         # bills, moving house, another provider's mail (「ソフトバンクのほうのメールも見てもらえますか」): nothing to
         # clarify
         return answer_topic("out_of_scope", dispatcher, tracker)
@@ -257,7 +255,7 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         return []
     if tracker.active_loop_name != PROCEDURE_FORM and (
         (asks_for_chat_procedure(text) and not _likeliest_off_topic(tracker))
-        or asks_for_chat_procedure_despite_slips(text)  # 「ちやっとててつつきしたいてす」: slips read off-topic
+        or asks_for_the_chat_procedure_despite_slips(text)  # 「ちやっとててつつきしたいてす」: slips read off-topic
     ):
         # 「これチャットでやってもらえますか」 that the classifier could not place still asks for the chat
         # procedure: the one it names, else the one of the answer just given or of the topics the bot just
@@ -446,7 +444,7 @@ def _which_password_unsaid(tracker: Tracker) -> bool:
 def _slipped_chat_request(tracker: Tracker, text: str) -> bool:
     """A flick-typed request for the chat procedure read off-topic unsurely, of no other matter."""
     unsure = latest_confidence(tracker) < _SURE_IT_IS_OFF_TOPIC
-    return unsure and asks_for_chat_procedure_despite_slips(text) and not speaks_of_other_matters(text)
+    return unsure and asks_for_the_chat_procedure_despite_slips(text) and not speaks_of_other_matters(text)
 
 
 # Above this, an off-topic reading stands even when the words look like a slipped chat request.

@@ -30,6 +30,8 @@ from ocn_ids.answers import (
     NOT_THIS_BUT,
     OTHER_OWNERS,
     OTHER_THINGS,
+    PART_ASKS,
+    PART_STATES_ONLY,
     PASSWORD_WORDS,
     QUESTION_MARK,
     QUESTION_WORDS,
@@ -542,7 +544,11 @@ def topics_clause_by_clause(text: str) -> list[str]:
     if text.startswith("/"):
         return []
     topics: list[str] = []
-    for clause in NEXT_QUESTION.split(text):
+    parts = NEXT_QUESTION.split(text)  # [part, separator, part, separator, …]
+    for clause, after in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        folded = fold(clause + after)
+        if not PART_ASKS.search(folded) or PART_STATES_ONLY.search(folded):
+            continue  # 「お客さま番号は確認済みです」: said, not asked
         named = named_id_types(clause)
         operation = asked_operation(clause, "") if len(named) == 1 else None
         topic = TOPIC_OF_ID[next(iter(named))].get(operation) if operation else None

@@ -59,6 +59,7 @@ from ocn_ids.answers import (
     QUESTION_MARK,
     REQUEST_FORM,
     TURNS_DOWN,
+    declines_in_words,
     fold,
     speaks_of_other_matters,
 )
@@ -244,7 +245,12 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         worded = reading is not None
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
-        if reading == "no" and not worded and latest_confidence(tracker) < _SURE_OF_A_NO:
+        if (
+            reading == "no"
+            and not worded
+            and latest_confidence(tracker) < _SURE_OF_A_NO
+            and not declines_in_words(text)
+        ):
             reading = "unclear"  # 「あ、そうだ」 read as a no at 0.46: asked again, the verified procedure kept
         if reading == "yes":
             # This yes acts on the account: 「はい？」「後でお願いします」 and an unsure yes reading are none.

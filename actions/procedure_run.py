@@ -30,11 +30,9 @@ from actions.procedure_switch import asks_a_question, resumed_procedure
 from channels.senders import is_shared_chat
 from ocn_ids.answers import (
     CHANGE_OF_MIND,
-    DECLINES_AT_THE_END,
-    DECLINES_IT,
     HAD_ENOUGH,
-    NEGATED,
     STOPS_THE_PROCEDURE,
+    declines_in_words,
     fold,
 )
 
@@ -153,10 +151,9 @@ _SURE_IT_CANCELS = 0.6
 
 
 def _unsure_cancel_at_the_end(tracker: Tracker) -> bool:
-    """No word of stopping (「やめます」), declining or negating (「送らないでください」「なしで」「今回はいいや」)."""
-    word = fold(tracker.latest_message.get("text") or "")
-    declines = NEGATED.search(word) or DECLINES_IT.search(word) or DECLINES_AT_THE_END.search(word)
-    return _no_cancel_meant(tracker) and not declines
+    """No word of stopping (「やめます」), declining or negating (「送らないでください」「なしで」「今回はいいや」) outside
+    a question (「中断したらどうなりますか」「これでいいかな」 ask: asked again, the procedure kept)."""
+    return _no_cancel_meant(tracker) and not declines_in_words(tracker.latest_message.get("text") or "")
 
 
 def _had_enough(tracker: Tracker) -> bool:

@@ -250,6 +250,16 @@ def answers_in_words(text: str) -> bool:
     return any(part in answering for part in parts)
 
 
+_ASKS_OR_REQUESTS = re.compile(
+    r"[?？]|ください|下さい|教えて|おしえて|たい|ほしい|(です|ます|でしょう)か|ありますか|か$"
+)
+
+
+def asks_or_requests(text: str) -> bool:
+    """「失礼します、サポートの電話番号を教えてください」: a question or a request, whatever courtesy opens it."""
+    return bool(_ASKS_OR_REQUESTS.search(text) or _ASKS_OR_REQUESTS.search(fold(text)))
+
+
 def takes_leave_at_the_end(text: str) -> bool:
     """The message's last sentence takes leave (「ありがとうございました。本日はここまでといたします。」); not an
     apology in the middle followed by a question (「先ほどは失礼しました。もう一つ聞いても…」)."""
@@ -427,16 +437,37 @@ def asks_for_chat_procedure_despite_slips(text: str) -> bool:
     return bool(_CHAT_PROCEDURE_REQUEST_SLIPPED.search(word)) and not _NEGATED_SLIPPED.search(word)
 
 
+_CHAT_OR_PROCEDURE_SLIPPED = re.compile(without_slips(r"ちゃっと|ちやっと|手続|てつづき"))
+
+
+def asks_for_the_chat_procedure_despite_slips(text: str) -> bool:
+    """The same, saying the chat or the procedure itself (「ちやっとててつつきしたいてす」): read anywhere, unlike a
+    bare 「こちらで…もらえますか」, which asks as much for something else."""
+    slipped = without_slips(fold(text))
+    return asks_for_chat_procedure_despite_slips(text) and bool(_CHAT_OR_PROCEDURE_SLIPPED.search(slipped))
+
+
 # At 「…よろしいですか？」, a short request to go ahead (「早くやって」「見せてください」) is a yes unless it is negated
 # (「送らないで」「やっぱりやめて」): matched on the folded text.
 GO_AHEAD = re.compile(
     r"やって|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|実行|早く|はやく|どうぞ"
 )
-NEGATED = re.compile(
-    r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel|"
-    # asking for a stop, a hold or nothing (「中断でお願いします」「保留でお願いします」「なしでお願いします」)
-    r"中断|ちゅうだん|保留|ほりゅう|なしで|無しで|中止|ちゅうし|取りやめ|取り止め|とりやめ|すとっぷ|stop|見送|みおく|延期|えんき"
-)
+NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
+# A stop, a hold or nothing asked for (「中断でお願いします」「保留で」「手続きはなしでお願いします」「ちゅうしで」): never a
+# go-ahead at 「よろしいですか？」 (actions/choices.py). Also with flick slips (「なしておねかいします」「ちゅうたんて」).
+_ASKS_TO_STOP_SLIPPED = re.compile(
+    without_slips(
+        r"中断|ちゅうだん|保留|ほりゅう|無しで|なしで|中止|ちゅうし|取りやめ|取り止め|とりやめ|すとっぷ|stop|見送|みおく|"
+        r"延期|えんき|遠慮|えんりょ"
+    )
+)  # slipped, 「話して」 (はなして) reads as 「はなしで」 too: at the confirmation it is asked again, the safe side
+
+
+def asks_to_stop(word: str) -> bool:
+    """A folded reply that asks for a stop, a hold or nothing (ASKS_TO_STOP's words, also slipped)."""
+    return bool(_ASKS_TO_STOP_SLIPPED.search(without_slips(word)))
+
+
 # A choice named to turn it down (「SMSは嫌です」「郵送以外で」「SMSじゃなくて」), on the folded text.
 TURNS_DOWN = re.compile(r"嫌|以外|なく|無理|むり|ちょっと")
 # A reply that chooses what it names (「マイページで見たいです」「郵送がいい」), not a question about it
@@ -499,7 +530,26 @@ HAD_ENOUGH = re.compile(
     r"(いや|いえ|いいえ|あー|あの|はあ|はぁ)?(もう)(いい|いらない|要らない|結構|けっこう)(です|よ|や|わ|っす|から)?(もう)?[!！。…]*"
 )
 # 「なしで」「もう大丈夫です」「今回はいいです」 at 「よろしいですか？」: declined (actions/procedure_run.py).
-DECLINES_AT_THE_END = re.compile(r"なし|無し|大丈夫|だいじょうぶ|いいです|いいや|いいよ|いっか|いいか")
+DECLINES_AT_THE_END = re.compile(r"なし|無し|大丈夫|だいじょうぶ|いいです|いいや|いいよ|(いっか|いいか)$")
+
+
+def declines_in_words(text: str) -> bool:
+    """At 「よろしいですか？」, words that decline, negate or ask to stop (「送らないでください」「今回は見送ります」「なしで」
+    「もういっか」「ちゅうしで」), in a reply that asks nothing (「中断したらどうなりますか」「これでいいかな」 ask)."""
+    word = fold(text)
+    if "?" in text or "？" in text:
+        return False
+    if _NEVER_MIND.search(word):
+        return True  # 「もういっか」: its か is no question
+    if QUESTION_FORM.search(word) or QUESTION_WORDS.search(word):
+        return False
+    said = NEGATED.search(word) or DECLINES_IT.search(word) or DECLINES_AT_THE_END.search(word)
+    return bool(said or asks_to_stop(word))
+
+
+_NEVER_MIND = re.compile(r"(いっか|いいか)$")
+
+
 KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")
 
 # A person asked for in words, whatever else the message says (「いいえ、よくわからなかったので人につないで」
@@ -515,10 +565,12 @@ ASKS_FOR_A_PERSON = re.compile(
     r"(お願いします|お願いしたい|お願いできま|おねがいします|おねがいしたい|呼んで|よんで|呼べ|よべ|"
     r"対応して(ほし|くださ|下さ|もらい|もらえ)|対応を(お願|おねが)|対応に(して|かえ|代え)|対応で(お願|おねが)|対応でき(ます|る)か|"
     r"相談したい|相談させ|相談でき(ます|る)か|そうだんしたい|聞きたい|ききたい|聞けま|きけま)|"
-    # demanded or asked after (「人間出せ」「誰か人出して」「人間いないの？」「担当者はいませんか」)
+    # demanded or asked after, as the whole reply's end (「人間出せ」「誰か人出して」「人間いないの？」「担当者はいませんか」;
+    # not 「担当者はいないので私が…」「担当の人出してくれた書類」, said of someone else)
     r"(人間|にんげん|担当|たんとう|おぺれーたー|すたっふ|有人|(?<![\u4e00-\u9fff])人)(者|しゃ)?(さん)?(を)?"
-    r"(出せ|出して|だせ|だして)|"
+    r"(出せ|出して|だせ|だして)(よ|くれ|ください|くれよ|ほしい|欲しい|もらえますか|もらえる|くれませんか)?$|"
     r"(人間|にんげん|担当者|たんとうしゃ|おぺれーたー|すたっふ|有人)(の方|さん)?(は|って)?(いない|いません|おらん|おりませ)"
+    r"(ん)?(の|か|ですか|んですか|のですか|でしょうか)?$"
 )
 # …unless it declines one (「人につながなくていいです」 "I don't want to talk to a human").
 DECLINES_A_PERSON = re.compile(
@@ -576,8 +628,7 @@ AGREES = re.compile(
 HOLDS_BACK = re.compile(
     r"後で|あとで|今度|こんど|明日|あした|来週|らいしゅう|[月火水木金土日]曜|分後|時間後|帰っ|前に|まえに|その前|"
     r"てから|でから|たら|えば|けば|れば|間違|まちが|みす|かも|たぶん|多分|けど|けれど|でも|but|wait|notsure|"
-    r"ない|ねー|ません|ではあり|今は|いまは|まだ|怖|こわ|不安|自分で|じぶんで|誰|だれ|勝手|かって|"
-    r"中断|ちゅうだん|保留|ほりゅう|なしで|無しで|取りやめ|とりやめ|すとっぷ|stop|見送|みおく|延期|えんき"
+    r"ない|ねー|ません|ではあり|今は|いまは|まだ|怖|こわ|不安|自分で|じぶんで|誰|だれ|勝手|かって"
 )
 PUTS_OFF = re.compile(
     r"(後で|あとで|今度|こんど|また|明日|あした|自分で|じぶんで).{0,6}?(やり|やる|やっ|します|する|にし|お願|おねが|試|ため)"
@@ -848,6 +899,22 @@ _THE_PAGES_THINGS = re.compile(
 _THE_PAGES_THINGS_SLIPPED = re.compile(without_slips(r"ぱすわ|ばんごう|ぺーじ|ろぐいん|こーど|るーたー"))
 
 
+# Another provider's or carrier's own mail or account (「ソフトバンクのほうのメールも見てもらえますか」「auのメアド」);
+# not an app or device that holds OCN's mail (Gmail, iPhone, Wi-Fi), nor a provider the customer came from
+# (「ソフトバンクから乗り換えたんですが」), nor docomo (its account is the dアカウント linked with OCN). Folded text.
+_OTHER_PROVIDERS_OWN = re.compile(
+    r"(そふとばんく|softbank|(?<![a-z])au(?![a-z])|えーゆー|楽天|らくてん|わいもばいる|ymobile|ahamo|povo|linemo|nuro|"
+    r"biglobe|びっぐろーぶ|so-net|そねっと|plala|ぷらら|nifty|にふてぃ|jcom|じぇいこむ|yahoo|やふー)(の|で)(ほうの|方の)?"
+    r"(めーる|めあど|あどれす|あかうんと|id|ぱすわーど)"
+)
+
+
+def of_another_providers_own(text: str) -> bool:
+    """「ソフトバンクのほうのメールも見てもらえますか」: another provider's own mail or account, and not OCN's."""
+    word = fold(text)
+    return bool(_OTHER_PROVIDERS_OWN.search(word)) and "ocn" not in word and "おーしーえぬ" not in word
+
+
 def speaks_of_other_matters(text: str) -> bool:
     """「来月の支払いはいつ」「引っ越しの手続きはどちらに」: another matter, and none of the page's."""
     word = fold(text)
@@ -993,7 +1060,18 @@ NOT_ABOUT_THE_ANSWER = re.compile(
 
 # Where one question ends and the next begins (「お客さま番号って変えられますか？あとOCN IDも変えたいんですけど」), on
 # the text as typed (actions/follow_ups.py topics_clause_by_clause).
-NEXT_QUESTION = re.compile(r"[?？。!！]+|あと(?!で)|それと|それから|ついでに|もうひとつ|もう一つ|それに")
+NEXT_QUESTION = re.compile(r"([?？。!！]+|あと(?!で)|それと|それから|ついでに|もうひとつ|もう一つ|それに)")
+# A part of such a message that asks (a question, a wish, a request, not knowing) …
+PART_ASKS = re.compile(
+    r"[?？]|か$|の$|かな$|たい|ほしい|欲しい|ください|下さい|お願|おねが|教えて|おしえて|られ(ます|る)|でき(ます|る)|"
+    r"忘れ|わすれ|わから|分から|わかん|不明|知りたい"
+)
+# … and one that only states something done, known or not wanted (「お客さま番号は確認済みです」「…は覚えています」
+# 「…は変えなくていいです」): not a question of its own.
+PART_STATES_ONLY = re.compile(
+    r"済|ずみ|(確認|調べ|変更|登録|設定|再設定)(しました|してあります|できました)|覚えて|おぼえて|知って(い|ま|る)|"
+    r"(わか|分か)(ります|ってい|ってま|ってる)|なくていい|なくても|不要|いらない|要らない"
+)
 
 # 「マイページ以外で調べる方法ってないですか」「ほかのやり方は？」 right after an answer that sends the customer to My
 # Page: another way to the same thing (follow_ups.another_way_asked), on the folded text.

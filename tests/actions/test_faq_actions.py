@@ -1325,6 +1325,10 @@ def test_a_goodbye_read_unsurely_as_a_person_is_a_goodbye(confidence: float, han
         ("OCNのメールをGmailで見たいんですけど", False),  # OCN's, in another app: not off-topic
         ("わたし は dアカウント を まだ もって いません。だいじょうぶ ですか", False),  # linking it is the page's
         ("dホイントためたい", False),
+        # an app, a device or a provider come from: OCN's own question (the review's cases)
+        ("Wi-Fiルーターの初期設定でIDとパスワードを入れろと出る", False),
+        ("Gmailアプリに設定してるメールのパスワード忘れた", False),
+        ("ソフトバンクから乗り換えたんですがメールアドレスがわかりません", False),
     ],
 )
 def test_an_unplaced_message_of_another_service_only_gets_the_off_topic_answer(typed: str, off_topic: bool) -> None:
@@ -1359,3 +1363,19 @@ def test_a_flick_typed_request_for_the_chat_procedure_read_off_topic_starts_it(
     action = ActionClarify() if intent == "nlu_fallback" else ActionAnswer()
     _, events = run(action, t)
     assert ("procedure_form" in [e.get("name") for e in events if e.get("event") == "followup"]) is starts
+
+
+@pytest.mark.parametrize(
+    "typed", ["失礼します、サポートの電話番号を教えてください", "夜分に失礼します。直接相談できるところはありますか"]
+)
+def test_an_opening_excuse_me_is_no_goodbye(typed: str) -> None:
+    t = tracker("request_human", text=typed)
+    t.latest_message["intent"]["confidence"] = 0.5
+    assert "utter_goodbye" not in responses(run(ActionAnswer(), t)[0])
+
+
+def test_a_change_asked_in_the_reset_by_one_who_knows_the_password_is_the_change() -> None:
+    slots = {"procedure": "reset_ocn_password", "requested_slot": "procedure_confirmed"}
+    text = "今のパスワードはわかるので、再設定じゃなくて変更の方法を教えてください"
+    t = tracker("change_ocn_id_password", text=text, slots=slots, active_loop="procedure_form")
+    assert "utter_answer_change_ocn_id_password" in responses(run(ActionAnswer(), t)[0])

@@ -732,6 +732,11 @@ def test_no_code_is_sent_for_an_unsure_or_negative_reply_to_the_address(
         ("なしで", 0.5, True),
         ("しなくていいです", 0.5, True),
         ("もういっか", 0.32, True),
+        # questions about stopping, or 「いいか」 inside a word: asked again, the procedure kept
+        ("中断したらどうなりますか", 0.5, False),
+        ("保留にできますか", 0.5, False),
+        ("これでいいかな", 0.5, False),
+        ("もういっかいせつめいして", 0.5, False),
     ],
 )
 def test_an_unsure_cancel_at_the_final_question_asks_it_again(typed: str, confidence: float, cancelled: bool) -> None:
@@ -771,6 +776,9 @@ def test_had_enough_after_an_answer_is_a_goodbye(typed: str, pending: str | None
         ("あ、そうだ", 0.46, None),  # read as a no unsurely, no word of one: asked again
         ("ちがうちがう", 0.95, False),
         ("いいえ", 0.46, False),  # a no in words
+        ("送らないでください", 0.5, False),  # declining words the yes/no reading does not know
+        ("遠慮しておきます", 0.5, False),
+        ("今回は見送ります", 0.5, False),
     ],
 )
 def test_an_unsure_no_at_the_final_question_is_asked_again(

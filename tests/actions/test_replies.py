@@ -201,6 +201,11 @@ def test_two_questions_in_two_parts_get_both_answers_in_order(intent: str, typed
     [
         ("change_ocn_id", "OCN IDって変えられますか？変えたらメールはどうなりますか"),  # one topic, asked on
         ("check_login_history", "お客さま番号って変えられますか？あとOCN IDも変えたいんですけど"),  # a third reading
+        # a part that only states what is done, known or not wanted asks nothing
+        ("forgot_ocn_id_password", "OCN IDのパスワードを忘れました。お客さま番号は確認済みです"),
+        ("nlu_fallback", "お客さま番号は調べました。でもOCN IDのパスワードがわかりません"),
+        ("check_ocn_id", "接続IDは確認しました！OCN IDを確認したいです"),
+        ("change_ocn_id", "OCN IDを変更したいです。接続用IDのパスワードは変えなくていいです"),
     ],
 )
 def test_one_question_in_two_parts_or_another_reading_is_not_two(intent: str, typed: str) -> None:
@@ -520,8 +525,11 @@ def test_thanks_and_fillers_around_a_reply_do_not_hide_it(
         ("進めて大丈夫ですか", "nlu_fallback", None),
         ("お願いしようか迷ってます", "nlu_fallback", None),
         ("明日やってもらえますか", "nlu_fallback", None),
-        # a request for a stop, a hold or nothing is no go-ahead (its お願い once sent the link)
+        # a request for a stop, a hold or nothing is no go-ahead (its お願い once sent the link), also flick-typed
         ("中断でお願いします", "affirm", None),
+        ("ちゅうしでおねがいします", "affirm", None),
+        ("なしておねかいします", "affirm", None),
+        ("今日はなしておねかいします", "affirm", None),
         ("保留でお願いします", "affirm", None),
         ("手続きはなしでお願いします", "affirm", None),
     ],
@@ -807,6 +815,11 @@ def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, s
         ("会社の担当者に聞いてみます", "nlu_fallback", {}),  # the customer's own plan
         ("家の人に相談したいです", "nlu_fallback", {}),
         ("I don't want to talk to a human", "deny", {}),
+        # someone else said to be absent, or a person in another sentence (the review's cases)
+        ("会社の担当者はいないので私が代わりに問い合わせています。OCN IDを確認したいです", "check_ocn_id", {}),
+        ("前の担当者はいないので、パスワードがわかりません", "nlu_fallback", {}),
+        ("オペレーターいないみたいなので、チャットで再設定お願いします", "nlu_fallback", {}),
+        ("パソコン担当の人出してくれた書類がない", "nlu_fallback", {}),
     ],
 )
 def test_what_is_no_request_for_a_person_goes_to_no_person(typed: str, intent: str, slots: dict) -> None:
@@ -1779,3 +1792,11 @@ def test_an_unsure_code_reading_at_the_confirmation_is_answered_and_the_confirma
     messages, events = run(ActionClarify(), passed_on)
     assert "utter_no_code_pending" not in responses(messages)
     assert [e["name"] for e in events if e["event"] == "followup"][-1] == "procedure_form"
+
+
+@pytest.mark.parametrize(
+    "typed", ["後でやります。いったん保留で", "また今度にします、今日は中断で", "明日やります、今日は見送りで"]
+)
+def test_later_with_a_hold_declines_the_offer(typed: str) -> None:
+    """A hold or stop word does not undo putting it off (it once made 「後でやります。いったん保留で」 start the form)."""
+    assert read_yes_no("offer_procedure", typed) == "no"
