@@ -23,6 +23,16 @@ def fresh_day(stack: RunningStack) -> Iterator[None]:
     yield
 
 
+def at_the_final_confirmation(stack: RunningStack, question: str) -> str:
+    """A new conversation taken through the chat procedure of `question`'s answer to 「…よろしいですか？」."""
+    sender = new_sender()
+    stack.say(sender, question)
+    stack.say(sender, "チャットで手続きする")
+    stack.say(sender, TARO_NUMBER)
+    assert "よろしいですか" in texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    return sender
+
+
 def test_another_procedure_instead_keeps_the_code_already_sent(stack: RunningStack) -> None:
     sender = new_sender()
     stack.say(sender, "OCN IDのパスワードを忘れました")
@@ -41,11 +51,7 @@ def test_another_procedure_instead_keeps_the_code_already_sent(stack: RunningSta
 def test_a_question_at_the_final_confirmation_is_answered_and_sends_nothing(stack: RunningStack) -> None:
     """「パスワードは何文字以上ですか」 names the procedure being confirmed; it asks, it does not say go ahead:
     no link is sent until the customer says yes, and 「いいえ、けっこうです」 then stops it."""
-    sender = new_sender()
-    stack.say(sender, "OCN IDのパスワードを忘れました")
-    stack.say(sender, "チャットで手続きする")
-    stack.say(sender, TARO_NUMBER)
-    assert "よろしいですか" in texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    sender = at_the_final_confirmation(stack, "OCN IDのパスワードを忘れました")
     asked = texts(stack.say(sender, "パスワードは何文字以上ですか"))
     assert "お送りしました" not in asked and "よろしいですか" in asked
     stopped = texts(stack.say(sender, "いいえ、けっこうです"))
@@ -55,11 +61,7 @@ def test_a_question_at_the_final_confirmation_is_answered_and_sends_nothing(stac
 def test_an_unsure_cancel_at_the_final_confirmation_asks_again_and_the_yes_still_counts(stack: RunningStack) -> None:
     """「なんかやっぱり」 is read as a cancel at 0.43 and says nothing of stopping: the verified procedure is kept,
     the question asked again with its buttons, and the yes that follows runs it."""
-    sender = new_sender()
-    stack.say(sender, "ログイン履歴を見たい")
-    stack.say(sender, "チャットで手続きする")
-    stack.say(sender, TARO_NUMBER)
-    assert "よろしいですか" in texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    sender = at_the_final_confirmation(stack, "ログイン履歴を見たい")
     again = texts(stack.say(sender, "なんかやっぱり"))
     assert "中止しました" not in again and "どちらかをお選びください" in again
     assert "ログイン履歴です" in texts(stack.say(sender, "はい"))
