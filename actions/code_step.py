@@ -22,7 +22,7 @@ from actions import buttons
 from actions.conversation_state import ask, in_procedure, latest_confidence
 from actions.receiving_questions import receiving_reply
 from actions.verification_slots import start_verification
-from ocn_ids.answers import asks_for_a_new_code, fold, says_the_code_did_not_come
+from ocn_ids.answers import QUESTION_WORDS, asks_for_a_new_code, fold, says_the_code_did_not_come
 
 Events = list[dict[str, Any]]
 _SOMEWHERE = "ご登録の携帯電話（SMS）またはメール"
@@ -43,11 +43,13 @@ def _passed_on(tracker: Tracker) -> bool:
 
 
 def _unsure_with_no_code_awaited(tracker: Tracker) -> bool:
-    """Unsure, and the words do not say a code did not come or is wanted again (「確認コードが届きません」)."""
+    """Unsure (or a where/what question: 「リンクってどこに届くの」 at the reset's confirmation), and the words do not
+    say a code did not come or is wanted again (「確認コードが届きません」)."""
     confidence = latest_confidence(tracker)
     word = fold(tracker.latest_message.get("text") or "")
     about_a_code = says_the_code_did_not_come(word) or asks_for_a_new_code(word) or "こーど" in word
-    return not waiting_for_code(tracker) and confidence < _SURE_IT_IS_ABOUT_A_CODE and not about_a_code
+    unsure = confidence < _SURE_IT_IS_ABOUT_A_CODE or bool(QUESTION_WORDS.search(word))
+    return not waiting_for_code(tracker) and unsure and not about_a_code
 
 
 def waiting_for_code(tracker: Tracker) -> bool:

@@ -779,6 +779,7 @@ def test_had_enough_after_an_answer_is_a_goodbye(typed: str, pending: str | None
         ("送らないでください", 0.5, False),  # declining words the yes/no reading does not know
         ("遠慮しておきます", 0.5, False),
         ("今回は見送ります", 0.5, False),
+        ("メールソフトの方もやらなきゃだめ", 0.43, None),  # what must be done, asked: not a no
     ],
 )
 def test_an_unsure_no_at_the_final_question_is_asked_again(

@@ -1776,6 +1776,16 @@ def test_thanks_at_the_survey_are_read_with_what_they_say(typed: str, intent: st
     assert not [m for m in responses(messages) if m.startswith("utter_answer_")]
 
 
+@pytest.mark.parametrize(("text", "confidence"), [("リンクってどこに届くの", 0.63), ("これってどうなるの", 0.7)])
+def test_a_question_read_as_the_code_at_the_confirmation_is_passed_on(text: str, confidence: float) -> None:
+    """No code is awaited at 「…よろしいですか？」: a where/what question read as the code not arriving is a question."""
+    slots = {"procedure": "reset_ocn_password", "requested_slot": "procedure_confirmed"}
+    t = tracker("code_not_received", text=text, slots=slots, active_loop="procedure_form")
+    t.latest_message["intent"]["confidence"] = confidence
+    messages, events = run(ActionCodeNotReceived(), t)
+    assert messages == [] and [e["name"] for e in events if e["event"] == "followup"] == ["action_clarify"]
+
+
 def test_an_unsure_code_reading_at_the_confirmation_is_answered_and_the_confirmation_asked_again() -> None:
     """「パスワードってメールのアプリのほうも変えないといけないんですよね」 read as the code not arriving at 0.31, at
     「…よろしいですか？」 (no code awaited): answered as a question, then the form asks its confirmation again, so
