@@ -400,6 +400,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         return ask_survey(dispatcher)
     reading = read_yes_no(question, text)
     offered_again = "utter_offer_procedure_instead" in bot_responses_before(tracker)  # once: then read as usual
+    if question == "offer_procedure" and offered_again and reading is None and cannot_do_it_themselves(text):
+        reading = "no"  # 「むり」 again, after the offer said it with its reason: not now
     if question == "offer_procedure" and reading != "yes" and not offered_again and cannot_do_it_themselves(text):
         # 「むり」「マイページとか無理です」: what the chat procedure is for; the offer again, with that reason.
         dispatcher.utter_message(response="utter_offer_procedure_instead", buttons=_yes_no_buttons(question, tracker))
