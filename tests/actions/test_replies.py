@@ -1805,7 +1805,13 @@ def test_an_unsure_code_reading_at_the_confirmation_is_answered_and_the_confirma
 
 
 @pytest.mark.parametrize(
-    "typed", ["後でやります。いったん保留で", "また今度にします、今日は中断で", "明日やります、今日は見送りで"]
+    "typed",
+    [
+        "後でやります。いったん保留で",
+        "また今度にします、今日は中断で",
+        "明日やります、今日は見送りで",
+        "自分で確認したいです",
+    ],
 )
 def test_later_with_a_hold_declines_the_offer(typed: str) -> None:
     """A hold or stop word does not undo putting it off (it once made 「後でやります。いったん保留で」 start the form)."""
