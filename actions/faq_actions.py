@@ -167,8 +167,7 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
         return "goodbye"  # 「ありがとうございます。本日はここまでといたします。ごきげんよう。」
     if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and speaks_of_other_matters(text):
         return "out_of_scope"  # no word of a person (those go to one first: actions/replies.py)
-    leaves = takes_leave_at_the_end(text) and not asks_or_requests(text)
-    if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and leaves:
+    if intent == "request_human" and confidence < _SURE_IT_ASKS_FOR_A_PERSON and _only_takes_leave(text):
         return "goodbye"  # 「わかりました、では失礼いたします」 read as a person at 0.31: no word of one, a leave taken
     if intent in _PASSWORD_TOPICS and names_another_service(text):
         return "out_of_scope"  # not one of OCN's two passwords
@@ -178,9 +177,8 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
         and tracker.get_slot("procedure") == "reset_ocn_password"
         and not KNOWS_CURRENT.search(fold(text))  # 「今のはわかるので、変更の方法を」: the change, as asked
     ):
-        return (
-            "forgot_ocn_id_password"  # in the reset, the password is the forgotten one (「変えたらメールソフトも？」)
-        )
+        # in the reset, the password is the forgotten one (「変えたらメールソフトも？」)
+        return "forgot_ocn_id_password"
     if intent == "forgot_ocn_id_password" and not in_form and _which_password_unsaid(tracker):
         return "forgot_password"  # 「OCNのパスワード」: which of the two, asked
     forgotten = forgotten_instead_of_change(intent, text)
@@ -192,6 +190,11 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
     if intent == "ask_id_types" and len(named) == 1 and ONES_OWN.search(nfkc(text).lower()):
         return TOPIC_OF_ID[named.pop()]["check"]  # 「自分のOCN IDってなんだっけ」: the look-up of that one
     return intent
+
+
+def _only_takes_leave(text: str) -> bool:
+    """The last sentence takes leave, and nothing is asked (an opening 「失礼します、…を教えてください」 is no goodbye)."""
+    return takes_leave_at_the_end(text) and not asks_or_requests(text)
 
 
 def _password_question_in_a_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

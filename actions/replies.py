@@ -399,13 +399,14 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         # 「わかりました」 takes the answer, 「あ、思い出しました」 needs it no more: neither asks for the procedure.
         return ask_survey(dispatcher)
     reading = read_yes_no(question, text)
-    offered_again = "utter_offer_procedure_instead" in bot_responses_before(tracker)  # once: then read as usual
-    if question == "offer_procedure" and offered_again and reading is None and cannot_do_it_themselves(text):
-        reading = "no"  # 「むり」 again, after the offer said it with its reason: not now
-    if question == "offer_procedure" and reading != "yes" and not offered_again and cannot_do_it_themselves(text):
-        # 「むり」「マイページとか無理です」: what the chat procedure is for; the offer again, with that reason.
-        dispatcher.utter_message(response="utter_offer_procedure_instead", buttons=_yes_no_buttons(question, tracker))
-        return [ask(question)]
+    if question == "offer_procedure" and reading != "yes" and cannot_do_it_themselves(text):
+        if "utter_offer_procedure_instead" in bot_responses_before(tracker):
+            reading = reading or "no"  # 「むり」 again, after the offer said it with its reason: not now
+        else:
+            # 「むり」「マイページとか無理です」: what the chat procedure is for; the offer again, with that reason.
+            offer = _yes_no_buttons(question, tracker)
+            dispatcher.utter_message(response="utter_offer_procedure_instead", buttons=offer)
+            return [ask(question)]
     if reading is None and question == "offer_procedure" and _slipped_request_for_the_offer(tracker, text):
         reading = "yes"  # 「ちやっとておねかいします」: the classifier could not place its slips
     if reading is None and question == "offer_procedure" and _asks_again_for_the_offered(tracker, text):

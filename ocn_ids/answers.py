@@ -375,7 +375,6 @@ _ASKS_THE_BOT_TO_LOOK = re.compile(
 )
 
 
-# 「調べてもらわなくていい」「確認してくれなくていい」: the request turned down.
 # A reply to 「「taro.yamada@ocn.ne.jp」と読み取りました」 that corrects the reading, even after a yes (「はい、一文字
 # 違います」「ほぼ合ってます」「たろうじゃなくてじろうです」): no code is sent (actions/verification_slots.py).
 CORRECTS_THE_READING = re.compile(
@@ -383,19 +382,18 @@ CORRECTS_THE_READING = re.compile(
     r"一文字|ひともじ|一字|もう一度|もう一回|もういちど|もういっかい|言い直|いいなお|間違|まちが|まちか|修正|しゅうせい|"
     r"だけ|以外|いがい"
 )
+# 「調べてもらわなくていい」「確認してくれなくていい」: the request turned down.
 NEGATED_REQUEST = re.compile(r"なくて|ないで|なくても")
 
 
-# A wish or a request (「確認したいです」「再設定をお願いします」「調べてもらえますか」): at the offer of the chat
-# procedure, said of the topic just answered, it takes the offer (actions/replies.py).
-_WISH_OR_REQUEST = re.compile(
-    r"たい|ほしい|欲しい|お願|おねが|頼|たのみ|たのむ|もらえ|もらい|いただけ|頂け|くれ|くださ|下さ"
-)
+# A wish (「確認したいです」「再設定をお願いします」), or a request (REQUEST_FORM: 「調べてもらえますか」): at the offer of
+# the chat procedure, said of the topic just answered, it takes the offer (actions/replies.py).
+_WISH = re.compile(r"たい|ほしい|欲しい|お願|おねが|頼|たのみ|たのむ")
 
 
 _THEMSELVES_OR_LATER = re.compile(
     r"自分で|じぶんで|自力|まいぺーじ|mypage|後で|あとで|後ほど|のちほど|今度|こんど|また|まず|先に|さきに|探して|さがして|"
-    r"てみ|からにし|から(やり|やる|し)|けど|が、|ですが|のですが"
+    r"てみ|からにし|から(やり|やる|し)|けど|ですが"
 )
 
 
@@ -410,7 +408,7 @@ def wishes_it_done(text: str) -> bool:
     question = "?" in text or "？" in text or word.endswith(("か", "かな", "の", "っけ"))
     if question and not REQUEST_FORM.search(word):  # 「確認してもらえますか」 is a request
         return False
-    return bool(_WISH_OR_REQUEST.search(word))
+    return bool(_WISH.search(word) or REQUEST_FORM.search(word))
 
 
 def asks_the_bot_to_look(text: str) -> bool:
@@ -464,7 +462,7 @@ _ASKS_TO_STOP_SLIPPED = re.compile(
 
 
 def asks_to_stop(word: str) -> bool:
-    """A folded reply that asks for a stop, a hold or nothing (ASKS_TO_STOP's words, also slipped)."""
+    """A folded reply that asks for a stop, a hold or nothing (「中断」「保留」「なしで」…, also slipped)."""
     return bool(_ASKS_TO_STOP_SLIPPED.search(without_slips(word)))
 
 
@@ -529,8 +527,8 @@ STOPS_THE_PROCEDURE = re.compile(
 HAD_ENOUGH = re.compile(
     r"(いや|いえ|いいえ|あー|あの|はあ|はぁ)?(もう)(いい|いらない|要らない|結構|けっこう)(です|よ|や|わ|っす|から)?(もう)?[!！。…]*"
 )
-# 「なしで」「もう大丈夫です」「今回はいいです」 at 「よろしいですか？」: declined (actions/procedure_run.py).
-DECLINES_AT_THE_END = re.compile(r"なし|無し|大丈夫|だいじょうぶ|いいです|いいや|いいよ|(いっか|いいか)$")
+# 「なしで」「もう大丈夫です」「今回はいいです」 at 「よろしいですか？」: declined (declines_in_words).
+_DECLINES_AT_THE_END = re.compile(r"なし|無し|大丈夫|だいじょうぶ|いいです|いいや|いいよ")
 
 
 def declines_in_words(text: str) -> bool:
@@ -543,7 +541,7 @@ def declines_in_words(text: str) -> bool:
         return True  # 「もういっか」: its か is no question
     if QUESTION_FORM.search(word) or QUESTION_WORDS.search(word) or _OBLIGATION.search(word):
         return False  # 「メールソフトの方もやらなきゃだめ」: what must be done, asked, not declined
-    said = NEGATED.search(word) or DECLINES_IT.search(word) or DECLINES_AT_THE_END.search(word)
+    said = NEGATED.search(word) or DECLINES_IT.search(word) or _DECLINES_AT_THE_END.search(word)
     return bool(said or asks_to_stop(word))
 
 
