@@ -60,7 +60,8 @@ def test_a_question_at_the_final_confirmation_is_answered_and_sends_nothing(stac
 
 def test_an_unsure_cancel_at_the_final_confirmation_asks_again_and_the_yes_still_counts(stack: RunningStack) -> None:
     """「なんかやっぱり」 is read as a cancel at 0.43 and says nothing of stopping: the verified procedure is kept,
-    the question asked again with its buttons, and the yes that follows runs it."""
+    the question asked again with its buttons, and the yes that follows runs it. (Here the form's own reading asks
+    again; an unsure cancel that reaches action_cancel_procedure is tests/actions/test_procedure_actions.py's.)"""
     sender = at_the_final_confirmation(stack, "ログイン履歴を見たい")
     again = texts(stack.say(sender, "なんかやっぱり"))
     assert "中止しました" not in again and "どちらかをお選びください" in again
