@@ -34,6 +34,7 @@ from ocn_ids.answers import (
     PLAIN_YES_NO,
     PUTS_OFF,
     QUESTION_FORM,
+    QUESTION_MARK,
     QUESTION_WORDS,
     REQUEST_FORM,
     SAYS_YES,
@@ -49,6 +50,7 @@ from ocn_ids.answers import (
     asks_for_chat_procedure,
     asks_to_stop,
     courtesy_parts,
+    declines_in_words,
     fold,
 )
 from ocn_ids.normalize import without_slips
@@ -452,6 +454,8 @@ def changes_mind(text: str) -> Reading | None:
     changes the account."""
     word = fold(text)
     if CHANGE_OF_MIND.search(word) or _CHANGE_OF_MIND_SLIPPED.search(without_slips(word)):
+        if (QUESTION_MARK.search(text) or QUESTION_FORM.search(word)) and not declines_in_words(text):
+            return "unclear"  # 「これって後で取り消せますか」「やめたらどうなりますか」: asked about, not decided
         return "no"  # also flick-typed: 「やっはりいいてす」
     if WAIT_A_MOMENT.search(word):
         return "unclear"

@@ -28,6 +28,7 @@ from ocn_ids.answers import (
     NEXT_QUESTION,
     NOT_ABOUT_THE_ANSWER,
     NOT_THIS_BUT,
+    OBLIGATION,
     OTHER_OWNERS,
     OTHER_THINGS,
     PART_ASKS,
@@ -124,9 +125,31 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
         return None
     if thanks_in(folded) and not (QUESTION_MARK.search(text) or QUESTION_WORDS.search(folded)):
         return None  # 「転送されるのですね。ご丁寧にありがとうございます」: the fact taken in, with thanks
+    return _fact_named(facts, topic in _ABOUT_ALL_IDS, folded)
+
+
+def fact_asked_at_the_confirmation(topic: str | None, text: str) -> Fact | None:
+    """At 「…よろしいですか？」, a question on a fact of the procedure's topic (「再設定したらメールソフトのほうも
+    変えないといけないですか」), however long: answered before the yes is asked again. A device named alone
+    (「スマホに届くんですか」) asks where the link goes, not about the mail app's settings."""
+    facts = FOLLOW_UPS.get(topic or "")
+    folded = fold(text)
+    asked = QUESTION_MARK.search(text) or ASKS_SOMETHING.search(folded) or OBLIGATION.search(folded)
+    if not facts or text.startswith("/") or not asked:
+        return None
+    for device in _DEVICES:
+        folded = folded.replace(fold(device), "")
+    return _fact_named(facts, topic in _ABOUT_ALL_IDS, folded)
+
+
+_DEVICES = ("スマホ", "iphone", "android")
+
+
+def _fact_named(facts: tuple[Fact, ...], about_all_ids: bool, folded: str) -> Fact | None:
+    """The first fact whose words the folded message uses (about an ID it names, if it names any)."""
     named = _ids_named_by_name(folded)
     for fact in facts:
-        if (named or topic in _ABOUT_ALL_IDS) and fact.subject not in named:
+        if (named or about_all_ids) and fact.subject not in named:
             continue
         if any(fold(word) in folded for word in fact.keywords):
             return fact

@@ -42,11 +42,13 @@ from actions.conversation_state import (
 )
 from actions.conversation_thread import procedure_of_recent_answers, procedure_of_the_thread
 from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
+from actions.follow_ups import fact_asked_at_the_confirmation
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
+from actions.procedure_switch import asks_a_question
 from actions.receiving_questions import YOURS_TO_CHOOSE, asks_of_a_way, receiving_reply
-from actions.topics import TOPICS, procedure_title
+from actions.topics import TOPICS, procedure_title, topic_of_procedure
 from actions.verification_slots import VerificationSlots, start_verification
 from channels.senders import is_shared_chat
 from easy_japanese.twins import twins
@@ -227,31 +229,24 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             return {}
         text = tracker.latest_message.get("text") or ""
         typed = not text.startswith("/")
-        reading = read_yes_no("procedure_confirmed", text) if typed else None
-        if reading is None and typed and no_longer_needed(text):
-            reading = "no"  # 「パスワード思い出しました」: the classifier reads the topic
-        if reading is None and typed and latest_intent(tracker) in _YES_NO_READINGS:
-            reading = changes_mind(text)  # only a reply: 「dアカウントの連携を取り消したい」 is a new question
         procedure = tracker.get_slot("procedure")
-        if reading is None and typed and asks_to_go_ahead(text, procedure):
-            reading = "yes"  # 「早くやってください」: the classifier may call it anything
-        elif (
-            reading is None
-            and typed
-            and latest_intent(tracker) in ("affirm", "nlu_fallback")
-            and _names(text, procedure)
-        ):
-            reading = "unclear"  # 「パスワードは自分で変えます」 names it, neither yes nor a question: asked again
+        if typed and (fact := fact_asked_at_the_confirmation(topic_of_procedure(procedure), text)):
+            # 「再設定したらメールソフトも変えないといけないですか」: its answer, then 「よろしいですか？」 again.
+            dispatcher.utter_message(response=fact.response)
+            return {"procedure_confirmed": None}
+        reading = _reading_in_words(tracker, text, procedure) if typed else None
         worded = reading is not None
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
         if (
             reading == "no"
             and not worded
-            and latest_confidence(tracker) < _SURE_OF_A_NO
+            and (latest_confidence(tracker) < _SURE_OF_A_NO or asks_a_question(text))
             and not declines_in_words(text)
         ):
-            reading = "unclear"  # 「あ、そうだ」 read as a no at 0.46: asked again, the verified procedure kept
+            # 「あ、そうだ」 read as a no at 0.46, 「これって後で取り消せますか」 as a sure one: asked again, the
+            # verified procedure kept.
+            reading = "unclear"
         if reading == "yes":
             # This yes acts on the account: 「はい？」「後でお願いします」 and an unsure yes reading are none.
             reading = checked_final_yes(text, worded, latest_confidence(tracker))
@@ -264,6 +259,21 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"procedure_confirmed": None if value is None else bool(value)}
+
+
+def _reading_in_words(tracker: Tracker, text: str, procedure: str | None) -> str | None:
+    """ "yes", "no" or "unclear" as the typed reply's words say it, whatever the classifier read; None when the
+    words say neither."""
+    reading = read_yes_no("procedure_confirmed", text)
+    if reading is None and no_longer_needed(text):
+        reading = "no"  # 「パスワード思い出しました」: the classifier reads the topic
+    if reading is None and latest_intent(tracker) in _YES_NO_READINGS:
+        reading = changes_mind(text)  # only a reply: 「dアカウントの連携を取り消したい」 is a new question
+    if reading is None and asks_to_go_ahead(text, procedure):
+        reading = "yes"  # 「早くやってください」: the classifier may call it anything
+    elif reading is None and latest_intent(tracker) in ("affirm", "nlu_fallback") and _names(text, procedure):
+        reading = "unclear"  # 「パスワードは自分で変えます」 names it, neither yes nor a question: asked again
+    return reading
 
 
 def _names(text: str, procedure: str | None) -> bool:

@@ -539,14 +539,15 @@ def declines_in_words(text: str) -> bool:
         return False
     if _NEVER_MIND.search(word):
         return True  # 「もういっか」: its か is no question
-    if QUESTION_FORM.search(word) or QUESTION_WORDS.search(word) or _OBLIGATION.search(word):
+    if QUESTION_FORM.search(word) or QUESTION_WORDS.search(word) or OBLIGATION.search(word):
         return False  # 「メールソフトの方もやらなきゃだめ」: what must be done, asked, not declined
     said = NEGATED.search(word) or DECLINES_IT.search(word) or _DECLINES_AT_THE_END.search(word)
     return bool(said or asks_to_stop(word))
 
 
 _NEVER_MIND = re.compile(r"(いっか|いいか)$")
-_OBLIGATION = re.compile(r"なきゃ|なくちゃ|なければ|ないと(いけ|だめ|駄目|まず)|なくては|ねば")
+# What must be done, asked without a question mark (「メールソフトの方もやらなきゃだめ」).
+OBLIGATION = re.compile(r"なきゃ|なくちゃ|なければ|ないと(いけ|だめ|駄目|まず)|なくては|ねば")
 
 
 KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")

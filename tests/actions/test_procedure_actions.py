@@ -780,6 +780,8 @@ def test_had_enough_after_an_answer_is_a_goodbye(typed: str, pending: str | None
         ("遠慮しておきます", 0.5, False),
         ("今回は見送ります", 0.5, False),
         ("メールソフトの方もやらなきゃだめ", 0.43, None),  # what must be done, asked: not a no
+        ("これって後で取り消せますか", 0.9, None),  # a question read surely as a no: asked again
+        ("いいえ、取り消してください", 0.9, False),
     ],
 )
 def test_an_unsure_no_at_the_final_question_is_asked_again(
@@ -790,3 +792,29 @@ def test_an_unsure_no_at_the_final_question_is_asked_again(
     t.latest_message["intent"]["confidence"] = confidence
     result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
     assert result == {"procedure_confirmed": expected}
+
+
+@pytest.mark.parametrize(
+    "typed, intent, procedure, answer",
+    [
+        ("再設定したらメールソフトのほうも変えないといけないですか", "nlu_fallback", "reset_ocn_password", True),
+        ("メールソフトもやらなきゃだめ？", "deny", "reset_ocn_password", True),
+        ("はい、お願いします。iPhoneのメールの設定も必要ですか", "affirm", "reset_ocn_password", True),
+        ("スマホに届くんですか", "affirm", "reset_ocn_password", False),  # where the link goes, not the mail app
+        ("メールソフトは自分で直します", "affirm", "reset_ocn_password", False),  # states, asks nothing
+        ("メールソフトの設定も変えるんですか", "nlu_fallback", "login_history", False),  # no fact of its own
+    ],
+)
+def test_a_question_on_the_procedures_fact_at_the_final_question_is_answered(
+    typed: str, intent: str, procedure: str, answer: bool
+) -> None:
+    """At 「…よろしいですか？」 the mail app's question is answered and the yes asked again: nothing is sent,
+    nothing cancelled."""
+    slots = {"requested_slot": "procedure_confirmed", "procedure": procedure}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(dispatcher, t, {}))
+    answered = responses(dispatcher.messages) == ["utter_fact_mail_app_settings"]
+    assert answered is answer
+    if answer:
+        assert result == {"procedure_confirmed": None}
