@@ -58,6 +58,16 @@ def test_a_question_at_the_final_confirmation_is_answered_and_sends_nothing(stac
     assert "中止しました" in stopped and "お送りしました" not in stopped
 
 
+def test_the_mail_apps_question_at_the_reset_confirmation_is_answered_and_the_reset_kept(stack: RunningStack) -> None:
+    """「メールソフトもやらなきゃだめ？」 is read as a no (deny 0.65) and had cancelled the verified reset: it is the
+    help page's note on mail apps, answered, and the yes that follows sends the link."""
+    sender = at_the_final_confirmation(stack, "OCN IDのパスワードを忘れました")
+    answered = texts(stack.say(sender, "メールソフトもやらなきゃだめ？"))
+    assert "メールソフトやアプリの設定も変更する必要があります" in answered
+    assert "中止しました" not in answered and "よろしいですか" in answered
+    assert "お送りしました" in texts(stack.say(sender, "はい"))
+
+
 def test_an_unsure_cancel_at_the_final_confirmation_asks_again_and_the_yes_still_counts(stack: RunningStack) -> None:
     """「なんかやっぱり」 is read as a cancel at 0.43 and says nothing of stopping: the verified procedure is kept,
     the question asked again with its buttons, and the yes that follows runs it. (Here the form's own reading asks
