@@ -469,6 +469,8 @@ def topic_of_the_id_in_context(
     operation = asked_operation(text, topic) or (None if OTHER_THINGS.search(fold(text)) else unsaid)
     if other_id and operation is None:
         operation = _OPERATION_OF.get(topic)  # 「接続のほう」: what was just asked, of the ID it names
+    if operation is None and topic in _ABOUT_ALL_IDS and _names_one_id_alone(named, text):
+        operation = "check"  # 「認証IDは？」 after the three IDs: where that one is found, not its section guessed
     if operation == "change" and topic in _PASSWORD_TOPICS and not named and not THE_ID_ITSELF.search(fold(text)):
         operation = "password_change"  # 「で、変え方は？」 after a password's answer: the password's
     if operation is None and topic in _PASSWORD_TOPICS and _asks_for_the_id_alone(text):
@@ -477,6 +479,14 @@ def topic_of_the_id_in_context(
         return None
     asked = TOPIC_OF_ID[id_type].get(operation) if operation else None
     return IdQuestion(asked, id_type, operation) if asked and operation else None
+
+
+def _names_one_id_alone(named: set[str], text: str) -> bool:
+    """「認証IDは？」「接続用IDのほう」: one ID's name and nothing else asked of it."""
+    folded = fold(text)
+    if len(named) != 1 or len(folded) > _BARE_QUESTION_CHARS or OTHER_THINGS.search(folded):
+        return False
+    return bool(THE_SAME_OF_IT.search(folded) or QUESTION_MARK.search(text))
 
 
 def _asks_for_the_id_alone(text: str) -> bool:
@@ -517,14 +527,19 @@ def id_question_in_context(
     if intent == "bot_challenge" and not names_the_bot(text):
         intent = "nlu_fallback"  # 「それってなんか偏向とかできるんですか」: a question, unplaced, not about the bot
     # An ID's name alone is read as "inform": only 「…のほう」 after another ID's answer is taken so.
-    other_id = _the_same_of_another_id(topic, named_id_types(text), text) if topic else None
-    named_alone = intent == "inform" and other_id is not None
+    named = named_id_types(text)
+    other_id = _the_same_of_another_id(topic, named, text) if topic else None
+    # 「接続用IDのほう」 after the three IDs' answer names one of them alone, as after another ID's.
+    one_of_all = topic in _ABOUT_ALL_IDS and _names_one_id_alone(named, text)
+    named_alone = intent == "inform" and (other_id is not None or one_of_all)
     if not named_alone and (
         intent not in READS_AS_ID_QUESTION or (intent in _ID_OF_TOPIC and confidence >= SURE_OF_ANOTHER_ID)
     ):
         return None
     unsaid: Operation | None = "password_forgotten" if intent == "forgot_password" else None
-    asked = topic_of_the_id_in_context(topic, said_before, text, unsure=intent == "nlu_fallback", unsaid=unsaid)
+    asked = topic_of_the_id_in_context(
+        topic, said_before, text, unsure=intent == "nlu_fallback" or named_alone, unsaid=unsaid
+    )
     if asked is None or asked.topic == intent:
         return None
     if pending == "offer_procedure" and asked.operation == "check" and not (other_id or _ASKS_HOW.search(fold(text))):
