@@ -469,8 +469,10 @@ def topic_of_the_id_in_context(
     operation = asked_operation(text, topic) or (None if OTHER_THINGS.search(fold(text)) else unsaid)
     if other_id and operation is None:
         operation = _OPERATION_OF.get(topic)  # 「接続のほう」: what was just asked, of the ID it names
-    if operation is None and topic in _ABOUT_ALL_IDS and _names_one_id_alone(named, text):
-        operation = "check"  # 「認証IDは？」 after the three IDs: where that one is found, not its section guessed
+    if operation is None and topic in _ABOUT_ALL_IDS and not after_a_fact and _names_one_id_alone(named, text):
+        # 「認証IDは？」 right after the three IDs' answer: where that one is found, not its section guessed (after a
+        # fact, 「お客さま番号は変更できません」, 「接続用IDも？」 asks the fact's question of it).
+        operation = "check"
     if operation == "change" and topic in _PASSWORD_TOPICS and not named and not THE_ID_ITSELF.search(fold(text)):
         operation = "password_change"  # 「で、変え方は？」 after a password's answer: the password's
     if operation is None and topic in _PASSWORD_TOPICS and _asks_for_the_id_alone(text):

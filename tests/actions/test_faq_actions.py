@@ -700,6 +700,15 @@ def test_a_bare_reply_naming_another_id_asks_the_same_of_it(
     assert bubble not in responses(run(ActionClarify(), t)[0])
 
 
+def test_one_id_named_after_a_fact_on_the_three_ids_is_not_its_look_up() -> None:
+    """「お客さま番号は変更できません」 (a fact after the three IDs' answer), then 「接続用IDも？」: the fact's question
+    of that ID, not where it is found."""
+    fact = {"event": "bot", "metadata": {"utter_action": "utter_fact_customer_number_fixed"}}
+    events = [{"event": "user", "text": "…"}, fact, {"event": "user", "text": "接続用IDも？"}]
+    t = tracker("nlu_fallback", text="接続用IDも？", slots={"topic": "ask_id_types"}, events=events)
+    assert "utter_answer_check_connection_id" not in responses(run(ActionClarify(), t)[0])
+
+
 @pytest.mark.parametrize(
     ("before", "text", "read_as", "expected", "bubble", "id_name"),
     [
