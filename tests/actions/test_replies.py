@@ -395,6 +395,10 @@ def test_a_code_with_spaces_dashes_or_full_width_is_the_code(typed: str) -> None
         ("やっはりけっこうてす", "nlu_fallback", False),  # flick-typed: the dakuten and small kana lost
         ("はい、じゃ、メールでお願いします", "affirm", True),  # じゃ、め is no 「やめ」
         ("ちょっと待ってください", "affirm", None),
+        # No longer needed, or a no in front, however surely the classifier reads a yes: asked again.
+        ("もう大丈夫です", "affirm", None),
+        ("いいえもう大丈夫です", "affirm", None),
+        ("いえいえ、お願いします", "affirm", None),
     ],
 )
 def test_the_final_yes_is_read_with_the_question_in_mind(typed: str, intent: str, expected: bool | None) -> None:
@@ -1671,7 +1675,7 @@ def test_another_way_is_not_read_without_one_or_for_another_id(topic: str, typed
     assert "utter_other_ways" not in responses(run(ActionAnswer(), t)[0])
 
 
-@pytest.mark.parametrize("typed", ["一応ね", "まあ一応", "いちおう"])
+@pytest.mark.parametrize("typed", ["一応ね", "まあ一応", "いちおう", "もう大丈夫です"])
 def test_sort_of_to_did_it_help_is_a_yes(typed: str) -> None:
     t = tracker("goodbye", text=typed, slots={"pending_question": "survey"})
     t.latest_message["intent"]["confidence"] = 0.33
