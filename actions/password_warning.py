@@ -7,6 +7,7 @@ recognizer that bot_server/redaction.py masks with, so what the customer is told
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,7 +16,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import PROCEDURE_FORM
-from ocn_ids.passwords import contains_password
+from ocn_ids.answers import ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, asks_or_requests, fold
+from ocn_ids.passwords import contains_password, password_spans
 
 Events = list[dict[str, Any]]
 Run = Callable[[Any, CollectingDispatcher, Tracker, dict[str, Any]], Awaitable[Events]]
@@ -31,6 +33,26 @@ def at_id_prompt(tracker: Tracker) -> bool:
 def typed_password(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text") or ""
     return not text.startswith("/") and contains_password(text, at_id_prompt=at_id_prompt(tracker))
+
+
+def shares_only_a_password(text: str) -> bool:
+    """「今のパスワードはabc12345です」「パスワードはsakura2020だったと思うんですが」: a password told, and nothing
+    asked, requested or said of changing, forgetting or looking anything up beside it."""
+    spans = password_spans(text)
+    if not spans:
+        return False
+    rest = "".join(
+        text[end:start] for (_, end), (start, _) in zip([(0, 0), *spans], [*spans, (len(text), 0)], strict=True)
+    )
+    word = fold(rest)
+    said = (ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, _A_PROBLEM)
+    return not asks_or_requests(rest) and not any(pattern.search(word) for pattern in said)
+
+
+# What a customer says of a password that does not work (「…なのにログインできない」): a problem to answer.
+_A_PROBLEM = re.compile(
+    r"でき(ない|ません|なかった)|入れ(ない|ません)|はいれ|違う|ちがう|だめ|駄目|通らない|エラー|えらー"
+)
 
 
 def warn_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:

@@ -64,7 +64,7 @@ from actions.follow_ups import (
     two_topics,
 )
 from actions.links import contact_response, link
-from actions.password_warning import typed_password
+from actions.password_warning import WARNED_SLOT, shares_only_a_password, typed_password, warn_once
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
 from actions.procedure_switch import asks_a_question, resumed_procedure, switch_events, switched_procedure
 from actions.receiving_questions import receiving_reply
@@ -158,6 +158,15 @@ async def answer_person_asked_for(dispatcher: CollectingDispatcher, tracker: Tra
         # 「いいえ、…人につないで」 to 「解決しましたか？」: not resolved, recorded as such, then the person.
         recorded = survey_answered(resolved=False)
     return [*recorded, FollowupAction("action_handoff")]
+
+
+async def answer_password_shared(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「今のパスワードはabc12345です」 and nothing asked: the warning is the whole reply (a help-page section again
+    would answer a question nobody asked), then the open question again. In a procedure the form reads it; once
+    warned in the conversation, the message is read as any other (the warning is given once)."""
+    if in_procedure(tracker) or tracker.get_slot(WARNED_SLOT) or not shares_only_a_password(text):
+        return None
+    return [*warn_once(dispatcher, tracker), *_ask_again(dispatcher, tracker)]
 
 
 async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -545,6 +554,7 @@ def _utter_question(question: str, dispatcher: CollectingDispatcher, tracker: Tr
 # The order in which a message is read before it counts as a new question (docs/architecture.md).
 READERS: tuple[tuple[str, Reader], ...] = (
     ("person", answer_person_asked_for),
+    ("password_shared", answer_password_shared),
     ("procedure_change", answer_procedure_change),
     ("open_question", answer_open_question),
     ("topic_chosen", answer_topic_chosen_in_words),

@@ -83,3 +83,27 @@ def test_one_warning_when_one_action_runs_another() -> None:
     t = tracker("inform", text="パスワードは abc123 です", slots={"pending_question": "survey"})
     messages, _ = run(ActionAnswerPendingQuestion(), t)
     assert responses(messages).count("utter_password_not_in_chat") == 1
+
+
+@pytest.mark.parametrize("action", [ActionAnswer(), ActionClarify(), ActionAnswerPendingQuestion()])
+@pytest.mark.parametrize(
+    "typed, only_warned",
+    [
+        ("今のパスワードはabc12345です", True),
+        ("パスワードはえーとたろういちにさんよんです", True),  # spelled aloud
+        ("パスワードはsakura2020だったと思うんですが", True),
+        ("パスワードはabc12345なのにログインできない", False),  # a problem: answered too
+        ("パスワードはabc12345です。OCN IDはどこで確認できますか", False),  # a question beside it
+    ],
+)
+def test_a_password_told_and_nothing_asked_gets_the_warning_and_the_open_question(
+    action, typed: str, only_warned: bool
+) -> None:
+    """After the answer and 「解決しましたか？」, a password told with nothing asked beside it: the warning is the
+    reply and the survey is asked again, not a help-page section nobody asked for."""
+    events = [{"event": "bot", "metadata": {"utter_action": "utter_answer_change_ocn_id_password"}}]
+    slots = {"topic": "change_ocn_id_password", "pending_question": "survey"}
+    messages, _ = run(action, tracker("inform", text=typed, slots=slots, events=events))
+    said = responses(messages)
+    assert said[0] == "utter_password_not_in_chat"
+    assert (said == ["utter_password_not_in_chat", "utter_ask_survey"]) is only_warned
