@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import PROCEDURE_FORM
 from ocn_ids.answers import ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, asks_or_requests, fold
-from ocn_ids.passwords import contains_password, password_spans
+from ocn_ids.passwords import at_secret_prompt, contains_password, looks_like_password, password_spans
 
 Events = list[dict[str, Any]]
 Run = Callable[[Any, CollectingDispatcher, Tracker, dict[str, Any]], Awaitable[Events]]
@@ -26,8 +26,10 @@ WARNED_SLOT = "password_warned"
 
 
 def at_id_prompt(tracker: Tracker) -> bool:
-    """The form is waiting for a customer number / OCN ID (bot_server.redaction.ID_PROMPT_SLOTS)."""
-    return tracker.active_loop_name == PROCEDURE_FORM and tracker.get_slot("requested_slot") == "account_ref"
+    """Where a whole secret-looking message is a password (ocn_ids.passwords.at_secret_prompt, the rule the tracker
+    store's redaction follows): the form waiting for an ID, the which-password question, a password's answer."""
+    requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == PROCEDURE_FORM else None
+    return at_secret_prompt(requested, tracker.get_slot("pending_question"), tracker.get_slot("topic"))
 
 
 def typed_password(tracker: Tracker) -> bool:
@@ -35,9 +37,12 @@ def typed_password(tracker: Tracker) -> bool:
     return not text.startswith("/") and contains_password(text, at_id_prompt=at_id_prompt(tracker))
 
 
-def shares_only_a_password(text: str) -> bool:
+def shares_only_a_password(text: str, *, at_prompt: bool = False) -> bool:
     """「今のパスワードはabc12345です」「パスワードはsakura2020だったと思うんですが」: a password told, and nothing
-    asked, requested or said of changing, forgetting or looking anything up beside it."""
+    asked, requested or said of changing, forgetting or looking anything up beside it. `at_prompt`: where a whole
+    secret-looking message is one (at_id_prompt), 「abc12345」 alone is."""
+    if at_prompt and looks_like_password(text):
+        return True
     spans = password_spans(text)
     if not spans:
         return False

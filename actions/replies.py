@@ -64,7 +64,7 @@ from actions.follow_ups import (
     two_topics,
 )
 from actions.links import contact_response, link
-from actions.password_warning import WARNED_SLOT, shares_only_a_password, typed_password, warn_once
+from actions.password_warning import WARNED_SLOT, at_id_prompt, shares_only_a_password, typed_password, warn_once
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
 from actions.procedure_switch import asks_a_question, resumed_procedure, switch_events, switched_procedure
 from actions.receiving_questions import receiving_reply
@@ -164,7 +164,9 @@ async def answer_password_shared(dispatcher: CollectingDispatcher, tracker: Trac
     """「今のパスワードはabc12345です」 and nothing asked: the warning is the whole reply (a help-page section again
     would answer a question nobody asked), then the open question again. In a procedure the form reads it; once
     warned in the conversation, the message is read as any other (the warning is given once)."""
-    if in_procedure(tracker) or tracker.get_slot(WARNED_SLOT) or not shares_only_a_password(text):
+    if in_procedure(tracker) or tracker.get_slot(WARNED_SLOT):
+        return None
+    if not shares_only_a_password(text, at_prompt=at_id_prompt(tracker)):
         return None
     return [*warn_once(dispatcher, tracker), *_ask_again(dispatcher, tracker)]
 

@@ -40,9 +40,10 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot_server.rasa_patches import register
-from bot_server.redaction import at_secret_prompt, note_incoming_message
+from bot_server.redaction import note_incoming_message
 from ocn_ids.answers import read_wait_answer
 from ocn_ids.normalize import nfkc
+from ocn_ids.passwords import at_secret_prompt
 
 _original_parse_message = MessageProcessor.parse_message
 _original_run_prediction_loop = MessageProcessor._run_prediction_loop
@@ -85,7 +86,7 @@ async def _parse_unless_paused(
 ) -> dict[str, Any]:
     # Where the bot asked for an ID, a password-looking message is kept out of this turn's log records.
     at_id_prompt = tracker is not None and at_secret_prompt(
-        tracker.get_slot("requested_slot"), tracker.get_slot("pending_question")
+        tracker.get_slot("requested_slot"), tracker.get_slot("pending_question"), tracker.get_slot("topic")
     )
     note_incoming_message(message.text, at_id_prompt=at_id_prompt)
     if tracker is not None and tracker.is_paused():

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ocn_ids.normalize import nfkc, normalize_with_offsets
 from ocn_ids.parse import find_values
-from ocn_ids.passwords import looks_like_password, password_spans
+from ocn_ids.passwords import at_secret_prompt, looks_like_password, password_spans
 
 if TYPE_CHECKING:  # Rasa is imported only by redact_event: the action server logs through this module too
     from rasa.shared.core.events import Event
@@ -41,16 +41,6 @@ if TYPE_CHECKING:  # Rasa is imported only by redact_event: the action server lo
 CODE_MASK = "[確認コード]"
 PHONE_MASK = "[電話番号]"
 PASSWORD_MASK = "[パスワード]"
-# The form slots whose question asks for a customer number / OCN ID (actions/verification_slots.py).
-ID_PROMPT_SLOTS = ("account_ref",)
-# Open questions after which a customer may paste the password itself (「どちらのパスワードでしょうか？」):
-# a secret-looking whole message there is masked as at an ID prompt (security review, 2026-12-04).
-SECRET_PROMPT_QUESTIONS = ("which_password",)
-
-
-def at_secret_prompt(requested_slot: Any, pending_question: Any) -> bool:
-    """The bot's last question invites an ID or names a password: a whole secret-looking message is one."""
-    return requested_slot in ID_PROMPT_SLOTS or pending_question in SECRET_PROMPT_QUESTIONS
 
 
 # Cheap test before the password recognizer runs on a log line: a password word in any width/case.
@@ -225,15 +215,18 @@ def redact_events(events: Iterable[Event]) -> list[Event]:
 
     requested: Any = None
     pending: Any = None
+    topic: Any = None
     redacted = []
     for event in events:
         if isinstance(event, SlotSet) and event.key == "requested_slot":
             requested = event.value
         elif isinstance(event, SlotSet) and event.key == "pending_question":
             pending = event.value
+        elif isinstance(event, SlotSet) and event.key == "topic":
+            topic = event.value
         elif isinstance(event, ActiveLoop) and event.name is None:
             requested = None
-        at_id_prompt = isinstance(event, UserUttered) and at_secret_prompt(requested, pending)
+        at_id_prompt = isinstance(event, UserUttered) and at_secret_prompt(requested, pending, topic)
         redacted.append(redact_event(event, at_id_prompt=at_id_prompt))
     return redacted
 

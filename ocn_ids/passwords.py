@@ -194,6 +194,29 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+# Where a whole secret-looking message (「abc12345」 alone) is a password: one rule for the tracker store and logs
+# (bot_server/redaction.py) and the bot's warning (actions/password_warning.py).
+# The form slots whose question asks for a customer number / OCN ID (actions/verification_slots.py).
+ID_PROMPT_SLOTS = ("account_ref",)
+# Open questions after which a customer may paste the password itself (「どちらのパスワードでしょうか？」)
+# (security review, 2026-12-04).
+SECRET_PROMPT_QUESTIONS = ("which_password",)
+# The help-page topics about a password (actions/topics.py): right after their answer, a customer may type the
+# password itself (「abc12345」 after 「OCN IDのパスワードを変えたい」's answer) (issue 23, 2026-12-07).
+PASSWORD_TOPICS = (
+    "forgot_ocn_id_password",
+    "change_ocn_id_password",
+    "change_connection_id_password",
+    "forgot_password",
+)
+
+
+def at_secret_prompt(requested_slot: object, pending_question: object, topic: object = None) -> bool:
+    """The bot's last question invites an ID or names a password, or its last answer was about a password:
+    a whole secret-looking message is one."""
+    return requested_slot in ID_PROMPT_SLOTS or pending_question in SECRET_PROMPT_QUESTIONS or topic in PASSWORD_TOPICS
+
+
 def looks_like_password(text: str) -> bool:
     """The whole message is one secret-looking token (read only where the bot asked for an ID)."""
     token = nfkc(text).strip()

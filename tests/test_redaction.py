@@ -318,6 +318,16 @@ def test_a_password_pasted_after_the_which_password_question_is_masked(typed: st
     assert redact_events([*asked, _said("OCN IDのほうです")])[-1].text == "OCN IDのほうです"
 
 
+@pytest.mark.parametrize("topic", ["change_ocn_id_password", "forgot_ocn_id_password", "change_connection_id_password"])
+def test_a_password_typed_alone_after_a_passwords_answer_is_masked(topic: str) -> None:
+    """「abc12345」 alone right after the answer on changing or resetting a password: the password itself."""
+    answered = [SlotSet("topic", topic), SlotSet("pending_question", "survey"), ActionExecuted("action_listen")]
+    assert redact_events([*answered, _said("abc12345")])[-1].text == PASSWORD_MASK
+    assert redact_events([*answered, _said("N123456789")])[-1].text != PASSWORD_MASK  # an ID stays what it is
+    other = [SlotSet("topic", "check_customer_number"), ActionExecuted("action_listen")]
+    assert redact_events([*other, _said("abc12345")])[-1].text == "abc12345"
+
+
 def test_after_the_form_the_id_prompt_is_over() -> None:
     events = [*ASKED_FOR_ID, ActiveLoop(None), ActionExecuted("action_listen"), _said("abc12345")]
     assert redact_events(events)[-1].text == "abc12345"

@@ -92,6 +92,7 @@ def test_one_warning_when_one_action_runs_another() -> None:
         ("今のパスワードはabc12345です", True),
         ("パスワードはえーとたろういちにさんよんです", True),  # spelled aloud
         ("パスワードはsakura2020だったと思うんですが", True),
+        ("abc12345", True),  # alone, right after a password's answer: the password itself
         ("パスワードはabc12345なのにログインできない", False),  # a problem: answered too
         ("パスワードはabc12345です。OCN IDはどこで確認できますか", False),  # a question beside it
     ],
