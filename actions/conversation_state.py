@@ -40,17 +40,32 @@ def bot_messages_before(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def _events_of_the_turn_before(tracker: Tracker) -> list[dict[str, Any]]:
-    """The tracker's events between the customer's two latest messages (the bot's turn before the latest)."""
-    events: list[dict[str, Any]] = []
+    """The tracker's events between the customer's two latest messages (the bot's turn before the latest). A turn
+    that only warned about a password typed and asked its question again (actions/replies.py, password shared)
+    moved nothing: the turn before it counts with it (「じゃあどうすれば」 then follows the answer before)."""
+    turns: list[list[dict[str, Any]]] = [[]]
     seen_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            if seen_user:
+            if seen_user and not _only_warned(turns[-1]):
                 break
+            if seen_user:
+                turns.append([])
             seen_user = True
         elif seen_user:
-            events.append(event)
-    return events[::-1]
+            turns[-1].append(event)
+    return [event for turn in reversed(turns) for event in reversed(turn)]
+
+
+# What a turn that only warned about a password says: the warning, and the open question again.
+_WARNING_TURN = frozenset(
+    {"utter_password_not_in_chat", "utter_ask_survey", "utter_offer_procedure", "utter_ask_which_password"}
+)
+
+
+def _only_warned(events: list[dict[str, Any]]) -> bool:
+    said = {(event.get("metadata") or {}).get("utter_action") for event in events if event.get("event") == "bot"}
+    return "utter_password_not_in_chat" in said and said <= _WARNING_TURN
 
 
 # A procedure's result, and the topic whose answer it stands for: after the login history, 「パスワードも変えた

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation_state import bot_responses_before
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.procedure_form import ValidateProcedureForm
 from actions.reply_actions import ActionAnswerPendingQuestion
@@ -108,3 +109,30 @@ def test_a_password_told_and_nothing_asked_gets_the_warning_and_the_open_questio
     said = responses(messages)
     assert said[0] == "utter_password_not_in_chat"
     assert (said == ["utter_password_not_in_chat", "utter_ask_survey"]) is only_warned
+
+
+def test_the_turn_that_only_warned_keeps_the_answer_before_it_in_view() -> None:
+    """After the answer, 「今のパスワードはabc12345です」 (warned, the survey again), then a question that only
+    follows the answer: it is read against that answer, as if the warning had not come between."""
+
+    def bot(name: str) -> dict:
+        return {"event": "bot", "metadata": {"utter_action": name}}
+
+    events = [
+        {"event": "user", "text": "パスワードを変えたい"},
+        bot("utter_answer_change_ocn_id_password"),
+        bot("utter_ask_survey"),
+        {"event": "user", "text": "今のパスワードは[パスワード]です"},
+        bot("utter_password_not_in_chat"),
+        bot("utter_ask_survey"),
+        {"event": "user", "text": "じゃあどうすれば"},
+    ]
+    said = bot_responses_before(tracker("nlu_fallback", text="じゃあどうすれば", events=events))
+    assert said[0] == "utter_answer_change_ocn_id_password" and said[-2:] == [
+        "utter_password_not_in_chat",
+        "utter_ask_survey",
+    ]
+    # A warning given with an answer is an answer's turn of its own: nothing before it counts.
+    events[4:6] = [bot("utter_password_not_in_chat"), bot("utter_help_section")]
+    said = bot_responses_before(tracker("nlu_fallback", text="じゃあどうすれば", events=events))
+    assert said == ["utter_password_not_in_chat", "utter_help_section"]
