@@ -45,12 +45,14 @@ from ocn_ids.answers import (
     KNOWS_CURRENT,
     ONES_OWN,
     PASSWORD_WORDS,
+    REQUEST_FORM,
     THE_ID_ITSELF,
     asks_for_chat_procedure,
     asks_for_the_chat_procedure_despite_slips,
     asks_for_the_internet_id,
     asks_or_requests,
     asks_the_bot_to_look,
+    asks_the_bot_to_send,
     fold,
     greets_and_asks_nothing,
     leaves_the_password_open,
@@ -116,12 +118,10 @@ class ActionAnswer(Action):
             intent = "out_of_scope"
         if intent != "out_of_scope" and not in_form and (_too_short_to_tell(tracker) or _says_only_an_id(tracker)):
             return _clarify_short(dispatcher, tracker)
-        procedure, text = TOPICS[intent].procedure, tracker.latest_message.get("text") or ""
-        sends_it = intent in _WHAT_THE_CHAT_CAN_SEND and not asks_a_question(text) and "再発行" not in text
-        if sends_it and not in_form and asks_for_chat_procedure(text):
-            procedure = named_procedure(text)  # None: the form asks which (「登録証の件、チャットでできることを」)
-        looks_it_up = intent in _LOOK_UPS and asks_the_bot_to_look(text) and not asks_a_question(text)
-        if (procedure or sends_it) and not in_form and (asks_for_chat_procedure(text) or looks_it_up):
+        text = tracker.latest_message.get("text") or ""
+        intent = intent if in_form else _look_up_asked_to_be_sent(intent, text)
+        asked_for, procedure = _procedure_asked_for(intent, text)
+        if asked_for and not in_form:
             # 「ログイン履歴をチャットで確認したい」: what the customer asked for is the procedure, not its answer.
             return start_procedure_events(tracker, procedure) + [FollowupAction(PROCEDURE_FORM)]
         if intent == "out_of_scope" and not in_form and _slipped_chat_request(tracker, text):
@@ -135,6 +135,33 @@ class ActionAnswer(Action):
             if found.section:
                 return answer_from_section(dispatcher, tracker, found)
         return answer_topic(intent, dispatcher, tracker)
+
+
+def _procedure_asked_for(intent: str, text: str) -> tuple[bool, str | None]:
+    """Whether the message asks for the topic's chat procedure rather than its answer, and which procedure (None:
+    the form asks which, 「登録証の件、チャットでできることを」)."""
+    procedure = TOPICS[intent].procedure
+    sends_it = intent in _WHAT_THE_CHAT_CAN_SEND and not asks_a_question(text) and "再発行" not in text
+    if sends_it and asks_for_chat_procedure(text):
+        procedure = named_procedure(text)
+    looks_it_up = intent in _LOOK_UPS and _asks_the_bot_to_do_it(text)
+    return bool(procedure or sends_it) and (asks_for_chat_procedure(text) or looks_it_up), procedure
+
+
+def _asks_the_bot_to_do_it(text: str) -> bool:
+    """「お客さま番号を調べてください」「…調べてもらえますか」「接続用IDを郵送で送ってください」: the bot asked to look
+    the ID up or send it (a request, also in question form), not how the customer does it."""
+    asked = asks_the_bot_to_look(text) or asks_the_bot_to_send(text)
+    return asked and (not asks_a_question(text) or bool(REQUEST_FORM.search(fold(text))))
+
+
+def _look_up_asked_to_be_sent(intent: str, text: str) -> str:
+    """「お客さま番号をSMSで送ってほしい」 read as its change (0.61): a request to send the one ID it names (not a
+    password, nor its reset link) is that ID's look-up, whose procedure sends it."""
+    named = named_id_types(text)
+    if len(named) != 1 or PASSWORD_WORDS.search(fold(text)) or not asks_the_bot_to_send(text):
+        return intent
+    return TOPIC_OF_ID[next(iter(named))]["check"]
 
 
 # Actions that pass a message they have no use for on to action_clarify (a cancel with nothing running,

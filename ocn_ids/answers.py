@@ -368,11 +368,13 @@ UNLINKING = re.compile(r"解除|かいじょ|外し|はずし|外す|はずす|�
 LINKING_WORDS = re.compile(r"連携|れんけい|ひもづけ|紐づけ|紐付け")
 
 
+# What follows 「調べて」「送って」 when the bot is asked to do it: not 「もらえないんですか」 (asks whether it can).
+_ASKED_OF_THE_BOT = (
+    r"(ください|下さい|くださ|ほしい|欲しい|もらえ(?!ない|ません)|もらい|いただけ(?!ない|ません)|くれ(?!ない|ません)|$)"
+)
 # 「お客さま番号を調べてください」「ログイン履歴みせて」「OCN IDを確認してほしい」: the bot itself asked to look it
 # up, which is the chat's procedure (not 「教えて」, which asks as much for the way). On the folded text.
-_ASKS_THE_BOT_TO_LOOK = re.compile(
-    r"(調べて|しらべて|確認して|かくにんして|見せて|みせて)(ください|下さい|くださ|ほしい|欲しい|もらえ|もらい|いただけ|くれ|$)"
-)
+_ASKS_THE_BOT_TO_LOOK = re.compile(r"(調べて|しらべて|確認して|かくにんして|見せて|みせて)" + _ASKED_OF_THE_BOT)
 
 
 # A reply to 「「taro.yamada@ocn.ne.jp」と読み取りました」 that corrects the reading, even after a yes (「はい、一文字
@@ -414,6 +416,18 @@ def wishes_it_done(text: str) -> bool:
 def asks_the_bot_to_look(text: str) -> bool:
     word = fold(text)
     return bool(_ASKS_THE_BOT_TO_LOOK.search(word)) and not (
+        NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(word)
+    )
+
+
+# 「お客さま番号をSMSで送ってほしい」「接続用IDを郵送で送ってください」: the bot asked to send the ID itself, which the
+# chat's procedure does. On the folded text.
+_ASKS_THE_BOT_TO_SEND = re.compile(r"(送って|おくって)" + _ASKED_OF_THE_BOT)
+
+
+def asks_the_bot_to_send(text: str) -> bool:
+    word = fold(text)
+    return bool(_ASKS_THE_BOT_TO_SEND.search(word)) and not (
         NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(word)
     )
 

@@ -1599,6 +1599,11 @@ def test_a_password_question_in_a_procedure_is_of_the_procedures_id(procedure: s
         ("私のお客さま番号を教えて", "check_customer_number", False),  # 「教えて」 asks as much for the way
         ("お客さま番号はどこで確認してもらえますか", "check_customer_number", False),  # where: a question
         ("パスワードを調べてください", "forgot_ocn_id_password", False),  # a password is never looked up
+        ("お客さま番号を調べてもらえますか", "check_customer_number", True),  # a request in question form
+        ("接続用IDを郵送で送ってください", "check_connection_id", True),  # sent: its procedure sends it
+        ("お客さま番号をSMSで送ってほしい", "change_customer_number", True),  # misread as its change
+        ("OCN IDのパスワードの再設定リンクを送ってください", "forgot_ocn_id_password", False),  # not the ID's look-up
+        ("お客さま番号って送ってもらえないんですか", "change_customer_number", False),  # asked, negated
     ],
 )
 def test_a_look_up_asked_of_the_bot_starts_its_procedure(typed: str, intent: str, starts: bool) -> None:
