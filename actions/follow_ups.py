@@ -139,6 +139,9 @@ def fact_asked_at_the_confirmation(topic: str | None, text: str) -> Fact | None:
         return None
     for device in _DEVICES:
         folded = folded.replace(fold(device), "")
+    # The ID's own facts only of that ID named (「郵送に変更できますか」 asks about the sending, not the number).
+    named = _ids_named_by_name(folded)
+    facts = tuple(fact for fact in facts if fact is _APP_SETTINGS or fact.subject in named)
     return _fact_named(facts, topic in _ABOUT_ALL_IDS, folded)
 
 
@@ -484,11 +487,18 @@ def topic_of_the_id_in_context(
 
 
 def _names_one_id_alone(named: set[str], text: str) -> bool:
-    """「認証IDは？」「接続用IDのほう」: one ID's name and nothing else asked of it."""
-    folded = fold(text)
-    if len(named) != 1 or len(folded) > _BARE_QUESTION_CHARS or OTHER_THINGS.search(folded):
+    """「認証IDは？」「接続用IDのほう」: one ID's name and nothing else asked of it (not 「認証IDは何桁？」「…必要？」)."""
+    if len(named) != 1 or len(fold(text)) > _BARE_QUESTION_CHARS:
         return False
-    return bool(THE_SAME_OF_IT.search(folded) or QUESTION_MARK.search(text))
+    rest = text
+    for found in sorted(find_choices(text), key=lambda found: found.start, reverse=True):
+        if found.entity == "id_type":
+            rest = rest[: found.start] + rest[found.end :]
+    return bool(_ONLY_PARTICLES.fullmatch(fold(rest).strip()))
+
+
+# What may stand beside an ID's name that asks nothing else of it: 「…は？」「…のほう」「…もです」.
+_ONLY_PARTICLES = re.compile(r"(って|は|も|の(ほう|方)|のこと)*(です|でしょうか|ですか|は|も)?[?？。!！\s]*")
 
 
 def _asks_for_the_id_alone(text: str) -> bool:

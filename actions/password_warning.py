@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import PROCEDURE_FORM
 from ocn_ids.answers import ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, asks_or_requests, fold
-from ocn_ids.passwords import at_secret_prompt, contains_password, looks_like_password, password_spans
+from ocn_ids.passwords import SecretPrompt, at_secret_prompt, contains_password, looks_like_password, password_spans
 
 Events = list[dict[str, Any]]
 Run = Callable[[Any, CollectingDispatcher, Tracker, dict[str, Any]], Awaitable[Events]]
@@ -25,7 +25,7 @@ Run = Callable[[Any, CollectingDispatcher, Tracker, dict[str, Any]], Awaitable[E
 WARNED_SLOT = "password_warned"
 
 
-def at_id_prompt(tracker: Tracker) -> bool:
+def at_id_prompt(tracker: Tracker) -> SecretPrompt:
     """Where a whole secret-looking message is a password (ocn_ids.passwords.at_secret_prompt, the rule the tracker
     store's redaction follows): the form waiting for an ID, the which-password question, a password's answer."""
     requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == PROCEDURE_FORM else None
@@ -37,11 +37,11 @@ def typed_password(tracker: Tracker) -> bool:
     return not text.startswith("/") and contains_password(text, at_id_prompt=at_id_prompt(tracker))
 
 
-def shares_only_a_password(text: str, *, at_prompt: bool = False) -> bool:
+def shares_only_a_password(text: str, *, at_prompt: SecretPrompt | bool = False) -> bool:
     """「今のパスワードはabc12345です」「パスワードはsakura2020だったと思うんですが」: a password told, and nothing
     asked, requested or said of changing, forgetting or looking anything up beside it. `at_prompt`: where a whole
     secret-looking message is one (at_id_prompt), 「abc12345」 alone is."""
-    if at_prompt and looks_like_password(text):
+    if at_prompt and looks_like_password(text, at_prompt):
         return True
     spans = password_spans(text)
     if not spans:
@@ -50,13 +50,19 @@ def shares_only_a_password(text: str, *, at_prompt: bool = False) -> bool:
         text[end:start] for (_, end), (start, _) in zip([(0, 0), *spans], [*spans, (len(text), 0)], strict=True)
     )
     word = fold(rest)
-    said = (ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, _A_PROBLEM)
+    said = (ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, _A_PROBLEM, _ANSWERS_TOO)
     return not asks_or_requests(rest) and not any(pattern.search(word) for pattern in said)
 
 
-# What a customer says of a password that does not work (「…なのにログインできない」): a problem to answer.
+# What a customer says of a password that does not work (「…なのにログインに失敗します」): a problem to answer. And an
+# answer to the open question said with it (「はい、パスワードは…です」「解決しました。…にしました」): read as that.
+# On the folded text (katakana as hiragana).
 _A_PROBLEM = re.compile(
-    r"でき(ない|ません|なかった)|入れ(ない|ません)|はいれ|違う|ちがう|だめ|駄目|通らない|エラー|えらー"
+    r"でき(ない|ません|なかった)|入れ(ない|ません)|はいれ|違う|ちがう|違って|間違|まちが|だめ|駄目|通らな|えらー|失敗|"
+    r"しっぱい|使えな|使えま|つかえな|つながらな|繋がらな|ろっく|弾かれ|はじかれ"
+)
+_ANSWERS_TOO = re.compile(
+    r"^(はい|うん|ええ|いいえ|いえ|いや)|解決|お願い|おねがい|できました|ありがと|わかりました|大丈夫"
 )
 
 

@@ -107,6 +107,8 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
         # password-reset answer) asks for that procedure: asking 「どのお手続きですか？」 would loop.
         procedure = procedure_of_topic(tracker)
     delivery = latest_entity(tracker, "delivery_method")
+    if procedure == "send_connection_id" and not delivery:
+        delivery = _one_method_named(tracker.latest_message.get("text") or "")  # 「接続用IDを郵送で送ってください」
     if procedure is None and delivery:
         procedure = "send_connection_id"
     events = reset_procedure({"procedure": procedure, "delivery_method": delivery})

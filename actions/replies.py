@@ -168,7 +168,10 @@ async def answer_password_shared(dispatcher: CollectingDispatcher, tracker: Trac
         return None
     if not shares_only_a_password(text, at_prompt=at_id_prompt(tracker)):
         return None
-    return [*warn_once(dispatcher, tracker), *_ask_again(dispatcher, tracker)]
+    warned = warn_once(dispatcher, tracker)
+    if tracker.get_slot("pending_question") == "which_password":
+        return [*warned, *ask_which_password(dispatcher)]  # the question the password was typed to, again
+    return [*warned, *_ask_again(dispatcher, tracker)]
 
 
 async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:

@@ -85,8 +85,12 @@ async def _parse_unless_paused(
     only_output_properties: bool = True,
 ) -> dict[str, Any]:
     # Where the bot asked for an ID, a password-looking message is kept out of this turn's log records.
-    at_id_prompt = tracker is not None and at_secret_prompt(
-        tracker.get_slot("requested_slot"), tracker.get_slot("pending_question"), tracker.get_slot("topic")
+    at_id_prompt = (
+        at_secret_prompt(
+            tracker.get_slot("requested_slot"), tracker.get_slot("pending_question"), tracker.get_slot("topic")
+        )
+        if tracker is not None
+        else ""
     )
     note_incoming_message(message.text, at_id_prompt=at_id_prompt)
     if tracker is not None and tracker.is_paused():

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ocn_ids.normalize import nfkc, normalize_with_offsets
 from ocn_ids.parse import find_values
-from ocn_ids.passwords import at_secret_prompt, looks_like_password, password_spans
+from ocn_ids.passwords import SecretPrompt, at_secret_prompt, looks_like_password, password_spans
 
 if TYPE_CHECKING:  # Rasa is imported only by redact_event: the action server logs through this module too
     from rasa.shared.core.events import Event
@@ -148,14 +148,14 @@ def redact_text(text: str) -> str:
     return text
 
 
-def redact_message(text: str, *, at_id_prompt: bool = False) -> str:
+def redact_message(text: str, *, at_id_prompt: SecretPrompt | bool = False) -> str:
     """A customer's message: redact_text, and also six digits grouped in any other way the bot takes
     as the code (ocn_ids.parse: "1234 56", "1 23456"), which redact_text leaves to keep log lines
     readable (2026-11) -- a message the bot used as a code is never stored with it. `at_id_prompt`:
     the bot had asked for a customer number / OCN ID, so a secret-looking message is a password. NUL and
     unpaired surrogates are dropped (`storable`)."""
     text = storable(text)
-    if at_id_prompt and looks_like_password(text):
+    if at_id_prompt and looks_like_password(text, at_id_prompt):
         return PASSWORD_MASK
     codes = [(found.start, found.end) for found in find_values(text) if found.entity == "otp_code"]
     for start, end in sorted(codes, reverse=True):
@@ -174,9 +174,9 @@ def redact_value(value: Any) -> Any:
     return value
 
 
-def _redact_parse_data(parse_data: dict[str, Any], at_id_prompt: bool) -> dict[str, Any]:
+def _redact_parse_data(parse_data: dict[str, Any], at_id_prompt: SecretPrompt | bool) -> dict[str, Any]:
     data = copy.deepcopy(parse_data)
-    whole_password = at_id_prompt and looks_like_password(str(data.get("text") or ""))
+    whole_password = bool(at_id_prompt) and looks_like_password(str(data.get("text") or ""), at_id_prompt)
     if isinstance(data.get("text"), str):
         data["text"] = redact_message(data["text"], at_id_prompt=at_id_prompt)
     for entity in data.get("entities") or []:
@@ -189,7 +189,7 @@ def _redact_parse_data(parse_data: dict[str, Any], at_id_prompt: bool) -> dict[s
     return data
 
 
-def redact_event(event: Event, *, at_id_prompt: bool = False) -> Event:
+def redact_event(event: Event, *, at_id_prompt: SecretPrompt | bool = False) -> Event:
     """One event as it may be stored; `at_id_prompt`: the bot had asked for a customer number / OCN ID
     (redact_events knows that from the conversation)."""
     from rasa.shared.core.events import Event, SlotSet, UserUttered
@@ -211,7 +211,7 @@ def redact_events(events: Iterable[Event]) -> list[Event]:
     """A conversation's events as they may be stored, each message read in its place: a message sent
     while the form waited for a customer number / OCN ID (requested_slot), or after the which-password
     question (pending_question), is read as at an ID prompt."""
-    from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.events import ActiveLoop, Restarted, SessionStarted, SlotSet, UserUttered
 
     requested: Any = None
     pending: Any = None
@@ -226,7 +226,9 @@ def redact_events(events: Iterable[Event]) -> list[Event]:
             topic = event.value
         elif isinstance(event, ActiveLoop) and event.name is None:
             requested = None
-        at_id_prompt = isinstance(event, UserUttered) and at_secret_prompt(requested, pending, topic)
+        elif isinstance(event, (SessionStarted, Restarted)):
+            requested = pending = topic = None  # a new session starts with no slot the bot had set
+        at_id_prompt = at_secret_prompt(requested, pending, topic) if isinstance(event, UserUttered) else ""
         redacted.append(redact_event(event, at_id_prompt=at_id_prompt))
     return redacted
 
@@ -236,11 +238,11 @@ def redact_events(events: Iterable[Event]) -> list[Event]:
 _HIDDEN_IN_LOGS: ContextVar[tuple[str, ...]] = ContextVar("ocn_hidden_in_logs", default=())
 
 
-def note_incoming_message(text: str | None, *, at_id_prompt: bool) -> None:
+def note_incoming_message(text: str | None, *, at_id_prompt: SecretPrompt | bool) -> None:
     """Called as Rasa parses a customer's message (bot_server/handoff_pause.py's parse wrapper, which
     has the tracker): a password typed at an ID prompt is masked in every later log record of this
     message's handling, wherever and however it is printed (repr, structlog)."""
-    if text and at_id_prompt and looks_like_password(text):
+    if text and at_id_prompt and looks_like_password(text, at_id_prompt):
         secret = text.strip()
         _HIDDEN_IN_LOGS.set((*_HIDDEN_IN_LOGS.get(), secret, repr(secret)[1:-1]))
 

@@ -29,6 +29,7 @@ Matched after NFKC, so full-width ＰＷ：ａｂｃ１２３ counts too. Offset
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from ocn_ids.normalize import hiragana, nfkc, normalize_with_offsets
 from ocn_ids.parse import find_values
@@ -211,21 +212,38 @@ PASSWORD_TOPICS = (
 )
 
 
-def at_secret_prompt(requested_slot: object, pending_question: object, topic: object = None) -> bool:
-    """The bot's last question invites an ID or names a password, or its last answer was about a password:
-    a whole secret-looking message is one."""
-    return requested_slot in ID_PROMPT_SLOTS or pending_question in SECRET_PROMPT_QUESTIONS or topic in PASSWORD_TOPICS
+# Where the bot stands when a whole message may be a password (at_secret_prompt): "asked" (it asked for an ID or
+# which password), "answered" (it has just answered about a password: only a token like one, letters and digits,
+# counts, so 「Yes!」「Wi-Fi」「iPhone15」 stay), or "" (nowhere: only a password after a password word counts).
+SecretPrompt = Literal["asked", "answered", ""]
+# The open questions that follow a password's answer (its survey or its procedure's offer): right after it.
+_RIGHT_AFTER_AN_ANSWER = ("survey", "offer_procedure")
 
 
-def looks_like_password(text: str) -> bool:
-    """The whole message is one secret-looking token (read only where the bot asked for an ID)."""
-    token = nfkc(text).strip()
+def at_secret_prompt(requested_slot: object, pending_question: object, topic: object = None) -> SecretPrompt:
+    """Whether the bot's last question invites an ID or names a password ("asked"), or its last answer was
+    about a password and only its survey or offer is open ("answered"); "" otherwise."""
+    if requested_slot in ID_PROMPT_SLOTS or pending_question in SECRET_PROMPT_QUESTIONS:
+        return "asked"
+    if not requested_slot and pending_question in _RIGHT_AFTER_AN_ANSWER and topic in PASSWORD_TOPICS:
+        return "answered"
+    return ""
+
+
+# What may wrap a password typed alone: quotes, a full stop, 「です」 (「abc12345です。」).
+_WRAPPING = re.compile("^[「『\"']+|[」』\"']*(?:です|でした)?[」』\"']*[。.．!！]*$")
+
+
+def looks_like_password(text: str, prompt: SecretPrompt | bool = "asked") -> bool:
+    """The whole message is one secret-looking token (read only at a secret prompt, at_secret_prompt): after an
+    answer ("answered"), letters with digits, six or more, no product or model name."""
+    token = _WRAPPING.sub("", nfkc(text).strip())
     if not MIN_CHARS <= len(token) <= MAX_CHARS or not all("!" <= c <= "~" for c in token):
         return False
     if _MISTYPED_CUSTOMER_NUMBER.fullmatch(token.lower()) or _is_id_or_code(token):
         return False
-    return _mixes_like_a_secret(token)
+    return _states_a_secret(token) if prompt == "answered" else _mixes_like_a_secret(token)
 
 
-def contains_password(text: str, *, at_id_prompt: bool = False) -> bool:
-    return bool(password_spans(text)) or (at_id_prompt and looks_like_password(text))
+def contains_password(text: str, *, at_id_prompt: SecretPrompt | bool = False) -> bool:
+    return bool(password_spans(text)) or (bool(at_id_prompt) and looks_like_password(text, at_id_prompt))

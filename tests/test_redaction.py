@@ -9,7 +9,7 @@ import logging
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.slots import TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -322,10 +322,17 @@ def test_a_password_pasted_after_the_which_password_question_is_masked(typed: st
 def test_a_password_typed_alone_after_a_passwords_answer_is_masked(topic: str) -> None:
     """「abc12345」 alone right after the answer on changing or resetting a password: the password itself."""
     answered = [SlotSet("topic", topic), SlotSet("pending_question", "survey"), ActionExecuted("action_listen")]
-    assert redact_events([*answered, _said("abc12345")])[-1].text == PASSWORD_MASK
-    assert redact_events([*answered, _said("N123456789")])[-1].text != PASSWORD_MASK  # an ID stays what it is
-    other = [SlotSet("topic", "check_customer_number"), ActionExecuted("action_listen")]
+    for typed in ("abc12345", "abc12345。", "「abc12345」", "abc12345です"):
+        assert redact_events([*answered, _said(typed)])[-1].text == PASSWORD_MASK
+    for typed in ("N123456789", "Yes!", "Wi-Fi", "iPhone15", "Thanks!"):  # IDs and words stay what they are
+        assert redact_events([*answered, _said(typed)])[-1].text == typed
+    other = [SlotSet("topic", "check_customer_number"), SlotSet("pending_question", "survey")]
     assert redact_events([*other, _said("abc12345")])[-1].text == "abc12345"
+    # Only right after the answer: once its question is answered, or in a new session, a token is a token.
+    later = [*answered, _said("はい"), SlotSet("pending_question", None), ActionExecuted("action_listen")]
+    assert redact_events([*later, _said("abc12345")])[-1].text == "abc12345"
+    new_session = [*answered, SessionStarted(), ActionExecuted("action_listen")]
+    assert redact_events([*new_session, _said("abc12345")])[-1].text == "abc12345"
 
 
 def test_after_the_form_the_id_prompt_is_over() -> None:

@@ -700,6 +700,13 @@ def test_a_bare_reply_naming_another_id_asks_the_same_of_it(
     assert bubble not in responses(run(ActionClarify(), t)[0])
 
 
+@pytest.mark.parametrize("typed", ["接続用IDは必要？", "認証IDは何桁？", "お客さま番号は不要？"])
+def test_one_id_named_with_a_question_of_its_own_after_the_three_ids_is_not_its_look_up(typed: str) -> None:
+    t = tracker("nlu_fallback", text=typed, slots={"topic": "ask_id_types"}, events=_after_answering("ask_id_types"))
+    said = responses(run(ActionClarify(), t)[0])
+    assert "utter_about_the_id" not in said and not any(name.startswith("utter_answer_check_") for name in said)
+
+
 def test_one_id_named_after_a_fact_on_the_three_ids_is_not_its_look_up() -> None:
     """「お客さま番号は変更できません」 (a fact after the three IDs' answer), then 「接続用IDも？」: the fact's question
     of that ID, not where it is found."""

@@ -95,6 +95,8 @@ def test_one_warning_when_one_action_runs_another() -> None:
         ("パスワードはsakura2020だったと思うんですが", True),
         ("abc12345", True),  # alone, right after a password's answer: the password itself
         ("パスワードはabc12345なのにログインできない", False),  # a problem: answered too
+        ("パスワードはabc12345ですがロックされました", False),
+        ("はい、新しいパスワードはabc12345です", False),  # the survey answered beside it
         ("パスワードはabc12345です。OCN IDはどこで確認できますか", False),  # a question beside it
     ],
 )
@@ -136,3 +138,10 @@ def test_the_turn_that_only_warned_keeps_the_answer_before_it_in_view() -> None:
     events[4:6] = [bot("utter_password_not_in_chat"), bot("utter_help_section")]
     said = bot_responses_before(tracker("nlu_fallback", text="じゃあどうすれば", events=events))
     assert said == ["utter_password_not_in_chat", "utter_help_section"]
+
+
+@pytest.mark.parametrize("typed", ["abc12345", "パスワードはabc12345です"])
+def test_a_password_typed_to_the_which_password_question_gets_the_warning_and_the_question_again(typed: str) -> None:
+    t = tracker("inform", text=typed, slots={"pending_question": "which_password"})
+    said = responses(run(ActionAnswerPendingQuestion(), t)[0])
+    assert said == ["utter_password_not_in_chat", "utter_ask_which_password"]

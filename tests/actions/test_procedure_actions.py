@@ -821,3 +821,19 @@ def test_a_question_on_the_procedures_fact_at_the_final_question_is_answered(
     assert answered is answer
     if answer:
         assert result == {"procedure_confirmed": None}
+
+
+@pytest.mark.parametrize(
+    "typed, answered",
+    [
+        ("郵送に変更できますか？", False),  # the sending, not the number
+        ("送り先を変えられますか？", False),
+        ("お客さま番号って変わることありますか？", True),
+    ],
+)
+def test_the_ids_own_fact_at_the_final_question_needs_the_id_named(typed: str, answered: bool) -> None:
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "send_customer_number"}
+    t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(dispatcher, t, {}))
+    assert ("utter_fact_customer_number_fixed" in responses(dispatcher.messages)) is answered

@@ -399,6 +399,9 @@ def test_a_code_with_spaces_dashes_or_full_width_is_the_code(typed: str) -> None
         ("もう大丈夫です", "affirm", None),
         ("いいえもう大丈夫です", "affirm", None),
         ("いえいえ、お願いします", "affirm", None),
+        ("あ、いいえ大丈夫です", "affirm", None),  # a filler before the no
+        ("んー、いや、いいです", "affirm", None),
+        ("イエス", "affirm", True),  # folded 「いえす」: a yes
     ],
 )
 def test_the_final_yes_is_read_with_the_question_in_mind(typed: str, intent: str, expected: bool | None) -> None:
@@ -1611,6 +1614,13 @@ def test_a_look_up_asked_of_the_bot_starts_its_procedure(typed: str, intent: str
     names it), instead of the answer where to find it and the offer."""
     _, events = run(ActionAnswer(), tracker(intent, text=typed))
     assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events) is starts
+
+
+@pytest.mark.parametrize("typed, method", [("接続用IDを郵送で送ってください", "post"), ("接続用IDをSMSで送ってほしい", "sms")])
+def test_the_way_named_with_the_request_to_send_the_connection_id_is_kept(typed: str, method: str) -> None:
+    """「接続用IDを郵送で送ってください」: the procedure starts with the way it names, not asked again."""
+    _, events = run(ActionAnswer(), tracker("check_connection_id", text=typed))
+    assert slot_events(events)["delivery_method"] == method
 
 
 def _asked_which_password(times: int) -> list[dict]:
