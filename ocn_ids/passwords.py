@@ -18,10 +18,12 @@ customer, once, not to do it again):
   (「たろういちにさんです」), or a letter named with 大文字／小文字 (「てぃーが大文字」); masked from the spelling's
   start to its last spelled part, also in a question (「…いちにさんよんで合ってますか？」). Not 「パスワードは
   大文字と小文字を区別しますか」「大文字も使えるんですね」 (no letter named next to the case).
-- the whole message, when the bot has just asked for a customer number / OCN ID (`at_id_prompt`):
-  one token of 4-64 printable characters without spaces that mixes letters with digits (or upper and
-  lower case with symbols) and is no ID the bot reads (N+9 digits, a mail address), no mistyped customer
-  number (N and digits only) and no code or phone number (those have their own masks).
+- the whole message, when the bot has just asked for a customer number / OCN ID or which password
+  (at_secret_prompt "asked"): one token of 4-64 printable characters without spaces (quotes, 。 or 「です」
+  around it allowed) that mixes letters with digits (or upper and lower case with symbols) and is no ID the
+  bot reads (N+9 digits, a mail address), no mistyped customer number (N and digits only) and no code or
+  phone number (those have their own masks); right after an answer about a password, its survey or offer
+  open ("answered"), only letters with digits, six or more, and no product or model name.
 
 Matched after NFKC, so full-width ＰＷ：ａｂｃ１２３ counts too. Offsets are into the text as typed.
 """
