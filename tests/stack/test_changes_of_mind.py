@@ -166,3 +166,20 @@ def test_yes_after_the_surveys_thanks_is_glad_and_closes(stack: RunningStack) ->
     assert "ご回答ありがとうございます" in texts(stack.say(sender, "了解"))
     reply = texts(stack.say(sender, "はい"))
     assert "お役に立てて何よりです" in reply and "またのご利用をお待ちしております" in reply
+
+
+def test_a_password_typed_alone_after_its_answer_is_warned_about_masked_and_the_survey_asked_again(
+    stack: RunningStack,
+) -> None:
+    """「abc9876xyz」 alone right after the answer on changing the OCN ID's password: the password itself. The
+    warning is the reply, 「解決しましたか？」 comes again, and the store never holds it in clear."""
+    sender = new_sender()
+    stack.say(sender, "OCN IDのパスワードを変えたい")
+    reply = texts(stack.say(sender, "abc9876xyz"))
+    assert "パスワードはチャットに入力しないでください" in reply and "解決しましたか" in reply
+    assert "近いものをお選びください" not in reply
+    db = stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as connection:
+        query = "SELECT data FROM events WHERE sender_id = ?"
+        rows = [row[0] for row in connection.execute(query, (f"rest:{sender}",))]
+    assert rows and not any("abc9876xyz" in row for row in rows)
