@@ -1616,7 +1616,9 @@ def test_a_look_up_asked_of_the_bot_starts_its_procedure(typed: str, intent: str
     assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events) is starts
 
 
-@pytest.mark.parametrize("typed, method", [("接続用IDを郵送で送ってください", "post"), ("接続用IDをSMSで送ってほしい", "sms")])
+@pytest.mark.parametrize(
+    "typed, method", [("接続用IDを郵送で送ってください", "post"), ("接続用IDをSMSで送ってほしい", "sms")]
+)
 def test_the_way_named_with_the_request_to_send_the_connection_id_is_kept(typed: str, method: str) -> None:
     """「接続用IDを郵送で送ってください」: the procedure starts with the way it names, not asked again."""
     _, events = run(ActionAnswer(), tracker("check_connection_id", text=typed))
