@@ -45,7 +45,6 @@ from ocn_ids.answers import (
     KNOWS_CURRENT,
     ONES_OWN,
     PASSWORD_WORDS,
-    REQUEST_FORM,
     THE_ID_ITSELF,
     asks_for_chat_procedure,
     asks_for_the_chat_procedure_despite_slips,
@@ -149,10 +148,10 @@ def _procedure_asked_for(intent: str, text: str) -> tuple[bool, str | None]:
 
 
 def _asks_the_bot_to_do_it(text: str) -> bool:
-    """「お客さま番号を調べてください」「…調べてもらえますか」「接続用IDを郵送で送ってください」: the bot asked to look
-    the ID up or send it (a request, also in question form), not how the customer does it."""
-    asked = asks_the_bot_to_look(text) or asks_the_bot_to_send(text)
-    return asked and (not asks_a_question(text) or bool(REQUEST_FORM.search(fold(text))))
+    """「お客さま番号を調べてください」: the bot asked to look the ID up, not how the customer does it. Not asked in
+    question form (「調べてもらえますか」), nor 「送ってほしい」: the conversation writers expected the answer, which
+    names the ways and offers the chat (decision set: 「接続用IDとパスワードを送ってほしいです」)."""
+    return asks_the_bot_to_look(text) and not asks_a_question(text)
 
 
 def _look_up_asked_to_be_sent(intent: str, text: str) -> str:

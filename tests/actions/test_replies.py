@@ -1602,11 +1602,9 @@ def test_a_password_question_in_a_procedure_is_of_the_procedures_id(procedure: s
         ("私のお客さま番号を教えて", "check_customer_number", False),  # 「教えて」 asks as much for the way
         ("お客さま番号はどこで確認してもらえますか", "check_customer_number", False),  # where: a question
         ("パスワードを調べてください", "forgot_ocn_id_password", False),  # a password is never looked up
-        ("お客さま番号を調べてもらえますか", "check_customer_number", True),  # a request in question form
-        ("接続用IDを郵送で送ってください", "check_connection_id", True),  # sent: its procedure sends it
-        ("お客さま番号をSMSで送ってほしい", "change_customer_number", True),  # misread as its change
-        ("OCN IDのパスワードの再設定リンクを送ってください", "forgot_ocn_id_password", False),  # not the ID's look-up
-        ("お客さま番号って送ってもらえないんですか", "change_customer_number", False),  # asked, negated
+        # Asked in question form or to be sent: the answer, which names the ways and offers the chat.
+        ("お客さま番号を調べてもらえますか", "check_customer_number", False),
+        ("接続用IDを郵送で送ってください", "check_connection_id", False),
     ],
 )
 def test_a_look_up_asked_of_the_bot_starts_its_procedure(typed: str, intent: str, starts: bool) -> None:
@@ -1617,12 +1615,26 @@ def test_a_look_up_asked_of_the_bot_starts_its_procedure(typed: str, intent: str
 
 
 @pytest.mark.parametrize(
-    "typed, method", [("接続用IDを郵送で送ってください", "post"), ("接続用IDをSMSで送ってほしい", "sms")]
+    "typed, method",
+    [("接続用IDを郵送で受け取りたい、チャットで", "post"), ("チャットで接続用IDをSMSで送ってほしい", "sms")],
 )
-def test_the_way_named_with_the_request_to_send_the_connection_id_is_kept(typed: str, method: str) -> None:
-    """「接続用IDを郵送で送ってください」: the procedure starts with the way it names, not asked again."""
+def test_the_way_named_with_the_request_for_the_connection_ids_procedure_is_kept(typed: str, method: str) -> None:
+    """「チャットで接続用IDをSMSで送ってほしい」: the procedure starts with the way it names, not asked again."""
     _, events = run(ActionAnswer(), tracker("check_connection_id", text=typed))
     assert slot_events(events)["delivery_method"] == method
+
+
+@pytest.mark.parametrize(
+    "typed, intent, answered",
+    [
+        ("お客さま番号をSMSで送ってほしい", "change_customer_number", "check_customer_number"),  # misread as its change
+        ("OCN IDのパスワードの再設定リンクを送ってください", "forgot_ocn_id_password", "forgot_ocn_id_password"),
+        ("お客さま番号って送ってもらえないんですか", "change_customer_number", "change_customer_number"),
+    ],
+)
+def test_an_id_asked_to_be_sent_is_its_look_up(typed: str, intent: str, answered: str) -> None:
+    said = responses(run(ActionAnswer(), tracker(intent, text=typed))[0])
+    assert said[0] == f"utter_answer_{answered}"
 
 
 def _asked_which_password(times: int) -> list[dict]:
