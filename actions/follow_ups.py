@@ -56,6 +56,9 @@ class Fact:
     response: str  # domain.yml response that states the fact
     subject: str  # the ID it is about (an id_type)
     keywords: tuple[str, ...]  # words of a follow-up that asks about it
+    # The help-page topic whose answer states this fact, with more (the customer number's change: the answer adds
+    # where the number is found): that answer is given instead.
+    topic: str | None = None
 
 
 _OTHER_ADDRESS = Fact(
@@ -86,7 +89,9 @@ _CONNECTION_ID_IS_NOT_MAIL = Fact(
     "connection_id",
     ("メールアドレスなの", "メールアドレスですか", "メールアドレスとして", "メールに使", "@", "アットマーク", "送受信"),
 )
-_NO_CHANGE_CUSTOMER_NUMBER = Fact("utter_fact_customer_number_fixed", "customer_number", ("変更", "変え", "変わ"))
+_NO_CHANGE_CUSTOMER_NUMBER = Fact(
+    "utter_fact_customer_number_fixed", "customer_number", ("変更", "変え", "変わ"), topic="change_customer_number"
+)
 
 # The facts of each topic's help-page section, in the order they are tried.
 FOLLOW_UPS: dict[str, tuple[Fact, ...]] = {

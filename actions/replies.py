@@ -291,6 +291,8 @@ async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, t
     fact = follow_up_fact(topic, text)
     if fact is None:
         return None
+    if fact.topic:
+        return answer_topic(fact.topic, dispatcher, tracker)  # 「お客さま番号 変更可？」: its own topic's answer
     dispatcher.utter_message(response=fact.response)
     return _ask_again(dispatcher, tracker)
 

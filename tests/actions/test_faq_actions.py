@@ -707,6 +707,17 @@ def test_one_id_named_with_a_question_of_its_own_after_the_three_ids_is_not_its_
     assert "utter_about_the_id" not in said and not any(name.startswith("utter_answer_check_") for name in said)
 
 
+@pytest.mark.parametrize(
+    "before, typed", [("ask_id_types", "お客さま番号 変更可？"), ("check_customer_number", "それって変えられますか")]
+)
+def test_the_customer_numbers_change_asked_as_a_follow_up_gets_its_answer(before: str, typed: str) -> None:
+    """The fact 「お客さま番号は変更できません」 is that topic's answer, which also says where the number is found: the
+    answer is given, not the fact alone."""
+    t = tracker("change_customer_number", text=typed, slots={"topic": before}, events=_after_answering(before))
+    said = responses(run(ActionAnswer(), t)[0])
+    assert said[0] == "utter_answer_change_customer_number" and "utter_fact_customer_number_fixed" not in said
+
+
 def test_one_id_named_after_a_fact_on_the_three_ids_is_not_its_look_up() -> None:
     """「お客さま番号は変更できません」 (a fact after the three IDs' answer), then 「接続用IDも？」: the fact's question
     of that ID, not where it is found."""
