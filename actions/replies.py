@@ -77,6 +77,7 @@ from ocn_ids.answers import (
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
+    HAD_ENOUGH,
     KEEPS_ON,
     POINTS_BACK,
     QUESTION_MARK,
@@ -205,9 +206,12 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     is open, thanks say it was resolved."""
     word = fold(text)
     intent = latest_intent(tracker)
+    nothing_asked = not tracker.get_slot("pending_question") and not in_procedure(tracker)
+    if nothing_asked and HAD_ENOUGH.fullmatch(word) and not asks_a_question(text):
+        dispatcher.utter_message(response="utter_goodbye")  # 「じゃあいいです」 read as nothing at all: leaving
+        return []
     if intent not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
         return None
-    nothing_asked = not tracker.get_slot("pending_question") and not in_procedure(tracker)
     if not says_goodbye(text) and (QUESTION_MARK.search(text) or QUESTION_WORDS.search(word)):
         return None  # 「ありがとう。それって転送はいつまでですか」: thanks, and a question that is read on
     if says_goodbye(text) or (nothing_asked and ends_with_a_closing(text)):

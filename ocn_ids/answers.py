@@ -536,10 +536,11 @@ STOPS_THE_PROCEDURE = re.compile(
     r"^(いや|いえ|いいえ|あー|あの|もう)?もういい(です|よ|や|わ)?$|"
     r"きゃんせるして|きゃんせるします|きゃんせるで|きゃんせるしたい|取り消して|取り消します|取り消したい|cancel"
 )
-# 「もういいよ」「もういらない」「いや、もう結構」 as the whole reply after an answer, nothing running: the customer is
-# leaving (actions/procedure_run.py), on the folded text.
+# 「もういいよ」「もういらない」「いや、もう結構」「じゃあいいです」 as the whole reply after an answer, nothing running:
+# the customer is leaving (actions/procedure_run.py, actions/replies.py), on the folded text.
 HAD_ENOUGH = re.compile(
-    r"(いや|いえ|いいえ|あー|あの|はあ|はぁ)?(もう)(いい|いらない|要らない|結構|けっこう)(です|よ|や|わ|っす|から)?(もう)?[!！。…]*"
+    r"(いや|いえ|いいえ|あー|あの|はあ|はぁ)?(もう|じゃあ|じゃ|それなら|だったら)(いい|いらない|要らない|結構|けっこう)"
+    r"(です|よ|や|わ|っす|から)?(もう)?[!！。…]*"
     r"([、,。\s]*(やめ(ます|る|とく|ときます|ておきます)|おわり|終わり|終わりです|失礼します|さようなら)[!！。…]*)?"
 )  # 「もういいです、やめます」「もういいわ。おわり」: the same, with the word that ends it
 # 「なしで」「もう大丈夫です」「今回はいいです」 at 「よろしいですか？」: declined (declines_in_words).

@@ -762,6 +762,7 @@ def test_an_unsure_cancel_at_the_final_question_asks_it_again(typed: str, confid
         ("もういらない！", "survey", True),
         ("もういいです、やめます", "survey", True),  # the word that ends it, after the same
         ("もういいわ。おわり", None, True),
+        ("じゃあいいです", None, True),
         ("もういいです、やめたらどうなりますか", None, False),  # a question
         ("キャンセルしたい", None, False),  # a cancel asked for: there is nothing to cancel, said so
         ("もういいです", "offer_procedure", False),  # the offer's no is read by its own question

@@ -1849,3 +1849,12 @@ def test_an_unsure_code_reading_at_the_confirmation_is_answered_and_the_confirma
 def test_later_with_a_hold_declines_the_offer(typed: str) -> None:
     """A hold or stop word does not undo putting it off (it once made 「後でやります。いったん保留で」 start the form)."""
     assert read_yes_no("offer_procedure", typed) == "no"
+
+
+@pytest.mark.parametrize("typed, goodbye", [("じゃあいいです", True), ("それならいいや", True), ("じゃあいいですか", False)])
+def test_never_mind_after_an_answer_that_the_classifier_could_not_place_is_a_goodbye(typed: str, goodbye: bool) -> None:
+    """「じゃあいいです」 after the off-topic answer (nothing asked), read as nothing at all: the customer is leaving, not
+    a question to clarify."""
+    events = [*_bot_turn("utter_answer_out_of_scope_no_link"), {"event": "user", "text": typed}]
+    t = tracker("nlu_fallback", text=typed, slots={"topic": "out_of_scope"}, events=events)
+    assert (responses(run(ActionClarify(), t)[0]) == ["utter_goodbye"]) is goodbye
