@@ -1851,7 +1851,9 @@ def test_later_with_a_hold_declines_the_offer(typed: str) -> None:
     assert read_yes_no("offer_procedure", typed) == "no"
 
 
-@pytest.mark.parametrize("typed, goodbye", [("じゃあいいです", True), ("それならいいや", True), ("じゃあいいですか", False)])
+@pytest.mark.parametrize(
+    "typed, goodbye", [("じゃあいいです", True), ("それならいいや", True), ("じゃあいいですか", False)]
+)
 def test_never_mind_after_an_answer_that_the_classifier_could_not_place_is_a_goodbye(typed: str, goodbye: bool) -> None:
     """「じゃあいいです」 after the off-topic answer (nothing asked), read as nothing at all: the customer is leaving, not
     a question to clarify."""
