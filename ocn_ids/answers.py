@@ -95,8 +95,10 @@ UNCLEAR: dict[YesNoKind, frozenset[str]] = {
 THANKS = _folded({
     "ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "ありがとね", "どうもありがとう",
     "どうも", "助かります", "助かりました", "たすかります", "たすかりました", "助かった", "たすかった", "感謝します", "thanks", "thankyou", "thx",
-    "さんきゅー", "あざす", "あざっす",
+    "さんきゅー", "あざす", "あざっす", "さんきゅ", "sankyu", "sankyuu", "arigato", "arigatou",
 })  # fmt: skip
+# Thanks only as a whole reply of courtesy words: 「どーも」 without its long vowel is the 「ども」 of 「子ども」.
+_THANKS_ALONE = _folded({"どーも", "どーもです"})
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
     "👋", "ごきげんよう", "お世話になりました", "おせわになりました",
@@ -170,7 +172,7 @@ CLOSINGS_AT_THE_END = _folded({
 })  # fmt: skip
 _COURTESY_WORDS = tuple(
     sorted(
-        YES | NO | FINE | THANKS | GOODBYE | CLOSINGS | CLOSINGS_AT_THE_END | FILLERS | SURVEY_WORDS,
+        YES | NO | FINE | THANKS | _THANKS_ALONE | GOODBYE | CLOSINGS | CLOSINGS_AT_THE_END | FILLERS | SURVEY_WORDS,
         key=len,
         reverse=True,
     )
@@ -220,6 +222,7 @@ def thanks_in(word: str) -> bool:
         mentions_courtesy(word, THANKS)
         or any(w in slipped for w in _SLIPPED_THANKS)
         or _PLEASE_SIGN in parts
+        or not _THANKS_ALONE.isdisjoint(parts)
         or (bool(parts) and set(parts) <= _THUMBS_UP)  # 👍 alone, with nothing asked: satisfied
     )
 

@@ -20,6 +20,7 @@ from actions.replies import reading_in_context
 from actions.reply_actions import ActionAnswerPendingQuestion
 from actions.topics import TOPICS
 from actions.verification_slots import INVALID
+from ocn_ids.answers import fold, thanks_in
 from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
@@ -1860,3 +1861,20 @@ def test_never_mind_after_an_answer_that_the_classifier_could_not_place_is_a_goo
     events = [*_bot_turn("utter_answer_out_of_scope_no_link"), {"event": "user", "text": typed}]
     t = tracker("nlu_fallback", text=typed, slots={"topic": "out_of_scope"}, events=events)
     assert (responses(run(ActionClarify(), t)[0]) == ["utter_goodbye"]) is goodbye
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent"), [("どーも", "greet"), ("sankyu", "nlu_fallback"), ("arigatou", "nlu_fallback")]
+)
+def test_thanks_in_a_long_vowel_or_romaji_to_did_it_help_say_it_did(typed: str, intent: str) -> None:
+    """「どーも」 (read as a hello) and 「sankyu」 to 「解決しましたか？」 after an answer: thanks, recorded as resolved —
+    not a hello in the middle of the chat, nor a clarification."""
+    events = [*_bot_turn("utter_answer_change_ocn_id", "utter_ask_survey"), {"event": "user", "text": typed}]
+    t = tracker(intent, text=typed, slots={"topic": "change_ocn_id", "pending_question": "survey"}, events=events)
+    messages, events_out = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_survey_thanks"]
+    assert slot_events(events_out)["survey_answer"] == "resolved"
+
+
+def test_the_do_mo_of_a_child_is_no_thanks() -> None:
+    assert not thanks_in(fold("子どものOCN IDを確認したい"))
