@@ -130,17 +130,21 @@ def follow_up_fact(topic: str | None, text: str) -> Fact | None:
         return None
     if thanks_in(folded) and not (QUESTION_MARK.search(text) or QUESTION_WORDS.search(folded)):
         return None  # 「転送されるのですね。ご丁寧にありがとうございます」: the fact taken in, with thanks
+    if OTHER_THINGS.search(folded):
+        return None  # 「スマホのアプリでログイン履歴は見られますか」: another thing's question, not the fact's
     return _fact_named(facts, topic in _ABOUT_ALL_IDS, folded)
 
 
-def fact_asked_at_the_confirmation(topic: str | None, text: str) -> Fact | None:
-    """At 「…よろしいですか？」, a question on a fact of the procedure's topic (「再設定したらメールソフトのほうも
-    変えないといけないですか」), however long: answered before the yes is asked again. A device named alone
-    (「スマホに届くんですか」) asks where the link goes, not about the mail app's settings."""
+def fact_asked_outright(topic: str | None, text: str) -> Fact | None:
+    """A question on a fact of the topic, however long: at 「…よろしいですか？」 of its procedure (「再設定したら
+    メールソフトのほうも変えないといけないですか」, answered before the yes is asked again), or right after its answer
+    (「孫がパソコンに入れてくれたメールソフトにも何か致さねばならないのでしょうか」). A device named alone
+    (「スマホに届くんですか」) asks where the link goes, not about the mail app's settings; another thing named
+    (「アプリでログイン履歴は見られますか」) is a question of its own."""
     facts = FOLLOW_UPS.get(topic or "")
     folded = fold(text)
     asked = QUESTION_MARK.search(text) or ASKS_SOMETHING.search(folded) or OBLIGATION.search(folded)
-    if not facts or text.startswith("/") or not asked:
+    if not facts or text.startswith("/") or not asked or OTHER_THINGS.search(folded):
         return None
     for device in _DEVICES:
         folded = folded.replace(fold(device), "")

@@ -42,7 +42,7 @@ from actions.conversation_state import (
 )
 from actions.conversation_thread import procedure_of_recent_answers, procedure_of_the_thread
 from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
-from actions.follow_ups import fact_asked_at_the_confirmation
+from actions.follow_ups import fact_asked_outright
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
@@ -232,7 +232,7 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         typed = not text.startswith("/")
         procedure = tracker.get_slot("procedure")
-        if typed and (fact := fact_asked_at_the_confirmation(topic_of_procedure(procedure), text)):
+        if typed and (fact := fact_asked_outright(topic_of_procedure(procedure), text)):
             # 「再設定したらメールソフトも変えないといけないですか」: its answer, then 「よろしいですか？」 again.
             dispatcher.utter_message(response=fact.response)
             return {"procedure_confirmed": None}

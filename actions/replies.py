@@ -57,6 +57,7 @@ from actions.d_account_questions import asks_beyond_the_link
 from actions.follow_ups import (
     ID_NAMES,
     another_way_asked,
+    fact_asked_outright,
     follow_up_fact,
     id_question_in_context,
     offered_topics_that_fit,
@@ -293,6 +294,9 @@ async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, t
         dispatcher.utter_message(response="utter_other_ways")
         return answer_topic(other, dispatcher, tracker)
     fact = follow_up_fact(topic, text)
+    discussed = topic_discussed(tracker)
+    if fact is None and f"utter_answer_{discussed}" in answers_before(tracker):
+        fact = fact_asked_outright(discussed, text)  # a long question on the answer's fact, right after it
     if fact is None:
         return None
     if fact.topic:

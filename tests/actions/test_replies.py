@@ -1878,3 +1878,22 @@ def test_thanks_in_a_long_vowel_or_romaji_to_did_it_help_say_it_did(typed: str, 
 
 def test_the_do_mo_of_a_child_is_no_thanks() -> None:
     assert not thanks_in(fold("子どものOCN IDを確認したい"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent", "fact"),
+    [
+        ("家族が設定してくれたパソコンのメールソフトにも、何かしないといけないのでしょうか", "ask_id_types", True),
+        ("新しいパスワードにしたら、スマホに入れてあるメールアプリのほうはどうなりますか", "nlu_fallback", True),
+        ("スマホのアプリでログイン履歴は見られますか", "check_login_history", False),  # a question of its own
+    ],
+)
+def test_a_long_question_on_the_answers_fact_right_after_it_gets_the_fact(typed: str, intent: str, fact: bool) -> None:
+    """Right after the answer on changing the OCN ID's password, a question about the mail app however long and
+    however the classifier reads it: the help page's note on mail apps, then the open question again."""
+    events = [*_bot_turn("utter_answer_change_ocn_id_password", "utter_ask_survey"), {"event": "user", "text": typed}]
+    slots = {"topic": "change_ocn_id_password", "pending_question": "survey"}
+    t = tracker(intent, text=typed, slots=slots, events=events, ranking=[(intent, 0.6)])
+    t.latest_message["intent"]["confidence"] = 0.6
+    said = responses(run(ActionAnswer(), t)[0])
+    assert (said[:1] == ["utter_fact_mail_app_settings"]) is fact
