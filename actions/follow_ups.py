@@ -523,12 +523,20 @@ _OPERATION_OF: dict[str, Operation] = {
 
 
 def _the_same_of_another_id(topic: str, named: set[str], text: str) -> str | None:
-    """The one other ID than the topic's that a bare 「…のほう」「…は？」 names, else None."""
+    """The one other ID than the topic's that a bare 「…のほう」「…は？」 names (also after 「了解です。」 and with 「…は
+    どうなりますか」: 「了解です。OCN IDの方はどうなりますか」), else None."""
     own = _ID_OF_TOPIC.get(topic)
-    folded = fold(text)
+    folded = _HOW_ABOUT_IT.sub("", _ACKNOWLEDGED.sub("", fold(text)))
     if not own or len(named) != 1 or own in named or len(folded) > _BARE_QUESTION_CHARS:
         return None
     return next(iter(named)) if THE_SAME_OF_IT.search(folded) else None
+
+
+# Around a bare 「…の方は」: an acknowledgement before it, 「どうなりますか」 after it (on the folded text).
+_ACKNOWLEDGED = re.compile(
+    r"^(了解|りょうかい|わかりました|分かりました|なるほど|承知しました)(です|しました)?(ね|よ)?"
+)
+_HOW_ABOUT_IT = re.compile(r"(どうなりますか|どうなるの|どうですか|どうでしょうか|どうなんですか|どう)$")
 
 
 # A reading of another ID's topic this sure stands (「ログインIDを確認したい」 right after the customer number).

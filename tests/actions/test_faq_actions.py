@@ -679,6 +679,8 @@ def test_a_password_question_after_a_fact_on_the_topic_is_about_the_topics_id() 
         ("check_customer_number", "接続のほう", "inform", "check_connection_id", "utter_about_the_id"),
         ("check_connection_id", "OCN IDは？", "nlu_fallback", "check_ocn_id", "utter_about_the_id"),
         ("change_ocn_id_password", "接続用IDのほうです", "inform", "change_connection_id_password", "utter_password_of_the_id"),
+        # After an acknowledgement, and with 「どうなりますか」: the same question still.
+        ("change_customer_number", "了解です。OCN IDの方はどうなりますか", "nlu_fallback", "change_ocn_id", "utter_about_the_id"),
         # After the three IDs' answer, one of them named alone: where that one is found.
         ("ask_id_types", "認証IDは？", "nlu_fallback", "check_connection_id", "utter_about_the_id"),
         ("ask_id_types", "接続用IDのほう", "inform", "check_connection_id", "utter_about_the_id"),
