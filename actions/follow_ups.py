@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from ocn_ids.answers import (
+    ACKNOWLEDGED,
     ACKNOWLEDGES_OR_TURNS_AWAY,
     ANOTHER_WAY,
     AROUND_AN_OPERATION,
@@ -21,6 +22,7 @@ from ocn_ids.answers import (
     DENIED,
     FOLLOW_UP_MARKERS,
     FORGOT_WORDS,
+    HOW_ABOUT_IT,
     KNOWS_CURRENT,
     KNOWS_IT,
     LOOK_UP_WORDS,
@@ -29,6 +31,7 @@ from ocn_ids.answers import (
     NOT_ABOUT_THE_ANSWER,
     NOT_THIS_BUT,
     OBLIGATION,
+    ONLY_PARTICLES,
     OTHER_OWNERS,
     OTHER_THINGS,
     PART_ASKS,
@@ -503,11 +506,7 @@ def _names_one_id_alone(named: set[str], text: str) -> bool:
     for found in sorted(find_choices(text), key=lambda found: found.start, reverse=True):
         if found.entity == "id_type":
             rest = rest[: found.start] + rest[found.end :]
-    return bool(_ONLY_PARTICLES.fullmatch(fold(rest).strip()))
-
-
-# What may stand beside an ID's name that asks nothing else of it: 「…は？」「…のほう」「…もです」.
-_ONLY_PARTICLES = re.compile(r"(って|は|も|の(ほう|方)|のこと)*(です|でしょうか|ですか|は|も)?[?？。!！\s]*")
+    return bool(ONLY_PARTICLES.fullmatch(fold(rest).strip()))
 
 
 def _asks_for_the_id_alone(text: str) -> bool:
@@ -526,17 +525,10 @@ def _the_same_of_another_id(topic: str, named: set[str], text: str) -> str | Non
     """The one other ID than the topic's that a bare 「…のほう」「…は？」 names (also after 「了解です。」 and with 「…は
     どうなりますか」: 「了解です。OCN IDの方はどうなりますか」), else None."""
     own = _ID_OF_TOPIC.get(topic)
-    folded = _HOW_ABOUT_IT.sub("", _ACKNOWLEDGED.sub("", fold(text)))
+    folded = HOW_ABOUT_IT.sub("", ACKNOWLEDGED.sub("", fold(text)))
     if not own or len(named) != 1 or own in named or len(folded) > _BARE_QUESTION_CHARS:
         return None
     return next(iter(named)) if THE_SAME_OF_IT.search(folded) else None
-
-
-# Around a bare 「…の方は」: an acknowledgement before it, 「どうなりますか」 after it (on the folded text).
-_ACKNOWLEDGED = re.compile(
-    r"^(了解|りょうかい|わかりました|分かりました|なるほど|承知しました)(です|しました)?(ね|よ)?"
-)
-_HOW_ABOUT_IT = re.compile(r"(どうなりますか|どうなるの|どうですか|どうでしょうか|どうなんですか|どう)$")
 
 
 # A reading of another ID's topic this sure stands (「ログインIDを確認したい」 right after the customer number).

@@ -7,7 +7,6 @@ recognizer that bot_server/redaction.py masks with, so what the customer is told
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,7 +15,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import PROCEDURE_FORM
-from ocn_ids.answers import ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, asks_or_requests, fold
+from ocn_ids.answers import (
+    ANSWERS_TOO,
+    ASKS_SOMETHING,
+    CHANGE_WORDS,
+    FORGOT_WORDS,
+    LOOK_UP_WORDS,
+    PASSWORD_PROBLEM,
+    asks_or_requests,
+    fold,
+)
 from ocn_ids.passwords import SecretPrompt, at_secret_prompt, contains_password, looks_like_password, password_spans
 
 Events = list[dict[str, Any]]
@@ -50,20 +58,8 @@ def shares_only_a_password(text: str, *, at_prompt: SecretPrompt | bool = False)
         text[end:start] for (_, end), (start, _) in zip([(0, 0), *spans], [*spans, (len(text), 0)], strict=True)
     )
     word = fold(rest)
-    said = (ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, _A_PROBLEM, _ANSWERS_TOO)
+    said = (ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, PASSWORD_PROBLEM, ANSWERS_TOO)
     return not asks_or_requests(rest) and not any(pattern.search(word) for pattern in said)
-
-
-# What a customer says of a password that does not work (「…なのにログインに失敗します」): a problem to answer. And an
-# answer to the open question said with it (「はい、パスワードは…です」「解決しました。…にしました」): read as that.
-# On the folded text (katakana as hiragana).
-_A_PROBLEM = re.compile(
-    r"でき(ない|ません|なかった)|入れ(ない|ません)|はいれ|違う|ちがう|違って|間違|まちが|だめ|駄目|通らな|えらー|失敗|"
-    r"しっぱい|使えな|使えま|つかえな|つながらな|繋がらな|ろっく|弾かれ|はじかれ"
-)
-_ANSWERS_TOO = re.compile(
-    r"^(はい|うん|ええ|いいえ|いえ|いや)|解決|お願い|おねがい|できました|ありがと|わかりました|大丈夫"
-)
 
 
 def warn_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:

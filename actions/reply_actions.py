@@ -14,9 +14,11 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answer_topic, ask_survey, resolve_which_password
+from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead
 from actions.conversation_state import (
     PROCEDURE_FORM,
+    ask,
     bot_responses_before,
     buttons_before,
     in_procedure,
@@ -76,6 +78,10 @@ class ActionAnswerPendingQuestion(Action):
             dispatcher.utter_message(response="utter_glad_it_helped" if helped else "utter_goodbye")
             return []
         said = bot_responses_before(tracker)
+        if offered_topics_just_before(tracker) and yes_no is False:
+            # 「いいえ」「違います」 to 「近いものをお選びください」: none of them; the same choices again would loop.
+            dispatcher.utter_message(response="utter_none_of_the_choices", buttons=talk_to_person())
+            return [ask(None)]
         if offered_topics_just_before(tracker):
             # 「はい」 to 「近いものをお選びください」 chooses nothing: the same choices again, with a cushion.
             dispatcher.utter_message(response="utter_ask_choice_again")

@@ -1127,3 +1127,20 @@ def read_wait_answer(text: str | None) -> WaitAnswer | None:
     if folded in WANT_CONTACT:
         return "contact"
     return None
+
+
+# What may stand beside an ID's name that asks nothing else of it: 「…は？」「…のほう」「…もです」.
+ONLY_PARTICLES = re.compile(r"(って|は|も|の(ほう|方)|のこと)*(です|でしょうか|ですか|は|も)?[?？。!！\s]*")
+# Around a bare 「…の方は」: an acknowledgement before it, 「どうなりますか」 after it (on the folded text).
+ACKNOWLEDGED = re.compile(r"^(了解|りょうかい|わかりました|分かりました|なるほど|承知しました)(です|しました)?(ね|よ)?")
+HOW_ABOUT_IT = re.compile(r"(どうなりますか|どうなるの|どうですか|どうでしょうか|どうなんですか|どう)$")
+# What a customer says of a password that does not work (「…なのにログインに失敗します」): a problem to answer. And an
+# answer to the open question said with it (「はい、パスワードは…です」「解決しました。…にしました」): read as that.
+# On the folded text (katakana as hiragana).
+PASSWORD_PROBLEM = re.compile(
+    r"でき(ない|ません|なかった)|入れ(ない|ません)|はいれ|違う|ちがう|違って|間違|まちが|だめ|駄目|通らな|えらー|失敗|"
+    r"しっぱい|使えな|使えま|つかえな|つながらな|繋がらな|ろっく|弾かれ|はじかれ"
+)
+ANSWERS_TOO = re.compile(
+    r"^(はい|うん|ええ|いいえ|いえ|いや)|解決|お願い|おねがい|できました|ありがと|わかりました|大丈夫"
+)

@@ -971,6 +971,11 @@ def test_a_yes_to_a_clarification_gets_its_choices_again() -> None:
     messages, _ = run(ActionAnswerPendingQuestion(), tracker("affirm", text="はい", events=events))
     assert responses(messages) == ["utter_ask_choice_again", "utter_clarify"]
     assert messages[1]["buttons"] == topics
+    # 「いいえ、違います」: none of them; asked to say it in other words, with the way to a person, not the same choices.
+    events[-1] = {"event": "user", "text": "いいえ、違います"}
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker("deny", text="いいえ、違います", events=events))
+    assert responses(messages) == ["utter_none_of_the_choices"]
+    assert messages[0]["buttons"][0]["payload"].startswith("/request_human")
 
 
 @pytest.mark.parametrize(
