@@ -42,10 +42,12 @@ from actions.procedure_switch import asks_a_question
 from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, topic_of_procedure
 from ocn_ids.answers import (
+    CHANGE_WORDS,
     KNOWS_CURRENT,
     ONES_OWN,
     PASSWORD_WORDS,
     THE_ID_ITSELF,
+    THE_ID_SENT,
     asks_for_chat_procedure,
     asks_for_the_chat_procedure_despite_slips,
     asks_for_the_internet_id,
@@ -65,7 +67,7 @@ from ocn_ids.answers import (
     thanks_in,
 )
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, has_meaningful_content, nfkc
-from ocn_ids.parse import named_id_types
+from ocn_ids.parse import find_choices, named_id_types
 
 logger = logging.getLogger(__name__)
 
@@ -155,11 +157,20 @@ def _asks_the_bot_to_do_it(text: str) -> bool:
 
 
 def _look_up_asked_to_be_sent(intent: str, text: str) -> str:
-    """「お客さま番号をSMSで送ってほしい」 read as its change (0.61): a request to send the one ID it names (not a
-    password, nor its reset link) is that ID's look-up, whose procedure sends it."""
-    named = named_id_types(text)
-    if len(named) != 1 or PASSWORD_WORDS.search(fold(text)) or not asks_the_bot_to_send(text):
+    """「お客さま番号をSMSで送ってほしい」 read as its change (0.61): a request to send the one ID it names, the ID
+    itself (not a password, its reset link, the way to change it, a form or the history), is that ID's look-up,
+    whose procedure sends it."""
+    named, word = named_id_types(text), fold(text)
+    if len(named) != 1 or PASSWORD_WORDS.search(word) or CHANGE_WORDS.search(word) or not asks_the_bot_to_send(text):
         return intent
+    # 「メール」 alone names the OCN ID, but 「メールで送って」 is how, not what.
+    ids = [
+        found
+        for found in find_choices(text)
+        if found.entity == "id_type" and fold(text[found.start : found.end]) != "めーる"
+    ]
+    if not any(THE_ID_SENT.match(fold(text[found.end :])) for found in ids):
+        return intent  # 「OCN IDの手順をメールで送ってほしい」「接続用IDの申込書を郵送で」: something else sent
     return TOPIC_OF_ID[next(iter(named))]["check"]
 
 

@@ -142,12 +142,13 @@ def fact_asked_outright(topic: str | None, text: str) -> Fact | None:
     """A question on a fact of the topic, however long: at 「…よろしいですか？」 of its procedure (「再設定したら
     メールソフトのほうも変えないといけないですか」, answered before the yes is asked again), or right after its answer
     (「孫がパソコンに入れてくれたメールソフトにも何か致さねばならないのでしょうか」). A device named alone
-    (「スマホに届くんですか」) asks where the link goes, not about the mail app's settings; another thing named
-    (「アプリでログイン履歴は見られますか」) is a question of its own."""
+    (「スマホに届くんですか」) asks where the link goes, not about the mail app's settings. Right after an answer the
+    caller also checks that the classifier could not place it and that it names no other thing
+    (answer_follow_up in actions/replies.py)."""
     facts = FOLLOW_UPS.get(topic or "")
     folded = fold(text)
     asked = QUESTION_MARK.search(text) or ASKS_SOMETHING.search(folded) or OBLIGATION.search(folded)
-    if not facts or text.startswith("/") or not asked or OTHER_THINGS.search(folded):
+    if not facts or text.startswith("/") or not asked:
         return None
     for device in _DEVICES:
         folded = folded.replace(fold(device), "")

@@ -112,9 +112,11 @@ def tokens(text: str) -> list[str]:
 def _sudachi_lemmas(text: str) -> list[str]:
     if not text.strip():
         return []
+    # A lone surrogate (a broken emoji pasted in) cannot be encoded for Sudachi: replaced, not a crash.
+    text = text[:4000].encode("utf-8", "replace").decode("utf-8")
     return [
         m.normalized_form().lower()
-        for m in _tokenizer().tokenize(text[:4000])
+        for m in _tokenizer().tokenize(text)
         if m.surface().strip() and m.part_of_speech()[0] not in _DROPPED_POS and m.normalized_form() not in _STOP_LEMMAS
     ]
 

@@ -232,14 +232,24 @@ def at_secret_prompt(requested_slot: object, pending_question: object, topic: ob
     return ""
 
 
-# What may wrap a password typed alone: quotes, a full stop, 「です」 (「abc12345です。」).
-_WRAPPING = re.compile("^[「『\"']+|[」』\"']*(?:です|でした)?[」』\"']*[。.．!！]*$")
+# What may wrap a password typed alone (「abc12345です。」「“abc12345”」「abc12345 です😊」): quotes, spaces, Japanese
+# punctuation, emoji and 「です」; ASCII symbols stay (they may be the password's own).
+_OPENING = re.compile("^[\\s「『\"'“‘]+")
+_CLOSING = re.compile("(?:[\\s」』\"'”’。．、…]|[^\\x00-\\x7f\\w])+$")
+_POLITE_END = re.compile("(?:です|でーす|でした|だよ)$")
+
+
+def _unwrapped(text: str) -> str:
+    token = _OPENING.sub("", nfkc(text).strip())
+    for _ in range(2):
+        token = _POLITE_END.sub("", _CLOSING.sub("", token))
+    return token
 
 
 def looks_like_password(text: str, prompt: SecretPrompt | bool = "asked") -> bool:
     """The whole message is one secret-looking token (read only at a secret prompt, at_secret_prompt): after an
     answer ("answered"), letters with digits, six or more, no product or model name."""
-    token = _WRAPPING.sub("", nfkc(text).strip())
+    token = _unwrapped(text)
     if not MIN_CHARS <= len(token) <= MAX_CHARS or not all("!" <= c <= "~" for c in token):
         return False
     if _MISTYPED_CUSTOMER_NUMBER.fullmatch(token.lower()) or _is_id_or_code(token):

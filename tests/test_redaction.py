@@ -322,7 +322,15 @@ def test_a_password_pasted_after_the_which_password_question_is_masked(typed: st
 def test_a_password_typed_alone_after_a_passwords_answer_is_masked(topic: str) -> None:
     """「abc12345」 alone right after the answer on changing or resetting a password: the password itself."""
     answered = [SlotSet("topic", topic), SlotSet("pending_question", "survey"), ActionExecuted("action_listen")]
-    for typed in ("abc12345", "abc12345。", "「abc12345」", "abc12345です"):
+    for typed in (
+        "abc12345",
+        "abc12345。",
+        "「abc12345」",
+        "abc12345です",
+        "abc12345 です",
+        "“abc12345”",
+        "abc12345です😊",
+    ):
         assert redact_events([*answered, _said(typed)])[-1].text == PASSWORD_MASK
     for typed in ("N123456789", "Yes!", "Wi-Fi", "iPhone15", "Thanks!"):  # IDs and words stay what they are
         assert redact_events([*answered, _said(typed)])[-1].text == typed

@@ -804,6 +804,14 @@ def test_an_unsure_no_at_the_final_question_is_asked_again(
         ("再設定したらメールソフトのほうも変えないといけないですか", "nlu_fallback", "reset_ocn_password", True),
         ("メールソフトもやらなきゃだめ？", "deny", "reset_ocn_password", True),
         ("はい、お願いします。iPhoneのメールの設定も必要ですか", "affirm", "reset_ocn_password", True),
+        # The procedure's own words (SMS, 本人確認) in it: still the mail app's question.
+        (
+            "SMSで届いたリンクから再設定したら、メールソフトの設定も変えないといけないですか",
+            "nlu_fallback",
+            "reset_ocn_password",
+            True,
+        ),
+        ("本人確認のあと、メールソフトの設定も変更が必要ですか？", "nlu_fallback", "reset_ocn_password", True),
         ("スマホに届くんですか", "affirm", "reset_ocn_password", False),  # where the link goes, not the mail app
         ("メールソフトは自分で直します", "affirm", "reset_ocn_password", False),  # states, asks nothing
         ("メールソフトの設定も変えるんですか", "nlu_fallback", "login_history", False),  # no fact of its own

@@ -403,6 +403,9 @@ def test_a_code_with_spaces_dashes_or_full_width_is_the_code(typed: str) -> None
         ("あ、いいえ大丈夫です", "affirm", None),  # a filler before the no
         ("んー、いや、いいです", "affirm", None),
         ("イエス", "affirm", True),  # folded 「いえす」: a yes
+        ("じゃあいいです", "affirm", None),  # never mind as much as go ahead
+        ("それならいいや", "affirm", None),
+        ("嫌です", "affirm", None),
     ],
 )
 def test_the_final_yes_is_read_with_the_question_in_mind(typed: str, intent: str, expected: bool | None) -> None:
@@ -1636,6 +1639,10 @@ def test_the_way_named_with_the_request_for_the_connection_ids_procedure_is_kept
         ("お客さま番号をSMSで送ってほしい", "change_customer_number", "check_customer_number"),  # misread as its change
         ("OCN IDのパスワードの再設定リンクを送ってください", "forgot_ocn_id_password", "forgot_ocn_id_password"),
         ("お客さま番号って送ってもらえないんですか", "change_customer_number", "change_customer_number"),
+        # Something else to be sent: the way to change it, a form, the history.
+        ("OCN IDの変更方法をメールで送ってほしい", "change_ocn_id", "change_ocn_id"),
+        ("接続用IDの変更申込書を郵送で送ってください", "change_connection_id", "change_connection_id"),
+        ("ログイン履歴をメールで送ってほしい、OCN ID宛てに", "check_login_history", "check_login_history"),
     ],
 )
 def test_an_id_asked_to_be_sent_is_its_look_up(typed: str, intent: str, answered: str) -> None:
@@ -1902,3 +1909,20 @@ def test_a_long_question_on_the_answers_fact_right_after_it_gets_the_fact(typed:
     t.latest_message["intent"]["confidence"] = 0.6
     said = responses(run(ActionAnswer(), t)[0])
     assert (said[:1] == ["utter_fact_mail_app_settings"]) is fact
+
+
+def test_a_long_question_the_classifier_places_surely_is_not_taken_for_a_fact_in_a_side_clause() -> None:
+    """「引っ越しで住所が変わったのですが、お客さま番号の確認はどうすればいいですか」 right after the customer number's
+    answer, read surely as that topic: its 「変わった」 is no question about changing the number."""
+    typed = "引っ越しで住所が変わったのですが、お客さま番号の確認はどうすればいいですか"
+    events = [
+        *_bot_turn("utter_answer_check_customer_number", "utter_offer_procedure"),
+        {"event": "user", "text": typed},
+    ]
+    slots = {"topic": "check_customer_number", "pending_question": "offer_procedure"}
+    t = tracker(
+        "check_customer_number", text=typed, slots=slots, events=events, ranking=[("check_customer_number", 0.92)]
+    )
+    t.latest_message["intent"]["confidence"] = 0.92
+    said = responses(run(ActionAnswer(), t)[0])
+    assert "utter_answer_change_customer_number" not in said and "utter_fact_customer_number_fixed" not in said
