@@ -95,6 +95,9 @@ HEDGES = frozenset(
         "utter_clarify",
         "utter_fallback",
         "utter_fallback_no_link",
+        # 「いいえ」 to the topic buttons: asked to say it in other words, with the way to a person, as the
+        # fallback does (since 2026-12-07)
+        "utter_none_of_the_choices",
         "utter_ask_yes_no_again",
         "utter_ask_choice_again",
         "utter_which_one",
