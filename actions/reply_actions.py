@@ -26,7 +26,7 @@ from actions.conversation_state import (
     latest_intent,
     offered_topics_just_before,
 )
-from actions.faq_actions import ActionClarify
+from actions.faq_actions import ActionClarify, second_fallback
 from actions.follow_ups import FACT_RESPONSES, TOPIC_OF_ID
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import start_procedure_events
@@ -78,6 +78,8 @@ class ActionAnswerPendingQuestion(Action):
             dispatcher.utter_message(response="utter_glad_it_helped" if helped else "utter_goodbye")
             return []
         said = bot_responses_before(tracker)
+        if yes_no is False and "utter_none_of_the_choices" in said:
+            return second_fallback(dispatcher, tracker)  # no again: the help page, the contact page, a person
         if offered_topics_just_before(tracker) and yes_no is False:
             # 「いいえ」「違います」 to 「近いものをお選びください」: none of them; the same choices again would loop.
             dispatcher.utter_message(response="utter_none_of_the_choices", buttons=talk_to_person())

@@ -979,6 +979,11 @@ def test_a_yes_to_a_clarification_gets_its_choices_again() -> None:
     messages, _ = run(ActionAnswerPendingQuestion(), tracker("deny", text="いいえ、違います", events=events))
     assert responses(messages) == ["utter_none_of_the_choices"]
     assert messages[0]["buttons"][0]["payload"].startswith("/request_human")
+    # And 「いいえ」 once more: the help page, the contact page and a person, not 「承知しました」.
+    again = [*events, {"event": "bot", "metadata": {"utter_action": "utter_none_of_the_choices"}}]
+    again.append({"event": "user", "text": "いいえ"})
+    messages, _ = run(ActionAnswerPendingQuestion(), tracker("deny", text="いいえ", events=again))
+    assert responses(messages) == ["utter_fallback_no_link"]
 
 
 @pytest.mark.parametrize(
