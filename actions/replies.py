@@ -88,6 +88,7 @@ from ocn_ids.answers import (
     STOPS_THE_PROCEDURE,
     WILL_TRY,
     answers_in_words,
+    apologizes_only,
     asks_for_a_new_code,
     asks_for_chat_procedure,
     asks_for_chat_procedure_despite_slips,
@@ -127,7 +128,8 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
     text = tracker.latest_message.get("text") or ""
     if not text or text.startswith("/") or len(text) > MAX_MESSAGE_CHARS:
         return None  # a button carries its own meaning
-    if latest_intent(tracker) == "greet" and (GREETS_OR_ASKS.search(fold(text)) or not _answered_just_before(tracker)):
+    greeting = latest_intent(tracker) == "greet" and not apologizes_only(text)  # 「すみません」 alone is no hello
+    if greeting and (GREETS_OR_ASKS.search(fold(text)) or not _answered_just_before(tracker)):
         return None  # 「こんにちは、また質問なんですが」 and a hello to open the chat are greetings, read as such
     for name, reader in READERS:
         events = await reader(dispatcher, tracker, text)
@@ -175,6 +177,17 @@ async def answer_password_shared(dispatcher: CollectingDispatcher, tracker: Trac
     if tracker.get_slot("pending_question") == "which_password":
         return [*warned, *ask_which_password(dispatcher)]  # the question the password was typed to, again
     return [*warned, *_ask_again(dispatcher, tracker)]
+
+
+async def answer_apology_after_the_warning(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> Events | None:
+    """「すみません、気をつけます」「ごめんなさい」 right after the bot asked not to type a password: thanked for it, then
+    the open question again (a hello or a goodbye had answered it)."""
+    if "utter_password_not_in_chat" not in bot_responses_before(tracker) or not apologizes_only(text):
+        return None
+    dispatcher.utter_message(response="utter_thanks_for_understanding")
+    return _ask_again(dispatcher, tracker)
 
 
 async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -583,6 +596,7 @@ def _utter_question(question: str, dispatcher: CollectingDispatcher, tracker: Tr
 READERS: tuple[tuple[str, Reader], ...] = (
     ("person", answer_person_asked_for),
     ("password_shared", answer_password_shared),
+    ("apology", answer_apology_after_the_warning),
     ("procedure_change", answer_procedure_change),
     ("open_question", answer_open_question),
     ("topic_chosen", answer_topic_chosen_in_words),

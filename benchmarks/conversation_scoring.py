@@ -121,7 +121,9 @@ _GLAD_AND_CLOSE = "utter_glad_it_helped"
 
 DOES: dict[str, frozenset[str]] = {
     "greet": frozenset({"utter_greet"}),
-    "thank": frozenset({"utter_thank", "utter_survey_thanks", _GLAD_AND_CLOSE}),
+    # small talk answered politely (SPEC.md): also an apology after the bot asked not to type a password (since
+    # 2026-12-07: 「ご理解いただき、ありがとうございます。」)
+    "thank": frozenset({"utter_thank", "utter_survey_thanks", _GLAD_AND_CLOSE, "utter_thanks_for_understanding"}),
     "goodbye": frozenset({"utter_goodbye", _GLAD_AND_CLOSE}),
     "bot_challenge": frozenset({"utter_bot_challenge"}),
     "handoff": _HANDOFF,

@@ -1152,3 +1152,18 @@ THE_ID_SENT = re.compile(
     r"(と(その)?ぱすわーど)?(を|も)?(sms|しょーとめーる|ゆうそう|郵送|めーる|めーる|紙|かみ|携帯|けいたい|すまほ)?(で|に)?"
     r"(送って|おくって)"
 )
+# An apology and nothing more (「すみません、気をつけます」「失礼しました。以後気をつけます」「ごめんなさい」), read on the
+# folded text: after the bot asked not to type a password, small talk to answer politely (actions/replies.py).
+_APOLOGY_OR_CARE = re.compile(
+    r"あ|はい|すみません|すいません|ごめんなさい|ごめん|申し訳(ありません|ございません|ないです)|もうしわけ(ありません|ございません)|"
+    r"失礼しました|失礼いたしました|しつれいしました|でした|以後|今後|次から|これから|気をつけます|気を付けます|きをつけます|"
+    r"気をつけますね|わかりました|分かりました|了解です|承知しました|sorry|iwillbecareful|ok|[、。,.!！]"
+)
+_APOLOGY_WORD = re.compile(
+    r"すみません|すいません|ごめん|申し訳|もうしわけ|失礼しました|失礼いたしました|しつれいしました|sorry"
+)
+
+
+def apologizes_only(text: str) -> bool:
+    word = fold(text)
+    return bool(_APOLOGY_WORD.search(word)) and not _APOLOGY_OR_CARE.sub("", word).strip()

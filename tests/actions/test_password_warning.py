@@ -145,3 +145,29 @@ def test_a_password_typed_to_the_which_password_question_gets_the_warning_and_th
     t = tracker("inform", text=typed, slots={"pending_question": "which_password"})
     said = responses(run(ActionAnswerPendingQuestion(), t)[0])
     assert said == ["utter_password_not_in_chat", "utter_ask_which_password"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent", "thanked"),
+    [
+        ("すみません、気をつけます", "greet", True),  # read as a hello
+        ("失礼しました。以後気をつけます", "goodbye", True),  # read as a goodbye: the customer is not leaving
+        ("ごめんなさい", "greet", True),
+        ("すみません、パスワードの変え方をもう一度教えてください", "change_ocn_id_password", False),  # a question
+    ],
+)
+def test_an_apology_after_the_password_warning_is_thanked_and_the_question_asked_again(
+    typed: str, intent: str, thanked: bool
+) -> None:
+    events = [
+        {"event": "user", "text": "OCN IDのパスワードを変えたい"},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_change_ocn_id_password"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": "今のパスワードは[パスワード]です"},
+        {"event": "bot", "metadata": {"utter_action": "utter_password_not_in_chat"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": typed},
+    ]
+    slots = {"topic": "change_ocn_id_password", "pending_question": "survey", "password_warned": True}
+    said = responses(run(ActionAnswer(), tracker(intent, text=typed, slots=slots, events=events))[0])
+    assert (said == ["utter_thanks_for_understanding", "utter_ask_survey"]) is thanked
