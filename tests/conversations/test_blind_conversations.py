@@ -23,24 +23,24 @@ pytestmark = pytest.mark.stack
 
 OWN_EXAMPLES = Path(__file__).parent / "scoring" / "examples.yml"  # not test_*: Rasa e2e must not load it
 
-# Floors a little under the figures measured in the fourteenth round (benchmarks/README.md "Fourteenth round":
-# 0.703 / 0.890 / 0.900 / 0.074, 0.049 until the first mistake; the replay is deterministic for one model, the
+# Floors a little under the figures measured in the fifteenth round (benchmarks/README.md "Fifteenth round":
+# 0.722 / 0.896 / 0.900 / 0.073, 0.047 until the first mistake; the replay is deterministic for one model, the
 # margin is for changes elsewhere, such as a retrained model: two trainings on the same data differ by a
-# conversation or two).
-CONVERSATIONS_RIGHT_FLOOR = 0.67
-TURNS_RIGHT_FLOOR = 0.875
+# conversation or two, and one conversation's first message flips four turns with it).
+CONVERSATIONS_RIGHT_FLOOR = 0.69
+TURNS_RIGHT_FLOOR = 0.88
 FIRST_MESSAGES_DIRECT_FLOOR = 0.88
 CONFIDENTLY_WRONG_CEILING = 0.085
-CONFIDENTLY_WRONG_UNTIL_FIRST_MISTAKE_CEILING = 0.06
+CONFIDENTLY_WRONG_UNTIL_FIRST_MISTAKE_CEILING = 0.058
 # The readable decision set (tests/conversations/decision/), gated the same way: floors a little under the
-# figures measured at the commit that set them (benchmarks/README.md "Fourteenth round").
-# Measured 0.910 / 0.967 / 0.985 / 0.021, 0.007 until the first mistake.
+# figures measured at the commit that set them (benchmarks/README.md "Fifteenth round").
+# Measured 0.935 / 0.972 / 0.985 / 0.018, 0.004 until the first mistake.
 DECISION_FLOORS = {
-    "conversations_right": 0.88,
-    "turns_right": 0.955,
+    "conversations_right": 0.905,
+    "turns_right": 0.96,
     "first_messages_direct": 0.965,
 }
-DECISION_CEILINGS = {"confidently_wrong": 0.03, "confidently_wrong_until_first_mistake": 0.015}
+DECISION_CEILINGS = {"confidently_wrong": 0.028, "confidently_wrong_until_first_mistake": 0.012}
 DECISION_SET = Path(__file__).parent / "decision"
 
 
