@@ -54,9 +54,8 @@ def shares_only_a_password(text: str, *, at_prompt: SecretPrompt | bool = False)
     spans = password_spans(text)
     if not spans:
         return False
-    rest = "".join(
-        text[end:start] for (_, end), (start, _) in zip([(0, 0), *spans], [*spans, (len(text), 0)], strict=True)
-    )
+    starts, ends = [start for start, _ in spans], [end for _, end in spans]
+    rest = "".join(text[after:before] for after, before in zip([0, *ends], [*starts, len(text)], strict=True))
     word = fold(rest)
     said = (ASKS_SOMETHING, CHANGE_WORDS, FORGOT_WORDS, LOOK_UP_WORDS, PASSWORD_PROBLEM, ANSWERS_TOO)
     return not asks_or_requests(rest) and not any(pattern.search(word) for pattern in said)

@@ -26,11 +26,10 @@ from actions.conversation_state import (
     turn_key,
 )
 from actions.links import link
-from actions.procedure_switch import asks_a_question, resumed_procedure
+from actions.procedure_switch import asks_a_question, leaves_in_other_words, resumed_procedure
 from channels.senders import is_shared_chat
 from ocn_ids.answers import (
     CHANGE_OF_MIND,
-    HAD_ENOUGH,
     STOPS_THE_PROCEDURE,
     declines_in_words,
     fold,
@@ -160,8 +159,7 @@ def _had_enough(tracker: Tracker) -> bool:
     """「もういい」「もういらない」 alone, with nothing asked but whether it helped: leaving."""
     if tracker.get_slot("pending_question") not in (None, "survey"):
         return False
-    text = tracker.latest_message.get("text") or ""
-    return not text.startswith("/") and not asks_a_question(text) and bool(HAD_ENOUGH.fullmatch(fold(text)))
+    return leaves_in_other_words(tracker.latest_message.get("text") or "")
 
 
 def _no_cancel_meant(tracker: Tracker) -> bool:

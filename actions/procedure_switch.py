@@ -20,6 +20,7 @@ from ocn_ids.answers import (
     APOLOGY,
     CHANGE_TO,
     CHOOSES_AN_ID,
+    HAD_ENOUGH,
     INSTEAD_OF,
     NEGATED,
     PUTS_OFF,
@@ -66,6 +67,12 @@ def asks_a_question(text: str) -> bool:
     word = fold(text)
     questioned = "?" in text or "？" in text or bool(QUESTION_FORM.search(word))
     return questioned and not SWITCH_REQUEST.search(word)
+
+
+def leaves_in_other_words(text: str) -> bool:
+    """「もういいよ」「じゃあいいです」「もういいです、やめます」 as the whole typed reply, asking nothing
+    (`ocn_ids.answers.HAD_ENOUGH`): the customer is leaving. Where that holds (what is open) is the caller's."""
+    return not text.startswith("/") and not asks_a_question(text) and bool(HAD_ENOUGH.fullmatch(fold(text)))
 
 
 def switch_events(procedure: str) -> list[dict[str, Any]]:

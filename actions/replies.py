@@ -67,7 +67,13 @@ from actions.follow_ups import (
 from actions.links import contact_response, link
 from actions.password_warning import WARNED_SLOT, at_id_prompt, shares_only_a_password, typed_password, warn_once
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
-from actions.procedure_switch import asks_a_question, resumed_procedure, switch_events, switched_procedure
+from actions.procedure_switch import (
+    asks_a_question,
+    leaves_in_other_words,
+    resumed_procedure,
+    switch_events,
+    switched_procedure,
+)
 from actions.receiving_questions import receiving_reply
 from actions.topics import TOPICS
 from ocn_ids.answers import (
@@ -78,7 +84,6 @@ from ocn_ids.answers import (
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
-    HAD_ENOUGH,
     KEEPS_ON,
     OTHER_THINGS,
     POINTS_BACK,
@@ -222,7 +227,7 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     word = fold(text)
     intent = latest_intent(tracker)
     nothing_asked = not tracker.get_slot("pending_question") and not in_procedure(tracker)
-    if nothing_asked and HAD_ENOUGH.fullmatch(word) and not asks_a_question(text):
+    if nothing_asked and leaves_in_other_words(text):
         dispatcher.utter_message(response="utter_goodbye")  # 「じゃあいいです」 read as nothing at all: leaving
         return []
     if intent not in SMALL_TALK_READINGS or len(word) > MAX_COURTESY_CHARS:
