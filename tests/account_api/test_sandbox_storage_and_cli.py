@@ -10,6 +10,14 @@ from conftest import CODE_RE, ENCRYPTION_KEY, PEPPER, ROOT, TOKEN, new_conversat
 from in_process import InProcess
 
 
+def _holds(text: str, secret: str) -> bool:
+    """The secret in the stored text. A six-digit code inside a run of hex digits is a hash's chance digits (a
+    SHA-256 in the idempotency table once held 「843980」), not the code: a code stored in clear stands apart."""
+    if not secret.isdigit():
+        return secret in text
+    return re.search(rf"(?<![0-9a-f]){secret}(?![0-9a-f])", text) is not None
+
+
 def test_database_holds_no_clear_text_secret(api, db, new_customer):
     customer = new_customer()
     secrets: list[str] = []
@@ -39,7 +47,7 @@ def test_database_holds_no_clear_text_secret(api, db, new_customer):
             for value in tuple(row):
                 text = str(value)
                 for secret in set(secrets):
-                    assert secret not in text, f"{table} holds a secret in clear text"
+                    assert not _holds(text, secret), f"{table} holds a secret in clear text"
 
 
 def run_cli(sandbox, *args):
