@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons
 from actions.conversation_state import ask, in_procedure, latest_confidence
 from actions.receiving_questions import receiving_reply
-from actions.verification_slots import start_verification
+from actions.verification_slots import address_offered, start_verification
 from ocn_ids.answers import QUESTION_WORDS, asks_for_a_new_code, fold, says_the_code_did_not_come
 
 Events = list[dict[str, Any]]
@@ -66,10 +66,20 @@ def code_step_marker(seconds_left: int) -> dict[str, Any]:
     return {"data": {"code_step": {"expires_in": seconds_left}}}
 
 
+def no_code_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """No code has been sent: where the address read aloud still waits for the customer's yes (voice customers
+    often say the SMS did not come before confirming it), that it is what sends the code; otherwise how a code
+    is sent at all."""
+    if address := address_offered(tracker):
+        dispatcher.utter_message(response="utter_code_waits_for_the_address", address=address)
+    else:
+        dispatcher.utter_message(response="utter_no_code_pending")
+
+
 async def resend_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """A new code for the same ID, within the account API's limits (it says how long to wait)."""
     if not waiting_for_code(tracker):
-        dispatcher.utter_message(response="utter_no_code_pending")
+        no_code_pending(dispatcher, tracker)
         return [ask(None)]
     slots = await start_verification(dispatcher, tracker, tracker.get_slot("account_ref"), "resend_code")
     if slots.get("procedure_halt") in ("too_many_codes", "unavailable"):
@@ -99,7 +109,7 @@ class ActionCodeNotReceived(Action):
         if _passed_on(tracker):
             return [FollowupAction("action_clarify")]
         if not waiting_for_code(tracker):
-            dispatcher.utter_message(response="utter_no_code_pending")
+            no_code_pending(dispatcher, tracker)
             return []
         return code_not_received(dispatcher, tracker)
 

@@ -49,7 +49,7 @@ from actions.procedure_run import PROCEDURES
 from actions.procedure_switch import asks_a_question
 from actions.receiving_questions import YOURS_TO_CHOOSE, asks_of_a_way, receiving_reply
 from actions.topics import TOPICS, procedure_title, topic_of_procedure
-from actions.verification_slots import VerificationSlots, start_verification
+from actions.verification_slots import VerificationSlots, address_still_offered, start_verification
 from channels.senders import is_shared_chat
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
@@ -523,7 +523,7 @@ class ActionAskAccountRef(Action):
     ) -> list[dict[str, Any]]:
         # An address said aloud is offered to confirm as a button of this question (LINE shows the last bubble's
         # buttons only): verification_slots.py said what it read.
-        said_aloud = _address_said_aloud(tracker)
+        said_aloud = _address_said_aloud(tracker) or address_still_offered(tracker)
         confirm = [{"title": said_aloud, "payload": said_aloud}] if said_aloud else []
         if tracker.get_slot("procedure") == "send_connection_id" and not tracker.get_slot("delivery_method"):
             dispatcher.utter_message(

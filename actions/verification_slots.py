@@ -18,7 +18,6 @@ from actions.account_client import AccountApiError, AccountApiUnavailable, share
 from actions.account_replies import describe_contact, explain_api_error, minutes, slot_values, utter_figure
 from actions.choices import changes_mind, checked_final_yes, read_yes_no
 from actions.conversation_state import (
-    bot_responses_before,
     buttons_before,
     latest_confidence,
     latest_intent,
@@ -110,11 +109,38 @@ def asks_about_the_code(tracker: Tracker, text: str) -> bool:
     return intent.get("name") in _ABOUT_THE_CODE and float(intent.get("confidence") or 0) >= _SURE_ENOUGH
 
 
+def address_offered(tracker: Tracker) -> str | None:
+    """The address read aloud that the bot's question for the ID just before offered as its button
+    (ActionAskAccountRef; utter_spoken_address_check said what was read)."""
+    if tracker.get_slot("requested_slot") != "account_ref":
+        return None
+    said = [button["payload"] for button in buttons_before(tracker) if "@" in str(button.get("payload"))]
+    return said[0] if len(said) == 1 else None
+
+
+def address_still_offered(tracker: Tracker) -> str | None:
+    """The address offered just before, when the latest message neither answered it nor turned it down: a voice
+    customer who says 「SMSが来ない」 or names how to receive the ID before pressing it (nothing has been sent
+    yet) is offered it again, so that a later 「はい」 still sends the code to it."""
+    text = tracker.latest_message.get("text") or ""
+    address = address_offered(tracker)
+    typed_an_id = any(found.entity in ACCOUNT_ENTITIES for found in find_values(text))
+    if not address or text.startswith("/") or typed_an_id or spoken_mail(text):
+        return None
+    word = fold(text)
+    if asks_for_a_new_code(word) or says_the_code_did_not_come(word):
+        return address  # 「もう一回送って」 is about the code, not a correction of the reading
+    if changes_mind(text) or read_yes_no("procedure_confirmed", text) == "no" or CORRECTS_THE_READING.search(word):
+        return None
+    return address
+
+
 def _spoken_address_confirmed(tracker: Tracker, text: str) -> str | None:
     """The address the bot read aloud and offered as a button (utter_spoken_address_check), when the reply is
     a yes in words (「はい」「それで合ってます」): customers type it as often as they press the button. The yes
     sends a code, so it is checked as the final confirmation's is (choices.checked_final_yes)."""
-    if "utter_spoken_address_check" not in bot_responses_before(tracker) or changes_mind(text):
+    address = address_offered(tracker)
+    if not address or changes_mind(text):
         return None
     if CORRECTS_THE_READING.search(fold(text)):
         return None  # 「はい、一文字違います」「ほぼ合ってます」: the form asks for the ID again, nothing is sent
@@ -124,8 +150,7 @@ def _spoken_address_confirmed(tracker: Tracker, text: str) -> str | None:
         return None
     if checked_final_yes(text, worded, latest_confidence(tracker)) != "yes":
         return None
-    said = [button["payload"] for button in buttons_before(tracker) if "@" in str(button.get("payload"))]
-    return said[0] if len(said) == 1 else None
+    return address
 
 
 def _has_words(text: str) -> bool:
@@ -162,6 +187,10 @@ class VerificationSlots:
             return {"account_ref": found[0].value}
         if requested == "account_ref" and (address := _spoken_address_confirmed(tracker, text)):
             return {"account_ref": address}  # 「はい」 typed instead of pressing the address's button
+        if requested == "account_ref" and one_time_code(text) and (address := address_offered(tracker)):
+            # A code typed before the address read aloud was confirmed: none has been sent yet.
+            dispatcher.utter_message(response="utter_code_waits_for_the_address", address=address)
+            return {"account_ref": None}
         if requested == "account_ref" and (address := spoken_mail(text)):
             # An address said aloud (「たろうどっとやまだあっと…」): a name's kana has more than one spelling, so the
             # reading is offered to confirm, never used unseen: the form asks for the ID again with the address as

@@ -106,6 +106,8 @@ HEDGES = frozenset(
         "utter_which_password_is_it",
         # an address said aloud, shown to confirm with a button (since 2026-12-06)
         "utter_spoken_address_check",
+        # the same address offered again when a code was asked for before it was confirmed (since 2026-12-07)
+        "utter_code_waits_for_the_address",
         "utter_unreadable",
         "utter_too_long",
         "utter_help_section_other",

@@ -19,6 +19,7 @@ from actions.account_client import (
     AccountApiUnavailable,
     AccountSummary,
 )
+from actions.code_step import ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer
 from actions.links import contact_response
 from actions.procedure_form import (
@@ -660,8 +661,11 @@ def test_an_address_said_aloud_is_offered_to_confirm_not_used_unseen(client: Fak
     assert slots_after["account_ref"] == "taro.yamada@ocn.ne.jp" and client.calls
 
 
-def _after_the_spoken_address(intent: str, text: str, confidence: float = 0.9) -> Tracker:
-    """The reply right after the bot showed 「taro.yamada@ocn.ne.jp」と読み取りました with the address's button."""
+def _after_the_spoken_address(
+    intent: str, text: str, confidence: float = 0.9, bot_turn_after: list[dict[str, Any]] | None = None
+) -> Tracker:
+    """The reply right after the bot showed 「taro.yamada@ocn.ne.jp」と読み取りました with the address's button
+    (or, with `bot_turn_after`, after the bot's next turn: those messages as the dispatcher gave them)."""
     said = "たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー"
     button = {"title": "taro.yamada@ocn.ne.jp", "payload": "taro.yamada@ocn.ne.jp"}
     events = [
@@ -673,8 +677,19 @@ def _after_the_spoken_address(intent: str, text: str, confidence: float = 0.9) -
             "metadata": {"utter_action": "utter_ask_account_ref"},
             "data": {"buttons": [button]},
         },
-        {"event": "user", "text": text},
     ]
+    if bot_turn_after is not None:
+        events.append({"event": "user", "text": "SMSが来ません"})
+        events += [
+            {
+                "event": "bot",
+                "text": "…",
+                "metadata": {"utter_action": m.get("response")},
+                "data": {"buttons": m.get("buttons") or []},
+            }
+            for m in bot_turn_after
+        ]
+    events.append({"event": "user", "text": text})
     slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
     t = tracker(intent, text=text, slots=slots, active_loop="procedure_form", events=events)
     t.latest_message["intent"]["confidence"] = confidence
@@ -715,6 +730,57 @@ def test_no_code_is_sent_for_an_unsure_or_negative_reply_to_the_address(
     t = _after_the_spoken_address(intent, text, confidence)
     slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(CollectingDispatcher(), t, form_domain())))
     assert not slots_after.get("account_ref") and client.calls == []
+
+
+@pytest.mark.parametrize(
+    "action, intent, text",
+    [
+        (ActionCodeNotReceived(), "code_not_received", "なんかえすえむえすが来ないんですけど"),
+        (ActionResendCode(), "resend_code", "じゃあもう一回送ってください"),
+    ],
+)
+def test_a_code_asked_for_before_the_address_is_confirmed_offers_it_again(
+    client: FakeClient, action: Any, intent: str, text: str
+) -> None:
+    """Voice customers say the SMS did not come before they confirm the address read aloud: the bot says none has
+    been sent yet, offers the same address again, and a 「はい」 after that sends the code to it."""
+    t = _after_the_spoken_address(intent, text)
+    messages, _ = run(action, t)
+    assert responses(messages) == ["utter_code_waits_for_the_address"]
+    assert messages[0]["address"] == "taro.yamada@ocn.ne.jp" and client.calls == []
+    asked, _ = run(ActionAskAccountRef(), t)
+    assert asked[-1]["buttons"][0] == {"title": "taro.yamada@ocn.ne.jp", "payload": "taro.yamada@ocn.ne.jp"}
+    later = _after_the_spoken_address("affirm", "はい", bot_turn_after=asked)
+    slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(CollectingDispatcher(), later, form_domain())))
+    assert slots_after["account_ref"] == "taro.yamada@ocn.ne.jp" and client.calls
+
+
+def test_a_code_typed_before_the_address_is_confirmed_sends_nothing(client: FakeClient) -> None:
+    t = _after_the_spoken_address("inform", "482910")
+    dispatcher = CollectingDispatcher()
+    slots_after = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
+    assert responses(dispatcher.messages) == ["utter_code_waits_for_the_address"]
+    assert not slots_after.get("account_ref") and client.calls == []
+
+
+@pytest.mark.parametrize(
+    "text, offered",
+    [
+        ("えすえむえすで", True),  # how to receive it, named first: the address still waits for its yes
+        ("あれ、まだですか", True),
+        ("482910", True),  # a code typed too early: none was sent, the address is offered again
+        ("いいえ、違います", False),
+        ("はい、一文字違います", False),
+        ("やっぱりやめます", False),
+        ("N123456789", False),  # another ID typed: that one is used
+        ("じろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー", False),  # said again: the new reading
+    ],
+)
+def test_the_address_read_aloud_stays_offered_until_answered(text: str, offered: bool) -> None:
+    t = _after_the_spoken_address("inform", text)
+    asked, _ = run(ActionAskAccountRef(), t)
+    first = (asked[-1].get("buttons") or [{}])[0]
+    assert (first.get("payload") == "taro.yamada@ocn.ne.jp") is offered
 
 
 @pytest.mark.parametrize(

@@ -187,6 +187,22 @@ def test_an_address_said_aloud_is_used_after_a_typed_yes(stack: RunningStack) ->
     assert "ご本人確認ができました" in texts(stack.say(sender, stack.codes_sent(TARO["phone"])[-1]))
 
 
+def test_the_sms_said_missing_before_the_address_is_confirmed(stack: RunningStack) -> None:
+    """Voice input again, but the customer says the SMS never came and types a code before confirming the address
+    read: the bot says none has been sent yet, offers the address again, and 「おっけー」 later sends the code."""
+    sender = new_sender()
+    before = len(stack.codes_sent(TARO["phone"]))
+    stack.say(sender, START_LOGIN_HISTORY)
+    stack.say(sender, "たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー")
+    for said in ("なんかえすえむえすが来ないんですけど", "123456"):
+        reply = stack.say(sender, said)
+        assert "まだお送りしていません" in texts(reply) and "taro.yamada@ocn.ne.jp" in texts(reply)
+        assert {"title": "taro.yamada@ocn.ne.jp", "payload": "taro.yamada@ocn.ne.jp"} in reply[-1].get("buttons", [])
+    assert len(stack.codes_sent(TARO["phone"])) == before
+    assert "確認コードをお送りしました" in texts(stack.say(sender, "おっけー"))
+    assert "ご本人確認ができました" in texts(stack.say(sender, stack.codes_sent(TARO["phone"])[-1]))
+
+
 def test_code_not_received_for_an_unknown_account_looks_the_same(stack: RunningStack) -> None:
     hints = []
     for _ in range(2):
