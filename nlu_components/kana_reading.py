@@ -13,6 +13,7 @@ from sudachipy import SplitMode, Tokenizer
 
 from nlu_components.sudachi_dictionary import sudachi_dictionary
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, hiragana, nfkc
+from ocn_ids.romaji import read_romaji
 
 _UNSPOKEN = {"空白", "補助記号"}
 _PER_THREAD = threading.local()
@@ -31,6 +32,7 @@ def _tokenizer() -> Tokenizer:
 def reading(text: str) -> str:
     """The hiragana reading of the NFKC text; a word Sudachi does not know stays as written."""
     words = []
+    text = read_romaji(text)  # 「wasuremashita」 reads as 「わすれました」 (ocn_ids/romaji.py)
     # Cut again after NFKC, which may lengthen a character many times (ﷺ): Sudachi refuses inputs over ~49 KB.
     for morpheme in _tokenizer().tokenize(nfkc(text[:MAX_MESSAGE_CHARS])[:MAX_MESSAGE_CHARS]):
         if morpheme.part_of_speech()[0] in _UNSPOKEN:

@@ -23,6 +23,7 @@ from nlu_components.lexicon import CONCEPT_VARIANTS, PLACEHOLDERS, VARIANTS
 from nlu_components.sudachi_dictionary import sudachi_dictionary
 from ocn_ids.normalize import normalize_with_offsets
 from ocn_ids.parse import find_values
+from ocn_ids.romaji import romaji_words
 
 _SPLIT_MODES = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}
 # Sudachi rejects inputs over ~49 KB; tokenize long messages in slices well below that.
@@ -71,11 +72,13 @@ class SudachiTokenizer(CodeFingerprinted, Tokenizer):
         text = message.get(attribute) or ""
         tokens: list[Token] = []
         position = 0
-        for start, end, lemma in _protected_spans(text):
+        protected = _protected_spans(text)
+        for start, end, lemma in protected:
             tokens += self._sudachi_tokens(text[position:start], position)
             tokens.append(Token(text[start:end], start, end, lemma=lemma))
             position = end
         tokens += self._sudachi_tokens(text[position:], position)
+        tokens = self._romaji_read_as_kana(text, tokens, {(start, end) for start, end, _ in protected})
         if self._concepts:
             tokens = sorted(tokens + _concept_tokens(text), key=lambda token: token.start)
         if not tokens:
@@ -83,6 +86,25 @@ class SudachiTokenizer(CodeFingerprinted, Tokenizer):
             # messages get one placeholder token spanning the text.
             tokens.append(Token(text[:1] or " ", 0, min(len(text), 1), lemma="__empty__"))
         return self._apply_token_pattern(tokens)
+
+    def _romaji_read_as_kana(self, text: str, tokens: list[Token], protected: set[tuple[int, int]]) -> list[Token]:
+        """A romaji word of romaji Japanese (ocn_ids/romaji.py) becomes the morphemes of its hiragana, each
+        spanning the word as typed: 「wasuremashita」 gives the lemmas of 「わすれました」. A lexicon word
+        (「pasuwaado」) keeps its own lemma."""
+        romaji = {span: kana for span, kana in _romaji_spans(text).items() if span not in protected}
+        if not romaji:
+            return tokens
+        read: list[Token] = []
+        for token in tokens:
+            kana = romaji.get((token.start, token.end))
+            if kana is None:
+                read.append(token)
+                continue
+            read += [
+                Token(token.text, token.start, token.end, lemma=morpheme.lemma)
+                for morpheme in self._sudachi_tokens(kana, 0)
+            ]
+        return read
 
     def _sudachi_tokens(self, text: str, offset: int) -> list[Token]:
         tokens: list[Token] = []
@@ -102,6 +124,10 @@ class SudachiTokenizer(CodeFingerprinted, Tokenizer):
                     )
                 )
         return tokens
+
+
+def _romaji_spans(text: str) -> dict[tuple[int, int], str]:
+    return {(start, end): kana for start, end, kana in romaji_words(text)}
 
 
 def _protected_spans(text: str) -> list[tuple[int, int, str]]:

@@ -11,14 +11,16 @@ from typing import Literal
 
 from ocn_ids.normalize import hiragana, nfkc, without_slips
 from ocn_ids.parse import named_id_types
+from ocn_ids.romaji import read_romaji
 
 # After an offer (お手続きしますか？), after "is this right?" (よろしいですか？), after "did it help?".
 YesNoKind = Literal["offer", "confirm", "survey"]
 
 
 def fold(text: str) -> str:
-    """NFKC, lower case, katakana to hiragana, without spaces and punctuation: how answers are compared."""
-    text = _EMOJI_VARIATIONS.sub("", hiragana(nfkc(text).lower()))
+    """NFKC, romaji Japanese as hiragana (ocn_ids/romaji.py: 「OCN ID wa?」 is 「OCN IDは?」), lower case, katakana
+    to hiragana, without spaces and punctuation: how answers are compared."""
+    text = _EMOJI_VARIATIONS.sub("", hiragana(read_romaji(nfkc(text)).lower()))
     return re.sub(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜…]+", "", text)
 
 

@@ -44,3 +44,7 @@ def test_numbers_stay_numbers() -> None:
     """「2番」 answers a list of choices; read aloud 「1番」 would be 「いちばん」 (the best), so digits stay written."""
     assert reading("1番のほう") == "1番のほう"
     assert "2" in reading("２番")
+
+
+def test_romaji_japanese_reads_like_the_japanese_it_stands_for() -> None:
+    assert reading("okyakusama bangou wa doko desu ka") == reading("おきゃくさまばんごうはどこですか")

@@ -57,3 +57,13 @@ def test_no_spelling_means_two_words() -> None:
     for spelling, lemma in VARIANTS:
         lemmas_of.setdefault(spelling, set()).add(lemma)
     assert {spelling: found for spelling, found in lemmas_of.items() if len(found) > 1} == {}
+
+
+def test_romaji_japanese_gives_the_lemmas_of_its_kana(lemmas) -> None:
+    """A learner's 「pasuwaado wo wasuremashita」 shares its lemmas with 「パスワードを忘れました」."""
+    typed, written = lemmas("OCN ID no pasuwaado wo wasuremashita"), lemmas("OCN IDのパスワードを忘れました")
+    assert set(written) - {"ocn", "id"} <= set(typed)
+
+
+def test_an_address_in_a_romaji_message_stays_one_placeholder(lemmas) -> None:
+    assert lemmas("taro.yamada@ocn.ne.jp desu") == ["__mail_address__", "です"]

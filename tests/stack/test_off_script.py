@@ -203,6 +203,17 @@ def test_the_sms_said_missing_before_the_address_is_confirmed(stack: RunningStac
     assert "ご本人確認ができました" in texts(stack.say(sender, stack.codes_sent(TARO["phone"])[-1]))
 
 
+def test_a_learner_writing_romaji_japanese_gets_through_a_procedure(stack: RunningStack) -> None:
+    """「OCN ID no pasuwaado wo wasuremashita」: the answer, the chat procedure asked for in romaji, the yes as 「hai」."""
+    sender = new_sender()
+    assert "再設定が必要です" in texts(stack.say(sender, "OCN ID no pasuwaado wo wasuremashita"))
+    assert "ご本人確認をいたします" in texts(stack.say(sender, "chatto de tetsuzuki shitai desu"))
+    stack.say(sender, TARO["number"])
+    assert "よろしいですか" in texts(stack.say(sender, stack.codes_sent(TARO["phone"])[-1]))
+    assert "お送りしました" in texts(stack.say(sender, "hai"))
+    assert "お役に立てて" in texts(stack.say(sender, "arigatou gozaimasu"))
+
+
 def test_code_not_received_for_an_unknown_account_looks_the_same(stack: RunningStack) -> None:
     hints = []
     for _ in range(2):
