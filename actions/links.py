@@ -55,6 +55,7 @@ CONTACT_RESPONSES = frozenset(
     {
         "utter_note_letter_reissue",
         "utter_receiving_details_not_on_page",
+        "utter_procedure_details_not_on_page",
         "utter_answer_request_human",
         "utter_answer_out_of_scope",
         "utter_fallback",

@@ -57,6 +57,7 @@ from ocn_ids.answers import (
     COMPARES_WAYS,
     NEGATED,
     NOT_CHOOSING_IT,
+    PROCEDURE_DETAILS,
     QUESTION_FORM,
     QUESTION_MARK,
     REQUEST_FORM,
@@ -119,6 +120,8 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
 
 # Below this, the classifier's no with no word of one is asked again at the final confirmation.
 _SURE_OF_A_NO = 0.6
+# What the help page does not say of how a procedure goes (its link's validity, the time to arrive, a fee).
+PROCEDURE_NOT_ON_PAGE = "utter_procedure_details_not_on_page"
 
 
 class ValidateProcedureForm(VerificationSlots, FormValidationAction):
@@ -236,6 +239,10 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             # 「再設定したらメールソフトも変えないといけないですか」: its answer, then 「よろしいですか？」 again.
             dispatcher.utter_message(response=fact.response)
             return {"procedure_confirmed": None}
+        if typed and (not_on_page := _detail_not_on_the_page(tracker, text)):
+            # 「再設定のリンクはいつまで有効ですか」: said honestly, then 「よろしいですか？」 again.
+            dispatcher.utter_message(response=contact_response(not_on_page), contact_link=link("contact"))
+            return {"procedure_confirmed": None}
         reading = _reading_in_words(tracker, text, procedure) if typed else None
         worded = reading is not None
         if reading is None:
@@ -261,6 +268,15 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"procedure_confirmed": None if value is None else bool(value)}
+
+
+def _detail_not_on_the_page(tracker: Tracker, text: str) -> str | None:
+    """A question at the final question on how the procedure goes that the help page does not answer: its link's
+    validity, the time to arrive, a fee (「料金はかかりますか」, read as out of scope, had been told the chat covers
+    only IDs); for the connection ID's post and SMS, the receiving ways' own reply."""
+    if receiving := receiving_reply(tracker, text):
+        return receiving
+    return PROCEDURE_NOT_ON_PAGE if asks_a_question(text) and PROCEDURE_DETAILS.search(fold(text)) else None
 
 
 def _reading_in_words(tracker: Tracker, text: str, procedure: str | None) -> str | None:

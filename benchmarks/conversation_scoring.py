@@ -263,6 +263,10 @@ _ALSO_ANSWERS = {
     "utter_receiving_details_not_on_page_no_link": "check_connection_id",
     # what the page does not say of dアカウント and dポイント: not covered here (since 2026-12-06)
     "utter_d_account_details_not_on_page": "out_of_scope",
+    # how the procedure goes beyond what the page says (its link's validity, the time to arrive, a fee), asked at
+    # its final confirmation: not covered here (since 2026-12-07)
+    "utter_procedure_details_not_on_page": "out_of_scope",
+    "utter_procedure_details_not_on_page_no_link": "out_of_scope",
 }
 
 

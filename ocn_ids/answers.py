@@ -662,6 +662,13 @@ PUTS_OFF = re.compile(
 # An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
 APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
 
+# A question on how a procedure goes that the help page does not answer: how long its link or code stays valid,
+# how long it takes to arrive, what it costs (「再設定のリンクはいつまで有効ですか」「料金はかかりますか」).
+PROCEDURE_DETAILS = re.compile(
+    r"有効|期限|いつまで|何分|なんぷん|何時間|なんじかん|何日|なんにち|どれくらい|どのくらい|どれぐらい|どのぐらい|"
+    r"料金|りょうきん|お金|おかね|無料|むりょう|有料|ゆうりょう|費用|ひよう|手数料|てすうりょう"
+)
+
 # While the bot waits for the one-time code: 「届かない」 (where did it go?) and 「もう一度送って」 (a new one).
 CODE_NOT_ARRIVED = _folded({
     "届かない", "届いてない", "届いていない", "届きません", "届かず", "届いてません", "とどかない", "とどいてない",

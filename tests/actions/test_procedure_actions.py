@@ -865,6 +865,45 @@ def test_an_unsure_no_at_the_final_question_is_asked_again(
 
 
 @pytest.mark.parametrize(
+    "typed, intent, procedure, response",
+    [
+        (
+            "再設定のリンクはいつまで有効ですか",
+            "out_of_scope",
+            "reset_ocn_password",
+            "utter_procedure_details_not_on_page",
+        ),
+        (
+            "SMSってどれくらいで届きますか",
+            "code_not_received",
+            "reset_ocn_password",
+            "utter_procedure_details_not_on_page",
+        ),
+        ("料金はかかりますか", "out_of_scope", "show_customer_number", "utter_procedure_details_not_on_page"),
+        ("郵送だと何日くらいかかりますか", "nlu_fallback", "send_connection_id", "utter_receiving_details_not_on_page"),
+        # not a question of the procedure's details: read as before
+        ("有効にしてください", "affirm", "reset_ocn_password", None),
+        ("はい、お願いします", "affirm", "reset_ocn_password", None),
+    ],
+)
+def test_a_detail_the_page_does_not_give_is_said_so_at_the_final_question(
+    typed: str, intent: str, procedure: str, response: str | None
+) -> None:
+    """At 「…よろしいですか？」, a question on how the procedure goes that the help page does not answer is told so
+    (with the contact page when one is set), never cancelled nor answered 「このチャットではIDについて…」, and the
+    final question is asked again."""
+    slots = {"requested_slot": "procedure_confirmed", "procedure": procedure, "delivery_method": "post"}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(dispatcher, t, {}))
+    said = [m["response"].removesuffix("_no_link") for m in dispatcher.messages]
+    if response:
+        assert said == [response] and result == {"procedure_confirmed": None}
+    else:
+        assert "utter_procedure_details_not_on_page" not in said and result.get("procedure_confirmed") is not None
+
+
+@pytest.mark.parametrize(
     "typed, intent, procedure, answer",
     [
         ("再設定したらメールソフトのほうも変えないといけないですか", "nlu_fallback", "reset_ocn_password", True),

@@ -214,6 +214,19 @@ def test_a_learner_writing_romaji_japanese_gets_through_a_procedure(stack: Runni
     assert "お役に立てて" in texts(stack.say(sender, "arigatou gozaimasu"))
 
 
+def test_a_question_the_page_does_not_answer_at_the_final_question_keeps_the_procedure(stack: RunningStack) -> None:
+    """「再設定のリンクはいつまで有効ですか」 at 「…よろしいですか？」: the page does not say, and the bot says so (not
+    「このチャットでは…についてご案内しています」); the question is asked again and 「はい」 sends the link."""
+    sender = new_sender()
+    stack.say(sender, "OCN IDのパスワードを忘れました")
+    stack.say(sender, "チャットで手続きする")
+    stack.say(sender, TARO["number"])
+    assert "よろしいですか" in texts(stack.say(sender, stack.codes_sent(TARO["phone"])[-1]))
+    reply = texts(stack.say(sender, "再設定のリンクはいつまで有効ですか"))
+    assert "ヘルプページに記載がありません" in reply and "ご案内しています" not in reply and "よろしいですか" in reply
+    assert "リンクをお送りしました" in texts(stack.say(sender, "はい"))
+
+
 def test_code_not_received_for_an_unknown_account_looks_the_same(stack: RunningStack) -> None:
     hints = []
     for _ in range(2):
