@@ -34,6 +34,11 @@ ID_TYPE_KEYWORDS = {
         "お客さまばんごう",
         "お客さま晩号",
         "お客様晩号",
+        # flick-typed without the small ゃ or the dakuten
+        "おきやくさまばんごう",
+        "おきやくさまはんこう",
+        "おきゃくさまはんこう",
+        "お客さまはんこう",
     ),
     # 設則／接則 and 人称id: voice input's and IME's wrong conversions of せつぞく, にんしょう
     "connection_id": (
@@ -48,6 +53,15 @@ ID_TYPE_KEYWORDS = {
         "設則",
         "接則",
         "人称id",
+        # flick-typed without the dakuten or the small ょ
+        "せつそく",
+        "にんしよう",
+        # the ID for the internet (the page: the connection ID is used only to set up the internet connection)
+        "インターネットのid",
+        "インターネット用のid",
+        "いんたーねっとのid",
+        "ネットのid",
+        "ネット用のid",
     ),
     "ocn_id": (
         "ocn id",
@@ -61,6 +75,10 @@ ID_TYPE_KEYWORDS = {
         "おーしーえぬあいでぃ",
         "オーシーエヌアイディ",
         "おーしーえぬのあいでぃ",
+        "ocnあいでぃ",
+        "ocnアイディ",
+        "おーしーえぬid",
+        "オーシーエヌid",
         "めーる",
     ),
 }

@@ -82,6 +82,22 @@ def test_choices() -> None:
     assert {f.value for f in find_choices("お客様番号")} == {"customer_number"}
 
 
+@pytest.mark.parametrize(
+    "typed, id_type",
+    [
+        ("せつそくようIDはどこでわかりますか", "connection_id"),  # flick-typed: no dakuten
+        ("にんしようIDのこと", "connection_id"),  # ょ typed full size
+        ("おきやくさまはんこうがわからない", "customer_number"),
+        ("OCNあいでぃーは？", "ocn_id"),
+        ("オーシーエヌIDは", "ocn_id"),
+        ("インターネットのIDはどこで見ますか", "connection_id"),  # the ID for the internet is the connection ID
+        ("ネットのIDとパスワード", "connection_id"),
+    ],
+)
+def test_an_id_named_with_slips_or_in_other_words_is_that_id(typed: str, id_type: str) -> None:
+    assert {f.value for f in find_choices(typed) if f.entity == "id_type"} == {id_type}
+
+
 def test_meaningful_content() -> None:
     assert not has_meaningful_content(" 😀 \u3000!!")
     assert has_meaningful_content("ﾊﾟｽ")
