@@ -128,10 +128,12 @@ def address_still_offered(tracker: Tracker) -> str | None:
     if not address or text.startswith("/") or typed_an_id or spoken_mail(text):
         return None
     word = fold(text)
+    if _MISTAKE.search(text) or changes_mind(text) or read_yes_no("procedure_confirmed", text) == "no":
+        return None  # 「違います、もう一度言います」「いいえ」: turned down
     if asks_for_a_new_code(word) or says_the_code_did_not_come(word):
-        return address  # 「もう一回送って」 is about the code, not a correction of the reading
-    if changes_mind(text) or read_yes_no("procedure_confirmed", text) == "no" or CORRECTS_THE_READING.search(word):
-        return None
+        return address  # 「もう一回送って」「SMSが来ない」: about the code, not a correction of the reading
+    if CORRECTS_THE_READING.search(word) or latest_intent(tracker) == "deny":
+        return None  # 「もう一度言います」, 「合ってない」「NG」 (read as a no)
     return address
 
 

@@ -21,7 +21,7 @@ from sudachipy import SplitMode
 from nlu_components.code_fingerprint import CodeFingerprinted
 from nlu_components.lexicon import CONCEPT_VARIANTS, PLACEHOLDERS, VARIANTS
 from nlu_components.sudachi_dictionary import sudachi_dictionary
-from ocn_ids.normalize import normalize_with_offsets
+from ocn_ids.normalize import nfkc, normalize_with_offsets
 from ocn_ids.parse import find_values
 from ocn_ids.romaji import romaji_words
 
@@ -127,7 +127,11 @@ class SudachiTokenizer(CodeFingerprinted, Tokenizer):
 
 
 def _romaji_spans(text: str) -> dict[tuple[int, int], str]:
-    return {(start, end): kana for start, end, kana in romaji_words(text)}
+    """The romaji words' spans; full-width letters (「ｗａｓｕｒｅｍａｓｈｉｔａ」) are read as NFKC reads them, which
+    keeps every offset when it keeps the length."""
+    normalized = nfkc(text)
+    read_as = normalized if len(normalized) == len(text) else text
+    return {(start, end): kana for start, end, kana in romaji_words(read_as)}
 
 
 def _protected_spans(text: str) -> list[tuple[int, int, str]]:

@@ -699,9 +699,14 @@ def asks_for_a_new_code(word: str) -> bool:
     return any(w in plain for w in _CODE_AGAIN_SLIPPED) and not _NOT_WANTED.search(word)
 
 
+# 「ログインできません」「できてない」 hold 「きません」「きてない」 (来ません): a thing not done, not a code not come.
+_CANNOT = re.compile(r"でき(ません|ない|てない|ていない|てません)")
+
+
 def says_the_code_did_not_come(word: str) -> bool:
     """「SMSが来ない」 in a folded text, or 「まだ」 alone."""
-    return any(w in word for w in CODE_NOT_ARRIVED) or word in CODE_NOT_YET
+    plain = _CANNOT.sub("", word)
+    return any(w in plain for w in CODE_NOT_ARRIVED) or word in CODE_NOT_YET
 
 
 # Where only the connection ID is used: the internet, its line and router (「ネットの設定に使うID」).
@@ -1161,15 +1166,19 @@ THE_ID_SENT = re.compile(
     r"(と(その)?ぱすわーど)?(を|も)?(sms|しょーとめーる|ゆうそう|郵送|めーる|めーる|紙|かみ|携帯|けいたい|すまほ)?(で|に)?"
     r"(送って|おくって)"
 )
-# An apology and nothing more (「すみません、気をつけます」「失礼しました。以後気をつけます」「ごめんなさい」), read on the
-# folded text: after the bot asked not to type a password, small talk to answer politely (actions/replies.py).
+# An apology or a promise to take care, and nothing more (「すみません、気をつけます」「はい、以後気をつけます」
+# 「承知いたしました。失礼いたしました」「sorry, I understand」), read on the folded text: after the bot asked not to
+# type a password, small talk to answer politely (actions/replies.py).
 _APOLOGY_OR_CARE = re.compile(
     r"あ|はい|すみません|すいません|ごめんなさい|ごめん|申し訳(ありません|ございません|ないです)|もうしわけ(ありません|ございません)|"
     r"失礼しました|失礼いたしました|しつれいしました|でした|以後|今後|次から|これから|気をつけます|気を付けます|きをつけます|"
-    r"気をつけますね|わかりました|分かりました|了解です|承知しました|sorry|iwillbecareful|ok|[、。,.!！]"
+    r"気をつけますね|注意します|ちゅういします|わかりました|分かりました|了解です|了解しました|了解|りょうかい|承知しました|"
+    r"承知いたしました|かしこまりました|sorry|iwillbecareful|iunderstand|understood|isee|okay|ok|[、。,.!！]"
 )
 _APOLOGY_WORD = re.compile(
-    r"すみません|すいません|ごめん|申し訳|もうしわけ|失礼しました|失礼いたしました|しつれいしました|sorry"
+    r"すみません|すいません|ごめん|申し訳|もうしわけ|失礼しました|失礼いたしました|しつれいしました|sorry|"
+    # a promise to take care says the same
+    r"以後|今後|次から|気をつけ|気を付け|きをつけ|注意します|ちゅういします|careful"
 )
 
 

@@ -77,18 +77,29 @@ _JAPANESE_WORDS = frozenset({
     "doushite", "doko", "nani", "nan"
 })  # fmt: skip
 _JAPANESE_ENDING = re.compile(r"(?:masu|mashita|masen|masenka|desu|deshita|tai|taidesu|kudasai|nai)$")
-# English words of a support chat that parse whole as romaji: never read as kana. (「no」「to」 are read: in a
-# message with Japanese particles they are の and と.)
+# English words of a support chat that parse whole as romaji: never read as kana (「no」 too: 「No, arigatou」 is a
+# no, and 「no code」 says the code did not come).
 _ENGLISH = frozenset({
-    "a", "i", "an", "are", "as", "be", "by", "bye", "do", "go", "he", "hi", "home", "me", "name", "on", "or",
-    "same", "so", "take", "time", "we", "you", "use", "one", "none", "mine", "nine", "tone", "zone", "bone",
-    "came", "come", "some", "more", "gone", "done", "make", "made", "game", "date", "hate", "gate", "note", "pure",
-    "sure", "change", "data", "hope", "type", "page", "site", "mode", "safe", "case", "base", "here", "were"
+    "a", "again", "ago", "amen", "an", "are", "as", "banana", "base", "be", "bone", "by", "bye", "came", "case",
+    "change", "come", "data", "date", "do", "done", "even", "fine", "fun", "game", "gate", "go", "gone", "hate",
+    "he", "here", "hi", "hide", "home", "hope", "human", "i", "in", "ion", "june", "kate", "made", "make", "man",
+    "me", "men", "mine", "mode", "more", "name", "nine", "no", "none", "nope", "nose", "note", "on", "one",
+    "onion", "open", "or", "page", "pen", "pin", "potato", "pure", "rate", "ride", "rose", "run", "safe", "same",
+    "seven", "side", "site", "so", "some", "son", "sun", "sure", "take", "taken", "ten", "time", "to", "token",
+    "tomato", "tone", "tune", "type", "union", "use", "we", "were", "woman", "you", "zone"
 })  # fmt: skip
+# Names of services and devices that parse as romaji (「yahoo」 is Yahoo!, not やほお; 「onu」 the line's device).
+_NAMES = frozenset({
+    "ahamo", "amazon", "au", "docomo", "nintendo", "onu", "povo", "rakuten", "yahoo", "youtube"
+})  # fmt: skip
+_LONGEST_WORD = 30  # longer runs of letters are no word (a pasted string): left as written
 _WORD = re.compile(r"[A-Za-zāīūēōâôû][A-Za-zāīūēōâôû'-]*")
 _CHUNK = re.compile(r"\S+")
 # Particles written after a noun: read as said (「wa」 は, 「wo」 を, 「e」 へ).
 _PARTICLE = {"wa": "は", "wo": "を", "e": "へ"}
+# 「no」「to」 are English words too: の and と only between two words read as kana (「mae no meeru」), never in
+# 「No, arigatou」 or 「no code」.
+_LINKING = {"no": "の", "to": "と"}
 # The chat's loanwords, written in katakana as the page writes them: their romaji doubles a vowel where katakana
 # has 「ー」 (「meeru」 is メール, not めえる), which a syllable-by-syllable reading cannot know.
 _LOANWORDS = {
@@ -159,6 +170,9 @@ def _starts_a_syllable(following: str) -> bool:
 
 
 def _is_japanese_marker(word: str) -> bool:
+    """A particle or a polite ending in romaji; never a word in capitals (「WA」 is a state, 「NAN」 a name)."""
+    if word.isupper() and len(word) > 1:
+        return False
     word = word.lower()
     return word in _JAPANESE_WORDS or (len(word) > 4 and bool(_JAPANESE_ENDING.search(word)))
 
@@ -174,14 +188,19 @@ def romaji_words(text: str) -> list[tuple[int, int, str]]:
     ]
     if not any(_is_japanese_marker(word) for _, _, word in words):
         return []
-    found = []
-    for start, end, word in words:
-        lower = word.lower()
-        if lower in _ENGLISH or (word.isupper() and len(word) > 1):
-            continue  # OCN, ID, SMS, OK: names as written
-        if kana := _PARTICLE.get(lower) or _LOANWORDS.get(lower) or kana_of_word(word):
-            found.append((start, end, kana))
-    return found
+    read = [_kana_of(word) for _, _, word in words]
+    for at, (start, end, word) in enumerate(words):
+        if word.lower() in _LINKING and 0 < at < len(words) - 1 and read[at - 1] and read[at + 1]:
+            between = text[words[at - 1][1] : start] + text[end : words[at + 1][0]]
+            read[at] = _LINKING[word.lower()] if not between.strip() else None
+    return [(start, end, kana) for (start, end, _), kana in zip(words, read, strict=True) if kana]
+
+
+def _kana_of(word: str) -> str | None:
+    lower = word.lower()
+    if lower in _ENGLISH or lower in _NAMES or (word.isupper() and len(word) > 1) or len(word) > _LONGEST_WORD:
+        return None  # OCN, ID, SMS, OK: names as written
+    return _PARTICLE.get(lower) or _LOANWORDS.get(lower) or kana_of_word(word)
 
 
 def _standalone(chunk: str, match: re.Match[str]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocn_ids.answers import fold
+from ocn_ids.answers import fold, says_the_code_did_not_come
 from ocn_ids.romaji import kana_of_word, read_romaji
 
 
@@ -42,7 +42,10 @@ def test_a_word_that_is_not_romaji_has_no_kana(word: str) -> None:
         ("OCN ID wo wasuremashita", "OCN ID を わすれました"),  # names in capitals stay
         ("okyakusama bangou wa doko desu ka", "おきゃくさま ばんごう は どこ です か"),
         ("chat de kakunin dekimasu ka?", "chat で かくにん できます か?"),  # English stays beside it
-        ("internet no settei no password desu", "internet の せってい の password です"),
+        ("internet no settei no password desu", "internet no せってい no password です"),  # 「no」 may be English
+        ("No, arigatou", "No, ありがとう"),  # a no stays a no
+        ("please send again, onegai", "please send again, おねがい"),
+        ("Yahoo no pasuwaado wo wasuremashita", "Yahoo no パスワード を わすれました"),  # a service's name stays
         ("taro.yamada@ocn.ne.jp desu", "taro.yamada@ocn.ne.jp です"),  # an address is never read
         ("N123456789 desu", "N123456789 です"),
         ("SMS kimasen… nothing", "SMS きません… nothing"),
@@ -57,6 +60,7 @@ def test_a_message_in_romaji_japanese_is_read_as_kana(typed: str, read: str) -> 
     "typed",
     [
         "are you robot?",  # parses as あれ よう, but has no Japanese particle or ending
+        "I live in WA and no code came",  # a particle in capitals is no particle
         "I want to change my password",
         "home page no time",
         "taro.yamada@ocn.ne.jp",
@@ -79,3 +83,12 @@ def test_english_and_japanese_script_are_left_as_written(typed: str) -> None:
 def test_the_short_answer_readers_compare_romaji_as_kana(typed: str, written: str) -> None:
     """The readers of thanks, yes/no and follow-ups (ocn_ids/answers.py) see romaji Japanese as its kana."""
     assert fold(typed) == fold(written)
+
+
+@pytest.mark.parametrize(
+    "typed, not_come",
+    [("SMS ga kimasen", True), ("dekimasen", False), ("roguin dekimasen", False), ("ログインできません", False)],
+)
+def test_cannot_is_not_the_code_not_coming(typed: str, not_come: bool) -> None:
+    """「できません」 holds 「きません」 (来ません): a login that fails is no code that did not come."""
+    assert says_the_code_did_not_come(fold(typed)) is not_come

@@ -153,6 +153,12 @@ def test_a_password_typed_to_the_which_password_question_gets_the_warning_and_th
         ("すみません、気をつけます", "greet", True),  # read as a hello
         ("失礼しました。以後気をつけます", "goodbye", True),  # read as a goodbye: the customer is not leaving
         ("ごめんなさい", "greet", True),
+        # a promise to take care, or an acknowledgement with an apology, says the same
+        ("はい、以後気をつけます", "goodbye", True),
+        ("承知いたしました。失礼いたしました", "goodbye", True),
+        ("sorry, I understand", "nlu_fallback", True),
+        ("わかりました", "affirm", False),  # only understood: the survey's reader answers it
+        ("今後のために教えてください", "nlu_fallback", False),
         ("すみません、パスワードの変え方をもう一度教えてください", "change_ocn_id_password", False),  # a question
     ],
 )

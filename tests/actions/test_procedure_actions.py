@@ -764,20 +764,25 @@ def test_a_code_typed_before_the_address_is_confirmed_sends_nothing(client: Fake
 
 
 @pytest.mark.parametrize(
-    "text, offered",
+    "text, intent, offered",
     [
-        ("えすえむえすで", True),  # how to receive it, named first: the address still waits for its yes
-        ("あれ、まだですか", True),
-        ("482910", True),  # a code typed too early: none was sent, the address is offered again
-        ("いいえ、違います", False),
-        ("はい、一文字違います", False),
-        ("やっぱりやめます", False),
-        ("N123456789", False),  # another ID typed: that one is used
-        ("じろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー", False),  # said again: the new reading
+        ("えすえむえすで", "inform", True),  # how to receive it, named first: the address still waits for its yes
+        ("あれ、まだですか", "inform", True),
+        ("482910", "inform", True),  # a code typed too early: none was sent, the address is offered again
+        ("なんかえすえむえすが来ないんですけど", "code_not_received", True),
+        ("いいえ、違います", "deny", False),
+        ("はい、一文字違います", "affirm", False),
+        ("違います、もう一度言います", "inform", False),  # a correction, though 「もう一度」 also asks for a new code
+        ("合ってない", "deny", False),  # turned down in words the yes/no reading does not know
+        ("NG", "deny", False),
+        ("No, arigatou", "deny", False),
+        ("やっぱりやめます", "cancel", False),
+        ("N123456789", "inform", False),  # another ID typed: that one is used
+        ("じろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー", "nlu_fallback", False),  # the new reading
     ],
 )
-def test_the_address_read_aloud_stays_offered_until_answered(text: str, offered: bool) -> None:
-    t = _after_the_spoken_address("inform", text)
+def test_the_address_read_aloud_stays_offered_until_answered(text: str, intent: str, offered: bool) -> None:
+    t = _after_the_spoken_address(intent, text)
     asked, _ = run(ActionAskAccountRef(), t)
     first = (asked[-1].get("buttons") or [{}])[0]
     assert (first.get("payload") == "taro.yamada@ocn.ne.jp") is offered
