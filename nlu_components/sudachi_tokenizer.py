@@ -88,17 +88,17 @@ class SudachiTokenizer(CodeFingerprinted, Tokenizer):
         return self._apply_token_pattern(tokens)
 
     def _romaji_read_as_kana(self, text: str, tokens: list[Token], protected: set[tuple[int, int]]) -> list[Token]:
-        """A romaji word of romaji Japanese (ocn_ids/romaji.py) becomes the morphemes of its hiragana, each
-        spanning the word as typed: 「wasuremashita」 gives the lemmas of 「わすれました」. A lexicon word
-        (「pasuwaado」) keeps its own lemma."""
+        """A romaji word of romaji Japanese (ocn_ids/romaji.py) also gives the morphemes of its hiragana, each
+        spanning the word as typed: 「wasuremashita」 gives the lemmas of 「わすれました」 beside its own (the word as
+        typed still matches the romaji the training data holds). A lexicon word (「pasuwaado」) keeps its lemma."""
         romaji = {span: kana for span, kana in _romaji_spans(text).items() if span not in protected}
         if not romaji:
             return tokens
         read: list[Token] = []
         for token in tokens:
+            read.append(token)
             kana = romaji.get((token.start, token.end))
             if kana is None:
-                read.append(token)
                 continue
             read += [
                 Token(token.text, token.start, token.end, lemma=morpheme.lemma)

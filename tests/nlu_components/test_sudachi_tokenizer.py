@@ -66,7 +66,7 @@ def test_romaji_japanese_gives_the_lemmas_of_its_kana(lemmas) -> None:
 
 
 def test_an_address_in_a_romaji_message_stays_one_placeholder(lemmas) -> None:
-    assert lemmas("taro.yamada@ocn.ne.jp desu") == ["__mail_address__", "です"]
+    assert lemmas("taro.yamada@ocn.ne.jp desu") == ["__mail_address__", "desu", "です"]  # as typed, then as read
 
 
 def test_full_width_romaji_is_read_as_its_kana_too(lemmas) -> None:
