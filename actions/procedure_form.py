@@ -6,6 +6,7 @@ message and a clean state: nothing is half-done."""
 from __future__ import annotations
 
 import asyncio
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -152,7 +153,11 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         they want (ログイン履歴を見たい)."""
         if tracker.get_slot("requested_slot") != "procedure" or latest_entity(tracker, "procedure"):
             return {}
-        return _read_choice_slot("procedure", dispatcher, tracker) or _procedure_from_topic(tracker)
+        return (
+            _read_choice_slot("procedure", dispatcher, tracker)
+            or _procedure_from_topic(tracker)
+            or _connection_id_by_its_way(dispatcher, tracker)
+        )
 
     async def validate_procedure(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -457,6 +462,27 @@ def procedure_of_request(tracker: Tracker) -> str | None:
         or procedure_of_recent_answers(tracker)
         or procedure_of_the_thread(tracker)
     )
+
+
+# Ways of receiving that only the connection ID has (its SMS or its post): 「スマホ」 or 「画面」 name no procedure.
+_ONLY_THE_CONNECTION_IDS_WAY = re.compile(r"sms|えすえむえす|しょーとめ|郵送|郵便|ゆうそう|ゆうびん")
+
+
+def _connection_id_by_its_way(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """「SMSでお願いします」「郵送で」 to 「どのお手続きをご希望ですか？」: only the connection ID is received by SMS or
+    post (the help page's three ways), so that is the procedure, and the way is kept (not asked again)."""
+    text = tracker.latest_message.get("text") or ""
+    word = fold(text)
+    if text.startswith("/") or find_values(text) or NEGATED.search(word) or TURNS_DOWN.search(word):
+        return {}
+    if not _ONLY_THE_CONNECTION_IDS_WAY.search(word) or _asks_rather_than_chooses(text):
+        return {}
+    named = {found.value for found in find_choices(text) if found.entity == "delivery_method"}
+    if len(named) != 1:
+        return {}
+    method = named.pop()
+    dispatcher.utter_message(response=DELIVERY_NOTED[method])
+    return {"procedure": "send_connection_id", "delivery_method": method}
 
 
 def _procedure_from_topic(tracker: Tracker) -> dict[str, Any]:

@@ -401,6 +401,30 @@ def test_asked_which_procedure_the_customer_can_just_say_it() -> None:
 
 
 @pytest.mark.parametrize(
+    "typed, intent, slots",
+    [
+        ("SMSでお願いします", "inform", {"procedure": "send_connection_id", "delivery_method": "sms"}),
+        ("ゆうびんでおくってほしい", "inform", {"procedure": "send_connection_id", "delivery_method": "post"}),
+        # nothing only the connection ID is received by: still asked which procedure
+        ("スマホで見たい", "inform", {}),
+        ("SMSは嫌です", "deny", {}),
+        ("郵送って何日かかりますか", "nlu_fallback", {}),
+        ("N123456789 SMSで", "inform", {}),  # an ID in it: the form asks what to do with it
+    ],
+)
+def test_asked_which_procedure_a_way_only_the_connection_id_has_chooses_it(
+    typed: str, intent: str, slots: dict[str, str]
+) -> None:
+    """Only the connection ID is received by SMS or post (the help page's three ways): 「SMSでお願いします」 to
+    「どのお手続きをご希望ですか？」 is its procedure, the way kept (the blind writers' customers went on to give
+    their ID, and every turn after was 「どのお手続き…」 again)."""
+    t = tracker(intent, text=typed, slots={"requested_slot": "procedure"}, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ValidateProcedureForm().extract_procedure(dispatcher, t, {})) == slots
+    assert bool(dispatcher.messages) is bool(slots)  # 「承知しました。SMSでのお受け取りで承ります。」
+
+
+@pytest.mark.parametrize(
     "action, response, payload",
     [
         (ActionAskProcedure(), "utter_ask_procedure", '/inform{"procedure": "login_history"}'),

@@ -227,6 +227,16 @@ def test_a_question_the_page_does_not_answer_at_the_final_question_keeps_the_pro
     assert "リンクをお送りしました" in texts(stack.say(sender, "はい"))
 
 
+def test_a_way_of_receiving_named_at_which_procedure_is_the_connection_ids(stack: RunningStack) -> None:
+    """「SMSでお願いします」 to 「どのお手続きをご希望ですか？」: the connection ID (the only one received by SMS or post)
+    with SMS kept; the next question is the ID, naming the procedure, not 「どのお手続き…」 again."""
+    sender = new_sender()
+    assert "どのお手続き" in texts(stack.say(sender, "チャットで手続きしたい"))
+    reply = texts(stack.say(sender, "SMSでお願いします"))
+    assert "SMSでのお受け取り" in reply and "接続用ID" in reply and "どのお手続き" not in reply
+    assert "確認コードをお送りしました" in texts(stack.say(sender, TARO["number"]))
+
+
 def test_code_not_received_for_an_unknown_account_looks_the_same(stack: RunningStack) -> None:
     hints = []
     for _ in range(2):
