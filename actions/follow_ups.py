@@ -468,6 +468,8 @@ def topic_of_the_id_in_context(
     if not topic or not (f"utter_answer_{topic}" in said_before or after_a_fact) or text.startswith("/"):
         return None
     named = named_id_types(text)
+    if again := _one_of_two_answers_again(said_before, named, text):
+        return again
     other_id = _the_same_of_another_id(topic, named, text)
     if other_id:
         id_type = other_id
@@ -522,14 +524,30 @@ _OPERATION_OF: dict[str, Operation] = {
 }
 
 
+def _one_of_two_answers_again(said_before: list[str], named: set[str], text: str) -> IdQuestion | None:
+    """「了解です。OCN IDの方はどうなりますか」 right after two questions' answers (the customer number's change and the
+    OCN ID's): the answer about the ID it names, again (the customer took in one of the two)."""
+    answered = [name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")]
+    if len(answered) < 2 or len(named) != 1 or not _bare_how_about_it(text):
+        return None
+    (id_type,) = named
+    same = [topic for topic in answered if _ID_OF_TOPIC.get(topic) == id_type]
+    return IdQuestion(same[0], id_type, _OPERATION_OF[same[0]]) if len(same) == 1 else None
+
+
+def _bare_how_about_it(text: str) -> bool:
+    """「…のほうは？」「…はどうなりますか」 (after 「了解です。」 too) and nothing else asked."""
+    folded = HOW_ABOUT_IT.sub("", ACKNOWLEDGED.sub("", fold(text)))
+    return len(folded) <= _BARE_QUESTION_CHARS and bool(THE_SAME_OF_IT.search(folded))
+
+
 def _the_same_of_another_id(topic: str, named: set[str], text: str) -> str | None:
     """The one other ID than the topic's that a bare 「…のほう」「…は？」 names (also after 「了解です。」 and with 「…は
     どうなりますか」: 「了解です。OCN IDの方はどうなりますか」), else None."""
     own = _ID_OF_TOPIC.get(topic)
-    folded = HOW_ABOUT_IT.sub("", ACKNOWLEDGED.sub("", fold(text)))
-    if not own or len(named) != 1 or own in named or len(folded) > _BARE_QUESTION_CHARS:
+    if not own or len(named) != 1 or own in named or not _bare_how_about_it(text):
         return None
-    return next(iter(named)) if THE_SAME_OF_IT.search(folded) else None
+    return next(iter(named))
 
 
 # A reading of another ID's topic this sure stands (「ログインIDを確認したい」 right after the customer number).

@@ -702,6 +702,33 @@ def test_a_bare_reply_naming_another_id_asks_the_same_of_it(
     assert bubble not in responses(run(ActionClarify(), t)[0])
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("了解です。OCN IDの方はどうなりますか", "change_ocn_id"),
+        ("お客さま番号のほうは？", "change_customer_number"),
+        ("OCN IDの変更はマイページでできますか？", None),  # a question of its own: the classifier's
+    ],
+)
+def test_a_how_about_one_of_two_answers_just_given_gets_that_answer_again(typed: str, expected: str | None) -> None:
+    """After the two answers of a two-part question (the customer number's change and the OCN ID's), 「OCN IDの方は
+    どうなりますか」 asks the part about that ID again: its answer, not the help-page section of its look-up."""
+    events = [
+        {"event": "user", "text": "…"},
+        {"event": "bot", "metadata": {"utter_action": "utter_two_questions"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_change_customer_number"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_change_ocn_id"}},
+        {"event": "user", "text": typed},
+    ]
+    slots = {"topic": "change_ocn_id", "pending_question": "survey"}
+    t = tracker("nlu_fallback", text=typed, slots=slots, ranking=[("check_ocn_id", 0.4)], events=events)
+    said = responses(run(ActionClarify(), t)[0])
+    if expected:
+        assert said[:2] == ["utter_about_the_id", f"utter_answer_{expected}"]
+    else:
+        assert "utter_about_the_id" not in said
+
+
 @pytest.mark.parametrize("typed", ["接続用IDは必要？", "認証IDは何桁？", "お客さま番号は不要？"])
 def test_one_id_named_with_a_question_of_its_own_after_the_three_ids_is_not_its_look_up(typed: str) -> None:
     t = tracker("nlu_fallback", text=typed, slots={"topic": "ask_id_types"}, events=_after_answering("ask_id_types"))
