@@ -171,4 +171,9 @@ def _look_up_of_the_id_asked_about(tracker: Tracker) -> str | None:
 
 
 def _gives_a_value(tracker: Tracker) -> bool:
-    return any(e.get("entity") in _VALUE_ENTITIES for e in tracker.latest_message.get("entities") or [])
+    """An ID, a procedure or a way of receiving given; a way only named in a question is none (「マイページで見れない
+    の？」 after the forgotten password's answer asks whether it can be seen there: it had started the reset)."""
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & _VALUE_ENTITIES
+    if entities == {"delivery_method"} and asks_a_question(tracker.latest_message.get("text") or ""):
+        return False
+    return bool(entities)

@@ -214,6 +214,20 @@ def test_survey_answer_is_recorded(intent: str, answer: str, response: str) -> N
     assert slot_events(events)["pending_question"] is None
 
 
+@pytest.mark.parametrize(
+    "typed, started",
+    [("マイページで見れないの？", False), ("マイページで見られますか", False), ("マイページでお願いします", True)],
+)
+def test_a_way_named_in_a_question_at_the_offer_starts_nothing(typed: str, started: bool) -> None:
+    """「マイページで見れないの？」 after the forgotten password's answer asks whether it can be seen there: it had
+    started the reset (the way read as a value given)."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_connection_id"}
+    entities = [{"entity": "delivery_method", "value": "mypage"}]
+    _, events = run(ActionAnswerPendingQuestion(), tracker("inform", text=typed, entities=entities, slots=slots))
+    followups = [e.get("name") for e in events if e["event"] == "followup"]
+    assert ("procedure_form" in followups) is started
+
+
 def test_yes_to_the_offer_starts_the_procedure_form() -> None:
     t = tracker("affirm", slots={"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"})
     _, events = run(ActionAnswerPendingQuestion(), t)
