@@ -161,6 +161,16 @@ def fact_asked_outright(topic: str | None, text: str) -> Fact | None:
 _DEVICES = ("スマホ", "iphone", "android")
 
 
+def fact_of_any_topic(text: str) -> Fact | None:
+    """A fact of any topic's section whose words the message uses (「前のアドレスのメールはどれくらい転送されますか」
+    at another procedure's confirmation: the forwarding's 約2日間), for a question the caller found to be one."""
+    folded = fold(text)
+    return next(
+        (fact for topic, facts in FOLLOW_UPS.items() if (fact := _fact_named(facts, topic in _ABOUT_ALL_IDS, folded))),
+        None,
+    )
+
+
 def _fact_named(facts: tuple[Fact, ...], about_all_ids: bool, folded: str) -> Fact | None:
     """The first fact whose words the folded message uses (about an ID it names, if it names any)."""
     named = _ids_named_by_name(folded)

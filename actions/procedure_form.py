@@ -6,7 +6,6 @@ message and a clean state: nothing is half-done."""
 from __future__ import annotations
 
 import asyncio
-import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -43,7 +42,7 @@ from actions.conversation_state import (
 )
 from actions.conversation_thread import procedure_of_recent_answers, procedure_of_the_thread
 from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
-from actions.follow_ups import fact_asked_outright
+from actions.follow_ups import fact_asked_outright, fact_of_any_topic
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
@@ -56,13 +55,16 @@ from easy_japanese.twins import twins
 from ocn_ids.answers import (
     CHOOSES,
     COMPARES_WAYS,
+    NAMES_ANOTHER_THING,
     NEGATED,
     NOT_CHOOSING_IT,
+    ONLY_THE_CONNECTION_IDS_WAY,
     PROCEDURE_DETAILS,
     QUESTION_FORM,
     QUESTION_MARK,
     REQUEST_FORM,
     TURNS_DOWN,
+    WHATEVER_IT_TAKES,
     declines_in_words,
     fold,
     speaks_of_other_matters,
@@ -244,11 +246,11 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             # 「再設定したらメールソフトも変えないといけないですか」: its answer, then 「よろしいですか？」 again.
             dispatcher.utter_message(response=fact.response)
             return {"procedure_confirmed": None}
-        if typed and (not_on_page := _detail_not_on_the_page(tracker, text)):
-            # 「再設定のリンクはいつまで有効ですか」: said honestly, then 「よろしいですか？」 again.
+        reading = _reading_in_words(tracker, text, procedure) if typed else None
+        if typed and reading in (None, "unclear") and (not_on_page := _detail_not_on_the_page(tracker, text)):
+            # 「再設定のリンクはいつまで有効ですか」: said honestly (or the page's fact), then 「よろしいですか？」 again.
             dispatcher.utter_message(response=contact_response(not_on_page), contact_link=link("contact"))
             return {"procedure_confirmed": None}
-        reading = _reading_in_words(tracker, text, procedure) if typed else None
         worded = reading is not None
         if reading is None:
             reading = {"affirm": "yes", "deny": "no"}.get(latest_intent(tracker) or "")
@@ -278,10 +280,16 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
 def _detail_not_on_the_page(tracker: Tracker, text: str) -> str | None:
     """A question at the final question on how the procedure goes that the help page does not answer: its link's
     validity, the time to arrive, a fee (「料金はかかりますか」, read as out of scope, had been told the chat covers
-    only IDs); for the connection ID's post and SMS, the receiving ways' own reply."""
+    only IDs); for the connection ID's post and SMS, the receiving ways' own reply; a fact the page does state, of
+    any topic (「前のアドレスのメールはどれくらい転送されますか」: 約2日間), is that fact."""
+    if changes_mind(text) or not asks_a_question(text) or WHATEVER_IT_TAKES.search(fold(text)):
+        return None  # 「何日も待てないのでやめます」「何日かかっても大丈夫です」: said, not asked
     if receiving := receiving_reply(tracker, text):
         return receiving
-    return PROCEDURE_NOT_ON_PAGE if asks_a_question(text) and PROCEDURE_DETAILS.search(fold(text)) else None
+    if not PROCEDURE_DETAILS.search(fold(text)):
+        return None
+    fact = fact_of_any_topic(text)
+    return fact.response if fact else PROCEDURE_NOT_ON_PAGE
 
 
 def _reading_in_words(tracker: Tracker, text: str, procedure: str | None) -> str | None:
@@ -384,7 +392,7 @@ def _one_method_named(text: str) -> str | None:
     word = fold(text)
     if text.startswith("/") or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or TURNS_DOWN.search(word):
         return None
-    if not CHOOSES.search(word) or NOT_CHOOSING_IT.search(word) or _asks_rather_than_chooses(text):
+    if not CHOOSES.search(word) or NOT_CHOOSING_IT.search(word) or asks_rather_than_chooses(text):
         # 「郵送って何日かかる？」「携帯番号変わったんだけど」「郵送で送ってもらうといつ届く？」「スマホで見ています」:
         # about a method, or saying something with it, not choosing it
         return None
@@ -394,7 +402,7 @@ def _one_method_named(text: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-def _asks_rather_than_chooses(text: str) -> bool:
+def asks_rather_than_chooses(text: str) -> bool:
     """「スマホで受け取れますか」「郵便で送られてきた紙のIDですか」: a question, not a request put as one
     (「SMSで送ってもらえますか」)."""
     word = fold(text)
@@ -464,23 +472,18 @@ def procedure_of_request(tracker: Tracker) -> str | None:
     )
 
 
-# Ways of receiving that only the connection ID has (its SMS or its post): 「スマホ」 or 「画面」 name no procedure.
-_ONLY_THE_CONNECTION_IDS_WAY = re.compile(r"sms|えすえむえす|しょーとめ|郵送|郵便|ゆうそう|ゆうびん")
-
-
 def _connection_id_by_its_way(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """「SMSでお願いします」「郵送で」 to 「どのお手続きをご希望ですか？」: only the connection ID is received by SMS or
     post (the help page's three ways), so that is the procedure, and the way is kept (not asked again)."""
     text = tracker.latest_message.get("text") or ""
     word = fold(text)
-    if text.startswith("/") or find_values(text) or NEGATED.search(word) or TURNS_DOWN.search(word):
+    if any(found.entity == "id_type" for found in find_choices(text)) or NAMES_ANOTHER_THING.search(word):
+        return {}  # 「お客さま番号をSMSで」「確認コードはSMSで」「郵便番号」: not the connection ID's way
+    # a bare choice (「郵送で」「SMS」), or a short reply that chooses one way (no ID, no question, no negation)
+    chosen = read_choice("delivery_method", text)
+    method = chosen[0].value if len(chosen) == 1 else _one_method_named(text)
+    if method not in ("sms", "post") or not ONLY_THE_CONNECTION_IDS_WAY.search(word):
         return {}
-    if not _ONLY_THE_CONNECTION_IDS_WAY.search(word) or _asks_rather_than_chooses(text):
-        return {}
-    named = {found.value for found in find_choices(text) if found.entity == "delivery_method"}
-    if len(named) != 1:
-        return {}
-    method = named.pop()
     dispatcher.utter_message(response=DELIVERY_NOTED[method])
     return {"procedure": "send_connection_id", "delivery_method": method}
 

@@ -29,10 +29,10 @@ from actions.conversation_state import (
 from actions.faq_actions import ActionClarify, second_fallback
 from actions.follow_ups import FACT_RESPONSES, TOPIC_OF_ID
 from actions.password_warning import warns_about_typed_password
-from actions.procedure_form import start_procedure_events
+from actions.procedure_form import asks_rather_than_chooses, start_procedure_events
 from actions.procedure_switch import asks_a_question
 from actions.replies import answer_yes_no, read_in_context
-from ocn_ids.answers import QUESTION_WORDS, asks_about_a_value, fold
+from ocn_ids.answers import PERMITS, QUESTION_WORDS, asks_about_a_value, fold
 from ocn_ids.parse import ACCOUNT_ENTITIES, named_id_types
 
 
@@ -174,6 +174,7 @@ def _gives_a_value(tracker: Tracker) -> bool:
     """An ID, a procedure or a way of receiving given; a way only named in a question is none (「マイページで見れない
     の？」 after the forgotten password's answer asks whether it can be seen there: it had started the reset)."""
     entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & _VALUE_ENTITIES
-    if entities == {"delivery_method"} and asks_a_question(tracker.latest_message.get("text") or ""):
-        return False
+    text = tracker.latest_message.get("text") or ""
+    if entities == {"delivery_method"} and asks_rather_than_chooses(text) and not PERMITS.search(fold(text)):
+        return False  # 「SMSで送ってもらえますか」「SMSでもいいですか？」 choose it
     return bool(entities)

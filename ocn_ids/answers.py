@@ -665,9 +665,21 @@ APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|
 # A question on how a procedure goes that the help page does not answer: how long its link or code stays valid,
 # how long it takes to arrive, what it costs (「再設定のリンクはいつまで有効ですか」「料金はかかりますか」).
 PROCEDURE_DETAILS = re.compile(
-    r"有効|期限|いつまで|何分|なんぷん|何時間|なんじかん|何日|なんにち|どれくらい|どのくらい|どれぐらい|どのぐらい|"
+    r"有効|期限|いつまで(?!も)|何分(?!も)|なんぷん|何時間(?!も)|なんじかん|何日(?!も)|なんにち|"
+    r"どれくらい|どのくらい|どれぐらい|どのぐらい|"
     r"料金|りょうきん|お金|おかね|無料|むりょう|有料|ゆうりょう|費用|ひよう|手数料|てすうりょう"
 )
+
+# 「何日かかっても大丈夫です」: a detail named to say it does not matter.
+WHATEVER_IT_TAKES = re.compile(r"[てで]も(大丈夫|だいじょうぶ|いい|構|かま|平気|へいき)")
+# Ways of receiving that only the connection ID has (its SMS or its post): 「スマホ」 or 「画面」 name no procedure.
+ONLY_THE_CONNECTION_IDS_WAY = re.compile(r"sms|えすえむえす|しょーとめ|郵送|郵便|ゆうそう|ゆうびん")
+# What else a reply naming a way may name, that the way would then be for (the code, a link, a number, an address).
+NAMES_ANOTHER_THING = re.compile(
+    r"こーど|本人確認|りんく|再設定|履歴|りれき|番号|ばんごう|住所|じゅうしょ|設定|料金|郵送料|届い|もらった"
+)
+# 「SMSでもいいですか？」「郵送で大丈夫ですか」: a question that chooses the way (asks leave to).
+PERMITS = re.compile(r"で(も)?(いい|大丈夫|だいじょうぶ|構|かま|可能|かのう)")
 
 # While the bot waits for the one-time code: 「届かない」 (where did it go?) and 「もう一度送って」 (a new one).
 CODE_NOT_ARRIVED = _folded({

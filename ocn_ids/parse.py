@@ -22,7 +22,10 @@ _DIGIT_AFTER = re.compile(rf"^{_CODE_SEPARATOR}{{0,3}}\d")
 ACCOUNT_ENTITIES = frozenset({"customer_number", "ocn_id", "connection_id"})
 # Connection IDs are @-addresses under these OCN connection domains; OCN mail is under ocn.ne.jp.
 CONNECTION_ID_DOMAINS = ("one.ocn.ne.jp", "aol.ocn.ne.jp", "pc.ocn.ne.jp", "adsl.ocn.ne.jp")
-_CONNECTION_CONTEXT = ("接続", "認証", "せつぞく", "にんしょう", "設則", "接則", "人称id")
+_CONNECTION_CONTEXT = (
+    "接続", "認証", "せつぞく", "にんしょう", "設則", "接則", "人称id", "せつそくよう", "せつそくid", "にんしようid",
+    "インターネットのid", "インターネット用のid", "いんたーねっとのid", "ネットのid", "ネット用のid",
+)  # fmt: skip
 
 ID_TYPE_KEYWORDS = {
     # 晩号: the homophone voice input and IME give for 番号
@@ -53,9 +56,11 @@ ID_TYPE_KEYWORDS = {
         "設則",
         "接則",
         "人称id",
-        # flick-typed without the dakuten or the small ょ
-        "せつそく",
-        "にんしよう",
+        # flick-typed without the dakuten or the small ょ (never 「せつそく」「にんしよう」 alone: 「かくにんしよう」)
+        "せつそくよう",
+        "せつそくid",
+        "せつそくのid",
+        "にんしようid",
         # the ID for the internet (the page: the connection ID is used only to set up the internet connection)
         "インターネットのid",
         "インターネット用のid",

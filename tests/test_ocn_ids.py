@@ -98,6 +98,16 @@ def test_an_id_named_with_slips_or_in_other_words_is_that_id(typed: str, id_type
     assert {f.value for f in find_choices(typed) if f.entity == "id_type"} == {id_type}
 
 
+@pytest.mark.parametrize("typed", ["かくにんしようとしたらエラーになりました", "ちょくせつそくたつで"])
+def test_a_slipped_id_name_inside_another_word_is_none(typed: str) -> None:
+    assert not [f for f in find_choices(typed) if f.entity == "id_type"]
+
+
+def test_an_address_given_as_the_internets_id_is_a_connection_id() -> None:
+    assert [f.entity for f in find_values("インターネットのIDは abc@xyz.ocn.ne.jp")] == ["connection_id"]
+    assert [f.entity for f in find_values("せつそくようIDは abc@ocn.ne.jp")] == ["connection_id"]
+
+
 def test_meaningful_content() -> None:
     assert not has_meaningful_content(" 😀 \u3000!!")
     assert has_meaningful_content("ﾊﾟｽ")

@@ -216,7 +216,13 @@ def test_survey_answer_is_recorded(intent: str, answer: str, response: str) -> N
 
 @pytest.mark.parametrize(
     "typed, started",
-    [("マイページで見れないの？", False), ("マイページで見られますか", False), ("マイページでお願いします", True)],
+    [
+        ("マイページで見れないの？", False),
+        ("マイページで見られますか", False),
+        ("マイページでお願いします", True),
+        ("マイページで送ってもらえますか", True),  # a request put as a question
+        ("マイページでもいいですか？", True),  # leave asked: it chooses the way
+    ],
 )
 def test_a_way_named_in_a_question_at_the_offer_starts_nothing(typed: str, started: bool) -> None:
     """「マイページで見れないの？」 after the forgotten password's answer asks whether it can be seen there: it had
