@@ -21,6 +21,7 @@ from ocn_ids.answers import (
     CHANGE_TO,
     CHOOSES_AN_ID,
     HAD_ENOUGH,
+    IDENTIFIES_WITH,
     INSTEAD_OF,
     NEGATED,
     PUTS_OFF,
@@ -29,6 +30,7 @@ from ocn_ids.answers import (
     SWITCH_REQUEST,
     fold,
 )
+from ocn_ids.parse import named_id_types
 
 _PROCEDURES = frozenset(choice.value for choice in QUESTIONS["procedure"])
 # What ends the search for the procedure a cancel stopped: an earlier procedure's end or a new session.
@@ -45,8 +47,10 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
     text = tracker.latest_message.get("text") or ""
     word = fold(text)
     running = tracker.get_slot("procedure")
-    if not running or asks_a_question(text) or CHOOSES_AN_ID.search(word):
-        return None  # none chosen yet (the form reads its own question), a question, an ID to identify with
+    if not running or asks_a_question(text) or CHOOSES_AN_ID.search(word) or IDENTIFIES_WITH.search(word):
+        # none chosen yet (the form reads its own question), a question, an ID to identify with (「やっぱりお客さま番号で
+        # 本人確認したい」 had switched to the customer number's look-up)
+        return None
     instead = list(INSTEAD_OF.finditer(word))
     if instead:
         after = word[instead[-1].end() :]
@@ -59,6 +63,34 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
     else:
         return None
     return wanted if wanted in _PROCEDURES and wanted != running else None
+
+
+# The ID each procedure is about: turning to another ID while one runs has not said which of its procedures.
+_ID_OF_PROCEDURE = {
+    "reset_ocn_password": "ocn_id",
+    "send_ocn_id": "ocn_id",
+    "login_history": "ocn_id",
+    "send_customer_number": "customer_number",
+    "send_connection_id": "connection_id",
+}
+
+
+def turns_to_another_id(tracker: Tracker) -> bool:
+    """「やっぱり接続用IDのほうを先に…」 while the password reset runs: another ID, with a change of mind, and none of
+    its procedures named (switched_procedure found none): which one is asked. Not while the ID to identify with is
+    asked for (「やっぱりOCN IDのほうで」 chooses it), not an ID to be identified with (「やっぱりお客さま番号で」), nor
+    a question."""
+    text = tracker.latest_message.get("text") or ""
+    word = fold(text)
+    running = tracker.get_slot("procedure")
+    if not running or tracker.get_slot("requested_slot") in (None, "account_ref") or text.startswith("/"):
+        return False
+    if asks_a_question(text) or CHOOSES_AN_ID.search(word):
+        return False
+    if not (INSTEAD_OF.search(word) or CHANGE_TO.search(word)) or IDENTIFIES_WITH.search(word):
+        return False
+    named = named_id_types(text)
+    return len(named) == 1 and _ID_OF_PROCEDURE.get(running) not in named
 
 
 def asks_a_question(text: str) -> bool:
@@ -75,9 +107,9 @@ def leaves_in_other_words(text: str) -> bool:
     return not text.startswith("/") and not asks_a_question(text) and bool(HAD_ENOUGH.fullmatch(fold(text)))
 
 
-def switch_events(procedure: str) -> list[dict[str, Any]]:
-    """The new procedure from its first question, keeping the ID and a code already sent: the verification
-    is the customer's, not the procedure's (a second code would count against the limit)."""
+def switch_events(procedure: str | None) -> list[dict[str, Any]]:
+    """The new procedure (None: the form asks which) from its first question, keeping the ID and a code already
+    sent: the verification is the customer's, not the procedure's (a second code would count against the limit)."""
     kept = ("account_ref",)
     return [
         *(SlotSet(slot, None) for slot in PROCEDURE_SLOTS if slot not in kept),

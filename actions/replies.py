@@ -73,6 +73,7 @@ from actions.procedure_switch import (
     resumed_procedure,
     switch_events,
     switched_procedure,
+    turns_to_another_id,
 )
 from actions.receiving_questions import receiving_reply
 from actions.topics import TOPICS
@@ -206,6 +207,9 @@ async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tra
         title = spoken_procedure_title(tracker, switched)
         dispatcher.utter_message(response="utter_procedure_switched", procedure_title=title)
         return [*switch_events(switched), FollowupAction(PROCEDURE_FORM)]
+    if turns_to_another_id(tracker):
+        # 「やっぱり接続用IDのほうを…」: which of its procedures is asked (the ID and a code already sent are kept).
+        return [*switch_events(None), FollowupAction(PROCEDURE_FORM)]
     if _stops_the_procedure(text) and not asks_a_question(text):
         return [FollowupAction("action_cancel_procedure")]
     return None

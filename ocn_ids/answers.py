@@ -605,6 +605,8 @@ GREETS_OR_ASKS = re.compile(r"こんにちは|こんばんは|おはよう|は�
 # names it after the "not" (INSTEAD_OF); 「やっぱりログイン履歴のほうが見たい」 names it with a change of mind
 # (CHANGE_TO); either must be a request (SWITCH_REQUEST), not a question (「やっぱり履歴って何日分見られますか」),
 # and not the choice of an ID to be identified with (「OCN IDでもいい？」, CHOOSES_AN_ID).
+# 「お客さま番号で本人確認」「OCN IDで入れます」: an ID named as the one to be identified with, not a new subject.
+IDENTIFIES_WITH = re.compile(r"(id|番号|ばんごう|あどれす|めーる)(で|から)(?!は)|本人確認|ほんにんかくにん|こーど")
 INSTEAD_OF = re.compile(r"じゃなくて|じゃなく|ではなく|でなく|かわりに|代わりに")
 CHANGE_TO = re.compile(r"やっぱ|のほうが|の方が|のほうに|の方に|に変え|に変更|に切り替|に切りかえ")
 SWITCH_REQUEST = re.compile(

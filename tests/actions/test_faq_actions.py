@@ -126,6 +126,7 @@ def test_another_procedure_asked_for_instead_replaces_the_one_running(typed: str
         ("やっぱりログイン履歴って何日分見られますか", "check_login_history", "account_ref"),  # a question
         ("やっぱりメールアドレスを変更したいです", "change_ocn_id", "otp_code"),  # no chat procedure of its own
         ("やっぱりログインできない", "forgot_password", "account_ref"),
+        ("やっぱりお客さま番号で本人確認したいです", "check_customer_number", "account_ref"),  # the ID to identify with
     ],
 )
 def test_what_is_no_other_procedure_instead_switches_nothing(typed: str, intent: str, requested: str) -> None:
@@ -133,6 +134,31 @@ def test_what_is_no_other_procedure_instead_switches_nothing(typed: str, intent:
     messages, events = run(ActionAnswer(), tracker(intent, text=typed, slots=slots, active_loop="procedure_form"))
     assert "utter_procedure_switched" not in responses(messages)
     assert slot_events(events).get("procedure", "reset_ocn_password") == "reset_ocn_password"
+
+
+@pytest.mark.parametrize(
+    "typed, requested, asked",
+    [
+        ("やっぱり接続用IDのほうを先にお願いしたいです", "otp_code", True),
+        ("あ、やっぱりお客さま番号のほうにしたいです", "procedure_confirmed", True),
+        ("やっぱりOCN IDのほうで", "account_ref", False),  # the ID to identify with, chosen
+        ("やっぱり接続用IDのほうを先にお願いしたいです", "account_ref", False),
+        ("やっぱり接続用IDってどこで見られますか", "otp_code", False),  # a question: answered, the procedure kept
+    ],
+)
+def test_turning_to_another_id_while_a_procedure_runs_asks_which_of_its_procedures(
+    typed: str, requested: str, asked: bool
+) -> None:
+    """「やっぱり接続用IDのほうを先に…」 while the password reset waits for its code: the bot asks which procedure (the
+    blind writers expected 「どのお手続き…」), keeping the ID and the code already sent."""
+    slots = {"procedure": "reset_ocn_password", "requested_slot": requested, "account_ref": "N123456789"}
+    slots |= {"verification_id": "v-1"}
+    t = tracker("inform", text=typed, slots=slots, active_loop="procedure_form")
+    _, events = run(ActionAnswer(), t)
+    changed = slot_events(events)
+    assert (changed.get("procedure", "reset_ocn_password") is None) is asked
+    if asked:
+        assert not {"account_ref", "verification_id"} & set(changed) and events[-1]["name"] == "procedure_form"
 
 
 def test_switching_at_the_code_step_keeps_the_code_already_sent() -> None:
