@@ -534,6 +534,19 @@ _OPERATION_OF: dict[str, Operation] = {
 }
 
 
+def _confirms_the_sections_id(
+    topic: str | None, said_before: list[str], named: set[str], text: str
+) -> IdQuestion | None:
+    """「メールの方です」 right after the help-page section the bot chose for a question it could not place (a guess,
+    「OCNのパスワードがわからなくなった」): the ID that section was about, confirmed; its answer, said to be about that
+    ID (it had got 「理解できませんでした」)."""
+    own = _ID_OF_TOPIC.get(topic or "")
+    if "utter_help_section" not in said_before or not own or named != {own} or not _names_one_id_alone(named, text):
+        return None
+    operation = _OPERATION_OF.get(topic or "")
+    return IdQuestion(topic, own, operation) if topic and operation else None
+
+
 def _one_of_two_answers_again(said_before: list[str], named: set[str], text: str) -> IdQuestion | None:
     """「了解です。OCN IDの方はどうなりますか」 right after two questions' answers (the customer number's change and the
     OCN ID's): the answer about the ID it names, again (the customer took in one of the two)."""
@@ -578,6 +591,10 @@ def id_question_in_context(
         intent = "nlu_fallback"  # 「それってなんか偏向とかできるんですか」: a question, unplaced, not about the bot
     # An ID's name alone is read as "inform": only 「…のほう」 after another ID's answer is taken so.
     named = named_id_types(text)
+    if intent in ("inform", "nlu_fallback") and (
+        confirmed := _confirms_the_sections_id(topic, said_before, named, text)
+    ):
+        return confirmed
     other_id = _the_same_of_another_id(topic, named, text) if topic else None
     # 「接続用IDのほう」 after the three IDs' answer names one of them alone, as after another ID's.
     one_of_all = topic in _ABOUT_ALL_IDS and _names_one_id_alone(named, text)

@@ -32,7 +32,7 @@ from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import asks_rather_than_chooses, start_procedure_events
 from actions.procedure_switch import asks_a_question
 from actions.replies import answer_yes_no, read_in_context
-from ocn_ids.answers import PERMITS, QUESTION_WORDS, asks_about_a_value, fold
+from ocn_ids.answers import NEGATED, PERMITS, QUESTION_WORDS, TURNS_DOWN, asks_about_a_value, fold
 from ocn_ids.parse import ACCOUNT_ENTITIES, named_id_types
 
 
@@ -105,6 +105,9 @@ async def _read_as_yes_or_no(
     question: str | None, yes_no: bool | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
 ) -> list[dict[str, Any]] | None:
     """The classifier's yes or no as the answer to the open yes/no question, unless it was unsure of it."""
+    if question == "offer_procedure" and _way_chosen_at_the_offer(tracker):
+        # 「ゆうそうで」 to the connection ID's offer (read as an unsure yes): the yes, with its way kept.
+        return start_procedure_events(tracker) + [FollowupAction(PROCEDURE_FORM)]
     if yes_no is None or question not in ("survey", "offer_procedure", "offer_resend"):
         return None
     if question == "offer_procedure" and _unsure(tracker):
@@ -168,6 +171,19 @@ def _look_up_of_the_id_asked_about(tracker: Tracker) -> str | None:
         return None
     kinds = {e.get("entity") for e in tracker.latest_message.get("entities") or []} & TOPIC_OF_ID.keys()
     return TOPIC_OF_ID[kinds.pop()]["check"] if len(kinds) == 1 else None  # the ID's look-up answer
+
+
+def _way_chosen_at_the_offer(tracker: Tracker) -> bool:
+    """A way of receiving chosen in answer to the offer of the connection ID's procedure, however the classifier
+    read it; not turned down (「郵送は嫌です」)."""
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    word = fold(tracker.latest_message.get("text") or "")
+    return (
+        tracker.get_slot("offered_procedure") == "send_connection_id"
+        and "delivery_method" in entities
+        and _gives_a_value(tracker)
+        and not (NEGATED.search(word) or TURNS_DOWN.search(word))
+    )
 
 
 def _gives_a_value(tracker: Tracker) -> bool:

@@ -260,6 +260,24 @@ def test_a_way_named_in_a_question_at_the_offer_starts_nothing(typed: str, start
     assert ("procedure_form" in followups) is started
 
 
+@pytest.mark.parametrize(
+    "typed, intent, way",
+    [("ゆうそうで", "affirm", "post"), ("SMSでお願いします", "inform", "sms"), ("郵送は嫌です", "deny", None)],
+)
+def test_a_way_chosen_at_the_connection_ids_offer_starts_it_with_that_way(
+    typed: str, intent: str, way: str | None
+) -> None:
+    """「ゆうそうで」 to 「チャットでのお手続きをご希望ですか？」 after the connection ID's answer, read as a yes at 0.36:
+    the procedure, its way kept (it had asked the offer again)."""
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_connection_id"}
+    entities = [{"entity": "delivery_method", "value": way or "post"}]
+    t = tracker(intent, text=typed, entities=entities, slots=slots)
+    t.latest_message["intent"]["confidence"] = 0.36
+    _, events = run(ActionAnswerPendingQuestion(), t)
+    started = "procedure_form" in [e.get("name") for e in events if e["event"] == "followup"]
+    assert started is bool(way) and slot_events(events).get("delivery_method") == way
+
+
 def test_yes_to_the_offer_starts_the_procedure_form() -> None:
     t = tracker("affirm", slots={"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id"})
     _, events = run(ActionAnswerPendingQuestion(), t)

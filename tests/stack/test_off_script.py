@@ -237,6 +237,15 @@ def test_a_way_of_receiving_named_at_which_procedure_is_the_connection_ids(stack
     assert "確認コードをお送りしました" in texts(stack.say(sender, TARO["number"]))
 
 
+def test_the_id_named_after_a_guessed_section_confirms_it(stack: RunningStack) -> None:
+    """「OCNのパスワードがわからなくなった」 gets the section the bot guessed (the OCN ID's password); 「メールの方です」
+    confirms it: that answer, said to be about the OCN ID's password (it had got 「理解できませんでした」)."""
+    sender = new_sender()
+    assert "再設定が必要" in texts(stack.say(sender, "OCNのパスワードがわからなくなった"))
+    reply = texts(stack.say(sender, "メールの方です"))
+    assert "OCNメールアドレス）のパスワードについてご案内します" in reply and "理解できませんでした" not in reply
+
+
 def test_code_not_received_for_an_unknown_account_looks_the_same(stack: RunningStack) -> None:
     hints = []
     for _ in range(2):
