@@ -53,6 +53,7 @@ from actions.verification_slots import VerificationSlots, address_still_offered,
 from channels.senders import is_shared_chat
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
+    ASKS_WHERE_IT_GOES,
     CHOOSES,
     COMPARES_WAYS,
     NAMES_ANOTHER_THING,
@@ -247,9 +248,9 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             dispatcher.utter_message(response=fact.response)
             return {"procedure_confirmed": None}
         reading = _reading_in_words(tracker, text, procedure) if typed else None
-        if typed and reading in (None, "unclear") and (not_on_page := _detail_not_on_the_page(tracker, text)):
-            # 「再設定のリンクはいつまで有効ですか」: said honestly (or the page's fact), then 「よろしいですか？」 again.
-            dispatcher.utter_message(response=contact_response(not_on_page), contact_link=link("contact"))
+        if typed and reading in (None, "unclear") and (said := _answer_before_asking_again(tracker, text, procedure)):
+            # 「リンクってどこに届くの？」「再設定のリンクはいつまで有効ですか」: answered, then 「よろしいですか？」 again.
+            dispatcher.utter_message(response=contact_response(said), contact_link=link("contact"))
             return {"procedure_confirmed": None}
         worded = reading is not None
         if reading is None:
@@ -275,6 +276,18 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"procedure_confirmed": None if value is None else bool(value)}
+
+
+# The procedures that send something: their final question names where it goes.
+_SENDING = frozenset({"reset_ocn_password", "send_connection_id", "send_customer_number", "send_ocn_id"})
+
+
+def _answer_before_asking_again(tracker: Tracker, text: str, procedure: str | None) -> str | None:
+    """A question at the final question answered before it is asked again: where it goes (the question asked again
+    says it: it had got topic buttons first), or a detail the help page does not give."""
+    if procedure in _SENDING and asks_a_question(text) and ASKS_WHERE_IT_GOES.search(fold(text)):
+        return "utter_destination_in_the_question"
+    return _detail_not_on_the_page(tracker, text)
 
 
 def _detail_not_on_the_page(tracker: Tracker, text: str) -> str | None:

@@ -672,6 +672,10 @@ PROCEDURE_DETAILS = re.compile(
     r"料金|りょうきん|お金|おかね|無料|むりょう|有料|ゆうりょう|費用|ひよう|手数料|てすうりょう"
 )
 
+# 「リンクってどこに届くの？」「どの携帯に送られますか」 at the final question: where it goes, which the question says.
+ASKS_WHERE_IT_GOES = re.compile(
+    r"(どこ|どちら|どっち|なにに|何に|どの(けいたい|携帯|すまほ|でんわ|電話|あどれす|めーる))\S{0,8}(届|とど|送|おく|来|くる|きます)"
+)
 # 「何日かかっても大丈夫です」: a detail named to say it does not matter.
 WHATEVER_IT_TAKES = re.compile(r"[てで]も(大丈夫|だいじょうぶ|いい|構|かま|平気|へいき)")
 # Ways of receiving that only the connection ID has (its SMS or its post): 「スマホ」 or 「画面」 name no procedure.

@@ -916,6 +916,9 @@ def test_an_unsure_no_at_the_final_question_is_asked_again(
         ),
         ("料金はかかりますか", "out_of_scope", "show_customer_number", "utter_procedure_details_not_on_page"),
         ("郵送だと何日くらいかかりますか", "nlu_fallback", "send_connection_id", "utter_receiving_details_not_on_page"),
+        # where it goes: the final question, asked again, says it (it had got topic buttons first)
+        ("リンクってどこに届くの？", "code_not_received", "reset_ocn_password", "utter_destination_in_the_question"),
+        ("どの携帯に送られますか", "nlu_fallback", "send_customer_number", "utter_destination_in_the_question"),
         # a fact the page does state, of another topic: that fact
         (
             "メールアドレスを変更したら、前のアドレスのメールはどれくらい転送されますか",
@@ -929,6 +932,7 @@ def test_an_unsure_no_at_the_final_question_is_asked_again(
         ("何日も待てないのでやめます", "cancel", "reset_ocn_password", None),  # said, not asked
         ("はい、何日かかっても大丈夫です", "affirm", "reset_ocn_password", None),
         ("郵送は時間がかかるからSMSにしたい", "inform", "send_connection_id", None),
+        ("どこに表示されますか", "nlu_fallback", "login_history", None),  # nothing sent: not where it goes
     ],
 )
 def test_a_detail_the_page_does_not_give_is_said_so_at_the_final_question(
@@ -945,7 +949,11 @@ def test_a_detail_the_page_does_not_give_is_said_so_at_the_final_question(
     if response:
         assert said == [response] and result == {"procedure_confirmed": None}
     else:
-        assert not {"utter_procedure_details_not_on_page", "utter_receiving_details_not_on_page"} & set(said)
+        assert not {
+            "utter_procedure_details_not_on_page",
+            "utter_receiving_details_not_on_page",
+            "utter_destination_in_the_question",
+        } & set(said)
 
 
 @pytest.mark.parametrize(
