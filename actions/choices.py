@@ -80,7 +80,19 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
             "ocn_id",
             "OCN IDのパスワード",
             "/forgot_ocn_id_password",
-            ("ocn idのパスワード", "メールのパスワード", "ocnメールのパスワード", "ocn", *ID_TYPE_KEYWORDS["ocn_id"]),
+            # the one to log in with: the page calls the OCN ID the common ID for logging in to OCN's services
+            # (「ログインするときのやつ」); not My Page's (the page does not say which ID that login takes)
+            (
+                "ocn idのパスワード",
+                "メールのパスワード",
+                "ocnメールのパスワード",
+                "ocn",
+                "ログインする",
+                "ログイン用",
+                "ログインの",
+                "ろぐいんする",
+                *ID_TYPE_KEYWORDS["ocn_id"],
+            ),
         ),
         Choice(
             "connection_id",

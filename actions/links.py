@@ -55,6 +55,8 @@ CONTACT_RESPONSES = frozenset(
     {
         "utter_note_letter_reissue",
         "utter_receiving_details_not_on_page",
+        "utter_code_cannot_reach_you",
+        "utter_unknown_login_not_on_page",
         "utter_procedure_details_not_on_page",
         "utter_answer_request_human",
         "utter_answer_out_of_scope",

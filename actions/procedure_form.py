@@ -373,9 +373,10 @@ def _delivery_method_given_early(tracker: Tracker) -> str | None:
 
 
 def _method_still_open(tracker: Tracker) -> bool:
-    """The connection ID's first question is open: the ID is asked for and no delivery method chosen yet."""
+    """The connection ID's delivery method is not chosen yet and the verification is under way: the ID or the
+    code is asked for (「SMSで」 typed while the code is awaited is kept too, not asked for again once verified)."""
     return (
-        tracker.get_slot("requested_slot") == "account_ref"
+        tracker.get_slot("requested_slot") in ("account_ref", "otp_code")
         and tracker.get_slot("procedure") == "send_connection_id"
         and not tracker.get_slot("delivery_method")
     )
@@ -387,9 +388,10 @@ def _ids_in(tracker: Tracker) -> list[Found]:
 
 def _delivery_methods_named(tracker: Tracker) -> set[str]:
     """The delivery methods a message names outside any ID in it (「web01@ocn.ne.jp」 names no web page), while
-    the connection ID's first question is open (the ID asked for, no method chosen yet)."""
+    the connection ID's first question is open (the ID asked for, no method chosen yet). Not while the code is
+    awaited: 「SMSが届かない」 is about the code's SMS then (only a bare 「SMSで」 chooses)."""
     text = tracker.latest_message.get("text") or ""
-    if text.startswith("/") or not _method_still_open(tracker):
+    if text.startswith("/") or not _method_still_open(tracker) or tracker.get_slot("requested_slot") != "account_ref":
         return set()
     ids = [range(f.start, f.end) for f in find_values(text)]
     return {

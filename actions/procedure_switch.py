@@ -119,16 +119,35 @@ def switch_events(procedure: str | None) -> list[dict[str, Any]]:
 
 
 def resumed_procedure(tracker: Tracker) -> str | None:
-    """The procedure the bot's previous turn cancelled, when the customer now takes the cancel back
-    (「やっぱりお願いします」「今やる」; not 「後でやります」)."""
+    """The procedure the bot's previous turn cancelled, or whose offer the customer's previous message turned
+    down, when the customer now takes it back (「やっぱりお願いします」「今やる」; not 「後でやります」)."""
     word = fold(tracker.latest_message.get("text") or "")
-    if "utter_procedure_cancelled" not in bot_responses_before(tracker):
+    said = bot_responses_before(tracker)
+    if "utter_procedure_cancelled" not in said and said != ["utter_ask_survey"]:
         return None
     if not RESUMES.search(word) or PUTS_OFF.search(word) or NEGATED.search(APOLOGY.sub("", word)):
         return None
-    cancelled = _cancelled_procedure(tracker)
+    cancelled = _cancelled_procedure(tracker) if "utter_procedure_cancelled" in said else _declined_offer(tracker)
     named = named_procedure(word)
     return cancelled if named in (None, cancelled) else None
+
+
+def _declined_offer(tracker: Tracker) -> str | None:
+    """The procedure offered just before the customer's previous message, which declined it (the bot then asked
+    only the survey): 「いいえ」 to 「チャットでのお手続きをご希望ですか？」, then 「やっぱりお願いします」."""
+    messages = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started":
+            return None
+        if kind == "user":
+            messages += 1
+            if messages > 2:
+                return None
+        elif kind == "slot" and event.get("name") == "offered_procedure" and messages == 2:
+            value = event.get("value")
+            return str(value) if value in _PROCEDURES else None
+    return None
 
 
 def _cancelled_procedure(tracker: Tracker) -> str | None:

@@ -17,6 +17,8 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
+from actions.after_the_login_history import RESPONSE as UNKNOWN_LOGIN_NOT_ON_PAGE
+from actions.after_the_login_history import tells_of_an_unknown_login
 from actions.answers import (
     answer_topic,
     ask_survey,
@@ -362,6 +364,21 @@ async def answer_d_account_question(dispatcher: CollectingDispatcher, tracker: T
     return [FollowupAction(PROCEDURE_FORM)] if in_procedure(tracker) else []
 
 
+async def answer_after_the_login_history(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> Events | None:
+    """「見覚えのないログインがあります」 right after the history was shown: what to do is not on the help page,
+    said so with the contact page and a person offered (actions/after_the_login_history.py)."""
+    if in_procedure(tracker) or not tells_of_an_unknown_login(tracker, text):
+        return None
+    dispatcher.utter_message(
+        response=contact_response(UNKNOWN_LOGIN_NOT_ON_PAGE),
+        contact_link=link("contact"),
+        buttons=buttons.talk_to_person(),
+    )
+    return [ask(None)]
+
+
 async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """Another question about the ID just discussed that names no ID (「パスワードは？」「じゃあ変えられる？」
     after the answer about the connection ID): that ID's topic, saying which ID the bot took it for."""
@@ -614,6 +631,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("d_account", answer_d_account_question),
     ("code_step", answer_code_step),
     ("cancel_taken_back", answer_cancel_taken_back),
+    ("after_the_login_history", answer_after_the_login_history),
     ("courtesy", answer_courtesy),
     ("acknowledgement", answer_acknowledgement),
     ("follow_up", answer_follow_up),

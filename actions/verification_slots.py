@@ -16,28 +16,43 @@ from rasa_sdk.types import DomainDict
 
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, minutes, slot_values, utter_figure
+from actions.buttons import talk_to_person
 from actions.choices import changes_mind, checked_final_yes, read_yes_no
 from actions.conversation_state import (
     buttons_before,
+    forget_verification,
     latest_confidence,
     latest_intent,
     turn_key,
 )
+from actions.links import contact_response, link
 from actions.password_warning import typed_password
 from channels.client_ref import from_metadata
-from ocn_ids.answers import CORRECTS_THE_READING, asks_for_a_new_code, fold, says_the_code_did_not_come
-from ocn_ids.normalize import nfkc
+from ocn_ids.answers import (
+    ASKS_IF_IT_WILL_DO,
+    CONTACT_NO_LONGER_USABLE,
+    CORRECTS_THE_READING,
+    DOES_NOT_HAVE_IT,
+    MUST_IT_BE,
+    asks_for_a_new_code,
+    fold,
+    says_the_code_did_not_come,
+)
+from ocn_ids.normalize import nfkc, without_slips
 from ocn_ids.parse import (
     ACCOUNT_ENTITIES,
     CONNECTION_ID_DOMAINS,
     canonical_customer_number,
     canonical_mail,
     find_values,
+    named_id_types,
     one_time_code,
 )
 from ocn_ids.spoken_mail import spoken_mail
 
 INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kept in a slot
+# marks 「携帯をなくしてしまって」 at the code step: the code cannot reach the customer (never kept in a slot)
+UNREACHABLE = "__unreachable__"
 
 
 async def start_verification(
@@ -155,6 +170,24 @@ def _spoken_address_confirmed(tracker: Tracker, text: str) -> str | None:
     return address
 
 
+def which_id_verifies(text: str) -> str | None:
+    """At the ID question, the reply to 「OCN IDでもいいですか」「お客さま番号がわからないんですけど」
+    「接続用IDしかわかりません」 (one ID named, whether it will do or that the customer does not have it): which
+    ID verifies, as the response to say before the question is asked again; None for anything else."""
+    word = without_slips(fold(text))
+    named = named_id_types(text)
+    asks = bool(ASKS_IF_IT_WILL_DO.search(word) or MUST_IT_BE.search(word))
+    # 「お客さま番号がわからない」「お客さま番号じゃないとだめ？」: the other one will do; 「…でもいい？」: that one
+    other = bool(MUST_IT_BE.search(word)) or (bool(DOES_NOT_HAVE_IT.search(word)) and not asks)
+    if len(named) != 1 or not (asks or other) or "パスワード" in nfkc(text):
+        return None  # 「OCN IDのパスワードを忘れて…」 says again what the procedure is for
+    if named == {"connection_id"}:
+        # 「接続用IDでもいい？」「接続用IDしかわからない」; not 「接続用IDがわからない」 (a question of its own)
+        return "utter_connection_id_does_not_verify" if asks else None
+    will_do = named.pop() if not other else ({"customer_number", "ocn_id"} - named).pop()
+    return "utter_ocn_id_verifies_too" if will_do == "ocn_id" else "utter_customer_number_verifies_too"
+
+
 def _has_words(text: str) -> bool:
     """Letters or kana beyond digits and separators: the customer wrote something, not a code."""
     return any(c.isalpha() for c in nfkc(text))
@@ -199,6 +232,9 @@ class VerificationSlots:
             # a button (procedure_form.ActionAskAccountRef).
             dispatcher.utter_message(response="utter_spoken_address_check", address=address)
             return {"account_ref": None}
+        if requested == "account_ref" and (reply := which_id_verifies(text)):
+            dispatcher.utter_message(response=reply)  # the form asks for the ID again
+            return {"account_ref": None}
         if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):
             return {"account_ref": INVALID}
         return {}
@@ -234,6 +270,8 @@ class VerificationSlots:
         code = one_time_code(text)
         if code:
             return {"otp_code": code}
+        if CONTACT_NO_LONGER_USABLE.search(without_slips(fold(text))):
+            return {"otp_code": UNREACHABLE}
         if asks_about_the_code(tracker, text):
             return {}  # 「090…にもう一度送って」: digits, but about the code (the code step's rules answer it)
         if looks_like_a_code_attempt(text) or (latest_intent(tracker) == "inform" and not _has_words(text)):
@@ -248,6 +286,14 @@ class VerificationSlots:
         if value == INVALID:
             dispatcher.utter_message(response="utter_invalid_code_format")
             return {"otp_code": None}
+        if value == UNREACHABLE:
+            # The code goes only to the contact on record: without it the chat cannot verify the customer.
+            dispatcher.utter_message(
+                response=contact_response("utter_code_cannot_reach_you"),
+                contact_link=link("contact"),
+                buttons=talk_to_person(),
+            )
+            return {"otp_code": None, "procedure_halt": "code_unreachable", **slot_values(forget_verification())}
         verification_id = tracker.get_slot("verification_id")
         if not verification_id:
             return {"otp_code": None, "account_ref": None}

@@ -294,7 +294,8 @@ CHOICE_TAILS = tuple(
         "でお願いいたします", "お願いいたします", "でお願いします", "をお願いします", "お願いします", "でお願い",
         "で受け取ります", "で受け取りたいです", "で受け取りたい", "で受け取る", "でうけとります", "でうけとる",
         "で送ってください", "で送って", "でください", "にします", "がいいです", "がいい",
-        "のほうです", "のほう", "の方です", "の方", "ほう", "時のやつ", "ときのやつ", "のやつ", "やつ", "です", "で", "を",
+        "のほうです", "のほう", "の方です", "の方", "ほう", "時のやつ", "ときのやつ", "のやつ", "やつ", "時のもの", "ときのもの",
+        "時の", "ときの", "のパスワード", "です", "で", "を",
         "は", "の",
         "てうけとります", "てうけとる", "てお願いします", "てす", "て",  # flick slips: the dakuten dropped
     )
@@ -623,7 +624,8 @@ CHOOSES_AN_ID = re.compile(
 # the cancelled procedure again. Matched on the folded text, and not when negated.
 RESUMES = re.compile(
     r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|"
-    r"やっぱ(?:り)?(?:さっきの|先ほどの|その|それ)?(?:確認|手続き|てつづき|件|の|を|で)*(?:やる|やり|する|します|お願|おねが|続け)|"
+    r"やっぱ(?:り)?(?:さっきの|先ほどの|その|それ)?(?:確認|手続き|てつづき|件|チャット|ちゃっと|の|を|で)*"
+    r"(?:やる|やり|する|します|お願|おねが|続け)|"
     r"続きを|再開"
 )
 # …unless it puts it off (「後でやります」「また今度」「自分でやります」).
@@ -668,6 +670,7 @@ APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|
 # how long it takes to arrive, what it costs (「再設定のリンクはいつまで有効ですか」「料金はかかりますか」).
 PROCEDURE_DETAILS = re.compile(
     r"有効|期限|いつまで(?!も)|何分(?!も)|なんぷん|何時間(?!も)|なんじかん|何日(?!も)|なんにち|"
+    r"いつ(頃|ごろ|ころ)?(に)?(届|とど|来|き|く|着|つ)|"  # 「いつ届きますか」: the time to arrive
     r"どれくらい|どのくらい|どれぐらい|どのぐらい|"
     r"料金|りょうきん|お金|おかね|無料|むりょう|有料|ゆうりょう|費用|ひよう|手数料|てすうりょう"
 )
@@ -1203,3 +1206,42 @@ _APOLOGY_WORD = re.compile(
 def apologizes_only(text: str) -> bool:
     word = fold(text)
     return bool(_APOLOGY_WORD.search(word)) and not _APOLOGY_OR_CARE.sub("", word).strip()
+
+
+# At 「お客さま番号…またはOCN ID…をご入力ください」: whether an ID will do (「OCN IDでもいいですか」「メールアドレスで
+# いい？」; 「お客さま番号じゃないとだめ？」: MUST_IT_BE) or that the customer does not have one (「お客さま番号がわからないんです
+# けど」); actions/verification_slots.py answers which ID verifies. Compared without slips.
+ASKS_IF_IT_WILL_DO = re.compile(
+    without_slips(
+        r"(でも|で)(いい|良い|よい|大丈夫|だいじょうぶ|ok|おk|可能|かまわ|構わ|平気|いける)|"
+        r"(?<!た)しか"  # 「…しかわからない」: that one is what they have
+    )
+)
+MUST_IT_BE = re.compile(without_slips(r"じゃな(きゃ|いと|ければ)|でな(きゃ|いと|ければ)"))
+DOES_NOT_HAVE_IT = re.compile(
+    without_slips(r"わから(ない|なく|ん)|分から(ない|なく|ん)|わかりません|分かりません|わかんない|忘れ|わすれ|"
+                  r"手元にな|てもとにな|持ってな|もってな|知らな|しらな")
+)  # fmt: skip
+
+
+# While the code is awaited: the phone or mail it goes to cannot be used (「携帯をなくしてしまって受け取れません」
+# 「電話番号変わったんですけど」「そのメールアドレスはもう解約しました」): the code cannot reach the customer, so the
+# chat cannot verify them (actions/verification_slots.py stops the procedure and points to the contact page). Not a
+# change of model (「機種変更した」 keeps the number), not the code merely late (「携帯にSMSが来ない」).
+_CODE_CONTACT = r"携帯|けいたい|けーたい|すまほ|電話|でんわ|あどれす|めあど"  # folded: katakana read as hiragana
+_NO_LONGER_USABLE = (
+    r"なくし|無くし|失くし|紛失|ふんしつ|落とし|おとし|盗ま|壊れ|こわれ|割れ|解約|かいやく|"
+    r"変わ|かわっ|変えた|変えまし|かえた|かえまし|持ってな|もってな|持っていな|手元にな|てもとにな|"
+    r"使えな|使っていな|使ってな|つかえな|止め|止ま|とまっ"
+)
+CONTACT_NO_LONGER_USABLE = re.compile(without_slips(rf"({_CODE_CONTACT}).{{0,12}}?({_NO_LONGER_USABLE})"))
+
+
+# After the login history was shown: a login the customer does not recognise (「見覚えのないログインがあります」
+# 「⚠のやつ私じゃないです」); actions/after_the_login_history.py says honestly that the page gives no next step.
+UNKNOWN_LOGIN = re.compile(
+    without_slips(
+        r"見覚え|みおぼえ|身に覚え|みにおぼえ|心当たり|こころあたり|知らない|しらない|知らん|不審|ふしん|怪し|あやし|"
+        r"不正|ふせい|⚠|普段と違|ふだんとちが|おかしい|(私|わたし|自分|じぶん|僕|ぼく|俺|おれ)(じゃ|では|で(は)?)な"
+    )
+)

@@ -22,6 +22,9 @@ from easy_japanese.twins import twins
         ("which_password", "ネットつなぐ時のやつ", "connection_id"),
         ("which_password", "どっち？って何？わかんねえよ", "unknown"),  # several of the choice's words
         ("which_password", "ルーターの方です", "connection_id"),
+        ("which_password", "ネットにつなぐときの", "connection_id"),  # what it is used for, 「ときの」 around it
+        ("which_password", "ログインするときのやつ", "ocn_id"),  # the page: the OCN ID is the one to log in with
+        ("which_password", "ログイン用のパスワードです", "ocn_id"),
         ("which_password", "２番", "connection_id"),
         ("which_password", "3", "unknown"),
         ("procedure", "ログイン履歴", "login_history"),
@@ -45,6 +48,8 @@ def test_a_label_in_full_or_part_any_width_or_kana_or_its_number_is_the_answer(
     [
         ("which_password", "お客さま番号は変更できますか"),
         ("which_password", "OCN IDの確認方法を教えてください"),
+        ("which_password", "ログインできません"),  # a problem of its own, not which password
+        ("which_password", "マイページにログインするとき"),  # the page does not say which ID My Page takes
         ("which_password", "7"),  # no such choice
         ("procedure", "今日はいい天気ですね"),
     ],

@@ -31,7 +31,7 @@ from actions.procedure_form import (
     ValidateProcedureForm,
 )
 from actions.procedure_run import ActionCancelProcedure, ActionRunProcedure
-from actions.verification_slots import INVALID
+from actions.verification_slots import INVALID, which_id_verifies
 from tests.actions.fake_account_client import FakeClient
 from tests.actions.trackers import responses, run, slot_events, tracker
 
@@ -367,6 +367,43 @@ def test_a_cancel_before_any_procedure_was_chosen_brings_back_no_earlier_one() -
     assert slot_events(out).get("procedure") != "login_history"
 
 
+def _declined(procedure: str, typed: str, said_after_the_no: str = "utter_ask_survey") -> list[dict]:
+    """Events of a procedure offered, 「いいえ」 to the offer (the bot asked the survey), the next message."""
+    return [
+        {"event": "slot", "name": "offered_procedure", "value": procedure},
+        {"event": "bot", "metadata": {"utter_action": "utter_offer_procedure"}},
+        {"event": "user", "text": "いいえ"},
+        {"event": "slot", "name": "offered_procedure", "value": None},
+        {"event": "bot", "metadata": {"utter_action": said_after_the_no}},
+        {"event": "user", "text": typed},
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed", ["やっぱりお願いします", "やっぱりチャットでお願いします", "すみません、やっぱりやります"]
+)
+def test_an_offer_turned_down_and_then_wanted_after_all_starts_it(typed: str) -> None:
+    """「いいえ」 to 「チャットでのお手続きをご希望ですか？」, then 「やっぱりお願いします」 (read as a cancel for its
+    やっぱり): the procedure offered starts (it was told 「現在進めているお手続きはありません」)."""
+    t = tracker("cancel", text=typed, events=_declined("send_connection_id", typed))
+    messages, events = run(ActionCancelProcedure(), t)
+    assert responses(messages) == []
+    assert slot_events(events)["procedure"] == "send_connection_id"
+    assert (events[-1]["event"], events[-1]["name"]) == ("followup", "procedure_form")
+    _, events = run(ActionAnswer(), tracker("affirm", text=typed, events=_declined("send_connection_id", typed)))
+    assert slot_events(events)["procedure"] == "send_connection_id"
+
+
+def test_an_offer_is_not_taken_up_after_another_answer_or_by_putting_it_off() -> None:
+    typed = "やっぱりお願いします"
+    after_another_answer = _declined("send_connection_id", typed, said_after_the_no="utter_answer_check_ocn_id")
+    messages, _ = run(ActionCancelProcedure(), tracker("cancel", text=typed, events=after_another_answer))
+    assert responses(messages) == ["utter_no_procedure_to_cancel"]
+    later = "やっぱり後でお願いします"
+    messages, _ = run(ActionCancelProcedure(), tracker("cancel", text=later, events=_declined("login_history", later)))
+    assert responses(messages) == ["utter_no_procedure_to_cancel"]
+
+
 @pytest.mark.parametrize("typed", ["やっぱりやめます", "今やらないです", "キャンセルで"])
 def test_a_second_cancel_is_no_change_of_mind(typed: str) -> None:
     t = tracker("cancel", text=typed, events=_cancelled("reset_ocn_password", typed))
@@ -526,6 +563,75 @@ def test_the_delivery_method_typed_while_the_id_is_asked_for_is_kept(
     assert "delivery_method" in required  # still part of the form: filled, so the form skips its question
 
 
+@pytest.mark.parametrize("typed, method", [("SMSで", "sms"), ("郵送でお願いします", "post")])
+def test_the_delivery_method_typed_while_the_code_is_awaited_is_kept(typed: str, method: str) -> None:
+    """「SMSで」 typed after the ID, while the code is awaited: kept and acknowledged, so it is not asked for
+    again once verified (it was asked again: the customer had already said it)."""
+    t = tracker(
+        "inform",
+        text=typed,
+        slots={"requested_slot": "otp_code", "procedure": "send_connection_id", "account_ref": "N123456789"},
+        active_loop="procedure_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
+    assert responses(dispatcher.messages) == [f"utter_delivery_noted_{method}"]
+    assert slots["delivery_method"] == method and "account_ref" not in slots and "otp_code" not in slots
+
+
+@pytest.mark.parametrize("typed", ["SMSが届きません", "SMSと郵送どっちが早いですか", "SMSで届くはずのコードが来ない"])
+def test_a_way_named_in_a_sentence_while_the_code_is_awaited_is_not_chosen(typed: str) -> None:
+    """While the code is awaited, a sentence that names SMS is about the code's SMS: no way is chosen and the
+    ID given stays (a comparison of two ways there once cleared it)."""
+    t = tracker(
+        "nlu_fallback",
+        text=typed,
+        slots={"requested_slot": "otp_code", "procedure": "send_connection_id", "account_ref": "N123456789"},
+        active_loop="procedure_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
+    assert "delivery_method" not in slots and "account_ref" not in slots
+    assert not any(r.startswith("utter_delivery_noted") for r in responses(dispatcher.messages))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "携帯をなくしてしまって受け取れません",
+        "電話番号変わったんですけど",
+        "そのメアドはもう解約しました",
+        "スマホが壊れてます",
+    ],
+)
+def test_a_contact_that_cannot_receive_the_code_stops_the_procedure_politely(client: FakeClient, typed: str) -> None:
+    """「携帯をなくしてしまって受け取れません」 while the code is awaited got the lost letter's answer: the code goes
+    only to the contact on record, so the procedure stops, the contact page and a person are offered, the
+    verification is forgotten and no code is counted as wrong."""
+    slots = {"requested_slot": "otp_code", "procedure": "reset_ocn_password", "account_ref": "N123456789",
+             "verification_id": "v-1"}  # fmt: skip
+    t = tracker("lost_registration_letter", text=typed, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    domain = form_domain()
+    set_now = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, domain)))
+    said = responses(dispatcher.messages)
+    assert said == [contact_response("utter_code_cannot_reach_you")] and said[0] in DOMAIN_YML["responses"]
+    assert dispatcher.messages[0]["buttons"] == buttons.talk_to_person()
+    assert set_now["procedure_halt"] == "code_unreachable" and set_now["verification_id"] is None
+    assert client.calls == []  # no code was checked
+    halted = tracker("lost_registration_letter", text=typed, slots={**slots, **set_now}, active_loop="procedure_form")
+    assert asyncio.run(ValidateProcedureForm().required_slots([], dispatcher, halted, domain)) == []
+
+
+@pytest.mark.parametrize("typed", ["携帯にSMSが来ないです", "機種変更したばかりです", "お客さま番号がわからないです"])
+def test_a_code_late_or_a_new_phone_is_no_lost_contact(typed: str) -> None:
+    slots = {"requested_slot": "otp_code", "procedure": "reset_ocn_password", "account_ref": "N123456789"}
+    t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    set_now = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
+    assert "procedure_halt" not in set_now and "utter_code_cannot_reach_you" not in responses(dispatcher.messages)
+
+
 def test_the_connection_ids_first_question_asks_the_method_and_the_id_at_once() -> None:
     """The help page offers the three ways to receive the connection ID first: the first question shows
     them as buttons and asks for the ID in the same message, so customers can answer either first."""
@@ -669,6 +775,43 @@ def test_the_id_and_a_method_in_one_message_are_both_kept(client: FakeClient) ->
     assert slots["account_ref"] == "N123456789"
     said, slots = _at_the_first_question("web01@ocn.ne.jp")
     assert "delivery_method" not in slots and slots["account_ref"] == "web01@ocn.ne.jp"
+
+
+@pytest.mark.parametrize(
+    "typed, intent, reply",
+    [
+        ("OCN IDでもいいですか", "ask_id_types", "utter_ocn_id_verifies_too"),
+        ("メールアドレスでいい？", "inform", "utter_ocn_id_verifies_too"),
+        ("お客さま番号がわからないんですけど", "check_customer_number", "utter_ocn_id_verifies_too"),
+        ("お客さま番号じゃないとだめですか", "nlu_fallback", "utter_ocn_id_verifies_too"),
+        ("メアド忘れました", "check_ocn_id", "utter_customer_number_verifies_too"),
+        ("接続用IDしかわかりません", "check_connection_id", "utter_connection_id_does_not_verify"),
+    ],
+)
+def test_which_id_will_do_is_answered_at_the_id_question(
+    client: FakeClient, typed: str, intent: str, reply: str
+) -> None:
+    """「OCN IDでもいいですか」 at 「お客さま番号…またはOCN ID…をご入力ください」 got the three IDs' answer, and
+    「メールアドレスでいい？」 「…の形でご入力ください」: which ID verifies is said, the form asks again, no code."""
+    slots = {"requested_slot": "account_ref", "procedure": "reset_ocn_password"}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    assert responses(dispatcher.messages) == [reply] and reply in DOMAIN_YML["responses"]
+    assert slot_events(events)["account_ref"] is None and client.calls == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "OCN IDのパスワードを忘れました",
+        "接続用IDがわからない",
+        "お客さま番号とOCN IDどっちがいい",
+        "たしかお客さま番号は",
+    ],
+)
+def test_what_is_not_about_which_id_verifies_is_left_to_the_rest(typed: str) -> None:
+    assert which_id_verifies(typed) is None
 
 
 def test_an_address_said_aloud_is_offered_to_confirm_not_used_unseen(client: FakeClient) -> None:
@@ -916,6 +1059,8 @@ def test_an_unsure_no_at_the_final_question_is_asked_again(
         ),
         ("料金はかかりますか", "out_of_scope", "show_customer_number", "utter_procedure_details_not_on_page"),
         ("郵送だと何日くらいかかりますか", "nlu_fallback", "send_connection_id", "utter_receiving_details_not_on_page"),
+        ("いつ届きますか", "nlu_fallback", "send_connection_id", "utter_procedure_details_not_on_page"),
+        ("リンクはいつ頃来ますか", "nlu_fallback", "reset_ocn_password", "utter_procedure_details_not_on_page"),
         # where it goes: the final question, asked again, says it (it had got topic buttons first)
         ("リンクってどこに届くの？", "code_not_received", "reset_ocn_password", "utter_destination_in_the_question"),
         ("どの携帯に送られますか", "nlu_fallback", "send_customer_number", "utter_destination_in_the_question"),

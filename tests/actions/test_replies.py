@@ -15,6 +15,7 @@ from actions.account_client import AccountApiError
 from actions.choices import read_yes_no
 from actions.code_step import ActionAskOtpCode, ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
+from actions.links import contact_response
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
 from actions.replies import reading_in_context
 from actions.reply_actions import ActionAnswerPendingQuestion
@@ -1931,3 +1932,46 @@ def test_a_long_question_the_classifier_places_surely_is_not_taken_for_a_fact_in
     t.latest_message["intent"]["confidence"] = 0.92
     said = responses(run(ActionAnswer(), t)[0])
     assert "utter_answer_change_customer_number" not in said and "utter_fact_customer_number_fixed" not in said
+
+
+def _after_the_history(typed: str, turns_between: int = 0) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = [
+        {"event": "user", "text": "はい"},
+        {"event": "bot", "metadata": {"utter_action": "utter_login_history"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+    ]
+    for _ in range(turns_between):
+        events += [
+            {"event": "user", "text": "ふむ"},
+            {"event": "bot", "metadata": {"utter_action": "utter_anything_else"}},
+        ]
+    return [*events, {"event": "user", "text": typed}]
+
+
+@pytest.mark.parametrize(
+    "typed, intent",
+    [
+        ("見覚えのないログインがあります", "check_login_history"),
+        ("⚠のやつ私じゃないです", "nlu_fallback"),
+        ("このログインって大丈夫なんですか", "check_login_history"),
+    ],
+)
+def test_an_unknown_login_after_the_history_is_told_honestly_with_a_person_offered(typed: str, intent: str) -> None:
+    """「見覚えのないログインがあります」 right after the login history got the login history's answer again
+    (「…ログイン履歴をご確認ください」): the help page says nothing of what to do, so that is said, with the
+    contact page and a person."""
+    messages, events = run(
+        ActionAnswer(),
+        tracker(intent, text=typed, slots={"pending_question": "survey"}, events=_after_the_history(typed)),
+    )
+    assert responses(messages) == [contact_response("utter_unknown_login_not_on_page")]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human"]
+    assert slot_events(events)["pending_question"] is None
+
+
+def test_the_login_history_asked_long_after_it_was_shown_is_its_answer() -> None:
+    typed = "ログイン履歴を見たいです"
+    t = tracker("check_login_history", text=typed, events=_after_the_history(typed, turns_between=2))
+    messages, _ = run(ActionAnswer(), t)
+    assert contact_response("utter_unknown_login_not_on_page") not in responses(messages)
+    assert responses(messages)[0] == "utter_answer_check_login_history"

@@ -144,6 +144,56 @@ def test_the_delivery_method_typed_in_kana(stack: RunningStack) -> None:
     assert "郵送" in texts(stack.say(sender, "ゆうびんでお願いいたします"))  # the confirmation names it
 
 
+def test_the_delivery_method_typed_while_the_code_is_awaited_is_not_asked_again(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "接続用IDとパスワードを忘れました")
+    stack.say(sender, "はい")
+    stack.say(sender, TARO_NUMBER)
+    noted = texts(stack.say(sender, "SMSで"))
+    assert "SMSでのお受け取りで承ります" in noted and "確認コード" in noted
+    confirm = texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    assert "受け取り方法" not in confirm and "SMSで" in confirm and "よろしいですか" in confirm
+
+
+def test_an_offer_turned_down_and_then_wanted_after_all_starts_it(stack: RunningStack) -> None:
+    sender = new_sender()
+    assert "ご希望ですか" in texts(stack.say(sender, "接続用IDを忘れた"))
+    stack.say(sender, "いいえ")
+    asked = texts(stack.say(sender, "やっぱりお願いします"))
+    assert "受け取り方法" in asked and "お手続きはありません" not in asked
+
+
+def test_which_id_will_do_is_answered_at_the_id_question(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "OCN IDのパスワードを忘れた")
+    stack.say(sender, "はい")
+    reply = texts(stack.say(sender, "メールアドレスでいい？"))
+    assert "OCN ID（OCNメールアドレス）でも、ご本人確認いただけます" in reply and "の形でご入力ください" not in reply
+    assert "確認コード" in texts(stack.say(sender, "taro.yamada@ocn.ne.jp"))
+
+
+def test_a_lost_phone_at_the_code_step_stops_the_procedure_politely(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "OCN IDのパスワードを忘れた")
+    stack.say(sender, "はい")
+    stack.say(sender, TARO_NUMBER)
+    reply = texts(stack.say(sender, "携帯をなくしてしまって受け取れません"))
+    assert "お手続きを中止しました" in reply and "会員登録証" not in reply
+    # The verification was forgotten with the procedure: the code found later verifies nothing.
+    assert "ご本人確認ができました" not in texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+
+
+def test_an_unknown_login_after_the_history_is_told_honestly(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "ログイン履歴を見たい")
+    stack.say(sender, "はい")
+    stack.say(sender, TARO_NUMBER)
+    stack.say(sender, stack.codes_sent(TARO_PHONE)[-1])
+    assert "ログイン履歴です" in texts(stack.say(sender, "はい"))
+    reply = texts(stack.say(sender, "見覚えのないログインがあります"))
+    assert "ヘルプページに記載がありません" in reply and "ログイン履歴をご確認ください" not in reply
+
+
 def test_a_password_typed_at_the_code_step_is_warned_about(stack: RunningStack) -> None:
     sender = new_sender()
     stack.say(sender, "自分のOCN IDを確認したいです")
