@@ -21,11 +21,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import buttons
 from actions.conversation_state import ask, in_procedure, latest_confidence
 from actions.receiving_questions import receiving_reply
-from actions.verification_slots import address_offered, start_verification
+from actions.verification_slots import CONTACT_UNUSABLE, SOMEWHERE, address_offered, start_verification
 from ocn_ids.answers import QUESTION_WORDS, asks_for_a_new_code, fold, says_the_code_did_not_come
 
 Events = list[dict[str, Any]]
-_SOMEWHERE = "ご登録の携帯電話（SMS）またはメール"
 # Below this, a code reading with no procedure running is likelier a question the classifier could not place
 # (「郵便とショートメールならどちらが先に着きますか」): action_clarify answers it (and listens next) instead of
 # 「確認コードをお送りしているお手続きはありません」.
@@ -93,7 +92,7 @@ def code_not_received(dispatcher: CollectingDispatcher, tracker: Tracker) -> Eve
     """Where the code went, where to look, and a new one offered (the code is being awaited)."""
     dispatcher.utter_message(
         response="utter_code_not_received",
-        destination=tracker.get_slot("code_destination") or _SOMEWHERE,
+        destination=tracker.get_slot("code_destination") or SOMEWHERE,
         buttons=buttons.yes_no("offer_resend", "/resend_code"),
     )
     return [ask("offer_resend")]
@@ -131,8 +130,22 @@ class ActionAskOtpCode(Action):
         return "action_ask_otp_code"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        if _said_this_turn(tracker, CONTACT_UNUSABLE):
+            return []  # 「携帯をなくして…」: just told the code cannot reach them; not 「届いた…コードを」 again
         expires_at = tracker.get_slot("code_expires_at")
         if expires_at is not None:
             dispatcher.utter_message(json_message=code_step_marker(max(0, int(float(expires_at) - time.time()))))
         dispatcher.utter_message(response="utter_ask_otp_code")
         return []
+
+
+def _said_this_turn(tracker: Tracker, response: str) -> bool:
+    """The bot already sent `response` (or its `_no_link` twin) since the customer's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and ((event.get("metadata") or {}).get("utter_action") or "").startswith(
+            response
+        ):
+            return True
+    return False

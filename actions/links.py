@@ -55,7 +55,7 @@ CONTACT_RESPONSES = frozenset(
     {
         "utter_note_letter_reissue",
         "utter_receiving_details_not_on_page",
-        "utter_code_cannot_reach_you",
+        "utter_code_contact_unusable",
         "utter_unknown_login_not_on_page",
         "utter_procedure_details_not_on_page",
         "utter_answer_request_human",

@@ -16,11 +16,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.account_client import AccountApiError, AccountApiUnavailable, shared_client
 from actions.account_replies import describe_contact, explain_api_error, minutes, slot_values, utter_figure
-from actions.buttons import talk_to_person
+from actions.buttons import cancel, talk_to_person
 from actions.choices import changes_mind, checked_final_yes, read_yes_no
 from actions.conversation_state import (
     buttons_before,
-    forget_verification,
     latest_confidence,
     latest_intent,
     turn_key,
@@ -53,6 +52,9 @@ from ocn_ids.spoken_mail import spoken_mail
 INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kept in a slot
 # marks 「携帯をなくしてしまって」 at the code step: the code cannot reach the customer (never kept in a slot)
 UNREACHABLE = "__unreachable__"
+CONTACT_UNUSABLE = "utter_code_contact_unusable"
+# Where a code went when the account API gave no masked hint.
+SOMEWHERE = "ご登録の携帯電話（SMS）またはメール"
 
 
 async def start_verification(
@@ -270,8 +272,8 @@ class VerificationSlots:
         code = one_time_code(text)
         if code:
             return {"otp_code": code}
-        if CONTACT_NO_LONGER_USABLE.search(without_slips(fold(text))):
-            return {"otp_code": UNREACHABLE}
+        if CONTACT_NO_LONGER_USABLE.search(without_slips(fold(text))) and latest_intent(tracker) != "cancel":
+            return {"otp_code": UNREACHABLE}  # (「…なくしたのでやめます」 read as a cancel is the cancel asked for)
         if asks_about_the_code(tracker, text):
             return {}  # 「090…にもう一度送って」: digits, but about the code (the code step's rules answer it)
         if looks_like_a_code_attempt(text) or (latest_intent(tracker) == "inform" and not _has_words(text)):
@@ -287,13 +289,16 @@ class VerificationSlots:
             dispatcher.utter_message(response="utter_invalid_code_format")
             return {"otp_code": None}
         if value == UNREACHABLE:
-            # The code goes only to the contact on record: without it the chat cannot verify the customer.
+            # The code goes only to the contact on record: where it went (the customer may see it is still theirs),
+            # and that without it the chat cannot verify them. The procedure stays (a code typed later still
+            # verifies, 「やめます」 cancels); its question is not asked again right after (ActionAskOtpCode).
             dispatcher.utter_message(
-                response=contact_response("utter_code_cannot_reach_you"),
+                response=contact_response(CONTACT_UNUSABLE),
+                destination=tracker.get_slot("code_destination") or SOMEWHERE,
                 contact_link=link("contact"),
-                buttons=talk_to_person(),
+                buttons=talk_to_person() + cancel(),
             )
-            return {"otp_code": None, "procedure_halt": "code_unreachable", **slot_values(forget_verification())}
+            return {"otp_code": None}
         verification_id = tracker.get_slot("verification_id")
         if not verification_id:
             return {"otp_code": None, "account_ref": None}

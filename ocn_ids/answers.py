@@ -1227,12 +1227,12 @@ DOES_NOT_HAVE_IT = re.compile(
 # While the code is awaited: the phone or mail it goes to cannot be used (「携帯をなくしてしまって受け取れません」
 # 「電話番号変わったんですけど」「そのメールアドレスはもう解約しました」): the code cannot reach the customer, so the
 # chat cannot verify them (actions/verification_slots.py stops the procedure and points to the contact page). Not a
-# change of model (「機種変更した」 keeps the number), not the code merely late (「携帯にSMSが来ない」).
+# change of model (「機種変更した」 keeps the number), not the code merely late (「携帯にSMSが来ない」), not the phone
+# away for now (「いまスマホが手元になくて」: the customer comes back to it, and may take a cancel back).
 _CODE_CONTACT = r"携帯|けいたい|けーたい|すまほ|電話|でんわ|あどれす|めあど"  # folded: katakana read as hiragana
 _NO_LONGER_USABLE = (
     r"なくし|無くし|失くし|紛失|ふんしつ|落とし|おとし|盗ま|壊れ|こわれ|割れ|解約|かいやく|"
-    r"変わ|かわっ|変えた|変えまし|かえた|かえまし|持ってな|もってな|持っていな|手元にな|てもとにな|"
-    r"使えな|使っていな|使ってな|つかえな|止め|止ま|とまっ"
+    r"変わ|かわっ|変えた|変えまし|かえた|かえまし|止められ|止まっ|とまっ"
 )
 CONTACT_NO_LONGER_USABLE = re.compile(without_slips(rf"({_CODE_CONTACT}).{{0,12}}?({_NO_LONGER_USABLE})"))
 

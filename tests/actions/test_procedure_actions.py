@@ -19,7 +19,7 @@ from actions.account_client import (
     AccountApiUnavailable,
     AccountSummary,
 )
-from actions.code_step import ActionCodeNotReceived, ActionResendCode
+from actions.code_step import ActionAskOtpCode, ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer
 from actions.links import contact_response
 from actions.procedure_form import (
@@ -604,32 +604,49 @@ def test_a_way_named_in_a_sentence_while_the_code_is_awaited_is_not_chosen(typed
         "スマホが壊れてます",
     ],
 )
-def test_a_contact_that_cannot_receive_the_code_stops_the_procedure_politely(client: FakeClient, typed: str) -> None:
-    """「携帯をなくしてしまって受け取れません」 while the code is awaited got the lost letter's answer: the code goes
-    only to the contact on record, so the procedure stops, the contact page and a person are offered, the
-    verification is forgotten and no code is counted as wrong."""
+def test_a_contact_that_cannot_receive_the_code_is_told_where_it_went_and_what_that_means(
+    client: FakeClient, typed: str
+) -> None:
+    """「携帯をなくしてしまって受け取れません」 while the code is awaited got the lost letter's answer: where the code
+    went is said (the customer may see it is still theirs), and that without it the chat cannot verify them, with
+    the contact page, a person and 「やめる」; the procedure stays (a code typed later still verifies), no code is
+    counted as wrong, and the code's question is not asked again right after."""
     slots = {"requested_slot": "otp_code", "procedure": "reset_ocn_password", "account_ref": "N123456789",
-             "verification_id": "v-1"}  # fmt: skip
+             "verification_id": "v-1", "code_destination": "携帯電話（***-****-**78）"}  # fmt: skip
     t = tracker("lost_registration_letter", text=typed, slots=slots, active_loop="procedure_form")
     dispatcher = CollectingDispatcher()
-    domain = form_domain()
-    set_now = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, domain)))
+    set_now = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
     said = responses(dispatcher.messages)
-    assert said == [contact_response("utter_code_cannot_reach_you")] and said[0] in DOMAIN_YML["responses"]
-    assert dispatcher.messages[0]["buttons"] == buttons.talk_to_person()
-    assert set_now["procedure_halt"] == "code_unreachable" and set_now["verification_id"] is None
-    assert client.calls == []  # no code was checked
-    halted = tracker("lost_registration_letter", text=typed, slots={**slots, **set_now}, active_loop="procedure_form")
-    assert asyncio.run(ValidateProcedureForm().required_slots([], dispatcher, halted, domain)) == []
+    assert said == [contact_response("utter_code_contact_unusable")] and said[0] in DOMAIN_YML["responses"]
+    assert dispatcher.messages[0]["destination"] == "携帯電話（***-****-**78）"
+    assert dispatcher.messages[0]["buttons"] == buttons.talk_to_person() + buttons.cancel()
+    assert set_now["otp_code"] is None and "procedure" not in set_now and client.calls == []
+    told = [{"event": "user", "text": typed}, {"event": "bot", "metadata": {"utter_action": said[0]}}]
+    asked, _ = run(ActionAskOtpCode(), tracker(slots=slots, events=told))
+    assert asked == []
+    asked, _ = run(ActionAskOtpCode(), tracker(slots=slots, events=told + [{"event": "user", "text": "123456"}]))
+    assert responses(asked)[-1] == "utter_ask_otp_code"
 
 
-@pytest.mark.parametrize("typed", ["携帯にSMSが来ないです", "機種変更したばかりです", "お客さま番号がわからないです"])
-def test_a_code_late_or_a_new_phone_is_no_lost_contact(typed: str) -> None:
+@pytest.mark.parametrize(
+    "typed, intent",
+    [
+        ("携帯にSMSが来ないです", "code_not_received"),
+        ("機種変更したばかりです", "nlu_fallback"),
+        ("お客さま番号がわからないです", "check_customer_number"),
+        # the phone away for now: the cancel asked for, which can be taken back once it is at hand
+        ("すみません、いまスマホが手元になくて…やっぱりやめておきます", "cancel"),
+        ("携帯をなくしたので今日はやめます", "cancel"),
+    ],
+)
+def test_a_code_late_or_a_new_phone_is_no_lost_contact(typed: str, intent: str) -> None:
     slots = {"requested_slot": "otp_code", "procedure": "reset_ocn_password", "account_ref": "N123456789"}
-    t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form")
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
     dispatcher = CollectingDispatcher()
     set_now = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
-    assert "procedure_halt" not in set_now and "utter_code_cannot_reach_you" not in responses(dispatcher.messages)
+    assert "otp_code" not in set_now and contact_response("utter_code_contact_unusable") not in responses(
+        dispatcher.messages
+    )
 
 
 def test_the_connection_ids_first_question_asks_the_method_and_the_id_at_once() -> None:

@@ -1969,6 +1969,13 @@ def test_an_unknown_login_after_the_history_is_told_honestly_with_a_person_offer
     assert slot_events(events)["pending_question"] is None
 
 
+def test_another_topic_asked_after_the_history_is_answered() -> None:
+    typed = "ほら知らないログインあるじゃん！すぐパスワード変えたい、今のパスワードはわかってる"
+    t = tracker("change_ocn_id_password", text=typed, events=_after_the_history(typed))
+    messages, _ = run(ActionAnswer(), t)
+    assert responses(messages)[0] == "utter_answer_change_ocn_id_password"
+
+
 def test_the_login_history_asked_long_after_it_was_shown_is_its_answer() -> None:
     typed = "ログイン履歴を見たいです"
     t = tracker("check_login_history", text=typed, events=_after_the_history(typed, turns_between=2))
