@@ -563,19 +563,23 @@ def test_the_delivery_method_typed_while_the_id_is_asked_for_is_kept(
     assert "delivery_method" in required  # still part of the form: filled, so the form skips its question
 
 
+def _while_the_code_is_awaited(
+    text: str, intent: str, procedure: str = "send_connection_id"
+) -> tuple[list[str], dict[str, Any]]:
+    """What the form says and sets for `text` typed while the code sent for N123456789 is awaited."""
+    slots = {"requested_slot": "otp_code", "procedure": procedure, "account_ref": "N123456789"}
+    t = tracker(intent, text=text, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    return responses(dispatcher.messages), slot_events(events)
+
+
 @pytest.mark.parametrize("typed, method", [("SMSで", "sms"), ("郵送でお願いします", "post")])
 def test_the_delivery_method_typed_while_the_code_is_awaited_is_kept(typed: str, method: str) -> None:
     """「SMSで」 typed after the ID, while the code is awaited: kept and acknowledged, so it is not asked for
     again once verified (it was asked again: the customer had already said it)."""
-    t = tracker(
-        "inform",
-        text=typed,
-        slots={"requested_slot": "otp_code", "procedure": "send_connection_id", "account_ref": "N123456789"},
-        active_loop="procedure_form",
-    )
-    dispatcher = CollectingDispatcher()
-    slots = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
-    assert responses(dispatcher.messages) == [f"utter_delivery_noted_{method}"]
+    said, slots = _while_the_code_is_awaited(typed, "inform")
+    assert said == [f"utter_delivery_noted_{method}"]
     assert slots["delivery_method"] == method and "account_ref" not in slots and "otp_code" not in slots
 
 
@@ -583,16 +587,9 @@ def test_the_delivery_method_typed_while_the_code_is_awaited_is_kept(typed: str,
 def test_a_way_named_in_a_sentence_while_the_code_is_awaited_is_not_chosen(typed: str) -> None:
     """While the code is awaited, a sentence that names SMS is about the code's SMS: no way is chosen and the
     ID given stays (a comparison of two ways there once cleared it)."""
-    t = tracker(
-        "nlu_fallback",
-        text=typed,
-        slots={"requested_slot": "otp_code", "procedure": "send_connection_id", "account_ref": "N123456789"},
-        active_loop="procedure_form",
-    )
-    dispatcher = CollectingDispatcher()
-    slots = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
+    said, slots = _while_the_code_is_awaited(typed, "nlu_fallback")
     assert "delivery_method" not in slots and "account_ref" not in slots
-    assert not any(r.startswith("utter_delivery_noted") for r in responses(dispatcher.messages))
+    assert not any(r.startswith("utter_delivery_noted") for r in said)
 
 
 @pytest.mark.parametrize(
@@ -640,13 +637,8 @@ def test_a_contact_that_cannot_receive_the_code_is_told_where_it_went_and_what_t
     ],
 )
 def test_a_code_late_or_a_new_phone_is_no_lost_contact(typed: str, intent: str) -> None:
-    slots = {"requested_slot": "otp_code", "procedure": "reset_ocn_password", "account_ref": "N123456789"}
-    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
-    dispatcher = CollectingDispatcher()
-    set_now = slot_events(asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain())))
-    assert "otp_code" not in set_now and contact_response("utter_code_contact_unusable") not in responses(
-        dispatcher.messages
-    )
+    said, set_now = _while_the_code_is_awaited(typed, intent, procedure="reset_ocn_password")
+    assert "otp_code" not in set_now and contact_response("utter_code_contact_unusable") not in said
 
 
 def test_the_connection_ids_first_question_asks_the_method_and_the_id_at_once() -> None:

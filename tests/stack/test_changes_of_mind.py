@@ -33,6 +33,15 @@ def at_the_final_confirmation(stack: RunningStack, question: str) -> str:
     return sender
 
 
+def waiting_for_the_code(stack: RunningStack, question: str) -> str:
+    """A new conversation taken through the chat procedure of `question`'s answer to the code sent to Taro."""
+    sender = new_sender()
+    stack.say(sender, question)
+    stack.say(sender, "はい")
+    stack.say(sender, TARO_NUMBER)
+    return sender
+
+
 def test_another_procedure_instead_keeps_the_code_already_sent(stack: RunningStack) -> None:
     sender = new_sender()
     stack.say(sender, "OCN IDのパスワードを忘れました")
@@ -145,10 +154,7 @@ def test_the_delivery_method_typed_in_kana(stack: RunningStack) -> None:
 
 
 def test_the_delivery_method_typed_while_the_code_is_awaited_is_not_asked_again(stack: RunningStack) -> None:
-    sender = new_sender()
-    stack.say(sender, "接続用IDとパスワードを忘れました")
-    stack.say(sender, "はい")
-    stack.say(sender, TARO_NUMBER)
+    sender = waiting_for_the_code(stack, "接続用IDとパスワードを忘れました")
     noted = texts(stack.say(sender, "SMSで"))
     assert "SMSでのお受け取りで承ります" in noted and "確認コード" in noted
     confirm = texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
@@ -173,10 +179,7 @@ def test_which_id_will_do_is_answered_at_the_id_question(stack: RunningStack) ->
 
 
 def test_a_lost_phone_at_the_code_step_is_told_where_the_code_went(stack: RunningStack) -> None:
-    sender = new_sender()
-    stack.say(sender, "OCN IDのパスワードを忘れた")
-    stack.say(sender, "はい")
-    stack.say(sender, TARO_NUMBER)
+    sender = waiting_for_the_code(stack, "OCN IDのパスワードを忘れた")
     reply = texts(stack.say(sender, "携帯をなくしてしまって受け取れません"))
     assert "**78" in reply and "ご本人確認ができません" in reply and "会員登録証" not in reply
     assert "ご入力ください" not in reply  # the code's question is not asked right after
@@ -184,10 +187,7 @@ def test_a_lost_phone_at_the_code_step_is_told_where_the_code_went(stack: Runnin
 
 
 def test_an_unknown_login_after_the_history_is_told_honestly(stack: RunningStack) -> None:
-    sender = new_sender()
-    stack.say(sender, "ログイン履歴を見たい")
-    stack.say(sender, "はい")
-    stack.say(sender, TARO_NUMBER)
+    sender = waiting_for_the_code(stack, "ログイン履歴を見たい")
     stack.say(sender, stack.codes_sent(TARO_PHONE)[-1])
     assert "ログイン履歴です" in texts(stack.say(sender, "はい"))
     reply = texts(stack.say(sender, "見覚えのないログインがあります"))
