@@ -82,12 +82,15 @@ def asked_which_password_enough(tracker: Tracker) -> bool:
     return turns_running_with(tracker, "utter_ask_which_password") >= _TIMES_TO_ASK_WHICH_PASSWORD
 
 
-def ask_which_password(dispatcher: CollectingDispatcher, tracker: Tracker | None = None) -> list[dict[str, Any]]:
+def ask_which_password(
+    dispatcher: CollectingDispatcher, tracker: Tracker | None = None, both: bool = False
+) -> list[dict[str, Any]]:
     """「どちらのパスワードでしょうか？」 with the two passwords (and "I don't know") as buttons; asked twice running
     with no answer the customer could give (「わからない」, an ID, English), both passwords' answers instead of a
-    third ask: a customer who cannot tell them apart is helped by both, not by the question again."""
-    if tracker is not None and asked_which_password_enough(tracker):
-        dispatcher.utter_message(response="utter_both_passwords")
+    third ask: a customer who cannot tell them apart is helped by both, not by the question again. `both`: the
+    customer answered 「両方」."""
+    if both or (tracker is not None and asked_which_password_enough(tracker)):
+        dispatcher.utter_message(response="utter_both_passwords_asked" if both else "utter_both_passwords")
         say_answer("forgot_ocn_id_password", dispatcher)
         say_answer("check_connection_id", dispatcher)
         dispatcher.utter_message(response="utter_ask_survey")

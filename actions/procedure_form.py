@@ -46,7 +46,7 @@ from actions.follow_ups import fact_asked_outright, fact_of_any_topic
 from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
-from actions.procedure_switch import asks_a_question
+from actions.procedure_switch import asks_a_question, switched_procedure
 from actions.receiving_questions import YOURS_TO_CHOOSE, asks_of_a_way, receiving_reply
 from actions.topics import TOPICS, procedure_title, topic_of_procedure
 from actions.verification_slots import VerificationSlots, address_still_offered, start_verification
@@ -247,6 +247,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
             # 「再設定したらメールソフトも変えないといけないですか」: its answer, then 「よろしいですか？」 again.
             dispatcher.utter_message(response=fact.response)
             return {"procedure_confirmed": None}
+        if typed and switched_procedure(tracker, latest_intent(tracker) or ""):
+            return {}  # 「ちょっと待って、やっぱりパスワードの再設定にしたい」: switched (actions/replies.py), not asked again
         reading = _reading_in_words(tracker, text, procedure) if typed else None
         if typed and reading in (None, "unclear") and (said := _answer_before_asking_again(tracker, text, procedure)):
             # 「リンクってどこに届くの？」「再設定のリンクはいつまで有効ですか」: answered, then 「よろしいですか？」 again.

@@ -56,13 +56,21 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
         after = word[instead[-1].end() :]
         wanted = named_procedure(after) if SWITCH_REQUEST.search(after) else None
     elif CHANGE_TO.search(word) and SWITCH_REQUEST.search(word):
-        topic = TOPICS.get(intent)
         named = named_procedure(word)
-        agrees = intent == "start_procedure" or (topic is not None and topic.procedure == named)
+        agrees = intent == "start_procedure" or _a_likely_topic_of(tracker, intent, named)
         wanted = named if agrees else None
     else:
         return None
     return wanted if wanted in _PROCEDURES and wanted != running else None
+
+
+def _a_likely_topic_of(tracker: Tracker, intent: str, procedure: str | None) -> bool:
+    """The classifier's topic is that procedure's, or, when it could not place the message (「ちょっと待って、やっぱり
+    パスワードの再設定にしたい」), that procedure's topic is among its three likeliest readings."""
+    readings = [intent]
+    if intent == "nlu_fallback":
+        readings = [r.get("name") for r in (tracker.latest_message.get("intent_ranking") or [])[:3]]
+    return any((topic := TOPICS.get(r or "")) is not None and topic.procedure == procedure for r in readings)
 
 
 # The ID each procedure is about: turning to another ID while one runs has not said which of its procedures.

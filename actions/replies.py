@@ -103,6 +103,7 @@ from ocn_ids.answers import (
     cannot_do_it_themselves,
     ends_with_a_closing,
     fold,
+    means_both,
     names_another_service,
     only_acknowledges,
     says_goodbye,
@@ -456,6 +457,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         # 「はい、解決しました。ありがとう」 to 「解決しましたか？」 is recorded as its answer.
         return None
     if question in QUESTIONS and not in_procedure(tracker):
+        if question == "which_password" and means_both(text):
+            return ask_which_password(dispatcher, tracker, both=True)  # 「両方」: both answers, not the fallback
         if is_plain_yes_no(question, text):
             return ask_choice_again(question, dispatcher, tracker)
         found = read_choice(question, text)

@@ -33,6 +33,7 @@ from ocn_ids.answers import (
     CORRECTS_THE_READING,
     DOES_NOT_HAVE_IT,
     MUST_IT_BE,
+    NOT_THIS_BUT,
     asks_for_a_new_code,
     fold,
     says_the_code_did_not_come,
@@ -178,7 +179,11 @@ def which_id_verifies(text: str) -> str | None:
     ID verifies, as the response to say before the question is asked again; None for anything else."""
     word = without_slips(fold(text))
     named = named_id_types(text)
-    asks = bool(ASKS_IF_IT_WILL_DO.search(word) or MUST_IT_BE.search(word))
+    instead = NOT_THIS_BUT.split(nfkc(text), maxsplit=1) if len(named) == 2 else []
+    if len(instead) == 2:
+        named = named_id_types(instead[1])  # 「お客さま番号じゃなくてメールアドレスで」: the one after it will do
+        word = without_slips(fold(instead[1]))
+    asks = len(instead) == 2 or bool(ASKS_IF_IT_WILL_DO.search(word) or MUST_IT_BE.search(word))
     # 「お客さま番号がわからない」「お客さま番号じゃないとだめ？」: the other one will do; 「…でもいい？」: that one
     other = bool(MUST_IT_BE.search(word)) or (bool(DOES_NOT_HAVE_IT.search(word)) and not asks)
     if len(named) != 1 or not (asks or other) or "パスワード" in nfkc(text):

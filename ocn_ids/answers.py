@@ -714,10 +714,20 @@ _CODE_AGAIN_SLIPPED = frozenset(without_slips(w) for w in CODE_AGAIN)
 _NOT_WANTED = re.compile(r"不要|いらない|要らない|いりません|要りません|結構|けっこう|ないで|なくて|なくていい")
 
 
+# 「10分過ぎちゃった」「期限切れになりました」 while the code is awaited: the code ran out, so a new one is what helps.
+_CODE_RAN_OUT = re.compile(
+    without_slips(
+        r"(期限|きげん|時間|じかん)(が)?(切れ|きれ|ぎれ|過ぎ|すぎ)|"
+        r"(分|ふん|ぷん)(が|を|以上)?(過ぎ|すぎ|経っ|たっ|経過)|間に合わな|まにあわな"
+    )
+)
+
+
 def asks_for_a_new_code(word: str) -> bool:
-    """「もう一度送って」 in a folded text; not 「新しいコードは不要です」."""
+    """「もう一度送って」 in a folded text, or that the code ran out (「10分過ぎちゃった」); not 「新しいコードは不要です」."""
     plain = without_slips(word)
-    return any(w in plain for w in _CODE_AGAIN_SLIPPED) and not _NOT_WANTED.search(word)
+    again = any(w in plain for w in _CODE_AGAIN_SLIPPED) or bool(_CODE_RAN_OUT.search(plain))
+    return again and not _NOT_WANTED.search(word)
 
 
 # 「ログインできません」「できてない」 hold 「きません」「きてない」 (来ません): a thing not done, not a code not come.
@@ -1218,6 +1228,9 @@ ASKS_IF_IT_WILL_DO = re.compile(
     )
 )
 MUST_IT_BE = re.compile(without_slips(r"じゃな(きゃ|いと|ければ)|でな(きゃ|いと|ければ)"))
+# 「お客さま番号じゃなくてメールアドレスでお願いします」: the ID after it is the one given instead (split on the
+# NFKC text).
+NOT_THIS_BUT = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|じゃないほうの")
 DOES_NOT_HAVE_IT = re.compile(
     without_slips(r"わから(ない|なく|ん)|分から(ない|なく|ん)|わかりません|分かりません|わかんない|忘れ|わすれ|"
                   r"手元にな|てもとにな|持ってな|もってな|知らな|しらな")
@@ -1245,3 +1258,18 @@ UNKNOWN_LOGIN = re.compile(
         r"不正|ふせい|⚠|普段と違|ふだんとちが|おかしい|(私|わたし|自分|じぶん|僕|ぼく|俺|おれ)(じゃ|では|で(は)?)な"
     )
 )
+
+
+# 「両方」「どっちもです」 to 「どちらのパスワードでしょうか？」: both passwords' answers (actions/answers.py), the whole
+# reply compared on the folded text without slips.
+_BOTH_OF_THEM = re.compile(
+    without_slips(
+        r"(両方|りょうほう|どっちも|どちらも|2つとも|二つとも|ふたつとも)(とも)?(です|だ|っす)?(かな|かも|ね|よ)?"
+        r"(お願いします|おねがいします|知りたい|しりたい|忘れました|わすれました|わからない)?[。!！…〜ー]*"
+    )
+)
+
+
+def means_both(text: str) -> bool:
+    """「両方」「どちらもです」「両方忘れました」, and nothing else."""
+    return bool(_BOTH_OF_THEM.fullmatch(without_slips(fold(text)).strip()))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.links import contact_response
-from actions.procedure_form import ActionStartProcedure
+from actions.procedure_form import ActionStartProcedure, ValidateProcedureForm
 from actions.reply_actions import ActionAnswerPendingQuestion
 from actions.settings import VERIFIED_HELP_PAGE_URL
 from actions.topics import TOPICS
@@ -116,6 +118,26 @@ def test_another_procedure_asked_for_instead_replaces_the_one_running(typed: str
     assert slot_events(events)["procedure"] == "login_history"
     assert slot_events(events)["requested_slot"] is None  # the new procedure's questions from the start
     assert events[-1]["name"] == "procedure_form"
+
+
+def test_a_change_of_mind_the_classifier_could_not_place_switches_at_the_final_question() -> None:
+    """「ちょっと待って、やっぱりパスワードの再設定にしたい」 at the OCN ID look-up's 「よろしいですか？」 was asked
+    again: the form leaves it, and the reset (among the classifier's likeliest readings) replaces the look-up."""
+    typed = "ちょっと待って、やっぱりパスワードの再設定にしたい"
+    slots = {"procedure": "send_ocn_id", "requested_slot": "procedure_confirmed"}
+    ranking = [("nlu_fallback", 0.5), ("forgot_ocn_id_password", 0.4), ("change_ocn_id_password", 0.2)]
+    t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form", ranking=ranking)
+    dispatcher = CollectingDispatcher()
+    validated = asyncio.run(ValidateProcedureForm().run(dispatcher, t, {"forms": {}}))
+    assert dispatcher.messages == [] and "procedure_confirmed" not in slot_events(validated)
+    messages, events = run(ActionClarify(), t)
+    assert responses(messages) == ["utter_procedure_switched"]
+    assert slot_events(events)["procedure"] == "reset_ocn_password"
+    # Unplaced, with the reset nowhere among its readings: not switched on the words' loose aliases alone.
+    elsewhere = [("nlu_fallback", 0.5), ("out_of_scope", 0.4), ("greet", 0.1)]
+    t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form", ranking=elsewhere)
+    messages, _ = run(ActionClarify(), t)
+    assert "utter_procedure_switched" not in responses(messages)
 
 
 @pytest.mark.parametrize(

@@ -794,6 +794,13 @@ def test_the_id_and_a_method_in_one_message_are_both_kept(client: FakeClient) ->
         ("お客さま番号がわからないんですけど", "check_customer_number", "utter_ocn_id_verifies_too"),
         ("お客さま番号じゃないとだめですか", "nlu_fallback", "utter_ocn_id_verifies_too"),
         ("メアド忘れました", "check_ocn_id", "utter_customer_number_verifies_too"),
+        # one ID given instead of the other (「間違えました、…」 read as a section of the page)
+        (
+            "間違えました、お客さま番号じゃなくてメールアドレスでお願いします",
+            "nlu_fallback",
+            "utter_ocn_id_verifies_too",
+        ),
+        ("OCN IDではなくお客さま番号で", "inform", "utter_customer_number_verifies_too"),
         ("接続用IDしかわかりません", "check_connection_id", "utter_connection_id_does_not_verify"),
     ],
 )

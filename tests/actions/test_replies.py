@@ -736,6 +736,10 @@ def test_only_digits_typed_as_a_code_are_a_wrong_code(typed: str, intent: str, e
         ("もういつかいおくってくたさい", "inform", "utter_code_resent"),
         ("さいそうしてくたさい", "inform", "utter_code_resent"),
         ("あたらしいコードください", "nlu_fallback", "utter_code_resent"),
+        # The code ran out: a new one is what helps (「10分過ぎちゃった」 got topic buttons).
+        ("10分過ぎちゃった", "nlu_fallback", "utter_code_resent"),
+        ("期限切れになっちゃいました", "nlu_fallback", "utter_code_resent"),
+        ("間に合わなかったです", "deny", "utter_code_resent"),
     ],
 )
 def test_the_code_step_is_read_while_the_code_is_awaited(
@@ -1982,3 +1986,21 @@ def test_the_login_history_asked_long_after_it_was_shown_is_its_answer() -> None
     messages, _ = run(ActionAnswer(), t)
     assert contact_response("utter_unknown_login_not_on_page") not in responses(messages)
     assert responses(messages)[0] == "utter_answer_check_login_history"
+
+
+@pytest.mark.parametrize("typed", ["両方", "どっちもです", "両方忘れました", "りょうほう"])
+def test_both_to_which_password_gets_both_answers(typed: str) -> None:
+    """「両方」 to 「どちらのパスワードでしょうか？」 got 「理解できませんでした」: both passwords' answers."""
+    t = tracker("nlu_fallback", text=typed, slots={"pending_question": "which_password"})
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    said = responses(messages)
+    assert said[0] == "utter_both_passwords_asked" and said[-1] == "utter_ask_survey"
+    assert "utter_answer_forgot_ocn_id_password" in said and "utter_answer_check_connection_id" in said
+    assert slot_events(events)["pending_question"] == "survey"
+
+
+@pytest.mark.parametrize("typed", ["両方のIDを変えたい", "どちらも変更できますか"])
+def test_both_inside_a_question_is_no_answer_to_which_password(typed: str) -> None:
+    t = tracker("nlu_fallback", text=typed, slots={"pending_question": "which_password"})
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert "utter_both_passwords_asked" not in responses(messages)
