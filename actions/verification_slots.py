@@ -34,6 +34,7 @@ from ocn_ids.answers import (
     DOES_NOT_HAVE_IT,
     MUST_IT_BE,
     NOT_THIS_BUT,
+    UNSURE,
     asks_for_a_new_code,
     fold,
     says_the_code_did_not_come,
@@ -173,7 +174,7 @@ def _spoken_address_confirmed(tracker: Tracker, text: str) -> str | None:
     return address
 
 
-def which_id_verifies(text: str) -> str | None:
+def which_id_verifies(text: str, tracker: Tracker | None = None) -> str | None:
     """At the ID question, the reply to 「OCN IDでもいいですか」「お客さま番号がわからないんですけど」
     「接続用IDしかわかりません」 (one ID named, whether it will do or that the customer does not have it): which
     ID verifies, as the response to say before the question is asked again; None for anything else."""
@@ -188,11 +189,37 @@ def which_id_verifies(text: str) -> str | None:
     other = bool(MUST_IT_BE.search(word)) or (bool(DOES_NOT_HAVE_IT.search(word)) and not asks)
     if len(named) != 1 or not (asks or other) or "パスワード" in nfkc(text):
         return None  # 「OCN IDのパスワードを忘れて…」 says again what the procedure is for
+    if other and not asks and _sure_of_the_look_up(tracker, named):
+        # 「お客さま番号はどこでわかりますか、わからないです」 read surely as where to find it: that answer (the
+        # question after it names both IDs; the blind conversations' writers expected it there)
+        return None
     if named == {"connection_id"}:
         # 「接続用IDでもいい？」「接続用IDしかわからない」; not 「接続用IDがわからない」 (a question of its own)
         return "utter_connection_id_does_not_verify" if asks else None
     will_do = named.pop() if not other else ({"customer_number", "ocn_id"} - named).pop()
     return "utter_ocn_id_verifies_too" if will_do == "ocn_id" else "utter_customer_number_verifies_too"
+
+
+# The look-up topic of each ID one verifies with, and how sure the classifier must be that a customer who does not
+# have it asks where to find it.
+_LOOK_UP = {"customer_number": "check_customer_number", "ocn_id": "check_ocn_id"}
+_SURE_OF_THE_LOOK_UP = 0.8
+
+
+def _sure_of_the_look_up(tracker: Tracker | None, named: set[str]) -> bool:
+    if tracker is None or len(named) != 1:
+        return False
+    look_up = _LOOK_UP.get(next(iter(named)))
+    return latest_intent(tracker) == look_up and latest_confidence(tracker) >= _SURE_OF_THE_LOOK_UP
+
+
+def _contact_no_longer_usable(tracker: Tracker, text: str) -> bool:
+    """「携帯をなくしてしまって受け取れません」 while the code is awaited; not when unsure (「番号変わったかも」: the code
+    not arriving's reply says where it went) nor read as a cancel (「…なくしたのでやめます」: the cancel asked for)."""
+    word = without_slips(fold(text))
+    return (
+        bool(CONTACT_NO_LONGER_USABLE.search(word)) and not UNSURE.search(word) and latest_intent(tracker) != "cancel"
+    )
 
 
 def _has_words(text: str) -> bool:
@@ -239,7 +266,7 @@ class VerificationSlots:
             # a button (procedure_form.ActionAskAccountRef).
             dispatcher.utter_message(response="utter_spoken_address_check", address=address)
             return {"account_ref": None}
-        if requested == "account_ref" and (reply := which_id_verifies(text)):
+        if requested == "account_ref" and (reply := which_id_verifies(text, tracker)):
             dispatcher.utter_message(response=reply)  # the form asks for the ID again
             return {"account_ref": None}
         if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):
@@ -277,8 +304,8 @@ class VerificationSlots:
         code = one_time_code(text)
         if code:
             return {"otp_code": code}
-        if CONTACT_NO_LONGER_USABLE.search(without_slips(fold(text))) and latest_intent(tracker) != "cancel":
-            return {"otp_code": UNREACHABLE}  # (「…なくしたのでやめます」 read as a cancel is the cancel asked for)
+        if _contact_no_longer_usable(tracker, text):
+            return {"otp_code": UNREACHABLE}
         if asks_about_the_code(tracker, text):
             return {}  # 「090…にもう一度送って」: digits, but about the code (the code step's rules answer it)
         if looks_like_a_code_attempt(text) or (latest_intent(tracker) == "inform" and not _has_words(text)):

@@ -1248,6 +1248,8 @@ _NO_LONGER_USABLE = (
     r"変わ|かわっ|変えた|変えまし|かえた|かえまし|止められ|止まっ|とまっ"
 )
 CONTACT_NO_LONGER_USABLE = re.compile(without_slips(rf"({_CODE_CONTACT}).{{0,12}}?({_NO_LONGER_USABLE})"))
+# 「番号変わったかもしれない」: unsure, so the code not arriving's reply, which says where it went, fits better.
+UNSURE = re.compile(without_slips(r"かも|かな|たぶん|多分|はず|気がする|きがする|ような"))
 
 
 # After the login history was shown: a login the customer does not recognise (「見覚えのないログインがあります」
