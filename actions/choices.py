@@ -325,6 +325,8 @@ def read_choice(question: str, text: str) -> list[Choice]:
         index = int(number.group(1))
         return [choices[index - 1]] if 1 <= index <= len(choices) else []
     word = _strip_fillers(word)
+    if question == "which_password":
+        word = _strip_fillers(_without_password_tail(word))  # 「ログインするときのパスワード」: its use
     exact, partial = [], []
     for choice in choices:
         keys = [*_title_keys(choice.title), *(fold(a) for a in choice.aliases)]
@@ -353,6 +355,18 @@ def read_offered_topic(text: str, offered: list[tuple[str, str]], every_title: l
     partial = [intent for intent, title in offered if distinct and any(word in key for key in _title_keys(title))]
     found = exact or partial
     return found[0] if len(found) == 1 else None
+
+
+# Said after a password's use, only at 「どちらのパスワードでしょうか？」 (at 「どのお手続き…」 「OCN IDのパスワード」 is
+# the reset's, not the OCN ID's look-up; at the delivery question 「マイページのパスワード？」 chooses no way).
+_PASSWORD_TAILS = tuple(fold(t) for t in ("するときのパスワード", "ときのパスワード", "時のパスワード", "のパスワード"))
+
+
+def _without_password_tail(word: str) -> str:
+    for tail in _PASSWORD_TAILS:
+        if word.endswith(tail) and len(word) > len(tail):
+            return word[: -len(tail)] + ("する" if tail.startswith("する") else "")
+    return word
 
 
 def _only_keys(word: str, keys: list[str]) -> bool:

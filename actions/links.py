@@ -56,7 +56,6 @@ CONTACT_RESPONSES = frozenset(
         "utter_note_letter_reissue",
         "utter_receiving_details_not_on_page",
         "utter_code_contact_unusable",
-        "utter_unknown_login_not_on_page",
         "utter_procedure_details_not_on_page",
         "utter_answer_request_human",
         "utter_answer_out_of_scope",

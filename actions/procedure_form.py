@@ -54,6 +54,7 @@ from channels.senders import is_shared_chat
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
     ASKS_WHERE_IT_GOES,
+    BARE_WAY,
     CHOOSES,
     COMPARES_WAYS,
     NAMES_ANOTHER_THING,
@@ -70,6 +71,7 @@ from ocn_ids.answers import (
     fold,
     speaks_of_other_matters,
 )
+from ocn_ids.normalize import without_slips
 from ocn_ids.parse import ACCOUNT_ENTITIES, Found, find_choices, find_values, one_time_code
 from ocn_ids.spoken_mail import spoken_mail
 
@@ -362,6 +364,8 @@ def _delivery_method_given_early(tracker: Tracker) -> str | None:
         return None
     if text.startswith("/"):  # a button of the question that asks both (ActionAskAccountRef)
         return latest_entity(tracker, "delivery_method")
+    if tracker.get_slot("requested_slot") == "otp_code" and not BARE_WAY.fullmatch(without_slips(fold(text))):
+        return None  # while the code is awaited, 「SMSで送ってください」「スマホです」 are about the code
     found = read_choice("delivery_method", text)
     if len(found) == 1:
         return found[0].value

@@ -14,9 +14,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import buttons
 from actions.account_client import AccountApiError, AccountApiUnavailable, AccountClient, shared_client
 from actions.account_replies import describe_contact, explain_api_error, utter_figure
+from actions.after_the_login_history import reset_button
 from actions.conversation_state import (
     PROCEDURE_FORM,
     ask,
@@ -129,10 +129,7 @@ def _run_login_history(r: _Run) -> None:
     else:
         r.dispatcher.utter_message(response="utter_login_history_none")
     if any(login.unfamiliar for login in logins):
-        r.dispatcher.utter_message(
-            response="utter_login_history_unfamiliar",
-            buttons=[buttons.start_procedure("reset_ocn_password", "パスワードを再設定する")],
-        )
+        r.dispatcher.utter_message(response="utter_login_history_unfamiliar", buttons=reset_button())
 
 
 # One small function per procedure (the keys are the procedure slot's values).

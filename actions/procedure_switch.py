@@ -28,6 +28,8 @@ from ocn_ids.answers import (
     QUESTION_FORM,
     RESUMES,
     SWITCH_REQUEST,
+    TAKES_UP_THE_OFFER,
+    TURNS_TO,
     fold,
 )
 from ocn_ids.parse import named_id_types
@@ -66,11 +68,15 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
 
 def _a_likely_topic_of(tracker: Tracker, intent: str, procedure: str | None) -> bool:
     """The classifier's topic is that procedure's, or, when it could not place the message (「ちょっと待って、やっぱり
-    パスワードの再設定にしたい」), that procedure's topic is among its three likeliest readings."""
-    readings = [intent]
-    if intent == "nlu_fallback":
-        readings = [r.get("name") for r in (tracker.latest_message.get("intent_ranking") or [])[:3]]
-    return any((topic := TOPICS.get(r or "")) is not None and topic.procedure == procedure for r in readings)
+    パスワードの再設定にしたい」), its likeliest topic is, and the words turn to it (「…にしたい」「…のほうがいい」):
+    「はい、やっぱりログインできないのでお願いします」 names the login history by its loose alias only."""
+    if intent != "nlu_fallback":
+        topic = TOPICS.get(intent)
+        return topic is not None and topic.procedure == procedure
+    text = fold(tracker.latest_message.get("text") or "")
+    ranking = [r.get("name") for r in (tracker.latest_message.get("intent_ranking") or []) if r.get("name") != intent]
+    likeliest = TOPICS.get(ranking[0] or "") if ranking else None
+    return likeliest is not None and likeliest.procedure == procedure and bool(TURNS_TO.search(text))
 
 
 # The ID each procedure is about: turning to another ID while one runs has not said which of its procedures.
@@ -131,11 +137,15 @@ def resumed_procedure(tracker: Tracker) -> str | None:
     down, when the customer now takes it back (「やっぱりお願いします」「今やる」; not 「後でやります」)."""
     word = fold(tracker.latest_message.get("text") or "")
     said = bot_responses_before(tracker)
-    if "utter_procedure_cancelled" not in said and said != ["utter_ask_survey"]:
+    after_a_cancel = "utter_procedure_cancelled" in said
+    if not after_a_cancel and said != ["utter_ask_survey"]:
         return None
-    if not RESUMES.search(word) or PUTS_OFF.search(word) or NEGATED.search(APOLOGY.sub("", word)):
+    # After the offer turned down, only wanting it after all (「やっぱりお願いします」): 「今やりました」 (done on My
+    # Page) answers the survey.
+    takes_back = RESUMES if after_a_cancel else TAKES_UP_THE_OFFER
+    if not takes_back.search(word) or PUTS_OFF.search(word) or NEGATED.search(APOLOGY.sub("", word)):
         return None
-    cancelled = _cancelled_procedure(tracker) if "utter_procedure_cancelled" in said else _declined_offer(tracker)
+    cancelled = _cancelled_procedure(tracker) if after_a_cancel else _declined_offer(tracker)
     named = named_procedure(word)
     return cancelled if named in (None, cancelled) else None
 

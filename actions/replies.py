@@ -17,8 +17,8 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
-from actions.after_the_login_history import RESPONSE as UNKNOWN_LOGIN_NOT_ON_PAGE
-from actions.after_the_login_history import tells_of_an_unknown_login
+from actions.after_the_login_history import RESPONSE as UNFAMILIAR_LOGIN_ADVICE
+from actions.after_the_login_history import reset_button, tells_of_an_unknown_login
 from actions.answers import (
     answer_topic,
     ask_survey,
@@ -368,15 +368,11 @@ async def answer_d_account_question(dispatcher: CollectingDispatcher, tracker: T
 async def answer_after_the_login_history(
     dispatcher: CollectingDispatcher, tracker: Tracker, text: str
 ) -> Events | None:
-    """「見覚えのないログインがあります」 right after the history was shown: what to do is not on the help page,
-    said so with the contact page and a person offered (actions/after_the_login_history.py)."""
+    """「見覚えのないログインがあります」 right after the history was shown: the advice for an unfamiliar login, with
+    the reset's button (actions/after_the_login_history.py), not the login history's answer again."""
     if in_procedure(tracker) or not tells_of_an_unknown_login(tracker, text):
         return None
-    dispatcher.utter_message(
-        response=contact_response(UNKNOWN_LOGIN_NOT_ON_PAGE),
-        contact_link=link("contact"),
-        buttons=buttons.talk_to_person(),
-    )
+    dispatcher.utter_message(response=UNFAMILIAR_LOGIN_ADVICE, buttons=reset_button())
     return [ask(None)]
 
 

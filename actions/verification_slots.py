@@ -26,17 +26,21 @@ from actions.conversation_state import (
 )
 from actions.links import contact_response, link
 from actions.password_warning import typed_password
+from actions.procedure_switch import switched_procedure
 from channels.client_ref import from_metadata
 from ocn_ids.answers import (
     ASKS_IF_IT_WILL_DO,
+    CLAUSES,
     CONTACT_NO_LONGER_USABLE,
     CORRECTS_THE_READING,
     DOES_NOT_HAVE_IT,
     MUST_IT_BE,
+    NOT_SO,
     NOT_THIS_BUT,
     UNSURE,
     asks_for_a_new_code,
     fold,
+    names_another_service,
     says_the_code_did_not_come,
 )
 from ocn_ids.normalize import nfkc, without_slips
@@ -178,12 +182,17 @@ def which_id_verifies(text: str, tracker: Tracker | None = None) -> str | None:
     """At the ID question, the reply to 「OCN IDでもいいですか」「お客さま番号がわからないんですけど」
     「接続用IDしかわかりません」 (one ID named, whether it will do or that the customer does not have it): which
     ID verifies, as the response to say before the question is asked again; None for anything else."""
+    if names_another_service(text):
+        return None  # 「ヤフーメールでも大丈夫ですか」: not a question the OCN ID answers
     word = without_slips(fold(text))
     named = named_id_types(text)
     instead = NOT_THIS_BUT.split(nfkc(text), maxsplit=1) if len(named) == 2 else []
     if len(instead) == 2:
         named = named_id_types(instead[1])  # 「お客さま番号じゃなくてメールアドレスで」: the one after it will do
         word = without_slips(fold(instead[1]))
+    elif len(named) == 2 and (asked := _clause_asking_if_it_will_do(text)):
+        named = named_id_types(asked)  # 「お客さま番号がわからないのでメールアドレスでもいいですか」
+        word = without_slips(fold(asked))
     asks = len(instead) == 2 or bool(ASKS_IF_IT_WILL_DO.search(word) or MUST_IT_BE.search(word))
     # 「お客さま番号がわからない」「お客さま番号じゃないとだめ？」: the other one will do; 「…でもいい？」: that one
     other = bool(MUST_IT_BE.search(word)) or (bool(DOES_NOT_HAVE_IT.search(word)) and not asks)
@@ -194,10 +203,17 @@ def which_id_verifies(text: str, tracker: Tracker | None = None) -> str | None:
         # question after it names both IDs; the blind conversations' writers expected it there)
         return None
     if named == {"connection_id"}:
-        # 「接続用IDでもいい？」「接続用IDしかわからない」; not 「接続用IDがわからない」 (a question of its own)
-        return "utter_connection_id_does_not_verify" if asks else None
+        # 「接続用IDでもいい？」「接続用IDしかわからない」 (the connection ID verifies too: find_values reads it); not
+        # 「接続用IDがわからない」 (a question of its own) nor 「接続用IDじゃないとだめ？」
+        return "utter_connection_id_verifies_too" if asks and not other else None
     will_do = named.pop() if not other else ({"customer_number", "ocn_id"} - named).pop()
     return "utter_ocn_id_verifies_too" if will_do == "ocn_id" else "utter_customer_number_verifies_too"
+
+
+def _clause_asking_if_it_will_do(text: str) -> str | None:
+    """The one clause of a reply that asks whether an ID will do (「…わからないので、メールアドレスでもいいですか」)."""
+    clauses = [c for c in CLAUSES.split(nfkc(text)) if ASKS_IF_IT_WILL_DO.search(without_slips(fold(c)))]
+    return clauses[0] if len(clauses) == 1 else None
 
 
 # The look-up topic of each ID one verifies with, and how sure the classifier must be that a customer who does not
@@ -217,9 +233,10 @@ def _contact_no_longer_usable(tracker: Tracker, text: str) -> bool:
     """「携帯をなくしてしまって受け取れません」 while the code is awaited; not when unsure (「番号変わったかも」: the code
     not arriving's reply says where it went) nor read as a cancel (「…なくしたのでやめます」: the cancel asked for)."""
     word = without_slips(fold(text))
-    return (
-        bool(CONTACT_NO_LONGER_USABLE.search(word)) and not UNSURE.search(word) and latest_intent(tracker) != "cancel"
-    )
+    found = CONTACT_NO_LONGER_USABLE.search(word)
+    if not found or NOT_SO.match(word[found.end() :]) or UNSURE.search(word) or asks_for_a_new_code(fold(text)):
+        return False  # 「変わってないのに」「番号変わったかも」「番号は変わってないのでもう一度送って」
+    return latest_intent(tracker) != "cancel"
 
 
 def _has_words(text: str) -> bool:
@@ -266,7 +283,8 @@ class VerificationSlots:
             # a button (procedure_form.ActionAskAccountRef).
             dispatcher.utter_message(response="utter_spoken_address_check", address=address)
             return {"account_ref": None}
-        if requested == "account_ref" and (reply := which_id_verifies(text, tracker)):
+        switch = switched_procedure(tracker, latest_intent(tracker) or "")  # 「…じゃなくてOCN IDを確認したい」
+        if requested == "account_ref" and not switch and (reply := which_id_verifies(text, tracker)):
             dispatcher.utter_message(response=reply)  # the form asks for the ID again
             return {"account_ref": None}
         if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):

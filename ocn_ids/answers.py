@@ -295,7 +295,7 @@ CHOICE_TAILS = tuple(
         "で受け取ります", "で受け取りたいです", "で受け取りたい", "で受け取る", "でうけとります", "でうけとる",
         "で送ってください", "で送って", "でください", "にします", "がいいです", "がいい",
         "のほうです", "のほう", "の方です", "の方", "ほう", "時のやつ", "ときのやつ", "のやつ", "やつ", "時のもの", "ときのもの",
-        "時の", "ときの", "のパスワード", "です", "で", "を",
+        "時の", "ときの", "です", "で", "を",
         "は", "の",
         "てうけとります", "てうけとる", "てお願いします", "てす", "て",  # flick slips: the dakuten dropped
     )
@@ -661,7 +661,13 @@ HOLDS_BACK = re.compile(
 )
 PUTS_OFF = re.compile(
     r"(後で|あとで|今度|こんど|また|明日|あした|自分で|じぶんで).{0,6}?"
-    r"(やり|やる|やっ|します|する|したい|にし|お願|おねが|試|ため|確認|かくにん|調べ|しらべ|探|さが)"
+    r"(やり|やる|やっ|します|する|したい|にし|お願|おねが|試|ため|確認|かくにん|調べ|しらべ|探|さが)|"
+    r"また今度|またこんど"
+)
+# After 「いいえ」 to the offer of a procedure, wanting it after all asks for it in the present (「やっぱりお願い
+# します」「やっぱりチャットでやります」), not 「今やりました」 (done on My Page).
+TAKES_UP_THE_OFFER = re.compile(
+    r"やっぱ.{0,12}?(お願|おねが|やりま(す|しょう)|しま(す|しょう)|したい|やりたい|頼|たの)(?!した)"
 )
 # An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
 APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
@@ -717,16 +723,22 @@ _NOT_WANTED = re.compile(r"不要|いらない|要らない|いりません|要�
 # 「10分過ぎちゃった」「期限切れになりました」 while the code is awaited: the code ran out, so a new one is what helps.
 _CODE_RAN_OUT = re.compile(
     without_slips(
-        r"(期限|きげん|時間|じかん)(が)?(切れ|きれ|ぎれ|過ぎ|すぎ)|"
-        r"(分|ふん|ぷん)(が|を|以上)?(過ぎ|すぎ|経っ|たっ|経過)|間に合わな|まにあわな"
+        r"((期限|きげん|時間|じかん)(が)?(切れ|きれ|過ぎ|すぎ)|(分|ふん|ぷん)(が|以上)?(過ぎ|すぎ|経|た))"
+        r"(ちゃ|ちま|て(しま|ま)|ました|た(?!ら)(?!まま))|"
+        r"(期限|きげん|時間|じかん)(切れ|ぎれ)(です|でした|に(なり|なっ)|しちゃ|しま)|間に合わなかった(?!ら)|まにあわなかった(?!ら)"
     )
 )
+# …said as a worry before it happens (「期限が切れる前に入力します」) or asked (「10分過ぎたらどうなりますか」): no.
+_BEFORE_IT_RUNS_OUT = re.compile(r"前に|まえに|うちに")
 
 
 def asks_for_a_new_code(word: str) -> bool:
     """「もう一度送って」 in a folded text, or that the code ran out (「10分過ぎちゃった」); not 「新しいコードは不要です」."""
     plain = without_slips(word)
-    again = any(w in plain for w in _CODE_AGAIN_SLIPPED) or bool(_CODE_RAN_OUT.search(plain))
+    ran_out = (
+        bool(_CODE_RAN_OUT.search(plain)) and not _BEFORE_IT_RUNS_OUT.search(word) and not QUESTION_FORM.search(word)
+    )
+    again = any(w in plain for w in _CODE_AGAIN_SLIPPED) or ran_out
     return again and not _NOT_WANTED.search(word)
 
 
@@ -1244,10 +1256,15 @@ DOES_NOT_HAVE_IT = re.compile(
 # away for now (「いまスマホが手元になくて」: the customer comes back to it, and may take a cancel back).
 _CODE_CONTACT = r"携帯|けいたい|けーたい|すまほ|電話|でんわ|あどれす|めあど"  # folded: katakana read as hiragana
 _NO_LONGER_USABLE = (
-    r"なくし|無くし|失くし|紛失|ふんしつ|落とし|おとし|盗ま|壊れ|こわれ|割れ|解約|かいやく|"
-    r"変わ|かわっ|変えた|変えまし|かえた|かえまし|止められ|止まっ|とまっ"
+    r"なくし|無くし|失くし|紛失|ふんしつ|落とし|おとし|盗ま|壊れ|こわれ|解約|かいやく|止められ|止まっ|とまっ"
 )
-CONTACT_NO_LONGER_USABLE = re.compile(without_slips(rf"({_CODE_CONTACT}).{{0,12}}?({_NO_LONGER_USABLE})"))
+# 「変わった」 only of the number or address (「携帯を新しいのに変えました」 is a new phone, the number kept)
+_NUMBER_CHANGED = r"(番号|ばんごう|あどれす|めあど)(が|は|も)?(変わっ|かわっ|変更にな|へんこうにな)"
+CONTACT_NO_LONGER_USABLE = re.compile(
+    without_slips(rf"({_CODE_CONTACT}).{{0,12}}?({_NO_LONGER_USABLE})|{_NUMBER_CHANGED}")
+)
+# …unless negated right after (「変わってないのに」「解約してないです」).
+NOT_SO = re.compile(without_slips(r"^(し|され|れ)?(て|で)?(い|お)?(ない|なく|ません|ねえ|ず)"))
 # 「番号変わったかもしれない」: unsure, so the code not arriving's reply, which says where it went, fits better.
 UNSURE = re.compile(without_slips(r"かも|かな|たぶん|多分|はず|気がする|きがする|ような"))
 
@@ -1256,9 +1273,14 @@ UNSURE = re.compile(without_slips(r"かも|かな|たぶん|多分|はず|気が
 # 「⚠のやつ私じゃないです」); actions/after_the_login_history.py says honestly that the page gives no next step.
 UNKNOWN_LOGIN = re.compile(
     without_slips(
-        r"見覚え|みおぼえ|身に覚え|みにおぼえ|心当たり|こころあたり|知らない|しらない|知らん|不審|ふしん|怪し|あやし|"
-        r"不正|ふせい|⚠|普段と違|ふだんとちが|おかしい|(私|わたし|自分|じぶん|僕|ぼく|俺|おれ)(じゃ|では|で(は)?)な"
+        r"(見覚え|みおぼえ|身に覚え|みにおぼえ|心当たり|こころあたり)(の|が)?(ない|無い|ありません)|"
+        r"(知らない|しらない|知らん|不審な|ふしんな|怪しい|あやしい)(ろぐいん|場所|ばしょ|端末|機器|地域|ところ|の|やつ)|"
+        r"⚠|(私|わたし|自分|じぶん|僕|ぼく|俺|おれ)(じゃ|では|で(は)?)な"
     )
+)
+# 「見覚えのないログインはなかったです」「知らないログインはありませんでした」: none, so no worry to answer.
+NONE_OF_THEM = re.compile(
+    without_slips(r"(は|も)(なかった|無かった|ありませんでした|ありません|ないです|ない(よ|ね)?$|なし)")
 )
 
 
@@ -1275,3 +1297,19 @@ _BOTH_OF_THEM = re.compile(
 def means_both(text: str) -> bool:
     """「両方」「どちらもです」「両方忘れました」, and nothing else."""
     return bool(_BOTH_OF_THEM.fullmatch(without_slips(fold(text)).strip()))
+
+
+# Words that turn a running procedure to another (「パスワードの再設定にしたい」「ログイン履歴のほうがいい」), compared on the
+# folded text: what an unplaced change of mind must say to switch (actions/procedure_switch.py).
+TURNS_TO = re.compile(r"(に|へ)(したい|して|変え|かえ|切り替え|きりかえ|変更)|(のほう|の方)(が|に|で)|がいい")
+
+# A way of receiving the connection ID named alone (「SMSで」「郵送でお願いします」), as the whole folded reply: the only
+# way it is chosen while the code is awaited, when 「SMSで送ってください」「スマホです」 are about the code's SMS.
+BARE_WAY = re.compile(
+    without_slips(
+        r"(sms|えすえむえす|しょーとめーる|しょーとめっせーじ|郵送|ゆうそう|郵便|ゆうびん|まいぺーじ|mypage)"
+        r"(で|でお願いします|でおねがいします|でお願い|にします|がいいです|がいい|で受け取ります|でうけとります)?[。!！]*"
+    )
+)
+# The clauses of a reply, split at punctuation and at 「ので」「から」「けど」 (actions/verification_slots.py).
+CLAUSES = re.compile(r"[、。,.!！?？\s]+|ので|から|けど|けれど")

@@ -25,6 +25,11 @@ from easy_japanese.twins import twins
         ("which_password", "ネットにつなぐときの", "connection_id"),  # what it is used for, 「ときの」 around it
         ("which_password", "ログインするときのやつ", "ocn_id"),  # the page: the OCN ID is the one to log in with
         ("which_password", "ログイン用のパスワードです", "ocn_id"),
+        ("which_password", "ログインするときのパスワード", "ocn_id"),
+        ("which_password", "ネットにつなぐ時のパスワードです", "connection_id"),
+        # the reset's own words at which procedure, not the OCN ID's look-up (a password tail only at which password)
+        ("procedure", "OCN IDのパスワード", "reset_ocn_password"),
+        ("procedure", "OCN IDのパスワードをお願いします", "reset_ocn_password"),
         ("which_password", "２番", "connection_id"),
         ("which_password", "3", "unknown"),
         ("procedure", "ログイン履歴", "login_history"),
@@ -50,6 +55,8 @@ def test_a_label_in_full_or_part_any_width_or_kana_or_its_number_is_the_answer(
         ("which_password", "OCN IDの確認方法を教えてください"),
         ("which_password", "ログインできません"),  # a problem of its own, not which password
         ("which_password", "マイページにログインするとき"),  # the page does not say which ID My Page takes
+        ("delivery_method", "マイページのパスワード？"),  # a password's question, no way chosen
+        ("delivery_method", "画面のパスワード"),
         ("which_password", "7"),  # no such choice
         ("procedure", "今日はいい天気ですね"),
     ],

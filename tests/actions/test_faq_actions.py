@@ -133,11 +133,23 @@ def test_a_change_of_mind_the_classifier_could_not_place_switches_at_the_final_q
     messages, events = run(ActionClarify(), t)
     assert responses(messages) == ["utter_procedure_switched"]
     assert slot_events(events)["procedure"] == "reset_ocn_password"
-    # Unplaced, with the reset nowhere among its readings: not switched on the words' loose aliases alone.
-    elsewhere = [("nlu_fallback", 0.5), ("out_of_scope", 0.4), ("greet", 0.1)]
+    # Unplaced, with the reset not its likeliest reading: not switched on the words' loose aliases alone.
+    elsewhere = [("nlu_fallback", 0.5), ("out_of_scope", 0.4), ("forgot_ocn_id_password", 0.3)]
     t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form", ranking=elsewhere)
     messages, _ = run(ActionClarify(), t)
     assert "utter_procedure_switched" not in responses(messages)
+
+
+@pytest.mark.parametrize(
+    "typed", ["はい、やっぱりログインできないのでお願いします", "やっぱりログインできるか試してみたい"]
+)
+def test_an_unplaced_yes_naming_a_loose_alias_switches_nothing_at_the_final_question(typed: str) -> None:
+    slots = {"procedure": "reset_ocn_password", "requested_slot": "procedure_confirmed"}
+    ranking = [("nlu_fallback", 0.5), ("check_login_history", 0.4), ("forgot_ocn_id_password", 0.3)]
+    t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form", ranking=ranking)
+    messages, events = run(ActionClarify(), t)
+    assert "utter_procedure_switched" not in responses(messages)
+    assert slot_events(events).get("procedure", "reset_ocn_password") == "reset_ocn_password"
 
 
 @pytest.mark.parametrize(

@@ -404,6 +404,15 @@ def test_an_offer_is_not_taken_up_after_another_answer_or_by_putting_it_off() ->
     assert responses(messages) == ["utter_no_procedure_to_cancel"]
 
 
+@pytest.mark.parametrize(
+    "typed", ["今やりました", "いまやりましたありがとう", "じゃあ今やります", "今やりたいけどまた今度"]
+)
+def test_doing_it_oneself_after_turning_the_offer_down_starts_nothing(typed: str) -> None:
+    """After 「いいえ」 to the offer, 「今やりました」 (on My Page) answers the survey: no procedure starts."""
+    _, events = run(ActionAnswer(), tracker("affirm", text=typed, events=_declined("send_connection_id", typed)))
+    assert slot_events(events).get("procedure") is None
+
+
 @pytest.mark.parametrize("typed", ["やっぱりやめます", "今やらないです", "キャンセルで"])
 def test_a_second_cancel_is_no_change_of_mind(typed: str) -> None:
     t = tracker("cancel", text=typed, events=_cancelled("reset_ocn_password", typed))
@@ -583,7 +592,16 @@ def test_the_delivery_method_typed_while_the_code_is_awaited_is_kept(typed: str,
     assert slots["delivery_method"] == method and "account_ref" not in slots and "otp_code" not in slots
 
 
-@pytest.mark.parametrize("typed", ["SMSが届きません", "SMSと郵送どっちが早いですか", "SMSで届くはずのコードが来ない"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "SMSが届きません",
+        "SMSと郵送どっちが早いですか",
+        "SMSで届くはずのコードが来ない",
+        "SMSで送ってください",
+        "スマホです",
+    ],
+)
 def test_a_way_named_in_a_sentence_while_the_code_is_awaited_is_not_chosen(typed: str) -> None:
     """While the code is awaited, a sentence that names SMS is about the code's SMS: no way is chosen and the
     ID given stays (a comparison of two ways there once cleared it)."""
@@ -803,7 +821,8 @@ def test_the_id_and_a_method_in_one_message_are_both_kept(client: FakeClient) ->
             "utter_ocn_id_verifies_too",
         ),
         ("OCN IDではなくお客さま番号で", "inform", "utter_customer_number_verifies_too"),
-        ("接続用IDしかわかりません", "check_connection_id", "utter_connection_id_does_not_verify"),
+        ("お客さま番号がわからないのでメールアドレスでもいいですか", "nlu_fallback", "utter_ocn_id_verifies_too"),
+        ("接続用IDしかわかりません", "check_connection_id", "utter_connection_id_verifies_too"),
     ],
 )
 def test_which_id_will_do_is_answered_at_the_id_question(
@@ -826,10 +845,24 @@ def test_which_id_will_do_is_answered_at_the_id_question(
         "接続用IDがわからない",
         "お客さま番号とOCN IDどっちがいい",
         "たしかお客さま番号は",
+        "ヤフーメールでも大丈夫ですか",  # another service's address: not answered as the OCN ID's
     ],
 )
 def test_what_is_not_about_which_id_verifies_is_left_to_the_rest(typed: str) -> None:
     assert which_id_verifies(typed) is None
+
+
+def test_another_procedure_asked_for_instead_at_the_id_question_is_no_question_of_which_id(client: FakeClient) -> None:
+    """「お客さま番号じゃなくてOCN IDを確認したい」 at the customer number look-up's ID question switches (the
+    procedure-change reader), not 「OCN IDでも、ご本人確認いただけます」."""
+    typed = "お客さま番号じゃなくてOCN IDを確認したい"
+    slots = {"requested_slot": "account_ref", "procedure": "send_customer_number"}
+    t = tracker("check_ocn_id", text=typed, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    assert responses(dispatcher.messages) == []
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_procedure_switched"] and slot_events(events)["procedure"] == "send_ocn_id"
 
 
 def test_an_id_not_at_hand_read_surely_as_where_to_find_it_gets_that_answer() -> None:

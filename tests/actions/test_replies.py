@@ -15,7 +15,6 @@ from actions.account_client import AccountApiError
 from actions.choices import read_yes_no
 from actions.code_step import ActionAskOtpCode, ActionCodeNotReceived, ActionResendCode
 from actions.faq_actions import ActionAnswer, ActionClarify
-from actions.links import contact_response
 from actions.procedure_form import ActionAskProcedure, ValidateProcedureForm
 from actions.replies import reading_in_context
 from actions.reply_actions import ActionAnswerPendingQuestion
@@ -1957,34 +1956,45 @@ def _after_the_history(typed: str, turns_between: int = 0) -> list[dict[str, Any
     [
         ("見覚えのないログインがあります", "check_login_history"),
         ("⚠のやつ私じゃないです", "nlu_fallback"),
-        ("このログインって大丈夫なんですか", "check_login_history"),
+        ("知らない場所からログインされてる", "check_login_history"),
     ],
 )
-def test_an_unknown_login_after_the_history_is_told_honestly_with_a_person_offered(typed: str, intent: str) -> None:
+def test_an_unknown_login_after_the_history_gets_the_advice_for_one(typed: str, intent: str) -> None:
     """「見覚えのないログインがあります」 right after the login history got the login history's answer again
-    (「…ログイン履歴をご確認ください」): the help page says nothing of what to do, so that is said, with the
-    contact page and a person."""
+    (「…ログイン履歴をご確認ください」): the advice the history gives for an unfamiliar login, with the reset's
+    button, as when the history itself marks one."""
     messages, events = run(
         ActionAnswer(),
         tracker(intent, text=typed, slots={"pending_question": "survey"}, events=_after_the_history(typed)),
     )
-    assert responses(messages) == [contact_response("utter_unknown_login_not_on_page")]
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human"]
+    assert responses(messages) == ["utter_login_history_unfamiliar"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ['/start_procedure{"procedure": "reset_ocn_password"}']
     assert slot_events(events)["pending_question"] is None
 
 
-def test_another_topic_asked_after_the_history_is_answered() -> None:
-    typed = "ほら知らないログインあるじゃん！すぐパスワード変えたい、今のパスワードはわかってる"
-    t = tracker("change_ocn_id_password", text=typed, events=_after_the_history(typed))
+@pytest.mark.parametrize(
+    "typed, intent",
+    [
+        ("見覚えのないログインはなかったです", "check_login_history"),
+        ("はい、解決しました。知らないログインはありませんでした", "affirm"),
+        ("いいえ、心当たりはあります", "deny"),
+        ("もう一つのアカウントのログイン履歴も見たいです", "check_login_history"),
+        (
+            "ほら知らないログインあるじゃん！すぐパスワード変えたい、今のパスワードはわかってる",
+            "change_ocn_id_password",
+        ),
+    ],
+)
+def test_no_unknown_login_or_another_question_after_the_history_is_no_such_report(typed: str, intent: str) -> None:
+    t = tracker(intent, text=typed, slots={"pending_question": "survey"}, events=_after_the_history(typed))
     messages, _ = run(ActionAnswer(), t)
-    assert responses(messages)[0] == "utter_answer_change_ocn_id_password"
+    assert "utter_login_history_unfamiliar" not in responses(messages)
 
 
 def test_the_login_history_asked_long_after_it_was_shown_is_its_answer() -> None:
-    typed = "ログイン履歴を見たいです"
+    typed = "知らないログインがあるか見たいです"
     t = tracker("check_login_history", text=typed, events=_after_the_history(typed, turns_between=2))
     messages, _ = run(ActionAnswer(), t)
-    assert contact_response("utter_unknown_login_not_on_page") not in responses(messages)
     assert responses(messages)[0] == "utter_answer_check_login_history"
 
 

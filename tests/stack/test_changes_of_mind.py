@@ -186,12 +186,12 @@ def test_a_lost_phone_at_the_code_step_is_told_where_the_code_went(stack: Runnin
     assert "お手続きを中止しました" in texts(stack.say(sender, "やめます"))
 
 
-def test_an_unknown_login_after_the_history_is_told_honestly(stack: RunningStack) -> None:
+def test_an_unknown_login_after_the_history_gets_the_advice_for_one(stack: RunningStack) -> None:
     sender = waiting_for_the_code(stack, "ログイン履歴を見たい")
     stack.say(sender, stack.codes_sent(TARO_PHONE)[-1])
     assert "ログイン履歴です" in texts(stack.say(sender, "はい"))
     reply = texts(stack.say(sender, "見覚えのないログインがあります"))
-    assert "ヘルプページに記載がありません" in reply and "ログイン履歴をご確認ください" not in reply
+    assert "パスワードを再設定し" in reply and "ログイン履歴をご確認ください" not in reply
 
 
 def test_a_password_typed_at_the_code_step_is_warned_about(stack: RunningStack) -> None:
