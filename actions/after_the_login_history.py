@@ -7,6 +7,8 @@ reader that replies is `answer_after_the_login_history` in actions/replies.py.""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rasa_sdk import Tracker
 
 from actions import buttons
@@ -22,15 +24,18 @@ _HISTORY_SHOWN = ("utter_login_history", RESPONSE)
 _SURE_OF_ANOTHER_TOPIC = 0.5
 
 
-def tells_of_an_unknown_login(tracker: Tracker, text: str) -> bool:
-    """Within two turns of the history shown, a login the customer says they do not recognise."""
+def what_the_history_showed(tracker: Tracker, text: str) -> Literal["unknown", "none"] | None:
+    """Within two turns of the history shown, what the customer says it showed: a login they do not recognise
+    ("unknown"), or none such (「見覚えのないログインはなかったです」: "none"); None for anything else."""
     if not any(asked_in_recent_turns(tracker, shown, turns=2) for shown in _HISTORY_SHOWN):
-        return False
+        return None
     intent = latest_intent(tracker)
     if intent in TOPICS and intent != "check_login_history" and latest_confidence(tracker) >= _SURE_OF_ANOTHER_TOPIC:
-        return False
+        return None
     word = without_slips(fold(text))
-    return bool(UNKNOWN_LOGIN.search(word)) and not NONE_OF_THEM.search(word)
+    if not UNKNOWN_LOGIN.search(word):
+        return None
+    return "none" if NONE_OF_THEM.search(word) else "unknown"
 
 
 def reset_button() -> list[dict[str, str]]:

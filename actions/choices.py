@@ -7,9 +7,10 @@ width or kana, as romaji like "sms", or as the number of the choice: 「2」「�
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from easy_japanese.twins import twins
 from ocn_ids.answers import (
@@ -336,6 +337,18 @@ def read_choice(question: str, text: str) -> list[Choice]:
         elif len(word) >= 2 and any(word in key for key in keys):
             partial.append(choice)
     return exact or partial
+
+
+def typed_procedure_button(text: str, offered: list[dict[str, Any]]) -> str | None:
+    """The procedure of a start_procedure button offered (「パスワードを再設定する」 under the login history's advice)
+    whose label the customer typed instead of pressing it, as the whole reply (fillers and 「お願いします」 around it)."""
+    word = _strip_fillers(fold(text))
+    for button in offered:
+        value = str(button.get("payload") or "")
+        if value.startswith("/start_procedure{") and word in _title_keys(str(button.get("title") or "")):
+            procedure = json.loads(value.removeprefix("/start_procedure")).get("procedure")
+            return str(procedure) if procedure else None
+    return None
 
 
 def read_offered_topic(text: str, offered: list[tuple[str, str]], every_title: list[str]) -> str | None:

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons, choices
 from actions.after_the_login_history import RESPONSE as UNFAMILIAR_LOGIN_ADVICE
-from actions.after_the_login_history import reset_button, tells_of_an_unknown_login
+from actions.after_the_login_history import reset_button, what_the_history_showed
 from actions.answers import (
     answer_topic,
     ask_survey,
@@ -370,7 +370,10 @@ async def answer_after_the_login_history(
 ) -> Events | None:
     """「見覚えのないログインがあります」 right after the history was shown: the advice for an unfamiliar login, with
     the reset's button (actions/after_the_login_history.py), not the login history's answer again."""
-    if in_procedure(tracker) or not tells_of_an_unknown_login(tracker, text):
+    told = None if in_procedure(tracker) else what_the_history_showed(tracker, text)
+    if told == "none" and tracker.get_slot("pending_question") == "survey":
+        return record_survey(dispatcher, tracker, resolved=True)  # 「見覚えのないログインはなかったです」
+    if told != "unknown":
         return None
     dispatcher.utter_message(response=UNFAMILIAR_LOGIN_ADVICE, buttons=reset_button())
     return [ask(None)]
@@ -427,6 +430,15 @@ async def answer_topic_chosen_in_words(dispatcher: CollectingDispatcher, tracker
             return None  # nothing narrowed down since the bot asked which ID: not asked a third time
         return ask_which_id(dispatcher, fits)  # 「確認したいです」 to the three IDs: which ID, in its own words
     return answer_topic(fits[0], dispatcher, tracker) if fits and fits[0] in TOPICS else None
+
+
+async def answer_procedure_button_typed(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「パスワードを再設定する」 typed under the login history's advice, whose button says the same: that procedure
+    starts, as the button would (it got the forgotten password's answer and the offer)."""
+    procedure = None if in_procedure(tracker) else choices.typed_procedure_button(text, buttons_before(tracker))
+    if procedure is None:
+        return None
+    return [*start_procedure_events(tracker, procedure), FollowupAction(PROCEDURE_FORM)]
 
 
 async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -625,6 +637,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("procedure_change", answer_procedure_change),
     ("open_question", answer_open_question),
     ("topic_chosen", answer_topic_chosen_in_words),
+    ("procedure_button_typed", answer_procedure_button_typed),
     ("late_answer", answer_late_choice),
     ("receiving", answer_receiving_question),
     ("d_account", answer_d_account_question),

@@ -1236,7 +1236,8 @@ def apologizes_only(text: str) -> bool:
 ASKS_IF_IT_WILL_DO = re.compile(
     without_slips(
         r"(でも|で)(いい|良い|よい|大丈夫|だいじょうぶ|ok|おk|可能|かまわ|構わ|平気|いける)|"
-        r"(?<!た)しか"  # 「…しかわからない」: that one is what they have
+        r"(?<!た)しか|"  # 「…しかわからない」: that one is what they have
+        r"なら(わか|分か|知って|しって|ある|あります|大丈夫|だいじょうぶ)"  # 「メールアドレスならわかります」
     )
 )
 MUST_IT_BE = re.compile(without_slips(r"じゃな(きゃ|いと|ければ)|でな(きゃ|いと|ければ)"))

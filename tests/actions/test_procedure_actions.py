@@ -822,6 +822,11 @@ def test_the_id_and_a_method_in_one_message_are_both_kept(client: FakeClient) ->
         ),
         ("OCN IDではなくお客さま番号で", "inform", "utter_customer_number_verifies_too"),
         ("お客さま番号がわからないのでメールアドレスでもいいですか", "nlu_fallback", "utter_ocn_id_verifies_too"),
+        (
+            "えーとお客さま番号はちょっと今わからないんですけどメールアドレスなら分かります",
+            "nlu_fallback",
+            "utter_ocn_id_verifies_too",
+        ),  # fmt: skip
         ("接続用IDしかわかりません", "check_connection_id", "utter_connection_id_verifies_too"),
     ],
 )

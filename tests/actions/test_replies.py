@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import account_client
+from actions import account_client, buttons
 from actions.account_client import AccountApiError
 from actions.choices import read_yes_no
 from actions.code_step import ActionAskOtpCode, ActionCodeNotReceived, ActionResendCode
@@ -2014,3 +2014,34 @@ def test_both_inside_a_question_is_no_answer_to_which_password(typed: str) -> No
     t = tracker("nlu_fallback", text=typed, slots={"pending_question": "which_password"})
     messages, _ = run(ActionAnswerPendingQuestion(), t)
     assert "utter_both_passwords_asked" not in responses(messages)
+
+
+def test_none_seen_after_the_history_answers_the_survey_as_resolved() -> None:
+    """「見覚えのないログインはなかったです」 right after the history (its survey open) got the login history's answer
+    again: it says the history settled the worry."""
+    typed = "見覚えのないログインはなかったです"
+    t = tracker(
+        "check_login_history", text=typed, slots={"pending_question": "survey"}, events=_after_the_history(typed)
+    )
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_survey_thanks"]
+    assert slot_events(events)["survey_answer"] == "resolved"
+
+
+@pytest.mark.parametrize("typed", ["パスワードを再設定する", "パスワードを再設定するでお願いします"])
+def test_a_procedure_button_typed_instead_of_pressed_starts_it(typed: str) -> None:
+    """「パスワードを再設定する」 typed under the advice whose button says it got the forgotten password's answer."""
+    events = [
+        {"event": "user", "text": "知らない場所からのログインがあります"},
+        {
+            "event": "bot",
+            "metadata": {"utter_action": "utter_login_history_unfamiliar"},
+            "data": {"buttons": [buttons.start_procedure("reset_ocn_password", "パスワードを再設定する")]},
+        },
+        {"event": "user", "text": typed},
+    ]
+    _, out = run(ActionAnswer(), tracker("forgot_password", text=typed, events=events))
+    assert slot_events(out)["procedure"] == "reset_ocn_password" and out[-1]["name"] == "procedure_form"
+    # The same words with no such button before them: the forgotten password's question, no procedure.
+    _, out = run(ActionAnswer(), tracker("forgot_password", text=typed, events=events[-1:]))
+    assert slot_events(out).get("procedure") is None
