@@ -39,5 +39,6 @@ def what_the_history_showed(tracker: Tracker, text: str) -> Literal["unknown", "
 
 
 def reset_button() -> list[dict[str, str]]:
-    """The OCN ID's password reset, offered with the advice (as procedure_run does under the history)."""
-    return [buttons.start_procedure("reset_ocn_password", "パスワードを再設定する")]
+    """The OCN ID's password reset and a person, offered with the advice (here and under the history itself): it
+    also says to tell OCN's contact desk."""
+    return [buttons.start_procedure("reset_ocn_password", "パスワードを再設定する"), *buttons.talk_to_person()]

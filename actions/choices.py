@@ -155,7 +155,16 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
             "send_connection_id",
             "接続用IDとパスワードを受け取る",
             _inform("procedure", "send_connection_id"),
-            ("接続用idとパスワード", "接続用id", "接続id", "認証id", "接続用", "接続"),
+            (
+                "接続用idとパスワード",
+                "接続用idのパスワード",
+                "接続用のパスワード",
+                "接続用id",
+                "接続id",
+                "認証id",
+                "接続用",
+                "接続",
+            ),
         ),
         Choice(
             "send_customer_number",

@@ -364,11 +364,12 @@ def _delivery_method_given_early(tracker: Tracker) -> str | None:
         return None
     if text.startswith("/"):  # a button of the question that asks both (ActionAskAccountRef)
         return latest_entity(tracker, "delivery_method")
-    if tracker.get_slot("requested_slot") == "otp_code" and not BARE_WAY.fullmatch(without_slips(fold(text))):
-        return None  # while the code is awaited, 「SMSで送ってください」「スマホです」 are about the code
     found = read_choice("delivery_method", text)
-    if len(found) == 1:
-        return found[0].value
+    if len(found) == 1 and (found[0].value != "sms" or not _at_the_code_step(tracker) or _bare_way(text)):
+        return found[0].value  # while the code is awaited, 「SMSで送ってください」「スマホです」 are about the code
+    if _at_the_code_step(tracker):
+        method = _one_method_named(text)  # 「受け取りは郵送で」; not a question, a refusal or two ways
+        return method if method in ("post", "mypage") else None
     # Not a bare choice: one method named in what the classifier reads as an answer (「SMSで送ってもらえますか」),
     # next to the ID (「N123456789 SMSで」: both answers at once), or in a short reply that chooses it (「紙で欲しい」).
     named = _delivery_methods_named(tracker)
@@ -394,10 +395,9 @@ def _ids_in(tracker: Tracker) -> list[Found]:
 
 def _delivery_methods_named(tracker: Tracker) -> set[str]:
     """The delivery methods a message names outside any ID in it (「web01@ocn.ne.jp」 names no web page), while
-    the connection ID's first question is open (the ID asked for, no method chosen yet). Not while the code is
-    awaited: 「SMSが届かない」 is about the code's SMS then (only a bare 「SMSで」 chooses)."""
+    the connection ID's first question is open (the ID asked for, no method chosen yet)."""
     text = tracker.latest_message.get("text") or ""
-    if text.startswith("/") or not _method_still_open(tracker) or tracker.get_slot("requested_slot") != "account_ref":
+    if text.startswith("/") or not _method_still_open(tracker) or _at_the_code_step(tracker):
         return set()
     ids = [range(f.start, f.end) for f in find_values(text)]
     return {
@@ -405,6 +405,14 @@ def _delivery_methods_named(tracker: Tracker) -> set[str]:
         for found in find_choices(text)
         if found.entity == "delivery_method" and not any(found.start in span for span in ids)
     }
+
+
+def _at_the_code_step(tracker: Tracker) -> bool:
+    return tracker.get_slot("requested_slot") == "otp_code"
+
+
+def _bare_way(text: str) -> bool:
+    return bool(BARE_WAY.fullmatch(without_slips(fold(text))))
 
 
 def _one_method_named(text: str) -> str | None:

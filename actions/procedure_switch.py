@@ -67,16 +67,30 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
 
 
 def _a_likely_topic_of(tracker: Tracker, intent: str, procedure: str | None) -> bool:
-    """The classifier's topic is that procedure's, or, when it could not place the message (「ちょっと待って、やっぱり
-    パスワードの再設定にしたい」), its likeliest topic is, and the words turn to it (「…にしたい」「…のほうがいい」):
-    「はい、やっぱりログインできないのでお願いします」 names the login history by its loose alias only."""
+    """The classifier's topic is that procedure's, or, when it could not place the message, its likeliest topic is
+    and the words name the procedure plainly (「ログイン履歴が見たい」) or turn to it (「パスワードの再設定にしたい」):
+    「はい、やっぱりログインできないのでお願いします」 names the login history by a loose alias only."""
     if intent != "nlu_fallback":
         topic = TOPICS.get(intent)
         return topic is not None and topic.procedure == procedure
     text = fold(tracker.latest_message.get("text") or "")
     ranking = [r.get("name") for r in (tracker.latest_message.get("intent_ranking") or []) if r.get("name") != intent]
     likeliest = TOPICS.get(ranking[0] or "") if ranking else None
-    return likeliest is not None and likeliest.procedure == procedure and bool(TURNS_TO.search(text))
+    if likeliest is None or likeliest.procedure != procedure:
+        return False
+    return bool(TURNS_TO.search(text)) or _names_plainly(text, procedure)
+
+
+# Aliases of a procedure that name other things too (「ログインできない」「パスワードを忘れた」「接続できない」).
+_LOOSE_ALIASES = frozenset(
+    fold(a) for a in ("パスワード", "ログイン", "ocn", "接続", "接続用", "メールアドレス", "リセット")
+)
+
+
+def _names_plainly(text: str, procedure: str) -> bool:
+    choice = next(c for c in QUESTIONS["procedure"] if c.value == procedure)
+    keys = {fold(choice.title), *(fold(a) for a in choice.aliases)} - _LOOSE_ALIASES
+    return any(key in text for key in keys if len(key) >= 2)
 
 
 # The ID each procedure is about: turning to another ID while one runs has not said which of its procedures.

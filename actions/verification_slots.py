@@ -35,7 +35,9 @@ from ocn_ids.answers import (
     CORRECTS_THE_READING,
     DOES_NOT_HAVE_IT,
     MUST_IT_BE,
+    NAMES_AN_OPERATION,
     NOT_SO,
+    NOT_THE_OCN_ADDRESS,
     NOT_THIS_BUT,
     UNSURE,
     asks_for_a_new_code,
@@ -182,7 +184,7 @@ def which_id_verifies(text: str, tracker: Tracker | None = None) -> str | None:
     """At the ID question, the reply to 「OCN IDでもいいですか」「お客さま番号がわからないんですけど」
     「接続用IDしかわかりません」 (one ID named, whether it will do or that the customer does not have it): which
     ID verifies, as the response to say before the question is asked again; None for anything else."""
-    if names_another_service(text):
+    if names_another_service(text) or NOT_THE_OCN_ADDRESS.search(fold(text)):
         return None  # 「ヤフーメールでも大丈夫ですか」: not a question the OCN ID answers
     word = without_slips(fold(text))
     named = named_id_types(text)
@@ -234,8 +236,8 @@ def _contact_no_longer_usable(tracker: Tracker, text: str) -> bool:
     not arriving's reply says where it went) nor read as a cancel (「…なくしたのでやめます」: the cancel asked for)."""
     word = without_slips(fold(text))
     found = CONTACT_NO_LONGER_USABLE.search(word)
-    if not found or NOT_SO.match(word[found.end() :]) or UNSURE.search(word) or asks_for_a_new_code(fold(text)):
-        return False  # 「変わってないのに」「番号変わったかも」「番号は変わってないのでもう一度送って」
+    if not found or NOT_SO.match(word[found.end() :]) or UNSURE.search(word):
+        return False  # 「変わってないのに」「番号は変わってないのでもう一度送って」「番号変わったかも」
     return latest_intent(tracker) != "cancel"
 
 
@@ -283,7 +285,8 @@ class VerificationSlots:
             # a button (procedure_form.ActionAskAccountRef).
             dispatcher.utter_message(response="utter_spoken_address_check", address=address)
             return {"account_ref": None}
-        switch = switched_procedure(tracker, latest_intent(tracker) or "")  # 「…じゃなくてOCN IDを確認したい」
+        # 「…じゃなくてOCN IDを確認したい」 switches the procedure; 「…じゃなくてOCN IDにしたい」 names the ID to use
+        switch = switched_procedure(tracker, latest_intent(tracker) or "") and NAMES_AN_OPERATION.search(fold(text))
         if requested == "account_ref" and not switch and (reply := which_id_verifies(text, tracker)):
             dispatcher.utter_message(response=reply)  # the form asks for the ID again
             return {"account_ref": None}

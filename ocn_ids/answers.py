@@ -667,7 +667,9 @@ PUTS_OFF = re.compile(
 # After 「いいえ」 to the offer of a procedure, wanting it after all asks for it in the present (「やっぱりお願い
 # します」「やっぱりチャットでやります」), not 「今やりました」 (done on My Page).
 TAKES_UP_THE_OFFER = re.compile(
-    r"やっぱ.{0,12}?(お願|おねが|やりま(す|しょう)|しま(す|しょう)|したい|やりたい|頼|たの)(?!した)"
+    r"^(すみません|すいません|ごめん(なさい)?|あの|えっと|えーと)?(やっぱ(り)?|やはり)(ちゃっとで|こちらで|ここで|(お)?手続き(を)?|"
+    r"ぜひ|それ(を)?|その手続き(を)?)?(お願い|おねがい|やります|やってください|やって(ほしい|もらえ)|します|したいです|"
+    r"したい|頼みます|たのみます)"
 )
 # An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
 APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
@@ -721,23 +723,25 @@ _NOT_WANTED = re.compile(r"不要|いらない|要らない|いりません|要�
 
 
 # 「10分過ぎちゃった」「期限切れになりました」 while the code is awaited: the code ran out, so a new one is what helps.
+# The code ran out, said as done (「10分過ぎちゃった」「もう10分経った」「期限切れって出ました」): a new code helps. Past
+# forms only; 「過ぎたら」「過ぎた場合」 (a condition), 「過ぎちゃう」「過ぎてしまいそう」 (not yet), 「過ぎてません」 are not.
+_PAST = r"(た|ちゃった|ちゃいました|ちまった|ました|てる|ている|ています|てた|ていた|てました|てしまった|てしまいました)(?!ら|場合|ばあい|とき|時)"
 _CODE_RAN_OUT = re.compile(
     without_slips(
-        r"((期限|きげん|時間|じかん)(が)?(切れ|きれ|過ぎ|すぎ)|(分|ふん|ぷん)(が|以上)?(過ぎ|すぎ|経|た))"
-        r"(ちゃ|ちま|て(しま|ま)|ました|た(?!ら)(?!まま))|"
-        r"(期限|きげん|時間|じかん)(切れ|ぎれ)(です|でした|に(なり|なっ)|しちゃ|しま)|間に合わなかった(?!ら)|まにあわなかった(?!ら)"
+        rf"(期限|きげん|時間|じかん)(が|は|も)?(切れ|きれ|過ぎ|すぎ){_PAST}|"
+        rf"(分|ふん|ぷん)(が|は|も|以上|いじょう)?(過ぎ|すぎ|経っ|たっ|経ち|たち){_PAST}|"
+        r"(期限|きげん|時間|じかん)(切れ|ぎれ)(です|でした|だ|って|と|に(なり|なっ)|(?=[。!！]*$))|"
+        r"間に合わなかった(?!ら|場合)|まにあわなかった(?!ら|場合)"
     )
 )
-# …said as a worry before it happens (「期限が切れる前に入力します」) or asked (「10分過ぎたらどうなりますか」): no.
+# …said ahead of it (「期限が切れる前に入力します」「今のうちに」): no.
 _BEFORE_IT_RUNS_OUT = re.compile(r"前に|まえに|うちに")
 
 
 def asks_for_a_new_code(word: str) -> bool:
     """「もう一度送って」 in a folded text, or that the code ran out (「10分過ぎちゃった」); not 「新しいコードは不要です」."""
     plain = without_slips(word)
-    ran_out = (
-        bool(_CODE_RAN_OUT.search(plain)) and not _BEFORE_IT_RUNS_OUT.search(word) and not QUESTION_FORM.search(word)
-    )
+    ran_out = bool(_CODE_RAN_OUT.search(plain)) and not _BEFORE_IT_RUNS_OUT.search(word)
     again = any(w in plain for w in _CODE_AGAIN_SLIPPED) or ran_out
     return again and not _NOT_WANTED.search(word)
 
@@ -1260,12 +1264,21 @@ _NO_LONGER_USABLE = (
     r"なくし|無くし|失くし|紛失|ふんしつ|落とし|おとし|盗ま|壊れ|こわれ|解約|かいやく|止められ|止まっ|とまっ"
 )
 # 「変わった」 only of the number or address (「携帯を新しいのに変えました」 is a new phone, the number kept)
-_NUMBER_CHANGED = r"(番号|ばんごう|あどれす|めあど)(が|は|も)?(変わっ|かわっ|変更にな|へんこうにな)"
+_NUMBER_CHANGED = (
+    r"(番号|ばんごう|はんこう|あどれす|めあど)(が|は|も|を)?"
+    r"(変わっ(た|ちゃ|てしま)|かわっ(た|ちゃ|てしま)|変わりました|かわりました|変えた|かえた|変えまし|かえまし|変えちゃ|"
+    r"かえちゃ|変更(した|しま|にな|され|しちゃ)|へんこう(した|しま|にな|され|しちゃ))(?!い|ら|場合|ばあい)"
+)  # done, not asked (「お客さま番号は変更できますか」)
 CONTACT_NO_LONGER_USABLE = re.compile(
     without_slips(rf"({_CODE_CONTACT}).{{0,12}}?({_NO_LONGER_USABLE})|{_NUMBER_CHANGED}")
 )
 # …unless negated right after (「変わってないのに」「解約してないです」).
-NOT_SO = re.compile(without_slips(r"^(し|され|れ)?(て|で)?(い|お)?(ない|なく|ません|ねえ|ず)"))
+NOT_SO = re.compile(
+    without_slips(
+        r"^(り|っ|し|され|れ)?(て|で)?(は|も)?(い|お)?(ない|なく|ません|ねえ|ず)|"
+        r"^.{0,6}?(覚えはな|おぼえはな|覚えがな|おぼえがな|わけではな|わけじゃな|とかはな|ことはな|訳ではな)"
+    )
+)
 # 「番号変わったかもしれない」: unsure, so the code not arriving's reply, which says where it went, fits better.
 UNSURE = re.compile(without_slips(r"かも|かな|たぶん|多分|はず|気がする|きがする|ような"))
 
@@ -1274,14 +1287,17 @@ UNSURE = re.compile(without_slips(r"かも|かな|たぶん|多分|はず|気が
 # 「⚠のやつ私じゃないです」); actions/after_the_login_history.py says honestly that the page gives no next step.
 UNKNOWN_LOGIN = re.compile(
     without_slips(
-        r"(見覚え|みおぼえ|身に覚え|みにおぼえ|心当たり|こころあたり)(の|が)?(ない|無い|ありません)|"
+        r"(覚え|おぼえ|心当たり|こころあたり)(の|が|は)?(ない|無い|ありません)|"
         r"(知らない|しらない|知らん|不審な|ふしんな|怪しい|あやしい)(ろぐいん|場所|ばしょ|端末|機器|地域|ところ|の|やつ)|"
-        r"⚠|(私|わたし|自分|じぶん|僕|ぼく|俺|おれ)(じゃ|では|で(は)?)な"
+        r"不正(ろぐいん|に|な|あくせす)|⚠|(私|わたし|自分|じぶん|僕|ぼく|俺|おれ)(じゃ|では|で(は)?)(な|ありません)"
     )
 )
 # 「見覚えのないログインはなかったです」「知らないログインはありませんでした」: none, so no worry to answer.
 NONE_OF_THEM = re.compile(
-    without_slips(r"(は|も)(なかった|無かった|ありませんでした|ありません|ないです|ない(よ|ね)?$|なし)")
+    without_slips(
+        r"(ろぐいん|もの|やつ|の)(は|も)?(特に|とくに)?(なかった|無かった|ありませんでした|ありません|ないです|ない(よ|ね)?$|"
+        r"なし|ないみたい|なさそう|見当たりません|みあたりません|見当たらな|みあたらな)"
+    )
 )
 
 
@@ -1302,7 +1318,11 @@ def means_both(text: str) -> bool:
 
 # Words that turn a running procedure to another (「パスワードの再設定にしたい」「ログイン履歴のほうがいい」), compared on the
 # folded text: what an unplaced change of mind must say to switch (actions/procedure_switch.py).
-TURNS_TO = re.compile(r"(に|へ)(したい|して|変え|かえ|切り替え|きりかえ|変更)|(のほう|の方)(が|に|で)|がいい")
+TURNS_TO = re.compile(
+    r"(再設定|さいせってい|りせっと|履歴|りれき|確認|かくにん|受け取り|うけとり|手続き|てつづき)"
+    r"(に|へ)(したい|して|変え|かえ|切り替え|きりかえ|変更)|"
+    r"(再設定|さいせってい|履歴|りれき|確認|かくにん|受け取り|うけとり|手続き|てつづき)(のほう|の方)(が|に|で)"
+)
 
 # A way of receiving the connection ID named alone (「SMSで」「郵送でお願いします」), as the whole folded reply: the only
 # way it is chosen while the code is awaited, when 「SMSで送ってください」「スマホです」 are about the code's SMS.
@@ -1313,4 +1333,20 @@ BARE_WAY = re.compile(
     )
 )
 # The clauses of a reply, split at punctuation and at 「ので」「から」「けど」 (actions/verification_slots.py).
-CLAUSES = re.compile(r"[、。,.!！?？\s]+|ので|から|けど|けれど")
+CLAUSES = re.compile(r"[、。,.!！?？]+|ので|けど|けれど")
+
+# An address that is not OCN's (「hotmailでもいいですか」「会社のメールでも…」): the ID question's reader does not say
+# the OCN ID will do for it (actions/verification_slots.py), compared on the folded text.
+NOT_THE_OCN_ADDRESS = re.compile(
+    r"hotmail|ほっとめーる|outlook|あうとるっく|(?<![a-z])au(?![a-z])|えーゆー|きゃりあ|会社の|かいしゃの|仕事の|しごとの|"
+    r"連絡先の|れんらくさきの|(携帯|けいたい|すまほ)の(め|あど)|普段|ふだん|個人の|こじんの|ぷらいべーと|"
+    r"別の(め|あど)|べつの(め|あど)|他の(め|あど)|ほかの(め|あど)"
+)
+
+# What a request does with an ID (「OCN IDを確認したい」「ログイン履歴を見たい」「パスワードを再設定したい」), compared on the
+# folded text: at the ID question, a request that names only an ID (「…じゃなくてOCN IDにしたい」) is the ID to
+# identify with, one that names what to do is another procedure (actions/verification_slots.py).
+NAMES_AN_OPERATION = re.compile(
+    r"確認|かくにん|見た|みた|見せ|みせ|見れ|みれ|見られ|調べ|しらべ|教え|おしえ|知りた|しりた|再設定|さいせってい|"
+    r"りせっと|送っ|おくっ|送り|おくり|受け取|うけと|履歴|りれき|変更|へんこう|変え|かえた"
+)

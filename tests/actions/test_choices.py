@@ -30,6 +30,7 @@ from easy_japanese.twins import twins
         # the reset's own words at which procedure, not the OCN ID's look-up (a password tail only at which password)
         ("procedure", "OCN IDのパスワード", "reset_ocn_password"),
         ("procedure", "OCN IDのパスワードをお願いします", "reset_ocn_password"),
+        ("procedure", "接続用IDのパスワードです", "send_connection_id"),
         ("which_password", "２番", "connection_id"),
         ("which_password", "3", "unknown"),
         ("procedure", "ログイン履歴", "login_history"),

@@ -141,7 +141,12 @@ def test_a_change_of_mind_the_classifier_could_not_place_switches_at_the_final_q
 
 
 @pytest.mark.parametrize(
-    "typed", ["はい、やっぱりログインできないのでお願いします", "やっぱりログインできるか試してみたい"]
+    "typed",
+    [
+        "はい、やっぱりログインできないのでお願いします",
+        "やっぱりログインできるか試してみたい",
+        "やっぱりログインできないので早めにしてください",
+    ],
 )
 def test_an_unplaced_yes_naming_a_loose_alias_switches_nothing_at_the_final_question(typed: str) -> None:
     slots = {"procedure": "reset_ocn_password", "requested_slot": "procedure_confirmed"}

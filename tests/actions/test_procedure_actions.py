@@ -380,7 +380,8 @@ def _declined(procedure: str, typed: str, said_after_the_no: str = "utter_ask_su
 
 
 @pytest.mark.parametrize(
-    "typed", ["やっぱりお願いします", "やっぱりチャットでお願いします", "すみません、やっぱりやります"]
+    "typed",
+    ["やっぱりお願いします", "やっぱりチャットでお願いします", "すみません、やっぱりやります", "やはりお願いします"],
 )
 def test_an_offer_turned_down_and_then_wanted_after_all_starts_it(typed: str) -> None:
     """「いいえ」 to 「チャットでのお手続きをご希望ですか？」, then 「やっぱりお願いします」 (read as a cancel for its
@@ -405,7 +406,15 @@ def test_an_offer_is_not_taken_up_after_another_answer_or_by_putting_it_off() ->
 
 
 @pytest.mark.parametrize(
-    "typed", ["今やりました", "いまやりましたありがとう", "じゃあ今やります", "今やりたいけどまた今度"]
+    "typed",
+    [
+        "今やりました",
+        "いまやりましたありがとう",
+        "じゃあ今やります",
+        "今やりたいけどまた今度",
+        "やっぱりマイページでやります",
+        "やっぱりサポートに電話します",
+    ],
 )
 def test_doing_it_oneself_after_turning_the_offer_down_starts_nothing(typed: str) -> None:
     """After 「いいえ」 to the offer, 「今やりました」 (on My Page) answers the survey: no procedure starts."""
@@ -583,7 +592,15 @@ def _while_the_code_is_awaited(
     return responses(dispatcher.messages), slot_events(events)
 
 
-@pytest.mark.parametrize("typed, method", [("SMSで", "sms"), ("郵送でお願いします", "post")])
+@pytest.mark.parametrize(
+    "typed, method",
+    [
+        ("SMSで", "sms"),
+        ("郵送でお願いします", "post"),
+        ("郵送で送ってください", "post"),
+        ("マイページで見ます", "mypage"),
+    ],
+)
 def test_the_delivery_method_typed_while_the_code_is_awaited_is_kept(typed: str, method: str) -> None:
     """「SMSで」 typed after the ID, while the code is awaited: kept and acknowledged, so it is not asked for
     again once verified (it was asked again: the customer had already said it)."""
@@ -617,6 +634,8 @@ def test_a_way_named_in_a_sentence_while_the_code_is_awaited_is_not_chosen(typed
         "電話番号変わったんですけど",
         "そのメアドはもう解約しました",
         "スマホが壊れてます",
+        "携帯番号を変更しました",
+        "番号が変わったので再送してください",  # a new code would go to the same contact: where it went, said
     ],
 )
 def test_a_contact_that_cannot_receive_the_code_is_told_where_it_went_and_what_that_means(
@@ -654,6 +673,14 @@ def test_a_contact_that_cannot_receive_the_code_is_told_where_it_went_and_what_t
         ("携帯をなくしたので今日はやめます", "cancel"),
         # unsure: the code not arriving's reply, which says where it went
         ("電話番号が変わったかもしれないです", "nlu_fallback"),
+        # negated, or a new phone with the number kept
+        ("電話番号は変わってないのでもう一度送ってください", "resend_code"),
+        ("番号が変わった覚えはないです", "nlu_fallback"),
+        ("携帯が壊れたわけではないです", "nlu_fallback"),
+        ("スマホに変えたんですけどコードが来ません", "code_not_received"),
+        # a question about changing a number (a digression answered, the code still awaited), or a wish
+        ("お客さま番号は変更できますか", "change_customer_number"),
+        ("電話番号を変えたいです", "nlu_fallback"),
     ],
 )
 def test_a_code_late_or_a_new_phone_is_no_lost_contact(typed: str, intent: str) -> None:
@@ -821,6 +848,8 @@ def test_the_id_and_a_method_in_one_message_are_both_kept(client: FakeClient) ->
             "utter_ocn_id_verifies_too",
         ),
         ("OCN IDではなくお客さま番号で", "inform", "utter_customer_number_verifies_too"),
+        ("お客さま番号じゃなくてOCN IDにしたい", "check_ocn_id", "utter_ocn_id_verifies_too"),  # the ID, no switch
+        ("お客さま番号がわからないのでOCN IDでもいいですか", "nlu_fallback", "utter_ocn_id_verifies_too"),
         ("お客さま番号がわからないのでメールアドレスでもいいですか", "nlu_fallback", "utter_ocn_id_verifies_too"),
         (
             "えーとお客さま番号はちょっと今わからないんですけどメールアドレスなら分かります",
@@ -851,6 +880,8 @@ def test_which_id_will_do_is_answered_at_the_id_question(
         "お客さま番号とOCN IDどっちがいい",
         "たしかお客さま番号は",
         "ヤフーメールでも大丈夫ですか",  # another service's address: not answered as the OCN ID's
+        "hotmailでもいいですか",
+        "会社のメールでもいいですか",
     ],
 )
 def test_what_is_not_about_which_id_verifies_is_left_to_the_rest(typed: str) -> None:

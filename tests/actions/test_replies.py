@@ -739,6 +739,9 @@ def test_only_digits_typed_as_a_code_are_a_wrong_code(typed: str, intent: str, e
         ("10分過ぎちゃった", "nlu_fallback", "utter_code_resent"),
         ("期限切れになっちゃいました", "nlu_fallback", "utter_code_resent"),
         ("間に合わなかったです", "deny", "utter_code_resent"),
+        ("もう10分経ってる", "nlu_fallback", "utter_code_resent"),  # っ read as つ without slips: still read
+        ("入力したら期限切れって出ました", "nlu_fallback", "utter_code_resent"),
+        ("10分過ぎちゃったんですけどどうしたらいいですか", "nlu_fallback", "utter_code_resent"),
     ],
 )
 def test_the_code_step_is_read_while_the_code_is_awaited(
@@ -1957,6 +1960,9 @@ def _after_the_history(typed: str, turns_between: int = 0) -> list[dict[str, Any
         ("見覚えのないログインがあります", "check_login_history"),
         ("⚠のやつ私じゃないです", "nlu_fallback"),
         ("知らない場所からログインされてる", "check_login_history"),
+        ("このログインは私ではないです", "check_login_history"),
+        ("ログインした覚えがない", "nlu_fallback"),
+        ("不正ログインされてる", "check_login_history"),
     ],
 )
 def test_an_unknown_login_after_the_history_gets_the_advice_for_one(typed: str, intent: str) -> None:
@@ -1968,7 +1974,8 @@ def test_an_unknown_login_after_the_history_gets_the_advice_for_one(typed: str, 
         tracker(intent, text=typed, slots={"pending_question": "survey"}, events=_after_the_history(typed)),
     )
     assert responses(messages) == ["utter_login_history_unfamiliar"]
-    assert [b["payload"] for b in messages[0]["buttons"]] == ['/start_procedure{"procedure": "reset_ocn_password"}']
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ['/start_procedure{"procedure": "reset_ocn_password"}', "/request_human"]
     assert slot_events(events)["pending_question"] is None
 
 
@@ -1976,6 +1983,9 @@ def test_an_unknown_login_after_the_history_gets_the_advice_for_one(typed: str, 
     "typed, intent",
     [
         ("見覚えのないログインはなかったです", "check_login_history"),
+        ("見覚えのないログインは特にありませんでした", "check_login_history"),
+        ("見覚えのないログインなかったです", "check_login_history"),  # voice input: the particle dropped
+        ("見覚えのないログインはなさそうです", "check_login_history"),
         ("はい、解決しました。知らないログインはありませんでした", "affirm"),
         ("いいえ、心当たりはあります", "deny"),
         ("もう一つのアカウントのログイン履歴も見たいです", "check_login_history"),
@@ -2045,3 +2055,22 @@ def test_a_procedure_button_typed_instead_of_pressed_starts_it(typed: str) -> No
     # The same words with no such button before them: the forgotten password's question, no procedure.
     _, out = run(ActionAnswer(), tracker("forgot_password", text=typed, events=events[-1:]))
     assert slot_events(out).get("procedure") is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "10分過ぎたらどうなりますか",
+        "期限が切れる前に入力します",
+        "まだ10分過ぎてません",
+        "急がないと10分過ぎちゃう",
+        "10分過ぎてしまいそうです",
+        "有効期限が過ぎたらどうすればいいですか",
+    ],
+)
+def test_the_code_running_out_asked_about_or_ahead_of_it_sends_no_new_code(client: FakeClient, typed: str) -> None:
+    """A new code makes the one in hand useless (and counts toward the hourly limit): only a code that ran out gets
+    one, not a question about it, a worry ahead of it or a 「まだ」."""
+    t = tracker("nlu_fallback", text=typed, slots=WAITING, active_loop="procedure_form")
+    messages, _ = run(ActionAnswerPendingQuestion(), t)
+    assert "utter_code_resent" not in responses(messages) and not any(call[0] == "start" for call in client.calls)
