@@ -70,6 +70,8 @@ def _a_likely_topic_of(tracker: Tracker, intent: str, procedure: str | None) -> 
     """The classifier's topic is that procedure's, or, when it could not place the message, its likeliest topic is
     and the words name the procedure plainly (「ログイン履歴が見たい」) or turn to it (「パスワードの再設定にしたい」):
     「はい、やっぱりログインできないのでお願いします」 names the login history by a loose alias only."""
+    if procedure not in _PROCEDURES:
+        return False  # nothing named (an off-topic reading has no procedure either)
     if intent != "nlu_fallback":
         topic = TOPICS.get(intent)
         return topic is not None and topic.procedure == procedure
@@ -88,7 +90,9 @@ _LOOSE_ALIASES = frozenset(
 
 
 def _names_plainly(text: str, procedure: str) -> bool:
-    choice = next(c for c in QUESTIONS["procedure"] if c.value == procedure)
+    choice = next((c for c in QUESTIONS["procedure"] if c.value == procedure), None)
+    if choice is None:
+        return False
     keys = {fold(choice.title), *(fold(a) for a in choice.aliases)} - _LOOSE_ALIASES
     return any(key in text for key in keys if len(key) >= 2)
 

@@ -12,6 +12,7 @@ from actions import knowledge
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.links import contact_response
 from actions.procedure_form import ActionStartProcedure, ValidateProcedureForm
+from actions.procedure_switch import switched_procedure
 from actions.reply_actions import ActionAnswerPendingQuestion
 from actions.settings import VERIFIED_HELP_PAGE_URL
 from actions.topics import TOPICS
@@ -138,6 +139,17 @@ def test_a_change_of_mind_the_classifier_could_not_place_switches_at_the_final_q
     t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form", ranking=elsewhere)
     messages, _ = run(ActionClarify(), t)
     assert "utter_procedure_switched" not in responses(messages)
+
+
+def test_an_unplaced_change_of_way_at_the_final_question_that_names_no_procedure_is_no_switch() -> None:
+    """「やはり郵送のほうがよいかもしれません…紙で送っていただけますか」 at the connection ID's final question, unplaced
+    with out of scope likeliest: no procedure named, none switched (the check had failed on it and lost the
+    verification)."""
+    typed = "やはり郵送のほうがよいかもしれません。携帯はあまり見ませんので、紙で送っていただけますか"
+    slots = {"procedure": "send_connection_id", "requested_slot": "procedure_confirmed", "delivery_method": "sms"}
+    ranking = [("nlu_fallback", 0.5), ("out_of_scope", 0.4), ("check_connection_id", 0.2)]
+    t = tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form", ranking=ranking)
+    assert switched_procedure(t, "nlu_fallback") is None
 
 
 @pytest.mark.parametrize(
