@@ -355,7 +355,10 @@ def typed_procedure_button(text: str, offered: list[dict[str, Any]]) -> str | No
     for button in offered:
         value = str(button.get("payload") or "")
         if value.startswith("/start_procedure{") and word in _title_keys(str(button.get("title") or "")):
-            procedure = json.loads(value.removeprefix("/start_procedure")).get("procedure")
+            try:
+                procedure = json.loads(value.removeprefix("/start_procedure")).get("procedure")
+            except (ValueError, AttributeError):
+                return None  # not a payload the bot writes (buttons.start_procedure)
             return str(procedure) if procedure else None
     return None
 
