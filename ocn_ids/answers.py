@@ -1332,7 +1332,8 @@ BARE_WAY = re.compile(
         r"(で|でお願いします|でおねがいします|でお願い|にします|がいいです|がいい|で受け取ります|でうけとります)?[。!！]*"
     )
 )
-# The clauses of a reply, split at punctuation and at 「ので」「から」「けど」 (actions/verification_slots.py).
+# The clauses of a reply, split at punctuation and at 「ので」「けど」 (not 「から」, inside 「わからない」; not spaces,
+# inside 「OCN ID」) (actions/verification_slots.py).
 CLAUSES = re.compile(r"[、。,.!！?？]+|ので|けど|けれど")
 
 # An address that is not OCN's (「hotmailでもいいですか」「会社のメールでも…」): the ID question's reader does not say
