@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from actions import buttons
 from actions.conversation_state import asked_in_recent_turns, latest_confidence, latest_intent
 from actions.topics import TOPICS
-from ocn_ids.answers import NONE_OF_THEM, UNKNOWN_LOGIN, fold
+from ocn_ids.answers import NONE_OF_THEM, QUESTION_FORM, STILL_WORRIED, UNKNOWN_LOGIN, fold
 from ocn_ids.normalize import without_slips
 
 RESPONSE = "utter_login_history_unfamiliar"
@@ -33,9 +33,9 @@ def what_the_history_showed(tracker: Tracker, text: str) -> Literal["unknown", "
     if intent in TOPICS and intent != "check_login_history" and latest_confidence(tracker) >= _SURE_OF_ANOTHER_TOPIC:
         return None
     word = without_slips(fold(text))
-    if not UNKNOWN_LOGIN.search(word):
-        return None
-    return "none" if NONE_OF_THEM.search(word) else "unknown"
+    if not UNKNOWN_LOGIN.search(word) or "?" in text or "？" in text or QUESTION_FORM.search(fold(text)):
+        return None  # 「不正ログインはなかったですか？」: a question, answered as one
+    return "none" if NONE_OF_THEM.search(word) and not STILL_WORRIED.search(word) else "unknown"
 
 
 def reset_button() -> list[dict[str, str]]:

@@ -16,6 +16,7 @@ from easy_japanese.twins import twins
 from ocn_ids.answers import (
     AGREES,
     AROUND_A_NAME,
+    ASKS_ABOUT_THE_BUTTON,
     ASKS_WHAT_IF,
     CHANGE_OF_MIND,
     CHANGE_OF_MIND_TYPED_WITH_SLIPS,
@@ -54,7 +55,7 @@ from ocn_ids.answers import (
     declines_in_words,
     fold,
 )
-from ocn_ids.normalize import without_slips
+from ocn_ids.normalize import nfkc, without_slips
 from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS, find_choices, find_values
 
 # An answer to a question is short; anything longer is read as a new question.
@@ -351,8 +352,12 @@ def read_choice(question: str, text: str) -> list[Choice]:
 def typed_procedure_button(text: str, offered: list[dict[str, Any]]) -> str | None:
     """The procedure of a start_procedure button offered (「パスワードを再設定する」 under the login history's advice)
     whose label the customer typed instead of pressing it, as the whole reply (fillers and 「お願いします」 around it)."""
+    if ASKS_ABOUT_THE_BUTTON.search(nfkc(text).strip().rstrip("。!！")):
+        return None  # 「パスワードを再設定するの？」: a question about it, not a press
     word = _strip_fillers(fold(text))
     for button in offered:
+        if not isinstance(button, dict):
+            continue
         value = str(button.get("payload") or "")
         if value.startswith("/start_procedure{") and word in _title_keys(str(button.get("title") or "")):
             try:

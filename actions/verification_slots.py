@@ -184,7 +184,7 @@ def which_id_verifies(text: str, tracker: Tracker | None = None) -> str | None:
     """At the ID question, the reply to 「OCN IDでもいいですか」「お客さま番号がわからないんですけど」
     「接続用IDしかわかりません」 (one ID named, whether it will do or that the customer does not have it): which
     ID verifies, as the response to say before the question is asked again; None for anything else."""
-    if names_another_service(text) or NOT_THE_OCN_ADDRESS.search(fold(text)):
+    if names_another_service(text) or ("ocn" not in fold(text) and NOT_THE_OCN_ADDRESS.search(fold(text))):
         return None  # 「ヤフーメールでも大丈夫ですか」: not a question the OCN ID answers
     word = without_slips(fold(text))
     named = named_id_types(text)
@@ -228,17 +228,21 @@ def _sure_of_the_look_up(tracker: Tracker | None, named: set[str]) -> bool:
     if tracker is None or len(named) != 1:
         return False
     look_up = _LOOK_UP.get(next(iter(named)))
-    return latest_intent(tracker) == look_up and latest_confidence(tracker) >= _SURE_OF_THE_LOOK_UP
+    return (
+        look_up is not None and latest_intent(tracker) == look_up and latest_confidence(tracker) >= _SURE_OF_THE_LOOK_UP
+    )
 
 
 def _contact_no_longer_usable(tracker: Tracker, text: str) -> bool:
-    """「携帯をなくしてしまって受け取れません」 while the code is awaited; not when unsure (「番号変わったかも」: the code
-    not arriving's reply says where it went) nor read as a cancel (「…なくしたのでやめます」: the cancel asked for)."""
-    word = without_slips(fold(text))
-    found = CONTACT_NO_LONGER_USABLE.search(word)
-    if not found or NOT_SO.match(word[found.end() :]) or UNSURE.search(word):
-        return False  # 「変わってないのに」「番号は変わってないのでもう一度送って」「番号変わったかも」
-    return latest_intent(tracker) != "cancel"
+    """「携帯をなくしてしまって受け取れません」 while the code is awaited, in a clause that neither negates nor doubts it
+    (「変わってないのに」「番号変わったかも」: the code not arriving's reply says where it went); not read as a cancel
+    (「…なくしたのでやめます」: the cancel asked for)."""
+    for clause in CLAUSES.split(nfkc(text)):
+        word = without_slips(fold(clause))
+        found = CONTACT_NO_LONGER_USABLE.search(word)
+        if found and not NOT_SO.match(word[found.end() :]) and not UNSURE.search(word[found.end() :]):
+            return latest_intent(tracker) != "cancel"
+    return False
 
 
 def _has_words(text: str) -> bool:
@@ -287,7 +291,9 @@ class VerificationSlots:
             return {"account_ref": None}
         # 「…じゃなくてOCN IDを確認したい」 switches the procedure; 「…じゃなくてOCN IDにしたい」 names the ID to use
         switch = switched_procedure(tracker, latest_intent(tracker) or "") and NAMES_AN_OPERATION.search(fold(text))
-        if requested == "account_ref" and not switch and (reply := which_id_verifies(text, tracker)):
+        if requested == "account_ref" and switch:
+            return {}  # the procedure-change reader switches (not 「…の形でご入力ください」)
+        if requested == "account_ref" and (reply := which_id_verifies(text, tracker)):
             dispatcher.utter_message(response=reply)  # the form asks for the ID again
             return {"account_ref": None}
         if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):

@@ -668,9 +668,9 @@ PUTS_OFF = re.compile(
 # します」「やっぱりチャットでやります」), not 「今やりました」 (done on My Page).
 TAKES_UP_THE_OFFER = re.compile(
     r"^(すみません|すいません|ごめん(なさい)?|あの|えっと|えーと)?(やっぱ(り)?|やはり)(ちゃっとで|こちらで|ここで|(お)?手続き(を)?|"
-    r"ぜひ|それ(を)?|その手続き(を)?)?(お願い|おねがい|やります|やってください|やって(ほしい|もらえ)|します|したいです|"
-    r"したい|頼みます|たのみます)"
-)
+    r"ぜひ|それ(を)?|その手続き(を)?)?(お願い(します|いたします|したいです|したい)?|おねがい(します|いたします)?|やります|"
+    r"やってください|やってほしいです|します|したいです|したい|頼みます|たのみます)(ね|よ)?[ー〜]*$"
+)  # the whole folded reply: not 「やっぱりお願いしなくて大丈夫です」「やっぱりやりますか」
 # An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
 APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
 
@@ -738,11 +738,30 @@ _CODE_RAN_OUT = re.compile(
 _BEFORE_IT_RUNS_OUT = re.compile(r"前に|まえに|うちに")
 
 
+# In the clause that says the code ran out: a time after it, ahead of it, or a question (「10分過ぎた後でも使えますか」
+# 「期限切れって何分ですか」「時間切れになりそう」), or a supposition (「期限切れになったら…」) unless the clause ends in
+# the past (「入力したら期限切れって出ました」): not said as done.
+_ASKED_OR_AHEAD = re.compile(
+    without_slips(r"とき|時は|後|あと|場合|ばあい|そう|か$|ますか|ですか|でしょうか|の$|なに|何|前に|まえに|うちに")
+)
+_SUPPOSED = re.compile(without_slips(r"たら|だら"))
+_ENDS_IN_THE_PAST = re.compile(without_slips(r"(ました|でした|た|ちゃった|てた)$"))
+
+
+def _says_the_code_ran_out(word: str) -> bool:
+    """「10分過ぎちゃった」「期限切れって出ました」 (a clause of the folded text, split at 「けど」「ので」)."""
+    for clause in re.split(r"けど|けれど|ので|が、", word):
+        plain = without_slips(clause)
+        supposed = _SUPPOSED.search(plain) and not _ENDS_IN_THE_PAST.search(plain)
+        if _CODE_RAN_OUT.search(plain) and not _ASKED_OR_AHEAD.search(plain) and not supposed:
+            return True
+    return False
+
+
 def asks_for_a_new_code(word: str) -> bool:
     """「もう一度送って」 in a folded text, or that the code ran out (「10分過ぎちゃった」); not 「新しいコードは不要です」."""
     plain = without_slips(word)
-    ran_out = bool(_CODE_RAN_OUT.search(plain)) and not _BEFORE_IT_RUNS_OUT.search(word)
-    again = any(w in plain for w in _CODE_AGAIN_SLIPPED) or ran_out
+    again = any(w in plain for w in _CODE_AGAIN_SLIPPED) or _says_the_code_ran_out(word)
     return again and not _NOT_WANTED.search(word)
 
 
@@ -1280,7 +1299,7 @@ NOT_SO = re.compile(
     )
 )
 # 「番号変わったかもしれない」: unsure, so the code not arriving's reply, which says where it went, fits better.
-UNSURE = re.compile(without_slips(r"かも|かな|たぶん|多分|はず|気がする|きがする|ような"))
+UNSURE = re.compile(without_slips(r"かも|(?<!な)かな(?!か)|たぶん|多分|はず|気がする|きがする|ような"))
 
 
 # After the login history was shown: a login the customer does not recognise (「見覚えのないログインがあります」
@@ -1295,9 +1314,14 @@ UNKNOWN_LOGIN = re.compile(
 # 「見覚えのないログインはなかったです」「知らないログインはありませんでした」: none, so no worry to answer.
 NONE_OF_THEM = re.compile(
     without_slips(
-        r"(ろぐいん|もの|やつ|の)(は|も)?(特に|とくに)?(なかった|無かった|ありませんでした|ありません|ないです|ない(よ|ね)?$|"
-        r"なし|ないみたい|なさそう|見当たりません|みあたりません|見当たらな|みあたらな)"
+        r"(ろぐいん|もの|やつ|の)(は|も)?(特に|とくに)?(なかった|無かった|ありませんでした|ありません|ないです|ない|"
+        r"なし|ないみたい|なさそう|見当たりません|みあたりません|見当たらなかった|みあたらなかった)(です|でした)?(よ|ね)?[ー〜]*$"
     )
+)
+# …unless something is still wrong or was found after all (「…なかったけど、まだ不安です」「知らないログインがあります。
+# ほかのはないです」).
+STILL_WORRIED = re.compile(
+    without_slips(r"あります|ありました|ある(ん|の)|された|されて|けど|けれど|でも|不安|ふあん|心配|しんぱい|たい")
 )
 
 
@@ -1351,3 +1375,7 @@ NAMES_AN_OPERATION = re.compile(
     r"確認|かくにん|見た|みた|見せ|みせ|見れ|みれ|見られ|調べ|しらべ|教え|おしえ|知りた|しりた|再設定|さいせってい|"
     r"りせっと|送っ|おくっ|送り|おくり|受け取|うけと|履歴|りれき|変更|へんこう|変え|かえた"
 )
+
+# A button's label typed with a question or a trailing の／か (「パスワードを再設定するの？」): asked about, not pressed
+# (actions/choices.py typed_procedure_button); on the NFKC text, before folding drops the marks.
+ASKS_ABOUT_THE_BUTTON = re.compile(r"[?？…]|\.\.|[のか]\s*$")  # NFKC writes … as ...

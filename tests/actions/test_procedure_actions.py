@@ -414,6 +414,8 @@ def test_an_offer_is_not_taken_up_after_another_answer_or_by_putting_it_off() ->
         "今やりたいけどまた今度",
         "やっぱりマイページでやります",
         "やっぱりサポートに電話します",
+        "やっぱりお願いしなくて大丈夫です",
+        "やっぱりやりますか？",
     ],
 )
 def test_doing_it_oneself_after_turning_the_offer_down_starts_nothing(typed: str) -> None:
@@ -636,6 +638,9 @@ def test_a_way_named_in_a_sentence_while_the_code_is_awaited_is_not_chosen(typed
         "スマホが壊れてます",
         "携帯番号を変更しました",
         "番号が変わったので再送してください",  # a new code would go to the same contact: where it went, said
+        "携帯をなくしてなかなか見つかりません",  # 「かな」 inside 「なかなか」 is no doubt
+        "携帯が壊れたので受け取れません。どうしたらいいかな",
+        "スマホを解約したので届かないはずです",
     ],
 )
 def test_a_contact_that_cannot_receive_the_code_is_told_where_it_went_and_what_that_means(
@@ -850,6 +855,7 @@ def test_the_id_and_a_method_in_one_message_are_both_kept(client: FakeClient) ->
         ("OCN IDではなくお客さま番号で", "inform", "utter_customer_number_verifies_too"),
         ("お客さま番号じゃなくてOCN IDにしたい", "check_ocn_id", "utter_ocn_id_verifies_too"),  # the ID, no switch
         ("お客さま番号がわからないのでOCN IDでもいいですか", "nlu_fallback", "utter_ocn_id_verifies_too"),
+        ("普段使ってるOCN IDでもいいですか", "nlu_fallback", "utter_ocn_id_verifies_too"),  # OCN's, named
         ("お客さま番号がわからないのでメールアドレスでもいいですか", "nlu_fallback", "utter_ocn_id_verifies_too"),
         (
             "えーとお客さま番号はちょっと今わからないんですけどメールアドレスなら分かります",
@@ -895,8 +901,13 @@ def test_another_procedure_asked_for_instead_at_the_id_question_is_no_question_o
     slots = {"requested_slot": "account_ref", "procedure": "send_customer_number"}
     t = tracker("check_ocn_id", text=typed, slots=slots, active_loop="procedure_form")
     dispatcher = CollectingDispatcher()
-    asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
-    assert responses(dispatcher.messages) == []
+    validated = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    assert responses(dispatcher.messages) == [] and "account_ref" not in slot_events(validated)
+    # Read as a value (inform), it is no mistyped ID either: the form leaves it to the switch.
+    as_value = tracker("inform", text=typed, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    validated = asyncio.run(ValidateProcedureForm().run(dispatcher, as_value, form_domain()))
+    assert responses(dispatcher.messages) == [] and "account_ref" not in slot_events(validated)
     messages, events = run(ActionAnswer(), t)
     assert responses(messages) == ["utter_procedure_switched"] and slot_events(events)["procedure"] == "send_ocn_id"
 

@@ -1986,6 +1986,7 @@ def test_an_unknown_login_after_the_history_gets_the_advice_for_one(typed: str, 
         ("見覚えのないログインは特にありませんでした", "check_login_history"),
         ("見覚えのないログインなかったです", "check_login_history"),  # voice input: the particle dropped
         ("見覚えのないログインはなさそうです", "check_login_history"),
+        ("不正ログインはなかったですか？", "check_login_history"),  # a question, answered as one
         ("はい、解決しました。知らないログインはありませんでした", "affirm"),
         ("いいえ、心当たりはあります", "deny"),
         ("もう一つのアカウントのログイン履歴も見たいです", "check_login_history"),
@@ -2066,6 +2067,11 @@ def test_a_procedure_button_typed_instead_of_pressed_starts_it(typed: str) -> No
         "急がないと10分過ぎちゃう",
         "10分過ぎてしまいそうです",
         "有効期限が過ぎたらどうすればいいですか",
+        "期限切れになったらどうなりますか",
+        "期限切れって何分ですか",
+        "時間切れになりそう",
+        "間に合わなかったときはどうなりますか",
+        "10分過ぎた後でも使えますか",
     ],
 )
 def test_the_code_running_out_asked_about_or_ahead_of_it_sends_no_new_code(client: FakeClient, typed: str) -> None:
@@ -2074,3 +2080,26 @@ def test_the_code_running_out_asked_about_or_ahead_of_it_sends_no_new_code(clien
     t = tracker("nlu_fallback", text=typed, slots=WAITING, active_loop="procedure_form")
     messages, _ = run(ActionAnswerPendingQuestion(), t)
     assert "utter_code_resent" not in responses(messages) and not any(call[0] == "start" for call in client.calls)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["知らないログインがあります。ほかのはないです", "見覚えのないログインはなかったけど、まだ不安です"],
+)
+def test_an_unknown_login_or_a_worry_beside_a_none_seen_gets_the_advice(typed: str) -> None:
+    t = tracker(
+        "check_login_history", text=typed, slots={"pending_question": "survey"}, events=_after_the_history(typed)
+    )
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == ["utter_login_history_unfamiliar"] and "survey_answer" not in slot_events(events)
+
+
+@pytest.mark.parametrize("typed", ["パスワードを再設定するの？", "パスワードを再設定する？", "パスワードを再設定する…"])
+def test_a_question_about_a_procedure_button_is_no_press(typed: str) -> None:
+    events = [
+        {"event": "bot", "metadata": {"utter_action": "utter_login_history_unfamiliar"},
+         "data": {"buttons": [buttons.start_procedure("reset_ocn_password", "パスワードを再設定する")]}},
+        {"event": "user", "text": typed},
+    ]  # fmt: skip
+    _, out = run(ActionAnswer(), tracker("forgot_password", text=typed, events=events))
+    assert slot_events(out).get("procedure") is None
