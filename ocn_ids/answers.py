@@ -1275,7 +1275,8 @@ DOES_NOT_HAVE_IT = re.compile(
 
 # While the code is awaited: the phone or mail it goes to cannot be used (「携帯をなくしてしまって受け取れません」
 # 「電話番号変わったんですけど」「そのメールアドレスはもう解約しました」): the code cannot reach the customer, so the
-# chat cannot verify them (actions/verification_slots.py stops the procedure and points to the contact page). Not a
+# chat cannot verify them (actions/verification_slots.py says where the code went and points to the contact page;
+# the procedure stays). Not a
 # change of model (「機種変更した」 keeps the number), not the code merely late (「携帯にSMSが来ない」), not the phone
 # away for now (「いまスマホが手元になくて」: the customer comes back to it, and may take a cancel back).
 _CODE_CONTACT = r"携帯|けいたい|けーたい|すまほ|電話|でんわ|あどれす|めあど"  # folded: katakana read as hiragana
@@ -1303,7 +1304,7 @@ UNSURE = re.compile(without_slips(r"かも|(?<!な)かな(?!か)|たぶん|多�
 
 
 # After the login history was shown: a login the customer does not recognise (「見覚えのないログインがあります」
-# 「⚠のやつ私じゃないです」); actions/after_the_login_history.py says honestly that the page gives no next step.
+# 「⚠のやつ私じゃないです」); actions/after_the_login_history.py gives the advice the history gives for one.
 UNKNOWN_LOGIN = re.compile(
     without_slips(
         r"(覚え|おぼえ|心当たり|こころあたり)(の|が|は)?(ない|無い|ありません)|"
