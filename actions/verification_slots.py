@@ -34,11 +34,11 @@ from ocn_ids.answers import (
     CONTACT_NO_LONGER_USABLE,
     CORRECTS_THE_READING,
     DOES_NOT_HAVE_IT,
+    INSTEAD_OF,
     MUST_IT_BE,
     NAMES_AN_OPERATION,
     NOT_SO,
     NOT_THE_OCN_ADDRESS,
-    NOT_THIS_BUT,
     UNSURE,
     asks_for_a_new_code,
     fold,
@@ -188,7 +188,7 @@ def which_id_verifies(text: str, tracker: Tracker | None = None) -> str | None:
         return None  # 「ヤフーメールでも大丈夫ですか」: not a question the OCN ID answers
     word = without_slips(fold(text))
     named = named_id_types(text)
-    instead = NOT_THIS_BUT.split(nfkc(text), maxsplit=1) if len(named) == 2 else []
+    instead = INSTEAD_OF.split(nfkc(text), maxsplit=1) if len(named) == 2 else []
     if len(instead) == 2:
         named = named_id_types(instead[1])  # 「お客さま番号じゃなくてメールアドレスで」: the one after it will do
         word = without_slips(fold(instead[1]))
@@ -210,6 +210,14 @@ def which_id_verifies(text: str, tracker: Tracker | None = None) -> str | None:
         return "utter_connection_id_verifies_too" if asks and not other else None
     will_do = named.pop() if not other else ({"customer_number", "ocn_id"} - named).pop()
     return "utter_ocn_id_verifies_too" if will_do == "ocn_id" else "utter_customer_number_verifies_too"
+
+
+def _switches_the_procedure(tracker: Tracker, text: str) -> bool:
+    """「…じゃなくてOCN IDを確認したい」 at the ID question asks for another procedure; 「…じゃなくてOCN IDにしたい」 names
+    only the ID to use (which_id_verifies)."""
+    return bool(switched_procedure(tracker, latest_intent(tracker) or "")) and bool(
+        NAMES_AN_OPERATION.search(fold(text))
+    )
 
 
 def _clause_asking_if_it_will_do(text: str) -> str | None:
@@ -289,14 +297,14 @@ class VerificationSlots:
             # a button (procedure_form.ActionAskAccountRef).
             dispatcher.utter_message(response="utter_spoken_address_check", address=address)
             return {"account_ref": None}
-        # 「…じゃなくてOCN IDを確認したい」 switches the procedure; 「…じゃなくてOCN IDにしたい」 names the ID to use
-        switch = switched_procedure(tracker, latest_intent(tracker) or "") and NAMES_AN_OPERATION.search(fold(text))
-        if requested == "account_ref" and switch:
+        if requested != "account_ref":
+            return {}
+        if _switches_the_procedure(tracker, text):
             return {}  # the procedure-change reader switches (not 「…の形でご入力ください」)
-        if requested == "account_ref" and (reply := which_id_verifies(text, tracker)):
+        if reply := which_id_verifies(text, tracker):
             dispatcher.utter_message(response=reply)  # the form asks for the ID again
             return {"account_ref": None}
-        if requested == "account_ref" and (latest_intent(tracker) == "inform" or any(c.isdigit() for c in text)):
+        if latest_intent(tracker) == "inform" or any(c.isdigit() for c in text):
             return {"account_ref": INVALID}
         return {}
 

@@ -734,8 +734,6 @@ _CODE_RAN_OUT = re.compile(
         r"間に合わなかった(?!ら|場合)|まにあわなかった(?!ら|場合)"
     )
 )
-# …said ahead of it (「期限が切れる前に入力します」「今のうちに」): no.
-_BEFORE_IT_RUNS_OUT = re.compile(r"前に|まえに|うちに")
 
 
 # In the clause that says the code ran out: a time after it, ahead of it, or a question (「10分過ぎた後でも使えますか」
@@ -749,8 +747,8 @@ _ENDS_IN_THE_PAST = re.compile(without_slips(r"(ました|でした|た|ちゃ�
 
 
 def _says_the_code_ran_out(word: str) -> bool:
-    """「10分過ぎちゃった」「期限切れって出ました」 (a clause of the folded text, split at 「けど」「ので」)."""
-    for clause in re.split(r"けど|けれど|ので|が、", word):
+    """「10分過ぎちゃった」「期限切れって出ました」 (a clause of the folded text, split at 「けど」「ので」: CLAUSES)."""
+    for clause in CLAUSES.split(word):
         plain = without_slips(clause)
         supposed = _SUPPOSED.search(plain) and not _ENDS_IN_THE_PAST.search(plain)
         if _CODE_RAN_OUT.search(plain) and not _ASKED_OR_AHEAD.search(plain) and not supposed:
@@ -1258,15 +1256,12 @@ def apologizes_only(text: str) -> bool:
 # けど」); actions/verification_slots.py answers which ID verifies. Compared without slips.
 ASKS_IF_IT_WILL_DO = re.compile(
     without_slips(
-        r"(でも|で)(いい|良い|よい|大丈夫|だいじょうぶ|ok|おk|可能|かまわ|構わ|平気|いける)|"
+        rf"{PERMITS.pattern}|(でも|で)(良い|よい|ok|おk|平気|いける)|"  # leave asked, as of a way (PERMITS)
         r"(?<!た)しか|"  # 「…しかわからない」: that one is what they have
         r"なら(わか|分か|知って|しって|ある|あります|大丈夫|だいじょうぶ)"  # 「メールアドレスならわかります」
     )
 )
 MUST_IT_BE = re.compile(without_slips(r"じゃな(きゃ|いと|ければ)|でな(きゃ|いと|ければ)"))
-# 「お客さま番号じゃなくてメールアドレスでお願いします」: the ID after it is the one given instead (split on the
-# NFKC text).
-NOT_THIS_BUT = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|じゃないほうの")
 DOES_NOT_HAVE_IT = re.compile(
     without_slips(r"わから(ない|なく|ん)|分から(ない|なく|ん)|わかりません|分かりません|わかんない|忘れ|わすれ|"
                   r"手元にな|てもとにな|持ってな|もってな|知らな|しらな")

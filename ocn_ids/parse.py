@@ -22,10 +22,6 @@ _DIGIT_AFTER = re.compile(rf"^{_CODE_SEPARATOR}{{0,3}}\d")
 ACCOUNT_ENTITIES = frozenset({"customer_number", "ocn_id", "connection_id"})
 # Connection IDs are @-addresses under these OCN connection domains; OCN mail is under ocn.ne.jp.
 CONNECTION_ID_DOMAINS = ("one.ocn.ne.jp", "aol.ocn.ne.jp", "pc.ocn.ne.jp", "adsl.ocn.ne.jp")
-_CONNECTION_CONTEXT = (
-    "接続", "認証", "せつぞく", "にんしょう", "設則", "接則", "人称id", "せつそくよう", "せつそくid", "にんしようid",
-    "インターネットのid", "インターネット用のid", "いんたーねっとのid", "ネットのid", "ネット用のid",
-)  # fmt: skip
 
 ID_TYPE_KEYWORDS = {
     # 晩号: the homophone voice input and IME give for 番号
@@ -87,6 +83,8 @@ ID_TYPE_KEYWORDS = {
         "めーる",
     ),
 }
+# An @-address in a message that names the connection ID is the connection ID (「接続用IDは abc@… です」).
+_CONNECTION_CONTEXT = ID_TYPE_KEYWORDS["connection_id"]
 DELIVERY_METHOD_KEYWORDS = {
     "sms": ("sms", "ショートメール", "ショートメッセージ", "携帯", "スマホ", "しょーとめーる", "えすえむえす"),
     "post": ("郵送", "郵便", "ゆうそう", "ゆうびん", "手紙", "書面", "紙で", "はがき"),
