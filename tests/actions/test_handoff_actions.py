@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.account_client import AccountClient
-from actions.handoff_actions import ActionHandoff, ActionHandoffTaken, channel_of
+from actions.handoff_actions import ActionHandoff, ActionHandoffTaken, channel_of, hours_text
 from actions.handoff_desk import DeskUnavailable, QueueFull, Ticket, within_hours
 from actions.links import link
 from actions.settings import HandoffSettings, load_handoff_settings
@@ -112,12 +112,14 @@ def test_desk_down_gives_the_contact_page(desk) -> None:
 
 
 def test_outside_support_hours_gives_the_hours_and_contact_page_and_asks_no_desk(desk, monkeypatch) -> None:
-    now = datetime.now(tz=JST)
-    start, end = now + timedelta(hours=1), now + timedelta(hours=2)
-    monkeypatch.setenv("HANDOFF_HOURS", f"{start:%H:%M}-{end:%H:%M}")
+    # Hours at least an hour away from now on both sides, whatever the time of the test run.
+    hours, shown = (
+        ("20:00-06:00", "20:00〜6:00") if 8 <= datetime.now(tz=JST).hour < 19 else ("09:00-18:00", "9:00〜18:00")
+    )
+    monkeypatch.setenv("HANDOFF_HOURS", hours)
     messages, events = run(ActionHandoff(), _asked())
     assert responses(messages) == ["utter_handoff_outside_hours"]
-    assert messages[0]["hours"] == f"{start.hour}:{start.minute:02d}〜{end.hour}:{end.minute:02d}"
+    assert messages[0]["hours"] == shown
     assert messages[0]["link"] == link("contact")
     assert desk.calls == [] and not _paused(events)
 
@@ -140,6 +142,11 @@ def test_support_hours_are_japan_time(hours: str, local: str, inside: bool) -> N
     hour, minute = map(int, local.split(":"))
     when = datetime(2026, 11, 26, hour, minute, tzinfo=JST).astimezone(ZoneInfo("UTC"))
     assert within_hours(settings, when) is inside
+
+
+@pytest.mark.parametrize(("hours", "shown"), [("23:00-00:00", "23:00〜24:00"), ("22:30-02:00", "22:30〜2:00")])
+def test_the_hours_are_shown_as_people_write_them(hours: str, shown: str) -> None:
+    assert hours_text(load_handoff_settings({"HANDOFF_HOURS": hours})) == shown
 
 
 def test_default_hours_are_nine_to_six_japan_time() -> None:
