@@ -9,6 +9,7 @@ with the bearer token (bot_server/metrics_endpoint.py).
 | `ocn_actions_verifications_total` | outcome | code confirmations: `verified`, `invalid_code`, `expired`, `not_found`, `locked`, `unavailable`, `error` |
 | `ocn_actions_lockouts_total` | call | answers `423 locked` (a conversation or account locked out, account_api/README.md "Lockout") |
 | `ocn_actions_code_limits_total` | call | answers `429 too_many_codes` (per client, conversation or the account's ceiling, which alarms at the API) |
+| `ocn_actions_failures_total` | action | custom actions that raised: the customer got an apology, the conversation kept its state (actions/safety_net.py) |
 
 The guess alarm is an alert rule over these (deploy/monitoring/rules.yml): wrong codes summed over all
 action servers, the same count the account API alarms on. `call` is the client's own name for the
@@ -57,6 +58,7 @@ CODES_SENT = Counter("ocn_actions_codes_sent", "One-time codes the account API a
 VERIFICATIONS = Counter("ocn_actions_verifications", "Code confirmations by outcome", ["outcome"])
 LOCKOUTS = Counter("ocn_actions_lockouts", "Answers 423 locked", ["call"])
 CODE_LIMITS = Counter("ocn_actions_code_limits", "Answers 429 too_many_codes", ["call"])
+ACTION_FAILURES = Counter("ocn_actions_failures", "Custom actions that raised (answered with an apology)", ["action"])
 
 
 def outcome_of(error: BaseException | None) -> str:

@@ -14,7 +14,11 @@ def served_actions() -> set[str]:
     executor = ActionExecutor()
     executor.register_package("actions")  # as the action server does when it starts
     # Only this package's: Action subclasses defined by other tests in this process register too.
-    return {name for name, run in executor.actions.items() if type(run.__self__).__module__.startswith("actions.")}
+    return {
+        name
+        for name, run in executor.actions.items()
+        if type(getattr(run, "__wrapped__", run).__self__).__module__.startswith("actions.")
+    }
 
 
 def test_the_action_server_serves_every_action_the_domain_declares_and_no_other() -> None:
