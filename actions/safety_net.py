@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -44,7 +45,9 @@ def guarded(name: str, run: Callable[..., Any]) -> Callable[..., Any]:
         except ActionExecutionRejection:
             raise
         except Exception:  # noqa: BLE001 - any bug: the customer is answered, the state kept, a person told
-            logger.exception("action %s failed: the customer got the apology, the conversation its state", name)
+            # The traceback as the message's argument, not exc_info: log records are redacted as they are
+            # made (bot_server/redaction.py), and an exception's text may hold what the customer typed.
+            logger.error("action %s failed (the customer got the apology):\n%s", name, traceback.format_exc())
             ACTION_FAILURES.labels(name).inc()
             dispatcher.messages.clear()
             dispatcher.utter_message(response=FAILED_RESPONSE)

@@ -31,7 +31,7 @@ class HalfDoneThenBroken(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_answer_half")
-        raise KeyError("topic")
+        raise KeyError(f"the code {tracker.latest_message['text']} for 090-1234-5678")
 
 
 class Rejecting(Action):
@@ -55,11 +55,12 @@ def test_a_raising_action_answers_with_the_apology_keeps_no_half_reply_and_is_co
     executor.register_action(HalfDoneThenBroken())
     before = failures("action_test_half_done_then_broken")
     with caplog.at_level(logging.ERROR, logger="actions.safety_net"):
-        answer = call(executor, "action_test_half_done_then_broken", tracker("ask_topic", text="IDを忘れた"))
+        answer = call(executor, "action_test_half_done_then_broken", tracker("inform", text="コードは 482913 です"))
     assert answer["events"] == []
     assert [m["response"] for m in answer["responses"]] == [FAILED_RESPONSE]
     assert failures("action_test_half_done_then_broken") == before + 1
     assert "action_test_half_done_then_broken failed" in caplog.text and "KeyError" in caplog.text
+    assert "482913" not in caplog.text and "1234-5678" not in caplog.text  # the traceback is redacted too
 
 
 def test_a_form_rejecting_the_message_is_not_a_failure() -> None:
