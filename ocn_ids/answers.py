@@ -97,7 +97,8 @@ UNCLEAR: dict[YesNoKind, frozenset[str]] = {
 THANKS = _folded({
     "ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "ありがとね", "どうもありがとう",
     "どうも", "助かります", "助かりました", "たすかります", "たすかりました", "助かった", "たすかった", "感謝します", "thanks", "thankyou", "thx",
-    "さんきゅー", "あざす", "あざっす", "さんきゅ", "sankyu", "sankyuu", "arigato", "arigatou",
+    "さんきゅー", "あざす", "あざっす", "さんきゅ", "sankyu", "sankyuu", "arigato", "arigatou", "thanku", "あんがと",
+    "感謝", "恐れ入ります", "おそれいります", "お手数おかけしました", "お手数をおかけしました",
 })  # fmt: skip
 # Thanks only as a whole reply of courtesy words: 「どーも」 without its long vowel is the 「ども」 of 「子ども」.
 _THANKS_ALONE = _folded({"どーも", "どーもです"})
@@ -1040,11 +1041,15 @@ ACKNOWLEDGES_OR_TURNS_AWAY = re.compile(
 ACKNOWLEDGES = re.compile(
     without_slips(r"^(?:はい|あ|ああ|うん)?(?:わかりました|分かりました|わかった|了解|りょうかい|なるほど|承知)")
 )
-# 「わかりました」「なるほど」 and nothing else: the answer understood, no wish for the offered procedure (the
-# conversation writers expected the survey there, not the procedure). Not 了解・承知 (consent: in YES). Compared
-# without slips, a trailing ー or emoji dropped (ocn_ids.answers.only_acknowledges).
+# 「わかりました」「なるほど」「はい、よくわかりました」 and nothing else: the answer understood, no wish for the
+# offered procedure (the conversation writers expected the survey there, not the procedure); its 「はい」 says
+# yes to the answer, not to the offer. Not 了解・承知 (consent: in YES). Compared without slips, a trailing ー or
+# emoji dropped (ocn_ids.answers.only_acknowledges).
 _ONLY_ACKNOWLEDGES = re.compile(
-    without_slips(r"^(?:あ|ああ|うん)?(?:わかりました|分かりました|わかった|なるほど)(?:です)?(?:ね|よ)?$")
+    without_slips(
+        r"^(?:はい|はーい|あ|ああ|うん)?(?:なるほど)?(?:よく)?"
+        r"(?:わかりました|分かりました|わかった|なるほど|理解しました|理解できました)(?:です)?(?:ね|よ)?$"
+    )
 )
 
 
@@ -1079,7 +1084,8 @@ def cannot_do_it_themselves(text: str) -> bool:
 # 「見てみます」「探してみます」「確認しておきます」: the customer will look it up; an answer to the offer of a
 # procedure that declines it (actions/choices.py), compared on the folded text.
 WILL_LOOK = re.compile(
-    r"(見て|みて|探して|さがして|調べて|しらべて|確認して|かくにんして|見に行って)(みます|みる|おきます|きます)"
+    r"(見て|みて|探して|さがして|調べて|しらべて|確認して|かくにんして|見に行って)(みます|みる|おきます|きます)|"
+    r"(で|から)(見|探し|さがし|調べ|しらべ|確認し|かくにんし)ます$"  # 「はい、マイページで見ます」
 )
 WILL_TRY = re.compile(
     without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|てきます|できます)$")

@@ -1350,13 +1350,17 @@ def test_a_bare_question_of_the_id_after_its_passwords_answer_asks_the_same_of_t
                                                 ("なるほど", True), ("はい", False), ("お願いします", False),
                                                 ("あ、見つかりました", True), ("思い出しました！", True),
                                                 ("はい、見てみます", True), ("調べてみます", True),
-                                                ("見てもらえますか", False)])  # fmt: skip
+                                                ("見てもらえますか", False), ("はい、わかりました", True),
+                                                ("はい、よくわかりました", True), ("なるほど、わかりました", True),
+                                                ("はい、理解しました", True), ("はい、マイページで見ます", True),
+                                                ("自分で登録証から探します", True), ("はい、チャットで確認します", False)])  # fmt: skip
 def test_an_acknowledgement_to_the_offer_of_a_procedure_takes_the_answer_not_the_procedure(
     typed: str, asks_survey: bool
 ) -> None:
     """「わかりました」 after an answer that offered its procedure (「チャットでのお手続きをご希望ですか？」) takes the
     answer, and 「あ、見つかりました」 needs the procedure no more: the bot asks whether it helped instead of starting
-    it; 「はい」「了解しました」 (consent) still start it."""
+    it; 「はい」「了解しました」 (consent) still start it. 「はい、わかりました」 says yes to the answer, and 「はい、マイ
+    ページで見ます」 will look it up: the survey too."""
     slots = {"pending_question": "offer_procedure", "offered_procedure": "send_customer_number"}
     t = tracker("affirm", text=typed, slots=slots)
     said = responses(run(ActionAnswerPendingQuestion(), t)[0])
@@ -1392,6 +1396,10 @@ def test_a_flick_typed_request_for_the_offered_procedure_starts_it(typed: str, i
         ("はい、お願いします、どうも", True),
         ("はい、助かります", True),
         ("ぜひ！ありがとう", True),
+        ("はい、感謝です", False),
+        ("はい、恐れ入ります", False),
+        ("はい、お手数おかけしました", False),
+        ("はい thank u", False),
     ],  # that would help, gladly: yeses
 )
 def test_a_bare_yes_with_thanks_to_the_offer_closes_the_answer(typed: str, starts: bool) -> None:
