@@ -51,7 +51,7 @@ def shares_only_a_password(text: str, *, at_prompt: SecretPrompt | bool = False)
     secret-looking message is one (at_id_prompt), 「abc12345」 alone is."""
     if at_prompt and looks_like_password(text, at_prompt):
         return True
-    spans = password_spans(text)
+    spans = password_spans(text, about_a_password=bool(at_prompt))
     if not spans:
         return False
     starts, ends = [start for start, _ in spans], [end for _, end in spans]

@@ -130,11 +130,13 @@ def _mask_spans(text: str, spans: Iterable[tuple[int, int]], mask: str) -> str:
     return text
 
 
-def redact_text(text: str) -> str:
+def redact_text(text: str, *, about_a_password: bool = False) -> str:
+    """`about_a_password`: the bot had just answered about a password or asked for an ID (at_secret_prompt):
+    「今のは abcd1234」 is masked without a password word in the message (ocn_ids.passwords.password_spans)."""
     text = storable(text)
     lowered = nfkc(text).lower()  # composed: ﾊﾟｽ and ハ + U+309A + ス read as パス
-    if any(hint in lowered for hint in _PASSWORD_WORD_HINTS):
-        text = _mask_spans(text, password_spans(text), PASSWORD_MASK)
+    if about_a_password or any(hint in lowered for hint in _PASSWORD_WORD_HINTS):
+        text = _mask_spans(text, password_spans(text, about_a_password=about_a_password), PASSWORD_MASK)
     if not any(ch.isdigit() for ch in text):
         return text
     norm = normalize_with_offsets(text)
@@ -160,7 +162,7 @@ def redact_message(text: str, *, at_id_prompt: SecretPrompt | bool = False) -> s
     codes = [(found.start, found.end) for found in find_values(text) if found.entity == "otp_code"]
     for start, end in sorted(codes, reverse=True):
         text = text[:start] + CODE_MASK + text[end:]
-    return redact_text(text)
+    return redact_text(text, about_a_password=bool(at_id_prompt))
 
 
 def redact_value(value: Any) -> Any:

@@ -47,8 +47,9 @@ _WORD = (
 _SEPARATORS = r"(?:[:=]|は|が|を|、|,|\s|(?:is|was)(?=[\s:]))+"  # 「パスワードは X」, "my password is X"
 _QUOTE_OPEN = "「『\"'"
 _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
-# 「パスワードを変えたい、今のは abcd1234 なんだけど」: the current one, in a message that speaks of a password.
-_CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
+# 「パスワードを変えたい、今のは abcd1234 なんだけど」「メールのパス変えたい 今の taro1234」: the current one, in
+# a message (or right after an answer) that speaks of a password; without は／が the token must state a secret.
+_CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*|\s*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 _MENTIONS_PASSWORD = re.compile(_WORD)
 # 「パスワードも要りますか？Taro1234です」「変えたいんですけど今使ってるのがhanako0312で」: after the word
 # パスワード (not パス: パスタ, パスポート), a token that mixes letters and digits and ends its sentence (or is
@@ -115,13 +116,18 @@ def _is_id_or_code(token: str) -> bool:
     return "@" in token or any(f.end - f.start == len(token) for f in find_values(token))
 
 
-def password_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each password typed after a password word, in the text as typed."""
+def password_spans(text: str, *, about_a_password: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each password typed after a password word, in the text as typed. `about_a_password`:
+    the bot has just answered about a password or asked for an ID (at_secret_prompt), so 「今のは
+    yamada1948なのですが」 is the current password without the word in this message."""
     norm = normalize_with_offsets(text)
     spans = []
     matches = list(_AFTER_WORD.finditer(norm.text))
-    if _MENTIONS_PASSWORD.search(norm.text):
-        matches += _CURRENT_ONE.finditer(norm.text)
+    named = bool(_MENTIONS_PASSWORD.search(norm.text))
+    if about_a_password or named:
+        # Only a token that states a secret (no product, 6+) without the word and は／が to tie it to one.
+        current = _CURRENT_ONE.finditer(norm.text)
+        matches += (m for m in current if (named and m.group("sep").strip()) or _states_a_secret(m.group("token")))
     mention = next((m for m in _PASSWORD_NOUN.finditer(norm.text) if _stands_alone(norm.text, m)), None)
     for stated in _STATED.finditer(norm.text, mention.end()) if mention else ():
         start, end = norm.span_in_original(stated.start("token"), stated.end("token"))
@@ -258,4 +264,6 @@ def looks_like_password(text: str, prompt: SecretPrompt | bool = "asked") -> boo
 
 
 def contains_password(text: str, *, at_id_prompt: SecretPrompt | bool = False) -> bool:
-    return bool(password_spans(text)) or (bool(at_id_prompt) and looks_like_password(text, at_id_prompt))
+    return bool(password_spans(text, about_a_password=bool(at_id_prompt))) or (
+        bool(at_id_prompt) and looks_like_password(text, at_id_prompt)
+    )

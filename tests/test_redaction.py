@@ -177,6 +177,7 @@ TYPED_PASSWORDS = [
     ("pw=Secret!", "Secret!"),
     ("my mail password is Sakura2024 but I can't login", "Sakura2024"),
     ("メールのパスワード変えたい 今のは abcd1234 なんだけど", "abcd1234"),
+    ("メールのパス変えたい 今の taro1234", "taro1234"),
     ("My password is: sakura", "sakura"),
     ("my password was abc12345", "abc12345"),
     # パスワード with a flick slip (dakuten or handakuten dropped)
@@ -334,6 +335,13 @@ def test_a_password_typed_alone_after_a_passwords_answer_is_masked(topic: str) -
         assert redact_events([*answered, _said(typed)])[-1].text == PASSWORD_MASK
     for typed in ("N123456789", "Yes!", "Wi-Fi", "iPhone15", "Thanks!"):  # IDs and words stay what they are
         assert redact_events([*answered, _said(typed)])[-1].text == typed
+    # The current one in a sentence, the password word said in the turn before: masked as the warning says.
+    for typed, stored in (
+        ("今のはyamada1948なのですが、変えられますか", "今のは[パスワード]なのですが、変えられますか"),
+        ("今のabc12345 これ弱い？", "今の[パスワード] これ弱い？"),
+        ("今のはiPhone15なんですが", "今のはiPhone15なんですが"),
+    ):
+        assert redact_events([*answered, _said(typed)])[-1].text == stored
     other = [SlotSet("topic", "check_customer_number"), SlotSet("pending_question", "survey")]
     assert redact_events([*other, _said("abc12345")])[-1].text == "abc12345"
     # Only right after the answer: once its question is answered, or in a new session, a token is a token.

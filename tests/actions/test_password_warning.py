@@ -98,6 +98,9 @@ def test_one_warning_when_one_action_runs_another() -> None:
         ("パスワードはabc12345ですがロックされました", False),
         ("はい、新しいパスワードはabc12345です", False),  # the survey answered beside it
         ("パスワードはabc12345です。OCN IDはどこで確認できますか", False),  # a question beside it
+        ("今のはyamada1948なのですが", True),  # the current one, the word said in the turn before
+        ("今のabc12345 これ弱い？", False),  # and a question beside it
+        ("今のは abcd5678 なんだけどこれで合ってる？", False),
     ],
 )
 def test_a_password_told_and_nothing_asked_gets_the_warning_and_the_open_question(
