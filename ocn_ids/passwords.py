@@ -5,7 +5,9 @@ customer, once, not to do it again):
 
 - after a password word and a separator: 「パスワードは Abc12345」「PW：abc123」「pass=hunter22」
   「パスワード abcd1234 でログインできません」 "my password is Sakura2024", or after 「今のは」 in a message that
-  speaks of a password (「パスワード変えたい、今のは abcd1234」). Words: パスワード (also slipped: はすわーど), パス, 暗証番号, password, passwd, pass,
+  speaks of a password (「パスワード変えたい、今のは abcd1234」) or right after the bot answered about one or
+  asked for an ID (「今のはyamada1948なのですが」; without は／が, 「今の taro1234」, only a token that looks like
+  a secret: letters with digits, 6+, no product name). Words: パスワード (also slipped: はすわーど), パス, 暗証番号, password, passwd, pass,
   pwd, pw (any width or case). After ":" or "=" any token of 4+ characters counts; after は／が／を／、／,
   or a space the token must look like a secret (letters with digits, or 6+ digits), so the questions
   「パスワードを忘れました」「パスワードはどこで確認できますか」「パスワードをSMSで受け取りたい」 stay.
