@@ -110,6 +110,7 @@ from ocn_ids.answers import (
     says_the_code_did_not_come,
     speaks_of_other_matters,
     still_unresolved,
+    takes_up_the_offer_in_words,
     thanks_in,
     wishes_it_done,
 )
@@ -460,6 +461,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     question = tracker.get_slot("pending_question")
     if not question:
         return None
+    if question == "offer_procedure" and _takes_up_the_offer(tracker, text):
+        return await answer_yes_no(question, True, dispatcher, tracker)  # whatever the classifier made of it
     if latest_intent(tracker) in ("thank", "goodbye") and not (question == "survey" and answers_in_words(text)):
         # 「OK、ありがとう」「了解、失礼します」: small talk (answer_courtesy), the question stays open; only
         # 「はい、解決しました。ありがとう」 to 「解決しましたか？」 is recorded as its answer.
@@ -501,6 +504,15 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     if reading is None:
         return None
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
+
+
+def _takes_up_the_offer(tracker: Tracker, text: str) -> bool:
+    """「やる」「見たい」「hai, chat de」, 「…このままこちらでやっていただけると助かるのですが、お願いできますでしょうか」
+    (read as thanks, a hello or nothing) to the offer: its yes, unless it asks a question, speaks of another
+    matter or names another procedure than the one offered."""
+    if in_procedure(tracker) or asks_a_question(text) or speaks_of_other_matters(text):
+        return False
+    return named_procedure(text) in (None, tracker.get_slot("offered_procedure")) and takes_up_the_offer_in_words(text)
 
 
 def _slipped_request_for_the_offer(tracker: Tracker, text: str) -> bool:

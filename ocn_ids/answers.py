@@ -456,6 +456,30 @@ def asks_for_chat_procedure_despite_slips(text: str) -> bool:
     return bool(_CHAT_PROCEDURE_REQUEST_SLIPPED.search(word)) and not _NEGATED_SLIPPED.search(word)
 
 
+# 「やる」「それやって」「見たい」「しょうがねえな、やるよ」 to 「チャットでのお手続きをご希望ですか？」: the bot asked to do
+# it, or what it shows wished for: a yes in other words (the whole reply, on the folded text without slips).
+_TAKES_IT_UP = re.compile(
+    without_slips(
+        r"^(?:はい|うん|ええ|じゃあ|じゃ|では|なら|それなら|まあ|しょうがね[えー]な|しょうがないな|しかたないな|"
+        r"仕方ないな|hai|ok)*(?:それ|これ|そっち|そちら|こっち|こちら|ここ|このまま)?(?:で|を)?"
+        r"(?:やる|やります|やるよ|やるわ|やって(?:ください|くれ|ほしい|ほしいです|よ)?|頼む|たのむ|頼みます|たのみます|"
+        r"みたい|見たい|みたいです|見たいです|知りたい|しりたい|知りたいです|しりたいです|"
+        r"見せて|みせて|見せてください|みせてください)$|"
+        r"^(?:じゃあ|じゃ|では|なら|それなら|まあ)それで(?:いい|いいです|いいよ)?$"  # 「じゃあそれで」
+    )
+)
+_ROMAJI_CHAT = re.compile(r"chat ?(?:de|で)|chat ?(?:please|onegai|おねがい)")  # fold makes 「de」 で
+
+
+def takes_up_the_offer_in_words(text: str) -> bool:
+    """「やる」「それやって」「見たい」「hai, chat de」, or the chat asked for (「このままこちらでやっていただけると助かる
+    のですが」, asks_for_chat_procedure) to the offer of a procedure; not put off or declined (「あとでやる」)."""
+    word = fold(text)
+    slipped = without_slips(word)
+    asked = _TAKES_IT_UP.match(slipped) or _ROMAJI_CHAT.search(word) or asks_for_chat_procedure(text)
+    return bool(asked) and not (_NEGATED_SLIPPED.search(slipped) or PUTS_OFF.search(word))
+
+
 _CHAT_OR_PROCEDURE_SLIPPED = re.compile(without_slips(r"ちゃっと|ちやっと|手続|てつづき"))
 
 

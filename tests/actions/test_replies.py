@@ -2111,3 +2111,38 @@ def test_a_question_about_a_procedure_button_is_no_press(typed: str) -> None:
     ]  # fmt: skip
     _, out = run(ActionAnswer(), tracker("forgot_password", text=typed, events=events))
     assert slot_events(out).get("procedure") is None
+
+
+@pytest.mark.parametrize(
+    "typed, intent, starts",
+    [
+        ("やる", "nlu_fallback", True),
+        ("それやって", "nlu_fallback", True),
+        ("見たい", "nlu_fallback", True),
+        ("うん、知りたい", "affirm", True),
+        ("まあしょうがねえな、やるよ", "out_of_scope", True),
+        ("じゃあそれで", "nlu_fallback", True),
+        ("hai, chat de onegai", "greet", True),
+        ("ありがとうございます。機械は苦手なので、こちらでやっていただけると助かります", "thank", True),
+        ("やってみます", "nlu_fallback", False),  # tries it alone
+        ("あとでやる", "nlu_fallback", False),
+        ("自分でやるからいい", "deny", False),
+        ("やらない", "deny", False),
+        ("履歴って何日分見られますか", "check_login_history", False),  # a question about it
+        ("引っ越しの手続きもやってほしい", "out_of_scope", False),  # another matter
+    ],
+)
+def test_the_offer_taken_up_in_other_words_starts_the_offered_procedure(typed: str, intent: str, starts: bool) -> None:
+    """「やる」「見たい」「それやって」 to 「チャットでのお手続きをご希望ですか？」, whatever the classifier made of
+    them: the offered procedure (the new conversation writers' customers went on to give their ID)."""
+    slots = {
+        "pending_question": "offer_procedure",
+        "offered_procedure": "login_history",
+        "topic": "check_login_history",
+    }
+    answered = [
+        *_bot_turn("utter_answer_check_login_history", "utter_offer_procedure"),
+        {"event": "user", "text": typed},
+    ]
+    messages, events = run(ActionAnswer(), tracker(intent, text=typed, slots=slots, events=answered))
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events) is starts
