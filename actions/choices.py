@@ -30,6 +30,7 @@ from ocn_ids.answers import (
     HOLDS_BACK,
     INSTEAD_OF,
     INTERNET_WORDS,
+    LATER_ALONE,
     NEGATED,
     NO,
     NO_LONGER_NEEDED,
@@ -271,6 +272,8 @@ def _thanks_with_a_bare_yes(parts: list[str], read: list[tuple[str, Reading]]) -
 def _puts_it_off(word: str) -> bool:
     """「後でやります」「また今度にします」「自分でやってみます」; not a question (「その番号って自分で変えたり
     できますか」 is one about the answer), 「後でじゃなくて今」 nor a go-ahead (「明日使うのでお願いします」)."""
+    if LATER_ALONE.fullmatch(word):
+        return True
     if len(word) > MAX_ANSWER_CHARS or not PUTS_OFF.search(word) or NEGATED.search(word) or INSTEAD_OF.search(word):
         return False
     # 「自分でやってみます」 tries it alone: its やって is no request to the bot.

@@ -103,9 +103,11 @@ from ocn_ids.answers import (
     cannot_do_it_themselves,
     ends_with_a_closing,
     fold,
+    forgets_the_current_one,
     means_both,
     names_another_service,
     only_acknowledges,
+    password_named_by_its_use,
     says_goodbye,
     says_the_code_did_not_come,
     speaks_of_other_matters,
@@ -463,9 +465,11 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         return None
     if question == "offer_procedure" and _takes_up_the_offer(tracker, text):
         return await answer_yes_no(question, True, dispatcher, tracker)  # whatever the classifier made of it
-    if latest_intent(tracker) in ("thank", "goodbye") and not (question == "survey" and answers_in_words(text)):
+    courteous = latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
+    if courteous and not (question == "survey" and answers_in_words(text)):
         # 「OK、ありがとう」「了解、失礼します」: small talk (answer_courtesy), the question stays open; only
-        # 「はい、解決しました。ありがとう」 to 「解決しましたか？」 is recorded as its answer.
+        # 「はい、解決しました。ありがとう」 to 「解決しましたか？」 is recorded as its answer. Read as thanks or a
+        # goodbye without a word of either (「あとで」), it is read as the reply it may be.
         return None
     if question in QUESTIONS and not in_procedure(tracker):
         if question == "which_password" and means_both(text):
@@ -546,14 +550,20 @@ _READINGS_OF_WHICH = frozenset(
 def _may_say_which(tracker: Tracker, text: str) -> bool:
     """Not a question (a question mark or ending, 「…のことですか」; 「どちらのことか私にはわかりません」 is
     none), and read as something a reply to the question may be."""
-    asks = "?" in text or "？" in text or fold(text).endswith(("か", "かな", "の", "っけ"))
     intent = latest_intent(tracker)
-    return not asks and (intent in _READINGS_OF_WHICH or intent not in TOPICS)
+    return not _asks_last(text) and (intent in _READINGS_OF_WHICH or intent not in TOPICS)
+
+
+def _asks_last(text: str) -> bool:
+    """The reply ends on a question (「the one for email, I think? メールのほう」 ends on what it says)."""
+    said_last = fold(re.split(r"[?？]", text)[-1])
+    return not said_last or said_last.endswith(("か", "かな", "の", "っけ"))
 
 
 def _the_one_id_named(text: str) -> str | None:
+    """The one ID the reply names, by name or by what its password is used for (「ネットの設定のほう」)."""
     named = named_id_types(text)
-    return named.pop() if len(named) == 1 else None
+    return named.pop() if len(named) == 1 else password_named_by_its_use(text)
 
 
 async def answer_late_choice(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -564,7 +574,30 @@ async def answer_late_choice(dispatcher: CollectingDispatcher, tracker: Tracker,
     if not asked_in_recent_turns(tracker, "utter_ask_which_password", turns=3):
         return None
     found = read_choice("which_password", text)
-    return _chosen("which_password", found[0], dispatcher, tracker) if len(found) == 1 else None
+    if len(found) == 1:
+        return _chosen("which_password", found[0], dispatcher, tracker)
+    named = None if _asks_last(text) else _the_one_id_named(text)  # a longer reply that says which
+    return resolve_which_password(dispatcher, tracker, named) if named in ("ocn_id", "connection_id") else None
+
+
+# After the answer on changing a password (which needs the current one): the answer for that ID's forgotten one.
+_FORGOTTEN_INSTEAD = {
+    "change_ocn_id_password": ("ocn_id", "forgot_ocn_id_password"),
+    "change_connection_id_password": ("connection_id", "check_connection_id"),
+}
+
+
+async def answer_current_one_forgotten(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「今の わすれた」 right after the answer on changing a password, read as nothing of the page's (an ID
+    question the classifier placed is answer_about_the_id's): the answer for a forgotten one of the same ID,
+    saying which ID it took (not 「忘れてない」, nor in a procedure, nor naming another ID)."""
+    the_id, forgotten = _FORGOTTEN_INSTEAD.get(tracker.get_slot("topic"), (None, None))
+    if forgotten is None or in_procedure(tracker) or not _answered_just_before(tracker):
+        return None
+    if not forgets_the_current_one(text) or not named_id_types(text) <= {the_id}:
+        return None
+    dispatcher.utter_message(response="utter_password_of_the_id", id_name=ID_NAMES[the_id])
+    return answer_topic(forgotten, dispatcher, tracker)
 
 
 def ask_choice_again(question: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
@@ -660,5 +693,6 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("acknowledgement", answer_acknowledgement),
     ("follow_up", answer_follow_up),
     ("about_the_id", answer_about_the_id),
+    ("current_one_forgotten", answer_current_one_forgotten),
     ("two_questions", answer_two_topics),
 )

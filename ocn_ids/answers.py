@@ -63,6 +63,7 @@ SURVEY_RESOLVED = _folded({
     "よくわかりました", "よく分かりました", "理解できました", "わかりやすかった", "分かりやすかった", "問題ないです",
     "問題ない", "問題ありません", "大丈夫でした", "なるほど", "一応", "いちおう", "一応ね", "いちおうね", "一応は",
     "まあ一応", "一応解決しました", "もう大丈夫です", "もう大丈夫", "もうだいじょうぶです", "もうだいじょうぶ",
+    "した", "しました", "したよ",  # 「解決しましたか？」「した👍」
 })  # fmt: skip
 SURVEY_UNRESOLVED = _folded({
     "解決しない", "解決しません", "解決してない", "解決していない", "解決していません", "解決してません",
@@ -277,7 +278,11 @@ def says_goodbye(text: str) -> bool:
     """A message that takes leave: a goodbye word anywhere (「ありがとう、失礼します」), or a reply of courtesy
     words with a closing (「了解、じゃあね」「以上です」)."""
     word = fold(text)
-    return mentions_courtesy(word, GOODBYE) or closes_the_chat(word)
+    return mentions_courtesy(word, GOODBYE) or closes_the_chat(word) or bool(_ENDS_WITH_A_GOODBYE.search(word))
+
+
+# 「おせーよ じゃあな」: a goodbye that ends the message, whatever came before (「じゃあなんで」 is no goodbye: at the end only).
+_ENDS_WITH_A_GOODBYE = re.compile(r"(じゃあな|じゃーな|じゃな|またな|じゃあね|じゃね|ばいばい|ほなね)[!！w]*$")
 
 
 def mentions_courtesy(word: str, words: frozenset[str]) -> bool:
@@ -617,7 +622,9 @@ ASKS_FOR_A_PERSON = re.compile(
     r"(人間|にんげん|担当|たんとう|おぺれーたー|すたっふ|有人|(?<![\u4e00-\u9fff])人)(者|しゃ)?(さん)?(を)?"
     r"(出せ|出して|だせ|だして)(よ|くれ|ください|くれよ|ほしい|欲しい|もらえますか|もらえる|くれませんか)?$|"
     r"(人間|にんげん|担当者|たんとうしゃ|おぺれーたー|すたっふ|有人)(の方|さん)?(は|って)?(いない|いません|おらん|おりませ)"
-    r"(ん)?(の|か|ですか|んですか|のですか|でしょうか)?$"
+    r"(ん)?(の|か|ですか|んですか|のですか|でしょうか)?$|"
+    # 「むり？人間で」「有人でお願い」: how the customer wants it handled, the reply's last words
+    r"(人間|にんげん|有人|おぺれーたー|担当者|たんとうしゃ)(さん)?で(お願い|おねがい|たのむ|頼む)?$"
 )
 # …unless it declines one (「人につながなくていいです」 "I don't want to talk to a human").
 DECLINES_A_PERSON = re.compile(
@@ -684,6 +691,8 @@ HOLDS_BACK = re.compile(
     # 「じゃあいいです」「それならいいや」: never mind as much as go ahead; 「嫌です」: a no
     r"^(じゃあ|じゃ|それなら|だったら|なら)(いい|結構|けっこう)|嫌"
 )
+# 「あとで」「また今度」 as the whole reply to an offer: not now.
+LATER_ALONE = re.compile(r"(また)?(あとで|後で|今度|こんど)(で|に)?(いい|いいです|します|する)?(です)?")
 PUTS_OFF = re.compile(
     r"(後で|あとで|今度|こんど|また|明日|あした|自分で|じぶんで).{0,6}?"
     r"(やり|やる|やっ|します|する|したい|にし|お願|おねが|試|ため|確認|かくにん|調べ|しらべ|探|さが)|"
@@ -781,10 +790,20 @@ def _says_the_code_ran_out(word: str) -> bool:
     return False
 
 
+# 「もっかい」「もっかいお願い」 as the whole reply while a code is awaited (「もっかい見てみます」 is no request).
+_AGAIN_ALONE = re.compile(
+    r"(もっかい|もう一回|もう1回|もういっかい|もう一度|もういちど)(お願い|おねがい|たのむ|頼む|して|ください)?(します)?"
+)
+
+
 def asks_for_a_new_code(word: str) -> bool:
     """「もう一度送って」 in a folded text, or that the code ran out (「10分過ぎちゃった」); not 「新しいコードは不要です」."""
     plain = without_slips(word)
-    again = any(w in plain for w in _CODE_AGAIN_SLIPPED) or _says_the_code_ran_out(word)
+    again = (
+        any(w in plain for w in _CODE_AGAIN_SLIPPED)
+        or _says_the_code_ran_out(word)
+        or bool(_AGAIN_ALONE.fullmatch(word))
+    )
     return again and not _NOT_WANTED.search(word)
 
 
@@ -926,6 +945,35 @@ def forgets_the_current_password(text: str) -> bool:
 # the message (「知らないログインがある」) does not undo.
 KNOWS_IT = re.compile(r"(わか|分か)(って(る|い|ま)|ります)|(知って|しって|覚えて|おぼえて)(る|い|ま)")
 # Read before KNOWS_CURRENT: 「今のパス分かんなかったら」「今のパスワードを覚えていませんでした」 do not know it.
+# Which password, by what it is used for (「ネットの設定のほうのパスワード」「インターネットをつなぐ時に使うほう」
+# 「internet の ほう」「メールを見るときの」), anywhere in a reply to 「どちらのパスワードでしょうか？」. On the folded text.
+_CONNECTION_USE = re.compile(
+    r"(いんたーねっと|ねっと|internet|wifi|wi-fi|わいふぁい|るーたー|回線|ぷろばいだ)(の|に|を|へ|で)?"
+    r"(設定|せってい|接続|せつぞく|つな|繋|ほう|方|やつ)|internet|るーたーに入れる"
+)
+_MAIL_USE = re.compile(r"(めーる|mail|email|e-mail)(を|の|で)?(見る|みる|読む|よむ|ほう|方|やつ|用|送)")
+
+
+def password_named_by_its_use(text: str) -> str | None:
+    """ "connection_id" or "ocn_id" when the reply says what the password is used for, and only one of them."""
+    word = fold(text)
+    uses = {"connection_id"} if _CONNECTION_USE.search(word) else set()
+    uses |= {"ocn_id"} if _MAIL_USE.search(word) else set()
+    return uses.pop() if len(uses) == 1 else None
+
+
+# 「今の わすれた」「今のパスワード覚えてない」 right after the answer on changing a password, which needs the current
+# one: it is forgotten (on the folded text; 「忘れてない」 says the opposite).
+_THE_CURRENT_ONE = re.compile(r"今の|いまの|現在の|げんざいの|前の|まえの|元の|もとの")
+
+
+def forgets_the_current_one(text: str) -> bool:
+    word = fold(text)
+    return bool(_THE_CURRENT_ONE.search(word) and FORGOT_WORDS.search(word)) and not DENIED_FORGETTING.search(word)
+
+
+DENIED_FORGETTING = re.compile(r"(忘れ|わすれ)て(い)?(ない|ません)|(わか|分か)って(いる|る|います|ます)")
+
 FORGOT_WORDS = re.compile(
     r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|不明|(覚え|おぼえ)てい?(な|ませ)"
 )

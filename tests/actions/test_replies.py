@@ -799,6 +799,7 @@ def test_a_yes_or_no_to_anything_else_ends_the_conversation(
         ("お前ボットだろ、人間出せ", "nlu_fallback", {}),
         ("もういいから誰か人出して", "nlu_fallback", {}),
         ("担当者はいませんか", "bot_challenge", {}),
+        ("むり？😭 人間で", "bot_challenge", {"pending_question": "survey"}),  # how it should be handled
     ],
 )
 def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, slots: dict) -> None:
@@ -1510,6 +1511,7 @@ def test_an_answer_said_back_and_taken_in_answers_the_survey(typed: str, intent:
         ("新しいの送らないでください", "nlu_fallback"),
         ("さいそうしないでください", "nlu_fallback"),
         ("もっかい見てみます", "nlu_fallback"),
+        ("もっかい説明して", "nlu_fallback"),
     ],
 )
 def test_words_near_a_resend_request_send_no_new_code(client: FakeClient, typed: str, intent: str) -> None:
@@ -1517,6 +1519,13 @@ def test_words_near_a_resend_request_send_no_new_code(client: FakeClient, typed:
     t = tracker(intent, text=typed, slots=WAITING, active_loop="procedure_form")
     messages, _ = run(ActionAnswerPendingQuestion(), t)
     assert "utter_code_resent" not in responses(messages) and not client.calls
+
+
+@pytest.mark.parametrize("typed", ["もっかい", "もっかいお願い"])
+def test_once_more_alone_while_the_code_is_awaited_sends_a_new_one(client: FakeClient, typed: str) -> None:
+    """「もっかい」 after 「届かない」: a new code (read as nothing at all)."""
+    t = tracker("nlu_fallback", text=typed, slots=WAITING, active_loop="procedure_form")
+    assert responses(run(ActionAnswerPendingQuestion(), t)[0])[0] == "utter_code_resent"
 
 
 @pytest.mark.parametrize("typed", ["もういいから再送して", "待つのはもういいので新しいコード送って"])
@@ -2146,3 +2155,64 @@ def test_the_offer_taken_up_in_other_words_starts_the_offered_procedure(typed: s
     ]
     messages, events = run(ActionAnswer(), tracker(intent, text=typed, slots=slots, events=answered))
     assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events) is starts
+
+
+@pytest.mark.parametrize(
+    "typed, intent, pending, expected",
+    [
+        # which password, by what it is used for, also in a longer reply or after another question came between
+        ("それで、さきほどのパスワードのことですが、インターネットをつなぐ時に使うほうです。", "nlu_fallback",
+         "which_password", "utter_answer_check_connection_id"),
+        ("Ah, I see. internet の ほう です", "nlu_fallback", "which_password", "utter_answer_check_connection_id"),
+        ("ええと… the one for email, I think? メール の ほう", "nlu_fallback", "which_password",
+         "utter_answer_forgot_ocn_id_password"),
+        ("さっきのはネットの設定のほうのパスワードな", "change_connection_id_password", None,
+         "utter_answer_check_connection_id"),
+        # 「あとで」 read as a goodbye, to the offer: not now (the survey)
+        ("あとで", "goodbye", "offer_procedure", "utter_ask_survey"),
+        ("また今度で", "goodbye", "offer_procedure", "utter_ask_survey"),
+        # 「した👍」 to 「解決しましたか？」: it did
+        ("した👍", "nlu_fallback", "survey", "utter_survey_thanks"),
+    ],
+)  # fmt: skip
+def test_replies_in_their_own_words_answer_the_question_asked(
+    typed: str, intent: str, pending: str | None, expected: str
+) -> None:
+    events = [*_bot_turn("utter_ask_which_password"), *_bot_turn("utter_answer_lost_registration_letter")]
+    slots = {"pending_question": pending, "offered_procedure": "send_connection_id", "topic": "check_connection_id"}
+    if pending == "which_password":
+        slots["topic"] = None
+    said = responses(run(ActionAnswer(), tracker(intent, text=typed, slots=slots, events=events))[0])
+    assert expected in said
+
+
+@pytest.mark.parametrize(
+    "before, typed, expected",
+    [
+        ("change_connection_id_password", "今の わすれた", "check_connection_id"),
+        ("change_ocn_id_password", "いまのパス覚えてない", "forgot_ocn_id_password"),
+        ("change_ocn_id_password", "今のは忘れてないです", None),
+        ("change_connection_id_password", "今のOCN IDのパスワード忘れた", None),  # another ID: the classifier's
+    ],
+)
+def test_the_current_password_forgotten_after_the_answer_on_changing_it(
+    before: str, typed: str, expected: str | None
+) -> None:
+    """Changing a password needs the current one: 「今の わすれた」 (read as off-topic) gets the same ID's answer
+    for a forgotten one, saying which ID the bot took."""
+    slots = {"pending_question": "survey", "topic": before}
+    answered = [*_bot_turn(f"utter_answer_{before}", "utter_ask_survey"), {"event": "user", "text": typed}]
+    t = tracker("out_of_scope", text=typed, slots=slots, events=answered)
+    said = responses(run(ActionAnswer(), t)[0])
+    if expected is None:
+        assert "utter_password_of_the_id" not in said
+    else:
+        assert said[:2] == ["utter_password_of_the_id", f"utter_answer_{expected}"]
+
+
+@pytest.mark.parametrize("typed, goodbye", [("おせーよ じゃあな", True), ("じゃあなんでできないの", False)])
+def test_a_goodbye_at_the_end_of_the_message_takes_leave(typed: str, goodbye: bool) -> None:
+    said = responses(
+        run(ActionAnswer(), tracker("nlu_fallback", text=typed, slots={"pending_question": "which_password"}))[0]
+    )
+    assert ("utter_goodbye" in said) is goodbye
