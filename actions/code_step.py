@@ -19,10 +19,11 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
+from actions.answers import answer_topic
 from actions.conversation_state import ask, in_procedure, latest_confidence
 from actions.receiving_questions import receiving_reply
 from actions.verification_slots import CONTACT_UNUSABLE, SOMEWHERE, address_offered, start_verification
-from ocn_ids.answers import QUESTION_WORDS, asks_for_a_new_code, fold, says_the_code_did_not_come
+from ocn_ids.answers import QUESTION_WORDS, asks_for_a_new_code, fold, names_the_letter, says_the_code_did_not_come
 
 Events = list[dict[str, Any]]
 # Below this, a code reading with no procedure running is likelier a question the classifier could not place
@@ -65,21 +66,24 @@ def code_step_marker(seconds_left: int) -> dict[str, Any]:
     return {"data": {"code_step": {"expires_in": seconds_left}}}
 
 
-def no_code_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+def no_code_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """No code has been sent: where the address read aloud still waits for the customer's yes (voice customers
-    often say the SMS did not come before confirming it), that it is what sends the code; otherwise how a code
-    is sent at all."""
+    often say the SMS did not come before confirming it), that it is what sends the code; 「あのお手紙を、もう一度
+    送っていただけませんか」 asks for the registration letter, not a code (its answer); otherwise how a code is
+    sent at all."""
     if address := address_offered(tracker):
         dispatcher.utter_message(response="utter_code_waits_for_the_address", address=address)
+    elif names_the_letter(fold(tracker.latest_message.get("text") or "")):
+        return answer_topic("lost_registration_letter", dispatcher, tracker)
     else:
         dispatcher.utter_message(response="utter_no_code_pending")
+    return []
 
 
 async def resend_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """A new code for the same ID, within the account API's limits (it says how long to wait)."""
     if not waiting_for_code(tracker):
-        no_code_pending(dispatcher, tracker)
-        return [ask(None)]
+        return [ask(None), *no_code_pending(dispatcher, tracker)]
     slots = await start_verification(dispatcher, tracker, tracker.get_slot("account_ref"), "resend_code")
     if slots.get("procedure_halt") in ("too_many_codes", "unavailable"):
         # The code already sent is still valid: the procedure goes on; the reason was explained.
@@ -108,8 +112,7 @@ class ActionCodeNotReceived(Action):
         if _passed_on(tracker):
             return [FollowupAction("action_clarify")]
         if not waiting_for_code(tracker):
-            no_code_pending(dispatcher, tracker)
-            return []
+            return no_code_pending(dispatcher, tracker)
         return code_not_received(dispatcher, tracker)
 
 

@@ -49,6 +49,7 @@ from actions.conversation_state import (
     bot_responses_before,
     buttons_before,
     in_procedure,
+    is_verified,
     latest_confidence,
     latest_intent,
     offered_topics_just_before,
@@ -88,10 +89,12 @@ from ocn_ids.answers import (
     GO_AHEAD,
     GREETS_OR_ASKS,
     KEEPS_ON,
+    NEGATED,
     OTHER_THINGS,
     POINTS_BACK,
     QUESTION_MARK,
     QUESTION_WORDS,
+    REQUEST_FORM,
     RESTATES_THE_ANSWER,
     STOPS_THE_PROCEDURE,
     WILL_TRY,
@@ -134,6 +137,10 @@ async def read_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return read[1] if read else None
 
 
+# 「お世話になっております。よろしくお願いいたします」 (folded): longer, a message is more than a hello.
+_LONGEST_HELLO = 24
+
+
 async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[str, Events] | None:
     """Which reader took the message (its name in READERS) and its reply; None for a new question.
     The readers are asked in the order of READERS: the first that recognises the message answers it."""
@@ -141,8 +148,11 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
     if not text or text.startswith("/") or len(text) > MAX_MESSAGE_CHARS:
         return None  # a button carries its own meaning
     greeting = latest_intent(tracker) == "greet" and not apologizes_only(text)  # 「すみません」 alone is no hello
-    if greeting and (GREETS_OR_ASKS.search(fold(text)) or not _answered_just_before(tracker)):
-        return None  # 「こんにちは、また質問なんですが」 and a hello to open the chat are greetings, read as such
+    opens = not _answered_just_before(tracker) and len(fold(text)) <= _LONGEST_HELLO
+    if greeting and (GREETS_OR_ASKS.search(fold(text)) or opens):
+        # 「こんにちは、また質問なんですが」 and a hello to open the chat are greetings, read as such; a long
+        # message read as a hello with no greeting in it (「…今日のところはやめておきます」) is read on.
+        return None
     for name, reader in READERS:
         events = await reader(dispatcher, tracker, text)
         if events is not None:
@@ -219,6 +229,19 @@ async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tra
     if _stops_the_procedure(text) and not asks_a_question(text):
         return [FollowupAction("action_cancel_procedure")]
     return None
+
+
+async def answer_next_procedure_asked(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「ついでにパスワード再設定もお願いできますか」 from a customer still verified after a procedure: the procedure it
+    names starts (the form asks only its confirmation), rather than its answer and the offer again. A request
+    (お願い・ください・もらえ…), not a question of how (「再設定ってどうやるの」)."""
+    if in_procedure(tracker) or not is_verified(tracker) or QUESTION_WORDS.search(fold(text)):
+        return None
+    procedure = named_procedure(text)
+    word = fold(text)
+    if procedure is None or not (REQUEST_FORM.search(word) or GO_AHEAD.search(word)) or NEGATED.search(word):
+        return None
+    return [*start_procedure_events(tracker, procedure), FollowupAction(PROCEDURE_FORM)]
 
 
 async def answer_cancel_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -680,6 +703,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("password_shared", answer_password_shared),
     ("apology", answer_apology_after_the_warning),
     ("procedure_change", answer_procedure_change),
+    ("next_procedure", answer_next_procedure_asked),
     ("open_question", answer_open_question),
     ("topic_chosen", answer_topic_chosen_in_words),
     ("procedure_button_typed", answer_procedure_button_typed),

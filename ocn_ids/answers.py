@@ -623,6 +623,9 @@ ASKS_FOR_A_PERSON = re.compile(
     r"(出せ|出して|だせ|だして)(よ|くれ|ください|くれよ|ほしい|欲しい|もらえますか|もらえる|くれませんか)?$|"
     r"(人間|にんげん|担当者|たんとうしゃ|おぺれーたー|すたっふ|有人)(の方|さん)?(は|って)?(いない|いません|おらん|おりませ)"
     r"(ん)?(の|か|ですか|んですか|のですか|でしょうか)?$|"
+    # 「English の staff いますか?」「担当者いる？」: a person asked after, as the reply's last words
+    r"(人間|にんげん|担当者|たんとうしゃ|おぺれーたー|すたっふ|staff|有人)(の方|さん)?(は|って)?"
+    r"(いますか|いる|います|いらっしゃいますか|おりますか)$|"
     # 「むり？人間で」「有人でお願い」: how the customer wants it handled, the reply's last words
     r"(人間|にんげん|有人|おぺれーたー|担当者|たんとうしゃ)(さん)?で(お願い|おねがい|たのむ|頼む)?$"
 )
@@ -643,7 +646,8 @@ IDENTIFIES_WITH = re.compile(r"(id|番号|ばんごう|あどれす|めーる)(�
 INSTEAD_OF = re.compile(r"じゃなくて|じゃなく|ではなく|でなく|かわりに|代わりに")
 CHANGE_TO = re.compile(r"やっぱ|のほうが|の方が|のほうに|の方に|に変え|に変更|に切り替|に切りかえ")
 SWITCH_REQUEST = re.compile(
-    r"にして|してもら|してくださ|お願|おねが|がいい|見たい|みたい|したい|知りたい|しりたい|に変え|に変更|に切り替|ほうが|方が"
+    r"にして|してもら|してくださ|お願|おねが|がいい|見たい|みたい|したい|知りたい|しりたい|に変え|に変更|に切り替|ほうが|方が|"
+    r"(ほう|方)で$"  # 「やっぱり接続用IDとパスワードを受け取るほうで」
 )
 QUESTION_FORM = re.compile(
     r"か$|かな$|の$|何(?!度|卒|とか)|なに(が|を|で|も)|どこ|いつ(?!も)|どう(すれ|したら|やって|なる|なり)|どれ(?!す)"
@@ -788,6 +792,15 @@ def _says_the_code_ran_out(word: str) -> bool:
         if _CODE_RAN_OUT.search(plain) and not _ASKED_OR_AHEAD.search(plain) and not supposed:
             return True
     return False
+
+
+# The registration letter (OCN会員登録証) in the customer's words: asked to be sent again, it is no code.
+_THE_LETTER = re.compile(r"手紙|てがみ|登録証|とうろくしょう|会員証|書類|しょるい|郵便物|書面")
+
+
+def names_the_letter(word: str) -> bool:
+    """A folded text that names the letter or a document, and no code (「コードを手紙で」 is still a code)."""
+    return bool(_THE_LETTER.search(word)) and "こーど" not in word
 
 
 # 「もっかい」「もっかいお願い」 as the whole reply while a code is awaited (「もっかい見てみます」 is no request).
@@ -1381,7 +1394,7 @@ UNSURE = re.compile(without_slips(r"かも|(?<!な)かな(?!か)|たぶん|多�
 UNKNOWN_LOGIN = re.compile(
     without_slips(
         r"(覚え|おぼえ|心当たり|こころあたり)(の|が|は)?(ない|無い|ありません)|"
-        r"(知らない|しらない|知らん|不審な|ふしんな|怪しい|あやしい)(ろぐいん|場所|ばしょ|端末|機器|地域|ところ|の|やつ)|"
+        r"(知らない|しらない|知らん|不審な|ふしんな|怪しい|あやしい|変な|へんな)(ろぐいん|場所|ばしょ|端末|機器|地域|ところ|の|やつ)|"
         r"不正(ろぐいん|に|な|あくせす)|⚠|(私|わたし|自分|じぶん|僕|ぼく|俺|おれ)(じゃ|では|で(は)?)(な|ありません)"
     )
 )
@@ -1389,7 +1402,8 @@ UNKNOWN_LOGIN = re.compile(
 NONE_OF_THEM = re.compile(
     without_slips(
         r"(ろぐいん|もの|やつ|の)(は|も)?(特に|とくに)?(なかった|無かった|ありませんでした|ありません|ないです|ない|"
-        r"なし|ないみたい|なさそう|見当たりません|みあたりません|見当たらなかった|みあたらなかった)(です|でした)?(よ|ね)?[ー〜]*$"
+        r"なし|ないみたい|なさそう|見当たりません|みあたりません|見当たらなかった|みあたらなかった)(です|でした)?(よ|ね)?[ー〜]*"
+        r"(安心した|安心しました|あんしんした|よかった|良かった|ほっとした|ほっとしました)?(です)?$"  # 「へんなのない 安心した」
     )
 )
 # …unless something is still wrong or was found after all (「…なかったけど、まだ不安です」「知らないログインがあります。

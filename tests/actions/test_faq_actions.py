@@ -105,6 +105,7 @@ def test_an_unsure_forgotten_password_that_names_no_id_asks_which_one() -> None:
     [
         ("あ、やっぱりログイン履歴のほうが見たい", "check_login_history", "account_ref"),
         ("IDの確認じゃなくてログイン履歴の確認にしてもらえますか", "check_login_history", "procedure_confirmed"),
+        ("やっぱりログイン履歴を確認するほうで", "check_login_history", "account_ref"),  # the button's words, ほうで
     ],
 )
 def test_another_procedure_asked_for_instead_replaces_the_one_running(typed: str, intent: str, requested: str) -> None:

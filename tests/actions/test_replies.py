@@ -800,6 +800,7 @@ def test_a_yes_or_no_to_anything_else_ends_the_conversation(
         ("もういいから誰か人出して", "nlu_fallback", {}),
         ("担当者はいませんか", "bot_challenge", {}),
         ("むり？😭 人間で", "bot_challenge", {"pending_question": "survey"}),  # how it should be handled
+        ("English の staff いますか?", "nlu_fallback", {}),  # a person asked after
     ],
 )
 def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, slots: dict) -> None:
@@ -2216,3 +2217,51 @@ def test_a_goodbye_at_the_end_of_the_message_takes_leave(typed: str, goodbye: bo
         run(ActionAnswer(), tracker("nlu_fallback", text=typed, slots={"pending_question": "which_password"}))[0]
     )
     assert ("utter_goodbye" in said) is goodbye
+
+
+@pytest.mark.parametrize("typed, intent", [("へんなのない 安心した", "deny"), ("変なのはなかったです", "nlu_fallback")])
+def test_nothing_strange_in_the_login_history_says_it_helped(typed: str, intent: str) -> None:
+    events = [*_bot_turn("utter_login_history", "utter_ask_survey"), {"event": "user", "text": typed}]
+    t = tracker(intent, text=typed, slots={"pending_question": "survey", "topic": "check_login_history"}, events=events)
+    assert responses(run(ActionAnswer(), t)[0]) == ["utter_survey_thanks"]
+
+
+def test_the_letter_asked_to_be_sent_again_with_no_code_awaited_gets_the_letters_answer() -> None:
+    """「あのお手紙を、もう一度送っていただけませんか」 read as a new code: no code is awaited, and it names the letter."""
+    typed = "あのお手紙を、もう一度送っていただくことはできないのでしょうか。"
+    t = tracker("resend_code", text=typed, slots={"topic": "lost_registration_letter"})
+    said = responses(run(ActionResendCode(), t)[0])
+    assert said[0] == "utter_answer_lost_registration_letter" and "utter_no_code_pending" not in said
+
+
+def test_a_long_message_that_stops_the_procedure_is_no_hello() -> None:
+    """Read as a hello (0.49) with no greeting in it: 「…ですので、今日のところはやめておきます」 stops it."""
+    typed = (
+        "あ、ちょっとお待ちください。息子が今夜来てやってくれると言うのです。ですので、今日のところはやめておきます。"
+    )
+    t = tracker("greet", text=typed, slots=WAITING, active_loop="procedure_form")
+    _, events = run(ActionAnswer(), t)
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancel_procedure"]
+
+
+@pytest.mark.parametrize(
+    "typed, verified, starts",
+    [
+        ("ついでにパスワード再設定もお願いできますか", True, "reset_ocn_password"),
+        ("ログイン履歴も見せてください", True, "login_history"),
+        ("ついでにパスワード再設定もお願いできますか", False, None),  # not verified: the answer and its offer
+        ("パスワード再設定ってどうやるんですか", True, None),  # how: its answer
+    ],
+)
+def test_a_verified_customer_asking_for_another_procedure_gets_it(
+    typed: str, verified: bool, starts: str | None
+) -> None:
+    slots = {
+        "verification_id": "v-1",
+        "verified_until": time.time() + (600 if verified else -1),
+        "topic": "check_ocn_id",
+    }
+    events = [*_bot_turn("utter_done_ocn_id", "utter_ask_survey"), {"event": "user", "text": typed}]
+    _, events = run(ActionAnswer(), tracker("forgot_ocn_id_password", text=typed, slots=slots, events=events))
+    started = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "procedure"]
+    assert (started[-1] if started else None) == starts
