@@ -16,6 +16,7 @@ from ocn_ids.answers import (
     ACKNOWLEDGES_OR_TURNS_AWAY,
     ANOTHER_WAY,
     AROUND_AN_OPERATION,
+    ASKS_HOW_THEY_DIFFER,
     ASKS_SOMETHING,
     CHANGE_WORDS,
     DECLINES_IT,
@@ -39,10 +40,14 @@ from ocn_ids.answers import (
     PASSWORD_WORDS,
     QUESTION_MARK,
     QUESTION_WORDS,
+    SAME_ID_AGAIN,
     THE_ID_ALONE,
     THE_ID_ITSELF,
     THE_SAME_OF_IT,
+    TOPIC_KEYWORDS,
+    TWO_IDS_JOINED,
     VALUE_OR_ID_WORD,
+    WHERE_IS_IT,
     WHY_NOT,
     fold,
     forgets_the_current_password,
@@ -620,7 +625,7 @@ def id_question_in_context(
 _BOTH = re.compile(r"両方|どちらも|どっちも|も.{0,20}も|それと|あと")
 _PASSWORD = re.compile(r"パスワード|ぱすわーど|pw|pass")
 # Only "I lost / want to know both": the answers for finding an ID or password (not for changing them).
-_NOT_KNOWING = re.compile(r"わから|分から|忘れ|知りたい|確認|教えて|不明")
+_NOT_KNOWING = re.compile(r"わから|分から|忘れ|知りたい|確認|教えて|不明|調べ|しらべ|どこ")
 _ID_TOPICS = {
     "customer_number": "check_customer_number",
     "ocn_id": "check_ocn_id",
@@ -631,7 +636,9 @@ _ID_TOPICS = {
 def two_topics(text: str) -> list[str]:
     """Two help-page topics a message asks about at once (「OCN IDもパスワードも両方わからない」), in the
     order it names them; [] when it asks about one thing."""
-    if text.startswith("/") or not _BOTH.search(text) or not _NOT_KNOWING.search(text):
+    word = fold(text)
+    two_ids = bool(TWO_IDS_JOINED.search(word)) and not ASKS_HOW_THEY_DIFFER.search(word)
+    if text.startswith("/") or not (_BOTH.search(text) or two_ids) or not _NOT_KNOWING.search(text):
         return []
     topics: list[str] = []
     for found in find_choices(text):
@@ -650,13 +657,29 @@ def topics_clause_by_clause(text: str) -> list[str]:
         return []
     topics: list[str] = []
     parts = NEXT_QUESTION.split(text)  # [part, separator, part, separator, …]
+    before: set[str] = set()  # the IDs the part before named
     for clause, after in zip(parts[::2], [*parts[1::2], ""], strict=True):
         folded = fold(clause + after)
-        if not PART_ASKS.search(folded) or PART_STATES_ONLY.search(folded):
-            continue  # 「お客さま番号は確認済みです」: said, not asked
         named = named_id_types(clause)
-        operation = asked_operation(clause, "") if len(named) == 1 else None
-        topic = TOPIC_OF_ID[next(iter(named))].get(operation) if operation else None
+        if not PART_ASKS.search(folded) or PART_STATES_ONLY.search(folded):
+            before = named or before
+            continue  # 「お客さま番号は確認済みです」: said, not asked
+        topic = _topic_of_the_part(clause, named, before)
+        before = named or before
         if topic and topic not in topics:
             topics.append(topic)
     return topics[:2] if len(topics) >= 2 else []
+
+
+def _topic_of_the_part(clause: str, named: set[str], before: set[str]) -> str | None:
+    """The topic one part asks: its one ID and what of it; with no ID named, the ID of the part before when it
+    points back (「あと番号自体を変えることって…」), else a topic named by its own words (「マイページって登録いるの」)."""
+    if not named and len(before) == 1 and SAME_ID_AGAIN.search(fold(clause)):
+        named = before
+    if not named:
+        plain = without_slips(fold(clause))
+        return next((topic for topic, words in TOPIC_KEYWORDS if words.search(plain)), None)
+    operation = asked_operation(clause, "") if len(named) == 1 else None
+    if operation is None and len(named) == 1 and WHERE_IS_IT.search(fold(clause)):
+        operation = "check"  # 「お客さま番号ってどこ？」: where to see it
+    return TOPIC_OF_ID[next(iter(named))].get(operation) if operation else None

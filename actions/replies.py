@@ -469,11 +469,11 @@ async def answer_procedure_button_typed(dispatcher: CollectingDispatcher, tracke
 
 async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """One message that asks two help-page questions: both answers, the second with its next step."""
-    topics = two_topics(text)
-    if not topics:
-        # 「お客さま番号って変えられますか？あとOCN IDも変えたい」: a part for each, read as one of the two or neither
-        asked = topics_clause_by_clause(text)
-        topics = asked if latest_intent(tracker) in (*asked, "nlu_fallback") else []
+    # 「お客さま番号って変えられますか？あとOCN IDも変えたい」: a part for each, read as one of the two or neither;
+    # else two IDs not known at once (「OCN IDもパスワードも両方わからない」).
+    asked, both = topics_clause_by_clause(text), two_topics(text)
+    # Both readings found two: each part's own operation is the more precise (「…変えたいのと、あと…どこ？両方」).
+    topics = asked if asked and (latest_intent(tracker) in (*asked, "nlu_fallback") or both) else both
     if not topics or in_procedure(tracker):
         return None
     first, second = topics

@@ -1257,8 +1257,28 @@ NEXT_QUESTION = re.compile(r"([?？。!！]+|あと(?!で)|それと|それか�
 # A part of such a message that asks (a question, a wish, a request, not knowing) …
 PART_ASKS = re.compile(
     r"[?？]|か$|の$|かな$|たい|ほしい|欲しい|ください|下さい|お願|おねが|教えて|おしえて|られ(ます|る)|でき(ます|る)|"
-    r"忘れ|わすれ|わから|分から|わかん|不明|知りたい"
+    r"忘れ|わすれ|わから|分から|わかん|不明|知りたい|どこ|どう(やって|すれ|したら)|いつ"  # the folded text has no ？
 )
+# A part that names no ID but a topic of its own by its words (「あとマイヘージって登録いるの」), compared without
+# slips on the folded text: the page's other topics, in the order tried.
+TOPIC_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (topic, re.compile(without_slips(pattern)))
+    for topic, pattern in (
+        ("register_mypage", r"まいぺーじ.*(登録|とうろく|初めて|はじめて)|(登録|とうろく|初めて|はじめて).*まいぺーじ"),
+        ("link_d_account", r"dあかうんと|dぽいんと"),
+        ("check_login_history", r"ろぐいん履歴|ろぐいんりれき"),
+        ("lost_registration_letter", r"会員登録証|登録証|とうろくしょう"),
+    )
+)
+# 「あと番号自体を変えることってできますか」「それも変えられる？」: a part about the ID the part before named.
+SAME_ID_AGAIN = re.compile(r"自体|じたい|それ|そっち|そちら|番号|ばんごう|そのid|こっちも")
+# 「お客さま番号ってどこ？」「OCN IDはどちら」: where it is, with no verb (a part of a longer message, folded).
+WHERE_IS_IT = re.compile(r"(って|は)(どこ|どちら|どっち)(に|で)?(ある|あります|書いて)?$")
+# Two IDs named with one question (「お客さま番号とOCN IDってどうやって調べるの？」), unless it asks how they differ.
+TWO_IDS_JOINED = re.compile(
+    r"(番号|ばんごう|id|あどれす)(と|や)(お客|おきゃく|ocn|接続|せつぞく|認証|にんしょう|めーる)"
+)
+ASKS_HOW_THEY_DIFFER = re.compile(r"違い|ちがい|違う|ちがう|区別|関係|同じ|おなじ|別の|べつ")
 # … and one that only states something done, known or not wanted (「お客さま番号は確認済みです」「…は覚えています」
 # 「…は変えなくていいです」): not a question of its own.
 PART_STATES_ONLY = re.compile(

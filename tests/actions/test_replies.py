@@ -188,8 +188,17 @@ def test_two_questions_in_one_message_get_both_answers() -> None:
             "check_ocn_id",
             "check_connection_id",
         ),
+        # the second part points back to the first one's ID, or names a topic by its own words
+        ("change_customer_number", "お客さま番号はどこで見られますか？あと番号自体って変えられますか？",
+         "check_customer_number", "change_customer_number"),
+        ("register_mypage", "OCN IDどこで確認できる？あとマイヘージって登録いるの", "check_ocn_id", "register_mypage"),
+        # a change and a look-up, 「両方」 said too: each part's own (not both looked up)
+        ("check_connection_id", "接続用IDのパスワード変えたいのと、あとお客さま番号ってどこ？両方教えて",
+         "change_connection_id_password", "check_customer_number"),
+        # two IDs, one question
+        ("ask_id_types", "お客さま番号とOCN IDってどうやって調べるの？", "check_customer_number", "check_ocn_id"),
     ],
-)
+)  # fmt: skip
 def test_two_questions_in_two_parts_get_both_answers_in_order(intent: str, typed: str, first: str, second: str) -> None:
     """Each part names one ID and what of it: both answered, in the order asked (the classifier read one or neither)."""
     said = responses(run(ActionAnswer(), tracker(intent, text=typed))[0])
@@ -207,6 +216,7 @@ def test_two_questions_in_two_parts_get_both_answers_in_order(intent: str, typed
         ("nlu_fallback", "お客さま番号は調べました。でもOCN IDのパスワードがわかりません"),
         ("check_ocn_id", "接続IDは確認しました！OCN IDを確認したいです"),
         ("change_ocn_id", "OCN IDを変更したいです。接続用IDのパスワードは変えなくていいです"),
+        ("ask_id_types", "お客さま番号とOCN IDの違いがわからない"),  # how they differ: one question
     ],
 )
 def test_one_question_in_two_parts_or_another_reading_is_not_two(intent: str, typed: str) -> None:
