@@ -45,6 +45,7 @@ from ocn_ids.answers import (
     SURVEY_UNRESOLVED,
     SURVEY_WORDS,
     THANKS,
+    THANKS_ALONE,
     UNCLEAR,
     WAIT_A_MOMENT,
     WILL_LOOK,
@@ -263,7 +264,7 @@ _LOOKS_AHEAD = re.compile(r"助かります|たすかります|ぜひ|是非|よ
 
 def _thanks_with_a_bare_yes(parts: list[str], read: list[tuple[str, Reading]]) -> bool:
     """「はいどうも」「うん、ありがと」: thanks, and a yes that asks for nothing (not 「はい、お願いします、どうも」)."""
-    thanked = any(part in THANKS for part in parts)
+    thanked = any(part in THANKS or part in THANKS_ALONE for part in parts)
     # 「助かります」 looks ahead (that would help: a yes); 「ぜひ」「よろしく」 ask.
     asks = any(GO_AHEAD.search(part) or _LOOKS_AHEAD.search(part) for part in parts)
     return thanked and bool(read) and not asks and all(reading == "yes" for _, reading in read)

@@ -83,15 +83,17 @@ from actions.topics import TOPICS
 from ocn_ids.answers import (
     ACKNOWLEDGES,
     ACKNOWLEDGES_ANYWHERE,
-    ASKS_FOR_A_PERSON,
+    ASKS_HOW_TO,
     ASKS_OR_STILL_STUCK,
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
     KEEPS_ON,
+    LATER_ALONE,
     NEGATED,
     OTHER_THINGS,
     POINTS_BACK,
+    PUTS_OFF,
     QUESTION_MARK,
     QUESTION_WORDS,
     REQUEST_FORM,
@@ -101,6 +103,7 @@ from ocn_ids.answers import (
     answers_in_words,
     apologizes_only,
     asks_for_a_new_code,
+    asks_for_a_person,
     asks_for_chat_procedure,
     asks_for_chat_procedure_despite_slips,
     cannot_do_it_themselves,
@@ -177,7 +180,7 @@ async def answer_person_asked_for(dispatcher: CollectingDispatcher, tracker: Tra
     """「いいえ、よくわからなかったので人につないで」: a person asked for in words goes to a person, whatever the
     classifier read and whatever question is open (a 「いいえ」 in front was read as an answer and closed the chat)."""
     word = fold(text)
-    if not ASKS_FOR_A_PERSON.search(word) or DECLINES_A_PERSON.search(word):
+    if not asks_for_a_person(text) or DECLINES_A_PERSON.search(word):
         return None
     recorded: Events = []
     first_words = re.split(r"[、。,.!！\s]", text.strip())[0]
@@ -235,12 +238,16 @@ async def answer_next_procedure_asked(dispatcher: CollectingDispatcher, tracker:
     """「ついでにパスワード再設定もお願いできますか」 from a customer still verified after a procedure: the procedure it
     names starts (the form asks only its confirmation), rather than its answer and the offer again. A request
     (お願い・ください・もらえ…), not a question of how (「再設定ってどうやるの」)."""
-    if in_procedure(tracker) or not is_verified(tracker) or QUESTION_WORDS.search(fold(text)):
-        return None
-    procedure = named_procedure(text)
     word = fold(text)
+    if in_procedure(tracker) or not is_verified(tracker) or QUESTION_WORDS.search(word) or ASKS_HOW_TO.search(word):
+        return None
+    if thanks_in(word) or says_goodbye(text) or PUTS_OFF.search(word) or LATER_ALONE.fullmatch(word):
+        return None  # 「…できました。ありがとうございました。よろしくお願いします」「また今度お願いします」
+    procedure = named_procedure(text)
     if procedure is None or not (REQUEST_FORM.search(word) or GO_AHEAD.search(word)) or NEGATED.search(word):
         return None
+    if f"utter_done_{procedure}" in bot_responses_before(tracker) or procedure == tracker.get_slot("procedure"):
+        return None  # the procedure just done: said of it, not asked again
     return [*start_procedure_events(tracker, procedure), FollowupAction(PROCEDURE_FORM)]
 
 
@@ -274,6 +281,8 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     elif intent == "thank":
         return None  # read as thanks: answered as thanks (faq_actions.py), an open question stays open
     elif thanks_in(word):
+        if tracker.get_slot("pending_question") == "survey" and still_unresolved(word):
+            return None  # 「ありがとう、でもまだ解決していません」: read as the survey's no
         if tracker.get_slot("pending_question") == "survey":
             return record_survey(dispatcher, tracker, resolved=True)
         dispatcher.utter_message(response="utter_thank")
@@ -537,8 +546,15 @@ def _takes_up_the_offer(tracker: Tracker, text: str) -> bool:
     """「やる」「見たい」「hai, chat de」, 「…このままこちらでやっていただけると助かるのですが、お願いできますでしょうか」
     (read as thanks, a hello or nothing) to the offer: its yes, unless it asks a question, speaks of another
     matter or names another procedure than the one offered."""
-    if in_procedure(tracker) or asks_a_question(text) or speaks_of_other_matters(text):
+    if (
+        in_procedure(tracker)
+        or asks_a_question(text)
+        or speaks_of_other_matters(text)
+        or latest_intent(tracker) == "deny"
+    ):
         return False
+    if read_yes_no("offer_procedure", text) == "no":
+        return False  # 「チャットではなく電話で」
     return named_procedure(text) in (None, tracker.get_slot("offered_procedure")) and takes_up_the_offer_in_words(text)
 
 
@@ -580,6 +596,8 @@ def _may_say_which(tracker: Tracker, text: str) -> bool:
 def _asks_last(text: str) -> bool:
     """The reply ends on a question (「the one for email, I think? メールのほう」 ends on what it says)."""
     said_last = fold(re.split(r"[?？]", text)[-1])
+    if said_last.endswith(("ときの", "時の")):
+        return False  # 「メールを見るときの」: which password, by its use
     return not said_last or said_last.endswith(("か", "かな", "の", "っけ"))
 
 

@@ -244,8 +244,13 @@ def note_incoming_message(text: str | None, *, at_id_prompt: SecretPrompt | bool
     """Called as Rasa parses a customer's message (bot_server/handoff_pause.py's parse wrapper, which
     has the tracker): a password typed at an ID prompt is masked in every later log record of this
     message's handling, wherever and however it is printed (repr, structlog)."""
-    if text and at_id_prompt and looks_like_password(text, at_id_prompt):
-        secret = text.strip()
+    if not text or not at_id_prompt:
+        return
+    if looks_like_password(text, at_id_prompt):
+        secrets = [text.strip()]
+    else:  # 「今のは yamada1948 なのですが」 right after a password's answer: the part, as the tracker store masks it
+        secrets = [text[start:end] for start, end in password_spans(text, about_a_password=True)]
+    for secret in secrets:
         _HIDDEN_IN_LOGS.set((*_HIDDEN_IN_LOGS.get(), secret, repr(secret)[1:-1]))
 
 

@@ -99,10 +99,10 @@ THANKS = _folded({
     "ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "ありがとね", "どうもありがとう",
     "どうも", "助かります", "助かりました", "たすかります", "たすかりました", "助かった", "たすかった", "感謝します", "thanks", "thankyou", "thx",
     "さんきゅー", "あざす", "あざっす", "さんきゅ", "sankyu", "sankyuu", "arigato", "arigatou", "thanku", "あんがと",
-    "感謝", "恐れ入ります", "おそれいります", "お手数おかけしました", "お手数をおかけしました",
+    "感謝", "お手数おかけしました", "お手数をおかけしました",
 })  # fmt: skip
 # Thanks only as a whole reply of courtesy words: 「どーも」 without its long vowel is the 「ども」 of 「子ども」.
-_THANKS_ALONE = _folded({"どーも", "どーもです"})
+THANKS_ALONE = _folded({"どーも", "どーもです", "恐れ入ります", "おそれいります"})  # 「恐れ入りますが…」 is a cushion
 GOODBYE = _folded({
     "さようなら", "さよなら", "ばいばい", "bye", "goodbye", "失礼します", "失礼しました", "失礼いたします", "またね",
     "👋", "ごきげんよう", "お世話になりました", "おせわになりました",
@@ -176,7 +176,7 @@ CLOSINGS_AT_THE_END = _folded({
 })  # fmt: skip
 _COURTESY_WORDS = tuple(
     sorted(
-        YES | NO | FINE | THANKS | _THANKS_ALONE | GOODBYE | CLOSINGS | CLOSINGS_AT_THE_END | FILLERS | SURVEY_WORDS,
+        YES | NO | FINE | THANKS | THANKS_ALONE | GOODBYE | CLOSINGS | CLOSINGS_AT_THE_END | FILLERS | SURVEY_WORDS,
         key=len,
         reverse=True,
     )
@@ -226,7 +226,7 @@ def thanks_in(word: str) -> bool:
         mentions_courtesy(word, THANKS)
         or any(w in slipped for w in _SLIPPED_THANKS)
         or _PLEASE_SIGN in parts
-        or not _THANKS_ALONE.isdisjoint(parts)
+        or not THANKS_ALONE.isdisjoint(parts)
         or (bool(parts) and set(parts) <= _THUMBS_UP)  # 👍 alone, with nothing asked: satisfied
     )
 
@@ -278,11 +278,18 @@ def says_goodbye(text: str) -> bool:
     """A message that takes leave: a goodbye word anywhere (「ありがとう、失礼します」), or a reply of courtesy
     words with a closing (「了解、じゃあね」「以上です」)."""
     word = fold(text)
-    return mentions_courtesy(word, GOODBYE) or closes_the_chat(word) or bool(_ENDS_WITH_A_GOODBYE.search(word))
+    asked = "?" in text or "？" in text  # 「…違うんじゃね？」 asks
+    return (
+        mentions_courtesy(word, GOODBYE)
+        or closes_the_chat(word)
+        or (not asked and bool(_ENDS_WITH_A_GOODBYE.search(word)))
+    )
 
 
 # 「おせーよ じゃあな」: a goodbye that ends the message, whatever came before (「じゃあなんで」 is no goodbye: at the end only).
-_ENDS_WITH_A_GOODBYE = re.compile(r"(じゃあな|じゃーな|じゃな|またな|じゃあね|じゃね|ばいばい|ほなね)[!！w]*$")
+_ENDS_WITH_A_GOODBYE = re.compile(
+    r"(?<![んの])(じゃあな|じゃーな|じゃな|またな|じゃあね|じゃね|ばいばい|ほなね)[!！w]*$"
+)
 
 
 def mentions_courtesy(word: str, words: frozenset[str]) -> bool:
@@ -473,7 +480,9 @@ _TAKES_IT_UP = re.compile(
         r"^(?:じゃあ|じゃ|では|なら|それなら|まあ)それで(?:いい|いいです|いいよ)?$"  # 「じゃあそれで」
     )
 )
-_ROMAJI_CHAT = re.compile(r"chat ?(?:de|で)|chat ?(?:please|onegai|おねがい)")  # fold makes 「de」 で
+_ROMAJI_CHAT = re.compile(
+    r"(?:はい|hai|ok|yes)*chat ?(?:de|で|please|onegai|おねがい)(?:おねがい|onegai|please)*"
+)  # fold: de→で
 
 
 def takes_up_the_offer_in_words(text: str) -> bool:
@@ -481,8 +490,15 @@ def takes_up_the_offer_in_words(text: str) -> bool:
     のですが」, asks_for_chat_procedure) to the offer of a procedure; not put off or declined (「あとでやる」)."""
     word = fold(text)
     slipped = without_slips(word)
-    asked = _TAKES_IT_UP.match(slipped) or _ROMAJI_CHAT.search(word) or asks_for_chat_procedure(text)
-    return bool(asked) and not (_NEGATED_SLIPPED.search(slipped) or PUTS_OFF.search(word))
+    asked = _TAKES_IT_UP.match(slipped) or _ROMAJI_CHAT.fullmatch(word) or asks_for_chat_procedure(text)
+    declined = _NEGATED_SLIPPED.search(slipped) or PUTS_OFF.search(word) or INSTEAD_OF.search(word)
+    return bool(asked) and not (declined or _CANNOT_OR_AFRAID.search(word))
+
+
+# 「パスワードの変え方を教えてください」「再設定のやり方」: how to do it, not a request that the bot does it.
+ASKS_HOW_TO = re.compile(r"教えて|おしえて|方法|ほうほう|やり方|やりかた|変え方|かえかた|仕方|しかた|手順")
+# 「チャットでは無理です」「チャットは不安」: the chat itself declined.
+_CANNOT_OR_AFRAID = re.compile(r"無理|むり|不安|ふあん|怖|こわ|なく")
 
 
 _CHAT_OR_PROCEDURE_SLIPPED = re.compile(without_slips(r"ちゃっと|ちやっと|手続|てつづき"))
@@ -622,13 +638,25 @@ ASKS_FOR_A_PERSON = re.compile(
     r"(人間|にんげん|担当|たんとう|おぺれーたー|すたっふ|有人|(?<![\u4e00-\u9fff])人)(者|しゃ)?(さん)?(を)?"
     r"(出せ|出して|だせ|だして)(よ|くれ|ください|くれよ|ほしい|欲しい|もらえますか|もらえる|くれませんか)?$|"
     r"(人間|にんげん|担当者|たんとうしゃ|おぺれーたー|すたっふ|有人)(の方|さん)?(は|って)?(いない|いません|おらん|おりませ)"
-    r"(ん)?(の|か|ですか|んですか|のですか|でしょうか)?$|"
-    # 「English の staff いますか?」「担当者いる？」: a person asked after, as the reply's last words
-    r"(人間|にんげん|担当者|たんとうしゃ|おぺれーたー|すたっふ|staff|有人)(の方|さん)?(は|って)?"
-    r"(いますか|いる|います|いらっしゃいますか|おりますか)$|"
-    # 「むり？人間で」「有人でお願い」: how the customer wants it handled, the reply's last words
-    r"(人間|にんげん|有人|おぺれーたー|担当者|たんとうしゃ)(さん)?で(お願い|おねがい|たのむ|頼む)?$"
+    r"(ん)?(の|か|ですか|んですか|のですか|でしょうか)?$"
 )
+# The reply's last clause (split at punctuation and spaces, as typed) that asks for a person by itself: 「むり？人間で」
+# 「有人でお願い」 (how it should be handled), 「English の staff いますか?」 (asked after); not 「機械に弱い人間で…」
+# 「会社にネットの担当者はいます」 (said of someone).
+_PERSON_IN_THE_LAST_CLAUSE = re.compile(
+    r"(人間|にんげん|有人|おぺれーたー|担当者|たんとうしゃ)(さん)?で(お願い|おねがい|たのむ|頼む)?|"
+    r"(english|英語|えいご)?の?(人間|にんげん|担当者|たんとうしゃ|おぺれーたー|すたっふ|staff|有人)(の方|さん)?(は|って)?"
+    r"(いますか|いませんか|いらっしゃいますか|おりますか)"
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    """A person asked for in words (ASKS_FOR_A_PERSON anywhere, or the last clause alone asking for one)."""
+    clauses = [c for c in re.split(r"[、。,.!！?？]+", nfkc(text).strip()) if c.strip()]
+    last = re.sub(r"^\W+", "", fold(clauses[-1])) if clauses else ""  # 「むり？😭 人間で」: the emoji before it
+    return bool(ASKS_FOR_A_PERSON.search(fold(text)) or _PERSON_IN_THE_LAST_CLAUSE.fullmatch(last))
+
+
 # …unless it declines one (「人につながなくていいです」 "I don't want to talk to a human").
 DECLINES_A_PERSON = re.compile(
     r"(な(く|い)|ません|ずに)(て)?(いい|大丈夫|結構)|わけでは|わけじゃ|訳では|訳じゃ|don'?t|donot|nothanks|nottalk"
@@ -977,12 +1005,16 @@ def password_named_by_its_use(text: str) -> str | None:
 
 # 「今の わすれた」「今のパスワード覚えてない」 right after the answer on changing a password, which needs the current
 # one: it is forgotten (on the folded text; 「忘れてない」 says the opposite).
-_THE_CURRENT_ONE = re.compile(r"今の|いまの|現在の|げんざいの|前の|まえの|元の|もとの")
+_THE_CURRENT_ONE = re.compile(
+    r"(今の|いまの|現在の|げんざいの|前の|まえの|元の|もとの)(ぱすわーど|ぱす|やつ|の)?(は|を|が|も)?(もう)?"
+    r"(忘れ|わすれ|わから|分から|わかん|分かん|思い出せ|知らな|覚えてな|おぼえてな|覚えていな|おぼえていな)"
+)
 
 
 def forgets_the_current_one(text: str) -> bool:
+    """「今の わすれた」「いまのパス覚えてない」: the password itself forgotten (not 「今の説明がわからない」)."""
     word = fold(text)
-    return bool(_THE_CURRENT_ONE.search(word) and FORGOT_WORDS.search(word)) and not DENIED_FORGETTING.search(word)
+    return bool(_THE_CURRENT_ONE.search(word)) and not DENIED_FORGETTING.search(word)
 
 
 DENIED_FORGETTING = re.compile(r"(忘れ|わすれ)て(い)?(ない|ません)|(わか|分か)って(いる|る|います|ます)")

@@ -128,8 +128,11 @@ def password_spans(text: str, *, about_a_password: bool = False) -> list[tuple[i
     named = bool(_MENTIONS_PASSWORD.search(norm.text))
     if about_a_password or named:
         # Only a token that states a secret (no product, 6+) without the word and は／が to tie it to one.
-        current = _CURRENT_ONE.finditer(norm.text)
-        matches += (m for m in current if (named and m.group("sep").strip()) or _states_a_secret(m.group("token")))
+        for m in _CURRENT_ONE.finditer(norm.text):
+            start, end = norm.span_in_original(m.start("token"), m.end("token"))
+            # as typed: model numbers are in capitals (「今のはWG1200HS4なんですが」 names the router)
+            if (named and m.group("sep").strip()) or _states_a_secret(nfkc(text[start:end])):
+                matches.append(m)
     mention = next((m for m in _PASSWORD_NOUN.finditer(norm.text) if _stands_alone(norm.text, m)), None)
     for stated in _STATED.finditer(norm.text, mention.end()) if mention else ():
         start, end = norm.span_in_original(stated.start("token"), stated.end("token"))

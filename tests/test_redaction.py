@@ -340,6 +340,7 @@ def test_a_password_typed_alone_after_a_passwords_answer_is_masked(topic: str) -
         ("今のはyamada1948なのですが、変えられますか", "今のは[パスワード]なのですが、変えられますか"),
         ("今のabc12345 これ弱い？", "今の[パスワード] これ弱い？"),
         ("今のはiPhone15なんですが", "今のはiPhone15なんですが"),
+        ("今のはWG1200HS4なんですが", "今のはWG1200HS4なんですが"),  # a router's model, in capitals
     ):
         assert redact_events([*answered, _said(typed)])[-1].text == stored
     other = [SlotSet("topic", "check_customer_number"), SlotSet("pending_question", "survey")]
@@ -402,9 +403,20 @@ def test_debug_logs_hold_no_typed_password(caplog: pytest.LogCaptureFixture, mon
         await handoff_pause._parse_unless_paused(None, Message(text), tracker)
         processor_log.debug("processor.actions.log rasa_events=[UserUttered(text: %s)]", text)
 
+    answered_slots = [
+        TextSlot(name, mappings=[{"type": "custom"}]) for name in ("requested_slot", "pending_question", "topic")
+    ]
+    answered = DialogueStateTracker.from_events(
+        "web:c3",
+        [SlotSet("topic", "change_ocn_id_password"), SlotSet("pending_question", "survey")],
+        slots=answered_slots,
+    )
+
     with caplog.at_level(logging.DEBUG, logger="rasa.core.processor"):
         asyncio.run(turn("Wx93!pp7", asked))
         asyncio.run(turn("パスワードは Qz81kk!x です", not_asked))
         asyncio.run(turn("abc12345", not_asked))  # no ID prompt: an ordinary word, logged as it is
-    assert "Wx93!pp7" not in caplog.text and "Qz81kk!x" not in caplog.text
-    assert caplog.text.count(PASSWORD_MASK) == 4 and "abc12345" in caplog.text
+        # the current one, right after a password's answer: the part is hidden, as the tracker store masks it
+        asyncio.run(turn("今のはyamada1948なのですが", answered))
+    assert "Wx93!pp7" not in caplog.text and "Qz81kk!x" not in caplog.text and "yamada1948" not in caplog.text
+    assert caplog.text.count(PASSWORD_MASK) == 6 and "abc12345" in caplog.text

@@ -843,6 +843,8 @@ def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, s
         ("電話でオペレーターさんにお願いしたら、チャットでできると言われました", "nlu_fallback", {}),
         ("いいえ、スタッフに相談したいわけではないです", "deny", {"pending_question": "survey"}),
         ("会社の担当者に聞いてみます", "nlu_fallback", {}),  # the customer's own plan
+        ("私は機械に弱い人間で、よくわかりません", "nlu_fallback", {}),  # said of oneself (review)
+        ("会社にネットの担当者はいます", "nlu_fallback", {}),
         ("家の人に相談したいです", "nlu_fallback", {}),
         ("I don't want to talk to a human", "deny", {}),
         # someone else said to be absent, or a person in another sentence (the review's cases)
@@ -2148,6 +2150,9 @@ def test_a_question_about_a_procedure_button_is_no_press(typed: str) -> None:
         ("あとでやる", "nlu_fallback", False),
         ("自分でやるからいい", "deny", False),
         ("やらない", "deny", False),
+        ("チャットではなく電話で", "nlu_fallback", False),  # the chat declined (review)
+        ("チャットでは無理です", "deny", False),
+        ("chat de wa naku, denwa de", "nlu_fallback", False),
         ("履歴って何日分見られますか", "check_login_history", False),  # a question about it
         ("引っ越しの手続きもやってほしい", "out_of_scope", False),  # another matter
     ],
@@ -2175,6 +2180,7 @@ def test_the_offer_taken_up_in_other_words_starts_the_offered_procedure(typed: s
         ("それで、さきほどのパスワードのことですが、インターネットをつなぐ時に使うほうです。", "nlu_fallback",
          "which_password", "utter_answer_check_connection_id"),
         ("Ah, I see. internet の ほう です", "nlu_fallback", "which_password", "utter_answer_check_connection_id"),
+        ("メールを見るときの", "nlu_fallback", "which_password", "utter_answer_forgot_ocn_id_password"),
         ("ええと… the one for email, I think? メール の ほう", "nlu_fallback", "which_password",
          "utter_answer_forgot_ocn_id_password"),
         ("さっきのはネットの設定のほうのパスワードな", "change_connection_id_password", None,
@@ -2204,6 +2210,7 @@ def test_replies_in_their_own_words_answer_the_question_asked(
         ("change_ocn_id_password", "いまのパス覚えてない", "forgot_ocn_id_password"),
         ("change_ocn_id_password", "今のは忘れてないです", None),
         ("change_connection_id_password", "今のOCN IDのパスワード忘れた", None),  # another ID: the classifier's
+        ("change_ocn_id_password", "今の説明がよくわからない", None),  # the answer not understood (review)
     ],
 )
 def test_the_current_password_forgotten_after_the_answer_on_changing_it(
@@ -2221,7 +2228,10 @@ def test_the_current_password_forgotten_after_the_answer_on_changing_it(
         assert said[:2] == ["utter_password_of_the_id", f"utter_answer_{expected}"]
 
 
-@pytest.mark.parametrize("typed, goodbye", [("おせーよ じゃあな", True), ("じゃあなんでできないの", False)])
+@pytest.mark.parametrize(
+    "typed, goodbye",
+    [("おせーよ じゃあな", True), ("じゃあなんでできないの", False), ("これパスワード違うんじゃね？", False)],
+)
 def test_a_goodbye_at_the_end_of_the_message_takes_leave(typed: str, goodbye: bool) -> None:
     said = responses(
         run(ActionAnswer(), tracker("nlu_fallback", text=typed, slots={"pending_question": "which_password"}))[0]
@@ -2261,6 +2271,9 @@ def test_a_long_message_that_stops_the_procedure_is_no_hello() -> None:
         ("ログイン履歴も見せてください", True, "login_history"),
         ("ついでにパスワード再設定もお願いできますか", False, None),  # not verified: the answer and its offer
         ("パスワード再設定ってどうやるんですか", True, None),  # how: its answer
+        ("パスワードの変え方を教えてください", True, None),  # the review's: how, not a request
+        ("パスワード再設定はまた今度お願いします", True, None),  # put off
+        ("確認できました。ありがとうございました。今後ともよろしくお願いします", True, None),  # a closing
     ],
 )
 def test_a_verified_customer_asking_for_another_procedure_gets_it(
@@ -2275,3 +2288,15 @@ def test_a_verified_customer_asking_for_another_procedure_gets_it(
     _, events = run(ActionAnswer(), tracker("forgot_ocn_id_password", text=typed, slots=slots, events=events))
     started = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "procedure"]
     assert (started[-1] if started else None) == starts
+
+
+@pytest.mark.parametrize(
+    "typed, intent",
+    [("恐れ入りますが、まだ解決していません", "deny"), ("ありがとう、でもまだ解決していません", "affirm")],
+)
+def test_thanks_or_a_cushion_before_still_unresolved_is_not_resolved(typed: str, intent: str) -> None:
+    """To 「解決しましたか？」: 「恐れ入りますが」 cushions and thanks are courtesy; 「まだ解決していません」 decides."""
+    events = [*_bot_turn("utter_answer_check_ocn_id", "utter_ask_survey"), {"event": "user", "text": typed}]
+    t = tracker(intent, text=typed, slots={"pending_question": "survey", "topic": "check_ocn_id"}, events=events)
+    _, done = run(ActionAnswer(), t)
+    assert slot_events(done).get("survey_answer") != "resolved"
