@@ -90,6 +90,7 @@ def test_buttons_come_from_the_same_table() -> None:
         ("offer_procedure", "今はしない", "no"),  # the button label, typed
         ("offer_procedure", "うーん", "unclear"),
         ("procedure_confirmed", "大丈夫です", "yes"),  # 「よろしいですか？」「大丈夫です」
+        ("procedure_confirmed", "おう", "yes"),  # curt, but a yes
         ("procedure_confirmed", "結構です", "unclear"),  # could be either: asked back
         ("procedure_confirmed", "ん", "unclear"),  # a grunt does not confirm an account change
         ("procedure_confirmed", "ｎ", "unclear"),

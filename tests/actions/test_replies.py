@@ -217,6 +217,7 @@ def test_two_questions_in_two_parts_get_both_answers_in_order(intent: str, typed
         ("check_ocn_id", "接続IDは確認しました！OCN IDを確認したいです"),
         ("change_ocn_id", "OCN IDを変更したいです。接続用IDのパスワードは変えなくていいです"),
         ("ask_id_types", "お客さま番号とOCN IDの違いがわからない"),  # how they differ: one question
+        ("ask_id_types", "OCN IDとお客さま番号と接続なんとかID、なんで3つもあんの？"),  # why three: one question
     ],
 )
 def test_one_question_in_two_parts_or_another_reading_is_not_two(intent: str, typed: str) -> None:
@@ -2239,7 +2240,14 @@ def test_a_goodbye_at_the_end_of_the_message_takes_leave(typed: str, goodbye: bo
     assert ("utter_goodbye" in said) is goodbye
 
 
-@pytest.mark.parametrize("typed, intent", [("へんなのない 安心した", "deny"), ("変なのはなかったです", "nlu_fallback")])
+@pytest.mark.parametrize(
+    "typed, intent",
+    [
+        ("へんなのない 安心した", "deny"),
+        ("変なのはなかったです", "nlu_fallback"),
+        ("知らないのなかった よかった あさす", "thank"),
+    ],
+)
 def test_nothing_strange_in_the_login_history_says_it_helped(typed: str, intent: str) -> None:
     events = [*_bot_turn("utter_login_history", "utter_ask_survey"), {"event": "user", "text": typed}]
     t = tracker(intent, text=typed, slots={"pending_question": "survey", "topic": "check_login_history"}, events=events)
