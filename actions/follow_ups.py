@@ -245,7 +245,9 @@ def bare_follow_up(topic: str | None, said_before: list[str], text: str, ranking
     again is introduced as such (utter_topic_again), so a customer who meant something else is told to say
     it in other words. Once only (faq_actions.clarify): after an answer given again no reading gives it a
     third time; the next unclear message gets the contact links and the button to a person."""
-    if not topic or topic in _NO_ANSWER_OF_ITS_OWN or f"utter_answer_{topic}" not in said_before:
+    # Right after its answer, or after the warning a password typed in reply to it got (「じゃあどうすりゃいいんだよ」).
+    answered = f"utter_answer_{topic}" in said_before or "utter_password_not_in_chat" in said_before
+    if not topic or topic in _NO_ANSWER_OF_ITS_OWN or not answered:
         return None
     folded = fold(text)
     if not folded or len(folded) > _BARE_FOLLOW_UP_CHARS or text.startswith("/"):

@@ -1149,7 +1149,7 @@ def speaks_of_other_matters(text: str) -> bool:
 ACKNOWLEDGES_OR_TURNS_AWAY = re.compile(
     without_slips(
         r"わかりました|分かりました|わかった|了解|りょうかい|なるほど|そうですか|そうなんだ|ところで|ちなみに|別件|"
-        r"それと|あと(?!で)|やっぱり|さっきの|前の件"
+        r"それと|(?<![やゃ])あと(?!で)|やっぱり|さっきの|前の件"  # not the あ of 「じゃあどう…」 slipped (しやあとう)
     )
 )
 
@@ -1266,7 +1266,7 @@ def greets_and_asks_nothing(text: str) -> bool:
 # question word (after fold: 「ナニがいるの」 too; not なんか, どうも, いつも).
 QUESTION_MARK = re.compile(r"[?？]")
 ASKS_SOMETHING = re.compile(
-    r"何(?!か)|なに(?!か)|どこ|どうやって|どうすれば|どうしたら|どうなる|どうなの|どれ|どの|いつまで|いつから|"
+    r"何(?!か)|なに(?!か)|どこ|どうやって|どうすれば|どうしたら|どうすりゃ|どうする|どうなる|どうなの|どれ|どの|いつまで|いつから|"
     r"いつ頃|いくら|ですか|ますか|でしょう|の$"
 )
 # A value or an ID's word (「N12345678」「abc@ocn」「会員番号は？」「ユーザー名は？」): an ID mistyped or asked about.

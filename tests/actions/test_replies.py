@@ -2308,3 +2308,14 @@ def test_thanks_or_a_cushion_before_still_unresolved_is_not_resolved(typed: str,
     t = tracker(intent, text=typed, slots={"pending_question": "survey", "topic": "check_ocn_id"}, events=events)
     _, done = run(ActionAnswer(), t)
     assert slot_events(done).get("survey_answer") != "resolved"
+
+
+@pytest.mark.parametrize("typed", ["じゃあどうすりゃいいんだよ", "じゃあどうすればいいですか"])
+def test_what_to_do_then_after_the_password_warning_gets_the_answer_again(typed: str) -> None:
+    """A password typed in reply to the change's answer got the warning; 「じゃあどうすりゃいいんだよ」 asks that
+    answer again (introduced as such), not the fallback."""
+    events = [*_bot_turn("utter_password_not_in_chat", "utter_ask_survey"), {"event": "user", "text": typed}]
+    slots = {"topic": "change_ocn_id_password", "pending_question": "survey", "password_warned": True}
+    ranking = [("nlu_fallback", 0.5), ("change_ocn_id_password", 0.3)]
+    t = tracker("nlu_fallback", text=typed, slots=slots, events=events, ranking=ranking)
+    assert responses(run(ActionClarify(), t)[0])[:2] == ["utter_topic_again", "utter_answer_change_ocn_id_password"]
