@@ -43,6 +43,7 @@ from actions.replies import read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, topic_of_procedure
 from ocn_ids.answers import (
     CHANGE_WORDS,
+    FORGOT_WORDS,
     KNOWS_CURRENT,
     ONES_OWN,
     PASSWORD_WORDS,
@@ -196,6 +197,12 @@ _PASSWORD_TOPICS = frozenset(
 _SURE_IT_ASKS_FOR_A_PERSON = 0.6
 
 
+def _forgot_the_id(text: str) -> bool:
+    """「OCN IDを忘れました」: the ID itself forgotten, not its password."""
+    word = fold(text)
+    return bool(FORGOT_WORDS.search(word)) and not PASSWORD_WORDS.search(word)
+
+
 def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
     """The classifier's reading, corrected by what the words say for certain."""
     text = tracker.latest_message.get("text") or ""
@@ -224,8 +231,9 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
     if intent == "ask_id_types" and asks_for_the_internet_id(text):
         return "check_connection_id"  # the one ID of the internet's settings, not the three IDs
     named = named_id_types(text)
-    if intent == "ask_id_types" and len(named) == 1 and ONES_OWN.search(nfkc(text).lower()):
-        return TOPIC_OF_ID[named.pop()]["check"]  # 「自分のOCN IDってなんだっけ」: the look-up of that one
+    if intent == "ask_id_types" and len(named) == 1 and (ONES_OWN.search(nfkc(text).lower()) or _forgot_the_id(text)):
+        # 「自分のOCN IDってなんだっけ」「OCN IDを忘れました。何でしたっけ」: the look-up of that one
+        return TOPIC_OF_ID[named.pop()]["check"]
     return intent
 
 

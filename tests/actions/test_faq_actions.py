@@ -1555,3 +1555,16 @@ def test_a_change_asked_in_the_reset_by_one_who_knows_the_password_is_the_change
     text = "今のパスワードはわかるので、再設定じゃなくて変更の方法を教えてください"
     t = tracker("change_ocn_id_password", text=text, slots=slots, active_loop="procedure_form")
     assert "utter_answer_change_ocn_id_password" in responses(run(ActionAnswer(), t)[0])
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("OCN IDを忘れました。何でしたっけ", "check_ocn_id"),  # the ID itself forgotten: where to look it up
+        ("自分の接続用IDってなんだっけ", "check_connection_id"),
+        ("OCN IDとは何ですか", "ask_id_types"),  # what it is
+        ("OCN IDのパスワードを忘れました。何でしたっけ", "ask_id_types"),  # its password: not the look-up
+    ],
+)
+def test_one_id_forgotten_or_ones_own_read_as_the_three_ids_is_its_look_up(typed: str, expected: str) -> None:
+    assert responses(run(ActionAnswer(), tracker("ask_id_types", text=typed))[0])[0] == f"utter_answer_{expected}"
