@@ -62,6 +62,8 @@ from actions.follow_ups import (
     another_way_asked,
     fact_asked_outright,
     follow_up_fact,
+    forgotten_instead_of_change,
+    id_of_topic,
     id_question_in_context,
     offered_topics_that_fit,
     topics_clause_by_clause,
@@ -109,7 +111,6 @@ from ocn_ids.answers import (
     cannot_do_it_themselves,
     ends_with_a_closing,
     fold,
-    forgets_the_current_one,
     means_both,
     names_another_service,
     only_acknowledges,
@@ -621,21 +622,16 @@ async def answer_late_choice(dispatcher: CollectingDispatcher, tracker: Tracker,
     return resolve_which_password(dispatcher, tracker, named) if named in ("ocn_id", "connection_id") else None
 
 
-# After the answer on changing a password (which needs the current one): the answer for that ID's forgotten one.
-_FORGOTTEN_INSTEAD = {
-    "change_ocn_id_password": ("ocn_id", "forgot_ocn_id_password"),
-    "change_connection_id_password": ("connection_id", "check_connection_id"),
-}
-
-
 async def answer_current_one_forgotten(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """「今の わすれた」 right after the answer on changing a password, read as nothing of the page's (an ID
-    question the classifier placed is answer_about_the_id's): the answer for a forgotten one of the same ID,
-    saying which ID it took (not 「忘れてない」, nor in a procedure, nor naming another ID)."""
-    the_id, forgotten = _FORGOTTEN_INSTEAD.get(tracker.get_slot("topic"), (None, None))
-    if forgotten is None or in_procedure(tracker) or not _answered_just_before(tracker):
+    question the classifier placed is answer_about_the_id's): the answer for a forgotten one of the same ID
+    (follow_ups.forgotten_instead_of_change), saying which ID it took; not in a procedure, nor naming another ID."""
+    topic = tracker.get_slot("topic")
+    forgotten = forgotten_instead_of_change(topic, text)
+    the_id = id_of_topic(topic)
+    if forgotten is None or the_id is None or in_procedure(tracker) or not _answered_just_before(tracker):
         return None
-    if not forgets_the_current_one(text) or not named_id_types(text) <= {the_id}:
+    if not named_id_types(text) <= {the_id}:
         return None
     dispatcher.utter_message(response="utter_password_of_the_id", id_name=ID_NAMES[the_id])
     return answer_topic(forgotten, dispatcher, tracker)

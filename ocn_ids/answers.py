@@ -970,7 +970,7 @@ _FORGETS = (
 )
 _CURRENT_FORGOTTEN = re.compile(f"{_THE_CURRENT_ONE}(.{{0,12}}?){_FORGETS}")
 _OF_SOMETHING_ELSE = re.compile(
-    r"方|やり|手順|画面|方法|理由|文字|決め|場所|どこ|ろぐいん|ぺーじ|設定|せってい|新しい|欄|入力|前に"
+    r"方|やり|手順|画面|方法|理由|文字|決め|場所|どこ|ろぐいん|ぺーじ|設定|せってい|新しい|欄|入力|前に|説明|意味|いみ"
 )
 
 
@@ -1002,22 +1002,6 @@ def password_named_by_its_use(text: str) -> str | None:
     uses |= {"ocn_id"} if _MAIL_USE.search(word) else set()
     return uses.pop() if len(uses) == 1 else None
 
-
-# 「今の わすれた」「今のパスワード覚えてない」 right after the answer on changing a password, which needs the current
-# one: it is forgotten (on the folded text; 「忘れてない」 says the opposite).
-_THE_CURRENT_ONE = re.compile(
-    r"(今の|いまの|現在の|げんざいの|前の|まえの|元の|もとの)(ぱすわーど|ぱす|やつ|の)?(は|を|が|も)?(もう)?"
-    r"(忘れ|わすれ|わから|分から|わかん|分かん|思い出せ|知らな|覚えてな|おぼえてな|覚えていな|おぼえていな)"
-)
-
-
-def forgets_the_current_one(text: str) -> bool:
-    """「今の わすれた」「いまのパス覚えてない」: the password itself forgotten (not 「今の説明がわからない」)."""
-    word = fold(text)
-    return bool(_THE_CURRENT_ONE.search(word)) and not DENIED_FORGETTING.search(word)
-
-
-DENIED_FORGETTING = re.compile(r"(忘れ|わすれ)て(い)?(ない|ません)|(わか|分か)って(いる|る|います|ます)")
 
 FORGOT_WORDS = re.compile(
     r"忘れ|わすれ|わから|分から|わかんな|分かんな|思い出せ|知らな|不明|(覚え|おぼえ)てい?(な|ませ)"
