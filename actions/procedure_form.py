@@ -44,6 +44,7 @@ from actions.conversation_thread import procedure_of_recent_answers, procedure_o
 from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
 from actions.follow_ups import fact_asked_outright, fact_of_any_topic
 from actions.links import contact_response, link
+from actions.method_change import method_changed_at_the_end
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
 from actions.procedure_switch import asks_a_question, switched_procedure
@@ -187,18 +188,7 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
     async def extract_delivery_method(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        method = _delivery_method_given_early(tracker)
-        if method:
-            # 「SMSで」 typed while the ID is asked for: kept, and not asked again once verified.
-            dispatcher.utter_message(response=DELIVERY_NOTED[method])
-            return {"delivery_method": method}
-        if tracker.get_slot("requested_slot") != "delivery_method" or latest_entity(tracker, "delivery_method"):
-            return {}
-        read = _read_choice_slot("delivery_method", dispatcher, tracker)
-        if read:
-            return read
-        method = _one_method_named(tracker.latest_message.get("text") or "")
-        return {"delivery_method": method} if method else {}
+        return _delivery_method_read(dispatcher, tracker)
 
     async def extract_account_ref(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -245,6 +235,8 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         typed = not text.startswith("/")
         procedure = tracker.get_slot("procedure")
+        if typed and method_changed_at_the_end(tracker):
+            return {"procedure_confirmed": None}  # another way chosen (extract_delivery_method): no yes or no yet
         if typed and (fact := fact_asked_outright(topic_of_procedure(procedure), text)):
             # 「再設定したらメールソフトも変えないといけないですか」: its answer, then 「よろしいですか？」 again.
             dispatcher.utter_message(response=fact.response)
@@ -354,6 +346,25 @@ DELIVERY_NOTED = {
     "post": "utter_delivery_noted_post",
     "mypage": "utter_delivery_noted_mypage",
 }
+
+
+def _delivery_method_read(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """The way to receive the connection ID the latest message chooses: at its question, typed early while the
+    verification runs, or another one at the final question."""
+    if changed := method_changed_at_the_end(tracker):
+        return {"delivery_method": changed}  # 「やっぱりSMSにして」 at the final question: asked again with it
+    method = _delivery_method_given_early(tracker)
+    if method:
+        # 「SMSで」 typed while the ID is asked for: kept, and not asked again once verified.
+        dispatcher.utter_message(response=DELIVERY_NOTED[method])
+        return {"delivery_method": method}
+    if tracker.get_slot("requested_slot") != "delivery_method" or latest_entity(tracker, "delivery_method"):
+        return {}
+    read = _read_choice_slot("delivery_method", dispatcher, tracker)
+    if read:
+        return read
+    method = _one_method_named(tracker.latest_message.get("text") or "")
+    return {"delivery_method": method} if method else {}
 
 
 def _delivery_method_given_early(tracker: Tracker) -> str | None:

@@ -139,14 +139,18 @@ def leaves_in_other_words(text: str) -> bool:
     return not text.startswith("/") and not asks_a_question(text) and bool(HAD_ENOUGH.fullmatch(fold(text)))
 
 
-def switch_events(procedure: str | None) -> list[dict[str, Any]]:
+def switch_events(procedure: str | None, way: str | None = None) -> list[dict[str, Any]]:
     """The new procedure (None: the form asks which) from its first question, keeping the ID and a code already
-    sent: the verification is the customer's, not the procedure's (a second code would count against the limit)."""
+    sent: the verification is the customer's, not the procedure's (a second code would count against the limit).
+    A way named with the switch (「接続用IDを郵送で送ってください」) is kept for the connection ID (the form
+    validates it as a way chosen)."""
     kept = ("account_ref",)
+    chosen = [SlotSet("delivery_method", way)] if way and procedure == "send_connection_id" else []
     return [
         *(SlotSet(slot, None) for slot in PROCEDURE_SLOTS if slot not in kept),
         SlotSet("procedure", procedure),
         SlotSet("requested_slot", None),
+        *chosen,
     ]
 
 

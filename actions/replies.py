@@ -70,6 +70,7 @@ from actions.follow_ups import (
     two_topics,
 )
 from actions.links import contact_response, link
+from actions.method_change import method_changed_at_the_end, way_named
 from actions.password_warning import WARNED_SLOT, at_id_prompt, shares_only_a_password, typed_password, warn_once
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
 from actions.procedure_switch import (
@@ -87,6 +88,8 @@ from ocn_ids.answers import (
     ACKNOWLEDGES_ANYWHERE,
     ASKS_HOW_TO,
     ASKS_OR_STILL_STUCK,
+    ASKS_THE_WAY,
+    CHOOSES,
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
@@ -102,6 +105,7 @@ from ocn_ids.answers import (
     RESTATES_THE_ANSWER,
     STOPS_THE_PROCEDURE,
     WILL_TRY,
+    WISHES_IT_DONE_FOR_ME,
     answers_in_words,
     apologizes_only,
     asks_for_a_new_code,
@@ -222,11 +226,13 @@ async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tra
     classifier did not read as a cancel (「番号の紙が見当たらないので、今日はやめておきます」)."""
     if not in_procedure(tracker):
         return None
+    if method_changed_at_the_end(tracker):
+        return [FollowupAction(PROCEDURE_FORM)]  # 「やっぱりSMSにして」: the form takes the new way and asks again
     switched = switched_procedure(tracker, latest_intent(tracker) or "")
     if switched:
         title = spoken_procedure_title(tracker, switched)
         dispatcher.utter_message(response="utter_procedure_switched", procedure_title=title)
-        return [*switch_events(switched), FollowupAction(PROCEDURE_FORM)]
+        return [*switch_events(switched, way_named(text)), FollowupAction(PROCEDURE_FORM)]
     if turns_to_another_id(tracker):
         # 「やっぱり接続用IDのほうを…」: which of its procedures is asked (the ID and a code already sent are kept).
         return [*switch_events(None), FollowupAction(PROCEDURE_FORM)]
@@ -239,17 +245,27 @@ async def answer_next_procedure_asked(dispatcher: CollectingDispatcher, tracker:
     """「ついでにパスワード再設定もお願いできますか」 from a customer still verified after a procedure: the procedure it
     names starts (the form asks only its confirmation), rather than its answer and the offer again. A request
     (お願い・ください・もらえ…), not a question of how (「再設定ってどうやるの」)."""
-    word = fold(text)
-    if in_procedure(tracker) or not is_verified(tracker) or QUESTION_WORDS.search(word) or ASKS_HOW_TO.search(word):
+    asked = _last_sentence(text)  # 「ありがとうございます。じゃあお客さま番号のほうも教えてください」
+    word = fold(asked)
+    if in_procedure(tracker) or not is_verified(tracker) or QUESTION_WORDS.search(word):
         return None
-    if thanks_in(word) or says_goodbye(text) or PUTS_OFF.search(word) or LATER_ALONE.fullmatch(word):
+    if thanks_in(word) or says_goodbye(asked) or PUTS_OFF.search(word) or LATER_ALONE.fullmatch(word):
         return None  # 「…できました。ありがとうございました。よろしくお願いします」「また今度お願いします」
-    procedure = named_procedure(text)
-    if procedure is None or not (REQUEST_FORM.search(word) or GO_AHEAD.search(word)) or NEGATED.search(word):
+    procedure = named_procedure(asked)
+    # 「お客さま番号も教えてください」 asks for the number; 「再設定も教えて」 how to do it.
+    asks_how = ASKS_THE_WAY.search(word) or (ASKS_HOW_TO.search(word) and procedure == "reset_ocn_password")
+    requested = REQUEST_FORM.search(word) or GO_AHEAD.search(word) or WISHES_IT_DONE_FOR_ME.search(word)
+    if procedure is None or asks_how or not requested or NEGATED.search(word):
         return None
     if f"utter_done_{procedure}" in bot_responses_before(tracker) or procedure == tracker.get_slot("procedure"):
         return None  # the procedure just done: said of it, not asked again
     return [*start_procedure_events(tracker, procedure), FollowupAction(PROCEDURE_FORM)]
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence with words in it (a request after thanks is the request)."""
+    sentences = [part for part in re.split(r"[。．！!\n]+", text) if part.strip()]
+    return sentences[-1] if sentences else text
 
 
 async def answer_cancel_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
@@ -496,8 +512,11 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     question = tracker.get_slot("pending_question")
     if not question:
         return None
-    if question == "offer_procedure" and _takes_up_the_offer(tracker, text):
+    way_chosen = question in ("offer_procedure", "survey") and _way_chosen_after_the_answer(tracker, text)
+    if question == "offer_procedure" and (_takes_up_the_offer(tracker, text) or way_chosen):
         return await answer_yes_no(question, True, dispatcher, tracker)  # whatever the classifier made of it
+    if way_chosen:  # the connection ID's answer, then 「解決しましたか？」: 「じゃあ郵送で送ってもらえますか」
+        return [*start_procedure_events(tracker, "send_connection_id"), FollowupAction(PROCEDURE_FORM)]
     courteous = latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
     if courteous and not (question == "survey" and answers_in_words(text)):
         # 「OK、ありがとう」「了解、失礼します」: small talk (answer_courtesy), the question stays open; only
@@ -559,6 +578,22 @@ def _takes_up_the_offer(tracker: Tracker, text: str) -> bool:
     return named_procedure(text) in (None, tracker.get_slot("offered_procedure")) and takes_up_the_offer_in_words(text)
 
 
+def _way_chosen_after_the_answer(tracker: Tracker, text: str) -> bool:
+    """「郵送で送って 説明はいいから」 at the connection ID's offer, 「じゃあ郵送で送ってもらえますか」 right after its
+    answer: one way to receive it chosen (not asked about) asks for the procedure; the form keeps the way
+    (start_procedure_events)."""
+    offered = tracker.get_slot("offered_procedure") == "send_connection_id"
+    if not (offered or "utter_answer_check_connection_id" in bot_responses_before(tracker)) or in_procedure(tracker):
+        return False
+    if (
+        asks_a_question(text)
+        or speaks_of_other_matters(text)
+        or named_procedure(text) not in (None, "send_connection_id")
+    ):
+        return False
+    return way_named(text) is not None and bool(CHOOSES.search(fold(text)))
+
+
 def _slipped_request_for_the_offer(tracker: Tracker, text: str) -> bool:
     """A flick-typed request for the chat procedure (asks_for_chat_procedure_despite_slips) the classifier was
     unsure of, asking nothing, of no other matter and of no other procedure than the one offered (「ひっこしの
@@ -599,7 +634,13 @@ def _asks_last(text: str) -> bool:
     said_last = fold(re.split(r"[?？]", text)[-1])
     if said_last.endswith(("ときの", "時の")):
         return False  # 「メールを見るときの」: which password, by its use
+    if said_last.endswith("の") and _STATED.search(said_last) and not QUESTION_WORDS.search(said_last):
+        return False  # 「ネットの設定のほうですね光回線の」: said, then a word added after it
     return not said_last or said_last.endswith(("か", "かな", "の", "っけ"))
+
+
+# A statement's ending, before a word a voice customer adds after it (not 「ですか」).
+_STATED = re.compile("ですね|ですよ|でした|です$|です[^か]")
 
 
 def _the_one_id_named(text: str) -> str | None:

@@ -495,8 +495,12 @@ def takes_up_the_offer_in_words(text: str) -> bool:
     return bool(asked) and not (declined or _CANNOT_OR_AFRAID.search(word))
 
 
+# How a thing is done (not 「お客さま番号も教えて」, which asks for the number itself).
+ASKS_THE_WAY = re.compile(r"方法|ほうほう|やり方|やりかた|変え方|かえかた|仕方|しかた|手順")
 # 「パスワードの変え方を教えてください」「再設定のやり方」: how to do it, not a request that the bot does it.
-ASKS_HOW_TO = re.compile(r"教えて|おしえて|方法|ほうほう|やり方|やりかた|変え方|かえかた|仕方|しかた|手順")
+ASKS_HOW_TO = re.compile(rf"教えて|おしえて|{ASKS_THE_WAY.pattern}")
+# 「パスワードも再設定してほしい」「ログイン履歴も見たい」: a wish that something be done.
+WISHES_IT_DONE_FOR_ME = re.compile(r"(て|で)ほしい|(て|で)欲しい|てもらいたい|たい(です)?$")
 # 「チャットでは無理です」「チャットは不安」: the chat itself declined.
 _CANNOT_OR_AFRAID = re.compile(r"無理|むり|不安|ふあん|怖|こわ|なく")
 
@@ -514,7 +518,7 @@ def asks_for_the_chat_procedure_despite_slips(text: str) -> bool:
 # At 「…よろしいですか？」, a short request to go ahead (「早くやって」「見せてください」) is a yes unless it is negated
 # (「送らないで」「やっぱりやめて」): matched on the folded text.
 GO_AHEAD = re.compile(
-    r"やって|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|実行|早く|はやく|どうぞ"
+    r"やって|やっちゃって|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|実行|早く|はやく|どうぞ"
 )
 NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
 # A stop, a hold or nothing asked for (「中断でお願いします」「保留で」「手続きはなしでお願いします」「ちゅうしで」): never a
@@ -675,7 +679,7 @@ INSTEAD_OF = re.compile(r"じゃなくて|じゃなく|ではなく|でなく|�
 CHANGE_TO = re.compile(r"やっぱ|のほうが|の方が|のほうに|の方に|に変え|に変更|に切り替|に切りかえ")
 SWITCH_REQUEST = re.compile(
     r"にして|してもら|してくださ|お願|おねが|がいい|見たい|みたい|したい|知りたい|しりたい|に変え|に変更|に切り替|ほうが|方が|"
-    r"(ほう|方)で$"  # 「やっぱり接続用IDとパスワードを受け取るほうで」
+    r"(ほう|方)で$|(送|おく)って(くださ|ほし|もら)"  # 「やっぱり接続用IDとパスワードを受け取るほうで」「…を郵送で送ってください」
 )
 QUESTION_FORM = re.compile(
     r"か$|かな$|の$|何(?!度|卒|とか)|なに(が|を|で|も)|どこ|いつ(?!も)|どう(すれ|したら|やって|なる|なり)|どれ(?!す)"

@@ -233,3 +233,62 @@ def test_a_password_typed_alone_after_its_answer_is_warned_about_masked_and_the_
         query = "SELECT data FROM events WHERE sender_id = ?"
         rows = [row[0] for row in connection.execute(query, (f"rest:{sender}",))]
     assert rows and not any("abc9876xyz" in row for row in rows)
+
+
+def test_another_way_at_the_final_question_is_asked_again_and_then_sent(stack: RunningStack) -> None:
+    """「やっぱりSMSにして」 at the post's 「よろしいですか？」 had cancelled the verified procedure: the new way is
+    taken, the question asked again naming it, and the yes sends it that way (no second code)."""
+    sender = waiting_for_the_code(stack, "接続用IDとパスワードを忘れました")
+    assert "受け取り方法" in texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    assert "郵送します" in texts(stack.say(sender, "郵送で"))
+    codes = len(stack.codes_sent(TARO_PHONE))
+    asked = texts(stack.say(sender, "やっぱりSMSにして"))
+    assert "SMSで" in asked and "よろしいですか" in asked and "中止" not in asked
+    done = texts(stack.say(sender, "はい"))
+    assert "SMSで現在のOCN接続用ID" in done and "郵送を手配" not in done
+    assert len(stack.codes_sent(TARO_PHONE)) == codes
+
+
+def test_a_way_chosen_with_the_offer_is_kept_after_the_verification(stack: RunningStack) -> None:
+    sender = new_sender()
+    assert "ご希望ですか" in texts(stack.say(sender, "接続IDとパスワード教えろ"))
+    assert "お客さま番号" in texts(stack.say(sender, "郵送で送って 説明はいいから"))
+    stack.say(sender, TARO_NUMBER)
+    confirm = texts(stack.say(sender, stack.codes_sent(TARO_PHONE)[-1]))
+    assert "郵送します" in confirm and "受け取り方法" not in confirm
+
+
+def test_a_switch_that_names_the_way_asks_only_the_final_question(stack: RunningStack) -> None:
+    sender = at_the_final_confirmation(stack, "OCN IDのパスワードを忘れました")
+    switched = texts(
+        stack.say(
+            sender, "すみません、メールじゃなくてネット接続のほうでした。接続用IDとパスワードを郵送で送ってください"
+        )
+    )
+    assert "切り替えます" in switched and "郵送します" in switched and "受け取り方法" not in switched
+
+
+def test_thanks_then_the_next_procedure_asked_starts_it_without_a_second_code(stack: RunningStack) -> None:
+    sender = at_the_final_confirmation(stack, "ログイン履歴を見たい")
+    stack.say(sender, "はい")
+    codes = len(stack.codes_sent(TARO_PHONE))
+    asked = texts(stack.say(sender, "ありがとうございます。じゃあお客さま番号のほうも教えてください"))
+    assert "お客さま番号" in asked and "よろしいですか" in asked
+    assert len(stack.codes_sent(TARO_PHONE)) == codes
+
+
+def test_which_password_said_with_a_word_added_after_is_its_answer_not_both(stack: RunningStack) -> None:
+    """Voice input: 「…のほうですね光回線の」 ends on 「の」 but states which, after the question was asked twice."""
+    sender = new_sender()
+    stack.say(sender, "パスワードがわからないんですけどどうすればいいですか")
+    stack.say(sender, "えーどっちなんだろうわかんないです")
+    said = texts(stack.say(sender, "あーじゃあネットの設定のほうですね光回線の"))
+    assert "OCN接続用ID（認証ID）とパスワードは" in said and "両方" not in said
+
+
+def test_a_way_asked_for_after_both_passwords_answers_starts_the_connection_ids_procedure(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.say(sender, "パスワードを忘れた")
+    assert "両方" in texts(stack.say(sender, "両方"))
+    asked = texts(stack.say(sender, "じゃあ郵送で送ってもらえますか"))
+    assert "接続用IDとパスワードの確認" in asked and "お客さま番号" in asked
