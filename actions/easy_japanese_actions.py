@@ -12,10 +12,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from easy_japanese.learner import reads_as_learner
+from ocn_ids.answers import asks_for_a_person
 
 SLOT = "easy_japanese"
 OFFERED_SLOT = "easy_japanese_offered"
@@ -38,6 +39,10 @@ class ActionEasyJapanese(Action):
         return "action_easy_japanese"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        text = tracker.latest_message.get("text") or ""
+        if not text.startswith("/") and asks_for_a_person(text):
+            # 「日本語 むずかしい. English の staff いますか?」: a person asked for, whatever mode it was read as
+            return [FollowupAction("action_handoff")]
         on = (tracker.latest_message.get("intent") or {}).get("name") == "easy_japanese_on"
         was_on = bool(tracker.get_slot(SLOT))
         if on:

@@ -666,21 +666,37 @@ def topics_clause_by_clause(text: str) -> list[str]:
         if not PART_ASKS.search(folded) or PART_STATES_ONLY.search(folded):
             before = named or before
             continue  # 「お客さま番号は確認済みです」: said, not asked
-        topic = _topic_of_the_part(clause, named, before)
+        for topic in _topics_of_the_part(clause, named, before):
+            if topic not in topics:
+                topics.append(topic)
         before = named or before
-        if topic and topic not in topics:
-            topics.append(topic)
     return topics[:2] if len(topics) >= 2 else []
+
+
+def _topics_of_the_part(clause: str, named: set[str], before: set[str]) -> list[str]:
+    """The topics one part asks: one (_topic_of_the_part), or two IDs joined with one operation asked of both
+    (「OCN IDや接続用IDって、あとから変えられるんでしょうか」: each one's change, in the order named)."""
+    word = fold(clause)
+    if len(named) == 2 and TWO_IDS_JOINED.search(word) and not ASKS_HOW_THEY_DIFFER.search(word):
+        operation = asked_operation(clause, "")
+        in_order = [f.value for f in find_choices(clause) if f.entity == "id_type"]
+        found = [TOPIC_OF_ID[id_type].get(operation) for id_type in dict.fromkeys(in_order)] if operation else []
+        return [topic for topic in found if topic]
+    topic = _topic_of_the_part(clause, named, before)
+    return [topic] if topic else []
 
 
 def _topic_of_the_part(clause: str, named: set[str], before: set[str]) -> str | None:
     """The topic one part asks: its one ID and what of it; with no ID named, the ID of the part before when it
     points back (「あと番号自体を変えることって…」), else a topic named by its own words (「マイページって登録いるの」)."""
+    plain = without_slips(fold(clause))
+    by_its_words = next((topic for topic, words in TOPIC_KEYWORDS if words.search(plain)), None)
     if not named and len(before) == 1 and SAME_ID_AGAIN.search(fold(clause)):
         named = before
+    elif not named and len(before) == 1 and not by_its_words and asked_operation(clause, ""):
+        named = before  # 「お客さま番号ってどこで見れる？あと変更ってできる？」: an operation alone, of the same ID
     if not named:
-        plain = without_slips(fold(clause))
-        return next((topic for topic, words in TOPIC_KEYWORDS if words.search(plain)), None)
+        return by_its_words
     operation = asked_operation(clause, "") if len(named) == 1 else None
     if operation is None and len(named) == 1 and WHERE_IS_IT.search(fold(clause)):
         operation = "check"  # 「お客さま番号ってどこ？」: where to see it

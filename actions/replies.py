@@ -60,6 +60,7 @@ from actions.d_account_questions import asks_beyond_the_link
 from actions.follow_ups import (
     ID_NAMES,
     another_way_asked,
+    bare_follow_up,
     fact_asked_outright,
     follow_up_fact,
     forgotten_instead_of_change,
@@ -214,10 +215,33 @@ async def answer_apology_after_the_warning(
 ) -> Events | None:
     """「すみません、気をつけます」「ごめんなさい」 right after the bot asked not to type a password: thanked for it, then
     the open question again (a hello or a goodbye had answered it)."""
-    if "utter_password_not_in_chat" not in bot_responses_before(tracker) or not apologizes_only(text):
+    said = bot_responses_before(tracker)
+    if "utter_password_not_in_chat" not in said:
         return None
-    dispatcher.utter_message(response="utter_thanks_for_understanding")
-    return _ask_again(dispatcher, tracker)
+    if apologizes_only(text):
+        dispatcher.utter_message(response="utter_thanks_for_understanding")
+        return _ask_again(dispatcher, tracker)
+    topic = tracker.get_slot("topic")
+    asked = _after_an_apology(text)
+    if topic not in TOPICS or in_procedure(tracker) or not asked or named_id_types(asked) - {id_of_topic(topic)}:
+        return None
+    if bare_follow_up(topic, said, asked, []) or ASKS_THE_WAY.search(fold(asked)):
+        # 「ごめん😅 で どうやる？」「失礼しました。変更の方法を教えてください」: the answer the password was typed to
+        dispatcher.utter_message(response="utter_topic_again", title=TOPICS[topic].title)
+        return answer_topic(topic, dispatcher, tracker)
+    return None
+
+
+def _after_an_apology(text: str) -> str | None:
+    """What a message says after the apology it opens with (「ごめん😅 で どうやる？」 -> 「で どうやる？」), or None."""
+    opening = re.match(
+        r"\s*(すみません|すいません|ごめんなさい|ごめん|申し訳(ありません|ございません)|失礼(しました|いたしました))\W*",
+        text,
+    )
+    if not opening:
+        return None
+    rest = text[opening.end() :].strip()
+    return rest or None
 
 
 async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:

@@ -55,7 +55,7 @@ from ocn_ids.parse import (
     named_id_types,
     one_time_code,
 )
-from ocn_ids.spoken_mail import spoken_mail
+from ocn_ids.spoken_mail import spelled_mail, spoken_mail
 
 INVALID = "__invalid__"  # marks a typed value that is not an ID/code; never kept in a slot
 # marks 「携帯をなくしてしまって」 at the code step: the code cannot reach the customer (never kept in a slot)
@@ -291,6 +291,11 @@ class VerificationSlots:
             # A code typed before the address read aloud was confirmed: none has been sent yet.
             dispatcher.utter_message(response="utter_code_waits_for_the_address", address=address)
             return {"account_ref": None}
+        if requested == "account_ref" and (address := spelled_mail(text)):
+            # Spelled letter by letter (「てぃーえーあーるおー…」), an address has one spelling, as if typed: used,
+            # and said back so that a misheard letter is seen (the code goes only to the account's own contact).
+            dispatcher.utter_message(response="utter_spelled_address_read", address=address)
+            return {"account_ref": address}
         if requested == "account_ref" and (address := spoken_mail(text)):
             # An address said aloud (「たろうどっとやまだあっと…」): a name's kana has more than one spelling, so the
             # reading is offered to confirm, never used unseen: the form asks for the ID again with the address as

@@ -1273,7 +1273,7 @@ NOT_ABOUT_THE_ANSWER = re.compile(
 
 # Where one question ends and the next begins (「お客さま番号って変えられますか？あとOCN IDも変えたいんですけど」), on
 # the text as typed (actions/follow_ups.py topics_clause_by_clause).
-NEXT_QUESTION = re.compile(r"([?？。!！]+|あと(?!で)|それと|それから|ついでに|もうひとつ|もう一つ|それに)")
+NEXT_QUESTION = re.compile(r"([?？。!！]+|あと(?!で|から)|それと|それから|ついでに|もうひとつ|もう一つ|それに)")
 # A part of such a message that asks (a question, a wish, a request, not knowing) …
 PART_ASKS = re.compile(
     r"[?？]|か$|の$|かな$|たい|ほしい|欲しい|ください|下さい|お願|おねが|教えて|おしえて|られ(ます|る)|でき(ます|る)|"

@@ -137,26 +137,36 @@ _FEWEST_LETTERS = 2  # one letter said alone (「あい」) is likelier a name's
 
 def spoken_mail(text: str) -> str | None:
     """The address a message says aloud, or None unless the whole message is one."""
+    return _read_aloud(text, names=True)
+
+
+def spelled_mail(text: str) -> str | None:
+    """The address a message spells out letter by letter (「てぃーえーあーるおーどっと…」): one spelling only, unlike
+    a name's kana (たろう may be taro or tarou); None when any word of it is a name's kana."""
+    return _read_aloud(text, names=False)
+
+
+def _read_aloud(text: str, names: bool) -> str | None:
     if len(text) > _LONGEST_SAID:
         return None
     word = _AROUND.sub("", _IGNORED.sub("", hiragana(nfkc(text).lower())))
     halves = _AT.split(word)
     if len(halves) != 2 or not halves[0] or not halves[1] or word.isascii() or _SENTENCE.search(halves[0]):
         return None  # no 「あっと」, written as an address already (the ordinary reader's), or a sentence
-    local = _spoken_part(halves[0], domain=False)
-    domain = _spoken_part(halves[1], domain=True)
+    local = _spoken_part(halves[0], domain=False, names=names)
+    domain = _spoken_part(halves[1], domain=True, names=names)
     if local is None or domain is None or "." not in domain:
         return None
     return f"{local}@{domain}"
 
 
-def _spoken_part(said: str, domain: bool) -> str | None:
+def _spoken_part(said: str, domain: bool, names: bool) -> str | None:
     """「たろうどっとやまだ」 -> 'taro.yamada'; None when a piece cannot be read."""
     pieces = []
     for piece in _DOT.split(said):
         words = []
         for chunk in _split_keeping(_PARTS, piece):
-            read = _PART_MARKS.get(chunk) or _spoken_word(chunk, domain)
+            read = _PART_MARKS.get(chunk) or _spoken_word(chunk, domain, names)
             if read is None:
                 return None
             words.append(read)
@@ -168,14 +178,15 @@ def _split_keeping(marks: re.Pattern[str], text: str) -> list[str]:
     return [chunk for chunk in re.split(f"({marks.pattern})", text) if chunk]
 
 
-def _spoken_word(said: str, domain: bool) -> str | None:
-    """One word between marks: a domain word, letters spelled out, digits, or a name's kana (with digits after)."""
+def _spoken_word(said: str, domain: bool, names: bool) -> str | None:
+    """One word between marks: a domain word, letters spelled out, digits, or a name's kana (with digits after;
+    not when `names` is off)."""
     if said.isascii():
         return said
     if domain and said in _DOMAIN_WORDS:
         return _DOMAIN_WORDS[said]
     letters = _spelled_letters(said)
-    if letters is not None or domain:
+    if letters is not None or domain or not names:
         return letters  # a domain is OCN's words or spelled letters, never a name's romaji (「どこも」 is no docomo)
     name, digits = said, ""
     for cut in range(len(said) - 1, 0, -1):  # 「たろういちにさん」: the name, then its digits (the shortest such tail)

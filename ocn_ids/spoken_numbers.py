@@ -16,7 +16,7 @@ from ocn_ids.normalize import hiragana, nfkc
 # Each digit as it is said; 「ー」 is dropped before reading (ごー, にー, きゅー).
 _DIGITS = {
     "ぜろ": "0", "れい": "0", "まる": "0", "いち": "1", "に": "2", "さん": "3", "よん": "4", "し": "4", "ご": "5",
-    "ろく": "6", "なな": "7", "しち": "7", "はち": "8", "きゅう": "9", "きゅ": "9", "く": "9", "にい": "2", "ごお": "5",
+    "ろく": "6", "なな": "7", "しち": "7", "はち": "8", "きゅう": "9", "きゅ": "9", "く": "9", "にい": "2", "ごお": "5", "ごう": "5",
     # written digits after a spoken 「エヌ」 (「エヌ123456789」), and kanji numerals (「N一二三…」)
     **{str(d): str(d) for d in range(10)},
     **{kanji: str(d) for d, kanji in enumerate("〇一二三四五六七八九")}, "零": "0",
@@ -28,7 +28,9 @@ _LETTER_N = ("えぬ", "n")
 # before reading) and です after; not another number's label (「暗証番号は」「受付番号は」).
 _AROUND = re.compile(
     r"^(?:えと|えっと|あの|あ|ええと)*"
-    r"(?:(?:お客さま|お客様|おきゃくさま|顧客|確認|認証|かくにん)?(?:番号|晩号|ばんごう|こど)(?:は|が))?"
+    # 「お客様番号でいいですか えぬいち…」: the label asked whether it will do, then the number
+    r"(?:(?:お客さま|お客様|おきゃくさま|顧客|確認|認証|かくにん)?(?:番号|晩号|ばんごう|こど)"
+    r"(?:は|が|で(?:いい|だいじょうぶ|大丈夫)(?:です)?か))?"
     r"|(?:です|でした|だよ|ですね|で)$"
 )
 _IGNORED = re.compile(r"[\s、。，．,.!！?？・ー-]+")

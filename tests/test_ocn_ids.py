@@ -125,6 +125,8 @@ def test_meaningful_content() -> None:
         ("N一二三四五六七八九", "customer_number", "N123456789"),  # kanji numerals
         ("えぬいちにいさんしごろくしちはちく", "customer_number", "N123456789"),  # other readings: にい, し, しち, く
         ("お客様晩号はえぬいちにさんよんごろくななはちきゅうです", "customer_number", "N123456789"),  # a label
+        ("えーとエヌいちにいさんよんごうろくななはちきゅう", "customer_number", "N123456789"),  # ごう
+        ("お客様番号でいいですかエヌいちにさんよんごろくななはちきゅう", "customer_number", "N123456789"),
     ],
 )
 def test_a_number_said_aloud_by_voice_input_is_read_as_its_digits(said: str, entity: str, value: str) -> None:
