@@ -25,6 +25,7 @@ from actions.conversation_state import (
 )
 from actions.easy_japanese_actions import offers_easy_japanese
 from actions.follow_ups import (
+    ID_NAMES,
     TOPIC_OF_ID,
     asked_operation,
     asked_why_not,
@@ -320,7 +321,10 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         if not again and not found.section:
             again = bare_follow_up(topic, said_before, text, ranking)
     if again and tracker.active_loop_name != PROCEDURE_FORM:
-        dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
+        if again == topic:
+            dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
+        else:  # 「で確認は？」 after the change's answer: the same ID's other topic, saying which ID it took
+            dispatcher.utter_message(response="utter_about_the_id", id_name=ID_NAMES[id_of_topic(again) or ""])
         return answer_topic(again, dispatcher, tracker)
     if _clarified_just_before(tracker) and not found.section:
         return second_fallback(dispatcher, tracker)

@@ -265,7 +265,12 @@ def bare_follow_up(topic: str | None, said_before: list[str], text: str, ranking
         or names_another_service(text)
         or names_the_bot(text)
     )
-    return None if names_something or _another_reading_is_likely(ranking) else topic
+    if names_something or _another_reading_is_likely(ranking):
+        return None
+    # 「で確認は？」 after the customer number's change: another operation of the same ID is that topic.
+    operation, id_type = asked_operation(text, topic), id_of_topic(topic)
+    other = TOPIC_OF_ID.get(id_type or "", {}).get(operation) if operation and id_type else None
+    return other or topic
 
 
 def _another_reading_is_likely(ranking: list[dict]) -> bool:

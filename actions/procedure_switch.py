@@ -8,6 +8,7 @@ ocn_ids/answers.py (INSTEAD_OF, CHANGE_TO, SWITCH_REQUEST, RESUMES …).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -73,14 +74,19 @@ def _a_likely_topic_of(tracker: Tracker, intent: str, procedure: str | None) -> 
     if procedure not in _PROCEDURES:
         return False  # nothing named (an off-topic reading has no procedure either)
     if intent != "nlu_fallback":
-        topic = TOPICS.get(intent)
+        topic = TOPICS.get(_AS_A_TOPIC.get(intent, intent))
         return topic is not None and topic.procedure == procedure
     text = fold(tracker.latest_message.get("text") or "")
     ranking = [r.get("name") for r in (tracker.latest_message.get("intent_ranking") or []) if r.get("name") != intent]
-    likeliest = TOPICS.get(ranking[0] or "") if ranking else None
+    likeliest = TOPICS.get(_AS_A_TOPIC.get(ranking[0] or "", ranking[0] or "")) if ranking else None
     if likeliest is None or likeliest.procedure != procedure:
         return False
     return bool(TURNS_TO.search(text)) or _names_plainly(text, procedure)
+
+
+# A reading of no one topic that agrees with the procedure its words name: a forgotten password whose ID is unsaid
+# (「やっぱパスワードの再設定のほうにして」) agrees with the one password the chat resets.
+_AS_A_TOPIC = {"forgot_password": "forgot_ocn_id_password"}
 
 
 # Aliases of a procedure that name other things too (「ログインできない」「パスワードを忘れた」「接続できない」).
@@ -157,7 +163,8 @@ def switch_events(procedure: str | None, way: str | None = None) -> list[dict[st
 def resumed_procedure(tracker: Tracker) -> str | None:
     """The procedure the bot's previous turn cancelled, or whose offer the customer's previous message turned
     down, when the customer now takes it back (「やっぱりお願いします」「今やる」; not 「後でやります」)."""
-    word = fold(tracker.latest_message.get("text") or "")
+    # 「いや やっぱやる🙏」: the 「いや」 before a change of mind takes back the earlier no, it says none.
+    word = _NO_BEFORE_A_CHANGE_OF_MIND.sub(r"\2", fold(tracker.latest_message.get("text") or ""))
     said = bot_responses_before(tracker)
     after_a_cancel = "utter_procedure_cancelled" in said
     if not after_a_cancel and said != ["utter_ask_survey"]:
@@ -170,6 +177,9 @@ def resumed_procedure(tracker: Tracker) -> str | None:
     cancelled = _cancelled_procedure(tracker) if after_a_cancel else _declined_offer(tracker)
     named = named_procedure(word)
     return cancelled if named in (None, cancelled) else None
+
+
+_NO_BEFORE_A_CHANGE_OF_MIND = re.compile(r"^(いや|いえ)+(やっぱ|やはり)")
 
 
 def _declined_offer(tracker: Tracker) -> str | None:

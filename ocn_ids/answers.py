@@ -739,7 +739,7 @@ PUTS_OFF = re.compile(
 TAKES_UP_THE_OFFER = re.compile(
     r"^(すみません|すいません|ごめん(なさい)?|あの|えっと|えーと)?(やっぱ(り)?|やはり)(ちゃっとで|こちらで|ここで|(お)?手続き(を)?|"
     r"ぜひ|それ(を)?|その手続き(を)?)?(お願い(します|いたします|したいです|したい)?|おねがい(します|いたします)?|やります|"
-    r"やってください|やってほしいです|します|したいです|したい|頼みます|たのみます)(ね|よ)?[ー〜]*$"
+    r"やってください|やってほしいです|します|したいです|したい|頼みます|たのみます|やる)(ね|よ|わ)?[ー〜🙏]*$"
 )  # the whole folded reply: not 「やっぱりお願いしなくて大丈夫です」「やっぱりやりますか」
 # An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
 APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
@@ -1277,7 +1277,8 @@ NEXT_QUESTION = re.compile(r"([?？。!！]+|あと(?!で|から)|それと|そ�
 # A part of such a message that asks (a question, a wish, a request, not knowing) …
 PART_ASKS = re.compile(
     r"[?？]|か$|の$|かな$|たい|ほしい|欲しい|ください|下さい|お願|おねが|教えて|おしえて|られ(ます|る)|でき(ます|る)|"
-    r"忘れ|わすれ|わから|分から|わかん|不明|知りたい|どこ|どう(やって|すれ|したら)|いつ"  # the folded text has no ？
+    r"忘れ|わすれ|わから|分から|わかん|不明|知りたい|どこ|どう(やって|すれ|したら)|いつ|"  # the folded text has no ？
+    r"(方法|ほうほう|やり方|やりかた)も?$"  # 「…あと確認方法も」: the question left unsaid
 )
 # A part that names no ID but a topic of its own by its words (「あとマイヘージって登録いるの」), compared without
 # slips on the folded text: the page's other topics, in the order tried.

@@ -51,7 +51,10 @@ _QUOTE_OPEN = "「『\"'"
 _AFTER_WORD = re.compile(rf"{_WORD}(?P<sep>{_SEPARATORS})[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
 # 「パスワードを変えたい、今のは abcd1234 なんだけど」「メールのパス変えたい 今の taro1234」: the current one, in
 # a message (or right after an answer) that speaks of a password; without は／が the token must state a secret.
-_CURRENT_ONE = re.compile(rf"(?:今の|いまの)(?P<sep>(?:は|が)(?:、|,|\s)*|\s*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)")
+# Also with spaces between the words (「いま の は sakura1234 です」) and as 「今のやつ」.
+_CURRENT_ONE = re.compile(
+    rf"(?:今|いま)\s*の\s*(?:やつ|もの)?(?P<sep>\s*(?:は|が)(?:、|,|\s)*|\s*)[{_QUOTE_OPEN}]?(?P<token>[!-~]+)"
+)
 _MENTIONS_PASSWORD = re.compile(_WORD)
 # 「パスワードも要りますか？Taro1234です」「変えたいんですけど今使ってるのがhanako0312で」: after the word
 # パスワード (not パス: パスタ, パスポート), a token that mixes letters and digits and ends its sentence (or is

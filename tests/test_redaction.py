@@ -341,6 +341,8 @@ def test_a_password_typed_alone_after_a_passwords_answer_is_masked(topic: str) -
         ("今のabc12345 これ弱い？", "今の[パスワード] これ弱い？"),
         ("今のはiPhone15なんですが", "今のはiPhone15なんですが"),
         ("今のはWG1200HS4なんですが", "今のはWG1200HS4なんですが"),  # a router's model, in capitals
+        ("いま の は sakura1234 です", "いま の は [パスワード] です"),
+        ("今のやつ ocn2024abc だけど", "今のやつ [パスワード] だけど"),
     ):
         assert redact_events([*answered, _said(typed)])[-1].text == stored
     other = [SlotSet("topic", "check_customer_number"), SlotSet("pending_question", "survey")]

@@ -99,6 +99,8 @@ def test_one_warning_when_one_action_runs_another() -> None:
         ("はい、新しいパスワードはabc12345です", False),  # the survey answered beside it
         ("パスワードはabc12345です。OCN IDはどこで確認できますか", False),  # a question beside it
         ("今のはyamada1948なのですが", True),  # the current one, the word said in the turn before
+        ("今 の は sakura1234 です", True),  # with spaces between the words
+        ("今のやつ ocn2024abc だけど", True),
         ("今のabc12345 これ弱い？", False),  # and a question beside it
         ("今のは abcd5678 なんだけどこれで合ってる？", False),
     ],

@@ -1,0 +1,88 @@
+"""Readings added after the third decision batch (issue 23, nineteenth round): two questions whose second part names
+only an operation or whose IDs are joined by や, another operation of the same ID asked bare, a change of mind
+after 「いや」, a forgotten password's reset switched to by name, and an apology then a question after the
+password warning."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.faq_actions import ActionAnswer, ActionClarify
+from actions.follow_ups import bare_follow_up, topics_clause_by_clause
+from actions.procedure_switch import resumed_procedure, switched_procedure
+from tests.actions.trackers import responses, run, tracker
+
+
+@pytest.mark.parametrize(
+    ("typed", "topics"),
+    [("お客さま番号ってどこで見れる？あと変更ってできる？", ["check_customer_number", "change_customer_number"]),
+     ("お客さま番号って変更できんの？あと確認方法も", ["change_customer_number", "check_customer_number"]),
+     ("OCN IDや接続用IDって、あとから自分の好きなものに変えられるんでしょうか？", ["change_ocn_id", "change_connection_id"]),
+     ("OCN IDと接続用IDの違いは？", []),
+     ("お客さま番号ってどこで見れる？あとマイページって登録いるの", ["check_customer_number", "register_mypage"]),
+     ("OCN IDのパスワードをあとから変えたい", [])],
+)  # fmt: skip
+def test_each_part_of_two_questions_is_read_with_the_id_it_is_of(typed: str, topics: list[str]) -> None:
+    assert topics_clause_by_clause(typed) == topics
+
+
+def test_another_operation_of_the_same_id_asked_bare_is_that_topic() -> None:
+    said = ["utter_answer_change_customer_number"]
+    assert bare_follow_up("change_customer_number", said, "で確認は？", []) == "check_customer_number"
+    assert bare_follow_up("change_customer_number", said, "どうやる？", []) == "change_customer_number"
+
+
+def test_the_same_ids_other_topic_is_introduced_by_the_id_not_as_the_answer_again() -> None:
+    events = [
+        {"event": "user", "text": "お客さま番号変えたい"},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_change_customer_number"}},
+        {"event": "user", "text": "で確認は？"},
+    ]
+    ranking = [("nlu_fallback", 0.5), ("deny", 0.2)]
+    t = tracker(
+        "nlu_fallback", text="で確認は？", slots={"topic": "change_customer_number"}, ranking=ranking, events=events
+    )
+    assert responses(run(ActionClarify(), t)[0])[:2] == ["utter_about_the_id", "utter_answer_check_customer_number"]
+
+
+def _after_the_offer_declined(text: str):
+    events = [
+        {"event": "user", "text": "せつそくID どこ"},
+        {"event": "slot", "name": "offered_procedure", "value": "send_connection_id"},
+        {"event": "bot", "metadata": {"utter_action": "utter_offer_procedure"}},
+        {"event": "user", "text": "今はしない"},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": text},
+    ]
+    return tracker("deny", text=text, slots={"pending_question": "survey"}, events=events)
+
+
+@pytest.mark.parametrize(("typed", "resumed"), [("いや やっぱやる🙏", "send_connection_id"), ("いや、いいです", None)])
+def test_a_no_before_a_change_of_mind_takes_the_offer_back(typed: str, resumed: str | None) -> None:
+    assert resumed_procedure(_after_the_offer_declined(typed)) == resumed
+
+
+def test_the_reset_named_while_another_procedure_is_confirmed_switches_to_it() -> None:
+    slots = {"procedure": "send_ocn_id", "requested_slot": "procedure_confirmed", "verified_until": 9e9}
+    ranking = [("nlu_fallback", 0.5), ("forgot_password", 0.4), ("check_ocn_id", 0.2)]
+    text = "あーやっぱパスワードの再設定のほうにして"
+    t = tracker("nlu_fallback", text=text, slots=slots, active_loop="procedure_form", ranking=ranking)
+    assert switched_procedure(t, "nlu_fallback") == "reset_ocn_password"
+
+
+@pytest.mark.parametrize(
+    ("typed", "again"),
+    [("ごめん😅 で どうやる？", True), ("失礼しました。変更の方法を教えてください。", True),
+     ("すみません、接続用IDのほうはどうですか", False), ("すみません", False)],
+)  # fmt: skip
+def test_an_apology_then_a_question_after_the_warning_gets_the_answer_again(typed: str, again: bool) -> None:
+    events = [
+        {"event": "user", "text": "メールのパス変えたい 今の taro1234"},
+        {"event": "bot", "metadata": {"utter_action": "utter_password_not_in_chat"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_change_ocn_id_password"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": typed},
+    ]
+    slots = {"topic": "change_ocn_id_password", "pending_question": "survey"}
+    said = responses(run(ActionAnswer(), tracker("greet", text=typed, slots=slots, events=events))[0])
+    assert (said[:2] == ["utter_topic_again", "utter_answer_change_ocn_id_password"]) is again, said
