@@ -23,7 +23,7 @@ from actions.conversation_state import (
 from actions.knowledge import topic_buttons
 from actions.links import contact_response, link
 from actions.topics import TOPICS, Topic, answer_response
-from ocn_ids.answers import ends_with_a_closing, says_goodbye
+from ocn_ids.answers import ends_with_a_closing, password_named_by_its_use, says_goodbye
 
 survey_log = logging.getLogger("ocn.survey")
 
@@ -71,6 +71,15 @@ def resolve_which_password(
         dispatcher.utter_message(response="utter_customer_number_has_no_password")
     elif not asked_which_password_enough(tracker):
         dispatcher.utter_message(response="utter_password_difference")  # both answers follow otherwise
+    return ask_which_password(dispatcher, tracker)
+
+
+def which_password_by_its_use(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """A forgotten password whose ID is unsaid: when the message says what it is used for (「メールを開こうとすると
+    パスワードを入れてくださいと出て」), that ID's answer; otherwise 「どちらのパスワードでしょうか？」."""
+    used_for = password_named_by_its_use(tracker.latest_message.get("text") or "")
+    if used_for:
+        return resolve_which_password(dispatcher, tracker, used_for)
     return ask_which_password(dispatcher, tracker)
 
 

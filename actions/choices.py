@@ -234,6 +234,8 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     word = fold(text)
     if question == "offer_procedure" and (_puts_it_off(word) or _will_look_alone(word)):
         return "no"  # 「また後でやります」「はい、見てみます」 to 「チャットでのお手続きをご希望ですか？」: not now
+    if question == "offer_procedure" and word.endswith(_NOT_NOW_BUTTON):
+        return "no"  # 「やっぱりいいです今はしない」: the button's words typed last
     whole = _read_word(asked, word)
     if whole is not None:
         return whole
@@ -259,6 +261,7 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     return None
 
 
+_NOT_NOW_BUTTON = fold("今はしない")
 _LOOKS_AHEAD = re.compile(r"助かります|たすかります|ぜひ|是非|よろしく|宜しく")
 
 

@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
-from actions.answers import PASSWORD_CHANGES, answer_topic, ask_which_id, ask_which_password
+from actions.answers import PASSWORD_CHANGES, answer_topic, ask_which_id, which_password_by_its_use
 from actions.buttons import talk_to_person
 from actions.choices import asks_to_go_ahead, named_procedure
 from actions.conversation_state import (
@@ -116,7 +116,7 @@ class ActionAnswer(Action):
             if asked_operation(tracker.latest_message.get("text") or "", "") == "password_change":
                 # 「パスワードの変更ってどこからできますか」: which password to change, not the forgotten ones'
                 return ask_which_id(dispatcher, list(PASSWORD_CHANGES))
-            return ask_which_password(dispatcher, tracker)
+            return which_password_by_its_use(dispatcher, tracker)
         if intent not in TOPICS:
             intent = "out_of_scope"
         if intent != "out_of_scope" and not in_form and (_too_short_to_tell(tracker) or _says_only_an_id(tracker)):
@@ -335,7 +335,9 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     if len(alone) > 1:
         return ask_which_id(dispatcher, alone)  # 「パスワードの変更方法を教えて」: not one ID's section guessed
     if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):
-        return ask_which_password(dispatcher, tracker)  # 「何回やってもログインできない！パスワード忘れたっぽい」
+        return which_password_by_its_use(
+            dispatcher, tracker
+        )  # 「何回やってもログインできない！パスワード忘れたっぽい」
     likeliest = _likeliest(ranking)
     forgotten = forgotten_instead_of_change(likeliest, text) if _names_the_id_of(likeliest, text) else None
     if forgotten and tracker.active_loop_name != PROCEDURE_FORM:

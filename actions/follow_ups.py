@@ -436,7 +436,7 @@ def asked_operation(text: str, previous_topic: str) -> Operation | None:
     (forgotten, or known and to be changed); a bare 「パスワードは？」 asks what the answer just given
     asked of the ID (changing it: its password's change). None when it names another thing (the history,
     the code, Wi-Fi) or says the operation only to deny it (「変えたくない」)."""
-    folded = fold(text)
+    folded = _UNKNOWN_THING.sub("", fold(text))  # 「知らないログインがあったら…」: nothing forgotten
     if OTHER_THINGS.search(folded):
         return None
     if _said(PASSWORD_WORDS, folded):
@@ -459,6 +459,10 @@ def asked_operation(text: str, previous_topic: str) -> Operation | None:
     if change is None and check is None:
         return None
     return "change" if check is None or (change is not None and change > check) else "check"
+
+
+# Something unknown to the customer, not forgotten (folded).
+_UNKNOWN_THING = re.compile(r"(知らな|しらな)い(ろぐいん|あくせす|場所|ばしょ|ところ|端末|たんまつ|人|ひと)")
 
 
 def _said(words: re.Pattern[str], text: str) -> bool:

@@ -123,12 +123,16 @@ def turns_to_another_id(tracker: Tracker) -> bool:
     running = tracker.get_slot("procedure")
     if not running or tracker.get_slot("requested_slot") in (None, "account_ref") or text.startswith("/"):
         return False
-    if asks_a_question(text) or CHOOSES_AN_ID.search(word):
-        return False
+    if asks_a_question(text) or CHOOSES_AN_ID.search(word) or _ASKS_IF_IT_CAN_BE_CHANGED.search(word):
+        return False  # 「ちなみにOCN IDって別のアドレスに変えられますか？」: a question about the ID, answered
     if not (INSTEAD_OF.search(word) or CHANGE_TO.search(word)) or IDENTIFIES_WITH.search(word):
         return False
     named = named_id_types(text)
     return len(named) == 1 and _ID_OF_PROCEDURE.get(running) not in named
+
+
+# Whether an ID can be changed, asked (folded: 「…に変えられますか」「変更できる？」); its 「に変え」 turns to nothing.
+_ASKS_IF_IT_CAN_BE_CHANGED = re.compile(r"(変え|かえ)(られ|れ)(ます|る)(か|の)$|(変更|へんこう)(でき)(ます|る)(か|の)$")
 
 
 def asks_a_question(text: str) -> bool:

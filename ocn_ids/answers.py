@@ -996,7 +996,7 @@ _CONNECTION_USE = re.compile(
     r"(いんたーねっと|ねっと|internet|wifi|wi-fi|わいふぁい|るーたー|回線|ぷろばいだ)(の|に|を|へ|で)?"
     r"(設定|せってい|接続|せつぞく|つな|繋|ほう|方|やつ)|internet|るーたーに入れる"
 )
-_MAIL_USE = re.compile(r"(めーる|mail|email|e-mail)(を|の|で)?(見る|みる|読む|よむ|ほう|方|やつ|用|送)")
+_MAIL_USE = re.compile(r"(めーる|mail|email|e-mail)(を|の|で)?(見る|みる|読む|よむ|ほう|方|やつ|用|送|開|ひら)")
 
 
 def password_named_by_its_use(text: str) -> str | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from actions.choices import read_yes_no
 from actions.faq_actions import ActionAnswer, ActionClarify
-from actions.follow_ups import bare_follow_up, topics_clause_by_clause
-from actions.procedure_switch import resumed_procedure, switched_procedure
+from actions.follow_ups import asked_operation, bare_follow_up, topics_clause_by_clause
+from actions.procedure_switch import resumed_procedure, switched_procedure, turns_to_another_id
 from tests.actions.trackers import responses, run, tracker
 
 
@@ -86,3 +87,33 @@ def test_an_apology_then_a_question_after_the_warning_gets_the_answer_again(type
     slots = {"topic": "change_ocn_id_password", "pending_question": "survey"}
     said = responses(run(ActionAnswer(), tracker("greet", text=typed, slots=slots, events=events))[0])
     assert (said[:2] == ["utter_topic_again", "utter_answer_change_ocn_id_password"]) is again, said
+
+
+def test_an_unknown_login_is_nothing_forgotten() -> None:
+    typed = "知らないログインあったらパスワード変えたほうがいい？今のパスはわかるんだけど変え方おしえて"
+    assert asked_operation(typed, "check_login_history") == "password_change"
+    assert asked_operation("パスワード知らないです", "") == "password_forgotten"
+
+
+def test_a_question_whether_another_id_can_be_changed_is_no_turn_to_it() -> None:
+    slots = {"procedure": "send_customer_number", "requested_slot": "otp_code", "account_ref": "N123456789"}
+    asked = tracker("change_ocn_id", text="ちなみにOCN IDって別のアドレスに変えられますか？", slots=slots)
+    assert not turns_to_another_id(asked)
+    turned = tracker("check_ocn_id", text="やっぱりOCN IDのほうにしてください", slots=slots)
+    assert turns_to_another_id(turned)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("昨日からメールを開こうとするとパスワードを入れてくださいと出て、先に進めません", "utter_answer_forgot_ocn_id_password"),
+     ("ネットにつなぐパスワードを忘れました", "utter_answer_check_connection_id"),
+     ("パスワードを忘れました", "utter_ask_which_password")],
+)  # fmt: skip
+def test_a_forgotten_password_said_with_its_use_is_that_ids(typed: str, first: str) -> None:
+    said = responses(run(ActionAnswer(), tracker("forgot_password", text=typed))[0])
+    assert said[0] == first
+
+
+def test_the_not_now_buttons_words_typed_last_decline_the_offer() -> None:
+    assert read_yes_no("offer_procedure", "やっぱりいいです今はしない") == "no"
+    assert read_yes_no("offer_procedure", "チャットで手続きする") == "yes"
