@@ -453,7 +453,11 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     if "?" in text or "？" in text or QUESTION_FORM.search(word):
         # 「送ってもらえますか」 asks the bot to go ahead; 「送ってもらったらすぐ届きますか」 asks what would happen.
         return bool(GO_AHEAD.search(word) and REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
-    return bool(GO_AHEAD.search(word)) or _only_names(text, procedure)
+    return bool(GO_AHEAD.search(word)) or word in _HURRY_ALONE or _only_names(text, procedure)
+
+
+# 「はよ」「はよして」 (Kansai 早よ) as the whole reply: only alone, as 「おはよう」 holds it.
+_HURRY_ALONE = frozenset({"はよ", "はよして", "はよしろ", "はよせい", "はよはよ"})
 
 
 def _only_names(text: str, procedure: str | None) -> bool:

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import knowledge
 from actions.answers import PASSWORD_CHANGES, answer_topic, ask_which_id, which_password_by_its_use
 from actions.buttons import talk_to_person
-from actions.choices import asks_to_go_ahead, named_procedure
+from actions.choices import named_procedure
 from actions.conversation_state import (
     PROCEDURE_FORM,
     ask,
@@ -40,7 +40,7 @@ from actions.links import contact_response, link
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import procedure_of_request, start_procedure_events
 from actions.procedure_switch import asks_a_question
-from actions.replies import read_in_context
+from actions.replies import goes_ahead_at_the_confirmation, read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, topic_of_procedure
 from ocn_ids.answers import (
     CHANGE_WORDS,
@@ -137,7 +137,8 @@ class ActionAnswer(Action):
             found = knowledge.retrieve(text, tracker.latest_message.get("intent_ranking") or [], strong=True)
             if found.section:
                 return answer_from_section(dispatcher, tracker, found)
-        return answer_topic(intent, dispatcher, tracker)
+        # 「接続用IDというのは、変えることはできますでしょうか」 read as its look-up: the topic its words state.
+        return answer_topic(topic_the_words_correct(intent, text) or intent, dispatcher, tracker)
 
 
 def _procedure_asked_for(intent: str, text: str) -> tuple[bool, str | None]:
@@ -286,7 +287,7 @@ def _goes_on(events: list[dict[str, Any]]) -> bool:
 async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """ActionClarify's answer to a message no reader of the conversation took."""
     text = tracker.latest_message.get("text") or ""
-    if _goes_ahead_at_the_confirmation(tracker, text):
+    if goes_ahead_at_the_confirmation(tracker, text):
         return []  # the form reads it as the yes (extract_procedure_confirmed) and runs the procedure
     if len(text) > MAX_MESSAGE_CHARS:
         dispatcher.utter_message(response="utter_too_long")
@@ -433,14 +434,6 @@ def _unsure_it_asks_about_the_bot(tracker: Tracker) -> bool:
 def _unsure_it_takes_leave(tracker: Tracker) -> bool:
     confidence = latest_confidence(tracker)
     return confidence < _SURE_IT_TAKES_LEAVE and not says_goodbye(tracker.latest_message.get("text") or "")
-
-
-def _goes_ahead_at_the_confirmation(tracker: Tracker, text: str) -> bool:
-    return (
-        tracker.active_loop_name == PROCEDURE_FORM
-        and tracker.get_slot("requested_slot") == "procedure_confirmed"
-        and asks_to_go_ahead(text, tracker.get_slot("procedure"))
-    )
 
 
 def answer_from_section(

@@ -156,6 +156,8 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
     text = tracker.latest_message.get("text") or ""
     if not text or text.startswith("/") or len(text) > MAX_MESSAGE_CHARS:
         return None  # a button carries its own meaning
+    if goes_ahead_at_the_confirmation(tracker, text):
+        return "go_ahead", []  # 「はよ」 read as a hello: the form reads the yes (extract_procedure_confirmed)
     greeting = latest_intent(tracker) == "greet" and not apologizes_only(text)  # 「すみません」 alone is no hello
     opens = not _answered_just_before(tracker) and len(fold(text)) <= _LONGEST_HELLO
     if greeting and (GREETS_OR_ASKS.search(fold(text)) or opens):
@@ -167,6 +169,15 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
         if events is not None:
             return name, events
     return None
+
+
+def goes_ahead_at_the_confirmation(tracker: Tracker, text: str) -> bool:
+    """「早くやって」「はよ」 at 「…よろしいですか？」, whatever the classifier made of it: the form's yes."""
+    return (
+        tracker.active_loop_name == PROCEDURE_FORM
+        and tracker.get_slot("requested_slot") == "procedure_confirmed"
+        and choices.asks_to_go_ahead(text, tracker.get_slot("procedure"))
+    )
 
 
 async def answer_code_step(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.choices import read_yes_no
+from actions.choices import asks_to_go_ahead, read_yes_no
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.follow_ups import asked_operation, bare_follow_up, topics_clause_by_clause
 from actions.procedure_switch import resumed_procedure, switched_procedure, turns_to_another_id
@@ -117,3 +117,20 @@ def test_a_forgotten_password_said_with_its_use_is_that_ids(typed: str, first: s
 def test_the_not_now_buttons_words_typed_last_decline_the_offer() -> None:
     assert read_yes_no("offer_procedure", "やっぱりいいです今はしない") == "no"
     assert read_yes_no("offer_procedure", "チャットで手続きする") == "yes"
+
+
+def test_hurry_alone_goes_ahead_at_the_final_question_but_a_good_morning_does_not() -> None:
+    assert asks_to_go_ahead("はよ", "send_connection_id")
+    assert not asks_to_go_ahead("おはようございます", "send_connection_id")
+
+
+def test_hurry_read_as_a_hello_at_the_final_question_is_left_to_the_form() -> None:
+    slots = {"procedure": "send_connection_id", "requested_slot": "procedure_confirmed", "delivery_method": "post"}
+    t = tracker("greet", text="はよ", slots=slots, active_loop="procedure_form")
+    messages, events = run(ActionAnswer(), t)
+    assert responses(messages) == [] and events == []
+
+
+def test_the_words_correct_a_look_up_read_for_a_change_of_the_same_id() -> None:
+    said = responses(run(ActionAnswer(), tracker("check_ocn_id", text="OCN IDを別のアドレスに変えたい"))[0])
+    assert said[0] == "utter_answer_change_ocn_id"
