@@ -44,6 +44,7 @@ from actions.replies import goes_ahead_at_the_confirmation, read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, topic_of_procedure
 from ocn_ids.answers import (
     CHANGE_WORDS,
+    EMBEDDED_QUESTION,
     FORGOT_WORDS,
     KNOWS_CURRENT,
     ONES_OWN,
@@ -156,7 +157,7 @@ def _asks_the_bot_to_do_it(text: str) -> bool:
     """「お客さま番号を調べてください」: the bot asked to look the ID up, not how the customer does it. Not asked in
     question form (「調べてもらえますか」), nor 「送ってほしい」: the conversation writers expected the answer, which
     names the ways and offers the chat (decision set: 「接続用IDとパスワードを送ってほしいです」)."""
-    return asks_the_bot_to_look(text) and not asks_a_question(text)
+    return asks_the_bot_to_look(text) and not asks_a_question(EMBEDDED_QUESTION.sub("", text))
 
 
 def _look_up_asked_to_be_sent(intent: str, text: str) -> str:

@@ -434,9 +434,14 @@ def wishes_it_done(text: str) -> bool:
 
 def asks_the_bot_to_look(text: str) -> bool:
     word = fold(text)
+    asked = EMBEDDED_QUESTION.sub("", word)  # 「OCN IDが何だったか調べてもらいたい」 asks nothing itself
     return bool(_ASKS_THE_BOT_TO_LOOK.search(word)) and not (
-        NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(word)
+        NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(asked)
     )
+
+
+# A question inside a request (「何だったか」「どれだったか」), folded.
+EMBEDDED_QUESTION = re.compile(r"(何|なん|どれ|どこ)(だった|なの|でした)か")
 
 
 # 「お客さま番号をSMSで送ってほしい」「接続用IDを郵送で送ってください」: the bot asked to send the ID itself, which the
