@@ -17,6 +17,7 @@ from ocn_ids.answers import (
     LINKING_ASKED,
     LINKING_WORDS,
     UNLINKING,
+    WHICH_ID_ASKED,
     fold,
 )
 
@@ -43,3 +44,12 @@ def asks_beyond_the_link(tracker: Tracker, text: str) -> bool:
     if not named or not D_ACCOUNT_DETAILS.search(word):
         return False
     return bool(UNLINKING.search(word) or D_POINTS_PROBLEM.search(word)) or not LINKING_ASKED.search(word)
+
+
+def asks_which_id_links(tracker: Tracker, text: str) -> bool:
+    """「連携にはどのIDを使うんでしょう？お客さま番号？」 right after the linking answer: the page's answer says it (the
+    OCN ID is what is linked), so it is given again."""
+    if text.startswith("/") or not asked_in_recent_turns(tracker, f"utter_answer_{_TOPIC}", turns=2):
+        return False
+    word = fold(text)
+    return bool(LINKING_WORDS.search(word) and WHICH_ID_ASKED.search(word))

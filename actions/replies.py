@@ -56,7 +56,7 @@ from actions.conversation_state import (
     topic_discussed,
 )
 from actions.d_account_questions import NOT_ON_PAGE as D_ACCOUNT_NOT_ON_PAGE
-from actions.d_account_questions import asks_beyond_the_link
+from actions.d_account_questions import asks_beyond_the_link, asks_which_id_links
 from actions.follow_ups import (
     ID_NAMES,
     another_way_asked,
@@ -97,6 +97,7 @@ from ocn_ids.answers import (
     KEEPS_ON,
     LATER_ALONE,
     NEGATED,
+    ONCE_MORE,
     OTHER_THINGS,
     POINTS_BACK,
     PUTS_OFF,
@@ -105,6 +106,7 @@ from ocn_ids.answers import (
     REQUEST_FORM,
     RESTATES_THE_ANSWER,
     STOPS_THE_PROCEDURE,
+    TOPIC_KEYWORDS,
     WILL_TRY,
     WISHES_IT_DONE_FOR_ME,
     answers_in_words,
@@ -446,10 +448,36 @@ async def answer_receiving_question(dispatcher: CollectingDispatcher, tracker: T
 async def answer_d_account_question(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """「dポイントってどれくらいたまるの」「連携を解除したい」: what the help page does not say of dアカウント,
     said honestly with the linking page (actions/d_account_questions.py); then the form's question, if any."""
+    if asks_which_id_links(tracker, text):
+        dispatcher.utter_message(response="utter_topic_again", title=TOPICS["link_d_account"].title)
+        return answer_topic("link_d_account", dispatcher, tracker)
     if not asks_beyond_the_link(tracker, text):
         return None
     dispatcher.utter_message(response=D_ACCOUNT_NOT_ON_PAGE, link=link("link_d_account"))
     return [FollowupAction(PROCEDURE_FORM)] if in_procedure(tracker) else []
+
+
+async def answer_earlier_topic_again(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「で、さっきのdアカウントのやつもう一回」: an answer given earlier in the chat, named by its words and asked for
+    once more (another came between, so it is no follow-up of the last), given again as such."""
+    word = fold(text)
+    if in_procedure(tracker) or not (ONCE_MORE.search(word) and POINTS_BACK.search(word)):
+        return None
+    plain = without_slips(word)
+    topic = next((topic for topic, words in TOPIC_KEYWORDS if words.search(plain)), None)
+    if topic is None or not _answered_in_this_session(tracker, topic):
+        return None
+    dispatcher.utter_message(response="utter_topic_again", title=TOPICS[topic].title)
+    return answer_topic(topic, dispatcher, tracker)
+
+
+def _answered_in_this_session(tracker: Tracker, topic: str) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == f"utter_answer_{topic}":
+            return True
+    return False
 
 
 async def answer_after_the_login_history(
@@ -803,6 +831,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("code_step", answer_code_step),
     ("cancel_taken_back", answer_cancel_taken_back),
     ("after_the_login_history", answer_after_the_login_history),
+    ("earlier_topic_again", answer_earlier_topic_again),
     ("courtesy", answer_courtesy),
     ("acknowledgement", answer_acknowledgement),
     ("follow_up", answer_follow_up),

@@ -331,6 +331,8 @@ CHOICE_HEADS = tuple(
 )
 # A reply that points back to an earlier question (「あ、さっきのは接続用のほうです」): read as a late answer.
 POINTS_BACK = re.compile(r"さっき|先ほど|さきほど|前の質問|最初の")
+# 「さっきのdアカウントのやつもう一回」: an earlier answer asked for again (folded).
+ONCE_MORE = re.compile(r"もっかい|もう一回|もう1回|もういっかい|もう一度|もういちど|再度|さいど")
 
 # How a follow-up to the answer just given starts or ends: 「それって…」「その場合は…」「〜でもいいの？」.
 FOLLOW_UP_MARKERS = re.compile(
@@ -440,6 +442,10 @@ def asks_the_bot_to_look(text: str) -> bool:
     )
 
 
+# Which ID a thing is done with (「どのIDを使うんでしょう」「IDはどれ？」), folded.
+WHICH_ID_ASKED = re.compile(
+    r"(どの|どっちの|どちらの|何の|なんの)(id|あいでぃ|番号)|(id|番号)(は|って)(どれ|どっち|どちら)"
+)
 # A question inside a request (「何だったか」「どれだったか」), folded.
 EMBEDDED_QUESTION = re.compile(r"(何|なん|どれ|どこ)(だった|なの|でした)か")
 

@@ -134,3 +134,39 @@ def test_hurry_read_as_a_hello_at_the_final_question_is_left_to_the_form() -> No
 def test_the_words_correct_a_look_up_read_for_a_change_of_the_same_id() -> None:
     said = responses(run(ActionAnswer(), tracker("check_ocn_id", text="OCN IDを別のアドレスに変えたい"))[0])
     assert said[0] == "utter_answer_change_ocn_id"
+
+
+def _bot(name: str) -> dict:
+    return {"event": "bot", "metadata": {"utter_action": name}}
+
+
+def test_which_id_the_link_uses_asked_right_after_its_answer_gets_it_again() -> None:
+    typed = "連携にはどのIDを使うんでしょう？お客さま番号？"
+    events = [
+        {"event": "user", "text": "dポイントをためたい"},
+        _bot("utter_answer_link_d_account"),
+        _bot("utter_ask_survey"),
+        {"event": "user", "text": typed},
+    ]
+    slots = {"topic": "link_d_account", "pending_question": "survey"}
+    said = responses(run(ActionAnswer(), tracker("ask_id_types", text=typed, slots=slots, events=events))[0])
+    assert said[:2] == ["utter_topic_again", "utter_answer_link_d_account"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "again"),
+    [("で、さっきのdアカウントのやつもう一回", True), ("さっきのマイページの登録のやつ、もう一度お願い", False),
+     ("dアカウントの連携をもう一回したい", False)],
+)  # fmt: skip
+def test_an_earlier_answer_asked_for_once_more_by_its_words_is_given_again(typed: str, again: bool) -> None:
+    """Only an answer given earlier in this chat (My Page's registration was not), pointed back to."""
+    events = [
+        {"event": "user", "text": "dポイントためたい"},
+        _bot("utter_answer_link_d_account"),
+        {"event": "user", "text": "マイページ入れない"},
+        _bot("utter_answer_check_ocn_id"),
+        {"event": "user", "text": typed},
+    ]
+    slots = {"topic": "check_ocn_id", "pending_question": "offer_procedure"}
+    said = responses(run(ActionAnswer(), tracker("out_of_scope", text=typed, slots=slots, events=events))[0])
+    assert (said[:2] == ["utter_topic_again", "utter_answer_link_d_account"]) is again, said
