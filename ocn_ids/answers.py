@@ -1123,7 +1123,8 @@ _THE_PAGES_THINGS_SLIPPED = re.compile(without_slips(r"ぱすわ|ばんごう|�
 # (「ソフトバンクから乗り換えたんですが」), nor docomo (its account is the dアカウント linked with OCN). Folded text.
 _OTHER_PROVIDERS_OWN = re.compile(
     r"(そふとばんく|softbank|(?<![a-z])au(?![a-z])|えーゆー|楽天|らくてん|わいもばいる|ymobile|ahamo|povo|linemo|nuro|"
-    r"biglobe|びっぐろーぶ|so-net|そねっと|plala|ぷらら|nifty|にふてぃ|jcom|じぇいこむ|yahoo|やふー)(の|で)(ほうの|方の)?"
+    r"biglobe|びっぐろーぶ|so-net|そねっと|plala|ぷらら|nifty|にふてぃ|jcom|じぇいこむ|yahoo|やふー)"
+    r"(光|ひかり|えあー|air)?(の|で)(ほうの|方の)?"  # 「ソフトバンク光のID」
     r"(めーる|めあど|あどれす|あかうんと|id|ぱすわーど)"
 )
 

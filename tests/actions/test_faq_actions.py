@@ -1498,6 +1498,7 @@ def test_a_goodbye_read_unsurely_as_a_person_is_a_goodbye(confidence: float, han
     "typed, off_topic",
     [
         ("えーとあのあとソフトバンクのほうのメールも見てもらえますか", True),  # another provider's mail
+        ("ソフトバンク光のID忘れた", True),  # its fibre service's name
         ("OCNのメールをGmailで見たいんですけど", False),  # OCN's, in another app: not off-topic
         ("わたし は dアカウント を まだ もって いません。だいじょうぶ ですか", False),  # linking it is the page's
         ("dホイントためたい", False),

@@ -170,3 +170,17 @@ def test_an_earlier_answer_asked_for_once_more_by_its_words_is_given_again(typed
     slots = {"topic": "check_ocn_id", "pending_question": "offer_procedure"}
     said = responses(run(ActionAnswer(), tracker("out_of_scope", text=typed, slots=slots, events=events))[0])
     assert (said[:2] == ["utter_topic_again", "utter_answer_link_d_account"]) is again, said
+
+
+def test_another_providers_id_found_in_a_section_is_out_of_scope() -> None:
+    ranking = [("nlu_fallback", 0.5), ("check_connection_id", 0.3), ("forgot_password", 0.2)]
+    t = tracker("nlu_fallback", text="ソフトバンク光のID忘れた", ranking=ranking)
+    said = responses(run(ActionClarify(), t)[0])
+    assert said[0].startswith("utter_answer_out_of_scope")
+
+
+def test_dpoints_found_in_a_section_are_the_pages_not_another_service() -> None:
+    ranking = [("nlu_fallback", 0.5), ("link_d_account", 0.3), ("out_of_scope", 0.2)]
+    t = tracker("nlu_fallback", text="dポイント貯まるとか宣伝してたくせにやり方わかんねーよ", ranking=ranking)
+    said = responses(run(ActionClarify(), t)[0])
+    assert not said[0].startswith("utter_answer_out_of_scope")
