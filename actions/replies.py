@@ -100,11 +100,13 @@ from ocn_ids.answers import (
     ONCE_MORE,
     OTHER_THINGS,
     POINTS_BACK,
+    POINTS_BACK_TO_IT,
     PUTS_OFF,
     QUESTION_MARK,
     QUESTION_WORDS,
     REQUEST_FORM,
     RESTATES_THE_ANSWER,
+    SAME_OR_DIFFERENT,
     STOPS_THE_PROCEDURE,
     TOPIC_KEYWORDS,
     WILL_TRY,
@@ -131,7 +133,7 @@ from ocn_ids.answers import (
     wishes_it_done,
 )
 from ocn_ids.normalize import MAX_MESSAGE_CHARS, nfkc, without_slips
-from ocn_ids.parse import ACCOUNT_ENTITIES, named_id_types
+from ocn_ids.parse import ACCOUNT_ENTITIES, find_choices, named_id_types
 
 Events = list[dict[str, Any]]
 # What the classifier may call a thank-you it could not place (a yes, a no, a fallback); a longer
@@ -556,6 +558,23 @@ async def answer_procedure_button_typed(dispatcher: CollectingDispatcher, tracke
     return [*start_procedure_events(tracker, procedure), FollowupAction(PROCEDURE_FORM)]
 
 
+async def answer_same_or_different(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
+    """「それは、メールを見るときのパスワードとは別のものなのですか」「「認証ID」と「接続用ID」は same thing?」:
+    whether two IDs (or their passwords) are the same, named, by their use or as the one just answered: the three
+    IDs' answer, which tells them apart."""
+    word = fold(text)
+    if in_procedure(tracker) or not SAME_OR_DIFFERENT.search(word) or not asks_a_question(text):
+        return None  # 「メールのと同じにしたい」 is no question
+    names = [found.value for found in find_choices(text) if found.entity == "id_type"]
+    if (used_for := password_named_by_its_use(text)) is not None:
+        names.append(used_for)
+    if POINTS_BACK_TO_IT.search(word) and (earlier := id_of_topic(tracker.get_slot("topic"))):
+        names.append(earlier)
+    if len(names) < 2:
+        return None
+    return answer_topic("ask_id_types", dispatcher, tracker)
+
+
 async def answer_two_topics(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """One message that asks two help-page questions: both answers, the second with its next step."""
     # 「お客さま番号って変えられますか？あとOCN IDも変えたい」: a part for each, read as one of the two or neither;
@@ -834,6 +853,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     ("earlier_topic_again", answer_earlier_topic_again),
     ("courtesy", answer_courtesy),
     ("acknowledgement", answer_acknowledgement),
+    ("same_or_different", answer_same_or_different),
     ("follow_up", answer_follow_up),
     ("about_the_id", answer_about_the_id),
     ("current_one_forgotten", answer_current_one_forgotten),

@@ -442,6 +442,12 @@ def asks_the_bot_to_look(text: str) -> bool:
     )
 
 
+# Whether two things are the same or differ (folded; 「別のもの」「同じ」「same thing」).
+SAME_OR_DIFFERENT = re.compile(
+    r"別の|べつの|別もの|べつもの|同じ|おなじ|違う|ちがう|違い|ちがい|一緒|いっしょ|same|different"
+)
+# The one just spoken of (「それは…」「そっちも…」), folded.
+POINTS_BACK_TO_IT = re.compile(r"^(それ|そっち|そちら|これ|あれ)|(それ|そっち|そちら)(は|って|と|も)")
 # Which ID a thing is done with (「どのIDを使うんでしょう」「IDはどれ？」), folded.
 WHICH_ID_ASKED = re.compile(
     r"(どの|どっちの|どちらの|何の|なんの)(id|あいでぃ|番号)|(id|番号)(は|って)(どれ|どっち|どちら)"

@@ -184,3 +184,20 @@ def test_dpoints_found_in_a_section_are_the_pages_not_another_service() -> None:
     t = tracker("nlu_fallback", text="dポイント貯まるとか宣伝してたくせにやり方わかんねーよ", ranking=ranking)
     said = responses(run(ActionClarify(), t)[0])
     assert not said[0].startswith("utter_answer_out_of_scope")
+
+
+@pytest.mark.parametrize(
+    ("typed", "topic", "told_apart"),
+    [("それは、メールを見るときのパスワードとは別のものなのですか。", "change_connection_id_password", True),
+     ("「認証ID」 と 「接続用ID」 は same thing?", "change_connection_id_password", True),
+     ("お客さま番号とOCN IDって同じですか？", None, True),
+     ("接続用IDのパスワードもメールのと同じにしたい", "change_connection_id_password", False),
+     ("それって同じ手順ですか？", "change_connection_id_password", False)],
+)  # fmt: skip
+def test_whether_two_ids_are_the_same_gets_the_answer_that_tells_them_apart(
+    typed: str, topic: str | None, told_apart: bool
+) -> None:
+    events = [{"event": "user", "text": "…"}, _bot(f"utter_answer_{topic}"), {"event": "user", "text": typed}]
+    t = tracker("nlu_fallback", text=typed, slots={"topic": topic}, events=events if topic else [])
+    said = responses(run(ActionClarify(), t)[0])
+    assert (said[0] == "utter_answer_ask_id_types") is told_apart, said
