@@ -51,6 +51,7 @@ from ocn_ids.answers import (
     PASSWORD_WORDS,
     THE_ID_ITSELF,
     THE_ID_SENT,
+    WHAT_IT_LOOKS_LIKE,
     asks_for_chat_procedure,
     asks_for_the_chat_procedure_despite_slips,
     asks_for_the_internet_id,
@@ -234,8 +235,13 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
     if intent == "ask_id_types" and asks_for_the_internet_id(text):
         return "check_connection_id"  # the one ID of the internet's settings, not the three IDs
     named = named_id_types(text)
-    if intent == "ask_id_types" and len(named) == 1 and (ONES_OWN.search(nfkc(text).lower()) or _forgot_the_id(text)):
-        # 「自分のOCN IDってなんだっけ」「OCN IDを忘れました。何でしたっけ」: the look-up of that one
+    if (
+        intent == "ask_id_types"
+        and len(named) == 1
+        and (ONES_OWN.search(nfkc(text).lower()) or _forgot_the_id(text) or WHAT_IT_LOOKS_LIKE.search(fold(text)))
+    ):
+        # 「自分のOCN IDってなんだっけ」「OCN IDを忘れました。何でしたっけ」「お客さま番号ってどういう形の番号？」:
+        # the look-up of that one, whose answer says what it looks like and where it is written
         return TOPIC_OF_ID[named.pop()]["check"]
     return intent
 

@@ -448,6 +448,10 @@ SAME_OR_DIFFERENT = re.compile(
 )
 # The one just spoken of (「それは…」「そっちも…」), folded.
 POINTS_BACK_TO_IT = re.compile(r"^(それ|そっち|そちら|これ|あれ)|(それ|そっち|そちら)(は|って|と|も)")
+# What one ID looks like or which it is (「どういう形の番号」「お客さま番号というのはどれ」), folded.
+WHAT_IT_LOOKS_LIKE = re.compile(
+    r"どれ(です|でしょう|のこと|ですか|か$)|どんな(形|かたち|番号|もの)|どういう(形|かたち|番号)|何桁|なんけた|形式"
+)
 # Which ID a thing is done with (「どのIDを使うんでしょう」「IDはどれ？」), folded.
 WHICH_ID_ASKED = re.compile(
     r"(どの|どっちの|どちらの|何の|なんの)(id|あいでぃ|番号)|(id|番号)(は|って)(どれ|どっち|どちら)"

@@ -201,3 +201,13 @@ def test_whether_two_ids_are_the_same_gets_the_answer_that_tells_them_apart(
     t = tracker("nlu_fallback", text=typed, slots={"topic": topic}, events=events if topic else [])
     said = responses(run(ActionClarify(), t)[0])
     assert (said[0] == "utter_answer_ask_id_types") is told_apart, said
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("お客さま番号ってどういう形の番号なんでしょうか？請求書に載ってる番号と同じものですか？", "utter_answer_check_customer_number"),
+     ("お客さま番号というのはどれでしょうか。", "utter_answer_check_customer_number"),
+     ("お客さま番号とOCN IDの違いは？", "utter_answer_ask_id_types")],
+)  # fmt: skip
+def test_what_one_id_looks_like_is_its_look_up(typed: str, first: str) -> None:
+    assert responses(run(ActionAnswer(), tracker("ask_id_types", text=typed))[0])[0] == first
