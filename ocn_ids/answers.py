@@ -651,6 +651,8 @@ ASKS_FOR_A_PERSON = re.compile(
     r"((?<![\u4e00-\u9fff])人|ひと|担当|たんとう|おぺれーたー|有人|すたっふ|係の|人間|にんげん)(の方|のかた|者|しゃ|さん)?"
     r"(と|に|へ)(直接)?(話(したい|せ|させ|がしたい)|はな(したい|せ|させ)|つな|繋|代わ|代え|かわ|かえ|替わ)|"
     r"talkto(a|an)?(human|person|operator|agent|staff)|(human|realperson|operator)please|"  # folded: no spaces
+    # 「やっぱ人に聞く」 at the end: a person, not someone of the customer's own (「家の人に聞く」「会社の人に」)
+    r"(?<![\u4e00-\u9fffのがはもと])(人|人間)に(聞く|きく)(わ|よ)?$|"
     # Staff asked for in a request (「オペレーターさんお願いします」「窓口の人に聞きたい」「係の人を呼んでください」);
     # not 「会社の担当者に聞いてみます」 (the customer's own plan) nor 「家の人に聞きます」.
     r"(担当|たんとう|おぺれーたー|すたっふ|さぽーとの(人|ひと|方|かた)|窓口の(人|ひと|方|かた)|係の(人|ひと|方|かた)|有人|"

@@ -812,6 +812,7 @@ def test_a_yes_or_no_to_anything_else_ends_the_conversation(
         ("担当者はいませんか", "bot_challenge", {}),
         ("むり？😭 人間で", "bot_challenge", {"pending_question": "survey"}),  # how it should be handled
         ("English の staff いますか?", "nlu_fallback", {}),  # a person asked after
+        ("解決してねーよ やっぱ人に聞く", "deny", {"pending_question": "survey"}),
     ],
 )
 def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, slots: dict) -> None:
@@ -833,6 +834,7 @@ def test_a_person_asked_for_in_words_goes_to_a_person(typed: str, intent: str, s
         ("人間と話してる？", "bot_challenge", {}),  # are you a bot?
         ("お客さま番号を出してください", "nlu_fallback", {}),  # a number shown, not a person
         ("本人に代わります", "nlu_fallback", {}),  # the account holder takes over the phone
+        ("わかりました、家の人に聞く", "nlu_fallback", {}),  # someone of the customer's own
         (
             "主人と相談してから決めます",
             "deny",
