@@ -118,6 +118,8 @@ from ocn_ids.answers import (
     asks_for_chat_procedure,
     asks_for_chat_procedure_despite_slips,
     cannot_do_it_themselves,
+    closes_with_thanks,
+    courtesy_parts,
     ends_with_a_closing,
     fold,
     means_both,
@@ -322,6 +324,10 @@ async def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker, te
     is open, thanks say it was resolved."""
     word = fold(text)
     intent = latest_intent(tracker)
+    surveyed = tracker.get_slot("pending_question") == "survey"
+    said_more = courtesy_parts(word) is None and intent != "thank"  # thanks alone leave the survey open
+    if surveyed and said_more and closes_with_thanks(text) and not still_unresolved(word) and not asks_a_question(text):
+        return record_survey(dispatcher, tracker, resolved=True)  # 「…めんどくさ…まあわかったよ、どーも」
     nothing_asked = not tracker.get_slot("pending_question") and not in_procedure(tracker)
     if nothing_asked and leaves_in_other_words(text):
         dispatcher.utter_message(response="utter_goodbye")  # 「じゃあいいです」 read as nothing at all: leaving

@@ -231,6 +231,13 @@ def thanks_in(word: str) -> bool:
     )
 
 
+def closes_with_thanks(text: str) -> bool:
+    """The message's last clause is thanks alone (「…まあわかったよ、どーも」「助かった、ありがと」), whatever came before."""
+    clauses = [part for part in re.split(r"[、。,.!！…\s]+", nfkc(text)) if part.strip()]
+    last = fold(clauses[-1]) if clauses else ""
+    return bool(last) and (last in THANKS or last in THANKS_ALONE)
+
+
 def closes_the_chat(word: str) -> bool:
     """A folded reply made only of courtesy words, one of them a closing (「ありがとう、以上です」)."""
     return any(part in CLOSINGS for part in courtesy_parts(word) or ())

@@ -11,7 +11,7 @@ from actions.choices import asks_to_go_ahead, read_yes_no
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.follow_ups import asked_operation, bare_follow_up, topics_clause_by_clause
 from actions.procedure_switch import resumed_procedure, switched_procedure, turns_to_another_id
-from tests.actions.trackers import responses, run, tracker
+from tests.actions.trackers import responses, run, slot_events, tracker
 
 
 @pytest.mark.parametrize(
@@ -211,3 +211,14 @@ def test_whether_two_ids_are_the_same_gets_the_answer_that_tells_them_apart(
 )  # fmt: skip
 def test_what_one_id_looks_like_is_its_look_up(typed: str, first: str) -> None:
     assert responses(run(ActionAnswer(), tracker("ask_id_types", text=typed))[0])[0] == first
+
+
+def test_thanks_as_the_last_clause_answers_the_survey() -> None:
+    typed = "メールソフトも設定しなおしとかめんどくさ…まあわかったよ、どーも"
+    events = [{"event": "user", "text": "…"}, _bot("utter_ask_survey"), {"event": "user", "text": typed}]
+    t = tracker(
+        "nlu_fallback", text=typed, slots={"pending_question": "survey", "topic": "change_ocn_id"}, events=events
+    )
+    messages, events = run(ActionClarify(), t)
+    assert responses(messages) == ["utter_survey_thanks"]
+    assert slot_events(events)["survey_answer"] == "resolved"
