@@ -28,6 +28,7 @@ from actions.links import contact_response, link
 from actions.password_warning import typed_password
 from actions.procedure_switch import switched_procedure
 from channels.client_ref import from_metadata
+from nlu_components.kana_reading import reading
 from ocn_ids.answers import (
     ASKS_IF_IT_WILL_DO,
     CLAUSES,
@@ -180,6 +181,19 @@ def _spoken_address_confirmed(tracker: Tracker, text: str) -> str | None:
     return address
 
 
+def _address_read_aloud(text: str) -> str | None:
+    """An address said aloud (ocn_ids/spoken_mail.py), also when voice input wrote the name in kanji
+    (「太郎ドット山田アットマーク…」): read in kana by Sudachi first (nlu_components/kana_reading.py)."""
+    address = spoken_mail(text)
+    if address is None and _KANJI.search(text) and _SAID_MARK.search(text):
+        address = spoken_mail(reading(text))
+    return address
+
+
+_KANJI = re.compile(r"[\u4e00-\u9fff]")
+_SAID_MARK = re.compile(r"ドット|どっと|アット|あっと")
+
+
 def which_id_verifies(text: str, tracker: Tracker | None = None) -> str | None:
     """At the ID question, the reply to 「OCN IDでもいいですか」「お客さま番号がわからないんですけど」
     「接続用IDしかわかりません」 (one ID named, whether it will do or that the customer does not have it): which
@@ -296,7 +310,7 @@ class VerificationSlots:
             # and said back so that a misheard letter is seen (the code goes only to the account's own contact).
             dispatcher.utter_message(response="utter_spelled_address_read", address=address)
             return {"account_ref": address}
-        if requested == "account_ref" and (address := spoken_mail(text)):
+        if requested == "account_ref" and (address := _address_read_aloud(text)):
             # An address said aloud (「たろうどっとやまだあっと…」): a name's kana has more than one spelling, so the
             # reading is offered to confirm, never used unseen: the form asks for the ID again with the address as
             # a button (procedure_form.ActionAskAccountRef).

@@ -23,7 +23,7 @@ _PART_MARKS = {"はいふん": "-", "まいなす": "-", "あんだーばー": "
 # Fillers and the address's label before it; です after it (not 「あ」 alone: 「あいこ」 is a name).
 _AROUND = re.compile(
     r"^(?:えーっと|えーと|えっと|ええと|あのー|あのう|あの|あー|んーと|んと)*(?:ですね)?"
-    r"(?:(?:(?:めーる)?あどれす|めあど|めーる|ocnid|おーしーえぬあいでぃー?|id)(?:は|が)?)?"
+    r"(?:(?:(?:めーる)?あどれす|めあど|めーる|ocnid|ocnあいでぃー?|おーしーえぬあいでぃー?|id)(?:は|が)?)?"
     r"|(?:です|でした|だよ|ですね|で)$"
 )
 # Longer than this (an address said aloud is some 30–60 kana), a message is no address: nothing is read.

@@ -21,7 +21,7 @@ from ocn_ids.parse import (
     find_values,
     one_time_code,
 )
-from ocn_ids.spoken_mail import spoken_mail
+from ocn_ids.spoken_mail import spelled_mail, spoken_mail
 from ocn_ids.spoken_numbers import spoken_number
 
 
@@ -301,3 +301,12 @@ def test_a_greeting_that_asks_nothing(text: str, greets: bool) -> None:
 )  # fmt: skip
 def test_a_procedure_asked_for_without_naming_one(text: str, asks: bool) -> None:
     assert asks_for_chat_procedure(text) is asks
+
+
+def test_an_address_spelled_letter_by_letter_has_one_spelling_a_name_in_kana_has_more() -> None:
+    spelled = (
+        "ティーエーアールオードットワイエーエムエーディーエーアットマークオーシーエヌドットエヌイードットジェイピー"
+    )
+    assert spelled_mail(spelled) == "taro.yamada@ocn.ne.jp"
+    assert spelled_mail("たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー") is None
+    assert spoken_mail("たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー") == "taro.yamada@ocn.ne.jp"

@@ -1256,3 +1256,26 @@ def test_the_ids_own_fact_at_the_final_question_needs_the_id_named(typed: str, a
     dispatcher = CollectingDispatcher()
     asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(dispatcher, t, {}))
     assert ("utter_fact_customer_number_fixed" in responses(dispatcher.messages)) is answered
+
+
+def test_an_address_spelled_letter_by_letter_is_used_and_said_back(client: FakeClient) -> None:
+    """Letters spelled out have one spelling, as if typed: the code is sent, and the reading is shown so that a
+    misheard letter is seen."""
+    said = "ティーエーアールオードットワイエーエムエーディーエーアットマークオーシーエヌドットエヌイードットジェイピー"
+    slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
+    t = tracker("nlu_fallback", text=said, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    assert responses(dispatcher.messages)[0] == "utter_spelled_address_read"
+    assert slot_events(events).get("account_ref") == "taro.yamada@ocn.ne.jp"
+
+
+def test_a_name_in_kanji_said_aloud_is_read_in_kana_and_offered_to_confirm(client: FakeClient) -> None:
+    said = "OCN IDは太郎ドット山田アットマークオーシーエヌドットエヌイードットジェーピーです"
+    slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
+    t = tracker("nlu_fallback", text=said, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    assert responses(dispatcher.messages) == ["utter_spoken_address_check"]
+    assert dispatcher.messages[0].get("address") == "taro.yamada@ocn.ne.jp"
+    assert slot_events(events).get("account_ref") is None and client.calls == []
