@@ -144,6 +144,10 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
                 "ってなに",
                 "何それ",
                 "なにそれ",
+                "見当もつきません",
+                "見当がつきません",
+                "見当もつかない",
+                "見当がつかない",
             ),
         ),
     ),
@@ -234,8 +238,8 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     word = fold(text)
     if question == "offer_procedure" and (_puts_it_off(word) or _will_look_alone(word)):
         return "no"  # 「また後でやります」「はい、見てみます」 to 「チャットでのお手続きをご希望ですか？」: not now
-    if question == "offer_procedure" and word.endswith(_NOT_NOW_BUTTON):
-        return "no"  # 「やっぱりいいです今はしない」: the button's words typed last
+    if question == "offer_procedure" and _NOT_NOW_BUTTON.search(word):
+        return "no"  # 「やっぱりいいです今はしない」「今はしないことにいたします」: the button's words in a reply
     whole = _read_word(asked, word)
     if whole is not None:
         return whole
@@ -261,7 +265,7 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     return None
 
 
-_NOT_NOW_BUTTON = fold("今はしない")
+_NOT_NOW_BUTTON = re.compile(fold("今はしない") + "([^と]|$)")  # not 「今はしないとだめ？」
 _LOOKS_AHEAD = re.compile(r"助かります|たすかります|ぜひ|是非|よろしく|宜しく")
 
 
@@ -329,6 +333,11 @@ def _strip_fillers(word: str, keep: int = 1) -> str:
             if word.endswith(tail) and len(word) - len(tail) >= keep:
                 word, changed = word[: -len(tail)], True
     return word
+
+
+def choice_of(question: str, value: str) -> Choice:
+    """The choice of `question` with that value."""
+    return next(choice for choice in QUESTIONS[question] if choice.value == value)
 
 
 def read_choice(question: str, text: str) -> list[Choice]:

@@ -238,7 +238,12 @@ def _read_again(intent: str, tracker: Tracker, in_form: bool) -> str:
     if (
         intent == "ask_id_types"
         and len(named) == 1
-        and (ONES_OWN.search(nfkc(text).lower()) or _forgot_the_id(text) or WHAT_IT_LOOKS_LIKE.search(fold(text)))
+        and (
+            ONES_OWN.search(nfkc(text).lower())
+            or _forgot_the_id(text)
+            or WHAT_IT_LOOKS_LIKE.search(fold(text))
+            or asked_operation(text, "") == "check"  # 「接続用IDというものを確かめたいのですが」
+        )
     ):
         # 「自分のOCN IDってなんだっけ」「OCN IDを忘れました。何でしたっけ」「お客さま番号ってどういう形の番号？」:
         # the look-up of that one, whose answer says what it looks like and where it is written

@@ -97,6 +97,7 @@ from ocn_ids.answers import (
     KEEPS_ON,
     LATER_ALONE,
     NEGATED,
+    NO_IDEA_WHICH,
     ONCE_MORE,
     OTHER_THINGS,
     POINTS_BACK,
@@ -109,6 +110,7 @@ from ocn_ids.answers import (
     SAME_OR_DIFFERENT,
     STOPS_THE_PROCEDURE,
     TOPIC_KEYWORDS,
+    UNDERSTOOD_WELL,
     WILL_TRY,
     WISHES_IT_DONE_FOR_ME,
     answers_in_words,
@@ -165,7 +167,9 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
     if goes_ahead_at_the_confirmation(tracker, text):
         return "go_ahead", []  # 「はよ」 read as a hello: the form reads the yes (extract_procedure_confirmed)
     greeting = latest_intent(tracker) == "greet" and not apologizes_only(text)  # 「すみません」 alone is no hello
-    opens = not _answered_just_before(tracker) and len(fold(text)) <= _LONGEST_HELLO
+    # A reply to an open question is no opening hello (「どちらなのか、私には見当もつきません」 read as a hello).
+    replies = bool(tracker.get_slot("pending_question"))
+    opens = not _answered_just_before(tracker) and not replies and len(fold(text)) <= _LONGEST_HELLO
     if greeting and (GREETS_OR_ASKS.search(fold(text)) or opens):
         # 「こんにちは、また質問なんですが」 and a hello to open the chat are greetings, read as such; a long
         # message read as a hello with no greeting in it (「…今日のところはやめておきます」) is read on.
@@ -363,6 +367,8 @@ async def answer_acknowledgement(dispatcher: CollectingDispatcher, tracker: Trac
     surveyed = tracker.get_slot("pending_question") == "survey"
     if in_procedure(tracker) or not (surveyed or _answered_just_before(tracker)) or asks_a_question(text):
         return None
+    if surveyed and UNDERSTOOD_WELL.search(fold(text)) and not still_unresolved(fold(text)):
+        return record_survey(dispatcher, tracker, resolved=True)  # 「…申し訳ございません。大変よく分かりました」
     # The answer said back: not when the classifier reads a topic in it at all surely (「なるほど三つあるんですね、
     # それぞれの違いは」 asks on).
     topical = latest_intent(tracker) in TOPICS and latest_confidence(tracker) >= _TOPIC_IN_A_RESTATEMENT
@@ -606,7 +612,10 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     if way_chosen:  # the connection ID's answer, then 「解決しましたか？」: 「じゃあ郵送で送ってもらえますか」
         return [*start_procedure_events(tracker, "send_connection_id"), FollowupAction(PROCEDURE_FORM)]
     courteous = latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
-    if courteous and not (question == "survey" and answers_in_words(text)):
+    says_which = (
+        question == "which_password" and _the_one_id_named(text) is not None
+    )  # 「お返事ありがとう…メールのほう」
+    if courteous and not (question == "survey" and answers_in_words(text)) and not says_which:
         # 「OK、ありがとう」「了解、失礼します」: small talk (answer_courtesy), the question stays open; only
         # 「はい、解決しました。ありがとう」 to 「解決しましたか？」 is recorded as its answer. Read as thanks or a
         # goodbye without a word of either (「あとで」), it is read as the reply it may be.
@@ -629,6 +638,9 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
             # 「よくわかりませんが…メールを見るときに入れるものだと思います」: longer than a choice's words, but it
             # says which ID the password is for.
             return resolve_which_password(dispatcher, tracker, named)
+        if question == "which_password" and NO_IDEA_WHICH.search(fold(text)) and not named_id_types(text):
+            # 「どちらなのか、私には見当もつきません」: the 「わからない」 button in a sentence
+            return _chosen(question, choices.choice_of(question, "unknown"), dispatcher, tracker)
     if question == "offer_procedure" and (only_acknowledges(text) or no_longer_needed(text)):
         # 「わかりました」 takes the answer, 「あ、思い出しました」 needs it no more: neither asks for the procedure.
         return ask_survey(dispatcher)

@@ -397,9 +397,7 @@ LINKING_WORDS = re.compile(r"連携|れんけい|ひもづけ|紐づけ|紐付�
 
 
 # What follows 「調べて」「送って」 when the bot is asked to do it: not 「もらえないんですか」 (asks whether it can).
-_ASKED_OF_THE_BOT = (
-    r"(ください|下さい|くださ|ほしい|欲しい|もらえ(?!ない|ません)|もらい|いただけ(?!ない|ません)|くれ(?!ない|ません)|$)"
-)
+_ASKED_OF_THE_BOT = r"(ください|下さい|くださ|ほしい|欲しい|もらえ(?!ない|ません)|もらい|いただけ(?!ない|ません)|いただきた|くれ(?!ない|ません)|$)"
 # 「お客さま番号を調べてください」「ログイン履歴みせて」「OCN IDを確認してほしい」: the bot itself asked to look it
 # up, which is the chat's procedure (not 「教えて」, which asks as much for the way). On the folded text.
 _ASKS_THE_BOT_TO_LOOK = re.compile(r"(調べて|しらべて|確認して|かくにんして|見せて|みせて)" + _ASKED_OF_THE_BOT)
@@ -459,6 +457,10 @@ POINTS_BACK_TO_IT = re.compile(r"^(それ|そっち|そちら|これ|あれ)|(�
 WHAT_IT_LOOKS_LIKE = re.compile(
     r"どれ(です|でしょう|のこと|ですか|か$)|どんな(形|かたち|番号|もの)|どういう(形|かたち|番号)|何桁|なんけた|形式"
 )
+# Not knowing which, said in a sentence (「どちらなのか、私には見当もつきません」「どっちかわかんない」), folded.
+NO_IDEA_WHICH = re.compile(r"(どちら|どっち|どれ).{0,10}(見当|けんとう|わから|分から|わかん|知らな|しらな)")
+# Understood, said with weight (「大変よく分かりました」「よーくわかりました」), folded: the answer did it.
+UNDERSTOOD_WELL = re.compile(r"(よく|よーく|大変よく|とてもよく|すごくよく)(分かりました|わかりました|理解できました)")
 # Which ID a thing is done with (「どのIDを使うんでしょう」「IDはどれ？」), folded.
 WHICH_ID_ASKED = re.compile(
     r"(どの|どっちの|どちらの|何の|なんの)(id|あいでぃ|番号)|(id|番号)(は|って)(どれ|どっち|どちら)"
@@ -519,6 +521,7 @@ def takes_up_the_offer_in_words(text: str) -> bool:
     word = fold(text)
     slipped = without_slips(word)
     asked = _TAKES_IT_UP.match(slipped) or _ROMAJI_CHAT.fullmatch(word) or asks_for_chat_procedure(text)
+    asked = asked or asks_the_bot_to_look(text)  # 「ぜひ調べていただきたく存じます」
     declined = _NEGATED_SLIPPED.search(slipped) or PUTS_OFF.search(word) or INSTEAD_OF.search(word)
     return bool(asked) and not (declined or _CANNOT_OR_AFRAID.search(word))
 
@@ -1155,11 +1158,23 @@ def of_another_providers_own(text: str) -> bool:
 
 
 def speaks_of_other_matters(text: str) -> bool:
-    """「来月の支払いはいつ」「引っ越しの手続きはどちらに」: another matter, and none of the page's."""
+    """「来月の支払いはいつ」「引っ越しの手続きはどちらに」: another matter, and none of the page's; moving house or the
+    contract's holder (「今のインターネットを新しい家に持っていける？」「契約を主人の名前から私の名前に」) also beside the
+    internet, unless an ID or a password is named."""
     word = fold(text)
     plain = without_slips(word)
+    if _THE_CONTRACT_ITSELF.search(word) and not (named_id_types(text) or _OF_THE_IDS.search(word)):
+        return True
     pages = _THE_PAGES_THINGS.search(word) or _THE_PAGES_THINGS_SLIPPED.search(plain)
     return bool(_OTHER_MATTERS.search(plain)) and not pages
+
+
+# What ties a message to the IDs whatever else it says (a password, the ways they are sent, the chat's procedure).
+_OF_THE_IDS = re.compile(
+    r"ぱすわ|ぱす(?![ぽた])|password|郵送|ゆうそう|sms|手続|てつづき|まいぺーじ|めーる|めあど|あどれす|登録証|とうろくしょう"
+)
+# Moving house and the contract's holder (folded): matters of the contract, not of an ID.
+_THE_CONTRACT_ITSELF = re.compile(r"引っ越|引越|ひっこし|ひっこす|転居|名義|めいぎ|契約者|(主人|夫|父|母|親)の名前")
 
 
 # An acknowledgement (「わかりました、探してみます」) or a turn to something else (「ところで」「やっぱりさっきの」):

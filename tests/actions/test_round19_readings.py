@@ -11,6 +11,7 @@ from actions.choices import asks_to_go_ahead, read_yes_no
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.follow_ups import asked_operation, bare_follow_up, topics_clause_by_clause
 from actions.procedure_switch import resumed_procedure, switched_procedure, turns_to_another_id
+from ocn_ids.answers import speaks_of_other_matters
 from tests.actions.trackers import responses, run, slot_events, tracker
 
 
@@ -222,3 +223,55 @@ def test_thanks_as_the_last_clause_answers_the_survey() -> None:
     messages, events = run(ActionClarify(), t)
     assert responses(messages) == ["utter_survey_thanks"]
     assert slot_events(events)["survey_answer"] == "resolved"
+
+
+def _asked(question: str, typed: str, intent: str = "nlu_fallback", **slots: object):
+    events = [{"event": "user", "text": "…"}, _bot(f"utter_ask_{question}"), {"event": "user", "text": typed}]
+    return tracker(intent, text=typed, slots={"pending_question": question, **slots}, events=events)
+
+
+def test_which_password_said_by_its_use_inside_thanks_is_the_answer() -> None:
+    typed = "お返事ありがとうございます。どちらと申されましても…。毎朝メールを読むときに入れるほうでございます。"
+    said = responses(run(ActionAnswer(), _asked("which_password", typed, "thank"))[0])
+    assert said[0] == "utter_answer_forgot_ocn_id_password"
+
+
+def test_no_idea_which_in_a_sentence_read_as_a_hello_is_the_dont_know_choice() -> None:
+    said = responses(
+        run(ActionAnswer(), _asked("which_password", "どちらなのか、私には見当もつきません。", "greet"))[0]
+    )
+    assert "utter_greet" not in said and said[0] in ("utter_password_difference", "utter_answer_ask_id_types")
+
+
+def test_understood_well_after_an_apology_answers_the_survey() -> None:
+    typed = "そうでございますか、承知いたしました。何度もお尋ねしてしまい申し訳ございません。大変よく分かりました。"
+    messages, events = run(ActionClarify(), _asked("survey", typed, topic="change_customer_number"))
+    assert slot_events(events)["survey_answer"] == "resolved"
+
+
+def test_a_request_to_look_it_up_takes_the_offer() -> None:
+    t = _asked("offer_procedure", "ぜひ調べていただきたく存じます。", offered_procedure="login_history")
+    messages, events = run(ActionClarify(), t)
+    assert slot_events(events).get("procedure") == "login_history"
+
+
+def test_not_now_inside_a_sentence_declines_the_offer() -> None:
+    assert read_yes_no("offer_procedure", "今日はもう目が疲れてしまいましたので、今はしないことにいたします。") == "no"
+    assert read_yes_no("offer_procedure", "今はしないとだめですか") is None
+
+
+def test_checking_one_id_read_as_the_three_ids_is_its_look_up() -> None:
+    typed = "接続用IDというものを確かめたいのですが、どのようにすればよろしいでしょうか。"
+    assert (
+        responses(run(ActionAnswer(), tracker("ask_id_types", text=typed))[0])[0] == "utter_answer_check_connection_id"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "other"),
+    [("来月、娘の家の近くに引っ越すことになりました。今のインターネットを、そのまま新しい家に持っていけるものでしょうか。", True),
+     ("昨年主人が亡くなりまして、インターネットの契約を主人の名前から私の名前に変えたいのですが", True),
+     ("引っ越し前にメールアドレスを控えたい", False), ("引っ越したので接続用IDを確認したい", False)],
+)  # fmt: skip
+def test_moving_house_and_the_contracts_holder_are_other_matters(typed: str, other: bool) -> None:
+    assert speaks_of_other_matters(typed) is other
