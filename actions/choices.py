@@ -56,6 +56,7 @@ from ocn_ids.answers import (
     courtesy_parts,
     declines_in_words,
     fold,
+    says_goodbye,
 )
 from ocn_ids.normalize import nfkc, without_slips
 from ocn_ids.parse import DELIVERY_METHOD_KEYWORDS, ID_TYPE_KEYWORDS, find_choices, find_values
@@ -238,7 +239,7 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     word = fold(text)
     if question == "offer_procedure" and (_puts_it_off(word) or _will_look_alone(word)):
         return "no"  # 「また後でやります」「はい、見てみます」 to 「チャットでのお手続きをご希望ですか？」: not now
-    if question == "offer_procedure" and _NOT_NOW_BUTTON.search(word):
+    if question == "offer_procedure" and _NOT_NOW_BUTTON.search(word) and not says_goodbye(text):
         return "no"  # 「やっぱりいいです今はしない」「今はしないことにいたします」: the button's words in a reply
     whole = _read_word(asked, word)
     if whole is not None:
@@ -265,7 +266,9 @@ def read_yes_no(question: str, text: str) -> Reading | None:
     return None
 
 
-_NOT_NOW_BUTTON = re.compile(fold("今はしない") + "([^と]|$)")  # not 「今はしないとだめ？」
+_NOT_NOW_BUTTON = re.compile(
+    fold("今はしない") + "([^と]|$)|^(今|いま)はいい(です|や|よ|)$"
+)  # not 「今はしないとだめ？」
 _LOOKS_AHEAD = re.compile(r"助かります|たすかります|ぜひ|是非|よろしく|宜しく")
 
 
@@ -465,8 +468,8 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     return bool(GO_AHEAD.search(word)) or word in _HURRY_ALONE or _only_names(text, procedure)
 
 
-# 「はよ」「はよして」 (Kansai 早よ) as the whole reply: only alone, as 「おはよう」 holds it.
-_HURRY_ALONE = frozenset({"はよ", "はよして", "はよしろ", "はよせい", "はよはよ"})
+# 「はよ」「はよして」 (Kansai 早よ) and 「よろ」 (よろしく) as the whole reply: only alone, as 「おはよう」 holds it.
+_HURRY_ALONE = frozenset({"はよ", "はよして", "はよしろ", "はよせい", "はよはよ", "よろ", "よろです", "よろしく"})
 
 
 def _only_names(text: str, procedure: str | None) -> bool:

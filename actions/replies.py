@@ -90,6 +90,7 @@ from ocn_ids.answers import (
     ASKS_HOW_TO,
     ASKS_OR_STILL_STUCK,
     ASKS_THE_WAY,
+    BY_ONESELF,
     CHOOSES,
     DECLINES_A_PERSON,
     GO_AHEAD,
@@ -256,7 +257,8 @@ async def answer_apology_after_the_warning(
 def _after_an_apology(text: str) -> str | None:
     """What a message says after the apology it opens with (「ごめん😅 で どうやる？」 -> 「で どうやる？」), or None."""
     opening = re.match(
-        r"\s*(すみません|すいません|ごめんなさい|ごめん|申し訳(ありません|ございません)|失礼(しました|いたしました))\W*",
+        r"\s*(あ|あっ|あー|えっと|)\s*(すみません|すいません|ごめんなさい|ごめん|申し訳(ありません|ございません)|"
+        r"失礼(しました|いたしました))\W*",
         text,
     )
     if not opening:
@@ -678,20 +680,24 @@ def _takes_up_the_offer(tracker: Tracker, text: str) -> bool:
     return named_procedure(text) in (None, tracker.get_slot("offered_procedure")) and takes_up_the_offer_in_words(text)
 
 
+_ALREADY = re.compile(r"(ました|った|いた|てます|ています|てる)$")
+
+
 def _way_chosen_after_the_answer(tracker: Tracker, text: str) -> bool:
     """「郵送で送って 説明はいいから」 at the connection ID's offer, 「じゃあ郵送で送ってもらえますか」 right after its
-    answer: one way to receive it chosen (not asked about) asks for the procedure; the form keeps the way
-    (start_procedure_events)."""
+    answer, 「あーやっぱ待って、SMSで送ってもらえる？」 after its offer was declined: SMS or the post chosen (not asked
+    about) asks for the procedure; the form keeps the way (start_procedure_events). Not My Page: 「いや自分でマイページで
+    見る」 declines the chat."""
     offered = tracker.get_slot("offered_procedure") == "send_connection_id"
-    if not (offered or "utter_answer_check_connection_id" in bot_responses_before(tracker)) or in_procedure(tracker):
+    answered = "utter_answer_check_connection_id" in bot_responses_before(tracker)
+    if not (offered or answered or tracker.get_slot("topic") == "check_connection_id") or in_procedure(tracker):
         return False
-    if (
-        asks_a_question(text)
-        or speaks_of_other_matters(text)
-        or named_procedure(text) not in (None, "send_connection_id")
-    ):
+    word = fold(text)
+    if asks_a_question(text) or speaks_of_other_matters(text) or BY_ONESELF.search(word) or _ALREADY.search(word):
+        return False  # 「もう郵送で受け取りました」: done, not asked for
+    if named_procedure(text) not in (None, "send_connection_id"):
         return False
-    return way_named(text) is not None and bool(CHOOSES.search(fold(text)))
+    return way_named(text) in ("sms", "post") and bool(CHOOSES.search(word))
 
 
 def _slipped_request_for_the_offer(tracker: Tracker, text: str) -> bool:
@@ -749,11 +755,18 @@ def _the_one_id_named(text: str) -> str | None:
     return named.pop() if len(named) == 1 else password_named_by_its_use(text)
 
 
+# A short reply naming one side (「じゃあメールのほう」「ネットの方で」), folded.
+_ONE_SIDE_NAMED = re.compile(r"(じゃあ|では|なら|えっと|).{1,10}(のほう|の方)(で|です|)")
+
+
 async def answer_late_choice(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:
     """「あ、さっきのは接続用のほうです」 after another question came between: the answer to 「どちらのパスワード
     でしょうか？」 asked a turn or two before, when the reply points back and names one of its choices."""
-    if tracker.get_slot("pending_question") == "which_password" or not POINTS_BACK.search(fold(text)):
-        return None
+    word = fold(text)
+    if tracker.get_slot("pending_question") == "which_password" or not (
+        POINTS_BACK.search(word) or _ONE_SIDE_NAMED.fullmatch(word)
+    ):
+        return None  # 「じゃあメールのほう」: one side named alone answers it too
     if not asked_in_recent_turns(tracker, "utter_ask_which_password", turns=3):
         return None
     found = read_choice("which_password", text)

@@ -460,7 +460,11 @@ WHAT_IT_LOOKS_LIKE = re.compile(
 # Not knowing which, said in a sentence (「どちらなのか、私には見当もつきません」「どっちかわかんない」), folded.
 NO_IDEA_WHICH = re.compile(r"(どちら|どっち|どれ).{0,10}(見当|けんとう|わから|分から|わかん|知らな|しらな)")
 # Understood, said with weight (「大変よく分かりました」「よーくわかりました」), folded: the answer did it.
-UNDERSTOOD_WELL = re.compile(r"(よく|よーく|大変よく|とてもよく|すごくよく)(分かりました|わかりました|理解できました)")
+UNDERSTOOD_WELL = re.compile(
+    r"(よく|よーく|大変よく|とてもよく|すごくよく|おかげさまで|お陰様で)(よく)?(分かりました|わかりました|理解できました)"
+)
+# The customer doing it themselves (「自分でマイページで見る」), folded.
+BY_ONESELF = re.compile(r"自分で|じぶんで|自力で|じりきで")
 # Which ID a thing is done with (「どのIDを使うんでしょう」「IDはどれ？」), folded.
 WHICH_ID_ASKED = re.compile(
     r"(どの|どっちの|どちらの|何の|なんの)(id|あいでぃ|番号)|(id|番号)(は|って)(どれ|どっち|どちら)"
@@ -549,7 +553,8 @@ def asks_for_the_chat_procedure_despite_slips(text: str) -> bool:
 # At 「…よろしいですか？」, a short request to go ahead (「早くやって」「見せてください」) is a yes unless it is negated
 # (「送らないで」「やっぱりやめて」): matched on the folded text.
 GO_AHEAD = re.compile(
-    r"やって|やっちゃって|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|実行|早く|はやく|どうぞ"
+    r"やって|やっちゃって|しといて|しておいて|やっといて|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|"
+    r"実行|早く|はやく|どうぞ"
 )
 NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
 # A stop, a hold or nothing asked for (「中断でお願いします」「保留で」「手続きはなしでお願いします」「ちゅうしで」): never a
@@ -1171,7 +1176,8 @@ def speaks_of_other_matters(text: str) -> bool:
 
 # What ties a message to the IDs whatever else it says (a password, the ways they are sent, the chat's procedure).
 _OF_THE_IDS = re.compile(
-    r"ぱすわ|ぱす(?![ぽた])|password|郵送|ゆうそう|sms|手続|てつづき|まいぺーじ|めーる|めあど|あどれす|登録証|とうろくしょう"
+    r"ぱすわ|ぱす(?![ぽた])|password|郵送|ゆうそう|sms|手続|てつづき|まいぺーじ|めーる|めあど|あどれす|登録証|とうろくしょう|"
+    r"(?<![a-z])id|あいでぃ"
 )
 # Moving house and the contract's holder (folded): matters of the contract, not of an ID.
 _THE_CONTRACT_ITSELF = re.compile(r"引っ越|引越|ひっこし|ひっこす|転居|名義|めいぎ|契約者|(主人|夫|父|母|親)の名前")

@@ -4,7 +4,8 @@ words (「エヌ123456789」, 「N一二三四五六七八九」).
 Voice input on a phone often writes what it heard as words, not digits: a customer reading out the customer
 number or the code gets 「えぬいちにさんよんごーろくななはちきゅう」. Only a message that is nothing but such a
 number (with a filler, its own label 「お客様番号は」「確認コードは」 or 「です」 around it) is read, so a sentence
-never turns into digits (「暗証番号は一二三四五六」「受付番号は…」 are not the bot's numbers).
+never turns into digits (「暗証番号は一二三四五六」「受付番号は…」 are not the bot's numbers) — except a customer number
+said last, 「えぬ」 or N and its nine digits ending the message (「じゃあお客様晩号で言いますね えぬ いちにさん…」).
 """
 
 from __future__ import annotations
@@ -49,8 +50,28 @@ def spoken_number(text: str) -> str | None:
         return None  # written with digits alone: the ordinary readers decide (and this would loop)
     digits = _read_digits(word[len(prefix) :])
     if digits is None or len(digits) < _FEWEST_DIGITS:
-        return None
+        return _customer_number_said_last(word)
     return ("N" if prefix else "") + digits
+
+
+def _customer_number_said_last(word: str) -> str | None:
+    """A customer number said at the end of a sentence (「じゃあお客様晩号で言いますね えぬ いちにさん…」, 「お客様番号
+    N いちにさん…」), its digits perhaps grouped with 「の」 (「いちにさんのよんごろく」): 「えぬ」 or N, then nothing but
+    digits to the end, at least a customer number's nine."""
+    for start in (match.start() for match in _LETTER_N_SAID.finditer(word)):
+        tail = word[start:]
+        prefix = "えぬ" if tail.startswith("えぬ") else "n"
+        said = tail[len(prefix) :].replace("の", "")
+        if said.isascii():
+            continue  # digits written: the ordinary readers decide
+        digits = _read_digits(said)
+        if digits is not None and len(digits) >= _CUSTOMER_NUMBER_DIGITS:
+            return "N" + digits
+    return None
+
+
+_LETTER_N_SAID = re.compile(r"えぬ|n")
+_CUSTOMER_NUMBER_DIGITS = 9
 
 
 def spoken_digits(word: str) -> str | None:

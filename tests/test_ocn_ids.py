@@ -127,6 +127,9 @@ def test_meaningful_content() -> None:
         ("お客様晩号はえぬいちにさんよんごろくななはちきゅうです", "customer_number", "N123456789"),  # a label
         ("えーとエヌいちにいさんよんごうろくななはちきゅう", "customer_number", "N123456789"),  # ごう
         ("お客様番号でいいですかエヌいちにさんよんごろくななはちきゅう", "customer_number", "N123456789"),
+        ("あーじゃあお客様晩号で言いますね えぬ いちにさん よんごろく ななはちきゅう", "customer_number", "N123456789"),
+        ("お客様晩号は えぬ いち に さん の よん ご ろく の なな はち きゅう", "customer_number", "N123456789"),
+        ("お客様番号 N いちにさんよんごろくななはちきゅう", "customer_number", "N123456789"),
     ],
 )
 def test_a_number_said_aloud_by_voice_input_is_read_as_its_digits(said: str, entity: str, value: str) -> None:

@@ -11,7 +11,7 @@ from actions.choices import asks_to_go_ahead, read_yes_no
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.follow_ups import asked_operation, bare_follow_up, topics_clause_by_clause
 from actions.procedure_switch import resumed_procedure, switched_procedure, turns_to_another_id
-from ocn_ids.answers import speaks_of_other_matters
+from ocn_ids.answers import GO_AHEAD, fold, speaks_of_other_matters
 from tests.actions.trackers import responses, run, slot_events, tracker
 
 
@@ -275,3 +275,64 @@ def test_checking_one_id_read_as_the_three_ids_is_its_look_up() -> None:
 )  # fmt: skip
 def test_moving_house_and_the_contracts_holder_are_other_matters(typed: str, other: bool) -> None:
     assert speaks_of_other_matters(typed) is other
+
+
+def test_short_replies_of_line_users_at_the_offer_and_the_final_question() -> None:
+    assert asks_to_go_ahead("よろ", "send_connection_id")
+    assert read_yes_no("offer_procedure", "いまはいい") == "no"
+    assert read_yes_no("offer_procedure", "今はしないですまた後でやりますさようなら") is None  # the goodbye answers it
+    assert GO_AHEAD.search(fold("ついでにOCN IDのパスワードも再設定しといて"))
+
+
+def test_understood_thanks_to_the_answer_answers_the_survey() -> None:
+    messages, events = run(ActionClarify(), _asked("survey", "おかげさまでわかりました", topic="link_d_account"))
+    assert slot_events(events)["survey_answer"] == "resolved"
+
+
+@pytest.mark.parametrize(
+    ("typed", "procedure"),
+    [("あーやっぱ待って、SMSで送ってもらえる？", "send_connection_id"), ("いや自分でマイページで見る", None),
+     ("もう郵送で受け取りました", None)],
+)  # fmt: skip
+def test_a_way_asked_for_after_the_offer_was_declined_starts_it_but_not_my_page_or_done(
+    typed: str, procedure: str | None
+) -> None:
+    t = _asked("survey", typed, topic="check_connection_id")
+    _, events = run(ActionClarify(), t)
+    assert slot_events(events).get("procedure") == procedure
+
+
+def test_a_way_asked_for_as_a_question_is_kept_when_the_offer_is_taken() -> None:
+    t = _asked("offer_procedure", "郵送で送ってもらうことはできますか", offered_procedure="send_connection_id")
+    _, events = run(ActionClarify(), t)
+    assert slot_events(events).get("delivery_method") == "post"
+
+
+def test_one_side_named_alone_answers_which_password_asked_before_another_question() -> None:
+    events = [
+        {"event": "user", "text": "パスワード忘れた"},
+        _bot("utter_ask_which_password"),
+        {"event": "user", "text": "てかIDが3つもあるのなんなの？"},
+        _bot("utter_answer_ask_id_types"),
+        {"event": "user", "text": "じゃあメールのほう"},
+    ]
+    t = tracker("nlu_fallback", text="じゃあメールのほう", slots={"topic": "ask_id_types"}, events=events)
+    assert responses(run(ActionClarify(), t)[0])[0] == "utter_answer_forgot_ocn_id_password"
+
+
+def test_an_id_beside_moving_house_is_the_pages() -> None:
+    assert not speaks_of_other_matters("じゃあ引っ越し先でネットつなぐときのIDってどこでわかる")
+
+
+def test_an_apology_after_a_filler_then_a_how_question_after_the_warning() -> None:
+    typed = "あすいませんじゃあ偏向のやり方だけ教えて"
+    events = [
+        {"event": "user", "text": "…"},
+        _bot("utter_password_not_in_chat"),
+        _bot("utter_answer_change_ocn_id_password"),
+        _bot("utter_ask_survey"),
+        {"event": "user", "text": typed},
+    ]
+    slots = {"topic": "change_ocn_id_password", "pending_question": "survey"}
+    said = responses(run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots, events=events))[0])
+    assert said[:2] == ["utter_topic_again", "utter_answer_change_ocn_id_password"]
