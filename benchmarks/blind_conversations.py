@@ -53,6 +53,7 @@ from benchmarks.conversation_scoring import (  # noqa: E402
     load_conversations,
     misses,
 )
+from tests.support.stack import CODE as CODE_IN_MESSAGE  # noqa: E402
 from tests.support.stack import RunningStack, start_stack  # noqa: E402
 
 CODE, WRONG_CODE = "<CODE>", "<WRONG_CODE>"
@@ -93,25 +94,33 @@ def bot_turns(events: Iterable[dict[str, Any]]) -> list[BotTurn]:
 
 
 class CodeReader:
-    """The codes the sandbox sent to the demo customers, to type `<CODE>` as a customer would."""
+    """The codes the sandbox sent to the demo customers, to type `<CODE>` as a customer would. What is new is told
+    by the outbox's message ids, not by counting: the outbox answers with its newest 500 messages, so a count stops
+    growing once a demo phone has had more (the decision set's 596 conversations passed it, and every code typed
+    after that was read as none sent)."""
 
     def __init__(self, stack: RunningStack) -> None:
         self._stack = stack
-        self._seen = self._codes()
+        self._seen = self._newest_ids()
 
-    def _codes(self) -> dict[str, list[str]]:
-        return {destination: self._stack.codes_sent(destination) for destination in DEMO_DESTINATIONS}
+    def _newest_ids(self) -> dict[str, int]:
+        return {d: max((m["id"] for m in self._stack.outbox(d)), default=0) for d in DEMO_DESTINATIONS}
 
     def start_conversation(self) -> None:
-        self._seen = self._codes()
+        self._seen = self._newest_ids()
 
     def fill(self, text: str) -> str:
         if CODE not in text and WRONG_CODE not in text:
             return text
-        now = self._codes()
-        new = [codes[len(self._seen[d]) :] for d, codes in now.items()]
-        sent = next((codes[-1] for codes in new if codes), None)
-        right = sent or "000000"  # no code was sent: whatever is typed cannot verify
+        new = [
+            (message["id"], found.group(1))
+            for destination in DEMO_DESTINATIONS
+            for message in self._stack.outbox(destination)
+            if message["id"] > self._seen[destination]
+            for found in [CODE_IN_MESSAGE.search(message.get("body", ""))]
+            if found
+        ]
+        right = max(new)[1] if new else "000000"  # the newest code sent; none: whatever is typed cannot verify
         wrong = f"{(int(right) + 1) % 1_000_000:06d}"
         return text.replace(WRONG_CODE, wrong).replace(CODE, right)
 

@@ -159,23 +159,44 @@ def test_the_tracker_is_cut_at_each_customer_message() -> None:
 
 
 class FakeOutbox:
-    def __init__(self) -> None:
-        self.sent: dict[str, list[str]] = {}
+    """The sandbox's /dev/outbox as the stack reads it: the newest `cap` messages of a destination, oldest first."""
 
-    def codes_sent(self, destination: str) -> list[str]:
-        return list(self.sent.get(destination, []))
+    def __init__(self, cap: int = 500) -> None:
+        self.sent: dict[str, list[dict]] = {}
+        self.cap = cap
+        self._next_id = 1
+
+    def send(self, destination: str, code: str) -> None:
+        self.sent.setdefault(destination, []).append({"id": self._next_id, "body": f"確認コード: {code} (10分有効)"})
+        self._next_id += 1
+
+    def outbox(self, destination: str) -> list[dict]:
+        return list(self.sent.get(destination, []))[-self.cap :]
 
 
 def test_the_code_typed_is_the_one_sent_in_this_conversation() -> None:
     outbox = FakeOutbox()
-    outbox.sent["090-1234-5678"] = ["111111"]
+    outbox.send("090-1234-5678", "111111")
     reader = CodeReader(outbox)  # type: ignore[arg-type]
     reader.start_conversation()
-    outbox.sent["hanako.sato@example.jp"] = ["654321"]
+    outbox.send("hanako.sato@example.jp", "654321")
     assert reader.fill("<CODE>です") == "654321です"
     wrong = reader.fill("<WRONG_CODE>")
     assert len(wrong) == 6 and wrong.isdigit() and wrong != "654321"
     assert reader.fill("こんにちは") == "こんにちは"
+
+
+def test_a_code_is_found_after_the_outbox_has_more_than_it_returns() -> None:
+    """The outbox answers with its newest messages only: past that many, a count of them stops growing, and the
+    decision set's last conversations had typed 000000 for every code sent."""
+    outbox = FakeOutbox(cap=3)
+    reader = CodeReader(outbox)  # type: ignore[arg-type]
+    for code in ("100001", "100002", "100003", "100004"):
+        reader.start_conversation()
+        outbox.send("090-1234-5678", code)
+        assert reader.fill("<CODE>") == code
+    reader.start_conversation()
+    assert reader.fill("<CODE>") == "000000"  # none sent in this conversation
 
 
 def test_the_blind_set_loads_and_the_subset_takes_every_file() -> None:
