@@ -32,15 +32,16 @@ TURNS_RIGHT_FLOOR = 0.88
 FIRST_MESSAGES_DIRECT_FLOOR = 0.88
 CONFIDENTLY_WRONG_CEILING = 0.085
 CONFIDENTLY_WRONG_UNTIL_FIRST_MISTAKE_CEILING = 0.058
-# The readable decision set (tests/conversations/decision/, both batches: 332 conversations), gated the same
-# way: floors a little under the figures measured at the commit that set them (benchmarks/README.md "Eighteenth
-# round"): 0.870 / 0.953 / 0.973 / 0.025, 0.011 until the first mistake, replayed on a stack of its own.
+# The readable decision set (tests/conversations/decision/, four batches: 596 conversations), gated the same
+# way: floors a little under the figures measured at the commit that set them (benchmarks/README.md "Nineteenth
+# round"): 0.866 / 0.952 / 0.961 / 0.028, 0.014 until the first mistake, replayed on a stack of its own.
 DECISION_FLOORS = {
     "conversations_right": 0.83,
     "turns_right": 0.935,
-    "first_messages_direct": 0.955,
+    "first_messages_direct": 0.94,
 }
-DECISION_CEILINGS = {"confidently_wrong": 0.038, "confidently_wrong_until_first_mistake": 0.02}
+DECISION_CEILINGS = {"confidently_wrong": 0.04, "confidently_wrong_until_first_mistake": 0.025}
+DECISION_CONVERSATIONS = 596
 DECISION_SET = Path(__file__).parent / "decision"
 
 
@@ -98,7 +99,7 @@ def test_the_decision_conversations_stay_above_their_floors(own_stack: RunningSt
     assert not _turns_without_a_reply_or_in_a_loop(run)
     got = figures(run.results)
     summary = "\n".join(f"{name}: {getattr(got, name)}" for name in got.__dataclass_fields__)
-    assert len(run.results) == 332, summary
+    assert len(run.results) == DECISION_CONVERSATIONS, summary
     for name, floor in DECISION_FLOORS.items():
         assert getattr(got, name).value >= floor, summary
     for name, ceiling in DECISION_CEILINGS.items():
