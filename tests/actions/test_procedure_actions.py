@@ -921,14 +921,20 @@ def test_an_id_not_at_hand_read_surely_as_where_to_find_it_gets_that_answer() ->
     assert which_id_verifies("お客さま番号でもいいですか", t) == "utter_customer_number_verifies_too"
 
 
+def _at_the_id_question(said: str) -> tuple[Any, CollectingDispatcher, list[dict[str, Any]]]:
+    """The form validating `said` typed at the OCN ID look-up's ID question: (tracker, dispatcher, events)."""
+    slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
+    t = tracker("nlu_fallback", text=said, slots=slots, active_loop="procedure_form")
+    dispatcher = CollectingDispatcher()
+    return t, dispatcher, asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+
+
 def test_an_address_said_aloud_is_offered_to_confirm_not_used_unseen(client: FakeClient) -> None:
     """Voice input types 「たろうどっとやまだあっと…」: the bot shows what it read as a button (the name's kana has
     other spellings) and sends nothing until the customer presses it or types the address."""
     said = "えーと たろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー です"
     slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
-    t = tracker("nlu_fallback", text=said, slots=slots, active_loop="procedure_form")
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    t, dispatcher, events = _at_the_id_question(said)
     assert responses(dispatcher.messages) == ["utter_spoken_address_check"]
     assert slot_events(events).get("account_ref") is None and client.calls == []
     # The question asked again carries the reading as its first button (LINE shows the last bubble's buttons).
@@ -1262,20 +1268,14 @@ def test_an_address_spelled_letter_by_letter_is_used_and_said_back(client: FakeC
     """Letters spelled out have one spelling, as if typed: the code is sent, and the reading is shown so that a
     misheard letter is seen."""
     said = "ティーエーアールオードットワイエーエムエーディーエーアットマークオーシーエヌドットエヌイードットジェイピー"
-    slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
-    t = tracker("nlu_fallback", text=said, slots=slots, active_loop="procedure_form")
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    _, dispatcher, events = _at_the_id_question(said)
     assert responses(dispatcher.messages)[0] == "utter_spelled_address_read"
     assert slot_events(events).get("account_ref") == "taro.yamada@ocn.ne.jp"
 
 
 def test_a_name_in_kanji_said_aloud_is_read_in_kana_and_offered_to_confirm(client: FakeClient) -> None:
     said = "OCN IDは太郎ドット山田アットマークオーシーエヌドットエヌイードットジェーピーです"
-    slots = {"requested_slot": "account_ref", "procedure": "send_ocn_id"}
-    t = tracker("nlu_fallback", text=said, slots=slots, active_loop="procedure_form")
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateProcedureForm().run(dispatcher, t, form_domain()))
+    _, dispatcher, events = _at_the_id_question(said)
     assert responses(dispatcher.messages) == ["utter_spoken_address_check"]
     assert dispatcher.messages[0].get("address") == "taro.yamada@ocn.ne.jp"
     assert slot_events(events).get("account_ref") is None and client.calls == []

@@ -75,7 +75,8 @@ def test_the_reset_named_while_another_procedure_is_confirmed_switches_to_it() -
 @pytest.mark.parametrize(
     ("typed", "again"),
     [("ごめん😅 で どうやる？", True), ("失礼しました。変更の方法を教えてください。", True),
-     ("すみません、接続用IDのほうはどうですか", False), ("すみません", False)],
+     ("あすいませんじゃあ偏向のやり方だけ教えて", True), ("すみません、接続用IDのほうはどうですか", False),
+     ("すみません", False)],
 )  # fmt: skip
 def test_an_apology_then_a_question_after_the_warning_gets_the_answer_again(typed: str, again: bool) -> None:
     events = [
@@ -322,17 +323,3 @@ def test_one_side_named_alone_answers_which_password_asked_before_another_questi
 
 def test_an_id_beside_moving_house_is_the_pages() -> None:
     assert not speaks_of_other_matters("じゃあ引っ越し先でネットつなぐときのIDってどこでわかる")
-
-
-def test_an_apology_after_a_filler_then_a_how_question_after_the_warning() -> None:
-    typed = "あすいませんじゃあ偏向のやり方だけ教えて"
-    events = [
-        {"event": "user", "text": "…"},
-        _bot("utter_password_not_in_chat"),
-        _bot("utter_answer_change_ocn_id_password"),
-        _bot("utter_ask_survey"),
-        {"event": "user", "text": typed},
-    ]
-    slots = {"topic": "change_ocn_id_password", "pending_question": "survey"}
-    said = responses(run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots, events=events))[0])
-    assert said[:2] == ["utter_topic_again", "utter_answer_change_ocn_id_password"]
