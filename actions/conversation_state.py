@@ -147,6 +147,16 @@ def asked_in_recent_turns(tracker: Tracker, response: str, turns: int) -> bool:
     return False
 
 
+def said_in_this_session(tracker: Tracker, response: str) -> bool:
+    """The bot sent that response since the session started (an earlier answer of this chat)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False
+
+
 def turns_running_with(tracker: Tracker, response: str) -> int:
     """How many of the bot's turns in a row, counting back from its turn before the customer's latest message,
     sent `response` (2: the question was asked twice running and not answered)."""

@@ -334,10 +334,7 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         if not again and not found.section:
             again = bare_follow_up(topic, said_before, text, ranking)
     if again and tracker.active_loop_name != PROCEDURE_FORM:
-        if again == topic:
-            dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
-        else:  # 「で確認は？」 after the change's answer: the same ID's other topic, saying which ID it took
-            dispatcher.utter_message(response="utter_about_the_id", id_name=ID_NAMES[id_of_topic(again) or ""])
+        _introduce_again(dispatcher, again, topic)
         return answer_topic(again, dispatcher, tracker)
     if _clarified_just_before(tracker) and not found.section:
         return second_fallback(dispatcher, tracker)
@@ -348,14 +345,23 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     if len(alone) > 1:
         return ask_which_id(dispatcher, alone)  # 「パスワードの変更方法を教えて」: not one ID's section guessed
     if tracker.active_loop_name != PROCEDURE_FORM and _likeliest_a_forgotten_password(tracker):
-        return which_password_by_its_use(
-            dispatcher, tracker
-        )  # 「何回やってもログインできない！パスワード忘れたっぽい」
+        # 「何回やってもログインできない！パスワード忘れたっぽい」
+        return which_password_by_its_use(dispatcher, tracker)
     likeliest = _likeliest(ranking)
     forgotten = forgotten_instead_of_change(likeliest, text) if _names_the_id_of(likeliest, text) else None
     if forgotten and tracker.active_loop_name != PROCEDURE_FORM:
         return answer_topic(forgotten, dispatcher, tracker)  # the likeliest is a change, of a forgotten password
     return _answer_what_was_found(dispatcher, tracker, found)
+
+
+def _introduce_again(dispatcher: CollectingDispatcher, again: str, topic: str | None) -> None:
+    """The bubble before an answer given again: 「先ほどの…について、あらためて」, or, for the same ID's other topic
+    (「で確認は？」 after the change's answer), which ID it took."""
+    same_id = id_of_topic(again)
+    if again != topic and same_id is not None and same_id == id_of_topic(topic):
+        dispatcher.utter_message(response="utter_about_the_id", id_name=ID_NAMES[same_id])
+    else:
+        dispatcher.utter_message(response="utter_topic_again", title=TOPICS[again].title)
 
 
 def _answer_what_was_found(

@@ -695,11 +695,17 @@ def _topics_of_the_part(clause: str, named: set[str], before: set[str]) -> list[
     return [topic] if topic else []
 
 
+def topic_named_by_its_words(text: str) -> str | None:
+    """The page's topic a text names by its own words, with no ID (「マイヘージって登録いるの」「dアカウントのやつ」;
+    `ocn_ids.answers.TOPIC_KEYWORDS`, compared without slips)."""
+    plain = without_slips(fold(text))
+    return next((topic for topic, words in TOPIC_KEYWORDS if words.search(plain)), None)
+
+
 def _topic_of_the_part(clause: str, named: set[str], before: set[str]) -> str | None:
     """The topic one part asks: its one ID and what of it; with no ID named, the ID of the part before when it
     points back (「あと番号自体を変えることって…」), else a topic named by its own words (「マイページって登録いるの」)."""
-    plain = without_slips(fold(clause))
-    by_its_words = next((topic for topic, words in TOPIC_KEYWORDS if words.search(plain)), None)
+    by_its_words = topic_named_by_its_words(clause)
     if not named and len(before) == 1 and SAME_ID_AGAIN.search(fold(clause)):
         named = before
     elif not named and len(before) == 1 and not by_its_words and asked_operation(clause, ""):

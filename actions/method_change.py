@@ -53,3 +53,11 @@ def way_named(text: str) -> str | None:
     if NEGATED.search(fold(said[named[-1].end :])[:_NEAR]):
         return None  # 「SMSは要らないです」「マイページだとまだ登録してないので」
     return str(named[0].value)
+
+
+def way_requested(text: str) -> str | None:
+    """The one way a request names (「郵送で送ってもらうことはできますか」「郵送で送って 説明はいいから」), not one asked
+    about (its cost or days) nor turned down right after its name (way_named: 「SMSで送らないで」)."""
+    if not CHOOSES.search(fold(text)) or asks_of_a_way(text):
+        return None
+    return way_named(text)

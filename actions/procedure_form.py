@@ -44,7 +44,7 @@ from actions.conversation_thread import procedure_of_recent_answers, procedure_o
 from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
 from actions.follow_ups import fact_asked_outright, fact_of_any_topic
 from actions.links import contact_response, link
-from actions.method_change import method_changed_at_the_end, way_named
+from actions.method_change import method_changed_at_the_end, way_requested
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
 from actions.procedure_switch import asks_a_question, switched_procedure
@@ -117,7 +117,7 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
     delivery = latest_entity(tracker, "delivery_method")
     if procedure == "send_connection_id" and not delivery:
         # 「接続用IDを郵送で送ってください」「郵送で送ってもらうことはできますか」 (a request put as a question)
-        delivery = _one_method_named(text := tracker.latest_message.get("text") or "") or _way_requested(text)
+        delivery = _one_method_named(text := tracker.latest_message.get("text") or "") or way_requested(text)
     if procedure is None and delivery:
         procedure = "send_connection_id"
     events = reset_procedure({"procedure": procedure, "delivery_method": delivery})
@@ -441,13 +441,6 @@ def _one_method_named(text: str) -> str | None:
         return None
     named = {found.value for found in find_choices(text) if found.entity == "delivery_method"}
     return named.pop() if len(named) == 1 else None
-
-
-def _way_requested(text: str) -> str | None:
-    """The one way a request names (「郵送で送ってもらうことはできますか」), not one asked about (its cost or days)."""
-    if not CHOOSES.search(fold(text)) or asks_of_a_way(text) or NEGATED.search(fold(text)):
-        return None
-    return way_named(text)
 
 
 def asks_rather_than_chooses(text: str) -> bool:

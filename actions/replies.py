@@ -53,6 +53,7 @@ from actions.conversation_state import (
     latest_confidence,
     latest_intent,
     offered_topics_just_before,
+    said_in_this_session,
     topic_discussed,
 )
 from actions.d_account_questions import NOT_ON_PAGE as D_ACCOUNT_NOT_ON_PAGE
@@ -67,11 +68,12 @@ from actions.follow_ups import (
     id_of_topic,
     id_question_in_context,
     offered_topics_that_fit,
+    topic_named_by_its_words,
     topics_clause_by_clause,
     two_topics,
 )
 from actions.links import contact_response, link
-from actions.method_change import method_changed_at_the_end, way_named
+from actions.method_change import method_changed_at_the_end, way_named, way_requested
 from actions.password_warning import WARNED_SLOT, at_id_prompt, shares_only_a_password, typed_password, warn_once
 from actions.procedure_form import spoken_procedure_title, start_procedure_events
 from actions.procedure_switch import (
@@ -91,7 +93,6 @@ from ocn_ids.answers import (
     ASKS_OR_STILL_STUCK,
     ASKS_THE_WAY,
     BY_ONESELF,
-    CHOOSES,
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
@@ -110,7 +111,6 @@ from ocn_ids.answers import (
     RESTATES_THE_ANSWER,
     SAME_OR_DIFFERENT,
     STOPS_THE_PROCEDURE,
-    TOPIC_KEYWORDS,
     UNDERSTOOD_WELL,
     WILL_TRY,
     WISHES_IT_DONE_FOR_ME,
@@ -479,21 +479,11 @@ async def answer_earlier_topic_again(dispatcher: CollectingDispatcher, tracker: 
     word = fold(text)
     if in_procedure(tracker) or not (ONCE_MORE.search(word) and POINTS_BACK.search(word)):
         return None
-    plain = without_slips(word)
-    topic = next((topic for topic, words in TOPIC_KEYWORDS if words.search(plain)), None)
-    if topic is None or not _answered_in_this_session(tracker, topic):
+    topic = topic_named_by_its_words(text)
+    if topic is None or not said_in_this_session(tracker, f"utter_answer_{topic}"):
         return None
     dispatcher.utter_message(response="utter_topic_again", title=TOPICS[topic].title)
     return answer_topic(topic, dispatcher, tracker)
-
-
-def _answered_in_this_session(tracker: Tracker, topic: str) -> bool:
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return False
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == f"utter_answer_{topic}":
-            return True
-    return False
 
 
 async def answer_after_the_login_history(
@@ -614,9 +604,8 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     if way_chosen:  # the connection ID's answer, then 「解決しましたか？」: 「じゃあ郵送で送ってもらえますか」
         return [*start_procedure_events(tracker, "send_connection_id"), FollowupAction(PROCEDURE_FORM)]
     courteous = latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
-    says_which = (
-        question == "which_password" and _the_one_id_named(text) is not None
-    )  # 「お返事ありがとう…メールのほう」
+    # 「お返事ありがとうございます…メールを読むときに入れるほう」: thanks around the answer to which password
+    says_which = question == "which_password" and _the_one_id_named(text) is not None
     if courteous and not (question == "survey" and answers_in_words(text)) and not says_which:
         # 「OK、ありがとう」「了解、失礼します」: small talk (answer_courtesy), the question stays open; only
         # 「はい、解決しました。ありがとう」 to 「解決しましたか？」 is recorded as its answer. Read as thanks or a
@@ -697,7 +686,7 @@ def _way_chosen_after_the_answer(tracker: Tracker, text: str) -> bool:
         return False  # 「もう郵送で受け取りました」: done, not asked for
     if named_procedure(text) not in (None, "send_connection_id"):
         return False
-    return way_named(text) in ("sms", "post") and bool(CHOOSES.search(word))
+    return way_requested(text) in ("sms", "post")
 
 
 def _slipped_request_for_the_offer(tracker: Tracker, text: str) -> bool:

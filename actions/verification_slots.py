@@ -151,8 +151,8 @@ def address_still_offered(tracker: Tracker) -> str | None:
     text = tracker.latest_message.get("text") or ""
     address = address_offered(tracker)
     typed_an_id = any(found.entity in ACCOUNT_ENTITIES for found in find_values(text))
-    if not address or text.startswith("/") or typed_an_id or spoken_mail(text):
-        return None
+    if not address or text.startswith("/") or typed_an_id or _address_read_aloud(text) or spelled_mail(text):
+        return None  # another address said aloud: that one is read (and offered, or used when spelled)
     word = fold(text)
     if _MISTAKE.search(text) or changes_mind(text) or read_yes_no("procedure_confirmed", text) == "no":
         return None  # 「違います、もう一度言います」「いいえ」: turned down

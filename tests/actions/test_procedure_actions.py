@@ -1065,6 +1065,7 @@ def test_a_code_typed_before_the_address_is_confirmed_sends_nothing(client: Fake
         ("やっぱりやめます", "cancel", False),
         ("N123456789", "inform", False),  # another ID typed: that one is used
         ("じろうどっとやまだあっとおーしーえぬどっとねどっとじぇーぴー", "nlu_fallback", False),  # the new reading
+        ("次郎ドット山田アットマークオーシーエヌドットエヌイードットジェイピー", "nlu_fallback", False),  # in kanji too
     ],
 )
 def test_the_address_read_aloud_stays_offered_until_answered(text: str, intent: str, offered: bool) -> None:
