@@ -19,7 +19,7 @@ from ocn_ids.answers import (
     ASKS_ABOUT_THE_BUTTON,
     ASKS_WHAT_IF,
     CHANGE_OF_MIND,
-    CHANGE_OF_MIND_TYPED_WITH_SLIPS,
+    CHANGE_OF_MIND_SLIPPED,
     CHOICE_HEADS,
     CHOICE_NUMBER,
     CHOICE_TAILS,
@@ -280,12 +280,17 @@ def _thanks_with_a_bare_yes(parts: list[str], read: list[tuple[str, Reading]]) -
     return thanked and bool(read) and not asks and all(reading == "yes" for _, reading in read)
 
 
+_PUTS_OFF_SLIPPED = re.compile(without_slips(PUTS_OFF.pattern))
+_LATER_ALONE_SLIPPED = re.compile(without_slips(LATER_ALONE.pattern))
+
+
 def _puts_it_off(word: str) -> bool:
     """「後でやります」「また今度にします」「自分でやってみます」; not a question (「その番号って自分で変えたり
     できますか」 is one about the answer), 「後でじゃなくて今」 nor a go-ahead (「明日使うのでお願いします」)."""
-    if LATER_ALONE.fullmatch(word):
-        return True
-    if len(word) > MAX_ANSWER_CHARS or not PUTS_OFF.search(word) or NEGATED.search(word) or INSTEAD_OF.search(word):
+    if LATER_ALONE.fullmatch(word) or _LATER_ALONE_SLIPPED.fullmatch(without_slips(word)):
+        return True  # also 「あとてやります」
+    puts_off = PUTS_OFF.search(word) or _PUTS_OFF_SLIPPED.search(without_slips(word))
+    if len(word) > MAX_ANSWER_CHARS or not puts_off or NEGATED.search(word) or INSTEAD_OF.search(word):
         return False
     # 「自分でやってみます」 tries it alone: its やって is no request to the bot.
     return not GO_AHEAD.search(word.replace("やってみ", "")) and not QUESTION_FORM.search(word)
@@ -314,7 +319,15 @@ def _read_word(asked: YesNoQuestion, word: str) -> Reading | None:
         return "yes"
     if word in _title_keys(asked.no_title) or word in NO:
         return "no"
+    if len(word) >= 4 and without_slips(word) in _YES_SLIPPED:
+        return "yes"  # 「ぉねかいします」「おねかいしまふ」
+    if len(word) >= 4 and without_slips(word) in _NO_SLIPPED:
+        return "no"
     return None
+
+
+_YES_SLIPPED = frozenset(without_slips(w) for w in YES if len(w) >= 4)
+_NO_SLIPPED = frozenset(without_slips(w) for w in NO if len(w) >= 4) - _YES_SLIPPED
 
 
 def _title_keys(title: str) -> tuple[str, ...]:
@@ -365,7 +378,20 @@ def read_choice(question: str, text: str) -> list[Choice]:
             exact.append(choice)
         elif len(word) >= 2 and any(word in key for key in keys):
             partial.append(choice)
-    return exact or partial
+    return exact or partial or _read_choice_despite_slips(choices, word)
+
+
+def _read_choice_despite_slips(choices: tuple[Choice, ...], word: str) -> list[Choice]:
+    """A choice's words flick-typed with slips as the whole reply (「とっち？」 for 「どっち？」); short words are
+    left alone, as their slipped forms are other words."""
+    if len(word) < 3:
+        return []
+    slipped = without_slips(word)
+    return [
+        choice
+        for choice in choices
+        if any(without_slips(key) == slipped for key in (*_title_keys(choice.title), *map(fold, choice.aliases)))
+    ]
 
 
 def typed_procedure_button(text: str, offered: list[dict[str, Any]]) -> str | None:
@@ -456,7 +482,7 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     """At the final 「…よろしいですか？」: a short request to go ahead (「早くやって」「履歴見せて」) or one naming the
     procedure being confirmed is a yes; anything negated (「送らないで」), naming a value, or longer is not."""
     word = fold(text)
-    if not word or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or _names_a_value(text):
+    if not word or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or _names_a_value(text, procedure):
         return False  # 「SMSでお願いします」 names a delivery method (or an ID): the form asks again, not a yes
     if asks_to_stop(word):
         return False  # 「中断でお願いします」「なしておねかいします」: a stop or a hold asked for
@@ -524,15 +550,12 @@ def _asks_something(text: str, word: str) -> bool:
     return bool(question) and not (REQUEST_FORM.search(word) and not ASKS_WHAT_IF.search(word))
 
 
-_CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(CHANGE_OF_MIND_TYPED_WITH_SLIPS))
-
-
 def changes_mind(text: str) -> Reading | None:
     """At the final 「…よろしいですか？」: 'no' for a change of mind (「はい、やっぱりやめます」), 'unclear' for
     「ちょっと待って」 (asked again), None otherwise. The classifier may read either as a yes, and that yes
     changes the account."""
     word = fold(text)
-    if CHANGE_OF_MIND.search(word) or _CHANGE_OF_MIND_SLIPPED.search(without_slips(word)):
+    if CHANGE_OF_MIND.search(word) or CHANGE_OF_MIND_SLIPPED.search(without_slips(word)):
         if (QUESTION_MARK.search(text) or QUESTION_FORM.search(word)) and not declines_in_words(text):
             return "unclear"  # 「これって後で取り消せますか」「やめたらどうなりますか」: asked about, not decided
         return "no"  # also flick-typed: 「やっはりいいてす」
@@ -541,6 +564,12 @@ def changes_mind(text: str) -> Reading | None:
     return None
 
 
-def _names_a_value(text: str) -> bool:
-    """An ID or a delivery method in the text: an answer of its own, not a plain go-ahead."""
-    return bool(find_values(text)) or any(f.entity == "delivery_method" for f in find_choices(text))
+def _names_a_value(text: str, procedure: str | None) -> bool:
+    """An ID or a delivery method in the text: an answer of its own, not a plain go-ahead. Only the connection ID is
+    shown on My Page: 「表示してください」 confirming the login history names no way, it asks for the display."""
+    if find_values(text):
+        return True
+    ways = {str(f.value) for f in find_choices(text) if f.entity == "delivery_method"}
+    if procedure not in (None, "send_connection_id"):
+        ways.discard("mypage")
+    return bool(ways)

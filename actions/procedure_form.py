@@ -66,6 +66,7 @@ from ocn_ids.answers import (
     QUESTION_FORM,
     QUESTION_MARK,
     REQUEST_FORM,
+    SETTLES_ON_IT,
     TURNS_DOWN,
     WHATEVER_IT_TAKES,
     declines_in_words,
@@ -306,6 +307,8 @@ def _reading_in_words(tracker: Tracker, text: str, procedure: str | None) -> str
     """ "yes", "no" or "unclear" as the typed reply's words say it, whatever the classifier read; None when the
     words say neither."""
     reading = read_yes_no("procedure_confirmed", text)
+    if SETTLES_ON_IT.fullmatch(fold(text)) and not QUESTION_MARK.search(text):
+        reading = "yes"  # 「それで結構です」: the way just confirmed, not 「結構です」 alone (asked back)
     if reading is None and no_longer_needed(text):
         reading = "no"  # 「パスワード思い出しました」: the classifier reads the topic
     if reading is None and latest_intent(tracker) in _YES_NO_READINGS:

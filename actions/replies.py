@@ -89,10 +89,12 @@ from actions.topics import TOPICS
 from ocn_ids.answers import (
     ACKNOWLEDGES,
     ACKNOWLEDGES_ANYWHERE,
+    ALSO_IF_IT_CAN_BE_DONE,
     ASKS_HOW_TO,
     ASKS_OR_STILL_STUCK,
     ASKS_THE_WAY,
     BY_ONESELF,
+    CHANGE_OF_MIND_SLIPPED,
     DECLINES_A_PERSON,
     GO_AHEAD,
     GREETS_OR_ASKS,
@@ -243,7 +245,7 @@ async def answer_apology_after_the_warning(
     if apologizes_only(text):
         dispatcher.utter_message(response="utter_thanks_for_understanding")
         return _ask_again(dispatcher, tracker)
-    topic = tracker.get_slot("topic")
+    topic = tracker.get_slot("topic") or _topic_of_the_message_warned_about(tracker)
     asked = _after_an_apology(text)
     if topic not in TOPICS or in_procedure(tracker) or not asked or named_id_types(asked) - {id_of_topic(topic)}:
         return None
@@ -252,6 +254,17 @@ async def answer_apology_after_the_warning(
         dispatcher.utter_message(response="utter_topic_again", title=TOPICS[topic].title)
         return answer_topic(topic, dispatcher, tracker)
     return None
+
+
+def _topic_of_the_message_warned_about(tracker: Tracker) -> str | None:
+    """The topic the classifier read in the message before the latest (「パスワードを変えたいんだけど今のは…」: warned
+    about before any answer), when it was sure of it."""
+    messages = [event for event in tracker.events if event.get("event") == "user"][-2:]
+    if len(messages) < 2:
+        return None
+    intent = (messages[0].get("parse_data") or {}).get("intent") or {}
+    sure = float(intent.get("confidence") or 0.0) >= _SURE_OF_THE_TOPIC
+    return str(intent.get("name")) if sure and intent.get("name") in TOPICS else None
 
 
 def _after_an_apology(text: str) -> str | None:
@@ -302,6 +315,7 @@ async def answer_next_procedure_asked(dispatcher: CollectingDispatcher, tracker:
     # 「お客さま番号も教えてください」 asks for the number; 「再設定も教えて」 how to do it.
     asks_how = ASKS_THE_WAY.search(word) or (ASKS_HOW_TO.search(word) and procedure == "reset_ocn_password")
     requested = REQUEST_FORM.search(word) or GO_AHEAD.search(word) or WISHES_IT_DONE_FOR_ME.search(word)
+    requested = requested or ALSO_IF_IT_CAN_BE_DONE.search(word)
     if procedure is None or asks_how or not requested or NEGATED.search(word):
         return None
     if f"utter_done_{procedure}" in bot_responses_before(tracker) or procedure == tracker.get_slot("procedure"):
@@ -603,7 +617,7 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         return await answer_yes_no(question, True, dispatcher, tracker)  # whatever the classifier made of it
     if way_chosen:  # the connection ID's answer, then 「解決しましたか？」: 「じゃあ郵送で送ってもらえますか」
         return [*start_procedure_events(tracker, "send_connection_id"), FollowupAction(PROCEDURE_FORM)]
-    courteous = latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
+    courteous = _courtesy_only(question, tracker, text)
     # 「お返事ありがとうございます…メールを読むときに入れるほう」: thanks around the answer to which password
     says_which = question == "which_password" and _the_one_id_named(text) is not None
     if courteous and not (question == "survey" and answers_in_words(text)) and not says_which:
@@ -624,7 +638,9 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
                 response="utter_which_one", buttons=[{"title": c.title, "payload": c.payload} for c in found]
             )
             return [ask(question)]
-        named = _the_one_id_named(text) if question == "which_password" and _may_say_which(tracker, text) else None
+        named = _side_stated_last(text) if question == "which_password" else None
+        if named is None and question == "which_password" and _may_say_which(tracker, text):
+            named = _the_one_id_named(text)
         if named:
             # 「よくわかりませんが…メールを見るときに入れるものだと思います」: longer than a choice's words, but it
             # says which ID the password is for.
@@ -653,6 +669,12 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
 
 
+def _courtesy_only(question: str, tracker: Tracker, text: str) -> bool:
+    """Thanks or a goodbye read as such; 「no thank you」「いいえ、ありがとう」 to the offer decline it, with thanks."""
+    courteous = latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
+    return courteous and not (question == "offer_procedure" and read_yes_no(question, text) == "no")
+
+
 def _takes_up_the_offer(tracker: Tracker, text: str) -> bool:
     """「やる」「見たい」「hai, chat de」, 「…このままこちらでやっていただけると助かるのですが、お願いできますでしょうか」
     (read as thanks, a hello or nothing) to the offer: its yes, unless it asks a question, speaks of another
@@ -666,7 +688,13 @@ def _takes_up_the_offer(tracker: Tracker, text: str) -> bool:
         return False
     if read_yes_no("offer_procedure", text) == "no":
         return False  # 「チャットではなく電話で」
-    return named_procedure(text) in (None, tracker.get_slot("offered_procedure")) and takes_up_the_offer_in_words(text)
+    if named_procedure(text) not in (None, tracker.get_slot("offered_procedure")):
+        return False
+    # 「さっさとやって」「お願いできますか」: asked to go ahead, as at the final question; not how it is done.
+    word = fold(text)
+    tries_alone = "やってみ" in word or BY_ONESELF.search(word)  # 「やってみます」: tries it alone
+    asked_to = choices.asks_to_go_ahead(text, None) and not (ASKS_THE_WAY.search(word) or tries_alone)
+    return takes_up_the_offer_in_words(text) or asked_to
 
 
 _ALREADY = re.compile(r"(ました|った|いた|てます|ています|てる)$")
@@ -742,6 +770,19 @@ def _the_one_id_named(text: str) -> str | None:
     """The one ID the reply names, by name or by what its password is used for (「ネットの設定のほう」)."""
     named = named_id_types(text)
     return named.pop() if len(named) == 1 else password_named_by_its_use(text)
+
+
+def _side_stated_last(text: str) -> str | None:
+    """The ID a longer reply ends by stating as its side (「メールは携帯のしか使っていないので、インターネットにつなぐ
+    設定の方だと思います」), whatever its earlier clauses name and the classifier made of the whole."""
+    clauses = [clause for clause in _CLAUSE_BREAKS.split(nfkc(text)) if clause.strip()]
+    if not clauses or not _SIDE_STATED.search(fold(clauses[-1])):
+        return None
+    return _the_one_id_named(clauses[-1])
+
+
+_CLAUSE_BREAKS = re.compile(r"ので|から|けど|けれど|[。、,\n]")
+_SIDE_STATED = re.compile(r"(のほう|の方)(だと思います|だと思う|だとおもいます|かと思います|と思います|です|)$")
 
 
 # A short reply naming one side (「じゃあメールのほう」「ネットの方で」), folded.
@@ -823,8 +864,10 @@ async def answer_yes_no(
 
 
 def _stops_the_procedure(text: str) -> bool:
+    """Also 「あ、やっはいいです 自分でまいぺーじからやる」: a change of mind flick-typed, while the code is awaited."""
     word = fold(text)
-    return bool(STOPS_THE_PROCEDURE.search(word)) and not KEEPS_ON.search(word)
+    stops = STOPS_THE_PROCEDURE.search(word) or CHANGE_OF_MIND_SLIPPED.search(without_slips(word))
+    return bool(stops) and not KEEPS_ON.search(word)
 
 
 def _yes_no_buttons(question: str, tracker: Tracker) -> list[dict[str, str]]:

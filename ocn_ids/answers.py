@@ -21,7 +21,14 @@ def fold(text: str) -> str:
     """NFKC, romaji Japanese as hiragana (ocn_ids/romaji.py: 「OCN ID wa?」 is 「OCN IDは?」), lower case, katakana
     to hiragana, without spaces and punctuation: how answers are compared."""
     text = _EMOJI_VARIATIONS.sub("", hiragana(read_romaji(nfkc(text)).lower()))
-    return re.sub(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜…]+", "", text)
+    text = re.sub(r"[\s、。，．,.!！?？・「」『』()（）\[\]【】~〜…]+", "", text)
+    return _SLIPPED_SMALL_VOWEL.sub(lambda m: _FULL_VOWEL[m[0]], text)
+
+
+# A small vowel no kana before it takes (「はぃ」「ぉk」「こなぃです」): the flick key's small-kana toggle pressed by
+# mistake. After ふ, う, て, で, と, ど, ち, し, じ, つ, く, ぐ, い it spells a sound of its own (ふぁいる, でぃー).
+_SLIPPED_SMALL_VOWEL = re.compile(r"(?<![ふうゔてでとどちしじつくぐい])[ぁぃぅぇぉ]")
+_FULL_VOWEL = dict(zip("ぁぃぅぇぉ", "あいうえお", strict=True))
 
 
 # What changes an emoji's look, not its meaning (👍🏻, 🙆‍♀️, ⭕️): skin tones, the gender sign after a joiner,
@@ -48,6 +55,7 @@ YES = _folded({
 NO = _folded({
     "いいえ", "いえ", "いや", "no", "しない", "しません", "やめます", "やめる", "やめて", "今はいい", "今はいいです",
     "いらない", "いらないです", "不要", "不要です", "結構です", "けっこうです", "いいや", "遠慮します", "待ちます", "待つ",
+    "not now", "no thanks", "no thank you", "nope", "later", "maybe later",
 } | _NO_SIGNS)  # fmt: skip
 # 「大丈夫です」「いいです」: "no thanks" after an offer, "yes, that's fine" after a confirmation or the survey.
 FINE = _folded({"大丈夫です", "だいじょうぶです", "大丈夫", "だいじょうぶ", "だいじょぶ", "いいです"})
@@ -286,6 +294,8 @@ def says_goodbye(text: str) -> bool:
     words with a closing (「了解、じゃあね」「以上です」)."""
     word = fold(text)
     asked = "?" in text or "？" in text  # 「…違うんじゃね？」 asks
+    if any(asks_or_requests(word.partition(apology)[2]) for apology in _APOLOGIES_THAT_TAKE_LEAVE if apology in word):
+        return False  # 「失礼しました 変えたら スマホのメールも直すのですか」: an apology, then a question
     return (
         mentions_courtesy(word, GOODBYE)
         or closes_the_chat(word)
@@ -293,6 +303,8 @@ def says_goodbye(text: str) -> bool:
     )
 
 
+# 「失礼しました」 apologises as often as it takes leave.
+_APOLOGIES_THAT_TAKE_LEAVE = _folded({"失礼しました", "失礼いたしました", "しつれいしました"})
 # 「おせーよ じゃあな」: a goodbye that ends the message, whatever came before (「じゃあなんで」 is no goodbye: at the end only).
 _ENDS_WITH_A_GOODBYE = re.compile(
     r"(?<![んの])(じゃあな|じゃーな|じゃな|またな|じゃあね|じゃね|ばいばい|ほなね)[!！w]*$"
@@ -534,6 +546,11 @@ def takes_up_the_offer_in_words(text: str) -> bool:
 ASKS_THE_WAY = re.compile(r"方法|ほうほう|やり方|やりかた|変え方|かえかた|仕方|しかた|手順")
 # 「パスワードの変え方を教えてください」「再設定のやり方」: how to do it, not a request that the bot does it.
 ASKS_HOW_TO = re.compile(rf"教えて|おしえて|{ASKS_THE_WAY.pattern}")
+# 「ついでにログイン履歴も見られますか」: whether this too can be done, from a customer the bot could do it for.
+ALSO_IF_IT_CAN_BE_DONE = re.compile(
+    r"(ついでに|ついてに|も).{0,12}(見られ|見れ|みられ|みれ|表示でき|ひょうじでき|確認でき|かくにんでき|調べられ|しらべられ|"
+    r"送れ|おくれ|送ってもらえ|おくってもらえ)(ます|る)(か|)$"
+)
 # 「パスワードも再設定してほしい」「ログイン履歴も見たい」: a wish that something be done.
 WISHES_IT_DONE_FOR_ME = re.compile(r"(て|で)ほしい|(て|で)欲しい|てもらいたい|たい(です)?$")
 # 「チャットでは無理です」「チャットは不安」: the chat itself declined.
@@ -554,7 +571,14 @@ def asks_for_the_chat_procedure_despite_slips(text: str) -> bool:
 # (「送らないで」「やっぱりやめて」): matched on the folded text.
 GO_AHEAD = re.compile(
     r"やって|やっちゃって|しといて|しておいて|やっといて|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|"
-    r"実行|早く|はやく|どうぞ"
+    r"実行|早く|はやく|どうぞ|表示して|ひょうじして|教えて|おしえて"
+)
+# 「それで」「それで結構です」「こちらでお願いします」 at 「…よろしいですか？」: the way just confirmed is the one wanted
+# (its 結構 is no "no, thanks").
+SETTLES_ON_IT = re.compile(
+    r"(じゃあ|では|なら|はい|)(それ|これ|そちら|こちら|そっち|こっち)で"
+    r"(いい|結構|けっこう|大丈夫|だいじょうぶ|問題ない|構いません|かまいません|おk|ok|お願い|おねがい|)"
+    r"(です|ですよ|よ|します|いたします|ございます|)"
 )
 NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
 # A stop, a hold or nothing asked for (「中断でお願いします」「保留で」「手続きはなしでお願いします」「ちゅうしで」): never a
@@ -607,6 +631,8 @@ CHANGE_OF_MIND = re.compile(
 # 「やっぱり結構です」 flick-typed (「やっはりけっこうてす」), compared without slips (actions/choices.py); only this part
 # of CHANGE_OF_MIND: without slips, the small ゃ of 「じゃ、メールで」 would make 「やめ」.
 CHANGE_OF_MIND_TYPED_WITH_SLIPS = r"やっぱ(り)?(いい|結構|けっこう|大丈夫|だいじょうぶ|なし|いら)"
+# Compared with without_slips(fold(text)).
+CHANGE_OF_MIND_SLIPPED = re.compile(without_slips(CHANGE_OF_MIND_TYPED_WITH_SLIPS))
 # 「あ、パスワード思い出しました」「番号が見つかりました」 at the final 「…よろしいですか？」: the need has gone, a no.
 # The classifier reads them as the topic (a forgotten password), and the procedure's name in them is no go-ahead.
 # Only a finished, unqualified statement: not 「見つかりません」「思い出したい」「思い出しましたが、念のため…」, nor
@@ -1034,7 +1060,10 @@ _CONNECTION_USE = re.compile(
     r"(いんたーねっと|ねっと|internet|wifi|wi-fi|わいふぁい|るーたー|回線|ぷろばいだ)(の|に|を|へ|で)?"
     r"(設定|せってい|接続|せつぞく|つな|繋|ほう|方|やつ)|internet|るーたーに入れる"
 )
-_MAIL_USE = re.compile(r"(めーる|mail|email|e-mail)(を|の|で)?(見る|みる|読む|よむ|ほう|方|やつ|用|送|開|ひら)")
+_MAIL_USE = re.compile(
+    r"(めーる|mail|email|e-mail)(を|の|で)?(見る|みる|読む|よむ|ほう|方|やつ|用|送|開|ひら)|"
+    r"受信|じゅしん|送受信|そうじゅしん"  # only mail is received: 「受信するときだけパスワードエラーになります」
+)
 
 
 def password_named_by_its_use(text: str) -> str | None:
@@ -1496,9 +1525,10 @@ UNKNOWN_LOGIN = re.compile(
 # 「見覚えのないログインはなかったです」「知らないログインはありませんでした」: none, so no worry to answer.
 NONE_OF_THEM = re.compile(
     without_slips(
-        r"(ろぐいん|もの|やつ|の)(は|も)?(特に|とくに)?(なかった|無かった|ありませんでした|ありません|ないです|ない|"
+        r"(ろぐいん|もの|やつ|の)(は|も)?(特に|とくに)?(なかった|無かった|ありませんでした|ありません|ないです|ない|なくて|"
         r"なし|ないみたい|なさそう|見当たりません|みあたりません|見当たらなかった|みあたらなかった)(です|でした)?(よ|ね)?[ー〜]*"
-        r"(安心した|安心しました|あんしんした|よかった|良かった|ほっとした|ほっとしました)?(です)?"  # 「へんなのない 安心した」
+        # 「へんなのない 安心した」「へんなのなくてよかったー」
+        r"(安心した|安心しました|あんしんした|よかった|良かった|ほっとした|ほっとしました)?(です)?[ー〜]*"
         r"(ありがと\w*|あざす|あざっす|どうも|さんきゅ\w*|thanks)?$"
     )
 )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ocn_ids.normalize import normalize_with_offsets
+from ocn_ids.normalize import hiragana, normalize_with_offsets
 from ocn_ids.spoken_numbers import spoken_number
 
 # N + 9 digits; customers type spaces or hyphens between groups.
@@ -152,17 +152,19 @@ def find_values(text: str) -> list[Found]:
 
 def _keyword_spans(text: str, table: dict[str, tuple[str, ...]], entity: str) -> Iterator[Found]:
     norm = normalize_with_offsets(text)
+    said = hiragana(norm.text)  # 「エスエムエス」 as 「えすえむえす」: one character for one, so the spans hold
     claimed: list[range] = []
-    pairs = sorted(((kw, value) for value, kws in table.items() for kw in kws), key=lambda p: -len(p[0]))
+    keywords = {(hiragana(kw), value) for value, kws in table.items() for kw in kws}
+    pairs = sorted(keywords, key=lambda p: (-len(p[0]), p))
     for keyword, value in pairs:  # longest keyword first, so 接続用id beats 接続
-        start = norm.text.find(keyword)
+        start = said.find(keyword)
         while start != -1:
             end = start + len(keyword)
             if not any(start in r or end - 1 in r for r in claimed):
                 claimed.append(range(start, end))
                 s, e = norm.span_in_original(start, end)
                 yield Found(entity, value, s, e)
-            start = norm.text.find(keyword, end)
+            start = said.find(keyword, end)
 
 
 def named_id_types(text: str) -> set[str]:

@@ -67,7 +67,7 @@ _PASSWORD_NOUN = re.compile(
 _STATED = re.compile(
     r"(?<![0-9A-Za-z])(?P<token>[0-9A-Za-z][!-~]*[0-9A-Za-z])(?=[」』\"']?"
     r"(?:です|でした|だった|だよ|だ|になります|でございます|を使って|にして|なんです|なのに|なんだけど|なんですけど|"
-    r"と入れ|のはず|かな|かも|って|で(?:[。．.!！?？、,\s]|$)|[。．.!！?？、,\s]|$))"
+    r"と入れ|のはず|かな|かも|って|で(?:[。．.!！?？、,\s]|$)|で(?:入|はい|ログ|ろぐ|でき|通ら|とおら)|[。．.!！?？、,\s]|$))"
 )
 _LABELLED = re.compile(
     r"(id|番号|ばんごう|晩号|アドレス|あどれす|メール|めーる|型番|機種|品番|エラー|コード|こーど|バージョン|契約|"
@@ -82,6 +82,8 @@ _PRODUCT_NAME = re.compile(
     r"edge|firefox|safari|thunderbird|wifi|wi-fi|ipv)\s?\d{1,4}[a-z]{0,10})"
     r"|[A-Z]{1,6}-[0-9A-Z]+|[A-Z]+\d+[A-Z]+\d*|\d+(?i:ghz|mhz|gbps|mbps|kbps|gb|mb|tb|g)|(?i:0x)[0-9a-fA-F]+"
 )
+# What a sentence says of a token it states (「xY7k29pqって書いてある」「…です」), read without the password word.
+_SAID_OF_IT = re.compile(r"[」』\"']?(?:って|と書|です|でした|だった|と入れ|のはず|なんです|なんだけど|なのですが)")
 _HASH = re.compile(r"(?i:u?[0-9a-f]{12,})")  # conversation hashes, LINE user IDs, model IDs in log lines
 _QUOTE_CLOSE = "」』\"'"
 _MISTYPED_CUSTOMER_NUMBER = re.compile(r"n[\d\-]+")
@@ -137,9 +139,15 @@ def password_spans(text: str, *, about_a_password: bool = False) -> list[tuple[i
             if (named and m.group("sep").strip()) or _states_a_secret(nfkc(text[start:end])):
                 matches.append(m)
     mention = next((m for m in _PASSWORD_NOUN.finditer(norm.text) if _stands_alone(norm.text, m)), None)
-    for stated in _STATED.finditer(norm.text, mention.end()) if mention else ():
+    # Right after an answer about a password, 「メモにはxY7k29pqって書いてある」 states it without the word.
+    stated_from = mention.end() if mention else (0 if about_a_password else None)
+    for stated in _STATED.finditer(norm.text, stated_from) if stated_from is not None else ():
         start, end = norm.span_in_original(stated.start("token"), stated.end("token"))
         labelled = _LABELLED.search(norm.text[max(0, stated.start() - 12) : stated.start()])
+        if not mention and not _SAID_OF_IT.match(norm.text, stated.end("token")):
+            continue  # without the word, only a token the sentence says something of (not 「パスタ好き abc123」)
+        if not mention and _MISTYPED_CUSTOMER_NUMBER.fullmatch(stated.group("token")):
+            continue  # 「N12345678です」 at the ID prompt: an ID with a digit missing
         if not labelled and _states_a_secret(nfkc(text[start:end])):  # as typed: models are in capitals
             matches.append(stated)
     spans += [norm.span_in_original(start, end) for start, end in _spoken_spans(norm.text)]

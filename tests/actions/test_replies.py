@@ -644,7 +644,13 @@ def test_an_unsure_yes_with_a_question_mark_does_not_run_the_procedure() -> None
         ("頼んでねーよ", "nlu_fallback", 0.5, None),
         ("パスワードは自分で変えます", "nlu_fallback", 0.5, None),
         ("yes but wait", "affirm", 0.3, None),
-        ("それで", "affirm", 0.5, None),  # an unsure yes with no word of one
+        # 「それで」「それで結構です」: the way just confirmed (after a change of way, too), however it is read;
+        # 「それで？」 asks what comes next.
+        ("それで", "affirm", 0.5, True),
+        ("それで結構です", "deny", 0.6, True),
+        ("じゃあそちらでお願いします", "nlu_fallback", 0.3, True),
+        ("それで？", "affirm", 0.5, "unfilled"),
+        ("なんで", "affirm", 0.5, None),  # an unsure yes with no word of one
         # Questions: not filled (answered, then the confirmation asked again).
         ("はい？", "affirm", 0.9, "unfilled"),
         ("進めて大丈夫ですか", "affirm", 0.72, "unfilled"),
