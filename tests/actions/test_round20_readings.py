@@ -1,0 +1,194 @@
+"""Readings added after the fifth decision batch (issue 23, twentieth round): flick slips in short replies, the
+final question settled in other words, the offer taken up as a request or declined in English, a next procedure
+asked as whether it can be done, an apology that is no goodbye, the side a longer reply ends on, and passwords
+stated without a separator or without the word."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.choices import read_choice, read_yes_no
+from actions.faq_actions import ActionAnswer, ActionClarify
+from actions.procedure_form import ValidateProcedureForm
+from ocn_ids.answers import fold, says_goodbye
+from ocn_ids.parse import find_choices
+from ocn_ids.passwords import password_spans
+from tests.actions.trackers import responses, run, slot_events, tracker
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [("はぃ", "はい"), ("ぉk", "おk"), ("SMSこなぃてす", "smsこないてす"),
+     ("ファイル", "ふぁいる"), ("ディーアカウント", "でぃーあかうんと"), ("ウィンドウズ", "うぃんどうず"), ("チェック", "ちぇっく")],
+)  # fmt: skip
+def test_a_small_vowel_no_kana_takes_is_read_full_size(typed: str, folded: str) -> None:
+    assert fold(typed) == folded
+
+
+def _at_the_final_question(typed: str, procedure: str, intent: str = "nlu_fallback") -> object:
+    slots = {"requested_slot": "procedure_confirmed", "procedure": procedure}
+    t = tracker(intent, text=typed, slots=slots, active_loop="procedure_form")
+    return asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+
+
+@pytest.mark.parametrize(
+    ("typed", "procedure", "confirmed"),
+    [("表示してください", "login_history", True),  # 表示 is no delivery way of the login history
+     ("はい、IDを教えてください", "send_ocn_id", True),
+     ("ぉk", "reset_ocn_password", True),
+     ("それで結構です", "send_connection_id", True),
+     ("こちらでお願いします", "send_connection_id", True),
+     ("表示でお願いします", "send_connection_id", None),  # My Page, the connection ID's way: asked again
+     ("郵送でお願いします", "login_history", None),
+     ("教えてください、パスワードは何文字ですか", "reset_ocn_password", None)],
+)  # fmt: skip
+def test_the_final_question_settled_in_other_words(typed: str, procedure: str, confirmed: bool | None) -> None:
+    assert _at_the_final_question(typed, procedure).get("procedure_confirmed") is confirmed
+
+
+def _at_the_offer(typed: str, intent: str = "nlu_fallback") -> list[dict]:
+    slots = {"pending_question": "offer_procedure", "offered_procedure": "send_ocn_id", "topic": "check_ocn_id"}
+    events = [
+        {"event": "user", "text": "私のOCN IDを知りたいのですが"},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_check_ocn_id"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_offer_procedure"}},
+        {"event": "user", "text": typed},
+    ]
+    return run(ActionAnswer(), tracker(intent, text=typed, slots=slots, events=events))
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent"),
+    [("お願いできますか", "check_ocn_id"), ("さっさとやって", "nlu_fallback"), ("ぉねかいします", "nlu_fallback"),
+     ("おねかい", "nlu_fallback")],
+)  # fmt: skip
+def test_the_offer_taken_up_as_a_request_or_with_slips_starts_it(typed: str, intent: str) -> None:
+    _, events = _at_the_offer(typed, intent)
+    assert any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events), typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent"),
+    [("あとてやります", "nlu_fallback"), ("not now", "nlu_fallback"), ("no thank you", "thank"),
+     ("いいえ、ありがとう", "thank"), ("やってみます", "nlu_fallback"), ("自分でやってもらえますか", "nlu_fallback")],
+)  # fmt: skip
+def test_the_offer_declined_with_slips_in_english_or_with_thanks_is_not_taken_up(typed: str, intent: str) -> None:
+    messages, events = _at_the_offer(typed, intent)
+    assert not any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events), typed
+    if typed not in ("やってみます", "自分でやってもらえますか"):
+        assert responses(messages)[0] == "utter_ask_survey", typed
+
+
+def test_a_way_typed_in_katakana_is_named() -> None:
+    assert [f.value for f in find_choices("えーとエスエムエスで送ってもらえる")] == ["sms"]
+    assert [f.value for f in find_choices("ユウビンでお願い")] == ["post"]
+
+
+def test_which_password_answered_with_slips() -> None:
+    assert [c.value for c in read_choice("which_password", "とっち？")] == ["unknown"]
+    assert read_choice("which_password", "とち") == []  # too short to read past its slips
+
+
+def test_a_flick_typed_change_of_mind_cancels_while_the_code_is_awaited() -> None:
+    typed = "あ、やっはいいです 自分でまいぺーじからやる"
+    slots = {"procedure": "reset_ocn_password", "requested_slot": "otp_code"}
+    _, events = run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots, active_loop="procedure_form"))
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancel_procedure"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "starts"),
+    [("ついでに ログイン履歴も 見られますか", "login_history"), ("ついてにろくいん履歴もみれる？", "login_history"),
+     ("ログイン履歴ってどうやったら見られますか", None)],
+)  # fmt: skip
+def test_a_verified_customer_asking_if_another_procedure_can_be_done_gets_it(typed: str, starts: str | None) -> None:
+    slots = {"verification_id": "v-1", "verified_until": time.time() + 600, "topic": "check_customer_number"}
+    events = [
+        {"event": "user", "text": "はい"},
+        {"event": "bot", "metadata": {"utter_action": "utter_done_customer_number"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": typed},
+    ]
+    _, events = run(ActionAnswer(), tracker("check_login_history", text=typed, slots=slots, events=events))
+    started = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "procedure"]
+    assert (started[-1] if started else None) == starts
+
+
+def test_an_apology_then_a_question_is_no_goodbye() -> None:
+    assert not says_goodbye("失礼しました 変えたら スマホのメールも直すのですか")
+    assert says_goodbye("失礼しました")
+    assert says_goodbye("ありがとうございました、失礼しました")
+
+
+def test_thanks_for_a_history_without_strange_logins_answer_the_survey() -> None:
+    typed = "へんなのなくてよかったー ありがと"
+    events = [
+        {"event": "user", "text": "みせて"},
+        {"event": "bot", "metadata": {"utter_action": "utter_login_history"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": typed},
+    ]
+    slots = {"pending_question": "survey", "topic": "check_login_history"}
+    messages, events = run(ActionAnswer(), tracker("thank", text=typed, slots=slots, events=events))
+    assert "utter_login_history_unfamiliar" not in responses(messages)
+    assert slot_events(events).get("survey_answer") == "resolved"
+
+
+def test_an_apology_then_how_after_a_warning_given_before_any_answer_gets_the_answer() -> None:
+    first = "メールのパスワードを変えたいんだけど今のは yamada0123 なんだけど"
+    typed = "あごめんなさい じゃあ変え方だけ教えて"
+    events = [
+        {
+            "event": "user",
+            "text": first,
+            "parse_data": {"intent": {"name": "change_ocn_id_password", "confidence": 0.9}},
+        },
+        {"event": "bot", "metadata": {"utter_action": "utter_password_not_in_chat"}},
+        {"event": "user", "text": typed},
+    ]
+    messages, _ = run(
+        ActionClarify(), tracker("nlu_fallback", text=typed, slots={"password_warned": True}, events=events)
+    )
+    assert "utter_answer_change_ocn_id_password" in responses(messages)
+
+
+def test_the_side_a_longer_reply_ends_on_answers_which_password() -> None:
+    typed = "メールは携帯のしか使っていないので、インターネットにつなぐ設定の方だと思います"
+    events = [
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_which_password"}},
+        {"event": "user", "text": typed},
+    ]
+    slots = {"pending_question": "which_password"}
+    messages, _ = run(ActionAnswer(), tracker("forgot_ocn_id_password", text=typed, slots=slots, events=events))
+    assert "utter_answer_check_connection_id" in responses(messages)
+
+
+def test_receiving_mail_names_the_mail_password() -> None:
+    typed = "送信はできるのに受信するときだけパスワードエラーになります。パスワードはどこかにメモしたはずなんですが見つかりません"
+    messages, _ = run(ActionAnswer(), tracker("forgot_password", text=typed, events=[{"event": "user", "text": typed}]))
+    assert "utter_answer_forgot_ocn_id_password" in responses(messages)
+
+
+@pytest.mark.parametrize(
+    ("typed", "about_a_password", "secret"),
+    [("パスワードabc12345で入れないんだけど！！", False, "abc12345"),
+     ("メモにはxY7k29pqって書いてある", True, "xY7k29pq"),
+     ("メモにはxY7k29pqって書いてある", False, None),  # no password word, nothing about one before
+     ("パスタ好き abc123", True, None),
+     ("N12345678です", True, None)],  # a customer number with a digit missing
+)  # fmt: skip
+def test_a_password_glued_to_the_word_or_stated_after_an_answer_about_one(
+    typed: str, about_a_password: bool, secret: str | None
+) -> None:
+    spans = password_spans(typed, about_a_password=about_a_password)
+    assert [typed[start:end] for start, end in spans] == ([secret] if secret else [])
+
+
+def test_a_yes_no_word_with_slips_is_read_only_when_long_enough() -> None:
+    assert read_yes_no("offer_procedure", "いらないてす") == "no"
+    assert read_yes_no("offer_procedure", "はい") == "yes"
+    assert read_yes_no("offer_procedure", "ばい") is None  # 「はい」 without its slip is another word
