@@ -529,7 +529,7 @@ async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker
         pending,
         topic_discussed(tracker),
         answers_before(tracker),
-        text,
+        _with_the_id_pointed_back_to(tracker, text),
     )
     if asked is None:
         return None
@@ -537,6 +537,16 @@ async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker
     response = "utter_password_of_the_id" if password else "utter_about_the_id"
     dispatcher.utter_message(response=response, id_name=ID_NAMES[asked.id_type])
     return answer_topic(asked.topic, dispatcher, tracker)
+
+
+def _with_the_id_pointed_back_to(tracker: Tracker, text: str) -> str:
+    """「それは どこで見られますか」 after the three IDs' answer to 「接続用IDとは 何ですか」: read with the one ID the
+    customer's question before named in place of 「それ」."""
+    if topic_discussed(tracker) != "ask_id_types" or named_id_types(text) or not POINTS_BACK_TO_IT.search(fold(text)):
+        return text
+    before = [event.get("text") or "" for event in tracker.events if event.get("event") == "user"][-2:-1]
+    named = named_id_types(before[0]) if before else set()
+    return f"{ID_NAMES[named.pop()]}は、{text}" if len(named) == 1 else text
 
 
 # Longer than this, a message after the topic buttons is a question of its own, not the choice put in words.

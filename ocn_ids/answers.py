@@ -1081,7 +1081,7 @@ FORGOT_WORDS = re.compile(
 DENIED = re.compile(r"^.{0,4}(たくない|たくありません|しない|しません|てない|ていない|てません|ていません)")
 # Looking the ID up, said so: not 「わからない」 (after an answer, it was not understood) nor 「どこで」 alone
 # (after an answer about changing, where to change it: follow_ups.topic_asked_again).
-LOOK_UP_WORDS = re.compile(r"確認|見れ|見る|見ら|みる|みれ|調べ|知りたい|確かめ|たしかめ")
+LOOK_UP_WORDS = re.compile(r"確認|見れ|見る|見ら|みる|みれ|調べ|知りたい|確かめ|たしかめ|書いてあ|かいてあ|載って|記載")
 # What may stand around an operation asked of no ID (「パスワードの変更方法を教えてください」「確認したいです」): the
 # password, the word ID, a way to do it, the words of a request. Anything else names what it is of (契約内容, 設定).
 AROUND_AN_OPERATION = re.compile(

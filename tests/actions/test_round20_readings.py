@@ -178,6 +178,7 @@ def test_receiving_mail_names_the_mail_password() -> None:
     [("パスワードabc12345で入れないんだけど！！", False, "abc12345"),
      ("メモにはxY7k29pqって書いてある", True, "xY7k29pq"),
      ("メモにはxY7k29pqって書いてある", False, None),  # no password word, nothing about one before
+     ("ログインできない！パスワードtaro1234で合ってるはずなのに", False, "taro1234"),
      ("パスタ好き abc123", True, None),
      ("N12345678です", True, None)],  # a customer number with a digit missing
 )  # fmt: skip
@@ -192,3 +193,25 @@ def test_a_yes_no_word_with_slips_is_read_only_when_long_enough() -> None:
     assert read_yes_no("offer_procedure", "いらないてす") == "no"
     assert read_yes_no("offer_procedure", "はい") == "yes"
     assert read_yes_no("offer_procedure", "ばい") is None  # 「はい」 without its slip is another word
+
+
+@pytest.mark.parametrize(
+    ("before", "typed", "expected"),
+    [("接続用IDとは 何ですか", "それは どこで見られますか", "utter_answer_check_connection_id"),
+     ("お客さま番号ってなに", "それってどこで確認できる？", "utter_answer_check_customer_number"),
+     ("お客さま番号ってなに", "それってどこに書いてある？", "utter_answer_check_customer_number"),
+     ("IDって何種類あるの", "それは どこで見られますか", None)],  # no one ID named before: nothing to point back to
+)  # fmt: skip
+def test_that_one_after_the_three_ids_answer_is_the_id_the_question_before_named(
+    before: str, typed: str, expected: str | None
+) -> None:
+    events = [
+        {"event": "user", "text": before},
+        {"event": "bot", "metadata": {"utter_action": "utter_answer_ask_id_types"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": typed},
+    ]
+    slots = {"topic": "ask_id_types", "pending_question": "survey"}
+    messages, _ = run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots, events=events))
+    answers = [name for name in responses(messages) if name.startswith("utter_answer_")]
+    assert (answers[0] if answers else None) == expected
