@@ -157,7 +157,16 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
             "reset_ocn_password",
             "OCN IDのパスワード再設定",
             _inform("procedure", "reset_ocn_password"),
-            ("パスワード再設定", "再設定", "パスワード", "ocn idのパスワード", "パスワードリセット", "リセット"),
+            (
+                "パスワード再設定",
+                "再設定",
+                "パスワード",
+                "ocn idのパスワード",
+                "パスワードリセット",
+                "リセット",
+                "password reset",
+                "reset",
+            ),
         ),
         Choice(
             "send_connection_id",
@@ -172,6 +181,7 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
                 "認証id",
                 "接続用",
                 "接続",
+                "connection id",
             ),
         ),
         Choice(
@@ -190,7 +200,7 @@ QUESTIONS: dict[str, tuple[Choice, ...]] = {
             "login_history",
             "ログイン履歴を確認",
             _inform("procedure", "login_history"),
-            ("ログイン履歴", "履歴", "りれき", "ログイン"),
+            ("ログイン履歴", "履歴", "りれき", "ログイン", "login history"),
         ),
     ),
     "delivery_method": (

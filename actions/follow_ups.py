@@ -53,6 +53,7 @@ from ocn_ids.answers import (
     forgets_the_current_password,
     names_another_service,
     names_the_bot,
+    says_goodbye,
     thanks_in,
 )
 from ocn_ids.normalize import without_slips
@@ -605,6 +606,8 @@ def id_question_in_context(
     look-up procedure is its yes, 「変更できました」 to 「解決しましたか？」 says it was resolved."""
     if intent == "bot_challenge" and not names_the_bot(text):
         intent = "nlu_fallback"  # 「それってなんか偏向とかできるんですか」: a question, unplaced, not about the bot
+    if intent == "goodbye" and confidence < SURE_OF_ANOTHER_ID and not says_goodbye(text):
+        intent = "nlu_fallback"  # 「それは どこで見られますか」 read as a goodbye at 0.36, with no word of one
     # An ID's name alone is read as "inform": only 「…のほう」 after another ID's answer is taken so.
     named = named_id_types(text)
     if intent in ("inform", "nlu_fallback") and (

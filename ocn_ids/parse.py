@@ -38,6 +38,7 @@ ID_TYPE_KEYWORDS = {
         "おきやくさまはんこう",
         "おきゃくさまはんこう",
         "お客さまはんこう",
+        "customer number",
     ),
     # 設則／接則 and 人称id: voice input's and IME's wrong conversions of せつぞく, にんしょう
     "connection_id": (
@@ -63,6 +64,11 @@ ID_TYPE_KEYWORDS = {
         "いんたーねっとのid",
         "ネットのid",
         "ネット用のid",
+        # learners' English (romaji is read as kana: ocn_ids/romaji.py)
+        "connection id",
+        "connect id",
+        "internet id",
+        "authentication id",
     ),
     "ocn_id": (
         "ocn id",

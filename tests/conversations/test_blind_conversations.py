@@ -41,7 +41,7 @@ DECISION_FLOORS = {
     "first_messages_direct": 0.94,
 }
 DECISION_CEILINGS = {"confidently_wrong": 0.04, "confidently_wrong_until_first_mistake": 0.025}
-DECISION_CONVERSATIONS = 596
+DECISION_CONVERSATIONS = 728
 DECISION_SET = Path(__file__).parent / "decision"
 
 
