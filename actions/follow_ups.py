@@ -38,6 +38,7 @@ from ocn_ids.answers import (
     PART_ASKS,
     PART_STATES_ONLY,
     PASSWORD_WORDS,
+    QUESTION_FORM,
     QUESTION_MARK,
     QUESTION_WORDS,
     SAME_ID_AGAIN,
@@ -402,9 +403,17 @@ def topic_the_words_correct(shown: str | None, text: str) -> str | None:
     (id_type,) = by_name
     if KNOWS_CURRENT.search(folded) or NOT_THIS_BUT.search(folded):
         return None  # 「…確認したい、パスワードはわかっています」「変えたいのではなく…」: the words do not state one
-    operation = asked_operation(text, "")
+    operation = asked_operation(_the_sentence_that_asks(text), "")
     stated = TOPIC_OF_ID[id_type].get(operation) if operation else None
-    return stated if stated and shown != stated and _ID_OF_TOPIC.get(shown or "") == id_type else None
+    return stated if stated and shown != stated and id_of_topic(shown) == id_type else None
+
+
+def _the_sentence_that_asks(text: str) -> str:
+    """The first sentence with a question in it (「…変えることはできますでしょうか。近所の人に見られてしまった気が
+    して」: the change is asked, the look is told), else the whole text."""
+    sentences = [part for part in re.split(r"(?<=[。．！!？?])|\n", text) if part and part.strip()]
+    asking = [part for part in sentences if QUESTION_MARK.search(part) or QUESTION_FORM.search(fold(part))]
+    return asking[0] if asking else text
 
 
 def _says_what_of(folded: str) -> bool:

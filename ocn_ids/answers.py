@@ -1015,7 +1015,7 @@ def leaves_the_password_open(text: str) -> bool:
 NAMED_IDS = {
     "customer_number": ("お客さま番号", "お客様番号", "顧客番号"),
     "ocn_id": ("ocn id", "ocnid"),
-    "connection_id": ("接続用id", "接続id", "認証id"),
+    "connection_id": ("接続用id", "接続id", "認証id", "接続用"),
 }
 
 # What a question asks of an ID it does not name (actions/follow_ups.py asked_operation), on the folded text.

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.choices import named_procedure, read_choice, read_yes_no
 from actions.faq_actions import ActionAnswer, ActionClarify
+from actions.follow_ups import topic_the_words_correct
 from actions.procedure_form import ValidateProcedureForm
 from ocn_ids.answers import fold, says_goodbye
 from ocn_ids.parse import find_choices, named_id_types
@@ -231,3 +232,17 @@ def test_the_ids_named_in_a_learners_english(typed: str, named: set[str]) -> Non
 def test_a_procedure_named_in_english() -> None:
     assert named_procedure("wait, password も reset したい. password reset に かえて ください") == "reset_ocn_password"
     assert named_procedure("login history を みたい") == "login_history"
+
+
+@pytest.mark.parametrize(
+    ("shown", "typed", "corrected"),
+    [("check_connection_id", "接続用IDというのは、変えることはできますでしょうか。近所の人に見られてしまったような気がして、落ち着かないのです。",
+      "change_connection_id"),  # the change is asked; the look is told
+     ("change_connection_id_password", "接続用のパスワード知りたい", "check_connection_id"),
+     ("change_ocn_id_password", "OCN IDのパスワードがわからない", "forgot_ocn_id_password"),
+     ("change_connection_id_password", "接続用IDのパスワードを変えたい", None)],
+)  # fmt: skip
+def test_a_password_topic_is_corrected_by_what_the_asking_sentence_states(
+    shown: str, typed: str, corrected: str | None
+) -> None:
+    assert topic_the_words_correct(shown, typed) == corrected
