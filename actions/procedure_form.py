@@ -69,6 +69,7 @@ from ocn_ids.answers import (
     SETTLES_ON_IT,
     TURNS_DOWN,
     WHATEVER_IT_TAKES,
+    YES_THEN_FINE,
     declines_in_words,
     fold,
     speaks_of_other_matters,
@@ -307,8 +308,9 @@ def _reading_in_words(tracker: Tracker, text: str, procedure: str | None) -> str
     """ "yes", "no" or "unclear" as the typed reply's words say it, whatever the classifier read; None when the
     words say neither."""
     reading = read_yes_no("procedure_confirmed", text)
-    if SETTLES_ON_IT.fullmatch(fold(text)) and not QUESTION_MARK.search(text):
-        reading = "yes"  # 「それで結構です」: the way just confirmed, not 「結構です」 alone (asked back)
+    settles = SETTLES_ON_IT.fullmatch(fold(text)) or YES_THEN_FINE.match(fold(text))
+    if settles and not QUESTION_MARK.search(text) and changes_mind(text) is None:
+        reading = "yes"  # 「それで結構です」「はい、結構でございます」: not 「結構です」 alone (asked back)
     if reading is None and no_longer_needed(text):
         reading = "no"  # 「パスワード思い出しました」: the classifier reads the topic
     if reading is None and latest_intent(tracker) in _YES_NO_READINGS:

@@ -627,7 +627,7 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
         return await answer_yes_no(question, True, dispatcher, tracker)  # whatever the classifier made of it
     if way_chosen:  # the connection ID's answer, then 「解決しましたか？」: 「じゃあ郵送で送ってもらえますか」
         return [*start_procedure_events(tracker, "send_connection_id"), FollowupAction(PROCEDURE_FORM)]
-    courteous = _courtesy_only(question, tracker, text)
+    courteous = _courtesy_only(tracker, text)
     # 「お返事ありがとうございます…メールを読むときに入れるほう」: thanks around the answer to which password
     says_which = question == "which_password" and _the_one_id_named(text) is not None
     if courteous and not (question == "survey" and answers_in_words(text)) and not says_which:
@@ -679,10 +679,10 @@ async def answer_open_question(dispatcher: CollectingDispatcher, tracker: Tracke
     return await answer_yes_no(question, reading == "yes" if reading != "unclear" else None, dispatcher, tracker)
 
 
-def _courtesy_only(question: str, tracker: Tracker, text: str) -> bool:
-    """Thanks or a goodbye read as such; 「no thank you」「いいえ、ありがとう」 to the offer decline it, with thanks."""
-    courteous = latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
-    return courteous and not (question == "offer_procedure" and read_yes_no(question, text) == "no")
+def _courtesy_only(tracker: Tracker, text: str) -> bool:
+    """Thanks or a goodbye read as such, also declining with thanks (「今はいいです、ありがとうございました」「no thank
+    you」: thanked back, the offer left open; the first writers' customers closed so)."""
+    return latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
 
 
 def _takes_up_the_offer(tracker: Tracker, text: str) -> bool:

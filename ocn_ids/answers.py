@@ -573,6 +573,8 @@ GO_AHEAD = re.compile(
     r"やって|やっちゃって|しといて|しておいて|やっといて|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|"
     r"実行|早く|はやく|どうぞ|表示して|ひょうじして|教えて|おしえて"
 )
+# 「はい、結構でございます。よろしくお願いいたします。」 at 「…よろしいですか？」: a yes, then fine (its 結構 agrees).
+YES_THEN_FINE = re.compile(r"^(はい|ええ)(それで|)(結構|けっこう|大丈夫|だいじょうぶ)(です|でございます)")
 # 「それで」「それで結構です」「こちらでお願いします」 at 「…よろしいですか？」: the way just confirmed is the one wanted
 # (its 結構 is no "no, thanks").
 SETTLES_ON_IT = re.compile(

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.choices import named_procedure, read_choice, read_yes_no
 from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.follow_ups import topic_the_words_correct
+from actions.method_change import method_changed_at_the_end
 from actions.procedure_form import ValidateProcedureForm
 from ocn_ids.answers import fold, says_goodbye
 from ocn_ids.parse import find_choices, named_id_types
@@ -74,10 +75,10 @@ def test_the_offer_taken_up_as_a_request_or_with_slips_starts_it(typed: str, int
 
 @pytest.mark.parametrize(
     ("typed", "intent"),
-    [("あとてやります", "nlu_fallback"), ("not now", "nlu_fallback"), ("no thank you", "thank"),
-     ("いいえ、ありがとう", "thank"), ("やってみます", "nlu_fallback"), ("自分でやってもらえますか", "nlu_fallback")],
+    [("あとてやります", "nlu_fallback"), ("not now", "nlu_fallback"), ("no thanks", "deny"),
+     ("やってみます", "nlu_fallback"), ("自分でやってもらえますか", "nlu_fallback")],
 )  # fmt: skip
-def test_the_offer_declined_with_slips_in_english_or_with_thanks_is_not_taken_up(typed: str, intent: str) -> None:
+def test_the_offer_declined_with_slips_or_in_english_is_not_taken_up(typed: str, intent: str) -> None:
     messages, events = _at_the_offer(typed, intent)
     assert not any(e["event"] == "followup" and e["name"] == "procedure_form" for e in events), typed
     if typed not in ("やってみます", "自分でやってもらえますか"):
@@ -246,3 +247,19 @@ def test_a_password_topic_is_corrected_by_what_the_asking_sentence_states(
     shown: str, typed: str, corrected: str | None
 ) -> None:
     assert topic_the_words_correct(shown, typed) == corrected
+
+
+@pytest.mark.parametrize(
+    ("typed", "confirmed"),
+    [("はい、結構でございます。よろしくお願いいたします。", True), ("結構です", None), ("はい、結構です。やっぱりやめます", False)],
+)  # fmt: skip
+def test_yes_then_fine_at_the_final_question_is_a_yes(typed: str, confirmed: bool | None) -> None:
+    assert _at_the_final_question(typed, "send_connection_id").get("procedure_confirmed") is confirmed
+
+
+def test_another_way_asked_for_in_a_requests_question_form_is_taken_at_the_final_question() -> None:
+    typed = "あっ、申し訳ございません。考え直しまして、郵送ではなくマイページで見られるようにしていただけますか。待ちきれないものですから。"
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "send_connection_id", "delivery_method": "post"}
+    assert method_changed_at_the_end(tracker("nlu_fallback", text=typed, slots=slots)) == "mypage"
+    asked = "マイページでも見られますか"
+    assert method_changed_at_the_end(tracker("nlu_fallback", text=asked, slots=slots)) is None
