@@ -144,9 +144,13 @@ def asks_a_question(text: str) -> bool:
 
 
 def leaves_in_other_words(text: str) -> bool:
-    """「もういいよ」「じゃあいいです」「もういいです、やめます」 as the whole typed reply, asking nothing
-    (`ocn_ids.answers.HAD_ENOUGH`): the customer is leaving. Where that holds (what is open) is the caller's."""
-    return not text.startswith("/") and not asks_a_question(text) and bool(HAD_ENOUGH.fullmatch(fold(text)))
+    """「もういいよ」「じゃあいいです」「もういいです、やめます」 as the typed reply's last sentence (「最初からそう言え
+    よ。もういいわ」), asking nothing (`ocn_ids.answers.HAD_ENOUGH`): the customer is leaving. Where that holds (what
+    is open) is the caller's."""
+    sentences = [part for part in re.split(r"[。．！!\n]+", text) if part.strip()]
+    last = sentences[-1] if sentences else text
+    enough = HAD_ENOUGH.fullmatch(fold(text)) or HAD_ENOUGH.fullmatch(fold(last))
+    return not text.startswith("/") and not asks_a_question(text) and bool(enough)
 
 
 def switch_events(procedure: str | None, way: str | None = None) -> list[dict[str, Any]]:

@@ -93,7 +93,7 @@ ID_TYPE_KEYWORDS = {
 _CONNECTION_CONTEXT = ID_TYPE_KEYWORDS["connection_id"]
 DELIVERY_METHOD_KEYWORDS = {
     "sms": ("sms", "ショートメール", "ショートメッセージ", "携帯", "スマホ", "しょーとめーる", "えすえむえす"),
-    "post": ("郵送", "郵便", "ゆうそう", "ゆうびん", "手紙", "書面", "紙で", "はがき"),
+    "post": ("郵送", "郵便", "ゆうそう", "ゆうびん", "手紙", "書面", "紙で", "はがき", "yuubin", "yubin", "yuusou"),
     "mypage": ("マイページ", "まいぺーじ", "mypage", "画面", "表示", "web", "ウェブ"),
 }
 

@@ -16,6 +16,7 @@ from actions.faq_actions import ActionAnswer, ActionClarify
 from actions.follow_ups import topic_the_words_correct
 from actions.method_change import method_changed_at_the_end
 from actions.procedure_form import ValidateProcedureForm
+from actions.procedure_switch import leaves_in_other_words
 from ocn_ids.answers import fold, says_goodbye
 from ocn_ids.parse import find_choices, named_id_types
 from ocn_ids.passwords import password_spans
@@ -263,3 +264,17 @@ def test_another_way_asked_for_in_a_requests_question_form_is_taken_at_the_final
     assert method_changed_at_the_end(tracker("nlu_fallback", text=typed, slots=slots)) == "mypage"
     asked = "マイページでも見られますか"
     assert method_changed_at_the_end(tracker("nlu_fallback", text=asked, slots=slots)) is None
+
+
+def test_putting_it_off_with_a_reason_declines_the_offer() -> None:
+    assert read_yes_no("offer_procedure", "今日は時間がないのでまた今度で") == "no"
+    assert read_yes_no("offer_procedure", "明日使うのでお願いします") is None  # a go-ahead with its reason
+
+
+def test_had_enough_as_the_last_sentence_is_leaving() -> None:
+    assert leaves_in_other_words("最初からそう言えよ。もういいわ")
+    assert not leaves_in_other_words("パスワードはどこ？もういいです")
+
+
+def test_a_way_in_romaji_is_named() -> None:
+    assert [f.value for f in find_choices("yuubin de okutte kudasai")] == ["post"]
