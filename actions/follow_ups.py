@@ -577,11 +577,18 @@ def _one_of_two_answers_again(said_before: list[str], named: set[str], text: str
     """「了解です。OCN IDの方はどうなりますか」 right after two questions' answers (the customer number's change and the
     OCN ID's): the answer about the ID it names, again (the customer took in one of the two)."""
     answered = [name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")]
-    if len(answered) < 2 or len(named) != 1 or not _bare_how_about_it(text):
+    asked = re.split(r"[?？]", text)[0] or text  # 「で、番号のほうは？無視すんなよ」: the question, not the complaint
+    named = named or {id_type for word, id_type in _SHORT_NAMES.items() if word in fold(asked)}
+    if len(answered) < 2 or len(named) != 1 or not _bare_how_about_it(asked):
         return None
     (id_type,) = named
     same = [topic for topic in answered if _ID_OF_TOPIC.get(topic) == id_type]
     return IdQuestion(same[0], id_type, _OPERATION_OF[same[0]]) if len(same) == 1 else None
+
+
+# An ID's name cut short, read only against the two answers just given (「番号のほうは？」 after the customer
+# number's answer and another's).
+_SHORT_NAMES = {"番号": "customer_number", "ばんごう": "customer_number", "晩号": "customer_number"}
 
 
 def _bare_how_about_it(text: str) -> bool:

@@ -1273,7 +1273,8 @@ def cannot_do_it_themselves(text: str) -> bool:
 # procedure that declines it (actions/choices.py), compared on the folded text.
 WILL_LOOK = re.compile(
     r"(見て|みて|探して|さがして|調べて|しらべて|確認して|かくにんして|見に行って)(みます|みる|おきます|きます)|"
-    r"(で|から)(見|探し|さがし|調べ|しらべ|確認し|かくにんし)ます$"  # 「はい、マイページで見ます」
+    r"(で|から)(見|探し|さがし|調べ|しらべ|確認し|かくにんし)ます$|"  # 「はい、マイページで見ます」
+    r"(自分で|じぶんで).{0,12}(見る|みる|調べる|しらべる|確認する|かくにんする|やる)$"  # 「いや自分でマイページで見る」
 )
 WILL_TRY = re.compile(
     without_slips(r"(てみます|でみます|てみる|でみる|てみようと思います|ておきます|ときます|てきます|できます)$")

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.choices import named_procedure, read_choice, read_yes_no
 from actions.faq_actions import ActionAnswer, ActionClarify
-from actions.follow_ups import topic_the_words_correct
+from actions.follow_ups import topic_of_the_id_in_context, topic_the_words_correct
 from actions.method_change import method_changed_at_the_end
 from actions.procedure_form import ValidateProcedureForm
 from actions.procedure_switch import leaves_in_other_words
@@ -77,7 +77,7 @@ def test_the_offer_taken_up_as_a_request_or_with_slips_starts_it(typed: str, int
 @pytest.mark.parametrize(
     ("typed", "intent"),
     [("あとてやります", "nlu_fallback"), ("not now", "nlu_fallback"), ("no thanks", "deny"),
-     ("やってみます", "nlu_fallback"), ("自分でやってもらえますか", "nlu_fallback")],
+     ("やってみます", "nlu_fallback"), ("自分でやってもらえますか", "nlu_fallback"), ("いや自分でマイページで見る", "affirm")],
 )  # fmt: skip
 def test_the_offer_declined_with_slips_or_in_english_is_not_taken_up(typed: str, intent: str) -> None:
     messages, events = _at_the_offer(typed, intent)
@@ -278,3 +278,10 @@ def test_had_enough_as_the_last_sentence_is_leaving() -> None:
 
 def test_a_way_in_romaji_is_named() -> None:
     assert [f.value for f in find_choices("yuubin de okutte kudasai")] == ["post"]
+
+
+def test_an_ids_short_name_after_two_answers_asks_for_that_answer_again() -> None:
+    said = ["utter_two_questions", "utter_answer_change_connection_id_password", "utter_answer_check_customer_number"]
+    asked = topic_of_the_id_in_context("check_customer_number", said, "で、番号のほうは？無視すんなよ", unsure=True)
+    assert asked is not None and asked.topic == "check_customer_number"
+    assert topic_of_the_id_in_context("check_customer_number", said[-1:], "で、番号のほうは？", unsure=True) is None
