@@ -26,6 +26,7 @@ from ocn_ids.answers import (
     DECLINES,
     FINE,
     GO_AHEAD,
+    GO_AHEAD_AT_THE_END,
     HESITATES,
     HOLDS_BACK,
     INSTEAD_OF,
@@ -492,8 +493,10 @@ def buttons(question: str) -> list[dict[str, str]]:
 
 def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
     """At the final 「…よろしいですか？」: a short request to go ahead (「早くやって」「履歴見せて」) or one naming the
-    procedure being confirmed is a yes; anything negated (「送らないで」), naming a value, or longer is not."""
+    procedure being confirmed is a yes; anything negated (「送らないで」), naming a value, or longer is not. With no
+    procedure (the offer of one), what it would show asked for (「教えて」) is no go-ahead: it may ask a question."""
     word = fold(text)
+    go_ahead = GO_AHEAD if procedure is None else GO_AHEAD_AT_THE_END
     if not word or len(word) > MAX_ANSWER_CHARS or NEGATED.search(word) or _names_a_value(text, procedure):
         return False  # 「SMSでお願いします」 names a delivery method (or an ID): the form asks again, not a yes
     if asks_to_stop(word):
@@ -502,8 +505,8 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
         return False  # 「パスワードは何文字以上ですか」「後でお願いします」「お願いしようか迷ってます」
     if "?" in text or "？" in text or QUESTION_FORM.search(word):
         # 「送ってもらえますか」 asks the bot to go ahead; 「送ってもらったらすぐ届きますか」 asks what would happen.
-        return bool(GO_AHEAD.search(word) and REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
-    return bool(GO_AHEAD.search(word)) or word in _HURRY_ALONE or _only_names(text, procedure)
+        return bool(go_ahead.search(word) and REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
+    return bool(go_ahead.search(word)) or word in _HURRY_ALONE or _only_names(text, procedure)
 
 
 # 「はよ」「はよして」 (Kansai 早よ) and 「よろ」 (よろしく) as the whole reply: only alone, as 「おはよう」 holds it.

@@ -571,8 +571,11 @@ def asks_for_the_chat_procedure_despite_slips(text: str) -> bool:
 # (「送らないで」「やっぱりやめて」): matched on the folded text.
 GO_AHEAD = re.compile(
     r"やって|やっちゃって|しといて|しておいて|やっといて|進めて|すすめて|見せて|みせて|送って|おくって|お願|おねが|頼|たのむ|たのみ|"
-    r"実行|早く|はやく|どうぞ|表示して|ひょうじして|教えて|おしえて"
+    r"実行|早く|はやく|どうぞ"
 )
+# At 「…表示します。よろしいですか？」 also what it shows asked for (「表示してください」「はい、IDを教えてください」);
+# elsewhere 「教えて」 asks a question and 「表示して」 may ask for My Page.
+GO_AHEAD_AT_THE_END = re.compile(rf"{GO_AHEAD.pattern}|表示して|ひょうじして|教えて|おしえて")
 # 「はい、結構でございます。よろしくお願いいたします。」 at 「…よろしいですか？」: a yes, then fine (its 結構 agrees).
 YES_THEN_FINE = re.compile(r"^(はい|ええ)(それで|)(結構|けっこう|大丈夫|だいじょうぶ)(です|でございます)")
 # 「それで」「それで結構です」「こちらでお願いします」 at 「…よろしいですか？」: the way just confirmed is the one wanted
