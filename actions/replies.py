@@ -157,6 +157,9 @@ async def read_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return read[1] if read else None
 
 
+# After these, a hello is a hello: the chat's opening, and a customer coming back after an apology nothing
+# helped or a goodbye.
+_HELLO_MAY_FOLLOW = frozenset({"utter_greet", "utter_survey_unresolved", "utter_goodbye"})
 # 「お世話になっております。よろしくお願いいたします」 (folded): longer, a message is more than a hello.
 _LONGEST_HELLO = 24
 
@@ -173,6 +176,8 @@ async def reading_in_context(dispatcher: CollectingDispatcher, tracker: Tracker)
     # A reply to an open question is no opening hello (「どちらなのか、私には見当もつきません」 read as a hello).
     replies = bool(tracker.get_slot("pending_question"))
     opens = not _answered_just_before(tracker) and not replies and len(fold(text)) <= _LONGEST_HELLO
+    # 「どうも～」 after the bot said something (a procedure stopped) thanks it; only to open the chat is it a hello.
+    opens = opens and not (thanks_in(fold(text)) and set(bot_responses_before(tracker)) - _HELLO_MAY_FOLLOW)
     if greeting and (GREETS_OR_ASKS.search(fold(text)) or opens):
         # 「こんにちは、また質問なんですが」 and a hello to open the chat are greetings, read as such; a long
         # message read as a hello with no greeting in it (「…今日のところはやめておきます」) is read on.
@@ -306,6 +311,8 @@ async def answer_next_procedure_asked(dispatcher: CollectingDispatcher, tracker:
     names starts (the form asks only its confirmation), rather than its answer and the offer again. A request
     (お願い・ください・もらえ…), not a question of how (「再設定ってどうやるの」)."""
     asked = _last_sentence(text)  # 「ありがとうございます。じゃあお客さま番号のほうも教えてください」
+    if _CAN_IT_BE_DONE_SO.fullmatch(fold(asked)):
+        asked = _last_sentence(text.removesuffix(asked).rstrip("？?"))  # 「…再設定しときたいです。このままできます？」
     word = fold(asked)
     if in_procedure(tracker) or not is_verified(tracker) or QUESTION_WORDS.search(word):
         return None
@@ -321,6 +328,10 @@ async def answer_next_procedure_asked(dispatcher: CollectingDispatcher, tracker:
     if f"utter_done_{procedure}" in bot_responses_before(tracker) or procedure == tracker.get_slot("procedure"):
         return None  # the procedure just done: said of it, not asked again
     return [*start_procedure_events(tracker, procedure), FollowupAction(PROCEDURE_FORM)]
+
+
+# 「このままできます？」 after the wish it asks about: the wish is the request.
+_CAN_IT_BE_DONE_SO = re.compile(r"(この|その|)(まま|ここで|こちらで|)(でき|いけ|やれ|頼め|たのめ)(ます|る)(か|)")
 
 
 def _last_sentence(text: str) -> str:

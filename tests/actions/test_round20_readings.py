@@ -285,3 +285,28 @@ def test_an_ids_short_name_after_two_answers_asks_for_that_answer_again() -> Non
     asked = topic_of_the_id_in_context("check_customer_number", said, "で、番号のほうは？無視すんなよ", unsure=True)
     assert asked is not None and asked.topic == "check_customer_number"
     assert topic_of_the_id_in_context("check_customer_number", said[-1:], "で、番号のほうは？", unsure=True) is None
+
+
+def test_a_wish_then_whether_it_can_be_done_so_starts_it_for_a_verified_customer() -> None:
+    typed = "うわ怖いので、パスワードも再設定しときたいです。このままできます？"
+    slots = {"verification_id": "v-1", "verified_until": time.time() + 600, "topic": "check_login_history"}
+    events = [
+        {"event": "user", "text": "表示してください"},
+        {"event": "bot", "metadata": {"utter_action": "utter_login_history"}},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_survey"}},
+        {"event": "user", "text": typed},
+    ]
+    _, events = run(ActionClarify(), tracker("nlu_fallback", text=typed, slots=slots, events=events))
+    assert [e["value"] for e in events if e["event"] == "slot" and e["name"] == "procedure"] == ["reset_ocn_password"]
+
+
+def test_thanks_that_read_as_a_hello_after_the_bot_spoke_are_thanks() -> None:
+    events = [
+        {"event": "user", "text": "やっぱいいです"},
+        {"event": "bot", "metadata": {"utter_action": "utter_procedure_cancelled"}},
+        {"event": "user", "text": "どうも～"},
+    ]
+    messages, _ = run(ActionAnswer(), tracker("greet", text="どうも～", events=events))
+    assert "utter_greet" not in responses(messages)
+    opening = [{"event": "user", "text": "どうも～"}]
+    assert responses(run(ActionAnswer(), tracker("greet", text="どうも～", events=opening))[0]) == ["utter_greet"]
