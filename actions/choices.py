@@ -17,7 +17,6 @@ from ocn_ids.answers import (
     AGREES,
     AROUND_A_NAME,
     ASKS_ABOUT_THE_BUTTON,
-    ASKS_WHAT_IF,
     CHANGE_OF_MIND,
     CHANGE_OF_MIND_SLIPPED,
     CHOICE_HEADS,
@@ -57,6 +56,7 @@ from ocn_ids.answers import (
     courtesy_parts,
     declines_in_words,
     fold,
+    in_a_requests_form,
     says_goodbye,
 )
 from ocn_ids.normalize import nfkc, without_slips
@@ -505,7 +505,7 @@ def asks_to_go_ahead(text: str, procedure: str | None) -> bool:
         return False  # 「パスワードは何文字以上ですか」「後でお願いします」「お願いしようか迷ってます」
     if "?" in text or "？" in text or QUESTION_FORM.search(word):
         # 「送ってもらえますか」 asks the bot to go ahead; 「送ってもらったらすぐ届きますか」 asks what would happen.
-        return bool(go_ahead.search(word) and REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
+        return bool(go_ahead.search(word)) and in_a_requests_form(word)
     return bool(go_ahead.search(word)) or word in _HURRY_ALONE or _only_names(text, procedure)
 
 
@@ -562,7 +562,7 @@ def _asks_something(text: str, word: str) -> bool:
     if QUESTION_WORDS.search(word):
         return True
     question = "?" in text or "？" in text or QUESTION_FORM.search(word)
-    return bool(question) and not (REQUEST_FORM.search(word) and not ASKS_WHAT_IF.search(word))
+    return bool(question) and not in_a_requests_form(word)
 
 
 def changes_mind(text: str) -> Reading | None:

@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 
 from actions.procedure_switch import asks_a_question
 from actions.receiving_questions import asks_of_a_way
-from ocn_ids.answers import ASKS_WHAT_IF, CHANGE_TO, CHOOSES, INSTEAD_OF, NEGATED, REQUEST_FORM, SWITCH_REQUEST, fold
+from ocn_ids.answers import CHANGE_TO, CHOOSES, INSTEAD_OF, NEGATED, SWITCH_REQUEST, fold, in_a_requests_form
 from ocn_ids.parse import find_choices, find_values
 
 # How far after the way's name a refusal still belongs to it (「SMSは要らない」「郵送だと届かないかも」).
@@ -28,7 +28,7 @@ def method_changed_at_the_end(tracker: Tracker) -> str | None:
         return None
     if tracker.get_slot("procedure") != "send_connection_id" or not current:
         return None
-    if (asks_a_question(text) and not _requests(text)) or asks_of_a_way(text):
+    if (asks_a_question(text) and not in_a_requests_form(fold(text))) or asks_of_a_way(text):
         return None  # 「SMSでも受け取れますか」「郵送だと何日かかりますか」: asked about, not chosen
     said = INSTEAD_OF.split(text)[-1]  # 「郵送じゃなくてSMSで」: the way after the "not"
     word = fold(said)
@@ -36,12 +36,6 @@ def method_changed_at_the_end(tracker: Tracker) -> str | None:
         return None
     way = way_named(text)
     return way if way != current else None
-
-
-def _requests(text: str) -> bool:
-    """「…マイページで見られるようにしていただけますか」: a request in a question's form, not a question about it."""
-    word = fold(text)
-    return bool(REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
 
 
 def way_named(text: str) -> str | None:

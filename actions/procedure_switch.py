@@ -32,6 +32,7 @@ from ocn_ids.answers import (
     TAKES_UP_THE_OFFER,
     TURNS_TO,
     fold,
+    last_sentence,
 )
 from ocn_ids.parse import named_id_types
 
@@ -147,9 +148,7 @@ def leaves_in_other_words(text: str) -> bool:
     """「もういいよ」「じゃあいいです」「もういいです、やめます」 as the typed reply's last sentence (「最初からそう言え
     よ。もういいわ」), asking nothing (`ocn_ids.answers.HAD_ENOUGH`): the customer is leaving. Where that holds (what
     is open) is the caller's."""
-    sentences = [part for part in re.split(r"[。．！!\n]+", text) if part.strip()]
-    last = sentences[-1] if sentences else text
-    enough = HAD_ENOUGH.fullmatch(fold(text)) or HAD_ENOUGH.fullmatch(fold(last))
+    enough = HAD_ENOUGH.fullmatch(fold(text)) or HAD_ENOUGH.fullmatch(fold(last_sentence(text)))
     return not text.startswith("/") and not asks_a_question(text) and bool(enough)
 
 

@@ -127,6 +127,7 @@ from ocn_ids.answers import (
     courtesy_parts,
     ends_with_a_closing,
     fold,
+    last_sentence,
     means_both,
     names_another_service,
     only_acknowledges,
@@ -310,9 +311,9 @@ async def answer_next_procedure_asked(dispatcher: CollectingDispatcher, tracker:
     """「ついでにパスワード再設定もお願いできますか」 from a customer still verified after a procedure: the procedure it
     names starts (the form asks only its confirmation), rather than its answer and the offer again. A request
     (お願い・ください・もらえ…), not a question of how (「再設定ってどうやるの」)."""
-    asked = _last_sentence(text)  # 「ありがとうございます。じゃあお客さま番号のほうも教えてください」
+    asked = last_sentence(text)  # 「ありがとうございます。じゃあお客さま番号のほうも教えてください」
     if _CAN_IT_BE_DONE_SO.fullmatch(fold(asked)):
-        asked = _last_sentence(text.removesuffix(asked).rstrip("？?"))  # 「…再設定しときたいです。このままできます？」
+        asked = last_sentence(text.removesuffix(asked).rstrip("？?"))  # 「…再設定しときたいです。このままできます？」
     word = fold(asked)
     if in_procedure(tracker) or not is_verified(tracker) or QUESTION_WORDS.search(word):
         return None
@@ -332,12 +333,6 @@ async def answer_next_procedure_asked(dispatcher: CollectingDispatcher, tracker:
 
 # 「このままできます？」 after the wish it asks about: the wish is the request.
 _CAN_IT_BE_DONE_SO = re.compile(r"(この|その|)(まま|ここで|こちらで|)(でき|いけ|やれ|頼め|たのめ)(ます|る)(か|)")
-
-
-def _last_sentence(text: str) -> str:
-    """The last sentence with words in it (a request after thanks is the request)."""
-    sentences = [part for part in re.split(r"[。．！!\n]+", text) if part.strip()]
-    return sentences[-1] if sentences else text
 
 
 async def answer_cancel_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Events | None:

@@ -282,6 +282,13 @@ def asks_or_requests(text: str) -> bool:
     return bool(_ASKS_OR_REQUESTS.search(text) or _ASKS_OR_REQUESTS.search(fold(text)))
 
 
+def last_sentence(text: str) -> str:
+    """The last sentence with words in it (「ありがとうございます。じゃあお客さま番号のほうも教えてください」: the request;
+    「最初からそう言えよ。もういいわ」: the leave-taking)."""
+    sentences = [part for part in re.split(r"[。．！!\n]+", text) if part.strip()]
+    return sentences[-1] if sentences else text
+
+
 def takes_leave_at_the_end(text: str) -> bool:
     """The message's last sentence takes leave (「ありがとうございました。本日はここまでといたします。」); not an
     apology in the middle followed by a question (「先ほどは失礼しました。もう一つ聞いても…」)."""
@@ -770,6 +777,14 @@ RESUMES = re.compile(
 # about what would happen if (「送ってもらったらすぐ届きますか」「進めて大丈夫ですか」), or a hesitation, is not.
 REQUEST_FORM = re.compile(r"もらえ|もらい|いただけ|頂け|くれ|くださ|下さ|お願いでき|おねがいでき")
 ASKS_WHAT_IF = re.compile(r"たら|すると|ると|れば|てもいい|ても大丈夫|ていい|て大丈夫|ても平気")
+
+
+def in_a_requests_form(word: str) -> bool:
+    """「送ってもらえますか」「…見られるようにしていただけますか」 (folded): a request, though shaped as a question; not
+    「送ってもらったらすぐ届きますか」, which asks what would happen."""
+    return bool(REQUEST_FORM.search(word)) and not ASKS_WHAT_IF.search(word)
+
+
 HESITATES = re.compile(r"迷|まよ|相談|そうだん|考え|かんがえ|ようかな|しようか")
 # A yes in words, also flick-typed (「おねかいします」) or in romaji (「hai」): with nothing that holds it back, the
 # final confirmation's yes even when the classifier is unsure of it. Compared without slips.
