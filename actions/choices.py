@@ -51,6 +51,7 @@ from ocn_ids.answers import (
     WILL_LOOK,
     YES,
     YesNoKind,
+    after_the_reason,
     asks_for_chat_procedure,
     asks_to_stop,
     courtesy_parts,
@@ -291,7 +292,6 @@ def _thanks_with_a_bare_yes(parts: list[str], read: list[tuple[str, Reading]]) -
     return thanked and bool(read) and not asks and all(reading == "yes" for _, reading in read)
 
 
-_AFTER_A_REASON = re.compile(r"ので|から")
 _PUTS_OFF_SLIPPED = re.compile(without_slips(PUTS_OFF.pattern))
 _LATER_ALONE_SLIPPED = re.compile(without_slips(LATER_ALONE.pattern))
 
@@ -299,7 +299,7 @@ _LATER_ALONE_SLIPPED = re.compile(without_slips(LATER_ALONE.pattern))
 def _puts_it_off(word: str) -> bool:
     """「後でやります」「また今度にします」「自分でやってみます」; not a question (「その番号って自分で変えたり
     できますか」 is one about the answer), 「後でじゃなくて今」 nor a go-ahead (「明日使うのでお願いします」)."""
-    word = _AFTER_A_REASON.split(word)[-1] or word  # 「今日は時間がないのでまた今度で」: its reason is no negation
+    word = after_the_reason(word)  # 「今日は時間がないのでまた今度で」: its reason is no negation
     if LATER_ALONE.fullmatch(word) or _LATER_ALONE_SLIPPED.fullmatch(without_slips(word)):
         return True  # also 「あとてやります」
     puts_off = PUTS_OFF.search(word) or _PUTS_OFF_SLIPPED.search(without_slips(word))

@@ -92,7 +92,8 @@ _APP_SETTINGS = Fact(
         "thunderbird",
         "設定し直",
         "設定も",
-    ),  # アフリ: the flick slip of アプリ
+        "メールの画面",
+    ),  # アフリ: the flick slip of アプリ; 「パソコンに入っているメールの画面」: an older customer's mail app
 )
 _CONNECTION_ID_IS_NOT_MAIL = Fact(
     "utter_fact_connection_id_not_mail",
@@ -109,7 +110,7 @@ FOLLOW_UPS: dict[str, tuple[Fact, ...]] = {
         Fact(
             "utter_fact_change_ocn_id_forwarding",
             "ocn_id",
-            ("前のアドレス", "前のメール", "変更前", "古いアドレス", "元のアドレス", "今までのアドレス", "来たメール", "届いたメール", "転送", "届く"),
+            ("前のアドレス", "まえのアドレス", "前のメール", "変更前", "古いアドレス", "元のアドレス", "今までのアドレス", "来たメール", "きたメール", "届いたメール", "転送", "届く"),
         ),
         _OTHER_ADDRESS,
         _APP_SETTINGS,
@@ -186,6 +187,8 @@ def _fact_named(facts: tuple[Fact, ...], about_all_ids: bool, folded: str) -> Fa
             continue
         if any(fold(word) in folded for word in fact.keywords):
             return fact
+        if any(without_slips(fold(word)) in without_slips(folded) for word in fact.keywords if len(word) > 3):
+            return fact  # 「まえのあとれすにきたメール」: flick slips (long words only: short ones slip into others)
     return None
 
 
@@ -691,7 +694,9 @@ def topics_clause_by_clause(text: str) -> list[str]:
     for clause, after in zip(parts[::2], [*parts[1::2], ""], strict=True):
         folded = fold(clause + after)
         named = named_id_types(clause)
-        if not PART_ASKS.search(folded) or PART_STATES_ONLY.search(folded):
+        # 「お客さま番号変えれる？」: a question mark asks (fold drops it); 「…見れば分かりますでしょうか」 states nothing.
+        questioned = "?" in after or "？" in after or folded.endswith("か")
+        if not (PART_ASKS.search(folded) or questioned) or (PART_STATES_ONLY.search(folded) and not questioned):
             before = named or before
             continue  # 「お客さま番号は確認済みです」: said, not asked
         for topic in _topics_of_the_part(clause, named, before):

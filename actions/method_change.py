@@ -8,6 +8,8 @@ checked as when it is chosen first) and asks its final question again, now namin
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 
 from actions.procedure_switch import asks_a_question
@@ -24,18 +26,37 @@ def method_changed_at_the_end(tracker: Tracker) -> str | None:
     about a way, a way turned down, the way already chosen, two ways without 「…じゃなくて」)."""
     text = tracker.latest_message.get("text") or ""
     current = tracker.get_slot("delivery_method")
-    if tracker.get_slot("requested_slot") != "procedure_confirmed" or text.startswith("/"):
+    if not current or not _chooses_at_the_end(tracker, text):
         return None
-    if tracker.get_slot("procedure") != "send_connection_id" or not current:
-        return None
-    if (asks_a_question(text) and not in_a_requests_form(fold(text))) or asks_of_a_way(text):
-        return None  # 「SMSでも受け取れますか」「郵送だと何日かかりますか」: asked about, not chosen
     said = INSTEAD_OF.split(text)[-1]  # 「郵送じゃなくてSMSで」: the way after the "not"
     word = fold(said)
     if not (CHANGE_TO.search(fold(text)) or SWITCH_REQUEST.search(word) or CHOOSES.search(word)):
         return None
     way = way_named(text)
     return way if way != current else None
+
+
+def _chooses_at_the_end(tracker: Tracker, text: str) -> bool:
+    """Typed at the connection ID's final question, and no question about a way (「SMSでも受け取れますか」「郵送だと
+    何日かかりますか」: asked about, not chosen). (The way chosen may already be cleared by another unnamed one:
+    the form extracts the way before the yes.)"""
+    if tracker.get_slot("requested_slot") != "procedure_confirmed" or text.startswith("/"):
+        return False
+    if tracker.get_slot("procedure") != "send_connection_id":
+        return False
+    return not ((asks_a_question(text) and not in_a_requests_form(fold(text))) or asks_of_a_way(text))
+
+
+# 「やっぱほかのにする」「別の方法でお願いします」: another way, none named (folded).
+_ANOTHER_ONE = re.compile(
+    r"(ほか|他|別|べつ)の(方法|ほうほう|やり方|やりかた|受け取り方|うけとりかた|)(に|で)(する|して|したい|します|お願い|おねがい)"
+)
+
+
+def another_way_unnamed(tracker: Tracker) -> bool:
+    """At the connection ID's final question, another way asked for without naming it: the way is asked again."""
+    text = tracker.latest_message.get("text") or ""
+    return _chooses_at_the_end(tracker, text) and bool(_ANOTHER_ONE.search(fold(text))) and way_named(text) is None
 
 
 def way_named(text: str) -> str | None:

@@ -44,7 +44,7 @@ from actions.conversation_thread import procedure_of_recent_answers, procedure_o
 from actions.easy_japanese_actions import SLOT as EASY_JAPANESE_SLOT
 from actions.follow_ups import fact_asked_outright, fact_of_any_topic
 from actions.links import contact_response, link
-from actions.method_change import method_changed_at_the_end, way_requested
+from actions.method_change import another_way_unnamed, method_changed_at_the_end, way_requested
 from actions.password_warning import warns_about_typed_password
 from actions.procedure_run import PROCEDURES
 from actions.procedure_switch import asks_a_question, switched_procedure
@@ -72,6 +72,7 @@ from ocn_ids.answers import (
     YES_THEN_FINE,
     declines_in_words,
     fold,
+    last_sentence,
     speaks_of_other_matters,
 )
 from ocn_ids.normalize import without_slips
@@ -119,7 +120,8 @@ def start_procedure_events(tracker: Tracker, procedure: str | None = None) -> li
     delivery = latest_entity(tracker, "delivery_method")
     if procedure == "send_connection_id" and not delivery:
         # 「接続用IDを郵送で送ってください」「郵送で送ってもらうことはできますか」 (a request put as a question)
-        delivery = _one_method_named(text := tracker.latest_message.get("text") or "") or way_requested(text)
+        text = tracker.latest_message.get("text") or ""
+        delivery = _one_method_named(text) or way_requested(text) or _way_said_last(text)
     if procedure is None and delivery:
         procedure = "send_connection_id"
     events = reset_procedure({"procedure": procedure, "delivery_method": delivery})
@@ -238,7 +240,7 @@ class ValidateProcedureForm(VerificationSlots, FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         typed = not text.startswith("/")
         procedure = tracker.get_slot("procedure")
-        if typed and method_changed_at_the_end(tracker):
+        if typed and (method_changed_at_the_end(tracker) or another_way_unnamed(tracker)):
             return {"procedure_confirmed": None}  # another way chosen (extract_delivery_method): no yes or no yet
         if typed and (fact := fact_asked_outright(topic_of_procedure(procedure), text)):
             # 「再設定したらメールソフトも変えないといけないですか」: its answer, then 「よろしいですか？」 again.
@@ -359,6 +361,8 @@ def _delivery_method_read(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     verification runs, or another one at the final question."""
     if changed := method_changed_at_the_end(tracker):
         return {"delivery_method": changed}  # 「やっぱりSMSにして」 at the final question: asked again with it
+    if another_way_unnamed(tracker):
+        return {"delivery_method": None}  # 「やっぱほかのにする」: which way, asked again
     method = _delivery_method_given_early(tracker)
     if method:
         # 「SMSで」 typed while the ID is asked for: kept, and not asked again once verified.
@@ -430,6 +434,19 @@ def _at_the_code_step(tracker: Tracker) -> bool:
 
 def _bare_way(text: str) -> bool:
     return bool(BARE_WAY.fullmatch(without_slips(fold(text))))
+
+
+def _way_said_last(text: str) -> str | None:
+    """「もうチャットで接続用ID送って。SMSで」: a way alone as the request's last sentence."""
+    said = fold(last_sentence(text))
+    if len(said) > _A_WAY_ALONE or not said.endswith("で") or NEGATED.search(said):
+        return None
+    named = {found.value for found in find_choices(said) if found.entity == "delivery_method"}
+    return named.pop() if len(named) == 1 else None
+
+
+# The longest last sentence read as a way alone (「マイページで」).
+_A_WAY_ALONE = 10
 
 
 def _one_method_named(text: str) -> str | None:

@@ -20,6 +20,7 @@ from actions.topics import TOPICS
 from ocn_ids.answers import (
     APOLOGY,
     CHANGE_TO,
+    CHANGE_WORDS,
     CHOOSES_AN_ID,
     HAD_ENOUGH,
     IDENTIFIES_WITH,
@@ -34,7 +35,7 @@ from ocn_ids.answers import (
     fold,
     last_sentence,
 )
-from ocn_ids.parse import named_id_types
+from ocn_ids.parse import find_choices, named_id_types
 
 _PROCEDURES = frozenset(choice.value for choice in QUESTIONS["procedure"])
 # What ends the search for the procedure a cancel stopped: an earlier procedure's end or a new session.
@@ -61,7 +62,9 @@ def switched_procedure(tracker: Tracker, intent: str) -> str | None:
         wanted = named_procedure(after) if SWITCH_REQUEST.search(after) else None
     elif CHANGE_TO.search(word) and SWITCH_REQUEST.search(word):
         named = named_procedure(word)
-        agrees = intent == "start_procedure" or _a_likely_topic_of(tracker, intent, named)
+        agrees = (
+            intent == "start_procedure" or _a_likely_topic_of(tracker, intent, named) or _sent_a_way_named(text, named)
+        )
         wanted = named if agrees else None
     else:
         return None
@@ -83,6 +86,14 @@ def _a_likely_topic_of(tracker: Tracker, intent: str, procedure: str | None) -> 
     if likeliest is None or likeliest.procedure != procedure:
         return False
     return bool(TURNS_TO.search(text)) or _names_plainly(text, procedure)
+
+
+def _sent_a_way_named(text: str, procedure: str | None) -> bool:
+    """「やっぱ接続用IDをSMSで送ってもらうほうにしたい」: the connection ID named plainly with a way to receive it is
+    its sending, whatever topic the classifier gave the words (it read a change of the ID)."""
+    if procedure != "send_connection_id" or not _names_plainly(fold(text), procedure):
+        return False
+    return any(found.entity == "delivery_method" for found in find_choices(text))
 
 
 # A reading of no one topic that agrees with the procedure its words name: a forgotten password whose ID is unsaid
@@ -134,6 +145,26 @@ def turns_to_another_id(tracker: Tracker) -> bool:
 
 # Whether an ID can be changed, asked (folded: 「…に変えられますか」「変更できる？」); its 「に変え」 turns to nothing.
 _ASKS_IF_IT_CAN_BE_CHANGED = re.compile(r"(変え|かえ)(られ|れ)(ます|る)(か|の)$|(変更|へんこう)(でき)(ます|る)(か|の)$")
+
+
+# The look-up of each ID: 「やっぱOCN IDのほう」 while one ID's look-up runs asks for the other's.
+_LOOK_UP_OF = {
+    "customer_number": "send_customer_number",
+    "ocn_id": "send_ocn_id",
+    "connection_id": "send_connection_id",
+}
+
+
+def look_up_turned_to(tracker: Tracker) -> str | None:
+    """While an ID's look-up runs, a turn to another ID (`turns_to_another_id`) asks for that ID's look-up
+    (「お客さま番号を確認」, then 「やっぱOCN IDのほう」); while any other procedure runs, which one is left open."""
+    text = tracker.latest_message.get("text") or ""
+    if tracker.get_slot("procedure") not in _LOOK_UP_OF.values() or not turns_to_another_id(tracker):
+        return None
+    if CHANGE_WORDS.search(fold(text)):
+        return None  # 「やっぱり接続用IDを変えたい」: a change, which no look-up is (which procedure is asked)
+    named = named_id_types(text)
+    return _LOOK_UP_OF.get(next(iter(named)))
 
 
 def asks_a_question(text: str) -> bool:

@@ -79,6 +79,7 @@ from actions.procedure_form import spoken_procedure_title, start_procedure_event
 from actions.procedure_switch import (
     asks_a_question,
     leaves_in_other_words,
+    look_up_turned_to,
     resumed_procedure,
     switch_events,
     switched_procedure,
@@ -90,6 +91,7 @@ from ocn_ids.answers import (
     ACKNOWLEDGES,
     ACKNOWLEDGES_ANYWHERE,
     ALSO_IF_IT_CAN_BE_DONE,
+    ANOTHER_TIME,
     ASKS_HOW_TO,
     ASKS_OR_STILL_STUCK,
     ASKS_THE_WAY,
@@ -116,12 +118,14 @@ from ocn_ids.answers import (
     UNDERSTOOD_WELL,
     WILL_TRY,
     WISHES_IT_DONE_FOR_ME,
+    after_the_reason,
     answers_in_words,
     apologizes_only,
     asks_for_a_new_code,
     asks_for_a_person,
     asks_for_chat_procedure,
     asks_for_chat_procedure_despite_slips,
+    asks_the_bot_to_look,
     cannot_do_it_themselves,
     closes_with_thanks,
     courtesy_parts,
@@ -276,7 +280,8 @@ def _topic_of_the_message_warned_about(tracker: Tracker) -> str | None:
 def _after_an_apology(text: str) -> str | None:
     """What a message says after the apology it opens with (「ごめん😅 で どうやる？」 -> 「で どうやる？」), or None."""
     opening = re.match(
-        r"\s*(あ|あっ|あー|えっと|)\s*(すみません|すいません|ごめんなさい|ごめん|申し訳(ありません|ございません)|"
+        r"\s*(あ|あっ|あー|えっと|まあ|まぁ|)\W*(大変|たいへん|)(すみません|すいません|ごめんなさい|ごめん|"
+        r"申し訳(ありません|ございません)|"
         r"失礼(しました|いたしました))\W*",
         text,
     )
@@ -294,7 +299,7 @@ async def answer_procedure_change(dispatcher: CollectingDispatcher, tracker: Tra
         return None
     if method_changed_at_the_end(tracker):
         return [FollowupAction(PROCEDURE_FORM)]  # 「やっぱりSMSにして」: the form takes the new way and asks again
-    switched = switched_procedure(tracker, latest_intent(tracker) or "")
+    switched = switched_procedure(tracker, latest_intent(tracker) or "") or look_up_turned_to(tracker)
     if switched:
         title = spoken_procedure_title(tracker, switched)
         dispatcher.utter_message(response="utter_procedure_switched", procedure_title=title)
@@ -691,15 +696,21 @@ def _courtesy_only(tracker: Tracker, text: str) -> bool:
     return latest_intent(tracker) in ("thank", "goodbye") and (thanks_in(fold(text)) or says_goodbye(text))
 
 
+def _a_reason_before(text: str) -> bool:
+    """「自分ではできそうにございませんので、こちらでお願いできますか」: the classifier's no read in the reason."""
+    word = fold(text)
+    return after_the_reason(word) != word
+
+
 def _takes_up_the_offer(tracker: Tracker, text: str) -> bool:
     """「やる」「見たい」「hai, chat de」, 「…このままこちらでやっていただけると助かるのですが、お願いできますでしょうか」
     (read as thanks, a hello or nothing) to the offer: its yes, unless it asks a question, speaks of another
     matter or names another procedure than the one offered."""
     if (
         in_procedure(tracker)
-        or asks_a_question(text)
+        or (asks_a_question(text) and not asks_the_bot_to_look(text))  # 「そちらで調べていただけませんか」 asks it
         or speaks_of_other_matters(text)
-        or latest_intent(tracker) == "deny"
+        or (latest_intent(tracker) == "deny" and not _a_reason_before(text))
     ):
         return False
     if read_yes_no("offer_procedure", text) == "no":
@@ -883,6 +894,7 @@ def _stops_the_procedure(text: str) -> bool:
     """Also 「あ、やっはいいです 自分でまいぺーじからやる」: a change of mind flick-typed, while the code is awaited."""
     word = fold(text)
     stops = STOPS_THE_PROCEDURE.search(word) or CHANGE_OF_MIND_SLIPPED.search(without_slips(word))
+    stops = stops or ANOTHER_TIME.search(after_the_reason(word))  # 「…出なきゃだからまた今度にするわ」
     return bool(stops) and not KEEPS_ON.search(word)
 
 

@@ -416,7 +416,10 @@ LINKING_WORDS = re.compile(r"連携|れんけい|ひもづけ|紐づけ|紐付�
 
 
 # What follows 「調べて」「送って」 when the bot is asked to do it: not 「もらえないんですか」 (asks whether it can).
-_ASKED_OF_THE_BOT = r"(ください|下さい|くださ|ほしい|欲しい|もらえ(?!ない|ません)|もらい|いただけ(?!ない|ません)|いただきた|くれ(?!ない|ません)|$)"
+_ASKED_OF_THE_BOT = (
+    r"(ください|下さい|くださ|ほしい|欲しい|もらえ(?!ない|ません)|もらい|いただけ(?!ない|ません)|いただきた|くれ(?!ない|ません)|"
+    r"(いただく|もらう)(こと|の)|$)"  # 「調べていただくことはできますか」
+)
 # 「お客さま番号を調べてください」「ログイン履歴みせて」「OCN IDを確認してほしい」: the bot itself asked to look it
 # up, which is the chat's procedure (not 「教えて」, which asks as much for the way). On the folded text.
 _ASKS_THE_BOT_TO_LOOK = re.compile(r"(調べて|しらべて|確認して|かくにんして|見せて|みせて)" + _ASKED_OF_THE_BOT)
@@ -458,9 +461,23 @@ def wishes_it_done(text: str) -> bool:
     return bool(_WISH.search(word) or REQUEST_FORM.search(word))
 
 
+# 「調べていただけませんか」「調べていただくことはできませんか」: a polite request in the negative, no "no" (folded).
+_POLITE_NEGATIVE_REQUEST = re.compile(r"(いただけ|もらえ|くれ|でき)ません(か|でしょうか)")
+
+
+def as_a_plain_request(word: str) -> str:
+    """The folded text with a polite negative request put plainly (「…できませんか」 -> 「…できますか」)."""
+    return _POLITE_NEGATIVE_REQUEST.sub(r"\1ます\2", word)
+
+
+# 「どこかにしまい込んで」「何かの書類」: somewhere, something — no question word (folded).
+_INDEFINITE = re.compile(r"(どこ|何|なに|いつ|誰|だれ)か(に|で|の|へ|を|が|は)")
+
+
 def asks_the_bot_to_look(text: str) -> bool:
-    word = fold(text)
-    asked = EMBEDDED_QUESTION.sub("", word)  # 「OCN IDが何だったか調べてもらいたい」 asks nothing itself
+    word = as_a_plain_request(fold(text))
+    # 「OCN IDが何だったか調べてもらいたい」 asks nothing itself; nor 「どこかにしまい込んで」
+    asked = _INDEFINITE.sub("", EMBEDDED_QUESTION.sub("", word))
     return bool(_ASKS_THE_BOT_TO_LOOK.search(word)) and not (
         NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(asked)
     )
@@ -504,6 +521,22 @@ def asks_the_bot_to_send(text: str) -> bool:
     )
 
 
+# 「OCN IDのパスワードリセットしてほしい」「再設定してください」: the bot asked to reset the password, which the chat's
+# procedure does (a wish, 「再設定したいです」, the writers answered with the way). On the folded text.
+_ASKS_THE_BOT_TO_RESET = re.compile(r"(りせっと|再設定|さいせってい)(を|)(して|やって)" + _ASKED_OF_THE_BOT)
+
+
+# 「…送ってもらうことってできますか」「…していただくことは可能でしょうか」: whether it can be done, asked (folded).
+ASKS_IF_IT_CAN_BE_DONE = re.compile(r"(こと|の)(って|は|が|)(でき|可能|かのう)(ます|る|ません|)(か|でしょうか|の)")
+
+
+def asks_the_bot_to_reset(text: str) -> bool:
+    word = fold(text)
+    return bool(_ASKS_THE_BOT_TO_RESET.search(word)) and not (
+        NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(word)
+    )
+
+
 def asks_for_chat_procedure(text: str) -> bool:
     """「チャットでお願いします」「ここで手続きしたい」, 「ちやっとで」 (a flick slip) included."""
     return bool(_CHAT_PROCEDURE_REQUEST.search(fold(text)))
@@ -538,15 +571,26 @@ _ROMAJI_CHAT = re.compile(
 )  # fold: de→で
 
 
+_AFTER_A_REASON = re.compile(r"ので|から")
+
+
+def after_the_reason(word: str) -> str:
+    """What a folded reply says after its last reason (「今日は時間がないのでまた今度で」: 「また今度で」): a reason's
+    「ない」「ません」 negate nothing asked for (「自分ではできそうにございませんので、こちらでお願いできますか」)."""
+    return _AFTER_A_REASON.split(word)[-1] or word
+
+
 def takes_up_the_offer_in_words(text: str) -> bool:
     """「やる」「それやって」「見たい」「hai, chat de」, or the chat asked for (「このままこちらでやっていただけると助かる
     のですが」, asks_for_chat_procedure) to the offer of a procedure; not put off or declined (「あとでやる」)."""
-    word = fold(text)
+    word = as_a_plain_request(fold(text))
     slipped = without_slips(word)
     asked = _TAKES_IT_UP.match(slipped) or _ROMAJI_CHAT.fullmatch(word) or asks_for_chat_procedure(text)
     asked = asked or asks_the_bot_to_look(text)  # 「ぜひ調べていただきたく存じます」
-    declined = _NEGATED_SLIPPED.search(slipped) or PUTS_OFF.search(word) or INSTEAD_OF.search(word)
-    return bool(asked) and not (declined or _CANNOT_OR_AFRAID.search(word))
+    said = after_the_reason(word)
+    said_slipped = without_slips(said)
+    declined = _NEGATED_SLIPPED.search(said_slipped) or PUTS_OFF.search(said) or INSTEAD_OF.search(said)
+    return bool(asked) and not (declined or _CANNOT_OR_AFRAID.search(said))
 
 
 # How a thing is done (not 「お客さま番号も教えて」, which asks for the number itself).
@@ -590,7 +634,7 @@ YES_THEN_FINE = re.compile(r"^(はい|ええ)(それで|)(結構|けっこう|�
 SETTLES_ON_IT = re.compile(
     r"(じゃあ|では|なら|はい|)(それ|これ|そちら|こちら|そっち|こっち)で"
     r"(いい|結構|けっこう|大丈夫|だいじょうぶ|問題ない|構いません|かまいません|おk|ok|お願い|おねがい|)"
-    r"(です|ですよ|よ|します|いたします|ございます|)"
+    r"(です|ですよ|よ|します|いたします|ございます|でございます|)"
 )
 NEGATED = re.compile(r"ない|ません|やめ|止め|待って|まって|いや|違|ちが|不要|結構|けっこう|だめ|きゃんせる|cancel")
 # A stop, a hold or nothing asked for (「中断でお願いします」「保留で」「手続きはなしでお願いします」「ちゅうしで」): never a
@@ -696,6 +740,9 @@ _NEVER_MIND = re.compile(r"(いっか|いいか)$")
 OBLIGATION = re.compile(r"なきゃ|なくちゃ|なければ|ないと(いけ|だめ|駄目|まず)|なくては|ねば")
 
 
+# Put off to another time as what a reply ends on (「きた！けどもう出なきゃだからまた今度にするわ」): while a procedure
+# runs, a stop (not 「後でコード入れます」, nor 「またお願いします」 asking for a code again). Folded text.
+ANOTHER_TIME = re.compile(r"(また今度|またこんど|今度に|こんどに|次回|じかい|日を改め|ひをあらため|出直|でなお)")
 KEEPS_ON = re.compile(r"しないで|せず|ずに|やめない|やめません|止めない|たくない|しません|じゃない|つもりはない")
 
 # A person asked for in words, whatever else the message says (「いいえ、よくわからなかったので人につないで」
@@ -770,7 +817,8 @@ RESUMES = re.compile(
     r"(?:今|いま)(?:やる|やり|する|し(?:ます|たい))|"
     r"やっぱ(?:り)?(?:さっきの|先ほどの|その|それ)?(?:確認|手続き|てつづき|件|チャット|ちゃっと|の|を|で)*"
     r"(?:やる|やり|する|します|お願|おねが|続け)|"
-    r"続きを|再開"
+    r"続きを|再開|"
+    r"(もう一回|もういっかい|もう一度|もういちど|)(最初|さいしょ)から(お願|おねが|やり|して|もう一)"  # 「もう一回最初からお願い」
 )
 # …unless it puts it off (「後でやります」「また今度」「自分でやります」).
 # At the final 「よろしいですか？」: a request in question form (「送ってもらえますか」) is a go-ahead; a question
@@ -821,9 +869,10 @@ PUTS_OFF = re.compile(
 # After 「いいえ」 to the offer of a procedure, wanting it after all asks for it in the present (「やっぱりお願い
 # します」「やっぱりチャットでやります」), not 「今やりました」 (done on My Page).
 TAKES_UP_THE_OFFER = re.compile(
-    r"^(すみません|すいません|ごめん(なさい)?|あの|えっと|えーと)?(やっぱ(り)?|やはり)(ちゃっとで|こちらで|ここで|(お)?手続き(を)?|"
-    r"ぜひ|それ(を)?|その手続き(を)?)?(お願い(します|いたします|したいです|したい)?|おねがい(します|いたします)?|やります|"
-    r"やってください|やってほしいです|します|したいです|したい|頼みます|たのみます|やる)(ね|よ|わ)?[ー〜🙏]*$"
+    r"^(すみません|すいません|ごめん(なさい)?|あの|えっと|えーと|あー|あっ|あ)?(やっぱ(り)?|やはり)(ちゃっとで|こちらで|ここで|"
+    r"(お)?手続き(を)?|ぜひ|それ(を)?|その手続き(を)?)?(お願い(します|いたします|したいです|したい)?|おねがい(します|いたします)?|"
+    r"やります|やってください|やってほしいです|します|したいです|したい|頼みます|たのみます|やる|"
+    r"(調べて|しらべて)(ほしい|欲しい|ください|もらいたい)(です|)(かな|)|(調べて|しらべて)(もらおう|もらう))(ね|よ|わ)?[ー〜🙏]*$"
 )  # the whole folded reply: not 「やっぱりお願いしなくて大丈夫です」「やっぱりやりますか」
 # An apology is no refusal: 「すみません、やっぱりお願いします」 (NEGATED would read the ません).
 APOLOGY = re.compile(r"すみません|すいません|申し訳ありません|もうしわけありません")
@@ -1375,7 +1424,9 @@ NOT_ABOUT_THE_ANSWER = re.compile(
 
 # Where one question ends and the next begins (「お客さま番号って変えられますか？あとOCN IDも変えたいんですけど」), on
 # the text as typed (actions/follow_ups.py topics_clause_by_clause).
-NEXT_QUESTION = re.compile(r"([?？。!！]+|あと(?!で|から)|それと|それから|ついでに|もうひとつ|もう一つ|それに)")
+NEXT_QUESTION = re.compile(
+    r"([?？。!！]+|あと(?!で|から)|それと|それから|ついでに|もうひとつ|もう一つ|それに|(?<=たい)のと[、,]?)"
+)  # 「…変更したいのと、…やり方も知りたい」
 # A part of such a message that asks (a question, a wish, a request, not knowing) …
 PART_ASKS = re.compile(
     r"[?？]|か$|の$|かな$|たい|ほしい|欲しい|ください|下さい|お願|おねが|教えて|おしえて|られ(ます|る)|でき(ます|る)|"
