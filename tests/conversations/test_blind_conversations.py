@@ -32,16 +32,17 @@ TURNS_RIGHT_FLOOR = 0.88
 FIRST_MESSAGES_DIRECT_FLOOR = 0.88
 CONFIDENTLY_WRONG_CEILING = 0.085
 CONFIDENTLY_WRONG_UNTIL_FIRST_MISTAKE_CEILING = 0.058
-# The readable decision set (tests/conversations/decision/, four batches: 596 conversations), gated the same
-# way: floors a little under the figures measured at the commit that set them (benchmarks/README.md "Nineteenth
-# round"): 0.866 / 0.952 / 0.961 / 0.028, 0.014 until the first mistake, replayed on a stack of its own.
+# The readable decision set (tests/conversations/decision/, six batches: 860 conversations), gated the same way:
+# floors a little under the figures measured when they were set (four batches, benchmarks/README.md "Nineteenth
+# round": 0.866 / 0.952 / 0.961 / 0.028, 0.014 until the first mistake) and still under all six's at e15eee7
+# ("Twenty-first round": 0.877 / 0.956 / 0.959 / 0.028), replayed on a stack of its own.
 DECISION_FLOORS = {
     "conversations_right": 0.83,
     "turns_right": 0.935,
     "first_messages_direct": 0.94,
 }
 DECISION_CEILINGS = {"confidently_wrong": 0.04, "confidently_wrong_until_first_mistake": 0.025}
-DECISION_CONVERSATIONS = 728
+DECISION_CONVERSATIONS = 860
 DECISION_SET = Path(__file__).parent / "decision"
 
 
