@@ -34,6 +34,7 @@ from ocn_ids.answers import (
     NEGATED,
     NO,
     NO_LONGER_NEEDED,
+    NOT_TODAY,
     PLAIN_YES_NO,
     PUTS_OFF,
     QUESTION_FORM,
@@ -58,6 +59,7 @@ from ocn_ids.answers import (
     declines_in_words,
     fold,
     in_a_requests_form,
+    last_sentence,
     says_goodbye,
 )
 from ocn_ids.normalize import nfkc, without_slips
@@ -253,6 +255,8 @@ def read_yes_no(question: str, text: str) -> Reading | None:
         return "no"  # 「また後でやります」「はい、見てみます」 to 「チャットでのお手続きをご希望ですか？」: not now
     if question == "offer_procedure" and _NOT_NOW_BUTTON.search(word) and not says_goodbye(text):
         return "no"  # 「やっぱりいいです今はしない」「今はしないことにいたします」: the button's words in a reply
+    if question == "offer_procedure" and NOT_TODAY.match(fold(last_sentence(text))):
+        return "no"  # 「…娘が来たときに一緒にやってみようと思います。今日のところは結構です」
     whole = _read_word(asked, word)
     if whole is not None:
         return whole

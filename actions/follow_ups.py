@@ -589,6 +589,17 @@ def _one_of_two_answers_again(said_before: list[str], named: set[str], text: str
     return IdQuestion(same[0], id_type, _OPERATION_OF[same[0]]) if len(same) == 1 else None
 
 
+def one_of_two_topics_again(said_before: list[str], text: str) -> str | None:
+    """「dポイントの方はどうなりますか？」 right after two questions' answers (the OCN ID's change and the dアカウント
+    link): the topic of the two its own words name, again (no ID named: `_one_of_two_answers_again` reads those)."""
+    answered = [name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")]
+    asked = re.split(r"[?？]", text)[0] or text
+    if len(answered) < 2 or named_id_types(asked) or not _bare_how_about_it(asked):
+        return None
+    topic = topic_named_by_its_words(asked)
+    return topic if topic in answered else None
+
+
 # An ID's name cut short, read only against the two answers just given (「番号のほうは？」 after the customer
 # number's answer and another's).
 _SHORT_NAMES = {"番号": "customer_number", "ばんごう": "customer_number", "晩号": "customer_number"}

@@ -68,6 +68,7 @@ from actions.follow_ups import (
     id_of_topic,
     id_question_in_context,
     offered_topics_that_fit,
+    one_of_two_topics_again,
     topic_named_by_its_words,
     topics_clause_by_clause,
     two_topics,
@@ -533,6 +534,8 @@ async def answer_about_the_id(dispatcher: CollectingDispatcher, tracker: Tracker
     pending = tracker.get_slot("pending_question")
     if asks_for_chat_procedure(text) or (pending == "offer_procedure" and GO_AHEAD.search(fold(text))):
         return None  # 「チャットで確認お願いします」: the procedure, not another question (faq_actions.py)
+    if again := one_of_two_topics_again(answers_before(tracker), text):
+        return answer_topic(again, dispatcher, tracker)  # 「dポイントの方はどうなりますか？」 after two answers
     intent = tracker.latest_message.get("intent") or {}
     asked = id_question_in_context(
         intent.get("name"),

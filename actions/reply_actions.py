@@ -32,7 +32,16 @@ from actions.password_warning import warns_about_typed_password
 from actions.procedure_form import asks_rather_than_chooses, start_procedure_events
 from actions.procedure_switch import asks_a_question
 from actions.replies import answer_yes_no, read_in_context
-from ocn_ids.answers import NEGATED, PERMITS, QUESTION_WORDS, TURNS_DOWN, asks_about_a_value, fold
+from ocn_ids.answers import (
+    NEGATED,
+    PERMITS,
+    QUESTION_WORDS,
+    SURVEY_RESOLVED,
+    TURNS_DOWN,
+    asks_about_a_value,
+    courtesy_parts,
+    fold,
+)
 from ocn_ids.parse import ACCOUNT_ENTITIES, named_id_types
 
 
@@ -93,6 +102,9 @@ class ActionAnswerPendingQuestion(Action):
             # 「はい」 to a help-page section or a fact that asked nothing: whether it helped (the survey). 「いいえ」:
             # it did not, so the apology and the way to a person, as when the survey is answered no (not recorded
             # as a survey answer: the question was not asked).
+            if yes_no and _says_it_is_resolved(tracker):
+                # 「承知いたしました。解決いたしました」: the survey's answer given unasked, thanked for
+                return await answer_yes_no("survey", True, dispatcher, tracker) or []
             if yes_no:
                 return ask_survey(dispatcher)
             dispatcher.utter_message(response="utter_survey_unresolved")
@@ -120,6 +132,12 @@ async def _read_as_yes_or_no(
         # (「なるほと、わかりました」「おかげさまで解決いたしました」 read as unsurely are the answer.)
         return await ActionClarify().run(dispatcher, tracker, domain)
     return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
+
+
+def _says_it_is_resolved(tracker: Tracker) -> bool:
+    """The reply says in words that it is solved (「解決いたしました」), not a bare yes (「はい」「了解です」)."""
+    parts = courtesy_parts(fold(tracker.latest_message.get("text") or "")) or []
+    return any(part in SURVEY_RESOLVED for part in parts)
 
 
 # The bot's replies that end a topic by inviting further questions (domain.yml): a yes or a no to them,

@@ -10,11 +10,13 @@ import asyncio
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.choices import read_yes_no
 from actions.code_step import resend_code
 from actions.faq_actions import ActionAnswer, ActionClarify
-from actions.follow_ups import fact_asked_outright, follow_up_fact, topics_clause_by_clause
+from actions.follow_ups import fact_asked_outright, follow_up_fact, one_of_two_topics_again, topics_clause_by_clause
 from actions.procedure_form import ValidateProcedureForm, start_procedure_events
 from actions.procedure_switch import resumed_procedure
+from actions.reply_actions import ActionAnswerPendingQuestion
 from ocn_ids.answers import asks_the_bot_to_look, takes_up_the_offer_in_words
 from tests.actions.trackers import responses, run, slot_events, tracker
 
@@ -243,3 +245,50 @@ def test_another_way_unnamed_is_no_unclear_yes_once_the_way_is_cleared() -> None
 def test_a_way_said_alone_after_the_request_is_kept(typed: str, way: str | None) -> None:
     events = start_procedure_events(tracker("nlu_fallback", text=typed), "send_connection_id")
     assert slot_events(events)["delivery_method"] == way
+
+
+@pytest.mark.parametrize(
+    ("typed", "reading"),
+    [("今週末に娘が来てくれますので、そのときに一緒にやってみようと思います。今日のところは結構です", "no"),
+     ("今日のところは遠慮しておきます", "no"),
+     ("今はいいですか？", None)],  # asks: no decline
+)  # fmt: skip
+def test_not_today_as_the_last_sentence_declines_the_offer(typed: str, reading: str | None) -> None:
+    assert read_yes_no("offer_procedure", typed) == reading
+
+
+def test_resolved_in_the_politest_words_answers_the_survey() -> None:
+    assert read_yes_no("survey", "承知いたしました。解決いたしました") == "yes"
+
+
+def test_settled_on_with_yoroshiku_at_the_final_question_is_a_yes() -> None:
+    slots = {"requested_slot": "procedure_confirmed", "procedure": "send_connection_id", "delivery_method": "sms"}
+    t = tracker("nlu_fallback", text="それでよろしく", slots=slots, active_loop="procedure_form")
+    extracted = asyncio.run(ValidateProcedureForm().extract_procedure_confirmed(CollectingDispatcher(), t, {}))
+    assert extracted.get("procedure_confirmed") is True
+
+
+@pytest.mark.parametrize(
+    ("said", "typed", "again"),
+    [(["utter_two_questions", "utter_answer_change_ocn_id", "utter_answer_link_d_account", "utter_ask_survey"],
+      "dポイントの方はどうなりますか？", "link_d_account"),
+     (["utter_answer_link_d_account", "utter_ask_survey"], "dポイントの方はどうなりますか？", None),  # one answer only
+     (["utter_answer_change_ocn_id", "utter_answer_check_login_history"], "dポイントの方はどうなりますか？", None)],
+)  # fmt: skip
+def test_one_of_two_answers_named_by_its_words_is_answered_again(
+    said: list[str], typed: str, again: str | None
+) -> None:
+    assert one_of_two_topics_again(said, typed) == again
+
+
+@pytest.mark.parametrize(("typed", "resolved"), [("承知いたしました。解決いたしました", True), ("はい", False)])
+def test_resolved_said_after_a_fact_that_asked_nothing_is_thanked_not_asked(typed: str, resolved: bool) -> None:
+    events = [
+        {"event": "user", "text": "変えたらメールソフトも何かするんですか"},
+        {"event": "bot", "metadata": {"utter_action": "utter_fact_mail_app_settings"}},
+        {"event": "user", "text": typed},
+    ]
+    t = tracker("affirm", text=typed, slots={"topic": "change_ocn_id_password"}, events=events)
+    messages, events = run(ActionAnswerPendingQuestion(), t)
+    assert ("utter_ask_survey" in responses(messages)) is not resolved
+    assert (slot_events(events).get("survey_answer") == "resolved") is resolved
