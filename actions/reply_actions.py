@@ -99,16 +99,7 @@ class ActionAnswerPendingQuestion(Action):
             dispatcher.utter_message(response="utter_clarify", buttons=buttons_before(tracker))
             return []
         if yes_no is not None and _answered_without_asking(said):
-            # 「はい」 to a help-page section or a fact that asked nothing: whether it helped (the survey). 「いいえ」:
-            # it did not, so the apology and the way to a person, as when the survey is answered no (not recorded
-            # as a survey answer: the question was not asked).
-            if yes_no and _says_it_is_resolved(tracker):
-                # 「承知いたしました。解決いたしました」: the survey's answer given unasked, thanked for
-                return await answer_yes_no("survey", True, dispatcher, tracker) or []
-            if yes_no:
-                return ask_survey(dispatcher)
-            dispatcher.utter_message(response="utter_survey_unresolved")
-            return []
+            return await _after_an_answer_that_asked_nothing(yes_no, dispatcher, tracker)
         dispatcher.utter_message(response="utter_anything_else")
         return []
 
@@ -132,6 +123,21 @@ async def _read_as_yes_or_no(
         # (「なるほと、わかりました」「おかげさまで解決いたしました」 read as unsurely are the answer.)
         return await ActionClarify().run(dispatcher, tracker, domain)
     return await answer_yes_no(question, yes_no, dispatcher, tracker) or []
+
+
+async def _after_an_answer_that_asked_nothing(
+    yes_no: bool, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[dict[str, Any]]:
+    """「はい」 to a help-page section or a fact that asked nothing: whether it helped (the survey); said resolved in
+    words (「承知いたしました。解決いたしました」), the survey's answer given unasked, thanked for. 「いいえ」: it did
+    not, so the apology and the way to a person, as when the survey is answered no (not recorded as a survey answer:
+    the question was not asked)."""
+    if yes_no and _says_it_is_resolved(tracker):
+        return await answer_yes_no("survey", True, dispatcher, tracker) or []
+    if yes_no:
+        return ask_survey(dispatcher)
+    dispatcher.utter_message(response="utter_survey_unresolved")
+    return []
 
 
 def _says_it_is_resolved(tracker: Tracker) -> bool:
