@@ -20,8 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import buttons
 from actions.answers import answer_topic
-from actions.conversation_state import PROCEDURE_FORM, ask, in_procedure, latest_confidence, reset_procedure
-from actions.procedure_switch import resumed_procedure
+from actions.conversation_state import ask, in_procedure, latest_confidence
+from actions.procedure_switch import resume_events, resumed_procedure
 from actions.receiving_questions import receiving_reply
 from actions.verification_slots import CONTACT_UNUSABLE, SOMEWHERE, address_offered, start_verification
 from ocn_ids.answers import QUESTION_WORDS, asks_for_a_new_code, fold, names_the_letter, says_the_code_did_not_come
@@ -87,7 +87,7 @@ async def resend_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> Eve
         resumed = None if in_procedure(tracker) else resumed_procedure(tracker)
         if resumed is not None:
             # 「さっきの再設定、もう一回最初からお願いできますか」 right after a cancel, read as a new code asked for
-            return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
+            return resume_events(resumed)
         return [ask(None), *no_code_pending(dispatcher, tracker)]
     slots = await start_verification(dispatcher, tracker, tracker.get_slot("account_ref"), "resend_code")
     if slots.get("procedure_halt") in ("too_many_codes", "unavailable"):

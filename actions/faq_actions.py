@@ -43,7 +43,6 @@ from actions.procedure_switch import asks_a_question
 from actions.replies import goes_ahead_at_the_confirmation, read_in_context
 from actions.topics import SMALL_TALK_RESPONSES, TOPICS, topic_of_procedure
 from ocn_ids.answers import (
-    ASKS_IF_IT_CAN_BE_DONE,
     CHANGE_WORDS,
     EMBEDDED_QUESTION,
     FORGOT_WORDS,
@@ -169,11 +168,7 @@ def _asks_the_bot_to_reset(intent: str, text: str) -> bool:
     sending asked for, even with its way (「接続用IDをSMSで送ってほしい」), is answered: its answer names the ways
     and offers the chat — the blind set's and most decision writers' call (one sixth-batch writer expected the
     procedure)."""
-    return (
-        intent == "forgot_ocn_id_password"
-        and asks_the_bot_to_reset(text)
-        and not ASKS_IF_IT_CAN_BE_DONE.search(fold(text))
-    )
+    return intent == "forgot_ocn_id_password" and asks_the_bot_to_reset(text)
 
 
 def _look_up_asked_to_be_sent(intent: str, text: str) -> str:

@@ -579,8 +579,7 @@ def _confirms_the_sections_id(
 def _one_of_two_answers_again(said_before: list[str], named: set[str], text: str) -> IdQuestion | None:
     """「了解です。OCN IDの方はどうなりますか」 right after two questions' answers (the customer number's change and the
     OCN ID's): the answer about the ID it names, again (the customer took in one of the two)."""
-    answered = [name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")]
-    asked = re.split(r"[?？]", text)[0] or text  # 「で、番号のほうは？無視すんなよ」: the question, not the complaint
+    answered, asked = _answered_topics(said_before), _the_question(text)
     named = named or {id_type for word, id_type in _SHORT_NAMES.items() if word in fold(asked)}
     if len(answered) < 2 or len(named) != 1 or not _bare_how_about_it(asked):
         return None
@@ -592,12 +591,20 @@ def _one_of_two_answers_again(said_before: list[str], named: set[str], text: str
 def one_of_two_topics_again(said_before: list[str], text: str) -> str | None:
     """「dポイントの方はどうなりますか？」 right after two questions' answers (the OCN ID's change and the dアカウント
     link): the topic of the two its own words name, again (no ID named: `_one_of_two_answers_again` reads those)."""
-    answered = [name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")]
-    asked = re.split(r"[?？]", text)[0] or text
+    answered, asked = _answered_topics(said_before), _the_question(text)
     if len(answered) < 2 or named_id_types(asked) or not _bare_how_about_it(asked):
         return None
     topic = topic_named_by_its_words(asked)
     return topic if topic in answered else None
+
+
+def _answered_topics(said_before: list[str]) -> list[str]:
+    return [name.removeprefix("utter_answer_") for name in said_before if name.startswith("utter_answer_")]
+
+
+def _the_question(text: str) -> str:
+    """Up to the first question mark: 「で、番号のほうは？無視すんなよ」 asks, the complaint after it does not."""
+    return re.split(r"[?？]", text)[0] or text
 
 
 # An ID's name cut short, read only against the two answers just given (「番号のほうは？」 after the customer

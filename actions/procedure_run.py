@@ -27,7 +27,7 @@ from actions.conversation_state import (
 )
 from actions.links import link
 from actions.method_change import method_changed_at_the_end
-from actions.procedure_switch import asks_a_question, leaves_in_other_words, resumed_procedure
+from actions.procedure_switch import asks_a_question, leaves_in_other_words, resume_events, resumed_procedure
 from channels.senders import is_shared_chat
 from ocn_ids.answers import (
     CHANGE_OF_MIND,
@@ -191,7 +191,7 @@ class ActionCancelProcedure(Action):
         resumed = None if running else resumed_procedure(tracker)
         if resumed is not None:
             # The classifier reads 「やっぱ今やる」 as another cancel: the procedure cancelled a moment ago again.
-            return [*reset_procedure({"procedure": resumed}), ask(None), FollowupAction(PROCEDURE_FORM)]
+            return resume_events(resumed)
         if running and method_changed_at_the_end(tracker):
             return [FollowupAction(PROCEDURE_FORM)]  # 「やっぱりSMSにして」: another way, not a stop
         if (

@@ -12,10 +12,10 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.choices import QUESTIONS, named_procedure
-from actions.conversation_state import PROCEDURE_SLOTS, bot_responses_before
+from actions.conversation_state import PROCEDURE_FORM, PROCEDURE_SLOTS, ask, bot_responses_before, reset_procedure
 from actions.topics import TOPICS
 from ocn_ids.answers import (
     APOLOGY,
@@ -196,6 +196,12 @@ def switch_events(procedure: str | None, way: str | None = None) -> list[dict[st
         SlotSet("requested_slot", None),
         *chosen,
     ]
+
+
+def resume_events(procedure: str) -> list[dict[str, Any]]:
+    """The cancelled (or declined) procedure from its first question again, however the taking back was read
+    (another cancel, a new code asked for)."""
+    return [*reset_procedure({"procedure": procedure}), ask(None), FollowupAction(PROCEDURE_FORM)]
 
 
 def resumed_procedure(tracker: Tracker) -> str | None:

@@ -536,13 +536,15 @@ _ASKS_THE_BOT_TO_RESET = re.compile(r"(りせっと|再設定|さいせってい
 
 
 # 「…送ってもらうことってできますか」「…していただくことは可能でしょうか」: whether it can be done, asked (folded).
-ASKS_IF_IT_CAN_BE_DONE = re.compile(r"(こと|の)(って|は|が|)(でき|可能|かのう)(ます|る|ません|)(か|でしょうか|の)")
+_ASKS_IF_IT_CAN_BE_DONE = re.compile(r"(こと|の)(って|は|が|)(でき|可能|かのう)(ます|る|ません|)(か|でしょうか|の)")
 
 
 def asks_the_bot_to_reset(text: str) -> bool:
+    """「OCN IDのパスワードリセットしてほしい」; not negated, a question, nor whether it can be done (「…リセットして
+    もらうことってできますか」)."""
     word = fold(text)
     return bool(_ASKS_THE_BOT_TO_RESET.search(word)) and not (
-        NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(word)
+        NEGATED_REQUEST.search(word) or QUESTION_WORDS.search(word) or _ASKS_IF_IT_CAN_BE_DONE.search(word)
     )
 
 
